@@ -1,0 +1,19 @@
+/** Every package's tests run from source; the sample driver and type tests compile against dist separately. */
+const only = process.env.VIRTKIT_TEST_PACKAGES; // e.g. "core,memory" for quick local runs
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/tests/types/', '/sample-driver/'].concat(
+    only ? [`/packages/(?!(${only.split(',').join('|')})/)`] : [],
+  ),
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
+  },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    '^@virtkit/core/driver-kit$': '<rootDir>/packages/core/src/driver-kit.ts',
+    '^@virtkit/(core|memory|conformance|qemu|cli)$': '<rootDir>/packages/$1/src/index.ts',
+  },
+  testTimeout: 30000,
+};

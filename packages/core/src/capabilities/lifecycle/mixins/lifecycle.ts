@@ -1,0 +1,114 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import type { InstanceRequest } from '../../../driver/core-requests.js';
+import { defineCapability } from '../../../driver/define-capability.js';
+import { runtimeOf } from '../../../driver/driver-runtime.js';
+import { InstanceExistsError } from '../../../errors/errors.js';
+import { isVirtkitError } from '../../../errors/virtkit-error.js';
+import { PowerState } from '../../../model/power-state.js';
+import type { LifecycleCapability } from '../interface.js';
+import {
+  CleanupRequest, DestroyRequest, InstanceOnlyRequest, PollRebootingInstancesRequest, PowerOffRequest, PowerOnRequest,
+  RebootRequest, ResumeStateOnHostBootRequest, SpawnRequest,
+} from '../requests.js';
+
+const { RUNNING, PAUSED, SHUTDOWN, CRASHED, SUSPENDED, NOSTATE } = PowerState;
+
+/** Public calls and hooks of `lifecycle`; the abstract hooks are what a driver must write. */
+export declare abstract class LifecycleShape {
+  constructor(...args: any[]);
+  /** Create the guest; on failure the SDK runs `_failedSpawnCleanup`. */
+  protected abstract _spawn(ctx: OperationContext, request: SpawnRequest): Promise<void>;
+  /** Remove the guest; throw `InstanceNotFoundError` or succeed when it is unknown. */
+  protected abstract _destroy(ctx: OperationContext, request: DestroyRequest): Promise<void>;
+  protected abstract _reboot(ctx: OperationContext, request: RebootRequest): Promise<void>;
+  protected abstract _powerOff(ctx: OperationContext, request: PowerOffRequest): Promise<void>;
+  protected abstract _powerOn(ctx: OperationContext, request: PowerOnRequest): Promise<void>;
+  /** Runs before `_spawn`. Default: nothing. */
+  protected _prepareForSpawn(ctx: OperationContext, request: SpawnRequest): Promise<void>;
+  /** Runs after a failed `_spawn`. Default: `_destroy` with disks, ignoring an unknown instance. */
+  protected _failedSpawnCleanup(ctx: OperationContext, request: SpawnRequest): Promise<void>;
+  /** Default: `_destroy` was enough, nothing to do. */
+  protected _cleanup(ctx: OperationContext, request: CleanupRequest): Promise<void>;
+  /** Default: nothing to delete, report success. */
+  protected _deleteInstanceFiles(ctx: OperationContext, request: InstanceOnlyRequest): Promise<boolean>;
+  /** Default: false (files are not on shared storage). */
+  protected _instanceOnDisk(ctx: OperationContext, request: InstanceOnlyRequest): Promise<boolean>;
+  /** Default: power the instance on if it is stopped. */
+  protected _resumeStateOnHostBoot(ctx: OperationContext, request: ResumeStateOnHostBootRequest): Promise<void>;
+  /** Default: nothing (the hypervisor does not get stuck rebooting). */
+  protected _pollRebootingInstances(ctx: OperationContext, request: PollRebootingInstancesRequest): Promise<void>;
+}
+export interface LifecycleShape extends LifecycleCapability {}
+
+const ANY_STATE = [RUNNING, PAUSED, SHUTDOWN, CRASHED, SUSPENDED, NOSTATE] as const;
+
+/** Adds `lifecycle` (spawn, destroy, power, reboot) to a driver class. */
+export const withLifecycle = defineCapability<typeof LifecycleShape>({
+  name: 'lifecycle',
+  methods: {
+    spawn: { hook: '_spawn', request: SpawnRequest, instance: true, around: guardedSpawn },
+    destroy: { hook: '_destroy', request: DestroyRequest, instance: true, missingOk: true, around: guardedDestroy },
+    cleanup: { hook: '_cleanup', request: CleanupRequest, instance: true, missingOk: true },
+    reboot: {
+      hook: '_reboot', request: RebootRequest, instance: true,
+      state: { from: (r: RebootRequest) => (r.rebootType === 'SOFT' ? [RUNNING] : ANY_STATE), to: RUNNING },
+    },
+    powerOff: { hook: '_powerOff', request: PowerOffRequest, instance: true, state: { from: [RUNNING, PAUSED, SUSPENDED, CRASHED], to: SHUTDOWN, noop: (i) => i.state === SHUTDOWN } },
+    powerOn: { hook: '_powerOn', request: PowerOnRequest, instance: true, state: { from: [SHUTDOWN, CRASHED, NOSTATE], to: RUNNING, noop: (i) => i.state === RUNNING } },
+    deleteInstanceFiles: { hook: '_deleteInstanceFiles', request: InstanceOnlyRequest, instance: true },
+    instanceOnDisk: { hook: '_instanceOnDisk', request: InstanceOnlyRequest, instance: true },
+    resumeStateOnHostBoot: { hook: '_resumeStateOnHostBoot', request: ResumeStateOnHostBootRequest, instance: true },
+    pollRebootingInstances: { hook: '_pollRebootingInstances', request: PollRebootingInstancesRequest },
+  },
+  defaults: {
+    async _prepareForSpawn() {},
+    async _failedSpawnCleanup(this: any, ctx: OperationContext, request: SpawnRequest) {
+      try {
+        await this._destroy(ctx, { instance: request.instance, destroyDisks: true });
+      } catch (error) {
+        if (!isVirtkitError(error, 'INSTANCE_NOT_FOUND')) throw error;
+      }
+    },
+    async _cleanup() {},
+    async _deleteInstanceFiles() {
+      return true;
+    },
+    async _instanceOnDisk() {
+      return false;
+    },
+    async _resumeStateOnHostBoot(this: any, ctx: OperationContext, request: InstanceRequest) {
+      const info = await this._getInfo(ctx, request);
+      if (info.state === SHUTDOWN || info.state === CRASHED) await this._powerOn(ctx, request);
+    },
+    async _pollRebootingInstances() {},
+  },
+});
+
+/** Spawn is all or nothing: an existing uuid is refused, a failure is cleaned up. */
+async function guardedSpawn(driver: any, ctx: OperationContext, req: SpawnRequest): Promise<void> {
+  const uuid = req.instance.uuid;
+  if (await driver._instanceExists(ctx, { instance: req.instance })) throw new InstanceExistsError(uuid);
+  try {
+    await driver._prepareForSpawn(ctx, req);
+    await driver._spawn(ctx, req);
+  } catch (error) {
+    try {
+      await driver._failedSpawnCleanup(ctx, req);
+    } catch (cleanupError) {
+      driver.logger.error('failed spawn cleanup failed', { instanceUuid: uuid, error: String(cleanupError) });
+    }
+    runtimeOf(driver).events.forget(uuid);
+    throw error;
+  }
+  const events = runtimeOf(driver).events;
+  events.report(uuid, NOSTATE);
+  events.report(uuid, req.powerOn === false ? SHUTDOWN : RUNNING);
+}
+
+/** Destroy succeeds for unknown instances and emits STOPPED for a live one. */
+async function guardedDestroy(driver: any, ctx: OperationContext, req: DestroyRequest, callHook: () => Promise<unknown>): Promise<void> {
+  await callHook();
+  const events = runtimeOf(driver).events;
+  events.report(req.instance.uuid, SHUTDOWN);
+  events.forget(req.instance.uuid);
+}

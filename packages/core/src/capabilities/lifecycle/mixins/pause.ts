@@ -1,0 +1,25 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import { defineCapability } from '../../../driver/define-capability.js';
+import { PowerState } from '../../../model/power-state.js';
+import type { PauseCapability } from '../interface.js';
+import { PauseRequest } from '../requests.js';
+
+/** Public calls and hooks of `lifecycle.pause`. */
+export declare abstract class PauseShape {
+  constructor(...args: any[]);
+  /** Stop the guest's CPUs, keeping its memory. Called only from RUNNING. */
+  protected abstract _pause(ctx: OperationContext, request: PauseRequest): Promise<void>;
+  /** Continue a paused guest. Called only from PAUSED. */
+  protected abstract _unpause(ctx: OperationContext, request: PauseRequest): Promise<void>;
+}
+export interface PauseShape extends PauseCapability {}
+
+/** Adds `lifecycle.pause` to a driver class (apply after `withLifecycle`). */
+export const withPause = defineCapability<typeof PauseShape>({
+  name: 'lifecycle.pause',
+  requires: ['lifecycle'],
+  methods: {
+    pause: { hook: '_pause', request: PauseRequest, instance: true, state: { from: [PowerState.RUNNING], to: PowerState.PAUSED, noop: (i) => i.state === PowerState.PAUSED } },
+    unpause: { hook: '_unpause', request: PauseRequest, instance: true, state: { from: [PowerState.PAUSED], to: PowerState.RUNNING, noop: (i) => i.state === PowerState.RUNNING } },
+  },
+});

@@ -1,0 +1,29 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import { defineCapability } from '../../../driver/define-capability.js';
+import { PowerState } from '../../../model/power-state.js';
+import type { RescueCapability } from '../interface.js';
+import { RescueRequest, SetBootableRequest, UnrescueRequest } from '../requests.js';
+
+const { RUNNING, SHUTDOWN, CRASHED, PAUSED } = PowerState;
+
+/** Public calls and hooks of `lifecycle.rescue`. */
+export declare abstract class RescueShape {
+  constructor(...args: any[]);
+  /** Boot from the rescue image; `getInfo` must then say `rescued: true`. */
+  protected abstract _rescue(ctx: OperationContext, request: RescueRequest): Promise<void>;
+  /** Boot from the instance's own disks again; `rescued` becomes false. */
+  protected abstract _unrescue(ctx: OperationContext, request: UnrescueRequest): Promise<void>;
+  protected abstract _setBootable(ctx: OperationContext, request: SetBootableRequest): Promise<void>;
+}
+export interface RescueShape extends RescueCapability {}
+
+/** Adds `lifecycle.rescue` to a driver class (apply after `withLifecycle`). */
+export const withRescue = defineCapability<typeof RescueShape>({
+  name: 'lifecycle.rescue',
+  requires: ['lifecycle'],
+  methods: {
+    rescue: { hook: '_rescue', request: RescueRequest, instance: true, state: { from: [RUNNING, SHUTDOWN, CRASHED], to: RUNNING, noop: (i) => i.rescued === true } },
+    unrescue: { hook: '_unrescue', request: UnrescueRequest, instance: true, state: { from: [RUNNING, SHUTDOWN, CRASHED, PAUSED], to: RUNNING, noop: (i) => i.rescued !== true } },
+    setBootable: { hook: '_setBootable', request: SetBootableRequest, instance: true },
+  },
+});

@@ -1,0 +1,27 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import { defineCapability } from '../../../driver/define-capability.js';
+import { PowerState } from '../../../model/power-state.js';
+import type { SoftDeleteCapability } from '../interface.js';
+import { InstanceOnlyRequest } from '../requests.js';
+
+const ANY = [PowerState.RUNNING, PowerState.PAUSED, PowerState.SHUTDOWN, PowerState.CRASHED, PowerState.SUSPENDED, PowerState.NOSTATE];
+
+/** Public calls and hooks of `lifecycle.softDelete`. */
+export declare abstract class SoftDeleteShape {
+  constructor(...args: any[]);
+  /** Stop the guest and mark it restorable; `getInfo` must then say `softDeleted: true`. */
+  protected abstract _softDelete(ctx: OperationContext, request: InstanceOnlyRequest): Promise<void>;
+  /** Clear the mark and start the guest. */
+  protected abstract _restore(ctx: OperationContext, request: InstanceOnlyRequest): Promise<void>;
+}
+export interface SoftDeleteShape extends SoftDeleteCapability {}
+
+/** Adds `lifecycle.softDelete` to a driver class (apply after `withLifecycle`). Restore of a live instance does nothing. */
+export const withSoftDelete = defineCapability<typeof SoftDeleteShape>({
+  name: 'lifecycle.softDelete',
+  requires: ['lifecycle'],
+  methods: {
+    softDelete: { hook: '_softDelete', request: InstanceOnlyRequest, instance: true, state: { from: ANY, to: PowerState.SHUTDOWN, noop: (i) => i.softDeleted === true } },
+    restore: { hook: '_restore', request: InstanceOnlyRequest, instance: true, state: { from: ANY, to: PowerState.RUNNING, noop: (i) => i.softDeleted !== true } },
+  },
+});

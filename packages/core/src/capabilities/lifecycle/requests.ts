@@ -1,0 +1,144 @@
+import { Type } from 'class-transformer';
+import {
+  IsArray, IsBase64, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested,
+} from 'class-validator';
+import { InstanceRequest } from '../../driver/core-requests.js';
+import { BlockDeviceInfo } from '../../model/block-device.js';
+import { ImageMeta } from '../../model/image-meta.js';
+import { InstanceRef, SpawnInstance } from '../../model/instance.js';
+import { Vif } from '../../model/network-info.js';
+import { IsFunction } from '../../validation/decorators.js';
+
+/** Guest paths for injected files: absolute, no `..`, no NUL. */
+export const GUEST_PATH_PATTERN = /^\/(?!.*(^|\/)\.\.(\/|$))[^\0]{0,4095}$/;
+
+/** A file to place in the guest at spawn (base64 contents). */
+export class InjectedFile {
+  @IsString() @Matches(GUEST_PATH_PATTERN) path!: string;
+  @IsBase64() @MaxLength(16 * 1024 * 1024) contents!: string;
+}
+
+/** Placement allocations of an instance, per resource provider uuid. */
+export type Allocations = Record<string, { resources: Record<string, number> }>;
+
+/** An accelerator request resolved by the orchestrator (device profile). */
+export class AcceleratorRequest {
+  @IsString() @MaxLength(255) deviceProfile!: string;
+  @IsOptional() @IsObject() attachHandle?: Record<string, string>;
+}
+
+/** Fields shared by calls that (re)create a guest from an image. */
+class GuestBuildRequest {
+  @ValidateNested() @Type(() => SpawnInstance) instance!: SpawnInstance;
+  @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => InjectedFile) injectedFiles?: InjectedFile[];
+  /** Never logged nor echoed in errors. */
+  @IsOptional() @IsString() @MaxLength(255) adminPassword?: string;
+  @IsOptional() @IsObject() allocations?: Allocations;
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
+  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => AcceleratorRequest) accelInfo?: AcceleratorRequest[];
+}
+
+/** `spawn`: create and (by default) start a new instance. */
+export class SpawnRequest extends GuestBuildRequest {
+  /** Start the guest once created. @defaultValue true */
+  @IsOptional() @IsBoolean() powerOn?: boolean;
+}
+
+/** `destroy` / `cleanup`: remove an instance and, unless told otherwise, its disks. */
+export class DestroyRequest extends InstanceRequest {
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
+  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  /** @defaultValue true */
+  @IsOptional() @IsBoolean() destroyDisks?: boolean;
+  /** @defaultValue true */
+  @IsOptional() @IsBoolean() destroySecrets?: boolean;
+}
+
+/** `cleanup`: release what is left after a destroy or a migration away. */
+export class CleanupRequest extends DestroyRequest {
+  @IsOptional() @IsBoolean() destroyVifs?: boolean;
+  @IsOptional() @IsObject() migrateData?: Record<string, unknown>;
+}
+
+/** `reboot`: `SOFT` asks the guest, `HARD` resets it. */
+export class RebootRequest extends InstanceRequest {
+  @IsIn(['SOFT', 'HARD']) rebootType!: 'SOFT' | 'HARD';
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
+  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => AcceleratorRequest) accelInfo?: AcceleratorRequest[];
+}
+
+/**
+ * `powerOff`: with `timeoutSec` > 0, ask the guest to shut down, re-asking
+ * every `retryIntervalSec`, then force it off; with 0, force it off at once.
+ */
+export class PowerOffRequest extends InstanceRequest {
+  /** @defaultValue 0 */
+  @IsOptional() @IsInt() @Min(0) @Max(86400) timeoutSec?: number;
+  /** @defaultValue 0 */
+  @IsOptional() @IsInt() @Min(0) @Max(86400) retryIntervalSec?: number;
+}
+
+/** `powerOn`: start a stopped instance. */
+export class PowerOnRequest extends InstanceRequest {
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
+  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => AcceleratorRequest) accelInfo?: AcceleratorRequest[];
+}
+
+/** `resumeStateOnHostBoot`: bring an instance back to its recorded state after a host reboot. */
+export class ResumeStateOnHostBootRequest extends InstanceRequest {
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
+  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+}
+
+/** `pollRebootingInstances`: instances stuck rebooting longer than `timeoutSec`. */
+export class PollRebootingInstancesRequest {
+  @IsInt() @Min(0) timeoutSec!: number;
+  @IsArray() @ValidateNested({ each: true }) @Type(() => InstanceRef) instances!: InstanceRef[];
+}
+
+/** `suspend`, `pause`, `unpause`, `softDelete`, `restore`, `triggerCrashDump`, ...: just the instance. */
+export class PauseRequest extends InstanceRequest {}
+
+/** `resume`: restore a suspended instance. */
+export class ResumeRequest extends InstanceRequest {
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
+  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+}
+
+/** `rescue`: boot the instance from a rescue image, keeping its disks reachable. */
+export class RescueRequest extends InstanceRequest {
+  @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
+  /** Never logged nor echoed in errors. */
+  @IsOptional() @IsString() @MaxLength(255) rescuePassword?: string;
+  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+}
+
+/** `unrescue`: return to the instance's own disks. */
+export class UnrescueRequest extends InstanceRequest {
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
+}
+
+/** `setBootable`: whether the instance may boot. */
+export class SetBootableRequest extends InstanceRequest {
+  @IsBoolean() bootable!: boolean;
+}
+
+/** `rebuild`: re-create the guest from a (new) image, keeping its identity. */
+export class RebuildRequest extends GuestBuildRequest {
+  /** Rebuilding on another host from shared storage (evacuate); needs the `recreate` feature. */
+  @IsOptional() @IsBoolean() recreate?: boolean;
+  @IsOptional() @IsBoolean() preserveEphemeral?: boolean;
+  @IsOptional() @IsBoolean() reimageBootVolume?: boolean;
+  /** Orchestrator callback: detach the instance's volumes before the guest is destroyed. */
+  @IsOptional() @IsFunction() detachBlockDevices?: () => Promise<void>;
+  /** Orchestrator callback: re-attach them before the guest is spawned again; returns the new block-device info. */
+  @IsOptional() @IsFunction() attachBlockDevices?: () => Promise<BlockDeviceInfo | undefined>;
+}
+
+/** `deleteInstanceFiles` / `instanceOnDisk` / crash dump / soft delete: just the instance. */
+export class InstanceOnlyRequest extends InstanceRequest {}

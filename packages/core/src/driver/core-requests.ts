@@ -1,0 +1,37 @@
+import { Type } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { Instance, InstanceRef } from '../model/instance.js';
+
+/** A request about one instance. */
+export class InstanceRequest {
+  @ValidateNested() @Type(() => InstanceRef) instance!: InstanceRef;
+}
+
+/** A request that carries the orchestrator's full view of one instance. */
+export class FullInstanceRequest {
+  @ValidateNested() @Type(() => Instance) instance!: Instance;
+}
+
+/** `getInfo`: the instance to report on. */
+export class GetInfoRequest extends InstanceRequest {}
+
+/** `initHost` / `cleanupHost`: the host this driver serves. */
+export class HostRequest {
+  @IsString() @MaxLength(255) host!: string;
+}
+
+/** `getAvailableNodes`: refresh a cached node list first. */
+export class GetAvailableNodesRequest {
+  @IsOptional() @IsBoolean() refresh?: boolean;
+}
+
+/** `nodeIsAvailable`: the node to ask about. */
+export class NodeRequest {
+  @IsString() @MaxLength(255) nodename!: string;
+}
+
+/** One instance in a listing. */
+export interface InstanceSummary {
+  uuid: string;
+  name: string;
+}

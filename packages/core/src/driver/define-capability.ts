@@ -1,0 +1,63 @@
+import type { CapabilityName } from '../capabilities/capability-names.js';
+import { DriverDefinitionError } from '../errors/errors.js';
+import type { OperationContext } from '../context/operation-context.js';
+import { runGuarded } from './guarded-call.js';
+import type { CapabilitySpec, MethodSpec } from './method-spec.js';
+
+/** A constructor of any (possibly abstract) class; what mixins extend. */
+export type AbstractConstructor<T = object> = abstract new (...args: any[]) => T;
+
+/** The static list of capabilities a composed class carries. */
+export const APPLIED_CAPABILITIES: unique symbol = Symbol('virtkit.appliedCapabilities');
+
+/** The hooks each applied capability requires, for the run-time completeness check. */
+export const REQUIRED_HOOKS: unique symbol = Symbol('virtkit.requiredHooks');
+
+/** A mixin: takes a driver class and returns it with one more capability. */
+export type CapabilityMixin<TShape extends AbstractConstructor> = <TBase extends AbstractConstructor>(Base: TBase) => TBase & TShape;
+
+/**
+ * Build the mixin of one capability from its spec. The returned function adds
+ * the capability's guarded public calls and default hooks to a driver class
+ * and records the capability, so the capability map is derived from
+ * composition and never written by hand.
+ *
+ * `TShape` is a declared abstract class listing the public calls and the
+ * abstract hooks: it is what makes a driver that misses a hook fail to
+ * compile, including from a separate package compiled against the `.d.ts`.
+ */
+export function defineCapability<TShape extends AbstractConstructor>(spec: CapabilitySpec & { name: CapabilityName }): CapabilityMixin<TShape> {
+  const required = Object.values(spec.methods).map((m) => m.hook).filter((h) => !(spec.defaults && h in spec.defaults));
+  const mixin = <TBase extends AbstractConstructor>(Base: TBase): TBase & TShape => {
+    const applied: readonly string[] = (Base as any)[APPLIED_CAPABILITIES] ?? [];
+    if (applied.includes(spec.name)) throw new DriverDefinitionError(`capability '${spec.name}' is applied twice`);
+    const absent = (spec.requires ?? []).filter((r) => !applied.includes(r));
+    if (absent.length > 0) {
+      throw new DriverDefinitionError(`capability '${spec.name}' needs ${absent.map((r) => `'${r}'`).join(', ')} applied first (inner mixin)`);
+    }
+    abstract class WithCapability extends Base {}
+    Object.defineProperty(WithCapability, 'name', { value: `${Base.name}+${spec.name}` });
+    Object.defineProperty(WithCapability, APPLIED_CAPABILITIES, { value: Object.freeze([...applied, spec.name]) });
+    const hooks: Readonly<Record<string, readonly string[]>> = (Base as any)[REQUIRED_HOOKS] ?? {};
+    Object.defineProperty(WithCapability, REQUIRED_HOOKS, { value: Object.freeze({ ...hooks, [spec.name]: required }) });
+    installMethods(WithCapability.prototype, spec.methods);
+    for (const [hook, impl] of Object.entries(spec.defaults ?? {})) {
+      Object.defineProperty(WithCapability.prototype, hook, { value: impl, writable: true, configurable: true });
+    }
+    return WithCapability as unknown as TBase & TShape;
+  };
+  Object.defineProperty(mixin, 'capability', { value: spec.name });
+  return mixin;
+}
+
+/** Install guarded public methods (non-enumerable, named like the call). */
+export function installMethods(proto: object, methods: Readonly<Record<string, MethodSpec>>): void {
+  for (const [name, spec] of Object.entries(methods)) {
+    const fn = {
+      [name](this: unknown, ctx: OperationContext | undefined, request?: unknown): Promise<unknown> {
+        return runGuarded(this, name, spec, ctx, request);
+      },
+    }[name]!;
+    Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true });
+  }
+}

@@ -1,0 +1,216 @@
+import { CAPABILITY_METHODS } from '../capabilities/capability-methods.js';
+import { CAPABILITY_NAMES, type CapabilityName } from '../capabilities/capability-names.js';
+import type { CapabilityMap } from '../capabilities/capability-map.js';
+import { FEATURE_FLAGS, toFeatureState, type FeatureDeclaration, type FeatureFlag, type FeatureState } from '../capabilities/feature-flags.js';
+import { CONTRACT_VERSION } from '../contract-version.js';
+import type { OperationContext } from '../context/operation-context.js';
+import { DriverDefinitionError, NotSupportedError } from '../errors/errors.js';
+import type { ImageDiskFormat } from '../model/image-meta.js';
+import type { InstanceInfo } from '../model/instance-info.js';
+import type { LifecycleTransition } from '../model/lifecycle-event.js';
+import type { PowerState } from '../model/power-state.js';
+import { GetAvailableNodesRequest, HostRequest, InstanceRequest, NodeRequest, type InstanceSummary } from './core-requests.js';
+import { APPLIED_CAPABILITIES, REQUIRED_HOOKS, installMethods } from './define-capability.js';
+import { createRuntime, runtimeOf, RUNTIME, type DriverRuntime } from './driver-runtime.js';
+import { SILENT_LOGGER, type DriverLogger, type HostApi } from './host-api.js';
+import type { DriverEventName, DriverEvents } from './lifecycle-events.js';
+
+/** Marks objects made by a DriverBase subclass, across copies of core. */
+export const DRIVER_BRAND = Symbol.for('virtkit.driver');
+
+const CORE_HOOKS = ['_initHost', '_getInfo', '_listInstances', '_getAvailableNodes', '_getHostIp'] as const;
+
+/**
+ * The base every driver extends, directly or through capability mixins:
+ * `class AcmeDriver extends withPause(withLifecycle(DriverBase)) { ... }`.
+ *
+ * It provides the calls every driver has (getInfo, listings, nodes, host ip),
+ * the event hub, and the capability map derived from the composed mixins.
+ * The `_`-prefixed members are hooks: the SDK calls them with validated
+ * requests, one at a time per instance; drivers implement them.
+ */
+export abstract class DriverBase {
+  /** Name shown in capability maps and reports. */
+  static driverName = 'unnamed-driver';
+  /** The driver's own version. */
+  static driverVersion = '0.0.0';
+  /** Contract version this driver was written against (semver range check in loadDriver). */
+  static contractVersion: string = CONTRACT_VERSION;
+  /** Feature flags; unlisted ones are `unsupported`. */
+  static features: FeatureDeclaration = {};
+  /** Image disk formats the driver boots. */
+  static imageTypes: readonly ImageDiskFormat[] = [];
+
+  /** What the orchestrator gave this driver. */
+  readonly hostApi: HostApi;
+  /** The driver's capability map; frozen, never changes over the driver's life. */
+  readonly capabilities: CapabilityMap;
+  declare readonly [RUNTIME]: DriverRuntime;
+
+  constructor(hostApi: HostApi = {}) {
+    this.hostApi = hostApi;
+    Object.defineProperty(this, RUNTIME, { value: createRuntime() });
+    Object.defineProperty(this, DRIVER_BRAND, { value: true });
+    this.capabilities = buildCapabilityMap(new.target as unknown as typeof DriverBase, this);
+  }
+
+  /** The logger from the host API, or a silent one. */
+  protected get logger(): DriverLogger {
+    return this.hostApi.logger ?? SILENT_LOGGER;
+  }
+
+  /** Listen to driver events; a throwing listener never breaks the driver. */
+  on<E extends DriverEventName>(event: E, listener: DriverEvents[E]): this {
+    runtimeOf(this).events.on(event, listener);
+    return this;
+  }
+  /** Listen to the next event only. */
+  once<E extends DriverEventName>(event: E, listener: DriverEvents[E]): this {
+    runtimeOf(this).events.on(event, listener, true);
+    return this;
+  }
+  /** Stop listening. */
+  off<E extends DriverEventName>(event: E, listener: DriverEvents[E]): this {
+    runtimeOf(this).events.off(event, listener);
+    return this;
+  }
+
+  /**
+   * Tell the SDK an instance's power state changed outside a call (the guest
+   * shut itself down, the process died). Emits one lifecycle event if it is a change.
+   */
+  protected reportPowerState(instanceUuid: string, state: PowerState): void {
+    runtimeOf(this).events.report(instanceUuid, state);
+  }
+  /** Emit a transition that is not a power-state change (migration milestones). */
+  protected announceTransition(instanceUuid: string, transition: LifecycleTransition, state: PowerState): void {
+    runtimeOf(this).events.announce(instanceUuid, transition, state);
+  }
+  /** Forget an instance's last known state (destroyed or gone). */
+  protected forgetInstance(instanceUuid: string): void {
+    runtimeOf(this).events.forget(instanceUuid);
+  }
+
+  // ---- hooks every driver implements -------------------------------------------------------
+  /** Prepare the host: take over running instances, check the hypervisor. */
+  protected abstract _initHost(ctx: OperationContext, request: HostRequest): Promise<void>;
+  /** Report one instance; throw `InstanceNotFoundError` when it does not exist. */
+  protected abstract _getInfo(ctx: OperationContext, request: InstanceRequest): Promise<InstanceInfo>;
+  /** Every instance this driver knows on its host. */
+  protected abstract _listInstances(ctx: OperationContext): Promise<InstanceSummary[]>;
+  /** The nodes (hypervisors) this driver manages. */
+  protected abstract _getAvailableNodes(ctx: OperationContext, request: GetAvailableNodesRequest): Promise<string[]>;
+  /** The IP address of the host. */
+  protected abstract _getHostIp(ctx: OperationContext): Promise<string>;
+
+  // ---- hooks with defaults -----------------------------------------------------------------
+  /** Release host resources at shutdown. Default: nothing. */
+  protected async _cleanupHost(_ctx: OperationContext, _request: HostRequest): Promise<void> {}
+  /** Default: `getInfo` succeeds. */
+  protected async _instanceExists(ctx: OperationContext, request: InstanceRequest): Promise<boolean> {
+    try {
+      await this._getInfo(ctx, request);
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'INSTANCE_NOT_FOUND') return false;
+      throw error;
+    }
+  }
+  /** Default: the node is among `getAvailableNodes`. */
+  protected async _nodeIsAvailable(ctx: OperationContext, request: NodeRequest): Promise<boolean> {
+    return (await this._getAvailableNodes(ctx, { refresh: false })).includes(request.nodename);
+  }
+  /** Default: the host name the orchestrator gave. */
+  protected async _networkBindingHostId(_ctx: OperationContext, _request: InstanceRequest): Promise<string> {
+    return this.hostApi.hostname ?? 'localhost';
+  }
+}
+
+/** Public calls every driver has; declared here, installed below through the guarded path. */
+export interface DriverBase {
+  /** Prepare the host for serving instances. */
+  initHost(ctx: OperationContext, request: HostRequest): Promise<void>;
+  /** Release host resources at shutdown. */
+  cleanupHost(ctx: OperationContext, request: HostRequest): Promise<void>;
+  /** @throws `INSTANCE_NOT_FOUND` */
+  getInfo(ctx: OperationContext, request: InstanceRequest): Promise<InstanceInfo>;
+  /** Names of every instance on the host. */
+  listInstances(ctx: OperationContext, request?: Record<string, never>): Promise<string[]>;
+  /** Uuids of every instance on the host. */
+  listInstanceUuids(ctx: OperationContext, request?: Record<string, never>): Promise<string[]>;
+  /** Number of instances on the host. */
+  countInstances(ctx: OperationContext, request?: Record<string, never>): Promise<number>;
+  /** True when the instance exists on the host. */
+  instanceExists(ctx: OperationContext, request: InstanceRequest): Promise<boolean>;
+  /** Nodes this driver manages. */
+  getAvailableNodes(ctx: OperationContext, request?: GetAvailableNodesRequest): Promise<string[]>;
+  /** True when the node is managed by this driver. */
+  nodeIsAvailable(ctx: OperationContext, request: NodeRequest): Promise<boolean>;
+  /** The host's IP address. */
+  getHostIp(ctx: OperationContext, request?: Record<string, never>): Promise<string>;
+  /** Host id to bind the instance's ports to. */
+  networkBindingHostId(ctx: OperationContext, request: InstanceRequest): Promise<string>;
+}
+
+installMethods(DriverBase.prototype, {
+  initHost: { hook: '_initHost', request: HostRequest },
+  cleanupHost: { hook: '_cleanupHost', request: HostRequest },
+  getInfo: {
+    hook: '_getInfo', request: InstanceRequest,
+    around: async (d, ctx, req, call) => {
+      const info = (await call()) as InstanceInfo;
+      runtimeOf(d).events.report(req.instance.uuid, info.state);
+      return info;
+    },
+  },
+  listInstances: { hook: '_listInstances', around: async (_d, _c, _r, call) => ((await call()) as InstanceSummary[]).map((i) => i.name) },
+  listInstanceUuids: { hook: '_listInstances', around: async (_d, _c, _r, call) => ((await call()) as InstanceSummary[]).map((i) => i.uuid) },
+  countInstances: { hook: '_listInstances', around: async (_d, _c, _r, call) => ((await call()) as InstanceSummary[]).length },
+  instanceExists: { hook: '_instanceExists', request: InstanceRequest },
+  getAvailableNodes: { hook: '_getAvailableNodes', request: GetAvailableNodesRequest },
+  nodeIsAvailable: { hook: '_nodeIsAvailable', request: NodeRequest },
+  getHostIp: { hook: '_getHostIp' },
+  networkBindingHostId: { hook: '_networkBindingHostId', request: InstanceRequest },
+});
+
+// Unadvertised capabilities still answer at run time, with NOT_SUPPORTED; mixins override these.
+for (const [capability, methods] of Object.entries(CAPABILITY_METHODS)) {
+  for (const method of methods) {
+    const stub = {
+      async [method](): Promise<never> {
+        throw new NotSupportedError(capability, method);
+      },
+    }[method]!;
+    Object.defineProperty(DriverBase.prototype, method, { value: stub, writable: true, configurable: true });
+  }
+}
+
+/** Derive the frozen capability map of a driver instance from its class. */
+function buildCapabilityMap(cls: typeof DriverBase, instance: object): CapabilityMap {
+  const applied = new Set<string>((cls as any)[APPLIED_CAPABILITIES] ?? []);
+  const hooks: Record<string, readonly string[]> = (cls as any)[REQUIRED_HOOKS] ?? {};
+  const missing = [...CORE_HOOKS, ...Object.values(hooks).flat()].filter((h) => typeof (instance as any)[h] !== 'function');
+  if (missing.length > 0) {
+    throw new DriverDefinitionError(`driver '${cls.driverName}' does not implement required hook(s): ${missing.join(', ')}`);
+  }
+  const capabilities = Object.fromEntries(CAPABILITY_NAMES.map((c) => [c, applied.has(c)])) as Record<CapabilityName, boolean>;
+  const declared = cls.features ?? {};
+  for (const key of Object.keys(declared)) {
+    if (!(key in FEATURE_FLAGS)) throw new DriverDefinitionError(`driver '${cls.driverName}' declares unknown feature flag '${key}'`);
+  }
+  const features = {} as Record<FeatureFlag, FeatureState>;
+  for (const [flag, def] of Object.entries(FEATURE_FLAGS) as [FeatureFlag, (typeof FEATURE_FLAGS)[FeatureFlag]][]) {
+    const state = toFeatureState(declared[flag]);
+    if (state !== 'unsupported' && !capabilities[def.requires]) {
+      throw new DriverDefinitionError(`driver '${cls.driverName}' declares feature '${flag}' without capability '${def.requires}'`);
+    }
+    features[flag] = state;
+  }
+  return Object.freeze({
+    contractVersion: cls.contractVersion,
+    driver: Object.freeze({ name: cls.driverName, version: cls.driverVersion }),
+    capabilities: Object.freeze(capabilities),
+    features: Object.freeze(features),
+    imageTypes: Object.freeze([...(cls.imageTypes ?? [])]),
+  });
+}

@@ -1,0 +1,84 @@
+import type { OperationContext } from '../context/operation-context.js';
+import { AbortedError, DriverError, InvalidStateError, TimeoutError } from '../errors/errors.js';
+import { isVirtkitError } from '../errors/virtkit-error.js';
+import type { InstanceInfo } from '../model/instance-info.js';
+import { validateRequest } from '../validation/validate-request.js';
+import type { MethodSpec } from './method-spec.js';
+import { runtimeOf } from './driver-runtime.js';
+
+/**
+ * The one path every public driver call takes: validate the request, queue
+ * behind other calls on the same instance, check cancellation, enforce the
+ * state rule, call the hook, report the new state, and wrap foreign errors.
+ */
+export function runGuarded(driver: any, op: string, spec: MethodSpec, ctx: OperationContext | undefined, request: unknown): Promise<unknown> {
+  try {
+    const context = ctx ?? {};
+    throwIfCancelled(context, op);
+    const valid = spec.request ? validateRequest(spec.request, request ?? {}, op) : (request ?? {});
+    const body = (): Promise<unknown> => execute(driver, op, spec, context, valid as Record<string, any>);
+    const uuid = spec.instance ? (valid as { instance: { uuid: string } }).instance.uuid : undefined;
+    const pending = uuid === undefined ? body() : runtimeOf(driver).queue.run(uuid, body);
+    return context.signal || context.deadline !== undefined ? withCancellation(pending, context, op) : pending;
+  } catch (error) {
+    return Promise.reject(wrapError(error, op));
+  }
+}
+
+async function execute(driver: any, op: string, spec: MethodSpec, ctx: OperationContext, req: Record<string, any>): Promise<unknown> {
+  try {
+    throwIfCancelled(ctx, op);
+    const callHook = (): Promise<unknown> => driver[spec.hook](ctx, req);
+    if (spec.around) return await spec.around(driver, ctx, req, callHook);
+    if (!spec.state) return await callHook();
+    const uuid: string = req.instance.uuid;
+    const info: InstanceInfo = await driver._getInfo(ctx, { instance: req.instance });
+    const hub = runtimeOf(driver).events;
+    hub.report(uuid, info.state);
+    if (spec.state.noop?.(info, req)) return undefined;
+    const from = typeof spec.state.from === 'function' ? spec.state.from(req) : spec.state.from;
+    if (!from.includes(info.state)) throw new InvalidStateError({ instanceUuid: uuid, operation: op, state: info.state });
+    const result = await callHook();
+    const to = typeof spec.state.to === 'function' ? spec.state.to(req) : spec.state.to;
+    if (to !== undefined) hub.report(uuid, to);
+    return result;
+  } catch (error) {
+    if (spec.missingOk && isVirtkitError(error, 'INSTANCE_NOT_FOUND')) return undefined;
+    throw wrapError(error, op);
+  }
+}
+
+/** Keep virtkit errors as they are; wrap anything else with its cause. */
+export function wrapError(error: unknown, op: string): Error {
+  if (isVirtkitError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new DriverError(op, message, { cause: error });
+}
+
+/** Throw ABORTED or TIMEOUT when the context says the call must not start. */
+export function throwIfCancelled(ctx: OperationContext, op: string): void {
+  if (ctx.signal?.aborted) throw new AbortedError(op, { cause: ctx.signal.reason });
+  if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) throw new TimeoutError(op);
+}
+
+/** Settle early with ABORTED / TIMEOUT; the driver sees the same signal and stops its own work. */
+function withCancellation<T>(pending: Promise<T>, ctx: OperationContext, op: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = (): void => finish(() => reject(new AbortedError(op, { cause: ctx.signal?.reason })));
+    const finish = (settle: () => void): void => {
+      if (timer) clearTimeout(timer);
+      ctx.signal?.removeEventListener('abort', onAbort);
+      settle();
+    };
+    ctx.signal?.addEventListener('abort', onAbort, { once: true });
+    if (ctx.deadline !== undefined) {
+      timer = setTimeout(() => finish(() => reject(new TimeoutError(op))), Math.max(0, ctx.deadline - Date.now()));
+      timer.unref?.();
+    }
+    pending.then(
+      (value) => finish(() => resolve(value)),
+      (error) => finish(() => reject(error)),
+    );
+  });
+}

@@ -1,0 +1,6 @@
+export { DriverBase, DRIVER_BRAND } from './driver-base.js';
+export { defineCapability, installMethods, type AbstractConstructor, type CapabilityMixin } from './define-capability.js';
+export type { CapabilitySpec, MethodSpec, StateRule, HookCall } from './method-spec.js';
+export { InstanceRequest, FullInstanceRequest, GetInfoRequest, HostRequest, GetAvailableNodesRequest, NodeRequest, type InstanceSummary } from './core-requests.js';
+export { SILENT_LOGGER, type HostApi, type DriverLogger } from './host-api.js';
+export { transitionFor, type DriverEvents, type DriverEventName } from './lifecycle-events.js';

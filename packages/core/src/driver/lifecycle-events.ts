@@ -1,0 +1,99 @@
+import EventEmitter from 'eventemitter3';
+import { LifecycleTransition, type LifecycleEvent } from '../model/lifecycle-event.js';
+import { PowerState } from '../model/power-state.js';
+
+/** Events a driver emits; listen with `driver.on(name, listener)`. */
+export interface DriverEvents {
+  /** One per power-state change, in order. */
+  lifecycle: (event: LifecycleEvent) => void;
+  /** A listener threw; the driver carried on. */
+  listenerError: (error: unknown, event: string) => void;
+}
+
+/** The event name of {@link DriverEvents}. */
+export type DriverEventName = keyof DriverEvents;
+
+const LIVE: ReadonlySet<number> = new Set([PowerState.RUNNING, PowerState.PAUSED, PowerState.SUSPENDED]);
+
+/** Which transition a change from `prev` to `next` is, or undefined when it is not one worth telling. */
+export function transitionFor(prev: PowerState, next: PowerState): LifecycleTransition | undefined {
+  switch (next) {
+    case PowerState.RUNNING:
+      return prev === PowerState.PAUSED || prev === PowerState.SUSPENDED ? LifecycleTransition.RESUMED : LifecycleTransition.STARTED;
+    case PowerState.PAUSED:
+      return LifecycleTransition.PAUSED;
+    case PowerState.SUSPENDED:
+      return LifecycleTransition.SUSPENDED;
+    default:
+      // SHUTDOWN, CRASHED and NOSTATE are all "not running": only leaving a live state is an event.
+      return LIVE.has(prev) ? LifecycleTransition.STOPPED : undefined;
+  }
+}
+
+/**
+ * Tracks the last known power state of each instance and turns every change
+ * into one {@link LifecycleEvent}, delivered synchronously and in order. A
+ * throwing listener is isolated: the others still run and the driver goes on.
+ */
+export class LifecycleEventHub {
+  readonly #emitter = new EventEmitter();
+  readonly #last = new Map<string, PowerState>();
+  readonly #wrapped = new Map<string, WeakMap<(...args: never[]) => void, (...args: unknown[]) => void>>();
+  #sequence = 0;
+
+  on<E extends DriverEventName>(event: E, listener: DriverEvents[E], once = false): void {
+    const safe = (...args: unknown[]): void => {
+      try {
+        (listener as (...a: unknown[]) => void)(...args);
+      } catch (error) {
+        if (event !== 'listenerError') this.#emitter.emit('listenerError', error, event);
+      }
+    };
+    let byEvent = this.#wrapped.get(event);
+    if (!byEvent) this.#wrapped.set(event, (byEvent = new WeakMap()));
+    byEvent.set(listener as (...args: never[]) => void, safe);
+    if (once) this.#emitter.once(event, safe);
+    else this.#emitter.on(event, safe);
+  }
+
+  off<E extends DriverEventName>(event: E, listener: DriverEvents[E]): void {
+    const safe = this.#wrapped.get(event)?.get(listener as (...args: never[]) => void);
+    if (safe) this.#emitter.off(event, safe);
+  }
+
+  /** Last state known for an instance, if any. */
+  stateOf(uuid: string): PowerState | undefined {
+    return this.#last.get(uuid);
+  }
+
+  /** Record a state; emit the matching event when it is a change from a known state. */
+  report(uuid: string, state: PowerState): void {
+    const prev = this.#last.get(uuid);
+    if (prev === state) return;
+    this.#last.set(uuid, state);
+    if (prev === undefined) return;
+    const transition = transitionFor(prev, state);
+    if (transition) this.#emit(uuid, transition, state, prev);
+  }
+
+  /** Emit a transition that is not a power-state change (migration milestones). */
+  announce(uuid: string, transition: LifecycleTransition, state: PowerState): void {
+    this.#emit(uuid, transition, state, this.#last.get(uuid));
+  }
+
+  /** Forget an instance (destroyed or migrated away). */
+  forget(uuid: string): void {
+    this.#last.delete(uuid);
+  }
+
+  #emit(instanceUuid: string, transition: LifecycleTransition, state: PowerState, previousState: PowerState | undefined): void {
+    if (this.#emitter.listenerCount('lifecycle') === 0) {
+      this.#sequence++;
+      return;
+    }
+    const event: LifecycleEvent = Object.freeze({
+      sequence: ++this.#sequence, instanceUuid, transition, state, previousState, timestamp: Date.now(),
+    });
+    this.#emitter.emit('lifecycle', event);
+  }
+}

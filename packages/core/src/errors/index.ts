@@ -1,0 +1,7 @@
+export { VIRTKIT_ERROR_CODES, type VirtkitErrorCode } from './codes.js';
+export { VirtkitError, isVirtkitError, type VirtkitErrorOptions } from './virtkit-error.js';
+export {
+  NotSupportedError, InstanceNotFoundError, InstanceExistsError, InvalidStateError, ValidationError,
+  TimeoutError, AbortedError, DriverError, NotFoundError, ConflictError, InsufficientResourcesError,
+  MigrationError, DriverLoadError, ContractMismatchError, DriverDefinitionError, type ValidationIssue,
+} from './errors.js';

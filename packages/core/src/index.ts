@@ -1,0 +1,19 @@
+/**
+ * @packageDocumentation
+ * virtkit core: the driver contract as small capability interfaces, the mixins
+ * that compose them into a driver, the derived capability map, guards, errors,
+ * the provider tree and the driver loader.
+ */
+import 'reflect-metadata';
+export * from './errors/index.js';
+export * from './model/index.js';
+export * from './driver/index.js';
+export { CONTRACT_VERSION } from './contract-version.js';
+export { EMPTY_CONTEXT, type OperationContext } from './context/operation-context.js';
+export { validateRequest } from './validation/validate-request.js';
+export { IsFunction, IsStringRecord } from './validation/decorators.js';
+export { CAPABILITY_NAMES, FAMILIES, isCapabilityName, familyOf, type CapabilityName, type Family } from './capabilities/capability-names.js';
+export { CAPABILITY_METHODS, capabilityOfMethod } from './capabilities/capability-methods.js';
+export { FEATURE_FLAGS, toFeatureState, type FeatureFlag, type FeatureState, type FeatureDeclaration } from './capabilities/feature-flags.js';
+export { advertisedCapabilities, capabilitiesByFamily, type CapabilityMap } from './capabilities/capability-map.js';
+export * from './capabilities/lifecycle/index.js';

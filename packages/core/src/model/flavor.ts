@@ -1,0 +1,14 @@
+import { IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+/** The sizing an instance is spawned with (the reference's flavor). */
+export class Flavor {
+  @IsOptional() @IsString() @MaxLength(255) id?: string;
+  @IsString() @MaxLength(255) name!: string;
+  @IsInt() @Min(1) @Max(4096) vcpus!: number;
+  @IsInt() @Min(1) @Max(64 * 1024 * 1024) memoryMb!: number;
+  @IsInt() @Min(0) @Max(1024 * 1024) rootGb!: number;
+  @IsOptional() @IsInt() @Min(0) @Max(1024 * 1024) ephemeralGb?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(1024 * 1024) swapMb?: number;
+  /** Free-form hypervisor hints (`hw:cpu_policy`, ...). */
+  @IsOptional() @IsObject() extraSpecs?: Record<string, string>;
+}

@@ -1,0 +1,36 @@
+import { Type } from 'class-transformer';
+import { IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { Flavor } from './flavor.js';
+
+/** Instance names are used in hypervisor object names: keep them to a safe alphabet. */
+export const INSTANCE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/** Identifies an instance; most calls need nothing more. */
+export class InstanceRef {
+  @IsUUID() uuid!: string;
+}
+
+/** The orchestrator's view of an instance, as passed to the driver. */
+export class Instance extends InstanceRef {
+  /** Hypervisor-safe name; defaults to `instance-<uuid prefix>` where a driver needs one. */
+  @IsOptional() @IsString() @Matches(INSTANCE_NAME_PATTERN) name?: string;
+  @IsOptional() @IsString() @MaxLength(255) hostname?: string;
+  @IsOptional() @ValidateNested() @Type(() => Flavor) flavor?: Flavor;
+  @IsOptional() @IsString() @MaxLength(255) imageRef?: string;
+  @IsOptional() @IsString() @MaxLength(255) projectId?: string;
+  @IsOptional() @IsString() @MaxLength(255) userId?: string;
+  @IsOptional() @IsString() @MaxLength(255) host?: string;
+  @IsOptional() @IsString() @MaxLength(255) node?: string;
+  @IsOptional() @IsObject() metadata?: Record<string, string>;
+  @IsOptional() @IsObject() systemMetadata?: Record<string, string>;
+  @IsOptional() @IsString() @MaxLength(65535) keyData?: string;
+  @IsOptional() @IsString() @MaxLength(65535) userData?: string;
+  @IsOptional() @IsString() @MaxLength(64) vmState?: string;
+  @IsOptional() @IsString() @MaxLength(64) taskState?: string;
+  @IsOptional() @IsString() @MaxLength(64) rootDeviceName?: string;
+}
+
+/** An instance that is being spawned: its flavor is required. */
+export class SpawnInstance extends Instance {
+  @ValidateNested() @Type(() => Flavor) declare flavor: Flavor;
+}
