@@ -17,3 +17,14 @@ export { CAPABILITY_METHODS, capabilityOfMethod } from './capabilities/capabilit
 export { FEATURE_FLAGS, toFeatureState, type FeatureFlag, type FeatureState, type FeatureDeclaration } from './capabilities/feature-flags.js';
 export { advertisedCapabilities, capabilitiesByFamily, type CapabilityMap } from './capabilities/capability-map.js';
 export * from './capabilities/lifecycle/index.js';
+export * from './capabilities/console/index.js';
+export * from './capabilities/migration/index.js';
+export * from './capabilities/volume/index.js';
+export * from './capabilities/network/index.js';
+export * from './capabilities/inventory/index.js';
+export * from './capabilities/host/index.js';
+export * from './capabilities/guest/index.js';
+export * from './capabilities/image/index.js';
+export * from './capabilities/diagnostics/index.js';
+export * from './provider-tree/index.js';
+export * from './manifest/index.js';
