@@ -28,3 +28,5 @@ export * from './capabilities/image/index.js';
 export * from './capabilities/diagnostics/index.js';
 export * from './provider-tree/index.js';
 export * from './manifest/index.js';
+export * from './loader/index.js';
+export { toTraits, CAPABILITY_TRAITS } from './capabilities/traits.js';

@@ -1,0 +1,80 @@
+import type { CapabilityMap } from '../capabilities/capability-map.js';
+import { CONTRACT_VERSION } from '../contract-version.js';
+import type { DriverBase } from '../driver/driver-base.js';
+import type { HostApi } from '../driver/host-api.js';
+
+/** Marks driver definitions, across copies of core. */
+export const DRIVER_DEFINITION_BRAND = 'virtkit.driver-definition';
+
+/**
+ * What a driver package exports (as `default` or `driver`) so that
+ * `loadDriver` and the CLI can find it: its identity, a factory, and
+ * optionally the fixtures the conformance kit should use with it.
+ */
+export interface DriverDefinition<D extends DriverBase = DriverBase> {
+  readonly kind: typeof DRIVER_DEFINITION_BRAND;
+  readonly name: string;
+  readonly version: string;
+  /** The contract version (or semver range) the driver was written against. */
+  readonly contractVersion: string;
+  /** Create a driver instance for one host. */
+  create(hostApi: HostApi): D | Promise<D>;
+  /** Kit fixtures (real images, networks, volumes...) for drivers that need them; read by @virtkit/conformance. */
+  readonly conformance?: Record<string, unknown>;
+  /** One line saying what the driver drives. */
+  readonly description?: string;
+}
+
+/** Input of {@link defineDriver}. */
+export interface DefineDriverOptions<D extends DriverBase> {
+  name?: string;
+  version?: string;
+  contractVersion?: string;
+  description?: string;
+  create(hostApi: HostApi): D | Promise<D>;
+  conformance?: Record<string, unknown>;
+}
+
+/**
+ * Declare a driver module's export:
+ * ```ts
+ * export default defineDriver({ create: (host) => new AcmeDriver(host) });
+ * ```
+ * Name and version default to the driver class's static `driverName` / `driverVersion`
+ * when `create` is given a class through {@link defineDriverClass}.
+ */
+export function defineDriver<D extends DriverBase>(options: DefineDriverOptions<D>): DriverDefinition<D> {
+  return Object.freeze({
+    kind: DRIVER_DEFINITION_BRAND,
+    name: options.name ?? 'unnamed-driver',
+    version: options.version ?? '0.0.0',
+    contractVersion: options.contractVersion ?? CONTRACT_VERSION,
+    description: options.description,
+    create: options.create,
+    conformance: options.conformance,
+  });
+}
+
+/** A concrete driver class, as accepted by {@link defineDriverClass}. */
+export type DriverClass<D extends DriverBase> = (new (hostApi: HostApi) => D) & {
+  driverName: string;
+  driverVersion: string;
+  contractVersion: string;
+};
+
+/** Declare a driver module's export from its class; identity comes from the class's statics. */
+export function defineDriverClass<D extends DriverBase>(cls: DriverClass<D>, extra: { description?: string; conformance?: Record<string, unknown> } = {}): DriverDefinition<D> {
+  return defineDriver({
+    name: cls.driverName, version: cls.driverVersion, contractVersion: cls.contractVersion,
+    create: (host) => new cls(host), ...extra,
+  });
+}
+
+/** True when `value` looks like a {@link DriverDefinition}. */
+export function isDriverDefinition(value: unknown): value is DriverDefinition {
+  const v = value as Partial<DriverDefinition> | null;
+  return typeof v === 'object' && v !== null && v.kind === DRIVER_DEFINITION_BRAND && typeof v.create === 'function';
+}
+
+/** The identity part of a map, for reports. */
+export type DriverIdentity = CapabilityMap['driver'];

@@ -1,0 +1,5 @@
+export { loadDriver, isDriverInstance, assertCompatible, type LoadDriverOptions, type LoadedDriver } from './load-driver.js';
+export {
+  defineDriver, defineDriverClass, isDriverDefinition, DRIVER_DEFINITION_BRAND, type DriverDefinition,
+  type DefineDriverOptions, type DriverClass,
+} from './driver-definition.js';

@@ -1,0 +1,101 @@
+import { createRequire } from 'node:module';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import semver from 'semver';
+import { CONTRACT_VERSION } from '../contract-version.js';
+import { DRIVER_BRAND, type DriverBase } from '../driver/driver-base.js';
+import type { HostApi } from '../driver/host-api.js';
+import { ContractMismatchError, DriverLoadError } from '../errors/errors.js';
+import { isVirtkitError } from '../errors/virtkit-error.js';
+import { isDriverDefinition, type DriverDefinition } from './driver-definition.js';
+
+/** Options of {@link loadDriver}. */
+export interface LoadDriverOptions {
+  /** Directory package names are resolved from. @defaultValue `process.cwd()` */
+  from?: string;
+}
+
+/** A loaded driver and the definition it came from. */
+export interface LoadedDriver<D extends DriverBase = DriverBase> {
+  driver: D;
+  definition: DriverDefinition<D>;
+  /** The resolved file the driver was loaded from. */
+  resolvedPath: string;
+}
+
+/**
+ * Load a driver from an npm package name or a file path (ESM or CJS), check
+ * it is a virtkit driver of a compatible contract version, and create it for
+ * `hostApi`. Out-of-tree drivers are first-class: any package works.
+ *
+ * @throws `DRIVER_LOAD_FAILED` when the module cannot be resolved or exports no driver;
+ *         `CONTRACT_MISMATCH` when its contract version is not compatible.
+ */
+export async function loadDriver<D extends DriverBase = DriverBase>(
+  specifier: string, hostApi: HostApi = {}, options: LoadDriverOptions = {},
+): Promise<LoadedDriver<D>> {
+  if (typeof specifier !== 'string' || specifier.length === 0 || specifier.includes('\0')) {
+    throw new DriverLoadError(String(specifier), 'the specifier must be a non-empty package name or path');
+  }
+  const resolvedPath = resolveSpecifier(specifier, options.from ?? process.cwd());
+  const mod = await importModule(specifier, resolvedPath);
+  const definition = findDefinition(mod);
+  if (!definition) {
+    throw new DriverLoadError(specifier, 'the module exports no virtkit driver: export default defineDriver({ create }) (or `export const driver = ...`) from @virtkit/core');
+  }
+  assertCompatible(definition.contractVersion);
+  let driver: unknown;
+  try {
+    driver = await definition.create(hostApi);
+  } catch (error) {
+    if (isVirtkitError(error)) throw error;
+    throw new DriverLoadError(specifier, `its create() failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  if (!isDriverInstance(driver)) throw new DriverLoadError(specifier, 'its create() did not return an instance of a DriverBase subclass');
+  return { driver: driver as D, definition: definition as unknown as DriverDefinition<D>, resolvedPath };
+}
+
+/** True when `value` is an instance of a DriverBase subclass (from any copy of core). */
+export function isDriverInstance(value: unknown): value is DriverBase {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[DRIVER_BRAND] === true;
+}
+
+/** Throw `CONTRACT_MISMATCH` unless this core can serve a driver written for `declared`. */
+export function assertCompatible(declared: string): void {
+  const exact = semver.valid(declared);
+  const range = exact ? `^${exact}` : semver.validRange(declared);
+  if (!range || !semver.satisfies(CONTRACT_VERSION, range)) throw new ContractMismatchError(declared, CONTRACT_VERSION);
+}
+
+function resolveSpecifier(specifier: string, from: string): string {
+  const looksLikePath = specifier.startsWith('.') || isAbsolute(specifier) || specifier.startsWith('file:');
+  try {
+    if (looksLikePath) {
+      const path = specifier.startsWith('file:') ? new URL(specifier).pathname : resolvePath(from, specifier);
+      return createRequire(pathToFileURL(resolvePath(from, 'noop.js'))).resolve(path);
+    }
+    return createRequire(pathToFileURL(resolvePath(from, 'noop.js'))).resolve(specifier);
+  } catch (error) {
+    throw new DriverLoadError(specifier, looksLikePath ? 'no such file' : `package not found from ${from} (is it installed?)`, { cause: error });
+  }
+}
+
+async function importModule(specifier: string, resolvedPath: string): Promise<unknown> {
+  try {
+    return await import(pathToFileURL(resolvedPath).href);
+  } catch (error) {
+    throw new DriverLoadError(specifier, `importing ${resolvedPath} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+/** `default`, `driver`, or CJS `module.exports` (possibly nested under `default`). */
+function findDefinition(mod: unknown): DriverDefinition | undefined {
+  const candidates: unknown[] = [];
+  const m = mod as Record<string, unknown> | null;
+  if (m && typeof m === 'object') {
+    candidates.push(m.default, m.driver);
+    const d = m.default as Record<string, unknown> | null | undefined;
+    if (d && typeof d === 'object') candidates.push(d.default, d.driver);
+  }
+  return candidates.find(isDriverDefinition);
+}

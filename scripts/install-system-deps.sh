@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Debian packages the tests need: QEMU (the @virtkit/qemu driver and its kit run), tools to build the
+# tiny test guest from Debian packages, and Chromium for the HTML support-matrix browser test.
+set -euo pipefail
+need=()
+command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
+command -v qemu-img >/dev/null || need+=(qemu-utils)
+command -v cpio >/dev/null || need+=(cpio)
+command -v xz >/dev/null || need+=(xz-utils)
+command -v chromium >/dev/null || need+=(chromium)
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+# apt lists are needed by `apt-get download` (test guest) even when nothing is missing.
+$SUDO apt-get update -qq
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
