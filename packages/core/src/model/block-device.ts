@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested,
+  IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { VolumeConnectionInfo } from './volume-connection.js';
 
@@ -26,7 +26,7 @@ export class SwapDisk {
 /** A volume the instance has (or will have) attached. */
 export class VolumeBlockDevice {
   @IsString() @Matches(DEVICE_NAME_PATTERN) mountDevice!: string;
-  @ValidateNested() @Type(() => VolumeConnectionInfo) connectionInfo!: VolumeConnectionInfo;
+  @IsDefined() @ValidateNested() @Type(() => VolumeConnectionInfo) connectionInfo!: VolumeConnectionInfo;
   @IsOptional() @IsBoolean() deleteOnTermination?: boolean;
   @IsOptional() @IsInt() @Min(0) bootIndex?: number;
   @IsOptional() @IsString() @MaxLength(16) diskBus?: string;

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsDefined, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { Flavor } from './flavor.js';
 
 /** Instance names are used in hypervisor object names: keep them to a safe alphabet. */
@@ -10,12 +10,11 @@ export class InstanceRef {
   @IsUUID() uuid!: string;
 }
 
-/** The orchestrator's view of an instance, as passed to the driver. */
-export class Instance extends InstanceRef {
+/** Fields of an instance other than its flavor (whose optionality differs by call). */
+class InstanceFields extends InstanceRef {
   /** Hypervisor-safe name; defaults to `instance-<uuid prefix>` where a driver needs one. */
   @IsOptional() @IsString() @Matches(INSTANCE_NAME_PATTERN) name?: string;
   @IsOptional() @IsString() @MaxLength(255) hostname?: string;
-  @IsOptional() @ValidateNested() @Type(() => Flavor) flavor?: Flavor;
   @IsOptional() @IsString() @MaxLength(255) imageRef?: string;
   @IsOptional() @IsString() @MaxLength(255) projectId?: string;
   @IsOptional() @IsString() @MaxLength(255) userId?: string;
@@ -30,7 +29,12 @@ export class Instance extends InstanceRef {
   @IsOptional() @IsString() @MaxLength(64) rootDeviceName?: string;
 }
 
+/** The orchestrator's view of an instance, as passed to the driver. */
+export class Instance extends InstanceFields {
+  @IsOptional() @ValidateNested() @Type(() => Flavor) flavor?: Flavor;
+}
+
 /** An instance that is being spawned: its flavor is required. */
-export class SpawnInstance extends Instance {
-  @ValidateNested() @Type(() => Flavor) declare flavor: Flavor;
+export class SpawnInstance extends InstanceFields {
+  @IsDefined() @ValidateNested() @Type(() => Flavor) flavor!: Flavor;
 }

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsIn, IsInt, IsIP, IsMACAddress, IsObject, IsOptional, IsString, MaxLength, ValidateNested,
+  IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsIP, IsMACAddress, IsObject, IsOptional, IsString, MaxLength, ValidateNested,
 } from 'class-validator';
 
 /** One subnet of a network, with its addresses for this port. */
@@ -27,7 +27,7 @@ export const VIF_TYPES = ['ovs', 'bridge', 'tap', 'vhostuser', 'hw_veb', 'user',
 export class Vif {
   @IsString() @MaxLength(255) id!: string;
   @IsMACAddress() address!: string;
-  @ValidateNested() @Type(() => Network) network!: Network;
+  @IsDefined() @ValidateNested() @Type(() => Network) network!: Network;
   @IsIn(VIF_TYPES as unknown as string[]) type!: (typeof VIF_TYPES)[number];
   /** Host-side device name; validated because drivers put it on command lines. */
   @IsOptional() @IsString() @MaxLength(15) devname?: string;

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBase64, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested,
+  IsArray, IsBase64, IsBoolean, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { InstanceRequest } from '../../driver/core-requests.js';
 import { BlockDeviceInfo } from '../../model/block-device.js';
@@ -29,8 +29,8 @@ export class AcceleratorRequest {
 
 /** Fields shared by calls that (re)create a guest from an image. */
 class GuestBuildRequest {
-  @ValidateNested() @Type(() => SpawnInstance) instance!: SpawnInstance;
-  @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
+  @IsDefined() @ValidateNested() @Type(() => SpawnInstance) instance!: SpawnInstance;
+  @IsDefined() @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => InjectedFile) injectedFiles?: InjectedFile[];
   /** Never logged nor echoed in errors. */
   @IsOptional() @IsString() @MaxLength(255) adminPassword?: string;
@@ -111,7 +111,7 @@ export class ResumeRequest extends InstanceRequest {
 
 /** `rescue`: boot the instance from a rescue image, keeping its disks reachable. */
 export class RescueRequest extends InstanceRequest {
-  @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
+  @IsDefined() @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
   /** Never logged nor echoed in errors. */
   @IsOptional() @IsString() @MaxLength(255) rescuePassword?: string;

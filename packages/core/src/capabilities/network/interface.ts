@@ -19,7 +19,7 @@ export interface NetworkCapability {
   unplugVifs(ctx: OperationContext, request: UnplugVifsRequest): Promise<void>;
   /** Network set-up that block devices depend on (iSCSI over a tenant network). @defaultValue nothing */
   prepareNetworksBeforeBlockDeviceMapping(ctx: OperationContext, request: PrepareNetworksBeforeBlockDeviceMappingRequest): Promise<void>;
-  /** Undo {@link prepareNetworksBeforeBlockDeviceMapping} after block-device mapping failed. @defaultValue nothing */
+  /** Undo {@link NetworkCapability.prepareNetworksBeforeBlockDeviceMapping} after block-device mapping failed. @defaultValue nothing */
   cleanNetworksPreparation(ctx: OperationContext, request: CleanNetworksPreparationRequest): Promise<void>;
   /** Reset the instance's networking. @defaultValue nothing */
   resetNetwork(ctx: OperationContext, request: ResetNetworkRequest): Promise<void>;
@@ -62,7 +62,7 @@ export interface NetworkFirewallCapability {
   refreshInstanceSecurityRules(ctx: OperationContext, request: RefreshInstanceSecurityRulesRequest): Promise<void>;
   /** @deprecated See {@link NetworkFirewallCapability}. Install the instance's filters and wait until they apply. */
   ensureFilteringRulesForInstance(ctx: OperationContext, request: EnsureFilteringRulesForInstanceRequest): Promise<void>;
-  /** @deprecated See {@link NetworkFirewallCapability}. Batch rule changes until {@link filterDeferApplyOff}. @defaultValue nothing */
+  /** @deprecated See {@link NetworkFirewallCapability}. Batch rule changes until {@link NetworkFirewallCapability.filterDeferApplyOff}. @defaultValue nothing */
   filterDeferApplyOn(ctx: OperationContext, request?: Record<string, never>): Promise<void>;
   /** @deprecated See {@link NetworkFirewallCapability}. Apply the batched rule changes now. @defaultValue nothing */
   filterDeferApplyOff(ctx: OperationContext, request?: Record<string, never>): Promise<void>;

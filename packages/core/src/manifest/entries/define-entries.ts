@@ -1,6 +1,7 @@
 import type { CAPABILITY_METHODS } from '../../capabilities/capability-methods.js';
 import type { CapabilityName } from '../../capabilities/capability-names.js';
 import type { DriverBase } from '../../driver/driver-base.js';
+import type * as DriverLoader from '../../loader/load-driver.js';
 import type * as BlockDeviceHelpers from '../../model/block-device-helpers.js';
 import type { ManifestEntry, ManifestKind } from '../manifest-entry.js';
 
@@ -14,7 +15,7 @@ type HookName = `_${string}`;
 type CoreMethod = Extract<keyof DriverBase, string> | 'constructor' | 'reportPowerState';
 
 /** Module helpers: the block-device helpers of core, and the driver loader. */
-type ModuleFunction = Extract<keyof typeof BlockDeviceHelpers, string> | 'loadDriver';
+type ModuleFunction = Extract<keyof typeof BlockDeviceHelpers | keyof typeof DriverLoader, string>;
 
 /** One row of a family file; the capability and scope are given once per group. */
 interface Row<M extends string> {

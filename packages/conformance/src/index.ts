@@ -1,0 +1,14 @@
+/**
+ * @packageDocumentation
+ * The virtkit conformance kit: run it against any driver, from jest
+ * (`describeConformance`) or programmatically (`runConformance`).
+ */
+export { runConformance, runPlannedTest } from './kit/runner.js';
+export { planConformance, type PlannedTest } from './kit/planner.js';
+export { describeConformance, type TestApi } from './jest/describe-conformance.js';
+export { formatReport, formatResultLine, type FormatOptions } from './report/format-text.js';
+export { KitContext, type EventRecorder } from './kit/kit-context.js';
+export { defineSuite, type KitSuite, type KitTest } from './kit/suite.js';
+export { KitAssertionError, check, checkEqual, checkRejects } from './kit/assertions.js';
+export { ALL_SUITES } from './suites/index.js';
+export type { ConformanceOptions, ConformanceFixtures, ConformanceReport, TestResult, SuiteName } from './kit/types.js';

@@ -1,0 +1,52 @@
+import type { DriverBase } from '@virtkit/core';
+import { planConformance } from '../kit/planner.js';
+import { runPlannedTest } from '../kit/runner.js';
+import type { ConformanceOptions } from '../kit/types.js';
+
+/** The few jest (or vitest, mocha) globals the adapter uses. */
+export interface TestApi {
+  describe(name: string, fn: () => void): void;
+  it(name: string, fn: () => Promise<void>, timeout?: number): void;
+  skip(name: string): void;
+}
+
+function globalTestApi(): TestApi {
+  const g = globalThis as unknown as { describe?: TestApi['describe']; it?: TestApi['it'] & { skip?: (n: string, fn: () => void) => void } };
+  if (typeof g.describe !== 'function' || typeof g.it !== 'function') {
+    throw new Error('describeConformance needs a test runner with global describe/it (jest); use runConformance() otherwise');
+  }
+  const it = g.it;
+  return { describe: g.describe, it, skip: (name) => (it.skip ? it.skip(name, () => undefined) : undefined) };
+}
+
+/**
+ * Register the kit as jest tests, one per planned test, grouped by
+ * capability. Skips show their reason in the test name.
+ *
+ * ```ts
+ * describeConformance({ factory: () => new AcmeDriver({ hostname: 'test' }) });
+ * ```
+ */
+export function describeConformance<D extends DriverBase>(options: ConformanceOptions<D>, api: TestApi = globalTestApi()): void {
+  const probe = options.factory();
+  const map = probe.capabilities;
+  void options.dispose?.(probe);
+  const plan = planConformance(map, options);
+  const timeout = (options.fixtures?.testTimeoutMs ?? 30_000) + 10_000;
+  api.describe(`virtkit conformance: ${options.name ?? map.driver.name}`, () => {
+    for (const capability of new Set(plan.map((p) => p.capability))) {
+      api.describe(capability, () => {
+        for (const planned of plan.filter((p) => p.capability === capability)) {
+          if (planned.skipReason) {
+            api.skip(`${planned.test.name} [skipped: ${planned.skipReason}]`);
+            continue;
+          }
+          api.it(planned.test.name, async () => {
+            const result = await runPlannedTest(planned, options);
+            if (result.status === 'failed') throw new Error(result.reason ?? 'failed');
+          }, timeout);
+        }
+      });
+    }
+  });
+}

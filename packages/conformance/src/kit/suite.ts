@@ -1,0 +1,24 @@
+import type { CapabilityName } from '@virtkit/core';
+import type { KitContext } from './kit-context.js';
+import type { ConformanceFixtures, SuiteName } from './types.js';
+
+/** One behaviour test of the kit. */
+export interface KitTest {
+  readonly name: string;
+  /** Other capabilities the test uses; without them it is skipped (a test never uses an unadvertised capability). */
+  readonly requires?: readonly CapabilityName[];
+  /** Fixtures the test needs; without them it is skipped, with the reason. */
+  readonly needs?: readonly (keyof ConformanceFixtures)[];
+  run(kit: KitContext): Promise<void>;
+}
+
+/** The tests of one capability (or of `core`). */
+export interface KitSuite {
+  readonly capability: SuiteName;
+  readonly tests: readonly KitTest[];
+}
+
+/** Declare a suite (identity function that keeps the types). */
+export function defineSuite(capability: SuiteName, tests: KitTest[]): KitSuite {
+  return { capability, tests };
+}

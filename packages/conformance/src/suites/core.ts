@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
+import { check, checkEqual, checkRejects } from '../kit/assertions.js';
+import { defineSuite } from '../kit/suite.js';
+
+/** Calls every driver has, and properties of the capability map. */
+export const coreSuite = defineSuite('core', [
+  {
+    name: 'the capability map is frozen, plain JSON, and names the driver',
+    async run(kit) {
+      const map = kit.driver.capabilities;
+      check(Object.isFrozen(map) && Object.isFrozen(map.capabilities) && Object.isFrozen(map.features), 'the map and its parts must be frozen');
+      checkEqual(JSON.parse(JSON.stringify(map)), map, 'the map must survive a JSON round trip');
+      check(typeof map.driver.name === 'string' && map.driver.name.length > 0, 'the map must name the driver');
+    },
+  },
+  {
+    name: 'the capability map does not change over the driver\'s life',
+    async run(kit) {
+      const before = JSON.stringify(kit.driver.capabilities);
+      if (kit.driver.capabilities.capabilities.lifecycle) {
+        const uuid = await kit.spawn();
+        await kit.driver.destroy(kit.ctx, kit.ref(uuid));
+      }
+      await kit.driver.getAvailableNodes(kit.ctx, { refresh: true });
+      checkEqual(JSON.stringify(kit.driver.capabilities), before, 'capability map after calls');
+      let threw = false;
+      try {
+        (kit.driver.capabilities.capabilities as Record<string, boolean>)['volume.extend'] = !kit.driver.capabilities.capabilities['volume.extend'];
+      } catch {
+        threw = true;
+      }
+      checkEqual(JSON.stringify(kit.driver.capabilities), before, 'capability map after an attempted write');
+      void threw;
+    },
+  },
+  {
+    name: 'getInfo of an unknown instance is INSTANCE_NOT_FOUND',
+    async run(kit) {
+      await checkRejects(kit.driver.getInfo(kit.ctx, kit.ref(randomUUID())), 'INSTANCE_NOT_FOUND', 'getInfo(unknown)');
+      check((await kit.driver.instanceExists(kit.ctx, kit.ref(randomUUID()))) === false, 'instanceExists(unknown) must be false');
+    },
+  },
+  {
+    name: 'a fresh driver lists no instances and counts agree',
+    async run(kit) {
+      checkEqual(await kit.driver.listInstances(kit.ctx), [], 'listInstances');
+      checkEqual(await kit.driver.listInstanceUuids(kit.ctx), [], 'listInstanceUuids');
+      checkEqual(await kit.driver.countInstances(kit.ctx), 0, 'countInstances');
+    },
+  },
+  {
+    name: 'nodes: at least one node, nodeIsAvailable agrees, host ip is an IP',
+    async run(kit) {
+      const nodes: string[] = await kit.driver.getAvailableNodes(kit.ctx, { refresh: false });
+      check(Array.isArray(nodes) && nodes.length > 0, 'getAvailableNodes must return at least one node');
+      check(await kit.driver.nodeIsAvailable(kit.ctx, { nodename: nodes[0] }), `nodeIsAvailable(${nodes[0]}) must be true`);
+      check(!(await kit.driver.nodeIsAvailable(kit.ctx, { nodename: `no-such-node-${randomUUID()}` })), 'nodeIsAvailable(unknown) must be false');
+      const ip = await kit.driver.getHostIp(kit.ctx);
+      check(isIP(ip) !== 0, `getHostIp must return an IP address, got ${JSON.stringify(ip)}`);
+      const binding = await kit.driver.networkBindingHostId(kit.ctx, kit.ref(randomUUID()));
+      check(typeof binding === 'string' && binding.length > 0, 'networkBindingHostId must return a host id');
+    },
+  },
+  {
+    name: 'malformed requests are VALIDATION_FAILED',
+    async run(kit) {
+      await checkRejects(kit.driver.getInfo(kit.ctx, { instance: { uuid: 'not-a-uuid' } }), 'VALIDATION_FAILED', 'getInfo(bad uuid)');
+      await checkRejects(kit.driver.getInfo(kit.ctx, { instance: { uuid: randomUUID(), __proto__: { polluted: true } } } as never), 'INSTANCE_NOT_FOUND', 'getInfo with a literal __proto__ (not an own key)');
+      await checkRejects(kit.driver.getInfo(kit.ctx, JSON.parse('{"instance":{"uuid":"x","__proto__":{"a":1}}}')), 'VALIDATION_FAILED', 'getInfo with an own __proto__ key');
+      await checkRejects(kit.driver.nodeIsAvailable(kit.ctx, { nodename: 42 }), 'VALIDATION_FAILED', 'nodeIsAvailable(42)');
+    },
+  },
+  {
+    name: 'an aborted signal stops a call before it starts (ABORTED)',
+    async run(kit) {
+      const controller = new AbortController();
+      controller.abort();
+      await checkRejects(kit.driver.getAvailableNodes({ signal: controller.signal }, {}), 'ABORTED', 'call with an aborted signal');
+      await checkRejects(kit.driver.getAvailableNodes({ deadline: Date.now() - 1 }, {}), 'TIMEOUT', 'call past its deadline');
+    },
+  },
+]);

@@ -1,0 +1,170 @@
+import { PowerState } from '@virtkit/core';
+import { check, checkEqual, checkRejects } from '../kit/assertions.js';
+import { defineSuite } from '../kit/suite.js';
+
+const { RUNNING, PAUSED, SHUTDOWN, SUSPENDED } = PowerState;
+
+/** `lifecycle.pause`. */
+export const pauseSuite = defineSuite('lifecycle.pause', [
+  {
+    name: 'pause and unpause, both ways',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const rec = kit.recordEvents();
+      await kit.driver.unpause(kit.ctx, kit.ref(uuid));
+      await kit.expectState(uuid, RUNNING, 'unpause of a running instance');
+      await kit.driver.pause(kit.ctx, kit.ref(uuid));
+      await kit.expectState(uuid, PAUSED, 'pause');
+      await kit.driver.pause(kit.ctx, kit.ref(uuid));
+      await kit.expectState(uuid, PAUSED, 'pause of a paused instance');
+      await kit.driver.unpause(kit.ctx, kit.ref(uuid));
+      await kit.expectState(uuid, RUNNING, 'unpause');
+      checkEqual(rec.events.map((e) => e.transition), ['PAUSED', 'RESUMED'], 'events');
+    },
+  },
+  {
+    name: 'pause of a stopped instance is INVALID_STATE and changes nothing',
+    async run(kit) {
+      const uuid = await kit.spawn({ powerOn: false });
+      await checkRejects(kit.driver.pause(kit.ctx, kit.ref(uuid)), 'INVALID_STATE', 'pause of a stopped instance');
+      await kit.expectState(uuid, SHUTDOWN, 'refused pause');
+    },
+  },
+  {
+    name: 'a paused instance powers off and can be destroyed',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      await kit.driver.pause(kit.ctx, kit.ref(uuid));
+      await kit.driver.powerOff(kit.ctx, kit.ref(uuid));
+      await kit.expectState(uuid, SHUTDOWN, 'powerOff of a paused instance');
+    },
+  },
+]);
+
+/** `lifecycle.suspend`. */
+export const suspendSuite = defineSuite('lifecycle.suspend', [
+  {
+    name: 'suspend and resume, both ways',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      await kit.driver.resume(kit.ctx, kit.ref(uuid));
+      await kit.expectState(uuid, RUNNING, 'resume of a running instance');
+      await kit.driver.suspend(kit.ctx, kit.ref(uuid));
+      await kit.expectState(uuid, SUSPENDED, 'suspend');
+      await kit.driver.suspend(kit.ctx, kit.ref(uuid));
+      await kit.expectState(uuid, SUSPENDED, 'suspend of a suspended instance');
+      await kit.driver.resume(kit.ctx, kit.ref(uuid));
+      await kit.expectState(uuid, RUNNING, 'resume');
+    },
+  },
+  {
+    name: 'suspend of a stopped instance is INVALID_STATE',
+    async run(kit) {
+      const uuid = await kit.spawn({ powerOn: false });
+      await checkRejects(kit.driver.suspend(kit.ctx, kit.ref(uuid)), 'INVALID_STATE', 'suspend of a stopped instance');
+      await kit.expectState(uuid, SHUTDOWN, 'refused suspend');
+    },
+  },
+  {
+    name: 'suspend of a paused instance is INVALID_STATE',
+    requires: ['lifecycle.pause'],
+    async run(kit) {
+      const uuid = await kit.spawn();
+      await kit.driver.pause(kit.ctx, kit.ref(uuid));
+      await checkRejects(kit.driver.suspend(kit.ctx, kit.ref(uuid)), 'INVALID_STATE', 'suspend of a paused instance');
+      await kit.expectState(uuid, PAUSED, 'refused suspend');
+    },
+  },
+]);
+
+/** `lifecycle.rescue`. */
+export const rescueSuite = defineSuite('lifecycle.rescue', [
+  {
+    name: 'rescue and unrescue, also of an unrescued instance',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const rescueImage = kit.fixtures.rescueImageMeta ?? kit.imageMeta;
+      await kit.driver.unrescue(kit.ctx, kit.ref(uuid));
+      await kit.expectState(uuid, RUNNING, 'unrescue of an unrescued instance');
+      await kit.driver.rescue(kit.ctx, { ...kit.ref(uuid), imageMeta: rescueImage, rescuePassword: 'kit-secret-pw' });
+      const info = await kit.driver.getInfo(kit.ctx, kit.ref(uuid));
+      check(info.rescued === true && info.state === RUNNING, `after rescue getInfo must say rescued and RUNNING, got ${JSON.stringify(info)}`);
+      await kit.driver.rescue(kit.ctx, { ...kit.ref(uuid), imageMeta: rescueImage });
+      await kit.driver.unrescue(kit.ctx, kit.ref(uuid));
+      const after = await kit.driver.getInfo(kit.ctx, kit.ref(uuid));
+      check(after.rescued !== true && after.state === RUNNING, `after unrescue getInfo must say not rescued and RUNNING, got ${JSON.stringify(after)}`);
+    },
+  },
+  {
+    name: 'setBootable answers for an existing instance',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      await kit.driver.setBootable(kit.ctx, { ...kit.ref(uuid), bootable: false });
+      await kit.driver.setBootable(kit.ctx, { ...kit.ref(uuid), bootable: true });
+      await checkRejects(kit.driver.setBootable(kit.ctx, { ...kit.ref(uuid), bootable: 'yes' }), 'VALIDATION_FAILED', 'setBootable with a string');
+    },
+  },
+]);
+
+/** `lifecycle.softDelete`. */
+export const softDeleteSuite = defineSuite('lifecycle.softDelete', [
+  {
+    name: 'soft delete and restore; restore of a live instance changes nothing',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      await kit.driver.restore(kit.ctx, kit.ref(uuid));
+      await kit.expectState(uuid, RUNNING, 'restore of a running instance');
+      await kit.driver.softDelete(kit.ctx, kit.ref(uuid));
+      const info = await kit.driver.getInfo(kit.ctx, kit.ref(uuid));
+      check(info.softDeleted === true && info.state === SHUTDOWN, `after softDelete getInfo must say softDeleted and SHUTDOWN, got ${JSON.stringify(info)}`);
+      await kit.driver.softDelete(kit.ctx, kit.ref(uuid));
+      await kit.driver.restore(kit.ctx, kit.ref(uuid));
+      const after = await kit.driver.getInfo(kit.ctx, kit.ref(uuid));
+      check(after.softDeleted !== true && after.state === RUNNING, `after restore getInfo must say RUNNING, got ${JSON.stringify(after)}`);
+    },
+  },
+  {
+    name: 'a soft-deleted instance can be destroyed',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      await kit.driver.softDelete(kit.ctx, kit.ref(uuid));
+      await kit.driver.destroy(kit.ctx, kit.ref(uuid));
+      check(!(await kit.driver.instanceExists(kit.ctx, kit.ref(uuid))), 'instance must be gone');
+    },
+  },
+]);
+
+/** `lifecycle.rebuild`. */
+export const rebuildSuite = defineSuite('lifecycle.rebuild', [
+  {
+    name: 'rebuild keeps the instance, RUNNING, calling detach before attach',
+    async run(kit) {
+      const req = kit.spawnRequest();
+      kit.track(req.instance.uuid);
+      await kit.driver.spawn(kit.ctx, req);
+      await kit.driver.powerOff(kit.ctx, kit.ref(req.instance.uuid));
+      const order: string[] = [];
+      await kit.driver.rebuild(kit.ctx, {
+        instance: req.instance, imageMeta: req.imageMeta,
+        detachBlockDevices: async () => void order.push('detach'),
+        attachBlockDevices: async () => void order.push('attach'),
+      });
+      await kit.expectState(req.instance.uuid, RUNNING, 'rebuild');
+      checkEqual(order, ['detach', 'attach'], 'callback order');
+      checkEqual(await kit.driver.countInstances(kit.ctx), 1, 'countInstances after rebuild');
+    },
+  },
+]);
+
+/** `lifecycle.crashDump`. */
+export const crashDumpSuite = defineSuite('lifecycle.crashDump', [
+  {
+    name: 'crash dump needs a running instance',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      await kit.driver.triggerCrashDump(kit.ctx, kit.ref(uuid));
+      await kit.driver.powerOff(kit.ctx, kit.ref(uuid));
+      await checkRejects(kit.driver.triggerCrashDump(kit.ctx, kit.ref(uuid)), 'INVALID_STATE', 'crash dump of a stopped instance');
+    },
+  },
+]);

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { PowerState } from '@virtkit/core';
+import { check, checkEqual, checkRejects } from '../kit/assertions.js';
+import { defineSuite } from '../kit/suite.js';
+
+const { RUNNING, SHUTDOWN } = PowerState;
+
+/** `lifecycle`: spawn, destroy, power, reboot, events. */
+export const lifecycleSuite = defineSuite('lifecycle', [
+  {
+    name: 'spawn shows the instance in listings and counts, RUNNING',
+    async run(kit) {
+      const req = kit.spawnRequest();
+      kit.track(req.instance.uuid);
+      await kit.driver.spawn(kit.ctx, req);
+      await kit.expectState(req.instance.uuid, RUNNING, 'spawn');
+      check((await kit.driver.listInstanceUuids(kit.ctx)).includes(req.instance.uuid), 'listInstanceUuids must include the new instance');
+      check((await kit.driver.listInstances(kit.ctx)).length === 1, 'listInstances must list one instance');
+      checkEqual(await kit.driver.countInstances(kit.ctx), 1, 'countInstances');
+      check(await kit.driver.instanceExists(kit.ctx, kit.ref(req.instance.uuid)), 'instanceExists must be true');
+    },
+  },
+  {
+    name: 'spawn with powerOn false leaves the instance SHUTDOWN',
+    async run(kit) {
+      const uuid = await kit.spawn({ powerOn: false });
+      await kit.expectState(uuid, SHUTDOWN, 'spawn(powerOn: false)');
+    },
+  },
+  {
+    name: 'spawning an existing uuid is INSTANCE_EXISTS and changes nothing',
+    async run(kit) {
+      const req = kit.spawnRequest();
+      kit.track(req.instance.uuid);
+      await kit.driver.spawn(kit.ctx, req);
+      await kit.driver.powerOff(kit.ctx, kit.ref(req.instance.uuid));
+      await checkRejects(kit.driver.spawn(kit.ctx, req), 'INSTANCE_EXISTS', 'second spawn');
+      await kit.expectState(req.instance.uuid, SHUTDOWN, 'refused second spawn');
+      checkEqual(await kit.driver.countInstances(kit.ctx), 1, 'countInstances');
+    },
+  },
+  {
+    name: 'a malformed spawn is VALIDATION_FAILED and creates nothing',
+    async run(kit) {
+      const req = kit.spawnRequest();
+      await checkRejects(kit.driver.spawn(kit.ctx, { ...req, instance: { uuid: req.instance.uuid } }), 'VALIDATION_FAILED', 'spawn without flavor');
+      await checkRejects(kit.driver.spawn(kit.ctx, { ...req, instance: { ...req.instance, flavor: { ...req.instance.flavor, vcpus: -1 } } }), 'VALIDATION_FAILED', 'spawn with negative vcpus');
+      await checkRejects(kit.driver.spawn(kit.ctx, { ...req, instance: { ...req.instance, name: 'a,b=c' } }), 'VALIDATION_FAILED', 'spawn with a comma in the name');
+      checkEqual(await kit.driver.countInstances(kit.ctx), 0, 'countInstances after refused spawns');
+    },
+  },
+  {
+    name: 'destroy removes the instance; destroying an unknown one succeeds',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      await kit.driver.destroy(kit.ctx, kit.ref(uuid));
+      check(!(await kit.driver.instanceExists(kit.ctx, kit.ref(uuid))), 'instance must be gone after destroy');
+      await checkRejects(kit.driver.getInfo(kit.ctx, kit.ref(uuid)), 'INSTANCE_NOT_FOUND', 'getInfo after destroy');
+      await kit.driver.destroy(kit.ctx, kit.ref(uuid));
+      await kit.driver.destroy(kit.ctx, kit.ref(randomUUID()));
+      await kit.driver.cleanup(kit.ctx, kit.ref(randomUUID()));
+    },
+  },
+  {
+    name: 'power off and on, both ways, idempotent toward the target',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      await kit.driver.powerOn(kit.ctx, kit.ref(uuid));
+      await kit.expectState(uuid, RUNNING, 'powerOn of a running instance');
+      await kit.driver.powerOff(kit.ctx, { ...kit.ref(uuid), timeoutSec: 0 });
+      await kit.expectState(uuid, SHUTDOWN, 'powerOff');
+      await kit.driver.powerOff(kit.ctx, kit.ref(uuid));
+      await kit.expectState(uuid, SHUTDOWN, 'powerOff of a stopped instance');
+      await kit.driver.powerOn(kit.ctx, kit.ref(uuid));
+      await kit.expectState(uuid, RUNNING, 'powerOn of a stopped instance');
+      await checkRejects(kit.driver.powerOn(kit.ctx, kit.ref(randomUUID())), 'INSTANCE_NOT_FOUND', 'powerOn of an unknown instance');
+    },
+  },
+  {
+    name: 'soft reboot needs RUNNING; hard reboot starts a stopped instance',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      await kit.driver.reboot(kit.ctx, { ...kit.ref(uuid), rebootType: 'SOFT' });
+      await kit.expectState(uuid, RUNNING, 'soft reboot');
+      await kit.driver.powerOff(kit.ctx, kit.ref(uuid));
+      await checkRejects(kit.driver.reboot(kit.ctx, { ...kit.ref(uuid), rebootType: 'SOFT' }), 'INVALID_STATE', 'soft reboot of a stopped instance');
+      await kit.expectState(uuid, SHUTDOWN, 'refused soft reboot');
+      await kit.driver.reboot(kit.ctx, { ...kit.ref(uuid), rebootType: 'HARD' });
+      await kit.expectState(uuid, RUNNING, 'hard reboot of a stopped instance');
+    },
+  },
+  {
+    name: 'events follow state: one per change, in order, matching getInfo',
+    async run(kit) {
+      const rec = kit.recordEvents();
+      const uuid = await kit.spawn();
+      const steps: [string, () => Promise<unknown>, number][] = [
+        ['powerOff', () => kit.driver.powerOff(kit.ctx, kit.ref(uuid)), SHUTDOWN],
+        ['powerOn', () => kit.driver.powerOn(kit.ctx, kit.ref(uuid)), RUNNING],
+      ];
+      for (const [, call, expected] of steps) {
+        await call();
+        const last = rec.events[rec.events.length - 1];
+        check(last !== undefined && last.state === expected && last.instanceUuid === uuid, `the last event must report state ${expected} for the instance`);
+      }
+      await kit.driver.destroy(kit.ctx, kit.ref(uuid));
+      await new Promise((r) => setTimeout(r, 50)); // late events from the driver would show here
+      checkEqual(rec.events.map((e) => e.transition), ['STARTED', 'STOPPED', 'STARTED', 'STOPPED'], 'event transitions');
+      const seq = rec.events.map((e) => e.sequence);
+      check(seq.every((s, i) => i === 0 || s > seq[i - 1]!), `event sequence numbers must increase: ${seq.join(',')}`);
+    },
+  },
+  {
+    name: 'a throwing listener never breaks the driver',
+    async run(kit) {
+      kit.driver.on('lifecycle', () => {
+        throw new Error('listener failure (expected by the kit)');
+      });
+      const rec = kit.recordEvents();
+      const uuid = await kit.spawn();
+      await kit.driver.powerOff(kit.ctx, kit.ref(uuid));
+      await kit.expectState(uuid, SHUTDOWN, 'powerOff with a throwing listener');
+      checkEqual(rec.events.map((e) => e.transition), ['STARTED', 'STOPPED'], 'events seen by the other listener');
+    },
+  },
+  {
+    name: 'calls on one instance run one at a time, in arrival order',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const calls = [
+        kit.driver.powerOff(kit.ctx, kit.ref(uuid)),
+        kit.driver.powerOn(kit.ctx, kit.ref(uuid)),
+        kit.driver.powerOff(kit.ctx, kit.ref(uuid)),
+      ];
+      await Promise.all(calls);
+      await kit.expectState(uuid, SHUTDOWN, 'powerOff, powerOn, powerOff issued together');
+    },
+  },
+  {
+    name: 'host-boot resume, file checks and polling answer',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      await kit.driver.resumeStateOnHostBoot(kit.ctx, kit.ref(uuid));
+      await kit.expectState(uuid, RUNNING, 'resumeStateOnHostBoot of a running instance');
+      check(typeof (await kit.driver.instanceOnDisk(kit.ctx, kit.ref(uuid))) === 'boolean', 'instanceOnDisk must answer a boolean');
+      await kit.driver.pollRebootingInstances(kit.ctx, { timeoutSec: 60, instances: [{ uuid }] });
+      await kit.driver.destroy(kit.ctx, kit.ref(uuid));
+      check((await kit.driver.deleteInstanceFiles(kit.ctx, kit.ref(uuid))) === true, 'deleteInstanceFiles after destroy must report nothing left');
+    },
+  },
+]);

@@ -1,0 +1,27 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import { defineCapability } from '../../../driver/define-capability.js';
+import type { MksConsole } from '../../../model/console.js';
+import type { MksConsoleCapability } from '../interface.js';
+import { GetConsoleRequest } from '../requests.js';
+import { LIVE_CONSOLE_STATES } from './live-console-states.js';
+
+/** Public calls and hooks of `console.mks`. */
+export declare abstract class MksConsoleShape {
+  constructor(...args: any[]);
+  /**
+   * Where the proxy reaches the MKS console (`kind: 'mks'`), with its ticket in `secret`.
+   * Called only while the instance is RUNNING or PAUSED.
+   */
+  protected abstract _getMksConsole(ctx: OperationContext, request: GetConsoleRequest): Promise<MksConsole>;
+}
+export interface MksConsoleShape extends MksConsoleCapability {}
+
+/** Adds `console.mks` to a driver class (apply after `withLifecycle`). */
+export const withMksConsole = defineCapability<typeof MksConsoleShape>({
+  name: 'console.mks',
+  requires: ['lifecycle'],
+  methods: {
+    // Not serialised per instance: a console must stay reachable during long calls such as a live migration.
+    getMksConsole: { hook: '_getMksConsole', request: GetConsoleRequest, state: { from: LIVE_CONSOLE_STATES } },
+  },
+});

@@ -1,0 +1,28 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import { defineCapability } from '../../../driver/define-capability.js';
+import type { ConsolePoolInfo } from '../../../model/console.js';
+import type { ConsolePoolCapability } from '../interface.js';
+import { GetConsolePoolInfoRequest } from '../requests.js';
+
+/**
+ * Public calls and hooks of `console.pool`.
+ * @deprecated The capability is kept for completeness; use the per-instance console capabilities.
+ */
+export declare abstract class ConsolePoolShape {
+  constructor(...args: any[]);
+  /** Address and credentials of the host's pool for `consoleType`; throw `NotFoundError` when there is none. */
+  protected abstract _getConsolePoolInfo(ctx: OperationContext, request: GetConsolePoolInfoRequest): Promise<ConsolePoolInfo>;
+}
+export interface ConsolePoolShape extends ConsolePoolCapability {}
+
+/**
+ * Adds `console.pool` to a driver class. It does not act on instances, so it
+ * needs no other capability.
+ * @deprecated Kept for completeness; use the per-instance console capabilities.
+ */
+export const withConsolePool = defineCapability<typeof ConsolePoolShape>({
+  name: 'console.pool',
+  methods: {
+    getConsolePoolInfo: { hook: '_getConsolePoolInfo', request: GetConsolePoolInfoRequest },
+  },
+});

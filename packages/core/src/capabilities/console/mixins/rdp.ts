@@ -1,0 +1,27 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import { defineCapability } from '../../../driver/define-capability.js';
+import type { RdpConsole } from '../../../model/console.js';
+import type { RdpConsoleCapability } from '../interface.js';
+import { GetConsoleRequest } from '../requests.js';
+import { LIVE_CONSOLE_STATES } from './live-console-states.js';
+
+/** Public calls and hooks of `console.rdp`. */
+export declare abstract class RdpConsoleShape {
+  constructor(...args: any[]);
+  /**
+   * Where the proxy reaches the RDP endpoint (`kind: 'rdp'`).
+   * Called only while the instance is RUNNING or PAUSED.
+   */
+  protected abstract _getRdpConsole(ctx: OperationContext, request: GetConsoleRequest): Promise<RdpConsole>;
+}
+export interface RdpConsoleShape extends RdpConsoleCapability {}
+
+/** Adds `console.rdp` to a driver class (apply after `withLifecycle`). */
+export const withRdpConsole = defineCapability<typeof RdpConsoleShape>({
+  name: 'console.rdp',
+  requires: ['lifecycle'],
+  methods: {
+    // Not serialised per instance: a console must stay reachable during long calls such as a live migration.
+    getRdpConsole: { hook: '_getRdpConsole', request: GetConsoleRequest, state: { from: LIVE_CONSOLE_STATES } },
+  },
+});

@@ -1,0 +1,27 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import { defineCapability } from '../../../driver/define-capability.js';
+import type { SpiceConsole } from '../../../model/console.js';
+import type { SpiceConsoleCapability } from '../interface.js';
+import { GetConsoleRequest } from '../requests.js';
+import { LIVE_CONSOLE_STATES } from './live-console-states.js';
+
+/** Public calls and hooks of `console.spice`. */
+export declare abstract class SpiceConsoleShape {
+  constructor(...args: any[]);
+  /**
+   * Where the proxy reaches the SPICE server (`kind: 'spice'`), with `tlsPort` when TLS is on.
+   * Called only while the instance is RUNNING or PAUSED.
+   */
+  protected abstract _getSpiceConsole(ctx: OperationContext, request: GetConsoleRequest): Promise<SpiceConsole>;
+}
+export interface SpiceConsoleShape extends SpiceConsoleCapability {}
+
+/** Adds `console.spice` to a driver class (apply after `withLifecycle`). */
+export const withSpiceConsole = defineCapability<typeof SpiceConsoleShape>({
+  name: 'console.spice',
+  requires: ['lifecycle'],
+  methods: {
+    // Not serialised per instance: a console must stay reachable during long calls such as a live migration.
+    getSpiceConsole: { hook: '_getSpiceConsole', request: GetConsoleRequest, state: { from: LIVE_CONSOLE_STATES } },
+  },
+});

@@ -1,0 +1,29 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import { defineCapability } from '../../../driver/define-capability.js';
+import type { HookCall } from '../../../driver/method-spec.js';
+import type { GuestMetadataCapability } from '../interface.js';
+import { ChangeInstanceMetadataRequest } from '../requests.js';
+
+/** Public calls and hooks of `guest.metadata`. */
+export declare abstract class GuestMetadataShape {
+  constructor(...args: any[]);
+  /** Publish the change (set keys, then remove keys); never called with an empty diff. Any power state. */
+  protected abstract _changeInstanceMetadata(ctx: OperationContext, request: ChangeInstanceMetadataRequest): Promise<void>;
+}
+export interface GuestMetadataShape extends GuestMetadataCapability {}
+
+/** Adds `guest.metadata` to a driver class (apply after `withLifecycle`). */
+export const withGuestMetadata = defineCapability<typeof GuestMetadataShape>({
+  name: 'guest.metadata',
+  requires: ['lifecycle'],
+  methods: {
+    changeInstanceMetadata: {
+      hook: '_changeInstanceMetadata', request: ChangeInstanceMetadataRequest, instance: true,
+      // An empty diff: the target already holds, nothing to publish.
+      around: async (_d: unknown, _c: OperationContext, req: ChangeInstanceMetadataRequest, callHook: HookCall): Promise<void> => {
+        if (Object.keys(req.diff.set ?? {}).length === 0 && (req.diff.remove ?? []).length === 0) return;
+        await callHook();
+      },
+    },
+  },
+});

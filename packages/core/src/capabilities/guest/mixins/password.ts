@@ -1,0 +1,61 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import { defineCapability } from '../../../driver/define-capability.js';
+import { runtimeOf } from '../../../driver/driver-runtime.js';
+import type { HookCall } from '../../../driver/method-spec.js';
+import { DriverError, InvalidStateError } from '../../../errors/errors.js';
+import { VirtkitError, isVirtkitError } from '../../../errors/virtkit-error.js';
+import type { InstanceInfo } from '../../../model/instance-info.js';
+import { PowerState } from '../../../model/power-state.js';
+import type { GuestPasswordCapability } from '../interface.js';
+import { SetAdminPasswordRequest } from '../requests.js';
+
+/** Public calls and hooks of `guest.password`. */
+export declare abstract class GuestPasswordShape {
+  constructor(...args: any[]);
+  /**
+   * Set the password through the guest agent. Called only from RUNNING. Never
+   * log `request.newPassword`; errors that mention it are withheld by the SDK anyway.
+   */
+  protected abstract _setAdminPassword(ctx: OperationContext, request: SetAdminPasswordRequest): Promise<void>;
+}
+export interface GuestPasswordShape extends GuestPasswordCapability {}
+
+/** Adds `guest.password` to a driver class (apply after `withLifecycle`). */
+export const withGuestPassword = defineCapability<typeof GuestPasswordShape>({
+  name: 'guest.password',
+  requires: ['lifecycle'],
+  methods: {
+    setAdminPassword: { hook: '_setAdminPassword', request: SetAdminPasswordRequest, instance: true, around: guardedSetPassword },
+  },
+});
+
+const OP = 'setAdminPassword';
+const WITHHELD = 'the driver failed; its details were withheld because they contained the password';
+
+/** The RUNNING rule (which `around` replaces), then the hook, with any error mentioning the password replaced. */
+async function guardedSetPassword(driver: any, ctx: OperationContext, req: SetAdminPasswordRequest, callHook: HookCall): Promise<void> {
+  const uuid = req.instance.uuid;
+  const info: InstanceInfo = await driver._getInfo(ctx, { instance: req.instance });
+  runtimeOf(driver).events.report(uuid, info.state);
+  if (info.state !== PowerState.RUNNING) throw new InvalidStateError({ instanceUuid: uuid, operation: OP, state: info.state });
+  try {
+    await callHook();
+  } catch (error) {
+    if (!mentions(error, req.newPassword, 0)) throw error;
+    // Keep the code callers match on; drop message, fields and cause, which carry the secret.
+    const code = isVirtkitError(error) ? error.code : 'DRIVER_ERROR';
+    throw code === 'DRIVER_ERROR' ? new DriverError(OP, WITHHELD) : new VirtkitError(code, `${OP} failed: ${WITHHELD}`);
+  }
+}
+
+/** True when the error, its string fields or its cause chain contain `secret`. */
+function mentions(value: unknown, secret: string, depth: number): boolean {
+  if (depth > 8 || value === null || value === undefined) return false;
+  if (typeof value !== 'object') return String(value).includes(secret);
+  const error = value as { message?: unknown; stack?: unknown; cause?: unknown };
+  if ([error.message, error.stack].some((s) => typeof s === 'string' && s.includes(secret))) return true;
+  for (const field of Object.values(value)) {
+    if (typeof field === 'string' ? field.includes(secret) : field instanceof Error && mentions(field, secret, depth + 1)) return true;
+  }
+  return mentions(error.cause, secret, depth + 1);
+}

@@ -1,0 +1,28 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import { defineCapability } from '../../../driver/define-capability.js';
+import { PowerState } from '../../../model/power-state.js';
+import type { GuestQuiesceCapability } from '../interface.js';
+import { QuiesceRequest, UnquiesceRequest } from '../requests.js';
+
+/** Public calls and hooks of `guest.quiesce`. */
+export declare abstract class GuestQuiesceShape {
+  constructor(...args: any[]);
+  /**
+   * Freeze the guest's file systems through its agent. Called only from
+   * RUNNING; throw `InvalidStateError` when the image has no guest agent.
+   */
+  protected abstract _quiesce(ctx: OperationContext, request: QuiesceRequest): Promise<void>;
+  /** Thaw them; must succeed when nothing is frozen. Called only from RUNNING. */
+  protected abstract _unquiesce(ctx: OperationContext, request: UnquiesceRequest): Promise<void>;
+}
+export interface GuestQuiesceShape extends GuestQuiesceCapability {}
+
+/** Adds `guest.quiesce` to a driver class (apply after `withLifecycle`). */
+export const withGuestQuiesce = defineCapability<typeof GuestQuiesceShape>({
+  name: 'guest.quiesce',
+  requires: ['lifecycle'],
+  methods: {
+    quiesce: { hook: '_quiesce', request: QuiesceRequest, instance: true, state: { from: [PowerState.RUNNING] } },
+    unquiesce: { hook: '_unquiesce', request: UnquiesceRequest, instance: true, state: { from: [PowerState.RUNNING] } },
+  },
+});

@@ -1,0 +1,26 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import { defineCapability } from '../../../driver/define-capability.js';
+import type { HostAggregatesCapability } from '../interface.js';
+import { AddToAggregateRequest, RemoveFromAggregateRequest, UndoAggregateOperationRequest } from '../requests.js';
+
+/** Public calls and hooks of `host.aggregates`. */
+export declare abstract class HostAggregatesShape {
+  constructor(...args: any[]);
+  /** Add the host to the backend pool behind the aggregate. */
+  protected abstract _addToAggregate(ctx: OperationContext, request: AddToAggregateRequest): Promise<void>;
+  /** Remove the host from that pool. */
+  protected abstract _removeFromAggregate(ctx: OperationContext, request: RemoveFromAggregateRequest): Promise<void>;
+  /** Undo the backend side of the failed change and call `request.revert()` for the orchestrator's side. */
+  protected abstract _undoAggregateOperation(ctx: OperationContext, request: UndoAggregateOperationRequest): Promise<void>;
+}
+export interface HostAggregatesShape extends HostAggregatesCapability {}
+
+/** Adds `host.aggregates` to a driver class. */
+export const withHostAggregates = defineCapability<typeof HostAggregatesShape>({
+  name: 'host.aggregates',
+  methods: {
+    addToAggregate: { hook: '_addToAggregate', request: AddToAggregateRequest },
+    removeFromAggregate: { hook: '_removeFromAggregate', request: RemoveFromAggregateRequest },
+    undoAggregateOperation: { hook: '_undoAggregateOperation', request: UndoAggregateOperationRequest },
+  },
+});

@@ -1,0 +1,39 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import { defineCapability } from '../../../driver/define-capability.js';
+import type { HookCall } from '../../../driver/method-spec.js';
+import type { HostMaintenanceCapability } from '../interface.js';
+import { HostMaintenanceModeRequest, SetHostEnabledRequest, type HostEnabledState, type HostMaintenanceState } from '../requests.js';
+
+/** Public calls and hooks of `host.maintenance`. */
+export declare abstract class HostMaintenanceShape {
+  constructor(...args: any[]);
+  /**
+   * Enter (`mode: true`, moving instances away) or leave maintenance. Must
+   * succeed without change when the host is already there. The SDK reports the resulting state.
+   */
+  protected abstract _hostMaintenanceMode(ctx: OperationContext, request: HostMaintenanceModeRequest): Promise<void>;
+  /** Accept new instances or stop accepting them; idempotent. The SDK reports the resulting state. */
+  protected abstract _setHostEnabled(ctx: OperationContext, request: SetHostEnabledRequest): Promise<void>;
+}
+export interface HostMaintenanceShape extends HostMaintenanceCapability {}
+
+/** Adds `host.maintenance` to a driver class. */
+export const withHostMaintenance = defineCapability<typeof HostMaintenanceShape>({
+  name: 'host.maintenance',
+  methods: {
+    hostMaintenanceMode: {
+      hook: '_hostMaintenanceMode', request: HostMaintenanceModeRequest,
+      around: async (_d: unknown, _c: OperationContext, req: HostMaintenanceModeRequest, callHook: HookCall): Promise<HostMaintenanceState> => {
+        await callHook();
+        return req.mode ? 'on_maintenance' : 'off_maintenance';
+      },
+    },
+    setHostEnabled: {
+      hook: '_setHostEnabled', request: SetHostEnabledRequest,
+      around: async (_d: unknown, _c: OperationContext, req: SetHostEnabledRequest, callHook: HookCall): Promise<HostEnabledState> => {
+        await callHook();
+        return req.enabled ? 'enabled' : 'disabled';
+      },
+    },
+  },
+});

@@ -1,0 +1,28 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import { defineCapability } from '../../../driver/define-capability.js';
+import type { HookCall } from '../../../driver/method-spec.js';
+import type { HostPowerAction } from '../../../model/host.js';
+import type { HostPowerCapability } from '../interface.js';
+import { HostPowerActionRequest } from '../requests.js';
+
+/** Public calls and hooks of `host.power`. */
+export declare abstract class HostPowerShape {
+  constructor(...args: any[]);
+  /** Carry out the action; resolve once the host has accepted it. The SDK reports the action back. */
+  protected abstract _hostPowerAction(ctx: OperationContext, request: HostPowerActionRequest): Promise<void>;
+}
+export interface HostPowerShape extends HostPowerCapability {}
+
+/** Adds `host.power` to a driver class. */
+export const withHostPower = defineCapability<typeof HostPowerShape>({
+  name: 'host.power',
+  methods: {
+    hostPowerAction: {
+      hook: '_hostPowerAction', request: HostPowerActionRequest,
+      around: async (_d: unknown, _c: OperationContext, req: HostPowerActionRequest, callHook: HookCall): Promise<HostPowerAction> => {
+        await callHook();
+        return req.action;
+      },
+    },
+  },
+});

@@ -1,0 +1,97 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import { defineCapability } from '../../../driver/define-capability.js';
+import { runtimeOf } from '../../../driver/driver-runtime.js';
+import type { HookCall } from '../../../driver/method-spec.js';
+import type { InstanceDiskInfo } from '../../../model/migration.js';
+import { PowerState } from '../../../model/power-state.js';
+import { asMigrationError, recordArrival, requireState } from '../guards.js';
+import type { ColdMigrationCapability } from '../interface.js';
+import {
+  ConfirmMigrationRequest, FinishMigrationRequest, FinishRevertMigrationRequest, GetInstanceDiskInfoRequest,
+  MigrateDiskAndPowerOffRequest,
+} from '../requests.js';
+
+const { RUNNING, PAUSED, SHUTDOWN, CRASHED } = PowerState;
+
+/** Public calls and hooks of `migration.cold`. */
+export declare abstract class ColdMigrationShape {
+  constructor(...args: any[]);
+  /**
+   * Copy the disks to `request.dest`, powering the guest off before the end.
+   * Called from RUNNING, PAUSED, SHUTDOWN or CRASHED. On failure, undo the
+   * copy before throwing; the SDK restarts a guest that was running.
+   */
+  protected abstract _migrateDiskAndPowerOff(ctx: OperationContext, request: MigrateDiskAndPowerOffRequest): Promise<InstanceDiskInfo[]>;
+  /** Build the guest from the transferred disks; start it unless `powerOn` is false. */
+  protected abstract _finishMigration(ctx: OperationContext, request: FinishMigrationRequest): Promise<void>;
+  /** Remove the source copy; throw `InstanceNotFoundError` or succeed when it is already gone. */
+  protected abstract _confirmMigration(ctx: OperationContext, request: ConfirmMigrationRequest): Promise<void>;
+  /** Bring the source copy back; start it unless `powerOn` is false. */
+  protected abstract _finishRevertMigration(ctx: OperationContext, request: FinishRevertMigrationRequest): Promise<void>;
+  protected abstract _getInstanceDiskInfo(ctx: OperationContext, request: GetInstanceDiskInfoRequest): Promise<InstanceDiskInfo[]>;
+}
+export interface ColdMigrationShape extends ColdMigrationCapability {}
+
+/** Adds `migration.cold` (cold migration and resize) to a driver class (apply after `withLifecycle`). */
+export const withColdMigration = defineCapability<typeof ColdMigrationShape>({
+  name: 'migration.cold',
+  requires: ['lifecycle'],
+  methods: {
+    migrateDiskAndPowerOff: { hook: '_migrateDiskAndPowerOff', request: MigrateDiskAndPowerOffRequest, instance: true, around: guardedMigrateDisk },
+    finishMigration: { hook: '_finishMigration', request: FinishMigrationRequest, instance: true, around: arriveAfter('finishMigration') },
+    confirmMigration: { hook: '_confirmMigration', request: ConfirmMigrationRequest, instance: true, missingOk: true, around: guardedConfirm },
+    finishRevertMigration: {
+      hook: '_finishRevertMigration', request: FinishRevertMigrationRequest, instance: true, around: arriveAfter('finishRevertMigration'),
+    },
+    getInstanceDiskInfo: { hook: '_getInstanceDiskInfo', request: GetInstanceDiskInfoRequest, instance: true },
+  },
+});
+
+/** Source side: ends SHUTDOWN; a failure restarts a guest that was running, so it stays where it was. */
+async function guardedMigrateDisk(
+  driver: any, ctx: OperationContext, req: MigrateDiskAndPowerOffRequest, callHook: HookCall,
+): Promise<unknown> {
+  const before = await requireState(driver, ctx, 'migrateDiskAndPowerOff', req.instance, [RUNNING, PAUSED, SHUTDOWN, CRASHED]);
+  let disks: unknown;
+  try {
+    disks = await callHook();
+  } catch (error) {
+    if (before === RUNNING) await restartIfStopped(driver, ctx, req);
+    throw asMigrationError(error, 'migrateDiskAndPowerOff');
+  }
+  runtimeOf(driver).events.report(req.instance.uuid, SHUTDOWN);
+  return disks;
+}
+
+/** Best effort: a restart failure is logged, the migration's own error is what the caller gets. */
+async function restartIfStopped(driver: any, ctx: OperationContext, req: MigrateDiskAndPowerOffRequest): Promise<void> {
+  const uuid = req.instance.uuid;
+  try {
+    const { state } = await driver._getInfo(ctx, { instance: req.instance });
+    runtimeOf(driver).events.report(uuid, state);
+    if (state !== SHUTDOWN && state !== CRASHED) return;
+    await driver._powerOn(ctx, { instance: req.instance, networkInfo: req.networkInfo, blockDeviceInfo: req.blockDeviceInfo });
+    runtimeOf(driver).events.report(uuid, RUNNING);
+  } catch (error) {
+    driver.logger.error('could not restart instance after a failed migration', { instanceUuid: uuid, error: String(error) });
+  }
+}
+
+/** The instance now lives here: RUNNING, or SHUTDOWN when `powerOn` is false. */
+function arriveAfter(op: string) {
+  return async (driver: any, _ctx: OperationContext, req: FinishMigrationRequest | FinishRevertMigrationRequest, callHook: HookCall) => {
+    try {
+      await callHook();
+    } catch (error) {
+      throw asMigrationError(error, op);
+    }
+    recordArrival(driver, req.instance.uuid, req.powerOn === false ? SHUTDOWN : RUNNING);
+  };
+}
+
+/** The source copy is gone: forget it, unless source and destination are one host (the instance is still here). */
+async function guardedConfirm(driver: any, _ctx: OperationContext, req: ConfirmMigrationRequest, callHook: HookCall): Promise<void> {
+  await callHook();
+  const { sourceCompute, destCompute } = req.migration;
+  if (sourceCompute === undefined || sourceCompute !== destCompute) runtimeOf(driver).events.forget(req.instance.uuid);
+}

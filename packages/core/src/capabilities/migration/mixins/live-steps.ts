@@ -1,0 +1,91 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import { runtimeOf } from '../../../driver/driver-runtime.js';
+import type { HookCall } from '../../../driver/method-spec.js';
+import { isVirtkitError } from '../../../errors/virtkit-error.js';
+import { LifecycleTransition } from '../../../model/lifecycle-event.js';
+import type { InstanceRef } from '../../../model/instance.js';
+import { PowerState } from '../../../model/power-state.js';
+import { asMigrationError, gateProgress, requireState } from '../guards.js';
+import type {
+  LiveMigrationOutcome, LiveMigrationRequest, PostLiveMigrationAtDestinationRequest, RollbackLiveMigrationAtDestinationRequest,
+} from '../live-requests.js';
+
+// The extra steps of `migration.live` calls (method-spec `around` bodies); internal.
+
+/**
+ * Source side. From RUNNING or PAUSED; progress through a gated
+ * `ctx.onProgress` (0 first, 100 last). Success: MIGRATION_COMPLETED, the
+ * instance is forgotten here, `postMethod` runs. Failure: the recorded state
+ * is refreshed, `recoverMethod` runs, the error is thrown (foreign ones as
+ * MIGRATION_FAILED).
+ */
+export async function guardedLiveMigration(driver: any, ctx: OperationContext, req: LiveMigrationRequest): Promise<void> {
+  const uuid = req.instance.uuid;
+  const state = await requireState(driver, ctx, 'liveMigration', req.instance, [PowerState.RUNNING, PowerState.PAUSED]);
+  const outcome: LiveMigrationOutcome = {
+    context: ctx, instance: req.instance, dest: req.dest, blockMigration: req.blockMigration === true, migrateData: req.migrateData,
+  };
+  const progress = gateProgress(ctx, driver);
+  progress.report({ percent: 0, phase: 'starting' });
+  try {
+    // The hook gets the gated context, not the caller's, so its reports are ordered and bounded.
+    await driver._liveMigration(progress.ctx, req);
+  } catch (error) {
+    progress.close();
+    await refreshState(driver, ctx, req.instance);
+    await runRecover(driver, req, { ...outcome, error });
+    throw asMigrationError(error, 'liveMigration');
+  }
+  progress.close({ percent: 100, phase: 'completed' });
+  const events = runtimeOf(driver).events;
+  events.announce(uuid, LifecycleTransition.MIGRATION_COMPLETED, state);
+  events.forget(uuid);
+  await req.postMethod?.(outcome);
+}
+
+/** With no migration running (the hook's `NOT_FOUND`), the target already holds: succeed. */
+export async function guardedAbort(_driver: any, _ctx: OperationContext, _req: unknown, callHook: HookCall): Promise<void> {
+  try {
+    await callHook();
+  } catch (error) {
+    if (!isVirtkitError(error, 'NOT_FOUND')) throw error;
+  }
+}
+
+/** The instance never arrived here: forget whatever this host recorded of it. */
+export async function guardedRollback(
+  driver: any, _ctx: OperationContext, req: RollbackLiveMigrationAtDestinationRequest, callHook: HookCall,
+): Promise<void> {
+  await callHook();
+  runtimeOf(driver).events.forget(req.instance.uuid);
+}
+
+/** The instance now lives here: record its state (RUNNING, or PAUSED when it left paused) without an event. */
+export async function guardedPostAtDestination(
+  driver: any, ctx: OperationContext, req: PostLiveMigrationAtDestinationRequest, callHook: HookCall,
+): Promise<void> {
+  await callHook();
+  const { state } = await driver._getInfo(ctx, { instance: req.instance });
+  const events = runtimeOf(driver).events;
+  // Arriving is not a power-state change; MIGRATION_COMPLETED was announced by the source.
+  events.forget(req.instance.uuid);
+  events.report(req.instance.uuid, state);
+}
+
+async function refreshState(driver: any, ctx: OperationContext, instance: InstanceRef): Promise<void> {
+  try {
+    const { state } = await driver._getInfo(ctx, { instance });
+    runtimeOf(driver).events.report(instance.uuid, state);
+  } catch (error) {
+    driver.logger.warn('could not read instance state after a failed live migration', { instanceUuid: instance.uuid, error: String(error) });
+  }
+}
+
+/** The caller's recover callback must not hide the migration's own error: its failure is logged. */
+async function runRecover(driver: any, req: LiveMigrationRequest, outcome: LiveMigrationOutcome): Promise<void> {
+  try {
+    await req.recoverMethod?.(outcome);
+  } catch (error) {
+    driver.logger.error('live migration recover callback failed', { instanceUuid: req.instance.uuid, error: String(error) });
+  }
+}

@@ -1,0 +1,76 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import { defineCapability } from '../../../driver/define-capability.js';
+import type { MigrateData } from '../../../model/migration.js';
+import { PowerState } from '../../../model/power-state.js';
+import type { LiveMigrationCapability } from '../interface.js';
+import {
+  CheckCanLiveMigrateDestinationRequest, CheckCanLiveMigrateSourceRequest, CleanupLiveMigrationDestinationCheckRequest,
+  LiveMigrationAbortRequest, LiveMigrationForceCompleteRequest, LiveMigrationRequest, PostLiveMigrationAtDestinationRequest,
+  PostLiveMigrationAtSourceRequest, PostLiveMigrationRequest, PreLiveMigrationRequest, RollbackLiveMigrationAtDestinationRequest,
+} from '../live-requests.js';
+import { guardedAbort, guardedLiveMigration, guardedPostAtDestination, guardedRollback } from './live-steps.js';
+
+/** Public calls and hooks of `migration.live`. */
+export declare abstract class LiveMigrationShape {
+  constructor(...args: any[]);
+  /** Destination: check CPU, hypervisor and space; throw `MigrationError` when the instance cannot come. */
+  protected abstract _checkCanLiveMigrateDestination(ctx: OperationContext, request: CheckCanLiveMigrateDestinationRequest): Promise<MigrateData>;
+  /** Destination: remove whatever the destination check created. */
+  protected abstract _cleanupLiveMigrationDestinationCheck(ctx: OperationContext, request: CleanupLiveMigrationDestinationCheckRequest): Promise<void>;
+  /** Source: complete the destination's data; called only while RUNNING or PAUSED. */
+  protected abstract _checkCanLiveMigrateSource(ctx: OperationContext, request: CheckCanLiveMigrateSourceRequest): Promise<MigrateData>;
+  /** Destination: prepare disks, volumes and networks; return the data the source needs. */
+  protected abstract _preLiveMigration(ctx: OperationContext, request: PreLiveMigrationRequest): Promise<MigrateData>;
+  /**
+   * Source: migrate and resolve once the instance runs on the destination;
+   * throw (leaving it running here) when it fails or `ctx.signal` aborts.
+   * Report progress with `ctx.onProgress`. Never call `postMethod` or
+   * `recoverMethod`: the SDK does. Called only while RUNNING or PAUSED.
+   */
+  protected abstract _liveMigration(ctx: OperationContext, request: LiveMigrationRequest): Promise<void>;
+  /** Source: make the running migration converge (pause the guest, switch to post-copy); `NotFoundError` when none runs. */
+  protected abstract _liveMigrationForceComplete(ctx: OperationContext, request: LiveMigrationForceCompleteRequest): Promise<void>;
+  /** Source: cancel the running migration so `_liveMigration` throws; `NotFoundError` when none runs. */
+  protected abstract _liveMigrationAbort(ctx: OperationContext, request: LiveMigrationAbortRequest): Promise<void>;
+  /** Destination: remove what the failed migration left; succeed when nothing is left. */
+  protected abstract _rollbackLiveMigrationAtDestination(ctx: OperationContext, request: RollbackLiveMigrationAtDestinationRequest): Promise<void>;
+  /** Source, after success: release volume connections and the like. Default: nothing. */
+  protected _postLiveMigration(ctx: OperationContext, request: PostLiveMigrationRequest): Promise<void>;
+  /** Source, after success: unplug the instance's interfaces. */
+  protected abstract _postLiveMigrationAtSource(ctx: OperationContext, request: PostLiveMigrationAtSourceRequest): Promise<void>;
+  /** Destination, after success: finish networking and definitions; `getInfo` must then find the instance. */
+  protected abstract _postLiveMigrationAtDestination(ctx: OperationContext, request: PostLiveMigrationAtDestinationRequest): Promise<void>;
+}
+export interface LiveMigrationShape extends LiveMigrationCapability {}
+
+/** Adds `migration.live` to a driver class (apply after `withLifecycle`). */
+export const withLiveMigration = defineCapability<typeof LiveMigrationShape>({
+  name: 'migration.live',
+  requires: ['lifecycle'],
+  methods: {
+    checkCanLiveMigrateDestination: { hook: '_checkCanLiveMigrateDestination', request: CheckCanLiveMigrateDestinationRequest, instance: true },
+    cleanupLiveMigrationDestinationCheck: { hook: '_cleanupLiveMigrationDestinationCheck', request: CleanupLiveMigrationDestinationCheckRequest },
+    checkCanLiveMigrateSource: {
+      hook: '_checkCanLiveMigrateSource', request: CheckCanLiveMigrateSourceRequest, instance: true,
+      state: { from: [PowerState.RUNNING, PowerState.PAUSED] },
+    },
+    preLiveMigration: { hook: '_preLiveMigration', request: PreLiveMigrationRequest, instance: true },
+    liveMigration: { hook: '_liveMigration', request: LiveMigrationRequest, instance: true, around: guardedLiveMigration },
+    // Not serialised per instance: these act on a liveMigration that holds the instance's queue until it ends.
+    liveMigrationForceComplete: { hook: '_liveMigrationForceComplete', request: LiveMigrationForceCompleteRequest },
+    liveMigrationAbort: { hook: '_liveMigrationAbort', request: LiveMigrationAbortRequest, around: guardedAbort },
+    rollbackLiveMigrationAtDestination: {
+      hook: '_rollbackLiveMigrationAtDestination', request: RollbackLiveMigrationAtDestinationRequest, instance: true,
+      missingOk: true, around: guardedRollback,
+    },
+    postLiveMigration: { hook: '_postLiveMigration', request: PostLiveMigrationRequest, instance: true },
+    postLiveMigrationAtSource: { hook: '_postLiveMigrationAtSource', request: PostLiveMigrationAtSourceRequest, instance: true },
+    postLiveMigrationAtDestination: {
+      hook: '_postLiveMigrationAtDestination', request: PostLiveMigrationAtDestinationRequest, instance: true,
+      around: guardedPostAtDestination,
+    },
+  },
+  defaults: {
+    async _postLiveMigration() {},
+  },
+});

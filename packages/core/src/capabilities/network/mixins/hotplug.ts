@@ -1,0 +1,56 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import { defineCapability } from '../../../driver/define-capability.js';
+import { runtimeOf } from '../../../driver/driver-runtime.js';
+import type { HookCall } from '../../../driver/method-spec.js';
+import { InvalidStateError, ValidationError } from '../../../errors/errors.js';
+import type { InstanceInfo } from '../../../model/instance-info.js';
+import { PowerState } from '../../../model/power-state.js';
+import type { NetworkHotplugCapability } from '../interface.js';
+import { AttachInterfaceRequest, DetachInterfaceRequest } from '../requests.js';
+
+/** Power states in which interfaces may be hot-plugged or unplugged. */
+const HOTPLUG_STATES: readonly PowerState[] = [PowerState.RUNNING, PowerState.PAUSED, PowerState.SHUTDOWN];
+
+/** Public calls and hooks of `network.hotplug`. */
+export declare abstract class NetworkHotplugShape {
+  constructor(...args: any[]);
+  /**
+   * Add the interface (plug it on the host, then into the guest). Called only
+   * from RUNNING, PAUSED or SHUTDOWN. Must succeed without change when the
+   * VIF (same id) is already attached.
+   */
+  protected abstract _attachInterface(ctx: OperationContext, request: AttachInterfaceRequest): Promise<void>;
+  /**
+   * Remove the interface from the guest, then unplug it on the host. Called
+   * only from RUNNING, PAUSED or SHUTDOWN. Must succeed when it is not attached.
+   */
+  protected abstract _detachInterface(ctx: OperationContext, request: DetachInterfaceRequest): Promise<void>;
+}
+export interface NetworkHotplugShape extends NetworkHotplugCapability {}
+
+/** Adds `network.hotplug` to a driver class (apply after `withLifecycle` and `withNetwork`). */
+export const withNetworkHotplug = defineCapability<typeof NetworkHotplugShape>({
+  name: 'network.hotplug',
+  requires: ['lifecycle', 'network'],
+  methods: {
+    attachInterface: { hook: '_attachInterface', request: AttachInterfaceRequest, instance: true, around: guardedAttach },
+    detachInterface: { hook: '_detachInterface', request: DetachInterfaceRequest, instance: true, state: { from: HOTPLUG_STATES } },
+  },
+});
+
+/**
+ * Refuse a device tag the driver cannot honour (it would be silently dropped),
+ * then apply the hotplug state rule, which `around` replaces.
+ */
+async function guardedAttach(driver: any, ctx: OperationContext, req: AttachInterfaceRequest, callHook: HookCall): Promise<void> {
+  if (req.vif.tag !== undefined && driver.capabilities.features.taggedInterfaceAttach === 'unsupported') {
+    throw new ValidationError('attachInterface', [
+      { path: 'vif.tag', messages: ['this driver does not support tagged interface attach (feature taggedInterfaceAttach)'] },
+    ]);
+  }
+  const uuid = req.instance.uuid;
+  const info: InstanceInfo = await driver._getInfo(ctx, { instance: req.instance });
+  runtimeOf(driver).events.report(uuid, info.state);
+  if (!HOTPLUG_STATES.includes(info.state)) throw new InvalidStateError({ instanceUuid: uuid, operation: 'attachInterface', state: info.state });
+  await callHook();
+}
