@@ -28,9 +28,13 @@ function globalTestApi(): TestApi {
  * ```
  */
 export function describeConformance<D extends DriverBase>(options: ConformanceOptions<D>, api: TestApi = globalTestApi()): void {
-  const probe = options.factory();
-  const map = probe.capabilities;
-  void options.dispose?.(probe);
+  let map = options.map;
+  if (!map) {
+    const probe = options.factory();
+    if (probe instanceof Promise) throw new Error('describeConformance plans at collection time: give a synchronous factory, or pass `map`');
+    map = probe.capabilities;
+    void options.dispose?.(probe);
+  }
   const plan = planConformance(map, options);
   const timeout = (options.fixtures?.testTimeoutMs ?? 30_000) + 10_000;
   api.describe(`virtkit conformance: ${options.name ?? map.driver.name}`, () => {

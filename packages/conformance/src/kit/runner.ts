@@ -12,9 +12,12 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  */
 export async function runConformance<D extends DriverBase>(options: ConformanceOptions<D>): Promise<ConformanceReport> {
   const started = Date.now();
-  const probe = options.factory();
-  const map = probe.capabilities;
-  await options.dispose?.(probe);
+  let map = options.map;
+  if (!map) {
+    const probe = await options.factory();
+    map = probe.capabilities;
+    await options.dispose?.(probe);
+  }
   const plan = planConformance(map, options);
   const results: TestResult[] = [];
   for (const planned of plan) {
@@ -38,8 +41,13 @@ export async function runPlannedTest<D extends DriverBase>(planned: PlannedTest,
   const base = { capability: planned.capability, name: planned.test.name };
   if (planned.skipReason) return { ...base, status: 'skipped', reason: planned.skipReason, durationMs: 0 };
   const started = Date.now();
-  const driver = options.factory();
   const fixtures = options.fixtures ?? {};
+  let driver: D;
+  try {
+    driver = await options.factory();
+  } catch (error) {
+    return { ...base, status: 'failed', reason: `factory failed: ${describe(error)}`, durationMs: Date.now() - started };
+  }
   const kit = new KitContext(driver, fixtures, planned.test.name);
   let failure: unknown;
   try {

@@ -1,5 +1,5 @@
 import type {
-  CapabilityName, DriverBase, Flavor, ImageMeta, Vif, VolumeConnectionInfo,
+  CapabilityMap, CapabilityName, DriverBase, Flavor, ImageMeta, Vif, VolumeConnectionInfo,
 } from '@virtkit/core';
 
 /** Resources a real driver needs to run the kit (images it can boot, volumes it can attach...). */
@@ -28,8 +28,14 @@ export interface ConformanceFixtures {
 export interface ConformanceOptions<D extends DriverBase = DriverBase> {
   /** Name shown in reports. @defaultValue the driver's capability map name */
   name?: string;
-  /** A fresh driver per test; construction must be synchronous (initHost runs inside each test). */
-  factory: () => D;
+  /**
+   * A fresh driver per test (initHost runs inside each test). May be async for
+   * `runConformance`; `describeConformance` plans at collection time, so it
+   * needs a synchronous factory or `map`.
+   */
+  factory: () => D | Promise<D>;
+  /** The driver's capability map, to plan without creating a driver. */
+  map?: CapabilityMap;
   /** Called after each test with the driver it used (close connections, remove temp dirs). */
   dispose?: (driver: D) => Promise<void> | void;
   fixtures?: ConformanceFixtures;

@@ -80,8 +80,16 @@ function resolveSpecifier(specifier: string, from: string): string {
   }
 }
 
+/** CommonJS through require (works in any host, test runners included); ESM through import(). */
 async function importModule(specifier: string, resolvedPath: string): Promise<unknown> {
   try {
+    if (!resolvedPath.endsWith('.mjs')) {
+      try {
+        return createRequire(resolvedPath)(resolvedPath);
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'ERR_REQUIRE_ESM') throw error;
+      }
+    }
     return await import(pathToFileURL(resolvedPath).href);
   } catch (error) {
     throw new DriverLoadError(specifier, `importing ${resolvedPath} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
@@ -93,7 +101,7 @@ function findDefinition(mod: unknown): DriverDefinition | undefined {
   const candidates: unknown[] = [];
   const m = mod as Record<string, unknown> | null;
   if (m && typeof m === 'object') {
-    candidates.push(m.default, m.driver);
+    candidates.push(m, m.default, m.driver);
     const d = m.default as Record<string, unknown> | null | undefined;
     if (d && typeof d === 'object') candidates.push(d.default, d.driver);
   }

@@ -1,5 +1,5 @@
 import { NotFoundError, ValidationError } from '../errors/errors.js';
-import { normalizeInventory, type ProviderInventory } from './inventory-record.js';
+import { buildInventory, EMPTY_INVENTORY, type InventoryMap } from './normalize-inventory.js';
 import { checkAggregates, checkGeneration, checkName, checkTraits, checkUuid } from './provider-checks.js';
 import type { ProviderInput } from './provider-data.js';
 import { ProviderIndex, ProviderNode } from './provider-index.js';
@@ -12,7 +12,7 @@ interface Entry {
   name: string;
   generation: number;
   parentUuid: string | null;
-  inventory: ProviderInventory | undefined;
+  inventory: InventoryMap | undefined;
   traits: ReadonlySet<string> | undefined;
   aggregates: ReadonlySet<string> | undefined;
 }
@@ -51,10 +51,7 @@ function insert(index: ProviderIndex, e: Entry): void {
   // the parent was in the tree but went away with an ancestor the batch replaced
   if (parent === undefined) throw new NotFoundError('parent resource provider', e.parentUuid!);
   const node = new ProviderNode(e.uuid, e.name, e.generation, parent);
-  if (e.inventory) {
-    node.inventory = e.inventory;
-    node.inventorySize = Object.keys(e.inventory).length;
-  }
+  if (e.inventory) node.inventory = e.inventory;
   if (e.traits) node.traits = e.traits;
   if (e.aggregates) node.aggregates = e.aggregates;
   index.add(node, OP);
@@ -95,7 +92,7 @@ function parseEntry(p: ProviderInput): Entry {
     name: checkName(p.name, OP, 'name'),
     generation: p.generation === undefined ? 0 : checkGeneration(p.generation, OP, 'generation'),
     parentUuid: p.parentUuid === undefined || p.parentUuid === null ? null : checkUuid(p.parentUuid, OP, 'parentUuid'),
-    inventory: p.inventory === undefined ? undefined : normalizeInventory(p.inventory, OP),
+    inventory: p.inventory === undefined ? undefined : buildInventory(EMPTY_INVENTORY, p.inventory, OP),
     traits: p.traits === undefined ? undefined : checkTraits(p.traits, OP),
     aggregates: p.aggregates === undefined ? undefined : checkAggregates(p.aggregates, OP),
   };

@@ -1,8 +1,8 @@
 import { ConflictError } from '../errors/errors.js';
 import type { ProviderInventory } from './inventory-record.js';
+import { EMPTY_INVENTORY, freezeInventory, type InventoryMap } from './normalize-inventory.js';
 import type { ProviderData } from './provider-data.js';
 
-const EMPTY_INVENTORY: ProviderInventory = Object.freeze({});
 const EMPTY_SET: ReadonlySet<string> = new Set();
 
 /**
@@ -14,9 +14,8 @@ const EMPTY_SET: ReadonlySet<string> = new Set();
  */
 export class ProviderNode {
   readonly children = new Map<string, ProviderNode>();
-  inventory: ProviderInventory = EMPTY_INVENTORY;
-  /** Number of resource classes in `inventory`, kept to compare without `Object.keys`. */
-  inventorySize = 0;
+  #inventory: InventoryMap = EMPTY_INVENTORY;
+  #view: ProviderInventory | undefined;
   traits: ReadonlySet<string> = EMPTY_SET;
   aggregates: ReadonlySet<string> = EMPTY_SET;
 
@@ -27,6 +26,19 @@ export class ProviderNode {
     public parent: ProviderNode | null,
   ) {}
 
+  get inventory(): InventoryMap {
+    return this.#inventory;
+  }
+  set inventory(next: InventoryMap) {
+    this.#inventory = next;
+    this.#view = undefined;
+  }
+
+  /** The frozen plain-object view of the inventory, built on first read after a change. */
+  inventoryView(): ProviderInventory {
+    return (this.#view ??= freezeInventory(this.#inventory));
+  }
+
   /** The root of this provider's tree. */
   root(): ProviderNode {
     let node: ProviderNode = this;
@@ -34,7 +46,7 @@ export class ProviderNode {
     return node;
   }
 
-  /** A frozen point-in-time copy; the frozen inventory is shared, as it is never mutated. */
+  /** A frozen point-in-time copy; the frozen inventory view is shared, as it is never mutated. */
   toData(): ProviderData {
     return Object.freeze({
       uuid: this.uuid,
@@ -43,7 +55,7 @@ export class ProviderNode {
       parentUuid: this.parent ? this.parent.uuid : null,
       rootUuid: this.root().uuid,
       childUuids: Object.freeze([...this.children.keys()]),
-      inventory: this.inventory,
+      inventory: this.inventoryView(),
       traits: Object.freeze([...this.traits].sort()),
       aggregates: Object.freeze([...this.aggregates].sort()),
     });
@@ -110,7 +122,6 @@ export class ProviderIndex {
       const parent = node.parent ? copy.byUuid.get(node.parent.uuid)! : null;
       const twin = new ProviderNode(node.uuid, node.name, node.generation, parent);
       twin.inventory = node.inventory;
-      twin.inventorySize = node.inventorySize;
       twin.traits = node.traits;
       twin.aggregates = node.aggregates;
       (parent ? parent.children : copy.roots).set(twin.uuid, twin);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../errors/errors.js';
-import { isEqualInventory, isSameInventory, normalizeInventory, type ProviderInventoryInput } from './inventory-record.js';
+import type { ProviderInventoryInput } from './inventory-record.js';
+import { buildInventory, isSameInventory } from './normalize-inventory.js';
 import { populate } from './populate.js';
 import { checkAggregates, checkGeneration, checkName, checkTraits, checkUuid } from './provider-checks.js';
 import type { ProviderData, ProviderInput } from './provider-data.js';
@@ -125,8 +126,7 @@ export class ProviderTree {
   /** True when `inventory` differs from the provider's (after defaults). @throws `NOT_FOUND`, `VALIDATION_FAILED` */
   hasInventoryChanged(nameOrUuid: string, inventory: ProviderInventoryInput): boolean {
     const node = this.#node(nameOrUuid);
-    if (isSameInventory(node.inventory, node.inventorySize, inventory)) return false;
-    return !isEqualInventory(node.inventory, normalizeInventory(inventory, 'hasInventoryChanged'));
+    return !isSameInventory(node.inventory, inventory) && buildInventory(node.inventory, inventory, 'hasInventoryChanged') !== undefined;
   }
 
   /**
@@ -138,11 +138,10 @@ export class ProviderTree {
     const node = this.#node(nameOrUuid);
     if (generation !== undefined) this.#checkGeneration(node, generation, 'updateInventory');
     // equal to what is stored means valid too: skip validation on the common, unchanged path
-    if (isSameInventory(node.inventory, node.inventorySize, inventory)) return false;
-    const next = normalizeInventory(inventory, 'updateInventory');
-    if (isEqualInventory(node.inventory, next)) return false;
+    if (isSameInventory(node.inventory, inventory)) return false;
+    const next = buildInventory(node.inventory, inventory, 'updateInventory');
+    if (next === undefined) return false;
     node.inventory = next;
-    node.inventorySize = Object.keys(next).length;
     node.generation++;
     return true;
   }

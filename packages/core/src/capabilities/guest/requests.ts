@@ -8,6 +8,13 @@ import { ImageMeta } from '../../model/image-meta.js';
 import { IsStringRecord } from '../../validation/decorators.js';
 import { GUEST_PATH_PATTERN } from '../lifecycle/index.js';
 
+/**
+ * No `..` segment anywhere, across newlines too. Checked on top of the shared
+ * `GUEST_PATH_PATTERN`, whose look-ahead starts after the leading `/` and so
+ * misses a first segment of `..` (`/../etc/shadow`).
+ */
+const NO_PARENT_SEGMENT = /^(?![\s\S]*(?:^|\/)\.\.(?:\/|$))/;
+
 /** `setAdminPassword`: the new password of the guest's administrator account. */
 export class SetAdminPasswordRequest extends InstanceRequest {
   /** Never logged, never echoed in errors: the SDK withholds any error message that contains it. */
@@ -20,7 +27,8 @@ export class SetAdminPasswordRequest extends InstanceRequest {
  */
 export class InjectFileRequest extends InstanceRequest {
   /** Absolute guest path without `..` segments (the reference passed it base64-encoded; here it is plain). */
-  @IsString() @Matches(GUEST_PATH_PATTERN) path!: string;
+  @IsString() @Matches(GUEST_PATH_PATTERN) @Matches(NO_PARENT_SEGMENT, { message: '$property must not contain a .. segment' })
+  path!: string;
   /** The file's contents, base64-encoded, at most 16 MiB of text. */
   @IsBase64() @MaxLength(16 * 1024 * 1024) contents!: string;
 }

@@ -1,1 +1,25 @@
-export {};
+export type {
+  VolumeCapability, VolumeSwapCapability, VolumeExtendCapability, VolumeSnapshotCapability, DeviceNamesCapability,
+  FsFormatCapability,
+} from './interface.js';
+export {
+  AttachVolumeRequest, DetachVolumeRequest, GetVolumeConnectorRequest, SwapVolumeRequest, ExtendVolumeRequest,
+  VolumeSnapshotCreateRequest, VolumeSnapshotDeleteRequest, VolumeSnapshotCreateInfo, VolumeSnapshotDeleteInfo,
+  IsSupportedFsFormatRequest, VolumeEncryption, DISK_BUS_PATTERN, VOLUME_ID_PATTERN, SNAPSHOT_FILE_PATTERN,
+} from './requests.js';
+export {
+  BlockDeviceMappingInput, DefaultRootDeviceNameRequest, DefaultDeviceNamesForInstanceRequest, GetDeviceNameForInstanceRequest,
+  type DefaultDeviceNamesForInstanceResult,
+} from './device-name-requests.js';
+export { withVolumes } from './mixins/volume.js';
+export type { VolumeShape } from './mixins/volume.js';
+export { withVolumeSwap } from './mixins/swap.js';
+export type { VolumeSwapShape } from './mixins/swap.js';
+export { withVolumeExtend } from './mixins/extend.js';
+export type { VolumeExtendShape } from './mixins/extend.js';
+export { withVolumeSnapshot } from './mixins/snapshot.js';
+export type { VolumeSnapshotShape } from './mixins/snapshot.js';
+export { withDeviceNames } from './mixins/device-names.js';
+export type { DeviceNamesShape } from './mixins/device-names.js';
+export { withFsFormat } from './mixins/fs-format.js';
+export type { FsFormatShape } from './mixins/fs-format.js';

@@ -48,14 +48,14 @@ async function guardedSetPassword(driver: any, ctx: OperationContext, req: SetAd
   }
 }
 
-/** True when the error, its string fields or its cause chain contain `secret`. */
+/** True when the error, its own fields (deeply) or its cause chain contain `secret`. */
 function mentions(value: unknown, secret: string, depth: number): boolean {
   if (depth > 8 || value === null || value === undefined) return false;
   if (typeof value !== 'object') return String(value).includes(secret);
   const error = value as { message?: unknown; stack?: unknown; cause?: unknown };
   if ([error.message, error.stack].some((s) => typeof s === 'string' && s.includes(secret))) return true;
   for (const field of Object.values(value)) {
-    if (typeof field === 'string' ? field.includes(secret) : field instanceof Error && mentions(field, secret, depth + 1)) return true;
+    if (typeof field === 'string' ? field.includes(secret) : mentions(field, secret, depth + 1)) return true;
   }
   return mentions(error.cause, secret, depth + 1);
 }

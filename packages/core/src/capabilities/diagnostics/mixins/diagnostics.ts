@@ -1,0 +1,57 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import { defineCapability } from '../../../driver/define-capability.js';
+import type { InstanceDiagnostics } from '../../../model/diagnostics.js';
+import { powerStateName } from '../../../model/power-state.js';
+import type { DiagnosticsCapability } from '../interface.js';
+import { GetDiagnosticsRequest, GetInstanceDiagnosticsRequest, type LegacyDiagnostics } from '../requests.js';
+
+/** Public calls and hooks of `diagnostics`. */
+export declare abstract class DiagnosticsShape {
+  constructor(...args: any[]);
+  /** Describe the instance in any power state; throw `InstanceNotFoundError` when it does not exist. */
+  protected abstract _getInstanceDiagnostics(ctx: OperationContext, request: GetInstanceDiagnosticsRequest): Promise<InstanceDiagnostics>;
+  /**
+   * @deprecated Override only to keep an older driver's own keys.
+   * Default: {@link toLegacyDiagnostics} of `_getInstanceDiagnostics`.
+   */
+  protected _getDiagnostics(ctx: OperationContext, request: GetDiagnosticsRequest): Promise<LegacyDiagnostics>;
+}
+export interface DiagnosticsShape extends DiagnosticsCapability {}
+
+/** Adds `diagnostics` to a driver class (apply after `withLifecycle`). */
+export const withDiagnostics = defineCapability<typeof DiagnosticsShape>({
+  name: 'diagnostics',
+  requires: ['lifecycle'],
+  methods: {
+    getInstanceDiagnostics: { hook: '_getInstanceDiagnostics', request: GetInstanceDiagnosticsRequest, instance: true },
+    getDiagnostics: { hook: '_getDiagnostics', request: GetDiagnosticsRequest, instance: true },
+  },
+  defaults: {
+    async _getDiagnostics(this: any, ctx: OperationContext, request: GetDiagnosticsRequest): Promise<LegacyDiagnostics> {
+      return toLegacyDiagnostics(await this._getInstanceDiagnostics(ctx, request));
+    },
+  },
+});
+
+/** Flatten driver-neutral diagnostics into the old free-form keys (memory in KiB, times in ns). */
+function toLegacyDiagnostics(d: InstanceDiagnostics): LegacyDiagnostics {
+  const out: LegacyDiagnostics = {
+    state: powerStateName(d.state), driver: d.driver, uptime: d.uptimeSec, config_drive: d.configDrive,
+    memory: d.memoryDetails.maximumMb * 1024, 'memory-actual': d.memoryDetails.usedMb * 1024,
+  };
+  for (const cpu of d.cpuDetails) out[`cpu${cpu.id}_time`] = cpu.timeNs;
+  for (const disk of d.diskDetails) {
+    Object.assign(out, {
+      [`${disk.id}_read`]: disk.readBytes, [`${disk.id}_read_req`]: disk.readRequests,
+      [`${disk.id}_write`]: disk.writeBytes, [`${disk.id}_write_req`]: disk.writeRequests, [`${disk.id}_errors`]: disk.errorsCount,
+    });
+  }
+  d.nicDetails.forEach((nic, i) => {
+    Object.assign(out, {
+      [`nic${i}_mac`]: nic.macAddress, [`nic${i}_rx`]: nic.rxOctets, [`nic${i}_rx_packets`]: nic.rxPackets,
+      [`nic${i}_rx_errors`]: nic.rxErrors, [`nic${i}_rx_drop`]: nic.rxDrop, [`nic${i}_tx`]: nic.txOctets,
+      [`nic${i}_tx_packets`]: nic.txPackets, [`nic${i}_tx_errors`]: nic.txErrors, [`nic${i}_tx_drop`]: nic.txDrop,
+    });
+  });
+  return out;
+}

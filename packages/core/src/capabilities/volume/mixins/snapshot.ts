@@ -1,0 +1,28 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import { defineCapability } from '../../../driver/define-capability.js';
+import { PowerState } from '../../../model/power-state.js';
+import type { VolumeSnapshotCapability } from '../interface.js';
+import { VolumeSnapshotCreateRequest, VolumeSnapshotDeleteRequest } from '../requests.js';
+
+const ANY_STATE = Object.values(PowerState);
+
+/** Public calls and hooks of `volume.snapshot`. */
+export declare abstract class VolumeSnapshotShape {
+  constructor(...args: any[]);
+  /** Snapshot the attached volume so that `createInfo.newFile` becomes its active layer; any power state. */
+  protected abstract _volumeSnapshotCreate(ctx: OperationContext, request: VolumeSnapshotCreateRequest): Promise<void>;
+  /** Merge the snapshot's layer away as `deleteInfo` says; any power state. */
+  protected abstract _volumeSnapshotDelete(ctx: OperationContext, request: VolumeSnapshotDeleteRequest): Promise<void>;
+}
+export interface VolumeSnapshotShape extends VolumeSnapshotCapability {}
+
+/** Adds `volume.snapshot` to a driver class (apply after `withVolumes`). */
+export const withVolumeSnapshot = defineCapability<typeof VolumeSnapshotShape>({
+  name: 'volume.snapshot',
+  requires: ['lifecycle', 'volume'],
+  methods: {
+    // Any power state; the rule only turns an unknown instance into INSTANCE_NOT_FOUND before the hook runs.
+    volumeSnapshotCreate: { hook: '_volumeSnapshotCreate', request: VolumeSnapshotCreateRequest, instance: true, state: { from: ANY_STATE } },
+    volumeSnapshotDelete: { hook: '_volumeSnapshotDelete', request: VolumeSnapshotDeleteRequest, instance: true, state: { from: ANY_STATE } },
+  },
+});

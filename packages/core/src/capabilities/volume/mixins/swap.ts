@@ -1,0 +1,23 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import { defineCapability } from '../../../driver/define-capability.js';
+import { PowerState } from '../../../model/power-state.js';
+import type { VolumeSwapCapability } from '../interface.js';
+import { SwapVolumeRequest } from '../requests.js';
+
+/** Public calls and hooks of `volume.swap`. */
+export declare abstract class VolumeSwapShape {
+  constructor(...args: any[]);
+  /** Copy the old volume's data to the new one and switch the guest device over; throw `NotFoundError` when nothing is attached at `mountpoint`. */
+  protected abstract _swapVolume(ctx: OperationContext, request: SwapVolumeRequest): Promise<void>;
+}
+export interface VolumeSwapShape extends VolumeSwapCapability {}
+
+/** Adds `volume.swap` to a driver class (apply after `withVolumes`). */
+export const withVolumeSwap = defineCapability<typeof VolumeSwapShape>({
+  name: 'volume.swap',
+  requires: ['lifecycle', 'volume'],
+  methods: {
+    // Any power state; the rule only turns an unknown instance into INSTANCE_NOT_FOUND before the hook runs.
+    swapVolume: { hook: '_swapVolume', request: SwapVolumeRequest, instance: true, state: { from: Object.values(PowerState) } },
+  },
+});

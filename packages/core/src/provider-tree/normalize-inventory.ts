@@ -1,0 +1,139 @@
+import { ValidationError } from '../errors/errors.js';
+import { inventoryIssues, isResourceClass } from './inventory-issues.js';
+import { MAX_INVENTORY_VALUE, type InventoryRecord, type ProviderInventory } from './inventory-record.js';
+
+/**
+ * Validate an inventory and return it normalised (defaults filled in) and
+ * frozen. The provider tree and `getInventory` use the same rules; drivers
+ * may call it to check their own output.
+ *
+ * @throws `VALIDATION_FAILED` ({@link ValidationError}) listing every bad field
+ * (`inventory.VCPU.total`, ...).
+ */
+export function normalizeInventory(inventory: unknown, operation = 'normalizeInventory'): ProviderInventory {
+  return freezeInventory(buildInventory(EMPTY_INVENTORY, inventory, operation) ?? EMPTY_INVENTORY);
+}
+
+// ---- internal: the hot path of ProviderTree.updateInventory ---------------------------------
+
+/** A provider's inventory inside the tree. Records are never mutated once stored, so they are shared freely. */
+export type InventoryMap = ReadonlyMap<string, InventoryRecord>;
+
+/** The inventory of a provider that has none. */
+export const EMPTY_INVENTORY: InventoryMap = new Map();
+
+/**
+ * True when `input` describes exactly `current` once defaults are applied.
+ * Never throws and allocates nothing; anything odd (unknown field, wrong
+ * type) counts as a difference, for {@link buildInventory} to reject.
+ */
+export function isSameInventory(current: InventoryMap, input: unknown): boolean {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return false;
+  let size = 0;
+  for (const rc in input) {
+    const stored = current.get(rc);
+    if (stored === undefined || !isSameRecord((input as Record<string, unknown>)[rc], stored)) return false;
+    size++;
+  }
+  return size === current.size;
+}
+
+/**
+ * The validated, normalised inventory `input` describes, reusing `current`'s
+ * records where they are unchanged; `undefined` when nothing changed.
+ * @throws `VALIDATION_FAILED` with every problem of the input.
+ */
+export function buildInventory(current: InventoryMap, input: unknown, operation: string): InventoryMap | undefined {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw invalid(input, operation);
+  const next = new Map<string, InventoryRecord>();
+  let changed = false;
+  for (const rc in input) {
+    const raw = (input as Record<string, unknown>)[rc];
+    const stored = current.get(rc);
+    if (stored !== undefined && isSameRecord(raw, stored)) {
+      next.set(rc, stored);
+      continue;
+    }
+    const record = stored !== undefined || isKnownClass(rc) ? readRecord(raw) : undefined;
+    if (record === undefined) throw invalid(input, operation);
+    next.set(rc, record);
+    changed = true;
+  }
+  return changed || next.size !== current.size ? next : undefined;
+}
+
+/** The frozen, plain-object view of an inventory, as handed out in provider data. */
+export function freezeInventory(inventory: InventoryMap): ProviderInventory {
+  const out: Record<string, InventoryRecord> = {};
+  // freezing stored records in place is safe: nothing mutates them after they are stored
+  for (const [rc, record] of inventory) out[rc] = Object.isFrozen(record) ? record : Object.freeze(record);
+  return Object.freeze(out);
+}
+
+/** Compare an input record with a stored one, field by field, applying defaults; extra or undefined keys differ. */
+function isSameRecord(input: unknown, stored: InventoryRecord): boolean {
+  if (input === null || typeof input !== 'object') return false;
+  const r = input as Record<string, unknown>;
+  // every key must be a known, defined field: counting keys is cheaper than a set lookup per key
+  let keys = 0;
+  for (const _ in r) keys++;
+  if (r['total'] !== stored.total) return false;
+  let known = 1;
+  let v = r['reserved'];
+  if (v === undefined ? stored.reserved !== 0 : (known++, v !== stored.reserved)) return false;
+  if ((v = r['minUnit']) === undefined ? stored.minUnit !== 1 : (known++, v !== stored.minUnit)) return false;
+  v = r['maxUnit'];
+  if (v === undefined ? stored.maxUnit !== Math.max(stored.total, stored.minUnit) : (known++, v !== stored.maxUnit)) return false;
+  if ((v = r['stepSize']) === undefined ? stored.stepSize !== 1 : (known++, v !== stored.stepSize)) return false;
+  if ((v = r['allocationRatio']) === undefined ? stored.allocationRatio !== 1 : (known++, v !== stored.allocationRatio)) return false;
+  return keys === known;
+}
+
+/** A valid input record normalised, or `undefined` when it is not valid (the slow path then says why). */
+function readRecord(raw: unknown): InventoryRecord | undefined {
+  if (raw === null || typeof raw !== 'object') return undefined;
+  const r = raw as Record<string, unknown>;
+  let keys = 0;
+  for (const _ in r) keys++;
+  const total = r['total'];
+  if (!isCount(total, 0)) return undefined;
+  let known = 1;
+  const field = (key: string, fallback: number, min: number): number => {
+    const v = r[key];
+    if (v === undefined) return fallback;
+    known++;
+    return isCount(v, min) ? v : NaN;
+  };
+  const reserved = field('reserved', 0, 0);
+  const minUnit = field('minUnit', 1, 1);
+  const maxUnit = field('maxUnit', Math.max(total, minUnit), 1);
+  const stepSize = field('stepSize', 1, 1);
+  let allocationRatio = r['allocationRatio'];
+  if (allocationRatio === undefined) allocationRatio = 1;
+  else known++;
+  if (typeof allocationRatio !== 'number' || !Number.isFinite(allocationRatio) || allocationRatio <= 0) return undefined;
+  // NaN fails every comparison, so a bad field makes this false
+  if (!(keys === known && reserved <= total && minUnit <= maxUnit && stepSize >= 1)) return undefined;
+  return { total, reserved, minUnit, maxUnit, stepSize, allocationRatio };
+}
+
+function isCount(v: unknown, min: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= MAX_INVENTORY_VALUE;
+}
+
+// Resource class names seen valid, so the pattern runs once per name; bounded against hostile input.
+const KNOWN_CLASSES = new Set<string>(['VCPU', 'PCPU', 'MEMORY_MB', 'DISK_GB']);
+const MAX_KNOWN_CLASSES = 4096;
+
+function isKnownClass(rc: string): boolean {
+  if (KNOWN_CLASSES.has(rc)) return true;
+  if (!isResourceClass(rc)) return false;
+  if (KNOWN_CLASSES.size < MAX_KNOWN_CLASSES) KNOWN_CLASSES.add(rc);
+  return true;
+}
+
+function invalid(input: unknown, operation: string): ValidationError {
+  const issues = inventoryIssues(input);
+  // inherited enumerable keys can fail the fast path without an own-key issue to report
+  return new ValidationError(operation, issues.length > 0 ? issues : [{ path: 'inventory', messages: ['inventory must be a plain object of records'] }]);
+}
