@@ -96,7 +96,8 @@ async function waitForDriverOk(client: QmpClient, path: string, timeoutMs: numbe
     const status = await client
       .execute<{ status: { statuses: string[] } }>('x-query-virtio-status', { path })
       .catch(() => undefined);
-    if (status?.status.statuses.includes('VIRTIO_CONFIG_S_DRIVER_OK')) return Date.now();
+    // QEMU 7.2 describes each bit: 'VIRTIO_CONFIG_S_DRIVER_OK: Driver setup and ready'
+    if (status?.status.statuses.some((s) => s.startsWith('VIRTIO_CONFIG_S_DRIVER_OK'))) return Date.now();
     if (Date.now() > deadline) throw new Error(`guest driver did not bind ${path} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -29,8 +29,7 @@ async function execute(driver: any, op: string, spec: MethodSpec, ctx: Operation
   try {
     throwIfCancelled(ctx, op);
     const callHook = (): Promise<unknown> => driver[spec.hook](ctx, req);
-    if (spec.around) return await spec.around(driver, ctx, req, callHook);
-    if (!spec.state) return await callHook();
+    if (!spec.state) return await (spec.around ? spec.around(driver, ctx, req, callHook) : callHook());
     const uuid: string = req.instance.uuid;
     const info: InstanceInfo = await driver._getInfo(ctx, { instance: req.instance });
     const hub = runtimeOf(driver).events;
@@ -38,7 +37,7 @@ async function execute(driver: any, op: string, spec: MethodSpec, ctx: Operation
     if (spec.state.noop?.(info, req)) return undefined;
     const from = typeof spec.state.from === 'function' ? spec.state.from(req) : spec.state.from;
     if (!from.includes(info.state)) throw new InvalidStateError({ instanceUuid: uuid, operation: op, state: info.state });
-    const result = await callHook();
+    const result = await (spec.around ? spec.around(driver, ctx, req, callHook) : callHook());
     const to = typeof spec.state.to === 'function' ? spec.state.to(req) : spec.state.to;
     if (to !== undefined) hub.report(uuid, to);
     return result;

@@ -31,7 +31,7 @@ export interface MethodSpec {
   readonly state?: StateRule;
   /** An unknown instance is not an error: the call succeeds (destroy). */
   readonly missingOk?: boolean;
-  /** Custom body for calls with extra steps (spawn's cleanup, migrations); replaces the state rule. */
+  /** Custom body for calls with extra steps (spawn's cleanup, migrations); runs after the state rule's check, in place of the plain hook call. */
   readonly around?: (driver: any, ctx: OperationContext, request: any, callHook: HookCall) => Promise<unknown>;
 }
 

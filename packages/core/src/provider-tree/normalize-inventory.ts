@@ -98,22 +98,18 @@ function readRecord(raw: unknown): InventoryRecord | undefined {
   const total = r['total'];
   if (!isCount(total, 0)) return undefined;
   let known = 1;
-  const field = (key: string, fallback: number, min: number): number => {
-    const v = r[key];
-    if (v === undefined) return fallback;
-    known++;
-    return isCount(v, min) ? v : NaN;
-  };
-  const reserved = field('reserved', 0, 0);
-  const minUnit = field('minUnit', 1, 1);
-  const maxUnit = field('maxUnit', Math.max(total, minUnit), 1);
-  const stepSize = field('stepSize', 1, 1);
-  let allocationRatio = r['allocationRatio'];
-  if (allocationRatio === undefined) allocationRatio = 1;
-  else known++;
-  if (typeof allocationRatio !== 'number' || !Number.isFinite(allocationRatio) || allocationRatio <= 0) return undefined;
-  // NaN fails every comparison, so a bad field makes this false
-  if (!(keys === known && reserved <= total && minUnit <= maxUnit && stepSize >= 1)) return undefined;
+  // each optional field: absent -> default; present -> counted and checked (NaN when bad fails every test below)
+  let v = r['reserved'];
+  const reserved = v === undefined ? 0 : (known++, isCount(v, 0) ? v : NaN);
+  v = r['minUnit'];
+  const minUnit = v === undefined ? 1 : (known++, isCount(v, 1) ? v : NaN);
+  v = r['maxUnit'];
+  const maxUnit = v === undefined ? Math.max(total, minUnit) : (known++, isCount(v, 1) ? v : NaN);
+  v = r['stepSize'];
+  const stepSize = v === undefined ? 1 : (known++, isCount(v, 1) ? v : NaN);
+  v = r['allocationRatio'];
+  const allocationRatio = v === undefined ? 1 : (known++, typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : NaN);
+  if (!(keys === known && reserved <= total && minUnit <= maxUnit && stepSize >= 1 && allocationRatio > 0)) return undefined;
   return { total, reserved, minUnit, maxUnit, stepSize, allocationRatio };
 }
 

@@ -12,7 +12,7 @@ export const MAX_PROVIDER_NAME_LENGTH = 200;
 /** A provider uuid, lower-cased. @throws `VALIDATION_FAILED` */
 export function checkUuid(value: unknown, operation: string, path: string): string {
   if (typeof value !== 'string' || !PROVIDER_UUID_PATTERN.test(value)) fail(operation, path, 'must be a uuid');
-  return value.toLowerCase();
+  return lower(value);
 }
 
 /** A provider name: 1 to 200 characters. @throws `VALIDATION_FAILED` */
@@ -40,7 +40,7 @@ export function checkTraits(traits: unknown, operation: string): Set<string> {
 
 /** Aggregate uuids, lower-cased and deduplicated. @throws `VALIDATION_FAILED` */
 export function checkAggregates(aggregates: unknown, operation: string): Set<string> {
-  return checkNames(aggregates, operation, 'aggregates', (a) => (PROVIDER_UUID_PATTERN.test(a) ? a.toLowerCase() : undefined));
+  return checkNames(aggregates, operation, 'aggregates', (a) => (PROVIDER_UUID_PATTERN.test(a) ? lower(a) : undefined));
 }
 
 function checkNames(values: unknown, operation: string, path: string, accept: (v: string) => string | undefined): Set<string> {
@@ -57,6 +57,12 @@ function checkNames(values: unknown, operation: string, path: string, accept: (v
     i++;
   }
   return out;
+}
+
+/** Keep the caller's string when it is lower-case already: map lookups then compare one string object, not two copies. */
+function lower(value: string): string {
+  const low = value.toLowerCase();
+  return low === value ? value : low;
 }
 
 function fail(operation: string, path: string, message: string): never {

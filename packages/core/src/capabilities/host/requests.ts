@@ -42,6 +42,7 @@ export interface HostUptime {
 
 /** A host aggregate (a named group of hosts) as the orchestrator knows it. */
 export class HostAggregate {
+  /** The orchestrator's id of the aggregate, as text. */
   @IsString() @MaxLength(255) id!: string;
   @IsString() @MaxLength(255) name!: string;
   @IsOptional() @IsString() @MaxLength(255) availabilityZone?: string;

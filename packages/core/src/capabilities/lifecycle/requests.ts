@@ -9,8 +9,8 @@ import { InstanceRef, SpawnInstance } from '../../model/instance.js';
 import { Vif } from '../../model/network-info.js';
 import { IsFunction } from '../../validation/decorators.js';
 
-/** Guest paths for injected files: absolute, no `..`, no NUL. */
-export const GUEST_PATH_PATTERN = /^\/(?!.*(^|\/)\.\.(\/|$))[^\0]{0,4095}$/;
+/** Guest paths for injected files: absolute, no `..` component, no control characters. */
+export const GUEST_PATH_PATTERN = /^(?![\s\S]*(?:^|\/)\.\.(?:\/|$))\/[^\u0000-\u001f]{0,4095}$/;
 
 /** A file to place in the guest at spawn (base64 contents). */
 export class InjectedFile {

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested,
+  IsArray, IsBoolean, IsDefined, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import type { OperationContext } from '../../context/operation-context.js';
 import { FullInstanceRequest, InstanceRequest } from '../../driver/core-requests.js';
@@ -39,8 +39,8 @@ export type LiveMigrationCallback = (outcome: LiveMigrationOutcome) => void | Pr
 
 /** `checkCanLiveMigrateDestination` (destination host): can this host take the instance? */
 export class CheckCanLiveMigrateDestinationRequest extends FullInstanceRequest {
-  @ValidateNested() @Type(() => MigrationHostInfo) srcComputeInfo!: MigrationHostInfo;
-  @ValidateNested() @Type(() => MigrationHostInfo) dstComputeInfo!: MigrationHostInfo;
+  @IsDefined() @ValidateNested() @Type(() => MigrationHostInfo) srcComputeInfo!: MigrationHostInfo;
+  @IsDefined() @ValidateNested() @Type(() => MigrationHostInfo) dstComputeInfo!: MigrationHostInfo;
   /** Copy the disks too (no shared storage). @defaultValue false */
   @IsOptional() @IsBoolean() blockMigration?: boolean;
   /** Allow more virtual disk than free space. @defaultValue false */
@@ -50,12 +50,12 @@ export class CheckCanLiveMigrateDestinationRequest extends FullInstanceRequest {
 /** `cleanupLiveMigrationDestinationCheck` (destination host): undo what the check left behind. */
 export class CleanupLiveMigrationDestinationCheckRequest {
   /** What `checkCanLiveMigrateDestination` returned. */
-  @ValidateNested() @Type(() => MigrateData) destCheckData!: MigrateData;
+  @IsDefined() @ValidateNested() @Type(() => MigrateData) destCheckData!: MigrateData;
 }
 
 /** `checkCanLiveMigrateSource` (source host): can the instance leave, given the destination's answer? */
 export class CheckCanLiveMigrateSourceRequest extends FullInstanceRequest {
-  @ValidateNested() @Type(() => MigrateData) destCheckData!: MigrateData;
+  @IsDefined() @ValidateNested() @Type(() => MigrateData) destCheckData!: MigrateData;
   @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
 }
 
@@ -65,7 +65,7 @@ export class PreLiveMigrationRequest extends FullInstanceRequest {
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
   /** The source's local disks, for block migration. */
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => InstanceDiskInfoInput) diskInfo?: InstanceDiskInfoInput[];
-  @ValidateNested() @Type(() => MigrateData) migrateData!: MigrateData;
+  @IsDefined() @ValidateNested() @Type(() => MigrateData) migrateData!: MigrateData;
 }
 
 /** `liveMigration` (source host): move the running instance to `dest`. */

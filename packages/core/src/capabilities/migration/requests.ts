@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested,
+  IsArray, IsBoolean, IsDefined, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { FullInstanceRequest } from '../../driver/core-requests.js';
 import { BlockDeviceInfo } from '../../model/block-device.js';
@@ -40,7 +40,7 @@ export class MigrateDiskAndPowerOffRequest extends FullInstanceRequest {
   /** Address of the destination host. */
   @IsString() @Matches(MIGRATION_DEST_PATTERN) dest!: string;
   /** The flavor the instance gets at the destination (a resize when it differs). */
-  @ValidateNested() @Type(() => Flavor) flavor!: Flavor;
+  @IsDefined() @ValidateNested() @Type(() => Flavor) flavor!: Flavor;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
   @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
   /** @defaultValue 0 */
@@ -51,11 +51,11 @@ export class MigrateDiskAndPowerOffRequest extends FullInstanceRequest {
 
 /** `finishMigration` (destination host): build the instance from the transferred disks. */
 export class FinishMigrationRequest extends FullInstanceRequest {
-  @ValidateNested() @Type(() => Migration) migration!: Migration;
+  @IsDefined() @ValidateNested() @Type(() => Migration) migration!: Migration;
   /** What `migrateDiskAndPowerOff` returned on the source. */
   @IsArray() @ValidateNested({ each: true }) @Type(() => InstanceDiskInfoInput) diskInfo!: InstanceDiskInfoInput[];
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
+  @IsDefined() @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
   /** True for a resize: grow the disks to the new flavor. */
   @IsBoolean() resizeInstance!: boolean;
   @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
@@ -65,7 +65,7 @@ export class FinishMigrationRequest extends FullInstanceRequest {
 
 /** `confirmMigration` (source host): the move is accepted, remove what is left of the source copy. */
 export class ConfirmMigrationRequest extends FullInstanceRequest {
-  @ValidateNested() @Type(() => Migration) migration!: Migration;
+  @IsDefined() @ValidateNested() @Type(() => Migration) migration!: Migration;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
 }
 
@@ -104,10 +104,10 @@ export class CheckInstanceSharedStorageLocalRequest extends FullInstanceRequest 
 
 /** `checkInstanceSharedStorageRemote`: look for the other host's marker. */
 export class CheckInstanceSharedStorageRemoteRequest {
-  @ValidateNested() @Type(() => SharedStorageCheckData) data!: SharedStorageCheckData;
+  @IsDefined() @ValidateNested() @Type(() => SharedStorageCheckData) data!: SharedStorageCheckData;
 }
 
 /** `checkInstanceSharedStorageCleanup`: remove the marker. */
 export class CheckInstanceSharedStorageCleanupRequest {
-  @ValidateNested() @Type(() => SharedStorageCheckData) data!: SharedStorageCheckData;
+  @IsDefined() @ValidateNested() @Type(() => SharedStorageCheckData) data!: SharedStorageCheckData;
 }

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested,
+  IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { FullInstanceRequest } from '../../driver/core-requests.js';
 import { DEVICE_NAME_PATTERN, type BlockDeviceMapping } from '../../model/block-device.js';
@@ -28,7 +28,7 @@ export class BlockDeviceMappingInput implements BlockDeviceMapping {
 
 /** `defaultRootDeviceName`: the root device name to use when the orchestrator has none. */
 export class DefaultRootDeviceNameRequest extends FullInstanceRequest {
-  @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
+  @IsDefined() @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
   /** The mapping row of the root device, when there is one. */
   @IsOptional() @ValidateNested() @Type(() => BlockDeviceMappingInput) rootBdm?: BlockDeviceMappingInput;
 }
@@ -55,5 +55,5 @@ export interface DefaultDeviceNamesForInstanceResult {
 export class GetDeviceNameForInstanceRequest extends FullInstanceRequest {
   @IsArray() @ValidateNested({ each: true }) @Type(() => BlockDeviceMappingInput) bdms!: BlockDeviceMappingInput[];
   /** The row being added; its `deviceName`, when set, is the caller's wish. */
-  @ValidateNested() @Type(() => BlockDeviceMappingInput) blockDevice!: BlockDeviceMappingInput;
+  @IsDefined() @ValidateNested() @Type(() => BlockDeviceMappingInput) blockDevice!: BlockDeviceMappingInput;
 }

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested,
+  IsBoolean, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { FullInstanceRequest } from '../../driver/core-requests.js';
 import { DEVICE_NAME_PATTERN } from '../../model/block-device.js';
@@ -28,7 +28,7 @@ export class VolumeEncryption {
 
 /** Fields every call on one attachment of a volume carries. */
 class VolumeAttachmentRequest extends FullInstanceRequest {
-  @ValidateNested() @Type(() => VolumeConnectionInfo) connectionInfo!: VolumeConnectionInfo;
+  @IsDefined() @ValidateNested() @Type(() => VolumeConnectionInfo) connectionInfo!: VolumeConnectionInfo;
   /** The guest device (`vdb`, `/dev/sdc`). */
   @IsString() @Matches(DEVICE_NAME_PATTERN) mountpoint!: string;
   @IsOptional() @ValidateNested() @Type(() => VolumeEncryption) encryption?: VolumeEncryption;
@@ -52,8 +52,8 @@ export class GetVolumeConnectorRequest extends FullInstanceRequest {}
 
 /** `swapVolume`: replace the volume at `mountpoint` by another, copying its data. */
 export class SwapVolumeRequest extends FullInstanceRequest {
-  @ValidateNested() @Type(() => VolumeConnectionInfo) oldConnectionInfo!: VolumeConnectionInfo;
-  @ValidateNested() @Type(() => VolumeConnectionInfo) newConnectionInfo!: VolumeConnectionInfo;
+  @IsDefined() @ValidateNested() @Type(() => VolumeConnectionInfo) oldConnectionInfo!: VolumeConnectionInfo;
+  @IsDefined() @ValidateNested() @Type(() => VolumeConnectionInfo) newConnectionInfo!: VolumeConnectionInfo;
   @IsString() @Matches(DEVICE_NAME_PATTERN) mountpoint!: string;
   /** Grow the new volume's device to this many GiB when it is larger; 0 keeps its size. @defaultValue 0 */
   @IsOptional() @IsInt() @Min(0) resizeToGb?: number;
@@ -61,7 +61,7 @@ export class SwapVolumeRequest extends FullInstanceRequest {
 
 /** `extendVolume`: the volume was grown by the storage; make the guest see `newSizeBytes`. */
 export class ExtendVolumeRequest extends FullInstanceRequest {
-  @ValidateNested() @Type(() => VolumeConnectionInfo) connectionInfo!: VolumeConnectionInfo;
+  @IsDefined() @ValidateNested() @Type(() => VolumeConnectionInfo) connectionInfo!: VolumeConnectionInfo;
   @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER) newSizeBytes!: number;
 }
 
@@ -88,14 +88,14 @@ export class VolumeSnapshotDeleteInfo {
 /** `volumeSnapshotCreate`: snapshot a volume attached to the instance. */
 export class VolumeSnapshotCreateRequest extends FullInstanceRequest {
   @IsString() @Matches(VOLUME_ID_PATTERN) volumeId!: string;
-  @ValidateNested() @Type(() => VolumeSnapshotCreateInfo) createInfo!: VolumeSnapshotCreateInfo;
+  @IsDefined() @ValidateNested() @Type(() => VolumeSnapshotCreateInfo) createInfo!: VolumeSnapshotCreateInfo;
 }
 
 /** `volumeSnapshotDelete`: delete a snapshot of a volume attached to the instance. */
 export class VolumeSnapshotDeleteRequest extends FullInstanceRequest {
   @IsString() @Matches(VOLUME_ID_PATTERN) volumeId!: string;
   @IsString() @Matches(VOLUME_ID_PATTERN) snapshotId!: string;
-  @ValidateNested() @Type(() => VolumeSnapshotDeleteInfo) deleteInfo!: VolumeSnapshotDeleteInfo;
+  @IsDefined() @ValidateNested() @Type(() => VolumeSnapshotDeleteInfo) deleteInfo!: VolumeSnapshotDeleteInfo;
 }
 
 /** `isSupportedFsFormat`: a file-system type (`ext4`, `xfs`, `vfat`, ...). */

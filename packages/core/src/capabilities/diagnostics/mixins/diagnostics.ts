@@ -12,7 +12,7 @@ export declare abstract class DiagnosticsShape {
   protected abstract _getInstanceDiagnostics(ctx: OperationContext, request: GetInstanceDiagnosticsRequest): Promise<InstanceDiagnostics>;
   /**
    * @deprecated Override only to keep an older driver's own keys.
-   * Default: {@link toLegacyDiagnostics} of `_getInstanceDiagnostics`.
+   * Default: `_getInstanceDiagnostics`, flattened into the old keys.
    */
   protected _getDiagnostics(ctx: OperationContext, request: GetDiagnosticsRequest): Promise<LegacyDiagnostics>;
 }

@@ -1,0 +1,48 @@
+import { isAbsolute } from 'node:path';
+import { isVirtkitError, loadDriver, type DriverBase, type HostApi, type LoadedDriver } from '@virtkit/core';
+import type { CliIo } from '../cli-io.js';
+import { CliError } from '../errors/cli-error.js';
+
+/** The host API every driver the CLI creates gets. */
+export const CLI_HOST_API: HostApi = Object.freeze({ hostname: 'virtkit-conformance' });
+
+/**
+ * Load a driver package or module path for a command, resolving from the
+ * IO's working directory. Load failures become a `DRIVER_UNAVAILABLE`
+ * {@link CliError} whose hint says what to do.
+ *
+ * @throws `DRIVER_UNAVAILABLE` when the driver cannot be resolved, imported,
+ *         created, or declares an incompatible contract version.
+ */
+export async function loadCliDriver(specifier: string, io: CliIo): Promise<LoadedDriver> {
+  const cwd = io.cwd ?? process.cwd();
+  try {
+    return await loadDriver(specifier, CLI_HOST_API, { from: cwd });
+  } catch (error) {
+    if (!isVirtkitError(error)) throw error;
+    throw new CliError('DRIVER_UNAVAILABLE', `${error.message} [${error.code}]`, { hint: hintFor(specifier, error.code, cwd), cause: error });
+  }
+}
+
+/**
+ * Release a driver the CLI created: drivers holding connections or processes
+ * expose `close()`; the base class holds nothing, so there is nothing else to do.
+ */
+export async function disposeDriver(driver: DriverBase): Promise<void> {
+  const close = (driver as unknown as { close?: () => unknown }).close;
+  if (typeof close === 'function') await close.call(driver);
+}
+
+function hintFor(specifier: string, code: string, cwd: string): string {
+  if (code === 'CONTRACT_MISMATCH') {
+    return 'upgrade the driver or @virtkit/core so that the driver\'s contract version is compatible with this core';
+  }
+  if (isPathLike(specifier)) {
+    return `check the path (relative paths are resolved from ${cwd}); the module must export \`default defineDriver({ create })\` from @virtkit/core`;
+  }
+  return `install it (npm install ${specifier}) or pass a path to a driver module; a driver package exports \`default defineDriver({ create })\` from @virtkit/core`;
+}
+
+function isPathLike(specifier: string): boolean {
+  return specifier.startsWith('.') || specifier.startsWith('file:') || isAbsolute(specifier);
+}
