@@ -30,3 +30,5 @@ export * from './provider-tree/index.js';
 export * from './manifest/index.js';
 export * from './loader/index.js';
 export { toTraits, CAPABILITY_TRAITS } from './capabilities/traits.js';
+export { supports, requireCapability, withCapability, type DriverWith } from './capabilities/guards.js';
+export type { CapabilityInterfaces } from './capabilities/capability-interfaces.js';

@@ -19,6 +19,5 @@ export type {
   QmpEvent,
   QmpExecuteOptions,
   QmpGreeting,
-  QmpMessage,
   QmpTimestamp,
 } from './qmp/index.js';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QmpClient, QmpCommandError, type QmpEvent } from '../src/qmp/index.js';
 import { FakeQmpServer } from './helpers/fake-qmp-server.js';
+import { itUnless } from './helpers/it-unless.js';
 import { exitWithin, findExecutable, spawnQemu, type QemuProcess } from './helpers/qemu-process.js';
 
 const TIMESTAMP = { seconds: 1, microseconds: 2 };
@@ -207,8 +208,7 @@ describe('QmpClient against a fake QMP server', () => {
 });
 
 const QEMU = findExecutable('qemu-system-x86_64');
-if (!QEMU) console.warn('SKIPPED real QEMU QMP test: qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)');
-const realIt = QEMU ? it : it.skip;
+const realIt = itUnless(QEMU ? undefined : 'qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)', 'real QEMU QMP test');
 
 describe('QmpClient against a real QEMU', () => {
   let dir: string | undefined;

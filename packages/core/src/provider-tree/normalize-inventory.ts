@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors/errors.js';
 import { inventoryIssues, isResourceClass } from './inventory-issues.js';
-import { MAX_INVENTORY_VALUE, type InventoryRecord, type ProviderInventory } from './inventory-record.js';
+import { INVENTORY_FIELDS, MAX_INVENTORY_VALUE, type InventoryRecord, type ProviderInventory } from './inventory-record.js';
 
 /**
  * Validate an inventory and return it normalised (defaults filled in) and
@@ -86,7 +86,7 @@ function isSameRecord(input: unknown, stored: InventoryRecord): boolean {
   if (v === undefined ? stored.maxUnit !== Math.max(stored.total, stored.minUnit) : (known++, v !== stored.maxUnit)) return false;
   if ((v = r['stepSize']) === undefined ? stored.stepSize !== 1 : (known++, v !== stored.stepSize)) return false;
   if ((v = r['allocationRatio']) === undefined ? stored.allocationRatio !== 1 : (known++, v !== stored.allocationRatio)) return false;
-  return keys === known;
+  return keys === known || onlyKnownKeys(r);
 }
 
 /** A valid input record normalised, or `undefined` when it is not valid (the slow path then says why). */
@@ -109,13 +109,21 @@ function readRecord(raw: unknown): InventoryRecord | undefined {
   const stepSize = v === undefined ? 1 : (known++, isCount(v, 1) ? v : NaN);
   v = r['allocationRatio'];
   const allocationRatio = v === undefined ? 1 : (known++, typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : NaN);
-  if (!(keys === known && reserved <= total && minUnit <= maxUnit && stepSize >= 1 && allocationRatio > 0)) return undefined;
+  if (!((keys === known || onlyKnownKeys(r)) && reserved <= total && minUnit <= maxUnit && stepSize >= 1 && allocationRatio > 0)) return undefined;
   return { total, reserved, minUnit, maxUnit, stepSize, allocationRatio };
+}
+
+/** The rare case of a key count mismatch: fine when it only comes from fields set to `undefined`. */
+function onlyKnownKeys(r: object): boolean {
+  for (const key in r) if (!FIELDS.has(key)) return false;
+  return true;
 }
 
 function isCount(v: unknown, min: number): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= MAX_INVENTORY_VALUE;
 }
+
+const FIELDS: ReadonlySet<string> = new Set(INVENTORY_FIELDS);
 
 // Resource class names seen valid, so the pattern runs once per name; bounded against hostile input.
 const KNOWN_CLASSES = new Set<string>(['VCPU', 'PCPU', 'MEMORY_MB', 'DISK_GB']);

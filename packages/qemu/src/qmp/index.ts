@@ -14,6 +14,5 @@ export type {
   QmpEvent,
   QmpExecuteOptions,
   QmpGreeting,
-  QmpMessage,
   QmpTimestamp,
 } from './qmp-types.js';

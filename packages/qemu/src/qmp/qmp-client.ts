@@ -187,7 +187,11 @@ export class QmpClient extends EventEmitter<QmpClientEvents> {
   }
 
   #onData(chunk: Buffer): void {
-    for (const line of this.#splitter.push(chunk)) this.#onLine(line);
+    for (const line of this.#splitter.push(chunk)) {
+      // a listener may have closed the client mid-chunk; the rest has no one to go to
+      if (this.#closeReason) return;
+      this.#onLine(line);
+    }
   }
 
   #onLine(line: string): void {

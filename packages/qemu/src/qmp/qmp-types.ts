@@ -37,8 +37,8 @@ export interface QmpClientEvents {
 /** Per-call options of {@link QmpClient.execute}. */
 export interface QmpExecuteOptions {
   /**
-   * Reject with `TIMEOUT` when no answer arrives in time. QEMU may still run
-   * the command; a late answer is dropped.
+   * Reject with `TIMEOUT` when no answer arrives in time; `0` or `Infinity`
+   * waits forever. QEMU may still run the command; a late answer is dropped.
    * @defaultValue the client's `commandTimeoutMs`
    */
   timeoutMs?: number;
@@ -67,10 +67,3 @@ export interface QmpConnectOptions {
   /** Abort the connection attempts. */
   signal?: AbortSignal;
 }
-
-/** A parsed QMP message: greeting, response or event. */
-export type QmpMessage =
-  | { QMP: QmpGreeting }
-  | { return: unknown; id?: unknown }
-  | { error: { class: string; desc: string }; id?: unknown }
-  | { event: string; data?: Record<string, unknown>; timestamp: QmpTimestamp };

@@ -1,0 +1,48 @@
+import { CAPABILITY_NAMES, FAMILIES, familyOf, manifestByCapability } from '@virtkit/core';
+import { capabilityStatus } from './capability-status.js';
+import { matrixCell } from './matrix-cell.js';
+import type { MatrixCapability, MatrixDriverInput, MatrixFamily, MatrixFamilyGroup, MatrixRow, SupportMatrix } from './matrix-types.js';
+
+/** Options of {@link buildMatrix}. */
+export interface BuildMatrixOptions {
+  /** The generation time to record. @defaultValue now */
+  generatedAt?: Date;
+}
+
+/**
+ * The support matrix of some drivers: one row per capability (plus `core`),
+ * grouped by family in contract order, one column per driver. The matrix is
+ * `verified` when every driver comes with a kit report.
+ */
+export function buildMatrix(drivers: readonly MatrixDriverInput[], options: BuildMatrixOptions = {}): SupportMatrix {
+  const keys = columnKeys(drivers);
+  const manifest = manifestByCapability();
+  const row = (name: MatrixCapability): MatrixRow => {
+    const base = {
+      name,
+      status: capabilityStatus(name),
+      referenceCalls: (manifest.get(name) ?? []).filter((e) => e.kind !== 'dropped').map((e) => e.referenceName),
+    };
+    return { ...base, cells: Object.fromEntries(drivers.map((d, i) => [keys[i]!, matrixCell(base, d)])) };
+  };
+  const families: MatrixFamilyGroup[] = (['core', ...FAMILIES] as MatrixFamily[]).map((family) => ({
+    family,
+    capabilities: (family === 'core' ? ['core' as const] : CAPABILITY_NAMES.filter((c) => familyOf(c) === family)).map(row),
+  }));
+  return {
+    generatedAt: (options.generatedAt ?? new Date()).toISOString(),
+    verified: drivers.length > 0 && drivers.every((d) => d.report !== undefined),
+    drivers: drivers.map((d, i) => ({ name: keys[i]!, version: d.map.driver.version })),
+    families,
+  };
+}
+
+/** Column keys: the driver names, made unique (`qemu`, `qemu (2)`) when two drivers share one. */
+function columnKeys(drivers: readonly MatrixDriverInput[]): string[] {
+  const seen = new Map<string, number>();
+  return drivers.map((d) => {
+    const n = (seen.get(d.map.driver.name) ?? 0) + 1;
+    seen.set(d.map.driver.name, n);
+    return n === 1 ? d.map.driver.name : `${d.map.driver.name} (${n})`;
+  });
+}

@@ -1,0 +1,77 @@
+import type { TestResult } from '@virtkit/conformance';
+import { FEATURE_FLAGS, type CapabilityMap, type FeatureFlag } from '@virtkit/core';
+import { CONSOLE_CHOICE } from './capability-status.js';
+import type { MatrixCapability, MatrixCell, MatrixDriverInput, MatrixRow } from './matrix-types.js';
+
+const UNVERIFIED_NOTE = 'advertised (not verified: run with --verify)';
+const NOT_ADVERTISED_NOTE = 'not advertised (its calls answer NOT_SUPPORTED)';
+const COVERS_PREFIX = 'covers ';
+
+/**
+ * One driver's cell for one row. From the map alone: advertised is
+ * `complete`, not advertised is `missing`. With a kit report: `complete` only
+ * when no kit test of the capability failed and at least one passed, `partial`
+ * when some failed (the note names them), `unknown` when all were skipped.
+ */
+export function matrixCell(row: Pick<MatrixRow, 'name' | 'status' | 'referenceCalls'>, driver: MatrixDriverInput): MatrixCell {
+  const advertised = row.name === 'core' || driver.map.capabilities[row.name] === true;
+  const results = driver.report?.results.filter((r) => r.capability === row.name);
+  const cell = advertised ? advertisedCell(results) : missingCell(results);
+  const extras = advertised ? [coverage(row.referenceCalls), featureNote(row.name, driver.map)] : statusNote(row, driver.map);
+  return { state: cell.state, note: [cell.note, ...extras].filter(Boolean).join('; ') };
+}
+
+/**
+ * True for a `; `-separated part of a cell note that only restates what a
+ * table shows anyway (the state, or the row's reference calls), so compact
+ * renderers can leave it out.
+ */
+export function isRoutineNote(part: string): boolean {
+  return part === UNVERIFIED_NOTE || part === NOT_ADVERTISED_NOTE || part.startsWith(COVERS_PREFIX);
+}
+
+function advertisedCell(results: readonly TestResult[] | undefined): MatrixCell {
+  if (!results) return { state: 'complete', note: UNVERIFIED_NOTE };
+  if (results.length === 0) return { state: 'unknown', note: 'advertised, but the kit ran none of its tests' };
+  const failed = results.filter((r) => r.status === 'failed');
+  const passed = results.filter((r) => r.status === 'passed').length;
+  const skipped = results.filter((r) => r.status === 'skipped');
+  if (failed.length > 0) {
+    return { state: 'partial', note: `${failed.length} of ${results.length} kit tests failed: ${failed.map((r) => r.name).join('; ')}` };
+  }
+  if (passed === 0) return { state: 'unknown', note: `advertised, but all ${results.length} kit tests were skipped (${reasons(skipped)})` };
+  const skipNote = skipped.length > 0 ? `, ${skipped.length} skipped (${reasons(skipped)})` : '';
+  return { state: 'complete', note: `${passed} of ${results.length} kit tests passed${skipNote}` };
+}
+
+function missingCell(results: readonly TestResult[] | undefined): MatrixCell {
+  const failed = results?.filter((r) => r.status === 'failed') ?? [];
+  if (failed.length > 0) {
+    return { state: 'missing', note: `not advertised, but its calls do not all answer NOT_SUPPORTED: ${failed.map((r) => r.reason ?? r.name).join('; ')}` };
+  }
+  return { state: 'missing', note: NOT_ADVERTISED_NOTE };
+}
+
+function statusNote(row: Pick<MatrixRow, 'name' | 'status'>, map: CapabilityMap): string[] {
+  if (row.status === 'mandatory') return ['mandatory: every driver must offer it'];
+  if (row.status === 'choice' && !CONSOLE_CHOICE.some((c) => map.capabilities[c])) {
+    return [`the driver offers no console kind; it should offer at least one of ${CONSOLE_CHOICE.join(', ')}`];
+  }
+  return [];
+}
+
+function coverage(referenceCalls: readonly string[]): string {
+  return referenceCalls.length > 0 ? `${COVERS_PREFIX}${referenceCalls.join(', ')}` : '';
+}
+
+/** The feature flags that refine the capability, with this driver's state. */
+function featureNote(capability: MatrixCapability, map: CapabilityMap): string {
+  const flags = (Object.entries(FEATURE_FLAGS) as [FeatureFlag, { requires?: string }][])
+    .filter(([, def]) => def.requires === capability)
+    .map(([flag]) => `${flag}=${map.features[flag]}`);
+  return flags.length > 0 ? `features: ${flags.join(', ')}` : '';
+}
+
+function reasons(results: readonly TestResult[]): string {
+  return [...new Set(results.map((r) => r.reason ?? 'no reason given'))].join('; ');
+}

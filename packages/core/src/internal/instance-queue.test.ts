@@ -1,0 +1,54 @@
+import { KeyedQueue } from './instance-queue.js';
+
+const tick = (ms = 1) => new Promise((r) => setTimeout(r, ms));
+
+describe('KeyedQueue', () => {
+  it('runs tasks of one key in arrival order, one at a time', async () => {
+    const q = new KeyedQueue();
+    const log: string[] = [];
+    let running = 0;
+    const task = (name: string, ms: number) => async () => {
+      running++;
+      expect(running).toBe(1);
+      log.push(`start ${name}`);
+      await tick(ms);
+      log.push(`end ${name}`);
+      running--;
+    };
+    await Promise.all([q.run('a', task('1', 5)), q.run('a', task('2', 1)), q.run('a', task('3', 1))]);
+    expect(log).toEqual(['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3']);
+    expect(q.busyKeys).toBe(0);
+  });
+
+  it('runs different keys in parallel', async () => {
+    const q = new KeyedQueue();
+    const log: string[] = [];
+    await Promise.all([
+      q.run('a', async () => { log.push('a+'); await tick(5); log.push('a-'); }),
+      q.run('b', async () => { log.push('b+'); await tick(1); log.push('b-'); }),
+    ]);
+    expect(log).toEqual(['a+', 'b+', 'b-', 'a-']);
+  });
+
+  it('keeps going after a failed task', async () => {
+    const q = new KeyedQueue();
+    const first = q.run('a', async () => { throw new Error('boom'); });
+    const second = q.run('a', async () => 42);
+    await expect(first).rejects.toThrow('boom');
+    await expect(second).resolves.toBe(42);
+  });
+
+  it('is re-entrant for the same key (no self-deadlock), still exclusive for others', async () => {
+    const q = new KeyedQueue();
+    const log: string[] = [];
+    const outer = q.run('a', async () => {
+      log.push('outer+');
+      await tick(2);
+      await q.run('a', async () => { log.push('inner'); });
+      log.push('outer-');
+    });
+    const other = q.run('a', async () => { log.push('next'); });
+    await Promise.all([outer, other]);
+    expect(log).toEqual(['outer+', 'inner', 'outer-', 'next']);
+  });
+});
