@@ -15,6 +15,15 @@ export function normalizeInventory(inventory: unknown, operation = 'normalizeInv
 }
 
 // ---- internal: the hot path of ProviderTree.updateInventory ---------------------------------
+// A periodic update touches every provider, so: no allocation when nothing changed, and no global
+// lookups (`undefined`, `Math`, `Number`, `Array`). Under a vm sandbox such as jest's, each global
+// lookup is an interceptor call costing more than a whole comparison; hence `void 0` and the
+// helpers cached below.
+const isArray = Array.isArray;
+const isInteger = Number.isInteger;
+const isFiniteNumber = Number.isFinite;
+const max = Math.max;
+const RecordMap = Map;
 
 /** A provider's inventory inside the tree. Records are never mutated once stored, so they are shared freely. */
 export type InventoryMap = ReadonlyMap<string, InventoryRecord>;
@@ -28,11 +37,11 @@ export const EMPTY_INVENTORY: InventoryMap = new Map();
  * type) counts as a difference, for {@link buildInventory} to reject.
  */
 export function isSameInventory(current: InventoryMap, input: unknown): boolean {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) return false;
+  if (input === null || typeof input !== 'object' || isArray(input)) return false;
   let size = 0;
   for (const rc in input) {
     const stored = current.get(rc);
-    if (stored === undefined || !isSameRecord((input as Record<string, unknown>)[rc], stored)) return false;
+    if (stored === void 0 || !isSameRecord((input as Record<string, unknown>)[rc], stored)) return false;
     size++;
   }
   return size === current.size;
@@ -44,22 +53,22 @@ export function isSameInventory(current: InventoryMap, input: unknown): boolean 
  * @throws `VALIDATION_FAILED` with every problem of the input.
  */
 export function buildInventory(current: InventoryMap, input: unknown, operation: string): InventoryMap | undefined {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw invalid(input, operation);
-  const next = new Map<string, InventoryRecord>();
+  if (input === null || typeof input !== 'object' || isArray(input)) throw invalid(input, operation);
+  const next = new RecordMap<string, InventoryRecord>();
   let changed = false;
   for (const rc in input) {
     const raw = (input as Record<string, unknown>)[rc];
     const stored = current.get(rc);
-    if (stored !== undefined && isSameRecord(raw, stored)) {
+    if (stored !== void 0 && isSameRecord(raw, stored)) {
       next.set(rc, stored);
       continue;
     }
-    const record = stored !== undefined || isKnownClass(rc) ? readRecord(raw) : undefined;
-    if (record === undefined) throw invalid(input, operation);
+    const record = stored !== void 0 || isKnownClass(rc) ? readRecord(raw) : null;
+    if (record === null) throw invalid(input, operation);
     next.set(rc, record);
     changed = true;
   }
-  return changed || next.size !== current.size ? next : undefined;
+  return changed || next.size !== current.size ? next : void 0;
 }
 
 /** The frozen, plain-object view of an inventory, as handed out in provider data. */
@@ -70,46 +79,47 @@ export function freezeInventory(inventory: InventoryMap): ProviderInventory {
   return Object.freeze(out);
 }
 
-/** Compare an input record with a stored one, field by field, applying defaults; extra or undefined keys differ. */
+/** Compare an input record with a stored one, field by field, applying defaults; unknown keys differ. */
 function isSameRecord(input: unknown, stored: InventoryRecord): boolean {
   if (input === null || typeof input !== 'object') return false;
   const r = input as Record<string, unknown>;
-  // every key must be a known, defined field: counting keys is cheaper than a set lookup per key
+  // every key must be a known field: counting keys is cheaper than a set lookup per key
   let keys = 0;
   for (const _ in r) keys++;
   if (r['total'] !== stored.total) return false;
   let known = 1;
   let v = r['reserved'];
-  if (v === undefined ? stored.reserved !== 0 : (known++, v !== stored.reserved)) return false;
-  if ((v = r['minUnit']) === undefined ? stored.minUnit !== 1 : (known++, v !== stored.minUnit)) return false;
+  if (v === void 0 ? stored.reserved !== 0 : (known++, v !== stored.reserved)) return false;
+  if ((v = r['minUnit']) === void 0 ? stored.minUnit !== 1 : (known++, v !== stored.minUnit)) return false;
   v = r['maxUnit'];
-  if (v === undefined ? stored.maxUnit !== Math.max(stored.total, stored.minUnit) : (known++, v !== stored.maxUnit)) return false;
-  if ((v = r['stepSize']) === undefined ? stored.stepSize !== 1 : (known++, v !== stored.stepSize)) return false;
-  if ((v = r['allocationRatio']) === undefined ? stored.allocationRatio !== 1 : (known++, v !== stored.allocationRatio)) return false;
+  if (v === void 0 ? stored.maxUnit !== max(stored.total, stored.minUnit) : (known++, v !== stored.maxUnit)) return false;
+  if ((v = r['stepSize']) === void 0 ? stored.stepSize !== 1 : (known++, v !== stored.stepSize)) return false;
+  if ((v = r['allocationRatio']) === void 0 ? stored.allocationRatio !== 1 : (known++, v !== stored.allocationRatio)) return false;
   return keys === known || onlyKnownKeys(r);
 }
 
-/** A valid input record normalised, or `undefined` when it is not valid (the slow path then says why). */
-function readRecord(raw: unknown): InventoryRecord | undefined {
-  if (raw === null || typeof raw !== 'object') return undefined;
+/** A valid input record normalised, or `null` when it is not valid (the slow path then says why). */
+function readRecord(raw: unknown): InventoryRecord | null {
+  if (raw === null || typeof raw !== 'object') return null;
   const r = raw as Record<string, unknown>;
   let keys = 0;
   for (const _ in r) keys++;
   const total = r['total'];
-  if (!isCount(total, 0)) return undefined;
+  if (!isCount(total, 0)) return null;
+  // each optional field: absent -> its default; present -> counted, and -1 when bad (fails a test below)
   let known = 1;
-  // each optional field: absent -> default; present -> counted and checked (NaN when bad fails every test below)
   let v = r['reserved'];
-  const reserved = v === undefined ? 0 : (known++, isCount(v, 0) ? v : NaN);
+  const reserved = v === void 0 ? 0 : (known++, isCount(v, 0) ? v : -1);
   v = r['minUnit'];
-  const minUnit = v === undefined ? 1 : (known++, isCount(v, 1) ? v : NaN);
+  const minUnit = v === void 0 ? 1 : (known++, isCount(v, 1) ? v : -1);
   v = r['maxUnit'];
-  const maxUnit = v === undefined ? Math.max(total, minUnit) : (known++, isCount(v, 1) ? v : NaN);
+  const maxUnit = v === void 0 ? max(total, minUnit) : (known++, isCount(v, 1) ? v : -1);
   v = r['stepSize'];
-  const stepSize = v === undefined ? 1 : (known++, isCount(v, 1) ? v : NaN);
+  const stepSize = v === void 0 ? 1 : (known++, isCount(v, 1) ? v : -1);
   v = r['allocationRatio'];
-  const allocationRatio = v === undefined ? 1 : (known++, typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : NaN);
-  if (!((keys === known || onlyKnownKeys(r)) && reserved <= total && minUnit <= maxUnit && stepSize >= 1 && allocationRatio > 0)) return undefined;
+  const allocationRatio = v === void 0 ? 1 : (known++, typeof v === 'number' && isFiniteNumber(v) ? v : -1);
+  const valid = reserved >= 0 && reserved <= total && minUnit >= 1 && maxUnit >= minUnit && stepSize >= 1 && allocationRatio > 0;
+  if (!valid || (keys !== known && !onlyKnownKeys(r))) return null;
   return { total, reserved, minUnit, maxUnit, stepSize, allocationRatio };
 }
 
@@ -120,7 +130,7 @@ function onlyKnownKeys(r: object): boolean {
 }
 
 function isCount(v: unknown, min: number): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= MAX_INVENTORY_VALUE;
+  return typeof v === 'number' && isInteger(v) && v >= min && v <= MAX_INVENTORY_VALUE;
 }
 
 const FIELDS: ReadonlySet<string> = new Set(INVENTORY_FIELDS);

@@ -31,7 +31,7 @@ export class ProviderNode {
   }
   set inventory(next: InventoryMap) {
     this.#inventory = next;
-    this.#view = undefined;
+    this.#view = void 0; // not `undefined`: on the hot path, see normalize-inventory.ts
   }
 
   /** The frozen plain-object view of the inventory, built on first read after a change. */

@@ -136,11 +136,12 @@ export class ProviderTree {
    */
   updateInventory(nameOrUuid: string, inventory: ProviderInventoryInput, generation?: number): boolean {
     const node = this.#node(nameOrUuid);
-    if (generation !== undefined) this.#checkGeneration(node, generation, 'updateInventory');
+    // `void 0`, not `undefined`: no global lookup on this hot path (see normalize-inventory.ts)
+    if (generation !== void 0) this.#checkGeneration(node, generation, 'updateInventory');
     // equal to what is stored means valid too: skip validation on the common, unchanged path
     if (isSameInventory(node.inventory, inventory)) return false;
     const next = buildInventory(node.inventory, inventory, 'updateInventory');
-    if (next === undefined) return false;
+    if (!next) return false;
     node.inventory = next;
     node.generation++;
     return true;
@@ -212,7 +213,7 @@ export class ProviderTree {
 
   #node(nameOrUuid: string): ProviderNode {
     const node = this.#index.find(nameOrUuid);
-    if (node === undefined) throw new NotFoundError('resource provider', String(nameOrUuid));
+    if (!node) throw new NotFoundError('resource provider', String(nameOrUuid));
     return node;
   }
 

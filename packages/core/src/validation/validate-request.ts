@@ -1,12 +1,14 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError as ClassValidationError } from 'class-validator';
 import { ValidationError, type ValidationIssue } from '../errors/errors.js';
+import { compileValidator } from './compiled-validator.js';
 
 const OPTIONS = { forbidUnknownValues: true, stopAtFirstError: false, validationError: { target: false, value: false } } as const;
 
 /**
- * Validate a plain request against its class and return the normalised
- * instance. Throws {@link ValidationError} (`VALIDATION_FAILED`) listing every
+ * Validate a plain request against its class. Valid requests are returned as
+ * given (a compiled check decides); anything else goes through class-validator,
+ * which either finds no fault (its normalised instance is returned) or throws {@link ValidationError} (`VALIDATION_FAILED`) listing every
  * failing field path; the caller's object is never modified.
  */
 export function validateRequest<T extends object>(cls: ClassConstructor<T>, input: unknown, operation: string): T {
@@ -15,6 +17,9 @@ export function validateRequest<T extends object>(cls: ClassConstructor<T>, inpu
   }
   const bad = findForbiddenKey(input, '', 0);
   if (bad !== undefined) throw new ValidationError(operation, [{ path: bad, messages: ['forbidden key'] }]);
+  // Fast path: a compiled yes/no check on the plain object; hooks then get the caller's object as is.
+  const fast = compileValidator(cls);
+  if (fast !== undefined && fast(input as Record<string, unknown>)) return input as T;
   const instance = plainToInstance(cls, input, { enableImplicitConversion: false, exposeDefaultValues: false });
   const errors = validateSync(instance as object, OPTIONS);
   if (errors.length > 0) throw new ValidationError(operation, flatten(errors, ''));

@@ -1,0 +1,111 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ConformanceReport } from '@virtkit/conformance';
+import { BROKEN_DRIVER, lastLine, runCli, SAMPLE } from './helpers/run-cli.js';
+
+const SUMMARY_LINE = /^(\d+) passed, (\d+) failed, (\d+) skipped$/;
+
+describe('virtkit conformance', () => {
+  it('prints a progress line per test, a summary table, and the exact last line; exit 0', async () => {
+    const run = await runCli(['conformance', '--driver', SAMPLE]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    const match = SUMMARY_LINE.exec(lastLine(run.stdout));
+    expect(match).not.toBeNull();
+    const [passed, failed, skipped] = match!.slice(1).map(Number);
+    expect(failed).toBe(0);
+    const progress = run.stdout.split('\n').filter((l) => /^(ok {2}|FAIL|skip) /.test(l));
+    expect(progress).toHaveLength(passed! + failed! + skipped!);
+    expect(run.stdout).toMatch(/^capability\s+passed\s+failed\s+skipped$/m);
+    expect(run.stdout).toMatch(/^lifecycle\.pause\s+3\s+0\s+0$/m);
+    expect(run.stdout).not.toContain('\u001b[');
+  });
+
+  it('--json prints only the report', async () => {
+    const run = await runCli(['conformance', '--driver', SAMPLE, '--json']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as ConformanceReport;
+    expect(report.driver).toEqual({ name: 'sample', version: '0.1.0' });
+    expect(report.capabilities).toEqual(['lifecycle', 'lifecycle.pause']);
+    expect(report.results.length).toBeGreaterThan(0);
+    for (const r of report.results) {
+      expect(typeof r.capability).toBe('string');
+      expect(typeof r.name).toBe('string');
+      expect(['passed', 'failed', 'skipped']).toContain(r.status);
+      expect(typeof r.durationMs).toBe('number');
+      expect(r.reason === undefined || typeof r.reason === 'string').toBe(true);
+    }
+    expect(report.summary).toEqual({ passed: report.results.length, failed: 0, skipped: 0 });
+  });
+
+  it('--only runs the core tests and the named capabilities', async () => {
+    const run = await runCli(['conformance', '--driver', SAMPLE, '--json', '--only', 'lifecycle.pause, volume']);
+    const report = JSON.parse(run.stdout) as ConformanceReport;
+    expect(run.code).toBe(0);
+    expect(new Set(report.results.map((r) => r.capability))).toEqual(new Set(['core', 'lifecycle.pause', 'volume']));
+  });
+
+  it('--skip reports the capability as skipped', async () => {
+    const run = await runCli(['conformance', '--driver', SAMPLE, '--json', '--skip', 'lifecycle.pause']);
+    const report = JSON.parse(run.stdout) as ConformanceReport;
+    const pause = report.results.filter((r) => r.capability === 'lifecycle.pause');
+    expect(pause.length).toBeGreaterThan(0);
+    expect(pause.every((r) => r.status === 'skipped' && r.reason?.includes('--skip'))).toBe(true);
+    expect(report.summary.skipped).toBe(pause.length);
+    expect(run.code).toBe(0);
+  });
+
+  it('a bad --only value exits 2 and suggests the right name', async () => {
+    const run = await runCli(['conformance', '--driver', SAMPLE, '--only', 'lifecycle.paus']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain("unknown capability 'lifecycle.paus' (did you mean 'lifecycle.pause'?) in --only");
+    expect(run.stderr).toContain('hint:');
+  });
+
+  it('an empty --skip exits 2', async () => {
+    const run = await runCli(['conformance', '--driver', SAMPLE, '--skip', ' , ']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--skip needs at least one capability name');
+  });
+
+  it('a driver that is not installed exits 2 and says what to do', async () => {
+    const run = await runCli(['conformance', '--driver', '@virtkit/no-such-driver']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain("cannot load driver '@virtkit/no-such-driver'");
+    expect(run.stderr).toContain('[DRIVER_LOAD_FAILED]');
+    expect(run.stderr).toContain('hint: install it (npm install @virtkit/no-such-driver)');
+  });
+
+  it('a missing path exits 2 and names the directory it was resolved from', async () => {
+    const run = await runCli(['conformance', '--driver', './no/such/driver.js']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('hint: check the path');
+  });
+
+  it('the default driver, when not installed, says how to choose another', async () => {
+    const run = await runCli(['conformance'], { cwd: mkdtempSync(join(tmpdir(), 'virtkit-cli-')) });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("cannot load driver '@virtkit/memory'");
+    expect(run.stderr).toContain('--driver <package-or-path>');
+  });
+
+  it('a failing test exits 1 and is listed again under Failures', async () => {
+    const run = await runCli(['conformance', '--driver', BROKEN_DRIVER]);
+    expect(run.code).toBe(1);
+    expect(lastLine(run.stdout)).toMatch(/^\d+ passed, 1 failed, 0 skipped$/);
+    expect(run.stdout).toContain('Failures (1):');
+    expect(run.stdout).toMatch(/^FAIL core: nodes: /m);
+  });
+
+  it('colours only on a TTY without NO_COLOR; the last line is never coloured', async () => {
+    const args = ['conformance', '--driver', SAMPLE, '--only', 'lifecycle.pause'];
+    const tty = await runCli(args, { isTTY: true });
+    expect(tty.stdout).toContain('\u001b[32m');
+    expect(lastLine(tty.stdout)).toMatch(SUMMARY_LINE);
+    const noColor = await runCli(args, { isTTY: true, env: { NO_COLOR: '1' } });
+    expect(noColor.stdout).not.toContain('\u001b[');
+  });
+});

@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import { main, type CliIo } from '../../src/index.js';
+
+/** The monorepo root: driver packages resolve from here, as they would for a user of the repo. */
+export const REPO_ROOT = resolve(__dirname, '../../../..');
+
+/** The sample driver every CLI test runs against (built already, in packages/sample-driver/dist). */
+export const SAMPLE = '@virtkit/sample-driver';
+
+/** A driver whose host IP is not an IP: one core kit test fails. */
+export const BROKEN_DRIVER = resolve(__dirname, '../fixtures/broken-driver.cjs');
+
+/** What a CLI run printed and returned. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options of {@link runCli}. */
+export interface RunCliOptions {
+  isTTY?: boolean;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+}
+
+/** Run `virtkit <args>` in-process and capture its output. */
+export async function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    isTTY: options.isTTY ?? false,
+    env: options.env ?? {},
+    cwd: options.cwd ?? REPO_ROOT,
+  };
+  const code = await main(['node', 'virtkit', ...args], io);
+  return { code, stdout, stderr };
+}
+
+/** The last non-empty line of some output. */
+export function lastLine(text: string): string {
+  return text.trimEnd().split('\n').at(-1) ?? '';
+}

@@ -1,0 +1,6 @@
+// Types for the deep import of class-transformer's metadata storage (the package ships no typings for it).
+declare module 'class-transformer/cjs/storage.js' {
+  export const defaultMetadataStorage: {
+    findTypeMetadata(target: Function, propertyName: string): { typeFunction: (options?: unknown) => Function } | undefined;
+  };
+}
