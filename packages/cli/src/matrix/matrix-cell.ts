@@ -6,6 +6,7 @@ import type { MatrixCapability, MatrixCell, MatrixDriverInput, MatrixRow } from 
 const UNVERIFIED_NOTE = 'advertised (not verified: run with --verify)';
 const NOT_ADVERTISED_NOTE = 'not advertised (its calls answer NOT_SUPPORTED)';
 const COVERS_PREFIX = 'covers ';
+const UNSUPPORTED_FEATURES_PREFIX = 'unsupported features: ';
 
 /**
  * One driver's cell for one row. From the map alone: advertised is
@@ -17,17 +18,17 @@ export function matrixCell(row: Pick<MatrixRow, 'name' | 'status' | 'referenceCa
   const advertised = row.name === 'core' || driver.map.capabilities[row.name] === true;
   const results = driver.report?.results.filter((r) => r.capability === row.name);
   const cell = advertised ? advertisedCell(results) : missingCell(results);
-  const extras = advertised ? [coverage(row.referenceCalls), featureNote(row.name, driver.map)] : statusNote(row, driver.map);
+  const extras = advertised ? [coverage(row.referenceCalls), ...featureNotes(row.name, driver.map)] : statusNote(row, driver.map);
   return { state: cell.state, note: [cell.note, ...extras].filter(Boolean).join('; ') };
 }
 
 /**
  * True for a `; `-separated part of a cell note that only restates what a
- * table shows anyway (the state, or the row's reference calls), so compact
- * renderers can leave it out.
+ * table shows anyway (the state, the row's reference calls) or lists what the
+ * driver does not declare, so compact renderers can leave it out.
  */
 export function isRoutineNote(part: string): boolean {
-  return part === UNVERIFIED_NOTE || part === NOT_ADVERTISED_NOTE || part.startsWith(COVERS_PREFIX);
+  return part === UNVERIFIED_NOTE || part === NOT_ADVERTISED_NOTE || part.startsWith(COVERS_PREFIX) || part.startsWith(UNSUPPORTED_FEATURES_PREFIX);
 }
 
 function advertisedCell(results: readonly TestResult[] | undefined): MatrixCell {
@@ -55,7 +56,7 @@ function missingCell(results: readonly TestResult[] | undefined): MatrixCell {
 function statusNote(row: Pick<MatrixRow, 'name' | 'status'>, map: CapabilityMap): string[] {
   if (row.status === 'mandatory') return ['mandatory: every driver must offer it'];
   if (row.status === 'choice' && !CONSOLE_CHOICE.some((c) => map.capabilities[c])) {
-    return [`the driver offers no console kind; it should offer at least one of ${CONSOLE_CHOICE.join(', ')}`];
+    return ['the driver offers no console kind (a driver should offer at least one)'];
   }
   return [];
 }
@@ -64,12 +65,21 @@ function coverage(referenceCalls: readonly string[]): string {
   return referenceCalls.length > 0 ? `${COVERS_PREFIX}${referenceCalls.join(', ')}` : '';
 }
 
-/** The feature flags that refine the capability, with this driver's state. */
-function featureNote(capability: MatrixCapability, map: CapabilityMap): string {
+/**
+ * The feature flags that refine the capability, with this driver's state:
+ * declared ones (`supported`/`unknown`) first, then the unsupported ones in a
+ * separate, routine part.
+ */
+function featureNotes(capability: MatrixCapability, map: CapabilityMap): string[] {
   const flags = (Object.entries(FEATURE_FLAGS) as [FeatureFlag, { requires?: string }][])
     .filter(([, def]) => def.requires === capability)
-    .map(([flag]) => `${flag}=${map.features[flag]}`);
-  return flags.length > 0 ? `features: ${flags.join(', ')}` : '';
+    .map(([flag]) => flag);
+  const declared = flags.filter((f) => map.features[f] !== 'unsupported').map((f) => `${f}=${map.features[f]}`);
+  const unsupported = flags.filter((f) => map.features[f] === 'unsupported');
+  return [
+    declared.length > 0 ? `features: ${declared.join(', ')}` : '',
+    unsupported.length > 0 ? `${UNSUPPORTED_FEATURES_PREFIX}${unsupported.join(', ')}` : '',
+  ];
 }
 
 function reasons(results: readonly TestResult[]): string {

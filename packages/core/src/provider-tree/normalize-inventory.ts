@@ -32,43 +32,43 @@ export type InventoryMap = ReadonlyMap<string, InventoryRecord>;
 export const EMPTY_INVENTORY: InventoryMap = new Map();
 
 /**
- * True when `input` describes exactly `current` once defaults are applied.
- * Never throws and allocates nothing; anything odd (unknown field, wrong
- * type) counts as a difference, for {@link buildInventory} to reject.
- */
-export function isSameInventory(current: InventoryMap, input: unknown): boolean {
-  if (input === null || typeof input !== 'object' || isArray(input)) return false;
-  let size = 0;
-  for (const rc in input) {
-    const stored = current.get(rc);
-    if (stored === void 0 || !isSameRecord((input as Record<string, unknown>)[rc], stored)) return false;
-    size++;
-  }
-  return size === current.size;
-}
-
-/**
  * The validated, normalised inventory `input` describes, reusing `current`'s
- * records where they are unchanged; `undefined` when nothing changed.
+ * records where they are unchanged; `undefined` when nothing changed (then
+ * nothing is allocated, so this is also the change check).
  * @throws `VALIDATION_FAILED` with every problem of the input.
  */
 export function buildInventory(current: InventoryMap, input: unknown, operation: string): InventoryMap | undefined {
   if (input === null || typeof input !== 'object' || isArray(input)) throw invalid(input, operation);
-  const next = new RecordMap<string, InventoryRecord>();
-  let changed = false;
-  for (const rc in input) {
-    const raw = (input as Record<string, unknown>)[rc];
+  const fields = input as Record<string, unknown>;
+  let next: Map<string, InventoryRecord> | null = null;
+  let size = 0;
+  for (const rc in fields) {
+    const raw = fields[rc];
     const stored = current.get(rc);
+    size++;
     if (stored !== void 0 && isSameRecord(raw, stored)) {
-      next.set(rc, stored);
+      if (next !== null) next.set(rc, stored);
       continue;
     }
     const record = stored !== void 0 || isKnownClass(rc) ? readRecord(raw) : null;
     if (record === null) throw invalid(input, operation);
+    // first difference: the classes before this one were all unchanged
+    next ??= unchangedPrefix(current, fields, rc);
     next.set(rc, record);
-    changed = true;
   }
-  return changed || next.size !== current.size ? next : void 0;
+  if (next !== null) return next;
+  // every class given is unchanged: a change only when some were left out
+  return size === current.size ? void 0 : unchangedPrefix(current, fields, null);
+}
+
+/** The stored records of the classes of `input` up to (not including) `stop`. */
+function unchangedPrefix(current: InventoryMap, input: Record<string, unknown>, stop: string | null): Map<string, InventoryRecord> {
+  const out = new RecordMap<string, InventoryRecord>();
+  for (const rc in input) {
+    if (rc === stop) break;
+    out.set(rc, current.get(rc)!);
+  }
+  return out;
 }
 
 /** The frozen, plain-object view of an inventory, as handed out in provider data. */

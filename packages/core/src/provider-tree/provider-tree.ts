@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../errors/errors.js';
 import type { ProviderInventoryInput } from './inventory-record.js';
-import { buildInventory, isSameInventory } from './normalize-inventory.js';
+import { buildInventory } from './normalize-inventory.js';
 import { populate } from './populate.js';
 import { checkAggregates, checkGeneration, checkName, checkTraits, checkUuid } from './provider-checks.js';
 import type { ProviderData, ProviderInput } from './provider-data.js';
@@ -126,7 +126,7 @@ export class ProviderTree {
   /** True when `inventory` differs from the provider's (after defaults). @throws `NOT_FOUND`, `VALIDATION_FAILED` */
   hasInventoryChanged(nameOrUuid: string, inventory: ProviderInventoryInput): boolean {
     const node = this.#node(nameOrUuid);
-    return !isSameInventory(node.inventory, inventory) && buildInventory(node.inventory, inventory, 'hasInventoryChanged') !== undefined;
+    return buildInventory(node.inventory, inventory, 'hasInventoryChanged') !== undefined;
   }
 
   /**
@@ -138,8 +138,6 @@ export class ProviderTree {
     const node = this.#node(nameOrUuid);
     // `void 0`, not `undefined`: no global lookup on this hot path (see normalize-inventory.ts)
     if (generation !== void 0) this.#checkGeneration(node, generation, 'updateInventory');
-    // equal to what is stored means valid too: skip validation on the common, unchanged path
-    if (isSameInventory(node.inventory, inventory)) return false;
     const next = buildInventory(node.inventory, inventory, 'updateInventory');
     if (!next) return false;
     node.inventory = next;
