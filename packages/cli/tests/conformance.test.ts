@@ -76,7 +76,7 @@ describe('virtkit conformance', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain("cannot load driver '@virtkit/no-such-driver'");
     expect(run.stderr).toContain('[DRIVER_LOAD_FAILED]');
-    expect(run.stderr).toContain('hint: install it (npm install @virtkit/no-such-driver)');
+    expect(run.stderr).toContain('hint: install it (npm install @virtkit/no-such-driver;');
   });
 
   it('a missing path exits 2 and names the directory it was resolved from', async () => {

@@ -30,6 +30,12 @@ describe('virtkit inspect', () => {
     expect(Array.isArray(report.imageTypes)).toBe(true);
   });
 
+  it('loads a module path given without ./ (as shells complete it)', async () => {
+    const run = await runCli(['inspect', 'packages/cli/tests/fixtures/broken-driver.cjs', '--json']);
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as InspectReport).driver.name).toBe('broken');
+  });
+
   it('needs a driver argument (exit 2)', async () => {
     const run = await runCli(['inspect']);
     expect(run.code).toBe(2);

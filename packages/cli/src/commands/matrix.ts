@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { runConformance } from '@virtkit/conformance';
+import { runConformance, type ConformanceReport } from '@virtkit/conformance';
+import type { CapabilityMap, DriverDefinition, LoadedDriver } from '@virtkit/core';
 import { writeLine, type CliIo } from '../cli-io.js';
 import { CLI_HOST_API, disposeDriver, loadCliDriver } from '../driver/load-cli-driver.js';
 import { resolveFixtures } from '../driver/resolve-fixtures.js';
@@ -83,34 +84,41 @@ function render(matrix: SupportMatrix, format: MatrixCommandOptions['format']): 
   return renderMatrixMarkdown(matrix);
 }
 
-/** Load each driver (skipping default drivers that are not installed) and, with `verify`, run the kit on it. */
+/**
+ * Load every driver first (skipping default drivers that are not installed),
+ * so a bad name fails before any kit runs; then, with `verify`, run the kit on each.
+ */
 async function collectDrivers(named: readonly string[], verify: boolean, io: CliIo): Promise<MatrixDriverInput[]> {
   const specifiers = named.length > 0 ? named : DEFAULT_MATRIX_DRIVERS;
-  const inputs: MatrixDriverInput[] = [];
+  const loaded: LoadedDriver[] = [];
   for (const specifier of specifiers) {
-    const loaded = await loadCliDriver(specifier, io).catch((error: unknown) => {
+    try {
+      loaded.push(await loadCliDriver(specifier, io));
+    } catch (error) {
       if (named.length > 0 || !isCliError(error)) throw error;
       writeLine(io.stderr, `virtkit: warning: skipping ${specifier}: ${error.message}`);
-      return undefined;
-    });
-    if (!loaded) continue;
-    const map = loaded.driver.capabilities;
-    await disposeDriver(loaded.driver);
-    if (!verify) {
-      inputs.push({ map });
-      continue;
     }
-    writeLine(io.stderr, `virtkit: verifying ${map.driver.name} ${map.driver.version} with the conformance kit...`);
-    const fixtures = await resolveFixtures(loaded.definition);
-    const report = await runConformance({ map, factory: () => loaded.definition.create(CLI_HOST_API), dispose: disposeDriver, fixtures });
-    const { passed, failed, skipped } = report.summary;
-    writeLine(io.stderr, `virtkit: ${map.driver.name}: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-    inputs.push({ map, report });
   }
-  if (inputs.length === 0) {
+  if (loaded.length === 0) {
     throw new CliError('USAGE', `none of the default drivers (${DEFAULT_MATRIX_DRIVERS.join(', ')}) could be loaded`, {
       hint: 'install one of them, or name the drivers to compare: virtkit matrix <driver> [driver...]',
     });
   }
+  const inputs: MatrixDriverInput[] = [];
+  for (const { driver, definition } of loaded) {
+    const map = driver.capabilities;
+    await disposeDriver(driver);
+    inputs.push(verify ? { map, report: await verifyDriver(definition, map, io) } : { map });
+  }
   return inputs;
+}
+
+/** Run the kit on one driver, with progress on stderr. */
+async function verifyDriver(definition: DriverDefinition, map: CapabilityMap, io: CliIo): Promise<ConformanceReport> {
+  writeLine(io.stderr, `virtkit: verifying ${map.driver.name} ${map.driver.version} with the conformance kit...`);
+  const fixtures = await resolveFixtures(definition);
+  const report = await runConformance({ map, factory: () => definition.create(CLI_HOST_API), dispose: disposeDriver, fixtures });
+  const { passed, failed, skipped } = report.summary;
+  writeLine(io.stderr, `virtkit: ${map.driver.name}: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  return report;
 }

@@ -1,4 +1,5 @@
-import { isAbsolute } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { isVirtkitError, loadDriver, type DriverBase, type HostApi, type LoadedDriver } from '@virtkit/core';
 import type { CliIo } from '../cli-io.js';
 import { CliError } from '../errors/cli-error.js';
@@ -8,8 +9,9 @@ export const CLI_HOST_API: HostApi = Object.freeze({ hostname: 'virtkit-conforma
 
 /**
  * Load a driver package or module path for a command, resolving from the
- * IO's working directory. Load failures become a `DRIVER_UNAVAILABLE`
- * {@link CliError} whose hint says what to do.
+ * IO's working directory. A specifier that is not a package but names a file
+ * there (`dist/driver.js`, without `./`) is loaded as that file. Load failures
+ * become a `DRIVER_UNAVAILABLE` {@link CliError} whose hint says what to do.
  *
  * @throws `DRIVER_UNAVAILABLE` when the driver cannot be resolved, imported,
  *         created, or declares an incompatible contract version.
@@ -20,6 +22,10 @@ export async function loadCliDriver(specifier: string, io: CliIo): Promise<Loade
     return await loadDriver(specifier, CLI_HOST_API, { from: cwd });
   } catch (error) {
     if (!isVirtkitError(error)) throw error;
+    // users type paths the way shells complete them; the loader reads those as package names
+    if (error.code === 'DRIVER_LOAD_FAILED' && !isPathLike(specifier) && existsSync(resolve(cwd, specifier))) {
+      return loadCliDriver(`./${specifier}`, io);
+    }
     throw new CliError('DRIVER_UNAVAILABLE', `${error.message} [${error.code}]`, { hint: hintFor(specifier, error.code, cwd), cause: error });
   }
 }
@@ -40,7 +46,8 @@ function hintFor(specifier: string, code: string, cwd: string): string {
   if (isPathLike(specifier)) {
     return `check the path (relative paths are resolved from ${cwd}); the module must export \`default defineDriver({ create })\` from @virtkit/core`;
   }
-  return `install it (npm install ${specifier}) or pass a path to a driver module; a driver package exports \`default defineDriver({ create })\` from @virtkit/core`;
+  return `install it (npm install ${specifier}; a workspace package must be built first) or pass a path to a driver module; `
+    + 'a driver package exports `default defineDriver({ create })` from @virtkit/core';
 }
 
 function isPathLike(specifier: string): boolean {

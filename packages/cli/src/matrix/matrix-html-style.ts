@@ -27,7 +27,7 @@ h1 { margin: 0; font-size: 20px; }
 .state-filter legend { float: left; margin-right: 4px; padding: 0; color: var(--muted); }
 .state-filter label { display: inline-flex; align-items: center; gap: 4px; cursor: pointer; }
 #row-count { color: var(--muted); margin-left: auto; }
-.legend { display: flex; flex-wrap: wrap; gap: 4px 18px; margin: 10px 0 0; padding: 0; list-style: none; color: var(--muted); font-size: 12.5px; }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 16px; margin: 8px 0 0; padding: 0; list-style: none; color: var(--muted); font-size: 12.5px; }
 .legend li { display: inline-flex; align-items: center; gap: 6px; }
 .table-wrap { flex: 1 1 auto; min-height: 0; overflow: auto; }
 table { border-collapse: separate; border-spacing: 0; min-width: 100%; }
@@ -37,13 +37,14 @@ thead th {
   white-space: nowrap; font-weight: 600;
 }
 thead th small { display: block; font-weight: 400; color: var(--muted); }
-.cap-col { position: sticky; left: 0; z-index: 1; background: var(--bg); min-width: 230px; max-width: 340px; border-right: 1px solid var(--line); }
+.cap-col { position: sticky; left: 0; z-index: 1; width: 300px; min-width: 220px; background: var(--bg); border-right: 1px solid var(--line); }
 thead th.cap-col { z-index: 3; background: var(--head); }
 tbody tr:hover th, tbody tr:hover td { background: #f3f7fd; }
 .cap-col code { font-weight: 600; }
-.calls { display: block; color: var(--muted); font-weight: 400; font-size: 12px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.calls { display: block; max-width: 300px; color: var(--muted); font-weight: 400; font-size: 12px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .family-row th { padding: 12px 10px 4px; background: var(--bg); border-bottom: 1px solid var(--line); font-size: 13px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); }
 .family-row th span { position: sticky; left: 10px; }
+td.status { width: 1%; }
 .status { white-space: nowrap; font-size: 12.5px; color: var(--muted); }
 .status-mandatory { color: var(--fg); font-weight: 600; }
 .status-choice { color: #6639ba; }

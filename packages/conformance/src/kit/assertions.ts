@@ -22,17 +22,45 @@ export function checkEqual<T>(actual: T, expected: T, what: string): void {
   if (a !== e) throw new KitAssertionError(`${what}: expected ${e}, got ${a}`);
 }
 
-/** Fail unless `promise` rejects with a virtkit error of `code`. Returns the error. */
-export async function checkRejects(promise: Promise<unknown>, code: string, what: string): Promise<Error> {
+/**
+ * Fail unless `promise` rejects with a virtkit error of `code` (or of one of
+ * the codes, when several are acceptable). Returns the error.
+ */
+export async function checkRejects(promise: Promise<unknown>, code: string | readonly string[], what: string): Promise<Error> {
+  const codes: readonly string[] = typeof code === 'string' ? [code] : code;
+  const expected = codes.join(' or ');
   let outcome: unknown;
   try {
     outcome = await promise;
   } catch (error) {
-    if (isVirtkitError(error) && error.code === code) return error;
+    if (isVirtkitError(error) && codes.includes(error.code)) return error;
     const got = isVirtkitError(error) ? error.code : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw new KitAssertionError(`${what}: expected ${code}, got ${got}`, isVirtkitError(error) ? error.code : undefined);
+    throw new KitAssertionError(`${what}: expected ${expected}, got ${got}`, isVirtkitError(error) ? error.code : undefined);
   }
-  throw new KitAssertionError(`${what}: expected ${code}, but it succeeded (returned ${safeJson(outcome)})`);
+  throw new KitAssertionError(`${what}: expected ${expected}, but it succeeded (returned ${safeJson(outcome)})`);
+}
+
+/** Fail unless every named field of `value` is a finite number >= 0. */
+export function checkCounters(value: unknown, fields: readonly string[], what: string): void {
+  check(typeof value === 'object' && value !== null, `${what}: expected an object, got ${safeJson(value)}`);
+  for (const field of fields) {
+    const n = (value as Record<string, unknown>)[field];
+    check(typeof n === 'number' && Number.isFinite(n) && n >= 0, `${what}: '${field}' must be a number >= 0, got ${safeJson(n)}`);
+  }
+}
+
+/** Fail when `secret` shows anywhere in `value` (an error's message, stack, fields and causes, or any JSON-able value). */
+export function checkNoSecret(value: unknown, secret: string, what: string): void {
+  check(!mentions(value, secret, 0), `${what}: the secret must never appear, but it does`);
+}
+
+function mentions(value: unknown, secret: string, depth: number): boolean {
+  if (depth > 8 || value === null || value === undefined) return false;
+  if (typeof value !== 'object') return String(value).includes(secret);
+  const error = value as { message?: unknown; stack?: unknown; cause?: unknown };
+  if ([error.message, error.stack].some((s) => typeof s === 'string' && s.includes(secret))) return true;
+  if (Object.values(value).some((field) => mentions(field, secret, depth + 1))) return true;
+  return mentions(error.cause, secret, depth + 1);
 }
 
 /** A readable state name for messages. */

@@ -37,7 +37,7 @@ export function planConformance(map: CapabilityMap, options: Pick<ConformanceOpt
       continue;
     }
     for (const test of tests) {
-      plan.push({ capability, test, kind: 'behaviour', skipReason: skipReasonFor(capability, test, advertised, skipped(capability), options) });
+      plan.push({ capability, test, kind: 'behaviour', skipReason: skipReasonFor(capability, test, advertised, skipped(capability), options, map.features) });
     }
   }
   return plan;
@@ -45,13 +45,15 @@ export function planConformance(map: CapabilityMap, options: Pick<ConformanceOpt
 
 function skipReasonFor(
   capability: SuiteName, test: KitTest, advertised: (c: CapabilityName) => boolean, skippedByUser: boolean,
-  options: Pick<ConformanceOptions, 'fixtures'>,
+  options: Pick<ConformanceOptions, 'fixtures'>, features: CapabilityMap['features'],
 ): string | undefined {
   if (skippedByUser) return 'skipped by --skip';
   const missing = (test.requires ?? []).filter((c) => !advertised(c));
   if (missing.length > 0) return `needs ${missing.join(', ')}, which the driver does not advertise`;
   const absent = (test.needs ?? []).filter((f) => options.fixtures?.[f] === undefined);
   if (absent.length > 0) return `needs fixture ${absent.join(', ')}, which the driver's kit fixtures do not provide`;
+  const flags = (test.features ?? []).filter((f) => features[f] !== 'supported');
+  if (flags.length > 0) return `needs feature ${flags.join(', ')}, which the driver does not declare 'supported'`;
   void capability;
   return undefined;
 }

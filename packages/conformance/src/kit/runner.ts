@@ -1,5 +1,5 @@
 import { advertisedCapabilities, isVirtkitError, type DriverBase } from '@virtkit/core';
-import { KitContext } from './kit-context.js';
+import { KitContext, driverLabel } from './kit-context.js';
 import { planConformance, type PlannedTest } from './planner.js';
 import type { ConformanceOptions, ConformanceReport, TestResult } from './types.js';
 
@@ -8,7 +8,8 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 /**
  * Run the kit against a driver and return the structured report. Each test
  * gets a fresh driver from `factory`; after it, the kit destroys what the test
- * created and fails the test if anything is left behind.
+ * created (on every driver it used, migration pairs included) and fails the
+ * test if anything is left behind.
  */
 export async function runConformance<D extends DriverBase>(options: ConformanceOptions<D>): Promise<ConformanceReport> {
   const started = Date.now();
@@ -57,7 +58,8 @@ export async function runPlannedTest<D extends DriverBase>(planned: PlannedTest,
     failure = error;
   }
   const problems = await kit.cleanup();
-  problems.push(...(await leftBehind(driver, kit, fixtures.leakCheck)));
+  problems.push(...(await leftBehind(kit, fixtures.leakCheck)));
+  problems.push(...(await kit.release()));
   try {
     await options.dispose?.(driver);
   } catch (error) {
@@ -70,18 +72,22 @@ export async function runPlannedTest<D extends DriverBase>(planned: PlannedTest,
   return { ...base, status: 'failed', reason: reasons.join('; '), durationMs, ...(code ? { code } : {}) };
 }
 
-/** Instances still listed after cleanup, plus what the driver's own leak check finds. */
-async function leftBehind(driver: any, kit: KitContext, leakCheck?: (d: DriverBase) => Promise<string[]>): Promise<string[]> {
+/** Instances still listed after cleanup on any driver the test used, plus what the driver's own leak check finds. */
+async function leftBehind(kit: KitContext, leakCheck?: (d: DriverBase) => Promise<string[]>): Promise<string[]> {
   const problems: string[] = [];
-  try {
-    const uuids: string[] = await driver.listInstanceUuids(kit.ctx);
-    if (uuids.length > 0) {
-      problems.push(`left behind after destroy: ${uuids.length} instance(s) (${uuids.slice(0, 3).join(', ')})`);
-      for (const uuid of uuids) await driver.destroy(kit.ctx, { instance: { uuid } }).catch(() => undefined);
+  const many = kit.drivers.length > 1;
+  for (const [i, driver] of kit.drivers.entries()) {
+    const where = many ? ` on ${driverLabel(driver, i)}` : '';
+    try {
+      const uuids: string[] = await driver.listInstanceUuids(kit.ctx);
+      if (uuids.length > 0) {
+        problems.push(`left behind after destroy${where}: ${uuids.length} instance(s) (${uuids.slice(0, 3).join(', ')})`);
+        for (const uuid of uuids) await driver.destroy(kit.ctx, { instance: { uuid } }).catch(() => undefined);
+      }
+      if (leakCheck) problems.push(...(await leakCheck(driver)).map((p) => `${p}${where}`));
+    } catch (error) {
+      problems.push(`leak check failed${where}: ${describe(error)}`);
     }
-    if (leakCheck) problems.push(...(await leakCheck(driver)));
-  } catch (error) {
-    problems.push(`leak check failed: ${describe(error)}`);
   }
   return problems;
 }

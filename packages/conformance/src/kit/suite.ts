@@ -1,4 +1,4 @@
-import type { CapabilityName } from '@virtkit/core';
+import type { CapabilityName, FeatureFlag } from '@virtkit/core';
 import type { KitContext } from './kit-context.js';
 import type { ConformanceFixtures, SuiteName } from './types.js';
 
@@ -9,6 +9,8 @@ export interface KitTest {
   readonly requires?: readonly CapabilityName[];
   /** Fixtures the test needs; without them it is skipped, with the reason. */
   readonly needs?: readonly (keyof ConformanceFixtures)[];
+  /** Feature flags that must be `supported`; otherwise the test is skipped, with the reason. */
+  readonly features?: readonly FeatureFlag[];
   run(kit: KitContext): Promise<void>;
 }
 

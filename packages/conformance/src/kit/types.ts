@@ -16,6 +16,8 @@ export interface ConformanceFixtures {
   createVolume?: (sizeBytes: number) => Promise<{ connectionInfo: VolumeConnectionInfo; release(): Promise<void> }>;
   /** A network interface to plug. @defaultValue a user-mode VIF with a random MAC */
   createVif?: () => Vif;
+  /** Guest device name of the root disk of a spawned instance, for per-disk calls (`blockStats`). @defaultValue the first disk of the instance's diagnostics, else `vda` */
+  rootDiskId?: string;
   /** Two drivers acting as two hosts that can migrate to each other. */
   createMigrationPair?: () => Promise<{ source: DriverBase; destination: DriverBase; destinationHost: string; release(): Promise<void> }>;
   /** Extra leak check after each test: return descriptions of anything left behind (processes, files). */

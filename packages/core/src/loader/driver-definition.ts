@@ -19,8 +19,12 @@ export interface DriverDefinition<D extends DriverBase = DriverBase> {
   readonly contractVersion: string;
   /** Create a driver instance for one host. */
   create(hostApi: HostApi): D | Promise<D>;
-  /** Kit fixtures (real images, networks, volumes...) for drivers that need them; read by @virtkit/conformance. */
-  readonly conformance?: Record<string, unknown>;
+  /**
+   * Kit fixtures (real images, networks, volumes...) for drivers that need
+   * them, read by @virtkit/conformance: an object, or a function that prepares
+   * them (build a test guest...) and returns them.
+   */
+  readonly conformance?: ConformanceFixturesSource;
   /** One line saying what the driver drives. */
   readonly description?: string;
 }
@@ -32,8 +36,11 @@ export interface DefineDriverOptions<D extends DriverBase> {
   contractVersion?: string;
   description?: string;
   create(hostApi: HostApi): D | Promise<D>;
-  conformance?: Record<string, unknown>;
+  conformance?: ConformanceFixturesSource;
 }
+
+/** Kit fixtures as a driver package gives them: ready, or prepared on demand. */
+export type ConformanceFixturesSource = Record<string, unknown> | (() => Record<string, unknown> | Promise<Record<string, unknown>>);
 
 /**
  * Declare a driver module's export:
@@ -63,7 +70,7 @@ export type DriverClass<D extends DriverBase> = (new (hostApi: HostApi) => D) & 
 };
 
 /** Declare a driver module's export from its class; identity comes from the class's statics. */
-export function defineDriverClass<D extends DriverBase>(cls: DriverClass<D>, extra: { description?: string; conformance?: Record<string, unknown> } = {}): DriverDefinition<D> {
+export function defineDriverClass<D extends DriverBase>(cls: DriverClass<D>, extra: { description?: string; conformance?: ConformanceFixturesSource } = {}): DriverDefinition<D> {
   return defineDriver({
     name: cls.driverName, version: cls.driverVersion, contractVersion: cls.contractVersion,
     create: (host) => new cls(host), ...extra,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -69,14 +70,27 @@ export function assertCompatible(declared: string): void {
 
 function resolveSpecifier(specifier: string, from: string): string {
   const looksLikePath = specifier.startsWith('.') || isAbsolute(specifier) || specifier.startsWith('file:');
+  const requireFrom = createRequire(pathToFileURL(resolvePath(from, 'noop.js')));
+  const path = specifier.startsWith('file:') ? new URL(specifier).pathname : resolvePath(from, specifier);
   try {
-    if (looksLikePath) {
-      const path = specifier.startsWith('file:') ? new URL(specifier).pathname : resolvePath(from, specifier);
-      return createRequire(pathToFileURL(resolvePath(from, 'noop.js'))).resolve(path);
-    }
-    return createRequire(pathToFileURL(resolvePath(from, 'noop.js'))).resolve(specifier);
+    return requireFrom.resolve(looksLikePath ? path : specifier);
   } catch (error) {
-    throw new DriverLoadError(specifier, looksLikePath ? 'no such file' : `package not found from ${from} (is it installed?)`, { cause: error });
+    if (looksLikePath) throw new DriverLoadError(specifier, `no such file (looked for ${path})`, { cause: error });
+    // `dist/driver.js` written without `./`: a file that exists is meant as a path.
+    if (existsSync(path)) return requireFrom.resolve(path);
+    const installed = safeResolve(requireFrom, `${specifier}/package.json`);
+    const why = installed
+      ? `the package is installed (${installed}) but its entry point cannot be resolved: is it built?`
+      : `package not found from ${from} (is it installed? for a file, start the path with ./)`;
+    throw new DriverLoadError(specifier, why, { cause: error });
+  }
+}
+
+function safeResolve(req: NodeRequire, id: string): string | undefined {
+  try {
+    return req.resolve(id);
+  } catch {
+    return undefined;
   }
 }
 

@@ -571,48 +571,19 @@ describe('ProviderTree copies', () => {
   });
 });
 
-describe('ProviderTree performance', () => {
+// Speed is measured in bench/ (providerTree.update10k), never asserted here.
+describe('ProviderTree at scale', () => {
   const N = 10_000;
 
-  /** Best of several runs after a warm-up, to keep JIT tiering and a shared machine's noise out. */
-  function best(fn: (run: number) => void): number {
-    for (let r = 0; r < 8; r++) fn(r);
-    let min = Infinity;
-    for (let r = 0; r < 8; r++) {
-      const start = process.hrtime.bigint();
-      fn(r);
-      min = Math.min(min, Number(process.hrtime.bigint() - start));
-    }
-    return min;
-  }
-
-  it('updates 10,000 providers with change detection close to a plain Map update', () => {
+  it('detects changes correctly across 10,000 providers', () => {
     const tree = new ProviderTree();
     tree.newRoot('root', ROOT);
     const uuids = Array.from({ length: N }, (_, i) => tree.newChild(`p${i}`, 'root'));
-    const inventories = [0, 1].map((flip) =>
-      uuids.map((_, i) => ({ VCPU: { total: 8 + flip, allocationRatio: 4 }, MEMORY_MB: { total: 16384 + i, reserved: 512 }, DISK_GB: { total: 100 } })),
-    );
-    const plain = new Map<string, unknown>();
-    // the baseline keeps a private copy of each record, as any store of caller data must
-    const plainTime = best((r) => {
-      const src = inventories[r % 2]!;
-      for (let i = 0; i < N; i++) {
-        const inv = src[i]!;
-        plain.set(uuids[i]!, { VCPU: { ...inv.VCPU }, MEMORY_MB: { ...inv.MEMORY_MB }, DISK_GB: { ...inv.DISK_GB } });
-      }
-    });
-    const changedTime = best((r) => {
-      const src = inventories[r % 2]!;
-      for (let i = 0; i < N; i++) tree.updateInventory(uuids[i]!, src[i]!);
-    });
-    const unchangedTime = best(() => {
-      const src = inventories[1]!;
-      for (let i = 0; i < N; i++) tree.updateInventory(uuids[i]!, src[i]!);
-    });
-    expect(tree.get(uuids[0]!).inventory['VCPU']!.total).toBe(9);
-    // the target is ~3x (measured 1.5-4x); the bounds leave room for a loaded machine
-    expect(unchangedTime).toBeLessThan(plainTime * 6);
-    expect(changedTime).toBeLessThan(plainTime * 10);
+    const inventory = (flip: number, i: number) => ({ VCPU: { total: 8 + flip, allocationRatio: 4 }, MEMORY_MB: { total: 16384 + i, reserved: 512 }, DISK_GB: { total: 100 } });
+    expect(uuids.every((u, i) => tree.updateInventory(u, inventory(0, i)))).toBe(true);
+    expect(uuids.some((u, i) => tree.updateInventory(u, inventory(0, i)))).toBe(false);
+    expect(uuids.filter((u, i) => tree.updateInventory(u, inventory(i % 2, i))).length).toBe(N / 2);
+    expect(tree.get(uuids[1]!).inventory['VCPU']!.total).toBe(9);
+    expect(tree.get(uuids[0]!).inventory['VCPU']!.total).toBe(8);
   });
 });

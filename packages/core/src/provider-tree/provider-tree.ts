@@ -235,8 +235,8 @@ export class ProviderTree {
 
   #changeSet(op: string, kind: SetKind, mode: SetMode, nameOrUuid: string, values: Iterable<string>, generation?: number): boolean {
     const node = this.#node(nameOrUuid);
-    const given = kind === 'traits' ? checkTraits(values, op) : checkAggregates(values, op);
     if (generation !== undefined) this.#checkGeneration(node, generation, op);
+    const given = kind === 'traits' ? checkTraits(values, op) : checkAggregates(values, op);
     const current = node[kind];
     let next: ReadonlySet<string>;
     if (mode === 'update') next = given;

@@ -1,0 +1,148 @@
+import { check, checkEqual, checkRejects } from '../kit/assertions.js';
+import type { KitContext } from '../kit/kit-context.js';
+import { defineSuite } from '../kit/suite.js';
+import { inStates, unknownInstance } from '../kit/traits.js';
+
+const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/;
+
+/** `network`: plugging VIFs and the network hooks. */
+export const networkSuite = defineSuite('network', [
+  ...inStates(['running', 'stopped'], (t) => ({
+    name: `plug and unplug VIFs while ${t.label}, both idempotent; the instance keeps its state`,
+    async run(kit, uuid) {
+      const networkInfo = [kit.vif(), kit.vif()];
+      await kit.driver.plugVifs(kit.ctx, { ...kit.ref(uuid), networkInfo });
+      await kit.driver.plugVifs(kit.ctx, { ...kit.ref(uuid), networkInfo });
+      await kit.expectState(uuid, t.state, 'plugVifs');
+      await kit.driver.unplugVifs(kit.ctx, { ...kit.ref(uuid), networkInfo });
+      await kit.driver.unplugVifs(kit.ctx, { ...kit.ref(uuid), networkInfo });
+      await kit.expectState(uuid, t.state, 'unplugVifs');
+      await kit.driver.unplugVifs(kit.ctx, { ...kit.ref(unknownInstance()), networkInfo });
+    },
+  })),
+  {
+    name: 'the network hooks answer for an instance with interfaces',
+    async run(kit) {
+      const networkInfo = [kit.vif()];
+      const uuid = await kit.spawn({ networkInfo });
+      await kit.driver.prepareNetworksBeforeBlockDeviceMapping(kit.ctx, { ...kit.ref(uuid), networkInfo });
+      await kit.driver.cleanNetworksPreparation(kit.ctx, { ...kit.ref(uuid), networkInfo });
+      await kit.driver.injectNetworkInfo(kit.ctx, { ...kit.ref(uuid), networkInfo });
+      await kit.driver.resetNetwork(kit.ctx, kit.ref(uuid));
+      const deallocate = await kit.driver.deallocateNetworksOnReschedule(kit.ctx, kit.ref(uuid));
+      check(typeof deallocate === 'boolean', `deallocateNetworksOnReschedule must answer a boolean, got ${JSON.stringify(deallocate)}`);
+      await kit.expectState(uuid, 1, 'the network hooks');
+    },
+  },
+  {
+    name: 'malformed VIFs are VALIDATION_FAILED',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const plug = (networkInfo: unknown): Promise<void> => kit.driver.plugVifs(kit.ctx, { ...kit.ref(uuid), networkInfo });
+      await checkRejects(plug([{ ...kit.vif(), address: 'not-a-mac' }]), 'VALIDATION_FAILED', 'a VIF with a bad MAC');
+      await checkRejects(plug([{ ...kit.vif(), type: 'warp' }]), 'VALIDATION_FAILED', "a VIF of type 'warp'");
+      await checkRejects(plug([{ ...kit.vif(), devname: 'tap0; reboot now' }]), 'VALIDATION_FAILED', 'a VIF with a 16+ character devname');
+      await checkRejects(plug(kit.vif()), 'VALIDATION_FAILED', 'networkInfo that is not a list');
+    },
+  },
+]);
+
+/** `network.hotplug`: one interface at a time, in RUNNING, PAUSED and SHUTDOWN. */
+export const networkHotplugSuite = defineSuite('network.hotplug', [
+  ...inStates(['running', 'paused', 'stopped'], (t) => ({
+    name: `attach and detach an interface while ${t.label}; attaching it again changes nothing`,
+    async run(kit, uuid) {
+      const vif = kit.vif();
+      const before = await nicMacs(kit, uuid);
+      await kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif });
+      await kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif });
+      if (before) checkEqual(await nicMacs(kit, uuid), [...before, vif.address].sort(), 'diagnostics NIC MACs after attach (twice)');
+      await kit.expectState(uuid, t.state, 'attachInterface');
+      await kit.driver.detachInterface(kit.ctx, { ...kit.ref(uuid), vif });
+      if (before) checkEqual(await nicMacs(kit, uuid), before, 'diagnostics NIC MACs after detach');
+      await kit.driver.detachInterface(kit.ctx, { ...kit.ref(uuid), vif });
+      await kit.expectState(uuid, t.state, 'detachInterface');
+    },
+  })),
+  {
+    name: 'another interface with the MAC of an attached one is CONFLICT; detaching an unknown VIF changes nothing',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const vif = kit.vif();
+      await kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif });
+      const clash = { ...kit.vif(), address: vif.address };
+      await checkRejects(kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: clash }), 'CONFLICT', 'a second interface with the same MAC');
+      const before = await nicMacs(kit, uuid);
+      await kit.driver.detachInterface(kit.ctx, { ...kit.ref(uuid), vif: kit.vif() });
+      if (before) checkEqual(await nicMacs(kit, uuid), before, 'diagnostics NIC MACs after detaching an unknown VIF');
+      await kit.driver.detachInterface(kit.ctx, { ...kit.ref(uuid), vif });
+      await kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: clash });
+    },
+  },
+  ...inStates(['suspended'], (t) => ({
+    name: `attach and detach while ${t.label} are INVALID_STATE`,
+    async run(kit, uuid) {
+      const vif = kit.vif();
+      await checkRejects(kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif }), 'INVALID_STATE', `attachInterface while ${t.label}`);
+      await checkRejects(kit.driver.detachInterface(kit.ctx, { ...kit.ref(uuid), vif }), 'INVALID_STATE', `detachInterface while ${t.label}`);
+      await kit.expectState(uuid, t.state, 'refused hotplug');
+    },
+  })),
+  {
+    name: 'hotplug on an unknown instance is INSTANCE_NOT_FOUND; a bad VIF, or a tag without taggedInterfaceAttach, is VALIDATION_FAILED',
+    async run(kit) {
+      const unknown = unknownInstance();
+      await checkRejects(kit.driver.attachInterface(kit.ctx, { ...kit.ref(unknown), imageMeta: kit.imageMeta, vif: kit.vif() }), 'INSTANCE_NOT_FOUND', 'attachInterface(unknown)');
+      await checkRejects(kit.driver.detachInterface(kit.ctx, { ...kit.ref(unknown), vif: kit.vif() }), 'INSTANCE_NOT_FOUND', 'detachInterface(unknown)');
+      const uuid = await kit.spawn();
+      await checkRejects(kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: { ...kit.vif(), address: 'zz' } }), 'VALIDATION_FAILED', 'a VIF with a bad MAC');
+      await checkRejects(kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), vif: kit.vif() }), 'VALIDATION_FAILED', 'attach without imageMeta');
+      if (kit.feature('taggedInterfaceAttach') === 'unsupported') {
+        const tagged = { ...kit.vif(), tag: 'kit-nic' };
+        await checkRejects(kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: tagged }), 'VALIDATION_FAILED', 'a tag without the feature');
+      }
+    },
+  },
+]);
+
+/** `network.firewall` (deprecated). */
+export const networkFirewallSuite = defineSuite('network.firewall', [
+  {
+    name: 'filter calls answer for an instance; unfilter is idempotent, also for an unknown instance',
+    async run(kit) {
+      const networkInfo = [kit.vif()];
+      const uuid = await kit.spawn({ networkInfo });
+      await kit.driver.filterDeferApplyOn(kit.ctx);
+      await kit.driver.ensureFilteringRulesForInstance(kit.ctx, { ...kit.ref(uuid), networkInfo });
+      await kit.driver.refreshInstanceSecurityRules(kit.ctx, kit.ref(uuid));
+      await kit.driver.refreshSecurityGroupRules(kit.ctx, { securityGroupId: 'kit-group' });
+      await kit.driver.filterDeferApplyOff(kit.ctx);
+      await kit.driver.unfilterInstance(kit.ctx, { ...kit.ref(uuid), networkInfo });
+      await kit.driver.unfilterInstance(kit.ctx, { ...kit.ref(uuid), networkInfo });
+      await kit.driver.unfilterInstance(kit.ctx, { ...kit.ref(unknownInstance()), networkInfo });
+      await kit.expectState(uuid, 1, 'the filter calls');
+      await checkRejects(kit.driver.refreshSecurityGroupRules(kit.ctx, { securityGroupId: 42 }), 'VALIDATION_FAILED', 'securityGroupId 42');
+    },
+  },
+]);
+
+/** `network.macs` (deprecated). */
+export const networkMacsSuite = defineSuite('network.macs', [
+  {
+    name: 'the MACs of an instance are null or lower-case MAC addresses, the same when asked again',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const macs = await kit.driver.macsForInstance(kit.ctx, kit.full(uuid));
+      check(macs === null || (Array.isArray(macs) && macs.every((m) => typeof m === 'string' && MAC.test(m))), `macsForInstance must be null or MACs, got ${JSON.stringify(macs)}`);
+      checkEqual(await kit.driver.macsForInstance(kit.ctx, kit.full(uuid)), macs, 'macsForInstance asked again');
+      await checkRejects(kit.driver.macsForInstance(kit.ctx, { instance: { uuid: 'x' } }), 'VALIDATION_FAILED', 'macsForInstance(bad uuid)');
+    },
+  },
+]);
+
+/** The NIC MACs diagnostics report, sorted, when the driver advertises diagnostics (an optional read-back). */
+async function nicMacs(kit: KitContext, uuid: string): Promise<string[] | undefined> {
+  if (!kit.supports('diagnostics')) return undefined;
+  const d = await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid));
+  return d.nicDetails.map((n: { macAddress: string }) => n.macAddress.toLowerCase()).sort();
+}

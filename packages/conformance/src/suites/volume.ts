@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
+import { DEVICE_NAME_PATTERN, PowerState, type VolumeConnectionInfo } from '@virtkit/core';
+import { check, checkEqual, checkRejects } from '../kit/assertions.js';
+import type { KitContext } from '../kit/kit-context.js';
+import { defineSuite } from '../kit/suite.js';
+import { inStates, unknownInstance } from '../kit/traits.js';
+
+const GIB = 1024 * 1024 * 1024;
+/** A connection no driver knows: for calls that must fail before (or without) touching a volume. */
+const UNKNOWN_VOLUME: VolumeConnectionInfo = { driverVolumeType: 'kit-unknown', data: {}, volumeId: 'kit-unknown-volume' };
+
+/** `volume`: attach and detach in every power state, conflicts, features, the connector. */
+export const volumeSuite = defineSuite('volume', [
+  ...inStates(['running', 'paused', 'stopped'], (t) => ({
+    name: `attach and detach while ${t.label}: attaching again is CONFLICT, detach frees the volume`,
+    needs: ['createVolume'],
+    async run(kit, uuid) {
+      const volume = await kit.volume();
+      const disks = await diskCount(kit, uuid);
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb')), 'CONFLICT', 'attaching the volume again at the same mountpoint');
+      if (disks !== undefined) checkEqual(await diskCount(kit, uuid), disks + 1, 'diagnostics numDisks after attach');
+      await kit.expectState(uuid, t.state, 'attachVolume');
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
+      if (disks !== undefined) checkEqual(await diskCount(kit, uuid), disks, 'diagnostics numDisks after detach');
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
+      await kit.expectState(uuid, t.state, 'detachVolume');
+    },
+  })),
+  {
+    name: 'attaching the same volume twice to one instance is CONFLICT, also at another mountpoint',
+    needs: ['createVolume'],
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const volume = await kit.volume();
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdc')), 'CONFLICT', 'same volume at vdc');
+      const other = await kit.volume();
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, other, 'vdb')), 'CONFLICT', 'another volume at the taken mountpoint vdb');
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, other, 'vdc'));
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, other, 'vdc'));
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
+    },
+  },
+  {
+    name: 'multiattach shares a volume only when the multiattach feature is supported',
+    needs: ['createVolume'],
+    async run(kit) {
+      const [a, b] = [await kit.spawn(), await kit.spawn()];
+      const volume = await kit.volume();
+      const shared = (uuid: string): Promise<void> => kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb', { multiattach: true }));
+      if (kit.feature('multiattach') === 'unsupported') {
+        await checkRejects(shared(a), 'NOT_SUPPORTED', 'multiattach without the feature');
+        await kit.driver.attachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdb'));
+      } else if (kit.feature('multiattach') === 'supported') {
+        await shared(a);
+        await shared(b);
+        await kit.driver.detachVolume(kit.ctx, attachRequest(kit, b, volume, 'vdb'));
+      }
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdb'));
+    },
+  },
+  {
+    name: 'a device tag needs the taggedVolumeAttach feature',
+    needs: ['createVolume'],
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const volume = await kit.volume();
+      const tagged = attachRequest(kit, uuid, volume, 'vdb', { tag: 'kit-data' });
+      if (kit.feature('taggedVolumeAttach') === 'unsupported') {
+        await checkRejects(kit.driver.attachVolume(kit.ctx, tagged), 'NOT_SUPPORTED', 'tagged attach without the feature');
+        await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
+      } else {
+        await kit.driver.attachVolume(kit.ctx, tagged);
+      }
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb')), 'CONFLICT', 'attach after the first one');
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
+    },
+  },
+  {
+    name: 'attach and detach on an unknown instance are INSTANCE_NOT_FOUND; malformed requests are VALIDATION_FAILED; detaching what is not attached succeeds',
+    async run(kit) {
+      const unknown = unknownInstance();
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, unknown, UNKNOWN_VOLUME, 'vdb')), 'INSTANCE_NOT_FOUND', 'attachVolume(unknown instance)');
+      await checkRejects(kit.driver.detachVolume(kit.ctx, attachRequest(kit, unknown, UNKNOWN_VOLUME, 'vdb')), 'INSTANCE_NOT_FOUND', 'detachVolume(unknown instance)');
+      const uuid = await kit.spawn();
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, UNKNOWN_VOLUME, '../vdb')), 'VALIDATION_FAILED', 'mountpoint ../vdb');
+      await checkRejects(kit.driver.attachVolume(kit.ctx, { ...kit.full(uuid), mountpoint: 'vdb' }), 'VALIDATION_FAILED', 'attach without connectionInfo');
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, UNKNOWN_VOLUME, 'vdb', { deviceType: 'tape' })), 'VALIDATION_FAILED', "deviceType 'tape'");
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, UNKNOWN_VOLUME, 'vdb'));
+    },
+  },
+  {
+    name: 'the volume connector describes this host, also before the instance exists',
+    async run(kit) {
+      const connector = await kit.driver.getVolumeConnector(kit.ctx, kit.full(unknownInstance()));
+      check(isIP(connector?.ip) !== 0, `connector ip must be an IP address, got ${JSON.stringify(connector?.ip)}`);
+      for (const field of ['host', 'platform', 'osType']) {
+        check(typeof connector[field] === 'string' && connector[field].length > 0, `connector '${field}' must be a non-empty string`);
+      }
+      check(typeof connector.multipath === 'boolean', 'connector multipath must be a boolean');
+      checkEqual(await kit.driver.getVolumeConnector(kit.ctx, kit.full(unknownInstance())), connector, 'a second connector of the same host');
+    },
+  },
+]);
+
+/** `volume.extend`. */
+export const volumeExtendSuite = defineSuite('volume.extend', [
+  ...inStates(['running', 'stopped'], (t) => ({
+    name: `extend an attached volume while ${t.label}; once detached it is NOT_FOUND`,
+    needs: ['createVolume'],
+    async run(kit, uuid) {
+      const volume = await kit.volume();
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
+      await kit.driver.extendVolume(kit.ctx, { ...kit.full(uuid), connectionInfo: volume, newSizeBytes: 2 * GIB });
+      await kit.expectState(uuid, t.state, 'extendVolume');
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
+      await checkRejects(kit.driver.extendVolume(kit.ctx, { ...kit.full(uuid), connectionInfo: volume, newSizeBytes: 3 * GIB }), 'NOT_FOUND', 'extend of a detached volume');
+    },
+  })),
+  {
+    name: 'extend on an unknown instance is INSTANCE_NOT_FOUND, of a volume never attached NOT_FOUND, of size 0 VALIDATION_FAILED',
+    async run(kit) {
+      const extend = (uuid: string, newSizeBytes: number): Promise<void> => kit.driver.extendVolume(kit.ctx, { ...kit.full(uuid), connectionInfo: UNKNOWN_VOLUME, newSizeBytes });
+      await checkRejects(extend(unknownInstance(), GIB), 'INSTANCE_NOT_FOUND', 'extendVolume(unknown instance)');
+      const uuid = await kit.spawn();
+      await checkRejects(extend(uuid, GIB), 'NOT_FOUND', 'extendVolume of a volume that is not attached');
+      await checkRejects(extend(uuid, 0), 'VALIDATION_FAILED', 'extendVolume to 0 bytes');
+    },
+  },
+]);
+
+/** `volume.swap`. */
+export const volumeSwapSuite = defineSuite('volume.swap', [
+  {
+    name: 'swap puts the new volume at the mountpoint and frees the old one',
+    needs: ['createVolume'],
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const [oldVolume, newVolume] = [await kit.volume(), await kit.volume()];
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, oldVolume, 'vdb'));
+      await kit.driver.swapVolume(kit.ctx, { ...kit.full(uuid), oldConnectionInfo: oldVolume, newConnectionInfo: newVolume, mountpoint: 'vdb' });
+      await kit.expectState(uuid, PowerState.RUNNING, 'swapVolume');
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, newVolume, 'vdc')), 'CONFLICT', 'attaching the swapped-in volume again');
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, oldVolume, 'vdc'));
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, oldVolume, 'vdc'));
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, newVolume, 'vdb'));
+    },
+  },
+  {
+    name: 'swap with nothing at the mountpoint is NOT_FOUND, on an unknown instance INSTANCE_NOT_FOUND',
+    async run(kit) {
+      const swap = (uuid: string, extra = {}): Promise<void> => kit.driver.swapVolume(kit.ctx, {
+        ...kit.full(uuid), oldConnectionInfo: UNKNOWN_VOLUME, newConnectionInfo: { ...UNKNOWN_VOLUME, volumeId: 'kit-other' }, mountpoint: 'vdb', ...extra,
+      });
+      await checkRejects(swap(unknownInstance()), 'INSTANCE_NOT_FOUND', 'swapVolume(unknown instance)');
+      const uuid = await kit.spawn();
+      await checkRejects(swap(uuid), 'NOT_FOUND', 'swapVolume with nothing attached at vdb');
+      await checkRejects(swap(uuid, { resizeToGb: -1 }), 'VALIDATION_FAILED', 'swapVolume with resizeToGb -1');
+    },
+  },
+]);
+
+/** `volume.snapshot`. */
+export const volumeSnapshotSuite = defineSuite('volume.snapshot', [
+  {
+    name: 'snapshot an attached volume and delete the snapshot; deleting it again is NOT_FOUND',
+    needs: ['createVolume'],
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const volume = await kit.volume();
+      const volumeId = volumeIdOf(volume);
+      const snapshotId = `kit-snap-${randomUUID().slice(0, 8)}`;
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
+      await kit.driver.volumeSnapshotCreate(kit.ctx, { ...kit.full(uuid), volumeId, createInfo: { snapshotId, type: 'qcow2', newFile: `${snapshotId}.qcow2` } });
+      const deleteRequest = { ...kit.full(uuid), volumeId, snapshotId, deleteInfo: { type: 'qcow2' } };
+      await kit.driver.volumeSnapshotDelete(kit.ctx, deleteRequest);
+      await checkRejects(kit.driver.volumeSnapshotDelete(kit.ctx, deleteRequest), 'NOT_FOUND', 'deleting the snapshot twice');
+      await kit.expectState(uuid, PowerState.RUNNING, 'volume snapshots');
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
+    },
+  },
+  {
+    name: 'snapshot of a volume not attached is NOT_FOUND, on an unknown instance INSTANCE_NOT_FOUND; paths are VALIDATION_FAILED',
+    async run(kit) {
+      const create = (uuid: string, newFile = 'kit.qcow2'): Promise<void> => kit.driver.volumeSnapshotCreate(kit.ctx, {
+        ...kit.full(uuid), volumeId: 'kit-unknown-volume', createInfo: { snapshotId: 'kit-snap', type: 'qcow2', newFile },
+      });
+      await checkRejects(create(unknownInstance()), 'INSTANCE_NOT_FOUND', 'volumeSnapshotCreate(unknown instance)');
+      const uuid = await kit.spawn();
+      await checkRejects(create(uuid), 'NOT_FOUND', 'volumeSnapshotCreate of a volume that is not attached');
+      await checkRejects(create(uuid, '../escape.qcow2'), 'VALIDATION_FAILED', 'newFile ../escape.qcow2');
+      await checkRejects(kit.driver.volumeSnapshotDelete(kit.ctx, {
+        ...kit.full(uuid), volumeId: 'kit-unknown-volume', snapshotId: 'a/b', deleteInfo: { type: 'qcow2' },
+      }), 'VALIDATION_FAILED', 'snapshotId a/b');
+    },
+  },
+]);
+
+/** `volume.deviceNames`. */
+export const deviceNamesSuite = defineSuite('volume.deviceNames', [
+  {
+    name: 'the default root device name is a device name',
+    async run(kit) {
+      const name = await kit.driver.defaultRootDeviceName(kit.ctx, { ...kit.full(unknownInstance()), imageMeta: kit.imageMeta });
+      check(typeof name === 'string' && DEVICE_NAME_PATTERN.test(name), `defaultRootDeviceName must return a device name, got ${JSON.stringify(name)}`);
+    },
+  },
+  {
+    name: 'default device names: every row named, all distinct and not the root; the request is untouched',
+    async run(kit) {
+      const request = {
+        ...kit.full(unknownInstance()), rootDeviceName: '/dev/vda',
+        ephemerals: [{ sourceType: 'blank', destinationType: 'local', volumeSizeGb: 1 }],
+        swap: [{ sourceType: 'blank', destinationType: 'local', guestFormat: 'swap', volumeSizeGb: 1 }],
+        blockDeviceMapping: [{ sourceType: 'volume', destinationType: 'volume' }, { sourceType: 'volume', destinationType: 'volume', deviceName: '/dev/vdd' }],
+      };
+      const before = JSON.stringify(request);
+      const result = await kit.driver.defaultDeviceNamesForInstance(kit.ctx, request);
+      checkEqual(JSON.stringify(request), before, 'the request after defaultDeviceNamesForInstance');
+      const rows = [...result.ephemerals, ...result.swap, ...result.blockDeviceMapping];
+      checkEqual([result.ephemerals.length, result.swap.length, result.blockDeviceMapping.length], [1, 1, 2], 'rows per kind');
+      const names = rows.map((r: { deviceName?: string }) => bare(r.deviceName));
+      check(rows.every((r: { deviceName?: string }) => typeof r.deviceName === 'string' && DEVICE_NAME_PATTERN.test(r.deviceName)), `every row must get a device name: ${JSON.stringify(rows)}`);
+      check(new Set([...names, 'vda']).size === names.length + 1, `device names must be distinct and not the root: ${names.join(', ')}`);
+      checkEqual(bare(result.blockDeviceMapping[1].deviceName), 'vdd', 'a row that already had a name');
+    },
+  },
+  {
+    name: 'the device name for a new row avoids every name taken',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const bdms = [{ sourceType: 'image', destinationType: 'local', deviceName: '/dev/vda', bootIndex: 0 }, { sourceType: 'volume', destinationType: 'volume', deviceName: '/dev/vdb' }];
+      const name = await kit.driver.getDeviceNameForInstance(kit.ctx, { ...kit.full(uuid), bdms, blockDevice: { sourceType: 'volume', destinationType: 'volume' } });
+      check(typeof name === 'string' && DEVICE_NAME_PATTERN.test(name), `getDeviceNameForInstance must return a device name, got ${JSON.stringify(name)}`);
+      check(!['vda', 'vdb'].includes(bare(name)), `the new device name must not be taken, got ${name}`);
+      await checkRejects(kit.driver.getDeviceNameForInstance(kit.ctx, { ...kit.full(uuid), bdms: [{ sourceType: 'tape', destinationType: 'local' }], blockDevice: { sourceType: 'volume', destinationType: 'volume' } }), 'VALIDATION_FAILED', "sourceType 'tape'");
+      await checkRejects(kit.driver.defaultDeviceNamesForInstance(kit.ctx, { ...kit.full(uuid), rootDeviceName: '../vda' }), 'VALIDATION_FAILED', 'root device ../vda');
+    },
+  },
+]);
+
+/** `volume.fsFormat`. */
+export const fsFormatSuite = defineSuite('volume.fsFormat', [
+  {
+    name: 'answers a stable boolean per file system type, false for a made-up one; a malformed type is VALIDATION_FAILED',
+    async run(kit) {
+      for (const fsType of ['ext4', 'xfs', 'vfat']) {
+        const answer = await kit.driver.isSupportedFsFormat(kit.ctx, { fsType });
+        check(typeof answer === 'boolean', `isSupportedFsFormat(${fsType}) must be a boolean, got ${JSON.stringify(answer)}`);
+        checkEqual(await kit.driver.isSupportedFsFormat(kit.ctx, { fsType }), answer, `isSupportedFsFormat(${fsType}) asked twice`);
+      }
+      checkEqual(await kit.driver.isSupportedFsFormat(kit.ctx, { fsType: 'kit-no-such-fs' }), false, 'isSupportedFsFormat(kit-no-such-fs)');
+      await checkRejects(kit.driver.isSupportedFsFormat(kit.ctx, { fsType: 'EXT4; rm -rf' }), 'VALIDATION_FAILED', 'fsType with a shell fragment');
+    },
+  },
+]);
+
+function attachRequest(kit: KitContext, uuid: string, connectionInfo: VolumeConnectionInfo, mountpoint: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...kit.full(uuid), connectionInfo, mountpoint, ...extra };
+}
+
+/** numDisks from diagnostics, when the driver advertises them (an optional read-back). */
+async function diskCount(kit: KitContext, uuid: string): Promise<number | undefined> {
+  if (!kit.supports('diagnostics')) return undefined;
+  return (await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid))).numDisks;
+}
+
+/** The block-storage id of a fixture volume. */
+function volumeIdOf(c: VolumeConnectionInfo): string {
+  const id = c.volumeId ?? c.data['volume_id'] ?? c.data['volumeId'] ?? c.serial;
+  check(typeof id === 'string', 'the createVolume fixture must give connectionInfo.volumeId (or data.volume_id)');
+  return id;
+}
+
+function bare(device: string | undefined): string {
+  return (device ?? '').replace(/^\/dev\//, '');
+}

@@ -1,0 +1,40 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import { defineCapability } from '../../../driver/define-capability.js';
+import type { HookCall } from '../../../driver/method-spec.js';
+import { DriverError } from '../../../errors/errors.js';
+import { normalizeInventory, type ProviderInventory, type ProviderInventoryInput } from '../../../provider-tree/index.js';
+import type { InventoryLegacyCapability } from '../interface.js';
+import { GetInventoryRequest } from '../requests.js';
+
+/** Public calls and hooks of `inventory.legacy`. */
+export declare abstract class InventoryLegacyShape {
+  constructor(...args: any[]);
+  /**
+   * @deprecated Implement `_updateProviderTree` (`withInventory`) instead.
+   * The node's inventory by resource class; omitted fields take placement's
+   * defaults, and the SDK validates the result.
+   */
+  protected abstract _getInventory(ctx: OperationContext, request: GetInventoryRequest): Promise<ProviderInventoryInput>;
+}
+export interface InventoryLegacyShape extends InventoryLegacyCapability {}
+
+/**
+ * Adds `inventory.legacy` (the flat `getInventory` report) to a driver class.
+ * @deprecated Use `withInventory` and `updateProviderTree`; kept so older drivers still compose.
+ */
+export const withInventoryLegacy = defineCapability<typeof InventoryLegacyShape>({
+  name: 'inventory.legacy',
+  methods: {
+    getInventory: { hook: '_getInventory', request: GetInventoryRequest, around: checkedInventory },
+  },
+});
+
+/** The driver's inventory, validated and normalised by the same rules as the provider tree's. */
+async function checkedInventory(_d: unknown, _c: OperationContext, _r: GetInventoryRequest, callHook: HookCall): Promise<ProviderInventory> {
+  const raw = await callHook();
+  try {
+    return normalizeInventory(raw, 'getInventory');
+  } catch (error) {
+    throw new DriverError('getInventory', 'the driver returned an invalid inventory', { cause: error });
+  }
+}

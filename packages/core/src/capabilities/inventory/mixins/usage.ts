@@ -1,0 +1,20 @@
+import type { OperationContext } from '../../../context/operation-context.js';
+import { defineCapability } from '../../../driver/define-capability.js';
+import type { InstanceUsage } from '../../../model/diagnostics.js';
+import type { InventoryUsageCapability } from '../interface.js';
+
+/** Public calls and hooks of `inventory.usage`. */
+export declare abstract class InventoryUsageShape {
+  constructor(...args: any[]);
+  /** Usage of every instance on the host, keyed by instance uuid; an empty record when there are none. */
+  protected abstract _getPerInstanceUsage(ctx: OperationContext): Promise<Record<string, InstanceUsage>>;
+}
+export interface InventoryUsageShape extends InventoryUsageCapability {}
+
+/** Adds `inventory.usage` (per-instance usage for billing) to a driver class. */
+export const withInventoryUsage = defineCapability<typeof InventoryUsageShape>({
+  name: 'inventory.usage',
+  methods: {
+    getPerInstanceUsage: { hook: '_getPerInstanceUsage' },
+  },
+});
