@@ -157,15 +157,15 @@ installMethods(DriverBase.prototype, {
   cleanupHost: { hook: '_cleanupHost', request: HostRequest },
   getInfo: {
     hook: '_getInfo', request: InstanceRequest,
-    around: async (d, ctx, req, call) => {
-      const info = (await call()) as InstanceInfo;
+    // Reading a state is also observing it: a change the driver did not report still becomes one event.
+    after: (d, req, info: InstanceInfo) => {
       runtimeOf(d).events.report(req.instance.uuid, info.state);
       return info;
     },
   },
-  listInstances: { hook: '_listInstances', around: async (_d, _c, _r, call) => ((await call()) as InstanceSummary[]).map((i) => i.name) },
-  listInstanceUuids: { hook: '_listInstances', around: async (_d, _c, _r, call) => ((await call()) as InstanceSummary[]).map((i) => i.uuid) },
-  countInstances: { hook: '_listInstances', around: async (_d, _c, _r, call) => ((await call()) as InstanceSummary[]).length },
+  listInstances: { hook: '_listInstances', after: (_d, _r, list: InstanceSummary[]) => list.map((i) => i.name) },
+  listInstanceUuids: { hook: '_listInstances', after: (_d, _r, list: InstanceSummary[]) => list.map((i) => i.uuid) },
+  countInstances: { hook: '_listInstances', after: (_d, _r, list: InstanceSummary[]) => list.length },
   instanceExists: { hook: '_instanceExists', request: InstanceRequest },
   getAvailableNodes: { hook: '_getAvailableNodes', request: GetAvailableNodesRequest },
   nodeIsAvailable: { hook: '_nodeIsAvailable', request: NodeRequest },

@@ -16,6 +16,7 @@ export function runGuarded(driver: any, op: string, spec: MethodSpec, ctx: Opera
     const context = ctx ?? {};
     throwIfCancelled(context, op);
     const valid = spec.request ? validateRequest(spec.request, request ?? {}, op) : (request ?? {});
+    if (isPlain(spec)) return plainCall(driver, op, spec, context, valid as Record<string, any>);
     const body = (): Promise<unknown> => execute(driver, op, spec, context, valid as Record<string, any>);
     const uuid = spec.instance ? (valid as { instance: { uuid: string } }).instance.uuid : undefined;
     const pending = uuid === undefined ? body() : runtimeOf(driver).queue.run(uuid, body);
@@ -25,11 +26,28 @@ export function runGuarded(driver: any, op: string, spec: MethodSpec, ctx: Opera
   }
 }
 
+/** No queue, no state rule, no custom body: the hot path of reads such as getInfo. */
+function isPlain(spec: MethodSpec): boolean {
+  return !spec.instance && !spec.state && !spec.around && !spec.missingOk;
+}
+
+function plainCall(driver: any, op: string, spec: MethodSpec, ctx: OperationContext, req: Record<string, any>): Promise<unknown> {
+  const after = spec.after;
+  const pending = (driver[spec.hook](ctx, req) as Promise<unknown>).then(
+    after === undefined ? undefined : (result) => after(driver, req, result),
+    (error) => Promise.reject(wrapError(error, op)),
+  );
+  return ctx.signal || ctx.deadline !== undefined ? withCancellation(pending, ctx, op) : pending;
+}
+
 async function execute(driver: any, op: string, spec: MethodSpec, ctx: OperationContext, req: Record<string, any>): Promise<unknown> {
   try {
     throwIfCancelled(ctx, op);
     const callHook = (): Promise<unknown> => driver[spec.hook](ctx, req);
-    if (!spec.state) return await (spec.around ? spec.around(driver, ctx, req, callHook) : callHook());
+    if (!spec.state) {
+      const result = await (spec.around ? spec.around(driver, ctx, req, callHook) : callHook());
+      return spec.after ? spec.after(driver, req, result) : result;
+    }
     const uuid: string = req.instance.uuid;
     const info: InstanceInfo = await driver._getInfo(ctx, { instance: req.instance });
     const hub = runtimeOf(driver).events;
@@ -37,7 +55,8 @@ async function execute(driver: any, op: string, spec: MethodSpec, ctx: Operation
     if (spec.state.noop?.(info, req)) return undefined;
     const from = typeof spec.state.from === 'function' ? spec.state.from(req) : spec.state.from;
     if (!from.includes(info.state)) throw new InvalidStateError({ instanceUuid: uuid, operation: op, state: info.state });
-    const result = await (spec.around ? spec.around(driver, ctx, req, callHook) : callHook());
+    let result = await (spec.around ? spec.around(driver, ctx, req, callHook) : callHook());
+    if (spec.after) result = spec.after(driver, req, result);
     const to = typeof spec.state.to === 'function' ? spec.state.to(req) : spec.state.to;
     if (to !== undefined) hub.report(uuid, to);
     return result;

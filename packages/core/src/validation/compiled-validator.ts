@@ -6,12 +6,18 @@ import { getMetadataStorage, ValidationTypes } from 'class-validator';
 /** A compiled check: true when the plain value passes every constraint of its class. */
 export type FastCheck = (value: Record<string, unknown>) => boolean;
 
+interface ConstraintCheck {
+  readonly validate: (value: unknown, args: object) => unknown;
+  readonly each: boolean;
+  readonly args: { constraints: unknown[]; object: unknown; value: unknown; property: string; targetName: string };
+}
+
 interface PropertyPlan {
   readonly name: string;
   /** `@IsOptional()`-style conditions: when one is false the property is not validated. */
   readonly conditions: readonly ((object: object, value: unknown) => boolean)[];
   readonly mustBeDefined: boolean;
-  readonly checks: readonly { validate: (value: unknown, args: object) => unknown; constraints: unknown[]; each: boolean }[];
+  readonly checks: readonly ConstraintCheck[];
   /** The class of a `@ValidateNested()` property (from `@Type`), and whether it is a list. */
   readonly nested: (() => FastCheck | undefined) | undefined;
 }
@@ -44,7 +50,7 @@ function planFor(cls: Function): PropertyPlan[] | undefined {
   const plans: PropertyPlan[] = [];
   for (const [name, list] of Object.entries(byProperty)) {
     const conditions: PropertyPlan['conditions'][number][] = [];
-    const checks: { validate: (value: unknown, args: object) => unknown; constraints: unknown[]; each: boolean }[] = [];
+    const checks: ConstraintCheck[] = [];
     let mustBeDefined = false;
     let nested: PropertyPlan['nested'];
     for (const m of list) {
@@ -60,7 +66,8 @@ function planFor(cls: Function): PropertyPlan[] | undefined {
         if (m.type === ValidationTypes.IS_DEFINED) mustBeDefined = true;
         for (const c of storage.getTargetValidatorConstraints(m.constraintCls)) {
           if (c.async) return undefined;
-          checks.push({ validate: (v, a) => c.instance.validate(v, a as never), constraints: m.constraints, each: m.each });
+          const validate = c.instance.validate.bind(c.instance) as (v: unknown, a: object) => unknown;
+          checks.push({ validate, each: m.each, args: { constraints: m.constraints, object: undefined, value: undefined, property: name, targetName: '' } });
         }
       } else if (m.type !== ValidationTypes.WHITELIST) {
         return undefined;
@@ -77,7 +84,10 @@ function buildCheck(plans: readonly PropertyPlan[]): FastCheck {
       const value = object[p.name];
       if (!p.conditions.every((cond) => cond(object, value))) continue;
       for (const c of p.checks) {
-        const args = { constraints: c.constraints, object, value, property: p.name, targetName: '' };
+        // One arguments object per constraint, refilled per call: validation is synchronous, so no sharing issue.
+        const args = c.args;
+        args.object = object;
+        args.value = value;
         if (c.each && Array.isArray(value)) {
           for (const item of value) if (c.validate(item, args) !== true) return false;
         } else if (c.validate(value, args) !== true) {

@@ -40,14 +40,19 @@ function flatten(errors: ClassValidationError[], prefix: string): ValidationIssu
 // Keys that would reach Object.prototype through naive merges downstream.
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Depth-first search for prototype-pollution keys; bounded depth keeps hostile input cheap. */
+/** Depth-first search for prototype-pollution keys; bounded depth keeps hostile input cheap. No allocation on the clean path. */
 function findForbiddenKey(value: unknown, path: string, depth: number): string | undefined {
   if (depth > 32 || value === null || typeof value !== 'object') return undefined;
-  for (const key of Object.keys(value)) {
-    const here = path ? `${path}.${key}` : key;
-    if (FORBIDDEN.has(key)) return here;
-    const found = findForbiddenKey((value as Record<string, unknown>)[key], here, depth + 1);
-    if (found !== undefined) return found;
+  for (const key in value) {
+    if (!hasOwn.call(value, key)) continue;
+    if (FORBIDDEN.has(key)) return path ? `${path}.${key}` : key;
+    const child = (value as Record<string, unknown>)[key];
+    if (child !== null && typeof child === 'object') {
+      const found = findForbiddenKey(child, path ? `${path}.${key}` : key, depth + 1);
+      if (found !== undefined) return found;
+    }
   }
   return undefined;
 }
+
+const hasOwn = Object.prototype.hasOwnProperty;

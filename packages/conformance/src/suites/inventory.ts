@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { ProviderTree, TRAIT_NAME_PATTERN } from '@virtkit/core';
+import { check, checkCounters, checkEqual, checkRejects } from '../kit/assertions.js';
+import type { KitContext } from '../kit/kit-context.js';
+import { defineSuite } from '../kit/suite.js';
+import { unknownInstance } from '../kit/traits.js';
+
+const USED = ['vcpusUsed', 'memoryMbUsed', 'localGbUsed'] as const;
+
+/** `inventory`: the resource report, the provider tree, traits, overhead. */
+export const inventorySuite = defineSuite('inventory', [
+  {
+    name: 'the available resource report has every key, with the right types',
+    async run(kit) {
+      const r = await kit.driver.getAvailableResource(kit.ctx, { nodename: await firstNode(kit) });
+      checkCounters(r, ['vcpus', 'memoryMb', 'localGb', ...USED], 'getAvailableResource');
+      check(Number.isInteger(r.hypervisorVersion) && r.hypervisorVersion >= 0, `hypervisorVersion must be an integer, got ${JSON.stringify(r.hypervisorVersion)}`);
+      check(typeof r.diskAvailableLeast === 'number' && Number.isFinite(r.diskAvailableLeast), 'diskAvailableLeast must be a number');
+      for (const key of ['hypervisorType', 'hypervisorHostname', 'cpuInfo']) {
+        check(typeof r[key] === 'string' && r[key].length > 0, `'${key}' must be a non-empty string, got ${JSON.stringify(r[key])}`);
+      }
+      check(isJson(r.cpuInfo), `cpuInfo must be JSON text, got ${JSON.stringify(r.cpuInfo)}`);
+      check(Array.isArray(r.supportedInstances) && r.supportedInstances.every((t: unknown) => Array.isArray(t) && t.length === 3 && t.every((s) => typeof s === 'string')),
+        `supportedInstances must be [arch, hypervisorType, vmMode] triples, got ${JSON.stringify(r.supportedInstances)}`);
+    },
+  },
+  {
+    name: 'spawning raises vcpusUsed, memoryMbUsed and localGbUsed by the flavor; destroying lowers them again',
+    async run(kit) {
+      const nodename = await firstNode(kit);
+      const used = async (): Promise<number[]> => {
+        const r = await kit.driver.getAvailableResource(kit.ctx, { nodename });
+        return USED.map((k) => r[k]);
+      };
+      const before = await used();
+      const uuid = await kit.spawn();
+      const during = await used();
+      const flavor = [kit.flavor.vcpus, kit.flavor.memoryMb, kit.flavor.rootGb];
+      USED.forEach((key, i) => check(during[i]! >= before[i]! + flavor[i]!, `${key} must grow by at least ${flavor[i]} on spawn: ${before[i]} -> ${during[i]}`));
+      await kit.driver.destroy(kit.ctx, kit.ref(uuid));
+      checkEqual(await used(), before, `${USED.join(', ')} after destroy`);
+    },
+  },
+  {
+    name: 'updateProviderTree puts VCPU, MEMORY_MB and DISK_GB on the node; an update without change keeps the generation',
+    async run(kit) {
+      const nodename = await firstNode(kit);
+      const tree = new ProviderTree();
+      tree.newRoot(nodename, randomUUID());
+      await kit.driver.updateProviderTree(kit.ctx, { nodename, providerTree: tree });
+      const node = tree.get(nodename);
+      const r = await kit.driver.getAvailableResource(kit.ctx, { nodename });
+      const expected: [string, number][] = [['VCPU', r.vcpus], ['MEMORY_MB', r.memoryMb], ['DISK_GB', r.localGb]];
+      for (const [cls, total] of expected) {
+        check(node.inventory[cls]?.total === total, `${cls} total must be ${total} (getAvailableResource), got ${JSON.stringify(node.inventory[cls])}`);
+      }
+      await kit.driver.updateProviderTree(kit.ctx, { nodename, providerTree: tree });
+      checkEqual(tree.get(nodename).generation, node.generation, 'the generation after an update that changes nothing');
+    },
+  },
+  {
+    name: 'updateProviderTree without the node in the tree is NOT_FOUND; a plain object is VALIDATION_FAILED',
+    async run(kit) {
+      const nodename = await firstNode(kit);
+      await checkRejects(kit.driver.updateProviderTree(kit.ctx, { nodename, providerTree: new ProviderTree() }), 'NOT_FOUND', 'a tree without the node');
+      await checkRejects(kit.driver.updateProviderTree(kit.ctx, { nodename, providerTree: { roots: [] } }), 'VALIDATION_FAILED', 'a plain object as the tree');
+    },
+  },
+  {
+    name: 'traits are well-formed names without duplicates, the same when asked again',
+    async run(kit) {
+      const nodename = await firstNode(kit);
+      const traits: string[] = await kit.driver.getTraits(kit.ctx, { nodename });
+      check(Array.isArray(traits) && traits.every((t) => TRAIT_NAME_PATTERN.test(t)), `getTraits must return trait names, got ${JSON.stringify(traits)}`);
+      checkEqual(new Set(traits).size, traits.length, 'distinct traits');
+      checkEqual([...(await kit.driver.getTraits(kit.ctx, { nodename }))].sort(), [...traits].sort(), 'getTraits asked again');
+      await checkRejects(kit.driver.getTraits(kit.ctx, { nodename: 7 }), 'VALIDATION_FAILED', 'getTraits(nodename 7)');
+    },
+  },
+  {
+    name: 'the overhead estimate is three non-negative numbers',
+    async run(kit) {
+      const estimate = await kit.driver.estimateInstanceOverhead(kit.ctx, kit.full(unknownInstance()));
+      checkCounters(estimate, ['memoryMb', 'diskGb', 'vcpus'], 'estimateInstanceOverhead');
+      await checkRejects(kit.driver.estimateInstanceOverhead(kit.ctx, { instance: { uuid: unknownInstance(), flavor: { name: 'x', vcpus: 0 } } }), 'VALIDATION_FAILED', 'a flavor with 0 vcpus');
+    },
+  },
+]);
+
+/** `inventory.legacy` (deprecated). */
+export const inventoryLegacySuite = defineSuite('inventory.legacy', [
+  {
+    name: 'the flat inventory has VCPU, MEMORY_MB and DISK_GB records',
+    async run(kit) {
+      const nodename = await firstNode(kit);
+      const inventory = await kit.driver.getInventory(kit.ctx, { nodename });
+      for (const cls of ['VCPU', 'MEMORY_MB', 'DISK_GB']) {
+        checkCounters(inventory[cls], ['total', 'reserved', 'minUnit', 'maxUnit', 'stepSize', 'allocationRatio'], `getInventory ${cls}`);
+        check(inventory[cls].total > 0, `${cls} total must be positive`);
+      }
+      if (kit.supports('inventory')) {
+        const r = await kit.driver.getAvailableResource(kit.ctx, { nodename });
+        checkEqual([inventory.VCPU.total, inventory.MEMORY_MB.total, inventory.DISK_GB.total], [r.vcpus, r.memoryMb, r.localGb], 'getInventory totals vs getAvailableResource');
+      }
+    },
+  },
+]);
+
+/** `inventory.usage`. */
+export const inventoryUsageSuite = defineSuite('inventory.usage', [
+  {
+    name: 'usage lists each instance by uuid with its flavor, and drops it once destroyed',
+    async run(kit) {
+      checkEqual(await kit.driver.getPerInstanceUsage(kit.ctx), {}, 'usage of a host without instances');
+      const uuid = await kit.spawn();
+      const usage = (await kit.driver.getPerInstanceUsage(kit.ctx))[uuid];
+      check(usage !== undefined, 'getPerInstanceUsage must list the new instance under its uuid');
+      checkEqual([usage.uuid, usage.vcpus, usage.memoryMb], [uuid, kit.flavor.vcpus, kit.flavor.memoryMb], 'uuid, vcpus, memoryMb');
+      checkCounters(usage, ['cpuTimeNs'], 'getPerInstanceUsage');
+      await kit.driver.destroy(kit.ctx, kit.ref(uuid));
+      checkEqual(await kit.driver.getPerInstanceUsage(kit.ctx), {}, 'usage after destroy');
+    },
+  },
+]);
+
+/** The first node the driver manages. */
+export async function firstNode(kit: KitContext): Promise<string> {
+  const [node] = await kit.driver.getAvailableNodes(kit.ctx, { refresh: false });
+  check(typeof node === 'string', 'getAvailableNodes must list a node');
+  return node;
+}
+
+function isJson(text: unknown): boolean {
+  try {
+    JSON.parse(String(text));
+    return true;
+  } catch {
+    return false;
+  }
+}

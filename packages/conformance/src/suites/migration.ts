@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import { PowerState } from '@virtkit/core';
+import { check, checkCounters, checkEqual, checkRejects } from '../kit/assertions.js';
+import type { KitContext, MigrationPair } from '../kit/kit-context.js';
+import {
+  checkOnOneHost, checkProgress, finishLiveMigration, prepareLiveMigration, startLiveMigration, whenInFlight,
+} from '../kit/live-migration.js';
+import { defineSuite } from '../kit/suite.js';
+import { inStates, spawnIn, unknownInstance } from '../kit/traits.js';
+
+const { RUNNING, PAUSED, SHUTDOWN } = PowerState;
+
+/** `migration.live`: success, abort and rollback, force complete, progress, and the refusals. */
+export const liveMigrationSuite = defineSuite('migration.live', [
+  ...(['running', 'paused'] as const).map((trait) => ({
+    name: `a ${trait} instance moves: on exactly one host after, ${trait === 'running' ? 'RUNNING' : 'PAUSED'} on the destination, MIGRATION_COMPLETED on the source, progress 0..100`,
+    needs: ['createMigrationPair'] as const,
+    requires: trait === 'paused' ? (['lifecycle.pause'] as const) : undefined,
+    async run(kit: KitContext) {
+      const pair = await kit.migrationPair();
+      const uuid = await spawnIn(kit, trait, { driver: pair.source });
+      const rec = kit.recordEvents(pair.source);
+      const run = startLiveMigration(kit, pair, uuid, await prepareLiveMigration(kit, pair, uuid));
+      await run.done;
+      await finishLiveMigration(kit, pair, uuid);
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'destination', 'where the instance is after the migration');
+      await kit.expectState(uuid, trait === 'running' ? RUNNING : PAUSED, 'live migration (on the destination)', pair.destination);
+      await checkRejects(pair.source.getInfo(kit.ctx, kit.ref(uuid)), 'INSTANCE_NOT_FOUND', 'getInfo on the source after the migration');
+      check(rec.events.some((e) => e.instanceUuid === uuid && e.transition === 'MIGRATION_COMPLETED'), 'the source must emit MIGRATION_COMPLETED');
+      checkProgress(run.reports, 'liveMigration progress');
+      checkEqual(run.callbacks, { post: 1, recover: 0 }, 'postMethod / recoverMethod runs');
+    },
+  })),
+  {
+    name: 'abort: the source keeps the instance RUNNING; after rollback the destination has nothing',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.source);
+      const run = startLiveMigration(kit, pair, uuid, await prepareLiveMigration(kit, pair, uuid));
+      await whenInFlight(run);
+      await pair.source.liveMigrationAbort(kit.ctx, kit.ref(uuid));
+      await checkRejects(run.done, ['ABORTED', 'MIGRATION_FAILED'], 'liveMigration after liveMigrationAbort');
+      await pair.destination.rollbackLiveMigrationAtDestination(kit.ctx, { ...kit.full(uuid), networkInfo: [] });
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'source', 'where the instance is after an aborted migration');
+      await kit.expectState(uuid, RUNNING, 'an aborted live migration', pair.source);
+      check(!(await pair.destination.instanceExists(kit.ctx, kit.ref(uuid))), 'the destination must not have the instance after rollback');
+      checkEqual(run.callbacks, { post: 0, recover: 1 }, 'postMethod / recoverMethod runs');
+      await pair.destination.rollbackLiveMigrationAtDestination(kit.ctx, kit.full(uuid));
+    },
+  },
+  {
+    name: 'force complete makes a running migration finish on the destination',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.source);
+      const run = startLiveMigration(kit, pair, uuid, await prepareLiveMigration(kit, pair, uuid));
+      await whenInFlight(run);
+      await pair.source.liveMigrationForceComplete(kit.ctx, kit.ref(uuid));
+      await run.done;
+      await finishLiveMigration(kit, pair, uuid);
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'destination', 'where the instance is after a forced migration');
+      await kit.expectState(uuid, RUNNING, 'a force-completed live migration', pair.destination);
+      checkProgress(run.reports, 'liveMigration progress');
+    },
+  },
+  ...inStates(['stopped'], (t) => ({
+    name: `live migration of a ${t.label} instance is INVALID_STATE and it stays`,
+    async run(kit, uuid) {
+      await checkRejects(kit.driver.checkCanLiveMigrateSource(kit.ctx, { ...kit.full(uuid), destCheckData: {} }), 'INVALID_STATE', 'checkCanLiveMigrateSource while stopped');
+      await checkRejects(kit.driver.liveMigration(kit.ctx, { ...kit.full(uuid), dest: 'kit-destination' }), 'INVALID_STATE', 'liveMigration while stopped');
+      await kit.expectState(uuid, t.state, 'refused live migration');
+    },
+  })),
+  {
+    name: 'with no migration running: abort changes nothing, force complete is NOT_FOUND, rollback succeeds',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      await kit.driver.liveMigrationAbort(kit.ctx, kit.ref(uuid));
+      await kit.expectState(uuid, RUNNING, 'liveMigrationAbort with no migration');
+      await checkRejects(kit.driver.liveMigrationForceComplete(kit.ctx, kit.ref(uuid)), 'NOT_FOUND', 'liveMigrationForceComplete with no migration');
+      await kit.driver.rollbackLiveMigrationAtDestination(kit.ctx, kit.full(unknownInstance()));
+      checkEqual(await kit.driver.listInstanceUuids(kit.ctx), [uuid], 'instances after a rollback of an instance that never arrived');
+    },
+  },
+  {
+    name: 'live migration of an unknown instance is INSTANCE_NOT_FOUND; a malformed destination is VALIDATION_FAILED',
+    async run(kit) {
+      await checkRejects(kit.driver.liveMigration(kit.ctx, { ...kit.full(unknownInstance()), dest: 'kit-destination' }), 'INSTANCE_NOT_FOUND', 'liveMigration(unknown)');
+      await checkRejects(kit.driver.liveMigrationForceComplete(kit.ctx, kit.ref(unknownInstance())), 'INSTANCE_NOT_FOUND', 'liveMigrationForceComplete(unknown)');
+      const uuid = await kit.spawn();
+      await checkRejects(kit.driver.liveMigration(kit.ctx, { ...kit.full(uuid), dest: 'host; rm -rf /' }), 'VALIDATION_FAILED', 'a destination with a shell fragment');
+      await kit.expectState(uuid, RUNNING, 'refused live migration');
+    },
+  },
+]);
+
+/** `migration.cold`: move, confirm, revert, and the refusals. */
+export const coldMigrationSuite = defineSuite('migration.cold', [
+  {
+    name: 'cold migration: SHUTDOWN after migrateDiskAndPowerOff, RUNNING on the destination, confirm removes the source copy',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.source);
+      const rec = kit.recordEvents(pair.source);
+      const migration = await moveDisks(kit, pair, uuid);
+      check(rec.events.some((e) => e.instanceUuid === uuid && e.transition === 'STOPPED'), 'the source must emit STOPPED');
+      await pair.source.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'destination', 'where the instance is after confirmMigration');
+      await kit.expectState(uuid, RUNNING, 'finishMigration', pair.destination);
+      await pair.source.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
+    },
+  },
+  {
+    name: 'revert: after the destination copy is destroyed, finishRevertMigration brings the source copy back RUNNING',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.source);
+      const migration = await moveDisks(kit, pair, uuid);
+      await pair.destination.destroy(kit.ctx, kit.ref(uuid));
+      await pair.source.finishRevertMigration(kit.ctx, { ...kit.full(uuid), migration });
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'source', 'where the instance is after the revert');
+      await kit.expectState(uuid, RUNNING, 'finishRevertMigration', pair.source);
+    },
+  },
+  {
+    name: 'finishMigration with powerOn false leaves the instance SHUTDOWN on the destination',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.source);
+      const migration = await moveDisks(kit, pair, uuid, false);
+      await pair.source.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
+      await kit.expectState(uuid, SHUTDOWN, 'finishMigration(powerOn: false)', pair.destination);
+    },
+  },
+  {
+    name: 'a migration to the same host keeps the instance there',
+    features: ['sameHostMigration'],
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const host = kit.driver.hostApi.hostname ?? 'kit-host';
+      const migration = { id: `kit-${randomUUID()}`, sourceCompute: host, destCompute: host, migrationType: 'resize' };
+      const diskInfo = await kit.driver.migrateDiskAndPowerOff(kit.ctx, { ...kit.full(uuid), dest: host, flavor: kit.flavor });
+      await kit.driver.finishMigration(kit.ctx, { ...kit.full(uuid), migration, diskInfo, imageMeta: kit.imageMeta, resizeInstance: true });
+      await kit.driver.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
+      checkEqual(await kit.driver.listInstanceUuids(kit.ctx), [uuid], 'instances after a same-host migration');
+      await kit.expectState(uuid, RUNNING, 'a same-host migration');
+    },
+  },
+  {
+    name: 'getInstanceDiskInfo lists the local disks with their sizes',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const disks = await kit.driver.getInstanceDiskInfo(kit.ctx, kit.full(uuid));
+      check(Array.isArray(disks), `getInstanceDiskInfo must return a list, got ${JSON.stringify(disks)}`);
+      for (const disk of disks) {
+        check(typeof disk.type === 'string' && typeof disk.path === 'string', `a disk needs a type and a path: ${JSON.stringify(disk)}`);
+        checkCounters(disk, ['virtualSizeBytes', 'diskSizeBytes', 'overCommitDiskSizeBytes'], 'getInstanceDiskInfo disk');
+      }
+    },
+  },
+  ...inStates(['suspended'], (t) => ({
+    name: `migrateDiskAndPowerOff of a ${t.label} instance is INVALID_STATE and it stays`,
+    async run(kit, uuid) {
+      await checkRejects(kit.driver.migrateDiskAndPowerOff(kit.ctx, { ...kit.full(uuid), dest: 'kit-destination', flavor: kit.flavor }), 'INVALID_STATE', `migrateDiskAndPowerOff while ${t.label}`);
+      await kit.expectState(uuid, t.state, 'refused migrateDiskAndPowerOff');
+    },
+  })),
+  {
+    name: 'an unknown instance is INSTANCE_NOT_FOUND (confirm of one succeeds); a malformed destination is VALIDATION_FAILED',
+    async run(kit) {
+      const unknown = kit.full(unknownInstance());
+      const migration = { id: 'kit-migration', destCompute: 'kit-destination' };
+      await checkRejects(kit.driver.migrateDiskAndPowerOff(kit.ctx, { ...unknown, dest: 'kit-destination', flavor: kit.flavor }), 'INSTANCE_NOT_FOUND', 'migrateDiskAndPowerOff(unknown)');
+      await checkRejects(kit.driver.getInstanceDiskInfo(kit.ctx, unknown), 'INSTANCE_NOT_FOUND', 'getInstanceDiskInfo(unknown)');
+      await checkRejects(kit.driver.finishRevertMigration(kit.ctx, { ...unknown, migration }), 'INSTANCE_NOT_FOUND', 'finishRevertMigration(unknown)');
+      await kit.driver.confirmMigration(kit.ctx, { ...unknown, migration });
+      const uuid = await kit.spawn();
+      await checkRejects(kit.driver.migrateDiskAndPowerOff(kit.ctx, { ...kit.full(uuid), dest: '../host', flavor: kit.flavor }), 'VALIDATION_FAILED', 'destination ../host');
+      await kit.expectState(uuid, RUNNING, 'refused migrateDiskAndPowerOff');
+    },
+  },
+]);
+
+/** `migration.sharedStorage`. */
+export const sharedStorageSuite = defineSuite('migration.sharedStorage', [
+  {
+    name: 'the other host answers whether it sees the marker; after cleanup it no longer does',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.source);
+      const data = await pair.source.checkInstanceSharedStorageLocal(kit.ctx, kit.full(uuid));
+      if (data === null) return; // this host cannot tell: storage is treated as not shared
+      check(typeof data === 'object', `checkInstanceSharedStorageLocal must return data or null, got ${JSON.stringify(data)}`);
+      const shared = await pair.destination.checkInstanceSharedStorageRemote(kit.ctx, { data });
+      check(typeof shared === 'boolean', `checkInstanceSharedStorageRemote must answer a boolean, got ${JSON.stringify(shared)}`);
+      await pair.source.checkInstanceSharedStorageCleanup(kit.ctx, { data });
+      checkEqual(await pair.destination.checkInstanceSharedStorageRemote(kit.ctx, { data }), false, 'the remote check after cleanup');
+    },
+  },
+  {
+    name: 'a marker nobody left is not seen; a marker path with .. is VALIDATION_FAILED',
+    async run(kit) {
+      const data = { path: `/kit/no-such-marker-${randomUUID()}` };
+      checkEqual(await kit.driver.checkInstanceSharedStorageRemote(kit.ctx, { data }), false, 'checkInstanceSharedStorageRemote of a marker nobody left');
+      await kit.driver.checkInstanceSharedStorageCleanup(kit.ctx, { data });
+      await checkRejects(kit.driver.checkInstanceSharedStorageRemote(kit.ctx, { data: { path: '/var/../etc/shadow' } }), 'VALIDATION_FAILED', 'a marker path with ..');
+    },
+  },
+]);
+
+/** migrateDiskAndPowerOff on the source (SHUTDOWN after), then finishMigration on the destination; returns the migration. */
+async function moveDisks(kit: KitContext, pair: MigrationPair, uuid: string, powerOn = true): Promise<Record<string, string>> {
+  const migration = { id: `kit-${randomUUID()}`, sourceCompute: pair.sourceHost, destCompute: pair.destinationHost, migrationType: 'migration' };
+  const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, { ...kit.full(uuid), dest: pair.destinationHost, flavor: kit.flavor });
+  check(Array.isArray(diskInfo), `migrateDiskAndPowerOff must return the disks, got ${JSON.stringify(diskInfo)}`);
+  await kit.expectState(uuid, SHUTDOWN, 'migrateDiskAndPowerOff', pair.source);
+  await pair.destination.finishMigration(kit.ctx, { ...kit.full(uuid), migration, diskInfo, imageMeta: kit.imageMeta, resizeInstance: false, powerOn });
+  await kit.expectState(uuid, powerOn ? RUNNING : SHUTDOWN, 'finishMigration', pair.destination);
+  return migration;
+}

@@ -1,0 +1,116 @@
+import { ConflictError } from '@virtkit/core';
+import type { MemoryHost } from '../model/memory-host.js';
+import type { InstanceRecord } from '../model/instance-record.js';
+import type { ResourceAmounts } from '../model/resource-amounts.js';
+import { VolumeRegistry } from './volume-registry.js';
+
+const FABRIC_BRAND = Symbol.for('virtkit.memory.fabric');
+
+/** An image written by `snapshot` into the fabric's image service. */
+export interface FabricImage {
+  readonly id: string;
+  readonly sourceUuid: string;
+  readonly sourceHost: string;
+  readonly sizeBytes: number;
+  readonly diskFormat: string;
+  status: 'saving' | 'active';
+}
+
+/** A cold migration between `migrateDiskAndPowerOff` and its confirm or revert. */
+export interface StagedMigration {
+  readonly source: string;
+  readonly dest: string;
+  /** The source host's record (its disks, NICs and volumes travel from it). */
+  readonly record: InstanceRecord;
+  readonly from: ResourceAmounts;
+  readonly to: ResourceAmounts;
+  readonly flavor: string;
+}
+
+/** Options of {@link MemoryFabric}. */
+export interface MemoryFabricOptions {
+  /** The hosts see the same instance storage (the shared-storage checks say so). @defaultValue true */
+  sharedStorage?: boolean;
+}
+
+/**
+ * What the memory hosts of one process share, as real hosts share a network
+ * and storage: a registry of hosts by name (migration targets), the volumes
+ * attached anywhere (so multiattach is enforced across hosts), an image
+ * service for snapshots, cold migrations in flight and shared-storage markers.
+ */
+export class MemoryFabric {
+  readonly sharedStorage: boolean;
+  readonly volumes = new VolumeRegistry();
+  readonly images = new Map<string, FabricImage>();
+  readonly #hosts = new Map<string, MemoryHost>();
+  readonly #staged = new Map<string, StagedMigration>();
+  readonly #markers = new Map<string, string>();
+
+  constructor(options: MemoryFabricOptions = {}) {
+    this.sharedStorage = options.sharedStorage ?? true;
+    Object.defineProperty(this, FABRIC_BRAND, { value: true });
+  }
+
+  /** True for a fabric, also one made by another copy of this package. */
+  static isFabric(value: unknown): value is MemoryFabric {
+    return value instanceof MemoryFabric || (typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[FABRIC_BRAND] === true);
+  }
+
+  /** Join the fabric. @throws `CONFLICT` when another host has the name */
+  register(host: MemoryHost): void {
+    const existing = this.#hosts.get(host.hostname);
+    if (existing !== undefined && existing !== host) throw new ConflictError(`a host named '${host.hostname}' is already on this fabric`);
+    this.#hosts.set(host.hostname, host);
+  }
+
+  /** Leave the fabric (host shutdown). */
+  unregister(host: MemoryHost): void {
+    if (this.#hosts.get(host.hostname) === host) this.#hosts.delete(host.hostname);
+  }
+
+  /** The host with that name, if on the fabric. */
+  host(hostname: string): MemoryHost | undefined {
+    return this.#hosts.get(hostname);
+  }
+
+  /** Every host, in joining order. */
+  get hosts(): readonly MemoryHost[] {
+    return [...this.#hosts.values()];
+  }
+
+  /** The host that has the instance, if any (few hosts: a short walk). */
+  locate(uuid: string): MemoryHost | undefined {
+    for (const host of this.#hosts.values()) if (host.store.has(uuid)) return host;
+    return undefined;
+  }
+
+  /** Park a cold migration until it is confirmed or reverted. @throws `CONFLICT` when one is in flight */
+  stage(uuid: string, migration: StagedMigration): void {
+    if (this.#staged.has(uuid)) throw new ConflictError(`instance ${uuid} is already being migrated`);
+    this.#staged.set(uuid, migration);
+  }
+
+  staged(uuid: string): StagedMigration | undefined {
+    return this.#staged.get(uuid);
+  }
+
+  unstage(uuid: string): void {
+    this.#staged.delete(uuid);
+  }
+
+  /** Leave a shared-storage marker written by `owner`. */
+  addMarker(path: string, owner: string): void {
+    this.#markers.set(path, owner);
+  }
+
+  /** True when `viewer` can see the marker: storage is shared, or the marker is its own. */
+  seesMarker(path: string, viewer: string): boolean {
+    const owner = this.#markers.get(path);
+    return owner !== undefined && (this.sharedStorage || owner === viewer);
+  }
+
+  removeMarker(path: string): void {
+    this.#markers.delete(path);
+  }
+}

@@ -1,0 +1,94 @@
+import {
+  CAPABILITY_METHODS, DriverError, VIRTKIT_ERROR_CODES, VirtkitError, ValidationError, type CapabilityName, type VirtkitErrorCode,
+} from '@virtkit/core';
+
+/** Public calls every driver has. */
+type CoreCall =
+  | 'initHost' | 'cleanupHost' | 'getInfo' | 'listInstances' | 'getAvailableNodes' | 'getHostIp'
+  | 'nodeIsAvailable' | 'networkBindingHostId';
+
+/**
+ * Where a failure can be injected: the public name of a call (its hook fails
+ * before changing anything), or `spawn.boot`, which fails a spawn after the
+ * guest was created and its resources claimed, so the SDK's cleanup must undo it.
+ */
+export type FailurePoint = CoreCall | (typeof CAPABILITY_METHODS)[CapabilityName][number] | 'spawn.boot';
+
+/** What an injected failure throws: an error code, an error, or a function making one. */
+export type InjectedError = VirtkitErrorCode | Error | ((point: FailurePoint) => Error);
+
+const CORE_CALLS: readonly string[] = [
+  'initHost', 'cleanupHost', 'getInfo', 'listInstances', 'getAvailableNodes', 'getHostIp', 'nodeIsAvailable', 'networkBindingHostId',
+];
+const POINTS: ReadonlySet<string> = new Set([...CORE_CALLS, ...Object.values(CAPABILITY_METHODS).flat(), 'spawn.boot']);
+
+/**
+ * Makes chosen calls of one memory driver fail, for testing callers'
+ * error paths. Every hook of the driver asks {@link FailureInjector.check}
+ * first, so this is the one place failures come from.
+ *
+ * @example
+ * ```ts
+ * driver.failures.failNext('spawn', 'INSUFFICIENT_RESOURCES');
+ * driver.failures.failAlways('attachVolume', new ConflictError('busy'));
+ * driver.failures.clear();
+ * ```
+ */
+export class FailureInjector {
+  readonly #next = new Map<string, InjectedError[]>();
+  readonly #always = new Map<string, InjectedError>();
+
+  /** The next `times` calls at `point` fail with `error`. @defaultValue `DRIVER_ERROR`, once */
+  failNext(point: FailurePoint, error: InjectedError = 'DRIVER_ERROR', times = 1): this {
+    checkPoint(point);
+    const queue = this.#next.get(point) ?? [];
+    for (let i = 0; i < times; i++) queue.push(error);
+    this.#next.set(point, queue);
+    return this;
+  }
+
+  /** Every call at `point` fails with `error` until {@link FailureInjector.clear}. */
+  failAlways(point: FailurePoint, error: InjectedError = 'DRIVER_ERROR'): this {
+    checkPoint(point);
+    this.#always.set(point, error);
+    return this;
+  }
+
+  /** Forget the failures planned at `point`, or all of them. */
+  clear(point?: FailurePoint): this {
+    if (point === undefined) {
+      this.#next.clear();
+      this.#always.clear();
+    } else {
+      this.#next.delete(point);
+      this.#always.delete(point);
+    }
+    return this;
+  }
+
+  /** Points that still have planned failures. */
+  get armed(): FailurePoint[] {
+    return [...new Set([...this.#next.keys(), ...this.#always.keys()])] as FailurePoint[];
+  }
+
+  /** Throw the failure planned at `point`, if any (one-shot ones first). */
+  check(point: FailurePoint): void {
+    if (this.#next.size === 0 && this.#always.size === 0) return;
+    const queue = this.#next.get(point);
+    const planned = queue?.shift() ?? this.#always.get(point);
+    if (queue && queue.length === 0) this.#next.delete(point);
+    if (planned !== undefined) throw toError(planned, point);
+  }
+}
+
+function checkPoint(point: string): void {
+  if (!POINTS.has(point)) throw new ValidationError('failures', [{ path: 'point', messages: [`unknown failure point '${point}'`] }]);
+}
+
+function toError(planned: InjectedError, point: FailurePoint): Error {
+  if (typeof planned === 'function') return planned(point);
+  if (planned instanceof Error) return planned;
+  if (!(planned in VIRTKIT_ERROR_CODES)) return new DriverError(point, `injected failure (${String(planned)})`);
+  if (planned === 'DRIVER_ERROR') return new DriverError(point, 'injected failure');
+  return new VirtkitError(planned, `${point}: injected failure`);
+}

@@ -1,0 +1,118 @@
+import { isIP } from 'node:net';
+import { MIGRATION_DEST_PATTERN, ValidationError, type CapabilityName, type HostApi, type ValidationIssue } from '@virtkit/core';
+import { MemoryFabric } from './fabric/memory-fabric.js';
+
+/** The size of the memory host's one node, and how placement may overcommit it. */
+export interface HostSizes {
+  /** @defaultValue 64 */
+  vcpus: number;
+  /** @defaultValue 262144 (256 GiB) */
+  memoryMb: number;
+  /** @defaultValue 10240 */
+  diskGb: number;
+  /** Kept for the host, never claimed. @defaultValue 0 */
+  reservedVcpus: number;
+  /** @defaultValue 512 */
+  reservedMemoryMb: number;
+  /** @defaultValue 0 */
+  reservedDiskGb: number;
+  /** @defaultValue 4 */
+  cpuAllocationRatio: number;
+  /** @defaultValue 1.5 */
+  ramAllocationRatio: number;
+  /** @defaultValue 1 */
+  diskAllocationRatio: number;
+}
+
+/** A simulated long operation: `steps` progress reports, `stepDelayMs` apart. */
+export interface StepTiming {
+  steps: number;
+  stepDelayMs: number;
+}
+
+/**
+ * Options of the memory driver. Give them as the constructor's second
+ * argument or as `hostApi.options` (the former wins).
+ */
+export interface MemoryConfig {
+  /** The host's name: the node name and the migration address. @defaultValue `hostApi.hostname`, else `memory-host` */
+  hostname?: string;
+  /** What `getHostIp` answers. @defaultValue `127.0.0.1` */
+  hostIp?: string;
+  /** Compose only these capabilities (read by `createMemoryDriver`; a class's map never changes). */
+  capabilities?: readonly CapabilityName[];
+  /** Node size; missing fields take their defaults. */
+  host?: Partial<HostSizes>;
+  /** The in-process fabric shared with the hosts this one migrates to. @defaultValue a private fabric */
+  fabric?: MemoryFabric;
+  /** Live migration timing. @defaultValue 10 steps, 20 ms apart */
+  migration?: Partial<StepTiming>;
+  /** Image snapshot timing. @defaultValue 4 steps, 2 ms apart */
+  snapshot?: Partial<StepTiming>;
+  /** Largest console output returned, in bytes. @defaultValue 65536 */
+  consoleOutputLimit?: number;
+}
+
+/** {@link MemoryConfig} with every default filled in. */
+export interface ResolvedMemoryConfig {
+  readonly hostname: string;
+  readonly hostIp: string;
+  readonly host: Readonly<HostSizes>;
+  readonly fabric: MemoryFabric;
+  readonly migration: Readonly<StepTiming>;
+  readonly snapshot: Readonly<StepTiming>;
+  readonly consoleOutputLimit: number;
+}
+
+/** Defaults of {@link HostSizes}. */
+export const DEFAULT_HOST_SIZES: Readonly<HostSizes> = Object.freeze({
+  vcpus: 64, memoryMb: 262_144, diskGb: 10_240, reservedVcpus: 0, reservedMemoryMb: 512, reservedDiskGb: 0,
+  cpuAllocationRatio: 4, ramAllocationRatio: 1.5, diskAllocationRatio: 1,
+});
+
+/**
+ * Merge defaults, `hostApi.options` and `config`, and check them.
+ * @throws `VALIDATION_FAILED` listing every bad option
+ */
+export function resolveMemoryConfig(hostApi: HostApi, config: MemoryConfig = {}): ResolvedMemoryConfig {
+  const merged = { ...(hostApi.options ?? {}), ...config } as MemoryConfig;
+  const resolved: ResolvedMemoryConfig = {
+    hostname: merged.hostname ?? hostApi.hostname ?? 'memory-host',
+    hostIp: merged.hostIp ?? '127.0.0.1',
+    host: Object.freeze({ ...DEFAULT_HOST_SIZES, ...merged.host }),
+    fabric: merged.fabric ?? new MemoryFabric(),
+    migration: Object.freeze({ steps: 10, stepDelayMs: 20, ...merged.migration }),
+    snapshot: Object.freeze({ steps: 4, stepDelayMs: 2, ...merged.snapshot }),
+    consoleOutputLimit: merged.consoleOutputLimit ?? 65_536,
+  };
+  const issues = configIssues(resolved);
+  if (issues.length > 0) throw new ValidationError('MemoryDriver options', issues);
+  return resolved;
+}
+
+function configIssues(c: ResolvedMemoryConfig): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const need = (ok: boolean, path: string, message: string): void => {
+    if (!ok) issues.push({ path, messages: [message] });
+  };
+  const int = (v: unknown, min: number, max: number): boolean => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+  need(typeof c.hostname === 'string' && MIGRATION_DEST_PATTERN.test(c.hostname), 'hostname', 'must be a host name (letters, digits, . : _ - [ ])');
+  need(typeof c.hostIp === 'string' && isIP(c.hostIp) !== 0, 'hostIp', 'must be an IP address');
+  need(MemoryFabric.isFabric(c.fabric), 'fabric', 'must be a MemoryFabric');
+  for (const key of ['vcpus', 'memoryMb', 'diskGb'] as const) {
+    need(int(c.host[key], 1, 2 ** 31 - 1), `host.${key}`, 'must be a positive integer');
+  }
+  for (const [key, total] of [['reservedVcpus', 'vcpus'], ['reservedMemoryMb', 'memoryMb'], ['reservedDiskGb', 'diskGb']] as const) {
+    need(int(c.host[key], 0, c.host[total]), `host.${key}`, `must be an integer from 0 to host.${total}`);
+  }
+  for (const key of ['cpuAllocationRatio', 'ramAllocationRatio', 'diskAllocationRatio'] as const) {
+    const v = c.host[key];
+    need(typeof v === 'number' && Number.isFinite(v) && v > 0, `host.${key}`, 'must be a number greater than 0');
+  }
+  for (const op of ['migration', 'snapshot'] as const) {
+    need(int(c[op].steps, 1, 1000), `${op}.steps`, 'must be an integer from 1 to 1000');
+    need(int(c[op].stepDelayMs, 0, 60_000), `${op}.stepDelayMs`, 'must be an integer from 0 to 60000');
+  }
+  need(int(c.consoleOutputLimit, 256, 16 * 1024 * 1024), 'consoleOutputLimit', 'must be an integer from 256 to 16 MiB');
+  return issues;
+}

@@ -1,0 +1,155 @@
+import { PowerState } from '@virtkit/core';
+import { nowMs } from './clock.js';
+import { InstanceExtras } from './instance-extras.js';
+import type { ResourceAmounts } from './resource-amounts.js';
+
+/** Bits of {@link InstanceRecord.flags}. */
+export const RecordFlag = {
+  RESCUED: 1,
+  SOFT_DELETED: 2,
+  /** `setBootable(false)`: the guest may not start. */
+  UNBOOTABLE: 4,
+  /** File systems frozen by `quiesce`. */
+  QUIESCED: 8,
+  /** Arrived by live migration; `postLiveMigrationAtDestination` has not run yet. */
+  INCOMING: 16,
+} as const;
+
+/** One of {@link RecordFlag}. */
+export type RecordFlag = (typeof RecordFlag)[keyof typeof RecordFlag];
+
+/** What a new record is made from: numbers and short strings only, never a request object. */
+export interface RecordInit extends ResourceAmounts {
+  uuid: string;
+  name: string | undefined;
+  seq: number;
+  flavor: string;
+  image: string;
+}
+
+const LIVE: ReadonlySet<number> = new Set([PowerState.RUNNING, PowerState.PAUSED, PowerState.SUSPENDED]);
+
+/**
+ * An instance as the memory hypervisor keeps it: a fixed set of small fields
+ * (one hidden class, small integers, short strings), NICs as a flat
+ * `[id, mac, id, mac, ...]` array, and the rare rest in lazily created
+ * {@link InstanceExtras}. Times are {@link nowMs} values.
+ */
+export class InstanceRecord {
+  uuid: string;
+  /** The name given at spawn; `undefined` means the default `instance-<uuid prefix>`. */
+  name: string | undefined;
+  /** Per-host sequence number: internal id and console ports derive from it. */
+  seq: number;
+  state: PowerState = PowerState.NOSTATE;
+  flags = 0;
+  vcpus: number;
+  memoryMb: number;
+  diskGb: number;
+  flavor: string;
+  image: string;
+  /** When the guest last booted; -1 while it is not booted. */
+  bootedAt = -1;
+  /** Since when the vCPUs run; -1 while they do not. */
+  cpuSince = -1;
+  /** vCPU milliseconds accumulated before `cpuSince`. */
+  cpuMs = 0;
+  /** I/O activity: grows on every counter read while RUNNING, so counters move. */
+  ticks = 0;
+  /** `[vifId, mac, vifId, mac, ...]`, or undefined without NICs. */
+  nics: string[] | undefined = undefined;
+  extras: InstanceExtras | undefined = undefined;
+
+  constructor(init: RecordInit) {
+    this.uuid = init.uuid;
+    this.name = init.name;
+    this.seq = init.seq;
+    this.vcpus = init.vcpus;
+    this.memoryMb = init.memoryMb;
+    this.diskGb = init.diskGb;
+    this.flavor = init.flavor;
+    this.image = init.image;
+  }
+
+  /** The name listings show. */
+  get displayName(): string {
+    return this.name ?? `instance-${this.uuid.slice(0, 8)}`;
+  }
+
+  /** The hypervisor-side id (`instance-0000002a`). */
+  get internalId(): string {
+    return `instance-${this.seq.toString(16).padStart(8, '0')}`;
+  }
+
+  has(flag: RecordFlag): boolean {
+    return (this.flags & flag) !== 0;
+  }
+
+  set(flag: RecordFlag, on: boolean): void {
+    this.flags = on ? this.flags | flag : this.flags & ~flag;
+  }
+
+  /** True while the guest has a process (RUNNING, PAUSED, SUSPENDED). */
+  get live(): boolean {
+    return LIVE.has(this.state);
+  }
+
+  /** The extras, created on first use. */
+  more(): InstanceExtras {
+    return (this.extras ??= new InstanceExtras());
+  }
+
+  /** The resources this instance claims. */
+  get amounts(): ResourceAmounts {
+    return { vcpus: this.vcpus, memoryMb: this.memoryMb, diskGb: this.diskGb };
+  }
+
+  /**
+   * Move to `next`, keeping CPU time and boot time right: CPUs run only while
+   * RUNNING; a guest boots when it goes live from a stopped state.
+   */
+  setState(next: PowerState, now: number = nowMs()): void {
+    if (this.cpuSince >= 0 && next !== PowerState.RUNNING) {
+      this.cpuMs += (now - this.cpuSince) * this.vcpus;
+      this.cpuSince = -1;
+    }
+    if (next === PowerState.RUNNING && this.cpuSince < 0) this.cpuSince = now;
+    const nextLive = LIVE.has(next);
+    if (nextLive && !this.live) this.bootedAt = now;
+    if (!nextLive) this.bootedAt = -1;
+    this.state = next;
+  }
+
+  /** A reboot: the guest restarts, RUNNING, with a new boot time. */
+  reboot(now: number = nowMs()): void {
+    this.setState(PowerState.RUNNING, now);
+    this.bootedAt = now;
+  }
+
+  /** vCPU time in nanoseconds: real running time, plus a little per I/O tick so it moves on every read. */
+  cpuTimeNs(now: number = nowMs()): number {
+    const running = this.cpuSince >= 0 ? (now - this.cpuSince) * this.vcpus : 0;
+    return (this.cpuMs + running) * 1_000_000 + this.ticks * 1_000;
+  }
+
+  /** Seconds since boot, 0 when not booted. */
+  uptimeSec(now: number = nowMs()): number {
+    return this.bootedAt < 0 ? 0 : Math.floor((now - this.bootedAt) / 1000);
+  }
+
+  /** Register one read of the counters: they grow only while the guest runs. */
+  tick(): void {
+    if (this.state === PowerState.RUNNING) this.ticks++;
+  }
+
+  /** A copy for another host (cold migration): same identity, independent state. */
+  cloneAs(seq: number): InstanceRecord {
+    const copy = new InstanceRecord({ ...this.amounts, uuid: this.uuid, name: this.name, seq, flavor: this.flavor, image: this.image });
+    copy.flags = this.flags & ~RecordFlag.INCOMING;
+    copy.cpuMs = this.cpuMs;
+    copy.ticks = this.ticks;
+    copy.nics = this.nics ? [...this.nics] : undefined;
+    copy.extras = this.extras?.clone();
+    return copy;
+  }
+}

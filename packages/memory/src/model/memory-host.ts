@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import type { CapabilityMap, PowerState } from '@virtkit/core';
+import type { LiveMigrationRun } from '../capabilities/live-migration.js';
+import type { FailureInjector } from '../failures/failure-injector.js';
+import type { MemoryFabric } from '../fabric/memory-fabric.js';
+import type { ResolvedMemoryConfig } from '../memory-config.js';
+import { nowMs } from './clock.js';
+import { InstanceStore } from './instance-store.js';
+import type { ResourceAmounts } from './resource-amounts.js';
+import { ResourceTracker } from './resource-tracker.js';
+
+/** What the host needs from the driver it belongs to. */
+export interface HostPorts {
+  /** Tell the SDK a power state changed outside the SDK's own rules (one event if it is a change). */
+  report(uuid: string, state: PowerState): void;
+  /** Tell the SDK the instance left this host. */
+  forget(uuid: string): void;
+  readonly capabilities: CapabilityMap;
+  readonly failures: FailureInjector;
+}
+
+/** Host-side firewall state of the deprecated `network.firewall` family. */
+export interface FirewallState {
+  /** Instances with filters installed. */
+  readonly filtered: Set<string>;
+  /** How often each security group's rules were refreshed. */
+  readonly groups: Map<string, number>;
+  deferred: boolean;
+}
+
+/**
+ * One memory hypervisor host: its node's instances and resources plus
+ * host-wide state. The capability modules are functions over it.
+ */
+export class MemoryHost {
+  readonly config: ResolvedMemoryConfig;
+  readonly store = new InstanceStore();
+  readonly tracker: ResourceTracker;
+  readonly ports: HostPorts;
+  enabled = true;
+  maintenance = false;
+  poweredOn = true;
+  /** When the host (last) booted. */
+  bootedAt = nowMs();
+  /** Aggregates this host joined: id to name. */
+  readonly aggregates = new Map<string, string>();
+  /** Cached base images: id to the number of local instances using it. */
+  readonly imageCache = new Map<string, number>();
+  readonly firewall: FirewallState = { filtered: new Set(), groups: new Map(), deferred: false };
+  /** Live migrations leaving this host, by instance uuid. */
+  readonly liveMigrations = new Map<string, LiveMigrationRun>();
+  /** Resources held for live migrations arriving here, by instance uuid. */
+  readonly incoming = new Map<string, ResourceAmounts>();
+  /** The console pool's password (deprecated `console.pool`). */
+  readonly consolePoolPassword = randomBytes(12).toString('base64url');
+  #seq = 0;
+
+  constructor(config: ResolvedMemoryConfig, ports: HostPorts) {
+    this.config = config;
+    this.ports = ports;
+    this.tracker = new ResourceTracker(config.host);
+  }
+
+  get hostname(): string {
+    return this.config.hostname;
+  }
+
+  get fabric(): MemoryFabric {
+    return this.config.fabric;
+  }
+
+  /** A new per-host sequence number. */
+  nextSeq(): number {
+    return ++this.#seq;
+  }
+}

@@ -1,0 +1,64 @@
+import { ConflictError, type Vif } from '@virtkit/core';
+import type { InstanceRecord } from './instance-record.js';
+
+/**
+ * Add a NIC. The same VIF again (same id and MAC) changes nothing; the same
+ * id with another MAC, or another VIF with the same MAC, is `CONFLICT`.
+ * Returns true when a NIC was added.
+ */
+export function addNic(record: InstanceRecord, vif: Pick<Vif, 'id' | 'address' | 'tag'>): boolean {
+  const mac = vif.address.toLowerCase();
+  const nics = record.nics ?? [];
+  for (let i = 0; i < nics.length; i += 2) {
+    const sameId = nics[i] === vif.id;
+    const sameMac = nics[i + 1] === mac;
+    if (sameId && sameMac) return false;
+    if (sameId) throw new ConflictError(`interface ${vif.id} is already attached with MAC ${nics[i + 1]}`);
+    if (sameMac) throw new ConflictError(`MAC ${mac} is already used by interface ${nics[i]}`);
+  }
+  nics.push(vif.id, mac);
+  record.nics = nics;
+  if (vif.tag !== undefined) (record.more().nicTags ??= new Map()).set(vif.id, vif.tag);
+  return true;
+}
+
+/** Check that every VIF can be added (no conflict among them or with the record's NICs), changing nothing. */
+export function checkNics(record: InstanceRecord, vifs: readonly Pick<Vif, 'id' | 'address'>[]): void {
+  const macById = new Map<string, string>();
+  const idByMac = new Map<string, string>();
+  for (const { id, mac } of nicsOf(record)) {
+    macById.set(id, mac);
+    idByMac.set(mac, id);
+  }
+  for (const vif of vifs) {
+    const mac = vif.address.toLowerCase();
+    const known = macById.get(vif.id);
+    if (known === mac) continue;
+    if (known !== undefined) throw new ConflictError(`interface ${vif.id} is given twice with different MACs`);
+    if (idByMac.has(mac)) throw new ConflictError(`MAC ${mac} is used by two interfaces`);
+    macById.set(vif.id, mac);
+    idByMac.set(mac, vif.id);
+  }
+}
+
+/** Remove a NIC by VIF id; true when one was removed. */
+export function removeNic(record: InstanceRecord, vifId: string): boolean {
+  const nics = record.nics;
+  if (nics === undefined) return false;
+  for (let i = 0; i < nics.length; i += 2) {
+    if (nics[i] !== vifId) continue;
+    nics.splice(i, 2);
+    if (nics.length === 0) record.nics = undefined;
+    record.extras?.nicTags?.delete(vifId);
+    return true;
+  }
+  return false;
+}
+
+/** The record's NICs as `{ id, mac }` pairs. */
+export function nicsOf(record: InstanceRecord): { id: string; mac: string }[] {
+  const out: { id: string; mac: string }[] = [];
+  const nics = record.nics ?? [];
+  for (let i = 0; i < nics.length; i += 2) out.push({ id: nics[i]!, mac: nics[i + 1]! });
+  return out;
+}

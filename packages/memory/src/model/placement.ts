@@ -1,0 +1,60 @@
+import type { MemoryFabric } from '../fabric/memory-fabric.js';
+import type { InstanceRecord } from './instance-record.js';
+import type { MemoryHost } from './memory-host.js';
+
+/** What {@link admit} and {@link evict} do besides the store. */
+export interface PlacementOptions {
+  /** Claim (or release) the record's resources. @defaultValue true */
+  resources?: boolean;
+  /** Hold (or release) its volumes on the fabric. @defaultValue true */
+  volumes?: boolean;
+}
+
+/**
+ * Put a record on the host, all or nothing: name and uuid free, resources
+ * claimed, volumes held on the fabric, image cached.
+ * @throws `CONFLICT`, `INSUFFICIENT_RESOURCES`; nothing changed then
+ */
+export function admit(host: MemoryHost, record: InstanceRecord, options: PlacementOptions = {}): void {
+  host.store.checkFree(record.uuid, record.name);
+  if (options.resources !== false) host.tracker.claim(record.amounts);
+  try {
+    if (options.volumes !== false) holdVolumes(host.fabric, record);
+  } catch (error) {
+    if (options.resources !== false) host.tracker.release(record.amounts);
+    throw error;
+  }
+  host.store.add(record);
+  if (record.image !== '') host.imageCache.set(record.image, (host.imageCache.get(record.image) ?? 0) + 1);
+}
+
+/** Take a record off the host, releasing what {@link admit} took. Returns it, or undefined when absent. */
+export function evict(host: MemoryHost, uuid: string, options: PlacementOptions = {}): InstanceRecord | undefined {
+  const record = host.store.remove(uuid);
+  if (record === undefined) return undefined;
+  if (options.resources !== false) host.tracker.release(record.amounts);
+  if (options.volumes !== false) releaseVolumes(host.fabric, record);
+  const users = host.imageCache.get(record.image);
+  // keep the image cached (unused) until manageImageCache prunes it
+  if (users !== undefined) host.imageCache.set(record.image, Math.max(0, users - 1));
+  host.firewall.filtered.delete(uuid);
+  return record;
+}
+
+/** Hold every volume of the record, or none. */
+function holdVolumes(fabric: MemoryFabric, record: InstanceRecord): void {
+  const held: string[] = [];
+  try {
+    for (const attachment of record.extras?.volumes?.values() ?? []) {
+      fabric.volumes.hold(attachment.volumeId, record.uuid, attachment.multiattach);
+      held.push(attachment.volumeId);
+    }
+  } catch (error) {
+    for (const volumeId of held) fabric.volumes.release(volumeId, record.uuid);
+    throw error;
+  }
+}
+
+function releaseVolumes(fabric: MemoryFabric, record: InstanceRecord): void {
+  for (const attachment of record.extras?.volumes?.values() ?? []) fabric.volumes.release(attachment.volumeId, record.uuid);
+}

@@ -1,0 +1,65 @@
+import { InsufficientResourcesError } from '@virtkit/core';
+import type { HostSizes } from '../memory-config.js';
+import type { ResourceAmounts } from './resource-amounts.js';
+
+const KEYS = ['vcpus', 'memoryMb', 'diskGb'] as const;
+
+/**
+ * What one node has and what its instances claim. Capacity is
+ * `(total - reserved) * allocationRatio`, per resource, as placement computes it.
+ */
+export class ResourceTracker {
+  readonly sizes: Readonly<HostSizes>;
+  readonly #used: ResourceAmounts = { vcpus: 0, memoryMb: 0, diskGb: 0 };
+
+  constructor(sizes: Readonly<HostSizes>) {
+    this.sizes = sizes;
+  }
+
+  /** Amounts claimed right now (a copy). */
+  get used(): ResourceAmounts {
+    return { ...this.#used };
+  }
+
+  /** Largest total claim per resource. */
+  get capacity(): ResourceAmounts {
+    const s = this.sizes;
+    return {
+      vcpus: Math.floor((s.vcpus - s.reservedVcpus) * s.cpuAllocationRatio),
+      memoryMb: Math.floor((s.memoryMb - s.reservedMemoryMb) * s.ramAllocationRatio),
+      diskGb: Math.floor((s.diskGb - s.reservedDiskGb) * s.diskAllocationRatio),
+    };
+  }
+
+  /** The first resource `amounts` would overrun, if any. */
+  shortOf(amounts: ResourceAmounts): (typeof KEYS)[number] | undefined {
+    const capacity = this.capacity;
+    return KEYS.find((k) => this.#used[k] + amounts[k] > capacity[k]);
+  }
+
+  /** Claim all three amounts, or none: `INSUFFICIENT_RESOURCES` naming the short one. */
+  claim(amounts: ResourceAmounts): void {
+    const short = this.shortOf(amounts);
+    if (short !== undefined) {
+      const free = this.capacity[short] - this.#used[short];
+      throw new InsufficientResourcesError(short, `not enough ${short} on this node: ${amounts[short]} wanted, ${free} free`);
+    }
+    for (const k of KEYS) this.#used[k] += amounts[k];
+  }
+
+  /** Give amounts back (never below zero). */
+  release(amounts: ResourceAmounts): void {
+    for (const k of KEYS) this.#used[k] = Math.max(0, this.#used[k] - amounts[k]);
+  }
+
+  /** Swap one claim for another, all or nothing (a resize). */
+  replace(from: ResourceAmounts, to: ResourceAmounts): void {
+    this.release(from);
+    try {
+      this.claim(to);
+    } catch (error) {
+      for (const k of KEYS) this.#used[k] += from[k];
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import { join } from 'node:path';
+import { optionValue, qemuId } from './safe-values.js';
+import { VM_FILES, type BootSpec, type NicSpec, type VmMeta, type VolumeSpec } from './vm-meta.js';
+
+/** What the command line is built from. */
+export interface QemuArgvInput {
+  meta: VmMeta;
+  /** The instance's state directory. */
+  dir: string;
+  accel: string;
+  /** Start with `-incoming defer` (restore of a saved state, live-migration destination). */
+  incoming?: boolean;
+}
+
+/** Port 0 of the pcie-root-ports is the root disk's when it is on virtio. */
+export const ROOT_DISK_PORT = 0;
+
+/**
+ * The full `qemu-system-x86_64` argument list of an instance. Pure: the same
+ * metadata gives the same devices in the same order, which a live-migration
+ * destination relies on. Files and devices are JSON; option strings get
+ * escaped values only.
+ */
+export function buildQemuArgv({ meta, dir, accel, incoming }: QemuArgvInput): string[] {
+  const path = (file: string): string => optionValue(join(dir, file), 'stateDir');
+  const args = [
+    '-name', `guest=${optionValue(meta.name, 'instance.name')},debug-threads=on`,
+    '-uuid', meta.uuid,
+    '-machine', 'q35', '-accel', optionValue(accel, 'accel'),
+    '-m', `${meta.memoryMb}M`, '-smp', String(meta.vcpus),
+    '-nodefaults', '-no-user-config', '-display', 'none', '-S',
+    '-action', 'panic=exit-failure',
+    '-pidfile', join(dir, VM_FILES.pid),
+    '-qmp', `unix:${path(VM_FILES.qmp)},server=on,wait=off`,
+    '-chardev', `socket,id=serial0,host=127.0.0.1,port=0,server=on,wait=off,logfile=${path(VM_FILES.serialLog)},logappend=on`,
+    '-vnc', '127.0.0.1:0,to=99,password=on',
+  ];
+  const devices: object[] = [
+    { driver: 'isa-serial', chardev: 'serial0' },
+    { driver: 'pvpanic' },
+    { driver: 'virtio-scsi-pci', id: 'scsi0' },
+    { driver: 'qemu-xhci', id: 'usb' },
+  ];
+  for (let i = 0; i < meta.ports; i++) devices.push({ driver: 'pcie-root-port', id: `rp${i}`, chassis: i + 1 });
+  const blockdevs: object[] = [];
+  const boot = meta.rescue ?? meta.boot;
+  args.push(...kernelArgs(boot));
+  if (meta.rescue?.kind === 'disk') {
+    blockdevs.push(qcow2Node('rescue', join(dir, 'rescue.qcow2')));
+    devices.push(diskDevice('rescue', 'disk-rescue', meta.diskBus, ROOT_DISK_PORT, 1));
+    // the instance's own disk stays reachable, on the SCSI bus so it needs no second port
+    blockdevs.push(qcow2Node('root', join(dir, VM_FILES.rootDisk)));
+    devices.push(diskDevice('root', 'disk-root', 'scsi', undefined, undefined));
+  } else {
+    blockdevs.push(qcow2Node('root', join(dir, VM_FILES.rootDisk)));
+    devices.push(diskDevice('root', 'disk-root', meta.diskBus, ROOT_DISK_PORT, boot.kind === 'disk' ? 1 : undefined));
+  }
+  for (const volume of meta.volumes) {
+    blockdevs.push(volumeNode(volume));
+    devices.push(volumeDevice(volume));
+  }
+  const netdevs = meta.nics.map((nic) => ({ type: 'user', id: qemuId(`net${nic.index}`) }));
+  devices.push(...meta.nics.map(nicDevice));
+  for (const b of blockdevs) args.push('-blockdev', JSON.stringify(b));
+  for (const n of netdevs) args.push('-netdev', JSON.stringify(n));
+  for (const d of devices) args.push('-device', JSON.stringify(d));
+  if (incoming) args.push('-incoming', 'defer');
+  return args;
+}
+
+/** The format node of a volume (its active layer) as `-blockdev`/`blockdev-add` JSON. */
+export function volumeNode(volume: VolumeSpec): Record<string, unknown> {
+  const top = volume.layers.at(-1);
+  const node = qemuId(`vol-${volume.device}`);
+  if (!top) return { driver: volume.format, 'node-name': node, file: { driver: 'file', filename: volume.path } };
+  return qcow2Node(node, top.file);
+}
+
+/** The guest device of a volume as `-device`/`device_add` JSON. */
+export function volumeDevice(volume: VolumeSpec): Record<string, unknown> {
+  return diskDevice(`vol-${volume.device}`, `disk-${volume.device}`, volume.bus, volume.port, undefined);
+}
+
+/** The NIC device as `-device`/`device_add` JSON (its netdev is `net<index>`). */
+export function nicDevice(nic: NicSpec): Record<string, unknown> {
+  const common = { netdev: qemuId(`net${nic.index}`), mac: nic.mac, id: qemuId(`nic${nic.index}`) };
+  if (nic.model === 'usb') return { driver: 'usb-net', ...common, bus: 'usb.0' };
+  // no option ROM: the no-OS and kernel guests never PXE boot, and it keeps the firmware quick
+  return { driver: 'virtio-net-pci', ...common, bus: `rp${nic.port ?? 0}`, romfile: '' };
+}
+
+function kernelArgs(boot: BootSpec): string[] {
+  if (boot.kind !== 'kernel') return [];
+  const args = ['-kernel', boot.kernel];
+  if (boot.initrd) args.push('-initrd', boot.initrd);
+  if (boot.cmdline) args.push('-append', boot.cmdline);
+  return args;
+}
+
+function qcow2Node(nodeName: string, filename: string): Record<string, unknown> {
+  return { driver: 'qcow2', 'node-name': qemuId(nodeName), file: { driver: 'file', filename } };
+}
+
+function diskDevice(drive: string, id: string, bus: VolumeSpec['bus'], port: number | undefined, bootindex: number | undefined): Record<string, unknown> {
+  const device: Record<string, unknown> =
+    bus === 'scsi'
+      ? { driver: 'scsi-hd', drive: qemuId(drive), id: qemuId(id), bus: 'scsi0.0' }
+      : { driver: 'virtio-blk-pci', drive: qemuId(drive), id: qemuId(id), bus: `rp${port ?? 0}` };
+  if (bootindex !== undefined) device.bootindex = bootindex;
+  return device;
+}
