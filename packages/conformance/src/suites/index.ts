@@ -1,9 +1,29 @@
 import type { KitSuite } from '../kit/suite.js';
+import { consoleOutputSuite, consolePoolSuite, liveConsoleSuites } from './console.js';
 import { coreSuite } from './core.js';
+import { diagnosticsSuite, diagnosticsUsageSuite } from './diagnostics.js';
+import { guestFilesSuite, guestMetadataSuite, guestPasswordSuite, guestQuiesceSuite } from './guest.js';
+import { hostAggregatesSuite, hostMaintenanceSuite, hostPowerSuite, hostStatsSuite } from './host.js';
+import { imageCacheSuite, imageSnapshotSuite } from './image.js';
+import { inventoryLegacySuite, inventorySuite, inventoryUsageSuite } from './inventory.js';
 import { lifecycleSuite } from './lifecycle.js';
 import { crashDumpSuite, pauseSuite, rebuildSuite, rescueSuite, softDeleteSuite, suspendSuite } from './lifecycle-states.js';
+import { coldMigrationSuite, liveMigrationSuite, sharedStorageSuite } from './migration.js';
+import { networkFirewallSuite, networkHotplugSuite, networkMacsSuite, networkSuite } from './network.js';
+import {
+  deviceNamesSuite, fsFormatSuite, volumeExtendSuite, volumeSnapshotSuite, volumeSuite, volumeSwapSuite,
+} from './volume.js';
 
 /** Every suite of the kit; the planner picks from these by capability. */
 export const ALL_SUITES: readonly KitSuite[] = [
   coreSuite, lifecycleSuite, pauseSuite, suspendSuite, rescueSuite, softDeleteSuite, rebuildSuite, crashDumpSuite,
+  consoleOutputSuite, ...liveConsoleSuites, consolePoolSuite,
+  coldMigrationSuite, liveMigrationSuite, sharedStorageSuite,
+  volumeSuite, volumeSwapSuite, volumeExtendSuite, volumeSnapshotSuite, deviceNamesSuite, fsFormatSuite,
+  networkSuite, networkHotplugSuite, networkFirewallSuite, networkMacsSuite,
+  inventorySuite, inventoryLegacySuite, inventoryUsageSuite,
+  hostPowerSuite, hostMaintenanceSuite, hostStatsSuite, hostAggregatesSuite,
+  guestPasswordSuite, guestFilesSuite, guestMetadataSuite, guestQuiesceSuite,
+  imageSnapshotSuite, imageCacheSuite,
+  diagnosticsSuite, diagnosticsUsageSuite,
 ];

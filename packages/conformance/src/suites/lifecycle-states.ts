@@ -14,10 +14,12 @@ export const pauseSuite = defineSuite('lifecycle.pause', [
       await kit.driver.unpause(kit.ctx, kit.ref(uuid));
       await kit.expectState(uuid, RUNNING, 'unpause of a running instance');
       await kit.driver.pause(kit.ctx, kit.ref(uuid));
+      await kit.settle(); // a stale state reported later would show as an extra event
       await kit.expectState(uuid, PAUSED, 'pause');
       await kit.driver.pause(kit.ctx, kit.ref(uuid));
       await kit.expectState(uuid, PAUSED, 'pause of a paused instance');
       await kit.driver.unpause(kit.ctx, kit.ref(uuid));
+      await kit.settle();
       await kit.expectState(uuid, RUNNING, 'unpause');
       checkEqual(rec.events.map((e) => e.transition), ['PAUSED', 'RESUMED'], 'events');
     },

@@ -95,16 +95,21 @@ export const lifecycleSuite = defineSuite('lifecycle', [
       const rec = kit.recordEvents();
       const uuid = await kit.spawn();
       const steps: [string, () => Promise<unknown>, number][] = [
+        ['spawn', async () => undefined, RUNNING],
         ['powerOff', () => kit.driver.powerOff(kit.ctx, kit.ref(uuid)), SHUTDOWN],
         ['powerOn', () => kit.driver.powerOn(kit.ctx, kit.ref(uuid)), RUNNING],
       ];
-      for (const [, call, expected] of steps) {
+      for (const [step, call, expected] of steps) {
         await call();
+        await kit.settle(); // late events (a stale state reported from a timer) would show here
         const last = rec.events[rec.events.length - 1];
-        check(last !== undefined && last.state === expected && last.instanceUuid === uuid, `the last event must report state ${expected} for the instance`);
+        check(last !== undefined && last.state === expected && last.instanceUuid === uuid, `after ${step} and a quiet period, the last event must report state ${expected} for the instance, got ${JSON.stringify(last)}`);
+        const seen = rec.events.length;
+        await kit.expectState(uuid, expected, step);
+        check(rec.events.length === seen, `after ${step}, getInfo found a state the events had not reported (${rec.events.slice(seen).map((e) => e.transition).join(', ')})`);
       }
       await kit.driver.destroy(kit.ctx, kit.ref(uuid));
-      await new Promise((r) => setTimeout(r, 50)); // late events from the driver would show here
+      await kit.settle(); // late events from the driver would show here
       checkEqual(rec.events.map((e) => e.transition), ['STARTED', 'STOPPED', 'STARTED', 'STOPPED'], 'event transitions');
       const seq = rec.events.map((e) => e.sequence);
       check(seq.every((s, i) => i === 0 || s > seq[i - 1]!), `event sequence numbers must increase: ${seq.join(',')}`);

@@ -1,3 +1,4 @@
+import { PowerState } from '@virtkit/core';
 import { check, checkEqual, checkRejects } from '../kit/assertions.js';
 import type { KitContext } from '../kit/kit-context.js';
 import { defineSuite } from '../kit/suite.js';
@@ -31,7 +32,7 @@ export const networkSuite = defineSuite('network', [
       await kit.driver.resetNetwork(kit.ctx, kit.ref(uuid));
       const deallocate = await kit.driver.deallocateNetworksOnReschedule(kit.ctx, kit.ref(uuid));
       check(typeof deallocate === 'boolean', `deallocateNetworksOnReschedule must answer a boolean, got ${JSON.stringify(deallocate)}`);
-      await kit.expectState(uuid, 1, 'the network hooks');
+      await kit.expectState(uuid, PowerState.RUNNING, 'the network hooks');
     },
   },
   {
@@ -120,7 +121,7 @@ export const networkFirewallSuite = defineSuite('network.firewall', [
       await kit.driver.unfilterInstance(kit.ctx, { ...kit.ref(uuid), networkInfo });
       await kit.driver.unfilterInstance(kit.ctx, { ...kit.ref(uuid), networkInfo });
       await kit.driver.unfilterInstance(kit.ctx, { ...kit.ref(unknownInstance()), networkInfo });
-      await kit.expectState(uuid, 1, 'the filter calls');
+      await kit.expectState(uuid, PowerState.RUNNING, 'the filter calls');
       await checkRejects(kit.driver.refreshSecurityGroupRules(kit.ctx, { securityGroupId: 42 }), 'VALIDATION_FAILED', 'securityGroupId 42');
     },
   },

@@ -22,13 +22,13 @@ export function addNic(record: InstanceRecord, vif: Pick<Vif, 'id' | 'address' |
   return true;
 }
 
-/** Check that every VIF can be added (no conflict among them or with the record's NICs), changing nothing. */
-export function checkNics(record: InstanceRecord, vifs: readonly Pick<Vif, 'id' | 'address'>[]): void {
+/** Check that every VIF can join `nics` (no conflict among them or with those), changing nothing. */
+export function checkNics(nics: readonly string[] | undefined, vifs: readonly Pick<Vif, 'id' | 'address'>[]): void {
   const macById = new Map<string, string>();
   const idByMac = new Map<string, string>();
-  for (const { id, mac } of nicsOf(record)) {
-    macById.set(id, mac);
-    idByMac.set(mac, id);
+  for (let i = 0; i < (nics?.length ?? 0); i += 2) {
+    macById.set(nics![i]!, nics![i + 1]!);
+    idByMac.set(nics![i + 1]!, nics![i]!);
   }
   for (const vif of vifs) {
     const mac = vif.address.toLowerCase();

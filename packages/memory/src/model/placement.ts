@@ -25,7 +25,7 @@ export function admit(host: MemoryHost, record: InstanceRecord, options: Placeme
     throw error;
   }
   host.store.add(record);
-  if (record.image !== '') host.imageCache.set(record.image, (host.imageCache.get(record.image) ?? 0) + 1);
+  useImage(host, record.image, 1);
 }
 
 /** Take a record off the host, releasing what {@link admit} took. Returns it, or undefined when absent. */
@@ -34,11 +34,18 @@ export function evict(host: MemoryHost, uuid: string, options: PlacementOptions 
   if (record === undefined) return undefined;
   if (options.resources !== false) host.tracker.release(record.amounts);
   if (options.volumes !== false) releaseVolumes(host.fabric, record);
-  const users = host.imageCache.get(record.image);
-  // keep the image cached (unused) until manageImageCache prunes it
-  if (users !== undefined) host.imageCache.set(record.image, Math.max(0, users - 1));
+  useImage(host, record.image, -1);
   host.firewall.filtered.delete(uuid);
   return record;
+}
+
+/**
+ * Count one more (or one less) local instance using a cached base image.
+ * An image nobody uses stays cached until `manageImageCache` prunes it.
+ */
+export function useImage(host: MemoryHost, image: string, delta: 1 | -1): void {
+  if (image === '') return;
+  host.imageCache.set(image, Math.max(0, (host.imageCache.get(image) ?? 0) + delta));
 }
 
 /** Hold every volume of the record, or none. */

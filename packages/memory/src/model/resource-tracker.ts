@@ -37,6 +37,12 @@ export class ResourceTracker {
     return KEYS.find((k) => this.#used[k] + amounts[k] > capacity[k]);
   }
 
+  /** The first resource that would overrun if `from` were swapped for `to`, if any. */
+  shortReplacing(from: ResourceAmounts, to: ResourceAmounts): (typeof KEYS)[number] | undefined {
+    const capacity = this.capacity;
+    return KEYS.find((k) => to[k] > from[k] && this.#used[k] - from[k] + to[k] > capacity[k]);
+  }
+
   /** Claim all three amounts, or none: `INSUFFICIENT_RESOURCES` naming the short one. */
   claim(amounts: ResourceAmounts): void {
     const short = this.shortOf(amounts);

@@ -1,0 +1,41 @@
+// Shared helpers: run two tasks in one tinybench session and turn them into a ratio figure.
+import { Bench } from 'tinybench';
+
+/** Mean latency (ns) of each task, measured side by side in one run. */
+export async function latencies(tasks, { quick = false } = {}) {
+  const bench = new Bench({ time: quick ? 300 : 1500, warmupTime: quick ? 100 : 300 });
+  for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn);
+  await bench.run();
+  return Object.fromEntries(bench.tasks.map((t) => [t.name, t.result.latency.mean * 1e6]));
+}
+
+/** A ratio figure: candidate / baseline, with the baseline's absolute value beside it. */
+export function ratioFigure(name, candidate, baseline, unit, target, note) {
+  return { name, ratio: round(candidate / baseline), candidate: round(candidate), baseline: round(baseline), unit, target, note };
+}
+
+/** A figure with no baseline. */
+export function valueFigure(name, value, unit, target, note) {
+  return { name, value: round(value), unit, target, note };
+}
+
+/** A figure that could not be measured here, with the reason. */
+export function unmeasured(name, reason, target) {
+  return { name, value: null, unit: '-', target, note: `not measured: ${reason}` };
+}
+
+export function round(x) {
+  return Number.isFinite(x) ? Math.round(x * 1000) / 1000 : x;
+}
+
+/** Best-of-N wall time (ms) of a synchronous block, after a warm-up. */
+export function bestOf(n, fn) {
+  fn(-1);
+  let best = Infinity;
+  for (let i = 0; i < n; i++) {
+    const t = process.hrtime.bigint();
+    fn(i);
+    best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return best;
+}

@@ -1,0 +1,37 @@
+import { ConflictError } from '@virtkit/core';
+import type { InstanceRecord } from './instance-record.js';
+import type { VolumeAttachment } from './instance-extras.js';
+import type { MemoryHost } from './memory-host.js';
+
+/**
+ * Plug a volume into a record that is on the host, holding it on the fabric.
+ * @throws `CONFLICT` (device in use, volume already on this instance, or held elsewhere without multiattach)
+ */
+export function plugVolume(host: MemoryHost, record: InstanceRecord, key: string, attachment: VolumeAttachment): void {
+  const volumes = record.extras?.volumes;
+  const existing = volumes?.get(key);
+  if (existing !== undefined) {
+    throw new ConflictError(`device ${key} of instance ${record.uuid} already holds volume ${existing.volumeId}`);
+  }
+  const elsewhere = findVolume(record, attachment.volumeId);
+  if (elsewhere !== undefined) throw new ConflictError(`volume ${attachment.volumeId} is already attached to this instance at ${elsewhere[0]}`);
+  host.fabric.volumes.hold(attachment.volumeId, record.uuid, attachment.multiattach);
+  (record.more().volumes ??= new Map()).set(key, attachment);
+}
+
+/** Unplug the volume at `key`, letting go of it on the fabric. Returns it, or undefined when nothing is there. */
+export function unplugVolume(host: MemoryHost, record: InstanceRecord, key: string): VolumeAttachment | undefined {
+  const volumes = record.extras?.volumes;
+  const attachment = volumes?.get(key);
+  if (volumes === undefined || attachment === undefined) return undefined;
+  volumes.delete(key);
+  if (volumes.size === 0) record.extras!.volumes = undefined;
+  host.fabric.volumes.release(attachment.volumeId, record.uuid);
+  return attachment;
+}
+
+/** The device key and attachment of a volume on this record, if attached. */
+export function findVolume(record: InstanceRecord, volumeId: string): [string, VolumeAttachment] | undefined {
+  for (const entry of record.extras?.volumes ?? []) if (entry[1].volumeId === volumeId) return entry;
+  return undefined;
+}

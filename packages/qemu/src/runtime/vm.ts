@@ -1,0 +1,201 @@
+import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InvalidStateError, PowerState, type DriverLogger } from '@virtkit/core';
+import type { QemuConfig } from '../qemu-config.js';
+import type { QmpEvent, QmpExecuteOptions } from '../qmp/index.js';
+import { portsForStart } from './ports.js';
+import { pidAlive, processArgs, signalProcess } from './proc-utils.js';
+import { buildQemuArgv } from './qemu-argv.js';
+import { VM_FILES, writeMeta, type VmMeta } from './vm-meta.js';
+import { VmProcess, type ProcessExit } from './vm-process.js';
+
+/** What every instance shares with its host (the driver). */
+export interface VmHost {
+  readonly config: QemuConfig;
+  /** Processes outlive the driver (a persistent state dir); otherwise they die with it. */
+  readonly persistent: boolean;
+  readonly logger: DriverLogger;
+  /** Tell the SDK about a power-state change nobody asked for. */
+  report(uuid: string, state: PowerState): void;
+}
+
+/** QEMU run states (query-status) as power states. */
+const STATUS_TO_POWER: Readonly<Record<string, PowerState>> = {
+  running: PowerState.RUNNING, colo: PowerState.RUNNING,
+  paused: PowerState.PAUSED, suspended: PowerState.PAUSED, debug: PowerState.PAUSED, 'io-error': PowerState.PAUSED,
+  watchdog: PowerState.PAUSED, prelaunch: PowerState.PAUSED, 'finish-migrate': PowerState.PAUSED,
+  'save-vm': PowerState.PAUSED, 'restore-vm': PowerState.PAUSED,
+  inmigrate: PowerState.NOSTATE, postmigrate: PowerState.SHUTDOWN, shutdown: PowerState.SHUTDOWN,
+  'guest-panicked': PowerState.CRASHED, 'internal-error': PowerState.CRASHED,
+};
+
+const INTENT_TO_POWER = { running: PowerState.CRASHED, shutdown: PowerState.SHUTDOWN, crashed: PowerState.CRASHED, suspended: PowerState.SUSPENDED } as const;
+
+/**
+ * One instance: its state directory, persisted metadata and (when it runs)
+ * its QEMU process. QEMU's events and the process's end become power-state
+ * reports, except while a driver call is changing the instance (`busy`):
+ * that call reports the outcome itself.
+ */
+export class Vm {
+  readonly dir: string;
+  meta: VmMeta;
+  proc: VmProcess | undefined;
+  readonly #host: VmHost;
+  #busy = 0;
+
+  constructor(host: VmHost, dir: string, meta: VmMeta) {
+    this.#host = host;
+    this.dir = dir;
+    this.meta = meta;
+  }
+
+  get uuid(): string {
+    return this.meta.uuid;
+  }
+  get config(): QemuConfig {
+    return this.#host.config;
+  }
+  /** A file of the instance directory. */
+  file(name: string): string {
+    return join(this.dir, name);
+  }
+  /** True while a live process is attached. */
+  get running(): boolean {
+    return this.proc?.alive === true;
+  }
+
+  /** Persist the metadata. */
+  save(): Promise<void> {
+    return writeMeta(this.dir, this.meta);
+  }
+
+  /** Run a change of the instance with QEMU's own STOP/RESUME reports muted. */
+  async busy<T>(fn: () => Promise<T>): Promise<T> {
+    this.#busy++;
+    try {
+      return await fn();
+    } finally {
+      this.#busy--;
+    }
+  }
+
+  /** The live process. @throws `INVALID_STATE` when the instance has none. */
+  requireProcess(operation: string): VmProcess {
+    if (!this.proc?.alive) throw new InvalidStateError({ instanceUuid: this.uuid, operation, detail: 'the instance has no running QEMU process' });
+    return this.proc;
+  }
+
+  /** Run a QMP command on the live process. @throws `INVALID_STATE` without one. */
+  qmp<T = unknown>(command: string, args?: Record<string, unknown>, options?: QmpExecuteOptions): Promise<T> {
+    return this.requireProcess(command).execute<T>(command, args, options);
+  }
+
+  /** The power state: QEMU's run state when a process lives, the persisted intent otherwise. */
+  async powerState(): Promise<PowerState> {
+    const proc = this.proc;
+    if (proc?.alive) {
+      try {
+        const { status } = await proc.execute<{ status: string }>('query-status', undefined, { timeoutMs: 5000 });
+        return STATUS_TO_POWER[status] ?? PowerState.NOSTATE;
+      } catch (error) {
+        if (proc.alive) throw error;
+      }
+    }
+    return INTENT_TO_POWER[this.meta.power];
+  }
+
+  /**
+   * Start QEMU for this instance: running (a fresh boot), or waiting for an
+   * incoming migration stream (`incoming`), paused until the caller continues it.
+   */
+  async start(options: { incoming?: boolean } = {}): Promise<VmProcess> {
+    if (this.proc?.alive) throw new InvalidStateError({ instanceUuid: this.uuid, operation: 'start', detail: 'already running' });
+    if (!options.incoming) this.meta.ports = portsForStart(this.meta, this.config.hotplugSlots);
+    await Promise.all([VM_FILES.qmp, VM_FILES.pid].map((f) => rm(this.file(f), { force: true })));
+    const args = buildQemuArgv({ meta: this.meta, dir: this.dir, accel: this.config.accel, incoming: options.incoming });
+    const proc = await VmProcess.start({
+      binary: this.config.qemuBinary, args, dir: this.dir, detached: this.#host.persistent, qmpTimeoutMs: this.config.qmpTimeoutMs,
+    });
+    this.adopt(proc);
+    this.meta.pid = proc.pid;
+    this.meta.startedAt = Date.now();
+    try {
+      if (!options.incoming) await proc.execute('cont');
+    } catch (error) {
+      await proc.kill();
+      throw error;
+    }
+    if (!options.incoming) this.meta.power = 'running';
+    await this.save();
+    return proc;
+  }
+
+  /** Stop the process (`quit`, falling back to SIGKILL; or `kill` at once). The caller records the new intent. */
+  async stopProcess(how: 'quit' | 'kill' = 'quit'): Promise<void> {
+    const proc = this.proc;
+    if (proc) await (how === 'quit' ? proc.quit() : proc.kill());
+    if (this.proc === proc) this.proc = undefined;
+    delete this.meta.pid;
+    delete this.meta.startedAt;
+  }
+
+  /** Watch a process: its events and its end. */
+  adopt(proc: VmProcess): void {
+    this.proc = proc;
+    proc.qmp.on('event', (event) => this.#onEvent(event));
+    void proc.exited.then((exit) => this.#onExit(proc, exit));
+  }
+
+  /**
+   * Find this instance's process left by an earlier driver (pid + QMP socket)
+   * and watch it again; an instance whose process died is recorded CRASHED.
+   */
+  async takeOver(): Promise<void> {
+    const pid = this.meta.pid ?? readPid(this.file(VM_FILES.pid));
+    if (pid !== undefined && pidAlive(pid) && processArgs(pid)?.some((a) => a.includes(this.dir))) {
+      try {
+        this.adopt(await VmProcess.attach(pid, this.dir, this.config.qmpTimeoutMs));
+        return;
+      } catch (error) {
+        // a process we cannot drive is one nobody can: stop it rather than leak it
+        this.#host.logger.warn('cannot reconnect to a QEMU process; killing it', { instanceUuid: this.uuid, pid, error: String(error) });
+        signalProcess(pid, 'SIGKILL');
+      }
+    }
+    if (this.meta.power === 'running') {
+      this.meta.power = 'crashed';
+      delete this.meta.pid;
+      await this.save();
+    }
+  }
+
+  #onEvent(event: QmpEvent): void {
+    if (this.#busy > 0) return;
+    if (event.event === 'STOP') this.#host.report(this.uuid, PowerState.PAUSED);
+    if (event.event === 'RESUME') this.#host.report(this.uuid, PowerState.RUNNING);
+  }
+
+  /** An exit nobody asked for: SHUTDOWN after a guest power-off, CRASHED otherwise; never a stale RUNNING. */
+  #onExit(proc: VmProcess, exit: ProcessExit): void {
+    if (this.proc === proc) this.proc = undefined;
+    if (proc.expectedExit || proc.released) return;
+    const clean = proc.guestShutdown && !proc.panicked && (exit.code === null || exit.code === 0);
+    this.meta.power = clean ? 'shutdown' : 'crashed';
+    delete this.meta.pid;
+    delete this.meta.startedAt;
+    this.save().catch((error) => this.#host.logger.error('cannot record an instance exit', { instanceUuid: this.uuid, error: String(error) }));
+    this.#host.logger.info('QEMU process exited on its own', { instanceUuid: this.uuid, code: exit.code, signal: exit.signal, clean });
+    this.#host.report(this.uuid, clean ? PowerState.SHUTDOWN : PowerState.CRASHED);
+  }
+}
+
+function readPid(path: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
