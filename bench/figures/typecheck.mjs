@@ -20,7 +20,7 @@ export async function measure({ quick }) {
   const full = [
     `import { DriverBase, ${order.map((c) => byCap.get(c)).join(', ')} } from '@virtkit/core';`,
     `export class FullDriver extends ${order.map((c) => `${byCap.get(c)}(`).reverse().join('')}DriverBase${')'.repeat(order.length)} {`,
-    ...[...hooks].map((h) => `  protected async ${h}(_ctx: any, _req: any): Promise<any> ${body}`),
+    ...[...hooks].map((h) => `  protected async ${h}(_ctx: any, _req?: any): Promise<any> ${body}`),
     '}',
   ].join('\n');
   const interfaces = Object.keys(core.CAPABILITY_METHODS);
@@ -30,7 +30,7 @@ export async function measure({ quick }) {
     `type All = ${interfaces.map((c) => `CapabilityInterfaces['${c}']`).join(' & ')};`,
     `export interface PlainDriver extends All {}`,
     `export class PlainDriver {`,
-    ...['getInfo', 'listInstances', 'initHost', 'getAvailableNodes', 'getHostIp', ...methods].map((m) => `  async ${m}(_ctx: any, _req: any): Promise<any> ${body}`),
+    ...['getInfo', 'listInstances', 'initHost', 'getAvailableNodes', 'getHostIp', ...methods].map((m) => `  async ${m}(_ctx: any, _req?: any): Promise<any> ${body}`),
     '}',
     `const _check: All = new PlainDriver(); void _check;`,
   ].join('\n');

@@ -1,0 +1,145 @@
+import { chmod, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InstanceExistsError, InstanceNotFoundError, type DriverLogger, type PowerState } from '@virtkit/core';
+import type { QemuConfig } from '../qemu-config.js';
+import { safePath } from './safe-values.js';
+import { readMeta, VM_FILES, writeMeta, type VmMeta } from './vm-meta.js';
+import { Vm, type VmHost } from './vm.js';
+
+const UUID_DIR = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The instances of one driver and their state root: one directory per
+ * instance (mode 0700) under `stateDir`, or under a private temporary root
+ * when no `stateDir` is configured.
+ */
+export class QemuHost implements VmHost {
+  readonly config: QemuConfig;
+  readonly logger: DriverLogger;
+  readonly #report: (uuid: string, state: PowerState) => void;
+  readonly #vms = new Map<string, Vm>();
+  #root: string | undefined;
+  #rootPending: Promise<string> | undefined;
+
+  constructor(config: QemuConfig, logger: DriverLogger, report: (uuid: string, state: PowerState) => void) {
+    this.config = config;
+    this.logger = logger;
+    this.#report = report;
+  }
+
+  get persistent(): boolean {
+    return this.config.stateDir !== undefined;
+  }
+
+  /** The state root once created (undefined before the first use). */
+  get rootPath(): string | undefined {
+    return this.#root;
+  }
+
+  report(uuid: string, state: PowerState): void {
+    this.#report(uuid, state);
+  }
+
+  /** The state root, created on first use (mode 0700). */
+  root(): Promise<string> {
+    this.#rootPending ??= this.#createRoot();
+    return this.#rootPending;
+  }
+
+  /** Where `snapshot` writes images. */
+  async imageDir(): Promise<string> {
+    const dir = this.config.imageDir ?? join(await this.root(), 'images');
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    return dir;
+  }
+
+  /** Load the instances of the state root and take over those whose QEMU still runs. Idempotent. */
+  async init(): Promise<void> {
+    const root = await this.root();
+    for (const entry of await readdir(root)) {
+      if (!UUID_DIR.test(entry) || this.#vms.has(entry)) continue;
+      const dir = join(root, entry);
+      const meta = await readMeta(dir);
+      if (!meta || meta.uuid !== entry) continue;
+      const vm = new Vm(this, dir, meta);
+      this.#vms.set(entry, vm);
+      await vm.takeOver();
+    }
+  }
+
+  find(uuid: string): Vm | undefined {
+    return this.#vms.get(uuid);
+  }
+
+  /** @throws `INSTANCE_NOT_FOUND` */
+  get(uuid: string): Vm {
+    const vm = this.#vms.get(uuid);
+    if (!vm) throw new InstanceNotFoundError(uuid);
+    return vm;
+  }
+
+  list(): Vm[] {
+    return [...this.#vms.values()];
+  }
+
+  /** Create the directory and metadata of a new instance. @throws `INSTANCE_EXISTS` */
+  async create(meta: VmMeta): Promise<Vm> {
+    if (this.#vms.has(meta.uuid)) throw new InstanceExistsError(meta.uuid);
+    const dir = join(await this.root(), meta.uuid);
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { mode: 0o700 });
+    await writeMeta(dir, meta);
+    const vm = new Vm(this, dir, meta);
+    this.#vms.set(meta.uuid, vm);
+    return vm;
+  }
+
+  /** The directory an instance has or would have (it may hold files left by `destroy` without disks). */
+  async instanceDir(uuid: string): Promise<string> {
+    return join(await this.root(), uuid);
+  }
+
+  /**
+   * Stop tracking an instance and remove its directory; with `keepDisks`,
+   * only the metadata goes (the instance is gone, its files stay for `deleteInstanceFiles`).
+   */
+  async remove(vm: Vm, options: { keepDisks?: boolean } = {}): Promise<void> {
+    this.#vms.delete(vm.uuid);
+    if (options.keepDisks) await rm(vm.file(VM_FILES.meta), { force: true });
+    else await rm(vm.dir, { recursive: true, force: true });
+  }
+
+  /**
+   * Stop every process (or, with `keepInstancesOnCleanup`, let go of them
+   * still running) and remove a private temporary root.
+   */
+  async shutdown(): Promise<void> {
+    const keep = this.persistent && this.config.keepInstancesOnCleanup;
+    await Promise.all(this.list().map(async (vm) => {
+      if (keep) return vm.proc?.release();
+      if (!vm.proc) return;
+      await vm.stopProcess('quit');
+      if (vm.meta.power === 'running') vm.meta.power = 'shutdown';
+      await vm.save().catch(() => undefined);
+    }));
+    this.#vms.clear();
+    if (!this.persistent && this.#root) {
+      await rm(this.#root, { recursive: true, force: true });
+      // a later call starts over in a new private root
+      this.#root = this.#rootPending = undefined;
+    }
+  }
+
+  async #createRoot(): Promise<string> {
+    if (this.config.stateDir) {
+      const dir = safePath(this.config.stateDir, 'stateDir');
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await chmod(dir, 0o700);
+      this.#root = dir;
+    } else {
+      this.#root = safePath(await mkdtemp(join(tmpdir(), 'virtkit-qemu-')), 'stateDir');
+    }
+    return this.#root;
+  }
+}

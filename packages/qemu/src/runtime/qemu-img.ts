@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { DriverError } from '@virtkit/core';
+
+/** What `qemu-img info` says of an image. */
+export interface ImageInfo {
+  format: string;
+  virtualSize: number;
+  actualSize: number;
+  backingFilename?: string;
+}
+
+/**
+ * The `qemu-img` calls the driver needs. Arguments are passed as an argv
+ * array (no shell); file names come from validated paths, and `--` is never
+ * needed because every path is absolute.
+ */
+export class QemuImg {
+  readonly #binary: string;
+  constructor(binary: string) {
+    this.#binary = binary;
+  }
+
+  /** A new qcow2 image, blank or a copy-on-write overlay of `backing`. */
+  async create(file: string, options: { sizeBytes?: number; backing?: { file: string; format: string } }): Promise<void> {
+    const args = ['create', '-q', '-f', 'qcow2'];
+    if (options.backing) args.push('-b', options.backing.file, '-F', options.backing.format);
+    args.push(file);
+    if (options.sizeBytes !== undefined) args.push(String(options.sizeBytes));
+    await this.run(args);
+  }
+
+  async info(file: string): Promise<ImageInfo> {
+    const out = await this.run(['info', '--output=json', '-U', file]);
+    const info = JSON.parse(out) as { format: string; 'virtual-size': number; 'actual-size'?: number; 'backing-filename'?: string };
+    return { format: info.format, virtualSize: info['virtual-size'], actualSize: info['actual-size'] ?? 0, backingFilename: info['backing-filename'] };
+  }
+
+  /** Grow an image to `sizeBytes` (never shrinks). */
+  async resize(file: string, format: string, sizeBytes: number): Promise<void> {
+    await this.run(['resize', '-q', '-f', format, file, String(sizeBytes)]);
+  }
+
+  /** Merge an overlay into its backing file. */
+  async commit(file: string): Promise<void> {
+    await this.run(['commit', '-q', file]);
+  }
+
+  /** Flatten `source` (and its backing chain) into a new qcow2 `target`, reporting 0-100. */
+  async convert(source: string, target: string, onProgress: (percent: number) => void): Promise<void> {
+    await this.run(['convert', '-p', '-O', 'qcow2', source, target], (chunk) => {
+      for (const match of chunk.matchAll(/\((\d+(?:\.\d+)?)\/100%\)/g)) onProgress(Number(match[1]));
+    });
+  }
+
+  /** Run qemu-img; resolves with stdout. @throws `DRIVER_ERROR` with qemu-img's message. */
+  run(args: string[], onStdout?: (chunk: string) => void): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.#binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        onStdout?.(d.toString());
+      });
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.once('error', (error) => reject(new DriverError(`qemu-img ${args[0]}`, error.message, { cause: error })));
+      child.once('close', (code) => {
+        if (code === 0) resolve(stdout);
+        else reject(new DriverError(`qemu-img ${args[0]}`, stderr.trim() || `exit code ${code}`));
+      });
+    });
+  }
+}
