@@ -1,7 +1,21 @@
 /**
- * `@virtkit/qemu`: a virtkit driver for QEMU, driven over QMP.
- * For now: the QMP client the driver is built on.
+ * @packageDocumentation
+ * `@virtkit/qemu`: a virtkit driver for QEMU, driven over QMP. Each instance
+ * is a `qemu-system-x86_64` process with its own state directory; the
+ * default export is the driver definition (with its conformance fixtures)
+ * that `loadDriver` and `virtkit conformance --driver @virtkit/qemu` use.
  */
+import { defineDriverClass } from '@virtkit/core';
+import { qemuConformanceFixtures } from './conformance/qemu-fixtures.js';
+import { QemuDriver } from './qemu-driver.js';
+
+export { QemuDriver };
+export { qemuConformanceFixtures, qemuLeakCheck, NO_OS_IMAGE, type QemuConformanceFixtures } from './conformance/qemu-fixtures.js';
+export { locateTestGuest, type TestGuestFiles } from './conformance/test-guest.js';
+export { QemuDriverOptions, QEMU_ACCELERATORS, resolveQemuConfig, type QemuConfig } from './qemu-config.js';
+export { IMAGE_PROPERTIES, type BootSource } from './capabilities/boot-source.js';
+export { FILE_VOLUME_TYPES } from './capabilities/volume.js';
+export { DeviceDetachTimeoutError, QemuStartError, fromQmpError } from './errors/qemu-errors.js';
 export {
   QMP_ERROR_CODES,
   QmpAbortedError,
@@ -21,3 +35,9 @@ export type {
   QmpGreeting,
   QmpTimestamp,
 } from './qmp/index.js';
+
+/** What `loadDriver('@virtkit/qemu')` and `virtkit conformance --driver @virtkit/qemu` find. */
+export default defineDriverClass(QemuDriver, {
+  description: 'QEMU (qemu-system-x86_64) over QMP: one process and state directory per instance',
+  conformance: qemuConformanceFixtures as unknown as Record<string, unknown>,
+});

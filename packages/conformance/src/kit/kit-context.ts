@@ -152,7 +152,7 @@ export class KitContext {
     const pair = await create();
     this.#releases.push(() => pair.release());
     this.#drivers.push(pair.source, pair.destination);
-    const sourceHost = pair.source.hostApi.hostname ?? 'kit-source';
+    const sourceHost = pair.sourceHost ?? pair.source.hostApi.hostname ?? 'kit-source';
     await pair.source.initHost(this.ctx, { host: sourceHost });
     await pair.destination.initHost(this.ctx, { host: pair.destinationHost });
     return { source: pair.source, destination: pair.destination, sourceHost, destinationHost: pair.destinationHost };

@@ -82,3 +82,11 @@ export async function checkOnOneHost(kit: KitContext, pair: MigrationPair, uuid:
   check(onSource !== onDestination, `the instance must exist on exactly one host; source lists it: ${onSource}, destination lists it: ${onDestination}`);
   return onSource ? 'source' : 'destination';
 }
+
+/** vcpusUsed, memoryMbUsed, localGbUsed of a host's first node, when it advertises `inventory` (an optional read-back). */
+export async function resourcesUsed(kit: KitContext, driver: any): Promise<number[] | undefined> {
+  if (driver.capabilities.capabilities.inventory !== true) return undefined;
+  const [nodename] = await driver.getAvailableNodes(kit.ctx, { refresh: false });
+  const r = await driver.getAvailableResource(kit.ctx, { nodename });
+  return [r.vcpusUsed, r.memoryMbUsed, r.localGbUsed];
+}

@@ -18,8 +18,12 @@ export interface ConformanceFixtures {
   createVif?: () => Vif;
   /** Guest device name of the root disk of a spawned instance, for per-disk calls (`blockStats`). @defaultValue the first disk of the instance's diagnostics, else `vda` */
   rootDiskId?: string;
-  /** Two drivers acting as two hosts that can migrate to each other. */
-  createMigrationPair?: () => Promise<{ source: DriverBase; destination: DriverBase; destinationHost: string; release(): Promise<void> }>;
+  /**
+   * Two drivers acting as two hosts that can migrate to each other; the kit
+   * destroys what a test left on either, checks both for leaks, then calls `release`.
+   * `sourceHost` defaults to the source's `hostApi.hostname`.
+   */
+  createMigrationPair?: () => Promise<{ source: DriverBase; destination: DriverBase; sourceHost?: string; destinationHost: string; release(): Promise<void> }>;
   /** Extra leak check after each test: return descriptions of anything left behind (processes, files). */
   leakCheck?: (driver: DriverBase) => Promise<string[]>;
   /** Per-test timeout. @defaultValue 30000 */

@@ -3,6 +3,7 @@ import { check, checkCounters, checkEqual, checkRejects } from '../kit/assertion
 import type { KitContext } from '../kit/kit-context.js';
 import { defineSuite } from '../kit/suite.js';
 import { destroyedInstance, inStates, unknownInstance } from '../kit/traits.js';
+import { volumeIdOf } from '../kit/volume-id.js';
 
 const DISK_COUNTERS = ['readBytes', 'readRequests', 'writeBytes', 'writeRequests', 'errorsCount'] as const;
 const NIC_COUNTERS = ['rxOctets', 'rxPackets', 'rxErrors', 'rxDrop', 'txOctets', 'txPackets', 'txErrors', 'txDrop'] as const;
@@ -106,7 +107,7 @@ export const diagnosticsUsageSuite = defineSuite('diagnostics.usage', [
     async run(kit) {
       const uuid = await kit.spawn();
       const connectionInfo = await kit.volume();
-      const volumeId = connectionInfo.volumeId ?? 'kit-volume';
+      const volumeId = volumeIdOf(connectionInfo);
       const mapping = { instance: { uuid }, volumes: [{ mountDevice: 'vdb', connectionInfo, volumeId }] };
       checkEqual(await kit.driver.getAllVolumeUsage(kit.ctx, { instances: [mapping] }), [], 'usage of a volume that is not attached');
       await kit.driver.attachVolume(kit.ctx, { ...kit.full(uuid), connectionInfo, mountpoint: 'vdb' });

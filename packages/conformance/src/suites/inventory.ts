@@ -124,7 +124,7 @@ export const inventoryUsageSuite = defineSuite('inventory.usage', [
 ]);
 
 /** The first node the driver manages. */
-export async function firstNode(kit: KitContext): Promise<string> {
+async function firstNode(kit: KitContext): Promise<string> {
   const [node] = await kit.driver.getAvailableNodes(kit.ctx, { refresh: false });
   check(typeof node === 'string', 'getAvailableNodes must list a node');
   return node;

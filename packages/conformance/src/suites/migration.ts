@@ -3,7 +3,7 @@ import { PowerState } from '@virtkit/core';
 import { check, checkCounters, checkEqual, checkRejects } from '../kit/assertions.js';
 import type { KitContext, MigrationPair } from '../kit/kit-context.js';
 import {
-  checkOnOneHost, checkProgress, finishLiveMigration, prepareLiveMigration, startLiveMigration, whenInFlight,
+  checkOnOneHost, checkProgress, finishLiveMigration, prepareLiveMigration, resourcesUsed, startLiveMigration, whenInFlight,
 } from '../kit/live-migration.js';
 import { defineSuite } from '../kit/suite.js';
 import { inStates, spawnIn, unknownInstance } from '../kit/traits.js';
@@ -32,11 +32,12 @@ export const liveMigrationSuite = defineSuite('migration.live', [
     },
   })),
   {
-    name: 'abort: the source keeps the instance RUNNING; after rollback the destination has nothing',
+    name: 'abort: the source keeps the instance RUNNING; after rollback the destination has nothing, not even held resources',
     needs: ['createMigrationPair'],
     async run(kit) {
       const pair = await kit.migrationPair();
       const uuid = await kit.spawn({}, pair.source);
+      const used = await resourcesUsed(kit, pair.destination);
       const run = startLiveMigration(kit, pair, uuid, await prepareLiveMigration(kit, pair, uuid));
       await whenInFlight(run);
       await pair.source.liveMigrationAbort(kit.ctx, kit.ref(uuid));
@@ -45,6 +46,7 @@ export const liveMigrationSuite = defineSuite('migration.live', [
       checkEqual(await checkOnOneHost(kit, pair, uuid), 'source', 'where the instance is after an aborted migration');
       await kit.expectState(uuid, RUNNING, 'an aborted live migration', pair.source);
       check(!(await pair.destination.instanceExists(kit.ctx, kit.ref(uuid))), 'the destination must not have the instance after rollback');
+      if (used) checkEqual(await resourcesUsed(kit, pair.destination), used, 'resources used on the destination after rollback (as before the migration)');
       checkEqual(run.callbacks, { post: 0, recover: 1 }, 'postMethod / recoverMethod runs');
       await pair.destination.rollbackLiveMigrationAtDestination(kit.ctx, kit.full(uuid));
     },

@@ -5,6 +5,7 @@ import { check, checkEqual, checkRejects } from '../kit/assertions.js';
 import type { KitContext } from '../kit/kit-context.js';
 import { defineSuite } from '../kit/suite.js';
 import { inStates, unknownInstance } from '../kit/traits.js';
+import { volumeIdOf } from '../kit/volume-id.js';
 
 const GIB = 1024 * 1024 * 1024;
 /** A connection no driver knows: for calls that must fail before (or without) touching a volume. */
@@ -267,13 +268,6 @@ function attachRequest(kit: KitContext, uuid: string, connectionInfo: VolumeConn
 async function diskCount(kit: KitContext, uuid: string): Promise<number | undefined> {
   if (!kit.supports('diagnostics')) return undefined;
   return (await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid))).numDisks;
-}
-
-/** The block-storage id of a fixture volume. */
-function volumeIdOf(c: VolumeConnectionInfo): string {
-  const id = c.volumeId ?? c.data['volume_id'] ?? c.data['volumeId'] ?? c.serial;
-  check(typeof id === 'string', 'the createVolume fixture must give connectionInfo.volumeId (or data.volume_id)');
-  return id;
 }
 
 function bare(device: string | undefined): string {

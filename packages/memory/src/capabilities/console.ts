@@ -22,10 +22,12 @@ export function getSpiceConsole(host: MemoryHost, req: InstanceRequest): SpiceCo
   return { ...info, tlsPort: info.port + SPICE_TLS_OFFSET };
 }
 
+/** The RDP endpoint. */
 export function getRdpConsole(host: MemoryHost, req: InstanceRequest): RdpConsole {
   return consoleOf(host, req, 'rdp') as RdpConsole;
 }
 
+/** The serial port, over TCP. */
 export function getSerialConsole(host: MemoryHost, req: InstanceRequest): SerialConsole {
   return consoleOf(host, req, 'serial') as SerialConsole;
 }

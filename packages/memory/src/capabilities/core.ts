@@ -44,6 +44,7 @@ export function getAvailableNodes(host: MemoryHost): string[] {
   return [host.hostname];
 }
 
+/** The configured host IP (loopback by default). */
 export function getHostIp(host: MemoryHost): string {
   return host.config.hostIp;
 }

@@ -32,7 +32,8 @@ export function spawn(host: MemoryHost, req: SpawnRequest): void {
   const vifs = req.networkInfo ?? [];
   checkNics(undefined, vifs);
   for (const vif of vifs) addNic(record, vif);
-  attachMapping(record, req.blockDeviceInfo, 'spawn');
+  const volumes = attachmentsOf(req.blockDeviceInfo, 'spawn');
+  if (volumes) record.more().volumes = volumes;
   for (const file of req.injectedFiles ?? []) (record.more().files ??= new Map()).set(file.path, Buffer.from(file.contents, 'base64').length);
   admit(host, record);
   host.ports.failures.check('spawn.boot');
@@ -58,7 +59,10 @@ export function cleanup(host: MemoryHost, req: CleanupRequest): void {
   releaseIncoming(host, uuid);
   host.firewall.filtered.delete(uuid);
   const record = host.store.get(uuid);
-  if (record !== undefined && !record.live) evict(host, uuid);
+  if (record !== undefined && !record.live) {
+    evict(host, uuid);
+    host.ports.forget(uuid);
+  }
 }
 
 /** Soft (guest restarts itself, from RUNNING) or hard (reset, from any state) reboot; ends RUNNING. */
@@ -108,18 +112,23 @@ export function instanceOnDisk(host: MemoryHost, req: InstanceRequest): boolean 
 }
 
 /**
- * Attach the volumes of a block-device mapping to a record that is not on the
- * host yet ({@link admit} then holds them on the fabric).
+ * The volume attachments a block-device mapping describes, by device (for a
+ * record that is not on the host yet: {@link admit} then holds them).
+ * @throws `VALIDATION_FAILED` (a device used twice, a volume without id)
  */
-export function attachMapping(record: InstanceRecord, info: BlockDeviceInfo | undefined, op: string): void {
-  for (const [i, bdm] of (info?.blockDeviceMapping ?? []).entries()) {
+export function attachmentsOf(info: BlockDeviceInfo | undefined, op: string): Map<string, VolumeAttachment> | undefined {
+  const mapping = info?.blockDeviceMapping ?? [];
+  if (mapping.length === 0) return undefined;
+  const volumes = new Map<string, VolumeAttachment>();
+  for (const [i, bdm] of mapping.entries()) {
+    const path = `blockDeviceInfo.blockDeviceMapping[${i}]`;
     const key = deviceKey(bdm.mountDevice);
-    const volumes = (record.more().volumes ??= new Map());
-    if (volumes.has(key)) throw new ValidationError(op, [{ path: `blockDeviceInfo.blockDeviceMapping[${i}].mountDevice`, messages: [`device ${key} is used twice`] }]);
-    const volumeId = bdm.volumeId ?? volumeIdOf(bdm.connectionInfo, op, `blockDeviceInfo.blockDeviceMapping[${i}].connectionInfo`);
+    if (volumes.has(key)) throw new ValidationError(op, [{ path: `${path}.mountDevice`, messages: [`device ${key} is used twice`] }]);
+    const volumeId = bdm.volumeId ?? volumeIdOf(bdm.connectionInfo, op, `${path}.connectionInfo`);
     const multiattach = bdm.connectionInfo.data?.multiattach === true;
     volumes.set(key, new VolumeAttachment(volumeId, volumeSizeOf(bdm.connectionInfo), multiattach, bdm.tag));
   }
+  return volumes;
 }
 
 /** The image's format must be one the driver declares it boots. @throws `VALIDATION_FAILED` */

@@ -1,5 +1,5 @@
 import {
-  PowerState, type InstanceRequest, type RescueRequest, type SetBootableRequest, type UnrescueRequest,
+  InvalidStateError, PowerState, type InstanceRequest, type RescueRequest, type SetBootableRequest, type UnrescueRequest,
 } from '@virtkit/core';
 import { appendLog } from '../model/console-log.js';
 import { RecordFlag, type InstanceRecord } from '../model/instance-record.js';
@@ -91,4 +91,19 @@ function change(host: MemoryHost, req: InstanceRequest, state: PowerState, line:
 
 function log(host: MemoryHost, record: InstanceRecord, line: string): void {
   appendLog(record, line, host.config.consoleOutputLimit);
+}
+
+/**
+ * What a guest does on its own, outside any call: it crashes (→ CRASHED) or
+ * shuts itself down (→ SHUTDOWN). Reported to the SDK as one lifecycle event.
+ * @throws `INSTANCE_NOT_FOUND`, `INVALID_STATE` (the guest is not live)
+ */
+export function guestStops(host: MemoryHost, uuid: string, how: 'crash' | 'shutdown'): void {
+  const record = host.store.require(uuid);
+  if (!record.live) throw new InvalidStateError({ instanceUuid: uuid, operation: `guest ${how}`, state: record.state, detail: 'the guest is not running' });
+  const next = how === 'crash' ? PowerState.CRASHED : SHUTDOWN;
+  record.setState(next);
+  record.set(RecordFlag.QUIESCED, false);
+  log(host, record, how === 'crash' ? 'guest crashed' : 'guest shut itself down');
+  host.ports.report(uuid, next);
 }

@@ -1,14 +1,13 @@
 import { InsufficientResourcesError, type RebuildRequest } from '@virtkit/core';
+import { plugVolume, unplugVolume } from '../model/attachments.js';
 import { appendLog } from '../model/console-log.js';
 import { RecordFlag } from '../model/instance-record.js';
 import type { MemoryHost } from '../model/memory-host.js';
 import { addNic, checkNics } from '../model/nics.js';
+import { useImage } from '../model/placement.js';
 import { amountsOf } from '../model/resource-amounts.js';
 import { refuseWhile } from '../model/state-guards.js';
-import { plugVolume, unplugVolume } from '../model/attachments.js';
-import { InstanceRecord } from '../model/instance-record.js';
-import { useImage } from '../model/placement.js';
-import { attachMapping, checkImageType } from './lifecycle.js';
+import { attachmentsOf, checkImageType } from './lifecycle.js';
 
 /**
  * Re-create the guest in place from `imageMeta`, keeping its identity, and
@@ -29,9 +28,7 @@ export async function rebuild(host: MemoryHost, req: RebuildRequest): Promise<vo
   for (const key of [...(record.extras?.volumes?.keys() ?? [])]) unplugVolume(host, record, key);
   const info = (await req.attachBlockDevices?.()) ?? req.blockDeviceInfo;
   // Volumes the attach callback already plugged (through attachVolume) stay; the others are plugged now.
-  const wanted = new InstanceRecord({ ...next, uuid: record.uuid, name: undefined, seq: 0, flavor: '', image: '' });
-  attachMapping(wanted, info, 'rebuild');
-  for (const [key, attachment] of wanted.extras?.volumes ?? []) {
+  for (const [key, attachment] of attachmentsOf(info, 'rebuild') ?? []) {
     if (record.extras?.volumes?.get(key)?.volumeId !== attachment.volumeId) plugVolume(host, record, key, attachment);
   }
   host.tracker.replace(record.amounts, next);

@@ -22,9 +22,13 @@ export interface StagedMigration {
   readonly dest: string;
   /** The source host's record (its disks, NICs and volumes travel from it). */
   readonly record: InstanceRecord;
+  /** The sizes before and after (they differ for a resize), and the flavor names. */
   readonly from: ResourceAmounts;
   readonly to: ResourceAmounts;
+  readonly previousFlavor: string;
   readonly flavor: string;
+  /** Set once the destination built the instance (for a same-host resize: once the new sizes apply). */
+  finished: boolean;
 }
 
 /** Options of {@link MemoryFabric}. */
@@ -72,6 +76,17 @@ export class MemoryFabric {
   /** The host with that name, if on the fabric. */
   host(hostname: string): MemoryHost | undefined {
     return this.#hosts.get(hostname);
+  }
+
+  /**
+   * The host a migration address names: a host name, or an IP address that
+   * exactly one host of the fabric answers to.
+   */
+  resolve(address: string): MemoryHost | undefined {
+    const byName = this.#hosts.get(address);
+    if (byName !== undefined) return byName;
+    const byIp = [...this.#hosts.values()].filter((h) => h.config.hostIp === address);
+    return byIp.length === 1 ? byIp[0] : undefined;
   }
 
   /** Every host, in joining order. */

@@ -5,7 +5,7 @@ import {
 /** Public calls every driver has. */
 type CoreCall =
   | 'initHost' | 'cleanupHost' | 'getInfo' | 'listInstances' | 'getAvailableNodes' | 'getHostIp'
-  | 'nodeIsAvailable' | 'networkBindingHostId';
+  | 'nodeIsAvailable' | 'networkBindingHostId' | 'instanceExists';
 
 /**
  * Where a failure can be injected: the public name of a call (its hook fails
@@ -19,6 +19,7 @@ export type InjectedError = VirtkitErrorCode | Error | ((point: FailurePoint) =>
 
 const CORE_CALLS: readonly string[] = [
   'initHost', 'cleanupHost', 'getInfo', 'listInstances', 'getAvailableNodes', 'getHostIp', 'nodeIsAvailable', 'networkBindingHostId',
+  'instanceExists',
 ];
 const POINTS: ReadonlySet<string> = new Set([...CORE_CALLS, ...Object.values(CAPABILITY_METHODS).flat(), 'spawn.boot']);
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CapabilityMap, PowerState } from '@virtkit/core';
-import type { LiveMigrationRun } from '../capabilities/live-migration.js';
+import type { LiveMigrationRun } from '../capabilities/live-migration-run.js';
 import type { FailureInjector } from '../failures/failure-injector.js';
 import type { MemoryFabric } from '../fabric/memory-fabric.js';
 import type { ResolvedMemoryConfig } from '../memory-config.js';
@@ -19,6 +19,23 @@ export interface HostPorts {
   readonly failures: FailureInjector;
 }
 
+/** What `MemoryDriverCore.inspect()` shows of a host. */
+export interface MemoryHostView {
+  hostname: string;
+  instances: number;
+  used: { vcpus: number; memoryMb: number; diskGb: number };
+  capacity: { vcpus: number; memoryMb: number; diskGb: number };
+  enabled: boolean;
+  maintenance: boolean;
+  poweredOn: boolean;
+  /** Cached base images and how many local instances use each. */
+  cachedImages: Record<string, number>;
+  liveMigrations: number;
+  incoming: number;
+  /** Aggregates and their hosts. */
+  aggregates: Record<string, string[]>;
+}
+
 /** Host-side firewall state of the deprecated `network.firewall` family. */
 export interface FirewallState {
   /** Instances with filters installed. */
@@ -26,6 +43,15 @@ export interface FirewallState {
   /** How often each security group's rules were refreshed. */
   readonly groups: Map<string, number>;
   deferred: boolean;
+}
+
+/** Host CPU time accounting: nanoseconds per category, as of `at`. */
+export interface HostCpuAccount {
+  at: number;
+  user: number;
+  kernel: number;
+  idle: number;
+  iowait: number;
 }
 
 /**
@@ -42,8 +68,10 @@ export class MemoryHost {
   poweredOn = true;
   /** When the host (last) booted. */
   bootedAt = nowMs();
-  /** Aggregates this host joined: id to name. */
-  readonly aggregates = new Map<string, string>();
+  /** Host aggregates: aggregate id to the hosts in it. */
+  readonly aggregates = new Map<string, Set<string>>();
+  /** Cumulative host CPU times (ns) since boot, brought up to date when read. */
+  readonly cpu: HostCpuAccount = { at: nowMs(), user: 0, kernel: 0, idle: 0, iowait: 0 };
   /** Cached base images: id to the number of local instances using it. */
   readonly imageCache = new Map<string, number>();
   readonly firewall: FirewallState = { filtered: new Set(), groups: new Map(), deferred: false };

@@ -48,6 +48,20 @@ export function useImage(host: MemoryHost, image: string, delta: 1 | -1): void {
   host.imageCache.set(image, Math.max(0, (host.imageCache.get(image) ?? 0) + delta));
 }
 
+/**
+ * Move a record to another host of the fabric (live migration, maintenance),
+ * keeping its volumes held. Checks the destination first, so a refusal leaves
+ * the record where it was. `claimed`: the destination already holds its resources.
+ * @throws `CONFLICT`, `INSUFFICIENT_RESOURCES`
+ */
+export function move(from: MemoryHost, to: MemoryHost, record: InstanceRecord, claimed: boolean): void {
+  to.store.checkFree(record.uuid, record.name);
+  if (!claimed) to.tracker.claim(record.amounts);
+  evict(from, record.uuid, { volumes: false });
+  record.seq = to.nextSeq();
+  admit(to, record, { resources: false, volumes: false });
+}
+
 /** Hold every volume of the record, or none. */
 function holdVolumes(fabric: MemoryFabric, record: InstanceRecord): void {
   const held: string[] = [];

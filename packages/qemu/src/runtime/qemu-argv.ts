@@ -10,6 +10,8 @@ export interface QemuArgvInput {
   accel: string;
   /** Start with `-incoming defer` (restore of a saved state, live-migration destination). */
   incoming?: boolean;
+  /** Start the vCPUs by themselves (no `-S`): a live-migration destination runs as soon as the stream is in. @defaultValue false */
+  autostart?: boolean;
 }
 
 /** Port 0 of the pcie-root-ports is the root disk's when it is on virtio. */
@@ -21,14 +23,14 @@ export const ROOT_DISK_PORT = 0;
  * destination relies on. Files and devices are JSON; option strings get
  * escaped values only.
  */
-export function buildQemuArgv({ meta, dir, accel, incoming }: QemuArgvInput): string[] {
+export function buildQemuArgv({ meta, dir, accel, incoming, autostart }: QemuArgvInput): string[] {
   const path = (file: string): string => optionValue(join(dir, file), 'stateDir');
   const args = [
     '-name', `guest=${optionValue(meta.name, 'instance.name')},debug-threads=on`,
     '-uuid', meta.uuid,
     '-machine', 'q35', '-accel', optionValue(accel, 'accel'),
     '-m', `${meta.memoryMb}M`, '-smp', String(meta.vcpus),
-    '-nodefaults', '-no-user-config', '-display', 'none', '-S',
+    '-nodefaults', '-no-user-config', '-display', 'none', ...(autostart ? [] : ['-S']),
     '-action', 'panic=exit-failure',
     '-pidfile', join(dir, VM_FILES.pid),
     '-qmp', `unix:${path(VM_FILES.qmp)},server=on,wait=off`,
@@ -56,7 +58,7 @@ export function buildQemuArgv({ meta, dir, accel, incoming }: QemuArgvInput): st
     devices.push(diskDevice('root', 'disk-root', meta.diskBus, ROOT_DISK_PORT, boot.kind === 'disk' ? 1 : undefined));
   }
   for (const volume of meta.volumes) {
-    blockdevs.push(volumeNode(volume));
+    blockdevs.push(...volumeNodes(volume));
     devices.push(volumeDevice(volume));
   }
   const netdevs = meta.nics.map((nic) => ({ type: 'user', id: qemuId(`net${nic.index}`) }));
@@ -68,17 +70,34 @@ export function buildQemuArgv({ meta, dir, accel, incoming }: QemuArgvInput): st
   return args;
 }
 
-/** The format node of a volume (its active layer) as `-blockdev`/`blockdev-add` JSON. */
-export function volumeNode(volume: VolumeSpec): Record<string, unknown> {
-  const top = volume.layers.at(-1);
-  const node = qemuId(`vol-${volume.device}`);
-  if (!top) return { driver: volume.format, 'node-name': node, file: { driver: 'file', filename: volume.path } };
-  return qcow2Node(node, top.file);
+/**
+ * The nodes of a volume as `-blockdev`/`blockdev-add` JSON, its own file
+ * first, then each snapshot layer with its backing named explicitly (every
+ * node is the monitor's, so each can be committed and deleted by name).
+ */
+export function volumeNodes(volume: VolumeSpec): Record<string, unknown>[] {
+  const nodes: Record<string, unknown>[] = [{ driver: volume.format, 'node-name': qemuId(volume.node), file: { driver: 'file', filename: volume.path } }];
+  let backing = volume.node;
+  for (const layer of volume.layers) {
+    nodes.push({ ...qcow2Node(layer.node, layer.file), backing: qemuId(backing) });
+    backing = layer.node;
+  }
+  return nodes;
+}
+
+/** The node the guest device reads: the top snapshot layer, or the volume's own file. */
+export function volumeTopNode(volume: VolumeSpec): string {
+  return volume.layers.at(-1)?.node ?? volume.node;
 }
 
 /** The guest device of a volume as `-device`/`device_add` JSON. */
 export function volumeDevice(volume: VolumeSpec): Record<string, unknown> {
-  return diskDevice(`vol-${volume.device}`, `disk-${volume.device}`, volume.bus, volume.port, undefined);
+  return diskDevice(volumeTopNode(volume), volumeDeviceId(volume), volume.bus, volume.port, undefined);
+}
+
+/** QEMU id of a volume's guest device. */
+export function volumeDeviceId(volume: VolumeSpec): string {
+  return `disk-${volume.device}`;
 }
 
 /** The NIC device as `-device`/`device_add` JSON (its netdev is `net<index>`). */

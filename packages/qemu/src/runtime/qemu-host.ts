@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InstanceExistsError, InstanceNotFoundError, type DriverLogger, type PowerState } from '@virtkit/core';
 import type { QemuConfig } from '../qemu-config.js';
+import { QemuImg } from './qemu-img.js';
 import { safePath } from './safe-values.js';
 import { readMeta, VM_FILES, writeMeta, type VmMeta } from './vm-meta.js';
 import { Vm, type VmHost } from './vm.js';
@@ -17,6 +18,8 @@ const UUID_DIR = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$
 export class QemuHost implements VmHost {
   readonly config: QemuConfig;
   readonly logger: DriverLogger;
+  /** qemu-img, for disks and snapshots. */
+  readonly img: QemuImg;
   readonly #report: (uuid: string, state: PowerState) => void;
   readonly #vms = new Map<string, Vm>();
   #root: string | undefined;
@@ -25,6 +28,7 @@ export class QemuHost implements VmHost {
   constructor(config: QemuConfig, logger: DriverLogger, report: (uuid: string, state: PowerState) => void) {
     this.config = config;
     this.logger = logger;
+    this.img = new QemuImg(config.qemuImgBinary);
     this.#report = report;
   }
 

@@ -20,10 +20,14 @@ export class QemuImg {
     this.#binary = binary;
   }
 
-  /** A new qcow2 image, blank or a copy-on-write overlay of `backing`. */
-  async create(file: string, options: { sizeBytes?: number; backing?: { file: string; format: string } }): Promise<void> {
+  /**
+   * A new qcow2 image, blank or a copy-on-write overlay of `backing`.
+   * With `unsafe`, the backing file is not opened (it may be in use by QEMU); `sizeBytes` is then required.
+   */
+  async create(file: string, options: { sizeBytes?: number; backing?: { file: string; format: string }; unsafe?: boolean }): Promise<void> {
     const args = ['create', '-q', '-f', 'qcow2'];
     if (options.backing) args.push('-b', options.backing.file, '-F', options.backing.format);
+    if (options.unsafe) args.push('-u');
     args.push(file);
     if (options.sizeBytes !== undefined) args.push(String(options.sizeBytes));
     await this.run(args);
@@ -38,6 +42,16 @@ export class QemuImg {
   /** Grow an image to `sizeBytes` (never shrinks). */
   async resize(file: string, format: string, sizeBytes: number): Promise<void> {
     await this.run(['resize', '-q', '-f', format, file, String(sizeBytes)]);
+  }
+
+  /** Point an overlay at another backing file without copying (the data is known to be the same). */
+  async rebase(file: string, backing: { file: string; format: string }): Promise<void> {
+    await this.run(['rebase', '-q', '-u', '-f', 'qcow2', '-b', backing.file, '-F', backing.format, file]);
+  }
+
+  /** Copy the guest-visible data of `source` (and its backing chain) into the existing `target`. */
+  async copyInto(source: string, target: string, targetFormat: string): Promise<void> {
+    await this.run(['convert', '-n', '-O', targetFormat, source, target]);
   }
 
   /** Merge an overlay into its backing file. */

@@ -28,6 +28,8 @@ export interface VolumeLayer {
   snapshotId: string;
   /** The overlay file (active layer after the snapshot). */
   file: string;
+  /** Its QEMU node name. */
+  node: string;
 }
 
 /** An attached file-backed volume. */
@@ -40,6 +42,8 @@ export interface VolumeSpec {
   volumeId?: string;
   bus: DiskBus;
   port?: number;
+  /** QEMU node name of the volume's own file (`vol-<device>`, another after a swap). */
+  node: string;
   /** Snapshot overlays, oldest first; the last one is the active layer. */
   layers: VolumeLayer[];
 }
@@ -73,8 +77,8 @@ export interface VmMeta {
   pid?: number;
   /** When the current process started (epoch ms). */
   startedAt?: number;
-  /** The instance's VNC password, set on each console request. */
-  consoleSecret?: string;
+  /** Set on a live-migration destination until the instance has arrived (a rollback removes only such instances). */
+  incomingMigration?: boolean;
   nextNicIndex: number;
 }
 

@@ -42,6 +42,8 @@ export class Vm {
   readonly dir: string;
   meta: VmMeta;
   proc: VmProcess | undefined;
+  /** The outgoing live migration, while one runs (the abort and force-complete calls act on it). */
+  migration: { abort(): Promise<void>; forceComplete(): Promise<void> } | undefined;
   readonly #host: VmHost;
   #busy = 0;
 
@@ -110,11 +112,11 @@ export class Vm {
    * Start QEMU for this instance: running (a fresh boot), or waiting for an
    * incoming migration stream (`incoming`), paused until the caller continues it.
    */
-  async start(options: { incoming?: boolean } = {}): Promise<VmProcess> {
+  async start(options: { incoming?: boolean; autostart?: boolean } = {}): Promise<VmProcess> {
     if (this.proc?.alive) throw new InvalidStateError({ instanceUuid: this.uuid, operation: 'start', detail: 'already running' });
     if (!options.incoming) this.meta.ports = portsForStart(this.meta, this.config.hotplugSlots);
     await Promise.all([VM_FILES.qmp, VM_FILES.pid].map((f) => rm(this.file(f), { force: true })));
-    const args = buildQemuArgv({ meta: this.meta, dir: this.dir, accel: this.config.accel, incoming: options.incoming });
+    const args = buildQemuArgv({ meta: this.meta, dir: this.dir, accel: this.config.accel, ...options });
     const proc = await VmProcess.start({
       binary: this.config.qemuBinary, args, dir: this.dir, detached: this.#host.persistent, qmpTimeoutMs: this.config.qmpTimeoutMs,
     });

@@ -1,0 +1,56 @@
+import { formatReport, runConformance, type ConformanceReport } from '@virtkit/conformance';
+import { TinyDriver } from './helpers/tiny-driver';
+
+/** Pause that changes nothing: gives the report failures next to passes and skips. */
+class NoopPauseDriver extends TinyDriver {
+  protected override async _pause(): Promise<void> {}
+}
+
+let report: ConformanceReport;
+
+beforeAll(async () => {
+  report = await runConformance({
+    factory: () => new NoopPauseDriver({ hostname: 'tiny-host' }),
+    only: ['lifecycle', 'lifecycle.pause', 'volume', 'volume.extend'],
+    skip: ['volume'],
+  });
+});
+
+describe('the conformance report', () => {
+  it('has passed, failed and skipped results whose counts make the summary', () => {
+    const count = (s: string): number => report.results.filter((r) => r.status === s).length;
+    expect(report.summary).toEqual({ passed: count('passed'), failed: count('failed'), skipped: count('skipped') });
+    expect(report.summary.passed).toBeGreaterThan(0);
+    expect(report.summary.failed).toBeGreaterThan(0);
+    expect(report.summary.skipped).toBe(1);
+  });
+
+  it('as text, ends with exactly `N passed, N failed, N skipped`', () => {
+    const text = formatReport(report);
+    const lines = text.split('\n');
+    const { passed, failed, skipped } = report.summary;
+    expect(lines[lines.length - 1]).toBe(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+    expect(lines[lines.length - 1]).toMatch(/^\d+ passed, \d+ failed, \d+ skipped$/);
+    expect(text).toMatch(/^ {2}FAIL pause and unpause, both ways \(\d+ ms\) -- .*PAUSED/m);
+    expect(text).toMatch(/^ {2}skip not advertised: 3 call\(s\) answer NOT_SUPPORTED \(0 ms\) -- skipped by --skip$/m);
+    expect(text).toMatch(/^capability\s+passed\s+failed\s+skipped$/m);
+    expect(text).not.toContain('\u001b[');
+  });
+
+  it('as JSON, has driver, capabilities, results (capability, name, status, reason, durationMs) and summary', () => {
+    const json = JSON.parse(JSON.stringify(report));
+    expect(json.driver).toEqual({ name: 'tiny', version: '1.2.3' });
+    expect(json.capabilities).toEqual(['lifecycle', 'lifecycle.pause']);
+    expect(json.summary).toEqual(report.summary);
+    expect(typeof json.contractVersion).toBe('string');
+    for (const r of json.results) {
+      expect(Object.keys(r)).toEqual(expect.arrayContaining(['capability', 'name', 'status', 'durationMs']));
+      expect(['passed', 'failed', 'skipped']).toContain(r.status);
+      expect(typeof r.durationMs).toBe('number');
+      if (r.status === 'passed') expect(r.reason).toBeUndefined();
+      else expect(typeof r.reason).toBe('string');
+    }
+    expect(json.results.find((r: { capability: string }) => r.capability === 'volume')).toMatchObject({ status: 'skipped', reason: 'skipped by --skip' });
+    expect(json.results.find((r: { capability: string }) => r.capability === 'volume.extend')).toMatchObject({ status: 'passed' });
+  });
+});

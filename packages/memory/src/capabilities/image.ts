@@ -1,0 +1,53 @@
+import {
+  AbortedError, ConflictError, InvalidStateError, SnapshotPhase, type ManageImageCacheRequest, type OperationContext,
+  type SnapshotRequest,
+} from '@virtkit/core';
+import { sleep } from '../model/clock.js';
+import { RecordFlag } from '../model/instance-record.js';
+import type { MemoryHost } from '../model/memory-host.js';
+import { refuseWhile } from '../model/state-guards.js';
+
+const GIB = 1024 ** 3;
+
+/**
+ * Capture the instance's disk into `imageId` of the fabric's image service,
+ * reporting progress (`pending_upload`, then `uploading` steps) with short
+ * waits in between; the instance keeps its power state. A rescued instance
+ * or soft-deleted instance cannot be snapshotted. An aborted context stops it (the SDK then cleans up).
+ * @throws `CONFLICT` (an image with that id exists), `INVALID_STATE`, `ABORTED`
+ */
+export async function snapshot(host: MemoryHost, ctx: OperationContext, req: SnapshotRequest): Promise<void> {
+  const record = host.store.require(req.instance.uuid);
+  refuseWhile(record, 'snapshot', RecordFlag.RESCUED, RecordFlag.SOFT_DELETED);
+  if (host.fabric.images.has(req.imageId)) throw new ConflictError(`image ${req.imageId} already has data`);
+  const { steps, stepDelayMs } = host.config.snapshot;
+  const image = { id: req.imageId, sourceUuid: record.uuid, sourceHost: host.hostname, sizeBytes: record.diskGb * GIB, diskFormat: 'qcow2', status: 'saving' as const };
+  host.fabric.images.set(req.imageId, { ...image });
+  ctx.onProgress?.({ percent: 0, phase: SnapshotPhase.PENDING_UPLOAD });
+  await pause(ctx, stepDelayMs);
+  for (let step = 1; step <= steps; step++) {
+    ctx.onProgress?.({ percent: Math.floor((step * 90) / steps), phase: SnapshotPhase.UPLOADING, detail: { step, steps } });
+    await pause(ctx, stepDelayMs);
+  }
+  const stored = host.fabric.images.get(req.imageId);
+  if (stored === undefined) throw new InvalidStateError({ instanceUuid: record.uuid, operation: 'snapshot', detail: 'the image was removed during upload' });
+  stored.status = 'active';
+}
+
+/** Remove what an interrupted snapshot of the instance left: images still `saving`. */
+export function postInterruptedSnapshotCleanup(host: MemoryHost, req: { instance: { uuid: string } }): void {
+  for (const [id, image] of host.fabric.images) {
+    if (image.sourceUuid === req.instance.uuid && image.sourceHost === host.hostname && image.status === 'saving') host.fabric.images.delete(id);
+  }
+}
+
+/** Prune cached base images that no local instance and none of `allInstances` uses. */
+export function manageImageCache(host: MemoryHost, req: ManageImageCacheRequest): void {
+  const wanted = new Set(req.allInstances.flatMap((i) => (i.imageRef ? [i.imageRef] : [])));
+  for (const [image, users] of host.imageCache) if (users === 0 && !wanted.has(image)) host.imageCache.delete(image);
+}
+
+async function pause(ctx: OperationContext, ms: number): Promise<void> {
+  if (ms > 0) await sleep(ms);
+  if (ctx.signal?.aborted) throw new AbortedError('snapshot', { cause: ctx.signal.reason });
+}

@@ -1,0 +1,38 @@
+import { MigrationError, type Instance, type InstanceDiskInfo } from '@virtkit/core';
+import type { InstanceRecord } from '../model/instance-record.js';
+import type { MemoryHost } from '../model/memory-host.js';
+import { amountsOf, type ResourceAmounts } from '../model/resource-amounts.js';
+
+const GIB = 1024 ** 3;
+/** Where the memory host pretends to keep instance disks. */
+const STATE_DIR = '/var/lib/virtkit-memory';
+
+/** `MIGRATION_FAILED` when the host does not take instances now (disabled, in maintenance, powered off). */
+export function requireAvailable(host: MemoryHost): void {
+  const why = !host.poweredOn ? 'is powered off' : host.maintenance ? 'is in maintenance' : !host.enabled ? 'is disabled' : undefined;
+  if (why !== undefined) throw new MigrationError(`host ${host.hostname} ${why}`);
+}
+
+/** What the instance claims: its record wherever it is on the fabric, else the orchestrator's flavor. */
+export function amountsOfInstance(host: MemoryHost, instance: Instance): ResourceAmounts | undefined {
+  const record = host.fabric.locate(instance.uuid)?.store.get(instance.uuid);
+  if (record !== undefined) return record.amounts;
+  return instance.flavor ? amountsOf(instance.flavor) : undefined;
+}
+
+/** The local disk of a record as migrations describe it (none for a volume-backed instance). */
+export function diskInfoOf(host: MemoryHost, record: InstanceRecord): InstanceDiskInfo[] {
+  if (record.diskGb === 0) return [];
+  const virtual = record.diskGb * GIB;
+  const used = Math.min(virtual, 256 * 1024 * 1024);
+  return [{
+    type: 'qcow2', path: `${STATE_DIR}/${host.hostname}/${record.uuid}/disk`, virtualSizeBytes: virtual,
+    ...(record.image ? { backingFile: `${STATE_DIR}/_base/${encodeURIComponent(record.image)}` } : {}),
+    diskSizeBytes: used, overCommitDiskSizeBytes: virtual - used,
+  }];
+}
+
+/** The directory of shared-storage markers: one for the whole fabric when storage is shared, else the host's own. */
+export function markerDir(host: MemoryHost): string {
+  return `${STATE_DIR}/${host.fabric.sharedStorage ? 'shared' : host.hostname}`;
+}

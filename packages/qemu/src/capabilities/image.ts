@@ -1,0 +1,80 @@
+import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConflictError, DriverError, type OperationContext, type SnapshotRequest } from '@virtkit/core';
+import { delay } from '../runtime/proc-utils.js';
+import type { QemuHost } from '../runtime/qemu-host.js';
+import { invalid } from '../runtime/safe-values.js';
+import { VM_FILES } from '../runtime/vm-meta.js';
+import type { Vm } from '../runtime/vm.js';
+
+/** Image ids become file names: a strict alphabet. */
+const IMAGE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const JOB = 'virtkit-snapshot';
+const TARGET_NODE = 'virtkit-snapshot-target';
+
+/**
+ * `_snapshot`: capture the root disk (with its backing image, flattened)
+ * into `<imageDir>/<imageId>.qcow2`. A live process copies a point-in-time
+ * view with QMP `blockdev-backup` (the guest keeps running); otherwise
+ * `qemu-img convert` reads the disk. Progress: `pending_upload` while copying,
+ * `uploading` while the file is published. The instance keeps its state.
+ * @throws `VALIDATION_FAILED` (image id), `CONFLICT` (the image file exists)
+ */
+export async function snapshotImage(host: QemuHost, vm: Vm, ctx: OperationContext, req: SnapshotRequest): Promise<void> {
+  if (!IMAGE_ID_PATTERN.test(req.imageId)) throw invalid('imageId', 'the QEMU driver stores images as files: letters, digits and ._- only');
+  const report = ctx.onProgress ?? (() => undefined);
+  const dir = await host.imageDir();
+  const target = join(dir, `${req.imageId}.qcow2`);
+  const partial = join(dir, `${req.imageId}.${vm.uuid}.partial`);
+  if (await stat(target).then(() => true, () => false)) throw new ConflictError(`image ${req.imageId} already exists`);
+  report({ percent: 0, phase: 'pending_upload' });
+  const onCopy = (percent: number): void => report({ percent: Math.floor(percent * 0.9), phase: 'pending_upload' });
+  await vm.busy(async () => {
+    if (vm.running) await backupLive(host, vm, partial, onCopy);
+    else await host.img.convert(vm.file(VM_FILES.rootDisk), partial, onCopy);
+  });
+  report({ percent: 90, phase: 'uploading' });
+  await rename(partial, target);
+  report({ percent: 99, phase: 'uploading' });
+}
+
+/** `_postInterruptedSnapshotCleanup`: stop a backup job still running and remove this instance's partial images. */
+export async function cleanupSnapshot(host: QemuHost, vm: Vm | undefined, uuid: string): Promise<void> {
+  if (vm?.running) await stopBackup(vm);
+  const dir = await host.imageDir();
+  for (const file of await readdir(dir)) {
+    if (file.endsWith(`.${uuid}.partial`)) await rm(join(dir, file), { force: true });
+  }
+}
+
+async function backupLive(host: QemuHost, vm: Vm, partial: string, onCopy: (percent: number) => void): Promise<void> {
+  const { virtualSize } = await host.img.info(vm.file(VM_FILES.rootDisk));
+  await host.img.create(partial, { sizeBytes: virtualSize });
+  await vm.qmp('blockdev-add', { driver: 'qcow2', 'node-name': TARGET_NODE, file: { driver: 'file', filename: partial } });
+  try {
+    const proc = vm.requireProcess('snapshot');
+    const done = proc.qmp.waitForEvent<{ device?: string; error?: string }>('BLOCK_JOB_COMPLETED', (e) => e.data.device === JOB, 0);
+    done.catch(() => undefined);
+    await proc.execute('blockdev-backup', { 'job-id': JOB, device: 'root', target: TARGET_NODE, sync: 'full' });
+    let finished: { data: { error?: string } } | undefined;
+    void done.then((e) => (finished = e), () => undefined);
+    while (!finished) {
+      const jobs = await proc.execute<{ device: string; offset: number; len: number }[]>('query-block-jobs');
+      const job = jobs.find((j) => j.device === JOB);
+      if (job && job.len > 0) onCopy((100 * job.offset) / job.len);
+      await Promise.race([done.then(() => undefined, () => undefined), delay(50)]);
+    }
+    if (finished.data.error) throw new DriverError('snapshot', `the backup job failed: ${finished.data.error}`);
+  } finally {
+    await vm.qmp('blockdev-del', { 'node-name': TARGET_NODE }).catch(() => undefined);
+  }
+}
+
+async function stopBackup(vm: Vm): Promise<void> {
+  await vm.qmp('block-job-cancel', { device: JOB, force: true }).catch(() => undefined);
+  for (let i = 0; i < 50; i++) {
+    if (!(await vm.qmp<{ device: string }[]>('query-block-jobs')).some((j) => j.device === JOB)) break;
+    await delay(20);
+  }
+  await vm.qmp('blockdev-del', { 'node-name': TARGET_NODE }).catch(() => undefined);
+}

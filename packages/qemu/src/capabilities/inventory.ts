@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { readFile, statfs } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { versionToInt, type AvailableResource, type InstanceUsage, type ProviderTree } from '@virtkit/core';
+import type { QemuHost } from '../runtime/qemu-host.js';
+import { processCpuTimeNs } from './lifecycle.js';
+
+const GIB = 1024 ** 3;
+
+/** Host CPU flags that are scheduler traits (`HW_CPU_X86_*`). */
+const CPU_FLAG_TRAITS: Readonly<Record<string, string>> = {
+  sse: 'SSE', sse2: 'SSE2', ssse3: 'SSSE3', sse4_1: 'SSE41', sse4_2: 'SSE42', avx: 'AVX', avx2: 'AVX2', aes: 'AESNI',
+  fma: 'FMA3', bmi1: 'BMI', bmi2: 'BMI2', f16c: 'F16C', mmx: 'MMX', sha_ni: 'SHA', vmx: 'VMX', svm: 'SVM',
+  avx512f: 'AVX512F', clmul: 'CLMUL', pclmulqdq: 'CLMUL', abm: 'ABM', mpx: 'MPX',
+};
+
+/** What the host has: /proc/cpuinfo, /proc/meminfo and the state directory's file system. */
+export interface HostFacts {
+  cpus: number;
+  model: string;
+  vendor: string;
+  flags: string[];
+  memoryMb: number;
+  diskTotalGb: number;
+  diskFreeGb: number;
+}
+
+/** Read the host's CPUs, memory and the state directory's disk (fs.statfs). */
+export async function hostFacts(host: QemuHost): Promise<HostFacts> {
+  const cpuinfo = await readFile('/proc/cpuinfo', 'utf8');
+  const meminfo = await readFile('/proc/meminfo', 'utf8');
+  const fs = await statfs(await host.root());
+  const field = (name: string): string => cpuinfo.match(new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm'))?.[1]?.trim() ?? '';
+  return {
+    cpus: (cpuinfo.match(/^processor\s*:/gm) ?? []).length || 1,
+    model: field('model name'), vendor: field('vendor_id'), flags: field('flags').split(/\s+/).filter(Boolean),
+    memoryMb: Math.floor(Number(meminfo.match(/^MemTotal:\s*(\d+)/m)?.[1] ?? 0) / 1024),
+    diskTotalGb: Math.floor((fs.blocks * fs.bsize) / GIB),
+    diskFreeGb: Math.floor((fs.bavail * fs.bsize) / GIB),
+  };
+}
+
+/** `_getAvailableResource`: capacity from the host, usage from this driver's instances. */
+export async function availableResource(host: QemuHost): Promise<AvailableResource> {
+  const facts = await hostFacts(host);
+  const live = host.list().filter((vm) => vm.running);
+  return {
+    vcpus: facts.cpus, memoryMb: facts.memoryMb, localGb: facts.diskTotalGb,
+    vcpusUsed: live.reduce((n, vm) => n + vm.meta.vcpus, 0),
+    memoryMbUsed: live.reduce((n, vm) => n + vm.meta.memoryMb, 0),
+    // what instances were given (their root disks), as the scheduler allocated it; the qcow2 files grow lazily
+    localGbUsed: host.list().reduce((n, vm) => n + vm.meta.rootGb, 0),
+    hypervisorType: 'QEMU', hypervisorVersion: await qemuVersion(host), hypervisorHostname: host.config.nodeName,
+    cpuInfo: JSON.stringify({ arch: 'x86_64', model: facts.model, vendor: facts.vendor, topology: { cpus: facts.cpus }, features: facts.flags }),
+    diskAvailableLeast: facts.diskFreeGb,
+    supportedInstances: [['x86_64', host.config.accel === 'kvm' ? 'kvm' : 'qemu', 'hvm']],
+  };
+}
+
+/** `_getTraits`: the driver's capability traits plus the host CPU's `HW_CPU_X86_*` traits. */
+export async function hostTraits(host: QemuHost, capabilityTraits: readonly string[]): Promise<string[]> {
+  const facts = await hostFacts(host);
+  const cpu = facts.flags.filter((f) => f in CPU_FLAG_TRAITS).map((f) => `HW_CPU_X86_${CPU_FLAG_TRAITS[f]}`);
+  return [...new Set([...capabilityTraits, ...cpu])].sort();
+}
+
+/**
+ * `_updateProviderTree`: the node's VCPU, MEMORY_MB and DISK_GB inventory
+ * (512 MiB of memory and 1 GiB of disk kept for the host) and its traits
+ * (added; traits others set on the provider are kept).
+ */
+export async function updateProviderTree(host: QemuHost, tree: ProviderTree, nodename: string, traits: readonly string[]): Promise<void> {
+  const facts = await hostFacts(host);
+  tree.updateInventory(nodename, {
+    VCPU: { total: facts.cpus, allocationRatio: 4 },
+    MEMORY_MB: { total: Math.max(facts.memoryMb, 1), reserved: Math.min(512, Math.max(facts.memoryMb - 1, 0)), allocationRatio: 1 },
+    DISK_GB: { total: Math.max(facts.diskTotalGb, 1), reserved: Math.min(1, Math.max(facts.diskTotalGb - 1, 0)), allocationRatio: 1 },
+  });
+  tree.addTraits(nodename, traits);
+}
+
+/** `_getPerInstanceUsage`: memory and vCPUs of every instance, and the CPU time of running ones. */
+export function perInstanceUsage(host: QemuHost): Record<string, InstanceUsage> {
+  const usage: Record<string, InstanceUsage> = {};
+  for (const vm of host.list()) {
+    usage[vm.uuid] = { uuid: vm.uuid, memoryMb: vm.meta.memoryMb, vcpus: vm.meta.vcpus, cpuTimeNs: vm.proc ? processCpuTimeNs(vm.proc.pid) : 0 };
+  }
+  return usage;
+}
+
+let versionCache: Promise<number> | undefined;
+
+/** QEMU's version as the reference's integer (`7.2.22` -> 7002022), asked once per process. */
+function qemuVersion(host: QemuHost): Promise<number> {
+  versionCache ??= promisify(execFile)(host.config.qemuBinary, ['--version'])
+    .then(({ stdout }) => versionToInt(stdout.match(/version (\d+\.\d+\.\d+)/)?.[1] ?? '0.0.0'))
+    .catch(() => 0);
+  return versionCache;
+}

@@ -1,0 +1,66 @@
+import { rm } from 'node:fs/promises';
+import type { RescueRequest } from '@virtkit/core';
+import type { QemuHost } from '../runtime/qemu-host.js';
+import { VM_FILES } from '../runtime/vm-meta.js';
+import type { Vm } from '../runtime/vm.js';
+import { bootSourceOf } from './boot-source.js';
+import { createRootDisk } from './lifecycle.js';
+
+const RESCUE_DISK = 'rescue.qcow2';
+
+/**
+ * `_rescue`: restart the instance from the rescue image (its own disk stays
+ * attached, as a second disk); `getInfo` says `rescued` until `_unrescue`.
+ * The rescue password is not used: the QEMU driver does not inject files.
+ */
+export async function rescue(host: QemuHost, vm: Vm, req: RescueRequest): Promise<void> {
+  const { boot } = bootSourceOf(req.imageMeta);
+  await vm.busy(async () => {
+    await vm.stopProcess('quit');
+    await rm(vm.file(VM_FILES.savedState), { force: true });
+    if (boot.kind === 'disk') await createRootDisk(host, vm, vm.file(RESCUE_DISK), boot);
+    vm.meta.rescue = boot;
+    await vm.start();
+  });
+}
+
+/** `_unrescue`: restart from the instance's own disk and drop the rescue disk. */
+export async function unrescue(vm: Vm): Promise<void> {
+  await vm.busy(async () => {
+    await vm.stopProcess('quit');
+    delete vm.meta.rescue;
+    await rm(vm.file(RESCUE_DISK), { force: true });
+    await vm.start();
+  });
+}
+
+/** `_setBootable`: recorded in the metadata (direct-boot QEMU guests need no boot flag). */
+export async function setBootable(vm: Vm, bootable: boolean): Promise<void> {
+  vm.meta.bootable = bootable;
+  await vm.save();
+}
+
+/** `_softDelete`: stop the process (a saved state is dropped) and mark the instance restorable. */
+export async function softDelete(vm: Vm): Promise<void> {
+  await vm.busy(async () => {
+    await vm.stopProcess('quit');
+    await rm(vm.file(VM_FILES.savedState), { force: true });
+    vm.meta.softDeleted = true;
+    vm.meta.power = 'shutdown';
+    await vm.save();
+  });
+}
+
+/** `_restore`: clear the mark and boot the instance. */
+export async function restore(vm: Vm): Promise<void> {
+  await vm.busy(async () => {
+    delete vm.meta.softDeleted;
+    if (vm.proc) await vm.stopProcess('kill');
+    await vm.start();
+  });
+}
+
+/** `_triggerCrashDump`: an NMI to every vCPU (`inject-nmi`); a Linux guest set up for kdump dumps its memory. */
+export async function triggerCrashDump(vm: Vm): Promise<void> {
+  await vm.qmp('inject-nmi');
+}

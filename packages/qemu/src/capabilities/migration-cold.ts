@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import {
+  InstanceExistsError, InstanceNotFoundError, MigrationError, type ConfirmMigrationRequest, type FinishMigrationRequest,
+  type FinishRevertMigrationRequest, type InstanceDiskInfo, type MigrateDiskAndPowerOffRequest, type SharedStorageCheckData,
+} from '@virtkit/core';
+import type { QemuHost } from '../runtime/qemu-host.js';
+import { invalid, requestPath } from '../runtime/safe-values.js';
+import { VM_FILES, type VmMeta } from '../runtime/vm-meta.js';
+import type { Vm } from '../runtime/vm.js';
+import { bootSourceOf } from './boot-source.js';
+import { nicsForSpawn } from './network.js';
+import { powerOff, powerOn } from './power.js';
+import { volumesForSpawn } from './volume.js';
+
+const GIB = 1024 ** 3;
+const MARKER = /^\.virtkit-shared-[0-9a-f]{32}$/;
+
+/**
+ * `_migrateDiskAndPowerOff` (source): power off as `powerOff` does (ACPI
+ * with the timeout and retry interval, then quit) and list the root disk.
+ * The disk stays here until `confirmMigration` (or is used again by
+ * `finishRevertMigration`); the destination copies it in `finishMigration`,
+ * so the source's state directory must be readable from the destination
+ * (the same machine, or a shared mount).
+ */
+export async function migrateDiskAndPowerOff(host: QemuHost, vm: Vm, req: MigrateDiskAndPowerOffRequest): Promise<InstanceDiskInfo[]> {
+  await powerOff(vm, { instance: req.instance, timeoutSec: req.timeoutSec, retryIntervalSec: req.retryIntervalSec });
+  return instanceDiskInfo(host, vm);
+}
+
+/** `_getInstanceDiskInfo`: the root disk (volumes are not local disks). */
+export async function instanceDiskInfo(host: QemuHost, vm: Vm): Promise<InstanceDiskInfo[]> {
+  const path = vm.file(VM_FILES.rootDisk);
+  const info = await host.img.info(path);
+  return [{
+    type: 'qcow2', path, virtualSizeBytes: info.virtualSize, diskSizeBytes: info.actualSize,
+    overCommitDiskSizeBytes: Math.max(0, info.virtualSize - info.actualSize), ...(info.backingFilename ? { backingFile: info.backingFilename } : {}),
+  }];
+}
+
+/**
+ * `_finishMigration` (destination): a new instance from the image's boot
+ * settings and a copy of the source's root disk (grown to the new flavor on
+ * a resize), started unless `powerOn` is false. Only a qcow2 file named like
+ * a root disk is read, so disk info cannot make the driver copy an arbitrary file.
+ * @throws `MIGRATION_FAILED`, `VALIDATION_FAILED`, `INSTANCE_EXISTS`
+ */
+export async function finishMigration(host: QemuHost, req: FinishMigrationRequest): Promise<void> {
+  const { instance } = req;
+  if (!instance.flavor) throw invalid('instance.flavor', 'finishMigration needs the instance flavor');
+  if (host.find(instance.uuid)) throw new InstanceExistsError(instance.uuid);
+  const root = req.diskInfo.find((d) => basename(d.path) === VM_FILES.rootDisk);
+  if (!root) throw new MigrationError(`the disk info names no ${VM_FILES.rootDisk}`);
+  const rootPath = requestPath(root.path, 'diskInfo.path');
+  if ((await host.img.info(rootPath)).format !== 'qcow2') throw invalid('diskInfo.path', 'the root disk must be a qcow2 image');
+  const source = bootSourceOf(req.imageMeta);
+  const meta: VmMeta = {
+    version: 1, uuid: instance.uuid, name: instance.name ?? `instance-${instance.uuid.slice(0, 8)}`,
+    vcpus: instance.flavor.vcpus, memoryMb: instance.flavor.memoryMb, rootGb: instance.flavor.rootGb,
+    boot: source.boot, diskBus: source.diskBus, nicModel: source.nicModel, guestAcpi: source.guestAcpi,
+    ports: 0, nics: [], volumes: [], power: 'shutdown', bootable: true, nextNicIndex: 0,
+  };
+  meta.nics = nicsForSpawn(meta, req.networkInfo ?? []);
+  meta.volumes = volumesForSpawn(meta, req.blockDeviceInfo);
+  const vm = await host.create(meta);
+  try {
+    const disk = vm.file(VM_FILES.rootDisk);
+    await copyFile(rootPath, disk);
+    const wanted = meta.rootGb * GIB;
+    if (req.resizeInstance && wanted > (await host.img.info(disk)).virtualSize) await host.img.resize(disk, 'qcow2', wanted);
+    if (req.powerOn !== false) await vm.busy(() => vm.start());
+    else await vm.save();
+  } catch (error) {
+    await vm.stopProcess('kill');
+    await host.remove(vm);
+    throw error;
+  }
+}
+
+/** `_confirmMigration` (source): the move is accepted; remove the source copy. @throws `INSTANCE_NOT_FOUND` (the SDK then succeeds) */
+export async function confirmMigration(host: QemuHost, req: ConfirmMigrationRequest): Promise<void> {
+  const vm = host.find(req.instance.uuid);
+  if (!vm) throw new InstanceNotFoundError(req.instance.uuid);
+  await vm.busy(async () => {
+    await vm.stopProcess('quit');
+    await host.remove(vm);
+  });
+}
+
+/** `_finishRevertMigration` (source): start the kept copy again, unless `powerOn` is false. */
+export async function finishRevertMigration(vm: Vm, req: FinishRevertMigrationRequest): Promise<void> {
+  if (req.powerOn !== false && !vm.running) await powerOn(vm);
+}
+
+/** `_checkInstanceSharedStorageLocal`: a marker file in the instance's directory. */
+export async function leaveStorageMarker(vm: Vm): Promise<SharedStorageCheckData> {
+  const path = join(vm.dir, `.virtkit-shared-${randomBytes(16).toString('hex')}`);
+  await writeFile(path, '', { mode: 0o600 });
+  return { path };
+}
+
+/** `_checkInstanceSharedStorageRemote`: true when this host sees another driver's marker (only marker names are looked at). */
+export function seesStorageMarker(data: SharedStorageCheckData): boolean {
+  return isMarker(data.path) && existsSync(data.path as string);
+}
+
+/** `_checkInstanceSharedStorageCleanup`: remove the marker (nothing else is ever removed). */
+export async function removeStorageMarker(data: SharedStorageCheckData): Promise<void> {
+  if (isMarker(data.path)) await rm(data.path as string, { force: true });
+}
+
+function isMarker(path: string | undefined): boolean {
+  return typeof path === 'string' && path.startsWith('/') && MARKER.test(basename(path));
+}

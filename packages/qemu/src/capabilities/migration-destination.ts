@@ -1,0 +1,129 @@
+import {
+  InstanceExistsError, MigrationError, type CheckCanLiveMigrateDestinationRequest, type MigrateData, type PostLiveMigrationAtDestinationRequest,
+  type PreLiveMigrationRequest, type RollbackLiveMigrationAtDestinationRequest,
+} from '@virtkit/core';
+import { createServer, type AddressInfo } from 'node:net';
+import { importMeta } from '../runtime/migrated-meta.js';
+import { waitForMigration } from '../runtime/migration-stream.js';
+import type { QemuHost } from '../runtime/qemu-host.js';
+import { invalid } from '../runtime/safe-values.js';
+import { VM_FILES } from '../runtime/vm-meta.js';
+import type { VmProcess } from '../runtime/vm-process.js';
+import { createRootDisk } from './lifecycle.js';
+
+/** What the QEMU driver keeps in `MigrateData.driverData.qemu`. */
+export interface QemuMigrationData {
+  /** The source's device configuration (from the source check). */
+  meta?: unknown;
+  /** Virtual size of the source's root disk, which the destination's copy must match. */
+  rootDiskBytes?: number;
+  /** Where the destination exports the root disk over NBD (from pre-migration): `unix:<path>` or `tcp:<ip>:<port>`. */
+  nbd?: string;
+}
+
+/** The driver's part of migrate data. */
+export function qemuData(data: MigrateData | undefined): QemuMigrationData {
+  const raw = data?.driverData?.qemu;
+  return typeof raw === 'object' && raw !== null ? (raw as QemuMigrationData) : {};
+}
+
+/**
+ * `_checkCanLiveMigrateDestination`: this host has QEMU and not the instance
+ * already; instance files are local, so the disk is copied (block migration).
+ * @throws `MIGRATION_FAILED`
+ */
+export async function checkDestination(host: QemuHost, req: CheckCanLiveMigrateDestinationRequest): Promise<MigrateData> {
+  if (host.find(req.instance.uuid)) throw new MigrationError(`instance ${req.instance.uuid} already exists on this host`);
+  return { blockMigration: true, isSharedInstancePath: false, isSharedBlockStorage: false, isVolumeBacked: false, driverData: { qemu: {} } };
+}
+
+/**
+ * `_preLiveMigration`: an identical QEMU (same devices, same order) started
+ * with `-incoming`, an empty root disk of the same size exported over NBD
+ * for the source to mirror into, and the migration socket. The instance is
+ * marked as arriving until `postLiveMigrationAtDestination`.
+ * @throws `VALIDATION_FAILED` (the source's configuration), `INSTANCE_EXISTS`
+ */
+export async function preLiveMigration(host: QemuHost, req: PreLiveMigrationRequest): Promise<MigrateData> {
+  const data = qemuData(req.migrateData);
+  const meta = importMeta(data.meta, req.instance.uuid);
+  if (!Number.isInteger(data.rootDiskBytes) || (data.rootDiskBytes as number) <= 0) throw invalid('migrateData.driverData.qemu.rootDiskBytes', 'must be a positive integer');
+  if (host.find(meta.uuid)) throw new InstanceExistsError(meta.uuid);
+  meta.incomingMigration = true;
+  const vm = await host.create(meta);
+  try {
+    await createRootDisk(host, vm, vm.file(VM_FILES.rootDisk), meta.boot, data.rootDiskBytes);
+    // no -S: once the stream is in, QEMU runs the guest if the source ran it, and keeps it paused otherwise
+    const proc = await vm.busy(() => vm.start({ incoming: true, autostart: true }));
+    const tcp = host.config.migrationTransport === 'tcp';
+    const nbd = tcp ? `tcp:${host.config.hostIp}:${await freePort(host.config.hostIp)}` : `unix:${vm.file('nbd.sock')}`;
+    await proc.execute('nbd-server-start', { addr: legacySocketAddress(nbd) });
+    await proc.execute('block-export-add', { type: 'nbd', id: 'virtkit-migration', 'node-name': 'root', name: 'root', writable: true });
+    await proc.execute('migrate-incoming', { uri: tcp ? `tcp:${host.config.hostIp}:0` : `unix:${vm.file('migrate.sock')}` });
+    const targetConnectAddr = tcp ? await listeningAddress(proc) : `unix:${vm.file('migrate.sock')}`;
+    return { ...req.migrateData, targetConnectAddr, driverData: { ...req.migrateData.driverData, qemu: { ...data, nbd } } };
+  } catch (error) {
+    await vm.stopProcess('kill');
+    await host.remove(vm);
+    throw error;
+  }
+}
+
+/** The QMP (legacy, nbd-server-start) form of `unix:<path>` / `tcp:<host>:<port>`. */
+export function legacySocketAddress(uri: string): Record<string, unknown> {
+  if (uri.startsWith('unix:')) return { type: 'unix', data: { path: uri.slice(5) } };
+  const [, host, port] = uri.match(/^tcp:(.+):(\d+)$/) ?? [];
+  return { type: 'inet', data: { host, port } };
+}
+
+/** The port QEMU picked for `migrate-incoming tcp:<ip>:0`. */
+async function listeningAddress(proc: VmProcess): Promise<string> {
+  const info = await proc.execute<{ 'socket-address'?: { host: string; port: string }[] }>('query-migrate');
+  const address = info['socket-address']?.[0];
+  if (!address) throw new MigrationError('QEMU reports no listening address for the incoming migration');
+  return `tcp:${address.host}:${address.port}`;
+}
+
+/** A TCP port free right now on `host` (QEMU's NBD server cannot report the one it picks). */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** `_rollbackLiveMigrationAtDestination`: remove an instance that was arriving; anything else is left alone. */
+export async function rollbackAtDestination(host: QemuHost, req: RollbackLiveMigrationAtDestinationRequest): Promise<void> {
+  const vm = host.find(req.instance.uuid);
+  if (!vm?.meta.incomingMigration) return;
+  await vm.busy(async () => {
+    await vm.stopProcess('kill');
+    await host.remove(vm);
+  });
+}
+
+/**
+ * `_postLiveMigrationAtDestination`: the stream is in (QEMU says completed),
+ * the NBD export goes, and the instance is recorded as living here.
+ * @throws `MIGRATION_FAILED` when the incoming migration did not complete
+ */
+export async function postAtDestination(host: QemuHost, req: PostLiveMigrationAtDestinationRequest): Promise<void> {
+  const vm = host.get(req.instance.uuid);
+  if (!vm.meta.incomingMigration) return;
+  await vm.busy(async () => {
+    const proc = vm.requireProcess('postLiveMigrationAtDestination');
+    try {
+      await waitForMigration(proc, { timeoutMs: 60_000 });
+    } catch (error) {
+      throw new MigrationError(`the instance did not arrive: ${(error as Error).message}`, { cause: error });
+    }
+    await proc.execute('nbd-server-stop').catch(() => undefined);
+    delete vm.meta.incomingMigration;
+    vm.meta.power = 'running';
+    await vm.save();
+  });
+}

@@ -1,0 +1,169 @@
+import {
+  AbortedError, DriverError, NotFoundError, type CheckCanLiveMigrateSourceRequest, type LiveMigrationRequest, type MigrateData,
+  type OperationContext,
+} from '@virtkit/core';
+import { exportMeta } from '../runtime/migrated-meta.js';
+import { waitForMigration } from '../runtime/migration-stream.js';
+import { delay } from '../runtime/proc-utils.js';
+import type { QemuHost } from '../runtime/qemu-host.js';
+import { invalid, SAFE_PATH_PATTERN } from '../runtime/safe-values.js';
+import { VM_FILES } from '../runtime/vm-meta.js';
+import type { VmProcess } from '../runtime/vm-process.js';
+import type { Vm } from '../runtime/vm.js';
+import { qemuData } from './migration-destination.js';
+
+const MIRROR_JOB = 'virtkit-migration-mirror';
+const NBD_NODE = 'virtkit-migration-target';
+const MIGRATION_TIMEOUT_MS = 30 * 60_000;
+const DEFAULT_DOWNTIME_MS = 300;
+type Report = NonNullable<OperationContext['onProgress']>;
+
+/** `_checkCanLiveMigrateSource`: the destination's data plus this instance's device configuration and root disk size. */
+export async function checkSource(host: QemuHost, vm: Vm, req: CheckCanLiveMigrateSourceRequest): Promise<MigrateData> {
+  const rootDiskBytes = (await host.img.info(vm.file(VM_FILES.rootDisk))).virtualSize;
+  const data = qemuData(req.destCheckData);
+  return { ...req.destCheckData, driverData: { ...req.destCheckData.driverData, qemu: { ...data, meta: exportMeta(vm.meta), rootDiskBytes } } };
+}
+
+/**
+ * `_liveMigration`: mirror the root disk into the destination's NBD export
+ * (`blockdev-mirror`, write-blocking once in sync), then `migrate` the
+ * VM state to the destination (unix socket, or TCP with `migrationTransport: 'tcp'`), reporting progress
+ * (`disk` 1-30, `memory` 30-99). On success the source QEMU quits and the
+ * instance's directory here is removed. On failure or abort the source
+ * keeps the instance (QEMU resumes a guest that was running).
+ * @throws `ABORTED` (liveMigrationAbort or the signal), `VALIDATION_FAILED` (migrate data), `DRIVER_ERROR`
+ */
+export async function liveMigrate(host: QemuHost, vm: Vm, ctx: OperationContext, req: LiveMigrationRequest): Promise<void> {
+  const target = migrationTarget(req.migrateData);
+  const proc = vm.requireProcess('liveMigration');
+  const job = new OutgoingMigration(proc);
+  const report: Report = ctx.onProgress ?? (() => undefined);
+  const onAbort = (): void => void job.abort();
+  vm.migration = job;
+  ctx.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await vm.busy(async () => {
+      await mirrorDisk(proc, job, target.nbd, report);
+      await job.startMemory(target.uri);
+      await waitForMigration(proc, { timeoutMs: MIGRATION_TIMEOUT_MS, onPoll: (info) => {
+        const sent = info.ram?.transferred ?? 0;
+        const left = info.ram?.remaining ?? 0;
+        report({ percent: 30 + Math.floor((69 * sent) / Math.max(1, sent + left)), phase: 'memory' });
+      } });
+      await finishMirror(proc);
+      await vm.stopProcess('quit');
+    });
+  } catch (error) {
+    await job.undo();
+    if (job.aborted) throw new AbortedError('liveMigration', { cause: error });
+    throw error;
+  } finally {
+    vm.migration = undefined;
+    ctx.signal?.removeEventListener('abort', onAbort);
+  }
+  await host.remove(vm);
+}
+
+/** Where the destination listens, from pre-migration's data; only the forms this driver's destination hands out are accepted. */
+function migrationTarget(data: MigrateData | undefined): { uri: string; nbd: string } {
+  const uri = data?.targetConnectAddr ?? '';
+  const nbd = qemuData(data).nbd ?? '';
+  if (!isAddress(uri, '/migrate.sock')) throw invalid('migrateData.targetConnectAddr', 'must be the address preLiveMigration returned');
+  if (!isAddress(nbd, '/nbd.sock')) throw invalid('migrateData.driverData.qemu.nbd', 'must be the NBD address preLiveMigration returned');
+  return { uri, nbd };
+}
+
+/** `unix:<safe path ending in socketName>` or `tcp:<IPv4 or host name>:<port>`. */
+function isAddress(uri: unknown, socketName: string): uri is string {
+  if (typeof uri !== 'string') return false;
+  if (uri.startsWith('unix:')) return SAFE_PATH_PATTERN.test(uri.slice(5)) && uri.endsWith(socketName);
+  const [, host, port] = uri.match(/^tcp:([A-Za-z0-9][A-Za-z0-9.-]{0,253}):(\d{1,5})$/) ?? [];
+  return host !== undefined && Number(port) > 0 && Number(port) < 65536;
+}
+
+/** One outgoing migration: its phase, and what abort, force-complete and undo do in that phase. */
+class OutgoingMigration {
+  aborted = false;
+  #forced = false;
+  #phase: 'disk' | 'memory' = 'disk';
+  readonly #proc: VmProcess;
+  constructor(proc: VmProcess) {
+    this.#proc = proc;
+  }
+
+  check(): void {
+    if (this.aborted) throw new AbortedError('liveMigration');
+  }
+
+  async startMemory(uri: string): Promise<void> {
+    this.check();
+    this.#phase = 'memory';
+    if (this.#forced) await this.#allowLongDowntime();
+    await this.#proc.execute('migrate', { uri });
+  }
+
+  /** Cancel the step in progress; the migration call then fails with `ABORTED`. */
+  async abort(): Promise<void> {
+    this.aborted = true;
+    if (this.#phase === 'memory') await this.#proc.execute('migrate_cancel').catch(() => undefined);
+    else await this.#proc.execute('block-job-cancel', { device: MIRROR_JOB, force: true }).catch(() => undefined);
+  }
+
+  /** Converge now: allow the switch-over whatever the downtime (the guest keeps running until then). */
+  async forceComplete(): Promise<void> {
+    this.#forced = true;
+    if (this.#phase === 'memory') await this.#allowLongDowntime();
+  }
+
+  /** After a failure: no mirror, no NBD client, the default downtime. */
+  async undo(): Promise<void> {
+    if (!this.#proc.alive) return;
+    await this.#proc.execute('migrate_cancel').catch(() => undefined);
+    await cancelMirror(this.#proc, true);
+    await this.#proc.execute('blockdev-del', { 'node-name': NBD_NODE }).catch(() => undefined);
+    await this.#proc.execute('migrate-set-parameters', { 'downtime-limit': DEFAULT_DOWNTIME_MS }).catch(() => undefined);
+  }
+
+  #allowLongDowntime(): Promise<unknown> {
+    return this.#proc.execute('migrate-set-parameters', { 'downtime-limit': 60_000 });
+  }
+}
+
+async function mirrorDisk(proc: VmProcess, job: OutgoingMigration, nbd: string, report: Report): Promise<void> {
+  job.check();
+  const [, host, port] = nbd.match(/^tcp:(.+):(\d+)$/) ?? [];
+  const server = host ? { type: 'inet', host, port } : { type: 'unix', path: nbd.slice(5) };
+  await proc.execute('blockdev-add', { driver: 'nbd', 'node-name': NBD_NODE, server, export: 'root' });
+  await proc.execute('blockdev-mirror', { 'job-id': MIRROR_JOB, device: 'root', target: NBD_NODE, sync: 'top', 'copy-mode': 'write-blocking' });
+  report({ percent: 1, phase: 'disk' });
+  for (;;) {
+    job.check();
+    const mirror = (await proc.execute<{ device: string; ready: boolean; offset: number; len: number }[]>('query-block-jobs')).find((j) => j.device === MIRROR_JOB);
+    if (!mirror) throw new DriverError('liveMigration', 'the disk mirror ended before it was in sync');
+    report({ percent: 1 + Math.floor((29 * mirror.offset) / Math.max(1, mirror.len)), phase: 'disk' });
+    if (mirror.ready) return;
+    await delay(10);
+  }
+}
+
+/** The VM is stopped and its state sent: end the mirror without switching the source to it, and drop the NBD client. */
+async function finishMirror(proc: VmProcess): Promise<void> {
+  await cancelMirror(proc, false);
+  await proc.execute('blockdev-del', { 'node-name': NBD_NODE });
+}
+
+async function cancelMirror(proc: VmProcess, force: boolean): Promise<void> {
+  await proc.execute('block-job-cancel', { device: MIRROR_JOB, force }).catch(() => undefined);
+  for (let i = 0; i < 500; i++) {
+    const jobs = await proc.execute<{ device: string }[]>('query-block-jobs');
+    if (!jobs.some((j) => j.device === MIRROR_JOB)) return;
+    await delay(10);
+  }
+}
+
+/** `_liveMigrationAbort` / `_liveMigrationForceComplete`: act on the instance's running migration. @throws `NOT_FOUND` when none runs */
+export function runningMigration(vm: Vm): NonNullable<Vm['migration']> {
+  if (!vm.migration) throw new NotFoundError('live migration', vm.uuid);
+  return vm.migration;
+}

@@ -1,0 +1,151 @@
+import { statSync } from 'node:fs';
+import {
+  ConflictError, InvalidStateError, NotFoundError, type AttachVolumeRequest, type BlockDeviceInfo, type DetachVolumeRequest,
+  type VolumeConnectionInfo, type VolumeConnector,
+} from '@virtkit/core';
+import { unplugDevice } from '../runtime/hotplug.js';
+import { allocatePort } from '../runtime/ports.js';
+import { volumeDevice, volumeDeviceId, volumeNodes } from '../runtime/qemu-argv.js';
+import type { QemuHost } from '../runtime/qemu-host.js';
+import { invalid, requestPath } from '../runtime/safe-values.js';
+import type { DiskBus, VmMeta, VolumeSpec } from '../runtime/vm-meta.js';
+import type { Vm } from '../runtime/vm.js';
+
+/** Volume transports the driver attaches: a file on this host (`data.path`, or `data.device_path`; `data.format` raw or qcow2). */
+export const FILE_VOLUME_TYPES = ['file', 'local'] as const;
+
+/** Where a volume's data is, read from its connection info. */
+export interface VolumeSource {
+  path: string;
+  format: 'raw' | 'qcow2';
+  volumeId?: string;
+}
+
+/** @throws `VALIDATION_FAILED` for a transport other than a local file, or a bad path/format */
+export function volumeSource(info: VolumeConnectionInfo, field = 'connectionInfo'): VolumeSource {
+  if (!(FILE_VOLUME_TYPES as readonly string[]).includes(info.driverVolumeType)) {
+    throw invalid(`${field}.driverVolumeType`, `the QEMU driver attaches file volumes (${FILE_VOLUME_TYPES.join(', ')}), not '${info.driverVolumeType}'`);
+  }
+  const path = requestPath(info.data.path ?? info.data.device_path, `${field}.data.path`);
+  const format = info.data.format ?? 'raw';
+  if (format !== 'raw' && format !== 'qcow2') throw invalid(`${field}.data.format`, 'must be raw or qcow2');
+  let isFile = false;
+  try {
+    isFile = statSync(path).isFile();
+  } catch {
+    // reported below
+  }
+  if (!isFile) throw invalid(`${field}.data.path`, `${path} is not a file`);
+  const volumeId = info.volumeId ?? (typeof info.data.volume_id === 'string' ? info.data.volume_id : undefined);
+  return { path, format, ...(volumeId ? { volumeId } : {}) };
+}
+
+/** The guest device name without `/dev/`. */
+export function bareDevice(mountpoint: string): string {
+  return mountpoint.replace(/^\/dev\//, '');
+}
+
+/** Volumes given at spawn (file volumes of the block-device mapping). */
+export function volumesForSpawn(meta: VmMeta, info: BlockDeviceInfo | undefined): VolumeSpec[] {
+  (info?.blockDeviceMapping ?? []).forEach((bdm, i) => {
+    const source = volumeSource(bdm.connectionInfo, `blockDeviceInfo.blockDeviceMapping[${i}].connectionInfo`);
+    meta.volumes.push(newVolume(meta, bareDevice(bdm.mountDevice), source, busOf(bdm.diskBus, meta.diskBus), false));
+  });
+  return meta.volumes;
+}
+
+/**
+ * `_attachVolume`: `blockdev-add` + `device_add` while the process runs
+ * (virtio: a free pcie-root-port; scsi: the virtio-scsi bus), recorded for
+ * the next start otherwise.
+ * @throws `CONFLICT` (mountpoint taken, or the volume attached here or to another instance),
+ *   `INVALID_STATE` (SUSPENDED: the saved state fixes the devices), `VALIDATION_FAILED`
+ */
+export async function attachVolume(host: QemuHost, vm: Vm, req: AttachVolumeRequest): Promise<void> {
+  const device = bareDevice(req.mountpoint);
+  if (vm.meta.volumes.some((v) => v.device === device)) throw new ConflictError(`instance ${vm.uuid} already has a volume at ${device}`);
+  const source = volumeSource(req.connectionInfo);
+  const holder = host.list().find((other) => other.meta.volumes.some((v) => v.path === source.path));
+  if (holder) throw new ConflictError(`volume ${source.volumeId ?? source.path} is already attached to instance ${holder.uuid}`);
+  if (req.deviceType !== undefined && req.deviceType !== 'disk') throw invalid('deviceType', 'the QEMU driver attaches volumes as disks only');
+  refuseWhileSuspended(vm, 'attachVolume');
+  await vm.busy(async () => {
+    const volume = newVolume(vm.meta, device, source, busOf(req.diskBus, vm.meta.diskBus), vm.running);
+    if (vm.running) await plugVolume(vm, volume);
+    vm.meta.volumes.push(volume);
+    await vm.save();
+  });
+}
+
+/**
+ * `_detachVolume`: unplug the device (waiting for DEVICE_DELETED), then
+ * delete its block nodes. @throws `NOT_FOUND` (nothing at the mountpoint; the SDK
+ * then succeeds), `TIMEOUT` (the guest keeps a virtio disk), `INVALID_STATE` (SUSPENDED)
+ */
+export async function detachVolume(vm: Vm, req: DetachVolumeRequest): Promise<void> {
+  const volume = vm.meta.volumes.find((v) => v.device === bareDevice(req.mountpoint));
+  if (!volume) throw new NotFoundError('volume attachment', req.mountpoint);
+  refuseWhileSuspended(vm, 'detachVolume');
+  await vm.busy(async () => {
+    if (vm.running) await unplugVolume(vm, volume);
+    vm.meta.volumes = vm.meta.volumes.filter((v) => v !== volume);
+    await vm.save();
+  });
+}
+
+/** Add a volume's nodes and device to the running process. */
+export async function plugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
+  const nodes = volumeNodes(volume);
+  const added: string[] = [];
+  try {
+    for (const node of nodes) {
+      await vm.qmp('blockdev-add', node);
+      added.unshift(node['node-name'] as string);
+    }
+    await vm.qmp('device_add', volumeDevice(volume));
+  } catch (error) {
+    for (const node of added) await vm.qmp('blockdev-del', { 'node-name': node }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Remove a volume's device and nodes from the running process (top layer first). */
+export async function unplugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
+  await unplugDevice(vm, volumeDeviceId(volume));
+  for (const node of [...volume.layers.map((l) => l.node).reverse(), volume.node]) {
+    await vm.qmp('blockdev-del', { 'node-name': node });
+  }
+}
+
+/** The volume attached at `path`'s volume (by id or file). @throws `NOT_FOUND` */
+export function findVolume(vm: Vm, info: VolumeConnectionInfo): VolumeSpec {
+  const id = info.volumeId ?? info.data.volume_id;
+  const path = info.data.path ?? info.data.device_path;
+  const volume = vm.meta.volumes.find((v) => (id !== undefined && v.volumeId === id) || (path !== undefined && v.path === path));
+  if (!volume) throw new NotFoundError('volume attachment', String(id ?? path ?? 'unknown'));
+  return volume;
+}
+
+/** `_getVolumeConnector`: this host, for local file volumes. */
+export function volumeConnector(host: QemuHost, hostname: string | undefined): VolumeConnector {
+  return { ip: host.config.hostIp, host: hostname ?? host.config.nodeName, multipath: false, platform: 'x86_64', osType: 'linux' };
+}
+
+/** Devices are fixed by a saved state: changing them would make the restore fail. */
+export function refuseWhileSuspended(vm: Vm, operation: string): void {
+  if (vm.meta.power === 'suspended' && !vm.running) {
+    throw new InvalidStateError({ instanceUuid: vm.uuid, operation, detail: 'its saved state fixes the devices; resume it first' });
+  }
+}
+
+function newVolume(meta: VmMeta, device: string, source: VolumeSource, bus: DiskBus, running: boolean): VolumeSpec {
+  const volume: VolumeSpec = { device, ...source, bus, node: `vol-${device}`, layers: [] };
+  if (bus === 'virtio') volume.port = allocatePort(meta, running);
+  return volume;
+}
+
+function busOf(requested: string | undefined, fallback: DiskBus): DiskBus {
+  if (requested === undefined) return fallback;
+  if (requested === 'virtio' || requested === 'scsi') return requested;
+  throw invalid('diskBus', `the QEMU driver attaches volumes on virtio or scsi, not '${requested}'`);
+}
