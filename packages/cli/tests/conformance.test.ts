@@ -85,11 +85,19 @@ describe('virtkit conformance', () => {
     expect(run.stderr).toContain('hint: check the path');
   });
 
-  it('the default driver, when not installed, says how to choose another', async () => {
-    const run = await runCli(['conformance'], { cwd: mkdtempSync(join(tmpdir(), 'virtkit-cli-')) });
+  it('without --driver runs the embedded default, @virtkit/memory, with 0 failed', async () => {
+    const run = await runCli(['conformance', '--json']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as ConformanceReport;
+    expect(report.driver.name).toBe('memory');
+    expect(report.summary.failed).toBe(0);
+    expect(report.capabilities.length).toBe(42);
+  });
+
+  it('a driver that cannot be found says how to choose another', async () => {
+    const run = await runCli(['conformance', '--driver', '@virtkit/not-installed'], { cwd: mkdtempSync(join(tmpdir(), 'virtkit-cli-')) });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("cannot load driver '@virtkit/memory'");
-    expect(run.stderr).toContain('--driver <package-or-path>');
+    expect(run.stderr).toContain("cannot load driver '@virtkit/not-installed'");
   });
 
   it('a failing test exits 1 and is listed again under Failures', async () => {

@@ -1,53 +1,53 @@
+import { isIP } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
-import { IsBoolean, IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { validateRequest, type HostApi } from '@virtkit/core';
+import { ValidationError, type HostApi, type ValidationIssue } from '@virtkit/core';
 import { SAFE_PATH_PATTERN } from './runtime/safe-values.js';
 
 /** Accelerators the driver passes to `-accel`. */
 export const QEMU_ACCELERATORS = ['tcg', 'kvm'] as const;
 
 /**
- * Options of the QEMU driver, given as `hostApi.options` (validated at
- * construction; a bad option is `VALIDATION_FAILED`).
+ * Options of the QEMU driver, given as `hostApi.options` (checked at
+ * construction; a bad or unknown option is `VALIDATION_FAILED`).
  *
  * @example
  * ```ts
  * new QemuDriver({ hostname: 'node1', options: { stateDir: '/var/lib/virtkit-qemu', accel: 'kvm' } });
  * ```
  */
-export class QemuDriverOptions {
+export interface QemuDriverOptions {
   /**
    * Root of the per-instance state directories (mode 0700). Instances found
-   * here by `initHost` are taken over. Letters, digits and `._/+~-` only.
+   * here by `initHost` are taken over. Absolute; letters, digits and `._/+~-` only.
    * @defaultValue a private temporary directory, removed by `close()`; nothing survives the driver
    */
-  @IsOptional() @IsString() @MaxLength(200) @Matches(SAFE_PATH_PATTERN) stateDir?: string;
+  stateDir?: string;
   /** @defaultValue `qemu-system-x86_64` (from PATH) */
-  @IsOptional() @IsString() @MaxLength(4096) @Matches(SAFE_PATH_PATTERN) qemuBinary?: string;
+  qemuBinary?: string;
   /** @defaultValue `qemu-img` (from PATH) */
-  @IsOptional() @IsString() @MaxLength(4096) @Matches(SAFE_PATH_PATTERN) qemuImgBinary?: string;
+  qemuImgBinary?: string;
   /** QEMU accelerator. @defaultValue `tcg` */
-  @IsOptional() @IsIn(QEMU_ACCELERATORS as unknown as string[]) accel?: (typeof QEMU_ACCELERATORS)[number];
-  /** Spare pcie-root-ports created at start for virtio hotplug. @defaultValue 4 */
-  @IsOptional() @IsInt() @Min(0) @Max(24) hotplugSlots?: number;
-  /** Bound of `getConsoleOutput`, in bytes. @defaultValue 65536 */
-  @IsOptional() @IsInt() @Min(1024) @Max(16 * 1024 * 1024) consoleOutputMaxBytes?: number;
-  /** How long a hot-unplug waits for QEMU's DEVICE_DELETED. @defaultValue 10 */
-  @IsOptional() @IsInt() @Min(1) @Max(600) detachTimeoutSec?: number;
-  /** How long an ACPI soft reboot waits for the guest to shut down before resetting it. @defaultValue 30 */
-  @IsOptional() @IsInt() @Min(1) @Max(3600) softRebootTimeoutSec?: number;
+  accel?: (typeof QEMU_ACCELERATORS)[number];
+  /** Spare pcie-root-ports created at start for virtio hotplug (0-24). @defaultValue 4 */
+  hotplugSlots?: number;
+  /** Bound of `getConsoleOutput`, in bytes (1 KiB - 16 MiB). @defaultValue 65536 */
+  consoleOutputMaxBytes?: number;
+  /** How long a hot-unplug waits for QEMU's DEVICE_DELETED (1-600). @defaultValue 10 */
+  detachTimeoutSec?: number;
+  /** How long an ACPI soft reboot waits for the guest to shut down before resetting it (1-3600). @defaultValue 30 */
+  softRebootTimeoutSec?: number;
   /** Where `snapshot` writes images (`<imageId>.qcow2`). @defaultValue `<stateDir>/images` */
-  @IsOptional() @IsString() @MaxLength(200) @Matches(SAFE_PATH_PATTERN) imageDir?: string;
+  imageDir?: string;
   /** Leave instances running at `cleanupHost`/`close()` so a later driver takes them over. @defaultValue false */
-  @IsOptional() @IsBoolean() keepInstancesOnCleanup?: boolean;
-  /** Address reported by `getHostIp` and the volume connector. @defaultValue the first non-internal IPv4, else 127.0.0.1 */
-  @IsOptional() @IsIP() hostIp?: string;
+  keepInstancesOnCleanup?: boolean;
+  /** Address reported by `getHostIp`, the volume connector and TCP migrations. @defaultValue the first non-internal IPv4, else 127.0.0.1 */
+  hostIp?: string;
   /** The one node this driver manages. @defaultValue the host name */
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/) nodeName?: string;
-  /** Transport of live migrations. @defaultValue `unix` */
-  @IsOptional() @IsIn(['unix', 'tcp']) migrationTransport?: 'unix' | 'tcp';
-  /** Timeout of one QMP command. @defaultValue 30000 */
-  @IsOptional() @IsInt() @Min(100) @Max(600_000) qmpTimeoutMs?: number;
+  nodeName?: string;
+  /** Transport of live migrations (state and disk): unix sockets (one machine or shared mounts), or TCP on `hostIp` (no TLS). @defaultValue `unix` */
+  migrationTransport?: 'unix' | 'tcp';
+  /** Timeout of one QMP command, in ms (100 - 600000). @defaultValue 30000 */
+  qmpTimeoutMs?: number;
 }
 
 /** The driver's options with every default applied. */
@@ -73,7 +73,7 @@ export interface QemuConfig {
  * @throws `VALIDATION_FAILED` for an unknown-typed or malformed option.
  */
 export function resolveQemuConfig(hostApi: HostApi): QemuConfig {
-  const o = validateRequest(QemuDriverOptions, hostApi.options ?? {}, 'QemuDriver options');
+  const o = checkOptions(hostApi.options ?? {});
   return Object.freeze({
     stateDir: o.stateDir,
     qemuBinary: o.qemuBinary ?? 'qemu-system-x86_64',
@@ -90,6 +90,32 @@ export function resolveQemuConfig(hostApi: HostApi): QemuConfig {
     migrationTransport: o.migrationTransport ?? 'unix',
     qmpTimeoutMs: o.qmpTimeoutMs ?? 30_000,
   });
+}
+
+type Check = (value: unknown) => string | undefined;
+const path: Check = (v) => (typeof v === 'string' && v.length <= 200 && SAFE_PATH_PATTERN.test(v) ? undefined : 'must be an absolute path of letters, digits and ._/+~-');
+const int = (min: number, max: number): Check => (v) => (Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? undefined : `must be an integer in ${min}..${max}`);
+const oneOf = (...values: readonly unknown[]): Check => (v) => (values.includes(v) ? undefined : `must be one of ${values.join(', ')}`);
+
+const CHECKS: Record<keyof QemuDriverOptions, Check> = {
+  stateDir: path, qemuBinary: path, qemuImgBinary: path, imageDir: path,
+  accel: oneOf(...QEMU_ACCELERATORS), hotplugSlots: int(0, 24), consoleOutputMaxBytes: int(1024, 16 * 1024 * 1024),
+  detachTimeoutSec: int(1, 600), softRebootTimeoutSec: int(1, 3600), keepInstancesOnCleanup: oneOf(true, false),
+  hostIp: (v) => (typeof v === 'string' && isIP(v) !== 0 ? undefined : 'must be an IP address'),
+  nodeName: (v) => (typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(v) ? undefined : 'must be a host name'),
+  migrationTransport: oneOf('unix', 'tcp'), qmpTimeoutMs: int(100, 600_000),
+};
+
+/** Every option checked at once: one VALIDATION_FAILED listing each bad or unknown key. */
+function checkOptions(options: Record<string, unknown>): QemuDriverOptions {
+  const issues: ValidationIssue[] = [];
+  for (const [key, value] of Object.entries(options)) {
+    const check = CHECKS[key as keyof QemuDriverOptions];
+    const problem = check ? (value === undefined ? undefined : check(value)) : 'unknown option';
+    if (problem) issues.push({ path: `options.${key}`, messages: [problem] });
+  }
+  if (issues.length > 0) throw new ValidationError('QemuDriver options', issues);
+  return options as QemuDriverOptions;
 }
 
 function defaultHostIp(): string {

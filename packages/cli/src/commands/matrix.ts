@@ -89,7 +89,10 @@ function render(matrix: SupportMatrix, format: MatrixCommandOptions['format']): 
  * so a bad name fails before any kit runs; then, with `verify`, run the kit on each.
  */
 async function collectDrivers(named: readonly string[], verify: boolean, io: CliIo): Promise<MatrixDriverInput[]> {
-  const specifiers = named.length > 0 ? named : DEFAULT_MATRIX_DRIVERS;
+  // VIRTKIT_DRIVERS (comma separated) overrides the bundled defaults, e.g. for a quick local run.
+  const override = io.env?.VIRTKIT_DRIVERS?.split(',').map((d) => d.trim()).filter(Boolean);
+  const defaults = override && override.length > 0 ? override : DEFAULT_MATRIX_DRIVERS;
+  const specifiers = named.length > 0 ? named : defaults;
   const loaded: LoadedDriver[] = [];
   for (const specifier of specifiers) {
     try {
@@ -100,7 +103,7 @@ async function collectDrivers(named: readonly string[], verify: boolean, io: Cli
     }
   }
   if (loaded.length === 0) {
-    throw new CliError('USAGE', `none of the default drivers (${DEFAULT_MATRIX_DRIVERS.join(', ')}) could be loaded`, {
+    throw new CliError('USAGE', `none of the default drivers (${defaults.join(', ')}) could be loaded`, {
       hint: 'install one of them, or name the drivers to compare: virtkit matrix <driver> [driver...]',
     });
   }

@@ -3,7 +3,7 @@ import { AbortedError, DriverError, InvalidStateError, TimeoutError } from '../e
 import { isVirtkitError } from '../errors/virtkit-error.js';
 import type { InstanceInfo } from '../model/instance-info.js';
 import { validateRequest } from '../validation/validate-request.js';
-import type { MethodSpec } from './method-spec.js';
+import type { MethodSpec, StateRule } from './method-spec.js';
 import { runtimeOf } from './driver-runtime.js';
 
 /**
@@ -49,21 +49,31 @@ async function execute(driver: any, op: string, spec: MethodSpec, ctx: Operation
       return spec.after ? spec.after(driver, req, result) : result;
     }
     const uuid: string = req.instance.uuid;
-    const info: InstanceInfo = await driver._getInfo(ctx, { instance: req.instance });
-    const hub = runtimeOf(driver).events;
-    hub.report(uuid, info.state);
-    if (spec.state.noop?.(info, req)) return undefined;
-    const from = typeof spec.state.from === 'function' ? spec.state.from(req) : spec.state.from;
-    if (!from.includes(info.state)) throw new InvalidStateError({ instanceUuid: uuid, operation: op, state: info.state });
+    if (await isNoop(driver, ctx, op, spec.state, req)) return undefined;
     let result = await (spec.around ? spec.around(driver, ctx, req, callHook) : callHook());
     if (spec.after) result = spec.after(driver, req, result);
     const to = typeof spec.state.to === 'function' ? spec.state.to(req) : spec.state.to;
-    if (to !== undefined) hub.report(uuid, to);
+    if (to !== undefined) runtimeOf(driver).events.report(uuid, to);
     return result;
   } catch (error) {
     if (spec.missingOk && isVirtkitError(error, 'INSTANCE_NOT_FOUND')) return undefined;
     throw wrapError(error, op);
   }
+}
+
+/**
+ * Apply a state rule: read the instance's state (recording it), answer true
+ * when the call's target already holds, throw `INVALID_STATE` when the call
+ * may not run from there. For `around` bodies that apply a rule conditionally.
+ */
+export async function isNoop(driver: any, ctx: OperationContext, op: string, rule: StateRule, req: Record<string, any>): Promise<boolean> {
+  const uuid: string = req.instance.uuid;
+  const info: InstanceInfo = await driver._getInfo(ctx, { instance: req.instance });
+  runtimeOf(driver).events.report(uuid, info.state);
+  if (rule.noop?.(info, req)) return true;
+  const from = typeof rule.from === 'function' ? rule.from(req) : rule.from;
+  if (!from.includes(info.state)) throw new InvalidStateError({ instanceUuid: uuid, operation: op, state: info.state });
+  return false;
 }
 
 /** Keep virtkit errors as they are; wrap anything else with its cause. */

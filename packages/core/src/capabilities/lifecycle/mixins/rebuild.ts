@@ -1,10 +1,32 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { runtimeOf } from '../../../driver/driver-runtime.js';
+import { isNoop } from '../../../driver/guarded-call.js';
+import { NotSupportedError } from '../../../errors/errors.js';
+import { isVirtkitError } from '../../../errors/virtkit-error.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { RebuildCapability } from '../interface.js';
 import { RebuildRequest } from '../requests.js';
 
 const { RUNNING, SHUTDOWN, CRASHED, PAUSED, SUSPENDED, NOSTATE } = PowerState;
+
+const REBUILD_RULE = { from: [RUNNING, SHUTDOWN, CRASHED, PAUSED, SUSPENDED, NOSTATE] };
+
+/**
+ * A rebuild in place needs the instance here; an evacuation (`recreate`)
+ * rebuilds on a host that does not know it yet, so the existence check is skipped.
+ */
+async function guardedRebuild(driver: any, ctx: OperationContext, req: RebuildRequest, callHook: () => Promise<unknown>): Promise<void> {
+  if (req.recreate) {
+    if (driver.capabilities.features.recreate !== 'supported') throw new NotSupportedError('recreate', 'rebuild');
+  } else {
+    await isNoop(driver, ctx, 'rebuild', REBUILD_RULE, req);
+  }
+  await callHook();
+  const events = runtimeOf(driver).events;
+  if (events.stateOf(req.instance.uuid) === undefined) events.report(req.instance.uuid, NOSTATE);
+  events.report(req.instance.uuid, RUNNING);
+}
 
 /** Public calls and hooks of `lifecycle.rebuild`. */
 export declare abstract class RebuildShape {
@@ -22,12 +44,17 @@ export const withRebuild = defineCapability<typeof RebuildShape>({
   name: 'lifecycle.rebuild',
   requires: ['lifecycle'],
   methods: {
-    rebuild: { hook: '_rebuild', request: RebuildRequest, instance: true, state: { from: [RUNNING, SHUTDOWN, CRASHED, PAUSED, SUSPENDED, NOSTATE], to: RUNNING } },
+    rebuild: { hook: '_rebuild', request: RebuildRequest, instance: true, around: guardedRebuild },
   },
   defaults: {
     async _rebuild(this: any, ctx: OperationContext, request: RebuildRequest) {
       await request.detachBlockDevices?.();
-      await this._destroy(ctx, { instance: request.instance, networkInfo: request.networkInfo, destroyDisks: !request.recreate });
+      try {
+        await this._destroy(ctx, { instance: request.instance, networkInfo: request.networkInfo, destroyDisks: !request.recreate });
+      } catch (error) {
+        // Evacuating: the guest never lived on this host.
+        if (!(request.recreate && isVirtkitError(error, 'INSTANCE_NOT_FOUND'))) throw error;
+      }
       const blockDeviceInfo = (await request.attachBlockDevices?.()) ?? request.blockDeviceInfo;
       await this._spawn(ctx, {
         instance: request.instance, imageMeta: request.imageMeta, injectedFiles: request.injectedFiles,
