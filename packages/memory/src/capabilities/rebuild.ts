@@ -7,7 +7,7 @@ import { addNic, checkNics } from '../model/nics.js';
 import { useImage } from '../model/placement.js';
 import { amountsOf } from '../model/resource-amounts.js';
 import { refuseWhile } from '../model/state-guards.js';
-import { attachmentsOf, checkImageType } from './lifecycle.js';
+import { attachmentsOf, checkImageType, spawn } from './lifecycle.js';
 
 /**
  * Re-create the guest in place from `imageMeta`, keeping its identity, and
@@ -17,6 +17,7 @@ import { attachmentsOf, checkImageType } from './lifecycle.js';
  * Capacity for a new flavor is checked before anything changes.
  */
 export async function rebuild(host: MemoryHost, req: RebuildRequest): Promise<void> {
+  if (req.recreate && !host.store.has(req.instance.uuid)) return evacuateHere(host, req);
   const record = host.store.require(req.instance.uuid);
   refuseWhile(record, 'rebuild', RecordFlag.RESCUED, RecordFlag.SOFT_DELETED, RecordFlag.UNBOOTABLE);
   const next = amountsOf(req.instance.flavor);
@@ -45,4 +46,14 @@ export async function rebuild(host: MemoryHost, req: RebuildRequest): Promise<vo
   record.set(RecordFlag.QUIESCED, false);
   record.reboot();
   appendLog(record, `rebuilt from image ${record.image || '(unnamed)'}`, host.config.consoleOutputLimit);
+}
+
+/** Evacuation: the guest never lived here; create it from the (shared) image and the re-attached volumes. */
+async function evacuateHere(host: MemoryHost, req: RebuildRequest): Promise<void> {
+  await req.detachBlockDevices?.();
+  const blockDeviceInfo = (await req.attachBlockDevices?.()) ?? req.blockDeviceInfo;
+  spawn(host, {
+    instance: req.instance, imageMeta: req.imageMeta, injectedFiles: req.injectedFiles, adminPassword: req.adminPassword,
+    allocations: req.allocations, networkInfo: req.networkInfo, blockDeviceInfo, accelInfo: req.accelInfo, powerOn: true,
+  });
 }
