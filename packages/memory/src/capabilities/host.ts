@@ -1,5 +1,5 @@
 import {
-  ConflictError, NotFoundError, PowerState, type AddToAggregateRequest, type HostCpuStats, type HostPowerActionRequest,
+  PowerState, type AddToAggregateRequest, type HostCpuStats, type HostPowerActionRequest,
   type HostUptime, type RemoveFromAggregateRequest, type SetHostEnabledRequest, type UndoAggregateOperationRequest,
 } from '@virtkit/core';
 import { nowMs } from '../model/clock.js';
@@ -57,18 +57,18 @@ export function getHostCpuStats(host: MemoryHost): HostCpuStats {
   return { kernel: account.kernel, idle: account.idle, user: account.user, iowait: account.iowait, frequency: FREQUENCY_MHZ };
 }
 
-/** `req.host` joins the aggregate. @throws `CONFLICT` when it is already in it */
+/** `req.host` joins the aggregate; already a member: nothing changes (a retry is safe). */
 export function addToAggregate(host: MemoryHost, req: AddToAggregateRequest): void {
   const members = host.aggregates.get(req.aggregate.id) ?? new Set<string>();
-  if (members.has(req.host)) throw new ConflictError(`host ${req.host} is already in aggregate ${req.aggregate.id}`);
   members.add(req.host);
   host.aggregates.set(req.aggregate.id, members);
 }
 
-/** `req.host` leaves the aggregate. @throws `NOT_FOUND` when it is not in it */
+/** `req.host` leaves the aggregate; not a member: nothing changes (a retry is safe). */
 export function removeFromAggregate(host: MemoryHost, req: RemoveFromAggregateRequest): void {
   const members = host.aggregates.get(req.aggregate.id);
-  if (!members?.delete(req.host)) throw new NotFoundError('aggregate membership', `${req.host} in ${req.aggregate.id}`);
+  if (!members) return;
+  members.delete(req.host);
   if (members.size === 0) host.aggregates.delete(req.aggregate.id);
 }
 
