@@ -116,7 +116,13 @@ describe('the QEMU driver with a real guest (the tiny Debian test guest)', () =>
     const data = volume(`guest-${uuid.slice(0, 8)}`);
     const request = { instance: { uuid }, connectionInfo: data, mountpoint: 'vdb' };
     await d.attachVolume(ctx, request);
-    await waitForConsole(d, uuid, 'vdb');
+    // the guest binds the disk (virtio_blk) before it is unplugged: ask it over the serial console
+    const serial = await d.getSerialConsole(ctx, ref(uuid));
+    const bound = await pollUntil(async () => {
+      await typeOnSerial(serial.port, 'ls /sys/block\n');
+      return /\bvdb\b/.test((await console(d, uuid)).split('ls /sys/block').slice(1).join(''));
+    }, 30_000, 300);
+    expect(bound).toBe(true);
     await d.detachVolume(ctx, request);
     expect((await d.getInstanceDiagnostics(ctx, ref(uuid))).numDisks).toBe(1);
 
