@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { formatReport, runConformance, type ConformanceReport } from '@virtkit/conformance';
 import type { CapabilityName } from '@virtkit/core';
 import qemuDefinition, { QemuDriver, qemuLeakCheck } from '../src/index.js';
@@ -12,6 +13,7 @@ const only = process.env.VIRTKIT_QEMU_ONLY?.split(',').filter(Boolean) as Capabi
 
 describe('@virtkit/qemu against the conformance kit', () => {
   const drivers = new Set<QemuDriver>();
+  const roots = new Set<string>();
 
   afterAll(async () => {
     // a failing test must not leave QEMU behind
@@ -27,6 +29,7 @@ describe('@virtkit/qemu against the conformance kit', () => {
         return driver;
       },
       dispose: async (driver) => {
+        if (driver.stateRoot) roots.add(driver.stateRoot);
         await driver.close();
         drivers.delete(driver);
       },
@@ -40,6 +43,7 @@ describe('@virtkit/qemu against the conformance kit', () => {
     expect(report.results.filter((r) => r.status === 'failed')).toEqual([]);
     expect(report.summary.failed).toBe(0);
     for (const driver of drivers) expect(await qemuLeakCheck(driver)).toEqual([]);
-    expect(processesMentioning('virtkit-qemu-')).toEqual([]);
+    // every private state root is gone with its driver, and no QEMU of this run is left
+    expect([...roots].filter((root) => existsSync(root) || processesMentioning(`${root}/`).length > 0)).toEqual([]);
   }, 30 * 60_000);
 });

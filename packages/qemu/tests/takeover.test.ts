@@ -32,9 +32,10 @@ describe('instances outlive their driver and are taken over from the state direc
   });
   afterEach(async () => {
     // whatever a failed test left: stop it through a driver, then kill what still mentions the directory
+    for (const d of drivers.splice(0)) await d.close().catch(() => undefined);
     const last = new QemuDriver({ options: { stateDir } });
     await last.initHost(ctx, { host: 'cleanup' }).catch(() => undefined);
-    for (const d of [...drivers.splice(0), last]) await d.close().catch(() => undefined);
+    await last.close().catch(() => undefined);
     for (const pid of processesMentioning(stateDir)) process.kill(pid, 'SIGKILL');
     rmSync(stateDir, { recursive: true, force: true });
   });
@@ -73,6 +74,15 @@ describe('instances outlive their driver and are taken over from the state direc
     for (const uuid of [paused, dead, stopped, suspended]) await third.destroy(ctx, ref(uuid));
     expect(await third.listInstanceUuids(ctx)).toEqual([]);
   }, 120_000);
+
+  qemuIt('one driver per state directory: a second one is CONFLICT until the first lets go', async () => {
+    const first = driver();
+    await first.initHost(ctx, { host: 'takeover-host' });
+    const second = driver();
+    await expect(second.initHost(ctx, { host: 'takeover-host' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await first.close();
+    await second.initHost(ctx, { host: 'takeover-host' });
+  }, 60_000);
 
   qemuIt('an exit nobody asked for is reported CRASHED, never a stale RUNNING', async () => {
     const d = driver();

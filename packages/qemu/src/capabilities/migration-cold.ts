@@ -51,7 +51,9 @@ export async function instanceDiskInfo(host: QemuHost, vm: Vm): Promise<Instance
 export async function finishMigration(host: QemuHost, req: FinishMigrationRequest): Promise<void> {
   const { instance } = req;
   if (!instance.flavor) throw invalid('instance.flavor', 'finishMigration needs the instance flavor');
-  if (host.find(instance.uuid)) throw new InstanceExistsError(instance.uuid);
+  const here = host.find(instance.uuid);
+  if (here && isSameHost(req.migration)) return resizeInPlace(host, here, req);
+  if (here) throw new InstanceExistsError(instance.uuid);
   const root = req.diskInfo.find((d) => basename(d.path) === VM_FILES.rootDisk);
   if (!root) throw new MigrationError(`the disk info names no ${VM_FILES.rootDisk}`);
   const rootPath = requestPath(root.path, 'diskInfo.path');
@@ -80,18 +82,53 @@ export async function finishMigration(host: QemuHost, req: FinishMigrationReques
   }
 }
 
-/** `_confirmMigration` (source): the move is accepted; remove the source copy. @throws `INSTANCE_NOT_FOUND` (the SDK then succeeds) */
+/**
+ * A migration to the same host (a resize; feature `sameHostMigration`): the
+ * instance keeps its directory and disk, takes the new flavor (the disk grows,
+ * never shrinks) and remembers the old one for a revert.
+ */
+async function resizeInPlace(host: QemuHost, vm: Vm, req: FinishMigrationRequest): Promise<void> {
+  const flavor = req.instance.flavor!;
+  await vm.busy(async () => {
+    vm.meta.resizedFrom = { vcpus: vm.meta.vcpus, memoryMb: vm.meta.memoryMb, rootGb: vm.meta.rootGb };
+    Object.assign(vm.meta, { vcpus: flavor.vcpus, memoryMb: flavor.memoryMb, rootGb: flavor.rootGb });
+    const disk = vm.file(VM_FILES.rootDisk);
+    if (req.resizeInstance && flavor.rootGb * GIB > (await host.img.info(disk)).virtualSize) await host.img.resize(disk, 'qcow2', flavor.rootGb * GIB);
+    if (req.powerOn !== false && !vm.running) await vm.start();
+    else await vm.save();
+  });
+}
+
+function isSameHost(migration: { sourceCompute?: string; destCompute: string } | undefined): boolean {
+  return migration?.sourceCompute !== undefined && migration.sourceCompute === migration.destCompute;
+}
+
+/**
+ * `_confirmMigration` (source): the move is accepted; remove the source
+ * copy (after a same-host resize there is none: only the old flavor is forgotten).
+ * @throws `INSTANCE_NOT_FOUND` (the SDK then succeeds)
+ */
 export async function confirmMigration(host: QemuHost, req: ConfirmMigrationRequest): Promise<void> {
   const vm = host.find(req.instance.uuid);
   if (!vm) throw new InstanceNotFoundError(req.instance.uuid);
+  if (isSameHost(req.migration)) {
+    delete vm.meta.resizedFrom;
+    return vm.save();
+  }
   await vm.busy(async () => {
     await vm.stopProcess('quit');
     await host.remove(vm);
   });
 }
 
-/** `_finishRevertMigration` (source): start the kept copy again, unless `powerOn` is false. */
+/** `_finishRevertMigration` (source): start the kept copy again (with its old flavor after a same-host resize), unless `powerOn` is false. */
 export async function finishRevertMigration(vm: Vm, req: FinishRevertMigrationRequest): Promise<void> {
+  if (vm.meta.resizedFrom) {
+    if (vm.proc) await vm.busy(() => vm.stopProcess('quit'));
+    Object.assign(vm.meta, vm.meta.resizedFrom);
+    delete vm.meta.resizedFrom;
+    await vm.save();
+  }
   if (req.powerOn !== false && !vm.running) await powerOn(vm);
 }
 

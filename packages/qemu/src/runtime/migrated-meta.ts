@@ -7,11 +7,11 @@ const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/;
 const VOLUME_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$/;
 
 /** The device configuration a source sends for a live migration (its metadata without runtime fields). */
-export type MigratedMeta = Omit<VmMeta, 'pid' | 'startedAt' | 'power' | 'softDeleted' | 'incomingMigration'>;
+export type MigratedMeta = Omit<VmMeta, 'pid' | 'startedAt' | 'power' | 'softDeleted' | 'incomingMigration' | 'resizedFrom'>;
 
 /** What the source exports: everything the destination needs to start an identical QEMU. */
 export function exportMeta(meta: VmMeta): MigratedMeta {
-  const { pid: _p, startedAt: _s, power: _w, softDeleted: _d, incomingMigration: _i, ...rest } = meta;
+  const { pid: _p, startedAt: _s, power: _w, softDeleted: _d, incomingMigration: _i, resizedFrom: _r, ...rest } = meta;
   return JSON.parse(JSON.stringify(rest)) as MigratedMeta;
 }
 

@@ -1,7 +1,8 @@
-import { chmod, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InstanceExistsError, InstanceNotFoundError, type DriverLogger, type PowerState } from '@virtkit/core';
+import { ConflictError, InstanceExistsError, InstanceNotFoundError, type DriverLogger, type PowerState } from '@virtkit/core';
+import { pidAlive } from './proc-utils.js';
 import type { QemuConfig } from '../qemu-config.js';
 import { QemuImg } from './qemu-img.js';
 import { safePath } from './safe-values.js';
@@ -9,6 +10,9 @@ import { readMeta, VM_FILES, writeMeta, type VmMeta } from './vm-meta.js';
 import { Vm, type VmHost } from './vm.js';
 
 const UUID_DIR = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOCK_FILE = '.driver.lock';
+/** Persistent roots a driver of this process holds. */
+const ROOTS_IN_USE = new Set<string>();
 
 /**
  * The instances of one driver and their state root: one directory per
@@ -47,7 +51,10 @@ export class QemuHost implements VmHost {
 
   /** The state root, created on first use (mode 0700). */
   root(): Promise<string> {
-    this.#rootPending ??= this.#createRoot();
+    this.#rootPending ??= this.#createRoot().catch((error: unknown) => {
+      this.#rootPending = undefined;
+      throw error;
+    });
     return this.#rootPending;
   }
 
@@ -128,6 +135,10 @@ export class QemuHost implements VmHost {
       await vm.save().catch(() => undefined);
     }));
     this.#vms.clear();
+    if (this.persistent && this.#root && ROOTS_IN_USE.delete(this.#root)) {
+      await rm(join(this.#root, LOCK_FILE), { force: true });
+      this.#root = this.#rootPending = undefined;
+    }
     if (!this.persistent && this.#root) {
       await rm(this.#root, { recursive: true, force: true });
       // a later call starts over in a new private root
@@ -140,10 +151,28 @@ export class QemuHost implements VmHost {
       const dir = safePath(this.config.stateDir, 'stateDir');
       await mkdir(dir, { recursive: true, mode: 0o700 });
       await chmod(dir, 0o700);
+      await lockRoot(dir);
       this.#root = dir;
     } else {
       this.#root = safePath(await mkdtemp(join(tmpdir(), 'virtkit-qemu-')), 'stateDir');
     }
     return this.#root;
   }
+}
+
+/**
+ * One driver per state root: a second one would take over (and fight for)
+ * the same QEMU processes. The lock names the holding process; a lock left by
+ * a process that died is taken over.
+ * @throws `CONFLICT` when a live driver holds the root
+ */
+async function lockRoot(dir: string): Promise<void> {
+  const lock = join(dir, LOCK_FILE);
+  const holder = Number.parseInt(await readFile(lock, 'utf8').catch(() => ''), 10);
+  const heldHere = ROOTS_IN_USE.has(dir);
+  if (heldHere || (Number.isInteger(holder) && holder !== process.pid && pidAlive(holder))) {
+    throw new ConflictError(`the state directory ${dir} is in use by another driver (process ${heldHere ? process.pid : holder})`);
+  }
+  ROOTS_IN_USE.add(dir);
+  await writeFile(lock, String(process.pid), { mode: 0o600 });
 }

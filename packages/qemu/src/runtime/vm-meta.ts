@@ -77,6 +77,8 @@ export interface VmMeta {
   pid?: number;
   /** When the current process started (epoch ms). */
   startedAt?: number;
+  /** The flavor before a same-host resize, until it is confirmed or reverted. */
+  resizedFrom?: { vcpus: number; memoryMb: number; rootGb: number };
   /** Set on a live-migration destination until the instance has arrived (a rollback removes only such instances). */
   incomingMigration?: boolean;
   nextNicIndex: number;
