@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import semver from 'semver';
+// Per-function imports keep semver's unused parts (coerce, subset, diff...) out of bundles.
+import satisfies from 'semver/functions/satisfies.js';
+import valid from 'semver/functions/valid.js';
+import validRange from 'semver/ranges/valid.js';
 import { CONTRACT_VERSION } from '../contract-version.js';
 import { DRIVER_BRAND, type DriverBase } from '../driver/driver-base.js';
 import type { HostApi } from '../driver/host-api.js';
@@ -63,9 +66,9 @@ export function isDriverInstance(value: unknown): value is DriverBase {
 
 /** Throw `CONTRACT_MISMATCH` unless this core can serve a driver written for `declared`. */
 export function assertCompatible(declared: string): void {
-  const exact = semver.valid(declared);
-  const range = exact ? `^${exact}` : semver.validRange(declared);
-  if (!range || !semver.satisfies(CONTRACT_VERSION, range)) throw new ContractMismatchError(declared, CONTRACT_VERSION);
+  const exact = valid(declared);
+  const range = exact ? `^${exact}` : validRange(declared);
+  if (!range || !satisfies(CONTRACT_VERSION, range)) throw new ContractMismatchError(declared, CONTRACT_VERSION);
 }
 
 function resolveSpecifier(specifier: string, from: string): string {

@@ -174,7 +174,8 @@ export class Vm {
   }
 
   #onEvent(event: QmpEvent): void {
-    if (this.#busy > 0) return;
+    // an arriving instance is not here yet: its first RESUME is the migration's end, not a change to report
+    if (this.#busy > 0 || this.meta.incomingMigration) return;
     if (event.event === 'STOP') this.#host.report(this.uuid, PowerState.PAUSED);
     if (event.event === 'RESUME') this.#host.report(this.uuid, PowerState.RUNNING);
   }
@@ -183,6 +184,10 @@ export class Vm {
   #onExit(proc: VmProcess, exit: ProcessExit): void {
     if (this.proc === proc) this.proc = undefined;
     if (proc.expectedExit || proc.released) return;
+    if (this.meta.incomingMigration) {
+      this.#host.logger.warn('the QEMU of an arriving instance exited', { instanceUuid: this.uuid, code: exit.code });
+      return;
+    }
     const clean = proc.guestShutdown && !proc.panicked && (exit.code === null || exit.code === 0);
     this.meta.power = clean ? 'shutdown' : 'crashed';
     delete this.meta.pid;
