@@ -1,35 +1,18 @@
 import 'reflect-metadata';
-import { DriverBase } from '../../driver/driver-base.js';
 import { NotFoundError } from '../../errors/errors.js';
 import type { BlockStats, InstanceDiagnostics } from '../../model/diagnostics.js';
-import type { InstanceInfo } from '../../model/instance-info.js';
 import { PowerState } from '../../model/power-state.js';
-import { withLifecycle } from '../lifecycle/index.js';
 import { withDiagnostics, withDiagnosticsUsage } from './index.js';
 import type { BlockStatsRequest, GetAllVolumeUsageRequest } from './index.js';
+import { MapTestDriver } from '../../testing/map-test-driver.js';
 
 const UUID = '7b1c6f1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f';
 const ctx = {};
 const instance = { uuid: UUID };
 type Req = { instance: { uuid: string } };
 
-/** The smallest lifecycle driver: one map of power states. */
-class TinyBase extends withLifecycle(DriverBase) {
-  states = new Map<string, PowerState>([[UUID, PowerState.RUNNING]]);
-  protected async _initHost() {}
-  protected async _getInfo(_c: unknown, r: Req): Promise<InstanceInfo> {
-    const state = this.states.get(r.instance.uuid);
-    if (state === undefined) throw Object.assign(new Error('gone'), { code: 'INSTANCE_NOT_FOUND', name: 'InstanceNotFoundError' });
-    return { state };
-  }
-  protected async _listInstances() { return []; }
-  protected async _getAvailableNodes() { return ['n1']; }
-  protected async _getHostIp() { return '127.0.0.1'; }
-  protected async _spawn() {}
-  protected async _destroy() {}
-  protected async _reboot() {}
-  protected async _powerOff() {}
-  protected async _powerOn() {}
+class TinyBase extends MapTestDriver {
+  override states = new Map<string, PowerState>([[UUID, PowerState.RUNNING]]);
 }
 
 const DIAG: InstanceDiagnostics = {

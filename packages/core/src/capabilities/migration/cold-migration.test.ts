@@ -1,30 +1,17 @@
 import {
-  DriverBase, DriverDefinitionError, InstanceNotFoundError, PowerState, withColdMigration, withLifecycle, withSharedStorage,
-  type InstanceDiskInfo, type InstanceInfo, type LifecycleEvent,
+  DriverBase, DriverDefinitionError, InstanceNotFoundError, PowerState, withColdMigration, withSharedStorage, type InstanceDiskInfo, type LifecycleEvent
 } from '../../index.js';
+import { MapTestDriver } from '../../testing/map-test-driver.js';
 
 const UUID = '7b1c6f1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f';
 const ctx = {};
 type Req = { instance: { uuid: string }; powerOn?: boolean };
 
-/** A lifecycle-only driver keeping power states in a map. */
-class BaseTestDriver extends withLifecycle(DriverBase) {
-  states = new Map<string, PowerState>();
-  calls: string[] = [];
-  protected async _initHost() {}
-  protected async _getInfo(_c: unknown, r: Req): Promise<InstanceInfo> {
-    const state = this.states.get(r.instance.uuid);
-    if (state === undefined) throw new InstanceNotFoundError(r.instance.uuid);
-    return { state };
+class BaseTestDriver extends MapTestDriver {
+  protected override async _powerOn(c: unknown, r: { instance: { uuid: string } }) {
+    this.calls.push('powerOn');
+    await super._powerOn(c, r);
   }
-  protected async _listInstances() { return [...this.states.keys()].map((uuid) => ({ uuid, name: uuid })); }
-  protected async _getAvailableNodes() { return ['n1']; }
-  protected async _getHostIp() { return '127.0.0.1'; }
-  protected async _spawn(_c: unknown, r: Req) { this.states.set(r.instance.uuid, PowerState.RUNNING); }
-  protected async _destroy(_c: unknown, r: Req) { this.states.delete(r.instance.uuid); }
-  protected async _reboot() {}
-  protected async _powerOff(_c: unknown, r: Req) { this.states.set(r.instance.uuid, PowerState.SHUTDOWN); }
-  protected async _powerOn(_c: unknown, r: Req) { this.calls.push('powerOn'); this.states.set(r.instance.uuid, PowerState.RUNNING); }
 }
 
 const DISKS: InstanceDiskInfo[] = [

@@ -1,34 +1,16 @@
 import 'reflect-metadata';
 import { DriverBase } from '../../driver/driver-base.js';
-import type { InstanceInfo } from '../../model/instance-info.js';
 import { PowerState } from '../../model/power-state.js';
-import { withLifecycle } from '../lifecycle/index.js';
 import { withNetwork, withNetworkFirewall, withNetworkHotplug, withNetworkMacs } from './index.js';
+import { MapTestDriver } from '../../testing/map-test-driver.js';
 
 const UUID = '7b1c6f1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f';
 const ctx = {};
 const instance = { uuid: UUID };
 const vif = { id: 'port-1', address: 'fa:16:3e:00:00:01', network: { id: 'net-1' }, type: 'bridge' as const };
-type Req = { instance: { uuid: string } };
 
-/** The smallest lifecycle driver: one map of power states. */
-class TinyBase extends withLifecycle(DriverBase) {
-  states = new Map<string, PowerState>([[UUID, PowerState.RUNNING]]);
-  calls: string[] = [];
-  protected async _initHost() {}
-  protected async _getInfo(_c: unknown, r: Req): Promise<InstanceInfo> {
-    const state = this.states.get(r.instance.uuid);
-    if (state === undefined) throw Object.assign(new Error('gone'), { code: 'INSTANCE_NOT_FOUND', name: 'InstanceNotFoundError' });
-    return { state };
-  }
-  protected async _listInstances() { return []; }
-  protected async _getAvailableNodes() { return ['n1']; }
-  protected async _getHostIp() { return '127.0.0.1'; }
-  protected async _spawn() {}
-  protected async _destroy() {}
-  protected async _reboot() {}
-  protected async _powerOff() {}
-  protected async _powerOn() {}
+class TinyBase extends MapTestDriver {
+  override states = new Map<string, PowerState>([[UUID, PowerState.RUNNING]]);
 }
 
 class NetDriver extends withNetworkMacs(withNetworkFirewall(withNetworkHotplug(withNetwork(TinyBase)))) {
