@@ -39,3 +39,28 @@ export function bestOf(n, fn) {
   }
   return best;
 }
+
+/** The median of a list of numbers. */
+export function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/**
+ * Run async trials of several variants in turns (one warm-up round first, not counted), rotating which
+ * variant goes first each round, so drift and order effects fall on all alike. Each trial resolves with
+ * a number (ms) or an object of numbers; returns the samples per variant.
+ */
+export async function alternate(rounds, trials) {
+  const names = Object.keys(trials);
+  const samples = Object.fromEntries(names.map((n) => [n, []]));
+  for (let round = -1; round < rounds; round++) {
+    const order = names.map((_, i) => names[(i + Math.max(round, 0)) % names.length]);
+    for (const name of order) {
+      const result = await trials[name]();
+      if (round >= 0) samples[name].push(result);
+    }
+  }
+  return samples;
+}

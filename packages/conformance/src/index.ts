@@ -13,3 +13,8 @@ export { defineSuite, type KitSuite, type KitTest } from './kit/suite.js';
 export { KitAssertionError, check, checkEqual, checkRejects, checkCounters, checkNoSecret } from './kit/assertions.js';
 export { ALL_SUITES } from './suites/index.js';
 export type { ConformanceOptions, ConformanceFixtures, ConformanceReport, TestResult, SuiteName } from './kit/types.js';
+export {
+  runModelBased, contractCommands, CONTRACT_RULES, emptyModel, createModelEnv, ModelDivergenceError,
+  type ModelBasedOptions, type ModelBasedReport, type ContractCommand, type ContractCommandOptions, type ContractModel,
+  type ModelInstance, type Outcome, type ModelEnv, type ModelEnvOptions, type ModelStats,
+} from './model/index.js';

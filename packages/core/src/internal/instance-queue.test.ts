@@ -51,4 +51,32 @@ describe('KeyedQueue', () => {
     await Promise.all([outer, other]);
     expect(log).toEqual(['outer+', 'inner', 'outer-', 'next']);
   });
+
+  it('treats the same key of another queue as another lock (a call on one driver from a task of another waits its turn)', async () => {
+    const [a, b] = [new KeyedQueue(), new KeyedQueue()];
+    const log: string[] = [];
+    const busy = b.run('x', async () => { log.push('b+'); await tick(5); log.push('b-'); });
+    await a.run('x', async () => {
+      await b.run('x', async () => { log.push('nested'); });
+    });
+    await busy;
+    expect(log).toEqual(['b+', 'b-', 'nested']);
+  });
+
+  // Issue "Hardening": one AsyncLocalStorage per queue (per driver) was never released and slowed every
+  // promise of the process in proportion to the drivers ever created.
+  it('shares one AsyncLocalStorage between all queues, however many drivers are created', async () => {
+    let created = 0;
+    let Fresh!: typeof KeyedQueue;
+    jest.isolateModules(() => {
+      jest.doMock('node:async_hooks', () => {
+        const real = jest.requireActual('node:async_hooks');
+        return { ...real, AsyncLocalStorage: class extends real.AsyncLocalStorage { constructor() { super(); created++; } } };
+      });
+      Fresh = (require('./instance-queue.js') as typeof import('./instance-queue.js')).KeyedQueue;
+    });
+    for (let i = 0; i < 50; i++) await new Fresh().run('k', async () => i);
+    expect(created).toBe(1);
+  });
 });
+

@@ -1,10 +1,17 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-/** The keys held by the current async call chain, innermost first. */
+/** The keys held by the current async call chain, innermost first, with the queue holding each. */
 interface HeldKey {
+  readonly queue: KeyedQueue;
   readonly key: string;
   readonly parent: HeldKey | undefined;
 }
+
+// One storage for every queue of the process. Node (before AsyncContextFrame) keeps each AsyncLocalStorage
+// that ever ran in a process-wide list, never dropped, and visits all of them for every promise created: one
+// storage per driver made every await of the process slower with each driver ever created (2,000 drivers:
+// ~2,000x). Regression test: instance-queue.test.ts (issue "Hardening").
+const HELD = new AsyncLocalStorage<HeldKey>();
 
 /**
  * Runs tasks that share a key one at a time, in arrival order; tasks with
@@ -17,13 +24,12 @@ interface HeldKey {
  */
 export class KeyedQueue {
   #tails = new Map<string, Promise<void>>();
-  readonly #held = new AsyncLocalStorage<HeldKey>();
 
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const held = this.#held.getStore();
-    if (held !== undefined && holds(held, key)) return task();
-    const frame: HeldKey = { key, parent: held };
-    const guarded = (): Promise<T> => this.#held.run(frame, task);
+    const held = HELD.getStore();
+    if (held !== undefined && holds(held, this, key)) return task();
+    const frame: HeldKey = { queue: this, key, parent: held };
+    const guarded = (): Promise<T> => HELD.run(frame, task);
     const prev = this.#tails.get(key);
     const result = prev === undefined ? guarded() : prev.then(guarded);
     const tail = result.then(noop, noop);
@@ -40,8 +46,8 @@ export class KeyedQueue {
   }
 }
 
-function holds(frame: HeldKey | undefined, key: string): boolean {
-  for (let f = frame; f !== undefined; f = f.parent) if (f.key === key) return true;
+function holds(frame: HeldKey | undefined, queue: KeyedQueue, key: string): boolean {
+  for (let f = frame; f !== undefined; f = f.parent) if (f.queue === queue && f.key === key) return true;
   return false;
 }
 

@@ -44,9 +44,14 @@ export function rescue(host: MemoryHost, req: RescueRequest): void {
   log(host, record, `rescue boot from image ${req.imageMeta.id ?? req.imageMeta.name ?? '(unnamed)'}`);
 }
 
-/** Boot the instance's own disks again (→ RUNNING, not rescued). */
+/**
+ * Boot the instance's own disks again (→ RUNNING, not rescued). A soft-deleted
+ * instance stays stopped until restored, so it is refused (found by the
+ * model-based tests of issue "Hardening": it used to boot, soft-deleted and RUNNING).
+ */
 export function unrescue(host: MemoryHost, req: UnrescueRequest): void {
   const record = host.store.require(req.instance.uuid);
+  refuseWhile(record, 'unrescue', RecordFlag.SOFT_DELETED);
   record.set(RecordFlag.RESCUED, false);
   record.reboot();
   log(host, record, 'unrescued: boot from own disks');

@@ -1,0 +1,464 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PowerState, type MigrateData, type OperationContext } from '@virtkit/core';
+import { NO_OS_IMAGE, QemuDriver } from '../../src/index.js';
+import { pidAlive, pollUntil } from '../../src/runtime/proc-utils.js';
+import { VmProcess } from '../../src/runtime/vm-process.js';
+import {
+  codeOf, ctx, FLAVOR, HardeningEnv, processesIn, qemuIt, qemuPid, recordQemuReliability, ref, untilExitSeen, vmOf,
+} from './hardening-env.js';
+
+// Issue part 3: faults injected into QEMU under the driver. After each one the driver
+// must report the true state (CRASHED/SHUTDOWN after an exit nobody asked for, never a
+// stale RUNNING), emit the right lifecycle event, still destroy, and leave no process,
+// socket or file behind.
+
+const { RUNNING, PAUSED, SHUTDOWN, CRASHED, SUSPENDED } = PowerState;
+const faultIt = qemuIt('QEMU fault-injection tests');
+
+interface FaultRecord {
+  fault: string;
+  injected: number;
+  survived: number;
+  outcome: string;
+  leaks: string[];
+}
+const table: FaultRecord[] = [];
+
+/** Run a fault scenario: count it, and count it survived only when it ran to the end with nothing leaked. */
+function fault(name: string, body: (env: HardeningEnv, record: FaultRecord) => Promise<void>, timeoutMs = 60_000): void {
+  faultIt(name, async () => {
+    const env = new HardeningEnv();
+    const record: FaultRecord = { fault: name, injected: 0, survived: 0, outcome: '', leaks: [] };
+    table.push(record);
+    try {
+      await body(env, record);
+      for (const d of env.drivers) record.leaks.push(...env.leaksOf(d));
+      const sockets = await env.socketLeak();
+      if (sockets > 0) record.leaks.push(`${sockets} socket(s) of the test process still open`);
+      expect(record.leaks).toEqual([]);
+      record.survived = record.injected;
+    } finally {
+      await env.dispose();
+      if (env.strays.length > 0) record.leaks.push(`processes killed at dispose: ${env.strays.join(',')}`);
+    }
+    expect(env.strays).toEqual([]);
+  }, timeoutMs);
+}
+
+/** Act on one QMP command the driver sends (before it is sent), once; restored after each test. */
+function beforeQmp(command: string, action: (proc: VmProcess) => void, which?: (proc: VmProcess) => boolean): { fired: () => boolean } {
+  const original = VmProcess.prototype.execute;
+  let fired = false;
+  jest.spyOn(VmProcess.prototype, 'execute').mockImplementation(function (this: VmProcess, cmd: string, args?: Record<string, unknown>, options?: object) {
+    if (!fired && cmd === command && (which?.(this) ?? true)) {
+      fired = true;
+      action(this);
+    }
+    return original.call(this, cmd, args, options) as Promise<never>;
+  });
+  return { fired: () => fired };
+}
+
+afterEach(() => jest.restoreAllMocks());
+
+afterAll(() => {
+  if (table.length === 0) return;
+  const injected = table.reduce((n, r) => n + r.injected, 0);
+  const survived = table.reduce((n, r) => n + r.survived, 0);
+  recordQemuReliability('faults', {
+    faultsInjected: injected, faultsSurvived: survived, leaksFound: table.reduce((n, r) => n + r.leaks.length, 0),
+    scenarios: table.length, table,
+  });
+});
+
+/** The instance's state, power events and leaks once the dust has settled after an unasked exit. */
+async function expectCrashedThenUsable(env: HardeningEnv, d: QemuDriver, uuid: string, pid: number): Promise<void> {
+  // getInfo right away: the true state, never a stale RUNNING nor an error
+  expect((await d.getInfo(ctx, ref(uuid))).state).toBe(CRASHED);
+  await untilExitSeen(d, uuid, pid);
+  expect(env.eventsOf(uuid).at(-1)).toEqual(['STOPPED', CRASHED]);
+  expect(env.eventsOf(uuid).filter(([t]) => t === 'STOPPED')).toHaveLength(1);
+  expect(pidAlive(pid)).toBe(false);
+  expect(env.strayFiles(d, uuid)).toEqual([]);
+  // and the instance is usable again
+  await d.powerOn(ctx, ref(uuid));
+  expect((await d.getInfo(ctx, ref(uuid))).state).toBe(RUNNING);
+}
+
+describe('faults on QEMU: processes killed', () => {
+  fault('spawn: QEMU dies before it opens its monitor', async (env, record) => {
+    const dies = env.file('qemu-dies', '#!/bin/sh\nkill -KILL $$\n', 0o755);
+    const d = await env.driver('spawn-dies', { qemuBinary: dies });
+    const uuid = '3f1c3a6e-1d1b-4c59-9a53-0d5c1b2f4a01';
+    record.injected = 1;
+    const spawned = d.spawn(ctx, { instance: { uuid, name: 'dies', flavor: FLAVOR }, imageMeta: NO_OS_IMAGE });
+    expect(await codeOf(spawned)).toBe('DRIVER_ERROR');
+    expect(await d.listInstanceUuids(ctx)).toEqual([]);
+    expect(await codeOf(d.getInfo(ctx, ref(uuid)))).toBe('INSTANCE_NOT_FOUND');
+    expect(env.eventsOf(uuid)).toEqual([]);
+    record.outcome = 'spawn DRIVER_ERROR; no instance, directory or process';
+  });
+
+  fault('spawn: QEMU SIGKILLed after its monitor connected, before the guest starts', async (env, record) => {
+    const d = await env.driver('spawn-killed');
+    let pid = 0;
+    beforeQmp('cont', (proc) => {
+      pid = proc.pid;
+      process.kill(proc.pid, 'SIGKILL');
+    });
+    const uuid = '3f1c3a6e-1d1b-4c59-9a53-0d5c1b2f4a02';
+    record.injected = 1;
+    expect(await codeOf(d.spawn(ctx, { instance: { uuid, name: 'killed', flavor: FLAVOR }, imageMeta: NO_OS_IMAGE }))).toBe('DRIVER_ERROR');
+    expect(pid).toBeGreaterThan(0);
+    expect(pidAlive(pid)).toBe(false);
+    expect(await d.listInstanceUuids(ctx)).toEqual([]);
+    expect(env.eventsOf(uuid)).toEqual([]);
+    // the same uuid spawns cleanly afterwards
+    jest.restoreAllMocks();
+    await d.spawn(ctx, { instance: { uuid, name: 'killed', flavor: FLAVOR }, imageMeta: NO_OS_IMAGE });
+    expect((await d.getInfo(ctx, ref(uuid))).state).toBe(RUNNING);
+    await d.destroy(ctx, ref(uuid));
+    record.outcome = 'spawn DRIVER_ERROR; failed-spawn cleanup removed everything; re-spawn of the uuid works';
+  });
+
+  fault('spawn: QEMU SIGKILLed at the first instant its process is seen (5 rounds)', async (env, record) => {
+    const d = await env.driver('spawn-race');
+    const outcomes: string[] = [];
+    for (let round = 0; round < 5; round++) {
+      const uuid = `3f1c3a6e-1d1b-4c59-9a53-0d5c1b2f4b0${round}`;
+      const dir = join(d.stateRoot!, uuid);
+      let killed: number | undefined;
+      let watching = true;
+      const watcher = (async () => {
+        while (watching && killed === undefined) {
+          const [pid] = processesIn(dir);
+          if (pid !== undefined) {
+            process.kill(pid, 'SIGKILL');
+            killed = pid;
+          }
+          await new Promise((r) => setImmediate(r));
+        }
+      })();
+      record.injected++;
+      const code = await codeOf(d.spawn(ctx, { instance: { uuid, name: `race-${round}`, flavor: FLAVOR }, imageMeta: NO_OS_IMAGE }));
+      watching = false;
+      await watcher;
+      expect(killed).toBeDefined();
+      if (code === 'resolved') {
+        // the guest got started before the kill landed: it is now a crashed instance
+        await untilExitSeen(d, uuid, killed!);
+        expect((await d.getInfo(ctx, ref(uuid))).state).toBe(CRASHED);
+        expect(env.eventsOf(uuid).at(-1)).toEqual(['STOPPED', CRASHED]);
+        await d.destroy(ctx, ref(uuid));
+        outcomes.push('spawned, then CRASHED + STOPPED');
+      } else {
+        expect(code).toBe('DRIVER_ERROR');
+        expect(await d.listInstanceUuids(ctx)).toEqual([]);
+        outcomes.push('spawn DRIVER_ERROR, nothing left');
+      }
+      expect(pidAlive(killed!)).toBe(false);
+      expect(existsSync(dir)).toBe(false);
+    }
+    record.outcome = [...new Set(outcomes)].map((o) => `${outcomes.filter((x) => x === o).length}x ${o}`).join('; ');
+  });
+
+  for (const [step, command] of [['while blockdev-add runs', 'blockdev-add'], ['between blockdev-add and device_add', 'device_add']] as const) {
+    fault(`volume attach: QEMU SIGKILLed ${step}`, async (env, record) => {
+      const d = await env.driver(`attach-${command}`);
+      const uuid = await env.spawn(d, {});
+      const pid = qemuPid(d, uuid);
+      const volume = env.volume('vol-a', {});
+      beforeQmp(command, (proc) => process.kill(proc.pid, 'SIGKILL'));
+      record.injected = 1;
+      const attach = { instance: { uuid, name: 'v', flavor: FLAVOR }, connectionInfo: volume, mountpoint: '/dev/sdb' };
+      expect(await codeOf(d.attachVolume(ctx, attach))).toBe('DRIVER_ERROR');
+      jest.restoreAllMocks();
+      await expectCrashedThenUsable(env, d, uuid, pid);
+      // the half-attached volume was not recorded: attaching it again works, and it detaches
+      await d.attachVolume(ctx, attach);
+      expect((await d.getInstanceDiagnostics(ctx, ref(uuid))).numDisks).toBe(2);
+      await d.detachVolume(ctx, attach);
+      await d.destroy(ctx, ref(uuid));
+      record.outcome = 'attach DRIVER_ERROR; getInfo CRASHED, one STOPPED; powerOn, re-attach, destroy work';
+    });
+  }
+
+  fault('suspend: QEMU SIGKILLed while its state is being saved', async (env, record) => {
+    const d = await env.driver('suspend-killed');
+    const uuid = await env.spawn(d);
+    const pid = qemuPid(d, uuid);
+    beforeQmp('migrate', (proc) => process.kill(proc.pid, 'SIGKILL'));
+    record.injected = 1;
+    expect(await codeOf(d.suspend(ctx, ref(uuid)))).toBe('DRIVER_ERROR');
+    jest.restoreAllMocks();
+    // no partial saved state, no leftover socket
+    await expectCrashedThenUsable(env, d, uuid, pid);
+    await d.destroy(ctx, ref(uuid));
+    record.outcome = 'suspend DRIVER_ERROR; CRASHED + STOPPED, no partial state file; powerOn works';
+  });
+
+  fault('resume: QEMU SIGKILLed while the saved state streams in', async (env, record) => {
+    const d = await env.driver('resume-killed');
+    const uuid = await env.spawn(d);
+    await d.suspend(ctx, ref(uuid));
+    let pid = 0;
+    beforeQmp('migrate-incoming', (proc) => {
+      pid = proc.pid;
+      process.kill(proc.pid, 'SIGKILL');
+    });
+    record.injected = 1;
+    expect(await codeOf(d.resume(ctx, ref(uuid)))).toBe('DRIVER_ERROR');
+    jest.restoreAllMocks();
+    await pollUntil(() => !pidAlive(pid), 5000);
+    // the resume failed: the instance is still suspended, its saved state intact
+    expect((await d.getInfo(ctx, ref(uuid))).state).toBe(SUSPENDED);
+    expect(env.eventsOf(uuid).map(([t]) => t)).toEqual(['SUSPENDED']);
+    expect(env.strayFiles(d, uuid)).toEqual([]);
+    await d.resume(ctx, ref(uuid));
+    expect((await d.getInfo(ctx, ref(uuid))).state).toBe(RUNNING);
+    await d.destroy(ctx, ref(uuid));
+    record.outcome = 'resume DRIVER_ERROR; still SUSPENDED (no event), saved state kept; resume again works';
+  });
+});
+
+describe('faults on QEMU: live migration', () => {
+  interface Migration {
+    source: QemuDriver;
+    destination: QemuDriver;
+    uuid: string;
+    srcPid: number;
+    migrate(ctx?: OperationContext): Promise<string>;
+  }
+  /** Two hosts (two state roots), one running instance on the source, prepared up to preLiveMigration. */
+  async function prepare(env: HardeningEnv, tag: string): Promise<Migration> {
+    const source = await env.driver(`${tag}-src`);
+    const destination = await env.driver(`${tag}-dst`);
+    const uuid = await env.spawn(source);
+    const instance = { uuid, name: `m-${uuid.slice(0, 8)}`, flavor: FLAVOR };
+    const migrate = async (c: OperationContext = ctx, dst = destination): Promise<string> => {
+      const destCheckData = await dst.checkCanLiveMigrateDestination(ctx, { instance, srcComputeInfo: {}, dstComputeInfo: {} });
+      const sourceData = await source.checkCanLiveMigrateSource(ctx, { instance, destCheckData });
+      const migrateData: MigrateData = await dst.preLiveMigration(ctx, { instance, migrateData: sourceData });
+      const code = await codeOf(source.liveMigration(c, { instance, dest: dst.hostApi.hostname!, migrateData }));
+      if (code === 'resolved') await dst.postLiveMigrationAtDestination(ctx, { instance });
+      else await dst.rollbackLiveMigrationAtDestination(ctx, { instance, migrateData });
+      return code;
+    };
+    return { source, destination, uuid, srcPid: qemuPid(source, uuid), migrate };
+  }
+  const destinationPid = (m: Migration): number => qemuPid(m.destination, m.uuid);
+  const onFirstDiskProgress = (act: () => void): OperationContext => {
+    let done = false;
+    return { onProgress: (p) => {
+      if (!done && p.phase === 'disk') {
+        done = true;
+        act();
+      }
+    } };
+  };
+
+  fault('live migration: source QEMU SIGKILLed during the disk mirror', async (env, record) => {
+    const m = await prepare(env, 'src-disk');
+    record.injected = 1;
+    const code = await m.migrate(onFirstDiskProgress(() => process.kill(m.srcPid, 'SIGKILL')));
+    expect(code).toBe('DRIVER_ERROR');
+    expect(await m.destination.listInstanceUuids(ctx)).toEqual([]);
+    expect(await m.source.listInstanceUuids(ctx)).toEqual([m.uuid]);
+    await expectCrashedThenUsable(env, m.source, m.uuid, m.srcPid);
+    await m.source.destroy(ctx, ref(m.uuid));
+    record.outcome = 'liveMigration DRIVER_ERROR; source CRASHED + STOPPED; destination rolled back clean';
+  });
+
+  fault('live migration: source QEMU SIGKILLed as the memory transfer starts', async (env, record) => {
+    const m = await prepare(env, 'src-mem');
+    beforeQmp('migrate', (proc) => process.kill(proc.pid, 'SIGKILL'), (proc) => proc.pid === m.srcPid);
+    record.injected = 1;
+    expect(await m.migrate()).toBe('DRIVER_ERROR');
+    jest.restoreAllMocks();
+    expect(await m.destination.listInstanceUuids(ctx)).toEqual([]);
+    await expectCrashedThenUsable(env, m.source, m.uuid, m.srcPid);
+    await m.source.destroy(ctx, ref(m.uuid));
+    record.outcome = 'liveMigration DRIVER_ERROR; source CRASHED + STOPPED; destination rolled back clean';
+  });
+
+  for (const phase of ['disk mirror', 'memory transfer'] as const) {
+    fault(`live migration: the destination QEMU dies during the ${phase}; the source keeps running`, async (env, record) => {
+      const m = await prepare(env, phase === 'disk mirror' ? 'dst-disk' : 'dst-mem');
+      let dstPid = 0;
+      const kill = (): void => {
+        dstPid = destinationPid(m);
+        process.kill(dstPid, 'SIGKILL');
+      };
+      let c: OperationContext = ctx;
+      if (phase === 'disk mirror') c = onFirstDiskProgress(kill);
+      else beforeQmp('migrate', kill, (proc) => proc.pid === m.srcPid);
+      record.injected = 1;
+      expect(await m.migrate(c)).toBe('DRIVER_ERROR');
+      jest.restoreAllMocks();
+      expect(pidAlive(dstPid)).toBe(false);
+      // the source never stopped: no event, still RUNNING, same process, still driven
+      expect((await m.source.getInfo(ctx, ref(m.uuid))).state).toBe(RUNNING);
+      expect(qemuPid(m.source, m.uuid)).toBe(m.srcPid);
+      expect(env.eventsOf(m.uuid)).toEqual([]);
+      await m.source.pause(ctx, ref(m.uuid));
+      expect((await m.source.getInfo(ctx, ref(m.uuid))).state).toBe(PAUSED);
+      await m.source.unpause(ctx, ref(m.uuid));
+      expect(await m.destination.listInstanceUuids(ctx)).toEqual([]);
+      expect(env.leaksOf(m.destination)).toEqual([]);
+      // no mirror job or NBD client left behind: a second migration, to a fresh host, goes through
+      const other = await env.driver(`${phase === 'disk mirror' ? 'dst-disk' : 'dst-mem'}-2`);
+      const instance = { uuid: m.uuid, name: 'again', flavor: FLAVOR };
+      const destCheckData = await other.checkCanLiveMigrateDestination(ctx, { instance, srcComputeInfo: {}, dstComputeInfo: {} });
+      const migrateData = await other.preLiveMigration(ctx, { instance, migrateData: await m.source.checkCanLiveMigrateSource(ctx, { instance, destCheckData }) });
+      await m.source.liveMigration(ctx, { instance, dest: 'other', migrateData });
+      await other.postLiveMigrationAtDestination(ctx, { instance });
+      expect((await other.getInfo(ctx, ref(m.uuid))).state).toBe(RUNNING);
+      expect(pidAlive(m.srcPid)).toBe(false);
+      await other.destroy(ctx, ref(m.uuid));
+      record.outcome = 'liveMigration DRIVER_ERROR; source RUNNING, no event; rollback clean; a second migration succeeds';
+    });
+  }
+});
+
+describe('faults on QEMU: the monitor stops answering', () => {
+  fault('QMP hangs (SIGSTOP): reads with a deadline and calls under the QMP timeout fail with TIMEOUT; after SIGCONT the driver recovers', async (env, record) => {
+    const d = await env.driver('hang-cont', { qmpTimeoutMs: 1000 });
+    const uuid = await env.spawn(d);
+    const pid = qemuPid(d, uuid);
+    process.kill(pid, 'SIGSTOP');
+    record.injected = 1;
+    try {
+      expect(await codeOf(d.getInfo({ deadline: Date.now() + 300 }, ref(uuid)))).toBe('TIMEOUT');
+      expect(await codeOf(d.getInfo(ctx, ref(uuid)))).toBe('TIMEOUT');
+      expect(await codeOf(d.pause(ctx, ref(uuid)))).toBe('TIMEOUT');
+      expect(await codeOf(d.getVncConsole({ deadline: Date.now() + 300 }, ref(uuid)))).toBe('TIMEOUT');
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    expect((await d.getInfo(ctx, ref(uuid))).state).toBe(RUNNING);
+    await d.pause(ctx, ref(uuid));
+    expect((await d.getInfo(ctx, ref(uuid))).state).toBe(PAUSED);
+    await d.unpause(ctx, ref(uuid));
+    expect(env.eventsOf(uuid).map(([t]) => t)).toEqual(['PAUSED', 'RESUMED']);
+    await d.destroy(ctx, ref(uuid));
+    expect(pidAlive(pid)).toBe(false);
+    record.outcome = 'getInfo/pause/getVncConsole TIMEOUT; after SIGCONT RUNNING, calls work, destroy clean';
+  });
+
+  fault('QMP hangs in the middle of a volume attach: TIMEOUT, and after SIGCONT the volume attaches cleanly', async (env, record) => {
+    const d = await env.driver('hang-attach', { qmpTimeoutMs: 1000 });
+    const uuid = await env.spawn(d);
+    const pid = qemuPid(d, uuid);
+    const volume = env.volume('vol-h', {});
+    const attach = { instance: { uuid, name: 'v', flavor: FLAVOR }, connectionInfo: volume, mountpoint: 'sdb' };
+    beforeQmp('blockdev-add', () => process.kill(pid, 'SIGSTOP'));
+    record.injected = 1;
+    try {
+      expect(await codeOf(d.attachVolume(ctx, attach))).toBe('TIMEOUT');
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    jest.restoreAllMocks();
+    // QEMU ran the late command once it woke up: the driver must not be confused by it
+    expect((await d.getInfo(ctx, ref(uuid))).state).toBe(RUNNING);
+    await d.attachVolume(ctx, attach);
+    expect((await d.getInstanceDiagnostics(ctx, ref(uuid))).numDisks).toBe(2);
+    await d.detachVolume(ctx, attach);
+    expect((await d.getInstanceDiagnostics(ctx, ref(uuid))).numDisks).toBe(1);
+    await d.attachVolume(ctx, attach);
+    await d.destroy(ctx, ref(uuid));
+    record.outcome = 'attach TIMEOUT; after SIGCONT attach/detach/attach work; destroy clean';
+  });
+
+  fault('QMP hangs, then QEMU is SIGKILLed: CRASHED with one STOPPED, and powerOn works', async (env, record) => {
+    const d = await env.driver('hang-kill', { qmpTimeoutMs: 1000 });
+    const uuid = await env.spawn(d);
+    const pid = qemuPid(d, uuid);
+    process.kill(pid, 'SIGSTOP');
+    record.injected = 1;
+    expect(await codeOf(d.getInfo({ deadline: Date.now() + 300 }, ref(uuid)))).toBe('TIMEOUT');
+    process.kill(pid, 'SIGKILL');
+    await expectCrashedThenUsable(env, d, uuid, pid);
+    await d.destroy(ctx, ref(uuid));
+    record.outcome = 'getInfo TIMEOUT; after the kill CRASHED + STOPPED; powerOn, destroy work';
+  });
+
+  fault('QMP hangs: destroy still stops QEMU and removes everything', async (env, record) => {
+    const d = await env.driver('hang-destroy', { qmpTimeoutMs: 1000 });
+    const uuid = await env.spawn(d);
+    const pid = qemuPid(d, uuid);
+    process.kill(pid, 'SIGSTOP');
+    record.injected = 1;
+    await d.destroy(ctx, ref(uuid));
+    expect(pidAlive(pid)).toBe(false);
+    expect(await d.listInstanceUuids(ctx)).toEqual([]);
+    expect(env.eventsOf(uuid).map(([t]) => t)).toEqual(['STOPPED']);
+    record.outcome = 'destroy succeeds (quit times out, SIGKILL); one STOPPED; nothing left';
+  });
+});
+
+describe('faults on QEMU: bad images', () => {
+  const spawnFrom = (d: QemuDriver, uuid: string, imageMeta: object): Promise<string> =>
+    codeOf(d.spawn(ctx, { instance: { uuid, name: `img-${uuid.slice(0, 8)}`, flavor: FLAVOR }, imageMeta }));
+
+  fault('spawn from a missing, corrupt or truncated image: typed error, nothing left behind', async (env, record) => {
+    const d = await env.driver('bad-images');
+    const qcow2 = join(env.dir, 'good.qcow2');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', qcow2, '64M']);
+    const truncated = env.file('truncated.qcow2', Buffer.from(require('node:fs').readFileSync(qcow2)).subarray(0, 80));
+    const garbage = env.file('garbage.qcow2', Buffer.alloc(64 * 1024, 0x5a));
+    const aDir = join(env.dir, 'not-a-file.qcow2');
+    mkdirSync(aDir);
+    const cases: [string, object, string][] = [
+      ['missing file', { diskFormat: 'qcow2', properties: { virtkit_image_path: join(env.dir, 'missing.qcow2') } }, 'VALIDATION_FAILED'],
+      ['a directory', { diskFormat: 'qcow2', properties: { virtkit_image_path: aDir } }, 'VALIDATION_FAILED'],
+      ['garbage declared qcow2', { diskFormat: 'qcow2', properties: { virtkit_image_path: garbage } }, 'DRIVER_ERROR'],
+      ['truncated qcow2', { diskFormat: 'qcow2', properties: { virtkit_image_path: truncated } }, 'DRIVER_ERROR'],
+      ['qcow2 declared raw', { diskFormat: 'raw', properties: { virtkit_image_path: truncated } }, 'DRIVER_ERROR'],
+      ['missing kernel', { properties: { virtkit_kernel: join(env.dir, 'missing-vmlinuz') } }, 'VALIDATION_FAILED'],
+      ['garbage kernel', { properties: { virtkit_kernel: garbage } }, 'DRIVER_ERROR'],
+    ];
+    const seen: string[] = [];
+    for (const [i, [what, imageMeta, expected]] of cases.entries()) {
+      const uuid = `5a0f3c2e-8d7b-4e61-a9c4-2b7e0d1f3c0${i}`;
+      record.injected++;
+      const code = await spawnFrom(d, uuid, imageMeta);
+      seen.push(`${what}: ${code}`);
+      expect([what, code]).toEqual([what, expected]);
+      expect(await d.listInstanceUuids(ctx)).toEqual([]);
+      expect(env.leaksOf(d)).toEqual([]);
+      expect(env.eventsOf(uuid)).toEqual([]);
+    }
+    // the good image still spawns
+    const uuid = await env.spawn(d, { imageMeta: { diskFormat: 'qcow2', properties: { virtkit_image_path: qcow2 } } });
+    await d.destroy(ctx, ref(uuid));
+    record.outcome = seen.join('; ');
+  });
+
+  fault('the image vanishes under a stopped instance: powerOn fails typed, the instance stays SHUTDOWN', async (env, record) => {
+    const d = await env.driver('image-gone');
+    const base = join(env.dir, 'base-gone.qcow2');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', base, '64M']);
+    const uuid = await env.spawn(d, { imageMeta: { diskFormat: 'qcow2', properties: { virtkit_image_path: base } }, powerOn: false });
+    rmSync(base);
+    record.injected = 1;
+    expect(await codeOf(d.powerOn(ctx, ref(uuid)))).toBe('DRIVER_ERROR');
+    expect((await d.getInfo(ctx, ref(uuid))).state).toBe(SHUTDOWN);
+    expect(env.eventsOf(uuid)).toEqual([]);
+    expect(processesIn(join(d.stateRoot!, uuid))).toEqual([]);
+    expect(env.strayFiles(d, uuid)).toEqual([]);
+    // the image comes back: the instance boots
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', base, '64M']);
+    await d.powerOn(ctx, ref(uuid));
+    expect((await d.getInfo(ctx, ref(uuid))).state).toBe(RUNNING);
+    await d.destroy(ctx, ref(uuid));
+    record.outcome = 'powerOn DRIVER_ERROR; SHUTDOWN, no event, no process; boots once the image is back';
+  });
+});
+
+// keep the unused-import checker quiet about helpers only some scenarios use
+void readdirSync;
+void writeFileSync;
+void vmOf;
