@@ -12,7 +12,7 @@ module.exports = {
   },
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
-    '^@virtkit/core/driver-kit$': '<rootDir>/packages/core/src/driver-kit.ts',
+    '^@virtkit/core/manifest$': '<rootDir>/packages/core/src/manifest-entry-point.ts',
     '^@virtkit/(core|memory|conformance|qemu|cli)$': '<rootDir>/packages/$1/src/index.ts',
   },
   testTimeout: 30000,

@@ -1,18 +1,21 @@
 import * as core from '@virtkit/core';
-import { getMetadataStorage } from 'class-validator';
-it('list', () => {
-  const storage = getMetadataStorage();
+import { MemoryDriver } from '@virtkit/memory';
+import * as vr from '../../packages/core/src/validation/validate-request';
+import { propertyRules } from './malformed-requests';
+it('discover', async () => {
+  const seen: Function[] = [];
+  const spy = jest.spyOn(vr, 'validateRequest').mockImplementation((cls: any) => { seen.push(cls); throw new core.ValidationError('x', []); });
+  const d: any = new MemoryDriver({ hostname: 'disc' });
   const methods = [...Object.values(core.CAPABILITY_METHODS).flat(), 'initHost','cleanupHost','getInfo','listInstances','listInstanceUuids','countInstances','instanceExists','getAvailableNodes','nodeIsAvailable','getHostIp','networkBindingHostId'];
-  const props = new Set<string>();
   const out: string[] = [];
   for (const m of methods) {
-    const name = m[0]!.toUpperCase() + m.slice(1) + 'Request';
-    const cls = (core as any)[name];
-    if (!cls) { out.push(`${m}: -`); continue; }
-    const md = storage.getTargetValidationMetadatas(cls, '', false, false);
-    const ps = [...new Set(md.map((x: any) => x.propertyName))];
-    ps.forEach((p) => props.add(p));
-    out.push(`${m}: ${name} [${ps.join(',')}]`);
+    seen.length = 0;
+    await d[m]({}, {}).catch(() => 0);
+    const cls = seen[0];
+    if (!cls) { out.push(`${m}: (none)`); continue; }
+    const req = [...propertyRules(cls)].filter(([, r]) => !r.optional).map(([p, r]) => p + (r.nested ? `<${r.nested.name}>` : ''));
+    out.push(`${m}: ${cls.name} required[${req.join(',')}]`);
   }
-  console.log(out.join('\n') + '\n\nPROPS: ' + [...props].sort().join(' '));
+  spy.mockRestore();
+  console.log(out.join('\n'));
 });

@@ -1,4 +1,4 @@
-import { contractManifest } from '@virtkit/core';
+import { contractManifest } from '@virtkit/core/manifest';
 import { runCli } from './helpers/run-cli.js';
 
 describe('virtkit contract', () => {

@@ -27,7 +27,6 @@ export * from './capabilities/guest/index.js';
 export * from './capabilities/image/index.js';
 export * from './capabilities/diagnostics/index.js';
 export * from './provider-tree/index.js';
-export * from './manifest/index.js';
 export * from './loader/index.js';
 export { toTraits, CAPABILITY_TRAITS } from './capabilities/traits.js';
 export { supports, requireCapability, withCapability, type DriverWith } from './capabilities/guards.js';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { contractManifest } from '@virtkit/core';
+import { contractManifest } from '@virtkit/core/manifest';
 import { colorEnabled, writeLine, type CliIo } from '../cli-io.js';
 import { EXIT_CODES } from '../errors/cli-error.js';
 import { createColors } from '../render/colors.js';

@@ -1,4 +1,5 @@
-import { CAPABILITY_NAMES, FAMILIES, familyOf, manifestByCapability } from '@virtkit/core';
+import { CAPABILITY_NAMES, FAMILIES, familyOf } from '@virtkit/core';
+import { manifestByCapability } from '@virtkit/core/manifest';
 import { capabilityStatus } from './capability-status.js';
 import { matrixCell } from './matrix-cell.js';
 import type { MatrixCapability, MatrixDriverInput, MatrixFamily, MatrixFamilyGroup, MatrixRow, SupportMatrix } from './matrix-types.js';

@@ -1,4 +1,4 @@
-import type { ManifestEntry } from '@virtkit/core';
+import type { ManifestEntry } from '@virtkit/core/manifest';
 import { createColors, type Colors } from './colors.js';
 import { formatTable } from './text-table.js';
 

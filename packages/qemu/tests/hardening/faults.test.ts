@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PowerState, type MigrateData, type OperationContext } from '@virtkit/core';
 import { NO_OS_IMAGE, QemuDriver } from '../../src/index.js';
 import { pidAlive, pollUntil } from '../../src/runtime/proc-utils.js';
 import { VmProcess } from '../../src/runtime/vm-process.js';
 import {
-  codeOf, ctx, FLAVOR, HardeningEnv, processesIn, qemuIt, qemuPid, recordQemuReliability, ref, untilExitSeen, vmOf,
+  codeOf, ctx, FLAVOR, HardeningEnv, processesIn, qemuIt, qemuPid, recordQemuReliability, ref, untilExitSeen,
 } from './hardening-env.js';
 
 // Issue part 3: faults injected into QEMU under the driver. After each one the driver
@@ -407,7 +407,7 @@ describe('faults on QEMU: bad images', () => {
     const d = await env.driver('bad-images');
     const qcow2 = join(env.dir, 'good.qcow2');
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', qcow2, '64M']);
-    const truncated = env.file('truncated.qcow2', Buffer.from(require('node:fs').readFileSync(qcow2)).subarray(0, 80));
+    const truncated = env.file('truncated.qcow2', readFileSync(qcow2).subarray(0, 80));
     const garbage = env.file('garbage.qcow2', Buffer.alloc(64 * 1024, 0x5a));
     const aDir = join(env.dir, 'not-a-file.qcow2');
     mkdirSync(aDir);
@@ -457,8 +457,3 @@ describe('faults on QEMU: bad images', () => {
     record.outcome = 'powerOn DRIVER_ERROR; SHUTDOWN, no event, no process; boots once the image is back';
   });
 });
-
-// keep the unused-import checker quiet about helpers only some scenarios use
-void readdirSync;
-void writeFileSync;
-void vmOf;

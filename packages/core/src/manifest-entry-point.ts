@@ -1,0 +1,7 @@
+/**
+ * @packageDocumentation
+ * `@virtkit/core/manifest`: the contract manifest, one entry per call of the
+ * reference contract. A subpath of its own because it is data for tools (docs,
+ * the CLI, the support matrix), not code a driver or an orchestrator runs.
+ */
+export * from './manifest/index.js';

@@ -1,0 +1,133 @@
+import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
+import { getMetadataStorage, ValidationTypes } from 'class-validator';
+
+/** One malformed request: what was changed, and the request itself. */
+export interface Malformed {
+  readonly label: string;
+  readonly request: unknown;
+}
+
+const MB = 1024 * 1024;
+const HUGE = 'x'.repeat(MB);
+
+/** An object nested `depth` levels deep (built iteratively: building it must not overflow the stack). */
+export function deepObject(depth: number): Record<string, unknown> {
+  let value: Record<string, unknown> = { leaf: true };
+  for (let i = 0; i < depth; i++) value = { a: value };
+  return value;
+}
+
+/** Hostile values tried on every field; those the field's declared constraints accept are dropped. */
+const POOL: readonly [string, unknown][] = [
+  ['null', null], ['undefined', undefined], ['number', 42], ['negative', -1], ['NaN', NaN], ['Infinity', Infinity],
+  ['-Infinity', -Infinity], ['fraction', 1.5], ['boolean', true], ['string', 'str'], ['empty string', ''],
+  ['object', {}], ['array', []], ['array of null', [null]], ['1 MB string', HUGE], ['traversal ../', '../../etc/passwd'],
+  ['absolute path', '/etc/shadow'], ['comma injection', 'a,b=c'], ['newline', 'a\nb'], ['NUL', 'a\0b'],
+  ['huge number', Number.MAX_VALUE], ['numeric string', '1'],
+];
+
+/** Values a nested (`@ValidateNested`) property can never take. */
+const NOT_NESTED: readonly [string, unknown][] = [['number', 42], ['string', 'str'], ['boolean', true], ['NaN', NaN], ['1 MB string', HUGE]];
+
+interface PropertyRules {
+  readonly optional: boolean;
+  readonly nested: Function | undefined;
+  readonly checks: ((value: unknown) => boolean)[];
+}
+
+/** The declared constraints of each property of a request class (own and inherited). */
+export function propertyRules(cls: Function): Map<string, PropertyRules> {
+  const storage = getMetadataStorage();
+  const out = new Map<string, PropertyRules>();
+  for (const m of storage.getTargetValidationMetadatas(cls, '', false, false)) {
+    const rules = out.get(m.propertyName) ?? { optional: false, nested: undefined, checks: [] };
+    if (m.type === ValidationTypes.CONDITIONAL_VALIDATION) {
+      out.set(m.propertyName, { ...rules, optional: true });
+      continue;
+    }
+    if (m.type === ValidationTypes.NESTED_VALIDATION) {
+      const type = defaultMetadataStorage.findTypeMetadata(cls, m.propertyName);
+      out.set(m.propertyName, { ...rules, nested: type?.typeFunction() as Function | undefined });
+      continue;
+    }
+    for (const c of storage.getTargetValidatorConstraints(m.constraintCls)) {
+      const args = { constraints: m.constraints, object: {}, property: m.propertyName, targetName: cls.name, value: undefined };
+      rules.checks.push((v) => (m.each && Array.isArray(v) ? v.every((x) => c.instance.validate(x, { ...args, value: x }) === true) : c.instance.validate(v, { ...args, value: v }) === true));
+    }
+    out.set(m.propertyName, rules);
+  }
+  return out;
+}
+
+/** True when the declared rules of a property reject `value`. */
+function rejects(rules: PropertyRules, value: unknown): boolean {
+  if (value === undefined || value === null) return !rules.optional;
+  if (rules.nested && (typeof value !== 'object' || Number.isNaN(value))) return true;
+  return rules.checks.some((check) => !check(value));
+}
+
+/**
+ * Every malformed variant of `base` (a valid request of class `cls`) the
+ * class's declared rules reject: each field (also nested ones, and fields
+ * `base` leaves out) set to each hostile value, required fields removed,
+ * prototype-pollution keys as own keys, and the request itself replaced by
+ * non-objects.
+ */
+export function malformedRequests(cls: Function | undefined, base: Record<string, unknown>): Malformed[] {
+  const out: Malformed[] = [];
+  const hasRequired = cls !== undefined && [...propertyRules(cls).values()].some((r) => !r.optional);
+  for (const [label, value] of [['number', 42], ['string', 'str'], ['boolean', true], ['array', []], ['array of the request', [base]], ['NaN', NaN], ['Infinity', Infinity], ['1 MB string', HUGE], ['function', () => base]] as const) {
+    out.push({ label: `request: ${label}`, request: value });
+  }
+  if (hasRequired) out.push({ label: 'request: null', request: null }, { label: 'request: {}', request: {} });
+  for (const key of ['__proto__', 'constructor', 'prototype']) {
+    out.push({ label: `own key ${key} (JSON.parse)`, request: withOwnKey(base, key) });
+    if (isObject(base.instance)) out.push({ label: `instance: own key ${key}`, request: { ...base, instance: withOwnKey(base.instance, key) } });
+  }
+  out.push({ label: 'extra field nested 10,000 deep', request: { ...base, extra: deepObject(10_000) } });
+  if (cls !== undefined) fieldVariants(cls, base, [], out, 0);
+  return out;
+}
+
+function fieldVariants(cls: Function, obj: Record<string, unknown>, path: string[], out: Malformed[], depth: number): void {
+  for (const [prop, rules] of propertyRules(cls)) {
+    const at = [...path, prop];
+    const pool = rules.nested ? NOT_NESTED : POOL;
+    for (const [label, value] of pool) {
+      if (rejects(rules, value)) out.push({ label: `${at.join('.')}: ${label}`, request: setPath(obj, path, prop, value) });
+    }
+    if (!rules.optional && prop in obj) out.push({ label: `${at.join('.')}: missing`, request: setPath(obj, path, prop, undefined, true) });
+    const current = obj[prop];
+    const inner = Array.isArray(current) ? current[0] : current;
+    if (rules.nested && isObject(inner) && depth < 4) {
+      const innerOut: Malformed[] = [];
+      fieldVariants(rules.nested, inner, [], innerOut, depth + 1);
+      for (const m of innerOut) {
+        const replaced = Array.isArray(current) ? [m.request, ...current.slice(1)] : m.request;
+        out.push({ label: `${at.join('.')}${Array.isArray(current) ? '[0]' : ''}.${m.label}`, request: setPath(obj, path, prop, replaced) });
+      }
+    }
+  }
+}
+
+function setPath(obj: Record<string, unknown>, _path: string[], prop: string, value: unknown, remove = false): Record<string, unknown> {
+  const copy = { ...obj };
+  if (remove) delete copy[prop];
+  else copy[prop] = value;
+  return copy;
+}
+
+function withOwnKey(obj: Record<string, unknown>, key: string): Record<string, unknown> {
+  const copy = JSON.parse(JSON.stringify(obj)) as Record<string, unknown>;
+  const polluted = JSON.parse(`{"${key}": {"polluted": true, "isAdmin": true}}`) as Record<string, unknown>;
+  Object.defineProperty(copy, key, { value: polluted[key], enumerable: true, configurable: true, writable: true });
+  for (const [k, v] of Object.entries(obj)) if (typeof v === 'function') copy[k] = v;
+  return copy;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** 1 MiB, for labels. */
+export const ONE_MB = MB;
