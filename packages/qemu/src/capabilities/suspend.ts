@@ -49,6 +49,8 @@ export async function resume(vm: Vm): Promise<void> {
       await sendFile(socket, file);
       await waitForMigration(proc, { timeoutMs: SAVE_TIMEOUT_MS });
       await proc.execute('cont');
+      // from here an exit is the running guest's (reported CRASHED), no longer a failed resume
+      vm.meta.power = 'running';
     } catch (error) {
       await vm.stopProcess('kill');
       throw error;
@@ -56,7 +58,6 @@ export async function resume(vm: Vm): Promise<void> {
       await rm(socket, { force: true });
     }
     await rm(file, { force: true });
-    vm.meta.power = 'running';
     await vm.save();
   });
 }

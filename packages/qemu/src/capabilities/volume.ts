@@ -93,18 +93,25 @@ export async function detachVolume(vm: Vm, req: DetachVolumeRequest): Promise<vo
   });
 }
 
-/** Add a volume's nodes and device to the running process. */
+/**
+ * Add a volume's nodes and device to the running process. On failure, what
+ * was sent is taken back, including a command that timed out: QEMU may still
+ * run it later (a monitor that hung), and a node or device left behind would
+ * make the next attach at that mountpoint fail. The undo commands are sent
+ * together (QEMU runs them in order after the ones before) and their own failures ignored.
+ */
 export async function plugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
   const nodes = volumeNodes(volume);
-  const added: string[] = [];
+  const sent: { command: string; args: Record<string, unknown> }[] = [];
   try {
     for (const node of nodes) {
+      sent.unshift({ command: 'blockdev-del', args: { 'node-name': node['node-name'] } });
       await vm.qmp('blockdev-add', node);
-      added.unshift(node['node-name'] as string);
     }
+    sent.unshift({ command: 'device_del', args: { id: volumeDeviceId(volume) } });
     await vm.qmp('device_add', volumeDevice(volume));
   } catch (error) {
-    for (const node of added) await vm.qmp('blockdev-del', { 'node-name': node }).catch(() => undefined);
+    if (vm.running) await Promise.allSettled(sent.map((undo) => vm.qmp(undo.command, undo.args)));
     throw error;
   }
 }

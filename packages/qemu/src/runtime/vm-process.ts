@@ -127,12 +127,15 @@ export class VmProcess {
     }
   }
 
-  /** Ask QEMU to quit; kill it when it has not exited after `graceMs`. Resolves once it is gone. */
+  /**
+   * Ask QEMU to quit; kill it when it has not exited `graceMs` after agreeing, or at once when the
+   * monitor does not answer within `graceMs` (a hung QEMU never quits by itself). Resolves once it is gone.
+   */
   async quit(graceMs = 3000): Promise<void> {
     this.expectedExit = true;
     if (!this.#alive) return;
-    await this.qmp.execute('quit', undefined, { timeoutMs: graceMs }).catch(() => undefined);
-    const exited = await Promise.race([this.exited.then(() => true), delay(graceMs).then(() => false)]);
+    const agreed = await this.qmp.execute('quit', undefined, { timeoutMs: graceMs }).then(() => true, () => false);
+    const exited = agreed && (await Promise.race([this.exited.then(() => true), delay(graceMs).then(() => false)]));
     if (!exited) await this.kill();
   }
 

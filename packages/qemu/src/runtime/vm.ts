@@ -5,7 +5,7 @@ import { InvalidStateError, PowerState, type DriverLogger } from '@virtkit/core'
 import type { QemuConfig } from '../qemu-config.js';
 import type { QmpEvent, QmpExecuteOptions } from '../qmp/index.js';
 import { portsForStart } from './ports.js';
-import { pidAlive, processArgs, signalProcess } from './proc-utils.js';
+import { delay, pidAlive, processArgs, signalProcess } from './proc-utils.js';
 import { buildQemuArgv } from './qemu-argv.js';
 import { VM_FILES, writeMeta, type VmMeta } from './vm-meta.js';
 import { VmProcess, type ProcessExit } from './vm-process.js';
@@ -31,6 +31,11 @@ const STATUS_TO_POWER: Readonly<Record<string, PowerState>> = {
 };
 
 const INTENT_TO_POWER = { running: PowerState.CRASHED, shutdown: PowerState.SHUTDOWN, crashed: PowerState.CRASHED, suspended: PowerState.SUSPENDED } as const;
+
+/** Longest wait for `query-status` (less when `qmpTimeoutMs` is shorter). */
+const STATUS_TIMEOUT_MS = 5000;
+/** How long a state read waits for the end of a process whose monitor just closed. */
+const EXIT_GRACE_MS = 2000;
 
 /**
  * One instance: its state directory, persisted metadata and (when it runs)
@@ -94,14 +99,20 @@ export class Vm {
     return this.requireProcess(command).execute<T>(command, args, options);
   }
 
-  /** The power state: QEMU's run state when a process lives, the persisted intent otherwise. */
+  /**
+   * The power state: QEMU's run state when a process lives, the persisted intent otherwise.
+   * @throws `TIMEOUT` when the monitor does not answer (within `qmpTimeoutMs`, at most 5 s)
+   */
   async powerState(): Promise<PowerState> {
     const proc = this.proc;
     if (proc?.alive) {
       try {
-        const { status } = await proc.execute<{ status: string }>('query-status', undefined, { timeoutMs: 5000 });
+        const timeoutMs = Math.min(STATUS_TIMEOUT_MS, this.config.qmpTimeoutMs);
+        const { status } = await proc.execute<{ status: string }>('query-status', undefined, { timeoutMs });
         return STATUS_TO_POWER[status] ?? PowerState.NOSTATE;
       } catch (error) {
+        // the monitor closes a moment before the process's end is seen: wait for it, then answer what the exit recorded
+        if (proc.qmp.closed) await Promise.race([proc.exited, delay(EXIT_GRACE_MS)]);
         if (proc.alive) throw error;
       }
     }
@@ -126,7 +137,7 @@ export class Vm {
     try {
       if (!options.incoming) await proc.execute('cont');
     } catch (error) {
-      await proc.kill();
+      await this.stopProcess('kill');
       throw error;
     }
     if (!options.incoming) this.meta.power = 'running';
@@ -186,6 +197,13 @@ export class Vm {
     if (proc.expectedExit || proc.released) return;
     if (this.meta.incomingMigration) {
       this.#host.logger.warn('the QEMU of an arriving instance exited', { instanceUuid: this.uuid, code: exit.code });
+      return;
+    }
+    // The intent becomes 'running' only once a start is complete (continued, or its saved state restored): a process
+    // that ends before that fails the call starting it (spawn, powerOn, resume...), which reports it; the instance
+    // keeps its recorded state (a failed resume stays SUSPENDED, its saved state intact).
+    if (this.meta.power !== 'running') {
+      this.#host.logger.warn('QEMU exited while it was being started', { instanceUuid: this.uuid, code: exit.code, signal: exit.signal });
       return;
     }
     const clean = proc.guestShutdown && !proc.panicked && (exit.code === null || exit.code === 0);
