@@ -8,7 +8,7 @@ export { planConformance, type PlannedTest } from './kit/planner.js';
 export { describeConformance, type TestApi } from './jest/describe-conformance.js';
 export { formatReport, formatResultLine, type FormatOptions } from './report/format-text.js';
 export { KitContext, type EventRecorder, type KitInstance, type MigrationPair, type ProgressRecorder } from './kit/kit-context.js';
-export { POWER_TRAITS, inStates, spawnIn, destroyedInstance, unknownInstance, type PowerTrait, type TraitSpec, type TraitTest } from './kit/traits.js';
+export { POWER_TRAITS, inStates, spawnIn, destroyedInstance, unknownInstance, type PowerTrait, type TraitSpec, type TraitTest, type SpawnInOptions } from './kit/traits.js';
 export { defineSuite, type KitSuite, type KitTest } from './kit/suite.js';
 export { KitAssertionError, check, checkEqual, checkRejects, checkCounters, checkNoSecret } from './kit/assertions.js';
 export { ALL_SUITES } from './suites/index.js';

@@ -45,6 +45,7 @@ export abstract class DriverBase {
   readonly hostApi: HostApi;
   /** The driver's capability map; frozen, never changes over the driver's life. */
   readonly capabilities: CapabilityMap;
+  /** @internal The SDK's per-driver state (queue, event hub); not part of the API. */
   declare readonly [RUNTIME]: DriverRuntime;
 
   constructor(hostApi: HostApi = {}) {

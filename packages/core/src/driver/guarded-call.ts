@@ -2,7 +2,7 @@ import type { OperationContext } from '../context/operation-context.js';
 import { AbortedError, DriverError, InvalidStateError, TimeoutError } from '../errors/errors.js';
 import { isVirtkitError } from '../errors/virtkit-error.js';
 import type { InstanceInfo } from '../model/instance-info.js';
-import { validateRequest } from '../validation/validate-request.js';
+import { assertRequestShape, validateRequest } from '../validation/validate-request.js';
 import type { MethodSpec, StateRule } from './method-spec.js';
 import { runtimeOf } from './driver-runtime.js';
 
@@ -15,7 +15,7 @@ export function runGuarded(driver: any, op: string, spec: MethodSpec, ctx: Opera
   try {
     const context = ctx ?? {};
     throwIfCancelled(context, op);
-    const valid = spec.request ? validateRequest(spec.request, request ?? {}, op) : (request ?? {});
+    const valid = spec.request ? validateRequest(spec.request, request ?? {}, op) : noFields(request, op);
     if (isPlain(spec)) return plainCall(driver, op, spec, context, valid as Record<string, any>);
     const body = (): Promise<unknown> => execute(driver, op, spec, context, valid as Record<string, any>);
     const uuid = spec.instance ? (valid as { instance: { uuid: string } }).instance.uuid : undefined;
@@ -24,6 +24,13 @@ export function runGuarded(driver: any, op: string, spec: MethodSpec, ctx: Opera
   } catch (error) {
     return Promise.reject(wrapError(error, op));
   }
+}
+
+/** A call that takes no fields still refuses what is not a request (a string, an array, a polluting key). */
+function noFields(request: unknown, op: string): unknown {
+  if (request === undefined || request === null) return {};
+  assertRequestShape(request, op);
+  return request;
 }
 
 /** No queue, no state rule, no custom body: the hot path of reads such as getInfo. */

@@ -6,17 +6,13 @@ import { compileValidator } from './compiled-validator.js';
 const OPTIONS = { forbidUnknownValues: true, stopAtFirstError: false, validationError: { target: false, value: false } } as const;
 
 /**
- * Validate a plain request against its class. Valid requests are returned as
+ * Validate a plain request against its class ({@link assertRequestShape} first). Valid requests are returned as
  * given (a compiled check decides); anything else goes through class-validator,
  * which either finds no fault (its normalised instance is returned) or throws {@link ValidationError} (`VALIDATION_FAILED`) listing every
  * failing field path; the caller's object is never modified.
  */
 export function validateRequest<T extends object>(cls: ClassConstructor<T>, input: unknown, operation: string): T {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new ValidationError(operation, [{ path: '', messages: ['request must be an object'] }]);
-  }
-  const bad = findForbiddenKey(input, '', 0);
-  if (bad !== undefined) throw new ValidationError(operation, [{ path: bad, messages: ['forbidden key'] }]);
+  assertRequestShape(input, operation);
   // Fast path: a compiled yes/no check on the plain object; hooks then get the caller's object as is.
   const fast = compileValidator(cls);
   if (fast !== undefined && fast(input as Record<string, unknown>)) return input as T;
@@ -37,20 +33,41 @@ function flatten(errors: ClassValidationError[], prefix: string): ValidationIssu
   return out;
 }
 
+/**
+ * The checks every request gets, also those of calls that take no fields:
+ * a plain object (not an array), no prototype-pollution key at any depth,
+ * nested at most {@link MAX_REQUEST_DEPTH} levels.
+ * @throws `VALIDATION_FAILED`
+ */
+export function assertRequestShape(input: unknown, operation: string): void {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new ValidationError(operation, [{ path: '', messages: ['request must be an object'] }]);
+  }
+  const bad = findBadKey(input, '', 0);
+  if (bad !== undefined) throw new ValidationError(operation, [bad]);
+}
+
+/**
+ * No request nests deeper than this. Deeper input is refused rather than left
+ * unscanned: a prototype-pollution key could hide below the scan's reach, and
+ * hostile depth (10,000 levels) must stay cheap (issue "Hardening").
+ */
+export const MAX_REQUEST_DEPTH = 32;
+
 // Keys that would reach Object.prototype through naive merges downstream.
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Depth-first search for prototype-pollution keys; bounded depth keeps hostile input cheap. No allocation on the clean path. */
-function findForbiddenKey(value: unknown, path: string, depth: number): string | undefined {
-  if (depth > 32 || value === null || typeof value !== 'object') return undefined;
+/** Depth-first search for prototype-pollution keys and excessive depth. No allocation on the clean path. */
+function findBadKey(value: object, path: string, depth: number): ValidationIssue | undefined {
   for (const key in value) {
     if (!hasOwn.call(value, key)) continue;
-    if (FORBIDDEN.has(key)) return path ? `${path}.${key}` : key;
+    const at = path ? `${path}.${key}` : key;
+    if (FORBIDDEN.has(key)) return { path: at, messages: ['forbidden key'] };
     const child = (value as Record<string, unknown>)[key];
-    if (child !== null && typeof child === 'object') {
-      const found = findForbiddenKey(child, path ? `${path}.${key}` : key, depth + 1);
-      if (found !== undefined) return found;
-    }
+    if (child === null || typeof child !== 'object') continue;
+    if (depth + 1 > MAX_REQUEST_DEPTH) return { path: at, messages: [`nested deeper than ${MAX_REQUEST_DEPTH} levels`] };
+    const found = findBadKey(child, at, depth + 1);
+    if (found !== undefined) return found;
   }
   return undefined;
 }

@@ -38,7 +38,7 @@ export async function spawnInstance(host: QemuHost, req: SpawnRequest): Promise<
  */
 export async function createRootDisk(host: QemuHost, vm: Vm, file: string, boot: BootSpec, exactBytes?: number): Promise<void> {
   const flavorBytes = Math.max(vm.meta.rootGb, 1) * GIB;
-  if (boot.kind !== 'disk') return host.img.create(file, { sizeBytes: exactBytes ?? flavorBytes });
+  if (boot.kind !== 'disk') return host.img.createBlank(file, exactBytes ?? flavorBytes);
   const base = await host.img.info(boot.image);
   const sizeBytes = exactBytes ?? (vm.meta.rootGb > 0 ? Math.max(base.virtualSize, vm.meta.rootGb * GIB) : undefined);
   await host.img.create(file, { sizeBytes, backing: { file: boot.image, format: boot.format } });

@@ -23,6 +23,9 @@ export interface StartProcessOptions {
   qmpTimeoutMs: number;
 }
 
+/** Pause between attempts to connect to a starting QEMU's monitor. */
+const QMP_RETRY_MS = 5;
+
 // Processes of drivers without a persistent state dir: never outlive this Node process.
 const KILL_ON_EXIT = new Set<number>();
 let exitHookInstalled = false;
@@ -86,7 +89,10 @@ export class VmProcess {
     const gone = new AbortController();
     void exited.then(() => gone.abort());
     try {
-      const qmp = await QmpClient.connect(join(o.dir, VM_FILES.qmp), { timeoutMs: 15_000, commandTimeoutMs: o.qmpTimeoutMs, signal: gone.signal });
+      // QEMU creates the socket 20-40 ms after spawn: a short retry keeps the wait close to that (a miss costs one ENOENT)
+      const qmp = await QmpClient.connect(join(o.dir, VM_FILES.qmp), {
+        timeoutMs: 15_000, retryIntervalMs: QMP_RETRY_MS, commandTimeoutMs: o.qmpTimeoutMs, signal: gone.signal,
+      });
       return new VmProcess(pid, qmp, exited);
     } catch (error) {
       signalProcess(pid, 'SIGKILL');
