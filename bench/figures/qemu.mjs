@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PowerState } from '@virtkit/core';
 import { NO_OS_IMAGE, QemuDriver, qemuLeakCheck } from '@virtkit/qemu';
-import { alternate, latencies, median, ratioFigure, round, valueFigure } from '../lib/measure.mjs';
+import { alternate, interleaved, median, ratioFigure, round, valueFigure } from '../lib/measure.mjs';
 import {
   createBlankDisk, killRawQemus, moveArgv, processArgv, processesMentioning, startRawQemu, stopRawQemu,
 } from '../lib/qemu-raw.mjs';
@@ -58,18 +58,14 @@ async function getInfoFigure(driver, quick) {
   // `qemu` is protected in TypeScript (not private): the driver's per-VM process and its QmpClient
   const client = d.qemu.get(uuid).proc.qmp;
   const ref = { instance: { uuid } };
-  const tasks = {
-    direct: () => client.execute('query-status'),
-    guarded: () => d.getInfo(ctx, ref),
-  };
-  // two sessions in opposite orders: QMP latency drifts with what the TCG vCPU thread does
-  const a = await latencies(tasks, { quick });
-  const b = await latencies({ guarded: tasks.guarded, direct: tasks.direct }, { quick });
-  const direct = (a.direct + b.direct) / 2;
-  const guarded = (a.guarded + b.guarded) / 2;
+  // calls in turns, not one task after the other: the round trip drifts by 10-15% between sessions here
+  const tasks = { direct: () => client.execute('query-status'), guarded: () => d.getInfo(ctx, ref) };
+  const sessions = [await interleaved(tasks, { quick }), await interleaved(tasks, { quick })];
+  const direct = median(sessions.map((s) => s.direct));
+  const guarded = median(sessions.map((s) => s.guarded));
   await d.destroy(ctx, ref);
   return [ratioFigure('guarded_vs_direct.qemu.getInfo', guarded, direct, 'ns/op', '<= 1.05',
-    `one QMP round trip each; guarded adds validation, the 5 s per-call timer, /proc/<pid>/stat (CPU time), the state event (sessions: ${fmt(a.guarded / a.direct)}, ${fmt(b.guarded / b.direct)})`)];
+    `one QMP round trip each, called in turns; guarded adds validation, /proc/<pid>/stat (CPU time) and the state event (sessions: ${sessions.map((s) => fmt(s.guarded / s.direct)).join(', ')})`)];
 }
 
 /** spawn (powerOn) until getInfo says RUNNING vs starting QEMU with the same argv and waiting for `running` over QMP. */
@@ -108,8 +104,9 @@ async function spawnFigure(driver, scratch, runs) {
   const candidate = median(samples.driver);
   const baseline = median(samples.raw.map((s) => s.ms));
   const disk = median(samples.raw.map((s) => s.disk));
+  const paired = median(samples.driver.map((ms, i) => ms / samples.raw[i].ms));
   return [ratioFigure('qemu.spawnToRunning_vs_raw', candidate, baseline, 'ms', '<= 1.10',
-    `medians of ${runs} alternating runs each; raw gets its blank root disk made beforehand (qemu-img create, median ${fmt(disk)} ms), spawn makes it`)];
+    `medians of ${runs} alternating runs each (median of per-round ratios ${fmt(paired)}); raw gets its blank root disk made beforehand (qemu-img create, median ${fmt(disk)} ms), spawn makes it`)];
 }
 
 /**
@@ -127,12 +124,13 @@ async function migrationFigures(driver, scratch, runs) {
     raw: () => rawMigration(probe, srcDir, dstDir),
   });
   const pick = (variant, key) => median(samples[variant].map((s) => s[key]));
+  const paired = (key) => fmt(median(samples.driver.map((s, i) => s[key] / samples.raw[i][key])));
   const note = `medians of ${runs} alternating runs; no-OS 64 MB VM, unix sockets`;
   return [
     ratioFigure('qemu.liveMigration_vs_raw', pick('driver', 'transfer'), pick('raw', 'transfer'), 'ms', '<= 1.10',
-      `${note}; liveMigration = NBD disk mirror + migrate + waiting + source quit; raw = migrate until the MIGRATION completed event`),
+      `${note} (median of per-round ratios ${paired('transfer')}); raw = migrate until the MIGRATION completed event; liveMigration = disk phase (NBD mirror of the root disk) ${fmt(pick('driver', 'disk'))} ms + memory phase, mirror teardown and source quit ${fmt(pick('driver', 'memory'))} ms (a raw source quits in ${fmt(pick('raw', 'quit'))} ms)`),
     ratioFigure('qemu.liveMigrationProtocol_vs_raw', pick('driver', 'protocol'), pick('raw', 'protocol'), 'ms', '-',
-      `informative; ${note}; checks + preLiveMigration + liveMigration + post* vs raw destination start (disk, -incoming) + migrate`),
+      `informative; ${note} (median of per-round ratios ${paired('protocol')}); checks + preLiveMigration + liveMigration + post* vs raw destination start (disk, -incoming) + migrate`),
   ];
 }
 
@@ -154,8 +152,12 @@ async function driverMigration(source, destination) {
       await destination.cleanupLiveMigrationDestinationCheck(ctx, { destCheckData });
     }
     const migrateData = await destination.preLiveMigration(ctx, { instance, migrateData: sourceData, networkInfo: [] });
+    let memoryFrom;
+    const onProgress = (r) => {
+      if (r.phase === 'memory') memoryFrom ??= performance.now();
+    };
     const t1 = performance.now();
-    await source.liveMigration(ctx, {
+    await source.liveMigration({ onProgress }, {
       instance, dest: 'bench-destination', migrateData, postMethod: async () => undefined, recoverMethod: async () => undefined,
     });
     migrated = true;
@@ -165,7 +167,8 @@ async function driverMigration(source, destination) {
     await destination.postLiveMigrationAtDestination(ctx, { instance, networkInfo: [] });
     const t3 = performance.now();
     await untilRunning(destination, uuid);
-    return { transfer: t2 - t1, protocol: t3 - t0 };
+    // the driver's first 'memory' report comes with its first query-migrate, right after `migrate`
+    return { transfer: t2 - t1, protocol: t3 - t0, disk: (memoryFrom ?? t2) - t1, memory: t2 - (memoryFrom ?? t2) };
   } finally {
     if (!migrated) {
       await destination.rollbackLiveMigrationAtDestination(ctx, { instance, networkInfo: [] }).catch(() => undefined);
@@ -204,7 +207,10 @@ async function rawMigration(probe, srcDir, dstDir) {
       if (Date.now() > deadline) throw new Error('the raw destination did not run');
       await sleep(1);
     }
-    return { transfer: t2 - t1, protocol: t2 - t0 };
+    // not part of the raw figure: what the driver's liveMigration also waits for at its end
+    const q = performance.now();
+    await stopRawQemu(src);
+    return { transfer: t2 - t1, protocol: t2 - t0, quit: performance.now() - q };
   } finally {
     await Promise.all([stopRawQemu(src), stopRawQemu(dst)]);
     await Promise.all([srcDir, dstDir].map((dir) => rm(dir, { recursive: true, force: true })));

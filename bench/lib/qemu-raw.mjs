@@ -114,9 +114,10 @@ export async function startRawQemu(binary, args, qmpPath) {
   }
 }
 
-/** Stop a raw QEMU: `quit`, then SIGKILL if it is still there after a second. */
+/** Stop a raw QEMU: `quit`, then SIGKILL if it is still there after a second. Idempotent. */
 export async function stopRawQemu(raw) {
-  if (!raw) return;
+  if (!raw || raw.stopped) return raw?.exited;
+  raw.stopped = true;
   raw.qmp.execute('quit').catch(() => undefined);
   const gone = await Promise.race([raw.exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 1000))]);
   if (!gone) raw.child.kill('SIGKILL');

@@ -171,6 +171,7 @@ describe('bad input on every public call (memory driver)', () => {
     expect(await stateOf(driver)).toBe(before);
     expect(problems.filter((p) => p.startsWith(`${method} `))).toEqual([]);
     expect(unhandled).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it.each(METHODS.filter((m) => 'instance' in baseRequest(m, 'x', 'h')))('%s: a well-formed unknown uuid is a typed error or a no-op, never a crash', async (method) => {

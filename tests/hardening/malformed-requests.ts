@@ -85,6 +85,9 @@ export function malformedRequests(cls: Function | undefined, base: Record<string
     if (isObject(base.instance)) out.push({ label: `instance: own key ${key}`, request: { ...base, instance: withOwnKey(base.instance, key) } });
   }
   out.push({ label: 'extra field nested 10,000 deep', request: { ...base, extra: deepObject(10_000) } });
+  // A polluting key below the depth a scan would stop at must not slip through.
+  const hidden = JSON.parse(`${'{"a":'.repeat(40)}{"__proto__":{"polluted":true}}${'}'.repeat(40)}`) as unknown;
+  out.push({ label: 'own key __proto__ 40 levels deep', request: { ...base, extra: hidden } });
   if (cls !== undefined) fieldVariants(cls, base, [], out, 0);
   return out;
 }
@@ -110,7 +113,7 @@ function fieldVariants(cls: Function, obj: Record<string, unknown>, path: string
   }
 }
 
-function setPath(obj: Record<string, unknown>, _path: string[], prop: string, value: unknown, remove = false): Record<string, unknown> {
+function setPath(obj: Record<string, unknown>, _path: readonly string[], prop: string, value: unknown, remove = false): Record<string, unknown> {
   const copy = { ...obj };
   if (remove) delete copy[prop];
   else copy[prop] = value;

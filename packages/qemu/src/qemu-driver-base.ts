@@ -5,7 +5,7 @@ import {
   type GetInstanceDiagnosticsRequest, type HostApi, type HostCpuStats, type HostUptime, type InstanceDiagnostics, type InstanceInfo,
   type InstanceOnlyRequest, type InstanceRequest, type InstanceSummary, type InstanceUsage, type OperationContext, type PauseRequest,
   type PostInterruptedSnapshotCleanupRequest, type PowerOffRequest, type PowerOnRequest, type RebootRequest, type RescueRequest,
-  type ResumeRequest, type SerialConsole, type SetBootableRequest, type SnapshotRequest, type SpawnRequest, type UnrescueRequest,
+  PowerState, type ResumeRequest, type ResumeStateOnHostBootRequest, type SerialConsole, type SetBootableRequest, type SnapshotRequest, type SpawnRequest, type UnrescueRequest,
   type UpdateProviderTreeRequest, type VncConsole,
 } from '@virtkit/core';
 import { consoleOutput, serialConsole, vncConsole } from './capabilities/console.js';
@@ -96,6 +96,13 @@ export class QemuDriverBase extends Composed {
   }
   protected _powerOn(_ctx: OperationContext, req: PowerOnRequest): Promise<void> {
     return powerOn(this.vm(req));
+  }
+  /** Start a stopped or crashed instance again after a host reboot; a soft-deleted one stays stopped until restored. */
+  protected override async _resumeStateOnHostBoot(_ctx: OperationContext, req: ResumeStateOnHostBootRequest): Promise<void> {
+    const vm = this.vm(req);
+    if (vm.meta.softDeleted) return;
+    const state = await vm.powerState();
+    if (state === PowerState.SHUTDOWN || state === PowerState.CRASHED) await powerOn(vm);
   }
   protected _pause(_ctx: OperationContext, req: PauseRequest): Promise<void> {
     return pause(this.vm(req));

@@ -71,14 +71,6 @@ export function expectedTransition(prev: PowerState, next: PowerState): string |
   }
 }
 
-/** A deep copy of the contract-visible state of an instance (to show what a call changed). */
-export function describeInstance(i: ModelInstance): string {
-  const flags = [i.rescued ? 'rescued' : '', i.softDeleted ? 'softDeleted' : ''].filter(Boolean).join(',');
-  const vols = [...i.volumes].map(([mp, v]) => `${mp}=vol${v}`).join(',');
-  return `vm${i.ordinal}@host${i.host} ${stateLabel(i.state)}${flags ? ` [${flags}]` : ''}${vols ? ` volumes{${vols}}` : ''}` +
-    (i.interfaces.size > 0 ? ` nics{${[...i.interfaces.keys()].join(',')}}` : '');
-}
-
 /** RUNNING, PAUSED, ... */
 export function stateLabel(state: number): string {
   return Object.entries(PowerState).find(([, v]) => v === state)?.[0] ?? `UNKNOWN(${state})`;

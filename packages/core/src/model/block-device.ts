@@ -3,6 +3,7 @@ import {
   IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { VolumeConnectionInfo } from './volume-connection.js';
+import { DEVICE_TAG_PATTERN, RESOURCE_ID_PATTERN } from './identifiers.js';
 
 /** Guest device names (`vda`, `/dev/sdb`, `hdc`): a strict alphabet, since drivers pass them on. */
 export const DEVICE_NAME_PATTERN = /^(\/dev\/)?[a-z]{1,4}[a-z0-9]{0,8}$/;
@@ -31,8 +32,8 @@ export class VolumeBlockDevice {
   @IsOptional() @IsInt() @Min(0) bootIndex?: number;
   @IsOptional() @IsString() @MaxLength(16) diskBus?: string;
   @IsOptional() @IsString() @MaxLength(16) deviceType?: string;
-  @IsOptional() @IsString() @MaxLength(255) tag?: string;
-  @IsOptional() @IsString() @MaxLength(255) volumeId?: string;
+  @IsOptional() @IsString() @Matches(DEVICE_TAG_PATTERN) tag?: string;
+  @IsOptional() @IsString() @Matches(RESOURCE_ID_PATTERN) volumeId?: string;
 }
 
 /** Everything block-device related a driver gets at spawn, in one format only. */

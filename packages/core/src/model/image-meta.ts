@@ -1,4 +1,5 @@
-import { IsIn, IsInt, IsObject, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { RESOURCE_ID_PATTERN } from './identifiers.js';
 
 /** Disk formats an image may have; each maps to a `COMPUTE_IMAGE_TYPE_*` trait. */
 export const IMAGE_DISK_FORMATS = ['raw', 'qcow2', 'vmdk', 'vdi', 'vhd', 'vhdx', 'iso', 'ploop', 'aki', 'ari', 'ami'] as const;
@@ -7,7 +8,7 @@ export type ImageDiskFormat = (typeof IMAGE_DISK_FORMATS)[number];
 
 /** What the orchestrator knows of the image an instance boots from. */
 export class ImageMeta {
-  @IsOptional() @IsString() @MaxLength(255) id?: string;
+  @IsOptional() @IsString() @Matches(RESOURCE_ID_PATTERN) id?: string;
   @IsOptional() @IsString() @MaxLength(255) name?: string;
   @IsOptional() @IsIn(IMAGE_DISK_FORMATS as unknown as string[]) diskFormat?: ImageDiskFormat;
   @IsOptional() @IsString() @MaxLength(64) containerFormat?: string;

@@ -1,6 +1,7 @@
 export { PowerState, powerStateName, isPowerState } from './power-state.js';
 export { LifecycleTransition, type LifecycleEvent } from './lifecycle-event.js';
 export { Flavor } from './flavor.js';
+export { RESOURCE_ID_PATTERN, HOST_DEVICE_PATTERN, DEVICE_TAG_PATTERN } from './identifiers.js';
 export { ImageMeta, IMAGE_DISK_FORMATS, type ImageDiskFormat } from './image-meta.js';
 export { Instance, InstanceRef, SpawnInstance, INSTANCE_NAME_PATTERN } from './instance.js';
 export { Vif, Network, Subnet, VIF_TYPES, type NetworkInfo } from './network-info.js';

@@ -1,7 +1,8 @@
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsIP, IsMACAddress, IsObject, IsOptional, IsString, MaxLength, ValidateNested,
+  IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsIP, IsMACAddress, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested,
 } from 'class-validator';
+import { DEVICE_TAG_PATTERN, HOST_DEVICE_PATTERN, RESOURCE_ID_PATTERN } from './identifiers.js';
 
 /** One subnet of a network, with its addresses for this port. */
 export class Subnet {
@@ -13,9 +14,9 @@ export class Subnet {
 
 /** The network a virtual interface is plugged into. */
 export class Network {
-  @IsString() @MaxLength(255) id!: string;
+  @IsString() @Matches(RESOURCE_ID_PATTERN) id!: string;
   @IsOptional() @IsString() @MaxLength(255) label?: string;
-  @IsOptional() @IsString() @MaxLength(15) bridge?: string;
+  @IsOptional() @IsString() @Matches(HOST_DEVICE_PATTERN) bridge?: string;
   @IsOptional() @IsInt() mtu?: number;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Subnet) subnets?: Subnet[];
 }
@@ -25,15 +26,15 @@ export const VIF_TYPES = ['ovs', 'bridge', 'tap', 'vhostuser', 'hw_veb', 'user',
 
 /** A virtual network interface (VIF) of an instance. */
 export class Vif {
-  @IsString() @MaxLength(255) id!: string;
+  @IsString() @Matches(RESOURCE_ID_PATTERN) id!: string;
   @IsMACAddress() address!: string;
   @IsDefined() @ValidateNested() @Type(() => Network) network!: Network;
   @IsIn(VIF_TYPES as unknown as string[]) type!: (typeof VIF_TYPES)[number];
   /** Host-side device name; validated because drivers put it on command lines. */
-  @IsOptional() @IsString() @MaxLength(15) devname?: string;
+  @IsOptional() @IsString() @Matches(HOST_DEVICE_PATTERN) devname?: string;
   @IsOptional() @IsString() @MaxLength(32) vnicType?: string;
   /** Device tag seen by the guest (needs the `taggedAttach` / `deviceTagging` features). */
-  @IsOptional() @IsString() @MaxLength(255) tag?: string;
+  @IsOptional() @IsString() @Matches(DEVICE_TAG_PATTERN) tag?: string;
   @IsOptional() @IsBoolean() active?: boolean;
   @IsOptional() @IsObject() details?: Record<string, unknown>;
 }

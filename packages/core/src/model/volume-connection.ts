@@ -1,4 +1,5 @@
-import { IsArray, IsBoolean, IsIP, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsArray, IsBoolean, IsIP, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { RESOURCE_ID_PATTERN } from './identifiers.js';
 
 /**
  * How to reach a volume, as returned by the block-storage service. `data` is
@@ -10,8 +11,8 @@ export class VolumeConnectionInfo {
   @IsString() @MaxLength(64) driverVolumeType!: string;
   @IsObject() data!: Record<string, unknown>;
   /** The volume's id, when the transport data does not carry it. */
-  @IsOptional() @IsString() @MaxLength(255) volumeId?: string;
-  @IsOptional() @IsString() @MaxLength(255) serial?: string;
+  @IsOptional() @IsString() @Matches(RESOURCE_ID_PATTERN) volumeId?: string;
+  @IsOptional() @IsString() @Matches(RESOURCE_ID_PATTERN) serial?: string;
 }
 
 /** What this host tells the block-storage service so it can export a volume to it. */

@@ -38,12 +38,18 @@ export async function snapshotImage(host: QemuHost, vm: Vm, ctx: OperationContex
   report({ percent: 99, phase: 'uploading' });
 }
 
-/** `_postInterruptedSnapshotCleanup`: stop a backup job still running and remove this instance's partial images. */
+/**
+ * `_postInterruptedSnapshotCleanup`: stop a backup job still running and remove this instance's
+ * partial images (also when QEMU is gone or does not answer: the files go whatever happened to the job).
+ */
 export async function cleanupSnapshot(host: QemuHost, vm: Vm | undefined, uuid: string): Promise<void> {
-  if (vm?.running) await stopBackup(vm);
-  const dir = await host.imageDir();
-  for (const file of await readdir(dir)) {
-    if (file.endsWith(`.${uuid}.partial`)) await rm(join(dir, file), { force: true });
+  try {
+    if (vm?.running) await stopBackup(vm);
+  } finally {
+    const dir = await host.imageDir();
+    for (const file of await readdir(dir)) {
+      if (file.endsWith(`.${uuid}.partial`)) await rm(join(dir, file), { force: true });
+    }
   }
 }
 
@@ -73,7 +79,9 @@ async function backupLive(host: QemuHost, vm: Vm, partial: string, onCopy: (perc
 async function stopBackup(vm: Vm): Promise<void> {
   await vm.qmp('block-job-cancel', { device: JOB, force: true }).catch(() => undefined);
   for (let i = 0; i < 50; i++) {
-    if (!(await vm.qmp<{ device: string }[]>('query-block-jobs')).some((j) => j.device === JOB)) break;
+    // best effort: a QEMU that died or hangs has no job worth waiting for
+    const jobs = await vm.qmp<{ device: string }[]>('query-block-jobs').catch(() => []);
+    if (!jobs.some((j) => j.device === JOB)) break;
     await delay(20);
   }
   await vm.qmp('blockdev-del', { 'node-name': TARGET_NODE }).catch(() => undefined);

@@ -12,9 +12,11 @@ const RESCUE_DISK = 'rescue.qcow2';
  * `_rescue`: restart the instance from the rescue image (its own disk stays
  * attached, as a second disk); `getInfo` says `rescued` until `_unrescue`.
  * The rescue password is not used: the QEMU driver does not inject files.
+ * @throws `INVALID_STATE` (soft-deleted: it stays stopped until restored)
  */
 export async function rescue(host: QemuHost, vm: Vm, req: RescueRequest): Promise<void> {
   const { boot } = bootSourceOf(req.imageMeta);
+  vm.refuseWhileSoftDeleted('rescue');
   await vm.busy(async () => {
     await vm.stopProcess('quit');
     await rm(vm.file(VM_FILES.savedState), { force: true });
@@ -24,8 +26,9 @@ export async function rescue(host: QemuHost, vm: Vm, req: RescueRequest): Promis
   });
 }
 
-/** `_unrescue`: restart from the instance's own disk and drop the rescue disk. */
+/** `_unrescue`: restart from the instance's own disk and drop the rescue disk. @throws `INVALID_STATE` (soft-deleted) */
 export async function unrescue(vm: Vm): Promise<void> {
+  vm.refuseWhileSoftDeleted('unrescue');
   await vm.busy(async () => {
     await vm.stopProcess('quit');
     delete vm.meta.rescue;

@@ -78,14 +78,11 @@ export async function deleteInstanceFiles(host: QemuHost, uuid: string): Promise
 /** `_getInfo`: the power state (QEMU's run state or the recorded one), rescue and soft-delete marks, sizes, CPU time. */
 export async function instanceInfo(host: QemuHost, uuid: string): Promise<InstanceInfo> {
   const vm = host.get(uuid);
-  // query-status is sent synchronously here; the /proc read (10-20 us) runs while QEMU answers, not after
-  const pending = vm.powerState();
-  const cpuTimeNs = vm.proc ? processCpuTimeNs(vm.proc.pid) : 0;
-  const state = await pending;
+  const state = await vm.powerState();
   const info: InstanceInfo = {
     state, internalId: vm.meta.pid !== undefined ? `pid:${vm.meta.pid}` : undefined,
     maxMemKb: vm.meta.memoryMb * 1024, memKb: vm.running ? vm.meta.memoryMb * 1024 : 0, numCpu: vm.meta.vcpus,
-    cpuTimeNs: vm.proc ? cpuTimeNs : 0,
+    cpuTimeNs: vm.proc ? processCpuTimeNs(vm.proc.pid) : 0,
   };
   if (vm.meta.rescue) info.rescued = true;
   if (vm.meta.softDeleted) info.softDeleted = true;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   InstanceExistsError, InstanceNotFoundError, MigrationError, type ConfirmMigrationRequest, type FinishMigrationRequest,
   type FinishRevertMigrationRequest, type InstanceDiskInfo, type MigrateDiskAndPowerOffRequest, type SharedStorageCheckData,
@@ -45,7 +45,8 @@ export async function instanceDiskInfo(host: QemuHost, vm: Vm): Promise<Instance
  * `_finishMigration` (destination): a new instance from the image's boot
  * settings and a copy of the source's root disk (grown to the new flavor on
  * a resize), started unless `powerOn` is false. Only a qcow2 file named like
- * a root disk is read, so disk info cannot make the driver copy an arbitrary file.
+ * a root disk, in a directory named for the instance, is read, so disk info
+ * cannot make the driver copy an arbitrary file or another instance's disk.
  * @throws `MIGRATION_FAILED`, `VALIDATION_FAILED`, `INSTANCE_EXISTS`
  */
 export async function finishMigration(host: QemuHost, req: FinishMigrationRequest): Promise<void> {
@@ -57,6 +58,8 @@ export async function finishMigration(host: QemuHost, req: FinishMigrationReques
   const root = req.diskInfo.find((d) => basename(d.path) === VM_FILES.rootDisk);
   if (!root) throw new MigrationError(`the disk info names no ${VM_FILES.rootDisk}`);
   const rootPath = requestPath(root.path, 'diskInfo.path');
+  // the source keeps it in the instance's own directory: never copy another instance's (or any other) disk
+  if (basename(dirname(rootPath)) !== instance.uuid) throw invalid('diskInfo.path', `the root disk must be in a directory named ${instance.uuid}`);
   if ((await host.img.info(rootPath)).format !== 'qcow2') throw invalid('diskInfo.path', 'the root disk must be a qcow2 image');
   const source = bootSourceOf(req.imageMeta);
   const meta: VmMeta = {

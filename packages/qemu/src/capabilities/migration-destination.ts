@@ -10,6 +10,7 @@ import { invalid } from '../runtime/safe-values.js';
 import { VM_FILES } from '../runtime/vm-meta.js';
 import type { VmProcess } from '../runtime/vm-process.js';
 import { createRootDisk } from './lifecycle.js';
+import { replug, unmigratableNics } from './network.js';
 
 /** What the QEMU driver keeps in `MigrateData.driverData.qemu`. */
 export interface QemuMigrationData {
@@ -108,7 +109,7 @@ export async function rollbackAtDestination(host: QemuHost, req: RollbackLiveMig
 
 /**
  * `_postLiveMigrationAtDestination`: the stream is in (QEMU says completed),
- * the NBD export goes, and the instance is recorded as living here.
+ * the NBD export goes, the USB NICs are plugged in, and the instance is recorded as living here.
  * @throws `MIGRATION_FAILED` when the incoming migration did not complete
  */
 export async function postAtDestination(host: QemuHost, req: PostLiveMigrationAtDestinationRequest): Promise<void> {
@@ -122,6 +123,8 @@ export async function postAtDestination(host: QemuHost, req: PostLiveMigrationAt
       throw new MigrationError(`the instance did not arrive: ${(error as Error).message}`, { cause: error });
     }
     await proc.execute('nbd-server-stop').catch(() => undefined);
+    // started without them (-incoming): the source unplugged its USB NICs before sending the state
+    await replug(vm, unmigratableNics(vm));
     delete vm.meta.incomingMigration;
     vm.meta.power = 'running';
     await vm.save();

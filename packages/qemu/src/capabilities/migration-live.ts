@@ -7,10 +7,11 @@ import { waitForMigration } from '../runtime/migration-stream.js';
 import { delay } from '../runtime/proc-utils.js';
 import type { QemuHost } from '../runtime/qemu-host.js';
 import { invalid, SAFE_PATH_PATTERN } from '../runtime/safe-values.js';
-import { VM_FILES } from '../runtime/vm-meta.js';
+import { VM_FILES, type NicSpec } from '../runtime/vm-meta.js';
 import type { VmProcess } from '../runtime/vm-process.js';
 import type { Vm } from '../runtime/vm.js';
 import { qemuData } from './migration-destination.js';
+import { replug, unplugUnmigratable } from './network.js';
 
 const MIRROR_JOB = 'virtkit-migration-mirror';
 const NBD_NODE = 'virtkit-migration-target';
@@ -30,8 +31,10 @@ export async function checkSource(host: QemuHost, vm: Vm, req: CheckCanLiveMigra
  * (`blockdev-mirror`, write-blocking once in sync), then `migrate` the
  * VM state to the destination (unix socket, or TCP with `migrationTransport: 'tcp'`), reporting progress
  * (`disk` 1-30, `memory` 30-99). On success the source QEMU quits and the
- * instance's directory here is removed. On failure or abort the source
- * keeps the instance (QEMU resumes a guest that was running).
+ * instance's directory here is removed. USB NICs (not migratable) are
+ * unplugged before the memory phase and plugged in again by the destination.
+ * On failure or abort the source keeps the instance (QEMU resumes a guest
+ * that was running, its NICs plugged back).
  * @throws `ABORTED` (liveMigrationAbort or the signal), `VALIDATION_FAILED` (migrate data), `DRIVER_ERROR`
  */
 export async function liveMigrate(host: QemuHost, vm: Vm, ctx: OperationContext, req: LiveMigrationRequest): Promise<void> {
@@ -42,9 +45,12 @@ export async function liveMigrate(host: QemuHost, vm: Vm, ctx: OperationContext,
   const onAbort = (): void => void job.abort();
   vm.migration = job;
   ctx.signal?.addEventListener('abort', onAbort, { once: true });
+  let unplugged: NicSpec[] = [];
   try {
     await vm.busy(async () => {
       await mirrorDisk(proc, job, target.nbd, report);
+      // QEMU cannot send usb-net: those NICs leave now, the destination plugs them in on arrival
+      unplugged = await unplugUnmigratable(vm);
       await job.startMemory(target.uri);
       await waitForMigration(proc, { timeoutMs: MIGRATION_TIMEOUT_MS, onPoll: (info) => {
         const sent = info.ram?.transferred ?? 0;
@@ -56,6 +62,9 @@ export async function liveMigrate(host: QemuHost, vm: Vm, ctx: OperationContext,
     });
   } catch (error) {
     await job.undo();
+    if (proc.alive) {
+      await replug(vm, unplugged).catch((e) => vm.log.warn('cannot plug a NIC back after a failed live migration', { instanceUuid: vm.uuid, error: String(e) }));
+    }
     if (job.aborted) throw new AbortedError('liveMigration', { cause: error });
     throw error;
   } finally {

@@ -40,18 +40,58 @@ export async function attachInterface(vm: Vm, req: AttachInterfaceRequest): Prom
   if (vm.meta.nics.some((n) => n.vifId === vif.id)) return;
   await vm.busy(async () => {
     const nic = newNic(vm.meta, vif, vm.running);
-    if (vm.running) {
-      await vm.qmp('netdev_add', { type: 'user', id: `net${nic.index}` });
-      try {
-        await vm.qmp('device_add', nicDevice(nic));
-      } catch (error) {
-        await vm.qmp('netdev_del', { id: `net${nic.index}` }).catch(() => undefined);
-        throw error;
-      }
-    }
+    if (vm.running) await plugNic(vm, nic);
     vm.meta.nics.push(nic);
     await vm.save();
   });
+}
+
+/** Add a NIC's netdev and device to the running process (the netdev goes again when the device is refused). */
+export async function plugNic(vm: Vm, nic: NicSpec): Promise<void> {
+  await vm.qmp('netdev_add', { type: 'user', id: `net${nic.index}` });
+  try {
+    await vm.qmp('device_add', nicDevice(nic));
+  } catch (error) {
+    await vm.qmp('netdev_del', { id: `net${nic.index}` }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Remove a NIC's device (waiting for DEVICE_DELETED) and netdev from the running process. */
+export async function unplugNic(vm: Vm, nic: NicSpec): Promise<void> {
+  await unplugDevice(vm, `nic${nic.index}`);
+  await vm.qmp('netdev_del', { id: `net${nic.index}` }).catch(() => undefined);
+}
+
+/**
+ * QEMU cannot migrate `usb-net` (its state is marked unmigratable): the
+ * instance's USB NICs leave the guest before its state is saved or sent
+ * (suspend, live migration) and are plugged in again once the state is
+ * restored (resume, arrival), like SR-IOV ports around a migration. A
+ * process started for an incoming stream is started without them.
+ */
+export function unmigratableNics(vm: Vm): NicSpec[] {
+  return vm.meta.nics.filter((n) => n.model === 'usb');
+}
+
+/** Unplug the USB NICs before the state is saved or sent; returns the ones that left. */
+export async function unplugUnmigratable(vm: Vm): Promise<NicSpec[]> {
+  const gone: NicSpec[] = [];
+  try {
+    for (const nic of unmigratableNics(vm)) {
+      await unplugNic(vm, nic);
+      gone.push(nic);
+    }
+  } catch (error) {
+    await replug(vm, gone);
+    throw error;
+  }
+  return gone;
+}
+
+/** Plug USB NICs back (after a restore, or after a failed save/migration on the source). */
+export async function replug(vm: Vm, nics: readonly NicSpec[]): Promise<void> {
+  for (const nic of nics) await plugNic(vm, nic);
 }
 
 /**
@@ -63,10 +103,7 @@ export async function detachInterface(vm: Vm, req: DetachInterfaceRequest): Prom
   const nic = vm.meta.nics.find((n) => n.vifId === req.vif.id);
   if (!nic) return;
   await vm.busy(async () => {
-    if (vm.running) {
-      await unplugDevice(vm, `nic${nic.index}`);
-      await vm.qmp('netdev_del', { id: `net${nic.index}` }).catch(() => undefined);
-    }
+    if (vm.running) await unplugNic(vm, nic);
     vm.meta.nics = vm.meta.nics.filter((n) => n !== nic);
     await vm.save();
   });

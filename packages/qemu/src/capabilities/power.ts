@@ -37,8 +37,9 @@ export async function acpiShutdown(vm: Vm, timeoutMs: number, retryMs: number): 
   return false;
 }
 
-/** `_powerOn`: a fresh boot (a process left in a crashed state is stopped first). */
+/** `_powerOn`: a fresh boot (a process left in a crashed state is stopped first). @throws `INVALID_STATE` (soft-deleted) */
 export async function powerOn(vm: Vm): Promise<void> {
+  vm.refuseWhileSoftDeleted('powerOn');
   await vm.busy(async () => {
     if (vm.proc) await vm.stopProcess('kill');
     await vm.start();
@@ -51,8 +52,10 @@ export async function powerOn(vm: Vm): Promise<void> {
  * `virtkit_guest_acpi=yes`, press the ACPI power button with QEMU told to
  * pause instead of exit, then reset once the guest has shut down (or after
  * `softRebootTimeoutSec`); without ACPI (no guest agent either), `system_reset`.
+ * @throws `INVALID_STATE` (soft-deleted)
  */
 export async function reboot(vm: Vm, req: RebootRequest): Promise<void> {
+  vm.refuseWhileSoftDeleted('reboot');
   await vm.busy(async () => {
     if (req.rebootType === 'SOFT' && vm.meta.guestAcpi) return acpiReboot(vm);
     if (!vm.running) {

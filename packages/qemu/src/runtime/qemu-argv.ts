@@ -14,6 +14,15 @@ export interface QemuArgvInput {
   autostart?: boolean;
 }
 
+/**
+ * With `-incoming`, the USB NICs are left out: QEMU cannot migrate `usb-net`,
+ * so the sender unplugs them before its state is saved or sent, and they are
+ * plugged in again once the stream is in (see `unmigratableNics`).
+ */
+function nicsAtStart(meta: VmMeta, incoming: boolean | undefined): NicSpec[] {
+  return incoming ? meta.nics.filter((n) => n.model !== 'usb') : meta.nics;
+}
+
 /** Port 0 of the pcie-root-ports is the root disk's when it is on virtio. */
 export const ROOT_DISK_PORT = 0;
 
@@ -61,8 +70,9 @@ export function buildQemuArgv({ meta, dir, accel, incoming, autostart }: QemuArg
     blockdevs.push(...volumeNodes(volume));
     devices.push(volumeDevice(volume));
   }
-  const netdevs = meta.nics.map((nic) => ({ type: 'user', id: qemuId(`net${nic.index}`) }));
-  devices.push(...meta.nics.map(nicDevice));
+  const nics = nicsAtStart(meta, incoming);
+  const netdevs = nics.map((nic) => ({ type: 'user', id: qemuId(`net${nic.index}`) }));
+  devices.push(...nics.map(nicDevice));
   for (const b of blockdevs) args.push('-blockdev', JSON.stringify(b));
   for (const n of netdevs) args.push('-netdev', JSON.stringify(n));
   for (const d of devices) args.push('-device', JSON.stringify(d));

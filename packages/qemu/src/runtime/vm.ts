@@ -64,6 +64,10 @@ export class Vm {
   get config(): QemuConfig {
     return this.#host.config;
   }
+  /** The driver's logger. */
+  get log(): DriverLogger {
+    return this.#host.logger;
+  }
   /** A file of the instance directory. */
   file(name: string): string {
     return join(this.dir, name);
@@ -86,6 +90,14 @@ export class Vm {
     } finally {
       this.#busy--;
     }
+  }
+
+  /**
+   * A soft-deleted instance stays stopped until `restore` (or destroy): booting it in any other
+   * way would leave it RUNNING and still marked soft-deleted. @throws `INVALID_STATE`
+   */
+  refuseWhileSoftDeleted(operation: string): void {
+    if (this.meta.softDeleted) throw new InvalidStateError({ instanceUuid: this.uuid, operation, detail: 'the instance is soft-deleted; restore it first' });
   }
 
   /** The live process. @throws `INVALID_STATE` when the instance has none. */

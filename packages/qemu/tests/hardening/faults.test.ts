@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PowerState, type MigrateData, type OperationContext } from '@virtkit/core';
 import { NO_OS_IMAGE, QemuDriver } from '../../src/index.js';
@@ -81,7 +81,7 @@ async function expectCrashedThenUsable(env: HardeningEnv, d: QemuDriver, uuid: s
   expect(env.eventsOf(uuid).at(-1)).toEqual(['STOPPED', CRASHED]);
   expect(env.eventsOf(uuid).filter(([t]) => t === 'STOPPED')).toHaveLength(1);
   expect(pidAlive(pid)).toBe(false);
-  expect(env.strayFiles(d, uuid)).toEqual([]);
+  expect(await env.strayFiles(d, uuid)).toEqual([]);
   // and the instance is usable again
   await d.powerOn(ctx, ref(uuid));
   expect((await d.getInfo(ctx, ref(uuid))).state).toBe(RUNNING);
@@ -199,6 +199,57 @@ describe('faults on QEMU: processes killed', () => {
     record.outcome = 'suspend DRIVER_ERROR; CRASHED + STOPPED, no partial state file; powerOn works';
   });
 
+  fault('image snapshot: QEMU SIGKILLed while the disk is being copied', async (env, record) => {
+    const d = await env.driver('snapshot-killed');
+    const uuid = await env.spawn(d);
+    const pid = qemuPid(d, uuid);
+    beforeQmp('blockdev-backup', (proc) => process.kill(proc.pid, 'SIGKILL'));
+    record.injected = 1;
+    expect(await codeOf(d.snapshot(ctx, { ...ref(uuid), imageId: 'snap-killed' }))).toBe('DRIVER_ERROR');
+    jest.restoreAllMocks();
+    // neither the image nor its partial copy is left
+    expect(readdirSync(join(d.stateRoot!, 'images'))).toEqual([]);
+    await expectCrashedThenUsable(env, d, uuid, pid);
+    await d.snapshot(ctx, { ...ref(uuid), imageId: 'snap-killed' });
+    expect(readdirSync(join(d.stateRoot!, 'images'))).toEqual(['snap-killed.qcow2']);
+    await d.destroy(ctx, ref(uuid));
+    record.outcome = 'snapshot DRIVER_ERROR, no partial image; CRASHED + STOPPED; powerOn and a new snapshot work';
+  });
+
+  fault('power-off: QEMU SIGKILLed while the ACPI button is being pressed', async (env, record) => {
+    const d = await env.driver('poweroff-killed');
+    const uuid = await env.spawn(d);
+    const pid = qemuPid(d, uuid);
+    beforeQmp('system_powerdown', (proc) => process.kill(proc.pid, 'SIGKILL'));
+    record.injected = 1;
+    // the instance was to stop anyway: the call reaches its target
+    await d.powerOff(ctx, { ...ref(uuid), timeoutSec: 5, retryIntervalSec: 1 });
+    jest.restoreAllMocks();
+    expect(pidAlive(pid)).toBe(false);
+    expect((await d.getInfo(ctx, ref(uuid))).state).toBe(SHUTDOWN);
+    expect(env.eventsOf(uuid).map(([t, s]) => [t, s])).toEqual([['STARTED', RUNNING], ['STOPPED', SHUTDOWN]]);
+    await d.destroy(ctx, ref(uuid));
+    record.outcome = 'powerOff succeeds: SHUTDOWN, one STOPPED (no CRASHED)';
+  });
+
+  fault('destroy right after QEMU was SIGKILLed, before the driver saw the exit (5 rounds)', async (env, record) => {
+    const d = await env.driver('kill-destroy');
+    for (let round = 0; round < 5; round++) {
+      const uuid = await env.spawn(d);
+      const pid = qemuPid(d, uuid);
+      record.injected++;
+      process.kill(pid, 'SIGKILL');
+      await d.destroy(ctx, ref(uuid));
+      expect(pidAlive(pid)).toBe(false);
+      expect(existsSync(join(d.stateRoot!, uuid))).toBe(false);
+      expect(await codeOf(d.getInfo(ctx, ref(uuid)))).toBe('INSTANCE_NOT_FOUND');
+    }
+    // an exit recorded after the directory went must not bring anything back
+    await pollUntil(() => false, 300, 50);
+    expect(await d.listInstanceUuids(ctx)).toEqual([]);
+    record.outcome = 'destroy succeeds every time; no directory comes back';
+  });
+
   fault('resume: QEMU SIGKILLed while the saved state streams in', async (env, record) => {
     const d = await env.driver('resume-killed');
     const uuid = await env.spawn(d);
@@ -215,7 +266,7 @@ describe('faults on QEMU: processes killed', () => {
     // the resume failed: the instance is still suspended, its saved state intact
     expect((await d.getInfo(ctx, ref(uuid))).state).toBe(SUSPENDED);
     expect(env.eventsOf(uuid).map(([t]) => t)).toEqual(['STARTED', 'SUSPENDED']);
-    expect(env.strayFiles(d, uuid)).toEqual([]);
+    expect(await env.strayFiles(d, uuid)).toEqual([]);
     await d.resume(ctx, ref(uuid));
     expect((await d.getInfo(ctx, ref(uuid))).state).toBe(RUNNING);
     await d.destroy(ctx, ref(uuid));
@@ -447,7 +498,7 @@ describe('faults on QEMU: bad images', () => {
     expect((await d.getInfo(ctx, ref(uuid))).state).toBe(SHUTDOWN);
     expect(env.eventsOf(uuid)).toEqual([]);
     expect(processesIn(join(d.stateRoot!, uuid))).toEqual([]);
-    expect(env.strayFiles(d, uuid)).toEqual([]);
+    expect(await env.strayFiles(d, uuid)).toEqual([]);
     // the image comes back: the instance boots
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', base, '64M']);
     await d.powerOn(ctx, ref(uuid));

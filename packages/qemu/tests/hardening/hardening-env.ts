@@ -18,10 +18,11 @@ export const ctx: OperationContext = {};
 export const FLAVOR = { name: 'hard', vcpus: 1, memoryMb: 64, rootGb: 1 };
 export const ref = (uuid: string): { instance: { uuid: string } } => ({ instance: { uuid } });
 
-const unavailable = findExecutable('qemu-system-x86_64') && findExecutable('qemu-img') ? undefined : 'qemu-system-x86_64 / qemu-img are not installed';
+/** Why QEMU tests cannot run here, or undefined. */
+export const QEMU_UNAVAILABLE = findExecutable('qemu-system-x86_64') && findExecutable('qemu-img') ? undefined : 'qemu-system-x86_64 / qemu-img are not installed';
 /** `it` when QEMU is installed; a skip with the reason otherwise. */
 export function qemuIt(what: string): TestFn {
-  return itUnless(unavailable, what);
+  return itUnless(QEMU_UNAVAILABLE, what);
 }
 
 /** One line the driver logged. */
@@ -176,11 +177,16 @@ export class HardeningEnv {
     return found;
   }
 
-  /** Files in an instance's directory other than the ones it keeps between calls. */
-  strayFiles(d: QemuDriver, uuid: string): string[] {
+  /**
+   * Files in an instance's directory other than the ones it keeps between calls, once a metadata
+   * write still in flight (temp file + rename, after an exit) has landed.
+   */
+  async strayFiles(d: QemuDriver, uuid: string): Promise<string[]> {
     const dir = join(d.stateRoot!, uuid);
     const expected = new Set(['meta.json', 'disk.qcow2', 'qmp.sock', 'qemu.pid', 'serial.log', 'qemu.log', 'saved-state.bin']);
-    return existsSync(dir) ? readdirSync(dir).filter((f) => !expected.has(f)) : [];
+    const strays = (): string[] => (existsSync(dir) ? readdirSync(dir).filter((f) => !expected.has(f)) : []);
+    await pollUntil(() => strays().length === 0, 2000, 20);
+    return strays();
   }
 
   /** Sockets of this process beyond the ones it had when the env was made, once every close has settled. */

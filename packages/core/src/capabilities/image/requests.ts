@@ -1,7 +1,8 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsArray, IsString, Matches, ValidateNested } from 'class-validator';
 import { InstanceRequest } from '../../driver/core-requests.js';
 import { Instance } from '../../model/instance.js';
+import { RESOURCE_ID_PATTERN } from '../../model/identifiers.js';
 
 /**
  * Phases a snapshot reports through `ctx.onProgress` (the reference's task
@@ -22,7 +23,7 @@ export type SnapshotPhase = (typeof SnapshotPhase)[keyof typeof SnapshotPhase];
 /** `snapshot`: capture the instance's root disk into an image the orchestrator created beforehand. */
 export class SnapshotRequest extends InstanceRequest {
   /** The pre-created image that receives the data. */
-  @IsString() @MaxLength(255) imageId!: string;
+  @IsString() @Matches(RESOURCE_ID_PATTERN) imageId!: string;
 }
 
 /** `postInterruptedSnapshotCleanup`: the instance whose snapshot was cut short. */

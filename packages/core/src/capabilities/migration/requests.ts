@@ -16,8 +16,12 @@ import { Vif } from '../../model/network-info.js';
  */
 export const MIGRATION_DEST_PATTERN = /^[A-Za-z0-9][A-Za-z0-9.:_[\]-]{0,254}$/;
 
-/** Disk paths exchanged between hosts: no NUL, no `..` segment. */
-export const DISK_PATH_PATTERN = /^(?!.*(^|\/)\.\.(\/|$))[^\0]{1,4095}$/;
+/**
+ * Disk paths exchanged between hosts: no control character (NUL, newline...),
+ * no `..` segment. The `..` check used to stop at a newline, so
+ * `/ok\n/../../etc/shadow` passed (issue "Hardening").
+ */
+export const DISK_PATH_PATTERN = /^(?![\s\S]*(?:^|\/)\.\.(?:\/|$))[^\u0000-\u001f]{1,4095}$/;
 
 /** Input form of {@link InstanceDiskInfo}, for disk lists that travel from one host to the other. */
 export class InstanceDiskInfoInput implements InstanceDiskInfo {

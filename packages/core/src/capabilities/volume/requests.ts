@@ -5,6 +5,7 @@ import {
 import { FullInstanceRequest } from '../../driver/core-requests.js';
 import { DEVICE_NAME_PATTERN } from '../../model/block-device.js';
 import { VolumeConnectionInfo } from '../../model/volume-connection.js';
+import { DEVICE_TAG_PATTERN } from '../../model/identifiers.js';
 
 /** Disk bus names (`virtio`, `scsi`, `sata`, ...): drivers put them in device definitions. */
 export const DISK_BUS_PATTERN = /^[a-z][a-z0-9_]{0,15}$/;
@@ -39,7 +40,7 @@ export class AttachVolumeRequest extends VolumeAttachmentRequest {
   @IsOptional() @IsString() @Matches(DISK_BUS_PATTERN) diskBus?: string;
   @IsOptional() @IsIn(['disk', 'cdrom', 'floppy', 'lun']) deviceType?: 'disk' | 'cdrom' | 'floppy' | 'lun';
   /** Device tag the guest sees in its metadata; needs the `taggedVolumeAttach` feature. */
-  @IsOptional() @IsString() @MaxLength(255) tag?: string;
+  @IsOptional() @IsString() @Matches(DEVICE_TAG_PATTERN) tag?: string;
   /** The volume is shared with other instances; needs the `multiattach` feature. @defaultValue false */
   @IsOptional() @IsBoolean() multiattach?: boolean;
 }

@@ -1,0 +1,13 @@
+/**
+ * Ids of other services' objects (ports, networks, images, volumes): letters,
+ * digits and `. _ : -`, starting with a letter or digit. Drivers put them in
+ * file names, command lines and URIs, so `../`, `/`, NUL, newlines and
+ * option separators (`a,b=c`) are refused (issue "Hardening").
+ */
+export const RESOURCE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$/;
+
+/** Host network device names (tap devices, bridges): at most 15 characters, no separators. */
+export const HOST_DEVICE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,14}$/;
+
+/** Device tags the guest sees: free text without `/`, `,` or control characters, as the reference's API allows. */
+export const DEVICE_TAG_PATTERN = /^[^/,\u0000-\u001f]{1,255}$/;
