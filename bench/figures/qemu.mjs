@@ -1,5 +1,5 @@
 // qemu.*: the QEMU driver against QEMU driven by hand (plain Node, bench/lib/qemu-raw.mjs), on no-OS
-// instances under TCG. Full run only: it starts some 60 QEMU processes. Everything it starts is stopped
+// instances under TCG. Full run only: it starts about 80 QEMU processes (~20 s). Everything it starts is stopped
 // and every directory it makes is removed, also when a figure fails.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';

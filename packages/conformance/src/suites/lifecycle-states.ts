@@ -126,6 +126,16 @@ export const softDeleteSuite = defineSuite('lifecycle.softDelete', [
     },
   },
   {
+    name: 'a soft-deleted instance stays stopped until restore (power on is INVALID_STATE)',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      await kit.driver.softDelete(kit.ctx, kit.ref(uuid));
+      await checkRejects(kit.driver.powerOn(kit.ctx, kit.ref(uuid)), 'INVALID_STATE', 'power on of a soft-deleted instance');
+      await checkRejects(kit.driver.reboot(kit.ctx, { ...kit.ref(uuid), rebootType: 'HARD' }), 'INVALID_STATE', 'hard reboot of a soft-deleted instance');
+      await kit.expectState(uuid, SHUTDOWN, 'refused power on');
+    },
+  },
+  {
     name: 'a soft-deleted instance can be destroyed',
     async run(kit) {
       const uuid = await kit.spawn();

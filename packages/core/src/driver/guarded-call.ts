@@ -78,6 +78,8 @@ export async function isNoop(driver: any, ctx: OperationContext, op: string, rul
   const info: InstanceInfo = await driver._getInfo(ctx, { instance: req.instance });
   runtimeOf(driver).events.report(uuid, info.state);
   if (rule.noop?.(info, req)) return true;
+  const refused = rule.refuse?.(info, req);
+  if (refused !== undefined) throw new InvalidStateError({ instanceUuid: uuid, operation: op, state: info.state, detail: refused });
   const from = typeof rule.from === 'function' ? rule.from(req) : rule.from;
   if (!from.includes(info.state)) throw new InvalidStateError({ instanceUuid: uuid, operation: op, state: info.state });
   return false;

@@ -14,6 +14,8 @@ export interface StateRule {
   readonly to?: PowerState | ((request: any) => PowerState | undefined);
   /** True when the call's target already holds: succeed without calling the driver. */
   readonly noop?: (info: InstanceInfo, request: any) => boolean;
+  /** A reason the call may not run beyond the power state (e.g. the instance is soft-deleted): `INVALID_STATE`. */
+  readonly refuse?: (info: InstanceInfo, request: any) => string | undefined;
 }
 
 /** Calls the driver's hook with the validated request. */

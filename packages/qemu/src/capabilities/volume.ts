@@ -79,12 +79,13 @@ export async function attachVolume(host: QemuHost, vm: Vm, req: AttachVolumeRequ
 
 /**
  * `_detachVolume`: unplug the device (waiting for DEVICE_DELETED), then
- * delete its block nodes. @throws `NOT_FOUND` (nothing at the mountpoint; the SDK
+ * delete its block nodes. @throws `NOT_FOUND` (nothing, or another volume, at the mountpoint; the SDK
  * then succeeds), `TIMEOUT` (the guest keeps a virtio disk), `INVALID_STATE` (SUSPENDED)
  */
 export async function detachVolume(vm: Vm, req: DetachVolumeRequest): Promise<void> {
   const volume = vm.meta.volumes.find((v) => v.device === bareDevice(req.mountpoint));
-  if (!volume) throw new NotFoundError('volume attachment', req.mountpoint);
+  // another volume at that mountpoint is not this one's attachment: it stays
+  if (!volume || !isVolume(volume, req.connectionInfo)) throw new NotFoundError('volume attachment', req.mountpoint);
   refuseWhileSuspended(vm, 'detachVolume');
   await vm.busy(async () => {
     if (vm.running) await unplugVolume(vm, volume);
@@ -122,6 +123,17 @@ export async function unplugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
   for (const node of [...volume.layers.map((l) => l.node).reverse(), volume.node]) {
     await vm.qmp('blockdev-del', { 'node-name': node });
   }
+}
+
+/**
+ * Does the connection info name this attached volume? By id when both sides
+ * have one, else by file; info naming neither matches (the mountpoint decides).
+ */
+export function isVolume(volume: VolumeSpec, info: VolumeConnectionInfo): boolean {
+  const id = info.volumeId ?? (typeof info.data.volume_id === 'string' ? info.data.volume_id : undefined);
+  if (id !== undefined && volume.volumeId !== undefined) return id === volume.volumeId;
+  const path = info.data.path ?? info.data.device_path;
+  return path === undefined || path === volume.path;
 }
 
 /** The volume attached at `path`'s volume (by id or file). @throws `NOT_FOUND` */

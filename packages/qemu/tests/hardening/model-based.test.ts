@@ -12,13 +12,13 @@ import { ctx, HardeningEnv, processesIn, qemuIt, recordQemuReliability, ref, vmO
 // VIRTKIT_QEMU_FC_RUNS / VIRTKIT_QEMU_FC_SEED change the number of sequences and replay another seed.
 const RUNS = Number(process.env.VIRTKIT_QEMU_FC_RUNS ?? 20);
 const SEED = Number(process.env.VIRTKIT_QEMU_FC_SEED ?? 0x9e3a2026);
-const MAX_COMMANDS = Number(process.env.VIRTKIT_QEMU_FC_MAX_COMMANDS ?? 10);
+const MAX_COMMANDS = Number(process.env.VIRTKIT_QEMU_FC_MAX_COMMANDS ?? 15);
 const modelIt = qemuIt('QEMU model-based sequences');
 
 describe('model-based: the QEMU driver against the contract model', () => {
-  let env: HardeningEnv;
+  const envs: HardeningEnv[] = [];
   afterAll(async () => {
-    await env?.dispose();
+    for (const e of envs) await e.dispose();
   });
 
   // Found by the sequences: QEMU cannot migrate usb-net, so suspending or live-migrating an instance with a
@@ -58,63 +58,81 @@ describe('model-based: the QEMU driver against the contract model', () => {
     }
   }, 60_000);
 
-  modelIt(`${RUNS} random sequences (up to ${MAX_COMMANDS} calls, two hosts) never diverge and leave nothing behind`, async () => {
-    env = new HardeningEnv();
-    let hosts = 0;
-    /** Drivers with state roots under the env's dir, so anything left is found and stopped. */
-    const host = (name: string): QemuDriver => new QemuDriver({ hostname: name, options: { stateDir: join(env.dir, `${name}-${hosts++}`) } });
-    const fixtures: ConformanceFixtures = {
-      flavor: { name: 'model.qemu', vcpus: 1, memoryMb: 64, rootGb: 1 },
-      imageMeta: NO_OS_IMAGE,
-      rescueImageMeta: NO_OS_IMAGE,
-      async createVolume(sizeBytes) {
-        const dir = join(env.dir, `volumes-${hosts++}`);
-        mkdirSync(dir);
-        const volumeId = `model-vol-${hosts}`;
-        const path = join(dir, `${volumeId}.raw`);
-        execFileSync('qemu-img', ['create', '-q', '-f', 'raw', path, String(sizeBytes)]);
-        return { connectionInfo: { driverVolumeType: 'file', data: { path, format: 'raw' }, volumeId }, release: async () => rmSync(dir, { recursive: true, force: true }) };
-      },
-      async createMigrationPair() {
-        const source = host('model-src');
-        const destination = host('model-dst');
-        return {
-          source, destination, destinationHost: 'model-dst',
-          async release() {
-            const roots = [source.stateRoot, destination.stateRoot];
-            await Promise.all([source.close(), destination.close()]);
-            for (const root of roots) if (root) rmSync(root, { recursive: true, force: true });
-          },
+  // Two runs. With two hosts (a migration pair) every sequence may live-migrate, but volumes stay out: the
+  // model expects a volume attached on one host to be CONFLICT on the other, and two QEMU drivers share no
+  // attachment records (the block-storage service enforces that). One host then runs the volume calls.
+  const runs = [
+    { kind: 'two-hosts', paired: true, volumes: 0 },
+    { kind: 'one-host-volumes', paired: false, volumes: 2 },
+  ] as const;
+  for (const run of runs) {
+    modelIt(`${run.kind}: ${RUNS} random sequences (up to ${MAX_COMMANDS} calls) never diverge and leave nothing behind`, async () => {
+      const env = new HardeningEnv();
+      envs.push(env);
+      let hosts = 0;
+      /** Drivers with state roots under the env's dir, so anything left is found and stopped. */
+      const host = (name: string): QemuDriver => new QemuDriver({ hostname: name, options: { stateDir: join(env.dir, `${name}-${hosts++}`) } });
+      const fixtures: ConformanceFixtures = {
+        flavor: { name: 'model.qemu', vcpus: 1, memoryMb: 64, rootGb: 1 },
+        imageMeta: NO_OS_IMAGE,
+        rescueImageMeta: NO_OS_IMAGE,
+        async createVolume(sizeBytes) {
+          const dir = join(env.dir, `volumes-${hosts++}`);
+          mkdirSync(dir);
+          const volumeId = `model-vol-${hosts}`;
+          const path = join(dir, `${volumeId}.raw`);
+          execFileSync('qemu-img', ['create', '-q', '-f', 'raw', path, String(sizeBytes)]);
+          return { connectionInfo: { driverVolumeType: 'file', data: { path, format: 'raw' }, volumeId }, release: async () => rmSync(dir, { recursive: true, force: true }) };
+        },
+        leakCheck: qemuLeakCheck,
+      };
+      if (run.paired) {
+        fixtures.createMigrationPair = async () => {
+          const source = host('model-src');
+          const destination = host('model-dst');
+          return {
+            source, destination, destinationHost: 'model-dst',
+            async release() {
+              const roots = [source.stateRoot, destination.stateRoot];
+              await Promise.all([source.close(), destination.close()]);
+              for (const root of roots) if (root) rmSync(root, { recursive: true, force: true });
+            },
+          };
         };
-      },
-      leakCheck: qemuLeakCheck,
-    };
-    const report: ModelBasedReport = await runModelBased({
-      factory: () => host('model-probe'),
-      dispose: (d) => d.close(),
-      fixtures,
-      numRuns: RUNS,
-      seed: SEED,
-      maxCommands: MAX_COMMANDS,
-      maxInstances: 3,
-      volumes: 2,
-      // usage is compared after each sequence only: the QEMU driver counts vCPUs and memory of running
-      // instances (stopped ones hold none), where exactUsage expects every instance's flavor at every step
-      exactUsage: false,
-    });
-    const strays = processesIn(env.dir);
-    recordQemuReliability('model-based', {
-      sequencesRun: report.numRuns, sequencesInclShrinking: report.stats.sequences, commands: report.stats.commands, hosts: report.hosts,
-      seed: report.seed, maxCommands: MAX_COMMANDS, divergences: report.passed ? 0 : 1, leaksFound: report.stats.leaks.length + strays.length,
-      durationMs: report.durationMs, counterexample: report.counterexample ?? null, error: report.error ?? null, outcomes: report.stats.outcomes,
-    });
-    if (!report.passed) {
-      console.error(`QEMU model-based run diverged (seed ${report.seed}, path ${report.path}); replay with VIRTKIT_QEMU_FC_SEED=${report.seed}\n` +
-        `counterexample: ${report.counterexample}\n${report.error}`);
-    }
-    expect(report.passed).toBe(true);
-    expect(report.numRuns).toBe(RUNS);
-    expect(report.stats.leaks).toEqual([]);
-    expect(strays).toEqual([]);
-  }, 6 * 60_000);
+      }
+      const report: ModelBasedReport = await runModelBased({
+        factory: () => host('model-host'),
+        dispose: async (d) => {
+          const root = d.stateRoot;
+          await d.close();
+          if (root) rmSync(root, { recursive: true, force: true });
+        },
+        fixtures,
+        numRuns: RUNS,
+        seed: SEED,
+        maxCommands: MAX_COMMANDS,
+        maxInstances: 3,
+        volumes: run.volumes,
+        // usage is compared after each sequence only: the QEMU driver counts vCPUs and memory of running
+        // instances (stopped ones hold none), where exactUsage expects every instance's flavor at every step
+        exactUsage: false,
+      });
+      const strays = processesIn(env.dir);
+      recordQemuReliability(`model-based-${run.kind}`, {
+        sequencesRun: report.numRuns, sequencesInclShrinking: report.stats.sequences, commands: report.stats.commands, hosts: report.hosts,
+        volumes: run.volumes, seed: report.seed, maxCommands: MAX_COMMANDS, divergences: report.passed ? 0 : 1,
+        leaksFound: report.stats.leaks.length + strays.length, durationMs: report.durationMs,
+        counterexample: report.counterexample ?? null, error: report.error ?? null, outcomes: report.stats.outcomes,
+      });
+      if (!report.passed) {
+        console.error(`QEMU model-based run (${run.kind}) diverged (seed ${report.seed}, path ${report.path}); replay with VIRTKIT_QEMU_FC_SEED=${report.seed}\n` +
+          `counterexample: ${report.counterexample}\n${report.error}`);
+      }
+      await env.dispose();
+      expect(report.passed).toBe(true);
+      expect(report.numRuns).toBe(RUNS);
+      expect(report.stats.leaks).toEqual([]);
+      expect(strays).toEqual([]);
+    }, 4 * 60_000);
+  }
 });

@@ -42,6 +42,9 @@ export interface LifecycleShape extends LifecycleCapability {}
 
 const ANY_STATE = [RUNNING, PAUSED, SHUTDOWN, CRASHED, SUSPENDED, NOSTATE] as const;
 
+/** A soft-deleted instance stays stopped until `restore` (or destroy): starting it any other way is refused. */
+const notSoftDeleted = (info: { softDeleted?: boolean }): string | undefined => (info.softDeleted ? 'the instance is soft-deleted; restore it first' : undefined);
+
 /** Adds `lifecycle` (spawn, destroy, power, reboot) to a driver class. */
 export const withLifecycle = defineCapability<typeof LifecycleShape>({
   name: 'lifecycle',
@@ -51,10 +54,10 @@ export const withLifecycle = defineCapability<typeof LifecycleShape>({
     cleanup: { hook: '_cleanup', request: CleanupRequest, instance: true, missingOk: true },
     reboot: {
       hook: '_reboot', request: RebootRequest, instance: true,
-      state: { from: (r: RebootRequest) => (r.rebootType === 'SOFT' ? [RUNNING] : ANY_STATE), to: RUNNING },
+      state: { from: (r: RebootRequest) => (r.rebootType === 'SOFT' ? [RUNNING] : ANY_STATE), to: RUNNING, refuse: notSoftDeleted },
     },
     powerOff: { hook: '_powerOff', request: PowerOffRequest, instance: true, state: { from: [RUNNING, PAUSED, SUSPENDED, CRASHED], to: SHUTDOWN, noop: (i) => i.state === SHUTDOWN } },
-    powerOn: { hook: '_powerOn', request: PowerOnRequest, instance: true, state: { from: [SHUTDOWN, CRASHED, NOSTATE], to: RUNNING, noop: (i) => i.state === RUNNING } },
+    powerOn: { hook: '_powerOn', request: PowerOnRequest, instance: true, state: { from: [SHUTDOWN, CRASHED, NOSTATE], to: RUNNING, noop: (i) => i.state === RUNNING, refuse: notSoftDeleted } },
     deleteInstanceFiles: { hook: '_deleteInstanceFiles', request: InstanceOnlyRequest, instance: true },
     instanceOnDisk: { hook: '_instanceOnDisk', request: InstanceOnlyRequest, instance: true },
     resumeStateOnHostBoot: { hook: '_resumeStateOnHostBoot', request: ResumeStateOnHostBootRequest, instance: true },

@@ -22,7 +22,7 @@ export const withRescue = defineCapability<typeof RescueShape>({
   name: 'lifecycle.rescue',
   requires: ['lifecycle'],
   methods: {
-    rescue: { hook: '_rescue', request: RescueRequest, instance: true, state: { from: [RUNNING, SHUTDOWN, CRASHED], to: RUNNING, noop: (i) => i.rescued === true } },
+    rescue: { hook: '_rescue', request: RescueRequest, instance: true, state: { from: [RUNNING, SHUTDOWN, CRASHED], to: RUNNING, noop: (i) => i.rescued === true, refuse: (i) => (i.softDeleted ? 'the instance is soft-deleted; restore it first' : undefined) } },
     unrescue: { hook: '_unrescue', request: UnrescueRequest, instance: true, state: { from: [RUNNING, SHUTDOWN, CRASHED, PAUSED], to: RUNNING, noop: (i) => i.rescued !== true } },
     setBootable: { hook: '_setBootable', request: SetBootableRequest, instance: true },
   },
