@@ -91,11 +91,23 @@ export async function instanceInfo(host: QemuHost, uuid: string): Promise<Instan
 
 /** User + system CPU time of a process from /proc (clock ticks of 10 ms). */
 export function processCpuTimeNs(pid: number, tid?: number): number {
+  // The kernel counts in 10 ms ticks: a read less than a tick after the last one cannot differ, so skip it.
+  const key = tid ? `${pid}/${tid}` : `${pid}`;
+  const now = performance.now();
+  const cached = CPU_TIME_CACHE.get(key);
+  if (cached !== undefined && now - cached.at < TICK_MS) return cached.ns;
+  let ns = 0;
   try {
     const stat = readFileSync(tid ? `/proc/${pid}/task/${tid}/stat` : `/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10_000_000;
+    ns = (Number(fields[11]) + Number(fields[12])) * 10_000_000;
   } catch {
-    return 0;
+    ns = 0;
   }
+  if (CPU_TIME_CACHE.size > 4096) CPU_TIME_CACHE.clear(); // bounded: pids come and go
+  CPU_TIME_CACHE.set(key, { at: now, ns });
+  return ns;
 }
+
+const TICK_MS = 10;
+const CPU_TIME_CACHE = new Map<string, { at: number; ns: number }>();
