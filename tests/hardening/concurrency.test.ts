@@ -18,9 +18,10 @@ class RecordingDriver extends MemoryDriver {
   readonly log: HookRecord[] = [];
   active = 0;
   maxActive = 0;
-  async #around<T>(hook: string, req: any, work: () => Promise<T>): Promise<T> {
+  async #around<T>(hook: string, req: any, work: () => Promise<T>, c?: OperationContext): Promise<T> {
     const uuid = req?.instance?.uuid ?? '-';
-    const seq = req?.seq ?? -1;
+    // the arrival number travels in the context (hooks get a validated copy of the request, without extra fields)
+    const seq = c?.requestId?.startsWith('seq-') ? Number(c.requestId.slice(4)) : -1;
     this.log.push({ uuid, hook, seq, phase: 'enter' });
     this.maxActive = Math.max(this.maxActive, ++this.active);
     try {
@@ -31,13 +32,13 @@ class RecordingDriver extends MemoryDriver {
       this.log.push({ uuid, hook, seq, phase: 'exit' });
     }
   }
-  protected override _spawn(c: OperationContext, r: any): Promise<void> { return this.#around('spawn', r, () => super._spawn(c, r)); }
-  protected override _destroy(c: OperationContext, r: any): Promise<void> { return this.#around('destroy', r, () => super._destroy(c, r)); }
-  protected override _pause(c: OperationContext, r: any): Promise<void> { return this.#around('pause', r, () => super._pause(c, r)); }
-  protected override _unpause(c: OperationContext, r: any): Promise<void> { return this.#around('unpause', r, () => super._unpause(c, r)); }
-  protected override _powerOff(c: OperationContext, r: any): Promise<void> { return this.#around('powerOff', r, () => super._powerOff(c, r)); }
-  protected override _powerOn(c: OperationContext, r: any): Promise<void> { return this.#around('powerOn', r, () => super._powerOn(c, r)); }
-  protected override _setBootable(c: OperationContext, r: any): Promise<void> { return this.#around('setBootable', r, () => super._setBootable(c, r)); }
+  protected override _spawn(c: OperationContext, r: any): Promise<void> { return this.#around('spawn', r, () => super._spawn(c, r), c); }
+  protected override _destroy(c: OperationContext, r: any): Promise<void> { return this.#around('destroy', r, () => super._destroy(c, r), c); }
+  protected override _pause(c: OperationContext, r: any): Promise<void> { return this.#around('pause', r, () => super._pause(c, r), c); }
+  protected override _unpause(c: OperationContext, r: any): Promise<void> { return this.#around('unpause', r, () => super._unpause(c, r), c); }
+  protected override _powerOff(c: OperationContext, r: any): Promise<void> { return this.#around('powerOff', r, () => super._powerOff(c, r), c); }
+  protected override _powerOn(c: OperationContext, r: any): Promise<void> { return this.#around('powerOn', r, () => super._powerOn(c, r), c); }
+  protected override _setBootable(c: OperationContext, r: any): Promise<void> { return this.#around('setBootable', r, () => super._setBootable(c, r), c); }
 }
 
 const spawnReq = (uuid: string): any => ({ instance: { uuid, name: `c-${uuid.slice(0, 8)}`, flavor: FLAVOR }, imageMeta: IMG });
@@ -57,7 +58,7 @@ describe('concurrency', () => {
     await d.spawn(ctx, spawnReq(uuid));
     d.log.length = 0;
     // setBootable always reaches its hook (no state rule): 100 of them, tagged with their arrival number
-    const calls = Array.from({ length: 100 }, (_, seq) => d.setBootable(ctx, { instance: { uuid }, bootable: seq % 2 === 0, seq } as never));
+    const calls = Array.from({ length: 100 }, (_, seq) => d.setBootable({ requestId: `seq-${seq}` }, { instance: { uuid }, bootable: seq % 2 === 0 }));
     await Promise.all(calls);
     expect(d.maxActive).toBe(1);
     const entered = d.log.filter((r) => r.phase === 'enter').map((r) => r.seq);

@@ -1,15 +1,15 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsOptional, IsString, MaxLength, ValidateNested, IsObject} from 'class-validator';
 import { Instance, InstanceRef } from '../model/instance.js';
 
 /** A request about one instance. */
 export class InstanceRequest {
-  @IsDefined() @ValidateNested() @Type(() => InstanceRef) instance!: InstanceRef;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => InstanceRef) instance!: InstanceRef;
 }
 
 /** A request that carries the orchestrator's full view of one instance. */
 export class FullInstanceRequest {
-  @IsDefined() @ValidateNested() @Type(() => Instance) instance!: Instance;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Instance) instance!: Instance;
 }
 
 /** `getInfo`: the instance to report on. */

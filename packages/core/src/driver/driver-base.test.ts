@@ -99,3 +99,24 @@ describe('DriverBase composition', () => {
     await expect(d.destroy(ctx, { instance: { uuid: UUID } })).resolves.toBeUndefined();
   });
 });
+
+describe('observations that a change overtook', () => {
+  it('a slow getInfo that started before a power-off emits no stale transition', async () => {
+    class SlowReads extends TinyDriver {
+      protected override async _getInfo(c: unknown, r: { instance: { uuid: string } }): Promise<InstanceInfo> {
+        const info = await super._getInfo(c, r); // the state is read now...
+        await new Promise((res) => setTimeout(res, 30)); // ...and answered late
+        return info;
+      }
+    }
+    const d = new SlowReads();
+    await d.spawn(ctx, spawnReq);
+    const seen: string[] = [];
+    d.on('lifecycle', (e) => seen.push(e.transition));
+    const slow = d.getInfo(ctx, { instance: { uuid: UUID } });
+    await d.powerOff(ctx, { instance: { uuid: UUID } });
+    await slow; // answers RUNNING, read before the power-off
+    await d.getInfo(ctx, { instance: { uuid: UUID } });
+    expect(seen).toEqual(['STOPPED']);
+  });
+});

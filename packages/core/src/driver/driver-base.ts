@@ -159,8 +159,9 @@ installMethods(DriverBase.prototype, {
   getInfo: {
     hook: '_getInfo', request: InstanceRequest,
     // Reading a state is also observing it: a change the driver did not report still becomes one event.
-    after: (d, req, info: InstanceInfo) => {
-      runtimeOf(d).events.report(req.instance.uuid, info.state);
+    after: (d, req, info: InstanceInfo, token: number) => {
+      if (info === null || typeof info !== 'object') throw new TypeError('_getInfo returned no InstanceInfo');
+      runtimeOf(d).events.observe(req.instance.uuid, info.state, token);
       return info;
     },
   },

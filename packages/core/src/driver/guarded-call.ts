@@ -40,10 +40,11 @@ function isPlain(spec: MethodSpec): boolean {
 
 function plainCall(driver: any, op: string, spec: MethodSpec, ctx: OperationContext, req: Record<string, any>): Promise<unknown> {
   const after = spec.after;
-  const pending = (driver[spec.hook](ctx, req) as Promise<unknown>).then(
-    after === undefined ? undefined : (result) => after(driver, req, result),
-    (error) => Promise.reject(wrapError(error, op)),
-  );
+  const token = after === undefined ? 0 : runtimeOf(driver).events.token();
+  let pending = driver[spec.hook](ctx, req) as Promise<unknown>;
+  // `after` runs before the error handler is attached, so its own failures are wrapped too.
+  if (after !== undefined) pending = pending.then((result) => after(driver, req, result, token));
+  pending = pending.then(undefined, (error) => Promise.reject(wrapError(error, op)));
   return ctx.signal || ctx.deadline !== undefined ? withCancellation(pending, ctx, op) : pending;
 }
 
@@ -53,12 +54,12 @@ async function execute(driver: any, op: string, spec: MethodSpec, ctx: Operation
     const callHook = (): Promise<unknown> => driver[spec.hook](ctx, req);
     if (!spec.state) {
       const result = await (spec.around ? spec.around(driver, ctx, req, callHook) : callHook());
-      return spec.after ? spec.after(driver, req, result) : result;
+      return spec.after ? spec.after(driver, req, result, runtimeOf(driver).events.token()) : result;
     }
     const uuid: string = req.instance.uuid;
     if (await isNoop(driver, ctx, op, spec.state, req)) return undefined;
     let result = await (spec.around ? spec.around(driver, ctx, req, callHook) : callHook());
-    if (spec.after) result = spec.after(driver, req, result);
+    if (spec.after) result = spec.after(driver, req, result, runtimeOf(driver).events.token());
     const to = typeof spec.state.to === 'function' ? spec.state.to(req) : spec.state.to;
     if (to !== undefined) runtimeOf(driver).events.report(uuid, to);
     return result;
@@ -69,14 +70,26 @@ async function execute(driver: any, op: string, spec: MethodSpec, ctx: Operation
 }
 
 /**
+ * Read an instance's info through the driver and record its state, unless a
+ * change overtook the read (then the read is stale and says nothing new).
+ * @throws `INSTANCE_NOT_FOUND` from the driver
+ */
+export async function observeInfo(driver: any, ctx: OperationContext, instance: { uuid: string }): Promise<InstanceInfo> {
+  const events = runtimeOf(driver).events;
+  const token = events.token();
+  const info: InstanceInfo = await driver._getInfo(ctx, { instance });
+  events.observe(instance.uuid, info.state, token);
+  return info;
+}
+
+/**
  * Apply a state rule: read the instance's state (recording it), answer true
  * when the call's target already holds, throw `INVALID_STATE` when the call
  * may not run from there. For `around` bodies that apply a rule conditionally.
  */
 export async function isNoop(driver: any, ctx: OperationContext, op: string, rule: StateRule, req: Record<string, any>): Promise<boolean> {
   const uuid: string = req.instance.uuid;
-  const info: InstanceInfo = await driver._getInfo(ctx, { instance: req.instance });
-  runtimeOf(driver).events.report(uuid, info.state);
+  const info = await observeInfo(driver, ctx, req.instance);
   if (rule.noop?.(info, req)) return true;
   const refused = rule.refuse?.(info, req);
   if (refused !== undefined) throw new InvalidStateError({ instanceUuid: uuid, operation: op, state: info.state, detail: refused });

@@ -1,6 +1,7 @@
 import EventEmitter from 'eventemitter3';
 import { LifecycleTransition, type LifecycleEvent } from '../model/lifecycle-event.js';
 import { PowerState } from '../model/power-state.js';
+import { outsideQueues } from '../internal/instance-queue.js';
 
 /** Events a driver emits; listen with `driver.on(name, listener)`. */
 export interface DriverEvents {
@@ -38,6 +39,9 @@ export function transitionFor(prev: PowerState, next: PowerState): LifecycleTran
 export class LifecycleEventHub {
   readonly #emitter = new EventEmitter();
   readonly #last = new Map<string, PowerState>();
+  /** The change count at each instance's last state change: lets a slow read know it was overtaken. */
+  readonly #changedAt = new Map<string, number>();
+  #changes = 0;
   readonly #wrapped = new Map<string, WeakMap<(...args: never[]) => void, (...args: unknown[]) => void>>();
   #sequence = 0;
 
@@ -66,11 +70,28 @@ export class LifecycleEventHub {
     return this.#last.get(uuid);
   }
 
+  /** A token to take before reading a state, for {@link observe}. */
+  token(): number {
+    return this.#changes;
+  }
+
+  /**
+   * Record a state read with a driver call that started at `token`: ignored
+   * when the instance's state changed meanwhile (the read may predate that
+   * change), so a slow read never emits a transition that did not happen.
+   */
+  observe(uuid: string, state: PowerState, token: number): void {
+    const changedAt = this.#changedAt.get(uuid);
+    if (changedAt !== undefined && changedAt >= token) return;
+    this.report(uuid, state);
+  }
+
   /** Record a state; emit the matching event when it is a change from a known state. */
   report(uuid: string, state: PowerState): void {
     const prev = this.#last.get(uuid);
     if (prev === state) return;
     this.#last.set(uuid, state);
+    this.#changedAt.set(uuid, this.#changes++);
     if (prev === undefined) return;
     const transition = transitionFor(prev, state);
     if (transition) this.#emit(uuid, transition, state, prev);
@@ -84,6 +105,7 @@ export class LifecycleEventHub {
   /** Forget an instance (destroyed or migrated away). */
   forget(uuid: string): void {
     this.#last.delete(uuid);
+    this.#changedAt.delete(uuid);
   }
 
   #emit(instanceUuid: string, transition: LifecycleTransition, state: PowerState, previousState: PowerState | undefined): void {
@@ -94,6 +116,7 @@ export class LifecycleEventHub {
     const event: LifecycleEvent = Object.freeze({
       sequence: ++this.#sequence, instanceUuid, transition, state, previousState, timestamp: Date.now(),
     });
-    this.#emitter.emit('lifecycle', event);
+    // Outside the instance's queue: a listener calling back into the driver queues like any caller.
+    outsideQueues(() => this.#emitter.emit('lifecycle', event));
   }
 }

@@ -34,7 +34,7 @@ export interface MethodSpec {
   /** An unknown instance is not an error: the call succeeds (destroy). */
   readonly missingOk?: boolean;
   /** Synchronous post-processing of the hook's result (record a state, project a listing); cheaper than `around`. */
-  readonly after?: (driver: any, request: any, result: any) => unknown;
+  readonly after?: (driver: any, request: any, result: any, stateToken: number) => unknown;
   /** Custom body for calls with extra steps (spawn's cleanup, migrations); runs after the state rule's check, in place of the plain hook call. */
   readonly around?: (driver: any, ctx: OperationContext, request: any, callHook: HookCall) => Promise<unknown>;
 }

@@ -80,3 +80,25 @@ describe('KeyedQueue', () => {
   });
 });
 
+
+describe('KeyedQueue re-entrancy ends with the task', () => {
+  it('a timer started inside a task queues normally once the task is over', async () => {
+    const q = new KeyedQueue();
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const slow = async () => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((r) => setTimeout(r, 20));
+      inFlight--;
+    };
+    let late: Promise<void> | undefined;
+    await q.run('a', async () => {
+      setTimeout(() => void (late = q.run('a', slow)), 5);
+    });
+    const other = q.run('a', slow);
+    await new Promise((r) => setTimeout(r, 10));
+    await Promise.all([other, late]);
+    expect(maxInFlight).toBe(1);
+  });
+});

@@ -5,6 +5,8 @@ interface HeldKey {
   readonly queue: KeyedQueue;
   readonly key: string;
   readonly parent: HeldKey | undefined;
+  /** Set when the task settles: timers and sockets started inside it inherit the frame, but no longer hold the key. */
+  released: boolean;
 }
 
 // One storage for every queue of the process. Node (before AsyncContextFrame) keeps each AsyncLocalStorage
@@ -28,11 +30,12 @@ export class KeyedQueue {
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const held = HELD.getStore();
     if (held !== undefined && holds(held, this, key)) return task();
-    const frame: HeldKey = { queue: this, key, parent: held };
+    const frame: HeldKey = { queue: this, key, parent: held, released: false };
     const guarded = (): Promise<T> => HELD.run(frame, task);
     const prev = this.#tails.get(key);
     const result = prev === undefined ? guarded() : prev.then(guarded);
-    const tail = result.then(noop, noop);
+    const release = (): void => void (frame.released = true);
+    const tail = result.then(release, release);
     this.#tails.set(key, tail);
     void tail.then(() => {
       if (this.#tails.get(key) === tail) this.#tails.delete(key);
@@ -47,8 +50,14 @@ export class KeyedQueue {
 }
 
 function holds(frame: HeldKey | undefined, queue: KeyedQueue, key: string): boolean {
-  for (let f = frame; f !== undefined; f = f.parent) if (f.queue === queue && f.key === key) return true;
+  for (let f = frame; f !== undefined; f = f.parent) if (!f.released && f.queue === queue && f.key === key) return true;
   return false;
 }
 
-function noop(): void {}
+/**
+ * Run `fn` outside every held key: event listeners run this way, so a call a
+ * listener makes waits its turn in the queue like any other caller's.
+ */
+export function outsideQueues<T>(fn: () => T): T {
+  return HELD.getStore() === undefined ? fn() : HELD.exit(fn);
+}

@@ -1,7 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested,
-} from 'class-validator';
+  IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested, IsObject} from 'class-validator';
 import { VolumeConnectionInfo } from './volume-connection.js';
 import { DEVICE_TAG_PATTERN, RESOURCE_ID_PATTERN } from './identifiers.js';
 
@@ -27,7 +26,7 @@ export class SwapDisk {
 /** A volume the instance has (or will have) attached. */
 export class VolumeBlockDevice {
   @IsString() @Matches(DEVICE_NAME_PATTERN) mountDevice!: string;
-  @IsDefined() @ValidateNested() @Type(() => VolumeConnectionInfo) connectionInfo!: VolumeConnectionInfo;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => VolumeConnectionInfo) connectionInfo!: VolumeConnectionInfo;
   @IsOptional() @IsBoolean() deleteOnTermination?: boolean;
   @IsOptional() @IsInt() @Min(0) bootIndex?: number;
   @IsOptional() @IsString() @MaxLength(16) diskBus?: string;
@@ -40,7 +39,7 @@ export class VolumeBlockDevice {
 export class BlockDeviceInfo {
   @IsOptional() @IsString() @Matches(DEVICE_NAME_PATTERN) rootDeviceName?: string;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => EphemeralDisk) ephemerals?: EphemeralDisk[];
-  @IsOptional() @ValidateNested() @Type(() => SwapDisk) swap?: SwapDisk;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => SwapDisk) swap?: SwapDisk;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => VolumeBlockDevice) blockDeviceMapping?: VolumeBlockDevice[];
 }
 

@@ -31,10 +31,10 @@ class InstanceFields extends InstanceRef {
 
 /** The orchestrator's view of an instance, as passed to the driver. */
 export class Instance extends InstanceFields {
-  @IsOptional() @ValidateNested() @Type(() => Flavor) flavor?: Flavor;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => Flavor) flavor?: Flavor;
 }
 
 /** An instance that is being spawned: its flavor is required. */
 export class SpawnInstance extends InstanceFields {
-  @IsDefined() @ValidateNested() @Type(() => Flavor) flavor!: Flavor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Flavor) flavor!: Flavor;
 }

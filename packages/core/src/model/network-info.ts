@@ -28,7 +28,7 @@ export const VIF_TYPES = ['ovs', 'bridge', 'tap', 'vhostuser', 'hw_veb', 'user',
 export class Vif {
   @IsString() @Matches(RESOURCE_ID_PATTERN) id!: string;
   @IsMACAddress() address!: string;
-  @IsDefined() @ValidateNested() @Type(() => Network) network!: Network;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Network) network!: Network;
   @IsIn(VIF_TYPES as unknown as string[]) type!: (typeof VIF_TYPES)[number];
   /** Host-side device name; validated because drivers put it on command lines. */
   @IsOptional() @IsString() @Matches(HOST_DEVICE_PATTERN) devname?: string;

@@ -17,7 +17,7 @@ const spawn = {
 /** Every variant class-validator accepts, the compiled check accepts, and the other way round. */
 function agree(cls: Function, value: Record<string, unknown>): void {
   const slow = validateSync(plainToInstance(cls as never, value) as object, { forbidUnknownValues: true }).length === 0;
-  const fast = compileValidator(cls)!(value);
+  const fast = compileValidator(cls)!(value) !== undefined;
   if (slow !== fast) throw new Error(`disagree (class-validator ${slow}, compiled ${fast}) on ${JSON.stringify(value)}`);
 }
 
@@ -58,9 +58,37 @@ describe('compiled validator', () => {
 
   it('lets validateRequest return the caller object on the fast path and explain failures', () => {
     const ok = structuredClone(spawn);
-    expect(validateRequest(SpawnRequest, ok, 'spawn')).toBe(ok);
+    const copy = validateRequest(SpawnRequest, ok, 'spawn');
+    expect(copy).toEqual(ok);
+    expect(copy).not.toBe(ok); // a copy: later changes to the caller's object cannot reach the driver
     const bad = structuredClone(spawn);
     bad.instance.flavor.vcpus = -1;
     expect(() => validateRequest(SpawnRequest, bad, 'spawn')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', paths: ['instance.flavor.vcpus'] }));
+  });
+});
+
+describe('request shapes both validators refuse', () => {
+  it.each([
+    ['an array as the instance', { instance: [], imageMeta: {} }],
+    ['an array as the flavor', { instance: { uuid: UUID, flavor: [] }, imageMeta: {} }],
+    ['an array holding the instance', { instance: [{ uuid: UUID, flavor: spawn.instance.flavor }], imageMeta: {} }],
+    ['an inherited instance', Object.create({ instance: spawn.instance, imageMeta: {} })],
+  ])('%s is VALIDATION_FAILED', (_what, req) => {
+    expect(compileValidator(SpawnRequest)!(req as Record<string, unknown>)).toBeUndefined();
+    expect(() => validateRequest(SpawnRequest, req, 'spawn')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+  });
+
+  it('ignores non-enumerable properties, as class-validator does', () => {
+    const req = {};
+    Object.defineProperty(req, 'instance', { value: { uuid: UUID }, enumerable: false });
+    expect(() => validateRequest(PowerOffRequest, req, 'powerOff')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+  });
+
+  it('returns a copy that later changes to the caller object do not reach', () => {
+    const req = { instance: { uuid: UUID }, timeoutSec: 5, extra: 'dropped' };
+    const valid = validateRequest(PowerOffRequest, req, 'powerOff') as Record<string, any>;
+    req.instance.uuid = '../../etc/passwd';
+    expect(valid.instance.uuid).toBe(UUID);
+    expect(valid.extra).toBeUndefined();
   });
 });

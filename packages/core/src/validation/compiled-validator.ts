@@ -3,8 +3,11 @@
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
 
-/** A compiled check: true when the plain value passes every constraint of its class. */
-export type FastCheck = (value: Record<string, unknown>) => boolean;
+/**
+ * A compiled check: a fresh copy of the plain value holding only its declared
+ * own properties when it passes every constraint, otherwise undefined.
+ */
+export type FastCheck = (value: Record<string, unknown>) => Record<string, unknown> | undefined;
 
 interface ConstraintCheck {
   readonly validate: (value: unknown, args: object) => unknown;
@@ -16,22 +19,25 @@ interface PropertyPlan {
   readonly name: string;
   /** `@IsOptional()`-style conditions: when one is false the property is not validated. */
   readonly conditions: readonly ((object: object, value: unknown) => boolean)[];
-  readonly mustBeDefined: boolean;
   readonly checks: readonly ConstraintCheck[];
-  /** The class of a `@ValidateNested()` property (from `@Type`), and whether it is a list. */
+  /** The compiled class of a `@ValidateNested()` property (from `@Type`), and whether it holds a list. */
   readonly nested: (() => FastCheck | undefined) | undefined;
+  readonly nestedEach: boolean;
 }
 
 const cache = new WeakMap<Function, FastCheck | null>();
+const isEnumerable = Object.prototype.propertyIsEnumerable;
 
 /**
  * Compile a request class's class-validator metadata into one synchronous
- * boolean check over the plain object, so the hot path skips building class
- * instances and error trees. Only the yes/no answer comes from here: any
- * failure is re-validated by class-validator itself for the detailed message,
- * so errors are exactly class-validator's. Returns undefined (use the slow
- * path) for classes with metadata it does not understand (async constraints,
- * groups, `validateIf` on custom constraints).
+ * check over the plain object, so the hot path skips building class instances
+ * and error trees. Only a yes (with a copy) comes from here: any failure is
+ * re-validated by class-validator itself for the detailed message, so errors
+ * are exactly class-validator's. The copy holds only declared own enumerable
+ * properties (nested objects copied too), so a caller changing its object
+ * after the call cannot reach the driver with unvalidated data. Returns
+ * undefined (use the slow path) for classes with metadata it does not
+ * understand (async constraints, groups, `validateIf`).
  */
 export function compileValidator(cls: Function): FastCheck | undefined {
   const hit = cache.get(cls);
@@ -51,8 +57,8 @@ function planFor(cls: Function): PropertyPlan[] | undefined {
   for (const [name, list] of Object.entries(byProperty)) {
     const conditions: PropertyPlan['conditions'][number][] = [];
     const checks: ConstraintCheck[] = [];
-    let mustBeDefined = false;
     let nested: PropertyPlan['nested'];
+    let nestedEach = false;
     for (const m of list) {
       if (m.groups && m.groups.length > 0) return undefined;
       if (m.type === ValidationTypes.CONDITIONAL_VALIDATION) conditions.push(m.constraints[0]);
@@ -61,9 +67,9 @@ function planFor(cls: Function): PropertyPlan[] | undefined {
         if (!type) return undefined;
         const target = type.typeFunction() as Function;
         nested = () => compileValidator(target);
+        nestedEach = m.each;
       } else if (m.type === ValidationTypes.CUSTOM_VALIDATION || m.type === ValidationTypes.IS_DEFINED) {
         if (m.validateIf) return undefined;
-        if (m.type === ValidationTypes.IS_DEFINED) mustBeDefined = true;
         for (const c of storage.getTargetValidatorConstraints(m.constraintCls)) {
           if (c.async) return undefined;
           const validate = c.instance.validate.bind(c.instance) as (v: unknown, a: object) => unknown;
@@ -73,36 +79,64 @@ function planFor(cls: Function): PropertyPlan[] | undefined {
         return undefined;
       }
     }
-    plans.push({ name, conditions, mustBeDefined, checks, nested });
+    plans.push({ name, conditions, checks, nested, nestedEach });
   }
   return plans;
 }
 
 function buildCheck(plans: readonly PropertyPlan[]): FastCheck {
   return (object) => {
+    const copy: Record<string, unknown> = {};
     for (const p of plans) {
-      const value = object[p.name];
-      if (!p.conditions.every((cond) => cond(object, value))) continue;
-      for (const c of p.checks) {
-        // One arguments object per constraint, refilled per call: validation is synchronous, so no sharing issue.
-        const args = c.args;
-        args.object = object;
-        args.value = value;
-        if (c.each && Array.isArray(value)) {
-          for (const item of value) if (c.validate(item, args) !== true) return false;
-        } else if (c.validate(value, args) !== true) {
-          return false;
-        }
+      // Own enumerable properties only: what class-transformer would copy, so both paths see the same request.
+      const value = isEnumerable.call(object, p.name) ? object[p.name] : undefined;
+      if (!p.conditions.every((cond) => cond(object, value))) {
+        if (value !== undefined) copy[p.name] = value;
+        continue;
       }
+      if (!passes(p.checks, object, value)) return undefined;
       if (p.nested && value !== undefined) {
         const inner = p.nested();
-        if (!inner) return false; // unknown nested class: let the slow path decide
-        const items = Array.isArray(value) ? value : [value];
-        for (const item of items) {
-          if (item === null || typeof item !== 'object' || !inner(item as Record<string, unknown>)) return false;
-        }
+        if (!inner) return undefined; // unknown nested class: let the slow path decide
+        const copied = p.nestedEach ? copyEach(inner, value) : copyOne(inner, value);
+        if (copied === undefined) return undefined;
+        copy[p.name] = copied;
+      } else if (value !== undefined) {
+        copy[p.name] = value;
       }
     }
-    return true;
+    return copy;
   };
+}
+
+function passes(checks: readonly ConstraintCheck[], object: object, value: unknown): boolean {
+  for (const c of checks) {
+    // One arguments object per constraint, refilled per call: validation is synchronous, so no sharing issue.
+    const args = c.args;
+    args.object = object;
+    args.value = value;
+    if (c.each && Array.isArray(value)) {
+      for (const item of value) if (c.validate(item, args) !== true) return false;
+    } else if (c.validate(value, args) !== true) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** One nested object: an array here is refused (it would otherwise validate element by element). */
+function copyOne(inner: FastCheck, value: unknown): Record<string, unknown> | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  return inner(value as Record<string, unknown>);
+}
+
+function copyEach(inner: FastCheck, value: unknown): unknown[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const out: unknown[] = [];
+  for (const item of value) {
+    const copied = copyOne(inner, item);
+    if (copied === undefined) return undefined;
+    out.push(copied);
+  }
+  return out;
 }

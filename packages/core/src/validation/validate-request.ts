@@ -6,16 +6,20 @@ import { compileValidator } from './compiled-validator.js';
 const OPTIONS = { forbidUnknownValues: true, stopAtFirstError: false, validationError: { target: false, value: false } } as const;
 
 /**
- * Validate a plain request against its class ({@link assertRequestShape} first). Valid requests are returned as
- * given (a compiled check decides); anything else goes through class-validator,
- * which either finds no fault (its normalised instance is returned) or throws {@link ValidationError} (`VALIDATION_FAILED`) listing every
- * failing field path; the caller's object is never modified.
+ * Validate a plain request against its class ({@link assertRequestShape} first).
+ * A compiled check answers most requests with a validated copy (declared own
+ * properties only, so later changes to the caller's object never reach the
+ * driver); anything else goes through class-validator, which either finds no
+ * fault (its normalised instance is returned) or throws {@link ValidationError}
+ * (`VALIDATION_FAILED`) listing every failing field path. The caller's object
+ * is never modified.
  */
 export function validateRequest<T extends object>(cls: ClassConstructor<T>, input: unknown, operation: string): T {
   assertRequestShape(input, operation);
-  // Fast path: a compiled yes/no check on the plain object; hooks then get the caller's object as is.
+  // Fast path: a compiled check that returns a validated copy (declared own properties only).
   const fast = compileValidator(cls);
-  if (fast !== undefined && fast(input as Record<string, unknown>)) return input as T;
+  const copy = fast?.(input as Record<string, unknown>);
+  if (copy !== undefined) return copy as T;
   const instance = plainToInstance(cls, input, { enableImplicitConversion: false, exposeDefaultValues: false });
   const errors = validateSync(instance as object, OPTIONS);
   if (errors.length > 0) throw new ValidationError(operation, flatten(errors, ''));

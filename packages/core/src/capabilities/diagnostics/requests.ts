@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsDefined, IsString, Matches, ValidateNested } from 'class-validator';
+import { IsArray, IsDefined, IsString, Matches, ValidateNested, IsObject} from 'class-validator';
 import { InstanceRequest } from '../../driver/core-requests.js';
 import { DEVICE_NAME_PATTERN, VolumeBlockDevice } from '../../model/block-device.js';
 import { InstanceRef } from '../../model/instance.js';
@@ -27,7 +27,7 @@ export class GetAllBwCountersRequest {
 
 /** One instance and the volumes attached to it (a row of the reference's `compute_host_bdms`). */
 export class InstanceVolumeMappings {
-  @IsDefined() @ValidateNested() @Type(() => InstanceRef) instance!: InstanceRef;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => InstanceRef) instance!: InstanceRef;
   @IsArray() @ValidateNested({ each: true }) @Type(() => VolumeBlockDevice) volumes!: VolumeBlockDevice[];
 }
 

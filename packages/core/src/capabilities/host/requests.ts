@@ -52,7 +52,7 @@ export class HostAggregate {
 
 /** Fields shared by the aggregate calls. */
 class AggregateHostRequest {
-  @IsDefined() @ValidateNested() @Type(() => HostAggregate) aggregate!: HostAggregate;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => HostAggregate) aggregate!: HostAggregate;
   /** The host joining or leaving the aggregate. */
   @IsString() @MaxLength(255) host!: string;
   /** Free-form, driver-specific arguments (the reference's keyword arguments). */
@@ -71,7 +71,7 @@ export class UndoAggregateOperationRequest {
   @IsIn(['add', 'remove']) operation!: 'add' | 'remove';
   /** Orchestrator callback that reverts its own record of the change (the reference's `op`). */
   @IsFunction() revert!: () => Promise<void>;
-  @IsDefined() @ValidateNested() @Type(() => HostAggregate) aggregate!: HostAggregate;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => HostAggregate) aggregate!: HostAggregate;
   @IsString() @MaxLength(255) host!: string;
   /** Mark the aggregate as failed in the orchestrator. @defaultValue true */
   @IsOptional() @IsBoolean() setError?: boolean;

@@ -29,14 +29,14 @@ export class AcceleratorRequest {
 
 /** Fields shared by calls that (re)create a guest from an image. */
 class GuestBuildRequest {
-  @IsDefined() @ValidateNested() @Type(() => SpawnInstance) instance!: SpawnInstance;
-  @IsDefined() @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => SpawnInstance) instance!: SpawnInstance;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => InjectedFile) injectedFiles?: InjectedFile[];
   /** Never logged nor echoed in errors. */
   @IsOptional() @IsString() @MaxLength(255) adminPassword?: string;
   @IsOptional() @IsObject() allocations?: Allocations;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => AcceleratorRequest) accelInfo?: AcceleratorRequest[];
 }
 
@@ -49,7 +49,7 @@ export class SpawnRequest extends GuestBuildRequest {
 /** `destroy` / `cleanup`: remove an instance and, unless told otherwise, its disks. */
 export class DestroyRequest extends InstanceRequest {
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
   /** @defaultValue true */
   @IsOptional() @IsBoolean() destroyDisks?: boolean;
   /** @defaultValue true */
@@ -66,7 +66,7 @@ export class CleanupRequest extends DestroyRequest {
 export class RebootRequest extends InstanceRequest {
   @IsIn(['SOFT', 'HARD']) rebootType!: 'SOFT' | 'HARD';
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => AcceleratorRequest) accelInfo?: AcceleratorRequest[];
 }
 
@@ -84,14 +84,14 @@ export class PowerOffRequest extends InstanceRequest {
 /** `powerOn`: start a stopped instance. */
 export class PowerOnRequest extends InstanceRequest {
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => AcceleratorRequest) accelInfo?: AcceleratorRequest[];
 }
 
 /** `resumeStateOnHostBoot`: bring an instance back to its recorded state after a host reboot. */
 export class ResumeStateOnHostBootRequest extends InstanceRequest {
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
 }
 
 /** `pollRebootingInstances`: instances stuck rebooting longer than `timeoutSec`. */
@@ -106,16 +106,16 @@ export class PauseRequest extends InstanceRequest {}
 /** `resume`: restore a suspended instance. */
 export class ResumeRequest extends InstanceRequest {
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
 }
 
 /** `rescue`: boot the instance from a rescue image, keeping its disks reachable. */
 export class RescueRequest extends InstanceRequest {
-  @IsDefined() @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
   /** Never logged nor echoed in errors. */
   @IsOptional() @IsString() @MaxLength(255) rescuePassword?: string;
-  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
 }
 
 /** `unrescue`: return to the instance's own disks. */

@@ -6,6 +6,7 @@ import type { InstanceInfo } from '../../model/instance-info.js';
 import type { InstanceRef } from '../../model/instance.js';
 import type { ProgressReport } from '../../model/migration.js';
 import { PowerState } from '../../model/power-state.js';
+import { observeInfo } from '../../driver/guarded-call.js';
 
 // Internal helpers of the migration mixins; never re-exported.
 
@@ -16,8 +17,7 @@ import { PowerState } from '../../model/power-state.js';
 export async function requireState(
   driver: any, ctx: OperationContext, op: string, instance: InstanceRef, from: readonly PowerState[],
 ): Promise<PowerState> {
-  const info: InstanceInfo = await driver._getInfo(ctx, { instance });
-  runtimeOf(driver).events.report(instance.uuid, info.state);
+  const info: InstanceInfo = await observeInfo(driver, ctx, instance);
   if (!from.includes(info.state)) throw new InvalidStateError({ instanceUuid: instance.uuid, operation: op, state: info.state });
   return info.state;
 }

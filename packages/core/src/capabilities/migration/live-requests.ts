@@ -1,7 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsDefined, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested,
-} from 'class-validator';
+  IsArray, IsBoolean, IsDefined, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested, IsObject} from 'class-validator';
 import type { OperationContext } from '../../context/operation-context.js';
 import { FullInstanceRequest, InstanceRequest } from '../../driver/core-requests.js';
 import { BlockDeviceInfo } from '../../model/block-device.js';
@@ -39,8 +38,8 @@ export type LiveMigrationCallback = (outcome: LiveMigrationOutcome) => void | Pr
 
 /** `checkCanLiveMigrateDestination` (destination host): can this host take the instance? */
 export class CheckCanLiveMigrateDestinationRequest extends FullInstanceRequest {
-  @IsDefined() @ValidateNested() @Type(() => MigrationHostInfo) srcComputeInfo!: MigrationHostInfo;
-  @IsDefined() @ValidateNested() @Type(() => MigrationHostInfo) dstComputeInfo!: MigrationHostInfo;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => MigrationHostInfo) srcComputeInfo!: MigrationHostInfo;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => MigrationHostInfo) dstComputeInfo!: MigrationHostInfo;
   /** Copy the disks too (no shared storage). @defaultValue false */
   @IsOptional() @IsBoolean() blockMigration?: boolean;
   /** Allow more virtual disk than free space. @defaultValue false */
@@ -50,22 +49,22 @@ export class CheckCanLiveMigrateDestinationRequest extends FullInstanceRequest {
 /** `cleanupLiveMigrationDestinationCheck` (destination host): undo what the check left behind. */
 export class CleanupLiveMigrationDestinationCheckRequest {
   /** What `checkCanLiveMigrateDestination` returned. */
-  @IsDefined() @ValidateNested() @Type(() => MigrateData) destCheckData!: MigrateData;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => MigrateData) destCheckData!: MigrateData;
 }
 
 /** `checkCanLiveMigrateSource` (source host): can the instance leave, given the destination's answer? */
 export class CheckCanLiveMigrateSourceRequest extends FullInstanceRequest {
-  @IsDefined() @ValidateNested() @Type(() => MigrateData) destCheckData!: MigrateData;
-  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => MigrateData) destCheckData!: MigrateData;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
 }
 
 /** `preLiveMigration` (destination host): prepare disks, volumes and networks for the arriving instance. */
 export class PreLiveMigrationRequest extends FullInstanceRequest {
-  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
   /** The source's local disks, for block migration. */
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => InstanceDiskInfoInput) diskInfo?: InstanceDiskInfoInput[];
-  @IsDefined() @ValidateNested() @Type(() => MigrateData) migrateData!: MigrateData;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => MigrateData) migrateData!: MigrateData;
 }
 
 /** `liveMigration` (source host): move the running instance to `dest`. */
@@ -73,7 +72,7 @@ export class LiveMigrationRequest extends FullInstanceRequest {
   @IsString() @Matches(MIGRATION_DEST_PATTERN) dest!: string;
   /** Copy the disks too. @defaultValue false */
   @IsOptional() @IsBoolean() blockMigration?: boolean;
-  @IsOptional() @ValidateNested() @Type(() => MigrateData) migrateData?: MigrateData;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => MigrateData) migrateData?: MigrateData;
   /** Run by the SDK after the migration succeeded. Drivers never call it. */
   @IsOptional() @IsFunction() postMethod?: LiveMigrationCallback;
   /** Run by the SDK after the migration failed, before the error is thrown. Drivers never call it. */
@@ -89,16 +88,16 @@ export class LiveMigrationAbortRequest extends InstanceRequest {}
 /** `rollbackLiveMigrationAtDestination` (destination host): remove what a failed migration left here. */
 export class RollbackLiveMigrationAtDestinationRequest extends FullInstanceRequest {
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
   /** Remove the copied disks too (false when storage is shared). @defaultValue true */
   @IsOptional() @IsBoolean() destroyDisks?: boolean;
-  @IsOptional() @ValidateNested() @Type(() => MigrateData) migrateData?: MigrateData;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => MigrateData) migrateData?: MigrateData;
 }
 
 /** `postLiveMigration` (source host): release source-side volume connections and the like. */
 export class PostLiveMigrationRequest extends FullInstanceRequest {
-  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
-  @IsOptional() @ValidateNested() @Type(() => MigrateData) migrateData?: MigrateData;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => MigrateData) migrateData?: MigrateData;
 }
 
 /** `postLiveMigrationAtSource` (source host): unplug the instance's interfaces here. */
@@ -111,5 +110,5 @@ export class PostLiveMigrationAtDestinationRequest extends FullInstanceRequest {
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
   /** @defaultValue false */
   @IsOptional() @IsBoolean() blockMigration?: boolean;
-  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
 }

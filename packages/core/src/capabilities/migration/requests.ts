@@ -44,9 +44,9 @@ export class MigrateDiskAndPowerOffRequest extends FullInstanceRequest {
   /** Address of the destination host. */
   @IsString() @Matches(MIGRATION_DEST_PATTERN) dest!: string;
   /** The flavor the instance gets at the destination (a resize when it differs). */
-  @IsDefined() @ValidateNested() @Type(() => Flavor) flavor!: Flavor;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Flavor) flavor!: Flavor;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
   /** @defaultValue 0 */
   @IsOptional() @IsInt() @Min(0) @Max(86400) timeoutSec?: number;
   /** @defaultValue 0 */
@@ -55,37 +55,37 @@ export class MigrateDiskAndPowerOffRequest extends FullInstanceRequest {
 
 /** `finishMigration` (destination host): build the instance from the transferred disks. */
 export class FinishMigrationRequest extends FullInstanceRequest {
-  @IsDefined() @ValidateNested() @Type(() => Migration) migration!: Migration;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Migration) migration!: Migration;
   /** What `migrateDiskAndPowerOff` returned on the source. */
   @IsArray() @ValidateNested({ each: true }) @Type(() => InstanceDiskInfoInput) diskInfo!: InstanceDiskInfoInput[];
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsDefined() @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
   /** True for a resize: grow the disks to the new flavor. */
   @IsBoolean() resizeInstance!: boolean;
-  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
   /** Start the instance once built. @defaultValue true */
   @IsOptional() @IsBoolean() powerOn?: boolean;
 }
 
 /** `confirmMigration` (source host): the move is accepted, remove what is left of the source copy. */
 export class ConfirmMigrationRequest extends FullInstanceRequest {
-  @IsDefined() @ValidateNested() @Type(() => Migration) migration!: Migration;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Migration) migration!: Migration;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
 }
 
 /** `finishRevertMigration` (source host): the move is undone, bring the source copy back. */
 export class FinishRevertMigrationRequest extends FullInstanceRequest {
   /** The migration being reverted, when the orchestrator has it. */
-  @IsOptional() @ValidateNested() @Type(() => Migration) migration?: Migration;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => Migration) migration?: Migration;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
   /** Start the instance again. @defaultValue true */
   @IsOptional() @IsBoolean() powerOn?: boolean;
 }
 
 /** `getInstanceDiskInfo`: sizes of the instance's local disks; `blockDeviceInfo` lets the driver leave volumes out. */
 export class GetInstanceDiskInfoRequest extends FullInstanceRequest {
-  @IsOptional() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
 }
 
 // ---- migration.sharedStorage ---------------------------------------------------------------
@@ -108,10 +108,10 @@ export class CheckInstanceSharedStorageLocalRequest extends FullInstanceRequest 
 
 /** `checkInstanceSharedStorageRemote`: look for the other host's marker. */
 export class CheckInstanceSharedStorageRemoteRequest {
-  @IsDefined() @ValidateNested() @Type(() => SharedStorageCheckData) data!: SharedStorageCheckData;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => SharedStorageCheckData) data!: SharedStorageCheckData;
 }
 
 /** `checkInstanceSharedStorageCleanup`: remove the marker. */
 export class CheckInstanceSharedStorageCleanupRequest {
-  @IsDefined() @ValidateNested() @Type(() => SharedStorageCheckData) data!: SharedStorageCheckData;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => SharedStorageCheckData) data!: SharedStorageCheckData;
 }

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsDefined, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsArray, IsDefined, IsString, MaxLength, ValidateNested, IsObject} from 'class-validator';
 import { FullInstanceRequest, InstanceRequest } from '../../driver/core-requests.js';
 import { ImageMeta } from '../../model/image-meta.js';
 import { Vif } from '../../model/network-info.js';
@@ -33,14 +33,14 @@ export class DeallocateNetworksOnRescheduleRequest extends InstanceRequest {}
 /** `attachInterface`: hot-plug one interface into an instance. */
 export class AttachInterfaceRequest extends InstanceRequest {
   /** The image the instance was booted from (its properties choose the NIC model). */
-  @IsDefined() @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
   /** The interface to add; a `tag` needs the `taggedInterfaceAttach` feature. */
-  @IsDefined() @ValidateNested() @Type(() => Vif) vif!: Vif;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Vif) vif!: Vif;
 }
 
 /** `detachInterface`: hot-unplug one interface from an instance. */
 export class DetachInterfaceRequest extends InstanceRequest {
-  @IsDefined() @ValidateNested() @Type(() => Vif) vif!: Vif;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => Vif) vif!: Vif;
 }
 
 /** `refreshSecurityGroupRules`: re-apply the rules of one security group to its members. */

@@ -1,7 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested,
-} from 'class-validator';
+  IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested, IsObject} from 'class-validator';
 import { FullInstanceRequest } from '../../driver/core-requests.js';
 import { DEVICE_NAME_PATTERN, type BlockDeviceMapping } from '../../model/block-device.js';
 import { ImageMeta } from '../../model/image-meta.js';
@@ -23,14 +22,14 @@ export class BlockDeviceMappingInput implements BlockDeviceMapping {
   @IsOptional() @IsBoolean() deleteOnTermination?: boolean;
   @IsOptional() @IsString() @MaxLength(255) tag?: string;
   @IsOptional() @IsString() @Matches(VOLUME_ID_PATTERN) volumeId?: string;
-  @IsOptional() @ValidateNested() @Type(() => VolumeConnectionInfo) connectionInfo?: VolumeConnectionInfo;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => VolumeConnectionInfo) connectionInfo?: VolumeConnectionInfo;
 }
 
 /** `defaultRootDeviceName`: the root device name to use when the orchestrator has none. */
 export class DefaultRootDeviceNameRequest extends FullInstanceRequest {
-  @IsDefined() @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
   /** The mapping row of the root device, when there is one. */
-  @IsOptional() @ValidateNested() @Type(() => BlockDeviceMappingInput) rootBdm?: BlockDeviceMappingInput;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceMappingInput) rootBdm?: BlockDeviceMappingInput;
 }
 
 /** `defaultDeviceNamesForInstance`: the instance's mapping rows, some without a device name. */
@@ -55,5 +54,5 @@ export interface DefaultDeviceNamesForInstanceResult {
 export class GetDeviceNameForInstanceRequest extends FullInstanceRequest {
   @IsArray() @ValidateNested({ each: true }) @Type(() => BlockDeviceMappingInput) bdms!: BlockDeviceMappingInput[];
   /** The row being added; its `deviceName`, when set, is the caller's wish. */
-  @IsDefined() @ValidateNested() @Type(() => BlockDeviceMappingInput) blockDevice!: BlockDeviceMappingInput;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => BlockDeviceMappingInput) blockDevice!: BlockDeviceMappingInput;
 }

@@ -29,10 +29,10 @@ export class VolumeEncryption {
 
 /** Fields every call on one attachment of a volume carries. */
 class VolumeAttachmentRequest extends FullInstanceRequest {
-  @IsDefined() @ValidateNested() @Type(() => VolumeConnectionInfo) connectionInfo!: VolumeConnectionInfo;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => VolumeConnectionInfo) connectionInfo!: VolumeConnectionInfo;
   /** The guest device (`vdb`, `/dev/sdc`). */
   @IsString() @Matches(DEVICE_NAME_PATTERN) mountpoint!: string;
-  @IsOptional() @ValidateNested() @Type(() => VolumeEncryption) encryption?: VolumeEncryption;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => VolumeEncryption) encryption?: VolumeEncryption;
 }
 
 /** `attachVolume`: connect the volume and plug it into the guest at `mountpoint`. */
@@ -53,8 +53,8 @@ export class GetVolumeConnectorRequest extends FullInstanceRequest {}
 
 /** `swapVolume`: replace the volume at `mountpoint` by another, copying its data. */
 export class SwapVolumeRequest extends FullInstanceRequest {
-  @IsDefined() @ValidateNested() @Type(() => VolumeConnectionInfo) oldConnectionInfo!: VolumeConnectionInfo;
-  @IsDefined() @ValidateNested() @Type(() => VolumeConnectionInfo) newConnectionInfo!: VolumeConnectionInfo;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => VolumeConnectionInfo) oldConnectionInfo!: VolumeConnectionInfo;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => VolumeConnectionInfo) newConnectionInfo!: VolumeConnectionInfo;
   @IsString() @Matches(DEVICE_NAME_PATTERN) mountpoint!: string;
   /** Grow the new volume's device to this many GiB when it is larger; 0 keeps its size. @defaultValue 0 */
   @IsOptional() @IsInt() @Min(0) resizeToGb?: number;
@@ -62,7 +62,7 @@ export class SwapVolumeRequest extends FullInstanceRequest {
 
 /** `extendVolume`: the volume was grown by the storage; make the guest see `newSizeBytes`. */
 export class ExtendVolumeRequest extends FullInstanceRequest {
-  @IsDefined() @ValidateNested() @Type(() => VolumeConnectionInfo) connectionInfo!: VolumeConnectionInfo;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => VolumeConnectionInfo) connectionInfo!: VolumeConnectionInfo;
   @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER) newSizeBytes!: number;
 }
 
@@ -89,14 +89,14 @@ export class VolumeSnapshotDeleteInfo {
 /** `volumeSnapshotCreate`: snapshot a volume attached to the instance. */
 export class VolumeSnapshotCreateRequest extends FullInstanceRequest {
   @IsString() @Matches(VOLUME_ID_PATTERN) volumeId!: string;
-  @IsDefined() @ValidateNested() @Type(() => VolumeSnapshotCreateInfo) createInfo!: VolumeSnapshotCreateInfo;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => VolumeSnapshotCreateInfo) createInfo!: VolumeSnapshotCreateInfo;
 }
 
 /** `volumeSnapshotDelete`: delete a snapshot of a volume attached to the instance. */
 export class VolumeSnapshotDeleteRequest extends FullInstanceRequest {
   @IsString() @Matches(VOLUME_ID_PATTERN) volumeId!: string;
   @IsString() @Matches(VOLUME_ID_PATTERN) snapshotId!: string;
-  @IsDefined() @ValidateNested() @Type(() => VolumeSnapshotDeleteInfo) deleteInfo!: VolumeSnapshotDeleteInfo;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => VolumeSnapshotDeleteInfo) deleteInfo!: VolumeSnapshotDeleteInfo;
 }
 
 /** `isSupportedFsFormat`: a file-system type (`ext4`, `xfs`, `vfat`, ...). */

@@ -1,6 +1,5 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
-import { runtimeOf } from '../../../driver/driver-runtime.js';
 import type { HookCall } from '../../../driver/method-spec.js';
 import { DriverError, InvalidStateError } from '../../../errors/errors.js';
 import { VirtkitError, isVirtkitError } from '../../../errors/virtkit-error.js';
@@ -8,6 +7,7 @@ import type { InstanceInfo } from '../../../model/instance-info.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { GuestPasswordCapability } from '../interface.js';
 import { SetAdminPasswordRequest } from '../requests.js';
+import { observeInfo } from '../../../driver/guarded-call.js';
 
 /** Public calls and hooks of `guest.password`. */
 export declare abstract class GuestPasswordShape {
@@ -35,8 +35,7 @@ const WITHHELD = 'the driver failed; its details were withheld because they cont
 /** The RUNNING rule (which `around` replaces), then the hook, with any error mentioning the password replaced. */
 async function guardedSetPassword(driver: any, ctx: OperationContext, req: SetAdminPasswordRequest, callHook: HookCall): Promise<void> {
   const uuid = req.instance.uuid;
-  const info: InstanceInfo = await driver._getInfo(ctx, { instance: req.instance });
-  runtimeOf(driver).events.report(uuid, info.state);
+  const info: InstanceInfo = await observeInfo(driver, ctx, req.instance);
   if (info.state !== PowerState.RUNNING) throw new InvalidStateError({ instanceUuid: uuid, operation: OP, state: info.state });
   try {
     await callHook();

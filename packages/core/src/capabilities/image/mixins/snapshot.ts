@@ -1,6 +1,5 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
-import { runtimeOf } from '../../../driver/driver-runtime.js';
 import type { DriverLogger } from '../../../driver/host-api.js';
 import { InvalidStateError } from '../../../errors/errors.js';
 import type { InstanceInfo } from '../../../model/instance-info.js';
@@ -8,6 +7,7 @@ import type { ProgressReport } from '../../../model/migration.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { ImageSnapshotCapability } from '../interface.js';
 import { PostInterruptedSnapshotCleanupRequest, SnapshotPhase, SnapshotRequest } from '../requests.js';
+import { observeInfo } from '../../../driver/guarded-call.js';
 
 /** Power states a snapshot may start from (see `ImageSnapshotCapability`). */
 const SNAPSHOT_STATES: readonly PowerState[] = [PowerState.RUNNING, PowerState.PAUSED, PowerState.SUSPENDED, PowerState.SHUTDOWN];
@@ -45,8 +45,7 @@ export const withImageSnapshot = defineCapability<typeof ImageSnapshotShape>({
 /** State rule (which `around` replaces), monotonic progress ending at 100, cleanup on failure. */
 async function guardedSnapshot(driver: any, ctx: OperationContext, req: SnapshotRequest): Promise<void> {
   const uuid = req.instance.uuid;
-  const info: InstanceInfo = await driver._getInfo(ctx, { instance: req.instance });
-  runtimeOf(driver).events.report(uuid, info.state);
+  const info: InstanceInfo = await observeInfo(driver, ctx, req.instance);
   if (!SNAPSHOT_STATES.includes(info.state)) throw new InvalidStateError({ instanceUuid: uuid, operation: 'snapshot', state: info.state });
   const progress = new MonotonicProgress(ctx.onProgress, driver.logger);
   try {

@@ -1,12 +1,12 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
-import { runtimeOf } from '../../../driver/driver-runtime.js';
 import type { HookCall } from '../../../driver/method-spec.js';
 import { InvalidStateError, ValidationError } from '../../../errors/errors.js';
 import type { InstanceInfo } from '../../../model/instance-info.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { NetworkHotplugCapability } from '../interface.js';
 import { AttachInterfaceRequest, DetachInterfaceRequest } from '../requests.js';
+import { observeInfo } from '../../../driver/guarded-call.js';
 
 /** Power states in which interfaces may be hot-plugged or unplugged. */
 const HOTPLUG_STATES: readonly PowerState[] = [PowerState.RUNNING, PowerState.PAUSED, PowerState.SHUTDOWN];
@@ -49,8 +49,7 @@ async function guardedAttach(driver: any, ctx: OperationContext, req: AttachInte
     ]);
   }
   const uuid = req.instance.uuid;
-  const info: InstanceInfo = await driver._getInfo(ctx, { instance: req.instance });
-  runtimeOf(driver).events.report(uuid, info.state);
+  const info: InstanceInfo = await observeInfo(driver, ctx, req.instance);
   if (!HOTPLUG_STATES.includes(info.state)) throw new InvalidStateError({ instanceUuid: uuid, operation: 'attachInterface', state: info.state });
   await callHook();
 }

@@ -1,6 +1,5 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
-import { runtimeOf } from '../../../driver/driver-runtime.js';
 import type { HookCall } from '../../../driver/method-spec.js';
 import { DriverError, NotSupportedError } from '../../../errors/errors.js';
 import { isVirtkitError } from '../../../errors/virtkit-error.js';
@@ -10,6 +9,7 @@ import { validateRequest } from '../../../validation/validate-request.js';
 import type { FeatureFlag } from '../../feature-flags.js';
 import type { VolumeCapability } from '../interface.js';
 import { AttachVolumeRequest, DetachVolumeRequest, GetVolumeConnectorRequest } from '../requests.js';
+import { observeInfo } from '../../../driver/guarded-call.js';
 
 /** Public calls and hooks of `volume`. */
 export declare abstract class VolumeShape {
@@ -74,6 +74,5 @@ function requireFeature(driver: any, flag: FeatureFlag, wanted: boolean): void {
 
 /** `INSTANCE_NOT_FOUND` before the hook runs; records the state seen. */
 async function requireInstance(driver: any, ctx: OperationContext, instance: InstanceRef): Promise<void> {
-  const { state } = await driver._getInfo(ctx, { instance });
-  runtimeOf(driver).events.report(instance.uuid, state);
+  await observeInfo(driver, ctx, instance);
 }
