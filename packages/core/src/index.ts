@@ -9,7 +9,7 @@ export * from './errors/index.js';
 export * from './model/index.js';
 export * from './driver/index.js';
 export { CONTRACT_VERSION } from './contract-version.js';
-export { EMPTY_CONTEXT, type OperationContext } from './context/operation-context.js';
+export { EMPTY_CONTEXT, compensationContext, type OperationContext } from './context/operation-context.js';
 export { validateRequest } from './validation/validate-request.js';
 export { IsFunction, IsStringRecord } from './validation/decorators.js';
 export { CAPABILITY_NAMES, FAMILIES, isCapabilityName, familyOf, type CapabilityName, type Family } from './capabilities/capability-names.js';

@@ -17,3 +17,12 @@ export interface OperationContext {
 
 /** A context with nothing set, for callers that need none. */
 export const EMPTY_CONTEXT: OperationContext = Object.freeze({});
+
+/**
+ * The context for compensating steps (cleanup after a failed spawn, rollback
+ * of a failed migration): the caller's request id, but not its signal or
+ * deadline, since the failure being compensated may be that very abort.
+ */
+export function compensationContext(ctx: OperationContext): OperationContext {
+  return ctx.requestId === undefined ? {} : { requestId: ctx.requestId };
+}

@@ -120,3 +120,21 @@ describe('observations that a change overtook', () => {
     expect(seen).toEqual(['STOPPED']);
   });
 });
+
+describe('secrets never reach error messages', () => {
+  const SECRET = 'Sup3r"S3cret!';
+  class Leaky extends TinyDriver {
+    protected override async _spawn(_c: unknown, r: { instance: { uuid: string }; adminPassword?: string }): Promise<void> {
+      throw new Error(`qemu: -object secret,id=pw,data=${r.adminPassword}: invalid`, { cause: new Error(JSON.stringify({ pw: r.adminPassword })) });
+    }
+  }
+
+  it('redacts the request secrets from a wrapped driver error and its cause', async () => {
+    const d = new Leaky();
+    const error = await d.spawn(ctx, { ...spawnReq, adminPassword: SECRET }).catch((e) => e);
+    expect(error.code).toBe('DRIVER_ERROR');
+    expect(error.message).not.toContain('S3cret');
+    expect(String(error.cause?.message)).not.toContain('S3cret');
+    expect(error.message).toContain('[redacted]');
+  });
+});

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../context/operation-context.js';
-import { AbortedError, DriverError, InvalidStateError, TimeoutError } from '../errors/errors.js';
+import { AbortedError, DriverError, InvalidStateError, TimeoutError, ValidationError } from '../errors/errors.js';
+import { redactSecrets, secretsIn } from '../errors/redact-secrets.js';
 import { isVirtkitError } from '../errors/virtkit-error.js';
 import type { InstanceInfo } from '../model/instance-info.js';
 import { assertRequestShape, validateRequest } from '../validation/validate-request.js';
@@ -22,7 +23,7 @@ export function runGuarded(driver: any, op: string, spec: MethodSpec, ctx: Opera
     const pending = uuid === undefined ? body() : runtimeOf(driver).queue.run(uuid, body);
     return context.signal || context.deadline !== undefined ? withCancellation(pending, context, op) : pending;
   } catch (error) {
-    return Promise.reject(wrapError(error, op));
+    return Promise.reject(wrapError(error, op, request));
   }
 }
 
@@ -44,7 +45,7 @@ function plainCall(driver: any, op: string, spec: MethodSpec, ctx: OperationCont
   let pending = driver[spec.hook](ctx, req) as Promise<unknown>;
   // `after` runs before the error handler is attached, so its own failures are wrapped too.
   if (after !== undefined) pending = pending.then((result) => after(driver, req, result, token));
-  pending = pending.then(undefined, (error) => Promise.reject(wrapError(error, op)));
+  pending = pending.then(undefined, (error) => Promise.reject(wrapError(error, op, req)));
   return ctx.signal || ctx.deadline !== undefined ? withCancellation(pending, ctx, op) : pending;
 }
 
@@ -65,7 +66,7 @@ async function execute(driver: any, op: string, spec: MethodSpec, ctx: Operation
     return result;
   } catch (error) {
     if (spec.missingOk && isVirtkitError(error, 'INSTANCE_NOT_FOUND')) return undefined;
-    throw wrapError(error, op);
+    throw wrapError(error, op, req);
   }
 }
 
@@ -98,20 +99,34 @@ export async function isNoop(driver: any, ctx: OperationContext, op: string, rul
   return false;
 }
 
-/** Keep virtkit errors as they are; wrap anything else with its cause. */
-export function wrapError(error: unknown, op: string): Error {
-  if (isVirtkitError(error)) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new DriverError(op, message, { cause: error });
+/**
+ * Keep virtkit errors as they are; wrap anything else with its cause. Either
+ * way the request's secrets (passwords, credentials) are removed from the
+ * messages: a hypervisor error may echo the command line that carried one.
+ */
+export function wrapError(error: unknown, op: string, request?: unknown): Error {
+  const wrapped = isVirtkitError(error)
+    ? error
+    : new DriverError(op, error instanceof Error ? error.message : String(error), { cause: error });
+  return redactSecrets(wrapped, secretsIn(request));
 }
 
 /** Throw ABORTED or TIMEOUT when the context says the call must not start. */
 export function throwIfCancelled(ctx: OperationContext, op: string): void {
+  if (ctx.deadline !== undefined && (typeof ctx.deadline !== 'number' || Number.isNaN(ctx.deadline))) {
+    throw new ValidationError(op, [{ path: 'ctx.deadline', messages: ['deadline must be a number of epoch milliseconds'] }]);
+  }
   if (ctx.signal?.aborted) throw new AbortedError(op, { cause: ctx.signal.reason });
   if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) throw new TimeoutError(op);
 }
 
-/** Settle early with ABORTED / TIMEOUT; the driver sees the same signal and stops its own work. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Settle early with ABORTED / TIMEOUT. The driver sees the same signal and
+ * should stop its own work, but the SDK cannot force it: an operation that was
+ * already under way may still complete after the caller was told it timed out.
+ */
 function withCancellation<T>(pending: Promise<T>, ctx: OperationContext, op: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
@@ -122,8 +137,11 @@ function withCancellation<T>(pending: Promise<T>, ctx: OperationContext, op: str
       settle();
     };
     ctx.signal?.addEventListener('abort', onAbort, { once: true });
-    if (ctx.deadline !== undefined) {
-      timer = setTimeout(() => finish(() => reject(new TimeoutError(op))), Math.max(0, ctx.deadline - Date.now()));
+    if (ctx.deadline !== undefined && Number.isFinite(ctx.deadline)) arm(ctx.deadline);
+    // setTimeout fires at once past 2^31-1 ms: far deadlines re-arm in steps instead.
+    function arm(deadline: number): void {
+      const left = deadline - Date.now();
+      timer = setTimeout(() => (left > MAX_TIMER_MS ? arm(deadline) : finish(() => reject(new TimeoutError(op)))), Math.max(0, Math.min(left, MAX_TIMER_MS)));
       timer.unref?.();
     }
     pending.then(

@@ -46,6 +46,8 @@ export class LifecycleEventHub {
   #sequence = 0;
 
   on<E extends DriverEventName>(event: E, listener: DriverEvents[E], once = false): void {
+    // One registration per listener: a second `on` is ignored, so one `off` always removes it.
+    if (this.#wrapped.get(event)?.has(listener as (...args: never[]) => void)) return;
     const safe = (...args: unknown[]): void => {
       try {
         (listener as (...a: unknown[]) => void)(...args);
@@ -61,8 +63,12 @@ export class LifecycleEventHub {
   }
 
   off<E extends DriverEventName>(event: E, listener: DriverEvents[E]): void {
-    const safe = this.#wrapped.get(event)?.get(listener as (...args: never[]) => void);
-    if (safe) this.#emitter.off(event, safe);
+    const byEvent = this.#wrapped.get(event);
+    const safe = byEvent?.get(listener as (...args: never[]) => void);
+    if (safe) {
+      this.#emitter.off(event, safe);
+      byEvent!.delete(listener as (...args: never[]) => void);
+    }
   }
 
   /** Last state known for an instance, if any. */

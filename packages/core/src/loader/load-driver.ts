@@ -104,7 +104,9 @@ async function importModule(specifier: string, resolvedPath: string): Promise<un
       try {
         return createRequire(resolvedPath)(resolvedPath);
       } catch (error) {
-        if ((error as { code?: string }).code !== 'ERR_REQUIRE_ESM') throw error;
+        // ESM: refused by require() (ERR_REQUIRE_ESM), or accepted by newer Node unless it awaits at top level.
+        const code = (error as { code?: string }).code;
+        if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw error;
       }
     }
     return await import(pathToFileURL(resolvedPath).href);

@@ -1,3 +1,5 @@
+import { compensationContext } from '../../../context/operation-context.js';
+import { observeInfo } from '../../../driver/guarded-call.js';
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
 import type { DriverLogger } from '../../../driver/host-api.js';
@@ -7,7 +9,6 @@ import type { ProgressReport } from '../../../model/migration.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { ImageSnapshotCapability } from '../interface.js';
 import { PostInterruptedSnapshotCleanupRequest, SnapshotPhase, SnapshotRequest } from '../requests.js';
-import { observeInfo } from '../../../driver/guarded-call.js';
 
 /** Power states a snapshot may start from (see `ImageSnapshotCapability`). */
 const SNAPSHOT_STATES: readonly PowerState[] = [PowerState.RUNNING, PowerState.PAUSED, PowerState.SUSPENDED, PowerState.SHUTDOWN];
@@ -53,7 +54,7 @@ async function guardedSnapshot(driver: any, ctx: OperationContext, req: Snapshot
   } catch (error) {
     progress.close();
     try {
-      await driver._postInterruptedSnapshotCleanup(ctx, { instance: req.instance });
+      await driver._postInterruptedSnapshotCleanup(compensationContext(ctx), { instance: req.instance });
     } catch (cleanupError) {
       driver.logger.error('snapshot cleanup failed', { instanceUuid: uuid, error: String(cleanupError) });
     }

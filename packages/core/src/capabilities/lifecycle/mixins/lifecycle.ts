@@ -2,8 +2,10 @@ import type { OperationContext } from '../../../context/operation-context.js';
 import type { InstanceRequest } from '../../../driver/core-requests.js';
 import { defineCapability } from '../../../driver/define-capability.js';
 import { runtimeOf } from '../../../driver/driver-runtime.js';
+import { compensationContext } from '../../../context/operation-context.js';
 import { InstanceExistsError } from '../../../errors/errors.js';
 import { isVirtkitError } from '../../../errors/virtkit-error.js';
+import { redactSecrets, secretsIn } from '../../../errors/redact-secrets.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { LifecycleCapability } from '../interface.js';
 import {
@@ -81,7 +83,11 @@ export const withLifecycle = defineCapability<typeof LifecycleShape>({
     },
     async _resumeStateOnHostBoot(this: any, ctx: OperationContext, request: InstanceRequest) {
       const info = await this._getInfo(ctx, request);
-      if (info.state === SHUTDOWN || info.state === CRASHED) await this._powerOn(ctx, request);
+      // A soft-deleted instance stays stopped until restore.
+      if ((info.state === SHUTDOWN || info.state === CRASHED) && !info.softDeleted) {
+        await this._powerOn(ctx, request);
+        runtimeOf(this).events.report(request.instance.uuid, RUNNING);
+      }
     },
     async _pollRebootingInstances() {},
   },
@@ -96,9 +102,11 @@ async function guardedSpawn(driver: any, ctx: OperationContext, req: SpawnReques
     await driver._spawn(ctx, req);
   } catch (error) {
     try {
-      await driver._failedSpawnCleanup(ctx, req);
+      // The cleanup must run even when the failure was the caller's abort or deadline.
+      await driver._failedSpawnCleanup(compensationContext(ctx), req);
     } catch (cleanupError) {
-      driver.logger.error('failed spawn cleanup failed', { instanceUuid: uuid, error: String(cleanupError) });
+      const safe = cleanupError instanceof Error ? redactSecrets(cleanupError, secretsIn(req)).message : String(cleanupError);
+      driver.logger.error('failed spawn cleanup failed', { instanceUuid: uuid, error: safe });
     }
     runtimeOf(driver).events.forget(uuid);
     throw error;

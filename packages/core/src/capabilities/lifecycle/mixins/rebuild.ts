@@ -10,7 +10,10 @@ import { RebuildRequest } from '../requests.js';
 
 const { RUNNING, SHUTDOWN, CRASHED, PAUSED, SUSPENDED, NOSTATE } = PowerState;
 
-const REBUILD_RULE = { from: [RUNNING, SHUTDOWN, CRASHED, PAUSED, SUSPENDED, NOSTATE] };
+const REBUILD_RULE = {
+  from: [RUNNING, SHUTDOWN, CRASHED, PAUSED, SUSPENDED, NOSTATE],
+  refuse: (i: { softDeleted?: boolean }) => (i.softDeleted ? 'the instance is soft-deleted; restore it first' : undefined),
+};
 
 /**
  * A rebuild in place needs the instance here; an evacuation (`recreate`)

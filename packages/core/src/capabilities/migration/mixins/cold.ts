@@ -1,3 +1,6 @@
+import { compensationContext } from '../../../context/operation-context.js';
+import { observeInfo } from '../../../driver/guarded-call.js';
+import { redactSecrets, secretsIn } from '../../../errors/redact-secrets.js';
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
 import { runtimeOf } from '../../../driver/driver-runtime.js';
@@ -56,7 +59,7 @@ async function guardedMigrateDisk(
   try {
     disks = await callHook();
   } catch (error) {
-    if (before === RUNNING) await restartIfStopped(driver, ctx, req);
+    if (before === RUNNING) await restartIfStopped(driver, compensationContext(ctx), req);
     throw asMigrationError(error, 'migrateDiskAndPowerOff');
   }
   runtimeOf(driver).events.report(req.instance.uuid, SHUTDOWN);
@@ -67,13 +70,12 @@ async function guardedMigrateDisk(
 async function restartIfStopped(driver: any, ctx: OperationContext, req: MigrateDiskAndPowerOffRequest): Promise<void> {
   const uuid = req.instance.uuid;
   try {
-    const { state } = await driver._getInfo(ctx, { instance: req.instance });
-    runtimeOf(driver).events.report(uuid, state);
+    const { state } = await observeInfo(driver, ctx, req.instance);
     if (state !== SHUTDOWN && state !== CRASHED) return;
     await driver._powerOn(ctx, { instance: req.instance, networkInfo: req.networkInfo, blockDeviceInfo: req.blockDeviceInfo });
     runtimeOf(driver).events.report(uuid, RUNNING);
   } catch (error) {
-    driver.logger.error('could not restart instance after a failed migration', { instanceUuid: uuid, error: String(error) });
+    driver.logger.error('could not restart instance after a failed migration', { instanceUuid: uuid, error: error instanceof Error ? redactSecrets(error, secretsIn(req)).message : String(error) });
   }
 }
 

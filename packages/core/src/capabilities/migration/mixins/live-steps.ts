@@ -1,3 +1,4 @@
+import { compensationContext } from '../../../context/operation-context.js';
 import type { OperationContext } from '../../../context/operation-context.js';
 import { runtimeOf } from '../../../driver/driver-runtime.js';
 import type { HookCall } from '../../../driver/method-spec.js';
@@ -32,7 +33,7 @@ export async function guardedLiveMigration(driver: any, ctx: OperationContext, r
     await driver._liveMigration(progress.ctx, req);
   } catch (error) {
     progress.close();
-    await refreshState(driver, ctx, req.instance);
+    await refreshState(driver, compensationContext(ctx), req.instance);
     await runRecover(driver, req, { ...outcome, error });
     throw asMigrationError(error, 'liveMigration');
   }
