@@ -3,11 +3,12 @@
  * The virtkit conformance kit: run it against any driver, from jest
  * (`describeConformance`) or programmatically (`runConformance`).
  */
-export { runConformance, runPlannedTest } from './kit/runner.js';
+export { runConformance, runPlannedTest, unverifiedCapabilities } from './kit/runner.js';
+export { PhaseTimeoutError, PHASE_FLOOR_MS, SETTLE_AFTER_TIMEOUT_MS } from './kit/time-limit.js';
 export { planConformance, type PlannedTest } from './kit/planner.js';
 export { describeConformance, type TestApi } from './jest/describe-conformance.js';
 export { formatReport, formatResultLine, type FormatOptions } from './report/format-text.js';
-export { KitContext, type EventRecorder, type KitInstance, type MigrationPair, type ProgressRecorder } from './kit/kit-context.js';
+export { KitContext, KitClosedError, type EventRecorder, type KitInstance, type MigrationPair, type ProgressRecorder } from './kit/kit-context.js';
 export { POWER_TRAITS, inStates, spawnIn, destroyedInstance, unknownInstance, type PowerTrait, type TraitSpec, type TraitTest, type SpawnInOptions } from './kit/traits.js';
 export { defineSuite, type KitSuite, type KitTest } from './kit/suite.js';
 export { KitAssertionError, check, checkEqual, checkRejects, checkCounters, checkNoSecret } from './kit/assertions.js';

@@ -5,10 +5,11 @@
  * the test that caught it. Nothing here depends on @virtkit/memory.
  */
 import {
-  DriverError, InstanceNotFoundError, NotSupportedError, PowerState, type InstanceInfo, type OperationContext,
+  DriverError, InstanceNotFoundError, NotSupportedError, PowerState, ValidationError, withInventory,
+  type AvailableResource, type InstanceInfo, type OperationContext,
 } from '@virtkit/core';
 import { runConformance, type ConformanceReport, type TestResult } from '@virtkit/conformance';
-import { TinyDriver, type Req } from './helpers/tiny-driver';
+import { TINY_CAPACITY, TinyDriver, type Req } from './helpers/tiny-driver';
 
 /** (a) pause that does not change the state. */
 class NoopPauseDriver extends TinyDriver {
@@ -65,9 +66,65 @@ class SilentExtendDriver extends TinyDriver {
   async extendVolume(): Promise<void> {}
 }
 
-const ONLY = ['lifecycle', 'lifecycle.pause'] as const;
+/** (g) a failed spawn (too big a flavor) that leaves the guest behind: the SDK's failed-spawn cleanup is overridden with nothing. */
+class LeakyFailedSpawnDriver extends TinyDriver {
+  protected override async _spawn(c: OperationContext, r: Req): Promise<void> {
+    this.guests.set(r.instance.uuid, { name: r.instance.name ?? r.instance.uuid, state: PowerState.SHUTDOWN });
+    await super._spawn(c, r);
+  }
+  protected override async _failedSpawnCleanup(): Promise<void> {}
+}
 
-async function kitReport(Driver: typeof TinyDriver, only: readonly string[] = ONLY): Promise<ConformanceReport> {
+/** (h) an impossible flavor refused as if the request were malformed. */
+class ValidationOnCapacityDriver extends TinyDriver {
+  protected override async _spawn(c: OperationContext, r: Req): Promise<void> {
+    if ((r.instance.flavor?.vcpus ?? 0) > TINY_CAPACITY.vcpus) throw new ValidationError('spawn', [{ path: 'instance.flavor.vcpus', messages: ['too many'] }]);
+    await super._spawn(c, r);
+  }
+}
+
+/** (i) declares it boots raw images only, yet spawns from any disk format. */
+class AnyImageDriver extends TinyDriver {
+  static override imageTypes = ['raw'] as const;
+}
+
+/** (j) reports its resources, and a failed spawn keeps its claim on them. */
+class LeakyClaimDriver extends withInventory(TinyDriver) {
+  claimed = { vcpus: 0, memoryMb: 0 };
+  protected override async _spawn(c: OperationContext, r: Req): Promise<void> {
+    const flavor = r.instance.flavor ?? { vcpus: 0, memoryMb: 0 };
+    this.claimed.vcpus += flavor.vcpus;
+    this.claimed.memoryMb += flavor.memoryMb;
+    await super._spawn(c, r); // throws INSUFFICIENT_RESOURCES for too big a flavor, leaving the claim
+  }
+  protected override async _destroy(c: OperationContext, r: Req): Promise<void> {
+    await super._destroy(c, r);
+    this.claimed = { vcpus: 0, memoryMb: 0 };
+  }
+  protected async _getAvailableResource(): Promise<AvailableResource> {
+    return {
+      vcpus: TINY_CAPACITY.vcpus, memoryMb: TINY_CAPACITY.memoryMb, localGb: 10,
+      vcpusUsed: this.claimed.vcpus, memoryMbUsed: this.claimed.memoryMb, localGbUsed: 0,
+      hypervisorType: 'tiny', hypervisorVersion: 1, hypervisorHostname: 'tiny-host', cpuInfo: '{}', diskAvailableLeast: 10, supportedInstances: [],
+    };
+  }
+  protected async _updateProviderTree(): Promise<void> {}
+  protected async _getTraits(): Promise<string[]> {
+    return [];
+  }
+}
+
+/** (k) reports its resources, yet accepts a flavor far beyond them. */
+class NoCapacityCheckDriver extends LeakyClaimDriver {
+  protected override async _spawn(_c: OperationContext, r: Req): Promise<void> {
+    this.guests.set(r.instance.uuid, { name: r.instance.name ?? r.instance.uuid, state: PowerState.RUNNING });
+  }
+}
+
+const ONLY = ['lifecycle', 'lifecycle.pause'] as const;
+const FAILED_SPAWN = 'a failed spawn (impossible flavor, unbootable image format) leaves nothing behind';
+
+async function kitReport(Driver: new (options: { hostname: string }) => TinyDriver, only: readonly string[] = ONLY): Promise<ConformanceReport> {
   return runConformance({ factory: () => new Driver({ hostname: 'tiny-host' }), only: only as never });
 }
 
@@ -143,5 +200,39 @@ describe('the kit catches broken drivers', () => {
     const r = result(report, 'volume.extend', /^not advertised/);
     expect(r.status).toBe('failed');
     expect(r.reason).toMatch(/extendVolume of unadvertised 'volume.extend' succeeded silently/);
+  });
+
+  it('(g) a failed spawn that leaves the instance behind', async () => {
+    const report = await kitReport(LeakyFailedSpawnDriver);
+    const r = result(report, 'lifecycle', FAILED_SPAWN);
+    expect(r.status).toBe('failed');
+    expect(r.reason).toMatch(/after the refused spawn of an impossible flavor \(INSUFFICIENT_RESOURCES\), listInstanceUuids must not have grown, but it now also lists [0-9a-f-]{36}/);
+    expect(result(report, 'lifecycle', /^spawn shows/).status).toBe('passed');
+  });
+
+  it('(h) an impossible (yet valid) flavor refused with VALIDATION_FAILED', async () => {
+    const r = result(await kitReport(ValidationOnCapacityDriver), 'lifecycle', FAILED_SPAWN);
+    expect(r.status).toBe('failed');
+    expect(r.reason).toMatch(/expected INSUFFICIENT_RESOURCES \(or DRIVER_ERROR, INVALID_STATE...\), got VALIDATION_FAILED/);
+  });
+
+  it('(i) a spawn from a disk format the driver does not declare', async () => {
+    const r = result(await kitReport(AnyImageDriver), 'lifecycle', FAILED_SPAWN);
+    expect(r.status).toBe('failed');
+    expect(r.reason).toMatch(/spawn of a qcow2 image must be refused: the driver boots only raw \(map.imageTypes\), but it succeeded/);
+  });
+
+  it('(j) a failed spawn that keeps its claim on the resources', async () => {
+    const report = await kitReport(LeakyClaimDriver, ['lifecycle', 'inventory']);
+    expect(report.capabilities).toContain('inventory');
+    const r = result(report, 'lifecycle', FAILED_SPAWN);
+    expect(r.status).toBe('failed');
+    expect(r.reason).toMatch(/vcpusUsed, memoryMbUsed, localGbUsed on node 'tiny-node' after the refused spawn of an impossible flavor \(INSUFFICIENT_RESOURCES\): expected \[0,0,0\], got \[4096,67108864,0\]/);
+  });
+
+  it('(k) a driver that reports its resources and accepts a flavor beyond them', async () => {
+    const r = result(await kitReport(NoCapacityCheckDriver, ['lifecycle', 'inventory']), 'lifecycle', FAILED_SPAWN);
+    expect(r.status).toBe('failed');
+    expect(r.reason).toMatch(/must be refused \(INSUFFICIENT_RESOURCES\) by a driver that reports its resources, but it succeeded/);
   });
 });

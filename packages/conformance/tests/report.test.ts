@@ -1,4 +1,4 @@
-import { formatReport, runConformance, type ConformanceReport } from '@virtkit/conformance';
+import { formatReport, runConformance, unverifiedCapabilities, type ConformanceReport } from '@virtkit/conformance';
 import { TinyDriver } from './helpers/tiny-driver';
 
 /** Pause that changes nothing: gives the report failures next to passes and skips. */
@@ -52,5 +52,32 @@ describe('the conformance report', () => {
     }
     expect(json.results.find((r: { capability: string }) => r.capability === 'volume')).toMatchObject({ status: 'skipped', reason: 'skipped by --skip' });
     expect(json.results.find((r: { capability: string }) => r.capability === 'volume.extend')).toMatchObject({ status: 'passed' });
+  });
+});
+
+describe('unverified capabilities', () => {
+  it('are none when every advertised capability ran a behaviour test (a skipped negative test does not count)', () => {
+    expect(report.unverified).toEqual([]);
+    expect(formatReport(report)).not.toMatch(/^unverified/m);
+  });
+
+  it('are the advertised capabilities whose behaviour tests were all skipped, in the JSON and the text', async () => {
+    const skipped = await runConformance({ factory: () => new TinyDriver({ hostname: 'tiny-host' }), only: ['lifecycle', 'lifecycle.pause'], skip: ['lifecycle.pause'] });
+    expect(skipped.unverified).toEqual(['lifecycle.pause']);
+    expect(JSON.parse(JSON.stringify(skipped)).unverified).toEqual(['lifecycle.pause']);
+    const lines = formatReport(skipped).split('\n');
+    expect(lines).toContain('unverified (every behaviour test skipped): lifecycle.pause');
+    const { passed, failed, skipped: n } = skipped.summary;
+    expect(lines[lines.length - 1]).toBe(`${passed} passed, ${failed} failed, ${n} skipped`);
+  });
+
+  it('do not include a capability with at least one behaviour test that ran, nor negative tests', () => {
+    const t = (name: string) => ({ name, run: async () => undefined });
+    expect(unverifiedCapabilities([
+      { capability: 'lifecycle', kind: 'behaviour', test: t('a'), skipReason: 'needs fixture x' },
+      { capability: 'lifecycle', kind: 'behaviour', test: t('b') },
+      { capability: 'lifecycle.pause', kind: 'behaviour', test: t('c'), skipReason: 'skipped by --skip' },
+      { capability: 'volume', kind: 'negative', test: t('d'), skipReason: 'skipped by --skip' },
+    ])).toEqual(['lifecycle.pause']);
   });
 });

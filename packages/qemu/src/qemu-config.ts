@@ -18,7 +18,8 @@ export const QEMU_ACCELERATORS = ['tcg', 'kvm'] as const;
 export interface QemuDriverOptions {
   /**
    * Root of the per-instance state directories (mode 0700). Instances found
-   * here by `initHost` are taken over. Absolute; letters, digits and `._/+~-` only.
+   * here by `initHost` are taken over. Absolute; letters, digits and `._/+~-` only; at most 57
+   * characters (QEMU's unix sockets live under it, and their paths are limited to 107 bytes).
    * @defaultValue a private temporary directory, removed by `close()`; nothing survives the driver
    */
   stateDir?: string;
@@ -97,8 +98,15 @@ const path: Check = (v) => (typeof v === 'string' && v.length <= 200 && SAFE_PAT
 const int = (min: number, max: number): Check => (v) => (Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? undefined : `must be an integer in ${min}..${max}`);
 const oneOf = (...values: readonly unknown[]): Check => (v) => (values.includes(v) ? undefined : `must be one of ${values.join(', ')}`);
 
+/**
+ * Longest `stateDir`: QEMU's unix sockets live at `<stateDir>/<uuid>/<name>.sock` (the longest name is
+ * 12 characters), and a unix socket path has at most 107 bytes.
+ */
+export const MAX_STATE_DIR_LENGTH = 107 - 1 - 36 - 1 - 12;
+const stateDir: Check = (v) => path(v) ?? ((v as string).length > MAX_STATE_DIR_LENGTH ? `must be at most ${MAX_STATE_DIR_LENGTH} characters (QEMU's unix socket paths under it are limited to 107 bytes)` : undefined);
+
 const CHECKS: Record<keyof QemuDriverOptions, Check> = {
-  stateDir: path, qemuBinary: path, qemuImgBinary: path, imageDir: path,
+  stateDir, qemuBinary: path, qemuImgBinary: path, imageDir: path,
   accel: oneOf(...QEMU_ACCELERATORS), hotplugSlots: int(0, 24), consoleOutputMaxBytes: int(1024, 16 * 1024 * 1024),
   detachTimeoutSec: int(1, 600), softRebootTimeoutSec: int(1, 3600), keepInstancesOnCleanup: oneOf(true, false),
   hostIp: (v) => (typeof v === 'string' && isIP(v) !== 0 ? undefined : 'must be an IP address'),

@@ -1,6 +1,7 @@
 import type { DriverBase } from '@virtkit/core';
 import { planConformance } from '../kit/planner.js';
 import { runPlannedTest } from '../kit/runner.js';
+import { SETTLE_AFTER_TIMEOUT_MS, phaseLimit } from '../kit/time-limit.js';
 import type { ConformanceOptions } from '../kit/types.js';
 
 /** The few jest (or vitest, mocha) globals the adapter uses. */
@@ -36,7 +37,10 @@ export function describeConformance<D extends DriverBase>(options: ConformanceOp
     void options.dispose?.(probe);
   }
   const plan = planConformance(map, options);
-  const timeout = (options.fixtures?.testTimeoutMs ?? 30_000) + 10_000;
+  // Every phase of runPlannedTest is bounded: the test, the wait for it to stop, and
+  // factory, initHost, cleanup, leak check, release and dispose (a few phase limits).
+  const testMs = options.fixtures?.testTimeoutMs ?? 30_000;
+  const timeout = testMs + SETTLE_AFTER_TIMEOUT_MS + 6 * phaseLimit(testMs) + 10_000;
   api.describe(`virtkit conformance: ${options.name ?? map.driver.name}`, () => {
     for (const capability of new Set(plan.map((p) => p.capability))) {
       api.describe(capability, () => {

@@ -4,11 +4,21 @@ import {
   type LifecycleEvent, type OperationContext, type ProgressReport, type Vif, type VolumeConnectionInfo,
 } from '@virtkit/core';
 import { KitAssertionError, check, stateName } from './assertions.js';
+import { PhaseTimeoutError, phaseLimit, withTimeLimit } from './time-limit.js';
 import type { ConformanceFixtures } from './types.js';
 
 const DEFAULT_FLAVOR: Flavor = { name: 'kit.tiny', vcpus: 1, memoryMb: 64, rootGb: 1 };
 const DEFAULT_IMAGE: ImageMeta = { name: 'kit-image', diskFormat: 'raw' };
 const GIB = 1024 * 1024 * 1024;
+const DEFAULT_PHASE_MS = phaseLimit(30_000);
+
+/** Thrown by the kit's helpers once the test has ended (finished or timed out): nothing new may be created then. */
+export class KitClosedError extends Error {
+  constructor(what: string) {
+    super(`${what} refused: the test has ended (finished or timed out) and its cleanup has begun; the kit creates nothing more for it`);
+    this.name = 'KitClosedError';
+  }
+}
 
 /** Records lifecycle events while a test runs. */
 export interface EventRecorder {
@@ -43,6 +53,11 @@ export interface MigrationPair {
  * helpers that track what the test creates (instances on every driver it
  * uses, volumes, migration pairs) so the runner can destroy it, check that
  * nothing is left behind, and release the fixtures.
+ *
+ * `ctx` carries an abort signal: when the test times out the runner aborts it
+ * (the SDK then rejects every call made with `ctx` with `ABORTED`) and closes
+ * the context, after which `spawn`, `track`, `volume` and `migrationPair`
+ * throw {@link KitClosedError} instead of creating anything.
  */
 export class KitContext {
   readonly driver: any;
@@ -53,12 +68,38 @@ export class KitContext {
   readonly #drivers: any[];
   readonly #cleanups: (() => Promise<void> | void)[] = [];
   readonly #releases: (() => Promise<void> | void)[] = [];
+  readonly #controller = new AbortController();
+  /** Per driver, the uuids whose cleanup destroy ran out of time (still queued behind a stuck call). */
+  readonly #timedOut = new Map<unknown, Set<string>>();
+  #closed = false;
 
   constructor(driver: DriverBase, fixtures: ConformanceFixtures, testName: string) {
     this.driver = driver;
     this.fixtures = fixtures;
-    this.ctx = { requestId: `kit-${testName}` };
+    this.ctx = { requestId: `kit-${testName}`, signal: this.#controller.signal };
     this.#drivers = [driver];
+  }
+
+  /** The signal of `ctx`; aborted when the test timed out. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+  /** True once the test has ended: the helpers that create or track something throw {@link KitClosedError}. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+  /** Refuse new work from now on (the runner calls it when the test ends, before cleanup). */
+  close(): void {
+    this.#closed = true;
+  }
+  /** Close, and abort `ctx.signal` with `reason` (the runner calls it when the test timed out). */
+  abort(reason?: unknown): void {
+    this.close();
+    if (!this.#controller.signal.aborted) this.#controller.abort(reason);
+  }
+  /** True when the cleanup destroy of `uuid` on `driver` ran out of time. */
+  cleanupTimedOut(driver: unknown, uuid: string): boolean {
+    return this.#timedOut.get(driver)?.has(uuid) ?? false;
   }
 
   get flavor(): Flavor {
@@ -91,6 +132,7 @@ export class KitContext {
 
   /** Spawn an instance on `driver` (tracked for cleanup) and return its uuid. */
   async spawn(overrides: Record<string, unknown> = {}, driver: any = this.driver): Promise<string> {
+    this.#refuseIfClosed('kit.spawn');
     const req = this.spawnRequest(overrides);
     this.#tracked.add(req.instance.uuid);
     await driver.spawn(this.ctx, req);
@@ -99,6 +141,7 @@ export class KitContext {
 
   /** Track an instance created some other way (migration destination...). */
   track(uuid: string): void {
+    this.#refuseIfClosed('kit.track');
     this.#tracked.add(uuid);
   }
 
@@ -140,7 +183,12 @@ export class KitContext {
   async volume(sizeBytes: number = GIB): Promise<VolumeConnectionInfo> {
     const create = this.fixtures.createVolume;
     if (!create) throw new KitAssertionError('this test needs the createVolume fixture');
+    this.#refuseIfClosed('kit.volume');
     const volume = await create(sizeBytes);
+    if (this.#closed) {
+      await Promise.resolve().then(() => volume.release()).catch(() => undefined);
+      this.#refuseIfClosed('kit.volume');
+    }
     this.#releases.push(() => volume.release());
     return volume.connectionInfo;
   }
@@ -149,7 +197,12 @@ export class KitContext {
   async migrationPair(): Promise<MigrationPair> {
     const create = this.fixtures.createMigrationPair;
     if (!create) throw new KitAssertionError('this test needs the createMigrationPair fixture');
+    this.#refuseIfClosed('kit.migrationPair');
     const pair = await create();
+    if (this.#closed) {
+      await Promise.resolve().then(() => pair.release()).catch(() => undefined);
+      this.#refuseIfClosed('kit.migrationPair');
+    }
     this.#releases.push(() => pair.release());
     this.#drivers.push(pair.source, pair.destination);
     const sourceHost = pair.sourceHost ?? pair.source.hostApi.hostname ?? 'kit-source';
@@ -184,25 +237,47 @@ export class KitContext {
     this.#cleanups.push(fn);
   }
 
-  /** Run deferred cleanups, then destroy every tracked instance on every driver; returns cleanup failures. */
-  async cleanup(): Promise<string[]> {
-    const problems = await runAll(this.#cleanups.splice(0).reverse(), 'cleanup failed');
+  /**
+   * Run deferred cleanups, then destroy every tracked instance on every
+   * driver; returns cleanup failures. Closes the context first. Each step gets
+   * `limitMs`; a destroy that runs out of time (queued behind a call that never
+   * settles) is reported and the next one runs. Destroys use a context of
+   * their own, not `ctx` (which is aborted when the test timed out).
+   */
+  async cleanup(limitMs: number = DEFAULT_PHASE_MS): Promise<string[]> {
+    this.close();
+    const problems = await runAll(this.#cleanups.splice(0).reverse(), 'cleanup', limitMs);
     const many = this.#drivers.length > 1;
     for (const [i, driver] of this.#drivers.entries()) {
+      const where = many ? ` on ${driverLabel(driver, i)}` : '';
       for (const uuid of this.#tracked) {
         try {
-          await driver.destroy(this.ctx, { instance: { uuid } });
+          await withTimeLimit(`destroy of ${uuid}`, limitMs, (signal) => driver.destroy(this.cleanupContext(signal), { instance: { uuid } }));
         } catch (error) {
-          problems.push(`destroy of ${uuid}${many ? ` on ${driverLabel(driver, i)}` : ''} during cleanup failed: ${message(error)}`);
+          if (error instanceof PhaseTimeoutError) {
+            problems.push(`cleanup timed out; instance ${uuid} may be left behind${where} (destroy did not finish within ${limitMs} ms)`);
+            this.#timedOut.set(driver, (this.#timedOut.get(driver) ?? new Set()).add(uuid));
+          } else {
+            problems.push(`destroy of ${uuid}${where} during cleanup failed: ${message(error)}`);
+          }
         }
       }
     }
     return problems;
   }
 
-  /** Release fixtures (volumes, migration pairs), last acquired first; runs after the leak check. */
-  async release(): Promise<string[]> {
-    return runAll(this.#releases.splice(0).reverse(), 'fixture release failed');
+  /** The context of the kit's own calls after the test (cleanup, leak check): not aborted with the test, limited by `signal`. */
+  cleanupContext(signal?: AbortSignal): OperationContext {
+    return { requestId: `${this.ctx.requestId}-cleanup`, ...(signal ? { signal } : {}) };
+  }
+
+  /** Release fixtures (volumes, migration pairs), last acquired first, each within `limitMs`; runs after the leak check. */
+  async release(limitMs: number = DEFAULT_PHASE_MS): Promise<string[]> {
+    return runAll(this.#releases.splice(0).reverse(), 'fixture release', limitMs);
+  }
+
+  #refuseIfClosed(what: string): void {
+    if (this.#closed) throw new KitClosedError(what);
   }
 }
 
@@ -211,13 +286,13 @@ export function driverLabel(driver: any, index: number): string {
   return driver?.hostApi?.hostname ? `host '${driver.hostApi.hostname}'` : `driver #${index + 1}`;
 }
 
-async function runAll(fns: (() => Promise<void> | void)[], what: string): Promise<string[]> {
+async function runAll(fns: (() => Promise<void> | void)[], what: string, limitMs: number): Promise<string[]> {
   const problems: string[] = [];
   for (const fn of fns) {
     try {
-      await fn();
+      await withTimeLimit(what, limitMs, () => fn());
     } catch (error) {
-      problems.push(`${what}: ${message(error)}`);
+      problems.push(error instanceof PhaseTimeoutError ? `${what} timed out after ${limitMs} ms` : `${what} failed: ${message(error)}`);
     }
   }
   return problems;

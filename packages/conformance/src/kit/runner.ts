@@ -1,7 +1,8 @@
 import { advertisedCapabilities, isVirtkitError, type DriverBase } from '@virtkit/core';
 import { KitContext, driverLabel } from './kit-context.js';
 import { planConformance, type PlannedTest } from './planner.js';
-import type { ConformanceOptions, ConformanceReport, TestResult } from './types.js';
+import { PHASE_FLOOR_MS, PhaseTimeoutError, SETTLE_AFTER_TIMEOUT_MS, phaseLimit, settlesWithin, withTimeLimit } from './time-limit.js';
+import type { ConformanceOptions, ConformanceReport, SuiteName, TestResult } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -15,9 +16,10 @@ export async function runConformance<D extends DriverBase>(options: ConformanceO
   const started = Date.now();
   let map = options.map;
   if (!map) {
-    const probe = await options.factory();
+    const phaseMs = phaseLimit(options.fixtures?.testTimeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const probe = await createDriver(options, phaseMs);
     map = probe.capabilities;
-    await options.dispose?.(probe);
+    await withTimeLimit('dispose', phaseMs, () => options.dispose?.(probe));
   }
   const plan = planConformance(map, options);
   const results: TestResult[] = [];
@@ -33,37 +35,76 @@ export async function runConformance<D extends DriverBase>(options: ConformanceO
     capabilities: advertisedCapabilities(map),
     results,
     summary: { passed: count('passed'), failed: count('failed'), skipped: count('skipped') },
+    unverified: unverifiedCapabilities(plan),
     durationMs: Date.now() - started,
   };
 }
 
-/** Run one planned test in isolation: fresh driver, timeout, cleanup, leak check. */
+/** Capabilities with behaviour tests in the plan, all of them skipped: nothing of theirs was checked. */
+export function unverifiedCapabilities(plan: readonly PlannedTest[]): SuiteName[] {
+  const behaviour = new Map<SuiteName, boolean>();
+  for (const p of plan) {
+    if (p.kind !== 'behaviour') continue;
+    behaviour.set(p.capability, (behaviour.get(p.capability) ?? true) && p.skipReason !== undefined);
+  }
+  return [...behaviour].filter(([, allSkipped]) => allSkipped).map(([capability]) => capability);
+}
+
+/**
+ * Run one planned test in isolation: fresh driver, cleanup, leak check. Every
+ * phase has a time limit (the test `testTimeoutMs`; factory, initHost, each
+ * cleanup destroy, the leak check, each release and dispose `testTimeoutMs`
+ * too, at least {@link PHASE_FLOOR_MS}), so a call that never settles fails
+ * the test instead of hanging the run. When the test times out, the kit aborts
+ * `kit.ctx.signal`, closes the context (no new instances, volumes or pairs),
+ * waits a little for the test to stop, then cleans up what it tracked.
+ */
 export async function runPlannedTest<D extends DriverBase>(planned: PlannedTest, options: ConformanceOptions<D>): Promise<TestResult> {
   const base = { capability: planned.capability, name: planned.test.name };
   if (planned.skipReason) return { ...base, status: 'skipped', reason: planned.skipReason, durationMs: 0 };
   const started = Date.now();
   const fixtures = options.fixtures ?? {};
+  const testMs = fixtures.testTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const phaseMs = phaseLimit(testMs);
   let driver: D;
   try {
-    driver = await options.factory();
+    driver = await createDriver(options, phaseMs);
   } catch (error) {
     return { ...base, status: 'failed', reason: `factory failed: ${describe(error)}`, durationMs: Date.now() - started };
   }
   const kit = new KitContext(driver, fixtures, planned.test.name);
   let failure: unknown;
+  const problems: string[] = [];
   try {
-    await driver.initHost(kit.ctx, { host: driver.hostApi.hostname ?? 'kit-host' });
-    await withTimeout(planned.test.run(kit), fixtures.testTimeoutMs ?? DEFAULT_TIMEOUT_MS, planned.test.name);
+    await withTimeLimit('initHost', phaseMs, () => driver.initHost(kit.ctx, { host: driver.hostApi.hostname ?? 'kit-host' }));
   } catch (error) {
     failure = error;
+    kit.abort(error);
   }
-  const problems = await kit.cleanup();
-  problems.push(...(await leftBehind(kit, fixtures.leakCheck)));
-  problems.push(...(await kit.release()));
-  try {
-    await options.dispose?.(driver);
-  } catch (error) {
-    problems.push(`dispose failed: ${error instanceof Error ? error.message : String(error)}`);
+  if (failure === undefined) {
+    const run = Promise.resolve().then(() => planned.test.run(kit));
+    try {
+      await withTimeLimit('test', testMs, () => run, `test '${planned.test.name}' did not finish within ${testMs} ms`);
+    } catch (error) {
+      failure = error;
+      if (error instanceof PhaseTimeoutError) {
+        kit.abort(error);
+        if (!(await settlesWithin(run, SETTLE_AFTER_TIMEOUT_MS))) {
+          problems.push(`the test still had not stopped ${SETTLE_AFTER_TIMEOUT_MS} ms after its signal was aborted; cleaning up anyway`);
+        }
+      }
+    }
+  }
+  kit.close();
+  problems.push(...(await kit.cleanup(phaseMs)));
+  problems.push(...(await leftBehind(kit, phaseMs, fixtures.leakCheck)));
+  problems.push(...(await kit.release(phaseMs)));
+  if (options.dispose) {
+    try {
+      await withTimeLimit('dispose', phaseMs, () => options.dispose!(driver));
+    } catch (error) {
+      problems.push(error instanceof PhaseTimeoutError ? `dispose timed out after ${phaseMs} ms` : `dispose failed: ${describe(error)}`);
+    }
   }
   const durationMs = Date.now() - started;
   if (failure === undefined && problems.length === 0) return { ...base, status: 'passed', durationMs };
@@ -72,21 +113,42 @@ export async function runPlannedTest<D extends DriverBase>(planned: PlannedTest,
   return { ...base, status: 'failed', reason: reasons.join('; '), durationMs, ...(code ? { code } : {}) };
 }
 
-/** Instances still listed after cleanup on any driver the test used, plus what the driver's own leak check finds. */
-async function leftBehind(kit: KitContext, leakCheck?: (d: DriverBase) => Promise<string[]>): Promise<string[]> {
+/** A driver from the factory, within `ms`; one that arrives later is disposed of. */
+async function createDriver<D extends DriverBase>(options: ConformanceOptions<D>, ms: number): Promise<D> {
+  const pending = Promise.resolve().then(() => options.factory());
+  try {
+    return await withTimeLimit('factory', ms, () => pending);
+  } catch (error) {
+    if (error instanceof PhaseTimeoutError) {
+      pending.then((late) => options.dispose?.(late), () => undefined).catch(() => undefined);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Instances still listed after cleanup on any driver the test used, plus what
+ * the driver's own leak check finds; each driver's check runs within `ms`.
+ * Instances found are destroyed (each within `ms`), except those whose cleanup
+ * destroy already timed out (still queued behind a stuck call).
+ */
+async function leftBehind(kit: KitContext, ms: number, leakCheck?: (d: DriverBase) => Promise<string[]>): Promise<string[]> {
   const problems: string[] = [];
   const many = kit.drivers.length > 1;
   for (const [i, driver] of kit.drivers.entries()) {
     const where = many ? ` on ${driverLabel(driver, i)}` : '';
     try {
-      const uuids: string[] = await driver.listInstanceUuids(kit.ctx);
+      const uuids: string[] = await withTimeLimit('leak check', ms, (signal) => driver.listInstanceUuids(kit.cleanupContext(signal)));
       if (uuids.length > 0) {
         problems.push(`left behind after destroy${where}: ${uuids.length} instance(s) (${uuids.slice(0, 3).join(', ')})`);
-        for (const uuid of uuids) await driver.destroy(kit.ctx, { instance: { uuid } }).catch(() => undefined);
+        for (const uuid of uuids) {
+          if (kit.cleanupTimedOut(driver, uuid)) continue;
+          await withTimeLimit('destroy', ms, (signal) => driver.destroy(kit.cleanupContext(signal), { instance: { uuid } })).catch(() => undefined);
+        }
       }
-      if (leakCheck) problems.push(...(await leakCheck(driver)).map((p) => `${p}${where}`));
+      if (leakCheck) problems.push(...(await withTimeLimit('leak check', ms, () => leakCheck(driver))).map((p) => `${p}${where}`));
     } catch (error) {
-      problems.push(`leak check failed${where}: ${describe(error)}`);
+      problems.push(error instanceof PhaseTimeoutError ? `leak check timed out after ${ms} ms${where}` : `leak check failed${where}: ${describe(error)}`);
     }
   }
   return problems;
@@ -95,16 +157,4 @@ async function leftBehind(kit: KitContext, leakCheck?: (d: DriverBase) => Promis
 function describe(error: unknown): string {
   if (isVirtkitError(error)) return `${error.code}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, name: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`test '${name}' did not finish within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

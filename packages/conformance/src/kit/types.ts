@@ -26,7 +26,11 @@ export interface ConformanceFixtures {
   createMigrationPair?: () => Promise<{ source: DriverBase; destination: DriverBase; sourceHost?: string; destinationHost: string; release(): Promise<void> }>;
   /** Extra leak check after each test: return descriptions of anything left behind (processes, files). */
   leakCheck?: (driver: DriverBase) => Promise<string[]>;
-  /** Per-test timeout. @defaultValue 30000 */
+  /**
+   * Per-test timeout. The phases around the test (factory, initHost, each
+   * cleanup destroy, the leak check, each fixture release, dispose) get the
+   * same time each, at least 1000 ms. @defaultValue 30000
+   */
   testTimeoutMs?: number;
 }
 
@@ -76,5 +80,12 @@ export interface ConformanceReport {
   capabilities: CapabilityName[];
   results: TestResult[];
   summary: { passed: number; failed: number; skipped: number };
+  /**
+   * Advertised capabilities (or `core`) whose behaviour tests were all skipped
+   * (by `--skip`, a missing fixture, feature or capability): nothing of theirs
+   * was checked, so the report does not vouch for them. Always set by
+   * {@link runConformance}; optional for reports built elsewhere.
+   */
+  unverified?: SuiteName[];
   durationMs: number;
 }

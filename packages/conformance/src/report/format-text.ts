@@ -20,7 +20,8 @@ export function formatResultLine(r: TestResult, color = false): string {
 
 /**
  * The report as text: per capability, its tests with status, duration and
- * reason, then a summary table; the last line is exactly
+ * reason, then a summary table, then the capabilities left unverified (all
+ * their behaviour tests skipped), if any; the last line is exactly
  * `N passed, N failed, N skipped`.
  */
 export function formatReport(report: ConformanceReport, options: FormatOptions = {}): string {
@@ -35,6 +36,8 @@ export function formatReport(report: ConformanceReport, options: FormatOptions =
     for (const r of shown) lines.push(`  ${formatResultLine(r, color).replace(`${r.capability}: `, '')}`);
   }
   lines.push('', ...summaryTable(groups), '');
+  const unverified = report.unverified ?? [];
+  if (unverified.length > 0) lines.push(`unverified (every behaviour test skipped): ${unverified.join(', ')}`, '');
   const { passed, failed, skipped } = report.summary;
   lines.push(`${passed} passed, ${failed} failed, ${skipped} skipped`);
   return lines.join('\n');

@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { PowerState } from '@virtkit/core';
+import { IMAGE_DISK_FORMATS, PowerState, isVirtkitError } from '@virtkit/core';
 import { check, checkEqual, checkRejects } from '../kit/assertions.js';
+import type { KitContext } from '../kit/kit-context.js';
 import { defineSuite } from '../kit/suite.js';
 
 const { RUNNING, SHUTDOWN } = PowerState;
+/** The largest flavor a request may carry (core's Flavor bounds): valid, yet no host holds it. */
+const MAX_VCPUS = 4096;
+const MAX_MEMORY_MB = 64 * 1024 * 1024;
+const USED = ['vcpusUsed', 'memoryMbUsed', 'localGbUsed'] as const;
 
 /** `lifecycle`: spawn, destroy, power, reboot, events. */
 export const lifecycleSuite = defineSuite('lifecycle', [
@@ -47,6 +52,52 @@ export const lifecycleSuite = defineSuite('lifecycle', [
       await checkRejects(kit.driver.spawn(kit.ctx, { ...req, instance: { ...req.instance, flavor: { ...req.instance.flavor, vcpus: -1 } } }), 'VALIDATION_FAILED', 'spawn with negative vcpus');
       await checkRejects(kit.driver.spawn(kit.ctx, { ...req, instance: { ...req.instance, name: 'a,b=c' } }), 'VALIDATION_FAILED', 'spawn with a comma in the name');
       checkEqual(await kit.driver.countInstances(kit.ctx), 0, 'countInstances after refused spawns');
+    },
+  },
+  {
+    name: 'a failed spawn (impossible flavor, unbootable image format) leaves nothing behind',
+    async run(kit) {
+      const nodename = kit.supports('inventory') ? await firstNode(kit) : undefined;
+      const used = async (): Promise<number[]> => {
+        if (nodename === undefined) return [];
+        const r = await kit.driver.getAvailableResource(kit.ctx, { nodename });
+        return USED.map((k) => r[k]);
+      };
+      const listedBefore = new Set<string>(await kit.driver.listInstanceUuids(kit.ctx));
+      const usedBefore = await used();
+      const nothingLeft = async (uuid: string, step: string): Promise<void> => {
+        const added = (await kit.driver.listInstanceUuids(kit.ctx) as string[]).filter((u) => !listedBefore.has(u));
+        check(added.length === 0, `after ${step}, listInstanceUuids must not have grown, but it now also lists ${added.join(', ')}`);
+        check(!(await kit.driver.instanceExists(kit.ctx, kit.ref(uuid))), `after ${step}, instanceExists must be false`);
+        if (nodename !== undefined) checkEqual(await used(), usedBefore, `${USED.join(', ')} on node '${nodename}' after ${step}`);
+      };
+
+      // A flavor within the request's bounds that no host can hold.
+      const req = kit.spawnRequest();
+      kit.track(req.instance.uuid);
+      const flavor = { ...req.instance.flavor, name: 'kit.impossible', vcpus: MAX_VCPUS, memoryMb: MAX_MEMORY_MB };
+      const error = await rejection(kit.driver.spawn(kit.ctx, { ...req, instance: { ...req.instance, flavor } }));
+      if (error === undefined) {
+        // Only a driver without a resource model (no `inventory`) may accept it; the spawn must then be complete.
+        check(nodename === undefined, `spawn of ${MAX_VCPUS} vCPUs and ${MAX_MEMORY_MB} MiB must be refused (INSUFFICIENT_RESOURCES) by a driver that reports its resources, but it succeeded`);
+        check(await kit.driver.instanceExists(kit.ctx, kit.ref(req.instance.uuid)), 'a spawn that succeeded must leave an instance that exists');
+        await kit.driver.destroy(kit.ctx, kit.ref(req.instance.uuid));
+      } else {
+        check(isVirtkitError(error), `spawn of an impossible flavor must fail with a virtkit error (INSUFFICIENT_RESOURCES, DRIVER_ERROR...), got ${describeError(error)}`);
+        check(error.code !== 'VALIDATION_FAILED', `spawn of an impossible flavor is a valid request (within the Flavor bounds): expected INSUFFICIENT_RESOURCES (or DRIVER_ERROR, INVALID_STATE...), got VALIDATION_FAILED: ${error.message}`);
+        await nothingLeft(req.instance.uuid, `the refused spawn of an impossible flavor (${error.code})`);
+      }
+
+      // An image whose disk format is not among the driver's image types.
+      const types: readonly string[] = kit.driver.capabilities.imageTypes ?? [];
+      const format = types.length > 0 ? IMAGE_DISK_FORMATS.find((f) => !types.includes(f)) : undefined;
+      if (format === undefined) return;
+      const image = kit.spawnRequest({ imageMeta: { ...kit.imageMeta, diskFormat: format } });
+      kit.track(image.instance.uuid);
+      const refused = await rejection(kit.driver.spawn(kit.ctx, image));
+      check(refused !== undefined, `spawn of a ${format} image must be refused: the driver boots only ${types.join(', ')} (map.imageTypes), but it succeeded`);
+      check(isVirtkitError(refused), `spawn of a ${format} image must fail with a virtkit error, got ${describeError(refused)}`);
+      await nothingLeft(image.instance.uuid, `the refused spawn of a ${format} image (${refused.code})`);
     },
   },
   {
@@ -154,3 +205,23 @@ export const lifecycleSuite = defineSuite('lifecycle', [
     },
   },
 ]);
+
+/** The error `promise` rejects with, or undefined when it succeeds. */
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+    return undefined;
+  } catch (error) {
+    return error ?? new Error(String(error));
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+async function firstNode(kit: KitContext): Promise<string> {
+  const [node] = await kit.driver.getAvailableNodes(kit.ctx, { refresh: false });
+  check(typeof node === 'string', 'getAvailableNodes must list a node');
+  return node;
+}

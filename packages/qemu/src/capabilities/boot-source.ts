@@ -52,6 +52,9 @@ export function bootSourceOf(image: ImageMeta): BootSource {
 }
 
 function bootSpecOf(image: ImageMeta, p: Record<string, string>): BootSpec {
+  // the driver's image types (qcow2, raw), whatever boots: an image of another format is not one it runs
+  const format = image.diskFormat ?? 'qcow2';
+  if (format !== 'qcow2' && format !== 'raw') throw invalid('imageMeta.diskFormat', `the QEMU driver boots qcow2 and raw images, not ${format}`);
   const inferred = p[IMAGE_PROPERTIES.kernel] ? 'kernel' : p[IMAGE_PROPERTIES.imagePath] ? 'disk' : undefined;
   const kind = oneOf(p[IMAGE_PROPERTIES.boot] ?? inferred, ['disk', 'kernel', 'none'], undefined, IMAGE_PROPERTIES.boot);
   if (kind === undefined) {
@@ -64,8 +67,6 @@ function bootSpecOf(image: ImageMeta, p: Record<string, string>): BootSpec {
     if (p[IMAGE_PROPERTIES.kernelArgs] !== undefined) spec.cmdline = kernelCmdline(p[IMAGE_PROPERTIES.kernelArgs], `imageMeta.properties.${IMAGE_PROPERTIES.kernelArgs}`);
     return spec;
   }
-  const format = image.diskFormat ?? 'qcow2';
-  if (format !== 'qcow2' && format !== 'raw') throw invalid('imageMeta.diskFormat', `the QEMU driver boots qcow2 and raw images, not ${format}`);
   return { kind, image: existingFile(p[IMAGE_PROPERTIES.imagePath], IMAGE_PROPERTIES.imagePath), format };
 }
 

@@ -3,10 +3,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import { PowerState, type MigrateData, type OperationContext } from '@virtkit/core';
 import { NO_OS_IMAGE, QemuDriver } from '../../src/index.js';
-import { pidAlive, pollUntil } from '../../src/runtime/proc-utils.js';
+import { pidAlive, pollUntil, processArgs } from '../../src/runtime/proc-utils.js';
 import { VmProcess } from '../../src/runtime/vm-process.js';
 import {
-  codeOf, ctx, FLAVOR, HardeningEnv, processesIn, qemuIt, qemuPid, recordQemuReliability, ref, untilExitSeen,
+  codeOf, ctx, FLAVOR, HardeningEnv, processesIn, qemuIt, qemuPid, recordQemuReliability, ref, untilExitSeen, vmOf,
 } from './hardening-env.js';
 
 // Issue part 3: faults injected into QEMU under the driver. After each one the driver
@@ -25,6 +25,7 @@ interface FaultRecord {
   leaks: string[];
 }
 const table: FaultRecord[] = [];
+const started = Date.now();
 
 /** Run a fault scenario: count it, and count it survived only when it ran to the end with nothing leaked. */
 function fault(name: string, body: (env: HardeningEnv, record: FaultRecord) => Promise<void>, timeoutMs = 60_000): void {
@@ -48,17 +49,21 @@ function fault(name: string, body: (env: HardeningEnv, record: FaultRecord) => P
 }
 
 /** Act on one QMP command the driver sends (before it is sent), once; restored after each test. */
-function beforeQmp(command: string, action: (proc: VmProcess) => void, which?: (proc: VmProcess) => boolean): { fired: () => boolean } {
+function beforeQmp(command: string, action: (proc: VmProcess) => void, which?: (proc: VmProcess) => boolean): void {
+  onQmp(command, 'before', action, which);
+}
+
+/** Act on one QMP command, before it is sent or once QEMU has answered it. */
+function onQmp(command: string, when: 'before' | 'after', action: (proc: VmProcess) => void, which?: (proc: VmProcess) => boolean): void {
   const original = VmProcess.prototype.execute;
   let fired = false;
   jest.spyOn(VmProcess.prototype, 'execute').mockImplementation(function (this: VmProcess, cmd: string, args?: Record<string, unknown>, options?: object) {
-    if (!fired && cmd === command && (which?.(this) ?? true)) {
-      fired = true;
-      action(this);
-    }
-    return original.call(this, cmd, args, options) as Promise<never>;
+    const hit = !fired && cmd === command && (which?.(this) ?? true);
+    if (hit) fired = true;
+    if (hit && when === 'before') action(this);
+    const answer = original.call(this, cmd, args, options) as Promise<never>;
+    return hit && when === 'after' ? answer.then((value) => (action(this), value)) : answer;
   });
-  return { fired: () => fired };
 }
 
 afterEach(() => jest.restoreAllMocks());
@@ -69,7 +74,7 @@ afterAll(() => {
   const survived = table.reduce((n, r) => n + r.survived, 0);
   recordQemuReliability('faults', {
     faultsInjected: injected, faultsSurvived: survived, leaksFound: table.reduce((n, r) => n + r.leaks.length, 0),
-    scenarios: table.length, table,
+    scenarios: table.length, durationMs: Date.now() - started, table,
   });
 });
 
@@ -133,7 +138,8 @@ describe('faults on QEMU: processes killed', () => {
       let watching = true;
       const watcher = (async () => {
         while (watching && killed === undefined) {
-          const [pid] = processesIn(dir);
+          // QEMU itself, not the qemu-img that made the disk
+          const [pid] = processesIn(dir).filter((p) => processArgs(p)?.[0]?.includes('qemu-system') === true);
           if (pid !== undefined) {
             process.kill(pid, 'SIGKILL');
             killed = pid;
@@ -250,28 +256,38 @@ describe('faults on QEMU: processes killed', () => {
     record.outcome = 'destroy succeeds every time; no directory comes back';
   });
 
-  fault('resume: QEMU SIGKILLed while the saved state streams in', async (env, record) => {
-    const d = await env.driver('resume-killed');
-    const uuid = await env.spawn(d);
-    await d.suspend(ctx, ref(uuid));
-    let pid = 0;
-    beforeQmp('migrate-incoming', (proc) => {
-      pid = proc.pid;
-      process.kill(proc.pid, 'SIGKILL');
+  const resumeKills = [
+    ['before it listens for the saved state', 'migrate-incoming', 'before'],
+    ['while the saved state streams in', 'migrate-incoming', 'after'],
+    ['once the state is in, before the guest continues', 'cont', 'before'],
+  ] as const;
+  for (const [when, command, moment] of resumeKills) {
+    fault(`resume: QEMU SIGKILLed ${when}`, async (env, record) => {
+      const d = await env.driver(`resume-killed-${command}`);
+      const uuid = await env.spawn(d);
+      await d.suspend(ctx, ref(uuid));
+      let pid = 0;
+      onQmp(command, moment, (proc) => {
+        pid = proc.pid;
+        process.kill(proc.pid, 'SIGKILL');
+      });
+      record.injected = 1;
+      expect(await codeOf(d.resume(ctx, ref(uuid)))).toBe('DRIVER_ERROR');
+      jest.restoreAllMocks();
+      expect(pid).toBeGreaterThan(0);
+      await pollUntil(() => !pidAlive(pid), 5000);
+      // let the exit be seen: it must not turn the failed resume into a crash
+      await pollUntil(() => vmOf(d, uuid)?.proc === undefined, 5000);
+      // the resume failed: the instance is still suspended, its saved state intact
+      expect((await d.getInfo(ctx, ref(uuid))).state).toBe(SUSPENDED);
+      expect(env.eventsOf(uuid).map(([t]) => t)).toEqual(['STARTED', 'SUSPENDED']);
+      expect(await env.strayFiles(d, uuid)).toEqual([]);
+      await d.resume(ctx, ref(uuid));
+      expect((await d.getInfo(ctx, ref(uuid))).state).toBe(RUNNING);
+      await d.destroy(ctx, ref(uuid));
+      record.outcome = 'resume DRIVER_ERROR; still SUSPENDED (no event), saved state kept; resume again works';
     });
-    record.injected = 1;
-    expect(await codeOf(d.resume(ctx, ref(uuid)))).toBe('DRIVER_ERROR');
-    jest.restoreAllMocks();
-    await pollUntil(() => !pidAlive(pid), 5000);
-    // the resume failed: the instance is still suspended, its saved state intact
-    expect((await d.getInfo(ctx, ref(uuid))).state).toBe(SUSPENDED);
-    expect(env.eventsOf(uuid).map(([t]) => t)).toEqual(['STARTED', 'SUSPENDED']);
-    expect(await env.strayFiles(d, uuid)).toEqual([]);
-    await d.resume(ctx, ref(uuid));
-    expect((await d.getInfo(ctx, ref(uuid))).state).toBe(RUNNING);
-    await d.destroy(ctx, ref(uuid));
-    record.outcome = 'resume DRIVER_ERROR; still SUSPENDED (no event), saved state kept; resume again works';
-  });
+  }
 });
 
 describe('faults on QEMU: live migration', () => {
@@ -469,6 +485,7 @@ describe('faults on QEMU: bad images', () => {
       ['truncated qcow2', { diskFormat: 'qcow2', properties: { virtkit_image_path: truncated } }, 'DRIVER_ERROR'],
       ['qcow2 declared raw', { diskFormat: 'raw', properties: { virtkit_image_path: truncated } }, 'DRIVER_ERROR'],
       ['missing kernel', { properties: { virtkit_kernel: join(env.dir, 'missing-vmlinuz') } }, 'VALIDATION_FAILED'],
+      ['a vmdk image (not an image type of the driver)', { ...NO_OS_IMAGE, diskFormat: 'vmdk' }, 'VALIDATION_FAILED'],
     ];
     const seen: string[] = [];
     for (const [i, [what, imageMeta, expected]] of cases.entries()) {

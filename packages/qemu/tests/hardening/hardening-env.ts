@@ -126,7 +126,8 @@ export class HardeningEnv {
 
   /** A driver with its own state root under the env's dir; `initHost` done. */
   async driver(hostname = 'hard-host', options: Record<string, unknown> = {}): Promise<QemuDriver> {
-    const stateDir = join(this.dir, `root-${hostname}-${this.drivers.length}`);
+    // short: QEMU's unix socket paths (<root>/<uuid>/restore.sock) must stay under 108 bytes
+    const stateDir = join(this.dir, `r${this.drivers.length}`);
     const d = new QemuDriver({ hostname, logger: recordingLogger(this.logs), options: { stateDir, ...options } });
     this.drivers.push(d);
     d.on('lifecycle', (event) => void this.events.push({ host: hostname, event }));

@@ -10,9 +10,9 @@ import { ctx, HardeningEnv, processesIn, qemuIt, recordQemuReliability, ref, vmO
 // reboot, pause, suspend, rescue, soft delete, volumes, NICs, snapshots, live migration between two
 // hosts, destroy, calls on unknown instances. Short sequences on the no-OS image keep it to a few minutes.
 // VIRTKIT_QEMU_FC_RUNS / VIRTKIT_QEMU_FC_SEED change the number of sequences and replay another seed.
-const RUNS = Number(process.env.VIRTKIT_QEMU_FC_RUNS ?? 20);
+const RUNS = Number(process.env.VIRTKIT_QEMU_FC_RUNS ?? 50);
 const SEED = Number(process.env.VIRTKIT_QEMU_FC_SEED ?? 0x9e3a2026);
-const MAX_COMMANDS = Number(process.env.VIRTKIT_QEMU_FC_MAX_COMMANDS ?? 15);
+const MAX_COMMANDS = Number(process.env.VIRTKIT_QEMU_FC_MAX_COMMANDS ?? 20);
 const modelIt = qemuIt('QEMU model-based sequences');
 
 describe('model-based: the QEMU driver against the contract model', () => {
@@ -71,7 +71,7 @@ describe('model-based: the QEMU driver against the contract model', () => {
       envs.push(env);
       let hosts = 0;
       /** Drivers with state roots under the env's dir, so anything left is found and stopped. */
-      const host = (name: string): QemuDriver => new QemuDriver({ hostname: name, options: { stateDir: join(env.dir, `${name}-${hosts++}`) } });
+      const host = (name: string): QemuDriver => new QemuDriver({ hostname: name, options: { stateDir: join(env.dir, `h${hosts++}`) } });
       const fixtures: ConformanceFixtures = {
         flavor: { name: 'model.qemu', vcpus: 1, memoryMb: 64, rootGb: 1 },
         imageMeta: NO_OS_IMAGE,

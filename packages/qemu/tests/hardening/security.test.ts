@@ -21,6 +21,7 @@ const secIt = qemuIt('QEMU security tests');
 
 let checks = 0;
 let failures = 0;
+const started = Date.now();
 /** Count one security check; a failing one is counted before the test fails. */
 function check(ok: boolean): boolean {
   checks++;
@@ -34,7 +35,7 @@ async function expectRefused(what: string, call: Promise<unknown>, code = 'VALID
 }
 
 afterAll(() => {
-  if (checks > 0) recordQemuReliability('security', { securityChecks: checks, securityFailures: failures });
+  if (checks > 0) recordQemuReliability('security', { securityChecks: checks, securityFailures: failures, durationMs: Date.now() - started });
 });
 
 describe('no option injection or path traversal through the public calls', () => {
@@ -239,6 +240,22 @@ describe('no option injection or path traversal through the public calls', () =>
     check(existsSync(victim));
     expect(existsSync(victim)).toBe(true);
     await dst.close();
+  });
+});
+
+describe('driver options', () => {
+  it('a state root too long for the unix sockets under it is VALIDATION_FAILED at construction, not a failed spawn later', () => {
+    const at = (n: number): string => `/${'d'.repeat(n - 1)}`;
+    const make = (stateDir: string): string => {
+      try {
+        new QemuDriver({ options: { stateDir } });
+        return 'accepted';
+      } catch (error) {
+        return (error as { code?: string }).code ?? String(error);
+      }
+    };
+    expect([make(at(57)), make(at(58)), make('/tmp/a,b')]).toEqual(['accepted', 'VALIDATION_FAILED', 'VALIDATION_FAILED']);
+    check(true);
   });
 });
 
