@@ -42,10 +42,18 @@ function isPlain(spec: MethodSpec): boolean {
 function plainCall(driver: any, op: string, spec: MethodSpec, ctx: OperationContext, req: Record<string, any>): Promise<unknown> {
   const after = spec.after;
   const token = after === undefined ? 0 : runtimeOf(driver).events.token();
-  let pending = driver[spec.hook](ctx, req) as Promise<unknown>;
-  // `after` runs before the error handler is attached, so its own failures are wrapped too.
-  if (after !== undefined) pending = pending.then((result) => after(driver, req, result, token));
-  pending = pending.then(undefined, (error) => Promise.reject(wrapError(error, op, req)));
+  const fail = (error: unknown): Promise<never> => Promise.reject(wrapError(error, op, req));
+  // One `then` on the hot path; a failure of `after` itself is wrapped like the hook's.
+  const pending = (driver[spec.hook](ctx, req) as Promise<unknown>).then(
+    after === undefined ? undefined : (result) => {
+      try {
+        return after(driver, req, result, token);
+      } catch (error) {
+        return fail(error);
+      }
+    },
+    fail,
+  );
   return ctx.signal || ctx.deadline !== undefined ? withCancellation(pending, ctx, op) : pending;
 }
 

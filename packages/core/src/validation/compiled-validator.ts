@@ -90,7 +90,7 @@ function buildCheck(plans: readonly PropertyPlan[]): FastCheck {
     for (const p of plans) {
       // Own enumerable properties only: what class-transformer would copy, so both paths see the same request.
       const value = isEnumerable.call(object, p.name) ? object[p.name] : undefined;
-      if (!p.conditions.every((cond) => cond(object, value))) {
+      if (!conditionsHold(p.conditions, object, value)) {
         if (value !== undefined) copy[p.name] = value;
         continue;
       }
@@ -107,6 +107,11 @@ function buildCheck(plans: readonly PropertyPlan[]): FastCheck {
     }
     return copy;
   };
+}
+
+function conditionsHold(conditions: PropertyPlan['conditions'], object: object, value: unknown): boolean {
+  for (let i = 0; i < conditions.length; i++) if (!conditions[i]!(object, value)) return false;
+  return true;
 }
 
 function passes(checks: readonly ConstraintCheck[], object: object, value: unknown): boolean {
