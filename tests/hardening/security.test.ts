@@ -1,10 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isVirtkitError, loadDriver, type DriverLogger } from '@virtkit/core';
 import { MemoryDriver } from '@virtkit/memory';
 import { recordReliability } from './reliability-summary';
+
+// Temp dirs made by these tests are removed afterwards: tests leave no files behind.
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
 
 // Issue "Hardening" part 5 (non-QEMU): no traversal or injection through names, ids, paths and mountpoints;
 // consoles on loopback with a per-console secret; secrets never in logs, errors or events; loadDriver refuses
@@ -161,7 +173,7 @@ describe('security: secrets never in logs, error messages or events', () => {
 });
 
 describe('security: loadDriver', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'virtkit-load-'));
+  const dir = tempDir('virtkit-load-');
   const modules: Record<string, string> = {
     'empty.cjs': 'module.exports = {};',
     'plain-object.cjs': 'module.exports = { default: { name: "x", create() { return {}; } } };',

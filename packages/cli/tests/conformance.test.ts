@@ -1,8 +1,20 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConformanceReport } from '@virtkit/conformance';
 import { BROKEN_DRIVER, lastLine, runCli, SAMPLE } from './helpers/run-cli.js';
+
+// Temp dirs made by these tests are removed afterwards: tests leave no files behind.
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
 
 const SUMMARY_LINE = /^(\d+) passed, (\d+) failed, (\d+) skipped$/;
 
@@ -95,7 +107,7 @@ describe('virtkit conformance', () => {
   });
 
   it('a driver that cannot be found says how to choose another', async () => {
-    const run = await runCli(['conformance', '--driver', '@virtkit/not-installed'], { cwd: mkdtempSync(join(tmpdir(), 'virtkit-cli-')) });
+    const run = await runCli(['conformance', '--driver', '@virtkit/not-installed'], { cwd: tempDir('virtkit-cli-') });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("cannot load driver '@virtkit/not-installed'");
   });

@@ -4,12 +4,24 @@
  * and filters. Fails when Chromium is missing on CI; skips with a warning
  * elsewhere. Leaves a screenshot in tests/artifacts/matrix.png.
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { BROKEN_DRIVER, runCli, SAMPLE } from './helpers/run-cli.js';
+
+// Temp dirs made by these tests are removed afterwards: tests leave no files behind.
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -27,7 +39,7 @@ if (!mustRun) console.warn(`matrix-html.browser.test: skipped, ${CHROMIUM} is mi
 
   beforeAll(async () => {
     if (!haveChromium) throw new Error(`${CHROMIUM} is missing: install it with apt-get install -y --no-install-recommends chromium`);
-    const file = join(mkdtempSync(join(tmpdir(), 'virtkit-html-')), 'matrix.html');
+    const file = join(tempDir('virtkit-html-'), 'matrix.html');
     const run = await runCli(['matrix', SAMPLE, BROKEN_DRIVER, '--format', 'html', '--verify', '--out', file]);
     expect(run.code).toBe(0);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });

@@ -1,8 +1,20 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SupportMatrix } from '../src/index.js';
 import { BROKEN_DRIVER, runCli, SAMPLE } from './helpers/run-cli.js';
+
+// Temp dirs made by these tests are removed afterwards: tests leave no files behind.
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
 
 function cell(matrix: SupportMatrix, capability: string, driver: string) {
   return matrix.families.flatMap((f) => f.capabilities).find((r) => r.name === capability)?.cells[driver];
@@ -59,7 +71,7 @@ describe('virtkit matrix', () => {
   });
 
   it('--out writes the file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'virtkit-matrix-'));
+    const dir = tempDir('virtkit-matrix-');
     const run = await runCli(['matrix', SAMPLE, '--format', 'md', '--out', join(dir, 'sub', 'matrix.md')]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('wrote ');
@@ -81,7 +93,7 @@ describe('virtkit matrix', () => {
   });
 
   it('skips default drivers that are not installed, with a warning; none at all exits 2', async () => {
-    const run = await runCli(['matrix'], { cwd: mkdtempSync(join(tmpdir(), 'virtkit-matrix-')), env: { VIRTKIT_DRIVERS: '@virtkit/not-installed-a,@virtkit/not-installed-b' } });
+    const run = await runCli(['matrix'], { cwd: tempDir('virtkit-matrix-'), env: { VIRTKIT_DRIVERS: '@virtkit/not-installed-a,@virtkit/not-installed-b' } });
     expect(run.stderr).toContain('virtkit: warning: skipping @virtkit/not-installed-a');
     expect(run.stderr).toContain('virtkit: warning: skipping @virtkit/not-installed-b');
     expect(run.stderr).toContain('hint: install one of them, or name the drivers');
