@@ -59,18 +59,28 @@ export class RawQmp {
     });
   }
 
-  /** The next event `name` satisfying `predicate` (register before the command that causes it). */
+  /**
+   * The next event `name` (or one of the names in an array) satisfying `predicate` (register before the
+   * command that causes it).
+   */
   waitForEvent(name, predicate = () => true, timeoutMs = 60_000) {
+    const names = new Set([name].flat());
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => (this.#listeners.delete(listener), reject(new Error(`no ${name} event in ${timeoutMs} ms`))), timeoutMs);
+      const timer = setTimeout(() => (this.#listeners.delete(listener), reject(new Error(`no ${[...names].join('/')} event in ${timeoutMs} ms`))), timeoutMs);
       const listener = (m) => {
-        if (m.event !== name || !predicate(m)) return;
+        if (!names.has(m.event) || !predicate(m)) return;
         clearTimeout(timer);
         this.#listeners.delete(listener);
         resolve(m);
       };
       this.#listeners.add(listener);
     });
+  }
+
+  /** Call `listener` with every event from now on; returns the function that stops it. */
+  onEvent(listener) {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   close() {
