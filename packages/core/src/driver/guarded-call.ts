@@ -66,7 +66,7 @@ async function execute(driver: any, op: string, spec: MethodSpec, ctx: Operation
       return spec.after ? spec.after(driver, req, result, runtimeOf(driver).events.token()) : result;
     }
     const uuid: string = req.instance.uuid;
-    if (await isNoop(driver, ctx, op, spec.state, req)) return undefined;
+    if ((await applyStateRule(driver, ctx, op, spec.state, req)) === undefined) return undefined;
     let result = await (spec.around ? spec.around(driver, ctx, req, callHook) : callHook());
     if (spec.after) result = spec.after(driver, req, result, runtimeOf(driver).events.token());
     const to = typeof spec.state.to === 'function' ? spec.state.to(req) : spec.state.to;
@@ -92,19 +92,24 @@ export async function observeInfo(driver: any, ctx: OperationContext, instance: 
 }
 
 /**
- * Apply a state rule: read the instance's state (recording it), answer true
- * when the call's target already holds, throw `INVALID_STATE` when the call
- * may not run from there. For `around` bodies that apply a rule conditionally.
+ * Apply a state rule: read the instance's state (recording it), throw
+ * `INVALID_STATE` when the call may not run from there. For `around` bodies
+ * that apply a rule conditionally, or that need the state the call ran from.
+ * @returns the info read when the call must run; `undefined` when its target
+ * already holds (the rule's `noop`), so the call succeeds doing nothing
+ * @throws `INVALID_STATE`; `INSTANCE_NOT_FOUND` from the driver
  */
-export async function isNoop(driver: any, ctx: OperationContext, op: string, rule: StateRule, req: Record<string, any>): Promise<boolean> {
+export async function applyStateRule(
+  driver: any, ctx: OperationContext, op: string, rule: StateRule, req: Record<string, any>,
+): Promise<InstanceInfo | undefined> {
   const uuid: string = req.instance.uuid;
   const info = await observeInfo(driver, ctx, req.instance);
-  if (rule.noop?.(info, req)) return true;
+  if (rule.noop?.(info, req)) return undefined;
   const refused = rule.refuse?.(info, req);
   if (refused !== undefined) throw new InvalidStateError({ instanceUuid: uuid, operation: op, state: info.state, detail: refused });
   const from = typeof rule.from === 'function' ? rule.from(req) : rule.from;
   if (!from.includes(info.state)) throw new InvalidStateError({ instanceUuid: uuid, operation: op, state: info.state });
-  return false;
+  return info;
 }
 
 /**

@@ -103,6 +103,16 @@ export class LifecycleEventHub {
     this.#change(uuid, state, entry);
   }
 
+  /**
+   * Record an instance that now lives here in `state` (rebuilt by evacuation,
+   * migrated in). One this hub did not know starts from NOSTATE, so a
+   * powered-on arrival emits STARTED.
+   */
+  arrive(uuid: string, state: PowerState): void {
+    if (this.stateOf(uuid) === undefined) this.report(uuid, PowerState.NOSTATE);
+    this.report(uuid, state);
+  }
+
   #change(uuid: string, state: PowerState, entry: number | undefined): void {
     this.#last.set(uuid, this.#changes++ * 8 + state);
     if (entry === undefined) return;

@@ -36,3 +36,13 @@ export function redactSecrets<E extends Error>(error: E, secrets: readonly strin
   }
   return error;
 }
+
+/**
+ * The message of a failure to log while handling `request` (a compensating
+ * step that failed): an Error's message with the request's secrets removed
+ * (the error is edited in place, as {@link redactSecrets} does), anything
+ * else as a string.
+ */
+export function loggableMessage(error: unknown, request: unknown): string {
+  return error instanceof Error ? redactSecrets(error, secretsIn(request)).message : String(error);
+}

@@ -1,42 +1,15 @@
 import type { OperationContext } from '../../context/operation-context.js';
-import { runtimeOf } from '../../driver/driver-runtime.js';
-import { InvalidStateError, MigrationError } from '../../errors/errors.js';
+import { MigrationError } from '../../errors/errors.js';
 import { isVirtkitError } from '../../errors/virtkit-error.js';
-import type { InstanceInfo } from '../../model/instance-info.js';
-import type { InstanceRef } from '../../model/instance.js';
 import type { ProgressReport } from '../../model/migration.js';
-import { PowerState } from '../../model/power-state.js';
-import { observeInfo } from '../../driver/guarded-call.js';
 
 // Internal helpers of the migration mixins; never re-exported.
-
-/**
- * The state rule of a call that also needs an `around` (the method spec runs
- * one or the other): read the state, record it, refuse it when not allowed.
- */
-export async function requireState(
-  driver: any, ctx: OperationContext, op: string, instance: InstanceRef, from: readonly PowerState[],
-): Promise<PowerState> {
-  const info: InstanceInfo = await observeInfo(driver, ctx, instance);
-  if (!from.includes(info.state)) throw new InvalidStateError({ instanceUuid: instance.uuid, operation: op, state: info.state });
-  return info.state;
-}
 
 /** Keep virtkit errors (ABORTED, TIMEOUT, INVALID_STATE, ...); anything foreign becomes `MIGRATION_FAILED`. */
 export function asMigrationError(error: unknown, op: string): Error {
   if (isVirtkitError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new MigrationError(`${op} failed: ${message}`, { cause: error });
-}
-
-/**
- * Record an instance that now lives on this host in `state`. An instance the
- * host did not know yet starts from NOSTATE, so a powered-on arrival emits STARTED.
- */
-export function recordArrival(driver: any, uuid: string, state: PowerState): void {
-  const events = runtimeOf(driver).events;
-  if (events.stateOf(uuid) === undefined) events.report(uuid, PowerState.NOSTATE);
-  events.report(uuid, state);
 }
 
 /** A progress sink that never goes backwards, never passes 100, goes quiet once closed and survives a throwing listener. */

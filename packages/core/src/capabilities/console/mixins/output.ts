@@ -1,11 +1,9 @@
 import type { OperationContext } from '../../../context/operation-context.js';
+import { ANY_STATE_RULE } from '../../../driver/any-state.js';
 import { defineCapability } from '../../../driver/define-capability.js';
 import type { ConsoleOutput } from '../../../model/console.js';
-import { PowerState } from '../../../model/power-state.js';
 import type { ConsoleOutputCapability } from '../interface.js';
 import { GetConsoleOutputRequest } from '../requests.js';
-
-const { RUNNING, PAUSED, SHUTDOWN, CRASHED, SUSPENDED, NOSTATE } = PowerState;
 
 /** Public calls and hooks of `console.output`. */
 export declare abstract class ConsoleOutputShape {
@@ -24,10 +22,6 @@ export const withConsoleOutput = defineCapability<typeof ConsoleOutputShape>({
   requires: ['lifecycle'],
   methods: {
     // Not serialised: a read that must stay answerable during long calls (live migration).
-    // Every state is allowed; the rule only turns an unknown instance into INSTANCE_NOT_FOUND before the hook runs.
-    getConsoleOutput: {
-      hook: '_getConsoleOutput', request: GetConsoleOutputRequest,
-      state: { from: [RUNNING, PAUSED, SHUTDOWN, CRASHED, SUSPENDED, NOSTATE] },
-    },
+    getConsoleOutput: { hook: '_getConsoleOutput', request: GetConsoleOutputRequest, state: ANY_STATE_RULE },
   },
 });

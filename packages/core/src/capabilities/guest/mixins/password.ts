@@ -1,13 +1,11 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
 import type { HookCall } from '../../../driver/method-spec.js';
-import { DriverError, InvalidStateError } from '../../../errors/errors.js';
+import { DriverError } from '../../../errors/errors.js';
 import { VirtkitError, isVirtkitError } from '../../../errors/virtkit-error.js';
-import type { InstanceInfo } from '../../../model/instance-info.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { GuestPasswordCapability } from '../interface.js';
 import { SetAdminPasswordRequest } from '../requests.js';
-import { observeInfo } from '../../../driver/guarded-call.js';
 
 /** Public calls and hooks of `guest.password`. */
 export declare abstract class GuestPasswordShape {
@@ -25,18 +23,17 @@ export const withGuestPassword = defineCapability<typeof GuestPasswordShape>({
   name: 'guest.password',
   requires: ['lifecycle'],
   methods: {
-    setAdminPassword: { hook: '_setAdminPassword', request: SetAdminPasswordRequest, instance: true, around: guardedSetPassword },
+    setAdminPassword: {
+      hook: '_setAdminPassword', request: SetAdminPasswordRequest, instance: true, state: { from: [PowerState.RUNNING] }, around: guardedSetPassword,
+    },
   },
 });
 
 const OP = 'setAdminPassword';
 const WITHHELD = 'the driver failed; its details were withheld because they contained the password';
 
-/** The RUNNING rule (which `around` replaces), then the hook, with any error mentioning the password replaced. */
-async function guardedSetPassword(driver: any, ctx: OperationContext, req: SetAdminPasswordRequest, callHook: HookCall): Promise<void> {
-  const uuid = req.instance.uuid;
-  const info: InstanceInfo = await observeInfo(driver, ctx, req.instance);
-  if (info.state !== PowerState.RUNNING) throw new InvalidStateError({ instanceUuid: uuid, operation: OP, state: info.state });
+/** The hook, with any error mentioning the password replaced. */
+async function guardedSetPassword(_d: unknown, _c: OperationContext, req: SetAdminPasswordRequest, callHook: HookCall): Promise<void> {
   try {
     await callHook();
   } catch (error) {

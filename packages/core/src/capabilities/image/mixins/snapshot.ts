@@ -1,10 +1,7 @@
 import { compensationContext } from '../../../context/operation-context.js';
-import { observeInfo } from '../../../driver/guarded-call.js';
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
 import type { DriverLogger } from '../../../driver/host-api.js';
-import { InvalidStateError } from '../../../errors/errors.js';
-import type { InstanceInfo } from '../../../model/instance-info.js';
 import type { ProgressReport } from '../../../model/migration.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { ImageSnapshotCapability } from '../interface.js';
@@ -33,7 +30,7 @@ export const withImageSnapshot = defineCapability<typeof ImageSnapshotShape>({
   name: 'image.snapshot',
   requires: ['lifecycle'],
   methods: {
-    snapshot: { hook: '_snapshot', request: SnapshotRequest, instance: true, around: guardedSnapshot },
+    snapshot: { hook: '_snapshot', request: SnapshotRequest, instance: true, state: { from: SNAPSHOT_STATES }, around: guardedSnapshot },
     postInterruptedSnapshotCleanup: {
       hook: '_postInterruptedSnapshotCleanup', request: PostInterruptedSnapshotCleanupRequest, instance: true, missingOk: true,
     },
@@ -43,11 +40,9 @@ export const withImageSnapshot = defineCapability<typeof ImageSnapshotShape>({
   },
 });
 
-/** State rule (which `around` replaces), monotonic progress ending at 100, cleanup on failure. */
+/** Monotonic progress ending at 100, cleanup on failure (after the state rule). */
 async function guardedSnapshot(driver: any, ctx: OperationContext, req: SnapshotRequest): Promise<void> {
   const uuid = req.instance.uuid;
-  const info: InstanceInfo = await observeInfo(driver, ctx, req.instance);
-  if (!SNAPSHOT_STATES.includes(info.state)) throw new InvalidStateError({ instanceUuid: uuid, operation: 'snapshot', state: info.state });
   const progress = new MonotonicProgress(ctx.onProgress, driver.logger);
   try {
     await driver._snapshot({ ...ctx, onProgress: progress.report }, req);

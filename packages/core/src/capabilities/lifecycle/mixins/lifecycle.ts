@@ -1,17 +1,19 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import type { InstanceRequest } from '../../../driver/core-requests.js';
+import { ANY_POWER_STATE } from '../../../driver/any-state.js';
 import { defineCapability } from '../../../driver/define-capability.js';
 import { runtimeOf } from '../../../driver/driver-runtime.js';
 import { compensationContext } from '../../../context/operation-context.js';
 import { InstanceExistsError } from '../../../errors/errors.js';
 import { isVirtkitError } from '../../../errors/virtkit-error.js';
-import { redactSecrets, secretsIn } from '../../../errors/redact-secrets.js';
+import { loggableMessage } from '../../../errors/redact-secrets.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { LifecycleCapability } from '../interface.js';
 import {
   CleanupRequest, DestroyRequest, InstanceOnlyRequest, PollRebootingInstancesRequest, PowerOffRequest, PowerOnRequest,
   RebootRequest, ResumeStateOnHostBootRequest, SpawnRequest,
 } from '../requests.js';
+import { notSoftDeleted } from './not-soft-deleted.js';
 
 const { RUNNING, PAUSED, SHUTDOWN, CRASHED, SUSPENDED, NOSTATE } = PowerState;
 
@@ -42,11 +44,6 @@ export declare abstract class LifecycleShape {
 }
 export interface LifecycleShape extends LifecycleCapability {}
 
-const ANY_STATE = [RUNNING, PAUSED, SHUTDOWN, CRASHED, SUSPENDED, NOSTATE] as const;
-
-/** A soft-deleted instance stays stopped until `restore` (or destroy): starting it any other way is refused. */
-const notSoftDeleted = (info: { softDeleted?: boolean }): string | undefined => (info.softDeleted ? 'the instance is soft-deleted; restore it first' : undefined);
-
 /** Adds `lifecycle` (spawn, destroy, power, reboot) to a driver class. */
 export const withLifecycle = defineCapability<typeof LifecycleShape>({
   name: 'lifecycle',
@@ -56,7 +53,7 @@ export const withLifecycle = defineCapability<typeof LifecycleShape>({
     cleanup: { hook: '_cleanup', request: CleanupRequest, instance: true, missingOk: true },
     reboot: {
       hook: '_reboot', request: RebootRequest, instance: true,
-      state: { from: (r: RebootRequest) => (r.rebootType === 'SOFT' ? [RUNNING] : ANY_STATE), to: RUNNING, refuse: notSoftDeleted },
+      state: { from: (r: RebootRequest) => (r.rebootType === 'SOFT' ? [RUNNING] : ANY_POWER_STATE), to: RUNNING, refuse: notSoftDeleted },
     },
     powerOff: { hook: '_powerOff', request: PowerOffRequest, instance: true, state: { from: [RUNNING, PAUSED, SUSPENDED, CRASHED], to: SHUTDOWN, noop: (i) => i.state === SHUTDOWN } },
     powerOn: { hook: '_powerOn', request: PowerOnRequest, instance: true, state: { from: [SHUTDOWN, CRASHED, NOSTATE], to: RUNNING, noop: (i) => i.state === RUNNING, refuse: notSoftDeleted } },
@@ -105,8 +102,7 @@ async function guardedSpawn(driver: any, ctx: OperationContext, req: SpawnReques
       // The cleanup must run even when the failure was the caller's abort or deadline.
       await driver._failedSpawnCleanup(compensationContext(ctx), req);
     } catch (cleanupError) {
-      const safe = cleanupError instanceof Error ? redactSecrets(cleanupError, secretsIn(req)).message : String(cleanupError);
-      driver.logger.error('failed spawn cleanup failed', { instanceUuid: uuid, error: safe });
+      driver.logger.error('failed spawn cleanup failed', { instanceUuid: uuid, error: loggableMessage(cleanupError, req) });
     }
     runtimeOf(driver).events.forget(uuid);
     throw error;

@@ -1,19 +1,18 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { ANY_POWER_STATE } from '../../../driver/any-state.js';
 import { runtimeOf } from '../../../driver/driver-runtime.js';
-import { isNoop } from '../../../driver/guarded-call.js';
+import { applyStateRule } from '../../../driver/guarded-call.js';
+import type { StateRule } from '../../../driver/method-spec.js';
 import { NotSupportedError } from '../../../errors/errors.js';
 import { isVirtkitError } from '../../../errors/virtkit-error.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { RebuildCapability } from '../interface.js';
 import { RebuildRequest } from '../requests.js';
+import { notSoftDeleted } from './not-soft-deleted.js';
 
-const { RUNNING, SHUTDOWN, CRASHED, PAUSED, SUSPENDED, NOSTATE } = PowerState;
-
-const REBUILD_RULE = {
-  from: [RUNNING, SHUTDOWN, CRASHED, PAUSED, SUSPENDED, NOSTATE],
-  refuse: (i: { softDeleted?: boolean }) => (i.softDeleted ? 'the instance is soft-deleted; restore it first' : undefined),
-};
+/** Applied only to a rebuild in place (see `guardedRebuild`). */
+const REBUILD_RULE: StateRule = { from: ANY_POWER_STATE, refuse: notSoftDeleted };
 
 /**
  * A rebuild in place needs the instance here; an evacuation (`recreate`)
@@ -23,12 +22,10 @@ async function guardedRebuild(driver: any, ctx: OperationContext, req: RebuildRe
   if (req.recreate) {
     if (driver.capabilities.features.recreate !== 'supported') throw new NotSupportedError('recreate', 'rebuild');
   } else {
-    await isNoop(driver, ctx, 'rebuild', REBUILD_RULE, req);
+    await applyStateRule(driver, ctx, 'rebuild', REBUILD_RULE, req);
   }
   await callHook();
-  const events = runtimeOf(driver).events;
-  if (events.stateOf(req.instance.uuid) === undefined) events.report(req.instance.uuid, NOSTATE);
-  events.report(req.instance.uuid, RUNNING);
+  runtimeOf(driver).events.arrive(req.instance.uuid, PowerState.RUNNING);
 }
 
 /** Public calls and hooks of `lifecycle.rebuild`. */

@@ -3,6 +3,7 @@ import { defineCapability } from '../../../driver/define-capability.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { RescueCapability } from '../interface.js';
 import { RescueRequest, SetBootableRequest, UnrescueRequest } from '../requests.js';
+import { notSoftDeleted } from './not-soft-deleted.js';
 
 const { RUNNING, SHUTDOWN, CRASHED, PAUSED } = PowerState;
 
@@ -22,7 +23,7 @@ export const withRescue = defineCapability<typeof RescueShape>({
   name: 'lifecycle.rescue',
   requires: ['lifecycle'],
   methods: {
-    rescue: { hook: '_rescue', request: RescueRequest, instance: true, state: { from: [RUNNING, SHUTDOWN, CRASHED], to: RUNNING, noop: (i) => i.rescued === true, refuse: (i) => (i.softDeleted ? 'the instance is soft-deleted; restore it first' : undefined) } },
+    rescue: { hook: '_rescue', request: RescueRequest, instance: true, state: { from: [RUNNING, SHUTDOWN, CRASHED], to: RUNNING, noop: (i) => i.rescued === true, refuse: notSoftDeleted } },
     unrescue: { hook: '_unrescue', request: UnrescueRequest, instance: true, state: { from: [RUNNING, SHUTDOWN, CRASHED, PAUSED], to: RUNNING, noop: (i) => i.rescued !== true } },
     setBootable: { hook: '_setBootable', request: SetBootableRequest, instance: true },
   },

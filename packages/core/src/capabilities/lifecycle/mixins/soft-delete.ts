@@ -1,10 +1,9 @@
 import type { OperationContext } from '../../../context/operation-context.js';
+import { ANY_POWER_STATE } from '../../../driver/any-state.js';
 import { defineCapability } from '../../../driver/define-capability.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { SoftDeleteCapability } from '../interface.js';
 import { InstanceOnlyRequest } from '../requests.js';
-
-const ANY = [PowerState.RUNNING, PowerState.PAUSED, PowerState.SHUTDOWN, PowerState.CRASHED, PowerState.SUSPENDED, PowerState.NOSTATE];
 
 /** Public calls and hooks of `lifecycle.softDelete`. */
 export declare abstract class SoftDeleteShape {
@@ -21,7 +20,7 @@ export const withSoftDelete = defineCapability<typeof SoftDeleteShape>({
   name: 'lifecycle.softDelete',
   requires: ['lifecycle'],
   methods: {
-    softDelete: { hook: '_softDelete', request: InstanceOnlyRequest, instance: true, state: { from: ANY, to: PowerState.SHUTDOWN, noop: (i) => i.softDeleted === true } },
-    restore: { hook: '_restore', request: InstanceOnlyRequest, instance: true, state: { from: ANY, to: PowerState.RUNNING, noop: (i) => i.softDeleted !== true } },
+    softDelete: { hook: '_softDelete', request: InstanceOnlyRequest, instance: true, state: { from: ANY_POWER_STATE, to: PowerState.SHUTDOWN, noop: (i) => i.softDeleted === true } },
+    restore: { hook: '_restore', request: InstanceOnlyRequest, instance: true, state: { from: ANY_POWER_STATE, to: PowerState.RUNNING, noop: (i) => i.softDeleted !== true } },
   },
 });

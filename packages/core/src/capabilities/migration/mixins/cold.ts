@@ -1,13 +1,13 @@
 import { compensationContext } from '../../../context/operation-context.js';
-import { observeInfo } from '../../../driver/guarded-call.js';
-import { redactSecrets, secretsIn } from '../../../errors/redact-secrets.js';
+import { applyStateRule, observeInfo } from '../../../driver/guarded-call.js';
+import { loggableMessage } from '../../../errors/redact-secrets.js';
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
 import { runtimeOf } from '../../../driver/driver-runtime.js';
-import type { HookCall } from '../../../driver/method-spec.js';
+import type { HookCall, StateRule } from '../../../driver/method-spec.js';
 import type { InstanceDiskInfo } from '../../../model/migration.js';
 import { PowerState } from '../../../model/power-state.js';
-import { asMigrationError, recordArrival, requireState } from '../guards.js';
+import { asMigrationError } from '../guards.js';
 import type { ColdMigrationCapability } from '../interface.js';
 import {
   ConfirmMigrationRequest, FinishMigrationRequest, FinishRevertMigrationRequest, GetInstanceDiskInfoRequest,
@@ -50,11 +50,15 @@ export const withColdMigration = defineCapability<typeof ColdMigrationShape>({
   },
 });
 
+/** Where a cold migration may start. Applied in `around`, not the spec: the body needs the state it started from. */
+const MIGRATE_DISK_RULE: StateRule = { from: [RUNNING, PAUSED, SHUTDOWN, CRASHED] };
+
 /** Source side: ends SHUTDOWN; a failure restarts a guest that was running, so it stays where it was. */
 async function guardedMigrateDisk(
   driver: any, ctx: OperationContext, req: MigrateDiskAndPowerOffRequest, callHook: HookCall,
 ): Promise<unknown> {
-  const before = await requireState(driver, ctx, 'migrateDiskAndPowerOff', req.instance, [RUNNING, PAUSED, SHUTDOWN, CRASHED]);
+  // The rule has no `noop`: it always answers with the info it read.
+  const { state: before } = (await applyStateRule(driver, ctx, 'migrateDiskAndPowerOff', MIGRATE_DISK_RULE, req))!;
   let disks: unknown;
   try {
     disks = await callHook();
@@ -75,7 +79,7 @@ async function restartIfStopped(driver: any, ctx: OperationContext, req: Migrate
     await driver._powerOn(ctx, { instance: req.instance, networkInfo: req.networkInfo, blockDeviceInfo: req.blockDeviceInfo });
     runtimeOf(driver).events.report(uuid, RUNNING);
   } catch (error) {
-    driver.logger.error('could not restart instance after a failed migration', { instanceUuid: uuid, error: error instanceof Error ? redactSecrets(error, secretsIn(req)).message : String(error) });
+    driver.logger.error('could not restart instance after a failed migration', { instanceUuid: uuid, error: loggableMessage(error, req) });
   }
 }
 
@@ -87,7 +91,7 @@ function arriveAfter(op: string) {
     } catch (error) {
       throw asMigrationError(error, op);
     }
-    recordArrival(driver, req.instance.uuid, req.powerOn === false ? SHUTDOWN : RUNNING);
+    runtimeOf(driver).events.arrive(req.instance.uuid, req.powerOn === false ? SHUTDOWN : RUNNING);
   };
 }
 

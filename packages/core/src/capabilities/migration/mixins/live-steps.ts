@@ -1,17 +1,20 @@
 import { compensationContext } from '../../../context/operation-context.js';
 import type { OperationContext } from '../../../context/operation-context.js';
 import { runtimeOf } from '../../../driver/driver-runtime.js';
-import type { HookCall } from '../../../driver/method-spec.js';
-import { isVirtkitError } from '../../../errors/virtkit-error.js';
+import { applyStateRule } from '../../../driver/guarded-call.js';
+import type { HookCall, StateRule } from '../../../driver/method-spec.js';
 import { LifecycleTransition } from '../../../model/lifecycle-event.js';
 import type { InstanceRef } from '../../../model/instance.js';
 import { PowerState } from '../../../model/power-state.js';
-import { asMigrationError, gateProgress, requireState } from '../guards.js';
+import { asMigrationError, gateProgress } from '../guards.js';
 import type {
   LiveMigrationOutcome, LiveMigrationRequest, PostLiveMigrationAtDestinationRequest, RollbackLiveMigrationAtDestinationRequest,
 } from '../live-requests.js';
 
 // The extra steps of `migration.live` calls (method-spec `around` bodies); internal.
+
+/** Where the source side of a live migration may run (`checkCanLiveMigrateSource`, `liveMigration`). */
+export const LIVE_SOURCE_RULE: StateRule = { from: [PowerState.RUNNING, PowerState.PAUSED] };
 
 /**
  * Source side. From RUNNING or PAUSED; progress through a gated
@@ -22,7 +25,8 @@ import type {
  */
 export async function guardedLiveMigration(driver: any, ctx: OperationContext, req: LiveMigrationRequest): Promise<void> {
   const uuid = req.instance.uuid;
-  const state = await requireState(driver, ctx, 'liveMigration', req.instance, [PowerState.RUNNING, PowerState.PAUSED]);
+  // The rule has no `noop`: it always answers with the info it read.
+  const { state } = (await applyStateRule(driver, ctx, 'liveMigration', LIVE_SOURCE_RULE, req))!;
   const outcome: LiveMigrationOutcome = {
     context: ctx, instance: req.instance, dest: req.dest, blockMigration: req.blockMigration === true, migrateData: req.migrateData,
   };
@@ -42,15 +46,6 @@ export async function guardedLiveMigration(driver: any, ctx: OperationContext, r
   events.announce(uuid, LifecycleTransition.MIGRATION_COMPLETED, state);
   events.forget(uuid);
   await req.postMethod?.(outcome);
-}
-
-/** With no migration running (the hook's `NOT_FOUND`), the target already holds: succeed. */
-export async function guardedAbort(_driver: any, _ctx: OperationContext, _req: unknown, callHook: HookCall): Promise<void> {
-  try {
-    await callHook();
-  } catch (error) {
-    if (!isVirtkitError(error, 'NOT_FOUND')) throw error;
-  }
 }
 
 /** The instance never arrived here: forget whatever this host recorded of it. */

@@ -1,14 +1,14 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { notFoundIsDone } from '../../../driver/not-found-is-done.js';
 import type { MigrateData } from '../../../model/migration.js';
-import { PowerState } from '../../../model/power-state.js';
 import type { LiveMigrationCapability } from '../interface.js';
 import {
   CheckCanLiveMigrateDestinationRequest, CheckCanLiveMigrateSourceRequest, CleanupLiveMigrationDestinationCheckRequest,
   LiveMigrationAbortRequest, LiveMigrationForceCompleteRequest, LiveMigrationRequest, PostLiveMigrationAtDestinationRequest,
   PostLiveMigrationAtSourceRequest, PostLiveMigrationRequest, PreLiveMigrationRequest, RollbackLiveMigrationAtDestinationRequest,
 } from '../live-requests.js';
-import { guardedAbort, guardedLiveMigration, guardedPostAtDestination, guardedRollback } from './live-steps.js';
+import { LIVE_SOURCE_RULE, guardedLiveMigration, guardedPostAtDestination, guardedRollback } from './live-steps.js';
 
 /** Public calls and hooks of `migration.live`. */
 export declare abstract class LiveMigrationShape {
@@ -50,15 +50,13 @@ export const withLiveMigration = defineCapability<typeof LiveMigrationShape>({
   methods: {
     checkCanLiveMigrateDestination: { hook: '_checkCanLiveMigrateDestination', request: CheckCanLiveMigrateDestinationRequest, instance: true },
     cleanupLiveMigrationDestinationCheck: { hook: '_cleanupLiveMigrationDestinationCheck', request: CleanupLiveMigrationDestinationCheckRequest },
-    checkCanLiveMigrateSource: {
-      hook: '_checkCanLiveMigrateSource', request: CheckCanLiveMigrateSourceRequest, instance: true,
-      state: { from: [PowerState.RUNNING, PowerState.PAUSED] },
-    },
+    checkCanLiveMigrateSource: { hook: '_checkCanLiveMigrateSource', request: CheckCanLiveMigrateSourceRequest, instance: true, state: LIVE_SOURCE_RULE },
     preLiveMigration: { hook: '_preLiveMigration', request: PreLiveMigrationRequest, instance: true },
     liveMigration: { hook: '_liveMigration', request: LiveMigrationRequest, instance: true, around: guardedLiveMigration },
     // Not serialised per instance: these act on a liveMigration that holds the instance's queue until it ends.
+    // Aborting with no migration running (the hook's NOT_FOUND): the target already holds.
     liveMigrationForceComplete: { hook: '_liveMigrationForceComplete', request: LiveMigrationForceCompleteRequest },
-    liveMigrationAbort: { hook: '_liveMigrationAbort', request: LiveMigrationAbortRequest, around: guardedAbort },
+    liveMigrationAbort: { hook: '_liveMigrationAbort', request: LiveMigrationAbortRequest, around: notFoundIsDone },
     rollbackLiveMigrationAtDestination: {
       hook: '_rollbackLiveMigrationAtDestination', request: RollbackLiveMigrationAtDestinationRequest, instance: true,
       missingOk: true, around: guardedRollback,

@@ -1,15 +1,14 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
-import type { HookCall } from '../../../driver/method-spec.js';
-import { InvalidStateError, ValidationError } from '../../../errors/errors.js';
-import type { InstanceInfo } from '../../../model/instance-info.js';
+import { applyStateRule } from '../../../driver/guarded-call.js';
+import type { HookCall, StateRule } from '../../../driver/method-spec.js';
+import { ValidationError } from '../../../errors/errors.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { NetworkHotplugCapability } from '../interface.js';
 import { AttachInterfaceRequest, DetachInterfaceRequest } from '../requests.js';
-import { observeInfo } from '../../../driver/guarded-call.js';
 
 /** Power states in which interfaces may be hot-plugged or unplugged. */
-const HOTPLUG_STATES: readonly PowerState[] = [PowerState.RUNNING, PowerState.PAUSED, PowerState.SHUTDOWN];
+const HOTPLUG_RULE: StateRule = { from: [PowerState.RUNNING, PowerState.PAUSED, PowerState.SHUTDOWN] };
 
 /** Public calls and hooks of `network.hotplug`. */
 export declare abstract class NetworkHotplugShape {
@@ -34,13 +33,14 @@ export const withNetworkHotplug = defineCapability<typeof NetworkHotplugShape>({
   requires: ['lifecycle', 'network'],
   methods: {
     attachInterface: { hook: '_attachInterface', request: AttachInterfaceRequest, instance: true, around: guardedAttach },
-    detachInterface: { hook: '_detachInterface', request: DetachInterfaceRequest, instance: true, state: { from: HOTPLUG_STATES } },
+    detachInterface: { hook: '_detachInterface', request: DetachInterfaceRequest, instance: true, state: HOTPLUG_RULE },
   },
 });
 
 /**
  * Refuse a device tag the driver cannot honour (it would be silently dropped),
- * then apply the hotplug state rule, which `around` replaces.
+ * then apply the hotplug state rule: here, not in the spec, so the tag is
+ * refused before the instance is read.
  */
 async function guardedAttach(driver: any, ctx: OperationContext, req: AttachInterfaceRequest, callHook: HookCall): Promise<void> {
   if (req.vif.tag !== undefined && driver.capabilities.features.taggedInterfaceAttach === 'unsupported') {
@@ -48,8 +48,6 @@ async function guardedAttach(driver: any, ctx: OperationContext, req: AttachInte
       { path: 'vif.tag', messages: ['this driver does not support tagged interface attach (feature taggedInterfaceAttach)'] },
     ]);
   }
-  const uuid = req.instance.uuid;
-  const info: InstanceInfo = await observeInfo(driver, ctx, req.instance);
-  if (!HOTPLUG_STATES.includes(info.state)) throw new InvalidStateError({ instanceUuid: uuid, operation: 'attachInterface', state: info.state });
+  await applyStateRule(driver, ctx, 'attachInterface', HOTPLUG_RULE, req);
   await callHook();
 }

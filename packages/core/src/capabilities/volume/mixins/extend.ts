@@ -1,6 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
+import { ANY_STATE_RULE } from '../../../driver/any-state.js';
 import { defineCapability } from '../../../driver/define-capability.js';
-import { PowerState } from '../../../model/power-state.js';
 import type { VolumeExtendCapability } from '../interface.js';
 import { ExtendVolumeRequest } from '../requests.js';
 
@@ -17,7 +17,6 @@ export const withVolumeExtend = defineCapability<typeof VolumeExtendShape>({
   name: 'volume.extend',
   requires: ['lifecycle', 'volume'],
   methods: {
-    // Any power state; the rule only turns an unknown instance into INSTANCE_NOT_FOUND before the hook runs.
-    extendVolume: { hook: '_extendVolume', request: ExtendVolumeRequest, instance: true, state: { from: Object.values(PowerState) } },
+    extendVolume: { hook: '_extendVolume', request: ExtendVolumeRequest, instance: true, state: ANY_STATE_RULE },
   },
 });

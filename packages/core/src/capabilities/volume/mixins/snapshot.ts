@@ -1,10 +1,8 @@
 import type { OperationContext } from '../../../context/operation-context.js';
+import { ANY_STATE_RULE } from '../../../driver/any-state.js';
 import { defineCapability } from '../../../driver/define-capability.js';
-import { PowerState } from '../../../model/power-state.js';
 import type { VolumeSnapshotCapability } from '../interface.js';
 import { VolumeSnapshotCreateRequest, VolumeSnapshotDeleteRequest } from '../requests.js';
-
-const ANY_STATE = Object.values(PowerState);
 
 /** Public calls and hooks of `volume.snapshot`. */
 export declare abstract class VolumeSnapshotShape {
@@ -21,8 +19,7 @@ export const withVolumeSnapshot = defineCapability<typeof VolumeSnapshotShape>({
   name: 'volume.snapshot',
   requires: ['lifecycle', 'volume'],
   methods: {
-    // Any power state; the rule only turns an unknown instance into INSTANCE_NOT_FOUND before the hook runs.
-    volumeSnapshotCreate: { hook: '_volumeSnapshotCreate', request: VolumeSnapshotCreateRequest, instance: true, state: { from: ANY_STATE } },
-    volumeSnapshotDelete: { hook: '_volumeSnapshotDelete', request: VolumeSnapshotDeleteRequest, instance: true, state: { from: ANY_STATE } },
+    volumeSnapshotCreate: { hook: '_volumeSnapshotCreate', request: VolumeSnapshotCreateRequest, instance: true, state: ANY_STATE_RULE },
+    volumeSnapshotDelete: { hook: '_volumeSnapshotDelete', request: VolumeSnapshotDeleteRequest, instance: true, state: ANY_STATE_RULE },
   },
 });

@@ -1,6 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
+import { ANY_STATE_RULE } from '../../../driver/any-state.js';
 import { defineCapability } from '../../../driver/define-capability.js';
-import { PowerState } from '../../../model/power-state.js';
 import type { VolumeSwapCapability } from '../interface.js';
 import { SwapVolumeRequest } from '../requests.js';
 
@@ -17,7 +17,6 @@ export const withVolumeSwap = defineCapability<typeof VolumeSwapShape>({
   name: 'volume.swap',
   requires: ['lifecycle', 'volume'],
   methods: {
-    // Any power state; the rule only turns an unknown instance into INSTANCE_NOT_FOUND before the hook runs.
-    swapVolume: { hook: '_swapVolume', request: SwapVolumeRequest, instance: true, state: { from: Object.values(PowerState) } },
+    swapVolume: { hook: '_swapVolume', request: SwapVolumeRequest, instance: true, state: ANY_STATE_RULE },
   },
 });

@@ -2,14 +2,13 @@ import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
 import type { HookCall } from '../../../driver/method-spec.js';
 import { DriverError, NotSupportedError } from '../../../errors/errors.js';
-import { isVirtkitError } from '../../../errors/virtkit-error.js';
-import type { InstanceRef } from '../../../model/instance.js';
 import { VolumeConnectorInput, type VolumeConnector } from '../../../model/volume-connection.js';
 import { validateRequest } from '../../../validation/validate-request.js';
 import type { FeatureFlag } from '../../feature-flags.js';
 import type { VolumeCapability } from '../interface.js';
 import { AttachVolumeRequest, DetachVolumeRequest, GetVolumeConnectorRequest } from '../requests.js';
 import { observeInfo } from '../../../driver/guarded-call.js';
+import { notFoundIsDone } from '../../../driver/not-found-is-done.js';
 
 /** Public calls and hooks of `volume`. */
 export declare abstract class VolumeShape {
@@ -38,22 +37,21 @@ export const withVolumes = defineCapability<typeof VolumeShape>({
   },
 });
 
-/** Refuse what the driver's features rule out, then require the instance; any power state will do. */
+// Attach and detach read the instance before the hook (INSTANCE_NOT_FOUND; the state is recorded)
+// and run in any power state. Not through a spec state rule: attach refuses features before the read.
+
+/** Refuse what the driver's features rule out, then require the instance. */
 async function guardedAttach(driver: any, ctx: OperationContext, req: AttachVolumeRequest, callHook: HookCall): Promise<void> {
   requireFeature(driver, 'taggedVolumeAttach', req.tag !== undefined);
   requireFeature(driver, 'multiattach', req.multiattach === true);
-  await requireInstance(driver, ctx, req.instance);
+  await observeInfo(driver, ctx, req.instance);
   await callHook();
 }
 
-/** Detaching a volume that is not attached: the target already holds. */
+/** Require the instance; detaching a volume that is not attached: the target already holds. */
 async function guardedDetach(driver: any, ctx: OperationContext, req: DetachVolumeRequest, callHook: HookCall): Promise<void> {
-  await requireInstance(driver, ctx, req.instance);
-  try {
-    await callHook();
-  } catch (error) {
-    if (!isVirtkitError(error, 'NOT_FOUND')) throw error;
-  }
+  await observeInfo(driver, ctx, req.instance);
+  await notFoundIsDone(driver, ctx, req, callHook);
 }
 
 /** The connector goes to another service as is: a malformed one is the driver's fault, not the caller's. */
@@ -70,9 +68,4 @@ async function checkedConnector(_driver: any, _ctx: OperationContext, _req: unkn
 /** `NOT_SUPPORTED` naming the feature, which the capability map reports as unsupported too. */
 function requireFeature(driver: any, flag: FeatureFlag, wanted: boolean): void {
   if (wanted && driver.capabilities.features[flag] === 'unsupported') throw new NotSupportedError(flag, 'attachVolume');
-}
-
-/** `INSTANCE_NOT_FOUND` before the hook runs; records the state seen. */
-async function requireInstance(driver: any, ctx: OperationContext, instance: InstanceRef): Promise<void> {
-  await observeInfo(driver, ctx, instance);
 }
