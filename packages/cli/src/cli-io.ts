@@ -1,3 +1,5 @@
+import { streamSink } from './output-guard.js';
+
 /** Something text can be written to: a stream, or a test's capture buffer. */
 export interface TextSink {
   write(chunk: string): unknown;
@@ -26,11 +28,15 @@ export interface CliIo {
   cwd?: string;
 }
 
-/** The IO of the running process. */
+/**
+ * The IO of the running process. A write that fails at once is reported as an
+ * `OUTPUT_FAILED` error; the executable also handles the streams' later
+ * `'error'` events (a closed pipe ends the CLI quietly).
+ */
 export function processIo(): CliIo {
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: streamSink(process.stdout, 'stdout'),
+    stderr: streamSink(process.stderr, 'stderr'),
     isTTY: process.stdout.isTTY === true,
     env: process.env,
     cwd: process.cwd(),

@@ -23,7 +23,12 @@ export async function main(argv: readonly string[] = process.argv, io: CliIo = p
     await createProgram(ctx).parseAsync([...argv], { from: 'node' });
     return exitCode;
   } catch (error) {
-    return reportError(error, io);
+    try {
+      return reportError(error, io);
+    } catch {
+      // stderr itself failed (OUTPUT_FAILED): nothing is left to print to; the exit code still says it
+      return isCliError(error) ? error.exitCode : EXIT_CODES.FAILED;
+    }
   }
 }
 

@@ -70,6 +70,21 @@ describe('buildMatrix', () => {
     expect(matrix.drivers.map((d) => d.name)).toEqual(['acme', 'acme (2)']);
     expect(Object.keys(row(matrix, 'lifecycle').cells)).toEqual(['acme', 'acme (2)']);
   });
+
+  it('never gives two columns the same key, even when a driver is named like a suffixed key', () => {
+    const a = fakeMap('a', ['lifecycle']);
+    const a2 = fakeMap('a (2)', []);
+    const matrix = buildMatrix([{ map: a }, { map: a }, { map: a2 }, { map: a }, { map: a2 }]);
+    const keys = matrix.drivers.map((d) => d.name);
+    expect(keys).toEqual(['a', 'a (3)', 'a (2)', 'a (4)', 'a (2) (2)']);
+    expect(new Set(keys).size).toBe(keys.length);
+    const cells = row(matrix, 'lifecycle').cells;
+    expect(Object.keys(cells)).toEqual(keys);
+    // every column shows its own driver's data
+    expect(cells['a (2)']?.state).toBe('missing');
+    expect(cells['a (3)']?.state).toBe('complete');
+    expect(cells['a (2) (2)']?.state).toBe('missing');
+  });
 });
 
 describe('matrix renderers', () => {

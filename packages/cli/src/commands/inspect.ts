@@ -3,7 +3,7 @@ import { colorEnabled, writeLine, type CliIo } from '../cli-io.js';
 import { disposeDriver, loadCliDriver } from '../driver/load-cli-driver.js';
 import { EXIT_CODES } from '../errors/cli-error.js';
 import { createColors } from '../render/colors.js';
-import { buildInspectReport } from '../render/inspect-report.js';
+import { buildInspectReport, type InspectReport } from '../render/inspect-report.js';
 import { formatInspect } from '../render/inspect-text.js';
 import type { CommandContext } from './command-context.js';
 
@@ -33,8 +33,12 @@ Examples:
  */
 export async function runInspectCommand(specifier: string, options: InspectCommandOptions, io: CliIo): Promise<number> {
   const loaded = await loadCliDriver(specifier, io);
-  const report = buildInspectReport(loaded.driver.capabilities);
-  await disposeDriver(loaded.driver);
+  let report: InspectReport;
+  try {
+    report = buildInspectReport(loaded.driver.capabilities);
+  } finally {
+    await disposeDriver(loaded.driver);
+  }
   if (options.json) {
     writeLine(io.stdout, JSON.stringify(report, null, 2));
   } else {

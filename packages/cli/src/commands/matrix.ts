@@ -87,19 +87,29 @@ function render(matrix: SupportMatrix, format: MatrixCommandOptions['format']): 
 /**
  * Load every driver first (skipping default drivers that are not installed),
  * so a bad name fails before any kit runs; then, with `verify`, run the kit on each.
+ * Each driver is disposed as soon as its capability map is read.
  */
 async function collectDrivers(named: readonly string[], verify: boolean, io: CliIo): Promise<MatrixDriverInput[]> {
   // VIRTKIT_DRIVERS (comma separated) overrides the bundled defaults, e.g. for a quick local run.
   const override = io.env?.VIRTKIT_DRIVERS?.split(',').map((d) => d.trim()).filter(Boolean);
   const defaults = override && override.length > 0 ? override : DEFAULT_MATRIX_DRIVERS;
   const specifiers = named.length > 0 ? named : defaults;
-  const loaded: LoadedDriver[] = [];
+  const loaded: Array<{ map: CapabilityMap; definition: DriverDefinition }> = [];
   for (const specifier of specifiers) {
+    let entry: LoadedDriver;
     try {
-      loaded.push(await loadCliDriver(specifier, io));
+      entry = await loadCliDriver(specifier, io);
     } catch (error) {
       if (named.length > 0 || !isCliError(error)) throw error;
       writeLine(io.stderr, `virtkit: warning: skipping ${specifier}: ${error.message}`);
+      continue;
+    }
+    // only the map and the definition are used later: release the driver at once,
+    // so no later failure (another load, the kit's fixtures) leaves it open
+    try {
+      loaded.push({ map: entry.driver.capabilities, definition: entry.definition });
+    } finally {
+      await disposeDriver(entry.driver);
     }
   }
   if (loaded.length === 0) {
@@ -108,9 +118,7 @@ async function collectDrivers(named: readonly string[], verify: boolean, io: Cli
     });
   }
   const inputs: MatrixDriverInput[] = [];
-  for (const { driver, definition } of loaded) {
-    const map = driver.capabilities;
-    await disposeDriver(driver);
+  for (const { map, definition } of loaded) {
     inputs.push(verify ? { map, report: await verifyDriver(definition, map, io) } : { map });
   }
   return inputs;

@@ -38,12 +38,30 @@ export function buildMatrix(drivers: readonly MatrixDriverInput[], options: Buil
   };
 }
 
-/** Column keys: the driver names, made unique (`qemu`, `qemu (2)`) when two drivers share one. */
+/**
+ * Column keys: the driver names, made unique (`qemu`, `qemu (2)`) when two drivers share one.
+ * A suffix is bumped until the key is neither another driver's name nor a key already taken,
+ * so drivers named `a`, `a`, `a (2)` get `a`, `a (3)`, `a (2)`.
+ */
 function columnKeys(drivers: readonly MatrixDriverInput[]): string[] {
-  const seen = new Map<string, number>();
-  return drivers.map((d) => {
-    const n = (seen.get(d.map.driver.name) ?? 0) + 1;
-    seen.set(d.map.driver.name, n);
-    return n === 1 ? d.map.driver.name : `${d.map.driver.name} (${n})`;
+  const names = drivers.map((d) => d.map.driver.name);
+  const taken = new Set<string>();
+  const nextSuffix = new Map<string, number>();
+  const firstIndex = new Map<string, number>();
+  names.forEach((name, i) => {
+    if (!firstIndex.has(name)) firstIndex.set(name, i);
+  });
+  return names.map((name, i) => {
+    // the first driver of a name keeps it: suffixed keys never equal a driver's name, so it is free
+    if (firstIndex.get(name) === i) {
+      taken.add(name);
+      return name;
+    }
+    let n = nextSuffix.get(name) ?? 2;
+    while (taken.has(`${name} (${n})`) || names.includes(`${name} (${n})`)) n += 1;
+    nextSuffix.set(name, n + 1);
+    const key = `${name} (${n})`;
+    taken.add(key);
+    return key;
   });
 }

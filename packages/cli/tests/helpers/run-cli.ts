@@ -43,3 +43,17 @@ export async function runCli(args: readonly string[], options: RunCliOptions = {
 export function lastLine(text: string): string {
   return text.trimEnd().split('\n').at(-1) ?? '';
 }
+
+/** Fixture drivers whose close() records their name in a shared log (see fixtures/close-log.cjs). */
+export const CLOSING_DRIVER = resolve(__dirname, '../fixtures/closing-driver.cjs');
+/** A closing driver whose conformance fixtures function throws. */
+export const BAD_FIXTURES_DRIVER = resolve(__dirname, '../fixtures/bad-fixtures-driver.cjs');
+/** A closing driver whose capability map makes `inspect` throw. */
+export const BAD_MAP_DRIVER = resolve(__dirname, '../fixtures/bad-map-driver.cjs');
+
+/** The close log the closing fixture drivers write to. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const closeLog = require('../fixtures/close-log.cjs') as {
+  readCloseLog(): string[];
+  clearCloseLog(): void;
+};
