@@ -12,7 +12,7 @@ import { QemuDriver } from './qemu-driver.js';
 export { QemuDriver };
 export { qemuConformanceFixtures, qemuLeakCheck, NO_OS_IMAGE, type QemuConformanceFixtures } from './conformance/qemu-fixtures.js';
 export { locateTestGuest, type TestGuestFiles } from './conformance/test-guest.js';
-export { QEMU_ACCELERATORS, resolveQemuConfig, type QemuConfig, type QemuDriverOptions } from './qemu-config.js';
+export { QEMU_ACCELERATORS, resolveQemuConfig, type QemuConfig, type QemuDriverOptions, type QemuMigrationOptions } from './qemu-config.js';
 export { IMAGE_PROPERTIES, type BootSource } from './capabilities/boot-source.js';
 export { FILE_VOLUME_TYPES } from './capabilities/volume.js';
 export { DeviceDetachTimeoutError, QemuStartError, fromQmpError } from './errors/qemu-errors.js';

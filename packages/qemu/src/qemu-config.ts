@@ -49,6 +49,19 @@ export interface QemuDriverOptions {
   migrationTransport?: 'unix' | 'tcp';
   /** Timeout of one QMP command, in ms (100 - 600000). @defaultValue 30000 */
   qmpTimeoutMs?: number;
+  /** Live migrations started by this driver (as the source). */
+  migration?: QemuMigrationOptions;
+}
+
+/** Options of outgoing live migrations (`options.migration`). */
+export interface QemuMigrationOptions {
+  /**
+   * Bandwidth cap, in bytes per second (1024 - 2^53-1), of the memory transfer (`max-bandwidth`)
+   * and of the disk mirror (`speed`). `liveMigrationForceComplete` lifts it; an aborted or failed
+   * migration puts QEMU's previous `max-bandwidth` back.
+   * @defaultValue no cap from the driver (QEMU's own `max-bandwidth`, an unthrottled mirror)
+   */
+  maxBandwidthBytesPerSec?: number;
 }
 
 /** The driver's options with every default applied. */
@@ -67,6 +80,8 @@ export interface QemuConfig {
   readonly nodeName: string;
   readonly migrationTransport: 'unix' | 'tcp';
   readonly qmpTimeoutMs: number;
+  /** `options.migration.maxBandwidthBytesPerSec`; undefined: no cap. */
+  readonly migrationMaxBandwidth: number | undefined;
 }
 
 /**
@@ -90,6 +105,7 @@ export function resolveQemuConfig(hostApi: HostApi): QemuConfig {
     nodeName: o.nodeName ?? safeNodeName(hostname()),
     migrationTransport: o.migrationTransport ?? 'unix',
     qmpTimeoutMs: o.qmpTimeoutMs ?? 30_000,
+    migrationMaxBandwidth: o.migration?.maxBandwidthBytesPerSec,
   });
 }
 
@@ -112,6 +128,14 @@ const CHECKS: Record<keyof QemuDriverOptions, Check> = {
   hostIp: (v) => (typeof v === 'string' && isIP(v) !== 0 ? undefined : 'must be an IP address'),
   nodeName: (v) => (typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(v) ? undefined : 'must be a host name'),
   migrationTransport: oneOf('unix', 'tcp'), qmpTimeoutMs: int(100, 600_000),
+  migration: (v) => {
+    const MESSAGE = `must be { maxBandwidthBytesPerSec?: an integer in 1024..${Number.MAX_SAFE_INTEGER} }`;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return MESSAGE;
+    for (const [key, value] of Object.entries(v)) {
+      if (key !== 'maxBandwidthBytesPerSec' || (value !== undefined && int(1024, Number.MAX_SAFE_INTEGER)(value) !== undefined)) return MESSAGE;
+    }
+    return undefined;
+  },
 };
 
 /** Every option checked at once: one VALIDATION_FAILED listing each bad or unknown key. */

@@ -4,7 +4,7 @@ import {
 } from '@virtkit/core';
 import { exportMeta } from '../runtime/migrated-meta.js';
 import { waitForMigration } from '../runtime/migration-stream.js';
-import { delay } from '../runtime/proc-utils.js';
+import { eventOrDelay } from '../runtime/event-or-delay.js';
 import type { QemuHost } from '../runtime/qemu-host.js';
 import { invalid, SAFE_PATH_PATTERN } from '../runtime/safe-values.js';
 import { VM_FILES, type NicSpec } from '../runtime/vm-meta.js';
@@ -17,6 +17,8 @@ const MIRROR_JOB = 'virtkit-migration-mirror';
 const NBD_NODE = 'virtkit-migration-target';
 const MIGRATION_TIMEOUT_MS = 30 * 60_000;
 const DEFAULT_DOWNTIME_MS = 300;
+/** QEMU's events about a block job; each names the job in `data.device`. */
+const BLOCK_JOB_EVENTS = ['BLOCK_JOB_READY', 'BLOCK_JOB_CANCELLED', 'BLOCK_JOB_COMPLETED', 'BLOCK_JOB_ERROR'] as const;
 type Report = NonNullable<OperationContext['onProgress']>;
 
 /** `_checkCanLiveMigrateSource`: the destination's data plus this instance's device configuration and root disk size. */
@@ -40,7 +42,7 @@ export async function checkSource(host: QemuHost, vm: Vm, req: CheckCanLiveMigra
 export async function liveMigrate(host: QemuHost, vm: Vm, ctx: OperationContext, req: LiveMigrationRequest): Promise<void> {
   const target = migrationTarget(req.migrateData);
   const proc = vm.requireProcess('liveMigration');
-  const job = new OutgoingMigration(proc);
+  const job = new OutgoingMigration(proc, host.config.migrationMaxBandwidth);
   const report: Report = ctx.onProgress ?? (() => undefined);
   const onAbort = (): void => void job.abort();
   vm.migration = job;
@@ -49,6 +51,7 @@ export async function liveMigrate(host: QemuHost, vm: Vm, ctx: OperationContext,
   try {
     await vm.busy(async () => {
       await mirrorDisk(proc, job, target.nbd, report);
+      await job.prepareMemory();
       // QEMU cannot send usb-net: those NICs leave now, the destination plugs them in on arrival
       unplugged = await unplugUnmigratable(vm);
       await job.startMemory(target.uri);
@@ -97,12 +100,31 @@ class OutgoingMigration {
   #forced = false;
   #phase: 'disk' | 'memory' = 'disk';
   readonly #proc: VmProcess;
-  constructor(proc: VmProcess) {
+  /** `options.migration.maxBandwidthBytesPerSec`: the mirror's `speed` and the memory phase's `max-bandwidth`. */
+  readonly cap: number | undefined;
+  /** QEMU's `max-bandwidth` before the driver capped it, put back by force complete and undo. */
+  #previousBandwidth: number | undefined;
+  constructor(proc: VmProcess, cap: number | undefined) {
     this.#proc = proc;
+    this.cap = cap;
+  }
+
+  get forced(): boolean {
+    return this.#forced;
   }
 
   check(): void {
     if (this.aborted) throw new AbortedError('liveMigration');
+  }
+
+  /** Before `migrate` (still in the disk phase for abort): MIGRATION events on, the bandwidth cap set. */
+  async prepareMemory(): Promise<void> {
+    this.check();
+    await this.#proc.execute('migrate-set-capabilities', { capabilities: [{ capability: 'events', state: true }] });
+    if (this.cap === undefined || this.#forced) return;
+    const params = await this.#proc.execute<{ 'max-bandwidth'?: number }>('query-migrate-parameters');
+    this.#previousBandwidth = params['max-bandwidth'];
+    await this.#proc.execute('migrate-set-parameters', { 'max-bandwidth': this.cap });
   }
 
   async startMemory(uri: string): Promise<void> {
@@ -119,10 +141,11 @@ class OutgoingMigration {
     else await this.#proc.execute('block-job-cancel', { device: MIRROR_JOB, force: true }).catch(() => undefined);
   }
 
-  /** Converge now: allow the switch-over whatever the downtime (the guest keeps running until then). */
+  /** Converge now: lift the bandwidth cap and allow the switch-over whatever the downtime (the guest keeps running until then). */
   async forceComplete(): Promise<void> {
     this.#forced = true;
     if (this.#phase === 'memory') await this.#allowLongDowntime();
+    else if (this.cap !== undefined) await this.#proc.execute('block-job-set-speed', { device: MIRROR_JOB, speed: 0 }).catch(() => undefined);
   }
 
   /** After a failure: no mirror, no NBD client, the default downtime. */
@@ -131,11 +154,16 @@ class OutgoingMigration {
     await this.#proc.execute('migrate_cancel').catch(() => undefined);
     await cancelMirror(this.#proc, true);
     await this.#proc.execute('blockdev-del', { 'node-name': NBD_NODE }).catch(() => undefined);
-    await this.#proc.execute('migrate-set-parameters', { 'downtime-limit': DEFAULT_DOWNTIME_MS }).catch(() => undefined);
+    await this.#proc.execute('migrate-set-parameters', { 'downtime-limit': DEFAULT_DOWNTIME_MS, ...this.#uncapped() }).catch(() => undefined);
   }
 
   #allowLongDowntime(): Promise<unknown> {
-    return this.#proc.execute('migrate-set-parameters', { 'downtime-limit': 60_000 });
+    return this.#proc.execute('migrate-set-parameters', { 'downtime-limit': 60_000, ...this.#uncapped() });
+  }
+
+  /** QEMU's own `max-bandwidth` again, when the driver capped it. */
+  #uncapped(): Record<string, number> {
+    return this.#previousBandwidth === undefined ? {} : { 'max-bandwidth': this.#previousBandwidth };
   }
 }
 
@@ -144,16 +172,28 @@ async function mirrorDisk(proc: VmProcess, job: OutgoingMigration, nbd: string, 
   const [, host, port] = nbd.match(/^tcp:(.+):(\d+)$/) ?? [];
   const server = host ? { type: 'inet', host, port } : { type: 'unix', path: nbd.slice(5) };
   await proc.execute('blockdev-add', { driver: 'nbd', 'node-name': NBD_NODE, server, export: 'root' });
-  await proc.execute('blockdev-mirror', { 'job-id': MIRROR_JOB, device: 'root', target: NBD_NODE, sync: 'top', 'copy-mode': 'write-blocking' });
+  const speed = job.cap !== undefined && !job.forced ? { speed: job.cap } : {};
+  await proc.execute('blockdev-mirror', { 'job-id': MIRROR_JOB, device: 'root', target: NBD_NODE, sync: 'top', 'copy-mode': 'write-blocking', ...speed });
   report({ percent: 1, phase: 'disk' });
   for (;;) {
     job.check();
-    const mirror = (await proc.execute<{ device: string; ready: boolean; offset: number; len: number }[]>('query-block-jobs')).find((j) => j.device === MIRROR_JOB);
-    if (!mirror) throw new DriverError('liveMigration', 'the disk mirror ended before it was in sync');
-    report({ percent: 1 + Math.floor((29 * mirror.offset) / Math.max(1, mirror.len)), phase: 'disk' });
-    if (mirror.ready) return;
-    await delay(10);
+    // listening before the query: READY (or the job's end) arriving in between still wakes the next round
+    const wake = mirrorEvent(proc, 10);
+    try {
+      const mirror = (await proc.execute<{ device: string; ready: boolean; offset: number; len: number }[]>('query-block-jobs')).find((j) => j.device === MIRROR_JOB);
+      if (!mirror) throw new DriverError('liveMigration', 'the disk mirror ended before it was in sync');
+      report({ percent: 1 + Math.floor((29 * mirror.offset) / Math.max(1, mirror.len)), phase: 'disk' });
+      if (mirror.ready) return;
+      await wake.wait;
+    } finally {
+      wake.cancel();
+    }
   }
+}
+
+/** The next event about the mirror job, or `ms` (polling stays the fallback). */
+function mirrorEvent(proc: VmProcess, ms: number): ReturnType<typeof eventOrDelay> {
+  return eventOrDelay(proc.qmp, BLOCK_JOB_EVENTS, ms, (e) => e.data.device === MIRROR_JOB);
 }
 
 /** The VM is stopped and its state sent: end the mirror without switching the source to it, and drop the NBD client. */
@@ -165,9 +205,14 @@ async function finishMirror(proc: VmProcess): Promise<void> {
 async function cancelMirror(proc: VmProcess, force: boolean): Promise<void> {
   await proc.execute('block-job-cancel', { device: MIRROR_JOB, force }).catch(() => undefined);
   for (let i = 0; i < 500; i++) {
-    const jobs = await proc.execute<{ device: string }[]>('query-block-jobs');
-    if (!jobs.some((j) => j.device === MIRROR_JOB)) return;
-    await delay(10);
+    const wake = mirrorEvent(proc, 10);
+    try {
+      const jobs = await proc.execute<{ device: string }[]>('query-block-jobs');
+      if (!jobs.some((j) => j.device === MIRROR_JOB)) return;
+      await wake.wait;
+    } finally {
+      wake.cancel();
+    }
   }
 }
 

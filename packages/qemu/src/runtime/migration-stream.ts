@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { AbortedError, DriverError, TimeoutError } from '@virtkit/core';
+import { eventOrDelay } from './event-or-delay.js';
 import { delay } from './proc-utils.js';
 import type { VmProcess } from './vm-process.js';
 
@@ -24,20 +25,28 @@ export interface MigrationWaitOptions {
 
 /**
  * Poll `query-migrate` (source or destination side) until the migration
- * completes. @throws `DRIVER_ERROR` when it fails or is cancelled, `TIMEOUT`, `ABORTED`
+ * completes. A `MIGRATION` event (sent when the `events` migration capability
+ * is on) wakes the poll at once; otherwise it runs every `intervalMs`.
+ * @throws `DRIVER_ERROR` when it fails or is cancelled, `TIMEOUT`, `ABORTED`
  */
 export async function waitForMigration(proc: VmProcess, o: MigrationWaitOptions): Promise<MigrationInfo> {
   const deadline = Date.now() + o.timeoutMs;
   for (;;) {
     if (o.signal?.aborted) throw new AbortedError('migration', { cause: o.signal.reason });
-    const info = await proc.execute<MigrationInfo>('query-migrate');
-    if (info.status === 'completed') return info;
-    if (info.status === 'failed' || info.status === 'cancelled') {
-      throw new DriverError('migration', `QEMU reports the migration ${info.status}${info['error-desc'] ? `: ${info['error-desc']}` : ''}`);
+    // listening before the query: a status change in between still wakes the next round
+    const wake = eventOrDelay(proc.qmp, ['MIGRATION'], o.intervalMs ?? 20);
+    try {
+      const info = await proc.execute<MigrationInfo>('query-migrate');
+      if (info.status === 'completed') return info;
+      if (info.status === 'failed' || info.status === 'cancelled') {
+        throw new DriverError('migration', `QEMU reports the migration ${info.status}${info['error-desc'] ? `: ${info['error-desc']}` : ''}`);
+      }
+      o.onPoll?.(info);
+      if (Date.now() > deadline) throw new TimeoutError('migration');
+      await wake.wait;
+    } finally {
+      wake.cancel();
     }
-    o.onPoll?.(info);
-    if (Date.now() > deadline) throw new TimeoutError('migration');
-    await delay(o.intervalMs ?? 20);
   }
 }
 
