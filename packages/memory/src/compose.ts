@@ -11,6 +11,7 @@ import {
 import type { MemoryConfig } from './memory-config.js';
 import { MemoryDriverCore } from './memory-driver-core.js';
 import { MemoryDriver } from './memory-driver.js';
+import { defineReadOnlyFeatures } from './read-only-features.js';
 
 type Mixin = (base: AbstractConstructor) => AbstractConstructor;
 
@@ -78,7 +79,7 @@ export function createMemoryDriverClass<C extends CapabilityName>(capabilities: 
   for (const [name, mixin] of MEMORY_MIXINS) if (chosen.has(name)) base = mixin(base);
   const composed = class extends (base as unknown as typeof MemoryDriverCore) {};
   Object.defineProperty(composed, 'name', { value: `MemoryDriver[${key}]` });
-  Object.defineProperty(composed, 'features', { value: featuresFor(chosen), writable: true, configurable: true });
+  defineReadOnlyFeatures(composed, featuresFor(chosen));
   for (const hook of Object.getOwnPropertyNames(MemoryDriver.prototype)) {
     const owner = capabilityOfHook(hook);
     if (hook.startsWith('_') && owner !== undefined && chosen.has(owner)) {

@@ -42,6 +42,7 @@ import { rebuild } from './capabilities/rebuild.js';
 import * as shared from './capabilities/shared-storage.js';
 import * as volume from './capabilities/volume.js';
 import { MemoryDriverCore } from './memory-driver-core.js';
+import { defineReadOnlyFeatures } from './read-only-features.js';
 
 // Mixins, family by family; a mixin's prerequisites are always applied before it.
 const Lifecycle = withCrashDump(withRebuild(withSoftDelete(withRescue(withSuspend(withPause(withLifecycle(MemoryDriverCore)))))));
@@ -70,10 +71,8 @@ type R = InstanceRequest;
  * ```
  */
 export class MemoryDriver extends Everything {
-  static override features: FeatureDeclaration = {
-    multiattach: true, taggedVolumeAttach: true, taggedInterfaceAttach: true, deviceTagging: true,
-    sameHostMigration: true, recreate: true, bfvRescue: true,
-  };
+  /** Frozen and read-only (see {@link defineReadOnlyFeatures}), defined right after the class. */
+  declare static readonly features: FeatureDeclaration;
 
   // ---- lifecycle -----------------------------------------------------------------------------
   protected _spawn(_c: Ctx, r: SpawnRequest): Promise<void> { return this.perform('spawn', (h) => life.spawn(h, r)); }
@@ -197,3 +196,8 @@ export class MemoryDriver extends Everything {
   protected _getAllVolumeUsage(_c: Ctx, r: GetAllVolumeUsageRequest): Promise<VolumeUsage[]> { return this.perform('getAllVolumeUsage', (h) => diag.getAllVolumeUsage(h, r)); }
   protected _blockStats(_c: Ctx, r: BlockStatsRequest): Promise<BlockStats> { return this.perform('blockStats', (h) => diag.blockStats(h, r)); }
 }
+
+defineReadOnlyFeatures(MemoryDriver, {
+  multiattach: true, taggedVolumeAttach: true, taggedInterfaceAttach: true, deviceTagging: true,
+  sameHostMigration: true, recreate: true, bfvRescue: true,
+});

@@ -8,7 +8,7 @@ import type { MemoryHost } from '../model/memory-host.js';
 import { addNic, checkNics } from '../model/nics.js';
 import { admit, evict } from '../model/placement.js';
 import { amountsOf } from '../model/resource-amounts.js';
-import { refuseWhile } from '../model/state-guards.js';
+import { refuseWhile, refuseWhileHostOff } from '../model/state-guards.js';
 import { attachmentsOf } from './lifecycle.js';
 import { diskInfoOf } from './migration-support.js';
 
@@ -22,6 +22,7 @@ const { RUNNING, SHUTDOWN } = PowerState;
 export function migrateDiskAndPowerOff(host: MemoryHost, req: MigrateDiskAndPowerOffRequest): InstanceDiskInfo[] {
   const record = host.store.require(req.instance.uuid);
   refuseWhile(record, 'migrateDiskAndPowerOff', RecordFlag.RESCUED, RecordFlag.SOFT_DELETED);
+  // A second migration while one is staged: the fabric refuses it (CONFLICT) before anything changes.
   const dest = req.dest === host.hostname ? host : host.fabric.resolve(req.dest);
   if (dest === undefined) throw new MigrationError(`no memory host named '${req.dest}' on this fabric`);
   const to = amountsOf(req.flavor);
@@ -42,9 +43,16 @@ export function migrateDiskAndPowerOff(host: MemoryHost, req: MigrateDiskAndPowe
  */
 export function finishMigration(host: MemoryHost, req: FinishMigrationRequest): void {
   const uuid = req.instance.uuid;
+  if (req.powerOn !== false) refuseWhileHostOff(host, 'finishMigration', uuid);
   const staged = host.fabric.staged(uuid);
   const local = host.store.get(uuid);
   let record: InstanceRecord;
+  if (local !== undefined && staged !== undefined && staged.dest === host.hostname && staged.source !== host.hostname && staged.finished
+    && staged.arrived === local) {
+    // A retry of the call that already built the instance here: only the requested power state is applied.
+    local.setState(req.powerOn === false ? SHUTDOWN : RUNNING);
+    return;
+  }
   if (local !== undefined) {
     if (staged?.source !== host.hostname) throw new MigrationError(`instance ${uuid} is already on ${host.hostname}`);
     if (!staged.finished) host.tracker.replace(staged.from, staged.to);
@@ -57,6 +65,7 @@ export function finishMigration(host: MemoryHost, req: FinishMigrationRequest): 
       for (const vif of req.networkInfo) addNic(record, vif);
     }
     admit(host, record);
+    if (staged) staged.arrived = record;
   }
   if (staged) staged.finished = true;
   record.setState(req.powerOn === false ? SHUTDOWN : RUNNING);
@@ -79,7 +88,10 @@ export function confirmMigration(host: MemoryHost, req: ConfirmMigrationRequest)
 /** Source: the move is undone; the source copy (back at its old size) starts again unless `powerOn` is false. */
 export function finishRevertMigration(host: MemoryHost, req: FinishRevertMigrationRequest): void {
   const record = host.store.require(req.instance.uuid);
-  if (req.powerOn !== false) refuseWhile(record, 'finishRevertMigration', RecordFlag.UNBOOTABLE);
+  if (req.powerOn !== false) {
+    refuseWhile(record, 'finishRevertMigration', RecordFlag.UNBOOTABLE);
+    refuseWhileHostOff(host, 'finishRevertMigration', record.uuid);
+  }
   const staged = host.fabric.staged(record.uuid);
   if (staged?.source === host.hostname) {
     if (staged.dest === host.hostname && staged.finished) {

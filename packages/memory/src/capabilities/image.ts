@@ -1,11 +1,12 @@
 import {
-  AbortedError, ConflictError, InvalidStateError, SnapshotPhase, type ManageImageCacheRequest, type OperationContext,
+  ConflictError, InvalidStateError, SnapshotPhase, type ManageImageCacheRequest, type OperationContext,
   type SnapshotRequest,
 } from '@virtkit/core';
 import { sleep } from '../model/clock.js';
 import { RecordFlag } from '../model/instance-record.js';
 import type { MemoryHost } from '../model/memory-host.js';
 import { refuseWhile } from '../model/state-guards.js';
+import { armDeadline, throwIfStopped } from './live-migration.js';
 
 const GIB = 1024 ** 3;
 
@@ -23,12 +24,18 @@ export async function snapshot(host: MemoryHost, ctx: OperationContext, req: Sna
   const { steps, stepDelayMs } = host.config.snapshot;
   const image = { id: req.imageId, sourceUuid: record.uuid, sourceHost: host.hostname, sizeBytes: record.diskGb * GIB, diskFormat: 'qcow2', status: 'saving' as const };
   host.fabric.images.set(req.imageId, { ...image });
-  ctx.onProgress?.({ percent: 0, phase: SnapshotPhase.PENDING_UPLOAD });
-  await pause(ctx, stepDelayMs);
-  for (let step = 1; step <= steps; step++) {
-    ctx.onProgress?.({ percent: Math.floor((step * 90) / steps), phase: SnapshotPhase.UPLOADING, detail: { step, steps } });
+  host.busy.enter(record.uuid);
+  try {
+    ctx.onProgress?.({ percent: 0, phase: SnapshotPhase.PENDING_UPLOAD });
     await pause(ctx, stepDelayMs);
+    for (let step = 1; step <= steps; step++) {
+      ctx.onProgress?.({ percent: Math.floor((step * 90) / steps), phase: SnapshotPhase.UPLOADING, detail: { step, steps } });
+      await pause(ctx, stepDelayMs);
+    }
+  } finally {
+    host.busy.leave(record.uuid);
   }
+  throwIfStopped(ctx, 'snapshot');
   const stored = host.fabric.images.get(req.imageId);
   if (stored === undefined) throw new InvalidStateError({ instanceUuid: record.uuid, operation: 'snapshot', detail: 'the image was removed during upload' });
   stored.status = 'active';
@@ -47,7 +54,21 @@ export function manageImageCache(host: MemoryHost, req: ManageImageCacheRequest)
   for (const [image, users] of host.imageCache) if (users === 0 && !wanted.has(image)) host.imageCache.delete(image);
 }
 
+/** Wait `ms` (cut short by the context's abort or deadline), then stop if either happened. */
 async function pause(ctx: OperationContext, ms: number): Promise<void> {
-  if (ms > 0) await sleep(ms);
-  if (ctx.signal?.aborted) throw new AbortedError('snapshot', { cause: ctx.signal.reason });
+  if (ms > 0) {
+    let onStop: (() => void) | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await sleep(ms, (wake) => {
+        onStop = wake;
+        ctx.signal?.addEventListener('abort', wake, { once: true });
+        timer = armDeadline(ctx, wake);
+      });
+    } finally {
+      if (onStop !== undefined) ctx.signal?.removeEventListener('abort', onStop);
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+  throwIfStopped(ctx, 'snapshot');
 }

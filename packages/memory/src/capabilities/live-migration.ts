@@ -1,5 +1,5 @@
 import {
-  AbortedError, InstanceNotFoundError, MigrationError, NotFoundError, isVirtkitError, type CheckCanLiveMigrateDestinationRequest,
+  AbortedError, InstanceNotFoundError, MigrationError, NotFoundError, TimeoutError, isVirtkitError, type CheckCanLiveMigrateDestinationRequest,
   type CheckCanLiveMigrateSourceRequest, type InstanceRequest, type LiveMigrationRequest, type MigrateData, type OperationContext,
   type PreLiveMigrationRequest,
 } from '@virtkit/core';
@@ -7,7 +7,7 @@ import { sleep } from '../model/clock.js';
 import { RecordFlag, type InstanceRecord } from '../model/instance-record.js';
 import type { MemoryHost } from '../model/memory-host.js';
 import { move } from '../model/placement.js';
-import { refuseWhile } from '../model/state-guards.js';
+import { refuseWhile, refuseWhileStaged } from '../model/state-guards.js';
 import { amountsOfInstance, requireAvailable } from './migration-support.js';
 import { LiveMigrationRun } from './live-migration-run.js';
 
@@ -31,6 +31,7 @@ export function checkCanLiveMigrateDestination(host: MemoryHost, req: CheckCanLi
 export function checkCanLiveMigrateSource(host: MemoryHost, req: CheckCanLiveMigrateSourceRequest): MigrateData {
   const record = host.store.require(req.instance.uuid);
   refuseWhile(record, 'liveMigration', RecordFlag.RESCUED);
+  refuseWhileStaged(host, record, 'checkCanLiveMigrateSource');
   if (host.liveMigrations.has(record.uuid)) throw new MigrationError(`instance ${record.uuid} is already migrating`);
   if (req.destCheckData.driverData?.destHost === host.hostname) throw new MigrationError('an instance cannot live-migrate to its own host');
   return { ...req.destCheckData, isVolumeBacked: record.diskGb === 0 };
@@ -64,6 +65,7 @@ export function preLiveMigration(host: MemoryHost, req: PreLiveMigrationRequest)
 export async function liveMigration(host: MemoryHost, ctx: OperationContext, req: LiveMigrationRequest): Promise<void> {
   const record = host.store.require(req.instance.uuid);
   refuseWhile(record, 'liveMigration', RecordFlag.RESCUED);
+  refuseWhileStaged(host, record, 'liveMigration');
   const dest = host.fabric.resolve(req.dest);
   if (dest === undefined || dest === host) throw new MigrationError(`no other memory host named '${req.dest}' on this fabric`);
   if (host.liveMigrations.has(record.uuid)) throw new MigrationError(`instance ${record.uuid} is already migrating`);
@@ -71,6 +73,7 @@ export async function liveMigration(host: MemoryHost, ctx: OperationContext, req
   host.liveMigrations.set(record.uuid, run);
   try {
     await copyMemory(host, ctx, run, record);
+    throwIfStopped(ctx, 'liveMigration');
     switchOver(host, dest, record);
   } finally {
     host.liveMigrations.delete(record.uuid);
@@ -111,17 +114,36 @@ async function copyMemory(host: MemoryHost, ctx: OperationContext, run: LiveMigr
   const { steps, stepDelayMs } = host.config.migration;
   const onAbort = (): void => run.wake();
   ctx.signal?.addEventListener('abort', onAbort, { once: true });
+  const deadlineTimer = armDeadline(ctx, onAbort);
   try {
     for (let step = 1; step <= steps && !run.forced; step++) {
       await sleep(stepDelayMs, (wake) => run.onWake(wake));
-      if (ctx.signal?.aborted) throw new AbortedError('liveMigration', { cause: ctx.signal.reason });
+      throwIfStopped(ctx, 'liveMigration');
       if (run.aborted !== undefined) throw new MigrationError(`live migration of instance ${record.uuid}: ${run.aborted}`);
       const phase = run.forced ? 'switchover' : 'memory';
       ctx.onProgress?.({ percent: Math.min(99, Math.floor((step * 100) / steps)), phase, detail: { step, steps } });
     }
+    // A forced run skips the rounds; the caller's abort or deadline still wins over switching over.
+    throwIfStopped(ctx, 'liveMigration');
   } finally {
     ctx.signal?.removeEventListener('abort', onAbort);
+    if (deadlineTimer !== undefined) clearTimeout(deadlineTimer);
   }
+}
+
+/** Call `wake` when the context's deadline passes (the SDK already answered `TIMEOUT` then). */
+export function armDeadline(ctx: OperationContext, wake: () => void): ReturnType<typeof setTimeout> | undefined {
+  const { deadline } = ctx;
+  if (deadline === undefined || !Number.isFinite(deadline)) return undefined;
+  const timer = setTimeout(wake, Math.max(0, Math.min(deadline - Date.now(), 2 ** 31 - 1)));
+  timer.unref?.();
+  return timer;
+}
+
+/** `ABORTED` once the context's signal fired, `TIMEOUT` once its deadline passed: the work must stop, changing nothing more. */
+export function throwIfStopped(ctx: OperationContext, op: string): void {
+  if (ctx.signal?.aborted) throw new AbortedError(op, { cause: ctx.signal.reason });
+  if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) throw new TimeoutError(op);
 }
 
 /** Move the record to the destination, using the resources pre-migration held there. */

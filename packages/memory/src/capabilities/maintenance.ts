@@ -32,6 +32,7 @@ function placeElsewhere(host: MemoryHost): [InstanceRecord, MemoryHost][] {
       if (host.liveMigrations.has(record.uuid) || host.fabric.staged(record.uuid)) {
         throw new MigrationError(`instance ${record.uuid} is being migrated`);
       }
+      if (host.busy.has(record.uuid)) throw new MigrationError(`instance ${record.uuid} has a call in flight (rebuild, snapshot)`);
       const peer = peers.find((p) => canTake(p, record));
       if (peer === undefined) throw new MigrationError(`no other host on the fabric can take instance ${record.uuid}`);
       peer.tracker.claim(record.amounts);

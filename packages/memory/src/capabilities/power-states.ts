@@ -4,7 +4,7 @@ import {
 import { appendLog } from '../model/console-log.js';
 import { RecordFlag, type InstanceRecord } from '../model/instance-record.js';
 import type { MemoryHost } from '../model/memory-host.js';
-import { refuseWhile } from '../model/state-guards.js';
+import { refuseWhile, refuseWhileHostOff, refuseWhileStaged } from '../model/state-guards.js';
 
 // lifecycle.pause, .suspend, .rescue, .softDelete and .crashDump: the SDK
 // calls these only from the power states its rules allow; the hypervisor's
@@ -19,6 +19,7 @@ export function pause(host: MemoryHost, req: InstanceRequest): void {
 
 /** PAUSED → RUNNING. */
 export function unpause(host: MemoryHost, req: InstanceRequest): void {
+  refuseWhileHostOff(host, 'unpause', req.instance.uuid);
   change(host, req, RUNNING, 'unpaused');
 }
 
@@ -31,6 +32,7 @@ export function suspend(host: MemoryHost, req: InstanceRequest): void {
 
 /** SUSPENDED → RUNNING: state restored. */
 export function resume(host: MemoryHost, req: InstanceRequest): void {
+  refuseWhileHostOff(host, 'resume', req.instance.uuid);
   change(host, req, RUNNING, 'resumed from disk');
 }
 
@@ -38,6 +40,8 @@ export function resume(host: MemoryHost, req: InstanceRequest): void {
 export function rescue(host: MemoryHost, req: RescueRequest): void {
   const record = host.store.require(req.instance.uuid);
   refuseWhile(record, 'rescue', RecordFlag.SOFT_DELETED);
+  refuseWhileStaged(host, record, 'rescue');
+  refuseWhileHostOff(host, 'rescue', record.uuid);
   record.set(RecordFlag.RESCUED, true);
   record.set(RecordFlag.QUIESCED, false);
   record.reboot();
@@ -52,6 +56,8 @@ export function rescue(host: MemoryHost, req: RescueRequest): void {
 export function unrescue(host: MemoryHost, req: UnrescueRequest): void {
   const record = host.store.require(req.instance.uuid);
   refuseWhile(record, 'unrescue', RecordFlag.SOFT_DELETED);
+  refuseWhileStaged(host, record, 'unrescue');
+  refuseWhileHostOff(host, 'unrescue', record.uuid);
   record.set(RecordFlag.RESCUED, false);
   record.reboot();
   log(host, record, 'unrescued: boot from own disks');
@@ -75,6 +81,8 @@ export function softDelete(host: MemoryHost, req: InstanceRequest): void {
 export function restore(host: MemoryHost, req: InstanceRequest): void {
   const record = host.store.require(req.instance.uuid);
   refuseWhile(record, 'restore', RecordFlag.UNBOOTABLE);
+  refuseWhileStaged(host, record, 'restore');
+  refuseWhileHostOff(host, 'restore', record.uuid);
   record.set(RecordFlag.SOFT_DELETED, false);
   record.setState(RUNNING);
   log(host, record, 'restored');

@@ -1,12 +1,13 @@
-import { InsufficientResourcesError, type RebuildRequest } from '@virtkit/core';
+import { InsufficientResourcesError, InvalidStateError, type RebuildRequest } from '@virtkit/core';
 import { plugVolume, unplugVolume } from '../model/attachments.js';
 import { appendLog } from '../model/console-log.js';
-import { RecordFlag } from '../model/instance-record.js';
+import { VolumeAttachment } from '../model/instance-extras.js';
+import { RecordFlag, type InstanceRecord } from '../model/instance-record.js';
 import type { MemoryHost } from '../model/memory-host.js';
 import { addNic, checkNics } from '../model/nics.js';
-import { useImage } from '../model/placement.js';
+import { evict, useImage } from '../model/placement.js';
 import { amountsOf } from '../model/resource-amounts.js';
-import { refuseWhile } from '../model/state-guards.js';
+import { refuseWhile, refuseWhileHostOff, refuseWhileStaged } from '../model/state-guards.js';
 import { attachmentsOf, checkImageType, spawn } from './lifecycle.js';
 
 /**
@@ -20,19 +21,44 @@ export async function rebuild(host: MemoryHost, req: RebuildRequest): Promise<vo
   if (req.recreate && !host.store.has(req.instance.uuid)) return evacuateHere(host, req);
   const record = host.store.require(req.instance.uuid);
   refuseWhile(record, 'rebuild', RecordFlag.RESCUED, RecordFlag.SOFT_DELETED, RecordFlag.UNBOOTABLE);
+  refuseWhileStaged(host, record, 'rebuild');
+  refuseWhileHostOff(host, 'rebuild', record.uuid);
   const next = amountsOf(req.instance.flavor);
   const short = host.tracker.shortReplacing(record.amounts, next);
   if (short !== undefined) throw new InsufficientResourcesError(short, `not enough ${short} on this node for the new flavor`);
   checkImageType(host, req.imageMeta);
   checkNics(undefined, req.networkInfo ?? []);
-  await req.detachBlockDevices?.();
-  for (const key of [...(record.extras?.volumes?.keys() ?? [])]) unplugVolume(host, record, key);
-  const info = (await req.attachBlockDevices?.()) ?? req.blockDeviceInfo;
-  // Volumes the attach callback already plugged (through attachVolume) stay; the others are plugged now.
-  for (const [key, attachment] of attachmentsOf(info, 'rebuild') ?? []) {
-    if (record.extras?.volumes?.get(key)?.volumeId !== attachment.volumeId) plugVolume(host, record, key, attachment);
+  // Without an attach callback the new mapping is known now: refuse a bad one before anything changes.
+  if (req.attachBlockDevices === undefined) attachmentsOf(req.blockDeviceInfo, 'rebuild');
+  host.busy.enter(record.uuid);
+  try {
+    await req.detachBlockDevices?.();
+    requireStill(host, record);
+    const old = [...(record.extras?.volumes ?? [])];
+    for (const [key] of old) unplugVolume(host, record, key);
+    const plugged: string[] = [];
+    let claimed = false;
+    try {
+      const info = (await req.attachBlockDevices?.()) ?? req.blockDeviceInfo;
+      requireStill(host, record);
+      const wanted = attachmentsOf(info, 'rebuild') ?? new Map<string, VolumeAttachment>();
+      host.tracker.replace(record.amounts, next);
+      claimed = true;
+      // Volumes the attach callback already plugged (through attachVolume) stay; the others are plugged now, all or none.
+      for (const [key, attachment] of wanted) {
+        if (record.extras?.volumes?.get(key)?.volumeId === attachment.volumeId) continue;
+        plugVolume(host, record, key, attachment);
+        plugged.push(key);
+      }
+    } catch (error) {
+      if (claimed) host.tracker.replace(next, record.amounts);
+      for (const key of plugged) unplugVolume(host, record, key);
+      if (host.store.get(record.uuid) === record) restoreVolumes(host, record, old);
+      throw error;
+    }
+  } finally {
+    host.busy.leave(record.uuid);
   }
-  host.tracker.replace(record.amounts, next);
   Object.assign(record, next, { flavor: req.instance.flavor.name });
   const image = req.imageMeta.id ?? req.instance.imageRef ?? req.imageMeta.name ?? record.image;
   useImage(host, record.image, -1);
@@ -48,12 +74,43 @@ export async function rebuild(host: MemoryHost, req: RebuildRequest): Promise<vo
   appendLog(record, `rebuilt from image ${record.image || '(unnamed)'}`, host.config.consoleOutputLimit);
 }
 
-/** Evacuation: the guest never lived here; create it from the (shared) image and the re-attached volumes. */
+/** Evacuation: the guest never lived here; create it from the (shared) image and the re-attached volumes. All or nothing. */
 async function evacuateHere(host: MemoryHost, req: RebuildRequest): Promise<void> {
-  await req.detachBlockDevices?.();
-  const blockDeviceInfo = (await req.attachBlockDevices?.()) ?? req.blockDeviceInfo;
-  spawn(host, {
-    instance: req.instance, imageMeta: req.imageMeta, injectedFiles: req.injectedFiles, adminPassword: req.adminPassword,
-    allocations: req.allocations, networkInfo: req.networkInfo, blockDeviceInfo, accelInfo: req.accelInfo, powerOn: true,
-  });
+  const uuid = req.instance.uuid;
+  host.busy.enter(uuid);
+  try {
+    await req.detachBlockDevices?.();
+    const blockDeviceInfo = (await req.attachBlockDevices?.()) ?? req.blockDeviceInfo;
+    const existed = host.store.has(uuid);
+    try {
+      spawn(host, {
+        instance: req.instance, imageMeta: req.imageMeta, injectedFiles: req.injectedFiles, adminPassword: req.adminPassword,
+        allocations: req.allocations, networkInfo: req.networkInfo, blockDeviceInfo, accelInfo: req.accelInfo, powerOn: true,
+      });
+    } catch (error) {
+      // Like failedSpawnCleanup: nothing of the half-created guest (record, claims, volume holds) stays.
+      if (!existed) evict(host, uuid);
+      throw error;
+    }
+  } finally {
+    host.busy.leave(uuid);
+  }
+}
+
+/** The record must still be this host's after an orchestrator callback (maintenance may not move it meanwhile). */
+function requireStill(host: MemoryHost, record: InstanceRecord): void {
+  if (host.store.get(record.uuid) !== record) {
+    throw new InvalidStateError({ instanceUuid: record.uuid, operation: 'rebuild', detail: `the instance left ${host.hostname} during the rebuild` });
+  }
+}
+
+/** Put back the volumes the rebuild unplugged, where their device and hold are still free. */
+function restoreVolumes(host: MemoryHost, record: InstanceRecord, old: [string, VolumeAttachment][]): void {
+  for (const [key, attachment] of old) {
+    try {
+      plugVolume(host, record, key, attachment);
+    } catch {
+      // The orchestrator's callback took the device or the volume meanwhile: it keeps it.
+    }
+  }
 }

@@ -51,6 +51,8 @@ export function swapVolume(host: MemoryHost, req: SwapVolumeRequest): void {
   const old = record.extras?.volumes?.get(key);
   if (old === undefined || old.volumeId !== oldId) throw new NotFoundError('volume attachment', `${oldId} at ${key}`);
   if (newId === oldId) return;
+  const elsewhere = findVolume(record, newId);
+  if (elsewhere !== undefined) throw new ConflictError(`volume ${newId} is already attached to this instance at ${elsewhere[0]}`);
   host.fabric.volumes.check(newId, record.uuid, old.multiattach);
   const size = Math.max(volumeSizeOf(req.newConnectionInfo), (req.resizeToGb ?? 0) * GIB);
   unplugVolume(host, record, key);

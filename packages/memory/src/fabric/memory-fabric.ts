@@ -29,6 +29,8 @@ export interface StagedMigration {
   readonly flavor: string;
   /** Set once the destination built the instance (for a same-host resize: once the new sizes apply). */
   finished: boolean;
+  /** The record the destination built (so a retried finishMigration can tell its own work). */
+  arrived?: InstanceRecord;
 }
 
 /** Options of {@link MemoryFabric}. */

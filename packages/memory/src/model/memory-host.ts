@@ -79,6 +79,8 @@ export class MemoryHost {
   readonly liveMigrations = new Map<string, LiveMigrationRun>();
   /** Resources held for live migrations arriving here, by instance uuid. */
   readonly incoming = new Map<string, ResourceAmounts>();
+  /** Instances with a long-running call (one that awaits) in flight here: maintenance does not move them. */
+  readonly busy = new BusyInstances();
   /** The console pool's password (deprecated `console.pool`). */
   readonly consolePoolPassword = randomBytes(12).toString('base64url');
   #seq = 0;
@@ -100,5 +102,24 @@ export class MemoryHost {
   /** A new per-host sequence number. */
   nextSeq(): number {
     return ++this.#seq;
+  }
+}
+
+/** Instance uuids with calls in flight, counted (calls on one instance may nest). */
+export class BusyInstances {
+  readonly #count = new Map<string, number>();
+
+  enter(uuid: string): void {
+    this.#count.set(uuid, (this.#count.get(uuid) ?? 0) + 1);
+  }
+
+  leave(uuid: string): void {
+    const left = (this.#count.get(uuid) ?? 1) - 1;
+    if (left > 0) this.#count.set(uuid, left);
+    else this.#count.delete(uuid);
+  }
+
+  has(uuid: string): boolean {
+    return this.#count.has(uuid);
   }
 }

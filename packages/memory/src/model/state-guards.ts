@@ -1,5 +1,6 @@
 import { InvalidStateError } from '@virtkit/core';
 import { RecordFlag, type InstanceRecord } from './instance-record.js';
+import type { MemoryHost } from './memory-host.js';
 
 const WHY: Record<number, string> = {
   [RecordFlag.RESCUED]: 'the instance is rescued (unrescue it first)',
@@ -16,5 +17,27 @@ export function refuseWhile(record: InstanceRecord, operation: string, ...flags:
     if (record.has(flag)) {
       throw new InvalidStateError({ instanceUuid: record.uuid, operation, state: record.state, detail: WHY[flag] });
     }
+  }
+}
+
+/**
+ * Refuse with `INVALID_STATE` what would start or move the source copy of a
+ * cold migration staged to another host: until it is confirmed or reverted
+ * the instance may run on one host only (the destination's copy).
+ */
+export function refuseWhileStaged(host: MemoryHost, record: InstanceRecord, operation: string): void {
+  const staged = host.fabric.staged(record.uuid);
+  if (staged !== undefined && staged.source === host.hostname && staged.dest !== host.hostname) {
+    throw new InvalidStateError({
+      instanceUuid: record.uuid, operation, state: record.state,
+      detail: `the instance is being migrated to ${staged.dest} (confirm or revert the migration first)`,
+    });
+  }
+}
+
+/** Refuse with `INVALID_STATE` a call that would start a guest on a powered-off host. */
+export function refuseWhileHostOff(host: MemoryHost, operation: string, instanceUuid: string): void {
+  if (!host.poweredOn) {
+    throw new InvalidStateError({ instanceUuid, operation, detail: `host ${host.hostname} is powered off (hostPowerAction startup first)` });
   }
 }
