@@ -10,7 +10,7 @@ import type { MemoryHost } from '../model/memory-host.js';
 import { addNic, checkNics } from '../model/nics.js';
 import { admit, evict } from '../model/placement.js';
 import { amountsOf } from '../model/resource-amounts.js';
-import { refuseWhile, refuseWhileHostOff, refuseWhileStaged } from '../model/state-guards.js';
+import { refuseWhile, refuseWhileHostOff, refuseBootHere } from '../model/state-guards.js';
 import { deviceKey, volumeIdOf, volumeSizeOf } from '../model/volume-identity.js';
 
 const { RUNNING, SHUTDOWN, CRASHED, NOSTATE } = PowerState;
@@ -70,8 +70,7 @@ export function cleanup(host: MemoryHost, req: CleanupRequest): void {
 export function reboot(host: MemoryHost, req: RebootRequest): void {
   const record = host.store.require(req.instance.uuid);
   refuseWhile(record, 'reboot', RecordFlag.SOFT_DELETED, RecordFlag.RESCUED, RecordFlag.UNBOOTABLE);
-  refuseWhileStaged(host, record, 'reboot');
-  refuseWhileHostOff(host, 'reboot', record.uuid);
+  refuseBootHere(host, record, 'reboot');
   record.reboot();
   record.set(RecordFlag.QUIESCED, false);
   appendLog(record, `${req.rebootType.toLowerCase()} reboot`, host.config.consoleOutputLimit);
@@ -89,8 +88,7 @@ export function powerOff(host: MemoryHost, req: PowerOffRequest): void {
 export function powerOn(host: MemoryHost, req: PowerOnRequest): void {
   const record = host.store.require(req.instance.uuid);
   refuseWhile(record, 'powerOn', RecordFlag.SOFT_DELETED, RecordFlag.UNBOOTABLE);
-  refuseWhileStaged(host, record, 'powerOn');
-  refuseWhileHostOff(host, 'powerOn', record.uuid);
+  refuseBootHere(host, record, 'powerOn');
   record.setState(RUNNING);
   appendLog(record, 'boot', host.config.consoleOutputLimit);
 }
@@ -100,8 +98,7 @@ export function resumeStateOnHostBoot(host: MemoryHost, req: InstanceRequest): v
   const record = host.store.require(req.instance.uuid);
   const stopped = record.state === SHUTDOWN || record.state === CRASHED || record.state === NOSTATE;
   if (!stopped || record.has(RecordFlag.SOFT_DELETED) || record.has(RecordFlag.UNBOOTABLE)) return;
-  refuseWhileStaged(host, record, 'resumeStateOnHostBoot');
-  refuseWhileHostOff(host, 'resumeStateOnHostBoot', record.uuid);
+  refuseBootHere(host, record, 'resumeStateOnHostBoot');
   record.setState(RUNNING);
   appendLog(record, 'boot (host restarted)', host.config.consoleOutputLimit);
   host.ports.report(record.uuid, RUNNING);

@@ -4,7 +4,7 @@ import {
 import { appendLog } from '../model/console-log.js';
 import { RecordFlag, type InstanceRecord } from '../model/instance-record.js';
 import type { MemoryHost } from '../model/memory-host.js';
-import { refuseWhile, refuseWhileHostOff, refuseWhileStaged } from '../model/state-guards.js';
+import { refuseWhile, refuseWhileHostOff, refuseBootHere } from '../model/state-guards.js';
 
 // lifecycle.pause, .suspend, .rescue, .softDelete and .crashDump: the SDK
 // calls these only from the power states its rules allow; the hypervisor's
@@ -40,8 +40,7 @@ export function resume(host: MemoryHost, req: InstanceRequest): void {
 export function rescue(host: MemoryHost, req: RescueRequest): void {
   const record = host.store.require(req.instance.uuid);
   refuseWhile(record, 'rescue', RecordFlag.SOFT_DELETED);
-  refuseWhileStaged(host, record, 'rescue');
-  refuseWhileHostOff(host, 'rescue', record.uuid);
+  refuseBootHere(host, record, 'rescue');
   record.set(RecordFlag.RESCUED, true);
   record.set(RecordFlag.QUIESCED, false);
   record.reboot();
@@ -56,8 +55,7 @@ export function rescue(host: MemoryHost, req: RescueRequest): void {
 export function unrescue(host: MemoryHost, req: UnrescueRequest): void {
   const record = host.store.require(req.instance.uuid);
   refuseWhile(record, 'unrescue', RecordFlag.SOFT_DELETED);
-  refuseWhileStaged(host, record, 'unrescue');
-  refuseWhileHostOff(host, 'unrescue', record.uuid);
+  refuseBootHere(host, record, 'unrescue');
   record.set(RecordFlag.RESCUED, false);
   record.reboot();
   log(host, record, 'unrescued: boot from own disks');
@@ -81,8 +79,7 @@ export function softDelete(host: MemoryHost, req: InstanceRequest): void {
 export function restore(host: MemoryHost, req: InstanceRequest): void {
   const record = host.store.require(req.instance.uuid);
   refuseWhile(record, 'restore', RecordFlag.UNBOOTABLE);
-  refuseWhileStaged(host, record, 'restore');
-  refuseWhileHostOff(host, 'restore', record.uuid);
+  refuseBootHere(host, record, 'restore');
   record.set(RecordFlag.SOFT_DELETED, false);
   record.setState(RUNNING);
   log(host, record, 'restored');

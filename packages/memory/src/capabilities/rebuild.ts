@@ -7,7 +7,7 @@ import type { MemoryHost } from '../model/memory-host.js';
 import { addNic, checkNics } from '../model/nics.js';
 import { evict, useImage } from '../model/placement.js';
 import { amountsOf } from '../model/resource-amounts.js';
-import { refuseWhile, refuseWhileHostOff, refuseWhileStaged } from '../model/state-guards.js';
+import { refuseWhile, refuseBootHere } from '../model/state-guards.js';
 import { attachmentsOf, checkImageType, spawn } from './lifecycle.js';
 
 /**
@@ -21,8 +21,7 @@ export async function rebuild(host: MemoryHost, req: RebuildRequest): Promise<vo
   if (req.recreate && !host.store.has(req.instance.uuid)) return evacuateHere(host, req);
   const record = host.store.require(req.instance.uuid);
   refuseWhile(record, 'rebuild', RecordFlag.RESCUED, RecordFlag.SOFT_DELETED, RecordFlag.UNBOOTABLE);
-  refuseWhileStaged(host, record, 'rebuild');
-  refuseWhileHostOff(host, 'rebuild', record.uuid);
+  refuseBootHere(host, record, 'rebuild');
   const next = amountsOf(req.instance.flavor);
   const short = host.tracker.shortReplacing(record.amounts, next);
   if (short !== undefined) throw new InsufficientResourcesError(short, `not enough ${short} on this node for the new flavor`);

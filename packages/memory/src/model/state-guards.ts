@@ -41,3 +41,12 @@ export function refuseWhileHostOff(host: MemoryHost, operation: string, instance
     throw new InvalidStateError({ instanceUuid, operation, detail: `host ${host.hostname} is powered off (hostPowerAction startup first)` });
   }
 }
+
+/**
+ * Refuse with `INVALID_STATE` what would boot this record's guest here: its
+ * cold migration is staged to another host, or this host is powered off.
+ */
+export function refuseBootHere(host: MemoryHost, record: InstanceRecord, operation: string): void {
+  refuseWhileStaged(host, record, operation);
+  refuseWhileHostOff(host, operation, record.uuid);
+}
