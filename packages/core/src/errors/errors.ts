@@ -1,6 +1,7 @@
 import type { CapabilityName } from '../capabilities/capability-names.js';
 import type { PowerState } from '../model/power-state.js';
 import { powerStateName } from '../model/power-state.js';
+import { boundedText } from './quote-value.js';
 import { VirtkitError, type VirtkitErrorOptions } from './virtkit-error.js';
 
 /** A call of a capability the driver does not advertise. */
@@ -23,7 +24,7 @@ export class NotSupportedError extends VirtkitError {
 export class InstanceNotFoundError extends VirtkitError {
   readonly instanceUuid: string;
   constructor(instanceUuid: string, options?: VirtkitErrorOptions) {
-    super('INSTANCE_NOT_FOUND', `instance ${instanceUuid} not found`, options);
+    super('INSTANCE_NOT_FOUND', `instance ${boundedText(String(instanceUuid))} not found`, options);
     this.name = 'InstanceNotFoundError';
     this.instanceUuid = instanceUuid;
   }
@@ -33,7 +34,7 @@ export class InstanceNotFoundError extends VirtkitError {
 export class InstanceExistsError extends VirtkitError {
   readonly instanceUuid: string;
   constructor(instanceUuid: string, options?: VirtkitErrorOptions) {
-    super('INSTANCE_EXISTS', `instance ${instanceUuid} already exists`, options);
+    super('INSTANCE_EXISTS', `instance ${boundedText(String(instanceUuid))} already exists`, options);
     this.name = 'InstanceExistsError';
     this.instanceUuid = instanceUuid;
   }
@@ -46,7 +47,7 @@ export class InvalidStateError extends VirtkitError {
   readonly operation: string;
   constructor(args: { instanceUuid: string; operation: string; state?: PowerState; detail?: string }) {
     const where = args.state === undefined ? '' : ` in state ${powerStateName(args.state)}`;
-    super('INVALID_STATE', `cannot ${args.operation} instance ${args.instanceUuid}${where}` + (args.detail ? `: ${args.detail}` : ''));
+    super('INVALID_STATE', `cannot ${args.operation} instance ${boundedText(String(args.instanceUuid))}${where}` + (args.detail ? `: ${boundedText(args.detail, 300)}` : ''));
     this.name = 'InvalidStateError';
     this.instanceUuid = args.instanceUuid;
     this.state = args.state;
@@ -66,10 +67,12 @@ export interface ValidationIssue {
 export class ValidationError extends VirtkitError {
   readonly issues: readonly ValidationIssue[];
   constructor(operation: string, issues: ValidationIssue[]) {
-    const summary = issues.map((i) => `${i.path || '(request)'}: ${i.messages.join('; ')}`).join(' | ');
+    // Paths hold request keys and messages may quote values: both escaped and bounded (no forged log lines).
+    const safe = issues.slice(0, 100).map((i) => ({ path: boundedText(i.path, 200), messages: i.messages.slice(0, 10).map((m) => boundedText(m, 300)) }));
+    const summary = safe.slice(0, 10).map((i) => `${i.path || '(request)'}: ${i.messages.join('; ')}`).join(' | ') + (safe.length > 10 ? ` | (${issues.length - 10} more)` : '');
     super('VALIDATION_FAILED', `invalid request for ${operation}: ${summary}`);
     this.name = 'ValidationError';
-    this.issues = Object.freeze(issues.map((i) => Object.freeze({ ...i, messages: [...i.messages] })));
+    this.issues = Object.freeze(safe.map((i) => Object.freeze(i)));
   }
   /** The failing field paths, for quick assertions and UIs. */
   get paths(): string[] {
@@ -108,7 +111,7 @@ export class NotFoundError extends VirtkitError {
   readonly kind: string;
   readonly id: string;
   constructor(kind: string, id: string, options?: VirtkitErrorOptions) {
-    super('NOT_FOUND', `${kind} ${id} not found`, options);
+    super('NOT_FOUND', `${kind} ${boundedText(String(id))} not found`, options);
     this.name = 'NotFoundError';
     this.kind = kind;
     this.id = id;
@@ -145,7 +148,7 @@ export class MigrationError extends VirtkitError {
 export class DriverLoadError extends VirtkitError {
   readonly specifier: string;
   constructor(specifier: string, message: string, options?: VirtkitErrorOptions) {
-    super('DRIVER_LOAD_FAILED', `cannot load driver '${specifier}': ${message}`, options);
+    super('DRIVER_LOAD_FAILED', `cannot load driver '${boundedText(String(specifier), 200)}': ${message}`, options);
     this.name = 'DriverLoadError';
     this.specifier = specifier;
   }

@@ -5,3 +5,4 @@ export {
   TimeoutError, AbortedError, DriverError, NotFoundError, ConflictError, InsufficientResourcesError,
   MigrationError, DriverLoadError, ContractMismatchError, DriverDefinitionError, type ValidationIssue,
 } from './errors.js';
+export { boundedText, quoteValue, MAX_QUOTED_CHARS } from './quote-value.js';

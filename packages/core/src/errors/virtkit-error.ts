@@ -1,4 +1,8 @@
 import { VIRTKIT_ERROR_CODES, type VirtkitErrorCode } from './codes.js';
+import { boundedText } from './quote-value.js';
+
+/** The longest message a virtkit error carries; longer ones are cut (the values they quote are bounded too). */
+export const MAX_ERROR_MESSAGE_CHARS = 2000;
 
 /** Options accepted by every virtkit error. */
 export interface VirtkitErrorOptions {
@@ -14,7 +18,9 @@ export class VirtkitError extends Error {
   readonly code: VirtkitErrorCode;
 
   constructor(code: VirtkitErrorCode, message: string, options: VirtkitErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Control characters escaped and length bounded: messages end up in logs, and request values
+    // (names, ids, hypervisor output) must not forge log lines or make a 1 MiB message (issue #12).
+    super(boundedText(message, MAX_ERROR_MESSAGE_CHARS), options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.name = 'VirtkitError';
   }

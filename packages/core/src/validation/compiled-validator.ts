@@ -2,146 +2,462 @@
 // another build, the lookup finds nothing and nested classes fall back to the (correct, slower) full path.
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
+import type { ValidationIssue } from '../errors/errors.js';
+import { quoteValue } from '../errors/quote-value.js';
+import { SECRET_KEY_PATTERN } from '../errors/redact-secrets.js';
+import { FORBIDDEN_KEYS, MAX_REQUEST_DEPTH, findBadKey } from './request-scan.js';
 
 /**
- * A compiled check: a fresh copy of the plain value holding only its declared
- * own properties when it passes every constraint, otherwise undefined.
+ * A compiled validator: the validated, deep and owned copy of the request
+ * when it passes every constraint, otherwise undefined with the failures
+ * pushed to `issues` (when given).
  */
-export type FastCheck = (value: Record<string, unknown>) => Record<string, unknown> | undefined;
+export type FastCheck = (value: unknown, issues?: ValidationIssue[]) => Record<string, unknown> | undefined;
 
-interface ConstraintCheck {
-  readonly validate: (value: unknown, args: object) => unknown;
-  readonly each: boolean;
-  readonly args: { constraints: unknown[]; object: unknown; value: unknown; property: string; targetName: string };
+/** Validation state of one call: the failures found so far (paths relative to the object being checked). */
+interface CheckState {
+  readonly issues: ValidationIssue[];
 }
 
-interface PropertyPlan {
+const FAIL: unique symbol = Symbol('virtkit.invalid');
+type Result = unknown;
+type ObjectCheck = (value: object, st: CheckState, depth: number) => Record<string, unknown> | typeof FAIL;
+/** Checks one property's value (read once by the caller) and returns what the copy holds, `undefined` to omit it, or FAIL. */
+type PropertyCheck = (value: unknown, st: CheckState, depth: number, copy: Record<string, unknown>) => Result;
+
+/**
+ * How a property's value is copied. `nested`: a declared class (`@ValidateNested`);
+ * `array`: a genuine array, elements deep-copied; `strings`: a record of strings;
+ * `json`: free-form JSON-like data, deep-copied; `reference`: handed through as
+ * is (callbacks, provider trees, objects a driver edits in place, marked with
+ * `@Transform`); `scalar`: a primitive (boxed values, arrays and objects refused).
+ */
+type Kind = 'nested' | 'array' | 'strings' | 'json' | 'reference' | 'scalar';
+
+interface Constraint {
   readonly name: string;
-  /** `@IsOptional()`-style conditions: when one is false the property is not validated. */
-  readonly conditions: readonly ((object: object, value: unknown) => boolean)[];
-  readonly checks: readonly ConstraintCheck[];
-  /** The compiled class of a `@ValidateNested()` property (from `@Type`), and whether it holds a list. */
-  readonly nested: (() => FastCheck | undefined) | undefined;
-  readonly nestedEach: boolean;
+  readonly each: boolean;
+  readonly test: (value: unknown, object: Record<string, unknown>) => boolean;
+  readonly message: (value: unknown, object: Record<string, unknown>) => string;
 }
 
-const cache = new WeakMap<Function, FastCheck | null>();
-const isEnumerable = Object.prototype.propertyIsEnumerable;
+const cache = new WeakMap<Function, ObjectCheck | null>();
+const hasOwn = Object.prototype.hasOwnProperty;
+const getProto = Object.getPrototypeOf;
+const OBJECT_PROTO = Object.prototype;
+const UNREADABLE = 'could not be read (a getter or proxy threw)';
 
 /**
  * Compile a request class's class-validator metadata into one synchronous
- * check over the plain object, so the hot path skips building class instances
- * and error trees. Only a yes (with a copy) comes from here: any failure is
- * re-validated by class-validator itself for the detailed message, so errors
- * are exactly class-validator's. The copy holds only declared own enumerable
- * properties (nested objects copied too), so a caller changing its object
- * after the call cannot reach the driver with unvalidated data. Returns
- * undefined (use the slow path) for classes with metadata it does not
- * understand (async constraints, groups, `validateIf`).
+ * validator that also produces the copy the driver gets, in the same pass:
+ * each property is read exactly once, checked, and copied deeply (nested
+ * declared classes field by field, arrays and free-form records as owned
+ * plain data), so a caller changing its objects after the call, or a getter
+ * or proxy answering differently on a second read, never reaches the driver.
+ * Undeclared properties are dropped (after a scan for prototype-pollution
+ * keys); boxed primitives, `Set`s, arrays where an object is expected and
+ * values no JSON could hold are refused. Failures carry class-validator's own
+ * messages, built from the values already read (quoted and bounded), never by
+ * reading the request again. Returns undefined for classes with metadata it
+ * does not understand (async constraints, groups, `validateIf`).
  */
 export function compileValidator(cls: Function): FastCheck | undefined {
+  const check = objectCheckFor(cls);
+  if (check === undefined) return undefined;
+  return (value, issues) => {
+    const st: CheckState = { issues: issues ?? [] };
+    try {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        st.issues.push({ path: '', messages: ['request must be an object'] });
+        return undefined;
+      }
+      const result = check(value, st, 0);
+      return result === FAIL ? undefined : result;
+    } catch {
+      // Only a hostile request gets here (e.g. a revoked proxy): refuse it without reading it again.
+      st.issues.push({ path: '', messages: [UNREADABLE] });
+      return undefined;
+    }
+  };
+}
+
+function objectCheckFor(cls: Function): ObjectCheck | undefined {
   const hit = cache.get(cls);
   if (hit !== undefined) return hit ?? undefined;
   cache.set(cls, null); // guards recursive classes while compiling
-  const plan = planFor(cls);
-  const check = plan ? buildCheck(plan) : undefined;
+  const check = buildObjectCheck(cls);
   cache.set(cls, check ?? null);
   return check;
 }
 
-function planFor(cls: Function): PropertyPlan[] | undefined {
+interface Plan {
+  readonly name: string;
+  readonly optional: boolean;
+  readonly kind: Kind;
+  /** The value checks can be inlined (no `each` constraint). */
+  readonly inline: boolean;
+  readonly nestedEach: boolean;
+  readonly tests: readonly Constraint['test'][];
+  /** The full check, which also explains failures. */
+  readonly check: PropertyCheck;
+  /** Copies a value that passed the inlined checks (nested kinds only). */
+  readonly produce: ((value: unknown, st: CheckState, depth: number) => Result) | undefined;
+}
+
+function planFor(cls: Function): Plan[] | undefined {
   const storage = getMetadataStorage();
   const metadatas = storage.getTargetValidationMetadatas(cls, '', false, false);
   const byProperty = storage.groupByPropertyName(metadatas);
-  const plans: PropertyPlan[] = [];
+  const plans: Plan[] = [];
   for (const [name, list] of Object.entries(byProperty)) {
-    const conditions: PropertyPlan['conditions'][number][] = [];
-    const checks: ConstraintCheck[] = [];
-    let nested: PropertyPlan['nested'];
+    let optional = false;
+    let defined = false;
+    let nested: Function | undefined;
     let nestedEach = false;
+    const constraints: Constraint[] = [];
     for (const m of list) {
       if (m.groups && m.groups.length > 0) return undefined;
-      if (m.type === ValidationTypes.CONDITIONAL_VALIDATION) conditions.push(m.constraints[0]);
-      else if (m.type === ValidationTypes.NESTED_VALIDATION) {
+      if (m.type === ValidationTypes.CONDITIONAL_VALIDATION) {
+        if (m.name !== 'isOptional') return undefined; // validateIf: not compiled
+        optional = true;
+      } else if (m.type === ValidationTypes.NESTED_VALIDATION) {
         const type = defaultMetadataStorage.findTypeMetadata(cls, name);
         if (!type) return undefined;
-        const target = type.typeFunction() as Function;
-        nested = () => compileValidator(target);
+        nested = type.typeFunction() as Function;
         nestedEach = m.each;
       } else if (m.type === ValidationTypes.CUSTOM_VALIDATION || m.type === ValidationTypes.IS_DEFINED) {
         if (m.validateIf) return undefined;
+        if (m.type === ValidationTypes.IS_DEFINED) defined = true;
         for (const c of storage.getTargetValidatorConstraints(m.constraintCls)) {
           if (c.async) return undefined;
-          const validate = c.instance.validate.bind(c.instance) as (v: unknown, a: object) => unknown;
-          checks.push({ validate, each: m.each, args: { constraints: m.constraints, object: undefined, value: undefined, property: name, targetName: '' } });
+          constraints.push(constraintOf(cls, name, m, c.instance as ConstraintInstance));
         }
       } else if (m.type !== ValidationTypes.WHITELIST) {
         return undefined;
       }
     }
-    plans.push({ name, conditions, checks, nested, nestedEach });
+    const kind = kindOf(cls, name, nested, constraints);
+    const isOptional = optional && !defined;
+    const check = propertyCheck(name, isOptional, kind, nested, nestedEach, constraints);
+    const each = constraints.some((c) => c.each);
+    let inner: ObjectCheck | undefined | null = null;
+    const innerCheck = (): ObjectCheck | undefined => (inner === null ? (inner = nested ? objectCheckFor(nested) : undefined) : inner);
+    const produce = kind !== 'nested' ? undefined : nestedEach
+      ? (v: unknown, st: CheckState, depth: number): Result => { const c = innerCheck(); return c ? copyEachNested(c, name, v, st, depth) : issue(st, name, [`${name} cannot be validated`]); }
+      : (v: unknown, st: CheckState, depth: number): Result => { const c = innerCheck(); return c ? copyNested(c, name, v, st, depth) : issue(st, name, [`${name} cannot be validated`]); };
+    // `each` constraints and copy-first kinds take the full check; the others are inlined by buildObjectCheck.
+    plans.push({ name, optional: isOptional, kind, inline: !each, nestedEach, tests: constraints.map((c) => c.test), check, produce });
   }
   return plans;
 }
 
-function buildCheck(plans: readonly PropertyPlan[]): FastCheck {
-  return (object) => {
-    const copy: Record<string, unknown> = {};
-    for (const p of plans) {
-      // Own enumerable properties only: what class-transformer would copy, so both paths see the same request.
-      const value = isEnumerable.call(object, p.name) ? object[p.name] : undefined;
-      if (!conditionsHold(p.conditions, object, value)) {
-        if (value !== undefined) copy[p.name] = value;
-        continue;
+function kindOf(cls: Function, name: string, nested: Function | undefined, constraints: readonly Constraint[]): Kind {
+  if (nested) return 'nested';
+  const names = new Set(constraints.map((c) => c.name));
+  const transformed = defaultMetadataStorage.findTransformMetadatas(cls, name, 0).length ?? 0;
+  if (transformed > 0 || names.has('isFunction') || names.has('isProviderTree')) return 'reference';
+  if (names.has('isStringRecord')) return 'strings';
+  if (names.has('isObject') || names.has('isJsonRecord') || names.has('isAllocations')) return 'json';
+  if (names.has('isArray')) return 'array';
+  return 'scalar';
+}
+
+interface ConstraintInstance {
+  validate(value: unknown, args: object): unknown;
+  defaultMessage?(args: object): string;
+}
+
+interface MetadataLike {
+  name?: string;
+  each: boolean;
+  constraints: unknown[];
+  message?: string | ((args: any) => string);
+}
+
+/** One constraint as a predicate (inlined for the common class-validator checks) and its message. */
+function constraintOf(cls: Function, property: string, m: MetadataLike, c: ConstraintInstance): Constraint {
+  const name = m.name ?? '';
+  const constraints = m.constraints ?? [];
+  const targetName = cls.name;
+  const argsOf = (value: unknown, object: object): object => ({ constraints, object, value, property, targetName });
+  const generic = (value: unknown, object: Record<string, unknown>): boolean => c.validate(value, argsOf(value, object)) === true;
+  const message = (value: unknown, object: Record<string, unknown>): string => {
+    const args = argsOf(value, object);
+    const raw = m.message ?? c.defaultMessage?.(args) ?? `${property} is invalid`;
+    let text = typeof raw === 'function' ? raw(args) : raw;
+    constraints.forEach((constraint, i) => {
+      text = text.split(`$constraint${i + 1}`).join(Array.isArray(constraint) ? constraint.join(', ') : String(constraint));
+    });
+    // $value is quoted bounded and escaped; never a secret's value.
+    const shown = SECRET_KEY_PATTERN.test(property) ? '[redacted]' : quoteValue(value);
+    return text.split('$value').join(shown).split('$property').join(property).split('$target').join(cls.name);
+  };
+  const [limit] = constraints;
+  // maxLength counts code points: a string no longer in UTF-16 units than the limit always passes.
+  const shortcut = name === 'maxLength' && typeof limit === 'number'
+    ? (v: unknown, o: Record<string, unknown>): boolean => (typeof v === 'string' && v.length <= limit) || generic(v, o)
+    : undefined;
+  return { name, each: m.each, test: fastTest(name, constraints) ?? shortcut ?? generic, message };
+}
+
+/** class-validator's own logic for its common checks, without building an arguments object per call. */
+function fastTest(name: string, c: readonly unknown[]): ((value: unknown) => boolean) | undefined {
+  const [c0] = c;
+  switch (name) {
+    case 'isString':
+      return (v) => typeof v === 'string';
+    case 'isBoolean':
+      return (v) => typeof v === 'boolean';
+    case 'isInt':
+      return (v) => typeof v === 'number' && Number.isInteger(v);
+    case 'isDefined':
+      return (v) => v !== undefined && v !== null;
+    case 'isArray':
+      return (v) => Array.isArray(v);
+    case 'isObject':
+      return (v) => v !== null && (typeof v === 'object' || typeof v === 'function') && !Array.isArray(v);
+    case 'min':
+      return typeof c0 === 'number' ? (v) => typeof v === 'number' && v >= c0 : undefined;
+    case 'max':
+      return typeof c0 === 'number' ? (v) => typeof v === 'number' && v <= c0 : undefined;
+    case 'isIn':
+      return Array.isArray(c0) ? (v) => c0.indexOf(v) !== -1 : undefined;
+    case 'matches':
+      return c0 instanceof RegExp && !c0.global && !c0.sticky ? (v) => typeof v === 'string' && c0.test(v) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function propertyCheck(
+  name: string, optional: boolean, kind: Kind, nested: Function | undefined, nestedEach: boolean, constraints: readonly Constraint[],
+): PropertyCheck {
+  const tests = constraints.map((c) => c.test);
+  let inner: ObjectCheck | undefined | null = null; // resolved at first use: classes may refer to each other
+  const innerCheck = (): ObjectCheck | undefined => (inner === null ? (inner = nested ? objectCheckFor(nested) : undefined) : inner);
+  const passes = (value: unknown, object: Record<string, unknown>): boolean => {
+    for (let i = 0; i < constraints.length; i++) {
+      const test = tests[i]!;
+      if (constraints[i]!.each && Array.isArray(value)) {
+        for (let j = 0; j < value.length; j++) if (!test(value[j], object)) return false;
+      } else if (!test(value, object)) return false;
+    }
+    return true;
+  };
+  const explain = (value: unknown, object: Record<string, unknown>, st: CheckState): typeof FAIL => {
+    const messages: string[] = [];
+    for (let i = 0; i < constraints.length; i++) {
+      const c = constraints[i]!;
+      const bad = c.each && Array.isArray(value) ? value.find((x) => !tests[i]!(x, object)) : value;
+      if (c.each && Array.isArray(value) ? value.some((x) => !tests[i]!(x, object)) : !tests[i]!(value, object)) messages.push(c.message(bad, object));
+    }
+    return issue(st, name, messages.length > 0 ? messages : [`${name} is invalid`]);
+  };
+  return (value, st, depth, copy) => {
+    if (optional && (value === undefined || value === null)) return undefined; // absent: omitted from the copy
+    switch (kind) {
+      case 'scalar':
+        if (value !== null && (typeof value === 'object' || typeof value === 'function')) {
+          return issue(st, name, [`${name} must be a primitive value (string, number or boolean), not ${quoteValue(value)}`]);
+        }
+        return passes(value, copy) ? value : explain(value, copy, st);
+      case 'reference':
+        return passes(value, copy) ? value : explain(value, copy, st);
+      case 'nested': {
+        if (!passes(value, copy)) return explain(value, copy, st);
+        const check = innerCheck();
+        if (check === undefined) return issue(st, name, [`${name} cannot be validated`]);
+        return nestedEach ? copyEachNested(check, name, value, st, depth) : copyNested(check, name, value, st, depth);
       }
-      if (!passes(p.checks, object, value)) return undefined;
-      if (p.nested && value !== undefined) {
-        const inner = p.nested();
-        if (!inner) return undefined; // unknown nested class: let the slow path decide
-        const copied = p.nestedEach ? copyEach(inner, value) : copyOne(inner, value);
-        if (copied === undefined) return undefined;
-        copy[p.name] = copied;
-      } else if (value !== undefined) {
-        copy[p.name] = value;
+      default: {
+        // Copy first, then check the copy: every constraint sees the very data the driver will get.
+        const copied = kind === 'array' ? copyArray(name, value, st, depth + 1) : copyRecord(name, value, kind === 'strings', st, depth + 1);
+        if (copied === FAIL) return FAIL;
+        return passes(copied, copy) ? copied : explain(copied, copy, st);
       }
     }
-    return copy;
   };
 }
 
-function conditionsHold(conditions: PropertyPlan['conditions'], object: object, value: unknown): boolean {
-  for (let i = 0; i < conditions.length; i++) if (!conditions[i]!(object, value)) return false;
-  return true;
+function issue(st: CheckState, path: string, messages: string[]): typeof FAIL {
+  st.issues.push({ path, messages });
+  return FAIL;
 }
 
-function passes(checks: readonly ConstraintCheck[], object: object, value: unknown): boolean {
-  for (const c of checks) {
-    // One arguments object per constraint, refilled per call: validation is synchronous, so no sharing issue.
-    const args = c.args;
-    args.object = object;
-    args.value = value;
-    if (c.each && Array.isArray(value)) {
-      for (const item of value) if (c.validate(item, args) !== true) return false;
-    } else if (c.validate(value, args) !== true) {
-      return false;
+/** Prefix the paths of the issues a nested check added. */
+function under(st: CheckState, mark: number, prefix: string): void {
+  for (let i = mark; i < st.issues.length; i++) {
+    const found = st.issues[i]!;
+    st.issues[i] = { path: found.path ? `${prefix}.${found.path}` : prefix, messages: found.messages };
+  }
+}
+
+function copyNested(check: ObjectCheck, path: string, value: unknown, st: CheckState, depth: number): Result {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return issue(st, path, [`${path} must be an object`]);
+  if (depth + 1 > MAX_REQUEST_DEPTH) return issue(st, path, [`nested deeper than ${MAX_REQUEST_DEPTH} levels`]);
+  const mark = st.issues.length;
+  const result = check(value, st, depth + 1);
+  if (result === FAIL) under(st, mark, path);
+  return result;
+}
+
+function copyEachNested(check: ObjectCheck, path: string, value: unknown, st: CheckState, depth: number): Result {
+  if (!Array.isArray(value)) return issue(st, path, [`${path} must be an array`]);
+  const out: unknown[] = new Array(value.length);
+  let failed = false;
+  for (let i = 0; i < value.length && st.issues.length < 100; i++) {
+    const item = copyNested(check, `${path}.${i}`, value[i], st, depth);
+    if (item === FAIL) failed = true;
+    else out[i] = item;
+  }
+  return failed ? FAIL : out;
+}
+
+/** A genuine array whose elements are copied as JSON-like data. */
+function copyArray(path: string, value: unknown, st: CheckState, depth: number): Result {
+  if (!Array.isArray(value)) return issue(st, path, [`${path} must be an array`]);
+  return copyJson(path, value, st, depth, false);
+}
+
+/** A plain record (not an array); with `strings`, every value must be a string. */
+function copyRecord(path: string, value: unknown, strings: boolean, st: CheckState, depth: number): Result {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return issue(st, path, [`${path} must be an object`]);
+  return copyJson(path, value, st, depth, strings);
+}
+
+/**
+ * Deep copy of JSON-like data: plain objects (prototype Object.prototype or
+ * null), arrays, strings, finite numbers, booleans, null. Refused: Sets, Maps,
+ * Dates, boxed primitives, class instances, functions, symbols, bigints, NaN
+ * and ±Infinity, prototype-pollution keys, depth beyond the limit. Undefined
+ * values are dropped (as JSON would). Each value is read once.
+ */
+function copyJson(path: string, value: unknown, st: CheckState, depth: number, strings: boolean): Result {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return strings && typeof value !== 'string' ? issue(st, path, [`${path} must be a string`]) : value;
+    case 'number':
+      if (strings) return issue(st, path, [`${path} must be a string`]);
+      return Number.isFinite(value) ? value : issue(st, path, [`${path} must be a finite number, not ${quoteValue(value)}`]);
+    case 'undefined':
+      return undefined;
+    case 'object':
+      break;
+    default:
+      return issue(st, path, [`${path} must be JSON-like data, not ${quoteValue(value)}`]);
+  }
+  if (value === null) return strings ? issue(st, path, [`${path} must be a string`]) : null;
+  if (depth > MAX_REQUEST_DEPTH) return issue(st, path, [`nested deeper than ${MAX_REQUEST_DEPTH} levels`]);
+  let failed = false;
+  if (Array.isArray(value)) {
+    if (strings) return issue(st, path, [`${path} must be a string`]);
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = copyJson(`${path}.${i}`, value[i], st, depth + 1, false);
+      if (item === FAIL) failed = true;
+      else out[i] = item === undefined ? null : item;
     }
+    return failed ? FAIL : out;
   }
-  return true;
+  const proto = getProto(value);
+  if (proto !== OBJECT_PROTO && proto !== null) {
+    return issue(st, path, [`${path} must be a plain object, not a ${kindName(value)}`]);
+  }
+  const out: Record<string, unknown> = {};
+  let key = '';
+  try {
+    for (key in value) {
+      if (!hasOwn.call(value, key)) continue;
+      const at = `${path}.${key}`;
+      if (FORBIDDEN_KEYS.has(key)) {
+        failed = issue(st, at, ['forbidden key']) === FAIL;
+        continue;
+      }
+      const item = copyJson(at, (value as Record<string, unknown>)[key], st, depth + 1, false);
+      if (item === FAIL) failed = true;
+      else if (strings && typeof item !== 'string') failed = issue(st, at, [`${at} must be a string`]) === FAIL;
+      else if (item !== undefined) out[key] = item;
+      if (st.issues.length >= 100) break;
+    }
+  } catch {
+    return issue(st, key ? `${path}.${key}` : path, [UNREADABLE]);
+  }
+  return failed ? FAIL : out;
 }
 
-/** One nested object: an array here is refused (it would otherwise validate element by element). */
-function copyOne(inner: FastCheck, value: unknown): Record<string, unknown> | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  return inner(value as Record<string, unknown>);
+function kindName(value: object): string {
+  const tag = Object.prototype.toString.call(value).slice(8, -1);
+  return tag === 'Object' ? 'class instance' : tag;
 }
 
-function copyEach(inner: FastCheck, value: unknown): unknown[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  const out: unknown[] = [];
-  for (const item of value) {
-    const copied = copyOne(inner, item);
-    if (copied === undefined) return undefined;
-    out.push(copied);
+/** Undeclared keys are dropped, but must not hide a prototype-pollution key or hostile depth. */
+function undeclared(object: Record<string, unknown>, key: string, st: CheckState, depth: number): void {
+  if (FORBIDDEN_KEYS.has(key)) {
+    st.issues.push({ path: key, messages: ['forbidden key'] });
+    return;
   }
-  return out;
+  const value = object[key];
+  if (value === null || typeof value !== 'object') return;
+  if (depth + 1 > MAX_REQUEST_DEPTH) {
+    st.issues.push({ path: key, messages: [`nested deeper than ${MAX_REQUEST_DEPTH} levels`] });
+    return;
+  }
+  const bad = findBadKey(value, key, depth + 1);
+  if (bad !== undefined) st.issues.push(bad);
+}
+
+function unreadable(st: CheckState, path: string): typeof FAIL {
+  return issue(st, path, [UNREADABLE]);
+}
+
+/** Own enumerable keys are exactly what `for...in` yields for objects whose prototype is Object.prototype or null. */
+function plainProto(object: object): boolean {
+  const proto = getProto(object);
+  return proto === OBJECT_PROTO || proto === null;
+}
+
+/**
+ * Generate the object check of one class: one `for...in` over the object reads
+ * every declared own enumerable property once (a switch on constant keys, so
+ * V8 keeps the loads and the copy's stores monomorphic), then each value is
+ * checked and stored. Property names come from the class declarations (code,
+ * not input) and are embedded as JSON string literals.
+ */
+function buildObjectCheck(cls: Function): ObjectCheck | undefined {
+  const plans = planFor(cls);
+  if (plans === undefined) return undefined;
+  const lit = (s: string): string => JSON.stringify(s);
+  const src: string[] = [];
+  plans.forEach((p, i) => {
+    src.push(`const P${i} = plans[${i}].check, N${i} = plans[${i}].produce;`);
+    p.tests.forEach((_, j) => src.push(`const T${i}_${j} = plans[${i}].tests[${j}];`));
+  });
+  src.push('return function check(o, st, depth) {');
+  src.push('const start = st.issues.length;');
+  for (let i = 0; i < plans.length; i++) src.push(`let v${i};`);
+  src.push('const own = plainProto(o); let k = "";');
+  src.push('try { for (k in o) { if (!own && !hasOwn.call(o, k)) continue; switch (k) {');
+  plans.forEach((p, i) => src.push(`case ${lit(p.name)}: v${i} = o[k]; break;`));
+  src.push('default: undeclared(o, k, st, depth); } } } catch (e) { return unreadable(st, k); }');
+  src.push('const c = {}; let x;');
+  plans.forEach((p, i) => {
+    const v = `v${i}`;
+    const tests = p.tests.map((_, j) => ` && T${i}_${j}(${v}, c)`).join('');
+    let fast: string | undefined;
+    if (p.inline && (p.kind === 'scalar' || p.kind === 'reference')) {
+      const guard = p.kind === 'scalar' ? `typeof ${v} !== 'object' && typeof ${v} !== 'function'` : 'true';
+      fast = `(${guard}${tests}) ? ${v} : P${i}(${v}, st, depth, c)`;
+    } else if (p.inline && p.kind === 'nested') {
+      fast = `(true${tests}) ? N${i}(${v}, st, depth) : P${i}(${v}, st, depth, c)`;
+    }
+    const full = `P${i}(${v}, st, depth, c)`;
+    const present = fast ?? full;
+    const body = p.optional ? `if (${v} === undefined || ${v} === null) x = undefined; else x = ${present};` : `x = ${present};`;
+    src.push(`try { ${body} } catch (e) { x = unreadable(st, ${lit(p.name)}); }`);
+    src.push(`if (x !== undefined && x !== FAIL) c[${lit(p.name)}] = x;`);
+  });
+  src.push('return st.issues.length > start ? FAIL : c; };');
+  const factory = new Function('plans', 'plainProto', 'hasOwn', 'undeclared', 'unreadable', 'FAIL', src.join('\n'));
+  return factory(plans, plainProto, hasOwn, undeclared, unreadable, FAIL) as ObjectCheck;
 }

@@ -2,24 +2,31 @@ import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError as ClassValidationError } from 'class-validator';
 import { ValidationError, type ValidationIssue } from '../errors/errors.js';
 import { compileValidator } from './compiled-validator.js';
+import { findBadKey } from './request-scan.js';
 
 const OPTIONS = { forbidUnknownValues: true, stopAtFirstError: false, validationError: { target: false, value: false } } as const;
 
 /**
- * Validate a plain request against its class ({@link assertRequestShape} first).
- * A compiled check answers most requests with a validated copy (declared own
- * properties only, so later changes to the caller's object never reach the
- * driver); anything else goes through class-validator, which either finds no
- * fault (its normalised instance is returned) or throws {@link ValidationError}
- * (`VALIDATION_FAILED`) listing every failing field path. The caller's object
- * is never modified.
+ * Validate a plain request against its class. The compiled validator answers
+ * with a validated copy that is deep and owned (declared own properties only,
+ * nested records and arrays copied), so later changes to the caller's objects
+ * never reach the driver; or it throws {@link ValidationError}
+ * (`VALIDATION_FAILED`) listing every failing field path, with messages built
+ * from the values already read (a hostile getter or proxy is read once, and a
+ * throwing one is a validation failure, never a raw error). Classes the
+ * compiler does not understand go through class-validator. The caller's
+ * object is never modified.
+ * @throws `VALIDATION_FAILED`
  */
 export function validateRequest<T extends object>(cls: ClassConstructor<T>, input: unknown, operation: string): T {
+  const compiled = compileValidator(cls);
+  if (compiled !== undefined) {
+    const issues: ValidationIssue[] = [];
+    const copy = compiled(input, issues);
+    if (copy !== undefined) return copy as T;
+    throw new ValidationError(operation, issues.length > 0 ? issues : [{ path: '', messages: ['invalid request'] }]);
+  }
   assertRequestShape(input, operation);
-  // Fast path: a compiled check that returns a validated copy (declared own properties only).
-  const fast = compileValidator(cls);
-  const copy = fast?.(input as Record<string, unknown>);
-  if (copy !== undefined) return copy as T;
   const instance = plainToInstance(cls, input, { enableImplicitConversion: false, exposeDefaultValues: false });
   const errors = validateSync(instance as object, OPTIONS);
   if (errors.length > 0) throw new ValidationError(operation, flatten(errors, ''));
@@ -47,33 +54,13 @@ export function assertRequestShape(input: unknown, operation: string): void {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new ValidationError(operation, [{ path: '', messages: ['request must be an object'] }]);
   }
-  const bad = findBadKey(input, '', 0);
+  let bad: ValidationIssue | undefined;
+  try {
+    bad = findBadKey(input, '', 0);
+  } catch {
+    bad = { path: '', messages: ['could not be read (a getter or proxy threw)'] };
+  }
   if (bad !== undefined) throw new ValidationError(operation, [bad]);
 }
 
-/**
- * No request nests deeper than this. Deeper input is refused rather than left
- * unscanned: a prototype-pollution key could hide below the scan's reach, and
- * hostile depth (10,000 levels) must stay cheap (issue "Hardening").
- */
-export const MAX_REQUEST_DEPTH = 32;
-
-// Keys that would reach Object.prototype through naive merges downstream.
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** Depth-first search for prototype-pollution keys and excessive depth. No allocation on the clean path. */
-function findBadKey(value: object, path: string, depth: number): ValidationIssue | undefined {
-  for (const key in value) {
-    if (!hasOwn.call(value, key)) continue;
-    const at = path ? `${path}.${key}` : key;
-    if (FORBIDDEN.has(key)) return { path: at, messages: ['forbidden key'] };
-    const child = (value as Record<string, unknown>)[key];
-    if (child === null || typeof child !== 'object') continue;
-    if (depth + 1 > MAX_REQUEST_DEPTH) return { path: at, messages: [`nested deeper than ${MAX_REQUEST_DEPTH} levels`] };
-    const found = findBadKey(child, at, depth + 1);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
-const hasOwn = Object.prototype.hasOwnProperty;
+export { MAX_REQUEST_DEPTH } from './request-scan.js';
