@@ -12,6 +12,8 @@ export { CONTRACT_VERSION } from './contract-version.js';
 export { EMPTY_CONTEXT, compensationContext, type OperationContext } from './context/operation-context.js';
 export { validateRequest } from './validation/validate-request.js';
 export { IsFunction, IsStringRecord } from './validation/decorators.js';
+export { checkContext } from './context/check-context.js';
+export { needsReconciliation } from './internal/reconciliation.js';
 export { CAPABILITY_NAMES, FAMILIES, isCapabilityName, familyOf, type CapabilityName, type Family } from './capabilities/capability-names.js';
 export { CAPABILITY_METHODS, capabilityOfMethod } from './capabilities/capability-methods.js';
 export { FEATURE_FLAGS, toFeatureState, type FeatureFlag, type FeatureState, type FeatureDeclaration } from './capabilities/feature-flags.js';

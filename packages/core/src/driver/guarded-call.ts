@@ -1,5 +1,8 @@
 import type { OperationContext } from '../context/operation-context.js';
-import { AbortedError, DriverError, InvalidStateError, TimeoutError, ValidationError } from '../errors/errors.js';
+import { checkContext } from '../context/check-context.js';
+import { AbortedError, DriverError, InvalidStateError, TimeoutError } from '../errors/errors.js';
+import { withCancellation } from '../internal/with-cancellation.js';
+import { queued, unreadableError } from './guarded-queue.js';
 import { redactSecrets, secretsIn } from '../errors/redact-secrets.js';
 import { isVirtkitError } from '../errors/virtkit-error.js';
 import type { InstanceInfo } from '../model/instance-info.js';
@@ -8,22 +11,25 @@ import type { MethodSpec, StateRule } from './method-spec.js';
 import { runtimeOf } from './driver-runtime.js';
 
 /**
- * The one path every public driver call takes: validate the request, queue
- * behind other calls on the same instance, check cancellation, enforce the
- * state rule, call the hook, report the new state, and wrap foreign errors.
+ * The one path every public driver call takes: check the context and validate
+ * the request, queue behind other calls on the same instance, check
+ * cancellation, enforce the state rule, call the hook, report the new state,
+ * and wrap foreign errors. Never throws: every failure, also of a hostile
+ * context or request, is a rejected promise with a typed error.
  */
 export function runGuarded(driver: any, op: string, spec: MethodSpec, ctx: OperationContext | undefined, request: unknown): Promise<unknown> {
+  let valid: unknown;
   try {
-    const context = ctx ?? {};
+    const context = checkContext(ctx, op);
     throwIfCancelled(context, op);
-    const valid = spec.request ? validateRequest(spec.request, request ?? {}, op) : noFields(request, op);
+    valid = spec.request ? validateRequest(spec.request, request ?? {}, op) : noFields(request, op);
     if (isPlain(spec)) return plainCall(driver, op, spec, context, valid as Record<string, any>);
     const body = (): Promise<unknown> => execute(driver, op, spec, context, valid as Record<string, any>);
     const uuid = spec.instance ? (valid as { instance: { uuid: string } }).instance.uuid : undefined;
-    const pending = uuid === undefined ? body() : runtimeOf(driver).queue.run(uuid, body);
-    return context.signal || context.deadline !== undefined ? withCancellation(pending, context, op) : pending;
+    if (uuid === undefined) return context.signal || context.deadline !== undefined ? withCancellation(body(), context, op) : body();
+    return queued(driver, op, context, uuid, body);
   } catch (error) {
-    return Promise.reject(wrapError(error, op, request));
+    return Promise.reject(wrapError(error, op, valid));
   }
 }
 
@@ -118,48 +124,19 @@ export async function applyStateRule(
  * messages: a hypervisor error may echo the command line that carried one.
  */
 export function wrapError(error: unknown, op: string, request?: unknown): Error {
-  const wrapped = isVirtkitError(error)
-    ? error
-    : new DriverError(op, error instanceof Error ? error.message : String(error), { cause: error });
-  return redactSecrets(wrapped, secretsIn(request));
+  try {
+    const wrapped = isVirtkitError(error)
+      ? error
+      : new DriverError(op, error instanceof Error ? error.message : String(error), { cause: error });
+    return redactSecrets(wrapped, secretsIn(request));
+  } catch {
+    return unreadableError(op, error); // a hostile error object (throwing getter, proxy): never rethrown raw
+  }
 }
 
 /** Throw ABORTED or TIMEOUT when the context says the call must not start. */
 export function throwIfCancelled(ctx: OperationContext, op: string): void {
-  if (ctx.deadline !== undefined && (typeof ctx.deadline !== 'number' || Number.isNaN(ctx.deadline))) {
-    throw new ValidationError(op, [{ path: 'ctx.deadline', messages: ['deadline must be a number of epoch milliseconds'] }]);
-  }
   if (ctx.signal?.aborted) throw new AbortedError(op, { cause: ctx.signal.reason });
   if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) throw new TimeoutError(op);
 }
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/**
- * Settle early with ABORTED / TIMEOUT. The driver sees the same signal and
- * should stop its own work, but the SDK cannot force it: an operation that was
- * already under way may still complete after the caller was told it timed out.
- */
-function withCancellation<T>(pending: Promise<T>, ctx: OperationContext, op: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
-    const onAbort = (): void => finish(() => reject(new AbortedError(op, { cause: ctx.signal?.reason })));
-    const finish = (settle: () => void): void => {
-      if (timer) clearTimeout(timer);
-      ctx.signal?.removeEventListener('abort', onAbort);
-      settle();
-    };
-    ctx.signal?.addEventListener('abort', onAbort, { once: true });
-    if (ctx.deadline !== undefined && Number.isFinite(ctx.deadline)) arm(ctx.deadline);
-    // setTimeout fires at once past 2^31-1 ms: far deadlines re-arm in steps instead.
-    function arm(deadline: number): void {
-      const left = deadline - Date.now();
-      timer = setTimeout(() => (left > MAX_TIMER_MS ? arm(deadline) : finish(() => reject(new TimeoutError(op)))), Math.max(0, Math.min(left, MAX_TIMER_MS)));
-      timer.unref?.();
-    }
-    pending.then(
-      (value) => finish(() => resolve(value)),
-      (error) => finish(() => reject(error)),
-    );
-  });
-}

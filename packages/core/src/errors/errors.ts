@@ -80,19 +80,37 @@ export class ValidationError extends VirtkitError {
   }
 }
 
+/** Options of {@link TimeoutError} and {@link AbortedError}. */
+export interface CancellationErrorOptions extends VirtkitErrorOptions {
+  /**
+   * The operation was under way (its hook or an orchestrator callback had not
+   * settled) and was abandoned: the instance's queue was freed, and the
+   * instance is marked as needing reconciliation (see `needsReconciliation`).
+   */
+  abandoned?: boolean;
+}
+
+const ABANDONED = '; it was abandoned while still running, and the instance needs reconciliation';
+
 /** The operation's deadline passed before it finished. */
 export class TimeoutError extends VirtkitError {
-  constructor(operation: string, options?: VirtkitErrorOptions) {
-    super('TIMEOUT', `${operation} timed out`, options);
+  /** See {@link CancellationErrorOptions.abandoned}. */
+  readonly abandoned: boolean;
+  constructor(operation: string, options?: CancellationErrorOptions) {
+    super('TIMEOUT', `${operation} timed out` + (options?.abandoned ? ABANDONED : ''), options);
     this.name = 'TimeoutError';
+    this.abandoned = options?.abandoned === true;
   }
 }
 
 /** The operation was cancelled through its AbortSignal. */
 export class AbortedError extends VirtkitError {
-  constructor(operation: string, options?: VirtkitErrorOptions) {
-    super('ABORTED', `${operation} was aborted`, options);
+  /** See {@link CancellationErrorOptions.abandoned}. */
+  readonly abandoned: boolean;
+  constructor(operation: string, options?: CancellationErrorOptions) {
+    super('ABORTED', `${operation} was aborted` + (options?.abandoned ? ABANDONED : ''), options);
     this.name = 'AbortedError';
+    this.abandoned = options?.abandoned === true;
   }
 }
 

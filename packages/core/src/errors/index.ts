@@ -4,5 +4,6 @@ export {
   NotSupportedError, InstanceNotFoundError, InstanceExistsError, InvalidStateError, ValidationError,
   TimeoutError, AbortedError, DriverError, NotFoundError, ConflictError, InsufficientResourcesError,
   MigrationError, DriverLoadError, ContractMismatchError, DriverDefinitionError, type ValidationIssue,
+  type CancellationErrorOptions,
 } from './errors.js';
 export { boundedText, quoteValue, MAX_QUOTED_CHARS } from './quote-value.js';

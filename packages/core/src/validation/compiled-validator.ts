@@ -271,8 +271,9 @@ function propertyCheck(
       }
       default: {
         // Copy first, then check the copy: every constraint sees the very data the driver will get.
+        const mark = st.issues.length;
         const copied = kind === 'array' ? copyArray(name, value, st, depth + 1) : copyRecord(name, value, kind === 'strings', st, depth + 1);
-        if (copied === FAIL) return FAIL;
+        if (copied === FAIL) return collapse(st, mark, name);
         return passes(copied, copy) ? copied : explain(copied, copy, st);
       }
     }
@@ -282,6 +283,12 @@ function propertyCheck(
 function issue(st: CheckState, path: string, messages: string[]): typeof FAIL {
   st.issues.push({ path, messages });
   return FAIL;
+}
+
+/** One issue at the property for everything found inside a free-form value (its messages name the inner keys). */
+function collapse(st: CheckState, mark: number, path: string): typeof FAIL {
+  const messages = st.issues.splice(mark).flatMap((i) => (i.path === path ? i.messages : i.messages.map((m) => (m.startsWith(i.path) ? m : `${i.path}: ${m}`))));
+  return issue(st, path, messages);
 }
 
 /** Prefix the paths of the issues a nested check added. */
@@ -360,8 +367,7 @@ function copyJson(path: string, value: unknown, st: CheckState, depth: number, s
     }
     return failed ? FAIL : out;
   }
-  const proto = getProto(value);
-  if (proto !== OBJECT_PROTO && proto !== null) {
+  if (!isPlainObject(value)) {
     return issue(st, path, [`${path} must be a plain object, not a ${kindName(value)}`]);
   }
   const out: Record<string, unknown> = {};
@@ -409,6 +415,18 @@ function undeclared(object: Record<string, unknown>, key: string, st: CheckState
 
 function unreadable(st: CheckState, path: string): typeof FAIL {
   return issue(st, path, [UNREADABLE]);
+}
+
+/**
+ * A plain object: its prototype is null or the root `Object.prototype` of
+ * some realm (objects made by `structuredClone`, `vm` contexts or jest's
+ * sandbox have another realm's), and it is not a Set, Map, Date, boxed
+ * primitive... (their tag is not `Object`). Class instances are refused.
+ */
+function isPlainObject(value: object): boolean {
+  const proto = getProto(value);
+  if (proto === OBJECT_PROTO || proto === null) return true;
+  return getProto(proto) === null && Object.prototype.toString.call(value) === '[object Object]';
 }
 
 /** Own enumerable keys are exactly what `for...in` yields for objects whose prototype is Object.prototype or null. */

@@ -1,0 +1,50 @@
+import { ValidationError, type ValidationIssue } from '../errors/errors.js';
+import { EMPTY_CONTEXT, type OperationContext } from './operation-context.js';
+
+/** The longest `requestId` accepted; it ends up in logs. */
+export const MAX_REQUEST_ID_CHARS = 255;
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/**
+ * Validate a call's context and return an owned copy of its known fields:
+ * the driver gets what was checked, never the caller's object (a getter or
+ * proxy cannot answer differently later). Absent (`undefined` or `null`) is
+ * the empty context. Rules: an object (not an array or function); `signal`
+ * an `AbortSignal` of this realm (`instanceof`, not duck-typed: an object that
+ * merely has `aborted` and `addEventListener` could lie, or throw when the
+ * SDK subscribes; a signal from another realm, e.g. a `vm` context, must be
+ * forwarded through a local `AbortController`); `deadline` a number (epoch
+ * ms, not NaN; `Infinity` means none); `requestId` a string of at most 255
+ * characters without control characters; `onProgress` a function. Other keys
+ * are ignored and not passed on. Reading it at most once per field.
+ * @throws `VALIDATION_FAILED` with paths `ctx`, `ctx.signal`, `ctx.deadline`, `ctx.requestId`, `ctx.onProgress`
+ */
+export function checkContext(ctx: unknown, operation: string): OperationContext {
+  if (ctx === undefined || ctx === null || ctx === EMPTY_CONTEXT) return EMPTY_CONTEXT;
+  if (typeof ctx !== 'object' || Array.isArray(ctx)) throw fail(operation, [{ path: 'ctx', messages: ['ctx must be an object'] }]);
+  let requestId: unknown;
+  let signal: unknown;
+  let deadline: unknown;
+  let onProgress: unknown;
+  try {
+    ({ requestId, signal, deadline, onProgress } = ctx as Record<string, unknown>);
+  } catch {
+    throw fail(operation, [{ path: 'ctx', messages: ['ctx could not be read (a getter or proxy threw)'] }]);
+  }
+  const issues: ValidationIssue[] = [];
+  if (signal !== undefined && !(signal instanceof AbortSignal)) issues.push({ path: 'ctx.signal', messages: ['signal must be an AbortSignal'] });
+  if (deadline !== undefined && (typeof deadline !== 'number' || Number.isNaN(deadline))) {
+    issues.push({ path: 'ctx.deadline', messages: ['deadline must be a number of epoch milliseconds'] });
+  }
+  if (requestId !== undefined && (typeof requestId !== 'string' || requestId.length > MAX_REQUEST_ID_CHARS || CONTROL.test(requestId))) {
+    issues.push({ path: 'ctx.requestId', messages: [`requestId must be a string of at most ${MAX_REQUEST_ID_CHARS} characters without control characters`] });
+  }
+  if (onProgress !== undefined && typeof onProgress !== 'function') issues.push({ path: 'ctx.onProgress', messages: ['onProgress must be a function'] });
+  if (issues.length > 0) throw fail(operation, issues);
+  return { requestId, signal, deadline, onProgress } as OperationContext;
+}
+
+function fail(operation: string, issues: ValidationIssue[]): ValidationError {
+  return new ValidationError(operation, issues);
+}

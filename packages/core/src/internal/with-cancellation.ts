@@ -1,0 +1,46 @@
+import type { OperationContext } from '../context/operation-context.js';
+import { AbortedError, TimeoutError } from '../errors/errors.js';
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Settle early with ABORTED / TIMEOUT. The driver sees the same signal and
+ * should stop its own work, but the SDK cannot force it: an operation that was
+ * already under way may still complete after the caller was told it timed out.
+ * `pending` always gets its handlers first, so its later rejection is handled
+ * whatever happens here. With `onAbandon`, a cancellation that wins while
+ * `pending` is still running calls it, and the error says `abandoned`.
+ * `ctx` is a checked context (`checkContext`): its signal is a real AbortSignal.
+ */
+export function withCancellation<T>(pending: Promise<T>, ctx: OperationContext, op: string, onAbandon?: () => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const finish = (settle: () => void): void => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      ctx.signal?.removeEventListener('abort', onAbort);
+      settle();
+    };
+    const cancel = (make: (abandoned: boolean) => Error): void => {
+      if (settled) return;
+      const abandoned = onAbandon !== undefined;
+      if (abandoned) onAbandon();
+      finish(() => reject(make(abandoned)));
+    };
+    const onAbort = (): void => cancel((abandoned) => new AbortedError(op, { cause: ctx.signal?.reason, abandoned }));
+    pending.then(
+      (value) => finish(() => resolve(value)),
+      (error) => finish(() => reject(error)),
+    );
+    ctx.signal?.addEventListener('abort', onAbort, { once: true });
+    if (ctx.deadline !== undefined && Number.isFinite(ctx.deadline)) arm(ctx.deadline);
+    // setTimeout fires at once past 2^31-1 ms: far deadlines re-arm in steps instead.
+    function arm(deadline: number): void {
+      const left = deadline - Date.now();
+      timer = setTimeout(() => (left > MAX_TIMER_MS ? arm(deadline) : cancel((abandoned) => new TimeoutError(op, { abandoned }))), Math.max(0, Math.min(left, MAX_TIMER_MS)));
+      timer.unref?.();
+    }
+  });
+}
