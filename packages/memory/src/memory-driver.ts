@@ -44,6 +44,9 @@ import * as volume from './capabilities/volume.js';
 import { MemoryDriverCore } from './memory-driver-core.js';
 import { defineReadOnlyFeatures } from './read-only-features.js';
 
+/** The node a node-scoped call names (unknown nodes are NOT_FOUND, see capabilities/inventory.ts). */
+type NodeArg = { nodename: string };
+
 // Mixins, family by family; a mixin's prerequisites are always applied before it.
 const Lifecycle = withCrashDump(withRebuild(withSoftDelete(withRescue(withSuspend(withPause(withLifecycle(MemoryDriverCore)))))));
 const Consoles = withConsolePool(withMksConsole(withSerialConsole(withRdpConsole(withSpiceConsole(withVncConsole(withConsoleOutput(Lifecycle)))))));
@@ -160,11 +163,11 @@ export class MemoryDriver extends Everything {
   protected _macsForInstance(): Promise<string[] | null> { return this.perform('macsForInstance', () => null); }
 
   // ---- inventory -----------------------------------------------------------------------------
-  protected _getAvailableResource(): Promise<AvailableResource> { return this.perform('getAvailableResource', inventory.getAvailableResource); }
+  protected _getAvailableResource(_c: Ctx, r: NodeArg): Promise<AvailableResource> { return this.perform('getAvailableResource', (h) => inventory.getAvailableResource(h, r)); }
   protected _updateProviderTree(_c: Ctx, r: UpdateProviderTreeRequest): Promise<void> { return this.perform('updateProviderTree', (h) => inventory.updateProviderTree(h, r)); }
-  protected override _getTraits(): Promise<string[]> { return this.perform('getTraits', inventory.getTraits); }
+  protected override _getTraits(_c: Ctx, r: NodeArg): Promise<string[]> { return this.perform('getTraits', (h) => inventory.getTraits(h, r)); }
   protected override _estimateInstanceOverhead(): Promise<EstimateInstanceOverheadResult> { return this.perform('estimateInstanceOverhead', inventory.estimateInstanceOverhead); }
-  protected _getInventory(): Promise<ProviderInventoryInput> { return this.perform('getInventory', inventory.getInventory); }
+  protected _getInventory(_c: Ctx, r: NodeArg): Promise<ProviderInventoryInput> { return this.perform('getInventory', (h) => inventory.getInventory(h, r)); }
   protected _getPerInstanceUsage(): Promise<Record<string, InstanceUsage>> { return this.perform('getPerInstanceUsage', inventory.getPerInstanceUsage); }
 
   // ---- host ----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsOptional, IsString, MaxLength, ValidateNested, IsObject} from 'class-validator';
+import { IsBoolean, IsDefined, IsOptional, IsString, MaxLength, ValidateNested, IsObject, Matches } from 'class-validator';
 import { Instance, InstanceRef } from '../model/instance.js';
+import { NODE_NAME_PATTERN, SINGLE_LINE_PATTERN } from '../model/identifiers.js';
 
 /** A request about one instance. */
 export class InstanceRequest {
@@ -17,7 +18,7 @@ export class GetInfoRequest extends InstanceRequest {}
 
 /** `initHost` / `cleanupHost`: the host this driver serves. */
 export class HostRequest {
-  @IsString() @MaxLength(255) host!: string;
+  @IsString() @MaxLength(255) @Matches(SINGLE_LINE_PATTERN) host!: string;
 }
 
 /** `getAvailableNodes`: refresh a cached node list first. */
@@ -27,7 +28,7 @@ export class GetAvailableNodesRequest {
 
 /** `nodeIsAvailable`: the node to ask about. */
 export class NodeRequest {
-  @IsString() @MaxLength(255) nodename!: string;
+  @IsString() @MaxLength(255) @Matches(NODE_NAME_PATTERN) nodename!: string;
 }
 
 /** One instance in a listing. */

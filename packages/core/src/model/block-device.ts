@@ -2,7 +2,7 @@ import { Type } from 'class-transformer';
 import {
   IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested, IsObject} from 'class-validator';
 import { VolumeConnectionInfo } from './volume-connection.js';
-import { DEVICE_TAG_PATTERN, RESOURCE_ID_PATTERN } from './identifiers.js';
+import { BUS_NAME_PATTERN, DEVICE_TAG_PATTERN, RESOURCE_ID_PATTERN } from './identifiers.js';
 
 /** Guest device names (`vda`, `/dev/sdb`, `hdc`): a strict alphabet, since drivers pass them on. */
 export const DEVICE_NAME_PATTERN = /^(\/dev\/)?[a-z]{1,4}[a-z0-9]{0,8}$/;
@@ -13,14 +13,14 @@ export class EphemeralDisk {
   @IsInt() @Min(0) sizeGb!: number;
   @IsOptional() @IsString() @MaxLength(16) guestFormat?: string;
   @IsOptional() @IsIn(['disk', 'cdrom', 'floppy', 'lun']) deviceType?: string;
-  @IsOptional() @IsString() @MaxLength(16) diskBus?: string;
+  @IsOptional() @IsString() @Matches(BUS_NAME_PATTERN) diskBus?: string;
 }
 
 /** The swap disk of an instance. */
 export class SwapDisk {
   @IsOptional() @IsString() @Matches(DEVICE_NAME_PATTERN) deviceName?: string;
   @IsInt() @Min(0) swapSizeMb!: number;
-  @IsOptional() @IsString() @MaxLength(16) diskBus?: string;
+  @IsOptional() @IsString() @Matches(BUS_NAME_PATTERN) diskBus?: string;
 }
 
 /** A volume the instance has (or will have) attached. */
@@ -29,8 +29,8 @@ export class VolumeBlockDevice {
   @IsDefined() @IsObject() @ValidateNested() @Type(() => VolumeConnectionInfo) connectionInfo!: VolumeConnectionInfo;
   @IsOptional() @IsBoolean() deleteOnTermination?: boolean;
   @IsOptional() @IsInt() @Min(0) bootIndex?: number;
-  @IsOptional() @IsString() @MaxLength(16) diskBus?: string;
-  @IsOptional() @IsString() @MaxLength(16) deviceType?: string;
+  @IsOptional() @IsString() @Matches(BUS_NAME_PATTERN) diskBus?: string;
+  @IsOptional() @IsString() @Matches(BUS_NAME_PATTERN) deviceType?: string;
   @IsOptional() @IsString() @Matches(DEVICE_TAG_PATTERN) tag?: string;
   @IsOptional() @IsString() @Matches(RESOURCE_ID_PATTERN) volumeId?: string;
 }

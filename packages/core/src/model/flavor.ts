@@ -1,4 +1,5 @@
-import { IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsStringRecord } from '../validation/decorators.js';
 
 /** The sizing an instance is spawned with (the reference's flavor). */
 export class Flavor {
@@ -10,5 +11,5 @@ export class Flavor {
   @IsOptional() @IsInt() @Min(0) @Max(1024 * 1024) ephemeralGb?: number;
   @IsOptional() @IsInt() @Min(0) @Max(1024 * 1024) swapMb?: number;
   /** Free-form hypervisor hints (`hw:cpu_policy`, ...). */
-  @IsOptional() @IsObject() extraSpecs?: Record<string, string>;
+  @IsOptional() @IsStringRecord() extraSpecs?: Record<string, string>;
 }

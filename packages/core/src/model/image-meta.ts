@@ -1,5 +1,6 @@
-import { IsIn, IsInt, IsObject, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
 import { RESOURCE_ID_PATTERN } from './identifiers.js';
+import { IsStringRecord } from '../validation/decorators.js';
 
 /** Disk formats an image may have; each maps to a `COMPUTE_IMAGE_TYPE_*` trait. */
 export const IMAGE_DISK_FORMATS = ['raw', 'qcow2', 'vmdk', 'vdi', 'vhd', 'vhdx', 'iso', 'ploop', 'aki', 'ari', 'ami'] as const;
@@ -16,5 +17,5 @@ export class ImageMeta {
   @IsOptional() @IsInt() @Min(0) minRamMb?: number;
   @IsOptional() @IsInt() @Min(0) sizeBytes?: number;
   /** Image properties (`hw_disk_bus`, `os_type`, ...), plus driver-specific keys such as a local path. */
-  @IsOptional() @IsObject() properties?: Record<string, string>;
+  @IsOptional() @IsStringRecord() properties?: Record<string, string>;
 }

@@ -1,6 +1,9 @@
 import { Type } from 'class-transformer';
 import { IsDefined, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { Flavor } from './flavor.js';
+import { DEVICE_NAME_PATTERN } from './block-device.js';
+import { NODE_NAME_PATTERN, SINGLE_LINE_PATTERN } from './identifiers.js';
+import { IsStringRecord } from '../validation/decorators.js';
 
 /** Instance names are used in hypervisor object names: keep them to a safe alphabet. */
 export const INSTANCE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
@@ -14,19 +17,19 @@ export class InstanceRef {
 class InstanceFields extends InstanceRef {
   /** Hypervisor-safe name; defaults to `instance-<uuid prefix>` where a driver needs one. */
   @IsOptional() @IsString() @Matches(INSTANCE_NAME_PATTERN) name?: string;
-  @IsOptional() @IsString() @MaxLength(255) hostname?: string;
+  @IsOptional() @IsString() @MaxLength(255) @Matches(SINGLE_LINE_PATTERN) hostname?: string;
   @IsOptional() @IsString() @MaxLength(255) imageRef?: string;
   @IsOptional() @IsString() @MaxLength(255) projectId?: string;
   @IsOptional() @IsString() @MaxLength(255) userId?: string;
-  @IsOptional() @IsString() @MaxLength(255) host?: string;
-  @IsOptional() @IsString() @MaxLength(255) node?: string;
-  @IsOptional() @IsObject() metadata?: Record<string, string>;
-  @IsOptional() @IsObject() systemMetadata?: Record<string, string>;
+  @IsOptional() @IsString() @MaxLength(255) @Matches(SINGLE_LINE_PATTERN) host?: string;
+  @IsOptional() @IsString() @MaxLength(255) @Matches(NODE_NAME_PATTERN) node?: string;
+  @IsOptional() @IsStringRecord() metadata?: Record<string, string>;
+  @IsOptional() @IsStringRecord() systemMetadata?: Record<string, string>;
   @IsOptional() @IsString() @MaxLength(65535) keyData?: string;
   @IsOptional() @IsString() @MaxLength(65535) userData?: string;
   @IsOptional() @IsString() @MaxLength(64) vmState?: string;
   @IsOptional() @IsString() @MaxLength(64) taskState?: string;
-  @IsOptional() @IsString() @MaxLength(64) rootDeviceName?: string;
+  @IsOptional() @IsString() @Matches(DEVICE_NAME_PATTERN) rootDeviceName?: string;
 }
 
 /** The orchestrator's view of an instance, as passed to the driver. */

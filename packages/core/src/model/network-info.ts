@@ -1,8 +1,8 @@
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsIP, IsMACAddress, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested,
+  IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsIP, IsMACAddress, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
-import { DEVICE_TAG_PATTERN, HOST_DEVICE_PATTERN, RESOURCE_ID_PATTERN } from './identifiers.js';
+import { DEVICE_TAG_PATTERN, HOST_DEVICE_PATTERN, RESOURCE_ID_PATTERN, SINGLE_LINE_PATTERN } from './identifiers.js';
 
 /** One subnet of a network, with its addresses for this port. */
 export class Subnet {
@@ -15,9 +15,9 @@ export class Subnet {
 /** The network a virtual interface is plugged into. */
 export class Network {
   @IsString() @Matches(RESOURCE_ID_PATTERN) id!: string;
-  @IsOptional() @IsString() @MaxLength(255) label?: string;
+  @IsOptional() @IsString() @MaxLength(255) @Matches(SINGLE_LINE_PATTERN) label?: string;
   @IsOptional() @IsString() @Matches(HOST_DEVICE_PATTERN) bridge?: string;
-  @IsOptional() @IsInt() mtu?: number;
+  @IsOptional() @IsInt() @Min(68) @Max(65535) mtu?: number;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Subnet) subnets?: Subnet[];
 }
 

@@ -20,3 +20,40 @@ export function IsStringRecord(maxEntries = 1024, options?: ValidationOptions): 
     options,
   );
 }
+
+/**
+ * Free-form JSON-like data (`Record<string, unknown>`): plain objects, arrays,
+ * strings, finite numbers, booleans and null, deep-copied by the validator
+ * (Sets, Maps, Dates, class instances, NaN, prototype-pollution keys refused).
+ * Same copy as `@IsObject()` without `@ValidateNested()`, named for intent.
+ */
+export function IsJsonRecord(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isJsonRecord',
+      validator: {
+        validate: (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+        defaultMessage: () => '$property must be an object of JSON-like data',
+      },
+    },
+    options,
+  );
+}
+
+/** Placement allocations: `{ [providerUuid]: { resources: { [resourceClass]: amount } } }`, amounts finite and not negative. */
+export function IsAllocations(options?: ValidationOptions): PropertyDecorator {
+  const isAmounts = (r: unknown): boolean =>
+    typeof r === 'object' && r !== null && !Array.isArray(r) && Object.values(r).every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0);
+  return ValidateBy(
+    {
+      name: 'isAllocations',
+      validator: {
+        validate: (v) =>
+          typeof v === 'object' && v !== null && !Array.isArray(v) &&
+          Object.values(v).every((a) => typeof a === 'object' && a !== null && !Array.isArray(a) && isAmounts((a as { resources?: unknown }).resources)),
+        defaultMessage: () => '$property must map provider uuids to { resources: { <class>: <finite amount >= 0> } }',
+      },
+    },
+    options,
+  );
+}

@@ -1,5 +1,5 @@
 import {
-  toTraits, versionToInt, type AvailableResource, type EstimateInstanceOverheadResult, type InstanceUsage,
+  NotFoundError, toTraits, versionToInt, type AvailableResource, type EstimateInstanceOverheadResult, type InstanceUsage,
   type ProviderInventoryInput, type UpdateProviderTreeRequest,
 } from '@virtkit/core';
 import type { MemoryHost } from '../model/memory-host.js';
@@ -10,8 +10,18 @@ const DISABLED_TRAIT = 'COMPUTE_STATUS_DISABLED';
 /** The hypervisor type the memory host reports. */
 export const HYPERVISOR_TYPE = 'memory';
 
+/**
+ * The memory host has one node, named like the host: a call naming any other
+ * node is `NOT_FOUND`, never this node's figures under another name (issue #12).
+ * Calls made without a node (internal callers) are not checked.
+ */
+function requireNode(host: MemoryHost, req: { nodename?: string } | undefined): void {
+  if (req?.nodename !== undefined && req.nodename !== host.hostname) throw new NotFoundError('node', req.nodename);
+}
+
 /** The node's resource report: capacity, what instances claim, hypervisor identity. */
-export function getAvailableResource(host: MemoryHost): AvailableResource {
+export function getAvailableResource(host: MemoryHost, req?: { nodename?: string }): AvailableResource {
+  requireNode(host, req);
   const sizes = host.tracker.sizes;
   const used = host.tracker.used;
   return {
@@ -31,7 +41,8 @@ export function getAvailableResource(host: MemoryHost): AvailableResource {
 }
 
 /** The node's inventory: VCPU, MEMORY_MB and DISK_GB with the host's reserved amounts and allocation ratios. */
-export function getInventory(host: MemoryHost): ProviderInventoryInput {
+export function getInventory(host: MemoryHost, req?: { nodename?: string }): ProviderInventoryInput {
+  requireNode(host, req);
   const s = host.tracker.sizes;
   return {
     VCPU: { total: s.vcpus, reserved: s.reservedVcpus, minUnit: 1, maxUnit: s.vcpus, stepSize: 1, allocationRatio: s.cpuAllocationRatio },
@@ -46,6 +57,7 @@ export function getInventory(host: MemoryHost): ProviderInventoryInput {
  * nested providers, so a reshape moves no allocations.
  */
 export function updateProviderTree(host: MemoryHost, req: UpdateProviderTreeRequest): void {
+  requireNode(host, req);
   const tree = req.providerTree;
   tree.updateInventory(req.nodename, getInventory(host));
   tree.addTraits(req.nodename, getTraits(host));
@@ -53,7 +65,8 @@ export function updateProviderTree(host: MemoryHost, req: UpdateProviderTreeRequ
 }
 
 /** What the driver and the node can do, as scheduler traits. */
-export function getTraits(host: MemoryHost): string[] {
+export function getTraits(host: MemoryHost, req?: { nodename?: string }): string[] {
+  requireNode(host, req);
   const traits = ['COMPUTE_NODE', ...toTraits(host.ports.capabilities)];
   if (!host.enabled) traits.push(DISABLED_TRAIT);
   return traits.sort();

@@ -26,7 +26,9 @@ export async function rebuild(host: MemoryHost, req: RebuildRequest): Promise<vo
   const short = host.tracker.shortReplacing(record.amounts, next);
   if (short !== undefined) throw new InsufficientResourcesError(short, `not enough ${short} on this node for the new flavor`);
   checkImageType(host, req.imageMeta);
-  checkNics(undefined, req.networkInfo ?? []);
+  // null is "no change" like undefined (the SDK drops null optional fields; a direct hook call may not).
+  const networkInfo = req.networkInfo ?? undefined;
+  checkNics(undefined, networkInfo ?? []);
   // Without an attach callback the new mapping is known now: refuse a bad one before anything changes.
   if (req.attachBlockDevices === undefined) attachmentsOf(req.blockDeviceInfo, 'rebuild');
   host.busy.enter(record.uuid);
@@ -63,10 +65,10 @@ export async function rebuild(host: MemoryHost, req: RebuildRequest): Promise<vo
   useImage(host, record.image, -1);
   useImage(host, image, 1);
   record.image = image;
-  if (req.networkInfo !== undefined) {
+  if (networkInfo !== undefined) {
     record.nics = undefined;
     if (record.extras) record.extras.nicTags = undefined;
-    for (const vif of req.networkInfo) addNic(record, vif);
+    for (const vif of networkInfo) addNic(record, vif);
   }
   record.set(RecordFlag.QUIESCED, false);
   record.reboot();

@@ -1,7 +1,8 @@
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsDefined, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateNested,
+  IsArray, IsBoolean, IsDefined, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested,
 } from 'class-validator';
+import { SINGLE_LINE_PATTERN } from '../../model/identifiers.js';
 import type { HostPowerAction } from '../../model/host.js';
 import { IsFunction, IsStringRecord } from '../../validation/decorators.js';
 
@@ -15,7 +16,7 @@ export class HostPowerActionRequest {
 
 /** `hostMaintenanceMode`: enter (`mode: true`) or leave maintenance on a host. */
 export class HostMaintenanceModeRequest {
-  @IsString() @MaxLength(255) host!: string;
+  @IsString() @MaxLength(255) @Matches(SINGLE_LINE_PATTERN) host!: string;
   @IsBoolean() mode!: boolean;
 }
 
@@ -54,7 +55,7 @@ export class HostAggregate {
 class AggregateHostRequest {
   @IsDefined() @IsObject() @ValidateNested() @Type(() => HostAggregate) aggregate!: HostAggregate;
   /** The host joining or leaving the aggregate. */
-  @IsString() @MaxLength(255) host!: string;
+  @IsString() @MaxLength(255) @Matches(SINGLE_LINE_PATTERN) host!: string;
   /** Free-form, driver-specific arguments (the reference's keyword arguments). */
   @IsOptional() @IsObject() extra?: Record<string, unknown>;
 }
@@ -72,7 +73,7 @@ export class UndoAggregateOperationRequest {
   /** Orchestrator callback that reverts its own record of the change (the reference's `op`). */
   @IsFunction() revert!: () => Promise<void>;
   @IsDefined() @IsObject() @ValidateNested() @Type(() => HostAggregate) aggregate!: HostAggregate;
-  @IsString() @MaxLength(255) host!: string;
+  @IsString() @MaxLength(255) @Matches(SINGLE_LINE_PATTERN) host!: string;
   /** Mark the aggregate as failed in the orchestrator. @defaultValue true */
   @IsOptional() @IsBoolean() setError?: boolean;
 }

@@ -7,7 +7,7 @@ import { BlockDeviceInfo } from '../../model/block-device.js';
 import { ImageMeta } from '../../model/image-meta.js';
 import { InstanceRef, SpawnInstance } from '../../model/instance.js';
 import { Vif } from '../../model/network-info.js';
-import { IsFunction } from '../../validation/decorators.js';
+import { IsAllocations, IsFunction, IsStringRecord } from '../../validation/decorators.js';
 
 /** Guest paths for injected files: absolute, no `..` component, no control characters. */
 export const GUEST_PATH_PATTERN = /^(?![\s\S]*(?:^|\/)\.\.(?:\/|$))\/[^\u0000-\u001f]{0,4095}$/;
@@ -24,7 +24,7 @@ export type Allocations = Record<string, { resources: Record<string, number> }>;
 /** An accelerator request resolved by the orchestrator (device profile). */
 export class AcceleratorRequest {
   @IsString() @MaxLength(255) deviceProfile!: string;
-  @IsOptional() @IsObject() attachHandle?: Record<string, string>;
+  @IsOptional() @IsStringRecord() attachHandle?: Record<string, string>;
 }
 
 /** Fields shared by calls that (re)create a guest from an image. */
@@ -34,7 +34,7 @@ class GuestBuildRequest {
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => InjectedFile) injectedFiles?: InjectedFile[];
   /** Never logged nor echoed in errors. */
   @IsOptional() @IsString() @MaxLength(255) adminPassword?: string;
-  @IsOptional() @IsObject() allocations?: Allocations;
+  @IsOptional() @IsAllocations() allocations?: Allocations;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
   @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => AcceleratorRequest) accelInfo?: AcceleratorRequest[];
