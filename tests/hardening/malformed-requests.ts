@@ -134,3 +134,103 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** 1 MiB, for labels. */
 export const ONE_MB = MB;
+
+/** One hostile input: a context and a request for one call, and the attack class it belongs to. */
+export interface Hostile {
+  readonly attack: string;
+  readonly label: string;
+  readonly ctx: unknown;
+  readonly request: unknown;
+}
+
+const THROW = (): never => {
+  throw new Error('hostile getter');
+};
+
+/** An object like `obj` whose property `key` is a getter that throws. */
+function withThrowingGetter(obj: Record<string, unknown>, key: string): Record<string, unknown> {
+  const copy = { ...obj };
+  delete copy[key];
+  Object.defineProperty(copy, key, { enumerable: true, configurable: true, get: THROW });
+  return copy;
+}
+
+function revokedProxy(): object {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy;
+}
+
+const TRAPS: ProxyHandler<object> = { get: THROW, has: THROW, ownKeys: THROW, getOwnPropertyDescriptor: THROW, getPrototypeOf: THROW };
+
+/** Contexts the guarded surface must refuse (issue #12 item 3). */
+export function hostileContexts(): [string, unknown][] {
+  const getter = {};
+  Object.defineProperty(getter, 'signal', { enumerable: true, get: THROW });
+  return [
+    ['signal { aborted: false }', { signal: { aborted: false } }],
+    ['signal { aborted: true }', { signal: { aborted: true } }],
+    ['signal faking the API', { signal: { aborted: false, addEventListener: THROW, removeEventListener: THROW } }],
+    ['deadline as a string', { deadline: '2030-01-01' }],
+    ['deadline NaN', { deadline: NaN }],
+    ['deadline as a boxed number', { deadline: new Number(Date.now() + 1000) }],
+    ['requestId with CR/LF', { requestId: 'a\r\nFORGED' }],
+    ['onProgress as a string', { onProgress: 'x' }],
+    ['ctx as a string', 'ctx'],
+    ['ctx as an array', []],
+    ['ctx with a throwing getter', getter],
+    ['ctx as a proxy with throwing traps', new Proxy({}, TRAPS)],
+    ['ctx as a revoked proxy', revokedProxy()],
+  ];
+}
+
+/** Values no declared field may take: boxed primitives, collections, arrays in the wrong place (items 6, 11). */
+const WEIRD: readonly [string, () => unknown][] = [
+  ['new Boolean(false)', () => new Boolean(false)], ['new String', () => new String('x')], ['new Number', () => new Number(1)],
+  ['a Set', () => new Set([1])], ['a Map', () => new Map([['a', 'b']])], ['[undefined]', () => [undefined]], ['[[]] nested array', () => [[]]],
+  ['a Date', () => new Date(0)], ['a function', () => THROW], ['a symbol', () => Symbol('s')], ['a bigint', () => 1n],
+];
+
+/**
+ * Hostile inputs for one call (issue #12): malformed contexts with a valid
+ * request; throwing getters on each top-level field and inside `instance`;
+ * proxies with throwing traps (as the request and as `instance`), a revoked
+ * proxy; and every declared field (one level down in `instance` too) set to
+ * a boxed primitive, a Set, a Map, `[undefined]`, a nested array, a Date, a
+ * function, a symbol, a bigint, where its rules refuse such a thing.
+ */
+export function hostileInputs(cls: Function | undefined, base: Record<string, unknown>): Hostile[] {
+  const out: Hostile[] = [];
+  for (const [label, ctx] of hostileContexts()) out.push({ attack: 'hostile ctx', label, ctx, request: base });
+  for (const key of Object.keys(base)) out.push({ attack: 'throwing getter', label: key, ctx: {}, request: withThrowingGetter(base, key) });
+  if (isObject(base.instance)) {
+    out.push({ attack: 'throwing getter', label: 'instance.uuid', ctx: {}, request: { ...base, instance: withThrowingGetter(base.instance, 'uuid') } });
+    out.push({ attack: 'proxy', label: 'instance as a proxy with throwing traps', ctx: {}, request: { ...base, instance: new Proxy({}, TRAPS) } });
+  }
+  out.push({ attack: 'proxy', label: 'request as a proxy with throwing traps', ctx: {}, request: new Proxy({}, TRAPS) });
+  out.push({ attack: 'proxy', label: 'request as a revoked proxy', ctx: {}, request: revokedProxy() });
+  if (cls === undefined) return out;
+  const rules = propertyRules(cls);
+  for (const [prop, rule] of rules) {
+    for (const [label, make] of WEIRD) {
+      if (!refusesWeird(rule, label)) continue;
+      out.push({ attack: 'weird value', label: `${prop}: ${label}`, ctx: {}, request: { ...base, [prop]: make() } });
+    }
+  }
+  const instanceClass = rules.get('instance')?.nested;
+  if (instanceClass && isObject(base.instance)) {
+    for (const [prop, rule] of propertyRules(instanceClass)) {
+      for (const [label, make] of WEIRD) {
+        if (!refusesWeird(rule, label)) continue;
+        out.push({ attack: 'weird value', label: `instance.${prop}: ${label}`, ctx: {}, request: { ...base, instance: { ...base.instance, [prop]: make() } } });
+      }
+    }
+  }
+  return out;
+}
+
+/** Callbacks take functions, and free-form JSON records... nothing else takes any of these values. */
+function refusesWeird(rule: PropertyRules, label: string): boolean {
+  if (label === 'a function') return !rule.checks.some((check) => check(THROW));
+  return true;
+}

@@ -22,14 +22,16 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
  */
 export function checkContext(ctx: unknown, operation: string): OperationContext {
   if (ctx === undefined || ctx === null || ctx === EMPTY_CONTEXT) return EMPTY_CONTEXT;
-  if (typeof ctx !== 'object' || Array.isArray(ctx)) throw fail(operation, [{ path: 'ctx', messages: ['ctx must be an object'] }]);
+  if (typeof ctx !== 'object') throw fail(operation, [{ path: 'ctx', messages: ['ctx must be an object'] }]);
   let requestId: unknown;
   let signal: unknown;
   let deadline: unknown;
   let onProgress: unknown;
   try {
+    if (Array.isArray(ctx)) throw fail(operation, [{ path: 'ctx', messages: ['ctx must be an object'] }]);
     ({ requestId, signal, deadline, onProgress } = ctx as Record<string, unknown>);
-  } catch {
+  } catch (error) {
+    if (error instanceof ValidationError) throw error;
     throw fail(operation, [{ path: 'ctx', messages: ['ctx could not be read (a getter or proxy threw)'] }]);
   }
   const issues: ValidationIssue[] = [];

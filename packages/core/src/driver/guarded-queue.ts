@@ -19,15 +19,18 @@ export function queued(driver: object, op: string, ctx: OperationContext, uuid: 
   const queue = runtimeOf(driver).queue;
   const run = (): Promise<unknown> => (needsReconciliation(driver, uuid) ? reconcile(driver, ctx, uuid).then(body) : body());
   if (!ctx.signal && ctx.deadline === undefined) return queue.run(uuid, run);
+  let started = false;
   const task = (): Promise<unknown> => {
     try {
       throwIfCancelled(ctx, op);
     } catch (error) {
       return Promise.reject(error);
     }
+    started = true;
     return withCancellation(run(), ctx, op, () => markForReconciliation(driver, uuid));
   };
-  return withCancellation(queue.run(uuid, task), ctx, op);
+  // The outer race covers the wait for the queue; once the work started, the inner race answers (abandoned).
+  return withCancellation(queue.run(uuid, task), ctx, op, undefined, () => started);
 }
 
 /**

@@ -10,9 +10,14 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * `pending` always gets its handlers first, so its later rejection is handled
  * whatever happens here. With `onAbandon`, a cancellation that wins while
  * `pending` is still running calls it, and the error says `abandoned`.
- * `ctx` is a checked context (`checkContext`): its signal is a real AbortSignal.
+ * With `yieldTo` returning true at that moment, the cancellation is left to
+ * an inner race (the call's work has started and its own race settles
+ * `pending` with the right error). `ctx` is a checked context
+ * (`checkContext`): its signal is a real AbortSignal.
  */
-export function withCancellation<T>(pending: Promise<T>, ctx: OperationContext, op: string, onAbandon?: () => void): Promise<T> {
+export function withCancellation<T>(
+  pending: Promise<T>, ctx: OperationContext, op: string, onAbandon?: () => void, yieldTo?: () => boolean,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
@@ -24,7 +29,7 @@ export function withCancellation<T>(pending: Promise<T>, ctx: OperationContext, 
       settle();
     };
     const cancel = (make: (abandoned: boolean) => Error): void => {
-      if (settled) return;
+      if (settled || yieldTo?.()) return;
       const abandoned = onAbandon !== undefined;
       if (abandoned) onAbandon();
       finish(() => reject(make(abandoned)));

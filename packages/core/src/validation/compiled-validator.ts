@@ -45,6 +45,7 @@ const cache = new WeakMap<Function, ObjectCheck | null>();
 const hasOwn = Object.prototype.hasOwnProperty;
 const getProto = Object.getPrototypeOf;
 const OBJECT_PROTO = Object.prototype;
+const toTag = Object.prototype.toString;
 const UNREADABLE = 'could not be read (a getter or proxy threw)';
 
 /**
@@ -67,8 +68,8 @@ export function compileValidator(cls: Function): FastCheck | undefined {
   return (value, issues) => {
     const st: CheckState = { issues: issues ?? [] };
     try {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        st.issues.push({ path: '', messages: ['request must be an object'] });
+      if (value === null || typeof value !== 'object' || Array.isArray(value) || toTag.call(value) !== '[object Object]') {
+        st.issues.push({ path: '', messages: ['request must be a plain object'] });
         return undefined;
       }
       const result = check(value, st, 0);
@@ -233,6 +234,8 @@ function propertyCheck(
   name: string, optional: boolean, kind: Kind, nested: Function | undefined, nestedEach: boolean, constraints: readonly Constraint[],
 ): PropertyCheck {
   const tests = constraints.map((c) => c.test);
+  // An object handed through by reference (allocations a driver edits in place) is still no Set or boxed value.
+  const objectOnly = constraints.some((c) => c.name === 'isObject');
   let inner: ObjectCheck | undefined | null = null; // resolved at first use: classes may refer to each other
   const innerCheck = (): ObjectCheck | undefined => (inner === null ? (inner = nested ? objectCheckFor(nested) : undefined) : inner);
   const passes = (value: unknown, object: Record<string, unknown>): boolean => {
@@ -262,6 +265,9 @@ function propertyCheck(
         }
         return passes(value, copy) ? value : explain(value, copy, st);
       case 'reference':
+        if (objectOnly && value !== null && typeof value === 'object' && toTag.call(value) !== '[object Object]') {
+          return issue(st, name, [`${name} must be a plain object, not a ${kindName(value)}`]);
+        }
         return passes(value, copy) ? value : explain(value, copy, st);
       case 'nested': {
         if (!passes(value, copy)) return explain(value, copy, st);
@@ -301,6 +307,8 @@ function under(st: CheckState, mark: number, prefix: string): void {
 
 function copyNested(check: ObjectCheck, path: string, value: unknown, st: CheckState, depth: number): Result {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return issue(st, path, [`${path} must be an object`]);
+  // Boxed primitives, Sets, Maps, Dates... have no declared fields to read: refused, not taken for an empty object.
+  if (toTag.call(value) !== '[object Object]') return issue(st, path, [`${path} must be a plain object, not a ${kindName(value)}`]);
   if (depth + 1 > MAX_REQUEST_DEPTH) return issue(st, path, [`nested deeper than ${MAX_REQUEST_DEPTH} levels`]);
   const mark = st.issues.length;
   const result = check(value, st, depth + 1);
@@ -464,7 +472,7 @@ function buildObjectCheck(cls: Function): ObjectCheck | undefined {
     const tests = p.tests.map((_, j) => ` && T${i}_${j}(${v}, c)`).join('');
     let fast: string | undefined;
     if (p.inline && (p.kind === 'scalar' || p.kind === 'reference')) {
-      const guard = p.kind === 'scalar' ? `typeof ${v} !== 'object' && typeof ${v} !== 'function'` : 'true';
+      const guard = p.kind === 'scalar' ? `typeof ${v} !== 'object' && typeof ${v} !== 'function'` : 'false';
       fast = `(${guard}${tests}) ? ${v} : P${i}(${v}, st, depth, c)`;
     } else if (p.inline && p.kind === 'nested') {
       fast = `(true${tests}) ? N${i}(${v}, st, depth) : P${i}(${v}, st, depth, c)`;

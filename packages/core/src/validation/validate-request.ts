@@ -51,13 +51,17 @@ function flatten(errors: ClassValidationError[], prefix: string): ValidationIssu
  * @throws `VALIDATION_FAILED`
  */
 export function assertRequestShape(input: unknown, operation: string): void {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+  if (input === null || typeof input !== 'object') {
     throw new ValidationError(operation, [{ path: '', messages: ['request must be an object'] }]);
   }
   let bad: ValidationIssue | undefined;
   try {
+    if (Array.isArray(input) || Object.prototype.toString.call(input) !== '[object Object]') {
+      throw new ValidationError(operation, [{ path: '', messages: ['request must be a plain object'] }]);
+    }
     bad = findBadKey(input, '', 0);
-  } catch {
+  } catch (error) {
+    if (error instanceof ValidationError) throw error;
     bad = { path: '', messages: ['could not be read (a getter or proxy threw)'] };
   }
   if (bad !== undefined) throw new ValidationError(operation, [bad]);

@@ -23,8 +23,9 @@ export const withDiagnostics = defineCapability<typeof DiagnosticsShape>({
   name: 'diagnostics',
   requires: ['lifecycle'],
   methods: {
-    getInstanceDiagnostics: { hook: '_getInstanceDiagnostics', request: GetInstanceDiagnosticsRequest, instance: true },
-    getDiagnostics: { hook: '_getDiagnostics', request: GetDiagnosticsRequest, instance: true },
+    // Reads take no instance lock: they must not wait behind a long call (a live migration, a hung callback; issue #12).
+    getInstanceDiagnostics: { hook: '_getInstanceDiagnostics', request: GetInstanceDiagnosticsRequest },
+    getDiagnostics: { hook: '_getDiagnostics', request: GetDiagnosticsRequest },
   },
   defaults: {
     async _getDiagnostics(this: any, ctx: OperationContext, request: GetDiagnosticsRequest): Promise<LegacyDiagnostics> {
