@@ -68,7 +68,7 @@ export function compileValidator(cls: Function): FastCheck | undefined {
   return (value, issues) => {
     const st: CheckState = { issues: issues ?? [] };
     try {
-      if (value === null || typeof value !== 'object' || Array.isArray(value) || toTag.call(value) !== '[object Object]') {
+      if (value === null || typeof value !== 'object' || Array.isArray(value) || !objectTagged(value)) {
         st.issues.push({ path: '', messages: ['request must be a plain object'] });
         return undefined;
       }
@@ -265,7 +265,7 @@ function propertyCheck(
         }
         return passes(value, copy) ? value : explain(value, copy, st);
       case 'reference':
-        if (objectOnly && value !== null && typeof value === 'object' && toTag.call(value) !== '[object Object]') {
+        if (objectOnly && value !== null && typeof value === 'object' && !objectTagged(value)) {
           return issue(st, name, [`${name} must be a plain object, not a ${kindName(value)}`]);
         }
         return passes(value, copy) ? value : explain(value, copy, st);
@@ -308,7 +308,7 @@ function under(st: CheckState, mark: number, prefix: string): void {
 function copyNested(check: ObjectCheck, path: string, value: unknown, st: CheckState, depth: number): Result {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return issue(st, path, [`${path} must be an object`]);
   // Boxed primitives, Sets, Maps, Dates... have no declared fields to read: refused, not taken for an empty object.
-  if (toTag.call(value) !== '[object Object]') return issue(st, path, [`${path} must be a plain object, not a ${kindName(value)}`]);
+  if (!objectTagged(value)) return issue(st, path, [`${path} must be a plain object, not a ${kindName(value)}`]);
   if (depth + 1 > MAX_REQUEST_DEPTH) return issue(st, path, [`nested deeper than ${MAX_REQUEST_DEPTH} levels`]);
   const mark = st.issues.length;
   const result = check(value, st, depth + 1);
@@ -435,6 +435,12 @@ function isPlainObject(value: object): boolean {
   const proto = getProto(value);
   if (proto === OBJECT_PROTO || proto === null) return true;
   return getProto(proto) === null && Object.prototype.toString.call(value) === '[object Object]';
+}
+
+/** Tagged `Object` (no Set, Map, Date, boxed primitive...); class instances pass. Plain objects skip the tag lookup. */
+function objectTagged(value: object): boolean {
+  const proto = getProto(value);
+  return proto === OBJECT_PROTO || proto === null || toTag.call(value) === '[object Object]';
 }
 
 /** Own enumerable keys are exactly what `for...in` yields for objects whose prototype is Object.prototype or null. */
