@@ -36,6 +36,13 @@ if (b) {
   row('malformed inputs per call (min-max)', `${b.minPerCall}-${b.maxPerCall}`, b);
   row('malformed inputs not VALIDATION_FAILED', b.problems.length, b);
 }
+const h = sections['hostile-input'];
+if (h) {
+  row(`hostile inputs tried (${h.calls} public calls, ${h.attackClasses} attack classes)`, h.inputs, h);
+  row('hostile inputs per class (ctx / getter / proxy / weird value)', ['hostile ctx', 'throwing getter', 'proxy', 'weird value'].map((k) => n(h.perAttack?.[k] ?? 0)).join(' / '), h);
+  row('hostile inputs not VALIDATION_FAILED / thrown synchronously', `${h.notValidationFailed} / ${h.syncThrows}`, h);
+  row('unhandledRejection / uncaughtException during the run', `${h.unhandledRejections} / ${h.uncaughtExceptions}`, h);
+}
 const f = sections['faults-memory'];
 if (f) row(`faults injected / survived (memory, ${f.points} points x ${f.codes} codes)`, `${f.injected} / ${f.survived}`, f);
 const s = sections['security-injection'];
