@@ -67,7 +67,7 @@ describe('abandoned work (deadline / abort while a callback never settles)', () 
     ac.abort();
     await expect(hung).rejects.toMatchObject({ code: 'ABORTED', abandoned: true });
     // The waiting powerOff never ran: the next call finds the instance as the rebuild left it, and proceeds.
-    const info = await within(driver.getInfo({}, { instance: { uuid } }), 200, 'getInfo');
+    const info: any = await within(driver.getInfo({}, { instance: { uuid } }), 200, 'getInfo');
     expect(info.state).not.toBe(PowerState.SHUTDOWN);
     await within(driver.destroy({}, { instance: { uuid } }), 1000, 'destroy after an aborted rebuild');
     expect(unhandled).toEqual([]);
