@@ -47,6 +47,9 @@ describe('abandoned work (deadline / abort while a callback never settles)', () 
     // Reads that need no lock answer while the rebuild hangs.
     await within(driver.getInfo({}, { instance: { uuid } }), 100, 'getInfo during a hung rebuild');
     await within(driver.getInstanceDiagnostics({}, { instance: { uuid } }), 100, 'getInstanceDiagnostics during a hung rebuild');
+    await within(driver.getDiagnostics({}, { instance: { uuid } }), 100, 'getDiagnostics during a hung rebuild');
+    await within(driver.blockStats({}, { instance: { uuid }, diskId: 'vda' }), 100, 'blockStats during a hung rebuild');
+    await within(driver.listInstanceUuids({}), 100, 'listInstanceUuids during a hung rebuild');
     const error = await hung.catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'TIMEOUT', abandoned: true });
     expect(needsReconciliation(driver, uuid)).toBe(true);

@@ -23,6 +23,7 @@ export const withDiagnosticsUsage = defineCapability<typeof DiagnosticsUsageShap
   methods: {
     getAllBwCounters: { hook: '_getAllBwCounters', request: GetAllBwCountersRequest },
     getAllVolumeUsage: { hook: '_getAllVolumeUsage', request: GetAllVolumeUsageRequest },
-    blockStats: { hook: '_blockStats', request: BlockStatsRequest, instance: true },
+    // A read: no instance lock, so it never waits behind a long call (issue #12).
+    blockStats: { hook: '_blockStats', request: BlockStatsRequest },
   },
 });
