@@ -198,7 +198,31 @@ function constraintOf(cls: Function, property: string, m: MetadataLike, c: Const
   const shortcut = name === 'maxLength' && typeof limit === 'number'
     ? (v: unknown, o: Record<string, unknown>): boolean => (typeof v === 'string' && v.length <= limit) || generic(v, o)
     : undefined;
-  return { name, each: m.each, test: fastTest(name, constraints) ?? shortcut ?? generic, message };
+  return { name, each: m.each, test: fastTest(name, constraints) ?? knownYes(name, constraints, generic) ?? shortcut ?? generic, message };
+}
+
+// Exactly validator.js's default ("all") UUID pattern, and sure-yes forms of its IPv4 and MAC patterns.
+const UUID_ALL = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/i;
+const IPV4 = /^((?:[0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])[.]){3}(?:[0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])$/;
+const MAC_COLONS = /^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}$/;
+
+/**
+ * The commonest string formats without validator.js's per-call overhead: the
+ * UUID check is the same pattern; IPv4 and colon-separated MACs are answered
+ * yes at once, anything else goes to class-validator (so no answer differs).
+ */
+function knownYes(name: string, c: readonly unknown[], generic: Constraint['test']): Constraint['test'] | undefined {
+  if (c[0] !== undefined) return undefined; // options given: class-validator decides
+  switch (name) {
+    case 'isUuid':
+      return (v) => typeof v === 'string' && UUID_ALL.test(v);
+    case 'isIp':
+      return (v, o) => (typeof v === 'string' && IPV4.test(v)) || generic(v, o);
+    case 'isMacAddress':
+      return (v, o) => (typeof v === 'string' && MAC_COLONS.test(v)) || generic(v, o);
+    default:
+      return undefined;
+  }
 }
 
 /** class-validator's own logic for its common checks, without building an arguments object per call. */
