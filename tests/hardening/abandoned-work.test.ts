@@ -98,6 +98,16 @@ describe('rebuild with networkInfo: null (item 7)', () => {
     expect(events.length).toBeLessThanOrEqual(2); // a reboot-like rebuild: STOPPED then STARTED, or nothing
   });
 
+  it('a rebuild whose attach callback fails is all-or-nothing: NIC, volume, state and events as before', async () => {
+    const { driver, uuid, events } = await fixture();
+    const before = await shape(driver, uuid);
+    const failing = async (): Promise<never> => { throw new Error('cinder said no'); };
+    const error = await driver.rebuild({}, { instance: { uuid, flavor: FLAVOR }, imageMeta: IMG, networkInfo: null, attachBlockDevices: failing }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'DRIVER_ERROR' });
+    expect(await shape(driver, uuid)).toEqual(before);
+    expect(events).toEqual([]);
+  });
+
   it('the memory hook itself treats null as no change (defence in depth below the SDK)', async () => {
     const { driver, uuid } = await fixture();
     const before = await shape(driver, uuid);

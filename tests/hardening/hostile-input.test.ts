@@ -4,6 +4,7 @@ import { MemoryDriver } from '@virtkit/memory';
 import { FLAVOR, IMG, METHODS, VIF, baseRequest, fixture, requestClassOf, stateOf } from './call-fixtures';
 import { hostileInputs } from './malformed-requests';
 import { recordReliability } from './reliability-summary';
+import { compileValidator } from '../../packages/core/src/validation/compiled-validator';
 
 // Issue #12 (items 3, 4, 5, 6, 11): the attack classes an independent fuzz found, on every public call of the
 // guarded surface: hostile contexts, throwing getters, proxies, boxed primitives, Sets, Maps, `[undefined]`,
@@ -40,6 +41,8 @@ describe('hostile input on every public call (memory driver)', () => {
     const { driver, uuid } = await fixture();
     const cls = await requestClassOf(driver, method);
     const base = baseRequest(method, uuid, driver.hostname);
+    // Every request class compiles: none falls back to class-validator's path (which copies less strictly).
+    if (cls) expect(compileValidator(cls)).toBeDefined();
     const before = await stateOf(driver);
     for (const { attack, label, ctx, request } of hostileInputs(cls, base)) {
       inputs++;
