@@ -37,7 +37,7 @@ export function runGuarded(driver: any, op: string, spec: MethodSpec, ctx: Opera
 function noFields(request: unknown, op: string): unknown {
   if (request === undefined || request === null) return {};
   assertRequestShape(request, op);
-  return request;
+  return {}; // nothing declared, nothing passed on: the hook never holds the caller's object
 }
 
 /** No queue, no state rule, no custom body: the hot path of reads such as getInfo. */
