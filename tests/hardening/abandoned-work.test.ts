@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { needsReconciliation, PowerState } from '@virtkit/core';
+import { ABANDONED_WORK_GRACE_MS, needsReconciliation, PowerState } from '@virtkit/core';
 import { MemoryDriver } from '@virtkit/memory';
 
 // Issue #12 item 8: a deadline frees the instance's queue even when an orchestrator callback never settles
@@ -53,10 +53,10 @@ describe('abandoned work (deadline / abort while a callback never settles)', () 
     const error = await hung.catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'TIMEOUT', abandoned: true });
     expect(needsReconciliation(driver, uuid)).toBe(true);
-    await within(driver.powerOff({}, { instance: { uuid } }), 1000, 'powerOff after an abandoned rebuild');
+    await within(driver.powerOff({}, { instance: { uuid } }), ABANDONED_WORK_GRACE_MS + 1000, 'powerOff after an abandoned rebuild');
     expect(needsReconciliation(driver, uuid)).toBe(false);
     expect((await driver.getInfo({}, { instance: { uuid } })).state).toBe(PowerState.SHUTDOWN);
-    await within(driver.destroy({}, { instance: { uuid } }), 1000, 'destroy after an abandoned rebuild');
+    await within(driver.destroy({}, { instance: { uuid } }), ABANDONED_WORK_GRACE_MS + 1000, 'destroy after an abandoned rebuild');
     expect(await driver.listInstanceUuids({})).toEqual([]);
     expect(unhandled).toEqual([]);
   });
@@ -72,8 +72,21 @@ describe('abandoned work (deadline / abort while a callback never settles)', () 
     // The waiting powerOff never ran: the next call finds the instance as the rebuild left it, and proceeds.
     const info: any = await within(driver.getInfo({}, { instance: { uuid } }), 200, 'getInfo');
     expect(info.state).not.toBe(PowerState.SHUTDOWN);
-    await within(driver.destroy({}, { instance: { uuid } }), 1000, 'destroy after an aborted rebuild');
+    await within(driver.destroy({}, { instance: { uuid } }), ABANDONED_WORK_GRACE_MS + 1000, 'destroy after an aborted rebuild');
     expect(unhandled).toEqual([]);
+  });
+
+  it('abandoned work that is merely slow finishes before the next call runs: a cleanup destroy is not overtaken', async () => {
+    const { driver, uuid } = await fixture();
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    const hung = driver.rebuild({ deadline: Date.now() + 50 }, { instance: { uuid, flavor: FLAVOR }, imageMeta: IMG, detachBlockDevices: () => slow });
+    await expect(hung).rejects.toMatchObject({ code: 'TIMEOUT', abandoned: true });
+    const destroyed = driver.destroy({}, { instance: { uuid } });
+    setTimeout(release, 100); // the abandoned rebuild completes while the destroy waits for it
+    await within(destroyed, ABANDONED_WORK_GRACE_MS, 'destroy after slow abandoned work');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await driver.listInstanceUuids({})).toEqual([]);
   });
 
   it('a later failure of the abandoned work is handled (no unhandled rejection)', async () => {

@@ -14,6 +14,7 @@ export { validateRequest } from './validation/validate-request.js';
 export { IsFunction, IsStringRecord } from './validation/decorators.js';
 export { checkContext } from './context/check-context.js';
 export { needsReconciliation } from './internal/reconciliation.js';
+export { ABANDONED_WORK_GRACE_MS } from './driver/guarded-queue.js';
 export { CAPABILITY_NAMES, FAMILIES, isCapabilityName, familyOf, type CapabilityName, type Family } from './capabilities/capability-names.js';
 export { CAPABILITY_METHODS, capabilityOfMethod } from './capabilities/capability-methods.js';
 export { FEATURE_FLAGS, toFeatureState, type FeatureFlag, type FeatureState, type FeatureDeclaration } from './capabilities/feature-flags.js';

@@ -7,30 +7,88 @@ import { runtimeOf } from './driver-runtime.js';
 import { observeInfo, throwIfCancelled } from './guarded-call.js';
 
 /**
+ * How long a call waits for abandoned work on its instance to settle before
+ * it proceeds anyway: work that is merely slow (a spawn ignoring its signal)
+ * finishes first, so a cleanup `destroy` is not overtaken by a guest that
+ * appears afterwards; work that never settles delays later calls by at most
+ * this much.
+ */
+export const ABANDONED_WORK_GRACE_MS = 2_000;
+
+/**
  * Run a call on one instance through the instance's queue. With a deadline or
  * signal, cancellation also frees the queue: the call's work is raced against
  * it inside the queue slot, so a hook or orchestrator callback that never
  * settles is abandoned at the deadline (the caller gets `TIMEOUT` /
  * `ABORTED` with `abandoned: true`), the instance is marked as needing
- * reconciliation, and later calls on it proceed. A call that was still
- * waiting for its turn when cancelled does not run at all.
+ * reconciliation, and later calls on it proceed (after waiting at most
+ * {@link ABANDONED_WORK_GRACE_MS} for the abandoned work). A call that was
+ * still waiting for its turn when cancelled does not run at all.
  */
 export function queued(driver: object, op: string, ctx: OperationContext, uuid: string, body: () => Promise<unknown>): Promise<unknown> {
   const queue = runtimeOf(driver).queue;
   const run = (): Promise<unknown> => (needsReconciliation(driver, uuid) ? reconcile(driver, ctx, uuid).then(body) : body());
-  if (!ctx.signal && ctx.deadline === undefined) return queue.run(uuid, run);
+  const afterGrace = (next: () => Promise<unknown>) => (): Promise<unknown> => {
+    const grace = graceFor(driver, uuid);
+    return grace === undefined ? next() : grace.then(next);
+  };
+  if (!ctx.signal && ctx.deadline === undefined) return queue.run(uuid, afterGrace(run));
   let started = false;
-  const task = (): Promise<unknown> => {
+  const start = (): Promise<unknown> => {
     try {
       throwIfCancelled(ctx, op);
     } catch (error) {
       return Promise.reject(error);
     }
     started = true;
-    return withCancellation(run(), ctx, op, () => markForReconciliation(driver, uuid));
+    const work = run();
+    return withCancellation(work, ctx, op, () => {
+      markForReconciliation(driver, uuid);
+      trackAbandoned(driver, uuid, work);
+    });
   };
-  // The outer race covers the wait for the queue; once the work started, the inner race answers (abandoned).
-  return withCancellation(queue.run(uuid, task), ctx, op, undefined, () => started);
+  // The outer race covers the wait for the queue (and the grace); once the work started, the inner race answers.
+  return withCancellation(queue.run(uuid, afterGrace(start)), ctx, op, undefined, () => started);
+}
+
+const abandoned = new WeakMap<object, Map<string, Promise<unknown>>>();
+let abandonedCount = 0;
+
+/** Remember abandoned work until it settles (it may never). */
+function trackAbandoned(driver: object, uuid: string, work: Promise<unknown>): void {
+  let map = abandoned.get(driver);
+  if (map === undefined) abandoned.set(driver, (map = new Map()));
+  if (!map.has(uuid)) abandonedCount++;
+  map.set(uuid, work);
+  const done = (): void => forget(driver, uuid, work);
+  work.then(done, done);
+}
+
+function forget(driver: object, uuid: string, work: Promise<unknown>): void {
+  const map = abandoned.get(driver);
+  if (map?.get(uuid) !== work) return;
+  map.delete(uuid);
+  abandonedCount--;
+}
+
+/** Settles when the instance's abandoned work settles or the grace ends; undefined when there is none (the usual case). */
+function graceFor(driver: object, uuid: string): Promise<void> | undefined {
+  if (abandonedCount === 0) return undefined;
+  const work = abandoned.get(driver)?.get(uuid);
+  if (work === undefined) return undefined;
+  return new Promise<void>((resolve) => {
+    // Not unref'd: a script awaiting the call must not exit while it waits (bounded anyway). Past the grace the
+    // work counts as hung and is forgotten: only the first later call waits, not every one.
+    const timer = setTimeout(() => {
+      forget(driver, uuid, work);
+      resolve();
+    }, ABANDONED_WORK_GRACE_MS);
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    work.then(done, done);
+  });
 }
 
 /**
