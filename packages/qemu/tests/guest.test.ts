@@ -8,7 +8,7 @@ import { PowerState, type ImageMeta, type LifecycleEvent } from '@virtkit/core';
 import { NO_OS_IMAGE, QemuDriver } from '../src/index.js';
 import { pollUntil, processesMentioning } from '../src/runtime/proc-utils.js';
 import { itUnless } from './helpers/it-unless.js';
-import { buildTestGuest, GUEST_READY_MARKER, testGuestUnavailableReason } from './helpers/test-guest.js';
+import { buildTestGuest, GUEST_READY_MARKER, TEST_ALLOWED_DIRS, testGuestUnavailableReason } from './helpers/test-guest.js';
 
 const unavailable = testGuestUnavailableReason();
 const guestIt = itUnless(unavailable, 'QEMU driver tests with the test guest');
@@ -21,7 +21,7 @@ describe('the QEMU driver with a real guest (the tiny Debian test guest)', () =>
   let volumeDir: string;
   const drivers: QemuDriver[] = [];
   const driver = (options: Record<string, unknown> = {}, hostname = 'guest-host'): QemuDriver => {
-    const d = new QemuDriver({ hostname, options });
+    const d = new QemuDriver({ hostname, options: { allowedDirs: TEST_ALLOWED_DIRS, ...options } });
     drivers.push(d);
     return d;
   };

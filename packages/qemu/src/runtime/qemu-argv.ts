@@ -86,7 +86,10 @@ export function buildQemuArgv({ meta, dir, accel, incoming, autostart }: QemuArg
  * node is the monitor's, so each can be committed and deleted by name).
  */
 export function volumeNodes(volume: VolumeSpec): Record<string, unknown>[] {
-  const nodes: Record<string, unknown>[] = [{ driver: volume.format, 'node-name': qemuId(volume.node), file: { driver: 'file', filename: volume.path } }];
+  // a qcow2 volume is opened without the backing its header may name (checked at attach, and refused on top)
+  const own: Record<string, unknown> = { driver: volume.format, 'node-name': qemuId(volume.node), file: { driver: 'file', filename: volume.path } };
+  if (volume.format === 'qcow2') own.backing = null;
+  const nodes: Record<string, unknown>[] = [own];
   let backing = volume.node;
   for (const layer of volume.layers) {
     nodes.push({ ...qcow2Node(layer.node, layer.file), backing: qemuId(backing) });

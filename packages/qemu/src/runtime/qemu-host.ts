@@ -1,9 +1,9 @@
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { ConflictError, InstanceExistsError, InstanceNotFoundError, type DriverLogger, type PowerState } from '@virtkit/core';
 import { pidAlive } from './proc-utils.js';
-import type { QemuConfig } from '../qemu-config.js';
+import { ALLOWED_DIRS_ENV, type QemuConfig } from '../qemu-config.js';
 import { QemuImg } from './qemu-img.js';
 import { safePath } from './safe-values.js';
 import { readMeta, VM_FILES, writeMeta, type VmMeta } from './vm-meta.js';
@@ -63,6 +63,19 @@ export class QemuHost implements VmHost {
     const dir = this.config.imageDir ?? join(await this.root(), 'images');
     await mkdir(dir, { recursive: true, mode: 0o700 });
     return dir;
+  }
+
+  /**
+   * The directories request files may lie in, symlinks resolved: the state root, the image directory,
+   * `options.allowedDirs` and `VIRTKIT_QEMU_ALLOWED_DIRS` (directories that do not exist are left out).
+   */
+  async allowedDirs(): Promise<string[]> {
+    const fromEnv = (process.env[ALLOWED_DIRS_ENV] ?? '').split(':').filter((d) => isAbsolute(d));
+    const root = await this.root();
+    // the image directory as configured, not created: checking a path changes nothing on disk
+    const dirs = [root, this.config.imageDir ?? join(root, 'images'), ...this.config.allowedDirs, ...fromEnv];
+    const real = await Promise.all(dirs.map((d) => realpath(d).catch(() => undefined)));
+    return [...new Set(real.filter((d): d is string => d !== undefined))];
   }
 
   /** Load the instances of the state root and take over those whose QEMU still runs. Idempotent. */

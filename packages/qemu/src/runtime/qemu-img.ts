@@ -13,7 +13,12 @@ export interface ImageInfo {
   virtualSize: number;
   actualSize: number;
   backingFilename?: string;
+  /** A qcow2's external data file. */
+  dataFile?: string;
 }
+
+/** Longest `qemu-img info`: an image whose data file is a FIFO or a hung mount must not hold a call forever. */
+const INFO_TIMEOUT_MS = 30_000;
 
 /**
  * The `qemu-img` calls the driver needs. Arguments are passed as an argv
@@ -64,10 +69,22 @@ export class QemuImg {
     await this.run(args);
   }
 
-  async info(file: string): Promise<ImageInfo> {
-    const out = await this.run(['info', '--output=json', '-U', file]);
-    const info = JSON.parse(out) as { format: string; 'virtual-size': number; 'actual-size'?: number; 'backing-filename'?: string };
-    return { format: info.format, virtualSize: info['virtual-size'], actualSize: info['actual-size'] ?? 0, backingFilename: info['backing-filename'] };
+  /**
+   * What qemu-img says of one image (its backing chain is not opened). With `format`, the image is
+   * read as that format; without, qemu-img probes it.
+   */
+  async info(file: string, format?: string): Promise<ImageInfo> {
+    const out = await this.run(['info', '--output=json', '-U', ...(format ? ['-f', format] : []), file], undefined, INFO_TIMEOUT_MS);
+    const info = JSON.parse(out) as {
+      format: string; 'virtual-size': number; 'actual-size'?: number; 'backing-filename'?: string; 'full-backing-filename'?: string;
+      'format-specific'?: { data?: { 'data-file'?: string } };
+    };
+    const backing = info['backing-filename'] ?? info['full-backing-filename'];
+    const dataFile = info['format-specific']?.data?.['data-file'];
+    return {
+      format: info.format, virtualSize: info['virtual-size'], actualSize: info['actual-size'] ?? 0,
+      ...(backing !== undefined ? { backingFilename: backing } : {}), ...(dataFile !== undefined ? { dataFile } : {}),
+    };
   }
 
   /** Grow an image to `sizeBytes` (never shrinks). */
@@ -98,9 +115,9 @@ export class QemuImg {
   }
 
   /** Run qemu-img; resolves with stdout. @throws `DRIVER_ERROR` with qemu-img's message. */
-  run(args: string[], onStdout?: (chunk: string) => void): Promise<string> {
+  run(args: string[], onStdout?: (chunk: string) => void, timeoutMs?: number): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn(this.#binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(this.#binary, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(timeoutMs ? { timeout: timeoutMs, killSignal: 'SIGKILL' as const } : {}) });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => {
@@ -111,7 +128,7 @@ export class QemuImg {
       child.once('error', (error) => reject(new DriverError(`qemu-img ${args[0]}`, error.message, { cause: error })));
       child.once('close', (code) => {
         if (code === 0) resolve(stdout);
-        else reject(new DriverError(`qemu-img ${args[0]}`, stderr.trim() || `exit code ${code}`));
+        else reject(new DriverError(`qemu-img ${args[0]}`, stderr.trim() || (code === null ? 'killed (timed out)' : `exit code ${code}`)));
       });
     });
   }

@@ -481,7 +481,7 @@ describe('faults on QEMU: bad images', () => {
     const cases: [string, object, string][] = [
       ['missing file', { diskFormat: 'qcow2', properties: { virtkit_image_path: join(env.dir, 'missing.qcow2') } }, 'VALIDATION_FAILED'],
       ['a directory', { diskFormat: 'qcow2', properties: { virtkit_image_path: aDir } }, 'VALIDATION_FAILED'],
-      ['garbage declared qcow2', { diskFormat: 'qcow2', properties: { virtkit_image_path: garbage } }, 'DRIVER_ERROR'],
+      ['garbage declared qcow2 (its contents are raw)', { diskFormat: 'qcow2', properties: { virtkit_image_path: garbage } }, 'VALIDATION_FAILED'],
       ['truncated qcow2', { diskFormat: 'qcow2', properties: { virtkit_image_path: truncated } }, 'DRIVER_ERROR'],
       ['qcow2 declared raw', { diskFormat: 'raw', properties: { virtkit_image_path: truncated } }, 'DRIVER_ERROR'],
       ['missing kernel', { properties: { virtkit_kernel: join(env.dir, 'missing-vmlinuz') } }, 'VALIDATION_FAILED'],
