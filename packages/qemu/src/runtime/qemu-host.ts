@@ -6,7 +6,7 @@ import { pidAlive } from './proc-utils.js';
 import { ALLOWED_DIRS_ENV, type QemuConfig } from '../qemu-config.js';
 import { QemuImg } from './qemu-img.js';
 import { safePath } from './safe-values.js';
-import { readMeta, VM_FILES, writeMeta, type VmMeta } from './vm-meta.js';
+import { META_TEMP_PREFIX, readMeta, VM_FILES, writeMeta, type VmMeta } from './vm-meta.js';
 import { Vm, type VmHost } from './vm.js';
 
 const UUID_DIR = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -86,6 +86,8 @@ export class QemuHost implements VmHost {
       const dir = join(root, entry);
       const meta = await readMeta(dir);
       if (!meta || meta.uuid !== entry) continue;
+      // temp files of metadata writes cut short when an earlier driver's process ended
+      for (const f of await readdir(dir)) if (f.startsWith(META_TEMP_PREFIX)) await rm(join(dir, f), { force: true });
       const vm = new Vm(this, dir, meta);
       this.#vms.set(entry, vm);
       await vm.takeOver();
@@ -130,6 +132,9 @@ export class QemuHost implements VmHost {
    */
   async remove(vm: Vm, options: { keepDisks?: boolean } = {}): Promise<void> {
     this.#vms.delete(vm.uuid);
+    // a metadata write in flight would recreate a file in (or under) the directory being removed
+    await vm.settled();
+    await vm.closeConsoles();
     if (options.keepDisks) await rm(vm.file(VM_FILES.meta), { force: true });
     else await rm(vm.dir, { recursive: true, force: true });
   }
@@ -141,7 +146,11 @@ export class QemuHost implements VmHost {
   async shutdown(): Promise<void> {
     const keep = this.persistent && this.config.keepInstancesOnCleanup;
     await Promise.all(this.list().map(async (vm) => {
-      if (keep) return vm.proc?.release();
+      if (keep) {
+        // the process stays for a later driver; the console proxy was this driver's and goes with it
+        await vm.closeConsoles();
+        return vm.proc?.release();
+      }
       if (!vm.proc) return;
       await vm.stopProcess('quit');
       if (vm.meta.power === 'running') vm.meta.power = 'shutdown';

@@ -8,8 +8,9 @@ import { PowerState } from '@virtkit/core';
 import { NO_OS_IMAGE, QemuDriver } from '../../src/index.js';
 import { processArgs } from '../../src/runtime/proc-utils.js';
 import {
-  codeOf, ctx, errorOf, errorText, FLAVOR, HardeningEnv, modeOf, QEMU_UNAVAILABLE, qemuIt, qemuPid, recordQemuReliability, ref,
+  codeOf, ctx, errorOf, errorText, FLAVOR, HardeningEnv, modeOf, QEMU_UNAVAILABLE, qemuIt, qemuPid, recordQemuReliability, ref, vmOf,
 } from './hardening-env.js';
+import { pollUntil } from '../../src/runtime/proc-utils.js';
 import { listenAddresses, probeVnc } from './vnc-client.js';
 
 // Issue part 5, the QEMU side: nothing from a request reaches QEMU as an option or escapes its
@@ -319,6 +320,60 @@ describe('consoles', () => {
     check(true);
     await d.destroy(ctx, ref(uuid));
   });
+
+  secIt('serial console: no byte reaches QEMU (nor comes back) before the secret; with it the console works; nothing leaks on destroy', async () => {
+    env = new HardeningEnv();
+    const d = await env.driver('serial-auth');
+    const uuid = await env.spawn(d);
+    // QEMU's chardev says whether a client is connected to it ("disconnected:..." while none is)
+    const qemuSide = async (): Promise<string> =>
+      (await vmOf(d, uuid)!.qmp<{ label: string; filename: string }[]>('query-chardev')).find((c) => c.label === 'serial0')!.filename;
+    expect(await qemuSide()).toMatch(/^disconnected:unix:/);
+    const stale = await d.getSerialConsole(ctx, ref(uuid));
+    const current = await d.getSerialConsole(ctx, ref(uuid));
+    expect(current.port).toBe(stale.port);
+    const attempts: [string, string][] = [
+      ['an empty line', '\n'], ['a wrong secret', `${'0'.repeat(32)}\n`], ['the previous call\'s secret', `${stale.secret}\n`],
+      ['the secret with a byte more', `${current.secret}x\n`], ['a prefix of the secret', `${current.secret!.slice(0, 16)}\n`],
+      ['a long line with no newline', 'A'.repeat(4096)], ['console input before the secret', `ls /\n${current.secret}\n`],
+    ];
+    for (const [what, payload] of attempts) {
+      const session = await rawSession(current.port, payload);
+      const reached = await qemuSide();
+      const held = session.closed && session.received === 0 && reached.startsWith('disconnected:');
+      check(held);
+      expect([what, session, reached.startsWith('disconnected:')]).toEqual([what, { closed: true, received: 0 }, true]);
+    }
+    // the secret opens it (and may reconnect until the next call replaces it)
+    for (let i = 0; i < 2; i++) {
+      const socket = connect(current.port, '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(`${current.secret}\n`);
+      const connected = await pollUntil(async () => !(await qemuSide()).startsWith('disconnected:'), 5000, 20);
+      check(connected);
+      expect(connected).toBe(true);
+      const closed = new Promise((resolve) => socket.once('close', resolve));
+      if (i === 0) {
+        socket.end();
+        await closed;
+        expect(await pollUntil(async () => (await qemuSide()).startsWith('disconnected:'), 5000, 20)).toBe(true);
+      } else {
+        // destroy while a client is connected: the client is cut, the port closed, no socket left
+        await d.destroy(ctx, ref(uuid));
+        await closed;
+      }
+    }
+    const refused = await new Promise<boolean>((resolve) => {
+      const s = connect(current.port, '127.0.0.1', () => {
+        s.destroy();
+        resolve(false);
+      });
+      s.once('error', () => resolve(true));
+    });
+    check(refused);
+    expect(refused).toBe(true);
+    expect(await env.socketLeak()).toBe(0);
+  });
 });
 
 describe('secrets never leave', () => {
@@ -429,3 +484,21 @@ describe('state directories', () => {
     }
   }, 60_000);
 });
+
+/** Connect, send `payload`, and report whether the other side closed within 3 s and how many bytes came back. */
+function rawSession(port: number, payload: string): Promise<{ closed: boolean; received: number }> {
+  return new Promise((resolve) => {
+    let received = 0;
+    const socket = connect(port, '127.0.0.1', () => socket.write(payload));
+    socket.on('data', (d: Buffer) => void (received += d.length));
+    socket.on('error', () => undefined);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ closed: false, received });
+    }, 3000);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve({ closed: true, received });
+    });
+  });
+}
