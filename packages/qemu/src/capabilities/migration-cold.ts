@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
   InstanceExistsError, InstanceNotFoundError, MigrationError, type ConfirmMigrationRequest, type FinishMigrationRequest,
@@ -76,6 +76,7 @@ export async function finishMigration(host: QemuHost, req: FinishMigrationReques
   try {
     const disk = vm.file(VM_FILES.rootDisk);
     await copyFile(rootPath, disk);
+    await chmod(disk, 0o600);
     const wanted = meta.rootGb * GIB;
     if (req.resizeInstance && wanted > (await host.img.info(disk)).virtualSize) await host.img.resize(disk, 'qcow2', wanted);
     if (req.powerOn !== false) await vm.busy(() => vm.start());

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { DriverError } from '@virtkit/core';
 
 /** How many sizes of blank image {@link QemuImg.createBlank} keeps (a few hundred KiB each; flavors are few). */
@@ -41,7 +41,7 @@ export class QemuImg {
   async createBlank(file: string, sizeBytes: number): Promise<void> {
     const template = await this.#blanks.get(sizeBytes)?.catch(() => undefined);
     if (template) {
-      return writeFile(file, template, { mode: 0o644 }).catch((error: Error) => {
+      return writeFile(file, template, { mode: 0o600 }).then(() => chmod(file, 0o600)).catch((error: Error) => {
         throw new DriverError('qemu-img create', `cannot write ${file}: ${error.message}`, { cause: error });
       });
     }
@@ -67,6 +67,8 @@ export class QemuImg {
     args.push(file);
     if (options.sizeBytes !== undefined) args.push(String(options.sizeBytes));
     await this.run(args);
+    // qemu-img creates files as the umask allows (0644 usually): a guest's disk is its owner's only
+    await chmod(file, 0o600);
   }
 
   /**
@@ -112,6 +114,7 @@ export class QemuImg {
     await this.run(['convert', '-p', '-O', 'qcow2', source, target], (chunk) => {
       for (const match of chunk.matchAll(/\((\d+(?:\.\d+)?)\/100%\)/g)) onProgress(Number(match[1]));
     });
+    await chmod(target, 0o600);
   }
 
   /** Run qemu-img; resolves with stdout. @throws `DRIVER_ERROR` with qemu-img's message. */

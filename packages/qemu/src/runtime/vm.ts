@@ -156,6 +156,10 @@ export class Vm {
     const args = buildQemuArgv({ meta: this.meta, dir: this.dir, accel: this.config.accel, ...options });
     const proc = await VmProcess.start({
       binary: this.config.qemuBinary, args, dir: this.dir, detached: this.#host.persistent, qmpTimeoutMs: this.config.qmpTimeoutMs,
+    }).catch((error: unknown) => {
+      // a QEMU that failed to start may have made its sockets and pid file first
+      this.#removeRuntimeFilesSync();
+      throw error;
     });
     this.adopt(proc);
     this.meta.pid = proc.pid;

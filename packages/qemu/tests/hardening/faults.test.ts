@@ -87,6 +87,8 @@ async function expectCrashedThenUsable(env: HardeningEnv, d: QemuDriver, uuid: s
   expect(env.eventsOf(uuid).filter(([t]) => t === 'STOPPED')).toHaveLength(1);
   expect(pidAlive(pid)).toBe(false);
   expect(await env.strayFiles(d, uuid)).toEqual([]);
+  // the dead process's sockets and pid file went with it
+  expect(['qmp.sock', 'serial.sock', 'qemu.pid'].filter((f) => existsSync(join(d.stateRoot!, uuid, f)))).toEqual([]);
   // and the instance is usable again
   await d.powerOn(ctx, ref(uuid));
   expect((await d.getInfo(ctx, ref(uuid))).state).toBe(RUNNING);

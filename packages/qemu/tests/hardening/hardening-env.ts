@@ -184,7 +184,7 @@ export class HardeningEnv {
    */
   async strayFiles(d: QemuDriver, uuid: string): Promise<string[]> {
     const dir = join(d.stateRoot!, uuid);
-    const expected = new Set(['meta.json', 'disk.qcow2', 'qmp.sock', 'qemu.pid', 'serial.log', 'qemu.log', 'saved-state.bin']);
+    const expected = new Set(['meta.json', 'disk.qcow2', 'qmp.sock', 'serial.sock', 'qemu.pid', 'serial.log', 'qemu.log', 'saved-state.bin']);
     const strays = (): string[] => (existsSync(dir) ? readdirSync(dir).filter((f) => !expected.has(f)) : []);
     await pollUntil(() => strays().length === 0, 2000, 20);
     return strays();

@@ -461,9 +461,15 @@ describe('state directories', () => {
       for (const u of [running, stopped, suspended]) {
         const dir = join(stateDir, u);
         modes[dir] = modeOf(dir);
-        for (const f of ['meta.json', 'qemu.log', 'saved-state.bin']) if (existsSync(join(dir, f))) modes[join(dir, f)] = modeOf(join(dir, f));
+        for (const f of ['meta.json', 'qemu.log', 'saved-state.bin', 'disk.qcow2']) if (existsSync(join(dir, f))) modes[join(dir, f)] = modeOf(join(dir, f));
       }
       expect(Object.keys(modes)).toContain(join(stateDir, suspended, 'saved-state.bin'));
+      // the image snapshot and a root disk made as an overlay of a base image (not a copy of the blank template)
+      modes[join(stateDir, 'images', 'img-1.qcow2')] = modeOf(join(stateDir, 'images', 'img-1.qcow2'));
+      const base = join(stateDir, 'images', 'base.qcow2');
+      execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', base, '16M']);
+      const fromImage = await env.spawn(d, { imageMeta: { diskFormat: 'qcow2', properties: { virtkit_image_path: base } }, powerOn: false });
+      modes[join(stateDir, fromImage, 'disk.qcow2')] = modeOf(join(stateDir, fromImage, 'disk.qcow2'));
       const wrong = Object.entries(modes).filter(([p, m]) => {
         const want = statSync(p).isDirectory() ? 0o700 : 0o600;
         return !check(m === want);
@@ -478,7 +484,7 @@ describe('state directories', () => {
       expect(roots.map((r) => check(modeOf(r) === 0o700) && modeOf(r))).toEqual([0o700, 0o700]);
       await privateDriver.close();
       expect(existsSync(roots[0]!)).toBe(false);
-      for (const u of [running, stopped, suspended]) await d.destroy(ctx, ref(u));
+      for (const u of [running, stopped, suspended, fromImage]) await d.destroy(ctx, ref(u));
     } finally {
       await env.dispose();
     }
