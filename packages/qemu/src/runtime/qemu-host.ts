@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } fro
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { ConflictError, InstanceExistsError, InstanceNotFoundError, type DriverLogger, type PowerState } from '@virtkit/core';
-import { pidAlive } from './proc-utils.js';
+import { holdingLoop, pidAlive } from './proc-utils.js';
 import { ALLOWED_DIRS_ENV, type QemuConfig } from '../qemu-config.js';
 import { QemuImg } from './qemu-img.js';
 import { safePath } from './safe-values.js';
@@ -143,7 +143,11 @@ export class QemuHost implements VmHost {
    * Stop every process (or, with `keepInstancesOnCleanup`, let go of them
    * still running) and remove a private temporary root.
    */
-  async shutdown(): Promise<void> {
+  shutdown(): Promise<void> {
+    return holdingLoop(() => this.#shutdown());
+  }
+
+  async #shutdown(): Promise<void> {
     const keep = this.persistent && this.config.keepInstancesOnCleanup;
     await Promise.all(this.list().map(async (vm) => {
       if (keep) {

@@ -5,7 +5,7 @@ import { InvalidStateError, PowerState, type DriverLogger } from '@virtkit/core'
 import type { QemuConfig } from '../qemu-config.js';
 import type { QmpEvent, QmpExecuteOptions } from '../qmp/index.js';
 import { portsForStart } from './ports.js';
-import { delay, pidAlive, processArgs, signalProcess } from './proc-utils.js';
+import { delay, holdingLoop, pidAlive, processArgs, signalProcess } from './proc-utils.js';
 import { buildQemuArgv } from './qemu-argv.js';
 import { VM_FILES, writeMeta, type VmMeta } from './vm-meta.js';
 import { SerialProxy } from './serial-proxy.js';
@@ -100,7 +100,7 @@ export class Vm {
   async busy<T>(fn: () => Promise<T>): Promise<T> {
     this.#busy++;
     try {
-      return await fn();
+      return await holdingLoop(fn);
     } finally {
       this.#busy--;
     }
@@ -138,7 +138,7 @@ export class Vm {
         return STATUS_TO_POWER[status] ?? PowerState.NOSTATE;
       } catch (error) {
         // the monitor closes a moment before the process's end is seen: wait for it, then answer what the exit recorded
-        if (proc.qmp.closed) await Promise.race([proc.exited, delay(EXIT_GRACE_MS)]);
+        if (proc.qmp.closed) await holdingLoop(() => Promise.race([proc.exited, delay(EXIT_GRACE_MS)]));
         if (proc.alive) throw error;
       }
     }
@@ -178,7 +178,7 @@ export class Vm {
   /** Stop the process (`quit`, falling back to SIGKILL; or `kill` at once). The caller records the new intent. */
   async stopProcess(how: 'quit' | 'kill' = 'quit'): Promise<void> {
     const proc = this.proc;
-    if (proc) await (how === 'quit' ? proc.quit() : proc.kill());
+    if (proc) await holdingLoop(() => (how === 'quit' ? proc.quit() : proc.kill()));
     if (this.proc === proc) this.proc = undefined;
     delete this.meta.pid;
     delete this.meta.startedAt;
