@@ -352,6 +352,25 @@ describe('faults on QEMU: live migration', () => {
     record.outcome = 'liveMigration DRIVER_ERROR; source CRASHED + STOPPED; destination rolled back clean';
   });
 
+  fault('live migration: the source\'s cleanup fails after the guest moved: the call succeeds, the source QEMU is gone, the destination runs', async (env, record) => {
+    const m = await prepare(env, 'post-step');
+    // the memory phase is over when the driver deletes the NBD client: make that (and the quit after it) fail
+    const original = VmProcess.prototype.execute;
+    jest.spyOn(VmProcess.prototype, 'execute').mockImplementation(function (this: VmProcess, cmd: string, args?: Record<string, unknown>, options?: object) {
+      if (this.pid === m.srcPid && (cmd === 'blockdev-del' || cmd === 'quit')) return Promise.reject(new Error(`injected failure of ${cmd}`));
+      return original.call(this, cmd, args, options) as Promise<never>;
+    });
+    record.injected = 2;
+    expect(await m.migrate()).toBe('resolved');
+    jest.restoreAllMocks();
+    expect(pidAlive(m.srcPid)).toBe(false);
+    expect(await m.source.listInstanceUuids(ctx)).toEqual([]);
+    expect((await m.destination.getInfo(ctx, ref(m.uuid))).state).toBe(RUNNING);
+    expect(env.logs.some((l) => l.level === 'warn' && l.message.includes('live migration completed'))).toBe(true);
+    await m.destination.destroy(ctx, ref(m.uuid));
+    record.outcome = 'liveMigration succeeds (cleanup failures logged); source QEMU killed, source forgets it; destination RUNNING';
+  });
+
   for (const phase of ['disk mirror', 'memory transfer'] as const) {
     fault(`live migration: the destination QEMU dies during the ${phase}; the source keeps running`, async (env, record) => {
       const m = await prepare(env, phase === 'disk mirror' ? 'dst-disk' : 'dst-mem');

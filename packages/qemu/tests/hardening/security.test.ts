@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, 
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
-import { PowerState } from '@virtkit/core';
+import { PowerState, ProviderTree } from '@virtkit/core';
 import { NO_OS_IMAGE, QemuDriver } from '../../src/index.js';
 import { processArgs } from '../../src/runtime/proc-utils.js';
 import {
@@ -257,6 +257,43 @@ describe('driver options', () => {
     };
     expect([make(at(57)), make(at(58)), make('/tmp/a,b')]).toEqual(['accepted', 'VALIDATION_FAILED', 'VALIDATION_FAILED']);
     check(true);
+  });
+
+  it('allowedDirs and confinePaths are checked like every other option', () => {
+    const make = (options: Record<string, unknown>): string => {
+      try {
+        new QemuDriver({ options });
+        return 'accepted';
+      } catch (error) {
+        return (error as { code?: string }).code ?? String(error);
+      }
+    };
+    expect([
+      make({ allowedDirs: ['/srv/images'] }), make({ allowedDirs: ['relative'] }), make({ allowedDirs: '/srv' }),
+      make({ allowedDirs: ['/a,b'] }), make({ confinePaths: 'no' }), make({ confinePaths: false }),
+    ]).toEqual(['accepted', 'VALIDATION_FAILED', 'VALIDATION_FAILED', 'VALIDATION_FAILED', 'VALIDATION_FAILED', 'accepted']);
+    check(true);
+  });
+
+  secIt('a node other than the driver\'s own is NOT_FOUND for getAvailableResource, getTraits and updateProviderTree', async () => {
+    const env = new HardeningEnv();
+    try {
+      const d = await env.driver('one-node', { nodeName: 'node-a' });
+      expect(await d.getAvailableNodes(ctx, { refresh: false })).toEqual(['node-a']);
+      expect((await d.getAvailableResource(ctx, { nodename: 'node-a' })).hypervisorHostname).toBe('node-a');
+      const tree = new ProviderTree();
+      tree.newRoot('node-b', randomUUID());
+      const codes = [
+        await codeOf(d.getAvailableResource(ctx, { nodename: 'node-b' })), await codeOf(d.getTraits(ctx, { nodename: 'node-b' })),
+        await codeOf(d.updateProviderTree(ctx, { nodename: 'node-b', providerTree: tree })),
+      ];
+      check(codes.every((c) => c === 'NOT_FOUND'));
+      expect(codes).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
+      // the foreign node's provider was left as it was
+      expect(tree.get('node-b').inventory).toEqual({});
+    } finally {
+      await env.dispose();
+    }
   });
 });
 
