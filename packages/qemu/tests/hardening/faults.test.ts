@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PowerState, type MigrateData, type OperationContext } from '@virtkit/core';
 import { NO_OS_IMAGE, QemuDriver } from '../../src/index.js';
@@ -484,6 +484,69 @@ describe('faults on QEMU: the monitor stops answering', () => {
     expect(await d.listInstanceUuids(ctx)).toEqual([]);
     expect(env.eventsOf(uuid).map(([t]) => t)).toEqual(['STARTED', 'STOPPED']);
     record.outcome = 'destroy succeeds (quit times out, SIGKILL); one STOPPED; nothing left';
+  });
+});
+
+describe('faults on QEMU: metadata writes', () => {
+  // the module object the driver calls through (a namespace import's bindings cannot be spied on)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fsPromises = require('node:fs/promises') as typeof import('node:fs/promises');
+  const temps = (dir: string): string[] => readdirSync(dir).filter((f) => f.startsWith('.meta.json.'));
+
+  fault('a slow metadata write when QEMU is killed: the exit counts as seen only once it is recorded (no temp file then)', async (env, record) => {
+    const d = await env.driver('slow-meta');
+    const uuid = await env.spawn(d);
+    const dir = join(d.stateRoot!, uuid);
+    const pid = qemuPid(d, uuid);
+    // every metadata write now takes 300 ms: the window in which a check could find the temp file
+    const original = fsPromises.writeFile;
+    jest.spyOn(fsPromises, 'writeFile').mockImplementation(async (...args: Parameters<typeof original>) => {
+      if (String(args[0]).includes('/.meta.json.')) await new Promise((r) => setTimeout(r, 300));
+      return original(...args);
+    });
+    record.injected = 1;
+    process.kill(pid, 'SIGKILL');
+    await untilExitSeen(d, uuid, pid);
+    // no polling: the moment the exit is seen, the metadata is written and no temp file is left
+    expect(temps(dir)).toEqual([]);
+    expect(JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')).power).toBe('crashed');
+    expect(env.eventsOf(uuid).at(-1)).toEqual(['STOPPED', CRASHED]);
+    jest.restoreAllMocks();
+    await d.destroy(ctx, ref(uuid));
+    record.outcome = 'exit seen after the 300 ms write; meta.json crashed, no temp file, one STOPPED';
+  });
+
+  fault('a metadata write that fails (rename) removes its temp file; the call fails typed and the next write works', async (env, record) => {
+    const d = await env.driver('failing-meta');
+    const uuid = await env.spawn(d, { powerOn: false });
+    const dir = join(d.stateRoot!, uuid);
+    jest.spyOn(fsPromises, 'rename').mockRejectedValueOnce(Object.assign(new Error('EIO: injected'), { code: 'EIO' }));
+    record.injected = 1;
+    expect(await codeOf(d.setBootable(ctx, { ...ref(uuid), bootable: false }))).not.toBe('resolved');
+    expect(temps(dir)).toEqual([]);
+    jest.restoreAllMocks();
+    await d.setBootable(ctx, { ...ref(uuid), bootable: false });
+    expect(JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')).bootable).toBe(false);
+    expect(temps(dir)).toEqual([]);
+    await d.destroy(ctx, ref(uuid));
+    record.outcome = 'the failing write left no temp file; the next write landed';
+  });
+
+  fault('temp files of writes cut short by the end of an earlier driver process are swept by initHost', async (env, record) => {
+    const first = await env.driver('sweep');
+    const uuid = await env.spawn(first, { powerOn: false });
+    const root = first.stateRoot!;
+    await first.close();
+    env.drivers.splice(env.drivers.indexOf(first), 1);
+    writeFileSync(join(root, uuid, '.meta.json.deadbeef'), '{"version":1,');
+    record.injected = 1;
+    const second = new QemuDriver({ hostname: 'sweep', options: { stateDir: root, allowedDirs: [env.dir] } });
+    env.drivers.push(second);
+    await second.initHost(ctx, { host: 'sweep' });
+    expect(await second.listInstanceUuids(ctx)).toEqual([uuid]);
+    expect(temps(join(root, uuid))).toEqual([]);
+    await second.destroy(ctx, ref(uuid));
+    record.outcome = 'the stray temp file is gone after initHost; the instance is intact';
   });
 });
 
