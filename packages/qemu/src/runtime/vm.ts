@@ -1,5 +1,5 @@
 import { readFileSync, rmSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { appendFile, chmod, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidStateError, PowerState, type DriverLogger } from '@virtkit/core';
 import type { QemuConfig } from '../qemu-config.js';
@@ -153,6 +153,9 @@ export class Vm {
     if (this.proc?.alive) throw new InvalidStateError({ instanceUuid: this.uuid, operation: 'start', detail: 'already running' });
     if (!options.incoming) this.meta.ports = portsForStart(this.meta, this.config.hotplugSlots);
     await Promise.all([VM_FILES.qmp, VM_FILES.pid, VM_FILES.serial].map((f) => rm(this.file(f), { force: true })));
+    // QEMU appends the guest's console output (which may show secrets) to this file, keeping its mode: the owner's only
+    await appendFile(this.file(VM_FILES.serialLog), '', { mode: 0o600 });
+    await chmod(this.file(VM_FILES.serialLog), 0o600);
     const args = buildQemuArgv({ meta: this.meta, dir: this.dir, accel: this.config.accel, ...options });
     const proc = await VmProcess.start({
       binary: this.config.qemuBinary, args, dir: this.dir, detached: this.#host.persistent, qmpTimeoutMs: this.config.qmpTimeoutMs,

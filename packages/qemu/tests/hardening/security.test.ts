@@ -498,7 +498,7 @@ describe('state directories', () => {
       for (const u of [running, stopped, suspended]) {
         const dir = join(stateDir, u);
         modes[dir] = modeOf(dir);
-        for (const f of ['meta.json', 'qemu.log', 'saved-state.bin', 'disk.qcow2']) if (existsSync(join(dir, f))) modes[join(dir, f)] = modeOf(join(dir, f));
+        for (const f of ['meta.json', 'qemu.log', 'serial.log', 'saved-state.bin', 'disk.qcow2']) if (existsSync(join(dir, f))) modes[join(dir, f)] = modeOf(join(dir, f));
       }
       expect(Object.keys(modes)).toContain(join(stateDir, suspended, 'saved-state.bin'));
       // the image snapshot and a root disk made as an overlay of a base image (not a copy of the blank template)
