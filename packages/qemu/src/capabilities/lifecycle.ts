@@ -3,7 +3,7 @@ import { rm, stat } from 'node:fs/promises';
 import { InstanceNotFoundError, type CleanupRequest, type DestroyRequest, type InstanceInfo, type SpawnRequest } from '@virtkit/core';
 import type { QemuHost } from '../runtime/qemu-host.js';
 import type { ImageInfo } from '../runtime/qemu-img.js';
-import { checkBootFiles, checkVolumeFile } from '../runtime/tenant-files.js';
+import { checkBootFiles, checkMetaFiles } from '../runtime/tenant-files.js';
 import { VM_FILES, type BootSpec, type VmMeta } from '../runtime/vm-meta.js';
 import type { Vm } from '../runtime/vm.js';
 import { bootSourceOf } from './boot-source.js';
@@ -29,10 +29,7 @@ export async function spawnInstance(host: QemuHost, req: SpawnRequest): Promise<
   meta.nics = nicsForSpawn(meta, req.networkInfo ?? []);
   meta.volumes = volumesForSpawn(meta, req.blockDeviceInfo);
   // every file the request names is checked before anything is created: a refusal leaves nothing behind
-  const base = await checkBootFiles(host, meta.boot, 'imageMeta.properties');
-  for (const [i, volume] of meta.volumes.entries()) {
-    await checkVolumeFile(host, volume, `blockDeviceInfo.blockDeviceMapping[${i}].connectionInfo.data.path`);
-  }
+  const base = await checkMetaFiles(host, meta);
   const vm = await host.create(meta);
   await createRootDisk(host, vm, vm.file(VM_FILES.rootDisk), source.boot, { base });
   if (req.powerOn !== false) await vm.busy(() => vm.start());

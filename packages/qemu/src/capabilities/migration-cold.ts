@@ -71,7 +71,7 @@ export async function finishMigration(host: QemuHost, req: FinishMigrationReques
   };
   meta.nics = nicsForSpawn(meta, req.networkInfo ?? []);
   meta.volumes = volumesForSpawn(meta, req.blockDeviceInfo);
-  await checkMetaFiles(host, meta, 'imageMeta.properties');
+  await checkMetaFiles(host, meta);
   const vm = await host.create(meta);
   try {
     const disk = vm.file(VM_FILES.rootDisk);

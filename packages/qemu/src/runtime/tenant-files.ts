@@ -86,9 +86,16 @@ export async function checkVolumeFile(host: QemuHost, volume: { path: string; fo
   if (volume.format === 'qcow2') await checkTenantImage(host, volume.path, 'qcow2', field, { probe: false });
 }
 
-/** Every file an instance's metadata names from outside its directory (boot files, volumes): a spawn's, or a migrated one. */
-export async function checkMetaFiles(host: QemuHost, meta: VmMeta, field: string): Promise<ImageInfo | undefined> {
-  const base = await checkBootFiles(host, meta.boot, field);
-  for (const [i, volume] of meta.volumes.entries()) await checkVolumeFile(host, volume, `${field}.volumes[${i}].path`);
+/**
+ * Every file an instance's metadata names from outside its directory (boot files, volumes), before
+ * anything is created for it: a spawn's and a cold migration's (fields of the request), or a live
+ * migration's (`field`: where the source's metadata sits in the request).
+ * @throws `VALIDATION_FAILED`
+ */
+export async function checkMetaFiles(host: QemuHost, meta: VmMeta, field?: string): Promise<ImageInfo | undefined> {
+  const base = await checkBootFiles(host, meta.boot, field ? `${field}.boot` : 'imageMeta.properties');
+  for (const [i, volume] of meta.volumes.entries()) {
+    await checkVolumeFile(host, volume, field ? `${field}.volumes[${i}].path` : `blockDeviceInfo.blockDeviceMapping[${i}].connectionInfo.data.path`);
+  }
   return base;
 }
