@@ -23,15 +23,22 @@ const MAX_AUTH_LINE = 128;
  */
 export class SerialProxy {
   readonly #target: string;
+  readonly #authTimeoutMs: number;
+  readonly #ttlMs: number;
   readonly #server: Server;
   readonly #clients = new Set<Socket>();
   #token: { value: Buffer; expires: number } | undefined;
   #listening: Promise<number> | undefined;
   #closed = false;
 
-  /** @param target the unix socket of QEMU's serial chardev */
-  constructor(target: string) {
+  /**
+   * @param target the unix socket of QEMU's serial chardev
+   * @param options shorter limits (tests): how long a client has for its token line, how long a token lasts
+   */
+  constructor(target: string, options: { authTimeoutMs?: number; ttlMs?: number } = {}) {
     this.#target = target;
+    this.#authTimeoutMs = options.authTimeoutMs ?? AUTH_TIMEOUT_MS;
+    this.#ttlMs = options.ttlMs ?? SERIAL_TOKEN_TTL_MS;
     this.#server = createServer((client) => this.#accept(client));
     // a console nobody uses must not keep the driver's process alive
     this.#server.unref();
@@ -40,8 +47,9 @@ export class SerialProxy {
   /** A new token (the previous one stops working) and the port to present it on. */
   async issue(): Promise<{ port: number; secret: string }> {
     const port = await this.#listen();
+    if (this.#closed) throw new Error('the serial console proxy is closed');
     const secret = randomBytes(16).toString('hex');
-    this.#token = { value: Buffer.from(secret), expires: Date.now() + SERIAL_TOKEN_TTL_MS };
+    this.#token = { value: Buffer.from(secret), expires: Date.now() + this.#ttlMs };
     return { port, secret };
   }
 
@@ -72,7 +80,7 @@ export class SerialProxy {
     this.#clients.add(client);
     client.once('close', () => this.#clients.delete(client));
     client.on('error', () => client.destroy());
-    client.setTimeout(AUTH_TIMEOUT_MS, () => client.destroy());
+    client.setTimeout(this.#authTimeoutMs, () => client.destroy());
     let received = Buffer.alloc(0);
     const onData = (chunk: Buffer): void => {
       received = Buffer.concat([received, chunk]);
