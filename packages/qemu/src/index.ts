@@ -5,14 +5,17 @@
  * default export is the driver definition (with its conformance fixtures)
  * that `loadDriver` and `virtkit conformance --driver @virtkit/qemu` use.
  */
+import { tmpdir } from 'node:os';
+import { dirname } from 'node:path';
 import { defineDriverClass } from '@virtkit/core';
 import { qemuConformanceFixtures } from './conformance/qemu-fixtures.js';
+import { ALLOWED_DIRS_ENV } from './qemu-config.js';
 import { QemuDriver } from './qemu-driver.js';
 
 export { QemuDriver };
 export { qemuConformanceFixtures, qemuLeakCheck, NO_OS_IMAGE, type QemuConformanceFixtures } from './conformance/qemu-fixtures.js';
 export { locateTestGuest, type TestGuestFiles } from './conformance/test-guest.js';
-export { QEMU_ACCELERATORS, resolveQemuConfig, type QemuConfig, type QemuDriverOptions, type QemuMigrationOptions } from './qemu-config.js';
+export { ALLOWED_DIRS_ENV, QEMU_ACCELERATORS, resolveQemuConfig, type QemuConfig, type QemuDriverOptions, type QemuMigrationOptions } from './qemu-config.js';
 export { IMAGE_PROPERTIES, type BootSource } from './capabilities/boot-source.js';
 export { FILE_VOLUME_TYPES } from './capabilities/volume.js';
 export { DeviceDetachTimeoutError, QemuStartError, fromQmpError } from './errors/qemu-errors.js';
@@ -36,8 +39,23 @@ export type {
   QmpTimestamp,
 } from './qmp/index.js';
 
+/**
+ * The kit's fixtures, with the directories they put files in (volumes under the temporary directory,
+ * the test guest's kernel) allowed to every QEMU driver of this process through
+ * `VIRTKIT_QEMU_ALLOWED_DIRS`: the kit creates its drivers with no options, and request paths are
+ * confined by default. Only a process that prepares the kit fixtures widens its confinement so.
+ */
+async function kitFixtures(): Promise<Record<string, unknown>> {
+  const fixtures = await qemuConformanceFixtures();
+  const kernel = (fixtures.guestImageMeta?.properties as Record<string, string> | undefined)?.virtkit_kernel;
+  const dirs = [tmpdir(), ...(kernel ? [dirname(kernel)] : [])];
+  const current = (process.env[ALLOWED_DIRS_ENV] ?? '').split(':').filter(Boolean);
+  process.env[ALLOWED_DIRS_ENV] = [...new Set([...current, ...dirs])].join(':');
+  return fixtures as unknown as Record<string, unknown>;
+}
+
 /** What `loadDriver('@virtkit/qemu')` and `virtkit conformance --driver @virtkit/qemu` find. */
 export default defineDriverClass(QemuDriver, {
   description: 'QEMU (qemu-system-x86_64) over QMP: one process and state directory per instance',
-  conformance: qemuConformanceFixtures as unknown as Record<string, unknown>,
+  conformance: kitFixtures,
 });

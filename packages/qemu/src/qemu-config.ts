@@ -51,7 +51,24 @@ export interface QemuDriverOptions {
   qmpTimeoutMs?: number;
   /** Live migrations started by this driver (as the source). */
   migration?: QemuMigrationOptions;
+  /**
+   * Directories (absolute) that the files a request names (base images, kernels, initrds, file
+   * volumes) must lie in once every symlink is resolved; anything else is `VALIDATION_FAILED`. The
+   * state root, `imageDir` and the directories of the `VIRTKIT_QEMU_ALLOWED_DIRS` environment variable
+   * (colon-separated, read at each check) are always allowed on top of these.
+   * @defaultValue none beyond the state root, `imageDir` and `VIRTKIT_QEMU_ALLOWED_DIRS`
+   */
+  allowedDirs?: readonly string[];
+  /**
+   * Confine request paths to the allowed directories (see `allowedDirs`). Turning it off lets a
+   * request make QEMU open any file the driver's user can open (with root: `/etc/shadow`).
+   * @defaultValue true
+   */
+  confinePaths?: boolean;
 }
+
+/** The environment variable whose directories (colon-separated) every QEMU driver of the process allows. */
+export const ALLOWED_DIRS_ENV = 'VIRTKIT_QEMU_ALLOWED_DIRS';
 
 /** Options of outgoing live migrations (`options.migration`). */
 export interface QemuMigrationOptions {
@@ -82,6 +99,9 @@ export interface QemuConfig {
   readonly qmpTimeoutMs: number;
   /** `options.migration.maxBandwidthBytesPerSec`; undefined: no cap. */
   readonly migrationMaxBandwidth: number | undefined;
+  /** `options.allowedDirs` (the state root, image dir and `VIRTKIT_QEMU_ALLOWED_DIRS` are added at each check). */
+  readonly allowedDirs: readonly string[];
+  readonly confinePaths: boolean;
 }
 
 /**
@@ -106,6 +126,8 @@ export function resolveQemuConfig(hostApi: HostApi): QemuConfig {
     migrationTransport: o.migrationTransport ?? 'unix',
     qmpTimeoutMs: o.qmpTimeoutMs ?? 30_000,
     migrationMaxBandwidth: o.migration?.maxBandwidthBytesPerSec,
+    allowedDirs: Object.freeze([...(o.allowedDirs ?? [])]),
+    confinePaths: o.confinePaths ?? true,
   });
 }
 
@@ -128,6 +150,8 @@ const CHECKS: Record<keyof QemuDriverOptions, Check> = {
   hostIp: (v) => (typeof v === 'string' && isIP(v) !== 0 ? undefined : 'must be an IP address'),
   nodeName: (v) => (typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(v) ? undefined : 'must be a host name'),
   migrationTransport: oneOf('unix', 'tcp'), qmpTimeoutMs: int(100, 600_000),
+  allowedDirs: (v) => (Array.isArray(v) && v.length <= 64 && v.every((d) => path(d) === undefined) ? undefined : 'must be a list of at most 64 absolute paths of letters, digits and ._/+~-'),
+  confinePaths: oneOf(true, false),
   migration: (v) => {
     const MESSAGE = `must be { maxBandwidthBytesPerSec?: an integer in 1024..${Number.MAX_SAFE_INTEGER} }`;
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return MESSAGE;

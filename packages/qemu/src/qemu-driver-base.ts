@@ -6,7 +6,7 @@ import {
   type InstanceOnlyRequest, type InstanceRequest, type InstanceSummary, type InstanceUsage, type OperationContext, type PauseRequest,
   type PostInterruptedSnapshotCleanupRequest, type PowerOffRequest, type PowerOnRequest, type RebootRequest, type RescueRequest,
   PowerState, type ResumeRequest, type ResumeStateOnHostBootRequest, type SerialConsole, type SetBootableRequest, type SnapshotRequest, type SpawnRequest, type UnrescueRequest,
-  type UpdateProviderTreeRequest, type VncConsole,
+  type UpdateProviderTreeRequest, type VncConsole, type GetAvailableResourceRequest, type GetTraitsRequest, NotFoundError,
 } from '@virtkit/core';
 import { consoleOutput, serialConsole, vncConsole } from './capabilities/console.js';
 import { instanceDiagnostics } from './capabilities/diagnostics.js';
@@ -165,14 +165,25 @@ export class QemuDriverBase extends Composed {
   protected _getHostCpuStats(): Promise<HostCpuStats> {
     return hostCpuStats();
   }
-  protected _getAvailableResource(): Promise<AvailableResource> {
+  /** @throws `NOT_FOUND` for a node other than this driver's one (its resources are not this host's to report) */
+  protected async _getAvailableResource(_ctx: OperationContext, req: GetAvailableResourceRequest): Promise<AvailableResource> {
+    this.requireNode(req.nodename);
     return availableResource(this.qemu);
   }
+  /** @throws `NOT_FOUND` for a node other than this driver's one */
   protected async _updateProviderTree(_ctx: OperationContext, req: UpdateProviderTreeRequest): Promise<void> {
-    await updateProviderTree(this.qemu, req.providerTree, req.nodename, await this._getTraits());
+    this.requireNode(req.nodename);
+    await updateProviderTree(this.qemu, req.providerTree, req.nodename, await hostTraits(this.qemu, toTraits(this.capabilities)));
   }
-  protected _getTraits(): Promise<string[]> {
+  /** @throws `NOT_FOUND` for a node other than this driver's one */
+  protected async _getTraits(_ctx: OperationContext, req: GetTraitsRequest): Promise<string[]> {
+    this.requireNode(req.nodename);
     return hostTraits(this.qemu, toTraits(this.capabilities));
+  }
+
+  /** The driver manages one node (`options.nodeName`). @throws `NOT_FOUND` for any other */
+  protected requireNode(nodename: string): void {
+    if (nodename !== this.config.nodeName) throw new NotFoundError('node', nodename);
   }
   protected async _getPerInstanceUsage(): Promise<Record<string, InstanceUsage>> {
     return perInstanceUsage(this.qemu);

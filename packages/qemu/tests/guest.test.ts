@@ -8,7 +8,7 @@ import { PowerState, type ImageMeta, type LifecycleEvent } from '@virtkit/core';
 import { NO_OS_IMAGE, QemuDriver } from '../src/index.js';
 import { pollUntil, processesMentioning } from '../src/runtime/proc-utils.js';
 import { itUnless } from './helpers/it-unless.js';
-import { buildTestGuest, GUEST_READY_MARKER, testGuestUnavailableReason } from './helpers/test-guest.js';
+import { buildTestGuest, GUEST_READY_MARKER, TEST_ALLOWED_DIRS, testGuestUnavailableReason } from './helpers/test-guest.js';
 
 const unavailable = testGuestUnavailableReason();
 const guestIt = itUnless(unavailable, 'QEMU driver tests with the test guest');
@@ -21,7 +21,7 @@ describe('the QEMU driver with a real guest (the tiny Debian test guest)', () =>
   let volumeDir: string;
   const drivers: QemuDriver[] = [];
   const driver = (options: Record<string, unknown> = {}, hostname = 'guest-host'): QemuDriver => {
-    const d = new QemuDriver({ hostname, options });
+    const d = new QemuDriver({ hostname, options: { allowedDirs: TEST_ALLOWED_DIRS, ...options } });
     drivers.push(d);
     return d;
   };
@@ -97,7 +97,7 @@ describe('the QEMU driver with a real guest (the tiny Debian test guest)', () =>
     const events: LifecycleEvent[] = [];
     d.on('lifecycle', (e) => void events.push(e));
     const serial = await d.getSerialConsole(ctx, ref(uuid));
-    await typeOnSerial(serial.port, 'poweroff -f\n');
+    await typeOnSerial(serial, 'poweroff -f\n');
     expect(await pollUntil(() => events.length > 0, 30_000, 50)).toBe(true);
     expect(events.map((e) => [e.transition, e.state])).toEqual([['STOPPED', PowerState.SHUTDOWN]]);
     expect((await d.getInfo(ctx, ref(uuid))).state).toBe(PowerState.SHUTDOWN);
@@ -123,7 +123,7 @@ describe('the QEMU driver with a real guest (the tiny Debian test guest)', () =>
     // the guest binds the disk (virtio_blk) before it is unplugged: ask it over the serial console
     const serial = await d.getSerialConsole(ctx, ref(uuid));
     const bound = await pollUntil(async () => {
-      await typeOnSerial(serial.port, 'ls /sys/block\n');
+      await typeOnSerial(serial, 'ls /sys/block\n');
       return /\bvdb\b/.test((await console(d, uuid)).split('ls /sys/block').slice(1).join(''));
     }, 30_000, 300);
     expect(bound).toBe(true);
@@ -154,17 +154,17 @@ describe('the QEMU driver with a real guest (the tiny Debian test guest)', () =>
     expect((await destination.getInfo(ctx, ref(uuid))).state).toBe(PowerState.RUNNING);
     expect(percents.at(-1)).toBe(100);
     const serial = await destination.getSerialConsole(ctx, ref(uuid));
-    await typeOnSerial(serial.port, 'echo virtkit-arrived-$((40+2))\n');
+    await typeOnSerial(serial, 'echo virtkit-arrived-$((40+2))\n');
     await waitForConsole(destination, uuid, 'virtkit-arrived-42');
     await destination.destroy(ctx, ref(uuid));
   }, 180_000);
 });
 
-/** Connect to a TCP serial console, type `text`, and hang up. */
-function typeOnSerial(port: number, text: string): Promise<void> {
+/** Connect to the serial console's proxy, present the secret, type `text`, and hang up. */
+function typeOnSerial(serial: { port: number; secret?: string }, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => {
-      socket.write(text, () => setTimeout(() => socket.end(resolve), 200));
+    const socket = connect(serial.port, '127.0.0.1', () => {
+      socket.write(`${serial.secret}\n${text}`, () => setTimeout(() => socket.end(resolve), 200));
     });
     socket.once('error', reject);
   });

@@ -8,6 +8,7 @@ import { NO_OS_IMAGE, QemuDriver } from '../src/index.js';
 import { processesMentioning } from '../src/runtime/proc-utils.js';
 import { itUnless } from './helpers/it-unless.js';
 import { findExecutable } from './helpers/qemu-process.js';
+import { TEST_ALLOWED_DIRS } from './helpers/test-guest.js';
 
 const qemuIt = itUnless(findExecutable('qemu-system-x86_64') && findExecutable('qemu-img') ? undefined : 'QEMU is not installed', 'QEMU image and migration tests');
 const ctx = {};
@@ -18,7 +19,7 @@ describe('disk images, image snapshots and migration transports', () => {
   let dir: string;
   const drivers: QemuDriver[] = [];
   const driver = (hostname: string, options: Record<string, unknown> = {}): QemuDriver => {
-    const d = new QemuDriver({ hostname, options });
+    const d = new QemuDriver({ hostname, options: { allowedDirs: TEST_ALLOWED_DIRS, ...options } });
     drivers.push(d);
     return d;
   };

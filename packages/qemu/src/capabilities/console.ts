@@ -43,15 +43,22 @@ export async function vncConsole(vm: Vm): Promise<VncConsole> {
 }
 
 /**
- * `_getSerialConsole`: the guest's serial port as a TCP server on
- * 127.0.0.1 (a port QEMU picked at start). The returned `secret` is a
- * per-call token for the console proxy; QEMU's TCP chardev cannot check it,
- * so the loopback binding is what keeps the port private.
+ * `_getSerialConsole`: the guest's serial port behind the driver's
+ * authenticating proxy on 127.0.0.1. QEMU's chardev is a unix socket in the
+ * instance directory (0700); the proxy lets a client through to it only
+ * after the client's first line is this call's `secret` (32 hex characters,
+ * then `\n`). Each call issues a new secret and the previous one stops
+ * working; a secret lasts 10 minutes. See `SerialProxy` for the protocol.
+ * @throws `DRIVER_ERROR` for a process taken over from a driver that served the console over plain TCP (restart it)
  */
 export async function serialConsole(vm: Vm): Promise<SerialConsole> {
   const chardevs = await vm.qmp<{ label: string; filename: string }[]>('query-chardev');
   const serial = chardevs.find((c) => c.label === 'serial0');
-  const port = Number(serial?.filename.match(/tcp:127\.0\.0\.1:(\d+)/)?.[1]);
-  if (!Number.isInteger(port) || port < 1) throw new DriverError('getSerialConsole', `QEMU reports no TCP serial port (${serial?.filename ?? 'no serial0'})`);
-  return { kind: 'serial', host: '127.0.0.1', port, secret: randomBytes(16).toString('hex') };
+  // never serve a console whose QEMU end is not the private unix socket: its secret would protect nothing
+  // (`disconnected:unix:...` while no client is connected)
+  if (!serial?.filename.replace(/^disconnected:/, '').startsWith(`unix:${vm.file(VM_FILES.serial)},`)) {
+    throw new DriverError('getSerialConsole', `QEMU's serial port is not the private unix socket (${serial?.filename.replace(/^disconnected:/, '').split(':')[0] ?? 'no serial0'}); restart the instance`);
+  }
+  const { port, secret } = await vm.serialConsole();
+  return { kind: 'serial', host: '127.0.0.1', port, secret };
 }

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import type { RescueRequest } from '@virtkit/core';
 import type { QemuHost } from '../runtime/qemu-host.js';
+import { checkBootFiles } from '../runtime/tenant-files.js';
 import { VM_FILES } from '../runtime/vm-meta.js';
 import type { Vm } from '../runtime/vm.js';
 import { bootSourceOf } from './boot-source.js';
@@ -17,10 +18,12 @@ const RESCUE_DISK = 'rescue.qcow2';
 export async function rescue(host: QemuHost, vm: Vm, req: RescueRequest): Promise<void> {
   const { boot } = bootSourceOf(req.imageMeta);
   vm.refuseWhileSoftDeleted('rescue');
+  // checked before the instance is stopped: a refused rescue image changes nothing
+  const base = await checkBootFiles(host, boot, 'imageMeta.properties');
   await vm.busy(async () => {
     await vm.stopProcess('quit');
     await rm(vm.file(VM_FILES.savedState), { force: true });
-    if (boot.kind === 'disk') await createRootDisk(host, vm, vm.file(RESCUE_DISK), boot);
+    if (boot.kind === 'disk') await createRootDisk(host, vm, vm.file(RESCUE_DISK), boot, { base });
     vm.meta.rescue = boot;
     await vm.start();
   });

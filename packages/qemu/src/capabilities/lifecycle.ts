@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { InstanceNotFoundError, type CleanupRequest, type DestroyRequest, type InstanceInfo, type SpawnRequest } from '@virtkit/core';
 import type { QemuHost } from '../runtime/qemu-host.js';
+import type { ImageInfo } from '../runtime/qemu-img.js';
+import { checkBootFiles, checkMetaFiles } from '../runtime/tenant-files.js';
 import { VM_FILES, type BootSpec, type VmMeta } from '../runtime/vm-meta.js';
 import type { Vm } from '../runtime/vm.js';
 import { bootSourceOf } from './boot-source.js';
@@ -26,8 +28,10 @@ export async function spawnInstance(host: QemuHost, req: SpawnRequest): Promise<
   };
   meta.nics = nicsForSpawn(meta, req.networkInfo ?? []);
   meta.volumes = volumesForSpawn(meta, req.blockDeviceInfo);
+  // every file the request names is checked before anything is created: a refusal leaves nothing behind
+  const base = await checkMetaFiles(host, meta);
   const vm = await host.create(meta);
-  await createRootDisk(host, vm, vm.file(VM_FILES.rootDisk), source.boot);
+  await createRootDisk(host, vm, vm.file(VM_FILES.rootDisk), source.boot, { base });
   if (req.powerOn !== false) await vm.busy(() => vm.start());
   else await vm.save();
 }
@@ -35,11 +39,15 @@ export async function spawnInstance(host: QemuHost, req: SpawnRequest): Promise<
 /**
  * A root disk: a copy-on-write overlay of the image, at least the flavor's
  * size; blank for the other boots. `exactBytes` fixes the size (a copy of another host's disk).
+ * The base image is checked first (confined, no backing or data file of its own) unless the caller
+ * has just done so (`base`): the overlay's only backing is then the one the driver names in it.
+ * @throws `VALIDATION_FAILED` for a refused base image
  */
-export async function createRootDisk(host: QemuHost, vm: Vm, file: string, boot: BootSpec, exactBytes?: number): Promise<void> {
+export async function createRootDisk(host: QemuHost, vm: Vm, file: string, boot: BootSpec, options: { exactBytes?: number; base?: ImageInfo } = {}): Promise<void> {
+  const { exactBytes } = options;
   const flavorBytes = Math.max(vm.meta.rootGb, 1) * GIB;
   if (boot.kind !== 'disk') return host.img.createBlank(file, exactBytes ?? flavorBytes);
-  const base = await host.img.info(boot.image);
+  const base = options.base ?? (await checkBootFiles(host, boot, 'imageMeta.properties'))!;
   const sizeBytes = exactBytes ?? (vm.meta.rootGb > 0 ? Math.max(base.virtualSize, vm.meta.rootGb * GIB) : undefined);
   await host.img.create(file, { sizeBytes, backing: { file: boot.image, format: boot.format } });
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
   InstanceExistsError, InstanceNotFoundError, MigrationError, type ConfirmMigrationRequest, type FinishMigrationRequest,
@@ -8,7 +8,8 @@ import {
 } from '@virtkit/core';
 import type { QemuHost } from '../runtime/qemu-host.js';
 import { invalid, requestPath } from '../runtime/safe-values.js';
-import { VM_FILES, type VmMeta } from '../runtime/vm-meta.js';
+import { checkMetaFiles } from '../runtime/tenant-files.js';
+import { VM_FILES, type BootSpec, type VmMeta } from '../runtime/vm-meta.js';
 import type { Vm } from '../runtime/vm.js';
 import { bootSourceOf } from './boot-source.js';
 import { nicsForSpawn } from './network.js';
@@ -60,8 +61,8 @@ export async function finishMigration(host: QemuHost, req: FinishMigrationReques
   const rootPath = requestPath(root.path, 'diskInfo.path');
   // the source keeps it in the instance's own directory: never copy another instance's (or any other) disk
   if (basename(dirname(rootPath)) !== instance.uuid) throw invalid('diskInfo.path', `the root disk must be in a directory named ${instance.uuid}`);
-  if ((await host.img.info(rootPath)).format !== 'qcow2') throw invalid('diskInfo.path', 'the root disk must be a qcow2 image');
   const source = bootSourceOf(req.imageMeta);
+  await checkRootDiskCopy(host, rootPath, source.boot);
   const meta: VmMeta = {
     version: 1, uuid: instance.uuid, name: instance.name ?? `instance-${instance.uuid.slice(0, 8)}`,
     vcpus: instance.flavor.vcpus, memoryMb: instance.flavor.memoryMb, rootGb: instance.flavor.rootGb,
@@ -70,10 +71,12 @@ export async function finishMigration(host: QemuHost, req: FinishMigrationReques
   };
   meta.nics = nicsForSpawn(meta, req.networkInfo ?? []);
   meta.volumes = volumesForSpawn(meta, req.blockDeviceInfo);
+  await checkMetaFiles(host, meta);
   const vm = await host.create(meta);
   try {
     const disk = vm.file(VM_FILES.rootDisk);
     await copyFile(rootPath, disk);
+    await chmod(disk, 0o600);
     const wanted = meta.rootGb * GIB;
     if (req.resizeInstance && wanted > (await host.img.info(disk)).virtualSize) await host.img.resize(disk, 'qcow2', wanted);
     if (req.powerOn !== false) await vm.busy(() => vm.start());
@@ -100,6 +103,19 @@ async function resizeInPlace(host: QemuHost, vm: Vm, req: FinishMigrationRequest
     if (req.powerOn !== false && !vm.running) await vm.start();
     else await vm.save();
   });
+}
+
+/**
+ * The source's root disk is the driver's own overlay, but its path comes from the request: it must be
+ * a qcow2 file with no data file whose only backing (if any) is the image this instance boots from.
+ * @throws `VALIDATION_FAILED`
+ */
+async function checkRootDiskCopy(host: QemuHost, rootPath: string, boot: BootSpec): Promise<void> {
+  const info = await host.img.info(rootPath, 'qcow2').catch(() => undefined);
+  if (!info) throw invalid('diskInfo.path', 'the root disk must be a qcow2 image');
+  if (info.dataFile !== undefined) throw invalid('diskInfo.path', 'the root disk names an external data file');
+  const expected = boot.kind === 'disk' ? boot.image : undefined;
+  if (info.backingFilename !== expected) throw invalid('diskInfo.path', 'the root disk names a backing file other than the image it boots from');
 }
 
 function isSameHost(migration: { sourceCompute?: string; destCompute: string } | undefined): boolean {

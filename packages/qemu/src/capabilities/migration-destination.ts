@@ -7,6 +7,7 @@ import { importMeta } from '../runtime/migrated-meta.js';
 import { waitForMigration } from '../runtime/migration-stream.js';
 import type { QemuHost } from '../runtime/qemu-host.js';
 import { invalid } from '../runtime/safe-values.js';
+import { checkMetaFiles } from '../runtime/tenant-files.js';
 import { VM_FILES } from '../runtime/vm-meta.js';
 import type { VmProcess } from '../runtime/vm-process.js';
 import { createRootDisk } from './lifecycle.js';
@@ -50,10 +51,12 @@ export async function preLiveMigration(host: QemuHost, req: PreLiveMigrationRequ
   const meta = importMeta(data.meta, req.instance.uuid);
   if (!Number.isInteger(data.rootDiskBytes) || (data.rootDiskBytes as number) <= 0) throw invalid('migrateData.driverData.qemu.rootDiskBytes', 'must be a positive integer');
   if (host.find(meta.uuid)) throw new InstanceExistsError(meta.uuid);
+  // the source's metadata names host files: they pass the same checks as a spawn's
+  const base = await checkMetaFiles(host, meta, 'migrateData.driverData.qemu.meta');
   meta.incomingMigration = true;
   const vm = await host.create(meta);
   try {
-    await createRootDisk(host, vm, vm.file(VM_FILES.rootDisk), meta.boot, data.rootDiskBytes);
+    await createRootDisk(host, vm, vm.file(VM_FILES.rootDisk), meta.boot, { exactBytes: data.rootDiskBytes, base });
     // no -S: once the stream is in, QEMU runs the guest if the source ran it, and keeps it paused otherwise
     const proc = await vm.busy(() => vm.start({ incoming: true, autostart: true }));
     const tcp = host.config.migrationTransport === 'tcp';

@@ -33,7 +33,8 @@ export async function checkSource(host: QemuHost, vm: Vm, req: CheckCanLiveMigra
  * (`blockdev-mirror`, write-blocking once in sync), then `migrate` the
  * VM state to the destination (unix socket, or TCP with `migrationTransport: 'tcp'`), reporting progress
  * (`disk` 1-30, `memory` 30-99). On success the source QEMU quits and the
- * instance's directory here is removed. USB NICs (not migratable) are
+ * instance's directory here is removed (a failure of that cleanup is logged, never reported as a
+ * failed migration: the guest already runs on the destination). USB NICs (not migratable) are
  * unplugged before the memory phase and plugged in again by the destination.
  * On failure or abort the source keeps the instance (QEMU resumes a guest
  * that was running, its NICs plugged back).
@@ -60,8 +61,6 @@ export async function liveMigrate(host: QemuHost, vm: Vm, ctx: OperationContext,
         const left = info.ram?.remaining ?? 0;
         report({ percent: 30 + Math.floor((69 * sent) / Math.max(1, sent + left)), phase: 'memory' });
       } });
-      await finishMirror(proc);
-      await vm.stopProcess('quit');
     });
   } catch (error) {
     await job.undo();
@@ -74,7 +73,26 @@ export async function liveMigrate(host: QemuHost, vm: Vm, ctx: OperationContext,
     vm.migration = undefined;
     ctx.signal?.removeEventListener('abort', onAbort);
   }
-  await host.remove(vm);
+  await leaveSource(host, vm, proc);
+}
+
+/**
+ * The migration completed: the guest runs on the destination. What is left here is cleanup (end the
+ * mirror, stop the source QEMU, remove the directory), and a failure of it is not a failed migration:
+ * reporting one would make the caller roll back the destination, the only running copy. Failures are
+ * logged; the source QEMU is killed if it does not quit (it must never run the guest again).
+ */
+async function leaveSource(host: QemuHost, vm: Vm, proc: VmProcess): Promise<void> {
+  const warn = (step: string) => (error: unknown): void =>
+    vm.log.warn(`live migration completed, but ${step} failed on the source`, { instanceUuid: vm.uuid, error: String(error) });
+  await vm.busy(async () => {
+    await finishMirror(proc).catch(warn('ending the disk mirror'));
+    await vm.stopProcess('quit').catch(async (error: unknown) => {
+      warn('stopping the source QEMU')(error);
+      await proc.kill();
+    });
+  });
+  await host.remove(vm).catch(warn('removing the instance directory'));
 }
 
 /** Where the destination listens, from pre-migration's data; only the forms this driver's destination hands out are accepted. */

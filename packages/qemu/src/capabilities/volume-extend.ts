@@ -18,7 +18,7 @@ export async function extendVolume(host: QemuHost, vm: Vm, req: ExtendVolumeRequ
   const file = top?.file ?? volume.path;
   const format = top ? 'qcow2' : volume.format;
   await vm.busy(async () => {
-    const current = (await host.img.info(file)).virtualSize;
+    const current = (await host.img.info(file, format)).virtualSize;
     if (size <= current) return;
     if (vm.running) await vm.qmp('block_resize', { 'node-name': volumeTopNode(volume), size });
     else await host.img.resize(file, format, size);

@@ -30,7 +30,7 @@ export async function createVolumeSnapshot(host: QemuHost, vm: Vm, req: VolumeSn
   await vm.busy(async () => {
     const current = top?.file ?? volume.path;
     // the current layer is locked by a running QEMU: give the size instead of opening it
-    const sizeBytes = (await host.img.info(current)).virtualSize;
+    const sizeBytes = (await host.img.info(current, top ? 'qcow2' : volume.format)).virtualSize;
     await host.img.create(file, { sizeBytes, backing: { file: current, format: top ? 'qcow2' : volume.format }, unsafe: true });
     try {
       if (vm.running) {

@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, type SwapVolumeRequest } from '@virtkit/c
 import { runBlockJob } from '../runtime/block-jobs.js';
 import { volumeTopNode } from '../runtime/qemu-argv.js';
 import type { QemuHost } from '../runtime/qemu-host.js';
+import { checkVolumeFile } from '../runtime/tenant-files.js';
 import type { Vm } from '../runtime/vm.js';
 import { bareDevice, refuseWhileSuspended, volumeSource } from './volume.js';
 
@@ -20,6 +21,7 @@ export async function swapVolume(host: QemuHost, vm: Vm, req: SwapVolumeRequest)
   const volume = vm.meta.volumes.find((v) => v.device === bareDevice(req.mountpoint));
   if (!volume) throw new NotFoundError('volume attachment', req.mountpoint);
   const target = volumeSource(req.newConnectionInfo, 'newConnectionInfo');
+  await checkVolumeFile(host, target, 'newConnectionInfo.data.path');
   const holder = host.list().find((other) => other.meta.volumes.some((v) => v.path === target.path));
   if (holder) throw new ConflictError(`volume ${target.volumeId ?? target.path} is already attached to instance ${holder.uuid}`);
   refuseWhileSuspended(vm, 'swapVolume');
@@ -28,7 +30,7 @@ export async function swapVolume(host: QemuHost, vm: Vm, req: SwapVolumeRequest)
   await vm.busy(async () => {
     if (vm.running) {
       const proc = vm.requireProcess('swapVolume');
-      await proc.execute('blockdev-add', { driver: target.format, 'node-name': newNode, file: { driver: 'file', filename: target.path } });
+      await proc.execute('blockdev-add', { driver: target.format, 'node-name': newNode, file: { driver: 'file', filename: target.path }, ...(target.format === 'qcow2' ? { backing: null } : {}) });
       const job = `swap-${volume.device}`;
       await runBlockJob(proc, job, () => proc.execute('blockdev-mirror', { 'job-id': job, device: volumeTopNode(volume), target: newNode, sync: 'full' }), { complete: true });
       for (const node of [...volume.layers.map((l) => l.node).reverse(), volume.node]) await proc.execute('blockdev-del', { 'node-name': node });
@@ -36,7 +38,7 @@ export async function swapVolume(host: QemuHost, vm: Vm, req: SwapVolumeRequest)
     } else {
       await host.img.copyInto(top?.file ?? volume.path, target.path, target.format);
       const size = (req.resizeToGb ?? 0) * GIB;
-      if (size > (await host.img.info(target.path)).virtualSize) await host.img.resize(target.path, target.format, size);
+      if (size > (await host.img.info(target.path, target.format)).virtualSize) await host.img.resize(target.path, target.format, size);
     }
     Object.assign(volume, { path: target.path, format: target.format, volumeId: target.volumeId, node: newNode, layers: [] });
     await vm.save();

@@ -8,6 +8,7 @@ import { allocatePort } from '../runtime/ports.js';
 import { volumeDevice, volumeDeviceId, volumeNodes } from '../runtime/qemu-argv.js';
 import type { QemuHost } from '../runtime/qemu-host.js';
 import { invalid, requestPath } from '../runtime/safe-values.js';
+import { checkVolumeFile } from '../runtime/tenant-files.js';
 import type { DiskBus, VmMeta, VolumeSpec } from '../runtime/vm-meta.js';
 import type { Vm } from '../runtime/vm.js';
 
@@ -65,6 +66,7 @@ export async function attachVolume(host: QemuHost, vm: Vm, req: AttachVolumeRequ
   const device = bareDevice(req.mountpoint);
   if (vm.meta.volumes.some((v) => v.device === device)) throw new ConflictError(`instance ${vm.uuid} already has a volume at ${device}`);
   const source = volumeSource(req.connectionInfo);
+  await checkVolumeFile(host, source, 'connectionInfo.data.path');
   const holder = host.list().find((other) => other.meta.volumes.some((v) => v.path === source.path));
   if (holder) throw new ConflictError(`volume ${source.volumeId ?? source.path} is already attached to instance ${holder.uuid}`);
   if (req.deviceType !== undefined && req.deviceType !== 'disk') throw invalid('deviceType', 'the QEMU driver attaches volumes as disks only');

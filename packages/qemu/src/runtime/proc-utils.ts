@@ -34,6 +34,21 @@ export function signalProcess(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * Run `fn` with the event loop held open until it settles. The driver's own waits are unref'd (a
+ * QEMU that outlives the driver, a watcher of a taken-over process, must not keep Node running), so
+ * an operation someone awaits holds this instead: without it, a plain script awaiting `destroy()` of
+ * a detached QEMU would see Node exit half way once the monitor closed.
+ */
+export async function holdingLoop<T>(fn: () => Promise<T>): Promise<T> {
+  const hold = setInterval(() => undefined, 2 ** 31 - 1);
+  try {
+    return await fn();
+  } finally {
+    clearInterval(hold);
+  }
+}
+
 /** Resolve after `ms` (unref'd: never keeps the process alive). */
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());

@@ -43,7 +43,8 @@ export function buildQemuArgv({ meta, dir, accel, incoming, autostart }: QemuArg
     '-action', 'panic=exit-failure',
     '-pidfile', join(dir, VM_FILES.pid),
     '-qmp', `unix:${path(VM_FILES.qmp)},server=on,wait=off`,
-    '-chardev', `socket,id=serial0,host=127.0.0.1,port=0,server=on,wait=off,logfile=${path(VM_FILES.serialLog)},logappend=on`,
+    // a unix socket in the 0700 instance directory: only the driver's console proxy (which checks the secret) reaches it
+    '-chardev', `socket,id=serial0,path=${path(VM_FILES.serial)},server=on,wait=off,logfile=${path(VM_FILES.serialLog)},logappend=on`,
     '-vnc', '127.0.0.1:0,to=99,password=on',
   ];
   const devices: object[] = [
@@ -86,7 +87,10 @@ export function buildQemuArgv({ meta, dir, accel, incoming, autostart }: QemuArg
  * node is the monitor's, so each can be committed and deleted by name).
  */
 export function volumeNodes(volume: VolumeSpec): Record<string, unknown>[] {
-  const nodes: Record<string, unknown>[] = [{ driver: volume.format, 'node-name': qemuId(volume.node), file: { driver: 'file', filename: volume.path } }];
+  // a qcow2 volume is opened without the backing its header may name (checked at attach, and refused on top)
+  const own: Record<string, unknown> = { driver: volume.format, 'node-name': qemuId(volume.node), file: { driver: 'file', filename: volume.path } };
+  if (volume.format === 'qcow2') own.backing = null;
+  const nodes: Record<string, unknown>[] = [own];
   let backing = volume.node;
   for (const layer of volume.layers) {
     nodes.push({ ...qcow2Node(layer.node, layer.file), backing: qemuId(backing) });

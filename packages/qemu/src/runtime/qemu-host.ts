@@ -1,12 +1,12 @@
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { ConflictError, InstanceExistsError, InstanceNotFoundError, type DriverLogger, type PowerState } from '@virtkit/core';
-import { pidAlive } from './proc-utils.js';
-import type { QemuConfig } from '../qemu-config.js';
+import { holdingLoop, pidAlive } from './proc-utils.js';
+import { ALLOWED_DIRS_ENV, type QemuConfig } from '../qemu-config.js';
 import { QemuImg } from './qemu-img.js';
 import { safePath } from './safe-values.js';
-import { readMeta, VM_FILES, writeMeta, type VmMeta } from './vm-meta.js';
+import { META_TEMP_PREFIX, readMeta, VM_FILES, writeMeta, type VmMeta } from './vm-meta.js';
 import { Vm, type VmHost } from './vm.js';
 
 const UUID_DIR = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -65,6 +65,19 @@ export class QemuHost implements VmHost {
     return dir;
   }
 
+  /**
+   * The directories request files may lie in, symlinks resolved: the state root, the image directory,
+   * `options.allowedDirs` and `VIRTKIT_QEMU_ALLOWED_DIRS` (directories that do not exist are left out).
+   */
+  async allowedDirs(): Promise<string[]> {
+    const fromEnv = (process.env[ALLOWED_DIRS_ENV] ?? '').split(':').filter((d) => isAbsolute(d));
+    const root = await this.root();
+    // the image directory as configured, not created: checking a path changes nothing on disk
+    const dirs = [root, this.config.imageDir ?? join(root, 'images'), ...this.config.allowedDirs, ...fromEnv];
+    const real = await Promise.all(dirs.map((d) => realpath(d).catch(() => undefined)));
+    return [...new Set(real.filter((d): d is string => d !== undefined))];
+  }
+
   /** Load the instances of the state root and take over those whose QEMU still runs. Idempotent. */
   async init(): Promise<void> {
     const root = await this.root();
@@ -73,6 +86,8 @@ export class QemuHost implements VmHost {
       const dir = join(root, entry);
       const meta = await readMeta(dir);
       if (!meta || meta.uuid !== entry) continue;
+      // temp files of metadata writes cut short when an earlier driver's process ended
+      for (const f of await readdir(dir)) if (f.startsWith(META_TEMP_PREFIX)) await rm(join(dir, f), { force: true });
       const vm = new Vm(this, dir, meta);
       this.#vms.set(entry, vm);
       await vm.takeOver();
@@ -117,6 +132,9 @@ export class QemuHost implements VmHost {
    */
   async remove(vm: Vm, options: { keepDisks?: boolean } = {}): Promise<void> {
     this.#vms.delete(vm.uuid);
+    // a metadata write in flight would recreate a file in (or under) the directory being removed
+    await vm.settled();
+    await vm.closeConsoles();
     if (options.keepDisks) await rm(vm.file(VM_FILES.meta), { force: true });
     else await rm(vm.dir, { recursive: true, force: true });
   }
@@ -125,10 +143,18 @@ export class QemuHost implements VmHost {
    * Stop every process (or, with `keepInstancesOnCleanup`, let go of them
    * still running) and remove a private temporary root.
    */
-  async shutdown(): Promise<void> {
+  shutdown(): Promise<void> {
+    return holdingLoop(() => this.#shutdown());
+  }
+
+  async #shutdown(): Promise<void> {
     const keep = this.persistent && this.config.keepInstancesOnCleanup;
     await Promise.all(this.list().map(async (vm) => {
-      if (keep) return vm.proc?.release();
+      if (keep) {
+        // the process stays for a later driver; the console proxy was this driver's and goes with it
+        await vm.closeConsoles();
+        return vm.proc?.release();
+      }
       if (!vm.proc) return;
       await vm.stopProcess('quit');
       if (vm.meta.power === 'running') vm.meta.power = 'shutdown';

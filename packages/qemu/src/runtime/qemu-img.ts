@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { DriverError } from '@virtkit/core';
 
 /** How many sizes of blank image {@link QemuImg.createBlank} keeps (a few hundred KiB each; flavors are few). */
@@ -13,7 +13,12 @@ export interface ImageInfo {
   virtualSize: number;
   actualSize: number;
   backingFilename?: string;
+  /** A qcow2's external data file. */
+  dataFile?: string;
 }
+
+/** Longest `qemu-img info`: an image whose data file is a FIFO or a hung mount must not hold a call forever. */
+const INFO_TIMEOUT_MS = 30_000;
 
 /**
  * The `qemu-img` calls the driver needs. Arguments are passed as an argv
@@ -36,7 +41,7 @@ export class QemuImg {
   async createBlank(file: string, sizeBytes: number): Promise<void> {
     const template = await this.#blanks.get(sizeBytes)?.catch(() => undefined);
     if (template) {
-      return writeFile(file, template, { mode: 0o644 }).catch((error: Error) => {
+      return writeFile(file, template, { mode: 0o600 }).then(() => chmod(file, 0o600)).catch((error: Error) => {
         throw new DriverError('qemu-img create', `cannot write ${file}: ${error.message}`, { cause: error });
       });
     }
@@ -62,12 +67,26 @@ export class QemuImg {
     args.push(file);
     if (options.sizeBytes !== undefined) args.push(String(options.sizeBytes));
     await this.run(args);
+    // qemu-img creates files as the umask allows (0644 usually): a guest's disk is its owner's only
+    await chmod(file, 0o600);
   }
 
-  async info(file: string): Promise<ImageInfo> {
-    const out = await this.run(['info', '--output=json', '-U', file]);
-    const info = JSON.parse(out) as { format: string; 'virtual-size': number; 'actual-size'?: number; 'backing-filename'?: string };
-    return { format: info.format, virtualSize: info['virtual-size'], actualSize: info['actual-size'] ?? 0, backingFilename: info['backing-filename'] };
+  /**
+   * What qemu-img says of one image (its backing chain is not opened). With `format`, the image is
+   * read as that format; without, qemu-img probes it.
+   */
+  async info(file: string, format?: string): Promise<ImageInfo> {
+    const out = await this.run(['info', '--output=json', '-U', ...(format ? ['-f', format] : []), file], undefined, INFO_TIMEOUT_MS);
+    const info = JSON.parse(out) as {
+      format: string; 'virtual-size': number; 'actual-size'?: number; 'backing-filename'?: string; 'full-backing-filename'?: string;
+      'format-specific'?: { data?: { 'data-file'?: string } };
+    };
+    const backing = info['backing-filename'] ?? info['full-backing-filename'];
+    const dataFile = info['format-specific']?.data?.['data-file'];
+    return {
+      format: info.format, virtualSize: info['virtual-size'], actualSize: info['actual-size'] ?? 0,
+      ...(backing !== undefined ? { backingFilename: backing } : {}), ...(dataFile !== undefined ? { dataFile } : {}),
+    };
   }
 
   /** Grow an image to `sizeBytes` (never shrinks). */
@@ -95,12 +114,13 @@ export class QemuImg {
     await this.run(['convert', '-p', '-O', 'qcow2', source, target], (chunk) => {
       for (const match of chunk.matchAll(/\((\d+(?:\.\d+)?)\/100%\)/g)) onProgress(Number(match[1]));
     });
+    await chmod(target, 0o600);
   }
 
   /** Run qemu-img; resolves with stdout. @throws `DRIVER_ERROR` with qemu-img's message. */
-  run(args: string[], onStdout?: (chunk: string) => void): Promise<string> {
+  run(args: string[], onStdout?: (chunk: string) => void, timeoutMs?: number): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn(this.#binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(this.#binary, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(timeoutMs ? { timeout: timeoutMs, killSignal: 'SIGKILL' as const } : {}) });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => {
@@ -111,7 +131,7 @@ export class QemuImg {
       child.once('error', (error) => reject(new DriverError(`qemu-img ${args[0]}`, error.message, { cause: error })));
       child.once('close', (code) => {
         if (code === 0) resolve(stdout);
-        else reject(new DriverError(`qemu-img ${args[0]}`, stderr.trim() || `exit code ${code}`));
+        else reject(new DriverError(`qemu-img ${args[0]}`, stderr.trim() || (code === null ? 'killed (timed out)' : `exit code ${code}`)));
       });
     });
   }

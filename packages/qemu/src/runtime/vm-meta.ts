@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** How an instance boots: a disk image (copy-on-write overlay), a kernel + initramfs, or nothing (no OS). */
@@ -89,6 +89,8 @@ export const VM_FILES = {
   meta: 'meta.json',
   rootDisk: 'disk.qcow2',
   qmp: 'qmp.sock',
+  /** QEMU's serial chardev (a unix socket; the console proxy in front of it checks the secret). */
+  serial: 'serial.sock',
   pid: 'qemu.pid',
   serialLog: 'serial.log',
   qemuLog: 'qemu.log',
@@ -105,9 +107,20 @@ export async function readMeta(dir: string): Promise<VmMeta | undefined> {
   }
 }
 
-/** Write the metadata atomically (temp file + rename), readable by the owner only. */
+/** The prefix of {@link writeMeta}'s temporary files (`.meta.json.<hex>`). */
+export const META_TEMP_PREFIX = `.${VM_FILES.meta}.`;
+
+/**
+ * Write the metadata atomically (temp file + rename), readable by the owner only. A write that fails
+ * removes its temp file; one cut short by the end of the driver's process is swept by the next `initHost`.
+ */
 export async function writeMeta(dir: string, meta: VmMeta): Promise<void> {
-  const temp = join(dir, `.${VM_FILES.meta}.${randomBytes(4).toString('hex')}`);
-  await writeFile(temp, JSON.stringify(meta, null, 2), { mode: 0o600 });
-  await rename(temp, join(dir, VM_FILES.meta));
+  const temp = join(dir, `${META_TEMP_PREFIX}${randomBytes(4).toString('hex')}`);
+  try {
+    await writeFile(temp, JSON.stringify(meta, null, 2), { mode: 0o600 });
+    await rename(temp, join(dir, VM_FILES.meta));
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
 }

@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFileSync, rmSync } from 'node:fs';
+import { appendFile, chmod, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidStateError, PowerState, type DriverLogger } from '@virtkit/core';
 import type { QemuConfig } from '../qemu-config.js';
 import type { QmpEvent, QmpExecuteOptions } from '../qmp/index.js';
 import { portsForStart } from './ports.js';
-import { delay, pidAlive, processArgs, signalProcess } from './proc-utils.js';
+import { delay, holdingLoop, pidAlive, processArgs, signalProcess } from './proc-utils.js';
 import { buildQemuArgv } from './qemu-argv.js';
 import { VM_FILES, writeMeta, type VmMeta } from './vm-meta.js';
+import { SerialProxy } from './serial-proxy.js';
 import { VmProcess, type ProcessExit } from './vm-process.js';
 
 /** What every instance shares with its host (the driver). */
@@ -51,6 +52,9 @@ export class Vm {
   migration: { abort(): Promise<void>; forceComplete(): Promise<void> } | undefined;
   readonly #host: VmHost;
   #busy = 0;
+  #writing: Promise<void> = Promise.resolve();
+  /** The serial console's authenticating proxy, while the process it fronts runs and someone asked for the console. */
+  #serial: SerialProxy | undefined;
 
   constructor(host: VmHost, dir: string, meta: VmMeta) {
     this.#host = host;
@@ -77,16 +81,26 @@ export class Vm {
     return this.proc?.alive === true;
   }
 
-  /** Persist the metadata. */
+  /**
+   * Persist the metadata. Writes run one at a time, in call order, each with the metadata as it is
+   * when its turn comes: two writes never race, and the last one leaves the latest state.
+   */
   save(): Promise<void> {
-    return writeMeta(this.dir, this.meta);
+    const write = this.#writing.then(() => writeMeta(this.dir, this.meta));
+    this.#writing = write.catch(() => undefined);
+    return write;
+  }
+
+  /** Resolves once every metadata write asked for so far has ended (before the directory is removed). */
+  settled(): Promise<void> {
+    return this.#writing;
   }
 
   /** Run a change of the instance with QEMU's own STOP/RESUME reports muted. */
   async busy<T>(fn: () => Promise<T>): Promise<T> {
     this.#busy++;
     try {
-      return await fn();
+      return await holdingLoop(fn);
     } finally {
       this.#busy--;
     }
@@ -124,7 +138,7 @@ export class Vm {
         return STATUS_TO_POWER[status] ?? PowerState.NOSTATE;
       } catch (error) {
         // the monitor closes a moment before the process's end is seen: wait for it, then answer what the exit recorded
-        if (proc.qmp.closed) await Promise.race([proc.exited, delay(EXIT_GRACE_MS)]);
+        if (proc.qmp.closed) await holdingLoop(() => Promise.race([proc.exited, delay(EXIT_GRACE_MS)]));
         if (proc.alive) throw error;
       }
     }
@@ -138,10 +152,17 @@ export class Vm {
   async start(options: { incoming?: boolean; autostart?: boolean } = {}): Promise<VmProcess> {
     if (this.proc?.alive) throw new InvalidStateError({ instanceUuid: this.uuid, operation: 'start', detail: 'already running' });
     if (!options.incoming) this.meta.ports = portsForStart(this.meta, this.config.hotplugSlots);
-    await Promise.all([VM_FILES.qmp, VM_FILES.pid].map((f) => rm(this.file(f), { force: true })));
+    await Promise.all([VM_FILES.qmp, VM_FILES.pid, VM_FILES.serial].map((f) => rm(this.file(f), { force: true })));
+    // QEMU appends the guest's console output (which may show secrets) to this file, keeping its mode: the owner's only
+    await appendFile(this.file(VM_FILES.serialLog), '', { mode: 0o600 });
+    await chmod(this.file(VM_FILES.serialLog), 0o600);
     const args = buildQemuArgv({ meta: this.meta, dir: this.dir, accel: this.config.accel, ...options });
     const proc = await VmProcess.start({
       binary: this.config.qemuBinary, args, dir: this.dir, detached: this.#host.persistent, qmpTimeoutMs: this.config.qmpTimeoutMs,
+    }).catch((error: unknown) => {
+      // a QEMU that failed to start may have made its sockets and pid file first
+      this.#removeRuntimeFilesSync();
+      throw error;
     });
     this.adopt(proc);
     this.meta.pid = proc.pid;
@@ -160,10 +181,34 @@ export class Vm {
   /** Stop the process (`quit`, falling back to SIGKILL; or `kill` at once). The caller records the new intent. */
   async stopProcess(how: 'quit' | 'kill' = 'quit'): Promise<void> {
     const proc = this.proc;
-    if (proc) await (how === 'quit' ? proc.quit() : proc.kill());
+    if (proc) await holdingLoop(() => (how === 'quit' ? proc.quit() : proc.kill()));
     if (this.proc === proc) this.proc = undefined;
     delete this.meta.pid;
     delete this.meta.startedAt;
+    await this.closeConsoles();
+    if (proc) await this.#removeRuntimeFiles();
+  }
+
+  /**
+   * A fresh serial console secret and the proxy port to present it on (see {@link SerialProxy}).
+   * @throws `INVALID_STATE` without a running process
+   */
+  async serialConsole(): Promise<{ port: number; secret: string }> {
+    this.requireProcess('getSerialConsole');
+    this.#serial ??= new SerialProxy(this.file(VM_FILES.serial));
+    return this.#serial.issue();
+  }
+
+  /** Close the console proxy and every console connection (the process ended, or the driver lets go of it). */
+  async closeConsoles(): Promise<void> {
+    const serial = this.#serial;
+    this.#serial = undefined;
+    await serial?.close();
+  }
+
+  /** Files only a live QEMU gives meaning to: once it is gone they are stale (a later start makes them again). */
+  async #removeRuntimeFiles(): Promise<void> {
+    await Promise.all([VM_FILES.qmp, VM_FILES.pid, VM_FILES.serial].map((f) => rm(this.file(f), { force: true }).catch(() => undefined)));
   }
 
   /** Watch a process: its events and its end. */
@@ -203,28 +248,48 @@ export class Vm {
     if (event.event === 'RESUME') this.#host.report(this.uuid, PowerState.RUNNING);
   }
 
-  /** An exit nobody asked for: SHUTDOWN after a guest power-off, CRASHED otherwise; never a stale RUNNING. */
+  /**
+   * The process ended. Its console proxy, QMP and serial sockets and pid file die with it (removed at
+   * once, synchronously: a start that follows makes its own). An exit nobody asked for is recorded
+   * (SHUTDOWN after a guest power-off, CRASHED otherwise; never a stale RUNNING), then reported, and
+   * only then is the process let go of: whoever sees the exit finds the metadata already written.
+   */
   #onExit(proc: VmProcess, exit: ProcessExit): void {
-    if (this.proc === proc) this.proc = undefined;
-    if (proc.expectedExit || proc.released) return;
+    const current = this.proc === proc;
+    if (current && !proc.released) {
+      void this.closeConsoles();
+      this.#removeRuntimeFilesSync();
+    }
+    const release = (): void => {
+      if (this.proc === proc) this.proc = undefined;
+    };
+    if (proc.expectedExit || proc.released) return release();
     if (this.meta.incomingMigration) {
       this.#host.logger.warn('the QEMU of an arriving instance exited', { instanceUuid: this.uuid, code: exit.code });
-      return;
+      return release();
     }
     // The intent becomes 'running' only once a start is complete (continued, or its saved state restored): a process
     // that ends before that fails the call starting it (spawn, powerOn, resume...), which reports it; the instance
     // keeps its recorded state (a failed resume stays SUSPENDED, its saved state intact).
     if (this.meta.power !== 'running') {
       this.#host.logger.warn('QEMU exited while it was being started', { instanceUuid: this.uuid, code: exit.code, signal: exit.signal });
-      return;
+      return release();
     }
     const clean = proc.guestShutdown && !proc.panicked && (exit.code === null || exit.code === 0);
     this.meta.power = clean ? 'shutdown' : 'crashed';
     delete this.meta.pid;
     delete this.meta.startedAt;
-    this.save().catch((error) => this.#host.logger.error('cannot record an instance exit', { instanceUuid: this.uuid, error: String(error) }));
-    this.#host.logger.info('QEMU process exited on its own', { instanceUuid: this.uuid, code: exit.code, signal: exit.signal, clean });
-    this.#host.report(this.uuid, clean ? PowerState.SHUTDOWN : PowerState.CRASHED);
+    void this.save()
+      .catch((error: unknown) => this.#host.logger.error('cannot record an instance exit', { instanceUuid: this.uuid, error: String(error) }))
+      .then(() => {
+        this.#host.logger.info('QEMU process exited on its own', { instanceUuid: this.uuid, code: exit.code, signal: exit.signal, clean });
+        this.#host.report(this.uuid, clean ? PowerState.SHUTDOWN : PowerState.CRASHED);
+        release();
+      });
+  }
+
+  #removeRuntimeFilesSync(): void {
+    for (const f of [VM_FILES.qmp, VM_FILES.pid, VM_FILES.serial]) rmSync(this.file(f), { force: true });
   }
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PowerState, type MigrateData, type OperationContext } from '@virtkit/core';
 import { NO_OS_IMAGE, QemuDriver } from '../../src/index.js';
@@ -87,6 +87,8 @@ async function expectCrashedThenUsable(env: HardeningEnv, d: QemuDriver, uuid: s
   expect(env.eventsOf(uuid).filter(([t]) => t === 'STOPPED')).toHaveLength(1);
   expect(pidAlive(pid)).toBe(false);
   expect(await env.strayFiles(d, uuid)).toEqual([]);
+  // the dead process's sockets and pid file went with it
+  expect(['qmp.sock', 'serial.sock', 'qemu.pid'].filter((f) => existsSync(join(d.stateRoot!, uuid, f)))).toEqual([]);
   // and the instance is usable again
   await d.powerOn(ctx, ref(uuid));
   expect((await d.getInfo(ctx, ref(uuid))).state).toBe(RUNNING);
@@ -350,6 +352,25 @@ describe('faults on QEMU: live migration', () => {
     record.outcome = 'liveMigration DRIVER_ERROR; source CRASHED + STOPPED; destination rolled back clean';
   });
 
+  fault('live migration: the source\'s cleanup fails after the guest moved: the call succeeds, the source QEMU is gone, the destination runs', async (env, record) => {
+    const m = await prepare(env, 'post-step');
+    // the memory phase is over when the driver deletes the NBD client: make that (and the quit after it) fail
+    const original = VmProcess.prototype.execute;
+    jest.spyOn(VmProcess.prototype, 'execute').mockImplementation(function (this: VmProcess, cmd: string, args?: Record<string, unknown>, options?: object) {
+      if (this.pid === m.srcPid && (cmd === 'blockdev-del' || cmd === 'quit')) return Promise.reject(new Error(`injected failure of ${cmd}`));
+      return original.call(this, cmd, args, options) as Promise<never>;
+    });
+    record.injected = 2;
+    expect(await m.migrate()).toBe('resolved');
+    jest.restoreAllMocks();
+    expect(pidAlive(m.srcPid)).toBe(false);
+    expect(await m.source.listInstanceUuids(ctx)).toEqual([]);
+    expect((await m.destination.getInfo(ctx, ref(m.uuid))).state).toBe(RUNNING);
+    expect(env.logs.some((l) => l.level === 'warn' && l.message.includes('live migration completed'))).toBe(true);
+    await m.destination.destroy(ctx, ref(m.uuid));
+    record.outcome = 'liveMigration succeeds (cleanup failures logged); source QEMU killed, source forgets it; destination RUNNING';
+  });
+
   for (const phase of ['disk mirror', 'memory transfer'] as const) {
     fault(`live migration: the destination QEMU dies during the ${phase}; the source keeps running`, async (env, record) => {
       const m = await prepare(env, phase === 'disk mirror' ? 'dst-disk' : 'dst-mem');
@@ -466,6 +487,69 @@ describe('faults on QEMU: the monitor stops answering', () => {
   });
 });
 
+describe('faults on QEMU: metadata writes', () => {
+  // the module object the driver calls through (a namespace import's bindings cannot be spied on)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fsPromises = require('node:fs/promises') as typeof import('node:fs/promises');
+  const temps = (dir: string): string[] => readdirSync(dir).filter((f) => f.startsWith('.meta.json.'));
+
+  fault('a slow metadata write when QEMU is killed: the exit counts as seen only once it is recorded (no temp file then)', async (env, record) => {
+    const d = await env.driver('slow-meta');
+    const uuid = await env.spawn(d);
+    const dir = join(d.stateRoot!, uuid);
+    const pid = qemuPid(d, uuid);
+    // every metadata write now takes 300 ms: the window in which a check could find the temp file
+    const original = fsPromises.writeFile;
+    jest.spyOn(fsPromises, 'writeFile').mockImplementation(async (...args: Parameters<typeof original>) => {
+      if (String(args[0]).includes('/.meta.json.')) await new Promise((r) => setTimeout(r, 300));
+      return original(...args);
+    });
+    record.injected = 1;
+    process.kill(pid, 'SIGKILL');
+    await untilExitSeen(d, uuid, pid);
+    // no polling: the moment the exit is seen, the metadata is written and no temp file is left
+    expect(temps(dir)).toEqual([]);
+    expect(JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')).power).toBe('crashed');
+    expect(env.eventsOf(uuid).at(-1)).toEqual(['STOPPED', CRASHED]);
+    jest.restoreAllMocks();
+    await d.destroy(ctx, ref(uuid));
+    record.outcome = 'exit seen after the 300 ms write; meta.json crashed, no temp file, one STOPPED';
+  });
+
+  fault('a metadata write that fails (rename) removes its temp file; the call fails typed and the next write works', async (env, record) => {
+    const d = await env.driver('failing-meta');
+    const uuid = await env.spawn(d, { powerOn: false });
+    const dir = join(d.stateRoot!, uuid);
+    jest.spyOn(fsPromises, 'rename').mockRejectedValueOnce(Object.assign(new Error('EIO: injected'), { code: 'EIO' }));
+    record.injected = 1;
+    expect(await codeOf(d.setBootable(ctx, { ...ref(uuid), bootable: false }))).not.toBe('resolved');
+    expect(temps(dir)).toEqual([]);
+    jest.restoreAllMocks();
+    await d.setBootable(ctx, { ...ref(uuid), bootable: false });
+    expect(JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')).bootable).toBe(false);
+    expect(temps(dir)).toEqual([]);
+    await d.destroy(ctx, ref(uuid));
+    record.outcome = 'the failing write left no temp file; the next write landed';
+  });
+
+  fault('temp files of writes cut short by the end of an earlier driver process are swept by initHost', async (env, record) => {
+    const first = await env.driver('sweep');
+    const uuid = await env.spawn(first, { powerOn: false });
+    const root = first.stateRoot!;
+    await first.close();
+    env.drivers.splice(env.drivers.indexOf(first), 1);
+    writeFileSync(join(root, uuid, '.meta.json.deadbeef'), '{"version":1,');
+    record.injected = 1;
+    const second = new QemuDriver({ hostname: 'sweep', options: { stateDir: root, allowedDirs: [env.dir] } });
+    env.drivers.push(second);
+    await second.initHost(ctx, { host: 'sweep' });
+    expect(await second.listInstanceUuids(ctx)).toEqual([uuid]);
+    expect(temps(join(root, uuid))).toEqual([]);
+    await second.destroy(ctx, ref(uuid));
+    record.outcome = 'the stray temp file is gone after initHost; the instance is intact';
+  });
+});
+
 describe('faults on QEMU: bad images', () => {
   const spawnFrom = (d: QemuDriver, uuid: string, imageMeta: object): Promise<string> =>
     codeOf(d.spawn(ctx, { instance: { uuid, name: `img-${uuid.slice(0, 8)}`, flavor: FLAVOR }, imageMeta }));
@@ -481,7 +565,7 @@ describe('faults on QEMU: bad images', () => {
     const cases: [string, object, string][] = [
       ['missing file', { diskFormat: 'qcow2', properties: { virtkit_image_path: join(env.dir, 'missing.qcow2') } }, 'VALIDATION_FAILED'],
       ['a directory', { diskFormat: 'qcow2', properties: { virtkit_image_path: aDir } }, 'VALIDATION_FAILED'],
-      ['garbage declared qcow2', { diskFormat: 'qcow2', properties: { virtkit_image_path: garbage } }, 'DRIVER_ERROR'],
+      ['garbage declared qcow2 (its contents are raw)', { diskFormat: 'qcow2', properties: { virtkit_image_path: garbage } }, 'VALIDATION_FAILED'],
       ['truncated qcow2', { diskFormat: 'qcow2', properties: { virtkit_image_path: truncated } }, 'DRIVER_ERROR'],
       ['qcow2 declared raw', { diskFormat: 'raw', properties: { virtkit_image_path: truncated } }, 'DRIVER_ERROR'],
       ['missing kernel', { properties: { virtkit_kernel: join(env.dir, 'missing-vmlinuz') } }, 'VALIDATION_FAILED'],

@@ -124,11 +124,11 @@ export class HardeningEnv {
   /** Processes the dispose step had to kill (a leak the test itself did not catch). */
   strays: number[] = [];
 
-  /** A driver with its own state root under the env's dir; `initHost` done. */
+  /** A driver with its own state root under the env's dir (files anywhere in the env's dir allowed); `initHost` done. */
   async driver(hostname = 'hard-host', options: Record<string, unknown> = {}): Promise<QemuDriver> {
     // short: QEMU's unix socket paths (<root>/<uuid>/restore.sock) must stay under 108 bytes
     const stateDir = join(this.dir, `r${this.drivers.length}`);
-    const d = new QemuDriver({ hostname, logger: recordingLogger(this.logs), options: { stateDir, ...options } });
+    const d = new QemuDriver({ hostname, logger: recordingLogger(this.logs), options: { stateDir, allowedDirs: [this.dir], ...options } });
     this.drivers.push(d);
     d.on('lifecycle', (event) => void this.events.push({ host: hostname, event }));
     await d.initHost(ctx, { host: hostname });
@@ -184,7 +184,7 @@ export class HardeningEnv {
    */
   async strayFiles(d: QemuDriver, uuid: string): Promise<string[]> {
     const dir = join(d.stateRoot!, uuid);
-    const expected = new Set(['meta.json', 'disk.qcow2', 'qmp.sock', 'qemu.pid', 'serial.log', 'qemu.log', 'saved-state.bin']);
+    const expected = new Set(['meta.json', 'disk.qcow2', 'qmp.sock', 'serial.sock', 'qemu.pid', 'serial.log', 'qemu.log', 'saved-state.bin']);
     const strays = (): string[] => (existsSync(dir) ? readdirSync(dir).filter((f) => !expected.has(f)) : []);
     await pollUntil(() => strays().length === 0, 2000, 20);
     return strays();

@@ -71,7 +71,7 @@ describe('model-based: the QEMU driver against the contract model', () => {
       envs.push(env);
       let hosts = 0;
       /** Drivers with state roots under the env's dir, so anything left is found and stopped. */
-      const host = (name: string): QemuDriver => new QemuDriver({ hostname: name, options: { stateDir: join(env.dir, `h${hosts++}`) } });
+      const host = (name: string): QemuDriver => new QemuDriver({ hostname: name, options: { stateDir: join(env.dir, `h${hosts++}`), allowedDirs: [env.dir] } });
       const fixtures: ConformanceFixtures = {
         flavor: { name: 'model.qemu', vcpus: 1, memoryMb: 64, rootGb: 1 },
         imageMeta: NO_OS_IMAGE,

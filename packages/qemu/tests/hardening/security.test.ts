@@ -4,12 +4,13 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, 
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
-import { PowerState } from '@virtkit/core';
+import { PowerState, ProviderTree } from '@virtkit/core';
 import { NO_OS_IMAGE, QemuDriver } from '../../src/index.js';
 import { processArgs } from '../../src/runtime/proc-utils.js';
 import {
-  codeOf, ctx, errorOf, errorText, FLAVOR, HardeningEnv, modeOf, QEMU_UNAVAILABLE, qemuIt, qemuPid, recordQemuReliability, ref,
+  codeOf, ctx, errorOf, errorText, FLAVOR, HardeningEnv, modeOf, QEMU_UNAVAILABLE, qemuIt, qemuPid, recordQemuReliability, ref, vmOf,
 } from './hardening-env.js';
+import { pollUntil } from '../../src/runtime/proc-utils.js';
 import { listenAddresses, probeVnc } from './vnc-client.js';
 
 // Issue part 5, the QEMU side: nothing from a request reaches QEMU as an option or escapes its
@@ -257,6 +258,43 @@ describe('driver options', () => {
     expect([make(at(57)), make(at(58)), make('/tmp/a,b')]).toEqual(['accepted', 'VALIDATION_FAILED', 'VALIDATION_FAILED']);
     check(true);
   });
+
+  it('allowedDirs and confinePaths are checked like every other option', () => {
+    const make = (options: Record<string, unknown>): string => {
+      try {
+        new QemuDriver({ options });
+        return 'accepted';
+      } catch (error) {
+        return (error as { code?: string }).code ?? String(error);
+      }
+    };
+    expect([
+      make({ allowedDirs: ['/srv/images'] }), make({ allowedDirs: ['relative'] }), make({ allowedDirs: '/srv' }),
+      make({ allowedDirs: ['/a,b'] }), make({ confinePaths: 'no' }), make({ confinePaths: false }),
+    ]).toEqual(['accepted', 'VALIDATION_FAILED', 'VALIDATION_FAILED', 'VALIDATION_FAILED', 'VALIDATION_FAILED', 'accepted']);
+    check(true);
+  });
+
+  secIt('a node other than the driver\'s own is NOT_FOUND for getAvailableResource, getTraits and updateProviderTree', async () => {
+    const env = new HardeningEnv();
+    try {
+      const d = await env.driver('one-node', { nodeName: 'node-a' });
+      expect(await d.getAvailableNodes(ctx, { refresh: false })).toEqual(['node-a']);
+      expect((await d.getAvailableResource(ctx, { nodename: 'node-a' })).hypervisorHostname).toBe('node-a');
+      const tree = new ProviderTree();
+      tree.newRoot('node-b', randomUUID());
+      const codes = [
+        await codeOf(d.getAvailableResource(ctx, { nodename: 'node-b' })), await codeOf(d.getTraits(ctx, { nodename: 'node-b' })),
+        await codeOf(d.updateProviderTree(ctx, { nodename: 'node-b', providerTree: tree })),
+      ];
+      check(codes.every((c) => c === 'NOT_FOUND'));
+      expect(codes).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
+      // the foreign node's provider was left as it was
+      expect(tree.get('node-b').inventory).toEqual({});
+    } finally {
+      await env.dispose();
+    }
+  });
 });
 
 describe('consoles', () => {
@@ -318,6 +356,60 @@ describe('consoles', () => {
     expect(listenAddresses(a.port, (p) => readFileSync(p, 'utf8'))).toEqual(['127.0.0.1']);
     check(true);
     await d.destroy(ctx, ref(uuid));
+  });
+
+  secIt('serial console: no byte reaches QEMU (nor comes back) before the secret; with it the console works; nothing leaks on destroy', async () => {
+    env = new HardeningEnv();
+    const d = await env.driver('serial-auth');
+    const uuid = await env.spawn(d);
+    // QEMU's chardev says whether a client is connected to it ("disconnected:..." while none is)
+    const qemuSide = async (): Promise<string> =>
+      (await vmOf(d, uuid)!.qmp<{ label: string; filename: string }[]>('query-chardev')).find((c) => c.label === 'serial0')!.filename;
+    expect(await qemuSide()).toMatch(/^disconnected:unix:/);
+    const stale = await d.getSerialConsole(ctx, ref(uuid));
+    const current = await d.getSerialConsole(ctx, ref(uuid));
+    expect(current.port).toBe(stale.port);
+    const attempts: [string, string][] = [
+      ['an empty line', '\n'], ['a wrong secret', `${'0'.repeat(32)}\n`], ['the previous call\'s secret', `${stale.secret}\n`],
+      ['the secret with a byte more', `${current.secret}x\n`], ['a prefix of the secret', `${current.secret!.slice(0, 16)}\n`],
+      ['a long line with no newline', 'A'.repeat(4096)], ['console input before the secret', `ls /\n${current.secret}\n`],
+    ];
+    for (const [what, payload] of attempts) {
+      const session = await rawSession(current.port, payload);
+      const reached = await qemuSide();
+      const held = session.closed && session.received === 0 && reached.startsWith('disconnected:');
+      check(held);
+      expect([what, session, reached.startsWith('disconnected:')]).toEqual([what, { closed: true, received: 0 }, true]);
+    }
+    // the secret opens it (and may reconnect until the next call replaces it)
+    for (let i = 0; i < 2; i++) {
+      const socket = connect(current.port, '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(`${current.secret}\n`);
+      const connected = await pollUntil(async () => !(await qemuSide()).startsWith('disconnected:'), 5000, 20);
+      check(connected);
+      expect(connected).toBe(true);
+      const closed = new Promise((resolve) => socket.once('close', resolve));
+      if (i === 0) {
+        socket.end();
+        await closed;
+        expect(await pollUntil(async () => (await qemuSide()).startsWith('disconnected:'), 5000, 20)).toBe(true);
+      } else {
+        // destroy while a client is connected: the client is cut, the port closed, no socket left
+        await d.destroy(ctx, ref(uuid));
+        await closed;
+      }
+    }
+    const refused = await new Promise<boolean>((resolve) => {
+      const s = connect(current.port, '127.0.0.1', () => {
+        s.destroy();
+        resolve(false);
+      });
+      s.once('error', () => resolve(true));
+    });
+    check(refused);
+    expect(refused).toBe(true);
+    expect(await env.socketLeak()).toBe(0);
   });
 });
 
@@ -406,9 +498,15 @@ describe('state directories', () => {
       for (const u of [running, stopped, suspended]) {
         const dir = join(stateDir, u);
         modes[dir] = modeOf(dir);
-        for (const f of ['meta.json', 'qemu.log', 'saved-state.bin']) if (existsSync(join(dir, f))) modes[join(dir, f)] = modeOf(join(dir, f));
+        for (const f of ['meta.json', 'qemu.log', 'serial.log', 'saved-state.bin', 'disk.qcow2']) if (existsSync(join(dir, f))) modes[join(dir, f)] = modeOf(join(dir, f));
       }
       expect(Object.keys(modes)).toContain(join(stateDir, suspended, 'saved-state.bin'));
+      // the image snapshot and a root disk made as an overlay of a base image (not a copy of the blank template)
+      modes[join(stateDir, 'images', 'img-1.qcow2')] = modeOf(join(stateDir, 'images', 'img-1.qcow2'));
+      const base = join(stateDir, 'images', 'base.qcow2');
+      execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', base, '16M']);
+      const fromImage = await env.spawn(d, { imageMeta: { diskFormat: 'qcow2', properties: { virtkit_image_path: base } }, powerOn: false });
+      modes[join(stateDir, fromImage, 'disk.qcow2')] = modeOf(join(stateDir, fromImage, 'disk.qcow2'));
       const wrong = Object.entries(modes).filter(([p, m]) => {
         const want = statSync(p).isDirectory() ? 0o700 : 0o600;
         return !check(m === want);
@@ -423,9 +521,27 @@ describe('state directories', () => {
       expect(roots.map((r) => check(modeOf(r) === 0o700) && modeOf(r))).toEqual([0o700, 0o700]);
       await privateDriver.close();
       expect(existsSync(roots[0]!)).toBe(false);
-      for (const u of [running, stopped, suspended]) await d.destroy(ctx, ref(u));
+      for (const u of [running, stopped, suspended, fromImage]) await d.destroy(ctx, ref(u));
     } finally {
       await env.dispose();
     }
   }, 60_000);
 });
+
+/** Connect, send `payload`, and report whether the other side closed within 3 s and how many bytes came back. */
+function rawSession(port: number, payload: string): Promise<{ closed: boolean; received: number }> {
+  return new Promise((resolve) => {
+    let received = 0;
+    const socket = connect(port, '127.0.0.1', () => socket.write(payload));
+    socket.on('data', (d: Buffer) => void (received += d.length));
+    socket.on('error', () => undefined);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ closed: false, received });
+    }, 3000);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve({ closed: true, received });
+    });
+  });
+}

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findExecutable } from './qemu-process.js';
 
@@ -46,3 +47,6 @@ export async function waitForSerial(path: string, marker: string, options: { tim
   }
   throw new Error(`no '${marker}' in ${path} within ${options.timeoutMs} ms`);
 }
+
+/** Where the tests put images, volumes and the test guest: allowed to their drivers (request paths are confined by default). */
+export const TEST_ALLOWED_DIRS: string[] = [realpathSync(tmpdir()), resolve(process.env.VIRTKIT_TEST_GUEST_DIR ?? resolve(__dirname, '../../../../.cache/test-guest'))];
