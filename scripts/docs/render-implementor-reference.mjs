@@ -37,6 +37,14 @@ export function renderImplementorReference({ hooks, specs, calls, descriptions }
       lines.push(...kitSection(capability, negatives));
     }
   }
+  lines.push('', '## Kit fixtures and the tests that need them', '',
+    'A test whose fixture is missing is skipped with the reason, and a capability whose behaviour tests are all',
+    'skipped is reported *unverified*, not passed. How to supply each fixture: [fixtures.md](fixtures.md).', '');
+  const byFixture = new Map();
+  for (const suite of ALL_SUITES) for (const t of suite.tests) for (const n of t.needs ?? []) byFixture.set(n, [...(byFixture.get(n) ?? []), `\`${suite.capability}\`: ${cell(t.name)}`]);
+  for (const [fixture, tests] of [...byFixture].sort(([a], [b]) => a.localeCompare(b))) {
+    lines.push(`### \`${fixture}\` (${tests.length} tests)`, '', ...tests.map((t) => `- ${t}`), '');
+  }
   return `${lines.join('\n').replace(/\n{3,}/g, '\n\n')}\n`;
 }
 
