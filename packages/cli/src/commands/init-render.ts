@@ -332,7 +332,7 @@ Capabilities: ${plan.capabilities.map((c) => `\`${c}\``).join(', ')}.
 \`\`\`sh
 npm install
 npm run build   # tsc, strict, noEmitOnError: a type error emits nothing
-npm test        # the conformance kit in jest: 0 failed, 0 skipped
+npm test        # the conformance kit in jest: 0 failed (skips only for tests that also need a capability you did not choose)
 npm run kit     # the same kit through the CLI, on dist/
 \`\`\`
 ${fromTarballs ? '\nThe `@virtkit/*` dependencies point at packed tarballs (`file:`); once the packages are on\nthe npm registry, replace those specs with version ranges (`^0.1.0`).\n' : ''}
