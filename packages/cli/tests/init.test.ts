@@ -52,6 +52,8 @@ describe('virtkit init', () => {
       const file = cap === 'core' ? 'core.ts' : `${cap.split('.')[0]}.ts`;
       for (const h of catalogue.get(cap)!) expect(source(file)).toContain(`protected override ${h.hook}(${h.params}): ${h.returns} {`);
     }
+    expect(source('driver.ts')).toContain("export class AcmeDriver extends VolumeHooks {");
+    expect(source('driver.ts')).toContain("static override driverName = 'acme';");
     expect(source('volume.ts')).toContain('extends withVolumeExtend(withVolumes(ConsoleHooks))');
     expect(source('lifecycle.ts')).toContain('extends withPause(withLifecycle(CoreHooks))');
     expect(source('kit-fixtures.ts')).toContain('async createVolume(sizeBytes: number)');

@@ -14,7 +14,7 @@ import { INIT_PACKAGES, renderInitFiles, type VirtkitPackage } from './init-rend
 export interface InitCommandOptions {
   /** Comma-separated capability names. @defaultValue `lifecycle` */
   capabilities?: string;
-  /** Driver name (capability maps, reports). @defaultValue the directory's name */
+  /** Driver name (capability maps, reports). @defaultValue the directory's name without `virtkit` and `driver` */
   name?: string;
   /** A directory of packed `@virtkit/*` tarballs (`npm pack`) to depend on, until the packages are on the registry. */
   tarballs?: string;
@@ -26,7 +26,7 @@ export function initCommand(ctx: CommandContext): Command {
     .description('scaffold a driver package: strict TypeScript, every hook of the chosen capabilities, the kit in jest')
     .argument('<dir>', 'directory to create (must not exist, or be empty)')
     .option('--capabilities <list>', 'comma-separated capabilities (prerequisites included), e.g. lifecycle,lifecycle.pause', 'lifecycle')
-    .option('--name <name>', 'driver name (default: the directory name)')
+    .option('--name <name>', 'driver name (default: the directory name without "virtkit" and "driver")')
     .option('--tarballs <dir>', 'depend on the @virtkit/* tarballs in <dir> (npm pack) instead of the registry')
     .addHelpText('after', `
 The package builds with tsc and passes the conformance kit as generated: every hook
@@ -50,12 +50,12 @@ export function runInitCommand(dir: string, options: InitCommandOptions, io: Cli
   const cwd = io.cwd ?? process.cwd();
   const target = resolve(cwd, dir);
   const capabilities = resolveInitCapabilities(parseCapabilityList(options.capabilities ?? 'lifecycle', '--capabilities'));
-  if (!capabilities.includes('lifecycle') && capabilities.length === 0) throw new CliError('USAGE', 'no capability chosen');
   if (existsSync(target) && readdirSync(target).length > 0) {
     throw new CliError('USAGE', `${target} exists and is not empty`, { hint: 'choose a new directory; init never overwrites files' });
   }
   const packageName = basename(target).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') || 'virtkit-driver';
-  const driverName = options.name ?? packageName.replace(/-?virtkit-?/g, '').replace(/-?driver$/, '') ?? packageName;
+  // `acme-virtkit-driver` -> `acme`
+  const driverName = options.name ?? (packageName.replace(/-?virtkit-?/g, '').replace(/-?driver$/, '') || packageName);
   if (!/^[a-z][a-z0-9-]*$/i.test(driverName)) {
     throw new CliError('USAGE', `driver name '${driverName}' must start with a letter and hold only letters, digits and '-'`, { hint: 'pass --name' });
   }
