@@ -65,6 +65,11 @@ function intro() {
     '(the kit checks that too). Optional hooks have a working default in the SDK; override them when your',
     'hypervisor needs to. Kit fixtures: [fixtures.md](fixtures.md). Compile errors: [compile-errors.md](compile-errors.md).',
     '',
+    'Rules the kit checks beyond the types (each is in the name of the kit test that checks it): console hosts',
+    'are loopback addresses with a port in 1-65535; `_spawn` refuses an image whose disk format is not in the',
+    'driver\'s `imageTypes` with a virtkit error and leaves nothing behind; a refused or failed call changes nothing;',
+    'after each test nothing is left on the host (listings, usage, your `leakCheck`).',
+    '',
     `Families: ${['core', ...FAMILIES].map((f) => `[${f}](#${f})`).join(' · ')}.`,
   ];
 }

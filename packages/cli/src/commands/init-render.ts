@@ -254,7 +254,7 @@ export class ${className} extends ${base} {
   static override driverVersion = '0.1.0';
   /** Feature flags refine capabilities (docs/capabilities.md): declare what your hypervisor supports. */
   static override features: FeatureDeclaration = ${featureText};
-  /** Image formats the driver boots; others are refused with \`NOT_SUPPORTED\` before any hook runs. */
+  /** Image formats the driver boots: \`_spawn\` must refuse any other with a virtkit error, leaving nothing behind (the kit checks). */
   static override imageTypes: readonly ImageDiskFormat[] = ${JSON.stringify(STAND_IN_IMAGE_TYPES).replace(/"/g, "'").replace(/,/g, ', ')};
 }
 `;
