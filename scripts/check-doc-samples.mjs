@@ -7,7 +7,7 @@ import { join } from 'node:path';
 const out = '.cache/doc-samples';
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-const docs = readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => join('docs', f));
+const docs = [...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => join('docs', f)), 'README.md'];
 let count = 0;
 for (const doc of docs) {
   const dir = join(out, doc.replace(/[/.]/g, '_'));

@@ -1,6 +1,7 @@
 // Generate the docs that come from the contract manifest, using the BUILT packages (run `npm run build` first):
 //   docs/capabilities.md    the capability reference (families, capabilities, calls, reference calls, feature flags)
 //   docs/support-matrix.md  `virtkit matrix --format md` for @virtkit/memory, @virtkit/sample-driver (+ @virtkit/qemu when it loads)
+//   docs/implementor-reference.md  every capability and hook: signature, rules, errors, events, fixtures, kit tests
 // Usage: node scripts/generate-docs.mjs [--check] [--out-dir DIR]
 //   (default) write both files into docs/
 //   --out-dir  write them into DIR instead (tests/docs/generated-docs.test.ts compares those with docs/)
@@ -18,9 +19,18 @@ export async function generateDocs({ warn = (m) => console.error(`generate-docs:
   const { readCapabilityDescriptions } = await import('./docs/capability-descriptions.mjs');
   const { renderCapabilities } = await import('./docs/render-capabilities.mjs');
   const { renderSupportMatrix } = await import('./docs/render-support-matrix.mjs');
+  const { renderImplementorReference } = await import('./docs/render-implementor-reference.mjs');
+  const { readMethodSpecs } = await import('./docs/method-specs.mjs');
+  const { readCallDocs } = await import('./docs/call-docs.mjs');
+  const { readHookCatalogue } = await import('@virtkit/cli');
+  const descriptions = readCapabilityDescriptions(coreTypes);
   return {
-    'capabilities.md': renderCapabilities({ descriptions: readCapabilityDescriptions(coreTypes) }),
+    'capabilities.md': renderCapabilities({ descriptions }),
     'support-matrix.md': await renderSupportMatrix({ root, warn }),
+    'implementor-reference.md': renderImplementorReference({
+      hooks: readHookCatalogue(readFileSync(coreTypes, 'utf8')), specs: readMethodSpecs(join(root, 'packages/core/src')),
+      calls: readCallDocs(coreTypes), descriptions,
+    }),
   };
 }
 
@@ -29,7 +39,7 @@ async function main(argv) {
   const outIndex = argv.indexOf('--out-dir');
   const outDir = outIndex >= 0 ? resolve(argv[outIndex + 1] ?? '') : join(root, 'docs');
   if (outIndex >= 0 && !argv[outIndex + 1]) throw new Error('--out-dir needs a directory');
-  for (const dist of ['core', 'cli', 'memory', 'sample-driver']) {
+  for (const dist of ['core', 'cli', 'conformance', 'memory', 'sample-driver']) {
     if (!existsSync(join(root, 'packages', dist, 'dist'))) throw new Error(`packages/${dist}/dist is missing: run \`npm run build\` first`);
   }
   const files = await generateDocs();
@@ -48,7 +58,7 @@ function checkFiles(files) {
     return !existsSync(path) || readFileSync(path, 'utf8') !== text;
   });
   for (const [name] of stale) console.error(`generate-docs: docs/${name} is stale: run \`npm run docs\` and commit the result`);
-  if (stale.length === 0) console.log('generate-docs: docs/capabilities.md and docs/support-matrix.md are up to date');
+  if (stale.length === 0) console.log(`generate-docs: ${Object.keys(files).map((n) => `docs/${n}`).join(', ')} are up to date`);
   return stale.length ? 1 : 0;
 }
 

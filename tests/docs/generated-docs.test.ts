@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
 const GENERATOR = join(ROOT, 'scripts/generate-docs.mjs');
-const GENERATED = ['capabilities.md', 'support-matrix.md'] as const;
+const GENERATED = ['capabilities.md', 'support-matrix.md', 'implementor-reference.md'] as const;
 
 describe('generated docs (scripts/generate-docs.mjs)', () => {
   const out = mkdtempSync(join(tmpdir(), 'virtkit-generated-docs-'));
@@ -31,6 +31,17 @@ describe('generated docs (scripts/generate-docs.mjs)', () => {
     if (!existsSync(committedPath)) throw new Error(`docs/${name} is missing: run \`npm run docs\` and commit the result`);
     const committed = readFileSync(committedPath, 'utf8');
     if (committed !== generated) throw new Error(staleMessage(name, committed, generated));
+  });
+
+  it('the implementor reference has a section for every capability and names every hook', () => {
+    const text = readFileSync(join(out, 'implementor-reference.md'), 'utf8');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { readHookCatalogue } = require('../../packages/cli/src/commands/init-hook-catalogue');
+    const catalogue: Map<string, { hook: string }[]> = readHookCatalogue(readFileSync(join(ROOT, 'packages/core/dist/index.d.ts'), 'utf8'));
+    for (const [capability, hooks] of catalogue) {
+      if (capability !== 'core') expect(text).toContain(`### \`${capability}\``);
+      for (const { hook } of hooks) expect(text).toContain(`\`${hook}`);
+    }
   });
 
   it('the support matrix carries no generation time (it must not change between runs)', () => {

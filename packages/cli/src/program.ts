@@ -3,6 +3,7 @@ import { colorEnabled } from './cli-io.js';
 import type { CommandContext } from './commands/command-context.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { contractCommand } from './commands/contract.js';
+import { initCommand } from './commands/init.js';
 import { inspectCommand } from './commands/inspect.js';
 import { matrixCommand } from './commands/matrix.js';
 import { CLI_VERSION } from './version.js';
@@ -15,7 +16,7 @@ import { CLI_VERSION } from './version.js';
 export function createProgram(ctx: CommandContext): Command {
   const { io } = ctx;
   const program = new Command('virtkit')
-    .description('virtkit: run the conformance kit, inspect drivers, print the contract, build the support matrix')
+    .description('virtkit: run the conformance kit, inspect drivers, print the contract, build the support matrix, scaffold a driver')
     .version(CLI_VERSION, '-V, --version', 'print the virtkit CLI version')
     .helpOption('-h, --help', 'show help for a command')
     .configureOutput({
@@ -37,8 +38,9 @@ Examples:
   $ virtkit conformance --driver @virtkit/sample-driver
   $ virtkit inspect @virtkit/sample-driver
   $ virtkit contract --json
-  $ virtkit matrix --format html --out matrix.html --verify`);
-  for (const command of [conformanceCommand(ctx), inspectCommand(ctx), contractCommand(ctx), matrixCommand(ctx)]) {
+  $ virtkit matrix --format html --out matrix.html --verify
+  $ virtkit init acme-driver --capabilities lifecycle,lifecycle.pause`);
+  for (const command of [conformanceCommand(ctx), inspectCommand(ctx), contractCommand(ctx), matrixCommand(ctx), initCommand(ctx)]) {
     program.addCommand(command.copyInheritedSettings(program));
   }
   return program;

@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { isVirtkitError, loadDriver, type DriverBase, type HostApi, type LoadedDriver } from '@virtkit/core';
 import type { CliIo } from '../cli-io.js';
 import { CliError } from '../errors/cli-error.js';
+import { loadErrorHint } from './load-error-hint.js';
 
 /** The host API every driver the CLI creates gets. */
 export const CLI_HOST_API: HostApi = Object.freeze({ hostname: 'virtkit-conformance' });
@@ -26,7 +27,7 @@ export async function loadCliDriver(specifier: string, io: CliIo): Promise<Loade
     if (error.code === 'DRIVER_LOAD_FAILED' && !isPathLike(specifier) && existsSync(resolve(cwd, specifier))) {
       return loadCliDriver(`./${specifier}`, io);
     }
-    throw new CliError('DRIVER_UNAVAILABLE', `${error.message} [${error.code}]`, { hint: hintFor(specifier, error.code, cwd), cause: error });
+    throw new CliError('DRIVER_UNAVAILABLE', `${error.message} [${error.code}]`, { hint: loadErrorHint(specifier, error, cwd), cause: error });
   }
 }
 
@@ -37,17 +38,6 @@ export async function loadCliDriver(specifier: string, io: CliIo): Promise<Loade
 export async function disposeDriver(driver: DriverBase): Promise<void> {
   const close = (driver as unknown as { close?: () => unknown }).close;
   if (typeof close === 'function') await close.call(driver);
-}
-
-function hintFor(specifier: string, code: string, cwd: string): string {
-  if (code === 'CONTRACT_MISMATCH') {
-    return 'upgrade the driver or @virtkit/core so that the driver\'s contract version is compatible with this core';
-  }
-  if (isPathLike(specifier)) {
-    return `check the path (relative paths are resolved from ${cwd}); the module must export \`default defineDriver({ create })\` from @virtkit/core`;
-  }
-  return `install it (npm install ${specifier}; a workspace package must be built first) or pass a path to a driver module; `
-    + 'a driver package exports `default defineDriver({ create })` from @virtkit/core';
 }
 
 function isPathLike(specifier: string): boolean {
