@@ -14,6 +14,7 @@ import { APPLIED_CAPABILITIES, REQUIRED_HOOKS, installMethods } from './define-c
 import { createRuntime, runtimeOf, RUNTIME, type DriverRuntime } from './driver-runtime.js';
 import { SILENT_LOGGER, type DriverLogger, type HostApi } from './host-api.js';
 import type { DriverEventName, DriverEvents } from './lifecycle-events.js';
+import { registerGuardedCall, type Sealed } from './sealed-call.js';
 
 /** Marks objects made by a DriverBase subclass, across copies of core. */
 export const DRIVER_BRAND = Symbol.for('virtkit.driver');
@@ -43,8 +44,8 @@ export abstract class DriverBase {
 
   /** What the orchestrator gave this driver. */
   readonly hostApi: HostApi;
-  /** The driver's capability map; frozen, never changes over the driver's life. */
-  readonly capabilities: CapabilityMap;
+  /** The driver's capability map; frozen, read-only and non-configurable: it never changes over the driver's life. */
+  declare readonly capabilities: CapabilityMap;
   /** @internal The SDK's per-driver state (queue, event hub); not part of the API. */
   declare readonly [RUNTIME]: DriverRuntime;
 
@@ -52,7 +53,10 @@ export abstract class DriverBase {
     this.hostApi = hostApi;
     Object.defineProperty(this, RUNTIME, { value: createRuntime() });
     Object.defineProperty(this, DRIVER_BRAND, { value: true });
-    this.capabilities = buildCapabilityMap(new.target as unknown as typeof DriverBase, this);
+    // Non-writable and non-configurable: neither assignment nor defineProperty can swap the map (rule 4).
+    Object.defineProperty(this, 'capabilities', {
+      value: buildCapabilityMap(new.target as unknown as typeof DriverBase, this), enumerable: true, writable: false, configurable: false,
+    });
   }
 
   /** The logger from the host API, or a silent one. */
@@ -127,8 +131,11 @@ export abstract class DriverBase {
   }
 }
 
-/** Public calls every driver has; declared here, installed below through the guarded path. */
-export interface DriverBase {
+/**
+ * Public calls every driver has, installed below through the guarded path.
+ * {@link DriverBase} declares them sealed: a driver implements the hooks.
+ */
+export interface CoreCalls {
   /** Prepare the host for serving instances. */
   initHost(ctx: OperationContext, request: HostRequest): Promise<void>;
   /** Release host resources at shutdown. */
@@ -152,6 +159,9 @@ export interface DriverBase {
   /** Host id to bind the instance's ports to. */
   networkBindingHostId(ctx: OperationContext, request: InstanceRequest): Promise<string>;
 }
+
+/** The core calls, sealed: a subclass that redefines one does not compile (see `SealedCall`). */
+export interface DriverBase extends Sealed<CoreCalls> {}
 
 installMethods(DriverBase.prototype, {
   initHost: { hook: '_initHost', request: HostRequest },
@@ -184,6 +194,8 @@ for (const [capability, methods] of Object.entries(CAPABILITY_METHODS)) {
       },
     }[method]!;
     Object.defineProperty(DriverBase.prototype, method, { value: stub, writable: true, configurable: true });
+    // Defining the call without the capability would also bypass the guard (and lie about the map).
+    registerGuardedCall(method, `_${method}`);
   }
 }
 

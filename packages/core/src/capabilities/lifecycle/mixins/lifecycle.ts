@@ -2,6 +2,7 @@ import type { OperationContext } from '../../../context/operation-context.js';
 import type { InstanceRequest } from '../../../driver/core-requests.js';
 import { ANY_POWER_STATE } from '../../../driver/any-state.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import { runtimeOf } from '../../../driver/driver-runtime.js';
 import { compensationContext } from '../../../context/operation-context.js';
 import { InstanceExistsError } from '../../../errors/errors.js';
@@ -42,7 +43,7 @@ export declare abstract class LifecycleShape {
   /** Default: nothing (the hypervisor does not get stuck rebooting). */
   protected _pollRebootingInstances(ctx: OperationContext, request: PollRebootingInstancesRequest): Promise<void>;
 }
-export interface LifecycleShape extends LifecycleCapability {}
+export interface LifecycleShape extends Sealed<LifecycleCapability> {}
 
 /** Adds `lifecycle` (spawn, destroy, power, reboot) to a driver class. */
 export const withLifecycle = defineCapability<typeof LifecycleShape>({

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { RescueCapability } from '../interface.js';
 import { RescueRequest, SetBootableRequest, UnrescueRequest } from '../requests.js';
@@ -16,7 +17,7 @@ export declare abstract class RescueShape {
   protected abstract _unrescue(ctx: OperationContext, request: UnrescueRequest): Promise<void>;
   protected abstract _setBootable(ctx: OperationContext, request: SetBootableRequest): Promise<void>;
 }
-export interface RescueShape extends RescueCapability {}
+export interface RescueShape extends Sealed<RescueCapability> {}
 
 /** Adds `lifecycle.rescue` to a driver class (apply after `withLifecycle`). */
 export const withRescue = defineCapability<typeof RescueShape>({

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import { notFoundIsDone } from '../../../driver/not-found-is-done.js';
 import type { MigrateData } from '../../../model/migration.js';
 import type { LiveMigrationCapability } from '../interface.js';
@@ -41,7 +42,7 @@ export declare abstract class LiveMigrationShape {
   /** Destination, after success: finish networking and definitions; `getInfo` must then find the instance. */
   protected abstract _postLiveMigrationAtDestination(ctx: OperationContext, request: PostLiveMigrationAtDestinationRequest): Promise<void>;
 }
-export interface LiveMigrationShape extends LiveMigrationCapability {}
+export interface LiveMigrationShape extends Sealed<LiveMigrationCapability> {}
 
 /** Adds `migration.live` to a driver class (apply after `withLifecycle`). */
 export const withLiveMigration = defineCapability<typeof LiveMigrationShape>({

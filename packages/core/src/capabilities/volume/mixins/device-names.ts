@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import {
   DefaultDeviceNamesForInstanceRequest, DefaultRootDeviceNameRequest, GetDeviceNameForInstanceRequest,
   type DefaultDeviceNamesForInstanceResult,
@@ -18,7 +19,7 @@ export declare abstract class DeviceNamesShape {
   /** The next free name for `blockDevice` among `bdms`, honouring its requested name where possible. */
   protected abstract _getDeviceNameForInstance(ctx: OperationContext, request: GetDeviceNameForInstanceRequest): Promise<string>;
 }
-export interface DeviceNamesShape extends DeviceNamesCapability {}
+export interface DeviceNamesShape extends Sealed<DeviceNamesCapability> {}
 
 /**
  * Adds `volume.deviceNames` to a driver class (apply after `withLifecycle`).
