@@ -68,6 +68,11 @@ describe('disk images, image snapshots and migration transports', () => {
     await source.spawn(ctx, { instance, imageMeta: NO_OS_IMAGE });
     const destCheckData = await destination.checkCanLiveMigrateDestination(ctx, { instance, srcComputeInfo: {}, dstComputeInfo: {} });
     const sourceData = await source.checkCanLiveMigrateSource(ctx, { instance, destCheckData });
+    // The protocol's order: before preLiveMigration at the destination, liveMigration is INVALID_STATE naming the step.
+    for (const migrateData of [undefined, sourceData]) {
+      await expect(source.liveMigration(ctx, { instance, dest: 'dst', migrateData })).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('preLiveMigration') });
+      expect((await source.getInfo(ctx, ref(uuid))).state).toBe(PowerState.RUNNING);
+    }
     const migrateData: MigrateData = await destination.preLiveMigration(ctx, { instance, migrateData: sourceData });
     expect(migrateData.targetConnectAddr).toMatch(/^tcp:127\.0\.0\.1:\d+$/);
 
