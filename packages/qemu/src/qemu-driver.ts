@@ -54,7 +54,7 @@ export class QemuDriver extends Composed {
   static override driverName = 'qemu';
   static override driverVersion = '0.1.0';
   static override imageTypes: readonly ImageDiskFormat[] = ['qcow2', 'raw'];
-  static override features: FeatureDeclaration = { sameHostMigration: true };
+  static override features: FeatureDeclaration = { sameHostMigration: true, defaultRescueImage: true };
 
   // ---- volume --------------------------------------------------------------------------------
   protected _attachVolume(_ctx: OperationContext, req: AttachVolumeRequest): Promise<void> {

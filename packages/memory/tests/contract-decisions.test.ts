@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { ProviderTree } from '@virtkit/core';
+import { ctx, driver } from './helpers';
+
+// Regression tests of the contract's decisions (docs/contract.md) on the memory driver.
+
+describe('contract decisions: allocation ratios', () => {
+  const node = (tree: ProviderTree, ratios: Record<string, number>): string => {
+    const name = 'node-1';
+    tree.newRoot(name, randomUUID());
+    tree.updateInventory(name, Object.fromEntries(Object.entries(ratios).map(([rc, r]) => [rc, { total: 1, allocationRatio: r }])));
+    return name;
+  };
+
+  it('updateProviderTree keeps ratios already set on the inventory when the options set none', async () => {
+    const d = driver();
+    const tree = new ProviderTree();
+    const nodename = node(tree, { VCPU: 16, MEMORY_MB: 1.0, DISK_GB: 2.5 });
+    await d.updateProviderTree(ctx, { providerTree: tree, nodename });
+    const inv = tree.get(nodename).inventory;
+    expect([inv.VCPU?.allocationRatio, inv.MEMORY_MB?.allocationRatio, inv.DISK_GB?.allocationRatio]).toEqual([16, 1.0, 2.5]);
+    // The rest of the inventory is the driver's.
+    expect(inv.VCPU?.total).toBe(64);
+  });
+
+  it('a ratio the options set wins over the inventory; the others are kept', async () => {
+    const d = driver({ host: { cpuAllocationRatio: 8 } });
+    const tree = new ProviderTree();
+    const nodename = node(tree, { VCPU: 16, MEMORY_MB: 3 });
+    await d.updateProviderTree(ctx, { providerTree: tree, nodename });
+    const inv = tree.get(nodename).inventory;
+    expect([inv.VCPU?.allocationRatio, inv.MEMORY_MB?.allocationRatio, inv.DISK_GB?.allocationRatio]).toEqual([8, 3, 1]);
+  });
+
+  it('a provider without inventory takes the driver defaults', async () => {
+    const d = driver();
+    const tree = new ProviderTree();
+    tree.newRoot('node-1', randomUUID());
+    await d.updateProviderTree(ctx, { providerTree: tree, nodename: 'node-1' });
+    const inv = tree.get('node-1').inventory;
+    expect([inv.VCPU?.allocationRatio, inv.MEMORY_MB?.allocationRatio, inv.DISK_GB?.allocationRatio]).toEqual([4, 1.5, 1]);
+  });
+});
+
+describe('contract decisions: volume connector address', () => {
+  it('ip is the configured block-storage address when set, else the host IP', async () => {
+    expect((await driver({ hostIp: '10.0.0.5' }).getVolumeConnector(ctx, { instance: { uuid: randomUUID() } })).ip).toBe('10.0.0.5');
+    const split = driver({ hostIp: '10.0.0.5', blockStorageIp: '192.168.50.5' });
+    expect((await split.getVolumeConnector(ctx, { instance: { uuid: randomUUID() } })).ip).toBe('192.168.50.5');
+    expect(await split.getHostIp(ctx)).toBe('10.0.0.5');
+  });
+
+  it('a malformed block-storage address is VALIDATION_FAILED at construction', () => {
+    expect(() => driver({ blockStorageIp: 'storage.example' })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+  });
+});
