@@ -54,3 +54,22 @@ describe('contract decisions: volume connector address', () => {
     expect(() => driver({ blockStorageIp: 'storage.example' })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
   });
 });
+
+describe('gap: getInstanceDiskInfo lists each local disk', () => {
+  it('root, ephemeral and swap are three disks with their own sizes, never one summed disk', async () => {
+    const d = driver();
+    const uuid = randomUUID();
+    const flavor = { name: 'm1.disks', vcpus: 1, memoryMb: 512, rootGb: 10, ephemeralGb: 5, swapMb: 512 };
+    await d.spawn(ctx, { instance: { uuid, flavor }, imageMeta: { id: 'cirros', diskFormat: 'qcow2' } });
+    const disks = await d.getInstanceDiskInfo(ctx, { instance: { uuid } });
+    expect(disks.map((x) => [x.path.split('/').pop(), x.type, x.virtualSizeBytes])).toEqual([
+      ['disk', 'qcow2', 10 * 1024 ** 3], ['disk.eph0', 'qcow2', 5 * 1024 ** 3], ['disk.swap', 'raw', 512 * 1024 ** 2],
+    ]);
+    expect(disks[0]!.backingFile).toBeDefined();
+    expect(disks[1]!.backingFile).toBeUndefined();
+    // A volume-backed instance has no local root disk, but its ephemeral disk is still local.
+    const bfv = randomUUID();
+    await d.spawn(ctx, { instance: { uuid: bfv, flavor: { ...flavor, rootGb: 0, swapMb: 0 } }, imageMeta: { diskFormat: 'qcow2' } });
+    expect((await d.getInstanceDiskInfo(ctx, { instance: { uuid: bfv } })).map((x) => x.path.split('/').pop())).toEqual(['disk.eph0']);
+  });
+});
