@@ -73,3 +73,25 @@ describe('gap: getInstanceDiskInfo lists each local disk', () => {
     expect((await d.getInstanceDiskInfo(ctx, { instance: { uuid: bfv } })).map((x) => x.path.split('/').pop())).toEqual(['disk.eph0']);
   });
 });
+
+describe('gap: getDeviceNameForInstance never answers the root disk own device', () => {
+  const ask = async (d: any, uuid: string, extra: Record<string, unknown>, wish?: string): Promise<string> =>
+    d.getDeviceNameForInstance(ctx, { instance: { uuid, ...extra }, bdms: (extra.bdms as unknown[]) ?? [], blockDevice: { sourceType: 'volume', destinationType: 'volume', ...(wish ? { deviceName: wish } : {}) } });
+
+  it('with no root name in the request, the default root (/dev/vda) is not given out, even when wished', async () => {
+    const d = driver();
+    const uuid = randomUUID();
+    await d.spawn(ctx, { instance: { uuid, flavor: { name: 'f', vcpus: 1, memoryMb: 64, rootGb: 1 } }, imageMeta: { diskFormat: 'qcow2' } });
+    expect(await ask(d, uuid, {}, '/dev/vda')).toBe('/dev/vdb');
+    expect(await ask(d, uuid, {})).toBe('/dev/vdb');
+  });
+
+  it('the boot row names the root: its device is taken', async () => {
+    const d = driver();
+    const uuid = randomUUID();
+    const bdms = [{ sourceType: 'image', destinationType: 'local', bootIndex: 0, deviceName: '/dev/sda' }];
+    await d.spawn(ctx, { instance: { uuid, flavor: { name: 'f', vcpus: 1, memoryMb: 64, rootGb: 1 } }, imageMeta: { diskFormat: 'qcow2' } });
+    const name = await d.getDeviceNameForInstance(ctx, { instance: { uuid }, bdms, blockDevice: { sourceType: 'volume', destinationType: 'volume', deviceName: '/dev/sda' } });
+    expect(name).not.toBe('/dev/sda');
+  });
+});

@@ -85,7 +85,7 @@ export class QemuDriver extends Composed {
     return defaultDeviceNames(req);
   }
   protected async _getDeviceNameForInstance(_ctx: OperationContext, req: GetDeviceNameForInstanceRequest): Promise<string> {
-    return deviceNameForInstance(req);
+    return deviceNameForInstance(req, this.qemu.find(req.instance.uuid)?.meta);
   }
 
   // ---- network -------------------------------------------------------------------------------

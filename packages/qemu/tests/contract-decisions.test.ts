@@ -46,4 +46,15 @@ describe('QEMU driver: contract decisions without a guest', () => {
     expect([inv.VCPU?.allocationRatio, inv.MEMORY_MB?.allocationRatio]).toEqual([2, 1.5]);
     expect(() => driver({ ramAllocationRatio: 0 })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
   });
+
+  it('getDeviceNameForInstance never answers the root disk own device', async () => {
+    const d = driver();
+    const instance = { uuid: randomUUID() };
+    const volumeRow = (deviceName?: string) => ({ sourceType: 'volume' as const, destinationType: 'volume' as const, ...(deviceName ? { deviceName } : {}) });
+    expect(await d.getDeviceNameForInstance(ctx, { instance, bdms: [], blockDevice: volumeRow() })).toBe('/dev/vdb');
+    expect(await d.getDeviceNameForInstance(ctx, { instance, bdms: [], blockDevice: volumeRow('/dev/vda') })).toBe('/dev/vdb');
+    const scsiRoot = [{ sourceType: 'image' as const, destinationType: 'local' as const, bootIndex: 0, deviceName: '/dev/sda', diskBus: 'scsi' }];
+    expect(await d.getDeviceNameForInstance(ctx, { instance, bdms: scsiRoot, blockDevice: { ...volumeRow('/dev/sda'), diskBus: 'scsi' } })).toBe('/dev/sdb');
+    expect(await d.getDeviceNameForInstance(ctx, { instance: { ...instance, rootDeviceName: '/dev/vdc' }, bdms: [], blockDevice: volumeRow('/dev/vdc') })).toBe('/dev/vda');
+  });
 });
