@@ -89,7 +89,7 @@ describe('gap: getDeviceNameForInstance never answers the root disk own device',
   it('the boot row names the root: its device is taken', async () => {
     const d = driver();
     const uuid = randomUUID();
-    const bdms = [{ sourceType: 'image', destinationType: 'local', bootIndex: 0, deviceName: '/dev/sda' }];
+    const bdms = [{ sourceType: 'image' as const, destinationType: 'local' as const, bootIndex: 0, deviceName: '/dev/sda' }];
     await d.spawn(ctx, { instance: { uuid, flavor: { name: 'f', vcpus: 1, memoryMb: 64, rootGb: 1 } }, imageMeta: { diskFormat: 'qcow2' } });
     const name = await d.getDeviceNameForInstance(ctx, { instance: { uuid }, bdms, blockDevice: { sourceType: 'volume', destinationType: 'volume', deviceName: '/dev/sda' } });
     expect(name).not.toBe('/dev/sda');
