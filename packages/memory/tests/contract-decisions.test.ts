@@ -95,3 +95,21 @@ describe('gap: getDeviceNameForInstance never answers the root disk own device',
     expect(name).not.toBe('/dev/sda');
   });
 });
+
+describe('contract decisions: snapshot into a pre-created image', () => {
+  it('fills the image the caller created; an unknown id is NOT_FOUND; an image holding data is CONFLICT; nothing changes on refusal', async () => {
+    const d = driver();
+    const uuid = randomUUID();
+    await d.spawn(ctx, { instance: { uuid, flavor: { name: 'f', vcpus: 1, memoryMb: 64, rootGb: 1 } }, imageMeta: { diskFormat: 'qcow2' } });
+    const imageId = d.fabric.createImage();
+    expect(d.fabric.images.get(imageId)).toEqual({ id: imageId, status: 'queued' });
+    await d.snapshot(ctx, { instance: { uuid }, imageId });
+    expect(d.fabric.images.get(imageId)).toMatchObject({ status: 'active', sourceUuid: uuid });
+    const unknown = `never-created-${randomUUID()}`;
+    await expect(d.snapshot(ctx, { instance: { uuid }, imageId: unknown })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(d.fabric.images.has(unknown)).toBe(false);
+    await expect(d.snapshot(ctx, { instance: { uuid }, imageId })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(d.fabric.images.get(imageId)).toMatchObject({ status: 'active', sourceUuid: uuid });
+    expect(() => d.fabric.createImage(imageId)).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+  });
+});

@@ -47,12 +47,16 @@ describe('disk images, image snapshots and migration transports', () => {
     const [disk] = await d.getInstanceDiskInfo(ctx, { instance: { uuid } });
     expect(disk).toMatchObject({ type: 'qcow2', backingFile: base, virtualSizeBytes: 2 * 1024 ** 3 });
     const percents: number[] = [];
+    // The contract: snapshot fills an image the caller created beforehand; an unknown id is NOT_FOUND.
+    await expect(d.snapshot(ctx, { ...ref(uuid), imageId: 'never-created' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await d.createImage('snap-1');
     await d.snapshot({ onProgress: (p) => void percents.push(p.percent) }, { ...ref(uuid), imageId: 'snap-1' });
     expect(percents.at(-1)).toBe(100);
     const image = join(dir, 'images', 'snap-1.qcow2');
     expect(qemuImgInfo(image)).toMatchObject({ format: 'qcow2' });
     expect(qemuImgInfo(image)['backing-filename']).toBeUndefined();
     await expect(d.snapshot(ctx, { ...ref(uuid), imageId: 'snap-1' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(d.createImage('snap-1')).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(d.snapshot(ctx, { ...ref(uuid), imageId: '../escape' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await d.destroy(ctx, ref(uuid));
     expect(existsSync(join(d.stateRoot!, uuid))).toBe(false);
