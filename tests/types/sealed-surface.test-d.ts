@@ -4,6 +4,7 @@ import {
   DriverBase, PowerState, withLifecycle, withPause, withLiveMigration, type InstanceInfo, type OperationContext,
   type PauseCapability, type PauseRequest, type InstanceRequest,
 } from '@virtkit/core';
+import { MemoryDriver } from '@virtkit/memory';
 import { SampleDriver } from '@virtkit/sample-driver';
 
 const ctx: OperationContext = {};
@@ -64,3 +65,13 @@ expectTypeOf(driver.pause(ctx, { instance })).resolves.toEqualTypeOf<void>();
 expectTypeOf(driver).toMatchTypeOf<PauseCapability>();
 const asInterface: PauseCapability = driver;
 void asInterface;
+
+// Through a bundled driver's .d.ts too: a subclass of the memory driver cannot redefine its calls.
+export class SneakyMemory extends MemoryDriver {
+  // @ts-expect-error -- pause is sealed in @virtkit/memory's declarations as well
+  override async pause(): Promise<void> {}
+  // @ts-expect-error -- and so is listInstances
+  override listInstances = async (): Promise<string[]> => [];
+  /** A hook stays overridable. */
+  protected override _getHostIp(): Promise<string> { return Promise.resolve('10.0.0.1'); }
+}
