@@ -3,9 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProviderTree } from '@virtkit/core';
-import { QemuDriver } from '../src/index.js';
+import { NO_OS_IMAGE, QemuDriver } from '../src/index.js';
+import { itUnless } from './helpers/it-unless.js';
+import { findExecutable } from './helpers/qemu-process.js';
 
-// Regression tests of the contract's decisions (docs/contract.md) that need no QEMU process.
+const qemuIt = itUnless(findExecutable('qemu-system-x86_64') && findExecutable('qemu-img') ? undefined : 'QEMU is not installed', 'QEMU contract-decision tests');
+
+// Regression tests of the contract's decisions (docs/contract.md) on the QEMU driver.
 
 const ctx = {};
 
@@ -57,4 +61,17 @@ describe('QEMU driver: contract decisions without a guest', () => {
     expect(await d.getDeviceNameForInstance(ctx, { instance, bdms: scsiRoot, blockDevice: { ...volumeRow('/dev/sda'), diskBus: 'scsi' } })).toBe('/dev/sdb');
     expect(await d.getDeviceNameForInstance(ctx, { instance: { ...instance, rootDeviceName: '/dev/vdc' }, bdms: [], blockDevice: volumeRow('/dev/vdc') })).toBe('/dev/vda');
   });
+
+  qemuIt('rescue with empty image metadata boots from the instance own image (was VALIDATION_FAILED)', async () => {
+    const d = driver();
+    await d.initHost(ctx, { host: 'decisions' });
+    const uuid = randomUUID();
+    await d.spawn(ctx, { instance: { uuid, name: 'rescued', flavor: { name: 'tiny', vcpus: 1, memoryMb: 64, rootGb: 1 } }, imageMeta: NO_OS_IMAGE });
+    expect(d.capabilities.features.defaultRescueImage).toBe('supported');
+    await d.rescue(ctx, { instance: { uuid }, imageMeta: {} });
+    expect(await d.getInfo(ctx, { instance: { uuid } })).toMatchObject({ state: 1, rescued: true });
+    await d.unrescue(ctx, { instance: { uuid } });
+    expect((await d.getInfo(ctx, { instance: { uuid } })).rescued).toBeUndefined();
+    await d.destroy(ctx, { instance: { uuid } });
+  }, 60_000);
 });
