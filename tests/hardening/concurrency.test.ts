@@ -200,12 +200,13 @@ describe('concurrency', () => {
       const uuid = randomUUID();
       await d.spawn(ctx, spawnReq(uuid));
       const controller = new AbortController();
+      d.fabric.createImage('img-aborted');
       const snap = codeOf(d.snapshot({ signal: controller.signal }, { instance: { uuid }, imageId: 'img-aborted' }));
       await tick(15);
       controller.abort();
       expect(await snap).toBe('ABORTED');
       await tick(30);
-      expect(d.fabric.images.has('img-aborted')).toBe(false);
+      expect(d.fabric.images.get('img-aborted')).toEqual({ id: 'img-aborted', status: 'queued' }); // as the caller created it
       await d.powerOff(ctx, { instance: { uuid } });
     });
   });

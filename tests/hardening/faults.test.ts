@@ -30,7 +30,8 @@ const CALLS: Call[] = [
   ['detachVolume', (d, u) => d.detachVolume(ctx, { ...ref(u), connectionInfo: { driverVolumeType: 'memory', data: { volumeId: 'vol-held' } }, mountpoint: 'vdb' })],
   ['attachInterface', (d, u) => d.attachInterface(ctx, { ...ref(u), imageMeta: IMG, vif: { ...VIF, id: 'vif-3', address: '52:54:00:fa:17:03' } })],
   ['detachInterface', (d, u) => d.detachInterface(ctx, { ...ref(u), vif: VIF })],
-  ['snapshot', (d, u) => d.snapshot(ctx, { ...ref(u), imageId: `img-${randomUUID()}` })],
+  // Snapshot fills an image the caller created beforehand (the contract); an empty one holds no data.
+  ['snapshot', (d, u) => d.snapshot(ctx, { ...ref(u), imageId: d.fabric.images.has(`img-${u}`) ? `img-${u}` : d.fabric.createImage(`img-${u}`) })],
   ['setAdminPassword', (d, u) => d.setAdminPassword(ctx, { ...ref(u), newPassword: 'pw' })],
   ['injectFile', (d, u) => d.injectFile(ctx, { ...ref(u), path: '/etc/motd', contents: 'aGk=' })],
   ['migrateDiskAndPowerOff', (d, u) => d.migrateDiskAndPowerOff(ctx, { instance: { uuid: u, flavor: FLAVOR }, dest: 'fault-host-1', flavor: FLAVOR })],
@@ -43,7 +44,8 @@ async function stateOf(d: any): Promise<string> {
     const diag = await d.getInstanceDiagnostics(ctx, ref(uuid));
     return { uuid, info, disks: diag.numDisks, nics: diag.nicDetails.map((n: any) => n.macAddress) };
   }));
-  return JSON.stringify({ inspect: d.inspect(), infos, images: [...d.fabric.images.keys()] });
+  const images = [...d.fabric.images.values()].filter((i: any) => i.status !== 'queued').map((i: any) => i.id);
+  return JSON.stringify({ inspect: d.inspect(), infos, images });
 }
 
 describe('faults injected into the memory driver', () => {

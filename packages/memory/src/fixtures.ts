@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CapabilityName, Vif, VolumeConnectionInfo } from '@virtkit/core';
 import { createMemoryDriverClass } from './compose.js';
+import { createMemoryImage } from './image-fixture.js';
 import { MemoryFabric } from './fabric/memory-fabric.js';
 import type { MemoryConfig } from './memory-config.js';
 import type { MemoryDriverCore } from './memory-driver-core.js';
@@ -26,6 +27,8 @@ export type MemoryFixtures = {
   createVif(): Vif;
   /** Two hosts (`<prefix>-src`, `<prefix>-dst`) of the same composition on a new fabric. */
   createMigrationPair(): Promise<MemoryMigrationPair>;
+  /** An empty image in the driver's fabric image service, for `snapshot`. */
+  createImage(driver: unknown): Promise<{ imageId: string; release(): Promise<void> }>;
 };
 
 /** Options of {@link createMemoryFixtures}. */
@@ -40,6 +43,7 @@ export interface MemoryFixtureOptions {
 export function createMemoryFixtures(options: MemoryFixtureOptions = {}): MemoryFixtures {
   const cls = options.capabilities ? createMemoryDriverClass(options.capabilities) : MemoryDriver;
   return {
+    createImage: createMemoryImage,
     async createVolume(sizeBytes) {
       return { connectionInfo: { driverVolumeType: 'memory', data: { volumeId: randomUUID(), sizeBytes } }, release: async () => {} };
     },

@@ -39,9 +39,15 @@ export interface MemoryConfig {
   hostname?: string;
   /** What `getHostIp` answers. @defaultValue `127.0.0.1` */
   hostIp?: string;
+  /** The address storage reaches this host at: the volume connector's `ip`. @defaultValue `hostIp` */
+  blockStorageIp?: string;
   /** Compose only these capabilities (read by `createMemoryDriver`; a class's map never changes). */
   capabilities?: readonly CapabilityName[];
-  /** Node size; missing fields take their defaults. */
+  /**
+   * Node size; missing fields take their defaults. An allocation ratio given
+   * here is written by `updateProviderTree` over the one on the inventory;
+   * one left out keeps the inventory's (docs/contract.md).
+   */
   host?: Partial<HostSizes>;
   /** The in-process fabric shared with the hosts this one migrates to. @defaultValue a private fabric */
   fabric?: MemoryFabric;
@@ -57,12 +63,19 @@ export interface MemoryConfig {
 export interface ResolvedMemoryConfig {
   readonly hostname: string;
   readonly hostIp: string;
+  /** The volume connector's `ip`: `blockStorageIp`, else `hostIp`. */
+  readonly blockStorageIp: string;
   readonly host: Readonly<HostSizes>;
+  /** Resource classes whose allocation ratio the options set (`host.cpuAllocationRatio` -> `VCPU`, ...). */
+  readonly configuredRatios: ReadonlySet<string>;
   readonly fabric: MemoryFabric;
   readonly migration: Readonly<StepTiming>;
   readonly snapshot: Readonly<StepTiming>;
   readonly consoleOutputLimit: number;
 }
+
+/** Each allocation-ratio option and the resource class it applies to. */
+const RATIO_CLASSES = [['cpuAllocationRatio', 'VCPU'], ['ramAllocationRatio', 'MEMORY_MB'], ['diskAllocationRatio', 'DISK_GB']] as const;
 
 /** Defaults of {@link HostSizes}. */
 export const DEFAULT_HOST_SIZES: Readonly<HostSizes> = Object.freeze({
@@ -79,7 +92,9 @@ export function resolveMemoryConfig(hostApi: HostApi, config: MemoryConfig = {})
   const resolved: ResolvedMemoryConfig = {
     hostname: merged.hostname ?? hostApi.hostname ?? 'memory-host',
     hostIp: merged.hostIp ?? '127.0.0.1',
+    blockStorageIp: merged.blockStorageIp ?? merged.hostIp ?? '127.0.0.1',
     host: Object.freeze({ ...DEFAULT_HOST_SIZES, ...merged.host }),
+    configuredRatios: new Set(RATIO_CLASSES.filter(([key]) => merged.host?.[key] !== undefined).map(([, rc]) => rc)),
     fabric: merged.fabric ?? new MemoryFabric(),
     migration: Object.freeze({ steps: 10, stepDelayMs: 20, ...merged.migration }),
     snapshot: Object.freeze({ steps: 4, stepDelayMs: 2, ...merged.snapshot }),
@@ -98,6 +113,7 @@ function configIssues(c: ResolvedMemoryConfig): ValidationIssue[] {
   const int = (v: unknown, min: number, max: number): boolean => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
   need(typeof c.hostname === 'string' && MIGRATION_DEST_PATTERN.test(c.hostname), 'hostname', 'must be a host name (letters, digits, . : _ - [ ])');
   need(typeof c.hostIp === 'string' && isIP(c.hostIp) !== 0, 'hostIp', 'must be an IP address');
+  need(typeof c.blockStorageIp === 'string' && isIP(c.blockStorageIp) !== 0, 'blockStorageIp', 'must be an IP address');
   need(MemoryFabric.isFabric(c.fabric), 'fabric', 'must be a MemoryFabric');
   for (const key of ['vcpus', 'memoryMb', 'diskGb'] as const) {
     need(int(c.host[key], 1, 2 ** 31 - 1), `host.${key}`, 'must be a positive integer');

@@ -202,5 +202,5 @@ export class MemoryDriver extends Everything {
 
 defineReadOnlyFeatures(MemoryDriver, {
   multiattach: true, taggedVolumeAttach: true, taggedInterfaceAttach: true, deviceTagging: true,
-  sameHostMigration: true, recreate: true, bfvRescue: true,
+  sameHostMigration: true, recreate: true, bfvRescue: true, defaultRescueImage: true,
 });

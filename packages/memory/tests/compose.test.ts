@@ -13,7 +13,7 @@ describe('composition', () => {
     expect(CAPABILITY_NAMES).toHaveLength(42);
     expect(map.driver).toEqual({ name: 'memory', version: MEMORY_DRIVER_VERSION });
     const supported = Object.entries(map.features).filter(([, s]) => s === 'supported').map(([f]) => f).sort();
-    expect(supported).toEqual(['bfvRescue', 'deviceTagging', 'multiattach', 'recreate', 'sameHostMigration', 'taggedInterfaceAttach', 'taggedVolumeAttach']);
+    expect(supported).toEqual(['bfvRescue', 'defaultRescueImage', 'deviceTagging', 'multiattach', 'recreate', 'sameHostMigration', 'taggedInterfaceAttach', 'taggedVolumeAttach']);
     expect(map.imageTypes).toContain('qcow2');
   });
 

@@ -34,7 +34,7 @@ describe('images', () => {
     const uuid = await spawn(d);
     await d.pause(ctx, ref(uuid));
     const reports: ProgressReport[] = [];
-    const imageId = randomUUID();
+    const imageId = d.fabric.createImage();
     await d.snapshot({ onProgress: (p) => reports.push(p) }, { ...ref(uuid), imageId });
     expect(reports.length).toBeGreaterThanOrEqual(5);
     expect(reports[0]).toMatchObject({ percent: 0, phase: 'pending_upload' });
@@ -45,22 +45,22 @@ describe('images', () => {
     expect(await codeOf(d.snapshot(ctx, { ...ref(uuid), imageId }))).toBe('CONFLICT');
   });
 
-  it('an aborted snapshot leaves no image behind', async () => {
+  it('an aborted snapshot leaves no data behind: the pre-created image is empty again', async () => {
     const d = driver({ snapshot: { steps: 20, stepDelayMs: 5 } });
     const uuid = await spawn(d);
     const controller = new AbortController();
-    const imageId = randomUUID();
+    const imageId = d.fabric.createImage();
     const pending = d.snapshot({ signal: controller.signal, onProgress: (p) => p.percent > 20 && controller.abort() }, { ...ref(uuid), imageId });
     expect(await codeOf(pending)).toBe('ABORTED');
     await new Promise((r) => setTimeout(r, 30));
-    expect(d.fabric.images.has(imageId)).toBe(false);
+    expect(d.fabric.images.get(imageId)).toEqual({ id: imageId, status: 'queued' });
   });
 
   it('a rescued instance cannot be snapshotted', async () => {
     const d = driver();
     const uuid = await spawn(d);
     await d.rescue(ctx, { ...ref(uuid), imageMeta: {} });
-    expect(await codeOf(d.snapshot(ctx, { ...ref(uuid), imageId: 'img' }))).toBe('INVALID_STATE');
+    expect(await codeOf(d.snapshot(ctx, { ...ref(uuid), imageId: d.fabric.createImage() }))).toBe('INVALID_STATE');
   });
 
   it('the image cache keeps images in use and prunes the others', async () => {

@@ -51,7 +51,7 @@ describe('live migration', () => {
     expect(await state(b, uuid)).toBe(3);
   });
 
-  it('abort: liveMigration fails MIGRATION_FAILED, the instance keeps running on the source, nothing at the destination after rollback', async () => {
+  it('abort: liveMigration fails ABORTED (the contract\'s abort code), the instance keeps running on the source, nothing at the destination after rollback', async () => {
     const { a, b } = pair({ migration: { steps: 50, stepDelayMs: 10 } });
     const uuid = await spawn(a);
     const migrateData = await prepare(a, b, uuid);
@@ -64,7 +64,7 @@ describe('live migration', () => {
     await firstReport;
     expect(a.inspect().liveMigrations).toBe(1);
     await a.liveMigrationAbort(ctx, ref(uuid));
-    expect(await codeOf(migration)).toBe('MIGRATION_FAILED');
+    expect(await codeOf(migration)).toBe('ABORTED');
     expect(recovered).toBe(true);
     await b.rollbackLiveMigrationAtDestination(ctx, { instance: { uuid } });
     await b.rollbackLiveMigrationAtDestination(ctx, { instance: { uuid } });
@@ -112,17 +112,34 @@ describe('live migration', () => {
     expect(await state(a, uuid)).toBe(4);
   });
 
-  it('a destination that refuses at switch-over leaves the instance on the source', async () => {
-    const { a, b } = pair({ host: { vcpus: 2, cpuAllocationRatio: 1 } });
+  it('the protocol order: liveMigration to a destination that was not prepared is INVALID_STATE naming preLiveMigration, and changes nothing', async () => {
+    const { a, b } = pair();
     const uuid = await spawn(a);
-    const blocker = await spawn(b);
-    expect(await codeOf(a.liveMigration(ctx, { instance: { uuid }, dest: 'host-b' }))).toBe('MIGRATION_FAILED');
+    const error = await a.liveMigration(ctx, { instance: { uuid }, dest: 'host-b' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('preLiveMigration') });
     expect(await state(a, uuid)).toBe(1);
-    expect(await b.listInstanceUuids(ctx)).toEqual([blocker]);
+    expect(b.inspect()).toMatchObject({ instances: 0, incoming: 0, used: { vcpus: 0 } });
     expect(a.inspect()).toMatchObject({ liveMigrations: 0, used: { vcpus: 2 } });
-    await b.destroy(ctx, ref(blocker));
-    await a.liveMigration(ctx, { instance: { uuid }, dest: 'host-b' });
+    // Prepared, it moves; rolled back after preparing, it is unprepared again.
+    await prepare(a, b, uuid);
+    await b.rollbackLiveMigrationAtDestination(ctx, { instance: { uuid } });
+    expect(await codeOf(a.liveMigration(ctx, { instance: { uuid }, dest: 'host-b' }))).toBe('INVALID_STATE');
+    await a.liveMigration(ctx, { instance: { uuid }, dest: 'host-b', migrateData: await prepare(a, b, uuid) });
     expect(b.inspect().used.vcpus).toBe(2);
     expect(await a.countInstances(ctx)).toBe(0);
+  });
+
+  it('a destination rolled back while the memory is copied refuses the switch-over: MIGRATION_FAILED, the instance stays on the source', async () => {
+    const { a, b } = pair({ migration: { steps: 50, stepDelayMs: 5 } });
+    const uuid = await spawn(a);
+    const migrateData = await prepare(a, b, uuid);
+    let started!: () => void;
+    const firstReport = new Promise<void>((resolve) => (started = resolve));
+    const migration = a.liveMigration({ onProgress: (p) => p.percent > 0 && started() }, { instance: { uuid }, dest: 'host-b', migrateData });
+    await firstReport;
+    await b.rollbackLiveMigrationAtDestination(ctx, { instance: { uuid } });
+    expect(await codeOf(migration)).toBe('MIGRATION_FAILED');
+    expect(await state(a, uuid)).toBe(1);
+    expect(b.inspect()).toMatchObject({ instances: 0, incoming: 0, used: { vcpus: 0 } });
   });
 });

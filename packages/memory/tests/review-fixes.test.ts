@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { MemoryDriver, createMemoryDriverClass } from '@virtkit/memory';
 import { FLAVOR, codeOf, ctx, driver, pair, ref, spawn, spawnRequest, state, volume } from './helpers';
 
@@ -38,7 +37,7 @@ describe('review fixes: deadlines', () => {
   it('a snapshot past its deadline (no signal) never turns its image active', async () => {
     const d = driver({ snapshot: { steps: 10, stepDelayMs: 20 } });
     const uuid = await spawn(d);
-    const imageId = randomUUID();
+    const imageId = d.fabric.createImage();
     expect(await codeOf(d.snapshot({ deadline: Date.now() + 50 }, { ...ref(uuid), imageId }))).toBe('TIMEOUT');
     await wait(300);
     expect(d.fabric.images.get(imageId)?.status).not.toBe('active');

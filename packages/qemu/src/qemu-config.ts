@@ -43,6 +43,15 @@ export interface QemuDriverOptions {
   keepInstancesOnCleanup?: boolean;
   /** Address reported by `getHostIp`, the volume connector and TCP migrations. @defaultValue the first non-internal IPv4, else 127.0.0.1 */
   hostIp?: string;
+  /** The address storage reaches this host at: the volume connector's `ip`. @defaultValue `hostIp` */
+  blockStorageIp?: string;
+  /**
+   * Allocation ratios `updateProviderTree` writes for VCPU, MEMORY_MB, DISK_GB (greater than 0). Given, they
+   * win over the inventory's; left out, a ratio already on the inventory is kept, else 4, 1 and 1 (docs/contract.md).
+   */
+  cpuAllocationRatio?: number;
+  ramAllocationRatio?: number;
+  diskAllocationRatio?: number;
   /** The one node this driver manages. @defaultValue the host name */
   nodeName?: string;
   /** Transport of live migrations (state and disk): unix sockets (one machine or shared mounts), or TCP on `hostIp` (no TLS). @defaultValue `unix` */
@@ -94,6 +103,10 @@ export interface QemuConfig {
   readonly imageDir: string | undefined;
   readonly keepInstancesOnCleanup: boolean;
   readonly hostIp: string;
+  /** The volume connector's `ip`: `blockStorageIp`, else `hostIp`. */
+  readonly blockStorageIp: string;
+  /** Allocation ratios the options set, by resource class (`VCPU`, `MEMORY_MB`, `DISK_GB`). */
+  readonly allocationRatios: Readonly<Record<string, number>>;
   readonly nodeName: string;
   readonly migrationTransport: 'unix' | 'tcp';
   readonly qmpTimeoutMs: number;
@@ -122,6 +135,10 @@ export function resolveQemuConfig(hostApi: HostApi): QemuConfig {
     imageDir: o.imageDir,
     keepInstancesOnCleanup: o.keepInstancesOnCleanup ?? false,
     hostIp: o.hostIp ?? defaultHostIp(),
+    blockStorageIp: o.blockStorageIp ?? o.hostIp ?? defaultHostIp(),
+    allocationRatios: Object.freeze(Object.fromEntries(
+      ([['VCPU', o.cpuAllocationRatio], ['MEMORY_MB', o.ramAllocationRatio], ['DISK_GB', o.diskAllocationRatio]] as const).filter(([, v]) => v !== undefined),
+    )) as Readonly<Record<string, number>>,
     nodeName: o.nodeName ?? safeNodeName(hostname()),
     migrationTransport: o.migrationTransport ?? 'unix',
     qmpTimeoutMs: o.qmpTimeoutMs ?? 30_000,
@@ -134,6 +151,7 @@ export function resolveQemuConfig(hostApi: HostApi): QemuConfig {
 type Check = (value: unknown) => string | undefined;
 const path: Check = (v) => (typeof v === 'string' && v.length <= 200 && SAFE_PATH_PATTERN.test(v) ? undefined : 'must be an absolute path of letters, digits and ._/+~-');
 const int = (min: number, max: number): Check => (v) => (Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? undefined : `must be an integer in ${min}..${max}`);
+const ratio: Check = (v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 1e6 ? undefined : 'must be a number greater than 0 (at most 1e6)');
 const oneOf = (...values: readonly unknown[]): Check => (v) => (values.includes(v) ? undefined : `must be one of ${values.join(', ')}`);
 
 /**
@@ -148,6 +166,8 @@ const CHECKS: Record<keyof QemuDriverOptions, Check> = {
   accel: oneOf(...QEMU_ACCELERATORS), hotplugSlots: int(0, 24), consoleOutputMaxBytes: int(1024, 16 * 1024 * 1024),
   detachTimeoutSec: int(1, 600), softRebootTimeoutSec: int(1, 3600), keepInstancesOnCleanup: oneOf(true, false),
   hostIp: (v) => (typeof v === 'string' && isIP(v) !== 0 ? undefined : 'must be an IP address'),
+  blockStorageIp: (v) => (typeof v === 'string' && isIP(v) !== 0 ? undefined : 'must be an IP address'),
+  cpuAllocationRatio: ratio, ramAllocationRatio: ratio, diskAllocationRatio: ratio,
   nodeName: (v) => (typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(v) ? undefined : 'must be a host name'),
   migrationTransport: oneOf('unix', 'tcp'), qmpTimeoutMs: int(100, 600_000),
   allowedDirs: (v) => (Array.isArray(v) && v.length <= 64 && v.every((d) => path(d) === undefined) ? undefined : 'must be a list of at most 64 absolute paths of letters, digits and ._/+~-'),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   DriverBase, toTraits, withConsoleOutput, withCrashDump, withDiagnostics, withHostStats, withImageSnapshot, withInventory,
   withInventoryUsage, withLifecycle, withPause, withRebuild, withRescue, withSerialConsole, withSoftDelete, withSuspend, withVncConsole,
@@ -11,7 +12,7 @@ import {
 import { consoleOutput, serialConsole, vncConsole } from './capabilities/console.js';
 import { instanceDiagnostics } from './capabilities/diagnostics.js';
 import { hostCpuStats, hostUptime } from './capabilities/host.js';
-import { cleanupSnapshot, snapshotImage } from './capabilities/image.js';
+import { cleanupSnapshot, createEmptyImage, snapshotImage } from './capabilities/image.js';
 import { availableResource, hostTraits, perInstanceUsage, updateProviderTree } from './capabilities/inventory.js';
 import { rescue, restore, setBootable, softDelete, triggerCrashDump, unrescue } from './capabilities/lifecycle-extras.js';
 import { cleanupInstance, deleteInstanceFiles, destroyInstance, instanceInfo, spawnInstance } from './capabilities/lifecycle.js';
@@ -48,6 +49,16 @@ export class QemuDriverBase extends Composed {
   /** The state root in use (created on first use). */
   get stateRoot(): string | undefined {
     return this.qemu.rootPath;
+  }
+
+  /**
+   * Create an empty image in this host's image service (`imageDir`), as an
+   * orchestrator does before `snapshot`, which then fills it.
+   * @returns the id and the file of the image
+   * @throws `VALIDATION_FAILED` (image id), `CONFLICT` (the image exists)
+   */
+  async createImage(imageId: string = randomUUID()): Promise<{ imageId: string; path: string }> {
+    return { imageId, path: await createEmptyImage(this.qemu, imageId) };
   }
 
   /** Stop (or, with `keepInstancesOnCleanup`, let go of) every QEMU process and remove a private state root. Idempotent. */

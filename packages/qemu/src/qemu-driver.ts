@@ -54,7 +54,7 @@ export class QemuDriver extends Composed {
   static override driverName = 'qemu';
   static override driverVersion = '0.1.0';
   static override imageTypes: readonly ImageDiskFormat[] = ['qcow2', 'raw'];
-  static override features: FeatureDeclaration = { sameHostMigration: true };
+  static override features: FeatureDeclaration = { sameHostMigration: true, defaultRescueImage: true };
 
   // ---- volume --------------------------------------------------------------------------------
   protected _attachVolume(_ctx: OperationContext, req: AttachVolumeRequest): Promise<void> {
@@ -85,7 +85,7 @@ export class QemuDriver extends Composed {
     return defaultDeviceNames(req);
   }
   protected async _getDeviceNameForInstance(_ctx: OperationContext, req: GetDeviceNameForInstanceRequest): Promise<string> {
-    return deviceNameForInstance(req);
+    return deviceNameForInstance(req, this.qemu.find(req.instance.uuid)?.meta);
   }
 
   // ---- network -------------------------------------------------------------------------------

@@ -48,12 +48,16 @@ describe('disk images, image snapshots and migration transports', () => {
     const [disk] = await d.getInstanceDiskInfo(ctx, { instance: { uuid } });
     expect(disk).toMatchObject({ type: 'qcow2', backingFile: base, virtualSizeBytes: 2 * 1024 ** 3 });
     const percents: number[] = [];
+    // The contract: snapshot fills an image the caller created beforehand; an unknown id is NOT_FOUND.
+    await expect(d.snapshot(ctx, { ...ref(uuid), imageId: 'never-created' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await d.createImage('snap-1');
     await d.snapshot({ onProgress: (p) => void percents.push(p.percent) }, { ...ref(uuid), imageId: 'snap-1' });
     expect(percents.at(-1)).toBe(100);
     const image = join(dir, 'images', 'snap-1.qcow2');
     expect(qemuImgInfo(image)).toMatchObject({ format: 'qcow2' });
     expect(qemuImgInfo(image)['backing-filename']).toBeUndefined();
     await expect(d.snapshot(ctx, { ...ref(uuid), imageId: 'snap-1' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(d.createImage('snap-1')).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(d.snapshot(ctx, { ...ref(uuid), imageId: '../escape' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await d.destroy(ctx, ref(uuid));
     expect(existsSync(join(d.stateRoot!, uuid))).toBe(false);
@@ -69,6 +73,11 @@ describe('disk images, image snapshots and migration transports', () => {
     await source.spawn(ctx, { instance, imageMeta: NO_OS_IMAGE });
     const destCheckData = await destination.checkCanLiveMigrateDestination(ctx, { instance, srcComputeInfo: {}, dstComputeInfo: {} });
     const sourceData = await source.checkCanLiveMigrateSource(ctx, { instance, destCheckData });
+    // The protocol's order: before preLiveMigration at the destination, liveMigration is INVALID_STATE naming the step.
+    for (const migrateData of [undefined, sourceData]) {
+      await expect(source.liveMigration(ctx, { instance, dest: 'dst', migrateData })).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('preLiveMigration') });
+      expect((await source.getInfo(ctx, ref(uuid))).state).toBe(PowerState.RUNNING);
+    }
     const migrateData: MigrateData = await destination.preLiveMigration(ctx, { instance, migrateData: sourceData });
     expect(migrateData.targetConnectAddr).toMatch(/^tcp:127\.0\.0\.1:\d+$/);
 

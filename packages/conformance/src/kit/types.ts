@@ -16,6 +16,12 @@ export interface ConformanceFixtures {
   createVolume?: (sizeBytes: number) => Promise<{ connectionInfo: VolumeConnectionInfo; release(): Promise<void> }>;
   /** A network interface to plug. @defaultValue a user-mode VIF with a random MAC */
   createVif?: () => Vif;
+  /**
+   * An empty image created in `driver`'s image service, as an orchestrator
+   * creates one before `snapshot` (the contract: snapshot fills an image the
+   * caller created and names by id). Without it, snapshot tests are skipped.
+   */
+  createImage?: (driver: DriverBase) => Promise<{ imageId: string; release(): Promise<void> }>;
   /** Guest device name of the root disk of a spawned instance, for per-disk calls (`blockStats`). @defaultValue the first disk of the instance's diagnostics, else `vda` */
   rootDiskId?: string;
   /**

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { CapabilityName, Vif } from '@virtkit/core';
 import type { ContractModel, ModelInstance, Outcome } from './contract-model.js';
 import { CONTRACT_RULES as R } from './contract-rules.js';
@@ -84,7 +83,7 @@ export const INSTANCE_OPS: Readonly<Record<string, InstanceOp>> = {
   triggerCrashDump: plain('lifecycle.crashDump', 'triggerCrashDump', R.triggerCrashDump),
   snapshot: {
     capability: 'image.snapshot', choices: one, rule: (i) => R.snapshot(i),
-    call: (env, i) => host(env, i).snapshot(env.ctx, { ...ref(i), imageId: `kit-model-${randomUUID()}` }),
+    call: async (env, i) => host(env, i).snapshot(env.ctx, { ...ref(i), imageId: await env.createImage(host(env, i)) }),
   },
   attachVolume: {
     capability: 'volume', choices: (e) => e.volumes * MOUNTPOINTS.length, label: volumeLabel, call: volumeCall('attachVolume'),

@@ -54,6 +54,8 @@ export interface ModelEnv {
   readonly simulateGuest: ((driver: any, uuid: string, how: 'crash' | 'shutdown') => void | Promise<void>) | undefined;
   readonly exactUsage: boolean;
   readonly createVif: () => Vif;
+  /** A new empty image in the driver's image service (the `createImage` fixture), released with the env. */
+  readonly createImage: (driver: any) => Promise<string>;
   /** The steps run so far in this sequence, with instances named vm1, vm2, ... (shown with a divergence). */
   readonly trace: string[];
   release(): Promise<void>;
@@ -97,6 +99,12 @@ export async function createModelEnv(o: ModelEnvOptions): Promise<ModelEnv> {
     rescueImageMeta: o.fixtures.rescueImageMeta ?? o.fixtures.imageMeta ?? DEFAULT_IMAGE,
     baseline: new Map(), vifs: new Map(), simulateGuest: o.simulateGuest, exactUsage: o.exactUsage,
     createVif: o.fixtures.createVif ?? defaultVif,
+    async createImage(driver) {
+      if (o.fixtures.createImage === undefined) throw new Error('the model snapshots only with the createImage fixture');
+      const image = await o.fixtures.createImage(driver);
+      releases.push(() => image.release());
+      return image.imageId;
+    },
     trace: [],
     async release() {
       for (const [host, listener] of listeners) host.off('lifecycle', listener);

@@ -73,7 +73,9 @@ export async function runModelBased<D extends DriverBase>(options: ModelBasedOpt
   const paired = fixtures.createMigrationPair !== undefined && caps['migration.live'];
   const volumes = fixtures.createVolume && caps.volume ? (options.volumes ?? 3) : 0;
   const stats: ModelStats = { sequences: 0, commands: 0, outcomes: {}, leaks: [] };
-  const arbs = contractCommands({ capabilities: caps, hosts: paired ? 2 : 1, volumes, simulateGuest: !!options.simulateGuest, maxInstances: options.maxInstances });
+  // Snapshots need images created beforehand in the driver's image service (the createImage fixture).
+  const usable = fixtures.createImage ? caps : { ...caps, 'image.snapshot': false };
+  const arbs = contractCommands({ capabilities: usable, hosts: paired ? 2 : 1, volumes, simulateGuest: !!options.simulateGuest, maxInstances: options.maxInstances });
   const makeEnv = async (): Promise<ModelEnv> => {
     const common = { fixtures, volumeCount: volumes, stats, simulateGuest: options.simulateGuest, exactUsage: options.exactUsage === true };
     if (paired) {

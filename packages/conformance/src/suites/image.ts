@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { PowerState, type ProgressReport } from '@virtkit/core';
 import { check, checkEqual, checkRejects } from '../kit/assertions.js';
+import { snapshotImage } from '../kit/snapshot-image.js';
 import { defineSuite } from '../kit/suite.js';
 import { inStates, unknownInstance } from '../kit/traits.js';
 
@@ -10,19 +10,21 @@ const PHASES = new Set(['pending_upload', 'uploading', 'complete']);
 export const imageSnapshotSuite = defineSuite('image.snapshot', [
   ...inStates(['running', 'paused', 'stopped', 'suspended'], (t) => ({
     name: `a snapshot while ${t.label} reports increasing progress ending at one 100; the instance stays ${t.label}`,
+    needs: ['createImage'] as const,
     async run(kit, uuid) {
       const { ctx, reports } = kit.progress();
-      await kit.driver.snapshot(ctx, { ...kit.ref(uuid), imageId: `kit-image-${randomUUID()}` });
+      await kit.driver.snapshot(ctx, { ...kit.ref(uuid), imageId: await snapshotImage(kit) });
       checkSnapshotProgress(reports);
       await kit.expectState(uuid, t.state, 'snapshot');
     },
   })),
   {
     name: 'a progress listener that throws does not fail the snapshot',
+    needs: ['createImage'],
     async run(kit) {
       const uuid = await kit.spawn();
       const ctx = { ...kit.ctx, onProgress: () => { throw new Error('listener failure (expected by the kit)'); } };
-      await kit.driver.snapshot(ctx, { ...kit.ref(uuid), imageId: `kit-image-${randomUUID()}` });
+      await kit.driver.snapshot(ctx, { ...kit.ref(uuid), imageId: await snapshotImage(kit) });
       await kit.expectState(uuid, PowerState.RUNNING, 'snapshot with a throwing listener');
     },
   },
@@ -39,12 +41,13 @@ export const imageSnapshotSuite = defineSuite('image.snapshot', [
   },
   {
     name: 'interrupted-snapshot cleanup succeeds, also for an unknown instance, and leaves the instance as it was',
+    needs: ['createImage'],
     async run(kit) {
       const uuid = await kit.spawn();
       await kit.driver.postInterruptedSnapshotCleanup(kit.ctx, kit.ref(uuid));
       await kit.driver.postInterruptedSnapshotCleanup(kit.ctx, kit.ref(unknownInstance()));
       await kit.expectState(uuid, PowerState.RUNNING, 'postInterruptedSnapshotCleanup');
-      await kit.driver.snapshot(kit.ctx, { ...kit.ref(uuid), imageId: `kit-image-${randomUUID()}` });
+      await kit.driver.snapshot(kit.ctx, { ...kit.ref(uuid), imageId: await snapshotImage(kit) });
     },
   },
 ]);

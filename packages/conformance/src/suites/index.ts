@@ -1,6 +1,7 @@
 import type { KitSuite } from '../kit/suite.js';
 import { consoleOutputSuite, consolePoolSuite, liveConsoleSuites } from './console.js';
 import { coreSuite } from './core.js';
+import { CONTRACT_DECISION_SUITES } from './contract-decisions.js';
 import { diagnosticsSuite, diagnosticsUsageSuite } from './diagnostics.js';
 import { guestFilesSuite, guestMetadataSuite, guestPasswordSuite, guestQuiesceSuite } from './guest.js';
 import { hostAggregatesSuite, hostMaintenanceSuite, hostPowerSuite, hostStatsSuite } from './host.js';
@@ -26,4 +27,5 @@ export const ALL_SUITES: readonly KitSuite[] = [
   guestPasswordSuite, guestFilesSuite, guestMetadataSuite, guestQuiesceSuite,
   imageSnapshotSuite, imageCacheSuite,
   diagnosticsSuite, diagnosticsUsageSuite,
+  ...CONTRACT_DECISION_SUITES,
 ];

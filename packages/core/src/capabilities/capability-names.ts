@@ -6,7 +6,7 @@ export const FAMILIES = [
 /** One of {@link FAMILIES}. */
 export type Family = (typeof FAMILIES)[number];
 
-/** Every capability a driver can advertise, grouped by family (see CONTRACT.md). */
+/** Every capability a driver can advertise, grouped by family (see docs/contract.md). */
 export const CAPABILITY_NAMES = [
   'lifecycle', 'lifecycle.pause', 'lifecycle.suspend', 'lifecycle.rescue', 'lifecycle.softDelete',
   'lifecycle.rebuild', 'lifecycle.crashDump',

@@ -25,6 +25,7 @@ export const FEATURE_FLAGS = {
   pcpus: { requires: 'inventory', hostDependent: true, description: 'dedicated host CPUs (PCPU inventory)' },
   accelerators: { requires: 'lifecycle', trait: 'COMPUTE_ACCELERATORS', hostDependent: true, description: 'accelerator devices at spawn' },
   bfvRescue: { requires: 'lifecycle.rescue', trait: 'COMPUTE_RESCUE_BFV', description: 'rescue of volume-backed instances' },
+  defaultRescueImage: { requires: 'lifecycle.rescue', description: 'rescue with empty image metadata boots from the instance\'s own image (otherwise that rescue is NOT_SUPPORTED)' },
   vtpm: { requires: 'lifecycle', trait: 'COMPUTE_SECURITY_TPM_2_0', hostDependent: true, description: 'virtual TPM 2.0' },
   secureBoot: { requires: 'lifecycle', trait: 'COMPUTE_SECURITY_UEFI_SECURE_BOOT', hostDependent: true, description: 'UEFI secure boot' },
   statelessFirmware: { requires: 'lifecycle', trait: 'COMPUTE_SECURITY_STATELESS_FIRMWARE', description: 'stateless firmware' },

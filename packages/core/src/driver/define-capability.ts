@@ -3,6 +3,7 @@ import { DriverDefinitionError } from '../errors/errors.js';
 import type { OperationContext } from '../context/operation-context.js';
 import { runGuarded } from './guarded-call.js';
 import type { CapabilitySpec, MethodSpec } from './method-spec.js';
+import { markSdkPrototype } from './sealed-call.js';
 
 /** A constructor of any (possibly abstract) class; what mixins extend. */
 export type AbstractConstructor<T = object> = abstract new (...args: any[]) => T;
@@ -50,8 +51,13 @@ export function defineCapability<TShape extends AbstractConstructor>(spec: Capab
   return mixin;
 }
 
-/** Install guarded public methods (non-enumerable, named like the call). */
+/**
+ * Install guarded public methods (non-enumerable, named like the call) and
+ * mark `proto` as the SDK's, so `assertSealed` tells these calls from a
+ * driver's redefinition of them.
+ */
 export function installMethods(proto: object, methods: Readonly<Record<string, MethodSpec>>): void {
+  markSdkPrototype(proto, methods);
   for (const [name, spec] of Object.entries(methods)) {
     const fn = {
       [name](this: unknown, ctx: OperationContext | undefined, request?: unknown): Promise<unknown> {

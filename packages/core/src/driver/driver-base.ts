@@ -4,16 +4,20 @@ import type { CapabilityMap } from '../capabilities/capability-map.js';
 import { FEATURE_FLAGS, toFeatureState, type FeatureDeclaration, type FeatureFlag, type FeatureState } from '../capabilities/feature-flags.js';
 import { CONTRACT_VERSION } from '../contract-version.js';
 import type { OperationContext } from '../context/operation-context.js';
-import { DriverDefinitionError, NotSupportedError } from '../errors/errors.js';
+import { DriverDefinitionError, NotSupportedError, ValidationError, type ValidationIssue } from '../errors/errors.js';
 import type { ImageDiskFormat } from '../model/image-meta.js';
 import type { InstanceInfo } from '../model/instance-info.js';
 import type { LifecycleTransition } from '../model/lifecycle-event.js';
-import type { PowerState } from '../model/power-state.js';
+import { isPowerState, PowerState as PowerStates, type PowerState } from '../model/power-state.js';
 import { GetAvailableNodesRequest, HostRequest, InstanceRequest, NodeRequest, type InstanceSummary } from './core-requests.js';
 import { APPLIED_CAPABILITIES, REQUIRED_HOOKS, installMethods } from './define-capability.js';
 import { createRuntime, runtimeOf, RUNTIME, type DriverRuntime } from './driver-runtime.js';
 import { SILENT_LOGGER, type DriverLogger, type HostApi } from './host-api.js';
 import type { DriverEventName, DriverEvents } from './lifecycle-events.js';
+import { observeInfo } from './guarded-call.js';
+import { registerGuardedCall, type Sealed } from './sealed-call.js';
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Marks objects made by a DriverBase subclass, across copies of core. */
 export const DRIVER_BRAND = Symbol.for('virtkit.driver');
@@ -43,8 +47,8 @@ export abstract class DriverBase {
 
   /** What the orchestrator gave this driver. */
   readonly hostApi: HostApi;
-  /** The driver's capability map; frozen, never changes over the driver's life. */
-  readonly capabilities: CapabilityMap;
+  /** The driver's capability map; frozen, read-only and non-configurable: it never changes over the driver's life. */
+  declare readonly capabilities: CapabilityMap;
   /** @internal The SDK's per-driver state (queue, event hub); not part of the API. */
   declare readonly [RUNTIME]: DriverRuntime;
 
@@ -52,7 +56,10 @@ export abstract class DriverBase {
     this.hostApi = hostApi;
     Object.defineProperty(this, RUNTIME, { value: createRuntime() });
     Object.defineProperty(this, DRIVER_BRAND, { value: true });
-    this.capabilities = buildCapabilityMap(new.target as unknown as typeof DriverBase, this);
+    // Non-writable and non-configurable: neither assignment nor defineProperty can swap the map (rule 4).
+    Object.defineProperty(this, 'capabilities', {
+      value: buildCapabilityMap(new.target as unknown as typeof DriverBase, this), enumerable: true, writable: false, configurable: false,
+    });
   }
 
   /** The logger from the host API, or a silent one. */
@@ -78,10 +85,30 @@ export abstract class DriverBase {
 
   /**
    * Tell the SDK an instance's power state changed outside a call (the guest
-   * shut itself down, the process died). Emits one lifecycle event if it is a change.
+   * shut itself down, the process died), or forward the hypervisor's own
+   * event. Validated like a request (docs/contract.md): a state that repeats
+   * the one the SDK knows emits nothing (the driver caused it itself); an
+   * instance the SDK does not know is recorded nowhere: the SDK asks the
+   * driver's `_getInfo` instead, so an instance that exists (taken over,
+   * moved in) gets its real state as the baseline and one that does not
+   * (destroyed, a late event) leaves no trace.
+   * @returns true when the state was recorded (one lifecycle event if it is a change)
+   * @throws `VALIDATION_FAILED` for a malformed uuid or a state outside {@link PowerState}; nothing is recorded
    */
-  protected reportPowerState(instanceUuid: string, state: PowerState): void {
-    runtimeOf(this).events.report(instanceUuid, state);
+  protected reportPowerState(instanceUuid: string, state: PowerState): boolean {
+    const issues: ValidationIssue[] = [];
+    if (typeof instanceUuid !== 'string' || !UUID_PATTERN.test(instanceUuid)) issues.push({ path: 'instanceUuid', messages: ['must be an instance uuid'] });
+    if (!isPowerState(state)) issues.push({ path: 'state', messages: [`must be one of the power states (${Object.values(PowerStates).join(', ')})`] });
+    if (issues.length > 0) throw new ValidationError('reportPowerState', issues);
+    const events = runtimeOf(this).events;
+    if (events.stateOf(instanceUuid) !== undefined) {
+      events.report(instanceUuid, state);
+      return true;
+    }
+    void observeInfo(this, {}, { uuid: instanceUuid }).catch((error: unknown) => {
+      this.logger.debug('reportPowerState: an instance this driver does not know; nothing recorded', { instanceUuid, error: String(error) });
+    });
+    return false;
   }
   /** Emit a transition that is not a power-state change (migration milestones). */
   protected announceTransition(instanceUuid: string, transition: LifecycleTransition, state: PowerState): void {
@@ -127,8 +154,11 @@ export abstract class DriverBase {
   }
 }
 
-/** Public calls every driver has; declared here, installed below through the guarded path. */
-export interface DriverBase {
+/**
+ * Public calls every driver has, installed below through the guarded path.
+ * {@link DriverBase} declares them sealed: a driver implements the hooks.
+ */
+export interface CoreCalls {
   /** Prepare the host for serving instances. */
   initHost(ctx: OperationContext, request: HostRequest): Promise<void>;
   /** Release host resources at shutdown. */
@@ -152,6 +182,9 @@ export interface DriverBase {
   /** Host id to bind the instance's ports to. */
   networkBindingHostId(ctx: OperationContext, request: InstanceRequest): Promise<string>;
 }
+
+/** The core calls, sealed: a subclass that redefines one does not compile (see `SealedCall`). */
+export interface DriverBase extends Sealed<CoreCalls> {}
 
 installMethods(DriverBase.prototype, {
   initHost: { hook: '_initHost', request: HostRequest },
@@ -184,6 +217,8 @@ for (const [capability, methods] of Object.entries(CAPABILITY_METHODS)) {
       },
     }[method]!;
     Object.defineProperty(DriverBase.prototype, method, { value: stub, writable: true, configurable: true });
+    // Defining the call without the capability would also bypass the guard (and lie about the map).
+    registerGuardedCall(method, `_${method}`);
   }
 }
 

@@ -4,3 +4,5 @@ export type { CapabilitySpec, MethodSpec, StateRule, HookCall } from './method-s
 export { InstanceRequest, FullInstanceRequest, GetInfoRequest, HostRequest, GetAvailableNodesRequest, NodeRequest, type InstanceSummary } from './core-requests.js';
 export { SILENT_LOGGER, type HostApi, type DriverLogger } from './host-api.js';
 export { transitionFor, type DriverEvents, type DriverEventName } from './lifecycle-events.js';
+export { assertSealed, SealedCallError, type Sealed, type SealedCall } from './sealed-call.js';
+export type { CoreCalls } from './driver-base.js';

@@ -2,6 +2,7 @@ import type { CapabilityMap } from '../capabilities/capability-map.js';
 import { CONTRACT_VERSION } from '../contract-version.js';
 import type { DriverBase } from '../driver/driver-base.js';
 import type { HostApi } from '../driver/host-api.js';
+import { assertSealed } from '../driver/sealed-call.js';
 
 /** Marks driver definitions, across copies of core. */
 export const DRIVER_DEFINITION_BRAND = 'virtkit.driver-definition';
@@ -69,11 +70,20 @@ export type DriverClass<D extends DriverBase> = (new (hostApi: HostApi) => D) & 
   contractVersion: string;
 };
 
-/** Declare a driver module's export from its class; identity comes from the class's statics. */
+/**
+ * Declare a driver module's export from its class; identity comes from the class's statics.
+ * @throws `DRIVER_DEFINITION` (`SealedCallError`) when the class redefines a guarded public call
+ */
 export function defineDriverClass<D extends DriverBase>(cls: DriverClass<D>, extra: { description?: string; conformance?: ConformanceFixturesSource } = {}): DriverDefinition<D> {
+  assertSealed(cls);
   return defineDriver({
     name: cls.driverName, version: cls.driverVersion, contractVersion: cls.contractVersion,
-    create: (host) => new cls(host), ...extra,
+    create: (host) => {
+      const driver = new cls(host);
+      assertSealed(driver);
+      return driver;
+    },
+    ...extra,
   });
 }
 

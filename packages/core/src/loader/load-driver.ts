@@ -9,6 +9,7 @@ import validRange from 'semver/ranges/valid.js';
 import { CONTRACT_VERSION } from '../contract-version.js';
 import { DRIVER_BRAND, type DriverBase } from '../driver/driver-base.js';
 import type { HostApi } from '../driver/host-api.js';
+import { assertSealed } from '../driver/sealed-call.js';
 import { ContractMismatchError, DriverLoadError } from '../errors/errors.js';
 import { isVirtkitError } from '../errors/virtkit-error.js';
 import { isDriverDefinition, type DriverDefinition } from './driver-definition.js';
@@ -33,7 +34,8 @@ export interface LoadedDriver<D extends DriverBase = DriverBase> {
  * `hostApi`. Out-of-tree drivers are first-class: any package works.
  *
  * @throws `DRIVER_LOAD_FAILED` when the module cannot be resolved or exports no driver;
- *         `CONTRACT_MISMATCH` when its contract version is not compatible.
+ *         `CONTRACT_MISMATCH` when its contract version is not compatible;
+ *         `DRIVER_DEFINITION` (`SealedCallError`) when the driver redefines a guarded public call.
  */
 export async function loadDriver<D extends DriverBase = DriverBase>(
   specifier: string, hostApi: HostApi = {}, options: LoadDriverOptions = {},
@@ -56,6 +58,8 @@ export async function loadDriver<D extends DriverBase = DriverBase>(
     throw new DriverLoadError(specifier, `its create() failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   if (!isDriverInstance(driver)) throw new DriverLoadError(specifier, 'its create() did not return an instance of a DriverBase subclass');
+  // The guard is the contract: a driver that replaced a guarded call skips validation, state rules and events.
+  assertSealed(driver);
   return { driver: driver as D, definition: definition as unknown as DriverDefinition<D>, resolvedPath };
 }
 

@@ -32,10 +32,16 @@ export function defaultDeviceNamesForInstance(_host: MemoryHost, req: DefaultDev
   return { ephemerals: ephemerals!, swap: swap!, blockDeviceMapping: blockDeviceMapping! };
 }
 
-/** The wished name when free, else the next free one on the row's bus (or the root's). */
-export function getDeviceNameForInstance(_host: MemoryHost, req: GetDeviceNameForInstanceRequest): string {
+/**
+ * The wished name when free, else the next free one on the row's bus (or the root's). Never the
+ * root disk's own device: the request's root name, else the boot row's, else the default `/dev/vda`
+ * of an image-booted instance is taken, and so are the volumes attached here.
+ */
+export function getDeviceNameForInstance(host: MemoryHost, req: GetDeviceNameForInstanceRequest): string {
   const taken = new Set(req.bdms.flatMap((r) => (r.deviceName ? [deviceKey(r.deviceName)] : [])));
-  if (req.instance.rootDeviceName) taken.add(deviceKey(req.instance.rootDeviceName));
+  const bootRow = req.bdms.find((r) => r.bootIndex === 0 && r.deviceName);
+  taken.add(deviceKey(req.instance.rootDeviceName ?? bootRow?.deviceName ?? '/dev/vda'));
+  for (const device of host.store.get(req.instance.uuid)?.extras?.volumes?.keys() ?? []) taken.add(device);
   const wish = req.blockDevice.deviceName;
   if (wish && !taken.has(deviceKey(wish))) return `/dev/${deviceKey(wish)}`;
   const prefix = req.blockDevice.diskBus

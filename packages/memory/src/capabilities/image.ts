@@ -1,5 +1,5 @@
 import {
-  ConflictError, InvalidStateError, SnapshotPhase, type ManageImageCacheRequest, type OperationContext,
+  ConflictError, InvalidStateError, NotFoundError, SnapshotPhase, type ManageImageCacheRequest, type OperationContext,
   type SnapshotRequest,
 } from '@virtkit/core';
 import { sleep } from '../model/clock.js';
@@ -11,19 +11,21 @@ import { armDeadline, throwIfStopped } from './live-migration.js';
 const GIB = 1024 ** 3;
 
 /**
- * Capture the instance's disk into `imageId` of the fabric's image service,
+ * Capture the instance's disk into `imageId`, an image the orchestrator
+ * created beforehand in the fabric's image service (`fabric.createImage`),
  * reporting progress (`pending_upload`, then `uploading` steps) with short
  * waits in between; the instance keeps its power state. A rescued instance
  * or soft-deleted instance cannot be snapshotted. An aborted context stops it (the SDK then cleans up).
- * @throws `CONFLICT` (an image with that id exists), `INVALID_STATE`, `ABORTED`
+ * @throws `NOT_FOUND` (no such image), `CONFLICT` (the image already holds data), `INVALID_STATE`, `ABORTED`
  */
 export async function snapshot(host: MemoryHost, ctx: OperationContext, req: SnapshotRequest): Promise<void> {
   const record = host.store.require(req.instance.uuid);
   refuseWhile(record, 'snapshot', RecordFlag.RESCUED, RecordFlag.SOFT_DELETED);
-  if (host.fabric.images.has(req.imageId)) throw new ConflictError(`image ${req.imageId} already has data`);
+  const target = host.fabric.images.get(req.imageId);
+  if (target === undefined) throw new NotFoundError('image', req.imageId);
+  if (target.status !== 'queued') throw new ConflictError(`image ${req.imageId} already holds data`);
   const { steps, stepDelayMs } = host.config.snapshot;
-  const image = { id: req.imageId, sourceUuid: record.uuid, sourceHost: host.hostname, sizeBytes: record.diskGb * GIB, diskFormat: 'qcow2', status: 'saving' as const };
-  host.fabric.images.set(req.imageId, { ...image });
+  Object.assign(target, { sourceUuid: record.uuid, sourceHost: host.hostname, sizeBytes: record.diskGb * GIB, diskFormat: 'qcow2', status: 'saving' });
   host.busy.enter(record.uuid);
   try {
     ctx.onProgress?.({ percent: 0, phase: SnapshotPhase.PENDING_UPLOAD });
@@ -36,15 +38,20 @@ export async function snapshot(host: MemoryHost, ctx: OperationContext, req: Sna
     host.busy.leave(record.uuid);
   }
   throwIfStopped(ctx, 'snapshot');
-  const stored = host.fabric.images.get(req.imageId);
-  if (stored === undefined) throw new InvalidStateError({ instanceUuid: record.uuid, operation: 'snapshot', detail: 'the image was removed during upload' });
-  stored.status = 'active';
+  if (host.fabric.images.get(req.imageId) !== target) throw new InvalidStateError({ instanceUuid: record.uuid, operation: 'snapshot', detail: 'the image was removed during upload' });
+  target.status = 'active';
 }
 
-/** Remove what an interrupted snapshot of the instance left: images still `saving`. */
+/**
+ * Undo what an interrupted snapshot of the instance wrote: images it was
+ * still `saving` go back to empty (`queued`), as the orchestrator created them.
+ */
 export function postInterruptedSnapshotCleanup(host: MemoryHost, req: { instance: { uuid: string } }): void {
-  for (const [id, image] of host.fabric.images) {
-    if (image.sourceUuid === req.instance.uuid && image.sourceHost === host.hostname && image.status === 'saving') host.fabric.images.delete(id);
+  for (const image of host.fabric.images.values()) {
+    if (image.sourceUuid === req.instance.uuid && image.sourceHost === host.hostname && image.status === 'saving') {
+      for (const key of ['sourceUuid', 'sourceHost', 'sizeBytes', 'diskFormat'] as const) delete image[key];
+      image.status = 'queued';
+    }
   }
 }
 

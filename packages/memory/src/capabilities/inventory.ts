@@ -1,5 +1,5 @@
 import {
-  NotFoundError, toTraits, versionToInt, type AvailableResource, type EstimateInstanceOverheadResult, type InstanceUsage,
+  keepAllocationRatios, NotFoundError, toTraits, versionToInt, type AvailableResource, type EstimateInstanceOverheadResult, type InstanceUsage,
   type ProviderInventoryInput, type UpdateProviderTreeRequest,
 } from '@virtkit/core';
 import type { MemoryHost } from '../model/memory-host.js';
@@ -53,13 +53,14 @@ export function getInventory(host: MemoryHost, req?: { nodename?: string }): Pro
 
 /**
  * Write the node's inventory and traits into the tree. Traits the driver
- * does not manage (set by others) are left alone; the memory node has no
- * nested providers, so a reshape moves no allocations.
+ * does not manage (set by others) are left alone, and so are allocation
+ * ratios already on the inventory unless the options set them; the memory
+ * node has no nested providers, so a reshape moves no allocations.
  */
 export function updateProviderTree(host: MemoryHost, req: UpdateProviderTreeRequest): void {
   requireNode(host, req);
   const tree = req.providerTree;
-  tree.updateInventory(req.nodename, getInventory(host));
+  tree.updateInventory(req.nodename, keepAllocationRatios(tree, req.nodename, getInventory(host), host.config.configuredRatios));
   tree.addTraits(req.nodename, getTraits(host));
   if (host.enabled) tree.removeTraits(req.nodename, [DISABLED_TRAIT]);
 }

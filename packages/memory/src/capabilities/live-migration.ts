@@ -1,5 +1,5 @@
 import {
-  AbortedError, InstanceNotFoundError, MigrationError, NotFoundError, TimeoutError, isVirtkitError, type CheckCanLiveMigrateDestinationRequest,
+  AbortedError, InstanceNotFoundError, InvalidStateError, MigrationError, NotFoundError, TimeoutError, isVirtkitError, type CheckCanLiveMigrateDestinationRequest,
   type CheckCanLiveMigrateSourceRequest, type InstanceRequest, type LiveMigrationRequest, type MigrateData, type OperationContext,
   type PreLiveMigrationRequest,
 } from '@virtkit/core';
@@ -60,7 +60,8 @@ export function preLiveMigration(host: MemoryHost, req: PreLiveMigrationRequest)
  * apart (progress after each), then switch it over to the destination, where
  * it keeps its state. Abort (or the context's signal) stops it between rounds
  * and it stays here; force-complete switches over at once.
- * @throws `MIGRATION_FAILED` (aborted, no such destination, destination refused), `ABORTED`
+ * @throws `INVALID_STATE` (the destination was not prepared by `preLiveMigration`),
+ *   `ABORTED` (liveMigrationAbort or the signal), `MIGRATION_FAILED` (no such destination, destination refused)
  */
 export async function liveMigration(host: MemoryHost, ctx: OperationContext, req: LiveMigrationRequest): Promise<void> {
   const record = host.store.require(req.instance.uuid);
@@ -69,6 +70,13 @@ export async function liveMigration(host: MemoryHost, ctx: OperationContext, req
   const dest = host.fabric.resolve(req.dest);
   if (dest === undefined || dest === host) throw new MigrationError(`no other memory host named '${req.dest}' on this fabric`);
   if (host.liveMigrations.has(record.uuid)) throw new MigrationError(`instance ${record.uuid} is already migrating`);
+  // The protocol's order (docs/contract.md): nothing moves to a destination that holds nothing for it.
+  if (!dest.incoming.has(record.uuid)) {
+    throw new InvalidStateError({
+      instanceUuid: record.uuid, operation: 'liveMigration', state: record.state,
+      detail: `destination ${dest.hostname} was not prepared for it: call preLiveMigration there first (after checkCanLiveMigrateDestination and checkCanLiveMigrateSource)`,
+    });
+  }
   const run = new LiveMigrationRun();
   host.liveMigrations.set(record.uuid, run);
   try {
@@ -119,7 +127,8 @@ async function copyMemory(host: MemoryHost, ctx: OperationContext, run: LiveMigr
     for (let step = 1; step <= steps && !run.forced; step++) {
       await sleep(stepDelayMs, (wake) => run.onWake(wake));
       throwIfStopped(ctx, 'liveMigration');
-      if (run.aborted !== undefined) throw new MigrationError(`live migration of instance ${record.uuid}: ${run.aborted}`);
+      // Asked to stop: the contract's abort code, not a failure.
+      if (run.aborted !== undefined) throw new AbortedError('liveMigration', { cause: new Error(`live migration of instance ${record.uuid}: ${run.aborted}`) });
       const phase = run.forced ? 'switchover' : 'memory';
       ctx.onProgress?.({ percent: Math.min(99, Math.floor((step * 100) / steps)), phase, detail: { step, steps } });
     }
@@ -150,17 +159,15 @@ export function throwIfStopped(ctx: OperationContext, op: string): void {
 function switchOver(host: MemoryHost, dest: MemoryHost, record: InstanceRecord): void {
   if (!dest.poweredOn || host.fabric.host(dest.hostname) !== dest) throw new MigrationError(`host ${dest.hostname} went away`);
   const reserved = dest.incoming.get(record.uuid);
-  if (reserved !== undefined) {
-    dest.incoming.delete(record.uuid);
-    dest.tracker.release(reserved);
-  }
+  // Rolled back while the memory was copied: nothing waits there any more.
+  if (reserved === undefined) throw new MigrationError(`destination ${dest.hostname} no longer holds resources for instance ${record.uuid}`);
+  dest.incoming.delete(record.uuid);
+  dest.tracker.release(reserved);
   try {
     move(host, dest, record, false);
   } catch (error) {
-    if (reserved !== undefined) {
-      dest.tracker.claim(reserved);
-      dest.incoming.set(record.uuid, reserved);
-    }
+    dest.tracker.claim(reserved);
+    dest.incoming.set(record.uuid, reserved);
     throw isVirtkitError(error, 'MIGRATION_FAILED') ? error : new MigrationError(`host ${dest.hostname} refused instance ${record.uuid}`, { cause: error });
   }
   record.set(RecordFlag.INCOMING, true);

@@ -20,16 +20,29 @@ export function amountsOfInstance(host: MemoryHost, instance: Instance): Resourc
   return instance.flavor ? amountsOf(instance.flavor) : undefined;
 }
 
-/** The local disk of a record as migrations describe it (none for a volume-backed instance). */
+/** The local disks of a record as migrations describe them, one entry each (no root disk for a volume-backed instance). */
 export function diskInfoOf(host: MemoryHost, record: InstanceRecord): InstanceDiskInfo[] {
-  if (record.diskGb === 0) return [];
-  const virtual = record.diskGb * GIB;
+  const dir = `${STATE_DIR}/${host.hostname}/${record.uuid}`;
+  const swapGb = Math.ceil(record.swapMb / 1024);
+  const rootGb = record.diskGb - record.ephemeralGb - swapGb;
+  const disks: InstanceDiskInfo[] = [];
+  // Each local disk on its own, as a migration copies them: root (on the image), ephemeral, swap.
+  if (rootGb > 0) {
+    const backing = record.image ? { backingFile: `${STATE_DIR}/_base/${encodeURIComponent(record.image)}` } : {};
+    disks.push({ ...qcow2(`${dir}/disk`, rootGb * GIB), ...backing });
+  }
+  if (record.ephemeralGb > 0) disks.push(qcow2(`${dir}/disk.eph0`, record.ephemeralGb * GIB));
+  if (record.swapMb > 0) {
+    const size = record.swapMb * 1024 * 1024;
+    disks.push({ type: 'raw', path: `${dir}/disk.swap`, virtualSizeBytes: size, diskSizeBytes: size, overCommitDiskSizeBytes: 0 });
+  }
+  return disks;
+}
+
+/** A sparse qcow2 disk: a little is written, the rest is overcommitted. */
+function qcow2(path: string, virtual: number): InstanceDiskInfo {
   const used = Math.min(virtual, 256 * 1024 * 1024);
-  return [{
-    type: 'qcow2', path: `${STATE_DIR}/${host.hostname}/${record.uuid}/disk`, virtualSizeBytes: virtual,
-    ...(record.image ? { backingFile: `${STATE_DIR}/_base/${encodeURIComponent(record.image)}` } : {}),
-    diskSizeBytes: used, overCommitDiskSizeBytes: virtual - used,
-  }];
+  return { type: 'qcow2', path, virtualSizeBytes: virtual, diskSizeBytes: used, overCommitDiskSizeBytes: virtual - used };
 }
 
 /** The directory of shared-storage markers: one for the whole fabric when storage is shared, else the host's own. */

@@ -1,5 +1,5 @@
 import {
-  InvalidStateError, PowerState, type InstanceRequest, type RescueRequest, type SetBootableRequest, type UnrescueRequest,
+  InvalidStateError, PowerState, rescuesFromOwnImage, type InstanceRequest, type RescueRequest, type SetBootableRequest, type UnrescueRequest,
 } from '@virtkit/core';
 import { appendLog } from '../model/console-log.js';
 import { RecordFlag, type InstanceRecord } from '../model/instance-record.js';
@@ -36,7 +36,7 @@ export function resume(host: MemoryHost, req: InstanceRequest): void {
   change(host, req, RUNNING, 'resumed from disk');
 }
 
-/** Boot the rescue image (→ RUNNING, rescued). */
+/** Boot the rescue image (→ RUNNING, rescued); empty image metadata means the instance's own image. */
 export function rescue(host: MemoryHost, req: RescueRequest): void {
   const record = host.store.require(req.instance.uuid);
   refuseWhile(record, 'rescue', RecordFlag.SOFT_DELETED);
@@ -44,7 +44,8 @@ export function rescue(host: MemoryHost, req: RescueRequest): void {
   record.set(RecordFlag.RESCUED, true);
   record.set(RecordFlag.QUIESCED, false);
   record.reboot();
-  log(host, record, `rescue boot from image ${req.imageMeta.id ?? req.imageMeta.name ?? '(unnamed)'}`);
+  const image = rescuesFromOwnImage(req.imageMeta) ? `its own image ${record.image}` : `image ${req.imageMeta.id ?? req.imageMeta.name ?? '(unnamed)'}`;
+  log(host, record, `rescue boot from ${image}`);
 }
 
 /**

@@ -34,10 +34,10 @@ export function detachVolume(host: MemoryHost, req: DetachVolumeRequest): void {
   unplugVolume(host, record, key);
 }
 
-/** This host as a storage client; the instance need not exist yet. */
+/** This host as a storage client (at its block-storage address); the instance need not exist yet. */
 export function getVolumeConnector(host: MemoryHost, _req: GetVolumeConnectorRequest): VolumeConnector {
   return {
-    ip: host.config.hostIp, host: host.hostname, initiator: `iqn.2026-01.io.virtkit.memory:${host.hostname}`,
+    ip: host.config.blockStorageIp, host: host.hostname, initiator: `iqn.2026-01.io.virtkit.memory:${host.hostname}`,
     multipath: false, platform: 'x86_64', osType: 'linux2',
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConflictError } from '@virtkit/core';
 import type { MemoryHost } from '../model/memory-host.js';
 import type { InstanceRecord } from '../model/instance-record.js';
@@ -6,14 +7,18 @@ import { VolumeRegistry } from './volume-registry.js';
 
 const FABRIC_BRAND = Symbol.for('virtkit.memory.fabric');
 
-/** An image written by `snapshot` into the fabric's image service. */
+/**
+ * An image of the fabric's image service: created empty by the orchestrator
+ * (`queued`, see {@link MemoryFabric.createImage}), then filled by `snapshot`
+ * (`saving`, then `active`). The source fields are set once data arrives.
+ */
 export interface FabricImage {
   readonly id: string;
-  readonly sourceUuid: string;
-  readonly sourceHost: string;
-  readonly sizeBytes: number;
-  readonly diskFormat: string;
-  status: 'saving' | 'active';
+  sourceUuid?: string;
+  sourceHost?: string;
+  sizeBytes?: number;
+  diskFormat?: string;
+  status: 'queued' | 'saving' | 'active';
 }
 
 /** A cold migration between `migrateDiskAndPowerOff` and its confirm or revert. */
@@ -56,6 +61,18 @@ export class MemoryFabric {
   constructor(options: MemoryFabricOptions = {}) {
     this.sharedStorage = options.sharedStorage ?? true;
     Object.defineProperty(this, FABRIC_BRAND, { value: true });
+  }
+
+  /**
+   * The image service's create call, as an orchestrator makes it before a
+   * snapshot: an empty (`queued`) image that `snapshot` then fills.
+   * @returns the image id
+   * @throws `CONFLICT` when an image with that id exists
+   */
+  createImage(id: string = randomUUID()): string {
+    if (this.images.has(id)) throw new ConflictError(`image ${id} already exists`);
+    this.images.set(id, { id, status: 'queued' });
+    return id;
   }
 
   /** True for a fabric, also one made by another copy of this package. */

@@ -46,6 +46,9 @@ export class InstanceRecord {
   vcpus: number;
   memoryMb: number;
   diskGb: number;
+  /** Of `diskGb`: the ephemeral disk, and the swap disk in MiB (each disk is listed on its own). */
+  ephemeralGb: number;
+  swapMb: number;
   flavor: string;
   image: string;
   /** When the guest last booted; -1 while it is not booted. */
@@ -67,6 +70,8 @@ export class InstanceRecord {
     this.vcpus = init.vcpus;
     this.memoryMb = init.memoryMb;
     this.diskGb = init.diskGb;
+    this.ephemeralGb = init.ephemeralGb ?? 0;
+    this.swapMb = init.swapMb ?? 0;
     this.flavor = init.flavor;
     this.image = init.image;
   }
@@ -101,7 +106,7 @@ export class InstanceRecord {
 
   /** The resources this instance claims. */
   get amounts(): ResourceAmounts {
-    return { vcpus: this.vcpus, memoryMb: this.memoryMb, diskGb: this.diskGb };
+    return { vcpus: this.vcpus, memoryMb: this.memoryMb, diskGb: this.diskGb, ephemeralGb: this.ephemeralGb, swapMb: this.swapMb };
   }
 
   /**

@@ -5,6 +5,10 @@ export interface ResourceAmounts {
   vcpus: number;
   memoryMb: number;
   diskGb: number;
+  /** Of `diskGb`, the ephemeral disk's size (the rest is root and swap); kept so each disk can be listed. */
+  ephemeralGb?: number;
+  /** The swap disk's size in MiB (it counts in `diskGb` rounded up to whole GiB). */
+  swapMb?: number;
 }
 
 /**
@@ -13,5 +17,7 @@ export interface ResourceAmounts {
  */
 export function amountsOf(flavor: Pick<Flavor, 'vcpus' | 'memoryMb' | 'rootGb' | 'ephemeralGb' | 'swapMb'>): ResourceAmounts {
   const swapGb = Math.ceil((flavor.swapMb ?? 0) / 1024);
-  return { vcpus: flavor.vcpus, memoryMb: flavor.memoryMb, diskGb: flavor.rootGb + (flavor.ephemeralGb ?? 0) + swapGb };
+  const ephemeralGb = flavor.ephemeralGb ?? 0;
+  const swapMb = flavor.swapMb ?? 0;
+  return { vcpus: flavor.vcpus, memoryMb: flavor.memoryMb, diskGb: flavor.rootGb + ephemeralGb + swapGb, ephemeralGb, swapMb };
 }

@@ -3,6 +3,7 @@ import type {
   GetDeviceNameForInstanceRequest,
 } from '@virtkit/core';
 import { invalid } from '../runtime/safe-values.js';
+import type { VmMeta } from '../runtime/vm-meta.js';
 import { IMAGE_PROPERTIES } from './boot-source.js';
 
 // Guest device names follow the bus, as Linux names them: virtio disks vda, vdb, ...; SCSI disks sda, sdb, ...
@@ -26,9 +27,20 @@ export function defaultDeviceNames(req: DefaultDeviceNamesForInstanceRequest): D
   };
 }
 
-/** `_getDeviceNameForInstance`: the requested name when free, else the next free one of the row's bus. */
-export function deviceNameForInstance(req: GetDeviceNameForInstanceRequest): string {
+/**
+ * `_getDeviceNameForInstance`: the requested name when free, else the next free one of the row's bus.
+ * Never the root disk's own device: the request's root name, the boot row's, the instance's actual
+ * root (`meta`, when it is on this host), else the default root of the bus (`vda`) are taken.
+ */
+export function deviceNameForInstance(req: GetDeviceNameForInstanceRequest, meta?: Pick<VmMeta, 'diskBus' | 'volumes'>): string {
   const taken = new Set(req.bdms.filter((b) => b.deviceName).map((b) => bare(b.deviceName!)));
+  const bootRow = req.bdms.find((b) => b.bootIndex === 0 && b.deviceName);
+  const root = req.instance.rootDeviceName ?? bootRow?.deviceName;
+  taken.add(root !== undefined ? bare(root) : `${prefixOf(meta?.diskBus ?? req.blockDevice.diskBus)}a`);
+  if (meta) {
+    taken.add(`${prefixOf(meta.diskBus)}a`);
+    for (const volume of meta.volumes) taken.add(bare(volume.device));
+  }
   const wanted = req.blockDevice.deviceName;
   if (wanted && !taken.has(bare(wanted))) return `/dev/${bare(wanted)}`;
   return nextFree(taken, prefixOf(req.blockDevice.diskBus));

@@ -1,6 +1,6 @@
-import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConflictError, DriverError, type OperationContext, type SnapshotRequest } from '@virtkit/core';
+import { ConflictError, DriverError, NotFoundError, type OperationContext, type SnapshotRequest } from '@virtkit/core';
 import { delay } from '../runtime/proc-utils.js';
 import type { QemuHost } from '../runtime/qemu-host.js';
 import { invalid } from '../runtime/safe-values.js';
@@ -13,12 +13,30 @@ const JOB = 'virtkit-snapshot';
 const TARGET_NODE = 'virtkit-snapshot-target';
 
 /**
+ * The image service's create call, for the QEMU driver's image service
+ * (`imageDir`): an empty `<imageDir>/<imageId>.qcow2` that `snapshot` fills.
+ * @throws `VALIDATION_FAILED` (image id), `CONFLICT` (the image exists)
+ */
+export async function createEmptyImage(host: QemuHost, imageId: string): Promise<string> {
+  if (!IMAGE_ID_PATTERN.test(imageId)) throw invalid('imageId', 'the QEMU driver stores images as files: letters, digits and ._- only');
+  const path = join(await host.imageDir(), `${imageId}.qcow2`);
+  try {
+    await (await open(path, 'wx', 0o600)).close();
+  } catch (error) {
+    if ((error as { code?: string }).code === 'EEXIST') throw new ConflictError(`image ${imageId} already exists`);
+    throw error;
+  }
+  return path;
+}
+
+/**
  * `_snapshot`: capture the root disk (with its backing image, flattened)
- * into `<imageDir>/<imageId>.qcow2`. A live process copies a point-in-time
+ * into `<imageDir>/<imageId>.qcow2`, an image the orchestrator created
+ * beforehand (an empty file, see `createEmptyImage`). A live process copies a point-in-time
  * view with QMP `blockdev-backup` (the guest keeps running); otherwise
  * `qemu-img convert` reads the disk. Progress: `pending_upload` while copying,
  * `uploading` while the file is published. The instance keeps its state.
- * @throws `VALIDATION_FAILED` (image id), `CONFLICT` (the image file exists)
+ * @throws `VALIDATION_FAILED` (image id), `NOT_FOUND` (no such image), `CONFLICT` (the image already holds data)
  */
 export async function snapshotImage(host: QemuHost, vm: Vm, ctx: OperationContext, req: SnapshotRequest): Promise<void> {
   if (!IMAGE_ID_PATTERN.test(req.imageId)) throw invalid('imageId', 'the QEMU driver stores images as files: letters, digits and ._- only');
@@ -26,7 +44,9 @@ export async function snapshotImage(host: QemuHost, vm: Vm, ctx: OperationContex
   const dir = await host.imageDir();
   const target = join(dir, `${req.imageId}.qcow2`);
   const partial = join(dir, `${req.imageId}.${vm.uuid}.partial`);
-  if (await stat(target).then(() => true, () => false)) throw new ConflictError(`image ${req.imageId} already exists`);
+  const existing = await stat(target).catch(() => undefined);
+  if (existing === undefined) throw new NotFoundError('image', req.imageId);
+  if (!existing.isFile() || existing.size > 0) throw new ConflictError(`image ${req.imageId} already holds data`);
   report({ percent: 0, phase: 'pending_upload' });
   const onCopy = (percent: number): void => report({ percent: Math.floor(percent * 0.9), phase: 'pending_upload' });
   await vm.busy(async () => {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFile, statfs } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { versionToInt, type AvailableResource, type InstanceUsage, type ProviderTree } from '@virtkit/core';
+import { keepAllocationRatios, versionToInt, type AvailableResource, type InstanceUsage, type ProviderTree } from '@virtkit/core';
 import type { QemuHost } from '../runtime/qemu-host.js';
 import { processCpuTimeNs } from './lifecycle.js';
 
@@ -67,15 +67,18 @@ export async function hostTraits(host: QemuHost, capabilityTraits: readonly stri
 /**
  * `_updateProviderTree`: the node's VCPU, MEMORY_MB and DISK_GB inventory
  * (512 MiB of memory and 1 GiB of disk kept for the host) and its traits
- * (added; traits others set on the provider are kept).
+ * (added; traits others set on the provider are kept). Allocation ratios
+ * already on the inventory are kept unless the options set them.
  */
 export async function updateProviderTree(host: QemuHost, tree: ProviderTree, nodename: string, traits: readonly string[]): Promise<void> {
   const facts = await hostFacts(host);
-  tree.updateInventory(nodename, {
-    VCPU: { total: facts.cpus, allocationRatio: 4 },
-    MEMORY_MB: { total: Math.max(facts.memoryMb, 1), reserved: Math.min(512, Math.max(facts.memoryMb - 1, 0)), allocationRatio: 1 },
-    DISK_GB: { total: Math.max(facts.diskTotalGb, 1), reserved: Math.min(1, Math.max(facts.diskTotalGb - 1, 0)), allocationRatio: 1 },
-  });
+  const ratios = host.config.allocationRatios;
+  const inventory = {
+    VCPU: { total: facts.cpus, allocationRatio: ratios.VCPU ?? 4 },
+    MEMORY_MB: { total: Math.max(facts.memoryMb, 1), reserved: Math.min(512, Math.max(facts.memoryMb - 1, 0)), allocationRatio: ratios.MEMORY_MB ?? 1 },
+    DISK_GB: { total: Math.max(facts.diskTotalGb, 1), reserved: Math.min(1, Math.max(facts.diskTotalGb - 1, 0)), allocationRatio: ratios.DISK_GB ?? 1 },
+  };
+  tree.updateInventory(nodename, keepAllocationRatios(tree, nodename, inventory, new Set(Object.keys(ratios))));
   tree.addTraits(nodename, traits);
 }
 

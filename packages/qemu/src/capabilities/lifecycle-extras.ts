@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import type { RescueRequest } from '@virtkit/core';
+import { rescuesFromOwnImage, type RescueRequest } from '@virtkit/core';
 import type { QemuHost } from '../runtime/qemu-host.js';
 import { checkBootFiles } from '../runtime/tenant-files.js';
 import { VM_FILES } from '../runtime/vm-meta.js';
@@ -12,11 +12,13 @@ const RESCUE_DISK = 'rescue.qcow2';
 /**
  * `_rescue`: restart the instance from the rescue image (its own disk stays
  * attached, as a second disk); `getInfo` says `rescued` until `_unrescue`.
- * The rescue password is not used: the QEMU driver does not inject files.
+ * Empty image metadata (the contract's default) boots a fresh copy of the
+ * instance's own image. The rescue password is not used: the QEMU driver
+ * does not inject files.
  * @throws `INVALID_STATE` (soft-deleted: it stays stopped until restored)
  */
 export async function rescue(host: QemuHost, vm: Vm, req: RescueRequest): Promise<void> {
-  const { boot } = bootSourceOf(req.imageMeta);
+  const boot = rescuesFromOwnImage(req.imageMeta) ? vm.meta.boot : bootSourceOf(req.imageMeta).boot;
   vm.refuseWhileSoftDeleted('rescue');
   // checked before the instance is stopped: a refused rescue image changes nothing
   const base = await checkBootFiles(host, boot, 'imageMeta.properties');

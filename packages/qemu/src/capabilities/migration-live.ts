@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import {
-  AbortedError, DriverError, NotFoundError, type CheckCanLiveMigrateSourceRequest, type LiveMigrationRequest, type MigrateData,
+  AbortedError, DriverError, InvalidStateError, NotFoundError, type CheckCanLiveMigrateSourceRequest, type LiveMigrationRequest, type MigrateData,
   type OperationContext,
 } from '@virtkit/core';
 import { exportMeta } from '../runtime/migrated-meta.js';
@@ -38,9 +39,11 @@ export async function checkSource(host: QemuHost, vm: Vm, req: CheckCanLiveMigra
  * unplugged before the memory phase and plugged in again by the destination.
  * On failure or abort the source keeps the instance (QEMU resumes a guest
  * that was running, its NICs plugged back).
- * @throws `ABORTED` (liveMigrationAbort or the signal), `VALIDATION_FAILED` (migrate data), `DRIVER_ERROR`
+ * @throws `INVALID_STATE` (the destination was not prepared by `preLiveMigration`), `ABORTED` (liveMigrationAbort
+ *   or the signal), `VALIDATION_FAILED` (migrate data), `DRIVER_ERROR`
  */
 export async function liveMigrate(host: QemuHost, vm: Vm, ctx: OperationContext, req: LiveMigrationRequest): Promise<void> {
+  await requirePrepared(vm, req.migrateData);
   const target = migrationTarget(req.migrateData);
   const proc = vm.requireProcess('liveMigration');
   const job = new OutgoingMigration(proc, host.config.migrationMaxBandwidth);
@@ -93,6 +96,26 @@ async function leaveSource(host: QemuHost, vm: Vm, proc: VmProcess): Promise<voi
     });
   });
   await host.remove(vm).catch(warn('removing the instance directory'));
+}
+
+/**
+ * The protocol's order (docs/contract.md): the destination's addresses come
+ * from its `preLiveMigration`; without them (or with its unix sockets gone,
+ * rolled back) nothing listens there for this instance.
+ * @throws `INVALID_STATE` naming the missing step
+ */
+async function requirePrepared(vm: Vm, data: MigrateData | undefined): Promise<void> {
+  const uri = data?.targetConnectAddr;
+  const nbd = qemuData(data).nbd;
+  const missing = uri === undefined && nbd === undefined;
+  const gone = [uri, nbd].some((a) => typeof a === 'string' && a.startsWith('unix:') && SAFE_PATH_PATTERN.test(a.slice(5)) && !existsSync(a.slice(5)));
+  if (!missing && !gone) return;
+  throw new InvalidStateError({
+    instanceUuid: vm.uuid, operation: 'liveMigration', state: await vm.powerState(),
+    detail: missing
+      ? 'the destination was not prepared: call preLiveMigration there (after the destination and source checks) and pass the migrate data it returns'
+      : 'the destination is no longer prepared (rolled back?): call preLiveMigration there again',
+  });
 }
 
 /** Where the destination listens, from pre-migration's data; only the forms this driver's destination hands out are accepted. */

@@ -147,9 +147,9 @@ export function findVolume(vm: Vm, info: VolumeConnectionInfo): VolumeSpec {
   return volume;
 }
 
-/** `_getVolumeConnector`: this host, for local file volumes. */
+/** `_getVolumeConnector`: this host at its block-storage address, for local file volumes. */
 export function volumeConnector(host: QemuHost, hostname: string | undefined): VolumeConnector {
-  return { ip: host.config.hostIp, host: hostname ?? host.config.nodeName, multipath: false, platform: 'x86_64', osType: 'linux' };
+  return { ip: host.config.blockStorageIp, host: hostname ?? host.config.nodeName, multipath: false, platform: 'x86_64', osType: 'linux' };
 }
 
 /** Devices are fixed by a saved state: changing them would make the restore fail. */

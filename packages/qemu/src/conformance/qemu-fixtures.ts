@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { DriverBase, Flavor, ImageMeta, VolumeConnectionInfo } from '@virtkit/core';
 import { IMAGE_PROPERTIES } from '../capabilities/boot-source.js';
 import { QemuDriver } from '../qemu-driver.js';
+import { createQemuImage } from './image-fixture.js';
 import { processesMentioning } from '../runtime/proc-utils.js';
 import { QemuImg } from '../runtime/qemu-img.js';
 import { locateTestGuest } from './test-guest.js';
@@ -21,6 +22,7 @@ export interface QemuConformanceFixtures {
   createVolume: (sizeBytes: number) => Promise<{ connectionInfo: VolumeConnectionInfo; release(): Promise<void> }>;
   createMigrationPair: () => Promise<{ source: DriverBase; destination: DriverBase; destinationHost: string; release(): Promise<void> }>;
   leakCheck: (driver: DriverBase) => Promise<string[]>;
+  createImage: (driver: DriverBase) => Promise<{ imageId: string; release(): Promise<void> }>;
   testTimeoutMs: number;
 }
 
@@ -87,6 +89,7 @@ export async function qemuConformanceFixtures(): Promise<QemuConformanceFixtures
       };
     },
     leakCheck: qemuLeakCheck,
+    createImage: createQemuImage,
     testTimeoutMs: 90_000,
   };
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PowerState, type MigrateData, type OperationContext } from '@virtkit/core';
 import { NO_OS_IMAGE, QemuDriver } from '../../src/index.js';
@@ -213,10 +213,12 @@ describe('faults on QEMU: processes killed', () => {
     const pid = qemuPid(d, uuid);
     beforeQmp('blockdev-backup', (proc) => process.kill(proc.pid, 'SIGKILL'));
     record.injected = 1;
+    const { path } = await d.createImage('snap-killed');
     expect(await codeOf(d.snapshot(ctx, { ...ref(uuid), imageId: 'snap-killed' }))).toBe('DRIVER_ERROR');
     jest.restoreAllMocks();
-    // neither the image nor its partial copy is left
-    expect(readdirSync(join(d.stateRoot!, 'images'))).toEqual([]);
+    // no partial copy is left, and the caller's image is as it was created: empty
+    expect(readdirSync(join(d.stateRoot!, 'images'))).toEqual(['snap-killed.qcow2']);
+    expect(statSync(path).size).toBe(0);
     await expectCrashedThenUsable(env, d, uuid, pid);
     await d.snapshot(ctx, { ...ref(uuid), imageId: 'snap-killed' });
     expect(readdirSync(join(d.stateRoot!, 'images'))).toEqual(['snap-killed.qcow2']);

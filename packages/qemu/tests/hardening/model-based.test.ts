@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runModelBased, type ConformanceFixtures, type ModelBasedReport } from '@virtkit/conformance';
 import { PowerState } from '@virtkit/core';
 import { NO_OS_IMAGE, QemuDriver, qemuLeakCheck } from '../../src/index.js';
+import { createQemuImage } from '../../src/conformance/image-fixture.js';
 import { ctx, HardeningEnv, processesIn, qemuIt, recordQemuReliability, ref, vmOf } from './hardening-env.js';
 
 // Random call sequences on QEMU, checked against the conformance kit's contract model: spawn, power,
@@ -85,6 +86,7 @@ describe('model-based: the QEMU driver against the contract model', () => {
           return { connectionInfo: { driverVolumeType: 'file', data: { path, format: 'raw' }, volumeId }, release: async () => rmSync(dir, { recursive: true, force: true }) };
         },
         leakCheck: qemuLeakCheck,
+        createImage: createQemuImage,
       };
       if (run.paired) {
         fixtures.createMigrationPair = async () => {

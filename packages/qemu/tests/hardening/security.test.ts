@@ -493,7 +493,7 @@ describe('state directories', () => {
       const stopped = await env.spawn(d, { powerOn: false });
       const suspended = await env.spawn(d);
       await d.suspend(ctx, ref(suspended));
-      await d.snapshot(ctx, { ...ref(stopped), imageId: 'img-1' });
+      await d.snapshot(ctx, { ...ref(stopped), imageId: (await d.createImage('img-1')).imageId });
       const modes: Record<string, number> = { [stateDir]: modeOf(stateDir), [join(stateDir, 'images')]: modeOf(join(stateDir, 'images')) };
       for (const u of [running, stopped, suspended]) {
         const dir = join(stateDir, u);

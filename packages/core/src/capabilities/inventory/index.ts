@@ -10,3 +10,4 @@ export { withInventoryLegacy } from './mixins/legacy.js';
 export type { InventoryLegacyShape } from './mixins/legacy.js';
 export { withInventoryUsage } from './mixins/usage.js';
 export type { InventoryUsageShape } from './mixins/usage.js';
+export { keepAllocationRatios } from './allocation-ratios.js';

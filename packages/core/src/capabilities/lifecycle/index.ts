@@ -15,6 +15,7 @@ export type { PauseShape } from './mixins/pause.js';
 export { withSuspend } from './mixins/suspend.js';
 export type { SuspendShape } from './mixins/suspend.js';
 export { withRescue } from './mixins/rescue.js';
+export { rescuesFromOwnImage } from './rescue-image.js';
 export type { RescueShape } from './mixins/rescue.js';
 export { withSoftDelete } from './mixins/soft-delete.js';
 export type { SoftDeleteShape } from './mixins/soft-delete.js';

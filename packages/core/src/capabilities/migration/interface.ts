@@ -58,8 +58,13 @@ export interface LiveMigrationCapability {
    * Resolves once the instance runs on `dest`. Progress goes to
    * `ctx.onProgress` (0 first, 100 last, never decreasing). On success the
    * SDK emits `MIGRATION_COMPLETED`, forgets the instance here and runs
-   * `postMethod`; on failure it runs `recoverMethod` and throws.
-   * @throws `INVALID_STATE` (not RUNNING or PAUSED), `MIGRATION_FAILED`, `ABORTED`, `TIMEOUT`, `INSTANCE_NOT_FOUND`
+   * `postMethod`; on failure it runs `recoverMethod` and throws. The
+   * protocol's order is part of the contract (docs/contract.md): destination
+   * check, source check, `preLiveMigration` at the destination, then this call.
+   * An aborted migration (`liveMigrationAbort` or `ctx.signal`) rejects with
+   * `ABORTED` and the instance keeps running here.
+   * @throws `INVALID_STATE` (not RUNNING or PAUSED; the destination was not prepared by `preLiveMigration`),
+   *   `ABORTED` (asked to stop), `MIGRATION_FAILED` (failed without being asked to), `TIMEOUT`, `INSTANCE_NOT_FOUND`
    */
   liveMigration(ctx: OperationContext, request: LiveMigrationRequest): Promise<void>;
   /** Not queued behind the migration it acts on. @throws `NOT_FOUND` (no migration running), `INSTANCE_NOT_FOUND` */

@@ -126,7 +126,7 @@ describe('migration.live', () => {
     await isRunning;
     await d.liveMigrationForceComplete(ctx, { instance });
     await d.liveMigrationAbort(ctx, { instance });
-    expect((await migration).code).toBe('MIGRATION_FAILED');
+    expect((await migration).code).toBe('ABORTED'); // the contract's abort code, whatever the driver threw
     d.running.clear();
     await expect(d.liveMigrationAbort(ctx, { instance })).resolves.toBeUndefined();
     await expect(d.liveMigrationForceComplete(ctx, { instance })).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -153,5 +153,42 @@ describe('migration.live', () => {
     await d.rollbackLiveMigrationAtDestination(ctx, { instance });
     await expect(d.rollbackLiveMigrationAtDestination(ctx, { instance })).resolves.toBeUndefined();
     expect(runtimeOf(d).events.stateOf(UUID)).toBeUndefined();
+  });
+});
+
+describe('migration.live: the abort code (contract decision)', () => {
+  it('answers ABORTED when liveMigrationAbort stopped the migration, even if the driver threw a foreign error', async () => {
+    const src = driverWith(PowerState.RUNNING);
+    let recovered = 0;
+    src.migrate = (_c, uuid) => new Promise<void>((_resolve, reject) => {
+      src.running.set(uuid, () => reject(new Error('migration cancelled by the hypervisor')));
+    });
+    const done = src.liveMigration(ctx, { instance, dest: 'h2', migrateData: {}, recoverMethod: () => { recovered++; } });
+    while (!src.running.has(UUID)) await new Promise((r) => setTimeout(r, 1));
+    await src.liveMigrationAbort(ctx, { instance });
+    await expect(done).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(recovered).toBe(1);
+    expect((await src.getInfo(ctx, { instance })).state).toBe(PowerState.RUNNING);
+  });
+
+  it('keeps MIGRATION_FAILED for a failure nobody asked for, and a later abort-free failure is not ABORTED', async () => {
+    const src = driverWith(PowerState.RUNNING);
+    src.migrate = async () => { throw new Error('link down'); };
+    await expect(src.liveMigration(ctx, { instance, dest: 'h2', migrateData: {} })).rejects.toMatchObject({ code: 'MIGRATION_FAILED' });
+    // An abort with nothing running leaves no trace that would turn the next failure into ABORTED.
+    await src.liveMigrationAbort(ctx, { instance });
+    await expect(src.liveMigration(ctx, { instance, dest: 'h2', migrateData: {} })).rejects.toMatchObject({ code: 'MIGRATION_FAILED' });
+  });
+
+  it('answers ABORTED when the caller signal stopped it', async () => {
+    const src = driverWith(PowerState.RUNNING);
+    const controller = new AbortController();
+    src.migrate = (c) => new Promise<void>((_resolve, reject) => {
+      c.signal?.addEventListener('abort', () => reject(new Error('stopped')));
+    });
+    const done = src.liveMigration({ signal: controller.signal }, { instance, dest: 'h2', migrateData: {} });
+    await new Promise((r) => setTimeout(r, 5));
+    controller.abort();
+    await expect(done).rejects.toMatchObject({ code: 'ABORTED' });
   });
 });

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { MksConsole } from '../../../model/console.js';
 import type { MksConsoleCapability } from '../interface.js';
 import { GetConsoleRequest } from '../requests.js';
@@ -14,7 +15,7 @@ export declare abstract class MksConsoleShape {
    */
   protected abstract _getMksConsole(ctx: OperationContext, request: GetConsoleRequest): Promise<MksConsole>;
 }
-export interface MksConsoleShape extends MksConsoleCapability {}
+export interface MksConsoleShape extends Sealed<MksConsoleCapability> {}
 
 /** Adds `console.mks` to a driver class (apply after `withLifecycle`). */
 export const withMksConsole = defineCapability<typeof MksConsoleShape>({

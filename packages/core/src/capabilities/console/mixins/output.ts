@@ -1,6 +1,7 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { ANY_STATE_RULE } from '../../../driver/any-state.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { ConsoleOutput } from '../../../model/console.js';
 import type { ConsoleOutputCapability } from '../interface.js';
 import { GetConsoleOutputRequest } from '../requests.js';
@@ -14,7 +15,7 @@ export declare abstract class ConsoleOutputShape {
    */
   protected abstract _getConsoleOutput(ctx: OperationContext, request: GetConsoleOutputRequest): Promise<ConsoleOutput>;
 }
-export interface ConsoleOutputShape extends ConsoleOutputCapability {}
+export interface ConsoleOutputShape extends Sealed<ConsoleOutputCapability> {}
 
 /** Adds `console.output` to a driver class (apply after `withLifecycle`). */
 export const withConsoleOutput = defineCapability<typeof ConsoleOutputShape>({

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { ConsolePoolInfo } from '../../../model/console.js';
 import type { ConsolePoolCapability } from '../interface.js';
 import { GetConsolePoolInfoRequest } from '../requests.js';
@@ -13,7 +14,7 @@ export declare abstract class ConsolePoolShape {
   /** Address and credentials of the host's pool for `consoleType`; throw `NotFoundError` when there is none. */
   protected abstract _getConsolePoolInfo(ctx: OperationContext, request: GetConsolePoolInfoRequest): Promise<ConsolePoolInfo>;
 }
-export interface ConsolePoolShape extends ConsolePoolCapability {}
+export interface ConsolePoolShape extends Sealed<ConsolePoolCapability> {}
 
 /**
  * Adds `console.pool` to a driver class. It does not act on instances, so it

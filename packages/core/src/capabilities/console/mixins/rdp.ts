@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { RdpConsole } from '../../../model/console.js';
 import type { RdpConsoleCapability } from '../interface.js';
 import { GetConsoleRequest } from '../requests.js';
@@ -14,7 +15,7 @@ export declare abstract class RdpConsoleShape {
    */
   protected abstract _getRdpConsole(ctx: OperationContext, request: GetConsoleRequest): Promise<RdpConsole>;
 }
-export interface RdpConsoleShape extends RdpConsoleCapability {}
+export interface RdpConsoleShape extends Sealed<RdpConsoleCapability> {}
 
 /** Adds `console.rdp` to a driver class (apply after `withLifecycle`). */
 export const withRdpConsole = defineCapability<typeof RdpConsoleShape>({

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { SerialConsole } from '../../../model/console.js';
 import type { SerialConsoleCapability } from '../interface.js';
 import { GetConsoleRequest } from '../requests.js';
@@ -14,7 +15,7 @@ export declare abstract class SerialConsoleShape {
    */
   protected abstract _getSerialConsole(ctx: OperationContext, request: GetConsoleRequest): Promise<SerialConsole>;
 }
-export interface SerialConsoleShape extends SerialConsoleCapability {}
+export interface SerialConsoleShape extends Sealed<SerialConsoleCapability> {}
 
 /** Adds `console.serial` to a driver class (apply after `withLifecycle`). */
 export const withSerialConsole = defineCapability<typeof SerialConsoleShape>({

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { SpiceConsole } from '../../../model/console.js';
 import type { SpiceConsoleCapability } from '../interface.js';
 import { GetConsoleRequest } from '../requests.js';
@@ -14,7 +15,7 @@ export declare abstract class SpiceConsoleShape {
    */
   protected abstract _getSpiceConsole(ctx: OperationContext, request: GetConsoleRequest): Promise<SpiceConsole>;
 }
-export interface SpiceConsoleShape extends SpiceConsoleCapability {}
+export interface SpiceConsoleShape extends Sealed<SpiceConsoleCapability> {}
 
 /** Adds `console.spice` to a driver class (apply after `withLifecycle`). */
 export const withSpiceConsole = defineCapability<typeof SpiceConsoleShape>({

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { VncConsole } from '../../../model/console.js';
 import type { VncConsoleCapability } from '../interface.js';
 import { GetConsoleRequest } from '../requests.js';
@@ -14,7 +15,7 @@ export declare abstract class VncConsoleShape {
    */
   protected abstract _getVncConsole(ctx: OperationContext, request: GetConsoleRequest): Promise<VncConsole>;
 }
-export interface VncConsoleShape extends VncConsoleCapability {}
+export interface VncConsoleShape extends Sealed<VncConsoleCapability> {}
 
 /** Adds `console.vnc` to a driver class (apply after `withLifecycle`). */
 export const withVncConsole = defineCapability<typeof VncConsoleShape>({

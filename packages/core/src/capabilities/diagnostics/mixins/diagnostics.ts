@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { InstanceDiagnostics } from '../../../model/diagnostics.js';
 import { powerStateName } from '../../../model/power-state.js';
 import type { DiagnosticsCapability } from '../interface.js';
@@ -16,7 +17,7 @@ export declare abstract class DiagnosticsShape {
    */
   protected _getDiagnostics(ctx: OperationContext, request: GetDiagnosticsRequest): Promise<LegacyDiagnostics>;
 }
-export interface DiagnosticsShape extends DiagnosticsCapability {}
+export interface DiagnosticsShape extends Sealed<DiagnosticsCapability> {}
 
 /** Adds `diagnostics` to a driver class (apply after `withLifecycle`). */
 export const withDiagnostics = defineCapability<typeof DiagnosticsShape>({

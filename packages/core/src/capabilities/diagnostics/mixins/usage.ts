@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { BandwidthCounters, BlockStats, VolumeUsage } from '../../../model/diagnostics.js';
 import type { DiagnosticsUsageCapability } from '../interface.js';
 import { BlockStatsRequest, GetAllBwCountersRequest, GetAllVolumeUsageRequest } from '../requests.js';
@@ -14,7 +15,7 @@ export declare abstract class DiagnosticsUsageShape {
   /** Counters of one disk; throw `NotFoundError('disk', diskId)` when the instance has no such disk. */
   protected abstract _blockStats(ctx: OperationContext, request: BlockStatsRequest): Promise<BlockStats>;
 }
-export interface DiagnosticsUsageShape extends DiagnosticsUsageCapability {}
+export interface DiagnosticsUsageShape extends Sealed<DiagnosticsUsageCapability> {}
 
 /** Adds `diagnostics.usage` to a driver class (apply after `withLifecycle`). */
 export const withDiagnosticsUsage = defineCapability<typeof DiagnosticsUsageShape>({

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { GuestFilesCapability } from '../interface.js';
 import { InjectFileRequest } from '../requests.js';
@@ -13,7 +14,7 @@ export declare abstract class GuestFilesShape {
   /** Write the (decoded) contents at `request.path` in the guest. Called only from RUNNING, with a validated path. */
   protected abstract _injectFile(ctx: OperationContext, request: InjectFileRequest): Promise<void>;
 }
-export interface GuestFilesShape extends GuestFilesCapability {}
+export interface GuestFilesShape extends Sealed<GuestFilesCapability> {}
 
 /**
  * Adds `guest.files` to a driver class (apply after `withLifecycle`).

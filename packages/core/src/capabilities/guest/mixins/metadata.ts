@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { HookCall } from '../../../driver/method-spec.js';
 import type { GuestMetadataCapability } from '../interface.js';
 import { ChangeInstanceMetadataRequest } from '../requests.js';
@@ -10,7 +11,7 @@ export declare abstract class GuestMetadataShape {
   /** Publish the change (set keys, then remove keys); never called with an empty diff. Any power state. */
   protected abstract _changeInstanceMetadata(ctx: OperationContext, request: ChangeInstanceMetadataRequest): Promise<void>;
 }
-export interface GuestMetadataShape extends GuestMetadataCapability {}
+export interface GuestMetadataShape extends Sealed<GuestMetadataCapability> {}
 
 /** Adds `guest.metadata` to a driver class (apply after `withLifecycle`). */
 export const withGuestMetadata = defineCapability<typeof GuestMetadataShape>({

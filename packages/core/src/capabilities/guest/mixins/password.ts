@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { HookCall } from '../../../driver/method-spec.js';
 import { DriverError } from '../../../errors/errors.js';
 import { VirtkitError, isVirtkitError } from '../../../errors/virtkit-error.js';
@@ -16,7 +17,7 @@ export declare abstract class GuestPasswordShape {
    */
   protected abstract _setAdminPassword(ctx: OperationContext, request: SetAdminPasswordRequest): Promise<void>;
 }
-export interface GuestPasswordShape extends GuestPasswordCapability {}
+export interface GuestPasswordShape extends Sealed<GuestPasswordCapability> {}
 
 /** Adds `guest.password` to a driver class (apply after `withLifecycle`). */
 export const withGuestPassword = defineCapability<typeof GuestPasswordShape>({

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { GuestQuiesceCapability } from '../interface.js';
 import { QuiesceRequest, UnquiesceRequest } from '../requests.js';
@@ -15,7 +16,7 @@ export declare abstract class GuestQuiesceShape {
   /** Thaw them; must succeed when nothing is frozen. Called only from RUNNING. */
   protected abstract _unquiesce(ctx: OperationContext, request: UnquiesceRequest): Promise<void>;
 }
-export interface GuestQuiesceShape extends GuestQuiesceCapability {}
+export interface GuestQuiesceShape extends Sealed<GuestQuiesceCapability> {}
 
 /** Adds `guest.quiesce` to a driver class (apply after `withLifecycle`). */
 export const withGuestQuiesce = defineCapability<typeof GuestQuiesceShape>({

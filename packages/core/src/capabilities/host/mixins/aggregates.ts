@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { HostAggregatesCapability } from '../interface.js';
 import { AddToAggregateRequest, RemoveFromAggregateRequest, UndoAggregateOperationRequest } from '../requests.js';
 
@@ -13,7 +14,7 @@ export declare abstract class HostAggregatesShape {
   /** Undo the backend side of the failed change and call `request.revert()` for the orchestrator's side. */
   protected abstract _undoAggregateOperation(ctx: OperationContext, request: UndoAggregateOperationRequest): Promise<void>;
 }
-export interface HostAggregatesShape extends HostAggregatesCapability {}
+export interface HostAggregatesShape extends Sealed<HostAggregatesCapability> {}
 
 /** Adds `host.aggregates` to a driver class. */
 export const withHostAggregates = defineCapability<typeof HostAggregatesShape>({

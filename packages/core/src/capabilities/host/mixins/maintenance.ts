@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { HookCall } from '../../../driver/method-spec.js';
 import type { HostMaintenanceCapability } from '../interface.js';
 import { HostMaintenanceModeRequest, SetHostEnabledRequest, type HostEnabledState, type HostMaintenanceState } from '../requests.js';
@@ -15,7 +16,7 @@ export declare abstract class HostMaintenanceShape {
   /** Accept new instances or stop accepting them; idempotent. The SDK reports the resulting state. */
   protected abstract _setHostEnabled(ctx: OperationContext, request: SetHostEnabledRequest): Promise<void>;
 }
-export interface HostMaintenanceShape extends HostMaintenanceCapability {}
+export interface HostMaintenanceShape extends Sealed<HostMaintenanceCapability> {}
 
 /** Adds `host.maintenance` to a driver class. */
 export const withHostMaintenance = defineCapability<typeof HostMaintenanceShape>({

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { HookCall } from '../../../driver/method-spec.js';
 import type { HostPowerAction } from '../../../model/host.js';
 import type { HostPowerCapability } from '../interface.js';
@@ -11,7 +12,7 @@ export declare abstract class HostPowerShape {
   /** Carry out the action; resolve once the host has accepted it. The SDK reports the action back. */
   protected abstract _hostPowerAction(ctx: OperationContext, request: HostPowerActionRequest): Promise<void>;
 }
-export interface HostPowerShape extends HostPowerCapability {}
+export interface HostPowerShape extends Sealed<HostPowerCapability> {}
 
 /** Adds `host.power` to a driver class. */
 export const withHostPower = defineCapability<typeof HostPowerShape>({

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { HostCpuStats } from '../../../model/host.js';
 import type { HostStatsCapability } from '../interface.js';
 import type { HostUptime } from '../requests.js';
@@ -11,7 +12,7 @@ export declare abstract class HostStatsShape {
   /** Cumulative CPU times since boot, in nanoseconds, and the current frequency in MHz. */
   protected abstract _getHostCpuStats(ctx: OperationContext): Promise<HostCpuStats>;
 }
-export interface HostStatsShape extends HostStatsCapability {}
+export interface HostStatsShape extends Sealed<HostStatsCapability> {}
 
 /** Adds `host.stats` to a driver class. */
 export const withHostStats = defineCapability<typeof HostStatsShape>({

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { ImageCacheCapability } from '../interface.js';
 import { ManageImageCacheRequest } from '../requests.js';
 
@@ -9,7 +10,7 @@ export declare abstract class ImageCacheShape {
   /** Remove cached base images unused by every instance of `allInstances` (keep those in use). */
   protected abstract _manageImageCache(ctx: OperationContext, request: ManageImageCacheRequest): Promise<void>;
 }
-export interface ImageCacheShape extends ImageCacheCapability {}
+export interface ImageCacheShape extends Sealed<ImageCacheCapability> {}
 
 /** Adds `image.cache` to a driver class (apply after `withLifecycle`). */
 export const withImageCache = defineCapability<typeof ImageCacheShape>({

@@ -1,6 +1,7 @@
 import { compensationContext } from '../../../context/operation-context.js';
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { DriverLogger } from '../../../driver/host-api.js';
 import type { ProgressReport } from '../../../model/migration.js';
 import { PowerState } from '../../../model/power-state.js';
@@ -23,7 +24,7 @@ export declare abstract class ImageSnapshotShape {
   /** Default: nothing (the driver leaves no temporary files or images behind). */
   protected _postInterruptedSnapshotCleanup(ctx: OperationContext, request: PostInterruptedSnapshotCleanupRequest): Promise<void>;
 }
-export interface ImageSnapshotShape extends ImageSnapshotCapability {}
+export interface ImageSnapshotShape extends Sealed<ImageSnapshotCapability> {}
 
 /** Adds `image.snapshot` to a driver class (apply after `withLifecycle`). */
 export const withImageSnapshot = defineCapability<typeof ImageSnapshotShape>({

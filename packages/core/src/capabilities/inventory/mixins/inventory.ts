@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { HookCall } from '../../../driver/method-spec.js';
 import { DriverError, NotFoundError } from '../../../errors/errors.js';
 import type { AvailableResource } from '../../../model/host.js';
@@ -27,7 +28,7 @@ export declare abstract class InventoryShape {
   /** Default: no overhead (all zeros). */
   protected _estimateInstanceOverhead(ctx: OperationContext, request: EstimateInstanceOverheadRequest): Promise<EstimateInstanceOverheadResult>;
 }
-export interface InventoryShape extends InventoryCapability {}
+export interface InventoryShape extends Sealed<InventoryCapability> {}
 
 /** Adds `inventory` (resource report, provider tree, traits, overhead) to a driver class. */
 export const withInventory = defineCapability<typeof InventoryShape>({

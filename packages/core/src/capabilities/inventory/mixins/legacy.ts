@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { HookCall } from '../../../driver/method-spec.js';
 import { DriverError } from '../../../errors/errors.js';
 import { normalizeInventory, type ProviderInventory, type ProviderInventoryInput } from '../../../provider-tree/index.js';
@@ -16,7 +17,7 @@ export declare abstract class InventoryLegacyShape {
    */
   protected abstract _getInventory(ctx: OperationContext, request: GetInventoryRequest): Promise<ProviderInventoryInput>;
 }
-export interface InventoryLegacyShape extends InventoryLegacyCapability {}
+export interface InventoryLegacyShape extends Sealed<InventoryLegacyCapability> {}
 
 /**
  * Adds `inventory.legacy` (the flat `getInventory` report) to a driver class.

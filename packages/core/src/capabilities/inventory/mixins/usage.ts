@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { InstanceUsage } from '../../../model/diagnostics.js';
 import type { InventoryUsageCapability } from '../interface.js';
 
@@ -9,7 +10,7 @@ export declare abstract class InventoryUsageShape {
   /** Usage of every instance on the host, keyed by instance uuid; an empty record when there are none. */
   protected abstract _getPerInstanceUsage(ctx: OperationContext): Promise<Record<string, InstanceUsage>>;
 }
-export interface InventoryUsageShape extends InventoryUsageCapability {}
+export interface InventoryUsageShape extends Sealed<InventoryUsageCapability> {}
 
 /** Adds `inventory.usage` (per-instance usage for billing) to a driver class. */
 export const withInventoryUsage = defineCapability<typeof InventoryUsageShape>({

@@ -2,6 +2,7 @@ import type { OperationContext } from '../../../context/operation-context.js';
 import type { InstanceRequest } from '../../../driver/core-requests.js';
 import { ANY_POWER_STATE } from '../../../driver/any-state.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import { runtimeOf } from '../../../driver/driver-runtime.js';
 import { compensationContext } from '../../../context/operation-context.js';
 import { InstanceExistsError } from '../../../errors/errors.js';
@@ -42,7 +43,7 @@ export declare abstract class LifecycleShape {
   /** Default: nothing (the hypervisor does not get stuck rebooting). */
   protected _pollRebootingInstances(ctx: OperationContext, request: PollRebootingInstancesRequest): Promise<void>;
 }
-export interface LifecycleShape extends LifecycleCapability {}
+export interface LifecycleShape extends Sealed<LifecycleCapability> {}
 
 /** Adds `lifecycle` (spawn, destroy, power, reboot) to a driver class. */
 export const withLifecycle = defineCapability<typeof LifecycleShape>({
@@ -94,6 +95,10 @@ export const withLifecycle = defineCapability<typeof LifecycleShape>({
 async function guardedSpawn(driver: any, ctx: OperationContext, req: SpawnRequest): Promise<void> {
   const uuid = req.instance.uuid;
   if (await driver._instanceExists(ctx, { instance: req.instance })) throw new InstanceExistsError(uuid);
+  const events = runtimeOf(driver).events;
+  // The instance is known from here on, as not yet running: a driver forwarding its hypervisor's own
+  // events while it boots the guest (RUNNING) emits STARTED once, never a STOPPED back to NOSTATE.
+  events.report(uuid, NOSTATE);
   try {
     await driver._prepareForSpawn(ctx, req);
     await driver._spawn(ctx, req);
@@ -104,11 +109,9 @@ async function guardedSpawn(driver: any, ctx: OperationContext, req: SpawnReques
     } catch (cleanupError) {
       driver.logger.error('failed spawn cleanup failed', { instanceUuid: uuid, error: loggableMessage(cleanupError, req) });
     }
-    runtimeOf(driver).events.forget(uuid);
+    events.forget(uuid);
     throw error;
   }
-  const events = runtimeOf(driver).events;
-  events.report(uuid, NOSTATE);
   events.report(uuid, req.powerOn === false ? SHUTDOWN : RUNNING);
 }
 

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { PauseCapability } from '../interface.js';
 import { PauseRequest } from '../requests.js';
@@ -12,7 +13,7 @@ export declare abstract class PauseShape {
   /** Continue a paused guest. Called only from PAUSED. */
   protected abstract _unpause(ctx: OperationContext, request: PauseRequest): Promise<void>;
 }
-export interface PauseShape extends PauseCapability {}
+export interface PauseShape extends Sealed<PauseCapability> {}
 
 /** Adds `lifecycle.pause` to a driver class (apply after `withLifecycle`). */
 export const withPause = defineCapability<typeof PauseShape>({

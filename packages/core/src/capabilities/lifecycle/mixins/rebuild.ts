@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import { ANY_POWER_STATE } from '../../../driver/any-state.js';
 import { runtimeOf } from '../../../driver/driver-runtime.js';
 import { applyStateRule } from '../../../driver/guarded-call.js';
@@ -37,7 +38,7 @@ export declare abstract class RebuildShape {
    */
   protected _rebuild(ctx: OperationContext, request: RebuildRequest): Promise<void>;
 }
-export interface RebuildShape extends RebuildCapability {}
+export interface RebuildShape extends Sealed<RebuildCapability> {}
 
 /** Adds `lifecycle.rebuild` to a driver class (apply after `withLifecycle`); the default hook works for any driver. */
 export const withRebuild = defineCapability<typeof RebuildShape>({

@@ -1,6 +1,10 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
+import type { HookCall } from '../../../driver/method-spec.js';
+import { NotSupportedError } from '../../../errors/errors.js';
 import { PowerState } from '../../../model/power-state.js';
+import { rescuesFromOwnImage } from '../rescue-image.js';
 import type { RescueCapability } from '../interface.js';
 import { RescueRequest, SetBootableRequest, UnrescueRequest } from '../requests.js';
 import { notSoftDeleted } from './not-soft-deleted.js';
@@ -10,21 +14,36 @@ const { RUNNING, SHUTDOWN, CRASHED, PAUSED } = PowerState;
 /** Public calls and hooks of `lifecycle.rescue`. */
 export declare abstract class RescueShape {
   constructor(...args: any[]);
-  /** Boot from the rescue image; `getInfo` must then say `rescued: true`. */
+  /**
+   * Boot from the rescue image; `getInfo` must then say `rescued: true`.
+   * Empty `imageMeta` means the instance's own boot image (called so only
+   * when the driver declares the `defaultRescueImage` feature).
+   */
   protected abstract _rescue(ctx: OperationContext, request: RescueRequest): Promise<void>;
   /** Boot from the instance's own disks again; `rescued` becomes false. */
   protected abstract _unrescue(ctx: OperationContext, request: UnrescueRequest): Promise<void>;
   protected abstract _setBootable(ctx: OperationContext, request: SetBootableRequest): Promise<void>;
 }
-export interface RescueShape extends RescueCapability {}
+export interface RescueShape extends Sealed<RescueCapability> {}
 
 /** Adds `lifecycle.rescue` to a driver class (apply after `withLifecycle`). */
 export const withRescue = defineCapability<typeof RescueShape>({
   name: 'lifecycle.rescue',
   requires: ['lifecycle'],
   methods: {
-    rescue: { hook: '_rescue', request: RescueRequest, instance: true, state: { from: [RUNNING, SHUTDOWN, CRASHED], to: RUNNING, noop: (i) => i.rescued === true, refuse: notSoftDeleted } },
+    rescue: {
+      hook: '_rescue', request: RescueRequest, instance: true, around: defaultImageOrRefuse,
+      state: { from: [RUNNING, SHUTDOWN, CRASHED], to: RUNNING, noop: (i) => i.rescued === true, refuse: notSoftDeleted },
+    },
     unrescue: { hook: '_unrescue', request: UnrescueRequest, instance: true, state: { from: [RUNNING, SHUTDOWN, CRASHED, PAUSED], to: RUNNING, noop: (i) => i.rescued !== true } },
     setBootable: { hook: '_setBootable', request: SetBootableRequest, instance: true },
   },
 });
+
+/** A rescue naming no image needs the `defaultRescueImage` feature: without it, `NOT_SUPPORTED` (never a validation error). */
+async function defaultImageOrRefuse(driver: any, _ctx: OperationContext, req: RescueRequest, callHook: HookCall): Promise<unknown> {
+  if (driver.capabilities.features.defaultRescueImage === 'unsupported' && rescuesFromOwnImage(req.imageMeta)) {
+    throw new NotSupportedError('lifecycle.rescue', 'rescue with empty imageMeta (feature defaultRescueImage)');
+  }
+  return callHook();
+}

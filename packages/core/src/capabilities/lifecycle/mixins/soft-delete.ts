@@ -1,6 +1,7 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { ANY_POWER_STATE } from '../../../driver/any-state.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { SoftDeleteCapability } from '../interface.js';
 import { InstanceOnlyRequest } from '../requests.js';
@@ -13,7 +14,7 @@ export declare abstract class SoftDeleteShape {
   /** Clear the mark and start the guest. */
   protected abstract _restore(ctx: OperationContext, request: InstanceOnlyRequest): Promise<void>;
 }
-export interface SoftDeleteShape extends SoftDeleteCapability {}
+export interface SoftDeleteShape extends Sealed<SoftDeleteCapability> {}
 
 /** Adds `lifecycle.softDelete` to a driver class (apply after `withLifecycle`). Restore of a live instance does nothing. */
 export const withSoftDelete = defineCapability<typeof SoftDeleteShape>({

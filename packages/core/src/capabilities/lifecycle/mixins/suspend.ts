@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { SuspendCapability } from '../interface.js';
 import { PauseRequest, ResumeRequest } from '../requests.js';
@@ -12,7 +13,7 @@ export declare abstract class SuspendShape {
   /** Restore a suspended guest. Called only from SUSPENDED. */
   protected abstract _resume(ctx: OperationContext, request: ResumeRequest): Promise<void>;
 }
-export interface SuspendShape extends SuspendCapability {}
+export interface SuspendShape extends Sealed<SuspendCapability> {}
 
 /** Adds `lifecycle.suspend` to a driver class (apply after `withLifecycle`). */
 export const withSuspend = defineCapability<typeof SuspendShape>({

@@ -3,6 +3,7 @@ import { applyStateRule, observeInfo } from '../../../driver/guarded-call.js';
 import { loggableMessage } from '../../../errors/redact-secrets.js';
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import { runtimeOf } from '../../../driver/driver-runtime.js';
 import type { HookCall, StateRule } from '../../../driver/method-spec.js';
 import type { InstanceDiskInfo } from '../../../model/migration.js';
@@ -33,7 +34,7 @@ export declare abstract class ColdMigrationShape {
   protected abstract _finishRevertMigration(ctx: OperationContext, request: FinishRevertMigrationRequest): Promise<void>;
   protected abstract _getInstanceDiskInfo(ctx: OperationContext, request: GetInstanceDiskInfoRequest): Promise<InstanceDiskInfo[]>;
 }
-export interface ColdMigrationShape extends ColdMigrationCapability {}
+export interface ColdMigrationShape extends Sealed<ColdMigrationCapability> {}
 
 /** Adds `migration.cold` (cold migration and resize) to a driver class (apply after `withLifecycle`). */
 export const withColdMigration = defineCapability<typeof ColdMigrationShape>({

@@ -1,4 +1,7 @@
 import { compensationContext } from '../../../context/operation-context.js';
+import { AbortedError } from '../../../errors/errors.js';
+import { isVirtkitError } from '../../../errors/virtkit-error.js';
+import { notFoundIsDone } from '../../../driver/not-found-is-done.js';
 import type { OperationContext } from '../../../context/operation-context.js';
 import { runtimeOf } from '../../../driver/driver-runtime.js';
 import { applyStateRule } from '../../../driver/guarded-call.js';
@@ -16,12 +19,47 @@ import type {
 /** Where the source side of a live migration may run (`checkCanLiveMigrateSource`, `liveMigration`). */
 export const LIVE_SOURCE_RULE: StateRule = { from: [PowerState.RUNNING, PowerState.PAUSED] };
 
+/** Per driver, the instances with a `liveMigration` call in flight. */
+const MIGRATING = new WeakMap<object, Set<string>>();
+
+/** Per driver, the instances whose running live migration someone asked to abort. */
+const ABORT_ASKED = new WeakMap<object, Set<string>>();
+
+function abortsOf(driver: object): Set<string> {
+  let set = ABORT_ASKED.get(driver);
+  if (set === undefined) ABORT_ASKED.set(driver, (set = new Set()));
+  return set;
+}
+
+/**
+ * `liveMigrationAbort`: remember that the abort was asked (so the migration
+ * ends with `ABORTED`, whatever the driver threw), then ask the driver. With
+ * no migration running (the hook's `NOT_FOUND`) the target already holds.
+ */
+export async function guardedAbort(driver: any, ctx: OperationContext, req: { instance: InstanceRef }, callHook: HookCall): Promise<void> {
+  const running = MIGRATING.get(driver)?.has(req.instance.uuid) === true;
+  if (running) abortsOf(driver).add(req.instance.uuid);
+  await notFoundIsDone(driver, ctx, req, callHook);
+}
+
+/**
+ * The contract's abort code: a migration that someone asked to stop (the
+ * caller's signal, or `liveMigrationAbort`) fails with `ABORTED`, whatever
+ * the driver threw; `MIGRATION_FAILED` is for failures nobody asked for.
+ */
+function migrationFailure(error: unknown, ctx: OperationContext, abortAsked: boolean): Error {
+  if (isVirtkitError(error, 'ABORTED') || isVirtkitError(error, 'TIMEOUT')) return error;
+  if (abortAsked || ctx.signal?.aborted) return new AbortedError('liveMigration', { cause: error });
+  return asMigrationError(error, 'liveMigration');
+}
+
 /**
  * Source side. From RUNNING or PAUSED; progress through a gated
  * `ctx.onProgress` (0 first, 100 last). Success: MIGRATION_COMPLETED, the
  * instance is forgotten here, `postMethod` runs. Failure: the recorded state
- * is refreshed, `recoverMethod` runs, the error is thrown (foreign ones as
- * MIGRATION_FAILED).
+ * is refreshed, `recoverMethod` runs, the error is thrown: `ABORTED` when
+ * the abort was asked (signal or `liveMigrationAbort`), foreign ones as
+ * MIGRATION_FAILED.
  */
 export async function guardedLiveMigration(driver: any, ctx: OperationContext, req: LiveMigrationRequest): Promise<void> {
   const uuid = req.instance.uuid;
@@ -32,14 +70,21 @@ export async function guardedLiveMigration(driver: any, ctx: OperationContext, r
   };
   const progress = gateProgress(ctx, driver);
   progress.report({ percent: 0, phase: 'starting' });
+  let migrating = MIGRATING.get(driver);
+  if (migrating === undefined) MIGRATING.set(driver, (migrating = new Set()));
+  migrating.add(uuid);
   try {
     // The hook gets the gated context, not the caller's, so its reports are ordered and bounded.
     await driver._liveMigration(progress.ctx, req);
   } catch (error) {
     progress.close();
+    const abortAsked = abortsOf(driver).has(uuid);
     await refreshState(driver, compensationContext(ctx), req.instance);
     await runRecover(driver, req, { ...outcome, error });
-    throw asMigrationError(error, 'liveMigration');
+    throw migrationFailure(error, ctx, abortAsked);
+  } finally {
+    migrating.delete(uuid);
+    abortsOf(driver).delete(uuid);
   }
   progress.close({ percent: 100, phase: 'completed' });
   const events = runtimeOf(driver).events;

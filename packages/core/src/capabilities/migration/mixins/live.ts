@@ -1,6 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
-import { notFoundIsDone } from '../../../driver/not-found-is-done.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { MigrateData } from '../../../model/migration.js';
 import type { LiveMigrationCapability } from '../interface.js';
 import {
@@ -8,7 +8,7 @@ import {
   LiveMigrationAbortRequest, LiveMigrationForceCompleteRequest, LiveMigrationRequest, PostLiveMigrationAtDestinationRequest,
   PostLiveMigrationAtSourceRequest, PostLiveMigrationRequest, PreLiveMigrationRequest, RollbackLiveMigrationAtDestinationRequest,
 } from '../live-requests.js';
-import { LIVE_SOURCE_RULE, guardedLiveMigration, guardedPostAtDestination, guardedRollback } from './live-steps.js';
+import { LIVE_SOURCE_RULE, guardedAbort, guardedLiveMigration, guardedPostAtDestination, guardedRollback } from './live-steps.js';
 
 /** Public calls and hooks of `migration.live`. */
 export declare abstract class LiveMigrationShape {
@@ -30,7 +30,7 @@ export declare abstract class LiveMigrationShape {
   protected abstract _liveMigration(ctx: OperationContext, request: LiveMigrationRequest): Promise<void>;
   /** Source: make the running migration converge (pause the guest, switch to post-copy); `NotFoundError` when none runs. */
   protected abstract _liveMigrationForceComplete(ctx: OperationContext, request: LiveMigrationForceCompleteRequest): Promise<void>;
-  /** Source: cancel the running migration so `_liveMigration` throws; `NotFoundError` when none runs. */
+  /** Source: cancel the running migration so `_liveMigration` throws (the SDK answers `ABORTED`); `NotFoundError` when none runs. */
   protected abstract _liveMigrationAbort(ctx: OperationContext, request: LiveMigrationAbortRequest): Promise<void>;
   /** Destination: remove what the failed migration left; succeed when nothing is left. */
   protected abstract _rollbackLiveMigrationAtDestination(ctx: OperationContext, request: RollbackLiveMigrationAtDestinationRequest): Promise<void>;
@@ -41,7 +41,7 @@ export declare abstract class LiveMigrationShape {
   /** Destination, after success: finish networking and definitions; `getInfo` must then find the instance. */
   protected abstract _postLiveMigrationAtDestination(ctx: OperationContext, request: PostLiveMigrationAtDestinationRequest): Promise<void>;
 }
-export interface LiveMigrationShape extends LiveMigrationCapability {}
+export interface LiveMigrationShape extends Sealed<LiveMigrationCapability> {}
 
 /** Adds `migration.live` to a driver class (apply after `withLifecycle`). */
 export const withLiveMigration = defineCapability<typeof LiveMigrationShape>({
@@ -56,7 +56,7 @@ export const withLiveMigration = defineCapability<typeof LiveMigrationShape>({
     // Not serialised per instance: these act on a liveMigration that holds the instance's queue until it ends.
     // Aborting with no migration running (the hook's NOT_FOUND): the target already holds.
     liveMigrationForceComplete: { hook: '_liveMigrationForceComplete', request: LiveMigrationForceCompleteRequest },
-    liveMigrationAbort: { hook: '_liveMigrationAbort', request: LiveMigrationAbortRequest, around: notFoundIsDone },
+    liveMigrationAbort: { hook: '_liveMigrationAbort', request: LiveMigrationAbortRequest, around: guardedAbort },
     rollbackLiveMigrationAtDestination: {
       hook: '_rollbackLiveMigrationAtDestination', request: RollbackLiveMigrationAtDestinationRequest, instance: true,
       missingOk: true, around: guardedRollback,

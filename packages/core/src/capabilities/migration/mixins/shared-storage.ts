@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { SharedStorageCapability } from '../interface.js';
 import {
   CheckInstanceSharedStorageCleanupRequest, CheckInstanceSharedStorageLocalRequest, CheckInstanceSharedStorageRemoteRequest,
@@ -18,7 +19,7 @@ export declare abstract class SharedStorageShape {
   /** Remove the marker. Default: nothing (the driver left none, or it removes it itself). */
   protected _checkInstanceSharedStorageCleanup(ctx: OperationContext, request: CheckInstanceSharedStorageCleanupRequest): Promise<void>;
 }
-export interface SharedStorageShape extends SharedStorageCapability {}
+export interface SharedStorageShape extends Sealed<SharedStorageCapability> {}
 
 /** Adds `migration.sharedStorage` to a driver class (apply after `withLifecycle`). */
 export const withSharedStorage = defineCapability<typeof SharedStorageShape>({

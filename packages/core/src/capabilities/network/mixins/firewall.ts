@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { NetworkFirewallCapability } from '../interface.js';
 import {
   EnsureFilteringRulesForInstanceRequest, RefreshInstanceSecurityRulesRequest, RefreshSecurityGroupRulesRequest,
@@ -24,7 +25,7 @@ export declare abstract class NetworkFirewallShape {
   /** Default: nothing (nothing was deferred). */
   protected _filterDeferApplyOff(ctx: OperationContext): Promise<void>;
 }
-export interface NetworkFirewallShape extends NetworkFirewallCapability {}
+export interface NetworkFirewallShape extends Sealed<NetworkFirewallCapability> {}
 
 /**
  * Adds `network.firewall` to a driver class (apply after `withLifecycle` and `withNetwork`).

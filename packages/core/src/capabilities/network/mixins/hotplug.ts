@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import { applyStateRule } from '../../../driver/guarded-call.js';
 import type { HookCall, StateRule } from '../../../driver/method-spec.js';
 import { ValidationError } from '../../../errors/errors.js';
@@ -25,7 +26,7 @@ export declare abstract class NetworkHotplugShape {
    */
   protected abstract _detachInterface(ctx: OperationContext, request: DetachInterfaceRequest): Promise<void>;
 }
-export interface NetworkHotplugShape extends NetworkHotplugCapability {}
+export interface NetworkHotplugShape extends Sealed<NetworkHotplugCapability> {}
 
 /** Adds `network.hotplug` to a driver class (apply after `withLifecycle` and `withNetwork`). */
 export const withNetworkHotplug = defineCapability<typeof NetworkHotplugShape>({

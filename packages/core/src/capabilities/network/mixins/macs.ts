@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { NetworkMacsCapability } from '../interface.js';
 import { MacsForInstanceRequest } from '../requests.js';
 
@@ -12,7 +13,7 @@ export declare abstract class NetworkMacsShape {
   /** The MAC addresses the instance must have (lower-case, colon-separated), or `null` for any. */
   protected abstract _macsForInstance(ctx: OperationContext, request: MacsForInstanceRequest): Promise<string[] | null>;
 }
-export interface NetworkMacsShape extends NetworkMacsCapability {}
+export interface NetworkMacsShape extends Sealed<NetworkMacsCapability> {}
 
 /**
  * Adds `network.macs` to a driver class (apply after `withLifecycle` and `withNetwork`).

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { NetworkCapability } from '../interface.js';
 import {
   CleanNetworksPreparationRequest, DeallocateNetworksOnRescheduleRequest, InjectNetworkInfoRequest, PlugVifsRequest,
@@ -24,7 +25,7 @@ export declare abstract class NetworkShape {
   /** Default: false (ports are kept and rebound on the next host). */
   protected _deallocateNetworksOnReschedule(ctx: OperationContext, request: DeallocateNetworksOnRescheduleRequest): Promise<boolean>;
 }
-export interface NetworkShape extends NetworkCapability {}
+export interface NetworkShape extends Sealed<NetworkCapability> {}
 
 /** Adds `network` (VIF plugging and its hooks) to a driver class (apply after `withLifecycle`). */
 export const withNetwork = defineCapability<typeof NetworkShape>({

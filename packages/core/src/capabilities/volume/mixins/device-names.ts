@@ -1,5 +1,7 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { DriverError } from '../../../errors/errors.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import {
   DefaultDeviceNamesForInstanceRequest, DefaultRootDeviceNameRequest, GetDeviceNameForInstanceRequest,
   type DefaultDeviceNamesForInstanceResult,
@@ -18,7 +20,7 @@ export declare abstract class DeviceNamesShape {
   /** The next free name for `blockDevice` among `bdms`, honouring its requested name where possible. */
   protected abstract _getDeviceNameForInstance(ctx: OperationContext, request: GetDeviceNameForInstanceRequest): Promise<string>;
 }
-export interface DeviceNamesShape extends DeviceNamesCapability {}
+export interface DeviceNamesShape extends Sealed<DeviceNamesCapability> {}
 
 /**
  * Adds `volume.deviceNames` to a driver class (apply after `withLifecycle`).
@@ -30,6 +32,17 @@ export const withDeviceNames = defineCapability<typeof DeviceNamesShape>({
   methods: {
     defaultRootDeviceName: { hook: '_defaultRootDeviceName', request: DefaultRootDeviceNameRequest, instance: true },
     defaultDeviceNamesForInstance: { hook: '_defaultDeviceNamesForInstance', request: DefaultDeviceNamesForInstanceRequest, instance: true },
-    getDeviceNameForInstance: { hook: '_getDeviceNameForInstance', request: GetDeviceNameForInstanceRequest, instance: true },
+    getDeviceNameForInstance: { hook: '_getDeviceNameForInstance', request: GetDeviceNameForInstanceRequest, instance: true, after: notTheRootDevice },
   },
 });
+
+const bare = (name: string): string => name.replace(/^\/dev\//, '');
+
+/** The contract: a new device never gets the root disk's own name; a driver that answers it fails the call instead. */
+function notTheRootDevice(_driver: unknown, req: GetDeviceNameForInstanceRequest, name: unknown): unknown {
+  const root = req.instance.rootDeviceName ?? req.bdms.find((b) => b.bootIndex === 0 && b.deviceName)?.deviceName;
+  if (typeof name === 'string' && root !== undefined && bare(name) === bare(root)) {
+    throw new DriverError('getDeviceNameForInstance', `the driver answered ${name}, the root disk's own device`);
+  }
+  return name;
+}

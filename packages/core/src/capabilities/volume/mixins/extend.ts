@@ -1,6 +1,7 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { ANY_STATE_RULE } from '../../../driver/any-state.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { VolumeExtendCapability } from '../interface.js';
 import { ExtendVolumeRequest } from '../requests.js';
 
@@ -10,7 +11,7 @@ export declare abstract class VolumeExtendShape {
   /** Make the guest see `newSizeBytes`; throw `NotFoundError` when the volume is not attached. */
   protected abstract _extendVolume(ctx: OperationContext, request: ExtendVolumeRequest): Promise<void>;
 }
-export interface VolumeExtendShape extends VolumeExtendCapability {}
+export interface VolumeExtendShape extends Sealed<VolumeExtendCapability> {}
 
 /** Adds `volume.extend` to a driver class (apply after `withVolumes`). */
 export const withVolumeExtend = defineCapability<typeof VolumeExtendShape>({

@@ -1,6 +1,7 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { ANY_STATE_RULE } from '../../../driver/any-state.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { VolumeSnapshotCapability } from '../interface.js';
 import { VolumeSnapshotCreateRequest, VolumeSnapshotDeleteRequest } from '../requests.js';
 
@@ -12,7 +13,7 @@ export declare abstract class VolumeSnapshotShape {
   /** Merge the snapshot's layer away as `deleteInfo` says; any power state. */
   protected abstract _volumeSnapshotDelete(ctx: OperationContext, request: VolumeSnapshotDeleteRequest): Promise<void>;
 }
-export interface VolumeSnapshotShape extends VolumeSnapshotCapability {}
+export interface VolumeSnapshotShape extends Sealed<VolumeSnapshotCapability> {}
 
 /** Adds `volume.snapshot` to a driver class (apply after `withVolumes`). */
 export const withVolumeSnapshot = defineCapability<typeof VolumeSnapshotShape>({

@@ -1,6 +1,7 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { ANY_STATE_RULE } from '../../../driver/any-state.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { VolumeSwapCapability } from '../interface.js';
 import { SwapVolumeRequest } from '../requests.js';
 
@@ -10,7 +11,7 @@ export declare abstract class VolumeSwapShape {
   /** Copy the old volume's data to the new one and switch the guest device over; throw `NotFoundError` when nothing is attached at `mountpoint`. */
   protected abstract _swapVolume(ctx: OperationContext, request: SwapVolumeRequest): Promise<void>;
 }
-export interface VolumeSwapShape extends VolumeSwapCapability {}
+export interface VolumeSwapShape extends Sealed<VolumeSwapCapability> {}
 
 /** Adds `volume.swap` to a driver class (apply after `withVolumes`). */
 export const withVolumeSwap = defineCapability<typeof VolumeSwapShape>({

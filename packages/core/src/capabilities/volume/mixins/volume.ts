@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import type { Sealed } from '../../../driver/sealed-call.js';
 import type { HookCall } from '../../../driver/method-spec.js';
 import { DriverError, NotSupportedError } from '../../../errors/errors.js';
 import { VolumeConnectorInput, type VolumeConnector } from '../../../model/volume-connection.js';
@@ -23,7 +24,7 @@ export declare abstract class VolumeShape {
   /** This host's connector (ip, host, initiator, ...); the instance may not exist yet. */
   protected abstract _getVolumeConnector(ctx: OperationContext, request: GetVolumeConnectorRequest): Promise<VolumeConnector>;
 }
-export interface VolumeShape extends VolumeCapability {}
+export interface VolumeShape extends Sealed<VolumeCapability> {}
 
 /** Adds `volume` (attach, detach, connector) to a driver class (apply after `withLifecycle`). */
 export const withVolumes = defineCapability<typeof VolumeShape>({
