@@ -161,7 +161,7 @@ export const lifecycleSuite = defineSuite('lifecycle', [
       }
       await kit.driver.destroy(kit.ctx, kit.ref(uuid));
       await kit.settle(); // late events from the driver would show here
-      checkEqual(rec.events.map((e) => e.transition), ['STARTED', 'STOPPED', 'STARTED', 'STOPPED'], 'event transitions');
+      checkEqual(rec.events.map((e) => e.transition), ['STARTED', 'STOPPED', 'STARTED', 'STOPPED', 'DELETED'], 'event transitions');
       const seq = rec.events.map((e) => e.sequence);
       check(seq.every((s, i) => i === 0 || s > seq[i - 1]!), `event sequence numbers must increase: ${seq.join(',')}`);
     },

@@ -79,8 +79,8 @@ describe('DriverBase composition', () => {
     await d.unpause(ctx, { instance: { uuid: UUID } });
     await d.powerOff(ctx, { instance: { uuid: UUID } });
     await d.destroy(ctx, { instance: { uuid: UUID } });
-    expect(seen.map((e) => e.transition)).toEqual(['STARTED', 'PAUSED', 'RESUMED', 'STOPPED']);
-    expect(seen.map((e) => e.sequence)).toEqual([1, 2, 3, 4]);
+    expect(seen.map((e) => e.transition)).toEqual(['STARTED', 'PAUSED', 'RESUMED', 'STOPPED', 'DELETED']);
+    expect(seen.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('validates requests and changes nothing on bad input', async () => {

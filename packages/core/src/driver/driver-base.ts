@@ -13,7 +13,7 @@ import { GetAvailableNodesRequest, HostRequest, InstanceRequest, NodeRequest, ty
 import { APPLIED_CAPABILITIES, REQUIRED_HOOKS, installMethods } from './define-capability.js';
 import { createRuntime, runtimeOf, RUNTIME, type DriverRuntime } from './driver-runtime.js';
 import { SILENT_LOGGER, type DriverLogger, type HostApi } from './host-api.js';
-import type { DriverEventName, DriverEvents } from './lifecycle-events.js';
+import { driverHostName, type DriverEventName, type DriverEvents } from './lifecycle-events.js';
 
 /** Marks objects made by a DriverBase subclass, across copies of core. */
 export const DRIVER_BRAND = Symbol.for('virtkit.driver');
@@ -50,7 +50,7 @@ export abstract class DriverBase {
 
   constructor(hostApi: HostApi = {}) {
     this.hostApi = hostApi;
-    Object.defineProperty(this, RUNTIME, { value: createRuntime() });
+    Object.defineProperty(this, RUNTIME, { value: createRuntime({ host: () => driverHostName(this), replayWindow: hostApi.eventReplayWindow }) });
     Object.defineProperty(this, DRIVER_BRAND, { value: true });
     this.capabilities = buildCapabilityMap(new.target as unknown as typeof DriverBase, this);
   }

@@ -112,10 +112,10 @@ async function guardedSpawn(driver: any, ctx: OperationContext, req: SpawnReques
   events.report(uuid, req.powerOn === false ? SHUTDOWN : RUNNING);
 }
 
-/** Destroy succeeds for unknown instances and emits STOPPED for a live one. */
+/** Destroy succeeds for unknown instances, emits STOPPED for a live one, then DELETED for a known one. */
 async function guardedDestroy(driver: any, ctx: OperationContext, req: DestroyRequest, callHook: () => Promise<unknown>): Promise<void> {
   await callHook();
   const events = runtimeOf(driver).events;
   events.report(req.instance.uuid, SHUTDOWN);
-  events.forget(req.instance.uuid);
+  events.deleted(req.instance.uuid);
 }
