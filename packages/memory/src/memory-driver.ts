@@ -117,7 +117,10 @@ export class MemoryDriver extends Everything {
   protected _cleanupLiveMigrationDestinationCheck(): Promise<void> { return this.perform('cleanupLiveMigrationDestinationCheck', () => undefined); }
   protected _checkCanLiveMigrateSource(_c: Ctx, r: CheckCanLiveMigrateSourceRequest): Promise<MigrateData> { return this.perform('checkCanLiveMigrateSource', (h) => live.checkCanLiveMigrateSource(h, r)); }
   protected _preLiveMigration(_c: Ctx, r: PreLiveMigrationRequest): Promise<MigrateData> { return this.perform('preLiveMigration', (h) => live.preLiveMigration(h, r)); }
-  protected _liveMigration(c: Ctx, r: LiveMigrationRequest): Promise<void> { return this.perform('liveMigration', (h) => live.liveMigration(h, c, r)); }
+  protected _liveMigration(c: Ctx, r: LiveMigrationRequest): Promise<void> {
+    // A failed migration leaves no hold at the destination, even when the caller never rolls it back (#18).
+    return this.perform('liveMigration', (h) => live.liveMigration(h, c, r)).catch((error) => this.perform(null, (h) => live.releaseDestinationHold(h, r, error)));
+  }
   protected _liveMigrationForceComplete(_c: Ctx, r: R): Promise<void> { return this.perform('liveMigrationForceComplete', (h) => live.liveMigrationForceComplete(h, r)); }
   protected _liveMigrationAbort(_c: Ctx, r: R): Promise<void> { return this.perform('liveMigrationAbort', (h) => live.liveMigrationAbort(h, r)); }
   protected _rollbackLiveMigrationAtDestination(_c: Ctx, r: R): Promise<void> { return this.perform('rollbackLiveMigrationAtDestination', (h) => live.rollbackLiveMigrationAtDestination(h, r)); }
