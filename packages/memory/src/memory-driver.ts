@@ -39,6 +39,7 @@ import * as maintenance from './capabilities/maintenance.js';
 import * as net from './capabilities/network.js';
 import * as power from './capabilities/power-states.js';
 import { rebuild } from './capabilities/rebuild.js';
+import { spawnMatches } from './capabilities/idempotent-creates.js';
 import * as shared from './capabilities/shared-storage.js';
 import * as volume from './capabilities/volume.js';
 import { MemoryDriverCore } from './memory-driver-core.js';
@@ -76,6 +77,7 @@ export class MemoryDriver extends Everything {
 
   // ---- lifecycle -----------------------------------------------------------------------------
   protected _spawn(_c: Ctx, r: SpawnRequest): Promise<void> { return this.perform('spawn', (h) => life.spawn(h, r)); }
+  protected override _spawnMatches(_c: Ctx, r: SpawnRequest): Promise<boolean> { return this.perform(null, (h) => spawnMatches(h, r)); }
   protected override _failedSpawnCleanup(_c: Ctx, r: SpawnRequest): Promise<void> { return this.perform(null, (h) => life.failedSpawnCleanup(h, r)); }
   protected _destroy(_c: Ctx, r: DestroyRequest): Promise<void> { return this.perform('destroy', (h) => life.destroy(h, r)); }
   protected override _cleanup(_c: Ctx, r: CleanupRequest): Promise<void> { return this.perform('cleanup', (h) => life.cleanup(h, r)); }

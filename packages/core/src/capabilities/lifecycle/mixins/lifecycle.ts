@@ -14,6 +14,7 @@ import {
   RebootRequest, ResumeStateOnHostBootRequest, SpawnRequest,
 } from '../requests.js';
 import { notSoftDeleted } from './not-soft-deleted.js';
+import { forgetSpawn, rememberSpawn, sameSpawn } from './spawn-fingerprint.js';
 
 const { RUNNING, PAUSED, SHUTDOWN, CRASHED, SUSPENDED, NOSTATE } = PowerState;
 
@@ -27,6 +28,16 @@ export declare abstract class LifecycleShape {
   protected abstract _reboot(ctx: OperationContext, request: RebootRequest): Promise<void>;
   protected abstract _powerOff(ctx: OperationContext, request: PowerOffRequest): Promise<void>;
   protected abstract _powerOn(ctx: OperationContext, request: PowerOnRequest): Promise<void>;
+  /**
+   * Spawn found the uuid taken: true when the existing instance is what this
+   * same request would have made (see "same request" in the caller guide:
+   * name, flavor resources, image, NICs by VIF id and MAC, volumes by device
+   * and volume), so a retried spawn succeeds and changes nothing.
+   * Default: compares with the request this driver object spawned the uuid
+   * with (kept as a hash while it lives); false for instances it did not
+   * spawn itself (found at start, migrated in), which then answer `INSTANCE_EXISTS`.
+   */
+  protected _spawnMatches(ctx: OperationContext, request: SpawnRequest): Promise<boolean>;
   /** Runs before `_spawn`. Default: nothing. */
   protected _prepareForSpawn(ctx: OperationContext, request: SpawnRequest): Promise<void>;
   /** Runs after a failed `_spawn`. Default: `_destroy` with disks, ignoring an unknown instance. */
@@ -64,6 +75,9 @@ export const withLifecycle = defineCapability<typeof LifecycleShape>({
   },
   defaults: {
     async _prepareForSpawn() {},
+    async _spawnMatches(this: object, _ctx: OperationContext, request: SpawnRequest) {
+      return sameSpawn(this, request);
+    },
     async _failedSpawnCleanup(this: any, ctx: OperationContext, request: SpawnRequest) {
       try {
         await this._destroy(ctx, { instance: request.instance, destroyDisks: true });
@@ -90,10 +104,17 @@ export const withLifecycle = defineCapability<typeof LifecycleShape>({
   },
 });
 
-/** Spawn is all or nothing: an existing uuid is refused, a failure is cleaned up. */
+/**
+ * Spawn is all or nothing and idempotent: an existing uuid made by the same
+ * request is success with no change (a retry after a timeout), any other
+ * existing uuid is refused, a failure is cleaned up.
+ */
 async function guardedSpawn(driver: any, ctx: OperationContext, req: SpawnRequest): Promise<void> {
   const uuid = req.instance.uuid;
-  if (await driver._instanceExists(ctx, { instance: req.instance })) throw new InstanceExistsError(uuid);
+  if (await driver._instanceExists(ctx, { instance: req.instance })) {
+    if (await driver._spawnMatches(ctx, req)) return;
+    throw new InstanceExistsError(uuid);
+  }
   try {
     await driver._prepareForSpawn(ctx, req);
     await driver._spawn(ctx, req);
@@ -107,6 +128,7 @@ async function guardedSpawn(driver: any, ctx: OperationContext, req: SpawnReques
     runtimeOf(driver).events.forget(uuid);
     throw error;
   }
+  rememberSpawn(driver, req);
   const events = runtimeOf(driver).events;
   events.report(uuid, NOSTATE);
   events.report(uuid, req.powerOn === false ? SHUTDOWN : RUNNING);
@@ -115,6 +137,7 @@ async function guardedSpawn(driver: any, ctx: OperationContext, req: SpawnReques
 /** Destroy succeeds for unknown instances, emits STOPPED for a live one, then DELETED for a known one. */
 async function guardedDestroy(driver: any, ctx: OperationContext, req: DestroyRequest, callHook: () => Promise<unknown>): Promise<void> {
   await callHook();
+  forgetSpawn(driver, req.instance.uuid);
   const events = runtimeOf(driver).events;
   events.report(req.instance.uuid, SHUTDOWN);
   events.deleted(req.instance.uuid);
