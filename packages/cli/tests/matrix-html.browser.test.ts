@@ -58,7 +58,7 @@ if (!mustRun) console.warn(`matrix-html.browser.test: skipped, ${CHROMIUM} is mi
     const cell = page.locator('tr[data-capability="lifecycle"] td[data-driver="sample"]');
     expect(await cell.getAttribute('data-state')).toBe('complete');
     expect(await cell.innerText()).toContain('complete');
-    expect(await cell.getAttribute('title')).toMatch(/^12 of 12 kit tests passed/);
+    expect(await cell.getAttribute('title')).toMatch(/^(\d+) of \1 kit tests passed/);
     const broken = page.locator('tr[data-capability="core"] td[data-driver="broken"]');
     expect(await broken.getAttribute('data-state')).toBe('partial');
     expect(await page.locator('#row-count').innerText()).toBe('43 of 43 capabilities shown');

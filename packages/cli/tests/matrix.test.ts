@@ -55,7 +55,7 @@ describe('virtkit matrix', () => {
     expect(run.code).toBe(0);
     const matrix = JSON.parse(run.stdout) as SupportMatrix;
     expect(matrix.verified).toBe(true);
-    expect(cell(matrix, 'lifecycle', 'sample')).toMatchObject({ state: 'complete', note: expect.stringMatching(/^12 of 12 kit tests passed/) });
+    expect(cell(matrix, 'lifecycle', 'sample')).toMatchObject({ state: 'complete', note: expect.stringMatching(/^(\d+) of \1 kit tests passed/) });
     expect(cell(matrix, 'core', 'sample')?.state).toBe('complete');
     expect(cell(matrix, 'volume', 'sample')?.state).toBe('missing');
     expect(run.stderr).toContain('virtkit: sample: ');

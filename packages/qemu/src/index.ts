@@ -5,7 +5,8 @@
  * default export is the driver definition (with its conformance fixtures)
  * that `loadDriver` and `virtkit conformance --driver @virtkit/qemu` use.
  */
-import { defineDriverClass } from '@virtkit/core';
+import { defineDriverClass, defineDriverOptions } from '@virtkit/core';
+import { resolveQemuConfig, type QemuDriverOptions } from './qemu-config.js';
 import { qemuConformanceFixtures } from './conformance/qemu-fixtures.js';
 import { QemuDriver } from './qemu-driver.js';
 
@@ -36,8 +37,19 @@ export type {
   QmpTimestamp,
 } from './qmp/index.js';
 
+/** The QEMU driver's options as `loadDriver` checks them (`hostApi.options`): {@link QemuDriverOptions}, validated by `resolveQemuConfig`. */
+export const QEMU_OPTIONS = defineDriverOptions<QemuDriverOptions>({
+  keys: [
+    'stateDir', 'qemuBinary', 'qemuImgBinary', 'accel', 'hotplugSlots', 'consoleOutputMaxBytes', 'detachTimeoutSec', 'softRebootTimeoutSec',
+    'imageDir', 'keepInstancesOnCleanup', 'hostIp', 'nodeName', 'migrationTransport', 'qmpTimeoutMs', 'migration',
+  ],
+  validate: (options) => void resolveQemuConfig({ options: options as Record<string, unknown> }),
+});
+
 /** What `loadDriver('@virtkit/qemu')` and `virtkit conformance --driver @virtkit/qemu` find. */
 export default defineDriverClass(QemuDriver, {
   description: 'QEMU (qemu-system-x86_64) over QMP: one process and state directory per instance',
+  options: QEMU_OPTIONS,
   conformance: qemuConformanceFixtures as unknown as Record<string, unknown>,
 });
+
