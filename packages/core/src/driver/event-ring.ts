@@ -3,7 +3,7 @@ import type { PowerState } from '../model/power-state.js';
 
 /** Transition names by their one-byte code in the ring. */
 const TRANSITIONS = Object.values(LifecycleTransition) as LifecycleTransition[];
-const CODE_OF = new Map<LifecycleTransition, number>(TRANSITIONS.map((t, i) => [t, i]));
+const CODE_OF = Object.freeze(Object.fromEntries(TRANSITIONS.map((t, i) => [t, i]))) as Readonly<Record<LifecycleTransition, number>>;
 /** `previousState` unknown (states are 0-7). */
 const NO_PREV = 15;
 const FIRST_SIZE = 64;
@@ -49,8 +49,13 @@ export class EventRing {
     const slot = (sequence - 1) % this.capacity;
     this.#uuids[slot] = uuid;
     this.#peers[slot] = peer;
-    this.#meta[slot] = CODE_OF.get(transition)! | (state << 4) | ((prev ?? NO_PREV) << 8);
+    this.#meta[slot] = CODE_OF[transition] | (state << 4) | ((prev ?? NO_PREV) << 8);
     this.#times[slot] = time;
+  }
+
+  /** Count the event numbered `sequence` without keeping it (replay off). */
+  skip(sequence: number): void {
+    this.#last = sequence;
   }
 
   /** The held event numbered `sequence` (between {@link oldest} and {@link last}), as an object. */

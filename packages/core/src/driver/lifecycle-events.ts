@@ -253,9 +253,12 @@ export class LifecycleEventHub {
 
   #emit(instanceUuid: string, transition: LifecycleTransition, state: PowerState, previousState: PowerState | undefined, peerHost?: string): void {
     const sequence = ++this.#sequence;
+    const listening = this.#emitter.listenerCount('lifecycle') !== 0;
+    // Replay off and nobody listening: nothing reads this event, not even its time (a clock read is ~150 ns on a VM).
+    if (!listening && this.#ring.capacity === 0) return this.#ring.skip(sequence);
     const timestamp = Date.now();
     this.#ring.record(sequence, instanceUuid, transition, state, previousState, timestamp, peerHost);
-    if (this.#emitter.listenerCount('lifecycle') === 0) return;
+    if (!listening) return;
     const event = makeEvent(sequence, instanceUuid, transition, state, previousState, timestamp, this.host, peerHost);
     // Outside the instance's queue: a listener calling back into the driver queues like any caller.
     outsideQueues(() => this.#emitter.emit('lifecycle', event));
