@@ -104,7 +104,8 @@ describe('concurrency', () => {
     expect(await d.countInstances(ctx)).toBe(110);
     expect(new Set(await d.listInstanceUuids(ctx))).toEqual(new Set(expected));
     expect(await used(d)).toEqual([base[0]! + 110 * FLAVOR.vcpus, base[1]! + 110 * FLAVOR.memoryMb, base[2]! + 110 * FLAVOR.rootGb]);
-    expect(dupeCodes.every((c, i) => c === (i % 2 === 0 ? 'ok' : 'INSTANCE_EXISTS'))).toBe(true);
+    // the same request again: re-created after its destroy (even), or a retry that changes nothing (odd, #18)
+    expect(dupeCodes.every((c) => c === 'ok')).toBe(true);
     await Promise.all((await d.listInstanceUuids(ctx)).map((u) => d.destroy(ctx, { instance: { uuid: u } })));
     expect(await used(d)).toEqual(base);
     expect(d.inspect().instances).toBe(0);

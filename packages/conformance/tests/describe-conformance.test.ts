@@ -58,7 +58,7 @@ describe('describeConformance', () => {
     expect(reasons).toContain("needs fixture createMigrationPair, which the driver's kit fixtures do not provide");
     expect(reasons).toContain("needs feature sameHostMigration, which the driver does not declare 'supported'");
     expect(reasons).toContain('needs lifecycle.suspend, which the driver does not advertise');
-    expect(api.skips).toContain('attach and detach while PAUSED: attaching again is CONFLICT, detach frees the volume [skipped: needs lifecycle.pause, which the driver does not advertise]');
+    expect(api.skips).toContain('attach and detach while PAUSED: attaching again as asked changes nothing, detach frees the volume [skipped: needs lifecycle.pause, which the driver does not advertise]');
   });
 
   it('plans at collection time: an async factory without a map is refused', () => {

@@ -32,5 +32,6 @@ export * from './capabilities/diagnostics/index.js';
 export * from './provider-tree/index.js';
 export * from './loader/index.js';
 export { toTraits, CAPABILITY_TRAITS } from './capabilities/traits.js';
-export { supports, requireCapability, withCapability, type DriverWith } from './capabilities/guards.js';
+export { supports, requireCapability, withCapability, type DriverWith, type CapabilityCalls } from './capabilities/guards.js';
 export type { CapabilityInterfaces } from './capabilities/capability-interfaces.js';
+export * from './caller/index.js';

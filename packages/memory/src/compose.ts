@@ -33,7 +33,7 @@ export const MEMORY_MIXINS: readonly (readonly [CapabilityName, Mixin])[] = [
 ];
 
 /** Hooks that are not named after a public call. */
-const HOOKS_WITHOUT_CALL: Readonly<Record<string, CapabilityName>> = { _failedSpawnCleanup: 'lifecycle', _prepareForSpawn: 'lifecycle' };
+const HOOKS_WITHOUT_CALL: Readonly<Record<string, CapabilityName>> = { _failedSpawnCleanup: 'lifecycle', _prepareForSpawn: 'lifecycle', _spawnMatches: 'lifecycle' };
 
 /** The capability a hook of {@link MemoryDriver} belongs to (`_pause` → `lifecycle.pause`). */
 export function capabilityOfHook(hook: string): CapabilityName | undefined {

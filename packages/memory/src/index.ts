@@ -8,6 +8,7 @@
 import { defineDriver } from '@virtkit/core';
 import { createMemoryDriver } from './compose.js';
 import { createMemoryFixtures } from './fixtures.js';
+import { MEMORY_OPTIONS } from './memory-options.js';
 import { MEMORY_DRIVER_VERSION } from './version.js';
 
 export { MemoryDriver } from './memory-driver.js';
@@ -22,6 +23,7 @@ export { FailureInjector, type FailurePoint, type InjectedError } from './failur
 export { createMemoryFixtures, type MemoryFixtures, type MemoryFixtureOptions, type MemoryMigrationPair } from './fixtures.js';
 export type { MemoryHostView } from './model/memory-host.js';
 export { MEMORY_DRIVER_VERSION } from './version.js';
+export { MEMORY_OPTIONS } from './memory-options.js';
 
 /** What `loadDriver('@virtkit/memory')` finds: the full driver (or a subset via `hostApi.options.capabilities`), with kit fixtures. */
 export default defineDriver({
@@ -30,4 +32,5 @@ export default defineDriver({
   description: 'in-memory reference driver: every capability, two-host migrations, failure injection',
   create: (hostApi) => createMemoryDriver(hostApi),
   conformance: createMemoryFixtures(),
+  options: MEMORY_OPTIONS,
 });

@@ -39,6 +39,7 @@ import * as maintenance from './capabilities/maintenance.js';
 import * as net from './capabilities/network.js';
 import * as power from './capabilities/power-states.js';
 import { rebuild } from './capabilities/rebuild.js';
+import { spawnMatches } from './capabilities/idempotent-creates.js';
 import * as shared from './capabilities/shared-storage.js';
 import * as volume from './capabilities/volume.js';
 import { MemoryDriverCore } from './memory-driver-core.js';
@@ -79,6 +80,7 @@ export class MemoryDriver extends Everything {
 
   // ---- lifecycle -----------------------------------------------------------------------------
   protected _spawn(_c: Ctx, r: SpawnRequest): Promise<void> { return this.perform('spawn', (h) => life.spawn(h, r)); }
+  protected override _spawnMatches(_c: Ctx, r: SpawnRequest): Promise<boolean> { return this.perform(null, (h) => spawnMatches(h, r)); }
   protected override _failedSpawnCleanup(_c: Ctx, r: SpawnRequest): Promise<void> { return this.perform(null, (h) => life.failedSpawnCleanup(h, r)); }
   protected _destroy(_c: Ctx, r: DestroyRequest): Promise<void> { return this.perform('destroy', (h) => life.destroy(h, r)); }
   protected override _cleanup(_c: Ctx, r: CleanupRequest): Promise<void> { return this.perform('cleanup', (h) => life.cleanup(h, r)); }
@@ -120,7 +122,10 @@ export class MemoryDriver extends Everything {
   protected _cleanupLiveMigrationDestinationCheck(): Promise<void> { return this.perform('cleanupLiveMigrationDestinationCheck', () => undefined); }
   protected _checkCanLiveMigrateSource(_c: Ctx, r: CheckCanLiveMigrateSourceRequest): Promise<MigrateData> { return this.perform('checkCanLiveMigrateSource', (h) => live.checkCanLiveMigrateSource(h, r)); }
   protected _preLiveMigration(_c: Ctx, r: PreLiveMigrationRequest): Promise<MigrateData> { return this.perform('preLiveMigration', (h) => live.preLiveMigration(h, r)); }
-  protected _liveMigration(c: Ctx, r: LiveMigrationRequest): Promise<void> { return this.perform('liveMigration', (h) => live.liveMigration(h, c, r)); }
+  protected _liveMigration(c: Ctx, r: LiveMigrationRequest): Promise<void> {
+    // A failed migration leaves no hold at the destination, even when the caller never rolls it back (#18).
+    return this.perform('liveMigration', (h) => live.liveMigration(h, c, r)).catch((error) => this.perform(null, (h) => live.releaseDestinationHold(h, r, error)));
+  }
   protected _liveMigrationForceComplete(_c: Ctx, r: R): Promise<void> { return this.perform('liveMigrationForceComplete', (h) => live.liveMigrationForceComplete(h, r)); }
   protected _liveMigrationAbort(_c: Ctx, r: R): Promise<void> { return this.perform('liveMigrationAbort', (h) => live.liveMigrationAbort(h, r)); }
   protected _rollbackLiveMigrationAtDestination(_c: Ctx, r: R): Promise<void> { return this.perform('rollbackLiveMigrationAtDestination', (h) => live.rollbackLiveMigrationAtDestination(h, r)); }

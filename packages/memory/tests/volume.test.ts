@@ -3,12 +3,14 @@ import { GIB, codeOf, ctx, driver, pair, ref, spawn, volume } from './helpers';
 const full = (uuid: string) => ({ instance: { uuid } });
 
 describe('volumes', () => {
-  it('attach by mountpoint; attaching twice is CONFLICT; detach is idempotent', async () => {
+  it('attach by mountpoint; attaching again as asked changes nothing, otherwise CONFLICT; detach is idempotent', async () => {
     const d = driver();
     const uuid = await spawn(d);
     const vol = volume();
     await d.attachVolume(ctx, { ...full(uuid), connectionInfo: vol, mountpoint: '/dev/vdb' });
-    expect(await codeOf(d.attachVolume(ctx, { ...full(uuid), connectionInfo: vol, mountpoint: '/dev/vdb' }))).toBe('CONFLICT');
+    await d.attachVolume(ctx, { ...full(uuid), connectionInfo: vol, mountpoint: '/dev/vdb' });
+    expect(d.fabric.volumes.holdersOf(vol.data.volumeId as string)).toEqual([uuid]);
+    expect(await codeOf(d.attachVolume(ctx, { ...full(uuid), connectionInfo: vol, mountpoint: '/dev/vdb', tag: 'other' }))).toBe('CONFLICT');
     expect(await codeOf(d.attachVolume(ctx, { ...full(uuid), connectionInfo: vol, mountpoint: 'vdc' }))).toBe('CONFLICT');
     expect(await codeOf(d.attachVolume(ctx, { ...full(uuid), connectionInfo: volume(), mountpoint: 'vdb' }))).toBe('CONFLICT');
     await d.detachVolume(ctx, { ...full(uuid), connectionInfo: vol, mountpoint: 'vdb' });

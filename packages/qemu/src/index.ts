@@ -7,7 +7,8 @@
  */
 import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
-import { defineDriverClass } from '@virtkit/core';
+import { defineDriverClass, defineDriverOptions } from '@virtkit/core';
+import { resolveQemuConfig, type QemuDriverOptions } from './qemu-config.js';
 import { qemuConformanceFixtures } from './conformance/qemu-fixtures.js';
 import { ALLOWED_DIRS_ENV } from './qemu-config.js';
 import { QemuDriver } from './qemu-driver.js';
@@ -54,8 +55,19 @@ async function kitFixtures(): Promise<Record<string, unknown>> {
   return fixtures as unknown as Record<string, unknown>;
 }
 
+/** The QEMU driver's options as `loadDriver` checks them (`hostApi.options`): {@link QemuDriverOptions}, validated by `resolveQemuConfig`. */
+export const QEMU_OPTIONS = defineDriverOptions<QemuDriverOptions>({
+  keys: [
+    'stateDir', 'qemuBinary', 'qemuImgBinary', 'accel', 'hotplugSlots', 'consoleOutputMaxBytes', 'detachTimeoutSec', 'softRebootTimeoutSec',
+    'imageDir', 'keepInstancesOnCleanup', 'hostIp', 'blockStorageIp', 'cpuAllocationRatio', 'ramAllocationRatio', 'diskAllocationRatio', 'nodeName', 'migrationTransport', 'qmpTimeoutMs', 'migration', 'allowedDirs', 'confinePaths',
+  ],
+  validate: (options) => void resolveQemuConfig({ options: options as Record<string, unknown> }),
+});
+
 /** What `loadDriver('@virtkit/qemu')` and `virtkit conformance --driver @virtkit/qemu` find. */
 export default defineDriverClass(QemuDriver, {
   description: 'QEMU (qemu-system-x86_64) over QMP: one process and state directory per instance',
+  options: QEMU_OPTIONS,
   conformance: kitFixtures,
 });
+

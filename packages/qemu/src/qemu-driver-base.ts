@@ -16,6 +16,7 @@ import { cleanupSnapshot, createEmptyImage, snapshotImage } from './capabilities
 import { availableResource, hostTraits, perInstanceUsage, updateProviderTree } from './capabilities/inventory.js';
 import { rescue, restore, setBootable, softDelete, triggerCrashDump, unrescue } from './capabilities/lifecycle-extras.js';
 import { cleanupInstance, deleteInstanceFiles, destroyInstance, instanceInfo, spawnInstance } from './capabilities/lifecycle.js';
+import { spawnMatches } from './capabilities/idempotent-creates.js';
 import { pause, powerOff, powerOn, reboot, unpause } from './capabilities/power.js';
 import { resume, suspend } from './capabilities/suspend.js';
 import { resolveQemuConfig, type QemuConfig } from './qemu-config.js';
@@ -89,6 +90,9 @@ export class QemuDriverBase extends Composed {
   // ---- lifecycle -----------------------------------------------------------------------------
   protected _spawn(_ctx: OperationContext, req: SpawnRequest): Promise<void> {
     return spawnInstance(this.qemu, req);
+  }
+  protected override async _spawnMatches(_ctx: OperationContext, req: SpawnRequest): Promise<boolean> {
+    return spawnMatches(this.qemu, req);
   }
   protected _destroy(_ctx: OperationContext, req: DestroyRequest): Promise<void> {
     return destroyInstance(this.qemu, req);

@@ -24,6 +24,7 @@ import { extendVolume } from './capabilities/volume-extend.js';
 import { createVolumeSnapshot, deleteVolumeSnapshot } from './capabilities/volume-snapshot.js';
 import { swapVolume } from './capabilities/volume-swap.js';
 import { attachVolume, detachVolume, volumeConnector } from './capabilities/volume.js';
+import { volumeAttachedAsAsked } from './capabilities/idempotent-creates.js';
 import { QemuDriverBase } from './qemu-driver-base.js';
 import type { IMAGE_PROPERTIES } from './capabilities/boot-source.js';
 import type { QemuDriverOptions } from './qemu-config.js';
@@ -57,8 +58,10 @@ export class QemuDriver extends Composed {
   static override features: FeatureDeclaration = { sameHostMigration: true, defaultRescueImage: true };
 
   // ---- volume --------------------------------------------------------------------------------
-  protected _attachVolume(_ctx: OperationContext, req: AttachVolumeRequest): Promise<void> {
-    return attachVolume(this.qemu, this.vm(req), req);
+  protected async _attachVolume(_ctx: OperationContext, req: AttachVolumeRequest): Promise<void> {
+    const vm = this.vm(req);
+    if (volumeAttachedAsAsked(vm.meta, req)) return; // a retry (#18): success, no change
+    return attachVolume(this.qemu, vm, req);
   }
   protected _detachVolume(_ctx: OperationContext, req: DetachVolumeRequest): Promise<void> {
     return detachVolume(this.vm(req), req);

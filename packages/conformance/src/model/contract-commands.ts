@@ -86,7 +86,7 @@ class DestroyCommand implements ContractCommand {
     model.instances.splice(model.instances.indexOf(i), 1);
     model.gone.push(i.uuid);
     const live = i.state === PowerState.RUNNING || i.state === PowerState.PAUSED || i.state === PowerState.SUSPENDED;
-    await checkStep(env, model, { uuid: i.uuid, step, announced: live ? { [i.host]: ['STOPPED'] } : {} });
+    await checkStep(env, model, { uuid: i.uuid, step, announced: { [i.host]: live ? ['STOPPED', 'DELETED'] : ['DELETED'] } });
     const after = await attempt(() => env.hosts[i.host].getInfo(env.ctx, { instance: { uuid: i.uuid } }));
     settle(env, `${step}, then getInfo`, 'getInfo (destroyed)', [{ ok: false, code: 'INSTANCE_NOT_FOUND' }], after);
   }
@@ -137,7 +137,7 @@ class LiveMigrateCommand implements ContractCommand {
     const before = { state: i.state, host: src };
     const match = settle(env, step, 'liveMigrate', CONTRACT_RULES.liveMigrate(i, dst), await attempt(() => liveMigrate(env, i, src, dst)));
     if (match.ok) match.apply?.(i);
-    await checkStep(env, model, { instance: i, before, uuid: i.uuid, step, announced: match.ok ? { [src]: ['MIGRATION_COMPLETED'] } : {} });
+    await checkStep(env, model, { instance: i, before, uuid: i.uuid, step, announced: match.ok ? { [src]: ['MIGRATION_COMPLETED', 'MIGRATED_AWAY'], [dst]: ['MIGRATED_IN'] } : {} });
   }
   toString = (): string => `liveMigrate(#${this.pick})`;
 }

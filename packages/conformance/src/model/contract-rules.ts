@@ -72,6 +72,8 @@ export const CONTRACT_RULES = {
   attachVolume(i: ModelInstance, volume: number, mountpoint: string, model: ContractModel): Outcome[] {
     const held = model.instances.some((other) => [...other.volumes.values()].includes(volume));
     const refusals: Outcome[] = i.state === SUSPENDED || i.state === CRASHED ? [refused()] : [];
+    // Already attached exactly as asked: a retry, success with no change (#18).
+    if (i.volumes.get(mountpoint) === volume) return orFlagRefusal(i, [unchanged, ...refusals]);
     if (i.volumes.has(mountpoint) || held) return orFlagRefusal(i, [refused('CONFLICT'), ...refusals]);
     return orFlagRefusal(i, [ok((x) => void x.volumes.set(mountpoint, volume)), ...refusals]);
   },

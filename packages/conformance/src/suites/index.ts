@@ -7,6 +7,7 @@ import { guestFilesSuite, guestMetadataSuite, guestPasswordSuite, guestQuiesceSu
 import { hostAggregatesSuite, hostMaintenanceSuite, hostPowerSuite, hostStatsSuite } from './host.js';
 import { imageCacheSuite, imageSnapshotSuite } from './image.js';
 import { inventoryLegacySuite, inventorySuite, inventoryUsageSuite } from './inventory.js';
+import { idempotentCreateSuites } from './idempotent-creates.js';
 import { lifecycleSuite } from './lifecycle.js';
 import { crashDumpSuite, pauseSuite, rebuildSuite, rescueSuite, softDeleteSuite, suspendSuite } from './lifecycle-states.js';
 import { coldMigrationSuite, liveMigrationSuite, sharedStorageSuite } from './migration.js';
@@ -28,4 +29,5 @@ export const ALL_SUITES: readonly KitSuite[] = [
   imageSnapshotSuite, imageCacheSuite,
   diagnosticsSuite, diagnosticsUsageSuite,
   ...CONTRACT_DECISION_SUITES,
+  ...idempotentCreateSuites,
 ];

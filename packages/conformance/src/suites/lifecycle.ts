@@ -33,13 +33,14 @@ export const lifecycleSuite = defineSuite('lifecycle', [
     },
   },
   {
-    name: 'spawning an existing uuid is INSTANCE_EXISTS and changes nothing',
+    name: 'spawning an existing uuid with another request is INSTANCE_EXISTS and changes nothing',
     async run(kit) {
       const req = kit.spawnRequest();
       kit.track(req.instance.uuid);
       await kit.driver.spawn(kit.ctx, req);
       await kit.driver.powerOff(kit.ctx, kit.ref(req.instance.uuid));
-      await checkRejects(kit.driver.spawn(kit.ctx, req), 'INSTANCE_EXISTS', 'second spawn');
+      const other = { ...req, instance: { ...req.instance, name: `${req.instance.name}-other` } };
+      await checkRejects(kit.driver.spawn(kit.ctx, other), 'INSTANCE_EXISTS', 'second spawn (another name)');
       await kit.expectState(req.instance.uuid, SHUTDOWN, 'refused second spawn');
       checkEqual(await kit.driver.countInstances(kit.ctx), 1, 'countInstances');
     },
@@ -161,7 +162,7 @@ export const lifecycleSuite = defineSuite('lifecycle', [
       }
       await kit.driver.destroy(kit.ctx, kit.ref(uuid));
       await kit.settle(); // late events from the driver would show here
-      checkEqual(rec.events.map((e) => e.transition), ['STARTED', 'STOPPED', 'STARTED', 'STOPPED'], 'event transitions');
+      checkEqual(rec.events.map((e) => e.transition), ['STARTED', 'STOPPED', 'STARTED', 'STOPPED', 'DELETED'], 'event transitions');
       const seq = rec.events.map((e) => e.sequence);
       check(seq.every((s, i) => i === 0 || s > seq[i - 1]!), `event sequence numbers must increase: ${seq.join(',')}`);
     },

@@ -20,9 +20,13 @@ export const liveMigrationSuite = defineSuite('migration.live', [
       const pair = await kit.migrationPair();
       const uuid = await spawnIn(kit, trait, { driver: pair.source });
       const rec = kit.recordEvents(pair.source);
+      const arrivals = kit.recordEvents(pair.destination);
       const run = startLiveMigration(kit, pair, uuid, await prepareLiveMigration(kit, pair, uuid));
       await run.done;
       await finishLiveMigration(kit, pair, uuid);
+      // Events follow instances across hosts (contract decision): each end names the other.
+      check(rec.events.some((e) => e.instanceUuid === uuid && e.transition === 'MIGRATED_AWAY' && e.peerHost === pair.destinationHost), `the source must emit MIGRATED_AWAY naming ${pair.destinationHost}`);
+      check(arrivals.events.some((e) => e.instanceUuid === uuid && e.transition === 'MIGRATED_IN' && e.peerHost === pair.sourceHost), `the destination must emit MIGRATED_IN naming ${pair.sourceHost}`);
       checkEqual(await checkOnOneHost(kit, pair, uuid), 'destination', 'where the instance is after the migration');
       await kit.expectState(uuid, trait === 'running' ? RUNNING : PAUSED, 'live migration (on the destination)', pair.destination);
       await checkRejects(pair.source.getInfo(kit.ctx, kit.ref(uuid)), 'INSTANCE_NOT_FOUND', 'getInfo on the source after the migration');
@@ -110,6 +114,7 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
       const migration = await moveDisks(kit, pair, uuid);
       check(rec.events.some((e) => e.instanceUuid === uuid && e.transition === 'STOPPED'), 'the source must emit STOPPED');
       await pair.source.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
+      check(rec.events.some((e) => e.instanceUuid === uuid && e.transition === 'MIGRATED_AWAY' && e.peerHost === pair.destinationHost), `the source must emit MIGRATED_AWAY naming ${pair.destinationHost} once confirmed`);
       checkEqual(await checkOnOneHost(kit, pair, uuid), 'destination', 'where the instance is after confirmMigration');
       await kit.expectState(uuid, RUNNING, 'finishMigration', pair.destination);
       await pair.source.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });

@@ -14,13 +14,13 @@ const UNKNOWN_VOLUME: VolumeConnectionInfo = { driverVolumeType: 'kit-unknown', 
 /** `volume`: attach and detach in every power state, conflicts, features, the connector. */
 export const volumeSuite = defineSuite('volume', [
   ...inStates(['running', 'paused', 'stopped'], (t) => ({
-    name: `attach and detach while ${t.label}: attaching again is CONFLICT, detach frees the volume`,
+    name: `attach and detach while ${t.label}: attaching again as asked changes nothing, detach frees the volume`,
     needs: ['createVolume'],
     async run(kit, uuid) {
       const volume = await kit.volume();
       const disks = await diskCount(kit, uuid);
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
-      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb')), 'CONFLICT', 'attaching the volume again at the same mountpoint');
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb')); // a retry: succeeds, changes nothing (#18)
       if (disks !== undefined) checkEqual(await diskCount(kit, uuid), disks + 1, 'diagnostics numDisks after attach');
       await kit.expectState(uuid, t.state, 'attachVolume');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));

@@ -3,8 +3,20 @@ import { NotSupportedError } from '../errors/errors.js';
 import type { CapabilityInterfaces } from './capability-interfaces.js';
 import type { CapabilityName } from './capability-names.js';
 
-/** A driver narrowed to also have the calls of capability `C`. */
-export type DriverWith<D, C extends CapabilityName> = D & CapabilityInterfaces[C];
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** The calls of every capability in the union `C`, together. */
+export type CapabilityCalls<C extends CapabilityName> = UnionToIntersection<C extends unknown ? CapabilityInterfaces[C] : never>;
+
+/**
+ * A driver that has the calls of capabilities `C` (a union is all of them):
+ * - `DriverWith<'volume' | 'volume.extend'>`: any driver ({@link DriverBase}) with those;
+ * - `DriverWith<MyDriver, 'volume.extend'>`: a given driver type narrowed to also have them.
+ * Obtain one with `supports`, `supportsAll`, `requireCapability` or `withCapability`.
+ */
+export type DriverWith<A, C extends CapabilityName = never> = [C] extends [never]
+  ? [A] extends [CapabilityName] ? DriverBase & CapabilityCalls<A> : never
+  : A & CapabilityCalls<C>;
 
 /**
  * True when the driver advertises `capability`; a type guard, so afterwards
@@ -13,7 +25,7 @@ export type DriverWith<D, C extends CapabilityName> = D & CapabilityInterfaces[C
  * if (supports(driver, 'volume.extend')) await driver.extendVolume(ctx, req);
  * ```
  */
-export function supports<D extends Pick<DriverBase, 'capabilities'>, C extends CapabilityName>(driver: D, capability: C): driver is DriverWith<D, C> {
+export function supports<D extends Pick<DriverBase, 'capabilities'>, C extends CapabilityName>(driver: D, capability: C): driver is D & CapabilityCalls<C> {
   return driver.capabilities.capabilities[capability] === true;
 }
 
@@ -21,12 +33,12 @@ export function supports<D extends Pick<DriverBase, 'capabilities'>, C extends C
  * Assert the driver advertises `capability` (narrowing its type), or throw
  * `NotSupportedError` (`NOT_SUPPORTED`) naming it.
  */
-export function requireCapability<D extends Pick<DriverBase, 'capabilities'>, C extends CapabilityName>(driver: D, capability: C): asserts driver is DriverWith<D, C> {
+export function requireCapability<D extends Pick<DriverBase, 'capabilities'>, C extends CapabilityName>(driver: D, capability: C): asserts driver is D & CapabilityCalls<C> {
   if (driver.capabilities.capabilities[capability] !== true) throw new NotSupportedError(capability);
 }
 
 /** The driver narrowed to `capability`, or `NotSupportedError`: handy in expressions. */
-export function withCapability<D extends Pick<DriverBase, 'capabilities'>, C extends CapabilityName>(driver: D, capability: C): DriverWith<D, C> {
+export function withCapability<D extends Pick<DriverBase, 'capabilities'>, C extends CapabilityName>(driver: D, capability: C): D & CapabilityCalls<C> {
   requireCapability(driver, capability);
   return driver;
 }

@@ -79,8 +79,8 @@ describe('DriverBase composition', () => {
     await d.unpause(ctx, { instance: { uuid: UUID } });
     await d.powerOff(ctx, { instance: { uuid: UUID } });
     await d.destroy(ctx, { instance: { uuid: UUID } });
-    expect(seen.map((e) => e.transition)).toEqual(['STARTED', 'PAUSED', 'RESUMED', 'STOPPED']);
-    expect(seen.map((e) => e.sequence)).toEqual([1, 2, 3, 4]);
+    expect(seen.map((e) => e.transition)).toEqual(['STARTED', 'PAUSED', 'RESUMED', 'STOPPED', 'DELETED']);
+    expect(seen.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('validates requests and changes nothing on bad input', async () => {
@@ -91,10 +91,11 @@ describe('DriverBase composition', () => {
     expect(d.states.size).toBe(0);
   });
 
-  it('refuses spawning the same uuid twice; destroy of unknown succeeds', async () => {
+  it('spawning the same uuid again: the same request succeeds (#18), another is INSTANCE_EXISTS; destroy of unknown succeeds', async () => {
     const d = new TinyDriver();
     await d.spawn(ctx, spawnReq);
-    await expect(d.spawn(ctx, spawnReq)).rejects.toMatchObject({ code: 'INSTANCE_EXISTS' });
+    await d.spawn(ctx, spawnReq);
+    await expect(d.spawn(ctx, { ...spawnReq, instance: { ...spawnReq.instance, flavor: { ...spawnReq.instance.flavor, vcpus: 9 } } })).rejects.toMatchObject({ code: 'INSTANCE_EXISTS' });
     await d.destroy(ctx, { instance: { uuid: UUID } });
     await expect(d.destroy(ctx, { instance: { uuid: UUID } })).resolves.toBeUndefined();
   });

@@ -13,7 +13,7 @@ import { GetAvailableNodesRequest, HostRequest, InstanceRequest, NodeRequest, ty
 import { APPLIED_CAPABILITIES, REQUIRED_HOOKS, installMethods } from './define-capability.js';
 import { createRuntime, runtimeOf, RUNTIME, type DriverRuntime } from './driver-runtime.js';
 import { SILENT_LOGGER, type DriverLogger, type HostApi } from './host-api.js';
-import type { DriverEventName, DriverEvents } from './lifecycle-events.js';
+import { driverHostName, type DriverEventName, type DriverEvents } from './lifecycle-events.js';
 import { observeInfo } from './guarded-call.js';
 import { registerGuardedCall, type Sealed } from './sealed-call.js';
 
@@ -54,7 +54,7 @@ export abstract class DriverBase {
 
   constructor(hostApi: HostApi = {}) {
     this.hostApi = hostApi;
-    Object.defineProperty(this, RUNTIME, { value: createRuntime() });
+    Object.defineProperty(this, RUNTIME, { value: createRuntime({ host: () => driverHostName(this), replayWindow: hostApi.eventReplayWindow }) });
     Object.defineProperty(this, DRIVER_BRAND, { value: true });
     // Non-writable and non-configurable: neither assignment nor defineProperty can swap the map (rule 4).
     Object.defineProperty(this, 'capabilities', {

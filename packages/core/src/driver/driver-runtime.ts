@@ -1,5 +1,5 @@
 import { KeyedQueue } from '../internal/instance-queue.js';
-import { LifecycleEventHub } from './lifecycle-events.js';
+import { LifecycleEventHub, type EventHubOptions } from './lifecycle-events.js';
 
 /** Per-driver SDK state: the per-instance queue and the event hub. Never exported. */
 export interface DriverRuntime {
@@ -18,6 +18,6 @@ export function runtimeOf(driver: { [RUNTIME]?: DriverRuntime }): DriverRuntime 
 }
 
 /** Create a fresh runtime. */
-export function createRuntime(): DriverRuntime {
-  return { queue: new KeyedQueue(), events: new LifecycleEventHub() };
+export function createRuntime(events: EventHubOptions = {}): DriverRuntime {
+  return { queue: new KeyedQueue(), events: new LifecycleEventHub(events) };
 }

@@ -16,6 +16,11 @@ export interface HostApi {
   logger?: DriverLogger;
   /** Wait for an external event about an instance (e.g. `network-vif-plugged`). */
   waitForInstanceEvent?(instanceUuid: string, events: readonly string[], timeoutMs: number): Promise<void>;
+  /**
+   * How many lifecycle events the driver keeps for `eventsSince` replay
+   * (0 turns replay off). @defaultValue 4096
+   */
+  eventReplayWindow?: number;
   /** Driver-specific options (state directory, accelerator, ...), validated by the driver. */
   options?: Record<string, unknown>;
 }

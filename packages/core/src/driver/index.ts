@@ -3,6 +3,9 @@ export { defineCapability, installMethods, type AbstractConstructor, type Capabi
 export type { CapabilitySpec, MethodSpec, StateRule, HookCall } from './method-spec.js';
 export { InstanceRequest, FullInstanceRequest, GetInfoRequest, HostRequest, GetAvailableNodesRequest, NodeRequest, type InstanceSummary } from './core-requests.js';
 export { SILENT_LOGGER, type HostApi, type DriverLogger } from './host-api.js';
-export { transitionFor, type DriverEvents, type DriverEventName } from './lifecycle-events.js';
+export {
+  transitionFor, driverHostName, DEFAULT_EVENT_REPLAY_WINDOW, MAX_EVENT_REPLAY_WINDOW, type DriverEvents, type DriverEventName,
+  type EventsSince,
+} from './lifecycle-events.js';
 export { assertSealed, SealedCallError, type Sealed, type SealedCall } from './sealed-call.js';
 export type { CoreCalls } from './driver-base.js';

@@ -2,6 +2,42 @@ import EventEmitter from 'eventemitter3';
 import { LifecycleTransition, type LifecycleEvent } from '../model/lifecycle-event.js';
 import { PowerState } from '../model/power-state.js';
 import { outsideQueues } from '../internal/instance-queue.js';
+import { ValidationError } from '../errors/errors.js';
+import { EventRing, makeEvent } from './event-ring.js';
+
+/** Events kept for replay when the host API does not say. */
+export const DEFAULT_EVENT_REPLAY_WINDOW = 4096;
+/** The largest replay window a driver may keep. */
+export const MAX_EVENT_REPLAY_WINDOW = 1 << 20;
+
+/** What {@link LifecycleEventHub.since} (and `eventsSince`) answers. */
+export interface EventsSince {
+  /** The events numbered after the asked sequence that are still held, oldest first. */
+  readonly events: LifecycleEvent[];
+  /**
+   * False when events after the asked sequence fell out of the replay window
+   * (or the sequence is ahead of this driver's, e.g. it restarted): the
+   * caller missed something and must list again.
+   */
+  readonly complete: boolean;
+  /** The driver's latest sequence: watch from here. */
+  readonly sequence: number;
+}
+
+/** A consistent copy of the SDK's instance states, taken between two events. */
+export interface StateSnapshot {
+  /** The sequence of the last event that the states include. */
+  readonly sequence: number;
+  readonly states: ReadonlyArray<readonly [uuid: string, state: PowerState]>;
+}
+
+/** Options of a {@link LifecycleEventHub}. */
+export interface EventHubOptions {
+  /** The driver's host name, asked once, on first use. */
+  host?: () => string;
+  /** Events kept for replay. @defaultValue {@link DEFAULT_EVENT_REPLAY_WINDOW} */
+  replayWindow?: number;
+}
 
 /** Events a driver emits; listen with `driver.on(name, listener)`. */
 export interface DriverEvents {
@@ -47,6 +83,31 @@ export class LifecycleEventHub {
   #changes = 0;
   readonly #wrapped = new Map<string, WeakMap<(...args: never[]) => void, (...args: unknown[]) => void>>();
   #sequence = 0;
+  readonly #ring: EventRing;
+  readonly #hostOf: () => string;
+  #host: string | undefined;
+  /** Destination side of a live migration: the source host named by the destination check, until arrival or rollback. */
+  readonly #arrivingFrom = new Map<string, string>();
+
+  /** @throws `VALIDATION_FAILED` when the replay window is not an integer from 0 to {@link MAX_EVENT_REPLAY_WINDOW} */
+  constructor(options: EventHubOptions = {}) {
+    const window = options.replayWindow ?? DEFAULT_EVENT_REPLAY_WINDOW;
+    if (!Number.isInteger(window) || window < 0 || window > MAX_EVENT_REPLAY_WINDOW) {
+      throw new ValidationError('driver events', [{ path: 'eventReplayWindow', messages: [`must be an integer from 0 to ${MAX_EVENT_REPLAY_WINDOW}`] }]);
+    }
+    this.#ring = new EventRing(window);
+    this.#hostOf = options.host ?? (() => 'localhost');
+  }
+
+  /** The host name events carry. */
+  get host(): string {
+    return (this.#host ??= this.#hostOf());
+  }
+
+  /** The sequence of the last event emitted (0 before the first). */
+  get sequence(): number {
+    return this.#sequence;
+  }
 
   on<E extends DriverEventName>(event: E, listener: DriverEvents[E], once = false): void {
     // One registration per listener: a second `on` is ignored, so one `off` always removes it.
@@ -72,6 +133,11 @@ export class LifecycleEventHub {
       this.#emitter.off(event, safe);
       byEvent!.delete(listener as (...args: never[]) => void);
     }
+  }
+
+  /** A listener outside the emitter threw (a replay): tell `listenerError` listeners, like for live events. */
+  isolated(error: unknown, event: DriverEventName): void {
+    if (event !== 'listenerError') this.#emitter.emit('listenerError', error, event);
   }
 
   /** Last state known for an instance, if any. */
@@ -121,25 +187,90 @@ export class LifecycleEventHub {
     if (transition) this.#emit(uuid, transition, state, prev);
   }
 
-  /** Emit a transition that is not a power-state change (migration milestones). */
-  announce(uuid: string, transition: LifecycleTransition, state: PowerState): void {
-    this.#emit(uuid, transition, state, this.stateOf(uuid));
+  /** Emit a transition that is not a power-state change (migration milestones, moves between hosts). */
+  announce(uuid: string, transition: LifecycleTransition, state: PowerState, peerHost?: string): void {
+    this.#emit(uuid, transition, state, this.stateOf(uuid), peerHost);
   }
 
   /** Forget an instance (destroyed or migrated away). */
   forget(uuid: string): void {
     this.#last.delete(uuid);
+    this.#arrivingFrom.delete(uuid);
   }
 
-  #emit(instanceUuid: string, transition: LifecycleTransition, state: PowerState, previousState: PowerState | undefined): void {
-    if (this.#emitter.listenerCount('lifecycle') === 0) {
-      this.#sequence++;
-      return;
+  /** The instance was destroyed: DELETED (when this hub knew it), then forget it. */
+  deleted(uuid: string): void {
+    const state = this.stateOf(uuid);
+    if (state !== undefined) this.#emit(uuid, LifecycleTransition.DELETED, state, state, undefined);
+    this.forget(uuid);
+  }
+
+  /** The instance left for `peerHost`: MIGRATED_AWAY, then forget it. */
+  migratedAway(uuid: string, state: PowerState, peerHost: string | undefined): void {
+    this.#emit(uuid, LifecycleTransition.MIGRATED_AWAY, state, this.stateOf(uuid), peerHost);
+    this.forget(uuid);
+  }
+
+  /** Destination side: remember where an arriving instance comes from (live migration's destination check). */
+  expectArrival(uuid: string, fromHost: string | undefined): void {
+    if (fromHost !== undefined) this.#arrivingFrom.set(uuid, fromHost);
+  }
+
+  /** The instance now lives here in `state`: record it without a power event, then MIGRATED_IN. */
+  migratedIn(uuid: string, state: PowerState, peerHost?: string): void {
+    const expected = this.#arrivingFrom.get(uuid);
+    // Known here and not expected: the arrival was already told (a retried final step).
+    if (expected === undefined && this.#last.has(uuid)) return this.report(uuid, state);
+    const from = peerHost ?? expected;
+    this.forget(uuid);
+    this.#last.set(uuid, this.#changes++ * 8 + state);
+    this.#emit(uuid, LifecycleTransition.MIGRATED_IN, state, undefined, from);
+  }
+
+  /**
+   * The held events numbered after `since`; synchronous, so a caller that
+   * subscribes and then replays in the same tick misses nothing.
+   * @throws `VALIDATION_FAILED` when `since` is not an integer ≥ 0
+   */
+  since(since: number): EventsSince {
+    if (!Number.isSafeInteger(since) || since < 0) {
+      throw new ValidationError('eventsSince', [{ path: 'sequence', messages: ['must be an integer ≥ 0'] }]);
     }
-    const event: LifecycleEvent = Object.freeze({
-      sequence: ++this.#sequence, instanceUuid, transition, state, previousState, timestamp: Date.now(),
-    });
+    const last = this.#sequence;
+    const oldest = this.#ring.oldest;
+    const events: LifecycleEvent[] = [];
+    const host = this.host;
+    for (let s = Math.max(since + 1, oldest); s <= last; s++) events.push(this.#ring.read(s, host));
+    return { events, complete: since <= last && since + 1 >= oldest, sequence: last };
+  }
+
+  /** Every instance state known here, with the sequence they are current at. */
+  snapshot(): StateSnapshot {
+    const states: (readonly [string, PowerState])[] = [];
+    for (const [uuid, entry] of this.#last) states.push([uuid, (entry & 7) as PowerState]);
+    return { sequence: this.#sequence, states };
+  }
+
+  #emit(instanceUuid: string, transition: LifecycleTransition, state: PowerState, previousState: PowerState | undefined, peerHost?: string): void {
+    const sequence = ++this.#sequence;
+    const listening = this.#emitter.listenerCount('lifecycle') !== 0;
+    // Replay off and nobody listening: nothing reads this event, not even its time (a clock read is ~150 ns on a VM).
+    if (!listening && this.#ring.capacity === 0) return this.#ring.skip(sequence);
+    const timestamp = Date.now();
+    this.#ring.record(sequence, instanceUuid, transition, state, previousState, timestamp, peerHost);
+    if (!listening) return;
+    const event = makeEvent(sequence, instanceUuid, transition, state, previousState, timestamp, this.host, peerHost);
     // Outside the instance's queue: a listener calling back into the driver queues like any caller.
     outsideQueues(() => this.#emitter.emit('lifecycle', event));
   }
+}
+
+/**
+ * The host name a driver's events carry: the driver's own `hostname` when it
+ * has one (the memory driver's), else the host API's, else `localhost`.
+ */
+export function driverHostName(driver: { readonly hostApi?: { hostname?: string } }): string {
+  const own = (driver as { hostname?: unknown }).hostname;
+  if (typeof own === 'string' && own.length > 0) return own;
+  return driver.hostApi?.hostname ?? 'localhost';
 }

@@ -3,6 +3,7 @@ import { CONTRACT_VERSION } from '../contract-version.js';
 import type { DriverBase } from '../driver/driver-base.js';
 import type { HostApi } from '../driver/host-api.js';
 import { assertSealed } from '../driver/sealed-call.js';
+import type { DriverOptionsSchema } from './driver-options.js';
 
 /** Marks driver definitions, across copies of core. */
 export const DRIVER_DEFINITION_BRAND = 'virtkit.driver-definition';
@@ -12,7 +13,7 @@ export const DRIVER_DEFINITION_BRAND = 'virtkit.driver-definition';
  * `loadDriver` and the CLI can find it: its identity, a factory, and
  * optionally the fixtures the conformance kit should use with it.
  */
-export interface DriverDefinition<D extends DriverBase = DriverBase> {
+export interface DriverDefinition<D extends DriverBase = DriverBase, O extends object = any> {
   readonly kind: typeof DRIVER_DEFINITION_BRAND;
   readonly name: string;
   readonly version: string;
@@ -28,16 +29,20 @@ export interface DriverDefinition<D extends DriverBase = DriverBase> {
   readonly conformance?: ConformanceFixturesSource;
   /** One line saying what the driver drives. */
   readonly description?: string;
+  /** The driver's options (`hostApi.options`): their keys and validation, checked by `loadDriver`. */
+  readonly options?: DriverOptionsSchema<O>;
 }
 
 /** Input of {@link defineDriver}. */
-export interface DefineDriverOptions<D extends DriverBase> {
+export interface DefineDriverOptions<D extends DriverBase, O extends object = any> {
   name?: string;
   version?: string;
   contractVersion?: string;
   description?: string;
   create(hostApi: HostApi): D | Promise<D>;
   conformance?: ConformanceFixturesSource;
+  /** The driver's options: see {@link DriverDefinition.options}. */
+  options?: DriverOptionsSchema<O>;
 }
 
 /** Kit fixtures as a driver package gives them: ready, or prepared on demand. */
@@ -51,7 +56,7 @@ export type ConformanceFixturesSource = Record<string, unknown> | (() => Record<
  * Name and version default to the driver class's static `driverName` / `driverVersion`
  * when `create` is given a class through {@link defineDriverClass}.
  */
-export function defineDriver<D extends DriverBase>(options: DefineDriverOptions<D>): DriverDefinition<D> {
+export function defineDriver<D extends DriverBase, O extends object = any>(options: DefineDriverOptions<D, O>): DriverDefinition<D, O> {
   return Object.freeze({
     kind: DRIVER_DEFINITION_BRAND,
     name: options.name ?? 'unnamed-driver',
@@ -60,6 +65,7 @@ export function defineDriver<D extends DriverBase>(options: DefineDriverOptions<
     description: options.description,
     create: options.create,
     conformance: options.conformance,
+    options: options.options,
   });
 }
 
@@ -74,7 +80,9 @@ export type DriverClass<D extends DriverBase> = (new (hostApi: HostApi) => D) & 
  * Declare a driver module's export from its class; identity comes from the class's statics.
  * @throws `DRIVER_DEFINITION` (`SealedCallError`) when the class redefines a guarded public call
  */
-export function defineDriverClass<D extends DriverBase>(cls: DriverClass<D>, extra: { description?: string; conformance?: ConformanceFixturesSource } = {}): DriverDefinition<D> {
+export function defineDriverClass<D extends DriverBase, O extends object = any>(
+  cls: DriverClass<D>, extra: { description?: string; conformance?: ConformanceFixturesSource; options?: DriverOptionsSchema<O> } = {},
+): DriverDefinition<D, O> {
   assertSealed(cls);
   return defineDriver({
     name: cls.driverName, version: cls.driverVersion, contractVersion: cls.contractVersion,

@@ -13,6 +13,7 @@ import { assertSealed } from '../driver/sealed-call.js';
 import { ContractMismatchError, DriverLoadError } from '../errors/errors.js';
 import { isVirtkitError } from '../errors/virtkit-error.js';
 import { isDriverDefinition, type DriverDefinition } from './driver-definition.js';
+import { checkDriverOptions, type DriverOf, type DriverOptionsOf, type HostApiWith } from './driver-options.js';
 
 /** Options of {@link loadDriver}. */
 export interface LoadDriverOptions {
@@ -33,12 +34,18 @@ export interface LoadedDriver<D extends DriverBase = DriverBase> {
  * it is a virtkit driver of a compatible contract version, and create it for
  * `hostApi`. Out-of-tree drivers are first-class: any package works.
  *
+ * Options (`hostApi.options`) are checked against the driver's declared
+ * schema first: an unknown key is `VALIDATION_FAILED` naming it. With the
+ * definition's type as type argument (`loadDriver<typeof memory>(...)`), the
+ * options and the driver are typed.
+ *
  * @throws `DRIVER_LOAD_FAILED` when the module cannot be resolved or exports no driver;
+ *         `VALIDATION_FAILED` for unknown or bad options;
  *         `CONTRACT_MISMATCH` when its contract version is not compatible;
  *         `DRIVER_DEFINITION` (`SealedCallError`) when the driver redefines a guarded public call.
  */
-export async function loadDriver<D extends DriverBase = DriverBase>(
-  specifier: string, hostApi: HostApi = {}, options: LoadDriverOptions = {},
+export async function loadDriver<T extends DriverBase | DriverDefinition<DriverBase, any> = DriverBase, D extends DriverBase = DriverOf<T>>(
+  specifier: string, hostApi: HostApiWith<DriverOptionsOf<T>> = {}, options: LoadDriverOptions = {},
 ): Promise<LoadedDriver<D>> {
   if (typeof specifier !== 'string' || specifier.length === 0 || specifier.includes('\0')) {
     throw new DriverLoadError(String(specifier), 'the specifier must be a non-empty package name or path');
@@ -50,9 +57,10 @@ export async function loadDriver<D extends DriverBase = DriverBase>(
     throw new DriverLoadError(specifier, 'the module exports no virtkit driver: export default defineDriver({ create }) (or `export const driver = ...`) from @virtkit/core');
   }
   assertCompatible(definition.contractVersion);
+  checkDriverOptions(definition, hostApi.options);
   let driver: unknown;
   try {
-    driver = await definition.create(hostApi);
+    driver = await definition.create(hostApi as HostApi);
   } catch (error) {
     if (isVirtkitError(error)) throw error;
     throw new DriverLoadError(specifier, `its create() failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

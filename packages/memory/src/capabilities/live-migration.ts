@@ -179,3 +179,14 @@ function runOf(host: MemoryHost, uuid: string): LiveMigrationRun {
   if (!host.store.has(uuid)) throw new InstanceNotFoundError(uuid);
   throw new NotFoundError('live migration', uuid);
 }
+
+/**
+ * Source, after a failed `liveMigration`: give back what pre-migration held
+ * for the instance at the destination (as a real destination does when the
+ * incoming stream dies), then rethrow `error`. Never fails on its own.
+ */
+export function releaseDestinationHold(host: MemoryHost, req: LiveMigrationRequest, error: unknown): never {
+  const dest = host.fabric.resolve(req.dest);
+  if (dest !== undefined && dest !== host && !dest.store.has(req.instance.uuid)) rollbackLiveMigrationAtDestination(dest, req);
+  throw error;
+}

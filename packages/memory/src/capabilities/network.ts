@@ -1,10 +1,11 @@
-import type {
-  AttachInterfaceRequest, DetachInterfaceRequest, EnsureFilteringRulesForInstanceRequest, InstanceRequest, PlugVifsRequest,
-  RefreshSecurityGroupRulesRequest, UnfilterInstanceRequest, UnplugVifsRequest,
+import {
+  ConflictError, type AttachInterfaceRequest, type DetachInterfaceRequest, type EnsureFilteringRulesForInstanceRequest, type InstanceRequest,
+  type PlugVifsRequest, type RefreshSecurityGroupRulesRequest, type UnfilterInstanceRequest, type UnplugVifsRequest,
 } from '@virtkit/core';
 import { appendLog } from '../model/console-log.js';
 import type { MemoryHost } from '../model/memory-host.js';
 import { addNic, checkNics, removeNic } from '../model/nics.js';
+import { interfaceAttachedAsAsked } from './idempotent-creates.js';
 
 /**
  * Plug every VIF into the instance; a VIF already plugged changes nothing,
@@ -23,9 +24,11 @@ export function unplugVifs(host: MemoryHost, req: UnplugVifsRequest): void {
   for (const vif of req.networkInfo) removeNic(record, vif.id);
 }
 
-/** Hot-plug one interface (the SDK allows RUNNING, PAUSED, SHUTDOWN); the same VIF again changes nothing. */
+/** Hot-plug one interface (the SDK allows RUNNING, PAUSED, SHUTDOWN); the same VIF (id, MAC, tag) again changes nothing, the same id otherwise is `CONFLICT`. */
 export function attachInterface(host: MemoryHost, req: AttachInterfaceRequest): void {
   const record = host.store.require(req.instance.uuid);
+  if (interfaceAttachedAsAsked(record, req)) return;
+  if (record.nics?.includes(req.vif.id)) throw new ConflictError(`interface ${req.vif.id} is already attached with another MAC or tag`);
   if (addNic(record, req.vif)) appendLog(record, `interface ${req.vif.address.toLowerCase()} attached`, host.config.consoleOutputLimit);
 }
 

@@ -8,18 +8,22 @@ import { VolumeAttachment } from '../model/instance-extras.js';
 import type { InstanceRecord } from '../model/instance-record.js';
 import type { MemoryHost } from '../model/memory-host.js';
 import { deviceKey, volumeIdOf, volumeSizeOf } from '../model/volume-identity.js';
+import { volumeAttachedAsAsked } from './idempotent-creates.js';
 
 const GIB = 1024 ** 3;
 /** File systems the memory host formats local disks with. */
 const FS_FORMATS: ReadonlySet<string> = new Set(['ext2', 'ext3', 'ext4', 'xfs', 'btrfs', 'vfat', 'swap']);
 
 /**
- * Plug the volume at `mountpoint`. Attaching it twice (same device, or the
- * same volume at another device, or a volume another instance holds) is
+ * Plug the volume at `mountpoint`. The same attachment again (same device,
+ * volume, multiattach mode and tag) changes nothing; any other overlap (device
+ * taken, the volume at another device, held by another instance) is
  * `CONFLICT`, unless both attachments are multiattach.
  */
 export function attachVolume(host: MemoryHost, req: AttachVolumeRequest): void {
   const record = host.store.require(req.instance.uuid);
+  // Already attached exactly as asked: a retry, success with no change (#18).
+  if (volumeAttachedAsAsked(record, req)) return;
   const volumeId = volumeIdOf(req.connectionInfo, 'attachVolume');
   const attachment = new VolumeAttachment(volumeId, volumeSizeOf(req.connectionInfo), req.multiattach === true, req.tag);
   plugVolume(host, record, deviceKey(req.mountpoint), attachment);

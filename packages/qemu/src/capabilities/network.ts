@@ -32,12 +32,17 @@ export function plugVifs(vifs: readonly Vif[]): void {
 /**
  * `_attachInterface`: a new NIC (`netdev_add` + `device_add` while the
  * process runs; recorded for the next start otherwise). The same VIF again
- * changes nothing. @throws `CONFLICT` (another NIC has that MAC)
+ * (id and MAC) changes nothing. @throws `CONFLICT` (another NIC has that MAC, or the VIF is attached with another MAC)
  */
 export async function attachInterface(vm: Vm, req: AttachInterfaceRequest): Promise<void> {
   const { vif } = req;
   checkVifs([vif], 'vif');
-  if (vm.meta.nics.some((n) => n.vifId === vif.id)) return;
+  const existing = vm.meta.nics.find((n) => n.vifId === vif.id);
+  // The same VIF again is a retry (#18): success, no change; the same id with another MAC is not.
+  if (existing) {
+    if (existing.mac === vif.address.toLowerCase()) return;
+    throw new ConflictError(`interface ${vif.id} is already attached to instance ${vm.uuid} with MAC ${existing.mac}`);
+  }
   await vm.busy(async () => {
     const nic = newNic(vm.meta, vif, vm.running);
     if (vm.running) await plugNic(vm, nic);

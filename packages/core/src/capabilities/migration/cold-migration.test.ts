@@ -98,11 +98,13 @@ describe('migration.cold and migration.sharedStorage', () => {
   it('finishes on the destination as RUNNING, or SHUTDOWN with powerOn false', async () => {
     const d = driverWith();
     await d.finishMigration(ctx, finishReq());
-    expect(d.events.map((e) => [e.transition, e.state])).toEqual([['STARTED', PowerState.RUNNING]]);
+    expect(d.events.map((e) => [e.transition, e.state, e.peerHost])).toEqual([
+      ['MIGRATED_IN', PowerState.SHUTDOWN, migration.sourceCompute], ['STARTED', PowerState.RUNNING, undefined],
+    ]);
     const off = driverWith();
     await off.finishMigration(ctx, finishReq({ powerOn: false }));
     expect(off.states.get(UUID)).toBe(PowerState.SHUTDOWN);
-    expect(off.events).toEqual([]);
+    expect(off.events.map((e) => e.transition)).toEqual(['MIGRATED_IN']);
   });
 
   it('confirms idempotently and reverts to RUNNING', async () => {
@@ -111,7 +113,9 @@ describe('migration.cold and migration.sharedStorage', () => {
     await d.finishRevertMigration(ctx, { instance: { uuid: UUID }, migration });
     expect(d.events.map((e) => e.transition)).toEqual(['STOPPED', 'STARTED']);
     await d.confirmMigration(ctx, { instance: { uuid: UUID }, migration });
+    expect(d.events.map((e) => [e.transition, e.peerHost])).toEqual([['STOPPED', undefined], ['STARTED', undefined], ['MIGRATED_AWAY', migration.destCompute]]);
     await expect(d.confirmMigration(ctx, { instance: { uuid: UUID }, migration })).resolves.toBeUndefined();
+    expect(d.events).toHaveLength(3);
     await expect(d.getInstanceDiskInfo(ctx, { instance: { uuid: UUID } })).resolves.toEqual(DISKS);
   });
 

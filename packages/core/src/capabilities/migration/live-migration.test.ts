@@ -70,7 +70,8 @@ describe('migration.live', () => {
       c.onProgress?.({ percent: 70, phase: 'memory' });
     };
     const posted: LiveMigrationOutcome[] = [];
-    const destCheckData = await dst.checkCanLiveMigrateDestination(ctx, { instance, srcComputeInfo: hostInfo, dstComputeInfo: hostInfo });
+    const srcComputeInfo = { ...hostInfo, host: 'h1' };
+    const destCheckData = await dst.checkCanLiveMigrateDestination(ctx, { instance, srcComputeInfo, dstComputeInfo: hostInfo });
     await dst.cleanupLiveMigrationDestinationCheck(ctx, { destCheckData });
     const migrateData = await src.checkCanLiveMigrateSource(ctx, { instance, destCheckData });
     await dst.preLiveMigration(ctx, { instance, migrateData });
@@ -78,13 +79,15 @@ describe('migration.live', () => {
     expect(progress.map((p) => p.percent)).toEqual([0, 40, 40, 70, 100]);
     expect(posted).toHaveLength(1);
     expect(posted[0]).toMatchObject({ dest: '10.0.0.2', blockMigration: false, instance: { uuid: UUID } });
-    expect(src.events.map((e) => e.transition)).toEqual(['MIGRATION_COMPLETED']);
+    expect(src.events.map((e) => [e.transition, e.peerHost])).toEqual([['MIGRATION_COMPLETED', undefined], ['MIGRATED_AWAY', '10.0.0.2']]);
     expect(runtimeOf(src).events.stateOf(UUID)).toBeUndefined();
     await src.postLiveMigration(ctx, { instance }); // default hook: nothing to do
     await src.postLiveMigrationAtSource(ctx, { instance });
     await dst.postLiveMigrationAtDestination(ctx, { instance });
     expect(runtimeOf(dst).events.stateOf(UUID)).toBe(PowerState.RUNNING);
-    expect(dst.events).toEqual([]);
+    expect(dst.events.map((e) => [e.transition, e.state, e.peerHost])).toEqual([['MIGRATED_IN', PowerState.RUNNING, 'h1']]);
+    await dst.postLiveMigrationAtDestination(ctx, { instance }); // a retry tells nothing twice
+    expect(dst.events).toHaveLength(1);
     expect(src.calls).toEqual(['migrate', 'postAtSource']);
   });
 
@@ -95,7 +98,7 @@ describe('migration.live', () => {
     expect(d.calls).toEqual([]);
     const paused = driverWith(PowerState.PAUSED);
     await paused.liveMigration(ctx, { instance, dest: 'h2' });
-    expect(paused.events.map((e) => [e.transition, e.state])).toEqual([['MIGRATION_COMPLETED', PowerState.PAUSED]]);
+    expect(paused.events.map((e) => [e.transition, e.state])).toEqual([['MIGRATION_COMPLETED', PowerState.PAUSED], ['MIGRATED_AWAY', PowerState.PAUSED]]);
   });
 
   it('leaves the instance where it was on failure, runs recover and reports MIGRATION_FAILED', async () => {

@@ -15,6 +15,7 @@ import {
   RebootRequest, ResumeStateOnHostBootRequest, SpawnRequest,
 } from '../requests.js';
 import { notSoftDeleted } from './not-soft-deleted.js';
+import { forgetSpawn, rememberSpawn, sameSpawn } from './spawn-fingerprint.js';
 
 const { RUNNING, PAUSED, SHUTDOWN, CRASHED, SUSPENDED, NOSTATE } = PowerState;
 
@@ -28,6 +29,16 @@ export declare abstract class LifecycleShape {
   protected abstract _reboot(ctx: OperationContext, request: RebootRequest): Promise<void>;
   protected abstract _powerOff(ctx: OperationContext, request: PowerOffRequest): Promise<void>;
   protected abstract _powerOn(ctx: OperationContext, request: PowerOnRequest): Promise<void>;
+  /**
+   * Spawn found the uuid taken: true when the existing instance is what this
+   * same request would have made (see "same request" in the caller guide:
+   * name, flavor resources, image, NICs by VIF id and MAC, volumes by device
+   * and volume), so a retried spawn succeeds and changes nothing.
+   * Default: compares with the request this driver object spawned the uuid
+   * with (kept as a hash while it lives); false for instances it did not
+   * spawn itself (found at start, migrated in), which then answer `INSTANCE_EXISTS`.
+   */
+  protected _spawnMatches(ctx: OperationContext, request: SpawnRequest): Promise<boolean>;
   /** Runs before `_spawn`. Default: nothing. */
   protected _prepareForSpawn(ctx: OperationContext, request: SpawnRequest): Promise<void>;
   /** Runs after a failed `_spawn`. Default: `_destroy` with disks, ignoring an unknown instance. */
@@ -65,6 +76,9 @@ export const withLifecycle = defineCapability<typeof LifecycleShape>({
   },
   defaults: {
     async _prepareForSpawn() {},
+    async _spawnMatches(this: object, _ctx: OperationContext, request: SpawnRequest) {
+      return sameSpawn(this, request);
+    },
     async _failedSpawnCleanup(this: any, ctx: OperationContext, request: SpawnRequest) {
       try {
         await this._destroy(ctx, { instance: request.instance, destroyDisks: true });
@@ -91,10 +105,17 @@ export const withLifecycle = defineCapability<typeof LifecycleShape>({
   },
 });
 
-/** Spawn is all or nothing: an existing uuid is refused, a failure is cleaned up. */
+/**
+ * Spawn is all or nothing and idempotent: an existing uuid made by the same
+ * request is success with no change (a retry after a timeout), any other
+ * existing uuid is refused, a failure is cleaned up.
+ */
 async function guardedSpawn(driver: any, ctx: OperationContext, req: SpawnRequest): Promise<void> {
   const uuid = req.instance.uuid;
-  if (await driver._instanceExists(ctx, { instance: req.instance })) throw new InstanceExistsError(uuid);
+  if (await driver._instanceExists(ctx, { instance: req.instance })) {
+    if (await driver._spawnMatches(ctx, req)) return;
+    throw new InstanceExistsError(uuid);
+  }
   const events = runtimeOf(driver).events;
   // The instance is known from here on, as not yet running: a driver forwarding its hypervisor's own
   // events while it boots the guest (RUNNING) emits STARTED once, never a STOPPED back to NOSTATE.
@@ -112,13 +133,15 @@ async function guardedSpawn(driver: any, ctx: OperationContext, req: SpawnReques
     events.forget(uuid);
     throw error;
   }
+  rememberSpawn(driver, req);
   events.report(uuid, req.powerOn === false ? SHUTDOWN : RUNNING);
 }
 
-/** Destroy succeeds for unknown instances and emits STOPPED for a live one. */
+/** Destroy succeeds for unknown instances, emits STOPPED for a live one, then DELETED for a known one. */
 async function guardedDestroy(driver: any, ctx: OperationContext, req: DestroyRequest, callHook: () => Promise<unknown>): Promise<void> {
   await callHook();
+  forgetSpawn(driver, req.instance.uuid);
   const events = runtimeOf(driver).events;
   events.report(req.instance.uuid, SHUTDOWN);
-  events.forget(req.instance.uuid);
+  events.deleted(req.instance.uuid);
 }

@@ -92,13 +92,23 @@ function arriveAfter(op: string) {
     } catch (error) {
       throw asMigrationError(error, op);
     }
-    runtimeOf(driver).events.arrive(req.instance.uuid, req.powerOn === false ? SHUTDOWN : RUNNING);
+    const events = runtimeOf(driver).events;
+    const to = req.powerOn === false ? SHUTDOWN : RUNNING;
+    const source = 'migration' in req ? req.migration?.sourceCompute : undefined;
+    // A move between hosts: MIGRATED_IN (stopped, as the disks arrived), then STARTED when it boots.
+    if (op === 'finishMigration' && source !== req.migration!.destCompute) events.migratedIn(req.instance.uuid, SHUTDOWN, source);
+    events.arrive(req.instance.uuid, to);
   };
 }
 
-/** The source copy is gone: forget it, unless source and destination are one host (the instance is still here). */
+/** The source copy is gone: MIGRATED_AWAY (naming the destination) and forget it, unless source and destination are one host (the instance is still here). */
 async function guardedConfirm(driver: any, _ctx: OperationContext, req: ConfirmMigrationRequest, callHook: HookCall): Promise<void> {
   await callHook();
   const { sourceCompute, destCompute } = req.migration;
-  if (sourceCompute === undefined || sourceCompute !== destCompute) runtimeOf(driver).events.forget(req.instance.uuid);
+  if (sourceCompute !== undefined && sourceCompute === destCompute) return;
+  const events = runtimeOf(driver).events;
+  const state = events.stateOf(req.instance.uuid);
+  // Unknown here: a retried confirm whose move was already told.
+  if (state === undefined) events.forget(req.instance.uuid);
+  else events.migratedAway(req.instance.uuid, state, destCompute);
 }

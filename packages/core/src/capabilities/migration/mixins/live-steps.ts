@@ -11,7 +11,7 @@ import type { InstanceRef } from '../../../model/instance.js';
 import { PowerState } from '../../../model/power-state.js';
 import { asMigrationError, gateProgress } from '../guards.js';
 import type {
-  LiveMigrationOutcome, LiveMigrationRequest, PostLiveMigrationAtDestinationRequest, RollbackLiveMigrationAtDestinationRequest,
+  CheckCanLiveMigrateDestinationRequest, LiveMigrationOutcome, LiveMigrationRequest, PostLiveMigrationAtDestinationRequest, RollbackLiveMigrationAtDestinationRequest,
 } from '../live-requests.js';
 
 // The extra steps of `migration.live` calls (method-spec `around` bodies); internal.
@@ -55,11 +55,11 @@ function migrationFailure(error: unknown, ctx: OperationContext, abortAsked: boo
 
 /**
  * Source side. From RUNNING or PAUSED; progress through a gated
- * `ctx.onProgress` (0 first, 100 last). Success: MIGRATION_COMPLETED, the
- * instance is forgotten here, `postMethod` runs. Failure: the recorded state
- * is refreshed, `recoverMethod` runs, the error is thrown: `ABORTED` when
- * the abort was asked (signal or `liveMigrationAbort`), foreign ones as
- * MIGRATION_FAILED.
+ * `ctx.onProgress` (0 first, 100 last). Success: MIGRATION_COMPLETED and
+ * MIGRATED_AWAY (naming `dest`), the instance is forgotten here, `postMethod`
+ * runs. Failure: the recorded state is refreshed, `recoverMethod` runs, the
+ * error is thrown: `ABORTED` when the abort was asked (signal or
+ * `liveMigrationAbort`), foreign ones as MIGRATION_FAILED.
  */
 export async function guardedLiveMigration(driver: any, ctx: OperationContext, req: LiveMigrationRequest): Promise<void> {
   const uuid = req.instance.uuid;
@@ -89,7 +89,7 @@ export async function guardedLiveMigration(driver: any, ctx: OperationContext, r
   progress.close({ percent: 100, phase: 'completed' });
   const events = runtimeOf(driver).events;
   events.announce(uuid, LifecycleTransition.MIGRATION_COMPLETED, state);
-  events.forget(uuid);
+  events.migratedAway(uuid, state, req.dest);
   await req.postMethod?.(outcome);
 }
 
@@ -107,10 +107,17 @@ export async function guardedPostAtDestination(
 ): Promise<void> {
   await callHook();
   const { state } = await driver._getInfo(ctx, { instance: req.instance });
-  const events = runtimeOf(driver).events;
-  // Arriving is not a power-state change; MIGRATION_COMPLETED was announced by the source.
-  events.forget(req.instance.uuid);
-  events.report(req.instance.uuid, state);
+  // Arriving is not a power-state change: MIGRATED_IN (naming the source the destination check was given), no STARTED.
+  runtimeOf(driver).events.migratedIn(req.instance.uuid, state);
+}
+
+/** Destination check: remember the source host, so the arrival event can name it. */
+export async function guardedDestinationCheck(
+  driver: any, _ctx: OperationContext, req: CheckCanLiveMigrateDestinationRequest, callHook: HookCall,
+): Promise<unknown> {
+  const data = await callHook();
+  runtimeOf(driver).events.expectArrival(req.instance.uuid, req.srcComputeInfo.host);
+  return data;
 }
 
 async function refreshState(driver: any, ctx: OperationContext, instance: InstanceRef): Promise<void> {

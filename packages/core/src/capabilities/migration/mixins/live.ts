@@ -8,7 +8,7 @@ import {
   LiveMigrationAbortRequest, LiveMigrationForceCompleteRequest, LiveMigrationRequest, PostLiveMigrationAtDestinationRequest,
   PostLiveMigrationAtSourceRequest, PostLiveMigrationRequest, PreLiveMigrationRequest, RollbackLiveMigrationAtDestinationRequest,
 } from '../live-requests.js';
-import { LIVE_SOURCE_RULE, guardedAbort, guardedLiveMigration, guardedPostAtDestination, guardedRollback } from './live-steps.js';
+import { LIVE_SOURCE_RULE, guardedAbort, guardedDestinationCheck, guardedLiveMigration, guardedPostAtDestination, guardedRollback } from './live-steps.js';
 
 /** Public calls and hooks of `migration.live`. */
 export declare abstract class LiveMigrationShape {
@@ -48,7 +48,9 @@ export const withLiveMigration = defineCapability<typeof LiveMigrationShape>({
   name: 'migration.live',
   requires: ['lifecycle'],
   methods: {
-    checkCanLiveMigrateDestination: { hook: '_checkCanLiveMigrateDestination', request: CheckCanLiveMigrateDestinationRequest, instance: true },
+    checkCanLiveMigrateDestination: {
+      hook: '_checkCanLiveMigrateDestination', request: CheckCanLiveMigrateDestinationRequest, instance: true, around: guardedDestinationCheck,
+    },
     cleanupLiveMigrationDestinationCheck: { hook: '_cleanupLiveMigrationDestinationCheck', request: CleanupLiveMigrationDestinationCheckRequest },
     checkCanLiveMigrateSource: { hook: '_checkCanLiveMigrateSource', request: CheckCanLiveMigrateSourceRequest, instance: true, state: LIVE_SOURCE_RULE },
     preLiveMigration: { hook: '_preLiveMigration', request: PreLiveMigrationRequest, instance: true },

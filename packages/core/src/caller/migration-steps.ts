@@ -1,0 +1,62 @@
+import type { OperationContext } from '../context/operation-context.js';
+
+/** The driver calls the migration helpers make, by name. */
+export type MigrationStepName =
+  | 'checkCanLiveMigrateDestination' | 'checkCanLiveMigrateSource' | 'cleanupLiveMigrationDestinationCheck' | 'preLiveMigration'
+  | 'liveMigration' | 'liveMigrationAbort' | 'rollbackLiveMigrationAtDestination' | 'postLiveMigration' | 'postLiveMigrationAtSource'
+  | 'postLiveMigrationAtDestination' | 'migrateDiskAndPowerOff' | 'finishMigration' | 'destroy' | 'finishRevertMigration'
+  | 'confirmMigration';
+
+/**
+ * Runs the steps of one migration: main steps throw; cleanup steps (run on
+ * failure paths) never hide the error being handled, and remember their own
+ * failure; "after" steps (post steps) all run and the first failure is
+ * thrown at the end. Internal to the caller helpers.
+ */
+export function runSteps(onStep: ((step: MigrationStepName) => void) | undefined) {
+  let cleanupError: unknown;
+  let afterError: unknown;
+  const tell = (step: MigrationStepName): void => {
+    try {
+      onStep?.(step);
+    } catch {
+      // An observer's failure is not the migration's.
+    }
+  };
+  return {
+    async run<T>(step: MigrationStepName, call: () => Promise<T>): Promise<T> {
+      tell(step);
+      return call();
+    },
+    async cleanup(step: MigrationStepName, call: () => Promise<unknown>): Promise<void> {
+      tell(step);
+      try {
+        await call();
+      } catch (error) {
+        cleanupError ??= error;
+      }
+    },
+    async after(step: MigrationStepName, call: () => Promise<unknown>): Promise<void> {
+      tell(step);
+      try {
+        await call();
+      } catch (error) {
+        afterError ??= error;
+      }
+    },
+    throwIfCleanupFailed(): void {
+      if (cleanupError !== undefined) throw cleanupError;
+    },
+    throwIfAfterFailed(): void {
+      if (afterError !== undefined) throw afterError;
+    },
+  };
+}
+
+/** The context of a helper's main steps: only the fields the caller set. */
+export function callerContext(options: { signal?: AbortSignal; requestId?: string }): OperationContext {
+  const ctx: OperationContext = {};
+  if (options.signal !== undefined) ctx.signal = options.signal;
+  if (options.requestId !== undefined) ctx.requestId = options.requestId;
+  return ctx;
+}
