@@ -13,7 +13,7 @@ const NESTED: Readonly<Record<string, readonly string[]>> = {
  * `resolveMemoryConfig` accepts.
  */
 export const MEMORY_OPTIONS: DriverOptionsSchema<MemoryConfig> = defineDriverOptions<MemoryConfig>({
-  keys: ['hostname', 'hostIp', 'capabilities', 'host', 'fabric', 'migration', 'snapshot', 'consoleOutputLimit'],
+  keys: ['hostname', 'hostIp', 'blockStorageIp', 'capabilities', 'host', 'fabric', 'migration', 'snapshot', 'consoleOutputLimit'],
   validate(options) {
     const issues: ValidationIssue[] = [];
     for (const [field, known] of Object.entries(NESTED)) {
