@@ -113,7 +113,8 @@ function configIssues(c: ResolvedMemoryConfig): ValidationIssue[] {
   const int = (v: unknown, min: number, max: number): boolean => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
   need(typeof c.hostname === 'string' && MIGRATION_DEST_PATTERN.test(c.hostname), 'hostname', 'must be a host name (letters, digits, . : _ - [ ])');
   need(typeof c.hostIp === 'string' && isIP(c.hostIp) !== 0, 'hostIp', 'must be an IP address');
-  need(typeof c.blockStorageIp === 'string' && isIP(c.blockStorageIp) !== 0, 'blockStorageIp', 'must be an IP address');
+  // Checked only when given apart from hostIp: a bad hostIp is reported once, at its own path.
+  if (c.blockStorageIp !== c.hostIp) need(typeof c.blockStorageIp === 'string' && isIP(c.blockStorageIp) !== 0, 'blockStorageIp', 'must be an IP address');
   need(MemoryFabric.isFabric(c.fabric), 'fabric', 'must be a MemoryFabric');
   for (const key of ['vcpus', 'memoryMb', 'diskGb'] as const) {
     need(int(c.host[key], 1, 2 ** 31 - 1), `host.${key}`, 'must be a positive integer');

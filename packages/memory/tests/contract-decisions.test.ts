@@ -13,7 +13,7 @@ describe('contract decisions: allocation ratios', () => {
   };
 
   it('updateProviderTree keeps ratios already set on the inventory when the options set none', async () => {
-    const d = driver();
+    const d = driver({ hostname: "node-1" });
     const tree = new ProviderTree();
     const nodename = node(tree, { VCPU: 16, MEMORY_MB: 1.0, DISK_GB: 2.5 });
     await d.updateProviderTree(ctx, { providerTree: tree, nodename });
@@ -24,7 +24,7 @@ describe('contract decisions: allocation ratios', () => {
   });
 
   it('a ratio the options set wins over the inventory; the others are kept', async () => {
-    const d = driver({ host: { cpuAllocationRatio: 8 } });
+    const d = driver({ hostname: "node-1", host: { cpuAllocationRatio: 8 } });
     const tree = new ProviderTree();
     const nodename = node(tree, { VCPU: 16, MEMORY_MB: 3 });
     await d.updateProviderTree(ctx, { providerTree: tree, nodename });
@@ -33,7 +33,7 @@ describe('contract decisions: allocation ratios', () => {
   });
 
   it('a provider without inventory takes the driver defaults', async () => {
-    const d = driver();
+    const d = driver({ hostname: "node-1" });
     const tree = new ProviderTree();
     tree.newRoot('node-1', randomUUID());
     await d.updateProviderTree(ctx, { providerTree: tree, nodename: 'node-1' });
