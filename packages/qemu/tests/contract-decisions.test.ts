@@ -42,10 +42,10 @@ describe('QEMU driver: contract decisions without a guest', () => {
     const tree = new ProviderTree();
     tree.newRoot('node-1', randomUUID());
     tree.updateInventory('node-1', { VCPU: { total: 1, allocationRatio: 16 }, MEMORY_MB: { total: 1, allocationRatio: 1.5 } });
-    await driver().updateProviderTree(ctx, { providerTree: tree, nodename: 'node-1' });
+    await driver({ nodeName: 'node-1' }).updateProviderTree(ctx, { providerTree: tree, nodename: 'node-1' });
     let inv = tree.get('node-1').inventory;
     expect([inv.VCPU?.allocationRatio, inv.MEMORY_MB?.allocationRatio, inv.DISK_GB?.allocationRatio]).toEqual([16, 1.5, 1]);
-    await driver({ cpuAllocationRatio: 2 }).updateProviderTree(ctx, { providerTree: tree, nodename: 'node-1' });
+    await driver({ nodeName: 'node-1', cpuAllocationRatio: 2 }).updateProviderTree(ctx, { providerTree: tree, nodename: 'node-1' });
     inv = tree.get('node-1').inventory;
     expect([inv.VCPU?.allocationRatio, inv.MEMORY_MB?.allocationRatio]).toEqual([2, 1.5]);
     expect(() => driver({ ramAllocationRatio: 0 })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));

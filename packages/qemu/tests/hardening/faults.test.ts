@@ -484,8 +484,8 @@ describe('faults on QEMU: the monitor stops answering', () => {
     await d.destroy(ctx, ref(uuid));
     expect(pidAlive(pid)).toBe(false);
     expect(await d.listInstanceUuids(ctx)).toEqual([]);
-    expect(env.eventsOf(uuid).map(([t]) => t)).toEqual(['STARTED', 'STOPPED']);
-    record.outcome = 'destroy succeeds (quit times out, SIGKILL); one STOPPED; nothing left';
+    expect(env.eventsOf(uuid).map(([t]) => t)).toEqual(['STARTED', 'STOPPED', 'DELETED']);
+    record.outcome = 'destroy succeeds (quit times out, SIGKILL); one STOPPED, then DELETED; nothing left';
   });
 });
 

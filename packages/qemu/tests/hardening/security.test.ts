@@ -445,7 +445,8 @@ describe('secrets never leave', () => {
       errors.push(await errorOf(broken.spawn(ctx, { instance: { uuid: randomUUID(), name: 'dies', flavor: FLAVOR }, imageMeta: NO_OS_IMAGE, adminPassword: secrets.admin })));
       errors.push(await errorOf(d.attachVolume(ctx, { instance, mountpoint: 'sdc', connectionInfo: { ...vol, data: { ...vol.data, path: '/nope,x' } } })));
       errors.push(await errorOf(d.attachVolume(ctx, { instance, mountpoint: 'sdd', connectionInfo: { ...vol, driverVolumeType: 'iscsi' } })));
-      errors.push(await errorOf(d.attachVolume(ctx, { instance, mountpoint: 'sdb', connectionInfo: vol })));
+      // attached already, elsewhere: CONFLICT (the same attach again is idempotent and succeeds)
+      errors.push(await errorOf(d.attachVolume(ctx, { instance, mountpoint: 'sde', connectionInfo: vol })));
       errors.push(await errorOf(d.rescue(ctx, { ...ref(uuid), imageMeta: { properties: { virtkit_kernel: '/nope' } }, rescuePassword: secrets.rescue })));
       // a crash and a hang make the driver log and fail too
       const pid = qemuPid(d, uuid);
