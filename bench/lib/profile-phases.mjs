@@ -31,10 +31,14 @@ const lap = async (name, fn) => {
 for (let r = 0; r < rounds; r++) {
   const d = new MemoryDriver({ hostname: `prof-${r}` }, { host: { vcpus: 1e8, memoryMb: 2e9, diskGb: 2e9 } });
   await lap('spawn', async () => { for (const req of spawnReqs) await d.spawn(ctx, req); });
-  if (want('getInfo')) await lap('getInfo', async () => { for (const ref of refs) await d.getInfo(ctx, ref); });
-  if (want('powerOff') || want('powerOn')) {
-    await lap('powerOff', async () => { for (const ref of refs) await d.powerOff(ctx, ref); });
-    await lap('powerOn', async () => { for (const ref of refs) await d.powerOn(ctx, ref); });
+  // A single op is repeated, so the profile is mostly that op and not the spawns it needs.
+  const reps = op === 'all' || op.startsWith('spawn') || op === 'destroy' ? 1 : 20;
+  for (let k = 0; k < reps; k++) {
+    if (want('getInfo')) await lap('getInfo', async () => { for (const ref of refs) await d.getInfo(ctx, ref); });
+    if (want('powerOff') || want('powerOn')) {
+      await lap('powerOff', async () => { for (const ref of refs) await d.powerOff(ctx, ref); });
+      await lap('powerOn', async () => { for (const ref of refs) await d.powerOn(ctx, ref); });
+    }
   }
   await lap('destroy', async () => { for (const ref of refs) await d.destroy(ctx, ref); });
 }
