@@ -48,7 +48,8 @@ rows['validation: PowerOffRequest'] = timeSync(() => validateRequest(PowerOffReq
 rows['validation: DestroyRequest'] = timeSync(() => validateRequest(DestroyRequest, ref, 'destroy'));
 rows['validation: SpawnRequest, no interface'] = timeSync(() => validateRequest(SpawnRequest, bareReq, 'spawn'));
 rows['validation: SpawnRequest, one interface with two subnets'] = timeSync(() => validateRequest(SpawnRequest, spawnReq, 'spawn'));
-rows['queue: KeyedQueue.run on an idle key, awaited'] = await timeAsync(() => runtime.queue.run(uuid, () => Promise.resolve()));
+rows['queue: KeyedQueue.run on an idle key, awaited (as every call without callbacks)'] = await timeAsync(() => runtime.queue.run(uuid, () => Promise.resolve(), false));
+rows['queue: the same with re-entry tracking (calls that carry callbacks)'] = await timeAsync(() => runtime.queue.run(uuid, () => Promise.resolve(), true));
 rows['state rule read: driver _getInfo hook, awaited'] = await timeAsync(() => d._getInfo(ctx, ref));
 rows['events: observe (no change)'] = timeSync(() => runtime.events.observe(uuid, 1, runtime.events.token()));
 rows['events: report a change, no listener (x2: off and on)'] = timeSync((i) => runtime.events.report(uuid, i & 1 ? 1 : 4)) * 2;
