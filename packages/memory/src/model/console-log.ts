@@ -14,8 +14,9 @@ export function appendLog(record: InstanceRecord, line: string, limit: number, n
   log.push(now, line);
   extras.logBytes += entryBytes(now, line);
   while (extras.logBytes > limit && log.length > 2) {
-    extras.logBytes -= entryBytes(log[0] as number, log[1] as string);
-    log.splice(0, 2);
+    // shift(), not splice(0, 2): V8 trims the front of an array in place for shift, splice copies the rest.
+    const ms = log.shift() as number;
+    extras.logBytes -= entryBytes(ms, log.shift() as string);
     extras.logTruncated = true;
   }
 }
