@@ -27,9 +27,10 @@ export function spawn(host: MemoryHost, req: SpawnRequest): void {
   if ((req.accelInfo ?? []).length > 0) throw new NotSupportedError('accelerators', 'spawn');
   refuseWhileHostOff(host, 'spawn', instance.uuid);
   checkImageType(host, imageMeta);
+  const amounts = amountsOf(instance.flavor);
   const record = new InstanceRecord({
-    ...amountsOf(instance.flavor), uuid: instance.uuid, name: instance.name, seq: host.nextSeq(),
-    flavor: instance.flavor.name, image: imageMeta.id ?? instance.imageRef ?? imageMeta.name ?? '',
+    vcpus: amounts.vcpus, memoryMb: amounts.memoryMb, diskGb: amounts.diskGb, uuid: instance.uuid, name: instance.name,
+    seq: host.nextSeq(), flavor: instance.flavor.name, image: imageMeta.id ?? instance.imageRef ?? imageMeta.name ?? '',
   });
   const vifs = req.networkInfo ?? [];
   checkNics(undefined, vifs);
