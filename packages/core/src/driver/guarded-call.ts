@@ -54,21 +54,20 @@ function isPlain(spec: MethodSpec): boolean {
 }
 
 function plainCall(driver: any, op: string, spec: MethodSpec, ctx: OperationContext, req: Record<string, any>): Promise<unknown> {
-  const after = spec.after;
-  const token = after === undefined ? 0 : runtimeOf(driver).events.token();
-  const fail = (error: unknown): Promise<never> => Promise.reject(wrapError(error, op, req));
-  // One `then` on the hot path; a failure of `after` itself is wrapped like the hook's.
-  const pending = (driver[spec.hook](ctx, req) as Promise<unknown>).then(
-    after === undefined ? undefined : (result) => {
-      try {
-        return after(driver, req, result, token);
-      } catch (error) {
-        return fail(error);
-      }
-    },
-    fail,
-  );
+  const pending = plainBody(driver, op, spec, ctx, req);
   return ctx.signal || ctx.deadline !== undefined ? withCancellation(pending, ctx, op) : pending;
+}
+
+/** One async frame, no per-call closures; a failure of `after` itself is wrapped like the hook's. */
+async function plainBody(driver: any, op: string, spec: MethodSpec, ctx: OperationContext, req: Record<string, any>): Promise<unknown> {
+  const after = spec.after;
+  try {
+    const token = after === undefined ? 0 : runtimeOf(driver).events.token();
+    const result: unknown = await driver[spec.hook](ctx, req);
+    return after === undefined ? result : after(driver, req, result, token);
+  } catch (error) {
+    throw wrapError(error, op, req);
+  }
 }
 
 /**
