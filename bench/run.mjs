@@ -1,13 +1,13 @@
 // npm run bench [-- --quick] [-- --only=prefix]: every figure of docs/performance.md, as ratios against a
 // baseline measured in the same run. Writes bench/results.json. Never run in CI: timing is noisy here.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7);
-const MODULES = ['guarded', 'scale', 'events', 'provider-tree', 'bundle-size', 'typecheck', 'qemu'];
-const QUICK = new Set(['guarded', 'scale', 'events', 'provider-tree', 'bundle-size']);
+const MODULES = ['guarded', 'scale', 'events', 'provider-tree', 'bundle-size', 'typecheck', 'qemu', 'vs-reference'];
+const QUICK = new Set(['guarded', 'scale', 'events', 'provider-tree', 'bundle-size', 'vs-reference']);
 
 const figures = [];
 for (const name of MODULES) {
@@ -38,5 +38,9 @@ for (const r of rows) console.log(line(r));
 
 const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, date: new Date().toISOString(), quick };
 const results = Object.fromEntries(figures.map(({ name, ...rest }) => [name, rest]));
-writeFileSync('bench/results.json', JSON.stringify({ machine, ...results }, null, 2) + '\n');
+// --only re-measures one group: keep the other groups' figures, and say which run each group came from.
+const previous = only && existsSync('bench/results.json') ? JSON.parse(readFileSync('bench/results.json', 'utf8')) : {};
+const runs = { ...(previous.runs ?? (previous.machine ? { '*': previous.machine } : {})), [only ?? '*']: machine };
+const kept = Object.fromEntries(Object.entries(previous).filter(([k]) => k !== 'machine' && k !== 'runs' && !(k in results)));
+writeFileSync('bench/results.json', JSON.stringify({ machine, ...(only ? { runs } : {}), ...kept, ...results }, null, 2) + '\n');
 console.log(`\nwrote bench/results.json (${figures.length} figures; ${machine.cores} cores, Node ${machine.node})`);

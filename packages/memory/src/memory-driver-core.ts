@@ -84,9 +84,14 @@ export abstract class MemoryDriverCore extends DriverBase {
    * so every call can be made to fail from one place. `null` marks cleanup
    * work that must never be made to fail (undoing a failed spawn).
    */
-  protected async perform<T>(point: FailurePoint | null, work: (host: MemoryHost) => T | Promise<T>): Promise<T> {
-    if (point !== null) this.#failures.check(point);
-    return work(this.#host);
+  protected perform<T>(point: FailurePoint | null, work: (host: MemoryHost) => T | Promise<T>): Promise<T> {
+    // Not `async`: one promise per hook call instead of an async frame around it; a throw still becomes a rejection.
+    try {
+      if (point !== null) this.#failures.check(point);
+      return Promise.resolve(work(this.#host));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   protected _initHost(_c: OperationContext, _r: HostRequest): Promise<void> {

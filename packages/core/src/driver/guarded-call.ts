@@ -27,10 +27,24 @@ export function runGuarded(driver: any, op: string, spec: MethodSpec, ctx: Opera
     const body = (): Promise<unknown> => execute(driver, op, spec, context, valid as Record<string, any>);
     const uuid = spec.instance ? (valid as { instance: { uuid: string } }).instance.uuid : undefined;
     if (uuid === undefined) return context.signal || context.deadline !== undefined ? withCancellation(body(), context, op) : body();
-    return queued(driver, op, context, uuid, body);
+    return queued(driver, op, context, uuid, body, mayCallBack(valid as Record<string, unknown>, context));
   } catch (error) {
     return Promise.reject(wrapError(error, op, valid));
   }
+}
+
+/**
+ * True when an orchestrator callback (a function in the request, such as
+ * rebuild's `detachBlockDevices`, or in the context, such as `onProgress`)
+ * can call back into the driver from inside this call: only then must the
+ * queue recognise those calls as re-entrant, a tracking that costs every
+ * promise of the process while it is on. Hooks call hooks, never the
+ * driver's own public calls, so no other call can re-enter.
+ */
+function mayCallBack(req: Record<string, unknown>, ctx: OperationContext): boolean {
+  for (const key in req) if (typeof req[key] === 'function') return true;
+  for (const key in ctx) if (typeof (ctx as Record<string, unknown>)[key] === 'function') return true;
+  return false;
 }
 
 /** A call that takes no fields still refuses what is not a request (a string, an array, a polluting key). */
@@ -46,42 +60,64 @@ function isPlain(spec: MethodSpec): boolean {
 }
 
 function plainCall(driver: any, op: string, spec: MethodSpec, ctx: OperationContext, req: Record<string, any>): Promise<unknown> {
-  const after = spec.after;
-  const token = after === undefined ? 0 : runtimeOf(driver).events.token();
-  const fail = (error: unknown): Promise<never> => Promise.reject(wrapError(error, op, req));
-  // One `then` on the hot path; a failure of `after` itself is wrapped like the hook's.
-  const pending = (driver[spec.hook](ctx, req) as Promise<unknown>).then(
-    after === undefined ? undefined : (result) => {
-      try {
-        return after(driver, req, result, token);
-      } catch (error) {
-        return fail(error);
-      }
-    },
-    fail,
-  );
+  const pending = plainBody(driver, op, spec, ctx, req);
   return ctx.signal || ctx.deadline !== undefined ? withCancellation(pending, ctx, op) : pending;
 }
 
+/** One async frame, no per-call closures; a failure of `after` itself is wrapped like the hook's. */
+async function plainBody(driver: any, op: string, spec: MethodSpec, ctx: OperationContext, req: Record<string, any>): Promise<unknown> {
+  const after = spec.after;
+  try {
+    const token = after === undefined ? 0 : runtimeOf(driver).events.token();
+    const result: unknown = await driver[spec.hook](ctx, req);
+    return after === undefined ? result : after(driver, req, result, token);
+  } catch (error) {
+    throw wrapError(error, op, req);
+  }
+}
+
+/**
+ * The body of a queued call. One async function with the state rule inlined
+ * (no nested async helpers, no closure unless the spec has an `around`): each
+ * layer used to cost a promise, an await and a closure on every call.
+ */
 async function execute(driver: any, op: string, spec: MethodSpec, ctx: OperationContext, req: Record<string, any>): Promise<unknown> {
   try {
     throwIfCancelled(ctx, op);
-    const callHook = (): Promise<unknown> => driver[spec.hook](ctx, req);
-    if (!spec.state) {
-      const result = await (spec.around ? spec.around(driver, ctx, req, callHook) : callHook());
-      return spec.after ? spec.after(driver, req, result, runtimeOf(driver).events.token()) : result;
+    const rule = spec.state;
+    const events = runtimeOf(driver).events;
+    if (rule !== undefined) {
+      // The state rule (as applyStateRule): read and record the state, then run, refuse, or succeed doing nothing.
+      const token = events.token();
+      const info: InstanceInfo = await driver._getInfo(ctx, { instance: req.instance });
+      events.observe(req.instance.uuid, info.state, token);
+      if (ruleSaysNoop(op, rule, info, req)) return undefined;
     }
-    const uuid: string = req.instance.uuid;
-    if ((await applyStateRule(driver, ctx, op, spec.state, req)) === undefined) return undefined;
-    let result = await (spec.around ? spec.around(driver, ctx, req, callHook) : callHook());
-    if (spec.after) result = spec.after(driver, req, result, runtimeOf(driver).events.token());
-    const to = typeof spec.state.to === 'function' ? spec.state.to(req) : spec.state.to;
-    if (to !== undefined) runtimeOf(driver).events.report(uuid, to);
+    let result = await (spec.around ? spec.around(driver, ctx, req, () => driver[spec.hook](ctx, req)) : driver[spec.hook](ctx, req));
+    if (spec.after) result = spec.after(driver, req, result, events.token());
+    if (rule !== undefined) {
+      const to = typeof rule.to === 'function' ? rule.to(req) : rule.to;
+      if (to !== undefined) events.report(req.instance.uuid, to);
+    }
     return result;
   } catch (error) {
     if (spec.missingOk && isVirtkitError(error, 'INSTANCE_NOT_FOUND')) return undefined;
     throw wrapError(error, op, req);
   }
+}
+
+/**
+ * Check a state rule against a state just read: true when the call's target
+ * already holds (succeed doing nothing), false when the call must run.
+ * @throws `INVALID_STATE`
+ */
+function ruleSaysNoop(op: string, rule: StateRule, info: InstanceInfo, req: Record<string, any>): boolean {
+  if (rule.noop?.(info, req)) return true;
+  const refused = rule.refuse?.(info, req);
+  if (refused !== undefined) throw new InvalidStateError({ instanceUuid: req.instance.uuid, operation: op, state: info.state, detail: refused });
+  const from = typeof rule.from === 'function' ? rule.from(req) : rule.from;
+  if (!from.includes(info.state)) throw new InvalidStateError({ instanceUuid: req.instance.uuid, operation: op, state: info.state });
+  return false;
 }
 
 /**
@@ -108,14 +144,8 @@ export async function observeInfo(driver: any, ctx: OperationContext, instance: 
 export async function applyStateRule(
   driver: any, ctx: OperationContext, op: string, rule: StateRule, req: Record<string, any>,
 ): Promise<InstanceInfo | undefined> {
-  const uuid: string = req.instance.uuid;
   const info = await observeInfo(driver, ctx, req.instance);
-  if (rule.noop?.(info, req)) return undefined;
-  const refused = rule.refuse?.(info, req);
-  if (refused !== undefined) throw new InvalidStateError({ instanceUuid: uuid, operation: op, state: info.state, detail: refused });
-  const from = typeof rule.from === 'function' ? rule.from(req) : rule.from;
-  if (!from.includes(info.state)) throw new InvalidStateError({ instanceUuid: uuid, operation: op, state: info.state });
-  return info;
+  return ruleSaysNoop(op, rule, info, req) ? undefined : info;
 }
 
 /**

@@ -25,14 +25,16 @@ export const ABANDONED_WORK_GRACE_MS = 2_000;
  * {@link ABANDONED_WORK_GRACE_MS} for the abandoned work). A call that was
  * still waiting for its turn when cancelled does not run at all.
  */
-export function queued(driver: object, op: string, ctx: OperationContext, uuid: string, body: () => Promise<unknown>): Promise<unknown> {
+export function queued(
+  driver: object, op: string, ctx: OperationContext, uuid: string, body: () => Promise<unknown>, reentrant: boolean,
+): Promise<unknown> {
   const queue = runtimeOf(driver).queue;
   const run = (): Promise<unknown> => (needsReconciliation(driver, uuid) ? reconcile(driver, ctx, uuid).then(body) : body());
   const afterGrace = (next: () => Promise<unknown>) => (): Promise<unknown> => {
     const grace = graceFor(driver, uuid);
     return grace === undefined ? next() : grace.then(next);
   };
-  if (!ctx.signal && ctx.deadline === undefined) return queue.run(uuid, afterGrace(run));
+  if (!ctx.signal && ctx.deadline === undefined) return queue.run(uuid, afterGrace(run), reentrant);
   let started = false;
   const start = (): Promise<unknown> => {
     try {
@@ -48,7 +50,7 @@ export function queued(driver: object, op: string, ctx: OperationContext, uuid: 
     });
   };
   // The outer race covers the wait for the queue (and the grace); once the work started, the inner race answers.
-  return withCancellation(queue.run(uuid, afterGrace(start)), ctx, op, undefined, () => started);
+  return withCancellation(queue.run(uuid, afterGrace(start), reentrant), ctx, op, undefined, () => started);
 }
 
 const abandoned = new WeakMap<object, Map<string, Promise<unknown>>>();

@@ -102,3 +102,32 @@ describe('KeyedQueue re-entrancy ends with the task', () => {
     expect(maxInFlight).toBe(1);
   });
 });
+
+describe('KeyedQueue without re-entry tracking (issue "Performance")', () => {
+  const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('runs non-reentrant tasks of one key one at a time, in arrival order, mixed with reentrant ones', async () => {
+    const q = new KeyedQueue();
+    const log: string[] = [];
+    const task = (name: string, ms: number) => async () => {
+      log.push(`${name}+`);
+      await tick(ms);
+      log.push(`${name}-`);
+    };
+    await Promise.all([q.run('a', task('1', 5), false), q.run('a', task('2', 1)), q.run('a', task('3', 1), false)]);
+    expect(log).toEqual(['1+', '1-', '2+', '2-', '3+', '3-']);
+    expect(q.busyKeys).toBe(0);
+  });
+
+  it('still recognises re-entry after the tracking was switched off and on again', async () => {
+    const q = new KeyedQueue();
+    await q.run('a', async () => undefined); // settles: nothing held, tracking off
+    const log: string[] = [];
+    await q.run('a', async () => {
+      await tick(1);
+      await q.run('a', async () => void log.push('inner'));
+      log.push('outer');
+    });
+    expect(log).toEqual(['inner', 'outer']);
+  });
+});

@@ -22,24 +22,38 @@ const HELD = new AsyncLocalStorage<HeldKey>();
  *
  * Re-entrant: a call made from inside a running task for the same key (an
  * orchestrator callback of rebuild detaching a volume of the instance being
- * rebuilt) runs at once instead of waiting for itself forever.
+ * rebuilt) runs at once instead of waiting for itself forever. Only tasks run
+ * with `reentrant` (the default) are recognised from inside: tracking them
+ * needs AsyncLocalStorage, which slows every promise of the process while it
+ * is enabled, so it is enabled only while such a task is unfinished.
  */
 export class KeyedQueue {
   #tails = new Map<string, Promise<void>>();
 
-  run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const held = HELD.getStore();
+  /**
+   * Run `task` once the key is free. `reentrant: false` for a task that can
+   * never call back into a queue (no orchestrator callback reaches it): it
+   * still waits its turn and holds the key, without the tracking's cost.
+   */
+  run<T>(key: string, task: () => Promise<T>, reentrant = true): Promise<T> {
+    const held = unreleased === 0 ? undefined : HELD.getStore();
     if (held !== undefined && holds(held, this, key)) return task();
-    const frame: HeldKey = { queue: this, key, parent: held, released: false };
-    const guarded = (): Promise<T> => HELD.run(frame, task);
-    const prev = this.#tails.get(key);
-    const result = prev === undefined ? guarded() : prev.then(guarded);
-    const release = (): void => void (frame.released = true);
-    const tail = result.then(release, release);
-    this.#tails.set(key, tail);
-    void tail.then(() => {
-      if (this.#tails.get(key) === tail) this.#tails.delete(key);
-    });
+    let frame: HeldKey | undefined;
+    if (reentrant) {
+      frame = { queue: this, key, parent: held, released: false };
+      unreleased++;
+    }
+    const start = frame === undefined ? task : (): Promise<T> => HELD.run(frame!, task);
+    const tails = this.#tails;
+    const prev = tails.get(key);
+    const result = prev === undefined ? start() : prev.then(start);
+    // One settle step both releases the key and drops the tail when nothing queued behind it (one promise per call, not two).
+    const release = (): void => {
+      if (frame !== undefined) releaseFrame(frame);
+      if (tails.get(key) === tail) tails.delete(key);
+    };
+    const tail: Promise<void> = result.then(release, release);
+    tails.set(key, tail);
     return result;
   }
 
@@ -47,6 +61,16 @@ export class KeyedQueue {
   get busyKeys(): number {
     return this.#tails.size;
   }
+}
+
+/** Frames of all queues whose task has not settled yet; while 0, nothing is held and the storage is off. */
+let unreleased = 0;
+
+function releaseFrame(frame: HeldKey): void {
+  frame.released = true;
+  // Off again once no frame is unreleased: code still running in a released frame's context sees no store,
+  // which holds() treats exactly like a released frame. Other AsyncLocalStorages of the process are not affected.
+  if (--unreleased === 0) HELD.disable();
 }
 
 function holds(frame: HeldKey | undefined, queue: KeyedQueue, key: string): boolean {
@@ -59,5 +83,5 @@ function holds(frame: HeldKey | undefined, queue: KeyedQueue, key: string): bool
  * listener makes waits its turn in the queue like any other caller's.
  */
 export function outsideQueues<T>(fn: () => T): T {
-  return HELD.getStore() === undefined ? fn() : HELD.exit(fn);
+  return unreleased === 0 || HELD.getStore() === undefined ? fn() : HELD.exit(fn);
 }

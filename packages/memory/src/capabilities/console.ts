@@ -5,6 +5,7 @@ import {
 } from '@virtkit/core';
 import type { InstanceRecord } from '../model/instance-record.js';
 import type { MemoryHost } from '../model/memory-host.js';
+import { logLines } from '../model/console-log.js';
 
 /** Where each console kind listens: a base port plus the instance's slot (its sequence number modulo 5000). */
 const BASE_PORT: Readonly<Record<ConsoleKind, number>> = { vnc: 5900, spice: 15900, rdp: 25900, serial: 35900, mks: 45900 };
@@ -44,7 +45,7 @@ export function getMksConsole(host: MemoryHost, req: InstanceRequest): MksConsol
  */
 export function getConsoleOutput(host: MemoryHost, req: InstanceRequest): ConsoleOutput {
   const record = host.store.require(req.instance.uuid);
-  const lines = [...banner(host, record), ...(record.extras?.log ?? [])];
+  const lines = [...banner(host, record), ...logLines(record.extras)];
   let text = lines.join('\n') + '\n';
   let truncated = record.extras?.logTruncated ?? false;
   const limit = host.config.consoleOutputLimit;

@@ -4,6 +4,7 @@ import {
   type SpawnRequest,
 } from '@virtkit/core';
 import { appendLog } from '../model/console-log.js';
+import { nowMs } from '../model/clock.js';
 import { InstanceRecord, RecordFlag } from '../model/instance-record.js';
 import { VolumeAttachment } from '../model/instance-extras.js';
 import type { MemoryHost } from '../model/memory-host.js';
@@ -26,9 +27,10 @@ export function spawn(host: MemoryHost, req: SpawnRequest): void {
   if ((req.accelInfo ?? []).length > 0) throw new NotSupportedError('accelerators', 'spawn');
   refuseWhileHostOff(host, 'spawn', instance.uuid);
   checkImageType(host, imageMeta);
+  const amounts = amountsOf(instance.flavor);
   const record = new InstanceRecord({
-    ...amountsOf(instance.flavor), uuid: instance.uuid, name: instance.name, seq: host.nextSeq(),
-    flavor: instance.flavor.name, image: imageMeta.id ?? instance.imageRef ?? imageMeta.name ?? '',
+    vcpus: amounts.vcpus, memoryMb: amounts.memoryMb, diskGb: amounts.diskGb, uuid: instance.uuid, name: instance.name,
+    seq: host.nextSeq(), flavor: instance.flavor.name, image: imageMeta.id ?? instance.imageRef ?? imageMeta.name ?? '',
   });
   const vifs = req.networkInfo ?? [];
   checkNics(undefined, vifs);
@@ -79,9 +81,10 @@ export function reboot(host: MemoryHost, req: RebootRequest): void {
 /** Stop the guest (a suspended one loses its saved state); ends SHUTDOWN. */
 export function powerOff(host: MemoryHost, req: PowerOffRequest): void {
   const record = host.store.require(req.instance.uuid);
-  record.setState(SHUTDOWN);
+  const now = nowMs();
+  record.setState(SHUTDOWN, now);
   record.set(RecordFlag.QUIESCED, false);
-  appendLog(record, req.timeoutSec ? 'ACPI shutdown' : 'power off', host.config.consoleOutputLimit);
+  appendLog(record, req.timeoutSec ? 'ACPI shutdown' : 'power off', host.config.consoleOutputLimit, now);
 }
 
 /** Start a stopped or crashed guest; ends RUNNING. */
@@ -89,8 +92,9 @@ export function powerOn(host: MemoryHost, req: PowerOnRequest): void {
   const record = host.store.require(req.instance.uuid);
   refuseWhile(record, 'powerOn', RecordFlag.SOFT_DELETED, RecordFlag.UNBOOTABLE);
   refuseBootHere(host, record, 'powerOn');
-  record.setState(RUNNING);
-  appendLog(record, 'boot', host.config.consoleOutputLimit);
+  const now = nowMs();
+  record.setState(RUNNING, now);
+  appendLog(record, 'boot', host.config.consoleOutputLimit, now);
 }
 
 /** After a host boot: start a guest that is stopped (and may start); report the change. */

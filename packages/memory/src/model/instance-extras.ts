@@ -31,8 +31,11 @@ export class InstanceExtras {
   volumes: Map<string, VolumeAttachment> | undefined = undefined;
   /** Device tags of NICs, by VIF id. */
   nicTags: Map<string, string> | undefined = undefined;
-  /** Console log lines after the boot banner, oldest first, bounded by the console output limit. */
-  log: string[] | undefined = undefined;
+  /**
+   * Console log after the boot banner, oldest first, bounded by the console output limit:
+   * `[timeMs, text, timeMs, text, ...]`, stamped when read (see `logLines`).
+   */
+  log: (number | string)[] | undefined = undefined;
   logBytes = 0;
   /** True once older log lines were dropped. */
   logTruncated = false;

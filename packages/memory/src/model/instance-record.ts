@@ -62,6 +62,8 @@ export class InstanceRecord {
   /** `[vifId, mac, vifId, mac, ...]`, or undefined without NICs. */
   nics: string[] | undefined = undefined;
   extras: InstanceExtras | undefined = undefined;
+  #internalId: string | undefined = undefined;
+  #internalIdSeq = -1;
 
   constructor(init: RecordInit) {
     this.uuid = init.uuid;
@@ -83,7 +85,13 @@ export class InstanceRecord {
 
   /** The hypervisor-side id (`instance-0000002a`). */
   get internalId(): string {
-    return `instance-${this.seq.toString(16).padStart(8, '0')}`;
+    // Kept once made: getInfo reports it on every call (and the SDK's state rules read getInfo).
+    let id = this.#internalId;
+    if (id === undefined || this.#internalIdSeq !== this.seq) {
+      id = this.#internalId = `instance-${this.seq.toString(16).padStart(8, '0')}`;
+      this.#internalIdSeq = this.seq;
+    }
+    return id;
   }
 
   has(flag: RecordFlag): boolean {

@@ -40,9 +40,12 @@ export class InstanceStore {
     if (name !== undefined && this.#byName.has(name)) throw new ConflictError(`an instance named '${name}' already exists on this host`);
   }
 
-  /** Add a record whose uuid and name are free (see {@link InstanceStore.checkFree}). */
-  add(record: InstanceRecord): void {
-    this.checkFree(record.uuid, record.name);
+  /**
+   * Add a record whose uuid and name are free (see {@link InstanceStore.checkFree}).
+   * `checked`: the caller has just called `checkFree` with nothing in between (skip the second lookups).
+   */
+  add(record: InstanceRecord, checked = false): void {
+    if (!checked) this.checkFree(record.uuid, record.name);
     this.#byUuid.set(record.uuid, record);
     if (record.name !== undefined) this.#byName.set(record.name, record);
   }

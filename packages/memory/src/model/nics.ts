@@ -24,6 +24,8 @@ export function addNic(record: InstanceRecord, vif: Pick<Vif, 'id' | 'address' |
 
 /** Check that every VIF can join `nics` (no conflict among them or with those), changing nothing. */
 export function checkNics(nics: readonly string[] | undefined, vifs: readonly Pick<Vif, 'id' | 'address'>[]): void {
+  // One VIF and no NICs yet (most spawns) cannot conflict: skip building the two maps.
+  if (vifs.length <= 1 && (nics === undefined || nics.length === 0)) return;
   const macById = new Map<string, string>();
   const idByMac = new Map<string, string>();
   for (let i = 0; i < (nics?.length ?? 0); i += 2) {

@@ -33,8 +33,13 @@ export class ResourceTracker {
 
   /** The first resource `amounts` would overrun, if any. */
   shortOf(amounts: ResourceAmounts): (typeof KEYS)[number] | undefined {
-    const capacity = this.capacity;
-    return KEYS.find((k) => this.#used[k] + amounts[k] > capacity[k]);
+    // Spelled out (no capacity object, no closure): every spawn asks this.
+    const s = this.sizes;
+    const used = this.#used;
+    if (used.vcpus + amounts.vcpus > Math.floor((s.vcpus - s.reservedVcpus) * s.cpuAllocationRatio)) return 'vcpus';
+    if (used.memoryMb + amounts.memoryMb > Math.floor((s.memoryMb - s.reservedMemoryMb) * s.ramAllocationRatio)) return 'memoryMb';
+    if (used.diskGb + amounts.diskGb > Math.floor((s.diskGb - s.reservedDiskGb) * s.diskAllocationRatio)) return 'diskGb';
+    return undefined;
   }
 
   /** The first resource that would overrun if `from` were swapped for `to`, if any. */
@@ -50,12 +55,18 @@ export class ResourceTracker {
       const free = this.capacity[short] - this.#used[short];
       throw new InsufficientResourcesError(short, `not enough ${short} on this node: ${amounts[short]} wanted, ${free} free`);
     }
-    for (const k of KEYS) this.#used[k] += amounts[k];
+    const used = this.#used;
+    used.vcpus += amounts.vcpus;
+    used.memoryMb += amounts.memoryMb;
+    used.diskGb += amounts.diskGb;
   }
 
   /** Give amounts back (never below zero). */
   release(amounts: ResourceAmounts): void {
-    for (const k of KEYS) this.#used[k] = Math.max(0, this.#used[k] - amounts[k]);
+    const used = this.#used;
+    used.vcpus = Math.max(0, used.vcpus - amounts.vcpus);
+    used.memoryMb = Math.max(0, used.memoryMb - amounts.memoryMb);
+    used.diskGb = Math.max(0, used.diskGb - amounts.diskGb);
   }
 
   /** Swap one claim for another, all or nothing (a resize). */

@@ -1,0 +1,214 @@
+// vs_reference.memory.*: virtkit's public calls on @virtkit/memory against the reference's own in-memory driver
+// (Nova's nova.virt.fake.FakeDriver, Python, called bare), the same phases on the same instance shapes at 1k and
+// 100k instances, alternated in one run, medians of 3 rounds; ratio = virtkit / reference (CPU time per call). Also the driver's hooks
+// called directly (what the driver costs without the SDK), per-op growth from 1k to 100k, and heap per instance.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { MemoryDriver } from '@virtkit/memory';
+import { median, ratioFigure, round, unmeasured, valueFigure } from '../lib/measure.mjs';
+
+// Debian's interpreter, where python3-nova installs; not whatever python3 is first on PATH.
+const PYTHON = '/usr/bin/python3';
+const INSTALL = 'apt-get install python3-nova';
+const OPS = ['spawn', 'spawnNoInterface', 'getInfo', 'powerOff', 'powerOn', 'destroy', 'listInstances'];
+const TARGET = { getInfo: '<= 0.5', powerOff: '<= 0.5', powerOn: '<= 0.5' };
+const FLAVOR = { name: 'm1.tiny', vcpus: 1, memoryMb: 64, rootGb: 1 };
+const IMAGE = { id: 'cirros', diskFormat: 'qcow2' };
+const HOST = { host: { vcpus: 100_000_000, memoryMb: 2_000_000_000, diskGb: 2_000_000_000 } };
+/** Sizes below this repeat their phases up to it (see virtkitRound); the same constant is in nova-fake.py. */
+const REPEAT_UNTIL = 20_000;
+const hex = (n) => (n & 255).toString(16).padStart(2, '0');
+
+/** One interface with two subnets (IPv4 and IPv6), one fixed address in each: the shape the reference gets. */
+function vif(i) {
+  return {
+    id: `port-${i}`, address: `52:54:00:${hex(i >> 16)}:${hex(i >> 8)}:${hex(i)}`, type: 'ovs',
+    network: {
+      id: 'net-1', label: 'private', bridge: 'br-int',
+      subnets: [
+        { cidr: '10.0.0.0/16', gateway: '10.0.0.1', ips: [`10.0.${(i >> 8) & 255}.${i & 255}`] },
+        { cidr: 'fd00::/64', gateway: 'fd00::1', ips: [`fd00::${(i >> 16) + 1}:${(i & 0xffff).toString(16)}`] },
+      ],
+    },
+  };
+}
+
+/** Requests are built before the clock starts (as on the reference's side): only the calls are timed. */
+function requests(n) {
+  const spawnReqs = [];
+  const bareReqs = [];
+  const refs = [];
+  for (let i = 0; i < n; i++) {
+    const uuid = randomUUID();
+    spawnReqs.push({ instance: { uuid, name: `vm-${i}`, flavor: FLAVOR }, imageMeta: IMAGE, networkInfo: [vif(i)] });
+    refs.push({ instance: { uuid } });
+    bareReqs.push({ instance: { uuid: randomUUID(), name: `bare-${i}`, flavor: FLAVOR }, imageMeta: IMAGE });
+  }
+  // The same scattered visiting order as the reference's side.
+  const order = [];
+  for (let i = 0, k = 0; k < n; k++) order.push((i = (i + 7919) % n));
+  return { spawnReqs, bareReqs, refs, order };
+}
+
+// CPU time of this process (all its threads: GC helpers count), not wall time: the machines here are shared by
+// several busy processes, and wall time mostly measured their load. Same on the reference's side (process_time).
+const now = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) * 1000;
+};
+const per = (t, count) => (now() - t) / count;
+
+/**
+ * One round of every phase on a fresh driver, through the public calls (`public`) or the hooks (`hooks`).
+ * Hooks are called in the same order with the same (already valid) requests: no validation, queue, state rule,
+ * events or error wrapping, which is exactly what the SDK adds.
+ */
+async function virtkitRound(n, reqs, mode) {
+  // Small sizes repeat the phases on fresh drivers (the mean is taken): a 1k phase lasts a millisecond or two,
+  // where one compilation or GC pause would be the whole figure. The reference's side repeats the same way.
+  const reps = Math.max(1, Math.floor(REPEAT_UNTIL / n));
+  const sum = {};
+  for (let k = 0; k < reps; k++) {
+    const one = await virtkitPhases(n, reqs, mode);
+    for (const op of OPS) sum[op] = (sum[op] ?? 0) + one[op] / reps;
+  }
+  return sum;
+}
+
+async function virtkitPhases(n, reqs, mode) {
+  const d = new MemoryDriver({ hostname: `vsref-${mode}-${n}-${randomUUID().slice(0, 8)}` }, HOST);
+  const ctx = {};
+  const { spawnReqs, bareReqs, refs, order } = reqs;
+  const call = mode === 'public'
+    ? { spawn: (r) => d.spawn(ctx, r), getInfo: (r) => d.getInfo(ctx, r), powerOff: (r) => d.powerOff(ctx, r), powerOn: (r) => d.powerOn(ctx, r), destroy: (r) => d.destroy(ctx, r), list: () => d.listInstances(ctx) }
+    : { spawn: (r) => d._spawn(ctx, r), getInfo: (r) => d._getInfo(ctx, r), powerOff: (r) => d._powerOff(ctx, r), powerOn: (r) => d._powerOn(ctx, r), destroy: (r) => d._destroy(ctx, r), list: () => d._listInstances(ctx) };
+  const out = {};
+  let t = now();
+  for (let i = 0; i < n; i++) await call.spawn(spawnReqs[i]);
+  out.spawn = per(t, n);
+  t = now();
+  for (let k = 0; k < n; k++) await call.getInfo(refs[order[k]]);
+  out.getInfo = per(t, n);
+  t = now();
+  for (let k = 0; k < n; k++) await call.powerOff(refs[order[k]]);
+  out.powerOff = per(t, n);
+  t = now();
+  for (let k = 0; k < n; k++) await call.powerOn(refs[order[k]]);
+  out.powerOn = per(t, n);
+  const calls = n <= 1000 ? 200 : 10;
+  t = now();
+  for (let k = 0; k < calls; k++) await call.list();
+  out.listInstances = per(t, calls);
+  t = now();
+  for (let k = 0; k < n; k++) await call.destroy(refs[order[k]]);
+  out.destroy = per(t, n);
+  t = now();
+  for (let i = 0; i < n; i++) await call.spawn(bareReqs[i]);
+  out.spawnNoInterface = per(t, n);
+  if ((await d.countInstances(ctx)) !== n) throw new Error(`${mode}: ${n} instances expected`);
+  for (let i = 0; i < n; i++) await d.destroy(ctx, { instance: { uuid: bareReqs[i].instance.uuid } });
+  await d.cleanupHost(ctx, { host: d.hostname }); // leave the fabric, so the round's host can be collected
+  return out;
+}
+
+/** The reference's side: one long-lived Python process, one JSON line per round. */
+function reference() {
+  if (!existsSync(PYTHON)) return undefined;
+  try {
+    execFileSync(PYTHON, ['-c', 'import nova.virt.fake'], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  const child = spawn(PYTHON, [fileURLToPath(new URL('../lib/nova-fake.py', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return {
+    async round(n) {
+      child.stdin.write(`${n}\n`);
+      const { value, done } = await lines.next();
+      if (done) throw new Error('the reference process ended');
+      return JSON.parse(value);
+    },
+    close: () => child.stdin.end(),
+  };
+}
+
+/** Control for the 100k/1k figures: a bare Map.get with the same scattered order (the CPU cache, not virtkit). */
+function mapControl(n) {
+  const map = new Map();
+  const keys = [];
+  for (let i = 0; i < n; i++) {
+    const k = randomUUID();
+    keys.push(k);
+    map.set(k, { state: 1, vcpus: 1, memoryMb: 64, name: `vm-${i}` });
+  }
+  let sink = 0;
+  const reps = Math.max(1, Math.floor(2_000_000 / n));
+  const t = now();
+  for (let r = 0; r < reps; r++) for (let i = 0, k = 0; k < n; k++) sink += map.get(keys[(i = (i + 7919) % n)]).state;
+  if (sink < 0) throw new Error('unreachable');
+  return per(t, reps * n);
+}
+
+const medianOf = (rounds, op) => median(rounds.map((r) => r[op]));
+const label = (n) => (n >= 1000 ? `${n / 1000}k` : String(n));
+
+export async function measure({ quick }) {
+  const sizes = [1_000, 100_000];
+  const rounds = quick ? 1 : 3;
+  const ref = reference();
+  const samples = Object.fromEntries(sizes.map((n) => [n, { public: [], hooks: [], reference: [] }]));
+  try {
+    // Warm-up (not counted): compiled code and the validator caches, on both sides.
+    const warm = requests(1_000);
+    await virtkitRound(1_000, warm, 'public');
+    await virtkitRound(1_000, warm, 'hooks');
+    if (ref) await ref.round(1_000);
+    for (const n of sizes) {
+      const reqs = requests(n);
+      for (let r = 0; r < rounds; r++) {
+        // Alternate who goes first, so drift falls on both sides alike.
+        const order = r % 2 === 0 ? ['public', 'hooks', 'reference'] : ['reference', 'hooks', 'public'];
+        for (const side of order) {
+          if (side !== 'reference') samples[n][side].push(await virtkitRound(n, reqs, side));
+          else if (ref) samples[n].reference.push(await ref.round(n));
+        }
+      }
+    }
+  } finally {
+    ref?.close();
+  }
+  const figures = [];
+  const how = `${rounds === 1 ? 'one round (--quick)' : `median of ${rounds} alternated rounds`}`;
+  for (const op of OPS) {
+    const unit = op === 'listInstances' ? 'ns/call (whole listing)' : 'ns/op';
+    for (const n of sizes) {
+      const s = samples[n];
+      const mine = medianOf(s.public, op);
+      const direct = medianOf(s.hooks, op);
+      const name = `vs_reference.memory.${op}.${label(n)}`;
+      if (!ref) {
+        figures.push({ ...unmeasured(name, INSTALL, TARGET[op] ?? '<= 1.0'), candidate: round(mine) });
+        figures.push({ ...unmeasured(`vs_reference.memory.hooks.${op}.${label(n)}`, INSTALL, '<= 0.2'), candidate: round(direct) });
+        continue;
+      }
+      const theirs = medianOf(s.reference, op);
+      figures.push(ratioFigure(name, mine, theirs, unit, TARGET[op] ?? '<= 1.0', `public call on @virtkit/memory vs nova.virt.fake.FakeDriver, ${n} instances, ${how}`));
+      figures.push(ratioFigure(`vs_reference.memory.hooks.${op}.${label(n)}`, direct, theirs, unit, '<= 0.2', `the memory driver's hook called directly (no SDK) vs FakeDriver; public/hooks = ${round(mine / direct)}`));
+    }
+  }
+  const control = mapControl(100_000) / mapControl(1_000);
+  for (const op of OPS) {
+    const small = medianOf(samples[1_000].public, op);
+    const large = medianOf(samples[100_000].public, op);
+    const refGrowth = ref ? `; the reference's own 100k/1k: ${round(medianOf(samples[100_000].reference, op) / medianOf(samples[1_000].reference, op))}` : '';
+    const scaled = op === 'listInstances' ? '(a listing walks every instance: per instance listed)' : '';
+    const [a, b] = op === 'listInstances' ? [large / 100_000, small / 1_000] : [large, small];
+    figures.push(ratioFigure(`vs_reference.memory.scale_100k_vs_1k.${op}`, a, b, 'ns/op at 1k', '<= 1.3', `public call, per op at 100k / at 1k ${scaled}; control (bare Map.get, same order) ${round(control)}${refGrowth}`));
+  }
+  const heap = JSON.parse(execFileSync(process.execPath, ['--expose-gc', fileURLToPath(new URL('../lib/heap-child.mjs', import.meta.url))], { encoding: 'utf8' }));
+  figures.push(valueFigure('vs_reference.memory.heapBytesPerInstance', heap.bytesPerInstance, 'bytes', '<= 1024', `${heap.n} instances (flavor, image, one NIC) spawned through the public API; heapUsed delta after GC`));
+  return figures;
+}
