@@ -29,7 +29,8 @@ export function spawn(host: MemoryHost, req: SpawnRequest): void {
   checkImageType(host, imageMeta);
   const amounts = amountsOf(instance.flavor);
   const record = new InstanceRecord({
-    vcpus: amounts.vcpus, memoryMb: amounts.memoryMb, diskGb: amounts.diskGb, uuid: instance.uuid, name: instance.name,
+    vcpus: amounts.vcpus, memoryMb: amounts.memoryMb, diskGb: amounts.diskGb, ephemeralGb: amounts.ephemeralGb, swapMb: amounts.swapMb,
+    uuid: instance.uuid, name: instance.name,
     seq: host.nextSeq(), flavor: instance.flavor.name, image: imageMeta.id ?? instance.imageRef ?? imageMeta.name ?? '',
   });
   const vifs = req.networkInfo ?? [];
