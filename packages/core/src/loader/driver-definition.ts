@@ -27,6 +27,13 @@ export interface DriverDefinition<D extends DriverBase = DriverBase> {
   readonly conformance?: ConformanceFixturesSource;
   /** One line saying what the driver drives. */
   readonly description?: string;
+  /**
+   * Release everything a driver made by `create` holds (connections, child
+   * processes, timers), after `cleanupHost`. The conformance kit and the CLI
+   * call it for every driver they made, then check no handle is left open.
+   * @defaultValue none (the CLI then calls the driver's `close()` if it has one)
+   */
+  readonly dispose?: (driver: D) => void | Promise<void>;
 }
 
 /** Input of {@link defineDriver}. */
@@ -37,6 +44,8 @@ export interface DefineDriverOptions<D extends DriverBase> {
   description?: string;
   create(hostApi: HostApi): D | Promise<D>;
   conformance?: ConformanceFixturesSource;
+  /** See {@link DriverDefinition.dispose}. */
+  dispose?: (driver: D) => void | Promise<void>;
 }
 
 /** Kit fixtures as a driver package gives them: ready, or prepared on demand. */
@@ -59,6 +68,7 @@ export function defineDriver<D extends DriverBase>(options: DefineDriverOptions<
     description: options.description,
     create: options.create,
     conformance: options.conformance,
+    ...(options.dispose ? { dispose: options.dispose } : {}),
   });
 }
 
@@ -70,7 +80,9 @@ export type DriverClass<D extends DriverBase> = (new (hostApi: HostApi) => D) & 
 };
 
 /** Declare a driver module's export from its class; identity comes from the class's statics. */
-export function defineDriverClass<D extends DriverBase>(cls: DriverClass<D>, extra: { description?: string; conformance?: ConformanceFixturesSource } = {}): DriverDefinition<D> {
+export function defineDriverClass<D extends DriverBase>(
+  cls: DriverClass<D>, extra: { description?: string; conformance?: ConformanceFixturesSource; dispose?: (driver: D) => void | Promise<void> } = {},
+): DriverDefinition<D> {
   return defineDriver({
     name: cls.driverName, version: cls.driverVersion, contractVersion: cls.contractVersion,
     create: (host) => new cls(host), ...extra,

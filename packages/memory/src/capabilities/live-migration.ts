@@ -117,6 +117,7 @@ async function copyMemory(host: MemoryHost, ctx: OperationContext, run: LiveMigr
   const deadlineTimer = armDeadline(ctx, onAbort);
   try {
     for (let step = 1; step <= steps && !run.forced; step++) {
+      if (step === 1) host.ports.failures.check('liveMigration.transfer');
       await sleep(stepDelayMs, (wake) => run.onWake(wake));
       throwIfStopped(ctx, 'liveMigration');
       if (run.aborted !== undefined) throw new MigrationError(`live migration of instance ${record.uuid}: ${run.aborted}`);
