@@ -7,6 +7,7 @@ import { hostAggregatesSuite, hostMaintenanceSuite, hostPowerSuite, hostStatsSui
 import { imageCacheSuite, imageSnapshotSuite } from './image.js';
 import { inventoryLegacySuite, inventorySuite, inventoryUsageSuite } from './inventory.js';
 import { lifecycleSuite } from './lifecycle.js';
+import { STATE_WALK_SUITES } from './state-walks.js';
 import { crashDumpSuite, pauseSuite, rebuildSuite, rescueSuite, softDeleteSuite, suspendSuite } from './lifecycle-states.js';
 import { coldMigrationSuite, liveMigrationSuite, sharedStorageSuite } from './migration.js';
 import { networkFirewallSuite, networkHotplugSuite, networkMacsSuite, networkSuite } from './network.js';
@@ -26,4 +27,5 @@ export const ALL_SUITES: readonly KitSuite[] = [
   guestPasswordSuite, guestFilesSuite, guestMetadataSuite, guestQuiesceSuite,
   imageSnapshotSuite, imageCacheSuite,
   diagnosticsSuite, diagnosticsUsageSuite,
+  ...STATE_WALK_SUITES,
 ];
