@@ -8,6 +8,10 @@ import { imageCacheSuite, imageSnapshotSuite } from './image.js';
 import { inventoryLegacySuite, inventorySuite, inventoryUsageSuite } from './inventory.js';
 import { lifecycleSuite } from './lifecycle.js';
 import { STATE_WALK_SUITES } from './state-walks.js';
+import {
+  consoleUniquenessSuites, crossInstanceSuite, hostAddressSuite, inventoryMeaningSuite, passwordLogSuite, volumeIndependenceSuite,
+} from './cross-instance.js';
+import { migrationFailureSuite, snapshotFailureSuite, spawnFailureSuite } from './failure-paths.js';
 import { crashDumpSuite, pauseSuite, rebuildSuite, rescueSuite, softDeleteSuite, suspendSuite } from './lifecycle-states.js';
 import { coldMigrationSuite, liveMigrationSuite, sharedStorageSuite } from './migration.js';
 import { networkFirewallSuite, networkHotplugSuite, networkMacsSuite, networkSuite } from './network.js';
@@ -28,4 +32,6 @@ export const ALL_SUITES: readonly KitSuite[] = [
   imageSnapshotSuite, imageCacheSuite,
   diagnosticsSuite, diagnosticsUsageSuite,
   ...STATE_WALK_SUITES,
+  crossInstanceSuite, hostAddressSuite, inventoryMeaningSuite, volumeIndependenceSuite, ...consoleUniquenessSuites, passwordLogSuite,
+  spawnFailureSuite, snapshotFailureSuite, migrationFailureSuite,
 ];
