@@ -79,7 +79,8 @@ export function createMemoryFixtures(options: MemoryFixtureOptions = {}): Memory
       const mac = `52:54:00:${[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
       return { id: randomUUID(), address: mac, type: 'user', network: { id: 'memory-net', label: 'memory' } };
     },
-    createMigrationPair: (hostApi) => pairOf(hostApi, options.config),
+    // transfers of 10 rounds 8 ms apart: long enough for the kit to abort or force one in flight, short enough for a quick run
+    createMigrationPair: (hostApi) => pairOf(hostApi, { ...options.config, migration: { steps: 10, stepDelayMs: 8, ...options.config?.migration } }),
     failures: {
       spawnLate(driver) {
         driver.failures.failNext('spawn.boot');

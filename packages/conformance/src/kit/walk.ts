@@ -297,7 +297,8 @@ export class Walk {
     return this.instances.find((i) => i.uuid === uuid)?.label ?? `unknown instance ${uuid}`;
   }
 
+  /** Let events queued by the call arrive (late events from timers are the lifecycle suite's 'events follow state' test). */
   async #settle(): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    for (let n = 0; n < 2; n++) await new Promise((resolve) => setImmediate(resolve));
   }
 }
