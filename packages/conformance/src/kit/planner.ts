@@ -31,7 +31,8 @@ export function planConformance(map: CapabilityMap, options: Pick<ConformanceOpt
       continue;
     }
     const suites = ALL_SUITES.filter((s) => s.capability === capability);
-    const tests = suites.flatMap((s) => s.tests);
+    const flag = (f: 'combinedWalks'): boolean => options.fixtures?.[f] === true;
+    const tests = suites.flatMap((s) => s.tests).filter((t) => (t.onlyWith === undefined || flag(t.onlyWith)) && (t.unlessWith === undefined || !flag(t.unlessWith)));
     if (tests.length === 0) {
       plan.push({ capability, kind: 'behaviour', test: { name: 'has kit tests', run: async () => { throw new Error(`the kit has no tests for advertised capability '${capability}'`); } } });
       continue;

@@ -11,6 +11,10 @@ export interface KitTest {
   readonly needs?: readonly (keyof ConformanceFixtures)[];
   /** Feature flags that must be `supported`; otherwise the test is skipped, with the reason. */
   readonly features?: readonly FeatureFlag[];
+  /** Planned only when this fixture flag is set (a combined form of several tests, for slow drivers). */
+  readonly onlyWith?: 'combinedWalks';
+  /** Not planned when this fixture flag is set (its combined form runs instead). */
+  readonly unlessWith?: 'combinedWalks';
   run(kit: KitContext): Promise<void>;
 }
 

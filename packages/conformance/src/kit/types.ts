@@ -31,6 +31,14 @@ export interface ConformanceFixtures {
    * failure the fixtures cannot cause is reported `unverified`, never passed.
    */
   failures?: FailureFixtures;
+  /**
+   * Walk each capability's state-changing calls once, checking every aspect
+   * (outcome, events, other instances, attachments, usage) in one test,
+   * instead of one test per aspect: for drivers whose instances are slow to
+   * make (real VMs). The report then names the aspect in the failure reason.
+   * @defaultValue false
+   */
+  combinedWalks?: boolean;
   /** Settings of the model-based part of the run (random call sequences against the contract model). */
   modelBased?: ModelBasedFixtures;
   /**

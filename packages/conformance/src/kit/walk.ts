@@ -69,16 +69,17 @@ const VOLUME_MOUNTPOINT = '/dev/vdb';
 export class Walk {
   readonly instances: WalkInstance[] = [];
   readonly #kit: KitContext;
-  readonly #aspect: WalkAspect;
+  readonly #aspects: ReadonlySet<WalkAspect>;
   readonly #rec: EventRecorder;
   #baseline: number[] | undefined;
   #node: string | undefined;
   #verified = 0;
   #ordinal = 0;
 
-  constructor(kit: KitContext, aspect: WalkAspect) {
+  /** @param aspect - what to check after every call (several at once: a combined walk, for slow drivers) */
+  constructor(kit: KitContext, aspect: WalkAspect | readonly WalkAspect[]) {
     this.#kit = kit;
-    this.#aspect = aspect;
+    this.#aspects = new Set(typeof aspect === 'string' ? [aspect] : aspect);
     this.#rec = kit.recordEvents();
   }
 
@@ -140,7 +141,7 @@ export class Walk {
     const kit = this.#kit;
     const step = `${op.name} of ${target.label}`;
     kit.step(step);
-    const before = this.#aspect === 'bystanders' ? await this.#observeOthers(target) : undefined;
+    const before = this.#aspects.has('bystanders') ? await this.#observeOthers(target) : undefined;
     const prev = target.state;
     this.#rec.events.splice(0);
     let error: unknown;
@@ -161,31 +162,21 @@ export class Walk {
     if (op.removes && result.ok) this.instances.splice(this.instances.indexOf(target), 1);
     await this.#settle();
     const seen = this.#rec.events.splice(0);
-    switch (this.#aspect) {
-      case 'transition':
-        if (!(op.removes && result.ok)) await this.#checkInfo(target, step);
-        break;
-      case 'events':
-        this.#checkEvents(target, prev, seen, step, op.removes === true && result.ok);
-        break;
-      case 'bystanders':
-        await this.#checkOthers(target, before!, seen, step);
-        break;
-      case 'attachments':
-        if (result.ok && !op.removes) await this.#checkAttachments(target, step);
-        break;
-      case 'usage':
-        await this.#checkUsage(step);
-        break;
-    }
+    const has = (a: WalkAspect): boolean => this.#aspects.has(a);
+    if (has('transition') && !(op.removes && result.ok)) await this.#checkInfo(target, step);
+    if (has('events')) this.#checkEvents(target, prev, seen, step, op.removes === true && result.ok);
+    if (has('bystanders')) await this.#checkOthers(target, before!, seen, step);
+    if (has('attachments') && result.ok && !op.removes) await this.#checkAttachments(target, step);
+    if (has('usage')) await this.#checkUsage(step);
   }
 
   /** Fail as unverified when the aspect could not be checked at all with this driver. */
   finish(): void {
     if (this.#verified === 0) {
-      this.#kit.unverified(this.#aspect === 'attachments'
+      const only = this.#aspects.size === 1 ? [...this.#aspects][0] : undefined;
+      this.#kit.unverified(only === 'attachments'
         ? 'the driver advertises no way to attach and read back attachments (volume with createVolume, or network.hotplug, and diagnostics)'
-        : this.#aspect === 'usage' ? 'the driver does not advertise inventory: usage cannot be read' : 'no call of the walk could be checked');
+        : only === 'usage' ? 'the driver does not advertise inventory: usage cannot be read' : 'no call of the walk could be checked');
     }
   }
 

@@ -71,6 +71,8 @@ const GROUPS: readonly { capability: CapabilityName; label: string; ops: WalkOp[
 /** Destroy of one instance among several. */
 const DESTROY: WalkOp = { name: 'destroy', rule: () => [unchanged], removes: true, call: (kit, i) => kit.driver.destroy(kit.ctx, kit.ref(i.uuid)) };
 
+const ASPECTS: readonly WalkAspect[] = ['transition', 'events', 'bystanders', 'attachments', 'usage'];
+
 const NAMES: Readonly<Record<WalkAspect, (label: string) => string>> = {
   transition: (l) => `${l}: from every state the driver reaches, the outcome the contract allows, and getInfo agrees`,
   events: (l) => `${l}: one lifecycle event per state change, naming the instance acted on`,
@@ -79,15 +81,22 @@ const NAMES: Readonly<Record<WalkAspect, (label: string) => string>> = {
   usage: (l) => `${l}: resource usage equals the live instances' flavors after every call`,
 };
 
-/** One walk: for each op, a fresh instance in every reachable state (bystanders included), the op on each in turn. */
-function walkTest(group: (typeof GROUPS)[number], aspect: WalkAspect): KitTest {
+/**
+ * One walk: for each op, a fresh instance in every reachable state (bystanders
+ * included), the op on each in turn. With the fixtures' `combinedWalks` (slow
+ * drivers), one test per group checks every aspect in one walk; otherwise one
+ * test per aspect, so the failing test's name says what was wrong.
+ */
+function walkTest(group: (typeof GROUPS)[number], aspect: WalkAspect | 'combined'): KitTest {
+  const aspects: readonly WalkAspect[] = aspect === 'combined' ? ASPECTS : [aspect];
   return {
-    name: NAMES[aspect](group.label),
+    name: aspect === 'combined' ? `${group.label}: from every state the driver reaches, the contract's outcome, its events, other instances unchanged, attachments kept, usage exact` : NAMES[aspect](group.label),
     ...(aspect === 'usage' ? { requires: ['inventory'] as CapabilityName[] } : {}),
+    ...(aspect === 'combined' ? { onlyWith: 'combinedWalks' as const } : { unlessWith: 'combinedWalks' as const }),
     async run(kit) {
-      const walk = new Walk(kit, aspect);
+      const walk = new Walk(kit, aspects);
       await walk.start();
-      const attach = aspect === 'attachments' || aspect === 'bystanders' ? walk.canAttach : false;
+      const attach = aspects.includes('attachments') || aspects.includes('bystanders') ? walk.canAttach : false;
       if (aspect === 'attachments' && !attach) walk.finish();
       for (const op of group.ops) {
         const targets = await walk.spawnAll(op.from, attach);
@@ -100,7 +109,7 @@ function walkTest(group: (typeof GROUPS)[number], aspect: WalkAspect): KitTest {
   };
 }
 
-const ASPECTS: readonly WalkAspect[] = ['transition', 'events', 'bystanders', 'attachments', 'usage'];
-
-/** Per capability, the walks of its state-changing calls, one test per aspect. */
-export const STATE_WALK_SUITES: readonly KitSuite[] = GROUPS.map((group) => defineSuite(group.capability, ASPECTS.map((a) => walkTest(group, a))));
+/** Per capability, the walks of its state-changing calls: one test per aspect, or one combined walk (fixtures' `combinedWalks`). */
+export const STATE_WALK_SUITES: readonly KitSuite[] = GROUPS.map((group) => defineSuite(group.capability, [
+  ...ASPECTS.map((a) => walkTest(group, a)), walkTest(group, 'combined'),
+]));
