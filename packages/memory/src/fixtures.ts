@@ -53,11 +53,13 @@ export interface MemoryFixtureOptions {
   capabilities?: readonly CapabilityName[];
   /** Options for the pair's drivers (the fabric and host names are the fixture's). */
   config?: MemoryConfig;
+  /** The class of the pair's drivers (a subclass of a memory driver, e.g. a deliberately broken one in the kit's tests). @defaultValue from `capabilities` */
+  driverClass?: new (hostApi: HostApi, config: MemoryConfig) => MemoryDriverCore;
 }
 
 /** Kit fixtures for memory drivers. */
 export function createMemoryFixtures(options: MemoryFixtureOptions = {}): MemoryFixtures {
-  const cls = options.capabilities ? createMemoryDriverClass(options.capabilities) : MemoryDriver;
+  const cls = options.driverClass ?? (options.capabilities ? createMemoryDriverClass(options.capabilities) : MemoryDriver);
   const pairOf = async (hostApi: HostApi | undefined, config: MemoryConfig | undefined): Promise<MemoryMigrationPair> => {
     const fabric = new MemoryFabric();
     const prefix = `mem-${randomUUID().slice(0, 8)}`;

@@ -51,6 +51,10 @@ export function describeConformance<D extends DriverBase>(options: ConformanceOp
             api.skip(`${planned.test.name} [skipped: ${planned.skipReason}]`);
             continue;
           }
+          if (planned.unverifiedReason) {
+            api.skip(`${planned.test.name} [UNVERIFIED: ${planned.unverifiedReason}]`);
+            continue;
+          }
           api.it(planned.test.name, async () => {
             const result = await runPlannedTest(planned, options);
             if (result.status === 'failed') throw new Error(result.reason ?? 'failed');

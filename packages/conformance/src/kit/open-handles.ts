@@ -1,44 +1,33 @@
-/** The process's active handles (sockets, timers, child processes...), as Node lists them. */
-function activeHandles(): unknown[] {
-  const p = process as unknown as { _getActiveHandles?: () => unknown[] };
-  return typeof p._getActiveHandles === 'function' ? p._getActiveHandles() : [];
+/** What keeps the process alive right now: the count of each kind of resource (Timeout, TCPSocketWrap, ProcessWrap...). */
+export type HandleCounts = Map<string, number>;
+
+function activeResources(): string[] {
+  const p = process as unknown as { getActiveResourcesInfo?: () => string[] };
+  return typeof p.getActiveResourcesInfo === 'function' ? p.getActiveResourcesInfo() : [];
 }
 
-/** A snapshot of the handles open now, to compare with after a driver was disposed. */
-export function openHandles(): Set<unknown> {
-  return new Set(activeHandles());
+/** Count the resources keeping the process alive (unref'd timers and handles do not). */
+export function openHandles(): HandleCounts {
+  const counts: HandleCounts = new Map();
+  for (const kind of activeResources()) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  return counts;
 }
 
 /**
- * Handles opened since `before` that are still open after a driver was
- * disposed, by constructor name. A handle that closes within `graceMs`
- * (a socket finishing its close, a timer firing) does not count, nor do the
- * kinds in `allowed`, nor stdio streams. Returns descriptions, empty when none.
+ * Resources opened since `before` that still keep the process alive after a
+ * driver was cleaned up and disposed, by kind ("2 Timeout"). A resource that
+ * goes away within `graceMs` (a socket finishing its close, a timer firing, a
+ * pending file operation) does not count, nor do the kinds in `allowed`.
+ * Returns descriptions, empty when none.
  */
-export async function handlesLeftOpen(before: Set<unknown>, allowed: readonly string[] = [], graceMs = 200): Promise<string[]> {
+export async function handlesLeftOpen(before: HandleCounts, allowed: readonly string[] = [], graceMs = 200): Promise<string[]> {
   const deadline = Date.now() + graceMs;
-  let left: unknown[] = [];
+  let left: [string, number][] = [];
   for (;;) {
-    left = activeHandles().filter((h) => !before.has(h) && !isStdio(h) && !allowed.includes(kind(h)) && !isUnrefTimer(h));
+    const now = openHandles();
+    left = [...now].map(([kind, n]): [string, number] => [kind, n - (before.get(kind) ?? 0)]).filter(([kind, n]) => n > 0 && !allowed.includes(kind));
     if (left.length === 0 || Date.now() >= deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 20).unref());
   }
-  const counts = new Map<string, number>();
-  for (const h of left) counts.set(kind(h), (counts.get(kind(h)) ?? 0) + 1);
-  return [...counts].map(([k, n]) => `${n} ${k}`);
-}
-
-function kind(handle: unknown): string {
-  return (handle as { constructor?: { name?: string } })?.constructor?.name ?? typeof handle;
-}
-
-function isStdio(handle: unknown): boolean {
-  const fd = (handle as { fd?: number; _handle?: { fd?: number } })?.fd ?? (handle as { _handle?: { fd?: number } })?._handle?.fd;
-  return fd === 0 || fd === 1 || fd === 2;
-}
-
-/** An unref'd timer does not keep the process alive: not a leak. */
-function isUnrefTimer(handle: unknown): boolean {
-  const t = handle as { hasRef?: () => boolean };
-  return kind(handle) === 'Timeout' && typeof t.hasRef === 'function' && !t.hasRef();
+  return left.map(([kind, n]) => `${n} ${kind}`);
 }

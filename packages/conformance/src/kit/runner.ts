@@ -36,8 +36,8 @@ export async function runConformance<D extends DriverBase>(options: ConformanceO
   }
   const ran = results.filter((r) => r.status !== 'skipped');
   const averageMs = ran.length === 0 ? 0 : ran.reduce((t, r) => t + r.durationMs, 0) / ran.length;
-  const model = options.modelBased === undefined && options.only !== undefined
-    ? undefined // a partial run (--only) checks what it was asked for; the sequences need every call
+  const model = options.modelBased === false || (options.modelBased === undefined && options.only !== undefined)
+    ? undefined // turned off by the caller; or a partial run (--only) checks what it was asked for (the sequences use every call)
     : await runModelPhase(options, map.capabilities.lifecycle === true, averageMs);
   if (model) {
     results.push(model.result);
@@ -68,7 +68,7 @@ export function unverifiedCapabilities(plan: readonly PlannedTest[], results: re
   const unchecked = new Set(results.filter((r) => r.status === 'unverified').map((r) => `${r.capability}\u0000${r.name}`));
   for (const p of plan) {
     if (p.kind !== 'behaviour') continue;
-    const none = p.skipReason !== undefined || unchecked.has(`${p.capability}\u0000${p.test.name}`);
+    const none = p.skipReason !== undefined || p.unverifiedReason !== undefined || unchecked.has(`${p.capability}\u0000${p.test.name}`);
     behaviour.set(p.capability, (behaviour.get(p.capability) ?? true) && none);
   }
   return [...behaviour].filter(([, allSkipped]) => allSkipped).map(([capability]) => capability);
@@ -86,6 +86,7 @@ export function unverifiedCapabilities(plan: readonly PlannedTest[], results: re
 export async function runPlannedTest<D extends DriverBase>(planned: PlannedTest, options: ConformanceOptions<D>): Promise<TestResult> {
   const base = { capability: planned.capability, name: planned.test.name };
   if (planned.skipReason) return { ...base, status: 'skipped', reason: planned.skipReason, durationMs: 0 };
+  if (planned.unverifiedReason) return { ...base, status: 'unverified', reason: planned.unverifiedReason, durationMs: 0 };
   const started = Date.now();
   const fixtures = options.fixtures ?? {};
   const testMs = fixtures.testTimeoutMs ?? DEFAULT_TIMEOUT_MS;

@@ -103,10 +103,10 @@ export class Walk {
   }
 
   /** Spawn an instance, attach a volume and an interface (when `attach`), and bring it to `source`. */
-  async spawn(source: SourceState, attach: boolean): Promise<WalkInstance> {
+  async spawn(source: SourceState, attach: boolean, role?: string): Promise<WalkInstance> {
     const kit = this.#kit;
     const ordinal = ++this.#ordinal;
-    const label = `vm${ordinal} (${SOURCE_STATES[source].label})`;
+    const label = `vm${ordinal} (${SOURCE_STATES[source].label}${role ? ` ${role}` : ''})`;
     kit.step(`spawning ${label}`);
     const uuid = await kit.spawn(source === 'stopped' ? { powerOn: false } : {});
     const i: WalkInstance = {

@@ -29,6 +29,7 @@ async function failsWith(promise: Promise<unknown>, what: string): Promise<strin
 export const spawnFailureSuite = defineSuite('lifecycle', [
   {
     name: 'a spawn that fails late (after the guest exists) leaves nothing behind, and the uuid can be spawned again',
+    failureFixture: 'spawnLate',
     async run(kit) {
       const other = await kit.spawn({ powerOn: false });
       const before = await footprint(kit, kit.driver);
@@ -52,6 +53,7 @@ export const spawnFailureSuite = defineSuite('lifecycle', [
 export const snapshotFailureSuite = defineSuite('image.snapshot', [
   {
     name: 'a snapshot that fails part way leaves the instance as it was and nothing behind; a retry into the same image succeeds',
+    failureFixture: 'snapshot',
     async run(kit) {
       const uuid = await kit.spawn();
       const before = await footprint(kit, kit.driver);
@@ -88,12 +90,16 @@ export const snapshotFailureSuite = defineSuite('image.snapshot', [
       }
       if (outcome === 'ok') kit.unverified('the snapshot finished before the abort took effect (too fast to abort here)');
       checkEqual(outcome, 'ABORTED', 'the code of an aborted snapshot');
+      // whatever the driver still does after answering ABORTED must not change the instance
+      await kit.settle(20);
       kit.step('after the aborted snapshot');
       await kit.expectState(uuid, RUNNING, 'an aborted snapshot');
       checkEqual(await footprint(kit, kit.driver), before, 'instances and used resources after an aborted snapshot');
       await kit.driver.postInterruptedSnapshotCleanup(kit.ctx, kit.ref(uuid));
       kit.step('a snapshot into the same image after the abort');
       await kit.driver.snapshot(kit.ctx, { ...kit.ref(uuid), imageId });
+      await kit.settle(20);
+      await kit.expectState(uuid, RUNNING, 'an aborted snapshot, then a snapshot into the same image');
     },
   },
 ]);
@@ -125,6 +131,7 @@ function migrationFailureTest(step: MigrationStep): KitTest {
   return {
     name: `a live migration failing at ${step} leaves the instance RUNNING on the source, nothing on the destination, usage as before on both hosts`,
     needs: ['createMigrationPair'],
+    failureFixture: 'migration',
     async run(kit) {
       const pair = await kit.migrationPair();
       const uuid = await kit.spawn({}, pair.source);

@@ -92,17 +92,22 @@ function walkTest(group: (typeof GROUPS)[number], aspect: WalkAspect | 'combined
   return {
     name: aspect === 'combined' ? `${group.label}: from every state the driver reaches, the contract's outcome, its events, other instances unchanged, attachments kept, usage exact` : NAMES[aspect](group.label),
     ...(aspect === 'usage' ? { requires: ['inventory'] as CapabilityName[] } : {}),
+    ...(aspect === 'attachments' ? { requiresAny: ['volume', 'network.hotplug'] as CapabilityName[] } : {}),
     ...(aspect === 'combined' ? { onlyWith: 'combinedWalks' as const } : { unlessWith: 'combinedWalks' as const }),
     async run(kit) {
       const walk = new Walk(kit, aspects);
       await walk.start();
       const attach = aspects.includes('attachments') || aspects.includes('bystanders') ? walk.canAttach : false;
       if (aspect === 'attachments' && !attach) walk.finish();
+      const bystander = aspects.includes('bystanders');
       for (const op of group.ops) {
+        // a RUNNING instance spawned first and never acted on: a driver acting on the wrong instance of the same state shows on it
+        const extra = bystander ? await walk.spawn('running', attach, 'bystander') : undefined;
         const targets = await walk.spawnAll(op.from, attach);
         for (const target of targets) await walk.apply(op, target);
         // the next op starts from fresh instances; destroying these is checked as well
         for (const i of targets) await walk.apply(DESTROY, i);
+        if (extra) await walk.apply(DESTROY, extra);
       }
       walk.finish();
     },
