@@ -27,7 +27,7 @@ export async function handlesLeftOpen(before: HandleCounts, allowed: readonly st
     const now = openHandles();
     left = [...now].map(([kind, n]): [string, number] => [kind, n - (before.get(kind) ?? 0)]).filter(([kind, n]) => n > 0 && !allowed.includes(kind));
     if (left.length === 0 || Date.now() >= deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, 20).unref());
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return left.map(([kind, n]) => `${n} ${kind}`);
 }

@@ -139,7 +139,7 @@ export const hostAddressSuite = defineSuite('core', [
     name: 'the host IP is an address others can reach (not unspecified 0.0.0.0 or ::)',
     async run(kit) {
       const ip: string = await kit.driver.getHostIp(kit.ctx);
-      check(isIP(ip) !== 0, `getHostIp must return an IP address, got ${JSON.stringify(ip)}`);
+      if (isIP(ip) === 0) return; // not an address at all: the core test 'nodes: ... host ip is an IP' reports it
       check(!['0.0.0.0', '::', '0:0:0:0:0:0:0:0'].includes(ip), `getHostIp must not be the unspecified address, got ${ip}`);
     },
   },
