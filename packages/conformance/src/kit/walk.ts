@@ -75,6 +75,8 @@ export class Walk {
   #node: string | undefined;
   #verified = 0;
   #ordinal = 0;
+  /** The last observation of each instance (bystanders aspect): compared with after every call on another one. */
+  readonly #observed = new Map<string, Observation>();
 
   /** @param aspect - what to check after every call (several at once: a combined walk, for slow drivers) */
   constructor(kit: KitContext, aspect: WalkAspect | readonly WalkAspect[]) {
@@ -126,6 +128,7 @@ export class Walk {
     this.instances.push(i);
     await this.#settle();
     this.#rec.events.splice(0);
+    if (this.#aspects.has('bystanders')) this.#observed.set(uuid, await this.#observe(uuid));
     return i;
   }
 
@@ -141,7 +144,7 @@ export class Walk {
     const kit = this.#kit;
     const step = `${op.name} of ${target.label}`;
     kit.step(step);
-    const before = this.#aspects.has('bystanders') ? await this.#observeOthers(target) : undefined;
+    const before = this.#aspects.has('bystanders') ? this.#observed : undefined;
     const prev = target.state;
     this.#rec.events.splice(0);
     let error: unknown;
@@ -165,7 +168,11 @@ export class Walk {
     const has = (a: WalkAspect): boolean => this.#aspects.has(a);
     if (has('transition') && !(op.removes && result.ok)) await this.#checkInfo(target, step);
     if (has('events')) this.#checkEvents(target, prev, seen, step, op.removes === true && result.ok);
-    if (has('bystanders')) await this.#checkOthers(target, before!, seen, step);
+    if (has('bystanders')) {
+      await this.#checkOthers(target, before!, seen, step);
+      if (op.removes && result.ok) this.#observed.delete(target.uuid);
+      else this.#observed.set(target.uuid, await this.#observe(target.uuid));
+    }
     if (has('attachments') && result.ok && !op.removes) await this.#checkAttachments(target, step);
     if (has('usage')) await this.#checkUsage(step);
   }
@@ -209,12 +216,6 @@ export class Walk {
       disks: d.diskDetails.map((x: { id: string }) => x.id).sort(),
       macs: d.nicDetails.map((n: { macAddress: string }) => n.macAddress.toLowerCase()).sort(),
     };
-  }
-
-  async #observeOthers(target: WalkInstance): Promise<Map<string, Observation>> {
-    const out = new Map<string, Observation>();
-    for (const i of this.instances) if (i !== target) out.set(i.uuid, await this.#observe(i.uuid));
-    return out;
   }
 
   async #checkInfo(i: WalkInstance, step: string): Promise<void> {

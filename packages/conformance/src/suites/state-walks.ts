@@ -83,14 +83,14 @@ const NAMES: Readonly<Record<WalkAspect, (label: string) => string>> = {
 
 /**
  * One walk: for each op, a fresh instance in every reachable state (bystanders
- * included), the op on each in turn. With the fixtures' `combinedWalks` (slow
- * drivers), one test per group checks every aspect in one walk; otherwise one
- * test per aspect, so the failing test's name says what was wrong.
+ * included), the op on each in turn. Without `combinedWalks`, one test per
+ * aspect, so the failing test's name says what was wrong; with it (slow
+ * drivers), one test per call checks every aspect in one walk.
  */
-function walkTest(group: (typeof GROUPS)[number], aspect: WalkAspect | 'combined'): KitTest {
+function walkTest(label: string, ops: readonly WalkOp[], aspect: WalkAspect | 'combined'): KitTest {
   const aspects: readonly WalkAspect[] = aspect === 'combined' ? ASPECTS : [aspect];
   return {
-    name: aspect === 'combined' ? `${group.label}: from every state the driver reaches, the contract's outcome, its events, other instances unchanged, attachments kept, usage exact` : NAMES[aspect](group.label),
+    name: aspect === 'combined' ? `${label} from every state the driver reaches: the contract's outcome, its events, other instances unchanged, attachments kept, usage exact` : NAMES[aspect](label),
     ...(aspect === 'usage' ? { requires: ['inventory'] as CapabilityName[] } : {}),
     ...(aspect === 'attachments' ? { requiresAny: ['volume', 'network.hotplug'] as CapabilityName[] } : {}),
     ...(aspect === 'combined' ? { onlyWith: 'combinedWalks' as const } : { unlessWith: 'combinedWalks' as const }),
@@ -100,7 +100,7 @@ function walkTest(group: (typeof GROUPS)[number], aspect: WalkAspect | 'combined
       const attach = aspects.includes('attachments') || aspects.includes('bystanders') ? walk.canAttach : false;
       if (aspect === 'attachments' && !attach) walk.finish();
       const bystander = aspects.includes('bystanders');
-      for (const op of group.ops) {
+      for (const op of ops) {
         // a RUNNING instance spawned first and never acted on: a driver acting on the wrong instance of the same state shows on it
         const extra = bystander ? await walk.spawn('running', attach, 'bystander') : undefined;
         const targets = await walk.spawnAll(op.from, attach);
@@ -114,7 +114,8 @@ function walkTest(group: (typeof GROUPS)[number], aspect: WalkAspect | 'combined
   };
 }
 
-/** Per capability, the walks of its state-changing calls: one test per aspect, or one combined walk (fixtures' `combinedWalks`). */
+/** Per capability, the walks of its state-changing calls: one test per aspect, or one combined walk per call (fixtures' `combinedWalks`). */
 export const STATE_WALK_SUITES: readonly KitSuite[] = GROUPS.map((group) => defineSuite(group.capability, [
-  ...ASPECTS.map((a) => walkTest(group, a)), walkTest(group, 'combined'),
+  ...ASPECTS.map((a) => walkTest(group.label, group.ops, a)),
+  ...group.ops.map((op) => walkTest(op.name, [op], 'combined')),
 ]));
