@@ -111,6 +111,18 @@ describe('virtkit conformance', () => {
     expect(report.capabilities.length).toBe(42);
   });
 
+  it('runs the model-based sequences by default; --sequences and --seed choose how many and replay', async () => {
+    const run = await runCli(['conformance', '--driver', SAMPLE, '--json', '--sequences', '5', '--seed', '7']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as ConformanceReport;
+    expect(report.modelBased).toMatchObject({ passed: true, sequences: 5, requested: 5, seed: 7 });
+    const model = report.results.find((r) => r.name.startsWith('model-based: '));
+    expect(model).toMatchObject({ capability: 'core', status: 'passed' });
+    const bad = await runCli(['conformance', '--driver', SAMPLE, '--sequences', 'many']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--sequences must be a whole number >= 0');
+  });
+
   it('a driver that cannot be found says how to choose another', async () => {
     const run = await runCli(['conformance', '--driver', '@virtkit/not-installed'], { cwd: tempDir('virtkit-cli-') });
     expect(run.code).toBe(2);
