@@ -39,6 +39,8 @@ export interface WalkInstance extends ModelInstance {
   /** The attached volume's connection info (what an orchestrator hands back on rebuild). */
   volumeConnection?: unknown;
   mac?: string;
+  /** The interface attached (what an orchestrator hands back as `networkInfo` on rebuild). */
+  vif?: unknown;
 }
 
 /** What the kit can read of an instance through public calls. */
@@ -202,6 +204,7 @@ export class Walk {
       const vif = kit.vif();
       await kit.driver.attachInterface(kit.ctx, { ...kit.ref(i.uuid), imageMeta: kit.fixtures.guestImageMeta ?? kit.imageMeta, vif });
       i.mac = vif.address.toLowerCase();
+      i.vif = vif;
     }
   }
 

@@ -54,12 +54,14 @@ const GROUPS: readonly { capability: CapabilityName; label: string; ops: WalkOp[
     ops: [{
       name: 'rebuild', rule: rebuildRule, from: ['running', 'stopped'],
       call: (kit, i) => {
-        // the orchestrator's view: the volume attached stays in the mapping it hands back
+        // the orchestrator's view: the volume attached stays in the mapping it hands back, the interface in networkInfo
         const blockDeviceInfo = i.volumeAt && i.volumeId
           ? { blockDeviceMapping: [{ mountDevice: i.volumeAt, connectionInfo: i.volumeConnection }] }
           : undefined;
         return kit.driver.rebuild(kit.ctx, {
           ...kit.full(i.uuid), imageMeta: kit.imageMeta, adminPassword: kit.secret('admin password'),
+          // as an orchestrator does: the instance's current network info
+          ...(i.vif ? { networkInfo: [i.vif] } : {}),
           detachBlockDevices: async () => undefined, attachBlockDevices: async () => blockDeviceInfo,
         });
       },
