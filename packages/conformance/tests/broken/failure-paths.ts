@@ -74,7 +74,7 @@ export const FAILURE_PATHS: readonly BrokenDriver[] = [
   },
   {
     bug: 'a failed or aborted snapshot powers the guest off', kind: 'failure paths', Driver: FailedSnapshotStopsGuest, only: ['image.snapshot'],
-    caughtBy: { capability: 'image.snapshot', test: 'a snapshot aborted by the caller rejects ABORTED, leaves the instance as it was, and a retry into the same image succeeds' },
+    caughtBy: { capability: 'image.snapshot', test: 'a snapshot aborted by the caller rejects ABORTED, leaves the instance as it was, and a new snapshot succeeds' },
   },
   {
     bug: 'rollback at the destination keeps the reservation', kind: 'failure paths', Driver: RollbackKeepsReservation, only: ['migration.live', 'inventory'],
