@@ -2,7 +2,7 @@
  * The kit must catch broken drivers. Each one below subclasses a small correct
  * driver (lifecycle + pause, composed like the sample driver) and breaks one
  * rule of CONTRACT.md; the kit's report must fail, naming the capability and
- * the test that caught it. Nothing here depends on @virtkit/memory.
+ * the test that caught it. (The corpus of broken memory variants is at the end.)
  */
 import {
   DriverError, InstanceNotFoundError, NotSupportedError, PowerState, ValidationError, withInventory,
@@ -10,6 +10,16 @@ import {
 } from '@virtkit/core';
 import { runConformance, type ConformanceReport, type TestResult } from '@virtkit/conformance';
 import { TINY_CAPACITY, TinyDriver, type Req } from './helpers/tiny-driver';
+import { createMemoryFixtures } from '@virtkit/memory';
+import { Memory, type BrokenDriver } from './broken/broken-driver';
+import { CROSS_INSTANCE } from './broken/cross-instance';
+import { DISPOSAL, LEAKED_TIMERS } from './broken/disposal';
+import { FAILURE_PATHS } from './broken/failure-paths';
+import { RESOURCES } from './broken/resources';
+import { SECONDARY_OUTPUTS } from './broken/secondary-outputs';
+import { SECRETS_IN_LOGS } from './broken/secrets';
+import { SURVIVAL } from './broken/survival';
+import { TRANSITIONS } from './broken/transitions';
 
 /** (a) pause that does not change the state. */
 class NoopPauseDriver extends TinyDriver {
@@ -235,4 +245,48 @@ describe('the kit catches broken drivers', () => {
     expect(r.status).toBe('failed');
     expect(r.reason).toMatch(/must be refused \(INSUFFICIENT_RESOURCES\) by a driver that reports its resources, but it succeeded/);
   });
+});
+
+/**
+ * The corpus: variants of @virtkit/memory, each one plausible bug away from
+ * correct and observable through public calls (tests/broken/). Every one must
+ * be caught, by the kit test whose name says what was wrong.
+ */
+describe('the kit catches every broken variant of the memory driver', () => {
+  const corpus: readonly BrokenDriver[] = [
+    ...CROSS_INSTANCE, ...TRANSITIONS, ...SURVIVAL, ...FAILURE_PATHS, ...RESOURCES, ...SECONDARY_OUTPUTS, ...SECRETS_IN_LOGS, ...DISPOSAL,
+  ];
+  afterAll(() => {
+    for (const t of LEAKED_TIMERS) clearInterval(t);
+  });
+
+  it('has at least 40 broken drivers, at least three per class of mistake', () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(40);
+    for (const kind of ['cross-instance', 'transitions', 'survival', 'failure paths', 'resources', 'secondary outputs', 'secrets in logs'] as const) {
+      expect([kind, corpus.filter((b) => b.kind === kind).length]).toEqual([kind, expect.any(Number)]);
+      expect(corpus.filter((b) => b.kind === kind).length).toBeGreaterThanOrEqual(3);
+    }
+    expect(new Set(corpus.map((b) => b.Driver)).size).toBe(corpus.length);
+  });
+
+  it('passes the correct memory driver on the same suites (no false alarm)', async () => {
+    const only = [...new Set(corpus.flatMap((b) => b.only))];
+    const report = await runConformance({
+      factory: (hostApi) => new Memory({ hostname: 'kit', ...hostApi }), fixtures: createMemoryFixtures() as never, only, modelBased: false,
+    });
+    expect(report.results.filter((r) => r.status !== 'passed').map((r) => `${r.capability}: ${r.name}: ${r.reason}`)).toEqual([]);
+  }, 60_000);
+
+  it.each(corpus.map((b) => [`${b.kind}: ${b.bug}`, b] as const))('%s', async (_label, broken) => {
+    const report = await runConformance({
+      factory: (hostApi) => new broken.Driver({ hostname: 'kit', ...hostApi }),
+      fixtures: createMemoryFixtures({ driverClass: broken.Driver }) as never,
+      only: broken.only as never,
+      modelBased: false,
+    });
+    const r = report.results.find((x) => x.capability === broken.caughtBy.capability && x.name === broken.caughtBy.test);
+    if (!r) throw new Error(`the kit planned no test '${broken.caughtBy.capability}: ${broken.caughtBy.test}'`);
+    expect({ test: r.name, status: r.status }).toEqual({ test: broken.caughtBy.test, status: 'failed' });
+    if (broken.reason) expect(r.reason).toMatch(broken.reason);
+  }, 60_000);
 });

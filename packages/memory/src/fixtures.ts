@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { CapabilityName, Vif, VolumeConnectionInfo } from '@virtkit/core';
+import type { CapabilityName, HostApi, Vif, VolumeConnectionInfo } from '@virtkit/core';
 import { createMemoryDriverClass } from './compose.js';
 import { createMemoryImage } from './image-fixture.js';
 import { MemoryFabric } from './fabric/memory-fabric.js';
+import type { FailurePoint } from './failures/failure-injector.js';
 import type { MemoryConfig } from './memory-config.js';
 import type { MemoryDriverCore } from './memory-driver-core.js';
 import { MemoryDriver } from './memory-driver.js';
@@ -25,10 +26,28 @@ export type MemoryFixtures = {
   createVolume(sizeBytes: number): Promise<{ connectionInfo: VolumeConnectionInfo; release(): Promise<void> }>;
   /** A VIF with a fresh id and a random locally administered MAC. */
   createVif(): Vif;
-  /** Two hosts (`<prefix>-src`, `<prefix>-dst`) of the same composition on a new fabric. */
-  createMigrationPair(): Promise<MemoryMigrationPair>;
+  /** Two hosts (`<prefix>-src`, `<prefix>-dst`) of the same composition on a new fabric; `hostApi` (the kit's logger) goes to both. */
+  createMigrationPair(hostApi?: HostApi): Promise<MemoryMigrationPair>;
   /** An empty image in the driver's fabric image service, for `snapshot`. */
   createImage(driver: unknown): Promise<{ imageId: string; release(): Promise<void> }>;
+  /** How the kit makes calls fail late: through each driver's {@link FailureInjector}. */
+  failures: {
+    spawnLate(driver: MemoryDriverCore): boolean;
+    snapshot(driver: MemoryDriverCore): boolean;
+    migration(pair: { source: MemoryDriverCore; destination: MemoryDriverCore }, step: string): boolean;
+  };
+  /** The model-based part: 300 sequences on pairs with short simulated transfers, guests that crash or shut down. */
+  modelBased: {
+    sequences: number;
+    createMigrationPair(hostApi?: HostApi): Promise<MemoryMigrationPair>;
+    simulateGuest(driver: MemoryDriverCore, uuid: string, how: 'crash' | 'shutdown'): void;
+  };
+};
+
+/** Live-migration protocol calls the failure fixture can make fail, and at which host they run. */
+const MIGRATION_CALL_HOST: Readonly<Record<string, 'source' | 'destination'>> = {
+  checkCanLiveMigrateDestination: 'destination', checkCanLiveMigrateSource: 'source', preLiveMigration: 'destination',
+  liveMigration: 'source', 'liveMigration.transfer': 'source',
 };
 
 /** Options of {@link createMemoryFixtures}. */
@@ -37,11 +56,26 @@ export interface MemoryFixtureOptions {
   capabilities?: readonly CapabilityName[];
   /** Options for the pair's drivers (the fabric and host names are the fixture's). */
   config?: MemoryConfig;
+  /** The class of the pair's drivers (a subclass of a memory driver, e.g. a deliberately broken one in the kit's tests). @defaultValue from `capabilities` */
+  driverClass?: new (hostApi: HostApi, config: MemoryConfig) => MemoryDriverCore;
 }
 
 /** Kit fixtures for memory drivers. */
 export function createMemoryFixtures(options: MemoryFixtureOptions = {}): MemoryFixtures {
-  const cls = options.capabilities ? createMemoryDriverClass(options.capabilities) : MemoryDriver;
+  const cls = options.driverClass ?? (options.capabilities ? createMemoryDriverClass(options.capabilities) : MemoryDriver);
+  const pairOf = async (hostApi: HostApi | undefined, config: MemoryConfig | undefined): Promise<MemoryMigrationPair> => {
+    const fabric = new MemoryFabric();
+    const prefix = `mem-${randomUUID().slice(0, 8)}`;
+    const source = new cls({ ...hostApi, hostname: `${prefix}-src` }, { ...config, fabric, hostname: `${prefix}-src` });
+    const destination = new cls({ ...hostApi, hostname: `${prefix}-dst` }, { ...config, fabric, hostname: `${prefix}-dst` });
+    return {
+      source, destination, sourceHost: source.hostname, destinationHost: destination.hostname,
+      release: async () => {
+        for (const host of fabric.hosts) fabric.unregister(host);
+      },
+    };
+  };
+  const quick: MemoryConfig = { ...options.config, migration: { steps: 2, stepDelayMs: 1 }, snapshot: { steps: 1, stepDelayMs: 0 } };
   return {
     createImage: createMemoryImage,
     async createVolume(sizeBytes) {
@@ -51,17 +85,28 @@ export function createMemoryFixtures(options: MemoryFixtureOptions = {}): Memory
       const mac = `52:54:00:${[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
       return { id: randomUUID(), address: mac, type: 'user', network: { id: 'memory-net', label: 'memory' } };
     },
-    async createMigrationPair() {
-      const fabric = new MemoryFabric();
-      const prefix = `mem-${randomUUID().slice(0, 8)}`;
-      const source = new cls({ hostname: `${prefix}-src` }, { ...options.config, fabric, hostname: `${prefix}-src` });
-      const destination = new cls({ hostname: `${prefix}-dst` }, { ...options.config, fabric, hostname: `${prefix}-dst` });
-      return {
-        source, destination, sourceHost: source.hostname, destinationHost: destination.hostname,
-        release: async () => {
-          for (const host of fabric.hosts) fabric.unregister(host);
-        },
-      };
+    // transfers of 10 rounds 8 ms apart: long enough for the kit to abort or force one in flight, short enough for a quick run
+    createMigrationPair: (hostApi) => pairOf(hostApi, { ...options.config, migration: { steps: 10, stepDelayMs: 8, ...options.config?.migration } }),
+    failures: {
+      spawnLate(driver) {
+        driver.failures.failNext('spawn.boot');
+        return true;
+      },
+      snapshot(driver) {
+        driver.failures.failNext('snapshot.upload');
+        return true;
+      },
+      migration(pair, step) {
+        const at = MIGRATION_CALL_HOST[step];
+        if (at === undefined) return false;
+        pair[at].failures.failNext(step as FailurePoint, step === 'liveMigration.transfer' ? 'MIGRATION_FAILED' : 'DRIVER_ERROR');
+        return true;
+      },
+    },
+    modelBased: {
+      sequences: 300,
+      createMigrationPair: (hostApi) => pairOf(hostApi, quick),
+      simulateGuest: (driver, uuid, how) => driver.simulateGuest(uuid, how),
     },
   };
 }

@@ -117,7 +117,11 @@ export class QemuDriverBase extends Composed {
     const vm = this.vm(req);
     if (vm.meta.softDeleted) return;
     const state = await vm.powerState();
-    if (state === PowerState.SHUTDOWN || state === PowerState.CRASHED) await powerOn(vm);
+    if (state === PowerState.SHUTDOWN || state === PowerState.CRASHED) {
+      await powerOn(vm);
+      // no state rule covers this call: tell the SDK, so listeners get their STARTED event
+      this.reportPowerState(req.instance.uuid, PowerState.RUNNING);
+    }
   }
   protected _pause(_ctx: OperationContext, req: PauseRequest): Promise<void> {
     return pause(this.vm(req));

@@ -3,10 +3,27 @@ import { isVirtkitError, powerStateName } from '@virtkit/core';
 /** A failed kit expectation. Carries the code the driver answered with, when any. */
 export class KitAssertionError extends Error {
   readonly code: string | undefined;
-  constructor(message: string, code?: string) {
+  /** What the check expected and what it got, for reports. */
+  readonly expected: string | undefined;
+  readonly actual: string | undefined;
+  constructor(message: string, code?: string, detail: { expected?: string; actual?: string } = {}) {
     super(message);
     this.name = 'KitAssertionError';
     this.code = code;
+    this.expected = detail.expected;
+    this.actual = detail.actual;
+  }
+}
+
+/**
+ * Thrown by a test that cannot check what it is about with this driver (its
+ * fixtures cannot cause the failure it needs): the result is `unverified`,
+ * never `passed`.
+ */
+export class KitUnverifiedError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'KitUnverifiedError';
   }
 }
 
@@ -19,7 +36,7 @@ export function check(condition: unknown, message: string): asserts condition {
 export function checkEqual<T>(actual: T, expected: T, what: string): void {
   const a = JSON.stringify(actual);
   const e = JSON.stringify(expected);
-  if (a !== e) throw new KitAssertionError(`${what}: expected ${e}, got ${a}`);
+  if (a !== e) throw new KitAssertionError(`${what}: expected ${e}, got ${a}`, undefined, { expected: e, actual: a });
 }
 
 /**
@@ -35,9 +52,9 @@ export async function checkRejects(promise: Promise<unknown>, code: string | rea
   } catch (error) {
     if (isVirtkitError(error) && codes.includes(error.code)) return error;
     const got = isVirtkitError(error) ? error.code : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw new KitAssertionError(`${what}: expected ${expected}, got ${got}`, isVirtkitError(error) ? error.code : undefined);
+    throw new KitAssertionError(`${what}: expected ${expected}, got ${got}`, isVirtkitError(error) ? error.code : undefined, { expected, actual: got });
   }
-  throw new KitAssertionError(`${what}: expected ${expected}, but it succeeded (returned ${safeJson(outcome)})`);
+  throw new KitAssertionError(`${what}: expected ${expected}, but it succeeded (returned ${safeJson(outcome)})`, undefined, { expected, actual: `success (${safeJson(outcome)})` });
 }
 
 /** Fail unless every named field of `value` is a finite number >= 0. */

@@ -3,9 +3,11 @@ import {
   PowerState, type CapabilityName, type DriverBase, type FeatureFlag, type FeatureState, type Flavor, type ImageMeta,
   type LifecycleEvent, type OperationContext, type ProgressReport, type Vif, type VolumeConnectionInfo,
 } from '@virtkit/core';
-import { KitAssertionError, check, stateName } from './assertions.js';
+import { KitAssertionError, KitUnverifiedError, stateName } from './assertions.js';
+import type { FailureFixtures } from './failure-fixtures.js';
+import { RecordingLogger } from './recording-logger.js';
 import { PhaseTimeoutError, phaseLimit, withTimeLimit } from './time-limit.js';
-import type { ConformanceFixtures } from './types.js';
+import type { ConformanceFixtures, KitHostApi } from './types.js';
 
 const DEFAULT_FLAVOR: Flavor = { name: 'kit.tiny', vcpus: 1, memoryMb: 64, rootGb: 1 };
 const DEFAULT_IMAGE: ImageMeta = { name: 'kit-image', diskFormat: 'raw' };
@@ -72,12 +74,70 @@ export class KitContext {
   /** Per driver, the uuids whose cleanup destroy ran out of time (still queued behind a stuck call). */
   readonly #timedOut = new Map<unknown, Set<string>>();
   #closed = false;
+  #step: string | undefined;
+  /** Secrets the test handed the driver, by what they are. */
+  readonly #secrets = new Map<string, string>();
+  /** Every line the drivers of this test logged (the factory's and a migration pair's). */
+  readonly logger: RecordingLogger;
 
-  constructor(driver: DriverBase, fixtures: ConformanceFixtures, testName: string) {
+  constructor(driver: DriverBase, fixtures: ConformanceFixtures, testName: string, logger: RecordingLogger = new RecordingLogger()) {
     this.driver = driver;
     this.fixtures = fixtures;
+    this.logger = logger;
     this.ctx = { requestId: `kit-${testName}`, signal: this.#controller.signal };
     this.#drivers = [driver];
+  }
+
+  /** The host API the kit hands drivers it makes for this test (the recording logger). */
+  get hostApi(): KitHostApi {
+    return { logger: this.logger };
+  }
+
+  /** Say which step the test is at; a failure is reported with the last step announced. */
+  step(what: string): void {
+    this.#step = what;
+  }
+  /** The last step announced. */
+  get currentStep(): string | undefined {
+    return this.#step;
+  }
+
+  /**
+   * A fresh secret the test hands the driver (a password, a credential); the
+   * kit fails the test when it shows in anything the driver logged.
+   */
+  secret(what: string): string {
+    const value = `kit-secret-${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+    this.#secrets.set(value, what);
+    return value;
+  }
+  /** Register a secret the driver produced or the test got elsewhere (a console token). */
+  registerSecret(value: string, what: string): void {
+    if (value.length >= 6) this.#secrets.set(value, what);
+  }
+  /** Each secret of the test found in the log: what it was and the level of the first line showing it. */
+  secretsInLog(): string[] {
+    const found: string[] = [];
+    for (const [value, what] of this.#secrets) {
+      const lines = this.logger.mentioning(value);
+      if (lines.length > 0) found.push(`the ${what} handed to the driver appears in its log (${lines.length} line(s), first at level ${lines[0]!.level}: ${JSON.stringify(lines[0]!.message.replaceAll(value, '<secret>'))})`);
+    }
+    return found;
+  }
+
+  /** End the test as unverified: it cannot check what it is about with this driver. */
+  unverified(reason: string): never {
+    throw new KitUnverifiedError(reason);
+  }
+
+  /**
+   * Arm a late failure through the fixtures' `failures`; ends the test as
+   * unverified when the fixtures cannot cause it.
+   */
+  async armFailure<K extends keyof FailureFixtures>(kind: K, ...args: Parameters<NonNullable<FailureFixtures[K]>>): Promise<void> {
+    const fn = this.fixtures.failures?.[kind] as ((...a: unknown[]) => boolean | Promise<boolean>) | undefined;
+    const armed = fn ? await fn.apply(this.fixtures.failures, args) : false;
+    if (!armed) this.unverified(`the driver's kit fixtures cannot make ${kind}${kind === 'migration' ? ` (${String(args[1])})` : ''} fail (fixtures.failures.${kind})`);
   }
 
   /** The signal of `ctx`; aborted when the test timed out. */
@@ -168,7 +228,9 @@ export class KitContext {
   /** Fail unless getInfo reports `expected` after `step`. */
   async expectState(uuid: string, expected: PowerState, step: string, driver: any = this.driver): Promise<void> {
     const actual = await this.state(uuid, driver);
-    check(actual === expected, `after ${step}: expected state ${stateName(expected)}, getInfo says ${stateName(actual)}`);
+    if (actual !== expected) {
+      throw new KitAssertionError(`after ${step}: expected state ${stateName(expected)}, getInfo says ${stateName(actual)}`, undefined, { expected: stateName(expected), actual: stateName(actual) });
+    }
   }
 
   /** A VIF from the fixtures, or a user-mode one with a random locally administered MAC. */
@@ -198,7 +260,7 @@ export class KitContext {
     const create = this.fixtures.createMigrationPair;
     if (!create) throw new KitAssertionError('this test needs the createMigrationPair fixture');
     this.#refuseIfClosed('kit.migrationPair');
-    const pair = await create();
+    const pair = await create(this.hostApi);
     if (this.#closed) {
       await Promise.resolve().then(() => pair.release()).catch(() => undefined);
       this.#refuseIfClosed('kit.migrationPair');

@@ -10,6 +10,8 @@ export interface PlannedTest {
   readonly test: KitTest;
   readonly kind: 'behaviour' | 'negative';
   readonly skipReason?: string;
+  /** Set when the fixtures cannot drive what the test checks: it is reported `unverified` without running. */
+  readonly unverifiedReason?: string;
 }
 
 /**
@@ -31,13 +33,18 @@ export function planConformance(map: CapabilityMap, options: Pick<ConformanceOpt
       continue;
     }
     const suites = ALL_SUITES.filter((s) => s.capability === capability);
-    const tests = suites.flatMap((s) => s.tests);
+    const flag = (f: 'combinedWalks'): boolean => options.fixtures?.[f] === true;
+    const tests = suites.flatMap((s) => s.tests).filter((t) => (t.onlyWith === undefined || flag(t.onlyWith)) && (t.unlessWith === undefined || !flag(t.unlessWith)));
     if (tests.length === 0) {
       plan.push({ capability, kind: 'behaviour', test: { name: 'has kit tests', run: async () => { throw new Error(`the kit has no tests for advertised capability '${capability}'`); } } });
       continue;
     }
     for (const test of tests) {
-      plan.push({ capability, test, kind: 'behaviour', skipReason: skipReasonFor(capability, test, advertised, skipped(capability), options, map.features) });
+      const skipReason = skipReasonFor(capability, test, advertised, skipped(capability), options, map.features);
+      const failures = options.fixtures?.failures as Record<string, unknown> | undefined;
+      const unverifiedReason = skipReason === undefined && test.failureFixture !== undefined && typeof failures?.[test.failureFixture] !== 'function'
+        ? `the driver's kit fixtures cannot make it fail (no fixtures.failures.${test.failureFixture})` : undefined;
+      plan.push({ capability, test, kind: 'behaviour', skipReason, ...(unverifiedReason ? { unverifiedReason } : {}) });
     }
   }
   return plan;
@@ -50,6 +57,7 @@ function skipReasonFor(
   if (skippedByUser) return 'skipped by --skip';
   const missing = (test.requires ?? []).filter((c) => !advertised(c));
   if (missing.length > 0) return `needs ${missing.join(', ')}, which the driver does not advertise`;
+  if (test.requiresAny && !test.requiresAny.some((c) => advertised(c))) return `needs one of ${test.requiresAny.join(', ')}, which the driver does not advertise`;
   const absent = (test.needs ?? []).filter((f) => options.fixtures?.[f] === undefined);
   if (absent.length > 0) return `needs fixture ${absent.join(', ')}, which the driver's kit fixtures do not provide`;
   const flags = (test.features ?? []).filter((f) => features[f] !== 'supported');

@@ -31,6 +31,8 @@ export interface ModelBasedOptions<D extends DriverBase = DriverBase> {
   volumes?: number;
   /** Make a guest crash or shut itself down outside any call (enables those commands). */
   simulateGuest?: (driver: any, uuid: string, how: 'crash' | 'shutdown') => void | Promise<void>;
+  /** Stop generating sequences after this long; the report's `numRuns` says how many ran. @defaultValue none */
+  timeLimitMs?: number;
   /** After every step, `getAvailableResource` must count exactly the flavors of the instances on each host. @defaultValue false (checked after each sequence only) */
   exactUsage?: boolean;
 }
@@ -39,8 +41,10 @@ export interface ModelBasedOptions<D extends DriverBase = DriverBase> {
 export interface ModelBasedReport {
   /** False when a sequence diverged from the model. */
   passed: boolean;
-  /** Sequences run before the first failure (all of `numRuns` when it passed). */
+  /** Sequences run before the first failure (all of `numRuns` when it passed, fewer when the time limit stopped it). */
   numRuns: number;
+  /** True when `timeLimitMs` stopped the run before `numRuns` sequences. */
+  interrupted: boolean;
   seed: number;
   /** Replay path of the failure (pass it back with the seed). */
   path?: string;
@@ -105,9 +109,12 @@ export async function runModelBased<D extends DriverBase>(options: ModelBasedOpt
     }
   });
   const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
-  const details = await fc.check(property, { numRuns: options.numRuns ?? 100, seed, ...(options.path ? { path: options.path } : {}) });
+  const details = await fc.check(property, {
+    numRuns: options.numRuns ?? 100, seed, ...(options.path ? { path: options.path } : {}),
+    ...(options.timeLimitMs ? { interruptAfterTimeLimit: options.timeLimitMs } : {}),
+  });
   const report: ModelBasedReport = {
-    passed: !details.failed, numRuns: details.numRuns, seed, numShrinks: details.numShrinks, stats,
+    passed: !details.failed, numRuns: details.numRuns, interrupted: details.interrupted, seed, numShrinks: details.numShrinks, stats,
     hosts: paired ? 2 : 1, durationMs: Date.now() - started,
   };
   if (details.failed) {

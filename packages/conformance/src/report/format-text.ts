@@ -8,14 +8,26 @@ export interface FormatOptions {
   verbose?: boolean;
 }
 
-const MARK: Record<TestResult['status'], string> = { passed: 'ok  ', failed: 'FAIL', skipped: 'skip' };
-const COLOR: Record<TestResult['status'], string> = { passed: '\u001b[32m', failed: '\u001b[31m', skipped: '\u001b[33m' };
+const MARK: Record<TestResult['status'], string> = { passed: 'ok  ', failed: 'FAIL', skipped: 'skip', unverified: 'UNVERIFIED' };
+const COLOR: Record<TestResult['status'], string> = { passed: '\u001b[32m', failed: '\u001b[31m', skipped: '\u001b[33m', unverified: '\u001b[35m' };
 
-/** One line of progress for a finished test. */
+/** One line of progress for a finished test; a failure adds its step, expected and actual, and its leaks. */
 export function formatResultLine(r: TestResult, color = false): string {
   const mark = color ? `${COLOR[r.status]}${MARK[r.status]}\u001b[0m` : MARK[r.status];
   const reason = r.reason ? ` -- ${r.reason}` : '';
-  return `${mark} ${r.capability}: ${r.name} (${r.durationMs} ms)${reason}`;
+  const lines = [`${mark} ${r.capability}: ${r.name} (${r.durationMs} ms)${reason}`];
+  if (r.status === 'failed') lines.push(...failureDetailLines(r));
+  return lines.join('\n');
+}
+
+/** The indented detail lines of a failure: same cause as, step, expected/actual, leaks. */
+export function failureDetailLines(r: TestResult, indent = '       '): string[] {
+  const out: string[] = [];
+  if (r.sameCauseAs) out.push(`${indent}same root cause as: ${r.sameCauseAs}`);
+  if (r.step) out.push(`${indent}failed at step: ${r.step}`);
+  if (r.expected !== undefined || r.actual !== undefined) out.push(`${indent}expected: ${r.expected ?? '?'}`, `${indent}actual:   ${r.actual ?? '?'}`);
+  for (const leak of r.leaks ?? []) out.push(`${indent}leak: ${leak}`);
+  return out;
 }
 
 /**
@@ -36,11 +48,39 @@ export function formatReport(report: ConformanceReport, options: FormatOptions =
     for (const r of shown) lines.push(`  ${formatResultLine(r, color).replace(`${r.capability}: `, '')}`);
   }
   lines.push('', ...summaryTable(groups), '');
+  lines.push(...groupLines(report));
   const unverified = report.unverified ?? [];
-  if (unverified.length > 0) lines.push(`unverified (every behaviour test skipped): ${unverified.join(', ')}`, '');
-  const { passed, failed, skipped } = report.summary;
-  lines.push(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+  if (unverified.length > 0) lines.push(`unverified (every behaviour test skipped or unverified): ${unverified.join(', ')}`, '');
+  if (report.modelBased) lines.push(modelLine(report), '');
+  lines.push(summaryLine(report));
   return lines.join('\n');
+}
+
+/** The last line: exactly `N passed, N failed, N skipped`, plus `, N unverified` when there are any. */
+export function summaryLine(report: ConformanceReport): string {
+  const { passed, failed, skipped, unverified } = report.summary;
+  return `${passed} passed, ${failed} failed, ${skipped} skipped${unverified ? `, ${unverified} unverified` : ''}`;
+}
+
+/** Failures grouped by root cause: each group's first test, then its follow-ons. */
+export function groupLines(report: ConformanceReport): string[] {
+  const groups = report.failureGroups ?? [];
+  if (groups.length === 0) return [];
+  const out = ['failures with one root cause (fix the first; the others follow from it):'];
+  for (const g of groups) {
+    out.push(`  ${g.first.capability}: ${g.first.name}`);
+    for (const f of g.followOns) out.push(`    follow-on: ${f.capability}: ${f.name}`);
+  }
+  return [...out, ''];
+}
+
+/** What the model-based part did: sequences run (of how many), seed, and the shrunk counterexample of a failure. */
+export function modelLine(report: ConformanceReport): string {
+  const m = report.modelBased!;
+  if (m.skipped) return `model-based: not run (${m.skipped})`;
+  const head = `model-based: ${m.sequences} of ${m.requested} sequences, ${m.commands} calls, ${m.hosts} host(s), seed ${m.seed} (${m.durationMs} ms): ${m.passed ? 'agrees with the contract model' : 'DIVERGES'}`;
+  if (m.passed) return head;
+  return `${head}\n  counterexample (shrunk): ${m.counterexample ?? '?'}\n  ${m.error ?? ''}\n  replay: virtkit conformance --seed ${m.seed}`;
 }
 
 /** A fixed-width table: capability, passed, failed, skipped. */
@@ -50,7 +90,8 @@ function summaryTable(groups: Map<string, TestResult[]>): string[] {
   const out = [row('capability', 'passed', 'failed', 'skipped')];
   for (const [capability, results] of groups) {
     const n = (s: TestResult['status']): string => String(results.filter((r) => r.status === s).length);
-    out.push(row(capability, n('passed'), n('failed'), n('skipped')));
+    const u = results.filter((r) => r.status === 'unverified').length;
+    out.push(`${row(capability, n('passed'), n('failed'), n('skipped'))}${u > 0 ? `  (${u} unverified)` : ''}`);
   }
   return out;
 }

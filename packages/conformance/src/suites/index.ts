@@ -9,6 +9,11 @@ import { imageCacheSuite, imageSnapshotSuite } from './image.js';
 import { inventoryLegacySuite, inventorySuite, inventoryUsageSuite } from './inventory.js';
 import { idempotentCreateSuites } from './idempotent-creates.js';
 import { lifecycleSuite } from './lifecycle.js';
+import { STATE_WALK_SUITES } from './state-walks.js';
+import {
+  consoleUniquenessSuites, crossInstanceSuite, hostAddressSuite, inventoryMeaningSuite, passwordLogSuite, volumeIndependenceSuite,
+} from './cross-instance.js';
+import { migrationFailureSuite, snapshotFailureSuite, spawnFailureSuite } from './failure-paths.js';
 import { crashDumpSuite, pauseSuite, rebuildSuite, rescueSuite, softDeleteSuite, suspendSuite } from './lifecycle-states.js';
 import { coldMigrationSuite, liveMigrationSuite, sharedStorageSuite } from './migration.js';
 import { networkFirewallSuite, networkHotplugSuite, networkMacsSuite, networkSuite } from './network.js';
@@ -28,6 +33,9 @@ export const ALL_SUITES: readonly KitSuite[] = [
   guestPasswordSuite, guestFilesSuite, guestMetadataSuite, guestQuiesceSuite,
   imageSnapshotSuite, imageCacheSuite,
   diagnosticsSuite, diagnosticsUsageSuite,
+  ...STATE_WALK_SUITES,
+  crossInstanceSuite, hostAddressSuite, inventoryMeaningSuite, volumeIndependenceSuite, ...consoleUniquenessSuites, passwordLogSuite,
+  spawnFailureSuite, snapshotFailureSuite, migrationFailureSuite,
   ...CONTRACT_DECISION_SUITES,
   ...idempotentCreateSuites,
 ];

@@ -77,7 +77,8 @@ export const volumeSuite = defineSuite('volume', [
       } else {
         await kit.driver.attachVolume(kit.ctx, tagged);
       }
-      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb')), 'CONFLICT', 'attach after the first one');
+      // The same volume asked at another device: attached otherwise, so CONFLICT (the same attach again is idempotent).
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdc')), 'CONFLICT', 'the same volume again at another device');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
     },
   },

@@ -31,6 +31,13 @@ export interface DriverDefinition<D extends DriverBase = DriverBase, O extends o
   readonly description?: string;
   /** The driver's options (`hostApi.options`): their keys and validation, checked by `loadDriver`. */
   readonly options?: DriverOptionsSchema<O>;
+  /**
+   * Release everything a driver made by `create` holds (connections, child
+   * processes, timers), after `cleanupHost`. The conformance kit and the CLI
+   * call it for every driver they made, then check no handle is left open.
+   * @defaultValue none (the CLI then calls the driver's `close()` if it has one)
+   */
+  dispose?(driver: D): void | Promise<void>;
 }
 
 /** Input of {@link defineDriver}. */
@@ -43,6 +50,8 @@ export interface DefineDriverOptions<D extends DriverBase, O extends object = an
   conformance?: ConformanceFixturesSource;
   /** The driver's options: see {@link DriverDefinition.options}. */
   options?: DriverOptionsSchema<O>;
+  /** See {@link DriverDefinition.dispose}. */
+  dispose?(driver: D): void | Promise<void>;
 }
 
 /** Kit fixtures as a driver package gives them: ready, or prepared on demand. */
@@ -66,6 +75,7 @@ export function defineDriver<D extends DriverBase, O extends object = any>(optio
     create: options.create,
     conformance: options.conformance,
     options: options.options,
+    ...(options.dispose ? { dispose: options.dispose } : {}),
   });
 }
 
@@ -81,7 +91,10 @@ export type DriverClass<D extends DriverBase> = (new (hostApi: HostApi) => D) & 
  * @throws `DRIVER_DEFINITION` (`SealedCallError`) when the class redefines a guarded public call
  */
 export function defineDriverClass<D extends DriverBase, O extends object = any>(
-  cls: DriverClass<D>, extra: { description?: string; conformance?: ConformanceFixturesSource; options?: DriverOptionsSchema<O> } = {},
+  cls: DriverClass<D>,
+  extra: {
+    description?: string; conformance?: ConformanceFixturesSource; options?: DriverOptionsSchema<O>; dispose?: (driver: D) => void | Promise<void>;
+  } = {},
 ): DriverDefinition<D, O> {
   assertSealed(cls);
   return defineDriver({

@@ -30,6 +30,7 @@ export async function snapshot(host: MemoryHost, ctx: OperationContext, req: Sna
   try {
     ctx.onProgress?.({ percent: 0, phase: SnapshotPhase.PENDING_UPLOAD });
     await pause(ctx, stepDelayMs);
+    host.ports.failures.check('snapshot.upload');
     for (let step = 1; step <= steps; step++) {
       ctx.onProgress?.({ percent: Math.floor((step * 90) / steps), phase: SnapshotPhase.UPLOADING, detail: { step, steps } });
       await pause(ctx, stepDelayMs);

@@ -125,6 +125,7 @@ async function copyMemory(host: MemoryHost, ctx: OperationContext, run: LiveMigr
   const deadlineTimer = armDeadline(ctx, onAbort);
   try {
     for (let step = 1; step <= steps && !run.forced; step++) {
+      if (step === 1) host.ports.failures.check('liveMigration.transfer');
       await sleep(stepDelayMs, (wake) => run.onWake(wake));
       throwIfStopped(ctx, 'liveMigration');
       // Asked to stop: the contract's abort code, not a failure.

@@ -9,10 +9,16 @@ type CoreCall =
 
 /**
  * Where a failure can be injected: the public name of a call (its hook fails
- * before changing anything), or `spawn.boot`, which fails a spawn after the
- * guest was created and its resources claimed, so the SDK's cleanup must undo it.
+ * before changing anything), or a point part way through a call:
+ * `spawn.boot` fails a spawn after the guest was created and its resources
+ * claimed, so the SDK's cleanup must undo it; `snapshot.upload` fails a
+ * snapshot after its image was created and the upload began;
+ * `liveMigration.transfer` fails a live migration after the transfer began.
  */
-export type FailurePoint = CoreCall | (typeof CAPABILITY_METHODS)[CapabilityName][number] | 'spawn.boot';
+export type FailurePoint = CoreCall | (typeof CAPABILITY_METHODS)[CapabilityName][number] | LatePoint;
+
+/** The points part way through a call (see {@link FailurePoint}). */
+export type LatePoint = 'spawn.boot' | 'snapshot.upload' | 'liveMigration.transfer';
 
 /** What an injected failure throws: an error code, an error, or a function making one. */
 export type InjectedError = VirtkitErrorCode | Error | ((point: FailurePoint) => Error);
@@ -21,7 +27,8 @@ const CORE_CALLS: readonly string[] = [
   'initHost', 'cleanupHost', 'getInfo', 'listInstances', 'getAvailableNodes', 'getHostIp', 'nodeIsAvailable', 'networkBindingHostId',
   'instanceExists',
 ];
-const POINTS: ReadonlySet<string> = new Set([...CORE_CALLS, ...Object.values(CAPABILITY_METHODS).flat(), 'spawn.boot']);
+const LATE_POINTS: readonly LatePoint[] = ['spawn.boot', 'snapshot.upload', 'liveMigration.transfer'];
+const POINTS: ReadonlySet<string> = new Set([...CORE_CALLS, ...Object.values(CAPABILITY_METHODS).flat(), ...LATE_POINTS]);
 
 /**
  * Makes chosen calls of one memory driver fail, for testing callers'

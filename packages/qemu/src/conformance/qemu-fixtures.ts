@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DriverBase, Flavor, ImageMeta, VolumeConnectionInfo } from '@virtkit/core';
+import type { DriverBase, Flavor, HostApi, ImageMeta, VolumeConnectionInfo } from '@virtkit/core';
 import { IMAGE_PROPERTIES } from '../capabilities/boot-source.js';
 import { QemuDriver } from '../qemu-driver.js';
 import { createQemuImage } from './image-fixture.js';
@@ -20,11 +20,18 @@ export interface QemuConformanceFixtures {
   guestImageMeta?: ImageMeta;
   rescueImageMeta: ImageMeta;
   createVolume: (sizeBytes: number) => Promise<{ connectionInfo: VolumeConnectionInfo; release(): Promise<void> }>;
-  createMigrationPair: () => Promise<{ source: DriverBase; destination: DriverBase; destinationHost: string; release(): Promise<void> }>;
+  createMigrationPair: (hostApi?: HostApi) => Promise<{ source: DriverBase; destination: DriverBase; destinationHost: string; release(): Promise<void> }>;
   leakCheck: (driver: DriverBase) => Promise<string[]>;
   createImage: (driver: DriverBase) => Promise<{ imageId: string; release(): Promise<void> }>;
   testTimeoutMs: number;
+  /** Real VMs are slow to make: one walk per capability checks every aspect at once. */
+  combinedWalks: boolean;
+  /** Fewer model-based sequences than on an in-memory driver; usage compared after each sequence (stopped guests hold no vCPUs or memory here). */
+  modelBased: { sequences: number; maxCommands: number; exactUsage: boolean };
 }
+
+/** Model-based sequences `virtkit conformance --driver @virtkit/qemu` runs by default (each boots real VMs). */
+export const KIT_MODEL_SEQUENCES = 10;
 
 /**
  * Bandwidth cap (bytes/s) of the kit's migration pair: a no-OS guest of the kit
@@ -75,12 +82,13 @@ export async function qemuConformanceFixtures(): Promise<QemuConformanceFixtures
         release: () => rm(dir, { recursive: true, force: true }),
       };
     },
-    async createMigrationPair() {
+    async createMigrationPair(hostApi?: HostApi) {
       // capped: the kit's abort and force-complete tests act on a migration in flight, and an uncapped
       // no-OS guest migrates in a few milliseconds
       const options = { migration: { maxBandwidthBytesPerSec: KIT_MIGRATION_BANDWIDTH } };
-      const source = new QemuDriver({ hostname: 'kit-source', options });
-      const destination = new QemuDriver({ hostname: 'kit-destination', options });
+      const logger = hostApi?.logger ? { logger: hostApi.logger } : {};
+      const source = new QemuDriver({ ...logger, hostname: 'kit-source', options });
+      const destination = new QemuDriver({ ...logger, hostname: 'kit-destination', options });
       return {
         source, destination, destinationHost: 'kit-destination',
         release: async () => {
@@ -91,6 +99,8 @@ export async function qemuConformanceFixtures(): Promise<QemuConformanceFixtures
     leakCheck: qemuLeakCheck,
     createImage: createQemuImage,
     testTimeoutMs: 90_000,
+    combinedWalks: true,
+    modelBased: { sequences: KIT_MODEL_SEQUENCES, maxCommands: 12, exactUsage: false },
   };
 }
 

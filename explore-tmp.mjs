@@ -1,0 +1,48 @@
+import { MemoryDriver } from '@virtkit/memory';
+import { randomUUID } from 'node:crypto';
+const ctx = { requestId: 'x' };
+const flavor = { name: 'kit.tiny', vcpus: 1, memoryMb: 64, rootGb: 1 };
+async function run(label, setup, op) {
+  const d = new MemoryDriver({ hostname: 'h' });
+  await d.initHost(ctx, { host: 'h' });
+  const uuid = randomUUID();
+  const ref = { instance: { uuid } };
+  await d.spawn(ctx, { instance: { uuid, name: 'n', flavor }, imageMeta: { diskFormat: 'raw' }, powerOn: setup !== 'stopped' });
+  if (setup === 'paused') await d.pause(ctx, ref);
+  if (setup === 'suspended') await d.suspend(ctx, ref);
+  if (setup === 'soft') await d.softDelete(ctx, ref);
+  if (setup === 'rescued') await d.rescue(ctx, { ...ref, imageMeta: { diskFormat: 'raw' } });
+  const ev = []; d.on('lifecycle', (e) => ev.push(e.transition));
+  let res = 'ok';
+  try { await op(d, ref, uuid); } catch (e) { res = e.code; }
+  await new Promise((r) => setTimeout(r, 20));
+  const info = await d.getInfo(ctx, ref).catch((e) => e.code);
+  console.log(label.padEnd(32), res.padEnd(14), JSON.stringify(ev), info.state ?? info, info.rescued, info.softDeleted);
+}
+const inst = (uuid) => ({ uuid, name: 'n', flavor });
+await run('reboot soft', 'running', (d, r) => d.reboot(ctx, { ...r, rebootType: 'SOFT' }));
+await run('reboot hard running', 'running', (d, r) => d.reboot(ctx, { ...r, rebootType: 'HARD' }));
+await run('reboot hard stopped', 'stopped', (d, r) => d.reboot(ctx, { ...r, rebootType: 'HARD' }));
+await run('reboot hard paused', 'paused', (d, r) => d.reboot(ctx, { ...r, rebootType: 'HARD' }));
+await run('reboot hard suspended', 'suspended', (d, r) => d.reboot(ctx, { ...r, rebootType: 'HARD' }));
+await run('rescue running', 'running', (d, r) => d.rescue(ctx, { ...r, imageMeta: { diskFormat: 'raw' } }));
+await run('rescue stopped', 'stopped', (d, r) => d.rescue(ctx, { ...r, imageMeta: { diskFormat: 'raw' } }));
+await run('unrescue', 'rescued', (d, r) => d.unrescue(ctx, r));
+await run('softDelete running', 'running', (d, r) => d.softDelete(ctx, r));
+await run('softDelete stopped', 'stopped', (d, r) => d.softDelete(ctx, r));
+await run('restore', 'soft', (d, r) => d.restore(ctx, r));
+await run('rebuild running', 'running', (d, r, u) => d.rebuild(ctx, { instance: inst(u), imageMeta: { diskFormat: 'raw' }, injectedFiles: [], adminPassword: 'x', bdms: [], detachBlockDevices: async () => {}, attachBlockDevices: async () => {}, recreate: false }));
+await run('rebuild stopped', 'stopped', (d, r, u) => d.rebuild(ctx, { instance: inst(u), imageMeta: { diskFormat: 'raw' }, injectedFiles: [], adminPassword: 'x', bdms: [], detachBlockDevices: async () => {}, attachBlockDevices: async () => {}, recreate: false }));
+await run('crashdump', 'running', (d, r) => d.triggerCrashDump(ctx, r));
+await run('hostboot running', 'running', (d, r) => d.resumeStateOnHostBoot(ctx, r));
+await run('hostboot stopped', 'stopped', (d, r) => d.resumeStateOnHostBoot(ctx, r));
+await run('hostboot paused', 'paused', (d, r) => d.resumeStateOnHostBoot(ctx, r));
+await run('hostboot suspended', 'suspended', (d, r) => d.resumeStateOnHostBoot(ctx, r));
+await run('hostboot soft', 'soft', (d, r) => d.resumeStateOnHostBoot(ctx, r));
+await run('hostboot rescued', 'rescued', (d, r) => d.resumeStateOnHostBoot(ctx, r));
+await run('powerOff suspended', 'suspended', (d, r) => d.powerOff(ctx, r));
+await run('powerOn soft', 'soft', (d, r) => d.powerOn(ctx, r));
+await run('destroy', 'running', (d, r) => d.destroy(ctx, r));
+await run('powerOff rescued', 'rescued', (d, r) => d.powerOff(ctx, r));
+await run('powerOn paused', 'paused', (d, r) => d.powerOn(ctx, r));
+await run('unpause suspended', 'suspended', (d, r) => d.unpause(ctx, r));

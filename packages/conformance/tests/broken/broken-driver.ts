@@ -1,0 +1,75 @@
+import type { CapabilityName } from '@virtkit/core';
+import { MemoryDriver } from '@virtkit/memory';
+
+/** The classes of mistakes of issue #10; the corpus has at least three broken drivers of each. */
+export type MistakeClass =
+  | 'cross-instance' | 'transitions' | 'survival' | 'failure paths' | 'resources' | 'secondary outputs' | 'secrets in logs' | 'disposal';
+
+/**
+ * A variant of @virtkit/memory one plausible bug away from correct, the kit
+ * test that must catch it, and the capabilities whose suites run.
+ */
+export interface BrokenDriver {
+  /** What is wrong, as a vendor would describe the bug. */
+  readonly bug: string;
+  readonly kind: MistakeClass;
+  readonly Driver: new (hostApi?: any, config?: any) => any;
+  /** The suites that run (core always runs). */
+  readonly only: readonly CapabilityName[];
+  /** The kit test that must fail, by capability and exact name. */
+  readonly caughtBy: { readonly capability: string; readonly test: string };
+  /** The failure reason must match this. */
+  readonly reason?: RegExp;
+}
+
+/** The memory driver with its hooks reachable from a subclass without type ceremony (the corpus overrides hooks only). */
+export const Memory: new (hostApi?: any, config?: any) => any = MemoryDriver as any;
+
+/** Tracks what the kit attached (volumes and interfaces per instance) and the flavors spawned, for variants that misuse them. */
+export class TrackingMemory extends Memory {
+  readonly volumes = new Map<string, any[]>();
+  readonly vifs = new Map<string, any[]>();
+  readonly flavors = new Map<string, { vcpus: number; memoryMb: number; rootGb?: number }>();
+
+  async _spawn(c: any, r: any): Promise<void> {
+    await super._spawn(c, r);
+    this.flavors.set(r.instance.uuid, r.instance.flavor);
+  }
+  async _destroy(c: any, r: any): Promise<void> {
+    await super._destroy(c, r);
+    this.volumes.delete(r.instance.uuid);
+    this.vifs.delete(r.instance.uuid);
+  }
+  async _attachVolume(c: any, r: any): Promise<void> {
+    await super._attachVolume(c, r);
+    this.volumes.set(r.instance.uuid, [...(this.volumes.get(r.instance.uuid) ?? []), r]);
+  }
+  async _detachVolume(c: any, r: any): Promise<void> {
+    await super._detachVolume(c, r);
+    this.volumes.set(r.instance.uuid, (this.volumes.get(r.instance.uuid) ?? []).filter((v) => v.mountpoint !== r.mountpoint));
+  }
+  async _attachInterface(c: any, r: any): Promise<void> {
+    await super._attachInterface(c, r);
+    this.vifs.set(r.instance.uuid, [...(this.vifs.get(r.instance.uuid) ?? []), r]);
+  }
+  async _detachInterface(c: any, r: any): Promise<void> {
+    await super._detachInterface(c, r);
+    this.vifs.set(r.instance.uuid, (this.vifs.get(r.instance.uuid) ?? []).filter((v) => v.vif.id !== r.vif.id));
+  }
+}
+
+/** Names of the state-walk tests, exactly as the kit plans them. */
+export const WALK = {
+  lifecycle: 'power off, power on, soft and hard reboot, host-boot resume',
+  pause: 'pause and unpause',
+  suspend: 'suspend and resume',
+  rescue: 'rescue and unrescue',
+  softDelete: 'soft delete and restore',
+  rebuild: 'rebuild',
+  crashDump: 'crash dump',
+} as const;
+export const walkTransitions = (l: string): string => `${l}: from every state the driver reaches, the outcome the contract allows, and getInfo agrees`;
+export const walkEvents = (l: string): string => `${l}: one lifecycle event per state change, naming the instance acted on`;
+export const walkBystanders = (l: string): string => `${l} on one instance leave every other instance unchanged (state, info, attachments, events)`;
+export const walkAttachments = (l: string): string => `${l}: attached volumes and interfaces survive`;
+export const walkUsage = (l: string): string => `${l}: resource usage equals the live instances' flavors after every call`;

@@ -1,0 +1,46 @@
+import { Memory, type BrokenDriver } from './broken-driver';
+
+/** Every timer these drivers leak, so the corpus test can stop them afterwards. */
+export const LEAKED_TIMERS: ReturnType<typeof setInterval>[] = [];
+const leak = (): ReturnType<typeof setInterval> => {
+  const t = setInterval(() => undefined, 60_000);
+  LEAKED_TIMERS.push(t);
+  return t;
+};
+
+/** initHost starts a housekeeping timer that nothing ever stops. */
+class TimerNeverStopped extends Memory {
+  async _initHost(c: any, r: any): Promise<void> {
+    await super._initHost(c, r);
+    leak();
+  }
+}
+
+/** The timer is stopped by cleanupHost of the first host only (a module-level handle overwritten by the next driver). */
+let shared: ReturnType<typeof setInterval> | undefined;
+class OverwrittenTimerHandle extends Memory {
+  async _initHost(c: any, r: any): Promise<void> {
+    await super._initHost(c, r);
+    shared = leak();
+  }
+  async _cleanupHost(c: any, r: any): Promise<void> {
+    await super._cleanupHost(c, r);
+    if (shared) clearInterval(shared);
+  }
+  async _spawn(c: any, r: any): Promise<void> {
+    await super._spawn(c, r);
+    // re-arms on every spawn, leaking the previous timer
+    shared = leak();
+  }
+}
+
+export const DISPOSAL: readonly BrokenDriver[] = [
+  {
+    bug: 'initHost starts a timer nothing stops', kind: 'disposal', Driver: TimerNeverStopped, only: [],
+    caughtBy: { capability: 'core', test: 'a fresh driver lists no instances and counts agree' }, reason: /left handles open after cleanupHost and dispose: 1 Timeout/,
+  },
+  {
+    bug: 'spawn re-arms a timer, leaking the previous one', kind: 'disposal', Driver: OverwrittenTimerHandle, only: ['lifecycle'],
+    caughtBy: { capability: 'lifecycle', test: 'spawn with powerOn false leaves the instance SHUTDOWN' }, reason: /left handles open/,
+  },
+];

@@ -1,0 +1,26 @@
+// @ts-check
+/**
+ * Mutation testing of the memory driver with the conformance kit as the test
+ * command (`npm run mutation`; not part of CI: it takes long). Each kit test
+ * is a jest test (packages/conformance/tests/mutation), so with per-test
+ * coverage a mutant only runs the kit tests that reach it. Results:
+ * reports/mutation/ (html, json); see docs/conformance.md for the score.
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+export default {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  jest: { configFile: 'jest.mutation.config.cjs', enableFindRelatedTests: false },
+  coverageAnalysis: 'perTest',
+  mutate: ['packages/memory/src/**/*.ts'],
+  ignorePatterns: ['/bench', '/docs', '/examples', '/reports', 'dist', '/packages/qemu', '/packages/cli', '/packages/sample-driver', '/tests', '.stryker-tmp'],
+  concurrency: 2,
+  incremental: true,
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  reporters: ['clear-text', 'progress', 'json', 'html'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  timeoutMS: 15000,
+  thresholds: { high: 90, low: 80, break: null },
+  tempDirName: '.stryker-tmp',
+};
