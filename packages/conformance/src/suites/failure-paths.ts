@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { PowerState, isVirtkitError } from '@virtkit/core';
 import { KitAssertionError, check, checkEqual } from '../kit/assertions.js';
 import { MIGRATION_STEPS, type MigrationStep } from '../kit/failure-fixtures.js';
 import type { KitContext, MigrationPair } from '../kit/kit-context.js';
 import { checkOnOneHost, finishLiveMigration, prepareLiveMigration, resourcesUsed, startLiveMigration } from '../kit/live-migration.js';
+import { snapshotImage } from '../kit/snapshot-image.js';
 import { defineSuite, type KitTest } from '../kit/suite.js';
 
 const { RUNNING } = PowerState;
@@ -54,11 +54,12 @@ export const snapshotFailureSuite = defineSuite('image.snapshot', [
   {
     name: 'a snapshot that fails part way leaves the instance as it was and nothing behind; a retry into the same image succeeds',
     failureFixture: 'snapshot',
+    needs: ['createImage'],
     async run(kit) {
       const uuid = await kit.spawn();
       const before = await footprint(kit, kit.driver);
       await kit.armFailure('snapshot', kit.driver);
-      const imageId = `kit-image-${randomUUID()}`;
+      const imageId = await snapshotImage(kit);
       kit.step('snapshot made to fail part way');
       await failsWith(kit.driver.snapshot(kit.ctx, { ...kit.ref(uuid), imageId }), 'the snapshot');
       kit.step('after the failed snapshot');
@@ -73,11 +74,12 @@ export const snapshotFailureSuite = defineSuite('image.snapshot', [
   },
   {
     name: 'a snapshot aborted by the caller rejects ABORTED, leaves the instance as it was, and a new snapshot succeeds',
+    needs: ['createImage'],
     async run(kit) {
       const uuid = await kit.spawn();
       const before = await footprint(kit, kit.driver);
       const controller = new AbortController();
-      const imageId = `kit-image-${randomUUID()}`;
+      const imageId = await snapshotImage(kit);
       let reports = 0;
       const ctx = { ...kit.ctx, signal: controller.signal, onProgress: () => void (++reports === 1 && controller.abort(new Error('kit abort'))) };
       kit.step('snapshot aborted at its first progress report');
@@ -98,7 +100,7 @@ export const snapshotFailureSuite = defineSuite('image.snapshot', [
       await kit.driver.postInterruptedSnapshotCleanup(kit.ctx, kit.ref(uuid));
       // what becomes of the partial image is the orchestrator's business after an abort; the instance must not stay busy
       kit.step('a new snapshot after the abort');
-      await kit.driver.snapshot(kit.ctx, { ...kit.ref(uuid), imageId: `kit-image-${randomUUID()}` });
+      await kit.driver.snapshot(kit.ctx, { ...kit.ref(uuid), imageId: await snapshotImage(kit) });
       await kit.settle(20);
       await kit.expectState(uuid, RUNNING, 'an aborted snapshot, then a new snapshot');
     },
