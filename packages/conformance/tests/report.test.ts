@@ -1,4 +1,4 @@
-import { formatReport, runConformance, unverifiedCapabilities, type ConformanceReport } from '@virtkit/conformance';
+import { formatReport, runConformance, unverifiedCapabilities, type ConformanceReport, diffMaps } from '@virtkit/conformance';
 import { TinyDriver } from './helpers/tiny-driver';
 
 /** Pause that changes nothing: gives the report failures next to passes and skips. */
@@ -80,5 +80,12 @@ describe('unverified capabilities', () => {
       { capability: 'lifecycle.pause', kind: 'behaviour', test: t('c'), skipReason: 'skipped by --skip' },
       { capability: 'volume', kind: 'negative', test: t('d'), skipReason: 'skipped by --skip' },
     ])).toEqual(['lifecycle.pause']);
+  });
+});
+
+describe('a changed capability map', () => {
+  it('is reported with the keys that changed', () => {
+    expect(diffMaps({ capabilities: { a: true, b: false }, features: { x: 'supported' } }, { capabilities: { a: false, b: false }, features: { x: 'supported', y: 'unknown' } }))
+      .toEqual(['capabilities.a: true -> false', 'features.y: undefined -> "unknown"']);
   });
 });
