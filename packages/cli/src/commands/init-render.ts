@@ -60,6 +60,12 @@ const FIXTURE_SOURCES: Partial<Record<keyof ConformanceFixtures, string>> = {
     const mac = \`52:54:00:\${[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0')).join(':')}\`;
     return { id: randomUUID(), address: mac, type: 'user', network: { id: 'kit-net', label: 'kit' } };
   },`,
+  createImage: `  /** An empty image in the image service, for snapshot to fill: replace with your image service's "create image". */
+  async createImage(driver: unknown) {
+    const fabric = (driver as { backend: InMemoryBackend }).backend.fabric;
+    const imageId = fabric.createImage();
+    return { imageId, release: async () => void fabric.images.delete(imageId) };
+  },`,
   createMigrationPair: `  /** Two hosts that can migrate to each other: two drivers whose stand-ins share one fabric. */
   async createMigrationPair() {
     const fabric = new MemoryFabric();
@@ -267,7 +273,7 @@ function renderFixtures(className: string, needs: readonly (keyof ConformanceFix
     usesCrypto ? `import { ${needs.includes('createVif') ? 'randomBytes, ' : ''}randomUUID } from 'node:crypto';` : '',
     needs.includes('createVif') ? "import type { Vif } from '@virtkit/core';" : '',
     needs.includes('createMigrationPair') ? "import { MemoryFabric } from '@virtkit/memory';" : '',
-    needs.includes('createMigrationPair') ? "import { InMemoryBackend } from './backend.js';" : '',
+    needs.includes('createMigrationPair') || needs.includes('createImage') ? "import { InMemoryBackend } from './backend.js';" : '',
     needs.includes('createMigrationPair') ? `import { ${className} } from './driver.js';` : '',
   ].filter(Boolean);
   const needed = needs.length === 0 ? 'none' : needs.map((n) => `\`${n}\``).join(', ');

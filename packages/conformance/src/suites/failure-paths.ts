@@ -156,5 +156,27 @@ function migrationFailureTest(step: MigrationStep): KitTest {
   };
 }
 
-/** `migration.live`: a failure at each step of the protocol. */
-export const migrationFailureSuite = defineSuite('migration.live', MIGRATION_STEPS.map(migrationFailureTest));
+/** The orchestrator gives up after `preLiveMigration` (no `liveMigration` runs): only the rollback can release the destination's hold. */
+const GIVE_UP_AFTER_PRE = 'an orchestrator that gives up after preLiveMigration: rollback at the destination releases everything pre-migration held there';
+
+function giveUpAfterPreTest(): KitTest {
+  return {
+    name: GIVE_UP_AFTER_PRE,
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.source);
+      const before = [await footprint(kit, pair.source), await footprint(kit, pair.destination)];
+      kit.step('checks and preLiveMigration, then no liveMigration');
+      await prepareLiveMigration(kit, pair, uuid);
+      kit.step('rollback at the destination');
+      await pair.destination.rollbackLiveMigrationAtDestination(kit.ctx, { instance: kit.instance(uuid), networkInfo: [] });
+      checkEqual(await footprint(kit, pair.destination), before[1], 'destination: instances and used resources after the rollback');
+      checkEqual(await footprint(kit, pair.source), before[0], 'source: instances and used resources after the rollback');
+      await kit.expectState(uuid, RUNNING, 'a live migration given up after preLiveMigration', pair.source);
+    },
+  };
+}
+
+/** `migration.live`: a failure at each step of the protocol, and a migration given up after its preparation. */
+export const migrationFailureSuite = defineSuite('migration.live', [...MIGRATION_STEPS.map(migrationFailureTest), giveUpAfterPreTest()]);

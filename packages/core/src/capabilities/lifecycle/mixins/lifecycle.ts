@@ -71,7 +71,7 @@ export const withLifecycle = defineCapability<typeof LifecycleShape>({
     powerOn: { hook: '_powerOn', request: PowerOnRequest, instance: true, state: { from: [SHUTDOWN, CRASHED, NOSTATE], to: RUNNING, noop: (i) => i.state === RUNNING, refuse: notSoftDeleted } },
     deleteInstanceFiles: { hook: '_deleteInstanceFiles', request: InstanceOnlyRequest, instance: true },
     instanceOnDisk: { hook: '_instanceOnDisk', request: InstanceOnlyRequest, instance: true },
-    resumeStateOnHostBoot: { hook: '_resumeStateOnHostBoot', request: ResumeStateOnHostBootRequest, instance: true },
+    resumeStateOnHostBoot: { hook: '_resumeStateOnHostBoot', request: ResumeStateOnHostBootRequest, instance: true, around: guardedHostBootResume },
     pollRebootingInstances: { hook: '_pollRebootingInstances', request: PollRebootingInstancesRequest },
   },
   defaults: {
@@ -137,11 +137,24 @@ async function guardedSpawn(driver: any, ctx: OperationContext, req: SpawnReques
   events.report(uuid, req.powerOn === false ? SHUTDOWN : RUNNING);
 }
 
+/**
+ * Host-boot resume may start the guest in whatever way the driver's hook
+ * does (its own power-on, its hypervisor's autostart): the SDK reads the state
+ * afterwards, so a start always emits its STARTED, whichever hook did it.
+ */
+async function guardedHostBootResume(driver: any, ctx: OperationContext, req: InstanceRequest, callHook: () => Promise<unknown>): Promise<void> {
+  await callHook();
+  const { state } = await driver._getInfo(ctx, { instance: req.instance });
+  runtimeOf(driver).events.report(req.instance.uuid, state);
+}
+
 /** Destroy succeeds for unknown instances, emits STOPPED for a live one, then DELETED for a known one. */
 async function guardedDestroy(driver: any, ctx: OperationContext, req: DestroyRequest, callHook: () => Promise<unknown>): Promise<void> {
   await callHook();
   forgetSpawn(driver, req.instance.uuid);
   const events = runtimeOf(driver).events;
+  // An instance the SDK never knew (destroy of an unknown uuid succeeds) emits nothing and records nothing.
+  if (events.stateOf(req.instance.uuid) === undefined) return;
   events.report(req.instance.uuid, SHUTDOWN);
   events.deleted(req.instance.uuid);
 }
