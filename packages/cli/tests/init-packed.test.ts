@@ -74,8 +74,9 @@ describe('virtkit init, installed from packed tarballs', () => {
       });
       const jest = JSON.parse(out) as { numFailedTests: number; numPassedTests: number; numPendingTests: number; success: boolean };
       expect(jest).toMatchObject({ success: true, numFailedTests: 0 });
-      // the only skips are kit tests that also need a capability the driver does not advertise
-      expect(jest.numPendingTests).toBe(report.summary.skipped);
+      // the only skips are kit tests that also need a capability the driver does not advertise, and the tests the
+      // kit knows before running are unverified (a failure the scaffold's fixtures cannot cause: jest shows them skipped)
+      expect(jest.numPendingTests).toBe(report.summary.skipped + (report.summary.unverified ?? 0));
       expect(jest.numPassedTests).toBe(report.summary.passed + 1);
     }
   }, 300_000);
