@@ -8,6 +8,9 @@ command -v qemu-img >/dev/null || need+=(qemu-utils)
 command -v cpio >/dev/null || need+=(cpio)
 command -v xz >/dev/null || need+=(xz-utils)
 command -v chromium >/dev/null || need+=(chromium)
+# the multi-host tests (tests/multihost): namespaces, bridges and taps; pings between the namespaces
+command -v ip >/dev/null || need+=(iproute2)
+command -v ping >/dev/null || need+=(iputils-ping)
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 # apt lists are needed by `apt-get download` (test guest) even when nothing is missing.
 $SUDO apt-get update -qq

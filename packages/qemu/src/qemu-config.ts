@@ -74,6 +74,15 @@ export interface QemuDriverOptions {
    * @defaultValue true
    */
   confinePaths?: boolean;
+  /**
+   * A Linux network namespace (its name under `/run/netns`, as `ip netns add` makes it) that this
+   * driver's QEMU processes and the taps of `bridge`/`tap` VIFs live in: a host of its own on one
+   * machine. The driver itself stays where it runs (QMP and console go through unix sockets), so
+   * `hostIp` must be an address of that namespace for TCP migrations, and VNC consoles (bound to its
+   * loopback) are reachable only from inside it.
+   * @defaultValue none: the driver's own namespace
+   */
+  netns?: string;
 }
 
 /** The environment variable whose directories (colon-separated) every QEMU driver of the process allows. */
@@ -115,6 +124,8 @@ export interface QemuConfig {
   /** `options.allowedDirs` (the state root, image dir and `VIRTKIT_QEMU_ALLOWED_DIRS` are added at each check). */
   readonly allowedDirs: readonly string[];
   readonly confinePaths: boolean;
+  /** `options.netns`: the network namespace of QEMU and the taps; undefined: the driver's own. */
+  readonly netns: string | undefined;
 }
 
 /**
@@ -145,6 +156,7 @@ export function resolveQemuConfig(hostApi: HostApi): QemuConfig {
     migrationMaxBandwidth: o.migration?.maxBandwidthBytesPerSec,
     allowedDirs: Object.freeze([...(o.allowedDirs ?? [])]),
     confinePaths: o.confinePaths ?? true,
+    netns: o.netns,
   });
 }
 
@@ -172,6 +184,7 @@ const CHECKS: Record<keyof QemuDriverOptions, Check> = {
   migrationTransport: oneOf('unix', 'tcp'), qmpTimeoutMs: int(100, 600_000),
   allowedDirs: (v) => (Array.isArray(v) && v.length <= 64 && v.every((d) => path(d) === undefined) ? undefined : 'must be a list of at most 64 absolute paths of letters, digits and ._/+~-'),
   confinePaths: oneOf(true, false),
+  netns: (v) => (typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v) ? undefined : 'must be a network namespace name (letters, digits and ._-, at most 64)'),
   migration: (v) => {
     const MESSAGE = `must be { maxBandwidthBytesPerSec?: an integer in 1024..${Number.MAX_SAFE_INTEGER} }`;
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return MESSAGE;

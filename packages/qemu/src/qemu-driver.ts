@@ -19,7 +19,7 @@ import {
 } from './capabilities/migration-cold.js';
 import { checkDestination, postAtDestination, preLiveMigration, rollbackAtDestination } from './capabilities/migration-destination.js';
 import { checkSource, liveMigrate, runningMigration } from './capabilities/migration-live.js';
-import { attachInterface, detachInterface, plugVifs } from './capabilities/network.js';
+import { attachInterface, detachInterface, plugVifs, unplugVifs } from './capabilities/network.js';
 import { extendVolume } from './capabilities/volume-extend.js';
 import { createVolumeSnapshot, deleteVolumeSnapshot } from './capabilities/volume-snapshot.js';
 import { swapVolume } from './capabilities/volume-swap.js';
@@ -92,11 +92,13 @@ export class QemuDriver extends Composed {
   }
 
   // ---- network -------------------------------------------------------------------------------
-  protected async _plugVifs(_ctx: OperationContext, req: PlugVifsRequest): Promise<void> {
-    plugVifs(req.networkInfo);
+  /** The taps of the `bridge`/`tap` VIFs exist, on their bridges, up (see {@link QemuDriverOptions.netns} for where). */
+  protected _plugVifs(_ctx: OperationContext, req: PlugVifsRequest): Promise<void> {
+    return plugVifs(this.config.netns, req.instance.uuid, req.networkInfo);
   }
-  protected async _unplugVifs(_ctx: OperationContext, req: UnplugVifsRequest): Promise<void> {
-    plugVifs(req.networkInfo);
+  /** The taps this instance made for these VIFs are deleted. */
+  protected _unplugVifs(_ctx: OperationContext, req: UnplugVifsRequest): Promise<void> {
+    return unplugVifs(this.config.netns, req.instance.uuid, req.networkInfo);
   }
   protected _attachInterface(_ctx: OperationContext, req: AttachInterfaceRequest): Promise<void> {
     return attachInterface(this.vm(req), req);

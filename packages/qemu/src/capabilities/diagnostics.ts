@@ -2,6 +2,7 @@ import type { DiskDiagnostics, InstanceDiagnostics } from '@virtkit/core';
 import { volumeDeviceId } from '../runtime/qemu-argv.js';
 import type { Vm } from '../runtime/vm.js';
 import { processCpuTimeNs } from './lifecycle.js';
+import { tapCounters } from '../network/tap-devices.js';
 
 /** One entry of `query-blockstats`. */
 interface BlockstatsEntry {
@@ -17,8 +18,8 @@ export function disksOf(vm: Vm): { id: string; deviceId: string }[] {
 
 /**
  * `_getInstanceDiagnostics`: vCPU times (`query-cpus-fast` thread ids, read
- * from /proc), disk counters (`query-blockstats`), NICs (user-mode
- * networking keeps no counters: zeros), memory and uptime. A stopped
+ * from /proc), disk counters (`query-blockstats`), NICs (the kernel's counters of their taps, seen
+ * from the guest; user-mode networking keeps none: zeros), memory and uptime. A stopped
  * instance reports its devices with zero counters.
  */
 export async function instanceDiagnostics(vm: Vm): Promise<InstanceDiagnostics> {
@@ -30,8 +31,12 @@ export async function instanceDiagnostics(vm: Vm): Promise<InstanceDiagnostics> 
     ? cpus.map((c) => ({ id: c['cpu-index'], timeNs: processCpuTimeNs(proc.pid, c['thread-id']) }))
     : Array.from({ length: vm.meta.vcpus }, (_, id) => ({ id, timeNs: 0 }));
   const diskDetails: DiskDiagnostics[] = disksOf(vm).map((d) => ({ id: d.id, ...toCounters(findStats(stats, d.deviceId)) }));
-  const nicDetails = vm.meta.nics.map((n) => ({
-    macAddress: n.mac, rxOctets: 0, rxPackets: 0, rxErrors: 0, rxDrop: 0, txOctets: 0, txPackets: 0, txErrors: 0, txDrop: 0,
+  const nicDetails = await Promise.all(vm.meta.nics.map(async (n) => {
+    const c = n.tap === undefined ? undefined : await tapCounters(vm.config.netns, n.tap);
+    return {
+      macAddress: n.mac, rxOctets: c?.rxBytes ?? 0, rxPackets: c?.rxPackets ?? 0, rxErrors: c?.rxErrors ?? 0, rxDrop: c?.rxDropped ?? 0,
+      txOctets: c?.txBytes ?? 0, txPackets: c?.txPackets ?? 0, txErrors: c?.txErrors ?? 0, txDrop: c?.txDropped ?? 0,
+    };
   }));
   return {
     state, driver: 'qemu', hypervisor: 'qemu', hypervisorOs: 'linux',

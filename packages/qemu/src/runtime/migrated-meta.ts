@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { DEVICE_NAME_PATTERN, INSTANCE_NAME_PATTERN } from '@virtkit/core';
+import { DEVICE_NAME_PATTERN, HOST_DEVICE_PATTERN, INSTANCE_NAME_PATTERN } from '@virtkit/core';
 import { invalid, kernelCmdline, QEMU_ID_PATTERN, requestPath } from './safe-values.js';
 import type { BootSpec, NicSpec, VmMeta, VolumeSpec } from './vm-meta.js';
 
@@ -57,6 +57,8 @@ function nic(raw: unknown, path: string): NicSpec {
     index: int(n.index, `${path}.index`, 0, 1_000_000), model: choice(n.model, ['virtio', 'usb'], `${path}.model`),
   };
   if (n.port !== undefined) spec.port = int(n.port, `${path}.port`, 0, 63);
+  if (n.tap !== undefined) spec.tap = text(n.tap, `${path}.tap`, HOST_DEVICE_PATTERN);
+  if (n.bridge !== undefined) spec.bridge = text(n.bridge, `${path}.bridge`, HOST_DEVICE_PATTERN);
   return spec;
 }
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { optionValue, qemuId } from './safe-values.js';
+import { hostDevice, optionValue, qemuId } from './safe-values.js';
 import { VM_FILES, type BootSpec, type NicSpec, type VmMeta, type VolumeSpec } from './vm-meta.js';
 
 /** What the command line is built from. */
@@ -19,7 +19,7 @@ export interface QemuArgvInput {
  * so the sender unplugs them before its state is saved or sent, and they are
  * plugged in again once the stream is in (see `unmigratableNics`).
  */
-function nicsAtStart(meta: VmMeta, incoming: boolean | undefined): NicSpec[] {
+export function nicsAtStart(meta: VmMeta, incoming: boolean | undefined): NicSpec[] {
   return incoming ? meta.nics.filter((n) => n.model !== 'usb') : meta.nics;
 }
 
@@ -72,7 +72,7 @@ export function buildQemuArgv({ meta, dir, accel, incoming, autostart }: QemuArg
     devices.push(volumeDevice(volume));
   }
   const nics = nicsAtStart(meta, incoming);
-  const netdevs = nics.map((nic) => ({ type: 'user', id: qemuId(`net${nic.index}`) }));
+  const netdevs = nics.map(netdevOf);
   devices.push(...nics.map(nicDevice));
   for (const b of blockdevs) args.push('-blockdev', JSON.stringify(b));
   for (const n of netdevs) args.push('-netdev', JSON.stringify(n));
@@ -112,6 +112,16 @@ export function volumeDevice(volume: VolumeSpec): Record<string, unknown> {
 /** QEMU id of a volume's guest device. */
 export function volumeDeviceId(volume: VolumeSpec): string {
   return `disk-${volume.device}`;
+}
+
+/**
+ * The NIC's backend as `-netdev`/`netdev_add` JSON: the host-side tap the driver made (opened by
+ * name; no helper scripts run), or user-mode networking.
+ */
+export function netdevOf(nic: NicSpec): Record<string, unknown> {
+  const id = qemuId(`net${nic.index}`);
+  if (nic.tap === undefined) return { type: 'user', id };
+  return { type: 'tap', id, ifname: hostDevice(nic.tap), script: 'no', downscript: 'no' };
 }
 
 /** The NIC device as `-device`/`device_add` JSON (its netdev is `net<index>`). */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { ConflictError, InstanceExistsError, InstanceNotFoundError, type DriverLogger, type PowerState } from '@virtkit/core';
 import { holdingLoop, pidAlive } from './proc-utils.js';
+import { unplugTaps } from '../network/taps-of-nics.js';
 import { ALLOWED_DIRS_ENV, type QemuConfig } from '../qemu-config.js';
 import { QemuImg } from './qemu-img.js';
 import { safePath } from './safe-values.js';
@@ -127,11 +128,14 @@ export class QemuHost implements VmHost {
   }
 
   /**
-   * Stop tracking an instance and remove its directory; with `keepDisks`,
+   * Stop tracking an instance, delete the taps it made and remove its directory; with `keepDisks`,
    * only the metadata goes (the instance is gone, its files stay for `deleteInstanceFiles`).
    */
   async remove(vm: Vm, options: { keepDisks?: boolean } = {}): Promise<void> {
     this.#vms.delete(vm.uuid);
+    // the instance's taps go with it (whatever ended its QEMU); a failure is logged, the rest still goes
+    await unplugTaps(this.config.netns, vm.uuid, vm.meta.nics).catch((error: unknown) =>
+      this.logger.warn('cannot delete a tap of a removed instance', { instanceUuid: vm.uuid, error: String(error) }));
     // a metadata write in flight would recreate a file in (or under) the directory being removed
     await vm.settled();
     await vm.closeConsoles();

@@ -1,4 +1,4 @@
-import { ValidationError } from '@virtkit/core';
+import { HOST_DEVICE_PATTERN, ValidationError } from '@virtkit/core';
 
 // Every value that reaches a QEMU command line or a QMP argument passes one of these.
 // Files and devices go to QEMU as JSON (`-blockdev {...}`, `-device {...}`, QMP
@@ -26,6 +26,12 @@ const CMDLINE_PATTERN = /^[\u0020-\u007e]{0,4096}$/;
 export function optionValue(value: string, what: string): string {
   if (/[\u0000-\u001f\u007f]/.test(value)) throw invalid(what, 'control characters are not allowed');
   return value.replace(/,/g, ',,');
+}
+
+/** @throws `VALIDATION_FAILED` unless `name` is a host network device name (`HOST_DEVICE_PATTERN`). */
+export function hostDevice(name: string): string {
+  if (!HOST_DEVICE_PATTERN.test(name)) throw invalid('devname', `'${name}' is not a host device name`);
+  return name;
 }
 
 /** @throws `VALIDATION_FAILED` unless `id` is a safe QEMU id. */

@@ -21,6 +21,10 @@ export interface NicSpec {
   model: NicModel;
   /** pcie-root-port number for virtio NICs. */
   port?: number;
+  /** The host-side tap device (`bridge` and `tap` VIFs); absent: user-mode networking. */
+  tap?: string;
+  /** The bridge the tap is enslaved to (the VIF's `network.bridge`). */
+  bridge?: string;
 }
 
 /** A layer added on top of a volume by `volumeSnapshotCreate`. */

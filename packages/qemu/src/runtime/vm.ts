@@ -6,7 +6,9 @@ import type { QemuConfig } from '../qemu-config.js';
 import type { QmpEvent, QmpExecuteOptions } from '../qmp/index.js';
 import { portsForStart } from './ports.js';
 import { delay, holdingLoop, pidAlive, processArgs, signalProcess } from './proc-utils.js';
-import { buildQemuArgv } from './qemu-argv.js';
+import { buildQemuArgv, nicsAtStart } from './qemu-argv.js';
+import { inNetns } from '../network/ip-command.js';
+import { plugTaps } from '../network/taps-of-nics.js';
 import { VM_FILES, writeMeta, type VmMeta } from './vm-meta.js';
 import { SerialProxy } from './serial-proxy.js';
 import { VmProcess, type ProcessExit } from './vm-process.js';
@@ -157,8 +159,11 @@ export class Vm {
     await appendFile(this.file(VM_FILES.serialLog), '', { mode: 0o600 });
     await chmod(this.file(VM_FILES.serialLog), 0o600);
     const args = buildQemuArgv({ meta: this.meta, dir: this.dir, accel: this.config.accel, ...options });
+    // the taps QEMU opens by name: made when missing (a first start, a start after a killed QEMU or a move)
+    await plugTaps(this.config.netns, this.uuid, nicsAtStart(this.meta, options.incoming));
+    const command = inNetns(this.config.netns, this.config.qemuBinary, args);
     const proc = await VmProcess.start({
-      binary: this.config.qemuBinary, args, dir: this.dir, detached: this.#host.persistent, qmpTimeoutMs: this.config.qmpTimeoutMs,
+      binary: command.binary, args: command.args, dir: this.dir, detached: this.#host.persistent, qmpTimeoutMs: this.config.qmpTimeoutMs,
     }).catch((error: unknown) => {
       // a QEMU that failed to start may have made its sockets and pid file first
       this.#removeRuntimeFilesSync();
