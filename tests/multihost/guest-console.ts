@@ -26,7 +26,7 @@ export async function waitForConsole(driver: QemuDriver, uuid: string, predicate
   for (;;) {
     const text = await consoleText(driver, uuid);
     if (predicate(text)) return text;
-    if (Date.now() > deadline) throw new Error(`no ${what} on the console within ${timeoutMs} ms; tail:\n${text.slice(-1500)}`);
+    if (Date.now() > deadline) throw new Error(`no ${what} on the console within ${timeoutMs} ms; tail:\n${text.slice(-(Number(process.env.VIRTKIT_CONSOLE_TAIL) || 1500))}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

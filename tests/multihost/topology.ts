@@ -155,6 +155,9 @@ export function createTopology(count: number): Topology {
       h(['link', 'add', HOST_BRIDGE, 'type', 'bridge']);
       // no STP delay: a tap joining the bridge forwards at once
       h(['link', 'set', HOST_BRIDGE, 'type', 'bridge', 'forward_delay', '0', 'stp_state', '0']);
+      // a fixed address: a bridge without one takes its lowest port's, so each tap joining it (a guest
+      // arriving) would change the host's MAC under its neighbours' ARP caches and cut it off for a while
+      h(['link', 'set', HOST_BRIDGE, 'address', `02:00:00:00:42:${i.toString(16).padStart(2, '0')}`]);
       h(['link', 'set', 'eth0', 'master', HOST_BRIDGE]);
       h(['link', 'set', 'eth0', 'up']);
       h(['link', 'set', HOST_BRIDGE, 'up']);

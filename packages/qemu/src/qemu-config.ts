@@ -97,6 +97,13 @@ export interface QemuMigrationOptions {
    * @defaultValue no cap from the driver (QEMU's own `max-bandwidth`, an unthrottled mirror)
    */
   maxBandwidthBytesPerSec?: number;
+  /**
+   * Seconds without progress (no byte of memory or disk moved) after which an outgoing live migration
+   * is given up as `MIGRATION_FAILED` and the guest keeps running here: a TCP stream whose link went
+   * down stalls for many minutes rather than failing (1 - 3600).
+   * @defaultValue 60
+   */
+  progressTimeoutSec?: number;
 }
 
 /** The driver's options with every default applied. */
@@ -121,6 +128,8 @@ export interface QemuConfig {
   readonly qmpTimeoutMs: number;
   /** `options.migration.maxBandwidthBytesPerSec`; undefined: no cap. */
   readonly migrationMaxBandwidth: number | undefined;
+  /** `options.migration.progressTimeoutSec`, in ms. */
+  readonly migrationProgressTimeoutMs: number;
   /** `options.allowedDirs` (the state root, image dir and `VIRTKIT_QEMU_ALLOWED_DIRS` are added at each check). */
   readonly allowedDirs: readonly string[];
   readonly confinePaths: boolean;
@@ -154,6 +163,7 @@ export function resolveQemuConfig(hostApi: HostApi): QemuConfig {
     migrationTransport: o.migrationTransport ?? 'unix',
     qmpTimeoutMs: o.qmpTimeoutMs ?? 30_000,
     migrationMaxBandwidth: o.migration?.maxBandwidthBytesPerSec,
+    migrationProgressTimeoutMs: (o.migration?.progressTimeoutSec ?? 60) * 1000,
     allowedDirs: Object.freeze([...(o.allowedDirs ?? [])]),
     confinePaths: o.confinePaths ?? true,
     netns: o.netns,
@@ -186,10 +196,12 @@ const CHECKS: Record<keyof QemuDriverOptions, Check> = {
   confinePaths: oneOf(true, false),
   netns: (v) => (typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v) ? undefined : 'must be a network namespace name (letters, digits and ._-, at most 64)'),
   migration: (v) => {
-    const MESSAGE = `must be { maxBandwidthBytesPerSec?: an integer in 1024..${Number.MAX_SAFE_INTEGER} }`;
+    const MESSAGE = `must be { maxBandwidthBytesPerSec?: an integer in 1024..${Number.MAX_SAFE_INTEGER}, progressTimeoutSec?: an integer in 1..3600 }`;
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return MESSAGE;
+    const fields: Record<string, Check> = { maxBandwidthBytesPerSec: int(1024, Number.MAX_SAFE_INTEGER), progressTimeoutSec: int(1, 3600) };
     for (const [key, value] of Object.entries(v)) {
-      if (key !== 'maxBandwidthBytesPerSec' || (value !== undefined && int(1024, Number.MAX_SAFE_INTEGER)(value) !== undefined)) return MESSAGE;
+      const check = fields[key];
+      if (!check || (value !== undefined && check(value) !== undefined)) return MESSAGE;
     }
     return undefined;
   },

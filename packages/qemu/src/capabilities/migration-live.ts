@@ -4,7 +4,7 @@ import {
   type OperationContext,
 } from '@virtkit/core';
 import { exportMeta } from '../runtime/migrated-meta.js';
-import { waitForMigration } from '../runtime/migration-stream.js';
+import { StallWatch, waitForMigration, type MigrationInfo } from '../runtime/migration-stream.js';
 import { eventOrDelay } from '../runtime/event-or-delay.js';
 import type { QemuHost } from '../runtime/qemu-host.js';
 import { invalid, SAFE_PATH_PATTERN } from '../runtime/safe-values.js';
@@ -39,8 +39,9 @@ export async function checkSource(host: QemuHost, vm: Vm, req: CheckCanLiveMigra
  * unplugged before the memory phase and plugged in again by the destination.
  * On failure or abort the source keeps the instance (QEMU resumes a guest
  * that was running, its NICs plugged back).
+ * A transfer that makes no progress for `options.migration.progressTimeoutSec` (a link down) is given up.
  * @throws `INVALID_STATE` (the destination was not prepared by `preLiveMigration`), `ABORTED` (liveMigrationAbort
- *   or the signal), `VALIDATION_FAILED` (migrate data), `DRIVER_ERROR`
+ *   or the signal), `VALIDATION_FAILED` (migrate data), `MIGRATION_FAILED` (no progress), `DRIVER_ERROR`
  */
 export async function liveMigrate(host: QemuHost, vm: Vm, ctx: OperationContext, req: LiveMigrationRequest): Promise<void> {
   await requirePrepared(vm, req.migrateData);
@@ -52,15 +53,20 @@ export async function liveMigrate(host: QemuHost, vm: Vm, ctx: OperationContext,
   vm.migration = job;
   ctx.signal?.addEventListener('abort', onAbort, { once: true });
   let unplugged: NicSpec[] = [];
+  const started = Date.now();
+  let completed: MigrationInfo | undefined;
   try {
     await vm.busy(async () => {
-      await mirrorDisk(proc, job, target.nbd, report);
+      await mirrorDisk(proc, job, target.nbd, report, new StallWatch(host.config.migrationProgressTimeoutMs, 'disk mirror'));
       await job.prepareMemory();
       // QEMU cannot send usb-net: those NICs leave now, the destination plugs them in on arrival
       unplugged = await unplugUnmigratable(vm);
       await job.startMemory(target.uri);
-      await waitForMigration(proc, { timeoutMs: MIGRATION_TIMEOUT_MS, onPoll: (info) => {
+      const stall = new StallWatch(host.config.migrationProgressTimeoutMs, 'memory transfer');
+      completed = await waitForMigration(proc, { timeoutMs: MIGRATION_TIMEOUT_MS, onPoll: (info) => {
         const sent = info.ram?.transferred ?? 0;
+        // a paused-by-abort or stalled stream: given up, the guest keeps running here
+        if (info.status === 'active') stall.check(sent);
         const left = info.ram?.remaining ?? 0;
         report({ percent: 30 + Math.floor((69 * sent) / Math.max(1, sent + left)), phase: 'memory' });
       } });
@@ -76,6 +82,10 @@ export async function liveMigrate(host: QemuHost, vm: Vm, ctx: OperationContext,
     vm.migration = undefined;
     ctx.signal?.removeEventListener('abort', onAbort);
   }
+  // QEMU's own figures of the switch-over, for operators (and the multi-host tests' report)
+  vm.log.info('live migration completed', {
+    instanceUuid: vm.uuid, totalMs: Date.now() - started, memoryPhaseMs: completed?.['total-time'], downtimeMs: completed?.downtime,
+  });
   await leaveSource(host, vm, proc);
 }
 
@@ -208,7 +218,7 @@ class OutgoingMigration {
   }
 }
 
-async function mirrorDisk(proc: VmProcess, job: OutgoingMigration, nbd: string, report: Report): Promise<void> {
+async function mirrorDisk(proc: VmProcess, job: OutgoingMigration, nbd: string, report: Report, stall: StallWatch): Promise<void> {
   job.check();
   const [, host, port] = nbd.match(/^tcp:(.+):(\d+)$/) ?? [];
   const server = host ? { type: 'inet', host, port } : { type: 'unix', path: nbd.slice(5) };
@@ -225,6 +235,7 @@ async function mirrorDisk(proc: VmProcess, job: OutgoingMigration, nbd: string, 
       if (!mirror) throw new DriverError('liveMigration', 'the disk mirror ended before it was in sync');
       report({ percent: 1 + Math.floor((29 * mirror.offset) / Math.max(1, mirror.len)), phase: 'disk' });
       if (mirror.ready) return;
+      stall.check(mirror.offset);
       await wake.wait;
     } finally {
       wake.cancel();

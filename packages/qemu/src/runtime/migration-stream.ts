@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { pipeline } from 'node:stream/promises';
-import { AbortedError, DriverError, TimeoutError } from '@virtkit/core';
+import { AbortedError, DriverError, MigrationError, TimeoutError } from '@virtkit/core';
 import { eventOrDelay } from './event-or-delay.js';
 import { delay } from './proc-utils.js';
 import type { VmProcess } from './vm-process.js';
@@ -12,6 +12,10 @@ export interface MigrationInfo {
   status?: string;
   'error-desc'?: string;
   ram?: { total?: number; remaining?: number; transferred?: number };
+  /** Once completed: how long the guest was stopped for the switch-over, in ms. */
+  downtime?: number;
+  /** Once completed: how long the memory phase took, in ms. */
+  'total-time'?: number;
 }
 
 /** Options of {@link waitForMigration}. */
@@ -46,6 +50,36 @@ export async function waitForMigration(proc: VmProcess, o: MigrationWaitOptions)
       await wake.wait;
     } finally {
       wake.cancel();
+    }
+  }
+}
+
+/**
+ * Gives up on a transfer that stopped moving: {@link StallWatch.check} is fed a counter (bytes moved)
+ * at each poll and throws once it has not changed for `timeoutMs`. A TCP stream whose link went down
+ * does not fail by itself for many minutes (retransmissions): this is what notices.
+ */
+export class StallWatch {
+  readonly #timeoutMs: number;
+  readonly #what: string;
+  #last: number | undefined;
+  #since = Date.now();
+
+  constructor(timeoutMs: number, what: string) {
+    this.#timeoutMs = timeoutMs;
+    this.#what = what;
+  }
+
+  /** @throws `MIGRATION_FAILED` when `moved` has not changed for the timeout */
+  check(moved: number): void {
+    const now = Date.now();
+    if (moved !== this.#last) {
+      this.#last = moved;
+      this.#since = now;
+      return;
+    }
+    if (now - this.#since > this.#timeoutMs) {
+      throw new MigrationError(`the ${this.#what} made no progress for ${Math.round(this.#timeoutMs / 1000)} s (is the link to the destination down?)`);
     }
   }
 }
