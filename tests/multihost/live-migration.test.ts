@@ -90,8 +90,13 @@ describe('live migration between network namespaces over TCP (block migration, r
         topo.setLink(h1, 'down');
       }
     };
-    const failed = await liveMigrate(d2, d1, { instance, blockMigration: true, networkInfo }, { onProgress }).catch((e: unknown) => e);
+    const faultStarted = Date.now();
+    const steps: string[] = [];
+    const onStep = (step: string): void => void steps.push(`${step}@${Date.now() - faultStarted}ms`);
+    const failed = await liveMigrate(d2, d1, { instance, blockMigration: true, networkInfo }, { onProgress, onStep }).catch((e: unknown) => e);
+    const faultMs = Date.now() - faultStarted;
     topo.setLink(h1, 'up');
+    process.stdout.write(`[multihost] link cut mid-migration: failed after ${faultMs} ms with ${String(failed)}; steps ${steps.join(', ')}\n`);
     if (!cut || (failed as { code?: string } | undefined)?.code !== 'MIGRATION_FAILED') {
       throw new Error(`no cut mid-migration (cut=${cut}), outcome ${String(failed)}; progress ${JSON.stringify(reports.slice(-10))}`);
     }

@@ -72,7 +72,11 @@ export async function liveMigrate(host: QemuHost, vm: Vm, ctx: OperationContext,
       } });
     });
   } catch (error) {
+    const failedAt = Date.now();
     await job.undo();
+    vm.log.warn('live migration failed; the instance stays here', {
+      instanceUuid: vm.uuid, error: String(error), afterMs: failedAt - started, undoMs: Date.now() - failedAt,
+    });
     if (proc.alive) {
       await replug(vm, unplugged).catch((e) => vm.log.warn('cannot plug a NIC back after a failed live migration', { instanceUuid: vm.uuid, error: String(e) }));
     }
@@ -203,6 +207,11 @@ class OutgoingMigration {
   async undo(): Promise<void> {
     if (!this.#proc.alive) return;
     await this.#proc.execute('migrate_cancel').catch(() => undefined);
+    // Drop the connections to the destination at once (QEMU's `yank`): over a link that went down, the NBD
+    // client's requests would hang for minutes, and deleting its node waits for them with QEMU's monitor
+    // (and the guest's I/O) blocked. A node or migration with nothing to yank answers an error: ignored.
+    await this.#proc.execute('yank', { instances: [{ type: 'block-node', 'node-name': NBD_NODE }] }).catch(() => undefined);
+    await this.#proc.execute('yank', { instances: [{ type: 'migration' }] }).catch(() => undefined);
     await cancelMirror(this.#proc, true);
     await this.#proc.execute('blockdev-del', { 'node-name': NBD_NODE }).catch(() => undefined);
     await this.#proc.execute('migrate-set-parameters', { 'downtime-limit': DEFAULT_DOWNTIME_MS, ...this.#uncapped() }).catch(() => undefined);
