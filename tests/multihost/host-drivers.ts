@@ -53,8 +53,10 @@ export async function bootNetworkedGuest(driver: QemuDriver, image: ImageMeta, v
   const uuid = randomUUID();
   const instance: SpawnInstance = { uuid, name: `mh-${uuid.slice(0, 8)}`, flavor: { name: 'mh', vcpus: 1, memoryMb: 256, rootGb: 1 } };
   await driver.spawn({}, { instance, imageMeta: image, networkInfo: [vif] });
-  await waitForConsole(driver, uuid, (t) => t.includes(GUEST_READY_MARKER), 90_000, 'guest ready');
-  await typeOnConsole(driver, uuid, guestSetup(GUEST_IP));
+  // the shell on ttyS0 reads only once it has printed its banner: what is typed before is lost
+  await waitForConsole(driver, uuid, (t) => t.includes(GUEST_READY_MARKER) && t.includes("Enter 'help'"), 90_000, 'the guest shell');
+  await new Promise((r) => setTimeout(r, 300));
+  for (const line of guestSetup(GUEST_IP).split('\n').filter(Boolean)) await typeOnConsole(driver, uuid, `${line}\n`);
   await waitForConsole(driver, uuid, (t) => t.includes('virtkit-net-42') && /^tick 3\r?$/m.test(t), 30_000, 'address and counter');
   return { instance, networkInfo: [vif] };
 }

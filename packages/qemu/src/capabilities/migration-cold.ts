@@ -13,23 +13,41 @@ import { VM_FILES, type BootSpec, type VmMeta } from '../runtime/vm-meta.js';
 import type { Vm } from '../runtime/vm.js';
 import { bootSourceOf } from './boot-source.js';
 import { nicsForSpawn } from './network.js';
+import { copyExportedDisk, DISK_EXPORT_URL, exportDisk, stopDiskExport } from '../network/disk-export.js';
 import { powerOff, powerOn } from './power.js';
 import { volumesForSpawn } from './volume.js';
 
 const GIB = 1024 ** 3;
+/** Longest copy of a root disk over the network. */
+const COPY_TIMEOUT_MS = 60 * 60_000;
 const MARKER = /^\.virtkit-shared-[0-9a-f]{32}$/;
 
 /**
  * `_migrateDiskAndPowerOff` (source): power off as `powerOff` does (ACPI
  * with the timeout and retry interval, then quit) and list the root disk.
  * The disk stays here until `confirmMigration` (or is used again by
- * `finishRevertMigration`); the destination copies it in `finishMigration`,
- * so the source's state directory must be readable from the destination
- * (the same machine, or a shared mount).
+ * `finishRevertMigration`); the destination copies it in `finishMigration`:
+ * from the source's state directory (the same machine, or a shared mount), or, with
+ * `migrationTransport: 'tcp'`, over the network: the disk is then served read-only over NBD on
+ * `hostIp` (`qemu-nbd`, in the driver's netns) and its disk info names `nbd://<ip>:<port>/<uuid>`.
+ * @throws `DRIVER_ERROR` when the disk cannot be served
  */
 export async function migrateDiskAndPowerOff(host: QemuHost, vm: Vm, req: MigrateDiskAndPowerOffRequest): Promise<InstanceDiskInfo[]> {
   await powerOff(vm, { instance: req.instance, timeoutSec: req.timeoutSec, retryIntervalSec: req.retryIntervalSec });
-  return instanceDiskInfo(host, vm);
+  const disks = await instanceDiskInfo(host, vm);
+  if (host.config.migrationTransport !== 'tcp') return disks;
+  // no shared filesystem: serve the disk over the network until confirm, revert or destroy (a retry serves it anew)
+  await stopDiskExport(vm.meta.diskExport, vm.dir);
+  vm.meta.diskExport = await exportDisk({
+    qemuNbd: qemuNbdBinary(host), netns: host.config.netns, hostIp: host.config.hostIp, dir: vm.dir, disk: vm.file(VM_FILES.rootDisk), uuid: vm.uuid,
+  });
+  await vm.save();
+  return disks.map((d) => (d.path === vm.file(VM_FILES.rootDisk) ? { ...d, path: vm.meta.diskExport!.url } : d));
+}
+
+/** qemu-nbd beside the configured qemu-img. */
+function qemuNbdBinary(host: QemuHost): string {
+  return host.config.qemuImgBinary.replace(/qemu-img$/, 'qemu-nbd');
 }
 
 /** `_getInstanceDiskInfo`: the root disk (volumes are not local disks). */
@@ -56,13 +74,16 @@ export async function finishMigration(host: QemuHost, req: FinishMigrationReques
   const here = host.find(instance.uuid);
   if (here && isSameHost(req.migration)) return resizeInPlace(host, here, req);
   if (here) throw new InstanceExistsError(instance.uuid);
-  const root = req.diskInfo.find((d) => basename(d.path) === VM_FILES.rootDisk);
-  if (!root) throw new MigrationError(`the disk info names no ${VM_FILES.rootDisk}`);
-  const rootPath = requestPath(root.path, 'diskInfo.path');
+  const exported = req.diskInfo.map((d) => d.path.match(DISK_EXPORT_URL)).find((m) => m !== null);
+  const root = exported ? undefined : req.diskInfo.find((d) => basename(d.path) === VM_FILES.rootDisk);
+  if (!root && !exported) throw new MigrationError(`the disk info names no ${VM_FILES.rootDisk}`);
+  // over the network: only the export of this very instance is read (the URL becomes a qemu-img argument)
+  if (exported && exported[3] !== instance.uuid) throw invalid('diskInfo.path', `the exported disk must be instance ${instance.uuid}'s`);
+  const rootPath = root ? requestPath(root.path, 'diskInfo.path') : undefined;
   // the source keeps it in the instance's own directory: never copy another instance's (or any other) disk
-  if (basename(dirname(rootPath)) !== instance.uuid) throw invalid('diskInfo.path', `the root disk must be in a directory named ${instance.uuid}`);
+  if (rootPath && basename(dirname(rootPath)) !== instance.uuid) throw invalid('diskInfo.path', `the root disk must be in a directory named ${instance.uuid}`);
   const source = bootSourceOf(req.imageMeta);
-  await checkRootDiskCopy(host, rootPath, source.boot);
+  if (rootPath) await checkRootDiskCopy(host, rootPath, source.boot);
   const meta: VmMeta = {
     version: 1, uuid: instance.uuid, name: instance.name ?? `instance-${instance.uuid.slice(0, 8)}`,
     vcpus: instance.flavor.vcpus, memoryMb: instance.flavor.memoryMb, rootGb: instance.flavor.rootGb,
@@ -75,7 +96,8 @@ export async function finishMigration(host: QemuHost, req: FinishMigrationReques
   const vm = await host.create(meta);
   try {
     const disk = vm.file(VM_FILES.rootDisk);
-    await copyFile(rootPath, disk);
+    if (rootPath) await copyFile(rootPath, disk);
+    else await copyExportedDisk({ qemuImg: host.config.qemuImgBinary, netns: host.config.netns, url: exported![0], target: disk, timeoutMs: COPY_TIMEOUT_MS });
     await chmod(disk, 0o600);
     const wanted = meta.rootGb * GIB;
     if (req.resizeInstance && wanted > (await host.img.info(disk)).virtualSize) await host.img.resize(disk, 'qcow2', wanted);
@@ -136,12 +158,18 @@ export async function confirmMigration(host: QemuHost, req: ConfirmMigrationRequ
   }
   await vm.busy(async () => {
     await vm.stopProcess('quit');
+    // the disk export (a move over the network) stops with it
     await host.remove(vm);
   });
 }
 
 /** `_finishRevertMigration` (source): start the kept copy again (with its old flavor after a same-host resize), unless `powerOn` is false. */
 export async function finishRevertMigration(vm: Vm, req: FinishRevertMigrationRequest): Promise<void> {
+  if (vm.meta.diskExport) {
+    await stopDiskExport(vm.meta.diskExport, vm.dir);
+    delete vm.meta.diskExport;
+    await vm.save();
+  }
   if (vm.meta.resizedFrom) {
     if (vm.proc) await vm.busy(() => vm.stopProcess('quit'));
     Object.assign(vm.meta, vm.meta.resizedFrom);

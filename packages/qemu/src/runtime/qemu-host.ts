@@ -4,6 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import { ConflictError, InstanceExistsError, InstanceNotFoundError, type DriverLogger, type PowerState } from '@virtkit/core';
 import { holdingLoop, pidAlive } from './proc-utils.js';
 import { unplugTaps } from '../network/taps-of-nics.js';
+import { stopDiskExport } from '../network/disk-export.js';
 import { ALLOWED_DIRS_ENV, type QemuConfig } from '../qemu-config.js';
 import { QemuImg } from './qemu-img.js';
 import { safePath } from './safe-values.js';
@@ -133,7 +134,8 @@ export class QemuHost implements VmHost {
    */
   async remove(vm: Vm, options: { keepDisks?: boolean } = {}): Promise<void> {
     this.#vms.delete(vm.uuid);
-    // the instance's taps go with it (whatever ended its QEMU); a failure is logged, the rest still goes
+    // a cold migration's disk export and the instance's taps go with it (whatever ended its QEMU); a failure is logged, the rest still goes
+    await stopDiskExport(vm.meta.diskExport, vm.dir);
     await unplugTaps(this.config.netns, vm.uuid, vm.meta.nics).catch((error: unknown) =>
       this.logger.warn('cannot delete a tap of a removed instance', { instanceUuid: vm.uuid, error: String(error) }));
     // a metadata write in flight would recreate a file in (or under) the directory being removed

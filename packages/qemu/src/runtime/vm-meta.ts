@@ -85,6 +85,8 @@ export interface VmMeta {
   resizedFrom?: { vcpus: number; memoryMb: number; rootGb: number };
   /** Set on a live-migration destination until the instance has arrived (a rollback removes only such instances). */
   incomingMigration?: boolean;
+  /** While a cold migration's destination may copy the root disk over TCP: the qemu-nbd serving it. */
+  diskExport?: { pid: number; url: string };
   nextNicIndex: number;
 }
 
