@@ -14,7 +14,8 @@ export interface DiskExport {
 }
 
 /** `nbd://<IPv4>:<port>/<instance uuid>`: the only form a destination accepts (it becomes a qemu-img argument). */
-export const DISK_EXPORT_URL = /^nbd:\/\/((?:\d{1,3}\.){3}\d{1,3}):(\d{1,5})\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+export const DISK_EXPORT_URL =
+  /^nbd:\/\/((?:\d{1,3}\.){3}\d{1,3}):(\d{1,5})\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 const PID_FILE = 'disk-export.pid';
 const START_TIMEOUT_MS = 15_000;
@@ -33,7 +34,14 @@ function run(binary: string, args: string[], timeoutMs: number): Promise<{ ok: b
  * a trusted migration network.
  * @throws `DRIVER_ERROR` when qemu-nbd cannot serve it
  */
-export async function exportDisk(o: { qemuNbd: string; netns: string | undefined; hostIp: string; dir: string; disk: string; uuid: string }): Promise<DiskExport> {
+export async function exportDisk(o: {
+  qemuNbd: string;
+  netns: string | undefined;
+  hostIp: string;
+  dir: string;
+  disk: string;
+  uuid: string;
+}): Promise<DiskExport> {
   const pidFile = join(o.dir, PID_FILE);
   for (let attempt = 0; ; attempt++) {
     const port = 20_000 + Math.floor(Math.random() * 40_000);
@@ -46,10 +54,14 @@ export async function exportDisk(o: { qemuNbd: string; netns: string | undefined
     const result = await run(command.binary, command.args, START_TIMEOUT_MS);
     if (result.ok) {
       const pid = Number.parseInt(await readFile(pidFile, 'utf8').catch(() => ''), 10);
-      if (!Number.isInteger(pid) || !pidAlive(pid)) throw new DriverError('migrateDiskAndPowerOff', 'qemu-nbd started but left no live daemon');
+      if (!Number.isInteger(pid) || !pidAlive(pid)) {
+        throw new DriverError('migrateDiskAndPowerOff', 'qemu-nbd started but left no live daemon');
+      }
       return { pid, url: `nbd://${o.hostIp}:${port}/${o.uuid}` };
     }
-    if (attempt >= 20 || !/in use/i.test(result.output)) throw new DriverError('migrateDiskAndPowerOff', `qemu-nbd cannot serve the disk: ${result.output.slice(-500)}`);
+    if (attempt >= 20 || !/in use/i.test(result.output)) {
+      throw new DriverError('migrateDiskAndPowerOff', `qemu-nbd cannot serve the disk: ${result.output.slice(-500)}`);
+    }
   }
 }
 
@@ -66,9 +78,15 @@ export async function stopDiskExport(exported: Pick<DiskExport, 'pid'> | undefin
 
 /**
  * Copy an exported disk (`nbd://...`) into `target` (qcow2), from inside `netns`.
- * @throws `VALIDATION_FAILED`-free: the URL was checked by the caller; `MIGRATION_FAILED` when the copy fails
+ * @throws `MIGRATION_FAILED` when the copy fails (the caller checked the URL against DISK_EXPORT_URL)
  */
-export async function copyExportedDisk(o: { qemuImg: string; netns: string | undefined; url: string; target: string; timeoutMs: number }): Promise<void> {
+export async function copyExportedDisk(o: {
+  qemuImg: string;
+  netns: string | undefined;
+  url: string;
+  target: string;
+  timeoutMs: number;
+}): Promise<void> {
   const command = inNetns(o.netns, o.qemuImg, ['convert', '-q', '-f', 'raw', '-O', 'qcow2', o.url, o.target]);
   const result = await run(command.binary, command.args, o.timeoutMs);
   if (!result.ok) throw new MigrationError(`cannot copy the root disk from ${o.url}: ${result.output.slice(-500)}`);

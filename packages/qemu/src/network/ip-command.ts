@@ -25,7 +25,11 @@ export function ipCommand(netns: string | undefined, args: readonly string[], op
  * The command that runs `binary args` in the network namespace `netns` (`ip netns exec`, which
  * execs: the pid spawned is the program's own), or the command unchanged without one.
  */
-export function inNetns(netns: string | undefined, binary: string, args: readonly string[]): { binary: string; args: string[] } {
+export function inNetns(
+  netns: string | undefined,
+  binary: string,
+  args: readonly string[],
+): { binary: string; args: string[] } {
   if (netns === undefined) return { binary, args: [...args] };
   return { binary: 'ip', args: ['netns', 'exec', netns, binary, ...args] };
 }

@@ -1,7 +1,7 @@
 import { ConflictError, DriverError } from '@virtkit/core';
 import { ipCommand } from './ip-command.js';
 
-/** Marks the taps the driver made (`ip link set ... alias`): only those are ever deleted, and only by their instance. */
+/** Marks the taps the driver made (`ip link set ... alias`): only those are deleted, and only by their instance. */
 export const TAP_ALIAS_PREFIX = 'virtkit:';
 
 /** Traffic counters of a tap, from the host's side (the guest's receive is the tap's transmit). */
@@ -42,7 +42,12 @@ export async function linkInfo(netns: string | undefined, name: string, stats = 
  * @throws `CONFLICT` when a device of that name exists and is not this instance's tap; `DRIVER_ERROR`
  *   when `ip` fails (no such bridge, no privilege): a tap made by this call is removed again
  */
-export async function ensureTap(netns: string | undefined, name: string, owner: string, bridge: string | undefined): Promise<void> {
+export async function ensureTap(
+  netns: string | undefined,
+  name: string,
+  owner: string,
+  bridge: string | undefined,
+): Promise<void> {
   const alias = `${TAP_ALIAS_PREFIX}${owner}`;
   const existing = await linkInfo(netns, name);
   if (existing && existing.ifalias !== alias) {
@@ -52,7 +57,9 @@ export async function ensureTap(netns: string | undefined, name: string, owner: 
   if (created) await ipCommand(netns, ['tuntap', 'add', 'dev', name, 'mode', 'tap'], 'plugVifs');
   try {
     await ipCommand(netns, ['link', 'set', 'dev', name, 'alias', alias], 'plugVifs');
-    if (bridge !== undefined && existing?.master !== bridge) await ipCommand(netns, ['link', 'set', 'dev', name, 'master', bridge], 'plugVifs');
+    if (bridge !== undefined && existing?.master !== bridge) {
+      await ipCommand(netns, ['link', 'set', 'dev', name, 'master', bridge], 'plugVifs');
+    }
     await ipCommand(netns, ['link', 'set', 'dev', name, 'up'], 'plugVifs');
   } catch (error) {
     if (created) await ipCommand(netns, ['link', 'del', 'dev', name], 'plugVifs').catch(() => undefined);
