@@ -7,7 +7,12 @@ import { join } from 'node:path';
 const out = '.cache/doc-samples';
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-const docs = [...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => join('docs', f)), 'README.md'];
+const docs = [
+  ...readdirSync('docs')
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join('docs', f)),
+  'README.md',
+];
 let count = 0;
 for (const doc of docs) {
   const dir = join(out, doc.replace(/[/.]/g, '_'));
@@ -22,13 +27,26 @@ for (const doc of docs) {
     count++;
   }
 }
-writeFileSync(join(out, 'tsconfig.json'), JSON.stringify({
-  compilerOptions: {
-    target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true,
-    skipLibCheck: false, types: ['node', 'jest'], typeRoots: ['../../node_modules/@types'],
-  },
-  include: ['**/*.ts'],
-}, null, 2));
+writeFileSync(
+  join(out, 'tsconfig.json'),
+  JSON.stringify(
+    {
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        types: ['node', 'jest'],
+        typeRoots: ['../../node_modules/@types'],
+      },
+      include: ['**/*.ts'],
+    },
+    null,
+    2,
+  ),
+);
 try {
   execFileSync('npx', ['tsc', '-p', join(out, 'tsconfig.json')], { stdio: 'inherit' });
   console.log(`doc samples: ${count} code blocks compiled against the built packages`);
