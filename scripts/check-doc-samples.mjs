@@ -1,7 +1,7 @@
-// Compile every ```ts block of docs/*.md (and README.md) against the BUILT packages, so docs cannot rot.
+// Compile every ```ts block of docs/*.md (and README.md, ARCHITECTURE.md, packages/*/README.md) against the BUILT packages, so docs cannot rot.
 // A block may name its file (```ts file=acme-driver.ts) so that later blocks of the same doc can import it.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const out = '.cache/doc-samples';
@@ -12,6 +12,11 @@ const docs = [
     .filter((f) => f.endsWith('.md'))
     .map((f) => join('docs', f)),
   'README.md',
+  'ARCHITECTURE.md',
+  // Each package's README is what the registry shows: its samples compile like the docs' do.
+  ...readdirSync('packages')
+    .map((p) => join('packages', p, 'README.md'))
+    .filter((f) => existsSync(f)),
 ];
 let count = 0;
 for (const doc of docs) {
