@@ -81,6 +81,8 @@ export default tseslint.config(
         { args: 'after-used', argsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
       ],
       '@typescript-eslint/no-explicit-any': 'error',
+      // `interface Shape extends Sealed<PauseCapability> {}` merges a capability's calls into its mixin's shape.
+      '@typescript-eslint/no-empty-object-type': ['error', { allowInterfaces: 'with-single-extends' }],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       // Every driver call is async by contract, so a hook or helper that happens not to await is still async.

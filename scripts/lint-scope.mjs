@@ -6,6 +6,9 @@
 // it lists) widens this to the whole repository; until then add a path here once it is clean.
 // `npm run lint:report` prints the violations outside the gate, per package and rule.
 export const LINT_GATE = [
+  '.github',
+  '.prettierrc.json',
+  'ARCHITECTURE.md',
   'eslint.config.mjs',
   'scripts/lint-scope.mjs',
   'scripts/lint.mjs',
@@ -33,6 +36,11 @@ export const LINT_GATE = [
   'packages/cli/src/matrix/matrix-html-style.ts',
   'packages/cli/src/matrix/matrix-markdown.ts',
   'packages/cli/src/matrix/matrix-types.ts',
+  'packages/cli/README.md',
+  'packages/conformance/README.md',
+  'packages/core/README.md',
+  'packages/memory/README.md',
+  'packages/qemu/README.md',
   'packages/sample-driver',
   'scripts/attw-all.mjs',
   'scripts/build.mjs',
