@@ -10,7 +10,8 @@
 // - no explicit any: @typescript-eslint/no-explicit-any; the mixin pattern is the one accepted exception, and each
 //   such place carries `// eslint-disable-next-line @typescript-eslint/no-explicit-any -- <why>`.
 // - formatting (line length 120, quotes, commas): Prettier, run by `npm run lint` as `prettier --check`;
-//   eslint-config-prettier turns off the stylistic rules that would fight it.
+//   eslint-config-prettier turns off the stylistic rules that would fight it; max-len catches the long strings,
+//   templates and comments Prettier does not wrap.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
@@ -111,4 +112,9 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
   },
   prettier,
+  {
+    // After eslint-config-prettier, which turns max-len off: Prettier wraps code at 120 but never splits a
+    // string, a template or a comment, so this catches the lines it leaves long.
+    rules: { 'max-len': ['error', { code: 120, tabWidth: 2, ignoreUrls: true, ignoreRegExpLiterals: true }] },
+  },
 );

@@ -1,4 +1,5 @@
-// Compile every ```ts block of docs/*.md (and README.md, ARCHITECTURE.md, packages/*/README.md) against the BUILT packages, so docs cannot rot.
+// Compile every ```ts block of docs/*.md (and README.md, ARCHITECTURE.md, packages/*/README.md) against the BUILT
+// packages, so docs cannot rot.
 // A block may name its file (```ts file=acme-driver.ts) so that later blocks of the same doc can import it.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -13,7 +13,8 @@ for (const dir of root.workspaces) {
   const readme = packed.files.find((f) => f.path === 'README.md');
   if (!readme || readme.size < 200) {
     console.log(
-      `${pkg.name}: its tarball has ${readme ? 'an almost empty' : 'no'} README.md (add one, and "README.md" to "files")`,
+      `${pkg.name}: its tarball has ${readme ? 'an almost empty' : 'no'} README.md (add one, and "README.md" to ` +
+        `"files")`,
     );
     failed++;
   } else {

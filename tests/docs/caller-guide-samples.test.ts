@@ -41,7 +41,8 @@ describe('docs/caller-guide.md samples run against @virtkit/memory', () => {
       } catch (error) {
         const e = error as { stderr?: string; stdout?: string };
         throw new Error(
-          `the caller-guide sample at ${where} failed (built packages: run \`npm run build\` first):\n${e.stderr ?? String(error)}\n${e.stdout ?? ''}`,
+          `the caller-guide sample at ${where} failed (built packages: run \`npm run build\` ` +
+            `first):\n${e.stderr ?? String(error)}\n${e.stdout ?? ''}`,
         );
       }
     },

@@ -1,4 +1,5 @@
-// The sealed surface, compiled against the BUILT packages: a driver implements hooks; redefining a guarded call does not compile.
+// The sealed surface, compiled against the BUILT packages: a driver implements hooks; redefining a guarded call does
+// not compile.
 import { expectTypeOf } from 'expect-type';
 import {
   DriverBase,

@@ -37,7 +37,8 @@ export function conformanceCommand(ctx: CommandContext): Command {
     .option('--skip <caps>', 'skip these capabilities (comma separated; reported as skipped)')
     .option(
       '--sequences <n>',
-      "model-based sequences to run after the tests (0: none; default 300 on fast drivers, fewer on slow ones or as the driver's fixtures say)",
+      'model-based sequences to run after the tests (0: none; default 300 on fast drivers, fewer on slow ones or as ' +
+        "the driver's fixtures say)",
     )
     .option('--seed <n>', 'seed of the model-based sequences, to replay a reported failure')
     .addHelpText(
@@ -136,7 +137,9 @@ async function loadWithDefaultHint(specifier: string, io: CliIo): ReturnType<typ
   } catch (error) {
     if (!isCliError(error) || specifier !== DEFAULT_CONFORMANCE_DRIVER) throw error;
     throw new CliError(error.code, error.message, {
-      hint: `${DEFAULT_CONFORMANCE_DRIVER} is the default driver; install it, or choose a driver with --driver <package-or-path> (e.g. --driver @virtkit/sample-driver)`,
+      hint:
+        `${DEFAULT_CONFORMANCE_DRIVER} is the default driver; install it, or choose a driver with --driver ` +
+        `<package-or-path> (e.g. --driver @virtkit/sample-driver)`,
       cause: error.cause,
     });
   }

@@ -34,7 +34,8 @@ export function matrixCommand(ctx: CommandContext): Command {
     .description('build the support matrix: capabilities by family (rows) against drivers (columns)')
     .argument(
       '[driver...]',
-      `driver package names or module paths (default: the bundled drivers that are installed: ${DEFAULT_MATRIX_DRIVERS.join(', ')})`,
+      `driver package names or module paths (default: the bundled drivers that are installed: ` +
+        `${DEFAULT_MATRIX_DRIVERS.join(', ')})`,
     )
     .addOption(new Option('-f, --format <format>', 'output format').choices(MATRIX_FORMATS).default('md'))
     .option('-o, --out <file>', 'write to this file instead of stdout')

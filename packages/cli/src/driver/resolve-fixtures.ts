@@ -23,9 +23,12 @@ export async function resolveFixtures(
   } catch (error) {
     throw new CliError(
       'FIXTURES_FAILED',
-      `the conformance fixtures of driver '${definition.name}' failed: ${error instanceof Error ? error.message : String(error)}`,
+      `the conformance fixtures of driver '${definition.name}' failed: ` +
+        `${error instanceof Error ? error.message : String(error)}`,
       {
-        hint: "fix the driver's `conformance` fixtures function (it may need a resource, such as a test image, that is missing here)",
+        hint:
+          "fix the driver's `conformance` fixtures function (it may need a resource, such as a test image, that " +
+          'is missing here)',
         cause: error,
       },
     );

@@ -59,7 +59,8 @@ function advertisedCell(results: readonly TestResult[] | undefined): MatrixCell 
       note: `advertised, but all ${results.length} kit tests were skipped (${reasons(skipped)})`,
     };
   const skipNote = skipped.length > 0 ? `, ${skipped.length} skipped (${reasons(skipped)})` : '';
-  // Unverified tests neither passed nor failed (the driver's fixtures cannot drive them): named apart, never counted as passed.
+  // Unverified tests neither passed nor failed (the driver's fixtures cannot drive them): named apart, never counted
+  // as passed.
   const unverified = results.filter((r) => r.status === 'unverified');
   const unverifiedNote =
     unverified.length > 0 ? `, ${unverified.length} unverified (${unverified.map((r) => r.name).join('; ')})` : '';
@@ -72,7 +73,9 @@ function missingCell(results: readonly TestResult[] | undefined): MatrixCell {
   if (failed.length > 0) {
     return {
       state: 'missing',
-      note: `not advertised, but its calls do not all answer NOT_SUPPORTED: ${failed.map((r) => r.reason ?? r.name).join('; ')}`,
+      note:
+        `not advertised, but its calls do not all answer NOT_SUPPORTED: ` +
+        `${failed.map((r) => r.reason ?? r.name).join('; ')}`,
     };
   }
   return { state: 'missing', note: NOT_ADVERTISED_NOTE };

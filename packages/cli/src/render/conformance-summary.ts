@@ -31,7 +31,8 @@ export function formatConformanceSummary(report: ConformanceReport, colors: Colo
   if (unverified.length > 0) {
     lines.push(
       colors.bold(
-        `Unverified (${unverified.length}): the driver's fixtures could not drive these checks, so nothing is claimed for them:`,
+        `Unverified (${unverified.length}): the driver's fixtures could not drive these checks, so nothing is ` +
+          `claimed for them:`,
       ),
     );
     for (const r of unverified) lines.push(`  ${r.capability}: ${r.name}${r.reason ? ` -- ${r.reason}` : ''}`);
