@@ -73,7 +73,11 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.mts', '**/*.cts'],
     extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        // Scripts of a package (run with --experimental-strip-types or tsx) are in no tsconfig: default project.
+        projectService: { allowDefaultProject: ['packages/*/scripts/*.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       'no-unused-vars': 'off',
