@@ -5,8 +5,10 @@
 // After those branches merge, one tree-wide pass (`npm run format:all`, `npm run lint:report` and the fixes
 // it lists) widens this to the whole repository; until then add a path here once it is clean.
 // `npm run lint:report` prints the violations outside the gate, per package and rule.
+// `npm run lint:unused` (knip) lists unused exports, files and dependencies; not gated yet either.
 export const LINT_GATE = [
   '.github',
+  'knip.json',
   '.prettierrc.json',
   'ARCHITECTURE.md',
   'eslint.config.mjs',

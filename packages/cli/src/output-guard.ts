@@ -18,12 +18,12 @@ export interface OutputGuardControl {
 }
 
 /** True for the error of a write to a pipe whose reader has gone (`virtkit contract | head -1`). */
-export function isBrokenPipe(error: unknown): boolean {
+function isBrokenPipe(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'EPIPE';
 }
 
 /** The `OUTPUT_FAILED` error for a failed write to one of the process's streams. */
-export function outputFailed(name: OutputStreamName, error: unknown): CliError {
+function outputFailed(name: OutputStreamName, error: unknown): CliError {
   const detail = error instanceof Error ? error.message : String(error);
   return new CliError('OUTPUT_FAILED', `cannot write to ${name}: ${detail}`, {
     hint:
