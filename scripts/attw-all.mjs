@@ -18,10 +18,15 @@ try {
       console.log(`${pkg.name}: skipped (not built; run npm run build)`);
       continue;
     }
-    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dest], { cwd: dir, encoding: 'utf8' }));
+    const [packed] = JSON.parse(
+      execFileSync('npm', ['pack', '--json', '--pack-destination', dest], { cwd: dir, encoding: 'utf8' }),
+    );
     try {
       // table output for people; the exit code (1 on any problem) for the verdict
-      execFileSync(attw, [join(dest, packed.filename), '--format', 'table'], { stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' } });
+      execFileSync(attw, [join(dest, packed.filename), '--format', 'table'], {
+        stdio: 'inherit',
+        env: { ...process.env, FORCE_COLOR: '0' },
+      });
       console.log(`${pkg.name}: attw clean`);
     } catch {
       console.log(`${pkg.name}: attw found problems (see above)`);

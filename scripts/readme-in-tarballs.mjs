@@ -7,10 +7,15 @@ const root = JSON.parse(readFileSync('package.json', 'utf8'));
 let failed = 0;
 for (const dir of root.workspaces) {
   const pkg = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
-  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8' }));
+  const [packed] = JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8' }),
+  );
   const readme = packed.files.find((f) => f.path === 'README.md');
   if (!readme || readme.size < 200) {
-    console.log(`${pkg.name}: its tarball has ${readme ? 'an almost empty' : 'no'} README.md (add one, and "README.md" to "files")`);
+    console.log(
+      `${pkg.name}: its tarball has ${readme ? 'an almost empty' : 'no'} README.md (add one, and "README.md" to ` +
+        `"files")`,
+    );
     failed++;
   } else {
     console.log(`${pkg.name}: README.md in the tarball (${readme.size} bytes)`);

@@ -31,14 +31,21 @@ describe('docs/caller-guide.md samples run against @virtkit/memory', () => {
 
   it('has samples', () => expect(samples().length).toBeGreaterThan(8));
 
-  it.each(samples())('the sample at %s runs to completion', (where, source) => {
-    const file = join(OUT, `${where.replace(/\W+/g, '-')}.mjs`);
-    writeFileSync(file, transformSync(source, { loader: 'ts', format: 'esm', target: 'node20' }).code);
-    try {
-      execFileSync(process.execPath, [file], { cwd: ROOT, stdio: 'pipe', encoding: 'utf8', timeout: 60_000 });
-    } catch (error) {
-      const e = error as { stderr?: string; stdout?: string };
-      throw new Error(`the caller-guide sample at ${where} failed (built packages: run \`npm run build\` first):\n${e.stderr ?? String(error)}\n${e.stdout ?? ''}`);
-    }
-  }, 70_000);
+  it.each(samples())(
+    'the sample at %s runs to completion',
+    (where, source) => {
+      const file = join(OUT, `${where.replace(/\W+/g, '-')}.mjs`);
+      writeFileSync(file, transformSync(source, { loader: 'ts', format: 'esm', target: 'node20' }).code);
+      try {
+        execFileSync(process.execPath, [file], { cwd: ROOT, stdio: 'pipe', encoding: 'utf8', timeout: 60_000 });
+      } catch (error) {
+        const e = error as { stderr?: string; stdout?: string };
+        throw new Error(
+          `the caller-guide sample at ${where} failed (built packages: run \`npm run build\` ` +
+            `first):\n${e.stderr ?? String(error)}\n${e.stdout ?? ''}`,
+        );
+      }
+    },
+    70_000,
+  );
 });

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { readHookCatalogue } from '@virtkit/cli';
 
 const ROOT = resolve(__dirname, '../..');
 const GENERATOR = join(ROOT, 'scripts/generate-docs.mjs');
@@ -21,23 +22,24 @@ describe('generated docs (scripts/generate-docs.mjs)', () => {
       execFileSync(process.execPath, [GENERATOR, '--out-dir', out], { cwd: ROOT, stdio: 'pipe', encoding: 'utf8' });
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr ?? String(error);
-      throw new Error(`scripts/generate-docs.mjs failed (it reads the built packages: run \`npm run build\` first):\n${stderr}`);
+      throw new Error(
+        `scripts/generate-docs.mjs failed (it reads the built packages: run \`npm run build\` first):\n${stderr}`,
+      );
     }
   }, 120_000);
 
   it.each(GENERATED)('docs/%s is up to date (else: run `npm run docs` and commit the result)', (name) => {
     const committedPath = join(ROOT, 'docs', name);
     const generated = readFileSync(join(out, name), 'utf8');
-    if (!existsSync(committedPath)) throw new Error(`docs/${name} is missing: run \`npm run docs\` and commit the result`);
+    if (!existsSync(committedPath))
+      throw new Error(`docs/${name} is missing: run \`npm run docs\` and commit the result`);
     const committed = readFileSync(committedPath, 'utf8');
     if (committed !== generated) throw new Error(staleMessage(name, committed, generated));
   });
 
   it('the implementor reference has a section for every capability and names every hook', () => {
     const text = readFileSync(join(out, 'implementor-reference.md'), 'utf8');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { readHookCatalogue } = require('../../packages/cli/src/commands/init-hook-catalogue');
-    const catalogue: Map<string, { hook: string }[]> = readHookCatalogue(readFileSync(join(ROOT, 'packages/core/dist/index.d.ts'), 'utf8'));
+    const catalogue = readHookCatalogue(readFileSync(join(ROOT, 'packages/core/dist/index.d.ts'), 'utf8'));
     for (const [capability, hooks] of catalogue) {
       if (capability !== 'core') expect(text).toContain(`### \`${capability}\``);
       for (const { hook } of hooks) expect(text).toContain(`\`${hook}`);

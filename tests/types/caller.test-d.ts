@@ -1,8 +1,18 @@
 // Type tests for the caller API of issue #18 (views, guards, typed options, events), compiled against dist.
 import { expectTypeOf } from 'expect-type';
 import {
-  createDriver, eventsSince, listInstanceStates, loadDriver, nodeResources, supportsAll, waitForState, type DriverBase, type DriverWith,
-  type LifecycleEvent, type OperationContext, type PowerState,
+  createDriver,
+  eventsSince,
+  listInstanceStates,
+  loadDriver,
+  nodeResources,
+  supportsAll,
+  waitForState,
+  type DriverBase,
+  type DriverWith,
+  type LifecycleEvent,
+  type OperationContext,
+  type PowerState,
 } from '@virtkit/core';
 import memory, { type MemoryConfig, type MemoryDriverCore } from '@virtkit/memory';
 
@@ -39,7 +49,9 @@ export async function views(driver: DriverBase, inv: DriverWith<'inventory'>): P
   expectTypeOf(node!.resources.VCPU!.free).toBeNumber();
   // @ts-expect-error -- the resource view needs the inventory capability
   await nodeResources(driver, ctx);
-  expectTypeOf(await waitForState(driver, instance.uuid, 1 as PowerState, { timeout: 1000 })).toEqualTypeOf<PowerState>();
+  expectTypeOf(
+    await waitForState(driver, instance.uuid, 1 as PowerState, { timeout: 1000 }),
+  ).toEqualTypeOf<PowerState>();
   const replay = eventsSince(driver, listing.sequence);
   expectTypeOf(replay.complete).toBeBoolean();
   expectTypeOf(replay.events).toEqualTypeOf<LifecycleEvent[]>();
@@ -49,13 +61,18 @@ export async function views(driver: DriverBase, inv: DriverWith<'inventory'>): P
 
 // typed options: the definition's options type flows to createDriver and loadDriver
 export async function options(): Promise<void> {
-  const d = await createDriver(memory, { hostname: 'h1', options: { capabilities: ['lifecycle'], host: { vcpus: 8 } } });
+  const d = await createDriver(memory, {
+    hostname: 'h1',
+    options: { capabilities: ['lifecycle'], host: { vcpus: 8 } },
+  });
   expectTypeOf(d).toEqualTypeOf<MemoryDriverCore>();
   // @ts-expect-error -- a misspelled option is a compile error where the definition is known
   await createDriver(memory, { options: { capabilites: ['lifecycle'] } });
   // @ts-expect-error -- and so is a bad capability name
   await createDriver(memory, { options: { capabilities: ['volume.shrink'] } });
-  const { driver } = await loadDriver<typeof memory>('@virtkit/memory', { options: { consoleOutputLimit: 4096 } satisfies MemoryConfig });
+  const { driver } = await loadDriver<typeof memory>('@virtkit/memory', {
+    options: { consoleOutputLimit: 4096 } satisfies MemoryConfig,
+  });
   expectTypeOf(driver).toEqualTypeOf<MemoryDriverCore>();
   // @ts-expect-error -- loadDriver with the definition's type checks option names too
   await loadDriver<typeof memory>('@virtkit/memory', { options: { consoleOutputLimt: 4096 } });

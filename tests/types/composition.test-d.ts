@@ -1,7 +1,13 @@
 // Type tests, compiled against the BUILT packages (dist .d.ts): `@ts-expect-error` lines must fail to compile.
 import { expectTypeOf } from 'expect-type';
 import {
-  DriverBase, PowerState, withLifecycle, withPause, type InstanceInfo, type OperationContext, type CapabilityMap,
+  DriverBase,
+  PowerState,
+  withLifecycle,
+  withPause,
+  type InstanceInfo,
+  type OperationContext,
+  type CapabilityMap,
 } from '@virtkit/core';
 import { SampleDriver } from '@virtkit/sample-driver';
 
@@ -11,18 +17,32 @@ const instance = { uuid: '7b1c6f1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f' };
 /** A complete minimal driver compiles. */
 export class MinimalDriver extends DriverBase {
   protected async _initHost(): Promise<void> {}
-  protected async _getInfo(): Promise<InstanceInfo> { return { state: PowerState.NOSTATE }; }
-  protected async _listInstances() { return []; }
-  protected async _getAvailableNodes() { return ['n']; }
-  protected async _getHostIp() { return '127.0.0.1'; }
+  protected async _getInfo(): Promise<InstanceInfo> {
+    return { state: PowerState.NOSTATE };
+  }
+  protected async _listInstances() {
+    return [];
+  }
+  protected async _getAvailableNodes() {
+    return ['n'];
+  }
+  protected async _getHostIp() {
+    return '127.0.0.1';
+  }
 }
 
 // @ts-expect-error -- a driver that misses a core hook (_getHostIp) does not compile
 export class MissingCoreHook extends DriverBase {
   protected async _initHost(): Promise<void> {}
-  protected async _getInfo(): Promise<InstanceInfo> { return { state: PowerState.NOSTATE }; }
-  protected async _listInstances() { return []; }
-  protected async _getAvailableNodes() { return ['n']; }
+  protected async _getInfo(): Promise<InstanceInfo> {
+    return { state: PowerState.NOSTATE };
+  }
+  protected async _listInstances() {
+    return [];
+  }
+  protected async _getAvailableNodes() {
+    return ['n'];
+  }
 }
 
 // @ts-expect-error -- applying lifecycle.pause and missing _unpause does not compile

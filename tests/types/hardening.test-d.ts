@@ -1,7 +1,14 @@
 // Type tests for the hardening API of issue #12, compiled against the built packages.
 import { expectTypeOf } from 'expect-type';
 import {
-  AbortedError, TimeoutError, boundedText, checkContext, needsReconciliation, quoteValue, type DriverBase, type OperationContext,
+  AbortedError,
+  TimeoutError,
+  boundedText,
+  checkContext,
+  needsReconciliation,
+  quoteValue,
+  type DriverBase,
+  type OperationContext,
 } from '@virtkit/core';
 
 declare const driver: DriverBase;

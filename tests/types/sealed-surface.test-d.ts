@@ -1,8 +1,17 @@
-// The sealed surface, compiled against the BUILT packages: a driver implements hooks; redefining a guarded call does not compile.
+// The sealed surface, compiled against the BUILT packages: a driver implements hooks; redefining a guarded call does
+// not compile.
 import { expectTypeOf } from 'expect-type';
 import {
-  DriverBase, PowerState, withLifecycle, withPause, withLiveMigration, type InstanceInfo, type OperationContext,
-  type PauseCapability, type PauseRequest, type InstanceRequest,
+  DriverBase,
+  PowerState,
+  withLifecycle,
+  withPause,
+  withLiveMigration,
+  type InstanceInfo,
+  type OperationContext,
+  type PauseCapability,
+  type PauseRequest,
+  type InstanceRequest,
 } from '@virtkit/core';
 import { MemoryDriver } from '@virtkit/memory';
 import { SampleDriver } from '@virtkit/sample-driver';
@@ -12,10 +21,18 @@ const instance = { uuid: '7b1c6f1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f' };
 
 abstract class Core extends DriverBase {
   protected async _initHost(): Promise<void> {}
-  protected async _getInfo(): Promise<InstanceInfo> { return { state: PowerState.NOSTATE }; }
-  protected async _listInstances() { return []; }
-  protected async _getAvailableNodes() { return ['n']; }
-  protected async _getHostIp() { return '127.0.0.1'; }
+  protected async _getInfo(): Promise<InstanceInfo> {
+    return { state: PowerState.NOSTATE };
+  }
+  protected async _listInstances() {
+    return [];
+  }
+  protected async _getAvailableNodes() {
+    return ['n'];
+  }
+  protected async _getHostIp() {
+    return '127.0.0.1';
+  }
 }
 
 /** Hooks, default ones included, stay overridable. */
@@ -27,7 +44,9 @@ export class HooksOnly extends withPause(withLifecycle(Core)) {
   protected async _powerOn() {}
   protected async _pause() {}
   protected async _unpause() {}
-  protected override async _networkBindingHostId() { return 'custom'; }
+  protected override async _networkBindingHostId() {
+    return 'custom';
+  }
 }
 
 export class RedefinesPause extends HooksOnly {
@@ -42,12 +61,16 @@ export class RedefinesPauseAsField extends HooksOnly {
 
 export class RedefinesGetInfo extends Core {
   // @ts-expect-error -- a core call of DriverBase (getInfo) cannot be redefined
-  override async getInfo(_ctx: OperationContext, _request: InstanceRequest): Promise<InstanceInfo> { return { state: PowerState.RUNNING }; }
+  override async getInfo(_ctx: OperationContext, _request: InstanceRequest): Promise<InstanceInfo> {
+    return { state: PowerState.RUNNING };
+  }
 }
 
 export class RedefinesListInstances extends Core {
   // @ts-expect-error -- listInstances neither, even without `override`
-  async listInstances(): Promise<string[]> { return []; }
+  async listInstances(): Promise<string[]> {
+    return [];
+  }
 }
 
 export abstract class RedefinesLiveMigration extends withLiveMigration(withLifecycle(Core)) {
@@ -73,5 +96,7 @@ export class SneakyMemory extends MemoryDriver {
   // @ts-expect-error -- and so is listInstances
   override listInstances = async (): Promise<string[]> => [];
   /** A hook stays overridable. */
-  protected override _getHostIp(): Promise<string> { return Promise.resolve('10.0.0.1'); }
+  protected override _getHostIp(): Promise<string> {
+    return Promise.resolve('10.0.0.1');
+  }
 }

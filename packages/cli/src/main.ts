@@ -18,7 +18,12 @@ import { createProgram } from './program.js';
  */
 export async function main(argv: readonly string[] = process.argv, io: CliIo = processIo()): Promise<number> {
   let exitCode: number = EXIT_CODES.OK;
-  const ctx: CommandContext = { io, setExitCode: (code) => { exitCode = code; } };
+  const ctx: CommandContext = {
+    io,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  };
   try {
     await createProgram(ctx).parseAsync([...argv], { from: 'node' });
     return exitCode;
@@ -46,6 +51,9 @@ function reportError(error: unknown, io: CliIo): number {
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   writeLine(io.stderr, `virtkit: unexpected error: ${detail}`);
-  writeLine(io.stderr, 'virtkit: hint: this is a bug in virtkit or in the driver; please report it with the command you ran');
+  writeLine(
+    io.stderr,
+    'virtkit: hint: this is a bug in virtkit or in the driver; please report it with the command you ran',
+  );
   return EXIT_CODES.FAILED;
 }

@@ -18,15 +18,18 @@ export interface OutputGuardControl {
 }
 
 /** True for the error of a write to a pipe whose reader has gone (`virtkit contract | head -1`). */
-export function isBrokenPipe(error: unknown): boolean {
+function isBrokenPipe(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'EPIPE';
 }
 
 /** The `OUTPUT_FAILED` error for a failed write to one of the process's streams. */
-export function outputFailed(name: OutputStreamName, error: unknown): CliError {
+function outputFailed(name: OutputStreamName, error: unknown): CliError {
   const detail = error instanceof Error ? error.message : String(error);
   return new CliError('OUTPUT_FAILED', `cannot write to ${name}: ${detail}`, {
-    hint: name === 'stdout' ? 'check where stdout goes (a full disk, a closed terminal), or use --out where the command has it' : 'check where stderr goes',
+    hint:
+      name === 'stdout'
+        ? 'check where stdout goes (a full disk, a closed terminal), or use --out where the command has it'
+        : 'check where stderr goes',
     cause: error,
   });
 }
@@ -57,26 +60,31 @@ export function streamSink(stream: TextSink, name: OutputStreamName): TextSink {
  * stderr (when stderr is not the stream that failed) as `OUTPUT_FAILED`, and
  * ends the process with that error's exit code. Only the first error is handled.
  */
-export function guardOutput(streams: { stdout: OutputStream; stderr: OutputStream }, control: OutputGuardControl): void {
+export function guardOutput(
+  streams: { stdout: OutputStream; stderr: OutputStream },
+  control: OutputGuardControl,
+): void {
   let handled = false;
-  const onError = (name: OutputStreamName) => (error: Error): void => {
-    if (handled) return;
-    handled = true;
-    if (isBrokenPipe(error)) {
-      control.exit(control.exitCode() ?? 0);
-      return;
-    }
-    const failure = outputFailed(name, error);
-    if (name !== 'stderr') {
-      try {
-        streams.stderr.write(`virtkit: error: ${failure.message}\n`);
-        if (failure.hint) streams.stderr.write(`virtkit: hint: ${failure.hint}\n`);
-      } catch {
-        // stderr is gone too: the exit code is all that is left to say it
+  const onError =
+    (name: OutputStreamName) =>
+    (error: Error): void => {
+      if (handled) return;
+      handled = true;
+      if (isBrokenPipe(error)) {
+        control.exit(control.exitCode() ?? 0);
+        return;
       }
-    }
-    control.exit(failure.exitCode);
-  };
+      const failure = outputFailed(name, error);
+      if (name !== 'stderr') {
+        try {
+          streams.stderr.write(`virtkit: error: ${failure.message}\n`);
+          if (failure.hint) streams.stderr.write(`virtkit: hint: ${failure.hint}\n`);
+        } catch {
+          // stderr is gone too: the exit code is all that is left to say it
+        }
+      }
+      control.exit(failure.exitCode);
+    };
   streams.stdout.on('error', onError('stdout'));
   streams.stderr.on('error', onError('stderr'));
 }

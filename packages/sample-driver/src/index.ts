@@ -5,12 +5,29 @@
  * the capability map; `@virtkit/memory` is the full reference driver.
  */
 import {
-  DriverBase, InstanceNotFoundError, PowerState, defineDriverClass, withLifecycle, withPause,
-  type InstanceInfo, type InstanceRequest, type InstanceSummary, type OperationContext, type PowerOffRequest,
-  type PowerOnRequest, type RebootRequest, type SpawnRequest, type DestroyRequest, type PauseRequest,
+  DriverBase,
+  InstanceNotFoundError,
+  PowerState,
+  defineDriverClass,
+  withLifecycle,
+  withPause,
+  type InstanceInfo,
+  type InstanceRequest,
+  type InstanceSummary,
+  type OperationContext,
+  type PowerOffRequest,
+  type PowerOnRequest,
+  type RebootRequest,
+  type SpawnRequest,
+  type DestroyRequest,
+  type PauseRequest,
 } from '@virtkit/core';
 
-interface Guest { uuid: string; name: string; state: PowerState }
+interface Guest {
+  uuid: string;
+  name: string;
+  state: PowerState;
+}
 
 /** The sample driver: lifecycle and pause. */
 export class SampleDriver extends withPause(withLifecycle(DriverBase)) {
@@ -33,7 +50,11 @@ export class SampleDriver extends withPause(withLifecycle(DriverBase)) {
   }
   protected async _spawn(_ctx: OperationContext, req: SpawnRequest): Promise<void> {
     const name = req.instance.name ?? `instance-${req.instance.uuid.slice(0, 8)}`;
-    this.#guests.set(req.instance.uuid, { uuid: req.instance.uuid, name, state: req.powerOn === false ? PowerState.SHUTDOWN : PowerState.RUNNING });
+    this.#guests.set(req.instance.uuid, {
+      uuid: req.instance.uuid,
+      name,
+      state: req.powerOn === false ? PowerState.SHUTDOWN : PowerState.RUNNING,
+    });
   }
   protected async _destroy(_ctx: OperationContext, req: DestroyRequest): Promise<void> {
     this.#guests.delete(req.instance.uuid);

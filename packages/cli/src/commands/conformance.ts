@@ -35,9 +35,15 @@ export function conformanceCommand(ctx: CommandContext): Command {
     .option('--json', 'print only the JSON report (no progress output)')
     .option('--only <caps>', 'run only these capabilities (comma separated; the core tests always run)')
     .option('--skip <caps>', 'skip these capabilities (comma separated; reported as skipped)')
-    .option('--sequences <n>', 'model-based sequences to run after the tests (0: none; default 300 on fast drivers, fewer on slow ones or as the driver\'s fixtures say)')
+    .option(
+      '--sequences <n>',
+      'model-based sequences to run after the tests (0: none; default 300 on fast drivers, fewer on slow ones or as ' +
+        "the driver's fixtures say)",
+    )
     .option('--seed <n>', 'seed of the model-based sequences, to replay a reported failure')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Each test gets a fresh driver from the driver's definition; the definition's
 \`conformance\` field supplies kit fixtures (images, volumes...) when it has one.
 After the tests, random call sequences are checked against the contract model
@@ -49,8 +55,11 @@ Examples:
   $ virtkit conformance --driver @virtkit/sample-driver
   $ virtkit conformance --driver ./dist/my-driver.js --only lifecycle,lifecycle.pause
   $ virtkit conformance --json > report.json
-  $ virtkit conformance --sequences 1000 --seed 12345`)
-    .action(async (options: ConformanceCommandOptions) => ctx.setExitCode(await runConformanceCommand(options, ctx.io)));
+  $ virtkit conformance --sequences 1000 --seed 12345`,
+    )
+    .action(async (options: ConformanceCommandOptions) =>
+      ctx.setExitCode(await runConformanceCommand(options, ctx.io)),
+    );
 }
 
 /**
@@ -72,7 +81,10 @@ export async function runConformanceCommand(options: ConformanceCommandOptions, 
   const colors = createColors(!options.json && colorEnabled(io));
   if (!options.json) {
     const planned = planConformance(map, { only, skip, fixtures }).length;
-    writeLine(io.stdout, colors.bold(`virtkit conformance: ${map.driver.name} ${map.driver.version} (contract ${map.contractVersion})`));
+    writeLine(
+      io.stdout,
+      colors.bold(`virtkit conformance: ${map.driver.name} ${map.driver.version} (contract ${map.contractVersion})`),
+    );
     writeLine(io.stdout, colors.dim(`driver ${loaded.resolvedPath}; ${planned} tests`));
   }
   const report: ConformanceReport = await runConformance({
@@ -82,7 +94,9 @@ export async function runConformanceCommand(options: ConformanceCommandOptions, 
     fixtures,
     only,
     skip,
-    ...(sequences !== undefined || seed !== undefined ? { modelBased: { ...(sequences !== undefined ? { sequences } : {}), ...(seed !== undefined ? { seed } : {}) } } : {}),
+    ...(sequences !== undefined || seed !== undefined
+      ? { modelBased: { ...(sequences !== undefined ? { sequences } : {}), ...(seed !== undefined ? { seed } : {}) } }
+      : {}),
     onResult: options.json ? undefined : (r) => writeLine(io.stdout, formatResultLine(r, colors.enabled)),
   });
   if (options.json) writeLine(io.stdout, JSON.stringify(report, null, 2));
@@ -91,7 +105,10 @@ export async function runConformanceCommand(options: ConformanceCommandOptions, 
 }
 
 /** The definition's own `dispose` when it declares one, else the CLI's default (`close()`). */
-async function disposeWith(definition: { dispose?: (driver: DriverBase) => unknown }, driver: DriverBase): Promise<void> {
+async function disposeWith(
+  definition: { dispose?: (driver: DriverBase) => unknown },
+  driver: DriverBase,
+): Promise<void> {
   if (typeof definition.dispose === 'function') await definition.dispose(driver);
   else await disposeDriver(driver);
 }
@@ -100,7 +117,11 @@ function integerOption(value: string | undefined, name: string): number | undefi
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || (name === '--sequences' && n < 0)) {
-    throw new CliError('USAGE', `${name} must be ${name === '--sequences' ? 'a whole number >= 0' : 'an integer'}, got '${value}'`, { hint: `e.g. ${name} ${name === '--sequences' ? '300' : '42'}` });
+    throw new CliError(
+      'USAGE',
+      `${name} must be ${name === '--sequences' ? 'a whole number >= 0' : 'an integer'}, got '${value}'`,
+      { hint: `e.g. ${name} ${name === '--sequences' ? '300' : '42'}` },
+    );
   }
   return n;
 }
@@ -116,7 +137,9 @@ async function loadWithDefaultHint(specifier: string, io: CliIo): ReturnType<typ
   } catch (error) {
     if (!isCliError(error) || specifier !== DEFAULT_CONFORMANCE_DRIVER) throw error;
     throw new CliError(error.code, error.message, {
-      hint: `${DEFAULT_CONFORMANCE_DRIVER} is the default driver; install it, or choose a driver with --driver <package-or-path> (e.g. --driver @virtkit/sample-driver)`,
+      hint:
+        `${DEFAULT_CONFORMANCE_DRIVER} is the default driver; install it, or choose a driver with --driver ` +
+        `<package-or-path> (e.g. --driver @virtkit/sample-driver)`,
       cause: error.cause,
     });
   }

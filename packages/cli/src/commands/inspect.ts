@@ -15,14 +15,22 @@ export interface InspectCommandOptions {
 /** The `inspect` command: show what a driver advertises. */
 export function inspectCommand(ctx: CommandContext): Command {
   return new Command('inspect')
-    .description('show a driver\'s capability map: capabilities by family, feature flags, scheduler traits')
+    .description("show a driver's capability map: capabilities by family, feature flags, scheduler traits")
     .argument('<driver>', 'driver package name or module path')
-    .option('--json', 'print the map as JSON: { driver, contractVersion, capabilities, allCapabilities, features, traits, imageTypes }')
-    .addHelpText('after', `
+    .option(
+      '--json',
+      'print the map as JSON: { driver, contractVersion, capabilities, allCapabilities, features, traits, imageTypes }',
+    )
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ virtkit inspect @virtkit/sample-driver
-  $ virtkit inspect ./dist/my-driver.js --json`)
-    .action(async (driver: string, options: InspectCommandOptions) => ctx.setExitCode(await runInspectCommand(driver, options, ctx.io)));
+  $ virtkit inspect ./dist/my-driver.js --json`,
+    )
+    .action(async (driver: string, options: InspectCommandOptions) =>
+      ctx.setExitCode(await runInspectCommand(driver, options, ctx.io)),
+    );
 }
 
 /**

@@ -32,11 +32,17 @@ export interface MatrixCommandOptions {
 export function matrixCommand(ctx: CommandContext): Command {
   return new Command('matrix')
     .description('build the support matrix: capabilities by family (rows) against drivers (columns)')
-    .argument('[driver...]', `driver package names or module paths (default: the bundled drivers that are installed: ${DEFAULT_MATRIX_DRIVERS.join(', ')})`)
+    .argument(
+      '[driver...]',
+      `driver package names or module paths (default: the bundled drivers that are installed: ` +
+        `${DEFAULT_MATRIX_DRIVERS.join(', ')})`,
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices(MATRIX_FORMATS).default('md'))
     .option('-o, --out <file>', 'write to this file instead of stdout')
     .option('--verify', 'run the conformance kit for each driver: complete only where its kit tests pass')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Cells: complete, partial (advertised, some kit tests failed), missing (not advertised),
 unknown (advertised, all kit tests skipped). Without --verify, cells come from the
 capability maps alone: advertised is complete, anything else missing.
@@ -44,8 +50,11 @@ capability maps alone: advertised is complete, anything else missing.
 Examples:
   $ virtkit matrix @virtkit/sample-driver
   $ virtkit matrix --format html --out matrix.html --verify
-  $ virtkit matrix @virtkit/memory ./dist/my-driver.js --format json`)
-    .action(async (drivers: string[], options: MatrixCommandOptions) => ctx.setExitCode(await runMatrixCommand(drivers, options, ctx.io)));
+  $ virtkit matrix @virtkit/memory ./dist/my-driver.js --format json`,
+    )
+    .action(async (drivers: string[], options: MatrixCommandOptions) =>
+      ctx.setExitCode(await runMatrixCommand(drivers, options, ctx.io)),
+    );
 }
 
 /**
@@ -56,7 +65,11 @@ Examples:
  * @throws `DRIVER_UNAVAILABLE` for a named driver that cannot be loaded; `USAGE`
  *         when no default driver is installed; `OUTPUT_FAILED`; `FIXTURES_FAILED`.
  */
-export async function runMatrixCommand(drivers: readonly string[], options: MatrixCommandOptions, io: CliIo): Promise<number> {
+export async function runMatrixCommand(
+  drivers: readonly string[],
+  options: MatrixCommandOptions,
+  io: CliIo,
+): Promise<number> {
   const inputs = await collectDrivers(drivers, options.verify === true, io);
   const matrix = buildMatrix(inputs);
   const text = render(matrix, options.format);
@@ -69,12 +82,19 @@ export async function runMatrixCommand(drivers: readonly string[], options: Matr
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, text, 'utf8');
   } catch (error) {
-    throw new CliError('OUTPUT_FAILED', `cannot write ${path}: ${error instanceof Error ? error.message : String(error)}`, {
-      hint: 'choose a writable --out path, or leave --out out to print to stdout',
-      cause: error,
-    });
+    throw new CliError(
+      'OUTPUT_FAILED',
+      `cannot write ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        hint: 'choose a writable --out path, or leave --out out to print to stdout',
+        cause: error,
+      },
+    );
   }
-  writeLine(io.stdout, `wrote ${path} (${options.format}, ${matrix.drivers.length} driver(s)${matrix.verified ? ', verified' : ''})`);
+  writeLine(
+    io.stdout,
+    `wrote ${path} (${options.format}, ${matrix.drivers.length} driver(s)${matrix.verified ? ', verified' : ''})`,
+  );
   return EXIT_CODES.OK;
 }
 
@@ -91,7 +111,9 @@ function render(matrix: SupportMatrix, format: MatrixCommandOptions['format']): 
  */
 async function collectDrivers(named: readonly string[], verify: boolean, io: CliIo): Promise<MatrixDriverInput[]> {
   // VIRTKIT_DRIVERS (comma separated) overrides the bundled defaults, e.g. for a quick local run.
-  const override = io.env?.VIRTKIT_DRIVERS?.split(',').map((d) => d.trim()).filter(Boolean);
+  const override = io.env?.VIRTKIT_DRIVERS?.split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
   const defaults = override && override.length > 0 ? override : DEFAULT_MATRIX_DRIVERS;
   const specifiers = named.length > 0 ? named : defaults;
   const loaded: Array<{ map: CapabilityMap; definition: DriverDefinition }> = [];
@@ -128,7 +150,12 @@ async function collectDrivers(named: readonly string[], verify: boolean, io: Cli
 async function verifyDriver(definition: DriverDefinition, map: CapabilityMap, io: CliIo): Promise<ConformanceReport> {
   writeLine(io.stderr, `virtkit: verifying ${map.driver.name} ${map.driver.version} with the conformance kit...`);
   const fixtures = await resolveFixtures(definition);
-  const report = await runConformance({ map, factory: () => definition.create(CLI_HOST_API), dispose: disposeDriver, fixtures });
+  const report = await runConformance({
+    map,
+    factory: () => definition.create(CLI_HOST_API),
+    dispose: disposeDriver,
+    fixtures,
+  });
   const { passed, failed, skipped } = report.summary;
   writeLine(io.stderr, `virtkit: ${map.driver.name}: ${passed} passed, ${failed} failed, ${skipped} skipped`);
   return report;

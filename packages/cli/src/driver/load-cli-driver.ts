@@ -27,7 +27,10 @@ export async function loadCliDriver(specifier: string, io: CliIo): Promise<Loade
     if (error.code === 'DRIVER_LOAD_FAILED' && !isPathLike(specifier) && existsSync(resolve(cwd, specifier))) {
       return loadCliDriver(`./${specifier}`, io);
     }
-    throw new CliError('DRIVER_UNAVAILABLE', `${error.message} [${error.code}]`, { hint: loadErrorHint(specifier, error, cwd), cause: error });
+    throw new CliError('DRIVER_UNAVAILABLE', `${error.message} [${error.code}]`, {
+      hint: loadErrorHint(specifier, error, cwd),
+      cause: error,
+    });
   }
 }
 

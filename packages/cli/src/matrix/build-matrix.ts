@@ -2,7 +2,14 @@ import { CAPABILITY_NAMES, FAMILIES, familyOf } from '@virtkit/core';
 import { manifestByCapability } from '@virtkit/core/manifest';
 import { capabilityStatus } from './capability-status.js';
 import { matrixCell } from './matrix-cell.js';
-import type { MatrixCapability, MatrixDriverInput, MatrixFamily, MatrixFamilyGroup, MatrixRow, SupportMatrix } from './matrix-types.js';
+import type {
+  MatrixCapability,
+  MatrixDriverInput,
+  MatrixFamily,
+  MatrixFamilyGroup,
+  MatrixRow,
+  SupportMatrix,
+} from './matrix-types.js';
 
 /** Options of {@link buildMatrix}. */
 export interface BuildMatrixOptions {
@@ -28,7 +35,9 @@ export function buildMatrix(drivers: readonly MatrixDriverInput[], options: Buil
   };
   const families: MatrixFamilyGroup[] = (['core', ...FAMILIES] as MatrixFamily[]).map((family) => ({
     family,
-    capabilities: (family === 'core' ? ['core' as const] : CAPABILITY_NAMES.filter((c) => familyOf(c) === family)).map(row),
+    capabilities: (family === 'core' ? ['core' as const] : CAPABILITY_NAMES.filter((c) => familyOf(c) === family)).map(
+      row,
+    ),
   }));
   return {
     generatedAt: (options.generatedAt ?? new Date()).toISOString(),

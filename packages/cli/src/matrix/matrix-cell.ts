@@ -14,11 +14,16 @@ const UNSUPPORTED_FEATURES_PREFIX = 'unsupported features: ';
  * when no kit test of the capability failed and at least one passed, `partial`
  * when some failed (the note names them), `unknown` when all were skipped.
  */
-export function matrixCell(row: Pick<MatrixRow, 'name' | 'status' | 'referenceCalls'>, driver: MatrixDriverInput): MatrixCell {
+export function matrixCell(
+  row: Pick<MatrixRow, 'name' | 'status' | 'referenceCalls'>,
+  driver: MatrixDriverInput,
+): MatrixCell {
   const advertised = row.name === 'core' || driver.map.capabilities[row.name] === true;
   const results = driver.report?.results.filter((r) => r.capability === row.name);
   const cell = advertised ? advertisedCell(results) : missingCell(results);
-  const extras = advertised ? [coverage(row.referenceCalls), ...featureNotes(row.name, driver.map)] : statusNote(row, driver.map);
+  const extras = advertised
+    ? [coverage(row.referenceCalls), ...featureNotes(row.name, driver.map)]
+    : statusNote(row, driver.map);
   return { state: cell.state, note: [cell.note, ...extras].filter(Boolean).join('; ') };
 }
 
@@ -28,7 +33,12 @@ export function matrixCell(row: Pick<MatrixRow, 'name' | 'status' | 'referenceCa
  * driver does not declare, so compact renderers can leave it out.
  */
 export function isRoutineNote(part: string): boolean {
-  return part === UNVERIFIED_NOTE || part === NOT_ADVERTISED_NOTE || part.startsWith(COVERS_PREFIX) || part.startsWith(UNSUPPORTED_FEATURES_PREFIX);
+  return (
+    part === UNVERIFIED_NOTE ||
+    part === NOT_ADVERTISED_NOTE ||
+    part.startsWith(COVERS_PREFIX) ||
+    part.startsWith(UNSUPPORTED_FEATURES_PREFIX)
+  );
 }
 
 function advertisedCell(results: readonly TestResult[] | undefined): MatrixCell {
@@ -38,13 +48,22 @@ function advertisedCell(results: readonly TestResult[] | undefined): MatrixCell 
   const passed = results.filter((r) => r.status === 'passed').length;
   const skipped = results.filter((r) => r.status === 'skipped');
   if (failed.length > 0) {
-    return { state: 'partial', note: `${failed.length} of ${results.length} kit tests failed: ${failed.map((r) => r.name).join('; ')}` };
+    return {
+      state: 'partial',
+      note: `${failed.length} of ${results.length} kit tests failed: ${failed.map((r) => r.name).join('; ')}`,
+    };
   }
-  if (passed === 0) return { state: 'unknown', note: `advertised, but all ${results.length} kit tests were skipped (${reasons(skipped)})` };
+  if (passed === 0)
+    return {
+      state: 'unknown',
+      note: `advertised, but all ${results.length} kit tests were skipped (${reasons(skipped)})`,
+    };
   const skipNote = skipped.length > 0 ? `, ${skipped.length} skipped (${reasons(skipped)})` : '';
-  // Unverified tests neither passed nor failed (the driver's fixtures cannot drive them): named apart, never counted as passed.
+  // Unverified tests neither passed nor failed (the driver's fixtures cannot drive them): named apart, never counted
+  // as passed.
   const unverified = results.filter((r) => r.status === 'unverified');
-  const unverifiedNote = unverified.length > 0 ? `, ${unverified.length} unverified (${unverified.map((r) => r.name).join('; ')})` : '';
+  const unverifiedNote =
+    unverified.length > 0 ? `, ${unverified.length} unverified (${unverified.map((r) => r.name).join('; ')})` : '';
   const ran = results.length - skipped.length - unverified.length;
   return { state: 'complete', note: `${passed} of ${ran} kit tests passed${unverifiedNote}${skipNote}` };
 }
@@ -52,7 +71,12 @@ function advertisedCell(results: readonly TestResult[] | undefined): MatrixCell 
 function missingCell(results: readonly TestResult[] | undefined): MatrixCell {
   const failed = results?.filter((r) => r.status === 'failed') ?? [];
   if (failed.length > 0) {
-    return { state: 'missing', note: `not advertised, but its calls do not all answer NOT_SUPPORTED: ${failed.map((r) => r.reason ?? r.name).join('; ')}` };
+    return {
+      state: 'missing',
+      note:
+        `not advertised, but its calls do not all answer NOT_SUPPORTED: ` +
+        `${failed.map((r) => r.reason ?? r.name).join('; ')}`,
+    };
   }
   return { state: 'missing', note: NOT_ADVERTISED_NOTE };
 }

@@ -13,7 +13,9 @@ import { CELL_STATES, type MatrixRow, type SupportMatrix } from './matrix-types.
  * `data-state` and `data-driver`. All text is escaped.
  */
 export function renderMatrixHtml(matrix: SupportMatrix): string {
-  const source = matrix.verified ? 'verified by running the conformance kit' : 'from capability maps (not verified: add --verify to run the kit)';
+  const source = matrix.verified
+    ? 'verified by running the conformance kit'
+    : 'from capability maps (not verified: add --verify to run the kit)';
   const columns = 2 + matrix.drivers.length;
   return `<!doctype html>
 <html lang="en">
@@ -39,10 +41,14 @@ export function renderMatrixHtml(matrix: SupportMatrix): string {
 <main class="table-wrap">
 <table id="matrix">
 <thead><tr><th class="cap-col" scope="col">Capability</th><th scope="col">Status</th>${matrix.drivers.map((d) => driverHeading(matrix, d)).join('')}</tr></thead>
-${matrix.families.map((group) => `<tbody data-family-group="${h(group.family)}">
+${matrix.families
+  .map(
+    (group) => `<tbody data-family-group="${h(group.family)}">
 <tr class="family-row" data-family-header="${h(group.family)}"><th colspan="${columns}" scope="rowgroup"><span>${h(group.family)}</span></th></tr>
 ${group.capabilities.map((row) => rowHtml(matrix, group.family, row)).join('\n')}
-</tbody>`).join('\n')}
+</tbody>`,
+  )
+  .join('\n')}
 </table>
 <p id="empty" hidden>No capability matches the filters.</p>
 </main>
@@ -58,17 +64,21 @@ function rowHtml(matrix: SupportMatrix, family: string, row: MatrixRow): string 
   const cells = matrix.drivers.map((d) => {
     const cell = row.cells[d.name];
     if (!cell) return '<td class="cell"></td>';
-    const detail = cell.state === 'partial' || cell.state === 'unknown' ? `<span class="detail">${h(verdict(cell.note))}</span>` : '';
+    const detail =
+      cell.state === 'partial' || cell.state === 'unknown'
+        ? `<span class="detail">${h(verdict(cell.note))}</span>`
+        : '';
     return `<td class="cell" data-state="${cell.state}" data-driver="${h(d.name)}" title="${h(cell.note)}">${badge(cell.state)}${detail}</td>`;
   });
-  return `<tr data-family="${h(family)}" data-capability="${h(row.name)}"><th class="cap-col" scope="row" title="${h(callsTitle)}"><code>${h(row.name)}</code>`
-    + `<span class="calls">${h(calls || '-')}</span></th><td class="status status-${row.status}">${row.status}</td>${cells.join('')}</tr>`;
+  return (
+    `<tr data-family="${h(family)}" data-capability="${h(row.name)}"><th class="cap-col" scope="row" title="${h(callsTitle)}"><code>${h(row.name)}</code>` +
+    `<span class="calls">${h(calls || '-')}</span></th><td class="status status-${row.status}">${row.status}</td>${cells.join('')}</tr>`
+  );
 }
 
 function driverHeading(matrix: SupportMatrix, driver: { name: string; version: string }): string {
   const rows = matrix.families.flatMap((f) => f.capabilities);
-  const counts = CELL_STATES
-    .map((s) => [s, rows.filter((r) => r.cells[driver.name]?.state === s).length] as const)
+  const counts = CELL_STATES.map((s) => [s, rows.filter((r) => r.cells[driver.name]?.state === s).length] as const)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${CELL_LABELS[s].symbol}`);
   return `<th scope="col" title="${h(`${driver.name} ${driver.version}`)}">${h(driver.name)}<small>${h(driver.version)} · ${h(counts.join(' '))}</small></th>`;
@@ -86,5 +96,8 @@ function legendItems(): string {
 
 /** The note without the parts every row shows anyway, for the cell's small print. */
 function verdict(note: string): string {
-  return note.split('; ').filter((part) => !isRoutineNote(part) && !part.startsWith('features: ')).join('; ');
+  return note
+    .split('; ')
+    .filter((part) => !isRoutineNote(part) && !part.startsWith('features: '))
+    .join('; ');
 }

@@ -20,7 +20,9 @@ export function renderMatrixMarkdown(matrix: SupportMatrix): string {
     '',
     `Drivers: ${matrix.drivers.map((d) => `${md(d.name)} ${md(d.version)}`).join(', ')}.`,
     '',
-    `Cells: ${Object.entries(CELL_LABELS).map(([state, l]) => `${l.emoji} **${state}** (${l.description})`).join(' · ')}.`,
+    `Cells: ${Object.entries(CELL_LABELS)
+      .map(([state, l]) => `${l.emoji} **${state}** (${l.description})`)
+      .join(' · ')}.`,
     '',
     `Status: ${STATUS_LEGEND.map(([status, text]) => `**${status}** (${md(text)})`).join(' · ')}.`,
   ];
@@ -40,11 +42,19 @@ export function renderMatrixMarkdown(matrix: SupportMatrix): string {
 function markdownCell(cell: MatrixCell | undefined): string {
   if (!cell) return '';
   const label = `${CELL_LABELS[cell.state].emoji} ${cell.state}`;
-  const detail = cell.note.split('; ').filter((part) => !isRoutineNote(part)).join('; ');
+  const detail = cell.note
+    .split('; ')
+    .filter((part) => !isRoutineNote(part))
+    .join('; ');
   return detail ? `${label}<br><sub>${md(detail)}</sub>` : label;
 }
 
 /** Escape text for a Markdown table cell: HTML specials, pipes, newlines. */
 function md(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ');
 }

@@ -9,7 +9,10 @@ import { CliError } from '../errors/cli-error.js';
  *         the message suggests the closest name.
  */
 export function parseCapabilityList(value: string, optionName: string): CapabilityName[] {
-  const names = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (names.length === 0) {
     throw new CliError('USAGE', `${optionName} needs at least one capability name`, {
       hint: `e.g. ${optionName} lifecycle,lifecycle.pause (run \`virtkit contract\` to see every capability)`,

@@ -1,4 +1,11 @@
-import { failureDetailLines, groupLines, modelLine, summaryLine, type ConformanceReport, type TestResult } from '@virtkit/conformance';
+import {
+  failureDetailLines,
+  groupLines,
+  modelLine,
+  summaryLine,
+  type ConformanceReport,
+  type TestResult,
+} from '@virtkit/conformance';
 import { createColors, type Colors } from './colors.js';
 import { formatTable } from './text-table.js';
 
@@ -12,13 +19,22 @@ export function formatConformanceSummary(report: ConformanceReport, colors: Colo
   const lines: string[] = [''];
   if (failed.length > 0) {
     lines.push(colors.bold(colors.red(`Failures (${failed.length}):`)));
-    for (const r of failed) lines.push(`  ${r.capability}: ${r.name}${r.reason ? ` -- ${r.reason}` : ''}`, ...failureDetailLines(r, '      '));
+    for (const r of failed)
+      lines.push(
+        `  ${r.capability}: ${r.name}${r.reason ? ` -- ${r.reason}` : ''}`,
+        ...failureDetailLines(r, '      '),
+      );
     lines.push('');
     lines.push(...groupLines(report));
   }
   const unverified = report.results.filter((r) => r.status === 'unverified');
   if (unverified.length > 0) {
-    lines.push(colors.bold(`Unverified (${unverified.length}): the driver's fixtures could not drive these checks, so nothing is claimed for them:`));
+    lines.push(
+      colors.bold(
+        `Unverified (${unverified.length}): the driver's fixtures could not drive these checks, so nothing is ` +
+          `claimed for them:`,
+      ),
+    );
     for (const r of unverified) lines.push(`  ${r.capability}: ${r.name}${r.reason ? ` -- ${r.reason}` : ''}`);
     lines.push('');
   }

@@ -8,7 +8,11 @@ import { formatTable } from './text-table.js';
  */
 export function formatContractTable(entries: readonly ManifestEntry[], colors: Colors = createColors(false)): string[] {
   const rows = entries.map((e) => [e.referenceName, e.capability, e.method ?? '-', e.kind]);
-  const paintKind: Record<string, (t: string) => string> = { deprecated: colors.yellow, dropped: colors.dim, hook: colors.cyan };
+  const paintKind: Record<string, (t: string) => string> = {
+    deprecated: colors.yellow,
+    dropped: colors.dim,
+    hook: colors.cyan,
+  };
   const table = formatTable(rows, {
     header: ['reference', 'capability', 'TypeScript method', 'kind'],
     paint: (t, row, c) => (row === -1 ? colors.bold(t) : c === 3 ? (paintKind[t.trim()] ?? String)(t) : t),

@@ -1,5 +1,11 @@
 import {
-  capabilitiesByFamily, toTraits, type CapabilityMap, type CapabilityName, type Family, type FeatureFlag, type FeatureState,
+  capabilitiesByFamily,
+  toTraits,
+  type CapabilityMap,
+  type CapabilityName,
+  type Family,
+  type FeatureFlag,
+  type FeatureState,
 } from '@virtkit/core';
 
 /** What `virtkit inspect --json` prints: a driver's capability map, arranged for reading. */

@@ -21,11 +21,16 @@ export function formatTable(rows: readonly (readonly string[])[], options: TextT
   const columns = Math.max(0, ...all.map((r) => r.length));
   const widths = Array.from({ length: columns }, (_, c) => Math.max(0, ...all.map((r) => (r[c] ?? '').length)));
   const pad = ' '.repeat(indent);
-  const line = (cells: readonly string[], row: number): string => pad + widths.map((w, c) => {
-    const text = cells[c] ?? '';
-    const padded = align[c] === 'right' ? text.padStart(w) : text.padEnd(w);
-    return paint(padded, row, c);
-  }).join('  ').trimEnd();
+  const line = (cells: readonly string[], row: number): string =>
+    pad +
+    widths
+      .map((w, c) => {
+        const text = cells[c] ?? '';
+        const padded = align[c] === 'right' ? text.padStart(w) : text.padEnd(w);
+        return paint(padded, row, c);
+      })
+      .join('  ')
+      .trimEnd();
   const out: string[] = [];
   if (header) out.push(line(header, -1), pad + widths.map((w) => '-'.repeat(w)).join('  '));
   rows.forEach((r, i) => out.push(line(r, i)));
