@@ -5,7 +5,7 @@ import {
   type GetConsolePoolInfoRequest, type InstanceRequest, type MksConsole, type OperationContext as Ctx,
   type RdpConsole, type SerialConsole, type SpiceConsole, type VncConsole,
 } from '@virtkit/core';
-import type { InstanceRecord } from '../model/instance-record.js';
+import { RecordFlag, type InstanceRecord } from '../model/instance-record.js';
 import type { MemoryHost } from '../model/memory-host.js';
 import { logLines } from '../model/console-log.js';
 import { LifecycleHooks } from './lifecycle.js';
@@ -29,9 +29,9 @@ export abstract class ConsoleHooks extends withConsolePool(
   protected async _getConsoleOutput(_c: Ctx, r: InstanceRequest): Promise<ConsoleOutput> {
     const host = this.hostFor('getConsoleOutput');
     const record = host.store.require(r.instance.uuid);
-    const lines = [...banner(host, record), ...logLines(record.extras)];
+    const lines = [...banner(host, record), ...logLines(record)];
     let text = lines.join('\n') + '\n';
-    let truncated = record.extras?.logTruncated ?? false;
+    let truncated = record.has(RecordFlag.LOG_TRUNCATED);
     const limit = host.config.consoleOutputLimit;
     const bytes = Buffer.from(text, 'utf8');
     if (bytes.length > limit) {
