@@ -1,9 +1,6 @@
 import { RecordFlag, type InstanceRecord } from './instance-record.js';
 import { nowMs } from './clock.js';
 
-/** Up to this many entries, a log grows by exact-size copies; past it, by `push` (amortized). */
-const SMALL_LOG = 8;
-
 /**
  * Append one line to the instance's console log, dropping the oldest lines
  * once the log passes `limit` bytes (the output is bounded). The line is kept
@@ -11,18 +8,21 @@ const SMALL_LOG = 8;
  * append on every call, and formatting the stamp there was most of their cost.
  */
 export function appendLog(record: InstanceRecord, line: string, limit: number, now: number = nowMs()): void {
-  const log = record.log;
-  // Small logs (most instances: a boot, a power off) are exact-size arrays: `push` on a short array reserves 17
-  // more slots, which every instance would keep (and the scavenger would copy) at 100k instances.
-  if (log === undefined) record.log = [now, line];
-  else if (log.length < SMALL_LOG * 2) record.log = [...log, now, line];
-  else log.push(now, line);
+  let log = record.log;
+  if (log === undefined) {
+    // Room for two entries (a power off, then a power on) that never grows: `[]` plus `push` reserves 17 slots that
+    // every instance would keep, and a copy on the second entry would make a new array to promote (100k instances).
+    log = [now, line, 0, ''];
+    log.length = 2; // V8 keeps the capacity of 4 when an array shrinks this little
+    record.log = log;
+  } else {
+    log.push(now, line);
+  }
   record.logBytes += entryBytes(now, line);
-  const kept = record.log!;
-  while (record.logBytes > limit && kept.length > 2) {
+  while (record.logBytes > limit && log.length > 2) {
     // shift(), not splice(0, 2): V8 trims the front of an array in place for shift, splice copies the rest.
-    const ms = kept.shift() as number;
-    record.logBytes -= entryBytes(ms, kept.shift() as string);
+    const ms = log.shift() as number;
+    record.logBytes -= entryBytes(ms, log.shift() as string);
     record.set(RecordFlag.LOG_TRUNCATED, true);
   }
 }
