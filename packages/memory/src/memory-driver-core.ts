@@ -12,7 +12,9 @@ import { MemoryHost, type MemoryHostView } from './model/memory-host.js';
 import { MEMORY_DRIVER_VERSION } from './version.js';
 
 /** Image formats the memory hypervisor boots (anything but the legacy kernel/ramdisk triple). */
-export const MEMORY_IMAGE_TYPES: readonly ImageDiskFormat[] = Object.freeze(['raw', 'qcow2', 'vmdk', 'vdi', 'vhd', 'vhdx', 'iso', 'ploop']);
+export const MEMORY_IMAGE_TYPES: readonly ImageDiskFormat[] = Object.freeze([
+  'raw', 'qcow2', 'vmdk', 'vdi', 'vhd', 'vhdx', 'iso', 'ploop',
+]);
 
 /**
  * The base of every memory driver class: one in-memory host (its instances,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
-  NotFoundError, withConsoleOutput, withConsolePool, withMksConsole, withRdpConsole, withSerialConsole, withSpiceConsole,
-  withVncConsole, type ConsoleInfo, type ConsoleKind, type ConsoleOutput, type ConsolePoolInfo,
+  NotFoundError, withConsoleOutput, withConsolePool, withMksConsole, withRdpConsole, withSerialConsole,
+  withSpiceConsole, withVncConsole, type ConsoleInfo, type ConsoleKind, type ConsoleOutput, type ConsolePoolInfo,
   type GetConsolePoolInfoRequest, type InstanceRequest, type MksConsole, type OperationContext as Ctx,
   type RdpConsole, type SerialConsole, type SpiceConsole, type VncConsole,
 } from '@virtkit/core';
@@ -11,7 +11,9 @@ import { logLines } from '../model/console-log.js';
 import { LifecycleHooks } from './lifecycle.js';
 
 /** Where each console kind listens: a base port plus the instance's slot (its sequence number modulo 5000). */
-const BASE_PORT: Readonly<Record<ConsoleKind, number>> = { vnc: 5900, spice: 15900, rdp: 25900, serial: 35900, mks: 45900 };
+const BASE_PORT: Readonly<Record<ConsoleKind, number>> = {
+  vnc: 5900, spice: 15900, rdp: 25900, serial: 35900, mks: 45900,
+};
 const SPICE_TLS_OFFSET = 5000;
 const LOOPBACK = '127.0.0.1';
 
@@ -20,7 +22,9 @@ const LOOPBACK = '127.0.0.1';
  * and serial consoles of a guest, on loopback with a fresh secret each.
  */
 export abstract class ConsoleHooks extends withConsolePool(
-  withMksConsole(withSerialConsole(withRdpConsole(withSpiceConsole(withVncConsole(withConsoleOutput(LifecycleHooks)))))),
+  withMksConsole(
+    withSerialConsole(withRdpConsole(withSpiceConsole(withVncConsole(withConsoleOutput(LifecycleHooks))))),
+  ),
 ) {
   /**
    * The console log: a banner describing the guest, then what happened to it,
@@ -80,12 +84,14 @@ export abstract class ConsoleHooks extends withConsolePool(
 
 function consoleOf(host: MemoryHost, req: InstanceRequest, kind: ConsoleKind): ConsoleInfo {
   const record = host.store.require(req.instance.uuid);
-  return { kind, host: LOOPBACK, port: BASE_PORT[kind] + (record.seq % 5000), secret: randomBytes(18).toString('base64url') } as ConsoleInfo;
+  const port = BASE_PORT[kind] + (record.seq % 5000);
+  return { kind, host: LOOPBACK, port, secret: randomBytes(18).toString('base64url') } as ConsoleInfo;
 }
 
 function banner(host: MemoryHost, record: InstanceRecord): string[] {
   return [
     `virtkit memory hypervisor on ${host.hostname}: ${record.internalId} (${record.displayName}, ${record.uuid})`,
-    `flavor ${record.flavor}: ${record.vcpus} vCPU, ${record.memoryMb} MiB RAM, ${record.diskGb} GiB disk; image ${record.image || '(none)'}`,
+    `flavor ${record.flavor}: ${record.vcpus} vCPU, ${record.memoryMb} MiB RAM, ${record.diskGb} GiB disk; `
+      + `image ${record.image || '(none)'}`,
   ];
 }

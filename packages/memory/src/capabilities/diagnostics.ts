@@ -34,10 +34,13 @@ export abstract class DiagnosticsHooks extends withDiagnosticsUsage(withDiagnost
       numNics: nics.length,
       numDisks: disks.length,
       cpuDetails: Array.from({ length: record.vcpus }, (_, id) => ({ id, timeNs: Math.floor(cpuNs / record.vcpus) })),
-      nicDetails: nics.map((nic, i) => ({ macAddress: nic.mac, ...nicCounters(record, i), rxErrors: 0, rxDrop: 0, txErrors: 0, txDrop: 0 })),
+      nicDetails: nics.map((nic, i) => ({
+        macAddress: nic.mac, ...nicCounters(record, i), rxErrors: 0, rxDrop: 0, txErrors: 0, txDrop: 0,
+      })),
       diskDetails: disks.map((id, i) => {
         const c = blockCounters(record, i);
-        return { id, readBytes: c.readBytes, readRequests: c.readRequests, writeBytes: c.writeBytes, writeRequests: c.writeRequests, errorsCount: c.errors };
+        const { readBytes, readRequests, writeBytes, writeRequests } = c;
+        return { id, readBytes, readRequests, writeBytes, writeRequests, errorsCount: c.errors };
       }),
       memoryDetails: { maximumMb: record.memoryMb, usedMb: resident ? record.memoryMb : 0 },
     };
@@ -85,7 +88,10 @@ export abstract class DiagnosticsHooks extends withDiagnosticsUsage(withDiagnost
         const attachment = record.extras?.volumes?.get(key);
         if (attachment === undefined) continue;
         const c = blockCounters(record, disks.indexOf(key));
-        out.push({ volumeId: volume.volumeId ?? attachment.volumeId, instanceUuid: record.uuid, readRequests: c.readRequests, readBytes: c.readBytes, writeRequests: c.writeRequests, writeBytes: c.writeBytes });
+        out.push({
+          volumeId: volume.volumeId ?? attachment.volumeId, instanceUuid: record.uuid, readRequests: c.readRequests,
+          readBytes: c.readBytes, writeRequests: c.writeRequests, writeBytes: c.writeBytes,
+        });
       }
     }
     return out;

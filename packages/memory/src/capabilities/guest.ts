@@ -14,7 +14,9 @@ const NO_AGENT: ReadonlySet<string> = new Set(['no', 'false', '0']);
  * The memory driver's `guest` family: what a guest agent does inside the
  * guest (`guest.password`, `.files`, `.metadata`, `.quiesce`).
  */
-export abstract class GuestHooks extends withGuestQuiesce(withGuestMetadata(withGuestFiles(withGuestPassword(HostHooks)))) {
+export abstract class GuestHooks extends withGuestQuiesce(
+  withGuestMetadata(withGuestFiles(withGuestPassword(HostHooks))),
+) {
   /** The guest agent sets the password (RUNNING only, by the SDK's rule). The password is never stored nor logged. */
   protected async _setAdminPassword(_c: Ctx, r: SetAdminPasswordRequest): Promise<void> {
     const host = this.hostFor('setAdminPassword');

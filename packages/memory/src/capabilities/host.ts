@@ -18,7 +18,9 @@ const FREQUENCY_MHZ = 2400;
  * moves every instance to other hosts of the fabric (`.maintenance`), uptime
  * and CPU counters (`.stats`), aggregate membership (`.aggregates`).
  */
-export abstract class HostHooks extends withHostAggregates(withHostStats(withHostMaintenance(withHostPower(InventoryHooks)))) {
+export abstract class HostHooks extends withHostAggregates(
+  withHostStats(withHostMaintenance(withHostPower(InventoryHooks))),
+) {
   /**
    * Shut down or reboot the host: every live guest stops (one event each) and
    * live migrations leaving it are aborted; a (re)boot restarts the uptime and
@@ -138,7 +140,9 @@ function placeElsewhere(host: MemoryHost): [InstanceRecord, MemoryHost][] {
       if (host.liveMigrations.has(record.uuid) || host.fabric.staged(record.uuid)) {
         throw new MigrationError(`instance ${record.uuid} is being migrated`);
       }
-      if (host.busy.has(record.uuid)) throw new MigrationError(`instance ${record.uuid} has a call in flight (rebuild, snapshot)`);
+      if (host.busy.has(record.uuid)) {
+        throw new MigrationError(`instance ${record.uuid} has a call in flight (rebuild, snapshot)`);
+      }
       const peer = peers.find((p) => canTake(p, record));
       if (peer === undefined) throw new MigrationError(`no other host on the fabric can take instance ${record.uuid}`);
       peer.tracker.claim(record.amounts);

@@ -39,7 +39,8 @@ export abstract class ImageHooks extends withImageCache(withImageSnapshot(GuestH
       await pause(c, stepDelayMs);
       host.ports.failures.check('snapshot.upload');
       for (let step = 1; step <= steps; step++) {
-        c.onProgress?.({ percent: Math.floor((step * 90) / steps), phase: SnapshotPhase.UPLOADING, detail: { step, steps } });
+        const percent = Math.floor((step * 90) / steps);
+        c.onProgress?.({ percent, phase: SnapshotPhase.UPLOADING, detail: { step, steps } });
         await pause(c, stepDelayMs);
       }
     } finally {

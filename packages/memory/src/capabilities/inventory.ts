@@ -53,7 +53,8 @@ export abstract class InventoryHooks extends withInventoryUsage(withInventoryLeg
     const host = this.hostFor('updateProviderTree');
     requireNode(host, r);
     const tree = r.providerTree;
-    tree.updateInventory(r.nodename, keepAllocationRatios(tree, r.nodename, inventoryOf(host), host.config.configuredRatios));
+    const inventory = keepAllocationRatios(tree, r.nodename, inventoryOf(host), host.config.configuredRatios);
+    tree.updateInventory(r.nodename, inventory);
     tree.addTraits(r.nodename, traitsOf(host));
     if (host.enabled) tree.removeTraits(r.nodename, [DISABLED_TRAIT]);
   }
@@ -119,6 +120,7 @@ function traitsOf(host: MemoryHost): string[] {
 function cpuInfo(host: MemoryHost): string {
   const vcpus = host.tracker.sizes.vcpus;
   return JSON.stringify({
-    arch: 'x86_64', vendor: 'virtkit', model: 'memory', topology: { sockets: 1, cores: vcpus, threads: 1 }, features: [],
+    arch: 'x86_64', vendor: 'virtkit', model: 'memory', topology: { sockets: 1, cores: vcpus, threads: 1 },
+    features: [],
   });
 }

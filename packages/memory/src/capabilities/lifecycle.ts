@@ -51,8 +51,8 @@ export abstract class LifecycleHooks extends withCrashDump(
     if (record === undefined) return false;
     const { instance, imageMeta } = r;
     const amounts = amountsOf(instance.flavor);
-    if (record.name !== instance.name || record.vcpus !== amounts.vcpus || record.memoryMb !== amounts.memoryMb) return false;
-    if (record.diskGb !== amounts.diskGb) return false;
+    if (record.name !== instance.name || record.vcpus !== amounts.vcpus) return false;
+    if (record.memoryMb !== amounts.memoryMb || record.diskGb !== amounts.diskGb) return false;
     if (record.image !== (imageMeta.id ?? instance.imageRef ?? imageMeta.name ?? '')) return false;
     const nics = nicsOf(record).map((n) => `${n.id}/${n.mac}`).sort();
     const asked = (r.networkInfo ?? []).map((v) => `${v.id}/${v.address.toLowerCase()}`).sort();
@@ -253,7 +253,9 @@ export abstract class LifecycleHooks extends withCrashDump(
     refuseBootHere(host, record, 'rebuild');
     const next = amountsOf(r.instance.flavor);
     const short = host.tracker.shortReplacing(record.amounts, next);
-    if (short !== undefined) throw new InsufficientResourcesError(short, `not enough ${short} on this node for the new flavor`);
+    if (short !== undefined) {
+      throw new InsufficientResourcesError(short, `not enough ${short} on this node for the new flavor`);
+    }
     checkImageType(host, r.imageMeta);
     // null is "no change" like undefined (the SDK drops null optional fields; a direct hook call may not).
     const networkInfo = r.networkInfo ?? undefined;

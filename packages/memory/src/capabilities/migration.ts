@@ -3,7 +3,8 @@ import {
   AbortedError, InstanceNotFoundError, InvalidStateError, MigrationError, NotFoundError, PowerState, isVirtkitError,
   withColdMigration, withLiveMigration, withSharedStorage, type CheckCanLiveMigrateDestinationRequest,
   type CheckCanLiveMigrateSourceRequest, type CheckInstanceSharedStorageCleanupRequest,
-  type CheckInstanceSharedStorageLocalRequest, type CheckInstanceSharedStorageRemoteRequest, type ConfirmMigrationRequest,
+  type CheckInstanceSharedStorageLocalRequest, type CheckInstanceSharedStorageRemoteRequest,
+  type ConfirmMigrationRequest,
   type FinishMigrationRequest, type FinishRevertMigrationRequest, type InstanceDiskInfo, type InstanceRequest,
   type LiveMigrationRequest, type MigrateData, type MigrateDiskAndPowerOffRequest, type OperationContext as Ctx,
   type PreLiveMigrationRequest, type SharedStorageCheckData,
@@ -47,7 +48,8 @@ export abstract class MigrationHooks extends withSharedStorage(withLiveMigration
     if (dest === undefined) throw new MigrationError(`no memory host named '${r.dest}' on this fabric`);
     const to = amountsOf(r.flavor);
     if (to.diskGb < record.diskGb) {
-      throw new MigrationError(`the disk of instance ${record.uuid} cannot shrink from ${record.diskGb} to ${to.diskGb} GiB`);
+      const why = `cannot shrink from ${record.diskGb} to ${to.diskGb} GiB`;
+      throw new MigrationError(`the disk of instance ${record.uuid} ${why}`);
     }
     host.fabric.stage(record.uuid, {
       source: host.hostname, dest: dest.hostname, record, from: record.amounts, to, previousFlavor: record.flavor,
@@ -141,12 +143,18 @@ export abstract class MigrationHooks extends withSharedStorage(withLiveMigration
   // ---- migration.live ------------------------------------------------------------------------
 
   /** Destination: can this host take the instance? Returns what the source check and pre-migration need. */
-  protected async _checkCanLiveMigrateDestination(_c: Ctx, r: CheckCanLiveMigrateDestinationRequest): Promise<MigrateData> {
+  protected async _checkCanLiveMigrateDestination(
+    _c: Ctx, r: CheckCanLiveMigrateDestinationRequest,
+  ): Promise<MigrateData> {
     const host = this.hostFor('checkCanLiveMigrateDestination');
     requireAvailable(host);
-    if (host.store.has(r.instance.uuid)) throw new MigrationError(`instance ${r.instance.uuid} is already on ${host.hostname}`);
+    if (host.store.has(r.instance.uuid)) {
+      throw new MigrationError(`instance ${r.instance.uuid} is already on ${host.hostname}`);
+    }
     const srcType = r.srcComputeInfo.hypervisorType;
-    if (srcType !== undefined && srcType !== 'memory') throw new MigrationError(`cannot take an instance from a ${srcType} hypervisor`);
+    if (srcType !== undefined && srcType !== 'memory') {
+      throw new MigrationError(`cannot take an instance from a ${srcType} hypervisor`);
+    }
     const amounts = amountsOfInstance(host, r.instance);
     const short = amounts && host.tracker.shortOf(amounts);
     if (short) throw new MigrationError(`not enough ${short} on ${host.hostname} for instance ${r.instance.uuid}`);
@@ -183,7 +191,9 @@ export abstract class MigrationHooks extends withSharedStorage(withLiveMigration
     if (host.store.has(uuid)) throw new MigrationError(`instance ${uuid} is already on ${host.hostname}`);
     if (!host.incoming.has(uuid)) {
       const amounts = amountsOfInstance(host, r.instance);
-      if (amounts === undefined) throw new MigrationError(`the size of instance ${uuid} is unknown (no flavor, not on the fabric)`);
+      if (amounts === undefined) {
+        throw new MigrationError(`the size of instance ${uuid} is unknown (no flavor, not on the fabric)`);
+      }
       try {
         host.tracker.claim(amounts);
       } catch (error) {
@@ -264,7 +274,9 @@ export abstract class MigrationHooks extends withSharedStorage(withLiveMigration
   }
 
   /** True when this host sees the other host's marker (storage is shared, or it is this host's own). */
-  protected async _checkInstanceSharedStorageRemote(_c: Ctx, r: CheckInstanceSharedStorageRemoteRequest): Promise<boolean> {
+  protected async _checkInstanceSharedStorageRemote(
+    _c: Ctx, r: CheckInstanceSharedStorageRemoteRequest,
+  ): Promise<boolean> {
     const host = this.hostFor('checkInstanceSharedStorageRemote');
     return r.data.path !== undefined && host.fabric.seesMarker(r.data.path, host.hostname);
   }
@@ -285,7 +297,8 @@ function fromRequest(host: MemoryHost, req: FinishMigrationRequest): InstanceRec
     throw new MigrationError(`instance ${instance.uuid}: no staged disks and no flavor to build it from`);
   }
   const record = new InstanceRecord({
-    ...amountsOf(instance.flavor), uuid: instance.uuid, name: instance.name, seq: host.nextSeq(), flavor: instance.flavor.name,
+    ...amountsOf(instance.flavor), uuid: instance.uuid, name: instance.name, seq: host.nextSeq(),
+    flavor: instance.flavor.name,
     image: req.imageMeta.id ?? instance.imageRef ?? req.imageMeta.name ?? '',
   });
   const volumes = attachmentsOf(req.blockDeviceInfo, 'finishMigration');
@@ -299,7 +312,9 @@ async function migrateLive(host: MemoryHost, ctx: Ctx, req: LiveMigrationRequest
   refuseWhile(record, 'liveMigration', RecordFlag.RESCUED);
   refuseWhileStaged(host, record, 'liveMigration');
   const dest = host.fabric.resolve(req.dest);
-  if (dest === undefined || dest === host) throw new MigrationError(`no other memory host named '${req.dest}' on this fabric`);
+  if (dest === undefined || dest === host) {
+    throw new MigrationError(`no other memory host named '${req.dest}' on this fabric`);
+  }
   if (host.liveMigrations.has(record.uuid)) throw new MigrationError(`instance ${record.uuid} is already migrating`);
   // The protocol's order (docs/contract.md): nothing moves to a destination that holds nothing for it.
   if (!dest.incoming.has(record.uuid)) {
@@ -349,7 +364,9 @@ async function copyMemory(host: MemoryHost, ctx: Ctx, run: LiveMigrationRun, rec
 
 /** Move the record to the destination, using the resources pre-migration held there. */
 function switchOver(host: MemoryHost, dest: MemoryHost, record: InstanceRecord): void {
-  if (!dest.poweredOn || host.fabric.host(dest.hostname) !== dest) throw new MigrationError(`host ${dest.hostname} went away`);
+  if (!dest.poweredOn || host.fabric.host(dest.hostname) !== dest) {
+    throw new MigrationError(`host ${dest.hostname} went away`);
+  }
   const reserved = dest.incoming.get(record.uuid);
   // Rolled back while the memory was copied: nothing waits there any more.
   if (reserved === undefined) {

@@ -71,7 +71,9 @@ export abstract class NetworkHooks extends withNetworkMacs(
     const mac = r.vif.address.toLowerCase();
     const same = nicsOf(record).some((n) => n.id === r.vif.id && n.mac === mac);
     if (same && record.extras?.nicTags?.get(r.vif.id) === r.vif.tag) return;
-    if (record.nics?.includes(r.vif.id)) throw new ConflictError(`interface ${r.vif.id} is already attached with another MAC or tag`);
+    if (record.nics?.includes(r.vif.id)) {
+      throw new ConflictError(`interface ${r.vif.id} is already attached with another MAC or tag`);
+    }
     if (addNic(record, r.vif)) appendLog(record, `interface ${mac} attached`, host.config.consoleOutputLimit);
   }
 

@@ -1,6 +1,7 @@
 import {
   ConflictError, NotFoundError, ValidationError, withDeviceNames, withFsFormat, withVolumeExtend, withVolumeSnapshot,
-  withVolumeSwap, withVolumes, type AttachVolumeRequest, type BlockDeviceMapping, type DefaultDeviceNamesForInstanceRequest,
+  withVolumeSwap, withVolumes, type AttachVolumeRequest, type BlockDeviceMapping,
+  type DefaultDeviceNamesForInstanceRequest,
   type DefaultDeviceNamesForInstanceResult, type DefaultRootDeviceNameRequest, type DetachVolumeRequest,
   type ExtendVolumeRequest, type GetDeviceNameForInstanceRequest, type GetVolumeConnectorRequest,
   type IsSupportedFsFormatRequest, type OperationContext as Ctx, type SwapVolumeRequest, type VolumeConnector,
@@ -66,7 +67,7 @@ export abstract class VolumeHooks extends withFsFormat(
     };
   }
 
-  /** Replace the volume at `mountpoint` by the new one, keeping device and tag; grows it to `resizeToGb` when larger. */
+  /** Replace the volume at `mountpoint` by the new one, keeping device and tag; grows it to `resizeToGb` if larger. */
   protected async _swapVolume(_c: Ctx, r: SwapVolumeRequest): Promise<void> {
     const host = this.hostFor('swapVolume');
     const record = host.store.require(r.instance.uuid);
@@ -77,7 +78,9 @@ export abstract class VolumeHooks extends withFsFormat(
     if (old === undefined || old.volumeId !== oldId) throw new NotFoundError('volume attachment', `${oldId} at ${key}`);
     if (newId === oldId) return;
     const elsewhere = findVolume(record, newId);
-    if (elsewhere !== undefined) throw new ConflictError(`volume ${newId} is already attached to this instance at ${elsewhere[0]}`);
+    if (elsewhere !== undefined) {
+      throw new ConflictError(`volume ${newId} is already attached to this instance at ${elsewhere[0]}`);
+    }
     host.fabric.volumes.check(newId, record.uuid, old.multiattach);
     const size = Math.max(volumeSizeOf(r.newConnectionInfo), (r.resizeToGb ?? 0) * GIB);
     unplugVolume(host, record, key);
@@ -99,7 +102,9 @@ export abstract class VolumeHooks extends withFsFormat(
   protected async _volumeSnapshotCreate(_c: Ctx, r: VolumeSnapshotCreateRequest): Promise<void> {
     const attachment = attached(this.hostFor('volumeSnapshotCreate').store.require(r.instance.uuid), r.volumeId);
     const { snapshotId, newFile } = r.createInfo;
-    if (attachment.snapshots?.has(snapshotId)) throw new ConflictError(`volume ${r.volumeId} already has snapshot ${snapshotId}`);
+    if (attachment.snapshots?.has(snapshotId)) {
+      throw new ConflictError(`volume ${r.volumeId} already has snapshot ${snapshotId}`);
+    }
     (attachment.snapshots ??= new Map()).set(snapshotId, newFile ?? `${r.volumeId}.${snapshotId}`);
   }
 
@@ -112,7 +117,10 @@ export abstract class VolumeHooks extends withFsFormat(
 
   // ---- volume.deviceNames --------------------------------------------------------------------
 
-  /** `/dev/vda` for a virtio root disk; an ISO boots from a CD-ROM (`/dev/sda` on SATA); a named root row keeps its name. */
+  /**
+   * `/dev/vda` for a virtio root disk; an ISO boots from a CD-ROM (`/dev/sda` on SATA); a named root row keeps
+   * its name.
+   */
   protected async _defaultRootDeviceName(_c: Ctx, r: DefaultRootDeviceNameRequest): Promise<string> {
     this.hostFor('defaultRootDeviceName');
     if (r.rootBdm?.deviceName) return `/dev/${deviceKey(r.rootBdm.deviceName)}`;
