@@ -8,6 +8,16 @@ import {
   withSuspend, withVncConsole, withVolumeExtend, withVolumeSnapshot, withVolumeSwap, withVolumes,
   type AbstractConstructor, type CapabilityInterfaces, type CapabilityName, type FeatureDeclaration, type FeatureFlag, type HostApi,
 } from '@virtkit/core';
+import { ConsoleHooks } from './capabilities/console.js';
+import { DiagnosticsHooks } from './capabilities/diagnostics.js';
+import { GuestHooks } from './capabilities/guest.js';
+import { HostHooks } from './capabilities/host.js';
+import { ImageHooks } from './capabilities/image.js';
+import { InventoryHooks } from './capabilities/inventory.js';
+import { LifecycleHooks } from './capabilities/lifecycle.js';
+import { MigrationHooks } from './capabilities/migration.js';
+import { NetworkHooks } from './capabilities/network.js';
+import { VolumeHooks } from './capabilities/volume.js';
 import type { MemoryConfig } from './memory-config.js';
 import { MemoryDriverCore } from './memory-driver-core.js';
 import { MemoryDriver } from './memory-driver.js';
@@ -32,10 +42,27 @@ export const MEMORY_MIXINS: readonly (readonly [CapabilityName, Mixin])[] = [
   ['diagnostics', withDiagnostics], ['diagnostics.usage', withDiagnosticsUsage],
 ];
 
+/** The classes of `capabilities/`, one per family: their own hooks are the memory driver's. */
+const FAMILIES: readonly (abstract new (...args: never[]) => object)[] = [
+  LifecycleHooks, ConsoleHooks, MigrationHooks, VolumeHooks, NetworkHooks, InventoryHooks, HostHooks, GuestHooks,
+  ImageHooks, DiagnosticsHooks,
+];
+
+/** Every hook a family of `capabilities/` defines, by name (`_pause` → its property descriptor). */
+function memoryHooks(): Map<string, PropertyDescriptor> {
+  const hooks = new Map<string, PropertyDescriptor>();
+  for (const family of FAMILIES) {
+    for (const name of Object.getOwnPropertyNames(family.prototype)) {
+      if (name.startsWith('_')) hooks.set(name, Object.getOwnPropertyDescriptor(family.prototype, name)!);
+    }
+  }
+  return hooks;
+}
+
 /** Hooks that are not named after a public call. */
 const HOOKS_WITHOUT_CALL: Readonly<Record<string, CapabilityName>> = { _failedSpawnCleanup: 'lifecycle', _prepareForSpawn: 'lifecycle', _spawnMatches: 'lifecycle' };
 
-/** The capability a hook of {@link MemoryDriver} belongs to (`_pause` → `lifecycle.pause`). */
+/** The capability a hook of the memory driver's families belongs to (`_pause` → `lifecycle.pause`). */
 export function capabilityOfHook(hook: string): CapabilityName | undefined {
   return HOOKS_WITHOUT_CALL[hook] ?? capabilityOfMethod(hook.slice(1));
 }
@@ -59,7 +86,8 @@ const CLASSES = new Map<string, MemoryDriverClass<CapabilityName>>();
 /**
  * A memory driver class that composes only `capabilities`: its map
  * advertises them (and the features they allow) and every other call answers
- * `NOT_SUPPORTED`. The hooks are {@link MemoryDriver}'s. Classes are cached
+ * `NOT_SUPPORTED`. The hooks are those of the families in `capabilities/`
+ * (the same as {@link MemoryDriver}'s). Classes are cached
  * per subset.
  * @throws `DRIVER_DEFINITION` (unknown capability, or one without its prerequisite, e.g. `volume.extend` without `volume`)
  * @example
@@ -80,11 +108,9 @@ export function createMemoryDriverClass<C extends CapabilityName>(capabilities: 
   const composed = class extends (base as unknown as typeof MemoryDriverCore) {};
   Object.defineProperty(composed, 'name', { value: `MemoryDriver[${key}]` });
   defineReadOnlyFeatures(composed, featuresFor(chosen));
-  for (const hook of Object.getOwnPropertyNames(MemoryDriver.prototype)) {
+  for (const [hook, descriptor] of memoryHooks()) {
     const owner = capabilityOfHook(hook);
-    if (hook.startsWith('_') && owner !== undefined && chosen.has(owner)) {
-      Object.defineProperty(composed.prototype, hook, Object.getOwnPropertyDescriptor(MemoryDriver.prototype, hook)!);
-    }
+    if (owner !== undefined && chosen.has(owner)) Object.defineProperty(composed.prototype, hook, descriptor);
   }
   CLASSES.set(key, composed as unknown as MemoryDriverClass<CapabilityName>);
   return composed as unknown as MemoryDriverClass<C>;

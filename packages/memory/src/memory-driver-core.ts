@@ -1,23 +1,27 @@
 import {
-  DriverBase, type GetAvailableNodesRequest, type HostApi, type HostRequest, type ImageDiskFormat, type InstanceInfo,
-  type InstanceRequest, type InstanceSummary, type NodeRequest, type OperationContext,
+  DriverBase, InvalidStateError, PowerState, type GetAvailableNodesRequest, type HostApi, type HostRequest,
+  type ImageDiskFormat, type InstanceInfo, type InstanceRequest, type InstanceSummary, type NodeRequest,
+  type OperationContext,
 } from '@virtkit/core';
-import * as core from './capabilities/core.js';
-import { guestStops } from './capabilities/power-states.js';
 import type { MemoryFabric } from './fabric/memory-fabric.js';
 import { FailureInjector, type FailurePoint } from './failures/failure-injector.js';
 import { resolveMemoryConfig, type MemoryConfig } from './memory-config.js';
+import { appendLog } from './model/console-log.js';
+import { RecordFlag } from './model/instance-record.js';
 import { MemoryHost, type MemoryHostView } from './model/memory-host.js';
 import { MEMORY_DRIVER_VERSION } from './version.js';
 
 /** Image formats the memory hypervisor boots (anything but the legacy kernel/ramdisk triple). */
-export const MEMORY_IMAGE_TYPES: readonly ImageDiskFormat[] = Object.freeze(['raw', 'qcow2', 'vmdk', 'vdi', 'vhd', 'vhdx', 'iso', 'ploop']);
+export const MEMORY_IMAGE_TYPES: readonly ImageDiskFormat[] = Object.freeze([
+  'raw', 'qcow2', 'vmdk', 'vdi', 'vhd', 'vhdx', 'iso', 'ploop',
+]);
 
 /**
  * The base of every memory driver class: one in-memory host (its instances,
- * resources and fabric), the failure injector, and the calls every driver
- * has. {@link MemoryDriver} adds every capability on top; `createMemoryDriverClass`
- * adds a chosen subset.
+ * resources and fabric), the failure injector, and the hooks of the calls
+ * every driver has. The families in `capabilities/` add their hooks on top
+ * ({@link MemoryDriver} has them all); `createMemoryDriverClass` composes a
+ * chosen subset.
  */
 export abstract class MemoryDriverCore extends DriverBase {
   static override driverName = 'memory';
@@ -76,49 +80,90 @@ export abstract class MemoryDriverCore extends DriverBase {
    * @throws `INSTANCE_NOT_FOUND`, `INVALID_STATE` (the guest is not running, paused or suspended)
    */
   simulateGuest(instanceUuid: string, event: 'crash' | 'shutdown'): void {
-    guestStops(this.#host, instanceUuid, event);
+    const host = this.#host;
+    const record = host.store.require(instanceUuid);
+    if (!record.live) {
+      const detail = 'the guest is not running';
+      throw new InvalidStateError({ instanceUuid, operation: `guest ${event}`, state: record.state, detail });
+    }
+    const next = event === 'crash' ? PowerState.CRASHED : PowerState.SHUTDOWN;
+    record.setState(next);
+    record.set(RecordFlag.QUIESCED, false);
+    appendLog(record, event === 'crash' ? 'guest crashed' : 'guest shut itself down', host.config.consoleOutputLimit);
+    host.ports.report(instanceUuid, next);
   }
 
   /**
-   * Run one hook's work on the host: the failure injector is asked first,
-   * so every call can be made to fail from one place. `null` marks cleanup
-   * work that must never be made to fail (undoing a failed spawn).
+   * This driver's host, for one hook's work. The failure injector is asked
+   * first, so every hook can be made to fail from one place; `null` marks
+   * cleanup work that must never be made to fail (undoing a failed spawn).
+   * Hooks are `async`, so a throw here is a rejection like any other.
    */
-  protected perform<T>(point: FailurePoint | null, work: (host: MemoryHost) => T | Promise<T>): Promise<T> {
-    // Not `async`: one promise per hook call instead of an async frame around it; a throw still becomes a rejection.
-    try {
-      if (point !== null) this.#failures.check(point);
-      return Promise.resolve(work(this.#host));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  protected hostFor(point: FailurePoint | null): MemoryHost {
+    if (point !== null) this.#failures.check(point);
+    return this.#host;
   }
 
-  protected _initHost(_c: OperationContext, _r: HostRequest): Promise<void> {
-    return this.perform('initHost', core.initHost);
+  // ---- hooks of the calls every driver has ---------------------------------------------------
+
+  /** Start serving: the host rejoins its fabric (after a cleanupHost) and counts as booted. */
+  protected async _initHost(_c: OperationContext, _r: HostRequest): Promise<void> {
+    const host = this.hostFor('initHost');
+    host.fabric.register(host);
+    host.poweredOn = true;
   }
-  protected override _cleanupHost(_c: OperationContext, _r: HostRequest): Promise<void> {
-    return this.perform('cleanupHost', core.cleanupHost);
+
+  /** Stop serving: the host leaves its fabric, so nothing migrates to it any more. */
+  protected override async _cleanupHost(_c: OperationContext, _r: HostRequest): Promise<void> {
+    const host = this.hostFor('cleanupHost');
+    host.fabric.unregister(host);
   }
-  protected _getInfo(_c: OperationContext, r: InstanceRequest): Promise<InstanceInfo> {
-    return this.perform('getInfo', (h) => core.getInfo(h, r));
+
+  /** What `getInfo` reports: the record, truthfully. @throws `INSTANCE_NOT_FOUND` */
+  protected async _getInfo(_c: OperationContext, r: InstanceRequest): Promise<InstanceInfo> {
+    const record = this.hostFor('getInfo').store.require(r.instance.uuid);
+    const maxMemKb = record.memoryMb * 1024;
+    const resident = record.state === PowerState.RUNNING || record.state === PowerState.PAUSED;
+    return {
+      state: record.state,
+      rescued: record.has(RecordFlag.RESCUED),
+      softDeleted: record.has(RecordFlag.SOFT_DELETED),
+      numCpu: record.vcpus,
+      maxMemKb,
+      memKb: resident ? maxMemKb : 0,
+      cpuTimeNs: record.cpuTimeNs(),
+      internalId: record.internalId,
+    };
   }
-  protected _listInstances(_c: OperationContext): Promise<InstanceSummary[]> {
-    return this.perform('listInstances', core.listInstances);
+
+  /** Every instance (a listing: the one place that walks the store). */
+  protected async _listInstances(_c: OperationContext): Promise<InstanceSummary[]> {
+    const out: InstanceSummary[] = [];
+    for (const record of this.hostFor('listInstances').store.values()) {
+      out.push({ uuid: record.uuid, name: record.displayName });
+    }
+    return out;
   }
-  protected _getAvailableNodes(_c: OperationContext, _r: GetAvailableNodesRequest): Promise<string[]> {
-    return this.perform('getAvailableNodes', core.getAvailableNodes);
+
+  /** The one node of a memory host: its host name. */
+  protected async _getAvailableNodes(_c: OperationContext, _r: GetAvailableNodesRequest): Promise<string[]> {
+    return [this.hostFor('getAvailableNodes').hostname];
   }
-  protected _getHostIp(_c: OperationContext): Promise<string> {
-    return this.perform('getHostIp', core.getHostIp);
+
+  /** The configured host IP (loopback by default). */
+  protected async _getHostIp(_c: OperationContext): Promise<string> {
+    return this.hostFor('getHostIp').config.hostIp;
   }
-  protected override _instanceExists(_c: OperationContext, r: InstanceRequest): Promise<boolean> {
-    return this.perform('instanceExists', (h) => h.store.has(r.instance.uuid));
+
+  protected override async _instanceExists(_c: OperationContext, r: InstanceRequest): Promise<boolean> {
+    return this.hostFor('instanceExists').store.has(r.instance.uuid);
   }
-  protected override _nodeIsAvailable(_c: OperationContext, r: NodeRequest): Promise<boolean> {
-    return this.perform('nodeIsAvailable', (h) => r.nodename === h.hostname);
+
+  protected override async _nodeIsAvailable(_c: OperationContext, r: NodeRequest): Promise<boolean> {
+    return r.nodename === this.hostFor('nodeIsAvailable').hostname;
   }
-  protected override _networkBindingHostId(_c: OperationContext, _r: InstanceRequest): Promise<string> {
-    return this.perform('networkBindingHostId', (h) => h.hostname);
+
+  protected override async _networkBindingHostId(_c: OperationContext, _r: InstanceRequest): Promise<string> {
+    return this.hostFor('networkBindingHostId').hostname;
   }
 }

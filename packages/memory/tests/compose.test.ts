@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CAPABILITY_METHODS, CAPABILITY_NAMES, FEATURE_FLAGS, advertisedCapabilities, isDriverDefinition, type CapabilityName } from '@virtkit/core';
 import memory, {
-  MEMORY_DRIVER_VERSION, MEMORY_MIXINS, MemoryDriver, capabilityOfHook, createMemoryDriver, createMemoryDriverClass, createMemoryFixtures,
+  MEMORY_DRIVER_VERSION, MEMORY_MIXINS, MemoryDriver, MemoryDriverCore, capabilityOfHook, createMemoryDriver, createMemoryDriverClass, createMemoryFixtures,
 } from '@virtkit/memory';
 import { codeOf, ctx, ref, spawn } from './helpers';
 
@@ -52,8 +52,21 @@ describe('composition', () => {
 
   it('mixins are listed in an order where prerequisites come first, and every hook belongs to a capability', () => {
     expect(MEMORY_MIXINS.map(([name]) => name)).toEqual([...CAPABILITY_NAMES]);
-    const hooks = Object.getOwnPropertyNames(MemoryDriver.prototype).filter((n) => n.startsWith('_'));
+    // The hooks live in one class per family (capabilities/<family>.ts), chained from MemoryDriverCore up to MemoryDriver.
+    const families: string[] = [];
+    const hooks: string[] = [];
+    for (let p = Object.getPrototypeOf(MemoryDriver.prototype); p !== MemoryDriverCore.prototype; p = Object.getPrototypeOf(p)) {
+      if (!Object.prototype.hasOwnProperty.call(p, 'constructor') || !p.constructor.name.endsWith('Hooks')) continue;
+      families.unshift(p.constructor.name);
+      hooks.push(...Object.getOwnPropertyNames(p).filter((n) => n.startsWith('_')));
+    }
+    expect(families).toEqual([
+      'LifecycleHooks', 'ConsoleHooks', 'MigrationHooks', 'VolumeHooks', 'NetworkHooks', 'InventoryHooks', 'HostHooks',
+      'GuestHooks', 'ImageHooks', 'DiagnosticsHooks',
+    ]);
+    expect(Object.getOwnPropertyNames(MemoryDriver.prototype).filter((n) => n.startsWith('_'))).toEqual([]);
     expect(hooks.length).toBeGreaterThan(90);
+    expect(new Set(hooks).size).toBe(hooks.length);
     expect(hooks.filter((h) => capabilityOfHook(h) === undefined)).toEqual([]);
     for (const flag of Object.keys(MemoryDriver.features)) expect(FEATURE_FLAGS[flag as keyof typeof FEATURE_FLAGS]).toBeDefined();
   });

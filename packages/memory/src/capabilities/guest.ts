@@ -1,49 +1,60 @@
 import {
-  InvalidStateError, type ChangeInstanceMetadataRequest, type InjectFileRequest, type QuiesceRequest,
+  InvalidStateError, withGuestFiles, withGuestMetadata, withGuestPassword, withGuestQuiesce,
+  type ChangeInstanceMetadataRequest, type InjectFileRequest, type OperationContext as Ctx, type QuiesceRequest,
   type SetAdminPasswordRequest, type UnquiesceRequest,
 } from '@virtkit/core';
 import { appendLog } from '../model/console-log.js';
 import { RecordFlag } from '../model/instance-record.js';
-import type { MemoryHost } from '../model/memory-host.js';
+import { HostHooks } from './host.js';
 
 /** Images whose `hw_qemu_guest_agent` property says there is no agent to talk to. */
 const NO_AGENT: ReadonlySet<string> = new Set(['no', 'false', '0']);
 
-/** The guest agent sets the password (RUNNING only, by the SDK's rule). The password is never stored nor logged. */
-export function setAdminPassword(host: MemoryHost, req: SetAdminPasswordRequest): void {
-  const record = host.store.require(req.instance.uuid);
-  appendLog(record, 'guest agent: administrator password changed', host.config.consoleOutputLimit);
-}
-
-/** Write a file into the running guest; only its size is kept. */
-export function injectFile(host: MemoryHost, req: InjectFileRequest): void {
-  const record = host.store.require(req.instance.uuid);
-  (record.more().files ??= new Map()).set(req.path, Buffer.from(req.contents, 'base64').length);
-}
-
-/** Publish a metadata change where the guest reads it: set keys, then remove keys. */
-export function changeInstanceMetadata(host: MemoryHost, req: ChangeInstanceMetadataRequest): void {
-  const record = host.store.require(req.instance.uuid);
-  const metadata = (record.more().metadata ??= new Map());
-  for (const [key, value] of Object.entries(req.diff.set ?? {})) metadata.set(key, value);
-  for (const key of req.diff.remove ?? []) metadata.delete(key);
-  if (metadata.size === 0) record.extras!.metadata = undefined;
-}
-
 /**
- * Freeze the guest's file systems (idempotent). An image that declares no
- * guest agent (`hw_qemu_guest_agent: no`) cannot be quiesced: `INVALID_STATE`.
+ * The memory driver's `guest` family: what a guest agent does inside the
+ * guest (`guest.password`, `.files`, `.metadata`, `.quiesce`).
  */
-export function quiesce(host: MemoryHost, req: QuiesceRequest): void {
-  const record = host.store.require(req.instance.uuid);
-  const agent = req.imageMeta.properties?.hw_qemu_guest_agent;
-  if (agent !== undefined && NO_AGENT.has(agent.toLowerCase())) {
-    throw new InvalidStateError({ instanceUuid: record.uuid, operation: 'quiesce', state: record.state, detail: 'the image has no guest agent' });
+export abstract class GuestHooks extends withGuestQuiesce(
+  withGuestMetadata(withGuestFiles(withGuestPassword(HostHooks))),
+) {
+  /** The guest agent sets the password (RUNNING only, by the SDK's rule). The password is never stored nor logged. */
+  protected async _setAdminPassword(_c: Ctx, r: SetAdminPasswordRequest): Promise<void> {
+    const host = this.hostFor('setAdminPassword');
+    const record = host.store.require(r.instance.uuid);
+    appendLog(record, 'guest agent: administrator password changed', host.config.consoleOutputLimit);
   }
-  record.set(RecordFlag.QUIESCED, true);
-}
 
-/** Thaw them; thawing what is not frozen changes nothing. */
-export function unquiesce(host: MemoryHost, req: UnquiesceRequest): void {
-  host.store.require(req.instance.uuid).set(RecordFlag.QUIESCED, false);
+  /** Write a file into the running guest; only its size is kept. */
+  protected async _injectFile(_c: Ctx, r: InjectFileRequest): Promise<void> {
+    const record = this.hostFor('injectFile').store.require(r.instance.uuid);
+    (record.more().files ??= new Map()).set(r.path, Buffer.from(r.contents, 'base64').length);
+  }
+
+  /** Publish a metadata change where the guest reads it: set keys, then remove keys. */
+  protected async _changeInstanceMetadata(_c: Ctx, r: ChangeInstanceMetadataRequest): Promise<void> {
+    const record = this.hostFor('changeInstanceMetadata').store.require(r.instance.uuid);
+    const metadata = (record.more().metadata ??= new Map());
+    for (const [key, value] of Object.entries(r.diff.set ?? {})) metadata.set(key, value);
+    for (const key of r.diff.remove ?? []) metadata.delete(key);
+    if (metadata.size === 0) record.extras!.metadata = undefined;
+  }
+
+  /**
+   * Freeze the guest's file systems (idempotent). An image that declares no
+   * guest agent (`hw_qemu_guest_agent: no`) cannot be quiesced: `INVALID_STATE`.
+   */
+  protected async _quiesce(_c: Ctx, r: QuiesceRequest): Promise<void> {
+    const record = this.hostFor('quiesce').store.require(r.instance.uuid);
+    const agent = r.imageMeta.properties?.hw_qemu_guest_agent;
+    if (agent !== undefined && NO_AGENT.has(agent.toLowerCase())) {
+      const detail = 'the image has no guest agent';
+      throw new InvalidStateError({ instanceUuid: record.uuid, operation: 'quiesce', state: record.state, detail });
+    }
+    record.set(RecordFlag.QUIESCED, true);
+  }
+
+  /** Thaw them; thawing what is not frozen changes nothing. */
+  protected async _unquiesce(_c: Ctx, r: UnquiesceRequest): Promise<void> {
+    this.hostFor('unquiesce').store.require(r.instance.uuid).set(RecordFlag.QUIESCED, false);
+  }
 }

@@ -1,89 +1,161 @@
 import {
-  PowerState, type AddToAggregateRequest, type HostCpuStats, type HostPowerActionRequest,
-  type HostUptime, type RemoveFromAggregateRequest, type SetHostEnabledRequest, type UndoAggregateOperationRequest,
+  MigrationError, PowerState, withHostAggregates, withHostMaintenance, withHostPower, withHostStats,
+  type AddToAggregateRequest, type HostCpuStats, type HostMaintenanceModeRequest, type HostPowerActionRequest,
+  type HostUptime, type OperationContext as Ctx, type RemoveFromAggregateRequest, type SetHostEnabledRequest,
+  type UndoAggregateOperationRequest,
 } from '@virtkit/core';
 import { nowMs } from '../model/clock.js';
 import { appendLog } from '../model/console-log.js';
+import type { InstanceRecord } from '../model/instance-record.js';
 import type { MemoryHost } from '../model/memory-host.js';
+import { move } from '../model/placement.js';
+import { InventoryHooks } from './inventory.js';
 
 const FREQUENCY_MHZ = 2400;
 
 /**
- * Shut down or reboot the host: every live guest stops (one event each) and
- * live migrations leaving it are aborted; a (re)boot restarts the uptime and
- * CPU counters. Startup of a running host changes nothing.
+ * The memory driver's `host` family: power (`host.power`), maintenance that
+ * moves every instance to other hosts of the fabric (`.maintenance`), uptime
+ * and CPU counters (`.stats`), aggregate membership (`.aggregates`).
  */
-export function hostPowerAction(host: MemoryHost, req: HostPowerActionRequest): void {
-  if (req.action === 'startup') {
-    if (!host.poweredOn) boot(host);
-    return;
+export abstract class HostHooks extends withHostAggregates(
+  withHostStats(withHostMaintenance(withHostPower(InventoryHooks))),
+) {
+  /**
+   * Shut down or reboot the host: every live guest stops (one event each) and
+   * live migrations leaving it are aborted; a (re)boot restarts the uptime and
+   * CPU counters. Startup of a running host changes nothing.
+   */
+  protected async _hostPowerAction(_c: Ctx, r: HostPowerActionRequest): Promise<void> {
+    const host = this.hostFor('hostPowerAction');
+    if (r.action === 'startup') {
+      if (!host.poweredOn) boot(host);
+      return;
+    }
+    for (const run of host.liveMigrations.values()) run.abort('the host is going down');
+    for (const record of host.store.values()) {
+      if (!record.live) continue;
+      record.setState(PowerState.SHUTDOWN);
+      appendLog(record, `host ${r.action}: guest stopped`, host.config.consoleOutputLimit);
+      host.ports.report(record.uuid, PowerState.SHUTDOWN);
+    }
+    if (r.action === 'reboot') boot(host);
+    else host.poweredOn = false;
   }
-  for (const run of host.liveMigrations.values()) run.abort('the host is going down');
-  for (const record of host.store.values()) {
-    if (!record.live) continue;
-    record.setState(PowerState.SHUTDOWN);
-    appendLog(record, `host ${req.action}: guest stopped`, host.config.consoleOutputLimit);
-    host.ports.report(record.uuid, PowerState.SHUTDOWN);
+
+  /** Accept new instances, or stop accepting them (the node then carries `COMPUTE_STATUS_DISABLED`). */
+  protected async _setHostEnabled(_c: Ctx, r: SetHostEnabledRequest): Promise<void> {
+    this.hostFor('setHostEnabled').enabled = r.enabled;
   }
-  if (req.action === 'reboot') boot(host);
-  else host.poweredOn = false;
-}
 
-/** Accept new instances, or stop accepting them (the node then carries `COMPUTE_STATUS_DISABLED`). */
-export function setHostEnabled(host: MemoryHost, req: SetHostEnabledRequest): void {
-  host.enabled = req.enabled;
-}
+  /**
+   * Enter maintenance (moving every instance to other hosts of the fabric) or
+   * leave it. Idempotent. Entering is all or nothing: when some instance has no
+   * host to go to, nothing moves and the call fails with `MIGRATION_FAILED`.
+   */
+  protected async _hostMaintenanceMode(_c: Ctx, r: HostMaintenanceModeRequest): Promise<void> {
+    const host = this.hostFor('hostMaintenanceMode');
+    if (!r.mode || host.maintenance) {
+      host.maintenance = r.mode;
+      return;
+    }
+    const plan = placeElsewhere(host);
+    for (const [record, peer] of plan) {
+      move(host, peer, record, true);
+      host.ports.forget(record.uuid);
+      peer.ports.report(record.uuid, record.state);
+    }
+    host.maintenance = true;
+  }
 
-/** Seconds since the host booted; load follows the vCPUs instances claim. */
-export function getHostUptime(host: MemoryHost): HostUptime {
-  const uptimeSec = Math.floor((nowMs() - host.bootedAt) / 1000);
-  const load = Number((host.tracker.used.vcpus / host.tracker.sizes.vcpus).toFixed(2));
-  const clock = new Date().toISOString().slice(11, 19);
-  const text = ` ${clock} up ${Math.floor(uptimeSec / 60)} min,  0 users,  load average: ${load.toFixed(2)}, ${load.toFixed(2)}, ${load.toFixed(2)}`;
-  return { uptimeSec, loadAverage: [load, load, load], text };
-}
+  /** Seconds since the host booted; load follows the vCPUs instances claim. */
+  protected async _getHostUptime(): Promise<HostUptime> {
+    const host = this.hostFor('getHostUptime');
+    const uptimeSec = Math.floor((nowMs() - host.bootedAt) / 1000);
+    const load = Number((host.tracker.used.vcpus / host.tracker.sizes.vcpus).toFixed(2));
+    const clock = new Date().toISOString().slice(11, 19);
+    const average = `${load.toFixed(2)}, ${load.toFixed(2)}, ${load.toFixed(2)}`;
+    const text = ` ${clock} up ${Math.floor(uptimeSec / 60)} min,  0 users,  load average: ${average}`;
+    return { uptimeSec, loadAverage: [load, load, load], text };
+  }
 
-/** Cumulative CPU times since boot (never decreasing), split by how busy the claimed vCPUs keep the host. */
-export function getHostCpuStats(host: MemoryHost): HostCpuStats {
-  const account = host.cpu;
-  const now = nowMs();
-  const ns = (now - account.at) * 1_000_000 * host.tracker.sizes.vcpus;
-  const busy = Math.min(1, host.tracker.used.vcpus / host.tracker.sizes.vcpus);
-  account.user += Math.round(ns * 0.9 * busy);
-  account.kernel += Math.round(ns * 0.02);
-  account.iowait += Math.round(ns * 0.01);
-  account.idle += Math.round(ns * (0.97 - 0.9 * busy));
-  account.at = now;
-  return { kernel: account.kernel, idle: account.idle, user: account.user, iowait: account.iowait, frequency: FREQUENCY_MHZ };
-}
+  /** Cumulative CPU times since boot (never decreasing), split by how busy the claimed vCPUs keep the host. */
+  protected async _getHostCpuStats(): Promise<HostCpuStats> {
+    const host = this.hostFor('getHostCpuStats');
+    const account = host.cpu;
+    const now = nowMs();
+    const ns = (now - account.at) * 1_000_000 * host.tracker.sizes.vcpus;
+    const busy = Math.min(1, host.tracker.used.vcpus / host.tracker.sizes.vcpus);
+    account.user += Math.round(ns * 0.9 * busy);
+    account.kernel += Math.round(ns * 0.02);
+    account.iowait += Math.round(ns * 0.01);
+    account.idle += Math.round(ns * (0.97 - 0.9 * busy));
+    account.at = now;
+    const { kernel, idle, user, iowait } = account;
+    return { kernel, idle, user, iowait, frequency: FREQUENCY_MHZ };
+  }
 
-/** `req.host` joins the aggregate; already a member: nothing changes (a retry is safe). */
-export function addToAggregate(host: MemoryHost, req: AddToAggregateRequest): void {
-  const members = host.aggregates.get(req.aggregate.id) ?? new Set<string>();
-  members.add(req.host);
-  host.aggregates.set(req.aggregate.id, members);
-}
+  /** `r.host` joins the aggregate; already a member: nothing changes (a retry is safe). */
+  protected async _addToAggregate(_c: Ctx, r: AddToAggregateRequest): Promise<void> {
+    const host = this.hostFor('addToAggregate');
+    const members = host.aggregates.get(r.aggregate.id) ?? new Set<string>();
+    members.add(r.host);
+    host.aggregates.set(r.aggregate.id, members);
+  }
 
-/** `req.host` leaves the aggregate; not a member: nothing changes (a retry is safe). */
-export function removeFromAggregate(host: MemoryHost, req: RemoveFromAggregateRequest): void {
-  const members = host.aggregates.get(req.aggregate.id);
-  if (!members) return;
-  members.delete(req.host);
-  if (members.size === 0) host.aggregates.delete(req.aggregate.id);
-}
+  /** `r.host` leaves the aggregate; not a member: nothing changes (a retry is safe). */
+  protected async _removeFromAggregate(_c: Ctx, r: RemoveFromAggregateRequest): Promise<void> {
+    const host = this.hostFor('removeFromAggregate');
+    const members = host.aggregates.get(r.aggregate.id);
+    if (!members) return;
+    members.delete(r.host);
+    if (members.size === 0) host.aggregates.delete(r.aggregate.id);
+  }
 
-/** Undo the membership change that failed, then let the orchestrator revert its record. */
-export async function undoAggregateOperation(host: MemoryHost, req: UndoAggregateOperationRequest): Promise<void> {
-  const members = host.aggregates.get(req.aggregate.id) ?? new Set<string>();
-  if (req.operation === 'add') members.delete(req.host);
-  else members.add(req.host);
-  if (members.size === 0) host.aggregates.delete(req.aggregate.id);
-  else host.aggregates.set(req.aggregate.id, members);
-  await req.revert();
+  /** Undo the membership change that failed, then let the orchestrator revert its record. */
+  protected async _undoAggregateOperation(_c: Ctx, r: UndoAggregateOperationRequest): Promise<void> {
+    const host = this.hostFor('undoAggregateOperation');
+    const members = host.aggregates.get(r.aggregate.id) ?? new Set<string>();
+    if (r.operation === 'add') members.delete(r.host);
+    else members.add(r.host);
+    if (members.size === 0) host.aggregates.delete(r.aggregate.id);
+    else host.aggregates.set(r.aggregate.id, members);
+    await r.revert();
+  }
 }
 
 function boot(host: MemoryHost): void {
   host.poweredOn = true;
   host.bootedAt = nowMs();
   Object.assign(host.cpu, { at: host.bootedAt, user: 0, kernel: 0, idle: 0, iowait: 0 });
+}
+
+/** A peer for every instance, with its resources already claimed there; or nothing claimed and an error. */
+function placeElsewhere(host: MemoryHost): [InstanceRecord, MemoryHost][] {
+  if (host.store.size === 0) return [];
+  const peers = host.fabric.hosts.filter((h) => h !== host && h.enabled && !h.maintenance && h.poweredOn);
+  const plan: [InstanceRecord, MemoryHost][] = [];
+  try {
+    for (const record of host.store.values()) {
+      if (host.liveMigrations.has(record.uuid) || host.fabric.staged(record.uuid)) {
+        throw new MigrationError(`instance ${record.uuid} is being migrated`);
+      }
+      if (host.busy.has(record.uuid)) {
+        throw new MigrationError(`instance ${record.uuid} has a call in flight (rebuild, snapshot)`);
+      }
+      const peer = peers.find((p) => canTake(p, record));
+      if (peer === undefined) throw new MigrationError(`no other host on the fabric can take instance ${record.uuid}`);
+      peer.tracker.claim(record.amounts);
+      plan.push([record, peer]);
+    }
+  } catch (error) {
+    for (const [record, peer] of plan) peer.tracker.release(record.amounts);
+    throw error;
+  }
+  return plan;
+}
+
+function canTake(peer: MemoryHost, record: InstanceRecord): boolean {
+  const nameFree = record.name === undefined || peer.store.byName(record.name) === undefined;
+  return !peer.store.has(record.uuid) && nameFree && peer.tracker.shortOf(record.amounts) === undefined;
 }

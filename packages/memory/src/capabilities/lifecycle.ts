@@ -1,151 +1,333 @@
 import {
-  InstanceNotFoundError, NotSupportedError, PowerState, ValidationError, type BlockDeviceInfo, type CleanupRequest,
-  type DestroyRequest, type ImageMeta, type InstanceRequest, type PowerOffRequest, type PowerOnRequest, type RebootRequest,
-  type SpawnRequest,
+  InstanceNotFoundError, InsufficientResourcesError, InvalidStateError, NotSupportedError, PowerState, ValidationError,
+  rescuesFromOwnImage, withCrashDump, withLifecycle, withPause, withRebuild, withRescue, withSoftDelete, withSuspend,
+  type CleanupRequest, type DestroyRequest, type ImageMeta, type InstanceRequest, type OperationContext as Ctx,
+  type PowerOffRequest, type PowerOnRequest, type RebootRequest, type RebuildRequest, type RescueRequest,
+  type SetBootableRequest, type SpawnRequest, type UnrescueRequest,
 } from '@virtkit/core';
+import { attachmentsOf, plugVolume, unplugVolume } from '../model/attachments.js';
 import { appendLog } from '../model/console-log.js';
 import { nowMs } from '../model/clock.js';
 import { InstanceRecord, RecordFlag } from '../model/instance-record.js';
-import { VolumeAttachment } from '../model/instance-extras.js';
+import type { VolumeAttachment } from '../model/instance-extras.js';
 import type { MemoryHost } from '../model/memory-host.js';
-import { addNic, checkNics } from '../model/nics.js';
-import { admit, evict } from '../model/placement.js';
+import { addNic, checkNics, nicsOf } from '../model/nics.js';
+import { admit, evict, useImage } from '../model/placement.js';
 import { amountsOf } from '../model/resource-amounts.js';
 import { refuseWhile, refuseWhileHostOff, refuseBootHere } from '../model/state-guards.js';
-import { deviceKey, volumeIdOf, volumeSizeOf } from '../model/volume-identity.js';
+import { MemoryDriverCore } from '../memory-driver-core.js';
 
-const { RUNNING, SHUTDOWN, CRASHED, NOSTATE } = PowerState;
+const { RUNNING, PAUSED, SHUTDOWN, SUSPENDED, CRASHED, NOSTATE } = PowerState;
+const { RESCUED, SOFT_DELETED, UNBOOTABLE, QUIESCED } = RecordFlag;
 
 /**
- * Create the guest: claim the flavor's resources, plug its NICs, attach the
- * volumes of its block-device mapping, boot it (or leave it SHUTDOWN).
- * All or nothing; the `spawn.boot` failure point fails it after creation,
- * which the SDK's cleanup (→ {@link failedSpawnCleanup}) undoes.
+ * The memory driver's `lifecycle` family: `lifecycle` itself and `.pause`,
+ * `.suspend`, `.rescue`, `.softDelete`, `.rebuild`, `.crashDump`. The SDK
+ * calls these only from the power states its rules allow; the hypervisor's
+ * own states (rescued, soft-deleted, not bootable) are checked here.
  */
-export function spawn(host: MemoryHost, req: SpawnRequest): void {
+export abstract class LifecycleHooks extends withCrashDump(
+  withRebuild(withSoftDelete(withRescue(withSuspend(withPause(withLifecycle(MemoryDriverCore)))))),
+) {
+  /**
+   * Create the guest: claim the flavor's resources, plug its NICs, attach the
+   * volumes of its block-device mapping, boot it (or leave it SHUTDOWN).
+   * All or nothing; the `spawn.boot` failure point fails it after creation,
+   * which the SDK's cleanup (→ `_failedSpawnCleanup`) undoes.
+   */
+  protected async _spawn(_c: Ctx, r: SpawnRequest): Promise<void> {
+    createGuest(this.hostFor('spawn'), r);
+  }
+
+  /**
+   * The instance is what `r` would have made ("same request" for creates,
+   * docs/caller-guide.md "Retries"): same name (or both default), same flavor
+   * resources, same image, the same NICs (VIF id and MAC) and the same
+   * volumes at the same devices. Power state, passwords, files and metadata
+   * are not compared.
+   */
+  protected override async _spawnMatches(_c: Ctx, r: SpawnRequest): Promise<boolean> {
+    const record = this.hostFor(null).store.get(r.instance.uuid);
+    if (record === undefined) return false;
+    const { instance, imageMeta } = r;
+    const amounts = amountsOf(instance.flavor);
+    if (record.name !== instance.name || record.vcpus !== amounts.vcpus) return false;
+    if (record.memoryMb !== amounts.memoryMb || record.diskGb !== amounts.diskGb) return false;
+    if (record.image !== (imageMeta.id ?? instance.imageRef ?? imageMeta.name ?? '')) return false;
+    const nics = nicsOf(record).map((n) => `${n.id}/${n.mac}`).sort();
+    const asked = (r.networkInfo ?? []).map((v) => `${v.id}/${v.address.toLowerCase()}`).sort();
+    if (nics.join() !== asked.join()) return false;
+    return sameVolumes(record, r);
+  }
+
+  /** Undo a failed spawn completely (never fails, never injects). */
+  protected override async _failedSpawnCleanup(_c: Ctx, r: SpawnRequest): Promise<void> {
+    evict(this.hostFor(null), r.instance.uuid);
+  }
+
+  /** Remove the guest and release everything it held. @throws `INSTANCE_NOT_FOUND` (the SDK then succeeds) */
+  protected async _destroy(_c: Ctx, r: DestroyRequest): Promise<void> {
+    const host = this.hostFor('destroy');
+    const uuid = r.instance.uuid;
+    releaseIncoming(host, uuid);
+    if (host.fabric.staged(uuid)?.source === host.hostname) host.fabric.unstage(uuid);
+    if (evict(host, uuid) === undefined) throw new InstanceNotFoundError(uuid);
+  }
+
+  /** Release what is left here: reservations, filters, and a guest that is not running any more. */
+  protected override async _cleanup(_c: Ctx, r: CleanupRequest): Promise<void> {
+    const host = this.hostFor('cleanup');
+    const uuid = r.instance.uuid;
+    releaseIncoming(host, uuid);
+    host.firewall.filtered.delete(uuid);
+    const record = host.store.get(uuid);
+    if (record !== undefined && !record.live) {
+      evict(host, uuid);
+      host.ports.forget(uuid);
+    }
+  }
+
+  /** Soft (guest restarts itself, from RUNNING) or hard (reset, from any state) reboot; ends RUNNING. */
+  protected async _reboot(_c: Ctx, r: RebootRequest): Promise<void> {
+    const host = this.hostFor('reboot');
+    const record = host.store.require(r.instance.uuid);
+    refuseWhile(record, 'reboot', SOFT_DELETED, RESCUED, UNBOOTABLE);
+    refuseBootHere(host, record, 'reboot');
+    record.reboot();
+    record.set(QUIESCED, false);
+    appendLog(record, `${r.rebootType.toLowerCase()} reboot`, host.config.consoleOutputLimit);
+  }
+
+  /** Stop the guest (a suspended one loses its saved state); ends SHUTDOWN. */
+  protected async _powerOff(_c: Ctx, r: PowerOffRequest): Promise<void> {
+    const host = this.hostFor('powerOff');
+    const record = host.store.require(r.instance.uuid);
+    const now = nowMs();
+    record.setState(SHUTDOWN, now);
+    record.set(QUIESCED, false);
+    appendLog(record, r.timeoutSec ? 'ACPI shutdown' : 'power off', host.config.consoleOutputLimit, now);
+  }
+
+  /** Start a stopped or crashed guest; ends RUNNING. */
+  protected async _powerOn(_c: Ctx, r: PowerOnRequest): Promise<void> {
+    const host = this.hostFor('powerOn');
+    const record = host.store.require(r.instance.uuid);
+    refuseWhile(record, 'powerOn', SOFT_DELETED, UNBOOTABLE);
+    refuseBootHere(host, record, 'powerOn');
+    const now = nowMs();
+    record.setState(RUNNING, now);
+    appendLog(record, 'boot', host.config.consoleOutputLimit, now);
+  }
+
+  /** True when nothing of the instance is left here. */
+  protected override async _deleteInstanceFiles(_c: Ctx, r: InstanceRequest): Promise<boolean> {
+    return !this.hostFor('deleteInstanceFiles').store.has(r.instance.uuid);
+  }
+
+  /** True when the instance's disks are reachable from here: local, or on shared storage on another host. */
+  protected override async _instanceOnDisk(_c: Ctx, r: InstanceRequest): Promise<boolean> {
+    const host = this.hostFor('instanceOnDisk');
+    const uuid = r.instance.uuid;
+    return host.store.has(uuid) || (host.fabric.sharedStorage && host.fabric.locate(uuid) !== undefined);
+  }
+
+  /** After a host boot: start a guest that is stopped (and may start); report the change. */
+  protected override async _resumeStateOnHostBoot(_c: Ctx, r: InstanceRequest): Promise<void> {
+    const host = this.hostFor('resumeStateOnHostBoot');
+    const record = host.store.require(r.instance.uuid);
+    const stopped = record.state === SHUTDOWN || record.state === CRASHED || record.state === NOSTATE;
+    if (!stopped || record.has(SOFT_DELETED) || record.has(UNBOOTABLE)) return;
+    refuseBootHere(host, record, 'resumeStateOnHostBoot');
+    record.setState(RUNNING);
+    appendLog(record, 'boot (host restarted)', host.config.consoleOutputLimit);
+    host.ports.report(record.uuid, RUNNING);
+  }
+
+  /** Nothing: a memory guest never gets stuck rebooting. */
+  protected override async _pollRebootingInstances(): Promise<void> {
+    this.hostFor('pollRebootingInstances');
+  }
+
+  // ---- lifecycle.pause, .suspend -------------------------------------------------------------
+
+  /** RUNNING → PAUSED: vCPUs stop, memory stays. */
+  protected async _pause(_c: Ctx, r: InstanceRequest): Promise<void> {
+    change(this.hostFor('pause'), r, PAUSED, 'paused');
+  }
+
+  /** PAUSED → RUNNING. */
+  protected async _unpause(_c: Ctx, r: InstanceRequest): Promise<void> {
+    const host = this.hostFor('unpause');
+    refuseWhileHostOff(host, 'unpause', r.instance.uuid);
+    change(host, r, RUNNING, 'unpaused');
+  }
+
+  /** RUNNING → SUSPENDED: state saved to disk. A rescued guest cannot be saved. */
+  protected async _suspend(_c: Ctx, r: InstanceRequest): Promise<void> {
+    const host = this.hostFor('suspend');
+    refuseWhile(host.store.require(r.instance.uuid), 'suspend', RESCUED);
+    change(host, r, SUSPENDED, 'suspended to disk');
+  }
+
+  /** SUSPENDED → RUNNING: state restored. */
+  protected async _resume(_c: Ctx, r: InstanceRequest): Promise<void> {
+    const host = this.hostFor('resume');
+    refuseWhileHostOff(host, 'resume', r.instance.uuid);
+    change(host, r, RUNNING, 'resumed from disk');
+  }
+
+  // ---- lifecycle.rescue ----------------------------------------------------------------------
+
+  /** Boot the rescue image (→ RUNNING, rescued); empty image metadata means the instance's own image. */
+  protected async _rescue(_c: Ctx, r: RescueRequest): Promise<void> {
+    const host = this.hostFor('rescue');
+    const record = host.store.require(r.instance.uuid);
+    refuseWhile(record, 'rescue', SOFT_DELETED);
+    refuseBootHere(host, record, 'rescue');
+    record.set(RESCUED, true);
+    record.set(QUIESCED, false);
+    record.reboot();
+    const own = rescuesFromOwnImage(r.imageMeta);
+    const image = own ? `its own image ${record.image}` : `image ${r.imageMeta.id ?? r.imageMeta.name ?? '(unnamed)'}`;
+    log(host, record, `rescue boot from ${image}`);
+  }
+
+  /**
+   * Boot the instance's own disks again (→ RUNNING, not rescued). A soft-deleted
+   * instance stays stopped until restored, so it is refused (found by the
+   * model-based tests of issue "Hardening": it used to boot, soft-deleted and RUNNING).
+   */
+  protected async _unrescue(_c: Ctx, r: UnrescueRequest): Promise<void> {
+    const host = this.hostFor('unrescue');
+    const record = host.store.require(r.instance.uuid);
+    refuseWhile(record, 'unrescue', SOFT_DELETED);
+    refuseBootHere(host, record, 'unrescue');
+    record.set(RESCUED, false);
+    record.reboot();
+    log(host, record, 'unrescued: boot from own disks');
+  }
+
+  /** Whether the guest may boot; a non-bootable guest refuses power on, reboot and restore. */
+  protected async _setBootable(_c: Ctx, r: SetBootableRequest): Promise<void> {
+    this.hostFor('setBootable').store.require(r.instance.uuid).set(UNBOOTABLE, !r.bootable);
+  }
+
+  // ---- lifecycle.softDelete ------------------------------------------------------------------
+
+  /** Stop the guest and mark it restorable (→ SHUTDOWN, soft-deleted). */
+  protected async _softDelete(_c: Ctx, r: InstanceRequest): Promise<void> {
+    const host = this.hostFor('softDelete');
+    const record = host.store.require(r.instance.uuid);
+    record.setState(SHUTDOWN);
+    record.set(SOFT_DELETED, true);
+    record.set(QUIESCED, false);
+    log(host, record, 'soft-deleted');
+  }
+
+  /** Clear the mark and start the guest (→ RUNNING). */
+  protected async _restore(_c: Ctx, r: InstanceRequest): Promise<void> {
+    const host = this.hostFor('restore');
+    const record = host.store.require(r.instance.uuid);
+    refuseWhile(record, 'restore', UNBOOTABLE);
+    refuseBootHere(host, record, 'restore');
+    record.set(SOFT_DELETED, false);
+    record.setState(RUNNING);
+    log(host, record, 'restored');
+  }
+
+  // ---- lifecycle.rebuild, .crashDump ---------------------------------------------------------
+
+  /**
+   * Re-create the guest in place from `imageMeta`, keeping its identity, and
+   * end RUNNING: the orchestrator's detach callback runs before the old guest
+   * goes (volumes still attached go with it), the attach callback after, and
+   * the volumes it returns (or `blockDeviceInfo`) are plugged into the new guest.
+   * Capacity for a new flavor is checked before anything changes. With
+   * `recreate` and no guest here, it is an evacuation (see {@link evacuateHere}).
+   */
+  protected override async _rebuild(_c: Ctx, r: RebuildRequest): Promise<void> {
+    const host = this.hostFor('rebuild');
+    if (r.recreate && !host.store.has(r.instance.uuid)) return evacuateHere(host, r);
+    const record = host.store.require(r.instance.uuid);
+    refuseWhile(record, 'rebuild', RESCUED, SOFT_DELETED, UNBOOTABLE);
+    refuseBootHere(host, record, 'rebuild');
+    const next = amountsOf(r.instance.flavor);
+    const short = host.tracker.shortReplacing(record.amounts, next);
+    if (short !== undefined) {
+      throw new InsufficientResourcesError(short, `not enough ${short} on this node for the new flavor`);
+    }
+    checkImageType(host, r.imageMeta);
+    // null is "no change" like undefined (the SDK drops null optional fields; a direct hook call may not).
+    const networkInfo = r.networkInfo ?? undefined;
+    checkNics(undefined, networkInfo ?? []);
+    // Without an attach callback the new mapping is known now: refuse a bad one before anything changes.
+    if (r.attachBlockDevices === undefined) attachmentsOf(r.blockDeviceInfo, 'rebuild');
+    await swapBlockDevices(host, record, r, next);
+    Object.assign(record, next, { flavor: r.instance.flavor.name });
+    const image = r.imageMeta.id ?? r.instance.imageRef ?? r.imageMeta.name ?? record.image;
+    useImage(host, record.image, -1);
+    useImage(host, image, 1);
+    record.image = image;
+    if (networkInfo !== undefined) {
+      record.nics = undefined;
+      if (record.extras) record.extras.nicTags = undefined;
+      for (const vif of networkInfo) addNic(record, vif);
+    }
+    record.set(QUIESCED, false);
+    record.reboot();
+    log(host, record, `rebuilt from image ${record.image || '(unnamed)'}`);
+  }
+
+  /** An NMI: the guest writes a crash dump and reboots into itself (stays RUNNING). */
+  protected async _triggerCrashDump(_c: Ctx, r: InstanceRequest): Promise<void> {
+    const host = this.hostFor('triggerCrashDump');
+    const record = host.store.require(r.instance.uuid);
+    log(host, record, 'NMI received: kernel panic, writing crash dump');
+    record.reboot();
+    log(host, record, 'boot after crash dump');
+  }
+}
+
+/** Spawn's work, also an evacuation's: all or nothing (the SDK's cleanup undoes a `spawn.boot` failure). */
+function createGuest(host: MemoryHost, req: SpawnRequest): void {
   const { instance, imageMeta } = req;
   if ((req.accelInfo ?? []).length > 0) throw new NotSupportedError('accelerators', 'spawn');
   refuseWhileHostOff(host, 'spawn', instance.uuid);
   checkImageType(host, imageMeta);
   const amounts = amountsOf(instance.flavor);
   const record = new InstanceRecord({
-    vcpus: amounts.vcpus, memoryMb: amounts.memoryMb, diskGb: amounts.diskGb, ephemeralGb: amounts.ephemeralGb, swapMb: amounts.swapMb,
-    uuid: instance.uuid, name: instance.name,
-    seq: host.nextSeq(), flavor: instance.flavor.name, image: imageMeta.id ?? instance.imageRef ?? imageMeta.name ?? '',
+    vcpus: amounts.vcpus, memoryMb: amounts.memoryMb, diskGb: amounts.diskGb, ephemeralGb: amounts.ephemeralGb,
+    swapMb: amounts.swapMb, uuid: instance.uuid, name: instance.name, seq: host.nextSeq(), flavor: instance.flavor.name,
+    image: imageMeta.id ?? instance.imageRef ?? imageMeta.name ?? '',
   });
   const vifs = req.networkInfo ?? [];
   checkNics(undefined, vifs);
   for (const vif of vifs) addNic(record, vif);
   const volumes = attachmentsOf(req.blockDeviceInfo, 'spawn');
   if (volumes) record.more().volumes = volumes;
-  for (const file of req.injectedFiles ?? []) (record.more().files ??= new Map()).set(file.path, Buffer.from(file.contents, 'base64').length);
+  for (const file of req.injectedFiles ?? []) {
+    (record.more().files ??= new Map()).set(file.path, Buffer.from(file.contents, 'base64').length);
+  }
   admit(host, record);
   host.ports.failures.check('spawn.boot');
   record.setState(req.powerOn === false ? SHUTDOWN : RUNNING);
 }
 
-/** Undo a failed spawn completely (never fails, never injects). */
-export function failedSpawnCleanup(host: MemoryHost, req: InstanceRequest): void {
-  evict(host, req.instance.uuid);
-}
-
-/** Remove the guest and release everything it held. @throws `INSTANCE_NOT_FOUND` (the SDK then succeeds) */
-export function destroy(host: MemoryHost, req: DestroyRequest): void {
-  const uuid = req.instance.uuid;
-  releaseIncoming(host, uuid);
-  if (host.fabric.staged(uuid)?.source === host.hostname) host.fabric.unstage(uuid);
-  if (evict(host, uuid) === undefined) throw new InstanceNotFoundError(uuid);
-}
-
-/** Release what is left here: reservations, filters, and a guest that is not running any more. */
-export function cleanup(host: MemoryHost, req: CleanupRequest): void {
-  const uuid = req.instance.uuid;
-  releaseIncoming(host, uuid);
-  host.firewall.filtered.delete(uuid);
-  const record = host.store.get(uuid);
-  if (record !== undefined && !record.live) {
-    evict(host, uuid);
-    host.ports.forget(uuid);
-  }
-}
-
-/** Soft (guest restarts itself, from RUNNING) or hard (reset, from any state) reboot; ends RUNNING. */
-export function reboot(host: MemoryHost, req: RebootRequest): void {
-  const record = host.store.require(req.instance.uuid);
-  refuseWhile(record, 'reboot', RecordFlag.SOFT_DELETED, RecordFlag.RESCUED, RecordFlag.UNBOOTABLE);
-  refuseBootHere(host, record, 'reboot');
-  record.reboot();
-  record.set(RecordFlag.QUIESCED, false);
-  appendLog(record, `${req.rebootType.toLowerCase()} reboot`, host.config.consoleOutputLimit);
-}
-
-/** Stop the guest (a suspended one loses its saved state); ends SHUTDOWN. */
-export function powerOff(host: MemoryHost, req: PowerOffRequest): void {
-  const record = host.store.require(req.instance.uuid);
-  const now = nowMs();
-  record.setState(SHUTDOWN, now);
-  record.set(RecordFlag.QUIESCED, false);
-  appendLog(record, req.timeoutSec ? 'ACPI shutdown' : 'power off', host.config.consoleOutputLimit, now);
-}
-
-/** Start a stopped or crashed guest; ends RUNNING. */
-export function powerOn(host: MemoryHost, req: PowerOnRequest): void {
-  const record = host.store.require(req.instance.uuid);
-  refuseWhile(record, 'powerOn', RecordFlag.SOFT_DELETED, RecordFlag.UNBOOTABLE);
-  refuseBootHere(host, record, 'powerOn');
-  const now = nowMs();
-  record.setState(RUNNING, now);
-  appendLog(record, 'boot', host.config.consoleOutputLimit, now);
-}
-
-/** After a host boot: start a guest that is stopped (and may start); report the change. */
-export function resumeStateOnHostBoot(host: MemoryHost, req: InstanceRequest): void {
-  const record = host.store.require(req.instance.uuid);
-  const stopped = record.state === SHUTDOWN || record.state === CRASHED || record.state === NOSTATE;
-  if (!stopped || record.has(RecordFlag.SOFT_DELETED) || record.has(RecordFlag.UNBOOTABLE)) return;
-  refuseBootHere(host, record, 'resumeStateOnHostBoot');
-  record.setState(RUNNING);
-  appendLog(record, 'boot (host restarted)', host.config.consoleOutputLimit);
-  host.ports.report(record.uuid, RUNNING);
-}
-
-/** True when nothing of the instance is left here. */
-export function deleteInstanceFiles(host: MemoryHost, req: InstanceRequest): boolean {
-  return !host.store.has(req.instance.uuid);
-}
-
-/** True when the instance's disks are reachable from here: local, or on shared storage on another host. */
-export function instanceOnDisk(host: MemoryHost, req: InstanceRequest): boolean {
-  const uuid = req.instance.uuid;
-  return host.store.has(uuid) || (host.fabric.sharedStorage && host.fabric.locate(uuid) !== undefined);
-}
-
-/**
- * The volume attachments a block-device mapping describes, by device (for a
- * record that is not on the host yet: {@link admit} then holds them).
- * @throws `VALIDATION_FAILED` (a device used twice, a volume without id)
- */
-export function attachmentsOf(info: BlockDeviceInfo | undefined, op: string): Map<string, VolumeAttachment> | undefined {
-  const mapping = info?.blockDeviceMapping ?? [];
-  if (mapping.length === 0) return undefined;
-  const volumes = new Map<string, VolumeAttachment>();
-  for (const [i, bdm] of mapping.entries()) {
-    const path = `blockDeviceInfo.blockDeviceMapping[${i}]`;
-    const key = deviceKey(bdm.mountDevice);
-    if (volumes.has(key)) throw new ValidationError(op, [{ path: `${path}.mountDevice`, messages: [`device ${key} is used twice`] }]);
-    const volumeId = bdm.volumeId ?? volumeIdOf(bdm.connectionInfo, op, `${path}.connectionInfo`);
-    const multiattach = bdm.connectionInfo.data?.multiattach === true;
-    volumes.set(key, new VolumeAttachment(volumeId, volumeSizeOf(bdm.connectionInfo), multiattach, bdm.tag));
-  }
-  return volumes;
-}
-
 /** The image's format must be one the driver declares it boots. @throws `VALIDATION_FAILED` */
-export function checkImageType(host: MemoryHost, imageMeta: ImageMeta): void {
+function checkImageType(host: MemoryHost, imageMeta: ImageMeta): void {
   const format = imageMeta.diskFormat;
   if (format !== undefined && !host.ports.capabilities.imageTypes.includes(format)) {
-    throw new ValidationError('spawn', [{ path: 'imageMeta.diskFormat', messages: [`the memory driver does not boot ${format} images`] }]);
+    const messages = [`the memory driver does not boot ${format} images`];
+    throw new ValidationError('spawn', [{ path: 'imageMeta.diskFormat', messages }]);
   }
+}
+
+function sameVolumes(record: InstanceRecord, req: SpawnRequest): boolean {
+  const have = record.extras?.volumes;
+  const want = attachmentsOf(req.blockDeviceInfo, 'spawn');
+  if ((have?.size ?? 0) !== (want?.size ?? 0)) return false;
+  for (const [key, attachment] of want ?? []) if (have?.get(key)?.volumeId !== attachment.volumeId) return false;
+  return true;
 }
 
 function releaseIncoming(host: MemoryHost, uuid: string): void {
@@ -153,4 +335,99 @@ function releaseIncoming(host: MemoryHost, uuid: string): void {
   if (reserved === undefined) return;
   host.incoming.delete(uuid);
   host.tracker.release(reserved);
+}
+
+function change(host: MemoryHost, req: InstanceRequest, state: PowerState, line: string): void {
+  const record = host.store.require(req.instance.uuid);
+  record.setState(state);
+  log(host, record, line);
+}
+
+function log(host: MemoryHost, record: InstanceRecord, line: string): void {
+  appendLog(record, line, host.config.consoleOutputLimit);
+}
+
+/**
+ * Rebuild's volume work, around the orchestrator's callbacks: the old volumes
+ * go after `detachBlockDevices`, the new ones (from `attachBlockDevices` or
+ * `blockDeviceInfo`) come with the new flavor's claim, all or none.
+ */
+async function swapBlockDevices(
+  host: MemoryHost, record: InstanceRecord, req: RebuildRequest, next: ReturnType<typeof amountsOf>,
+): Promise<void> {
+  host.busy.enter(record.uuid);
+  try {
+    await req.detachBlockDevices?.();
+    requireStill(host, record);
+    const old = [...(record.extras?.volumes ?? [])];
+    for (const [key] of old) unplugVolume(host, record, key);
+    const plugged: string[] = [];
+    let claimed = false;
+    try {
+      const info = (await req.attachBlockDevices?.()) ?? req.blockDeviceInfo;
+      requireStill(host, record);
+      const wanted = attachmentsOf(info, 'rebuild') ?? new Map<string, VolumeAttachment>();
+      host.tracker.replace(record.amounts, next);
+      claimed = true;
+      // Volumes the attach callback already plugged (through attachVolume) stay; the others are plugged now.
+      for (const [key, attachment] of wanted) {
+        if (record.extras?.volumes?.get(key)?.volumeId === attachment.volumeId) continue;
+        plugVolume(host, record, key, attachment);
+        plugged.push(key);
+      }
+    } catch (error) {
+      if (claimed) host.tracker.replace(next, record.amounts);
+      for (const key of plugged) unplugVolume(host, record, key);
+      if (host.store.get(record.uuid) === record) restoreVolumes(host, record, old);
+      throw error;
+    }
+  } finally {
+    host.busy.leave(record.uuid);
+  }
+}
+
+/**
+ * Evacuation: the guest never lived here; create it from the (shared) image
+ * and the re-attached volumes. All or nothing.
+ */
+async function evacuateHere(host: MemoryHost, req: RebuildRequest): Promise<void> {
+  const uuid = req.instance.uuid;
+  host.busy.enter(uuid);
+  try {
+    await req.detachBlockDevices?.();
+    const blockDeviceInfo = (await req.attachBlockDevices?.()) ?? req.blockDeviceInfo;
+    const existed = host.store.has(uuid);
+    try {
+      createGuest(host, {
+        instance: req.instance, imageMeta: req.imageMeta, injectedFiles: req.injectedFiles,
+        adminPassword: req.adminPassword, allocations: req.allocations, networkInfo: req.networkInfo, blockDeviceInfo,
+        accelInfo: req.accelInfo, powerOn: true,
+      });
+    } catch (error) {
+      // Like _failedSpawnCleanup: nothing of the half-created guest (record, claims, volume holds) stays.
+      if (!existed) evict(host, uuid);
+      throw error;
+    }
+  } finally {
+    host.busy.leave(uuid);
+  }
+}
+
+/** The record must still be this host's after an orchestrator callback (maintenance may not move it meanwhile). */
+function requireStill(host: MemoryHost, record: InstanceRecord): void {
+  if (host.store.get(record.uuid) !== record) {
+    const detail = `the instance left ${host.hostname} during the rebuild`;
+    throw new InvalidStateError({ instanceUuid: record.uuid, operation: 'rebuild', detail });
+  }
+}
+
+/** Put back the volumes the rebuild unplugged, where their device and hold are still free. */
+function restoreVolumes(host: MemoryHost, record: InstanceRecord, old: [string, VolumeAttachment][]): void {
+  for (const [key, attachment] of old) {
+    try {
+      plugVolume(host, record, key, attachment);
+    } catch {
+      // The orchestrator's callback took the device or the volume meanwhile: it keeps it.
+    }
+  }
 }

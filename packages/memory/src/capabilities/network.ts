@@ -1,67 +1,129 @@
 import {
-  ConflictError, type AttachInterfaceRequest, type DetachInterfaceRequest, type EnsureFilteringRulesForInstanceRequest, type InstanceRequest,
-  type PlugVifsRequest, type RefreshSecurityGroupRulesRequest, type UnfilterInstanceRequest, type UnplugVifsRequest,
+  ConflictError, withNetwork, withNetworkFirewall, withNetworkHotplug, withNetworkMacs, type AttachInterfaceRequest,
+  type DetachInterfaceRequest, type EnsureFilteringRulesForInstanceRequest, type InstanceRequest,
+  type OperationContext as Ctx, type PlugVifsRequest, type RefreshSecurityGroupRulesRequest,
+  type UnfilterInstanceRequest, type UnplugVifsRequest,
 } from '@virtkit/core';
 import { appendLog } from '../model/console-log.js';
-import type { MemoryHost } from '../model/memory-host.js';
-import { addNic, checkNics, removeNic } from '../model/nics.js';
-import { interfaceAttachedAsAsked } from './idempotent-creates.js';
+import { addNic, checkNics, nicsOf, removeNic } from '../model/nics.js';
+import { VolumeHooks } from './volume.js';
 
 /**
- * Plug every VIF into the instance; a VIF already plugged changes nothing,
- * a conflicting one (same id with another MAC, or a MAC in use) is `CONFLICT`.
- * All or nothing.
+ * The memory driver's `network` family: VIFs kept on the instance record
+ * (`network`, `.hotplug`), the deprecated host firewall (`.firewall`), and
+ * no fixed MACs (`.macs`).
  */
-export function plugVifs(host: MemoryHost, req: PlugVifsRequest): void {
-  const record = host.store.require(req.instance.uuid);
-  checkNics(record.nics, req.networkInfo);
-  for (const vif of req.networkInfo) addNic(record, vif);
-}
+export abstract class NetworkHooks extends withNetworkMacs(
+  withNetworkFirewall(withNetworkHotplug(withNetwork(VolumeHooks))),
+) {
+  /**
+   * Plug every VIF into the instance; a VIF already plugged changes nothing,
+   * a conflicting one (same id with another MAC, or a MAC in use) is `CONFLICT`.
+   * All or nothing.
+   */
+  protected async _plugVifs(_c: Ctx, r: PlugVifsRequest): Promise<void> {
+    const record = this.hostFor('plugVifs').store.require(r.instance.uuid);
+    checkNics(record.nics, r.networkInfo);
+    for (const vif of r.networkInfo) addNic(record, vif);
+  }
 
-/** Unplug the VIFs; those already gone change nothing. @throws `INSTANCE_NOT_FOUND` (the SDK then succeeds) */
-export function unplugVifs(host: MemoryHost, req: UnplugVifsRequest): void {
-  const record = host.store.require(req.instance.uuid);
-  for (const vif of req.networkInfo) removeNic(record, vif.id);
-}
+  /** Unplug the VIFs; those already gone change nothing. @throws `INSTANCE_NOT_FOUND` (the SDK then succeeds) */
+  protected async _unplugVifs(_c: Ctx, r: UnplugVifsRequest): Promise<void> {
+    const record = this.hostFor('unplugVifs').store.require(r.instance.uuid);
+    for (const vif of r.networkInfo) removeNic(record, vif.id);
+  }
 
-/** Hot-plug one interface (the SDK allows RUNNING, PAUSED, SHUTDOWN); the same VIF (id, MAC, tag) again changes nothing, the same id otherwise is `CONFLICT`. */
-export function attachInterface(host: MemoryHost, req: AttachInterfaceRequest): void {
-  const record = host.store.require(req.instance.uuid);
-  if (interfaceAttachedAsAsked(record, req)) return;
-  if (record.nics?.includes(req.vif.id)) throw new ConflictError(`interface ${req.vif.id} is already attached with another MAC or tag`);
-  if (addNic(record, req.vif)) appendLog(record, `interface ${req.vif.address.toLowerCase()} attached`, host.config.consoleOutputLimit);
-}
+  /** Nothing to prepare: memory NICs need no host-side setup. */
+  protected override async _prepareNetworksBeforeBlockDeviceMapping(): Promise<void> {
+    this.hostFor('prepareNetworksBeforeBlockDeviceMapping');
+  }
 
-/** Hot-unplug one interface; one that is not attached changes nothing. */
-export function detachInterface(host: MemoryHost, req: DetachInterfaceRequest): void {
-  const record = host.store.require(req.instance.uuid);
-  if (removeNic(record, req.vif.id)) appendLog(record, `interface ${req.vif.address.toLowerCase()} detached`, host.config.consoleOutputLimit);
-}
+  protected override async _cleanNetworksPreparation(): Promise<void> {
+    this.hostFor('cleanNetworksPreparation');
+  }
 
-/** Calls that only need the instance to exist (network resets, injection of network info, ...). */
-export function requireInstance(host: MemoryHost, req: InstanceRequest): void {
-  host.store.require(req.instance.uuid);
-}
+  /** Only needs the instance to exist. */
+  protected override async _resetNetwork(_c: Ctx, r: InstanceRequest): Promise<void> {
+    this.hostFor('resetNetwork').store.require(r.instance.uuid);
+  }
 
-// ---- network.firewall (deprecated) ---------------------------------------------------------
+  /** Only needs the instance to exist. */
+  protected override async _injectNetworkInfo(_c: Ctx, r: InstanceRequest): Promise<void> {
+    this.hostFor('injectNetworkInfo').store.require(r.instance.uuid);
+  }
 
-/** Count a refresh of the group's rules. */
-export function refreshSecurityGroupRules(host: MemoryHost, req: RefreshSecurityGroupRulesRequest): void {
-  const groups = host.firewall.groups;
-  groups.set(req.securityGroupId, (groups.get(req.securityGroupId) ?? 0) + 1);
-}
+  /** False: nothing host-side is bound to the networks, so a reschedule keeps them. */
+  protected override async _deallocateNetworksOnReschedule(): Promise<boolean> {
+    this.hostFor('deallocateNetworksOnReschedule');
+    return false;
+  }
 
-/** Install the instance's filters; it need not be here yet (a live migration is about to arrive). */
-export function ensureFilteringRulesForInstance(host: MemoryHost, req: EnsureFilteringRulesForInstanceRequest): void {
-  host.firewall.filtered.add(req.instance.uuid);
-}
+  // ---- network.hotplug -----------------------------------------------------------------------
 
-/** Remove the instance's filters; idempotent. */
-export function unfilterInstance(host: MemoryHost, req: UnfilterInstanceRequest): void {
-  host.firewall.filtered.delete(req.instance.uuid);
-}
+  /**
+   * Hot-plug one interface (the SDK allows RUNNING, PAUSED, SHUTDOWN); the
+   * same VIF (id, MAC, tag) again changes nothing (a retry, #18), the same id
+   * otherwise is `CONFLICT`.
+   */
+  protected async _attachInterface(_c: Ctx, r: AttachInterfaceRequest): Promise<void> {
+    const host = this.hostFor('attachInterface');
+    const record = host.store.require(r.instance.uuid);
+    const mac = r.vif.address.toLowerCase();
+    const same = nicsOf(record).some((n) => n.id === r.vif.id && n.mac === mac);
+    if (same && record.extras?.nicTags?.get(r.vif.id) === r.vif.tag) return;
+    if (record.nics?.includes(r.vif.id)) {
+      throw new ConflictError(`interface ${r.vif.id} is already attached with another MAC or tag`);
+    }
+    if (addNic(record, r.vif)) appendLog(record, `interface ${mac} attached`, host.config.consoleOutputLimit);
+  }
 
-/** Batch (`true`) or apply (`false`) rule changes. */
-export function deferFilters(host: MemoryHost, deferred: boolean): void {
-  host.firewall.deferred = deferred;
+  /** Hot-unplug one interface; one that is not attached changes nothing. */
+  protected async _detachInterface(_c: Ctx, r: DetachInterfaceRequest): Promise<void> {
+    const host = this.hostFor('detachInterface');
+    const record = host.store.require(r.instance.uuid);
+    if (removeNic(record, r.vif.id)) {
+      appendLog(record, `interface ${r.vif.address.toLowerCase()} detached`, host.config.consoleOutputLimit);
+    }
+  }
+
+  // ---- network.firewall (deprecated) ---------------------------------------------------------
+
+  /** Count a refresh of the group's rules. */
+  protected async _refreshSecurityGroupRules(_c: Ctx, r: RefreshSecurityGroupRulesRequest): Promise<void> {
+    const groups = this.hostFor('refreshSecurityGroupRules').firewall.groups;
+    groups.set(r.securityGroupId, (groups.get(r.securityGroupId) ?? 0) + 1);
+  }
+
+  /** Only needs the instance to exist. */
+  protected async _refreshInstanceSecurityRules(_c: Ctx, r: InstanceRequest): Promise<void> {
+    this.hostFor('refreshInstanceSecurityRules').store.require(r.instance.uuid);
+  }
+
+  /** Install the instance's filters; it need not be here yet (a live migration is about to arrive). */
+  protected async _ensureFilteringRulesForInstance(_c: Ctx, r: EnsureFilteringRulesForInstanceRequest): Promise<void> {
+    this.hostFor('ensureFilteringRulesForInstance').firewall.filtered.add(r.instance.uuid);
+  }
+
+  /** Remove the instance's filters; idempotent. */
+  protected async _unfilterInstance(_c: Ctx, r: UnfilterInstanceRequest): Promise<void> {
+    this.hostFor('unfilterInstance').firewall.filtered.delete(r.instance.uuid);
+  }
+
+  /** Batch rule changes from now on. */
+  protected override async _filterDeferApplyOn(): Promise<void> {
+    this.hostFor('filterDeferApplyOn').firewall.deferred = true;
+  }
+
+  /** Apply rule changes again. */
+  protected override async _filterDeferApplyOff(): Promise<void> {
+    this.hostFor('filterDeferApplyOff').firewall.deferred = false;
+  }
+
+  // ---- network.macs --------------------------------------------------------------------------
+
+  /** No fixed MACs: the orchestrator chooses them. */
+  protected async _macsForInstance(): Promise<string[] | null> {
+    this.hostFor('macsForInstance');
+    return null;
+  }
 }

@@ -1,7 +1,8 @@
-import { ConflictError } from '@virtkit/core';
+import { ConflictError, ValidationError, type BlockDeviceInfo } from '@virtkit/core';
 import type { InstanceRecord } from './instance-record.js';
-import type { VolumeAttachment } from './instance-extras.js';
+import { VolumeAttachment } from './instance-extras.js';
 import type { MemoryHost } from './memory-host.js';
+import { deviceKey, volumeIdOf, volumeSizeOf } from './volume-identity.js';
 
 /**
  * Plug a volume into a record that is on the host, holding it on the fabric.
@@ -34,4 +35,26 @@ export function unplugVolume(host: MemoryHost, record: InstanceRecord, key: stri
 export function findVolume(record: InstanceRecord, volumeId: string): [string, VolumeAttachment] | undefined {
   for (const entry of record.extras?.volumes ?? []) if (entry[1].volumeId === volumeId) return entry;
   return undefined;
+}
+
+/**
+ * The volume attachments a block-device mapping describes, by device (for a
+ * record that is not on the host yet: `admit` then holds them).
+ * @throws `VALIDATION_FAILED` (a device used twice, a volume without id)
+ */
+export function attachmentsOf(info: BlockDeviceInfo | undefined, op: string): Map<string, VolumeAttachment> | undefined {
+  const mapping = info?.blockDeviceMapping ?? [];
+  if (mapping.length === 0) return undefined;
+  const volumes = new Map<string, VolumeAttachment>();
+  for (const [i, bdm] of mapping.entries()) {
+    const path = `blockDeviceInfo.blockDeviceMapping[${i}]`;
+    const key = deviceKey(bdm.mountDevice);
+    if (volumes.has(key)) {
+      throw new ValidationError(op, [{ path: `${path}.mountDevice`, messages: [`device ${key} is used twice`] }]);
+    }
+    const volumeId = bdm.volumeId ?? volumeIdOf(bdm.connectionInfo, op, `${path}.connectionInfo`);
+    const multiattach = bdm.connectionInfo.data?.multiattach === true;
+    volumes.set(key, new VolumeAttachment(volumeId, volumeSizeOf(bdm.connectionInfo), multiattach, bdm.tag));
+  }
+  return volumes;
 }

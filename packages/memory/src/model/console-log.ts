@@ -1,5 +1,4 @@
-import type { InstanceRecord } from './instance-record.js';
-import type { InstanceExtras } from './instance-extras.js';
+import { RecordFlag, type InstanceRecord } from './instance-record.js';
 import { nowMs } from './clock.js';
 
 /**
@@ -9,21 +8,28 @@ import { nowMs } from './clock.js';
  * append on every call, and formatting the stamp there was most of their cost.
  */
 export function appendLog(record: InstanceRecord, line: string, limit: number, now: number = nowMs()): void {
-  const extras = record.more();
-  const log = (extras.log ??= []);
-  log.push(now, line);
-  extras.logBytes += entryBytes(now, line);
-  while (extras.logBytes > limit && log.length > 2) {
+  let log = record.log;
+  if (log === undefined) {
+    // Room for two entries (a power off, then a power on) that never grows: `[]` plus `push` reserves 17 slots that
+    // every instance would keep, and a copy on the second entry would make a new array to promote (100k instances).
+    log = [now, line, 0, ''];
+    log.length = 2; // V8 keeps the capacity of 4 when an array shrinks this little
+    record.log = log;
+  } else {
+    log.push(now, line);
+  }
+  record.logBytes += entryBytes(now, line);
+  while (record.logBytes > limit && log.length > 2) {
     // shift(), not splice(0, 2): V8 trims the front of an array in place for shift, splice copies the rest.
     const ms = log.shift() as number;
-    extras.logBytes -= entryBytes(ms, log.shift() as string);
-    extras.logTruncated = true;
+    record.logBytes -= entryBytes(ms, log.shift() as string);
+    record.set(RecordFlag.LOG_TRUNCATED, true);
   }
 }
 
 /** The log's lines as the console shows them: `[   12.345] text`, oldest first. */
-export function logLines(extras: InstanceExtras | undefined): string[] {
-  const log = extras?.log ?? [];
+export function logLines(record: InstanceRecord): string[] {
+  const log = record.log ?? [];
   const lines: string[] = [];
   for (let i = 0; i < log.length; i += 2) lines.push(stamped(log[i] as number, log[i + 1] as string));
   return lines;
@@ -37,5 +43,11 @@ function stamped(ms: number, line: string): string {
 function entryBytes(ms: number, line: string): number {
   // The stamp is `[` + seconds with 3 decimals padded to 11 + `] `; wider only past ~115 days of uptime.
   const stampWidth = ms < 1e10 ? 11 : (ms / 1000).toFixed(3).length;
-  return stampWidth + 3 + Buffer.byteLength(line) + 1;
+  return stampWidth + 3 + utf8Length(line) + 1;
+}
+
+/** `Buffer.byteLength(s)`, without the native call for ASCII (every line the driver writes itself). */
+function utf8Length(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s);
+  return s.length;
 }

@@ -31,14 +31,6 @@ export class InstanceExtras {
   volumes: Map<string, VolumeAttachment> | undefined = undefined;
   /** Device tags of NICs, by VIF id. */
   nicTags: Map<string, string> | undefined = undefined;
-  /**
-   * Console log after the boot banner, oldest first, bounded by the console output limit:
-   * `[timeMs, text, timeMs, text, ...]`, stamped when read (see `logLines`).
-   */
-  log: (number | string)[] | undefined = undefined;
-  logBytes = 0;
-  /** True once older log lines were dropped. */
-  logTruncated = false;
   /** Instance metadata as last published with `changeInstanceMetadata`. */
   metadata: Map<string, string> | undefined = undefined;
   /** Files injected into the guest: path to size in bytes (contents are not kept). */
@@ -49,9 +41,6 @@ export class InstanceExtras {
     const copy = new InstanceExtras();
     if (this.volumes) copy.volumes = new Map([...this.volumes].map(([k, v]) => [k, v.clone()]));
     if (this.nicTags) copy.nicTags = new Map(this.nicTags);
-    if (this.log) copy.log = [...this.log];
-    copy.logBytes = this.logBytes;
-    copy.logTruncated = this.logTruncated;
     if (this.metadata) copy.metadata = new Map(this.metadata);
     if (this.files) copy.files = new Map(this.files);
     return copy;

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { CapabilityMap, PowerState } from '@virtkit/core';
-import type { LiveMigrationRun } from '../capabilities/live-migration-run.js';
 import type { FailureInjector } from '../failures/failure-injector.js';
 import type { MemoryFabric } from '../fabric/memory-fabric.js';
 import type { ResolvedMemoryConfig } from '../memory-config.js';
 import { nowMs } from './clock.js';
 import { InstanceStore } from './instance-store.js';
+import type { LiveMigrationRun } from './live-migration-run.js';
 import type { ResourceAmounts } from './resource-amounts.js';
 import { ResourceTracker } from './resource-tracker.js';
 

@@ -1,6 +1,8 @@
 import { ConflictError, type Vif } from '@virtkit/core';
 import type { InstanceRecord } from './instance-record.js';
 
+const NO_NICS: readonly string[] = [];
+
 /**
  * Add a NIC. The same VIF again (same id and MAC) changes nothing; the same
  * id with another MAC, or another VIF with the same MAC, is `CONFLICT`.
@@ -8,7 +10,7 @@ import type { InstanceRecord } from './instance-record.js';
  */
 export function addNic(record: InstanceRecord, vif: Pick<Vif, 'id' | 'address' | 'tag'>): boolean {
   const mac = vif.address.toLowerCase();
-  const nics = record.nics ?? [];
+  const nics = record.nics ?? NO_NICS;
   for (let i = 0; i < nics.length; i += 2) {
     const sameId = nics[i] === vif.id;
     const sameMac = nics[i + 1] === mac;
@@ -16,8 +18,8 @@ export function addNic(record: InstanceRecord, vif: Pick<Vif, 'id' | 'address' |
     if (sameId) throw new ConflictError(`interface ${vif.id} is already attached with MAC ${nics[i + 1]}`);
     if (sameMac) throw new ConflictError(`MAC ${mac} is already used by interface ${nics[i]}`);
   }
-  nics.push(vif.id, mac);
-  record.nics = nics;
+  // Exact-size copies, not push: a pushed-to short array reserves 17 more slots, kept by every instance.
+  record.nics = nics.length === 0 ? [vif.id, mac] : [...nics, vif.id, mac];
   if (vif.tag !== undefined) (record.more().nicTags ??= new Map()).set(vif.id, vif.tag);
   return true;
 }

@@ -1,7 +1,7 @@
 import { MigrationError, type Instance, type InstanceDiskInfo } from '@virtkit/core';
-import type { InstanceRecord } from '../model/instance-record.js';
-import type { MemoryHost } from '../model/memory-host.js';
-import { amountsOf, type ResourceAmounts } from '../model/resource-amounts.js';
+import type { InstanceRecord } from './instance-record.js';
+import type { MemoryHost } from './memory-host.js';
+import { amountsOf, type ResourceAmounts } from './resource-amounts.js';
 
 const GIB = 1024 ** 3;
 /** Where the memory host pretends to keep instance disks. */

@@ -1,0 +1,403 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AbortedError, InstanceNotFoundError, InvalidStateError, MigrationError, NotFoundError, PowerState, isVirtkitError,
+  withColdMigration, withLiveMigration, withSharedStorage, type CheckCanLiveMigrateDestinationRequest,
+  type CheckCanLiveMigrateSourceRequest, type CheckInstanceSharedStorageCleanupRequest,
+  type CheckInstanceSharedStorageLocalRequest, type CheckInstanceSharedStorageRemoteRequest,
+  type ConfirmMigrationRequest,
+  type FinishMigrationRequest, type FinishRevertMigrationRequest, type InstanceDiskInfo, type InstanceRequest,
+  type LiveMigrationRequest, type MigrateData, type MigrateDiskAndPowerOffRequest, type OperationContext as Ctx,
+  type PreLiveMigrationRequest, type SharedStorageCheckData,
+} from '@virtkit/core';
+import { attachmentsOf } from '../model/attachments.js';
+import { armDeadline, throwIfStopped } from '../model/call-deadline.js';
+import { sleep } from '../model/clock.js';
+import { appendLog } from '../model/console-log.js';
+import { InstanceRecord, RecordFlag } from '../model/instance-record.js';
+import { LiveMigrationRun } from '../model/live-migration-run.js';
+import type { MemoryHost } from '../model/memory-host.js';
+import { amountsOfInstance, diskInfoOf, markerDir, requireAvailable } from '../model/migration-support.js';
+import { addNic, checkNics } from '../model/nics.js';
+import { admit, evict, move } from '../model/placement.js';
+import { amountsOf } from '../model/resource-amounts.js';
+import { refuseWhile, refuseWhileHostOff, refuseWhileStaged } from '../model/state-guards.js';
+import { ConsoleHooks } from './console.js';
+
+const { RUNNING, SHUTDOWN } = PowerState;
+
+/**
+ * The memory driver's `migration` family: cold migration and resize
+ * (`migration.cold`, staged on the fabric), live migration between two hosts
+ * of one fabric (`migration.live`), and the shared-storage probe
+ * (`migration.sharedStorage`).
+ */
+export abstract class MigrationHooks extends withSharedStorage(withLiveMigration(withColdMigration(ConsoleHooks))) {
+  // ---- migration.cold ------------------------------------------------------------------------
+
+  /**
+   * Source: stop the guest and stage its disks for `dest` (this host for a
+   * resize in place). The disk cannot shrink. Returns the disks to hand to
+   * `finishMigration`.
+   */
+  protected async _migrateDiskAndPowerOff(_c: Ctx, r: MigrateDiskAndPowerOffRequest): Promise<InstanceDiskInfo[]> {
+    const host = this.hostFor('migrateDiskAndPowerOff');
+    const record = host.store.require(r.instance.uuid);
+    refuseWhile(record, 'migrateDiskAndPowerOff', RecordFlag.RESCUED, RecordFlag.SOFT_DELETED);
+    // A second migration while one is staged: the fabric refuses it (CONFLICT) before anything changes.
+    const dest = r.dest === host.hostname ? host : host.fabric.resolve(r.dest);
+    if (dest === undefined) throw new MigrationError(`no memory host named '${r.dest}' on this fabric`);
+    const to = amountsOf(r.flavor);
+    if (to.diskGb < record.diskGb) {
+      const why = `cannot shrink from ${record.diskGb} to ${to.diskGb} GiB`;
+      throw new MigrationError(`the disk of instance ${record.uuid} ${why}`);
+    }
+    host.fabric.stage(record.uuid, {
+      source: host.hostname, dest: dest.hostname, record, from: record.amounts, to, previousFlavor: record.flavor,
+      flavor: r.flavor.name, finished: false,
+    });
+    record.setState(SHUTDOWN);
+    record.set(RecordFlag.QUIESCED, false);
+    appendLog(record, `disks copied to ${dest.hostname}; powered off for migration`, host.config.consoleOutputLimit);
+    return diskInfoOf(host, record);
+  }
+
+  /**
+   * Destination: build the instance from the staged disks with its new size
+   * (in place for a same-host resize), RUNNING unless `powerOn` is false.
+   * @throws `INSUFFICIENT_RESOURCES`, `MIGRATION_FAILED`
+   */
+  protected async _finishMigration(_c: Ctx, r: FinishMigrationRequest): Promise<void> {
+    const host = this.hostFor('finishMigration');
+    const uuid = r.instance.uuid;
+    if (r.powerOn !== false) refuseWhileHostOff(host, 'finishMigration', uuid);
+    const staged = host.fabric.staged(uuid);
+    const local = host.store.get(uuid);
+    let record: InstanceRecord;
+    if (local !== undefined && staged !== undefined && staged.dest === host.hostname && staged.source !== host.hostname
+      && staged.finished && staged.arrived === local) {
+      // A retry of the call that already built the instance here: only the requested power state is applied.
+      local.setState(r.powerOn === false ? SHUTDOWN : RUNNING);
+      return;
+    }
+    if (local !== undefined) {
+      if (staged?.source !== host.hostname) throw new MigrationError(`instance ${uuid} is already on ${host.hostname}`);
+      if (!staged.finished) host.tracker.replace(staged.from, staged.to);
+      record = Object.assign(local, staged.to, { flavor: staged.flavor });
+    } else {
+      record = staged
+        ? Object.assign(staged.record.cloneAs(host.nextSeq()), staged.to, { flavor: staged.flavor })
+        : fromRequest(host, r);
+      if (r.networkInfo !== undefined) {
+        checkNics(undefined, r.networkInfo);
+        record.nics = undefined;
+        for (const vif of r.networkInfo) addNic(record, vif);
+      }
+      admit(host, record);
+      if (staged) staged.arrived = record;
+    }
+    if (staged) staged.finished = true;
+    record.setState(r.powerOn === false ? SHUTDOWN : RUNNING);
+    appendLog(record, `migrated in from ${staged?.source ?? 'another host'}`, host.config.consoleOutputLimit);
+  }
+
+  /** Source: the move is accepted; drop the source copy (nothing to drop for a same-host resize). */
+  protected async _confirmMigration(_c: Ctx, r: ConfirmMigrationRequest): Promise<void> {
+    const host = this.hostFor('confirmMigration');
+    const uuid = r.instance.uuid;
+    const staged = host.fabric.staged(uuid);
+    if (staged?.source === host.hostname) host.fabric.unstage(uuid);
+    const sameHost = staged ? staged.dest === staged.source : r.migration.sourceCompute === r.migration.destCompute;
+    if (sameHost) {
+      host.store.require(uuid);
+      return;
+    }
+    if (evict(host, uuid) === undefined) throw new InstanceNotFoundError(uuid);
+  }
+
+  /** Source: the move is undone; the source copy (back at its old size) starts again unless `powerOn` is false. */
+  protected async _finishRevertMigration(_c: Ctx, r: FinishRevertMigrationRequest): Promise<void> {
+    const host = this.hostFor('finishRevertMigration');
+    const record = host.store.require(r.instance.uuid);
+    if (r.powerOn !== false) {
+      refuseWhile(record, 'finishRevertMigration', RecordFlag.UNBOOTABLE);
+      refuseWhileHostOff(host, 'finishRevertMigration', record.uuid);
+    }
+    const staged = host.fabric.staged(record.uuid);
+    if (staged?.source === host.hostname) {
+      if (staged.dest === host.hostname && staged.finished) {
+        host.tracker.replace(staged.to, staged.from);
+        Object.assign(record, staged.from, { flavor: staged.previousFlavor });
+      }
+      host.fabric.unstage(record.uuid);
+    }
+    record.setState(r.powerOn === false ? SHUTDOWN : RUNNING);
+    appendLog(record, 'migration reverted', host.config.consoleOutputLimit);
+  }
+
+  /** The instance's local disks. */
+  protected async _getInstanceDiskInfo(_c: Ctx, r: InstanceRequest): Promise<InstanceDiskInfo[]> {
+    const host = this.hostFor('getInstanceDiskInfo');
+    return diskInfoOf(host, host.store.require(r.instance.uuid));
+  }
+
+  // ---- migration.live ------------------------------------------------------------------------
+
+  /** Destination: can this host take the instance? Returns what the source check and pre-migration need. */
+  protected async _checkCanLiveMigrateDestination(
+    _c: Ctx, r: CheckCanLiveMigrateDestinationRequest,
+  ): Promise<MigrateData> {
+    const host = this.hostFor('checkCanLiveMigrateDestination');
+    requireAvailable(host);
+    if (host.store.has(r.instance.uuid)) {
+      throw new MigrationError(`instance ${r.instance.uuid} is already on ${host.hostname}`);
+    }
+    const srcType = r.srcComputeInfo.hypervisorType;
+    if (srcType !== undefined && srcType !== 'memory') {
+      throw new MigrationError(`cannot take an instance from a ${srcType} hypervisor`);
+    }
+    const amounts = amountsOfInstance(host, r.instance);
+    const short = amounts && host.tracker.shortOf(amounts);
+    if (short) throw new MigrationError(`not enough ${short} on ${host.hostname} for instance ${r.instance.uuid}`);
+    return {
+      blockMigration: r.blockMigration ?? false, diskOverCommit: r.diskOverCommit ?? false,
+      isSharedInstancePath: host.fabric.sharedStorage, isSharedBlockStorage: true,
+      targetConnectAddr: `memory://${host.hostname}`, driverData: { destHost: host.hostname },
+    };
+  }
+
+  /** Nothing to clean up: the destination check holds nothing. */
+  protected async _cleanupLiveMigrationDestinationCheck(): Promise<void> {
+    this.hostFor('cleanupLiveMigrationDestinationCheck');
+  }
+
+  /** Source: the instance may leave (running, not rescued, not already leaving, not to itself). */
+  protected async _checkCanLiveMigrateSource(_c: Ctx, r: CheckCanLiveMigrateSourceRequest): Promise<MigrateData> {
+    const host = this.hostFor('checkCanLiveMigrateSource');
+    const record = host.store.require(r.instance.uuid);
+    refuseWhile(record, 'liveMigration', RecordFlag.RESCUED);
+    refuseWhileStaged(host, record, 'checkCanLiveMigrateSource');
+    if (host.liveMigrations.has(record.uuid)) throw new MigrationError(`instance ${record.uuid} is already migrating`);
+    if (r.destCheckData.driverData?.destHost === host.hostname) {
+      throw new MigrationError('an instance cannot live-migrate to its own host');
+    }
+    return { ...r.destCheckData, isVolumeBacked: record.diskGb === 0 };
+  }
+
+  /** Destination: hold the instance's resources until it arrives (or the migration is rolled back). Idempotent. */
+  protected async _preLiveMigration(_c: Ctx, r: PreLiveMigrationRequest): Promise<MigrateData> {
+    const host = this.hostFor('preLiveMigration');
+    requireAvailable(host);
+    const uuid = r.instance.uuid;
+    if (host.store.has(uuid)) throw new MigrationError(`instance ${uuid} is already on ${host.hostname}`);
+    if (!host.incoming.has(uuid)) {
+      const amounts = amountsOfInstance(host, r.instance);
+      if (amounts === undefined) {
+        throw new MigrationError(`the size of instance ${uuid} is unknown (no flavor, not on the fabric)`);
+      }
+      try {
+        host.tracker.claim(amounts);
+      } catch (error) {
+        throw new MigrationError(`cannot hold resources for instance ${uuid} on ${host.hostname}`, { cause: error });
+      }
+      host.incoming.set(uuid, amounts);
+    }
+    const listen = { graphicsListenAddr: '127.0.0.1', serialListenAddr: '127.0.0.1' };
+    return { ...r.migrateData, targetConnectAddr: `memory://${host.hostname}`, ...listen };
+  }
+
+  /**
+   * Source: copy the guest's memory in `migration.steps` rounds, `stepDelayMs`
+   * apart (progress after each), then switch it over to the destination, where
+   * it keeps its state. Abort (or the context's signal) stops it between rounds
+   * and it stays here; force-complete switches over at once. A failed
+   * migration leaves no hold at the destination, even when the caller never
+   * rolls it back (#18).
+   * @throws `INVALID_STATE` (the destination was not prepared by `preLiveMigration`),
+   *   `ABORTED` (liveMigrationAbort or the signal), `MIGRATION_FAILED` (no such destination, destination refused)
+   */
+  protected async _liveMigration(c: Ctx, r: LiveMigrationRequest): Promise<void> {
+    const host = this.hostFor(null);
+    try {
+      this.hostFor('liveMigration');
+      await migrateLive(host, c, r);
+    } catch (error) {
+      const dest = host.fabric.resolve(r.dest);
+      if (dest !== undefined && dest !== host && !dest.store.has(r.instance.uuid)) releaseHold(dest, r.instance.uuid);
+      throw error;
+    }
+  }
+
+  /** Source: make the running migration converge now. @throws `NOT_FOUND` (none running), `INSTANCE_NOT_FOUND` */
+  protected async _liveMigrationForceComplete(_c: Ctx, r: InstanceRequest): Promise<void> {
+    const run = runOf(this.hostFor('liveMigrationForceComplete'), r.instance.uuid);
+    run.force();
+    await run.done;
+  }
+
+  /** Source: stop the running migration; resolves once it stopped (the instance stays here). @throws `NOT_FOUND` */
+  protected async _liveMigrationAbort(_c: Ctx, r: InstanceRequest): Promise<void> {
+    const run = runOf(this.hostFor('liveMigrationAbort'), r.instance.uuid);
+    run.abort('aborted by request');
+    await run.done;
+  }
+
+  /** Destination: give back what a failed migration held here. Idempotent. */
+  protected async _rollbackLiveMigrationAtDestination(_c: Ctx, r: InstanceRequest): Promise<void> {
+    releaseHold(this.hostFor('rollbackLiveMigrationAtDestination'), r.instance.uuid);
+  }
+
+  /** Nothing left to do once the switch-over happened. */
+  protected override async _postLiveMigration(): Promise<void> {
+    this.hostFor('postLiveMigration');
+  }
+
+  /** Nothing left at the source: the record moved with the switch-over. */
+  protected async _postLiveMigrationAtSource(): Promise<void> {
+    this.hostFor('postLiveMigrationAtSource');
+  }
+
+  /** Destination: the instance has arrived; it now belongs here. @throws `INSTANCE_NOT_FOUND` */
+  protected async _postLiveMigrationAtDestination(_c: Ctx, r: InstanceRequest): Promise<void> {
+    this.hostFor('postLiveMigrationAtDestination').store.require(r.instance.uuid).set(RecordFlag.INCOMING, false);
+  }
+
+  // ---- migration.sharedStorage ---------------------------------------------------------------
+
+  /** Leave a marker in the instance directory as this host sees it. */
+  protected async _checkInstanceSharedStorageLocal(
+    _c: Ctx, r: CheckInstanceSharedStorageLocalRequest,
+  ): Promise<SharedStorageCheckData> {
+    const host = this.hostFor('checkInstanceSharedStorageLocal');
+    const path = `${markerDir(host)}/${r.instance.uuid}/.shared-${randomUUID()}`;
+    host.fabric.addMarker(path, host.hostname);
+    return { path, driverData: { host: host.hostname } };
+  }
+
+  /** True when this host sees the other host's marker (storage is shared, or it is this host's own). */
+  protected async _checkInstanceSharedStorageRemote(
+    _c: Ctx, r: CheckInstanceSharedStorageRemoteRequest,
+  ): Promise<boolean> {
+    const host = this.hostFor('checkInstanceSharedStorageRemote');
+    return r.data.path !== undefined && host.fabric.seesMarker(r.data.path, host.hostname);
+  }
+
+  /** Remove the marker. */
+  protected override async _checkInstanceSharedStorageCleanup(
+    _c: Ctx, r: CheckInstanceSharedStorageCleanupRequest,
+  ): Promise<void> {
+    const host = this.hostFor('checkInstanceSharedStorageCleanup');
+    if (r.data.path !== undefined) host.fabric.removeMarker(r.data.path);
+  }
+}
+
+/** A destination record when nothing was staged (the source is not on this fabric): from the orchestrator's view. */
+function fromRequest(host: MemoryHost, req: FinishMigrationRequest): InstanceRecord {
+  const { instance } = req;
+  if (instance.flavor === undefined) {
+    throw new MigrationError(`instance ${instance.uuid}: no staged disks and no flavor to build it from`);
+  }
+  const record = new InstanceRecord({
+    ...amountsOf(instance.flavor), uuid: instance.uuid, name: instance.name, seq: host.nextSeq(),
+    flavor: instance.flavor.name,
+    image: req.imageMeta.id ?? instance.imageRef ?? req.imageMeta.name ?? '',
+  });
+  const volumes = attachmentsOf(req.blockDeviceInfo, 'finishMigration');
+  if (volumes) record.more().volumes = volumes;
+  return record;
+}
+
+/** The live migration's work on the source: checks, the memory rounds, the switch-over. */
+async function migrateLive(host: MemoryHost, ctx: Ctx, req: LiveMigrationRequest): Promise<void> {
+  const record = host.store.require(req.instance.uuid);
+  refuseWhile(record, 'liveMigration', RecordFlag.RESCUED);
+  refuseWhileStaged(host, record, 'liveMigration');
+  const dest = host.fabric.resolve(req.dest);
+  if (dest === undefined || dest === host) {
+    throw new MigrationError(`no other memory host named '${req.dest}' on this fabric`);
+  }
+  if (host.liveMigrations.has(record.uuid)) throw new MigrationError(`instance ${record.uuid} is already migrating`);
+  // The protocol's order (docs/contract.md): nothing moves to a destination that holds nothing for it.
+  if (!dest.incoming.has(record.uuid)) {
+    throw new InvalidStateError({
+      instanceUuid: record.uuid, operation: 'liveMigration', state: record.state,
+      detail: `destination ${dest.hostname} was not prepared for it: call preLiveMigration there first `
+        + '(after checkCanLiveMigrateDestination and checkCanLiveMigrateSource)',
+    });
+  }
+  const run = new LiveMigrationRun();
+  host.liveMigrations.set(record.uuid, run);
+  try {
+    await copyMemory(host, ctx, run, record);
+    throwIfStopped(ctx, 'liveMigration');
+    switchOver(host, dest, record);
+  } finally {
+    host.liveMigrations.delete(record.uuid);
+    run.finish();
+  }
+}
+
+async function copyMemory(host: MemoryHost, ctx: Ctx, run: LiveMigrationRun, record: InstanceRecord): Promise<void> {
+  const { steps, stepDelayMs } = host.config.migration;
+  const onAbort = (): void => run.wake();
+  ctx.signal?.addEventListener('abort', onAbort, { once: true });
+  const deadlineTimer = armDeadline(ctx, onAbort);
+  try {
+    for (let step = 1; step <= steps && !run.forced; step++) {
+      if (step === 1) host.ports.failures.check('liveMigration.transfer');
+      await sleep(stepDelayMs, (wake) => run.onWake(wake));
+      throwIfStopped(ctx, 'liveMigration');
+      // Asked to stop: the contract's abort code, not a failure.
+      if (run.aborted !== undefined) {
+        const cause = new Error(`live migration of instance ${record.uuid}: ${run.aborted}`);
+        throw new AbortedError('liveMigration', { cause });
+      }
+      const phase = run.forced ? 'switchover' : 'memory';
+      ctx.onProgress?.({ percent: Math.min(99, Math.floor((step * 100) / steps)), phase, detail: { step, steps } });
+    }
+    // A forced run skips the rounds; the caller's abort or deadline still wins over switching over.
+    throwIfStopped(ctx, 'liveMigration');
+  } finally {
+    ctx.signal?.removeEventListener('abort', onAbort);
+    if (deadlineTimer !== undefined) clearTimeout(deadlineTimer);
+  }
+}
+
+/** Move the record to the destination, using the resources pre-migration held there. */
+function switchOver(host: MemoryHost, dest: MemoryHost, record: InstanceRecord): void {
+  if (!dest.poweredOn || host.fabric.host(dest.hostname) !== dest) {
+    throw new MigrationError(`host ${dest.hostname} went away`);
+  }
+  const reserved = dest.incoming.get(record.uuid);
+  // Rolled back while the memory was copied: nothing waits there any more.
+  if (reserved === undefined) {
+    throw new MigrationError(`destination ${dest.hostname} no longer holds resources for instance ${record.uuid}`);
+  }
+  dest.incoming.delete(record.uuid);
+  dest.tracker.release(reserved);
+  try {
+    move(host, dest, record, false);
+  } catch (error) {
+    dest.tracker.claim(reserved);
+    dest.incoming.set(record.uuid, reserved);
+    if (isVirtkitError(error, 'MIGRATION_FAILED')) throw error;
+    throw new MigrationError(`host ${dest.hostname} refused instance ${record.uuid}`, { cause: error });
+  }
+  record.set(RecordFlag.INCOMING, true);
+}
+
+function runOf(host: MemoryHost, uuid: string): LiveMigrationRun {
+  const run = host.liveMigrations.get(uuid);
+  if (run !== undefined) return run;
+  if (!host.store.has(uuid)) throw new InstanceNotFoundError(uuid);
+  throw new NotFoundError('live migration', uuid);
+}
+
+/** Give back what pre-migration held on `host` for the instance, and its filters. Idempotent. */
+function releaseHold(host: MemoryHost, uuid: string): void {
+  const reserved = host.incoming.get(uuid);
+  if (reserved !== undefined) {
+    host.incoming.delete(uuid);
+    host.tracker.release(reserved);
+  }
+  host.firewall.filtered.delete(uuid);
+}
