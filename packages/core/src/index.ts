@@ -24,7 +24,7 @@ export {
   declareCapability, type CapabilityDeclaration, type CapabilityDeclarationInput, type CapabilityCall, type CapabilityStatus,
   type FeatureDefinition, type InterfaceOf,
 } from './capabilities/declare-capability.js';
-export { guardedCallsOf } from './driver/define-capability.js';
+export { capabilityMixin, guardedCallsOf } from './driver/define-capability.js';
 export {
   FEATURE_FLAGS, toFeatureState, type FeatureFlag, type FeatureState, type FeatureDeclaration, type FeatureFlagDefinition,
 } from './capabilities/feature-flags.js';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DriverBase } from '../driver/driver-base.js';
-import { defineCapability, guardedCallsOf } from '../driver/define-capability.js';
+import { capabilityMixin, defineCapability, guardedCallsOf } from '../driver/define-capability.js';
 import { contractManifest } from '../manifest/contract-manifest.js';
 import { CAPABILITY_DECLARATIONS } from './capability-declarations.js';
 import { CAPABILITY_METHODS, capabilityOfMethod, requestClassOfMethod } from './capability-methods.js';
@@ -59,6 +59,17 @@ describe('capability declarations', () => {
     expect([...core.keys()]).toContain('getInfo');
     expect(core.get('getInfo')?.request).toBeDefined();
     expect(guardedCallsOf(DriverBase).has('pause')).toBe(false);
+  });
+
+  it('every declared capability has its mixin, found by name; composing them in contract order applies prerequisites first', () => {
+    let base: abstract new (...args: never[]) => object = DriverBase;
+    for (const name of CAPABILITY_NAMES) {
+      const mixin = capabilityMixin(name);
+      expect((mixin as unknown as { capability: string }).capability).toBe(name);
+      base = mixin(base);
+    }
+    expect(guardedCallsOf(base).has('pause')).toBe(true);
+    expect(() => capabilityMixin('nope' as never)).toThrow(RangeError);
   });
 });
 

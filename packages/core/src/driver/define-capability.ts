@@ -49,6 +49,23 @@ export function defineCapability<TShape extends AbstractConstructor>(spec: Capab
     return WithCapability as unknown as TBase & TShape;
   };
   Object.defineProperty(mixin, 'capability', { value: spec.name });
+  MIXINS.set(spec.name, mixin as CapabilityMixin<AbstractConstructor>);
+  return mixin;
+}
+
+const MIXINS = new Map<string, CapabilityMixin<AbstractConstructor>>();
+
+/**
+ * The mixin of a capability, by name (e.g. to compose a driver class from a
+ * list of capability names, in `CAPABILITY_NAMES` order, which applies every
+ * prerequisite first). Typed loosely: compose with the named `with*` mixins
+ * where the class's static type matters.
+ *
+ * @throws RangeError when no capability of that name has been defined.
+ */
+export function capabilityMixin(capability: CapabilityName): CapabilityMixin<AbstractConstructor> {
+  const mixin = MIXINS.get(capability);
+  if (!mixin) throw new RangeError(`no mixin defines capability '${String(capability)}'`);
   return mixin;
 }
 
