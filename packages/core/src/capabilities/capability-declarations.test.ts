@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DriverBase } from '../driver/driver-base.js';
-import { capabilityMixin, defineCapability, guardedCallsOf } from '../driver/define-capability.js';
+import { capabilityMixin, defineCapability, guardedCallsOf, type AbstractConstructor } from '../driver/define-capability.js';
 import { contractManifest } from '../manifest/contract-manifest.js';
 import { CAPABILITY_DECLARATIONS } from './capability-declarations.js';
 import { CAPABILITY_METHODS, capabilityOfMethod, requestClassOfMethod } from './capability-methods.js';
@@ -47,7 +47,7 @@ describe('capability declarations', () => {
     for (const d of CAPABILITY_DECLARATIONS) {
       expect(d.description.trim()).not.toBe('');
       expect(['mandatory', 'optional'].includes(d.status as string) || typeof d.status === 'object').toBe(true);
-      const covered = new Set(d.calls.map((c) => c.method));
+      const covered = new Set<string | null>(d.calls.map((c) => c.method));
       for (const method of Object.keys(d.methods)) expect(covered.has(method)).toBe(true);
     }
     expect(capabilityDeclaration('lifecycle').status).toBe('mandatory');
@@ -62,7 +62,7 @@ describe('capability declarations', () => {
   });
 
   it('every declared capability has its mixin, found by name; composing them in contract order applies prerequisites first', () => {
-    let base: abstract new (...args: never[]) => object = DriverBase;
+    let base: AbstractConstructor = DriverBase;
     for (const name of CAPABILITY_NAMES) {
       const mixin = capabilityMixin(name);
       expect((mixin as unknown as { capability: string }).capability).toBe(name);
