@@ -17,7 +17,9 @@ export const CONSOLE_CHOICE: readonly CapabilityName[] = CHOICE_GROUPS.get('cons
 export const STATUS_DESCRIPTIONS: Readonly<Record<CapabilityStatus, string>> = {
   mandatory: 'every driver must offer it',
   optional: 'a driver may offer it',
-  choice: [...CHOICE_GROUPS.values()].map((group) => `a driver should offer at least one of ${group.join(', ')}`).join('; '),
+  choice: [...CHOICE_GROUPS.values()]
+    .map((group) => `a driver should offer at least one of ${group.join(', ')}`)
+    .join('; '),
 };
 
 /** Whether a capability is mandatory, optional, or one of a choice group, as its declaration says. */

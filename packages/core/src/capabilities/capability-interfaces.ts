@@ -1,7 +1,7 @@
 import type { AnyCapabilityDeclaration } from './capability-declarations.js';
 import type { InterfaceOf } from './declare-capability.js';
 
-/** The public interface of every capability, by name: what `supports()` narrows a driver to (derived from the declarations). */
+/** The public interface of every capability, by name: what `supports()` narrows a driver to (from the declarations). */
 export type CapabilityInterfaces = {
   [D in AnyCapabilityDeclaration as D['name']]: InterfaceOf<D>;
 };

@@ -31,7 +31,9 @@ export function familyOf(capability: CapabilityName): Family {
  *
  * @throws RangeError when `capability` is not a capability name (a programming error).
  */
-export function capabilityDeclaration<C extends CapabilityName>(capability: C): Extract<AnyCapabilityDeclaration, { name: C }> {
+export function capabilityDeclaration<C extends CapabilityName>(
+  capability: C,
+): Extract<AnyCapabilityDeclaration, { name: C }> {
   const declaration = BY_NAME.get(capability);
   if (!declaration) throw new RangeError(`'${String(capability)}' is not a capability`);
   return declaration as Extract<AnyCapabilityDeclaration, { name: C }>;

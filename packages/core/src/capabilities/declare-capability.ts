@@ -47,7 +47,12 @@ declare const INTERFACE: unique symbol;
  * `I` is the capability's public interface (phantom: types only); `methods`
  * is keyed exactly by its calls.
  */
-export interface CapabilityDeclaration<N extends string = string, F extends string = string, I = unknown, FF extends string = string> {
+export interface CapabilityDeclaration<
+  N extends string = string,
+  F extends string = string,
+  I = unknown,
+  FF extends string = string,
+> {
   /** `'family'` or `'family.kind'`, e.g. `'volume.extend'`. */
   readonly name: N;
   /** The family the capability belongs to (the part of the name before the dot). */
@@ -57,7 +62,7 @@ export interface CapabilityDeclaration<N extends string = string, F extends stri
   readonly status: CapabilityStatus;
   /** Capabilities a driver class must compose first (inner mixins). */
   readonly requires: readonly string[];
-  /** How the SDK guards each public call: hook, request class, state rule. Public data: the method -> request mapping. */
+  /** How the SDK guards each public call: hook, request class, state rule (public: the method -> request mapping). */
   readonly methods: Readonly<Record<keyof I & string, MethodSpec>>;
   /** Working default hooks a driver may override. */
   readonly defaults?: Readonly<Record<string, (this: any, ...args: any[]) => unknown>>;
@@ -110,7 +115,9 @@ export function declareCapability<I>() {
     }
     const covered = new Set<string | null>(input.calls.map((c) => c.method));
     const uncovered = Object.keys(input.methods).filter((m) => !covered.has(m));
-    if (uncovered.length > 0) throw new DriverDefinitionError(`capability '${name}': no contract call lists ${uncovered.join(', ')}`);
+    if (uncovered.length > 0) {
+      throw new DriverDefinitionError(`capability '${name}': no contract call lists ${uncovered.join(', ')}`);
+    }
     return Object.freeze({
       name, family, description: input.description, status: input.status,
       requires: Object.freeze([...(input.requires ?? [])]),

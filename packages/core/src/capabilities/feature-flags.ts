@@ -20,7 +20,10 @@ export interface FeatureFlagDefinition extends FeatureDefinition {
 export const FEATURE_FLAGS: Readonly<Record<keyof DeclaredFeatures & string, FeatureFlagDefinition>> = Object.freeze(
   Object.fromEntries(
     CAPABILITY_DECLARATIONS.flatMap((d) =>
-      Object.entries(d.features as Readonly<Record<string, FeatureDefinition>>).map(([flag, def]) => [flag, Object.freeze({ requires: d.name, ...def })]),
+      Object.entries(d.features as Readonly<Record<string, FeatureDefinition>>).map(([flag, def]) => [
+        flag,
+        Object.freeze({ requires: d.name, ...def }),
+      ]),
     ),
   ),
 ) as Readonly<Record<keyof DeclaredFeatures & string, FeatureFlagDefinition>>;

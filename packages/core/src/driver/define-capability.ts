@@ -97,7 +97,8 @@ const INSTALLED = new WeakMap<object, Readonly<Record<string, MethodSpec>>>();
  */
 export function guardedCallsOf(driver: object): ReadonlyMap<string, MethodSpec> {
   const calls = new Map<string, MethodSpec>();
-  let proto: object | null = typeof driver === 'function' ? (driver as { prototype: object }).prototype : Object.getPrototypeOf(driver);
+  let proto: object | null =
+    typeof driver === 'function' ? (driver as { prototype: object }).prototype : Object.getPrototypeOf(driver);
   for (; proto !== null; proto = Object.getPrototypeOf(proto) as object | null) {
     for (const [name, spec] of Object.entries(INSTALLED.get(proto) ?? {})) if (!calls.has(name)) calls.set(name, spec);
   }
