@@ -23,7 +23,7 @@ export async function generateDocs({ warn = (m) => console.error(`generate-docs:
   const { readMethodSpecs } = await import('./docs/method-specs.mjs');
   const { readCallDocs } = await import('./docs/call-docs.mjs');
   const { readHookCatalogue } = await import('@virtkit/cli');
-  const descriptions = readCapabilityDescriptions(coreTypes);
+  const descriptions = readCapabilityDescriptions();
   return {
     'capabilities.md': renderCapabilities({ descriptions }),
     'support-matrix.md': await renderSupportMatrix({ root, warn }),

@@ -1,5 +1,6 @@
-// TSDoc of every public call, read from core's BUILT bundled .d.ts: the capability interfaces (named by the
-// `CapabilityInterfaces` table) and DriverBase's own calls. Text and tags (@throws, @returns, @defaultValue).
+// TSDoc of every public call, read from core's BUILT bundled .d.ts: the capability interfaces (named by each
+// capability's declaration, `declare const X: CapabilityDeclaration<'name', 'family', Interface, ...>`) and
+// DriverBase's own calls. Text and tags (@throws, @returns, @defaultValue).
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 
@@ -17,13 +18,17 @@ export function readCallDocs(dtsPath) {
     }
   });
   const result = new Map();
-  const table = declarations.get('CapabilityInterfaces')?.[0];
-  if (!table) throw new Error(`${dtsPath}: interface CapabilityInterfaces not found (is @virtkit/core built?)`);
-  for (const member of table.members) {
-    if (!ts.isPropertySignature(member) || !member.type || !ts.isTypeReferenceNode(member.type)) continue;
-    const capability = member.name.getText(source).replace(/^['"]|['"]$/g, '');
-    result.set(capability, callsOf(declarations.get(member.type.typeName.getText(source)), source));
-  }
+  source.forEachChild((node) => {
+    if (!ts.isVariableStatement(node)) return;
+    for (const d of node.declarationList.declarations) {
+      const type = d.type;
+      if (!type || !ts.isTypeReferenceNode(type) || type.typeName.getText(source) !== 'CapabilityDeclaration') continue;
+      const [name, , iface] = type.typeArguments ?? [];
+      if (!name || !iface || !ts.isLiteralTypeNode(name) || !ts.isTypeReferenceNode(iface)) continue;
+      result.set(name.literal.text, callsOf(declarations.get(iface.typeName.getText(source)), source));
+    }
+  });
+  if (result.size === 0) throw new Error(`${dtsPath}: no capability declarations found (is @virtkit/core built?)`);
   result.set('core', callsOf(declarations.get('DriverBase'), source));
   return result;
 }

@@ -1,5 +1,5 @@
 // The method specs of every capability (and of DriverBase's core calls), read from core's SOURCE with the
-// TypeScript compiler: `defineCapability({ name, requires, methods, defaults })` in capabilities/*/mixins/*.ts
+// TypeScript compiler: `declareCapability<I>()({ name, requires, methods, defaults, ... })` in capabilities/**
 // and `installMethods(DriverBase.prototype, {...})`. Specs hold closures (state rules), so they are rendered
 // as the source text of their parts; named rules (ANY_STATE_RULE, LIVE_SOURCE_RULE, ...) are resolved.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -26,9 +26,12 @@ export function readMethodSpecs(coreSrc) {
   const core = new Map();
   for (const source of sources) {
     const visit = (node) => {
-      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression)) {
-        const [first, second] = node.arguments;
-        if (node.expression.text === 'defineCapability' && first && ts.isObjectLiteralExpression(first)) {
+      // A capability declaration: declareCapability<Interface>()({ name, requires, methods, defaults, ... }).
+      const declared = ts.isCallExpression(node) && ts.isCallExpression(node.expression)
+        && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === 'declareCapability';
+      if (declared) {
+        const [first] = node.arguments;
+        if (first && ts.isObjectLiteralExpression(first)) {
           const spec = objectProps(first);
           const name = literal(spec.get('name'));
           capabilities.set(name, {
@@ -37,6 +40,9 @@ export function readMethodSpecs(coreSrc) {
             defaults: spec.has('defaults') ? [...objectProps(resolve(spec.get('defaults'), constants)).keys()] : [],
           });
         }
+      }
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression)) {
+        const [first, second] = node.arguments;
         if (node.expression.text === 'installMethods' && second && ts.isObjectLiteralExpression(second) && first.getText().startsWith('DriverBase')) {
           for (const [k, v] of methodsOf(second, constants, functions)) core.set(k, v);
         }

@@ -39,9 +39,11 @@ export function renderCapabilities({ descriptions }) {
 
 function intro() {
   const counts = new Map(Object.keys(KINDS).map((k) => [k, contractManifest.filter((e) => e.kind === k).length]));
+  const beyond = contractManifest.filter((e) => e.origin === 'virtkit').length;
+  const reference = `${contractManifest.length - beyond} calls of the reference contract`;
   return [
     `Contract version ${CONTRACT_VERSION}: ${CAPABILITY_NAMES.length} capabilities in ${FAMILIES.length} families, covering`,
-    `${contractManifest.length} calls of the reference contract (${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}).`,
+    `${beyond > 0 ? `${reference} and ${beyond} beyond it` : reference} (${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}).`,
     'For each capability: what it means, the mixin that adds it, the TypeScript calls with their kind, the reference',
     'calls they cover, and the feature flags that refine it. `virtkit contract` prints the same manifest as a table;',
     '[support-matrix.md](support-matrix.md) shows which drivers offer what.',
@@ -73,7 +75,8 @@ function callTable(entries, what = 'TypeScript call') {
     const name = e.method === null ? '-' : `\`${e.method}\``;
     const label = { dropped: 'Dropped', deprecated: 'Deprecated' }[e.kind] ?? 'Note';
     const note = e.note ? ` **${label}:** ${e.note.replace(/^(Dropped|Deprecated):\s*/, '')}` : '';
-    return `| ${name} | ${e.kind} | \`${e.referenceName}\` | ${cell(e.summary + note)} |`;
+    const origin = e.origin === 'virtkit' ? ' (beyond the reference)' : '';
+    return `| ${name} | ${e.kind} | \`${e.referenceName}\`${origin} | ${cell(e.summary + note)} |`;
   });
   return [`| ${what} | kind | reference call | what it does |`, '|---|---|---|---|', ...rows];
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { CAPABILITY_METHODS, ProviderTree, isVirtkitError } from '@virtkit/core';
+import { CAPABILITY_METHODS, DriverBase, ProviderTree, guardedCallsOf, isVirtkitError } from '@virtkit/core';
 import { MemoryDriver } from '@virtkit/memory';
-import * as validation from '../../packages/core/src/validation/validate-request';
 
 // The public calls, a valid request for each, a fixture driver and a state digest, shared by the hardening
 // tests that feed every call bad input (bad-input.test.ts, hostile-input.test.ts).
@@ -15,10 +14,8 @@ export const VOL2 = { driverVolumeType: 'memory', data: { volumeId: 'vol-fuzz-2'
 export const VIF = { id: 'vif-fuzz-1', address: '52:54:00:aa:bb:cc', type: 'user', network: { id: 'net-fuzz', label: 'fuzz' } };
 export const AGG = { id: 'agg-fuzz', name: 'fuzz' };
 export const DISK = { type: 'qcow2', path: '/var/lib/virtkit/fuzz/disk', virtualSizeBytes: GIB, diskSizeBytes: GIB, overCommitDiskSizeBytes: 0 };
-export const CORE_CALLS = [
-  'initHost', 'cleanupHost', 'getInfo', 'listInstances', 'listInstanceUuids', 'countInstances', 'instanceExists', 'getAvailableNodes',
-  'nodeIsAvailable', 'getHostIp', 'networkBindingHostId',
-];
+/** The calls every driver has (DriverBase's guarded calls), from core's public data. */
+export const CORE_CALLS = [...guardedCallsOf(DriverBase).keys()];
 export const METHODS = [...CORE_CALLS, ...Object.values(CAPABILITY_METHODS).flat()];
 
 /** A valid request for every call (calls not listed take `{ instance }`), around the instance `uuid`. */
@@ -112,19 +109,9 @@ export async function stateOf(driver: any): Promise<string> {
   return JSON.stringify({ inspect: driver.inspect(), infos, used: [r.vcpusUsed, r.memoryMbUsed, r.localGbUsed] });
 }
 
-/** The request class a call validates against (found by watching validateRequest), or undefined. */
-export async function requestClassOf(driver: any, method: string): Promise<Function | undefined> {
-  let seen: Function | undefined;
-  const spy = jest.spyOn(validation, 'validateRequest').mockImplementation((cls: any) => {
-    seen ??= cls;
-    throw new Error('probe');
-  });
-  try {
-    await driver[method](ctx, {}).catch(() => undefined);
-  } finally {
-    spy.mockRestore();
-  }
-  return seen;
+/** The request class a call validates against (public data: the spec of the driver's guarded call), or undefined. */
+export function requestClassOf(driver: object, method: string): Function | undefined {
+  return guardedCallsOf(driver).get(method)?.request;
 }
 
 export async function outcomeOf(call: () => Promise<unknown>): Promise<string> {

@@ -39,7 +39,7 @@ describe('hostile input on every public call (memory driver)', () => {
 
   it.each(METHODS)('%s: hostile contexts and requests are VALIDATION_FAILED, never thrown, change nothing', async (method) => {
     const { driver, uuid } = await fixture();
-    const cls = await requestClassOf(driver, method);
+    const cls = requestClassOf(driver, method);
     const base = baseRequest(method, uuid, driver.hostname);
     // Every request class compiles: none falls back to class-validator's path (which copies less strictly).
     if (cls) expect(compileValidator(cls)).toBeDefined();

@@ -22,7 +22,7 @@ export { CLI_HOST_API, disposeDriver, loadCliDriver } from './driver/load-cli-dr
 export { resolveFixtures, type FixturesSource } from './driver/resolve-fixtures.js';
 export { closestCapability, parseCapabilityList } from './options/capability-list.js';
 export { buildMatrix, type BuildMatrixOptions } from './matrix/build-matrix.js';
-export { CONSOLE_CHOICE, MANDATORY_CAPABILITIES, STATUS_DESCRIPTIONS, capabilityStatus } from './matrix/capability-status.js';
+export { CONSOLE_CHOICE, CHOICE_GROUPS, MANDATORY_CAPABILITIES, STATUS_DESCRIPTIONS, capabilityStatus, choiceGroupOf } from './matrix/capability-status.js';
 export { CELL_LABELS } from './matrix/cell-labels.js';
 export { isRoutineNote, matrixCell } from './matrix/matrix-cell.js';
 export { renderMatrixHtml } from './matrix/matrix-html.js';

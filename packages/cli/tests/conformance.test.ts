@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConformanceReport } from '@virtkit/conformance';
+import { CAPABILITY_NAMES } from '@virtkit/core';
 import { BROKEN_DRIVER, lastLine, runCli, SAMPLE } from './helpers/run-cli.js';
 
 // Temp dirs made by these tests are removed afterwards: tests leave no files behind.
@@ -108,7 +109,7 @@ describe('virtkit conformance', () => {
     const report = JSON.parse(run.stdout) as ConformanceReport;
     expect(report.driver.name).toBe('memory');
     expect(report.summary.failed).toBe(0);
-    expect(report.capabilities.length).toBe(42);
+    expect(report.capabilities.length).toBe(CAPABILITY_NAMES.length);
   });
 
   it('runs the model-based sequences by default; --sequences and --seed choose how many and replay', async () => {

@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CAPABILITY_NAMES } from '@virtkit/core';
 import { BROKEN_DRIVER, runCli, SAMPLE } from './helpers/run-cli.js';
+
+/** One matrix row per capability, plus the `core` row. */
+const ROWS = CAPABILITY_NAMES.length + 1;
 
 // Temp dirs made by these tests are removed afterwards: tests leave no files behind.
 const tempDirs: string[] = [];
@@ -54,14 +58,14 @@ if (!mustRun) console.warn(`matrix-html.browser.test: skipped, ${CHROMIUM} is mi
   const visibleRows = (): Promise<number> => page.locator('tr[data-capability]:visible').count();
 
   it('renders every capability row, the lifecycle row complete for the sample driver', async () => {
-    expect(await visibleRows()).toBe(43);
+    expect(await visibleRows()).toBe(ROWS);
     const cell = page.locator('tr[data-capability="lifecycle"] td[data-driver="sample"]');
     expect(await cell.getAttribute('data-state')).toBe('complete');
     expect(await cell.innerText()).toContain('complete');
     expect(await cell.getAttribute('title')).toMatch(/^(\d+) of \1 kit tests passed/);
     const broken = page.locator('tr[data-capability="core"] td[data-driver="broken"]');
     expect(await broken.getAttribute('data-state')).toBe('partial');
-    expect(await page.locator('#row-count').innerText()).toBe('43 of 43 capabilities shown');
+    expect(await page.locator('#row-count').innerText()).toBe(`${ROWS} of ${ROWS} capabilities shown`);
   });
 
   it('saves a screenshot', async () => {
@@ -86,7 +90,7 @@ if (!mustRun) console.warn(`matrix-html.browser.test: skipped, ${CHROMIUM} is mi
     expect(await page.locator('tr[data-capability]:visible').evaluateAll((rows) => rows.every((r) => r.getAttribute('data-family') === 'lifecycle'))).toBe(true);
     expect(await page.locator('tr[data-family-header="volume"]').isVisible()).toBe(false);
     await page.selectOption('#family-filter', '');
-    expect(await visibleRows()).toBe(43);
+    expect(await visibleRows()).toBe(ROWS);
   });
 
   it('unchecking a state hides rows with no cell in that state', async () => {

@@ -15,9 +15,19 @@ export { IsFunction, IsStringRecord } from './validation/decorators.js';
 export { checkContext } from './context/check-context.js';
 export { needsReconciliation } from './internal/reconciliation.js';
 export { ABANDONED_WORK_GRACE_MS } from './driver/guarded-queue.js';
-export { CAPABILITY_NAMES, FAMILIES, isCapabilityName, familyOf, type CapabilityName, type Family } from './capabilities/capability-names.js';
-export { CAPABILITY_METHODS, capabilityOfMethod } from './capabilities/capability-methods.js';
-export { FEATURE_FLAGS, toFeatureState, type FeatureFlag, type FeatureState, type FeatureDeclaration } from './capabilities/feature-flags.js';
+export {
+  CAPABILITY_NAMES, FAMILIES, isCapabilityName, familyOf, capabilityDeclaration, type CapabilityName, type Family,
+} from './capabilities/capability-names.js';
+export { CAPABILITY_METHODS, capabilityOfMethod, requestClassOfMethod, type CapabilityMethods } from './capabilities/capability-methods.js';
+export { CAPABILITY_DECLARATIONS, type AnyCapabilityDeclaration } from './capabilities/capability-declarations.js';
+export {
+  declareCapability, type CapabilityDeclaration, type CapabilityDeclarationInput, type CapabilityCall, type CapabilityStatus,
+  type FeatureDefinition, type InterfaceOf,
+} from './capabilities/declare-capability.js';
+export { capabilityMixin, guardedCallsOf } from './driver/define-capability.js';
+export {
+  FEATURE_FLAGS, toFeatureState, type FeatureFlag, type FeatureState, type FeatureDeclaration, type FeatureFlagDefinition,
+} from './capabilities/feature-flags.js';
 export { advertisedCapabilities, capabilitiesByFamily, type CapabilityMap } from './capabilities/capability-map.js';
 export * from './capabilities/lifecycle/index.js';
 export * from './capabilities/console/index.js';

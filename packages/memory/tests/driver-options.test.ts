@@ -14,7 +14,7 @@ function refusal(fn: () => unknown): ValidationError {
 }
 
 describe('typed driver options', () => {
-  it('a misspelled capabilities option is VALIDATION_FAILED naming the key (it no longer loads all 42)', async () => {
+  it('a misspelled capabilities option is VALIDATION_FAILED naming the key (it no longer loads every capability)', async () => {
     const error = refusal(() => checkDriverOptions(memory, { capabilites: ['lifecycle'] }));
     expect(error.paths).toEqual(['options.capabilites']);
     expect(error.message).toContain("did you mean 'capabilities'");

@@ -14,11 +14,12 @@ export interface ContractCommandOptions {
 /** The `contract` command: print the contract manifest. */
 export function contractCommand(ctx: CommandContext): Command {
   return new Command('contract')
-    .description('print the contract manifest: every reference call, its capability, TypeScript method and kind')
+    .description('print the contract manifest: every call of the contract, its capability, TypeScript method and kind')
     .option('--json', 'print the manifest entries as a JSON array')
     .addHelpText('after', `
 Kinds: required (a driver advertising the capability implements it), hook (optional,
 called by the SDK), default (the SDK implements it), deprecated, dropped (no counterpart).
+Entries with "origin": "virtkit" are calls the reference does not have (the contract grows past it).
 
 Examples:
   $ virtkit contract

@@ -1,6 +1,6 @@
 import type { TestResult } from '@virtkit/conformance';
 import { FEATURE_FLAGS, type CapabilityMap, type FeatureFlag } from '@virtkit/core';
-import { CONSOLE_CHOICE } from './capability-status.js';
+import { CHOICE_GROUPS, choiceGroupOf } from './capability-status.js';
 import type { MatrixCapability, MatrixCell, MatrixDriverInput, MatrixRow } from './matrix-types.js';
 
 const UNVERIFIED_NOTE = 'advertised (not verified: run with --verify)';
@@ -83,8 +83,9 @@ function missingCell(results: readonly TestResult[] | undefined): MatrixCell {
 
 function statusNote(row: Pick<MatrixRow, 'name' | 'status'>, map: CapabilityMap): string[] {
   if (row.status === 'mandatory') return ['mandatory: every driver must offer it'];
-  if (row.status === 'choice' && !CONSOLE_CHOICE.some((c) => map.capabilities[c])) {
-    return ['the driver offers no console kind (a driver should offer at least one)'];
+  const group = choiceGroupOf(row.name);
+  if (row.status === 'choice' && !(CHOICE_GROUPS.get(group ?? '') ?? []).some((c) => map.capabilities[c])) {
+    return [`the driver offers no ${group} kind (a driver should offer at least one)`];
   }
   return [];
 }

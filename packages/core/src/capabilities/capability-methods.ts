@@ -1,4 +1,13 @@
+import type { ClassConstructor } from 'class-transformer';
+import type { MethodSpec } from '../driver/method-spec.js';
+import { CAPABILITY_DECLARATIONS, type AnyCapabilityDeclaration } from './capability-declarations.js';
 import type { CapabilityName } from './capability-names.js';
+import type { InterfaceOf } from './declare-capability.js';
+
+/** The public calls of each capability, by name (derived from the declarations). */
+export type CapabilityMethods = {
+  readonly [D in AnyCapabilityDeclaration as D['name']]: readonly (keyof InterfaceOf<D> & string)[];
+};
 
 /**
  * The public calls of each capability. A driver that does not advertise a
@@ -6,66 +15,29 @@ import type { CapabilityName } from './capability-names.js';
  * (never `undefined is not a function`, never a silent no-op), while its
  * TypeScript type does not have them at all.
  */
-export const CAPABILITY_METHODS = {
-  lifecycle: ['spawn', 'destroy', 'cleanup', 'reboot', 'powerOff', 'powerOn', 'deleteInstanceFiles', 'instanceOnDisk', 'resumeStateOnHostBoot', 'pollRebootingInstances'],
-  'lifecycle.pause': ['pause', 'unpause'],
-  'lifecycle.suspend': ['suspend', 'resume'],
-  'lifecycle.rescue': ['rescue', 'unrescue', 'setBootable'],
-  'lifecycle.softDelete': ['softDelete', 'restore'],
-  'lifecycle.rebuild': ['rebuild'],
-  'lifecycle.crashDump': ['triggerCrashDump'],
-  'console.output': ['getConsoleOutput'],
-  'console.vnc': ['getVncConsole'],
-  'console.spice': ['getSpiceConsole'],
-  'console.rdp': ['getRdpConsole'],
-  'console.serial': ['getSerialConsole'],
-  'console.mks': ['getMksConsole'],
-  'console.pool': ['getConsolePoolInfo'],
-  'migration.cold': ['migrateDiskAndPowerOff', 'finishMigration', 'confirmMigration', 'finishRevertMigration', 'getInstanceDiskInfo'],
-  'migration.live': [
-    'checkCanLiveMigrateDestination', 'cleanupLiveMigrationDestinationCheck', 'checkCanLiveMigrateSource',
-    'preLiveMigration', 'liveMigration', 'liveMigrationForceComplete', 'liveMigrationAbort',
-    'rollbackLiveMigrationAtDestination', 'postLiveMigration', 'postLiveMigrationAtSource', 'postLiveMigrationAtDestination',
-  ],
-  'migration.sharedStorage': ['checkInstanceSharedStorageLocal', 'checkInstanceSharedStorageRemote', 'checkInstanceSharedStorageCleanup'],
-  volume: ['attachVolume', 'detachVolume', 'getVolumeConnector'],
-  'volume.swap': ['swapVolume'],
-  'volume.extend': ['extendVolume'],
-  'volume.snapshot': ['volumeSnapshotCreate', 'volumeSnapshotDelete'],
-  'volume.deviceNames': ['defaultRootDeviceName', 'defaultDeviceNamesForInstance', 'getDeviceNameForInstance'],
-  'volume.fsFormat': ['isSupportedFsFormat'],
-  network: [
-    'plugVifs', 'unplugVifs', 'prepareNetworksBeforeBlockDeviceMapping', 'cleanNetworksPreparation', 'resetNetwork',
-    'injectNetworkInfo', 'deallocateNetworksOnReschedule',
-  ],
-  'network.hotplug': ['attachInterface', 'detachInterface'],
-  'network.firewall': [
-    'refreshSecurityGroupRules', 'refreshInstanceSecurityRules', 'ensureFilteringRulesForInstance',
-    'filterDeferApplyOn', 'filterDeferApplyOff', 'unfilterInstance',
-  ],
-  'network.macs': ['macsForInstance'],
-  inventory: ['getAvailableResource', 'updateProviderTree', 'getTraits', 'estimateInstanceOverhead'],
-  'inventory.legacy': ['getInventory'],
-  'inventory.usage': ['getPerInstanceUsage'],
-  'host.power': ['hostPowerAction'],
-  'host.maintenance': ['hostMaintenanceMode', 'setHostEnabled'],
-  'host.stats': ['getHostUptime', 'getHostCpuStats'],
-  'host.aggregates': ['addToAggregate', 'removeFromAggregate', 'undoAggregateOperation'],
-  'guest.password': ['setAdminPassword'],
-  'guest.files': ['injectFile'],
-  'guest.metadata': ['changeInstanceMetadata'],
-  'guest.quiesce': ['quiesce', 'unquiesce'],
-  'image.snapshot': ['snapshot', 'postInterruptedSnapshotCleanup'],
-  'image.cache': ['manageImageCache'],
-  diagnostics: ['getInstanceDiagnostics', 'getDiagnostics'],
-  'diagnostics.usage': ['getAllBwCounters', 'getAllVolumeUsage', 'blockStats'],
-} as const satisfies Record<CapabilityName, readonly string[]>;
+export const CAPABILITY_METHODS: CapabilityMethods = Object.freeze(
+  Object.fromEntries(CAPABILITY_DECLARATIONS.map((d) => [d.name, Object.freeze(Object.keys(d.methods))])),
+) as CapabilityMethods;
+
+const METHOD_TO_CAPABILITY = new Map<string, CapabilityName>(
+  CAPABILITY_DECLARATIONS.flatMap((d) => Object.keys(d.methods).map((m) => [m, d.name] as const)),
+);
+
+const METHOD_SPECS = new Map<string, MethodSpec>(
+  CAPABILITY_DECLARATIONS.flatMap((d) => Object.entries(d.methods as Readonly<Record<string, MethodSpec>>)),
+);
 
 /** The capability a public method name belongs to, if any. */
 export function capabilityOfMethod(method: string): CapabilityName | undefined {
   return METHOD_TO_CAPABILITY.get(method);
 }
 
-const METHOD_TO_CAPABILITY = new Map<string, CapabilityName>(
-  Object.entries(CAPABILITY_METHODS).flatMap(([cap, methods]) => methods.map((m) => [m, cap as CapabilityName] as const)),
-);
+/**
+ * The class a capability's public call validates its request against
+ * (public data of the declarations, for tests and tools that feed calls),
+ * `undefined` when the call takes no request fields or is not a capability
+ * call (core calls: see `guardedCallRequests`).
+ */
+export function requestClassOfMethod(method: string): ClassConstructor<object> | undefined {
+  return METHOD_SPECS.get(method)?.request;
+}

@@ -1,30 +1,19 @@
-/** Capability families, in documentation order. */
-export const FAMILIES = [
-  'lifecycle', 'console', 'migration', 'volume', 'network', 'inventory', 'host', 'guest', 'image', 'diagnostics',
-] as const;
+import { CAPABILITY_DECLARATIONS, type AnyCapabilityDeclaration } from './capability-declarations.js';
 
-/** One of {@link FAMILIES}. */
-export type Family = (typeof FAMILIES)[number];
+/** A capability name such as `'volume.extend'` (derived from the declarations). */
+export type CapabilityName = AnyCapabilityDeclaration['name'];
+
+/** A capability family such as `'volume'`. */
+export type Family = AnyCapabilityDeclaration['family'];
 
 /** Every capability a driver can advertise, grouped by family (see docs/contract.md). */
-export const CAPABILITY_NAMES = [
-  'lifecycle', 'lifecycle.pause', 'lifecycle.suspend', 'lifecycle.rescue', 'lifecycle.softDelete',
-  'lifecycle.rebuild', 'lifecycle.crashDump',
-  'console.output', 'console.vnc', 'console.spice', 'console.rdp', 'console.serial', 'console.mks', 'console.pool',
-  'migration.cold', 'migration.live', 'migration.sharedStorage',
-  'volume', 'volume.swap', 'volume.extend', 'volume.snapshot', 'volume.deviceNames', 'volume.fsFormat',
-  'network', 'network.hotplug', 'network.firewall', 'network.macs',
-  'inventory', 'inventory.legacy', 'inventory.usage',
-  'host.power', 'host.maintenance', 'host.stats', 'host.aggregates',
-  'guest.password', 'guest.files', 'guest.metadata', 'guest.quiesce',
-  'image.snapshot', 'image.cache',
-  'diagnostics', 'diagnostics.usage',
-] as const;
+export const CAPABILITY_NAMES: readonly CapabilityName[] = Object.freeze(CAPABILITY_DECLARATIONS.map((d) => d.name));
 
-/** A capability name such as `'volume.extend'`. */
-export type CapabilityName = (typeof CAPABILITY_NAMES)[number];
+/** Capability families, in documentation order. */
+export const FAMILIES: readonly Family[] = Object.freeze([...new Set(CAPABILITY_DECLARATIONS.map((d) => d.family))]);
 
 const NAME_SET: ReadonlySet<string> = new Set(CAPABILITY_NAMES);
+const BY_NAME: ReadonlyMap<string, AnyCapabilityDeclaration> = new Map(CAPABILITY_DECLARATIONS.map((d) => [d.name, d]));
 
 /** True when `value` names a capability. */
 export function isCapabilityName(value: unknown): value is CapabilityName {
@@ -33,5 +22,19 @@ export function isCapabilityName(value: unknown): value is CapabilityName {
 
 /** The family a capability belongs to (`'volume.extend'` -> `'volume'`). */
 export function familyOf(capability: CapabilityName): Family {
-  return capability.split('.')[0] as Family;
+  return capabilityDeclaration(capability).family;
+}
+
+/**
+ * The declaration of a capability: its calls (with each call's request
+ * class, hook and state rule), status, feature flags, trait and contract calls.
+ *
+ * @throws RangeError when `capability` is not a capability name (a programming error).
+ */
+export function capabilityDeclaration<C extends CapabilityName>(
+  capability: C,
+): Extract<AnyCapabilityDeclaration, { name: C }> {
+  const declaration = BY_NAME.get(capability);
+  if (!declaration) throw new RangeError(`'${String(capability)}' is not a capability`);
+  return declaration as Extract<AnyCapabilityDeclaration, { name: C }>;
 }

@@ -1,12 +1,12 @@
+import { CAPABILITY_DECLARATIONS } from './capability-declarations.js';
 import type { CapabilityMap } from './capability-map.js';
 import type { CapabilityName } from './capability-names.js';
 import { FEATURE_FLAGS, type FeatureFlag } from './feature-flags.js';
 
-/** Capabilities that are scheduler traits by themselves. */
-export const CAPABILITY_TRAITS: Partial<Record<CapabilityName, string>> = {
-  'volume.extend': 'COMPUTE_VOLUME_EXTEND',
-  'network.hotplug': 'COMPUTE_NET_ATTACH_INTERFACE',
-};
+/** Capabilities that are scheduler traits by themselves (derived from the declarations). */
+export const CAPABILITY_TRAITS: Partial<Record<CapabilityName, string>> = Object.freeze(
+  Object.fromEntries(CAPABILITY_DECLARATIONS.flatMap((d) => ('trait' in d && d.trait ? [[d.name, d.trait]] : []))),
+);
 
 /**
  * The scheduler traits of a driver, in the reference's `COMPUTE_*`

@@ -18,7 +18,7 @@ export const REQUIRED_HOOKS: unique symbol = Symbol('virtkit.requiredHooks');
 export type CapabilityMixin<TShape extends AbstractConstructor> = <TBase extends AbstractConstructor>(Base: TBase) => TBase & TShape;
 
 /**
- * Build the mixin of one capability from its spec. The returned function adds
+ * Build the mixin of one capability from its declaration. The returned function adds
  * the capability's guarded public calls and default hooks to a driver class
  * and records the capability, so the capability map is derived from
  * composition and never written by hand.
@@ -28,6 +28,7 @@ export type CapabilityMixin<TShape extends AbstractConstructor> = <TBase extends
  * compile, including from a separate package compiled against the `.d.ts`.
  */
 export function defineCapability<TShape extends AbstractConstructor>(spec: CapabilitySpec & { name: CapabilityName }): CapabilityMixin<TShape> {
+  // `spec` is a capability declaration (see `declareCapability`); only its guarded-path part is read here.
   const required = Object.values(spec.methods).map((m) => m.hook).filter((h) => !(spec.defaults && h in spec.defaults));
   const mixin = <TBase extends AbstractConstructor>(Base: TBase): TBase & TShape => {
     const applied: readonly string[] = (Base as any)[APPLIED_CAPABILITIES] ?? [];
@@ -48,6 +49,23 @@ export function defineCapability<TShape extends AbstractConstructor>(spec: Capab
     return WithCapability as unknown as TBase & TShape;
   };
   Object.defineProperty(mixin, 'capability', { value: spec.name });
+  MIXINS.set(spec.name, mixin as CapabilityMixin<AbstractConstructor>);
+  return mixin;
+}
+
+const MIXINS = new Map<string, CapabilityMixin<AbstractConstructor>>();
+
+/**
+ * The mixin of a capability, by name (e.g. to compose a driver class from a
+ * list of capability names, in `CAPABILITY_NAMES` order, which applies every
+ * prerequisite first). Typed loosely: compose with the named `with*` mixins
+ * where the class's static type matters.
+ *
+ * @throws RangeError when no capability of that name has been defined.
+ */
+export function capabilityMixin(capability: CapabilityName): CapabilityMixin<AbstractConstructor> {
+  const mixin = MIXINS.get(capability);
+  if (!mixin) throw new RangeError(`no mixin defines capability '${String(capability)}'`);
   return mixin;
 }
 
@@ -58,6 +76,7 @@ export function defineCapability<TShape extends AbstractConstructor>(spec: Capab
  */
 export function installMethods(proto: object, methods: Readonly<Record<string, MethodSpec>>): void {
   markSdkPrototype(proto, methods);
+  INSTALLED.set(proto, methods);
   for (const [name, spec] of Object.entries(methods)) {
     const fn = {
       [name](this: unknown, ctx: OperationContext | undefined, request?: unknown): Promise<unknown> {
@@ -66,4 +85,22 @@ export function installMethods(proto: object, methods: Readonly<Record<string, M
     }[name]!;
     Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true });
   }
+}
+
+const INSTALLED = new WeakMap<object, Readonly<Record<string, MethodSpec>>>();
+
+/**
+ * The guarded public calls of a driver (instance or class) and their specs,
+ * read from the SDK's prototypes along its chain: core calls and every
+ * composed capability's calls. Public data (e.g. the request class each call
+ * validates against), so tools and tests need not watch core's modules.
+ */
+export function guardedCallsOf(driver: object): ReadonlyMap<string, MethodSpec> {
+  const calls = new Map<string, MethodSpec>();
+  let proto: object | null =
+    typeof driver === 'function' ? (driver as { prototype: object }).prototype : Object.getPrototypeOf(driver);
+  for (; proto !== null; proto = Object.getPrototypeOf(proto) as object | null) {
+    for (const [name, spec] of Object.entries(INSTALLED.get(proto) ?? {})) if (!calls.has(name)) calls.set(name, spec);
+  }
+  return calls;
 }

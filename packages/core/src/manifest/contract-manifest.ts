@@ -1,16 +1,8 @@
 import { CAPABILITY_NAMES, type CapabilityName } from '../capabilities/capability-names.js';
-import { CONSOLE_ENTRIES } from './entries/console.js';
+import { CAPABILITY_DECLARATIONS } from '../capabilities/capability-declarations.js';
 import { CORE_ENTRIES } from './entries/core.js';
-import { DIAGNOSTICS_ENTRIES } from './entries/diagnostics.js';
-import { GUEST_ENTRIES } from './entries/guest.js';
-import { HOST_ENTRIES } from './entries/host.js';
-import { IMAGE_ENTRIES } from './entries/image.js';
-import { INVENTORY_ENTRIES } from './entries/inventory.js';
-import { LIFECYCLE_ENTRIES } from './entries/lifecycle.js';
-import { MIGRATION_ENTRIES } from './entries/migration.js';
 import { MODULE_ENTRIES } from './entries/module.js';
-import { NETWORK_ENTRIES } from './entries/network.js';
-import { VOLUME_ENTRIES } from './entries/volume.js';
+import type { CapabilityCall } from '../capabilities/declare-capability.js';
 import type { ManifestCapability, ManifestEntry } from './manifest-entry.js';
 
 /**
@@ -25,8 +17,10 @@ export const REFERENCE_MODULE_FUNCTION_COUNT = 8;
 
 /**
  * The contract manifest: one entry per public call of the reference contract
- * (every public method, the constructor, every module-level function), saying
- * where it lives in virtkit and what a driver must do about it.
+ * (every public method, the constructor, every module-level function) and per
+ * call virtkit adds beyond it (`origin: 'virtkit'`), saying where it lives in
+ * virtkit and what a driver must do about it. Capability entries come from the
+ * capability declarations (`calls`), core and module entries from `entries/`.
  *
  * This is the single source the docs, the support matrix, the CLI and the
  * conformance kit are generated from or checked against. Order: core calls,
@@ -40,16 +34,7 @@ export const REFERENCE_MODULE_FUNCTION_COUNT = 8;
  */
 export const contractManifest: readonly ManifestEntry[] = Object.freeze([
   ...CORE_ENTRIES,
-  ...LIFECYCLE_ENTRIES,
-  ...CONSOLE_ENTRIES,
-  ...MIGRATION_ENTRIES,
-  ...VOLUME_ENTRIES,
-  ...NETWORK_ENTRIES,
-  ...INVENTORY_ENTRIES,
-  ...HOST_ENTRIES,
-  ...GUEST_ENTRIES,
-  ...IMAGE_ENTRIES,
-  ...DIAGNOSTICS_ENTRIES,
+  ...CAPABILITY_DECLARATIONS.flatMap((d) => d.calls.map((call) => toEntry(d.name, call))),
   ...MODULE_ENTRIES,
 ]);
 
@@ -76,4 +61,12 @@ export function manifestByCapability(): Map<CapabilityName | 'core' | 'module', 
   const groups = new Map<ManifestCapability, ManifestEntry[]>(keys.map((k) => [k, []]));
   for (const entry of contractManifest) groups.get(entry.capability)!.push(entry);
   return groups;
+}
+
+function toEntry(capability: CapabilityName, call: CapabilityCall): ManifestEntry {
+  const { referenceName, method, kind, summary, note, origin } = call;
+  return Object.freeze({
+    referenceName, scope: 'method', capability, method, kind, summary,
+    ...(note === undefined ? {} : { note }), ...(origin === 'virtkit' ? { origin } : {}),
+  });
 }

@@ -28,7 +28,7 @@ export type ManifestCapability = CapabilityName | 'core' | 'module';
 export type ManifestKind = 'required' | 'hook' | 'default' | 'deprecated' | 'dropped';
 
 /**
- * One public call of the reference contract and its virtkit counterpart.
+ * One public call of the contract (the reference's, or one virtkit adds) and its virtkit counterpart.
  * The docs, the support matrix, the CLI and the conformance kit are generated
  * from, or checked against, the list of these entries ({@link contractManifest}).
  */
@@ -52,4 +52,10 @@ export interface ManifestEntry {
   readonly note?: string;
   /** One line saying what the call does. */
   readonly summary: string;
+  /**
+   * `'virtkit'` for a call the reference does not have (the contract grows past
+   * it; `referenceName` is then the name the call is published under). Absent
+   * for the reference's own calls.
+   */
+  readonly origin?: 'virtkit';
 }

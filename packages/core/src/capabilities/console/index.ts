@@ -1,3 +1,11 @@
+import { CONSOLE_OUTPUT_CAPABILITY } from './mixins/output.js';
+import { VNC_CONSOLE_CAPABILITY } from './mixins/vnc.js';
+import { SPICE_CONSOLE_CAPABILITY } from './mixins/spice.js';
+import { RDP_CONSOLE_CAPABILITY } from './mixins/rdp.js';
+import { SERIAL_CONSOLE_CAPABILITY } from './mixins/serial.js';
+import { MKS_CONSOLE_CAPABILITY } from './mixins/mks.js';
+import { CONSOLE_POOL_CAPABILITY } from './mixins/pool.js';
+
 export type {
   ConsoleOutputCapability, VncConsoleCapability, SpiceConsoleCapability, RdpConsoleCapability, SerialConsoleCapability,
   MksConsoleCapability, ConsolePoolCapability,
@@ -17,3 +25,9 @@ export { withMksConsole } from './mixins/mks.js';
 export type { MksConsoleShape } from './mixins/mks.js';
 export { withConsolePool } from './mixins/pool.js';
 export type { ConsolePoolShape } from './mixins/pool.js';
+export { CONSOLE_OUTPUT_CAPABILITY, VNC_CONSOLE_CAPABILITY, SPICE_CONSOLE_CAPABILITY, RDP_CONSOLE_CAPABILITY, SERIAL_CONSOLE_CAPABILITY, MKS_CONSOLE_CAPABILITY, CONSOLE_POOL_CAPABILITY };
+
+/** The capabilities of the `console` family, in contract order (adding one here adds it to the contract). */
+export const CONSOLE_CAPABILITIES = [
+  CONSOLE_OUTPUT_CAPABILITY, VNC_CONSOLE_CAPABILITY, SPICE_CONSOLE_CAPABILITY, RDP_CONSOLE_CAPABILITY, SERIAL_CONSOLE_CAPABILITY, MKS_CONSOLE_CAPABILITY, CONSOLE_POOL_CAPABILITY,
+] as const;

@@ -1,3 +1,6 @@
+import { DIAGNOSTICS_CAPABILITY } from './mixins/diagnostics.js';
+import { DIAGNOSTICS_USAGE_CAPABILITY } from './mixins/usage.js';
+
 export type { DiagnosticsCapability, DiagnosticsUsageCapability } from './interface.js';
 export {
   GetInstanceDiagnosticsRequest, GetDiagnosticsRequest, GetAllBwCountersRequest, InstanceVolumeMappings,
@@ -7,3 +10,9 @@ export { withDiagnostics } from './mixins/diagnostics.js';
 export type { DiagnosticsShape } from './mixins/diagnostics.js';
 export { withDiagnosticsUsage } from './mixins/usage.js';
 export type { DiagnosticsUsageShape } from './mixins/usage.js';
+export { DIAGNOSTICS_CAPABILITY, DIAGNOSTICS_USAGE_CAPABILITY };
+
+/** The capabilities of the `diagnostics` family, in contract order (adding one here adds it to the contract). */
+export const DIAGNOSTICS_CAPABILITIES = [
+  DIAGNOSTICS_CAPABILITY, DIAGNOSTICS_USAGE_CAPABILITY,
+] as const;

@@ -1,3 +1,8 @@
+import { HOST_POWER_CAPABILITY } from './mixins/power.js';
+import { HOST_MAINTENANCE_CAPABILITY } from './mixins/maintenance.js';
+import { HOST_STATS_CAPABILITY } from './mixins/stats.js';
+import { HOST_AGGREGATES_CAPABILITY } from './mixins/aggregates.js';
+
 export type {
   HostPowerCapability, HostMaintenanceCapability, HostStatsCapability, HostAggregatesCapability,
 } from './interface.js';
@@ -14,3 +19,9 @@ export { withHostStats } from './mixins/stats.js';
 export type { HostStatsShape } from './mixins/stats.js';
 export { withHostAggregates } from './mixins/aggregates.js';
 export type { HostAggregatesShape } from './mixins/aggregates.js';
+export { HOST_POWER_CAPABILITY, HOST_MAINTENANCE_CAPABILITY, HOST_STATS_CAPABILITY, HOST_AGGREGATES_CAPABILITY };
+
+/** The capabilities of the `host` family, in contract order (adding one here adds it to the contract). */
+export const HOST_CAPABILITIES = [
+  HOST_POWER_CAPABILITY, HOST_MAINTENANCE_CAPABILITY, HOST_STATS_CAPABILITY, HOST_AGGREGATES_CAPABILITY,
+] as const;

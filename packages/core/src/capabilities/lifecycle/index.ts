@@ -1,3 +1,11 @@
+import { LIFECYCLE_CAPABILITY } from './mixins/lifecycle.js';
+import { PAUSE_CAPABILITY } from './mixins/pause.js';
+import { SUSPEND_CAPABILITY } from './mixins/suspend.js';
+import { RESCUE_CAPABILITY } from './mixins/rescue.js';
+import { SOFT_DELETE_CAPABILITY } from './mixins/soft-delete.js';
+import { REBUILD_CAPABILITY } from './mixins/rebuild.js';
+import { CRASH_DUMP_CAPABILITY } from './mixins/crash-dump.js';
+
 export type {
   LifecycleCapability, PauseCapability, SuspendCapability, RescueCapability, SoftDeleteCapability, RebuildCapability,
   CrashDumpCapability,
@@ -23,3 +31,9 @@ export { withRebuild } from './mixins/rebuild.js';
 export type { RebuildShape } from './mixins/rebuild.js';
 export { withCrashDump } from './mixins/crash-dump.js';
 export type { CrashDumpShape } from './mixins/crash-dump.js';
+export { LIFECYCLE_CAPABILITY, PAUSE_CAPABILITY, SUSPEND_CAPABILITY, RESCUE_CAPABILITY, SOFT_DELETE_CAPABILITY, REBUILD_CAPABILITY, CRASH_DUMP_CAPABILITY };
+
+/** The capabilities of the `lifecycle` family, in contract order (adding one here adds it to the contract). */
+export const LIFECYCLE_CAPABILITIES = [
+  LIFECYCLE_CAPABILITY, PAUSE_CAPABILITY, SUSPEND_CAPABILITY, RESCUE_CAPABILITY, SOFT_DELETE_CAPABILITY, REBUILD_CAPABILITY, CRASH_DUMP_CAPABILITY,
+] as const;

@@ -1,3 +1,7 @@
+import { COLD_MIGRATION_CAPABILITY } from './mixins/cold.js';
+import { LIVE_MIGRATION_CAPABILITY } from './mixins/live.js';
+import { SHARED_STORAGE_CAPABILITY } from './mixins/shared-storage.js';
+
 export type { ColdMigrationCapability, LiveMigrationCapability, SharedStorageCapability } from './interface.js';
 export {
   MigrateDiskAndPowerOffRequest, FinishMigrationRequest, ConfirmMigrationRequest, FinishRevertMigrationRequest,
@@ -17,3 +21,9 @@ export { withLiveMigration } from './mixins/live.js';
 export type { LiveMigrationShape } from './mixins/live.js';
 export { withSharedStorage } from './mixins/shared-storage.js';
 export type { SharedStorageShape } from './mixins/shared-storage.js';
+export { COLD_MIGRATION_CAPABILITY, LIVE_MIGRATION_CAPABILITY, SHARED_STORAGE_CAPABILITY };
+
+/** The capabilities of the `migration` family, in contract order (adding one here adds it to the contract). */
+export const MIGRATION_CAPABILITIES = [
+  COLD_MIGRATION_CAPABILITY, LIVE_MIGRATION_CAPABILITY, SHARED_STORAGE_CAPABILITY,
+] as const;

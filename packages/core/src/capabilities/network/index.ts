@@ -1,3 +1,8 @@
+import { NETWORK_CAPABILITY } from './mixins/network.js';
+import { NETWORK_HOTPLUG_CAPABILITY } from './mixins/hotplug.js';
+import { NETWORK_FIREWALL_CAPABILITY } from './mixins/firewall.js';
+import { NETWORK_MACS_CAPABILITY } from './mixins/macs.js';
+
 export type {
   NetworkCapability, NetworkHotplugCapability, NetworkFirewallCapability, NetworkMacsCapability,
 } from './interface.js';
@@ -15,3 +20,9 @@ export { withNetworkFirewall } from './mixins/firewall.js';
 export type { NetworkFirewallShape } from './mixins/firewall.js';
 export { withNetworkMacs } from './mixins/macs.js';
 export type { NetworkMacsShape } from './mixins/macs.js';
+export { NETWORK_CAPABILITY, NETWORK_HOTPLUG_CAPABILITY, NETWORK_FIREWALL_CAPABILITY, NETWORK_MACS_CAPABILITY };
+
+/** The capabilities of the `network` family, in contract order (adding one here adds it to the contract). */
+export const NETWORK_CAPABILITIES = [
+  NETWORK_CAPABILITY, NETWORK_HOTPLUG_CAPABILITY, NETWORK_FIREWALL_CAPABILITY, NETWORK_MACS_CAPABILITY,
+] as const;

@@ -1,3 +1,10 @@
+import { VOLUME_CAPABILITY } from './mixins/volume.js';
+import { VOLUME_SWAP_CAPABILITY } from './mixins/swap.js';
+import { VOLUME_EXTEND_CAPABILITY } from './mixins/extend.js';
+import { VOLUME_SNAPSHOT_CAPABILITY } from './mixins/snapshot.js';
+import { DEVICE_NAMES_CAPABILITY } from './mixins/device-names.js';
+import { FS_FORMAT_CAPABILITY } from './mixins/fs-format.js';
+
 export type {
   VolumeCapability, VolumeSwapCapability, VolumeExtendCapability, VolumeSnapshotCapability, DeviceNamesCapability,
   FsFormatCapability,
@@ -23,3 +30,9 @@ export { withDeviceNames } from './mixins/device-names.js';
 export type { DeviceNamesShape } from './mixins/device-names.js';
 export { withFsFormat } from './mixins/fs-format.js';
 export type { FsFormatShape } from './mixins/fs-format.js';
+export { VOLUME_CAPABILITY, VOLUME_SWAP_CAPABILITY, VOLUME_EXTEND_CAPABILITY, VOLUME_SNAPSHOT_CAPABILITY, DEVICE_NAMES_CAPABILITY, FS_FORMAT_CAPABILITY };
+
+/** The capabilities of the `volume` family, in contract order (adding one here adds it to the contract). */
+export const VOLUME_CAPABILITIES = [
+  VOLUME_CAPABILITY, VOLUME_SWAP_CAPABILITY, VOLUME_EXTEND_CAPABILITY, VOLUME_SNAPSHOT_CAPABILITY, DEVICE_NAMES_CAPABILITY, FS_FORMAT_CAPABILITY,
+] as const;

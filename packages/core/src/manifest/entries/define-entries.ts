@@ -1,15 +1,8 @@
-import type { CAPABILITY_METHODS } from '../../capabilities/capability-methods.js';
-import type { CapabilityName } from '../../capabilities/capability-names.js';
 import type { DriverBase } from '../../driver/driver-base.js';
 import type * as DriverLoader from '../../loader/load-driver.js';
 import type * as BlockDeviceHelpers from '../../model/block-device-helpers.js';
 import type { ManifestEntry, ManifestKind } from '../manifest-entry.js';
 
-/** A public method of capability `C`, as listed in `CAPABILITY_METHODS`. */
-type PublicMethodOf<C extends CapabilityName> = (typeof CAPABILITY_METHODS)[C][number];
-
-/** A driver hook the SDK calls itself (`_prepareForSpawn`). */
-type HookName = `_${string}`;
 
 /** Core calls: the public calls of `DriverBase`, its constructor, and the protected event reporter. */
 type CoreMethod = Extract<keyof DriverBase, string> | 'constructor' | 'reportPowerState';
@@ -24,17 +17,6 @@ interface Row<M extends string> {
   readonly kind: ManifestKind;
   readonly summary: string;
   readonly note?: string;
-}
-
-/**
- * Entries of one capability. The method names are checked at compile time
- * against `CAPABILITY_METHODS[capability]` (or must be `_`-prefixed hooks).
- */
-export function capabilityEntries<C extends CapabilityName>(
-  capability: C,
-  rows: readonly Row<PublicMethodOf<NoInfer<C>> | HookName>[],
-): ManifestEntry[] {
-  return rows.map((row) => toEntry(row, 'method', capability));
 }
 
 /** Entries of the calls every driver has (scope `method`, capability `'core'`). */

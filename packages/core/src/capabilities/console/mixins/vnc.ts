@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { VncConsole } from '../../../model/console.js';
 import type { VncConsoleCapability } from '../interface.js';
@@ -17,12 +18,25 @@ export declare abstract class VncConsoleShape {
 }
 export interface VncConsoleShape extends Sealed<VncConsoleCapability> {}
 
-/** Adds `console.vnc` to a driver class (apply after `withLifecycle`). */
-export const withVncConsole = defineCapability<typeof VncConsoleShape>({
+/** The declaration of `console.vnc`: its calls, hooks, rules and place in the contract. */
+export const VNC_CONSOLE_CAPABILITY = declareCapability<VncConsoleCapability>()({
   name: 'console.vnc',
+  family: 'console',
+  description:
+    'where a console proxy reaches the instance\'s VNC server. Only a live guest (RUNNING or PAUSED) has one.',
+  status: { choice: 'console' },
   requires: ['lifecycle'],
   methods: {
     // Not serialised per instance: a console must stay reachable during long calls such as a live migration.
     getVncConsole: { hook: '_getVncConsole', request: GetConsoleRequest, state: { from: LIVE_CONSOLE_STATES } },
   },
+  calls: [
+    {
+      referenceName: 'get_vnc_console', method: 'getVncConsole', kind: 'required',
+      summary: 'Give the connection details (host, port, internal path) of the guest\'s VNC console.',
+    },
+  ],
 });
+
+/** Adds `console.vnc` to a driver class (apply after `withLifecycle`). */
+export const withVncConsole = defineCapability<typeof VncConsoleShape>(VNC_CONSOLE_CAPABILITY);

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { InstanceDiagnostics } from '../../../model/diagnostics.js';
 import { powerStateName } from '../../../model/power-state.js';
@@ -19,9 +20,13 @@ export declare abstract class DiagnosticsShape {
 }
 export interface DiagnosticsShape extends Sealed<DiagnosticsCapability> {}
 
-/** Adds `diagnostics` to a driver class (apply after `withLifecycle`). */
-export const withDiagnostics = defineCapability<typeof DiagnosticsShape>({
+/** The declaration of `diagnostics`: its calls, hooks, rules and place in the contract. */
+export const DIAGNOSTICS_CAPABILITY = declareCapability<DiagnosticsCapability>()({
   name: 'diagnostics',
+  family: 'diagnostics',
+  description:
+    'what an instance is doing, for operators. Any power state.',
+  status: 'optional',
   requires: ['lifecycle'],
   methods: {
     // Reads take no instance lock: they must not wait behind a long call (a live migration, a hung callback; issue #12).
@@ -33,7 +38,21 @@ export const withDiagnostics = defineCapability<typeof DiagnosticsShape>({
       return toLegacyDiagnostics(await this._getInstanceDiagnostics(ctx, request));
     },
   },
+  calls: [
+    {
+      referenceName: 'get_instance_diagnostics', method: 'getInstanceDiagnostics', kind: 'required',
+      summary: 'Report the guest\'s diagnostics in a fixed model: state, CPUs, NICs, disks, memory, uptime.',
+    },
+    {
+      referenceName: 'get_diagnostics', method: 'getDiagnostics', kind: 'deprecated',
+      summary: 'Report the guest\'s diagnostics as a free-form record.',
+      note: 'Superseded by getInstanceDiagnostics, whose model is the same for every driver.',
+    },
+  ],
 });
+
+/** Adds `diagnostics` to a driver class (apply after `withLifecycle`). */
+export const withDiagnostics = defineCapability<typeof DiagnosticsShape>(DIAGNOSTICS_CAPABILITY);
 
 /** Flatten driver-neutral diagnostics into the old free-form keys (memory in KiB, times in ns). */
 function toLegacyDiagnostics(d: InstanceDiagnostics): LegacyDiagnostics {

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { BandwidthCounters, BlockStats, VolumeUsage } from '../../../model/diagnostics.js';
 import type { DiagnosticsUsageCapability } from '../interface.js';
@@ -17,9 +18,13 @@ export declare abstract class DiagnosticsUsageShape {
 }
 export interface DiagnosticsUsageShape extends Sealed<DiagnosticsUsageCapability> {}
 
-/** Adds `diagnostics.usage` to a driver class (apply after `withLifecycle`). */
-export const withDiagnosticsUsage = defineCapability<typeof DiagnosticsUsageShape>({
+/** The declaration of `diagnostics.usage`: its calls, hooks, rules and place in the contract. */
+export const DIAGNOSTICS_USAGE_CAPABILITY = declareCapability<DiagnosticsUsageCapability>()({
   name: 'diagnostics.usage',
+  family: 'diagnostics',
+  description:
+    'usage counters for metering. Counters are cumulative and never reset by the SDK.',
+  status: 'optional',
   requires: ['lifecycle'],
   methods: {
     getAllBwCounters: { hook: '_getAllBwCounters', request: GetAllBwCountersRequest },
@@ -27,4 +32,21 @@ export const withDiagnosticsUsage = defineCapability<typeof DiagnosticsUsageShap
     // A read: no instance lock, so it never waits behind a long call (issue #12).
     blockStats: { hook: '_blockStats', request: BlockStatsRequest },
   },
+  calls: [
+    {
+      referenceName: 'get_all_bw_counters', method: 'getAllBwCounters', kind: 'required',
+      summary: 'Report the network traffic counters of the guests\' interfaces.',
+    },
+    {
+      referenceName: 'get_all_volume_usage', method: 'getAllVolumeUsage', kind: 'required',
+      summary: 'Report read and write counters of the volumes attached to the host\'s guests.',
+    },
+    {
+      referenceName: 'block_stats', method: 'blockStats', kind: 'required',
+      summary: 'Report the I/O counters of one disk of a guest.',
+    },
+  ],
 });
+
+/** Adds `diagnostics.usage` to a driver class (apply after `withLifecycle`). */
+export const withDiagnosticsUsage = defineCapability<typeof DiagnosticsUsageShape>(DIAGNOSTICS_USAGE_CAPABILITY);

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { HookCall } from '../../../driver/method-spec.js';
 import type { GuestMetadataCapability } from '../interface.js';
@@ -13,9 +14,13 @@ export declare abstract class GuestMetadataShape {
 }
 export interface GuestMetadataShape extends Sealed<GuestMetadataCapability> {}
 
-/** Adds `guest.metadata` to a driver class (apply after `withLifecycle`). */
-export const withGuestMetadata = defineCapability<typeof GuestMetadataShape>({
+/** The declaration of `guest.metadata`: its calls, hooks, rules and place in the contract. */
+export const GUEST_METADATA_CAPABILITY = declareCapability<GuestMetadataCapability>()({
   name: 'guest.metadata',
+  family: 'guest',
+  description:
+    'publish instance metadata changes where the guest can read them.',
+  status: 'optional',
   requires: ['lifecycle'],
   methods: {
     changeInstanceMetadata: {
@@ -27,4 +32,13 @@ export const withGuestMetadata = defineCapability<typeof GuestMetadataShape>({
       },
     },
   },
+  calls: [
+    {
+      referenceName: 'change_instance_metadata', method: 'changeInstanceMetadata', kind: 'required',
+      summary: 'Apply a change of the instance\'s metadata to where the guest reads it.',
+    },
+  ],
 });
+
+/** Adds `guest.metadata` to a driver class (apply after `withLifecycle`). */
+export const withGuestMetadata = defineCapability<typeof GuestMetadataShape>(GUEST_METADATA_CAPABILITY);

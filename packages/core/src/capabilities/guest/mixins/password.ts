@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { HookCall } from '../../../driver/method-spec.js';
 import { DriverError } from '../../../errors/errors.js';
@@ -19,16 +20,29 @@ export declare abstract class GuestPasswordShape {
 }
 export interface GuestPasswordShape extends Sealed<GuestPasswordCapability> {}
 
-/** Adds `guest.password` to a driver class (apply after `withLifecycle`). */
-export const withGuestPassword = defineCapability<typeof GuestPasswordShape>({
+/** The declaration of `guest.password`: its calls, hooks, rules and place in the contract. */
+export const GUEST_PASSWORD_CAPABILITY = declareCapability<GuestPasswordCapability>()({
   name: 'guest.password',
+  family: 'guest',
+  description:
+    'set the administrator password inside a running guest (through its agent).',
+  status: 'optional',
   requires: ['lifecycle'],
   methods: {
     setAdminPassword: {
       hook: '_setAdminPassword', request: SetAdminPasswordRequest, instance: true, state: { from: [PowerState.RUNNING] }, around: guardedSetPassword,
     },
   },
+  calls: [
+    {
+      referenceName: 'set_admin_password', method: 'setAdminPassword', kind: 'required',
+      summary: 'Set the administrator password inside the running guest (through its agent).',
+    },
+  ],
 });
+
+/** Adds `guest.password` to a driver class (apply after `withLifecycle`). */
+export const withGuestPassword = defineCapability<typeof GuestPasswordShape>(GUEST_PASSWORD_CAPABILITY);
 
 const OP = 'setAdminPassword';
 const WITHHELD = 'the driver failed; its details were withheld because they contained the password';

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { HookCall } from '../../../driver/method-spec.js';
 import type { HostMaintenanceCapability } from '../interface.js';
@@ -18,9 +19,13 @@ export declare abstract class HostMaintenanceShape {
 }
 export interface HostMaintenanceShape extends Sealed<HostMaintenanceCapability> {}
 
-/** Adds `host.maintenance` to a driver class. */
-export const withHostMaintenance = defineCapability<typeof HostMaintenanceShape>({
+/** The declaration of `host.maintenance`: its calls, hooks, rules and place in the contract. */
+export const HOST_MAINTENANCE_CAPABILITY = declareCapability<HostMaintenanceCapability>()({
   name: 'host.maintenance',
+  family: 'host',
+  description:
+    'take the host out of (and back into) service. Both calls are idempotent.',
+  status: 'optional',
   methods: {
     hostMaintenanceMode: {
       hook: '_hostMaintenanceMode', request: HostMaintenanceModeRequest,
@@ -37,4 +42,17 @@ export const withHostMaintenance = defineCapability<typeof HostMaintenanceShape>
       },
     },
   },
+  calls: [
+    {
+      referenceName: 'host_maintenance_mode', method: 'hostMaintenanceMode', kind: 'required',
+      summary: 'Put the host in or out of maintenance, moving its guests away first.',
+    },
+    {
+      referenceName: 'set_host_enabled', method: 'setHostEnabled', kind: 'required',
+      summary: 'Allow or stop new guests on the host.',
+    },
+  ],
 });
+
+/** Adds `host.maintenance` to a driver class. */
+export const withHostMaintenance = defineCapability<typeof HostMaintenanceShape>(HOST_MAINTENANCE_CAPABILITY);

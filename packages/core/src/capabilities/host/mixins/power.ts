@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { HookCall } from '../../../driver/method-spec.js';
 import type { HostPowerAction } from '../../../model/host.js';
@@ -14,9 +15,13 @@ export declare abstract class HostPowerShape {
 }
 export interface HostPowerShape extends Sealed<HostPowerCapability> {}
 
-/** Adds `host.power` to a driver class. */
-export const withHostPower = defineCapability<typeof HostPowerShape>({
+/** The declaration of `host.power`: its calls, hooks, rules and place in the contract. */
+export const HOST_POWER_CAPABILITY = declareCapability<HostPowerCapability>()({
   name: 'host.power',
+  family: 'host',
+  description:
+    'power actions on the hypervisor host itself (not on instances).',
+  status: 'optional',
   methods: {
     hostPowerAction: {
       hook: '_hostPowerAction', request: HostPowerActionRequest,
@@ -26,4 +31,13 @@ export const withHostPower = defineCapability<typeof HostPowerShape>({
       },
     },
   },
+  calls: [
+    {
+      referenceName: 'host_power_action', method: 'hostPowerAction', kind: 'required',
+      summary: 'Start up, shut down or reboot the host itself.',
+    },
+  ],
 });
+
+/** Adds `host.power` to a driver class. */
+export const withHostPower = defineCapability<typeof HostPowerShape>(HOST_POWER_CAPABILITY);

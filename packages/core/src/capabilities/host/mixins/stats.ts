@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { HostCpuStats } from '../../../model/host.js';
 import type { HostStatsCapability } from '../interface.js';
@@ -14,11 +15,28 @@ export declare abstract class HostStatsShape {
 }
 export interface HostStatsShape extends Sealed<HostStatsCapability> {}
 
-/** Adds `host.stats` to a driver class. */
-export const withHostStats = defineCapability<typeof HostStatsShape>({
+/** The declaration of `host.stats`: its calls, hooks, rules and place in the contract. */
+export const HOST_STATS_CAPABILITY = declareCapability<HostStatsCapability>()({
   name: 'host.stats',
+  family: 'host',
+  description:
+    'host-level counters.',
+  status: 'optional',
   methods: {
     getHostUptime: { hook: '_getHostUptime' },
     getHostCpuStats: { hook: '_getHostCpuStats' },
   },
+  calls: [
+    {
+      referenceName: 'get_host_uptime', method: 'getHostUptime', kind: 'required',
+      summary: 'Report how long the host has been up, and its load.',
+    },
+    {
+      referenceName: 'get_host_cpu_stats', method: 'getHostCpuStats', kind: 'required',
+      summary: 'Report the host\'s CPU time counters (kernel, user, idle, iowait) and frequency.',
+    },
+  ],
 });
+
+/** Adds `host.stats` to a driver class. */
+export const withHostStats = defineCapability<typeof HostStatsShape>(HOST_STATS_CAPABILITY);

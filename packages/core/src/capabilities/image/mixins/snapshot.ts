@@ -1,6 +1,7 @@
 import { compensationContext } from '../../../context/operation-context.js';
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { DriverLogger } from '../../../driver/host-api.js';
 import type { ProgressReport } from '../../../model/migration.js';
@@ -26,9 +27,13 @@ export declare abstract class ImageSnapshotShape {
 }
 export interface ImageSnapshotShape extends Sealed<ImageSnapshotCapability> {}
 
-/** Adds `image.snapshot` to a driver class (apply after `withLifecycle`). */
-export const withImageSnapshot = defineCapability<typeof ImageSnapshotShape>({
+/** The declaration of `image.snapshot`: its calls, hooks, rules and place in the contract. */
+export const IMAGE_SNAPSHOT_CAPABILITY = declareCapability<ImageSnapshotCapability>()({
   name: 'image.snapshot',
+  family: 'image',
+  description:
+    'capture an instance\'s disk into an image.\n\nAllowed from RUNNING, PAUSED, SUSPENDED (live or from saved state) and SHUTDOWN (cold); CRASHED and NOSTATE are `INVALID_STATE`, because the disk may be mid-write with no guest to flush it. The instance stays in the power state it was in.',
+  status: 'optional',
   requires: ['lifecycle'],
   methods: {
     snapshot: { hook: '_snapshot', request: SnapshotRequest, instance: true, state: { from: SNAPSHOT_STATES }, around: guardedSnapshot },
@@ -39,7 +44,20 @@ export const withImageSnapshot = defineCapability<typeof ImageSnapshotShape>({
   defaults: {
     async _postInterruptedSnapshotCleanup() {},
   },
+  calls: [
+    {
+      referenceName: 'snapshot', method: 'snapshot', kind: 'required',
+      summary: 'Save the guest\'s root disk as a new image, reporting progress through the task-state callback.',
+    },
+    {
+      referenceName: 'post_interrupted_snapshot_cleanup', method: 'postInterruptedSnapshotCleanup', kind: 'hook',
+      summary: 'Remove what a snapshot left behind when it was interrupted.',
+    },
+  ],
 });
+
+/** Adds `image.snapshot` to a driver class (apply after `withLifecycle`). */
+export const withImageSnapshot = defineCapability<typeof ImageSnapshotShape>(IMAGE_SNAPSHOT_CAPABILITY);
 
 /** Monotonic progress ending at 100, cleanup on failure (after the state rule). */
 async function guardedSnapshot(driver: any, ctx: OperationContext, req: SnapshotRequest): Promise<void> {

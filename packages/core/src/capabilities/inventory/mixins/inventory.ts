@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { HookCall } from '../../../driver/method-spec.js';
 import { DriverError, NotFoundError } from '../../../errors/errors.js';
@@ -30,9 +31,13 @@ export declare abstract class InventoryShape {
 }
 export interface InventoryShape extends Sealed<InventoryCapability> {}
 
-/** Adds `inventory` (resource report, provider tree, traits, overhead) to a driver class. */
-export const withInventory = defineCapability<typeof InventoryShape>({
+/** The declaration of `inventory`: its calls, hooks, rules and place in the contract. */
+export const INVENTORY_CAPABILITY = declareCapability<InventoryCapability>()({
   name: 'inventory',
+  family: 'inventory',
+  description:
+    'what a node offers to the scheduler, as placement resource providers (inventory, traits, aggregates) and as a resource report.',
+  status: 'optional',
   methods: {
     getAvailableResource: { hook: '_getAvailableResource', request: GetAvailableResourceRequest },
     updateProviderTree: { hook: '_updateProviderTree', request: UpdateProviderTreeRequest, around: guardedUpdateProviderTree },
@@ -44,7 +49,31 @@ export const withInventory = defineCapability<typeof InventoryShape>({
       return { memoryMb: 0, diskGb: 0, vcpus: 0 };
     },
   },
+  features: {
+    pcpus: { hostDependent: true, description: 'dedicated host CPUs (PCPU inventory)' },
+  },
+  calls: [
+    {
+      referenceName: 'get_available_resource', method: 'getAvailableResource', kind: 'required',
+      summary: 'Report a node\'s resources (CPUs, memory, disk, hypervisor type and version).',
+    },
+    {
+      referenceName: 'update_provider_tree', method: 'updateProviderTree', kind: 'required',
+      summary: 'Update the node\'s resource providers in the SDK\'s ProviderTree: inventories, traits, aggregates.',
+    },
+    {
+      referenceName: 'get_traits', method: 'getTraits', kind: 'required',
+      summary: 'List the node\'s traits (what its hardware and the driver can do) for scheduling.',
+    },
+    {
+      referenceName: 'estimate_instance_overhead', method: 'estimateInstanceOverhead', kind: 'default',
+      summary: 'Estimate the extra memory, disk and CPU the hypervisor uses per guest; zero by default.',
+    },
+  ],
 });
+
+/** Adds `inventory` (resource report, provider tree, traits, overhead) to a driver class. */
+export const withInventory = defineCapability<typeof InventoryShape>(INVENTORY_CAPABILITY);
 
 /** The node must be in the tree before the driver edits it; the driver's return value is not part of the contract. */
 async function guardedUpdateProviderTree(_d: unknown, _c: OperationContext, req: UpdateProviderTreeRequest, callHook: HookCall): Promise<void> {

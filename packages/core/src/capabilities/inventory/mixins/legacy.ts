@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { HookCall } from '../../../driver/method-spec.js';
 import { DriverError } from '../../../errors/errors.js';
@@ -19,16 +20,30 @@ export declare abstract class InventoryLegacyShape {
 }
 export interface InventoryLegacyShape extends Sealed<InventoryLegacyCapability> {}
 
+/** The declaration of `inventory.legacy`: its calls, hooks, rules and place in the contract. */
+export const INVENTORY_LEGACY_CAPABILITY = declareCapability<InventoryLegacyCapability>()({
+  name: 'inventory.legacy',
+  family: 'inventory',
+  description:
+    'the flat inventory report that predates provider trees.',
+  status: 'optional',
+  methods: {
+    getInventory: { hook: '_getInventory', request: GetInventoryRequest, around: checkedInventory },
+  },
+  calls: [
+    {
+      referenceName: 'get_inventory', method: 'getInventory', kind: 'deprecated',
+      summary: 'Report a node\'s inventory as a flat record.',
+      note: 'Superseded by updateProviderTree (capability inventory), which also handles nested providers, traits and aggregates.',
+    },
+  ],
+});
+
 /**
  * Adds `inventory.legacy` (the flat `getInventory` report) to a driver class.
  * @deprecated Use `withInventory` and `updateProviderTree`; kept so older drivers still compose.
  */
-export const withInventoryLegacy = defineCapability<typeof InventoryLegacyShape>({
-  name: 'inventory.legacy',
-  methods: {
-    getInventory: { hook: '_getInventory', request: GetInventoryRequest, around: checkedInventory },
-  },
-});
+export const withInventoryLegacy = defineCapability<typeof InventoryLegacyShape>(INVENTORY_LEGACY_CAPABILITY);
 
 /** The driver's inventory, validated and normalised by the same rules as the provider tree's. */
 async function checkedInventory(_d: unknown, _c: OperationContext, _r: GetInventoryRequest, callHook: HookCall): Promise<ProviderInventory> {

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { CrashDumpCapability } from '../interface.js';
@@ -13,11 +14,24 @@ export declare abstract class CrashDumpShape {
 }
 export interface CrashDumpShape extends Sealed<CrashDumpCapability> {}
 
-/** Adds `lifecycle.crashDump` to a driver class (apply after `withLifecycle`). */
-export const withCrashDump = defineCapability<typeof CrashDumpShape>({
+/** The declaration of `lifecycle.crashDump`: its calls, hooks, rules and place in the contract. */
+export const CRASH_DUMP_CAPABILITY = declareCapability<CrashDumpCapability>()({
   name: 'lifecycle.crashDump',
+  family: 'lifecycle',
+  description:
+    'inject an NMI so the guest writes a crash dump. Needs RUNNING.',
+  status: 'optional',
   requires: ['lifecycle'],
   methods: {
     triggerCrashDump: { hook: '_triggerCrashDump', request: InstanceOnlyRequest, instance: true, state: { from: [PowerState.RUNNING] } },
   },
+  calls: [
+    {
+      referenceName: 'trigger_crash_dump', method: 'triggerCrashDump', kind: 'required',
+      summary: 'Send the guest a non-maskable interrupt so its kernel writes a crash dump.',
+    },
+  ],
 });
+
+/** Adds `lifecycle.crashDump` to a driver class (apply after `withLifecycle`). */
+export const withCrashDump = defineCapability<typeof CrashDumpShape>(CRASH_DUMP_CAPABILITY);

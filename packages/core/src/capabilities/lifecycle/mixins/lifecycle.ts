@@ -2,6 +2,7 @@ import type { OperationContext } from '../../../context/operation-context.js';
 import type { InstanceRequest } from '../../../driver/core-requests.js';
 import { ANY_POWER_STATE } from '../../../driver/any-state.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import { runtimeOf } from '../../../driver/driver-runtime.js';
 import { compensationContext } from '../../../context/operation-context.js';
@@ -56,9 +57,13 @@ export declare abstract class LifecycleShape {
 }
 export interface LifecycleShape extends Sealed<LifecycleCapability> {}
 
-/** Adds `lifecycle` (spawn, destroy, power, reboot) to a driver class. */
-export const withLifecycle = defineCapability<typeof LifecycleShape>({
+/** The declaration of `lifecycle`: its calls, hooks, rules and place in the contract. */
+export const LIFECYCLE_CAPABILITY = declareCapability<LifecycleCapability>()({
   name: 'lifecycle',
+  family: 'lifecycle',
+  description:
+    'create, start, stop, reboot and remove instances.\n\nState rules (enforced by the SDK): spawn -> RUNNING (SHUTDOWN with `powerOn: false`); powerOff from RUNNING/PAUSED/SUSPENDED/CRASHED -> SHUTDOWN; powerOn from SHUTDOWN/CRASHED -> RUNNING; SOFT reboot from RUNNING, HARD from any state -> RUNNING. A call whose target already holds succeeds and does nothing; destroying an unknown instance succeeds.',
+  status: 'mandatory',
   methods: {
     spawn: { hook: '_spawn', request: SpawnRequest, instance: true, around: guardedSpawn },
     destroy: { hook: '_destroy', request: DestroyRequest, instance: true, missingOk: true, around: guardedDestroy },
@@ -103,7 +108,75 @@ export const withLifecycle = defineCapability<typeof LifecycleShape>({
     },
     async _pollRebootingInstances() {},
   },
+  features: {
+    deviceTagging: { trait: 'COMPUTE_DEVICE_TAGGING', description: 'devices given at spawn may carry tags' },
+    trustedCerts: { trait: 'COMPUTE_TRUSTED_CERTS', description: 'image signature certificate validation' },
+    accelerators: { trait: 'COMPUTE_ACCELERATORS', hostDependent: true, description: 'accelerator devices at spawn' },
+    vtpm: { trait: 'COMPUTE_SECURITY_TPM_2_0', hostDependent: true, description: 'virtual TPM 2.0' },
+    secureBoot: { trait: 'COMPUTE_SECURITY_UEFI_SECURE_BOOT', hostDependent: true, description: 'UEFI secure boot' },
+    statelessFirmware: { trait: 'COMPUTE_SECURITY_STATELESS_FIRMWARE', description: 'stateless firmware' },
+    virtioFs: { trait: 'COMPUTE_STORAGE_VIRTIO_FS', hostDependent: true, description: 'virtio-fs shares' },
+    memBackingFile: { trait: 'COMPUTE_MEM_BACKING_FILE', description: 'file-backed guest memory' },
+    ephemeralEncryption: { trait: 'COMPUTE_EPHEMERAL_ENCRYPTION', description: 'encrypted ephemeral disks' },
+    socketPciNumaAffinity: { trait: 'COMPUTE_SOCKET_PCI_NUMA_AFFINITY', hostDependent: true, description: 'socket PCI NUMA affinity policy' },
+    addressSpacePassthrough: { trait: 'COMPUTE_ADDRESS_SPACE_PASSTHROUGH', hostDependent: true, description: 'host physical address bits passed through' },
+    addressSpaceEmulated: { trait: 'COMPUTE_ADDRESS_SPACE_EMULATED', description: 'emulated physical address bits' },
+    nestedVirtualization: { hostDependent: true, description: 'guests may run their own hypervisor' },
+  },
+  calls: [
+    {
+      referenceName: 'spawn', method: 'spawn', kind: 'required',
+      summary: 'Create and boot a new guest from an image, with its networks and block devices; all or nothing.',
+    },
+    {
+      referenceName: 'destroy', method: 'destroy', kind: 'required',
+      summary: 'Tear the guest down and, if asked, delete its disks; an unknown instance is already destroyed.',
+    },
+    {
+      referenceName: 'cleanup', method: 'cleanup', kind: 'default',
+      summary: 'Release what a destroyed guest left on the host (volume connections, network plumbing); nothing by default.',
+    },
+    {
+      referenceName: 'reboot', method: 'reboot', kind: 'required',
+      summary: 'Restart the guest, cleanly through the guest OS (soft) or by resetting it (hard).',
+    },
+    {
+      referenceName: 'power_off', method: 'powerOff', kind: 'required',
+      summary: 'Stop the guest, asking it to shut down first and forcing it after the timeout, retrying at an interval.',
+    },
+    {
+      referenceName: 'power_on', method: 'powerOn', kind: 'required',
+      summary: 'Start a stopped guest again.',
+    },
+    {
+      referenceName: 'prepare_for_spawn', method: '_prepareForSpawn', kind: 'hook',
+      summary: 'Get host resources ready just before a spawn; the SDK runs it inside spawn, and by default it does nothing.',
+    },
+    {
+      referenceName: 'failed_spawn_cleanup', method: '_failedSpawnCleanup', kind: 'hook',
+      summary: 'Undo a spawn that failed part way; the SDK runs it, and by default destroys the guest and its disks.',
+    },
+    {
+      referenceName: 'delete_instance_files', method: 'deleteInstanceFiles', kind: 'default',
+      summary: 'Delete the instance\'s files left on the host and say whether it worked; by default there is nothing to delete.',
+    },
+    {
+      referenceName: 'instance_on_disk', method: 'instanceOnDisk', kind: 'default',
+      summary: 'Tell whether the instance\'s files are reachable from this host (shared storage), as evacuation needs; false by default.',
+    },
+    {
+      referenceName: 'resume_state_on_host_boot', method: 'resumeStateOnHostBoot', kind: 'default',
+      summary: 'Bring a guest back to the state it had before the host restarted; by default, power it on if it is stopped.',
+    },
+    {
+      referenceName: 'poll_rebooting_instances', method: 'pollRebootingInstances', kind: 'default',
+      summary: 'Look after guests stuck rebooting longer than a timeout; nothing by default.',
+    },
+  ],
 });
+
+/** Adds `lifecycle` (spawn, destroy, power, reboot) to a driver class. */
+export const withLifecycle = defineCapability<typeof LifecycleShape>(LIFECYCLE_CAPABILITY);
 
 /**
  * Spawn is all or nothing and idempotent: an existing uuid made by the same

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { PauseCapability } from '../interface.js';
@@ -15,12 +16,29 @@ export declare abstract class PauseShape {
 }
 export interface PauseShape extends Sealed<PauseCapability> {}
 
-/** Adds `lifecycle.pause` to a driver class (apply after `withLifecycle`). */
-export const withPause = defineCapability<typeof PauseShape>({
+/** The declaration of `lifecycle.pause`: its calls, hooks, rules and place in the contract. */
+export const PAUSE_CAPABILITY = declareCapability<PauseCapability>()({
   name: 'lifecycle.pause',
+  family: 'lifecycle',
+  description:
+    'RUNNING <-> PAUSED (memory kept, CPUs stopped).',
+  status: 'optional',
   requires: ['lifecycle'],
   methods: {
     pause: { hook: '_pause', request: PauseRequest, instance: true, state: { from: [PowerState.RUNNING], to: PowerState.PAUSED, noop: (i) => i.state === PowerState.PAUSED } },
     unpause: { hook: '_unpause', request: PauseRequest, instance: true, state: { from: [PowerState.PAUSED], to: PowerState.RUNNING, noop: (i) => i.state === PowerState.RUNNING } },
   },
+  calls: [
+    {
+      referenceName: 'pause', method: 'pause', kind: 'required',
+      summary: 'Freeze the guest in memory, keeping its resources.',
+    },
+    {
+      referenceName: 'unpause', method: 'unpause', kind: 'required',
+      summary: 'Let a paused guest run again.',
+    },
+  ],
 });
+
+/** Adds `lifecycle.pause` to a driver class (apply after `withLifecycle`). */
+export const withPause = defineCapability<typeof PauseShape>(PAUSE_CAPABILITY);

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import { ANY_POWER_STATE } from '../../../driver/any-state.js';
 import { runtimeOf } from '../../../driver/driver-runtime.js';
@@ -40,9 +41,13 @@ export declare abstract class RebuildShape {
 }
 export interface RebuildShape extends Sealed<RebuildCapability> {}
 
-/** Adds `lifecycle.rebuild` to a driver class (apply after `withLifecycle`); the default hook works for any driver. */
-export const withRebuild = defineCapability<typeof RebuildShape>({
+/** The declaration of `lifecycle.rebuild`: its calls, hooks, rules and place in the contract. */
+export const REBUILD_CAPABILITY = declareCapability<RebuildCapability>()({
   name: 'lifecycle.rebuild',
+  family: 'lifecycle',
+  description:
+    're-create the guest from an image. The SDK\'s default destroys and re-spawns.',
+  status: 'optional',
   requires: ['lifecycle'],
   methods: {
     rebuild: { hook: '_rebuild', request: RebuildRequest, instance: true, around: guardedRebuild },
@@ -64,4 +69,16 @@ export const withRebuild = defineCapability<typeof RebuildShape>({
       });
     },
   },
+  features: {
+    recreate: { description: 'rebuild on another host from shared storage (evacuate)' },
+  },
+  calls: [
+    {
+      referenceName: 'rebuild', method: 'rebuild', kind: 'default',
+      summary: 'Recreate the guest from a new image, keeping its identity; by default destroy and re-spawn, detaching and re-attaching volumes.',
+    },
+  ],
 });
+
+/** Adds `lifecycle.rebuild` to a driver class (apply after `withLifecycle`); the default hook works for any driver. */
+export const withRebuild = defineCapability<typeof RebuildShape>(REBUILD_CAPABILITY);

@@ -3,6 +3,7 @@ import { applyStateRule, observeInfo } from '../../../driver/guarded-call.js';
 import { loggableMessage } from '../../../errors/redact-secrets.js';
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import { runtimeOf } from '../../../driver/driver-runtime.js';
 import type { HookCall, StateRule } from '../../../driver/method-spec.js';
@@ -36,9 +37,13 @@ export declare abstract class ColdMigrationShape {
 }
 export interface ColdMigrationShape extends Sealed<ColdMigrationCapability> {}
 
-/** Adds `migration.cold` (cold migration and resize) to a driver class (apply after `withLifecycle`). */
-export const withColdMigration = defineCapability<typeof ColdMigrationShape>({
+/** The declaration of `migration.cold`: its calls, hooks, rules and place in the contract. */
+export const COLD_MIGRATION_CAPABILITY = declareCapability<ColdMigrationCapability>()({
   name: 'migration.cold',
+  family: 'migration',
+  description:
+    'move (or resize) a stopped instance between hosts. The source copies the disks and powers off, the destination builds the guest, then the source either confirms (drops its copy) or reverts (restarts it). Feature `sameHostMigration` says source and destination may be one host.',
+  status: 'optional',
   requires: ['lifecycle'],
   methods: {
     migrateDiskAndPowerOff: { hook: '_migrateDiskAndPowerOff', request: MigrateDiskAndPowerOffRequest, instance: true, around: guardedMigrateDisk },
@@ -49,7 +54,35 @@ export const withColdMigration = defineCapability<typeof ColdMigrationShape>({
     },
     getInstanceDiskInfo: { hook: '_getInstanceDiskInfo', request: GetInstanceDiskInfoRequest, instance: true },
   },
+  features: {
+    sameHostMigration: { trait: 'COMPUTE_SAME_HOST_COLD_MIGRATE', description: 'cold migration / resize to the same host' },
+  },
+  calls: [
+    {
+      referenceName: 'migrate_disk_and_power_off', method: 'migrateDiskAndPowerOff', kind: 'required',
+      summary: 'First step of a cold migration or resize: stop the guest and move its disks to the destination host.',
+    },
+    {
+      referenceName: 'finish_migration', method: 'finishMigration', kind: 'required',
+      summary: 'On the destination, build the guest from the moved disks at its new size and start it if asked.',
+    },
+    {
+      referenceName: 'confirm_migration', method: 'confirmMigration', kind: 'required',
+      summary: 'After the user accepts a cold migration, delete what was kept on the source host.',
+    },
+    {
+      referenceName: 'finish_revert_migration', method: 'finishRevertMigration', kind: 'required',
+      summary: 'On the source, bring the guest back as it was before a cold migration that is reverted.',
+    },
+    {
+      referenceName: 'get_instance_disk_info', method: 'getInstanceDiskInfo', kind: 'required',
+      summary: 'Describe the guest\'s local disks (paths, formats, sizes) so they can be moved.',
+    },
+  ],
 });
+
+/** Adds `migration.cold` (cold migration and resize) to a driver class (apply after `withLifecycle`). */
+export const withColdMigration = defineCapability<typeof ColdMigrationShape>(COLD_MIGRATION_CAPABILITY);
 
 /** Where a cold migration may start. Applied in `around`, not the spec: the body needs the state it started from. */
 const MIGRATE_DISK_RULE: StateRule = { from: [RUNNING, PAUSED, SHUTDOWN, CRASHED] };

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { MigrateData } from '../../../model/migration.js';
 import type { LiveMigrationCapability } from '../interface.js';
@@ -43,9 +44,13 @@ export declare abstract class LiveMigrationShape {
 }
 export interface LiveMigrationShape extends Sealed<LiveMigrationCapability> {}
 
-/** Adds `migration.live` to a driver class (apply after `withLifecycle`). */
-export const withLiveMigration = defineCapability<typeof LiveMigrationShape>({
+/** The declaration of `migration.live`: its calls, hooks, rules and place in the contract. */
+export const LIVE_MIGRATION_CAPABILITY = declareCapability<LiveMigrationCapability>()({
   name: 'migration.live',
+  family: 'migration',
+  description:
+    'move a running (or paused) instance without stopping it. Order: destination check (+ its cleanup), source check, `preLiveMigration` on the destination, `liveMigration` on the source, then either the `post*` calls or `rollbackLiveMigrationAtDestination`. A failed migration leaves the instance where it was.',
+  status: 'optional',
   requires: ['lifecycle'],
   methods: {
     checkCanLiveMigrateDestination: {
@@ -73,4 +78,53 @@ export const withLiveMigration = defineCapability<typeof LiveMigrationShape>({
   defaults: {
     async _postLiveMigration() {},
   },
+  calls: [
+    {
+      referenceName: 'check_can_live_migrate_destination', method: 'checkCanLiveMigrateDestination', kind: 'required',
+      summary: 'On the destination, check it can receive the running guest and return what the source needs to know.',
+    },
+    {
+      referenceName: 'cleanup_live_migration_destination_check', method: 'cleanupLiveMigrationDestinationCheck', kind: 'required',
+      summary: 'Remove what the destination check left behind.',
+    },
+    {
+      referenceName: 'check_can_live_migrate_source', method: 'checkCanLiveMigrateSource', kind: 'required',
+      summary: 'On the source, check the migration can go ahead given the destination\'s answer.',
+    },
+    {
+      referenceName: 'pre_live_migration', method: 'preLiveMigration', kind: 'required',
+      summary: 'On the destination, connect the guest\'s volumes and networks before the memory is copied.',
+    },
+    {
+      referenceName: 'live_migration', method: 'liveMigration', kind: 'required',
+      summary: 'Move the running guest to the destination, then call the success or the recovery callback.',
+    },
+    {
+      referenceName: 'live_migration_force_complete', method: 'liveMigrationForceComplete', kind: 'required',
+      summary: 'Make a live migration that does not converge finish (pause the guest or switch to post-copy).',
+    },
+    {
+      referenceName: 'live_migration_abort', method: 'liveMigrationAbort', kind: 'required',
+      summary: 'Stop a live migration in progress, leaving the guest running on the source.',
+    },
+    {
+      referenceName: 'rollback_live_migration_at_destination', method: 'rollbackLiveMigrationAtDestination', kind: 'required',
+      summary: 'Undo on the destination what a failed live migration set up.',
+    },
+    {
+      referenceName: 'post_live_migration', method: 'postLiveMigration', kind: 'hook',
+      summary: 'On the source after success, disconnect the guest\'s volumes from the source host.',
+    },
+    {
+      referenceName: 'post_live_migration_at_source', method: 'postLiveMigrationAtSource', kind: 'required',
+      summary: 'On the source after success, remove the guest\'s network plumbing.',
+    },
+    {
+      referenceName: 'post_live_migration_at_destination', method: 'postLiveMigrationAtDestination', kind: 'required',
+      summary: 'On the destination after success, finish setting the guest up so it survives there.',
+    },
+  ],
 });
+
+/** Adds `migration.live` to a driver class (apply after `withLifecycle`). */
+export const withLiveMigration = defineCapability<typeof LiveMigrationShape>(LIVE_MIGRATION_CAPABILITY);

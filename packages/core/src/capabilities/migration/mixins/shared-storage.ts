@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { SharedStorageCapability } from '../interface.js';
 import {
@@ -21,9 +22,13 @@ export declare abstract class SharedStorageShape {
 }
 export interface SharedStorageShape extends Sealed<SharedStorageCapability> {}
 
-/** Adds `migration.sharedStorage` to a driver class (apply after `withLifecycle`). */
-export const withSharedStorage = defineCapability<typeof SharedStorageShape>({
+/** The declaration of `migration.sharedStorage`: its calls, hooks, rules and place in the contract. */
+export const SHARED_STORAGE_CAPABILITY = declareCapability<SharedStorageCapability>()({
   name: 'migration.sharedStorage',
+  family: 'migration',
+  description:
+    'find out whether two hosts see the same instance storage. One host leaves a marker (`Local`), the other looks for it (`Remote`), then the first removes it (`Cleanup`).',
+  status: 'optional',
   requires: ['lifecycle'],
   methods: {
     checkInstanceSharedStorageLocal: { hook: '_checkInstanceSharedStorageLocal', request: CheckInstanceSharedStorageLocalRequest, instance: true },
@@ -33,4 +38,21 @@ export const withSharedStorage = defineCapability<typeof SharedStorageShape>({
   defaults: {
     async _checkInstanceSharedStorageCleanup() {},
   },
+  calls: [
+    {
+      referenceName: 'check_instance_shared_storage_local', method: 'checkInstanceSharedStorageLocal', kind: 'required',
+      summary: 'On one host, leave a marker in the instance directory for the shared-storage probe.',
+    },
+    {
+      referenceName: 'check_instance_shared_storage_remote', method: 'checkInstanceSharedStorageRemote', kind: 'required',
+      summary: 'On the other host, look for that marker: finding it means the storage is shared.',
+    },
+    {
+      referenceName: 'check_instance_shared_storage_cleanup', method: 'checkInstanceSharedStorageCleanup', kind: 'hook',
+      summary: 'Remove the marker of the shared-storage probe.',
+    },
+  ],
 });
+
+/** Adds `migration.sharedStorage` to a driver class (apply after `withLifecycle`). */
+export const withSharedStorage = defineCapability<typeof SharedStorageShape>(SHARED_STORAGE_CAPABILITY);

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { NetworkFirewallCapability } from '../interface.js';
 import {
@@ -27,12 +28,13 @@ export declare abstract class NetworkFirewallShape {
 }
 export interface NetworkFirewallShape extends Sealed<NetworkFirewallCapability> {}
 
-/**
- * Adds `network.firewall` to a driver class (apply after `withLifecycle` and `withNetwork`).
- * @deprecated The family is kept for completeness; see `NetworkFirewallCapability`.
- */
-export const withNetworkFirewall = defineCapability<typeof NetworkFirewallShape>({
+/** The declaration of `network.firewall`: its calls, hooks, rules and place in the contract. */
+export const NETWORK_FIREWALL_CAPABILITY = declareCapability<NetworkFirewallCapability>()({
   name: 'network.firewall',
+  family: 'network',
+  description:
+    'host-side packet filtering of instances.',
+  status: 'optional',
   requires: ['lifecycle', 'network'],
   methods: {
     refreshSecurityGroupRules: { hook: '_refreshSecurityGroupRules', request: RefreshSecurityGroupRulesRequest },
@@ -48,4 +50,42 @@ export const withNetworkFirewall = defineCapability<typeof NetworkFirewallShape>
     async _filterDeferApplyOn() {},
     async _filterDeferApplyOff() {},
   },
+  calls: [
+    {
+      referenceName: 'refresh_security_group_rules', method: 'refreshSecurityGroupRules', kind: 'deprecated',
+      summary: 'Re-apply one security group\'s rules on the host.',
+      note: 'Packet filtering belongs to the network service (security groups on ports), not to the compute driver; kept only for backends that still filter on the host.',
+    },
+    {
+      referenceName: 'refresh_instance_security_rules', method: 'refreshInstanceSecurityRules', kind: 'deprecated',
+      summary: 'Re-apply the security rules of one guest.',
+      note: 'Packet filtering belongs to the network service (security groups on ports), not to the compute driver; kept only for backends that still filter on the host.',
+    },
+    {
+      referenceName: 'ensure_filtering_rules_for_instance', method: 'ensureFilteringRulesForInstance', kind: 'deprecated',
+      summary: 'Make sure the guest\'s basic packet filters exist (before a live migration).',
+      note: 'Packet filtering belongs to the network service (security groups on ports), not to the compute driver; kept only for backends that still filter on the host.',
+    },
+    {
+      referenceName: 'filter_defer_apply_on', method: 'filterDeferApplyOn', kind: 'deprecated',
+      summary: 'Start batching firewall changes.',
+      note: 'Packet filtering belongs to the network service (security groups on ports), not to the compute driver; kept only for backends that still filter on the host.',
+    },
+    {
+      referenceName: 'filter_defer_apply_off', method: 'filterDeferApplyOff', kind: 'deprecated',
+      summary: 'Apply the batched firewall changes at once.',
+      note: 'Packet filtering belongs to the network service (security groups on ports), not to the compute driver; kept only for backends that still filter on the host.',
+    },
+    {
+      referenceName: 'unfilter_instance', method: 'unfilterInstance', kind: 'deprecated',
+      summary: 'Remove the guest\'s packet filters.',
+      note: 'Packet filtering belongs to the network service (security groups on ports), not to the compute driver; kept only for backends that still filter on the host.',
+    },
+  ],
 });
+
+/**
+ * Adds `network.firewall` to a driver class (apply after `withLifecycle` and `withNetwork`).
+ * @deprecated The family is kept for completeness; see `NetworkFirewallCapability`.
+ */
+export const withNetworkFirewall = defineCapability<typeof NetworkFirewallShape>(NETWORK_FIREWALL_CAPABILITY);

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import { applyStateRule } from '../../../driver/guarded-call.js';
 import type { HookCall, StateRule } from '../../../driver/method-spec.js';
@@ -28,15 +29,36 @@ export declare abstract class NetworkHotplugShape {
 }
 export interface NetworkHotplugShape extends Sealed<NetworkHotplugCapability> {}
 
-/** Adds `network.hotplug` to a driver class (apply after `withLifecycle` and `withNetwork`). */
-export const withNetworkHotplug = defineCapability<typeof NetworkHotplugShape>({
+/** The declaration of `network.hotplug`: its calls, hooks, rules and place in the contract. */
+export const NETWORK_HOTPLUG_CAPABILITY = declareCapability<NetworkHotplugCapability>()({
   name: 'network.hotplug',
+  family: 'network',
+  description:
+    'add or remove one interface of an existing instance. Allowed in RUNNING, PAUSED and SHUTDOWN; other states are `INVALID_STATE`. Requires `network`.',
+  status: 'optional',
   requires: ['lifecycle', 'network'],
   methods: {
     attachInterface: { hook: '_attachInterface', request: AttachInterfaceRequest, instance: true, around: guardedAttach },
     detachInterface: { hook: '_detachInterface', request: DetachInterfaceRequest, instance: true, state: HOTPLUG_RULE },
   },
+  features: {
+    taggedInterfaceAttach: { trait: 'COMPUTE_NET_ATTACH_INTERFACE_WITH_TAG', description: 'interface attach accepts a device tag' },
+  },
+  trait: 'COMPUTE_NET_ATTACH_INTERFACE',
+  calls: [
+    {
+      referenceName: 'attach_interface', method: 'attachInterface', kind: 'required',
+      summary: 'Add a network interface to the guest.',
+    },
+    {
+      referenceName: 'detach_interface', method: 'detachInterface', kind: 'required',
+      summary: 'Remove a network interface from the guest.',
+    },
+  ],
 });
+
+/** Adds `network.hotplug` to a driver class (apply after `withLifecycle` and `withNetwork`). */
+export const withNetworkHotplug = defineCapability<typeof NetworkHotplugShape>(NETWORK_HOTPLUG_CAPABILITY);
 
 /**
  * Refuse a device tag the driver cannot honour (it would be silently dropped),

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { NetworkCapability } from '../interface.js';
 import {
@@ -27,9 +28,13 @@ export declare abstract class NetworkShape {
 }
 export interface NetworkShape extends Sealed<NetworkCapability> {}
 
-/** Adds `network` (VIF plugging and its hooks) to a driver class (apply after `withLifecycle`). */
-export const withNetwork = defineCapability<typeof NetworkShape>({
+/** The declaration of `network`: its calls, hooks, rules and place in the contract. */
+export const NETWORK_CAPABILITY = declareCapability<NetworkCapability>()({
   name: 'network',
+  family: 'network',
+  description:
+    'wire an instance\'s virtual interfaces (VIFs) to host networks.\n\nCalls on one instance run one at a time. No power-state rule: VIFs are plugged before the guest exists and unplugged after it is gone.',
+  status: 'optional',
   requires: ['lifecycle'],
   methods: {
     plugVifs: { hook: '_plugVifs', request: PlugVifsRequest, instance: true },
@@ -51,4 +56,40 @@ export const withNetwork = defineCapability<typeof NetworkShape>({
       return false;
     },
   },
+  features: {
+    remoteManagedPorts: { trait: 'COMPUTE_REMOTE_MANAGED_PORTS', description: 'remote-managed (SmartNIC) ports' },
+  },
+  calls: [
+    {
+      referenceName: 'plug_vifs', method: 'plugVifs', kind: 'required',
+      summary: 'Connect the guest\'s virtual interfaces to the host\'s networks.',
+    },
+    {
+      referenceName: 'unplug_vifs', method: 'unplugVifs', kind: 'required',
+      summary: 'Disconnect the guest\'s virtual interfaces from the host\'s networks.',
+    },
+    {
+      referenceName: 'prepare_networks_before_block_device_mapping', method: 'prepareNetworksBeforeBlockDeviceMapping', kind: 'hook',
+      summary: 'Set up networks that volumes need before they are attached at spawn.',
+    },
+    {
+      referenceName: 'clean_networks_preparation', method: 'cleanNetworksPreparation', kind: 'hook',
+      summary: 'Undo that network preparation when the spawn fails.',
+    },
+    {
+      referenceName: 'reset_network', method: 'resetNetwork', kind: 'hook',
+      summary: 'Ask the guest to reset its network configuration.',
+    },
+    {
+      referenceName: 'inject_network_info', method: 'injectNetworkInfo', kind: 'hook',
+      summary: 'Hand new network settings to the guest.',
+    },
+    {
+      referenceName: 'deallocate_networks_on_reschedule', method: 'deallocateNetworksOnReschedule', kind: 'default',
+      summary: 'Tell whether the instance\'s networks must be released before a failed build is tried on another host; false by default.',
+    },
+  ],
 });
+
+/** Adds `network` (VIF plugging and its hooks) to a driver class (apply after `withLifecycle`). */
+export const withNetwork = defineCapability<typeof NetworkShape>(NETWORK_CAPABILITY);

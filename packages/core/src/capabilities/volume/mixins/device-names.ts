@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import { DriverError } from '../../../errors/errors.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import {
@@ -22,19 +23,40 @@ export declare abstract class DeviceNamesShape {
 }
 export interface DeviceNamesShape extends Sealed<DeviceNamesCapability> {}
 
-/**
- * Adds `volume.deviceNames` to a driver class (apply after `withLifecycle`).
- * Calls are serialised per instance, so two attachments never get the same name.
- */
-export const withDeviceNames = defineCapability<typeof DeviceNamesShape>({
+/** The declaration of `volume.deviceNames`: its calls, hooks, rules and place in the contract. */
+export const DEVICE_NAMES_CAPABILITY = declareCapability<DeviceNamesCapability>()({
   name: 'volume.deviceNames',
+  family: 'volume',
+  description:
+    'the driver chooses guest device names (`vda`, `sdb`, ...).',
+  status: 'optional',
   requires: ['lifecycle'],
   methods: {
     defaultRootDeviceName: { hook: '_defaultRootDeviceName', request: DefaultRootDeviceNameRequest, instance: true },
     defaultDeviceNamesForInstance: { hook: '_defaultDeviceNamesForInstance', request: DefaultDeviceNamesForInstanceRequest, instance: true },
     getDeviceNameForInstance: { hook: '_getDeviceNameForInstance', request: GetDeviceNameForInstanceRequest, instance: true, after: notTheRootDevice },
   },
+  calls: [
+    {
+      referenceName: 'default_root_device_name', method: 'defaultRootDeviceName', kind: 'required',
+      summary: 'Choose the root device name when none was given.',
+    },
+    {
+      referenceName: 'default_device_names_for_instance', method: 'defaultDeviceNamesForInstance', kind: 'required',
+      summary: 'Give device names to the guest\'s block devices that have none.',
+    },
+    {
+      referenceName: 'get_device_name_for_instance', method: 'getDeviceNameForInstance', kind: 'required',
+      summary: 'Choose the device name for a volume about to be attached.',
+    },
+  ],
 });
+
+/**
+ * Adds `volume.deviceNames` to a driver class (apply after `withLifecycle`).
+ * Calls are serialised per instance, so two attachments never get the same name.
+ */
+export const withDeviceNames = defineCapability<typeof DeviceNamesShape>(DEVICE_NAMES_CAPABILITY);
 
 const bare = (name: string): string => name.replace(/^\/dev\//, '');
 

@@ -1,6 +1,7 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { ANY_STATE_RULE } from '../../../driver/any-state.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { VolumeExtendCapability } from '../interface.js';
 import { ExtendVolumeRequest } from '../requests.js';
@@ -13,11 +14,25 @@ export declare abstract class VolumeExtendShape {
 }
 export interface VolumeExtendShape extends Sealed<VolumeExtendCapability> {}
 
-/** Adds `volume.extend` to a driver class (apply after `withVolumes`). */
-export const withVolumeExtend = defineCapability<typeof VolumeExtendShape>({
+/** The declaration of `volume.extend`: its calls, hooks, rules and place in the contract. */
+export const VOLUME_EXTEND_CAPABILITY = declareCapability<VolumeExtendCapability>()({
   name: 'volume.extend',
+  family: 'volume',
+  description:
+    'let the guest see the new size of a grown volume.',
+  status: 'optional',
   requires: ['lifecycle', 'volume'],
   methods: {
     extendVolume: { hook: '_extendVolume', request: ExtendVolumeRequest, instance: true, state: ANY_STATE_RULE },
   },
+  trait: 'COMPUTE_VOLUME_EXTEND',
+  calls: [
+    {
+      referenceName: 'extend_volume', method: 'extendVolume', kind: 'required',
+      summary: 'Make the guest see the new, larger size of an attached volume.',
+    },
+  ],
 });
+
+/** Adds `volume.extend` to a driver class (apply after `withVolumes`). */
+export const withVolumeExtend = defineCapability<typeof VolumeExtendShape>(VOLUME_EXTEND_CAPABILITY);

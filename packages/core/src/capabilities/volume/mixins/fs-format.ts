@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { FsFormatCapability } from '../interface.js';
 import { IsSupportedFsFormatRequest } from '../requests.js';
@@ -12,9 +13,13 @@ export declare abstract class FsFormatShape {
 }
 export interface FsFormatShape extends Sealed<FsFormatCapability> {}
 
-/** Adds `volume.fsFormat` to a driver class; it needs no other capability, and its default answers false. */
-export const withFsFormat = defineCapability<typeof FsFormatShape>({
+/** The declaration of `volume.fsFormat`: its calls, hooks, rules and place in the contract. */
+export const FS_FORMAT_CAPABILITY = declareCapability<FsFormatCapability>()({
   name: 'volume.fsFormat',
+  family: 'volume',
+  description:
+    'which file systems the driver can create on local disks.',
+  status: 'optional',
   methods: {
     isSupportedFsFormat: { hook: '_isSupportedFsFormat', request: IsSupportedFsFormatRequest },
   },
@@ -23,4 +28,13 @@ export const withFsFormat = defineCapability<typeof FsFormatShape>({
       return false;
     },
   },
+  calls: [
+    {
+      referenceName: 'is_supported_fs_format', method: 'isSupportedFsFormat', kind: 'default',
+      summary: 'Tell whether the driver can format local disks with a given file system; false by default.',
+    },
+  ],
 });
+
+/** Adds `volume.fsFormat` to a driver class; it needs no other capability, and its default answers false. */
+export const withFsFormat = defineCapability<typeof FsFormatShape>(FS_FORMAT_CAPABILITY);

@@ -1,6 +1,7 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { ANY_STATE_RULE } from '../../../driver/any-state.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { VolumeSwapCapability } from '../interface.js';
 import { SwapVolumeRequest } from '../requests.js';
@@ -13,11 +14,24 @@ export declare abstract class VolumeSwapShape {
 }
 export interface VolumeSwapShape extends Sealed<VolumeSwapCapability> {}
 
-/** Adds `volume.swap` to a driver class (apply after `withVolumes`). */
-export const withVolumeSwap = defineCapability<typeof VolumeSwapShape>({
+/** The declaration of `volume.swap`: its calls, hooks, rules and place in the contract. */
+export const VOLUME_SWAP_CAPABILITY = declareCapability<VolumeSwapCapability>()({
   name: 'volume.swap',
+  family: 'volume',
+  description:
+    'replace an attached volume by another, keeping the guest device.',
+  status: 'optional',
   requires: ['lifecycle', 'volume'],
   methods: {
     swapVolume: { hook: '_swapVolume', request: SwapVolumeRequest, instance: true, state: ANY_STATE_RULE },
   },
+  calls: [
+    {
+      referenceName: 'swap_volume', method: 'swapVolume', kind: 'required',
+      summary: 'Replace a volume attached to the guest with another one, copying its data, without detaching it from the guest.',
+    },
+  ],
 });
+
+/** Adds `volume.swap` to a driver class (apply after `withVolumes`). */
+export const withVolumeSwap = defineCapability<typeof VolumeSwapShape>(VOLUME_SWAP_CAPABILITY);

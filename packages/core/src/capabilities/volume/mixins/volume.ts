@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../../context/operation-context.js';
 import { defineCapability } from '../../../driver/define-capability.js';
+import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { HookCall } from '../../../driver/method-spec.js';
 import { DriverError, NotSupportedError } from '../../../errors/errors.js';
@@ -26,9 +27,13 @@ export declare abstract class VolumeShape {
 }
 export interface VolumeShape extends Sealed<VolumeCapability> {}
 
-/** Adds `volume` (attach, detach, connector) to a driver class (apply after `withLifecycle`). */
-export const withVolumes = defineCapability<typeof VolumeShape>({
+/** The declaration of `volume`: its calls, hooks, rules and place in the contract. */
+export const VOLUME_CAPABILITY = declareCapability<VolumeCapability>()({
   name: 'volume',
+  family: 'volume',
+  description:
+    'attach block-storage volumes to instances and detach them, in any power state. Features: `multiattach`, `taggedVolumeAttach`.',
+  status: 'optional',
   requires: ['lifecycle'],
   methods: {
     attachVolume: { hook: '_attachVolume', request: AttachVolumeRequest, instance: true, around: guardedAttach },
@@ -36,7 +41,28 @@ export const withVolumes = defineCapability<typeof VolumeShape>({
     // Not serialised: it is asked for while the instance's own calls run (volumes attached during spawn or rebuild).
     getVolumeConnector: { hook: '_getVolumeConnector', request: GetVolumeConnectorRequest, around: checkedConnector },
   },
+  features: {
+    multiattach: { trait: 'COMPUTE_VOLUME_MULTI_ATTACH', description: 'a volume may be attached to several instances' },
+    taggedVolumeAttach: { trait: 'COMPUTE_VOLUME_ATTACH_WITH_TAG', description: 'volume attach accepts a device tag' },
+  },
+  calls: [
+    {
+      referenceName: 'attach_volume', method: 'attachVolume', kind: 'required',
+      summary: 'Connect a block-storage volume to the guest at a device name.',
+    },
+    {
+      referenceName: 'detach_volume', method: 'detachVolume', kind: 'required',
+      summary: 'Disconnect a volume from the guest.',
+    },
+    {
+      referenceName: 'get_volume_connector', method: 'getVolumeConnector', kind: 'required',
+      summary: 'Describe how this host connects to storage (IP, initiator, WWPNs, host name) for the volume service.',
+    },
+  ],
 });
+
+/** Adds `volume` (attach, detach, connector) to a driver class (apply after `withLifecycle`). */
+export const withVolumes = defineCapability<typeof VolumeShape>(VOLUME_CAPABILITY);
 
 // Attach and detach read the instance before the hook (INSTANCE_NOT_FOUND; the state is recorded)
 // and run in any power state. Not through a spec state rule: attach refuses features before the read.
