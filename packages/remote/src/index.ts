@@ -23,6 +23,7 @@ export { DriverService } from './gen/virtkit/v1/driver_pb.js';
 export { HarnessService } from './gen/virtkit/v1/harness_pb.js';
 export { Health } from './gen/grpc/health/v1/health_pb.js';
 
+import { readFileSync } from 'node:fs';
 import { remoteDriverDefinition } from './client/remote-definition.js';
 import type { ConnectDriverOptions } from './client/connect-driver.js';
 import type { DriverBase, DriverDefinition, HostApi } from '@virtkit/core';
@@ -35,7 +36,6 @@ import type { DriverBase, DriverDefinition, HostApi } from '@virtkit/core';
  */
 export async function loadRemoteDefinition(specifier: string, hostApi: HostApi = {}): Promise<DriverDefinition<DriverBase>> {
   const fromHost = (hostApi.options?.remote ?? {}) as ConnectDriverOptions;
-  const { readFileSync } = await import('node:fs');
   const env = process.env;
   const file = (p: string | undefined) => (p ? readFileSync(p) : undefined);
   const options: ConnectDriverOptions = {

@@ -1,7 +1,7 @@
 import { createClient } from '@connectrpc/connect';
 import {
   assertCompatible, CAPABILITY_NAMES, CONTRACT_VERSION, FEATURE_FLAGS, type CapabilityMap, type CapabilityName,
-  type FeatureFlag, type FeatureState, type ImageDiskFormat,
+  type FeatureFlag, type FeatureState, type ImageDiskFormat, type HostApi,
 } from '@virtkit/core';
 import { DriverService, FeatureState as WireFeatureState, type DescribeResponse } from '../gen/virtkit/v1/driver_pb.js';
 import { fromCallError } from '../wire/error-codec.js';
@@ -19,6 +19,8 @@ export interface ConnectDriverOptions {
   token?: string;
   /** A host (driver instance) of the server other than the served driver: the id a harness returned. */
   host?: string;
+  /** What `driver.hostApi` says (the host name the served driver serves). */
+  hostApi?: HostApi;
   /** gRPC over HTTP/2 (default) or Connect JSON over HTTP/1.1. */
   protocol?: WireProtocol;
 }
@@ -53,7 +55,7 @@ export async function connectDriver(target: string, options: ConnectDriverOption
   }
   sharedValidator ??= new RequestValidator();
   return new RemoteDriver({
-    target, map, transport, validator: sharedValidator, headers, lastEventSequence: Number(described.lastEventSequence), role: described.role,
+    target, map, transport, validator: sharedValidator, headers, lastEventSequence: Number(described.lastEventSequence), role: described.role, hostApi: options.hostApi,
   });
 }
 

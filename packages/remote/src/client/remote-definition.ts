@@ -43,7 +43,7 @@ export async function remoteDriverDefinition(target: string, options: ConnectDri
     } catch (error) {
       throw fromCallError(error, 'openHost', target, false);
     }
-    return ownedHost(harness, headers, target, options, hostId);
+    return ownedHost(harness, headers, target, { ...options, hostApi: { hostname: hostApi.hostname } }, hostId);
   };
   return defineDriver<RemoteDriver>({
     name: map.driver.name,
@@ -72,7 +72,7 @@ async function ownedHost(harness: Client<typeof HarnessService>, headers: Record
 function remoteFixtures(
   harness: Client<typeof HarnessService>, headers: Record<string, string>, target: string, options: ConnectDriverOptions,
   fixtures: { values: Record<string, unknown>; functions: string[] },
-): Record<string, unknown> {
+): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = { ...fixtures.values };
   const run = async (name: string, args: unknown[]): Promise<unknown> => {
     try {
@@ -84,6 +84,24 @@ function remoteFixtures(
   };
   for (const name of fixtures.functions) {
     out[name] = async (...args: unknown[]) => decode(await run(name, args));
+  }
+  if (fixtures.functions.includes('createVif')) {
+    // The kit calls createVif synchronously: serve it from a pool made on the server, refilled ahead of need.
+    const pool: unknown[] = [];
+    let refilling: Promise<void> | undefined;
+    const refill = (n: number): Promise<void> =>
+      (refilling ??= Promise.all(Array.from({ length: n }, () => run('createVif', []))).then((vifs) => {
+        pool.push(...vifs);
+      }).finally(() => {
+        refilling = undefined;
+      }));
+    out.createVif = () => {
+      if (pool.length < 64) void refill(256).catch(() => {});
+      const vif = pool.shift();
+      if (vif === undefined) throw new Error('no VIF ready from the served createVif fixture yet');
+      return vif;
+    };
+    return refill(256).then(() => out);
   }
   /** Handles back to clients: `{$host}` -> a connected driver, `{$release}` -> a function that also closes those drivers. */
   async function decode(value: unknown): Promise<unknown> {
@@ -113,7 +131,7 @@ function remoteFixtures(
     };
     return walk(value);
   }
-  return out;
+  return Promise.resolve(out);
 }
 
 function hostIdOf(driver: RemoteDriver): string {

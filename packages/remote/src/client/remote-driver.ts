@@ -2,7 +2,7 @@ import { createClient, type CallOptions, type Client } from '@connectrpc/connect
 import {
   AbortedError, TimeoutError, capabilityOfMethod, DriverBase, NotSupportedError, type CapabilityMap, type DriverEventName, type DriverEvents,
   type GetAvailableNodesRequest, type HostRequest, type InstanceInfo, type InstanceRequest, type NodeRequest,
-  type OperationContext, type PowerState,
+  type OperationContext, type PowerState, type HostApi,
 } from '@virtkit/core';
 import { DriverService } from '../gen/virtkit/v1/driver_pb.js';
 import { READ_ONLY_CALLS } from '../server/auth.js';
@@ -28,6 +28,8 @@ export interface RemoteDriverParts {
   /** Headers sent with every call (authorization, host). */
   readonly headers: Record<string, string>;
   readonly lastEventSequence: number;
+  /** What this client says of the host it drives (its name), as `driver.hostApi`. */
+  readonly hostApi?: HostApi;
   /** The role the server gave these credentials. */
   readonly role: string;
 }
@@ -53,7 +55,7 @@ export class RemoteDriver extends DriverBase {
   #closed = false;
 
   constructor(parts: RemoteDriverParts) {
-    super({});
+    super(parts.hostApi ?? {});
     this.#parts = parts;
     Object.defineProperty(this, 'capabilities', { value: parts.map, enumerable: true });
     this.#client = createClient(DriverService, parts.transport.transport);
@@ -136,7 +138,14 @@ export class RemoteDriver extends DriverBase {
       if (!ctx.onProgress) return fromValue((await this.#client.call({ method, request: toValue(request) }, options)).result);
       let result: unknown;
       for await (const update of this.#client.callWithProgress({ method, request: toValue(request) }, options)) {
-        if (update.kind.case === 'progress') ctx.onProgress(fromValue(update.kind.value) as never);
+        if (update.kind.case === 'progress') {
+          // As in process, a throwing progress listener never fails the call.
+          try {
+            ctx.onProgress(fromValue(update.kind.value) as never);
+          } catch {
+            /* the listener's own failure */
+          }
+        }
         else if (update.kind.case === 'result') result = fromValue(update.kind.value.result);
       }
       return result;

@@ -10,11 +10,10 @@ export function toValue(value: unknown): Value | undefined {
   return fromJson(ValueSchema, toPlainJson(value));
 }
 
-/** The JavaScript value of a `google.protobuf.Value`; `undefined` when absent or null. */
+/** The JavaScript value of a `google.protobuf.Value`; `undefined` when absent (a null stays null). */
 export function fromValue(value: Value | undefined): unknown {
   if (value === undefined) return undefined;
-  const json = toJson(ValueSchema, value);
-  return json === null ? undefined : json;
+  return toJson(ValueSchema, value);
 }
 
 /** JSON-safe copy (what JSON.stringify keeps): toJSON respected, undefined dropped. */
