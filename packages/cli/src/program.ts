@@ -5,6 +5,7 @@ import { conformanceCommand } from './commands/conformance.js';
 import { contractCommand } from './commands/contract.js';
 import { inspectCommand } from './commands/inspect.js';
 import { matrixCommand } from './commands/matrix.js';
+import { serveCommand } from './commands/serve.js';
 import { CLI_VERSION } from './version.js';
 
 /**
@@ -38,7 +39,7 @@ Examples:
   $ virtkit inspect @virtkit/sample-driver
   $ virtkit contract --json
   $ virtkit matrix --format html --out matrix.html --verify`);
-  for (const command of [conformanceCommand(ctx), inspectCommand(ctx), contractCommand(ctx), matrixCommand(ctx)]) {
+  for (const command of [conformanceCommand(ctx), inspectCommand(ctx), contractCommand(ctx), matrixCommand(ctx), serveCommand(ctx)]) {
     program.addCommand(command.copyInheritedSettings(program));
   }
   return program;
