@@ -25,8 +25,6 @@ export interface ConnectDriverOptions {
   protocol?: WireProtocol;
 }
 
-let sharedValidator: RequestValidator | undefined;
-
 /**
  * Connect to a served driver and describe it (the handshake).
  * @returns a driver typed like any loaded driver, whose `capabilities` is the served map
@@ -53,9 +51,8 @@ export async function connectDriver(target: string, options: ConnectDriverOption
     transport.close();
     throw error;
   }
-  sharedValidator ??= new RequestValidator();
   return new RemoteDriver({
-    target, map, transport, validator: sharedValidator, headers, lastEventSequence: Number(described.lastEventSequence), role: described.role, hostApi: options.hostApi,
+    target, map, transport, validator: new RequestValidator(map), headers, lastEventSequence: Number(described.lastEventSequence), role: described.role, hostApi: options.hostApi,
   });
 }
 

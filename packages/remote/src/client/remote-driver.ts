@@ -7,7 +7,9 @@ import {
 import { DriverService } from '../gen/virtkit/v1/driver_pb.js';
 import { READ_ONLY_CALLS } from '../server/auth.js';
 import { CONTRACT_CALLS } from '../server/driver-service.js';
-import { fromCallError, hasVirtkitDetail } from '../wire/error-codec.js';
+import { randomUUID } from 'node:crypto';
+import { applyInOut, encodeInOut, IN_OUT_METHODS } from '../wire/provider-tree-transfer.js';
+import { errorDetailOf, fromCallError, hasVirtkitDetail } from '../wire/error-codec.js';
 import { EVENT_SEQUENCE_HEADER, HOST_HEADER, REQUEST_ID_HEADER } from '../wire/headers.js';
 import { fromValue, toValue } from '../wire/json-value.js';
 import { RemoteEventStream, type RemoteDriverEvents } from './event-stream.js';
@@ -134,11 +136,22 @@ export class RemoteDriver extends DriverBase {
    */
   async call(method: string, ctx: OperationContext = {}, request?: unknown): Promise<unknown> {
     await this.#parts.validator.check(method, ctx, request);
+    const callbacks = new Map<string, (...args: unknown[]) => unknown>();
+    const inOut = IN_OUT_METHODS.has(method) && request !== null && typeof request === 'object';
+    const encoded = toValue(withoutFunctions(inOut ? encodeInOut(request as Record<string, unknown>) : request, callbacks));
     return this.#rpc(method, ctx, async (options) => {
-      if (!ctx.onProgress) return fromValue((await this.#client.call({ method, request: toValue(request) }, options)).result);
+      const settle = (wire: unknown): unknown => (inOut ? applyInOut(request as Record<string, unknown>, wire) : wire);
+      if (!ctx.onProgress && callbacks.size === 0) return settle(fromValue((await this.#client.call({ method, request: encoded }, options)).result));
+      const callId = callbacks.size > 0 ? randomUUID() : '';
       let result: unknown;
-      for await (const update of this.#client.callWithProgress({ method, request: toValue(request) }, options)) {
-        if (update.kind.case === 'progress') {
+      for await (const update of this.#client.callWithProgress({ method, request: encoded, callId }, options)) {
+        if (update.kind.case === 'callback') {
+          const { callbackId, invocation, args } = update.kind.value;
+          void this.#runCallback(callId, invocation, callbacks.get(callbackId), args.map((a) => fromValue(a)), options.headers as Record<string, string>);
+          continue;
+        }
+        if (update.kind.case === 'result') result = fromValue(update.kind.value.result);
+        else if (update.kind.case === 'progress' && ctx.onProgress) {
           // As in process, a throwing progress listener never fails the call.
           try {
             ctx.onProgress(fromValue(update.kind.value) as never);
@@ -146,10 +159,22 @@ export class RemoteDriver extends DriverBase {
             /* the listener's own failure */
           }
         }
-        else if (update.kind.case === 'result') result = fromValue(update.kind.value.result);
       }
-      return result;
+      return settle(result);
     });
+  }
+
+  /** Run a callback of a request the server asked for, and send back its outcome. */
+  async #runCallback(callId: string, invocation: bigint, fn: ((...args: unknown[]) => unknown) | undefined, args: unknown[], headers: Record<string, string>): Promise<void> {
+    let outcome: { result?: ReturnType<typeof toValue>; error?: ReturnType<typeof errorDetailOf> };
+    try {
+      if (!fn) throw new TypeError('the server asked for a callback this request does not have');
+      outcome = { result: toValue(await fn(...args)) };
+    } catch (error) {
+      outcome = { error: errorDetailOf(error) };
+    }
+    // A lost answer fails the served call (its callback rejects when the call ends); nothing else to do here.
+    await this.#client.completeCallback({ callId, invocation, ...outcome }, { headers }).catch(() => {});
   }
 
   /** @internal Run one RPC with the context's signal, deadline and request id; map its errors; order its events. */
@@ -235,3 +260,18 @@ function toInfo(wire: Record<string, unknown>): InstanceInfo {
   return info as unknown as InstanceInfo;
 }
 
+
+/** The request with each function replaced by `{"$callback": id}` (recorded in `callbacks`); depth-bounded. */
+function withoutFunctions(value: unknown, callbacks: Map<string, (...args: unknown[]) => unknown>, depth = 0): unknown {
+  if (typeof value === 'function') {
+    const id = `cb${callbacks.size + 1}`;
+    callbacks.set(id, value as (...args: unknown[]) => unknown);
+    return { $callback: id };
+  }
+  if (depth > 12 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => withoutFunctions(v, callbacks, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype && typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = withoutFunctions(v, callbacks, depth + 1);
+  return out;
+}

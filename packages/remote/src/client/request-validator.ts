@@ -1,5 +1,7 @@
 import * as core from '@virtkit/core';
-import { CAPABILITY_NAMES, DriverBase, type OperationContext } from '@virtkit/core';
+import { CAPABILITY_NAMES, DriverBase, type CapabilityMap, type OperationContext } from '@virtkit/core';
+
+let composed: (abstract new (...args: any[]) => object) | undefined;
 
 type Mixin = ((base: abstract new (...args: any[]) => object) => abstract new (...args: any[]) => object) & { capability?: string };
 
@@ -17,9 +19,10 @@ export class RequestValidator {
   readonly #driver: Record<string, (ctx: OperationContext, request: unknown) => Promise<unknown>>;
   readonly #accepted = new WeakSet<object>();
 
-  constructor() {
+  /** @param map the served capability map: feature-gated checks (multiattach, tags...) answer as the served driver would */
+  constructor(map?: CapabilityMap) {
     const accepted = this.#accepted;
-    const Composed = composeAll();
+    const Composed = (composed ??= composeAll());
     const trap = (hookName: string) => function hook(ctx: object): Promise<never> {
       accepted.add(ctx);
       return Promise.reject(new HookReached(hookName));
@@ -37,6 +40,7 @@ export class RequestValidator {
       },
     }));
     this.#driver = new (Validator as unknown as new (h: object) => DriverBase)({}) as never;
+    if (map) Object.defineProperty(this.#driver, 'capabilities', { value: map });
   }
 
   /**

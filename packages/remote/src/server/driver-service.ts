@@ -9,7 +9,9 @@ import {
   DriverService, FeatureState, PowerState as WirePowerState, Transition,
 } from '../gen/virtkit/v1/driver_pb.js';
 import { EVENT_SEQUENCE_HEADER, HOST_HEADER, REMOTE_VERSION, REQUEST_ID_HEADER } from '../wire/headers.js';
-import { toConnectError } from '../wire/error-codec.js';
+import { rebuild, toConnectError } from '../wire/error-codec.js';
+import { decodeInOut, resultWithInOut } from '../wire/provider-tree-transfer.js';
+import { CallbackRegistry, withCallbacks } from './callback-registry.js';
 import { fromValue, toValue } from '../wire/json-value.js';
 import { redactJson, secretsOf } from '../wire/secrets.js';
 import { CONSOLE_CALLS, READ_ONLY_CALLS, requireRole, type Role, type TokenAuthority } from './auth.js';
@@ -25,6 +27,8 @@ export interface ServiceState {
   readonly calls: CallTracker;
   /** Events a live stream may hold for a slow consumer before it is cut (it then resumes from the replay window). */
   readonly subscriberBuffer: number;
+  /** Callbacks of calls in flight, run by their clients. */
+  readonly callbacks: CallbackRegistry;
   /** Aborts when the server shuts down: streams end. */
   readonly shutdown: AbortSignal;
 }
@@ -122,18 +126,27 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
       }));
     },
     async call(req, context) {
-      const request = fromValue(req.request);
+      const request = decodeInOut(fromValue(req.request));
       return serve(context, req.method, read(req.method), request, async (d, ctx, role) => ({
-        result: toValue(filterResult(req.method, role, await invoke(d, req.method, ctx, request))),
+        result: toValue(resultWithInOut(request, filterResult(req.method, role, await invoke(d, req.method, ctx, request)))),
       }));
     },
     async *callWithProgress(req, context) {
-      const request = fromValue(req.request);
-      const updates = new AsyncQueue<JsonValue>(Number.POSITIVE_INFINITY);
-      const pending = serve(context, req.method, read(req.method), request, async (d, ctx, role) => {
-        const withProgress: OperationContext = { ...ctx, onProgress: (p) => updates.push(JSON.parse(JSON.stringify(p)) as JsonValue) };
-        return filterResult(req.method, role, await invoke(d, req.method, withProgress, request));
+      type Update = { progress: JsonValue } | { callback: { id: string; invocation: number; args: unknown[] } };
+      const updates = new AsyncQueue<Update>(Number.POSITIVE_INFINITY);
+      let invocations = 0;
+      const tracked = req.callId ? state.callbacks.open(req.callId) : undefined;
+      const request = withCallbacks(decodeInOut(fromValue(req.request)), (id) => async (...args: unknown[]) => {
+        if (!tracked) throw new ValidationError(req.method, [{ path: 'callId', messages: ['a request with callbacks needs a call id'] }]);
+        const invocation = ++invocations;
+        const answer = tracked.wait(invocation);
+        updates.push({ callback: { id, invocation, args } });
+        return answer;
       });
+      const pending = serve(context, req.method, read(req.method), request, async (d, ctx, role) => {
+        const withProgress: OperationContext = { ...ctx, onProgress: (p) => updates.push({ progress: JSON.parse(JSON.stringify(p)) as JsonValue }) };
+        return resultWithInOut(request, filterResult(req.method, role, await invoke(d, req.method, withProgress, request)));
+      }).finally(() => tracked?.end());
       let settled = false;
       const done = pending.finally(() => {
         settled = true;
@@ -142,9 +155,23 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
       done.catch(() => {});
       while (!settled || updates.length > 0) {
         const next = await updates.take();
-        if (next !== undefined) yield { kind: { case: 'progress', value: toValue(next.value)! } };
+        if (next === undefined) continue;
+        const u = next.value;
+        if ('progress' in u) yield { kind: { case: 'progress', value: toValue(u.progress)! } };
+        else yield { kind: { case: 'callback', value: { callbackId: u.callback.id, invocation: BigInt(u.callback.invocation), args: u.callback.args.map((a) => toValue(a ?? null)!) } } };
       }
       yield { kind: { case: 'result', value: { result: toValue(await pending) } } };
+    },
+    async completeCallback(req, context) {
+      try {
+        state.auth.roleOf(context.requestHeader);
+        const error = req.error?.code ? rebuild(req.error.code, req.error.name, req.error.message, (req.error.data ?? {}) as Record<string, unknown>) : undefined;
+        const done = state.callbacks.complete(req.callId, Number(req.invocation), error ? { error } : { value: fromValue(req.result) });
+        if (!done) throw new core.NotFoundError('callback invocation', `${req.callId}#${req.invocation}`);
+        return {};
+      } catch (error) {
+        throw toConnectError(error);
+      }
     },
     async *watchEvents(req, context) {
       let host: ServedHost;

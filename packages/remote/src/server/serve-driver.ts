@@ -5,6 +5,7 @@ import { DriverService } from '../gen/virtkit/v1/driver_pb.js';
 import { HarnessService } from '../gen/virtkit/v1/harness_pb.js';
 import { TokenAuthority, type TokenTable } from './auth.js';
 import { CallTracker } from './call-tracker.js';
+import { CallbackRegistry } from './callback-registry.js';
 import { DEFAULT_HOST, driverService } from './driver-service.js';
 import { RingEventReplay } from './event-replay.js';
 import { harnessService, type HarnessOptions } from './harness-service.js';
@@ -74,7 +75,7 @@ export async function serveDriver(driver: DriverBase, options: ServeDriverOption
   }));
   const calls = new CallTracker();
   const shutdown = new AbortController();
-  const state = { hosts, auth, calls, subscriberBuffer: options.subscriberBuffer ?? 1024, shutdown: shutdown.signal, replayWindow };
+  const state = { hosts, auth, calls, callbacks: new CallbackRegistry(), subscriberBuffer: options.subscriberBuffer ?? 1024, shutdown: shutdown.signal, replayWindow };
   const harness = options.harness ? harnessService(state, options.harness) : undefined;
   const handler = connectNodeAdapter({
     shutdownSignal: shutdown.signal,

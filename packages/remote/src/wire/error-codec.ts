@@ -1,7 +1,7 @@
 import { create, type JsonObject } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
 import * as core from '@virtkit/core';
-import { ErrorDetailSchema } from '../gen/virtkit/v1/driver_pb.js';
+import { ErrorDetailSchema, type ErrorDetail } from '../gen/virtkit/v1/driver_pb.js';
 import { statusOf } from './codes.js';
 import { ERROR_HEADER } from './headers.js';
 import { toPlainJson } from './json-value.js';
@@ -19,6 +19,14 @@ const BASE_FIELDS = new Set(['name', 'message', 'code', 'stack', 'cause']);
  */
 export function toConnectError(error: unknown, secrets: readonly string[] = []): ConnectError {
   if (error instanceof ConnectError) return error;
+  const detail = errorDetailOf(error, secrets);
+  const { code, name, message } = detail;
+  const metadata = new Headers({ [ERROR_HEADER]: encodeURIComponent(JSON.stringify({ code, name, message, data: detail.data })) });
+  return new ConnectError(`[${code}] ${message}`, statusOf(code), metadata, [{ desc: ErrorDetailSchema, value: detail }]);
+}
+
+/** The ErrorDetail of a thrown value: virtkit code, class name, message and own fields, secrets redacted. */
+export function errorDetailOf(error: unknown, secrets: readonly string[] = []): ErrorDetail {
   const virtkit = core.isVirtkitError(error);
   const code = virtkit ? (error as core.VirtkitError).code : 'DRIVER_ERROR';
   const name = virtkit ? (error as Error).name : 'DriverError';
@@ -31,9 +39,7 @@ export function toConnectError(error: unknown, secrets: readonly string[] = []):
     }
   }
   const json = redactJson(toPlainJson(data), secrets) as JsonObject;
-  const detail = create(ErrorDetailSchema, { code, name, message, data: json });
-  const metadata = new Headers({ [ERROR_HEADER]: encodeURIComponent(JSON.stringify({ code, name, message, data: json })) });
-  return new ConnectError(`[${code}] ${message}`, statusOf(code), metadata, [{ desc: ErrorDetailSchema, value: detail }]);
+  return create(ErrorDetailSchema, { code, name, message, data: json });
 }
 
 const CLASSES: Record<string, new (...args: any[]) => Error> = {

@@ -34,7 +34,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file virtkit/v1/driver.proto.
  */
 export const file_virtkit_v1_driver: GenFile = /*@__PURE__*/
-  fileDesc("Chd2aXJ0a2l0L3YxL2RyaXZlci5wcm90bxIKdmlydGtpdC52MSIHCgVFbXB0eSIcCgpTdHJpbmdMaXN0Eg4KBnZhbHVlcxgBIAMoCSIcCgtTdHJpbmdWYWx1ZRINCgV2YWx1ZRgBIAEoCSIVCgRCb29sEg0KBXZhbHVlGAEgASgIIhYKBUNvdW50Eg0KBXZhbHVlGAEgASgDIjIKD0Rlc2NyaWJlUmVxdWVzdBIfChdjbGllbnRfY29udHJhY3RfdmVyc2lvbhgBIAEoCSLSAwoQRGVzY3JpYmVSZXNwb25zZRITCgtkcml2ZXJfbmFtZRgBIAEoCRIWCg5kcml2ZXJfdmVyc2lvbhgCIAEoCRIYChBjb250cmFjdF92ZXJzaW9uGAMgASgJEkQKDGNhcGFiaWxpdGllcxgEIAMoCzIuLnZpcnRraXQudjEuRGVzY3JpYmVSZXNwb25zZS5DYXBhYmlsaXRpZXNFbnRyeRI8CghmZWF0dXJlcxgFIAMoCzIqLnZpcnRraXQudjEuRGVzY3JpYmVSZXNwb25zZS5GZWF0dXJlc0VudHJ5EhMKC2ltYWdlX3R5cGVzGAYgAygJEhYKDnNlcnZlcl92ZXJzaW9uGAcgASgJEhsKE2xhc3RfZXZlbnRfc2VxdWVuY2UYCCABKAMSGwoTZXZlbnRfcmVwbGF5X3dpbmRvdxgJIAEoAxIMCgRyb2xlGAogASgJGjMKEUNhcGFiaWxpdGllc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCDoCOAEaSQoNRmVhdHVyZXNFbnRyeRILCgNrZXkYASABKAkSJwoFdmFsdWUYAiABKA4yGC52aXJ0a2l0LnYxLkZlYXR1cmVTdGF0ZToCOAEiGwoLSG9zdFJlcXVlc3QSDAoEaG9zdBgBIAEoCSI3CgtJbnN0YW5jZVJlZhIMCgR1dWlkGAEgASgJEhEKBG5hbWUYAiABKAlIAIgBAUIHCgVfbmFtZSI8Cg9JbnN0YW5jZVJlcXVlc3QSKQoIaW5zdGFuY2UYASABKAsyFy52aXJ0a2l0LnYxLkluc3RhbmNlUmVmIjwKGEdldEF2YWlsYWJsZU5vZGVzUmVxdWVzdBIUCgdyZWZyZXNoGAEgASgISACIAQFCCgoIX3JlZnJlc2giHwoLTm9kZVJlcXVlc3QSEAoIbm9kZW5hbWUYASABKAkiwQIKDEluc3RhbmNlSW5mbxIlCgVzdGF0ZRgBIAEoDjIWLnZpcnRraXQudjEuUG93ZXJTdGF0ZRIYCgtpbnRlcm5hbF9pZBgCIAEoCUgAiAEBEhQKB3Jlc2N1ZWQYAyABKAhIAYgBARIZCgxzb2Z0X2RlbGV0ZWQYBCABKAhIAogBARIXCgptYXhfbWVtX2tiGAUgASgDSAOIAQESEwoGbWVtX2tiGAYgASgDSASIAQESFAoHbnVtX2NwdRgHIAEoA0gFiAEBEhgKC2NwdV90aW1lX25zGAggASgDSAaIAQFCDgoMX2ludGVybmFsX2lkQgoKCF9yZXNjdWVkQg8KDV9zb2Z0X2RlbGV0ZWRCDQoLX21heF9tZW1fa2JCCQoHX21lbV9rYkIKCghfbnVtX2NwdUIOCgxfY3B1X3RpbWVfbnMiRgoLQ2FsbFJlcXVlc3QSDgoGbWV0aG9kGAEgASgJEicKB3JlcXVlc3QYAiABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUiNgoMQ2FsbFJlc3BvbnNlEiYKBnJlc3VsdBgBIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZSJsCgpDYWxsVXBkYXRlEioKCHByb2dyZXNzGAEgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlSAASKgoGcmVzdWx0GAIgASgLMhgudmlydGtpdC52MS5DYWxsUmVzcG9uc2VIAEIGCgRraW5kIsUCCg5MaWZlY3ljbGVFdmVudBIQCghzZXF1ZW5jZRgBIAEoAxIVCg1pbnN0YW5jZV91dWlkGAIgASgJEioKCnRyYW5zaXRpb24YAyABKA4yFi52aXJ0a2l0LnYxLlRyYW5zaXRpb24SFwoPdHJhbnNpdGlvbl9uYW1lGAQgASgJEiUKBXN0YXRlGAUgASgOMhYudmlydGtpdC52MS5Qb3dlclN0YXRlEjMKDnByZXZpb3VzX3N0YXRlGAYgASgOMhYudmlydGtpdC52MS5Qb3dlclN0YXRlSACIAQESFAoMdGltZXN0YW1wX21zGAcgASgDEhEKBGhvc3QYCCABKAlIAYgBARIWCglwZWVyX2hvc3QYCSABKAlIAogBAUIRCg9fcHJldmlvdXNfc3RhdGVCBwoFX2hvc3RCDAoKX3BlZXJfaG9zdCJCChJXYXRjaEV2ZW50c1JlcXVlc3QSGgoNZnJvbV9zZXF1ZW5jZRgBIAEoA0gAiAEBQhAKDl9mcm9tX3NlcXVlbmNlIj0KCVJlcGxheUdhcBIWCg5yZXF1ZXN0ZWRfZnJvbRgBIAEoAxIYChBvbGRlc3RfYXZhaWxhYmxlGAIgASgDIiMKClN1YnNjcmliZWQSFQoNbGFzdF9zZXF1ZW5jZRgBIAEoAyKeAQoTV2F0Y2hFdmVudHNSZXNwb25zZRIrCgVldmVudBgBIAEoCzIaLnZpcnRraXQudjEuTGlmZWN5Y2xlRXZlbnRIABIkCgNnYXAYAiABKAsyFS52aXJ0a2l0LnYxLlJlcGxheUdhcEgAEiwKCnN1YnNjcmliZWQYAyABKAsyFi52aXJ0a2l0LnYxLlN1YnNjcmliZWRIAEIGCgRraW5kInQKC0Vycm9yRGV0YWlsEgwKBGNvZGUYASABKAkSDAoEbmFtZRgCIAEoCRIPCgdtZXNzYWdlGAMgASgJEiUKBGRhdGEYBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhEKCXJldHJ5YWJsZRgFIAEoCCqEAQoMRmVhdHVyZVN0YXRlEh0KGUZFQVRVUkVfU1RBVEVfVU5TUEVDSUZJRUQQABIbChdGRUFUVVJFX1NUQVRFX1NVUFBPUlRFRBABEh0KGUZFQVRVUkVfU1RBVEVfVU5TVVBQT1JURUQQAhIZChVGRUFUVVJFX1NUQVRFX1VOS05PV04QAyqkAQoKUG93ZXJTdGF0ZRIXChNQT1dFUl9TVEFURV9OT1NUQVRFEAASFwoTUE9XRVJfU1RBVEVfUlVOTklORxABEhYKElBPV0VSX1NUQVRFX1BBVVNFRBADEhgKFFBPV0VSX1NUQVRFX1NIVVRET1dOEAQSFwoTUE9XRVJfU1RBVEVfQ1JBU0hFRBAGEhkKFVBPV0VSX1NUQVRFX1NVU1BFTkRFRBAHKrgCCgpUcmFuc2l0aW9uEhoKFlRSQU5TSVRJT05fVU5TUEVDSUZJRUQQABIWChJUUkFOU0lUSU9OX1NUQVJURUQQARIWChJUUkFOU0lUSU9OX1NUT1BQRUQQAhIVChFUUkFOU0lUSU9OX1BBVVNFRBADEhYKElRSQU5TSVRJT05fUkVTVU1FRBAEEhgKFFRSQU5TSVRJT05fU1VTUEVOREVEEAUSHwobVFJBTlNJVElPTl9QT1NUQ09QWV9TVEFSVEVEEAYSIgoeVFJBTlNJVElPTl9NSUdSQVRJT05fQ09NUExFVEVEEAcSHAoYVFJBTlNJVElPTl9NSUdSQVRFRF9BV0FZEAgSGgoWVFJBTlNJVElPTl9NSUdSQVRFRF9JThAJEhYKElRSQU5TSVRJT05fREVMRVRFRBAKMuwHCg1Ecml2ZXJTZXJ2aWNlEkUKCERlc2NyaWJlEhsudmlydGtpdC52MS5EZXNjcmliZVJlcXVlc3QaHC52aXJ0a2l0LnYxLkRlc2NyaWJlUmVzcG9uc2USNgoISW5pdEhvc3QSFy52aXJ0a2l0LnYxLkhvc3RSZXF1ZXN0GhEudmlydGtpdC52MS5FbXB0eRI5CgtDbGVhbnVwSG9zdBIXLnZpcnRraXQudjEuSG9zdFJlcXVlc3QaES52aXJ0a2l0LnYxLkVtcHR5EkAKB0dldEluZm8SGy52aXJ0a2l0LnYxLkluc3RhbmNlUmVxdWVzdBoYLnZpcnRraXQudjEuSW5zdGFuY2VJbmZvEjoKDUxpc3RJbnN0YW5jZXMSES52aXJ0a2l0LnYxLkVtcHR5GhYudmlydGtpdC52MS5TdHJpbmdMaXN0Ej4KEUxpc3RJbnN0YW5jZVV1aWRzEhEudmlydGtpdC52MS5FbXB0eRoWLnZpcnRraXQudjEuU3RyaW5nTGlzdBI2Cg5Db3VudEluc3RhbmNlcxIRLnZpcnRraXQudjEuRW1wdHkaES52aXJ0a2l0LnYxLkNvdW50Ej8KDkluc3RhbmNlRXhpc3RzEhsudmlydGtpdC52MS5JbnN0YW5jZVJlcXVlc3QaEC52aXJ0a2l0LnYxLkJvb2wSUQoRR2V0QXZhaWxhYmxlTm9kZXMSJC52aXJ0a2l0LnYxLkdldEF2YWlsYWJsZU5vZGVzUmVxdWVzdBoWLnZpcnRraXQudjEuU3RyaW5nTGlzdBI8Cg9Ob2RlSXNBdmFpbGFibGUSFy52aXJ0a2l0LnYxLk5vZGVSZXF1ZXN0GhAudmlydGtpdC52MS5Cb29sEjcKCUdldEhvc3RJcBIRLnZpcnRraXQudjEuRW1wdHkaFy52aXJ0a2l0LnYxLlN0cmluZ1ZhbHVlEkwKFE5ldHdvcmtCaW5kaW5nSG9zdElkEhsudmlydGtpdC52MS5JbnN0YW5jZVJlcXVlc3QaFy52aXJ0a2l0LnYxLlN0cmluZ1ZhbHVlEjkKBENhbGwSFy52aXJ0a2l0LnYxLkNhbGxSZXF1ZXN0GhgudmlydGtpdC52MS5DYWxsUmVzcG9uc2USRQoQQ2FsbFdpdGhQcm9ncmVzcxIXLnZpcnRraXQudjEuQ2FsbFJlcXVlc3QaFi52aXJ0a2l0LnYxLkNhbGxVcGRhdGUwARJQCgtXYXRjaEV2ZW50cxIeLnZpcnRraXQudjEuV2F0Y2hFdmVudHNSZXF1ZXN0Gh8udmlydGtpdC52MS5XYXRjaEV2ZW50c1Jlc3BvbnNlMAFiBnByb3RvMw", [file_google_protobuf_struct]);
+  fileDesc("Chd2aXJ0a2l0L3YxL2RyaXZlci5wcm90bxIKdmlydGtpdC52MSIHCgVFbXB0eSIcCgpTdHJpbmdMaXN0Eg4KBnZhbHVlcxgBIAMoCSIcCgtTdHJpbmdWYWx1ZRINCgV2YWx1ZRgBIAEoCSIVCgRCb29sEg0KBXZhbHVlGAEgASgIIhYKBUNvdW50Eg0KBXZhbHVlGAEgASgDIjIKD0Rlc2NyaWJlUmVxdWVzdBIfChdjbGllbnRfY29udHJhY3RfdmVyc2lvbhgBIAEoCSLSAwoQRGVzY3JpYmVSZXNwb25zZRITCgtkcml2ZXJfbmFtZRgBIAEoCRIWCg5kcml2ZXJfdmVyc2lvbhgCIAEoCRIYChBjb250cmFjdF92ZXJzaW9uGAMgASgJEkQKDGNhcGFiaWxpdGllcxgEIAMoCzIuLnZpcnRraXQudjEuRGVzY3JpYmVSZXNwb25zZS5DYXBhYmlsaXRpZXNFbnRyeRI8CghmZWF0dXJlcxgFIAMoCzIqLnZpcnRraXQudjEuRGVzY3JpYmVSZXNwb25zZS5GZWF0dXJlc0VudHJ5EhMKC2ltYWdlX3R5cGVzGAYgAygJEhYKDnNlcnZlcl92ZXJzaW9uGAcgASgJEhsKE2xhc3RfZXZlbnRfc2VxdWVuY2UYCCABKAMSGwoTZXZlbnRfcmVwbGF5X3dpbmRvdxgJIAEoAxIMCgRyb2xlGAogASgJGjMKEUNhcGFiaWxpdGllc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCDoCOAEaSQoNRmVhdHVyZXNFbnRyeRILCgNrZXkYASABKAkSJwoFdmFsdWUYAiABKA4yGC52aXJ0a2l0LnYxLkZlYXR1cmVTdGF0ZToCOAEiGwoLSG9zdFJlcXVlc3QSDAoEaG9zdBgBIAEoCSI3CgtJbnN0YW5jZVJlZhIMCgR1dWlkGAEgASgJEhEKBG5hbWUYAiABKAlIAIgBAUIHCgVfbmFtZSI8Cg9JbnN0YW5jZVJlcXVlc3QSKQoIaW5zdGFuY2UYASABKAsyFy52aXJ0a2l0LnYxLkluc3RhbmNlUmVmIjwKGEdldEF2YWlsYWJsZU5vZGVzUmVxdWVzdBIUCgdyZWZyZXNoGAEgASgISACIAQFCCgoIX3JlZnJlc2giHwoLTm9kZVJlcXVlc3QSEAoIbm9kZW5hbWUYASABKAkiwQIKDEluc3RhbmNlSW5mbxIlCgVzdGF0ZRgBIAEoDjIWLnZpcnRraXQudjEuUG93ZXJTdGF0ZRIYCgtpbnRlcm5hbF9pZBgCIAEoCUgAiAEBEhQKB3Jlc2N1ZWQYAyABKAhIAYgBARIZCgxzb2Z0X2RlbGV0ZWQYBCABKAhIAogBARIXCgptYXhfbWVtX2tiGAUgASgDSAOIAQESEwoGbWVtX2tiGAYgASgDSASIAQESFAoHbnVtX2NwdRgHIAEoA0gFiAEBEhgKC2NwdV90aW1lX25zGAggASgDSAaIAQFCDgoMX2ludGVybmFsX2lkQgoKCF9yZXNjdWVkQg8KDV9zb2Z0X2RlbGV0ZWRCDQoLX21heF9tZW1fa2JCCQoHX21lbV9rYkIKCghfbnVtX2NwdUIOCgxfY3B1X3RpbWVfbnMiVwoLQ2FsbFJlcXVlc3QSDgoGbWV0aG9kGAEgASgJEicKB3JlcXVlc3QYAiABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUSDwoHY2FsbF9pZBgDIAEoCSI2CgxDYWxsUmVzcG9uc2USJgoGcmVzdWx0GAEgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlIqABCgpDYWxsVXBkYXRlEioKCHByb2dyZXNzGAEgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlSAASKgoGcmVzdWx0GAIgASgLMhgudmlydGtpdC52MS5DYWxsUmVzcG9uc2VIABIyCghjYWxsYmFjaxgDIAEoCzIeLnZpcnRraXQudjEuQ2FsbGJhY2tJbnZvY2F0aW9uSABCBgoEa2luZCJjChJDYWxsYmFja0ludm9jYXRpb24SEwoLY2FsbGJhY2tfaWQYASABKAkSEgoKaW52b2NhdGlvbhgCIAEoAxIkCgRhcmdzGAMgAygLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlIo4BChdDb21wbGV0ZUNhbGxiYWNrUmVxdWVzdBIPCgdjYWxsX2lkGAEgASgJEhIKCmludm9jYXRpb24YAiABKAMSJgoGcmVzdWx0GAMgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEiYKBWVycm9yGAQgASgLMhcudmlydGtpdC52MS5FcnJvckRldGFpbCLFAgoOTGlmZWN5Y2xlRXZlbnQSEAoIc2VxdWVuY2UYASABKAMSFQoNaW5zdGFuY2VfdXVpZBgCIAEoCRIqCgp0cmFuc2l0aW9uGAMgASgOMhYudmlydGtpdC52MS5UcmFuc2l0aW9uEhcKD3RyYW5zaXRpb25fbmFtZRgEIAEoCRIlCgVzdGF0ZRgFIAEoDjIWLnZpcnRraXQudjEuUG93ZXJTdGF0ZRIzCg5wcmV2aW91c19zdGF0ZRgGIAEoDjIWLnZpcnRraXQudjEuUG93ZXJTdGF0ZUgAiAEBEhQKDHRpbWVzdGFtcF9tcxgHIAEoAxIRCgRob3N0GAggASgJSAGIAQESFgoJcGVlcl9ob3N0GAkgASgJSAKIAQFCEQoPX3ByZXZpb3VzX3N0YXRlQgcKBV9ob3N0QgwKCl9wZWVyX2hvc3QiQgoSV2F0Y2hFdmVudHNSZXF1ZXN0EhoKDWZyb21fc2VxdWVuY2UYASABKANIAIgBAUIQCg5fZnJvbV9zZXF1ZW5jZSI9CglSZXBsYXlHYXASFgoOcmVxdWVzdGVkX2Zyb20YASABKAMSGAoQb2xkZXN0X2F2YWlsYWJsZRgCIAEoAyIjCgpTdWJzY3JpYmVkEhUKDWxhc3Rfc2VxdWVuY2UYASABKAMingEKE1dhdGNoRXZlbnRzUmVzcG9uc2USKwoFZXZlbnQYASABKAsyGi52aXJ0a2l0LnYxLkxpZmVjeWNsZUV2ZW50SAASJAoDZ2FwGAIgASgLMhUudmlydGtpdC52MS5SZXBsYXlHYXBIABIsCgpzdWJzY3JpYmVkGAMgASgLMhYudmlydGtpdC52MS5TdWJzY3JpYmVkSABCBgoEa2luZCJ0CgtFcnJvckRldGFpbBIMCgRjb2RlGAEgASgJEgwKBG5hbWUYAiABKAkSDwoHbWVzc2FnZRgDIAEoCRIlCgRkYXRhGAQgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIRCglyZXRyeWFibGUYBSABKAgqhAEKDEZlYXR1cmVTdGF0ZRIdChlGRUFUVVJFX1NUQVRFX1VOU1BFQ0lGSUVEEAASGwoXRkVBVFVSRV9TVEFURV9TVVBQT1JURUQQARIdChlGRUFUVVJFX1NUQVRFX1VOU1VQUE9SVEVEEAISGQoVRkVBVFVSRV9TVEFURV9VTktOT1dOEAMqpAEKClBvd2VyU3RhdGUSFwoTUE9XRVJfU1RBVEVfTk9TVEFURRAAEhcKE1BPV0VSX1NUQVRFX1JVTk5JTkcQARIWChJQT1dFUl9TVEFURV9QQVVTRUQQAxIYChRQT1dFUl9TVEFURV9TSFVURE9XThAEEhcKE1BPV0VSX1NUQVRFX0NSQVNIRUQQBhIZChVQT1dFUl9TVEFURV9TVVNQRU5ERUQQByq4AgoKVHJhbnNpdGlvbhIaChZUUkFOU0lUSU9OX1VOU1BFQ0lGSUVEEAASFgoSVFJBTlNJVElPTl9TVEFSVEVEEAESFgoSVFJBTlNJVElPTl9TVE9QUEVEEAISFQoRVFJBTlNJVElPTl9QQVVTRUQQAxIWChJUUkFOU0lUSU9OX1JFU1VNRUQQBBIYChRUUkFOU0lUSU9OX1NVU1BFTkRFRBAFEh8KG1RSQU5TSVRJT05fUE9TVENPUFlfU1RBUlRFRBAGEiIKHlRSQU5TSVRJT05fTUlHUkFUSU9OX0NPTVBMRVRFRBAHEhwKGFRSQU5TSVRJT05fTUlHUkFURURfQVdBWRAIEhoKFlRSQU5TSVRJT05fTUlHUkFURURfSU4QCRIWChJUUkFOU0lUSU9OX0RFTEVURUQQCjK4CAoNRHJpdmVyU2VydmljZRJFCghEZXNjcmliZRIbLnZpcnRraXQudjEuRGVzY3JpYmVSZXF1ZXN0GhwudmlydGtpdC52MS5EZXNjcmliZVJlc3BvbnNlEjYKCEluaXRIb3N0EhcudmlydGtpdC52MS5Ib3N0UmVxdWVzdBoRLnZpcnRraXQudjEuRW1wdHkSOQoLQ2xlYW51cEhvc3QSFy52aXJ0a2l0LnYxLkhvc3RSZXF1ZXN0GhEudmlydGtpdC52MS5FbXB0eRJACgdHZXRJbmZvEhsudmlydGtpdC52MS5JbnN0YW5jZVJlcXVlc3QaGC52aXJ0a2l0LnYxLkluc3RhbmNlSW5mbxI6Cg1MaXN0SW5zdGFuY2VzEhEudmlydGtpdC52MS5FbXB0eRoWLnZpcnRraXQudjEuU3RyaW5nTGlzdBI+ChFMaXN0SW5zdGFuY2VVdWlkcxIRLnZpcnRraXQudjEuRW1wdHkaFi52aXJ0a2l0LnYxLlN0cmluZ0xpc3QSNgoOQ291bnRJbnN0YW5jZXMSES52aXJ0a2l0LnYxLkVtcHR5GhEudmlydGtpdC52MS5Db3VudBI/Cg5JbnN0YW5jZUV4aXN0cxIbLnZpcnRraXQudjEuSW5zdGFuY2VSZXF1ZXN0GhAudmlydGtpdC52MS5Cb29sElEKEUdldEF2YWlsYWJsZU5vZGVzEiQudmlydGtpdC52MS5HZXRBdmFpbGFibGVOb2Rlc1JlcXVlc3QaFi52aXJ0a2l0LnYxLlN0cmluZ0xpc3QSPAoPTm9kZUlzQXZhaWxhYmxlEhcudmlydGtpdC52MS5Ob2RlUmVxdWVzdBoQLnZpcnRraXQudjEuQm9vbBI3CglHZXRIb3N0SXASES52aXJ0a2l0LnYxLkVtcHR5GhcudmlydGtpdC52MS5TdHJpbmdWYWx1ZRJMChROZXR3b3JrQmluZGluZ0hvc3RJZBIbLnZpcnRraXQudjEuSW5zdGFuY2VSZXF1ZXN0GhcudmlydGtpdC52MS5TdHJpbmdWYWx1ZRI5CgRDYWxsEhcudmlydGtpdC52MS5DYWxsUmVxdWVzdBoYLnZpcnRraXQudjEuQ2FsbFJlc3BvbnNlEkUKEENhbGxXaXRoUHJvZ3Jlc3MSFy52aXJ0a2l0LnYxLkNhbGxSZXF1ZXN0GhYudmlydGtpdC52MS5DYWxsVXBkYXRlMAESSgoQQ29tcGxldGVDYWxsYmFjaxIjLnZpcnRraXQudjEuQ29tcGxldGVDYWxsYmFja1JlcXVlc3QaES52aXJ0a2l0LnYxLkVtcHR5ElAKC1dhdGNoRXZlbnRzEh4udmlydGtpdC52MS5XYXRjaEV2ZW50c1JlcXVlc3QaHy52aXJ0a2l0LnYxLldhdGNoRXZlbnRzUmVzcG9uc2UwAWIGcHJvdG8z", [file_google_protobuf_struct]);
 
 /**
  * @generated from message virtkit.v1.Empty
@@ -366,11 +366,20 @@ export type CallRequest = Message<"virtkit.v1.CallRequest"> & {
   method: string;
 
   /**
-   * The request object as JSON.
+   * The request object as JSON. A function of the request (rebuild's
+   * attachBlockDevices, liveMigration's postMethod, ...) is {"$callback": "<id>"}:
+   * the server runs it by asking the client over CallWithProgress.
    *
    * @generated from field: google.protobuf.Value request = 2;
    */
   request?: Value | undefined;
+
+  /**
+   * Identifies the call for CompleteCallback; required when the request has callbacks.
+   *
+   * @generated from field: string call_id = 3;
+   */
+  callId: string;
 };
 
 /**
@@ -422,6 +431,14 @@ export type CallUpdate = Message<"virtkit.v1.CallUpdate"> & {
      */
     value: CallResponse;
     case: "result";
+  } | {
+    /**
+     * Run a callback of the request on the client, then send CompleteCallback.
+     *
+     * @generated from field: virtkit.v1.CallbackInvocation callback = 3;
+     */
+    value: CallbackInvocation;
+    case: "callback";
   } | { case: undefined; value?: undefined };
 };
 
@@ -431,6 +448,73 @@ export type CallUpdate = Message<"virtkit.v1.CallUpdate"> & {
  */
 export const CallUpdateSchema: GenMessage<CallUpdate> = /*@__PURE__*/
   messageDesc(file_virtkit_v1_driver, 15);
+
+/**
+ * @generated from message virtkit.v1.CallbackInvocation
+ */
+export type CallbackInvocation = Message<"virtkit.v1.CallbackInvocation"> & {
+  /**
+   * The id given in the request ({"$callback": id}).
+   *
+   * @generated from field: string callback_id = 1;
+   */
+  callbackId: string;
+
+  /**
+   * Numbers the invocations of one call.
+   *
+   * @generated from field: int64 invocation = 2;
+   */
+  invocation: bigint;
+
+  /**
+   * @generated from field: repeated google.protobuf.Value args = 3;
+   */
+  args: Value[];
+};
+
+/**
+ * Describes the message virtkit.v1.CallbackInvocation.
+ * Use `create(CallbackInvocationSchema)` to create a new message.
+ */
+export const CallbackInvocationSchema: GenMessage<CallbackInvocation> = /*@__PURE__*/
+  messageDesc(file_virtkit_v1_driver, 16);
+
+/**
+ * @generated from message virtkit.v1.CompleteCallbackRequest
+ */
+export type CompleteCallbackRequest = Message<"virtkit.v1.CompleteCallbackRequest"> & {
+  /**
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * @generated from field: int64 invocation = 2;
+   */
+  invocation: bigint;
+
+  /**
+   * What the callback returned, as JSON.
+   *
+   * @generated from field: google.protobuf.Value result = 3;
+   */
+  result?: Value | undefined;
+
+  /**
+   * Set when the callback failed.
+   *
+   * @generated from field: virtkit.v1.ErrorDetail error = 4;
+   */
+  error?: ErrorDetail | undefined;
+};
+
+/**
+ * Describes the message virtkit.v1.CompleteCallbackRequest.
+ * Use `create(CompleteCallbackRequestSchema)` to create a new message.
+ */
+export const CompleteCallbackRequestSchema: GenMessage<CompleteCallbackRequest> = /*@__PURE__*/
+  messageDesc(file_virtkit_v1_driver, 17);
 
 /**
  * @generated from message virtkit.v1.LifecycleEvent
@@ -497,7 +581,7 @@ export type LifecycleEvent = Message<"virtkit.v1.LifecycleEvent"> & {
  * Use `create(LifecycleEventSchema)` to create a new message.
  */
 export const LifecycleEventSchema: GenMessage<LifecycleEvent> = /*@__PURE__*/
-  messageDesc(file_virtkit_v1_driver, 16);
+  messageDesc(file_virtkit_v1_driver, 18);
 
 /**
  * @generated from message virtkit.v1.WatchEventsRequest
@@ -516,7 +600,7 @@ export type WatchEventsRequest = Message<"virtkit.v1.WatchEventsRequest"> & {
  * Use `create(WatchEventsRequestSchema)` to create a new message.
  */
 export const WatchEventsRequestSchema: GenMessage<WatchEventsRequest> = /*@__PURE__*/
-  messageDesc(file_virtkit_v1_driver, 17);
+  messageDesc(file_virtkit_v1_driver, 19);
 
 /**
  * Events from requested_from up to (not including) oldest_available were no
@@ -541,7 +625,7 @@ export type ReplayGap = Message<"virtkit.v1.ReplayGap"> & {
  * Use `create(ReplayGapSchema)` to create a new message.
  */
 export const ReplayGapSchema: GenMessage<ReplayGap> = /*@__PURE__*/
-  messageDesc(file_virtkit_v1_driver, 18);
+  messageDesc(file_virtkit_v1_driver, 20);
 
 /**
  * The subscription is live: every event from here on is delivered.
@@ -560,7 +644,7 @@ export type Subscribed = Message<"virtkit.v1.Subscribed"> & {
  * Use `create(SubscribedSchema)` to create a new message.
  */
 export const SubscribedSchema: GenMessage<Subscribed> = /*@__PURE__*/
-  messageDesc(file_virtkit_v1_driver, 19);
+  messageDesc(file_virtkit_v1_driver, 21);
 
 /**
  * @generated from message virtkit.v1.WatchEventsResponse
@@ -595,7 +679,7 @@ export type WatchEventsResponse = Message<"virtkit.v1.WatchEventsResponse"> & {
  * Use `create(WatchEventsResponseSchema)` to create a new message.
  */
 export const WatchEventsResponseSchema: GenMessage<WatchEventsResponse> = /*@__PURE__*/
-  messageDesc(file_virtkit_v1_driver, 20);
+  messageDesc(file_virtkit_v1_driver, 22);
 
 /**
  * Carried as an error detail of every failed call.
@@ -642,7 +726,7 @@ export type ErrorDetail = Message<"virtkit.v1.ErrorDetail"> & {
  * Use `create(ErrorDetailSchema)` to create a new message.
  */
 export const ErrorDetailSchema: GenMessage<ErrorDetail> = /*@__PURE__*/
-  messageDesc(file_virtkit_v1_driver, 21);
+  messageDesc(file_virtkit_v1_driver, 23);
 
 /**
  * @generated from enum virtkit.v1.FeatureState
@@ -913,6 +997,16 @@ export const DriverService: GenService<{
     methodKind: "server_streaming";
     input: typeof CallRequestSchema;
     output: typeof CallUpdateSchema;
+  },
+  /**
+   * The result of a callback the server asked the client to run (CallUpdate.callback).
+   *
+   * @generated from rpc virtkit.v1.DriverService.CompleteCallback
+   */
+  completeCallback: {
+    methodKind: "unary";
+    input: typeof CompleteCallbackRequestSchema;
+    output: typeof EmptySchema;
   },
   /**
    * Lifecycle events, in order, each with its sequence number. With
