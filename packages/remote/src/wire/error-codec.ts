@@ -73,21 +73,21 @@ const BY_CODE: Record<string, new (...args: any[]) => Error> = {
  * The error a client call rethrows: the served driver's virtkit error as the
  * same core class with the same code, message and fields; a transport
  * failure as {@link RemoteUnavailableError} / {@link RemoteAccessError};
- * a local abort or deadline as `AbortedError` / `TimeoutError`.
+ * an RPC deadline as `TimeoutError` (the caller's own abort is mapped by the client).
  */
 export function fromCallError(error: unknown, op: string, target: string, idempotent: boolean): Error {
   const err = ConnectError.from(error);
   const detail = err.findDetails(ErrorDetailSchema)[0];
   if (detail && detail.code) return rebuild(detail.code, detail.name, detail.message, (detail.data ?? {}) as Record<string, unknown>);
   switch (err.code) {
-    case Code.Canceled:
-      return new core.AbortedError(op, { cause: err });
     case Code.DeadlineExceeded:
       return new core.TimeoutError(op, { cause: err });
     case Code.Unauthenticated:
       return new RemoteAccessError(op, 'unauthenticated', err.rawMessage, { cause: err });
     case Code.PermissionDenied:
       return new RemoteAccessError(op, 'permission-denied', err.rawMessage, { cause: err });
+    // Canceled without the caller's abort (that one is mapped before): the connection was torn down (TLS refusal, shutdown).
+    case Code.Canceled:
     case Code.Unavailable:
     case Code.Unknown:
     case Code.Internal:
