@@ -125,7 +125,7 @@ export class RemoteEventStream {
     if (sequence > this.#serverSeen) this.#serverSeen = sequence;
     const event: Record<string, unknown> = {
       sequence, instanceUuid: wire.instanceUuid, transition: wire.transitionName as LifecycleTransition,
-      state: wire.state as unknown as PowerState, previousState: wire.previousState as unknown as PowerState | undefined,
+      state: wire.state as unknown as PowerState, previousState: (wire.previous.case === 'previousState' ? wire.previous.value : undefined) as unknown as PowerState | undefined,
       timestamp: Number(wire.timestampMs),
     };
     if (wire.host !== undefined) event.host = wire.host;

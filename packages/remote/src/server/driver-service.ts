@@ -273,7 +273,7 @@ export function toWireEvent(e: ServedEvent): MessageInitShape<typeof LifecycleEv
     sequence: BigInt(e.sequence), instanceUuid: e.instanceUuid, transition: TRANSITIONS[e.transition] ?? Transition.UNSPECIFIED,
     transitionName: e.transition, state: e.state, timestampMs: BigInt(e.timestamp),
   };
-  if (e.previousState !== undefined) out.previousState = e.previousState;
+  if (e.previousState !== undefined) out.previous = { case: 'previousState', value: e.previousState };
   if (typeof e.host === 'string') out.host = e.host;
   if (typeof e.peerHost === 'string') out.peerHost = e.peerHost;
   return out as MessageInitShape<typeof LifecycleEventSchema>;
