@@ -52,7 +52,7 @@ export async function connectDriver(target: string, options: ConnectDriverOption
     throw error;
   }
   return new RemoteDriver({
-    target, map, transport, validator: new RequestValidator(map), headers, lastEventSequence: Number(described.lastEventSequence), role: described.role, hostApi: options.hostApi,
+    target, map, transport, validator: new RequestValidator(map), headers, lastEventSequence: Number(described.lastEventSequence), eventEpoch: described.eventEpoch, role: described.role, hostApi: options.hostApi,
   });
 }
 

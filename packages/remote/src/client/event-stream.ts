@@ -30,13 +30,16 @@ export class RemoteEventStream {
   #abort: AbortController | undefined;
   #closed = false;
   #waiters: { seq: number; resolve: () => void }[] = [];
+  #epoch: string;
 
   constructor(
     readonly client: Client<typeof DriverService>,
     readonly headers: () => Record<string, string>,
     initialSequence: number,
+    epoch: string,
   ) {
     this.#serverSeen = initialSequence;
+    this.#epoch = epoch;
   }
 
   /** The last sequence delivered to listeners. */
@@ -100,13 +103,21 @@ export class RemoteEventStream {
     let backoff = 50;
     while (!signal.aborted) {
       try {
-        const stream = this.client.watchEvents({ fromSequence: BigInt(this.#lastSeen + 1) }, { signal, headers: this.headers() });
+        const stream = this.client.watchEvents({ fromSequence: BigInt(this.#lastSeen + 1), epoch: this.#epoch }, { signal, headers: this.headers() });
         for await (const message of stream) {
           backoff = 50;
           if (message.kind.case === 'event') this.#deliver(message.kind.value);
           else if (message.kind.case === 'gap') {
-            const gap = new EventsLostError(Number(message.kind.value.requestedFrom), Number(message.kind.value.oldestAvailable));
-            this.#emit('eventsLost', gap);
+            const { requestedFrom, oldestAvailable, epoch } = message.kind.value;
+            if (epoch && epoch !== this.#epoch) {
+              // The server's history started anew (a restarted process): sequences restart from what it kept.
+              this.#epoch = epoch;
+              this.#lastSeen = 0;
+              this.#serverSeen = 0;
+            }
+            this.#emit('eventsLost', new EventsLostError(Number(requestedFrom), Number(oldestAvailable)));
+          } else if (message.kind.case === 'subscribed' && message.kind.value.epoch) {
+            this.#epoch = message.kind.value.epoch;
           }
         }
       } catch {

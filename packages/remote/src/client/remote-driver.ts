@@ -30,6 +30,8 @@ export interface RemoteDriverParts {
   /** Headers sent with every call (authorization, host). */
   readonly headers: Record<string, string>;
   readonly lastEventSequence: number;
+  /** The server's event epoch at connect time. */
+  readonly eventEpoch: string;
   /** What this client says of the host it drives (its name), as `driver.hostApi`. */
   readonly hostApi?: HostApi;
   /** The role the server gave these credentials. */
@@ -61,7 +63,7 @@ export class RemoteDriver extends DriverBase {
     this.#parts = parts;
     Object.defineProperty(this, 'capabilities', { value: parts.map, enumerable: true });
     this.#client = createClient(DriverService, parts.transport.transport);
-    this.#events = new RemoteEventStream(this.#client, () => this.#parts.headers, parts.lastEventSequence);
+    this.#events = new RemoteEventStream(this.#client, () => this.#parts.headers, parts.lastEventSequence, parts.eventEpoch);
     // Every capability call of the contract: advertised ones go over the wire, the others answer NOT_SUPPORTED here.
     for (const method of CONTRACT_CALLS) {
       if (method in CORE_CALLS) continue;

@@ -1,3 +1,5 @@
+import { Code, ConnectError } from '@connectrpc/connect';
+
 /**
  * The calls a server has in flight, each with its own abort controller (linked
  * to the RPC's signal), so a graceful shutdown can wait for them and then
@@ -13,6 +15,7 @@ export class CallTracker {
 
   /** Run `body` with a signal that aborts when `rpcSignal` does or the server cancels in-flight calls. */
   async run<T>(rpcSignal: AbortSignal, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (this.closed) throw new ConnectError('the server is shutting down', Code.Unavailable);
     const controller = new AbortController();
     const onAbort = (): void => controller.abort(rpcSignal.reason);
     if (rpcSignal.aborted) controller.abort(rpcSignal.reason);
@@ -39,8 +42,15 @@ export class CallTracker {
     });
   }
 
+  /** True once the server stopped taking calls. */
+  closed = false;
+
+  /** True once {@link cancelAll} ran (the server is shutting down). */
+  cancelled = false;
+
   /** Abort every call still in flight. */
   cancelAll(reason: Error): void {
+    this.cancelled = true;
     for (const c of this.#inflight) c.abort(reason);
   }
 }

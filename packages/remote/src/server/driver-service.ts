@@ -59,6 +59,9 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
       const h = host;
       return await state.calls.run(context.signal, (signal) => body(h.driver, contextFor(context, signal), role));
     } catch (error) {
+      if (error instanceof ConnectError) throw error;
+      // A call the shutdown cancelled did not fail on its own: the server became unavailable.
+      if (state.shutdown.aborted || state.calls.cancelled) throw new ConnectError('the server is shutting down', Code.Unavailable);
       throw toConnectError(error, secretsOf(request));
     } finally {
       if (host) context.responseHeader.set(EVENT_SEQUENCE_HEADER, String(host.replay.lastSequence));
@@ -82,6 +85,7 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
           features: Object.fromEntries(Object.entries(map.features).map(([k, v]) => [k, FEATURE_STATES[v] ?? FeatureState.UNSPECIFIED])),
           imageTypes: [...map.imageTypes], serverVersion: REMOTE_VERSION,
           lastEventSequence: BigInt(host.replay.lastSequence), eventReplayWindow: BigInt(host.replay.capacity), role,
+          eventEpoch: host.replay.epoch,
         };
       });
     },
@@ -189,7 +193,12 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
       try {
         let lastSent = 0;
         if (req.fromSequence !== undefined) {
-          const from = Number(req.fromSequence);
+          let from = Number(req.fromSequence);
+          if (req.epoch && req.epoch !== host.replay.epoch) {
+            // Another history: the caller's sequence means nothing here; say so and replay all that is kept.
+            yield { kind: { case: 'gap', value: { requestedFrom: BigInt(from), oldestAvailable: 0n, epoch: host.replay.epoch } } };
+            from = 1;
+          }
           const replay = host.replay.since(from);
           if (replay.gapUntil !== undefined) {
             yield gap(from, replay.gapUntil);
@@ -199,7 +208,7 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
             lastSent = e.sequence;
           }
         }
-        yield { kind: { case: 'subscribed', value: { lastSequence: BigInt(host.replay.lastSequence) } } };
+        yield { kind: { case: 'subscribed', value: { lastSequence: BigInt(host.replay.lastSequence), epoch: host.replay.epoch } } };
         while (!context.signal.aborted && !state.shutdown.aborted) {
           const next = await live.take();
           if (live.overflowed) {

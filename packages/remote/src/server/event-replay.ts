@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { LifecycleEvent } from '@virtkit/core';
 
 /** A lifecycle event as the server keeps it: core's event plus the optional host fields newer cores add. */
@@ -25,10 +26,13 @@ export interface EventReplay {
   readonly lastSequence: number;
   /** How many events are kept. */
   readonly capacity: number;
+  /** Names this numbering of sequences; a new history (a restarted process) has a new epoch. */
+  readonly epoch: string;
 }
 
 /** A bounded ring of the last `capacity` events; older ones are dropped and reported as a gap. */
 export class RingEventReplay implements EventReplay {
+  readonly epoch = randomUUID();
   readonly #ring: (ServedEvent | undefined)[];
   #next = 0;
   #count = 0;

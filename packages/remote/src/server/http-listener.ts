@@ -21,8 +21,8 @@ export interface HttpListener {
   readonly address: string;
   /** Stop accepting connections. */
   stopAccepting(): void;
-  /** Close every open connection (after in-flight calls were drained or cancelled). */
-  destroyConnections(): void;
+  /** Close every open connection (after in-flight calls were drained or cancelled): gracefully for `ms`, so responses being written get out, then by force. */
+  closeConnections(ms: number): Promise<void>;
   /** Resolves when the listening socket is closed. */
   closed(): Promise<void>;
 }
@@ -35,6 +35,18 @@ export interface HttpListener {
  */
 export async function listenHttp(address: ListenAddress, handler: Handler, tls?: ServerTlsOptions): Promise<HttpListener> {
   const sockets = new Set<net.Socket | Duplex>();
+  // Requests whose response is not finished: connections close only once these are done (a GOAWAY while a
+  // response is still being written makes some clients drop it).
+  let active = 0;
+  let onIdle: (() => void) | undefined;
+  const inner = handler;
+  handler = (req, res) => {
+    active++;
+    res.once('close', () => {
+      if (--active === 0) onIdle?.();
+    });
+    inner(req, res);
+  };
   const sessions = new Set<http2.Http2Session>();
   let server: net.Server;
   if (tls) {
@@ -77,11 +89,32 @@ export async function listenHttp(address: ListenAddress, handler: Handler, tls?:
   return {
     address: shown,
     stopAccepting() {
+      // Open connections stay up so in-flight calls can finish; new calls are refused by the services.
       closed ??= new Promise((resolve) => server.close(() => resolve()));
-      for (const s of sessions) s.close();
     },
-    destroyConnections() {
+    async closeConnections(ms) {
+      if (active > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, ms);
+          timer.unref();
+          onIdle = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      const open = [...sessions].filter((s) => !s.closed);
+      for (const s of open) s.close();
+      await Promise.race([
+        Promise.all(open.map((s) => new Promise<void>((resolve) => (s.closed ? resolve() : s.once('close', () => resolve()))))),
+        new Promise<void>((resolve) => setTimeout(resolve, ms).unref()),
+      ]);
       for (const s of sessions) s.destroy();
+      // Let what was written reach the peer before the sockets go.
+      await Promise.race([
+        Promise.all([...sockets].map((s) => new Promise<void>((resolve) => (s.destroyed ? resolve() : (s.once('close', () => resolve()), s.end()))))),
+        new Promise<void>((resolve) => setTimeout(resolve, 200).unref()),
+      ]);
       for (const s of sockets) s.destroy();
     },
     closed() {
@@ -136,7 +169,9 @@ function prepended(socket: net.Socket, head: Buffer): Duplex {
       callback();
     },
     destroy(error, callback) {
-      socket.destroy(error ?? undefined);
+      // A session closed gracefully may still have frames in flight: flush them, then close.
+      if (error) socket.destroy(error);
+      else socket.end(() => socket.destroy());
       callback(error);
     },
   });

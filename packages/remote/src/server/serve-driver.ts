@@ -7,7 +7,7 @@ import { TokenAuthority, type TokenTable } from './auth.js';
 import { CallTracker } from './call-tracker.js';
 import { CallbackRegistry } from './callback-registry.js';
 import { DEFAULT_HOST, driverService } from './driver-service.js';
-import { RingEventReplay } from './event-replay.js';
+import { RingEventReplay, type EventReplay } from './event-replay.js';
 import { harnessService, type HarnessOptions } from './harness-service.js';
 import { healthService } from './health-service.js';
 import { listenHttp, type ServerTlsOptions } from './http-listener.js';
@@ -26,6 +26,8 @@ export interface ServeDriverOptions {
   insecure?: boolean;
   /** Events kept per host for clients resuming a stream. @defaultValue 4096 */
   replayWindow?: number;
+  /** The served driver's event history; pass the same one to a server restarted in the same process so clients resume without loss. @defaultValue a new RingEventReplay(replayWindow) */
+  replay?: EventReplay;
   /** Events a live stream may hold for a slow consumer before it is cut (the client resumes). @defaultValue 1024 */
   subscriberBuffer?: number;
   /** Serve the test harness (fresh hosts, kit fixtures) for `virtkit conformance --driver grpc://...`. Never in production. */
@@ -68,7 +70,7 @@ export async function serveDriver(driver: DriverBase, options: ServeDriverOption
   const replayWindow = options.replayWindow ?? 4096;
   const hosts = new Map<string, ServedHost>();
   const disposeDriver = options.disposeDriver ?? true;
-  hosts.set(DEFAULT_HOST, new ServedHost(DEFAULT_HOST, driver, new RingEventReplay(replayWindow), async () => {
+  hosts.set(DEFAULT_HOST, new ServedHost(DEFAULT_HOST, driver, options.replay ?? new RingEventReplay(replayWindow), async () => {
     if (!disposeDriver) return;
     const close = (driver as unknown as { close?: () => unknown }).close;
     if (typeof close === 'function') await close.call(driver);
@@ -77,8 +79,9 @@ export async function serveDriver(driver: DriverBase, options: ServeDriverOption
   const shutdown = new AbortController();
   const state = { hosts, auth, calls, callbacks: new CallbackRegistry(), subscriberBuffer: options.subscriberBuffer ?? 1024, shutdown: shutdown.signal, replayWindow };
   const harness = options.harness ? harnessService(state, options.harness) : undefined;
+  // `shutdown` ends event and health streams only: in-flight calls are drained (then cancelled) by `calls`,
+  // and their responses still get out before the connections close.
   const handler = connectNodeAdapter({
-    shutdownSignal: shutdown.signal,
     routes(router) {
       router.service(DriverService, driverService(state));
       router.service(Health, healthService(shutdown.signal));
@@ -94,11 +97,12 @@ export async function serveDriver(driver: DriverBase, options: ServeDriverOption
     close({ graceMs = 5000 } = {}) {
       closing ??= (async () => {
         listener.stopAccepting();
+        calls.closed = true;
         const drained = await calls.drain(graceMs);
         if (!drained) calls.cancelAll(new Error('the server is shutting down'));
         await calls.drain(1000);
         shutdown.abort(new Error('the server is shutting down'));
-        listener.destroyConnections();
+        await listener.closeConnections(1000);
         await listener.closed();
         await harness?.closeAll();
         for (const host of hosts.values()) {

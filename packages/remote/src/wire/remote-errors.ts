@@ -45,7 +45,9 @@ export class EventsLostError extends VirtkitError {
   readonly requestedFrom: number;
   readonly oldestAvailable: number;
   constructor(requestedFrom: number, oldestAvailable: number) {
-    super('DRIVER_ERROR', `lifecycle events ${requestedFrom}..${oldestAvailable - 1} were lost: the server's replay window was exceeded`);
+    super('DRIVER_ERROR', oldestAvailable > requestedFrom
+      ? `lifecycle events ${requestedFrom}..${oldestAvailable - 1} were lost: the server's replay window was exceeded`
+      : `lifecycle events from ${requestedFrom} on may have been lost: the server's event history started anew (restarted); sequences restart`);
     this.name = 'EventsLostError';
     this.requestedFrom = requestedFrom;
     this.oldestAvailable = oldestAvailable;
