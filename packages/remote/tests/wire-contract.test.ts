@@ -8,6 +8,9 @@ import { MemoryDriver } from '@virtkit/memory';
 import { connectDriver, Health, RingEventReplay, serveDriver } from '@virtkit/remote';
 import { AsyncQueue } from '../src/server/driver-service';
 import { tempDir } from './helpers';
+import { fromBinary } from '@bufbuild/protobuf';
+import { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
+import { ServerReflection } from '../src/gen/grpc/reflection/v1/reflection_pb';
 
 const run = promisify(execFile);
 
@@ -25,6 +28,32 @@ describe('the wire contract', () => {
       expect((await health.check({ service: '' })).status).toBe(1);
       expect((await health.check({ service: 'virtkit.v1.DriverService' })).status).toBe(1);
       expect((await health.check({ service: 'nope.Service' })).status).toBe(3);
+    } finally {
+      await server.close();
+      tmp.remove();
+    }
+  });
+
+  it('serves grpc.reflection.v1: the services, and the file of a symbol with its imports', async () => {
+    const tmp = tempDir();
+    const server = await serveDriver(new MemoryDriver({ hostname: 'r' }), { listen: `unix:${tmp.socket}` });
+    const transport = createGrpcTransport({ baseUrl: 'http://localhost', nodeOptions: { createConnection: () => net.connect(tmp.socket) } as never });
+    try {
+      const reflection = createClient(ServerReflection, transport);
+      async function* requests() {
+        yield { messageRequest: { case: 'listServices' as const, value: '' } };
+        yield { messageRequest: { case: 'fileContainingSymbol' as const, value: 'virtkit.v1.DriverService.GetInfo' } };
+        yield { messageRequest: { case: 'fileContainingSymbol' as const, value: 'no.Such' } };
+      }
+      const answers = [];
+      for await (const a of reflection.serverReflectionInfo(requests())) answers.push(a);
+      const services = answers[0]!.messageResponse.case === 'listServicesResponse' ? answers[0]!.messageResponse.value.service.map((x) => x.name) : [];
+      expect(services).toEqual(expect.arrayContaining(['virtkit.v1.DriverService', 'grpc.health.v1.Health', 'grpc.reflection.v1.ServerReflection']));
+      const files = answers[1]!.messageResponse.case === 'fileDescriptorResponse' ? answers[1]!.messageResponse.value.fileDescriptorProto : [];
+      const names = files.map((b) => fromBinary(FileDescriptorProtoSchema, b).name);
+      expect(names[0]).toBe('virtkit/v1/driver.proto');
+      expect(names).toEqual(expect.arrayContaining(['google/protobuf/struct.proto', 'google/protobuf/wrappers.proto']));
+      expect(answers[2]!.messageResponse.case).toBe('errorResponse');
     } finally {
       await server.close();
       tmp.remove();

@@ -1,6 +1,8 @@
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { isDriverInstance, type DriverBase } from '@virtkit/core';
 import { Health } from '../gen/grpc/health/v1/health_pb.js';
+import { ServerReflection } from '../gen/grpc/reflection/v1/reflection_pb.js';
+import { reflectionService } from './reflection-service.js';
 import { DriverService } from '../gen/virtkit/v1/driver_pb.js';
 import { HarnessService } from '../gen/virtkit/v1/harness_pb.js';
 import { TokenAuthority, type TokenTable } from './auth.js';
@@ -86,6 +88,8 @@ export async function serveDriver(driver: DriverBase, options: ServeDriverOption
       router.service(DriverService, driverService(state));
       router.service(Health, healthService(shutdown.signal));
       if (harness) router.service(HarnessService, harness);
+      const served = [DriverService, Health, ServerReflection, ...(harness ? [HarnessService] : [])];
+      router.service(ServerReflection, reflectionService(served.map((s) => s.file), served.map((s) => s.typeName)));
     },
   });
   const listener = await listenHttp(address, handler, options.tls);
