@@ -6,7 +6,7 @@ import os from 'node:os';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7);
-const MODULES = ['guarded', 'scale', 'events', 'provider-tree', 'bundle-size', 'typecheck', 'qemu', 'remote-rpc'];
+const MODULES = ['guarded', 'scale', 'events', 'provider-tree', 'bundle-size', 'typecheck', 'qemu'];
 const QUICK = new Set(['guarded', 'scale', 'events', 'provider-tree', 'bundle-size']);
 
 const figures = [];

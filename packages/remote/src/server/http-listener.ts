@@ -60,7 +60,7 @@ export async function listenHttp(address: ListenAddress, handler: Handler, tls?:
     const h1 = http.createServer(handler as http.RequestListener);
     const h2 = http2.createServer(handler as never);
     h2.on('session', (s) => trackSession(sessions, s));
-    server = net.createServer((socket) => {
+    server = net.createServer({ noDelay: true }, (socket) => {
       socket.once('data', (head: Buffer) => {
         socket.pause();
         if (head.subarray(0, 4).toString('latin1') === 'PRI ') {
