@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { AbortedError, InstanceNotFoundError, NotSupportedError, PowerState, supports, ValidationError, type LifecycleEvent } from '@virtkit/core';
+import { AbortedError, InstanceNotFoundError, NotSupportedError, PowerState, supports, TimeoutError, ValidationError, type LifecycleEvent } from '@virtkit/core';
 import { createMemoryDriverClass, MemoryDriver } from '@virtkit/memory';
 import { connectDriver, serveDriver, type RemoteDriver, type RemoteServer } from '@virtkit/remote';
 import { spawnRequest, tempDir } from './helpers';
@@ -71,11 +71,63 @@ describe('a memory driver served on a unix socket', () => {
     const pending = driver.snapshot({ signal: controller.signal, onProgress: (p) => void progress.push(p.percent) }, { instance: req.instance, imageId: 'snap-1' } as never);
     setTimeout(() => controller.abort(), 5);
     const err = await pending.catch((e) => e);
-    if (!(err instanceof AbortedError)) console.log(err, err.cause);
     expect(err).toBeInstanceOf(AbortedError);
     await driver.destroy({}, { instance: req.instance });
   });
 });
+
+describe('cancellation and deadlines reach the served driver', () => {
+  it('ctx.signal abort -> RPC cancellation -> the served call sees its ctx.signal abort; ctx.deadline -> TimeoutError and the same', async () => {
+    const tmp = tempDir();
+    const served = new MemoryDriver({ hostname: 'cancel' });
+    const seen: string[] = [];
+    let entered!: () => void;
+    // The served driver's snapshot hook waits for its own signal, recording what it saw.
+    (served as any)._snapshot = (ctx: { signal?: AbortSignal; deadline?: number }) => new Promise((_, reject) => {
+      seen.push(ctx.deadline === undefined ? 'no-deadline' : 'deadline');
+      entered();
+      ctx.signal?.addEventListener('abort', () => {
+        seen.push('aborted');
+        reject(new Error('stopped'));
+      });
+    });
+    const server = await serveDriver(served, { listen: `unix:${tmp.socket}` });
+    const driver = await connectDriver(server.target);
+    try {
+      if (!supports(driver, 'lifecycle') || !supports(driver, 'image.snapshot')) throw new Error('unexpected map');
+      const req = spawnRequest();
+      await driver.spawn({}, req);
+      const controller = new AbortController();
+      let running = new Promise<void>((r) => (entered = r));
+      const pending = driver.snapshot({ signal: controller.signal }, { instance: req.instance, imageId: 'a' } as never).catch((e) => e);
+      await running;
+      controller.abort();
+      expect(await pending).toBeInstanceOf(AbortedError);
+      await waitFor(() => seen.includes('aborted'));
+      expect(seen).toEqual(['no-deadline', 'aborted']);
+
+      seen.length = 0;
+      running = new Promise<void>((r) => (entered = r));
+      const timed = await driver.snapshot({ deadline: Date.now() + 300 }, { instance: req.instance, imageId: 'b' } as never).catch((e) => e);
+      await running;
+      expect(timed).toBeInstanceOf(TimeoutError);
+      await waitFor(() => seen.includes('aborted'));
+      expect(seen).toEqual(['deadline', 'aborted']);
+    } finally {
+      await driver.close();
+      await server.close({ graceMs: 100 });
+      tmp.remove();
+    }
+  }, 30_000);
+});
+
+async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 describe('capabilities the served driver lacks', () => {
   it('answer NOT_SUPPORTED on the client, like in process', async () => {
