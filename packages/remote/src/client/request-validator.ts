@@ -1,0 +1,83 @@
+import * as core from '@virtkit/core';
+import { CAPABILITY_NAMES, DriverBase, type CapabilityMap, type OperationContext } from '@virtkit/core';
+
+let composed: (abstract new (...args: any[]) => object) | undefined;
+
+type Mixin = ((base: abstract new (...args: any[]) => object) => abstract new (...args: any[]) => object) & { capability?: string };
+
+/**
+ * Validates requests on the client with the very same guarded path an
+ * in-process driver runs (request classes, shape checks, cancellation
+ * checks), before anything goes on the wire.
+ *
+ * How: a driver composed of every capability whose hooks never run: reaching
+ * any hook means the guarded path accepted the request. A call that fails
+ * before a hook (VALIDATION_FAILED, ABORTED, TIMEOUT) fails the same way as
+ * in process, and nothing is sent.
+ */
+export class RequestValidator {
+  readonly #driver: Record<string, (ctx: OperationContext, request: unknown) => Promise<unknown>>;
+  readonly #accepted = new WeakSet<object>();
+
+  /** @param map the served capability map: feature-gated checks (multiattach, tags...) answer as the served driver would */
+  constructor(map?: CapabilityMap) {
+    const accepted = this.#accepted;
+    const Composed = (composed ??= composeAll());
+    const trap = (hookName: string) => function hook(ctx: object): Promise<never> {
+      accepted.add(ctx);
+      return Promise.reject(new HookReached(hookName));
+    };
+    const traps = new Map<string, () => Promise<never>>();
+    const Validator = class extends (Composed as unknown as new (h: object) => object) {};
+    Object.setPrototypeOf(Validator.prototype, new Proxy(Composed.prototype, {
+      get(target, prop, receiver) {
+        if (typeof prop === 'string' && prop.startsWith('_')) {
+          let fn = traps.get(prop);
+          if (!fn) traps.set(prop, (fn = trap(prop) as () => Promise<never>));
+          return fn;
+        }
+        return Reflect.get(target, prop, receiver);
+      },
+    }));
+    this.#driver = new (Validator as unknown as new (h: object) => DriverBase)({}) as never;
+    if (map) Object.defineProperty(this.#driver, 'capabilities', { value: map });
+  }
+
+  /**
+   * Resolve when the request is acceptable for `method`; reject with the
+   * error the in-process guarded path would throw before reaching the driver.
+   */
+  async check(method: string, ctx: OperationContext, request: unknown): Promise<void> {
+    const probe: OperationContext = {};
+    if (ctx.signal) (probe as { signal?: AbortSignal }).signal = ctx.signal;
+    if (ctx.deadline !== undefined) (probe as { deadline?: number }).deadline = ctx.deadline;
+    const fn = this.#driver[method];
+    if (typeof fn !== 'function') throw new core.ValidationError(method, [{ path: '(method)', messages: [`'${method}' is not a call of the virtkit contract`] }]);
+    try {
+      await fn.call(this.#driver, probe, request);
+    } catch (error) {
+      if (this.#accepted.has(probe)) return;
+      throw error;
+    }
+  }
+}
+
+class HookReached extends Error {
+  constructor(hook: string) {
+    super(`client-side validation reached ${hook}`);
+  }
+}
+
+/** DriverBase with every capability mixin core exports, applied in contract order. */
+function composeAll(): abstract new (...args: any[]) => object {
+  const mixins = new Map<string, Mixin>();
+  for (const value of Object.values(core)) {
+    if (typeof value === 'function' && typeof (value as Mixin).capability === 'string') mixins.set((value as Mixin).capability!, value as Mixin);
+  }
+  let cls: abstract new (...args: any[]) => object = DriverBase;
+  for (const name of CAPABILITY_NAMES) {
+    const mixin = mixins.get(name);
+    if (mixin) cls = mixin(cls);
+  }
+  return cls;
+}

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import type { ServiceImpl } from '@connectrpc/connect';
+import { isDriverInstance, NotFoundError, ValidationError, type DriverBase, type HostApi } from '@virtkit/core';
+import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
+import { HarnessService } from '../gen/virtkit/v1/harness_pb.js';
+import { toConnectError } from '../wire/error-codec.js';
+import { fromValue, toPlainJson, toValue } from '../wire/json-value.js';
+import { requireRole, type TokenAuthority } from './auth.js';
+import { ServedHost } from './served-host.js';
+import { RingEventReplay } from './event-replay.js';
+
+/** What the harness serves: fresh drivers from the definition, and its kit fixtures. */
+export interface HarnessOptions {
+  /** Create a fresh driver (the definition's `create`). */
+  create(hostApi: HostApi): DriverBase | Promise<DriverBase>;
+  /** The definition's `conformance` fixtures, an object or a function returning one. */
+  fixtures?: Record<string, unknown> | (() => Record<string, unknown> | Promise<Record<string, unknown>>);
+  /** Release a driver the harness created. @defaultValue its `close()` when it has one */
+  dispose?(driver: DriverBase): Promise<void> | void;
+}
+
+/** Server state the harness shares with the driver service. */
+export interface HarnessState {
+  readonly hosts: Map<string, ServedHost>;
+  readonly auth: TokenAuthority;
+  readonly replayWindow: number;
+}
+
+/** The HarnessService: hosts opened and closed by the caller, fixtures run on the server. */
+export function harnessService(state: HarnessState, options: HarnessOptions): ServiceImpl<typeof HarnessService> & { closeAll(): Promise<void> } {
+  const releases = new Map<string, () => Promise<void> | void>();
+  let fixtures: Promise<Record<string, unknown>> | undefined;
+  const loadFixtures = (): Promise<Record<string, unknown>> =>
+    (fixtures ??= Promise.resolve(typeof options.fixtures === 'function' ? options.fixtures() : options.fixtures ?? {}));
+  const dispose = async (driver: DriverBase): Promise<void> => {
+    if (options.dispose) return void (await options.dispose(driver));
+    const close = (driver as unknown as { close?: () => unknown }).close;
+    if (typeof close === 'function') await close.call(driver);
+  };
+  const addHost = (driver: DriverBase, owned: boolean): string => {
+    const id = `h-${randomUUID()}`;
+    state.hosts.set(id, new ServedHost(id, driver, new RingEventReplay(state.replayWindow), owned ? () => dispose(driver) : async () => {}));
+    return id;
+  };
+  const closeHost = async (id: string): Promise<void> => {
+    const host = state.hosts.get(id);
+    if (!host || id === 'default') throw new NotFoundError('host', id);
+    state.hosts.delete(id);
+    host.detach();
+    await host.dispose();
+  };
+  /** Drivers and functions in a fixture's result become handles the client can name. */
+  const encode = (value: unknown, depth = 0): JsonValue => {
+    if (depth > 8) return null;
+    if (isDriverInstance(value)) return { $host: addHost(value, false) };
+    if (typeof value === 'function') {
+      const id = `r-${randomUUID()}`;
+      releases.set(id, value as () => void);
+      return { $release: id };
+    }
+    if (Array.isArray(value)) return value.map((v) => encode(v, depth + 1));
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, JsonValue> = {};
+      for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = encode(v, depth + 1);
+      return out;
+    }
+    return toPlainJson(value);
+  };
+  const decode = (value: unknown): unknown => {
+    const host = (value as { $host?: unknown } | null)?.$host;
+    if (typeof host === 'string') {
+      const served = state.hosts.get(host);
+      if (!served) throw new NotFoundError('host', host);
+      return served.driver;
+    }
+    return value;
+  };
+  const guard = (headers: Headers, op: string): void => requireRole(state.auth.roleOf(headers), 'admin', op);
+  const wrap = async <T>(body: () => Promise<T>): Promise<T> => {
+    try {
+      return await body();
+    } catch (error) {
+      throw toConnectError(error);
+    }
+  };
+
+  return {
+    openHost: (req, context) => wrap(async () => {
+      guard(context.requestHeader, 'openHost');
+      const driver = await options.create(req.hostname ? { hostname: req.hostname } : {});
+      return { hostId: addHost(driver, true) };
+    }),
+    closeHost: (req, context) => wrap(async () => {
+      guard(context.requestHeader, 'closeHost');
+      await closeHost(req.hostId);
+      return {};
+    }),
+    describeFixtures: (_req, context) => wrap(async () => {
+      guard(context.requestHeader, 'describeFixtures');
+      const all = await loadFixtures();
+      const values: Record<string, JsonValue> = {};
+      const functions: string[] = [];
+      for (const [k, v] of Object.entries(all)) {
+        if (typeof v === 'function') functions.push(k);
+        else if (v !== undefined) values[k] = toPlainJson(v);
+      }
+      return { values: values as JsonObject, functions };
+    }),
+    runFixture: (req, context) => wrap(async () => {
+      guard(context.requestHeader, 'runFixture');
+      const args = req.args.map((a) => decode(fromValue(a)));
+      if (req.name === 'release') {
+        const id = (args[0] as { $release?: unknown } | undefined)?.$release;
+        const release = typeof id === 'string' ? releases.get(id) : undefined;
+        if (!release) throw new NotFoundError('release handle', String(id));
+        releases.delete(id as string);
+        // A migration pair's drivers were registered as hosts: forget them with their release.
+        await release();
+        return {};
+      }
+      if (req.name === 'closeHost') {
+        await closeHost(String((fromValue(req.args[0]) as { $host?: unknown } | undefined)?.$host));
+        return {};
+      }
+      const fn = (await loadFixtures())[req.name];
+      if (typeof fn !== 'function') throw new ValidationError('runFixture', [{ path: 'name', messages: [`the served driver has no fixture '${req.name}'`] }]);
+      const result = await (fn as (...a: unknown[]) => unknown)(...args);
+      return { result: toValue(encode(result)) };
+    }),
+    async closeAll() {
+      for (const release of releases.values()) await Promise.resolve(release()).catch(() => {});
+      releases.clear();
+      for (const id of [...state.hosts.keys()]) if (id !== 'default') await closeHost(id).catch(() => {});
+    },
+  };
+}
