@@ -86,7 +86,7 @@ describe('bounded buffers', () => {
 
   it('the replay window keeps the last N events and reports what it dropped', () => {
     const r = new RingEventReplay(3);
-    for (let s = 1; s <= 5; s++) r.record({ sequence: s, instanceUuid: 'u', transition: 'STARTED', state: 1, previousState: 0, timestamp: 0 });
+    for (let s = 1; s <= 5; s++) r.record({ sequence: s, instanceUuid: 'u', transition: 'STARTED', state: 1, previousState: 0, timestamp: 0, host: 'h' });
     expect(r.lastSequence).toBe(5);
     expect(r.since(4)).toEqual({ events: [expect.objectContaining({ sequence: 4 }), expect.objectContaining({ sequence: 5 })] });
     expect(r.since(1)).toMatchObject({ gapUntil: 3 });

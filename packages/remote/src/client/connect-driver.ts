@@ -1,6 +1,6 @@
 import { createClient } from '@connectrpc/connect';
 import {
-  assertCompatible, CAPABILITY_NAMES, CONTRACT_VERSION, FEATURE_FLAGS, type CapabilityMap, type CapabilityName,
+  assertCompatible, CAPABILITY_NAMES, constructForwardingDriver, CONTRACT_VERSION, FEATURE_FLAGS, type CapabilityMap, type CapabilityName,
   type FeatureFlag, type FeatureState, type ImageDiskFormat, type HostApi,
 } from '@virtkit/core';
 import { DriverService, FeatureState as WireFeatureState, type DescribeResponse } from '../gen/virtkit/v1/driver_pb.js';
@@ -51,9 +51,10 @@ export async function connectDriver(target: string, options: ConnectDriverOption
     transport.close();
     throw error;
   }
-  return new RemoteDriver({
+  // The map is the served driver's (core's one way to give a driver a map it did not derive itself).
+  return constructForwardingDriver(map, () => new RemoteDriver({
     target, map, transport, validator: new RequestValidator(map), headers, lastEventSequence: Number(described.lastEventSequence), eventEpoch: described.eventEpoch, role: described.role, hostApi: options.hostApi,
-  });
+  }));
 }
 
 const FEATURE_NAMES: Record<number, FeatureState> = {

@@ -61,7 +61,6 @@ export class RemoteDriver extends DriverBase {
   constructor(parts: RemoteDriverParts) {
     super(parts.hostApi ?? {});
     this.#parts = parts;
-    Object.defineProperty(this, 'capabilities', { value: parts.map, enumerable: true });
     this.#client = createClient(DriverService, parts.transport.transport);
     this.#events = new RemoteEventStream(this.#client, () => this.#parts.headers, parts.lastEventSequence, parts.eventEpoch);
     // Every capability call of the contract: advertised ones go over the wire, the others answer NOT_SUPPORTED here.

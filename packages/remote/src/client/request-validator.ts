@@ -1,5 +1,5 @@
 import * as core from '@virtkit/core';
-import { CAPABILITY_NAMES, DriverBase, type CapabilityMap, type OperationContext } from '@virtkit/core';
+import { CAPABILITY_NAMES, constructForwardingDriver, DriverBase, type CapabilityMap, type OperationContext } from '@virtkit/core';
 
 let composed: (abstract new (...args: any[]) => object) | undefined;
 
@@ -39,8 +39,8 @@ export class RequestValidator {
         return Reflect.get(target, prop, receiver);
       },
     }));
-    this.#driver = new (Validator as unknown as new (h: object) => DriverBase)({}) as never;
-    if (map) Object.defineProperty(this.#driver, 'capabilities', { value: map });
+    const create = (): DriverBase => new (Validator as unknown as new (h: object) => DriverBase)({});
+    this.#driver = (map ? constructForwardingDriver(map, create) : create()) as never;
   }
 
   /**
