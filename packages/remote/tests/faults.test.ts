@@ -32,8 +32,11 @@ describe('faults', () => {
       // A long call in flight when the server goes away: a typed error, never a hang; a snapshot is not idempotent.
       let started!: () => void;
       const running = new Promise<void>((r) => (started = r));
-      const inflight = driver.snapshot({ onProgress: () => started() }, { instance: req.instance, imageId: 'snap' } as never).catch((e: unknown) => e);
-      await running;
+      // Snapshots fill an image the orchestrator created beforehand in the image service.
+      const imageId = served.fabric.createImage();
+      const inflight = driver.snapshot({ onProgress: () => started() }, { instance: req.instance, imageId }).catch((e: unknown) => e);
+      // A snapshot that fails before its first progress report fails the test instead of waiting forever.
+      await Promise.race([running, inflight.then((e) => Promise.reject(new Error(`the snapshot ended before it ran: ${String(e)}`)))]);
       await server.close({ graceMs: 0 });
       const failed = await inflight;
       expect(failed).toBeInstanceOf(RemoteUnavailableError);
@@ -107,8 +110,9 @@ describe('faults', () => {
       let started!: () => void;
       const running = new Promise<void>((r) => (started = r));
       // The first progress report proves the call is running on the server.
-      const inflight = driver.snapshot({ onProgress: () => started() }, { instance: req.instance, imageId: 'snap' } as never);
-      await running;
+      const imageId = served.fabric.createImage();
+      const inflight = driver.snapshot({ onProgress: () => started() }, { instance: req.instance, imageId });
+      await Promise.race([running, inflight.then(() => Promise.reject(new Error('the snapshot ended before the server closed')))]);
       await server.close({ graceMs: 5000 });
       await expect(inflight).resolves.toBeUndefined();
       expect(disposed).toBe(1);

@@ -68,7 +68,7 @@ describe('a memory driver served on a unix socket', () => {
     await driver.spawn({}, req);
     const controller = new AbortController();
     const progress: number[] = [];
-    const pending = driver.snapshot({ signal: controller.signal, onProgress: (p) => void progress.push(p.percent) }, { instance: req.instance, imageId: 'snap-1' } as never);
+    const pending = driver.snapshot({ signal: controller.signal, onProgress: (p) => void progress.push(p.percent) }, { instance: req.instance, imageId: served.fabric.createImage() });
     setTimeout(() => controller.abort(), 5);
     const err = await pending.catch((e) => e);
     expect(err).toBeInstanceOf(AbortedError);

@@ -7,35 +7,51 @@ import type { CapabilityMap } from '../capabilities/capability-map.js';
  * driver's composition, validation, state rules, events) answers each call.
  * This is the one way to give a driver object a map it did not derive, and it
  * marks the object as forwarding: its public calls are the transport's.
+ *
+ * The state lives in one global slot (like the driver brand) so that two
+ * copies of core in one process (its ESM and CJS builds) agree on which
+ * objects forward.
  */
-let pending: CapabilityMap | undefined;
-const FORWARDING = new WeakSet<object>();
+interface ForwardingState {
+  /** Maps handed to constructors being run, innermost last. */
+  pending: (CapabilityMap | undefined)[];
+  readonly drivers: WeakSet<object>;
+}
+
+const SLOT = Symbol.for('virtkit.forwarding');
+const state: ForwardingState = ((globalThis as Record<symbol, unknown>)[SLOT] as ForwardingState | undefined) ??
+  ((globalThis as Record<symbol, unknown>)[SLOT] = { pending: [], drivers: new WeakSet<object>() } satisfies ForwardingState);
 
 /**
  * Construct a forwarding driver whose `capabilities` is `map` (copied and
- * frozen); `construct` must create exactly one DriverBase synchronously.
+ * frozen). The first DriverBase that `construct` creates synchronously takes
+ * the map; nested calls (building a helper forwarding driver while evaluating
+ * the constructor's arguments) each take their own.
+ * @throws whatever `construct` throws
  */
 export function constructForwardingDriver<T extends object>(map: CapabilityMap, construct: () => T): T {
-  pending = map;
+  const depth = state.pending.length;
+  state.pending.push(map);
   try {
     return construct();
   } finally {
-    pending = undefined;
+    state.pending.length = depth;
   }
 }
 
 /** For DriverBase's constructor: the map a forwarding driver is being built with, if any (taken once). */
 export function takeForwardedMap(instance: object): CapabilityMap | undefined {
-  const map = pending;
+  const top = state.pending.length - 1;
+  const map = top >= 0 ? state.pending[top] : undefined;
   if (map === undefined) return undefined;
-  pending = undefined;
-  FORWARDING.add(instance);
+  state.pending[top] = undefined;
+  state.drivers.add(instance);
   return deepFreeze(JSON.parse(JSON.stringify(map)) as CapabilityMap);
 }
 
 /** True for a driver built by {@link constructForwardingDriver}. */
 export function isForwardingDriver(driver: object): boolean {
-  return FORWARDING.has(driver);
+  return state.drivers.has(driver);
 }
 
 function deepFreeze<T>(value: T): T {

@@ -52,8 +52,9 @@ export async function connectDriver(target: string, options: ConnectDriverOption
     throw error;
   }
   // The map is the served driver's (core's one way to give a driver a map it did not derive itself).
+  const validator = new RequestValidator(map);
   return constructForwardingDriver(map, () => new RemoteDriver({
-    target, map, transport, validator: new RequestValidator(map), headers, lastEventSequence: Number(described.lastEventSequence), eventEpoch: described.eventEpoch, role: described.role, hostApi: options.hostApi,
+    target, map, transport, validator, headers, lastEventSequence: Number(described.lastEventSequence), eventEpoch: described.eventEpoch, role: described.role, hostApi: options.hostApi,
   }));
 }
 

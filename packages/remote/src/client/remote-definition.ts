@@ -76,14 +76,21 @@ function remoteFixtures(
   const out: Record<string, unknown> = { ...fixtures.values };
   const run = async (name: string, args: unknown[]): Promise<unknown> => {
     try {
-      const encoded = args.map((a) => toValue(a instanceof RemoteDriver ? { $host: hostIdOf(a) } : a)!);
+      const encoded = args.map((a) => toValue(handlesOf(a)) ?? toValue(null)!);
       return fromValue((await harness.runFixture({ name, args: encoded }, { headers })).result);
     } catch (error) {
       throw fromCallError(error, `fixture ${name}`, target, false);
     }
   };
   for (const name of fixtures.functions) {
-    out[name] = async (...args: unknown[]) => decode(await run(name, args));
+    // Nested fixtures (`failures.snapshot`) go where the kit looks for them.
+    const path = name.split('.');
+    let owner = out;
+    for (const key of path.slice(0, -1)) {
+      const next = owner[key];
+      owner = (owner[key] = next !== null && typeof next === 'object' ? { ...(next as Record<string, unknown>) } : {}) as Record<string, unknown>;
+    }
+    owner[path[path.length - 1]!] = async (...args: unknown[]) => decode(await run(name, args));
   }
   if (fixtures.functions.includes('createVif')) {
     // The kit calls createVif synchronously: serve it from a pool made on the server, refilled ahead of need.
@@ -132,6 +139,16 @@ function remoteFixtures(
     return walk(value);
   }
   return Promise.resolve(out);
+}
+
+/** An argument for the server: each remote driver in it (a pair's source and destination too) as `{"$host": id}`. */
+function handlesOf(value: unknown, depth = 0): unknown {
+  if (value instanceof RemoteDriver) return { $host: hostIdOf(value) };
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => handlesOf(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = handlesOf(v, depth + 1);
+  return out;
 }
 
 function hostIdOf(driver: RemoteDriver): string {

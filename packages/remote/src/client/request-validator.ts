@@ -17,14 +17,16 @@ type Mixin = ((base: abstract new (...args: any[]) => object) => abstract new (.
  */
 export class RequestValidator {
   readonly #driver: Record<string, (ctx: OperationContext, request: unknown) => Promise<unknown>>;
-  readonly #accepted = new WeakSet<object>();
+  /** Request ids of probes that reached a hook (the guarded path hands hooks a checked copy of ctx, with its request id). */
+  readonly #accepted = new Set<string>();
+  #probes = 0;
 
   /** @param map the served capability map: feature-gated checks (multiattach, tags...) answer as the served driver would */
   constructor(map?: CapabilityMap) {
     const accepted = this.#accepted;
     const Composed = (composed ??= composeAll());
-    const trap = (hookName: string) => function hook(ctx: object): Promise<never> {
-      accepted.add(ctx);
+    const trap = (hookName: string) => function hook(ctx: OperationContext | undefined): Promise<never> {
+      if (typeof ctx?.requestId === 'string') accepted.add(ctx.requestId);
       return Promise.reject(new HookReached(hookName));
     };
     const traps = new Map<string, () => Promise<never>>();
@@ -48,15 +50,15 @@ export class RequestValidator {
    * error the in-process guarded path would throw before reaching the driver.
    */
   async check(method: string, ctx: OperationContext, request: unknown): Promise<void> {
-    const probe: OperationContext = {};
-    if (ctx.signal) (probe as { signal?: AbortSignal }).signal = ctx.signal;
-    if (ctx.deadline !== undefined) (probe as { deadline?: number }).deadline = ctx.deadline;
+    const probe: { requestId: string; signal?: AbortSignal; deadline?: number } = { requestId: `virtkit-client-check-${++this.#probes}` };
+    if (ctx.signal) probe.signal = ctx.signal;
+    if (ctx.deadline !== undefined) probe.deadline = ctx.deadline;
     const fn = this.#driver[method];
     if (typeof fn !== 'function') throw new core.ValidationError(method, [{ path: '(method)', messages: [`'${method}' is not a call of the virtkit contract`] }]);
     try {
       await fn.call(this.#driver, probe, request);
     } catch (error) {
-      if (this.#accepted.has(probe)) return;
+      if (this.#accepted.delete(probe.requestId)) return;
       throw error;
     }
   }

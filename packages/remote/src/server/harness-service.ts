@@ -66,14 +66,19 @@ export function harnessService(state: HarnessState, options: HarnessOptions): Se
     }
     return toPlainJson(value);
   };
-  const decode = (value: unknown): unknown => {
-    const host = (value as { $host?: unknown } | null)?.$host;
+  /** Arguments from the client: `{"$host": id}` anywhere (a migration pair's drivers) is that host's driver. */
+  const decode = (value: unknown, depth = 0): unknown => {
+    if (depth > 8 || value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map((v) => decode(v, depth + 1));
+    const host = (value as { $host?: unknown }).$host;
     if (typeof host === 'string') {
       const served = state.hosts.get(host);
       if (!served) throw new NotFoundError('host', host);
       return served.driver;
     }
-    return value;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = decode(v, depth + 1);
+    return out;
   };
   const guard = (headers: Headers, op: string): void => requireRole(state.auth.roleOf(headers), 'admin', op);
   const wrap = async <T>(body: () => Promise<T>): Promise<T> => {
@@ -97,13 +102,8 @@ export function harnessService(state: HarnessState, options: HarnessOptions): Se
     }),
     describeFixtures: (_req, context) => wrap(async () => {
       guard(context.requestHeader, 'describeFixtures');
-      const all = await loadFixtures();
-      const values: Record<string, JsonValue> = {};
       const functions: string[] = [];
-      for (const [k, v] of Object.entries(all)) {
-        if (typeof v === 'function') functions.push(k);
-        else if (v !== undefined) values[k] = toPlainJson(v);
-      }
+      const values = describeValues(await loadFixtures(), '', functions, 0);
       return { values: values as JsonObject, functions };
     }),
     runFixture: (req, context) => wrap(async () => {
@@ -122,9 +122,14 @@ export function harnessService(state: HarnessState, options: HarnessOptions): Se
         await closeHost(String((fromValue(req.args[0]) as { $host?: unknown } | undefined)?.$host));
         return {};
       }
-      const fn = (await loadFixtures())[req.name];
+      // A nested fixture (`failures.migration`) runs with its parent object as `this`, as the kit calls it.
+      const path = req.name.split('.');
+      let owner: unknown = await loadFixtures();
+      for (const key of path.slice(0, -1)) owner = isRecord(owner) && Object.hasOwn(owner, key) ? owner[key] : undefined;
+      const last = path[path.length - 1]!;
+      const fn = isRecord(owner) && Object.hasOwn(owner, last) ? owner[last] : undefined;
       if (typeof fn !== 'function') throw new ValidationError('runFixture', [{ path: 'name', messages: [`the served driver has no fixture '${req.name}'`] }]);
-      const result = await (fn as (...a: unknown[]) => unknown)(...args);
+      const result = await (fn as (...a: unknown[]) => unknown).apply(owner, args);
       return { result: toValue(encode(result)) };
     }),
     async closeAll() {
@@ -133,4 +138,23 @@ export function harnessService(state: HarnessState, options: HarnessOptions): Se
       for (const id of [...state.hosts.keys()]) if (id !== 'default') await closeHost(id).catch(() => {});
     },
   };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * The plain values of a fixtures object (what JSON keeps), and the dotted
+ * paths of its functions in `functions` (`createVolume`, `failures.snapshot`,
+ * `modelBased.createMigrationPair`): plain objects are walked two levels deep.
+ */
+function describeValues(value: Record<string, unknown>, prefix: string, functions: string[], depth: number): Record<string, JsonValue> {
+  const values: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v === 'function') functions.push(prefix + k);
+    else if (depth < 2 && isRecord(v) && Object.getPrototypeOf(v) === Object.prototype) values[k] = describeValues(v, `${prefix}${k}.`, functions, depth + 1);
+    else if (v !== undefined) values[k] = toPlainJson(v);
+  }
+  return values;
 }
