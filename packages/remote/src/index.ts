@@ -9,7 +9,6 @@
 export { serveDriver, type ServeDriverOptions, type RemoteServer } from './server/serve-driver.js';
 export type { ServerTlsOptions } from './server/http-listener.js';
 export { READ_ONLY_CALLS, type Role, type TokenTable } from './server/auth.js';
-export { RingEventReplay, type EventReplay, type ReplayResult, type ServedEvent } from './server/event-replay.js';
 export type { HarnessOptions } from './server/harness-service.js';
 export { connectDriver, toCapabilityMap, type ConnectDriverOptions } from './client/connect-driver.js';
 export { RemoteDriver } from './client/remote-driver.js';

@@ -1,6 +1,6 @@
-import { supports, type LifecycleEvent } from '@virtkit/core';
+import { isVirtkitError, supports, type LifecycleEvent } from '@virtkit/core';
 import { MemoryDriver } from '@virtkit/memory';
-import { connectDriver, EventsLostError, RemoteUnavailableError, RingEventReplay, serveDriver, type RemoteDriver } from '@virtkit/remote';
+import { connectDriver, EventsLostError, RemoteUnavailableError, serveDriver, type RemoteDriver } from '@virtkit/remote';
 import { spawnRequest, tempDir } from './helpers';
 
 /** Wait until `check` holds, polling; fails after `ms`. */
@@ -17,8 +17,8 @@ describe('faults', () => {
     const tmp = tempDir();
     const listen = `unix:${tmp.socket}`;
     const served = new MemoryDriver({ hostname: 'restart' }, { snapshot: { steps: 200, stepDelayMs: 20 } });
-    const replay = new RingEventReplay(64);
-    let server = await serveDriver(served, { listen, replay, disposeDriver: false });
+    // The event history is the driver's own (core's replay window): a server restarted on it resumes its clients.
+    let server = await serveDriver(served, { listen, disposeDriver: false });
     let driver: RemoteDriver | undefined;
     try {
       driver = await connectDriver(server.target);
@@ -41,14 +41,16 @@ describe('faults', () => {
       const failed = await inflight;
       expect(failed).toBeInstanceOf(RemoteUnavailableError);
       expect((failed as RemoteUnavailableError).retryable).toBe(false);
+      expect(failed).toMatchObject({ code: 'UNAVAILABLE', operation: 'snapshot' });
 
       // While it is down: a read fails fast, flagged retryable.
       const down = await driver.getInfo({}, { instance: req.instance }).catch((e: unknown) => e);
       expect(down).toBeInstanceOf(RemoteUnavailableError);
       expect((down as RemoteUnavailableError).retryable).toBe(true);
+      expect(isVirtkitError(down, 'UNAVAILABLE')).toBe(true);
 
       // Back up (same process, same event history): events after the restart arrive, resumed from the last sequence seen.
-      server = await serveDriver(served, { listen, replay, disposeDriver: false });
+      server = await serveDriver(served, { listen, disposeDriver: false });
       await served.pause({}, { instance: req.instance });
       await until(() => events.length >= 2);
       expect(events.map((e) => e.transition)).toEqual(['STARTED', 'PAUSED']);
@@ -64,8 +66,8 @@ describe('faults', () => {
 
   it('a client away longer than the replay window is told which events were lost', async () => {
     const tmp = tempDir();
-    const served = new MemoryDriver({ hostname: 'gap' });
-    const server = await serveDriver(served, { listen: `unix:${tmp.socket}`, replayWindow: 4 });
+    const served = new MemoryDriver({ hostname: 'gap', eventReplayWindow: 4 });
+    const server = await serveDriver(served, { listen: `unix:${tmp.socket}` });
     const driver = await connectDriver(server.target);
     try {
       if (!supports(driver, 'lifecycle') || !supports(driver, 'lifecycle.pause')) throw new Error('unexpected map');

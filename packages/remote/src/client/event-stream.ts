@@ -3,8 +3,8 @@ import type { LifecycleEvent, LifecycleTransition, PowerState } from '@virtkit/c
 import type { DriverService, LifecycleEvent as WireEvent } from '../gen/virtkit/v1/driver_pb.js';
 import { EventsLostError } from '../wire/remote-errors.js';
 
-/** A lifecycle event received from a served driver; `host`/`peerHost` when the server's core sets them. */
-export type RemoteLifecycleEvent = LifecycleEvent & { readonly host?: string; readonly peerHost?: string };
+/** A lifecycle event received from a served driver: core's event, `host` and (for moves) `peerHost` included. */
+export type RemoteLifecycleEvent = LifecycleEvent;
 
 /** Listeners of a remote driver's events. */
 export interface RemoteDriverEvents {
@@ -37,6 +37,8 @@ export class RemoteEventStream {
     readonly headers: () => Record<string, string>,
     initialSequence: number,
     epoch: string,
+    /** The host an event names when the server's core predates `host` (the served driver's host name as this client knows it). */
+    readonly fallbackHost: string = 'unknown',
   ) {
     this.#serverSeen = initialSequence;
     this.#epoch = epoch;
@@ -134,12 +136,12 @@ export class RemoteEventStream {
     if (sequence <= this.#lastSeen) return;
     this.#lastSeen = sequence;
     if (sequence > this.#serverSeen) this.#serverSeen = sequence;
+    // The same shape as core's events: every field, `peerHost` only when the server sent one.
     const event: Record<string, unknown> = {
       sequence, instanceUuid: wire.instanceUuid, transition: wire.transitionName as LifecycleTransition,
       state: wire.state as unknown as PowerState, previousState: (wire.previous.case === 'previousState' ? wire.previous.value : undefined) as unknown as PowerState | undefined,
-      timestamp: Number(wire.timestampMs),
+      timestamp: Number(wire.timestampMs), host: wire.host ?? this.fallbackHost,
     };
-    if (wire.host !== undefined) event.host = wire.host;
     if (wire.peerHost !== undefined) event.peerHost = wire.peerHost;
     this.#emit('lifecycle', Object.freeze(event));
     this.#waiters = this.#waiters.filter((w) => (w.seq <= this.#lastSeen ? (w.resolve(), false) : true));

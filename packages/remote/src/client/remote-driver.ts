@@ -62,7 +62,8 @@ export class RemoteDriver extends DriverBase {
     super(parts.hostApi ?? {});
     this.#parts = parts;
     this.#client = createClient(DriverService, parts.transport.transport);
-    this.#events = new RemoteEventStream(this.#client, () => this.#parts.headers, parts.lastEventSequence, parts.eventEpoch);
+    this.#events = new RemoteEventStream(this.#client, () => this.#parts.headers, parts.lastEventSequence, parts.eventEpoch,
+      parts.hostApi?.hostname ?? parts.target);
     // Every capability call of the contract: advertised ones go over the wire, the others answer NOT_SUPPORTED here.
     for (const method of CONTRACT_CALLS) {
       if (method in CORE_CALLS) continue;

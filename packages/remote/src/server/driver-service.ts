@@ -16,7 +16,6 @@ import { fromValue, toValue } from '../wire/json-value.js';
 import { redactJson, secretsOf } from '../wire/secrets.js';
 import { CONSOLE_CALLS, READ_ONLY_CALLS, requireRole, type Role, type TokenAuthority } from './auth.js';
 import type { CallTracker } from './call-tracker.js';
-import type { ServedEvent } from './event-replay.js';
 import type { ServedHost } from './served-host.js';
 import type { JsonValue } from '@bufbuild/protobuf';
 
@@ -185,7 +184,7 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
       } catch (error) {
         throw toConnectError(error);
       }
-      const live = new AsyncQueue<ServedEvent>(state.subscriberBuffer);
+      const live = new AsyncQueue<core.LifecycleEvent>(state.subscriberBuffer);
       const unsubscribe = host.subscribe({ push: (e) => live.push(e) });
       const stop = (): void => live.wake();
       context.signal.addEventListener('abort', stop);
@@ -276,14 +275,14 @@ const TRANSITIONS: Record<string, Transition> = {
   MIGRATED_AWAY: Transition.MIGRATED_AWAY, MIGRATED_IN: Transition.MIGRATED_IN, DELETED: Transition.DELETED,
 };
 
-/** A core lifecycle event on the wire; `host`/`peerHost` when the event has them. */
-export function toWireEvent(e: ServedEvent): MessageInitShape<typeof LifecycleEventSchema> {
+/** A core lifecycle event on the wire: `host` always (core requires it), `peerHost` when the event has one. */
+export function toWireEvent(e: core.LifecycleEvent): MessageInitShape<typeof LifecycleEventSchema> {
   const out: Record<string, unknown> = {
     sequence: BigInt(e.sequence), instanceUuid: e.instanceUuid, transition: TRANSITIONS[e.transition] ?? Transition.UNSPECIFIED,
     transitionName: e.transition, state: e.state, timestampMs: BigInt(e.timestamp),
   };
   if (e.previousState !== undefined) out.previous = { case: 'previousState', value: e.previousState };
-  if (typeof e.host === 'string') out.host = e.host;
+  out.host = e.host;
   if (typeof e.peerHost === 'string') out.peerHost = e.peerHost;
   return out as MessageInitShape<typeof LifecycleEventSchema>;
 }

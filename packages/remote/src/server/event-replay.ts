@@ -1,72 +1,50 @@
 import { randomUUID } from 'node:crypto';
-import type { LifecycleEvent } from '@virtkit/core';
+import { DEFAULT_EVENT_REPLAY_WINDOW, eventsSince, type DriverBase, type LifecycleEvent } from '@virtkit/core';
 
-/** A lifecycle event as the server keeps it: core's event plus the optional host fields newer cores add. */
-export type ServedEvent = LifecycleEvent & { readonly host?: string; readonly peerHost?: string };
-
-/** What {@link EventReplay.since} found. */
+/** What {@link DriverEventReplay.since} found. */
 export interface ReplayResult {
   /** Kept events with sequence >= the one asked for, in order. */
-  events: ServedEvent[];
+  events: LifecycleEvent[];
   /** Set when events from the one asked for were no longer kept: the oldest sequence still kept (or the next one). */
   gapUntil?: number;
 }
 
+/** One epoch per driver object: its sequences are one numbering for as long as it lives, whatever serves it. */
+const EPOCHS = new WeakMap<object, string>();
+
 /**
- * Where the server keeps recent lifecycle events so a client can resume a
- * stream from the last sequence it saw. An interface so it can be backed by
- * core's per-driver replay API instead of {@link RingEventReplay}.
+ * The served driver's own event history, read through core's `eventsSince`:
+ * the driver keeps its last `HostApi.eventReplayWindow` events (4096 by
+ * default) whether or not a server listens, so a server restarted on the
+ * same driver object resumes its clients without loss, and there is one
+ * replay window, core's, not a second copy in the server.
  */
-export interface EventReplay {
-  /** Record an event (sequences increase). */
-  record(event: ServedEvent): void;
-  /** Events with sequence >= `from`. */
-  since(from: number): ReplayResult;
-  /** The last sequence recorded, 0 before any. */
-  readonly lastSequence: number;
-  /** How many events are kept. */
-  readonly capacity: number;
-  /** Names this numbering of sequences; a new history (a restarted process) has a new epoch. */
+export class DriverEventReplay {
+  readonly #driver: DriverBase;
+  /** Names this numbering of sequences; a new driver (a restarted process) has a new epoch. */
   readonly epoch: string;
-}
+  /** How many events the driver keeps. */
+  readonly capacity: number;
 
-/** A bounded ring of the last `capacity` events; older ones are dropped and reported as a gap. */
-export class RingEventReplay implements EventReplay {
-  readonly epoch = randomUUID();
-  readonly #ring: (ServedEvent | undefined)[];
-  #next = 0;
-  #count = 0;
-  #last = 0;
-  /** Sequence of the newest event pushed out of the window, 0 while none was. */
-  #droppedUpTo = 0;
-
-  constructor(readonly capacity = 4096) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('replay capacity must be a positive integer');
-    this.#ring = new Array(capacity);
+  constructor(driver: DriverBase) {
+    this.#driver = driver;
+    let epoch = EPOCHS.get(driver);
+    if (epoch === undefined) EPOCHS.set(driver, (epoch = randomUUID()));
+    this.epoch = epoch;
+    this.capacity = driver.hostApi.eventReplayWindow ?? DEFAULT_EVENT_REPLAY_WINDOW;
   }
 
+  /** The driver's last event sequence, 0 before any. */
   get lastSequence(): number {
-    return this.#last;
+    return eventsSince(this.#driver, Number.MAX_SAFE_INTEGER).sequence;
   }
 
-  record(event: ServedEvent): void {
-    const evicted = this.#ring[this.#next];
-    if (this.#count === this.capacity && evicted) this.#droppedUpTo = evicted.sequence;
-    this.#ring[this.#next] = event;
-    this.#next = (this.#next + 1) % this.capacity;
-    if (this.#count < this.capacity) this.#count++;
-    this.#last = event.sequence;
-  }
-
+  /** Kept events with sequence >= `from`; `gapUntil` when some of them fell out of the driver's window. */
   since(from: number): ReplayResult {
-    const events: ServedEvent[] = [];
-    const start = (this.#next - this.#count + this.capacity) % this.capacity;
-    for (let i = 0; i < this.#count; i++) {
-      const e = this.#ring[(start + i) % this.capacity]!;
-      if (e.sequence >= from) events.push(e);
-    }
-    const oldest = this.#count === 0 ? this.#last + 1 : this.#ring[start]!.sequence;
-    // Only events this window dropped are a gap (sequences emitted before the server listened are not kept anyway).
-    return from <= this.#droppedUpTo ? { events, gapUntil: oldest } : { events };
+    const after = Math.max(0, Math.trunc(from) - 1);
+    const { events, complete, sequence } = eventsSince(this.#driver, Math.min(after, Number.MAX_SAFE_INTEGER));
+    // Asking beyond the last sequence is no gap (nothing happened yet); events that fell out of the window are.
+    if (complete || after > sequence) return { events };
+    return { events, gapUntil: events[0]?.sequence ?? sequence + 1 };
   }
 }

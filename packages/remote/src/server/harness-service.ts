@@ -7,7 +7,6 @@ import { toConnectError } from '../wire/error-codec.js';
 import { fromValue, toPlainJson, toValue } from '../wire/json-value.js';
 import { requireRole, type TokenAuthority } from './auth.js';
 import { ServedHost } from './served-host.js';
-import { RingEventReplay } from './event-replay.js';
 
 /** What the harness serves: fresh drivers from the definition, and its kit fixtures. */
 export interface HarnessOptions {
@@ -23,7 +22,6 @@ export interface HarnessOptions {
 export interface HarnessState {
   readonly hosts: Map<string, ServedHost>;
   readonly auth: TokenAuthority;
-  readonly replayWindow: number;
 }
 
 /** The HarnessService: hosts opened and closed by the caller, fixtures run on the server. */
@@ -39,7 +37,7 @@ export function harnessService(state: HarnessState, options: HarnessOptions): Se
   };
   const addHost = (driver: DriverBase, owned: boolean): string => {
     const id = `h-${randomUUID()}`;
-    state.hosts.set(id, new ServedHost(id, driver, new RingEventReplay(state.replayWindow), owned ? () => dispose(driver) : async () => {}));
+    state.hosts.set(id, new ServedHost(id, driver, owned ? () => dispose(driver) : async () => {}));
     return id;
   };
   const closeHost = async (id: string): Promise<void> => {

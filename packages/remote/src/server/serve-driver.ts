@@ -9,7 +9,6 @@ import { TokenAuthority, type TokenTable } from './auth.js';
 import { CallTracker } from './call-tracker.js';
 import { CallbackRegistry } from './callback-registry.js';
 import { DEFAULT_HOST, driverService } from './driver-service.js';
-import { RingEventReplay, type EventReplay } from './event-replay.js';
 import { harnessService, type HarnessOptions } from './harness-service.js';
 import { healthService } from './health-service.js';
 import { listenHttp, type ServerTlsOptions } from './http-listener.js';
@@ -26,10 +25,6 @@ export interface ServeDriverOptions {
   tokens?: TokenTable;
   /** Allow plaintext or TLS without client certificates on a non-loopback address. Never in production. */
   insecure?: boolean;
-  /** Events kept per host for clients resuming a stream. @defaultValue 4096 */
-  replayWindow?: number;
-  /** The served driver's event history; pass the same one to a server restarted in the same process so clients resume without loss. @defaultValue a new RingEventReplay(replayWindow) */
-  replay?: EventReplay;
   /** Events a live stream may hold for a slow consumer before it is cut (the client resumes). @defaultValue 1024 */
   subscriberBuffer?: number;
   /** Serve the test harness (fresh hosts, kit fixtures) for `virtkit conformance --driver grpc://...`. Never in production. */
@@ -69,17 +64,16 @@ export async function serveDriver(driver: DriverBase, options: ServeDriverOption
     if (!options.tls.ca) throw new TypeError(`refusing TLS without client certificates on non-loopback address ${options.listen}: give tls.ca (mutual TLS), or insecure: true`);
   }
   const auth = new TokenAuthority(options.tokens);
-  const replayWindow = options.replayWindow ?? 4096;
   const hosts = new Map<string, ServedHost>();
   const disposeDriver = options.disposeDriver ?? true;
-  hosts.set(DEFAULT_HOST, new ServedHost(DEFAULT_HOST, driver, options.replay ?? new RingEventReplay(replayWindow), async () => {
+  hosts.set(DEFAULT_HOST, new ServedHost(DEFAULT_HOST, driver, async () => {
     if (!disposeDriver) return;
     const close = (driver as unknown as { close?: () => unknown }).close;
     if (typeof close === 'function') await close.call(driver);
   }));
   const calls = new CallTracker();
   const shutdown = new AbortController();
-  const state = { hosts, auth, calls, callbacks: new CallbackRegistry(), subscriberBuffer: options.subscriberBuffer ?? 1024, shutdown: shutdown.signal, replayWindow };
+  const state = { hosts, auth, calls, callbacks: new CallbackRegistry(), subscriberBuffer: options.subscriberBuffer ?? 1024, shutdown: shutdown.signal };
   const harness = options.harness ? harnessService(state, options.harness) : undefined;
   // `shutdown` ends event and health streams only: in-flight calls are drained (then cancelled) by `calls`,
   // and their responses still get out before the connections close.

@@ -1,31 +1,30 @@
 import type { DriverBase, LifecycleEvent } from '@virtkit/core';
-import { RingEventReplay, type EventReplay, type ServedEvent } from './event-replay.js';
+import { DriverEventReplay } from './event-replay.js';
 
 /** A live subscriber of a host's events. */
 export interface EventSubscriber {
   /** Called synchronously by the driver's emit; must never block. */
-  push(event: ServedEvent): void;
+  push(event: LifecycleEvent): void;
 }
 
 /**
- * One driver instance the server serves: its event subscription (started at
- * once, so every event is sequenced and kept for replay) and its live
- * subscribers. `dispose` runs when the host is closed.
+ * One driver instance the server serves: its live event subscribers and its
+ * replay (the driver's own event history). `dispose` runs when the host is
+ * closed.
  */
 export class ServedHost {
   readonly #subscribers = new Set<EventSubscriber>();
   readonly #listener: (event: LifecycleEvent) => void;
+  readonly replay: DriverEventReplay;
 
   constructor(
     readonly id: string,
     readonly driver: DriverBase,
-    readonly replay: EventReplay = new RingEventReplay(),
     readonly dispose: () => Promise<void> = async () => {},
   ) {
+    this.replay = new DriverEventReplay(driver);
     this.#listener = (event) => {
-      const served = event as ServedEvent;
-      this.replay.record(served);
-      for (const s of this.#subscribers) s.push(served);
+      for (const s of this.#subscribers) s.push(event);
     };
     driver.on('lifecycle', this.#listener);
   }

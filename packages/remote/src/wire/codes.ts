@@ -27,6 +27,8 @@ export function statusOf(code: string): Code {
       return Code.PermissionDenied;
     case 'UNAUTHENTICATED':
       return Code.Unauthenticated;
+    case 'UNAVAILABLE':
+      return Code.Unavailable;
     default:
       return Code.Internal;
   }

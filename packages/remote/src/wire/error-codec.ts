@@ -58,6 +58,7 @@ const CLASSES: Record<string, new (...args: any[]) => Error> = {
   DriverLoadError: core.DriverLoadError,
   ContractMismatchError: core.ContractMismatchError,
   DriverDefinitionError: core.DriverDefinitionError,
+  RemoteUnavailableError,
 };
 
 /** The class an error code maps to when the server's class name is not one of core's (a driver's own subclass). */
@@ -67,6 +68,8 @@ const BY_CODE: Record<string, new (...args: any[]) => Error> = {
   ABORTED: core.AbortedError, DRIVER_ERROR: core.DriverError, NOT_FOUND: core.NotFoundError, CONFLICT: core.ConflictError,
   INSUFFICIENT_RESOURCES: core.InsufficientResourcesError, MIGRATION_FAILED: core.MigrationError,
   DRIVER_LOAD_FAILED: core.DriverLoadError, CONTRACT_MISMATCH: core.ContractMismatchError, DRIVER_DEFINITION: core.DriverDefinitionError,
+  // A served driver that is itself a remote client (a relay) passes its upstream's unavailability on as such.
+  UNAVAILABLE: RemoteUnavailableError,
 };
 
 /**

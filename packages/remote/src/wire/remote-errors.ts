@@ -5,18 +5,21 @@ export type RemoteFailureReason = 'unavailable' | 'unauthenticated' | 'permissio
 
 /**
  * The served driver could not be reached, or the connection broke while the
- * call was in flight. Code `DRIVER_ERROR`; `retryable` says whether sending the
- * same call again is safe: true for reads and calls the contract makes
- * idempotent, false otherwise (the call may or may not have run: check the
- * instance before retrying). The client never retries on its own.
+ * call was in flight (the server restarts). Code `UNAVAILABLE`, stable and
+ * transient; `retryable` says whether sending the same call again is safe:
+ * true for reads and calls the contract makes idempotent, false otherwise
+ * (the call may or may not have run: check the instance before retrying).
+ * The client never retries on its own.
  */
-export class RemoteUnavailableError extends DriverError {
+export class RemoteUnavailableError extends VirtkitError {
   readonly reason: RemoteFailureReason = 'unavailable';
+  readonly operation: string;
   readonly retryable: boolean;
   readonly target: string;
   constructor(operation: string, target: string, message: string, options: { retryable: boolean; cause?: unknown }) {
-    super(operation, `${target} unavailable: ${message}`, { cause: options.cause });
+    super('UNAVAILABLE', `${operation} failed: ${target} unavailable: ${message}`, { cause: options.cause });
     this.name = 'RemoteUnavailableError';
+    this.operation = operation;
     this.retryable = options.retryable;
     this.target = target;
   }
