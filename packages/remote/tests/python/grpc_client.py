@@ -40,7 +40,8 @@ def watch():
             subscribed.set()
         elif kind == "event":
             events.append({"sequence": message.event.sequence, "transition": message.event.transition_name,
-                           "uuid": message.event.instance_uuid})
+                           "uuid": message.event.instance_uuid,
+                           "host": message.event.host.value if message.event.HasField("host") else None})
             if message.event.transition_name == "PAUSED":
                 done.set()
                 stream.cancel()

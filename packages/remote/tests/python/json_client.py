@@ -49,7 +49,7 @@ def watch():
                 subscribed.set()
             elif "event" in message:
                 events.append({"sequence": int(message["event"]["sequence"]), "transition": message["event"]["transitionName"],
-                               "uuid": message["event"]["instanceUuid"]})
+                               "uuid": message["event"]["instanceUuid"], "host": message["event"].get("host")})
                 if message["event"]["transitionName"] == "PAUSED":
                     done.set()
                     return
