@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { planConformance, runConformance, type ConformanceReport } from '@virtkit/conformance';
 import { loadDriver, type CapabilityName, type DriverBase } from '@virtkit/core';
 import { QemuDriver, qemuConformanceFixtures, qemuLeakCheck } from '@virtkit/qemu';
@@ -13,7 +14,9 @@ const installed = (cmd: string): boolean => {
     return false;
   }
 };
-const unavailable = installed('qemu-system-x86_64') && installed('qemu-img') ? undefined : 'qemu-system-x86_64 / qemu-img are not installed';
+const unavailable = installed('qemu-system-x86_64') && installed('qemu-img') ? undefined : 'qemu-system-x86_64 / qemu-img are not installed (scripts/install-system-deps.sh)';
+// Never silent: a skip names itself on stderr (jest may drop the console output of a fully skipped file).
+if (unavailable) process.stderr.write(`SKIPPED the conformance kit over the wire (qemu): ${unavailable}\n`);
 /**
  * The whole kit over the wire against a served @virtkit/qemu (under a minute here);
  * VIRTKIT_QEMU_REMOTE_ONLY=lifecycle,... filters it for quick local runs.
@@ -24,8 +27,16 @@ describe('the conformance kit over the wire (qemu)', () => {
   const tmp = tempDir();
   let server: RemoteServer | undefined;
   const drivers = new Set<QemuDriver>();
+  // The kit's volume fixture makes its volumes under the temp dir, outside the driver's default allowed
+  // directories (request paths are confined): allow it for the served drivers, the fixture's pairs included.
+  const allowed = process.env.VIRTKIT_QEMU_ALLOWED_DIRS;
+  beforeAll(() => {
+    process.env.VIRTKIT_QEMU_ALLOWED_DIRS = [allowed, tmpdir()].filter(Boolean).join(':');
+  });
 
   afterAll(async () => {
+    if (allowed === undefined) delete process.env.VIRTKIT_QEMU_ALLOWED_DIRS;
+    else process.env.VIRTKIT_QEMU_ALLOWED_DIRS = allowed;
     await server?.close();
     await Promise.all([...drivers].map((d) => d.close()));
     tmp.remove();
