@@ -1,7 +1,8 @@
 // Type tests for @virtkit/remote, compiled against the built packages.
 import { expectTypeOf } from 'expect-type';
 import { supports, type DriverBase, type InstanceInfo, type OperationContext } from '@virtkit/core';
-import { connectDriver, serveDriver, EventsLostError, type RemoteDriver, type RemoteServer } from '@virtkit/remote';
+import { connectDriver, serveDriver, EventsLostError, RemoteUnavailableError, type RemoteDriver, type RemoteServer } from '@virtkit/remote';
+import type { VirtkitErrorCode } from '@virtkit/core';
 
 declare const driver: RemoteDriver;
 const ctx: OperationContext = {};
@@ -18,6 +19,12 @@ if (supports(driver, 'lifecycle.pause')) void driver.pause(ctx, { instance });
 
 driver.on('eventsLost', (error) => expectTypeOf(error).toEqualTypeOf<EventsLostError>());
 driver.on('lifecycle', (event) => expectTypeOf(event.sequence).toEqualTypeOf<number>());
+// Events over the wire are core's: `host` always, `peerHost` for moves.
+driver.on('lifecycle', (event) => expectTypeOf(event.host).toEqualTypeOf<string>());
+driver.on('lifecycle', (event) => expectTypeOf(event.peerHost).toEqualTypeOf<string | undefined>());
+// Unreachable or restarting servers: a stable code of core's, and whether the same call may be sent again.
+expectTypeOf<'UNAVAILABLE'>().toMatchTypeOf<VirtkitErrorCode>();
+expectTypeOf<RemoteUnavailableError['retryable']>().toEqualTypeOf<boolean>();
 
 declare const served: DriverBase;
 expectTypeOf(serveDriver(served, { listen: 'unix:/tmp/x.sock' })).toEqualTypeOf<Promise<RemoteServer>>();
@@ -25,3 +32,5 @@ expectTypeOf(serveDriver(served, { listen: 'unix:/tmp/x.sock' })).toEqualTypeOf<
 void serveDriver(served, { listen: '127.0.0.1:0', tokens: { 'a-long-enough-token-here': 'root' } });
 // @ts-expect-error -- listen is required
 void serveDriver(served, {});
+// @ts-expect-error -- the replay window is the served driver's own (HostApi.eventReplayWindow), not a server option
+void serveDriver(served, { listen: 'unix:/tmp/x.sock', replayWindow: 4 });
