@@ -13,7 +13,7 @@ module.exports = {
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     '^@virtkit/core/manifest$': '<rootDir>/packages/core/src/manifest-entry-point.ts',
-    '^@virtkit/(core|memory|conformance|qemu|cli)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@virtkit/(core|memory|conformance|qemu|cli|remote)$': '<rootDir>/packages/$1/src/index.ts',
   },
   testTimeout: 30000,
 };

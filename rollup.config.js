@@ -5,7 +5,7 @@ import { builtinModules } from 'node:module';
 import esbuild from 'rollup-plugin-esbuild';
 import dts from 'rollup-plugin-dts';
 
-const PACKAGES = ['core', 'conformance', 'memory', 'qemu', 'cli'];
+const PACKAGES = ['core', 'conformance', 'memory', 'qemu', 'cli', 'remote'];
 /** Extra public entry points (package subpaths) besides `src/index.ts`, as source file -> dist name. */
 const SUBPATHS = { core: { 'src/manifest-entry-point.ts': 'manifest' } };
 const only = process.env.VIRTKIT_BUILD?.split(',');

@@ -6,8 +6,8 @@ import os from 'node:os';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7);
-const MODULES = ['guarded', 'scale', 'events', 'provider-tree', 'bundle-size', 'typecheck', 'qemu', 'vs-reference'];
-const QUICK = new Set(['guarded', 'scale', 'events', 'provider-tree', 'bundle-size', 'vs-reference']);
+const MODULES = ['guarded', 'scale', 'events', 'provider-tree', 'bundle-size', 'typecheck', 'qemu', 'vs-reference', 'remote'];
+const QUICK = new Set(['guarded', 'scale', 'events', 'provider-tree', 'bundle-size', 'vs-reference', 'remote']);
 
 const figures = [];
 for (const name of MODULES) {

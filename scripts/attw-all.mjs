@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const PACKAGES = ['core', 'conformance', 'memory', 'qemu', 'cli'];
+const PACKAGES = ['core', 'conformance', 'memory', 'qemu', 'cli', 'remote'];
 const attw = join('node_modules', '.bin', 'attw');
 const dest = mkdtempSync(join(tmpdir(), 'virtkit-attw-'));
 let failed = 0;

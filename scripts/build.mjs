@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, rmSync } from 'node:fs';
 
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
-for (const p of ['core', 'conformance', 'memory', 'qemu', 'cli', 'sample-driver'])
+for (const p of ['core', 'conformance', 'memory', 'qemu', 'cli', 'remote', 'sample-driver'])
   rmSync(`packages/${p}/dist`, { recursive: true, force: true });
 run('npx', ['rollup', '-c', '--silent']);
 // rollup writes files without the executable bit; the `virtkit` bin needs it.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: QEMU (the @virtkit/qemu driver and its kit run), tools to build the
-# tiny test guest from Debian packages, and Chromium for the HTML support-matrix browser test.
+# tiny test guest from Debian packages, Chromium for the HTML support-matrix browser test, and Python's gRPC
+# (grpcio + grpc-tools, for Debian's /usr/bin/python3) for the remote driver's Python client tests.
 set -euo pipefail
 need=()
 command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
@@ -11,6 +12,8 @@ command -v chromium >/dev/null || need+=(chromium)
 # the multi-host tests (tests/multihost): namespaces, bridges and taps; pings between the namespaces
 command -v ip >/dev/null || need+=(iproute2)
 command -v ping >/dev/null || need+=(iputils-ping)
+/usr/bin/python3 -c 'import grpc' 2>/dev/null || need+=(python3-grpcio)
+/usr/bin/python3 -c 'import grpc_tools' 2>/dev/null || need+=(python3-grpc-tools)
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 # apt lists are needed by `apt-get download` (test guest) even when nothing is missing.
 $SUDO apt-get update -qq

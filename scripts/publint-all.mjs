@@ -4,7 +4,7 @@ import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 
 let failed = 0;
-for (const name of ['core', 'conformance', 'memory', 'qemu', 'cli']) {
+for (const name of ['core', 'conformance', 'memory', 'qemu', 'cli', 'remote']) {
   const dir = `packages/${name}`;
   if (!existsSync(`${dir}/dist`)) continue;
   const pkg = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));

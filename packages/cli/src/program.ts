@@ -6,6 +6,7 @@ import { contractCommand } from './commands/contract.js';
 import { initCommand } from './commands/init.js';
 import { inspectCommand } from './commands/inspect.js';
 import { matrixCommand } from './commands/matrix.js';
+import { serveCommand } from './commands/serve.js';
 import { CLI_VERSION } from './version.js';
 
 /**
@@ -39,8 +40,9 @@ Examples:
   $ virtkit inspect @virtkit/sample-driver
   $ virtkit contract --json
   $ virtkit matrix --format html --out matrix.html --verify
-  $ virtkit init acme-driver --capabilities lifecycle,lifecycle.pause`);
-  for (const command of [conformanceCommand(ctx), inspectCommand(ctx), contractCommand(ctx), matrixCommand(ctx), initCommand(ctx)]) {
+  $ virtkit init acme-driver --capabilities lifecycle,lifecycle.pause
+  $ virtkit serve --driver @virtkit/memory --listen unix:/run/virtkit.sock`);
+  for (const command of [conformanceCommand(ctx), inspectCommand(ctx), contractCommand(ctx), matrixCommand(ctx), initCommand(ctx), serveCommand(ctx)]) {
     program.addCommand(command.copyInheritedSettings(program));
   }
   return program;

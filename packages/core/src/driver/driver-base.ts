@@ -16,6 +16,7 @@ import { SILENT_LOGGER, type DriverLogger, type HostApi } from './host-api.js';
 import { driverHostName, type DriverEventName, type DriverEvents } from './lifecycle-events.js';
 import { observeInfo } from './guarded-call.js';
 import { registerGuardedCall, type Sealed } from './sealed-call.js';
+import { takeForwardedMap } from './forwarded-map.js';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -58,7 +59,7 @@ export abstract class DriverBase {
     Object.defineProperty(this, DRIVER_BRAND, { value: true });
     // Non-writable and non-configurable: neither assignment nor defineProperty can swap the map (rule 4).
     Object.defineProperty(this, 'capabilities', {
-      value: buildCapabilityMap(new.target as unknown as typeof DriverBase, this), enumerable: true, writable: false, configurable: false,
+      value: takeForwardedMap(this) ?? buildCapabilityMap(new.target as unknown as typeof DriverBase, this), enumerable: true, writable: false, configurable: false,
     });
   }
 

@@ -9,3 +9,4 @@ export {
 } from './lifecycle-events.js';
 export { assertSealed, SealedCallError, type Sealed, type SealedCall } from './sealed-call.js';
 export type { CoreCalls } from './driver-base.js';
+export { constructForwardingDriver, isForwardingDriver } from './forwarded-map.js';

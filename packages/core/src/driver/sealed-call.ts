@@ -1,4 +1,5 @@
 import { DriverDefinitionError } from '../errors/errors.js';
+import { isForwardingDriver } from './forwarded-map.js';
 
 // A type-only brand: never exported, so no driver can produce a value carrying it without a cast.
 declare const GUARDED: unique symbol;
@@ -58,6 +59,8 @@ export class SealedCallError extends DriverDefinitionError {
  */
 export function assertSealed(target: object | (abstract new (...args: any[]) => object)): void {
   const isClass = typeof target === 'function';
+  // A forwarding driver's calls are its transport's; the served driver's own guarded path answers them.
+  if (!isClass && isForwardingDriver(target)) return;
   const name = String((isClass ? (target as { driverName?: unknown }).driverName ?? target.name : (target.constructor as { driverName?: unknown })?.driverName) ?? 'unnamed-driver');
   if (!isClass) {
     for (const key of Object.getOwnPropertyNames(target)) {

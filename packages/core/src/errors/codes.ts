@@ -33,6 +33,12 @@ export const VIRTKIT_ERROR_CODES = {
   CONTRACT_MISMATCH: 'CONTRACT_MISMATCH',
   /** A driver class is composed wrongly (missing hook, flag without its capability). */
   DRIVER_DEFINITION: 'DRIVER_DEFINITION',
+  /**
+   * A driver served elsewhere could not be reached, or the connection broke
+   * while the call was in flight (the server restarts). Transient: the error's
+   * `retryable` says whether the same call may be sent again.
+   */
+  UNAVAILABLE: 'UNAVAILABLE',
 } as const;
 
 /** The union of all virtkit error codes. */

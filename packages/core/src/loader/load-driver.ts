@@ -50,8 +50,9 @@ export async function loadDriver<T extends DriverBase | DriverDefinition<DriverB
   if (typeof specifier !== 'string' || specifier.length === 0 || specifier.includes('\0')) {
     throw new DriverLoadError(String(specifier), 'the specifier must be a non-empty package name or path');
   }
-  const resolvedPath = resolveSpecifier(specifier, options.from ?? process.cwd());
-  const mod = await importModule(specifier, resolvedPath);
+  const remote = /^grpc(s|\+unix)?:/.test(specifier);
+  const resolvedPath = remote ? specifier : resolveSpecifier(specifier, options.from ?? process.cwd());
+  const mod = remote ? { default: await loadRemoteDefinition(specifier, hostApi) } : await importModule(specifier, resolvedPath);
   const definition = findDefinition(mod);
   if (!definition) {
     throw new DriverLoadError(specifier, 'the module exports no virtkit driver: export default defineDriver({ create }) (or `export const driver = ...`) from @virtkit/core');
@@ -137,4 +138,17 @@ function findDefinition(mod: unknown): DriverDefinition | undefined {
     if (d && typeof d === 'object') candidates.push(d.default, d.driver);
   }
   return candidates.find(isDriverDefinition);
+}
+
+/** `grpc://`, `grpcs://`, `grpc+unix://`: the served driver's definition from the optional peer @virtkit/remote. */
+async function loadRemoteDefinition(specifier: string, hostApi: HostApi): Promise<unknown> {
+  let remote: { loadRemoteDefinition(s: string, h: HostApi): Promise<unknown> };
+  try {
+    // require where it exists (CommonJS, test runners' module maps), import() in ESM; a variable keeps bundlers and tsc off it.
+    const name = '@virtkit/remote';
+    remote = typeof require === 'function' ? require(name) : await import(name);
+  } catch (error) {
+    throw new DriverLoadError(specifier, 'remote drivers need @virtkit/remote: npm install @virtkit/remote', { cause: error });
+  }
+  return remote.loadRemoteDefinition(specifier, hostApi);
 }

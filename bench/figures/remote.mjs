@@ -1,0 +1,179 @@
+// remote.*: @virtkit/remote against the same engine used raw, and a served QEMU driver against the same driver in process.
+// - remote.getInfo_vs_raw_unary: connectDriver(...).getInfo round trip vs a plain Connect client calling a plain
+//   Connect server's GetInfo (same engine, HTTP/2 gRPC on a unix socket, same request and response payload),
+//   called in turns so drift falls on both.
+// - remote.calls_per_s_64: getInfo calls per second with 64 concurrent callers (one connection), vs the raw pair.
+// - remote.events_per_s: lifecycle events per second delivered to a remote listener (served memory driver).
+// - remote.qemu_spawn_vs_in_process: spawn until getInfo says RUNNING of one QEMU driver, called through the wire vs
+//   in process (full run only; skipped when QEMU is missing, and says so).
+// Every phase is bounded (a phase that overruns is reported failed, never waits), and everything started is
+// stopped: the raw server's HTTP/2 sessions are destroyed on close (a bare http2 server.close waits for its
+// clients, which is how an earlier version of this figure hung).
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import * as http2 from 'node:http2';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@connectrpc/connect';
+import { connectNodeAdapter, createGrpcTransport } from '@connectrpc/connect-node';
+import { MemoryDriver } from '@virtkit/memory';
+import { connectDriver, DriverService, serveDriver } from '@virtkit/remote';
+import { alternate, interleaved, median, ratioFigure, unmeasured, valueFigure } from '../lib/measure.mjs';
+
+const FLAVOR = { name: 'm1.small', vcpus: 1, memoryMb: 256, rootGb: 1 };
+const IMAGE = { id: 'cirros', diskFormat: 'qcow2' };
+const UUID = '7b1c6f1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f';
+
+/** Resolve with `promise`, or reject after `ms` (the timer never keeps the process alive). */
+function bounded(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+    timer.unref?.();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A raw Connect server on a unix socket answering GetInfo with the served driver's very answer; close() ends its sessions. */
+async function rawServer(path, info) {
+  const handler = connectNodeAdapter({ routes: (router) => router.rpc(DriverService.method.getInfo, async () => info) });
+  const server = http2.createServer(handler);
+  const sessions = new Set();
+  server.on('session', (s) => {
+    sessions.add(s);
+    s.on('close', () => sessions.delete(s));
+  });
+  await new Promise((resolve) => server.listen(path, resolve));
+  return {
+    close: () => new Promise((resolve) => {
+      server.close(() => resolve());
+      for (const s of sessions) s.destroy();
+    }),
+  };
+}
+
+/** Calls per second of `call` with 64 concurrent callers for `ms`. */
+async function callsPerSecond(call, ms) {
+  let calls = 0;
+  const start = performance.now();
+  const end = start + ms;
+  await Promise.all(Array.from({ length: 64 }, async () => {
+    while (performance.now() < end) {
+      await call();
+      calls++;
+    }
+  }));
+  return (calls * 1000) / (performance.now() - start);
+}
+
+export async function measure({ quick }) {
+  const figures = [];
+  const attempt = async (names, ms, fn) => {
+    try {
+      figures.push(...(await bounded(fn(), ms, names.join(', '))));
+    } catch (error) {
+      figures.push(...names.map((name) => ({ name, value: null, unit: '-', target: '-', note: `failed: ${error.message}` })));
+    }
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'virtkit-bench-remote-'));
+  // A replay window above the events figure's count: no event of the figure can fall out of it.
+  const served = new MemoryDriver({ hostname: 'bench', eventReplayWindow: 16384 });
+  const open = [];
+  try {
+    await served.spawn({}, { instance: { uuid: UUID, name: 'vm-bench', flavor: FLAVOR }, imageMeta: IMAGE });
+    const server = await serveDriver(served, { listen: `unix:${join(dir, 'remote.sock')}` });
+    open.push(() => server.close({ graceMs: 0 }));
+    const driver = await connectDriver(server.target);
+    open.push(() => driver.close());
+    const req = { instance: { uuid: UUID } };
+    const info = await driver.getInfo({}, req);
+    const rawPath = join(dir, 'raw.sock');
+    const raw = await rawServer(rawPath, { ...info });
+    open.push(() => raw.close());
+    const rawTransport = createGrpcTransport({ baseUrl: 'http://localhost', nodeOptions: { createConnection: () => net.connect(rawPath) } });
+    const rawClient = createClient(DriverService, rawTransport);
+
+    await attempt(['remote.getInfo_vs_raw_unary'], 60_000, async () => {
+      const t = await interleaved({ remote: () => driver.getInfo({}, req), raw: () => rawClient.getInfo(req) }, { quick });
+      return [ratioFigure('remote.getInfo_vs_raw_unary', t.remote, t.raw, 'ns', '<= 1.3',
+        'mean round trip, called in turns, unix socket, HTTP/2 gRPC; remote adds client-side validation, error mapping, event ordering and the served guarded path')];
+    });
+    await attempt(['remote.calls_per_s_64'], 60_000, async () => {
+      const ms = quick ? 500 : 2000;
+      const remoteRate = await callsPerSecond(() => driver.getInfo({}, req), ms);
+      const rawRate = await callsPerSecond(() => rawClient.getInfo(req), ms);
+      return [ratioFigure('remote.calls_per_s_64', remoteRate, rawRate, 'calls/s', '>= 0.75', `getInfo, 64 concurrent callers on one connection for ${ms} ms each (remote ${Math.round(remoteRate)}/s)`)];
+    });
+    await attempt(['remote.events_per_s'], 120_000, async () => {
+      // The served driver makes n events (pause/unpause in process) as fast as it can; the remote listener counts
+      // them. n stays inside the served driver's replay window: a stream cut for being slow (its bounded buffer)
+      // resumes from the window, so every event arrives and the rate is of delivered events, producing included.
+      const n = quick ? 2000 : 8000;
+      let seen = 0;
+      const listener = () => void seen++;
+      driver.on('lifecycle', listener);
+      // The stream is live once an event made now has come back.
+      await served.pause({}, req);
+      await served.unpause({}, req);
+      await bounded((async () => { while (seen < 2) await new Promise((r) => setTimeout(r, 5)); })(), 20_000, 'opening the event stream');
+      seen = 0;
+      const start = performance.now();
+      for (let i = 0; i < n / 2; i++) {
+        await served.pause({}, req);
+        await served.unpause({}, req);
+      }
+      const produced = performance.now() - start;
+      await bounded((async () => { while (seen < n) await new Promise((r) => setTimeout(r, 2)); })(), 90_000, `delivering ${n} events (${seen} arrived)`);
+      const secs = (performance.now() - start) / 1000;
+      driver.off('lifecycle', listener);
+      return [valueFigure('remote.events_per_s', n / secs, 'events/s', '-', `${n} pause/unpause events of a served memory driver (made in ${Math.round(produced)} ms), all delivered to a remote listener in ${secs.toFixed(2)} s`)];
+    });
+  } finally {
+    for (const close of open.reverse()) await bounded(Promise.resolve().then(close), 10_000, 'closing').catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (quick) figures.push(unmeasured('remote.qemu_spawn_vs_in_process', 'full run only (starts QEMU)', '< 1.02'));
+  else await attempt(['remote.qemu_spawn_vs_in_process'], 300_000, () => qemuSpawnFigure());
+  return figures;
+}
+
+/** One QEMU driver: spawn-to-RUNNING through a served copy of it vs in process, alternating. */
+async function qemuSpawnFigure() {
+  if (!['/usr/bin/qemu-system-x86_64', '/usr/local/bin/qemu-system-x86_64'].some((p) => existsSync(p))) {
+    return [unmeasured('remote.qemu_spawn_vs_in_process', 'qemu-system-x86_64 is not installed', '< 1.02')];
+  }
+  const { NO_OS_IMAGE, QemuDriver } = await import('@virtkit/qemu');
+  const dir = mkdtempSync(join(tmpdir(), 'virtkit-bench-remote-qemu-'));
+  const ctx = {};
+  const flavor = { name: 'bench.qemu', vcpus: 1, memoryMb: 64, rootGb: 1 };
+  const d = new QemuDriver({ hostname: 'bench-remote-spawn', options: { accel: 'tcg' } });
+  let server;
+  let remote;
+  try {
+    await d.initHost(ctx, { host: 'bench-remote-spawn' });
+    server = await serveDriver(d, { listen: `unix:${join(dir, 'q.sock')}`, disposeDriver: false });
+    remote = await connectDriver(server.target);
+    const trial = (via) => async () => {
+      const uuid = randomUUID();
+      const t = performance.now();
+      await via.spawn(ctx, { instance: { uuid, flavor }, imageMeta: NO_OS_IMAGE });
+      while ((await via.getInfo(ctx, { instance: { uuid } })).state !== 1) await new Promise((r) => setTimeout(r, 5));
+      const ms = performance.now() - t;
+      await d.destroy(ctx, { instance: { uuid } });
+      return ms;
+    };
+    const runs = 5;
+    const samples = await alternate(runs, { remote: trial(remote), local: trial(d) });
+    const paired = median(samples.remote.map((ms, i) => ms / samples.local[i]));
+    const candidate = median(samples.remote);
+    const baseline = median(samples.local);
+    return [ratioFigure('remote.qemu_spawn_vs_in_process', candidate, baseline, 'ms', '< 1.02',
+      `spawn until RUNNING of a no-OS TCG instance, medians of ${runs} alternating runs (median of per-round ratios ${paired.toFixed(3)}; added ${(candidate - baseline).toFixed(1)} ms)`)];
+  } finally {
+    await remote?.close().catch(() => {});
+    await server?.close({ graceMs: 0 }).catch(() => {});
+    await d.close().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

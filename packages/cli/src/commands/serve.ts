@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import type { DriverBase } from '@virtkit/core';
+import { writeLine, type CliIo } from '../cli-io.js';
+import { CLI_HOST_API, loadCliDriver } from '../driver/load-cli-driver.js';
+import { CliError, EXIT_CODES } from '../errors/cli-error.js';
+import type { CommandContext } from './command-context.js';
+
+/** Options of `virtkit serve`, as commander parses them. */
+export interface ServeCommandOptions {
+  driver: string;
+  listen: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsClientCa?: string;
+  /** Files holding one bearer token each. */
+  adminTokenFile?: string;
+  readOnlyTokenFile?: string;
+  insecure?: boolean;
+  /** Serve the conformance-kit harness (fresh hosts, fixtures). */
+  harness?: boolean;
+}
+
+/** The `serve` command: serve a driver over gRPC / Connect until SIGINT or SIGTERM. */
+export function serveCommand(ctx: CommandContext): Command {
+  return new Command('serve')
+    .description('serve a driver over gRPC, gRPC-Web and Connect JSON (needs @virtkit/remote)')
+    .requiredOption('-d, --driver <package-or-path>', 'driver package name or module path')
+    .requiredOption('-l, --listen <address>', 'unix:<path> (created 0600) or <host>:<port>')
+    .option('--tls-cert <file>', 'server certificate (PEM)')
+    .option('--tls-key <file>', 'server private key (PEM)')
+    .option('--tls-client-ca <file>', 'CA that client certificates must chain to (mutual TLS; required off loopback)')
+    .option('--admin-token-file <file>', 'file holding a bearer token with the admin role')
+    .option('--read-only-token-file <file>', 'file holding a bearer token with the read-only role')
+    .option('--insecure', 'allow plaintext or no client certificates on a non-loopback address (never in production)')
+    .option('--harness', 'also serve the test harness, so `virtkit conformance --driver grpc://...` can run the kit')
+    .addHelpText('after', `
+Examples:
+  $ virtkit serve --driver @virtkit/memory --listen unix:/run/virtkit/driver.sock
+  $ virtkit serve --driver @virtkit/qemu --listen 10.0.0.5:7443 \\
+      --tls-cert host.pem --tls-key host.key --tls-client-ca orchestrators-ca.pem --admin-token-file token`)
+    .action(async (options: ServeCommandOptions) => ctx.setExitCode(await runServeCommand(options, ctx.io)));
+}
+
+/**
+ * Run `virtkit serve`: load the driver, serve it, print the target, and
+ * shut down gracefully (finish or cancel in-flight calls, dispose the driver)
+ * on SIGINT / SIGTERM or when `stop` resolves.
+ *
+ * @returns the exit code (0 after a clean shutdown).
+ * @throws `DRIVER_UNAVAILABLE`; `USAGE` for bad TLS/token files, a bad address, or plaintext off loopback.
+ */
+export async function runServeCommand(options: ServeCommandOptions, io: CliIo, stop?: Promise<void>): Promise<number> {
+  let remote: typeof import('@virtkit/remote');
+  try {
+    const name = '@virtkit/remote';
+    remote = typeof require === 'function' ? require(name) : await import(name);
+  } catch (error) {
+    throw new CliError('DRIVER_UNAVAILABLE', '`virtkit serve` needs @virtkit/remote', { hint: 'npm install @virtkit/remote', cause: error });
+  }
+  const read = (file: string | undefined, what: string): string | undefined => {
+    if (file === undefined) return undefined;
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new CliError('USAGE', `cannot read the ${what} file ${file}`, { hint: 'check the path and its permissions', cause: error });
+    }
+  };
+  const loaded = await loadCliDriver(options.driver, io);
+  const tokens: Record<string, 'admin' | 'read-only'> = {};
+  const admin = read(options.adminTokenFile, 'admin token')?.trim();
+  const readOnly = read(options.readOnlyTokenFile, 'read-only token')?.trim();
+  if (admin) tokens[admin] = 'admin';
+  if (readOnly) tokens[readOnly] = 'read-only';
+  const cert = read(options.tlsCert, 'TLS certificate');
+  const key = read(options.tlsKey, 'TLS key');
+  const ca = read(options.tlsClientCa, 'client CA');
+  let server: Awaited<ReturnType<typeof remote.serveDriver>>;
+  try {
+    server = await remote.serveDriver(loaded.driver, {
+      listen: options.listen,
+      tls: cert && key ? { cert, key, ca } : undefined,
+      tokens: Object.keys(tokens).length > 0 ? tokens : undefined,
+      insecure: options.insecure,
+      harness: options.harness
+        ? { create: (hostApi) => loaded.definition.create({ ...CLI_HOST_API, ...hostApi }) as DriverBase, fixtures: loaded.definition.conformance }
+        : undefined,
+    });
+  } catch (error) {
+    const close = (loaded.driver as unknown as { close?: () => unknown }).close;
+    if (typeof close === 'function') await close.call(loaded.driver);
+    if (error instanceof TypeError) throw new CliError('USAGE', error.message, { hint: 'see virtkit serve --help', cause: error });
+    throw error;
+  }
+  writeLine(io.stdout, `virtkit serve: ${loaded.definition.name} ${loaded.definition.version} at ${server.target}`);
+  await (stop ?? new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  }));
+  await server.close();
+  return EXIT_CODES.OK;
+}

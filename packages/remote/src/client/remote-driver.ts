@@ -1,0 +1,279 @@
+import { createClient, type CallOptions, type Client } from '@connectrpc/connect';
+import {
+  AbortedError, TimeoutError, capabilityOfMethod, DriverBase, NotSupportedError, type CapabilityMap, type DriverEventName, type DriverEvents,
+  type GetAvailableNodesRequest, type HostRequest, type InstanceInfo, type InstanceRequest, type NodeRequest,
+  type OperationContext, type PowerState, type HostApi,
+} from '@virtkit/core';
+import { DriverService } from '../gen/virtkit/v1/driver_pb.js';
+import { READ_ONLY_CALLS } from '../server/auth.js';
+import { CONTRACT_CALLS } from '../server/driver-service.js';
+import { randomUUID } from 'node:crypto';
+import { applyInOut, encodeInOut, IN_OUT_METHODS } from '../wire/provider-tree-transfer.js';
+import { errorDetailOf, fromCallError, hasVirtkitDetail } from '../wire/error-codec.js';
+import { EVENT_SEQUENCE_HEADER, HOST_HEADER, REQUEST_ID_HEADER } from '../wire/headers.js';
+import { fromValue, toValue } from '../wire/json-value.js';
+import { RemoteEventStream, type RemoteDriverEvents } from './event-stream.js';
+import type { RequestValidator } from './request-validator.js';
+import type { ClientTransport } from './transport.js';
+
+/** Calls the contract makes idempotent (a repeat finds its target already holding): safe to retry after a transport failure. */
+const IDEMPOTENT_CALLS: ReadonlySet<string> = new Set([
+  ...READ_ONLY_CALLS, 'initHost', 'destroy', 'powerOn', 'powerOff', 'pause', 'unpause', 'suspend', 'resume', 'cleanupHost',
+]);
+
+/** What a {@link RemoteDriver} is made of; built by `connectDriver`. */
+export interface RemoteDriverParts {
+  readonly target: string;
+  readonly map: CapabilityMap;
+  readonly transport: ClientTransport;
+  readonly validator: RequestValidator;
+  /** Headers sent with every call (authorization, host). */
+  readonly headers: Record<string, string>;
+  readonly lastEventSequence: number;
+  /** The server's event epoch at connect time. */
+  readonly eventEpoch: string;
+  /** What this client says of the host it drives (its name), as `driver.hostApi`. */
+  readonly hostApi?: HostApi;
+  /** The role the server gave these credentials. */
+  readonly role: string;
+}
+
+/**
+ * A served driver, called over the wire: a DriverBase whose `capabilities`
+ * is the served driver's map, narrowed with `supports()` like any driver.
+ * Requests are validated here with the same guarded path as in process, then
+ * again by the server; errors come back as the same classes with the same
+ * `code` and fields. `ctx.signal` cancels the RPC (the served driver's signal
+ * aborts), `ctx.deadline` becomes the RPC deadline, `ctx.onProgress` gets the
+ * progress stream, and lifecycle listeners get the served driver's events,
+ * each delivered before the call that caused it returns.
+ *
+ * Failures of the connection are `RemoteUnavailableError` (never a hang);
+ * the client never retries a call by itself.
+ */
+export class RemoteDriver extends DriverBase {
+  static override driverName = 'remote';
+  readonly #parts: RemoteDriverParts;
+  readonly #client: Client<typeof DriverService>;
+  readonly #events: RemoteEventStream;
+  #closed = false;
+
+  constructor(parts: RemoteDriverParts) {
+    super(parts.hostApi ?? {});
+    this.#parts = parts;
+    this.#client = createClient(DriverService, parts.transport.transport);
+    this.#events = new RemoteEventStream(this.#client, () => this.#parts.headers, parts.lastEventSequence, parts.eventEpoch,
+      parts.hostApi?.hostname ?? parts.target);
+    // Every capability call of the contract: advertised ones go over the wire, the others answer NOT_SUPPORTED here.
+    for (const method of CONTRACT_CALLS) {
+      if (method in CORE_CALLS) continue;
+      const capability = capabilityOfMethod(method);
+      const advertised = capability !== undefined && parts.map.capabilities[capability] === true;
+      const fn = advertised
+        ? (ctx?: OperationContext, request?: unknown) => this.call(method, ctx, request)
+        : async () => {
+            throw new NotSupportedError(capability ?? 'unknown', method);
+          };
+      Object.defineProperty(this, method, { value: fn, writable: true, configurable: true });
+    }
+    for (const [method, impl] of Object.entries(CORE_CALLS)) {
+      Object.defineProperty(this, method, { value: (ctx?: OperationContext, request?: unknown) => impl(this, ctx, request), writable: true, configurable: true });
+    }
+  }
+
+  /** The target this driver is served at. */
+  get target(): string {
+    return this.#parts.target;
+  }
+
+  /** The server's id of the host (driver instance) this client calls: `default` for the served driver. */
+  get hostId(): string {
+    return this.#parts.headers[HOST_HEADER] ?? 'default';
+  }
+
+  /** The role the server gave this client's credentials (`admin` or `read-only`). */
+  get role(): string {
+    return this.#parts.role;
+  }
+
+  /** The last lifecycle event sequence delivered to listeners (resume point after a reconnect). */
+  get lastEventSequence(): number {
+    return this.#events.lastSequence;
+  }
+
+  /** Listen to the served driver's events (the stream is open while lifecycle listeners exist); `eventsLost` when the replay window was exceeded. */
+  override on<E extends DriverEventName>(event: E, listener: DriverEvents[E]): this;
+  override on(event: 'eventsLost', listener: RemoteDriverEvents['eventsLost']): this;
+  override on(event: string, listener: (...a: any[]) => void): this {
+    this.#events.on(event, listener);
+    return this;
+  }
+  /** Listen to the next event only. */
+  override once<E extends DriverEventName>(event: E, listener: DriverEvents[E]): this;
+  override once(event: 'eventsLost', listener: RemoteDriverEvents['eventsLost']): this;
+  override once(event: string, listener: (...a: any[]) => void): this {
+    this.#events.on(event, listener, true);
+    return this;
+  }
+  /** Stop listening. */
+  override off<E extends DriverEventName>(event: E, listener: DriverEvents[E]): this;
+  override off(event: 'eventsLost', listener: RemoteDriverEvents['eventsLost']): this;
+  override off(event: string, listener: (...a: any[]) => void): this {
+    this.#events.off(event, listener);
+    return this;
+  }
+
+  /** Close the event stream and the connection. Calls after this fail with `RemoteUnavailableError`. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#events.close();
+    this.#parts.transport.close();
+  }
+
+  /**
+   * Make any contract call by its TypeScript name, validated here first. What
+   * the typed methods use; useful for calls a newer server has.
+   * @throws the served driver's error, rebuilt; `RemoteUnavailableError` when the server cannot be reached
+   */
+  async call(method: string, ctx: OperationContext = {}, request?: unknown): Promise<unknown> {
+    await this.#parts.validator.check(method, ctx, request);
+    const callbacks = new Map<string, (...args: unknown[]) => unknown>();
+    const inOut = IN_OUT_METHODS.has(method) && request !== null && typeof request === 'object';
+    const encoded = toValue(withoutFunctions(inOut ? encodeInOut(request as Record<string, unknown>) : request, callbacks));
+    return this.#rpc(method, ctx, async (options) => {
+      const settle = (wire: unknown): unknown => (inOut ? applyInOut(request as Record<string, unknown>, wire) : wire);
+      if (!ctx.onProgress && callbacks.size === 0) return settle(fromValue((await this.#client.call({ method, request: encoded }, options)).result));
+      const callId = callbacks.size > 0 ? randomUUID() : '';
+      let result: unknown;
+      for await (const update of this.#client.callWithProgress({ method, request: encoded, callId }, options)) {
+        if (update.kind.case === 'callback') {
+          const { callbackId, invocation, args } = update.kind.value;
+          void this.#runCallback(callId, invocation, callbacks.get(callbackId), args.map((a) => fromValue(a)), options.headers as Record<string, string>);
+          continue;
+        }
+        if (update.kind.case === 'result') result = fromValue(update.kind.value.result);
+        else if (update.kind.case === 'progress' && ctx.onProgress) {
+          // As in process, a throwing progress listener never fails the call.
+          try {
+            ctx.onProgress(fromValue(update.kind.value) as never);
+          } catch {
+            /* the listener's own failure */
+          }
+        }
+      }
+      return settle(result);
+    });
+  }
+
+  /** Run a callback of a request the server asked for, and send back its outcome. */
+  async #runCallback(callId: string, invocation: bigint, fn: ((...args: unknown[]) => unknown) | undefined, args: unknown[], headers: Record<string, string>): Promise<void> {
+    let outcome: { result?: ReturnType<typeof toValue>; error?: ReturnType<typeof errorDetailOf> };
+    try {
+      if (!fn) throw new TypeError('the server asked for a callback this request does not have');
+      outcome = { result: toValue(await fn(...args)) };
+    } catch (error) {
+      outcome = { error: errorDetailOf(error) };
+    }
+    // A lost answer fails the served call (its callback rejects when the call ends); nothing else to do here.
+    await this.#client.completeCallback({ callId, invocation, ...outcome }, { headers }).catch(() => {});
+  }
+
+  /** @internal Run one RPC with the context's signal, deadline and request id; map its errors; order its events. */
+  async #rpc<T>(op: string, ctx: OperationContext, body: (options: CallOptions) => Promise<T>): Promise<T> {
+    if (this.#closed) throw fromCallError(new Error('the remote driver was closed'), op, this.#parts.target, false);
+    let seq: number | undefined;
+    const headers: Record<string, string> = { ...this.#parts.headers };
+    if (ctx.requestId !== undefined) headers[REQUEST_ID_HEADER] = String(ctx.requestId);
+    const options: CallOptions = {
+      headers,
+      onHeader: (h) => {
+        const v = h.get(EVENT_SEQUENCE_HEADER);
+        if (v !== null) seq = Number(v);
+      },
+    };
+    if (ctx.signal) options.signal = ctx.signal;
+    if (ctx.deadline !== undefined) options.timeoutMs = Math.max(1, ctx.deadline - Date.now());
+    let result: T;
+    try {
+      result = await body(options);
+    } catch (error) {
+      // The caller's own abort or deadline reads as in process, whatever the transport made of it.
+      if (ctx.signal?.aborted) throw new AbortedError(op, { cause: ctx.signal.reason });
+      if (ctx.deadline !== undefined && Date.now() >= ctx.deadline && !hasVirtkitDetail(error)) throw new TimeoutError(op, { cause: error });
+      throw fromCallError(error, op, this.#parts.target, IDEMPOTENT_CALLS.has(op));
+    }
+    if (seq !== undefined) await this.#events.catchUp(seq);
+    return result;
+  }
+
+  /** @internal Typed core calls. */
+  async coreCall<T>(op: string, ctx: OperationContext | undefined, request: unknown, body: (client: Client<typeof DriverService>, options: CallOptions) => Promise<T>): Promise<T> {
+    const c = ctx ?? {};
+    await this.#parts.validator.check(op, c, request);
+    return this.#rpc(op, c, (options) => body(this.#client, options));
+  }
+
+  // The hooks of DriverBase: a remote driver's public calls never reach them; they answer through the wire all the same.
+  protected async _initHost(ctx: OperationContext, request: HostRequest): Promise<void> {
+    await this.initHost(ctx, request);
+  }
+  protected _getInfo(ctx: OperationContext, request: InstanceRequest): Promise<InstanceInfo> {
+    return this.getInfo(ctx, request);
+  }
+  protected async _listInstances(ctx: OperationContext): Promise<{ uuid: string; name: string }[]> {
+    const [names, uuids] = await Promise.all([this.listInstances(ctx), this.listInstanceUuids(ctx)]);
+    return uuids.map((uuid, i) => ({ uuid, name: names[i] ?? uuid }));
+  }
+  protected _getAvailableNodes(ctx: OperationContext, request: GetAvailableNodesRequest): Promise<string[]> {
+    return this.getAvailableNodes(ctx, request);
+  }
+  protected _getHostIp(ctx: OperationContext): Promise<string> {
+    return this.getHostIp(ctx);
+  }
+}
+
+type CoreImpl = (d: RemoteDriver, ctx: OperationContext | undefined, request: any) => Promise<unknown>;
+
+const ref = (r: InstanceRequest | undefined) => ({ instance: r?.instance === undefined ? undefined : { uuid: r.instance.uuid, name: (r.instance as { name?: string }).name } });
+
+/** The core calls, over their typed RPCs. */
+const CORE_CALLS: Record<string, CoreImpl> = {
+  initHost: (d, ctx, r: HostRequest) => d.coreCall('initHost', ctx, r, async (c, o) => void (await c.initHost({ host: r.host }, o))),
+  cleanupHost: (d, ctx, r: HostRequest) => d.coreCall('cleanupHost', ctx, r, async (c, o) => void (await c.cleanupHost({ host: r.host }, o))),
+  getInfo: (d, ctx, r: InstanceRequest) => d.coreCall('getInfo', ctx, r, async (c, o) => toInfo(await c.getInfo(ref(r), o) as unknown as Record<string, unknown>)),
+  listInstances: (d, ctx, r) => d.coreCall('listInstances', ctx, r, async (c, o) => (await c.listInstances({}, o)).values),
+  listInstanceUuids: (d, ctx, r) => d.coreCall('listInstanceUuids', ctx, r, async (c, o) => (await c.listInstanceUuids({}, o)).values),
+  countInstances: (d, ctx, r) => d.coreCall('countInstances', ctx, r, async (c, o) => Number((await c.countInstances({}, o)).value)),
+  instanceExists: (d, ctx, r: InstanceRequest) => d.coreCall('instanceExists', ctx, r, async (c, o) => (await c.instanceExists(ref(r), o)).value),
+  getAvailableNodes: (d, ctx, r: GetAvailableNodesRequest | undefined) =>
+    d.coreCall('getAvailableNodes', ctx, r, async (c, o) => (await c.getAvailableNodes(r?.refresh === undefined ? {} : { refresh: r.refresh }, o)).values),
+  nodeIsAvailable: (d, ctx, r: NodeRequest) => d.coreCall('nodeIsAvailable', ctx, r, async (c, o) => (await c.nodeIsAvailable({ nodename: r.nodename }, o)).value),
+  getHostIp: (d, ctx, r) => d.coreCall('getHostIp', ctx, r, async (c, o) => (await c.getHostIp({}, o)).value),
+  networkBindingHostId: (d, ctx, r: InstanceRequest) => d.coreCall('networkBindingHostId', ctx, r, async (c, o) => (await c.networkBindingHostId(ref(r), o)).value),
+};
+
+function toInfo(wire: Record<string, unknown>): InstanceInfo {
+  const info: Record<string, unknown> = { state: wire.state as PowerState };
+  for (const key of ['internalId', 'rescued', 'softDeleted', 'maxMemKb', 'memKb', 'numCpu', 'cpuTimeNs']) {
+    const v = wire[key];
+    if (v !== undefined) info[key] = typeof v === 'bigint' ? Number(v) : v;
+  }
+  return info as unknown as InstanceInfo;
+}
+
+
+/** The request with each function replaced by `{"$callback": id}` (recorded in `callbacks`); depth-bounded. */
+function withoutFunctions(value: unknown, callbacks: Map<string, (...args: unknown[]) => unknown>, depth = 0): unknown {
+  if (typeof value === 'function') {
+    const id = `cb${callbacks.size + 1}`;
+    callbacks.set(id, value as (...args: unknown[]) => unknown);
+    return { $callback: id };
+  }
+  if (depth > 12 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => withoutFunctions(v, callbacks, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype && typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = withoutFunctions(v, callbacks, depth + 1);
+  return out;
+}

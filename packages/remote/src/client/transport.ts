@@ -1,0 +1,41 @@
+import * as net from 'node:net';
+import type { Transport } from '@connectrpc/connect';
+import { createConnectTransport, createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
+import type { RemoteTarget } from './target.js';
+
+/** Client TLS: the CA the server certificate must chain to, and this client's certificate and key (mutual TLS). */
+export interface ClientTlsOptions {
+  ca?: string | Buffer;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  /** Name to check the server certificate against. @defaultValue the target host */
+  servername?: string;
+}
+
+/** Which protocol the client speaks: gRPC over HTTP/2 (default) or Connect JSON over HTTP/1.1. */
+export type WireProtocol = 'grpc' | 'connect-json';
+
+/** A transport and the way to close its connection. */
+export interface ClientTransport {
+  readonly transport: Transport;
+  close(): void;
+}
+
+/** A Connect transport to the target, over one HTTP/2 connection that reconnects by itself when lost. */
+export function createTransport(target: RemoteTarget, protocol: WireProtocol, tls?: ClientTlsOptions): ClientTransport {
+  const baseUrl = target.kind === 'unix' ? 'http://localhost' : `${target.tls ? 'https' : 'http'}://${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
+  const secure = target.kind === 'tcp' && target.tls ? { ca: tls?.ca, cert: tls?.cert, key: tls?.key, servername: tls?.servername } : {};
+  const createConnection = target.kind === 'unix' ? () => net.connect(target.path) : undefined;
+  if (protocol === 'connect-json') {
+    const transport = createConnectTransport({
+      baseUrl, httpVersion: '1.1', useBinaryFormat: false,
+      nodeOptions: { ...secure, ...(target.kind === 'unix' ? { socketPath: target.path } : {}) },
+    });
+    return { transport, close() {} };
+  }
+  const sessionManager = new Http2SessionManager(baseUrl, { pingIntervalMs: 15000, idleConnectionTimeoutMs: 60000 }, {
+    ...secure, ...(createConnection ? { createConnection } : {}),
+  } as never);
+  const transport = createGrpcTransport({ baseUrl, sessionManager });
+  return { transport, close: () => sessionManager.abort() };
+}

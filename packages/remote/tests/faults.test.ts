@@ -1,0 +1,126 @@
+import { isVirtkitError, supports, type LifecycleEvent } from '@virtkit/core';
+import { MemoryDriver } from '@virtkit/memory';
+import { connectDriver, EventsLostError, RemoteUnavailableError, serveDriver, type RemoteDriver } from '@virtkit/remote';
+import { spawnRequest, tempDir } from './helpers';
+
+/** Wait until `check` holds, polling; fails after `ms`. */
+async function until(check: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('faults', () => {
+  it('server restart: in-flight calls fail typed and retryable-aware, calls while down fail fast, the client reconnects and events resume with none lost or twice', async () => {
+    const tmp = tempDir();
+    const listen = `unix:${tmp.socket}`;
+    const served = new MemoryDriver({ hostname: 'restart' }, { snapshot: { steps: 200, stepDelayMs: 20 } });
+    // The event history is the driver's own (core's replay window): a server restarted on it resumes its clients.
+    let server = await serveDriver(served, { listen, disposeDriver: false });
+    let driver: RemoteDriver | undefined;
+    try {
+      driver = await connectDriver(server.target);
+      if (!supports(driver, 'lifecycle') || !supports(driver, 'image.snapshot')) throw new Error('unexpected map');
+      const events: LifecycleEvent[] = [];
+      driver.on('lifecycle', (e) => void events.push(e));
+      const req = spawnRequest();
+      await driver.spawn({}, req);
+      expect(events.map((e) => e.transition)).toEqual(['STARTED']);
+
+      // A long call in flight when the server goes away: a typed error, never a hang; a snapshot is not idempotent.
+      let started!: () => void;
+      const running = new Promise<void>((r) => (started = r));
+      // Snapshots fill an image the orchestrator created beforehand in the image service.
+      const imageId = served.fabric.createImage();
+      const inflight = driver.snapshot({ onProgress: () => started() }, { instance: req.instance, imageId }).catch((e: unknown) => e);
+      // A snapshot that fails before its first progress report fails the test instead of waiting forever.
+      await Promise.race([running, inflight.then((e) => Promise.reject(new Error(`the snapshot ended before it ran: ${String(e)}`)))]);
+      await server.close({ graceMs: 0 });
+      const failed = await inflight;
+      expect(failed).toBeInstanceOf(RemoteUnavailableError);
+      expect((failed as RemoteUnavailableError).retryable).toBe(false);
+      expect(failed).toMatchObject({ code: 'UNAVAILABLE', operation: 'snapshot' });
+
+      // While it is down: a read fails fast, flagged retryable.
+      const down = await driver.getInfo({}, { instance: req.instance }).catch((e: unknown) => e);
+      expect(down).toBeInstanceOf(RemoteUnavailableError);
+      expect((down as RemoteUnavailableError).retryable).toBe(true);
+      expect(isVirtkitError(down, 'UNAVAILABLE')).toBe(true);
+
+      // Back up (same process, same event history): events after the restart arrive, resumed from the last sequence seen.
+      server = await serveDriver(served, { listen, disposeDriver: false });
+      await served.pause({}, { instance: req.instance });
+      await until(() => events.length >= 2);
+      expect(events.map((e) => e.transition)).toEqual(['STARTED', 'PAUSED']);
+      expect(events[1]!.sequence).toBeGreaterThan(events[0]!.sequence);
+      expect((await driver.getInfo({}, { instance: req.instance })).state).toBe(3);
+      await driver.destroy({}, { instance: req.instance });
+    } finally {
+      await driver?.close();
+      await server.close();
+      tmp.remove();
+    }
+  }, 60_000);
+
+  it('a client away longer than the replay window is told which events were lost', async () => {
+    const tmp = tempDir();
+    const served = new MemoryDriver({ hostname: 'gap', eventReplayWindow: 4 });
+    const server = await serveDriver(served, { listen: `unix:${tmp.socket}` });
+    const driver = await connectDriver(server.target);
+    try {
+      if (!supports(driver, 'lifecycle') || !supports(driver, 'lifecycle.pause')) throw new Error('unexpected map');
+      const events: LifecycleEvent[] = [];
+      const lost: EventsLostError[] = [];
+      const listener = (e: LifecycleEvent): void => void events.push(e);
+      driver.on('eventsLost', (e) => void lost.push(e));
+      driver.on('lifecycle', listener);
+      const req = spawnRequest();
+      await driver.spawn({}, req);
+      driver.off('lifecycle', listener);
+      for (let i = 0; i < 5; i++) {
+        await served.pause({}, { instance: req.instance });
+        await served.unpause({}, { instance: req.instance });
+      }
+      driver.on('lifecycle', listener);
+      await until(() => lost.length > 0 && events.length >= 5);
+      expect(lost[0]).toBeInstanceOf(EventsLostError);
+      expect(lost[0]!.requestedFrom).toBe(events[0]!.sequence + 1);
+      // What was still kept arrives, in order, after the gap.
+      const after = events.slice(1).map((e) => e.sequence);
+      expect(after).toEqual([...after].sort((a, b) => a - b));
+      expect(after[0]).toBe(lost[0]!.oldestAvailable);
+    } finally {
+      await driver.close();
+      await server.close();
+      tmp.remove();
+    }
+  }, 30_000);
+
+  it('graceful shutdown lets an in-flight call finish, then disposes the driver', async () => {
+    const tmp = tempDir();
+    const served = new MemoryDriver({ hostname: 'graceful' }, { snapshot: { steps: 5, stepDelayMs: 20 } });
+    let disposed = 0;
+    (served as unknown as { close(): void }).close = () => void disposed++;
+    const server = await serveDriver(served, { listen: `unix:${tmp.socket}` });
+    const driver = await connectDriver(server.target);
+    try {
+      if (!supports(driver, 'lifecycle') || !supports(driver, 'image.snapshot')) throw new Error('unexpected map');
+      const req = spawnRequest();
+      await driver.spawn({}, req);
+      let started!: () => void;
+      const running = new Promise<void>((r) => (started = r));
+      // The first progress report proves the call is running on the server.
+      const imageId = served.fabric.createImage();
+      const inflight = driver.snapshot({ onProgress: () => started() }, { instance: req.instance, imageId });
+      await Promise.race([running, inflight.then(() => Promise.reject(new Error('the snapshot ended before the server closed')))]);
+      await server.close({ graceMs: 5000 });
+      await expect(inflight).resolves.toBeUndefined();
+      expect(disposed).toBe(1);
+    } finally {
+      await driver.close();
+      tmp.remove();
+    }
+  }, 30_000);
+});
