@@ -14,7 +14,7 @@ import { APPLIED_CAPABILITIES, REQUIRED_HOOKS, installMethods } from './define-c
 import { createRuntime, runtimeOf, RUNTIME, type DriverRuntime } from './driver-runtime.js';
 import { SILENT_LOGGER, type DriverLogger, type HostApi } from './host-api.js';
 import { driverHostName, type DriverEventName, type DriverEvents } from './lifecycle-events.js';
-import { observeInfo } from './guarded-call.js';
+import { observeInfo } from './state-rule.js';
 import { registerGuardedCall, type Sealed } from './sealed-call.js';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,14 +1,30 @@
 import type { OperationContext } from '../context/operation-context.js';
 import { checkContext } from '../context/check-context.js';
-import { AbortedError, DriverError, InvalidStateError, TimeoutError } from '../errors/errors.js';
-import { withCancellation } from '../internal/with-cancellation.js';
-import { queued, unreadableError } from './guarded-queue.js';
+import { DriverError } from '../errors/errors.js';
+import { throwIfCancelled, withCancellation } from '../internal/with-cancellation.js';
+import { prepareTurn, queued } from './guarded-queue.js';
 import { redactSecrets, secretsIn } from '../errors/redact-secrets.js';
 import { isVirtkitError } from '../errors/virtkit-error.js';
-import type { InstanceInfo } from '../model/instance-info.js';
+import type { PowerState } from '../model/power-state.js';
 import { assertRequestShape, validateRequest } from '../validation/validate-request.js';
-import type { MethodSpec, StateRule } from './method-spec.js';
+import { mayCarryCallbacks } from '../validation/compiled-validator.js';
+import type { MethodSpec } from './method-spec.js';
 import { runtimeOf } from './driver-runtime.js';
+import { asGuarded, recordInfo, ruleSaysNoop, type GuardedDriver, type InstanceScoped } from './state-rule.js';
+
+// Capability bodies (`around`) use these with the guarded path.
+export { applyStateRule, observeInfo } from './state-rule.js';
+
+/** A hook as the guarded path calls it: the checked context and the validated request in, a promise out. */
+type Hook = (ctx: OperationContext, request: object) => Promise<unknown>;
+
+/** A validated request: an owned copy holding the declared fields only. */
+type Valid = Record<string, unknown>;
+
+/** Call the hook named `name` as a method of the driver (its `this` is the driver). */
+function callHook(driver: GuardedDriver, name: string, ctx: OperationContext, req: Valid): Promise<unknown> {
+  return (driver as unknown as Readonly<Record<string, Hook>>)[name]!(ctx, req);
+}
 
 /**
  * The one path every public driver call takes: check the context and validate
@@ -16,18 +32,29 @@ import { runtimeOf } from './driver-runtime.js';
  * cancellation, enforce the state rule, call the hook, report the new state,
  * and wrap foreign errors. Never throws: every failure, also of a hostile
  * context or request, is a rejected promise with a typed error.
+ *
+ * The common call (no signal, no deadline, no orchestrator callback) runs as
+ * one async function, {@link guarded}, that takes the instance's key itself
+ * (without waiting when the instance is idle) and gives it back when it ends.
+ * Calls that can be cancelled or can be called back into wrap that same body.
  */
-export function runGuarded(driver: any, op: string, spec: MethodSpec, ctx: OperationContext | undefined, request: unknown): Promise<unknown> {
-  let valid: unknown;
+export function runGuarded(driver: unknown, op: string, spec: MethodSpec, ctx: OperationContext | undefined, request: unknown): Promise<unknown> {
+  let valid: Valid | undefined;
   try {
     const context = checkContext(ctx, op);
     throwIfCancelled(context, op);
-    valid = spec.request ? validateRequest(spec.request, request ?? {}, op) : noFields(request, op);
-    if (isPlain(spec)) return plainCall(driver, op, spec, context, valid as Record<string, any>);
-    const body = (): Promise<unknown> => execute(driver, op, spec, context, valid as Record<string, any>);
-    const uuid = spec.instance ? (valid as { instance: { uuid: string } }).instance.uuid : undefined;
-    if (uuid === undefined) return context.signal || context.deadline !== undefined ? withCancellation(body(), context, op) : body();
-    return queued(driver, op, context, uuid, body, mayCallBack(valid as Record<string, unknown>, context));
+    valid = spec.request ? (validateRequest(spec.request, request ?? {}, op) as Valid) : noFields(request, op);
+    const self = asGuarded(driver);
+    const cancellable = context.signal !== undefined || context.deadline !== undefined;
+    if (!spec.instance) {
+      const pending = guarded(self, op, spec, context, valid, false);
+      return cancellable ? withCancellation(pending, context, op) : pending;
+    }
+    const uuid = (valid as Valid & InstanceScoped).instance.uuid;
+    const callsBack = context.onProgress !== undefined || (spec.request !== undefined && mayCarryCallbacks(spec.request) && holdsFunction(valid));
+    if (!cancellable && !callsBack) return guarded(self, op, spec, context, valid, !runtimeOf(self).queue.heldByCaller(uuid));
+    const checked = valid;
+    return queued(self, op, context, uuid, () => guarded(self, op, spec, context, checked, false), callsBack);
   } catch (error) {
     return Promise.reject(wrapError(error, op, valid));
   }
@@ -35,117 +62,66 @@ export function runGuarded(driver: any, op: string, spec: MethodSpec, ctx: Opera
 
 /**
  * True when an orchestrator callback (a function in the request, such as
- * rebuild's `detachBlockDevices`, or in the context, such as `onProgress`)
- * can call back into the driver from inside this call: only then must the
- * queue recognise those calls as re-entrant, a tracking that costs every
- * promise of the process while it is on. Hooks call hooks, never the
- * driver's own public calls, so no other call can re-enter.
+ * rebuild's `detachBlockDevices`) can call back into the driver from inside
+ * this call: only then must the queue recognise those calls as re-entrant, a
+ * tracking that costs every promise of the process while it is on. Hooks
+ * call hooks, never the driver's own public calls, so no other call can
+ * re-enter. Only requests whose class declares a field that may hold a
+ * function are looked at (`mayCarryCallbacks`).
  */
-function mayCallBack(req: Record<string, unknown>, ctx: OperationContext): boolean {
+function holdsFunction(req: Valid): boolean {
   for (const key in req) if (typeof req[key] === 'function') return true;
-  for (const key in ctx) if (typeof (ctx as Record<string, unknown>)[key] === 'function') return true;
   return false;
 }
 
 /** A call that takes no fields still refuses what is not a request (a string, an array, a polluting key). */
-function noFields(request: unknown, op: string): unknown {
+function noFields(request: unknown, op: string): Valid {
   if (request === undefined || request === null) return {};
   assertRequestShape(request, op);
   return {}; // nothing declared, nothing passed on: the hook never holds the caller's object
 }
 
-/** No queue, no state rule, no custom body: the hot path of reads such as getInfo. */
-function isPlain(spec: MethodSpec): boolean {
-  return !spec.instance && !spec.state && !spec.around && !spec.missingOk;
-}
-
-function plainCall(driver: any, op: string, spec: MethodSpec, ctx: OperationContext, req: Record<string, any>): Promise<unknown> {
-  const pending = plainBody(driver, op, spec, ctx, req);
-  return ctx.signal || ctx.deadline !== undefined ? withCancellation(pending, ctx, op) : pending;
-}
-
-/** One async frame, no per-call closures; a failure of `after` itself is wrapped like the hook's. */
-async function plainBody(driver: any, op: string, spec: MethodSpec, ctx: OperationContext, req: Record<string, any>): Promise<unknown> {
-  const after = spec.after;
-  try {
-    const token = after === undefined ? 0 : runtimeOf(driver).events.token();
-    const result: unknown = await driver[spec.hook](ctx, req);
-    return after === undefined ? result : after(driver, req, result, token);
-  } catch (error) {
-    throw wrapError(error, op, req);
-  }
-}
-
 /**
- * The body of a queued call. One async function with the state rule inlined
- * (no nested async helpers, no closure unless the spec has an `around`): each
- * layer used to cost a promise, an await and a closure on every call.
+ * The body of every guarded call, as one async function (each nested async
+ * layer used to cost a promise, an await and a closure per call). With
+ * `lock`, it takes the instance's key itself, without waiting when the
+ * instance is idle, and releases it when it ends; otherwise the key is held
+ * by a wrapper (`queued`: calls that can be cancelled or called back into),
+ * by the caller (a re-entrant call), or the call has none.
  */
-async function execute(driver: any, op: string, spec: MethodSpec, ctx: OperationContext, req: Record<string, any>): Promise<unknown> {
+async function guarded(driver: GuardedDriver, op: string, spec: MethodSpec, ctx: OperationContext, req: Valid, lock: boolean): Promise<unknown> {
+  const runtime = runtimeOf(driver);
+  // Read only for calls on one instance (`instance`, and every call with a state rule): their class extends InstanceRequest.
+  const scoped = req as Valid & InstanceScoped;
+  const uuid = lock ? scoped.instance.uuid : '';
+  if (lock && !runtime.queue.tryAcquire(uuid)) await runtime.queue.acquire(uuid);
   try {
-    throwIfCancelled(ctx, op);
-    const rule = spec.state;
-    const events = runtimeOf(driver).events;
-    if (rule !== undefined) {
-      // The state rule (as applyStateRule): read and record the state, then run, refuse, or succeed doing nothing.
-      const token = events.token();
-      const info: InstanceInfo = await driver._getInfo(ctx, { instance: req.instance });
-      events.observe(req.instance.uuid, info.state, token);
-      if (ruleSaysNoop(op, rule, info, req)) return undefined;
+    if (lock) {
+      const before = prepareTurn(driver, ctx, uuid); // abandoned work on the instance: rare, undefined otherwise
+      if (before !== undefined) await before;
     }
-    let result = await (spec.around ? spec.around(driver, ctx, req, () => driver[spec.hook](ctx, req)) : driver[spec.hook](ctx, req));
-    if (spec.after) result = spec.after(driver, req, result, events.token());
+    if (ctx.signal !== undefined || ctx.deadline !== undefined) throwIfCancelled(ctx, op);
+    const events = runtime.events;
+    const rule = spec.state;
     if (rule !== undefined) {
-      const to = typeof rule.to === 'function' ? rule.to(req) : rule.to;
-      if (to !== undefined) events.report(req.instance.uuid, to);
+      const token = events.token();
+      const info = await driver._getInfo(ctx, { instance: scoped.instance });
+      if (ruleSaysNoop(op, rule, recordInfo(events, scoped.instance.uuid, info, token), scoped)) return undefined;
+    }
+    const token = spec.after === undefined ? 0 : events.token();
+    let result = await (spec.around === undefined ? callHook(driver, spec.hook, ctx, req) : spec.around(driver, ctx, req, () => callHook(driver, spec.hook, ctx, req)));
+    if (spec.after !== undefined) result = spec.after(driver, req, result, token);
+    if (rule !== undefined) {
+      const to: PowerState | undefined = typeof rule.to === 'function' ? rule.to(req) : rule.to;
+      if (to !== undefined) events.report(scoped.instance.uuid, to);
     }
     return result;
   } catch (error) {
     if (spec.missingOk && isVirtkitError(error, 'INSTANCE_NOT_FOUND')) return undefined;
     throw wrapError(error, op, req);
+  } finally {
+    if (lock) runtime.queue.release(uuid);
   }
-}
-
-/**
- * Check a state rule against a state just read: true when the call's target
- * already holds (succeed doing nothing), false when the call must run.
- * @throws `INVALID_STATE`
- */
-function ruleSaysNoop(op: string, rule: StateRule, info: InstanceInfo, req: Record<string, any>): boolean {
-  if (rule.noop?.(info, req)) return true;
-  const refused = rule.refuse?.(info, req);
-  if (refused !== undefined) throw new InvalidStateError({ instanceUuid: req.instance.uuid, operation: op, state: info.state, detail: refused });
-  const from = typeof rule.from === 'function' ? rule.from(req) : rule.from;
-  if (!from.includes(info.state)) throw new InvalidStateError({ instanceUuid: req.instance.uuid, operation: op, state: info.state });
-  return false;
-}
-
-/**
- * Read an instance's info through the driver and record its state, unless a
- * change overtook the read (then the read is stale and says nothing new).
- * @throws `INSTANCE_NOT_FOUND` from the driver
- */
-export async function observeInfo(driver: any, ctx: OperationContext, instance: { uuid: string }): Promise<InstanceInfo> {
-  const events = runtimeOf(driver).events;
-  const token = events.token();
-  const info: InstanceInfo = await driver._getInfo(ctx, { instance });
-  events.observe(instance.uuid, info.state, token);
-  return info;
-}
-
-/**
- * Apply a state rule: read the instance's state (recording it), throw
- * `INVALID_STATE` when the call may not run from there. For `around` bodies
- * that apply a rule conditionally, or that need the state the call ran from.
- * @returns the info read when the call must run; `undefined` when its target
- * already holds (the rule's `noop`), so the call succeeds doing nothing
- * @throws `INVALID_STATE`; `INSTANCE_NOT_FOUND` from the driver
- */
-export async function applyStateRule(
-  driver: any, ctx: OperationContext, op: string, rule: StateRule, req: Record<string, any>,
-): Promise<InstanceInfo | undefined> {
-  const info = await observeInfo(driver, ctx, req.instance);
-  return ruleSaysNoop(op, rule, info, req) ? undefined : info;
 }
 
 /**
@@ -164,9 +140,7 @@ export function wrapError(error: unknown, op: string, request?: unknown): Error 
   }
 }
 
-/** Throw ABORTED or TIMEOUT when the context says the call must not start. */
-export function throwIfCancelled(ctx: OperationContext, op: string): void {
-  if (ctx.signal?.aborted) throw new AbortedError(op, { cause: ctx.signal.reason });
-  if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) throw new TimeoutError(op);
+/** The error for a failure whose error object cannot even be read (hostile getters, proxies). */
+function unreadableError(op: string, cause: unknown): Error {
+  return new DriverError(op, 'failed with an error that could not be read', { cause });
 }
-
