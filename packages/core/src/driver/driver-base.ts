@@ -224,9 +224,12 @@ for (const [capability, methods] of Object.entries(CAPABILITY_METHODS)) {
 
 /** Derive the frozen capability map of a driver instance from its class. */
 function buildCapabilityMap(cls: typeof DriverBase, instance: object): CapabilityMap {
-  const applied = new Set<string>((cls as any)[APPLIED_CAPABILITIES] ?? []);
-  const hooks: Record<string, readonly string[]> = (cls as any)[REQUIRED_HOOKS] ?? {};
-  const missing = [...CORE_HOOKS, ...Object.values(hooks).flat()].filter((h) => typeof (instance as any)[h] !== 'function');
+  // The mixins record these as static symbol properties of the composed class (defineCapability).
+  const statics = cls as unknown as { [APPLIED_CAPABILITIES]?: readonly string[]; [REQUIRED_HOOKS]?: Readonly<Record<string, readonly string[]>> };
+  const applied = new Set<string>(statics[APPLIED_CAPABILITIES] ?? []);
+  const hooks = statics[REQUIRED_HOOKS] ?? {};
+  const members = instance as Readonly<Record<string, unknown>>;
+  const missing = [...CORE_HOOKS, ...Object.values(hooks).flat()].filter((h) => typeof members[h] !== 'function');
   if (missing.length > 0) {
     throw new DriverDefinitionError(`driver '${cls.driverName}' does not implement required hook(s): ${missing.join(', ')}`);
   }

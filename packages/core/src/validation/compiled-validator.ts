@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, ValidationTypes } from 'class-validator';
+import { getMetadataStorage, ValidationTypes, type ValidationArguments } from 'class-validator';
 import type { ValidationIssue } from '../errors/errors.js';
 import { quoteValue } from '../errors/quote-value.js';
 import { SECRET_KEY_PATTERN } from '../errors/redact-secrets.js';
@@ -233,7 +233,7 @@ interface MetadataLike {
   name?: string;
   each: boolean;
   constraints: unknown[];
-  message?: string | ((args: any) => string);
+  message?: string | ((args: ValidationArguments) => string);
 }
 
 /** One constraint as a predicate (inlined for the common class-validator checks) and its message. */
@@ -241,7 +241,7 @@ function constraintOf(cls: Function, property: string, m: MetadataLike, c: Const
   const name = m.name ?? '';
   const constraints = m.constraints ?? [];
   const targetName = cls.name;
-  const argsOf = (value: unknown, object: object): object => ({ constraints, object, value, property, targetName });
+  const argsOf = (value: unknown, object: object): ValidationArguments => ({ constraints, object, value, property, targetName });
   const generic = (value: unknown, object: Record<string, unknown>): boolean => c.validate(value, argsOf(value, object)) === true;
   const message = (value: unknown, object: Record<string, unknown>): string => {
     const args = argsOf(value, object);
