@@ -8,7 +8,8 @@ import { isVirtkitError } from '../errors/virtkit-error.js';
 import type { PowerState } from '../model/power-state.js';
 import { assertRequestShape, validateRequest } from '../validation/validate-request.js';
 import { mayCarryCallbacks } from '../validation/compiled-validator.js';
-import type { MethodSpec } from './method-spec.js';
+import type { MethodSpec, StateRule } from './method-spec.js';
+import type { InstanceInfo } from '../model/instance-info.js';
 import { runtimeOf } from './driver-runtime.js';
 import { asGuarded, recordInfo, ruleSaysNoop, type GuardedDriver, type InstanceScoped } from './state-rule.js';
 
@@ -83,45 +84,70 @@ function noFields(request: unknown, op: string): Valid {
 
 /**
  * The body of every guarded call, as one async function (each nested async
- * layer used to cost a promise, an await and a closure per call). With
- * `lock`, it takes the instance's key itself, without waiting when the
- * instance is idle, and releases it when it ends; otherwise the key is held
- * by a wrapper (`queued`: calls that can be cancelled or called back into),
- * by the caller (a re-entrant call), or the call has none.
+ * layer used to cost a promise, an await and a closure per call) that keeps
+ * few locals across its awaits (an async function's saved frame is allocated
+ * per call, sized by its locals): the steps between the awaits are the
+ * synchronous helpers below. With `lock`, it takes the instance's key itself,
+ * without waiting when the instance is idle, and releases it when it ends;
+ * otherwise the key is held by a wrapper (`queued`: calls that can be
+ * cancelled or called back into), by the caller (a re-entrant call), or the
+ * call has none.
  */
 async function guarded(driver: GuardedDriver, op: string, spec: MethodSpec, ctx: OperationContext, req: Valid, lock: boolean): Promise<unknown> {
-  const runtime = runtimeOf(driver);
-  // Read only for calls on one instance (`instance`, and every call with a state rule): their class extends InstanceRequest.
-  const scoped = req as Valid & InstanceScoped;
-  const uuid = lock ? scoped.instance.uuid : '';
-  if (lock && !runtime.queue.tryAcquire(uuid)) await runtime.queue.acquire(uuid);
+  // With `lock`, runGuarded already reached the driver's runtime: runtimeOf cannot throw here.
+  const uuid = lock ? (req as Valid & InstanceScoped).instance.uuid : undefined;
   try {
-    if (lock) {
-      const before = prepareTurn(driver, ctx, uuid); // abandoned work on the instance: rare, undefined otherwise
-      if (before !== undefined) await before;
+    if (uuid !== undefined) {
+      const wait = takeTurn(driver, ctx, uuid);
+      if (wait !== undefined) await wait;
     }
     if (ctx.signal !== undefined || ctx.deadline !== undefined) throwIfCancelled(ctx, op);
-    const events = runtime.events;
-    const rule = spec.state;
-    if (rule !== undefined) {
-      const token = events.token();
-      const info = await driver._getInfo(ctx, { instance: scoped.instance });
-      if (ruleSaysNoop(op, rule, recordInfo(events, scoped.instance.uuid, info, token), scoped)) return undefined;
+    let token = runtimeOf(driver).events.token();
+    if (spec.state !== undefined) {
+      const info = await driver._getInfo(ctx, { instance: (req as Valid & InstanceScoped).instance });
+      if (stateRuleSaysNoop(driver, op, spec.state, info, token, req as Valid & InstanceScoped)) return undefined;
+      token = runtimeOf(driver).events.token();
     }
-    const token = spec.after === undefined ? 0 : events.token();
-    let result = await (spec.around === undefined ? callHook(driver, spec.hook, ctx, req) : spec.around(driver, ctx, req, () => callHook(driver, spec.hook, ctx, req)));
-    if (spec.after !== undefined) result = spec.after(driver, req, result, token);
-    if (rule !== undefined) {
-      const to: PowerState | undefined = typeof rule.to === 'function' ? rule.to(req) : rule.to;
-      if (to !== undefined) events.report(scoped.instance.uuid, to);
-    }
-    return result;
+    return finish(driver, spec, req, await startBody(driver, spec, ctx, req), token);
   } catch (error) {
     if (spec.missingOk && isVirtkitError(error, 'INSTANCE_NOT_FOUND')) return undefined;
     throw wrapError(error, op, req);
   } finally {
-    if (lock) runtime.queue.release(uuid);
+    if (uuid !== undefined) runtimeOf(driver).queue.release(uuid);
   }
+}
+
+/**
+ * Take the instance's key: undefined when it was idle and nothing is left to
+ * do first (the usual case: no await); otherwise a promise that settles once
+ * the key is this call's and abandoned work on the instance was dealt with
+ * (`prepareTurn`).
+ */
+function takeTurn(driver: GuardedDriver, ctx: OperationContext, uuid: string): Promise<void> | undefined {
+  const queue = runtimeOf(driver).queue;
+  if (queue.tryAcquire(uuid)) return prepareTurn(driver, ctx, uuid);
+  return queue.acquire(uuid).then(() => prepareTurn(driver, ctx, uuid));
+}
+
+/** Record the state read for the rule (read from `token`), then check the rule; true when the call is a no-op. */
+function stateRuleSaysNoop(driver: GuardedDriver, op: string, rule: StateRule, info: InstanceInfo, token: number, req: Valid & InstanceScoped): boolean {
+  return ruleSaysNoop(op, rule, recordInfo(runtimeOf(driver).events, req.instance.uuid, info, token), req);
+}
+
+/** Start the hook, or the spec's custom body around it. */
+function startBody(driver: GuardedDriver, spec: MethodSpec, ctx: OperationContext, req: Valid): Promise<unknown> {
+  return spec.around === undefined ? callHook(driver, spec.hook, ctx, req) : spec.around(driver, ctx, req, () => callHook(driver, spec.hook, ctx, req));
+}
+
+/** After the hook: the spec's synchronous post-processing, then the state the rule says holds now. */
+function finish(driver: GuardedDriver, spec: MethodSpec, req: Valid, result: unknown, token: number): unknown {
+  const out = spec.after === undefined ? result : spec.after(driver, req, result, token);
+  const rule = spec.state;
+  if (rule !== undefined) {
+    const to: PowerState | undefined = typeof rule.to === 'function' ? rule.to(req) : rule.to;
+    if (to !== undefined) runtimeOf(driver).events.report((req as Valid & InstanceScoped).instance.uuid, to);
+  }
+  return out;
 }
 
 /**

@@ -217,12 +217,18 @@ function keptByReference(cls: Function, name: string): boolean {
 function kindOf(cls: Function, name: string, nested: Function | undefined, constraints: readonly Constraint[]): Kind {
   if (nested) return 'nested';
   const names = new Set(constraints.map((c) => c.name));
-  if (names.has('isFunction') || names.has('isProviderTree') || keptByReference(cls, name)) return 'reference';
+  if (names.has('isFunction') || names.has('isProviderTree')) return 'reference';
+  // Only fields that may hold an object can be handed through by reference; the probe instantiates the class.
+  const objectLike = names.size === 0 || [...names].some((n) => OBJECT_CONSTRAINTS.has(n));
+  if (objectLike && keptByReference(cls, name)) return 'reference';
   if (names.has('isStringRecord')) return 'strings';
   if (names.has('isObject') || names.has('isJsonRecord') || names.has('isAllocations')) return 'json';
   if (names.has('isArray')) return 'array';
   return 'scalar';
 }
+
+/** Constraints of fields whose value is an object or array (the others are scalars, copied as they are). */
+const OBJECT_CONSTRAINTS: ReadonlySet<string> = new Set(['isObject', 'isJsonRecord', 'isAllocations', 'isStringRecord', 'isArray']);
 
 interface ConstraintInstance {
   validate(value: unknown, args: object): unknown;
