@@ -8,7 +8,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const [otherDir, nArg = '1000', roundsArg = '9', repsArg = '10'] = process.argv.slice(2);
-if (!otherDir) throw new Error('usage: node bench/lib/ab-builds.mjs <other checkout, built> [instances] [rounds] [reps]');
+if (!otherDir) {
+  throw new Error('usage: node bench/lib/ab-builds.mjs <other checkout, built> [instances] [rounds] [reps]');
+}
 const [N, ROUNDS, REPS] = [Number(nArg), Number(roundsArg), Number(repsArg)];
 const load = (dir) => import(pathToFileURL(resolve(dir, 'packages/memory/dist/index.mjs')).href);
 const sides = { this: (await load('.')).MemoryDriver, other: (await load(otherDir)).MemoryDriver };
@@ -24,12 +26,22 @@ const ctx = {};
 const drivers = {};
 for (const [side, Driver] of Object.entries(sides)) {
   const d = new Driver({ hostname: `ab-${side}` }, HOST);
-  for (const uuid of uuids) await d.spawn(ctx, { instance: { uuid, flavor: FLAVOR }, imageMeta: { id: 'img', diskFormat: 'qcow2' } });
+  for (const uuid of uuids) {
+    await d.spawn(ctx, { instance: { uuid, flavor: FLAVOR }, imageMeta: { id: 'img', diskFormat: 'qcow2' } });
+  }
   drivers[side] = d;
 }
 const OPS = {
   getInfo: [1, async (d) => { for (const r of refs) await d.getInfo(ctx, r); }],
-  'powerOff+powerOn': [2, async (d) => { for (const r of refs) { await d.powerOff(ctx, r); await d.powerOn(ctx, r); } }],
+  'powerOff+powerOn': [
+    2,
+    async (d) => {
+      for (const r of refs) {
+        await d.powerOff(ctx, r);
+        await d.powerOn(ctx, r);
+      }
+    },
+  ],
   'getInfo (hook)': [1, async (d) => { for (const r of refs) await d._getInfo(ctx, r); }],
 };
 const samples = {};
@@ -45,6 +57,7 @@ for (let round = 0; round <= ROUNDS; round++) {
 const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 for (const op of Object.keys(OPS)) {
   const [a, b] = [median(samples[`${op}|this`]), median(samples[`${op}|other`])];
-  console.log(`${op.padEnd(18)} this ${a.toFixed(0).padStart(6)} ns  other ${b.toFixed(0).padStart(6)} ns  this/other ${(a / b).toFixed(2)}`);
+  const [mine, theirs] = [a.toFixed(0).padStart(6), b.toFixed(0).padStart(6)];
+  console.log(`${op.padEnd(18)} this ${mine} ns  other ${theirs} ns  this/other ${(a / b).toFixed(2)}`);
 }
 console.log(`load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);

@@ -35,17 +35,25 @@ export function checkContext(ctx: unknown, operation: string): OperationContext 
     throw fail(operation, [{ path: 'ctx', messages: ['ctx could not be read (a getter or proxy threw)'] }]);
   }
   // Nothing set (the commonest context, `{}`): the shared empty context, no copy.
-  if (requestId === undefined && signal === undefined && deadline === undefined && onProgress === undefined) return EMPTY_CONTEXT;
+  if (requestId === undefined && signal === undefined && deadline === undefined && onProgress === undefined) {
+    return EMPTY_CONTEXT;
+  }
   const badSignal = signal !== undefined && !(signal instanceof AbortSignal);
   const badDeadline = deadline !== undefined && (typeof deadline !== 'number' || Number.isNaN(deadline));
-  const badId = requestId !== undefined && (typeof requestId !== 'string' || requestId.length > MAX_REQUEST_ID_CHARS || CONTROL.test(requestId));
+  const badId =
+    requestId !== undefined &&
+    (typeof requestId !== 'string' || requestId.length > MAX_REQUEST_ID_CHARS || CONTROL.test(requestId));
   const badProgress = onProgress !== undefined && typeof onProgress !== 'function';
   if (badSignal || badDeadline || badId || badProgress) {
     const issues: ValidationIssue[] = [];
     if (badSignal) issues.push({ path: 'ctx.signal', messages: ['signal must be an AbortSignal'] });
-    if (badDeadline) issues.push({ path: 'ctx.deadline', messages: ['deadline must be a number of epoch milliseconds'] });
+    if (badDeadline) {
+      issues.push({ path: 'ctx.deadline', messages: ['deadline must be a number of epoch milliseconds'] });
+    }
     if (badId) {
-      issues.push({ path: 'ctx.requestId', messages: [`requestId must be a string of at most ${MAX_REQUEST_ID_CHARS} characters without control characters`] });
+      const limit = `at most ${MAX_REQUEST_ID_CHARS} characters`;
+      const rule = `requestId must be a string of ${limit} without control characters`;
+      issues.push({ path: 'ctx.requestId', messages: [rule] });
     }
     if (badProgress) issues.push({ path: 'ctx.onProgress', messages: ['onProgress must be a function'] });
     throw fail(operation, issues);

@@ -225,7 +225,10 @@ for (const [capability, methods] of Object.entries(CAPABILITY_METHODS)) {
 /** Derive the frozen capability map of a driver instance from its class. */
 function buildCapabilityMap(cls: typeof DriverBase, instance: object): CapabilityMap {
   // The mixins record these as static symbol properties of the composed class (defineCapability).
-  const statics = cls as unknown as { [APPLIED_CAPABILITIES]?: readonly string[]; [REQUIRED_HOOKS]?: Readonly<Record<string, readonly string[]>> };
+  const statics = cls as unknown as {
+    [APPLIED_CAPABILITIES]?: readonly string[];
+    [REQUIRED_HOOKS]?: Readonly<Record<string, readonly string[]>>;
+  };
   const applied = new Set<string>(statics[APPLIED_CAPABILITIES] ?? []);
   const hooks = statics[REQUIRED_HOOKS] ?? {};
   const members = instance as Readonly<Record<string, unknown>>;

@@ -39,7 +39,9 @@ function callHook(driver: GuardedDriver, name: string, ctx: OperationContext, re
  * (without waiting when the instance is idle) and gives it back when it ends.
  * Calls that can be cancelled or can be called back into wrap that same body.
  */
-export function runGuarded(driver: unknown, op: string, spec: MethodSpec, ctx: OperationContext | undefined, request: unknown): Promise<unknown> {
+export function runGuarded(
+  driver: unknown, op: string, spec: MethodSpec, ctx: OperationContext | undefined, request: unknown,
+): Promise<unknown> {
   let valid: Valid | undefined;
   try {
     const context = checkContext(ctx, op);
@@ -52,8 +54,11 @@ export function runGuarded(driver: unknown, op: string, spec: MethodSpec, ctx: O
       return cancellable ? withCancellation(pending, context, op) : pending;
     }
     const uuid = (valid as Valid & InstanceScoped).instance.uuid;
-    const callsBack = context.onProgress !== undefined || (spec.request !== undefined && mayCarryCallbacks(spec.request) && holdsFunction(valid));
-    if (!cancellable && !callsBack) return guarded(self, op, spec, context, valid, !runtimeOf(self).queue.heldByCaller(uuid));
+    const callbacksInRequest = spec.request !== undefined && mayCarryCallbacks(spec.request) && holdsFunction(valid);
+    const callsBack = context.onProgress !== undefined || callbacksInRequest;
+    if (!cancellable && !callsBack) {
+      return guarded(self, op, spec, context, valid, !runtimeOf(self).queue.heldByCaller(uuid));
+    }
     const checked = valid;
     return queued(self, op, context, uuid, () => guarded(self, op, spec, context, checked, false), callsBack);
   } catch (error) {
@@ -93,7 +98,9 @@ function noFields(request: unknown, op: string): Valid {
  * cancelled or called back into), by the caller (a re-entrant call), or the
  * call has none.
  */
-async function guarded(driver: GuardedDriver, op: string, spec: MethodSpec, ctx: OperationContext, req: Valid, lock: boolean): Promise<unknown> {
+async function guarded(
+  driver: GuardedDriver, op: string, spec: MethodSpec, ctx: OperationContext, req: Valid, lock: boolean,
+): Promise<unknown> {
   // With `lock`, runGuarded already reached the driver's runtime: runtimeOf cannot throw here.
   const uuid = lock ? (req as Valid & InstanceScoped).instance.uuid : undefined;
   try {
@@ -130,13 +137,16 @@ function takeTurn(driver: GuardedDriver, ctx: OperationContext, uuid: string): P
 }
 
 /** Record the state read for the rule (read from `token`), then check the rule; true when the call is a no-op. */
-function stateRuleSaysNoop(driver: GuardedDriver, op: string, rule: StateRule, info: InstanceInfo, token: number, req: Valid & InstanceScoped): boolean {
+function stateRuleSaysNoop(
+  driver: GuardedDriver, op: string, rule: StateRule, info: InstanceInfo, token: number, req: Valid & InstanceScoped,
+): boolean {
   return ruleSaysNoop(op, rule, recordInfo(runtimeOf(driver).events, req.instance.uuid, info, token), req);
 }
 
 /** Start the hook, or the spec's custom body around it. */
 function startBody(driver: GuardedDriver, spec: MethodSpec, ctx: OperationContext, req: Valid): Promise<unknown> {
-  return spec.around === undefined ? callHook(driver, spec.hook, ctx, req) : spec.around(driver, ctx, req, () => callHook(driver, spec.hook, ctx, req));
+  if (spec.around === undefined) return callHook(driver, spec.hook, ctx, req);
+  return spec.around(driver, ctx, req, () => callHook(driver, spec.hook, ctx, req));
 }
 
 /** After the hook: the spec's synchronous post-processing, then the state the rule says holds now. */

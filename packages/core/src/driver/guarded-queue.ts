@@ -63,7 +63,8 @@ export function queued(
  */
 export function prepareTurn(driver: object, ctx: OperationContext, uuid: string): Promise<void> | undefined {
   const grace = graceFor(driver, uuid);
-  if (grace !== undefined) return grace.then(() => (needsReconciliation(driver, uuid) ? reconcile(driver, ctx, uuid) : undefined));
+  if (grace === undefined) return needsReconciliation(driver, uuid) ? reconcile(driver, ctx, uuid) : undefined;
+  return grace.then(() => (needsReconciliation(driver, uuid) ? reconcile(driver, ctx, uuid) : undefined));
   return needsReconciliation(driver, uuid) ? reconcile(driver, ctx, uuid) : undefined;
 }
 
@@ -87,7 +88,7 @@ function forget(driver: object, uuid: string, work: Promise<unknown>): void {
   abandonedCount--;
 }
 
-/** Settles when the instance's abandoned work settles or the grace ends; undefined when there is none (the usual case). */
+/** Settles when the instance's abandoned work settles or the grace ends; undefined when there is none (usual). */
 function graceFor(driver: object, uuid: string): Promise<void> | undefined {
   if (abandonedCount === 0) return undefined;
   const work = abandoned.get(driver)?.get(uuid);

@@ -56,7 +56,8 @@ export class SealedCallError extends DriverDefinitionError {
  * prototype patch, or as an instance field. Hooks (`_pause`) stay free.
  * @throws `DRIVER_DEFINITION` ({@link SealedCallError}) naming the call and its hook
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any class, whatever its constructor takes (the mixin pattern's constructor type)
+// Any class, whatever its constructor takes: the mixin pattern's constructor type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 export function assertSealed(target: object | (abstract new (...args: any[]) => object)): void {
   const isClass = typeof target === 'function';
   const name = String((isClass ? (target as { driverName?: unknown }).driverName ?? target.name : (target.constructor as { driverName?: unknown })?.driverName) ?? 'unnamed-driver');

@@ -47,9 +47,13 @@ export function recordInfo(events: LifecycleEventHub, uuid: string, info: Instan
 export function ruleSaysNoop(op: string, rule: StateRule, info: InstanceInfo, req: InstanceScoped): boolean {
   if (rule.noop?.(info, req)) return true;
   const refused = rule.refuse?.(info, req);
-  if (refused !== undefined) throw new InvalidStateError({ instanceUuid: req.instance.uuid, operation: op, state: info.state, detail: refused });
+  if (refused !== undefined) {
+    throw new InvalidStateError({ instanceUuid: req.instance.uuid, operation: op, state: info.state, detail: refused });
+  }
   const from = typeof rule.from === 'function' ? rule.from(req) : rule.from;
-  if (!from.includes(info.state)) throw new InvalidStateError({ instanceUuid: req.instance.uuid, operation: op, state: info.state });
+  if (!from.includes(info.state)) {
+    throw new InvalidStateError({ instanceUuid: req.instance.uuid, operation: op, state: info.state });
+  }
   return false;
 }
 
@@ -58,7 +62,9 @@ export function ruleSaysNoop(op: string, rule: StateRule, info: InstanceInfo, re
  * change overtook the read (then the read is stale and says nothing new).
  * @throws `INSTANCE_NOT_FOUND` from the driver
  */
-export async function observeInfo(driver: object, ctx: OperationContext, instance: { uuid: string }): Promise<InstanceInfo> {
+export async function observeInfo(
+  driver: object, ctx: OperationContext, instance: { uuid: string },
+): Promise<InstanceInfo> {
   const self = asGuarded(driver);
   const events = runtimeOf(self).events;
   const token = events.token();
