@@ -2,7 +2,7 @@
 // `node bench/lib/guarded-parts.mjs`. Times sequential awaited calls on the built packages, like the figures.
 // Parts are timed alone (validation, queue, state read, events, error wrapping), then whole calls (public vs hook).
 import { randomUUID } from 'node:crypto';
-import { DestroyRequest, InstanceNotFoundError, InstanceRequest, PowerOffRequest, SpawnRequest, validateRequest } from '@virtkit/core';
+import { checkContext, DestroyRequest, InstanceNotFoundError, InstanceRequest, PowerOffRequest, SpawnRequest, validateRequest } from '@virtkit/core';
 import { MemoryDriver } from '@virtkit/memory';
 
 const N = Number(process.argv[2] ?? 200_000);
@@ -48,7 +48,12 @@ rows['validation: PowerOffRequest'] = timeSync(() => validateRequest(PowerOffReq
 rows['validation: DestroyRequest'] = timeSync(() => validateRequest(DestroyRequest, ref, 'destroy'));
 rows['validation: SpawnRequest, no interface'] = timeSync(() => validateRequest(SpawnRequest, bareReq, 'spawn'));
 rows['validation: SpawnRequest, one interface with two subnets'] = timeSync(() => validateRequest(SpawnRequest, spawnReq, 'spawn'));
-rows['queue: KeyedQueue.run on an idle key, awaited (as every call without callbacks)'] = await timeAsync(() => runtime.queue.run(uuid, () => Promise.resolve(), false));
+rows['context check: {} (the shared empty context, no copy)'] = timeSync(() => checkContext({}, 'getInfo'));
+rows['context check: { requestId } (an owned copy)'] = timeSync(() => checkContext({ requestId: 'req-1' }, 'getInfo'));
+rows['queue: take and give back an idle key (the guarded path: tryAcquire + release)'] = timeSync(() => {
+  if (runtime.queue.tryAcquire(uuid)) runtime.queue.release(uuid);
+});
+rows['queue: KeyedQueue.run on an idle key, awaited (calls with a signal or deadline)'] = await timeAsync(() => runtime.queue.run(uuid, () => Promise.resolve(), false));
 rows['queue: the same with re-entry tracking (calls that carry callbacks)'] = await timeAsync(() => runtime.queue.run(uuid, () => Promise.resolve(), true));
 rows['state rule read: driver _getInfo hook, awaited'] = await timeAsync(() => d._getInfo(ctx, ref));
 rows['events: observe (no change)'] = timeSync(() => runtime.events.observe(uuid, 1, runtime.events.token()));

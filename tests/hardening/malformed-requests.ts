@@ -1,5 +1,5 @@
-import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
+import { nestedClassOf } from '../../packages/core/src/validation/compiled-validator';
 
 /** One malformed request: what was changed, and the request itself. */
 export interface Malformed {
@@ -46,8 +46,7 @@ export function propertyRules(cls: Function): Map<string, PropertyRules> {
       continue;
     }
     if (m.type === ValidationTypes.NESTED_VALIDATION) {
-      const type = defaultMetadataStorage.findTypeMetadata(cls, m.propertyName);
-      out.set(m.propertyName, { ...rules, nested: type?.typeFunction() as Function | undefined });
+      out.set(m.propertyName, { ...rules, nested: nestedClassOf(cls, m.propertyName, m.each) });
       continue;
     }
     for (const c of storage.getTargetValidatorConstraints(m.constraintCls)) {

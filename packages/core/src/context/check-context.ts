@@ -34,16 +34,30 @@ export function checkContext(ctx: unknown, operation: string): OperationContext 
     if (error instanceof ValidationError) throw error;
     throw fail(operation, [{ path: 'ctx', messages: ['ctx could not be read (a getter or proxy threw)'] }]);
   }
-  const issues: ValidationIssue[] = [];
-  if (signal !== undefined && !(signal instanceof AbortSignal)) issues.push({ path: 'ctx.signal', messages: ['signal must be an AbortSignal'] });
-  if (deadline !== undefined && (typeof deadline !== 'number' || Number.isNaN(deadline))) {
-    issues.push({ path: 'ctx.deadline', messages: ['deadline must be a number of epoch milliseconds'] });
+  // Nothing set (the commonest context, `{}`): the shared empty context, no copy.
+  if (requestId === undefined && signal === undefined && deadline === undefined && onProgress === undefined) {
+    return EMPTY_CONTEXT;
   }
-  if (requestId !== undefined && (typeof requestId !== 'string' || requestId.length > MAX_REQUEST_ID_CHARS || CONTROL.test(requestId))) {
-    issues.push({ path: 'ctx.requestId', messages: [`requestId must be a string of at most ${MAX_REQUEST_ID_CHARS} characters without control characters`] });
+  const badSignal = signal !== undefined && !(signal instanceof AbortSignal);
+  const badDeadline = deadline !== undefined && (typeof deadline !== 'number' || Number.isNaN(deadline));
+  const badId =
+    requestId !== undefined &&
+    (typeof requestId !== 'string' || requestId.length > MAX_REQUEST_ID_CHARS || CONTROL.test(requestId));
+  const badProgress = onProgress !== undefined && typeof onProgress !== 'function';
+  if (badSignal || badDeadline || badId || badProgress) {
+    const issues: ValidationIssue[] = [];
+    if (badSignal) issues.push({ path: 'ctx.signal', messages: ['signal must be an AbortSignal'] });
+    if (badDeadline) {
+      issues.push({ path: 'ctx.deadline', messages: ['deadline must be a number of epoch milliseconds'] });
+    }
+    if (badId) {
+      const limit = `at most ${MAX_REQUEST_ID_CHARS} characters`;
+      const rule = `requestId must be a string of ${limit} without control characters`;
+      issues.push({ path: 'ctx.requestId', messages: [rule] });
+    }
+    if (badProgress) issues.push({ path: 'ctx.onProgress', messages: ['onProgress must be a function'] });
+    throw fail(operation, issues);
   }
-  if (onProgress !== undefined && typeof onProgress !== 'function') issues.push({ path: 'ctx.onProgress', messages: ['onProgress must be a function'] });
-  if (issues.length > 0) throw fail(operation, issues);
   return { requestId, signal, deadline, onProgress } as OperationContext;
 }
 

@@ -14,7 +14,7 @@ import { APPLIED_CAPABILITIES, REQUIRED_HOOKS, installMethods } from './define-c
 import { createRuntime, runtimeOf, RUNTIME, type DriverRuntime } from './driver-runtime.js';
 import { SILENT_LOGGER, type DriverLogger, type HostApi } from './host-api.js';
 import { driverHostName, type DriverEventName, type DriverEvents } from './lifecycle-events.js';
-import { observeInfo } from './guarded-call.js';
+import { observeInfo } from './state-rule.js';
 import { registerGuardedCall, type Sealed } from './sealed-call.js';
 import { takeForwardedMap } from './forwarded-map.js';
 
@@ -225,9 +225,15 @@ for (const [capability, methods] of Object.entries(CAPABILITY_METHODS)) {
 
 /** Derive the frozen capability map of a driver instance from its class. */
 function buildCapabilityMap(cls: typeof DriverBase, instance: object): CapabilityMap {
-  const applied = new Set<string>((cls as any)[APPLIED_CAPABILITIES] ?? []);
-  const hooks: Record<string, readonly string[]> = (cls as any)[REQUIRED_HOOKS] ?? {};
-  const missing = [...CORE_HOOKS, ...Object.values(hooks).flat()].filter((h) => typeof (instance as any)[h] !== 'function');
+  // The mixins record these as static symbol properties of the composed class (defineCapability).
+  const statics = cls as unknown as {
+    [APPLIED_CAPABILITIES]?: readonly string[];
+    [REQUIRED_HOOKS]?: Readonly<Record<string, readonly string[]>>;
+  };
+  const applied = new Set<string>(statics[APPLIED_CAPABILITIES] ?? []);
+  const hooks = statics[REQUIRED_HOOKS] ?? {};
+  const members = instance as Readonly<Record<string, unknown>>;
+  const missing = [...CORE_HOOKS, ...Object.values(hooks).flat()].filter((h) => typeof members[h] !== 'function');
   if (missing.length > 0) {
     throw new DriverDefinitionError(`driver '${cls.driverName}' does not implement required hook(s): ${missing.join(', ')}`);
   }

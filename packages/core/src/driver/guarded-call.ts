@@ -1,14 +1,31 @@
 import type { OperationContext } from '../context/operation-context.js';
 import { checkContext } from '../context/check-context.js';
-import { AbortedError, DriverError, InvalidStateError, TimeoutError } from '../errors/errors.js';
-import { withCancellation } from '../internal/with-cancellation.js';
-import { queued, unreadableError } from './guarded-queue.js';
+import { DriverError } from '../errors/errors.js';
+import { throwIfCancelled, withCancellation } from '../internal/with-cancellation.js';
+import { prepareTurn, queued } from './guarded-queue.js';
 import { redactSecrets, secretsIn } from '../errors/redact-secrets.js';
 import { isVirtkitError } from '../errors/virtkit-error.js';
-import type { InstanceInfo } from '../model/instance-info.js';
+import type { PowerState } from '../model/power-state.js';
 import { assertRequestShape, validateRequest } from '../validation/validate-request.js';
+import { mayCarryCallbacks } from '../validation/compiled-validator.js';
 import type { MethodSpec, StateRule } from './method-spec.js';
+import type { InstanceInfo } from '../model/instance-info.js';
 import { runtimeOf } from './driver-runtime.js';
+import { asGuarded, recordInfo, ruleSaysNoop, type GuardedDriver, type InstanceScoped } from './state-rule.js';
+
+// Capability bodies (`around`) use these with the guarded path.
+export { applyStateRule, observeInfo } from './state-rule.js';
+
+/** A hook as the guarded path calls it: the checked context and the validated request in, a promise out. */
+type Hook = (ctx: OperationContext, request: object) => Promise<unknown>;
+
+/** A validated request: an owned copy holding the declared fields only. */
+type Valid = Record<string, unknown>;
+
+/** Call the hook named `name` as a method of the driver (its `this` is the driver). */
+function callHook(driver: GuardedDriver, name: string, ctx: OperationContext, req: Valid): Promise<unknown> {
+  return (driver as unknown as Readonly<Record<string, Hook>>)[name]!(ctx, req);
+}
 
 /**
  * The one path every public driver call takes: check the context and validate
@@ -16,18 +33,34 @@ import { runtimeOf } from './driver-runtime.js';
  * cancellation, enforce the state rule, call the hook, report the new state,
  * and wrap foreign errors. Never throws: every failure, also of a hostile
  * context or request, is a rejected promise with a typed error.
+ *
+ * The common call (no signal, no deadline, no orchestrator callback) runs as
+ * one async function, {@link guarded}, that takes the instance's key itself
+ * (without waiting when the instance is idle) and gives it back when it ends.
+ * Calls that can be cancelled or can be called back into wrap that same body.
  */
-export function runGuarded(driver: any, op: string, spec: MethodSpec, ctx: OperationContext | undefined, request: unknown): Promise<unknown> {
-  let valid: unknown;
+export function runGuarded(
+  driver: unknown, op: string, spec: MethodSpec, ctx: OperationContext | undefined, request: unknown,
+): Promise<unknown> {
+  let valid: Valid | undefined;
   try {
     const context = checkContext(ctx, op);
     throwIfCancelled(context, op);
-    valid = spec.request ? validateRequest(spec.request, request ?? {}, op) : noFields(request, op);
-    if (isPlain(spec)) return plainCall(driver, op, spec, context, valid as Record<string, any>);
-    const body = (): Promise<unknown> => execute(driver, op, spec, context, valid as Record<string, any>);
-    const uuid = spec.instance ? (valid as { instance: { uuid: string } }).instance.uuid : undefined;
-    if (uuid === undefined) return context.signal || context.deadline !== undefined ? withCancellation(body(), context, op) : body();
-    return queued(driver, op, context, uuid, body, mayCallBack(valid as Record<string, unknown>, context));
+    valid = spec.request ? (validateRequest(spec.request, request ?? {}, op) as Valid) : noFields(request, op);
+    const self = asGuarded(driver);
+    const cancellable = context.signal !== undefined || context.deadline !== undefined;
+    if (!spec.instance) {
+      const pending = guarded(self, op, spec, context, valid, false);
+      return cancellable ? withCancellation(pending, context, op) : pending;
+    }
+    const uuid = (valid as Valid & InstanceScoped).instance.uuid;
+    const callbacksInRequest = spec.request !== undefined && mayCarryCallbacks(spec.request) && holdsFunction(valid);
+    const callsBack = context.onProgress !== undefined || callbacksInRequest;
+    if (!cancellable && !callsBack) {
+      return guarded(self, op, spec, context, valid, !runtimeOf(self).queue.heldByCaller(uuid));
+    }
+    const checked = valid;
+    return queued(self, op, context, uuid, () => guarded(self, op, spec, context, checked, false), callsBack);
   } catch (error) {
     return Promise.reject(wrapError(error, op, valid));
   }
@@ -35,117 +68,96 @@ export function runGuarded(driver: any, op: string, spec: MethodSpec, ctx: Opera
 
 /**
  * True when an orchestrator callback (a function in the request, such as
- * rebuild's `detachBlockDevices`, or in the context, such as `onProgress`)
- * can call back into the driver from inside this call: only then must the
- * queue recognise those calls as re-entrant, a tracking that costs every
- * promise of the process while it is on. Hooks call hooks, never the
- * driver's own public calls, so no other call can re-enter.
+ * rebuild's `detachBlockDevices`) can call back into the driver from inside
+ * this call: only then must the queue recognise those calls as re-entrant, a
+ * tracking that costs every promise of the process while it is on. Hooks
+ * call hooks, never the driver's own public calls, so no other call can
+ * re-enter. Only requests whose class declares a field that may hold a
+ * function are looked at (`mayCarryCallbacks`).
  */
-function mayCallBack(req: Record<string, unknown>, ctx: OperationContext): boolean {
+function holdsFunction(req: Valid): boolean {
   for (const key in req) if (typeof req[key] === 'function') return true;
-  for (const key in ctx) if (typeof (ctx as Record<string, unknown>)[key] === 'function') return true;
   return false;
 }
 
 /** A call that takes no fields still refuses what is not a request (a string, an array, a polluting key). */
-function noFields(request: unknown, op: string): unknown {
+function noFields(request: unknown, op: string): Valid {
   if (request === undefined || request === null) return {};
   assertRequestShape(request, op);
   return {}; // nothing declared, nothing passed on: the hook never holds the caller's object
 }
 
-/** No queue, no state rule, no custom body: the hot path of reads such as getInfo. */
-function isPlain(spec: MethodSpec): boolean {
-  return !spec.instance && !spec.state && !spec.around && !spec.missingOk;
-}
-
-function plainCall(driver: any, op: string, spec: MethodSpec, ctx: OperationContext, req: Record<string, any>): Promise<unknown> {
-  const pending = plainBody(driver, op, spec, ctx, req);
-  return ctx.signal || ctx.deadline !== undefined ? withCancellation(pending, ctx, op) : pending;
-}
-
-/** One async frame, no per-call closures; a failure of `after` itself is wrapped like the hook's. */
-async function plainBody(driver: any, op: string, spec: MethodSpec, ctx: OperationContext, req: Record<string, any>): Promise<unknown> {
-  const after = spec.after;
-  try {
-    const token = after === undefined ? 0 : runtimeOf(driver).events.token();
-    const result: unknown = await driver[spec.hook](ctx, req);
-    return after === undefined ? result : after(driver, req, result, token);
-  } catch (error) {
-    throw wrapError(error, op, req);
-  }
-}
-
 /**
- * The body of a queued call. One async function with the state rule inlined
- * (no nested async helpers, no closure unless the spec has an `around`): each
- * layer used to cost a promise, an await and a closure on every call.
+ * The body of every guarded call, as one async function (each nested async
+ * layer used to cost a promise, an await and a closure per call) that keeps
+ * few locals across its awaits (an async function's saved frame is allocated
+ * per call, sized by its locals): the steps between the awaits are the
+ * synchronous helpers below. With `lock`, it takes the instance's key itself,
+ * without waiting when the instance is idle, and releases it when it ends;
+ * otherwise the key is held by a wrapper (`queued`: calls that can be
+ * cancelled or called back into), by the caller (a re-entrant call), or the
+ * call has none.
  */
-async function execute(driver: any, op: string, spec: MethodSpec, ctx: OperationContext, req: Record<string, any>): Promise<unknown> {
+async function guarded(
+  driver: GuardedDriver, op: string, spec: MethodSpec, ctx: OperationContext, req: Valid, lock: boolean,
+): Promise<unknown> {
+  // With `lock`, runGuarded already reached the driver's runtime: runtimeOf cannot throw here.
+  const uuid = lock ? (req as Valid & InstanceScoped).instance.uuid : undefined;
   try {
-    throwIfCancelled(ctx, op);
-    const rule = spec.state;
-    const events = runtimeOf(driver).events;
-    if (rule !== undefined) {
-      // The state rule (as applyStateRule): read and record the state, then run, refuse, or succeed doing nothing.
-      const token = events.token();
-      const info: InstanceInfo = await driver._getInfo(ctx, { instance: req.instance });
-      events.observe(req.instance.uuid, info.state, token);
-      if (ruleSaysNoop(op, rule, info, req)) return undefined;
+    if (uuid !== undefined) {
+      const wait = takeTurn(driver, ctx, uuid);
+      if (wait !== undefined) await wait;
     }
-    let result = await (spec.around ? spec.around(driver, ctx, req, () => driver[spec.hook](ctx, req)) : driver[spec.hook](ctx, req));
-    if (spec.after) result = spec.after(driver, req, result, events.token());
-    if (rule !== undefined) {
-      const to = typeof rule.to === 'function' ? rule.to(req) : rule.to;
-      if (to !== undefined) events.report(req.instance.uuid, to);
+    if (ctx.signal !== undefined || ctx.deadline !== undefined) throwIfCancelled(ctx, op);
+    let token = runtimeOf(driver).events.token();
+    if (spec.state !== undefined) {
+      const info = await driver._getInfo(ctx, { instance: (req as Valid & InstanceScoped).instance });
+      if (stateRuleSaysNoop(driver, op, spec.state, info, token, req as Valid & InstanceScoped)) return undefined;
+      token = runtimeOf(driver).events.token();
     }
-    return result;
+    return finish(driver, spec, req, await startBody(driver, spec, ctx, req), token);
   } catch (error) {
     if (spec.missingOk && isVirtkitError(error, 'INSTANCE_NOT_FOUND')) return undefined;
     throw wrapError(error, op, req);
+  } finally {
+    if (uuid !== undefined) runtimeOf(driver).queue.release(uuid);
   }
 }
 
 /**
- * Check a state rule against a state just read: true when the call's target
- * already holds (succeed doing nothing), false when the call must run.
- * @throws `INVALID_STATE`
+ * Take the instance's key: undefined when it was idle and nothing is left to
+ * do first (the usual case: no await); otherwise a promise that settles once
+ * the key is this call's and abandoned work on the instance was dealt with
+ * (`prepareTurn`).
  */
-function ruleSaysNoop(op: string, rule: StateRule, info: InstanceInfo, req: Record<string, any>): boolean {
-  if (rule.noop?.(info, req)) return true;
-  const refused = rule.refuse?.(info, req);
-  if (refused !== undefined) throw new InvalidStateError({ instanceUuid: req.instance.uuid, operation: op, state: info.state, detail: refused });
-  const from = typeof rule.from === 'function' ? rule.from(req) : rule.from;
-  if (!from.includes(info.state)) throw new InvalidStateError({ instanceUuid: req.instance.uuid, operation: op, state: info.state });
-  return false;
+function takeTurn(driver: GuardedDriver, ctx: OperationContext, uuid: string): Promise<void> | undefined {
+  const queue = runtimeOf(driver).queue;
+  if (queue.tryAcquire(uuid)) return prepareTurn(driver, ctx, uuid);
+  return queue.acquire(uuid).then(() => prepareTurn(driver, ctx, uuid));
 }
 
-/**
- * Read an instance's info through the driver and record its state, unless a
- * change overtook the read (then the read is stale and says nothing new).
- * @throws `INSTANCE_NOT_FOUND` from the driver
- */
-export async function observeInfo(driver: any, ctx: OperationContext, instance: { uuid: string }): Promise<InstanceInfo> {
-  const events = runtimeOf(driver).events;
-  const token = events.token();
-  const info: InstanceInfo = await driver._getInfo(ctx, { instance });
-  events.observe(instance.uuid, info.state, token);
-  return info;
+/** Record the state read for the rule (read from `token`), then check the rule; true when the call is a no-op. */
+function stateRuleSaysNoop(
+  driver: GuardedDriver, op: string, rule: StateRule, info: InstanceInfo, token: number, req: Valid & InstanceScoped,
+): boolean {
+  return ruleSaysNoop(op, rule, recordInfo(runtimeOf(driver).events, req.instance.uuid, info, token), req);
 }
 
-/**
- * Apply a state rule: read the instance's state (recording it), throw
- * `INVALID_STATE` when the call may not run from there. For `around` bodies
- * that apply a rule conditionally, or that need the state the call ran from.
- * @returns the info read when the call must run; `undefined` when its target
- * already holds (the rule's `noop`), so the call succeeds doing nothing
- * @throws `INVALID_STATE`; `INSTANCE_NOT_FOUND` from the driver
- */
-export async function applyStateRule(
-  driver: any, ctx: OperationContext, op: string, rule: StateRule, req: Record<string, any>,
-): Promise<InstanceInfo | undefined> {
-  const info = await observeInfo(driver, ctx, req.instance);
-  return ruleSaysNoop(op, rule, info, req) ? undefined : info;
+/** Start the hook, or the spec's custom body around it. */
+function startBody(driver: GuardedDriver, spec: MethodSpec, ctx: OperationContext, req: Valid): Promise<unknown> {
+  if (spec.around === undefined) return callHook(driver, spec.hook, ctx, req);
+  return spec.around(driver, ctx, req, () => callHook(driver, spec.hook, ctx, req));
+}
+
+/** After the hook: the spec's synchronous post-processing, then the state the rule says holds now. */
+function finish(driver: GuardedDriver, spec: MethodSpec, req: Valid, result: unknown, token: number): unknown {
+  const out = spec.after === undefined ? result : spec.after(driver, req, result, token);
+  const rule = spec.state;
+  if (rule !== undefined) {
+    const to: PowerState | undefined = typeof rule.to === 'function' ? rule.to(req) : rule.to;
+    if (to !== undefined) runtimeOf(driver).events.report((req as Valid & InstanceScoped).instance.uuid, to);
+  }
+  return out;
 }
 
 /**
@@ -164,9 +176,7 @@ export function wrapError(error: unknown, op: string, request?: unknown): Error 
   }
 }
 
-/** Throw ABORTED or TIMEOUT when the context says the call must not start. */
-export function throwIfCancelled(ctx: OperationContext, op: string): void {
-  if (ctx.signal?.aborted) throw new AbortedError(op, { cause: ctx.signal.reason });
-  if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) throw new TimeoutError(op);
+/** The error for a failure whose error object cannot even be read (hostile getters, proxies). */
+function unreadableError(op: string, cause: unknown): Error {
+  return new DriverError(op, 'failed with an error that could not be read', { cause });
 }
-

@@ -1,10 +1,9 @@
 import { compensationContext, type OperationContext } from '../context/operation-context.js';
-import { DriverError } from '../errors/errors.js';
 import { isVirtkitError } from '../errors/virtkit-error.js';
 import { clearReconciliation, markForReconciliation, needsReconciliation } from '../internal/reconciliation.js';
-import { withCancellation } from '../internal/with-cancellation.js';
+import { throwIfCancelled, withCancellation } from '../internal/with-cancellation.js';
 import { runtimeOf } from './driver-runtime.js';
-import { observeInfo, throwIfCancelled } from './guarded-call.js';
+import { observeInfo } from './state-rule.js';
 
 /**
  * How long a call waits for abandoned work on its instance to settle before
@@ -29,12 +28,11 @@ export function queued(
   driver: object, op: string, ctx: OperationContext, uuid: string, body: () => Promise<unknown>, reentrant: boolean,
 ): Promise<unknown> {
   const queue = runtimeOf(driver).queue;
-  const run = (): Promise<unknown> => (needsReconciliation(driver, uuid) ? reconcile(driver, ctx, uuid).then(body) : body());
-  const afterGrace = (next: () => Promise<unknown>) => (): Promise<unknown> => {
-    const grace = graceFor(driver, uuid);
-    return grace === undefined ? next() : grace.then(next);
+  const run = (): Promise<unknown> => {
+    const before = prepareTurn(driver, ctx, uuid);
+    return before === undefined ? body() : before.then(body);
   };
-  if (!ctx.signal && ctx.deadline === undefined) return queue.run(uuid, afterGrace(run), reentrant);
+  if (!ctx.signal && ctx.deadline === undefined) return queue.run(uuid, run, reentrant);
   let started = false;
   const start = (): Promise<unknown> => {
     try {
@@ -49,8 +47,25 @@ export function queued(
       trackAbandoned(driver, uuid, work);
     });
   };
+  const afterGrace = (): Promise<unknown> => {
+    const grace = graceFor(driver, uuid);
+    return grace === undefined ? start() : grace.then(start);
+  };
   // The outer race covers the wait for the queue (and the grace); once the work started, the inner race answers.
-  return withCancellation(queue.run(uuid, afterGrace(start), reentrant), ctx, op, undefined, () => started);
+  return withCancellation(queue.run(uuid, afterGrace, reentrant), ctx, op, undefined, () => started);
+}
+
+/**
+ * What a call does first once it holds its instance's key, when earlier work
+ * on the instance was abandoned: wait (bounded) for that work to settle, then
+ * re-read the instance ({@link reconcile}). Undefined when there is nothing
+ * to do, the usual case, which costs two counter checks and no await.
+ */
+export function prepareTurn(driver: object, ctx: OperationContext, uuid: string): Promise<void> | undefined {
+  const grace = graceFor(driver, uuid);
+  if (grace === undefined) return needsReconciliation(driver, uuid) ? reconcile(driver, ctx, uuid) : undefined;
+  return grace.then(() => (needsReconciliation(driver, uuid) ? reconcile(driver, ctx, uuid) : undefined));
+  return needsReconciliation(driver, uuid) ? reconcile(driver, ctx, uuid) : undefined;
 }
 
 const abandoned = new WeakMap<object, Map<string, Promise<unknown>>>();
@@ -73,7 +88,7 @@ function forget(driver: object, uuid: string, work: Promise<unknown>): void {
   abandonedCount--;
 }
 
-/** Settles when the instance's abandoned work settles or the grace ends; undefined when there is none (the usual case). */
+/** Settles when the instance's abandoned work settles or the grace ends; undefined when there is none (usual). */
 function graceFor(driver: object, uuid: string): Promise<void> | undefined {
   if (abandonedCount === 0) return undefined;
   const work = abandoned.get(driver)?.get(uuid);
@@ -107,9 +122,4 @@ async function reconcile(driver: object, ctx: OperationContext, uuid: string): P
   } catch (error) {
     if (isVirtkitError(error, 'INSTANCE_NOT_FOUND')) clearReconciliation(driver, uuid);
   }
-}
-
-/** The error for a failure whose error object cannot even be read (hostile getters, proxies). */
-export function unreadableError(op: string, cause: unknown): Error {
-  return new DriverError(op, 'failed with an error that could not be read', { cause });
 }

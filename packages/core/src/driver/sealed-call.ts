@@ -57,6 +57,8 @@ export class SealedCallError extends DriverDefinitionError {
  * prototype patch, or as an instance field. Hooks (`_pause`) stay free.
  * @throws `DRIVER_DEFINITION` ({@link SealedCallError}) naming the call and its hook
  */
+// Any class, whatever its constructor takes: the mixin pattern's constructor type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 export function assertSealed(target: object | (abstract new (...args: any[]) => object)): void {
   const isClass = typeof target === 'function';
   // A forwarding driver's calls are its transport's; the served driver's own guarded path answers them.

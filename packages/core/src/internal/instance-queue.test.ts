@@ -131,3 +131,71 @@ describe('KeyedQueue without re-entry tracking (issue "Performance")', () => {
     expect(log).toEqual(['inner', 'outer']);
   });
 });
+
+describe('KeyedQueue taken and given back directly (the guarded path, issue "Performance")', () => {
+  it('takes an idle key at once, refuses a held one, and hands it to waiters in arrival order', async () => {
+    const q = new KeyedQueue();
+    expect(q.tryAcquire('a')).toBe(true);
+    expect(q.tryAcquire('a')).toBe(false);
+    expect(q.tryAcquire('b')).toBe(true); // a second key, held while the first is
+    const order: string[] = [];
+    const w1 = q.acquire('a').then(() => order.push('a1'));
+    const w2 = q.acquire('a').then(() => order.push('a2'));
+    const w3 = q.acquire('b').then(() => order.push('b1'));
+    expect(q.busyKeys).toBe(2);
+    q.release('b');
+    await w3;
+    q.release('a');
+    await w1;
+    expect(q.tryAcquire('a')).toBe(false); // handed to the waiter, never idle in between
+    q.release('a');
+    await w2;
+    q.release('a');
+    q.release('b');
+    expect(order).toEqual(['b1', 'a1', 'a2']);
+    expect(q.busyKeys).toBe(0);
+    expect(q.tryAcquire('a')).toBe(true);
+    q.release('a');
+  });
+
+  it('stays exclusive per key with many keys in flight, and forgets idle keys (memory follows the busy ones)', async () => {
+    const q = new KeyedQueue();
+    const inFlight = new Map<string, number>();
+    let overlaps = 0;
+    const call = async (key: string): Promise<void> => {
+      if (!q.tryAcquire(key)) await q.acquire(key);
+      try {
+        const n = (inFlight.get(key) ?? 0) + 1;
+        if (n > 1) overlaps++;
+        inFlight.set(key, n);
+        await tick(0);
+        inFlight.set(key, n - 1);
+      } finally {
+        q.release(key);
+      }
+    };
+    const keys = Array.from({ length: 2000 }, (_, i) => `k${i % 700}`);
+    await Promise.all(keys.map(call));
+    expect(overlaps).toBe(0);
+    expect(q.busyKeys).toBe(0);
+    // Idle keys left in the map are swept: after many distinct keys, taking a fresh key is still cheap and correct.
+    for (let i = 0; i < 5000; i++) {
+      expect(q.tryAcquire(`x${i}`)).toBe(true);
+      expect(q.tryAcquire(`y${i}`)).toBe(true);
+      q.release(`y${i}`);
+      q.release(`x${i}`);
+    }
+    expect(q.busyKeys).toBe(0);
+  });
+
+  it('recognises a call made from inside a tracked task as holding the key', async () => {
+    const q = new KeyedQueue();
+    let inside: boolean | undefined;
+    await q.run('a', async () => {
+      await tick(0);
+      inside = q.heldByCaller('a');
+    });
+    expect(inside).toBe(true);
+    expect(q.heldByCaller('a')).toBe(false);
+  });
+});

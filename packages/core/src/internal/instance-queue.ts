@@ -28,7 +28,89 @@ const HELD = new AsyncLocalStorage<HeldKey>();
  * is enabled, so it is enabled only while such a task is unfinished.
  */
 export class KeyedQueue {
-  #tails = new Map<string, Promise<void>>();
+  // Layout, for speed (measured: docs/performance.md). The usual case is one call in flight on this driver: its
+  // key lives in a field, no Map is touched. Other held keys live in `#busy`. A Map that gains and loses an entry
+  // on every call shrinks and regrows its table each time, and once the Map is old (promoted by the GC) each
+  // regrowth is an old-space allocation: ~0.7 µs per call. So a released key stays in `#busy` as IDLE (an update
+  // in place) and idle entries are swept in one batch once they outnumber the held ones (memory stays
+  // proportional to the busy instances, plus a bounded slack).
+
+  /** The held key kept outside the map, if any, and its waiting takers in arrival order (null: none). */
+  #oneKey: string | undefined = undefined;
+  #oneWaiting: (() => void)[] | null = null;
+  /** Other keys: held with nobody waiting (null), held with waiting takers, or idle (IDLE, swept later). */
+  readonly #busy = new Map<string, (() => void)[] | null | typeof IDLE>();
+  #idle = 0;
+
+  /**
+   * Take the key if it is free, without waiting and without allocating (the
+   * common case: an instance with no call in flight). True when taken: the
+   * caller then holds it and must {@link release} it exactly once.
+   */
+  tryAcquire(key: string): boolean {
+    if (this.#oneKey === key) return false;
+    const entry = this.#busy.size === 0 ? undefined : this.#busy.get(key);
+    if (entry !== undefined && entry !== IDLE) return false;
+    if (this.#oneKey === undefined) {
+      this.#oneKey = key;
+      return true;
+    }
+    if (entry === IDLE) this.#idle--;
+    this.#busy.set(key, null);
+    return true;
+  }
+
+  /** Wait for the key: settles once the caller holds it (arrival order); {@link release} it exactly once. */
+  acquire(key: string): Promise<void> {
+    if (this.tryAcquire(key)) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      if (key === this.#oneKey) {
+        (this.#oneWaiting ??= []).push(resolve);
+        return;
+      }
+      const waiting = this.#busy.get(key);
+      if (Array.isArray(waiting)) waiting.push(resolve);
+      else this.#busy.set(key, [resolve]);
+    });
+  }
+
+  /** Give the key up: the next waiter (if any) holds it from now on, else the key is idle again. */
+  release(key: string): void {
+    if (key === this.#oneKey) {
+      const next = this.#oneWaiting?.shift();
+      if (next === undefined) {
+        this.#oneKey = undefined;
+        this.#oneWaiting = null;
+        return;
+      }
+      next();
+      return;
+    }
+    const waiting = this.#busy.get(key);
+    const next = Array.isArray(waiting) ? waiting.shift() : undefined;
+    if (next !== undefined) {
+      next();
+      return;
+    }
+    if (waiting === undefined || waiting === IDLE) return; // not held: nothing to give up
+    this.#busy.set(key, IDLE);
+    if (++this.#idle >= SWEEP_AT && this.#idle * 2 > this.#busy.size) this.#sweep();
+  }
+
+  #sweep(): void {
+    for (const [key, entry] of this.#busy) if (entry === IDLE) this.#busy.delete(key);
+    this.#idle = 0;
+  }
+
+  /**
+   * True when the current async call chain runs inside a tracked task
+   * (`run` with `reentrant`) that holds `key` of this queue: a call made
+   * there must not wait for the key (it would wait for itself). Free when
+   * no tracked task is unfinished (the usual case).
+   */
+  heldByCaller(key: string): boolean {
+    return unreleased !== 0 && holds(HELD.getStore(), this, key);
+  }
 
   /**
    * Run `task` once the key is free. `reentrant: false` for a task that can
@@ -44,22 +126,33 @@ export class KeyedQueue {
       unreleased++;
     }
     const start = frame === undefined ? task : (): Promise<T> => HELD.run(frame!, task);
-    const tails = this.#tails;
-    const prev = tails.get(key);
-    const result = prev === undefined ? start() : prev.then(start);
-    // One settle step both releases the key and drops the tail when nothing queued behind it (one promise per call, not two).
+    const result = this.tryAcquire(key) ? settleSync(start) : this.acquire(key).then(start);
+    // Released once the task settled: the next task starts after this one's result is known.
     const release = (): void => {
       if (frame !== undefined) releaseFrame(frame);
-      if (tails.get(key) === tail) tails.delete(key);
+      this.release(key);
     };
-    const tail: Promise<void> = result.then(release, release);
-    tails.set(key, tail);
+    result.then(release, release);
     return result;
   }
 
   /** Number of keys with queued or running work. */
   get busyKeys(): number {
-    return this.#tails.size;
+    return (this.#oneKey === undefined ? 0 : 1) + this.#busy.size - this.#idle;
+  }
+}
+
+/** An idle key left in the map until the next sweep. */
+const IDLE = false;
+/** Idle entries kept before a sweep is considered. */
+const SWEEP_AT = 256;
+
+/** Start a task now; a synchronous throw becomes a rejection (the key must still be released). */
+function settleSync<T>(task: () => Promise<T>): Promise<T> {
+  try {
+    return task();
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 

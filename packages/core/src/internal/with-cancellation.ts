@@ -49,3 +49,9 @@ export function withCancellation<T>(
     }
   });
 }
+
+/** Throw ABORTED or TIMEOUT when the context says the call must not start. */
+export function throwIfCancelled(ctx: OperationContext, op: string): void {
+  if (ctx.signal?.aborted) throw new AbortedError(op, { cause: ctx.signal.reason });
+  if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) throw new TimeoutError(op);
+}

@@ -1,8 +1,12 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { SpawnRequest, RebootRequest, PowerOffRequest } from '../capabilities/lifecycle/requests.js';
-import { compileValidator } from './compiled-validator.js';
+import { SpawnRequest, RebootRequest, PowerOffRequest, RebuildRequest } from '../capabilities/lifecycle/requests.js';
+import { SpawnInstance } from '../model/instance.js';
+import { UpdateProviderTreeRequest } from '../capabilities/inventory/requests.js';
+import { Network, Subnet, Vif } from '../model/network-info.js';
+import { ProviderTree } from '../provider-tree/index.js';
+import { compileValidator, mayCarryCallbacks, nestedClassOf } from './compiled-validator.js';
 import { validateRequest } from './validate-request.js';
 
 const UUID = '7b1c6f1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f';
@@ -90,5 +94,42 @@ describe('request shapes both validators refuse', () => {
     req.instance.uuid = '../../etc/passwd';
     expect(valid.instance.uuid).toBe(UUID);
     expect(valid.extra).toBeUndefined();
+  });
+});
+
+// Issue 11: the compiler learns `@Type(() => X)` through class-transformer's public API (plainToInstance), not its
+// internal metadata storage. If a class-transformer release changes what plainToInstance makes of a declared
+// nested field, these fail here, loudly, instead of every nested request silently taking the slow path.
+describe('nested classes, found through class-transformer\'s public API', () => {
+  it('finds the class of a nested field and of each element of a nested list', () => {
+    expect(nestedClassOf(SpawnRequest, 'instance', false)).toBe(SpawnInstance);
+    expect(nestedClassOf(SpawnRequest, 'networkInfo', true)).toBe(Vif);
+    expect(nestedClassOf(Vif, 'network', false)).toBe(Network);
+    expect(nestedClassOf(Network, 'subnets', true)).toBe(Subnet);
+  });
+
+  it('finds no class where none is declared', () => {
+    expect(nestedClassOf(PowerOffRequest, 'timeoutSec', false)).toBeUndefined();
+  });
+
+  it('compiles nested requests (no fallback to class-validator) and copies nested fields field by field', () => {
+    const check = compileValidator(SpawnRequest);
+    expect(check).toBeDefined();
+    const copy = check!(structuredClone(spawn)) as any;
+    expect(copy.networkInfo[0].network.subnets[0].ips).toEqual(['10.0.0.5']);
+  });
+
+  it('hands `@Transform(same object)` fields through by reference (provider trees, allocations)', () => {
+    const allocations = { rp: { resources: { VCPU: 1 } } };
+    const providerTree = new ProviderTree();
+    const copy = compileValidator(UpdateProviderTreeRequest)!({ nodename: 'node-1', providerTree, allocations });
+    expect(copy?.providerTree).toBe(providerTree);
+    expect(copy?.allocations).toBe(allocations);
+  });
+
+  it('knows which request classes can carry an orchestrator callback', () => {
+    expect(mayCarryCallbacks(RebuildRequest)).toBe(true); // detachBlockDevices / attachBlockDevices
+    expect(mayCarryCallbacks(PowerOffRequest)).toBe(false);
+    expect(mayCarryCallbacks(SpawnRequest)).toBe(false);
   });
 });
