@@ -65,6 +65,24 @@ export const volumeSuite = defineSuite('volume', [
     },
   },
   {
+    name: 'a volume attached to one instance without multiattach is CONFLICT for another, which can attach it once it is detached',
+    needs: ['createVolume'],
+    async run(kit) {
+      const [a, b] = [await kit.spawn(), await kit.spawn()];
+      const volume = await kit.volume();
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdb'));
+      kit.step('attaching the volume held by the first instance to the second');
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, b, volume, 'vdb')), 'CONFLICT', 'a volume attached to another instance (not multiattach)');
+      // the refusal changed nothing: the first instance still holds it (attaching it there again elsewhere is still CONFLICT)
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdc')), 'CONFLICT', 'the same volume at vdc of the instance holding it');
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdb'));
+      kit.step('attaching the detached volume to the second instance');
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, b, volume, 'vdb'));
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdb')), 'CONFLICT', 'the volume now held by the second instance, for the first');
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, b, volume, 'vdb'));
+    },
+  },
+  {
     name: 'a device tag needs the taggedVolumeAttach feature',
     needs: ['createVolume'],
     async run(kit) {
@@ -153,6 +171,28 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
     },
   },
   {
+    name: 'swapping in a volume attached to another instance is CONFLICT and changes nothing on either instance',
+    needs: ['createVolume'],
+    async run(kit) {
+      const [uuid, other] = [await kit.spawn(), await kit.spawn()];
+      const [oldVolume, held] = [await kit.volume(), await kit.volume()];
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, oldVolume, 'vdb'));
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, held, 'vdb'));
+      kit.step('swapping in the volume the other instance holds');
+      await checkRejects(kit.driver.swapVolume(kit.ctx, { ...kit.full(uuid), oldConnectionInfo: oldVolume, newConnectionInfo: held, mountpoint: 'vdb' }), 'CONFLICT', 'swapVolume to a volume attached to another instance');
+      // both attachments as before: the old volume still at vdb, the other's still its own
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, oldVolume, 'vdc')), 'CONFLICT', 'the old volume after the refused swap (still attached)');
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdc')), 'CONFLICT', 'the other instance\'s volume after the refused swap (still held)');
+      kit.step('swapping in the volume once the other instance let go of it');
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, other, held, 'vdb'));
+      await kit.driver.swapVolume(kit.ctx, { ...kit.full(uuid), oldConnectionInfo: oldVolume, newConnectionInfo: held, mountpoint: 'vdb' });
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, held, 'vdb')), 'CONFLICT', 'the swapped-in volume, for another instance');
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, oldVolume, 'vdb'));
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, other, oldVolume, 'vdb'));
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdb'));
+    },
+  },
+  {
     name: 'swap with nothing at the mountpoint is NOT_FOUND, on an unknown instance INSTANCE_NOT_FOUND',
     async run(kit) {
       const swap = (uuid: string, extra = {}): Promise<void> => kit.driver.swapVolume(kit.ctx, {
@@ -169,7 +209,7 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
 /** `volume.snapshot`. */
 export const volumeSnapshotSuite = defineSuite('volume.snapshot', [
   {
-    name: 'snapshot an attached volume and delete the snapshot; deleting it again is NOT_FOUND',
+    name: 'snapshot an attached volume and delete the snapshot; the same snapshot id twice is CONFLICT, deleting it again NOT_FOUND',
     needs: ['createVolume'],
     async run(kit) {
       const uuid = await kit.spawn();
@@ -179,8 +219,14 @@ export const volumeSnapshotSuite = defineSuite('volume.snapshot', [
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
       await kit.driver.volumeSnapshotCreate(kit.ctx, { ...kit.full(uuid), volumeId, createInfo: { snapshotId, type: 'qcow2', newFile: `${snapshotId}.qcow2` } });
       const deleteRequest = { ...kit.full(uuid), volumeId, snapshotId, deleteInfo: { type: 'qcow2' } };
+      const createRequest = { ...kit.full(uuid), volumeId, createInfo: { snapshotId, type: 'qcow2', newFile: `${snapshotId}-again.qcow2` } };
+      await checkRejects(kit.driver.volumeSnapshotCreate(kit.ctx, createRequest), 'CONFLICT', 'a snapshot id taken twice on one volume');
       await kit.driver.volumeSnapshotDelete(kit.ctx, deleteRequest);
       await checkRejects(kit.driver.volumeSnapshotDelete(kit.ctx, deleteRequest), 'NOT_FOUND', 'deleting the snapshot twice');
+      // a second snapshot, deleted in turn: the first delete did not drop the volume's snapshot record for good
+      await kit.driver.volumeSnapshotCreate(kit.ctx, createRequest);
+      await kit.driver.volumeSnapshotDelete(kit.ctx, deleteRequest);
+      await checkRejects(kit.driver.volumeSnapshotDelete(kit.ctx, deleteRequest), 'NOT_FOUND', 'deleting the second snapshot twice');
       await kit.expectState(uuid, PowerState.RUNNING, 'volume snapshots');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
     },
