@@ -83,6 +83,27 @@ export const volumeSuite = defineSuite('volume', [
     },
   },
   {
+    name: 'a volume in spawn\'s block-device mapping is attached: CONFLICT for another instance until the first is destroyed',
+    needs: ['createVolume'],
+    async run(kit) {
+      const volume = await kit.volume();
+      const other = await kit.spawn();
+      kit.step('spawning with the volume in the block-device mapping');
+      const uuid = await kit.spawn({ blockDeviceInfo: { blockDeviceMapping: [{ mountDevice: '/dev/vdb', connectionInfo: volume }] } });
+      await kit.expectState(uuid, PowerState.RUNNING, 'spawn with a volume');
+      if (kit.supports('diagnostics')) {
+        const disks = (await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid))).diskDetails.map((d: { id: string }) => bare(d.id));
+        check(disks.includes('vdb'), `diagnostics must show the mapped volume as disk vdb, got ${disks.join(', ')}`);
+      }
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, volume, 'vdb')), 'CONFLICT', 'the volume of another instance\'s block-device mapping');
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdc')), 'CONFLICT', 'the mapped volume again at vdc');
+      kit.step('destroying the instance that holds the volume');
+      await kit.driver.destroy(kit.ctx, kit.ref(uuid));
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, volume, 'vdb'));
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, other, volume, 'vdb'));
+    },
+  },
+  {
     name: 'a device tag needs the taggedVolumeAttach feature',
     needs: ['createVolume'],
     async run(kit) {
