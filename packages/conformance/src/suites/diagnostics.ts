@@ -35,6 +35,15 @@ export const diagnosticsSuite = defineSuite('diagnostics', [
     },
   },
   {
+    name: 'an instance spawned with three interfaces shows each NIC once',
+    async run(kit) {
+      const vifs = [kit.vif(), kit.vif(), kit.vif()];
+      const uuid = await kit.spawn({ networkInfo: vifs });
+      const d = await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid));
+      checkEqual(d.nicDetails.map((n: any) => n.macAddress.toLowerCase()).sort(), vifs.map((v) => v.address.toLowerCase()).sort(), 'NIC MACs in diagnostics');
+    },
+  },
+  {
     name: 'an instance spawned with an interface shows its NIC',
     async run(kit) {
       const vif = kit.vif();

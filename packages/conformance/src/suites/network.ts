@@ -80,6 +80,28 @@ export const networkHotplugSuite = defineSuite('network.hotplug', [
       await kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: clash });
     },
   },
+  {
+    name: 'detaching one interface never detaches another, in either order',
+    async run(kit) {
+      for (const order of ['first', 'second'] as const) {
+        const uuid = await kit.spawn();
+        const vifs = [kit.vif(), kit.vif(), kit.vif()];
+        for (const vif of vifs) await kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif });
+        const gone = order === 'first' ? vifs[0]! : vifs[1]!;
+        kit.step(`detaching the ${order} of three interfaces`);
+        await kit.driver.detachInterface(kit.ctx, { ...kit.ref(uuid), vif: gone });
+        const left = vifs.filter((v) => v !== gone);
+        const macs = await nicMacs(kit, uuid);
+        if (macs) checkEqual(macs, left.map((v) => v.address.toLowerCase()).sort(), `diagnostics NIC MACs after detaching the ${order} interface`);
+        // the ones left are still attached: attaching each again as asked changes nothing, a new VIF with its MAC is CONFLICT
+        for (const vif of left) {
+          await checkRejects(kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: { ...kit.vif(), address: vif.address } }), 'CONFLICT', `another interface with the MAC of the interface left attached (${vif.address})`);
+        }
+        // and the one detached is gone: its MAC is free again
+        await kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: { ...kit.vif(), address: gone.address } });
+      }
+    },
+  },
   ...inStates(['suspended'], (t) => ({
     name: `attach and detach while ${t.label} are INVALID_STATE`,
     async run(kit, uuid) {
