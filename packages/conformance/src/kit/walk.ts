@@ -1,4 +1,4 @@
-import { PowerState, isVirtkitError, type CapabilityName, type LifecycleEvent } from '@virtkit/core';
+import { PowerState, isVirtkitError, type CapabilityName, type LifecycleEvent, type Vif, type VolumeConnectionInfo } from '@virtkit/core';
 import { expectedTransition, type ModelInstance, type Outcome } from '../model/contract-model.js';
 import { describeOutcomes, matchOutcome } from '../model/contract-rules.js';
 import { KitAssertionError, stateName } from './assertions.js';
@@ -37,10 +37,10 @@ export interface WalkInstance extends ModelInstance {
   volumeAt?: string;
   volumeId?: string;
   /** The attached volume's connection info (what an orchestrator hands back on rebuild). */
-  volumeConnection?: unknown;
+  volumeConnection?: VolumeConnectionInfo;
   mac?: string;
   /** The interface attached (what an orchestrator hands back as `networkInfo` on rebuild). */
-  vif?: unknown;
+  vif?: Vif;
 }
 
 /** What the kit can read of an instance through public calls. */
@@ -289,7 +289,7 @@ export class Walk {
    */
   async #probeVolume(i: WalkInstance, step: string): Promise<boolean> {
     const kit = this.#kit;
-    if (i.volumeAt === undefined) return false;
+    if (i.volumeConnection === undefined) return false;
     const probe = { ...kit.full(i.uuid), connectionInfo: i.volumeConnection, mountpoint: PROBE_MOUNTPOINT };
     try {
       await kit.driver.attachVolume(kit.ctx, probe);
@@ -307,6 +307,7 @@ export class Walk {
   }
 
   async #usage(): Promise<number[]> {
+    if (this.#node === undefined) throw new KitAssertionError('getAvailableNodes named no node: usage cannot be read');
     const r = await this.#kit.driver.getAvailableResource(this.#kit.ctx, { nodename: this.#node });
     return [r.vcpusUsed, r.memoryMbUsed, r.localGbUsed];
   }

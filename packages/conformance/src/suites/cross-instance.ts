@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { CAPABILITY_TRAITS, FEATURE_FLAGS, PowerState, toTraits, type CapabilityName, type Flavor } from '@virtkit/core';
 import { KitAssertionError, check, checkEqual, stateName } from '../kit/assertions.js';
-import type { KitContext } from '../kit/kit-context.js';
+import type { KitContext, LiveConsoleCall } from '../kit/kit-context.js';
 import { finishLiveMigration, prepareLiveMigration, resourcesUsed, startLiveMigration } from '../kit/live-migration.js';
 import { defineSuite, type KitSuite } from '../kit/suite.js';
 
@@ -247,7 +247,7 @@ export const volumeIndependenceSuite = defineSuite('volume', [
 ]);
 
 /** A live console of each kind: two instances never share one. */
-function consoleUniqueness(capability: CapabilityName, method: string, kind: string): KitSuite {
+function consoleUniqueness(capability: CapabilityName, method: LiveConsoleCall, kind: string): KitSuite {
   return defineSuite(capability, [{
     name: `two instances get different ${kind} consoles (endpoint and secret)`,
     async run(kit) {
@@ -256,7 +256,7 @@ function consoleUniqueness(capability: CapabilityName, method: string, kind: str
       const ca = await kit.driver[method](kit.ctx, kit.ref(a));
       const cb = await kit.driver[method](kit.ctx, kit.ref(b));
       for (const c of [ca, cb]) if (typeof c?.secret === 'string') kit.registerSecret(c.secret, `${kind} console secret`);
-      const endpoint = (c: any): string => `${c.host}:${c.port}${c.internalAccessPath ? `/${c.internalAccessPath}` : ''}`;
+      const endpoint = (c: { host: string; port: number; internalAccessPath?: string }): string => `${c.host}:${c.port}${c.internalAccessPath ? `/${c.internalAccessPath}` : ''}`;
       check(endpoint(ca) !== endpoint(cb), `both instances got the ${kind} console at ${endpoint(ca)}: one would see the other's screen`);
       if (ca.secret !== undefined || cb.secret !== undefined) check(ca.secret !== cb.secret, `both instances got the same ${kind} console secret`);
       const again = await kit.driver[method](kit.ctx, kit.ref(a));

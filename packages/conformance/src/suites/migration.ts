@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PowerState, type Flavor } from '@virtkit/core';
+import { PowerState, type Flavor, type Migration } from '@virtkit/core';
 import { check, checkCounters, checkEqual, checkRejects } from '../kit/assertions.js';
 import type { KitContext, MigrationPair } from '../kit/kit-context.js';
 import {
@@ -265,7 +265,7 @@ export const sharedStorageSuite = defineSuite('migration.sharedStorage', [
 ]);
 
 /** migrateDiskAndPowerOff on the source (SHUTDOWN after), then finishMigration on the destination; returns the migration. */
-async function moveDisks(kit: KitContext, pair: MigrationPair, uuid: string, powerOn = true): Promise<Record<string, string>> {
+async function moveDisks(kit: KitContext, pair: MigrationPair, uuid: string, powerOn = true): Promise<Migration> {
   const migration = { id: `kit-${randomUUID()}`, sourceCompute: pair.sourceHost, destCompute: pair.destinationHost, migrationType: 'migration' };
   const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, { ...kit.full(uuid), dest: pair.destinationHost, flavor: kit.flavor });
   check(Array.isArray(diskInfo), `migrateDiskAndPowerOff must return the disks, got ${JSON.stringify(diskInfo)}`);

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import { DEVICE_NAME_PATTERN, PowerState, type VolumeConnectionInfo } from '@virtkit/core';
-import { check, checkEqual, checkRejects } from '../kit/assertions.js';
+import {
+  DEVICE_NAME_PATTERN, PowerState, type AttachVolumeRequest, type BlockDeviceMappingInput, type DefaultDeviceNamesForInstanceRequest,
+  type VolumeConnectionInfo,
+} from '@virtkit/core';
+import { check, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
 import type { KitContext } from '../kit/kit-context.js';
 import { defineSuite } from '../kit/suite.js';
 import { inStates, unknownInstance } from '../kit/traits.js';
@@ -129,8 +132,8 @@ export const volumeSuite = defineSuite('volume', [
       await checkRejects(kit.driver.detachVolume(kit.ctx, attachRequest(kit, unknown, UNKNOWN_VOLUME, 'vdb')), 'INSTANCE_NOT_FOUND', 'detachVolume(unknown instance)');
       const uuid = await kit.spawn();
       await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, UNKNOWN_VOLUME, '../vdb')), 'VALIDATION_FAILED', 'mountpoint ../vdb');
-      await checkRejects(kit.driver.attachVolume(kit.ctx, { ...kit.full(uuid), mountpoint: 'vdb' }), 'VALIDATION_FAILED', 'attach without connectionInfo');
-      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, UNKNOWN_VOLUME, 'vdb', { deviceType: 'tape' })), 'VALIDATION_FAILED', "deviceType 'tape'");
+      await checkRejects(kit.driver.attachVolume(kit.ctx, malformed({ ...kit.full(uuid), mountpoint: 'vdb' })), 'VALIDATION_FAILED', 'attach without connectionInfo');
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, UNKNOWN_VOLUME, 'vdb', malformed({ deviceType: 'tape' }))), 'VALIDATION_FAILED', "deviceType 'tape'");
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, UNKNOWN_VOLUME, 'vdb'));
     },
   },
@@ -139,7 +142,7 @@ export const volumeSuite = defineSuite('volume', [
     async run(kit) {
       const connector = await kit.driver.getVolumeConnector(kit.ctx, kit.full(unknownInstance()));
       check(isIP(connector?.ip) !== 0, `connector ip must be an IP address, got ${JSON.stringify(connector?.ip)}`);
-      for (const field of ['host', 'platform', 'osType']) {
+      for (const field of ['host', 'platform', 'osType'] as const) {
         check(typeof connector[field] === 'string' && connector[field].length > 0, `connector '${field}' must be a non-empty string`);
       }
       check(typeof connector.multipath === 'boolean', 'connector multipath must be a boolean');
@@ -281,7 +284,7 @@ export const deviceNamesSuite = defineSuite('volume.deviceNames', [
   {
     name: 'default device names: every row named, all distinct and not the root; the request is untouched',
     async run(kit) {
-      const request = {
+      const request: DefaultDeviceNamesForInstanceRequest = {
         ...kit.full(unknownInstance()), rootDeviceName: '/dev/vda',
         ephemerals: [{ sourceType: 'blank', destinationType: 'local', volumeSizeGb: 1 }],
         swap: [{ sourceType: 'blank', destinationType: 'local', guestFormat: 'swap', volumeSizeGb: 1 }],
@@ -302,11 +305,11 @@ export const deviceNamesSuite = defineSuite('volume.deviceNames', [
     name: 'the device name for a new row avoids every name taken',
     async run(kit) {
       const uuid = await kit.spawn();
-      const bdms = [{ sourceType: 'image', destinationType: 'local', deviceName: '/dev/vda', bootIndex: 0 }, { sourceType: 'volume', destinationType: 'volume', deviceName: '/dev/vdb' }];
+      const bdms: BlockDeviceMappingInput[] = [{ sourceType: 'image', destinationType: 'local', deviceName: '/dev/vda', bootIndex: 0 }, { sourceType: 'volume', destinationType: 'volume', deviceName: '/dev/vdb' }];
       const name = await kit.driver.getDeviceNameForInstance(kit.ctx, { ...kit.full(uuid), bdms, blockDevice: { sourceType: 'volume', destinationType: 'volume' } });
       check(typeof name === 'string' && DEVICE_NAME_PATTERN.test(name), `getDeviceNameForInstance must return a device name, got ${JSON.stringify(name)}`);
       check(!['vda', 'vdb'].includes(bare(name)), `the new device name must not be taken, got ${name}`);
-      await checkRejects(kit.driver.getDeviceNameForInstance(kit.ctx, { ...kit.full(uuid), bdms: [{ sourceType: 'tape', destinationType: 'local' }], blockDevice: { sourceType: 'volume', destinationType: 'volume' } }), 'VALIDATION_FAILED', "sourceType 'tape'");
+      await checkRejects(kit.driver.getDeviceNameForInstance(kit.ctx, malformed({ ...kit.full(uuid), bdms: [{ sourceType: 'tape', destinationType: 'local' }], blockDevice: { sourceType: 'volume', destinationType: 'volume' } })), 'VALIDATION_FAILED', "sourceType 'tape'");
       await checkRejects(kit.driver.defaultDeviceNamesForInstance(kit.ctx, { ...kit.full(uuid), rootDeviceName: '../vda' }), 'VALIDATION_FAILED', 'root device ../vda');
     },
   },
@@ -328,7 +331,7 @@ export const fsFormatSuite = defineSuite('volume.fsFormat', [
   },
 ]);
 
-function attachRequest(kit: KitContext, uuid: string, connectionInfo: VolumeConnectionInfo, mountpoint: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function attachRequest(kit: KitContext, uuid: string, connectionInfo: VolumeConnectionInfo, mountpoint: string, extra: Partial<AttachVolumeRequest> = {}): AttachVolumeRequest {
   return { ...kit.full(uuid), connectionInfo, mountpoint, ...extra };
 }
 
