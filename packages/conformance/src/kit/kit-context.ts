@@ -50,6 +50,16 @@ export interface KitInstance {
  */
 export type KitDriver = DriverBase & CapabilityCalls<CapabilityName>;
 
+/**
+ * Call a driver method named by data (a command table, the manifest), not by a capability interface: the
+ * name is looked up at run time, and a driver without it answers as any missing call would.
+ */
+export function callByName(driver: DriverBase, method: string, ctx: OperationContext, request: unknown): Promise<unknown> {
+  const fn = (driver as unknown as Record<string, unknown>)[method];
+  if (typeof fn !== 'function') return Promise.reject(new TypeError(`the driver has no call '${method}'`));
+  return Promise.resolve((fn as (c: OperationContext, r: unknown) => unknown).call(driver, ctx, request));
+}
+
 /** The calls that open a live console of an instance (`console.vnc` ... `console.mks`). */
 export type LiveConsoleCall = 'getVncConsole' | 'getSpiceConsole' | 'getRdpConsole' | 'getSerialConsole' | 'getMksConsole';
 

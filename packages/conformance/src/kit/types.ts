@@ -77,7 +77,7 @@ export interface ModelBasedFixtures {
   /** A faster migration pair for sequences (e.g. with shorter simulated transfers); @defaultValue createMigrationPair */
   createMigrationPair?: ConformanceFixtures['createMigrationPair'];
   /** Make a guest crash or shut itself down outside any call (enables those commands). */
-  simulateGuest?: (driver: any, uuid: string, how: 'crash' | 'shutdown') => void | Promise<void>;
+  simulateGuest?(driver: DriverBase, uuid: string, how: 'crash' | 'shutdown'): void | Promise<void>;
   /** Check usage on every host after every step. @defaultValue true */
   exactUsage?: boolean;
 }

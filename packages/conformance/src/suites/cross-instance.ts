@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { CAPABILITY_TRAITS, FEATURE_FLAGS, PowerState, toTraits, type CapabilityName, type Flavor } from '@virtkit/core';
+import { CAPABILITY_TRAITS, FEATURE_FLAGS, PowerState, toTraits, type CapabilityName, type Flavor, type InstanceInfo, type VolumeConnectionInfo } from '@virtkit/core';
 import { KitAssertionError, check, checkEqual, stateName } from '../kit/assertions.js';
 import type { KitContext, LiveConsoleCall } from '../kit/kit-context.js';
 import { finishLiveMigration, prepareLiveMigration, resourcesUsed, startLiveMigration } from '../kit/live-migration.js';
@@ -24,7 +24,7 @@ async function spawnWithFlavor(kit: KitContext, flavor: Flavor, overrides: Recor
 }
 
 /** getInfo's counts against the flavor, when the driver reports them: vCPUs, and memory in KiB. */
-function checkInfoAgainstFlavor(info: any, flavor: Flavor, who: string): void {
+function checkInfoAgainstFlavor(info: Partial<InstanceInfo>, flavor: Flavor, who: string): void {
   if (info.numCpu !== undefined) checkEqual(info.numCpu, flavor.vcpus, `getInfo(${who}).numCpu (the flavor's vCPUs)`);
   if (info.maxMemKb !== undefined) checkEqual(info.maxMemKb, flavor.memoryMb * 1024, `getInfo(${who}).maxMemKb (the flavor's memory in KiB: memoryMb * 1024)`);
   if (info.memKb !== undefined && info.maxMemKb !== undefined) {
@@ -223,7 +223,7 @@ export const volumeIndependenceSuite = defineSuite('volume', [
       const other = kit.feature('multiattach') === 'supported' ? undefined : await kit.spawn();
       if ((await disks()) === undefined && other === undefined) kit.unverified('neither diagnostics nor an exclusive (non-multiattach) volume lets the kit see what is attached');
       for (const order of [['/dev/vdb', '/dev/vdc'], ['/dev/vdc', '/dev/vdb']] as const) {
-        const vols = { '/dev/vdb': await kit.volume(), '/dev/vdc': await kit.volume() } as Record<string, any>;
+        const vols: Record<string, VolumeConnectionInfo> = { '/dev/vdb': await kit.volume(), '/dev/vdc': await kit.volume() };
         for (const mp of ['/dev/vdb', '/dev/vdc']) await kit.driver.attachVolume(kit.ctx, { ...kit.full(uuid), connectionInfo: vols[mp], mountpoint: mp });
         const [first, second] = order;
         kit.step(`detaching ${first} while ${second} stays`);

@@ -95,7 +95,7 @@ export const volumeSuite = defineSuite('volume', [
       const uuid = await kit.spawn({ blockDeviceInfo: { blockDeviceMapping: [{ mountDevice: '/dev/vdb', connectionInfo: volume }] } });
       await kit.expectState(uuid, PowerState.RUNNING, 'spawn with a volume');
       if (kit.supports('diagnostics')) {
-        const disks = (await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid))).diskDetails.map((d: { id: string }) => bare(d.id));
+        const disks = (await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid))).diskDetails.map((d) => bare(d.id));
         check(disks.includes('vdb'), `diagnostics must show the mapped volume as disk vdb, got ${disks.join(', ')}`);
       }
       await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, volume, 'vdb')), 'CONFLICT', 'the volume of another instance\'s block-device mapping');
@@ -104,6 +104,23 @@ export const volumeSuite = defineSuite('volume', [
       await kit.driver.destroy(kit.ctx, kit.ref(uuid));
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, volume, 'vdb'));
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, other, volume, 'vdb'));
+    },
+  },
+  {
+    name: 'detaching a volume from a mountpoint that holds another changes nothing: the other stays attached',
+    needs: ['createVolume'],
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const [held, stranger] = [await kit.volume(), await kit.volume()];
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdb'));
+      kit.step('detaching a volume never attached, at the mountpoint of another');
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, stranger, 'vdb'));
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdc')), 'CONFLICT', 'the volume at vdb after detaching another volume there (still attached)');
+      if (kit.supports('diagnostics')) {
+        const disks = (await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid))).diskDetails.map((d) => bare(d.id));
+        check(disks.includes('vdb'), `diagnostics must still show disk vdb, got ${disks.join(', ')}`);
+      }
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdb'));
     },
   },
   {
@@ -195,7 +212,7 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
     },
   },
   {
-    name: 'swapping in a volume attached to another instance is CONFLICT and changes nothing on either instance',
+    name: 'swapping in a volume attached elsewhere (another instance, or this one at another mountpoint) is CONFLICT and changes nothing',
     needs: ['createVolume'],
     async run(kit) {
       const [uuid, other] = [await kit.spawn(), await kit.spawn()];
@@ -207,6 +224,10 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
       // both attachments as before: the old volume still at vdb, the other's still its own
       await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, oldVolume, 'vdc')), 'CONFLICT', 'the old volume after the refused swap (still attached)');
       await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdc')), 'CONFLICT', 'the other instance\'s volume after the refused swap (still held)');
+      const second = await kit.volume();
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, second, 'vdc'));
+      await checkRejects(kit.driver.swapVolume(kit.ctx, { ...kit.full(uuid), oldConnectionInfo: oldVolume, newConnectionInfo: second, mountpoint: 'vdb' }), 'CONFLICT', 'swapVolume to a volume attached to the same instance at vdc');
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, second, 'vdc'));
       kit.step('swapping in the volume once the other instance let go of it');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, other, held, 'vdb'));
       await kit.driver.swapVolume(kit.ctx, { ...kit.full(uuid), oldConnectionInfo: oldVolume, newConnectionInfo: held, mountpoint: 'vdb' });

@@ -10,14 +10,23 @@
  */
 import { PluginKind, declareValuePlugin } from '@stryker-mutator/api/plugin';
 
-/** Calls whose argument at this index is a line of the memory guest's console log. */
-const LOG_LINE_ARGUMENT = { appendLog: 1, log: 2 };
+/** Calls whose arguments at these indexes are a line of the memory guest's console log. */
+const LOG_LINE_ARGUMENTS = { appendLog: [1], log: [2], change: [3] };
+/**
+ * Calls whose arguments at these indexes only name the operation or the request field for an error's text
+ * (`refuseWhile(record, 'reboot', ...)`, `volumeIdOf(info, 'swapVolume', 'oldConnectionInfo')`).
+ */
+const OPERATION_NAME_ARGUMENTS = {
+  refuseWhile: [1], refuseWhileHostOff: [1], refuseBootHere: [2], refuseWhileStaged: [2], attachmentsOf: [1], volumeIdOf: [1, 2],
+};
+/** Errors whose every argument is description: the operation and the list of fields with their messages. */
+const DESCRIPTIVE_ERRORS = new Set(['ValidationError']);
 /** Functions that only build the console log's banner text. */
 const TEXT_ONLY_FUNCTIONS = new Set(['banner', 'stamped']);
 /** Tables of wording only: `const WHY = { [flag]: 'the instance is rescued (unrescue it first)' }`. */
 const WORDING_TABLES = new Set(['WHY']);
 /** Fields of a typed error's details that are wording, not data (`detail`, validation `messages`). */
-const WORDING_FIELDS = new Set(['detail', 'messages']);
+const WORDING_FIELDS = new Set(['detail', 'messages', 'operation']);
 
 /** @param {any} node */
 function calleeName(node) {
@@ -51,10 +60,20 @@ const wording = {
     if (path.parentPath?.isObjectProperty() && path.key === 'value' && WORDING_FIELDS.has(calleeName(path.parent.key) ?? '') && inErrorConstruction(path)) {
       return 'error detail wording: the contract fixes the error code, not its text';
     }
-    // `appendLog(record, 'power off', limit)`: what the guest's console log says is not part of the contract.
+    // `new ValidationError('spawn', [{ path, messages }])`: the code is VALIDATION_FAILED whatever the description says.
+    if (path.listKey === 'arguments' && path.parentPath.isNewExpression() && DESCRIPTIVE_ERRORS.has(calleeName(path.parent.callee) ?? '')) {
+      return 'validation error description: the contract fixes the code VALIDATION_FAILED, not the operation or field named';
+    }
     if (path.listKey === 'arguments' && path.parentPath.isCallExpression()) {
-      const index = LOG_LINE_ARGUMENT[/** @type {keyof typeof LOG_LINE_ARGUMENT} */ (calleeName(path.parent.callee))];
-      if (index !== undefined && path.key === index) return 'console log wording: the contract does not say what a console log contains';
+      const callee = calleeName(path.parent.callee) ?? '';
+      // `appendLog(record, 'power off', limit)`: what the guest's console log says is not part of the contract.
+      if (LOG_LINE_ARGUMENTS[/** @type {keyof typeof LOG_LINE_ARGUMENTS} */ (callee)]?.includes(path.key)) {
+        return 'console log wording: the contract does not say what a console log contains';
+      }
+      // `refuseWhile(record, 'reboot', ...)`: the operation named in the error's text.
+      if (isText(path) && OPERATION_NAME_ARGUMENTS[/** @type {keyof typeof OPERATION_NAME_ARGUMENTS} */ (callee)]?.includes(path.key)) {
+        return 'operation named in an error text: the contract fixes the error code, not its wording';
+      }
     }
     if (path.isVariableDeclarator() && WORDING_TABLES.has(path.node.id?.name)) {
       return 'error detail wording: a table of the texts typed errors carry as detail';
