@@ -32,8 +32,9 @@ describe('virtkit init', () => {
   });
 
   it('asks for the fixtures the kit suites need', () => {
-    expect(fixturesNeeded(['lifecycle'])).toEqual([]);
-    expect(fixturesNeeded(['lifecycle', 'volume', 'volume.extend'])).toEqual(['createVolume']);
+    // the late-spawn failure path: without `failures` the kit reports it unverified
+    expect(fixturesNeeded(['lifecycle'])).toEqual(['failures']);
+    expect(fixturesNeeded(['lifecycle', 'volume', 'volume.extend'])).toEqual(['createVolume', 'failures']);
     expect(fixturesNeeded(['lifecycle', 'migration.live'])).toContain('createMigrationPair');
   });
 
@@ -57,6 +58,8 @@ describe('virtkit init', () => {
     expect(source('volume.ts')).toContain('extends withVolumeExtend(withVolumes(ConsoleHooks))');
     expect(source('lifecycle.ts')).toContain('extends withPause(withLifecycle(CoreHooks))');
     expect(source('kit-fixtures.ts')).toContain('async createVolume(sizeBytes: number)');
+    // failure fixtures, so the late-spawn test runs instead of ending unverified
+    expect(source('kit-fixtures.ts')).toContain("standIn(driver).failures.failNext('spawn.boot');");
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     expect(pkg).toMatchObject({ name: 'acme-driver', type: 'module', dependencies: { '@virtkit/core': '^0.1.0' } });
     expect(Object.keys(pkg.devDependencies)).toEqual(expect.arrayContaining(['@virtkit/cli', '@virtkit/conformance', 'typescript', 'jest']));

@@ -13,10 +13,10 @@ export { diffMaps } from './kit/map-diff.js';
 export { RecordingLogger, type LoggedLine } from './kit/recording-logger.js';
 export { MIGRATION_STEPS, type FailureFixtures, type MigrationStep } from './kit/failure-fixtures.js';
 export { runModelPhase, MODEL_TEST_NAME, DEFAULT_SEQUENCES, SLOW_DRIVER_SEQUENCES } from './kit/model-phase.js';
-export { KitContext, KitClosedError, type EventRecorder, type KitInstance, type MigrationPair, type ProgressRecorder } from './kit/kit-context.js';
+export { KitContext, KitClosedError, type EventRecorder, type KitDriver, type KitInstance, type MigrationPair, type ProgressRecorder } from './kit/kit-context.js';
 export { POWER_TRAITS, inStates, spawnIn, destroyedInstance, unknownInstance, type PowerTrait, type TraitSpec, type TraitTest, type SpawnInOptions } from './kit/traits.js';
 export { defineSuite, type KitSuite, type KitTest } from './kit/suite.js';
-export { KitAssertionError, KitUnverifiedError, check, checkEqual, checkRejects, checkCounters, checkNoSecret } from './kit/assertions.js';
+export { KitAssertionError, KitUnverifiedError, check, checkEqual, checkRejects, checkCounters, checkNoSecret, malformed } from './kit/assertions.js';
 export { ALL_SUITES } from './suites/index.js';
 export type {
   ConformanceOptions, ConformanceFixtures, ConformanceReport, TestResult, SuiteName, KitHostApi, ModelBasedFixtures,

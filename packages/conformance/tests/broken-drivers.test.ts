@@ -11,14 +11,14 @@ import {
 import { runConformance, type ConformanceReport, type TestResult } from '@virtkit/conformance';
 import { TINY_CAPACITY, TinyDriver, type Req } from './helpers/tiny-driver';
 import { createMemoryFixtures } from '@virtkit/memory';
-import { Memory, type BrokenDriver } from './broken/broken-driver';
+import { Memory, WALK, walkAttachments, type BrokenDriver } from './broken/broken-driver';
 import { CROSS_INSTANCE } from './broken/cross-instance';
 import { DISPOSAL, LEAKED_TIMERS } from './broken/disposal';
 import { FAILURE_PATHS } from './broken/failure-paths';
 import { RESOURCES } from './broken/resources';
 import { SECONDARY_OUTPUTS } from './broken/secondary-outputs';
 import { SECRETS_IN_LOGS } from './broken/secrets';
-import { SURVIVAL } from './broken/survival';
+import { LifecycleVolumeMemory, SURVIVAL } from './broken/survival';
 import { TRANSITIONS } from './broken/transitions';
 
 /** (a) pause that does not change the state. */
@@ -275,6 +275,16 @@ describe('the kit catches every broken variant of the memory driver', () => {
       factory: (hostApi) => new Memory({ hostname: 'kit', ...hostApi }), fixtures: createMemoryFixtures() as never, only, modelBased: false,
     });
     expect(report.results.filter((r) => r.status !== 'passed').map((r) => `${r.capability}: ${r.name}: ${r.reason}`)).toEqual([]);
+  }, 60_000);
+
+  it('checks attachments of a correct driver without diagnostics through the CONFLICT probe: passed, not unverified', async () => {
+    const report = await runConformance({
+      factory: (hostApi) => new LifecycleVolumeMemory({ hostname: 'kit', ...hostApi }),
+      fixtures: createMemoryFixtures({ capabilities: ['lifecycle', 'volume'] }) as never, only: ['lifecycle'], modelBased: false,
+    });
+    const walk = report.results.find((r) => r.name === walkAttachments(WALK.lifecycle));
+    expect({ status: walk?.status, reason: walk?.reason }).toEqual({ status: 'passed', reason: undefined });
+    expect(report.results.filter((r) => r.status !== 'passed' && r.status !== 'skipped').map((r) => `${r.name}: ${r.reason}`)).toEqual([]);
   }, 60_000);
 
   it.each(corpus.map((b) => [`${b.kind}: ${b.bug}`, b] as const))('%s', async (_label, broken) => {

@@ -42,7 +42,10 @@ export function fixturesNeeded(capabilities: readonly CapabilityName[]): (keyof 
   for (const suite of ALL_SUITES) {
     if (suite.capability !== 'core' && !chosen.has(suite.capability)) continue;
     for (const test of suite.tests) {
-      if ((test.requires ?? []).every((c) => chosen.has(c))) for (const n of test.needs ?? []) needs.add(n);
+      if (!(test.requires ?? []).every((c) => chosen.has(c))) continue;
+      for (const n of test.needs ?? []) needs.add(n);
+      // a failure-path test without `failures` is reported unverified: the scaffold makes its stand-in fail instead
+      if (test.failureFixture !== undefined) needs.add('failures');
     }
   }
   return [...needs].sort();
@@ -65,6 +68,30 @@ const FIXTURE_SOURCES: Partial<Record<keyof ConformanceFixtures, string>> = {
     const fabric = (driver as { backend: InMemoryBackend }).backend.fabric;
     const imageId = fabric.createImage();
     return { imageId, release: async () => void fabric.images.delete(imageId) };
+  },`,
+  failures: `  /**
+   * How the kit makes calls fail late (its failure-path tests): each function arms one failure of the NEXT such
+   * call and returns true. Here the stand-in's failure injector does it; for your hypervisor, make the real call
+   * fail part way (a test hook, a fault-injection switch), or return false: the kit then reports the test
+   * unverified, never passed (docs/fixtures.md).
+   */
+  failures: {
+    /** The next spawn fails after the guest exists and its resources are claimed. */
+    spawnLate(driver: unknown): boolean {
+      standIn(driver).failures.failNext('spawn.boot');
+      return true;
+    },
+    /** The next snapshot fails after its image was created and the upload began. */
+    snapshot(driver: unknown): boolean {
+      standIn(driver).failures.failNext('snapshot.upload');
+      return true;
+    },
+    /** The next call of \`step\` of the live-migration protocol fails, at the host that runs it. */
+    migration(pair: { source: unknown; destination: unknown }, step: MigrationStep): boolean {
+      const host = step === 'checkCanLiveMigrateDestination' || step === 'preLiveMigration' ? pair.destination : pair.source;
+      standIn(host).failures.failNext(step, step === 'liveMigration.transfer' ? 'MIGRATION_FAILED' : 'DRIVER_ERROR');
+      return true;
+    },
   },`,
   createMigrationPair: `  /** Two hosts that can migrate to each other: two drivers whose stand-ins share one fabric. */
   async createMigrationPair() {
@@ -273,11 +300,18 @@ function renderFixtures(className: string, needs: readonly (keyof ConformanceFix
     usesCrypto ? `import { ${needs.includes('createVif') ? 'randomBytes, ' : ''}randomUUID } from 'node:crypto';` : '',
     needs.includes('createVif') ? "import type { Vif } from '@virtkit/core';" : '',
     needs.includes('createMigrationPair') ? "import { MemoryFabric } from '@virtkit/memory';" : '',
-    needs.includes('createMigrationPair') || needs.includes('createImage') ? "import { InMemoryBackend } from './backend.js';" : '',
+    needs.includes('failures') ? "import type { MigrationStep } from '@virtkit/conformance';" : '',
+    needs.some((n) => n === 'createMigrationPair' || n === 'createImage' || n === 'failures') ? "import { InMemoryBackend } from './backend.js';" : '',
     needs.includes('createMigrationPair') ? `import { ${className} } from './driver.js';` : '',
   ].filter(Boolean);
   const needed = needs.length === 0 ? 'none' : needs.map((n) => `\`${n}\``).join(', ');
-  return `${imports.join('\n')}${imports.length ? '\n\n' : ''}/**
+  const standIn = needs.includes('failures')
+    ? `\n\n/** The in-memory stand-in behind a driver of this package (its failure injector arms the kit's failures). */
+function standIn(driver: unknown): InMemoryBackend {
+  return (driver as { backend: InMemoryBackend }).backend;
+}`
+    : '';
+  return `${imports.join('\n')}${standIn}${imports.length ? '\n\n' : ''}/**
  * What the conformance kit needs to prove this driver (its \`ConformanceFixtures\`).
  * The kit's tests for the chosen capabilities need: ${needed}.
  * Without one, the tests that need it are skipped and the capability is reported

@@ -92,3 +92,11 @@ function safeJson(value: unknown): string {
     return String(value);
   }
 }
+
+/**
+ * A request made malformed on purpose (a test that the SDK answers `VALIDATION_FAILED`): typed as whatever the
+ * call takes, so the call compiles, while the value is what the test wants the driver to refuse at run time.
+ */
+export function malformed<T>(request: unknown): T {
+  return request as T;
+}

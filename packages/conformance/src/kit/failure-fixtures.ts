@@ -1,3 +1,5 @@
+import type { DriverBase } from '@virtkit/core';
+
 /** A step of the live-migration protocol, in the contract's order. */
 export type MigrationStep =
   | 'checkCanLiveMigrateDestination' | 'checkCanLiveMigrateSource' | 'preLiveMigration' | 'liveMigration'
@@ -17,12 +19,12 @@ export const MIGRATION_STEPS: readonly MigrationStep[] = [
  */
 export interface FailureFixtures {
   /** The next spawn fails late: after the guest exists and its resources are claimed. */
-  spawnLate?(driver: any): boolean | Promise<boolean>;
+  spawnLate?(driver: DriverBase): boolean | Promise<boolean>;
   /** The next snapshot fails part way (after it started, before the image is complete). */
-  snapshot?(driver: any): boolean | Promise<boolean>;
+  snapshot?(driver: DriverBase): boolean | Promise<boolean>;
   /**
    * The next call of `step` fails (`liveMigration.transfer`: the transfer
    * fails after it started, with `MIGRATION_FAILED`).
    */
-  migration?(pair: { source: any; destination: any }, step: MigrationStep): boolean | Promise<boolean>;
+  migration?(pair: { source: DriverBase; destination: DriverBase }, step: MigrationStep): boolean | Promise<boolean>;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  PowerState, type CapabilityName, type DriverBase, type FeatureFlag, type FeatureState, type Flavor, type ImageMeta,
+  PowerState, type CapabilityCalls, type CapabilityName, type DriverBase, type FeatureFlag, type FeatureState, type Flavor, type ImageMeta,
   type LifecycleEvent, type OperationContext, type ProgressReport, type Vif, type VolumeConnectionInfo,
 } from '@virtkit/core';
 import { KitAssertionError, KitUnverifiedError, stateName } from './assertions.js';
@@ -42,10 +42,31 @@ export interface KitInstance {
   flavor: Flavor;
 }
 
+/**
+ * The driver as the kit's suites call it: the core calls and the calls of every capability, typed by the
+ * capability interfaces. A test only calls what the planner made sure the driver advertises (its suite's
+ * capability, `requires`, or after a `kit.supports(...)` read-back), so the requests and results are checked
+ * against the contract while the test needs no narrowing of its own.
+ */
+export type KitDriver = DriverBase & CapabilityCalls<CapabilityName>;
+
+/**
+ * Call a driver method named by data (a command table, the manifest), not by a capability interface: the
+ * name is looked up at run time, and a driver without it answers as any missing call would.
+ */
+export function callByName(driver: DriverBase, method: string, ctx: OperationContext, request: unknown): Promise<unknown> {
+  const fn = (driver as unknown as Record<string, unknown>)[method];
+  if (typeof fn !== 'function') return Promise.reject(new TypeError(`the driver has no call '${method}'`));
+  return Promise.resolve((fn as (c: OperationContext, r: unknown) => unknown).call(driver, ctx, request));
+}
+
+/** The calls that open a live console of an instance (`console.vnc` ... `console.mks`). */
+export type LiveConsoleCall = 'getVncConsole' | 'getSpiceConsole' | 'getRdpConsole' | 'getSerialConsole' | 'getMksConsole';
+
 /** Two hosts from the `createMigrationPair` fixture, initialised, tracked and released by the kit. */
 export interface MigrationPair {
-  readonly source: any;
-  readonly destination: any;
+  readonly source: KitDriver;
+  readonly destination: KitDriver;
   readonly sourceHost: string;
   readonly destinationHost: string;
 }
@@ -62,12 +83,12 @@ export interface MigrationPair {
  * throw {@link KitClosedError} instead of creating anything.
  */
 export class KitContext {
-  readonly driver: any;
+  readonly driver: KitDriver;
   readonly fixtures: ConformanceFixtures;
   readonly ctx: OperationContext;
   readonly #known = new Map<string, KitInstance>();
   readonly #tracked = new Set<string>();
-  readonly #drivers: any[];
+  readonly #drivers: KitDriver[];
   readonly #cleanups: (() => Promise<void> | void)[] = [];
   readonly #releases: (() => Promise<void> | void)[] = [];
   readonly #controller = new AbortController();
@@ -81,11 +102,12 @@ export class KitContext {
   readonly logger: RecordingLogger;
 
   constructor(driver: DriverBase, fixtures: ConformanceFixtures, testName: string, logger: RecordingLogger = new RecordingLogger()) {
-    this.driver = driver;
+    // the planner runs a test only when the driver advertises the capabilities it calls (see KitDriver)
+    this.driver = driver as KitDriver;
     this.fixtures = fixtures;
     this.logger = logger;
     this.ctx = { requestId: `kit-${testName}`, signal: this.#controller.signal };
-    this.#drivers = [driver];
+    this.#drivers = [this.driver];
   }
 
   /** The host API the kit hands drivers it makes for this test (the recording logger). */
@@ -169,7 +191,7 @@ export class KitContext {
     return this.fixtures.imageMeta ?? DEFAULT_IMAGE;
   }
   /** Every driver the test uses: the factory's, then those of a migration pair. */
-  get drivers(): readonly any[] {
+  get drivers(): readonly KitDriver[] {
     return this.#drivers;
   }
 
@@ -191,7 +213,7 @@ export class KitContext {
   }
 
   /** Spawn an instance on `driver` (tracked for cleanup) and return its uuid. */
-  async spawn(overrides: Record<string, unknown> = {}, driver: any = this.driver): Promise<string> {
+  async spawn(overrides: Record<string, unknown> = {}, driver: KitDriver = this.driver): Promise<string> {
     this.#refuseIfClosed('kit.spawn');
     const req = this.spawnRequest(overrides);
     this.#tracked.add(req.instance.uuid);
@@ -221,12 +243,12 @@ export class KitContext {
   }
 
   /** The instance's power state read back with getInfo. */
-  async state(uuid: string, driver: any = this.driver): Promise<PowerState> {
+  async state(uuid: string, driver: KitDriver = this.driver): Promise<PowerState> {
     return (await driver.getInfo(this.ctx, this.ref(uuid))).state;
   }
 
   /** Fail unless getInfo reports `expected` after `step`. */
-  async expectState(uuid: string, expected: PowerState, step: string, driver: any = this.driver): Promise<void> {
+  async expectState(uuid: string, expected: PowerState, step: string, driver: KitDriver = this.driver): Promise<void> {
     const actual = await this.state(uuid, driver);
     if (actual !== expected) {
       throw new KitAssertionError(`after ${step}: expected state ${stateName(expected)}, getInfo says ${stateName(actual)}`, undefined, { expected: stateName(expected), actual: stateName(actual) });
@@ -266,19 +288,20 @@ export class KitContext {
       this.#refuseIfClosed('kit.migrationPair');
     }
     this.#releases.push(() => pair.release());
-    this.#drivers.push(pair.source, pair.destination);
+    const [source, destination] = [pair.source as KitDriver, pair.destination as KitDriver];
+    this.#drivers.push(source, destination);
     const sourceHost = pair.sourceHost ?? pair.source.hostApi.hostname ?? 'kit-source';
     await pair.source.initHost(this.ctx, { host: sourceHost });
     await pair.destination.initHost(this.ctx, { host: pair.destinationHost });
-    return { source: pair.source, destination: pair.destination, sourceHost, destinationHost: pair.destinationHost };
+    return { source, destination, sourceHost, destinationHost: pair.destinationHost };
   }
 
   /** Start recording lifecycle events. */
-  recordEvents(driver: any = this.driver): EventRecorder {
+  recordEvents(driver: KitDriver = this.driver): EventRecorder {
     const events: LifecycleEvent[] = [];
     const listener = (e: LifecycleEvent): void => void events.push(e);
     driver.on('lifecycle', listener);
-    const recorder = { events, stop: () => driver.off('lifecycle', listener) };
+    const recorder = { events, stop: (): void => void driver.off('lifecycle', listener) };
     this.defer(recorder.stop);
     return recorder;
   }
@@ -344,7 +367,7 @@ export class KitContext {
 }
 
 /** How reports name one of several drivers. */
-export function driverLabel(driver: any, index: number): string {
+export function driverLabel(driver: DriverBase, index: number): string {
   return driver?.hostApi?.hostname ? `host '${driver.hostApi.hostname}'` : `driver #${index + 1}`;
 }
 

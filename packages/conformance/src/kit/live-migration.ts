@@ -1,6 +1,6 @@
 import type { MigrateData, ProgressReport } from '@virtkit/core';
 import { check } from './assertions.js';
-import type { KitContext, MigrationPair } from './kit-context.js';
+import type { KitContext, KitDriver, MigrationPair } from './kit-context.js';
 
 /** A live migration the kit started and has not awaited yet. */
 export interface LiveMigrationRun {
@@ -84,7 +84,7 @@ export async function checkOnOneHost(kit: KitContext, pair: MigrationPair, uuid:
 }
 
 /** vcpusUsed, memoryMbUsed, localGbUsed of a host's first node, when it advertises `inventory` (an optional read-back). */
-export async function resourcesUsed(kit: KitContext, driver: any): Promise<number[] | undefined> {
+export async function resourcesUsed(kit: KitContext, driver: KitDriver): Promise<number[] | undefined> {
   if (driver.capabilities.capabilities.inventory !== true) return undefined;
   const [nodename] = await driver.getAvailableNodes(kit.ctx, { refresh: false });
   const r = await driver.getAvailableResource(kit.ctx, { nodename });

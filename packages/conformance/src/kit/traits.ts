@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PowerState, type CapabilityName } from '@virtkit/core';
-import type { KitContext } from './kit-context.js';
+import type { KitContext, KitDriver } from './kit-context.js';
 import type { KitTest } from './suite.js';
 
 /**
@@ -32,7 +32,7 @@ export interface SpawnInOptions {
   /** Extra spawn request fields (networkInfo, imageMeta...). */
   readonly overrides?: Record<string, unknown>;
   /** The driver to spawn on. @defaultValue kit.driver */
-  readonly driver?: any;
+  readonly driver?: KitDriver;
 }
 
 /**

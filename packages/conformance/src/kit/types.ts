@@ -3,8 +3,8 @@ import type {
 } from '@virtkit/core';
 import type { FailureFixtures } from './failure-fixtures.js';
 
-/** Resources a real driver needs to run the kit (images it can boot, volumes it can attach...). */
-export interface ConformanceFixtures {
+/** Resources a real driver needs to run the kit (images it can boot, volumes it can attach...). (A type alias, not an interface, so a value of it is assignable to a driver definition's `conformance` field, a plain record.) */
+export type ConformanceFixtures = {
   /** Flavor of instances the kit spawns. @defaultValue 1 vCPU, 64 MiB, 1 GiB */
   flavor?: Flavor;
   /** Image the kit spawns from. @defaultValue `{ diskFormat: 'raw' }` */
@@ -61,7 +61,7 @@ export interface ConformanceFixtures {
    * same time each, at least 1000 ms. @defaultValue 30000
    */
   testTimeoutMs?: number;
-}
+};
 
 /** The host API the kit hands a driver factory: a host name and a logger that records every line (scanned for secrets). */
 export interface KitHostApi extends HostApi {
@@ -77,7 +77,7 @@ export interface ModelBasedFixtures {
   /** A faster migration pair for sequences (e.g. with shorter simulated transfers); @defaultValue createMigrationPair */
   createMigrationPair?: ConformanceFixtures['createMigrationPair'];
   /** Make a guest crash or shut itself down outside any call (enables those commands). */
-  simulateGuest?: (driver: any, uuid: string, how: 'crash' | 'shutdown') => void | Promise<void>;
+  simulateGuest?(driver: DriverBase, uuid: string, how: 'crash' | 'shutdown'): void | Promise<void>;
   /** Check usage on every host after every step. @defaultValue true */
   exactUsage?: boolean;
 }

@@ -1,4 +1,4 @@
-import { PowerState, isVirtkitError, type CapabilityName, type LifecycleEvent } from '@virtkit/core';
+import { PowerState, isVirtkitError, type CapabilityName, type LifecycleEvent, type Vif, type VolumeConnectionInfo } from '@virtkit/core';
 import { expectedTransition, type ModelInstance, type Outcome } from '../model/contract-model.js';
 import { describeOutcomes, matchOutcome } from '../model/contract-rules.js';
 import { KitAssertionError, stateName } from './assertions.js';
@@ -37,10 +37,10 @@ export interface WalkInstance extends ModelInstance {
   volumeAt?: string;
   volumeId?: string;
   /** The attached volume's connection info (what an orchestrator hands back on rebuild). */
-  volumeConnection?: unknown;
+  volumeConnection?: VolumeConnectionInfo;
   mac?: string;
   /** The interface attached (what an orchestrator hands back as `networkInfo` on rebuild). */
-  vif?: unknown;
+  vif?: Vif;
 }
 
 /** What the kit can read of an instance through public calls. */
@@ -62,6 +62,8 @@ export interface WalkOp {
 }
 
 const VOLUME_MOUNTPOINT = '/dev/vdb';
+/** Where the kit tries to attach the walk's volume a second time, to see it is still attached (drivers without diagnostics). */
+const PROBE_MOUNTPOINT = '/dev/vdy';
 
 /**
  * Walks calls over several instances at once, each in a different state, and
@@ -92,10 +94,14 @@ export class Walk {
     return wanted.filter((s) => SOURCE_STATES[s].requires === undefined || this.#kit.supports(SOURCE_STATES[s].requires!));
   }
 
-  /** True when attachments can be made and read back (volume + fixture or hotplug, and diagnostics). */
+  /**
+   * True when attachments can be made and checked: a volume (with `createVolume`), read back through diagnostics or,
+   * without them, probed through the contract's rule (attaching it at another mountpoint is CONFLICT while it is
+   * attached); or a hot-plugged interface read back through diagnostics.
+   */
   get canAttach(): boolean {
     const k = this.#kit;
-    return k.supports('diagnostics') && ((k.supports('volume') && k.fixtures.createVolume !== undefined) || k.supports('network.hotplug'));
+    return (k.supports('volume') && k.fixtures.createVolume !== undefined) || (k.supports('network.hotplug') && k.supports('diagnostics'));
   }
 
   /** Read the usage baseline (before any instance of the walk exists). */
@@ -184,7 +190,7 @@ export class Walk {
     if (this.#verified === 0) {
       const only = this.#aspects.size === 1 ? [...this.#aspects][0] : undefined;
       this.#kit.unverified(only === 'attachments'
-        ? 'the driver advertises no way to attach and read back attachments (volume with createVolume, or network.hotplug, and diagnostics)'
+        ? 'the driver advertises no way to attach and check attachments (volume with createVolume, or network.hotplug with diagnostics)'
         : only === 'usage' ? 'the driver does not advertise inventory: usage cannot be read' : 'no call of the walk could be checked');
     }
   }
@@ -199,7 +205,7 @@ export class Walk {
       i.volumeConnection = connectionInfo;
       i.volumeId = String((connectionInfo.data as { volumeId?: unknown } | undefined)?.volumeId ?? VOLUME_MOUNTPOINT);
     }
-    if (kit.supports('network.hotplug')) {
+    if (kit.supports('network.hotplug') && kit.supports('diagnostics')) {
       kit.step(`attaching an interface to ${i.label}`);
       const vif = kit.vif();
       await kit.driver.attachInterface(kit.ctx, { ...kit.ref(i.uuid), imageMeta: kit.fixtures.guestImageMeta ?? kit.imageMeta, vif });
@@ -259,7 +265,11 @@ export class Walk {
   }
 
   async #checkAttachments(i: WalkInstance, step: string): Promise<void> {
-    if (!this.#kit.supports('diagnostics') || (i.volumeAt === undefined && i.mac === undefined)) return;
+    if (i.volumeAt === undefined && i.mac === undefined) return;
+    if (!this.#kit.supports('diagnostics')) {
+      if (await this.#probeVolume(i, step)) this.#verified += 1;
+      return;
+    }
     const o = await this.#observe(i.uuid);
     const device = i.volumeAt?.replace('/dev/', '');
     if (device !== undefined && !o.disks!.includes(device)) {
@@ -271,7 +281,33 @@ export class Walk {
     this.#verified += 1;
   }
 
+  /**
+   * Without diagnostics, whether the volume is still attached is read through a public rule of the contract:
+   * attaching the same volume at another mountpoint is `CONFLICT` while it is attached (and changes nothing).
+   * A success means it was gone (the probe's attachment is undone, and the test fails); `INVALID_STATE` (a state
+   * in which the contract lets the driver refuse attaches) leaves this call unchecked. Returns true when checked.
+   */
+  async #probeVolume(i: WalkInstance, step: string): Promise<boolean> {
+    const kit = this.#kit;
+    if (i.volumeConnection === undefined) return false;
+    const probe = { ...kit.full(i.uuid), connectionInfo: i.volumeConnection, mountpoint: PROBE_MOUNTPOINT };
+    try {
+      await kit.driver.attachVolume(kit.ctx, probe);
+    } catch (error) {
+      const code = isVirtkitError(error) ? error.code : `non-virtkit error (${String(error)})`;
+      if (code === 'CONFLICT') return true;
+      if (code === 'INVALID_STATE') return false;
+      throw new KitAssertionError(`after ${step}: attaching the volume of ${i.volumeAt} again at ${PROBE_MOUNTPOINT} (to see it is still attached) answered ${code}; the contract: CONFLICT while it is attached`, code, { expected: 'CONFLICT', actual: code });
+    }
+    await kit.driver.detachVolume(kit.ctx, probe);
+    throw new KitAssertionError(
+      `after ${step}: the volume attached at ${i.volumeAt} is gone (attaching it again at ${PROBE_MOUNTPOINT} succeeded; the contract: CONFLICT while it is attached)`,
+      undefined, { expected: `CONFLICT (the volume still attached at ${i.volumeAt})`, actual: 'success' },
+    );
+  }
+
   async #usage(): Promise<number[]> {
+    if (this.#node === undefined) throw new KitAssertionError('getAvailableNodes named no node: usage cannot be read');
     const r = await this.#kit.driver.getAvailableResource(this.#kit.ctx, { nodename: this.#node });
     return [r.vcpusUsed, r.memoryMbUsed, r.localGbUsed];
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PowerState, type CapabilityName } from '@virtkit/core';
+import { callByName } from '../kit/kit-context.js';
 import fc from 'fast-check';
 import { spawnedInstance, type ContractModel, type ModelInstance, type Outcome } from './contract-model.js';
 import { CONTRACT_RULES, describeOutcomes, matchOutcome } from './contract-rules.js';
@@ -104,7 +105,7 @@ class UnknownInstanceCommand implements ContractCommand {
     env.trace.push(step);
     const request: Record<string, unknown> = { instance: { uuid, name: instanceName(uuid), flavor: env.flavor }, rebootType: 'HARD', imageId: `kit-model-${uuid}` };
     const outcomes: Outcome[] = this.op === 'destroy' ? [{ ok: true }] : [{ ok: false, code: 'INSTANCE_NOT_FOUND' }];
-    settle(env, step, `${this.op} (unknown instance)`, outcomes, await attempt(() => env.hosts[host][this.op](env.ctx, request)));
+    settle(env, step, `${this.op} (unknown instance)`, outcomes, await attempt(() => callByName(env.hosts[host]!, this.op, env.ctx, request)));
     await checkStep(env, model, { uuid, step });
   }
   toString = (): string => `${this.op}(unknown #${this.pick})`;

@@ -1,4 +1,5 @@
 import type { CapabilityName, Vif } from '@virtkit/core';
+import { callByName, type KitDriver } from '../kit/kit-context.js';
 import type { ContractModel, ModelInstance, Outcome } from './contract-model.js';
 import { CONTRACT_RULES as R } from './contract-rules.js';
 import type { ModelEnv } from './model-env.js';
@@ -25,11 +26,11 @@ export interface InstanceOp {
 
 const one = (): number => 1;
 const ref = (i: ModelInstance): { instance: { uuid: string } } => ({ instance: { uuid: i.uuid } });
-const host = (env: ModelEnv, i: ModelInstance): any => env.hosts[i.host];
+const host = (env: ModelEnv, i: ModelInstance): KitDriver => env.hosts[i.host]!;
 
 /** A plain call taking `{ instance: { uuid } }`. */
 function plain(capability: CapabilityName, method: string, rule: (i: ModelInstance) => Outcome[]): InstanceOp {
-  return { capability, choices: one, rule: (i) => rule(i), call: (env, i) => host(env, i)[method](env.ctx, ref(i)) };
+  return { capability, choices: one, rule: (i) => rule(i), call: (env, i) => callByName(host(env, i), method, env.ctx, ref(i)) };
 }
 
 /** The orchestrator's view of the instance, for calls that take a full instance. */

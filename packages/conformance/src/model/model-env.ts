@@ -3,6 +3,7 @@ import {
   isVirtkitError, type DriverBase, type Flavor, type ImageMeta, type LifecycleEvent, type OperationContext, type Vif,
   type VolumeConnectionInfo,
 } from '@virtkit/core';
+import type { KitDriver } from '../kit/kit-context.js';
 import type { ConformanceFixtures } from '../kit/types.js';
 import { KitAssertionError } from '../kit/assertions.js';
 
@@ -34,7 +35,7 @@ export interface ModelStats {
 
 /** Everything a sequence runs against: the hosts, fixtures, pools, and the events seen since the last check. */
 export interface ModelEnv {
-  readonly hosts: readonly any[];
+  readonly hosts: readonly KitDriver[];
   readonly hostNames: readonly string[];
   readonly ctx: OperationContext;
   readonly flavor: Flavor;
@@ -51,11 +52,11 @@ export interface ModelEnv {
   /** `*Used` of getAvailableResource per host before the sequence (when inventory is advertised). */
   readonly usage: (number[] | undefined)[];
   readonly stats: ModelStats;
-  readonly simulateGuest: ((driver: any, uuid: string, how: 'crash' | 'shutdown') => void | Promise<void>) | undefined;
+  readonly simulateGuest: ((driver: DriverBase, uuid: string, how: 'crash' | 'shutdown') => void | Promise<void>) | undefined;
   readonly exactUsage: boolean;
   readonly createVif: () => Vif;
   /** A new empty image in the driver's image service (the `createImage` fixture), released with the env. */
-  readonly createImage: (driver: any) => Promise<string>;
+  readonly createImage: (driver: DriverBase) => Promise<string>;
   /** The steps run so far in this sequence, with instances named vm1, vm2, ... (shown with a divergence). */
   readonly trace: string[];
   release(): Promise<void>;
@@ -78,8 +79,10 @@ export async function createModelEnv(o: ModelEnvOptions): Promise<ModelEnv> {
   const ctx: OperationContext = { requestId: 'kit-model' };
   const releases: (() => Promise<void>)[] = [];
   const events: ModelEnv['events'] = [];
-  const listeners: [any, (e: LifecycleEvent) => void][] = [];
-  for (const [i, host] of o.hosts.entries()) {
+  const listeners: [KitDriver, (e: LifecycleEvent) => void][] = [];
+  // the model generates commands only for capabilities the hosts advertise (see KitDriver)
+  const hosts = o.hosts as readonly KitDriver[];
+  for (const [i, host] of hosts.entries()) {
     await host.initHost(ctx, { host: o.hostNames[i]! });
     const listener = (event: LifecycleEvent): void => void events.push({ host: i, event });
     host.on('lifecycle', listener);
@@ -91,9 +94,9 @@ export async function createModelEnv(o: ModelEnvOptions): Promise<ModelEnv> {
     volumes.push(created.connectionInfo);
     releases.push(() => created.release());
   }
-  const usage = await Promise.all(o.hosts.map((h) => usedResources(ctx, h)));
+  const usage = await Promise.all(hosts.map((h) => usedResources(ctx, h)));
   return {
-    hosts: o.hosts, hostNames: o.hostNames, ctx, volumes, events, usage, stats: o.stats,
+    hosts, hostNames: o.hostNames, ctx, volumes, events, usage, stats: o.stats,
     flavor: o.fixtures.flavor ?? DEFAULT_FLAVOR,
     imageMeta: o.fixtures.imageMeta ?? DEFAULT_IMAGE,
     rescueImageMeta: o.fixtures.rescueImageMeta ?? o.fixtures.imageMeta ?? DEFAULT_IMAGE,
@@ -130,7 +133,7 @@ export async function attempt(call: () => Promise<unknown>): Promise<CallResult>
 }
 
 /** vcpusUsed, memoryMbUsed, localGbUsed of a host's first node, when it advertises `inventory`. */
-export async function usedResources(ctx: OperationContext, driver: any): Promise<number[] | undefined> {
+export async function usedResources(ctx: OperationContext, driver: KitDriver): Promise<number[] | undefined> {
   if (driver.capabilities.capabilities.inventory !== true) return undefined;
   const [nodename] = await driver.getAvailableNodes(ctx, { refresh: false });
   const r = await driver.getAvailableResource(ctx, { nodename });

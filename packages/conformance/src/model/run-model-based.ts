@@ -30,7 +30,7 @@ export interface ModelBasedOptions<D extends DriverBase = DriverBase> {
   /** Volumes in the pool (needs `createVolume`). @defaultValue 3 */
   volumes?: number;
   /** Make a guest crash or shut itself down outside any call (enables those commands). */
-  simulateGuest?: (driver: any, uuid: string, how: 'crash' | 'shutdown') => void | Promise<void>;
+  simulateGuest?(driver: DriverBase, uuid: string, how: 'crash' | 'shutdown'): void | Promise<void>;
   /** Stop generating sequences after this long; the report's `numRuns` says how many ran. @defaultValue none */
   timeLimitMs?: number;
   /** After every step, `getAvailableResource` must count exactly the flavors of the instances on each host. @defaultValue false (checked after each sequence only) */

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
-import type { CapabilityName, ConsoleKind } from '@virtkit/core';
-import { check, checkRejects } from '../kit/assertions.js';
+import type { CapabilityName, ConsoleInfo, ConsoleKind } from '@virtkit/core';
+import { check, checkRejects, malformed } from '../kit/assertions.js';
+import type { LiveConsoleCall } from '../kit/kit-context.js';
 import { defineSuite, type KitSuite } from '../kit/suite.js';
 import { destroyedInstance, inStates, unknownInstance } from '../kit/traits.js';
 
@@ -29,7 +30,7 @@ export const consoleOutputSuite = defineSuite('console.output', [
 /** A graphical or serial console capability and its call. */
 interface LiveConsole {
   readonly capability: CapabilityName;
-  readonly method: string;
+  readonly method: LiveConsoleCall;
   readonly kind: ConsoleKind;
 }
 
@@ -62,7 +63,7 @@ function liveConsoleSuite({ capability, method, kind }: LiveConsole): KitSuite {
       name: `${kind} console of an unknown instance is INSTANCE_NOT_FOUND; a malformed uuid is VALIDATION_FAILED`,
       async run(kit) {
         await checkRejects(kit.driver[method](kit.ctx, kit.ref(unknownInstance())), 'INSTANCE_NOT_FOUND', `${method}(unknown)`);
-        await checkRejects(kit.driver[method](kit.ctx, { instance: { uuid: 42 } }), 'VALIDATION_FAILED', `${method}(uuid 42)`);
+        await checkRejects(kit.driver[method](kit.ctx, malformed({ instance: { uuid: 42 } })), 'VALIDATION_FAILED', `${method}(uuid 42)`);
       },
     },
   ]);
@@ -78,7 +79,7 @@ export const consolePoolSuite = defineSuite('console.pool', [
     async run(kit) {
       try {
         const pool = await kit.driver.getConsolePoolInfo(kit.ctx, { consoleType: 'vnc' });
-        for (const field of ['address', 'username', 'password']) {
+        for (const field of ['address', 'username', 'password'] as const) {
           check(typeof pool?.[field] === 'string', `getConsolePoolInfo must return a string '${field}', got ${JSON.stringify(pool?.[field])}`);
         }
       } catch (error) {
@@ -90,13 +91,14 @@ export const consolePoolSuite = defineSuite('console.pool', [
 ]);
 
 /** Fail unless `c` is connection info of `kind` on a loopback host and a valid port. */
-function checkConsole(c: any, kind: ConsoleKind): void {
-  check(typeof c === 'object' && c !== null, `expected console connection info, got ${JSON.stringify(c)}`);
+function checkConsole(value: unknown, kind: ConsoleKind): void {
+  check(typeof value === 'object' && value !== null, `expected console connection info, got ${JSON.stringify(value)}`);
+  const c = value as Partial<ConsoleInfo & { tlsPort: number; internalAccessPath: string }>;
   check(c.kind === kind, `console kind must be '${kind}', got ${JSON.stringify(c.kind)}`);
   check(typeof c.host === 'string' && isLoopback(c.host), `console host must be a loopback address, got ${JSON.stringify(c.host)}`);
   check(isPort(c.port), `console port must be an integer 1-65535, got ${JSON.stringify(c.port)}`);
   if (c.tlsPort !== undefined) check(isPort(c.tlsPort) && c.tlsPort !== c.port, `tlsPort must be another port 1-65535, got ${JSON.stringify(c.tlsPort)}`);
-  for (const field of ['internalAccessPath', 'secret']) {
+  for (const field of ['internalAccessPath', 'secret'] as const) {
     check(c[field] === undefined || typeof c[field] === 'string', `console '${field}' must be a string when present`);
   }
 }

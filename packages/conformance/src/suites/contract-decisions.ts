@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { PowerState, ProviderTree, type LifecycleEvent } from '@virtkit/core';
+import { PowerState, ProviderTree, type BlockDeviceMappingInput, type GetDeviceNameForInstanceRequest, type LifecycleEvent, type MigrateData } from '@virtkit/core';
 import { check, checkEqual, checkRejects } from '../kit/assertions.js';
 import type { KitContext, MigrationPair } from '../kit/kit-context.js';
 import {
@@ -89,7 +89,7 @@ const liveMigrationDecisions = defineSuite('migration.live', [
 ]);
 
 /** The destination and source checks of the protocol, without the preparation step. */
-async function checksOnly(kit: KitContext, pair: MigrationPair, uuid: string): Promise<Record<string, unknown>> {
+async function checksOnly(kit: KitContext, pair: MigrationPair, uuid: string): Promise<MigrateData> {
   const instance = kit.instance(uuid);
   const destCheckData = await pair.destination.checkCanLiveMigrateDestination(kit.ctx, {
     instance, srcComputeInfo: { host: pair.sourceHost }, dstComputeInfo: { host: pair.destinationHost },
@@ -184,13 +184,13 @@ const deviceNameDecisions = defineSuite('volume.deviceNames', [
     async run(kit) {
       const uuid = await kit.spawn();
       const root = await kit.driver.defaultRootDeviceName(kit.ctx, { ...kit.full(uuid), imageMeta: kit.imageMeta });
-      const row = (deviceName?: string) => ({ sourceType: 'volume', destinationType: 'volume', ...(deviceName ? { deviceName } : {}) });
-      const asks = [
+      const row = (deviceName?: string): BlockDeviceMappingInput => ({ sourceType: 'volume', destinationType: 'volume', ...(deviceName ? { deviceName } : {}) });
+      const asks: [string, GetDeviceNameForInstanceRequest][] = [
         ['no root in the request, nothing wished', { instance: kit.instance(uuid), bdms: [], blockDevice: row() }],
         ['no root in the request, the root wished', { instance: kit.instance(uuid), bdms: [], blockDevice: row(root) }],
         ['the root named by the instance and wished', { instance: { ...kit.instance(uuid), rootDeviceName: root }, bdms: [], blockDevice: row(root) }],
         ['the root named by the boot row and wished', { instance: kit.instance(uuid), bdms: [{ sourceType: 'image', destinationType: 'local', bootIndex: 0, deviceName: root }], blockDevice: row(root) }],
-      ] as const;
+      ];
       const bare = (name: string): string => name.replace(/^\/dev\//, '');
       for (const [what, request] of asks) {
         const name: string = await kit.driver.getDeviceNameForInstance(kit.ctx, request);

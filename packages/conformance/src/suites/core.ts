@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import { check, checkEqual, checkRejects } from '../kit/assertions.js';
+import { check, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
 import { diffMaps } from '../kit/map-diff.js';
 import { defineSuite } from '../kit/suite.js';
 
@@ -71,7 +71,7 @@ export const coreSuite = defineSuite('core', [
       await checkRejects(kit.driver.getInfo(kit.ctx, { instance: { uuid: 'not-a-uuid' } }), 'VALIDATION_FAILED', 'getInfo(bad uuid)');
       await checkRejects(kit.driver.getInfo(kit.ctx, { instance: { uuid: randomUUID(), __proto__: { polluted: true } } } as never), 'INSTANCE_NOT_FOUND', 'getInfo with a literal __proto__ (not an own key)');
       await checkRejects(kit.driver.getInfo(kit.ctx, JSON.parse('{"instance":{"uuid":"x","__proto__":{"a":1}}}')), 'VALIDATION_FAILED', 'getInfo with an own __proto__ key');
-      await checkRejects(kit.driver.nodeIsAvailable(kit.ctx, { nodename: 42 }), 'VALIDATION_FAILED', 'nodeIsAvailable(42)');
+      await checkRejects(kit.driver.nodeIsAvailable(kit.ctx, malformed({ nodename: 42 })), 'VALIDATION_FAILED', 'nodeIsAvailable(42)');
     },
   },
   {

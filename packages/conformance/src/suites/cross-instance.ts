@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { CAPABILITY_TRAITS, FEATURE_FLAGS, PowerState, toTraits, type CapabilityName, type Flavor } from '@virtkit/core';
+import { CAPABILITY_TRAITS, FEATURE_FLAGS, PowerState, toTraits, type CapabilityName, type Flavor, type InstanceInfo, type VolumeConnectionInfo } from '@virtkit/core';
 import { KitAssertionError, check, checkEqual, stateName } from '../kit/assertions.js';
-import type { KitContext } from '../kit/kit-context.js';
+import type { KitContext, LiveConsoleCall } from '../kit/kit-context.js';
 import { finishLiveMigration, prepareLiveMigration, resourcesUsed, startLiveMigration } from '../kit/live-migration.js';
 import { defineSuite, type KitSuite } from '../kit/suite.js';
 
@@ -24,7 +24,7 @@ async function spawnWithFlavor(kit: KitContext, flavor: Flavor, overrides: Recor
 }
 
 /** getInfo's counts against the flavor, when the driver reports them: vCPUs, and memory in KiB. */
-function checkInfoAgainstFlavor(info: any, flavor: Flavor, who: string): void {
+function checkInfoAgainstFlavor(info: Partial<InstanceInfo>, flavor: Flavor, who: string): void {
   if (info.numCpu !== undefined) checkEqual(info.numCpu, flavor.vcpus, `getInfo(${who}).numCpu (the flavor's vCPUs)`);
   if (info.maxMemKb !== undefined) checkEqual(info.maxMemKb, flavor.memoryMb * 1024, `getInfo(${who}).maxMemKb (the flavor's memory in KiB: memoryMb * 1024)`);
   if (info.memKb !== undefined && info.maxMemKb !== undefined) {
@@ -223,7 +223,7 @@ export const volumeIndependenceSuite = defineSuite('volume', [
       const other = kit.feature('multiattach') === 'supported' ? undefined : await kit.spawn();
       if ((await disks()) === undefined && other === undefined) kit.unverified('neither diagnostics nor an exclusive (non-multiattach) volume lets the kit see what is attached');
       for (const order of [['/dev/vdb', '/dev/vdc'], ['/dev/vdc', '/dev/vdb']] as const) {
-        const vols = { '/dev/vdb': await kit.volume(), '/dev/vdc': await kit.volume() } as Record<string, any>;
+        const vols: Record<string, VolumeConnectionInfo> = { '/dev/vdb': await kit.volume(), '/dev/vdc': await kit.volume() };
         for (const mp of ['/dev/vdb', '/dev/vdc']) await kit.driver.attachVolume(kit.ctx, { ...kit.full(uuid), connectionInfo: vols[mp], mountpoint: mp });
         const [first, second] = order;
         kit.step(`detaching ${first} while ${second} stays`);
@@ -247,7 +247,7 @@ export const volumeIndependenceSuite = defineSuite('volume', [
 ]);
 
 /** A live console of each kind: two instances never share one. */
-function consoleUniqueness(capability: CapabilityName, method: string, kind: string): KitSuite {
+function consoleUniqueness(capability: CapabilityName, method: LiveConsoleCall, kind: string): KitSuite {
   return defineSuite(capability, [{
     name: `two instances get different ${kind} consoles (endpoint and secret)`,
     async run(kit) {
@@ -256,7 +256,7 @@ function consoleUniqueness(capability: CapabilityName, method: string, kind: str
       const ca = await kit.driver[method](kit.ctx, kit.ref(a));
       const cb = await kit.driver[method](kit.ctx, kit.ref(b));
       for (const c of [ca, cb]) if (typeof c?.secret === 'string') kit.registerSecret(c.secret, `${kind} console secret`);
-      const endpoint = (c: any): string => `${c.host}:${c.port}${c.internalAccessPath ? `/${c.internalAccessPath}` : ''}`;
+      const endpoint = (c: { host: string; port: number; internalAccessPath?: string }): string => `${c.host}:${c.port}${c.internalAccessPath ? `/${c.internalAccessPath}` : ''}`;
       check(endpoint(ca) !== endpoint(cb), `both instances got the ${kind} console at ${endpoint(ca)}: one would see the other's screen`);
       if (ca.secret !== undefined || cb.secret !== undefined) check(ca.secret !== cb.secret, `both instances got the same ${kind} console secret`);
       const again = await kit.driver[method](kit.ctx, kit.ref(a));

@@ -1,4 +1,4 @@
-import { PowerState } from '@virtkit/core';
+import { PowerState, type InstanceDiagnostics } from '@virtkit/core';
 import { check, checkCounters, checkEqual, checkRejects } from '../kit/assertions.js';
 import type { KitContext } from '../kit/kit-context.js';
 import { defineSuite } from '../kit/suite.js';
@@ -29,9 +29,18 @@ export const diagnosticsSuite = defineSuite('diagnostics', [
       await kit.settle(20);
       const second = await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid));
       check(second.uptimeSec >= first.uptimeSec, `uptime went backwards: ${first.uptimeSec} -> ${second.uptimeSec}`);
-      notBackwards(first.cpuDetails, second.cpuDetails, (c: any) => String(c.id), ['timeNs'], 'cpu');
-      notBackwards(first.diskDetails, second.diskDetails, (c: any) => c.id, DISK_COUNTERS, 'disk');
-      notBackwards(first.nicDetails, second.nicDetails, (c: any) => c.macAddress, NIC_COUNTERS, 'nic');
+      notBackwards(first.cpuDetails, second.cpuDetails, (c) => String(c.id), ['timeNs'], 'cpu');
+      notBackwards(first.diskDetails, second.diskDetails, (c) => c.id, DISK_COUNTERS, 'disk');
+      notBackwards(first.nicDetails, second.nicDetails, (c) => c.macAddress, NIC_COUNTERS, 'nic');
+    },
+  },
+  {
+    name: 'an instance spawned with three interfaces shows each NIC once',
+    async run(kit) {
+      const vifs = [kit.vif(), kit.vif(), kit.vif()];
+      const uuid = await kit.spawn({ networkInfo: vifs });
+      const d = await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid));
+      checkEqual(d.nicDetails.map((n) => n.macAddress.toLowerCase()).sort(), vifs.map((v) => v.address.toLowerCase()).sort(), 'NIC MACs in diagnostics');
     },
   },
   {
@@ -40,7 +49,7 @@ export const diagnosticsSuite = defineSuite('diagnostics', [
       const vif = kit.vif();
       const uuid = await kit.spawn({ networkInfo: [vif] });
       const d = await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid));
-      checkEqual(d.nicDetails.map((n: any) => n.macAddress.toLowerCase()), [vif.address.toLowerCase()], 'NIC MACs in diagnostics');
+      checkEqual(d.nicDetails.map((n) => n.macAddress.toLowerCase()), [vif.address.toLowerCase()], 'NIC MACs in diagnostics');
       check(d.numDisks >= 1, 'an instance booted from an image has at least its root disk');
     },
   },
@@ -95,8 +104,8 @@ export const diagnosticsUsageSuite = defineSuite('diagnostics.usage', [
       const stopped = await kit.spawn({ networkInfo: [other], powerOn: false });
       const counters = await kit.driver.getAllBwCounters(kit.ctx, { instances: [running, stopped, unknownInstance()].map((uuid) => ({ uuid })) });
       check(Array.isArray(counters), `getAllBwCounters must return a list, got ${JSON.stringify(counters)}`);
-      counters.forEach((c: any) => checkCounters(c, ['bwIn', 'bwOut'], 'getAllBwCounters entry'));
-      checkEqual(counters.map((c: any) => [c.instanceUuid, c.macAddress.toLowerCase()]), [[running, vif.address.toLowerCase()]], 'instances and MACs counted');
+      counters.forEach((c) => checkCounters(c, ['bwIn', 'bwOut'], 'getAllBwCounters entry'));
+      checkEqual(counters.map((c) => [c.instanceUuid, c.macAddress.toLowerCase()]), [[running, vif.address.toLowerCase()]], 'instances and MACs counted');
       await checkRejects(kit.driver.getAllBwCounters(kit.ctx, { instances: [{ uuid: 'x' }] }), 'VALIDATION_FAILED', 'getAllBwCounters(bad uuid)');
     },
   },
@@ -113,7 +122,7 @@ export const diagnosticsUsageSuite = defineSuite('diagnostics.usage', [
       await kit.driver.attachVolume(kit.ctx, { ...kit.full(uuid), connectionInfo, mountpoint: 'vdb' });
       const usage = await kit.driver.getAllVolumeUsage(kit.ctx, { instances: [mapping] });
       check(Array.isArray(usage) && usage.length <= 1, `getAllVolumeUsage must list at most the one volume, got ${JSON.stringify(usage)}`);
-      usage.forEach((u: any) => {
+      usage.forEach((u) => {
         checkEqual([u.instanceUuid, u.volumeId], [uuid, volumeId], 'the volume usage entry');
         checkCounters(u, ['readRequests', 'readBytes', 'writeRequests', 'writeBytes'], 'getAllVolumeUsage entry');
       });
@@ -130,26 +139,28 @@ async function rootDisk(kit: KitContext, uuid: string): Promise<string> {
   return d.diskDetails[0]?.id ?? 'vda';
 }
 
-function checkShape(d: any): void {
-  check(typeof d === 'object' && d !== null, `expected diagnostics, got ${JSON.stringify(d)}`);
+function checkShape(value: unknown): void {
+  check(typeof value === 'object' && value !== null, `expected diagnostics, got ${JSON.stringify(value)}`);
+  const d = value as InstanceDiagnostics;
   check(Object.values(PowerState).includes(d.state), `diagnostics state must be a power state, got ${JSON.stringify(d.state)}`);
   check(typeof d.driver === 'string' && d.driver.length > 0, 'diagnostics must name the driver');
   check(typeof d.configDrive === 'boolean', 'configDrive must be a boolean');
   checkCounters(d, ['uptimeSec', 'numCpus', 'numNics', 'numDisks'], 'diagnostics');
   checkEqual([d.cpuDetails.length, d.nicDetails.length, d.diskDetails.length], [d.numCpus, d.numNics, d.numDisks], 'details per cpu, nic, disk vs the counts');
-  d.cpuDetails.forEach((c: any) => checkCounters(c, ['id', 'timeNs'], 'cpuDetails'));
-  d.diskDetails.forEach((c: any) => checkCounters(c, DISK_COUNTERS, `diskDetails ${c.id}`));
-  d.nicDetails.forEach((c: any) => checkCounters(c, NIC_COUNTERS, `nicDetails ${c.macAddress}`));
+  d.cpuDetails.forEach((c) => checkCounters(c, ['id', 'timeNs'], 'cpuDetails'));
+  d.diskDetails.forEach((c) => checkCounters(c, DISK_COUNTERS, `diskDetails ${c.id}`));
+  d.nicDetails.forEach((c) => checkCounters(c, NIC_COUNTERS, `nicDetails ${c.macAddress}`));
   checkCounters(d.memoryDetails, ['maximumMb', 'usedMb'], 'memoryDetails');
   check(d.memoryDetails.usedMb <= d.memoryDetails.maximumMb, 'memoryDetails.usedMb must not exceed maximumMb');
 }
 
 /** Fail when a counter of an item (matched by key) is lower in `after` than in `before`. */
-function notBackwards(before: any[], after: any[], key: (item: any) => string, fields: readonly string[], what: string): void {
+function notBackwards<T extends object>(before: readonly T[], after: readonly T[], key: (item: T) => string, fields: readonly string[], what: string): void {
   const earlier = new Map(before.map((item) => [key(item), item]));
   for (const item of after) {
     const old = earlier.get(key(item));
     if (!old) continue;
-    for (const f of fields) check(item[f] >= old[f], `${what} ${key(item)} '${f}' went backwards: ${old[f]} -> ${item[f]}`);
+    const [now, then] = [item as Record<string, unknown>, old as Record<string, unknown>];
+    for (const f of fields) check(Number(now[f]) >= Number(then[f]), `${what} ${key(item)} '${f}' went backwards: ${String(then[f])} -> ${String(now[f])}`);
   }
 }

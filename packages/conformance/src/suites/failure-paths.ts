@@ -1,7 +1,7 @@
 import { PowerState, isVirtkitError } from '@virtkit/core';
 import { KitAssertionError, check, checkEqual } from '../kit/assertions.js';
 import { MIGRATION_STEPS, type MigrationStep } from '../kit/failure-fixtures.js';
-import type { KitContext, MigrationPair } from '../kit/kit-context.js';
+import type { KitContext, KitDriver, MigrationPair } from '../kit/kit-context.js';
 import { checkOnOneHost, finishLiveMigration, prepareLiveMigration, resourcesUsed, startLiveMigration } from '../kit/live-migration.js';
 import { snapshotImage } from '../kit/snapshot-image.js';
 import { defineSuite, type KitTest } from '../kit/suite.js';
@@ -9,7 +9,7 @@ import { defineSuite, type KitTest } from '../kit/suite.js';
 const { RUNNING } = PowerState;
 
 /** Everything a host shows from outside: its instances and its used resources. */
-async function footprint(kit: KitContext, driver: any): Promise<string> {
+async function footprint(kit: KitContext, driver: KitDriver): Promise<string> {
   const uuids = [...(await driver.listInstanceUuids(kit.ctx))].sort();
   return JSON.stringify({ instances: uuids, used: await resourcesUsed(kit, driver) ?? null });
 }

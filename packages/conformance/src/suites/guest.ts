@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { PowerState } from '@virtkit/core';
-import { checkNoSecret, checkRejects } from '../kit/assertions.js';
+import { PowerState, type QuiesceRequest } from '@virtkit/core';
+import { checkNoSecret, checkRejects, malformed } from '../kit/assertions.js';
 import type { KitContext } from '../kit/kit-context.js';
 import { defineSuite } from '../kit/suite.js';
 import { inStates, unknownInstance } from '../kit/traits.js';
@@ -74,7 +74,7 @@ export const guestMetadataSuite = defineSuite('guest.metadata', [
     async run(kit) {
       const uuid = await kit.spawn();
       await checkRejects(kit.driver.changeInstanceMetadata(kit.ctx, { ...kit.full(uuid), diff: { set: { a: '1' }, remove: ['a'] } }), 'VALIDATION_FAILED', 'a key set and removed');
-      await checkRejects(kit.driver.changeInstanceMetadata(kit.ctx, { ...kit.full(uuid), diff: { set: { a: 1 } } }), 'VALIDATION_FAILED', 'a non-string value');
+      await checkRejects(kit.driver.changeInstanceMetadata(kit.ctx, malformed({ ...kit.full(uuid), diff: { set: { a: 1 } } })), 'VALIDATION_FAILED', 'a non-string value');
       await checkRejects(kit.driver.changeInstanceMetadata(kit.ctx, { ...kit.full(unknownInstance()), diff: { set: { a: '1' } } }), 'INSTANCE_NOT_FOUND', 'changeInstanceMetadata(unknown)');
     },
   },
@@ -106,7 +106,7 @@ export const guestQuiesceSuite = defineSuite('guest.quiesce', [
     name: 'quiesce of an unknown instance is INSTANCE_NOT_FOUND; without imageMeta VALIDATION_FAILED',
     async run(kit) {
       await checkRejects(kit.driver.quiesce(kit.ctx, quiesceRequest(kit, unknownInstance())), 'INSTANCE_NOT_FOUND', 'quiesce(unknown)');
-      await checkRejects(kit.driver.quiesce(kit.ctx, kit.ref(await kit.spawn())), 'VALIDATION_FAILED', 'quiesce without imageMeta');
+      await checkRejects(kit.driver.quiesce(kit.ctx, malformed(kit.ref(await kit.spawn()))), 'VALIDATION_FAILED', 'quiesce without imageMeta');
     },
   },
 ]);
@@ -116,7 +116,7 @@ function agentImage(kit: KitContext): object {
   return kit.fixtures.guestImageMeta ?? { ...kit.imageMeta, properties: { ...kit.imageMeta.properties, hw_qemu_guest_agent: 'yes' } };
 }
 
-function quiesceRequest(kit: KitContext, uuid: string): object {
+function quiesceRequest(kit: KitContext, uuid: string): QuiesceRequest {
   return { ...kit.ref(uuid), imageMeta: agentImage(kit) };
 }
 

@@ -1,4 +1,4 @@
-import { check, checkCounters, checkEqual, checkRejects } from '../kit/assertions.js';
+import { check, checkCounters, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
 import type { KitContext } from '../kit/kit-context.js';
 import { defineSuite } from '../kit/suite.js';
 
@@ -9,11 +9,11 @@ export const hostPowerSuite = defineSuite('host.power', [
   {
     name: 'each power action is carried out and answered back; the host still serves afterwards',
     async run(kit) {
-      for (const action of ['shutdown', 'startup', 'reboot']) {
+      for (const action of ['shutdown', 'startup', 'reboot'] as const) {
         checkEqual(await kit.driver.hostPowerAction(kit.ctx, { action }), action, `hostPowerAction(${action})`);
       }
       check((await kit.driver.getAvailableNodes(kit.ctx, { refresh: true })).length > 0, 'the host must list its node after startup and reboot');
-      await checkRejects(kit.driver.hostPowerAction(kit.ctx, { action: 'explode' }), 'VALIDATION_FAILED', "hostPowerAction('explode')");
+      await checkRejects(kit.driver.hostPowerAction(kit.ctx, malformed({ action: 'explode' })), 'VALIDATION_FAILED', "hostPowerAction('explode')");
     },
   },
 ]);
@@ -27,7 +27,7 @@ export const hostMaintenanceSuite = defineSuite('host.maintenance', [
       for (const [mode, answer] of [[true, 'on_maintenance'], [true, 'on_maintenance'], [false, 'off_maintenance'], [false, 'off_maintenance']] as const) {
         checkEqual(await kit.driver.hostMaintenanceMode(kit.ctx, { host, mode }), answer, `hostMaintenanceMode(${mode})`);
       }
-      await checkRejects(kit.driver.hostMaintenanceMode(kit.ctx, { host, mode: 'yes' }), 'VALIDATION_FAILED', "hostMaintenanceMode(mode: 'yes')");
+      await checkRejects(kit.driver.hostMaintenanceMode(kit.ctx, malformed({ host, mode: 'yes' })), 'VALIDATION_FAILED', "hostMaintenanceMode(mode: 'yes')");
     },
   },
   {
@@ -36,7 +36,7 @@ export const hostMaintenanceSuite = defineSuite('host.maintenance', [
       for (const [enabled, answer] of [[false, 'disabled'], [false, 'disabled'], [true, 'enabled'], [true, 'enabled']] as const) {
         checkEqual(await kit.driver.setHostEnabled(kit.ctx, { enabled }), answer, `setHostEnabled(${enabled})`);
       }
-      await checkRejects(kit.driver.setHostEnabled(kit.ctx, { enabled: 1 }), 'VALIDATION_FAILED', 'setHostEnabled(1)');
+      await checkRejects(kit.driver.setHostEnabled(kit.ctx, malformed({ enabled: 1 })), 'VALIDATION_FAILED', 'setHostEnabled(1)');
     },
   },
 ]);
@@ -89,7 +89,7 @@ export const hostAggregatesSuite = defineSuite('host.aggregates', [
     name: "undoing a failed change runs the orchestrator's revert once",
     async run(kit) {
       const aggregate = { id: 'kit-2', name: 'kit-aggregate-2' };
-      for (const operation of ['add', 'remove']) {
+      for (const operation of ['add', 'remove'] as const) {
         let reverted = 0;
         await kit.driver.undoAggregateOperation(kit.ctx, { operation, aggregate, host: hostName(kit), revert: async () => void reverted++ });
         checkEqual(reverted, 1, `revert calls when undoing '${operation}'`);
@@ -100,9 +100,9 @@ export const hostAggregatesSuite = defineSuite('host.aggregates', [
     name: 'malformed aggregate requests are VALIDATION_FAILED',
     async run(kit) {
       const host = hostName(kit);
-      await checkRejects(kit.driver.addToAggregate(kit.ctx, { aggregate: { id: 'kit-3' }, host }), 'VALIDATION_FAILED', 'an aggregate without a name');
-      await checkRejects(kit.driver.addToAggregate(kit.ctx, { aggregate: { id: 'kit-3', name: 'a', metadata: { k: 1 } }, host }), 'VALIDATION_FAILED', 'non-string metadata');
-      await checkRejects(kit.driver.undoAggregateOperation(kit.ctx, { operation: 'add', aggregate: { id: 'kit-3', name: 'a' }, host, revert: 'no' }), 'VALIDATION_FAILED', 'a revert that is not a function');
+      await checkRejects(kit.driver.addToAggregate(kit.ctx, malformed({ aggregate: { id: 'kit-3' }, host })), 'VALIDATION_FAILED', 'an aggregate without a name');
+      await checkRejects(kit.driver.addToAggregate(kit.ctx, malformed({ aggregate: { id: 'kit-3', name: 'a', metadata: { k: 1 } }, host })), 'VALIDATION_FAILED', 'non-string metadata');
+      await checkRejects(kit.driver.undoAggregateOperation(kit.ctx, malformed({ operation: 'add', aggregate: { id: 'kit-3', name: 'a' }, host, revert: 'no' })), 'VALIDATION_FAILED', 'a revert that is not a function');
     },
   },
 ]);

@@ -1,4 +1,4 @@
-import { PowerState } from '@virtkit/core';
+import { PowerState, type SpawnRequest } from '@virtkit/core';
 import { check, checkEqual, checkRejects } from '../kit/assertions.js';
 import type { KitContext } from '../kit/kit-context.js';
 import { defineSuite, type KitSuite } from '../kit/suite.js';
@@ -29,7 +29,7 @@ const lifecycle = defineSuite('lifecycle', [
       const req = kit.spawnRequest();
       kit.track(req.instance.uuid);
       await kit.driver.spawn(kit.ctx, req);
-      const variants: [string, Record<string, unknown>][] = [
+      const variants: [string, SpawnRequest][] = [
         ['another name', { ...req, instance: { ...req.instance, name: `${req.instance.name}-b` } }],
         ['more vCPUs', { ...req, instance: { ...req.instance, flavor: { ...req.instance.flavor, vcpus: req.instance.flavor.vcpus + 1 } } }],
         ['more memory', { ...req, instance: { ...req.instance, flavor: { ...req.instance.flavor, memoryMb: req.instance.flavor.memoryMb * 2 } } }],

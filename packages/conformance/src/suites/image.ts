@@ -1,5 +1,5 @@
 import { PowerState, type ProgressReport } from '@virtkit/core';
-import { check, checkEqual, checkRejects } from '../kit/assertions.js';
+import { check, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
 import { snapshotImage } from '../kit/snapshot-image.js';
 import { defineSuite } from '../kit/suite.js';
 import { inStates, unknownInstance } from '../kit/traits.js';
@@ -35,7 +35,7 @@ export const imageSnapshotSuite = defineSuite('image.snapshot', [
       await checkRejects(kit.driver.snapshot(ctx, { ...kit.ref(unknownInstance()), imageId: 'kit-image' }), 'INSTANCE_NOT_FOUND', 'snapshot(unknown)');
       checkEqual(reports.length, 0, 'progress reports of a refused snapshot');
       const uuid = await kit.spawn();
-      await checkRejects(kit.driver.snapshot(kit.ctx, { ...kit.ref(uuid), imageId: 42 }), 'VALIDATION_FAILED', 'snapshot(imageId 42)');
+      await checkRejects(kit.driver.snapshot(kit.ctx, malformed({ ...kit.ref(uuid), imageId: 42 })), 'VALIDATION_FAILED', 'snapshot(imageId 42)');
       await kit.expectState(uuid, PowerState.RUNNING, 'refused snapshot');
     },
   },
@@ -68,7 +68,7 @@ export const imageCacheSuite = defineSuite('image.cache', [
       await kit.driver.reboot(kit.ctx, { ...kit.ref(running), rebootType: 'HARD' });
       await kit.expectState(await kit.spawn(), PowerState.RUNNING, 'spawn from the same image after pruning');
       await kit.driver.manageImageCache(kit.ctx, { allInstances: [] });
-      await checkRejects(kit.driver.manageImageCache(kit.ctx, { allInstances: 'all' }), 'VALIDATION_FAILED', "manageImageCache(allInstances: 'all')");
+      await checkRejects(kit.driver.manageImageCache(kit.ctx, malformed({ allInstances: 'all' })), 'VALIDATION_FAILED', "manageImageCache(allInstances: 'all')");
     },
   },
 ]);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ProviderTree, TRAIT_NAME_PATTERN } from '@virtkit/core';
-import { check, checkCounters, checkEqual, checkRejects } from '../kit/assertions.js';
+import { check, checkCounters, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
 import type { KitContext } from '../kit/kit-context.js';
 import { defineSuite } from '../kit/suite.js';
 import { unknownInstance } from '../kit/traits.js';
@@ -16,7 +16,7 @@ export const inventorySuite = defineSuite('inventory', [
       checkCounters(r, ['vcpus', 'memoryMb', 'localGb', ...USED], 'getAvailableResource');
       check(Number.isInteger(r.hypervisorVersion) && r.hypervisorVersion >= 0, `hypervisorVersion must be an integer, got ${JSON.stringify(r.hypervisorVersion)}`);
       check(typeof r.diskAvailableLeast === 'number' && Number.isFinite(r.diskAvailableLeast), 'diskAvailableLeast must be a number');
-      for (const key of ['hypervisorType', 'hypervisorHostname', 'cpuInfo']) {
+      for (const key of ['hypervisorType', 'hypervisorHostname', 'cpuInfo'] as const) {
         check(typeof r[key] === 'string' && r[key].length > 0, `'${key}' must be a non-empty string, got ${JSON.stringify(r[key])}`);
       }
       check(isJson(r.cpuInfo), `cpuInfo must be JSON text, got ${JSON.stringify(r.cpuInfo)}`);
@@ -63,7 +63,7 @@ export const inventorySuite = defineSuite('inventory', [
     async run(kit) {
       const nodename = await firstNode(kit);
       await checkRejects(kit.driver.updateProviderTree(kit.ctx, { nodename, providerTree: new ProviderTree() }), 'NOT_FOUND', 'a tree without the node');
-      await checkRejects(kit.driver.updateProviderTree(kit.ctx, { nodename, providerTree: { roots: [] } }), 'VALIDATION_FAILED', 'a plain object as the tree');
+      await checkRejects(kit.driver.updateProviderTree(kit.ctx, malformed({ nodename, providerTree: { roots: [] } })), 'VALIDATION_FAILED', 'a plain object as the tree');
     },
   },
   {
@@ -74,7 +74,7 @@ export const inventorySuite = defineSuite('inventory', [
       check(Array.isArray(traits) && traits.every((t) => TRAIT_NAME_PATTERN.test(t)), `getTraits must return trait names, got ${JSON.stringify(traits)}`);
       checkEqual(new Set(traits).size, traits.length, 'distinct traits');
       checkEqual([...(await kit.driver.getTraits(kit.ctx, { nodename }))].sort(), [...traits].sort(), 'getTraits asked again');
-      await checkRejects(kit.driver.getTraits(kit.ctx, { nodename: 7 }), 'VALIDATION_FAILED', 'getTraits(nodename 7)');
+      await checkRejects(kit.driver.getTraits(kit.ctx, malformed({ nodename: 7 })), 'VALIDATION_FAILED', 'getTraits(nodename 7)');
     },
   },
   {
@@ -82,7 +82,7 @@ export const inventorySuite = defineSuite('inventory', [
     async run(kit) {
       const estimate = await kit.driver.estimateInstanceOverhead(kit.ctx, kit.full(unknownInstance()));
       checkCounters(estimate, ['memoryMb', 'diskGb', 'vcpus'], 'estimateInstanceOverhead');
-      await checkRejects(kit.driver.estimateInstanceOverhead(kit.ctx, { instance: { uuid: unknownInstance(), flavor: { name: 'x', vcpus: 0 } } }), 'VALIDATION_FAILED', 'a flavor with 0 vcpus');
+      await checkRejects(kit.driver.estimateInstanceOverhead(kit.ctx, malformed({ instance: { uuid: unknownInstance(), flavor: { name: 'x', vcpus: 0 } } })), 'VALIDATION_FAILED', 'a flavor with 0 vcpus');
     },
   },
 ]);
@@ -94,13 +94,15 @@ export const inventoryLegacySuite = defineSuite('inventory.legacy', [
     async run(kit) {
       const nodename = await firstNode(kit);
       const inventory = await kit.driver.getInventory(kit.ctx, { nodename });
-      for (const cls of ['VCPU', 'MEMORY_MB', 'DISK_GB']) {
-        checkCounters(inventory[cls], ['total', 'reserved', 'minUnit', 'maxUnit', 'stepSize', 'allocationRatio'], `getInventory ${cls}`);
-        check(inventory[cls].total > 0, `${cls} total must be positive`);
+      for (const cls of ['VCPU', 'MEMORY_MB', 'DISK_GB'] as const) {
+        const record = inventory[cls];
+        check(record !== undefined, `getInventory must have a ${cls} record`);
+        checkCounters(record, ['total', 'reserved', 'minUnit', 'maxUnit', 'stepSize', 'allocationRatio'], `getInventory ${cls}`);
+        check(record!.total > 0, `${cls} total must be positive`);
       }
       if (kit.supports('inventory')) {
         const r = await kit.driver.getAvailableResource(kit.ctx, { nodename });
-        checkEqual([inventory.VCPU.total, inventory.MEMORY_MB.total, inventory.DISK_GB.total], [r.vcpus, r.memoryMb, r.localGb], 'getInventory totals vs getAvailableResource');
+        checkEqual([inventory.VCPU?.total, inventory.MEMORY_MB?.total, inventory.DISK_GB?.total], [r.vcpus, r.memoryMb, r.localGb], 'getInventory totals vs getAvailableResource');
       }
     },
   },

@@ -1,5 +1,5 @@
 import { PowerState } from '@virtkit/core';
-import { check, checkEqual, checkRejects } from '../kit/assertions.js';
+import { check, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
 import { defineSuite } from '../kit/suite.js';
 
 const { RUNNING, PAUSED, SHUTDOWN, SUSPENDED } = PowerState;
@@ -103,7 +103,7 @@ export const rescueSuite = defineSuite('lifecycle.rescue', [
       const uuid = await kit.spawn();
       await kit.driver.setBootable(kit.ctx, { ...kit.ref(uuid), bootable: false });
       await kit.driver.setBootable(kit.ctx, { ...kit.ref(uuid), bootable: true });
-      await checkRejects(kit.driver.setBootable(kit.ctx, { ...kit.ref(uuid), bootable: 'yes' }), 'VALIDATION_FAILED', 'setBootable with a string');
+      await checkRejects(kit.driver.setBootable(kit.ctx, malformed({ ...kit.ref(uuid), bootable: 'yes' })), 'VALIDATION_FAILED', 'setBootable with a string');
     },
   },
 ]);

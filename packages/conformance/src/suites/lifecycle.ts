@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { IMAGE_DISK_FORMATS, PowerState, isVirtkitError } from '@virtkit/core';
-import { check, checkEqual, checkRejects } from '../kit/assertions.js';
+import { check, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
 import type { KitContext } from '../kit/kit-context.js';
 import { defineSuite } from '../kit/suite.js';
 
@@ -49,7 +49,7 @@ export const lifecycleSuite = defineSuite('lifecycle', [
     name: 'a malformed spawn is VALIDATION_FAILED and creates nothing',
     async run(kit) {
       const req = kit.spawnRequest();
-      await checkRejects(kit.driver.spawn(kit.ctx, { ...req, instance: { uuid: req.instance.uuid } }), 'VALIDATION_FAILED', 'spawn without flavor');
+      await checkRejects(kit.driver.spawn(kit.ctx, malformed({ ...req, instance: { uuid: req.instance.uuid } })), 'VALIDATION_FAILED', 'spawn without flavor');
       await checkRejects(kit.driver.spawn(kit.ctx, { ...req, instance: { ...req.instance, flavor: { ...req.instance.flavor, vcpus: -1 } } }), 'VALIDATION_FAILED', 'spawn with negative vcpus');
       await checkRejects(kit.driver.spawn(kit.ctx, { ...req, instance: { ...req.instance, name: 'a,b=c' } }), 'VALIDATION_FAILED', 'spawn with a comma in the name');
       checkEqual(await kit.driver.countInstances(kit.ctx), 0, 'countInstances after refused spawns');

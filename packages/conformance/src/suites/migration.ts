@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PowerState } from '@virtkit/core';
+import { PowerState, type Flavor, type Migration } from '@virtkit/core';
 import { check, checkCounters, checkEqual, checkRejects } from '../kit/assertions.js';
 import type { KitContext, MigrationPair } from '../kit/kit-context.js';
 import {
@@ -159,6 +159,49 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
     },
   },
   {
+    name: 'a resize to a larger flavor on another host: getInfo and usage on the destination follow the new flavor, the source holds nothing once confirmed',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const base = [await resourcesUsed(kit, pair.source), await resourcesUsed(kit, pair.destination)];
+      const uuid = await kit.spawn({}, pair.source);
+      const bigger = largerFlavor(kit);
+      const migration = { id: `kit-${randomUUID()}`, sourceCompute: pair.sourceHost, destCompute: pair.destinationHost, migrationType: 'resize' };
+      kit.step(`resizing to ${bigger.name} on the destination`);
+      const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, { ...kit.full(uuid), dest: pair.destinationHost, flavor: bigger });
+      await pair.destination.finishMigration(kit.ctx, {
+        instance: { ...kit.instance(uuid), flavor: bigger }, migration, diskInfo, imageMeta: kit.imageMeta, resizeInstance: true,
+      });
+      await checkFlavorInfo(kit, pair.destination, uuid, bigger, 'getInfo on the destination after the resize');
+      await pair.source.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'destination', 'where the instance is after the confirmed resize');
+      if (base[0]) checkEqual(await resourcesUsed(kit, pair.source), base[0], 'source: used [vcpus, memoryMb, localGb] after the confirmed resize');
+      if (base[1]) checkEqual(await resourcesUsed(kit, pair.destination), plus(base[1], bigger), `destination: used [vcpus, memoryMb, localGb] holding the instance at ${bigger.name}`);
+    },
+  },
+  {
+    name: 'a resize in place reverted: the old flavor is back in getInfo and usage, RUNNING',
+    features: ['sameHostMigration'],
+    async run(kit) {
+      const base = await resourcesUsed(kit, kit.driver);
+      const uuid = await kit.spawn();
+      const host = kit.driver.hostApi.hostname ?? 'kit-host';
+      const bigger = largerFlavor(kit);
+      const migration = { id: `kit-${randomUUID()}`, sourceCompute: host, destCompute: host, migrationType: 'resize' };
+      kit.step(`resizing in place to ${bigger.name}`);
+      const diskInfo = await kit.driver.migrateDiskAndPowerOff(kit.ctx, { ...kit.full(uuid), dest: host, flavor: bigger });
+      await kit.driver.finishMigration(kit.ctx, { instance: { ...kit.instance(uuid), flavor: bigger }, migration, diskInfo, imageMeta: kit.imageMeta, resizeInstance: true });
+      await checkFlavorInfo(kit, kit.driver, uuid, bigger, 'getInfo after the resize in place');
+      if (base) checkEqual(await resourcesUsed(kit, kit.driver), plus(base, bigger), `used [vcpus, memoryMb, localGb] at ${bigger.name}`);
+      kit.step('reverting the resize');
+      await kit.driver.finishRevertMigration(kit.ctx, { ...kit.full(uuid), migration });
+      await kit.expectState(uuid, RUNNING, 'finishRevertMigration of a resize in place');
+      await checkFlavorInfo(kit, kit.driver, uuid, kit.flavor, 'getInfo after the revert');
+      if (base) checkEqual(await resourcesUsed(kit, kit.driver), plus(base, kit.flavor), 'used [vcpus, memoryMb, localGb] after the revert');
+      checkEqual(await kit.driver.listInstanceUuids(kit.ctx), [uuid], 'instances after a reverted resize in place');
+    },
+  },
+  {
     name: 'getInstanceDiskInfo lists the local disks with their sizes',
     async run(kit) {
       const uuid = await kit.spawn();
@@ -222,7 +265,7 @@ export const sharedStorageSuite = defineSuite('migration.sharedStorage', [
 ]);
 
 /** migrateDiskAndPowerOff on the source (SHUTDOWN after), then finishMigration on the destination; returns the migration. */
-async function moveDisks(kit: KitContext, pair: MigrationPair, uuid: string, powerOn = true): Promise<Record<string, string>> {
+async function moveDisks(kit: KitContext, pair: MigrationPair, uuid: string, powerOn = true): Promise<Migration> {
   const migration = { id: `kit-${randomUUID()}`, sourceCompute: pair.sourceHost, destCompute: pair.destinationHost, migrationType: 'migration' };
   const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, { ...kit.full(uuid), dest: pair.destinationHost, flavor: kit.flavor });
   check(Array.isArray(diskInfo), `migrateDiskAndPowerOff must return the disks, got ${JSON.stringify(diskInfo)}`);
@@ -230,4 +273,21 @@ async function moveDisks(kit: KitContext, pair: MigrationPair, uuid: string, pow
   await pair.destination.finishMigration(kit.ctx, { ...kit.full(uuid), migration, diskInfo, imageMeta: kit.imageMeta, resizeInstance: false, powerOn });
   await kit.expectState(uuid, powerOn ? RUNNING : SHUTDOWN, 'finishMigration', pair.destination);
   return migration;
+}
+
+/** The kit's flavor, one vCPU, twice the memory and one GiB of root disk larger. */
+function largerFlavor(kit: KitContext): Flavor {
+  const f = kit.flavor;
+  return { ...f, name: `${f.name}.larger`, vcpus: f.vcpus + 1, memoryMb: f.memoryMb * 2, rootGb: (f.rootGb ?? 0) + 1 };
+}
+
+/** Usage `used` plus one instance of `flavor` (vCPUs, memory, root and ephemeral disk). */
+function plus(used: readonly number[], flavor: Flavor): number[] {
+  return [used[0]! + flavor.vcpus, used[1]! + flavor.memoryMb, used[2]! + (flavor.rootGb ?? 0) + (flavor.ephemeralGb ?? 0)];
+}
+
+/** getInfo's vCPUs and maximum memory must be `flavor`'s. */
+async function checkFlavorInfo(kit: KitContext, driver: KitContext['driver'], uuid: string, flavor: Flavor, what: string): Promise<void> {
+  const info = await driver.getInfo(kit.ctx, kit.ref(uuid));
+  checkEqual([info.numCpu, info.maxMemKb], [flavor.vcpus, flavor.memoryMb * 1024], `${what} (numCpu, maxMemKb) for ${flavor.name}`);
 }

@@ -1,5 +1,5 @@
 import { PowerState } from '@virtkit/core';
-import { check, checkEqual, checkRejects } from '../kit/assertions.js';
+import { check, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
 import type { KitContext } from '../kit/kit-context.js';
 import { defineSuite } from '../kit/suite.js';
 import { inStates, unknownInstance } from '../kit/traits.js';
@@ -39,7 +39,7 @@ export const networkSuite = defineSuite('network', [
     name: 'malformed VIFs are VALIDATION_FAILED',
     async run(kit) {
       const uuid = await kit.spawn();
-      const plug = (networkInfo: unknown): Promise<void> => kit.driver.plugVifs(kit.ctx, { ...kit.ref(uuid), networkInfo });
+      const plug = (networkInfo: unknown): Promise<void> => kit.driver.plugVifs(kit.ctx, malformed({ ...kit.ref(uuid), networkInfo }));
       await checkRejects(plug([{ ...kit.vif(), address: 'not-a-mac' }]), 'VALIDATION_FAILED', 'a VIF with a bad MAC');
       await checkRejects(plug([{ ...kit.vif(), type: 'warp' }]), 'VALIDATION_FAILED', "a VIF of type 'warp'");
       await checkRejects(plug([{ ...kit.vif(), devname: 'tap0; reboot now' }]), 'VALIDATION_FAILED', 'a VIF with a 16+ character devname');
@@ -80,6 +80,28 @@ export const networkHotplugSuite = defineSuite('network.hotplug', [
       await kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: clash });
     },
   },
+  {
+    name: 'detaching one interface never detaches another, in either order',
+    async run(kit) {
+      for (const order of ['first', 'second'] as const) {
+        const uuid = await kit.spawn();
+        const vifs = [kit.vif(), kit.vif(), kit.vif()];
+        for (const vif of vifs) await kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif });
+        const gone = order === 'first' ? vifs[0]! : vifs[1]!;
+        kit.step(`detaching the ${order} of three interfaces`);
+        await kit.driver.detachInterface(kit.ctx, { ...kit.ref(uuid), vif: gone });
+        const left = vifs.filter((v) => v !== gone);
+        const macs = await nicMacs(kit, uuid);
+        if (macs) checkEqual(macs, left.map((v) => v.address.toLowerCase()).sort(), `diagnostics NIC MACs after detaching the ${order} interface`);
+        // the ones left are still attached: attaching each again as asked changes nothing, a new VIF with its MAC is CONFLICT
+        for (const vif of left) {
+          await checkRejects(kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: { ...kit.vif(), address: vif.address } }), 'CONFLICT', `another interface with the MAC of the interface left attached (${vif.address})`);
+        }
+        // and the one detached is gone: its MAC is free again
+        await kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: { ...kit.vif(), address: gone.address } });
+      }
+    },
+  },
   ...inStates(['suspended'], (t) => ({
     name: `attach and detach while ${t.label} are INVALID_STATE`,
     async run(kit, uuid) {
@@ -97,7 +119,7 @@ export const networkHotplugSuite = defineSuite('network.hotplug', [
       await checkRejects(kit.driver.detachInterface(kit.ctx, { ...kit.ref(unknown), vif: kit.vif() }), 'INSTANCE_NOT_FOUND', 'detachInterface(unknown)');
       const uuid = await kit.spawn();
       await checkRejects(kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: { ...kit.vif(), address: 'zz' } }), 'VALIDATION_FAILED', 'a VIF with a bad MAC');
-      await checkRejects(kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), vif: kit.vif() }), 'VALIDATION_FAILED', 'attach without imageMeta');
+      await checkRejects(kit.driver.attachInterface(kit.ctx, malformed({ ...kit.ref(uuid), vif: kit.vif() })), 'VALIDATION_FAILED', 'attach without imageMeta');
       if (kit.feature('taggedInterfaceAttach') === 'unsupported') {
         const tagged = { ...kit.vif(), tag: 'kit-nic' };
         await checkRejects(kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: tagged }), 'VALIDATION_FAILED', 'a tag without the feature');
@@ -122,7 +144,7 @@ export const networkFirewallSuite = defineSuite('network.firewall', [
       await kit.driver.unfilterInstance(kit.ctx, { ...kit.ref(uuid), networkInfo });
       await kit.driver.unfilterInstance(kit.ctx, { ...kit.ref(unknownInstance()), networkInfo });
       await kit.expectState(uuid, PowerState.RUNNING, 'the filter calls');
-      await checkRejects(kit.driver.refreshSecurityGroupRules(kit.ctx, { securityGroupId: 42 }), 'VALIDATION_FAILED', 'securityGroupId 42');
+      await checkRejects(kit.driver.refreshSecurityGroupRules(kit.ctx, malformed({ securityGroupId: 42 })), 'VALIDATION_FAILED', 'securityGroupId 42');
     },
   },
 ]);

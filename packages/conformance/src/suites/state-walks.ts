@@ -6,7 +6,12 @@ import { Walk, type WalkAspect, type WalkInstance, type WalkOp } from '../kit/wa
 
 const { RUNNING, SHUTDOWN, CRASHED } = PowerState;
 
-const plain = (name: string, method: string, rule: (i: WalkInstance) => Outcome[], extra: Partial<WalkOp> = {}): WalkOp => ({
+/** The state-changing calls that take only the instance. */
+type PlainCall =
+  | 'powerOff' | 'powerOn' | 'resumeStateOnHostBoot' | 'pause' | 'unpause' | 'suspend' | 'resume' | 'unrescue' | 'softDelete' | 'restore'
+  | 'triggerCrashDump';
+
+const plain = (name: string, method: PlainCall, rule: (i: WalkInstance) => Outcome[], extra: Partial<WalkOp> = {}): WalkOp => ({
   name, rule, call: (kit, i) => kit.driver[method](kit.ctx, kit.ref(i.uuid)), ...extra,
 });
 const unchanged: Outcome = { ok: true };
@@ -55,7 +60,7 @@ const GROUPS: readonly { capability: CapabilityName; label: string; ops: WalkOp[
       name: 'rebuild', rule: rebuildRule, from: ['running', 'stopped'],
       call: (kit, i) => {
         // the orchestrator's view: the volume attached stays in the mapping it hands back, the interface in networkInfo
-        const blockDeviceInfo = i.volumeAt && i.volumeId
+        const blockDeviceInfo = i.volumeAt && i.volumeId && i.volumeConnection
           ? { blockDeviceMapping: [{ mountDevice: i.volumeAt, connectionInfo: i.volumeConnection }] }
           : undefined;
         return kit.driver.rebuild(kit.ctx, {

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import { DEVICE_NAME_PATTERN, PowerState, type VolumeConnectionInfo } from '@virtkit/core';
-import { check, checkEqual, checkRejects } from '../kit/assertions.js';
+import {
+  DEVICE_NAME_PATTERN, PowerState, type AttachVolumeRequest, type BlockDeviceMappingInput, type DefaultDeviceNamesForInstanceRequest,
+  type VolumeConnectionInfo,
+} from '@virtkit/core';
+import { check, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
 import type { KitContext } from '../kit/kit-context.js';
 import { defineSuite } from '../kit/suite.js';
 import { inStates, unknownInstance } from '../kit/traits.js';
@@ -65,6 +68,62 @@ export const volumeSuite = defineSuite('volume', [
     },
   },
   {
+    name: 'a volume attached to one instance without multiattach is CONFLICT for another, which can attach it once it is detached',
+    needs: ['createVolume'],
+    async run(kit) {
+      const [a, b] = [await kit.spawn(), await kit.spawn()];
+      const volume = await kit.volume();
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdb'));
+      kit.step('attaching the volume held by the first instance to the second');
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, b, volume, 'vdb')), 'CONFLICT', 'a volume attached to another instance (not multiattach)');
+      // the refusal changed nothing: the first instance still holds it (attaching it there again elsewhere is still CONFLICT)
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdc')), 'CONFLICT', 'the same volume at vdc of the instance holding it');
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdb'));
+      kit.step('attaching the detached volume to the second instance');
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, b, volume, 'vdb'));
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdb')), 'CONFLICT', 'the volume now held by the second instance, for the first');
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, b, volume, 'vdb'));
+    },
+  },
+  {
+    name: 'a volume in spawn\'s block-device mapping is attached: CONFLICT for another instance until the first is destroyed',
+    needs: ['createVolume'],
+    async run(kit) {
+      const volume = await kit.volume();
+      const other = await kit.spawn();
+      kit.step('spawning with the volume in the block-device mapping');
+      const uuid = await kit.spawn({ blockDeviceInfo: { blockDeviceMapping: [{ mountDevice: '/dev/vdb', connectionInfo: volume }] } });
+      await kit.expectState(uuid, PowerState.RUNNING, 'spawn with a volume');
+      if (kit.supports('diagnostics')) {
+        const disks = (await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid))).diskDetails.map((d) => bare(d.id));
+        check(disks.includes('vdb'), `diagnostics must show the mapped volume as disk vdb, got ${disks.join(', ')}`);
+      }
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, volume, 'vdb')), 'CONFLICT', 'the volume of another instance\'s block-device mapping');
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdc')), 'CONFLICT', 'the mapped volume again at vdc');
+      kit.step('destroying the instance that holds the volume');
+      await kit.driver.destroy(kit.ctx, kit.ref(uuid));
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, volume, 'vdb'));
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, other, volume, 'vdb'));
+    },
+  },
+  {
+    name: 'detaching a volume from a mountpoint that holds another changes nothing: the other stays attached',
+    needs: ['createVolume'],
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const [held, stranger] = [await kit.volume(), await kit.volume()];
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdb'));
+      kit.step('detaching a volume never attached, at the mountpoint of another');
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, stranger, 'vdb'));
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdc')), 'CONFLICT', 'the volume at vdb after detaching another volume there (still attached)');
+      if (kit.supports('diagnostics')) {
+        const disks = (await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid))).diskDetails.map((d) => bare(d.id));
+        check(disks.includes('vdb'), `diagnostics must still show disk vdb, got ${disks.join(', ')}`);
+      }
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdb'));
+    },
+  },
+  {
     name: 'a device tag needs the taggedVolumeAttach feature',
     needs: ['createVolume'],
     async run(kit) {
@@ -90,8 +149,8 @@ export const volumeSuite = defineSuite('volume', [
       await checkRejects(kit.driver.detachVolume(kit.ctx, attachRequest(kit, unknown, UNKNOWN_VOLUME, 'vdb')), 'INSTANCE_NOT_FOUND', 'detachVolume(unknown instance)');
       const uuid = await kit.spawn();
       await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, UNKNOWN_VOLUME, '../vdb')), 'VALIDATION_FAILED', 'mountpoint ../vdb');
-      await checkRejects(kit.driver.attachVolume(kit.ctx, { ...kit.full(uuid), mountpoint: 'vdb' }), 'VALIDATION_FAILED', 'attach without connectionInfo');
-      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, UNKNOWN_VOLUME, 'vdb', { deviceType: 'tape' })), 'VALIDATION_FAILED', "deviceType 'tape'");
+      await checkRejects(kit.driver.attachVolume(kit.ctx, malformed({ ...kit.full(uuid), mountpoint: 'vdb' })), 'VALIDATION_FAILED', 'attach without connectionInfo');
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, UNKNOWN_VOLUME, 'vdb', malformed({ deviceType: 'tape' }))), 'VALIDATION_FAILED', "deviceType 'tape'");
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, UNKNOWN_VOLUME, 'vdb'));
     },
   },
@@ -100,7 +159,7 @@ export const volumeSuite = defineSuite('volume', [
     async run(kit) {
       const connector = await kit.driver.getVolumeConnector(kit.ctx, kit.full(unknownInstance()));
       check(isIP(connector?.ip) !== 0, `connector ip must be an IP address, got ${JSON.stringify(connector?.ip)}`);
-      for (const field of ['host', 'platform', 'osType']) {
+      for (const field of ['host', 'platform', 'osType'] as const) {
         check(typeof connector[field] === 'string' && connector[field].length > 0, `connector '${field}' must be a non-empty string`);
       }
       check(typeof connector.multipath === 'boolean', 'connector multipath must be a boolean');
@@ -153,6 +212,32 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
     },
   },
   {
+    name: 'swapping in a volume attached elsewhere (another instance, or this one at another mountpoint) is CONFLICT and changes nothing',
+    needs: ['createVolume'],
+    async run(kit) {
+      const [uuid, other] = [await kit.spawn(), await kit.spawn()];
+      const [oldVolume, held] = [await kit.volume(), await kit.volume()];
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, oldVolume, 'vdb'));
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, held, 'vdb'));
+      kit.step('swapping in the volume the other instance holds');
+      await checkRejects(kit.driver.swapVolume(kit.ctx, { ...kit.full(uuid), oldConnectionInfo: oldVolume, newConnectionInfo: held, mountpoint: 'vdb' }), 'CONFLICT', 'swapVolume to a volume attached to another instance');
+      // both attachments as before: the old volume still at vdb, the other's still its own
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, oldVolume, 'vdc')), 'CONFLICT', 'the old volume after the refused swap (still attached)');
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdc')), 'CONFLICT', 'the other instance\'s volume after the refused swap (still held)');
+      const second = await kit.volume();
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, second, 'vdc'));
+      await checkRejects(kit.driver.swapVolume(kit.ctx, { ...kit.full(uuid), oldConnectionInfo: oldVolume, newConnectionInfo: second, mountpoint: 'vdb' }), 'CONFLICT', 'swapVolume to a volume attached to the same instance at vdc');
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, second, 'vdc'));
+      kit.step('swapping in the volume once the other instance let go of it');
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, other, held, 'vdb'));
+      await kit.driver.swapVolume(kit.ctx, { ...kit.full(uuid), oldConnectionInfo: oldVolume, newConnectionInfo: held, mountpoint: 'vdb' });
+      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, held, 'vdb')), 'CONFLICT', 'the swapped-in volume, for another instance');
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, oldVolume, 'vdb'));
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, other, oldVolume, 'vdb'));
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdb'));
+    },
+  },
+  {
     name: 'swap with nothing at the mountpoint is NOT_FOUND, on an unknown instance INSTANCE_NOT_FOUND',
     async run(kit) {
       const swap = (uuid: string, extra = {}): Promise<void> => kit.driver.swapVolume(kit.ctx, {
@@ -169,7 +254,7 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
 /** `volume.snapshot`. */
 export const volumeSnapshotSuite = defineSuite('volume.snapshot', [
   {
-    name: 'snapshot an attached volume and delete the snapshot; deleting it again is NOT_FOUND',
+    name: 'snapshot an attached volume and delete the snapshot; the same snapshot id twice is CONFLICT, deleting it again NOT_FOUND',
     needs: ['createVolume'],
     async run(kit) {
       const uuid = await kit.spawn();
@@ -179,8 +264,14 @@ export const volumeSnapshotSuite = defineSuite('volume.snapshot', [
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
       await kit.driver.volumeSnapshotCreate(kit.ctx, { ...kit.full(uuid), volumeId, createInfo: { snapshotId, type: 'qcow2', newFile: `${snapshotId}.qcow2` } });
       const deleteRequest = { ...kit.full(uuid), volumeId, snapshotId, deleteInfo: { type: 'qcow2' } };
+      const createRequest = { ...kit.full(uuid), volumeId, createInfo: { snapshotId, type: 'qcow2', newFile: `${snapshotId}-again.qcow2` } };
+      await checkRejects(kit.driver.volumeSnapshotCreate(kit.ctx, createRequest), 'CONFLICT', 'a snapshot id taken twice on one volume');
       await kit.driver.volumeSnapshotDelete(kit.ctx, deleteRequest);
       await checkRejects(kit.driver.volumeSnapshotDelete(kit.ctx, deleteRequest), 'NOT_FOUND', 'deleting the snapshot twice');
+      // a second snapshot, deleted in turn: the first delete did not drop the volume's snapshot record for good
+      await kit.driver.volumeSnapshotCreate(kit.ctx, createRequest);
+      await kit.driver.volumeSnapshotDelete(kit.ctx, deleteRequest);
+      await checkRejects(kit.driver.volumeSnapshotDelete(kit.ctx, deleteRequest), 'NOT_FOUND', 'deleting the second snapshot twice');
       await kit.expectState(uuid, PowerState.RUNNING, 'volume snapshots');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
     },
@@ -214,7 +305,7 @@ export const deviceNamesSuite = defineSuite('volume.deviceNames', [
   {
     name: 'default device names: every row named, all distinct and not the root; the request is untouched',
     async run(kit) {
-      const request = {
+      const request: DefaultDeviceNamesForInstanceRequest = {
         ...kit.full(unknownInstance()), rootDeviceName: '/dev/vda',
         ephemerals: [{ sourceType: 'blank', destinationType: 'local', volumeSizeGb: 1 }],
         swap: [{ sourceType: 'blank', destinationType: 'local', guestFormat: 'swap', volumeSizeGb: 1 }],
@@ -235,11 +326,11 @@ export const deviceNamesSuite = defineSuite('volume.deviceNames', [
     name: 'the device name for a new row avoids every name taken',
     async run(kit) {
       const uuid = await kit.spawn();
-      const bdms = [{ sourceType: 'image', destinationType: 'local', deviceName: '/dev/vda', bootIndex: 0 }, { sourceType: 'volume', destinationType: 'volume', deviceName: '/dev/vdb' }];
+      const bdms: BlockDeviceMappingInput[] = [{ sourceType: 'image', destinationType: 'local', deviceName: '/dev/vda', bootIndex: 0 }, { sourceType: 'volume', destinationType: 'volume', deviceName: '/dev/vdb' }];
       const name = await kit.driver.getDeviceNameForInstance(kit.ctx, { ...kit.full(uuid), bdms, blockDevice: { sourceType: 'volume', destinationType: 'volume' } });
       check(typeof name === 'string' && DEVICE_NAME_PATTERN.test(name), `getDeviceNameForInstance must return a device name, got ${JSON.stringify(name)}`);
       check(!['vda', 'vdb'].includes(bare(name)), `the new device name must not be taken, got ${name}`);
-      await checkRejects(kit.driver.getDeviceNameForInstance(kit.ctx, { ...kit.full(uuid), bdms: [{ sourceType: 'tape', destinationType: 'local' }], blockDevice: { sourceType: 'volume', destinationType: 'volume' } }), 'VALIDATION_FAILED', "sourceType 'tape'");
+      await checkRejects(kit.driver.getDeviceNameForInstance(kit.ctx, malformed({ ...kit.full(uuid), bdms: [{ sourceType: 'tape', destinationType: 'local' }], blockDevice: { sourceType: 'volume', destinationType: 'volume' } })), 'VALIDATION_FAILED', "sourceType 'tape'");
       await checkRejects(kit.driver.defaultDeviceNamesForInstance(kit.ctx, { ...kit.full(uuid), rootDeviceName: '../vda' }), 'VALIDATION_FAILED', 'root device ../vda');
     },
   },
@@ -261,7 +352,7 @@ export const fsFormatSuite = defineSuite('volume.fsFormat', [
   },
 ]);
 
-function attachRequest(kit: KitContext, uuid: string, connectionInfo: VolumeConnectionInfo, mountpoint: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function attachRequest(kit: KitContext, uuid: string, connectionInfo: VolumeConnectionInfo, mountpoint: string, extra: Partial<AttachVolumeRequest> = {}): AttachVolumeRequest {
   return { ...kit.full(uuid), connectionInfo, mountpoint, ...extra };
 }
 

@@ -1,4 +1,23 @@
+import { createMemoryDriverClass } from '@virtkit/memory';
 import { TrackingMemory, WALK, walkAttachments, type BrokenDriver } from './broken-driver';
+
+/** A memory driver of lifecycle and volumes only: no diagnostics, so the kit cannot read attachments back. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the corpus overrides protected hooks of a composed class
+export const LifecycleVolumeMemory: new (hostApi?: any, config?: any) => any = createMemoryDriverClass(['lifecycle', 'volume']) as any;
+
+/** The same bug as PowerOffDropsVolumes, in a driver without diagnostics: only the CONFLICT probe can see it. */
+class PowerOffDropsVolumesNoDiagnostics extends LifecycleVolumeMemory {
+  readonly #volumes = new Map<string, unknown[]>();
+  async _attachVolume(c: any, r: any): Promise<void> {
+    await super._attachVolume(c, r);
+    this.#volumes.set(r.instance.uuid, [...(this.#volumes.get(r.instance.uuid) ?? []), r]);
+  }
+  async _powerOff(c: any, r: any): Promise<void> {
+    await super._powerOff(c, r);
+    for (const v of this.#volumes.get(r.instance.uuid) ?? []) await super._detachVolume(c, v).catch(() => undefined);
+    this.#volumes.delete(r.instance.uuid);
+  }
+}
 
 /** Volumes are attached to the live guest only, not its persistent definition: power off drops them. */
 class PowerOffDropsVolumes extends TrackingMemory {
@@ -68,6 +87,12 @@ export const SURVIVAL: readonly BrokenDriver[] = [
   {
     bug: 'a hard reboot drops hot-plugged interfaces', kind: 'survival', Driver: HardRebootDropsInterfaces, only: ['lifecycle'],
     caughtBy: { capability: 'lifecycle', test: walkAttachments(WALK.lifecycle) }, reason: /hard reboot of vm\d+/,
+  },
+  {
+    bug: 'power off drops attached volumes, in a driver without diagnostics', kind: 'survival', Driver: PowerOffDropsVolumesNoDiagnostics,
+    only: ['lifecycle'],
+    caughtBy: { capability: 'lifecycle', test: walkAttachments(WALK.lifecycle) },
+    reason: /powerOff of vm\d+ .*the volume attached at \/dev\/vdb is gone \(attaching it again at \/dev\/vdy succeeded/,
   },
   {
     bug: 'unpause drops attached volumes', kind: 'survival', Driver: UnpauseDropsVolumes, only: ['lifecycle.pause'],
