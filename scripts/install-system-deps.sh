@@ -11,6 +11,12 @@ command -v xz >/dev/null || need+=(xz-utils)
 command -v chromium >/dev/null || need+=(chromium)
 /usr/bin/python3 -c 'import grpc' 2>/dev/null || need+=(python3-grpcio)
 /usr/bin/python3 -c 'import grpc_tools' 2>/dev/null || need+=(python3-grpc-tools)
+# Nova 26 (Zed) with its own test suites, for the Nova adapter (packages/nova-adapter, tests/nova): the library
+# with its unit and functional tests, placement (the functional tests' placement fixture) and the test libraries.
+for pkg in python3-nova python3-placement python3-oslotest python3-stestr python3-ddt python3-requests-mock \
+           python3-testscenarios python3-fixtures python3-testtools python3-wsgi-intercept; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 # apt lists are needed by `apt-get download` (test guest) even when nothing is missing.
 $SUDO apt-get update -qq

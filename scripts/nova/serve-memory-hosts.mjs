@@ -28,6 +28,14 @@ const server = await serveDriver(create({ hostname: 'virtkit-default' }), {
   listen: process.argv[2] ?? '127.0.0.1:0',
   harness: {
     create,
+    // The image store of these hosts stands for Nova's Glance fixture: an image Nova's tests create in Glance is
+    // registered here under the same id (queued), so a snapshot uploads into it as it would into Glance.
+    fixtures: {
+      registerImage: (id) => {
+        if (!fabric.images.has(id)) fabric.createImage(id);
+        return { imageId: id };
+      },
+    },
     // A closed host leaves the fabric, so the next test can open a host of the same name.
     dispose: (driver) => {
       const host = fabric.host(names.get(driver));

@@ -181,6 +181,9 @@ class VirtkitClient(object):
     def open_host(self, hostname):
         return self.unary('OpenHost', {'hostname': hostname}, service=HARNESS)['hostId']
 
+    def run_fixture(self, name, *args):
+        return self.unary('RunFixture', {'name': name, 'args': list(args)}, service=HARNESS).get('result')
+
     def close_host(self, host_id):
         self.unary('CloseHost', {'hostId': host_id}, service=HARNESS)
 

@@ -514,10 +514,11 @@ class VirtkitDriver(driver.ComputeDriver):
         from nova.objects import fields as nfields
         r = self._call('getInstanceDiagnostics', self._ireq(instance), instance)
         state = power_state.STATE_MAP.get(r.get('state'), 'pending')
-        # Nova's enum of driver names has no 'other': a served driver not named there reports 'fake'.
+        # Nova's enum of driver names is closed (libvirt, xenapi, vmwareapi, ironic, hyperv) and has no 'other':
+        # a served driver not named there reports 'libvirt', the kind it is closest to (a host hypervisor).
         name = r.get('driver')
         d = objects.Diagnostics(state=state if state in nfields.InstancePowerState.ALL else 'pending',
-                                driver=name if name in nfields.HypervisorDriver.ALL else 'fake',
+                                driver=name if name in nfields.HypervisorDriver.ALL else 'libvirt',
                                 hypervisor=r.get('hypervisor'), hypervisor_os=r.get('hypervisorOs'),
                                 uptime=r.get('uptimeSec'), config_drive=bool(r.get('configDrive', False)))
         mem = r.get('memoryDetails') or {}

@@ -36,6 +36,19 @@ class ServedHosts(fixtures.Fixture):
             self.ids[hostname] = self.client.open_host(hostname)
         return self.ids[hostname]
 
+    def mirror_glance(self, glance_fixture_class):
+        """Every image created in Nova's Glance fixture is registered in the served hosts' image store."""
+        original = glance_fixture_class.create
+        client = self.client
+
+        def create(glance, context, image_meta, data=None):
+            image = original(glance, context, image_meta, data)
+            client.run_fixture('registerImage', str(image['id']))
+            return image
+
+        self.useFixture(fixtures.MonkeyPatch(
+            glance_fixture_class.__module__ + '.' + glance_fixture_class.__name__ + '.create', create))
+
     def _close_all(self):
         for host_id in self.ids.values():
             try:

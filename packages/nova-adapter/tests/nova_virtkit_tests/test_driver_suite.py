@@ -8,6 +8,7 @@ NotImplementedError.
 import logging
 
 from nova import test
+from nova.tests import fixtures as nova_fixtures
 from nova.tests.unit.virt import test_virt_drivers
 
 from nova_virtkit_tests import fixtures as vfixtures
@@ -17,8 +18,11 @@ class VirtkitConnectionTestCase(test_virt_drivers._VirtDriverTestCase, test.Test
 
     def setUp(self):
         self.driver_module = 'nova_virtkit.driver.VirtkitDriver'
+        hosts = vfixtures.ServedHosts()
+        self._hosts = hosts
         super(VirtkitConnectionTestCase, self).setUp()
-        hosts = self.useFixture(vfixtures.ServedHosts())
+        self.useFixture(hosts)
+        hosts.mirror_glance(nova_fixtures.GlanceFixture)
         self.flags(agent_address=vfixtures.agent_address(), served_host=hosts.open('myhostname'),
                    group='virtkit')
         hosts.open('otherhost')
