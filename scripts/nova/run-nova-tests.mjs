@@ -56,6 +56,8 @@ if (suite === 'driver') {
   const load = join(work, 'load-list.txt');
   writeFileSync(load, `${ids.join('\n')}\n`);
   args.push('--load-list', load, 'nova_virtkit_tests.functional_runner');
+  // The modules whose tests are listed (a test id is module.Class.test).
+  process.env.VIRTKIT_NOVA_MODULES = [...new Set(ids.map((id) => id.split('.').slice(0, -2).join('.')))].join(',');
 }
 const started = Date.now();
 const python = spawn(PYTHON, args, {

@@ -49,6 +49,14 @@ POWER_STATES = {
 }
 
 
+def _supported_instance(entry):
+    """[arch, hv_type, vm_mode]; Nova's hypervisor types are a closed enum: one it does not list becomes 'fake'."""
+    arch, hv_type, vm_mode = (list(entry) + [None, None, None])[:3]
+    if hv_type not in obj_fields.HVType.ALL:
+        hv_type = obj_fields.HVType.FAKE
+    return [arch, hv_type, vm_mode]
+
+
 def _not_running(err):
     return exception.InstanceNotRunning(instance_id=err.data.get('instanceUuid', 'unknown'))
 
@@ -203,7 +211,7 @@ class VirtkitDriver(driver.ComputeDriver):
             'hypervisor_type': r['hypervisorType'], 'hypervisor_version': int(r['hypervisorVersion']),
             'hypervisor_hostname': r['hypervisorHostname'], 'cpu_info': r['cpuInfo'],
             'disk_available_least': r['diskAvailableLeast'],
-            'supported_instances': [list(s) for s in r.get('supportedInstances') or []],
+            'supported_instances': [_supported_instance(s) for s in r.get('supportedInstances') or []],
             'numa_topology': r.get('numaTopology'),
         }
 
