@@ -24,3 +24,13 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
+# Nova's functional tests need api-paste.ini, which only the service package nova-common ships: take it out of the
+# downloaded .deb (nothing is installed) to where the Nova test runner looks (scripts/nova/run-nova-tests.mjs).
+paste=/usr/local/share/virtkit-nova/api-paste.ini
+if [ ! -f "$paste" ]; then
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download nova-common >/dev/null && dpkg -x nova-common_*.deb x)
+  $SUDO mkdir -p "$(dirname "$paste")"
+  $SUDO cp "$tmp/x/usr/share/nova-common/api-paste.ini" "$paste"
+  rm -rf "$tmp"
+fi

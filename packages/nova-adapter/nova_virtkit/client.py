@@ -9,13 +9,18 @@ no connection is shared between green threads.
 """
 import http.client
 import json
+import os
 import ssl
+import sys
+import time
 import struct
 import urllib.parse
 import uuid as uuidlib
 
 CONTRACT_VERSION = '1.0.0'
 SERVICE = '/virtkit.v1.DriverService/'
+# VIRTKIT_TRACE=1: every unary call's duration on stderr (debugging slow runs).
+_TRACE = os.environ.get('VIRTKIT_TRACE') == '1'
 HARNESS = '/virtkit.v1.HarnessService/'
 
 
@@ -78,6 +83,16 @@ class VirtkitClient(object):
         return h
 
     def unary(self, method, body, service=SERVICE):
+        if _TRACE:
+            started = time.time()
+            try:
+                return self._unary(method, body, service)
+            finally:
+                sys.stderr.write('virtkit-trace %.3f %s %s\n' % (time.time() - started, method,
+                                                                 body.get('method', '') if isinstance(body, dict) else ''))
+        return self._unary(method, body, service)
+
+    def _unary(self, method, body, service):
         conn = self._connection()
         try:
             try:

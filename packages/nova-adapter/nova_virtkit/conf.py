@@ -19,6 +19,10 @@ virtkit_opts = [
     cfg.DictOpt('served_hosts', default={},
                 help='Per Nova compute host name, the `virtkit-host` to use (several compute services in one '
                      'process, as in tests); wins over `served_host` once init_host named the host.'),
+    cfg.StrOpt('migration_dest', default='host_ip', choices=[
+                   ('host_ip', 'the destination\'s my_ip, as Nova passes it (for drivers addressed by IP)'),
+                   ('compute_host', 'the destination compute service\'s host name (drivers addressed by name)')],
+               help='What a resize / cold migration names as its destination (`dest` of migrateDiskAndPowerOff).'),
     cfg.FloatOpt('timeout', default=300.0, min=1.0,
                  help='Seconds a call may take before it fails (sent as the Connect deadline too).'),
     cfg.BoolOpt('lifecycle_events', default=True,

@@ -593,11 +593,21 @@ class VirtkitDriver(driver.ComputeDriver):
     # ---- image ----
 
     def snapshot(self, context, instance, image_id, update_task_state):
+        seen = set()
+
         def progress(report):
+            # Each phase moves Nova's task state once, in order (reports repeat a phase while it progresses).
             phase = (report or {}).get('phase')
+            if phase in seen:
+                return
             if phase == 'pending_upload':
+                seen.add(phase)
                 update_task_state(task_state=task_states.IMAGE_PENDING_UPLOAD)
             elif phase == 'uploading':
+                if 'pending_upload' not in seen:
+                    seen.add('pending_upload')
+                    update_task_state(task_state=task_states.IMAGE_PENDING_UPLOAD)
+                seen.add(phase)
                 update_task_state(task_state=task_states.IMAGE_UPLOADING,
                                   expected_state=task_states.IMAGE_PENDING_UPLOAD)
 
@@ -733,10 +743,25 @@ class VirtkitDriver(driver.ComputeDriver):
     def migrate_disk_and_power_off(self, context, instance, dest, flavor, network_info, block_device_info=None,
                                    timeout=0, retry_interval=0):
         disks = self._call('migrateDiskAndPowerOff', self._freq(
-            instance, dest=dest, flavor=t.flavor(flavor), networkInfo=t.network_info(network_info),
+            instance, dest=self._cold_migration_dest(context, instance, dest), flavor=t.flavor(flavor), networkInfo=t.network_info(network_info),
             blockDeviceInfo=t.block_device_info(block_device_info), timeoutSec=int(timeout or 0),
             retryIntervalSec=int(retry_interval or 0)), instance)
         return t.disk_info_to_nova(disks) if isinstance(disks, list) else disks
+
+    @staticmethod
+    def _cold_migration_dest(context, instance, dest):
+        """Nova passes the destination's IP; with migration_dest = compute_host, its compute host name."""
+        if CONF.virtkit.migration_dest != 'compute_host':
+            return dest
+        from nova import objects
+        try:
+            mc = instance.migration_context  # loaded from the database when Nova did not send it
+        except Exception:
+            mc = None
+        if mc is None or context is None:
+            return dest
+        migration = objects.Migration.get_by_id(context, mc.migration_id)
+        return migration.dest_compute or dest
 
     def finish_migration(self, context, migration, instance, disk_info, network_info, image_meta, resize_instance,
                          allocations, block_device_info=None, power_on=True):

@@ -47,7 +47,8 @@ def start_service(self, name, host=None, **kwargs):
         mapping = dict(conf.CONF.virtkit.served_hosts)
         mapping[hostname] = served
         self.flags(compute_driver='virtkit.VirtkitDriver')
-        self.flags(agent_address=vfixtures.agent_address(), served_hosts=mapping, group='virtkit')
+        self.flags(agent_address=vfixtures.agent_address(), served_hosts=mapping, migration_dest='compute_host',
+                   group='virtkit')
     return _original_start_service(self, name, host=host, **kwargs)
 
 
@@ -61,6 +62,22 @@ test.TestCase.start_service = start_service
 test.TestCase.setUp = set_up
 
 
+def _flatten(suite):
+    for item in suite:
+        if hasattr(item, '__iter__'):
+            yield from _flatten(item)
+        else:
+            yield item
+
+
 def load_tests(loader, standard_tests, pattern):
-    modules = [m for m in os.environ.get('VIRTKIT_NOVA_MODULES', '').split(',') if m]
-    return loader.loadTestsFromNames(modules)
+    """The tests named in $VIRTKIT_NOVA_TESTS (a file of test ids, one a line), in that order."""
+    import unittest
+    with open(os.environ['VIRTKIT_NOVA_TESTS']) as f:
+        wanted = [line.strip() for line in f if line.strip()]
+    modules = sorted({'.'.join(t.split('.')[:-2]) for t in wanted})
+    found = {test.id(): test for test in _flatten(loader.loadTestsFromNames(modules))}
+    missing = [t for t in wanted if t not in found]
+    if missing:
+        raise LookupError('tests not found: %s' % ', '.join(missing))
+    return unittest.TestSuite(found[t] for t in wanted)
