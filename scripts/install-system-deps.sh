@@ -26,7 +26,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 # Nova's functional tests need api-paste.ini, which only the service package nova-common ships: take it out of the
 # downloaded .deb (nothing is installed) to where the Nova test runner looks (scripts/nova/run-nova-tests.mjs).
-paste=/usr/local/share/virtkit-nova/api-paste.ini
+paste=/usr/local/share/virtkit-nova/etc/nova/api-paste.ini
 if [ ! -f "$paste" ]; then
   tmp=$(mktemp -d)
   (cd "$tmp" && apt-get download nova-common >/dev/null && dpkg -x nova-common_*.deb x)

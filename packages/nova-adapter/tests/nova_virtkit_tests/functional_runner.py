@@ -8,7 +8,7 @@ scripts/nova/run-nova-tests.mjs). Importing it:
   host named H (all on one fabric, so migrations between computes really move instances), maps H to it in
   ``[virtkit] served_hosts`` and sets ``compute_driver`` to the adapter; the hosts are closed when the test ends;
 - mirrors Nova's Glance fixture into the served hosts' image store (snapshots upload into the image Nova created);
-- points ``[wsgi] api_paste_config`` at Debian nova-common's api-paste.ini ($VIRTKIT_NOVA_API_PASTE).
+- points ``state_path`` / ``[wsgi] api_paste_config`` at Debian nova-common's api-paste.ini ($VIRTKIT_NOVA_STATE).
 
 The tests themselves are Nova's, unmodified.
 """
@@ -25,9 +25,11 @@ from nova.tests import fixtures as nova_fixtures  # noqa: E402
 
 from nova_virtkit_tests import fixtures as vfixtures  # noqa: E402
 
-API_PASTE = os.environ.get('VIRTKIT_NOVA_API_PASTE', '/usr/local/share/virtkit-nova/api-paste.ini')
+# Debian's nova-common api-paste.ini, extracted by scripts/install-system-deps.sh to <STATE>/etc/nova/ (Nova's
+# test fixtures look for it at $state_path/etc/nova/api-paste.ini).
+STATE = os.environ.get('VIRTKIT_NOVA_STATE', '/usr/local/share/virtkit-nova')
+API_PASTE = os.path.join(STATE, 'etc', 'nova', 'api-paste.ini')
 _original_start_service = test.TestCase.start_service
-_original_setup = test.TestCase.setUp
 
 
 def _hosts(case):
@@ -52,7 +54,12 @@ def start_service(self, name, host=None, **kwargs):
     return _original_start_service(self, name, host=host, **kwargs)
 
 
+_original_setup = test.TestCase.setUp
+
+
 def set_up(self):
+    # After Nova's ConfFixture (which points api_paste_config into the library's tree), before any subclass
+    # starts the API.
     _original_setup(self)
     if os.path.exists(API_PASTE):
         self.flags(api_paste_config=API_PASTE, group='wsgi')
