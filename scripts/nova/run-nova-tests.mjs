@@ -28,7 +28,9 @@ function fail(message) {
   process.stderr.write(`run-nova-tests: ${message}\n`);
   process.exit(2);
 }
-if (!['driver', 'functional'].includes(suite)) fail('usage: run-nova-tests.mjs driver | functional <list-file> [--workers N]');
+if (!['driver', 'functional'].includes(suite)) {
+  fail('usage: run-nova-tests.mjs driver | functional <list-file> [--workers N]');
+}
 if (!existsSync(join(root, 'packages/remote/dist')) || !existsSync(join(root, 'packages/memory/dist'))) {
   fail('packages are not built: run `npm run build` first');
 }
@@ -42,7 +44,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { stopAll()
 
 /** One serving process; resolves with its address. */
 async function startServer() {
-  const server = spawn(process.execPath, [join(here, 'serve-memory-hosts.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, [join(here, 'serve-memory-hosts.mjs')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   children.add(server);
   const address = await new Promise((ok, ko) => {
     let buffer = '';
@@ -62,7 +66,13 @@ async function runPython(address, testArgs, env) {
     const { args, env: shareEnv = {} } = testArgs(work);
     const python = spawn(PYTHON, args, {
       cwd: work,
-      env: { ...process.env, ...env, ...shareEnv, VIRTKIT_NOVA_AGENT: address, PYTHONPATH: [adapter, join(adapter, 'tests')].join(':') },
+      env: {
+        ...process.env,
+        ...env,
+        ...shareEnv,
+        VIRTKIT_NOVA_AGENT: address,
+        PYTHONPATH: [adapter, join(adapter, 'tests')].join(':'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.add(python);
@@ -90,7 +100,8 @@ if (suite === 'driver') {
       testArgs: (work) => {
         const load = join(work, 'tests.txt');
         writeFileSync(load, `${mine.join('\n')}\n`);
-        return { args: ['-m', 'unittest', '-v', 'nova_virtkit_tests.functional_runner'], env: { VIRTKIT_NOVA_TESTS: load } };
+        const args = ['-m', 'unittest', '-v', 'nova_virtkit_tests.functional_runner'];
+        return { args, env: { VIRTKIT_NOVA_TESTS: load } };
       },
       // A test that hangs fails after this many seconds (Nova's own Timeout fixture) instead of stalling CI.
       env: { OS_TEST_TIMEOUT: process.env.OS_TEST_TIMEOUT ?? '120' },
@@ -122,4 +133,5 @@ for (const { output } of results) {
   notImplemented.push(...output.split('\n').filter((l) => l.includes('does not implement')));
 }
 const exitCode = Math.max(...results.map((r) => r.code));
-process.stdout.write(`${JSON.stringify({ suite, ran, failed, notImplemented, exitCode, workers: shares.length, seconds })}\n`);
+const summary = { suite, ran, failed, notImplemented, exitCode, workers: shares.length, seconds };
+process.stdout.write(`${JSON.stringify(summary)}\n`);
