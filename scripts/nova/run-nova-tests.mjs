@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+// Runs Nova's own tests against the virtkit Nova adapter and a served @virtkit/memory, and prints a JSON summary
+// as its last line: {"suite", "ran", "failed": [test ids], "notImplemented": [log lines], "seconds"}.
+//
+//   node scripts/nova/run-nova-tests.mjs driver                               Nova's _VirtDriverTestCase (65)
+//   node scripts/nova/run-nova-tests.mjs functional <list-file> [--workers N] Nova's functional tests in the file
+//
+// Each worker starts its own serving process (scripts/nova/serve-memory-hosts.mjs, loopback, a free port) and
+// runs Debian's /usr/bin/python3 (python3-nova and the test libraries: scripts/install-system-deps.sh) with
+// testtools on its share of the tests; servers are stopped on every path. Needs `npm run build` (the server
+// imports the built packages).
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const adapter = join(root, 'packages/nova-adapter');
+const PYTHON = '/usr/bin/python3';
+const argv = process.argv.slice(2);
+const workersAt = argv.indexOf('--workers');
+const workers = workersAt >= 0 ? Math.max(1, Number(argv.splice(workersAt, 2)[1]) || 1) : 1;
+const [suite, listFile] = argv;
+
+function fail(message) {
+  process.stderr.write(`run-nova-tests: ${message}\n`);
+  process.exit(2);
+}
+if (!['driver', 'functional'].includes(suite)) {
+  fail('usage: run-nova-tests.mjs driver | functional <list-file> [--workers N]');
+}
+if (!existsSync(join(root, 'packages/remote/dist')) || !existsSync(join(root, 'packages/memory/dist'))) {
+  fail('packages are not built: run `npm run build` first');
+}
+
+const children = new Set();
+const stopAll = () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+};
+process.on('exit', stopAll);
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { stopAll(); process.exit(130); });
+
+/** One serving process; resolves with its address. */
+async function startServer() {
+  const server = spawn(process.execPath, [join(here, 'serve-memory-hosts.mjs')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  children.add(server);
+  const address = await new Promise((ok, ko) => {
+    let buffer = '';
+    server.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      if (buffer.includes('\n')) ok(JSON.parse(buffer.split('\n')[0]).address);
+    });
+    server.once('exit', (code) => ko(new Error(`the serving process exited (${code}) before listening`)));
+  });
+  return { server, address };
+}
+
+/** Runs testtools on `target` (module, or load-list + runner); returns the combined output. */
+async function runPython(address, testArgs, env) {
+  const work = mkdtempSync(join(tmpdir(), 'virtkit-nova-'));
+  try {
+    const { args, env: shareEnv = {} } = testArgs(work);
+    const python = spawn(PYTHON, args, {
+      cwd: work,
+      env: {
+        ...process.env,
+        ...env,
+        ...shareEnv,
+        VIRTKIT_NOVA_AGENT: address,
+        PYTHONPATH: [adapter, join(adapter, 'tests')].join(':'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.add(python);
+    let output = '';
+    python.stdout.on('data', (c) => { output += c; process.stderr.write(c); });
+    python.stderr.on('data', (c) => { output += c; process.stderr.write(c); });
+    const code = await new Promise((ok) => python.on('exit', (c) => ok(c ?? 1)));
+    return { output, code };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const started = Date.now();
+let shares;
+if (suite === 'driver') {
+  shares = [{ testArgs: () => ({ args: ['-m', 'unittest', '-v', 'nova_virtkit_tests.test_driver_suite'] }), env: {} }];
+} else {
+  if (!listFile || !existsSync(listFile)) fail(`no list file ${listFile}`);
+  const ids = readFileSync(listFile, 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean);
+  const n = Math.min(workers, ids.length || 1);
+  shares = Array.from({ length: n }, (_, w) => {
+    const mine = ids.filter((_, i) => i % n === w);
+    return {
+      testArgs: (work) => {
+        const load = join(work, 'tests.txt');
+        writeFileSync(load, `${mine.join('\n')}\n`);
+        const args = ['-m', 'unittest', '-v', 'nova_virtkit_tests.functional_runner'];
+        return { args, env: { VIRTKIT_NOVA_TESTS: load } };
+      },
+      // A test that hangs fails after this many seconds (Nova's own Timeout fixture) instead of stalling CI.
+      env: { OS_TEST_TIMEOUT: process.env.OS_TEST_TIMEOUT ?? '120' },
+    };
+  });
+}
+let results;
+try {
+  results = await Promise.all(shares.map(async (share) => {
+    const { server, address } = await startServer();
+    try {
+      return await runPython(address, share.testArgs, share.env);
+    } finally {
+      server.kill('SIGTERM');
+    }
+  }));
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error));
+}
+const seconds = (Date.now() - started) / 1000;
+stopAll();
+
+let ran = 0;
+const failed = [];
+const notImplemented = [];
+for (const { output } of results) {
+  ran += Number(/^Ran (\d+) tests?/m.exec(output)?.[1] ?? 0);
+  failed.push(...[...output.matchAll(/^(?:FAIL|ERROR): (\S+)/gm)].map((m) => m[1]));
+  notImplemented.push(...output.split('\n').filter((l) => l.includes('does not implement')));
+}
+const exitCode = Math.max(...results.map((r) => r.code));
+const summary = { suite, ran, failed, notImplemented, exitCode, workers: shares.length, seconds };
+process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -1,0 +1,42 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const RUNNER = resolve(__dirname, '../../scripts/nova/run-nova-tests.mjs');
+
+/**
+ * Nova's tests that the adapter does not pass, each with why. Everything else must pass; a test that starts
+ * passing, or a new failure, fails this test (the list is exact).
+ */
+const KNOWN_FAILURES: Record<string, string> = {
+  test_block_stats:
+    "asks for the counters of disk 'someid', which the spawned instance does not have; the served driver answers " +
+    'NOT_FOUND and the adapter returns None, as Nova\'s libvirt driver does for a missing disk; ' +
+    'the test wants 5 values',
+  test_swap_volume:
+    'attaches and swaps volumes whose connection_info names no volume (no serial, no volume_id); the served ' +
+    'driver refuses an attachment it cannot identify (VALIDATION_FAILED)',
+};
+
+interface Summary {
+  ran: number;
+  failed: string[];
+  notImplemented: string[];
+  seconds: number;
+}
+
+/** Nova 26's own driver test suite (_VirtDriverTestCase), run against the adapter and a served @virtkit/memory. */
+describe("Nova's driver test suite against the virtkit adapter", () => {
+  it('runs all 65 tests; only the documented ones fail; no NotImplementedError is swallowed', async () => {
+    const { stdout } = await run(process.execPath, [RUNNER, 'driver'], {
+      timeout: 600_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const summary = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Summary;
+    expect(summary.ran).toBe(65);
+    expect(summary.notImplemented).toEqual([]);
+    const failedNames = summary.failed.map((id) => id.split('.').pop() ?? id).sort();
+    expect(failedNames).toEqual(Object.keys(KNOWN_FAILURES).sort());
+  }, 620_000);
+});
