@@ -1,7 +1,14 @@
 // Type tests for @virtkit/remote, compiled against the built packages.
 import { expectTypeOf } from 'expect-type';
 import { supports, type DriverBase, type InstanceInfo, type OperationContext } from '@virtkit/core';
-import { connectDriver, serveDriver, EventsLostError, RemoteUnavailableError, type RemoteDriver, type RemoteServer } from '@virtkit/remote';
+import {
+  connectDriver,
+  serveDriver,
+  EventsLostError,
+  RemoteUnavailableError,
+  type RemoteDriver,
+  type RemoteServer,
+} from '@virtkit/remote';
 import type { VirtkitErrorCode } from '@virtkit/core';
 
 declare const driver: RemoteDriver;
