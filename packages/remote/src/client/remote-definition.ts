@@ -147,8 +147,19 @@ function handlesOf(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => handlesOf(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = handlesOf(v, depth + 1);
+  for (const [k, v] of Object.entries(value)) {
+    // A logger (a host API's `logger`) is behaviour, not data: JSON would keep only its fields and the served
+    // host would get an object without methods. It stays on this side; the served host logs where it runs.
+    if (isLogger(v)) continue;
+    out[k] = handlesOf(v, depth + 1);
+  }
   return out;
+}
+
+function isLogger(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const l = value as Record<string, unknown>;
+  return ['debug', 'info', 'warn', 'error'].every((m) => typeof l[m] === 'function');
 }
 
 function hostIdOf(driver: RemoteDriver): string {
