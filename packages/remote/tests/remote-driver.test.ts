@@ -86,10 +86,14 @@ describe('cancellation and deadlines reach the served driver', () => {
     (served as any)._snapshot = (ctx: { signal?: AbortSignal; deadline?: number }) => new Promise((_, reject) => {
       seen.push(ctx.deadline === undefined ? 'no-deadline' : 'deadline');
       entered();
-      ctx.signal?.addEventListener('abort', () => {
+      const stop = (): void => {
         seen.push('aborted');
         reject(new Error('stopped'));
-      });
+      };
+      // the signal may already be aborted when the hook starts (a 300 ms deadline can pass while the call waits
+      // out the instance's reconciliation grace after the first, abandoned call): a correct hook checks it first
+      if (ctx.signal?.aborted) stop();
+      else ctx.signal?.addEventListener('abort', stop, { once: true });
     });
     const server = await serveDriver(served, { listen: `unix:${tmp.socket}` });
     const driver = await connectDriver(server.target);
