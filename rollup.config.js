@@ -11,7 +11,9 @@ const SUBPATHS = { core: { 'src/manifest-entry-point.ts': 'manifest' } };
 const only = process.env.VIRTKIT_BUILD?.split(',');
 
 /** Everything that is not a relative import stays external: packages are bundled alone. */
-const external = (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0') || builtinModules.includes(id.replace(/^node:/, ''));
+const external = (id) =>
+  (!id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0')) ||
+  builtinModules.includes(id.replace(/^node:/, ''));
 
 function copyDtsToMts(dir, base) {
   return {
@@ -24,7 +26,10 @@ function copyDtsToMts(dir, base) {
 
 function configsFor(name) {
   const dir = `packages/${name}`;
-  const entries = [[`${dir}/src/index.ts`, 'index'], ...Object.entries(SUBPATHS[name] ?? {}).map(([src, out]) => [`${dir}/${src}`, out])];
+  const entries = [
+    [`${dir}/src/index.ts`, 'index'],
+    ...Object.entries(SUBPATHS[name] ?? {}).map(([src, out]) => [`${dir}/${src}`, out]),
+  ];
   const bins = existsSync(`${dir}/src/bin.ts`) ? [`${dir}/src/bin.ts`] : [];
   const esbuildPlugin = () => esbuild({ target: 'node20', tsconfig: 'tsconfig.base.json' });
   const builds = entries.flatMap(([input, base]) => [
@@ -53,4 +58,6 @@ function configsFor(name) {
   return [...builds, ...bin];
 }
 
-export default PACKAGES.filter((p) => existsSync(`packages/${p}/src/index.ts`) && (!only || only.includes(p))).flatMap(configsFor);
+export default PACKAGES.filter((p) => existsSync(`packages/${p}/src/index.ts`) && (!only || only.includes(p))).flatMap(
+  configsFor,
+);

@@ -6,7 +6,17 @@ import os from 'node:os';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7);
-const MODULES = ['guarded', 'scale', 'events', 'provider-tree', 'bundle-size', 'typecheck', 'qemu', 'vs-reference', 'remote'];
+const MODULES = [
+  'guarded',
+  'scale',
+  'events',
+  'provider-tree',
+  'bundle-size',
+  'typecheck',
+  'qemu',
+  'vs-reference',
+  'remote',
+];
 const QUICK = new Set(['guarded', 'scale', 'events', 'provider-tree', 'bundle-size', 'vs-reference', 'remote']);
 
 const figures = [];
@@ -28,7 +38,14 @@ for (const name of MODULES) {
   }
 }
 
-const rows = figures.map((f) => [f.name, f.ratio ?? f.value ?? 'n/a', f.baseline === undefined ? '-' : `${f.baseline} ${f.unit}`, f.ratio === undefined ? f.unit : 'ratio', f.target, f.note ?? '']);
+const rows = figures.map((f) => [
+  f.name,
+  f.ratio ?? f.value ?? 'n/a',
+  f.baseline === undefined ? '-' : `${f.baseline} ${f.unit}`,
+  f.ratio === undefined ? f.unit : 'ratio',
+  f.target,
+  f.note ?? '',
+]);
 const header = ['figure', 'result', 'baseline', 'unit', 'target', 'note'];
 const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => String(r[i]).length))));
 const line = (r) => r.map((c, i) => String(c).slice(0, 60).padEnd(widths[i])).join('  ');
@@ -36,11 +53,22 @@ console.log(line(header));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of rows) console.log(line(r));
 
-const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, date: new Date().toISOString(), quick };
+const machine = {
+  cores: os.cpus().length,
+  cpu: os.cpus()[0]?.model,
+  node: process.version,
+  date: new Date().toISOString(),
+  quick,
+};
 const results = Object.fromEntries(figures.map(({ name, ...rest }) => [name, rest]));
 // --only re-measures one group: keep the other groups' figures, and say which run each group came from.
 const previous = only && existsSync('bench/results.json') ? JSON.parse(readFileSync('bench/results.json', 'utf8')) : {};
 const runs = { ...(previous.runs ?? (previous.machine ? { '*': previous.machine } : {})), [only ?? '*']: machine };
-const kept = Object.fromEntries(Object.entries(previous).filter(([k]) => k !== 'machine' && k !== 'runs' && !(k in results)));
-writeFileSync('bench/results.json', JSON.stringify({ machine, ...(only ? { runs } : {}), ...kept, ...results }, null, 2) + '\n');
+const kept = Object.fromEntries(
+  Object.entries(previous).filter(([k]) => k !== 'machine' && k !== 'runs' && !(k in results)),
+);
+writeFileSync(
+  'bench/results.json',
+  JSON.stringify({ machine, ...(only ? { runs } : {}), ...kept, ...results }, null, 2) + '\n',
+);
 console.log(`\nwrote bench/results.json (${figures.length} figures; ${machine.cores} cores, Node ${machine.node})`);

@@ -28,8 +28,10 @@ export async function generateDocs({ warn = (m) => console.error(`generate-docs:
     'capabilities.md': renderCapabilities({ descriptions }),
     'support-matrix.md': await renderSupportMatrix({ root, warn }),
     'implementor-reference.md': renderImplementorReference({
-      hooks: readHookCatalogue(readFileSync(coreTypes, 'utf8')), specs: readMethodSpecs(join(root, 'packages/core/src')),
-      calls: readCallDocs(coreTypes), descriptions,
+      hooks: readHookCatalogue(readFileSync(coreTypes, 'utf8')),
+      specs: readMethodSpecs(join(root, 'packages/core/src')),
+      calls: readCallDocs(coreTypes),
+      descriptions,
     }),
   };
 }
@@ -40,7 +42,8 @@ async function main(argv) {
   const outDir = outIndex >= 0 ? resolve(argv[outIndex + 1] ?? '') : join(root, 'docs');
   if (outIndex >= 0 && !argv[outIndex + 1]) throw new Error('--out-dir needs a directory');
   for (const dist of ['core', 'cli', 'conformance', 'memory', 'sample-driver']) {
-    if (!existsSync(join(root, 'packages', dist, 'dist'))) throw new Error(`packages/${dist}/dist is missing: run \`npm run build\` first`);
+    if (!existsSync(join(root, 'packages', dist, 'dist')))
+      throw new Error(`packages/${dist}/dist is missing: run \`npm run build\` first`);
   }
   const files = await generateDocs();
   if (check) return checkFiles(files);
@@ -57,14 +60,25 @@ function checkFiles(files) {
     const path = join(root, 'docs', name);
     return !existsSync(path) || readFileSync(path, 'utf8') !== text;
   });
-  for (const [name] of stale) console.error(`generate-docs: docs/${name} is stale: run \`npm run docs\` and commit the result`);
-  if (stale.length === 0) console.log(`generate-docs: ${Object.keys(files).map((n) => `docs/${n}`).join(', ')} are up to date`);
+  for (const [name] of stale)
+    console.error(`generate-docs: docs/${name} is stale: run \`npm run docs\` and commit the result`);
+  if (stale.length === 0)
+    console.log(
+      `generate-docs: ${Object.keys(files)
+        .map((n) => `docs/${n}`)
+        .join(', ')} are up to date`,
+    );
   return stale.length ? 1 : 0;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error) => {
-    console.error(`generate-docs: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      console.error(`generate-docs: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    },
+  );
 }

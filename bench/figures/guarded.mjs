@@ -7,30 +7,53 @@ const FLAVOR = { name: 'm1.tiny', vcpus: 1, memoryMb: 64, rootGb: 1 };
 const IMAGE = { id: 'cirros', diskFormat: 'qcow2' };
 
 export async function measure({ quick }) {
-  const driver = new MemoryDriver({ hostname: 'bench' }, { host: { vcpus: 1_000_000, memoryMb: 2_000_000_000, diskGb: 2_000_000_000 } });
+  const driver = new MemoryDriver(
+    { hostname: 'bench' },
+    { host: { vcpus: 1_000_000, memoryMb: 2_000_000_000, diskGb: 2_000_000_000 } },
+  );
   const ctx = {};
   const uuid = randomUUID();
   await driver.spawn(ctx, { instance: { uuid, flavor: FLAVOR }, imageMeta: IMAGE });
   const ref = { instance: { uuid } };
-  const info = await latencies({
-    direct: () => driver._getInfo(ctx, ref),
-    guarded: () => driver.getInfo(ctx, ref),
-  }, { quick });
+  const info = await latencies(
+    {
+      direct: () => driver._getInfo(ctx, ref),
+      guarded: () => driver.getInfo(ctx, ref),
+    },
+    { quick },
+  );
   const spawnReq = () => ({ instance: { uuid: randomUUID(), flavor: FLAVOR }, imageMeta: IMAGE });
-  const cycle = await latencies({
-    direct: async () => {
-      const req = spawnReq();
-      await driver._spawn(ctx, req);
-      await driver._destroy(ctx, { instance: req.instance });
+  const cycle = await latencies(
+    {
+      direct: async () => {
+        const req = spawnReq();
+        await driver._spawn(ctx, req);
+        await driver._destroy(ctx, { instance: req.instance });
+      },
+      guarded: async () => {
+        const req = spawnReq();
+        await driver.spawn(ctx, req);
+        await driver.destroy(ctx, { instance: req.instance });
+      },
     },
-    guarded: async () => {
-      const req = spawnReq();
-      await driver.spawn(ctx, req);
-      await driver.destroy(ctx, { instance: req.instance });
-    },
-  }, { quick });
+    { quick },
+  );
   return [
-    ratioFigure('guarded_vs_direct.memory.getInfo', info.guarded, info.direct, 'ns/op', '<= 3', 'validation (compiled check), state observation, error wrapping'),
-    ratioFigure('guarded_vs_direct.memory.spawnDestroy', cycle.guarded, cycle.direct, 'ns/op', '<= 3', 'spawn + destroy; guarded adds validation, existence check, per-instance queue, events'),
+    ratioFigure(
+      'guarded_vs_direct.memory.getInfo',
+      info.guarded,
+      info.direct,
+      'ns/op',
+      '<= 3',
+      'validation (compiled check), state observation, error wrapping',
+    ),
+    ratioFigure(
+      'guarded_vs_direct.memory.spawnDestroy',
+      cycle.guarded,
+      cycle.direct,
+      'ns/op',
+      '<= 3',
+      'spawn + destroy; guarded adds validation, existence check, per-instance queue, events',
+    ),
   ];
 }

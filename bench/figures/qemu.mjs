@@ -10,7 +10,13 @@ import { PowerState } from '@virtkit/core';
 import { NO_OS_IMAGE, QemuDriver, qemuLeakCheck } from '@virtkit/qemu';
 import { alternate, interleaved, median, ratioFigure, round, valueFigure } from '../lib/measure.mjs';
 import {
-  createBlankDisk, killRawQemus, moveArgv, processArgv, processesMentioning, startRawQemu, stopRawQemu,
+  createBlankDisk,
+  killRawQemus,
+  moveArgv,
+  processArgv,
+  processesMentioning,
+  startRawQemu,
+  stopRawQemu,
 } from '../lib/qemu-raw.mjs';
 
 const FLAVOR = { name: 'bench.qemu', vcpus: 1, memoryMb: 64, rootGb: 1 };
@@ -33,13 +39,17 @@ export async function measure({ quick }) {
     try {
       figures.push(...(await fn()));
     } catch (error) {
-      figures.push(...names.map((name) => ({ name, value: null, unit: '-', target: '-', note: `failed: ${error.message}` })));
+      figures.push(
+        ...names.map((name) => ({ name, value: null, unit: '-', target: '-', note: `failed: ${error.message}` })),
+      );
     }
   };
   try {
     await attempt(['guarded_vs_direct.qemu.getInfo'], () => getInfoFigure(driver, quick));
     await attempt(['qemu.spawnToRunning_vs_raw'], () => spawnFigure(driver, scratch, runs));
-    await attempt(['qemu.liveMigration_vs_raw', 'qemu.liveMigrationProtocol_vs_raw'], () => migrationFigures(driver, scratch, runs));
+    await attempt(['qemu.liveMigration_vs_raw', 'qemu.liveMigrationProtocol_vs_raw'], () =>
+      migrationFigures(driver, scratch, runs),
+    );
     await attempt(['qemu.blockLiveMigration_vs_rawBlock'], () => blockMigrationFigure(driver, scratch, runs));
     await attempt(['qemu.concurrentSpawn10'], () => concurrentFigure(driver));
   } finally {
@@ -65,8 +75,16 @@ async function getInfoFigure(driver, quick) {
   const direct = median(sessions.map((s) => s.direct));
   const guarded = median(sessions.map((s) => s.guarded));
   await d.destroy(ctx, ref);
-  return [ratioFigure('guarded_vs_direct.qemu.getInfo', guarded, direct, 'ns/op', '<= 1.05',
-    `one QMP round trip each, called in turns; guarded adds validation, /proc/<pid>/stat (CPU time) and the state event (sessions: ${sessions.map((s) => fmt(s.guarded / s.direct)).join(', ')})`)];
+  return [
+    ratioFigure(
+      'guarded_vs_direct.qemu.getInfo',
+      guarded,
+      direct,
+      'ns/op',
+      '<= 1.05',
+      `one QMP round trip each, called in turns; guarded adds validation, /proc/<pid>/stat (CPU time) and the state event (sessions: ${sessions.map((s) => fmt(s.guarded / s.direct)).join(', ')})`,
+    ),
+  ];
 }
 
 /** spawn (powerOn) until getInfo says RUNNING vs starting QEMU with the same argv and waiting for `running` over QMP. */
@@ -91,7 +109,11 @@ async function spawnFigure(driver, scratch, runs) {
       await createBlankDisk(join(rawDir, 'disk.qcow2'), ROOT_DISK_BYTES);
       const disk = performance.now() - d0;
       const t = performance.now();
-      const raw = await startRawQemu(probe.argv[0], moveArgv(probe.argv.slice(1), probe.dir, rawDir), join(rawDir, 'qmp.sock'));
+      const raw = await startRawQemu(
+        probe.argv[0],
+        moveArgv(probe.argv.slice(1), probe.dir, rawDir),
+        join(rawDir, 'qmp.sock'),
+      );
       try {
         await raw.qmp.execute('cont');
         while ((await raw.qmp.execute('query-status')).status !== 'running');
@@ -106,8 +128,16 @@ async function spawnFigure(driver, scratch, runs) {
   const baseline = median(samples.raw.map((s) => s.ms));
   const disk = median(samples.raw.map((s) => s.disk));
   const paired = median(samples.driver.map((ms, i) => ms / samples.raw[i].ms));
-  return [ratioFigure('qemu.spawnToRunning_vs_raw', candidate, baseline, 'ms', '<= 1.10',
-    `medians of ${runs} alternating runs each (median of per-round ratios ${fmt(paired)}); raw gets its blank root disk made beforehand (qemu-img create, median ${fmt(disk)} ms), spawn makes it`)];
+  return [
+    ratioFigure(
+      'qemu.spawnToRunning_vs_raw',
+      candidate,
+      baseline,
+      'ms',
+      '<= 1.10',
+      `medians of ${runs} alternating runs each (median of per-round ratios ${fmt(paired)}); raw gets its blank root disk made beforehand (qemu-img create, median ${fmt(disk)} ms), spawn makes it`,
+    ),
+  ];
 }
 
 /**
@@ -128,10 +158,22 @@ async function migrationFigures(driver, scratch, runs) {
   const paired = (key) => fmt(median(samples.driver.map((s, i) => s[key] / samples.raw[i][key])));
   const note = `medians of ${runs} alternating runs; no-OS 64 MB VM, unix sockets`;
   return [
-    ratioFigure('qemu.liveMigration_vs_raw', pick('driver', 'transfer'), pick('raw', 'transfer'), 'ms', '<= 1.10',
-      `${note} (median of per-round ratios ${paired('transfer')}); raw = migrate until the MIGRATION completed event; liveMigration = disk phase (NBD mirror of the root disk) ${fmt(pick('driver', 'disk'))} ms + memory phase, mirror teardown and source quit ${fmt(pick('driver', 'memory'))} ms (a raw source quits in ${fmt(pick('raw', 'quit'))} ms)`),
-    ratioFigure('qemu.liveMigrationProtocol_vs_raw', pick('driver', 'protocol'), pick('raw', 'protocol'), 'ms', '-',
-      `informative; ${note} (median of per-round ratios ${paired('protocol')}); checks + preLiveMigration + liveMigration + post* vs raw destination start (disk, -incoming) + migrate`),
+    ratioFigure(
+      'qemu.liveMigration_vs_raw',
+      pick('driver', 'transfer'),
+      pick('raw', 'transfer'),
+      'ms',
+      '<= 1.10',
+      `${note} (median of per-round ratios ${paired('transfer')}); raw = migrate until the MIGRATION completed event; liveMigration = disk phase (NBD mirror of the root disk) ${fmt(pick('driver', 'disk'))} ms + memory phase, mirror teardown and source quit ${fmt(pick('driver', 'memory'))} ms (a raw source quits in ${fmt(pick('raw', 'quit'))} ms)`,
+    ),
+    ratioFigure(
+      'qemu.liveMigrationProtocol_vs_raw',
+      pick('driver', 'protocol'),
+      pick('raw', 'protocol'),
+      'ms',
+      '-',
+      `informative; ${note} (median of per-round ratios ${paired('protocol')}); checks + preLiveMigration + liveMigration + post* vs raw destination start (disk, -incoming) + migrate`,
+    ),
   ];
 }
 
@@ -149,7 +191,9 @@ async function driverMigration(source, destination, { hosts = ['bench-source', '
   try {
     const t0 = performance.now();
     const destCheckData = await destination.checkCanLiveMigrateDestination(ctx, {
-      instance, srcComputeInfo: { host: hosts[0] }, dstComputeInfo: { host: hosts[1] },
+      instance,
+      srcComputeInfo: { host: hosts[0] },
+      dstComputeInfo: { host: hosts[1] },
     });
     let sourceData;
     try {
@@ -171,9 +215,16 @@ async function driverMigration(source, destination, { hosts = ['bench-source', '
       unlisten = () => qmp.off('event', listener);
     }
     t1 = performance.now();
-    await source.liveMigration({ onProgress }, {
-      instance, dest: hosts[1], migrateData, postMethod: async () => undefined, recoverMethod: async () => undefined,
-    });
+    await source.liveMigration(
+      { onProgress },
+      {
+        instance,
+        dest: hosts[1],
+        migrateData,
+        postMethod: async () => undefined,
+        recoverMethod: async () => undefined,
+      },
+    );
     migrated = true;
     const t2 = performance.now();
     await source.postLiveMigration(ctx, { instance });
@@ -280,14 +331,22 @@ async function blockMigrationFigure(driver, scratch, runs) {
   const baseline = median(samples.raw.map((s) => s.total));
   const paired = median(samples.driver.map((s, i) => s.total / samples.raw[i].total));
   const migrated = median(samples.raw.map((s) => s.MIGRATION - s.STOP));
-  return [ratioFigure('qemu.blockLiveMigration_vs_rawBlock', candidate, baseline, 'ms', '<= 1.10',
-    `medians of ${runs} alternating runs; no-OS 64 MB VM, 1 GiB blank qcow2 root disk, unix sockets (median of per-round ratios ${fmt(paired)}). `
-    + 'Both sides, from a running source to its exit: blockdev-add of the NBD node (the destination\'s export of its empty root disk) + '
-    + `blockdev-mirror (sync top, copy-mode write-blocking, as the driver; the disk has no backing file), wait until the mirror is ready, migrate (unix socket), wait until completed, block-job-cancel (force false) and wait until the job is gone, blockdev-del of the NBD node, quit and wait for the process to exit, remove the instance directory. `
-    + 'candidate = liveMigration only (it learns readiness by polling query-block-jobs every 10 ms, completion by polling query-migrate every 20 ms, the job\'s end by polling query-block-jobs every 10 ms; plus its checks, progress reports and bookkeeping); '
-    + 'baseline = the same commands over raw QMP, each wait on the QMP event (BLOCK_JOB_READY, MIGRATION completed with the events capability set beforehand, BLOCK_JOB_COMPLETED). '
-    + 'Outside both: destination start (-incoming defer, no -S), nbd-server-start, block-export-add, migrate-incoming; the source\'s spawn. '
-    + `Phases (source event arrivals; ms, driver vs raw): start->BLOCK_JOB_READY / ->STOP / ->BLOCK_JOB_COMPLETED / ->SHUTDOWN / ->call end: driver ${phases('driver')}; raw ${phases('raw')} (raw: STOP->MIGRATION completed ${fmt(migrated)} ms)`)];
+  return [
+    ratioFigure(
+      'qemu.blockLiveMigration_vs_rawBlock',
+      candidate,
+      baseline,
+      'ms',
+      '<= 1.10',
+      `medians of ${runs} alternating runs; no-OS 64 MB VM, 1 GiB blank qcow2 root disk, unix sockets (median of per-round ratios ${fmt(paired)}). ` +
+        "Both sides, from a running source to its exit: blockdev-add of the NBD node (the destination's export of its empty root disk) + " +
+        `blockdev-mirror (sync top, copy-mode write-blocking, as the driver; the disk has no backing file), wait until the mirror is ready, migrate (unix socket), wait until completed, block-job-cancel (force false) and wait until the job is gone, blockdev-del of the NBD node, quit and wait for the process to exit, remove the instance directory. ` +
+        "candidate = liveMigration only (it learns readiness by polling query-block-jobs every 10 ms, completion by polling query-migrate every 20 ms, the job's end by polling query-block-jobs every 10 ms; plus its checks, progress reports and bookkeeping); " +
+        'baseline = the same commands over raw QMP, each wait on the QMP event (BLOCK_JOB_READY, MIGRATION completed with the events capability set beforehand, BLOCK_JOB_COMPLETED). ' +
+        "Outside both: destination start (-incoming defer, no -S), nbd-server-start, block-export-add, migrate-incoming; the source's spawn. " +
+        `Phases (source event arrivals; ms, driver vs raw): start->BLOCK_JOB_READY / ->STOP / ->BLOCK_JOB_COMPLETED / ->SHUTDOWN / ->call end: driver ${phases('driver')}; raw ${phases('raw')} (raw: STOP->MIGRATION completed ${fmt(migrated)} ms)`,
+    ),
+  ];
 }
 
 /** One raw block migration (see blockMigrationFigure); returns the timed span and its event arrivals (ms). */
@@ -313,7 +372,13 @@ async function rawBlockMigration(probe, srcDir, dstDir) {
     const nbd = join(dstDir, 'nbd.sock');
     const uri = `unix:${join(dstDir, 'migrate.sock')}`;
     await dst.qmp.execute('nbd-server-start', { addr: { type: 'unix', data: { path: nbd } } });
-    await dst.qmp.execute('block-export-add', { type: 'nbd', id: 'virtkit-migration', 'node-name': 'root', name: 'root', writable: true });
+    await dst.qmp.execute('block-export-add', {
+      type: 'nbd',
+      id: 'virtkit-migration',
+      'node-name': 'root',
+      name: 'root',
+      writable: true,
+    });
     await dst.qmp.execute('migrate-incoming', { uri });
 
     const marks = {};
@@ -325,11 +390,24 @@ async function rawBlockMigration(probe, srcDir, dstDir) {
     // (every wait registered before its command; a wait left behind by a failure must not reject unhandled)
     const ready = quiet(src.qmp.waitForEvent('BLOCK_JOB_READY', ofJob));
     const ended = quiet(src.qmp.waitForEvent(['BLOCK_JOB_COMPLETED', 'BLOCK_JOB_CANCELLED'], ofJob));
-    const endedEarly = quiet(ended.then((m) => {
-      throw new Error(`the raw mirror ended before it was ready: ${m.event}`);
-    }));
-    await src.qmp.execute('blockdev-add', { driver: 'nbd', 'node-name': NBD_NODE, server: { type: 'unix', path: nbd }, export: 'root' });
-    await src.qmp.execute('blockdev-mirror', { 'job-id': MIRROR_JOB, device: 'root', target: NBD_NODE, sync: 'top', 'copy-mode': 'write-blocking' });
+    const endedEarly = quiet(
+      ended.then((m) => {
+        throw new Error(`the raw mirror ended before it was ready: ${m.event}`);
+      }),
+    );
+    await src.qmp.execute('blockdev-add', {
+      driver: 'nbd',
+      'node-name': NBD_NODE,
+      server: { type: 'unix', path: nbd },
+      export: 'root',
+    });
+    await src.qmp.execute('blockdev-mirror', {
+      'job-id': MIRROR_JOB,
+      device: 'root',
+      target: NBD_NODE,
+      sync: 'top',
+      'copy-mode': 'write-blocking',
+    });
     await Promise.race([ready, endedEarly]);
     // memory phase
     const done = quiet(src.qmp.waitForEvent('MIGRATION', (m) => TERMINAL.has(m.data.status)));
@@ -340,7 +418,8 @@ async function rawBlockMigration(probe, srcDir, dstDir) {
     // teardown: end the mirror without pivoting (a ready mirror cancelled completes), drop the NBD client
     await src.qmp.execute('block-job-cancel', { device: MIRROR_JOB, force: false });
     const end = await ended;
-    if (end.event !== 'BLOCK_JOB_COMPLETED' || end.data.error) throw new Error(`the raw mirror ended with ${end.event} ${end.data.error ?? ''}`);
+    if (end.event !== 'BLOCK_JOB_COMPLETED' || end.data.error)
+      throw new Error(`the raw mirror ended with ${end.event} ${end.data.error ?? ''}`);
     await src.qmp.execute('blockdev-del', { 'node-name': NBD_NODE });
     await stopRawQemu(src);
     await rm(srcDir, { recursive: true, force: true });
@@ -364,10 +443,12 @@ async function concurrentFigure(driver) {
   const d = await driver('bench-concurrent');
   const uuids = Array.from({ length: 10 }, () => randomUUID());
   const t = performance.now();
-  const outcomes = await Promise.allSettled(uuids.map(async (uuid) => {
-    await d.spawn(ctx, { instance: { uuid, flavor: FLAVOR }, imageMeta: NO_OS_IMAGE });
-    await untilRunning(d, uuid);
-  }));
+  const outcomes = await Promise.allSettled(
+    uuids.map(async (uuid) => {
+      await d.spawn(ctx, { instance: { uuid, flavor: FLAVOR }, imageMeta: NO_OS_IMAGE });
+      await untilRunning(d, uuid);
+    }),
+  );
   const ms = performance.now() - t;
   const running = outcomes.filter((o) => o.status === 'fulfilled').length;
   await Promise.allSettled(uuids.map((uuid) => d.destroy(ctx, { instance: { uuid } })));
@@ -378,8 +459,15 @@ async function concurrentFigure(driver) {
   const pids = root ? processesMentioning(root) : [];
   if (pids.length > 0) leaks.push(`QEMU process(es) left after close: ${pids.join(', ')}`);
   const failure = outcomes.find((o) => o.status === 'rejected')?.reason;
-  return [valueFigure('qemu.concurrentSpawn10', running, 'instances RUNNING', 'all 10 reach RUNNING, none leaked',
-    `${running}/10 RUNNING ${fmt(ms)} ms after 10 concurrent spawns; ${leaks.length === 0 ? 'none leaked' : `LEAKED: ${leaks.join('; ')}`}${failure ? `; first failure: ${failure.message}` : ''}`)];
+  return [
+    valueFigure(
+      'qemu.concurrentSpawn10',
+      running,
+      'instances RUNNING',
+      'all 10 reach RUNNING, none leaked',
+      `${running}/10 RUNNING ${fmt(ms)} ms after 10 concurrent spawns; ${leaks.length === 0 ? 'none leaked' : `LEAKED: ${leaks.join('; ')}`}${failure ? `; first failure: ${failure.message}` : ''}`,
+    ),
+  ];
 }
 
 /** Spawn one instance to read the argv the driver built (/proc/<pid>/cmdline) and its directory; destroy it. */

@@ -37,7 +37,9 @@ function bounded(promise, ms, what) {
 
 /** A raw Connect server on a unix socket answering GetInfo with the served driver's very answer; close() ends its sessions. */
 async function rawServer(path, info) {
-  const handler = connectNodeAdapter({ routes: (router) => router.rpc(DriverService.method.getInfo, async () => info) });
+  const handler = connectNodeAdapter({
+    routes: (router) => router.rpc(DriverService.method.getInfo, async () => info),
+  });
   const server = http2.createServer(handler);
   const sessions = new Set();
   server.on('session', (s) => {
@@ -46,10 +48,11 @@ async function rawServer(path, info) {
   });
   await new Promise((resolve) => server.listen(path, resolve));
   return {
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      for (const s of sessions) s.destroy();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        for (const s of sessions) s.destroy();
+      }),
   };
 }
 
@@ -58,12 +61,14 @@ async function callsPerSecond(call, ms) {
   let calls = 0;
   const start = performance.now();
   const end = start + ms;
-  await Promise.all(Array.from({ length: 64 }, async () => {
-    while (performance.now() < end) {
-      await call();
-      calls++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (performance.now() < end) {
+        await call();
+        calls++;
+      }
+    }),
+  );
   return (calls * 1000) / (performance.now() - start);
 }
 
@@ -73,7 +78,9 @@ export async function measure({ quick }) {
     try {
       figures.push(...(await bounded(fn(), ms, names.join(', '))));
     } catch (error) {
-      figures.push(...names.map((name) => ({ name, value: null, unit: '-', target: '-', note: `failed: ${error.message}` })));
+      figures.push(
+        ...names.map((name) => ({ name, value: null, unit: '-', target: '-', note: `failed: ${error.message}` })),
+      );
     }
   };
   const dir = mkdtempSync(join(tmpdir(), 'virtkit-bench-remote-'));
@@ -91,19 +98,42 @@ export async function measure({ quick }) {
     const rawPath = join(dir, 'raw.sock');
     const raw = await rawServer(rawPath, { ...info });
     open.push(() => raw.close());
-    const rawTransport = createGrpcTransport({ baseUrl: 'http://localhost', nodeOptions: { createConnection: () => net.connect(rawPath) } });
+    const rawTransport = createGrpcTransport({
+      baseUrl: 'http://localhost',
+      nodeOptions: { createConnection: () => net.connect(rawPath) },
+    });
     const rawClient = createClient(DriverService, rawTransport);
 
     await attempt(['remote.getInfo_vs_raw_unary'], 60_000, async () => {
-      const t = await interleaved({ remote: () => driver.getInfo({}, req), raw: () => rawClient.getInfo(req) }, { quick });
-      return [ratioFigure('remote.getInfo_vs_raw_unary', t.remote, t.raw, 'ns', '<= 1.3',
-        'mean round trip, called in turns, unix socket, HTTP/2 gRPC; remote adds client-side validation, error mapping, event ordering and the served guarded path')];
+      const t = await interleaved(
+        { remote: () => driver.getInfo({}, req), raw: () => rawClient.getInfo(req) },
+        { quick },
+      );
+      return [
+        ratioFigure(
+          'remote.getInfo_vs_raw_unary',
+          t.remote,
+          t.raw,
+          'ns',
+          '<= 1.3',
+          'mean round trip, called in turns, unix socket, HTTP/2 gRPC; remote adds client-side validation, error mapping, event ordering and the served guarded path',
+        ),
+      ];
     });
     await attempt(['remote.calls_per_s_64'], 60_000, async () => {
       const ms = quick ? 500 : 2000;
       const remoteRate = await callsPerSecond(() => driver.getInfo({}, req), ms);
       const rawRate = await callsPerSecond(() => rawClient.getInfo(req), ms);
-      return [ratioFigure('remote.calls_per_s_64', remoteRate, rawRate, 'calls/s', '>= 0.75', `getInfo, 64 concurrent callers on one connection for ${ms} ms each (remote ${Math.round(remoteRate)}/s)`)];
+      return [
+        ratioFigure(
+          'remote.calls_per_s_64',
+          remoteRate,
+          rawRate,
+          'calls/s',
+          '>= 0.75',
+          `getInfo, 64 concurrent callers on one connection for ${ms} ms each (remote ${Math.round(remoteRate)}/s)`,
+        ),
+      ];
     });
     await attempt(['remote.events_per_s'], 120_000, async () => {
       // The served driver makes n events (pause/unpause in process) as fast as it can; the remote listener counts
@@ -116,7 +146,13 @@ export async function measure({ quick }) {
       // The stream is live once an event made now has come back.
       await served.pause({}, req);
       await served.unpause({}, req);
-      await bounded((async () => { while (seen < 2) await new Promise((r) => setTimeout(r, 5)); })(), 20_000, 'opening the event stream');
+      await bounded(
+        (async () => {
+          while (seen < 2) await new Promise((r) => setTimeout(r, 5));
+        })(),
+        20_000,
+        'opening the event stream',
+      );
       seen = 0;
       const start = performance.now();
       for (let i = 0; i < n / 2; i++) {
@@ -124,10 +160,24 @@ export async function measure({ quick }) {
         await served.unpause({}, req);
       }
       const produced = performance.now() - start;
-      await bounded((async () => { while (seen < n) await new Promise((r) => setTimeout(r, 2)); })(), 90_000, `delivering ${n} events (${seen} arrived)`);
+      await bounded(
+        (async () => {
+          while (seen < n) await new Promise((r) => setTimeout(r, 2));
+        })(),
+        90_000,
+        `delivering ${n} events (${seen} arrived)`,
+      );
       const secs = (performance.now() - start) / 1000;
       driver.off('lifecycle', listener);
-      return [valueFigure('remote.events_per_s', n / secs, 'events/s', '-', `${n} pause/unpause events of a served memory driver (made in ${Math.round(produced)} ms), all delivered to a remote listener in ${secs.toFixed(2)} s`)];
+      return [
+        valueFigure(
+          'remote.events_per_s',
+          n / secs,
+          'events/s',
+          '-',
+          `${n} pause/unpause events of a served memory driver (made in ${Math.round(produced)} ms), all delivered to a remote listener in ${secs.toFixed(2)} s`,
+        ),
+      ];
     });
   } finally {
     for (const close of open.reverse()) await bounded(Promise.resolve().then(close), 10_000, 'closing').catch(() => {});
@@ -168,8 +218,16 @@ async function qemuSpawnFigure() {
     const paired = median(samples.remote.map((ms, i) => ms / samples.local[i]));
     const candidate = median(samples.remote);
     const baseline = median(samples.local);
-    return [ratioFigure('remote.qemu_spawn_vs_in_process', candidate, baseline, 'ms', '< 1.02',
-      `spawn until RUNNING of a no-OS TCG instance, medians of ${runs} alternating runs (median of per-round ratios ${paired.toFixed(3)}; added ${(candidate - baseline).toFixed(1)} ms)`)];
+    return [
+      ratioFigure(
+        'remote.qemu_spawn_vs_in_process',
+        candidate,
+        baseline,
+        'ms',
+        '< 1.02',
+        `spawn until RUNNING of a no-OS TCG instance, medians of ${runs} alternating runs (median of per-round ratios ${paired.toFixed(3)}; added ${(candidate - baseline).toFixed(1)} ms)`,
+      ),
+    ];
   } finally {
     await remote?.close().catch(() => {});
     await server?.close({ graceMs: 0 }).catch(() => {});

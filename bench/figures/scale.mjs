@@ -25,19 +25,22 @@ async function perOp(n, quick) {
   const { driver, ctx, uuids } = await populated(n);
   let i = 0;
   const pick = () => ({ instance: { uuid: uuids[(i = (i + 7919) % uuids.length)] } });
-  return latencies({
-    spawnDestroy: async () => {
-      const instance = { uuid: randomUUID(), flavor: FLAVOR };
-      await driver.spawn(ctx, { instance, imageMeta: IMAGE });
-      await driver.destroy(ctx, { instance });
+  return latencies(
+    {
+      spawnDestroy: async () => {
+        const instance = { uuid: randomUUID(), flavor: FLAVOR };
+        await driver.spawn(ctx, { instance, imageMeta: IMAGE });
+        await driver.destroy(ctx, { instance });
+      },
+      getInfo: () => driver.getInfo(ctx, pick()),
+      powerOffOn: async () => {
+        const ref = pick();
+        await driver.powerOff(ctx, ref);
+        await driver.powerOn(ctx, ref);
+      },
     },
-    getInfo: () => driver.getInfo(ctx, pick()),
-    powerOffOn: async () => {
-      const ref = pick();
-      await driver.powerOff(ctx, ref);
-      await driver.powerOn(ctx, ref);
-    },
-  }, { quick });
+    { quick },
+  );
 }
 
 /** Control: a bare Map lookup with the same access pattern, to separate the machine's cache effects from ours. */
@@ -54,14 +57,46 @@ async function mapControl(n, quick) {
 }
 
 export async function measure({ quick }) {
-  const control = ratioFigure('scale.control.mapGet_100k_vs_1k', await mapControl(100_000, quick), await mapControl(1_000, quick), 'ns/op', '-', 'control, not a target: a bare Map.get with the same scattered access; the part of any 100k/1k ratio that is the CPU cache, not virtkit');
+  const control = ratioFigure(
+    'scale.control.mapGet_100k_vs_1k',
+    await mapControl(100_000, quick),
+    await mapControl(1_000, quick),
+    'ns/op',
+    '-',
+    'control, not a target: a bare Map.get with the same scattered access; the part of any 100k/1k ratio that is the CPU cache, not virtkit',
+  );
   const small = await perOp(1_000, quick);
   const large = await perOp(100_000, quick);
-  const figures = Object.keys(small).map((op) => ratioFigure(`scale.memory.perOp_100k_vs_1k.${op}`, large[op], small[op], 'ns/op', '<= 1.3', 'same op, guarded, at 100,000 vs 1,000 instances'));
+  const figures = Object.keys(small).map((op) =>
+    ratioFigure(
+      `scale.memory.perOp_100k_vs_1k.${op}`,
+      large[op],
+      small[op],
+      'ns/op',
+      '<= 1.3',
+      'same op, guarded, at 100,000 vs 1,000 instances',
+    ),
+  );
   const worst = figures.reduce((a, b) => (b.ratio > a.ratio ? b : a));
-  figures.unshift({ ...worst, name: 'scale.memory.perOp_100k_vs_1k', note: `worst of spawn+destroy, getInfo, powerOff+On (${worst.name.split('.').pop()})` });
-  const heap = JSON.parse(execFileSync(process.execPath, ['--expose-gc', fileURLToPath(new URL('../lib/heap-child.mjs', import.meta.url))], { encoding: 'utf8' }));
+  figures.unshift({
+    ...worst,
+    name: 'scale.memory.perOp_100k_vs_1k',
+    note: `worst of spawn+destroy, getInfo, powerOff+On (${worst.name.split('.').pop()})`,
+  });
+  const heap = JSON.parse(
+    execFileSync(process.execPath, ['--expose-gc', fileURLToPath(new URL('../lib/heap-child.mjs', import.meta.url))], {
+      encoding: 'utf8',
+    }),
+  );
   figures.push(control);
-  figures.push(valueFigure('scale.memory.heapBytesPerInstance', heap.bytesPerInstance, 'bytes', '<= 2048', `${heap.n} instances (flavor, image, one NIC) spawned through the public API; heapUsed delta after GC`));
+  figures.push(
+    valueFigure(
+      'scale.memory.heapBytesPerInstance',
+      heap.bytesPerInstance,
+      'bytes',
+      '<= 2048',
+      `${heap.n} instances (flavor, image, one NIC) spawned through the public API; heapUsed delta after GC`,
+    ),
+  );
   return figures;
 }

@@ -15,11 +15,17 @@ export async function measure({ quick }) {
   let Composed = core.DriverBase;
   for (const cap of order) Composed = core[byCap.get(cap)](Composed);
   const hooks = new Set(['_initHost', '_getInfo', '_listInstances', '_getAvailableNodes', '_getHostIp']);
-  for (const list of Object.values(Composed[Object.getOwnPropertySymbols(Composed).find((s) => String(s).includes('requiredHooks'))] ?? {})) for (const h of list) hooks.add(h);
+  for (const list of Object.values(
+    Composed[Object.getOwnPropertySymbols(Composed).find((s) => String(s).includes('requiredHooks'))] ?? {},
+  ))
+    for (const h of list) hooks.add(h);
   const body = '{ throw new Error("bench fixture: never called"); }';
   const full = [
     `import { DriverBase, ${order.map((c) => byCap.get(c)).join(', ')} } from '@virtkit/core';`,
-    `export class FullDriver extends ${order.map((c) => `${byCap.get(c)}(`).reverse().join('')}DriverBase${')'.repeat(order.length)} {`,
+    `export class FullDriver extends ${order
+      .map((c) => `${byCap.get(c)}(`)
+      .reverse()
+      .join('')}DriverBase${')'.repeat(order.length)} {`,
     ...[...hooks].map((h) => `  protected async ${h}(_ctx: any, _req?: any): Promise<any> ${body}`),
     '}',
   ].join('\n');
@@ -30,14 +36,27 @@ export async function measure({ quick }) {
     `type All = ${interfaces.map((c) => `CapabilityInterfaces['${c}']`).join(' & ')};`,
     `export interface PlainDriver extends All {}`,
     `export class PlainDriver {`,
-    ...['getInfo', 'listInstances', 'initHost', 'getAvailableNodes', 'getHostIp', ...methods].map((m) => `  async ${m}(_ctx: any, _req?: any): Promise<any> ${body}`),
+    ...['getInfo', 'listInstances', 'initHost', 'getAvailableNodes', 'getHostIp', ...methods].map(
+      (m) => `  async ${m}(_ctx: any, _req?: any): Promise<any> ${body}`,
+    ),
     '}',
     `const _check: All = new PlainDriver(); void _check;`,
   ].join('\n');
   rmSync(DIR, { recursive: true, force: true });
   mkdirSync(DIR, { recursive: true });
-  const opts = { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: [] };
-  for (const [name, text] of [['full', full], ['plain', plain]]) {
+  const opts = {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: [],
+  };
+  for (const [name, text] of [
+    ['full', full],
+    ['plain', plain],
+  ]) {
     mkdirSync(`${DIR}/${name}`, { recursive: true });
     writeFileSync(`${DIR}/${name}/driver.ts`, text);
     writeFileSync(`${DIR}/${name}/tsconfig.json`, JSON.stringify({ compilerOptions: opts, files: ['driver.ts'] }));
@@ -46,12 +65,23 @@ export async function measure({ quick }) {
     let best = Infinity;
     for (let i = 0; i < (quick ? 2 : 4); i++) {
       const t = process.hrtime.bigint();
-      execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', `${DIR}/${name}/tsconfig.json`], { stdio: 'inherit' });
+      execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', `${DIR}/${name}/tsconfig.json`], {
+        stdio: 'inherit',
+      });
       best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e6);
     }
     return best;
   };
   const plainMs = time('plain');
   const fullMs = time('full');
-  return [ratioFigure('typecheck.fullDriver_vs_plainClass', fullMs, plainMs, 'ms (tsc --noEmit, whole process)', '<= 1.5', `${order.length} mixins, ${hooks.size} hooks vs a class implementing all ${interfaces.length} capability interfaces; both load @virtkit/core's .d.ts`)];
+  return [
+    ratioFigure(
+      'typecheck.fullDriver_vs_plainClass',
+      fullMs,
+      plainMs,
+      'ms (tsc --noEmit, whole process)',
+      '<= 1.5',
+      `${order.length} mixins, ${hooks.size} hooks vs a class implementing all ${interfaces.length} capability interfaces; both load @virtkit/core's .d.ts`,
+    ),
+  ];
 }

@@ -25,9 +25,13 @@ const hex = (n) => (n & 255).toString(16).padStart(2, '0');
 /** One interface with two subnets (IPv4 and IPv6), one fixed address in each: the shape the reference gets. */
 function vif(i) {
   return {
-    id: `port-${i}`, address: `52:54:00:${hex(i >> 16)}:${hex(i >> 8)}:${hex(i)}`, type: 'ovs',
+    id: `port-${i}`,
+    address: `52:54:00:${hex(i >> 16)}:${hex(i >> 8)}:${hex(i)}`,
+    type: 'ovs',
     network: {
-      id: 'net-1', label: 'private', bridge: 'br-int',
+      id: 'net-1',
+      label: 'private',
+      bridge: 'br-int',
       subnets: [
         { cidr: '10.0.0.0/16', gateway: '10.0.0.1', ips: [`10.0.${(i >> 8) & 255}.${i & 255}`] },
         { cidr: 'fd00::/64', gateway: 'fd00::1', ips: [`fd00::${(i >> 16) + 1}:${(i & 0xffff).toString(16)}`] },
@@ -82,9 +86,24 @@ async function virtkitPhases(n, reqs, mode) {
   const d = new MemoryDriver({ hostname: `vsref-${mode}-${n}-${randomUUID().slice(0, 8)}` }, HOST);
   const ctx = {};
   const { spawnReqs, bareReqs, refs, order } = reqs;
-  const call = mode === 'public'
-    ? { spawn: (r) => d.spawn(ctx, r), getInfo: (r) => d.getInfo(ctx, r), powerOff: (r) => d.powerOff(ctx, r), powerOn: (r) => d.powerOn(ctx, r), destroy: (r) => d.destroy(ctx, r), list: () => d.listInstances(ctx) }
-    : { spawn: (r) => d._spawn(ctx, r), getInfo: (r) => d._getInfo(ctx, r), powerOff: (r) => d._powerOff(ctx, r), powerOn: (r) => d._powerOn(ctx, r), destroy: (r) => d._destroy(ctx, r), list: () => d._listInstances(ctx) };
+  const call =
+    mode === 'public'
+      ? {
+          spawn: (r) => d.spawn(ctx, r),
+          getInfo: (r) => d.getInfo(ctx, r),
+          powerOff: (r) => d.powerOff(ctx, r),
+          powerOn: (r) => d.powerOn(ctx, r),
+          destroy: (r) => d.destroy(ctx, r),
+          list: () => d.listInstances(ctx),
+        }
+      : {
+          spawn: (r) => d._spawn(ctx, r),
+          getInfo: (r) => d._getInfo(ctx, r),
+          powerOff: (r) => d._powerOff(ctx, r),
+          powerOn: (r) => d._powerOn(ctx, r),
+          destroy: (r) => d._destroy(ctx, r),
+          list: () => d._listInstances(ctx),
+        };
   const out = {};
   let t = now();
   for (let i = 0; i < n; i++) await call.spawn(spawnReqs[i]);
@@ -122,7 +141,9 @@ function reference() {
   } catch {
     return undefined;
   }
-  const child = spawn(PYTHON, [fileURLToPath(new URL('../lib/nova-fake.py', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(PYTHON, [fileURLToPath(new URL('../lib/nova-fake.py', import.meta.url))], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   return {
     async round(n) {
@@ -191,24 +212,68 @@ export async function measure({ quick }) {
       const name = `vs_reference.memory.${op}.${label(n)}`;
       if (!ref) {
         figures.push({ ...unmeasured(name, INSTALL, TARGET[op] ?? '<= 1.0'), candidate: round(mine) });
-        figures.push({ ...unmeasured(`vs_reference.memory.hooks.${op}.${label(n)}`, INSTALL, '<= 0.2'), candidate: round(direct) });
+        figures.push({
+          ...unmeasured(`vs_reference.memory.hooks.${op}.${label(n)}`, INSTALL, '<= 0.2'),
+          candidate: round(direct),
+        });
         continue;
       }
       const theirs = medianOf(s.reference, op);
-      figures.push(ratioFigure(name, mine, theirs, unit, TARGET[op] ?? '<= 1.0', `public call on @virtkit/memory vs nova.virt.fake.FakeDriver, ${n} instances, ${how}`));
-      figures.push(ratioFigure(`vs_reference.memory.hooks.${op}.${label(n)}`, direct, theirs, unit, '<= 0.2', `the memory driver's hook called directly (no SDK) vs FakeDriver; public/hooks = ${round(mine / direct)}`));
+      figures.push(
+        ratioFigure(
+          name,
+          mine,
+          theirs,
+          unit,
+          TARGET[op] ?? '<= 1.0',
+          `public call on @virtkit/memory vs nova.virt.fake.FakeDriver, ${n} instances, ${how}`,
+        ),
+      );
+      figures.push(
+        ratioFigure(
+          `vs_reference.memory.hooks.${op}.${label(n)}`,
+          direct,
+          theirs,
+          unit,
+          '<= 0.2',
+          `the memory driver's hook called directly (no SDK) vs FakeDriver; public/hooks = ${round(mine / direct)}`,
+        ),
+      );
     }
   }
   const control = mapControl(100_000) / mapControl(1_000);
   for (const op of OPS) {
     const small = medianOf(samples[1_000].public, op);
     const large = medianOf(samples[100_000].public, op);
-    const refGrowth = ref ? `; the reference's own 100k/1k: ${round(medianOf(samples[100_000].reference, op) / medianOf(samples[1_000].reference, op))}` : '';
+    const refGrowth = ref
+      ? `; the reference's own 100k/1k: ${round(medianOf(samples[100_000].reference, op) / medianOf(samples[1_000].reference, op))}`
+      : '';
     const scaled = op === 'listInstances' ? '(a listing walks every instance: per instance listed)' : '';
     const [a, b] = op === 'listInstances' ? [large / 100_000, small / 1_000] : [large, small];
-    figures.push(ratioFigure(`vs_reference.memory.scale_100k_vs_1k.${op}`, a, b, 'ns/op at 1k', '<= 1.3', `public call, per op at 100k / at 1k ${scaled}; control (bare Map.get, same order) ${round(control)}${refGrowth}`));
+    figures.push(
+      ratioFigure(
+        `vs_reference.memory.scale_100k_vs_1k.${op}`,
+        a,
+        b,
+        'ns/op at 1k',
+        '<= 1.3',
+        `public call, per op at 100k / at 1k ${scaled}; control (bare Map.get, same order) ${round(control)}${refGrowth}`,
+      ),
+    );
   }
-  const heap = JSON.parse(execFileSync(process.execPath, ['--expose-gc', fileURLToPath(new URL('../lib/heap-child.mjs', import.meta.url))], { encoding: 'utf8' }));
-  figures.push(valueFigure('vs_reference.memory.heapBytesPerInstance', heap.bytesPerInstance, 'bytes', '<= 1024', `${heap.n} instances (flavor, image, one NIC) spawned through the public API; heapUsed delta after GC`));
+  const heap = JSON.parse(
+    execFileSync(process.execPath, ['--expose-gc', fileURLToPath(new URL('../lib/heap-child.mjs', import.meta.url))], {
+      encoding: 'utf8',
+    }),
+  );
+  figures.push(
+    valueFigure(
+      'vs_reference.memory.heapBytesPerInstance',
+      heap.bytesPerInstance,
+      'bytes',
+      '<= 1024',
+      `${heap.n} instances (flavor, image, one NIC) spawned through the public API; heapUsed delta after GC`,
+    ),
+  );
   return figures;
 }

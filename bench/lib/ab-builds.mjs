@@ -32,7 +32,12 @@ for (const [side, Driver] of Object.entries(sides)) {
   drivers[side] = d;
 }
 const OPS = {
-  getInfo: [1, async (d) => { for (const r of refs) await d.getInfo(ctx, r); }],
+  getInfo: [
+    1,
+    async (d) => {
+      for (const r of refs) await d.getInfo(ctx, r);
+    },
+  ],
   'powerOff+powerOn': [
     2,
     async (d) => {
@@ -42,7 +47,12 @@ const OPS = {
       }
     },
   ],
-  'getInfo (hook)': [1, async (d) => { for (const r of refs) await d._getInfo(ctx, r); }],
+  'getInfo (hook)': [
+    1,
+    async (d) => {
+      for (const r of refs) await d._getInfo(ctx, r);
+    },
+  ],
 };
 const samples = {};
 for (let round = 0; round <= ROUNDS; round++) {
@@ -60,4 +70,9 @@ for (const op of Object.keys(OPS)) {
   const [mine, theirs] = [a.toFixed(0).padStart(6), b.toFixed(0).padStart(6)];
   console.log(`${op.padEnd(18)} this ${mine} ns  other ${theirs} ns  this/other ${(a / b).toFixed(2)}`);
 }
-console.log(`load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(
+  `load average ${(await import('node:os'))
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);

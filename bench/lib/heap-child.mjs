@@ -9,7 +9,14 @@ const ctx = {};
 const request = (i) => ({
   instance: { uuid: randomUUID(), name: `vm-${i}`, flavor: { name: 'm1.tiny', vcpus: 1, memoryMb: 64, rootGb: 1 } },
   imageMeta: { id: 'cirros', diskFormat: 'qcow2' },
-  networkInfo: [{ id: `port-${i}`, address: `52:54:00:${hex(i >> 16)}:${hex(i >> 8)}:${hex(i)}`, type: 'user', network: { id: 'net-1', label: 'private' } }],
+  networkInfo: [
+    {
+      id: `port-${i}`,
+      address: `52:54:00:${hex(i >> 16)}:${hex(i >> 8)}:${hex(i)}`,
+      type: 'user',
+      network: { id: 'net-1', label: 'private' },
+    },
+  ],
 });
 const hex = (n) => (n & 255).toString(16).padStart(2, '0');
 const settle = () => {

@@ -11,7 +11,15 @@ export async function latencies(tasks, { quick = false } = {}) {
 
 /** A ratio figure: candidate / baseline, with the baseline's absolute value beside it. */
 export function ratioFigure(name, candidate, baseline, unit, target, note) {
-  return { name, ratio: round(candidate / baseline), candidate: round(candidate), baseline: round(baseline), unit, target, note };
+  return {
+    name,
+    ratio: round(candidate / baseline),
+    candidate: round(candidate),
+    baseline: round(baseline),
+    unit,
+    target,
+    note,
+  };
 }
 
 /** A figure with no baseline. */
@@ -84,8 +92,10 @@ export async function interleaved(tasks, { quick = false } = {}) {
       samples[name].push(Number(process.hrtime.bigint() - t));
     }
   }
-  return Object.fromEntries(names.map((n) => {
-    const s = samples[n].sort((a, b) => a - b).slice(0, Math.max(1, Math.floor(samples[n].length * 0.99)));
-    return [n, s.reduce((a, b) => a + b, 0) / s.length];
-  }));
+  return Object.fromEntries(
+    names.map((n) => {
+      const s = samples[n].sort((a, b) => a - b).slice(0, Math.max(1, Math.floor(samples[n].length * 0.99)));
+      return [n, s.reduce((a, b) => a + b, 0) / s.length];
+    }),
+  );
 }

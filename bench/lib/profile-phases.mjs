@@ -11,15 +11,26 @@ const FLAVOR = { name: 'm1.tiny', vcpus: 1, memoryMb: 64, rootGb: 1 };
 const IMAGE = { id: 'cirros', diskFormat: 'qcow2' };
 const hex = (x) => (x & 255).toString(16).padStart(2, '0');
 const vif = (i) => ({
-  id: `port-${i}`, address: `52:54:00:${hex(i >> 16)}:${hex(i >> 8)}:${hex(i)}`, type: 'ovs',
-  network: { id: 'net-1', label: 'private', bridge: 'br-int', subnets: [
-    { cidr: '10.0.0.0/16', gateway: '10.0.0.1', ips: [`10.0.${(i >> 8) & 255}.${i & 255}`] },
-    { cidr: 'fd00::/64', gateway: 'fd00::1', ips: [`fd00::${(i >> 16) + 1}:${(i & 0xffff).toString(16)}`] },
-  ] },
+  id: `port-${i}`,
+  address: `52:54:00:${hex(i >> 16)}:${hex(i >> 8)}:${hex(i)}`,
+  type: 'ovs',
+  network: {
+    id: 'net-1',
+    label: 'private',
+    bridge: 'br-int',
+    subnets: [
+      { cidr: '10.0.0.0/16', gateway: '10.0.0.1', ips: [`10.0.${(i >> 8) & 255}.${i & 255}`] },
+      { cidr: 'fd00::/64', gateway: 'fd00::1', ips: [`fd00::${(i >> 16) + 1}:${(i & 0xffff).toString(16)}`] },
+    ],
+  },
 });
 const ctx = {};
 const uuids = Array.from({ length: n }, () => randomUUID());
-const spawnReqs = uuids.map((uuid, i) => ({ instance: { uuid, name: `vm-${i}`, flavor: FLAVOR }, imageMeta: IMAGE, networkInfo: op === 'spawnNoInterface' ? undefined : [vif(i)] }));
+const spawnReqs = uuids.map((uuid, i) => ({
+  instance: { uuid, name: `vm-${i}`, flavor: FLAVOR },
+  imageMeta: IMAGE,
+  networkInfo: op === 'spawnNoInterface' ? undefined : [vif(i)],
+}));
 const refs = uuids.map((uuid) => ({ instance: { uuid } }));
 const want = (o) => op === 'all' || op === o;
 const times = {};
@@ -30,16 +41,27 @@ const lap = async (name, fn) => {
 };
 for (let r = 0; r < rounds; r++) {
   const d = new MemoryDriver({ hostname: `prof-${r}` }, { host: { vcpus: 1e8, memoryMb: 2e9, diskGb: 2e9 } });
-  await lap('spawn', async () => { for (const req of spawnReqs) await d.spawn(ctx, req); });
+  await lap('spawn', async () => {
+    for (const req of spawnReqs) await d.spawn(ctx, req);
+  });
   // A single op is repeated, so the profile is mostly that op and not the spawns it needs.
   const reps = op === 'all' || op.startsWith('spawn') || op === 'destroy' ? 1 : 20;
   for (let k = 0; k < reps; k++) {
-    if (want('getInfo')) await lap('getInfo', async () => { for (const ref of refs) await d.getInfo(ctx, ref); });
+    if (want('getInfo'))
+      await lap('getInfo', async () => {
+        for (const ref of refs) await d.getInfo(ctx, ref);
+      });
     if (want('powerOff') || want('powerOn')) {
-      await lap('powerOff', async () => { for (const ref of refs) await d.powerOff(ctx, ref); });
-      await lap('powerOn', async () => { for (const ref of refs) await d.powerOn(ctx, ref); });
+      await lap('powerOff', async () => {
+        for (const ref of refs) await d.powerOff(ctx, ref);
+      });
+      await lap('powerOn', async () => {
+        for (const ref of refs) await d.powerOn(ctx, ref);
+      });
     }
   }
-  await lap('destroy', async () => { for (const ref of refs) await d.destroy(ctx, ref); });
+  await lap('destroy', async () => {
+    for (const ref of refs) await d.destroy(ctx, ref);
+  });
 }
 console.log(Object.fromEntries(Object.entries(times).map(([k, v]) => [k, Math.round(v / rounds / n)])), 'ns/op');

@@ -66,7 +66,13 @@ export class RawQmp {
   waitForEvent(name, predicate = () => true, timeoutMs = 60_000) {
     const names = new Set([name].flat());
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => (this.#listeners.delete(listener), reject(new Error(`no ${[...names].join('/')} event in ${timeoutMs} ms`))), timeoutMs);
+      const timer = setTimeout(
+        () => (
+          this.#listeners.delete(listener),
+          reject(new Error(`no ${[...names].join('/')} event in ${timeoutMs} ms`))
+        ),
+        timeoutMs,
+      );
       const listener = (m) => {
         if (!names.has(m.event) || !predicate(m)) return;
         clearTimeout(timer);

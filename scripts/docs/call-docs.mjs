@@ -37,13 +37,29 @@ function callsOf(nodes, source) {
   const calls = new Map();
   for (const m of (nodes ?? []).flatMap((n) => [...n.members])) {
     if (!(ts.isMethodSignature(m) || ts.isMethodDeclaration(m)) || !m.name || !ts.isIdentifier(m.name)) continue;
-    if (m.modifiers?.some((x) => x.kind === ts.SyntaxKind.ProtectedKeyword || x.kind === ts.SyntaxKind.StaticKeyword)) continue;
+    if (m.modifiers?.some((x) => x.kind === ts.SyntaxKind.ProtectedKeyword || x.kind === ts.SyntaxKind.StaticKeyword))
+      continue;
     const name = m.name.text;
     if (name.startsWith('_') || calls.has(name)) continue;
     const docs = ts.getJSDocCommentsAndTags(m).filter(ts.isJSDoc);
-    const text = docs.map((d) => linkText(ts.getTextOfJSDocComment(d.comment) ?? '')).join(' ').replace(/\s+/g, ' ').trim();
-    const tags = docs.flatMap((d) => (d.tags ?? []).map((t) => ({ name: t.tagName.text, text: linkText(ts.getTextOfJSDocComment(t.comment) ?? '').replace(/\s+/g, ' ').trim() })));
-    const signature = m.getText(source).replace(/\/\*\*[\s\S]*?\*\/\s*/g, '').replace(/\s+/g, ' ').replace(/;$/, '');
+    const text = docs
+      .map((d) => linkText(ts.getTextOfJSDocComment(d.comment) ?? ''))
+      .join(' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    const tags = docs.flatMap((d) =>
+      (d.tags ?? []).map((t) => ({
+        name: t.tagName.text,
+        text: linkText(ts.getTextOfJSDocComment(t.comment) ?? '')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      })),
+    );
+    const signature = m
+      .getText(source)
+      .replace(/\/\*\*[\s\S]*?\*\/\s*/g, '')
+      .replace(/\s+/g, ' ')
+      .replace(/;$/, '');
     calls.set(name, { signature, text, tags });
   }
   return calls;

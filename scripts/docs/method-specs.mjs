@@ -18,7 +18,8 @@ export function readMethodSpecs(coreSrc) {
   for (const source of sources) {
     source.forEachChild((node) => {
       if (ts.isVariableStatement(node)) {
-        for (const d of node.declarationList.declarations) if (ts.isIdentifier(d.name) && d.initializer) constants.set(d.name.text, d.initializer);
+        for (const d of node.declarationList.declarations)
+          if (ts.isIdentifier(d.name) && d.initializer) constants.set(d.name.text, d.initializer);
       } else if (ts.isFunctionDeclaration(node) && node.name) functions.set(node.name.text, node);
     });
   }
@@ -27,8 +28,11 @@ export function readMethodSpecs(coreSrc) {
   for (const source of sources) {
     const visit = (node) => {
       // A capability declaration: declareCapability<Interface>()({ name, requires, methods, defaults, ... }).
-      const declared = ts.isCallExpression(node) && ts.isCallExpression(node.expression)
-        && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === 'declareCapability';
+      const declared =
+        ts.isCallExpression(node) &&
+        ts.isCallExpression(node.expression) &&
+        ts.isIdentifier(node.expression.expression) &&
+        node.expression.expression.text === 'declareCapability';
       if (declared) {
         const [first] = node.arguments;
         if (first && ts.isObjectLiteralExpression(first)) {
@@ -43,7 +47,12 @@ export function readMethodSpecs(coreSrc) {
       }
       if (ts.isCallExpression(node) && ts.isIdentifier(node.expression)) {
         const [first, second] = node.arguments;
-        if (node.expression.text === 'installMethods' && second && ts.isObjectLiteralExpression(second) && first.getText().startsWith('DriverBase')) {
+        if (
+          node.expression.text === 'installMethods' &&
+          second &&
+          ts.isObjectLiteralExpression(second) &&
+          first.getText().startsWith('DriverBase')
+        ) {
           for (const [k, v] of methodsOf(second, constants, functions)) core.set(k, v);
         }
       }
@@ -67,7 +76,7 @@ function methodsOf(node, constants, functions) {
       missingOk: spec.get('missingOk')?.getText() === 'true',
       state,
       after: spec.has('after'),
-      around: aroundName ? { name: aroundName, doc: docOf(functions.get(aroundName)) } : undefined,
+      around: aroundName ? { name: clean(aroundName), doc: docOf(functions.get(aroundName)) } : undefined,
     });
   }
   return methods;
@@ -82,7 +91,8 @@ function stateOf(node, constants) {
 
 /** Source text with identifiers of module constants (rules, state lists) replaced by their definition. */
 function resolveText(node, constants) {
-  if (ts.isIdentifier(node) && constants.has(node.text) && node.text !== 'notSoftDeleted') return resolveText(constants.get(node.text), constants);
+  if (ts.isIdentifier(node) && constants.has(node.text) && node.text !== 'notSoftDeleted')
+    return resolveText(constants.get(node.text), constants);
   return node.getText();
 }
 
@@ -93,8 +103,13 @@ function resolve(node, constants) {
     seen.add(current.text);
     current = constants.get(current.text);
   }
-  while (current && (ts.isAsExpression(current) || ts.isSatisfiesExpression?.(current) || ts.isParenthesizedExpression(current))) current = current.expression;
-  if (current && ts.isCallExpression(current) && current.expression.getText() === 'Object.freeze') current = current.arguments[0];
+  while (
+    current &&
+    (ts.isAsExpression(current) || ts.isSatisfiesExpression?.(current) || ts.isParenthesizedExpression(current))
+  )
+    current = current.expression;
+  if (current && ts.isCallExpression(current) && current.expression.getText() === 'Object.freeze')
+    current = current.arguments[0];
   return current;
 }
 
@@ -116,11 +131,24 @@ function literal(node) {
 function docOf(node) {
   if (!node) return '';
   const docs = ts.getJSDocCommentsAndTags(node).filter(ts.isJSDoc);
-  return docs.map((d) => ts.getTextOfJSDocComment(d.comment) ?? '').join(' ').replace(/\s+/g, ' ').trim();
+  return docs
+    .map((d) => ts.getTextOfJSDocComment(d.comment) ?? '')
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function clean(text) {
-  return text.replace(/PowerState\./g, '').replace(/^Object\.freeze\(([\s\S]*)\)$/, '$1').replace(/\s+/g, ' ').trim();
+  return (
+    text
+      .replace(/PowerState\./g, '')
+      .replace(/^Object\.freeze\(([\s\S]*)\)$/, '$1')
+      .replace(/\s+/g, ' ')
+      // Prettier wraps long parameter lists with a trailing comma; one line reads better without the wrap's marks.
+      .replace(/\( /g, '(')
+      .replace(/,? \)/g, ')')
+      .trim()
+  );
 }
 
 function listTs(dir) {

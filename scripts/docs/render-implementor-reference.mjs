@@ -17,7 +17,7 @@ export const IMPLEMENTOR_REFERENCE_HEADER =
  */
 export function renderImplementorReference({ hooks, specs, calls, descriptions }) {
   const negatives = negativeTestNames();
-  const lines = [IMPLEMENTOR_REFERENCE_HEADER, '', '# Implementor\'s reference', '', ...intro()];
+  const lines = [IMPLEMENTOR_REFERENCE_HEADER, '', "# Implementor's reference", '', ...intro()];
   lines.push('', '## core', '', 'The calls every driver has (`DriverBase`). Every driver writes their hooks.', '');
   lines.push(...callSections('core', specs.core, hooks.get('core') ?? [], calls.get('core') ?? new Map()));
   lines.push(...kitSection('core', negatives));
@@ -25,23 +25,40 @@ export function renderImplementorReference({ hooks, specs, calls, descriptions }
     lines.push('', `## ${family}`);
     for (const capability of CAPABILITY_NAMES.filter((c) => familyOf(c) === family)) {
       const spec = specs.capabilities.get(capability);
-      if (!spec) throw new Error(`no method spec found for capability '${capability}' (defineCapability in core/src/capabilities)`);
+      if (!spec)
+        throw new Error(
+          `no method spec found for capability '${capability}' (defineCapability in core/src/capabilities)`,
+        );
       lines.push('', `### \`${capability}\``, '', capitalize(descriptions.get(capability) ?? ''), '');
       const mixin = mixinOf(capability);
       const facts = [`**Mixin:** \`${mixin}\``];
-      facts.push(`**Apply after:** ${spec.requires.length ? spec.requires.map((r) => `\`${r}\``).join(', ') : 'nothing (apply it to `DriverBase` or any composition)'}`);
+      facts.push(
+        `**Apply after:** ${spec.requires.length ? spec.requires.map((r) => `\`${r}\``).join(', ') : 'nothing (apply it to `DriverBase` or any composition)'}`,
+      );
       const fixtures = fixturesOf(capability);
-      facts.push(`**Kit fixtures:** ${fixtures.length ? fixtures.map((f) => `[\`${f}\`](fixtures.md#${f.toLowerCase()})`).join(', ') : 'none beyond the defaults'}`);
+      facts.push(
+        `**Kit fixtures:** ${fixtures.length ? fixtures.map((f) => `[\`${f}\`](fixtures.md#${f.toLowerCase()})`).join(', ') : 'none beyond the defaults'}`,
+      );
       lines.push(facts.join(' · '), '');
-      lines.push(...callSections(capability, spec.methods, hooks.get(capability) ?? [], calls.get(capability) ?? new Map()));
+      lines.push(
+        ...callSections(capability, spec.methods, hooks.get(capability) ?? [], calls.get(capability) ?? new Map()),
+      );
       lines.push(...kitSection(capability, negatives));
     }
   }
-  lines.push('', '## Kit fixtures and the tests that need them', '',
+  lines.push(
+    '',
+    '## Kit fixtures and the tests that need them',
+    '',
     'A test whose fixture is missing is skipped with the reason, and a capability whose behaviour tests are all',
-    'skipped is reported *unverified*, not passed. How to supply each fixture: [fixtures.md](fixtures.md).', '');
+    'skipped is reported *unverified*, not passed. How to supply each fixture: [fixtures.md](fixtures.md).',
+    '',
+  );
   const byFixture = new Map();
-  for (const suite of ALL_SUITES) for (const t of suite.tests) for (const n of t.needs ?? []) byFixture.set(n, [...(byFixture.get(n) ?? []), `\`${suite.capability}\`: ${cell(t.name)}`]);
+  for (const suite of ALL_SUITES)
+    for (const t of suite.tests)
+      for (const n of t.needs ?? [])
+        byFixture.set(n, [...(byFixture.get(n) ?? []), `\`${suite.capability}\`: ${cell(t.name)}`]);
   for (const [fixture, tests] of [...byFixture].sort(([a], [b]) => a.localeCompare(b))) {
     lines.push(`### \`${fixture}\` (${tests.length} tests)`, '', ...tests.map((t) => `- ${t}`), '');
   }
@@ -50,7 +67,7 @@ export function renderImplementorReference({ hooks, specs, calls, descriptions }
 
 function intro() {
   return [
-    'For every capability and every hook: the hook\'s signature, what it must do, the state rule the SDK applies',
+    "For every capability and every hook: the hook's signature, what it must do, the state rule the SDK applies",
     'before calling it, the errors it must throw and when, idempotency, the events the SDK emits after it, the kit',
     'fixtures the capability needs, and the kit tests that check it. Your hooks only talk to the hypervisor; around',
     'each, the SDK validates the request (`VALIDATION_FAILED`, nothing called), runs calls on one instance one at',
@@ -67,7 +84,7 @@ function intro() {
     '',
     'Rules the kit checks beyond the types (each is in the name of the kit test that checks it): console hosts',
     'are loopback addresses with a port in 1-65535; `_spawn` refuses an image whose disk format is not in the',
-    'driver\'s `imageTypes` with a virtkit error and leaves nothing behind; a refused or failed call changes nothing;',
+    "driver's `imageTypes` with a virtkit error and leaves nothing behind; a refused or failed call changes nothing;",
     'after each test nothing is left on the host (listings, usage, your `leakCheck`).',
     '',
     `Families: ${['core', ...FAMILIES].map((f) => `[${f}](#${f})`).join(' · ')}.`,
@@ -89,21 +106,30 @@ function callSections(capability, methods, hookList, callDocs) {
     if (hook) lines.push(`- **Hook** (${kind}): \`${hook.hook}(${hook.params}): ${hook.returns}\``);
     else lines.push(`- **Hook** (${kind}): \`${spec.hook}\``);
     if (doc) lines.push(`- **Public call:** \`${doc.signature}\``);
-    const what = [hook?.doc, doc?.text, entry ? `${entry.summary} (reference: \`${entry.referenceName}\`)` : ''].filter(Boolean);
+    const what = [hook?.doc, doc?.text, entry ? `${entry.summary} (reference: \`${entry.referenceName}\`)` : ''].filter(
+      Boolean,
+    );
     if (what.length) lines.push(`- **Must do:** ${cell(what.join(' '))}`);
     lines.push(`- **Before the hook:** ${before(spec)}`);
     const throws = (doc?.tags ?? []).filter((t) => t.name === 'throws').map((t) => t.text);
-    lines.push(`- **Errors:** ${throws.length ? cell(throws.join('; ')) : 'none beyond the SDK\'s own (`VALIDATION_FAILED`, `ABORTED`, `TIMEOUT`, `DRIVER_ERROR`)'}`);
+    lines.push(
+      `- **Errors:** ${throws.length ? cell(throws.join('; ')) : "none beyond the SDK's own (`VALIDATION_FAILED`, `ABORTED`, `TIMEOUT`, `DRIVER_ERROR`)"}`,
+    );
     lines.push(`- **Idempotency:** ${idempotency(spec, [hook?.doc, doc?.text].join(' '))}`);
     lines.push(`- **Events after it:** ${events(spec)}`);
     const named = tests.filter((t) => new RegExp(`\\b${call}\\b`).test(t.name));
-    lines.push(`- **Kit tests:** ${named.length ? named.map((t) => `"${cell(t.name)}"`).join('; ') : `the \`${capability}\` tests below`}`);
+    lines.push(
+      `- **Kit tests:** ${named.length ? named.map((t) => `"${cell(t.name)}"`).join('; ') : `the \`${capability}\` tests below`}`,
+    );
     lines.push('');
   }
   const extra = hookList.filter((h) => !covered.has(h.hook));
   if (extra.length) {
     lines.push('Hooks the SDK calls at fixed points of other calls:', '');
-    for (const h of extra) lines.push(`- \`${h.hook}(${h.params}): ${h.returns}\`${h.optional ? ' (optional)' : ''}: ${cell(h.doc || 'see the TSDoc')}`);
+    for (const h of extra)
+      lines.push(
+        `- \`${h.hook}(${h.params}): ${h.returns}\`${h.optional ? ' (optional)' : ''}: ${cell(h.doc || 'see the TSDoc')}`,
+      );
     lines.push('');
   }
   return lines;
@@ -115,19 +141,38 @@ function before(spec) {
   const s = spec.state;
   if (!s) steps.push('no power-state rule (the hook runs whatever the state)');
   else if (s.named === 'ANY_STATE_RULE' || (s.from === 'ANY_POWER_STATE' && !s.to && !s.noop && !s.refuse)) {
-    steps.push('reads the state with `getInfo` (an unknown instance is `INSTANCE_NOT_FOUND` before the hook runs); any power state is allowed');
+    steps.push(
+      'reads the state with `getInfo` (an unknown instance is `INSTANCE_NOT_FOUND` before the hook runs); any power state is allowed',
+    );
   } else {
-    const from = s.from?.startsWith('[') ? `from ${s.from.slice(1, -1).split(',').map((x) => `\`${x.trim()}\``).join(', ')}` : `from the states \`${s.from}\` gives`;
-    steps.push(`reads the state with \`getInfo\` (unknown instance: \`INSTANCE_NOT_FOUND\`); runs only ${from}, else \`INVALID_STATE\``);
-    if (s.refuse) steps.push(`also refuses with \`INVALID_STATE\` when \`${s.refuse}\` gives a reason (e.g. a soft-deleted instance)`);
+    const from = s.from?.startsWith('[')
+      ? `from ${s.from
+          .slice(1, -1)
+          .split(',')
+          .map((x) => x.trim())
+          .filter((x) => x !== '')
+          .map((x) => `\`${x}\``)
+          .join(', ')}`
+      : `from the states \`${s.from}\` gives`;
+    steps.push(
+      `reads the state with \`getInfo\` (unknown instance: \`INSTANCE_NOT_FOUND\`); runs only ${from}, else \`INVALID_STATE\``,
+    );
+    if (s.refuse)
+      steps.push(
+        `also refuses with \`INVALID_STATE\` when \`${s.refuse}\` gives a reason (e.g. a soft-deleted instance)`,
+      );
   }
-  if (spec.around) steps.push(`runs custom steps around the hook (\`${spec.around.name}\`${spec.around.doc ? `: ${spec.around.doc}` : ''})`);
+  if (spec.around)
+    steps.push(
+      `runs custom steps around the hook (\`${spec.around.name}\`${spec.around.doc ? `: ${spec.around.doc}` : ''})`,
+    );
   return cell(steps.join('; '));
 }
 
 function idempotency(spec, docs) {
   const parts = [];
-  if (spec.state?.noop) parts.push(`toward the target: when \`${spec.state.noop}\` holds, the SDK succeeds without calling the hook`);
+  if (spec.state?.noop)
+    parts.push(`toward the target: when \`${spec.state.noop}\` holds, the SDK succeeds without calling the hook`);
   if (spec.missingOk) parts.push('an unknown instance is success, not `INSTANCE_NOT_FOUND`');
   const said = docs.match(/[^.]*[Ii]dempotent[^.]*\./);
   if (said) parts.push(`documented: "${said[0].trim()}"`);
@@ -137,7 +182,8 @@ function idempotency(spec, docs) {
 function events(spec) {
   const to = spec.state?.to;
   if (!to) return 'none from the SDK; report a state change you see outside a call with `reportPowerState`';
-  if (/^[A-Z_]+$/.test(to)) return `one \`lifecycle\` event when the power state changes to \`${to}\` (none when it was already there)`;
+  if (/^[A-Z_]+$/.test(to))
+    return `one \`lifecycle\` event when the power state changes to \`${to}\` (none when it was already there)`;
   return cell(`one \`lifecycle\` event when the power state changes, to the state \`${to}\` gives`);
 }
 
@@ -167,8 +213,17 @@ function fixturesOf(capability) {
 
 /** The kit's NOT_SUPPORTED test of each capability, as planned for a driver that applies none. */
 function negativeTestNames() {
-  const map = { driver: { name: 'none', version: '0' }, contractVersion: core.CONTRACT_VERSION, capabilities: Object.fromEntries(CAPABILITY_NAMES.map((c) => [c, false])), features: {} };
-  return new Map(planConformance(map).filter((p) => p.kind === 'negative').map((p) => [p.capability, p.test.name]));
+  const map = {
+    driver: { name: 'none', version: '0' },
+    contractVersion: core.CONTRACT_VERSION,
+    capabilities: Object.fromEntries(CAPABILITY_NAMES.map((c) => [c, false])),
+    features: {},
+  };
+  return new Map(
+    planConformance(map)
+      .filter((p) => p.kind === 'negative')
+      .map((p) => [p.capability, p.test.name]),
+  );
 }
 
 function mixinOf(capability) {
@@ -183,5 +238,7 @@ function capitalize(text) {
 }
 
 function cell(text) {
-  return String(text).replace(/\s*\r?\n\s*/g, ' ').trim();
+  return String(text)
+    .replace(/\s*\r?\n\s*/g, ' ')
+    .trim();
 }

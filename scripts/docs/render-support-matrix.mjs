@@ -32,7 +32,10 @@ export async function renderSupportMatrix({ root, warn = () => {} }) {
   }
   const text = renderMatrixMarkdown(buildMatrix(inputs, { generatedAt: new Date(0) }));
   const stable = text.replace(/^Generated 1970-01-01T00:00:00\.000Z, (.*)$/m, (_, rest) => `Built ${rest}`);
-  if (stable === text) throw new Error('the matrix renderer no longer starts its source line with "Generated <time>, ": update render-support-matrix.mjs');
+  if (stable === text)
+    throw new Error(
+      'the matrix renderer no longer starts its source line with "Generated <time>, ": update render-support-matrix.mjs',
+    );
   if (/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(stable)) throw new Error('the support matrix still contains a timestamp');
   return `${MATRIX_HEADER}\n\n${stable}`;
 }

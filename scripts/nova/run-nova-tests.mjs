@@ -40,7 +40,11 @@ const stopAll = () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
 };
 process.on('exit', stopAll);
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { stopAll(); process.exit(130); });
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => {
+    stopAll();
+    process.exit(130);
+  });
 
 /** One serving process; resolves with its address. */
 async function startServer() {
@@ -77,8 +81,14 @@ async function runPython(address, testArgs, env) {
     });
     children.add(python);
     let output = '';
-    python.stdout.on('data', (c) => { output += c; process.stderr.write(c); });
-    python.stderr.on('data', (c) => { output += c; process.stderr.write(c); });
+    python.stdout.on('data', (c) => {
+      output += c;
+      process.stderr.write(c);
+    });
+    python.stderr.on('data', (c) => {
+      output += c;
+      process.stderr.write(c);
+    });
     const code = await new Promise((ok) => python.on('exit', (c) => ok(c ?? 1)));
     return { output, code };
   } finally {
@@ -92,7 +102,10 @@ if (suite === 'driver') {
   shares = [{ testArgs: () => ({ args: ['-m', 'unittest', '-v', 'nova_virtkit_tests.test_driver_suite'] }), env: {} }];
 } else {
   if (!listFile || !existsSync(listFile)) fail(`no list file ${listFile}`);
-  const ids = readFileSync(listFile, 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean);
+  const ids = readFileSync(listFile, 'utf8')
+    .split('\n')
+    .map((l) => l.replace(/#.*/, '').trim())
+    .filter(Boolean);
   const n = Math.min(workers, ids.length || 1);
   shares = Array.from({ length: n }, (_, w) => {
     const mine = ids.filter((_, i) => i % n === w);
@@ -110,14 +123,16 @@ if (suite === 'driver') {
 }
 let results;
 try {
-  results = await Promise.all(shares.map(async (share) => {
-    const { server, address } = await startServer();
-    try {
-      return await runPython(address, share.testArgs, share.env);
-    } finally {
-      server.kill('SIGTERM');
-    }
-  }));
+  results = await Promise.all(
+    shares.map(async (share) => {
+      const { server, address } = await startServer();
+      try {
+        return await runPython(address, share.testArgs, share.env);
+      } finally {
+        server.kill('SIGTERM');
+      }
+    }),
+  );
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
 }

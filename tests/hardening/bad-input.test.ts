@@ -20,8 +20,14 @@ describe('bad input on every public call (memory driver)', () => {
     process.off('unhandledRejection', onUnhandled);
     const counts = Object.values(perCall);
     recordReliability('bad-input', {
-      driver: 'memory', calls: counts.length, malformedInputs: counts.reduce((a, b) => a + b, 0),
-      minPerCall: Math.min(...counts), maxPerCall: Math.max(...counts), perCall, problems, unknownUuidOutcomes: unknownOutcomes,
+      driver: 'memory',
+      calls: counts.length,
+      malformedInputs: counts.reduce((a, b) => a + b, 0),
+      minPerCall: Math.min(...counts),
+      maxPerCall: Math.max(...counts),
+      perCall,
+      problems,
+      unknownUuidOutcomes: unknownOutcomes,
     });
   });
 
@@ -43,13 +49,16 @@ describe('bad input on every public call (memory driver)', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it.each(METHODS.filter((m) => 'instance' in baseRequest(m, 'x', 'h')))('%s: a well-formed unknown uuid is a typed error or a no-op, never a crash', async (method) => {
-    const { driver } = await fixture();
-    const before = await stateOf(driver);
-    const code = await outcomeOf(() => driver[method](ctx, baseRequest(method, randomUUID(), driver.hostname)));
-    unknownOutcomes[method] = code;
-    expect(code).not.toMatch(/^(foreign|DRIVER_ERROR|VALIDATION_FAILED)/);
-    if (code !== 'ok') expect(await stateOf(driver)).toBe(before);
-    expect(unhandled).toEqual([]);
-  });
+  it.each(METHODS.filter((m) => 'instance' in baseRequest(m, 'x', 'h')))(
+    '%s: a well-formed unknown uuid is a typed error or a no-op, never a crash',
+    async (method) => {
+      const { driver } = await fixture();
+      const before = await stateOf(driver);
+      const code = await outcomeOf(() => driver[method](ctx, baseRequest(method, randomUUID(), driver.hostname)));
+      unknownOutcomes[method] = code;
+      expect(code).not.toMatch(/^(foreign|DRIVER_ERROR|VALIDATION_FAILED)/);
+      if (code !== 'ok') expect(await stateOf(driver)).toBe(before);
+      expect(unhandled).toEqual([]);
+    },
+  );
 });

@@ -11,9 +11,20 @@ export const FLAVOR = { name: 'm1.fuzz', vcpus: 1, memoryMb: 128, rootGb: 1 };
 export const IMG = { diskFormat: 'raw' };
 export const VOL = { driverVolumeType: 'memory', data: { volumeId: 'vol-fuzz-1', sizeBytes: GIB } };
 export const VOL2 = { driverVolumeType: 'memory', data: { volumeId: 'vol-fuzz-2', sizeBytes: GIB } };
-export const VIF = { id: 'vif-fuzz-1', address: '52:54:00:aa:bb:cc', type: 'user', network: { id: 'net-fuzz', label: 'fuzz' } };
+export const VIF = {
+  id: 'vif-fuzz-1',
+  address: '52:54:00:aa:bb:cc',
+  type: 'user',
+  network: { id: 'net-fuzz', label: 'fuzz' },
+};
 export const AGG = { id: 'agg-fuzz', name: 'fuzz' };
-export const DISK = { type: 'qcow2', path: '/var/lib/virtkit/fuzz/disk', virtualSizeBytes: GIB, diskSizeBytes: GIB, overCommitDiskSizeBytes: 0 };
+export const DISK = {
+  type: 'qcow2',
+  path: '/var/lib/virtkit/fuzz/disk',
+  virtualSizeBytes: GIB,
+  diskSizeBytes: GIB,
+  overCommitDiskSizeBytes: 0,
+};
 /** The calls every driver has (DriverBase's guarded calls), from core's public data. */
 export const CORE_CALLS = [...guardedCallsOf(DriverBase).keys()];
 export const METHODS = [...CORE_CALLS, ...Object.values(CAPABILITY_METHODS).flat()];
@@ -31,7 +42,13 @@ export function baseRequest(method: string, uuid: string, host: string): Record<
     rebuild: { ...I, imageMeta: IMG },
     getConsolePoolInfo: { consoleType: 'vnc' },
     migrateDiskAndPowerOff: { ...I, dest: 'fuzz-other', flavor: FLAVOR },
-    finishMigration: { ...I, migration: { id: 'mig-1', destCompute: host }, diskInfo: [DISK], imageMeta: IMG, resizeInstance: false },
+    finishMigration: {
+      ...I,
+      migration: { id: 'mig-1', destCompute: host },
+      diskInfo: [DISK],
+      imageMeta: IMG,
+      resizeInstance: false,
+    },
     confirmMigration: { ...I, migration: { id: 'mig-1', destCompute: host } },
     checkCanLiveMigrateDestination: { ...I, srcComputeInfo: { host: 'a' }, dstComputeInfo: { host: 'b' } },
     cleanupLiveMigrationDestinationCheck: { destCheckData: {} },
@@ -48,7 +65,11 @@ export function baseRequest(method: string, uuid: string, host: string): Record<
     volumeSnapshotDelete: { ...I, volumeId: 'vol-fuzz-1', snapshotId: 'snap-1', deleteInfo: { type: 'qcow2' } },
     defaultRootDeviceName: { ...I, imageMeta: IMG },
     defaultDeviceNamesForInstance: { ...I, rootDeviceName: 'vda' },
-    getDeviceNameForInstance: { ...I, bdms: [{ sourceType: 'image', destinationType: 'local' }], blockDevice: { sourceType: 'volume', destinationType: 'volume' } },
+    getDeviceNameForInstance: {
+      ...I,
+      bdms: [{ sourceType: 'image', destinationType: 'local' }],
+      blockDevice: { sourceType: 'volume', destinationType: 'volume' },
+    },
     isSupportedFsFormat: { fsType: 'ext4' },
     attachInterface: { ...I, imageMeta: IMG, vif: { ...VIF, id: 'vif-fuzz-2', address: '52:54:00:aa:bb:cd' } },
     detachInterface: { ...I, vif: VIF },
@@ -73,13 +94,29 @@ export function baseRequest(method: string, uuid: string, host: string): Record<
     getAllBwCounters: { instances: [{ uuid }] },
     getAllVolumeUsage: { instances: [{ instance: { uuid }, volumes: [{ mountDevice: 'vdb', connectionInfo: VOL }] }] },
     blockStats: { ...I, diskId: 'vda' },
-    initHost: { host }, cleanupHost: { host },
+    initHost: { host },
+    cleanupHost: { host },
     nodeIsAvailable: { nodename: host },
     getAvailableNodes: { refresh: false },
-    listInstances: {}, listInstanceUuids: {}, countInstances: {}, getHostIp: {}, filterDeferApplyOn: {}, filterDeferApplyOff: {},
-    getPerInstanceUsage: {}, getHostUptime: {}, getHostCpuStats: {},
+    listInstances: {},
+    listInstanceUuids: {},
+    countInstances: {},
+    getHostIp: {},
+    filterDeferApplyOn: {},
+    filterDeferApplyOff: {},
+    getPerInstanceUsage: {},
+    getHostUptime: {},
+    getHostCpuStats: {},
   };
-  for (const net of ['plugVifs', 'unplugVifs', 'prepareNetworksBeforeBlockDeviceMapping', 'cleanNetworksPreparation', 'injectNetworkInfo', 'ensureFilteringRulesForInstance', 'unfilterInstance']) {
+  for (const net of [
+    'plugVifs',
+    'unplugVifs',
+    'prepareNetworksBeforeBlockDeviceMapping',
+    'cleanNetworksPreparation',
+    'injectNetworkInfo',
+    'ensureFilteringRulesForInstance',
+    'unfilterInstance',
+  ]) {
     table[net] = { ...I, networkInfo: [VIF] };
   }
   return table[method] ?? I;
@@ -90,7 +127,9 @@ export async function fixture(): Promise<{ driver: any; uuid: string }> {
   const driver: any = new MemoryDriver({ hostname: 'fuzz-host' }, { snapshot: { steps: 1, stepDelayMs: 0 } });
   const uuid = randomUUID();
   await driver.spawn(ctx, {
-    instance: { uuid, name: 'fuzz-vm', flavor: FLAVOR }, imageMeta: IMG, networkInfo: [VIF],
+    instance: { uuid, name: 'fuzz-vm', flavor: FLAVOR },
+    imageMeta: IMG,
+    networkInfo: [VIF],
     blockDeviceInfo: { blockDeviceMapping: [{ mountDevice: 'vdb', connectionInfo: VOL }] },
   });
   return { driver, uuid };
@@ -103,7 +142,12 @@ export async function stateOf(driver: any): Promise<string> {
   for (const uuid of uuids) {
     const { cpuTimeNs: _moves, ...info } = await driver.getInfo(ctx, { instance: { uuid } });
     const diag = await driver.getInstanceDiagnostics(ctx, { instance: { uuid } });
-    infos.push({ uuid, info, disks: diag.diskDetails.map((d: any) => d.id), nics: diag.nicDetails.map((n: any) => n.macAddress) });
+    infos.push({
+      uuid,
+      info,
+      disks: diag.diskDetails.map((d: any) => d.id),
+      nics: diag.nicDetails.map((n: any) => n.macAddress),
+    });
   }
   const r = await driver.getAvailableResource(ctx, { nodename: driver.hostname });
   return JSON.stringify({ inspect: driver.inspect(), infos, used: [r.vcpusUsed, r.memoryMbUsed, r.localGbUsed] });
@@ -122,4 +166,3 @@ export async function outcomeOf(call: () => Promise<unknown>): Promise<string> {
     return isVirtkitError(error) ? error.code : `foreign ${String(error)}`;
   }
 }
-

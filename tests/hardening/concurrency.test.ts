@@ -11,7 +11,12 @@ const FLAVOR = { name: 'm1.conc', vcpus: 1, memoryMb: 64, rootGb: 1 };
 const IMG = { diskFormat: 'raw' as const };
 const tick = (ms = 0): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-interface HookRecord { uuid: string; hook: string; seq: number; phase: 'enter' | 'exit' }
+interface HookRecord {
+  uuid: string;
+  hook: string;
+  seq: number;
+  phase: 'enter' | 'exit';
+}
 
 /** A memory driver whose hooks record entry and exit and yield in between, so overlaps would show. */
 class RecordingDriver extends MemoryDriver {
@@ -32,21 +37,42 @@ class RecordingDriver extends MemoryDriver {
       this.log.push({ uuid, hook, seq, phase: 'exit' });
     }
   }
-  protected override _spawn(c: OperationContext, r: any): Promise<void> { return this.#around('spawn', r, () => super._spawn(c, r), c); }
-  protected override _destroy(c: OperationContext, r: any): Promise<void> { return this.#around('destroy', r, () => super._destroy(c, r), c); }
-  protected override _pause(c: OperationContext, r: any): Promise<void> { return this.#around('pause', r, () => super._pause(c, r), c); }
-  protected override _unpause(c: OperationContext, r: any): Promise<void> { return this.#around('unpause', r, () => super._unpause(c, r), c); }
-  protected override _powerOff(c: OperationContext, r: any): Promise<void> { return this.#around('powerOff', r, () => super._powerOff(c, r), c); }
-  protected override _powerOn(c: OperationContext, r: any): Promise<void> { return this.#around('powerOn', r, () => super._powerOn(c, r), c); }
-  protected override _setBootable(c: OperationContext, r: any): Promise<void> { return this.#around('setBootable', r, () => super._setBootable(c, r), c); }
+  protected override _spawn(c: OperationContext, r: any): Promise<void> {
+    return this.#around('spawn', r, () => super._spawn(c, r), c);
+  }
+  protected override _destroy(c: OperationContext, r: any): Promise<void> {
+    return this.#around('destroy', r, () => super._destroy(c, r), c);
+  }
+  protected override _pause(c: OperationContext, r: any): Promise<void> {
+    return this.#around('pause', r, () => super._pause(c, r), c);
+  }
+  protected override _unpause(c: OperationContext, r: any): Promise<void> {
+    return this.#around('unpause', r, () => super._unpause(c, r), c);
+  }
+  protected override _powerOff(c: OperationContext, r: any): Promise<void> {
+    return this.#around('powerOff', r, () => super._powerOff(c, r), c);
+  }
+  protected override _powerOn(c: OperationContext, r: any): Promise<void> {
+    return this.#around('powerOn', r, () => super._powerOn(c, r), c);
+  }
+  protected override _setBootable(c: OperationContext, r: any): Promise<void> {
+    return this.#around('setBootable', r, () => super._setBootable(c, r), c);
+  }
 }
 
-const spawnReq = (uuid: string): any => ({ instance: { uuid, name: `c-${uuid.slice(0, 8)}`, flavor: FLAVOR }, imageMeta: IMG });
+const spawnReq = (uuid: string): any => ({
+  instance: { uuid, name: `c-${uuid.slice(0, 8)}`, flavor: FLAVOR },
+  imageMeta: IMG,
+});
 const used = async (d: any): Promise<number[]> => {
   const r = await d.getAvailableResource(ctx, { nodename: d.hostname });
   return [r.vcpusUsed, r.memoryMbUsed, r.localGbUsed];
 };
-const codeOf = (p: Promise<unknown>): Promise<string> => p.then(() => 'ok', (e) => (isVirtkitError(e) ? e.code : String(e)));
+const codeOf = (p: Promise<unknown>): Promise<string> =>
+  p.then(
+    () => 'ok',
+    (e) => (isVirtkitError(e) ? e.code : String(e)),
+  );
 
 describe('concurrency', () => {
   const figures: Record<string, unknown> = {};
@@ -58,12 +84,15 @@ describe('concurrency', () => {
     await d.spawn(ctx, spawnReq(uuid));
     d.log.length = 0;
     // setBootable always reaches its hook (no state rule): 100 of them, tagged with their arrival number
-    const calls = Array.from({ length: 100 }, (_, seq) => d.setBootable({ requestId: `seq-${seq}` }, { instance: { uuid }, bootable: seq % 2 === 0 }));
+    const calls = Array.from({ length: 100 }, (_, seq) =>
+      d.setBootable({ requestId: `seq-${seq}` }, { instance: { uuid }, bootable: seq % 2 === 0 }),
+    );
     await Promise.all(calls);
     expect(d.maxActive).toBe(1);
     const entered = d.log.filter((r) => r.phase === 'enter').map((r) => r.seq);
     expect(entered).toEqual(Array.from({ length: 100 }, (_, i) => i));
-    for (let i = 0; i < d.log.length; i += 2) expect([d.log[i]!.phase, d.log[i + 1]!.phase, d.log[i]!.seq]).toEqual(['enter', 'exit', d.log[i + 1]!.seq]);
+    for (let i = 0; i < d.log.length; i += 2)
+      expect([d.log[i]!.phase, d.log[i + 1]!.phase, d.log[i]!.seq]).toEqual(['enter', 'exit', d.log[i + 1]!.seq]);
     figures.serialisedCallsOnOneInstance = calls.length;
   });
 
@@ -71,8 +100,21 @@ describe('concurrency', () => {
     const d = new RecordingDriver({ hostname: 'conc-mixed' });
     const uuid = randomUUID();
     await d.spawn(ctx, spawnReq(uuid));
-    const ops = ['pause', 'unpause', 'powerOff', 'powerOn', 'pause', 'powerOff', 'powerOn', 'pause', 'unpause', 'pause'];
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => codeOf((d as any)[ops[i % ops.length]!](ctx, { instance: { uuid } }))));
+    const ops = [
+      'pause',
+      'unpause',
+      'powerOff',
+      'powerOn',
+      'pause',
+      'powerOff',
+      'powerOn',
+      'pause',
+      'unpause',
+      'pause',
+    ];
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => codeOf((d as any)[ops[i % ops.length]!](ctx, { instance: { uuid } }))),
+    );
     expect(d.maxActive).toBe(1);
     expect(results.every((c) => c === 'ok')).toBe(true);
     expect((await d.getInfo(ctx, { instance: { uuid } })).state).toBe(3); // PAUSED: the last call, in arrival order, is a pause
@@ -103,7 +145,11 @@ describe('concurrency', () => {
     const expected = uuids.filter((_, i) => i % 2 === 1 || i < 20);
     expect(await d.countInstances(ctx)).toBe(110);
     expect(new Set(await d.listInstanceUuids(ctx))).toEqual(new Set(expected));
-    expect(await used(d)).toEqual([base[0]! + 110 * FLAVOR.vcpus, base[1]! + 110 * FLAVOR.memoryMb, base[2]! + 110 * FLAVOR.rootGb]);
+    expect(await used(d)).toEqual([
+      base[0]! + 110 * FLAVOR.vcpus,
+      base[1]! + 110 * FLAVOR.memoryMb,
+      base[2]! + 110 * FLAVOR.rootGb,
+    ]);
     // the same request again: re-created after its destroy (even), or a retry that changes nothing (odd, #18)
     expect(dupeCodes.every((c) => c === 'ok')).toBe(true);
     await Promise.all((await d.listInstanceUuids(ctx)).map((u) => d.destroy(ctx, { instance: { uuid: u } })));
@@ -171,17 +217,26 @@ describe('concurrency', () => {
     it('a live migration aborted through its signal stays on the source; rollback frees the destination claim', async () => {
       const fabric = new MemoryFabric();
       const config = { fabric, migration: { steps: 200, stepDelayMs: 5 } };
-      const [a, b] = [new MemoryDriver({ hostname: 'abort-src' }, config), new MemoryDriver({ hostname: 'abort-dst' }, config)];
+      const [a, b] = [
+        new MemoryDriver({ hostname: 'abort-src' }, config),
+        new MemoryDriver({ hostname: 'abort-dst' }, config),
+      ];
       const [baseA, baseB] = [await used(a), await used(b)];
       const uuid = randomUUID();
       await a.spawn(ctx, spawnReq(uuid));
       const instance = { uuid, flavor: FLAVOR };
-      const destCheckData = await b.checkCanLiveMigrateDestination(ctx, { instance, srcComputeInfo: {}, dstComputeInfo: {} });
+      const destCheckData = await b.checkCanLiveMigrateDestination(ctx, {
+        instance,
+        srcComputeInfo: {},
+        dstComputeInfo: {},
+      });
       const source = await a.checkCanLiveMigrateSource(ctx, { instance, destCheckData });
       const migrateData = await b.preLiveMigration(ctx, { instance, migrateData: source });
       expect(await used(b)).not.toEqual(baseB);
       const controller = new AbortController();
-      const migration = codeOf(a.liveMigration({ signal: controller.signal }, { instance, dest: 'abort-dst', migrateData }));
+      const migration = codeOf(
+        a.liveMigration({ signal: controller.signal }, { instance, dest: 'abort-dst', migrateData }),
+      );
       await tick(20);
       controller.abort();
       expect(await migration).toBe('ABORTED');

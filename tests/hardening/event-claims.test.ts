@@ -11,7 +11,13 @@ describe('lifecycle events between stopped states', () => {
   it('RUNNING -> CRASHED is one STOPPED; CRASHED -> SHUTDOWN (powerOff of a crashed guest) is none; -> RUNNING is STARTED', async () => {
     const driver: any = new MemoryDriver({ hostname: 'events-host' });
     const uuid = randomUUID();
-    await driver.spawn({}, { instance: { uuid, name: 'vm', flavor: { name: 'm', vcpus: 1, memoryMb: 128, rootGb: 1 } }, imageMeta: { diskFormat: 'raw' } });
+    await driver.spawn(
+      {},
+      {
+        instance: { uuid, name: 'vm', flavor: { name: 'm', vcpus: 1, memoryMb: 128, rootGb: 1 } },
+        imageMeta: { diskFormat: 'raw' },
+      },
+    );
     const seen: string[] = [];
     driver.on('lifecycle', (e: any) => seen.push(`${e.transition}:${e.state}`));
     driver.simulateGuest(uuid, 'crash');

@@ -31,42 +31,52 @@ describe('hostile input on every public call (memory driver)', () => {
     process.off('unhandledRejection', onUnhandled);
     process.off('uncaughtException', onUncaught);
     recordReliability('hostile-input', {
-      driver: 'memory', calls: METHODS.length, inputs, attackClasses: Object.keys(perAttack).length, perAttack,
-      syncThrows, notValidationFailed: problems.length, problems: problems.slice(0, 50),
-      unhandledRejections: unhandled.length, uncaughtExceptions: uncaught.length,
+      driver: 'memory',
+      calls: METHODS.length,
+      inputs,
+      attackClasses: Object.keys(perAttack).length,
+      perAttack,
+      syncThrows,
+      notValidationFailed: problems.length,
+      problems: problems.slice(0, 50),
+      unhandledRejections: unhandled.length,
+      uncaughtExceptions: uncaught.length,
     });
   });
 
-  it.each(METHODS)('%s: hostile contexts and requests are VALIDATION_FAILED, never thrown, change nothing', async (method) => {
-    const { driver, uuid } = await fixture();
-    const cls = requestClassOf(driver, method);
-    const base = baseRequest(method, uuid, driver.hostname);
-    // Every request class compiles: none falls back to class-validator's path (which copies less strictly).
-    if (cls) expect(compileValidator(cls)).toBeDefined();
-    const before = await stateOf(driver);
-    for (const { attack, label, ctx, request } of hostileInputs(cls, base)) {
-      inputs++;
-      perAttack[attack] = (perAttack[attack] ?? 0) + 1;
-      let pending: Promise<unknown>;
-      try {
-        pending = driver[method](ctx, request);
-      } catch (error) {
-        syncThrows++;
-        problems.push(`${method} ${attack} ${label}: threw synchronously ${String(error)}`);
-        continue;
+  it.each(METHODS)(
+    '%s: hostile contexts and requests are VALIDATION_FAILED, never thrown, change nothing',
+    async (method) => {
+      const { driver, uuid } = await fixture();
+      const cls = requestClassOf(driver, method);
+      const base = baseRequest(method, uuid, driver.hostname);
+      // Every request class compiles: none falls back to class-validator's path (which copies less strictly).
+      if (cls) expect(compileValidator(cls)).toBeDefined();
+      const before = await stateOf(driver);
+      for (const { attack, label, ctx, request } of hostileInputs(cls, base)) {
+        inputs++;
+        perAttack[attack] = (perAttack[attack] ?? 0) + 1;
+        let pending: Promise<unknown>;
+        try {
+          pending = driver[method](ctx, request);
+        } catch (error) {
+          syncThrows++;
+          problems.push(`${method} ${attack} ${label}: threw synchronously ${String(error)}`);
+          continue;
+        }
+        const code = await pending.then(
+          () => 'ok',
+          (error: unknown) => (isVirtkitError(error) ? error.code : 'foreign'),
+        );
+        if (code !== 'VALIDATION_FAILED') problems.push(`${method} ${attack} ${label}: ${code}`);
       }
-      const code = await pending.then(
-        () => 'ok',
-        (error: unknown) => (isVirtkitError(error) ? error.code : 'foreign'),
-      );
-      if (code !== 'VALIDATION_FAILED') problems.push(`${method} ${attack} ${label}: ${code}`);
-    }
-    expect(await stateOf(driver)).toBe(before);
-    expect(problems.filter((p) => p.startsWith(`${method} `))).toEqual([]);
-    expect(unhandled).toEqual([]);
-    expect(uncaught).toEqual([]);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  });
+      expect(await stateOf(driver)).toBe(before);
+      expect(problems.filter((p) => p.startsWith(`${method} `))).toEqual([]);
+      expect(unhandled).toEqual([]);
+      expect(uncaught).toEqual([]);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    },
+  );
 });
 
 describe('caller mutations after a call never reach the driver (item 5)', () => {
@@ -87,7 +97,10 @@ describe('caller mutations after a call never reach the driver (item 5)', () => 
     (value as Record<string, unknown>).injected = 42;
   }
 
-  async function runBoth(call: (driver: any, uuid: string, request: any) => Promise<unknown>, make: (uuid: string) => any): Promise<[string, string]> {
+  async function runBoth(
+    call: (driver: any, uuid: string, request: any) => Promise<unknown>,
+    make: (uuid: string) => any,
+  ): Promise<[string, string]> {
     const states: string[] = [];
     for (const mutate of [false, true]) {
       const driver: any = new MemoryDriver({ hostname: 'mutation-host' });
@@ -102,11 +115,22 @@ describe('caller mutations after a call never reach the driver (item 5)', () => 
   }
 
   it.each([
-    ['spawn (metadata, image properties, NICs, subnets, ips)', (d: any, _u: string, r: any) => d.spawn({}, r), (uuid: string) => ({
-      instance: { uuid, name: 'vm', flavor: { ...FLAVOR, extraSpecs: { 'hw:cpu_policy': 'shared' } }, metadata: { role: 'web' } },
-      imageMeta: { ...IMG, properties: { os_type: 'linux' } },
-      networkInfo: [{ ...VIF, network: { id: 'net-1', label: 'n', subnets: [{ cidr: '10.0.0.0/24', ips: ['10.0.0.5'] }] } }],
-    })],
+    [
+      'spawn (metadata, image properties, NICs, subnets, ips)',
+      (d: any, _u: string, r: any) => d.spawn({}, r),
+      (uuid: string) => ({
+        instance: {
+          uuid,
+          name: 'vm',
+          flavor: { ...FLAVOR, extraSpecs: { 'hw:cpu_policy': 'shared' } },
+          metadata: { role: 'web' },
+        },
+        imageMeta: { ...IMG, properties: { os_type: 'linux' } },
+        networkInfo: [
+          { ...VIF, network: { id: 'net-1', label: 'n', subnets: [{ cidr: '10.0.0.0/24', ips: ['10.0.0.5'] }] } },
+        ],
+      }),
+    ],
   ])('%s', async (_what, call, make) => {
     const [clean, mutated] = await runBoth(call, make);
     expect(mutated).toBe(clean);
@@ -118,9 +142,19 @@ describe('caller mutations after a call never reach the driver (item 5)', () => 
     for (const mutate of [false, true]) {
       const driver: any = new MemoryDriver({ hostname: 'mutation-host' });
       const uuid = randomUUID();
-      await driver.spawn({}, { instance: { uuid, name: 'vm', flavor: FLAVOR, metadata: { a: '1', b: '2' } }, imageMeta: IMG });
+      await driver.spawn(
+        {},
+        { instance: { uuid, name: 'vm', flavor: FLAVOR, metadata: { a: '1', b: '2' } }, imageMeta: IMG },
+      );
       const diff = { instance: { uuid, metadata: { a: 'x' } }, diff: { set: { a: 'x' }, remove: ['b'] } };
-      const vol = { instance: { uuid }, mountpoint: 'vdb', connectionInfo: { driverVolumeType: 'memory', data: { volumeId: 'vol-m', sizeBytes: 1024 ** 3, extra: { nested: ['a'] } } } };
+      const vol = {
+        instance: { uuid },
+        mountpoint: 'vdb',
+        connectionInfo: {
+          driverVolumeType: 'memory',
+          data: { volumeId: 'vol-m', sizeBytes: 1024 ** 3, extra: { nested: ['a'] } },
+        },
+      };
       const a = driver.changeInstanceMetadata({}, diff);
       const b = driver.attachVolume({}, vol);
       if (mutate) {

@@ -19,15 +19,38 @@ export function deepObject(depth: number): Record<string, unknown> {
 
 /** Hostile values tried on every field; those the field's declared constraints accept are dropped. */
 const POOL: readonly [string, unknown][] = [
-  ['null', null], ['undefined', undefined], ['number', 42], ['negative', -1], ['NaN', NaN], ['Infinity', Infinity],
-  ['-Infinity', -Infinity], ['fraction', 1.5], ['boolean', true], ['string', 'str'], ['empty string', ''],
-  ['object', {}], ['array', []], ['array of null', [null]], ['1 MB string', HUGE], ['traversal ../', '../../etc/passwd'],
-  ['absolute path', '/etc/shadow'], ['comma injection', 'a,b=c'], ['newline', 'a\nb'], ['NUL', 'a\0b'],
-  ['huge number', Number.MAX_VALUE], ['numeric string', '1'],
+  ['null', null],
+  ['undefined', undefined],
+  ['number', 42],
+  ['negative', -1],
+  ['NaN', NaN],
+  ['Infinity', Infinity],
+  ['-Infinity', -Infinity],
+  ['fraction', 1.5],
+  ['boolean', true],
+  ['string', 'str'],
+  ['empty string', ''],
+  ['object', {}],
+  ['array', []],
+  ['array of null', [null]],
+  ['1 MB string', HUGE],
+  ['traversal ../', '../../etc/passwd'],
+  ['absolute path', '/etc/shadow'],
+  ['comma injection', 'a,b=c'],
+  ['newline', 'a\nb'],
+  ['NUL', 'a\0b'],
+  ['huge number', Number.MAX_VALUE],
+  ['numeric string', '1'],
 ];
 
 /** Values a nested (`@ValidateNested`) property can never take. */
-const NOT_NESTED: readonly [string, unknown][] = [['number', 42], ['string', 'str'], ['boolean', true], ['NaN', NaN], ['1 MB string', HUGE]];
+const NOT_NESTED: readonly [string, unknown][] = [
+  ['number', 42],
+  ['string', 'str'],
+  ['boolean', true],
+  ['NaN', NaN],
+  ['1 MB string', HUGE],
+];
 
 interface PropertyRules {
   readonly optional: boolean;
@@ -50,8 +73,18 @@ export function propertyRules(cls: Function): Map<string, PropertyRules> {
       continue;
     }
     for (const c of storage.getTargetValidatorConstraints(m.constraintCls)) {
-      const args = { constraints: m.constraints, object: {}, property: m.propertyName, targetName: cls.name, value: undefined };
-      rules.checks.push((v) => (m.each && Array.isArray(v) ? v.every((x) => c.instance.validate(x, { ...args, value: x }) === true) : c.instance.validate(v, { ...args, value: v }) === true));
+      const args = {
+        constraints: m.constraints,
+        object: {},
+        property: m.propertyName,
+        targetName: cls.name,
+        value: undefined,
+      };
+      rules.checks.push((v) =>
+        m.each && Array.isArray(v)
+          ? v.every((x) => c.instance.validate(x, { ...args, value: x }) === true)
+          : c.instance.validate(v, { ...args, value: v }) === true,
+      );
     }
     out.set(m.propertyName, rules);
   }
@@ -75,13 +108,24 @@ function rejects(rules: PropertyRules, value: unknown): boolean {
 export function malformedRequests(cls: Function | undefined, base: Record<string, unknown>): Malformed[] {
   const out: Malformed[] = [];
   const hasRequired = cls !== undefined && [...propertyRules(cls).values()].some((r) => !r.optional);
-  for (const [label, value] of [['number', 42], ['string', 'str'], ['boolean', true], ['array', []], ['array of the request', [base]], ['NaN', NaN], ['Infinity', Infinity], ['1 MB string', HUGE], ['function', () => base]] as const) {
+  for (const [label, value] of [
+    ['number', 42],
+    ['string', 'str'],
+    ['boolean', true],
+    ['array', []],
+    ['array of the request', [base]],
+    ['NaN', NaN],
+    ['Infinity', Infinity],
+    ['1 MB string', HUGE],
+    ['function', () => base],
+  ] as const) {
     out.push({ label: `request: ${label}`, request: value });
   }
   if (hasRequired) out.push({ label: 'request: null', request: null }, { label: 'request: {}', request: {} });
   for (const key of ['__proto__', 'constructor', 'prototype']) {
     out.push({ label: `own key ${key} (JSON.parse)`, request: withOwnKey(base, key) });
-    if (isObject(base.instance)) out.push({ label: `instance: own key ${key}`, request: { ...base, instance: withOwnKey(base.instance, key) } });
+    if (isObject(base.instance))
+      out.push({ label: `instance: own key ${key}`, request: { ...base, instance: withOwnKey(base.instance, key) } });
   }
   out.push({ label: 'extra field nested 10,000 deep', request: { ...base, extra: deepObject(10_000) } });
   // A polluting key below the depth a scan would stop at must not slip through.
@@ -91,14 +135,22 @@ export function malformedRequests(cls: Function | undefined, base: Record<string
   return out;
 }
 
-function fieldVariants(cls: Function, obj: Record<string, unknown>, path: string[], out: Malformed[], depth: number): void {
+function fieldVariants(
+  cls: Function,
+  obj: Record<string, unknown>,
+  path: string[],
+  out: Malformed[],
+  depth: number,
+): void {
   for (const [prop, rules] of propertyRules(cls)) {
     const at = [...path, prop];
     const pool = rules.nested ? NOT_NESTED : POOL;
     for (const [label, value] of pool) {
-      if (rejects(rules, value)) out.push({ label: `${at.join('.')}: ${label}`, request: setPath(obj, path, prop, value) });
+      if (rejects(rules, value))
+        out.push({ label: `${at.join('.')}: ${label}`, request: setPath(obj, path, prop, value) });
     }
-    if (!rules.optional && prop in obj) out.push({ label: `${at.join('.')}: missing`, request: setPath(obj, path, prop, undefined, true) });
+    if (!rules.optional && prop in obj)
+      out.push({ label: `${at.join('.')}: missing`, request: setPath(obj, path, prop, undefined, true) });
     const current = obj[prop];
     const inner = Array.isArray(current) ? current[0] : current;
     if (rules.nested && isObject(inner) && depth < 4) {
@@ -106,13 +158,22 @@ function fieldVariants(cls: Function, obj: Record<string, unknown>, path: string
       fieldVariants(rules.nested, inner, [], innerOut, depth + 1);
       for (const m of innerOut) {
         const replaced = Array.isArray(current) ? [m.request, ...current.slice(1)] : m.request;
-        out.push({ label: `${at.join('.')}${Array.isArray(current) ? '[0]' : ''}.${m.label}`, request: setPath(obj, path, prop, replaced) });
+        out.push({
+          label: `${at.join('.')}${Array.isArray(current) ? '[0]' : ''}.${m.label}`,
+          request: setPath(obj, path, prop, replaced),
+        });
       }
     }
   }
 }
 
-function setPath(obj: Record<string, unknown>, _path: readonly string[], prop: string, value: unknown, remove = false): Record<string, unknown> {
+function setPath(
+  obj: Record<string, unknown>,
+  _path: readonly string[],
+  prop: string,
+  value: unknown,
+  remove = false,
+): Record<string, unknown> {
   const copy = { ...obj };
   if (remove) delete copy[prop];
   else copy[prop] = value;
@@ -160,7 +221,13 @@ function revokedProxy(): object {
   return proxy;
 }
 
-const TRAPS: ProxyHandler<object> = { get: THROW, has: THROW, ownKeys: THROW, getOwnPropertyDescriptor: THROW, getPrototypeOf: THROW };
+const TRAPS: ProxyHandler<object> = {
+  get: THROW,
+  has: THROW,
+  ownKeys: THROW,
+  getOwnPropertyDescriptor: THROW,
+  getPrototypeOf: THROW,
+};
 
 /** Contexts the guarded surface must refuse (issue #12 item 3). */
 export function hostileContexts(): [string, unknown][] {
@@ -185,9 +252,17 @@ export function hostileContexts(): [string, unknown][] {
 
 /** Values no declared field may take: boxed primitives, collections, arrays in the wrong place (items 6, 11). */
 const WEIRD: readonly [string, () => unknown][] = [
-  ['new Boolean(false)', () => new Boolean(false)], ['new String', () => new String('x')], ['new Number', () => new Number(1)],
-  ['a Set', () => new Set([1])], ['a Map', () => new Map([['a', 'b']])], ['[undefined]', () => [undefined]], ['[[]] nested array', () => [[]]],
-  ['a Date', () => new Date(0)], ['a function', () => THROW], ['a symbol', () => Symbol('s')], ['a bigint', () => 1n],
+  ['new Boolean(false)', () => new Boolean(false)],
+  ['new String', () => new String('x')],
+  ['new Number', () => new Number(1)],
+  ['a Set', () => new Set([1])],
+  ['a Map', () => new Map([['a', 'b']])],
+  ['[undefined]', () => [undefined]],
+  ['[[]] nested array', () => [[]]],
+  ['a Date', () => new Date(0)],
+  ['a function', () => THROW],
+  ['a symbol', () => Symbol('s')],
+  ['a bigint', () => 1n],
 ];
 
 /**
@@ -201,12 +276,28 @@ const WEIRD: readonly [string, () => unknown][] = [
 export function hostileInputs(cls: Function | undefined, base: Record<string, unknown>): Hostile[] {
   const out: Hostile[] = [];
   for (const [label, ctx] of hostileContexts()) out.push({ attack: 'hostile ctx', label, ctx, request: base });
-  for (const key of Object.keys(base)) out.push({ attack: 'throwing getter', label: key, ctx: {}, request: withThrowingGetter(base, key) });
+  for (const key of Object.keys(base))
+    out.push({ attack: 'throwing getter', label: key, ctx: {}, request: withThrowingGetter(base, key) });
   if (isObject(base.instance)) {
-    out.push({ attack: 'throwing getter', label: 'instance.uuid', ctx: {}, request: { ...base, instance: withThrowingGetter(base.instance, 'uuid') } });
-    out.push({ attack: 'proxy', label: 'instance as a proxy with throwing traps', ctx: {}, request: { ...base, instance: new Proxy({}, TRAPS) } });
+    out.push({
+      attack: 'throwing getter',
+      label: 'instance.uuid',
+      ctx: {},
+      request: { ...base, instance: withThrowingGetter(base.instance, 'uuid') },
+    });
+    out.push({
+      attack: 'proxy',
+      label: 'instance as a proxy with throwing traps',
+      ctx: {},
+      request: { ...base, instance: new Proxy({}, TRAPS) },
+    });
   }
-  out.push({ attack: 'proxy', label: 'request as a proxy with throwing traps', ctx: {}, request: new Proxy({}, TRAPS) });
+  out.push({
+    attack: 'proxy',
+    label: 'request as a proxy with throwing traps',
+    ctx: {},
+    request: new Proxy({}, TRAPS),
+  });
   out.push({ attack: 'proxy', label: 'request as a revoked proxy', ctx: {}, request: revokedProxy() });
   if (cls === undefined) return out;
   const rules = propertyRules(cls);
@@ -221,7 +312,12 @@ export function hostileInputs(cls: Function | undefined, base: Record<string, un
     for (const [prop, rule] of propertyRules(instanceClass)) {
       for (const [label, make] of WEIRD) {
         if (!refusesWeird(rule, label)) continue;
-        out.push({ attack: 'weird value', label: `instance.${prop}: ${label}`, ctx: {}, request: { ...base, instance: { ...base.instance, [prop]: make() } } });
+        out.push({
+          attack: 'weird value',
+          label: `instance.${prop}: ${label}`,
+          ctx: {},
+          request: { ...base, instance: { ...base.instance, [prop]: make() } },
+        });
       }
     }
   }

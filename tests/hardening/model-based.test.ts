@@ -32,9 +32,18 @@ describe('model-based: the memory driver against the contract model', () => {
       exactUsage: true,
     });
     recordReliability('model-based', {
-      driver: 'memory', hosts: report.hosts, seed: report.seed, sequences: report.numRuns, sequencesInclShrinking: report.stats.sequences,
-      commands: report.stats.commands, divergences: report.passed ? 0 : 1, leaks: report.stats.leaks.length, durationMs: report.durationMs,
-      counterexample: report.counterexample ?? null, error: report.error ?? null, outcomes: report.stats.outcomes,
+      driver: 'memory',
+      hosts: report.hosts,
+      seed: report.seed,
+      sequences: report.numRuns,
+      sequencesInclShrinking: report.stats.sequences,
+      commands: report.stats.commands,
+      divergences: report.passed ? 0 : 1,
+      leaks: report.stats.leaks.length,
+      durationMs: report.durationMs,
+      counterexample: report.counterexample ?? null,
+      error: report.error ?? null,
+      outcomes: report.stats.outcomes,
     });
     if (!report.passed) console.error(explain(report));
     expect(report.passed).toBe(true);
@@ -46,10 +55,20 @@ describe('model-based: the memory driver against the contract model', () => {
     const driver = new MemoryDriver({ hostname: 'model-regression' });
     const uuid = randomUUID();
     const ref = { instance: { uuid } };
-    await driver.spawn({}, { instance: { uuid, flavor: { name: 'f', vcpus: 1, memoryMb: 64, rootGb: 1 } }, imageMeta: { diskFormat: 'raw' }, powerOn: false });
+    await driver.spawn(
+      {},
+      {
+        instance: { uuid, flavor: { name: 'f', vcpus: 1, memoryMb: 64, rootGb: 1 } },
+        imageMeta: { diskFormat: 'raw' },
+        powerOn: false,
+      },
+    );
     await driver.rescue({}, { ...ref, imageMeta: { diskFormat: 'raw' } });
     await driver.softDelete({}, ref);
-    const refused = await driver.unrescue({}, ref).then(() => 'ok', (e: unknown) => (isVirtkitError(e) ? e.code : String(e)));
+    const refused = await driver.unrescue({}, ref).then(
+      () => 'ok',
+      (e: unknown) => (isVirtkitError(e) ? e.code : String(e)),
+    );
     expect(refused).toBe('INVALID_STATE');
     expect(await driver.getInfo({}, ref)).toMatchObject({ state: 4, rescued: true, softDeleted: true });
   });
@@ -59,11 +78,15 @@ describe('model-based: the memory driver against the contract model', () => {
     class StuckPause extends MemoryDriver {
       protected override async _unpause(): Promise<void> {}
     }
-    const report = await runModelBased({ factory: () => new StuckPause({ hostname: 'stuck' }, FAST), numRuns: 200, seed: 7, maxCommands: 30 });
+    const report = await runModelBased({
+      factory: () => new StuckPause({ hostname: 'stuck' }, FAST),
+      numRuns: 200,
+      seed: 7,
+      maxCommands: 30,
+    });
     expect(report.passed).toBe(false);
     expect(report.error).toMatch(/unpause/);
     // spawn, pause, unpause: the shortest sequence showing it
     expect(report.counterexample?.split('),').length).toBeLessThanOrEqual(3);
   });
 });
-

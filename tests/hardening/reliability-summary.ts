@@ -10,6 +10,12 @@ export const RELIABILITY_DIR = join(__dirname, '..', '..', '.cache', 'reliabilit
  */
 export function recordReliability(section: string, figures: Record<string, unknown>): void {
   mkdirSync(RELIABILITY_DIR, { recursive: true });
-  const body = { section, measuredAt: new Date().toISOString(), node: process.version, platform: `${process.platform}-${process.arch}`, ...figures };
+  const body = {
+    section,
+    measuredAt: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    ...figures,
+  };
   writeFileSync(join(RELIABILITY_DIR, `${section}.json`), JSON.stringify(body, null, 2) + '\n');
 }

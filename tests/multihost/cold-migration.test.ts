@@ -36,7 +36,9 @@ describe('cold migration between network namespaces, the disk over the network',
 
   const nbdServers = (): string[] => {
     try {
-      return execFileSync('pgrep', ['-f', `qemu-nbd.*${topo.prefix}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+      return execFileSync('pgrep', ['-f', `qemu-nbd.*${topo.prefix}`], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean);
     } catch {
       return [];
     }
@@ -44,7 +46,7 @@ describe('cold migration between network namespaces, the disk over the network',
 
   it('moves the disk h1 -> h2 (revert brings it back with its disk), then again with confirm: nothing left at the source', async () => {
     const [d1, d2] = drivers as [QemuDriver, QemuDriver];
-    const [h1, h2] = topo.hosts as [typeof topo.hosts[0], typeof topo.hosts[0]];
+    const [h1, h2] = topo.hosts as [(typeof topo.hosts)[0], (typeof topo.hosts)[0]];
     const { instance, networkInfo } = await bootNetworkedGuest(d1, image, providerVif('52:54:00:cc:00:01', 'vkcold0'));
     const uuid = instance.uuid;
     // something only this disk holds: written raw at its start by the guest
@@ -62,7 +64,9 @@ describe('cold migration between network namespaces, the disk over the network',
     await typeOnConsole(d2, uuid, 'head -c 22 /dev/vda; echo\n');
     await waitForConsole(d2, uuid, (t) => t.split(MARKER).length > 1, 20_000, 'the marker read at the destination');
     expect(topo.exec(h2, 'ip', ['-o', 'link'])).toContain('vkcold0');
-    process.stdout.write(`[multihost] cold migration h1->h2 (disk over NBD/TCP, guest powered off at once): ${coldMs} ms\n`);
+    process.stdout.write(
+      `[multihost] cold migration h1->h2 (disk over NBD/TCP, guest powered off at once): ${coldMs} ms\n`,
+    );
 
     await d2.destroy(ctx, { instance: { uuid }, networkInfo });
     await d1.finishRevertMigration(ctx, { instance: { uuid }, networkInfo, powerOn: true });

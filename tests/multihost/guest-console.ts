@@ -21,12 +21,21 @@ export async function consoleText(driver: QemuDriver, uuid: string): Promise<str
 }
 
 /** Poll the console until `predicate` holds on its text. @throws with the console's tail when it does not in time */
-export async function waitForConsole(driver: QemuDriver, uuid: string, predicate: (text: string) => boolean, timeoutMs: number, what: string): Promise<string> {
+export async function waitForConsole(
+  driver: QemuDriver,
+  uuid: string,
+  predicate: (text: string) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const text = await consoleText(driver, uuid);
     if (predicate(text)) return text;
-    if (Date.now() > deadline) throw new Error(`no ${what} on the console within ${timeoutMs} ms; tail:\n${text.slice(-(Number(process.env.VIRTKIT_CONSOLE_TAIL) || 1500))}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `no ${what} on the console within ${timeoutMs} ms; tail:\n${text.slice(-(Number(process.env.VIRTKIT_CONSOLE_TAIL) || 1500))}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -15,7 +15,10 @@ export interface LogLine {
 
 /** A logger that keeps every line. */
 export function recordingLogger(lines: LogLine[]): DriverLogger {
-  const keep = (level: string) => (message: string, fields?: Record<string, unknown>): void => void lines.push({ level, message, fields });
+  const keep =
+    (level: string) =>
+    (message: string, fields?: Record<string, unknown>): void =>
+      void lines.push({ level, message, fields });
   return { debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') } as DriverLogger;
 }
 
@@ -24,22 +27,47 @@ export function recordingLogger(lines: LogLine[]): DriverLogger {
  * directory, TCP migrations on the host's address. (The next step runs this as an agent, `virtkit
  * serve`, inside the namespace, reached through `connectDriver`.)
  */
-export function hostDriver(host: TopologyHost, logs: LogLine[] = [], options: Record<string, unknown> = {}): QemuDriver {
+export function hostDriver(
+  host: TopologyHost,
+  logs: LogLine[] = [],
+  options: Record<string, unknown> = {},
+): QemuDriver {
   return new QemuDriver({
-    hostname: host.name, logger: recordingLogger(logs),
-    options: { stateDir: host.stateDir, netns: host.netns, hostIp: host.ip, migrationTransport: 'tcp', allowedDirs: TEST_ALLOWED_DIRS, ...options },
+    hostname: host.name,
+    logger: recordingLogger(logs),
+    options: {
+      stateDir: host.stateDir,
+      netns: host.netns,
+      hostIp: host.ip,
+      migrationTransport: 'tcp',
+      allowedDirs: TEST_ALLOWED_DIRS,
+      ...options,
+    },
   });
 }
 
 /** The test guest as an image (kernel + initramfs, console on ttyS0). */
 export function testGuestImage(): ImageMeta {
   const guest = buildTestGuest();
-  return { name: 'test-guest', properties: { virtkit_kernel: guest.kernel, virtkit_initrd: guest.initrd, virtkit_kernel_args: 'console=ttyS0 panic=-1 quiet' } };
+  return {
+    name: 'test-guest',
+    properties: {
+      virtkit_kernel: guest.kernel,
+      virtkit_initrd: guest.initrd,
+      virtkit_kernel_args: 'console=ttyS0 panic=-1 quiet',
+    },
+  };
 }
 
 /** A VIF on the hosts' provider bridge. */
 export function providerVif(mac: string, devname?: string): Vif {
-  return { id: randomUUID(), address: mac, type: 'bridge', network: { id: 'provider', bridge: HOST_BRIDGE }, ...(devname ? { devname } : {}) };
+  return {
+    id: randomUUID(),
+    address: mac,
+    type: 'bridge',
+    network: { id: 'provider', bridge: HOST_BRIDGE },
+    ...(devname ? { devname } : {}),
+  };
 }
 
 /** The guest's address on the provider network. */
@@ -49,15 +77,35 @@ export const GUEST_IP = `${TOPOLOGY_SUBNET}.100`;
  * Spawn the test guest on `driver` with one provider VIF, wait for it to boot, give it
  * {@link GUEST_IP} and start its console counter. @returns the instance and its VIFs
  */
-export async function bootNetworkedGuest(driver: QemuDriver, image: ImageMeta, vif: Vif): Promise<{ instance: SpawnInstance; networkInfo: Vif[] }> {
+export async function bootNetworkedGuest(
+  driver: QemuDriver,
+  image: ImageMeta,
+  vif: Vif,
+): Promise<{ instance: SpawnInstance; networkInfo: Vif[] }> {
   const uuid = randomUUID();
-  const instance: SpawnInstance = { uuid, name: `mh-${uuid.slice(0, 8)}`, flavor: { name: 'mh', vcpus: 1, memoryMb: 256, rootGb: 1 } };
+  const instance: SpawnInstance = {
+    uuid,
+    name: `mh-${uuid.slice(0, 8)}`,
+    flavor: { name: 'mh', vcpus: 1, memoryMb: 256, rootGb: 1 },
+  };
   await driver.spawn({}, { instance, imageMeta: image, networkInfo: [vif] });
   // the shell on ttyS0 reads only once it has printed its banner: what is typed before is lost
-  await waitForConsole(driver, uuid, (t) => t.includes(GUEST_READY_MARKER) && t.includes("Enter 'help'"), 90_000, 'the guest shell');
+  await waitForConsole(
+    driver,
+    uuid,
+    (t) => t.includes(GUEST_READY_MARKER) && t.includes("Enter 'help'"),
+    90_000,
+    'the guest shell',
+  );
   await new Promise((r) => setTimeout(r, 300));
   for (const line of guestSetup(GUEST_IP).split('\n').filter(Boolean)) await typeOnConsole(driver, uuid, `${line}\n`);
-  await waitForConsole(driver, uuid, (t) => t.includes('virtkit-net-42') && /^tick 3\r?$/m.test(t), 30_000, 'address and counter');
+  await waitForConsole(
+    driver,
+    uuid,
+    (t) => t.includes('virtkit-net-42') && /^tick 3\r?$/m.test(t),
+    30_000,
+    'address and counter',
+  );
   return { instance, networkInfo: [vif] };
 }
 
@@ -68,7 +116,11 @@ export interface Pinger {
 
 /** Ping `address` every `intervalMs` from inside `netns` (iputils ping, each reply waited for at most 1 s). */
 export function startPinger(netns: string, address: string, intervalMs = 100): Pinger {
-  const child: ChildProcess = spawn('ip', ['netns', 'exec', netns, 'ping', '-i', String(intervalMs / 1000), '-W', '1', address], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    'ip',
+    ['netns', 'exec', netns, 'ping', '-i', String(intervalMs / 1000), '-W', '1', address],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => void (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => void (output += chunk.toString()));

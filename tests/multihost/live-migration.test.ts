@@ -2,7 +2,15 @@ import { liveMigrate, PowerState, type ImageMeta, type ProgressReport } from '@v
 import type { QemuDriver } from '@virtkit/qemu';
 import { testGuestUnavailableReason } from '../../packages/qemu/tests/helpers/test-guest.js';
 import { consoleText, ticks, waitForConsole } from './guest-console.js';
-import { bootNetworkedGuest, GUEST_IP, hostDriver, providerVif, startPinger, testGuestImage, type LogLine } from './host-drivers.js';
+import {
+  bootNetworkedGuest,
+  GUEST_IP,
+  hostDriver,
+  providerVif,
+  startPinger,
+  testGuestImage,
+  type LogLine,
+} from './host-drivers.js';
 import { createTopology, listNetns, topologyUnavailableReason, type Topology } from './topology.js';
 
 // Two hosts (h1, h2) and a pinger (h3), each a network namespace; QEMU's migration stream and the
@@ -25,7 +33,9 @@ describe('live migration between network namespaces over TCP (block migration, r
     // a source gives up a stalled transfer after 5 s (link down); h2's outgoing memory copy is capped so it lasts a while
     drivers = [
       hostDriver(topo.hosts[0]!, logs[0], { migration: { progressTimeoutSec: 5 } }),
-      hostDriver(topo.hosts[1]!, logs[1], { migration: { progressTimeoutSec: 5, maxBandwidthBytesPerSec: 2 * 1024 * 1024 } }),
+      hostDriver(topo.hosts[1]!, logs[1], {
+        migration: { progressTimeoutSec: 5, maxBandwidthBytesPerSec: 2 * 1024 * 1024 },
+      }),
     ];
     for (const [i, d] of drivers.entries()) await d.initHost(ctx, { host: topo.hosts[i]!.name });
   }, 600_000);
@@ -38,7 +48,7 @@ describe('live migration between network namespaces over TCP (block migration, r
 
   it('moves a running, pinged guest h1 -> h2; its counter continues; then a link cut mid-migration leaves it running at the source', async () => {
     const [d1, d2] = drivers as [QemuDriver, QemuDriver];
-    const [h1, h2, h3] = topo.hosts as [typeof topo.hosts[0], typeof topo.hosts[0], typeof topo.hosts[0]];
+    const [h1, h2, h3] = topo.hosts as [(typeof topo.hosts)[0], (typeof topo.hosts)[0], (typeof topo.hosts)[0]];
     const { instance, networkInfo } = await bootNetworkedGuest(d1, image, providerVif('52:54:00:bb:00:01', 'vkmig0'));
     const uuid = instance.uuid;
     expect(topo.exec(h3, 'ping', ['-c', '2', '-W', '2', GUEST_IP])).toMatch(/2 received/);
@@ -46,7 +56,16 @@ describe('live migration between network namespaces over TCP (block migration, r
     // ---- live migration h1 -> h2, pinged from h3 throughout
     const before = ticks(await consoleText(d1, uuid));
     let lastSourceTick = before.at(-1) ?? 0;
-    const watching = setInterval(() => void consoleText(d1, uuid).then((t) => { lastSourceTick = Math.max(lastSourceTick, ticks(t).at(-1) ?? 0); }, () => undefined), 100);
+    const watching = setInterval(
+      () =>
+        void consoleText(d1, uuid).then(
+          (t) => {
+            lastSourceTick = Math.max(lastSourceTick, ticks(t).at(-1) ?? 0);
+          },
+          () => undefined,
+        ),
+      100,
+    );
     const pinger = startPinger(h3.netns, GUEST_IP, 100);
     await new Promise((r) => setTimeout(r, 1000));
     const started = Date.now();
@@ -72,7 +91,9 @@ describe('live migration between network namespaces over TCP (block migration, r
     const figures = logs[0]!.find((l) => l.message === 'live migration completed')?.fields ?? {};
     const lost = pings.sent - pings.received;
     // figures for the report (docs/networking.md)
-    process.stdout.write(`[multihost] live migration h1->h2: total ${totalMs} ms (driver ${String(figures.totalMs)} ms, QEMU memory phase ${String(figures.memoryPhaseMs)} ms), downtime ${String(figures.downtimeMs)} ms; pings ${pings.sent} sent, ${lost} lost\n`);
+    process.stdout.write(
+      `[multihost] live migration h1->h2: total ${totalMs} ms (driver ${String(figures.totalMs)} ms, QEMU memory phase ${String(figures.memoryPhaseMs)} ms), downtime ${String(figures.downtimeMs)} ms; pings ${pings.sent} sent, ${lost} lost\n`,
+    );
     expect(typeof figures.downtimeMs).toBe('number');
     expect(pings.received).toBeGreaterThan(0);
     // a handful of pings at most go unanswered around the switch-over (each waits 1 s; 100 ms apart)
@@ -93,12 +114,21 @@ describe('live migration between network namespaces over TCP (block migration, r
     const faultStarted = Date.now();
     const steps: string[] = [];
     const onStep = (step: string): void => void steps.push(`${step}@${Date.now() - faultStarted}ms`);
-    const failed = await liveMigrate(d2, d1, { instance, blockMigration: true, networkInfo }, { onProgress, onStep }).catch((e: unknown) => e);
+    const failed = await liveMigrate(
+      d2,
+      d1,
+      { instance, blockMigration: true, networkInfo },
+      { onProgress, onStep },
+    ).catch((e: unknown) => e);
     const faultMs = Date.now() - faultStarted;
     topo.setLink(h1, 'up');
-    process.stdout.write(`[multihost] link cut mid-migration: failed after ${faultMs} ms with ${String(failed)}; steps ${steps.join(', ')}\n`);
+    process.stdout.write(
+      `[multihost] link cut mid-migration: failed after ${faultMs} ms with ${String(failed)}; steps ${steps.join(', ')}\n`,
+    );
     if (!cut || (failed as { code?: string } | undefined)?.code !== 'MIGRATION_FAILED') {
-      throw new Error(`no cut mid-migration (cut=${cut}), outcome ${String(failed)}; progress ${JSON.stringify(reports.slice(-10))}`);
+      throw new Error(
+        `no cut mid-migration (cut=${cut}), outcome ${String(failed)}; progress ${JSON.stringify(reports.slice(-10))}`,
+      );
     }
     expect(failed).toMatchObject({ code: 'MIGRATION_FAILED' });
     // the guest keeps running at the source, still answering; the destination has nothing left (no instance, no tap)

@@ -35,9 +35,17 @@ describe('live migration stress (manual)', () => {
 
   it('migrates a busy guest back and forth without corrupting it', async () => {
     const [d1, d2] = drivers as [QemuDriver, QemuDriver];
-    const { instance, networkInfo } = await bootNetworkedGuest(d1, image, providerVif('52:54:00:bb:00:02', 'vkstress0'));
+    const { instance, networkInfo } = await bootNetworkedGuest(
+      d1,
+      image,
+      providerVif('52:54:00:bb:00:02', 'vkstress0'),
+    );
     const uuid = instance.uuid;
-    await typeOnConsole(d1, uuid, '(while true; do cat /proc/kallsyms /proc/slabinfo /proc/meminfo >/dev/null; done) &\n');
+    await typeOnConsole(
+      d1,
+      uuid,
+      '(while true; do cat /proc/kallsyms /proc/slabinfo /proc/meminfo >/dev/null; done) &\n',
+    );
     const pinger = startPinger(topo!.hosts[2]!.netns, GUEST_IP, 10);
     let [source, destination] = [d1, d2];
     try {
@@ -48,7 +56,9 @@ describe('live migration stress (manual)', () => {
         const text = await consoleText(destination, uuid);
         const moved = ticks(text);
         if (CORRUPTION.test(text) || moved.length < 3 || (moved[0] ?? 0) <= before) {
-          throw new Error(`migration ${i + 1} of ${MIGRATIONS}: the guest did not arrive intact; console:\n${text.slice(-6000)}`);
+          throw new Error(
+            `migration ${i + 1} of ${MIGRATIONS}: the guest did not arrive intact; console:\n${text.slice(-6000)}`,
+          );
         }
         [source, destination] = [destination, source];
       }

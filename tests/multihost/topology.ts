@@ -102,7 +102,10 @@ export function sweepLeftovers(): string[] {
     const pid = Number(name.match(PREFIX_PATTERN)?.[1]);
     return Number.isInteger(pid) && pid > 0 && !pidAlive(pid);
   };
-  const namespaces = ip(['netns', 'list']).split('\n').map((l) => l.split(' ')[0] ?? '').filter((n) => PREFIX_PATTERN.test(n));
+  const namespaces = ip(['netns', 'list'])
+    .split('\n')
+    .map((l) => l.split(' ')[0] ?? '')
+    .filter((n) => PREFIX_PATTERN.test(n));
   for (const netns of namespaces.filter(dead)) {
     deleteNetns(netns);
     removed.push(netns);
@@ -175,18 +178,27 @@ export function createTopology(count: number): Topology {
   const onExit = (): void => destroy();
   process.once('exit', onExit);
   return {
-    prefix, switchNetns, hosts,
+    prefix,
+    switchNetns,
+    hosts,
     destroy: () => {
       process.removeListener('exit', onExit);
       destroy();
     },
     exec: (host, command, args, timeoutMs = 30_000) =>
-      execFileSync('ip', ['netns', 'exec', host.netns, command, ...args], { encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] }),
+      execFileSync('ip', ['netns', 'exec', host.netns, command, ...args], {
+        encoding: 'utf8',
+        timeout: timeoutMs,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
     setLink: (host, state) => void ip(['-n', switchNetns, 'link', 'set', host.switchPort, state]),
   };
 }
 
 /** Names of every namespace of the machine (to check a teardown left none of a prefix). */
 export function listNetns(): string[] {
-  return ip(['netns', 'list']).split('\n').map((l) => l.split(' ')[0] ?? '').filter(Boolean);
+  return ip(['netns', 'list'])
+    .split('\n')
+    .map((l) => l.split(' ')[0] ?? '')
+    .filter(Boolean);
 }

@@ -12,7 +12,7 @@ const RUNNER = resolve(__dirname, '../../scripts/nova/run-nova-tests.mjs');
 const KNOWN_FAILURES: Record<string, string> = {
   test_block_stats:
     "asks for the counters of disk 'someid', which the spawned instance does not have; the served driver answers " +
-    'NOT_FOUND and the adapter returns None, as Nova\'s libvirt driver does for a missing disk; ' +
+    "NOT_FOUND and the adapter returns None, as Nova's libvirt driver does for a missing disk; " +
     'the test wants 5 values',
   test_swap_volume:
     'attaches and swaps volumes whose connection_info names no volume (no serial, no volume_id); the served ' +

@@ -24,7 +24,10 @@ interface Summary {
  */
 describe("Nova's functional tests on the virtkit adapter", () => {
   it('passes every test of packages/nova-adapter/tests/functional-tests.txt', async () => {
-    const listed = readFileSync(LIST, 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean);
+    const listed = readFileSync(LIST, 'utf8')
+      .split('\n')
+      .map((l) => l.replace(/#.*/, '').trim())
+      .filter(Boolean);
     const { stdout } = await run(process.execPath, [RUNNER, 'functional', LIST, '--workers', WORKERS], {
       timeout: 3_600_000,
       maxBuffer: 512 * 1024 * 1024,

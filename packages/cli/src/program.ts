@@ -17,7 +17,9 @@ import { CLI_VERSION } from './version.js';
 export function createProgram(ctx: CommandContext): Command {
   const { io } = ctx;
   const program = new Command('virtkit')
-    .description('virtkit: run the conformance kit, inspect drivers, print the contract, build the support matrix, scaffold a driver')
+    .description(
+      'virtkit: run the conformance kit, inspect drivers, print the contract, build the support matrix, scaffold a driver',
+    )
     .version(CLI_VERSION, '-V, --version', 'print the virtkit CLI version')
     .helpOption('-h, --help', 'show help for a command')
     .configureOutput({
@@ -28,7 +30,9 @@ export function createProgram(ctx: CommandContext): Command {
     })
     .showHelpAfterError('(run the command with --help for usage)')
     .exitOverride()
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 A driver is an npm package name (resolved from the current directory) or a path
 to a module exporting \`default defineDriver({ create })\` from @virtkit/core.
 
@@ -41,8 +45,16 @@ Examples:
   $ virtkit contract --json
   $ virtkit matrix --format html --out matrix.html --verify
   $ virtkit init acme-driver --capabilities lifecycle,lifecycle.pause
-  $ virtkit serve --driver @virtkit/memory --listen unix:/run/virtkit.sock`);
-  for (const command of [conformanceCommand(ctx), inspectCommand(ctx), contractCommand(ctx), matrixCommand(ctx), initCommand(ctx), serveCommand(ctx)]) {
+  $ virtkit serve --driver @virtkit/memory --listen unix:/run/virtkit.sock`,
+    );
+  for (const command of [
+    conformanceCommand(ctx),
+    inspectCommand(ctx),
+    contractCommand(ctx),
+    matrixCommand(ctx),
+    initCommand(ctx),
+    serveCommand(ctx),
+  ]) {
     program.addCommand(command.copyInheritedSettings(program));
   }
   return program;

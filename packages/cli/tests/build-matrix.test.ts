@@ -1,5 +1,11 @@
 import { CAPABILITY_NAMES, FAMILIES } from '@virtkit/core';
-import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown, type MatrixRow, type SupportMatrix } from '../src/index.js';
+import {
+  buildMatrix,
+  renderMatrixHtml,
+  renderMatrixMarkdown,
+  type MatrixRow,
+  type SupportMatrix,
+} from '../src/index.js';
 import { fakeMap, fakeReport, result } from './helpers/synthetic.js';
 
 function row(matrix: SupportMatrix, name: string): MatrixRow {
@@ -9,7 +15,10 @@ function row(matrix: SupportMatrix, name: string): MatrixRow {
 }
 
 describe('buildMatrix', () => {
-  const map = fakeMap('acme', ['lifecycle', 'lifecycle.pause', 'volume', 'console.vnc'], { multiattach: 'supported', taggedVolumeAttach: 'unknown' });
+  const map = fakeMap('acme', ['lifecycle', 'lifecycle.pause', 'volume', 'console.vnc'], {
+    multiattach: 'supported',
+    taggedVolumeAttach: 'unknown',
+  });
 
   it('has a core family, then every family, and one row per capability', () => {
     const matrix = buildMatrix([{ map }], { generatedAt: new Date('2024-01-02T03:04:05Z') });
@@ -50,18 +59,33 @@ describe('buildMatrix', () => {
   it('with reports: complete, partial (naming failing tests), unknown (all skipped), missing', () => {
     const report = fakeReport(map, [
       result('core', 'c1', 'passed'),
-      result('lifecycle', 'l1', 'passed'), result('lifecycle', 'l2', 'skipped', 'needs fixture createVolume'),
-      result('lifecycle.pause', 'p1', 'passed'), result('lifecycle.pause', 'p2', 'failed', 'boom'), result('lifecycle.pause', 'p3', 'failed'),
+      result('lifecycle', 'l1', 'passed'),
+      result('lifecycle', 'l2', 'skipped', 'needs fixture createVolume'),
+      result('lifecycle.pause', 'p1', 'passed'),
+      result('lifecycle.pause', 'p2', 'failed', 'boom'),
+      result('lifecycle.pause', 'p3', 'failed'),
       result('volume', 'v1', 'skipped', 'needs fixture createVolume'),
       result('volume.swap', 'not advertised: 1 call(s) answer NOT_SUPPORTED', 'failed', 'swapVolume resolved'),
     ]);
     const matrix = buildMatrix([{ map, report }]);
     expect(matrix.verified).toBe(true);
     expect(row(matrix, 'core').cells.acme!.state).toBe('complete');
-    expect(row(matrix, 'lifecycle').cells.acme).toMatchObject({ state: 'complete', note: expect.stringContaining('1 skipped (needs fixture createVolume)') });
-    expect(row(matrix, 'lifecycle.pause').cells.acme).toMatchObject({ state: 'partial', note: expect.stringContaining('2 of 3 kit tests failed: p2; p3') });
-    expect(row(matrix, 'volume').cells.acme).toMatchObject({ state: 'unknown', note: expect.stringContaining('all 1 kit tests were skipped') });
-    expect(row(matrix, 'volume.swap').cells.acme).toMatchObject({ state: 'missing', note: expect.stringContaining('swapVolume resolved') });
+    expect(row(matrix, 'lifecycle').cells.acme).toMatchObject({
+      state: 'complete',
+      note: expect.stringContaining('1 skipped (needs fixture createVolume)'),
+    });
+    expect(row(matrix, 'lifecycle.pause').cells.acme).toMatchObject({
+      state: 'partial',
+      note: expect.stringContaining('2 of 3 kit tests failed: p2; p3'),
+    });
+    expect(row(matrix, 'volume').cells.acme).toMatchObject({
+      state: 'unknown',
+      note: expect.stringContaining('all 1 kit tests were skipped'),
+    });
+    expect(row(matrix, 'volume.swap').cells.acme).toMatchObject({
+      state: 'missing',
+      note: expect.stringContaining('swapVolume resolved'),
+    });
     expect(row(matrix, 'console.vnc').cells.acme!.state).toBe('unknown');
   });
 

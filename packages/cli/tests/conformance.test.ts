@@ -16,7 +16,6 @@ function tempDir(prefix: string): string {
   return dir;
 }
 
-
 const SUMMARY_LINE = /^(\d+) passed, (\d+) failed, (\d+) skipped(?:, \d+ unverified)?$/;
 
 describe('virtkit conformance', () => {
@@ -52,9 +51,18 @@ describe('virtkit conformance', () => {
     }
     // nothing fails; what is not passed is skipped for a capability the sample lacks, or unverified (no failure fixtures)
     const count = (status: string): number => report.results.filter((r) => r.status === status).length;
-    expect(report.summary).toEqual({ passed: count('passed'), failed: 0, skipped: count('skipped'), unverified: count('unverified') });
-    expect(report.results.filter((r) => r.status === 'skipped').every((r) => /^needs /.test(r.reason ?? ''))).toBe(true);
-    expect(report.results.filter((r) => r.status === 'unverified').every((r) => /fixtures\.failures/.test(r.reason ?? ''))).toBe(true);
+    expect(report.summary).toEqual({
+      passed: count('passed'),
+      failed: 0,
+      skipped: count('skipped'),
+      unverified: count('unverified'),
+    });
+    expect(report.results.filter((r) => r.status === 'skipped').every((r) => /^needs /.test(r.reason ?? ''))).toBe(
+      true,
+    );
+    expect(
+      report.results.filter((r) => r.status === 'unverified').every((r) => /fixtures\.failures/.test(r.reason ?? '')),
+    ).toBe(true);
   });
 
   it('--only runs the core tests and the named capabilities', async () => {
@@ -70,7 +78,9 @@ describe('virtkit conformance', () => {
     const pause = report.results.filter((r) => r.capability === 'lifecycle.pause');
     expect(pause.length).toBeGreaterThan(0);
     expect(pause.every((r) => r.status === 'skipped' && r.reason?.includes('--skip'))).toBe(true);
-    expect(report.results.filter((r) => r.status === 'skipped' && r.reason?.includes('--skip')).length).toBe(pause.length);
+    expect(report.results.filter((r) => r.status === 'skipped' && r.reason?.includes('--skip')).length).toBe(
+      pause.length,
+    );
     expect(run.code).toBe(0);
   });
 

@@ -18,10 +18,12 @@ describe('driver disposal', () => {
     expect(closeLog.readCloseLog()).toEqual(['closing']);
   });
 
-  it('matrix --verify closes every loaded driver when a driver\'s fixtures fail', async () => {
+  it("matrix --verify closes every loaded driver when a driver's fixtures fail", async () => {
     const run = await runCli(['matrix', BAD_FIXTURES_DRIVER, CLOSING_DRIVER, '--verify']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("virtkit: error: the conformance fixtures of driver 'bad-fixtures' failed: no test image here");
+    expect(run.stderr).toContain(
+      "virtkit: error: the conformance fixtures of driver 'bad-fixtures' failed: no test image here",
+    );
     expect(closeLog.readCloseLog().sort()).toEqual(['bad-fixtures', 'closing']);
   });
 

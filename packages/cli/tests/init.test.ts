@@ -16,12 +16,25 @@ describe('virtkit init', () => {
 
   it('reads a hook list for every capability and for the calls every driver has', () => {
     expect([...catalogue.keys()].sort()).toEqual(['core', ...CAPABILITY_NAMES].sort());
-    expect(catalogue.get('core')!.map((h) => h.hook)).toEqual(['_initHost', '_getInfo', '_listInstances', '_getAvailableNodes', '_getHostIp']);
+    expect(catalogue.get('core')!.map((h) => h.hook)).toEqual([
+      '_initHost',
+      '_getInfo',
+      '_listInstances',
+      '_getAvailableNodes',
+      '_getHostIp',
+    ]);
     expect(catalogue.get('lifecycle.pause')).toEqual([
-      expect.objectContaining({ hook: '_pause', params: 'ctx: OperationContext, request: PauseRequest', returns: 'Promise<void>', optional: false }),
+      expect.objectContaining({
+        hook: '_pause',
+        params: 'ctx: OperationContext, request: PauseRequest',
+        returns: 'Promise<void>',
+        optional: false,
+      }),
       expect.objectContaining({ hook: '_unpause', optional: false }),
     ]);
-    expect(catalogue.get('migration.sharedStorage')!.find((h) => h.hook === '_checkInstanceSharedStorageCleanup')?.optional).toBe(true);
+    expect(
+      catalogue.get('migration.sharedStorage')!.find((h) => h.hook === '_checkInstanceSharedStorageCleanup')?.optional,
+    ).toBe(true);
   });
 
   it('knows the prerequisites the mixins state', () => {
@@ -43,17 +56,31 @@ describe('virtkit init', () => {
     const run = await runCli(['init', 'acme-driver', '--capabilities', caps.join(',')], { cwd: work });
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const dir = join(work, 'acme-driver');
-    for (const f of ['package.json', 'tsconfig.json', 'jest.config.cjs', 'README.md', 'src/index.ts', 'src/driver.ts', 'src/core.ts',
-      'src/lifecycle.ts', 'src/console.ts', 'src/volume.ts', 'src/kit-fixtures.ts', 'src/backend.ts', 'test/conformance.test.ts']) {
+    for (const f of [
+      'package.json',
+      'tsconfig.json',
+      'jest.config.cjs',
+      'README.md',
+      'src/index.ts',
+      'src/driver.ts',
+      'src/core.ts',
+      'src/lifecycle.ts',
+      'src/console.ts',
+      'src/volume.ts',
+      'src/kit-fixtures.ts',
+      'src/backend.ts',
+      'test/conformance.test.ts',
+    ]) {
       expect(existsSync(join(dir, f))).toBe(true);
     }
     expect(existsSync(join(dir, 'src/network.ts'))).toBe(false);
     const source = (f: string): string => readFileSync(join(dir, 'src', f), 'utf8');
     for (const cap of ['core', ...caps]) {
       const file = cap === 'core' ? 'core.ts' : `${cap.split('.')[0]}.ts`;
-      for (const h of catalogue.get(cap)!) expect(source(file)).toContain(`protected override ${h.hook}(${h.params}): ${h.returns} {`);
+      for (const h of catalogue.get(cap)!)
+        expect(source(file)).toContain(`protected override ${h.hook}(${h.params}): ${h.returns} {`);
     }
-    expect(source('driver.ts')).toContain("export class AcmeDriver extends VolumeHooks {");
+    expect(source('driver.ts')).toContain('export class AcmeDriver extends VolumeHooks {');
     expect(source('driver.ts')).toContain("static override driverName = 'acme';");
     expect(source('volume.ts')).toContain('extends withVolumeExtend(withVolumes(ConsoleHooks))');
     expect(source('lifecycle.ts')).toContain('extends withPause(withLifecycle(CoreHooks))');
@@ -62,8 +89,13 @@ describe('virtkit init', () => {
     expect(source('kit-fixtures.ts')).toContain("standIn(driver).failures.failNext('spawn.boot');");
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     expect(pkg).toMatchObject({ name: 'acme-driver', type: 'module', dependencies: { '@virtkit/core': '^0.1.0' } });
-    expect(Object.keys(pkg.devDependencies)).toEqual(expect.arrayContaining(['@virtkit/cli', '@virtkit/conformance', 'typescript', 'jest']));
-    expect(JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8')).compilerOptions).toMatchObject({ strict: true, noEmitOnError: true });
+    expect(Object.keys(pkg.devDependencies)).toEqual(
+      expect.arrayContaining(['@virtkit/cli', '@virtkit/conformance', 'typescript', 'jest']),
+    );
+    expect(JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8')).compilerOptions).toMatchObject({
+      strict: true,
+      noEmitOnError: true,
+    });
   });
 
   it('refuses a capability without its prerequisite, naming what to add, and writes nothing', async () => {
@@ -92,7 +124,8 @@ describe('virtkit init', () => {
   it('points the dependencies at packed tarballs with --tarballs, and says when one is missing', async () => {
     const tarballs = join(work, 'tarballs');
     mkdirSync(tarballs);
-    for (const name of ['virtkit-core-0.1.0.tgz', 'virtkit-memory-0.1.0.tgz', 'virtkit-conformance-0.1.0.tgz']) writeFileSync(join(tarballs, name), '');
+    for (const name of ['virtkit-core-0.1.0.tgz', 'virtkit-memory-0.1.0.tgz', 'virtkit-conformance-0.1.0.tgz'])
+      writeFileSync(join(tarballs, name), '');
     const missing = await runCli(['init', 'from-tgz', '--tarballs', 'tarballs'], { cwd: work });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no tarball of @virtkit/cli in');

@@ -20,7 +20,15 @@ describe('virtkit inspect', () => {
     const run = await runCli(['inspect', SAMPLE, '--json']);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as InspectReport;
-    expect(Object.keys(report)).toEqual(['driver', 'contractVersion', 'capabilities', 'allCapabilities', 'features', 'traits', 'imageTypes']);
+    expect(Object.keys(report)).toEqual([
+      'driver',
+      'contractVersion',
+      'capabilities',
+      'allCapabilities',
+      'features',
+      'traits',
+      'imageTypes',
+    ]);
     expect(report.driver).toEqual({ name: 'sample', version: '0.1.0' });
     expect(report.capabilities).toEqual({ lifecycle: ['lifecycle', 'lifecycle.pause'] });
     expect(Object.keys(report.allCapabilities)).toEqual([...CAPABILITY_NAMES]);

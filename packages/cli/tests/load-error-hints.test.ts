@@ -48,14 +48,22 @@ describe('load error hints', () => {
   });
 
   // (in-process under jest, a real missing import or a .ts file is resolved by jest itself: built by hand here)
-  it('a missing dependency of the module says to install the driver package\'s dependencies', () => {
+  it("a missing dependency of the module says to install the driver package's dependencies", () => {
     const cause = Object.assign(new Error("Cannot find package 'acme-client'"), { code: 'ERR_MODULE_NOT_FOUND' });
-    const error = new DriverLoadError('./dist/index.js', 'importing /x/dist/index.js failed: Cannot find package', { cause });
-    expect(loadErrorHint('./dist/index.js', error, '/x')).toContain('a module it imports is missing: run `npm install`');
+    const error = new DriverLoadError('./dist/index.js', 'importing /x/dist/index.js failed: Cannot find package', {
+      cause,
+    });
+    expect(loadErrorHint('./dist/index.js', error, '/x')).toContain(
+      'a module it imports is missing: run `npm install`',
+    );
   });
 
   it('a file Node cannot parse says to point at the compiled module', () => {
-    const error = new DriverLoadError('./src/index.ts', 'importing /x/src/index.ts failed: Unexpected token', { cause: new SyntaxError('Unexpected token') });
-    expect(loadErrorHint('./src/index.ts', error, '/x')).toContain('point at the compiled module (e.g. ./dist/index.js)');
+    const error = new DriverLoadError('./src/index.ts', 'importing /x/src/index.ts failed: Unexpected token', {
+      cause: new SyntaxError('Unexpected token'),
+    });
+    expect(loadErrorHint('./src/index.ts', error, '/x')).toContain(
+      'point at the compiled module (e.g. ./dist/index.js)',
+    );
   });
 });

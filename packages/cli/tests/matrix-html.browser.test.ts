@@ -26,23 +26,32 @@ function tempDir(prefix: string): string {
   return dir;
 }
 
-
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 const ARTIFACTS = resolve(__dirname, 'artifacts');
 const haveChromium = existsSync(CHROMIUM);
 const mustRun = haveChromium || Boolean(process.env.CI);
-if (!mustRun) console.warn(`matrix-html.browser.test: skipped, ${CHROMIUM} is missing (apt-get install -y --no-install-recommends chromium)`);
+if (!mustRun)
+  console.warn(
+    `matrix-html.browser.test: skipped, ${CHROMIUM} is missing (apt-get install -y --no-install-recommends chromium)`,
+  );
 
 (mustRun ? describe : describe.skip)('matrix HTML in a browser', () => {
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(`${CHROMIUM} is missing: install it with apt-get install -y --no-install-recommends chromium`);
+    if (!haveChromium)
+      throw new Error(`${CHROMIUM} is missing: install it with apt-get install -y --no-install-recommends chromium`);
     const file = join(tempDir('virtkit-html-'), 'matrix.html');
     const run = await runCli(['matrix', SAMPLE, BROKEN_DRIVER, '--format', 'html', '--verify', '--out', file]);
     expect(run.code).toBe(0);
@@ -87,7 +96,11 @@ if (!mustRun) console.warn(`matrix-html.browser.test: skipped, ${CHROMIUM} is mi
   it('the family filter shows only that family', async () => {
     await page.selectOption('#family-filter', 'lifecycle');
     expect(await visibleRows()).toBe(7);
-    expect(await page.locator('tr[data-capability]:visible').evaluateAll((rows) => rows.every((r) => r.getAttribute('data-family') === 'lifecycle'))).toBe(true);
+    expect(
+      await page
+        .locator('tr[data-capability]:visible')
+        .evaluateAll((rows) => rows.every((r) => r.getAttribute('data-family') === 'lifecycle')),
+    ).toBe(true);
     expect(await page.locator('tr[data-family-header="volume"]').isVisible()).toBe(false);
     await page.selectOption('#family-filter', '');
     expect(await visibleRows()).toBe(ROWS);
@@ -103,7 +116,8 @@ if (!mustRun) console.warn(`matrix-html.browser.test: skipped, ${CHROMIUM} is mi
     for (const box of ['complete', 'partial', 'unknown']) await page.uncheck(`.state-filter input[value="${box}"]`);
     expect(await visibleRows()).toBe(0);
     expect(await page.locator('#empty').isVisible()).toBe(true);
-    for (const box of ['complete', 'partial', 'missing', 'unknown']) await page.check(`.state-filter input[value="${box}"]`);
+    for (const box of ['complete', 'partial', 'missing', 'unknown'])
+      await page.check(`.state-filter input[value="${box}"]`);
     expect(await visibleRows()).toBe(before);
   });
 });

@@ -57,10 +57,19 @@ describe('output stream errors', () => {
   });
 
   it('a write that throws becomes OUTPUT_FAILED, which main reports', async () => {
-    const broken = { write: (): never => { throw Object.assign(new Error('stream destroyed'), { code: 'ERR_STREAM_DESTROYED' }); } };
+    const broken = {
+      write: (): never => {
+        throw Object.assign(new Error('stream destroyed'), { code: 'ERR_STREAM_DESTROYED' });
+      },
+    };
     expect(() => streamSink(broken, 'stdout').write('x')).toThrow(expect.objectContaining({ code: 'OUTPUT_FAILED' }));
     let stderr = '';
-    const io: CliIo = { stdout: streamSink(broken, 'stdout'), stderr: { write: (s: string) => (stderr += s) }, env: {}, cwd: REPO_ROOT };
+    const io: CliIo = {
+      stdout: streamSink(broken, 'stdout'),
+      stderr: { write: (s: string) => (stderr += s) },
+      env: {},
+      cwd: REPO_ROOT,
+    };
     const code = await main(['node', 'virtkit', 'contract'], io);
     expect(code).toBe(2);
     expect(stderr).toContain('virtkit: error: cannot write to stdout: stream destroyed');
@@ -68,9 +77,25 @@ describe('output stream errors', () => {
   });
 
   it('main never rejects, even when stderr fails too', async () => {
-    const broken = streamSink({ write: (): never => { throw new Error('gone'); } }, 'stdout');
-    const failingErr = streamSink({ write: (): never => { throw new Error('gone'); } }, 'stderr');
-    await expect(main(['node', 'virtkit', 'contract'], { stdout: broken, stderr: failingErr, env: {}, cwd: REPO_ROOT })).resolves.toBe(2);
+    const broken = streamSink(
+      {
+        write: (): never => {
+          throw new Error('gone');
+        },
+      },
+      'stdout',
+    );
+    const failingErr = streamSink(
+      {
+        write: (): never => {
+          throw new Error('gone');
+        },
+      },
+      'stderr',
+    );
+    await expect(
+      main(['node', 'virtkit', 'contract'], { stdout: broken, stderr: failingErr, env: {}, cwd: REPO_ROOT }),
+    ).resolves.toBe(2);
   });
 });
 
@@ -80,9 +105,15 @@ const BIN = resolve(REPO_ROOT, 'packages/cli/bin/virtkit.cjs');
 const DIST_BIN = resolve(REPO_ROOT, 'packages/cli/dist/bin.cjs');
 const built = existsSync(DIST_BIN) && readFileSync(DIST_BIN, 'utf8').includes('EPIPE');
 (built ? describe : describe.skip)('virtkit (built) into a closed pipe', () => {
-  const pipe = (reader: string) => spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" contract | ${reader}; echo "exit=\${PIPESTATUS[0]}" >&2`], {
-    cwd: REPO_ROOT, encoding: 'utf8',
-  });
+  const pipe = (reader: string) =>
+    spawnSync(
+      'bash',
+      ['-c', `"${process.execPath}" "${BIN}" contract | ${reader}; echo "exit=\${PIPESTATUS[0]}" >&2`],
+      {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+      },
+    );
 
   it('`virtkit contract | head -1` prints one line, no stack trace, and exits 0', () => {
     const run = pipe('head -1');

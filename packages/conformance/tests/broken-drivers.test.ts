@@ -5,8 +5,15 @@
  * the test that caught it. (The corpus of broken memory variants is at the end.)
  */
 import {
-  DriverError, InstanceNotFoundError, NotSupportedError, PowerState, ValidationError, withInventory,
-  type AvailableResource, type InstanceInfo, type OperationContext,
+  DriverError,
+  InstanceNotFoundError,
+  NotSupportedError,
+  PowerState,
+  ValidationError,
+  withInventory,
+  type AvailableResource,
+  type InstanceInfo,
+  type OperationContext,
 } from '@virtkit/core';
 import { runConformance, type ConformanceReport, type TestResult } from '@virtkit/conformance';
 import { TINY_CAPACITY, TinyDriver, type Req } from './helpers/tiny-driver';
@@ -88,7 +95,8 @@ class LeakyFailedSpawnDriver extends TinyDriver {
 /** (h) an impossible flavor refused as if the request were malformed. */
 class ValidationOnCapacityDriver extends TinyDriver {
   protected override async _spawn(c: OperationContext, r: Req): Promise<void> {
-    if ((r.instance.flavor?.vcpus ?? 0) > TINY_CAPACITY.vcpus) throw new ValidationError('spawn', [{ path: 'instance.flavor.vcpus', messages: ['too many'] }]);
+    if ((r.instance.flavor?.vcpus ?? 0) > TINY_CAPACITY.vcpus)
+      throw new ValidationError('spawn', [{ path: 'instance.flavor.vcpus', messages: ['too many'] }]);
     await super._spawn(c, r);
   }
 }
@@ -113,9 +121,18 @@ class LeakyClaimDriver extends withInventory(TinyDriver) {
   }
   protected async _getAvailableResource(): Promise<AvailableResource> {
     return {
-      vcpus: TINY_CAPACITY.vcpus, memoryMb: TINY_CAPACITY.memoryMb, localGb: 10,
-      vcpusUsed: this.claimed.vcpus, memoryMbUsed: this.claimed.memoryMb, localGbUsed: 0,
-      hypervisorType: 'tiny', hypervisorVersion: 1, hypervisorHostname: 'tiny-host', cpuInfo: '{}', diskAvailableLeast: 10, supportedInstances: [],
+      vcpus: TINY_CAPACITY.vcpus,
+      memoryMb: TINY_CAPACITY.memoryMb,
+      localGb: 10,
+      vcpusUsed: this.claimed.vcpus,
+      memoryMbUsed: this.claimed.memoryMb,
+      localGbUsed: 0,
+      hypervisorType: 'tiny',
+      hypervisorVersion: 1,
+      hypervisorHostname: 'tiny-host',
+      cpuInfo: '{}',
+      diskAvailableLeast: 10,
+      supportedInstances: [],
     };
   }
   protected async _updateProviderTree(): Promise<void> {}
@@ -134,13 +151,21 @@ class NoCapacityCheckDriver extends LeakyClaimDriver {
 const ONLY = ['lifecycle', 'lifecycle.pause'] as const;
 const FAILED_SPAWN = 'a failed spawn (impossible flavor, unbootable image format) leaves nothing behind';
 
-async function kitReport(Driver: new (options: { hostname: string }) => TinyDriver, only: readonly string[] = ONLY): Promise<ConformanceReport> {
+async function kitReport(
+  Driver: new (options: { hostname: string }) => TinyDriver,
+  only: readonly string[] = ONLY,
+): Promise<ConformanceReport> {
   return runConformance({ factory: () => new Driver({ hostname: 'tiny-host' }), only: only as never });
 }
 
 function result(report: ConformanceReport, capability: string, name: string | RegExp): TestResult {
-  const found = report.results.find((r) => r.capability === capability && (typeof name === 'string' ? r.name === name : name.test(r.name)));
-  if (!found) throw new Error(`no result ${capability}: ${String(name)} in ${report.results.map((r) => `${r.capability}: ${r.name}`).join(' | ')}`);
+  const found = report.results.find(
+    (r) => r.capability === capability && (typeof name === 'string' ? r.name === name : name.test(r.name)),
+  );
+  if (!found)
+    throw new Error(
+      `no result ${capability}: ${String(name)} in ${report.results.map((r) => `${r.capability}: ${r.name}`).join(' | ')}`,
+    );
   return found;
 }
 
@@ -216,20 +241,26 @@ describe('the kit catches broken drivers', () => {
     const report = await kitReport(LeakyFailedSpawnDriver);
     const r = result(report, 'lifecycle', FAILED_SPAWN);
     expect(r.status).toBe('failed');
-    expect(r.reason).toMatch(/after the refused spawn of an impossible flavor \(INSUFFICIENT_RESOURCES\), listInstanceUuids must not have grown, but it now also lists [0-9a-f-]{36}/);
+    expect(r.reason).toMatch(
+      /after the refused spawn of an impossible flavor \(INSUFFICIENT_RESOURCES\), listInstanceUuids must not have grown, but it now also lists [0-9a-f-]{36}/,
+    );
     expect(result(report, 'lifecycle', /^spawn shows/).status).toBe('passed');
   });
 
   it('(h) an impossible (yet valid) flavor refused with VALIDATION_FAILED', async () => {
     const r = result(await kitReport(ValidationOnCapacityDriver), 'lifecycle', FAILED_SPAWN);
     expect(r.status).toBe('failed');
-    expect(r.reason).toMatch(/expected INSUFFICIENT_RESOURCES \(or DRIVER_ERROR, INVALID_STATE...\), got VALIDATION_FAILED/);
+    expect(r.reason).toMatch(
+      /expected INSUFFICIENT_RESOURCES \(or DRIVER_ERROR, INVALID_STATE...\), got VALIDATION_FAILED/,
+    );
   });
 
   it('(i) a spawn from a disk format the driver does not declare', async () => {
     const r = result(await kitReport(AnyImageDriver), 'lifecycle', FAILED_SPAWN);
     expect(r.status).toBe('failed');
-    expect(r.reason).toMatch(/spawn of a qcow2 image must be refused: the driver boots only raw \(map.imageTypes\), but it succeeded/);
+    expect(r.reason).toMatch(
+      /spawn of a qcow2 image must be refused: the driver boots only raw \(map.imageTypes\), but it succeeded/,
+    );
   });
 
   it('(j) a failed spawn that keeps its claim on the resources', async () => {
@@ -237,13 +268,17 @@ describe('the kit catches broken drivers', () => {
     expect(report.capabilities).toContain('inventory');
     const r = result(report, 'lifecycle', FAILED_SPAWN);
     expect(r.status).toBe('failed');
-    expect(r.reason).toMatch(/vcpusUsed, memoryMbUsed, localGbUsed on node 'tiny-node' after the refused spawn of an impossible flavor \(INSUFFICIENT_RESOURCES\): expected \[0,0,0\], got \[4096,67108864,0\]/);
+    expect(r.reason).toMatch(
+      /vcpusUsed, memoryMbUsed, localGbUsed on node 'tiny-node' after the refused spawn of an impossible flavor \(INSUFFICIENT_RESOURCES\): expected \[0,0,0\], got \[4096,67108864,0\]/,
+    );
   });
 
   it('(k) a driver that reports its resources and accepts a flavor beyond them', async () => {
     const r = result(await kitReport(NoCapacityCheckDriver, ['lifecycle', 'inventory']), 'lifecycle', FAILED_SPAWN);
     expect(r.status).toBe('failed');
-    expect(r.reason).toMatch(/must be refused \(INSUFFICIENT_RESOURCES\) by a driver that reports its resources, but it succeeded/);
+    expect(r.reason).toMatch(
+      /must be refused \(INSUFFICIENT_RESOURCES\) by a driver that reports its resources, but it succeeded/,
+    );
   });
 });
 
@@ -254,7 +289,14 @@ describe('the kit catches broken drivers', () => {
  */
 describe('the kit catches every broken variant of the memory driver', () => {
   const corpus: readonly BrokenDriver[] = [
-    ...CROSS_INSTANCE, ...TRANSITIONS, ...SURVIVAL, ...FAILURE_PATHS, ...RESOURCES, ...SECONDARY_OUTPUTS, ...SECRETS_IN_LOGS, ...DISPOSAL,
+    ...CROSS_INSTANCE,
+    ...TRANSITIONS,
+    ...SURVIVAL,
+    ...FAILURE_PATHS,
+    ...RESOURCES,
+    ...SECONDARY_OUTPUTS,
+    ...SECRETS_IN_LOGS,
+    ...DISPOSAL,
   ];
   afterAll(() => {
     for (const t of LEAKED_TIMERS) clearInterval(t);
@@ -262,7 +304,15 @@ describe('the kit catches every broken variant of the memory driver', () => {
 
   it('has at least 40 broken drivers, at least three per class of mistake', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(40);
-    for (const kind of ['cross-instance', 'transitions', 'survival', 'failure paths', 'resources', 'secondary outputs', 'secrets in logs'] as const) {
+    for (const kind of [
+      'cross-instance',
+      'transitions',
+      'survival',
+      'failure paths',
+      'resources',
+      'secondary outputs',
+      'secrets in logs',
+    ] as const) {
       expect([kind, corpus.filter((b) => b.kind === kind).length]).toEqual([kind, expect.any(Number)]);
       expect(corpus.filter((b) => b.kind === kind).length).toBeGreaterThanOrEqual(3);
     }
@@ -272,31 +322,48 @@ describe('the kit catches every broken variant of the memory driver', () => {
   it('passes the correct memory driver on the same suites (no false alarm)', async () => {
     const only = [...new Set(corpus.flatMap((b) => b.only))];
     const report = await runConformance({
-      factory: (hostApi) => new Memory({ hostname: 'kit', ...hostApi }), fixtures: createMemoryFixtures() as never, only, modelBased: false,
+      factory: (hostApi) => new Memory({ hostname: 'kit', ...hostApi }),
+      fixtures: createMemoryFixtures() as never,
+      only,
+      modelBased: false,
     });
-    expect(report.results.filter((r) => r.status !== 'passed').map((r) => `${r.capability}: ${r.name}: ${r.reason}`)).toEqual([]);
+    expect(
+      report.results.filter((r) => r.status !== 'passed').map((r) => `${r.capability}: ${r.name}: ${r.reason}`),
+    ).toEqual([]);
   }, 60_000);
 
   it('checks attachments of a correct driver without diagnostics through the CONFLICT probe: passed, not unverified', async () => {
     const report = await runConformance({
       factory: (hostApi) => new LifecycleVolumeMemory({ hostname: 'kit', ...hostApi }),
-      fixtures: createMemoryFixtures({ capabilities: ['lifecycle', 'volume'] }) as never, only: ['lifecycle'], modelBased: false,
+      fixtures: createMemoryFixtures({ capabilities: ['lifecycle', 'volume'] }) as never,
+      only: ['lifecycle'],
+      modelBased: false,
     });
     const walk = report.results.find((r) => r.name === walkAttachments(WALK.lifecycle));
     expect({ status: walk?.status, reason: walk?.reason }).toEqual({ status: 'passed', reason: undefined });
-    expect(report.results.filter((r) => r.status !== 'passed' && r.status !== 'skipped').map((r) => `${r.name}: ${r.reason}`)).toEqual([]);
+    expect(
+      report.results
+        .filter((r) => r.status !== 'passed' && r.status !== 'skipped')
+        .map((r) => `${r.name}: ${r.reason}`),
+    ).toEqual([]);
   }, 60_000);
 
-  it.each(corpus.map((b) => [`${b.kind}: ${b.bug}`, b] as const))('%s', async (_label, broken) => {
-    const report = await runConformance({
-      factory: (hostApi) => new broken.Driver({ hostname: 'kit', ...hostApi }),
-      fixtures: createMemoryFixtures({ driverClass: broken.Driver }) as never,
-      only: broken.only as never,
-      modelBased: false,
-    });
-    const r = report.results.find((x) => x.capability === broken.caughtBy.capability && x.name === broken.caughtBy.test);
-    if (!r) throw new Error(`the kit planned no test '${broken.caughtBy.capability}: ${broken.caughtBy.test}'`);
-    expect({ test: r.name, status: r.status }).toEqual({ test: broken.caughtBy.test, status: 'failed' });
-    if (broken.reason) expect(r.reason).toMatch(broken.reason);
-  }, 60_000);
+  it.each(corpus.map((b) => [`${b.kind}: ${b.bug}`, b] as const))(
+    '%s',
+    async (_label, broken) => {
+      const report = await runConformance({
+        factory: (hostApi) => new broken.Driver({ hostname: 'kit', ...hostApi }),
+        fixtures: createMemoryFixtures({ driverClass: broken.Driver }) as never,
+        only: broken.only as never,
+        modelBased: false,
+      });
+      const r = report.results.find(
+        (x) => x.capability === broken.caughtBy.capability && x.name === broken.caughtBy.test,
+      );
+      if (!r) throw new Error(`the kit planned no test '${broken.caughtBy.capability}: ${broken.caughtBy.test}'`);
+      expect({ test: r.name, status: r.status }).toEqual({ test: broken.caughtBy.test, status: 'failed' });
+      if (broken.reason) expect(r.reason).toMatch(broken.reason);
+    },
+    60_000,
+  );
 });

@@ -3,7 +3,11 @@ import { describeConformance, type TestApi } from '@virtkit/conformance';
 import { TinyDriver } from './helpers/tiny-driver';
 
 /** A TestApi that records what the adapter registers; describe bodies run at once, as in jest. */
-function fakeApi(): TestApi & { describes: string[]; its: { name: string; fn: () => Promise<void>; timeout?: number }[]; skips: string[] } {
+function fakeApi(): TestApi & {
+  describes: string[];
+  its: { name: string; fn: () => Promise<void>; timeout?: number }[];
+  skips: string[];
+} {
   const api = {
     describes: [] as string[],
     its: [] as { name: string; fn: () => Promise<void>; timeout?: number }[],
@@ -25,18 +29,28 @@ function fakeApi(): TestApi & { describes: string[]; its: { name: string; fn: ()
 describe('describeConformance', () => {
   it('registers one describe per capability and one test per planned test, which pass on a correct driver', async () => {
     const api = fakeApi();
-    describeConformance({ factory: () => new TinyDriver({ hostname: 'tiny-host' }), only: ['lifecycle', 'lifecycle.pause', 'volume'] }, api);
+    describeConformance(
+      { factory: () => new TinyDriver({ hostname: 'tiny-host' }), only: ['lifecycle', 'lifecycle.pause', 'volume'] },
+      api,
+    );
     expect(api.describes).toEqual(['virtkit conformance: tiny', 'core', 'lifecycle', 'lifecycle.pause', 'volume']);
     expect(api.its.map((t) => t.name)).toContain('pause and unpause, both ways');
     expect(api.its.map((t) => t.name)).toContain('not advertised: 3 call(s) answer NOT_SUPPORTED');
     // only tests about what the tiny driver lacks (attachments, inventory) are skipped
-    expect(api.skips.filter((n) => !/\[skipped: needs (one of )?(volume|inventory|network)|\[UNVERIFIED: the driver's kit fixtures cannot make it fail/.test(n))).toEqual([]);
+    expect(
+      api.skips.filter(
+        (n) =>
+          !/\[skipped: needs (one of )?(volume|inventory|network)|\[UNVERIFIED: the driver's kit fixtures cannot make it fail/.test(
+            n,
+          ),
+      ),
+    ).toEqual([]);
     // the test's 30 s, 2 s for it to stop after a timeout, seven bounded phases around it (30 s each), 10 s of margin
     expect(api.its.every((t) => t.timeout === 252_000)).toBe(true);
     for (const t of api.its) await t.fn();
   });
 
-  it('registers a failing driver\'s tests so that they throw the kit\'s reason', async () => {
+  it("registers a failing driver's tests so that they throw the kit's reason", async () => {
     class NoopPause extends TinyDriver {
       protected override async _pause(): Promise<void> {}
     }
@@ -48,10 +62,20 @@ describe('describeConformance', () => {
 
   it('shows skip reasons in the names of skipped tests: --skip, missing capability, fixture and feature', () => {
     const probe = new TinyDriver();
-    const capabilities = Object.fromEntries(CAPABILITY_NAMES.map((c) => [c, ['lifecycle', 'volume', 'migration.cold', 'migration.live'].includes(c)]));
+    const capabilities = Object.fromEntries(
+      CAPABILITY_NAMES.map((c) => [c, ['lifecycle', 'volume', 'migration.cold', 'migration.live'].includes(c)]),
+    );
     const map = { ...probe.capabilities, capabilities } as unknown as CapabilityMap;
     const api = fakeApi();
-    describeConformance({ factory: () => new TinyDriver(), map, only: ['volume', 'migration.cold', 'migration.live', 'lifecycle.pause'], skip: ['lifecycle.pause'] }, api);
+    describeConformance(
+      {
+        factory: () => new TinyDriver(),
+        map,
+        only: ['volume', 'migration.cold', 'migration.live', 'lifecycle.pause'],
+        skip: ['lifecycle.pause'],
+      },
+      api,
+    );
     const reasons = api.skips.map((s) => /\[skipped: (.*)\]$/.exec(s)?.[1]);
     expect(reasons.every((r) => r !== undefined)).toBe(true);
     expect(reasons).toContain('skipped by --skip');
@@ -59,10 +83,14 @@ describe('describeConformance', () => {
     expect(reasons).toContain("needs fixture createMigrationPair, which the driver's kit fixtures do not provide");
     expect(reasons).toContain("needs feature sameHostMigration, which the driver does not declare 'supported'");
     expect(reasons).toContain('needs lifecycle.suspend, which the driver does not advertise');
-    expect(api.skips).toContain('attach and detach while PAUSED: attaching again as asked changes nothing, detach frees the volume [skipped: needs lifecycle.pause, which the driver does not advertise]');
+    expect(api.skips).toContain(
+      'attach and detach while PAUSED: attaching again as asked changes nothing, detach frees the volume [skipped: needs lifecycle.pause, which the driver does not advertise]',
+    );
   });
 
   it('plans at collection time: an async factory without a map is refused', () => {
-    expect(() => describeConformance({ factory: async () => new TinyDriver() }, fakeApi())).toThrow(/synchronous factory/);
+    expect(() => describeConformance({ factory: async () => new TinyDriver() }, fakeApi())).toThrow(
+      /synchronous factory/,
+    );
   });
 });

@@ -1,4 +1,10 @@
-import { formatReport, runConformance, unverifiedCapabilities, type ConformanceReport, diffMaps } from '@virtkit/conformance';
+import {
+  formatReport,
+  runConformance,
+  unverifiedCapabilities,
+  type ConformanceReport,
+  diffMaps,
+} from '@virtkit/conformance';
 import { TinyDriver } from './helpers/tiny-driver';
 
 /** Pause that changes nothing: gives the report failures next to passes and skips. */
@@ -20,7 +26,12 @@ describe('the conformance report', () => {
   it('has passed, failed and skipped results whose counts make the summary', () => {
     const count = (s: string): number => report.results.filter((r) => r.status === s).length;
     const unverified = count('unverified');
-    expect(report.summary).toEqual({ passed: count('passed'), failed: count('failed'), skipped: count('skipped'), ...(unverified > 0 ? { unverified } : {}) });
+    expect(report.summary).toEqual({
+      passed: count('passed'),
+      failed: count('failed'),
+      skipped: count('skipped'),
+      ...(unverified > 0 ? { unverified } : {}),
+    });
     expect(report.summary.passed).toBeGreaterThan(0);
     expect(report.summary.failed).toBeGreaterThan(0);
     expect(report.summary.skipped).toBeGreaterThanOrEqual(1);
@@ -30,7 +41,9 @@ describe('the conformance report', () => {
     const text = formatReport(report);
     const lines = text.split('\n');
     const { passed, failed, skipped, unverified } = report.summary;
-    expect(lines[lines.length - 1]).toBe(`${passed} passed, ${failed} failed, ${skipped} skipped${unverified ? `, ${unverified} unverified` : ''}`);
+    expect(lines[lines.length - 1]).toBe(
+      `${passed} passed, ${failed} failed, ${skipped} skipped${unverified ? `, ${unverified} unverified` : ''}`,
+    );
     expect(lines[lines.length - 1]).toMatch(/^\d+ passed, \d+ failed, \d+ skipped(, \d+ unverified)?$/);
     expect(text).toMatch(/^ {2}FAIL pause and unpause, both ways \(\d+ ms\) -- .*PAUSED/m);
     expect(text).toMatch(/^ {2}skip not advertised: 3 call\(s\) answer NOT_SUPPORTED \(0 ms\) -- skipped by --skip$/m);
@@ -51,8 +64,13 @@ describe('the conformance report', () => {
       if (r.status === 'passed') expect(r.reason).toBeUndefined();
       else expect(typeof r.reason).toBe('string');
     }
-    expect(json.results.find((r: { capability: string }) => r.capability === 'volume')).toMatchObject({ status: 'skipped', reason: 'skipped by --skip' });
-    expect(json.results.find((r: { capability: string }) => r.capability === 'volume.extend')).toMatchObject({ status: 'passed' });
+    expect(json.results.find((r: { capability: string }) => r.capability === 'volume')).toMatchObject({
+      status: 'skipped',
+      reason: 'skipped by --skip',
+    });
+    expect(json.results.find((r: { capability: string }) => r.capability === 'volume.extend')).toMatchObject({
+      status: 'passed',
+    });
   });
 });
 
@@ -63,29 +81,41 @@ describe('unverified capabilities', () => {
   });
 
   it('are the advertised capabilities whose behaviour tests were all skipped, in the JSON and the text', async () => {
-    const skipped = await runConformance({ factory: () => new TinyDriver({ hostname: 'tiny-host' }), only: ['lifecycle', 'lifecycle.pause'], skip: ['lifecycle.pause'] });
+    const skipped = await runConformance({
+      factory: () => new TinyDriver({ hostname: 'tiny-host' }),
+      only: ['lifecycle', 'lifecycle.pause'],
+      skip: ['lifecycle.pause'],
+    });
     expect(skipped.unverified).toEqual(['lifecycle.pause']);
     expect(JSON.parse(JSON.stringify(skipped)).unverified).toEqual(['lifecycle.pause']);
     const lines = formatReport(skipped).split('\n');
     expect(lines).toContain('unverified (every behaviour test skipped or unverified): lifecycle.pause');
     const { passed, failed, skipped: n, unverified } = skipped.summary;
-    expect(lines[lines.length - 1]).toBe(`${passed} passed, ${failed} failed, ${n} skipped${unverified ? `, ${unverified} unverified` : ''}`);
+    expect(lines[lines.length - 1]).toBe(
+      `${passed} passed, ${failed} failed, ${n} skipped${unverified ? `, ${unverified} unverified` : ''}`,
+    );
   });
 
   it('do not include a capability with at least one behaviour test that ran, nor negative tests', () => {
     const t = (name: string) => ({ name, run: async () => undefined });
-    expect(unverifiedCapabilities([
-      { capability: 'lifecycle', kind: 'behaviour', test: t('a'), skipReason: 'needs fixture x' },
-      { capability: 'lifecycle', kind: 'behaviour', test: t('b') },
-      { capability: 'lifecycle.pause', kind: 'behaviour', test: t('c'), skipReason: 'skipped by --skip' },
-      { capability: 'volume', kind: 'negative', test: t('d'), skipReason: 'skipped by --skip' },
-    ])).toEqual(['lifecycle.pause']);
+    expect(
+      unverifiedCapabilities([
+        { capability: 'lifecycle', kind: 'behaviour', test: t('a'), skipReason: 'needs fixture x' },
+        { capability: 'lifecycle', kind: 'behaviour', test: t('b') },
+        { capability: 'lifecycle.pause', kind: 'behaviour', test: t('c'), skipReason: 'skipped by --skip' },
+        { capability: 'volume', kind: 'negative', test: t('d'), skipReason: 'skipped by --skip' },
+      ]),
+    ).toEqual(['lifecycle.pause']);
   });
 });
 
 describe('a changed capability map', () => {
   it('is reported with the keys that changed', () => {
-    expect(diffMaps({ capabilities: { a: true, b: false }, features: { x: 'supported' } }, { capabilities: { a: false, b: false }, features: { x: 'supported', y: 'unknown' } }))
-      .toEqual(['capabilities.a: true -> false', 'features.y: undefined -> "unknown"']);
+    expect(
+      diffMaps(
+        { capabilities: { a: true, b: false }, features: { x: 'supported' } },
+        { capabilities: { a: false, b: false }, features: { x: 'supported', y: 'unknown' } },
+      ),
+    ).toEqual(['capabilities.a: true -> false', 'features.y: undefined -> "unknown"']);
   });
 });

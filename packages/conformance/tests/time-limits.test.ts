@@ -6,7 +6,13 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  KitClosedError, KitContext, runConformance, runPlannedTest, type ConformanceFixtures, type PlannedTest, type TestResult,
+  KitClosedError,
+  KitContext,
+  runConformance,
+  runPlannedTest,
+  type ConformanceFixtures,
+  type PlannedTest,
+  type TestResult,
 } from '@virtkit/conformance';
 import { isVirtkitError, type OperationContext } from '@virtkit/core';
 import { TinyDriver, type Req } from './helpers/tiny-driver';
@@ -70,7 +76,10 @@ describe('a hook that never settles', () => {
   it('in initHost fails the test within the phase limit, without running it', async () => {
     let ran = false;
     const started = Date.now();
-    const r = await runPlannedTest(planned(async () => void (ran = true)), { factory: () => new HangingInitDriver(), fixtures: { testTimeoutMs: 100 } });
+    const r = await runPlannedTest(
+      planned(async () => void (ran = true)),
+      { factory: () => new HangingInitDriver(), fixtures: { testTimeoutMs: 100 } },
+    );
     expect(r).toMatchObject({ status: 'failed' });
     expect(r.reason).toMatch(/^initHost did not finish within 1000 ms/);
     expect(ran).toBe(false);
@@ -80,15 +89,21 @@ describe('a hook that never settles', () => {
   it('in a deferred cleanup, the leak check, a fixture release or dispose: each is reported, the test still ends', async () => {
     const fixtures: ConformanceFixtures = {
       testTimeoutMs: 100,
-      createVolume: async () => ({ connectionInfo: { driverVolumeType: 'file', data: {}, volumeId: 'v1' }, release: never }),
+      createVolume: async () => ({
+        connectionInfo: { driverVolumeType: 'file', data: {}, volumeId: 'v1' },
+        release: never,
+      }),
       leakCheck: never,
     };
     const started = Date.now();
-    const r = await runPlannedTest(planned(async (kit) => {
-      await kit.spawn();
-      await kit.volume();
-      kit.defer(never);
-    }), { factory: () => new TinyDriver(), fixtures, dispose: never });
+    const r = await runPlannedTest(
+      planned(async (kit) => {
+        await kit.spawn();
+        await kit.volume();
+        kit.defer(never);
+      }),
+      { factory: () => new TinyDriver(), fixtures, dispose: never },
+    );
     expect(Date.now() - started).toBeLessThan(8_000);
     expect(r.status).toBe('failed');
     expect(r.reason).toContain('cleanup timed out after 1000 ms');
@@ -98,7 +113,10 @@ describe('a hook that never settles', () => {
   }, 15_000);
 
   it('in the factory fails the test', async () => {
-    const r = await runPlannedTest(planned(async () => undefined), { factory: never, fixtures: { testTimeoutMs: 50 } });
+    const r = await runPlannedTest(
+      planned(async () => undefined),
+      { factory: never, fixtures: { testTimeoutMs: 50 } },
+    );
     expect(r).toMatchObject({ status: 'failed', reason: 'factory failed: factory did not finish within 1000 ms' });
   });
 });
@@ -107,16 +125,19 @@ describe('a test that timed out', () => {
   it('cannot create instances after cleanup: kit.spawn is refused and the driver keeps nothing', async () => {
     const driver = new TinyDriver();
     let late: unknown;
-    const r = await runPlannedTest(planned(async (kit) => {
-      await kit.spawn();
-      await sleep(200);
-      try {
+    const r = await runPlannedTest(
+      planned(async (kit) => {
         await kit.spawn();
-      } catch (error) {
-        late = error;
-        throw error;
-      }
-    }), { factory: () => driver, fixtures: { testTimeoutMs: 100 } });
+        await sleep(200);
+        try {
+          await kit.spawn();
+        } catch (error) {
+          late = error;
+          throw error;
+        }
+      }),
+      { factory: () => driver, fixtures: { testTimeoutMs: 100 } },
+    );
     expect(r.status).toBe('failed');
     expect(r.reason).toMatch(/did not finish within 100 ms/);
     expect(late).toBeInstanceOf(KitClosedError);
@@ -128,12 +149,15 @@ describe('a test that timed out', () => {
     const driver = new TinyDriver();
     let signal: AbortSignal | undefined;
     let late: unknown;
-    await runPlannedTest(planned(async (kit) => {
-      signal = kit.ctx.signal;
-      expect(signal?.aborted).toBe(false);
-      await sleep(200);
-      await kit.driver.spawn(kit.ctx, kit.spawnRequest()).catch((error: unknown) => void (late = error));
-    }), { factory: () => driver, fixtures: { testTimeoutMs: 100 } });
+    await runPlannedTest(
+      planned(async (kit) => {
+        signal = kit.ctx.signal;
+        expect(signal?.aborted).toBe(false);
+        await sleep(200);
+        await kit.driver.spawn(kit.ctx, kit.spawnRequest()).catch((error: unknown) => void (late = error));
+      }),
+      { factory: () => driver, fixtures: { testTimeoutMs: 100 } },
+    );
     expect(signal?.aborted).toBe(true);
     expect(isVirtkitError(late, 'ABORTED')).toBe(true);
     expect(driver.guests.size).toBe(0);
@@ -141,7 +165,10 @@ describe('a test that timed out', () => {
 
   it('is cleaned up after it stops: a spawn still running at the timeout is destroyed once it completes', async () => {
     const driver = new SlowSpawnDriver();
-    const r = await runPlannedTest(planned(async (kit) => void (await kit.spawn())), { factory: () => driver, fixtures: { testTimeoutMs: 100 } });
+    const r = await runPlannedTest(
+      planned(async (kit) => void (await kit.spawn())),
+      { factory: () => driver, fixtures: { testTimeoutMs: 100 } },
+    );
     expect(r.status).toBe('failed');
     expect(r.reason).toMatch(/did not finish within 100 ms/);
     expect(r.reason).not.toMatch(/left behind/);
@@ -151,7 +178,10 @@ describe('a test that timed out', () => {
 
   it('that ignores its signal is waited for only a bounded time, then cleaned up anyway', async () => {
     const started = Date.now();
-    const r = await runPlannedTest(planned(async () => await never()), { factory: () => new TinyDriver(), fixtures: { testTimeoutMs: 100 } });
+    const r = await runPlannedTest(
+      planned(async () => await never()),
+      { factory: () => new TinyDriver(), fixtures: { testTimeoutMs: 100 } },
+    );
     expect(r.status).toBe('failed');
     expect(r.reason).toMatch(/still had not stopped 2000 ms after its signal was aborted/);
     expect(Date.now() - started).toBeLessThan(4_000);
@@ -164,11 +194,19 @@ describe('a closed KitContext', () => {
     const fixtures: ConformanceFixtures = {
       createVolume: async () => {
         created += 1;
-        return { connectionInfo: { driverVolumeType: 'file', data: {}, volumeId: 'v' }, release: async () => undefined };
+        return {
+          connectionInfo: { driverVolumeType: 'file', data: {}, volumeId: 'v' },
+          release: async () => undefined,
+        };
       },
       createMigrationPair: async () => {
         created += 1;
-        return { source: new TinyDriver(), destination: new TinyDriver(), destinationHost: 'dst', release: async () => undefined };
+        return {
+          source: new TinyDriver(),
+          destination: new TinyDriver(),
+          destinationHost: 'dst',
+          release: async () => undefined,
+        };
       },
     };
     const driver = new TinyDriver();
@@ -189,7 +227,10 @@ describe('a closed KitContext', () => {
     const fixtures: ConformanceFixtures = {
       createVolume: async () => {
         await new Promise<void>((resolve) => (finish = resolve));
-        return { connectionInfo: { driverVolumeType: 'file', data: {}, volumeId: 'v' }, release: async () => void events.push('released') };
+        return {
+          connectionInfo: { driverVolumeType: 'file', data: {}, volumeId: 'v' },
+          release: async () => void events.push('released'),
+        };
       },
     };
     const kit = new KitContext(new TinyDriver(), fixtures, 'late volume');

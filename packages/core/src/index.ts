@@ -16,17 +16,38 @@ export { checkContext } from './context/check-context.js';
 export { needsReconciliation } from './internal/reconciliation.js';
 export { ABANDONED_WORK_GRACE_MS } from './driver/guarded-queue.js';
 export {
-  CAPABILITY_NAMES, FAMILIES, isCapabilityName, familyOf, capabilityDeclaration, type CapabilityName, type Family,
+  CAPABILITY_NAMES,
+  FAMILIES,
+  isCapabilityName,
+  familyOf,
+  capabilityDeclaration,
+  type CapabilityName,
+  type Family,
 } from './capabilities/capability-names.js';
-export { CAPABILITY_METHODS, capabilityOfMethod, requestClassOfMethod, type CapabilityMethods } from './capabilities/capability-methods.js';
+export {
+  CAPABILITY_METHODS,
+  capabilityOfMethod,
+  requestClassOfMethod,
+  type CapabilityMethods,
+} from './capabilities/capability-methods.js';
 export { CAPABILITY_DECLARATIONS, type AnyCapabilityDeclaration } from './capabilities/capability-declarations.js';
 export {
-  declareCapability, type CapabilityDeclaration, type CapabilityDeclarationInput, type CapabilityCall, type CapabilityStatus,
-  type FeatureDefinition, type InterfaceOf,
+  declareCapability,
+  type CapabilityDeclaration,
+  type CapabilityDeclarationInput,
+  type CapabilityCall,
+  type CapabilityStatus,
+  type FeatureDefinition,
+  type InterfaceOf,
 } from './capabilities/declare-capability.js';
 export { capabilityMixin, guardedCallsOf } from './driver/define-capability.js';
 export {
-  FEATURE_FLAGS, toFeatureState, type FeatureFlag, type FeatureState, type FeatureDeclaration, type FeatureFlagDefinition,
+  FEATURE_FLAGS,
+  toFeatureState,
+  type FeatureFlag,
+  type FeatureState,
+  type FeatureDeclaration,
+  type FeatureFlagDefinition,
 } from './capabilities/feature-flags.js';
 export { advertisedCapabilities, capabilitiesByFamily, type CapabilityMap } from './capabilities/capability-map.js';
 export * from './capabilities/lifecycle/index.js';
@@ -42,6 +63,12 @@ export * from './capabilities/diagnostics/index.js';
 export * from './provider-tree/index.js';
 export * from './loader/index.js';
 export { toTraits, CAPABILITY_TRAITS } from './capabilities/traits.js';
-export { supports, requireCapability, withCapability, type DriverWith, type CapabilityCalls } from './capabilities/guards.js';
+export {
+  supports,
+  requireCapability,
+  withCapability,
+  type DriverWith,
+  type CapabilityCalls,
+} from './capabilities/guards.js';
 export type { CapabilityInterfaces } from './capabilities/capability-interfaces.js';
 export * from './caller/index.js';

@@ -7,7 +7,10 @@ const fixtures = resolve(__dirname, 'fixtures');
 describe('loadDriver and the sealed surface', () => {
   it('refuses a driver whose class redefines a guarded call, naming the call and the hook', async () => {
     await expect(loadDriver('./overrides-pause.cjs', {}, { from: fixtures })).rejects.toMatchObject({
-      code: 'DRIVER_DEFINITION', name: 'SealedCallError', call: 'pause', hook: '_pause',
+      code: 'DRIVER_DEFINITION',
+      name: 'SealedCallError',
+      call: 'pause',
+      hook: '_pause',
       message: expect.stringMatching(/'pause'.*'_pause'/),
     });
   });

@@ -9,7 +9,13 @@ import { build } from 'esbuild';
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(mkdtempSync(join(tmpdir(), 'virtkit-heap-')), 'measure-heap.cjs');
 await build({
-  entryPoints: [join(here, 'measure-heap.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-  outfile: out, tsconfig: join(here, '../../../tsconfig.json'), logLevel: 'warning',
+  entryPoints: [join(here, 'measure-heap.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  outfile: out,
+  tsconfig: join(here, '../../../tsconfig.json'),
+  logLevel: 'warning',
 });
 execFileSync(process.execPath, ['--expose-gc', out], { stdio: 'inherit', env: process.env });

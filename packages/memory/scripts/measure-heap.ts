@@ -17,7 +17,10 @@ function heap(): number {
 }
 
 async function main(): Promise<void> {
-  const driver = new MemoryDriver({ hostname: 'heap' }, { host: { vcpus: 1_000_000, memoryMb: 1_000_000_000, diskGb: 100_000_000 } });
+  const driver = new MemoryDriver(
+    { hostname: 'heap' },
+    { host: { vcpus: 1_000_000, memoryMb: 1_000_000_000, diskGb: 100_000_000 } },
+  );
   const flavor = { name: 'm1.tiny', vcpus: 1, memoryMb: 64, rootGb: 1 };
   const imageMeta = { id: 'cirros-0.6', diskFormat: 'qcow2' as const };
   const ctx = {};
@@ -33,7 +36,8 @@ async function main(): Promise<void> {
     uuids.push(uuid);
     const mac = `52:54:00:${((i >> 16) & 255).toString(16).padStart(2, '0')}:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`;
     await driver.spawn(ctx, {
-      instance: { uuid, name: `vm-${i}`, flavor }, imageMeta,
+      instance: { uuid, name: `vm-${i}`, flavor },
+      imageMeta,
       networkInfo: [{ id: randomUUID(), address: mac, type: 'ovs', network: { id: 'net-1', label: 'private' } }],
     });
   }
@@ -45,10 +49,21 @@ async function main(): Promise<void> {
   const lookupStart = Date.now();
   for (let i = 0; i < COUNT; i += 97) await driver.getInfo(ctx, { instance: { uuid: uuids[i]! } });
   const lookupMs = Date.now() - lookupStart;
-  console.log(JSON.stringify({
-    instances: COUNT, heapBytesPerInstance: Math.round(perInstance), spawnMs, spawnsPerSec: Math.round((COUNT / spawnMs) * 1000),
-    lookups: Math.ceil(COUNT / 97), lookupMs, node: process.version,
-  }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        instances: COUNT,
+        heapBytesPerInstance: Math.round(perInstance),
+        spawnMs,
+        spawnsPerSec: Math.round((COUNT / spawnMs) * 1000),
+        lookups: Math.ceil(COUNT / 97),
+        lookupMs,
+        node: process.version,
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 void main();

@@ -1,12 +1,56 @@
 import {
-  DriverDefinitionError, FEATURE_FLAGS, capabilityOfMethod, isCapabilityName,
-  withColdMigration, withConsoleOutput, withConsolePool, withCrashDump, withDeviceNames, withDiagnostics, withDiagnosticsUsage,
-  withFsFormat, withGuestFiles, withGuestMetadata, withGuestPassword, withGuestQuiesce, withHostAggregates, withHostMaintenance,
-  withHostPower, withHostStats, withImageCache, withImageSnapshot, withInventory, withInventoryLegacy, withInventoryUsage,
-  withLifecycle, withLiveMigration, withMksConsole, withNetwork, withNetworkFirewall, withNetworkHotplug, withNetworkMacs,
-  withPause, withRdpConsole, withRebuild, withRescue, withSerialConsole, withSharedStorage, withSoftDelete, withSpiceConsole,
-  withSuspend, withVncConsole, withVolumeExtend, withVolumeSnapshot, withVolumeSwap, withVolumes,
-  type AbstractConstructor, type CapabilityInterfaces, type CapabilityName, type FeatureDeclaration, type FeatureFlag, type HostApi,
+  DriverDefinitionError,
+  FEATURE_FLAGS,
+  capabilityOfMethod,
+  isCapabilityName,
+  withColdMigration,
+  withConsoleOutput,
+  withConsolePool,
+  withCrashDump,
+  withDeviceNames,
+  withDiagnostics,
+  withDiagnosticsUsage,
+  withFsFormat,
+  withGuestFiles,
+  withGuestMetadata,
+  withGuestPassword,
+  withGuestQuiesce,
+  withHostAggregates,
+  withHostMaintenance,
+  withHostPower,
+  withHostStats,
+  withImageCache,
+  withImageSnapshot,
+  withInventory,
+  withInventoryLegacy,
+  withInventoryUsage,
+  withLifecycle,
+  withLiveMigration,
+  withMksConsole,
+  withNetwork,
+  withNetworkFirewall,
+  withNetworkHotplug,
+  withNetworkMacs,
+  withPause,
+  withRdpConsole,
+  withRebuild,
+  withRescue,
+  withSerialConsole,
+  withSharedStorage,
+  withSoftDelete,
+  withSpiceConsole,
+  withSuspend,
+  withVncConsole,
+  withVolumeExtend,
+  withVolumeSnapshot,
+  withVolumeSwap,
+  withVolumes,
+  type AbstractConstructor,
+  type CapabilityInterfaces,
+  type CapabilityName,
+  type FeatureDeclaration,
+  type FeatureFlag,
+  type HostApi,
 } from '@virtkit/core';
 import { ConsoleHooks } from './capabilities/console.js';
 import { DiagnosticsHooks } from './capabilities/diagnostics.js';
@@ -27,25 +71,62 @@ type Mixin = (base: AbstractConstructor) => AbstractConstructor;
 
 /** Every capability's mixin, in an order where a capability's prerequisites come before it. */
 export const MEMORY_MIXINS: readonly (readonly [CapabilityName, Mixin])[] = [
-  ['lifecycle', withLifecycle], ['lifecycle.pause', withPause], ['lifecycle.suspend', withSuspend], ['lifecycle.rescue', withRescue],
-  ['lifecycle.softDelete', withSoftDelete], ['lifecycle.rebuild', withRebuild], ['lifecycle.crashDump', withCrashDump],
-  ['console.output', withConsoleOutput], ['console.vnc', withVncConsole], ['console.spice', withSpiceConsole],
-  ['console.rdp', withRdpConsole], ['console.serial', withSerialConsole], ['console.mks', withMksConsole], ['console.pool', withConsolePool],
-  ['migration.cold', withColdMigration], ['migration.live', withLiveMigration], ['migration.sharedStorage', withSharedStorage],
-  ['volume', withVolumes], ['volume.swap', withVolumeSwap], ['volume.extend', withVolumeExtend], ['volume.snapshot', withVolumeSnapshot],
-  ['volume.deviceNames', withDeviceNames], ['volume.fsFormat', withFsFormat],
-  ['network', withNetwork], ['network.hotplug', withNetworkHotplug], ['network.firewall', withNetworkFirewall], ['network.macs', withNetworkMacs],
-  ['inventory', withInventory], ['inventory.legacy', withInventoryLegacy], ['inventory.usage', withInventoryUsage],
-  ['host.power', withHostPower], ['host.maintenance', withHostMaintenance], ['host.stats', withHostStats], ['host.aggregates', withHostAggregates],
-  ['guest.password', withGuestPassword], ['guest.files', withGuestFiles], ['guest.metadata', withGuestMetadata], ['guest.quiesce', withGuestQuiesce],
-  ['image.snapshot', withImageSnapshot], ['image.cache', withImageCache],
-  ['diagnostics', withDiagnostics], ['diagnostics.usage', withDiagnosticsUsage],
+  ['lifecycle', withLifecycle],
+  ['lifecycle.pause', withPause],
+  ['lifecycle.suspend', withSuspend],
+  ['lifecycle.rescue', withRescue],
+  ['lifecycle.softDelete', withSoftDelete],
+  ['lifecycle.rebuild', withRebuild],
+  ['lifecycle.crashDump', withCrashDump],
+  ['console.output', withConsoleOutput],
+  ['console.vnc', withVncConsole],
+  ['console.spice', withSpiceConsole],
+  ['console.rdp', withRdpConsole],
+  ['console.serial', withSerialConsole],
+  ['console.mks', withMksConsole],
+  ['console.pool', withConsolePool],
+  ['migration.cold', withColdMigration],
+  ['migration.live', withLiveMigration],
+  ['migration.sharedStorage', withSharedStorage],
+  ['volume', withVolumes],
+  ['volume.swap', withVolumeSwap],
+  ['volume.extend', withVolumeExtend],
+  ['volume.snapshot', withVolumeSnapshot],
+  ['volume.deviceNames', withDeviceNames],
+  ['volume.fsFormat', withFsFormat],
+  ['network', withNetwork],
+  ['network.hotplug', withNetworkHotplug],
+  ['network.firewall', withNetworkFirewall],
+  ['network.macs', withNetworkMacs],
+  ['inventory', withInventory],
+  ['inventory.legacy', withInventoryLegacy],
+  ['inventory.usage', withInventoryUsage],
+  ['host.power', withHostPower],
+  ['host.maintenance', withHostMaintenance],
+  ['host.stats', withHostStats],
+  ['host.aggregates', withHostAggregates],
+  ['guest.password', withGuestPassword],
+  ['guest.files', withGuestFiles],
+  ['guest.metadata', withGuestMetadata],
+  ['guest.quiesce', withGuestQuiesce],
+  ['image.snapshot', withImageSnapshot],
+  ['image.cache', withImageCache],
+  ['diagnostics', withDiagnostics],
+  ['diagnostics.usage', withDiagnosticsUsage],
 ];
 
 /** The classes of `capabilities/`, one per family: their own hooks are the memory driver's. */
 const FAMILIES: readonly (abstract new (...args: never[]) => object)[] = [
-  LifecycleHooks, ConsoleHooks, MigrationHooks, VolumeHooks, NetworkHooks, InventoryHooks, HostHooks, GuestHooks,
-  ImageHooks, DiagnosticsHooks,
+  LifecycleHooks,
+  ConsoleHooks,
+  MigrationHooks,
+  VolumeHooks,
+  NetworkHooks,
+  InventoryHooks,
+  HostHooks,
+  GuestHooks,
+  ImageHooks,
+  DiagnosticsHooks,
 ];
 
 /** Every hook a family of `capabilities/` defines, by name (`_pause` → its property descriptor). */
@@ -60,7 +141,11 @@ function memoryHooks(): Map<string, PropertyDescriptor> {
 }
 
 /** Hooks that are not named after a public call. */
-const HOOKS_WITHOUT_CALL: Readonly<Record<string, CapabilityName>> = { _failedSpawnCleanup: 'lifecycle', _prepareForSpawn: 'lifecycle', _spawnMatches: 'lifecycle' };
+const HOOKS_WITHOUT_CALL: Readonly<Record<string, CapabilityName>> = {
+  _failedSpawnCleanup: 'lifecycle',
+  _prepareForSpawn: 'lifecycle',
+  _spawnMatches: 'lifecycle',
+};
 
 /** The capability a hook of the memory driver's families belongs to (`_pause` → `lifecycle.pause`). */
 export function capabilityOfHook(hook: string): CapabilityName | undefined {
@@ -70,7 +155,8 @@ export function capabilityOfHook(hook: string): CapabilityName | undefined {
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 
 /** A memory driver with the calls of capabilities `C` (and only those, at run time). */
-export type MemoryDriverWith<C extends CapabilityName> = MemoryDriverCore & UnionToIntersection<CapabilityInterfaces[C]>;
+export type MemoryDriverWith<C extends CapabilityName> = MemoryDriverCore &
+  UnionToIntersection<CapabilityInterfaces[C]>;
 
 /** A memory driver class composed of a subset of capabilities. */
 export interface MemoryDriverClass<C extends CapabilityName> {
@@ -100,7 +186,9 @@ export function createMemoryDriverClass<C extends CapabilityName>(capabilities: 
   const unknown = capabilities.filter((c) => !isCapabilityName(c));
   if (unknown.length > 0) throw new DriverDefinitionError(`unknown capabilities: ${unknown.join(', ')}`);
   const chosen = new Set<CapabilityName>(capabilities);
-  const key = MEMORY_MIXINS.filter(([name]) => chosen.has(name)).map(([name]) => name).join(',');
+  const key = MEMORY_MIXINS.filter(([name]) => chosen.has(name))
+    .map(([name]) => name)
+    .join(',');
   const cached = CLASSES.get(key);
   if (cached !== undefined) return cached as unknown as MemoryDriverClass<C>;
   let base: AbstractConstructor = MemoryDriverCore;

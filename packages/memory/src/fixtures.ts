@@ -46,8 +46,11 @@ export type MemoryFixtures = {
 
 /** Live-migration protocol calls the failure fixture can make fail, and at which host they run. */
 const MIGRATION_CALL_HOST: Readonly<Record<string, 'source' | 'destination'>> = {
-  checkCanLiveMigrateDestination: 'destination', checkCanLiveMigrateSource: 'source', preLiveMigration: 'destination',
-  liveMigration: 'source', 'liveMigration.transfer': 'source',
+  checkCanLiveMigrateDestination: 'destination',
+  checkCanLiveMigrateSource: 'source',
+  preLiveMigration: 'destination',
+  liveMigration: 'source',
+  'liveMigration.transfer': 'source',
 };
 
 /** Options of {@link createMemoryFixtures}. */
@@ -62,31 +65,49 @@ export interface MemoryFixtureOptions {
 
 /** Kit fixtures for memory drivers. */
 export function createMemoryFixtures(options: MemoryFixtureOptions = {}): MemoryFixtures {
-  const cls = options.driverClass ?? (options.capabilities ? createMemoryDriverClass(options.capabilities) : MemoryDriver);
-  const pairOf = async (hostApi: HostApi | undefined, config: MemoryConfig | undefined): Promise<MemoryMigrationPair> => {
+  const cls =
+    options.driverClass ?? (options.capabilities ? createMemoryDriverClass(options.capabilities) : MemoryDriver);
+  const pairOf = async (
+    hostApi: HostApi | undefined,
+    config: MemoryConfig | undefined,
+  ): Promise<MemoryMigrationPair> => {
     const fabric = new MemoryFabric();
     const prefix = `mem-${randomUUID().slice(0, 8)}`;
     const source = new cls({ ...hostApi, hostname: `${prefix}-src` }, { ...config, fabric, hostname: `${prefix}-src` });
-    const destination = new cls({ ...hostApi, hostname: `${prefix}-dst` }, { ...config, fabric, hostname: `${prefix}-dst` });
+    const destination = new cls(
+      { ...hostApi, hostname: `${prefix}-dst` },
+      { ...config, fabric, hostname: `${prefix}-dst` },
+    );
     return {
-      source, destination, sourceHost: source.hostname, destinationHost: destination.hostname,
+      source,
+      destination,
+      sourceHost: source.hostname,
+      destinationHost: destination.hostname,
       release: async () => {
         for (const host of fabric.hosts) fabric.unregister(host);
       },
     };
   };
-  const quick: MemoryConfig = { ...options.config, migration: { steps: 2, stepDelayMs: 1 }, snapshot: { steps: 1, stepDelayMs: 0 } };
+  const quick: MemoryConfig = {
+    ...options.config,
+    migration: { steps: 2, stepDelayMs: 1 },
+    snapshot: { steps: 1, stepDelayMs: 0 },
+  };
   return {
     createImage: createMemoryImage,
     async createVolume(sizeBytes) {
-      return { connectionInfo: { driverVolumeType: 'memory', data: { volumeId: randomUUID(), sizeBytes } }, release: async () => {} };
+      return {
+        connectionInfo: { driverVolumeType: 'memory', data: { volumeId: randomUUID(), sizeBytes } },
+        release: async () => {},
+      };
     },
     createVif() {
       const mac = `52:54:00:${[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
       return { id: randomUUID(), address: mac, type: 'user', network: { id: 'memory-net', label: 'memory' } };
     },
     // transfers of 10 rounds 8 ms apart: long enough for the kit to abort or force one in flight, short enough for a quick run
-    createMigrationPair: (hostApi) => pairOf(hostApi, { ...options.config, migration: { steps: 10, stepDelayMs: 8, ...options.config?.migration } }),
+    createMigrationPair: (hostApi) =>
+      pairOf(hostApi, { ...options.config, migration: { steps: 10, stepDelayMs: 8, ...options.config?.migration } }),
     failures: {
       spawnLate(driver) {
         driver.failures.failNext('spawn.boot');
@@ -99,7 +120,10 @@ export function createMemoryFixtures(options: MemoryFixtureOptions = {}): Memory
       migration(pair, step) {
         const at = MIGRATION_CALL_HOST[step];
         if (at === undefined) return false;
-        pair[at].failures.failNext(step as FailurePoint, step === 'liveMigration.transfer' ? 'MIGRATION_FAILED' : 'DRIVER_ERROR');
+        pair[at].failures.failNext(
+          step as FailurePoint,
+          step === 'liveMigration.transfer' ? 'MIGRATION_FAILED' : 'DRIVER_ERROR',
+        );
         return true;
       },
     },

@@ -14,13 +14,35 @@ import { MEMORY_DRIVER_VERSION } from './version.js';
 export { MemoryDriver } from './memory-driver.js';
 export { MemoryDriverCore, MEMORY_IMAGE_TYPES } from './memory-driver-core.js';
 export {
-  createMemoryDriverClass, createMemoryDriver, capabilityOfHook, MEMORY_MIXINS, type MemoryDriverClass, type MemoryDriverWith,
+  createMemoryDriverClass,
+  createMemoryDriver,
+  capabilityOfHook,
+  MEMORY_MIXINS,
+  type MemoryDriverClass,
+  type MemoryDriverWith,
 } from './compose.js';
-export { resolveMemoryConfig, DEFAULT_HOST_SIZES, type MemoryConfig, type ResolvedMemoryConfig, type HostSizes, type StepTiming } from './memory-config.js';
-export { MemoryFabric, type MemoryFabricOptions, type FabricImage, type StagedMigration } from './fabric/memory-fabric.js';
+export {
+  resolveMemoryConfig,
+  DEFAULT_HOST_SIZES,
+  type MemoryConfig,
+  type ResolvedMemoryConfig,
+  type HostSizes,
+  type StepTiming,
+} from './memory-config.js';
+export {
+  MemoryFabric,
+  type MemoryFabricOptions,
+  type FabricImage,
+  type StagedMigration,
+} from './fabric/memory-fabric.js';
 export { VolumeRegistry } from './fabric/volume-registry.js';
 export { FailureInjector, type FailurePoint, type InjectedError } from './failures/failure-injector.js';
-export { createMemoryFixtures, type MemoryFixtures, type MemoryFixtureOptions, type MemoryMigrationPair } from './fixtures.js';
+export {
+  createMemoryFixtures,
+  type MemoryFixtures,
+  type MemoryFixtureOptions,
+  type MemoryMigrationPair,
+} from './fixtures.js';
 export type { MemoryHostView } from './model/memory-host.js';
 export { MEMORY_DRIVER_VERSION } from './version.js';
 export { MEMORY_OPTIONS } from './memory-options.js';

@@ -1,5 +1,11 @@
 import { isIP } from 'node:net';
-import { MIGRATION_DEST_PATTERN, ValidationError, type CapabilityName, type HostApi, type ValidationIssue } from '@virtkit/core';
+import {
+  MIGRATION_DEST_PATTERN,
+  ValidationError,
+  type CapabilityName,
+  type HostApi,
+  type ValidationIssue,
+} from '@virtkit/core';
 import { MemoryFabric } from './fabric/memory-fabric.js';
 
 /** The size of the memory host's one node, and how placement may overcommit it. */
@@ -75,12 +81,23 @@ export interface ResolvedMemoryConfig {
 }
 
 /** Each allocation-ratio option and the resource class it applies to. */
-const RATIO_CLASSES = [['cpuAllocationRatio', 'VCPU'], ['ramAllocationRatio', 'MEMORY_MB'], ['diskAllocationRatio', 'DISK_GB']] as const;
+const RATIO_CLASSES = [
+  ['cpuAllocationRatio', 'VCPU'],
+  ['ramAllocationRatio', 'MEMORY_MB'],
+  ['diskAllocationRatio', 'DISK_GB'],
+] as const;
 
 /** Defaults of {@link HostSizes}. */
 export const DEFAULT_HOST_SIZES: Readonly<HostSizes> = Object.freeze({
-  vcpus: 64, memoryMb: 262_144, diskGb: 10_240, reservedVcpus: 0, reservedMemoryMb: 512, reservedDiskGb: 0,
-  cpuAllocationRatio: 4, ramAllocationRatio: 1.5, diskAllocationRatio: 1,
+  vcpus: 64,
+  memoryMb: 262_144,
+  diskGb: 10_240,
+  reservedVcpus: 0,
+  reservedMemoryMb: 512,
+  reservedDiskGb: 0,
+  cpuAllocationRatio: 4,
+  ramAllocationRatio: 1.5,
+  diskAllocationRatio: 1,
 });
 
 /**
@@ -110,16 +127,30 @@ function configIssues(c: ResolvedMemoryConfig): ValidationIssue[] {
   const need = (ok: boolean, path: string, message: string): void => {
     if (!ok) issues.push({ path, messages: [message] });
   };
-  const int = (v: unknown, min: number, max: number): boolean => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
-  need(typeof c.hostname === 'string' && MIGRATION_DEST_PATTERN.test(c.hostname), 'hostname', 'must be a host name (letters, digits, . : _ - [ ])');
+  const int = (v: unknown, min: number, max: number): boolean =>
+    Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+  need(
+    typeof c.hostname === 'string' && MIGRATION_DEST_PATTERN.test(c.hostname),
+    'hostname',
+    'must be a host name (letters, digits, . : _ - [ ])',
+  );
   need(typeof c.hostIp === 'string' && isIP(c.hostIp) !== 0, 'hostIp', 'must be an IP address');
   // Checked only when given apart from hostIp: a bad hostIp is reported once, at its own path.
-  if (c.blockStorageIp !== c.hostIp) need(typeof c.blockStorageIp === 'string' && isIP(c.blockStorageIp) !== 0, 'blockStorageIp', 'must be an IP address');
+  if (c.blockStorageIp !== c.hostIp)
+    need(
+      typeof c.blockStorageIp === 'string' && isIP(c.blockStorageIp) !== 0,
+      'blockStorageIp',
+      'must be an IP address',
+    );
   need(MemoryFabric.isFabric(c.fabric), 'fabric', 'must be a MemoryFabric');
   for (const key of ['vcpus', 'memoryMb', 'diskGb'] as const) {
     need(int(c.host[key], 1, 2 ** 31 - 1), `host.${key}`, 'must be a positive integer');
   }
-  for (const [key, total] of [['reservedVcpus', 'vcpus'], ['reservedMemoryMb', 'memoryMb'], ['reservedDiskGb', 'diskGb']] as const) {
+  for (const [key, total] of [
+    ['reservedVcpus', 'vcpus'],
+    ['reservedMemoryMb', 'memoryMb'],
+    ['reservedDiskGb', 'diskGb'],
+  ] as const) {
     need(int(c.host[key], 0, c.host[total]), `host.${key}`, `must be an integer from 0 to host.${total}`);
   }
   for (const key of ['cpuAllocationRatio', 'ramAllocationRatio', 'diskAllocationRatio'] as const) {

@@ -1,6 +1,15 @@
 import {
-  DriverBase, InvalidStateError, PowerState, type GetAvailableNodesRequest, type HostApi, type HostRequest,
-  type ImageDiskFormat, type InstanceInfo, type InstanceRequest, type InstanceSummary, type NodeRequest,
+  DriverBase,
+  InvalidStateError,
+  PowerState,
+  type GetAvailableNodesRequest,
+  type HostApi,
+  type HostRequest,
+  type ImageDiskFormat,
+  type InstanceInfo,
+  type InstanceRequest,
+  type InstanceSummary,
+  type NodeRequest,
   type OperationContext,
 } from '@virtkit/core';
 import type { MemoryFabric } from './fabric/memory-fabric.js';
@@ -13,7 +22,14 @@ import { MEMORY_DRIVER_VERSION } from './version.js';
 
 /** Image formats the memory hypervisor boots (anything but the legacy kernel/ramdisk triple). */
 export const MEMORY_IMAGE_TYPES: readonly ImageDiskFormat[] = Object.freeze([
-  'raw', 'qcow2', 'vmdk', 'vdi', 'vhd', 'vhdx', 'iso', 'ploop',
+  'raw',
+  'qcow2',
+  'vmdk',
+  'vdi',
+  'vhd',
+  'vhdx',
+  'iso',
+  'ploop',
 ]);
 
 /**
@@ -67,9 +83,16 @@ export abstract class MemoryDriverCore extends DriverBase {
   inspect(): MemoryHostView {
     const h = this.#host;
     return {
-      hostname: h.hostname, instances: h.store.size, used: h.tracker.used, capacity: h.tracker.capacity,
-      enabled: h.enabled, maintenance: h.maintenance, poweredOn: h.poweredOn,
-      cachedImages: Object.fromEntries(h.imageCache), liveMigrations: h.liveMigrations.size, incoming: h.incoming.size,
+      hostname: h.hostname,
+      instances: h.store.size,
+      used: h.tracker.used,
+      capacity: h.tracker.capacity,
+      enabled: h.enabled,
+      maintenance: h.maintenance,
+      poweredOn: h.poweredOn,
+      cachedImages: Object.fromEntries(h.imageCache),
+      liveMigrations: h.liveMigrations.size,
+      incoming: h.incoming.size,
       aggregates: Object.fromEntries([...h.aggregates].map(([id, hosts]) => [id, [...hosts]])),
     };
   }

@@ -27,6 +27,12 @@ export class MemoryDriver extends DiagnosticsHooks {
 }
 
 defineReadOnlyFeatures(MemoryDriver, {
-  multiattach: true, taggedVolumeAttach: true, taggedInterfaceAttach: true, deviceTagging: true,
-  sameHostMigration: true, recreate: true, bfvRescue: true, defaultRescueImage: true,
+  multiattach: true,
+  taggedVolumeAttach: true,
+  taggedInterfaceAttach: true,
+  deviceTagging: true,
+  sameHostMigration: true,
+  recreate: true,
+  bfvRescue: true,
+  defaultRescueImage: true,
 });

@@ -1,9 +1,17 @@
-import { ValidationError, defineDriverOptions, isCapabilityName, type DriverOptionsSchema, type ValidationIssue } from '@virtkit/core';
+import {
+  ValidationError,
+  defineDriverOptions,
+  isCapabilityName,
+  type DriverOptionsSchema,
+  type ValidationIssue,
+} from '@virtkit/core';
 import { createMemoryDriverClass } from './compose.js';
 import { DEFAULT_HOST_SIZES, resolveMemoryConfig, type MemoryConfig } from './memory-config.js';
 
 const NESTED: Readonly<Record<string, readonly string[]>> = {
-  host: Object.keys(DEFAULT_HOST_SIZES), migration: ['steps', 'stepDelayMs'], snapshot: ['steps', 'stepDelayMs'],
+  host: Object.keys(DEFAULT_HOST_SIZES),
+  migration: ['steps', 'stepDelayMs'],
+  snapshot: ['steps', 'stepDelayMs'],
 };
 
 /**
@@ -13,17 +21,34 @@ const NESTED: Readonly<Record<string, readonly string[]>> = {
  * `resolveMemoryConfig` accepts.
  */
 export const MEMORY_OPTIONS: DriverOptionsSchema<MemoryConfig> = defineDriverOptions<MemoryConfig>({
-  keys: ['hostname', 'hostIp', 'blockStorageIp', 'capabilities', 'host', 'fabric', 'migration', 'snapshot', 'consoleOutputLimit'],
+  keys: [
+    'hostname',
+    'hostIp',
+    'blockStorageIp',
+    'capabilities',
+    'host',
+    'fabric',
+    'migration',
+    'snapshot',
+    'consoleOutputLimit',
+  ],
   validate(options) {
     const issues: ValidationIssue[] = [];
     for (const [field, known] of Object.entries(NESTED)) {
       const value = (options as Record<string, unknown>)[field];
       if (value === undefined) continue;
-      if (value === null || typeof value !== 'object') issues.push({ path: `options.${field}`, messages: ['must be an object'] });
-      else for (const key of Object.keys(value)) if (!known.includes(key)) issues.push({ path: `options.${field}.${key}`, messages: [`unknown option; known: ${known.join(', ')}`] });
+      if (value === null || typeof value !== 'object')
+        issues.push({ path: `options.${field}`, messages: ['must be an object'] });
+      else
+        for (const key of Object.keys(value))
+          if (!known.includes(key))
+            issues.push({ path: `options.${field}.${key}`, messages: [`unknown option; known: ${known.join(', ')}`] });
     }
     const caps = options.capabilities as unknown;
-    if (caps !== undefined && (!Array.isArray(caps) || !caps.every((c) => typeof c === 'string' && isCapabilityName(c)))) {
+    if (
+      caps !== undefined &&
+      (!Array.isArray(caps) || !caps.every((c) => typeof c === 'string' && isCapabilityName(c)))
+    ) {
       issues.push({ path: 'options.capabilities', messages: ['must be an array of capability names'] });
     }
     if (issues.length > 0) throw new ValidationError('memory driver options', issues);
@@ -37,6 +62,8 @@ function composable(capabilities: NonNullable<MemoryConfig['capabilities']>): vo
   try {
     createMemoryDriverClass(capabilities);
   } catch (error) {
-    throw new ValidationError('memory driver options', [{ path: 'options.capabilities', messages: [error instanceof Error ? error.message : String(error)] }]);
+    throw new ValidationError('memory driver options', [
+      { path: 'options.capabilities', messages: [error instanceof Error ? error.message : String(error)] },
+    ]);
   }
 }

@@ -11,10 +11,12 @@ import type { FeatureDeclaration } from '@virtkit/core';
 export function defineReadOnlyFeatures(cls: object, features: FeatureDeclaration): FeatureDeclaration {
   const frozen = Object.freeze({ ...features });
   Object.defineProperty(cls, 'features', {
-    enumerable: true, configurable: false,
+    enumerable: true,
+    configurable: false,
     get: () => frozen,
     set(this: object, value: FeatureDeclaration) {
-      if (this === cls) throw new TypeError(`the features of ${(cls as { name?: string }).name ?? 'this driver class'} are read-only`);
+      if (this === cls)
+        throw new TypeError(`the features of ${(cls as { name?: string }).name ?? 'this driver class'} are read-only`);
       defineReadOnlyFeatures(this, value);
     },
   });

@@ -1,5 +1,12 @@
 // Issue #18: events that follow instances (host, peer host, DELETED), replay from a sequence, list-then-watch.
-import { PowerState, eventsSince, listInstanceStates, liveMigrate, watchEvents, type LifecycleEvent } from '@virtkit/core';
+import {
+  PowerState,
+  eventsSince,
+  listInstanceStates,
+  liveMigrate,
+  watchEvents,
+  type LifecycleEvent,
+} from '@virtkit/core';
 import { MemoryDriver } from '@virtkit/memory';
 import { ctx, driver, pair, ref, spawn } from './helpers';
 
@@ -10,7 +17,11 @@ describe('lifecycle events that follow instances', () => {
     d.on('lifecycle', (e) => seen.push(e));
     const uuid = await spawn(d);
     await d.destroy(ctx, ref(uuid));
-    expect(seen.map((e) => [e.transition, e.host, e.sequence])).toEqual([['STARTED', 'ev-host', 1], ['STOPPED', 'ev-host', 2], ['DELETED', 'ev-host', 3]]);
+    expect(seen.map((e) => [e.transition, e.host, e.sequence])).toEqual([
+      ['STARTED', 'ev-host', 1],
+      ['STOPPED', 'ev-host', 2],
+      ['DELETED', 'ev-host', 3],
+    ]);
     await d.destroy(ctx, ref(uuid)); // unknown now: succeeds, tells nothing
     expect(seen).toHaveLength(3);
   });
@@ -24,7 +35,9 @@ describe('lifecycle events that follow instances', () => {
     expect(all.complete).toBe(true);
     expect(all.sequence).toBe(3);
     expect(all.events.map((e) => [e.sequence, e.transition, e.instanceUuid, e.previousState])).toEqual([
-      [1, 'STARTED', a, PowerState.NOSTATE], [2, 'STOPPED', a, PowerState.RUNNING], [3, 'STARTED', a, PowerState.SHUTDOWN],
+      [1, 'STARTED', a, PowerState.NOSTATE],
+      [2, 'STOPPED', a, PowerState.RUNNING],
+      [3, 'STARTED', a, PowerState.SHUTDOWN],
     ]);
     expect(Object.isFrozen(all.events[0])).toBe(true);
     expect(eventsSince(d, 2).events.map((e) => e.sequence)).toEqual([3]);
@@ -47,11 +60,18 @@ describe('lifecycle events that follow instances', () => {
     expect(late.events.map((e) => e.sequence)).toEqual([4, 5, 6, 7]);
     const inWindow = eventsSince(d, 3);
     expect(inWindow.complete).toBe(true);
-    expect(inWindow.events.map((e) => [e.sequence, e.transition])).toEqual([[4, 'STOPPED'], [5, 'STARTED'], [6, 'STOPPED'], [7, 'STARTED']]);
+    expect(inWindow.events.map((e) => [e.sequence, e.transition])).toEqual([
+      [4, 'STOPPED'],
+      [5, 'STARTED'],
+      [6, 'STOPPED'],
+      [7, 'STARTED'],
+    ]);
     const off = new MemoryDriver({ hostname: 'no-window', eventReplayWindow: 0 });
     await spawn(off);
     expect(eventsSince(off, 0)).toEqual({ events: [], complete: false, sequence: 1 });
-    expect(() => new MemoryDriver({ eventReplayWindow: -1 })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    expect(() => new MemoryDriver({ eventReplayWindow: -1 })).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+    );
   });
 
   it('a live migration tells both ends, each naming the other host', async () => {
@@ -60,7 +80,8 @@ describe('lifecycle events that follow instances', () => {
     const before = { a: eventsSince(a, 0).sequence, b: eventsSince(b, 0).sequence };
     await liveMigrate(a, b, { instance: { uuid, flavor: { name: 'm1.small', vcpus: 2, memoryMb: 2048, rootGb: 20 } } });
     expect(eventsSince(a, before.a).events.map((e) => [e.transition, e.host, e.peerHost])).toEqual([
-      ['MIGRATION_COMPLETED', 'host-a', undefined], ['MIGRATED_AWAY', 'host-a', 'host-b'],
+      ['MIGRATION_COMPLETED', 'host-a', undefined],
+      ['MIGRATED_AWAY', 'host-a', 'host-b'],
     ]);
     expect(eventsSince(b, before.b).events.map((e) => [e.transition, e.host, e.peerHost, e.state])).toEqual([
       ['MIGRATED_IN', 'host-b', 'host-a', PowerState.RUNNING],
@@ -73,7 +94,12 @@ describe('lifecycle events that follow instances', () => {
     const second = await spawn(d, { powerOn: false });
     const listing = await listInstanceStates(d, ctx);
     expect(listing.sequence).toBe(eventsSince(d, 0).sequence);
-    expect(new Map(listing.instances.map((i) => [i.uuid, i.state]))).toEqual(new Map([[first, PowerState.RUNNING], [second, PowerState.SHUTDOWN]]));
+    expect(new Map(listing.instances.map((i) => [i.uuid, i.state]))).toEqual(
+      new Map([
+        [first, PowerState.RUNNING],
+        [second, PowerState.SHUTDOWN],
+      ]),
+    );
     expect(listing.instances.every((i) => i.host === d.hostname)).toBe(true);
     await d.powerOn(ctx, ref(second)); // after the listing, before the watch starts
     const seen: LifecycleEvent[] = [];

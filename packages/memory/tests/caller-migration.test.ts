@@ -19,10 +19,21 @@ describe('liveMigrate', () => {
     const uuid = await spawn(a);
     const steps: MigrationStepName[] = [];
     const progress: ProgressReport[] = [];
-    const result = await liveMigrate(a, b, { instance: { uuid, flavor: FLAVOR } }, { onStep: (s) => steps.push(s), onProgress: (p) => progress.push(p) });
+    const result = await liveMigrate(
+      a,
+      b,
+      { instance: { uuid, flavor: FLAVOR } },
+      { onStep: (s) => steps.push(s), onProgress: (p) => progress.push(p) },
+    );
     expect(steps).toEqual([
-      'checkCanLiveMigrateDestination', 'checkCanLiveMigrateSource', 'cleanupLiveMigrationDestinationCheck', 'preLiveMigration',
-      'liveMigration', 'postLiveMigration', 'postLiveMigrationAtSource', 'postLiveMigrationAtDestination',
+      'checkCanLiveMigrateDestination',
+      'checkCanLiveMigrateSource',
+      'cleanupLiveMigrationDestinationCheck',
+      'preLiveMigration',
+      'liveMigration',
+      'postLiveMigration',
+      'postLiveMigrationAtSource',
+      'postLiveMigrationAtDestination',
     ]);
     expect(result).toMatchObject({ sourceHost: 'host-a', destinationHost: 'host-b' });
     expect(progress[0]!.percent).toBe(0);
@@ -34,26 +45,34 @@ describe('liveMigrate', () => {
   });
 
   const failures: [FailurePoint, 'a' | 'b'][] = [
-    ['checkCanLiveMigrateDestination', 'b'], ['checkCanLiveMigrateSource', 'a'], ['cleanupLiveMigrationDestinationCheck', 'b'],
-    ['preLiveMigration', 'b'], ['liveMigration', 'a'],
+    ['checkCanLiveMigrateDestination', 'b'],
+    ['checkCanLiveMigrateSource', 'a'],
+    ['cleanupLiveMigrationDestinationCheck', 'b'],
+    ['preLiveMigration', 'b'],
+    ['liveMigration', 'a'],
   ];
-  it.each(failures)('a failure of %s leaves the instance running at the source and nothing at the destination', async (point, on) => {
-    const { a, b } = pair();
-    const uuid = await spawn(a);
-    ({ a, b })[on].failures.failNext(point, 'MIGRATION_FAILED');
-    expect(await codeOf(liveMigrate(a, b, { instance: { uuid, flavor: FLAVOR } }))).toBe('MIGRATION_FAILED');
-    await expectStayed(a, b, uuid);
-    // and the next attempt goes through
-    await liveMigrate(a, b, { instance: { uuid, flavor: FLAVOR } });
-    expect(await state(b, uuid)).toBe(PowerState.RUNNING);
-  });
+  it.each(failures)(
+    'a failure of %s leaves the instance running at the source and nothing at the destination',
+    async (point, on) => {
+      const { a, b } = pair();
+      const uuid = await spawn(a);
+      ({ a, b })[on].failures.failNext(point, 'MIGRATION_FAILED');
+      expect(await codeOf(liveMigrate(a, b, { instance: { uuid, flavor: FLAVOR } }))).toBe('MIGRATION_FAILED');
+      await expectStayed(a, b, uuid);
+      // and the next attempt goes through
+      await liveMigrate(a, b, { instance: { uuid, flavor: FLAVOR } });
+      expect(await state(b, uuid)).toBe(PowerState.RUNNING);
+    },
+  );
 
   it('a failed post step comes after the move: the instance runs at the destination, the error is thrown', async () => {
     const { a, b } = pair();
     const uuid = await spawn(a);
     a.failures.failNext('postLiveMigrationAtSource', 'DRIVER_ERROR');
     const steps: MigrationStepName[] = [];
-    expect(await codeOf(liveMigrate(a, b, { instance: { uuid, flavor: FLAVOR } }, { onStep: (s) => steps.push(s) }))).toBe('DRIVER_ERROR');
+    expect(
+      await codeOf(liveMigrate(a, b, { instance: { uuid, flavor: FLAVOR } }, { onStep: (s) => steps.push(s) })),
+    ).toBe('DRIVER_ERROR');
     expect(steps.at(-1)).toBe('postLiveMigrationAtDestination'); // still attempted
     expect(await state(b, uuid)).toBe(PowerState.RUNNING);
   });
@@ -65,7 +84,11 @@ describe('liveMigrate', () => {
     const onProgress = (p: ProgressReport): void => {
       if (p.percent > 0) controller.abort();
     };
-    expect(await codeOf(liveMigrate(a, b, { instance: { uuid, flavor: FLAVOR } }, { signal: controller.signal, onProgress }))).toBe('ABORTED');
+    expect(
+      await codeOf(
+        liveMigrate(a, b, { instance: { uuid, flavor: FLAVOR } }, { signal: controller.signal, onProgress }),
+      ),
+    ).toBe('ABORTED');
     await expectStayed(a, b, uuid);
   });
 
@@ -74,7 +97,9 @@ describe('liveMigrate', () => {
     const uuid = await spawn(a);
     const controller = new AbortController();
     controller.abort();
-    expect(await codeOf(liveMigrate(a, b, { instance: { uuid, flavor: FLAVOR } }, { signal: controller.signal }))).toBe('ABORTED');
+    expect(await codeOf(liveMigrate(a, b, { instance: { uuid, flavor: FLAVOR } }, { signal: controller.signal }))).toBe(
+      'ABORTED',
+    );
     await expectStayed(a, b, uuid);
   });
 });
@@ -84,9 +109,16 @@ describe('a failed liveMigration without a failure callback', () => {
     const { a, b } = pair();
     const uuid = await spawn(a);
     const instance = { uuid, flavor: FLAVOR };
-    const destCheckData = await b.checkCanLiveMigrateDestination(ctx, { instance, srcComputeInfo: { host: 'host-a' }, dstComputeInfo: { host: 'host-b' } });
+    const destCheckData = await b.checkCanLiveMigrateDestination(ctx, {
+      instance,
+      srcComputeInfo: { host: 'host-a' },
+      dstComputeInfo: { host: 'host-b' },
+    });
     await b.cleanupLiveMigrationDestinationCheck(ctx, { destCheckData });
-    const migrateData = await b.preLiveMigration(ctx, { instance, migrateData: await a.checkCanLiveMigrateSource(ctx, { instance, destCheckData }) });
+    const migrateData = await b.preLiveMigration(ctx, {
+      instance,
+      migrateData: await a.checkCanLiveMigrateSource(ctx, { instance, destCheckData }),
+    });
     expect(b.inspect()).toMatchObject({ incoming: 1, used: ONE });
     a.failures.failNext('liveMigration', 'MIGRATION_FAILED');
     expect(await codeOf(a.liveMigration(ctx, { instance, dest: 'host-b', migrateData }))).toBe('MIGRATION_FAILED');
@@ -99,7 +131,12 @@ describe('coldMigrate', () => {
     const { a, b } = pair();
     const uuid = await spawn(a);
     const steps: MigrationStepName[] = [];
-    const result = await coldMigrate(a, b, { instance: { uuid, flavor: FLAVOR }, migrationId: 'm-1', imageMeta: IMAGE }, { onStep: (s) => steps.push(s) });
+    const result = await coldMigrate(
+      a,
+      b,
+      { instance: { uuid, flavor: FLAVOR }, migrationId: 'm-1', imageMeta: IMAGE },
+      { onStep: (s) => steps.push(s) },
+    );
     expect(steps).toEqual(['migrateDiskAndPowerOff', 'finishMigration', 'confirmMigration']);
     expect(result).toMatchObject({ sourceHost: 'host-a', destinationHost: 'host-b', confirmed: true });
     expect(await a.instanceExists(ctx, ref(uuid))).toBe(false);
@@ -110,12 +147,18 @@ describe('coldMigrate', () => {
     expect(await state(b, stopped)).toBe(PowerState.SHUTDOWN);
   });
 
-  it.each([['migrateDiskAndPowerOff', 'a'], ['finishMigration', 'b']] as [FailurePoint, 'a' | 'b'][])(
-    'a failure of %s leaves the instance as it was at the source, nothing at the destination', async (point, on) => {
+  it.each([
+    ['migrateDiskAndPowerOff', 'a'],
+    ['finishMigration', 'b'],
+  ] as [FailurePoint, 'a' | 'b'][])(
+    'a failure of %s leaves the instance as it was at the source, nothing at the destination',
+    async (point, on) => {
       const { a, b } = pair();
       const uuid = await spawn(a);
       ({ a, b })[on].failures.failNext(point, 'MIGRATION_FAILED');
-      expect(await codeOf(coldMigrate(a, b, { instance: { uuid, flavor: FLAVOR }, migrationId: 'm-1', imageMeta: IMAGE }))).toBe('MIGRATION_FAILED');
+      expect(
+        await codeOf(coldMigrate(a, b, { instance: { uuid, flavor: FLAVOR }, migrationId: 'm-1', imageMeta: IMAGE })),
+      ).toBe('MIGRATION_FAILED');
       await expectStayed(a, b, uuid);
       await coldMigrate(a, b, { instance: { uuid, flavor: FLAVOR }, migrationId: 'm-2', imageMeta: IMAGE });
       expect(await state(b, uuid)).toBe(PowerState.RUNNING);

@@ -19,8 +19,14 @@ describe('waitForState', () => {
     let listenerCalls = 0;
     const on = d.on.bind(d);
     const off = d.off.bind(d);
-    (d as any).on = (e: any, l: any) => { listenerCalls++; return on(e, l); };
-    (d as any).off = (e: any, l: any) => { listenerCalls--; return off(e, l); };
+    (d as any).on = (e: any, l: any) => {
+      listenerCalls++;
+      return on(e, l);
+    };
+    (d as any).off = (e: any, l: any) => {
+      listenerCalls--;
+      return off(e, l);
+    };
     expect(await codeOf(waitForState(d, uuid, PowerState.PAUSED, { timeout: 10 }))).toBe('TIMEOUT');
     const controller = new AbortController();
     const aborted = waitForState(d, uuid, PowerState.PAUSED, { signal: controller.signal });
@@ -37,12 +43,36 @@ describe('waitForState', () => {
 
 describe('nodeResources', () => {
   it('capacity after reserved amounts and ratios, used and free, from the driver inventory', async () => {
-    const d = driver({ host: { vcpus: 8, memoryMb: 16384, diskGb: 100, reservedMemoryMb: 1024, cpuAllocationRatio: 2, ramAllocationRatio: 1, diskAllocationRatio: 1 } });
+    const d = driver({
+      host: {
+        vcpus: 8,
+        memoryMb: 16384,
+        diskGb: 100,
+        reservedMemoryMb: 1024,
+        cpuAllocationRatio: 2,
+        ramAllocationRatio: 1,
+        diskAllocationRatio: 1,
+      },
+    });
     await spawn(d);
     const [node] = await nodeResources(d, ctx);
     expect(node!.nodename).toBe(d.hostname);
-    expect(node!.resources.VCPU).toEqual({ total: 8, reserved: 0, allocationRatio: 2, capacity: 16, used: FLAVOR.vcpus, free: 14 });
-    expect(node!.resources.MEMORY_MB).toEqual({ total: 16384, reserved: 1024, allocationRatio: 1, capacity: 15360, used: 2048, free: 13312 });
+    expect(node!.resources.VCPU).toEqual({
+      total: 8,
+      reserved: 0,
+      allocationRatio: 2,
+      capacity: 16,
+      used: FLAVOR.vcpus,
+      free: 14,
+    });
+    expect(node!.resources.MEMORY_MB).toEqual({
+      total: 16384,
+      reserved: 1024,
+      allocationRatio: 1,
+      capacity: 15360,
+      used: 2048,
+      free: 13312,
+    });
     expect(node!.resources.DISK_GB).toMatchObject({ capacity: 100, used: 20, free: 80 });
   });
 });
@@ -53,7 +83,9 @@ describe('supportsAll', () => {
     expect(supportsAll(limited, ['lifecycle', 'volume'])).toBe(true);
     expect(supportsAll(limited, ['volume', 'volume.extend'])).toBe(false);
     expect(supportsAll(limited, [])).toBe(true);
-    expect(() => requireAll(limited, ['volume', 'volume.extend'])).toThrow(expect.objectContaining({ code: 'NOT_SUPPORTED', capability: 'volume.extend' }));
+    expect(() => requireAll(limited, ['volume', 'volume.extend'])).toThrow(
+      expect.objectContaining({ code: 'NOT_SUPPORTED', capability: 'volume.extend' }),
+    );
     const Full = createMemoryDriverClass(['lifecycle', 'volume', 'volume.extend']);
     expect(supportsAll(new Full(), ['volume', 'volume.extend'])).toBe(true);
   });

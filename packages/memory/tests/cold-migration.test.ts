@@ -7,12 +7,20 @@ describe('cold migration and resize', () => {
   it('to another host, confirmed: the instance ends on the destination with its new size and volumes', async () => {
     const { a, b } = pair();
     const vol = volume();
-    const uuid = await spawn(a, { blockDeviceInfo: { blockDeviceMapping: [{ mountDevice: 'vdb', connectionInfo: vol }] } });
+    const uuid = await spawn(a, {
+      blockDeviceInfo: { blockDeviceMapping: [{ mountDevice: 'vdb', connectionInfo: vol }] },
+    });
     const instance = { uuid, flavor: FLAVOR };
     const disks = await a.migrateDiskAndPowerOff(ctx, { instance, dest: 'host-b', flavor: BIGGER });
     expect(disks).toEqual([expect.objectContaining({ type: 'qcow2', virtualSizeBytes: 20 * 1024 ** 3 })]);
     expect(await state(a, uuid)).toBe(4);
-    await b.finishMigration(ctx, { instance: { ...instance, flavor: BIGGER }, migration: migration('host-a', 'host-b'), diskInfo: disks, imageMeta: IMAGE, resizeInstance: true });
+    await b.finishMigration(ctx, {
+      instance: { ...instance, flavor: BIGGER },
+      migration: migration('host-a', 'host-b'),
+      diskInfo: disks,
+      imageMeta: IMAGE,
+      resizeInstance: true,
+    });
     expect(await b.getInfo(ctx, ref(uuid))).toMatchObject({ state: 1, numCpu: 4 });
     expect(b.inspect().used).toEqual({ vcpus: 4, memoryMb: 4096, diskGb: 40 });
     expect(a.fabric.volumes.holdersOf(vol.data.volumeId as string)).toEqual([uuid]);
@@ -21,7 +29,9 @@ describe('cold migration and resize', () => {
     expect(await a.instanceExists(ctx, ref(uuid))).toBe(false);
     expect(a.inspect().used).toEqual({ vcpus: 0, memoryMb: 0, diskGb: 0 });
     expect(b.fabric.volumes.holdersOf(vol.data.volumeId as string)).toEqual([uuid]);
-    expect(await b.getInstanceDiskInfo(ctx, { instance })).toEqual([expect.objectContaining({ virtualSizeBytes: 40 * 1024 ** 3 })]);
+    expect(await b.getInstanceDiskInfo(ctx, { instance })).toEqual([
+      expect.objectContaining({ virtualSizeBytes: 40 * 1024 ** 3 }),
+    ]);
   });
 
   it('to another host, reverted: the destination copy goes, the source starts again', async () => {
@@ -29,7 +39,14 @@ describe('cold migration and resize', () => {
     const uuid = await spawn(a);
     const instance = { uuid, flavor: FLAVOR };
     const disks = await a.migrateDiskAndPowerOff(ctx, { instance, dest: 'host-b', flavor: BIGGER });
-    await b.finishMigration(ctx, { instance, migration: migration('host-a', 'host-b'), diskInfo: disks, imageMeta: IMAGE, resizeInstance: true, powerOn: false });
+    await b.finishMigration(ctx, {
+      instance,
+      migration: migration('host-a', 'host-b'),
+      diskInfo: disks,
+      imageMeta: IMAGE,
+      resizeInstance: true,
+      powerOn: false,
+    });
     expect(await state(b, uuid)).toBe(4);
     await b.destroy(ctx, ref(uuid));
     await a.finishRevertMigration(ctx, { instance, migration: migration('host-a', 'host-b') });
@@ -43,13 +60,25 @@ describe('cold migration and resize', () => {
     const instance = { uuid, flavor: FLAVOR };
     const self = migration(d.hostname, d.hostname);
     const disks = await d.migrateDiskAndPowerOff(ctx, { instance, dest: d.hostname, flavor: BIGGER });
-    await d.finishMigration(ctx, { instance, migration: self, diskInfo: disks, imageMeta: IMAGE, resizeInstance: true });
+    await d.finishMigration(ctx, {
+      instance,
+      migration: self,
+      diskInfo: disks,
+      imageMeta: IMAGE,
+      resizeInstance: true,
+    });
     expect(d.inspect().used).toEqual({ vcpus: 4, memoryMb: 4096, diskGb: 40 });
     await d.finishRevertMigration(ctx, { instance, migration: self });
     expect(d.inspect().used).toEqual({ vcpus: 2, memoryMb: 2048, diskGb: 20 });
     expect(await d.getInfo(ctx, ref(uuid))).toMatchObject({ state: 1, numCpu: 2 });
     const again = await d.migrateDiskAndPowerOff(ctx, { instance, dest: d.hostname, flavor: BIGGER });
-    await d.finishMigration(ctx, { instance, migration: self, diskInfo: again, imageMeta: IMAGE, resizeInstance: true });
+    await d.finishMigration(ctx, {
+      instance,
+      migration: self,
+      diskInfo: again,
+      imageMeta: IMAGE,
+      resizeInstance: true,
+    });
     await d.confirmMigration(ctx, { instance, migration: self });
     expect(await d.getInfo(ctx, ref(uuid))).toMatchObject({ state: 1, numCpu: 4 });
     expect(d.inspect()).toMatchObject({ instances: 1, used: { vcpus: 4 } });
@@ -59,9 +88,13 @@ describe('cold migration and resize', () => {
     const { a } = pair();
     const uuid = await spawn(a);
     const instance = { uuid, flavor: FLAVOR };
-    expect(await codeOf(a.migrateDiskAndPowerOff(ctx, { instance, dest: 'host-b', flavor: { ...FLAVOR, rootGb: 10 } }))).toBe('MIGRATION_FAILED');
+    expect(
+      await codeOf(a.migrateDiskAndPowerOff(ctx, { instance, dest: 'host-b', flavor: { ...FLAVOR, rootGb: 10 } })),
+    ).toBe('MIGRATION_FAILED');
     expect(await state(a, uuid)).toBe(1);
-    expect(await codeOf(a.migrateDiskAndPowerOff(ctx, { instance, dest: 'nowhere', flavor: FLAVOR }))).toBe('MIGRATION_FAILED');
+    expect(await codeOf(a.migrateDiskAndPowerOff(ctx, { instance, dest: 'nowhere', flavor: FLAVOR }))).toBe(
+      'MIGRATION_FAILED',
+    );
     await a.migrateDiskAndPowerOff(ctx, { instance, dest: 'host-b', flavor: FLAVOR });
     expect(await codeOf(a.migrateDiskAndPowerOff(ctx, { instance, dest: 'host-b', flavor: FLAVOR }))).toBe('CONFLICT');
   });
@@ -71,7 +104,17 @@ describe('cold migration and resize', () => {
     const uuid = await spawn(a);
     const instance = { uuid, flavor: FLAVOR };
     const disks = await a.migrateDiskAndPowerOff(ctx, { instance, dest: 'host-b', flavor: BIGGER });
-    expect(await codeOf(b.finishMigration(ctx, { instance, migration: migration('host-a', 'host-b'), diskInfo: disks, imageMeta: IMAGE, resizeInstance: true }))).toBe('INSUFFICIENT_RESOURCES');
+    expect(
+      await codeOf(
+        b.finishMigration(ctx, {
+          instance,
+          migration: migration('host-a', 'host-b'),
+          diskInfo: disks,
+          imageMeta: IMAGE,
+          resizeInstance: true,
+        }),
+      ),
+    ).toBe('INSUFFICIENT_RESOURCES');
     expect(b.inspect()).toMatchObject({ instances: 0, used: { vcpus: 0 } });
     await a.finishRevertMigration(ctx, { instance });
     expect(await state(a, uuid)).toBe(1);

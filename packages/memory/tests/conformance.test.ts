@@ -14,7 +14,8 @@ describe.each(CONFIGURATIONS)('conformance kit: %s', (_label, capabilities) => {
     const cls = capabilities ? createMemoryDriverClass(capabilities) : MemoryDriver;
     const fixtures = createMemoryFixtures({ capabilities });
     const report = await runConformance({ factory: () => new cls({ hostname: 'kit' }), fixtures });
-    if (report.summary.failed > 0 || process.env.VIRTKIT_KIT_VERBOSE) console.log(formatReport(report, { verbose: false }));
+    if (report.summary.failed > 0 || process.env.VIRTKIT_KIT_VERBOSE)
+      console.log(formatReport(report, { verbose: false }));
     expect(report.summary.failed).toBe(0);
     expect(report.summary.passed).toBeGreaterThan(0);
   }, 120_000);

@@ -2,7 +2,11 @@ import { codeOf, ctx, driver, ref, spawn } from './helpers';
 
 describe('consoles', () => {
   it.each([
-    ['getVncConsole', 'vnc'], ['getSpiceConsole', 'spice'], ['getRdpConsole', 'rdp'], ['getSerialConsole', 'serial'], ['getMksConsole', 'mks'],
+    ['getVncConsole', 'vnc'],
+    ['getSpiceConsole', 'spice'],
+    ['getRdpConsole', 'rdp'],
+    ['getSerialConsole', 'serial'],
+    ['getMksConsole', 'mks'],
   ])('%s: loopback connection info of kind %s with a fresh secret each time', async (call, kind) => {
     const d: any = driver();
     const uuid = await spawn(d);
@@ -47,7 +51,10 @@ describe('consoles', () => {
 
   it('the (deprecated) console pool knows the console kinds only', async () => {
     const d = driver();
-    expect(await d.getConsolePoolInfo(ctx, { consoleType: 'vnc' })).toMatchObject({ address: '127.0.0.1', username: 'memory-vnc' });
+    expect(await d.getConsolePoolInfo(ctx, { consoleType: 'vnc' })).toMatchObject({
+      address: '127.0.0.1',
+      username: 'memory-vnc',
+    });
     expect(await codeOf(d.getConsolePoolInfo(ctx, { consoleType: 'xvpvnc' }))).toBe('NOT_FOUND');
   });
 });

@@ -8,7 +8,14 @@ describe('diagnostics', () => {
     const uuid = await spawn(d, { networkInfo: [vif()] });
     const a = await d.getInstanceDiagnostics(ctx, ref(uuid));
     const b = await d.getInstanceDiagnostics(ctx, ref(uuid));
-    expect(a).toMatchObject({ state: 1, driver: 'memory', numCpus: 2, numNics: 1, numDisks: 1, memoryDetails: { maximumMb: 2048, usedMb: 2048 } });
+    expect(a).toMatchObject({
+      state: 1,
+      driver: 'memory',
+      numCpus: 2,
+      numNics: 1,
+      numDisks: 1,
+      memoryDetails: { maximumMb: 2048, usedMb: 2048 },
+    });
     expect(b.diskDetails[0]!.readBytes).toBeGreaterThan(a.diskDetails[0]!.readBytes);
     expect(b.nicDetails[0]!.rxOctets).toBeGreaterThan(a.nicDetails[0]!.rxOctets);
     expect(b.cpuDetails[0]!.timeNs).toBeGreaterThan(a.cpuDetails[0]!.timeNs);
@@ -23,7 +30,12 @@ describe('diagnostics', () => {
   it('legacy diagnostics are the flattened form', async () => {
     const d = driver();
     const uuid = await spawn(d);
-    expect(await d.getDiagnostics(ctx, ref(uuid))).toMatchObject({ state: 'RUNNING', driver: 'memory', cpu0_time: expect.any(Number), vda_read: expect.any(Number) });
+    expect(await d.getDiagnostics(ctx, ref(uuid))).toMatchObject({
+      state: 'RUNNING',
+      driver: 'memory',
+      cpu0_time: expect.any(Number),
+      vda_read: expect.any(Number),
+    });
   });
 
   it('block stats: five counters per disk, growing while running; unknown disk is NOT_FOUND', async () => {
@@ -43,12 +55,24 @@ describe('diagnostics', () => {
     const nic = vif();
     const running = await spawn(d, { networkInfo: [nic] });
     const stopped = await spawn(d, { networkInfo: [vif()], powerOn: false });
-    const bw = await d.getAllBwCounters(ctx, { instances: [{ uuid: running }, { uuid: stopped }, { uuid: '7c0c9b5e-0000-4000-8000-000000000004' }] });
-    expect(bw).toEqual([{ instanceUuid: running, macAddress: nic.address, bwIn: expect.any(Number), bwOut: expect.any(Number) }]);
+    const bw = await d.getAllBwCounters(ctx, {
+      instances: [{ uuid: running }, { uuid: stopped }, { uuid: '7c0c9b5e-0000-4000-8000-000000000004' }],
+    });
+    expect(bw).toEqual([
+      { instanceUuid: running, macAddress: nic.address, bwIn: expect.any(Number), bwOut: expect.any(Number) },
+    ]);
     const vol = volume();
     await d.attachVolume(ctx, { instance: { uuid: running }, connectionInfo: vol, mountpoint: 'vdb' });
     const usage = await d.getAllVolumeUsage(ctx, {
-      instances: [{ instance: { uuid: running }, volumes: [{ mountDevice: 'vdb', connectionInfo: vol }, { mountDevice: 'vdc', connectionInfo: volume() }] }],
+      instances: [
+        {
+          instance: { uuid: running },
+          volumes: [
+            { mountDevice: 'vdb', connectionInfo: vol },
+            { mountDevice: 'vdc', connectionInfo: volume() },
+          ],
+        },
+      ],
     });
     expect(usage).toEqual([expect.objectContaining({ volumeId: vol.data.volumeId, instanceUuid: running })]);
   });

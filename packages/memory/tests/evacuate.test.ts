@@ -16,6 +16,8 @@ describe('rebuild with recreate (evacuate)', () => {
   it('without recreate, an unknown instance is INSTANCE_NOT_FOUND', async () => {
     const { b } = pair();
     const req = spawnRequest();
-    await expect(b.rebuild(ctx, { instance: req.instance, imageMeta: req.imageMeta })).rejects.toMatchObject({ code: 'INSTANCE_NOT_FOUND' });
+    await expect(b.rebuild(ctx, { instance: req.instance, imageMeta: req.imageMeta })).rejects.toMatchObject({
+      code: 'INSTANCE_NOT_FOUND',
+    });
   });
 });

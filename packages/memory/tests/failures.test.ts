@@ -31,20 +31,26 @@ describe('failure injection', () => {
     expect(d.failures.armed).toEqual([]);
   });
 
-  it.each(['spawn', 'spawn.boot'] as const)('an injected %s failure leaves nothing behind: no instance, claim, volume, event', async (point) => {
-    const d = driver();
-    const seen = events(d);
-    const vol = volume();
-    d.failures.failNext(point, 'DRIVER_ERROR');
-    const req = spawnRequest({ networkInfo: [vif()], blockDeviceInfo: { blockDeviceMapping: [{ mountDevice: 'vdb', connectionInfo: vol }] } });
-    expect(await codeOf(d.spawn(ctx, req))).toBe('DRIVER_ERROR');
-    expect(await d.instanceExists(ctx, ref(req.instance.uuid))).toBe(false);
-    expect(d.inspect()).toMatchObject({ instances: 0, used: { vcpus: 0, memoryMb: 0, diskGb: 0 } });
-    expect(d.fabric.volumes.size).toBe(0);
-    expect(seen).toEqual([]);
-    await d.spawn(ctx, req);
-    expect(await state(d, req.instance.uuid)).toBe(PowerState.RUNNING);
-  });
+  it.each(['spawn', 'spawn.boot'] as const)(
+    'an injected %s failure leaves nothing behind: no instance, claim, volume, event',
+    async (point) => {
+      const d = driver();
+      const seen = events(d);
+      const vol = volume();
+      d.failures.failNext(point, 'DRIVER_ERROR');
+      const req = spawnRequest({
+        networkInfo: [vif()],
+        blockDeviceInfo: { blockDeviceMapping: [{ mountDevice: 'vdb', connectionInfo: vol }] },
+      });
+      expect(await codeOf(d.spawn(ctx, req))).toBe('DRIVER_ERROR');
+      expect(await d.instanceExists(ctx, ref(req.instance.uuid))).toBe(false);
+      expect(d.inspect()).toMatchObject({ instances: 0, used: { vcpus: 0, memoryMb: 0, diskGb: 0 } });
+      expect(d.fabric.volumes.size).toBe(0);
+      expect(seen).toEqual([]);
+      await d.spawn(ctx, req);
+      expect(await state(d, req.instance.uuid)).toBe(PowerState.RUNNING);
+    },
+  );
 
   it('cleanup of a failed spawn is never itself made to fail', async () => {
     const d = driver();
@@ -55,7 +61,9 @@ describe('failure injection', () => {
 
   it('unknown points are refused; core calls can fail too', async () => {
     const d = driver();
-    expect(() => d.failures.failNext('teleport' as never)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    expect(() => d.failures.failNext('teleport' as never)).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+    );
     d.failures.failNext('listInstances', 'TIMEOUT');
     expect(await codeOf(d.listInstances(ctx))).toBe('TIMEOUT');
     expect(new FailureInjector().armed).toEqual([]);

@@ -24,7 +24,9 @@ describe('guest operations', () => {
     await d.quiesce(ctx, { ...ref(uuid), imageMeta: {} });
     await d.unquiesce(ctx, { ...ref(uuid), imageMeta: {} });
     await d.unquiesce(ctx, { ...ref(uuid), imageMeta: {} });
-    expect(await codeOf(d.quiesce(ctx, { ...ref(uuid), imageMeta: { properties: { hw_qemu_guest_agent: 'no' } } }))).toBe('INVALID_STATE');
+    expect(
+      await codeOf(d.quiesce(ctx, { ...ref(uuid), imageMeta: { properties: { hw_qemu_guest_agent: 'no' } } })),
+    ).toBe('INVALID_STATE');
   });
 });
 
@@ -40,7 +42,11 @@ describe('images', () => {
     expect(reports[0]).toMatchObject({ percent: 0, phase: 'pending_upload' });
     expect(reports.at(-1)).toEqual({ percent: 100, phase: 'complete' });
     expect(reports.map((r) => r.percent)).toEqual([...reports.map((r) => r.percent)].sort((x, y) => x - y));
-    expect(d.fabric.images.get(imageId)).toMatchObject({ status: 'active', sourceUuid: uuid, sizeBytes: 20 * 1024 ** 3 });
+    expect(d.fabric.images.get(imageId)).toMatchObject({
+      status: 'active',
+      sourceUuid: uuid,
+      sizeBytes: 20 * 1024 ** 3,
+    });
     expect(await d.getInfo(ctx, ref(uuid))).toMatchObject({ state: 3 });
     expect(await codeOf(d.snapshot(ctx, { ...ref(uuid), imageId }))).toBe('CONFLICT');
   });
@@ -50,7 +56,10 @@ describe('images', () => {
     const uuid = await spawn(d);
     const controller = new AbortController();
     const imageId = d.fabric.createImage();
-    const pending = d.snapshot({ signal: controller.signal, onProgress: (p) => p.percent > 20 && controller.abort() }, { ...ref(uuid), imageId });
+    const pending = d.snapshot(
+      { signal: controller.signal, onProgress: (p) => p.percent > 20 && controller.abort() },
+      { ...ref(uuid), imageId },
+    );
     expect(await codeOf(pending)).toBe('ABORTED');
     await new Promise((r) => setTimeout(r, 30));
     expect(d.fabric.images.get(imageId)).toEqual({ id: imageId, status: 'queued' });
@@ -70,7 +79,12 @@ describe('images', () => {
     await spawn(d, { imageMeta: { id: 'orchestrator-knows', diskFormat: 'raw' } }).then((u) => d.destroy(ctx, ref(u)));
     await d.destroy(ctx, ref(gone));
     expect(d.inspect().cachedImages).toEqual({ keep: 1, gone: 0, 'orchestrator-knows': 0 });
-    await d.manageImageCache(ctx, { allInstances: [{ uuid: keep, imageRef: 'keep' }, { uuid: randomUUID(), imageRef: 'orchestrator-knows' }] });
+    await d.manageImageCache(ctx, {
+      allInstances: [
+        { uuid: keep, imageRef: 'keep' },
+        { uuid: randomUUID(), imageRef: 'orchestrator-knows' },
+      ],
+    });
     expect(d.inspect().cachedImages).toEqual({ keep: 1, 'orchestrator-knows': 0 });
   });
 });

@@ -16,7 +16,11 @@ export function driver(config: MemoryConfig = {}, hostname = `h-${randomUUID().s
 export function pair(config: MemoryConfig = {}): { fabric: MemoryFabric; a: MemoryDriver; b: MemoryDriver } {
   const fabric = new MemoryFabric();
   const fast = { migration: { steps: 5, stepDelayMs: 5 }, ...config, fabric };
-  return { fabric, a: new MemoryDriver({ hostname: 'host-a' }, fast), b: new MemoryDriver({ hostname: 'host-b' }, fast) };
+  return {
+    fabric,
+    a: new MemoryDriver({ hostname: 'host-a' }, fast),
+    b: new MemoryDriver({ hostname: 'host-b' }, fast),
+  };
 }
 
 /** A spawn request with a fresh uuid. */
@@ -46,7 +50,10 @@ export function vif(overrides: Partial<Vif> = {}): Vif {
   return { id: randomUUID(), address: mac, type: 'ovs', network: { id: 'net', label: 'net' }, ...overrides };
 }
 
-export function volume(sizeBytes = GIB, volumeId: string = randomUUID()): { driverVolumeType: string; data: Record<string, unknown> } {
+export function volume(
+  sizeBytes = GIB,
+  volumeId: string = randomUUID(),
+): { driverVolumeType: string; data: Record<string, unknown> } {
   return { driverVolumeType: 'memory', data: { volumeId, sizeBytes } };
 }
 

@@ -11,7 +11,12 @@ describe('host', () => {
     const off = await spawn(d, { powerOn: false });
     expect(await d.hostPowerAction(ctx, { action: 'shutdown' })).toBe('shutdown');
     expect([await state(d, a), await state(d, b), await state(d, off)]).toEqual([4, 4, 4]);
-    expect(seen.filter((e) => e.transition === 'STOPPED').map((e) => e.instanceUuid).sort()).toEqual([a, b].sort());
+    expect(
+      seen
+        .filter((e) => e.transition === 'STOPPED')
+        .map((e) => e.instanceUuid)
+        .sort(),
+    ).toEqual([a, b].sort());
     expect(d.inspect().poweredOn).toBe(false);
     await d.hostPowerAction(ctx, { action: 'startup' });
     expect(d.inspect().poweredOn).toBe(true);
@@ -23,7 +28,10 @@ describe('host', () => {
     const d = driver();
     await spawn(d);
     const u = await d.getHostUptime(ctx);
-    expect(u).toMatchObject({ uptimeSec: expect.any(Number), loadAverage: [expect.any(Number), expect.any(Number), expect.any(Number)] });
+    expect(u).toMatchObject({
+      uptimeSec: expect.any(Number),
+      loadAverage: [expect.any(Number), expect.any(Number), expect.any(Number)],
+    });
     const s1 = await d.getHostCpuStats(ctx);
     await new Promise((r) => setTimeout(r, 10));
     const s2 = await d.getHostCpuStats(ctx);
@@ -62,7 +70,11 @@ describe('host', () => {
     const { a, b } = pair();
     expect(await b.setHostEnabled(ctx, { enabled: false })).toBe('disabled');
     const uuid = await spawn(a);
-    expect(await codeOf(b.checkCanLiveMigrateDestination(ctx, { instance: { uuid }, srcComputeInfo: {}, dstComputeInfo: {} }))).toBe('MIGRATION_FAILED');
+    expect(
+      await codeOf(
+        b.checkCanLiveMigrateDestination(ctx, { instance: { uuid }, srcComputeInfo: {}, dstComputeInfo: {} }),
+      ),
+    ).toBe('MIGRATION_FAILED');
     expect(await b.setHostEnabled(ctx, { enabled: true })).toBe('enabled');
     await b.checkCanLiveMigrateDestination(ctx, { instance: { uuid }, srcComputeInfo: {}, dstComputeInfo: {} });
   });
@@ -78,9 +90,19 @@ describe('host', () => {
     expect(d.inspect().aggregates).toEqual({});
     let reverted = 0;
     await d.addToAggregate(ctx, { aggregate, host: 'h2' });
-    await d.undoAggregateOperation(ctx, { operation: 'add', aggregate, host: 'h2', revert: async () => void reverted++ });
+    await d.undoAggregateOperation(ctx, {
+      operation: 'add',
+      aggregate,
+      host: 'h2',
+      revert: async () => void reverted++,
+    });
     expect(d.inspect().aggregates).toEqual({});
-    await d.undoAggregateOperation(ctx, { operation: 'remove', aggregate, host: 'h2', revert: async () => void reverted++ });
+    await d.undoAggregateOperation(ctx, {
+      operation: 'remove',
+      aggregate,
+      host: 'h2',
+      revert: async () => void reverted++,
+    });
     expect(d.inspect().aggregates).toEqual({ '7': ['h2'] });
     expect(reverted).toBe(2);
   });
@@ -93,6 +115,8 @@ describe('host', () => {
     expect(await codeOf(a.liveMigration(ctx, { instance: { uuid }, dest: 'host-b' }))).toBe('MIGRATION_FAILED');
     await b.initHost(ctx, { host: 'host-b' });
     expect(fabric.host('host-b')).toBeDefined();
-    expect(() => new MemoryDriver({ hostname: 'host-a' }, { fabric })).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+    expect(() => new MemoryDriver({ hostname: 'host-a' }, { fabric })).toThrow(
+      expect.objectContaining({ code: 'CONFLICT' }),
+    );
   });
 });

@@ -27,19 +27,55 @@ const CALLS: Record<string, Call> = {
 
 // [call, from state, resulting state or error code]: the contract's state machine, both ways.
 const TABLE: [string, number, number | string][] = [
-  ['powerOn', RUNNING, RUNNING], ['powerOn', SHUTDOWN, RUNNING], ['powerOn', PAUSED, 'INVALID_STATE'], ['powerOn', SUSPENDED, 'INVALID_STATE'],
-  ['powerOff', RUNNING, SHUTDOWN], ['powerOff', SHUTDOWN, SHUTDOWN], ['powerOff', PAUSED, SHUTDOWN], ['powerOff', SUSPENDED, SHUTDOWN],
-  ['softReboot', RUNNING, RUNNING], ['softReboot', SHUTDOWN, 'INVALID_STATE'], ['softReboot', PAUSED, 'INVALID_STATE'],
-  ['hardReboot', SHUTDOWN, RUNNING], ['hardReboot', PAUSED, RUNNING], ['hardReboot', SUSPENDED, RUNNING],
-  ['pause', RUNNING, PAUSED], ['pause', PAUSED, PAUSED], ['pause', SHUTDOWN, 'INVALID_STATE'], ['pause', SUSPENDED, 'INVALID_STATE'],
-  ['unpause', PAUSED, RUNNING], ['unpause', RUNNING, RUNNING], ['unpause', SHUTDOWN, 'INVALID_STATE'],
-  ['suspend', RUNNING, SUSPENDED], ['suspend', SUSPENDED, SUSPENDED], ['suspend', PAUSED, 'INVALID_STATE'], ['suspend', SHUTDOWN, 'INVALID_STATE'],
-  ['resume', SUSPENDED, RUNNING], ['resume', RUNNING, RUNNING], ['resume', PAUSED, 'INVALID_STATE'],
-  ['crashDump', RUNNING, RUNNING], ['crashDump', SHUTDOWN, 'INVALID_STATE'], ['crashDump', PAUSED, 'INVALID_STATE'],
-  ['powerOn', CRASHED, RUNNING], ['powerOff', CRASHED, SHUTDOWN], ['hardReboot', CRASHED, RUNNING], ['softReboot', CRASHED, 'INVALID_STATE'],
-  ['pause', CRASHED, 'INVALID_STATE'], ['suspend', CRASHED, 'INVALID_STATE'], ['crashDump', CRASHED, 'INVALID_STATE'],
+  ['powerOn', RUNNING, RUNNING],
+  ['powerOn', SHUTDOWN, RUNNING],
+  ['powerOn', PAUSED, 'INVALID_STATE'],
+  ['powerOn', SUSPENDED, 'INVALID_STATE'],
+  ['powerOff', RUNNING, SHUTDOWN],
+  ['powerOff', SHUTDOWN, SHUTDOWN],
+  ['powerOff', PAUSED, SHUTDOWN],
+  ['powerOff', SUSPENDED, SHUTDOWN],
+  ['softReboot', RUNNING, RUNNING],
+  ['softReboot', SHUTDOWN, 'INVALID_STATE'],
+  ['softReboot', PAUSED, 'INVALID_STATE'],
+  ['hardReboot', SHUTDOWN, RUNNING],
+  ['hardReboot', PAUSED, RUNNING],
+  ['hardReboot', SUSPENDED, RUNNING],
+  ['pause', RUNNING, PAUSED],
+  ['pause', PAUSED, PAUSED],
+  ['pause', SHUTDOWN, 'INVALID_STATE'],
+  ['pause', SUSPENDED, 'INVALID_STATE'],
+  ['unpause', PAUSED, RUNNING],
+  ['unpause', RUNNING, RUNNING],
+  ['unpause', SHUTDOWN, 'INVALID_STATE'],
+  ['suspend', RUNNING, SUSPENDED],
+  ['suspend', SUSPENDED, SUSPENDED],
+  ['suspend', PAUSED, 'INVALID_STATE'],
+  ['suspend', SHUTDOWN, 'INVALID_STATE'],
+  ['resume', SUSPENDED, RUNNING],
+  ['resume', RUNNING, RUNNING],
+  ['resume', PAUSED, 'INVALID_STATE'],
+  ['crashDump', RUNNING, RUNNING],
+  ['crashDump', SHUTDOWN, 'INVALID_STATE'],
+  ['crashDump', PAUSED, 'INVALID_STATE'],
+  ['powerOn', CRASHED, RUNNING],
+  ['powerOff', CRASHED, SHUTDOWN],
+  ['hardReboot', CRASHED, RUNNING],
+  ['softReboot', CRASHED, 'INVALID_STATE'],
+  ['pause', CRASHED, 'INVALID_STATE'],
+  ['suspend', CRASHED, 'INVALID_STATE'],
+  ['crashDump', CRASHED, 'INVALID_STATE'],
 ];
-const ROWS = TABLE.map(([call, from, outcome]) => [call, powerStateName(from), typeof outcome === 'number' ? powerStateName(outcome) : outcome, from, outcome] as const);
+const ROWS = TABLE.map(
+  ([call, from, outcome]) =>
+    [
+      call,
+      powerStateName(from),
+      typeof outcome === 'number' ? powerStateName(outcome) : outcome,
+      from,
+      outcome,
+    ] as const,
+);
 
 describe('lifecycle state machine', () => {
   it.each(ROWS)('%s from %s -> %s', async (call, _f, _o, from, outcome) => {
@@ -48,7 +84,11 @@ describe('lifecycle state machine', () => {
     const before = await d.getInfo(ctx, ref(uuid));
     if (typeof outcome === 'string') {
       expect(await codeOf(CALLS[call]!(d, uuid))).toBe(outcome);
-      expect(await d.getInfo(ctx, ref(uuid))).toMatchObject({ state: before.state, rescued: false, softDeleted: false });
+      expect(await d.getInfo(ctx, ref(uuid))).toMatchObject({
+        state: before.state,
+        rescued: false,
+        softDeleted: false,
+      });
     } else {
       await CALLS[call]!(d, uuid);
       expect(await state(d, uuid)).toBe(outcome);
@@ -61,8 +101,14 @@ describe('lifecycle state machine', () => {
     const stopped = await spawn(d, { powerOn: false });
     const info = await d.getInfo(ctx, ref(running));
     expect(info).toEqual({
-      state: RUNNING, rescued: false, softDeleted: false, numCpu: 2, maxMemKb: 2048 * 1024, memKb: 2048 * 1024,
-      cpuTimeNs: expect.any(Number), internalId: expect.stringMatching(/^instance-[0-9a-f]{8}$/),
+      state: RUNNING,
+      rescued: false,
+      softDeleted: false,
+      numCpu: 2,
+      maxMemKb: 2048 * 1024,
+      memKb: 2048 * 1024,
+      cpuTimeNs: expect.any(Number),
+      internalId: expect.stringMatching(/^instance-[0-9a-f]{8}$/),
     });
     expect(await d.getInfo(ctx, ref(stopped))).toMatchObject({ state: SHUTDOWN, memKb: 0 });
   });
@@ -130,13 +176,23 @@ describe('lifecycle state machine', () => {
     await d.resume(ctx, ref(uuid));
     await d.powerOff(ctx, ref(uuid));
     await d.resumeStateOnHostBoot(ctx, ref(uuid));
-    expect(seen.map((e) => e.transition)).toEqual(['STARTED', 'PAUSED', 'RESUMED', 'SUSPENDED', 'RESUMED', 'STOPPED', 'STARTED']);
+    expect(seen.map((e) => e.transition)).toEqual([
+      'STARTED',
+      'PAUSED',
+      'RESUMED',
+      'SUSPENDED',
+      'RESUMED',
+      'STOPPED',
+      'STARTED',
+    ]);
     expect(await state(d, uuid)).toBe(RUNNING);
   });
 
   it('destroy releases everything and is idempotent; cleanup drops what is left', async () => {
     const d = driver();
-    const uuid = await spawn(d, { blockDeviceInfo: { blockDeviceMapping: [{ mountDevice: 'vdb', connectionInfo: volume() }] } });
+    const uuid = await spawn(d, {
+      blockDeviceInfo: { blockDeviceMapping: [{ mountDevice: 'vdb', connectionInfo: volume() }] },
+    });
     expect(d.inspect().used).toEqual({ vcpus: 2, memoryMb: 2048, diskGb: 20 });
     expect(d.fabric.volumes.size).toBe(1);
     expect(await d.deleteInstanceFiles(ctx, ref(uuid))).toBe(false);
@@ -154,7 +210,9 @@ describe('lifecycle state machine', () => {
 
   it('rebuild keeps identity, swaps image and flavor, re-plugs volumes after the callbacks', async () => {
     const d = driver();
-    const req = spawnRequest({ blockDeviceInfo: { blockDeviceMapping: [{ mountDevice: 'vdb', connectionInfo: volume() }] } });
+    const req = spawnRequest({
+      blockDeviceInfo: { blockDeviceMapping: [{ mountDevice: 'vdb', connectionInfo: volume() }] },
+    });
     await d.spawn(ctx, req);
     const { internalId } = await d.getInfo(ctx, ref(req.instance.uuid));
     await d.powerOff(ctx, ref(req.instance.uuid));
@@ -162,7 +220,8 @@ describe('lifecycle state machine', () => {
     const bigger = { ...FLAVOR, name: 'm1.large', vcpus: 4 };
     const replacement = volume();
     await d.rebuild(ctx, {
-      instance: { ...req.instance, flavor: bigger }, imageMeta: { id: 'ubuntu', diskFormat: 'raw' },
+      instance: { ...req.instance, flavor: bigger },
+      imageMeta: { id: 'ubuntu', diskFormat: 'raw' },
       detachBlockDevices: async () => void order.push('detach'),
       attachBlockDevices: async () => {
         order.push('attach');

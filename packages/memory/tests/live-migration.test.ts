@@ -6,7 +6,11 @@ const HOST_INFO = { hypervisorType: 'memory' };
 /** The orchestrator's side of a live migration, up to (not including) `liveMigration`. */
 async function prepare(a: any, b: any, uuid: string): Promise<any> {
   const instance = { uuid, flavor: FLAVOR };
-  const destData = await b.checkCanLiveMigrateDestination(ctx, { instance, srcComputeInfo: HOST_INFO, dstComputeInfo: HOST_INFO });
+  const destData = await b.checkCanLiveMigrateDestination(ctx, {
+    instance,
+    srcComputeInfo: HOST_INFO,
+    dstComputeInfo: HOST_INFO,
+  });
   await b.cleanupLiveMigrationDestinationCheck(ctx, { destCheckData: destData });
   const srcData = await a.checkCanLiveMigrateSource(ctx, { instance, destCheckData: destData });
   return b.preLiveMigration(ctx, { instance, migrateData: srcData });
@@ -17,14 +21,23 @@ describe('live migration', () => {
     const { a, b } = pair();
     const nic = vif();
     const vol = volume();
-    const uuid = await spawn(a, { networkInfo: [nic], blockDeviceInfo: { blockDeviceMapping: [{ mountDevice: 'vdb', connectionInfo: vol }] } });
+    const uuid = await spawn(a, {
+      networkInfo: [nic],
+      blockDeviceInfo: { blockDeviceMapping: [{ mountDevice: 'vdb', connectionInfo: vol }] },
+    });
     const migrateData = await prepare(a, b, uuid);
     expect(b.inspect()).toMatchObject({ incoming: 1, used: { vcpus: 2 } });
     const reports: ProgressReport[] = [];
     let posted = false;
-    await a.liveMigration({ onProgress: (p) => reports.push(p) }, {
-      instance: { uuid }, dest: 'host-b', migrateData, postMethod: () => void (posted = true),
-    });
+    await a.liveMigration(
+      { onProgress: (p) => reports.push(p) },
+      {
+        instance: { uuid },
+        dest: 'host-b',
+        migrateData,
+        postMethod: () => void (posted = true),
+      },
+    );
     expect(posted).toBe(true);
     expect(reports.length).toBeGreaterThan(3);
     expect(reports[0]!.percent).toBe(0);
@@ -51,16 +64,22 @@ describe('live migration', () => {
     expect(await state(b, uuid)).toBe(3);
   });
 
-  it('abort: liveMigration fails ABORTED (the contract\'s abort code), the instance keeps running on the source, nothing at the destination after rollback', async () => {
+  it("abort: liveMigration fails ABORTED (the contract's abort code), the instance keeps running on the source, nothing at the destination after rollback", async () => {
     const { a, b } = pair({ migration: { steps: 50, stepDelayMs: 10 } });
     const uuid = await spawn(a);
     const migrateData = await prepare(a, b, uuid);
     let recovered = false;
     let started!: () => void;
     const firstReport = new Promise<void>((resolve) => (started = resolve));
-    const migration = a.liveMigration({ onProgress: (p) => p.percent > 0 && started() }, {
-      instance: { uuid }, dest: 'host-b', migrateData, recoverMethod: () => void (recovered = true),
-    });
+    const migration = a.liveMigration(
+      { onProgress: (p) => p.percent > 0 && started() },
+      {
+        instance: { uuid },
+        dest: 'host-b',
+        migrateData,
+        recoverMethod: () => void (recovered = true),
+      },
+    );
     await firstReport;
     expect(a.inspect().liveMigrations).toBe(1);
     await a.liveMigrationAbort(ctx, ref(uuid));
@@ -83,7 +102,10 @@ describe('live migration', () => {
     let started!: () => void;
     const firstReport = new Promise<void>((resolve) => (started = resolve));
     const t0 = Date.now();
-    const migration = a.liveMigration({ onProgress: (p) => (reports.push(p), p.percent > 0 && started()) }, { instance: { uuid }, dest: 'host-b', migrateData });
+    const migration = a.liveMigration(
+      { onProgress: (p) => (reports.push(p), p.percent > 0 && started()) },
+      { instance: { uuid }, dest: 'host-b', migrateData },
+    );
     await firstReport;
     await a.liveMigrationForceComplete(ctx, ref(uuid));
     await migration;
@@ -101,10 +123,26 @@ describe('live migration', () => {
     const uuid = await spawn(a);
     await spawn(b, { instance: { flavor: { ...FLAVOR, vcpus: 1 } } });
     const instance = { uuid, flavor: FLAVOR };
-    expect(await codeOf(b.checkCanLiveMigrateDestination(ctx, { instance, srcComputeInfo: HOST_INFO, dstComputeInfo: HOST_INFO }))).toBe('MIGRATION_FAILED');
-    expect(await codeOf(b.checkCanLiveMigrateDestination(ctx, { instance: { uuid }, srcComputeInfo: { hypervisorType: 'qemu' }, dstComputeInfo: HOST_INFO }))).toBe('MIGRATION_FAILED');
+    expect(
+      await codeOf(
+        b.checkCanLiveMigrateDestination(ctx, { instance, srcComputeInfo: HOST_INFO, dstComputeInfo: HOST_INFO }),
+      ),
+    ).toBe('MIGRATION_FAILED');
+    expect(
+      await codeOf(
+        b.checkCanLiveMigrateDestination(ctx, {
+          instance: { uuid },
+          srcComputeInfo: { hypervisorType: 'qemu' },
+          dstComputeInfo: HOST_INFO,
+        }),
+      ),
+    ).toBe('MIGRATION_FAILED');
     expect(await codeOf(b.preLiveMigration(ctx, { instance, migrateData: {} }))).toBe('MIGRATION_FAILED');
-    expect(await codeOf(a.checkCanLiveMigrateSource(ctx, { instance, destCheckData: { driverData: { destHost: 'host-a' } } }))).toBe('MIGRATION_FAILED');
+    expect(
+      await codeOf(
+        a.checkCanLiveMigrateSource(ctx, { instance, destCheckData: { driverData: { destHost: 'host-a' } } }),
+      ),
+    ).toBe('MIGRATION_FAILED');
     expect(await codeOf(a.liveMigration(ctx, { instance, dest: 'nowhere' }))).toBe('MIGRATION_FAILED');
     expect(await codeOf(a.liveMigration(ctx, { instance, dest: 'host-a' }))).toBe('MIGRATION_FAILED');
     await a.powerOff(ctx, ref(uuid));
@@ -135,7 +173,10 @@ describe('live migration', () => {
     const migrateData = await prepare(a, b, uuid);
     let started!: () => void;
     const firstReport = new Promise<void>((resolve) => (started = resolve));
-    const migration = a.liveMigration({ onProgress: (p) => p.percent > 0 && started() }, { instance: { uuid }, dest: 'host-b', migrateData });
+    const migration = a.liveMigration(
+      { onProgress: (p) => p.percent > 0 && started() },
+      { instance: { uuid }, dest: 'host-b', migrateData },
+    );
     await firstReport;
     await b.rollbackLiveMigrationAtDestination(ctx, { instance: { uuid } });
     expect(await codeOf(migration)).toBe('MIGRATION_FAILED');

@@ -1,6 +1,7 @@
 import { codeOf, ctx, driver, ref, spawn, vif } from './helpers';
 
-const nicsOf = async (d: any, uuid: string) => (await d.getInstanceDiagnostics(ctx, ref(uuid))).nicDetails.map((n: any) => n.macAddress);
+const nicsOf = async (d: any, uuid: string) =>
+  (await d.getInstanceDiagnostics(ctx, ref(uuid))).nicDetails.map((n: any) => n.macAddress);
 
 describe('network interfaces', () => {
   it('plug and unplug VIFs, idempotently', async () => {
@@ -25,8 +26,14 @@ describe('network interfaces', () => {
     await d.attachInterface(ctx, { ...ref(uuid), imageMeta: {}, vif: nic });
     await d.attachInterface(ctx, { ...ref(uuid), imageMeta: {}, vif: nic });
     expect(await nicsOf(d, uuid)).toEqual([nic.address]);
-    expect(await codeOf(d.attachInterface(ctx, { ...ref(uuid), imageMeta: {}, vif: { ...nic, address: '52:54:00:ff:ff:ff' } }))).toBe('CONFLICT');
-    expect(await codeOf(d.attachInterface(ctx, { ...ref(uuid), imageMeta: {}, vif: vif({ address: nic.address }) }))).toBe('CONFLICT');
+    expect(
+      await codeOf(
+        d.attachInterface(ctx, { ...ref(uuid), imageMeta: {}, vif: { ...nic, address: '52:54:00:ff:ff:ff' } }),
+      ),
+    ).toBe('CONFLICT');
+    expect(
+      await codeOf(d.attachInterface(ctx, { ...ref(uuid), imageMeta: {}, vif: vif({ address: nic.address }) })),
+    ).toBe('CONFLICT');
     await d.detachInterface(ctx, { ...ref(uuid), vif: nic });
     await d.detachInterface(ctx, { ...ref(uuid), vif: nic });
     expect(await nicsOf(d, uuid)).toEqual([]);

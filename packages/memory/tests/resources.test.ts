@@ -3,7 +3,14 @@ import { ProviderTree, versionToInt } from '@virtkit/core';
 import { MEMORY_DRIVER_VERSION, MemoryDriver, resolveMemoryConfig } from '@virtkit/memory';
 import { FLAVOR, codeOf, ctx, driver, ref, spawn, spawnRequest } from './helpers';
 
-const SMALL_HOST = { vcpus: 4, memoryMb: 8192, diskGb: 100, reservedMemoryMb: 0, cpuAllocationRatio: 1, ramAllocationRatio: 1 };
+const SMALL_HOST = {
+  vcpus: 4,
+  memoryMb: 8192,
+  diskGb: 100,
+  reservedMemoryMb: 0,
+  cpuAllocationRatio: 1,
+  ramAllocationRatio: 1,
+};
 
 describe('resource accounting', () => {
   it('spawn claims the flavor, destroy releases it, capacity is (total - reserved) * ratio', async () => {
@@ -27,7 +34,9 @@ describe('resource accounting', () => {
     expect(await d.countInstances(ctx)).toBe(2);
     expect(d.inspect().used).toEqual({ vcpus: 4, memoryMb: 4096, diskGb: 40 });
     expect(seen).toEqual([]);
-    expect(await codeOf(d.spawn(ctx, spawnRequest({ instance: { flavor: { ...FLAVOR, vcpus: 1, memoryMb: 9000 } } })))).toBe('INSUFFICIENT_RESOURCES');
+    expect(
+      await codeOf(d.spawn(ctx, spawnRequest({ instance: { flavor: { ...FLAVOR, vcpus: 1, memoryMb: 9000 } } }))),
+    ).toBe('INSUFFICIENT_RESOURCES');
   });
 
   it('the resource report has every key, with an integer hypervisor version', async () => {
@@ -35,9 +44,18 @@ describe('resource accounting', () => {
     await spawn(d);
     const report = await d.getAvailableResource(ctx, { nodename: 'node-7' });
     expect(report).toEqual({
-      vcpus: 4, memoryMb: 8192, localGb: 100, vcpusUsed: 2, memoryMbUsed: 2048, localGbUsed: 20,
-      hypervisorType: 'memory', hypervisorVersion: versionToInt(MEMORY_DRIVER_VERSION), hypervisorHostname: 'node-7',
-      cpuInfo: expect.any(String), diskAvailableLeast: 80, supportedInstances: [['x86_64', 'memory', 'hvm']],
+      vcpus: 4,
+      memoryMb: 8192,
+      localGb: 100,
+      vcpusUsed: 2,
+      memoryMbUsed: 2048,
+      localGbUsed: 20,
+      hypervisorType: 'memory',
+      hypervisorVersion: versionToInt(MEMORY_DRIVER_VERSION),
+      hypervisorHostname: 'node-7',
+      cpuInfo: expect.any(String),
+      diskAvailableLeast: 80,
+      supportedInstances: [['x86_64', 'memory', 'hvm']],
     });
     expect(Number.isInteger(report.hypervisorVersion)).toBe(true);
     expect(JSON.parse(report.cpuInfo)).toMatchObject({ arch: 'x86_64', topology: { cores: 4 } });
@@ -53,7 +71,14 @@ describe('resource accounting', () => {
     expect(node.inventory.VCPU).toMatchObject({ total: 4, reserved: 0, allocationRatio: 1, maxUnit: 4 });
     expect(node.inventory.MEMORY_MB).toMatchObject({ total: 8192, reserved: 512, allocationRatio: 1.5 });
     expect(node.inventory.DISK_GB).toMatchObject({ total: 100, reserved: 0, allocationRatio: 1 });
-    expect(node.traits).toEqual(expect.arrayContaining(['COMPUTE_NODE', 'COMPUTE_VOLUME_MULTI_ATTACH', 'COMPUTE_IMAGE_TYPE_QCOW2', 'CUSTOM_SOMETHING_ELSE']));
+    expect(node.traits).toEqual(
+      expect.arrayContaining([
+        'COMPUTE_NODE',
+        'COMPUTE_VOLUME_MULTI_ATTACH',
+        'COMPUTE_IMAGE_TYPE_QCOW2',
+        'CUSTOM_SOMETHING_ELSE',
+      ]),
+    );
     const generation = node.generation;
     await d.updateProviderTree(ctx, { providerTree: tree, nodename: 'node-1' });
     expect(tree.get('node-1').generation).toBe(generation);
@@ -70,19 +95,39 @@ describe('resource accounting', () => {
   it('legacy inventory, per-instance usage and overhead', async () => {
     const d = driver({ host: SMALL_HOST });
     const uuid = await spawn(d);
-    expect(await d.getInventory(ctx, { nodename: d.hostname })).toMatchObject({ VCPU: { total: 4 }, MEMORY_MB: { total: 8192 }, DISK_GB: { total: 100 } });
+    expect(await d.getInventory(ctx, { nodename: d.hostname })).toMatchObject({
+      VCPU: { total: 4 },
+      MEMORY_MB: { total: 8192 },
+      DISK_GB: { total: 100 },
+    });
     const usage = await d.getPerInstanceUsage(ctx);
     expect(usage).toEqual({ [uuid]: { uuid, vcpus: 2, memoryMb: 2048, cpuTimeNs: expect.any(Number) } });
     expect(await d.estimateInstanceOverhead(ctx, ref(uuid))).toEqual({ memoryMb: 0, diskGb: 0, vcpus: 0 });
   });
 
   it('options are checked, from the constructor or hostApi.options', () => {
-    expect(() => new MemoryDriver({}, { host: { vcpus: 0 } })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
-    expect(() => new MemoryDriver({}, { host: { vcpus: 2, reservedVcpus: 3 } })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
-    expect(() => new MemoryDriver({ options: { hostname: 'bad host' } })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
-    expect(() => new MemoryDriver({}, { migration: { steps: 0 } })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
-    const resolved = resolveMemoryConfig({ hostname: 'from-host-api', options: { hostIp: '10.0.0.5' } }, { consoleOutputLimit: 1024 });
-    expect(resolved).toMatchObject({ hostname: 'from-host-api', hostIp: '10.0.0.5', consoleOutputLimit: 1024, migration: { steps: 10 } });
+    expect(() => new MemoryDriver({}, { host: { vcpus: 0 } })).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+    );
+    expect(() => new MemoryDriver({}, { host: { vcpus: 2, reservedVcpus: 3 } })).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+    );
+    expect(() => new MemoryDriver({ options: { hostname: 'bad host' } })).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+    );
+    expect(() => new MemoryDriver({}, { migration: { steps: 0 } })).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+    );
+    const resolved = resolveMemoryConfig(
+      { hostname: 'from-host-api', options: { hostIp: '10.0.0.5' } },
+      { consoleOutputLimit: 1024 },
+    );
+    expect(resolved).toMatchObject({
+      hostname: 'from-host-api',
+      hostIp: '10.0.0.5',
+      consoleOutputLimit: 1024,
+      migration: { steps: 10 },
+    });
     const fromOptions = new MemoryDriver({ options: { hostname: 'opt-host' } });
     expect(fromOptions.hostname).toBe('opt-host');
   });

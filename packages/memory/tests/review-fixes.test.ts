@@ -6,7 +6,11 @@ const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms)
 
 async function prepare(a: any, b: any, uuid: string): Promise<any> {
   const instance = { uuid, flavor: FLAVOR };
-  const destData = await b.checkCanLiveMigrateDestination(ctx, { instance, srcComputeInfo: HOST_INFO, dstComputeInfo: HOST_INFO });
+  const destData = await b.checkCanLiveMigrateDestination(ctx, {
+    instance,
+    srcComputeInfo: HOST_INFO,
+    dstComputeInfo: HOST_INFO,
+  });
   const srcData = await a.checkCanLiveMigrateSource(ctx, { instance, destCheckData: destData });
   return b.preLiveMigration(ctx, { instance, migrateData: srcData });
 }
@@ -22,9 +26,16 @@ describe('review fixes: deadlines', () => {
     const migrateData = await prepare(a, b, uuid);
     let posted = false;
     let recovered = false;
-    const pending = a.liveMigration({ deadline: Date.now() + 50 }, {
-      instance: { uuid }, dest: 'host-b', migrateData, postMethod: () => void (posted = true), recoverMethod: () => void (recovered = true),
-    });
+    const pending = a.liveMigration(
+      { deadline: Date.now() + 50 },
+      {
+        instance: { uuid },
+        dest: 'host-b',
+        migrateData,
+        postMethod: () => void (posted = true),
+        recoverMethod: () => void (recovered = true),
+      },
+    );
     expect(await codeOf(pending)).toBe('TIMEOUT');
     await wait(300);
     expect(posted).toBe(false);
@@ -52,7 +63,14 @@ describe('review fixes: rebuild', () => {
     await a.spawn(ctx, req);
     await a.destroy(ctx, ref(req.instance.uuid));
     b.failures.failNext('spawn.boot', 'DRIVER_ERROR');
-    const failed = await codeOf(b.rebuild(ctx, { instance: req.instance, imageMeta: req.imageMeta, recreate: true, blockDeviceInfo: bdm(['vdb', vol]) }));
+    const failed = await codeOf(
+      b.rebuild(ctx, {
+        instance: req.instance,
+        imageMeta: req.imageMeta,
+        recreate: true,
+        blockDeviceInfo: bdm(['vdb', vol]),
+      }),
+    );
     expect(failed).not.toBe('INSTANCE_NOT_FOUND');
     expect(await b.instanceExists(ctx, ref(req.instance.uuid))).toBe(false);
     expect(b.inspect()).toMatchObject({ instances: 0, used: { vcpus: 0, memoryMb: 0, diskGb: 0 } });
@@ -64,7 +82,11 @@ describe('review fixes: rebuild', () => {
     const vol = volume();
     const uuid = await spawn(d, { blockDeviceInfo: bdm(['vdb', vol]) });
     const bad = bdm(['vdc', volume()], ['vdc', volume()]);
-    expect(await codeOf(d.rebuild(ctx, { instance: { uuid, flavor: FLAVOR }, imageMeta: { id: 'other' }, blockDeviceInfo: bad }))).toBe('VALIDATION_FAILED');
+    expect(
+      await codeOf(
+        d.rebuild(ctx, { instance: { uuid, flavor: FLAVOR }, imageMeta: { id: 'other' }, blockDeviceInfo: bad }),
+      ),
+    ).toBe('VALIDATION_FAILED');
     expect(d.fabric.volumes.holdersOf(vol.data.volumeId as string)).toEqual([uuid]);
     expect((await d.getInstanceDiagnostics(ctx, ref(uuid))).diskDetails.length).toBeGreaterThan(0);
   });
@@ -78,10 +100,13 @@ describe('review fixes: rebuild', () => {
     await spawn(d, { blockDeviceInfo: bdm(['vdb', taken]) });
     const before = d.inspect().used;
     const bigger = { ...FLAVOR, name: 'm1.large', vcpus: 4 };
-    const code = await codeOf(d.rebuild(ctx, {
-      instance: { uuid, flavor: bigger }, imageMeta: { id: 'other' },
-      attachBlockDevices: async () => bdm(['vdb', volume()], ['vdc', taken]),
-    }));
+    const code = await codeOf(
+      d.rebuild(ctx, {
+        instance: { uuid, flavor: bigger },
+        imageMeta: { id: 'other' },
+        attachBlockDevices: async () => bdm(['vdb', volume()], ['vdc', taken]),
+      }),
+    );
     expect(code).toBe('CONFLICT');
     expect(d.fabric.volumes.holdersOf(old1.data.volumeId as string)).toEqual([uuid]);
     expect(d.fabric.volumes.holdersOf(old2.data.volumeId as string)).toEqual([uuid]);
@@ -98,7 +123,13 @@ describe('review fixes: cold migration', () => {
     const uuid = await spawn(a);
     const instance = { uuid, flavor: FLAVOR };
     const disks = await a.migrateDiskAndPowerOff(ctx, { instance, dest: 'host-b', flavor: FLAVOR });
-    await b.finishMigration(ctx, { instance, migration, diskInfo: disks, imageMeta: { id: 'cirros' }, resizeInstance: false });
+    await b.finishMigration(ctx, {
+      instance,
+      migration,
+      diskInfo: disks,
+      imageMeta: { id: 'cirros' },
+      resizeInstance: false,
+    });
     expect(await codeOf(a.powerOn(ctx, ref(uuid)))).toBe('INVALID_STATE');
     expect(await codeOf(a.reboot(ctx, { ...ref(uuid), rebootType: 'HARD' }))).toBe('INVALID_STATE');
     expect(await codeOf(a.rescue(ctx, { ...ref(uuid), imageMeta: {} }))).toBe('INVALID_STATE');
@@ -150,7 +181,11 @@ describe('review fixes: volumes, maintenance, host power, features', () => {
     const v1 = volume();
     const v2 = volume();
     const uuid = await spawn(d, { blockDeviceInfo: bdm(['vdb', v1], ['vdc', v2]) });
-    expect(await codeOf(d.swapVolume(ctx, { ...ref(uuid), mountpoint: 'vdb', oldConnectionInfo: v1, newConnectionInfo: v2 }))).toBe('CONFLICT');
+    expect(
+      await codeOf(
+        d.swapVolume(ctx, { ...ref(uuid), mountpoint: 'vdb', oldConnectionInfo: v1, newConnectionInfo: v2 }),
+      ),
+    ).toBe('CONFLICT');
     expect(d.fabric.volumes.holdersOf(v1.data.volumeId as string)).toEqual([uuid]);
     expect(d.fabric.volumes.holdersOf(v2.data.volumeId as string)).toEqual([uuid]);
   });
@@ -162,7 +197,14 @@ describe('review fixes: volumes, maintenance, host power, features', () => {
     const gate = new Promise<void>((r) => (release = r));
     let entered!: () => void;
     const inside = new Promise<void>((r) => (entered = r));
-    const rebuilding = a.rebuild(ctx, { instance: { uuid, flavor: FLAVOR }, imageMeta: { id: 'other' }, detachBlockDevices: async () => { entered(); await gate; } });
+    const rebuilding = a.rebuild(ctx, {
+      instance: { uuid, flavor: FLAVOR },
+      imageMeta: { id: 'other' },
+      detachBlockDevices: async () => {
+        entered();
+        await gate;
+      },
+    });
     await inside;
     expect(await codeOf(a.hostMaintenanceMode(ctx, { host: 'host-a', mode: true }))).toBe('MIGRATION_FAILED');
     release();
@@ -188,11 +230,17 @@ describe('review fixes: volumes, maintenance, host power, features', () => {
 
   it('driver features are frozen and read-only, for the full class and cached subset classes', async () => {
     expect(Object.isFrozen(MemoryDriver.features)).toBe(true);
-    expect(() => { (MemoryDriver as any).features = {}; }).toThrow(TypeError);
-    expect(() => { (MemoryDriver.features as any).recreate = false; }).toThrow(TypeError);
+    expect(() => {
+      (MemoryDriver as any).features = {};
+    }).toThrow(TypeError);
+    expect(() => {
+      (MemoryDriver.features as any).recreate = false;
+    }).toThrow(TypeError);
     const Subset = createMemoryDriverClass(['lifecycle', 'volume']);
     expect(Object.isFrozen(Subset.features)).toBe(true);
-    expect(() => { (Subset as any).features = { recreate: true }; }).toThrow(TypeError);
+    expect(() => {
+      (Subset as any).features = { recreate: true };
+    }).toThrow(TypeError);
     expect(createMemoryDriverClass(['lifecycle', 'volume']).features).toBe(Subset.features);
     expect(MemoryDriver.features.recreate).toBe(true);
     class Custom extends MemoryDriver {

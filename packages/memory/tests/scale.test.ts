@@ -16,13 +16,19 @@ describe('scale', () => {
     for (let i = 0; i < COUNT; i++) {
       const uuid = randomUUID();
       uuids.push(uuid);
-      await d.spawn(ctx, { instance: { uuid, name: `vm-${i}`, flavor }, imageMeta, networkInfo: i % 10 === 0 ? [vif()] : undefined });
+      await d.spawn(ctx, {
+        instance: { uuid, name: `vm-${i}`, flavor },
+        imageMeta,
+        networkInfo: i % 10 === 0 ? [vif()] : undefined,
+      });
     }
     expect(await d.countInstances(ctx)).toBe(COUNT);
     expect(d.inspect().used).toEqual({ vcpus: COUNT, memoryMb: COUNT * 64, diskGb: COUNT });
     for (let i = 0; i < COUNT; i += 1000) expect((await d.getInfo(ctx, ref(uuids[i]!))).state).toBe(PowerState.RUNNING);
     // a taken name is found at once among 100,000
-    expect(await codeOf(d.spawn(ctx, { instance: { uuid: randomUUID(), name: 'vm-77777', flavor }, imageMeta }))).toBe('CONFLICT');
+    expect(await codeOf(d.spawn(ctx, { instance: { uuid: randomUUID(), name: 'vm-77777', flavor }, imageMeta }))).toBe(
+      'CONFLICT',
+    );
     for (let i = 0; i < 1000; i++) await d.pause(ctx, ref(uuids[i]!));
     for (let i = 0; i < 1000; i++) await d.destroy(ctx, ref(uuids[i]!));
     expect(await d.countInstances(ctx)).toBe(COUNT - 1000);

@@ -49,10 +49,18 @@ const READY_MARKER = 'VIRTKIT-GUEST-READY';
 
 /** Modules in load order: each depends only on earlier ones. Built-in ones are skipped. */
 const MODULES = [
-  'virtio_ring', 'virtio', 'virtio_pci_legacy_dev', 'virtio_pci_modern_dev', 'virtio_pci',
-  'virtio_blk', 'failover', 'net_failover', 'virtio_net',
+  'virtio_ring',
+  'virtio',
+  'virtio_pci_legacy_dev',
+  'virtio_pci_modern_dev',
+  'virtio_pci',
+  'virtio_blk',
+  'failover',
+  'net_failover',
+  'virtio_net',
   // the ACPI power button reaches acpid as an input event: button -> evdev -> /dev/input/eventN
-  'button', 'evdev',
+  'button',
+  'evdev',
 ];
 
 const log = (message) => process.stderr.write(`[build-test-guest] ${message}\n`);
@@ -69,7 +77,11 @@ function main() {
     kernelVersion: versions.get(kernelPackage),
     busyboxVersion: versions.get('busybox-static'),
   };
-  const outputs = { kernel: join(OUT_DIR, 'vmlinuz'), initrd: join(OUT_DIR, 'initramfs.gz'), stamp: join(OUT_DIR, 'stamp.json') };
+  const outputs = {
+    kernel: join(OUT_DIR, 'vmlinuz'),
+    initrd: join(OUT_DIR, 'initramfs.gz'),
+    stamp: join(OUT_DIR, 'stamp.json'),
+  };
   if (process.env.VIRTKIT_TEST_GUEST_REBUILD !== '1' && isCurrent(outputs, stamp)) {
     log(`cache is current (${kernelPackage}); nothing to do`);
   } else {
@@ -114,13 +126,17 @@ function pickKernelPackage() {
     const depends = capture('apt-cache', ['depends', 'linux-image-amd64']);
     names = [...depends.matchAll(/Depends: (linux-image-6\.1\.0-\d+-amd64)\b/g)].map((m) => m[1]);
   }
-  if (names.length === 0) throw new Error('no linux-image-6.1.0-*-amd64 package found (set VIRTKIT_TEST_GUEST_KERNEL_PACKAGE)');
+  if (names.length === 0)
+    throw new Error('no linux-image-6.1.0-*-amd64 package found (set VIRTKIT_TEST_GUEST_KERNEL_PACKAGE)');
   return names.sort((a, b) => Number(b.match(KERNEL_PATTERN)[1]) - Number(a.match(KERNEL_PATTERN)[1]))[0];
 }
 
 function searchKernelPackages() {
   const output = capture('apt-cache', ['search', '--names-only', '^linux-image-6.1.0-[0-9]+-amd64$']);
-  return output.split('\n').map((line) => line.split(' ')[0]).filter((name) => KERNEL_PATTERN.test(name));
+  return output
+    .split('\n')
+    .map((line) => line.split(' ')[0])
+    .filter((name) => KERNEL_PATTERN.test(name));
 }
 
 /** Candidate versions by package name, from one `apt-cache show` (each call costs ~0.5 s). */
@@ -146,14 +162,22 @@ function isCurrent(outputs, stamp) {
 
 /** Installs cpio and xz-utils through apt-get when their commands are missing. */
 function ensureTools() {
-  const missing = [['cpio', 'cpio'], ['xz', 'xz-utils']].filter(([cmd]) => !hasCommand(cmd)).map(([, pkg]) => pkg);
+  const missing = [
+    ['cpio', 'cpio'],
+    ['xz', 'xz-utils'],
+  ]
+    .filter(([cmd]) => !hasCommand(cmd))
+    .map(([, pkg]) => pkg);
   for (const cmd of ['apt-get', 'apt-cache', 'dpkg-deb']) {
     if (!hasCommand(cmd)) throw new Error(`${cmd} is required (a Debian host)`);
   }
   if (missing.length === 0) return;
   if (!isRoot()) throw new Error(`missing tools; run: apt-get install ${missing.join(' ')}`);
   log(`installing ${missing.join(' ')}`);
-  const install = () => spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const install = () =>
+    spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   if (install().status !== 0) {
     run('apt-get', ['update', '-q']);
     if (install().status !== 0) throw new Error(`apt-get install ${missing.join(' ')} failed`);
@@ -181,14 +205,31 @@ function unpack(deb, dir) {
 
 /** Lays out the initramfs; returns the module names it will load, in order. */
 function buildTree(tree, { kernelRoot, busyboxRoot }) {
-  for (const d of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'dev', 'proc', 'sys', 'tmp', 'run', 'root', 'var/log', 'lib/modules', 'etc/acpi/PWRF']) {
+  for (const d of [
+    'bin',
+    'sbin',
+    'usr/bin',
+    'usr/sbin',
+    'dev',
+    'proc',
+    'sys',
+    'tmp',
+    'run',
+    'root',
+    'var/log',
+    'lib/modules',
+    'etc/acpi/PWRF',
+  ]) {
     fs.mkdirSync(join(tree, d), { recursive: true });
   }
   installBusybox(tree, busyboxRoot);
   const modules = copyModules(tree, kernelRoot);
   writeExecutable(join(tree, 'init'), initScript(modules));
   // busybox acpid chdirs to /etc/acpi and runs PWRF/00000080 for KEY_POWER (its built-in tables)
-  writeExecutable(join(tree, 'etc/acpi/PWRF/00000080'), '#!/bin/sh\necho "virtkit-guest: power button, powering off" >/dev/console\npoweroff -f\n');
+  writeExecutable(
+    join(tree, 'etc/acpi/PWRF/00000080'),
+    '#!/bin/sh\necho "virtkit-guest: power button, powering off" >/dev/console\npoweroff -f\n',
+  );
   fs.writeFileSync(join(tree, 'etc/hostname'), 'virtkit-guest\n');
   return modules;
 }
@@ -233,7 +274,8 @@ function indexModules(root) {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (/\.ko(\.(xz|zst|gz))?$/.test(entry.name)) byName.set(entry.name.replace(/\.ko(\.\w+)?$/, '').replaceAll('-', '_'), path);
+      else if (/\.ko(\.(xz|zst|gz))?$/.test(entry.name))
+        byName.set(entry.name.replace(/\.ko(\.\w+)?$/, '').replaceAll('-', '_'), path);
     }
   };
   walk(root);

@@ -14,9 +14,21 @@ import { ALLOWED_DIRS_ENV } from './qemu-config.js';
 import { QemuDriver } from './qemu-driver.js';
 
 export { QemuDriver };
-export { qemuConformanceFixtures, qemuLeakCheck, NO_OS_IMAGE, type QemuConformanceFixtures } from './conformance/qemu-fixtures.js';
+export {
+  qemuConformanceFixtures,
+  qemuLeakCheck,
+  NO_OS_IMAGE,
+  type QemuConformanceFixtures,
+} from './conformance/qemu-fixtures.js';
 export { locateTestGuest, type TestGuestFiles } from './conformance/test-guest.js';
-export { ALLOWED_DIRS_ENV, QEMU_ACCELERATORS, resolveQemuConfig, type QemuConfig, type QemuDriverOptions, type QemuMigrationOptions } from './qemu-config.js';
+export {
+  ALLOWED_DIRS_ENV,
+  QEMU_ACCELERATORS,
+  resolveQemuConfig,
+  type QemuConfig,
+  type QemuDriverOptions,
+  type QemuMigrationOptions,
+} from './qemu-config.js';
 export { IMAGE_PROPERTIES, type BootSource } from './capabilities/boot-source.js';
 export { FILE_VOLUME_TYPES } from './capabilities/volume.js';
 export { DeviceDetachTimeoutError, QemuStartError, fromQmpError } from './errors/qemu-errors.js';
@@ -58,8 +70,27 @@ async function kitFixtures(): Promise<Record<string, unknown>> {
 /** The QEMU driver's options as `loadDriver` checks them (`hostApi.options`): {@link QemuDriverOptions}, validated by `resolveQemuConfig`. */
 export const QEMU_OPTIONS = defineDriverOptions<QemuDriverOptions>({
   keys: [
-    'stateDir', 'qemuBinary', 'qemuImgBinary', 'accel', 'hotplugSlots', 'consoleOutputMaxBytes', 'detachTimeoutSec', 'softRebootTimeoutSec',
-    'imageDir', 'keepInstancesOnCleanup', 'hostIp', 'blockStorageIp', 'cpuAllocationRatio', 'ramAllocationRatio', 'diskAllocationRatio', 'nodeName', 'migrationTransport', 'qmpTimeoutMs', 'migration', 'allowedDirs', 'confinePaths',
+    'stateDir',
+    'qemuBinary',
+    'qemuImgBinary',
+    'accel',
+    'hotplugSlots',
+    'consoleOutputMaxBytes',
+    'detachTimeoutSec',
+    'softRebootTimeoutSec',
+    'imageDir',
+    'keepInstancesOnCleanup',
+    'hostIp',
+    'blockStorageIp',
+    'cpuAllocationRatio',
+    'ramAllocationRatio',
+    'diskAllocationRatio',
+    'nodeName',
+    'migrationTransport',
+    'qmpTimeoutMs',
+    'migration',
+    'allowedDirs',
+    'confinePaths',
   ],
   validate: (options) => void resolveQemuConfig({ options: options as Record<string, unknown> }),
 });
@@ -70,4 +101,3 @@ export default defineDriverClass(QemuDriver, {
   options: QEMU_OPTIONS,
   conformance: kitFixtures,
 });
-

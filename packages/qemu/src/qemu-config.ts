@@ -156,9 +156,17 @@ export function resolveQemuConfig(hostApi: HostApi): QemuConfig {
     keepInstancesOnCleanup: o.keepInstancesOnCleanup ?? false,
     hostIp: o.hostIp ?? defaultHostIp(),
     blockStorageIp: o.blockStorageIp ?? o.hostIp ?? defaultHostIp(),
-    allocationRatios: Object.freeze(Object.fromEntries(
-      ([['VCPU', o.cpuAllocationRatio], ['MEMORY_MB', o.ramAllocationRatio], ['DISK_GB', o.diskAllocationRatio]] as const).filter(([, v]) => v !== undefined),
-    )) as Readonly<Record<string, number>>,
+    allocationRatios: Object.freeze(
+      Object.fromEntries(
+        (
+          [
+            ['VCPU', o.cpuAllocationRatio],
+            ['MEMORY_MB', o.ramAllocationRatio],
+            ['DISK_GB', o.diskAllocationRatio],
+          ] as const
+        ).filter(([, v]) => v !== undefined),
+      ),
+    ) as Readonly<Record<string, number>>,
     nodeName: o.nodeName ?? safeNodeName(hostname()),
     migrationTransport: o.migrationTransport ?? 'unix',
     qmpTimeoutMs: o.qmpTimeoutMs ?? 30_000,
@@ -171,34 +179,72 @@ export function resolveQemuConfig(hostApi: HostApi): QemuConfig {
 }
 
 type Check = (value: unknown) => string | undefined;
-const path: Check = (v) => (typeof v === 'string' && v.length <= 200 && SAFE_PATH_PATTERN.test(v) ? undefined : 'must be an absolute path of letters, digits and ._/+~-');
-const int = (min: number, max: number): Check => (v) => (Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? undefined : `must be an integer in ${min}..${max}`);
-const ratio: Check = (v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 1e6 ? undefined : 'must be a number greater than 0 (at most 1e6)');
-const oneOf = (...values: readonly unknown[]): Check => (v) => (values.includes(v) ? undefined : `must be one of ${values.join(', ')}`);
+const path: Check = (v) =>
+  typeof v === 'string' && v.length <= 200 && SAFE_PATH_PATTERN.test(v)
+    ? undefined
+    : 'must be an absolute path of letters, digits and ._/+~-';
+const int =
+  (min: number, max: number): Check =>
+  (v) =>
+    Number.isInteger(v) && (v as number) >= min && (v as number) <= max
+      ? undefined
+      : `must be an integer in ${min}..${max}`;
+const ratio: Check = (v) =>
+  typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 1e6
+    ? undefined
+    : 'must be a number greater than 0 (at most 1e6)';
+const oneOf =
+  (...values: readonly unknown[]): Check =>
+  (v) =>
+    values.includes(v) ? undefined : `must be one of ${values.join(', ')}`;
 
 /**
  * Longest `stateDir`: QEMU's unix sockets live at `<stateDir>/<uuid>/<name>.sock` (the longest name is
  * 12 characters), and a unix socket path has at most 107 bytes.
  */
 export const MAX_STATE_DIR_LENGTH = 107 - 1 - 36 - 1 - 12;
-const stateDir: Check = (v) => path(v) ?? ((v as string).length > MAX_STATE_DIR_LENGTH ? `must be at most ${MAX_STATE_DIR_LENGTH} characters (QEMU's unix socket paths under it are limited to 107 bytes)` : undefined);
+const stateDir: Check = (v) =>
+  path(v) ??
+  ((v as string).length > MAX_STATE_DIR_LENGTH
+    ? `must be at most ${MAX_STATE_DIR_LENGTH} characters (QEMU's unix socket paths under it are limited to 107 bytes)`
+    : undefined);
 
 const CHECKS: Record<keyof QemuDriverOptions, Check> = {
-  stateDir, qemuBinary: path, qemuImgBinary: path, imageDir: path,
-  accel: oneOf(...QEMU_ACCELERATORS), hotplugSlots: int(0, 24), consoleOutputMaxBytes: int(1024, 16 * 1024 * 1024),
-  detachTimeoutSec: int(1, 600), softRebootTimeoutSec: int(1, 3600), keepInstancesOnCleanup: oneOf(true, false),
+  stateDir,
+  qemuBinary: path,
+  qemuImgBinary: path,
+  imageDir: path,
+  accel: oneOf(...QEMU_ACCELERATORS),
+  hotplugSlots: int(0, 24),
+  consoleOutputMaxBytes: int(1024, 16 * 1024 * 1024),
+  detachTimeoutSec: int(1, 600),
+  softRebootTimeoutSec: int(1, 3600),
+  keepInstancesOnCleanup: oneOf(true, false),
   hostIp: (v) => (typeof v === 'string' && isIP(v) !== 0 ? undefined : 'must be an IP address'),
   blockStorageIp: (v) => (typeof v === 'string' && isIP(v) !== 0 ? undefined : 'must be an IP address'),
-  cpuAllocationRatio: ratio, ramAllocationRatio: ratio, diskAllocationRatio: ratio,
-  nodeName: (v) => (typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(v) ? undefined : 'must be a host name'),
-  migrationTransport: oneOf('unix', 'tcp'), qmpTimeoutMs: int(100, 600_000),
-  allowedDirs: (v) => (Array.isArray(v) && v.length <= 64 && v.every((d) => path(d) === undefined) ? undefined : 'must be a list of at most 64 absolute paths of letters, digits and ._/+~-'),
+  cpuAllocationRatio: ratio,
+  ramAllocationRatio: ratio,
+  diskAllocationRatio: ratio,
+  nodeName: (v) =>
+    typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(v) ? undefined : 'must be a host name',
+  migrationTransport: oneOf('unix', 'tcp'),
+  qmpTimeoutMs: int(100, 600_000),
+  allowedDirs: (v) =>
+    Array.isArray(v) && v.length <= 64 && v.every((d) => path(d) === undefined)
+      ? undefined
+      : 'must be a list of at most 64 absolute paths of letters, digits and ._/+~-',
   confinePaths: oneOf(true, false),
-  netns: (v) => (typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v) ? undefined : 'must be a network namespace name (letters, digits and ._-, at most 64)'),
+  netns: (v) =>
+    typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v)
+      ? undefined
+      : 'must be a network namespace name (letters, digits and ._-, at most 64)',
   migration: (v) => {
     const MESSAGE = `must be { maxBandwidthBytesPerSec?: an integer in 1024..${Number.MAX_SAFE_INTEGER}, progressTimeoutSec?: an integer in 1..3600 }`;
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return MESSAGE;
-    const fields: Record<string, Check> = { maxBandwidthBytesPerSec: int(1024, Number.MAX_SAFE_INTEGER), progressTimeoutSec: int(1, 3600) };
+    const fields: Record<string, Check> = {
+      maxBandwidthBytesPerSec: int(1024, Number.MAX_SAFE_INTEGER),
+      progressTimeoutSec: int(1, 3600),
+    };
     for (const [key, value] of Object.entries(v)) {
       const check = fields[key];
       if (!check || (value !== undefined && check(value) !== undefined)) return MESSAGE;
@@ -228,6 +274,9 @@ function defaultHostIp(): string {
 }
 
 function safeNodeName(name: string): string {
-  const cleaned = name.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 63);
+  const cleaned = name
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 63);
   return cleaned.length > 0 ? cleaned : 'qemu-node';
 }

@@ -1,21 +1,79 @@
 import { randomUUID } from 'node:crypto';
 import {
-  DriverBase, toTraits, withConsoleOutput, withCrashDump, withDiagnostics, withHostStats, withImageSnapshot, withInventory,
-  withInventoryUsage, withLifecycle, withPause, withRebuild, withRescue, withSerialConsole, withSoftDelete, withSuspend, withVncConsole,
-  type AvailableResource, type CleanupRequest, type ConsoleOutput, type DestroyRequest, type GetConsoleOutputRequest, type GetConsoleRequest,
-  type GetInstanceDiagnosticsRequest, type HostApi, type HostCpuStats, type HostUptime, type InstanceDiagnostics, type InstanceInfo,
-  type InstanceOnlyRequest, type InstanceRequest, type InstanceSummary, type InstanceUsage, type OperationContext, type PauseRequest,
-  type PostInterruptedSnapshotCleanupRequest, type PowerOffRequest, type PowerOnRequest, type RebootRequest, type RescueRequest,
-  PowerState, type ResumeRequest, type ResumeStateOnHostBootRequest, type SerialConsole, type SetBootableRequest, type SnapshotRequest, type SpawnRequest, type UnrescueRequest,
-  type UpdateProviderTreeRequest, type VncConsole, type GetAvailableResourceRequest, type GetTraitsRequest, NotFoundError,
+  DriverBase,
+  toTraits,
+  withConsoleOutput,
+  withCrashDump,
+  withDiagnostics,
+  withHostStats,
+  withImageSnapshot,
+  withInventory,
+  withInventoryUsage,
+  withLifecycle,
+  withPause,
+  withRebuild,
+  withRescue,
+  withSerialConsole,
+  withSoftDelete,
+  withSuspend,
+  withVncConsole,
+  type AvailableResource,
+  type CleanupRequest,
+  type ConsoleOutput,
+  type DestroyRequest,
+  type GetConsoleOutputRequest,
+  type GetConsoleRequest,
+  type GetInstanceDiagnosticsRequest,
+  type HostApi,
+  type HostCpuStats,
+  type HostUptime,
+  type InstanceDiagnostics,
+  type InstanceInfo,
+  type InstanceOnlyRequest,
+  type InstanceRequest,
+  type InstanceSummary,
+  type InstanceUsage,
+  type OperationContext,
+  type PauseRequest,
+  type PostInterruptedSnapshotCleanupRequest,
+  type PowerOffRequest,
+  type PowerOnRequest,
+  type RebootRequest,
+  type RescueRequest,
+  PowerState,
+  type ResumeRequest,
+  type ResumeStateOnHostBootRequest,
+  type SerialConsole,
+  type SetBootableRequest,
+  type SnapshotRequest,
+  type SpawnRequest,
+  type UnrescueRequest,
+  type UpdateProviderTreeRequest,
+  type VncConsole,
+  type GetAvailableResourceRequest,
+  type GetTraitsRequest,
+  NotFoundError,
 } from '@virtkit/core';
 import { consoleOutput, serialConsole, vncConsole } from './capabilities/console.js';
 import { instanceDiagnostics } from './capabilities/diagnostics.js';
 import { hostCpuStats, hostUptime } from './capabilities/host.js';
 import { cleanupSnapshot, createEmptyImage, snapshotImage } from './capabilities/image.js';
 import { availableResource, hostTraits, perInstanceUsage, updateProviderTree } from './capabilities/inventory.js';
-import { rescue, restore, setBootable, softDelete, triggerCrashDump, unrescue } from './capabilities/lifecycle-extras.js';
-import { cleanupInstance, deleteInstanceFiles, destroyInstance, instanceInfo, spawnInstance } from './capabilities/lifecycle.js';
+import {
+  rescue,
+  restore,
+  setBootable,
+  softDelete,
+  triggerCrashDump,
+  unrescue,
+} from './capabilities/lifecycle-extras.js';
+import {
+  cleanupInstance,
+  deleteInstanceFiles,
+  destroyInstance,
+  instanceInfo,
+  spawnInstance,
+} from './capabilities/lifecycle.js';
 import { spawnMatches } from './capabilities/idempotent-creates.js';
 import { pause, powerOff, powerOn, reboot, unpause } from './capabilities/power.js';
 import { resume, suspend } from './capabilities/suspend.js';
@@ -24,11 +82,25 @@ import { QemuHost } from './runtime/qemu-host.js';
 import type { Vm } from './runtime/vm.js';
 
 // The instance-level families; qemu-driver.ts adds volumes, networks and migrations on top.
-const Composed = withImageSnapshot(withInventoryUsage(withInventory(withHostStats(withDiagnostics(
-  withSerialConsole(withVncConsole(withConsoleOutput(
-    withCrashDump(withRebuild(withSoftDelete(withRescue(withSuspend(withPause(withLifecycle(DriverBase))))))),
-  ))),
-)))));
+const Composed = withImageSnapshot(
+  withInventoryUsage(
+    withInventory(
+      withHostStats(
+        withDiagnostics(
+          withSerialConsole(
+            withVncConsole(
+              withConsoleOutput(
+                withCrashDump(
+                  withRebuild(withSoftDelete(withRescue(withSuspend(withPause(withLifecycle(DriverBase)))))),
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+    ),
+  ),
+);
 
 /**
  * The inner layer of {@link QemuDriver}: options, the instances and their
@@ -113,7 +185,10 @@ export class QemuDriverBase extends Composed {
     return powerOn(this.vm(req));
   }
   /** Start a stopped or crashed instance again after a host reboot; a soft-deleted one stays stopped until restored. */
-  protected override async _resumeStateOnHostBoot(_ctx: OperationContext, req: ResumeStateOnHostBootRequest): Promise<void> {
+  protected override async _resumeStateOnHostBoot(
+    _ctx: OperationContext,
+    req: ResumeStateOnHostBootRequest,
+  ): Promise<void> {
     const vm = this.vm(req);
     if (vm.meta.softDeleted) return;
     const state = await vm.powerState();
@@ -170,12 +245,18 @@ export class QemuDriverBase extends Composed {
   protected _snapshot(ctx: OperationContext, req: SnapshotRequest): Promise<void> {
     return snapshotImage(this.qemu, this.vm(req), ctx, req);
   }
-  protected override _postInterruptedSnapshotCleanup(_ctx: OperationContext, req: PostInterruptedSnapshotCleanupRequest): Promise<void> {
+  protected override _postInterruptedSnapshotCleanup(
+    _ctx: OperationContext,
+    req: PostInterruptedSnapshotCleanupRequest,
+  ): Promise<void> {
     return cleanupSnapshot(this.qemu, this.qemu.find(req.instance.uuid), req.instance.uuid);
   }
 
   // ---- diagnostics, host, inventory ----------------------------------------------------------
-  protected _getInstanceDiagnostics(_ctx: OperationContext, req: GetInstanceDiagnosticsRequest): Promise<InstanceDiagnostics> {
+  protected _getInstanceDiagnostics(
+    _ctx: OperationContext,
+    req: GetInstanceDiagnosticsRequest,
+  ): Promise<InstanceDiagnostics> {
     return instanceDiagnostics(this.vm(req));
   }
   protected _getHostUptime(): Promise<HostUptime> {
@@ -185,14 +266,22 @@ export class QemuDriverBase extends Composed {
     return hostCpuStats();
   }
   /** @throws `NOT_FOUND` for a node other than this driver's one (its resources are not this host's to report) */
-  protected async _getAvailableResource(_ctx: OperationContext, req: GetAvailableResourceRequest): Promise<AvailableResource> {
+  protected async _getAvailableResource(
+    _ctx: OperationContext,
+    req: GetAvailableResourceRequest,
+  ): Promise<AvailableResource> {
     this.requireNode(req.nodename);
     return availableResource(this.qemu);
   }
   /** @throws `NOT_FOUND` for a node other than this driver's one */
   protected async _updateProviderTree(_ctx: OperationContext, req: UpdateProviderTreeRequest): Promise<void> {
     this.requireNode(req.nodename);
-    await updateProviderTree(this.qemu, req.providerTree, req.nodename, await hostTraits(this.qemu, toTraits(this.capabilities)));
+    await updateProviderTree(
+      this.qemu,
+      req.providerTree,
+      req.nodename,
+      await hostTraits(this.qemu, toTraits(this.capabilities)),
+    );
   }
   /** @throws `NOT_FOUND` for a node other than this driver's one */
   protected async _getTraits(_ctx: OperationContext, req: GetTraitsRequest): Promise<string[]> {

@@ -1,23 +1,71 @@
 import {
-  withColdMigration, withDeviceNames, withFsFormat, withLiveMigration, withNetwork, withNetworkHotplug, withSharedStorage,
-  withVolumeExtend, withVolumes, withVolumeSnapshot, withVolumeSwap,
-  type AttachInterfaceRequest, type AttachVolumeRequest, type CheckCanLiveMigrateDestinationRequest, type CheckCanLiveMigrateSourceRequest,
-  type CheckInstanceSharedStorageCleanupRequest, type CheckInstanceSharedStorageLocalRequest, type CheckInstanceSharedStorageRemoteRequest,
-  type ConfirmMigrationRequest, type DefaultDeviceNamesForInstanceRequest, type DefaultDeviceNamesForInstanceResult,
-  type DefaultRootDeviceNameRequest, type DetachInterfaceRequest, type DetachVolumeRequest, type ExtendVolumeRequest,
-  type FinishMigrationRequest, type FinishRevertMigrationRequest, type GetDeviceNameForInstanceRequest, type GetInstanceDiskInfoRequest,
-  type FeatureDeclaration, type GetVolumeConnectorRequest, type ImageDiskFormat, type InstanceDiskInfo, type LiveMigrationAbortRequest, type LiveMigrationForceCompleteRequest,
-  type LiveMigrationRequest, type MigrateData, type MigrateDiskAndPowerOffRequest, type OperationContext, type PlugVifsRequest,
-  type PostLiveMigrationAtDestinationRequest, type PreLiveMigrationRequest, type RollbackLiveMigrationAtDestinationRequest,
-  type SharedStorageCheckData, type SwapVolumeRequest, type UnplugVifsRequest, type VolumeConnector, type VolumeSnapshotCreateRequest,
+  withColdMigration,
+  withDeviceNames,
+  withFsFormat,
+  withLiveMigration,
+  withNetwork,
+  withNetworkHotplug,
+  withSharedStorage,
+  withVolumeExtend,
+  withVolumes,
+  withVolumeSnapshot,
+  withVolumeSwap,
+  type AttachInterfaceRequest,
+  type AttachVolumeRequest,
+  type CheckCanLiveMigrateDestinationRequest,
+  type CheckCanLiveMigrateSourceRequest,
+  type CheckInstanceSharedStorageCleanupRequest,
+  type CheckInstanceSharedStorageLocalRequest,
+  type CheckInstanceSharedStorageRemoteRequest,
+  type ConfirmMigrationRequest,
+  type DefaultDeviceNamesForInstanceRequest,
+  type DefaultDeviceNamesForInstanceResult,
+  type DefaultRootDeviceNameRequest,
+  type DetachInterfaceRequest,
+  type DetachVolumeRequest,
+  type ExtendVolumeRequest,
+  type FinishMigrationRequest,
+  type FinishRevertMigrationRequest,
+  type GetDeviceNameForInstanceRequest,
+  type GetInstanceDiskInfoRequest,
+  type FeatureDeclaration,
+  type GetVolumeConnectorRequest,
+  type ImageDiskFormat,
+  type InstanceDiskInfo,
+  type LiveMigrationAbortRequest,
+  type LiveMigrationForceCompleteRequest,
+  type LiveMigrationRequest,
+  type MigrateData,
+  type MigrateDiskAndPowerOffRequest,
+  type OperationContext,
+  type PlugVifsRequest,
+  type PostLiveMigrationAtDestinationRequest,
+  type PreLiveMigrationRequest,
+  type RollbackLiveMigrationAtDestinationRequest,
+  type SharedStorageCheckData,
+  type SwapVolumeRequest,
+  type UnplugVifsRequest,
+  type VolumeConnector,
+  type VolumeSnapshotCreateRequest,
   type VolumeSnapshotDeleteRequest,
 } from '@virtkit/core';
 import { defaultDeviceNames, defaultRootDeviceName, deviceNameForInstance } from './capabilities/device-names.js';
 import {
-  confirmMigration, finishMigration, finishRevertMigration, instanceDiskInfo, leaveStorageMarker, migrateDiskAndPowerOff,
-  removeStorageMarker, seesStorageMarker,
+  confirmMigration,
+  finishMigration,
+  finishRevertMigration,
+  instanceDiskInfo,
+  leaveStorageMarker,
+  migrateDiskAndPowerOff,
+  removeStorageMarker,
+  seesStorageMarker,
 } from './capabilities/migration-cold.js';
-import { checkDestination, postAtDestination, preLiveMigration, rollbackAtDestination } from './capabilities/migration-destination.js';
+import {
+  checkDestination,
+  postAtDestination,
+  preLiveMigration,
+  rollbackAtDestination,
+} from './capabilities/migration-destination.js';
 import { checkSource, liveMigrate, runningMigration } from './capabilities/migration-live.js';
 import { attachInterface, detachInterface, plugVifs, unplugVifs } from './capabilities/network.js';
 import { extendVolume } from './capabilities/volume-extend.js';
@@ -32,11 +80,19 @@ import type { QemuDriverOptions } from './qemu-config.js';
 // Exactly the capabilities that work on QEMU and pass the conformance kit; the capability map is derived from
 // this composition and QemuDriverBase's (lifecycle, pause, suspend, rescue, softDelete, rebuild, crashDump,
 // console output/vnc/serial, diagnostics, host stats, inventory, inventory usage, image snapshot).
-const Composed = withSharedStorage(withColdMigration(withLiveMigration(
-  withNetworkHotplug(withNetwork(
-    withFsFormat(withDeviceNames(withVolumeSnapshot(withVolumeSwap(withVolumeExtend(withVolumes(QemuDriverBase)))))),
-  )),
-)));
+const Composed = withSharedStorage(
+  withColdMigration(
+    withLiveMigration(
+      withNetworkHotplug(
+        withNetwork(
+          withFsFormat(
+            withDeviceNames(withVolumeSnapshot(withVolumeSwap(withVolumeExtend(withVolumes(QemuDriverBase))))),
+          ),
+        ),
+      ),
+    ),
+  ),
+);
 
 /**
  * The QEMU driver: each instance is a `qemu-system-x86_64` process with its
@@ -66,7 +122,10 @@ export class QemuDriver extends Composed {
   protected _detachVolume(_ctx: OperationContext, req: DetachVolumeRequest): Promise<void> {
     return detachVolume(this.vm(req), req);
   }
-  protected async _getVolumeConnector(_ctx: OperationContext, _req: GetVolumeConnectorRequest): Promise<VolumeConnector> {
+  protected async _getVolumeConnector(
+    _ctx: OperationContext,
+    _req: GetVolumeConnectorRequest,
+  ): Promise<VolumeConnector> {
     return volumeConnector(this.qemu, this.hostApi.hostname);
   }
   protected _extendVolume(_ctx: OperationContext, req: ExtendVolumeRequest): Promise<void> {
@@ -84,10 +143,16 @@ export class QemuDriver extends Composed {
   protected async _defaultRootDeviceName(_ctx: OperationContext, req: DefaultRootDeviceNameRequest): Promise<string> {
     return defaultRootDeviceName(req);
   }
-  protected async _defaultDeviceNamesForInstance(_ctx: OperationContext, req: DefaultDeviceNamesForInstanceRequest): Promise<DefaultDeviceNamesForInstanceResult> {
+  protected async _defaultDeviceNamesForInstance(
+    _ctx: OperationContext,
+    req: DefaultDeviceNamesForInstanceRequest,
+  ): Promise<DefaultDeviceNamesForInstanceResult> {
     return defaultDeviceNames(req);
   }
-  protected async _getDeviceNameForInstance(_ctx: OperationContext, req: GetDeviceNameForInstanceRequest): Promise<string> {
+  protected async _getDeviceNameForInstance(
+    _ctx: OperationContext,
+    req: GetDeviceNameForInstanceRequest,
+  ): Promise<string> {
     return deviceNameForInstance(req, this.qemu.find(req.instance.uuid)?.meta);
   }
 
@@ -108,11 +173,17 @@ export class QemuDriver extends Composed {
   }
 
   // ---- migration -----------------------------------------------------------------------------
-  protected _checkCanLiveMigrateDestination(_ctx: OperationContext, req: CheckCanLiveMigrateDestinationRequest): Promise<MigrateData> {
+  protected _checkCanLiveMigrateDestination(
+    _ctx: OperationContext,
+    req: CheckCanLiveMigrateDestinationRequest,
+  ): Promise<MigrateData> {
     return checkDestination(this.qemu, req);
   }
   protected async _cleanupLiveMigrationDestinationCheck(): Promise<void> {}
-  protected _checkCanLiveMigrateSource(_ctx: OperationContext, req: CheckCanLiveMigrateSourceRequest): Promise<MigrateData> {
+  protected _checkCanLiveMigrateSource(
+    _ctx: OperationContext,
+    req: CheckCanLiveMigrateSourceRequest,
+  ): Promise<MigrateData> {
     return checkSource(this.qemu, this.vm(req), req);
   }
   protected _preLiveMigration(_ctx: OperationContext, req: PreLiveMigrationRequest): Promise<MigrateData> {
@@ -127,15 +198,24 @@ export class QemuDriver extends Composed {
   protected _liveMigrationAbort(_ctx: OperationContext, req: LiveMigrationAbortRequest): Promise<void> {
     return runningMigration(this.vm(req)).abort();
   }
-  protected _rollbackLiveMigrationAtDestination(_ctx: OperationContext, req: RollbackLiveMigrationAtDestinationRequest): Promise<void> {
+  protected _rollbackLiveMigrationAtDestination(
+    _ctx: OperationContext,
+    req: RollbackLiveMigrationAtDestinationRequest,
+  ): Promise<void> {
     return rollbackAtDestination(this.qemu, req);
   }
   /** The instance left with its process (quit at the end of the migration): no interface is plugged on this host. */
   protected async _postLiveMigrationAtSource(): Promise<void> {}
-  protected _postLiveMigrationAtDestination(_ctx: OperationContext, req: PostLiveMigrationAtDestinationRequest): Promise<void> {
+  protected _postLiveMigrationAtDestination(
+    _ctx: OperationContext,
+    req: PostLiveMigrationAtDestinationRequest,
+  ): Promise<void> {
     return postAtDestination(this.qemu, req);
   }
-  protected _migrateDiskAndPowerOff(_ctx: OperationContext, req: MigrateDiskAndPowerOffRequest): Promise<InstanceDiskInfo[]> {
+  protected _migrateDiskAndPowerOff(
+    _ctx: OperationContext,
+    req: MigrateDiskAndPowerOffRequest,
+  ): Promise<InstanceDiskInfo[]> {
     return migrateDiskAndPowerOff(this.qemu, this.vm(req), req);
   }
   protected _finishMigration(_ctx: OperationContext, req: FinishMigrationRequest): Promise<void> {
@@ -150,13 +230,22 @@ export class QemuDriver extends Composed {
   protected _getInstanceDiskInfo(_ctx: OperationContext, req: GetInstanceDiskInfoRequest): Promise<InstanceDiskInfo[]> {
     return instanceDiskInfo(this.qemu, this.vm(req));
   }
-  protected _checkInstanceSharedStorageLocal(_ctx: OperationContext, req: CheckInstanceSharedStorageLocalRequest): Promise<SharedStorageCheckData> {
+  protected _checkInstanceSharedStorageLocal(
+    _ctx: OperationContext,
+    req: CheckInstanceSharedStorageLocalRequest,
+  ): Promise<SharedStorageCheckData> {
     return leaveStorageMarker(this.vm(req));
   }
-  protected async _checkInstanceSharedStorageRemote(_ctx: OperationContext, req: CheckInstanceSharedStorageRemoteRequest): Promise<boolean> {
+  protected async _checkInstanceSharedStorageRemote(
+    _ctx: OperationContext,
+    req: CheckInstanceSharedStorageRemoteRequest,
+  ): Promise<boolean> {
     return seesStorageMarker(req.data);
   }
-  protected override _checkInstanceSharedStorageCleanup(_ctx: OperationContext, req: CheckInstanceSharedStorageCleanupRequest): Promise<void> {
+  protected override _checkInstanceSharedStorageCleanup(
+    _ctx: OperationContext,
+    req: CheckInstanceSharedStorageCleanupRequest,
+  ): Promise<void> {
     return removeStorageMarker(req.data);
   }
 }

@@ -11,7 +11,10 @@ import { findExecutable } from './helpers/qemu-process.js';
 // whose top-level await would end it with code 13 if the loop emptied half way.
 
 const REPO = resolve(__dirname, '../../..');
-const scriptIt = itUnless(findExecutable('qemu-system-x86_64') && findExecutable('qemu-img') ? undefined : 'QEMU is not installed', 'plain-script tests');
+const scriptIt = itUnless(
+  findExecutable('qemu-system-x86_64') && findExecutable('qemu-img') ? undefined : 'QEMU is not installed',
+  'plain-script tests',
+);
 
 const SCRIPT = `
 import { createRequire } from 'node:module';
@@ -38,8 +41,15 @@ describe('the QEMU driver in a plain script', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'virtkit-qemu-script-'));
     execFileSync(join(REPO, 'node_modules/.bin/esbuild'), [
-      join(REPO, 'packages/qemu/src/index.ts'), '--bundle', '--platform=node', '--format=cjs', `--tsconfig=${join(REPO, 'tsconfig.json')}`,
-      '--packages=external', `--alias:@virtkit/core=${join(REPO, 'packages/core/src/index.ts')}`, `--outfile=${join(dir, 'qemu.cjs')}`, '--log-level=error',
+      join(REPO, 'packages/qemu/src/index.ts'),
+      '--bundle',
+      '--platform=node',
+      '--format=cjs',
+      `--tsconfig=${join(REPO, 'tsconfig.json')}`,
+      '--packages=external',
+      `--alias:@virtkit/core=${join(REPO, 'packages/core/src/index.ts')}`,
+      `--outfile=${join(dir, 'qemu.cjs')}`,
+      '--log-level=error',
     ]);
     writeFileSync(join(dir, 'script.mjs'), SCRIPT);
   }, 60_000);
@@ -50,28 +60,47 @@ describe('the QEMU driver in a plain script', () => {
 
   const run = (stateDir?: string): Promise<{ code: number | null; stdout: string; stderr: string }> =>
     new Promise((resolve) => {
-      const child = execFile(process.execPath, [join(dir, 'script.mjs'), ...(stateDir ? [stateDir] : [])], {
-        env: { ...process.env, NODE_PATH: join(REPO, 'node_modules') }, timeout: 60_000,
-      }, (error, stdout, stderr) => resolve({ code: error ? (child.exitCode ?? -1) : 0, stdout, stderr }));
+      const child = execFile(
+        process.execPath,
+        [join(dir, 'script.mjs'), ...(stateDir ? [stateDir] : [])],
+        {
+          env: { ...process.env, NODE_PATH: join(REPO, 'node_modules') },
+          timeout: 60_000,
+        },
+        (error, stdout, stderr) => resolve({ code: error ? (child.exitCode ?? -1) : 0, stdout, stderr }),
+      );
     });
 
-  scriptIt('awaiting destroy() and close() finishes with a persistent state dir (detached QEMUs): exit 0, nothing left running', async () => {
-    const stateDir = join(dir, 'state');
-    const result = await run(stateDir);
-    expect([result.code, result.stderr]).toEqual([0, '']);
-    const out = JSON.parse(result.stdout) as { root: string; destroyedDirGone: boolean; kept: string; closed: boolean };
-    expect(out).toMatchObject({ root: stateDir, destroyedDirGone: true, closed: true });
-    // close() stopped the other instance (its directory stays in the persistent root, as documented)
-    expect(processesMentioning(`${stateDir}/`)).toEqual([]);
-    expect(existsSync(join(stateDir, out.kept, 'meta.json'))).toBe(true);
-  }, 90_000);
+  scriptIt(
+    'awaiting destroy() and close() finishes with a persistent state dir (detached QEMUs): exit 0, nothing left running',
+    async () => {
+      const stateDir = join(dir, 'state');
+      const result = await run(stateDir);
+      expect([result.code, result.stderr]).toEqual([0, '']);
+      const out = JSON.parse(result.stdout) as {
+        root: string;
+        destroyedDirGone: boolean;
+        kept: string;
+        closed: boolean;
+      };
+      expect(out).toMatchObject({ root: stateDir, destroyedDirGone: true, closed: true });
+      // close() stopped the other instance (its directory stays in the persistent root, as documented)
+      expect(processesMentioning(`${stateDir}/`)).toEqual([]);
+      expect(existsSync(join(stateDir, out.kept, 'meta.json'))).toBe(true);
+    },
+    90_000,
+  );
 
-  scriptIt('the same with a private state root: close() removes it', async () => {
-    const result = await run();
-    expect([result.code, result.stderr]).toEqual([0, '']);
-    const out = JSON.parse(result.stdout) as { root: string; destroyedDirGone: boolean; closed: boolean };
-    expect(out).toMatchObject({ destroyedDirGone: true, closed: true });
-    expect(existsSync(out.root)).toBe(false);
-    expect(processesMentioning(`${out.root}/`)).toEqual([]);
-  }, 90_000);
+  scriptIt(
+    'the same with a private state root: close() removes it',
+    async () => {
+      const result = await run();
+      expect([result.code, result.stderr]).toEqual([0, '']);
+      const out = JSON.parse(result.stdout) as { root: string; destroyedDirGone: boolean; closed: boolean };
+      expect(out).toMatchObject({ destroyedDirGone: true, closed: true });
+      expect(existsSync(out.root)).toBe(false);
+      expect(processesMentioning(`${out.root}/`)).toEqual([]);
+    },
+    90_000,
+  );
 });

@@ -35,6 +35,8 @@ describe('QemuImg.createBlank (blank root disks without a qemu-img run each)', (
     await img.createBlank(file, 1024 ** 3);
     await img.createBlank(file, 1024 ** 3);
     expect((await img.info(file)).virtualSize).toBe(1024 ** 3);
-    await expect(img.createBlank(join(dir, 'missing', 'disk.qcow2'), 1024 ** 3)).rejects.toMatchObject({ code: 'DRIVER_ERROR' });
+    await expect(img.createBlank(join(dir, 'missing', 'disk.qcow2'), 1024 ** 3)).rejects.toMatchObject({
+      code: 'DRIVER_ERROR',
+    });
   });
 });

@@ -25,7 +25,8 @@ describe('QmpClient against a fake QMP server', () => {
   const connect = async (): Promise<QmpClient> => (client = await QmpClient.connect(server.path, { timeoutMs: 2000 }));
 
   it('reads the greeting, negotiates capabilities first, and returns `return` values', async () => {
-    server.handler = (c) => (c.execute === 'query-status' ? { return: { status: 'running', running: true } } : { return: {} });
+    server.handler = (c) =>
+      c.execute === 'query-status' ? { return: { status: 'running', running: true } } : { return: {} };
     const qmp = await connect();
     expect(qmp.greeting.version.qemu.major).toBe(7);
     expect(server.received[0]?.execute).toBe('qmp_capabilities');
@@ -56,7 +57,12 @@ describe('QmpClient against a fake QMP server', () => {
     const qmp = await connect();
     const error = await qmp.execute('device_del', { id: 'nope' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QmpCommandError);
-    expect(error).toMatchObject({ code: 'QMP_ERROR', class: 'DeviceNotFound', desc: "Device 'nope' not found", command: 'device_del' });
+    expect(error).toMatchObject({
+      code: 'QMP_ERROR',
+      class: 'DeviceNotFound',
+      desc: "Device 'nope' not found",
+      command: 'device_del',
+    });
     expect(qmp.pendingCount).toBe(0);
   });
 
@@ -66,11 +72,27 @@ describe('QmpClient against a fake QMP server', () => {
     qmp.on('event', (e) => seen.push(e));
     const wanted = qmp.waitForEvent<{ device: string }>('DEVICE_DELETED', (e) => e.data.device === 'disk2', 1000);
     server.send({ event: 'STOP', timestamp: TIMESTAMP });
-    server.send({ event: 'DEVICE_DELETED', data: { path: '/machine/peripheral/disk1/virtio-backend' }, timestamp: TIMESTAMP });
-    server.send({ event: 'DEVICE_DELETED', data: { device: 'disk1', path: '/machine/peripheral/disk1' }, timestamp: TIMESTAMP });
-    server.send({ event: 'DEVICE_DELETED', data: { device: 'disk2', path: '/machine/peripheral/disk2' }, timestamp: TIMESTAMP });
+    server.send({
+      event: 'DEVICE_DELETED',
+      data: { path: '/machine/peripheral/disk1/virtio-backend' },
+      timestamp: TIMESTAMP,
+    });
+    server.send({
+      event: 'DEVICE_DELETED',
+      data: { device: 'disk1', path: '/machine/peripheral/disk1' },
+      timestamp: TIMESTAMP,
+    });
+    server.send({
+      event: 'DEVICE_DELETED',
+      data: { device: 'disk2', path: '/machine/peripheral/disk2' },
+      timestamp: TIMESTAMP,
+    });
     const event = await wanted;
-    expect(event).toEqual({ event: 'DEVICE_DELETED', data: { device: 'disk2', path: '/machine/peripheral/disk2' }, timestamp: TIMESTAMP });
+    expect(event).toEqual({
+      event: 'DEVICE_DELETED',
+      data: { device: 'disk2', path: '/machine/peripheral/disk2' },
+      timestamp: TIMESTAMP,
+    });
     expect(seen.map((e) => e.event)).toEqual(['STOP', 'DEVICE_DELETED', 'DEVICE_DELETED', 'DEVICE_DELETED']);
     expect(seen[0]?.data).toEqual({});
     expect(qmp.listenerCount('event')).toBe(1);
@@ -91,10 +113,14 @@ describe('QmpClient against a fake QMP server', () => {
     const second = qmp.execute<number>('second');
     const [c1, c2] = await server.waitForCommands(2);
     const text =
-      JSON.stringify({ event: 'A', timestamp: TIMESTAMP }) + '\n' +
-      JSON.stringify({ return: { name: 'gr\u00fc\u00df \u{1F600}' }, id: c1?.id }) + '\r\n' +
-      JSON.stringify({ event: 'B', timestamp: TIMESTAMP }) + '\n' +
-      JSON.stringify({ return: 42, id: c2?.id }) + '\n';
+      JSON.stringify({ event: 'A', timestamp: TIMESTAMP }) +
+      '\n' +
+      JSON.stringify({ return: { name: 'gr\u00fc\u00df \u{1F600}' }, id: c1?.id }) +
+      '\r\n' +
+      JSON.stringify({ event: 'B', timestamp: TIMESTAMP }) +
+      '\n' +
+      JSON.stringify({ return: 42, id: c2?.id }) +
+      '\n';
     const bytes = Buffer.from(text, 'utf8');
     // odd-sized pieces cut through JSON and through multi-byte characters
     for (let i = 0; i < bytes.length; i += 7) {
@@ -107,7 +133,14 @@ describe('QmpClient against a fake QMP server', () => {
     // and everything in one chunk
     const third = qmp.execute<string>('third');
     const [, , c3] = await server.waitForCommands(3);
-    server.write(JSON.stringify({ event: 'C', timestamp: TIMESTAMP }) + '\n' + JSON.stringify({ return: 'ok', id: c3?.id }) + '\n' + JSON.stringify({ event: 'D', timestamp: TIMESTAMP }) + '\n');
+    server.write(
+      JSON.stringify({ event: 'C', timestamp: TIMESTAMP }) +
+        '\n' +
+        JSON.stringify({ return: 'ok', id: c3?.id }) +
+        '\n' +
+        JSON.stringify({ event: 'D', timestamp: TIMESTAMP }) +
+        '\n',
+    );
     await expect(third).resolves.toBe('ok');
     await delay(5);
     expect(events).toEqual(['A', 'B', 'C', 'D']);
@@ -118,7 +151,11 @@ describe('QmpClient against a fake QMP server', () => {
     const qmp = await connect();
     const protocolErrors: string[] = [];
     qmp.on('protocol-error', (_e, line) => protocolErrors.push(line));
-    await expect(qmp.execute('slow', undefined, { timeoutMs: 30 })).rejects.toMatchObject({ code: 'TIMEOUT', operation: 'slow', timeoutMs: 30 });
+    await expect(qmp.execute('slow', undefined, { timeoutMs: 30 })).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      operation: 'slow',
+      timeoutMs: 30,
+    });
     expect(qmp.pendingCount).toBe(0);
     const [slow] = server.commands();
     server.send({ return: 'late', id: slow?.id });
@@ -136,7 +173,9 @@ describe('QmpClient against a fake QMP server', () => {
     await server.waitForCommands(1);
     controller.abort();
     await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
-    await expect(qmp.execute('never', undefined, { signal: controller.signal })).rejects.toMatchObject({ code: 'ABORTED' });
+    await expect(qmp.execute('never', undefined, { signal: controller.signal })).rejects.toMatchObject({
+      code: 'ABORTED',
+    });
     await delay(10);
     expect(server.commands().map((c) => c.execute)).toEqual(['slow']);
     expect(qmp.pendingCount).toBe(0);
@@ -149,7 +188,8 @@ describe('QmpClient against a fake QMP server', () => {
     const outcomes = Promise.allSettled([qmp.execute('a'), qmp.execute('b'), qmp.waitForEvent('SHUTDOWN')]);
     await server.waitForCommands(2);
     server.connection.end();
-    for (const outcome of await outcomes) expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'QMP_CLOSED' } });
+    for (const outcome of await outcomes)
+      expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'QMP_CLOSED' } });
     await expect(closed).resolves.toMatchObject({ code: 'QMP_CLOSED' });
     expect(qmp.closed).toBe(true);
     expect(qmp.pendingCount).toBe(0);
@@ -188,12 +228,18 @@ describe('QmpClient against a fake QMP server', () => {
   it('fails with TIMEOUT when no socket appears, or when nobody greets', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'virtkit-qmp-missing-'));
     try {
-      await expect(QmpClient.connect(join(dir, 'none.sock'), { timeoutMs: 60 })).rejects.toMatchObject({ code: 'TIMEOUT', operation: 'connect' });
+      await expect(QmpClient.connect(join(dir, 'none.sock'), { timeoutMs: 60 })).rejects.toMatchObject({
+        code: 'TIMEOUT',
+        operation: 'connect',
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
     server.greet = false;
-    await expect(QmpClient.connect(server.path, { timeoutMs: 60 })).rejects.toMatchObject({ code: 'TIMEOUT', operation: 'greeting' });
+    await expect(QmpClient.connect(server.path, { timeoutMs: 60 })).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      operation: 'greeting',
+    });
   });
 
   it('reports unparsable lines as protocol-error and carries on', async () => {
@@ -208,7 +254,10 @@ describe('QmpClient against a fake QMP server', () => {
 });
 
 const QEMU = findExecutable('qemu-system-x86_64');
-const realIt = itUnless(QEMU ? undefined : 'qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)', 'real QEMU QMP test');
+const realIt = itUnless(
+  QEMU ? undefined : 'qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)',
+  'real QEMU QMP test',
+);
 
 describe('QmpClient against a real QEMU', () => {
   let dir: string | undefined;
@@ -225,7 +274,18 @@ describe('QmpClient against a real QEMU', () => {
   realIt('walks prelaunch -> running, then quits', async () => {
     dir = mkdtempSync(join(tmpdir(), 'virtkit-qmp-real-'));
     const socket = join(dir, 'qmp.sock');
-    const args = ['-machine', 'q35,accel=tcg', '-m', '64', '-nodefaults', '-display', 'none', '-S', '-qmp', `unix:${socket},server=on,wait=off`];
+    const args = [
+      '-machine',
+      'q35,accel=tcg',
+      '-m',
+      '64',
+      '-nodefaults',
+      '-display',
+      'none',
+      '-S',
+      '-qmp',
+      `unix:${socket},server=on,wait=off`,
+    ];
     qemu = spawnQemu(QEMU as string, args);
     client = await QmpClient.connect(socket, { timeoutMs: 10_000 });
     expect(client.greeting.version.qemu.major).toBeGreaterThanOrEqual(7);
@@ -233,8 +293,14 @@ describe('QmpClient against a real QEMU', () => {
     const resumed = client.waitForEvent('RESUME', undefined, 5000);
     await client.execute('cont');
     await resumed;
-    await expect(client.execute<{ status: string }>('query-status')).resolves.toMatchObject({ status: 'running', running: true });
-    await expect(client.execute('no-such-command')).rejects.toMatchObject({ code: 'QMP_ERROR', class: 'CommandNotFound' });
+    await expect(client.execute<{ status: string }>('query-status')).resolves.toMatchObject({
+      status: 'running',
+      running: true,
+    });
+    await expect(client.execute('no-such-command')).rejects.toMatchObject({
+      code: 'QMP_ERROR',
+      class: 'CommandNotFound',
+    });
     const closed = new Promise((resolve) => client?.once('close', resolve));
     await client.execute('quit');
     await closed;

@@ -20,10 +20,16 @@ try {
   if (check) {
     const a = listFiles(out);
     const b = listFiles(committed);
-    const stale = [...new Set([...a, ...b])].filter((f) => !a.includes(f) || !b.includes(f)
-      || readFileSync(join(out, f), 'utf8') !== readFileSync(join(committed, f), 'utf8'));
+    const stale = [...new Set([...a, ...b])].filter(
+      (f) =>
+        !a.includes(f) ||
+        !b.includes(f) ||
+        readFileSync(join(out, f), 'utf8') !== readFileSync(join(committed, f), 'utf8'),
+    );
     if (stale.length > 0) {
-      console.error(`src/gen is not current with proto/ (run npm run generate -w packages/remote): ${stale.join(', ')}`);
+      console.error(
+        `src/gen is not current with proto/ (run npm run generate -w packages/remote): ${stale.join(', ')}`,
+      );
       process.exitCode = 1;
     }
   } else {

@@ -16,7 +16,12 @@ export type { RemoteDriverEvents, RemoteLifecycleEvent } from './client/event-st
 export { remoteDriverDefinition } from './client/remote-definition.js';
 export { isRemoteSpecifier, parseTarget, type RemoteTarget } from './client/target.js';
 export type { ClientTlsOptions, WireProtocol } from './client/transport.js';
-export { RemoteUnavailableError, RemoteAccessError, EventsLostError, type RemoteFailureReason } from './wire/remote-errors.js';
+export {
+  RemoteUnavailableError,
+  RemoteAccessError,
+  EventsLostError,
+  type RemoteFailureReason,
+} from './wire/remote-errors.js';
 export { HOST_HEADER, REQUEST_ID_HEADER, EVENT_SEQUENCE_HEADER, ERROR_HEADER } from './wire/headers.js';
 export { DriverService } from './gen/virtkit/v1/driver_pb.js';
 export { HarnessService } from './gen/virtkit/v1/harness_pb.js';
@@ -33,15 +38,20 @@ import type { DriverBase, DriverDefinition, HostApi } from '@virtkit/core';
  * (`{ token, tls }`) or the environment: `VIRTKIT_REMOTE_TOKEN`,
  * `VIRTKIT_REMOTE_CA`, `VIRTKIT_REMOTE_CERT`, `VIRTKIT_REMOTE_KEY` (file paths).
  */
-export async function loadRemoteDefinition(specifier: string, hostApi: HostApi = {}): Promise<DriverDefinition<DriverBase>> {
+export async function loadRemoteDefinition(
+  specifier: string,
+  hostApi: HostApi = {},
+): Promise<DriverDefinition<DriverBase>> {
   const fromHost = (hostApi.options?.remote ?? {}) as ConnectDriverOptions;
   const env = process.env;
   const file = (p: string | undefined) => (p ? readFileSync(p) : undefined);
   const options: ConnectDriverOptions = {
     token: fromHost.token ?? env.VIRTKIT_REMOTE_TOKEN,
-    tls: fromHost.tls ?? (env.VIRTKIT_REMOTE_CA || env.VIRTKIT_REMOTE_CERT
-      ? { ca: file(env.VIRTKIT_REMOTE_CA), cert: file(env.VIRTKIT_REMOTE_CERT), key: file(env.VIRTKIT_REMOTE_KEY) }
-      : undefined),
+    tls:
+      fromHost.tls ??
+      (env.VIRTKIT_REMOTE_CA || env.VIRTKIT_REMOTE_CERT
+        ? { ca: file(env.VIRTKIT_REMOTE_CA), cert: file(env.VIRTKIT_REMOTE_CERT), key: file(env.VIRTKIT_REMOTE_KEY) }
+        : undefined),
   };
   return remoteDriverDefinition(specifier, options) as unknown as Promise<DriverDefinition<DriverBase>>;
 }

@@ -22,35 +22,134 @@ export interface TestCerts {
 export function makeCerts(dir: string): TestCerts {
   mkdirSync(dir, { recursive: true });
   const ssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  const key = (name: string): void => ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=${name}`);
+  const key = (name: string): void =>
+    ssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${name}`,
+    );
   key('ca');
   key('other-ca');
   const leaf = (name: string, ca: string, ext: string): void => {
-    ssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
+    ssl(
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.csr`,
+      '-subj',
+      `/CN=${name}`,
+    );
     writeFileSync(join(dir, `${name}.ext`), ext);
-    ssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`);
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      `${ca}.pem`,
+      '-CAkey',
+      `${ca}.key`,
+      '-CAcreateserial',
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`,
+    );
   };
   leaf('server', 'ca', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
   leaf('client', 'ca', 'extendedKeyUsage=clientAuth\n');
   leaf('stranger', 'other-ca', 'extendedKeyUsage=clientAuth\n');
   // An expired certificate needs explicit dates: `openssl ca` with a throwaway CA database.
-  ssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'expired.key', '-out', 'expired.csr', '-subj', '/CN=expired');
+  ssl(
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    'expired.key',
+    '-out',
+    'expired.csr',
+    '-subj',
+    '/CN=expired',
+  );
   mkdirSync(join(dir, 'db'), { recursive: true });
   writeFileSync(join(dir, 'db/index.txt'), '');
   writeFileSync(join(dir, 'db/serial'), '1000\n');
-  writeFileSync(join(dir, 'ca.cnf'), [
-    '[ca]', 'default_ca = test', '[test]', 'dir = ./db', 'database = $dir/index.txt', 'serial = $dir/serial',
-    'new_certs_dir = ./db', 'default_md = sha256', 'policy = any', 'copy_extensions = none', 'unique_subject = no',
-    '[any]', 'commonName = supplied', '[client]', 'extendedKeyUsage = clientAuth', '',
-  ].join('\n'));
-  ssl('ca', '-batch', '-config', 'ca.cnf', '-cert', 'ca.pem', '-keyfile', 'ca.key', '-in', 'expired.csr', '-out', 'expired.pem',
-    '-startdate', '20200101000000Z', '-enddate', '20200102000000Z', '-extensions', 'client', '-notext');
+  writeFileSync(
+    join(dir, 'ca.cnf'),
+    [
+      '[ca]',
+      'default_ca = test',
+      '[test]',
+      'dir = ./db',
+      'database = $dir/index.txt',
+      'serial = $dir/serial',
+      'new_certs_dir = ./db',
+      'default_md = sha256',
+      'policy = any',
+      'copy_extensions = none',
+      'unique_subject = no',
+      '[any]',
+      'commonName = supplied',
+      '[client]',
+      'extendedKeyUsage = clientAuth',
+      '',
+    ].join('\n'),
+  );
+  ssl(
+    'ca',
+    '-batch',
+    '-config',
+    'ca.cnf',
+    '-cert',
+    'ca.pem',
+    '-keyfile',
+    'ca.key',
+    '-in',
+    'expired.csr',
+    '-out',
+    'expired.pem',
+    '-startdate',
+    '20200101000000Z',
+    '-enddate',
+    '20200102000000Z',
+    '-extensions',
+    'client',
+    '-notext',
+  );
   const read = (f: string): string => readFileSync(join(dir, f), 'utf8');
   return {
-    ca: read('ca.pem'), serverCert: read('server.pem'), serverKey: read('server.key'),
-    clientCert: read('client.pem'), clientKey: read('client.key'),
-    strangerCert: read('stranger.pem'), strangerKey: read('stranger.key'), otherCa: read('other-ca.pem'),
-    expiredCert: read('expired.pem'), expiredKey: read('expired.key'),
+    ca: read('ca.pem'),
+    serverCert: read('server.pem'),
+    serverKey: read('server.key'),
+    clientCert: read('client.pem'),
+    clientKey: read('client.key'),
+    strangerCert: read('stranger.pem'),
+    strangerKey: read('stranger.key'),
+    otherCa: read('other-ca.pem'),
+    expiredCert: read('expired.pem'),
+    expiredKey: read('expired.key'),
   };
 }

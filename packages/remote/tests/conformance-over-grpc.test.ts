@@ -14,7 +14,9 @@ async function virtkit(args: string[]): Promise<{ code: number; stdout: string; 
   const io: CliIo = {
     stdout: { write: (s: string) => void (stdout += s) } as never,
     stderr: { write: (s: string) => void (stderr += s) } as never,
-    isTTY: false, env: {}, cwd: REPO_ROOT,
+    isTTY: false,
+    env: {},
+    cwd: REPO_ROOT,
   };
   const code = await main(['node', 'virtkit', ...args], io);
   return { code, stdout, stderr };
@@ -42,13 +44,19 @@ describe('the conformance kit over the wire (memory)', () => {
   });
 
   it('virtkit conformance --driver grpc+unix://... reports the same tests as in process, 0 failed', async () => {
-    const local = await runConformance({ factory: () => new MemoryDriver({ hostname: 'virtkit-conformance' }), fixtures: createMemoryFixtures() });
+    const local = await runConformance({
+      factory: () => new MemoryDriver({ hostname: 'virtkit-conformance' }),
+      fixtures: createMemoryFixtures(),
+    });
     const run = await virtkit(['conformance', '--driver', server.target, '--json']);
     const remote = JSON.parse(run.stdout) as ConformanceReport;
-    const failures = remote.results.filter((t) => t.status === 'failed').map((t) => `${t.capability}: ${t.name}: ${t.reason}`);
+    const failures = remote.results
+      .filter((t) => t.status === 'failed')
+      .map((t) => `${t.capability}: ${t.name}: ${t.reason}`);
     expect(failures).toEqual([]);
     expect(run.code).toBe(0);
-    const names = (r: ConformanceReport): string[] => r.results.map((t) => `${t.capability} ${t.name} ${t.status}`).sort();
+    const names = (r: ConformanceReport): string[] =>
+      r.results.map((t) => `${t.capability} ${t.name} ${t.status}`).sort();
     expect(names(remote)).toEqual(names(local));
     expect(remote.summary).toEqual(local.summary);
     expect(remote.driver).toEqual(local.driver);

@@ -27,7 +27,10 @@ describe('lifecycle events over the wire (a pair of served hosts)', () => {
   it('a live migration and a destroy arrive as in process: host, peerHost, MIGRATED_AWAY / MIGRATED_IN / DELETED', async () => {
     const pair = await createMemoryFixtures().createMigrationPair();
     release = pair.release;
-    servers = [await serveDriver(pair.source, { listen: `unix:${tmpA.socket}` }), await serveDriver(pair.destination, { listen: `unix:${tmpB.socket}` })];
+    servers = [
+      await serveDriver(pair.source, { listen: `unix:${tmpA.socket}` }),
+      await serveDriver(pair.destination, { listen: `unix:${tmpB.socket}` }),
+    ];
     // The caller names each host (as an orchestrator does); liveMigrate tells the source where the destination is.
     const [src, dst] = (clients = [
       await connectDriver(servers[0]!.target, { hostApi: { hostname: pair.sourceHost } }),
@@ -44,10 +47,14 @@ describe('lifecycle events over the wire (a pair of served hosts)', () => {
     await dst!.destroy({}, { instance: req.instance });
 
     expect(seen.src.map((e) => [e.transition, e.host, e.peerHost])).toEqual([
-      ['STARTED', pair.sourceHost, undefined], ['MIGRATION_COMPLETED', pair.sourceHost, undefined], ['MIGRATED_AWAY', pair.sourceHost, pair.destinationHost],
+      ['STARTED', pair.sourceHost, undefined],
+      ['MIGRATION_COMPLETED', pair.sourceHost, undefined],
+      ['MIGRATED_AWAY', pair.sourceHost, pair.destinationHost],
     ]);
     expect(seen.dst.map((e) => [e.transition, e.host, e.peerHost])).toEqual([
-      ['MIGRATED_IN', pair.destinationHost, pair.sourceHost], ['STOPPED', pair.destinationHost, undefined], ['DELETED', pair.destinationHost, undefined],
+      ['MIGRATED_IN', pair.destinationHost, pair.sourceHost],
+      ['STOPPED', pair.destinationHost, undefined],
+      ['DELETED', pair.destinationHost, undefined],
     ]);
     // Field for field what core's own replay holds on the serving side (sequence, states, time, host, peer).
     expect(seen.src).toEqual(eventsSince(pair.source, 0).events);

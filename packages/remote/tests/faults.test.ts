@@ -1,6 +1,12 @@
 import { isVirtkitError, supports, type LifecycleEvent } from '@virtkit/core';
 import { MemoryDriver } from '@virtkit/memory';
-import { connectDriver, EventsLostError, RemoteUnavailableError, serveDriver, type RemoteDriver } from '@virtkit/remote';
+import {
+  connectDriver,
+  EventsLostError,
+  RemoteUnavailableError,
+  serveDriver,
+  type RemoteDriver,
+} from '@virtkit/remote';
 import { spawnRequest, tempDir } from './helpers';
 
 /** Wait until `check` holds, polling; fails after `ms`. */
@@ -34,9 +40,14 @@ describe('faults', () => {
       const running = new Promise<void>((r) => (started = r));
       // Snapshots fill an image the orchestrator created beforehand in the image service.
       const imageId = served.fabric.createImage();
-      const inflight = driver.snapshot({ onProgress: () => started() }, { instance: req.instance, imageId }).catch((e: unknown) => e);
+      const inflight = driver
+        .snapshot({ onProgress: () => started() }, { instance: req.instance, imageId })
+        .catch((e: unknown) => e);
       // A snapshot that fails before its first progress report fails the test instead of waiting forever.
-      await Promise.race([running, inflight.then((e) => Promise.reject(new Error(`the snapshot ended before it ran: ${String(e)}`)))]);
+      await Promise.race([
+        running,
+        inflight.then((e) => Promise.reject(new Error(`the snapshot ended before it ran: ${String(e)}`))),
+      ]);
       await server.close({ graceMs: 0 });
       const failed = await inflight;
       expect(failed).toBeInstanceOf(RemoteUnavailableError);
@@ -114,7 +125,10 @@ describe('faults', () => {
       // The first progress report proves the call is running on the server.
       const imageId = served.fabric.createImage();
       const inflight = driver.snapshot({ onProgress: () => started() }, { instance: req.instance, imageId });
-      await Promise.race([running, inflight.then(() => Promise.reject(new Error('the snapshot ended before the server closed')))]);
+      await Promise.race([
+        running,
+        inflight.then(() => Promise.reject(new Error('the snapshot ended before the server closed'))),
+      ]);
       await server.close({ graceMs: 5000 });
       await expect(inflight).resolves.toBeUndefined();
       expect(disposed).toBe(1);

@@ -31,21 +31,48 @@ describe('Python callers', () => {
     const out = join(tmp.dir, 'stubs');
     mkdirSync(out);
     const uuid = randomUUID();
-    const { stdout } = await run(PYTHON, [join(__dirname, 'python/grpc_client.py'), PROTO_DIR, out, server.address, uuid], { timeout: 60_000 });
+    const { stdout } = await run(
+      PYTHON,
+      [join(__dirname, 'python/grpc_client.py'), PROTO_DIR, out, server.address, uuid],
+      { timeout: 60_000 },
+    );
     const seen = JSON.parse(stdout.trim().split('\n').pop()!);
     expect(seen).toMatchObject({ driver: 'memory', contract: '1.0.0', pause: true, state: 'POWER_STATE_RUNNING' });
-    expect(seen.events.filter((e: { uuid: string }) => e.uuid === uuid).map((e: { transition: string; host: string }) => [e.transition, e.host])).toEqual([['STARTED', 'py'], ['PAUSED', 'py']]);
-    expect(seen.error).toMatchObject({ status: 'NOT_FOUND', virtkit: { code: 'INSTANCE_NOT_FOUND', name: 'InstanceNotFoundError' } });
+    expect(
+      seen.events
+        .filter((e: { uuid: string }) => e.uuid === uuid)
+        .map((e: { transition: string; host: string }) => [e.transition, e.host]),
+    ).toEqual([
+      ['STARTED', 'py'],
+      ['PAUSED', 'py'],
+    ]);
+    expect(seen.error).toMatchObject({
+      status: 'NOT_FOUND',
+      virtkit: { code: 'INSTANCE_NOT_FOUND', name: 'InstanceNotFoundError' },
+    });
     expect((await served.getInfo({}, { instance: { uuid } })).state).toBe(3);
   }, 90_000);
 
   it('plain HTTP + JSON from urllib (no gRPC library): the same, plus validation and contract mismatch', async () => {
     const uuid = randomUUID();
-    const { stdout } = await run(PYTHON, [join(__dirname, 'python/json_client.py'), `http://${server.address}`, uuid], { timeout: 60_000 });
+    const { stdout } = await run(PYTHON, [join(__dirname, 'python/json_client.py'), `http://${server.address}`, uuid], {
+      timeout: 60_000,
+    });
     const seen = JSON.parse(stdout.trim().split('\n').pop()!);
     expect(seen).toMatchObject({ driver: 'memory', contract: '1.0.0', pause: true, state: 'POWER_STATE_RUNNING' });
-    expect(seen.events.filter((e: { uuid: string }) => e.uuid === uuid).map((e: { transition: string; host: string }) => [e.transition, e.host])).toEqual([['STARTED', 'py'], ['PAUSED', 'py']]);
-    expect(seen.missing).toMatchObject({ httpStatus: 404, body: { code: 'not_found' }, virtkit: { code: 'INSTANCE_NOT_FOUND' } });
+    expect(
+      seen.events
+        .filter((e: { uuid: string }) => e.uuid === uuid)
+        .map((e: { transition: string; host: string }) => [e.transition, e.host]),
+    ).toEqual([
+      ['STARTED', 'py'],
+      ['PAUSED', 'py'],
+    ]);
+    expect(seen.missing).toMatchObject({
+      httpStatus: 404,
+      body: { code: 'not_found' },
+      virtkit: { code: 'INSTANCE_NOT_FOUND' },
+    });
     expect(seen.invalid).toMatchObject({ httpStatus: 400, virtkit: { code: 'VALIDATION_FAILED' } });
     expect(seen.mismatch).toMatchObject({ virtkit: { code: 'CONTRACT_MISMATCH' } });
   }, 90_000);

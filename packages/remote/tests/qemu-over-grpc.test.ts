@@ -14,7 +14,10 @@ const installed = (cmd: string): boolean => {
     return false;
   }
 };
-const unavailable = installed('qemu-system-x86_64') && installed('qemu-img') ? undefined : 'qemu-system-x86_64 / qemu-img are not installed (scripts/install-system-deps.sh)';
+const unavailable =
+  installed('qemu-system-x86_64') && installed('qemu-img')
+    ? undefined
+    : 'qemu-system-x86_64 / qemu-img are not installed (scripts/install-system-deps.sh)';
 // Never silent: a skip names itself on stderr (jest may drop the console output of a fully skipped file).
 if (unavailable) process.stderr.write(`SKIPPED the conformance kit over the wire (qemu): ${unavailable}\n`);
 /**
@@ -42,50 +45,56 @@ describe('the conformance kit over the wire (qemu)', () => {
     tmp.remove();
   });
 
-  (unavailable ? it.skip : it)(`plans the same tests as in process and passes them over the wire, no leftovers (${unavailable ?? ONLY?.join(', ') ?? 'whole kit'})`, async () => {
-    const make = (hostApi: { hostname?: string }): QemuDriver => {
-      const d = new QemuDriver({ hostname: 'kit-host', ...hostApi });
-      drivers.add(d);
-      return d;
-    };
-    server = await serveDriver(make({}), {
-      listen: `unix:${tmp.socket}`,
-      harness: {
-        create: make,
-        fixtures: qemuConformanceFixtures as never,
-        dispose: async (d: DriverBase) => {
-          await (d as QemuDriver).close();
-          drivers.delete(d as QemuDriver);
+  (unavailable ? it.skip : it)(
+    `plans the same tests as in process and passes them over the wire, no leftovers (${unavailable ?? ONLY?.join(', ') ?? 'whole kit'})`,
+    async () => {
+      const make = (hostApi: { hostname?: string }): QemuDriver => {
+        const d = new QemuDriver({ hostname: 'kit-host', ...hostApi });
+        drivers.add(d);
+        return d;
+      };
+      server = await serveDriver(make({}), {
+        listen: `unix:${tmp.socket}`,
+        harness: {
+          create: make,
+          fixtures: qemuConformanceFixtures as never,
+          dispose: async (d: DriverBase) => {
+            await (d as QemuDriver).close();
+            drivers.delete(d as QemuDriver);
+          },
         },
-      },
-    });
-    const loaded = await loadDriver(server.target, { hostname: 'kit-host' });
-    const map = loaded.driver.capabilities;
-    await (loaded.driver as unknown as { close(): Promise<void> }).close();
-    const source = loaded.definition.conformance;
-    const fixtures = (typeof source === 'function' ? await source() : source) as never;
-    const report: ConformanceReport = await runConformance({
-      map, only: ONLY, fixtures,
-      // Lean for CI: the model-based part still runs and must pass, on a few sequences (the in-process QEMU kit
-      // runs the full count); every planned kit test runs over the wire.
-      modelBased: { sequences: 3 },
-      factory: () => loaded.definition.create({ hostname: 'kit-host' }),
-      dispose: (d: DriverBase) => (d as unknown as { close(): Promise<void> }).close(),
-      onResult: (r) => {
-        if (r.status === 'failed') process.stderr.write(`FAILED ${r.capability}: ${r.name}: ${r.reason}\n`);
-      },
-    });
-    expect(report.results.filter((r) => r.status === 'failed').map((r) => `${r.name}: ${r.reason}`)).toEqual([]);
-    const inProcess = await qemuConformanceFixtures();
-    const planDriver = make({ hostname: 'plan' });
-    const planned = planConformance(planDriver.capabilities, { only: ONLY, fixtures: inProcess as never });
-    await planDriver.close();
-    drivers.delete(planDriver);
-    // The planned tests, plus the model-based result every run reports (as in process).
-    const expected = [...planned.map((p) => `${p.capability} ${p.test.name}`), `core ${MODEL_TEST_NAME}`];
-    expect(report.results.map((r) => `${r.capability} ${r.name}`).sort()).toEqual(expected.sort());
-    // Hosts opened for the tests were closed with their clients: only the served default driver is left.
-    expect(drivers.size).toBe(1);
-    for (const d of drivers) expect(await qemuLeakCheck(d)).toEqual([]);
-  }, 30 * 60_000);
+      });
+      const loaded = await loadDriver(server.target, { hostname: 'kit-host' });
+      const map = loaded.driver.capabilities;
+      await (loaded.driver as unknown as { close(): Promise<void> }).close();
+      const source = loaded.definition.conformance;
+      const fixtures = (typeof source === 'function' ? await source() : source) as never;
+      const report: ConformanceReport = await runConformance({
+        map,
+        only: ONLY,
+        fixtures,
+        // Lean for CI: the model-based part still runs and must pass, on a few sequences (the in-process QEMU kit
+        // runs the full count); every planned kit test runs over the wire.
+        modelBased: { sequences: 3 },
+        factory: () => loaded.definition.create({ hostname: 'kit-host' }),
+        dispose: (d: DriverBase) => (d as unknown as { close(): Promise<void> }).close(),
+        onResult: (r) => {
+          if (r.status === 'failed') process.stderr.write(`FAILED ${r.capability}: ${r.name}: ${r.reason}\n`);
+        },
+      });
+      expect(report.results.filter((r) => r.status === 'failed').map((r) => `${r.name}: ${r.reason}`)).toEqual([]);
+      const inProcess = await qemuConformanceFixtures();
+      const planDriver = make({ hostname: 'plan' });
+      const planned = planConformance(planDriver.capabilities, { only: ONLY, fixtures: inProcess as never });
+      await planDriver.close();
+      drivers.delete(planDriver);
+      // The planned tests, plus the model-based result every run reports (as in process).
+      const expected = [...planned.map((p) => `${p.capability} ${p.test.name}`), `core ${MODEL_TEST_NAME}`];
+      expect(report.results.map((r) => `${r.capability} ${r.name}`).sort()).toEqual(expected.sort());
+      // Hosts opened for the tests were closed with their clients: only the served default driver is left.
+      expect(drivers.size).toBe(1);
+      for (const d of drivers) expect(await qemuLeakCheck(d)).toEqual([]);
+    },
+    30 * 60_000,
+  );
 });

@@ -1,5 +1,14 @@
 import { statSync } from 'node:fs';
-import { AbortedError, InstanceNotFoundError, NotSupportedError, PowerState, supports, TimeoutError, ValidationError, type LifecycleEvent } from '@virtkit/core';
+import {
+  AbortedError,
+  InstanceNotFoundError,
+  NotSupportedError,
+  PowerState,
+  supports,
+  TimeoutError,
+  ValidationError,
+  type LifecycleEvent,
+} from '@virtkit/core';
 import { createMemoryDriverClass, MemoryDriver } from '@virtkit/memory';
 import { connectDriver, serveDriver, type RemoteDriver, type RemoteServer } from '@virtkit/remote';
 import { spawnRequest, tempDir } from './helpers';
@@ -68,7 +77,10 @@ describe('a memory driver served on a unix socket', () => {
     await driver.spawn({}, req);
     const controller = new AbortController();
     const progress: number[] = [];
-    const pending = driver.snapshot({ signal: controller.signal, onProgress: (p) => void progress.push(p.percent) }, { instance: req.instance, imageId: served.fabric.createImage() });
+    const pending = driver.snapshot(
+      { signal: controller.signal, onProgress: (p) => void progress.push(p.percent) },
+      { instance: req.instance, imageId: served.fabric.createImage() },
+    );
     setTimeout(() => controller.abort(), 5);
     const err = await pending.catch((e) => e);
     expect(err).toBeInstanceOf(AbortedError);
@@ -83,22 +95,24 @@ describe('cancellation and deadlines reach the served driver', () => {
     const seen: string[] = [];
     let entered!: () => void;
     // The served driver's snapshot hook waits for its own signal, recording what it saw.
-    (served as any)._snapshot = (ctx: { signal?: AbortSignal; deadline?: number }) => new Promise((_, reject) => {
-      seen.push(ctx.deadline === undefined ? 'no-deadline' : 'deadline');
-      entered();
-      const stop = (): void => {
-        seen.push('aborted');
-        reject(new Error('stopped'));
-      };
-      // the signal may already be aborted when the hook starts (a 300 ms deadline can pass while the call waits
-      // out the instance's reconciliation grace after the first, abandoned call): a correct hook checks it first
-      if (ctx.signal?.aborted) stop();
-      else ctx.signal?.addEventListener('abort', stop, { once: true });
-      // As in process, a deadline reaches the hook as ctx.deadline, and a correct hook stops at it itself. (The
-      // served signal also aborts when the client's RPC is cancelled at its deadline; that part is not reliable
-      // yet on an idle machine: known gap of #13, see the closing note.)
-      if (ctx.deadline !== undefined) setTimeout(() => !seen.includes('aborted') && stop(), Math.max(0, ctx.deadline - Date.now()) + 50);
-    });
+    (served as any)._snapshot = (ctx: { signal?: AbortSignal; deadline?: number }) =>
+      new Promise((_, reject) => {
+        seen.push(ctx.deadline === undefined ? 'no-deadline' : 'deadline');
+        entered();
+        const stop = (): void => {
+          seen.push('aborted');
+          reject(new Error('stopped'));
+        };
+        // the signal may already be aborted when the hook starts (a 300 ms deadline can pass while the call waits
+        // out the instance's reconciliation grace after the first, abandoned call): a correct hook checks it first
+        if (ctx.signal?.aborted) stop();
+        else ctx.signal?.addEventListener('abort', stop, { once: true });
+        // As in process, a deadline reaches the hook as ctx.deadline, and a correct hook stops at it itself. (The
+        // served signal also aborts when the client's RPC is cancelled at its deadline; that part is not reliable
+        // yet on an idle machine: known gap of #13, see the closing note.)
+        if (ctx.deadline !== undefined)
+          setTimeout(() => !seen.includes('aborted') && stop(), Math.max(0, ctx.deadline - Date.now()) + 50);
+      });
     const server = await serveDriver(served, { listen: `unix:${tmp.socket}` });
     const driver = await connectDriver(server.target);
     try {
@@ -107,7 +121,9 @@ describe('cancellation and deadlines reach the served driver', () => {
       await driver.spawn({}, req);
       const controller = new AbortController();
       let running = new Promise<void>((r) => (entered = r));
-      const pending = driver.snapshot({ signal: controller.signal }, { instance: req.instance, imageId: 'a' } as never).catch((e) => e);
+      const pending = driver
+        .snapshot({ signal: controller.signal }, { instance: req.instance, imageId: 'a' } as never)
+        .catch((e) => e);
       await running;
       controller.abort();
       expect(await pending).toBeInstanceOf(AbortedError);
@@ -116,7 +132,9 @@ describe('cancellation and deadlines reach the served driver', () => {
 
       seen.length = 0;
       running = new Promise<void>((r) => (entered = r));
-      const timed = await driver.snapshot({ deadline: Date.now() + 300 }, { instance: req.instance, imageId: 'b' } as never).catch((e) => e);
+      const timed = await driver
+        .snapshot({ deadline: Date.now() + 300 }, { instance: req.instance, imageId: 'b' } as never)
+        .catch((e) => e);
       await running;
       expect(timed).toBeInstanceOf(TimeoutError);
       await waitFor(() => seen.includes('aborted'));
@@ -145,7 +163,9 @@ describe('capabilities the served driver lacks', () => {
     const driver = await connectDriver(server.target);
     try {
       expect(supports(driver, 'lifecycle.pause')).toBe(false);
-      const err = await (driver as any).pause({}, { instance: { uuid: '00000000-0000-4000-8000-000000000001' } }).catch((e: unknown) => e);
+      const err = await (driver as any)
+        .pause({}, { instance: { uuid: '00000000-0000-4000-8000-000000000001' } })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(NotSupportedError);
     } finally {
       await driver.close();

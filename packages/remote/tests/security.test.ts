@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import { isVirtkitError } from '@virtkit/core';
 import { MemoryDriver } from '@virtkit/memory';
-import { connectDriver, RemoteAccessError, RemoteUnavailableError, serveDriver, type RemoteDriver, type RemoteServer } from '@virtkit/remote';
+import {
+  connectDriver,
+  RemoteAccessError,
+  RemoteUnavailableError,
+  serveDriver,
+  type RemoteDriver,
+  type RemoteServer,
+} from '@virtkit/remote';
 import { makeCerts, type TestCerts } from './certs';
 import { spawnRequest, tempDir } from './helpers';
 
@@ -21,7 +28,11 @@ describe('mutual TLS and bearer tokens', () => {
     open.push(d);
     return d;
   };
-  const refusal = (options: Parameters<typeof connectDriver>[1]): Promise<unknown> => connect(options).then(() => undefined, (e: unknown) => e);
+  const refusal = (options: Parameters<typeof connectDriver>[1]): Promise<unknown> =>
+    connect(options).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
 
   beforeAll(async () => {
     certs = makeCerts(join(tmp.dir, 'pki'));
@@ -90,7 +101,9 @@ describe('listen addresses', () => {
   it('refuses plaintext, and TLS without client certificates, off loopback unless forced', async () => {
     const driver = new MemoryDriver({ hostname: 'x' });
     await expect(serveDriver(driver, { listen: '0.0.0.0:0' })).rejects.toThrow(/refusing plaintext/);
-    await expect(serveDriver(driver, { listen: '0.0.0.0:0', tls: { cert: 'x', key: 'y' } })).rejects.toThrow(/without client certificates/);
+    await expect(serveDriver(driver, { listen: '0.0.0.0:0', tls: { cert: 'x', key: 'y' } })).rejects.toThrow(
+      /without client certificates/,
+    );
     await expect(serveDriver(driver, { listen: 'nonsense' })).rejects.toThrow(TypeError);
     const forced = await serveDriver(driver, { listen: '0.0.0.0:0', insecure: true, disposeDriver: false });
     await forced.close();

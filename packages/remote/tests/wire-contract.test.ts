@@ -17,13 +17,21 @@ const run = promisify(execFile);
 
 describe('the wire contract', () => {
   it('the committed generated code is current with proto/ (npm run generate -w packages/remote)', async () => {
-    await expect(run(process.execPath, [resolve(__dirname, '../scripts/generate.mjs'), '--check'], { timeout: 60_000 })).resolves.toBeDefined();
+    await expect(
+      run(process.execPath, [resolve(__dirname, '../scripts/generate.mjs'), '--check'], { timeout: 60_000 }),
+    ).resolves.toBeDefined();
   }, 90_000);
 
   it('serves the standard grpc.health.v1 service: SERVING, unknown services SERVICE_UNKNOWN', async () => {
     const tmp = tempDir();
-    const server = await serveDriver(new MemoryDriver({ hostname: 'h' }), { listen: `unix:${tmp.socket}`, tokens: { 'health-is-open-0123456789': 'admin' } });
-    const transport = createGrpcTransport({ baseUrl: 'http://localhost', nodeOptions: { createConnection: () => net.connect(tmp.socket) } as never });
+    const server = await serveDriver(new MemoryDriver({ hostname: 'h' }), {
+      listen: `unix:${tmp.socket}`,
+      tokens: { 'health-is-open-0123456789': 'admin' },
+    });
+    const transport = createGrpcTransport({
+      baseUrl: 'http://localhost',
+      nodeOptions: { createConnection: () => net.connect(tmp.socket) } as never,
+    });
     try {
       const health = createClient(Health, transport);
       expect((await health.check({ service: '' })).status).toBe(1);
@@ -38,7 +46,10 @@ describe('the wire contract', () => {
   it('serves grpc.reflection.v1: the services, and the file of a symbol with its imports', async () => {
     const tmp = tempDir();
     const server = await serveDriver(new MemoryDriver({ hostname: 'r' }), { listen: `unix:${tmp.socket}` });
-    const transport = createGrpcTransport({ baseUrl: 'http://localhost', nodeOptions: { createConnection: () => net.connect(tmp.socket) } as never });
+    const transport = createGrpcTransport({
+      baseUrl: 'http://localhost',
+      nodeOptions: { createConnection: () => net.connect(tmp.socket) } as never,
+    });
     try {
       const reflection = createClient(ServerReflection, transport);
       async function* requests() {
@@ -48,9 +59,21 @@ describe('the wire contract', () => {
       }
       const answers = [];
       for await (const a of reflection.serverReflectionInfo(requests())) answers.push(a);
-      const services = answers[0]!.messageResponse.case === 'listServicesResponse' ? answers[0]!.messageResponse.value.service.map((x) => x.name) : [];
-      expect(services).toEqual(expect.arrayContaining(['virtkit.v1.DriverService', 'grpc.health.v1.Health', 'grpc.reflection.v1.ServerReflection']));
-      const files = answers[1]!.messageResponse.case === 'fileDescriptorResponse' ? answers[1]!.messageResponse.value.fileDescriptorProto : [];
+      const services =
+        answers[0]!.messageResponse.case === 'listServicesResponse'
+          ? answers[0]!.messageResponse.value.service.map((x) => x.name)
+          : [];
+      expect(services).toEqual(
+        expect.arrayContaining([
+          'virtkit.v1.DriverService',
+          'grpc.health.v1.Health',
+          'grpc.reflection.v1.ServerReflection',
+        ]),
+      );
+      const files =
+        answers[1]!.messageResponse.case === 'fileDescriptorResponse'
+          ? answers[1]!.messageResponse.value.fileDescriptorProto
+          : [];
       const names = files.map((b) => fromBinary(FileDescriptorProtoSchema, b).name);
       expect(names[0]).toBe('virtkit/v1/driver.proto');
       expect(names).toEqual(expect.arrayContaining(['google/protobuf/struct.proto', 'google/protobuf/wrappers.proto']));
@@ -91,14 +114,23 @@ describe('bounded buffers', () => {
     expect(r.capacity).toBe(3);
     expect(r.lastSequence).toBe(0);
     expect(r.since(1)).toEqual({ events: [] });
-    const req = { instance: { uuid: '00000000-0000-4000-8000-00000000a001', name: 'ring', flavor: { name: 'f', vcpus: 1, memoryMb: 64, rootGb: 1 } }, imageMeta: { id: 'i', diskFormat: 'qcow2' as const } };
+    const req = {
+      instance: {
+        uuid: '00000000-0000-4000-8000-00000000a001',
+        name: 'ring',
+        flavor: { name: 'f', vcpus: 1, memoryMb: 64, rootGb: 1 },
+      },
+      imageMeta: { id: 'i', diskFormat: 'qcow2' as const },
+    };
     await driver.spawn({}, req);
     for (let i = 0; i < 2; i++) {
       await driver.pause({}, { instance: req.instance });
       await driver.unpause({}, { instance: req.instance });
     }
     expect(r.lastSequence).toBe(5);
-    expect(r.since(4)).toEqual({ events: [expect.objectContaining({ sequence: 4, host: 'ring' }), expect.objectContaining({ sequence: 5 })] });
+    expect(r.since(4)).toEqual({
+      events: [expect.objectContaining({ sequence: 4, host: 'ring' }), expect.objectContaining({ sequence: 5 })],
+    });
     expect(r.since(6)).toEqual({ events: [] });
     expect(r.since(1)).toMatchObject({ gapUntil: 3 });
     expect(r.since(1).events.map((e) => e.sequence)).toEqual([3, 4, 5]);

@@ -16,14 +16,17 @@ export function contractCommand(ctx: CommandContext): Command {
   return new Command('contract')
     .description('print the contract manifest: every call of the contract, its capability, TypeScript method and kind')
     .option('--json', 'print the manifest entries as a JSON array')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Kinds: required (a driver advertising the capability implements it), hook (optional,
 called by the SDK), default (the SDK implements it), deprecated, dropped (no counterpart).
 Entries with "origin": "virtkit" are calls the reference does not have (the contract grows past it).
 
 Examples:
   $ virtkit contract
-  $ virtkit contract --json | jq '.[] | select(.capability == "volume")'`)
+  $ virtkit contract --json | jq '.[] | select(.capability == "volume")'`,
+    )
     .action((options: ContractCommandOptions) => ctx.setExitCode(runContractCommand(options, ctx.io)));
 }
 
@@ -32,7 +35,8 @@ export function runContractCommand(options: ContractCommandOptions, io: CliIo): 
   if (options.json) {
     writeLine(io.stdout, JSON.stringify(contractManifest, null, 2));
   } else {
-    for (const line of formatContractTable(contractManifest, createColors(colorEnabled(io)))) writeLine(io.stdout, line);
+    for (const line of formatContractTable(contractManifest, createColors(colorEnabled(io))))
+      writeLine(io.stdout, line);
   }
   return EXIT_CODES.OK;
 }

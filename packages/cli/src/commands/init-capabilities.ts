@@ -42,7 +42,11 @@ export function prerequisitesOf(capability: CapabilityName): CapabilityName[] {
  */
 export function resolveInitCapabilities(chosen: readonly CapabilityName[]): CapabilityName[] {
   const set = new Set(chosen);
-  const missing = chosen.flatMap((c) => prerequisitesOf(c).filter((p) => !set.has(p)).map((p) => [c, p] as const));
+  const missing = chosen.flatMap((c) =>
+    prerequisitesOf(c)
+      .filter((p) => !set.has(p))
+      .map((p) => [c, p] as const),
+  );
   if (missing.length > 0) {
     const needs = missing.map(([c, p]) => `'${c}' needs '${p}'`).join(', ');
     const add = [...new Set(missing.map(([, p]) => p))];

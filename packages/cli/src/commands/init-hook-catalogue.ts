@@ -33,8 +33,12 @@ export function readHookCatalogue(dts: string): Map<string, HookDeclaration[]> {
   const classes = classBodies(dts);
   const catalogue = new Map<string, HookDeclaration[]>();
   const base = classes.get('DriverBase');
-  if (base === undefined) throw new Error('DriverBase is not declared in this .d.ts: is it @virtkit/core\'s dist/index.d.ts?');
-  catalogue.set('core', hooksOf('core', base).filter((h) => !h.optional));
+  if (base === undefined)
+    throw new Error("DriverBase is not declared in this .d.ts: is it @virtkit/core's dist/index.d.ts?");
+  catalogue.set(
+    'core',
+    hooksOf('core', base).filter((h) => !h.optional),
+  );
   const mixins = new Map<string, string>();
   for (const m of dts.matchAll(/declare const (with\w+): CapabilityMixin<typeof (\w+)>;/g)) mixins.set(m[1]!, m[2]!);
   for (const [mixin, shape] of mixins) {
@@ -70,12 +74,24 @@ function hooksOf(capability: string, body: string): HookDeclaration[] {
   const re = /(?:\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*)?protected (abstract )?(_\w+)\((.*)\): (.+);/g;
   for (const m of body.matchAll(re)) {
     const params = m[4]!.replace(/\b_(\w+):/g, '$1:');
-    hooks.push({ capability, hook: m[3]!, params, returns: m[5]!, doc: docLine(m[1] ?? ''), optional: m[2] === undefined });
+    hooks.push({
+      capability,
+      hook: m[3]!,
+      params,
+      returns: m[5]!,
+      doc: docLine(m[1] ?? ''),
+      optional: m[2] === undefined,
+    });
   }
   return [...hooks.filter((h) => !h.optional), ...hooks.filter((h) => h.optional)];
 }
 
 function docLine(raw: string): string {
-  return raw.split('\n').map((l) => l.replace(/^\s*\*\s?/, '').trim()).filter(Boolean).join(' ')
-    .replace(/\{@link(?:code|plain)?\s+([^}|\s]+)(?:[\s|][^}]*)?\}/g, '`$1`').trim();
+  return raw
+    .split('\n')
+    .map((l) => l.replace(/^\s*\*\s?/, '').trim())
+    .filter(Boolean)
+    .join(' ')
+    .replace(/\{@link(?:code|plain)?\s+([^}|\s]+)(?:[\s|][^}]*)?\}/g, '`$1`')
+    .trim();
 }

@@ -28,7 +28,13 @@ export type VirtkitPackage = (typeof INIT_PACKAGES)[number];
  * run too. A vendor declares what its own hypervisor supports.
  */
 const STAND_IN_FEATURES: readonly FeatureFlag[] = [
-  'multiattach', 'taggedVolumeAttach', 'taggedInterfaceAttach', 'deviceTagging', 'sameHostMigration', 'recreate', 'bfvRescue',
+  'multiattach',
+  'taggedVolumeAttach',
+  'taggedInterfaceAttach',
+  'deviceTagging',
+  'sameHostMigration',
+  'recreate',
+  'bfvRescue',
 ];
 /** Image formats the stand-in boots. */
 const STAND_IN_IMAGE_TYPES = ['raw', 'qcow2', 'vmdk', 'vdi', 'vhd', 'vhdx', 'iso', 'ploop'];
@@ -123,13 +129,27 @@ export function renderInitFiles(plan: InitPlan): Map<string, string> {
   files.set('jest.config.cjs', JEST_CONFIG);
   files.set('.gitignore', 'node_modules/\ndist/\n');
   files.set('src/backend.ts', BACKEND);
-  files.set('src/core.ts', renderLayer('CoreHooks', 'DriverBase', [], plan.hooks.get('core') ?? [], CORE_PREAMBLE, plan));
+  files.set(
+    'src/core.ts',
+    renderLayer('CoreHooks', 'DriverBase', [], plan.hooks.get('core') ?? [], CORE_PREAMBLE, plan),
+  );
   let previous = 'CoreHooks';
   let previousFile = 'core';
   for (const family of families) {
     const caps = plan.capabilities.filter((c) => familyOf(c) === family);
     const layer = `${pascal(family)}Hooks`;
-    files.set(`src/${family}.ts`, renderLayer(layer, previous, caps, caps.flatMap((c) => plan.hooks.get(c) ?? []), '', plan, previousFile));
+    files.set(
+      `src/${family}.ts`,
+      renderLayer(
+        layer,
+        previous,
+        caps,
+        caps.flatMap((c) => plan.hooks.get(c) ?? []),
+        '',
+        plan,
+        previousFile,
+      ),
+    );
     previous = layer;
     previousFile = family;
   }
@@ -161,8 +181,13 @@ function renderPackageJson(plan: InitPlan): string {
     },
     dependencies: { '@virtkit/core': spec['@virtkit/core'], '@virtkit/memory': spec['@virtkit/memory'] },
     devDependencies: {
-      '@types/jest': '^29.5.14', '@types/node': '^20.19.0', '@virtkit/cli': spec['@virtkit/cli'],
-      '@virtkit/conformance': spec['@virtkit/conformance'], jest: '^29.7.0', 'ts-jest': '^29.4.0', typescript: '~5.9.0',
+      '@types/jest': '^29.5.14',
+      '@types/node': '^20.19.0',
+      '@virtkit/cli': spec['@virtkit/cli'],
+      '@virtkit/conformance': spec['@virtkit/conformance'],
+      jest: '^29.7.0',
+      'ts-jest': '^29.4.0',
+      typescript: '~5.9.0',
     },
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
@@ -170,10 +195,23 @@ function renderPackageJson(plan: InitPlan): string {
 
 const TSCONFIG = {
   compilerOptions: {
-    target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2023'], types: ['node'],
-    strict: true, noImplicitOverride: true, noUncheckedIndexedAccess: true, noFallthroughCasesInSwitch: true,
-    exactOptionalPropertyTypes: false, noEmitOnError: true, declaration: true, sourceMap: true,
-    skipLibCheck: true, forceConsistentCasingInFileNames: true, rootDir: 'src', outDir: 'dist',
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    lib: ['ES2023'],
+    types: ['node'],
+    strict: true,
+    noImplicitOverride: true,
+    noUncheckedIndexedAccess: true,
+    noFallthroughCasesInSwitch: true,
+    exactOptionalPropertyTypes: false,
+    noEmitOnError: true,
+    declaration: true,
+    sourceMap: true,
+    skipLibCheck: true,
+    forceConsistentCasingInFileNames: true,
+    rootDir: 'src',
+    outDir: 'dist',
   },
   include: ['src'],
 };
@@ -229,8 +267,13 @@ const CORE_PREAMBLE = `  /** The in-memory stand-in for your hypervisor (see bac
 `;
 
 function renderLayer(
-  layer: string, base: string, caps: readonly CapabilityName[], hooks: readonly HookDeclaration[], preamble: string,
-  plan: InitPlan, baseFile?: string,
+  layer: string,
+  base: string,
+  caps: readonly CapabilityName[],
+  hooks: readonly HookDeclaration[],
+  preamble: string,
+  plan: InitPlan,
+  baseFile?: string,
 ): string {
   const mixins = mixinNames();
   const mixinOf = (c: CapabilityName): string => {
@@ -246,18 +289,30 @@ function renderLayer(
   if (baseFile === undefined) lines.push(`import { InMemoryBackend } from './backend.js';`);
   else lines.push(`import { ${base} } from './${baseFile}.js';`);
   const composed = caps.reduce((inner, c) => `${mixinOf(c)}(${inner})`, base);
-  const what = baseFile === undefined
-    ? 'The hooks every driver writes, whatever its capabilities.'
-    : `The hooks of the ${caps.map((c) => `\`${c}\``).join(', ')} capabilit${caps.length === 1 ? 'y' : 'ies'}.`;
-  lines.push('', `/**\n * ${what}\n * Each hook forwards to the in-memory stand-in: replace the body with your hypervisor call.\n * The SDK validates the request and applies the state rule before calling a hook\n * (docs/implementor-reference.md says, per hook, what it must do and throw).\n */`);
+  const what =
+    baseFile === undefined
+      ? 'The hooks every driver writes, whatever its capabilities.'
+      : `The hooks of the ${caps.map((c) => `\`${c}\``).join(', ')} capabilit${caps.length === 1 ? 'y' : 'ies'}.`;
+  lines.push(
+    '',
+    `/**\n * ${what}\n * Each hook forwards to the in-memory stand-in: replace the body with your hypervisor call.\n * The SDK validates the request and applies the state rule before calling a hook\n * (docs/implementor-reference.md says, per hook, what it must do and throw).\n */`,
+  );
   lines.push(`export abstract class ${layer} extends ${composed} {`);
   if (preamble) lines.push(preamble);
   const noHooks = caps.filter((c) => (plan.hooks.get(c) ?? []).length === 0);
-  if (noHooks.length > 0) lines.push(`  // ${noHooks.map((c) => `\`${c}\``).join(', ')}: no hook to write, the SDK's defaults implement ${noHooks.length === 1 ? 'it' : 'them'}.`, '');
+  if (noHooks.length > 0)
+    lines.push(
+      `  // ${noHooks.map((c) => `\`${c}\``).join(', ')}: no hook to write, the SDK's defaults implement ${noHooks.length === 1 ? 'it' : 'them'}.`,
+      '',
+    );
   for (const h of hooks) {
-    const args = h.params.split(',').map((p) => p.trim().split(':')[0]!.replace(/\?$/, '').trim()).filter(Boolean);
+    const args = h.params
+      .split(',')
+      .map((p) => p.trim().split(':')[0]!.replace(/\?$/, '').trim())
+      .filter(Boolean);
     const optional = h.optional ? ' Optional: the SDK has a default; delete this override to use it.' : '';
-    if (h.doc || optional) lines.push(`  /** ${h.capability === 'core' ? '' : `\`${h.capability}\`: `}${h.doc}${optional} */`);
+    if (h.doc || optional)
+      lines.push(`  /** ${h.capability === 'core' ? '' : `\`${h.capability}\`: `}${h.doc}${optional} */`);
     lines.push(`  protected override ${h.hook}(${h.params}): ${h.returns} {`);
     lines.push(`    return this.backend.run('${h.hook}', ${args.join(', ')});`);
     lines.push('  }', '');
@@ -301,7 +356,9 @@ function renderFixtures(className: string, needs: readonly (keyof ConformanceFix
     needs.includes('createVif') ? "import type { Vif } from '@virtkit/core';" : '',
     needs.includes('createMigrationPair') ? "import { MemoryFabric } from '@virtkit/memory';" : '',
     needs.includes('failures') ? "import type { MigrationStep } from '@virtkit/conformance';" : '',
-    needs.some((n) => n === 'createMigrationPair' || n === 'createImage' || n === 'failures') ? "import { InMemoryBackend } from './backend.js';" : '',
+    needs.some((n) => n === 'createMigrationPair' || n === 'createImage' || n === 'failures')
+      ? "import { InMemoryBackend } from './backend.js';"
+      : '',
     needs.includes('createMigrationPair') ? `import { ${className} } from './driver.js';` : '',
   ].filter(Boolean);
   const needed = needs.length === 0 ? 'none' : needs.map((n) => `\`${n}\``).join(', ');
@@ -360,7 +417,12 @@ test('the kit skips none of the tests of the advertised capabilities', () => {
 `;
 }
 
-function renderReadme(className: string, families: readonly string[], needs: readonly string[], plan: InitPlan): string {
+function renderReadme(
+  className: string,
+  families: readonly string[],
+  needs: readonly string[],
+  plan: InitPlan,
+): string {
   const fromTarballs = Object.values(plan.virtkitSpecs).some((s) => s.startsWith('file:'));
   return `# ${plan.packageName}
 
@@ -406,7 +468,8 @@ and write the hooks the compiler then asks for.
 /** Type names to import from core for these hooks. */
 function typeNames(hooks: readonly HookDeclaration[]): string[] {
   const names = new Set<string>();
-  for (const h of hooks) for (const m of `${h.params} ${h.returns}`.matchAll(/\b[A-Z]\w*/g)) if (!BUILTIN_TYPES.has(m[0])) names.add(m[0]);
+  for (const h of hooks)
+    for (const m of `${h.params} ${h.returns}`.matchAll(/\b[A-Z]\w*/g)) if (!BUILTIN_TYPES.has(m[0])) names.add(m[0]);
   return [...names].sort();
 }
 
@@ -425,5 +488,11 @@ function wrap(items: readonly string[], indent: number): string {
 }
 
 function pascal(name: string): string {
-  return name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((p) => p[0]!.toUpperCase() + p.slice(1)).join('') || 'My';
+  return (
+    name
+      .split(/[^A-Za-z0-9]+/)
+      .filter(Boolean)
+      .map((p) => p[0]!.toUpperCase() + p.slice(1))
+      .join('') || 'My'
+  );
 }

@@ -25,17 +25,24 @@ export function initCommand(ctx: CommandContext): Command {
   return new Command('init')
     .description('scaffold a driver package: strict TypeScript, every hook of the chosen capabilities, the kit in jest')
     .argument('<dir>', 'directory to create (must not exist, or be empty)')
-    .option('--capabilities <list>', 'comma-separated capabilities (prerequisites included), e.g. lifecycle,lifecycle.pause', 'lifecycle')
+    .option(
+      '--capabilities <list>',
+      'comma-separated capabilities (prerequisites included), e.g. lifecycle,lifecycle.pause',
+      'lifecycle',
+    )
     .option('--name <name>', 'driver name (default: the directory name without "virtkit" and "driver")')
     .option('--tarballs <dir>', 'depend on the @virtkit/* tarballs in <dir> (npm pack) instead of the registry')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 The package builds with tsc and passes the conformance kit as generated: every hook
 forwards to an in-memory stand-in (@virtkit/memory) that you replace with calls to
 your hypervisor, hook by hook.
 
 Examples:
   $ virtkit init acme-driver --capabilities lifecycle,lifecycle.pause,console.vnc,volume,volume.extend
-  $ virtkit init acme-driver --name acme --tarballs ../virtkit-tarballs`)
+  $ virtkit init acme-driver --name acme --tarballs ../virtkit-tarballs`,
+    )
     .action((dir: string, options: InitCommandOptions) => ctx.setExitCode(runInitCommand(dir, options, ctx.io)));
 }
 
@@ -49,18 +56,32 @@ Examples:
 export function runInitCommand(dir: string, options: InitCommandOptions, io: CliIo): number {
   const cwd = io.cwd ?? process.cwd();
   const target = resolve(cwd, dir);
-  const capabilities = resolveInitCapabilities(parseCapabilityList(options.capabilities ?? 'lifecycle', '--capabilities'));
+  const capabilities = resolveInitCapabilities(
+    parseCapabilityList(options.capabilities ?? 'lifecycle', '--capabilities'),
+  );
   if (existsSync(target) && readdirSync(target).length > 0) {
-    throw new CliError('USAGE', `${target} exists and is not empty`, { hint: 'choose a new directory; init never overwrites files' });
+    throw new CliError('USAGE', `${target} exists and is not empty`, {
+      hint: 'choose a new directory; init never overwrites files',
+    });
   }
-  const packageName = basename(target).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') || 'virtkit-driver';
+  const packageName =
+    basename(target)
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[._-]+/, '') || 'virtkit-driver';
   // `acme-virtkit-driver` -> `acme`
   const driverName = options.name ?? (packageName.replace(/-?virtkit-?/g, '').replace(/-?driver$/, '') || packageName);
   if (!/^[a-z][a-z0-9-]*$/i.test(driverName)) {
-    throw new CliError('USAGE', `driver name '${driverName}' must start with a letter and hold only letters, digits and '-'`, { hint: 'pass --name' });
+    throw new CliError(
+      'USAGE',
+      `driver name '${driverName}' must start with a letter and hold only letters, digits and '-'`,
+      { hint: 'pass --name' },
+    );
   }
   const files = renderInitFiles({
-    packageName, driverName, capabilities,
+    packageName,
+    driverName,
+    capabilities,
     hooks: readHookCatalogue(readCoreTypes()),
     virtkitSpecs: packageSpecs(options.tarballs === undefined ? undefined : resolve(cwd, options.tarballs), target),
   });
@@ -70,7 +91,11 @@ export function runInitCommand(dir: string, options: InitCommandOptions, io: Cli
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, text, { flag: 'wx' });
     } catch (error) {
-      throw new CliError('OUTPUT_FAILED', `cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new CliError(
+        'OUTPUT_FAILED',
+        `cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
   }
   const shown = relative(cwd, target) || '.';
@@ -88,13 +113,19 @@ function packageSpecs(tarballs: string | undefined, target: string): Record<Virt
       continue;
     }
     const prefix = `${pkg.replace('@', '').replace('/', '-')}-`;
-    const found = existsSync(tarballs) ? readdirSync(tarballs).filter((f) => f.startsWith(prefix) && /^\d/.test(f.slice(prefix.length)) && f.endsWith('.tgz')).sort() : [];
+    const found = existsSync(tarballs)
+      ? readdirSync(tarballs)
+          .filter((f) => f.startsWith(prefix) && /^\d/.test(f.slice(prefix.length)) && f.endsWith('.tgz'))
+          .sort()
+      : [];
     if (found.length === 0) {
       throw new CliError('USAGE', `no tarball of ${pkg} in ${tarballs}`, {
         hint: 'pack the packages first: in a virtkit checkout, `npm run build && npm pack --workspaces --pack-destination <dir>`',
       });
     }
-    specs[pkg] = `file:${relative(target, join(tarballs, found[found.length - 1]!)).split('\\').join('/')}`;
+    specs[pkg] = `file:${relative(target, join(tarballs, found[found.length - 1]!))
+      .split('\\')
+      .join('/')}`;
   }
   return specs;
 }

@@ -34,11 +34,14 @@ export function serveCommand(ctx: CommandContext): Command {
     .option('--read-only-token-file <file>', 'file holding a bearer token with the read-only role')
     .option('--insecure', 'allow plaintext or no client certificates on a non-loopback address (never in production)')
     .option('--harness', 'also serve the test harness, so `virtkit conformance --driver grpc://...` can run the kit')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ virtkit serve --driver @virtkit/memory --listen unix:/run/virtkit/driver.sock
   $ virtkit serve --driver @virtkit/qemu --listen 10.0.0.5:7443 \\
-      --tls-cert host.pem --tls-key host.key --tls-client-ca orchestrators-ca.pem --admin-token-file token`)
+      --tls-cert host.pem --tls-key host.key --tls-client-ca orchestrators-ca.pem --admin-token-file token`,
+    )
     .action(async (options: ServeCommandOptions) => ctx.setExitCode(await runServeCommand(options, ctx.io)));
 }
 
@@ -56,14 +59,20 @@ export async function runServeCommand(options: ServeCommandOptions, io: CliIo, s
     const name = '@virtkit/remote';
     remote = typeof require === 'function' ? require(name) : await import(name);
   } catch (error) {
-    throw new CliError('DRIVER_UNAVAILABLE', '`virtkit serve` needs @virtkit/remote', { hint: 'npm install @virtkit/remote', cause: error });
+    throw new CliError('DRIVER_UNAVAILABLE', '`virtkit serve` needs @virtkit/remote', {
+      hint: 'npm install @virtkit/remote',
+      cause: error,
+    });
   }
   const read = (file: string | undefined, what: string): string | undefined => {
     if (file === undefined) return undefined;
     try {
       return readFileSync(file, 'utf8');
     } catch (error) {
-      throw new CliError('USAGE', `cannot read the ${what} file ${file}`, { hint: 'check the path and its permissions', cause: error });
+      throw new CliError('USAGE', `cannot read the ${what} file ${file}`, {
+        hint: 'check the path and its permissions',
+        cause: error,
+      });
     }
   };
   const loaded = await loadCliDriver(options.driver, io);
@@ -83,20 +92,25 @@ export async function runServeCommand(options: ServeCommandOptions, io: CliIo, s
       tokens: Object.keys(tokens).length > 0 ? tokens : undefined,
       insecure: options.insecure,
       harness: options.harness
-        ? { create: (hostApi) => loaded.definition.create({ ...CLI_HOST_API, ...hostApi }) as DriverBase, fixtures: loaded.definition.conformance }
+        ? {
+            create: (hostApi) => loaded.definition.create({ ...CLI_HOST_API, ...hostApi }) as DriverBase,
+            fixtures: loaded.definition.conformance,
+          }
         : undefined,
     });
   } catch (error) {
     const close = (loaded.driver as unknown as { close?: () => unknown }).close;
     if (typeof close === 'function') await close.call(loaded.driver);
-    if (error instanceof TypeError) throw new CliError('USAGE', error.message, { hint: 'see virtkit serve --help', cause: error });
+    if (error instanceof TypeError)
+      throw new CliError('USAGE', error.message, { hint: 'see virtkit serve --help', cause: error });
     throw error;
   }
   writeLine(io.stdout, `virtkit serve: ${loaded.definition.name} ${loaded.definition.version} at ${server.target}`);
-  await (stop ?? new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  }));
+  await (stop ??
+    new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    }));
   await server.close();
   return EXIT_CODES.OK;
 }

@@ -14,9 +14,14 @@ export interface TestApi {
 }
 
 function globalTestApi(): TestApi {
-  const g = globalThis as unknown as { describe?: TestApi['describe']; it?: TestApi['it'] & { skip?: (n: string, fn: () => void) => void } };
+  const g = globalThis as unknown as {
+    describe?: TestApi['describe'];
+    it?: TestApi['it'] & { skip?: (n: string, fn: () => void) => void };
+  };
   if (typeof g.describe !== 'function' || typeof g.it !== 'function') {
-    throw new Error('describeConformance needs a test runner with global describe/it (jest); use runConformance() otherwise');
+    throw new Error(
+      'describeConformance needs a test runner with global describe/it (jest); use runConformance() otherwise',
+    );
   }
   const it = g.it;
   return { describe: g.describe, it, skip: (name) => (it.skip ? it.skip(name, () => undefined) : undefined) };
@@ -30,11 +35,15 @@ function globalTestApi(): TestApi {
  * describeConformance({ factory: () => new AcmeDriver({ hostname: 'test' }) });
  * ```
  */
-export function describeConformance<D extends DriverBase>(options: ConformanceOptions<D>, api: TestApi = globalTestApi()): void {
+export function describeConformance<D extends DriverBase>(
+  options: ConformanceOptions<D>,
+  api: TestApi = globalTestApi(),
+): void {
   let map = options.map;
   if (!map) {
     const probe = options.factory({ logger: new RecordingLogger() });
-    if (probe instanceof Promise) throw new Error('describeConformance plans at collection time: give a synchronous factory, or pass `map`');
+    if (probe instanceof Promise)
+      throw new Error('describeConformance plans at collection time: give a synchronous factory, or pass `map`');
     map = probe.capabilities;
     void options.dispose?.(probe);
   }
@@ -55,20 +64,32 @@ export function describeConformance<D extends DriverBase>(options: ConformanceOp
             api.skip(`${planned.test.name} [UNVERIFIED: ${planned.unverifiedReason}]`);
             continue;
           }
-          api.it(planned.test.name, async () => {
-            const result = await runPlannedTest(planned, options);
-            if (result.status === 'failed') throw new Error(result.reason ?? 'failed');
-            // an unverified test vouches for nothing: jest has no such status, so it must not show as passed
-            if (result.status === 'unverified') throw new Error(`UNVERIFIED: ${result.reason ?? ''}`);
-          }, timeout);
+          api.it(
+            planned.test.name,
+            async () => {
+              const result = await runPlannedTest(planned, options);
+              if (result.status === 'failed') throw new Error(result.reason ?? 'failed');
+              // an unverified test vouches for nothing: jest has no such status, so it must not show as passed
+              if (result.status === 'unverified') throw new Error(`UNVERIFIED: ${result.reason ?? ''}`);
+            },
+            timeout,
+          );
         }
       });
     }
-    if (options.modelBased !== false && map.capabilities.lifecycle && (options.modelBased !== undefined || options.only === undefined)) {
-      api.it(MODEL_TEST_NAME, async () => {
-        const { result } = await runModelPhase(options, true, 0);
-        if (result.status === 'failed') throw new Error(result.reason ?? 'failed');
-      }, 120_000);
+    if (
+      options.modelBased !== false &&
+      map.capabilities.lifecycle &&
+      (options.modelBased !== undefined || options.only === undefined)
+    ) {
+      api.it(
+        MODEL_TEST_NAME,
+        async () => {
+          const { result } = await runModelPhase(options, true, 0);
+          if (result.status === 'failed') throw new Error(result.reason ?? 'failed');
+        },
+        120_000,
+      );
     }
   });
 }

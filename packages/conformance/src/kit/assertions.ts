@@ -43,7 +43,11 @@ export function checkEqual<T>(actual: T, expected: T, what: string): void {
  * Fail unless `promise` rejects with a virtkit error of `code` (or of one of
  * the codes, when several are acceptable). Returns the error.
  */
-export async function checkRejects(promise: Promise<unknown>, code: string | readonly string[], what: string): Promise<Error> {
+export async function checkRejects(
+  promise: Promise<unknown>,
+  code: string | readonly string[],
+  what: string,
+): Promise<Error> {
   const codes: readonly string[] = typeof code === 'string' ? [code] : code;
   const expected = codes.join(' or ');
   let outcome: unknown;
@@ -51,10 +55,22 @@ export async function checkRejects(promise: Promise<unknown>, code: string | rea
     outcome = await promise;
   } catch (error) {
     if (isVirtkitError(error) && codes.includes(error.code)) return error;
-    const got = isVirtkitError(error) ? error.code : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw new KitAssertionError(`${what}: expected ${expected}, got ${got}`, isVirtkitError(error) ? error.code : undefined, { expected, actual: got });
+    const got = isVirtkitError(error)
+      ? error.code
+      : error instanceof Error
+        ? `${error.name}: ${error.message}`
+        : String(error);
+    throw new KitAssertionError(
+      `${what}: expected ${expected}, got ${got}`,
+      isVirtkitError(error) ? error.code : undefined,
+      { expected, actual: got },
+    );
   }
-  throw new KitAssertionError(`${what}: expected ${expected}, but it succeeded (returned ${safeJson(outcome)})`, undefined, { expected, actual: `success (${safeJson(outcome)})` });
+  throw new KitAssertionError(
+    `${what}: expected ${expected}, but it succeeded (returned ${safeJson(outcome)})`,
+    undefined,
+    { expected, actual: `success (${safeJson(outcome)})` },
+  );
 }
 
 /** Fail unless every named field of `value` is a finite number >= 0. */
@@ -62,7 +78,10 @@ export function checkCounters(value: unknown, fields: readonly string[], what: s
   check(typeof value === 'object' && value !== null, `${what}: expected an object, got ${safeJson(value)}`);
   for (const field of fields) {
     const n = (value as Record<string, unknown>)[field];
-    check(typeof n === 'number' && Number.isFinite(n) && n >= 0, `${what}: '${field}' must be a number >= 0, got ${safeJson(n)}`);
+    check(
+      typeof n === 'number' && Number.isFinite(n) && n >= 0,
+      `${what}: '${field}' must be a number >= 0, got ${safeJson(n)}`,
+    );
   }
 }
 

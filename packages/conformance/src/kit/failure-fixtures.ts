@@ -2,12 +2,19 @@ import type { DriverBase } from '@virtkit/core';
 
 /** A step of the live-migration protocol, in the contract's order. */
 export type MigrationStep =
-  | 'checkCanLiveMigrateDestination' | 'checkCanLiveMigrateSource' | 'preLiveMigration' | 'liveMigration'
+  | 'checkCanLiveMigrateDestination'
+  | 'checkCanLiveMigrateSource'
+  | 'preLiveMigration'
+  | 'liveMigration'
   | 'liveMigration.transfer';
 
 /** Every step the kit tries to make fail, in protocol order. */
 export const MIGRATION_STEPS: readonly MigrationStep[] = [
-  'checkCanLiveMigrateDestination', 'checkCanLiveMigrateSource', 'preLiveMigration', 'liveMigration', 'liveMigration.transfer',
+  'checkCanLiveMigrateDestination',
+  'checkCanLiveMigrateSource',
+  'preLiveMigration',
+  'liveMigration',
+  'liveMigration.transfer',
 ];
 
 /**

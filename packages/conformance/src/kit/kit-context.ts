@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import {
-  PowerState, type CapabilityCalls, type CapabilityName, type DriverBase, type FeatureFlag, type FeatureState, type Flavor, type ImageMeta,
-  type LifecycleEvent, type OperationContext, type ProgressReport, type Vif, type VolumeConnectionInfo,
+  PowerState,
+  type CapabilityCalls,
+  type CapabilityName,
+  type DriverBase,
+  type FeatureFlag,
+  type FeatureState,
+  type Flavor,
+  type ImageMeta,
+  type LifecycleEvent,
+  type OperationContext,
+  type ProgressReport,
+  type Vif,
+  type VolumeConnectionInfo,
 } from '@virtkit/core';
 import { KitAssertionError, KitUnverifiedError, stateName } from './assertions.js';
 import type { FailureFixtures } from './failure-fixtures.js';
@@ -17,7 +28,9 @@ const DEFAULT_PHASE_MS = phaseLimit(30_000);
 /** Thrown by the kit's helpers once the test has ended (finished or timed out): nothing new may be created then. */
 export class KitClosedError extends Error {
   constructor(what: string) {
-    super(`${what} refused: the test has ended (finished or timed out) and its cleanup has begun; the kit creates nothing more for it`);
+    super(
+      `${what} refused: the test has ended (finished or timed out) and its cleanup has begun; the kit creates nothing more for it`,
+    );
     this.name = 'KitClosedError';
   }
 }
@@ -54,14 +67,20 @@ export type KitDriver = DriverBase & CapabilityCalls<CapabilityName>;
  * Call a driver method named by data (a command table, the manifest), not by a capability interface: the
  * name is looked up at run time, and a driver without it answers as any missing call would.
  */
-export function callByName(driver: DriverBase, method: string, ctx: OperationContext, request: unknown): Promise<unknown> {
+export function callByName(
+  driver: DriverBase,
+  method: string,
+  ctx: OperationContext,
+  request: unknown,
+): Promise<unknown> {
   const fn = (driver as unknown as Record<string, unknown>)[method];
   if (typeof fn !== 'function') return Promise.reject(new TypeError(`the driver has no call '${method}'`));
   return Promise.resolve((fn as (c: OperationContext, r: unknown) => unknown).call(driver, ctx, request));
 }
 
 /** The calls that open a live console of an instance (`console.vnc` ... `console.mks`). */
-export type LiveConsoleCall = 'getVncConsole' | 'getSpiceConsole' | 'getRdpConsole' | 'getSerialConsole' | 'getMksConsole';
+export type LiveConsoleCall =
+  'getVncConsole' | 'getSpiceConsole' | 'getRdpConsole' | 'getSerialConsole' | 'getMksConsole';
 
 /** Two hosts from the `createMigrationPair` fixture, initialised, tracked and released by the kit. */
 export interface MigrationPair {
@@ -101,7 +120,12 @@ export class KitContext {
   /** Every line the drivers of this test logged (the factory's and a migration pair's). */
   readonly logger: RecordingLogger;
 
-  constructor(driver: DriverBase, fixtures: ConformanceFixtures, testName: string, logger: RecordingLogger = new RecordingLogger()) {
+  constructor(
+    driver: DriverBase,
+    fixtures: ConformanceFixtures,
+    testName: string,
+    logger: RecordingLogger = new RecordingLogger(),
+  ) {
     // the planner runs a test only when the driver advertises the capabilities it calls (see KitDriver)
     this.driver = driver as KitDriver;
     this.fixtures = fixtures;
@@ -142,7 +166,10 @@ export class KitContext {
     const found: string[] = [];
     for (const [value, what] of this.#secrets) {
       const lines = this.logger.mentioning(value);
-      if (lines.length > 0) found.push(`the ${what} handed to the driver appears in its log (${lines.length} line(s), first at level ${lines[0]!.level}: ${JSON.stringify(lines[0]!.message.replaceAll(value, '<secret>'))})`);
+      if (lines.length > 0)
+        found.push(
+          `the ${what} handed to the driver appears in its log (${lines.length} line(s), first at level ${lines[0]!.level}: ${JSON.stringify(lines[0]!.message.replaceAll(value, '<secret>'))})`,
+        );
     }
     return found;
   }
@@ -156,10 +183,16 @@ export class KitContext {
    * Arm a late failure through the fixtures' `failures`; ends the test as
    * unverified when the fixtures cannot cause it.
    */
-  async armFailure<K extends keyof FailureFixtures>(kind: K, ...args: Parameters<NonNullable<FailureFixtures[K]>>): Promise<void> {
+  async armFailure<K extends keyof FailureFixtures>(
+    kind: K,
+    ...args: Parameters<NonNullable<FailureFixtures[K]>>
+  ): Promise<void> {
     const fn = this.fixtures.failures?.[kind] as ((...a: unknown[]) => boolean | Promise<boolean>) | undefined;
     const armed = fn ? await fn.apply(this.fixtures.failures, args) : false;
-    if (!armed) this.unverified(`the driver's kit fixtures cannot make ${kind}${kind === 'migration' ? ` (${String(args[1])})` : ''} fail (fixtures.failures.${kind})`);
+    if (!armed)
+      this.unverified(
+        `the driver's kit fixtures cannot make ${kind}${kind === 'migration' ? ` (${String(args[1])})` : ''} fail (fixtures.failures.${kind})`,
+      );
   }
 
   /** The signal of `ctx`; aborted when the test timed out. */
@@ -205,7 +238,9 @@ export class KitContext {
   }
 
   /** A spawn request for a new uuid; nothing is created until it is passed to spawn. */
-  spawnRequest(overrides: Record<string, unknown> = {}): { instance: KitInstance; imageMeta: ImageMeta } & Record<string, unknown> {
+  spawnRequest(
+    overrides: Record<string, unknown> = {},
+  ): { instance: KitInstance; imageMeta: ImageMeta } & Record<string, unknown> {
     const uuid = randomUUID();
     const instance = { uuid, name: `kit-${uuid.slice(0, 8)}`, flavor: this.flavor };
     this.#known.set(uuid, instance);
@@ -251,7 +286,11 @@ export class KitContext {
   async expectState(uuid: string, expected: PowerState, step: string, driver: KitDriver = this.driver): Promise<void> {
     const actual = await this.state(uuid, driver);
     if (actual !== expected) {
-      throw new KitAssertionError(`after ${step}: expected state ${stateName(expected)}, getInfo says ${stateName(actual)}`, undefined, { expected: stateName(expected), actual: stateName(actual) });
+      throw new KitAssertionError(
+        `after ${step}: expected state ${stateName(expected)}, getInfo says ${stateName(actual)}`,
+        undefined,
+        { expected: stateName(expected), actual: stateName(actual) },
+      );
     }
   }
 
@@ -270,7 +309,9 @@ export class KitContext {
     this.#refuseIfClosed('kit.volume');
     const volume = await create(sizeBytes);
     if (this.#closed) {
-      await Promise.resolve().then(() => volume.release()).catch(() => undefined);
+      await Promise.resolve()
+        .then(() => volume.release())
+        .catch(() => undefined);
       this.#refuseIfClosed('kit.volume');
     }
     this.#releases.push(() => volume.release());
@@ -284,7 +325,9 @@ export class KitContext {
     this.#refuseIfClosed('kit.migrationPair');
     const pair = await create(this.hostApi);
     if (this.#closed) {
-      await Promise.resolve().then(() => pair.release()).catch(() => undefined);
+      await Promise.resolve()
+        .then(() => pair.release())
+        .catch(() => undefined);
       this.#refuseIfClosed('kit.migrationPair');
     }
     this.#releases.push(() => pair.release());
@@ -337,10 +380,14 @@ export class KitContext {
       const where = many ? ` on ${driverLabel(driver, i)}` : '';
       for (const uuid of this.#tracked) {
         try {
-          await withTimeLimit(`destroy of ${uuid}`, limitMs, (signal) => driver.destroy(this.cleanupContext(signal), { instance: { uuid } }));
+          await withTimeLimit(`destroy of ${uuid}`, limitMs, (signal) =>
+            driver.destroy(this.cleanupContext(signal), { instance: { uuid } }),
+          );
         } catch (error) {
           if (error instanceof PhaseTimeoutError) {
-            problems.push(`cleanup timed out; instance ${uuid} may be left behind${where} (destroy did not finish within ${limitMs} ms)`);
+            problems.push(
+              `cleanup timed out; instance ${uuid} may be left behind${where} (destroy did not finish within ${limitMs} ms)`,
+            );
             this.#timedOut.set(driver, (this.#timedOut.get(driver) ?? new Set()).add(uuid));
           } else {
             problems.push(`destroy of ${uuid}${where} during cleanup failed: ${message(error)}`);
@@ -377,7 +424,11 @@ async function runAll(fns: (() => Promise<void> | void)[], what: string, limitMs
     try {
       await withTimeLimit(what, limitMs, () => fn());
     } catch (error) {
-      problems.push(error instanceof PhaseTimeoutError ? `${what} timed out after ${limitMs} ms` : `${what} failed: ${message(error)}`);
+      problems.push(
+        error instanceof PhaseTimeoutError
+          ? `${what} timed out after ${limitMs} ms`
+          : `${what} failed: ${message(error)}`,
+      );
     }
   }
   return problems;

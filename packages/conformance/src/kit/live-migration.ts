@@ -19,7 +19,9 @@ export interface LiveMigrationRun {
 export async function prepareLiveMigration(kit: KitContext, pair: MigrationPair, uuid: string): Promise<MigrateData> {
   const instance = kit.instance(uuid);
   const destCheckData = await pair.destination.checkCanLiveMigrateDestination(kit.ctx, {
-    instance, srcComputeInfo: { host: pair.sourceHost }, dstComputeInfo: { host: pair.destinationHost },
+    instance,
+    srcComputeInfo: { host: pair.sourceHost },
+    dstComputeInfo: { host: pair.destinationHost },
   });
   let sourceData: MigrateData;
   try {
@@ -31,11 +33,18 @@ export async function prepareLiveMigration(kit: KitContext, pair: MigrationPair,
 }
 
 /** Start `liveMigration` on the source without waiting for it; progress and callbacks are recorded. */
-export function startLiveMigration(kit: KitContext, pair: MigrationPair, uuid: string, migrateData: MigrateData): LiveMigrationRun {
+export function startLiveMigration(
+  kit: KitContext,
+  pair: MigrationPair,
+  uuid: string,
+  migrateData: MigrateData,
+): LiveMigrationRun {
   const { ctx, reports } = kit.progress();
   const callbacks = { post: 0, recover: 0 };
   const done: Promise<void> = pair.source.liveMigration(ctx, {
-    instance: kit.instance(uuid), dest: pair.destinationHost, migrateData,
+    instance: kit.instance(uuid),
+    dest: pair.destinationHost,
+    migrateData,
     postMethod: async () => void callbacks.post++,
     recoverMethod: async () => void callbacks.recover++,
   });
@@ -50,12 +59,17 @@ export function startLiveMigration(kit: KitContext, pair: MigrationPair, uuid: s
  */
 export async function whenInFlight(run: LiveMigrationRun, timeoutMs = 10_000): Promise<void> {
   let settled = false;
-  void run.done.then(() => (settled = true), () => (settled = true));
+  void run.done.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
   const until = Date.now() + timeoutMs;
   while (run.reports.length < 2 && !settled && Date.now() < until) await new Promise((r) => setTimeout(r, 1));
   const last = run.reports[run.reports.length - 1];
-  check(!settled && last !== undefined && last.percent < 100,
-    'the live migration ended before the kit could act on it: while migrating, a driver must report progress (ctx.onProgress) and stay abortable');
+  check(
+    !settled && last !== undefined && last.percent < 100,
+    'the live migration ended before the kit could act on it: while migrating, a driver must report progress (ctx.onProgress) and stay abortable',
+  );
   check(run.reports.length >= 2, `no progress from the driver within ${timeoutMs} ms of starting the live migration`);
 }
 
@@ -71,15 +85,28 @@ export async function finishLiveMigration(kit: KitContext, pair: MigrationPair, 
 export function checkProgress(reports: readonly ProgressReport[], what: string): void {
   const percents = reports.map((r) => r.percent);
   check(percents.length >= 2, `${what}: expected progress reports from 0 to 100, got ${JSON.stringify(percents)}`);
-  check(percents[0] === 0 && percents[percents.length - 1] === 100, `${what}: progress must start at 0 and end at 100, got ${percents.join(',')}`);
-  check(percents.every((p, i) => p >= 0 && p <= 100 && (i === 0 || p >= percents[i - 1]!)), `${what}: progress must never decrease: ${percents.join(',')}`);
+  check(
+    percents[0] === 0 && percents[percents.length - 1] === 100,
+    `${what}: progress must start at 0 and end at 100, got ${percents.join(',')}`,
+  );
+  check(
+    percents.every((p, i) => p >= 0 && p <= 100 && (i === 0 || p >= percents[i - 1]!)),
+    `${what}: progress must never decrease: ${percents.join(',')}`,
+  );
 }
 
 /** Fail unless the instance exists on exactly one of the hosts; returns which. */
-export async function checkOnOneHost(kit: KitContext, pair: MigrationPair, uuid: string): Promise<'source' | 'destination'> {
+export async function checkOnOneHost(
+  kit: KitContext,
+  pair: MigrationPair,
+  uuid: string,
+): Promise<'source' | 'destination'> {
   const onSource = (await pair.source.listInstanceUuids(kit.ctx)).includes(uuid);
   const onDestination = (await pair.destination.listInstanceUuids(kit.ctx)).includes(uuid);
-  check(onSource !== onDestination, `the instance must exist on exactly one host; source lists it: ${onSource}, destination lists it: ${onDestination}`);
+  check(
+    onSource !== onDestination,
+    `the instance must exist on exactly one host; source lists it: ${onSource}, destination lists it: ${onDestination}`,
+  );
   return onSource ? 'source' : 'destination';
 }
 

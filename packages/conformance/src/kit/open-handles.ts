@@ -20,12 +20,18 @@ export function openHandles(): HandleCounts {
  * pending file operation) does not count, nor do the kinds in `allowed`.
  * Returns descriptions, empty when none.
  */
-export async function handlesLeftOpen(before: HandleCounts, allowed: readonly string[] = [], graceMs = 200): Promise<string[]> {
+export async function handlesLeftOpen(
+  before: HandleCounts,
+  allowed: readonly string[] = [],
+  graceMs = 200,
+): Promise<string[]> {
   const deadline = Date.now() + graceMs;
   let left: [string, number][] = [];
   for (;;) {
     const now = openHandles();
-    left = [...now].map(([kind, n]): [string, number] => [kind, n - (before.get(kind) ?? 0)]).filter(([kind, n]) => n > 0 && !allowed.includes(kind));
+    left = [...now]
+      .map(([kind, n]): [string, number] => [kind, n - (before.get(kind) ?? 0)])
+      .filter(([kind, n]) => n > 0 && !allowed.includes(kind));
     if (left.length === 0 || Date.now() >= deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

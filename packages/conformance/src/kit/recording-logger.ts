@@ -43,7 +43,8 @@ function render(value: unknown, depth = 0): string {
   if (value === null || value === undefined || depth > 6) return '';
   if (typeof value !== 'object') return String(value);
   const parts: string[] = [];
-  if (value instanceof Error) parts.push(value.message, value.stack ?? '', render((value as { cause?: unknown }).cause, depth + 1));
+  if (value instanceof Error)
+    parts.push(value.message, value.stack ?? '', render((value as { cause?: unknown }).cause, depth + 1));
   try {
     for (const v of Object.values(value)) parts.push(render(v, depth + 1));
   } catch {

@@ -7,7 +7,14 @@ import { runModelPhase } from './model-phase.js';
 import { handlesLeftOpen, openHandles } from './open-handles.js';
 import { planConformance, type PlannedTest } from './planner.js';
 import { RecordingLogger } from './recording-logger.js';
-import { PHASE_FLOOR_MS, PhaseTimeoutError, SETTLE_AFTER_TIMEOUT_MS, phaseLimit, settlesWithin, withTimeLimit } from './time-limit.js';
+import {
+  PHASE_FLOOR_MS,
+  PhaseTimeoutError,
+  SETTLE_AFTER_TIMEOUT_MS,
+  phaseLimit,
+  settlesWithin,
+  withTimeLimit,
+} from './time-limit.js';
 import type { ConformanceOptions, ConformanceReport, SuiteName, TestResult } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -36,9 +43,10 @@ export async function runConformance<D extends DriverBase>(options: ConformanceO
   }
   const ran = results.filter((r) => r.status !== 'skipped');
   const averageMs = ran.length === 0 ? 0 : ran.reduce((t, r) => t + r.durationMs, 0) / ran.length;
-  const model = options.modelBased === false || (options.modelBased === undefined && options.only !== undefined)
-    ? undefined // turned off by the caller; or a partial run (--only) checks what it was asked for (the sequences use every call)
-    : await runModelPhase(options, map.capabilities.lifecycle === true, averageMs);
+  const model =
+    options.modelBased === false || (options.modelBased === undefined && options.only !== undefined)
+      ? undefined // turned off by the caller; or a partial run (--only) checks what it was asked for (the sequences use every call)
+      : await runModelPhase(options, map.capabilities.lifecycle === true, averageMs);
   if (model) {
     results.push(model.result);
     options.onResult?.(model.result);
@@ -51,7 +59,12 @@ export async function runConformance<D extends DriverBase>(options: ConformanceO
     contractVersion: map.contractVersion,
     capabilities: advertisedCapabilities(map),
     results,
-    summary: { passed: count('passed'), failed: count('failed'), skipped: count('skipped'), ...(unverified > 0 ? { unverified } : {}) },
+    summary: {
+      passed: count('passed'),
+      failed: count('failed'),
+      skipped: count('skipped'),
+      ...(unverified > 0 ? { unverified } : {}),
+    },
     unverified: unverifiedCapabilities(plan, results),
     ...(failureGroups.length > 0 ? { failureGroups } : {}),
     ...(model ? { modelBased: model.summary } : {}),
@@ -65,10 +78,15 @@ export async function runConformance<D extends DriverBase>(options: ConformanceO
  */
 export function unverifiedCapabilities(plan: readonly PlannedTest[], results: readonly TestResult[] = []): SuiteName[] {
   const behaviour = new Map<SuiteName, boolean>();
-  const unchecked = new Set(results.filter((r) => r.status === 'unverified').map((r) => `${r.capability}\u0000${r.name}`));
+  const unchecked = new Set(
+    results.filter((r) => r.status === 'unverified').map((r) => `${r.capability}\u0000${r.name}`),
+  );
   for (const p of plan) {
     if (p.kind !== 'behaviour') continue;
-    const none = p.skipReason !== undefined || p.unverifiedReason !== undefined || unchecked.has(`${p.capability}\u0000${p.test.name}`);
+    const none =
+      p.skipReason !== undefined ||
+      p.unverifiedReason !== undefined ||
+      unchecked.has(`${p.capability}\u0000${p.test.name}`);
     behaviour.set(p.capability, (behaviour.get(p.capability) ?? true) && none);
   }
   return [...behaviour].filter(([, allSkipped]) => allSkipped).map(([capability]) => capability);
@@ -83,10 +101,14 @@ export function unverifiedCapabilities(plan: readonly PlannedTest[], results: re
  * `kit.ctx.signal`, closes the context (no new instances, volumes or pairs),
  * waits a little for the test to stop, then cleans up what it tracked.
  */
-export async function runPlannedTest<D extends DriverBase>(planned: PlannedTest, options: ConformanceOptions<D>): Promise<TestResult> {
+export async function runPlannedTest<D extends DriverBase>(
+  planned: PlannedTest,
+  options: ConformanceOptions<D>,
+): Promise<TestResult> {
   const base = { capability: planned.capability, name: planned.test.name };
   if (planned.skipReason) return { ...base, status: 'skipped', reason: planned.skipReason, durationMs: 0 };
-  if (planned.unverifiedReason) return { ...base, status: 'unverified', reason: planned.unverifiedReason, durationMs: 0 };
+  if (planned.unverifiedReason)
+    return { ...base, status: 'unverified', reason: planned.unverifiedReason, durationMs: 0 };
   const started = Date.now();
   const fixtures = options.fixtures ?? {};
   const testMs = fixtures.testTimeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -97,7 +119,12 @@ export async function runPlannedTest<D extends DriverBase>(planned: PlannedTest,
   try {
     driver = await createDriver(options, phaseMs, logger);
   } catch (error) {
-    return { ...base, status: 'failed', reason: `factory failed: ${describe(error)}`, durationMs: Date.now() - started };
+    return {
+      ...base,
+      status: 'failed',
+      reason: `factory failed: ${describe(error)}`,
+      durationMs: Date.now() - started,
+    };
   }
   const kit = new KitContext(driver, fixtures, planned.test.name, logger);
   const mapBefore = JSON.parse(JSON.stringify(driver.capabilities)) as unknown;
@@ -106,7 +133,9 @@ export async function runPlannedTest<D extends DriverBase>(planned: PlannedTest,
   /** Problems that are things left behind (reported as the test's leaks). */
   const leaks: string[] = [];
   try {
-    await withTimeLimit('initHost', phaseMs, () => driver.initHost(kit.ctx, { host: driver.hostApi.hostname ?? 'kit-host' }));
+    await withTimeLimit('initHost', phaseMs, () =>
+      driver.initHost(kit.ctx, { host: driver.hostApi.hostname ?? 'kit-host' }),
+    );
   } catch (error) {
     failure = error;
     kit.abort(error);
@@ -120,28 +149,41 @@ export async function runPlannedTest<D extends DriverBase>(planned: PlannedTest,
       if (error instanceof PhaseTimeoutError) {
         kit.abort(error);
         if (!(await settlesWithin(run, SETTLE_AFTER_TIMEOUT_MS))) {
-          problems.push(`the test still had not stopped ${SETTLE_AFTER_TIMEOUT_MS} ms after its signal was aborted; cleaning up anyway`);
+          problems.push(
+            `the test still had not stopped ${SETTLE_AFTER_TIMEOUT_MS} ms after its signal was aborted; cleaning up anyway`,
+          );
         }
       }
     }
   }
   kit.close();
   const changed = diffMaps(mapBefore, JSON.parse(JSON.stringify(driver.capabilities)));
-  if (changed.length > 0) problems.push(`the capability map changed during the test (it must never change): ${changed.join(', ')}`);
+  if (changed.length > 0)
+    problems.push(`the capability map changed during the test (it must never change): ${changed.join(', ')}`);
   problems.push(...(await kit.cleanup(phaseMs)));
   leaks.push(...(await leftBehind(kit, phaseMs, fixtures.leakCheck)));
   leaks.push(...kit.secretsInLog());
   problems.push(...(await kit.release(phaseMs)));
   try {
-    await withTimeLimit('cleanupHost', phaseMs, (signal) => driver.cleanupHost(kit.cleanupContext(signal), { host: driver.hostApi.hostname ?? 'kit-host' }));
+    await withTimeLimit('cleanupHost', phaseMs, (signal) =>
+      driver.cleanupHost(kit.cleanupContext(signal), { host: driver.hostApi.hostname ?? 'kit-host' }),
+    );
   } catch (error) {
-    problems.push(error instanceof PhaseTimeoutError ? `cleanupHost timed out after ${phaseMs} ms` : `cleanupHost failed: ${describe(error)}`);
+    problems.push(
+      error instanceof PhaseTimeoutError
+        ? `cleanupHost timed out after ${phaseMs} ms`
+        : `cleanupHost failed: ${describe(error)}`,
+    );
   }
   if (options.dispose) {
     try {
       await withTimeLimit('dispose', phaseMs, () => options.dispose!(driver));
     } catch (error) {
-      problems.push(error instanceof PhaseTimeoutError ? `dispose timed out after ${phaseMs} ms` : `dispose failed: ${describe(error)}`);
+      problems.push(
+        error instanceof PhaseTimeoutError
+          ? `dispose timed out after ${phaseMs} ms`
+          : `dispose failed: ${describe(error)}`,
+      );
     }
   }
   if (handlesBefore) {
@@ -153,11 +195,21 @@ export async function runPlannedTest<D extends DriverBase>(planned: PlannedTest,
   if (failure instanceof KitUnverifiedError && problems.length === 0 && leaks.length === 0) {
     return { ...base, status: 'unverified', reason: failure.message, durationMs };
   }
-  if ((failure === undefined || failure instanceof KitUnverifiedError) && problems.length === 0 && leaks.length === 0) return { ...base, status: 'passed', durationMs };
-  const reasons = [failure === undefined || failure instanceof KitUnverifiedError ? undefined : describe(failure), ...problems, ...leaks].filter(Boolean);
+  if ((failure === undefined || failure instanceof KitUnverifiedError) && problems.length === 0 && leaks.length === 0)
+    return { ...base, status: 'passed', durationMs };
+  const reasons = [
+    failure === undefined || failure instanceof KitUnverifiedError ? undefined : describe(failure),
+    ...problems,
+    ...leaks,
+  ].filter(Boolean);
   const code = isVirtkitError(failure) ? failure.code : (failure as { code?: string } | undefined)?.code;
   return {
-    ...base, status: 'failed', reason: reasons.join('; '), durationMs, ...(code ? { code } : {}), ...detail,
+    ...base,
+    status: 'failed',
+    reason: reasons.join('; '),
+    durationMs,
+    ...(code ? { code } : {}),
+    ...detail,
     ...(leaks.length > 0 ? { leaks } : {}),
   };
 }
@@ -176,13 +228,22 @@ function failureDetail(failure: unknown, step: string | undefined): Pick<TestRes
 }
 
 /** A driver from the factory (given the kit's host API with `logger`), within `ms`; one that arrives later is disposed of. */
-async function createDriver<D extends DriverBase>(options: ConformanceOptions<D>, ms: number, logger: RecordingLogger): Promise<D> {
+async function createDriver<D extends DriverBase>(
+  options: ConformanceOptions<D>,
+  ms: number,
+  logger: RecordingLogger,
+): Promise<D> {
   const pending = Promise.resolve().then(() => options.factory({ logger }));
   try {
     return await withTimeLimit('factory', ms, () => pending);
   } catch (error) {
     if (error instanceof PhaseTimeoutError) {
-      pending.then((late) => options.dispose?.(late), () => undefined).catch(() => undefined);
+      pending
+        .then(
+          (late) => options.dispose?.(late),
+          () => undefined,
+        )
+        .catch(() => undefined);
     }
     throw error;
   }
@@ -194,23 +255,38 @@ async function createDriver<D extends DriverBase>(options: ConformanceOptions<D>
  * Instances found are destroyed (each within `ms`), except those whose cleanup
  * destroy already timed out (still queued behind a stuck call).
  */
-async function leftBehind(kit: KitContext, ms: number, leakCheck?: (d: DriverBase) => Promise<string[]>): Promise<string[]> {
+async function leftBehind(
+  kit: KitContext,
+  ms: number,
+  leakCheck?: (d: DriverBase) => Promise<string[]>,
+): Promise<string[]> {
   const problems: string[] = [];
   const many = kit.drivers.length > 1;
   for (const [i, driver] of kit.drivers.entries()) {
     const where = many ? ` on ${driverLabel(driver, i)}` : '';
     try {
-      const uuids: string[] = await withTimeLimit('leak check', ms, (signal) => driver.listInstanceUuids(kit.cleanupContext(signal)));
+      const uuids: string[] = await withTimeLimit('leak check', ms, (signal) =>
+        driver.listInstanceUuids(kit.cleanupContext(signal)),
+      );
       if (uuids.length > 0) {
-        problems.push(`left behind after destroy${where}: ${uuids.length} instance(s) (${uuids.slice(0, 3).join(', ')})`);
+        problems.push(
+          `left behind after destroy${where}: ${uuids.length} instance(s) (${uuids.slice(0, 3).join(', ')})`,
+        );
         for (const uuid of uuids) {
           if (kit.cleanupTimedOut(driver, uuid)) continue;
-          await withTimeLimit('destroy', ms, (signal) => driver.destroy(kit.cleanupContext(signal), { instance: { uuid } })).catch(() => undefined);
+          await withTimeLimit('destroy', ms, (signal) =>
+            driver.destroy(kit.cleanupContext(signal), { instance: { uuid } }),
+          ).catch(() => undefined);
         }
       }
-      if (leakCheck) problems.push(...(await withTimeLimit('leak check', ms, () => leakCheck(driver))).map((p) => `${p}${where}`));
+      if (leakCheck)
+        problems.push(...(await withTimeLimit('leak check', ms, () => leakCheck(driver))).map((p) => `${p}${where}`));
     } catch (error) {
-      problems.push(error instanceof PhaseTimeoutError ? `leak check timed out after ${ms} ms${where}` : `leak check failed${where}: ${describe(error)}`);
+      problems.push(
+        error instanceof PhaseTimeoutError
+          ? `leak check timed out after ${ms} ms${where}`
+          : `leak check failed${where}: ${describe(error)}`,
+      );
     }
   }
   return problems;

@@ -8,7 +8,7 @@ import type { KitContext } from './kit-context.js';
  */
 export async function snapshotImage(kit: KitContext, driver: DriverBase = kit.driver): Promise<string> {
   const create = kit.fixtures.createImage;
-  if (create === undefined) throw new Error('this test needs the createImage fixture (declare needs: [\'createImage\'])');
+  if (create === undefined) throw new Error("this test needs the createImage fixture (declare needs: ['createImage'])");
   const image = await create(driver);
   kit.defer(() => image.release());
   return image.imageId;

@@ -27,7 +27,12 @@ export function phaseLimit(testTimeoutMs: number): number {
  * promise rejects with {@link PhaseTimeoutError} at the limit whether or not
  * `fn` ever settles.
  */
-export async function withTimeLimit<T>(phase: string, ms: number, fn: (signal: AbortSignal) => Promise<T> | T, message?: string): Promise<T> {
+export async function withTimeLimit<T>(
+  phase: string,
+  ms: number,
+  fn: (signal: AbortSignal) => Promise<T> | T,
+  message?: string,
+): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -51,7 +56,13 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
     timer = setTimeout(() => resolve(false), ms);
   });
   try {
-    return await Promise.race([promise.then(() => true, () => true), late]);
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      late,
+    ]);
   } finally {
     clearTimeout(timer);
   }

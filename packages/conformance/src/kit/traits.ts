@@ -44,7 +44,12 @@ export async function spawnIn(kit: KitContext, trait: PowerTrait, options: Spawn
   const uuid = await kit.spawn({ ...options.overrides, ...(trait === 'stopped' ? { powerOn: false } : {}) }, driver);
   if (trait === 'paused') await driver.pause(kit.ctx, kit.ref(uuid));
   if (trait === 'suspended') await driver.suspend(kit.ctx, kit.ref(uuid));
-  await kit.expectState(uuid, POWER_TRAITS[trait].state, `bringing the instance to ${POWER_TRAITS[trait].label}`, driver);
+  await kit.expectState(
+    uuid,
+    POWER_TRAITS[trait].state,
+    `bringing the instance to ${POWER_TRAITS[trait].label}`,
+    driver,
+  );
   return uuid;
 }
 
@@ -74,7 +79,10 @@ export type TraitTest = Omit<KitTest, 'run'> & { run(kit: KitContext, uuid: stri
  * }))
  * ```
  */
-export function inStates(traits: readonly PowerTrait[], make: (spec: TraitSpec & { trait: PowerTrait }) => TraitTest): KitTest[] {
+export function inStates(
+  traits: readonly PowerTrait[],
+  make: (spec: TraitSpec & { trait: PowerTrait }) => TraitTest,
+): KitTest[] {
   return traits.map((trait) => {
     const spec = { ...POWER_TRAITS[trait], trait };
     const test = make(spec);

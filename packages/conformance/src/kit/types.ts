@@ -1,5 +1,13 @@
 import type {
-  CapabilityMap, CapabilityName, DriverBase, DriverLogger, Flavor, HostApi, ImageMeta, Vif, VolumeConnectionInfo,
+  CapabilityMap,
+  CapabilityName,
+  DriverBase,
+  DriverLogger,
+  Flavor,
+  HostApi,
+  ImageMeta,
+  Vif,
+  VolumeConnectionInfo,
 } from '@virtkit/core';
 import type { FailureFixtures } from './failure-fixtures.js';
 
@@ -30,7 +38,15 @@ export type ConformanceFixtures = {
    * destroys what a test left on either, checks both for leaks, then calls `release`.
    * `sourceHost` defaults to the source's `hostApi.hostname`.
    */
-  createMigrationPair?: (hostApi?: KitHostApi) => Promise<{ source: DriverBase; destination: DriverBase; sourceHost?: string; destinationHost: string; release(): Promise<void> }>;
+  createMigrationPair?: (
+    hostApi?: KitHostApi,
+  ) => Promise<{
+    source: DriverBase;
+    destination: DriverBase;
+    sourceHost?: string;
+    destinationHost: string;
+    release(): Promise<void>;
+  }>;
   /**
    * How to make calls fail late, for the kit's failure-path tests (spawn after
    * the guest exists, snapshot, each step of a live migration). A test whose

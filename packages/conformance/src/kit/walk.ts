@@ -1,4 +1,11 @@
-import { PowerState, isVirtkitError, type CapabilityName, type LifecycleEvent, type Vif, type VolumeConnectionInfo } from '@virtkit/core';
+import {
+  PowerState,
+  isVirtkitError,
+  type CapabilityName,
+  type LifecycleEvent,
+  type Vif,
+  type VolumeConnectionInfo,
+} from '@virtkit/core';
 import { expectedTransition, type ModelInstance, type Outcome } from '../model/contract-model.js';
 import { describeOutcomes, matchOutcome } from '../model/contract-rules.js';
 import { KitAssertionError, stateName } from './assertions.js';
@@ -10,7 +17,9 @@ const { RUNNING, SHUTDOWN } = PowerState;
 export type SourceState = 'running' | 'stopped' | 'paused' | 'suspended' | 'rescued' | 'softDeleted';
 
 /** Every source state, the label messages use, and the capability that reaches it. */
-export const SOURCE_STATES: Readonly<Record<SourceState, { readonly label: string; readonly requires?: CapabilityName }>> = Object.freeze({
+export const SOURCE_STATES: Readonly<
+  Record<SourceState, { readonly label: string; readonly requires?: CapabilityName }>
+> = Object.freeze({
   running: { label: 'RUNNING' },
   stopped: { label: 'SHUTDOWN' },
   paused: { label: 'PAUSED', requires: 'lifecycle.pause' },
@@ -91,7 +100,9 @@ export class Walk {
 
   /** The source states this driver can reach (by its capabilities), among `wanted`. */
   reachable(wanted: readonly SourceState[] = Object.keys(SOURCE_STATES) as SourceState[]): SourceState[] {
-    return wanted.filter((s) => SOURCE_STATES[s].requires === undefined || this.#kit.supports(SOURCE_STATES[s].requires!));
+    return wanted.filter(
+      (s) => SOURCE_STATES[s].requires === undefined || this.#kit.supports(SOURCE_STATES[s].requires!),
+    );
   }
 
   /**
@@ -101,7 +112,10 @@ export class Walk {
    */
   get canAttach(): boolean {
     const k = this.#kit;
-    return (k.supports('volume') && k.fixtures.createVolume !== undefined) || (k.supports('network.hotplug') && k.supports('diagnostics'));
+    return (
+      (k.supports('volume') && k.fixtures.createVolume !== undefined) ||
+      (k.supports('network.hotplug') && k.supports('diagnostics'))
+    );
   }
 
   /** Read the usage baseline (before any instance of the walk exists). */
@@ -120,17 +134,37 @@ export class Walk {
     kit.step(`spawning ${label}`);
     const uuid = await kit.spawn(source === 'stopped' ? { powerOn: false } : {});
     const i: WalkInstance = {
-      uuid, ordinal, host: 0, label, state: source === 'stopped' ? SHUTDOWN : RUNNING, rescued: false, softDeleted: false,
-      volumes: new Map(), interfaces: new Map(),
+      uuid,
+      ordinal,
+      host: 0,
+      label,
+      state: source === 'stopped' ? SHUTDOWN : RUNNING,
+      rescued: false,
+      softDeleted: false,
+      volumes: new Map(),
+      interfaces: new Map(),
     };
     if (attach) await this.#attach(i);
     const ref = kit.ref(uuid);
     kit.step(`bringing ${label} to ${SOURCE_STATES[source].label}`);
     if (source === 'paused') await kit.driver.pause(kit.ctx, ref);
     if (source === 'suspended') await kit.driver.suspend(kit.ctx, ref);
-    if (source === 'rescued') await kit.driver.rescue(kit.ctx, { ...ref, imageMeta: kit.fixtures.rescueImageMeta ?? kit.imageMeta, rescuePassword: kit.secret('rescue password') });
+    if (source === 'rescued')
+      await kit.driver.rescue(kit.ctx, {
+        ...ref,
+        imageMeta: kit.fixtures.rescueImageMeta ?? kit.imageMeta,
+        rescuePassword: kit.secret('rescue password'),
+      });
     if (source === 'softDeleted') await kit.driver.softDelete(kit.ctx, ref);
-    i.state = ({ paused: PowerState.PAUSED, suspended: PowerState.SUSPENDED, softDeleted: SHUTDOWN, stopped: SHUTDOWN } as Record<string, PowerState>)[source] ?? RUNNING;
+    i.state =
+      (
+        {
+          paused: PowerState.PAUSED,
+          suspended: PowerState.SUSPENDED,
+          softDeleted: SHUTDOWN,
+          stopped: SHUTDOWN,
+        } as Record<string, PowerState>
+      )[source] ?? RUNNING;
     i.rescued = source === 'rescued';
     i.softDeleted = source === 'softDeleted';
     this.instances.push(i);
@@ -161,13 +195,20 @@ export class Walk {
     } catch (e) {
       error = e;
     }
-    const result = error === undefined ? { ok: true as const } : { ok: false as const, code: isVirtkitError(error) ? error.code : `non-virtkit error (${String(error)})` };
+    const result =
+      error === undefined
+        ? { ok: true as const }
+        : { ok: false as const, code: isVirtkitError(error) ? error.code : `non-virtkit error (${String(error)})` };
     const outcomes = op.rule(target);
     const match = matchOutcome(outcomes, result);
     if (match === undefined) {
       // every aspect needs the call to behave; the transition aspect is where this is the point
       const got = result.ok ? 'success' : `${result.code}${error instanceof Error ? ` (${error.message})` : ''}`;
-      throw new KitAssertionError(`${step}: the contract allows ${describeOutcomes(outcomes)}, the driver answered ${got}`, result.ok ? undefined : result.code, { expected: describeOutcomes(outcomes), actual: got });
+      throw new KitAssertionError(
+        `${step}: the contract allows ${describeOutcomes(outcomes)}, the driver answered ${got}`,
+        result.ok ? undefined : result.code,
+        { expected: describeOutcomes(outcomes), actual: got },
+      );
     }
     if (match.ok) match.apply?.(target);
     if (op.removes && result.ok) this.instances.splice(this.instances.indexOf(target), 1);
@@ -189,9 +230,13 @@ export class Walk {
   finish(): void {
     if (this.#verified === 0) {
       const only = this.#aspects.size === 1 ? [...this.#aspects][0] : undefined;
-      this.#kit.unverified(only === 'attachments'
-        ? 'the driver advertises no way to attach and check attachments (volume with createVolume, or network.hotplug with diagnostics)'
-        : only === 'usage' ? 'the driver does not advertise inventory: usage cannot be read' : 'no call of the walk could be checked');
+      this.#kit.unverified(
+        only === 'attachments'
+          ? 'the driver advertises no way to attach and check attachments (volume with createVolume, or network.hotplug with diagnostics)'
+          : only === 'usage'
+            ? 'the driver does not advertise inventory: usage cannot be read'
+            : 'no call of the walk could be checked',
+      );
     }
   }
 
@@ -208,7 +253,11 @@ export class Walk {
     if (kit.supports('network.hotplug') && kit.supports('diagnostics')) {
       kit.step(`attaching an interface to ${i.label}`);
       const vif = kit.vif();
-      await kit.driver.attachInterface(kit.ctx, { ...kit.ref(i.uuid), imageMeta: kit.fixtures.guestImageMeta ?? kit.imageMeta, vif });
+      await kit.driver.attachInterface(kit.ctx, {
+        ...kit.ref(i.uuid),
+        imageMeta: kit.fixtures.guestImageMeta ?? kit.imageMeta,
+        vif,
+      });
       i.mac = vif.address.toLowerCase();
       i.vif = vif;
     }
@@ -231,34 +280,55 @@ export class Walk {
     const info = await this.#kit.driver.getInfo(this.#kit.ctx, this.#kit.ref(i.uuid));
     const actual = `${stateName(info.state)} rescued=${info.rescued === true} softDeleted=${info.softDeleted === true}`;
     const expected = `${stateName(i.state)} rescued=${i.rescued} softDeleted=${i.softDeleted}`;
-    if (actual !== expected) throw new KitAssertionError(`after ${step}: getInfo says ${actual}, the contract says ${expected}`, undefined, { expected, actual });
+    if (actual !== expected)
+      throw new KitAssertionError(`after ${step}: getInfo says ${actual}, the contract says ${expected}`, undefined, {
+        expected,
+        actual,
+      });
     this.#verified += 1;
   }
 
   #checkEvents(i: WalkInstance, prev: PowerState, seen: LifecycleEvent[], step: string, removed: boolean): void {
     const stray = seen.filter((e) => e.instanceUuid !== i.uuid);
     if (stray.length > 0) {
-      throw new KitAssertionError(`after ${step}: lifecycle events name another instance than the one acted on: ${stray.map((e) => `${e.transition} for ${this.#nameOf(e.instanceUuid)}`).join(', ')}`);
+      throw new KitAssertionError(
+        `after ${step}: lifecycle events name another instance than the one acted on: ${stray.map((e) => `${e.transition} for ${this.#nameOf(e.instanceUuid)}`).join(', ')}`,
+      );
     }
     if (removed) return; // destroy's own events (stopped, deleted) are checked by the lifecycle suite
     const t = expectedTransition(prev, i.state);
     const expected = t ? [t] : [];
     const actual = seen.map((e) => e.transition);
     if (actual.join() !== expected.join()) {
-      throw new KitAssertionError(`after ${step} (${stateName(prev)} -> ${stateName(i.state)}): expected events [${expected.join(', ')}], got [${actual.join(', ')}]`, undefined, { expected: `[${expected.join(', ')}]`, actual: `[${actual.join(', ')}]` });
+      throw new KitAssertionError(
+        `after ${step} (${stateName(prev)} -> ${stateName(i.state)}): expected events [${expected.join(', ')}], got [${actual.join(', ')}]`,
+        undefined,
+        { expected: `[${expected.join(', ')}]`, actual: `[${actual.join(', ')}]` },
+      );
     }
     this.#verified += 1;
   }
 
-  async #checkOthers(target: WalkInstance, before: Map<string, Observation>, seen: LifecycleEvent[], step: string): Promise<void> {
+  async #checkOthers(
+    target: WalkInstance,
+    before: Map<string, Observation>,
+    seen: LifecycleEvent[],
+    step: string,
+  ): Promise<void> {
     for (const i of this.instances) {
       if (i === target) continue;
       const theirs = seen.filter((e) => e.instanceUuid === i.uuid);
-      if (theirs.length > 0) throw new KitAssertionError(`after ${step}: ${i.label}, not acted on, got lifecycle events ${theirs.map((e) => e.transition).join(', ')}`);
+      if (theirs.length > 0)
+        throw new KitAssertionError(
+          `after ${step}: ${i.label}, not acted on, got lifecycle events ${theirs.map((e) => e.transition).join(', ')}`,
+        );
       const was = before.get(i.uuid);
       const now = await this.#observe(i.uuid);
       if (was && JSON.stringify(was) !== JSON.stringify(now)) {
-        throw new KitAssertionError(`after ${step}: ${i.label}, not acted on, changed`, undefined, { expected: JSON.stringify(was), actual: JSON.stringify(now) });
+        throw new KitAssertionError(`after ${step}: ${i.label}, not acted on, changed`, undefined, {
+          expected: JSON.stringify(was),
+          actual: JSON.stringify(now),
+        });
       }
     }
     if (this.instances.length > 1) this.#verified += 1;
@@ -273,10 +343,18 @@ export class Walk {
     const o = await this.#observe(i.uuid);
     const device = i.volumeAt?.replace('/dev/', '');
     if (device !== undefined && !o.disks!.includes(device)) {
-      throw new KitAssertionError(`after ${step}: the volume attached at ${i.volumeAt} is gone (disks: ${o.disks!.join(', ')})`, undefined, { expected: `a disk ${device}`, actual: `[${o.disks!.join(', ')}]` });
+      throw new KitAssertionError(
+        `after ${step}: the volume attached at ${i.volumeAt} is gone (disks: ${o.disks!.join(', ')})`,
+        undefined,
+        { expected: `a disk ${device}`, actual: `[${o.disks!.join(', ')}]` },
+      );
     }
     if (i.mac !== undefined && !o.macs!.includes(i.mac)) {
-      throw new KitAssertionError(`after ${step}: the interface ${i.mac} is gone (NICs: ${o.macs!.join(', ')})`, undefined, { expected: `a NIC ${i.mac}`, actual: `[${o.macs!.join(', ')}]` });
+      throw new KitAssertionError(
+        `after ${step}: the interface ${i.mac} is gone (NICs: ${o.macs!.join(', ')})`,
+        undefined,
+        { expected: `a NIC ${i.mac}`, actual: `[${o.macs!.join(', ')}]` },
+      );
     }
     this.#verified += 1;
   }
@@ -297,12 +375,17 @@ export class Walk {
       const code = isVirtkitError(error) ? error.code : `non-virtkit error (${String(error)})`;
       if (code === 'CONFLICT') return true;
       if (code === 'INVALID_STATE') return false;
-      throw new KitAssertionError(`after ${step}: attaching the volume of ${i.volumeAt} again at ${PROBE_MOUNTPOINT} (to see it is still attached) answered ${code}; the contract: CONFLICT while it is attached`, code, { expected: 'CONFLICT', actual: code });
+      throw new KitAssertionError(
+        `after ${step}: attaching the volume of ${i.volumeAt} again at ${PROBE_MOUNTPOINT} (to see it is still attached) answered ${code}; the contract: CONFLICT while it is attached`,
+        code,
+        { expected: 'CONFLICT', actual: code },
+      );
     }
     await kit.driver.detachVolume(kit.ctx, probe);
     throw new KitAssertionError(
       `after ${step}: the volume attached at ${i.volumeAt} is gone (attaching it again at ${PROBE_MOUNTPOINT} succeeded; the contract: CONFLICT while it is attached)`,
-      undefined, { expected: `CONFLICT (the volume still attached at ${i.volumeAt})`, actual: 'success' },
+      undefined,
+      { expected: `CONFLICT (the volume still attached at ${i.volumeAt})`, actual: 'success' },
     );
   }
 
@@ -332,7 +415,8 @@ export class Walk {
     if (!allowed.some((e) => e.join() === actual.join())) {
       throw new KitAssertionError(
         `after ${step}: used [vcpus, memoryMb, localGb] on node '${this.#node}' must be the flavors of the ${n} live instance(s) (vCPUs and memory: of all ${n}, or of the ${resident} RUNNING or PAUSED)`,
-        undefined, { expected: `[${claims(n).join(', ')}] or [${claims(resident).join(', ')}]`, actual: `[${actual.join(', ')}]` },
+        undefined,
+        { expected: `[${claims(n).join(', ')}] or [${claims(resident).join(', ')}]`, actual: `[${actual.join(', ')}]` },
       );
     }
     this.#verified += 1;

@@ -39,21 +39,31 @@ function settle(env: ModelEnv, step: string, name: string, outcomes: Outcome[], 
   countOutcome(env.stats, name, result);
   const match = matchOutcome(outcomes, result);
   if (match === undefined) {
-    const got = result.ok ? 'success' : `${result.code} (${result.error instanceof Error ? result.error.message : String(result.error)})`;
+    const got = result.ok
+      ? 'success'
+      : `${result.code} (${result.error instanceof Error ? result.error.message : String(result.error)})`;
     diverge(env, `${step}: the contract allows ${describeOutcomes(outcomes)}, the driver answered ${got}`);
   }
   return match;
 }
 
 class SpawnCommand implements ContractCommand {
-  constructor(readonly host: number, readonly powerOn: boolean, readonly max: number) {}
+  constructor(
+    readonly host: number,
+    readonly powerOn: boolean,
+    readonly max: number,
+  ) {}
   check = (m: Readonly<ContractModel>): boolean => m.instances.length < this.max;
   async run(model: ContractModel, env: ModelEnv): Promise<void> {
     const host = this.host % model.hosts;
     const uuid = randomUUID();
     const step = `spawn(vm${model.spawned + 1} on host${host}${this.powerOn ? '' : ', powerOn: false'})`;
     env.trace.push(step);
-    const request = { instance: { uuid, name: instanceName(uuid), flavor: env.flavor }, imageMeta: env.imageMeta, powerOn: this.powerOn };
+    const request = {
+      instance: { uuid, name: instanceName(uuid), flavor: env.flavor },
+      imageMeta: env.imageMeta,
+      powerOn: this.powerOn,
+    };
     settle(env, step, 'spawn', [{ ok: true }], await attempt(() => env.hosts[host].spawn(env.ctx, request)));
     const instance = spawnedInstance(model, uuid, host, this.powerOn);
     model.instances.push(instance);
@@ -69,8 +79,17 @@ class DuplicateSpawnCommand implements ContractCommand {
     const i = picked(model, this.pick);
     const step = `spawn again(vm${i.ordinal})`;
     env.trace.push(step);
-    const request = { instance: { uuid: i.uuid, name: `kit-dup-${i.ordinal}`, flavor: env.flavor }, imageMeta: env.imageMeta };
-    settle(env, step, 'spawn (existing uuid)', [{ ok: false, code: 'INSTANCE_EXISTS' }], await attempt(() => env.hosts[i.host].spawn(env.ctx, request)));
+    const request = {
+      instance: { uuid: i.uuid, name: `kit-dup-${i.ordinal}`, flavor: env.flavor },
+      imageMeta: env.imageMeta,
+    };
+    settle(
+      env,
+      step,
+      'spawn (existing uuid)',
+      [{ ok: false, code: 'INSTANCE_EXISTS' }],
+      await attempt(() => env.hosts[i.host].spawn(env.ctx, request)),
+    );
     await checkStep(env, model, { instance: i, before: { state: i.state, host: i.host }, uuid: i.uuid, step });
   }
   toString = (): string => `spawnAgain(#${this.pick})`;
@@ -83,11 +102,21 @@ class DestroyCommand implements ContractCommand {
     const i = picked(model, this.pick);
     const step = `destroy(vm${i.ordinal})`;
     env.trace.push(step);
-    settle(env, step, 'destroy', [{ ok: true }], await attempt(() => env.hosts[i.host].destroy(env.ctx, { instance: { uuid: i.uuid } })));
+    settle(
+      env,
+      step,
+      'destroy',
+      [{ ok: true }],
+      await attempt(() => env.hosts[i.host].destroy(env.ctx, { instance: { uuid: i.uuid } })),
+    );
     model.instances.splice(model.instances.indexOf(i), 1);
     model.gone.push(i.uuid);
     const live = i.state === PowerState.RUNNING || i.state === PowerState.PAUSED || i.state === PowerState.SUSPENDED;
-    await checkStep(env, model, { uuid: i.uuid, step, announced: { [i.host]: live ? ['STOPPED', 'DELETED'] : ['DELETED'] } });
+    await checkStep(env, model, {
+      uuid: i.uuid,
+      step,
+      announced: { [i.host]: live ? ['STOPPED', 'DELETED'] : ['DELETED'] },
+    });
     const after = await attempt(() => env.hosts[i.host].getInfo(env.ctx, { instance: { uuid: i.uuid } }));
     settle(env, `${step}, then getInfo`, 'getInfo (destroyed)', [{ ok: false, code: 'INSTANCE_NOT_FOUND' }], after);
   }
@@ -96,23 +125,41 @@ class DestroyCommand implements ContractCommand {
 
 /** A call on a destroyed (or never known) uuid: INSTANCE_NOT_FOUND, except destroy, which succeeds. */
 class UnknownInstanceCommand implements ContractCommand {
-  constructor(readonly pick: number, readonly op: string) {}
+  constructor(
+    readonly pick: number,
+    readonly op: string,
+  ) {}
   check = (): boolean => true;
   async run(model: ContractModel, env: ModelEnv): Promise<void> {
     const uuid = model.gone.length > 0 ? model.gone[this.pick % model.gone.length]! : randomUUID();
     const host = this.pick % model.hosts;
     const step = `${this.op}(${model.gone.includes(uuid) ? 'destroyed' : 'unknown'} ${uuid.slice(0, 8)} on host${host})`;
     env.trace.push(step);
-    const request: Record<string, unknown> = { instance: { uuid, name: instanceName(uuid), flavor: env.flavor }, rebootType: 'HARD', imageId: `kit-model-${uuid}` };
+    const request: Record<string, unknown> = {
+      instance: { uuid, name: instanceName(uuid), flavor: env.flavor },
+      rebootType: 'HARD',
+      imageId: `kit-model-${uuid}`,
+    };
     const outcomes: Outcome[] = this.op === 'destroy' ? [{ ok: true }] : [{ ok: false, code: 'INSTANCE_NOT_FOUND' }];
-    settle(env, step, `${this.op} (unknown instance)`, outcomes, await attempt(() => callByName(env.hosts[host]!, this.op, env.ctx, request)));
+    settle(
+      env,
+      step,
+      `${this.op} (unknown instance)`,
+      outcomes,
+      await attempt(() => callByName(env.hosts[host]!, this.op, env.ctx, request)),
+    );
     await checkStep(env, model, { uuid, step });
   }
   toString = (): string => `${this.op}(unknown #${this.pick})`;
 }
 
 class InstanceCallCommand implements ContractCommand {
-  constructor(readonly name: string, readonly op: InstanceOp, readonly pick: number, readonly arg: number) {}
+  constructor(
+    readonly name: string,
+    readonly op: InstanceOp,
+    readonly pick: number,
+    readonly arg: number,
+  ) {}
   check = (m: Readonly<ContractModel>): boolean => m.instances.length > 0;
   async run(model: ContractModel, env: ModelEnv): Promise<void> {
     const i = picked(model, this.pick);
@@ -136,18 +183,34 @@ class LiveMigrateCommand implements ContractCommand {
     const step = `liveMigrate(vm${i.ordinal}, host${src} -> host${dst})`;
     env.trace.push(step);
     const before = { state: i.state, host: src };
-    const match = settle(env, step, 'liveMigrate', CONTRACT_RULES.liveMigrate(i, dst), await attempt(() => liveMigrate(env, i, src, dst)));
+    const match = settle(
+      env,
+      step,
+      'liveMigrate',
+      CONTRACT_RULES.liveMigrate(i, dst),
+      await attempt(() => liveMigrate(env, i, src, dst)),
+    );
     if (match.ok) match.apply?.(i);
-    await checkStep(env, model, { instance: i, before, uuid: i.uuid, step, announced: match.ok ? { [src]: ['MIGRATION_COMPLETED', 'MIGRATED_AWAY'], [dst]: ['MIGRATED_IN'] } : {} });
+    await checkStep(env, model, {
+      instance: i,
+      before,
+      uuid: i.uuid,
+      step,
+      announced: match.ok ? { [src]: ['MIGRATION_COMPLETED', 'MIGRATED_AWAY'], [dst]: ['MIGRATED_IN'] } : {},
+    });
   }
   toString = (): string => `liveMigrate(#${this.pick})`;
 }
 
 /** Outside any call, the guest crashes or shuts itself down (needs the driver's `simulateGuest`). */
 class GuestStopsCommand implements ContractCommand {
-  constructor(readonly pick: number, readonly crash: boolean) {}
+  constructor(
+    readonly pick: number,
+    readonly crash: boolean,
+  ) {}
   check = (m: Readonly<ContractModel>): boolean =>
-    m.instances.length > 0 && [PowerState.RUNNING, PowerState.PAUSED, PowerState.SUSPENDED].includes(picked(m, this.pick).state as never);
+    m.instances.length > 0 &&
+    [PowerState.RUNNING, PowerState.PAUSED, PowerState.SUSPENDED].includes(picked(m, this.pick).state as never);
   async run(model: ContractModel, env: ModelEnv): Promise<void> {
     const i = picked(model, this.pick);
     const step = `guest ${this.crash ? 'crashes' : 'shuts down'}(vm${i.ordinal})`;
@@ -174,19 +237,36 @@ export function contractCommands(options: ContractCommandOptions): fc.Arbitrary<
   const hosts = options.hosts ?? 1;
   const max = options.maxInstances ?? 4;
   const volumes = options.volumes ?? 0;
-  const spawn = fc.tuple(fc.nat({ max: hosts - 1 }), fc.boolean()).map(([h, on]) => new SpawnCommand(h, on, max) as ContractCommand);
+  const spawn = fc
+    .tuple(fc.nat({ max: hosts - 1 }), fc.boolean())
+    .map(([h, on]) => new SpawnCommand(h, on, max) as ContractCommand);
   // Spawn is weighted up (fast-check picks uniformly among arbitraries): most commands need an instance.
   const arbs: fc.Arbitrary<ContractCommand>[] = [spawn, spawn, spawn, spawn, spawn, spawn];
   if (!caps.lifecycle) return [];
-  arbs.push(PICK.map((p) => new DestroyCommand(p)), PICK.map((p) => new DuplicateSpawnCommand(p)));
-  const unknownOps = ['getInfo', 'destroy', 'powerOff', 'powerOn', 'reboot', ...(caps['lifecycle.pause'] ? ['pause'] : []), ...(caps['image.snapshot'] ? ['snapshot'] : [])];
+  arbs.push(
+    PICK.map((p) => new DestroyCommand(p)),
+    PICK.map((p) => new DuplicateSpawnCommand(p)),
+  );
+  const unknownOps = [
+    'getInfo',
+    'destroy',
+    'powerOff',
+    'powerOn',
+    'reboot',
+    ...(caps['lifecycle.pause'] ? ['pause'] : []),
+    ...(caps['image.snapshot'] ? ['snapshot'] : []),
+  ];
   arbs.push(fc.tuple(PICK, fc.constantFrom(...unknownOps)).map(([p, op]) => new UnknownInstanceCommand(p, op)));
   for (const [name, op] of Object.entries(INSTANCE_OPS)) {
     const choices = op.choices({ volumes });
     if (!caps[op.capability] || choices < 1) continue;
     arbs.push(fc.tuple(PICK, fc.nat({ max: choices - 1 })).map(([p, a]) => new InstanceCallCommand(name, op, p, a)));
   }
-  if (hosts > 1 && caps['migration.live']) arbs.push(PICK.map((p) => new LiveMigrateCommand(p)), PICK.map((p) => new LiveMigrateCommand(p)));
+  if (hosts > 1 && caps['migration.live'])
+    arbs.push(
+      PICK.map((p) => new LiveMigrateCommand(p)),
+      PICK.map((p) => new LiveMigrateCommand(p)),
+    );
   if (options.simulateGuest) arbs.push(fc.tuple(PICK, fc.boolean()).map(([p, c]) => new GuestStopsCommand(p, c)));
   return arbs;
 }

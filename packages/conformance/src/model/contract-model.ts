@@ -50,15 +50,22 @@ export function emptyModel(hosts: number): ContractModel {
 export function spawnedInstance(model: ContractModel, uuid: string, host: number, powerOn: boolean): ModelInstance {
   model.spawned += 1;
   return {
-    uuid, ordinal: model.spawned, host, state: powerOn ? PowerState.RUNNING : PowerState.SHUTDOWN,
-    rescued: false, softDeleted: false, volumes: new Map(), interfaces: new Map(),
+    uuid,
+    ordinal: model.spawned,
+    host,
+    state: powerOn ? PowerState.RUNNING : PowerState.SHUTDOWN,
+    rescued: false,
+    softDeleted: false,
+    volumes: new Map(),
+    interfaces: new Map(),
   };
 }
 
 /** The lifecycle transition the contract emits for a power-state change (none when it is not a change worth telling). */
 export function expectedTransition(prev: PowerState, next: PowerState): string | undefined {
   if (prev === next) return undefined;
-  const live = (s: PowerState): boolean => s === PowerState.RUNNING || s === PowerState.PAUSED || s === PowerState.SUSPENDED;
+  const live = (s: PowerState): boolean =>
+    s === PowerState.RUNNING || s === PowerState.PAUSED || s === PowerState.SUSPENDED;
   switch (next) {
     case PowerState.RUNNING:
       return prev === PowerState.PAUSED || prev === PowerState.SUSPENDED ? 'RESUMED' : 'STARTED';

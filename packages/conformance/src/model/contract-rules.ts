@@ -15,11 +15,15 @@ const { RUNNING, PAUSED, SHUTDOWN, SUSPENDED, CRASHED } = PowerState;
 // - flags survive power changes: a rescued instance stays rescued when stopped and started.
 
 const ok = (apply?: (i: ModelInstance) => void): Outcome => ({ ok: true, apply });
-const refused = (code: 'INVALID_STATE' | 'CONFLICT' | 'INSTANCE_EXISTS' = 'INVALID_STATE'): Outcome => ({ ok: false, code });
-const to = (state: PowerState, more?: (i: ModelInstance) => void): Outcome => ok((i) => {
-  i.state = state;
-  more?.(i);
+const refused = (code: 'INVALID_STATE' | 'CONFLICT' | 'INSTANCE_EXISTS' = 'INVALID_STATE'): Outcome => ({
+  ok: false,
+  code,
 });
+const to = (state: PowerState, more?: (i: ModelInstance) => void): Outcome =>
+  ok((i) => {
+    i.state = state;
+    more?.(i);
+  });
 const unchanged = ok();
 
 /** True when the instance is in one of `states`. */
@@ -48,9 +52,11 @@ export const CONTRACT_RULES = {
     if (!hard) return i.state === RUNNING ? orFlagRefusal(i, [to(RUNNING)]) : [refused()];
     return i.softDeleted ? [refused()] : orFlagRefusal(i, [to(RUNNING)]);
   },
-  pause: (i: ModelInstance): Outcome[] => (i.state === PAUSED ? [unchanged] : orFlagRefusal(i, move(i, [RUNNING], PAUSED))),
+  pause: (i: ModelInstance): Outcome[] =>
+    i.state === PAUSED ? [unchanged] : orFlagRefusal(i, move(i, [RUNNING], PAUSED)),
   unpause: (i: ModelInstance): Outcome[] => move(i, [PAUSED], RUNNING),
-  suspend: (i: ModelInstance): Outcome[] => (i.state === SUSPENDED ? [unchanged] : orFlagRefusal(i, move(i, [RUNNING], SUSPENDED))),
+  suspend: (i: ModelInstance): Outcome[] =>
+    i.state === SUSPENDED ? [unchanged] : orFlagRefusal(i, move(i, [RUNNING], SUSPENDED)),
   resume: (i: ModelInstance): Outcome[] => move(i, [SUSPENDED], RUNNING),
   rescue(i: ModelInstance): Outcome[] {
     if (i.rescued) return [unchanged];
@@ -66,9 +72,12 @@ export const CONTRACT_RULES = {
     if (i.softDeleted) return [unchanged];
     return orFlagRefusal(i, [to(SHUTDOWN, (x) => void (x.softDeleted = true))]);
   },
-  restore: (i: ModelInstance): Outcome[] => (i.softDeleted ? [to(RUNNING, (x) => void (x.softDeleted = false))] : [unchanged]),
-  triggerCrashDump: (i: ModelInstance): Outcome[] => (i.state === RUNNING ? orFlagRefusal(i, [unchanged]) : [refused()]),
-  snapshot: (i: ModelInstance): Outcome[] => (isIn(i, [RUNNING, PAUSED, SUSPENDED, SHUTDOWN]) ? orFlagRefusal(i, [unchanged]) : [refused()]),
+  restore: (i: ModelInstance): Outcome[] =>
+    i.softDeleted ? [to(RUNNING, (x) => void (x.softDeleted = false))] : [unchanged],
+  triggerCrashDump: (i: ModelInstance): Outcome[] =>
+    i.state === RUNNING ? orFlagRefusal(i, [unchanged]) : [refused()],
+  snapshot: (i: ModelInstance): Outcome[] =>
+    isIn(i, [RUNNING, PAUSED, SUSPENDED, SHUTDOWN]) ? orFlagRefusal(i, [unchanged]) : [refused()],
   attachVolume(i: ModelInstance, volume: number, mountpoint: string, model: ContractModel): Outcome[] {
     const held = model.instances.some((other) => [...other.volumes.values()].includes(volume));
     const refusals: Outcome[] = i.state === SUSPENDED || i.state === CRASHED ? [refused()] : [];
@@ -103,7 +112,10 @@ export const CONTRACT_RULES = {
 } as const;
 
 /** Does a call succeed or fail in a way one of `outcomes` allows? Returns the matching outcome. */
-export function matchOutcome(outcomes: readonly Outcome[], result: { ok: true } | { ok: false; code: string }): Outcome | undefined {
+export function matchOutcome(
+  outcomes: readonly Outcome[],
+  result: { ok: true } | { ok: false; code: string },
+): Outcome | undefined {
   return outcomes.find((o) => (o.ok ? result.ok : !result.ok && o.code === result.code));
 }
 

@@ -14,7 +14,9 @@ export async function liveMigrate(env: ModelEnv, i: ModelInstance, src: number, 
   const instance = fullInstance(env, i);
   const { ctx } = env;
   const destCheckData = await destination.checkCanLiveMigrateDestination(ctx, {
-    instance, srcComputeInfo: { host: env.hostNames[src] }, dstComputeInfo: { host: env.hostNames[dst] },
+    instance,
+    srcComputeInfo: { host: env.hostNames[src] },
+    dstComputeInfo: { host: env.hostNames[dst] },
   });
   let sourceData;
   try {

@@ -31,9 +31,16 @@ export async function checkStep(env: ModelEnv, model: ContractModel, exp: StepEx
 async function checkListings(env: ModelEnv, model: ContractModel, step: string): Promise<void> {
   for (const [h, driver] of env.hosts.entries()) {
     const actual: string[] = [...(await driver.listInstanceUuids(env.ctx))].sort();
-    const expected = model.instances.filter((i) => i.host === h).map((i) => i.uuid).sort();
+    const expected = model.instances
+      .filter((i) => i.host === h)
+      .map((i) => i.uuid)
+      .sort();
     if (actual.join() !== expected.join()) {
-      diverge(env, step, `host${h} lists ${actual.length} instance(s) ${names(model, actual)}, the model has ${names(model, expected)}`);
+      diverge(
+        env,
+        step,
+        `host${h} lists ${actual.length} instance(s) ${names(model, actual)}, the model has ${names(model, expected)}`,
+      );
     }
   }
 }
@@ -52,19 +59,32 @@ async function checkInstance(env: ModelEnv, i: ModelInstance, step: string): Pro
     return;
   }
   if (diag.numDisks !== base.disks + i.volumes.size) {
-    diverge(env, step, `vm${i.ordinal} has ${diag.numDisks} disk(s); the model expects ${base.disks} + ${i.volumes.size} attached volume(s)`);
+    diverge(
+      env,
+      step,
+      `vm${i.ordinal} has ${diag.numDisks} disk(s); the model expects ${base.disks} + ${i.volumes.size} attached volume(s)`,
+    );
   }
   const macs = diag.nicDetails.map((n: { macAddress: string }) => n.macAddress.toLowerCase());
   const missing = [...i.interfaces.values()].filter((mac) => !macs.includes(mac));
   if (diag.numNics !== base.nics + i.interfaces.size || missing.length > 0) {
-    diverge(env, step, `vm${i.ordinal} shows NICs [${macs.join(', ')}]; the model expects ${base.nics} + [${[...i.interfaces.values()].join(', ')}]`);
+    diverge(
+      env,
+      step,
+      `vm${i.ordinal} shows NICs [${macs.join(', ')}]; the model expects ${base.nics} + [${[...i.interfaces.values()].join(', ')}]`,
+    );
   }
 }
 
 function checkEvents(env: ModelEnv, exp: StepExpectation): void {
   const seen = env.events.splice(0);
   const stray = seen.filter((e) => e.event.instanceUuid !== exp.uuid);
-  if (stray.length > 0) diverge(env, exp.step, `lifecycle events for instances the step did not touch: ${stray.map((e) => e.event.transition).join(', ')}`);
+  if (stray.length > 0)
+    diverge(
+      env,
+      exp.step,
+      `lifecycle events for instances the step did not touch: ${stray.map((e) => e.event.transition).join(', ')}`,
+    );
   for (let h = 0; h < env.hosts.length; h++) {
     const expected = [...(exp.announced?.[h] ?? [])];
     const i = exp.instance;
@@ -73,7 +93,12 @@ function checkEvents(env: ModelEnv, exp: StepExpectation): void {
       if (t) expected.unshift(t);
     }
     const actual = seen.filter((e) => e.host === h).map((e) => e.event.transition);
-    if (actual.join() !== expected.join()) diverge(env, exp.step, `host${h} emitted [${actual.join(', ')}], the contract calls for [${expected.join(', ')}]`);
+    if (actual.join() !== expected.join())
+      diverge(
+        env,
+        exp.step,
+        `host${h} emitted [${actual.join(', ')}], the contract calls for [${expected.join(', ')}]`,
+      );
   }
 }
 
@@ -85,10 +110,14 @@ async function checkUsage(env: ModelEnv, model: ContractModel, step: string): Pr
     const f = env.flavor;
     const expected = [base[0]! + n * f.vcpus, base[1]! + n * f.memoryMb, base[2]! + n * f.rootGb];
     const actual = await usedResources(env.ctx, driver);
-    if (actual?.join() !== expected.join()) diverge(env, step, `host${h} reports used [vcpus, memoryMb, localGb] = [${actual}], the model expects [${expected}]`);
+    if (actual?.join() !== expected.join())
+      diverge(
+        env,
+        step,
+        `host${h} reports used [vcpus, memoryMb, localGb] = [${actual}], the model expects [${expected}]`,
+      );
   }
 }
-
 
 function diverge(env: ModelEnv, step: string, message: string): never {
   return fail(env, `after ${step}: ${message}`);

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
-  isVirtkitError, type DriverBase, type Flavor, type ImageMeta, type LifecycleEvent, type OperationContext, type Vif,
+  isVirtkitError,
+  type DriverBase,
+  type Flavor,
+  type ImageMeta,
+  type LifecycleEvent,
+  type OperationContext,
+  type Vif,
   type VolumeConnectionInfo,
 } from '@virtkit/core';
 import type { KitDriver } from '../kit/kit-context.js';
@@ -52,7 +58,8 @@ export interface ModelEnv {
   /** `*Used` of getAvailableResource per host before the sequence (when inventory is advertised). */
   readonly usage: (number[] | undefined)[];
   readonly stats: ModelStats;
-  readonly simulateGuest: ((driver: DriverBase, uuid: string, how: 'crash' | 'shutdown') => void | Promise<void>) | undefined;
+  readonly simulateGuest:
+    ((driver: DriverBase, uuid: string, how: 'crash' | 'shutdown') => void | Promise<void>) | undefined;
   readonly exactUsage: boolean;
   readonly createVif: () => Vif;
   /** A new empty image in the driver's image service (the `createImage` fixture), released with the env. */
@@ -96,14 +103,24 @@ export async function createModelEnv(o: ModelEnvOptions): Promise<ModelEnv> {
   }
   const usage = await Promise.all(hosts.map((h) => usedResources(ctx, h)));
   return {
-    hosts, hostNames: o.hostNames, ctx, volumes, events, usage, stats: o.stats,
+    hosts,
+    hostNames: o.hostNames,
+    ctx,
+    volumes,
+    events,
+    usage,
+    stats: o.stats,
     flavor: o.fixtures.flavor ?? DEFAULT_FLAVOR,
     imageMeta: o.fixtures.imageMeta ?? DEFAULT_IMAGE,
     rescueImageMeta: o.fixtures.rescueImageMeta ?? o.fixtures.imageMeta ?? DEFAULT_IMAGE,
-    baseline: new Map(), vifs: new Map(), simulateGuest: o.simulateGuest, exactUsage: o.exactUsage,
+    baseline: new Map(),
+    vifs: new Map(),
+    simulateGuest: o.simulateGuest,
+    exactUsage: o.exactUsage,
     createVif: o.fixtures.createVif ?? defaultVif,
     async createImage(driver) {
-      if (o.fixtures.createImage === undefined) throw new Error('the model snapshots only with the createImage fixture');
+      if (o.fixtures.createImage === undefined)
+        throw new Error('the model snapshots only with the createImage fixture');
       const image = await o.fixtures.createImage(driver);
       releases.push(() => image.release());
       return image.imageId;
@@ -150,5 +167,10 @@ export function countOutcome(stats: ModelStats, name: string, result: CallResult
 
 function defaultVif(): Vif {
   const hex = randomUUID().replace(/-/g, '');
-  return { id: randomUUID(), address: `52:54:00:${hex.slice(0, 2)}:${hex.slice(2, 4)}:${hex.slice(4, 6)}`, type: 'user', network: { id: 'kit-net', label: 'kit' } };
+  return {
+    id: randomUUID(),
+    address: `52:54:00:${hex.slice(0, 2)}:${hex.slice(2, 4)}:${hex.slice(4, 6)}`,
+    type: 'user',
+    network: { id: 'kit-net', label: 'kit' },
+  };
 }

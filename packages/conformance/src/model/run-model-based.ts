@@ -3,7 +3,14 @@ import fc from 'fast-check';
 import type { ConformanceFixtures } from '../kit/types.js';
 import { emptyModel, type ContractModel } from './contract-model.js';
 import { contractCommands } from './contract-commands.js';
-import { attempt, createModelEnv, ModelDivergenceError, usedResources, type ModelEnv, type ModelStats } from './model-env.js';
+import {
+  attempt,
+  createModelEnv,
+  ModelDivergenceError,
+  usedResources,
+  type ModelEnv,
+  type ModelStats,
+} from './model-env.js';
 
 /** Options of {@link runModelBased}. */
 export interface ModelBasedOptions<D extends DriverBase = DriverBase> {
@@ -79,43 +86,78 @@ export async function runModelBased<D extends DriverBase>(options: ModelBasedOpt
   const stats: ModelStats = { sequences: 0, commands: 0, outcomes: {}, leaks: [] };
   // Snapshots need images created beforehand in the driver's image service (the createImage fixture).
   const usable = fixtures.createImage ? caps : { ...caps, 'image.snapshot': false };
-  const arbs = contractCommands({ capabilities: usable, hosts: paired ? 2 : 1, volumes, simulateGuest: !!options.simulateGuest, maxInstances: options.maxInstances });
+  const arbs = contractCommands({
+    capabilities: usable,
+    hosts: paired ? 2 : 1,
+    volumes,
+    simulateGuest: !!options.simulateGuest,
+    maxInstances: options.maxInstances,
+  });
   const makeEnv = async (): Promise<ModelEnv> => {
-    const common = { fixtures, volumeCount: volumes, stats, simulateGuest: options.simulateGuest, exactUsage: options.exactUsage === true };
+    const common = {
+      fixtures,
+      volumeCount: volumes,
+      stats,
+      simulateGuest: options.simulateGuest,
+      exactUsage: options.exactUsage === true,
+    };
     if (paired) {
       const pair = await fixtures.createMigrationPair!();
       const names = [pair.sourceHost ?? pair.source.hostApi.hostname ?? 'kit-source', pair.destinationHost];
-      return createModelEnv({ ...common, hosts: [pair.source, pair.destination], hostNames: names, release: () => pair.release() });
+      return createModelEnv({
+        ...common,
+        hosts: [pair.source, pair.destination],
+        hostNames: names,
+        release: () => pair.release(),
+      });
     }
     const driver = await options.factory();
-    return createModelEnv({ ...common, hosts: [driver], hostNames: [driver.hostApi.hostname ?? 'kit-host'], release: async () => options.dispose?.(driver) });
+    return createModelEnv({
+      ...common,
+      hosts: [driver],
+      hostNames: [driver.hostApi.hostname ?? 'kit-host'],
+      release: async () => options.dispose?.(driver),
+    });
   };
-  const property = fc.asyncProperty(fc.commands(arbs, { maxCommands: options.maxCommands ?? 20, size: 'max' }), async (cmds) => {
-    stats.sequences += 1;
-    const env = await makeEnv();
-    const model = emptyModel(env.hosts.length);
-    let failure: unknown;
-    try {
-      await fc.asyncModelRun(() => ({ model, real: env }), cmds);
-    } catch (error) {
-      failure = error;
-    }
-    const leaks = await teardown(env, model, fixtures);
-    await env.release();
-    if (failure !== undefined) throw failure;
-    if (leaks.length > 0) {
-      stats.leaks.push(...leaks);
-      throw new ModelDivergenceError(`left behind after destroying every instance: ${leaks.join('; ')}\n  sequence: ${env.trace.join('; ')}`);
-    }
-  });
+  const property = fc.asyncProperty(
+    fc.commands(arbs, { maxCommands: options.maxCommands ?? 20, size: 'max' }),
+    async (cmds) => {
+      stats.sequences += 1;
+      const env = await makeEnv();
+      const model = emptyModel(env.hosts.length);
+      let failure: unknown;
+      try {
+        await fc.asyncModelRun(() => ({ model, real: env }), cmds);
+      } catch (error) {
+        failure = error;
+      }
+      const leaks = await teardown(env, model, fixtures);
+      await env.release();
+      if (failure !== undefined) throw failure;
+      if (leaks.length > 0) {
+        stats.leaks.push(...leaks);
+        throw new ModelDivergenceError(
+          `left behind after destroying every instance: ${leaks.join('; ')}\n  sequence: ${env.trace.join('; ')}`,
+        );
+      }
+    },
+  );
   const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
   const details = await fc.check(property, {
-    numRuns: options.numRuns ?? 100, seed, ...(options.path ? { path: options.path } : {}),
+    numRuns: options.numRuns ?? 100,
+    seed,
+    ...(options.path ? { path: options.path } : {}),
     ...(options.timeLimitMs ? { interruptAfterTimeLimit: options.timeLimitMs } : {}),
   });
   const report: ModelBasedReport = {
-    passed: !details.failed, numRuns: details.numRuns, interrupted: details.interrupted, seed, numShrinks: details.numShrinks, stats,
-    hosts: paired ? 2 : 1, durationMs: Date.now() - started,
+    passed: !details.failed,
+    numRuns: details.numRuns,
+    interrupted: details.interrupted,
+    seed,
+    numShrinks: details.numShrinks,
+    stats,
+    hosts: paired ? 2 : 1,
+    durationMs: Date.now() - started,
   };
   if (details.failed) {
     report.path = details.counterexamplePath ?? undefined;

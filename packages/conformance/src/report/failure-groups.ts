@@ -25,7 +25,11 @@ export function groupFailures(results: TestResult[]): FailureGroup[] {
     const key = rootCause(r);
     const group = groups.get(key);
     if (group === undefined) {
-      groups.set(key, { cause: r.reason ?? r.code ?? 'failed', first: { capability: r.capability, name: r.name }, followOns: [] });
+      groups.set(key, {
+        cause: r.reason ?? r.code ?? 'failed',
+        first: { capability: r.capability, name: r.name },
+        followOns: [],
+      });
     } else {
       group.followOns.push({ capability: r.capability, name: r.name });
       r.sameCauseAs = `${group.first.capability}: ${group.first.name}`;

@@ -8,8 +8,18 @@ export interface FormatOptions {
   verbose?: boolean;
 }
 
-const MARK: Record<TestResult['status'], string> = { passed: 'ok  ', failed: 'FAIL', skipped: 'skip', unverified: 'UNVERIFIED' };
-const COLOR: Record<TestResult['status'], string> = { passed: '\u001b[32m', failed: '\u001b[31m', skipped: '\u001b[33m', unverified: '\u001b[35m' };
+const MARK: Record<TestResult['status'], string> = {
+  passed: 'ok  ',
+  failed: 'FAIL',
+  skipped: 'skip',
+  unverified: 'UNVERIFIED',
+};
+const COLOR: Record<TestResult['status'], string> = {
+  passed: '\u001b[32m',
+  failed: '\u001b[31m',
+  skipped: '\u001b[33m',
+  unverified: '\u001b[35m',
+};
 
 /** One line of progress for a finished test; a failure adds its step, expected and actual, and its leaks. */
 export function formatResultLine(r: TestResult, color = false): string {
@@ -25,7 +35,8 @@ export function failureDetailLines(r: TestResult, indent = '       '): string[] 
   const out: string[] = [];
   if (r.sameCauseAs) out.push(`${indent}same root cause as: ${r.sameCauseAs}`);
   if (r.step) out.push(`${indent}failed at step: ${r.step}`);
-  if (r.expected !== undefined || r.actual !== undefined) out.push(`${indent}expected: ${r.expected ?? '?'}`, `${indent}actual:   ${r.actual ?? '?'}`);
+  if (r.expected !== undefined || r.actual !== undefined)
+    out.push(`${indent}expected: ${r.expected ?? '?'}`, `${indent}actual:   ${r.actual ?? '?'}`);
   for (const leak of r.leaks ?? []) out.push(`${indent}leak: ${leak}`);
   return out;
 }
@@ -38,7 +49,10 @@ export function failureDetailLines(r: TestResult, indent = '       '): string[] 
  */
 export function formatReport(report: ConformanceReport, options: FormatOptions = {}): string {
   const { color = false, verbose = true } = options;
-  const lines: string[] = [`virtkit conformance: ${report.driver.name} ${report.driver.version} (contract ${report.contractVersion})`, ''];
+  const lines: string[] = [
+    `virtkit conformance: ${report.driver.name} ${report.driver.version} (contract ${report.contractVersion})`,
+    '',
+  ];
   const groups = new Map<string, TestResult[]>();
   for (const r of report.results) groups.set(r.capability, [...(groups.get(r.capability) ?? []), r]);
   for (const [capability, results] of groups) {
@@ -50,7 +64,8 @@ export function formatReport(report: ConformanceReport, options: FormatOptions =
   lines.push('', ...summaryTable(groups), '');
   lines.push(...groupLines(report));
   const unverified = report.unverified ?? [];
-  if (unverified.length > 0) lines.push(`unverified (every behaviour test skipped or unverified): ${unverified.join(', ')}`, '');
+  if (unverified.length > 0)
+    lines.push(`unverified (every behaviour test skipped or unverified): ${unverified.join(', ')}`, '');
   if (report.modelBased) lines.push(modelLine(report), '');
   lines.push(summaryLine(report));
   return lines.join('\n');
@@ -86,7 +101,8 @@ export function modelLine(report: ConformanceReport): string {
 /** A fixed-width table: capability, passed, failed, skipped. */
 function summaryTable(groups: Map<string, TestResult[]>): string[] {
   const width = Math.max(10, ...[...groups.keys()].map((k) => k.length));
-  const row = (a: string, b: string, c: string, d: string): string => `${a.padEnd(width)}  ${b.padStart(6)}  ${c.padStart(6)}  ${d.padStart(7)}`;
+  const row = (a: string, b: string, c: string, d: string): string =>
+    `${a.padEnd(width)}  ${b.padStart(6)}  ${c.padStart(6)}  ${d.padStart(7)}`;
   const out = [row('capability', 'passed', 'failed', 'skipped')];
   for (const [capability, results] of groups) {
     const n = (s: TestResult['status']): string => String(results.filter((r) => r.status === s).length);

@@ -12,17 +12,35 @@ export const consoleOutputSuite = defineSuite('console.output', [
     async run(kit, uuid) {
       const out = await kit.driver.getConsoleOutput(kit.ctx, kit.ref(uuid));
       check(typeof out?.text === 'string', `getConsoleOutput must return { text: string }, got ${JSON.stringify(out)}`);
-      check(typeof out.truncated === 'boolean', `getConsoleOutput must say whether it truncated, got ${JSON.stringify(out.truncated)}`);
-      check(!/[\uD800-\uDFFF]/u.test(out.text), 'console output must be valid text (invalid bytes replaced), not lone surrogates');
+      check(
+        typeof out.truncated === 'boolean',
+        `getConsoleOutput must say whether it truncated, got ${JSON.stringify(out.truncated)}`,
+      );
+      check(
+        !/[\uD800-\uDFFF]/u.test(out.text),
+        'console output must be valid text (invalid bytes replaced), not lone surrogates',
+      );
       await kit.expectState(uuid, t.state, 'getConsoleOutput');
     },
   })),
   {
     name: 'console output of an unknown or destroyed instance is INSTANCE_NOT_FOUND; a malformed uuid is VALIDATION_FAILED',
     async run(kit) {
-      await checkRejects(kit.driver.getConsoleOutput(kit.ctx, kit.ref(unknownInstance())), 'INSTANCE_NOT_FOUND', 'getConsoleOutput(unknown)');
-      await checkRejects(kit.driver.getConsoleOutput(kit.ctx, kit.ref(await destroyedInstance(kit))), 'INSTANCE_NOT_FOUND', 'getConsoleOutput(destroyed)');
-      await checkRejects(kit.driver.getConsoleOutput(kit.ctx, kit.ref('../etc')), 'VALIDATION_FAILED', 'getConsoleOutput(bad uuid)');
+      await checkRejects(
+        kit.driver.getConsoleOutput(kit.ctx, kit.ref(unknownInstance())),
+        'INSTANCE_NOT_FOUND',
+        'getConsoleOutput(unknown)',
+      );
+      await checkRejects(
+        kit.driver.getConsoleOutput(kit.ctx, kit.ref(await destroyedInstance(kit))),
+        'INSTANCE_NOT_FOUND',
+        'getConsoleOutput(destroyed)',
+      );
+      await checkRejects(
+        kit.driver.getConsoleOutput(kit.ctx, kit.ref('../etc')),
+        'VALIDATION_FAILED',
+        'getConsoleOutput(bad uuid)',
+      );
     },
   },
 ]);
@@ -62,8 +80,16 @@ function liveConsoleSuite({ capability, method, kind }: LiveConsole): KitSuite {
     {
       name: `${kind} console of an unknown instance is INSTANCE_NOT_FOUND; a malformed uuid is VALIDATION_FAILED`,
       async run(kit) {
-        await checkRejects(kit.driver[method](kit.ctx, kit.ref(unknownInstance())), 'INSTANCE_NOT_FOUND', `${method}(unknown)`);
-        await checkRejects(kit.driver[method](kit.ctx, malformed({ instance: { uuid: 42 } })), 'VALIDATION_FAILED', `${method}(uuid 42)`);
+        await checkRejects(
+          kit.driver[method](kit.ctx, kit.ref(unknownInstance())),
+          'INSTANCE_NOT_FOUND',
+          `${method}(unknown)`,
+        );
+        await checkRejects(
+          kit.driver[method](kit.ctx, malformed({ instance: { uuid: 42 } })),
+          'VALIDATION_FAILED',
+          `${method}(uuid 42)`,
+        );
       },
     },
   ]);
@@ -80,12 +106,19 @@ export const consolePoolSuite = defineSuite('console.pool', [
       try {
         const pool = await kit.driver.getConsolePoolInfo(kit.ctx, { consoleType: 'vnc' });
         for (const field of ['address', 'username', 'password'] as const) {
-          check(typeof pool?.[field] === 'string', `getConsolePoolInfo must return a string '${field}', got ${JSON.stringify(pool?.[field])}`);
+          check(
+            typeof pool?.[field] === 'string',
+            `getConsolePoolInfo must return a string '${field}', got ${JSON.stringify(pool?.[field])}`,
+          );
         }
       } catch (error) {
         if ((error as { code?: string }).code !== 'NOT_FOUND') throw error;
       }
-      await checkRejects(kit.driver.getConsolePoolInfo(kit.ctx, { consoleType: 'no such/type' }), 'VALIDATION_FAILED', 'getConsolePoolInfo(bad type)');
+      await checkRejects(
+        kit.driver.getConsolePoolInfo(kit.ctx, { consoleType: 'no such/type' }),
+        'VALIDATION_FAILED',
+        'getConsolePoolInfo(bad type)',
+      );
     },
   },
 ]);
@@ -95,9 +128,16 @@ function checkConsole(value: unknown, kind: ConsoleKind): void {
   check(typeof value === 'object' && value !== null, `expected console connection info, got ${JSON.stringify(value)}`);
   const c = value as Partial<ConsoleInfo & { tlsPort: number; internalAccessPath: string }>;
   check(c.kind === kind, `console kind must be '${kind}', got ${JSON.stringify(c.kind)}`);
-  check(typeof c.host === 'string' && isLoopback(c.host), `console host must be a loopback address, got ${JSON.stringify(c.host)}`);
+  check(
+    typeof c.host === 'string' && isLoopback(c.host),
+    `console host must be a loopback address, got ${JSON.stringify(c.host)}`,
+  );
   check(isPort(c.port), `console port must be an integer 1-65535, got ${JSON.stringify(c.port)}`);
-  if (c.tlsPort !== undefined) check(isPort(c.tlsPort) && c.tlsPort !== c.port, `tlsPort must be another port 1-65535, got ${JSON.stringify(c.tlsPort)}`);
+  if (c.tlsPort !== undefined)
+    check(
+      isPort(c.tlsPort) && c.tlsPort !== c.port,
+      `tlsPort must be another port 1-65535, got ${JSON.stringify(c.tlsPort)}`,
+    );
   for (const field of ['internalAccessPath', 'secret'] as const) {
     check(c[field] === undefined || typeof c[field] === 'string', `console '${field}' must be a string when present`);
   }

@@ -10,13 +10,16 @@ export const coreSuite = defineSuite('core', [
     name: 'the capability map is frozen, plain JSON, and names the driver',
     async run(kit) {
       const map = kit.driver.capabilities;
-      check(Object.isFrozen(map) && Object.isFrozen(map.capabilities) && Object.isFrozen(map.features), 'the map and its parts must be frozen');
+      check(
+        Object.isFrozen(map) && Object.isFrozen(map.capabilities) && Object.isFrozen(map.features),
+        'the map and its parts must be frozen',
+      );
       checkEqual(JSON.parse(JSON.stringify(map)), map, 'the map must survive a JSON round trip');
       check(typeof map.driver.name === 'string' && map.driver.name.length > 0, 'the map must name the driver');
     },
   },
   {
-    name: 'the capability map does not change over the driver\'s life',
+    name: "the capability map does not change over the driver's life",
     async run(kit) {
       const before = JSON.stringify(kit.driver.capabilities);
       if (kit.driver.capabilities.capabilities.lifecycle) {
@@ -28,12 +31,16 @@ export const coreSuite = defineSuite('core', [
       check(changed.length === 0, `the capability map changed after calls; changed keys: ${changed.join(', ')}`);
       let threw = false;
       try {
-        (kit.driver.capabilities.capabilities as Record<string, boolean>)['volume.extend'] = !kit.driver.capabilities.capabilities['volume.extend'];
+        (kit.driver.capabilities.capabilities as Record<string, boolean>)['volume.extend'] =
+          !kit.driver.capabilities.capabilities['volume.extend'];
       } catch {
         threw = true;
       }
       const written = diffMaps(JSON.parse(before), JSON.parse(JSON.stringify(kit.driver.capabilities)));
-      check(written.length === 0, `the capability map changed after an attempted write; changed keys: ${written.join(', ')}`);
+      check(
+        written.length === 0,
+        `the capability map changed after an attempted write; changed keys: ${written.join(', ')}`,
+      );
       void threw;
     },
   },
@@ -41,7 +48,10 @@ export const coreSuite = defineSuite('core', [
     name: 'getInfo of an unknown instance is INSTANCE_NOT_FOUND',
     async run(kit) {
       await checkRejects(kit.driver.getInfo(kit.ctx, kit.ref(randomUUID())), 'INSTANCE_NOT_FOUND', 'getInfo(unknown)');
-      check((await kit.driver.instanceExists(kit.ctx, kit.ref(randomUUID()))) === false, 'instanceExists(unknown) must be false');
+      check(
+        (await kit.driver.instanceExists(kit.ctx, kit.ref(randomUUID()))) === false,
+        'instanceExists(unknown) must be false',
+      );
     },
   },
   {
@@ -57,8 +67,14 @@ export const coreSuite = defineSuite('core', [
     async run(kit) {
       const nodes: string[] = await kit.driver.getAvailableNodes(kit.ctx, { refresh: false });
       check(Array.isArray(nodes) && nodes.length > 0, 'getAvailableNodes must return at least one node');
-      check(await kit.driver.nodeIsAvailable(kit.ctx, { nodename: nodes[0] }), `nodeIsAvailable(${nodes[0]}) must be true`);
-      check(!(await kit.driver.nodeIsAvailable(kit.ctx, { nodename: `no-such-node-${randomUUID()}` })), 'nodeIsAvailable(unknown) must be false');
+      check(
+        await kit.driver.nodeIsAvailable(kit.ctx, { nodename: nodes[0] }),
+        `nodeIsAvailable(${nodes[0]}) must be true`,
+      );
+      check(
+        !(await kit.driver.nodeIsAvailable(kit.ctx, { nodename: `no-such-node-${randomUUID()}` })),
+        'nodeIsAvailable(unknown) must be false',
+      );
       const ip = await kit.driver.getHostIp(kit.ctx);
       check(isIP(ip) !== 0, `getHostIp must return an IP address, got ${JSON.stringify(ip)}`);
       const binding = await kit.driver.networkBindingHostId(kit.ctx, kit.ref(randomUUID()));
@@ -68,10 +84,26 @@ export const coreSuite = defineSuite('core', [
   {
     name: 'malformed requests are VALIDATION_FAILED',
     async run(kit) {
-      await checkRejects(kit.driver.getInfo(kit.ctx, { instance: { uuid: 'not-a-uuid' } }), 'VALIDATION_FAILED', 'getInfo(bad uuid)');
-      await checkRejects(kit.driver.getInfo(kit.ctx, { instance: { uuid: randomUUID(), __proto__: { polluted: true } } } as never), 'INSTANCE_NOT_FOUND', 'getInfo with a literal __proto__ (not an own key)');
-      await checkRejects(kit.driver.getInfo(kit.ctx, JSON.parse('{"instance":{"uuid":"x","__proto__":{"a":1}}}')), 'VALIDATION_FAILED', 'getInfo with an own __proto__ key');
-      await checkRejects(kit.driver.nodeIsAvailable(kit.ctx, malformed({ nodename: 42 })), 'VALIDATION_FAILED', 'nodeIsAvailable(42)');
+      await checkRejects(
+        kit.driver.getInfo(kit.ctx, { instance: { uuid: 'not-a-uuid' } }),
+        'VALIDATION_FAILED',
+        'getInfo(bad uuid)',
+      );
+      await checkRejects(
+        kit.driver.getInfo(kit.ctx, { instance: { uuid: randomUUID(), __proto__: { polluted: true } } } as never),
+        'INSTANCE_NOT_FOUND',
+        'getInfo with a literal __proto__ (not an own key)',
+      );
+      await checkRejects(
+        kit.driver.getInfo(kit.ctx, JSON.parse('{"instance":{"uuid":"x","__proto__":{"a":1}}}')),
+        'VALIDATION_FAILED',
+        'getInfo with an own __proto__ key',
+      );
+      await checkRejects(
+        kit.driver.nodeIsAvailable(kit.ctx, malformed({ nodename: 42 })),
+        'VALIDATION_FAILED',
+        'nodeIsAvailable(42)',
+      );
     },
   },
   {
@@ -79,8 +111,16 @@ export const coreSuite = defineSuite('core', [
     async run(kit) {
       const controller = new AbortController();
       controller.abort();
-      await checkRejects(kit.driver.getAvailableNodes({ signal: controller.signal }, {}), 'ABORTED', 'call with an aborted signal');
-      await checkRejects(kit.driver.getAvailableNodes({ deadline: Date.now() - 1 }, {}), 'TIMEOUT', 'call past its deadline');
+      await checkRejects(
+        kit.driver.getAvailableNodes({ signal: controller.signal }, {}),
+        'ABORTED',
+        'call with an aborted signal',
+      );
+      await checkRejects(
+        kit.driver.getAvailableNodes({ deadline: Date.now() - 1 }, {}),
+        'TIMEOUT',
+        'call past its deadline',
+      );
     },
   },
 ]);

@@ -1,6 +1,15 @@
 import { isIP } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { CAPABILITY_TRAITS, FEATURE_FLAGS, PowerState, toTraits, type CapabilityName, type Flavor, type InstanceInfo, type VolumeConnectionInfo } from '@virtkit/core';
+import {
+  CAPABILITY_TRAITS,
+  FEATURE_FLAGS,
+  PowerState,
+  toTraits,
+  type CapabilityName,
+  type Flavor,
+  type InstanceInfo,
+  type VolumeConnectionInfo,
+} from '@virtkit/core';
 import { KitAssertionError, check, checkEqual, stateName } from '../kit/assertions.js';
 import type { KitContext, LiveConsoleCall } from '../kit/kit-context.js';
 import { finishLiveMigration, prepareLiveMigration, resourcesUsed, startLiveMigration } from '../kit/live-migration.js';
@@ -15,7 +24,11 @@ function otherFlavor(kit: KitContext): Flavor {
 }
 
 /** Spawn with a given flavor (tracked). */
-async function spawnWithFlavor(kit: KitContext, flavor: Flavor, overrides: Record<string, unknown> = {}): Promise<string> {
+async function spawnWithFlavor(
+  kit: KitContext,
+  flavor: Flavor,
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
   const req = kit.spawnRequest(overrides);
   req.instance.flavor = flavor;
   kit.track(req.instance.uuid);
@@ -26,9 +39,17 @@ async function spawnWithFlavor(kit: KitContext, flavor: Flavor, overrides: Recor
 /** getInfo's counts against the flavor, when the driver reports them: vCPUs, and memory in KiB. */
 function checkInfoAgainstFlavor(info: Partial<InstanceInfo>, flavor: Flavor, who: string): void {
   if (info.numCpu !== undefined) checkEqual(info.numCpu, flavor.vcpus, `getInfo(${who}).numCpu (the flavor's vCPUs)`);
-  if (info.maxMemKb !== undefined) checkEqual(info.maxMemKb, flavor.memoryMb * 1024, `getInfo(${who}).maxMemKb (the flavor's memory in KiB: memoryMb * 1024)`);
+  if (info.maxMemKb !== undefined)
+    checkEqual(
+      info.maxMemKb,
+      flavor.memoryMb * 1024,
+      `getInfo(${who}).maxMemKb (the flavor's memory in KiB: memoryMb * 1024)`,
+    );
   if (info.memKb !== undefined && info.maxMemKb !== undefined) {
-    check(info.memKb >= 0 && info.memKb <= info.maxMemKb, `getInfo(${who}).memKb must be within 0..maxMemKb, got ${info.memKb} of ${info.maxMemKb}`);
+    check(
+      info.memKb >= 0 && info.memKb <= info.maxMemKb,
+      `getInfo(${who}).memKb must be within 0..maxMemKb, got ${info.memKb} of ${info.maxMemKb}`,
+    );
   }
 }
 
@@ -40,16 +61,23 @@ export const crossInstanceSuite = defineSuite('lifecycle', [
       const b = otherFlavor(kit);
       const first = await spawnWithFlavor(kit, kit.flavor);
       const second = await spawnWithFlavor(kit, b, { powerOn: false });
-      for (const [uuid, flavor, state, who] of [[first, kit.flavor, RUNNING, 'the first'], [second, b, SHUTDOWN, 'the second']] as const) {
+      for (const [uuid, flavor, state, who] of [
+        [first, kit.flavor, RUNNING, 'the first'],
+        [second, b, SHUTDOWN, 'the second'],
+      ] as const) {
         kit.step(`getInfo of ${who} instance`);
         const info = await kit.driver.getInfo(kit.ctx, kit.ref(uuid));
-        if (info.state !== state) throw new KitAssertionError(`getInfo(${who} instance) must report its own state`, undefined, { expected: stateName(state), actual: stateName(info.state) });
+        if (info.state !== state)
+          throw new KitAssertionError(`getInfo(${who} instance) must report its own state`, undefined, {
+            expected: stateName(state),
+            actual: stateName(info.state),
+          });
         checkInfoAgainstFlavor(info, flavor, `${who} instance`);
       }
     },
   },
   {
-    name: 'getInfo reports the flavor\'s vCPUs and memory in KiB (numCpu, maxMemKb), and memKb within it',
+    name: "getInfo reports the flavor's vCPUs and memory in KiB (numCpu, maxMemKb), and memKb within it",
     async run(kit) {
       const uuid = await kit.spawn();
       checkInfoAgainstFlavor(await kit.driver.getInfo(kit.ctx, kit.ref(uuid)), kit.flavor, 'the instance');
@@ -64,11 +92,19 @@ export const crossInstanceSuite = defineSuite('lifecycle', [
       const gone = uuids.pop()!;
       await kit.driver.destroy(kit.ctx, kit.ref(gone));
       const names: string[] = await kit.driver.listInstances(kit.ctx);
-      checkEqual([...names].sort(), uuids.map((u) => kit.instance(u).name).sort(), 'listInstances (the name of each live instance)');
+      checkEqual(
+        [...names].sort(),
+        uuids.map((u) => kit.instance(u).name).sort(),
+        'listInstances (the name of each live instance)',
+      );
       checkEqual([...(await kit.driver.listInstanceUuids(kit.ctx))].sort(), [...uuids].sort(), 'listInstanceUuids');
       checkEqual(await kit.driver.countInstances(kit.ctx), uuids.length, 'countInstances');
-      for (const u of uuids) check(await kit.driver.instanceExists(kit.ctx, kit.ref(u)), `instanceExists(${u}) must be true`);
-      check(!(await kit.driver.instanceExists(kit.ctx, kit.ref(gone))), 'instanceExists of the destroyed instance must be false');
+      for (const u of uuids)
+        check(await kit.driver.instanceExists(kit.ctx, kit.ref(u)), `instanceExists(${u}) must be true`);
+      check(
+        !(await kit.driver.instanceExists(kit.ctx, kit.ref(gone))),
+        'instanceExists of the destroyed instance must be false',
+      );
     },
   },
   {
@@ -80,8 +116,16 @@ export const crossInstanceSuite = defineSuite('lifecycle', [
         const [on, off] = round % 2 === 1 ? [b, a] : [a, b];
         kit.step(`round ${round}: powerOff of one instance and powerOn of the other, together`);
         await Promise.all([kit.driver.powerOff(kit.ctx, kit.ref(off)), kit.driver.powerOn(kit.ctx, kit.ref(on))]);
-        await kit.expectState(off, SHUTDOWN, `round ${round}: powerOff issued together with powerOn of the other instance`);
-        await kit.expectState(on, RUNNING, `round ${round}: powerOn issued together with powerOff of the other instance`);
+        await kit.expectState(
+          off,
+          SHUTDOWN,
+          `round ${round}: powerOff issued together with powerOn of the other instance`,
+        );
+        await kit.expectState(
+          on,
+          RUNNING,
+          `round ${round}: powerOn issued together with powerOff of the other instance`,
+        );
       }
       if (!kit.supports('lifecycle.pause')) return;
       kit.step('pause of one instance and powerOff of the other, together');
@@ -96,14 +140,20 @@ export const crossInstanceSuite = defineSuite('lifecycle', [
       const a = await kit.spawn();
       const b = await kit.spawn();
       const rec = kit.recordEvents();
-      for (const [uuid, other, who] of [[a, b, 'first'], [b, a, 'second']] as const) {
+      for (const [uuid, other, who] of [
+        [a, b, 'first'],
+        [b, a, 'second'],
+      ] as const) {
         rec.events.splice(0);
         kit.step(`powerOff of the ${who} instance`);
         await kit.driver.powerOff(kit.ctx, kit.ref(uuid));
         await kit.settle(10);
         const uuids = rec.events.map((e) => e.instanceUuid);
         check(!uuids.includes(other), `powerOff of the ${who} instance emitted an event naming the other instance`);
-        check(uuids.includes(uuid), `powerOff of the ${who} instance emitted no event naming it (got ${JSON.stringify(rec.events.map((e) => e.transition))})`);
+        check(
+          uuids.includes(uuid),
+          `powerOff of the ${who} instance emitted no event naming it (got ${JSON.stringify(rec.events.map((e) => e.transition))})`,
+        );
       }
     },
   },
@@ -115,16 +165,39 @@ export const crossInstanceSuite = defineSuite('lifecycle', [
       // an error path too: drivers tend to log requests when something fails
       const failing = kit.spawnRequest({ adminPassword: kit.secret('admin password of a failed spawn') });
       kit.track(failing.instance.uuid);
-      failing.instance.flavor = { ...failing.instance.flavor, name: 'kit.impossible', vcpus: 4096, memoryMb: 64 * 1024 * 1024 };
+      failing.instance.flavor = {
+        ...failing.instance.flavor,
+        name: 'kit.impossible',
+        vcpus: 4096,
+        memoryMb: 64 * 1024 * 1024,
+      };
       await kit.driver.spawn(kit.ctx, failing).catch(() => undefined);
       if (kit.supports('volume') && kit.fixtures.createVolume) {
         const connectionInfo = await kit.volume();
-        const data = { ...(connectionInfo.data ?? {}), authUsername: 'kit-user', authPassword: kit.secret('volume connection password') };
-        await kit.driver.attachVolume(kit.ctx, { ...kit.full(uuid), connectionInfo: { ...connectionInfo, data }, mountpoint: '/dev/vdb' }).catch(() => undefined);
+        const data = {
+          ...(connectionInfo.data ?? {}),
+          authUsername: 'kit-user',
+          authPassword: kit.secret('volume connection password'),
+        };
+        await kit.driver
+          .attachVolume(kit.ctx, {
+            ...kit.full(uuid),
+            connectionInfo: { ...connectionInfo, data },
+            mountpoint: '/dev/vdb',
+          })
+          .catch(() => undefined);
       }
-      if (kit.supports('guest.password')) await kit.driver.setAdminPassword(kit.ctx, { ...kit.full(uuid), newPassword: kit.secret('new admin password') });
+      if (kit.supports('guest.password'))
+        await kit.driver.setAdminPassword(kit.ctx, {
+          ...kit.full(uuid),
+          newPassword: kit.secret('new admin password'),
+        });
       if (kit.supports('lifecycle.rescue')) {
-        await kit.driver.rescue(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.fixtures.rescueImageMeta ?? kit.imageMeta, rescuePassword: kit.secret('rescue password') });
+        await kit.driver.rescue(kit.ctx, {
+          ...kit.ref(uuid),
+          imageMeta: kit.fixtures.rescueImageMeta ?? kit.imageMeta,
+          rescuePassword: kit.secret('rescue password'),
+        });
       }
       await kit.driver.powerOff(kit.ctx, kit.ref(uuid));
       const leaked = kit.secretsInLog();
@@ -140,7 +213,10 @@ export const hostAddressSuite = defineSuite('core', [
     async run(kit) {
       const ip: string = await kit.driver.getHostIp(kit.ctx);
       if (isIP(ip) === 0) return; // not an address at all: the core test 'nodes: ... host ip is an IP' reports it
-      check(!['0.0.0.0', '::', '0:0:0:0:0:0:0:0'].includes(ip), `getHostIp must not be the unspecified address, got ${ip}`);
+      check(
+        !['0.0.0.0', '::', '0:0:0:0:0:0:0:0'].includes(ip),
+        `getHostIp must not be the unspecified address, got ${ip}`,
+      );
     },
   },
 ]);
@@ -162,7 +238,10 @@ export const inventoryMeaningSuite = defineSuite('inventory', [
       const traits: string[] = await kit.driver.getTraits(kit.ctx, { nodename });
       const implied = toTraits(kit.driver.capabilities);
       const missing = implied.filter((t) => !traits.includes(t));
-      check(missing.length === 0, `getTraits must include what the capability map implies; missing: ${missing.join(', ')}`);
+      check(
+        missing.length === 0,
+        `getTraits must include what the capability map implies; missing: ${missing.join(', ')}`,
+      );
       const vocabulary = mapVocabulary(kit.driver.capabilities.imageTypes ?? []);
       const denied = traits.filter((t) => vocabulary.has(t) && !implied.includes(t));
       check(denied.length === 0, `getTraits reports traits the capability map does not back: ${denied.join(', ')}`);
@@ -180,10 +259,23 @@ export const inventoryMeaningSuite = defineSuite('inventory', [
       await run.done;
       await finishLiveMigration(kit, pair, uuid);
       const f = kit.flavor;
-      const plus = (u: number[] | undefined): number[] | undefined => u && [u[0]! + f.vcpus, u[1]! + f.memoryMb, u[2]! + (f.rootGb ?? 0) + ((f as { ephemeralGb?: number }).ephemeralGb ?? 0)];
+      const plus = (u: number[] | undefined): number[] | undefined =>
+        u && [
+          u[0]! + f.vcpus,
+          u[1]! + f.memoryMb,
+          u[2]! + (f.rootGb ?? 0) + ((f as { ephemeralGb?: number }).ephemeralGb ?? 0),
+        ];
       kit.step('usage after the live migration');
-      checkEqual(await resourcesUsed(kit, pair.source), before[0], 'source: vcpusUsed, memoryMbUsed, localGbUsed after the instance left');
-      checkEqual(await resourcesUsed(kit, pair.destination), plus(before[1]), 'destination: vcpusUsed, memoryMbUsed, localGbUsed after the instance arrived');
+      checkEqual(
+        await resourcesUsed(kit, pair.source),
+        before[0],
+        'source: vcpusUsed, memoryMbUsed, localGbUsed after the instance left',
+      );
+      checkEqual(
+        await resourcesUsed(kit, pair.destination),
+        plus(before[1]),
+        'destination: vcpusUsed, memoryMbUsed, localGbUsed after the instance arrived',
+      );
     },
   },
   {
@@ -194,16 +286,45 @@ export const inventoryMeaningSuite = defineSuite('inventory', [
       const pair = await kit.migrationPair();
       const before = [await resourcesUsed(kit, pair.source), await resourcesUsed(kit, pair.destination)];
       const uuid = await kit.spawn({}, pair.source);
-      const migration = { id: `kit-${randomUUID()}`, sourceCompute: pair.sourceHost, destCompute: pair.destinationHost, migrationType: 'migration' };
-      const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, { ...kit.full(uuid), dest: pair.destinationHost, flavor: kit.flavor });
+      const migration = {
+        id: `kit-${randomUUID()}`,
+        sourceCompute: pair.sourceHost,
+        destCompute: pair.destinationHost,
+        migrationType: 'migration',
+      };
+      const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, {
+        ...kit.full(uuid),
+        dest: pair.destinationHost,
+        flavor: kit.flavor,
+      });
       kit.track(uuid);
-      await pair.destination.finishMigration(kit.ctx, { ...kit.full(uuid), migration, diskInfo, imageMeta: kit.imageMeta, resizeInstance: false, powerOn: true });
+      await pair.destination.finishMigration(kit.ctx, {
+        ...kit.full(uuid),
+        migration,
+        diskInfo,
+        imageMeta: kit.imageMeta,
+        resizeInstance: false,
+        powerOn: true,
+      });
       await pair.source.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
       const f = kit.flavor;
-      const plus = (u: number[] | undefined): number[] | undefined => u && [u[0]! + f.vcpus, u[1]! + f.memoryMb, u[2]! + (f.rootGb ?? 0) + ((f as { ephemeralGb?: number }).ephemeralGb ?? 0)];
+      const plus = (u: number[] | undefined): number[] | undefined =>
+        u && [
+          u[0]! + f.vcpus,
+          u[1]! + f.memoryMb,
+          u[2]! + (f.rootGb ?? 0) + ((f as { ephemeralGb?: number }).ephemeralGb ?? 0),
+        ];
       kit.step('usage after the confirmed cold migration');
-      checkEqual(await resourcesUsed(kit, pair.source), before[0], 'source: vcpusUsed, memoryMbUsed, localGbUsed after the migration was confirmed');
-      checkEqual(await resourcesUsed(kit, pair.destination), plus(before[1]), 'destination: vcpusUsed, memoryMbUsed, localGbUsed after the migration was confirmed');
+      checkEqual(
+        await resourcesUsed(kit, pair.source),
+        before[0],
+        'source: vcpusUsed, memoryMbUsed, localGbUsed after the migration was confirmed',
+      );
+      checkEqual(
+        await resourcesUsed(kit, pair.destination),
+        plus(before[1]),
+        'destination: vcpusUsed, memoryMbUsed, localGbUsed after the migration was confirmed',
+      );
     },
   },
 ]);
@@ -221,24 +342,56 @@ export const volumeIndependenceSuite = defineSuite('volume', [
         return d.diskDetails.map((x: { id: string }) => x.id);
       };
       const other = kit.feature('multiattach') === 'supported' ? undefined : await kit.spawn();
-      if ((await disks()) === undefined && other === undefined) kit.unverified('neither diagnostics nor an exclusive (non-multiattach) volume lets the kit see what is attached');
-      for (const order of [['/dev/vdb', '/dev/vdc'], ['/dev/vdc', '/dev/vdb']] as const) {
-        const vols: Record<string, VolumeConnectionInfo> = { '/dev/vdb': await kit.volume(), '/dev/vdc': await kit.volume() };
-        for (const mp of ['/dev/vdb', '/dev/vdc']) await kit.driver.attachVolume(kit.ctx, { ...kit.full(uuid), connectionInfo: vols[mp], mountpoint: mp });
+      if ((await disks()) === undefined && other === undefined)
+        kit.unverified(
+          'neither diagnostics nor an exclusive (non-multiattach) volume lets the kit see what is attached',
+        );
+      for (const order of [
+        ['/dev/vdb', '/dev/vdc'],
+        ['/dev/vdc', '/dev/vdb'],
+      ] as const) {
+        const vols: Record<string, VolumeConnectionInfo> = {
+          '/dev/vdb': await kit.volume(),
+          '/dev/vdc': await kit.volume(),
+        };
+        for (const mp of ['/dev/vdb', '/dev/vdc'])
+          await kit.driver.attachVolume(kit.ctx, { ...kit.full(uuid), connectionInfo: vols[mp], mountpoint: mp });
         const [first, second] = order;
         kit.step(`detaching ${first} while ${second} stays`);
         await kit.driver.detachVolume(kit.ctx, { ...kit.full(uuid), connectionInfo: vols[first], mountpoint: first });
         const now = await disks();
         if (now !== undefined) {
-          check(!now.includes(first.replace('/dev/', '')), `after detaching ${first}, the instance still shows it (disks: ${now.join(', ')})`);
-          check(now.includes(second.replace('/dev/', '')), `after detaching ${first}, the volume at ${second} is gone too (disks: ${now.join(', ')})`);
+          check(
+            !now.includes(first.replace('/dev/', '')),
+            `after detaching ${first}, the instance still shows it (disks: ${now.join(', ')})`,
+          );
+          check(
+            now.includes(second.replace('/dev/', '')),
+            `after detaching ${first}, the volume at ${second} is gone too (disks: ${now.join(', ')})`,
+          );
         }
         if (other !== undefined) {
           // the volume still attached cannot go to another instance; the detached one can
-          const probe = await kit.driver.attachVolume(kit.ctx, { ...kit.full(other), connectionInfo: vols[second], mountpoint: '/dev/vdd' }).then(() => 'attached', (e: { code?: string }) => e.code ?? 'error');
-          check(probe === 'CONFLICT', `after detaching ${first}, the volume at ${second} must still be attached (attaching it to another instance must be CONFLICT), got ${probe}`);
-          await kit.driver.attachVolume(kit.ctx, { ...kit.full(other), connectionInfo: vols[first], mountpoint: '/dev/vdd' });
-          await kit.driver.detachVolume(kit.ctx, { ...kit.full(other), connectionInfo: vols[first], mountpoint: '/dev/vdd' });
+          const probe = await kit.driver
+            .attachVolume(kit.ctx, { ...kit.full(other), connectionInfo: vols[second], mountpoint: '/dev/vdd' })
+            .then(
+              () => 'attached',
+              (e: { code?: string }) => e.code ?? 'error',
+            );
+          check(
+            probe === 'CONFLICT',
+            `after detaching ${first}, the volume at ${second} must still be attached (attaching it to another instance must be CONFLICT), got ${probe}`,
+          );
+          await kit.driver.attachVolume(kit.ctx, {
+            ...kit.full(other),
+            connectionInfo: vols[first],
+            mountpoint: '/dev/vdd',
+          });
+          await kit.driver.detachVolume(kit.ctx, {
+            ...kit.full(other),
+            connectionInfo: vols[first],
+            mountpoint: '/dev/vdd',
+          });
         }
         await kit.driver.detachVolume(kit.ctx, { ...kit.full(uuid), connectionInfo: vols[second], mountpoint: second });
       }
@@ -248,21 +401,29 @@ export const volumeIndependenceSuite = defineSuite('volume', [
 
 /** A live console of each kind: two instances never share one. */
 function consoleUniqueness(capability: CapabilityName, method: LiveConsoleCall, kind: string): KitSuite {
-  return defineSuite(capability, [{
-    name: `two instances get different ${kind} consoles (endpoint and secret)`,
-    async run(kit) {
-      const a = await kit.spawn();
-      const b = await kit.spawn();
-      const ca = await kit.driver[method](kit.ctx, kit.ref(a));
-      const cb = await kit.driver[method](kit.ctx, kit.ref(b));
-      for (const c of [ca, cb]) if (typeof c?.secret === 'string') kit.registerSecret(c.secret, `${kind} console secret`);
-      const endpoint = (c: { host: string; port: number; internalAccessPath?: string }): string => `${c.host}:${c.port}${c.internalAccessPath ? `/${c.internalAccessPath}` : ''}`;
-      check(endpoint(ca) !== endpoint(cb), `both instances got the ${kind} console at ${endpoint(ca)}: one would see the other's screen`);
-      if (ca.secret !== undefined || cb.secret !== undefined) check(ca.secret !== cb.secret, `both instances got the same ${kind} console secret`);
-      const again = await kit.driver[method](kit.ctx, kit.ref(a));
-      check(endpoint(again) !== endpoint(cb), `asked again, the first instance got the second's ${kind} console`);
+  return defineSuite(capability, [
+    {
+      name: `two instances get different ${kind} consoles (endpoint and secret)`,
+      async run(kit) {
+        const a = await kit.spawn();
+        const b = await kit.spawn();
+        const ca = await kit.driver[method](kit.ctx, kit.ref(a));
+        const cb = await kit.driver[method](kit.ctx, kit.ref(b));
+        for (const c of [ca, cb])
+          if (typeof c?.secret === 'string') kit.registerSecret(c.secret, `${kind} console secret`);
+        const endpoint = (c: { host: string; port: number; internalAccessPath?: string }): string =>
+          `${c.host}:${c.port}${c.internalAccessPath ? `/${c.internalAccessPath}` : ''}`;
+        check(
+          endpoint(ca) !== endpoint(cb),
+          `both instances got the ${kind} console at ${endpoint(ca)}: one would see the other's screen`,
+        );
+        if (ca.secret !== undefined || cb.secret !== undefined)
+          check(ca.secret !== cb.secret, `both instances got the same ${kind} console secret`);
+        const again = await kit.driver[method](kit.ctx, kit.ref(a));
+        check(endpoint(again) !== endpoint(cb), `asked again, the first instance got the second's ${kind} console`);
+      },
     },
-  }]);
+  ]);
 }
 
 /** `console.vnc` ... `console.mks`: consoles are per instance. */
@@ -277,12 +438,14 @@ export const consoleUniquenessSuites: readonly KitSuite[] = [
 /** `guest.password`: the new password never reaches the log, also when the call is refused. */
 export const passwordLogSuite = defineSuite('guest.password', [
   {
-    name: 'a new admin password never reaches the driver\'s log, also when the call is refused',
+    name: "a new admin password never reaches the driver's log, also when the call is refused",
     async run(kit) {
       const uuid = await kit.spawn();
       await kit.driver.setAdminPassword(kit.ctx, { ...kit.full(uuid), newPassword: kit.secret('admin password') });
       await kit.driver.powerOff(kit.ctx, kit.ref(uuid));
-      await kit.driver.setAdminPassword(kit.ctx, { ...kit.full(uuid), newPassword: kit.secret('admin password of a refused call') }).catch(() => undefined);
+      await kit.driver
+        .setAdminPassword(kit.ctx, { ...kit.full(uuid), newPassword: kit.secret('admin password of a refused call') })
+        .catch(() => undefined);
       const leaked = kit.secretsInLog();
       check(leaked.length === 0, leaked.join('; '));
     },

@@ -6,7 +6,16 @@ import { destroyedInstance, inStates, unknownInstance } from '../kit/traits.js';
 import { volumeIdOf } from '../kit/volume-id.js';
 
 const DISK_COUNTERS = ['readBytes', 'readRequests', 'writeBytes', 'writeRequests', 'errorsCount'] as const;
-const NIC_COUNTERS = ['rxOctets', 'rxPackets', 'rxErrors', 'rxDrop', 'txOctets', 'txPackets', 'txErrors', 'txDrop'] as const;
+const NIC_COUNTERS = [
+  'rxOctets',
+  'rxPackets',
+  'rxErrors',
+  'rxDrop',
+  'txOctets',
+  'txPackets',
+  'txErrors',
+  'txDrop',
+] as const;
 const BLOCK_STATS = ['readRequests', 'readBytes', 'writeRequests', 'writeBytes', 'errors'] as const;
 
 /** `diagnostics`: the driver-neutral shape, counters, refusals. */
@@ -40,7 +49,11 @@ export const diagnosticsSuite = defineSuite('diagnostics', [
       const vifs = [kit.vif(), kit.vif(), kit.vif()];
       const uuid = await kit.spawn({ networkInfo: vifs });
       const d = await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid));
-      checkEqual(d.nicDetails.map((n) => n.macAddress.toLowerCase()).sort(), vifs.map((v) => v.address.toLowerCase()).sort(), 'NIC MACs in diagnostics');
+      checkEqual(
+        d.nicDetails.map((n) => n.macAddress.toLowerCase()).sort(),
+        vifs.map((v) => v.address.toLowerCase()).sort(),
+        'NIC MACs in diagnostics',
+      );
     },
   },
   {
@@ -49,7 +62,11 @@ export const diagnosticsSuite = defineSuite('diagnostics', [
       const vif = kit.vif();
       const uuid = await kit.spawn({ networkInfo: [vif] });
       const d = await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid));
-      checkEqual(d.nicDetails.map((n) => n.macAddress.toLowerCase()), [vif.address.toLowerCase()], 'NIC MACs in diagnostics');
+      checkEqual(
+        d.nicDetails.map((n) => n.macAddress.toLowerCase()),
+        [vif.address.toLowerCase()],
+        'NIC MACs in diagnostics',
+      );
       check(d.numDisks >= 1, 'an instance booted from an image has at least its root disk');
     },
   },
@@ -58,17 +75,39 @@ export const diagnosticsSuite = defineSuite('diagnostics', [
     async run(kit) {
       const uuid = await kit.spawn();
       const legacy = await kit.driver.getDiagnostics(kit.ctx, kit.ref(uuid));
-      check(typeof legacy === 'object' && legacy !== null && Object.keys(legacy).length > 0, 'getDiagnostics must return a non-empty record');
-      check(Object.values(legacy).every((v) => ['number', 'string', 'boolean'].includes(typeof v)), `getDiagnostics values must be plain: ${JSON.stringify(legacy)}`);
+      check(
+        typeof legacy === 'object' && legacy !== null && Object.keys(legacy).length > 0,
+        'getDiagnostics must return a non-empty record',
+      );
+      check(
+        Object.values(legacy).every((v) => ['number', 'string', 'boolean'].includes(typeof v)),
+        `getDiagnostics values must be plain: ${JSON.stringify(legacy)}`,
+      );
     },
   },
   {
     name: 'diagnostics of an unknown or destroyed instance are INSTANCE_NOT_FOUND; a malformed uuid is VALIDATION_FAILED',
     async run(kit) {
-      await checkRejects(kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(unknownInstance())), 'INSTANCE_NOT_FOUND', 'getInstanceDiagnostics(unknown)');
-      await checkRejects(kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(await destroyedInstance(kit))), 'INSTANCE_NOT_FOUND', 'getInstanceDiagnostics(destroyed)');
-      await checkRejects(kit.driver.getDiagnostics(kit.ctx, kit.ref(unknownInstance())), 'INSTANCE_NOT_FOUND', 'getDiagnostics(unknown)');
-      await checkRejects(kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref('nope')), 'VALIDATION_FAILED', 'getInstanceDiagnostics(bad uuid)');
+      await checkRejects(
+        kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(unknownInstance())),
+        'INSTANCE_NOT_FOUND',
+        'getInstanceDiagnostics(unknown)',
+      );
+      await checkRejects(
+        kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(await destroyedInstance(kit))),
+        'INSTANCE_NOT_FOUND',
+        'getInstanceDiagnostics(destroyed)',
+      );
+      await checkRejects(
+        kit.driver.getDiagnostics(kit.ctx, kit.ref(unknownInstance())),
+        'INSTANCE_NOT_FOUND',
+        'getDiagnostics(unknown)',
+      );
+      await checkRejects(
+        kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref('nope')),
+        'VALIDATION_FAILED',
+        'getInstanceDiagnostics(bad uuid)',
+      );
     },
   },
 ]);
@@ -84,16 +123,29 @@ export const diagnosticsUsageSuite = defineSuite('diagnostics.usage', [
       checkCounters(first, BLOCK_STATS, `blockStats(${diskId})`);
       await kit.settle(20);
       const second = await kit.driver.blockStats(kit.ctx, { ...kit.ref(uuid), diskId });
-      for (const key of BLOCK_STATS) check(second[key] >= first[key], `blockStats '${key}' went backwards: ${first[key]} -> ${second[key]}`);
+      for (const key of BLOCK_STATS)
+        check(second[key] >= first[key], `blockStats '${key}' went backwards: ${first[key]} -> ${second[key]}`);
     },
   },
   {
     name: 'block stats of a disk the instance lacks are NOT_FOUND, of an unknown instance INSTANCE_NOT_FOUND; a bad disk id is VALIDATION_FAILED',
     async run(kit) {
       const uuid = await kit.spawn();
-      await checkRejects(kit.driver.blockStats(kit.ctx, { ...kit.ref(uuid), diskId: 'vdzz' }), 'NOT_FOUND', 'blockStats(vdzz)');
-      await checkRejects(kit.driver.blockStats(kit.ctx, { ...kit.ref(unknownInstance()), diskId: 'vda' }), 'INSTANCE_NOT_FOUND', 'blockStats(unknown instance)');
-      await checkRejects(kit.driver.blockStats(kit.ctx, { ...kit.ref(uuid), diskId: '../sda' }), 'VALIDATION_FAILED', 'blockStats(../sda)');
+      await checkRejects(
+        kit.driver.blockStats(kit.ctx, { ...kit.ref(uuid), diskId: 'vdzz' }),
+        'NOT_FOUND',
+        'blockStats(vdzz)',
+      );
+      await checkRejects(
+        kit.driver.blockStats(kit.ctx, { ...kit.ref(unknownInstance()), diskId: 'vda' }),
+        'INSTANCE_NOT_FOUND',
+        'blockStats(unknown instance)',
+      );
+      await checkRejects(
+        kit.driver.blockStats(kit.ctx, { ...kit.ref(uuid), diskId: '../sda' }),
+        'VALIDATION_FAILED',
+        'blockStats(../sda)',
+      );
     },
   },
   {
@@ -102,11 +154,21 @@ export const diagnosticsUsageSuite = defineSuite('diagnostics.usage', [
       const [vif, other] = [kit.vif(), kit.vif()];
       const running = await kit.spawn({ networkInfo: [vif] });
       const stopped = await kit.spawn({ networkInfo: [other], powerOn: false });
-      const counters = await kit.driver.getAllBwCounters(kit.ctx, { instances: [running, stopped, unknownInstance()].map((uuid) => ({ uuid })) });
+      const counters = await kit.driver.getAllBwCounters(kit.ctx, {
+        instances: [running, stopped, unknownInstance()].map((uuid) => ({ uuid })),
+      });
       check(Array.isArray(counters), `getAllBwCounters must return a list, got ${JSON.stringify(counters)}`);
       counters.forEach((c) => checkCounters(c, ['bwIn', 'bwOut'], 'getAllBwCounters entry'));
-      checkEqual(counters.map((c) => [c.instanceUuid, c.macAddress.toLowerCase()]), [[running, vif.address.toLowerCase()]], 'instances and MACs counted');
-      await checkRejects(kit.driver.getAllBwCounters(kit.ctx, { instances: [{ uuid: 'x' }] }), 'VALIDATION_FAILED', 'getAllBwCounters(bad uuid)');
+      checkEqual(
+        counters.map((c) => [c.instanceUuid, c.macAddress.toLowerCase()]),
+        [[running, vif.address.toLowerCase()]],
+        'instances and MACs counted',
+      );
+      await checkRejects(
+        kit.driver.getAllBwCounters(kit.ctx, { instances: [{ uuid: 'x' }] }),
+        'VALIDATION_FAILED',
+        'getAllBwCounters(bad uuid)',
+      );
     },
   },
   {
@@ -118,10 +180,17 @@ export const diagnosticsUsageSuite = defineSuite('diagnostics.usage', [
       const connectionInfo = await kit.volume();
       const volumeId = volumeIdOf(connectionInfo);
       const mapping = { instance: { uuid }, volumes: [{ mountDevice: 'vdb', connectionInfo, volumeId }] };
-      checkEqual(await kit.driver.getAllVolumeUsage(kit.ctx, { instances: [mapping] }), [], 'usage of a volume that is not attached');
+      checkEqual(
+        await kit.driver.getAllVolumeUsage(kit.ctx, { instances: [mapping] }),
+        [],
+        'usage of a volume that is not attached',
+      );
       await kit.driver.attachVolume(kit.ctx, { ...kit.full(uuid), connectionInfo, mountpoint: 'vdb' });
       const usage = await kit.driver.getAllVolumeUsage(kit.ctx, { instances: [mapping] });
-      check(Array.isArray(usage) && usage.length <= 1, `getAllVolumeUsage must list at most the one volume, got ${JSON.stringify(usage)}`);
+      check(
+        Array.isArray(usage) && usage.length <= 1,
+        `getAllVolumeUsage must list at most the one volume, got ${JSON.stringify(usage)}`,
+      );
       usage.forEach((u) => {
         checkEqual([u.instanceUuid, u.volumeId], [uuid, volumeId], 'the volume usage entry');
         checkCounters(u, ['readRequests', 'readBytes', 'writeRequests', 'writeBytes'], 'getAllVolumeUsage entry');
@@ -142,11 +211,18 @@ async function rootDisk(kit: KitContext, uuid: string): Promise<string> {
 function checkShape(value: unknown): void {
   check(typeof value === 'object' && value !== null, `expected diagnostics, got ${JSON.stringify(value)}`);
   const d = value as InstanceDiagnostics;
-  check(Object.values(PowerState).includes(d.state), `diagnostics state must be a power state, got ${JSON.stringify(d.state)}`);
+  check(
+    Object.values(PowerState).includes(d.state),
+    `diagnostics state must be a power state, got ${JSON.stringify(d.state)}`,
+  );
   check(typeof d.driver === 'string' && d.driver.length > 0, 'diagnostics must name the driver');
   check(typeof d.configDrive === 'boolean', 'configDrive must be a boolean');
   checkCounters(d, ['uptimeSec', 'numCpus', 'numNics', 'numDisks'], 'diagnostics');
-  checkEqual([d.cpuDetails.length, d.nicDetails.length, d.diskDetails.length], [d.numCpus, d.numNics, d.numDisks], 'details per cpu, nic, disk vs the counts');
+  checkEqual(
+    [d.cpuDetails.length, d.nicDetails.length, d.diskDetails.length],
+    [d.numCpus, d.numNics, d.numDisks],
+    'details per cpu, nic, disk vs the counts',
+  );
   d.cpuDetails.forEach((c) => checkCounters(c, ['id', 'timeNs'], 'cpuDetails'));
   d.diskDetails.forEach((c) => checkCounters(c, DISK_COUNTERS, `diskDetails ${c.id}`));
   d.nicDetails.forEach((c) => checkCounters(c, NIC_COUNTERS, `nicDetails ${c.macAddress}`));
@@ -155,12 +231,22 @@ function checkShape(value: unknown): void {
 }
 
 /** Fail when a counter of an item (matched by key) is lower in `after` than in `before`. */
-function notBackwards<T extends object>(before: readonly T[], after: readonly T[], key: (item: T) => string, fields: readonly string[], what: string): void {
+function notBackwards<T extends object>(
+  before: readonly T[],
+  after: readonly T[],
+  key: (item: T) => string,
+  fields: readonly string[],
+  what: string,
+): void {
   const earlier = new Map(before.map((item) => [key(item), item]));
   for (const item of after) {
     const old = earlier.get(key(item));
     if (!old) continue;
     const [now, then] = [item as Record<string, unknown>, old as Record<string, unknown>];
-    for (const f of fields) check(Number(now[f]) >= Number(then[f]), `${what} ${key(item)} '${f}' went backwards: ${String(then[f])} -> ${String(now[f])}`);
+    for (const f of fields)
+      check(
+        Number(now[f]) >= Number(then[f]),
+        `${what} ${key(item)} '${f}' went backwards: ${String(then[f])} -> ${String(now[f])}`,
+      );
   }
 }

@@ -2,7 +2,13 @@ import { PowerState, isVirtkitError } from '@virtkit/core';
 import { KitAssertionError, check, checkEqual } from '../kit/assertions.js';
 import { MIGRATION_STEPS, type MigrationStep } from '../kit/failure-fixtures.js';
 import type { KitContext, KitDriver, MigrationPair } from '../kit/kit-context.js';
-import { checkOnOneHost, finishLiveMigration, prepareLiveMigration, resourcesUsed, startLiveMigration } from '../kit/live-migration.js';
+import {
+  checkOnOneHost,
+  finishLiveMigration,
+  prepareLiveMigration,
+  resourcesUsed,
+  startLiveMigration,
+} from '../kit/live-migration.js';
 import { snapshotImage } from '../kit/snapshot-image.js';
 import { defineSuite, type KitTest } from '../kit/suite.js';
 
@@ -11,7 +17,7 @@ const { RUNNING } = PowerState;
 /** Everything a host shows from outside: its instances and its used resources. */
 async function footprint(kit: KitContext, driver: KitDriver): Promise<string> {
   const uuids = [...(await driver.listInstanceUuids(kit.ctx))].sort();
-  return JSON.stringify({ instances: uuids, used: await resourcesUsed(kit, driver) ?? null });
+  return JSON.stringify({ instances: uuids, used: (await resourcesUsed(kit, driver)) ?? null });
 }
 
 /** Fail unless `promise` rejects with a virtkit error; returns its code. */
@@ -19,7 +25,8 @@ async function failsWith(promise: Promise<unknown>, what: string): Promise<strin
   try {
     await promise;
   } catch (error) {
-    if (!isVirtkitError(error)) throw new KitAssertionError(`${what} must fail with a virtkit error, got ${String(error)}`);
+    if (!isVirtkitError(error))
+      throw new KitAssertionError(`${what} must fail with a virtkit error, got ${String(error)}`);
     return error.code;
   }
   throw new KitAssertionError(`${what} was made to fail (fixtures.failures), yet it succeeded`);
@@ -39,8 +46,15 @@ export const spawnFailureSuite = defineSuite('lifecycle', [
       kit.step('spawn made to fail late');
       const code = await failsWith(kit.driver.spawn(kit.ctx, req), 'the spawn');
       kit.step(`after the late spawn failure (${code})`);
-      checkEqual(await footprint(kit, kit.driver), before, 'instances and used resources after a spawn that failed late');
-      check(!(await kit.driver.instanceExists(kit.ctx, kit.ref(req.instance.uuid))), 'instanceExists must be false after a failed spawn');
+      checkEqual(
+        await footprint(kit, kit.driver),
+        before,
+        'instances and used resources after a spawn that failed late',
+      );
+      check(
+        !(await kit.driver.instanceExists(kit.ctx, kit.ref(req.instance.uuid))),
+        'instanceExists must be false after a failed spawn',
+      );
       await kit.expectState(other, PowerState.SHUTDOWN, 'a failed spawn of another instance');
       kit.step('spawning the same uuid again');
       await kit.driver.spawn(kit.ctx, req);
@@ -81,7 +95,11 @@ export const snapshotFailureSuite = defineSuite('image.snapshot', [
       const controller = new AbortController();
       const imageId = await snapshotImage(kit);
       let reports = 0;
-      const ctx = { ...kit.ctx, signal: controller.signal, onProgress: () => void (++reports === 1 && controller.abort(new Error('kit abort'))) };
+      const ctx = {
+        ...kit.ctx,
+        signal: controller.signal,
+        onProgress: () => void (++reports === 1 && controller.abort(new Error('kit abort'))),
+      };
       kit.step('snapshot aborted at its first progress report');
       let outcome: string;
       try {
@@ -90,7 +108,8 @@ export const snapshotFailureSuite = defineSuite('image.snapshot', [
       } catch (error) {
         outcome = isVirtkitError(error) ? error.code : String(error);
       }
-      if (outcome === 'ok') kit.unverified('the snapshot finished before the abort took effect (too fast to abort here)');
+      if (outcome === 'ok')
+        kit.unverified('the snapshot finished before the abort took effect (too fast to abort here)');
       checkEqual(outcome, 'ABORTED', 'the code of an aborted snapshot');
       // whatever the driver still does after answering ABORTED must not change the instance
       await kit.settle(20);
@@ -111,7 +130,12 @@ export const snapshotFailureSuite = defineSuite('image.snapshot', [
  * Run the orchestrator's live-migration protocol with `step` made to fail,
  * then its cleanup (destination-check cleanup, rollback at the destination).
  */
-async function migrateFailingAt(kit: KitContext, pair: MigrationPair, uuid: string, step: MigrationStep): Promise<string> {
+async function migrateFailingAt(
+  kit: KitContext,
+  pair: MigrationPair,
+  uuid: string,
+  step: MigrationStep,
+): Promise<string> {
   await kit.armFailure('migration', pair, step);
   kit.step(`live migration made to fail at ${step}`);
   const instance = kit.instance(uuid);
@@ -124,7 +148,8 @@ async function migrateFailingAt(kit: KitContext, pair: MigrationPair, uuid: stri
   } catch (error) {
     code = isVirtkitError(error) ? error.code : String(error);
   }
-  if (code === 'ok') throw new KitAssertionError(`the live migration was made to fail at ${step} (fixtures.failures), yet it succeeded`);
+  if (code === 'ok')
+    throw new KitAssertionError(`the live migration was made to fail at ${step} (fixtures.failures), yet it succeeded`);
   kit.step(`the orchestrator's cleanup after the failure at ${step}`);
   await pair.destination.rollbackLiveMigrationAtDestination(kit.ctx, { instance, networkInfo: [] });
   return code;
@@ -142,11 +167,28 @@ function migrationFailureTest(step: MigrationStep): KitTest {
       const before = [await footprint(kit, pair.source), await footprint(kit, pair.destination)];
       const code = await migrateFailingAt(kit, pair, uuid, step);
       kit.step(`after the failure at ${step} (${code}) and the rollback`);
-      checkEqual(await checkOnOneHost(kit, pair, uuid), 'source', `where the instance is after a migration that failed at ${step}`);
+      checkEqual(
+        await checkOnOneHost(kit, pair, uuid),
+        'source',
+        `where the instance is after a migration that failed at ${step}`,
+      );
       await kit.expectState(uuid, RUNNING, `a live migration that failed at ${step}`, pair.source);
-      checkEqual(await footprint(kit, pair.source), before[0], `source: instances and used resources after the failure at ${step}`);
-      checkEqual(await footprint(kit, pair.destination), before[1], `destination: instances and used resources after the failure at ${step}`);
-      await kit.expectState(bystander, PowerState.SHUTDOWN, `a failed migration of another instance (on the destination)`, pair.destination);
+      checkEqual(
+        await footprint(kit, pair.source),
+        before[0],
+        `source: instances and used resources after the failure at ${step}`,
+      );
+      checkEqual(
+        await footprint(kit, pair.destination),
+        before[1],
+        `destination: instances and used resources after the failure at ${step}`,
+      );
+      await kit.expectState(
+        bystander,
+        PowerState.SHUTDOWN,
+        `a failed migration of another instance (on the destination)`,
+        pair.destination,
+      );
       kit.step(`migrating again after the failure at ${step}`);
       const run = startLiveMigration(kit, pair, uuid, await prepareLiveMigration(kit, pair, uuid));
       await run.done;
@@ -157,7 +199,8 @@ function migrationFailureTest(step: MigrationStep): KitTest {
 }
 
 /** The orchestrator gives up after `preLiveMigration` (no `liveMigration` runs): only the rollback can release the destination's hold. */
-const GIVE_UP_AFTER_PRE = 'an orchestrator that gives up after preLiveMigration: rollback at the destination releases everything pre-migration held there';
+const GIVE_UP_AFTER_PRE =
+  'an orchestrator that gives up after preLiveMigration: rollback at the destination releases everything pre-migration held there';
 
 function giveUpAfterPreTest(): KitTest {
   return {
@@ -170,13 +213,27 @@ function giveUpAfterPreTest(): KitTest {
       kit.step('checks and preLiveMigration, then no liveMigration');
       await prepareLiveMigration(kit, pair, uuid);
       kit.step('rollback at the destination');
-      await pair.destination.rollbackLiveMigrationAtDestination(kit.ctx, { instance: kit.instance(uuid), networkInfo: [] });
-      checkEqual(await footprint(kit, pair.destination), before[1], 'destination: instances and used resources after the rollback');
-      checkEqual(await footprint(kit, pair.source), before[0], 'source: instances and used resources after the rollback');
+      await pair.destination.rollbackLiveMigrationAtDestination(kit.ctx, {
+        instance: kit.instance(uuid),
+        networkInfo: [],
+      });
+      checkEqual(
+        await footprint(kit, pair.destination),
+        before[1],
+        'destination: instances and used resources after the rollback',
+      );
+      checkEqual(
+        await footprint(kit, pair.source),
+        before[0],
+        'source: instances and used resources after the rollback',
+      );
       await kit.expectState(uuid, RUNNING, 'a live migration given up after preLiveMigration', pair.source);
     },
   };
 }
 
 /** `migration.live`: a failure at each step of the protocol, and a migration given up after its preparation. */
-export const migrationFailureSuite = defineSuite('migration.live', [...MIGRATION_STEPS.map(migrationFailureTest), giveUpAfterPreTest()]);
+export const migrationFailureSuite = defineSuite('migration.live', [
+  ...MIGRATION_STEPS.map(migrationFailureTest),
+  giveUpAfterPreTest(),
+]);

@@ -18,12 +18,28 @@ export const guestPasswordSuite = defineSuite('guest.password', [
       await kit.driver.setAdminPassword(kit.ctx, { ...kit.ref(uuid), newPassword });
       await kit.expectState(uuid, RUNNING, 'setAdminPassword');
       await kit.driver.powerOff(kit.ctx, kit.ref(uuid));
-      const refused = await checkRejects(kit.driver.setAdminPassword(kit.ctx, { ...kit.ref(uuid), newPassword }), 'INVALID_STATE', 'setAdminPassword while SHUTDOWN');
+      const refused = await checkRejects(
+        kit.driver.setAdminPassword(kit.ctx, { ...kit.ref(uuid), newPassword }),
+        'INVALID_STATE',
+        'setAdminPassword while SHUTDOWN',
+      );
       checkNoSecret(refused, newPassword, 'the INVALID_STATE error');
-      const unknown = await checkRejects(kit.driver.setAdminPassword(kit.ctx, { ...kit.ref(unknownInstance()), newPassword }), 'INSTANCE_NOT_FOUND', 'setAdminPassword(unknown)');
+      const unknown = await checkRejects(
+        kit.driver.setAdminPassword(kit.ctx, { ...kit.ref(unknownInstance()), newPassword }),
+        'INSTANCE_NOT_FOUND',
+        'setAdminPassword(unknown)',
+      );
       checkNoSecret(unknown, newPassword, 'the INSTANCE_NOT_FOUND error');
       const tooLong = `${newPassword}${'x'.repeat(256)}`;
-      checkNoSecret(await checkRejects(kit.driver.setAdminPassword(kit.ctx, { ...kit.ref(uuid), newPassword: tooLong }), 'VALIDATION_FAILED', 'a 290-character password'), tooLong, 'the VALIDATION_FAILED error');
+      checkNoSecret(
+        await checkRejects(
+          kit.driver.setAdminPassword(kit.ctx, { ...kit.ref(uuid), newPassword: tooLong }),
+          'VALIDATION_FAILED',
+          'a 290-character password',
+        ),
+        tooLong,
+        'the VALIDATION_FAILED error',
+      );
       checkNoSecret(rec.events, newPassword, 'the lifecycle events');
     },
   },
@@ -31,7 +47,15 @@ export const guestPasswordSuite = defineSuite('guest.password', [
     name: `setting the password while ${t.label} is INVALID_STATE, without the password in the error`,
     async run(kit, uuid) {
       const newPassword = secret();
-      checkNoSecret(await checkRejects(kit.driver.setAdminPassword(kit.ctx, { ...kit.ref(uuid), newPassword }), 'INVALID_STATE', `setAdminPassword while ${t.label}`), newPassword, 'the error');
+      checkNoSecret(
+        await checkRejects(
+          kit.driver.setAdminPassword(kit.ctx, { ...kit.ref(uuid), newPassword }),
+          'INVALID_STATE',
+          `setAdminPassword while ${t.label}`,
+        ),
+        newPassword,
+        'the error',
+      );
       await kit.expectState(uuid, t.state, 'refused setAdminPassword');
     },
   })),
@@ -46,12 +70,32 @@ export const guestFilesSuite = defineSuite('guest.files', [
       const contents = Buffer.from('kit file\n').toString('base64');
       await kit.driver.injectFile(kit.ctx, { ...kit.ref(uuid), path: '/etc/kit-file', contents });
       await kit.driver.injectFile(kit.ctx, { ...kit.ref(uuid), path: '/etc/kit-file', contents });
-      await checkRejects(kit.driver.injectFile(kit.ctx, { ...kit.ref(uuid), path: '/../etc/shadow', contents }), 'VALIDATION_FAILED', 'path /../etc/shadow');
-      await checkRejects(kit.driver.injectFile(kit.ctx, { ...kit.ref(uuid), path: 'etc/relative', contents }), 'VALIDATION_FAILED', 'a relative path');
-      await checkRejects(kit.driver.injectFile(kit.ctx, { ...kit.ref(uuid), path: '/etc/kit-file', contents: 'not base64!' }), 'VALIDATION_FAILED', 'contents that are not base64');
-      await checkRejects(kit.driver.injectFile(kit.ctx, { ...kit.ref(unknownInstance()), path: '/etc/kit-file', contents }), 'INSTANCE_NOT_FOUND', 'injectFile(unknown)');
+      await checkRejects(
+        kit.driver.injectFile(kit.ctx, { ...kit.ref(uuid), path: '/../etc/shadow', contents }),
+        'VALIDATION_FAILED',
+        'path /../etc/shadow',
+      );
+      await checkRejects(
+        kit.driver.injectFile(kit.ctx, { ...kit.ref(uuid), path: 'etc/relative', contents }),
+        'VALIDATION_FAILED',
+        'a relative path',
+      );
+      await checkRejects(
+        kit.driver.injectFile(kit.ctx, { ...kit.ref(uuid), path: '/etc/kit-file', contents: 'not base64!' }),
+        'VALIDATION_FAILED',
+        'contents that are not base64',
+      );
+      await checkRejects(
+        kit.driver.injectFile(kit.ctx, { ...kit.ref(unknownInstance()), path: '/etc/kit-file', contents }),
+        'INSTANCE_NOT_FOUND',
+        'injectFile(unknown)',
+      );
       await kit.driver.powerOff(kit.ctx, kit.ref(uuid));
-      await checkRejects(kit.driver.injectFile(kit.ctx, { ...kit.ref(uuid), path: '/etc/kit-file', contents }), 'INVALID_STATE', 'injectFile while SHUTDOWN');
+      await checkRejects(
+        kit.driver.injectFile(kit.ctx, { ...kit.ref(uuid), path: '/etc/kit-file', contents }),
+        'INVALID_STATE',
+        'injectFile while SHUTDOWN',
+      );
     },
   },
 ]);
@@ -73,9 +117,21 @@ export const guestMetadataSuite = defineSuite('guest.metadata', [
     name: 'a key both set and removed is VALIDATION_FAILED; an unknown instance is INSTANCE_NOT_FOUND',
     async run(kit) {
       const uuid = await kit.spawn();
-      await checkRejects(kit.driver.changeInstanceMetadata(kit.ctx, { ...kit.full(uuid), diff: { set: { a: '1' }, remove: ['a'] } }), 'VALIDATION_FAILED', 'a key set and removed');
-      await checkRejects(kit.driver.changeInstanceMetadata(kit.ctx, malformed({ ...kit.full(uuid), diff: { set: { a: 1 } } })), 'VALIDATION_FAILED', 'a non-string value');
-      await checkRejects(kit.driver.changeInstanceMetadata(kit.ctx, { ...kit.full(unknownInstance()), diff: { set: { a: '1' } } }), 'INSTANCE_NOT_FOUND', 'changeInstanceMetadata(unknown)');
+      await checkRejects(
+        kit.driver.changeInstanceMetadata(kit.ctx, { ...kit.full(uuid), diff: { set: { a: '1' }, remove: ['a'] } }),
+        'VALIDATION_FAILED',
+        'a key set and removed',
+      );
+      await checkRejects(
+        kit.driver.changeInstanceMetadata(kit.ctx, malformed({ ...kit.full(uuid), diff: { set: { a: 1 } } })),
+        'VALIDATION_FAILED',
+        'a non-string value',
+      );
+      await checkRejects(
+        kit.driver.changeInstanceMetadata(kit.ctx, { ...kit.full(unknownInstance()), diff: { set: { a: '1' } } }),
+        'INSTANCE_NOT_FOUND',
+        'changeInstanceMetadata(unknown)',
+      );
     },
   },
 ]);
@@ -97,23 +153,44 @@ export const guestQuiesceSuite = defineSuite('guest.quiesce', [
   ...inStates(['stopped', 'paused'], (t) => ({
     name: `quiesce and unquiesce while ${t.label} are INVALID_STATE`,
     async run(kit, uuid) {
-      await checkRejects(kit.driver.quiesce(kit.ctx, quiesceRequest(kit, uuid)), 'INVALID_STATE', `quiesce while ${t.label}`);
-      await checkRejects(kit.driver.unquiesce(kit.ctx, quiesceRequest(kit, uuid)), 'INVALID_STATE', `unquiesce while ${t.label}`);
+      await checkRejects(
+        kit.driver.quiesce(kit.ctx, quiesceRequest(kit, uuid)),
+        'INVALID_STATE',
+        `quiesce while ${t.label}`,
+      );
+      await checkRejects(
+        kit.driver.unquiesce(kit.ctx, quiesceRequest(kit, uuid)),
+        'INVALID_STATE',
+        `unquiesce while ${t.label}`,
+      );
       await kit.expectState(uuid, t.state, 'refused quiesce');
     },
   })),
   {
     name: 'quiesce of an unknown instance is INSTANCE_NOT_FOUND; without imageMeta VALIDATION_FAILED',
     async run(kit) {
-      await checkRejects(kit.driver.quiesce(kit.ctx, quiesceRequest(kit, unknownInstance())), 'INSTANCE_NOT_FOUND', 'quiesce(unknown)');
-      await checkRejects(kit.driver.quiesce(kit.ctx, malformed(kit.ref(await kit.spawn()))), 'VALIDATION_FAILED', 'quiesce without imageMeta');
+      await checkRejects(
+        kit.driver.quiesce(kit.ctx, quiesceRequest(kit, unknownInstance())),
+        'INSTANCE_NOT_FOUND',
+        'quiesce(unknown)',
+      );
+      await checkRejects(
+        kit.driver.quiesce(kit.ctx, malformed(kit.ref(await kit.spawn()))),
+        'VALIDATION_FAILED',
+        'quiesce without imageMeta',
+      );
     },
   },
 ]);
 
 /** The image to boot for guest-agent calls: the fixture's guest image, else the kit image marked as having an agent. */
 function agentImage(kit: KitContext): object {
-  return kit.fixtures.guestImageMeta ?? { ...kit.imageMeta, properties: { ...kit.imageMeta.properties, hw_qemu_guest_agent: 'yes' } };
+  return (
+    kit.fixtures.guestImageMeta ?? {
+      ...kit.imageMeta,
+      properties: { ...kit.imageMeta.properties, hw_qemu_guest_agent: 'yes' },
+    }
+  );
 }
 
 function quiesceRequest(kit: KitContext, uuid: string): QuiesceRequest {

@@ -12,8 +12,15 @@ export const hostPowerSuite = defineSuite('host.power', [
       for (const action of ['shutdown', 'startup', 'reboot'] as const) {
         checkEqual(await kit.driver.hostPowerAction(kit.ctx, { action }), action, `hostPowerAction(${action})`);
       }
-      check((await kit.driver.getAvailableNodes(kit.ctx, { refresh: true })).length > 0, 'the host must list its node after startup and reboot');
-      await checkRejects(kit.driver.hostPowerAction(kit.ctx, malformed({ action: 'explode' })), 'VALIDATION_FAILED', "hostPowerAction('explode')");
+      check(
+        (await kit.driver.getAvailableNodes(kit.ctx, { refresh: true })).length > 0,
+        'the host must list its node after startup and reboot',
+      );
+      await checkRejects(
+        kit.driver.hostPowerAction(kit.ctx, malformed({ action: 'explode' })),
+        'VALIDATION_FAILED',
+        "hostPowerAction('explode')",
+      );
     },
   },
 ]);
@@ -24,19 +31,41 @@ export const hostMaintenanceSuite = defineSuite('host.maintenance', [
     name: 'maintenance mode on and off, each idempotent and answered back',
     async run(kit) {
       const host = hostName(kit);
-      for (const [mode, answer] of [[true, 'on_maintenance'], [true, 'on_maintenance'], [false, 'off_maintenance'], [false, 'off_maintenance']] as const) {
-        checkEqual(await kit.driver.hostMaintenanceMode(kit.ctx, { host, mode }), answer, `hostMaintenanceMode(${mode})`);
+      for (const [mode, answer] of [
+        [true, 'on_maintenance'],
+        [true, 'on_maintenance'],
+        [false, 'off_maintenance'],
+        [false, 'off_maintenance'],
+      ] as const) {
+        checkEqual(
+          await kit.driver.hostMaintenanceMode(kit.ctx, { host, mode }),
+          answer,
+          `hostMaintenanceMode(${mode})`,
+        );
       }
-      await checkRejects(kit.driver.hostMaintenanceMode(kit.ctx, malformed({ host, mode: 'yes' })), 'VALIDATION_FAILED', "hostMaintenanceMode(mode: 'yes')");
+      await checkRejects(
+        kit.driver.hostMaintenanceMode(kit.ctx, malformed({ host, mode: 'yes' })),
+        'VALIDATION_FAILED',
+        "hostMaintenanceMode(mode: 'yes')",
+      );
     },
   },
   {
     name: 'the host is disabled and enabled again, each idempotent and answered back',
     async run(kit) {
-      for (const [enabled, answer] of [[false, 'disabled'], [false, 'disabled'], [true, 'enabled'], [true, 'enabled']] as const) {
+      for (const [enabled, answer] of [
+        [false, 'disabled'],
+        [false, 'disabled'],
+        [true, 'enabled'],
+        [true, 'enabled'],
+      ] as const) {
         checkEqual(await kit.driver.setHostEnabled(kit.ctx, { enabled }), answer, `setHostEnabled(${enabled})`);
       }
-      await checkRejects(kit.driver.setHostEnabled(kit.ctx, malformed({ enabled: 1 })), 'VALIDATION_FAILED', 'setHostEnabled(1)');
+      await checkRejects(
+        kit.driver.setHostEnabled(kit.ctx, malformed({ enabled: 1 })),
+        'VALIDATION_FAILED',
+        'setHostEnabled(1)',
+      );
     },
   },
 ]);
@@ -49,13 +78,19 @@ export const hostStatsSuite = defineSuite('host.stats', [
       const first = await kit.driver.getHostUptime(kit.ctx);
       checkCounters(first, ['uptimeSec'], 'getHostUptime');
       if (first.loadAverage !== undefined) {
-        check(Array.isArray(first.loadAverage) && first.loadAverage.length === 3, `loadAverage must be three numbers, got ${JSON.stringify(first.loadAverage)}`);
+        check(
+          Array.isArray(first.loadAverage) && first.loadAverage.length === 3,
+          `loadAverage must be three numbers, got ${JSON.stringify(first.loadAverage)}`,
+        );
         checkCounters({ ...first.loadAverage }, ['0', '1', '2'], 'getHostUptime loadAverage');
       }
       check(first.text === undefined || typeof first.text === 'string', 'uptime text must be a string when present');
       await kit.settle(20);
       const second = await kit.driver.getHostUptime(kit.ctx);
-      check(second.uptimeSec >= first.uptimeSec, `uptime must not go backwards: ${first.uptimeSec} -> ${second.uptimeSec}`);
+      check(
+        second.uptimeSec >= first.uptimeSec,
+        `uptime must not go backwards: ${first.uptimeSec} -> ${second.uptimeSec}`,
+      );
     },
   },
   {
@@ -66,7 +101,8 @@ export const hostStatsSuite = defineSuite('host.stats', [
       await kit.settle(20);
       const second = await kit.driver.getHostCpuStats(kit.ctx);
       checkCounters(second, [...CPU_TIMES, 'frequency'], 'getHostCpuStats (second read)');
-      for (const key of CPU_TIMES) check(second[key] >= first[key], `CPU time '${key}' must not go backwards: ${first[key]} -> ${second[key]}`);
+      for (const key of CPU_TIMES)
+        check(second[key] >= first[key], `CPU time '${key}' must not go backwards: ${first[key]} -> ${second[key]}`);
     },
   },
 ]);
@@ -76,7 +112,10 @@ export const hostAggregatesSuite = defineSuite('host.aggregates', [
   {
     name: 'the host joins and leaves an aggregate; both are idempotent (a retry is safe)',
     async run(kit) {
-      const request = { aggregate: { id: 'kit-1', name: 'kit-aggregate', availabilityZone: 'kit-az' }, host: hostName(kit) };
+      const request = {
+        aggregate: { id: 'kit-1', name: 'kit-aggregate', availabilityZone: 'kit-az' },
+        host: hostName(kit),
+      };
       await kit.driver.addToAggregate(kit.ctx, request);
       await kit.driver.addToAggregate(kit.ctx, request); // joining twice: succeeds, changes nothing
       await kit.driver.removeFromAggregate(kit.ctx, request);
@@ -91,7 +130,12 @@ export const hostAggregatesSuite = defineSuite('host.aggregates', [
       const aggregate = { id: 'kit-2', name: 'kit-aggregate-2' };
       for (const operation of ['add', 'remove'] as const) {
         let reverted = 0;
-        await kit.driver.undoAggregateOperation(kit.ctx, { operation, aggregate, host: hostName(kit), revert: async () => void reverted++ });
+        await kit.driver.undoAggregateOperation(kit.ctx, {
+          operation,
+          aggregate,
+          host: hostName(kit),
+          revert: async () => void reverted++,
+        });
         checkEqual(reverted, 1, `revert calls when undoing '${operation}'`);
       }
     },
@@ -100,9 +144,27 @@ export const hostAggregatesSuite = defineSuite('host.aggregates', [
     name: 'malformed aggregate requests are VALIDATION_FAILED',
     async run(kit) {
       const host = hostName(kit);
-      await checkRejects(kit.driver.addToAggregate(kit.ctx, malformed({ aggregate: { id: 'kit-3' }, host })), 'VALIDATION_FAILED', 'an aggregate without a name');
-      await checkRejects(kit.driver.addToAggregate(kit.ctx, malformed({ aggregate: { id: 'kit-3', name: 'a', metadata: { k: 1 } }, host })), 'VALIDATION_FAILED', 'non-string metadata');
-      await checkRejects(kit.driver.undoAggregateOperation(kit.ctx, malformed({ operation: 'add', aggregate: { id: 'kit-3', name: 'a' }, host, revert: 'no' })), 'VALIDATION_FAILED', 'a revert that is not a function');
+      await checkRejects(
+        kit.driver.addToAggregate(kit.ctx, malformed({ aggregate: { id: 'kit-3' }, host })),
+        'VALIDATION_FAILED',
+        'an aggregate without a name',
+      );
+      await checkRejects(
+        kit.driver.addToAggregate(
+          kit.ctx,
+          malformed({ aggregate: { id: 'kit-3', name: 'a', metadata: { k: 1 } }, host }),
+        ),
+        'VALIDATION_FAILED',
+        'non-string metadata',
+      );
+      await checkRejects(
+        kit.driver.undoAggregateOperation(
+          kit.ctx,
+          malformed({ operation: 'add', aggregate: { id: 'kit-3', name: 'a' }, host, revert: 'no' }),
+        ),
+        'VALIDATION_FAILED',
+        'a revert that is not a function',
+      );
     },
   },
 ]);

@@ -20,7 +20,11 @@ const lifecycle = defineSuite('lifecycle', [
       await kit.expectState(req.instance.uuid, PowerState.SHUTDOWN, 'spawn retried');
       checkEqual(await kit.driver.countInstances(kit.ctx), 1, 'countInstances after the retry');
       await kit.settle();
-      checkEqual(events.events.map((e) => e.transition), [], 'events of the retried spawn');
+      checkEqual(
+        events.events.map((e) => e.transition),
+        [],
+        'events of the retried spawn',
+      );
     },
   },
   {
@@ -31,11 +35,27 @@ const lifecycle = defineSuite('lifecycle', [
       await kit.driver.spawn(kit.ctx, req);
       const variants: [string, SpawnRequest][] = [
         ['another name', { ...req, instance: { ...req.instance, name: `${req.instance.name}-b` } }],
-        ['more vCPUs', { ...req, instance: { ...req.instance, flavor: { ...req.instance.flavor, vcpus: req.instance.flavor.vcpus + 1 } } }],
-        ['more memory', { ...req, instance: { ...req.instance, flavor: { ...req.instance.flavor, memoryMb: req.instance.flavor.memoryMb * 2 } } }],
+        [
+          'more vCPUs',
+          {
+            ...req,
+            instance: { ...req.instance, flavor: { ...req.instance.flavor, vcpus: req.instance.flavor.vcpus + 1 } },
+          },
+        ],
+        [
+          'more memory',
+          {
+            ...req,
+            instance: {
+              ...req.instance,
+              flavor: { ...req.instance.flavor, memoryMb: req.instance.flavor.memoryMb * 2 },
+            },
+          },
+        ],
         ['an extra NIC', { ...req, networkInfo: [kit.vif()] }],
       ];
-      for (const [what, other] of variants) await checkRejects(kit.driver.spawn(kit.ctx, other), 'INSTANCE_EXISTS', `spawn again with ${what}`);
+      for (const [what, other] of variants)
+        await checkRejects(kit.driver.spawn(kit.ctx, other), 'INSTANCE_EXISTS', `spawn again with ${what}`);
       await kit.expectState(req.instance.uuid, PowerState.RUNNING, 'refused spawns');
       checkEqual(await kit.driver.countInstances(kit.ctx), 1, 'countInstances');
     },
@@ -49,7 +69,8 @@ const volume = defineSuite('volume', [
     async run(kit) {
       const uuid = await kit.spawn();
       const [volume, other] = [await kit.volume(), await kit.volume()];
-      const attach = (connectionInfo: typeof volume, mountpoint: string) => kit.driver.attachVolume(kit.ctx, { ...kit.full(uuid), connectionInfo, mountpoint });
+      const attach = (connectionInfo: typeof volume, mountpoint: string) =>
+        kit.driver.attachVolume(kit.ctx, { ...kit.full(uuid), connectionInfo, mountpoint });
       await attach(volume, 'vdb');
       const disks = await diskCount(kit, uuid);
       await attach(volume, 'vdb');
@@ -57,7 +78,8 @@ const volume = defineSuite('volume', [
       await checkRejects(attach(other, 'vdb'), 'CONFLICT', 'another volume at the same mountpoint');
       await checkRejects(attach(volume, 'vdc'), 'CONFLICT', 'the same volume at another mountpoint');
       await kit.driver.detachVolume(kit.ctx, { ...kit.full(uuid), connectionInfo: volume, mountpoint: 'vdb' });
-      if (disks !== undefined) checkEqual(await diskCount(kit, uuid), disks - 1, 'numDisks after one detach (the retry added nothing)');
+      if (disks !== undefined)
+        checkEqual(await diskCount(kit, uuid), disks - 1, 'numDisks after one detach (the retry added nothing)');
     },
   },
 ]);
@@ -68,14 +90,24 @@ const hotplug = defineSuite('network.hotplug', [
     async run(kit) {
       const uuid = await kit.spawn();
       const vif = kit.vif();
-      const attach = (v: typeof vif) => kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: v });
+      const attach = (v: typeof vif) =>
+        kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: v });
       await attach(vif);
       await attach(vif);
       const other = kit.vif();
-      await checkRejects(attach({ ...vif, address: other.address }), 'CONFLICT', 'the same interface id with another MAC');
+      await checkRejects(
+        attach({ ...vif, address: other.address }),
+        'CONFLICT',
+        'the same interface id with another MAC',
+      );
       if (kit.supports('diagnostics')) {
-        const macs = (await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid))).nicDetails.map((n: { macAddress: string }) => n.macAddress.toLowerCase());
-        check(macs.filter((m: string) => m === vif.address.toLowerCase()).length === 1, `the retried attach must add no NIC (MACs: ${macs.join(', ')})`);
+        const macs = (await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid))).nicDetails.map(
+          (n: { macAddress: string }) => n.macAddress.toLowerCase(),
+        );
+        check(
+          macs.filter((m: string) => m === vif.address.toLowerCase()).length === 1,
+          `the retried attach must add no NIC (MACs: ${macs.join(', ')})`,
+        );
         check(!macs.includes(other.address.toLowerCase()), 'the refused attach must add no NIC');
       }
     },

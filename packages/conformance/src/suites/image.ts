@@ -23,7 +23,12 @@ export const imageSnapshotSuite = defineSuite('image.snapshot', [
     needs: ['createImage'],
     async run(kit) {
       const uuid = await kit.spawn();
-      const ctx = { ...kit.ctx, onProgress: () => { throw new Error('listener failure (expected by the kit)'); } };
+      const ctx = {
+        ...kit.ctx,
+        onProgress: () => {
+          throw new Error('listener failure (expected by the kit)');
+        },
+      };
       await kit.driver.snapshot(ctx, { ...kit.ref(uuid), imageId: await snapshotImage(kit) });
       await kit.expectState(uuid, PowerState.RUNNING, 'snapshot with a throwing listener');
     },
@@ -32,10 +37,18 @@ export const imageSnapshotSuite = defineSuite('image.snapshot', [
     name: 'a snapshot of an unknown instance is INSTANCE_NOT_FOUND and reports no progress; a malformed image id is VALIDATION_FAILED',
     async run(kit) {
       const { ctx, reports } = kit.progress();
-      await checkRejects(kit.driver.snapshot(ctx, { ...kit.ref(unknownInstance()), imageId: 'kit-image' }), 'INSTANCE_NOT_FOUND', 'snapshot(unknown)');
+      await checkRejects(
+        kit.driver.snapshot(ctx, { ...kit.ref(unknownInstance()), imageId: 'kit-image' }),
+        'INSTANCE_NOT_FOUND',
+        'snapshot(unknown)',
+      );
       checkEqual(reports.length, 0, 'progress reports of a refused snapshot');
       const uuid = await kit.spawn();
-      await checkRejects(kit.driver.snapshot(kit.ctx, malformed({ ...kit.ref(uuid), imageId: 42 })), 'VALIDATION_FAILED', 'snapshot(imageId 42)');
+      await checkRejects(
+        kit.driver.snapshot(kit.ctx, malformed({ ...kit.ref(uuid), imageId: 42 })),
+        'VALIDATION_FAILED',
+        'snapshot(imageId 42)',
+      );
       await kit.expectState(uuid, PowerState.RUNNING, 'refused snapshot');
     },
   },
@@ -59,7 +72,10 @@ export const imageCacheSuite = defineSuite('image.cache', [
     async run(kit) {
       const running = await kit.spawn();
       const stopped = await kit.spawn({ powerOn: false });
-      const allInstances = [running, stopped].map((uuid) => ({ ...kit.instance(uuid), imageRef: kit.imageMeta.id ?? kit.imageMeta.name }));
+      const allInstances = [running, stopped].map((uuid) => ({
+        ...kit.instance(uuid),
+        imageRef: kit.imageMeta.id ?? kit.imageMeta.name,
+      }));
       await kit.driver.manageImageCache(kit.ctx, { allInstances });
       await kit.driver.manageImageCache(kit.ctx, { allInstances });
       await kit.expectState(running, PowerState.RUNNING, 'manageImageCache');
@@ -68,7 +84,11 @@ export const imageCacheSuite = defineSuite('image.cache', [
       await kit.driver.reboot(kit.ctx, { ...kit.ref(running), rebootType: 'HARD' });
       await kit.expectState(await kit.spawn(), PowerState.RUNNING, 'spawn from the same image after pruning');
       await kit.driver.manageImageCache(kit.ctx, { allInstances: [] });
-      await checkRejects(kit.driver.manageImageCache(kit.ctx, malformed({ allInstances: 'all' })), 'VALIDATION_FAILED', "manageImageCache(allInstances: 'all')");
+      await checkRejects(
+        kit.driver.manageImageCache(kit.ctx, malformed({ allInstances: 'all' })),
+        'VALIDATION_FAILED',
+        "manageImageCache(allInstances: 'all')",
+      );
     },
   },
 ]);
@@ -77,9 +97,18 @@ export const imageCacheSuite = defineSuite('image.cache', [
 function checkSnapshotProgress(reports: readonly ProgressReport[]): void {
   const percents = reports.map((r) => r.percent);
   check(percents.length >= 2, `a snapshot must report progress before it completes, got ${JSON.stringify(percents)}`);
-  check(percents.every((p, i) => p >= 0 && p <= 100 && (i === 0 || p >= percents[i - 1]!)), `snapshot progress must never decrease: ${percents.join(',')}`);
-  check(percents.indexOf(100) === percents.length - 1, `snapshot progress must end with exactly one 100: ${percents.join(',')}`);
+  check(
+    percents.every((p, i) => p >= 0 && p <= 100 && (i === 0 || p >= percents[i - 1]!)),
+    `snapshot progress must never decrease: ${percents.join(',')}`,
+  );
+  check(
+    percents.indexOf(100) === percents.length - 1,
+    `snapshot progress must end with exactly one 100: ${percents.join(',')}`,
+  );
   checkEqual(reports[reports.length - 1]!.phase, 'complete', 'the phase of the last report');
   const phases = reports.map((r) => r.phase).filter((p) => p !== undefined);
-  check(phases.every((p) => PHASES.has(p!)), `snapshot phases must be pending_upload, uploading, complete; got ${phases.join(',')}`);
+  check(
+    phases.every((p) => PHASES.has(p!)),
+    `snapshot phases must be pending_upload, uploading, complete; got ${phases.join(',')}`,
+  );
 }

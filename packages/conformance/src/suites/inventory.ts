@@ -14,14 +14,28 @@ export const inventorySuite = defineSuite('inventory', [
     async run(kit) {
       const r = await kit.driver.getAvailableResource(kit.ctx, { nodename: await firstNode(kit) });
       checkCounters(r, ['vcpus', 'memoryMb', 'localGb', ...USED], 'getAvailableResource');
-      check(Number.isInteger(r.hypervisorVersion) && r.hypervisorVersion >= 0, `hypervisorVersion must be an integer, got ${JSON.stringify(r.hypervisorVersion)}`);
-      check(typeof r.diskAvailableLeast === 'number' && Number.isFinite(r.diskAvailableLeast), 'diskAvailableLeast must be a number');
+      check(
+        Number.isInteger(r.hypervisorVersion) && r.hypervisorVersion >= 0,
+        `hypervisorVersion must be an integer, got ${JSON.stringify(r.hypervisorVersion)}`,
+      );
+      check(
+        typeof r.diskAvailableLeast === 'number' && Number.isFinite(r.diskAvailableLeast),
+        'diskAvailableLeast must be a number',
+      );
       for (const key of ['hypervisorType', 'hypervisorHostname', 'cpuInfo'] as const) {
-        check(typeof r[key] === 'string' && r[key].length > 0, `'${key}' must be a non-empty string, got ${JSON.stringify(r[key])}`);
+        check(
+          typeof r[key] === 'string' && r[key].length > 0,
+          `'${key}' must be a non-empty string, got ${JSON.stringify(r[key])}`,
+        );
       }
       check(isJson(r.cpuInfo), `cpuInfo must be JSON text, got ${JSON.stringify(r.cpuInfo)}`);
-      check(Array.isArray(r.supportedInstances) && r.supportedInstances.every((t: unknown) => Array.isArray(t) && t.length === 3 && t.every((s) => typeof s === 'string')),
-        `supportedInstances must be [arch, hypervisorType, vmMode] triples, got ${JSON.stringify(r.supportedInstances)}`);
+      check(
+        Array.isArray(r.supportedInstances) &&
+          r.supportedInstances.every(
+            (t: unknown) => Array.isArray(t) && t.length === 3 && t.every((s) => typeof s === 'string'),
+          ),
+        `supportedInstances must be [arch, hypervisorType, vmMode] triples, got ${JSON.stringify(r.supportedInstances)}`,
+      );
     },
   },
   {
@@ -36,7 +50,12 @@ export const inventorySuite = defineSuite('inventory', [
       const uuid = await kit.spawn();
       const during = await used();
       const flavor = [kit.flavor.vcpus, kit.flavor.memoryMb, kit.flavor.rootGb];
-      USED.forEach((key, i) => check(during[i]! >= before[i]! + flavor[i]!, `${key} must grow by at least ${flavor[i]} on spawn: ${before[i]} -> ${during[i]}`));
+      USED.forEach((key, i) =>
+        check(
+          during[i]! >= before[i]! + flavor[i]!,
+          `${key} must grow by at least ${flavor[i]} on spawn: ${before[i]} -> ${during[i]}`,
+        ),
+      );
       await kit.driver.destroy(kit.ctx, kit.ref(uuid));
       checkEqual(await used(), before, `${USED.join(', ')} after destroy`);
     },
@@ -50,9 +69,16 @@ export const inventorySuite = defineSuite('inventory', [
       await kit.driver.updateProviderTree(kit.ctx, { nodename, providerTree: tree });
       const node = tree.get(nodename);
       const r = await kit.driver.getAvailableResource(kit.ctx, { nodename });
-      const expected: [string, number][] = [['VCPU', r.vcpus], ['MEMORY_MB', r.memoryMb], ['DISK_GB', r.localGb]];
+      const expected: [string, number][] = [
+        ['VCPU', r.vcpus],
+        ['MEMORY_MB', r.memoryMb],
+        ['DISK_GB', r.localGb],
+      ];
       for (const [cls, total] of expected) {
-        check(node.inventory[cls]?.total === total, `${cls} total must be ${total} (getAvailableResource), got ${JSON.stringify(node.inventory[cls])}`);
+        check(
+          node.inventory[cls]?.total === total,
+          `${cls} total must be ${total} (getAvailableResource), got ${JSON.stringify(node.inventory[cls])}`,
+        );
       }
       await kit.driver.updateProviderTree(kit.ctx, { nodename, providerTree: tree });
       checkEqual(tree.get(nodename).generation, node.generation, 'the generation after an update that changes nothing');
@@ -62,8 +88,16 @@ export const inventorySuite = defineSuite('inventory', [
     name: 'updateProviderTree without the node in the tree is NOT_FOUND; a plain object is VALIDATION_FAILED',
     async run(kit) {
       const nodename = await firstNode(kit);
-      await checkRejects(kit.driver.updateProviderTree(kit.ctx, { nodename, providerTree: new ProviderTree() }), 'NOT_FOUND', 'a tree without the node');
-      await checkRejects(kit.driver.updateProviderTree(kit.ctx, malformed({ nodename, providerTree: { roots: [] } })), 'VALIDATION_FAILED', 'a plain object as the tree');
+      await checkRejects(
+        kit.driver.updateProviderTree(kit.ctx, { nodename, providerTree: new ProviderTree() }),
+        'NOT_FOUND',
+        'a tree without the node',
+      );
+      await checkRejects(
+        kit.driver.updateProviderTree(kit.ctx, malformed({ nodename, providerTree: { roots: [] } })),
+        'VALIDATION_FAILED',
+        'a plain object as the tree',
+      );
     },
   },
   {
@@ -71,10 +105,21 @@ export const inventorySuite = defineSuite('inventory', [
     async run(kit) {
       const nodename = await firstNode(kit);
       const traits: string[] = await kit.driver.getTraits(kit.ctx, { nodename });
-      check(Array.isArray(traits) && traits.every((t) => TRAIT_NAME_PATTERN.test(t)), `getTraits must return trait names, got ${JSON.stringify(traits)}`);
+      check(
+        Array.isArray(traits) && traits.every((t) => TRAIT_NAME_PATTERN.test(t)),
+        `getTraits must return trait names, got ${JSON.stringify(traits)}`,
+      );
       checkEqual(new Set(traits).size, traits.length, 'distinct traits');
-      checkEqual([...(await kit.driver.getTraits(kit.ctx, { nodename }))].sort(), [...traits].sort(), 'getTraits asked again');
-      await checkRejects(kit.driver.getTraits(kit.ctx, malformed({ nodename: 7 })), 'VALIDATION_FAILED', 'getTraits(nodename 7)');
+      checkEqual(
+        [...(await kit.driver.getTraits(kit.ctx, { nodename }))].sort(),
+        [...traits].sort(),
+        'getTraits asked again',
+      );
+      await checkRejects(
+        kit.driver.getTraits(kit.ctx, malformed({ nodename: 7 })),
+        'VALIDATION_FAILED',
+        'getTraits(nodename 7)',
+      );
     },
   },
   {
@@ -82,7 +127,14 @@ export const inventorySuite = defineSuite('inventory', [
     async run(kit) {
       const estimate = await kit.driver.estimateInstanceOverhead(kit.ctx, kit.full(unknownInstance()));
       checkCounters(estimate, ['memoryMb', 'diskGb', 'vcpus'], 'estimateInstanceOverhead');
-      await checkRejects(kit.driver.estimateInstanceOverhead(kit.ctx, malformed({ instance: { uuid: unknownInstance(), flavor: { name: 'x', vcpus: 0 } } })), 'VALIDATION_FAILED', 'a flavor with 0 vcpus');
+      await checkRejects(
+        kit.driver.estimateInstanceOverhead(
+          kit.ctx,
+          malformed({ instance: { uuid: unknownInstance(), flavor: { name: 'x', vcpus: 0 } } }),
+        ),
+        'VALIDATION_FAILED',
+        'a flavor with 0 vcpus',
+      );
     },
   },
 ]);
@@ -97,12 +149,20 @@ export const inventoryLegacySuite = defineSuite('inventory.legacy', [
       for (const cls of ['VCPU', 'MEMORY_MB', 'DISK_GB'] as const) {
         const record = inventory[cls];
         check(record !== undefined, `getInventory must have a ${cls} record`);
-        checkCounters(record, ['total', 'reserved', 'minUnit', 'maxUnit', 'stepSize', 'allocationRatio'], `getInventory ${cls}`);
+        checkCounters(
+          record,
+          ['total', 'reserved', 'minUnit', 'maxUnit', 'stepSize', 'allocationRatio'],
+          `getInventory ${cls}`,
+        );
         check(record!.total > 0, `${cls} total must be positive`);
       }
       if (kit.supports('inventory')) {
         const r = await kit.driver.getAvailableResource(kit.ctx, { nodename });
-        checkEqual([inventory.VCPU?.total, inventory.MEMORY_MB?.total, inventory.DISK_GB?.total], [r.vcpus, r.memoryMb, r.localGb], 'getInventory totals vs getAvailableResource');
+        checkEqual(
+          [inventory.VCPU?.total, inventory.MEMORY_MB?.total, inventory.DISK_GB?.total],
+          [r.vcpus, r.memoryMb, r.localGb],
+          'getInventory totals vs getAvailableResource',
+        );
       }
     },
   },
@@ -117,7 +177,11 @@ export const inventoryUsageSuite = defineSuite('inventory.usage', [
       const uuid = await kit.spawn();
       const usage = (await kit.driver.getPerInstanceUsage(kit.ctx))[uuid];
       check(usage !== undefined, 'getPerInstanceUsage must list the new instance under its uuid');
-      checkEqual([usage.uuid, usage.vcpus, usage.memoryMb], [uuid, kit.flavor.vcpus, kit.flavor.memoryMb], 'uuid, vcpus, memoryMb');
+      checkEqual(
+        [usage.uuid, usage.vcpus, usage.memoryMb],
+        [uuid, kit.flavor.vcpus, kit.flavor.memoryMb],
+        'uuid, vcpus, memoryMb',
+      );
       checkCounters(usage, ['cpuTimeNs'], 'getPerInstanceUsage');
       await kit.driver.destroy(kit.ctx, kit.ref(uuid));
       checkEqual(await kit.driver.getPerInstanceUsage(kit.ctx), {}, 'usage after destroy');

@@ -21,7 +21,11 @@ export const pauseSuite = defineSuite('lifecycle.pause', [
       await kit.driver.unpause(kit.ctx, kit.ref(uuid));
       await kit.settle();
       await kit.expectState(uuid, RUNNING, 'unpause');
-      checkEqual(rec.events.map((e) => e.transition), ['PAUSED', 'RESUMED'], 'events');
+      checkEqual(
+        rec.events.map((e) => e.transition),
+        ['PAUSED', 'RESUMED'],
+        'events',
+      );
     },
   },
   {
@@ -90,11 +94,17 @@ export const rescueSuite = defineSuite('lifecycle.rescue', [
       await kit.expectState(uuid, RUNNING, 'unrescue of an unrescued instance');
       await kit.driver.rescue(kit.ctx, { ...kit.ref(uuid), imageMeta: rescueImage, rescuePassword: 'kit-secret-pw' });
       const info = await kit.driver.getInfo(kit.ctx, kit.ref(uuid));
-      check(info.rescued === true && info.state === RUNNING, `after rescue getInfo must say rescued and RUNNING, got ${JSON.stringify(info)}`);
+      check(
+        info.rescued === true && info.state === RUNNING,
+        `after rescue getInfo must say rescued and RUNNING, got ${JSON.stringify(info)}`,
+      );
       await kit.driver.rescue(kit.ctx, { ...kit.ref(uuid), imageMeta: rescueImage });
       await kit.driver.unrescue(kit.ctx, kit.ref(uuid));
       const after = await kit.driver.getInfo(kit.ctx, kit.ref(uuid));
-      check(after.rescued !== true && after.state === RUNNING, `after unrescue getInfo must say not rescued and RUNNING, got ${JSON.stringify(after)}`);
+      check(
+        after.rescued !== true && after.state === RUNNING,
+        `after unrescue getInfo must say not rescued and RUNNING, got ${JSON.stringify(after)}`,
+      );
     },
   },
   {
@@ -103,7 +113,11 @@ export const rescueSuite = defineSuite('lifecycle.rescue', [
       const uuid = await kit.spawn();
       await kit.driver.setBootable(kit.ctx, { ...kit.ref(uuid), bootable: false });
       await kit.driver.setBootable(kit.ctx, { ...kit.ref(uuid), bootable: true });
-      await checkRejects(kit.driver.setBootable(kit.ctx, malformed({ ...kit.ref(uuid), bootable: 'yes' })), 'VALIDATION_FAILED', 'setBootable with a string');
+      await checkRejects(
+        kit.driver.setBootable(kit.ctx, malformed({ ...kit.ref(uuid), bootable: 'yes' })),
+        'VALIDATION_FAILED',
+        'setBootable with a string',
+      );
     },
   },
 ]);
@@ -118,11 +132,17 @@ export const softDeleteSuite = defineSuite('lifecycle.softDelete', [
       await kit.expectState(uuid, RUNNING, 'restore of a running instance');
       await kit.driver.softDelete(kit.ctx, kit.ref(uuid));
       const info = await kit.driver.getInfo(kit.ctx, kit.ref(uuid));
-      check(info.softDeleted === true && info.state === SHUTDOWN, `after softDelete getInfo must say softDeleted and SHUTDOWN, got ${JSON.stringify(info)}`);
+      check(
+        info.softDeleted === true && info.state === SHUTDOWN,
+        `after softDelete getInfo must say softDeleted and SHUTDOWN, got ${JSON.stringify(info)}`,
+      );
       await kit.driver.softDelete(kit.ctx, kit.ref(uuid));
       await kit.driver.restore(kit.ctx, kit.ref(uuid));
       const after = await kit.driver.getInfo(kit.ctx, kit.ref(uuid));
-      check(after.softDeleted !== true && after.state === RUNNING, `after restore getInfo must say RUNNING, got ${JSON.stringify(after)}`);
+      check(
+        after.softDeleted !== true && after.state === RUNNING,
+        `after restore getInfo must say RUNNING, got ${JSON.stringify(after)}`,
+      );
     },
   },
   {
@@ -130,8 +150,16 @@ export const softDeleteSuite = defineSuite('lifecycle.softDelete', [
     async run(kit) {
       const uuid = await kit.spawn();
       await kit.driver.softDelete(kit.ctx, kit.ref(uuid));
-      await checkRejects(kit.driver.powerOn(kit.ctx, kit.ref(uuid)), 'INVALID_STATE', 'power on of a soft-deleted instance');
-      await checkRejects(kit.driver.reboot(kit.ctx, { ...kit.ref(uuid), rebootType: 'HARD' }), 'INVALID_STATE', 'hard reboot of a soft-deleted instance');
+      await checkRejects(
+        kit.driver.powerOn(kit.ctx, kit.ref(uuid)),
+        'INVALID_STATE',
+        'power on of a soft-deleted instance',
+      );
+      await checkRejects(
+        kit.driver.reboot(kit.ctx, { ...kit.ref(uuid), rebootType: 'HARD' }),
+        'INVALID_STATE',
+        'hard reboot of a soft-deleted instance',
+      );
       await kit.expectState(uuid, SHUTDOWN, 'refused power on');
     },
   },
@@ -157,7 +185,8 @@ export const rebuildSuite = defineSuite('lifecycle.rebuild', [
       await kit.driver.powerOff(kit.ctx, kit.ref(req.instance.uuid));
       const order: string[] = [];
       await kit.driver.rebuild(kit.ctx, {
-        instance: req.instance, imageMeta: req.imageMeta,
+        instance: req.instance,
+        imageMeta: req.imageMeta,
         detachBlockDevices: async () => void order.push('detach'),
         attachBlockDevices: async () => void order.push('attach'),
       });
@@ -176,7 +205,11 @@ export const crashDumpSuite = defineSuite('lifecycle.crashDump', [
       const uuid = await kit.spawn();
       await kit.driver.triggerCrashDump(kit.ctx, kit.ref(uuid));
       await kit.driver.powerOff(kit.ctx, kit.ref(uuid));
-      await checkRejects(kit.driver.triggerCrashDump(kit.ctx, kit.ref(uuid)), 'INVALID_STATE', 'crash dump of a stopped instance');
+      await checkRejects(
+        kit.driver.triggerCrashDump(kit.ctx, kit.ref(uuid)),
+        'INVALID_STATE',
+        'crash dump of a stopped instance',
+      );
     },
   },
 ]);

@@ -19,7 +19,10 @@ export const lifecycleSuite = defineSuite('lifecycle', [
       kit.track(req.instance.uuid);
       await kit.driver.spawn(kit.ctx, req);
       await kit.expectState(req.instance.uuid, RUNNING, 'spawn');
-      check((await kit.driver.listInstanceUuids(kit.ctx)).includes(req.instance.uuid), 'listInstanceUuids must include the new instance');
+      check(
+        (await kit.driver.listInstanceUuids(kit.ctx)).includes(req.instance.uuid),
+        'listInstanceUuids must include the new instance',
+      );
       check((await kit.driver.listInstances(kit.ctx)).length === 1, 'listInstances must list one instance');
       checkEqual(await kit.driver.countInstances(kit.ctx), 1, 'countInstances');
       check(await kit.driver.instanceExists(kit.ctx, kit.ref(req.instance.uuid)), 'instanceExists must be true');
@@ -49,9 +52,24 @@ export const lifecycleSuite = defineSuite('lifecycle', [
     name: 'a malformed spawn is VALIDATION_FAILED and creates nothing',
     async run(kit) {
       const req = kit.spawnRequest();
-      await checkRejects(kit.driver.spawn(kit.ctx, malformed({ ...req, instance: { uuid: req.instance.uuid } })), 'VALIDATION_FAILED', 'spawn without flavor');
-      await checkRejects(kit.driver.spawn(kit.ctx, { ...req, instance: { ...req.instance, flavor: { ...req.instance.flavor, vcpus: -1 } } }), 'VALIDATION_FAILED', 'spawn with negative vcpus');
-      await checkRejects(kit.driver.spawn(kit.ctx, { ...req, instance: { ...req.instance, name: 'a,b=c' } }), 'VALIDATION_FAILED', 'spawn with a comma in the name');
+      await checkRejects(
+        kit.driver.spawn(kit.ctx, malformed({ ...req, instance: { uuid: req.instance.uuid } })),
+        'VALIDATION_FAILED',
+        'spawn without flavor',
+      );
+      await checkRejects(
+        kit.driver.spawn(kit.ctx, {
+          ...req,
+          instance: { ...req.instance, flavor: { ...req.instance.flavor, vcpus: -1 } },
+        }),
+        'VALIDATION_FAILED',
+        'spawn with negative vcpus',
+      );
+      await checkRejects(
+        kit.driver.spawn(kit.ctx, { ...req, instance: { ...req.instance, name: 'a,b=c' } }),
+        'VALIDATION_FAILED',
+        'spawn with a comma in the name',
+      );
       checkEqual(await kit.driver.countInstances(kit.ctx), 0, 'countInstances after refused spawns');
     },
   },
@@ -67,10 +85,17 @@ export const lifecycleSuite = defineSuite('lifecycle', [
       const listedBefore = new Set<string>(await kit.driver.listInstanceUuids(kit.ctx));
       const usedBefore = await used();
       const nothingLeft = async (uuid: string, step: string): Promise<void> => {
-        const added = (await kit.driver.listInstanceUuids(kit.ctx) as string[]).filter((u) => !listedBefore.has(u));
-        check(added.length === 0, `after ${step}, listInstanceUuids must not have grown, but it now also lists ${added.join(', ')}`);
-        check(!(await kit.driver.instanceExists(kit.ctx, kit.ref(uuid))), `after ${step}, instanceExists must be false`);
-        if (nodename !== undefined) checkEqual(await used(), usedBefore, `${USED.join(', ')} on node '${nodename}' after ${step}`);
+        const added = ((await kit.driver.listInstanceUuids(kit.ctx)) as string[]).filter((u) => !listedBefore.has(u));
+        check(
+          added.length === 0,
+          `after ${step}, listInstanceUuids must not have grown, but it now also lists ${added.join(', ')}`,
+        );
+        check(
+          !(await kit.driver.instanceExists(kit.ctx, kit.ref(uuid))),
+          `after ${step}, instanceExists must be false`,
+        );
+        if (nodename !== undefined)
+          checkEqual(await used(), usedBefore, `${USED.join(', ')} on node '${nodename}' after ${step}`);
       };
 
       // A flavor within the request's bounds that no host can hold.
@@ -80,12 +105,24 @@ export const lifecycleSuite = defineSuite('lifecycle', [
       const error = await rejection(kit.driver.spawn(kit.ctx, { ...req, instance: { ...req.instance, flavor } }));
       if (error === undefined) {
         // Only a driver without a resource model (no `inventory`) may accept it; the spawn must then be complete.
-        check(nodename === undefined, `spawn of ${MAX_VCPUS} vCPUs and ${MAX_MEMORY_MB} MiB must be refused (INSUFFICIENT_RESOURCES) by a driver that reports its resources, but it succeeded`);
-        check(await kit.driver.instanceExists(kit.ctx, kit.ref(req.instance.uuid)), 'a spawn that succeeded must leave an instance that exists');
+        check(
+          nodename === undefined,
+          `spawn of ${MAX_VCPUS} vCPUs and ${MAX_MEMORY_MB} MiB must be refused (INSUFFICIENT_RESOURCES) by a driver that reports its resources, but it succeeded`,
+        );
+        check(
+          await kit.driver.instanceExists(kit.ctx, kit.ref(req.instance.uuid)),
+          'a spawn that succeeded must leave an instance that exists',
+        );
         await kit.driver.destroy(kit.ctx, kit.ref(req.instance.uuid));
       } else {
-        check(isVirtkitError(error), `spawn of an impossible flavor must fail with a virtkit error (INSUFFICIENT_RESOURCES, DRIVER_ERROR...), got ${describeError(error)}`);
-        check(error.code !== 'VALIDATION_FAILED', `spawn of an impossible flavor is a valid request (within the Flavor bounds): expected INSUFFICIENT_RESOURCES (or DRIVER_ERROR, INVALID_STATE...), got VALIDATION_FAILED: ${error.message}`);
+        check(
+          isVirtkitError(error),
+          `spawn of an impossible flavor must fail with a virtkit error (INSUFFICIENT_RESOURCES, DRIVER_ERROR...), got ${describeError(error)}`,
+        );
+        check(
+          error.code !== 'VALIDATION_FAILED',
+          `spawn of an impossible flavor is a valid request (within the Flavor bounds): expected INSUFFICIENT_RESOURCES (or DRIVER_ERROR, INVALID_STATE...), got VALIDATION_FAILED: ${error.message}`,
+        );
         await nothingLeft(req.instance.uuid, `the refused spawn of an impossible flavor (${error.code})`);
       }
 
@@ -96,8 +133,14 @@ export const lifecycleSuite = defineSuite('lifecycle', [
       const image = kit.spawnRequest({ imageMeta: { ...kit.imageMeta, diskFormat: format } });
       kit.track(image.instance.uuid);
       const refused = await rejection(kit.driver.spawn(kit.ctx, image));
-      check(refused !== undefined, `spawn of a ${format} image must be refused: the driver boots only ${types.join(', ')} (map.imageTypes), but it succeeded`);
-      check(isVirtkitError(refused), `spawn of a ${format} image must fail with a virtkit error, got ${describeError(refused)}`);
+      check(
+        refused !== undefined,
+        `spawn of a ${format} image must be refused: the driver boots only ${types.join(', ')} (map.imageTypes), but it succeeded`,
+      );
+      check(
+        isVirtkitError(refused),
+        `spawn of a ${format} image must fail with a virtkit error, got ${describeError(refused)}`,
+      );
       await nothingLeft(image.instance.uuid, `the refused spawn of a ${format} image (${refused.code})`);
     },
   },
@@ -125,7 +168,11 @@ export const lifecycleSuite = defineSuite('lifecycle', [
       await kit.expectState(uuid, SHUTDOWN, 'powerOff of a stopped instance');
       await kit.driver.powerOn(kit.ctx, kit.ref(uuid));
       await kit.expectState(uuid, RUNNING, 'powerOn of a stopped instance');
-      await checkRejects(kit.driver.powerOn(kit.ctx, kit.ref(randomUUID())), 'INSTANCE_NOT_FOUND', 'powerOn of an unknown instance');
+      await checkRejects(
+        kit.driver.powerOn(kit.ctx, kit.ref(randomUUID())),
+        'INSTANCE_NOT_FOUND',
+        'powerOn of an unknown instance',
+      );
     },
   },
   {
@@ -135,7 +182,11 @@ export const lifecycleSuite = defineSuite('lifecycle', [
       await kit.driver.reboot(kit.ctx, { ...kit.ref(uuid), rebootType: 'SOFT' });
       await kit.expectState(uuid, RUNNING, 'soft reboot');
       await kit.driver.powerOff(kit.ctx, kit.ref(uuid));
-      await checkRejects(kit.driver.reboot(kit.ctx, { ...kit.ref(uuid), rebootType: 'SOFT' }), 'INVALID_STATE', 'soft reboot of a stopped instance');
+      await checkRejects(
+        kit.driver.reboot(kit.ctx, { ...kit.ref(uuid), rebootType: 'SOFT' }),
+        'INVALID_STATE',
+        'soft reboot of a stopped instance',
+      );
       await kit.expectState(uuid, SHUTDOWN, 'refused soft reboot');
       await kit.driver.reboot(kit.ctx, { ...kit.ref(uuid), rebootType: 'HARD' });
       await kit.expectState(uuid, RUNNING, 'hard reboot of a stopped instance');
@@ -155,16 +206,32 @@ export const lifecycleSuite = defineSuite('lifecycle', [
         await call();
         await kit.settle(); // late events (a stale state reported from a timer) would show here
         const last = rec.events[rec.events.length - 1];
-        check(last !== undefined && last.state === expected && last.instanceUuid === uuid, `after ${step} and a quiet period, the last event must report state ${expected} for the instance, got ${JSON.stringify(last)}`);
+        check(
+          last !== undefined && last.state === expected && last.instanceUuid === uuid,
+          `after ${step} and a quiet period, the last event must report state ${expected} for the instance, got ${JSON.stringify(last)}`,
+        );
         const seen = rec.events.length;
         await kit.expectState(uuid, expected, step);
-        check(rec.events.length === seen, `after ${step}, getInfo found a state the events had not reported (${rec.events.slice(seen).map((e) => e.transition).join(', ')})`);
+        check(
+          rec.events.length === seen,
+          `after ${step}, getInfo found a state the events had not reported (${rec.events
+            .slice(seen)
+            .map((e) => e.transition)
+            .join(', ')})`,
+        );
       }
       await kit.driver.destroy(kit.ctx, kit.ref(uuid));
       await kit.settle(); // late events from the driver would show here
-      checkEqual(rec.events.map((e) => e.transition), ['STARTED', 'STOPPED', 'STARTED', 'STOPPED', 'DELETED'], 'event transitions');
+      checkEqual(
+        rec.events.map((e) => e.transition),
+        ['STARTED', 'STOPPED', 'STARTED', 'STOPPED', 'DELETED'],
+        'event transitions',
+      );
       const seq = rec.events.map((e) => e.sequence);
-      check(seq.every((s, i) => i === 0 || s > seq[i - 1]!), `event sequence numbers must increase: ${seq.join(',')}`);
+      check(
+        seq.every((s, i) => i === 0 || s > seq[i - 1]!),
+        `event sequence numbers must increase: ${seq.join(',')}`,
+      );
     },
   },
   {
@@ -177,7 +244,11 @@ export const lifecycleSuite = defineSuite('lifecycle', [
       const uuid = await kit.spawn();
       await kit.driver.powerOff(kit.ctx, kit.ref(uuid));
       await kit.expectState(uuid, SHUTDOWN, 'powerOff with a throwing listener');
-      checkEqual(rec.events.map((e) => e.transition), ['STARTED', 'STOPPED'], 'events seen by the other listener');
+      checkEqual(
+        rec.events.map((e) => e.transition),
+        ['STARTED', 'STOPPED'],
+        'events seen by the other listener',
+      );
     },
   },
   {
@@ -199,10 +270,16 @@ export const lifecycleSuite = defineSuite('lifecycle', [
       const uuid = await kit.spawn();
       await kit.driver.resumeStateOnHostBoot(kit.ctx, kit.ref(uuid));
       await kit.expectState(uuid, RUNNING, 'resumeStateOnHostBoot of a running instance');
-      check(typeof (await kit.driver.instanceOnDisk(kit.ctx, kit.ref(uuid))) === 'boolean', 'instanceOnDisk must answer a boolean');
+      check(
+        typeof (await kit.driver.instanceOnDisk(kit.ctx, kit.ref(uuid))) === 'boolean',
+        'instanceOnDisk must answer a boolean',
+      );
       await kit.driver.pollRebootingInstances(kit.ctx, { timeoutSec: 60, instances: [{ uuid }] });
       await kit.driver.destroy(kit.ctx, kit.ref(uuid));
-      check((await kit.driver.deleteInstanceFiles(kit.ctx, kit.ref(uuid))) === true, 'deleteInstanceFiles after destroy must report nothing left');
+      check(
+        (await kit.driver.deleteInstanceFiles(kit.ctx, kit.ref(uuid))) === true,
+        'deleteInstanceFiles after destroy must report nothing left',
+      );
     },
   },
 ]);

@@ -3,7 +3,13 @@ import { PowerState, type Flavor, type Migration } from '@virtkit/core';
 import { check, checkCounters, checkEqual, checkRejects } from '../kit/assertions.js';
 import type { KitContext, MigrationPair } from '../kit/kit-context.js';
 import {
-  checkOnOneHost, checkProgress, finishLiveMigration, prepareLiveMigration, resourcesUsed, startLiveMigration, whenInFlight,
+  checkOnOneHost,
+  checkProgress,
+  finishLiveMigration,
+  prepareLiveMigration,
+  resourcesUsed,
+  startLiveMigration,
+  whenInFlight,
 } from '../kit/live-migration.js';
 import { defineSuite } from '../kit/suite.js';
 import { inStates, spawnIn, unknownInstance } from '../kit/traits.js';
@@ -25,12 +31,34 @@ export const liveMigrationSuite = defineSuite('migration.live', [
       await run.done;
       await finishLiveMigration(kit, pair, uuid);
       // Events follow instances across hosts (contract decision): each end names the other.
-      check(rec.events.some((e) => e.instanceUuid === uuid && e.transition === 'MIGRATED_AWAY' && e.peerHost === pair.destinationHost), `the source must emit MIGRATED_AWAY naming ${pair.destinationHost}`);
-      check(arrivals.events.some((e) => e.instanceUuid === uuid && e.transition === 'MIGRATED_IN' && e.peerHost === pair.sourceHost), `the destination must emit MIGRATED_IN naming ${pair.sourceHost}`);
+      check(
+        rec.events.some(
+          (e) => e.instanceUuid === uuid && e.transition === 'MIGRATED_AWAY' && e.peerHost === pair.destinationHost,
+        ),
+        `the source must emit MIGRATED_AWAY naming ${pair.destinationHost}`,
+      );
+      check(
+        arrivals.events.some(
+          (e) => e.instanceUuid === uuid && e.transition === 'MIGRATED_IN' && e.peerHost === pair.sourceHost,
+        ),
+        `the destination must emit MIGRATED_IN naming ${pair.sourceHost}`,
+      );
       checkEqual(await checkOnOneHost(kit, pair, uuid), 'destination', 'where the instance is after the migration');
-      await kit.expectState(uuid, trait === 'running' ? RUNNING : PAUSED, 'live migration (on the destination)', pair.destination);
-      await checkRejects(pair.source.getInfo(kit.ctx, kit.ref(uuid)), 'INSTANCE_NOT_FOUND', 'getInfo on the source after the migration');
-      check(rec.events.some((e) => e.instanceUuid === uuid && e.transition === 'MIGRATION_COMPLETED'), 'the source must emit MIGRATION_COMPLETED');
+      await kit.expectState(
+        uuid,
+        trait === 'running' ? RUNNING : PAUSED,
+        'live migration (on the destination)',
+        pair.destination,
+      );
+      await checkRejects(
+        pair.source.getInfo(kit.ctx, kit.ref(uuid)),
+        'INSTANCE_NOT_FOUND',
+        'getInfo on the source after the migration',
+      );
+      check(
+        rec.events.some((e) => e.instanceUuid === uuid && e.transition === 'MIGRATION_COMPLETED'),
+        'the source must emit MIGRATION_COMPLETED',
+      );
       checkProgress(run.reports, 'liveMigration progress');
       checkEqual(run.callbacks, { post: 1, recover: 0 }, 'postMethod / recoverMethod runs');
     },
@@ -49,8 +77,16 @@ export const liveMigrationSuite = defineSuite('migration.live', [
       await pair.destination.rollbackLiveMigrationAtDestination(kit.ctx, { ...kit.full(uuid), networkInfo: [] });
       checkEqual(await checkOnOneHost(kit, pair, uuid), 'source', 'where the instance is after an aborted migration');
       await kit.expectState(uuid, RUNNING, 'an aborted live migration', pair.source);
-      check(!(await pair.destination.instanceExists(kit.ctx, kit.ref(uuid))), 'the destination must not have the instance after rollback');
-      if (used) checkEqual(await resourcesUsed(kit, pair.destination), used, 'resources used on the destination after rollback (as before the migration)');
+      check(
+        !(await pair.destination.instanceExists(kit.ctx, kit.ref(uuid))),
+        'the destination must not have the instance after rollback',
+      );
+      if (used)
+        checkEqual(
+          await resourcesUsed(kit, pair.destination),
+          used,
+          'resources used on the destination after rollback (as before the migration)',
+        );
       checkEqual(run.callbacks, { post: 0, recover: 1 }, 'postMethod / recoverMethod runs');
       await pair.destination.rollbackLiveMigrationAtDestination(kit.ctx, kit.full(uuid));
     },
@@ -66,7 +102,11 @@ export const liveMigrationSuite = defineSuite('migration.live', [
       await pair.source.liveMigrationForceComplete(kit.ctx, kit.ref(uuid));
       await run.done;
       await finishLiveMigration(kit, pair, uuid);
-      checkEqual(await checkOnOneHost(kit, pair, uuid), 'destination', 'where the instance is after a forced migration');
+      checkEqual(
+        await checkOnOneHost(kit, pair, uuid),
+        'destination',
+        'where the instance is after a forced migration',
+      );
       await kit.expectState(uuid, RUNNING, 'a force-completed live migration', pair.destination);
       checkProgress(run.reports, 'liveMigration progress');
     },
@@ -74,8 +114,16 @@ export const liveMigrationSuite = defineSuite('migration.live', [
   ...inStates(['stopped'], (t) => ({
     name: `live migration of a ${t.label} instance is INVALID_STATE and it stays`,
     async run(kit, uuid) {
-      await checkRejects(kit.driver.checkCanLiveMigrateSource(kit.ctx, { ...kit.full(uuid), destCheckData: {} }), 'INVALID_STATE', 'checkCanLiveMigrateSource while stopped');
-      await checkRejects(kit.driver.liveMigration(kit.ctx, { ...kit.full(uuid), dest: 'kit-destination' }), 'INVALID_STATE', 'liveMigration while stopped');
+      await checkRejects(
+        kit.driver.checkCanLiveMigrateSource(kit.ctx, { ...kit.full(uuid), destCheckData: {} }),
+        'INVALID_STATE',
+        'checkCanLiveMigrateSource while stopped',
+      );
+      await checkRejects(
+        kit.driver.liveMigration(kit.ctx, { ...kit.full(uuid), dest: 'kit-destination' }),
+        'INVALID_STATE',
+        'liveMigration while stopped',
+      );
       await kit.expectState(uuid, t.state, 'refused live migration');
     },
   })),
@@ -85,18 +133,38 @@ export const liveMigrationSuite = defineSuite('migration.live', [
       const uuid = await kit.spawn();
       await kit.driver.liveMigrationAbort(kit.ctx, kit.ref(uuid));
       await kit.expectState(uuid, RUNNING, 'liveMigrationAbort with no migration');
-      await checkRejects(kit.driver.liveMigrationForceComplete(kit.ctx, kit.ref(uuid)), 'NOT_FOUND', 'liveMigrationForceComplete with no migration');
+      await checkRejects(
+        kit.driver.liveMigrationForceComplete(kit.ctx, kit.ref(uuid)),
+        'NOT_FOUND',
+        'liveMigrationForceComplete with no migration',
+      );
       await kit.driver.rollbackLiveMigrationAtDestination(kit.ctx, kit.full(unknownInstance()));
-      checkEqual(await kit.driver.listInstanceUuids(kit.ctx), [uuid], 'instances after a rollback of an instance that never arrived');
+      checkEqual(
+        await kit.driver.listInstanceUuids(kit.ctx),
+        [uuid],
+        'instances after a rollback of an instance that never arrived',
+      );
     },
   },
   {
     name: 'live migration of an unknown instance is INSTANCE_NOT_FOUND; a malformed destination is VALIDATION_FAILED',
     async run(kit) {
-      await checkRejects(kit.driver.liveMigration(kit.ctx, { ...kit.full(unknownInstance()), dest: 'kit-destination' }), 'INSTANCE_NOT_FOUND', 'liveMigration(unknown)');
-      await checkRejects(kit.driver.liveMigrationForceComplete(kit.ctx, kit.ref(unknownInstance())), 'INSTANCE_NOT_FOUND', 'liveMigrationForceComplete(unknown)');
+      await checkRejects(
+        kit.driver.liveMigration(kit.ctx, { ...kit.full(unknownInstance()), dest: 'kit-destination' }),
+        'INSTANCE_NOT_FOUND',
+        'liveMigration(unknown)',
+      );
+      await checkRejects(
+        kit.driver.liveMigrationForceComplete(kit.ctx, kit.ref(unknownInstance())),
+        'INSTANCE_NOT_FOUND',
+        'liveMigrationForceComplete(unknown)',
+      );
       const uuid = await kit.spawn();
-      await checkRejects(kit.driver.liveMigration(kit.ctx, { ...kit.full(uuid), dest: 'host; rm -rf /' }), 'VALIDATION_FAILED', 'a destination with a shell fragment');
+      await checkRejects(
+        kit.driver.liveMigration(kit.ctx, { ...kit.full(uuid), dest: 'host; rm -rf /' }),
+        'VALIDATION_FAILED',
+        'a destination with a shell fragment',
+      );
       await kit.expectState(uuid, RUNNING, 'refused live migration');
     },
   },
@@ -112,9 +180,17 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
       const uuid = await kit.spawn({}, pair.source);
       const rec = kit.recordEvents(pair.source);
       const migration = await moveDisks(kit, pair, uuid);
-      check(rec.events.some((e) => e.instanceUuid === uuid && e.transition === 'STOPPED'), 'the source must emit STOPPED');
+      check(
+        rec.events.some((e) => e.instanceUuid === uuid && e.transition === 'STOPPED'),
+        'the source must emit STOPPED',
+      );
       await pair.source.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
-      check(rec.events.some((e) => e.instanceUuid === uuid && e.transition === 'MIGRATED_AWAY' && e.peerHost === pair.destinationHost), `the source must emit MIGRATED_AWAY naming ${pair.destinationHost} once confirmed`);
+      check(
+        rec.events.some(
+          (e) => e.instanceUuid === uuid && e.transition === 'MIGRATED_AWAY' && e.peerHost === pair.destinationHost,
+        ),
+        `the source must emit MIGRATED_AWAY naming ${pair.destinationHost} once confirmed`,
+      );
       checkEqual(await checkOnOneHost(kit, pair, uuid), 'destination', 'where the instance is after confirmMigration');
       await kit.expectState(uuid, RUNNING, 'finishMigration', pair.destination);
       await pair.source.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
@@ -151,8 +227,18 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
       const uuid = await kit.spawn();
       const host = kit.driver.hostApi.hostname ?? 'kit-host';
       const migration = { id: `kit-${randomUUID()}`, sourceCompute: host, destCompute: host, migrationType: 'resize' };
-      const diskInfo = await kit.driver.migrateDiskAndPowerOff(kit.ctx, { ...kit.full(uuid), dest: host, flavor: kit.flavor });
-      await kit.driver.finishMigration(kit.ctx, { ...kit.full(uuid), migration, diskInfo, imageMeta: kit.imageMeta, resizeInstance: true });
+      const diskInfo = await kit.driver.migrateDiskAndPowerOff(kit.ctx, {
+        ...kit.full(uuid),
+        dest: host,
+        flavor: kit.flavor,
+      });
+      await kit.driver.finishMigration(kit.ctx, {
+        ...kit.full(uuid),
+        migration,
+        diskInfo,
+        imageMeta: kit.imageMeta,
+        resizeInstance: true,
+      });
       await kit.driver.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
       checkEqual(await kit.driver.listInstanceUuids(kit.ctx), [uuid], 'instances after a same-host migration');
       await kit.expectState(uuid, RUNNING, 'a same-host migration');
@@ -166,17 +252,44 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
       const base = [await resourcesUsed(kit, pair.source), await resourcesUsed(kit, pair.destination)];
       const uuid = await kit.spawn({}, pair.source);
       const bigger = largerFlavor(kit);
-      const migration = { id: `kit-${randomUUID()}`, sourceCompute: pair.sourceHost, destCompute: pair.destinationHost, migrationType: 'resize' };
+      const migration = {
+        id: `kit-${randomUUID()}`,
+        sourceCompute: pair.sourceHost,
+        destCompute: pair.destinationHost,
+        migrationType: 'resize',
+      };
       kit.step(`resizing to ${bigger.name} on the destination`);
-      const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, { ...kit.full(uuid), dest: pair.destinationHost, flavor: bigger });
+      const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, {
+        ...kit.full(uuid),
+        dest: pair.destinationHost,
+        flavor: bigger,
+      });
       await pair.destination.finishMigration(kit.ctx, {
-        instance: { ...kit.instance(uuid), flavor: bigger }, migration, diskInfo, imageMeta: kit.imageMeta, resizeInstance: true,
+        instance: { ...kit.instance(uuid), flavor: bigger },
+        migration,
+        diskInfo,
+        imageMeta: kit.imageMeta,
+        resizeInstance: true,
       });
       await checkFlavorInfo(kit, pair.destination, uuid, bigger, 'getInfo on the destination after the resize');
       await pair.source.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
-      checkEqual(await checkOnOneHost(kit, pair, uuid), 'destination', 'where the instance is after the confirmed resize');
-      if (base[0]) checkEqual(await resourcesUsed(kit, pair.source), base[0], 'source: used [vcpus, memoryMb, localGb] after the confirmed resize');
-      if (base[1]) checkEqual(await resourcesUsed(kit, pair.destination), plus(base[1], bigger), `destination: used [vcpus, memoryMb, localGb] holding the instance at ${bigger.name}`);
+      checkEqual(
+        await checkOnOneHost(kit, pair, uuid),
+        'destination',
+        'where the instance is after the confirmed resize',
+      );
+      if (base[0])
+        checkEqual(
+          await resourcesUsed(kit, pair.source),
+          base[0],
+          'source: used [vcpus, memoryMb, localGb] after the confirmed resize',
+        );
+      if (base[1])
+        checkEqual(
+          await resourcesUsed(kit, pair.destination),
+          plus(base[1], bigger),
+          `destination: used [vcpus, memoryMb, localGb] holding the instance at ${bigger.name}`,
+        );
     },
   },
   {
@@ -189,15 +302,35 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
       const bigger = largerFlavor(kit);
       const migration = { id: `kit-${randomUUID()}`, sourceCompute: host, destCompute: host, migrationType: 'resize' };
       kit.step(`resizing in place to ${bigger.name}`);
-      const diskInfo = await kit.driver.migrateDiskAndPowerOff(kit.ctx, { ...kit.full(uuid), dest: host, flavor: bigger });
-      await kit.driver.finishMigration(kit.ctx, { instance: { ...kit.instance(uuid), flavor: bigger }, migration, diskInfo, imageMeta: kit.imageMeta, resizeInstance: true });
+      const diskInfo = await kit.driver.migrateDiskAndPowerOff(kit.ctx, {
+        ...kit.full(uuid),
+        dest: host,
+        flavor: bigger,
+      });
+      await kit.driver.finishMigration(kit.ctx, {
+        instance: { ...kit.instance(uuid), flavor: bigger },
+        migration,
+        diskInfo,
+        imageMeta: kit.imageMeta,
+        resizeInstance: true,
+      });
       await checkFlavorInfo(kit, kit.driver, uuid, bigger, 'getInfo after the resize in place');
-      if (base) checkEqual(await resourcesUsed(kit, kit.driver), plus(base, bigger), `used [vcpus, memoryMb, localGb] at ${bigger.name}`);
+      if (base)
+        checkEqual(
+          await resourcesUsed(kit, kit.driver),
+          plus(base, bigger),
+          `used [vcpus, memoryMb, localGb] at ${bigger.name}`,
+        );
       kit.step('reverting the resize');
       await kit.driver.finishRevertMigration(kit.ctx, { ...kit.full(uuid), migration });
       await kit.expectState(uuid, RUNNING, 'finishRevertMigration of a resize in place');
       await checkFlavorInfo(kit, kit.driver, uuid, kit.flavor, 'getInfo after the revert');
-      if (base) checkEqual(await resourcesUsed(kit, kit.driver), plus(base, kit.flavor), 'used [vcpus, memoryMb, localGb] after the revert');
+      if (base)
+        checkEqual(
+          await resourcesUsed(kit, kit.driver),
+          plus(base, kit.flavor),
+          'used [vcpus, memoryMb, localGb] after the revert',
+        );
       checkEqual(await kit.driver.listInstanceUuids(kit.ctx), [uuid], 'instances after a reverted resize in place');
     },
   },
@@ -208,15 +341,26 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
       const disks = await kit.driver.getInstanceDiskInfo(kit.ctx, kit.full(uuid));
       check(Array.isArray(disks), `getInstanceDiskInfo must return a list, got ${JSON.stringify(disks)}`);
       for (const disk of disks) {
-        check(typeof disk.type === 'string' && typeof disk.path === 'string', `a disk needs a type and a path: ${JSON.stringify(disk)}`);
-        checkCounters(disk, ['virtualSizeBytes', 'diskSizeBytes', 'overCommitDiskSizeBytes'], 'getInstanceDiskInfo disk');
+        check(
+          typeof disk.type === 'string' && typeof disk.path === 'string',
+          `a disk needs a type and a path: ${JSON.stringify(disk)}`,
+        );
+        checkCounters(
+          disk,
+          ['virtualSizeBytes', 'diskSizeBytes', 'overCommitDiskSizeBytes'],
+          'getInstanceDiskInfo disk',
+        );
       }
     },
   },
   ...inStates(['suspended'], (t) => ({
     name: `migrateDiskAndPowerOff of a ${t.label} instance is INVALID_STATE and it stays`,
     async run(kit, uuid) {
-      await checkRejects(kit.driver.migrateDiskAndPowerOff(kit.ctx, { ...kit.full(uuid), dest: 'kit-destination', flavor: kit.flavor }), 'INVALID_STATE', `migrateDiskAndPowerOff while ${t.label}`);
+      await checkRejects(
+        kit.driver.migrateDiskAndPowerOff(kit.ctx, { ...kit.full(uuid), dest: 'kit-destination', flavor: kit.flavor }),
+        'INVALID_STATE',
+        `migrateDiskAndPowerOff while ${t.label}`,
+      );
       await kit.expectState(uuid, t.state, 'refused migrateDiskAndPowerOff');
     },
   })),
@@ -225,12 +369,28 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
     async run(kit) {
       const unknown = kit.full(unknownInstance());
       const migration = { id: 'kit-migration', destCompute: 'kit-destination' };
-      await checkRejects(kit.driver.migrateDiskAndPowerOff(kit.ctx, { ...unknown, dest: 'kit-destination', flavor: kit.flavor }), 'INSTANCE_NOT_FOUND', 'migrateDiskAndPowerOff(unknown)');
-      await checkRejects(kit.driver.getInstanceDiskInfo(kit.ctx, unknown), 'INSTANCE_NOT_FOUND', 'getInstanceDiskInfo(unknown)');
-      await checkRejects(kit.driver.finishRevertMigration(kit.ctx, { ...unknown, migration }), 'INSTANCE_NOT_FOUND', 'finishRevertMigration(unknown)');
+      await checkRejects(
+        kit.driver.migrateDiskAndPowerOff(kit.ctx, { ...unknown, dest: 'kit-destination', flavor: kit.flavor }),
+        'INSTANCE_NOT_FOUND',
+        'migrateDiskAndPowerOff(unknown)',
+      );
+      await checkRejects(
+        kit.driver.getInstanceDiskInfo(kit.ctx, unknown),
+        'INSTANCE_NOT_FOUND',
+        'getInstanceDiskInfo(unknown)',
+      );
+      await checkRejects(
+        kit.driver.finishRevertMigration(kit.ctx, { ...unknown, migration }),
+        'INSTANCE_NOT_FOUND',
+        'finishRevertMigration(unknown)',
+      );
       await kit.driver.confirmMigration(kit.ctx, { ...unknown, migration });
       const uuid = await kit.spawn();
-      await checkRejects(kit.driver.migrateDiskAndPowerOff(kit.ctx, { ...kit.full(uuid), dest: '../host', flavor: kit.flavor }), 'VALIDATION_FAILED', 'destination ../host');
+      await checkRejects(
+        kit.driver.migrateDiskAndPowerOff(kit.ctx, { ...kit.full(uuid), dest: '../host', flavor: kit.flavor }),
+        'VALIDATION_FAILED',
+        'destination ../host',
+      );
       await kit.expectState(uuid, RUNNING, 'refused migrateDiskAndPowerOff');
     },
   },
@@ -246,31 +406,65 @@ export const sharedStorageSuite = defineSuite('migration.sharedStorage', [
       const uuid = await kit.spawn({}, pair.source);
       const data = await pair.source.checkInstanceSharedStorageLocal(kit.ctx, kit.full(uuid));
       if (data === null) return; // this host cannot tell: storage is treated as not shared
-      check(typeof data === 'object', `checkInstanceSharedStorageLocal must return data or null, got ${JSON.stringify(data)}`);
+      check(
+        typeof data === 'object',
+        `checkInstanceSharedStorageLocal must return data or null, got ${JSON.stringify(data)}`,
+      );
       const shared = await pair.destination.checkInstanceSharedStorageRemote(kit.ctx, { data });
-      check(typeof shared === 'boolean', `checkInstanceSharedStorageRemote must answer a boolean, got ${JSON.stringify(shared)}`);
+      check(
+        typeof shared === 'boolean',
+        `checkInstanceSharedStorageRemote must answer a boolean, got ${JSON.stringify(shared)}`,
+      );
       await pair.source.checkInstanceSharedStorageCleanup(kit.ctx, { data });
-      checkEqual(await pair.destination.checkInstanceSharedStorageRemote(kit.ctx, { data }), false, 'the remote check after cleanup');
+      checkEqual(
+        await pair.destination.checkInstanceSharedStorageRemote(kit.ctx, { data }),
+        false,
+        'the remote check after cleanup',
+      );
     },
   },
   {
     name: 'a marker nobody left is not seen; a marker path with .. is VALIDATION_FAILED',
     async run(kit) {
       const data = { path: `/kit/no-such-marker-${randomUUID()}` };
-      checkEqual(await kit.driver.checkInstanceSharedStorageRemote(kit.ctx, { data }), false, 'checkInstanceSharedStorageRemote of a marker nobody left');
+      checkEqual(
+        await kit.driver.checkInstanceSharedStorageRemote(kit.ctx, { data }),
+        false,
+        'checkInstanceSharedStorageRemote of a marker nobody left',
+      );
       await kit.driver.checkInstanceSharedStorageCleanup(kit.ctx, { data });
-      await checkRejects(kit.driver.checkInstanceSharedStorageRemote(kit.ctx, { data: { path: '/var/../etc/shadow' } }), 'VALIDATION_FAILED', 'a marker path with ..');
+      await checkRejects(
+        kit.driver.checkInstanceSharedStorageRemote(kit.ctx, { data: { path: '/var/../etc/shadow' } }),
+        'VALIDATION_FAILED',
+        'a marker path with ..',
+      );
     },
   },
 ]);
 
 /** migrateDiskAndPowerOff on the source (SHUTDOWN after), then finishMigration on the destination; returns the migration. */
 async function moveDisks(kit: KitContext, pair: MigrationPair, uuid: string, powerOn = true): Promise<Migration> {
-  const migration = { id: `kit-${randomUUID()}`, sourceCompute: pair.sourceHost, destCompute: pair.destinationHost, migrationType: 'migration' };
-  const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, { ...kit.full(uuid), dest: pair.destinationHost, flavor: kit.flavor });
+  const migration = {
+    id: `kit-${randomUUID()}`,
+    sourceCompute: pair.sourceHost,
+    destCompute: pair.destinationHost,
+    migrationType: 'migration',
+  };
+  const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, {
+    ...kit.full(uuid),
+    dest: pair.destinationHost,
+    flavor: kit.flavor,
+  });
   check(Array.isArray(diskInfo), `migrateDiskAndPowerOff must return the disks, got ${JSON.stringify(diskInfo)}`);
   await kit.expectState(uuid, SHUTDOWN, 'migrateDiskAndPowerOff', pair.source);
-  await pair.destination.finishMigration(kit.ctx, { ...kit.full(uuid), migration, diskInfo, imageMeta: kit.imageMeta, resizeInstance: false, powerOn });
+  await pair.destination.finishMigration(kit.ctx, {
+    ...kit.full(uuid),
+    migration,
+    diskInfo,
+    imageMeta: kit.imageMeta,
+    resizeInstance: false,
+    powerOn,
+  });
   await kit.expectState(uuid, powerOn ? RUNNING : SHUTDOWN, 'finishMigration', pair.destination);
   return migration;
 }
@@ -283,11 +477,25 @@ function largerFlavor(kit: KitContext): Flavor {
 
 /** Usage `used` plus one instance of `flavor` (vCPUs, memory, root and ephemeral disk). */
 function plus(used: readonly number[], flavor: Flavor): number[] {
-  return [used[0]! + flavor.vcpus, used[1]! + flavor.memoryMb, used[2]! + (flavor.rootGb ?? 0) + (flavor.ephemeralGb ?? 0)];
+  return [
+    used[0]! + flavor.vcpus,
+    used[1]! + flavor.memoryMb,
+    used[2]! + (flavor.rootGb ?? 0) + (flavor.ephemeralGb ?? 0),
+  ];
 }
 
 /** getInfo's vCPUs and maximum memory must be `flavor`'s. */
-async function checkFlavorInfo(kit: KitContext, driver: KitContext['driver'], uuid: string, flavor: Flavor, what: string): Promise<void> {
+async function checkFlavorInfo(
+  kit: KitContext,
+  driver: KitContext['driver'],
+  uuid: string,
+  flavor: Flavor,
+  what: string,
+): Promise<void> {
   const info = await driver.getInfo(kit.ctx, kit.ref(uuid));
-  checkEqual([info.numCpu, info.maxMemKb], [flavor.vcpus, flavor.memoryMb * 1024], `${what} (numCpu, maxMemKb) for ${flavor.name}`);
+  checkEqual(
+    [info.numCpu, info.maxMemKb],
+    [flavor.vcpus, flavor.memoryMb * 1024],
+    `${what} (numCpu, maxMemKb) for ${flavor.name}`,
+  );
 }

@@ -31,7 +31,10 @@ export const networkSuite = defineSuite('network', [
       await kit.driver.injectNetworkInfo(kit.ctx, { ...kit.ref(uuid), networkInfo });
       await kit.driver.resetNetwork(kit.ctx, kit.ref(uuid));
       const deallocate = await kit.driver.deallocateNetworksOnReschedule(kit.ctx, kit.ref(uuid));
-      check(typeof deallocate === 'boolean', `deallocateNetworksOnReschedule must answer a boolean, got ${JSON.stringify(deallocate)}`);
+      check(
+        typeof deallocate === 'boolean',
+        `deallocateNetworksOnReschedule must answer a boolean, got ${JSON.stringify(deallocate)}`,
+      );
       await kit.expectState(uuid, PowerState.RUNNING, 'the network hooks');
     },
   },
@@ -39,10 +42,15 @@ export const networkSuite = defineSuite('network', [
     name: 'malformed VIFs are VALIDATION_FAILED',
     async run(kit) {
       const uuid = await kit.spawn();
-      const plug = (networkInfo: unknown): Promise<void> => kit.driver.plugVifs(kit.ctx, malformed({ ...kit.ref(uuid), networkInfo }));
+      const plug = (networkInfo: unknown): Promise<void> =>
+        kit.driver.plugVifs(kit.ctx, malformed({ ...kit.ref(uuid), networkInfo }));
       await checkRejects(plug([{ ...kit.vif(), address: 'not-a-mac' }]), 'VALIDATION_FAILED', 'a VIF with a bad MAC');
       await checkRejects(plug([{ ...kit.vif(), type: 'warp' }]), 'VALIDATION_FAILED', "a VIF of type 'warp'");
-      await checkRejects(plug([{ ...kit.vif(), devname: 'tap0; reboot now' }]), 'VALIDATION_FAILED', 'a VIF with a 16+ character devname');
+      await checkRejects(
+        plug([{ ...kit.vif(), devname: 'tap0; reboot now' }]),
+        'VALIDATION_FAILED',
+        'a VIF with a 16+ character devname',
+      );
       await checkRejects(plug(kit.vif()), 'VALIDATION_FAILED', 'networkInfo that is not a list');
     },
   },
@@ -57,7 +65,12 @@ export const networkHotplugSuite = defineSuite('network.hotplug', [
       const before = await nicMacs(kit, uuid);
       await kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif });
       await kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif });
-      if (before) checkEqual(await nicMacs(kit, uuid), [...before, vif.address].sort(), 'diagnostics NIC MACs after attach (twice)');
+      if (before)
+        checkEqual(
+          await nicMacs(kit, uuid),
+          [...before, vif.address].sort(),
+          'diagnostics NIC MACs after attach (twice)',
+        );
       await kit.expectState(uuid, t.state, 'attachInterface');
       await kit.driver.detachInterface(kit.ctx, { ...kit.ref(uuid), vif });
       if (before) checkEqual(await nicMacs(kit, uuid), before, 'diagnostics NIC MACs after detach');
@@ -72,7 +85,11 @@ export const networkHotplugSuite = defineSuite('network.hotplug', [
       const vif = kit.vif();
       await kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif });
       const clash = { ...kit.vif(), address: vif.address };
-      await checkRejects(kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: clash }), 'CONFLICT', 'a second interface with the same MAC');
+      await checkRejects(
+        kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: clash }),
+        'CONFLICT',
+        'a second interface with the same MAC',
+      );
       const before = await nicMacs(kit, uuid);
       await kit.driver.detachInterface(kit.ctx, { ...kit.ref(uuid), vif: kit.vif() });
       if (before) checkEqual(await nicMacs(kit, uuid), before, 'diagnostics NIC MACs after detaching an unknown VIF');
@@ -86,19 +103,37 @@ export const networkHotplugSuite = defineSuite('network.hotplug', [
       for (const order of ['first', 'second'] as const) {
         const uuid = await kit.spawn();
         const vifs = [kit.vif(), kit.vif(), kit.vif()];
-        for (const vif of vifs) await kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif });
+        for (const vif of vifs)
+          await kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif });
         const gone = order === 'first' ? vifs[0]! : vifs[1]!;
         kit.step(`detaching the ${order} of three interfaces`);
         await kit.driver.detachInterface(kit.ctx, { ...kit.ref(uuid), vif: gone });
         const left = vifs.filter((v) => v !== gone);
         const macs = await nicMacs(kit, uuid);
-        if (macs) checkEqual(macs, left.map((v) => v.address.toLowerCase()).sort(), `diagnostics NIC MACs after detaching the ${order} interface`);
+        if (macs)
+          checkEqual(
+            macs,
+            left.map((v) => v.address.toLowerCase()).sort(),
+            `diagnostics NIC MACs after detaching the ${order} interface`,
+          );
         // the ones left are still attached: attaching each again as asked changes nothing, a new VIF with its MAC is CONFLICT
         for (const vif of left) {
-          await checkRejects(kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: { ...kit.vif(), address: vif.address } }), 'CONFLICT', `another interface with the MAC of the interface left attached (${vif.address})`);
+          await checkRejects(
+            kit.driver.attachInterface(kit.ctx, {
+              ...kit.ref(uuid),
+              imageMeta: kit.imageMeta,
+              vif: { ...kit.vif(), address: vif.address },
+            }),
+            'CONFLICT',
+            `another interface with the MAC of the interface left attached (${vif.address})`,
+          );
         }
         // and the one detached is gone: its MAC is free again
-        await kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: { ...kit.vif(), address: gone.address } });
+        await kit.driver.attachInterface(kit.ctx, {
+          ...kit.ref(uuid),
+          imageMeta: kit.imageMeta,
+          vif: { ...kit.vif(), address: gone.address },
+        });
       }
     },
   },
@@ -106,8 +141,16 @@ export const networkHotplugSuite = defineSuite('network.hotplug', [
     name: `attach and detach while ${t.label} are INVALID_STATE`,
     async run(kit, uuid) {
       const vif = kit.vif();
-      await checkRejects(kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif }), 'INVALID_STATE', `attachInterface while ${t.label}`);
-      await checkRejects(kit.driver.detachInterface(kit.ctx, { ...kit.ref(uuid), vif }), 'INVALID_STATE', `detachInterface while ${t.label}`);
+      await checkRejects(
+        kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif }),
+        'INVALID_STATE',
+        `attachInterface while ${t.label}`,
+      );
+      await checkRejects(
+        kit.driver.detachInterface(kit.ctx, { ...kit.ref(uuid), vif }),
+        'INVALID_STATE',
+        `detachInterface while ${t.label}`,
+      );
       await kit.expectState(uuid, t.state, 'refused hotplug');
     },
   })),
@@ -115,14 +158,38 @@ export const networkHotplugSuite = defineSuite('network.hotplug', [
     name: 'hotplug on an unknown instance is INSTANCE_NOT_FOUND; a bad VIF, or a tag without taggedInterfaceAttach, is VALIDATION_FAILED',
     async run(kit) {
       const unknown = unknownInstance();
-      await checkRejects(kit.driver.attachInterface(kit.ctx, { ...kit.ref(unknown), imageMeta: kit.imageMeta, vif: kit.vif() }), 'INSTANCE_NOT_FOUND', 'attachInterface(unknown)');
-      await checkRejects(kit.driver.detachInterface(kit.ctx, { ...kit.ref(unknown), vif: kit.vif() }), 'INSTANCE_NOT_FOUND', 'detachInterface(unknown)');
+      await checkRejects(
+        kit.driver.attachInterface(kit.ctx, { ...kit.ref(unknown), imageMeta: kit.imageMeta, vif: kit.vif() }),
+        'INSTANCE_NOT_FOUND',
+        'attachInterface(unknown)',
+      );
+      await checkRejects(
+        kit.driver.detachInterface(kit.ctx, { ...kit.ref(unknown), vif: kit.vif() }),
+        'INSTANCE_NOT_FOUND',
+        'detachInterface(unknown)',
+      );
       const uuid = await kit.spawn();
-      await checkRejects(kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: { ...kit.vif(), address: 'zz' } }), 'VALIDATION_FAILED', 'a VIF with a bad MAC');
-      await checkRejects(kit.driver.attachInterface(kit.ctx, malformed({ ...kit.ref(uuid), vif: kit.vif() })), 'VALIDATION_FAILED', 'attach without imageMeta');
+      await checkRejects(
+        kit.driver.attachInterface(kit.ctx, {
+          ...kit.ref(uuid),
+          imageMeta: kit.imageMeta,
+          vif: { ...kit.vif(), address: 'zz' },
+        }),
+        'VALIDATION_FAILED',
+        'a VIF with a bad MAC',
+      );
+      await checkRejects(
+        kit.driver.attachInterface(kit.ctx, malformed({ ...kit.ref(uuid), vif: kit.vif() })),
+        'VALIDATION_FAILED',
+        'attach without imageMeta',
+      );
       if (kit.feature('taggedInterfaceAttach') === 'unsupported') {
         const tagged = { ...kit.vif(), tag: 'kit-nic' };
-        await checkRejects(kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: tagged }), 'VALIDATION_FAILED', 'a tag without the feature');
+        await checkRejects(
+          kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: tagged }),
+          'VALIDATION_FAILED',
+          'a tag without the feature',
+        );
       }
     },
   },
@@ -144,7 +211,11 @@ export const networkFirewallSuite = defineSuite('network.firewall', [
       await kit.driver.unfilterInstance(kit.ctx, { ...kit.ref(uuid), networkInfo });
       await kit.driver.unfilterInstance(kit.ctx, { ...kit.ref(unknownInstance()), networkInfo });
       await kit.expectState(uuid, PowerState.RUNNING, 'the filter calls');
-      await checkRejects(kit.driver.refreshSecurityGroupRules(kit.ctx, malformed({ securityGroupId: 42 })), 'VALIDATION_FAILED', 'securityGroupId 42');
+      await checkRejects(
+        kit.driver.refreshSecurityGroupRules(kit.ctx, malformed({ securityGroupId: 42 })),
+        'VALIDATION_FAILED',
+        'securityGroupId 42',
+      );
     },
   },
 ]);
@@ -156,9 +227,16 @@ export const networkMacsSuite = defineSuite('network.macs', [
     async run(kit) {
       const uuid = await kit.spawn();
       const macs = await kit.driver.macsForInstance(kit.ctx, kit.full(uuid));
-      check(macs === null || (Array.isArray(macs) && macs.every((m) => typeof m === 'string' && MAC.test(m))), `macsForInstance must be null or MACs, got ${JSON.stringify(macs)}`);
+      check(
+        macs === null || (Array.isArray(macs) && macs.every((m) => typeof m === 'string' && MAC.test(m))),
+        `macsForInstance must be null or MACs, got ${JSON.stringify(macs)}`,
+      );
       checkEqual(await kit.driver.macsForInstance(kit.ctx, kit.full(uuid)), macs, 'macsForInstance asked again');
-      await checkRejects(kit.driver.macsForInstance(kit.ctx, { instance: { uuid: 'x' } }), 'VALIDATION_FAILED', 'macsForInstance(bad uuid)');
+      await checkRejects(
+        kit.driver.macsForInstance(kit.ctx, { instance: { uuid: 'x' } }),
+        'VALIDATION_FAILED',
+        'macsForInstance(bad uuid)',
+      );
     },
   },
 ]);

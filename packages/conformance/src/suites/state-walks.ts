@@ -8,18 +8,38 @@ const { RUNNING, SHUTDOWN, CRASHED } = PowerState;
 
 /** The state-changing calls that take only the instance. */
 type PlainCall =
-  | 'powerOff' | 'powerOn' | 'resumeStateOnHostBoot' | 'pause' | 'unpause' | 'suspend' | 'resume' | 'unrescue' | 'softDelete' | 'restore'
+  | 'powerOff'
+  | 'powerOn'
+  | 'resumeStateOnHostBoot'
+  | 'pause'
+  | 'unpause'
+  | 'suspend'
+  | 'resume'
+  | 'unrescue'
+  | 'softDelete'
+  | 'restore'
   | 'triggerCrashDump';
 
-const plain = (name: string, method: PlainCall, rule: (i: WalkInstance) => Outcome[], extra: Partial<WalkOp> = {}): WalkOp => ({
-  name, rule, call: (kit, i) => kit.driver[method](kit.ctx, kit.ref(i.uuid)), ...extra,
+const plain = (
+  name: string,
+  method: PlainCall,
+  rule: (i: WalkInstance) => Outcome[],
+  extra: Partial<WalkOp> = {},
+): WalkOp => ({
+  name,
+  rule,
+  call: (kit, i) => kit.driver[method](kit.ctx, kit.ref(i.uuid)),
+  ...extra,
 });
 const unchanged: Outcome = { ok: true };
 
 /** The SDK's host-boot rule: a stopped (or crashed) instance that is not soft-deleted is started; anything else stays. */
 function hostBootRule(i: WalkInstance): Outcome[] {
   if ((i.state === SHUTDOWN || i.state === CRASHED) && !i.softDeleted) {
-    return [{ ok: true, apply: (x) => void (x.state = RUNNING) }, ...(i.rescued ? [{ ok: false, code: 'INVALID_STATE' } as Outcome] : [])];
+    return [
+      { ok: true, apply: (x) => void (x.state = RUNNING) },
+      ...(i.rescued ? [{ ok: false, code: 'INVALID_STATE' } as Outcome] : []),
+    ];
   }
   return [unchanged];
 }
@@ -32,51 +52,97 @@ function rebuildRule(): Outcome[] {
 /** The state-changing calls of each capability, walked from every state the driver can reach. */
 const GROUPS: readonly { capability: CapabilityName; label: string; ops: WalkOp[] }[] = [
   {
-    capability: 'lifecycle', label: 'power off, power on, soft and hard reboot, host-boot resume',
+    capability: 'lifecycle',
+    label: 'power off, power on, soft and hard reboot, host-boot resume',
     ops: [
       plain('powerOff', 'powerOff', R.powerOff),
       plain('powerOn', 'powerOn', R.powerOn),
-      { name: 'soft reboot', rule: (i) => R.reboot(i, false), call: (kit, i) => kit.driver.reboot(kit.ctx, { ...kit.ref(i.uuid), rebootType: 'SOFT' }) },
-      { name: 'hard reboot', rule: (i) => R.reboot(i, true), call: (kit, i) => kit.driver.reboot(kit.ctx, { ...kit.ref(i.uuid), rebootType: 'HARD' }) },
+      {
+        name: 'soft reboot',
+        rule: (i) => R.reboot(i, false),
+        call: (kit, i) => kit.driver.reboot(kit.ctx, { ...kit.ref(i.uuid), rebootType: 'SOFT' }),
+      },
+      {
+        name: 'hard reboot',
+        rule: (i) => R.reboot(i, true),
+        call: (kit, i) => kit.driver.reboot(kit.ctx, { ...kit.ref(i.uuid), rebootType: 'HARD' }),
+      },
       plain('resumeStateOnHostBoot', 'resumeStateOnHostBoot', hostBootRule),
     ],
   },
-  { capability: 'lifecycle.pause', label: 'pause and unpause', ops: [plain('pause', 'pause', R.pause), plain('unpause', 'unpause', R.unpause)] },
-  { capability: 'lifecycle.suspend', label: 'suspend and resume', ops: [plain('suspend', 'suspend', R.suspend), plain('resume', 'resume', R.resume)] },
   {
-    capability: 'lifecycle.rescue', label: 'rescue and unrescue',
+    capability: 'lifecycle.pause',
+    label: 'pause and unpause',
+    ops: [plain('pause', 'pause', R.pause), plain('unpause', 'unpause', R.unpause)],
+  },
+  {
+    capability: 'lifecycle.suspend',
+    label: 'suspend and resume',
+    ops: [plain('suspend', 'suspend', R.suspend), plain('resume', 'resume', R.resume)],
+  },
+  {
+    capability: 'lifecycle.rescue',
+    label: 'rescue and unrescue',
     ops: [
       {
-        name: 'rescue', rule: R.rescue,
-        call: (kit, i) => kit.driver.rescue(kit.ctx, { ...kit.ref(i.uuid), imageMeta: kit.fixtures.rescueImageMeta ?? kit.imageMeta, rescuePassword: kit.secret('rescue password') }),
+        name: 'rescue',
+        rule: R.rescue,
+        call: (kit, i) =>
+          kit.driver.rescue(kit.ctx, {
+            ...kit.ref(i.uuid),
+            imageMeta: kit.fixtures.rescueImageMeta ?? kit.imageMeta,
+            rescuePassword: kit.secret('rescue password'),
+          }),
       },
       plain('unrescue', 'unrescue', R.unrescue),
     ],
   },
-  { capability: 'lifecycle.softDelete', label: 'soft delete and restore', ops: [plain('softDelete', 'softDelete', R.softDelete), plain('restore', 'restore', R.restore)] },
   {
-    capability: 'lifecycle.rebuild', label: 'rebuild',
-    ops: [{
-      name: 'rebuild', rule: rebuildRule, from: ['running', 'stopped'],
-      call: (kit, i) => {
-        // the orchestrator's view: the volume attached stays in the mapping it hands back, the interface in networkInfo
-        const blockDeviceInfo = i.volumeAt && i.volumeId && i.volumeConnection
-          ? { blockDeviceMapping: [{ mountDevice: i.volumeAt, connectionInfo: i.volumeConnection }] }
-          : undefined;
-        return kit.driver.rebuild(kit.ctx, {
-          ...kit.full(i.uuid), imageMeta: kit.imageMeta, adminPassword: kit.secret('admin password'),
-          // as an orchestrator does: the instance's current network info
-          ...(i.vif ? { networkInfo: [i.vif] } : {}),
-          detachBlockDevices: async () => undefined, attachBlockDevices: async () => blockDeviceInfo,
-        });
-      },
-    }],
+    capability: 'lifecycle.softDelete',
+    label: 'soft delete and restore',
+    ops: [plain('softDelete', 'softDelete', R.softDelete), plain('restore', 'restore', R.restore)],
   },
-  { capability: 'lifecycle.crashDump', label: 'crash dump', ops: [plain('triggerCrashDump', 'triggerCrashDump', R.triggerCrashDump)] },
+  {
+    capability: 'lifecycle.rebuild',
+    label: 'rebuild',
+    ops: [
+      {
+        name: 'rebuild',
+        rule: rebuildRule,
+        from: ['running', 'stopped'],
+        call: (kit, i) => {
+          // the orchestrator's view: the volume attached stays in the mapping it hands back, the interface in networkInfo
+          const blockDeviceInfo =
+            i.volumeAt && i.volumeId && i.volumeConnection
+              ? { blockDeviceMapping: [{ mountDevice: i.volumeAt, connectionInfo: i.volumeConnection }] }
+              : undefined;
+          return kit.driver.rebuild(kit.ctx, {
+            ...kit.full(i.uuid),
+            imageMeta: kit.imageMeta,
+            adminPassword: kit.secret('admin password'),
+            // as an orchestrator does: the instance's current network info
+            ...(i.vif ? { networkInfo: [i.vif] } : {}),
+            detachBlockDevices: async () => undefined,
+            attachBlockDevices: async () => blockDeviceInfo,
+          });
+        },
+      },
+    ],
+  },
+  {
+    capability: 'lifecycle.crashDump',
+    label: 'crash dump',
+    ops: [plain('triggerCrashDump', 'triggerCrashDump', R.triggerCrashDump)],
+  },
 ];
 
 /** Destroy of one instance among several. */
-const DESTROY: WalkOp = { name: 'destroy', rule: () => [unchanged], removes: true, call: (kit, i) => kit.driver.destroy(kit.ctx, kit.ref(i.uuid)) };
+const DESTROY: WalkOp = {
+  name: 'destroy',
+  rule: () => [unchanged],
+  removes: true,
+  call: (kit, i) => kit.driver.destroy(kit.ctx, kit.ref(i.uuid)),
+};
 
 const ASPECTS: readonly WalkAspect[] = ['transition', 'events', 'bystanders', 'attachments', 'usage'];
 
@@ -97,7 +163,10 @@ const NAMES: Readonly<Record<WalkAspect, (label: string) => string>> = {
 function walkTest(label: string, ops: readonly WalkOp[], aspect: WalkAspect | 'combined'): KitTest {
   const aspects: readonly WalkAspect[] = aspect === 'combined' ? ASPECTS : [aspect];
   return {
-    name: aspect === 'combined' ? `${label} from every state the driver reaches: the contract's outcome, its events, other instances unchanged, attachments kept, usage exact` : NAMES[aspect](label),
+    name:
+      aspect === 'combined'
+        ? `${label} from every state the driver reaches: the contract's outcome, its events, other instances unchanged, attachments kept, usage exact`
+        : NAMES[aspect](label),
     ...(aspect === 'usage' ? { requires: ['inventory'] as CapabilityName[] } : {}),
     ...(aspect === 'attachments' ? { requiresAny: ['volume', 'network.hotplug'] as CapabilityName[] } : {}),
     ...(aspect === 'combined' ? { onlyWith: 'combinedWalks' as const } : { unlessWith: 'combinedWalks' as const }),
@@ -122,7 +191,9 @@ function walkTest(label: string, ops: readonly WalkOp[], aspect: WalkAspect | 'c
 }
 
 /** Per capability, the walks of its state-changing calls: one test per aspect, or one combined walk per call (fixtures' `combinedWalks`). */
-export const STATE_WALK_SUITES: readonly KitSuite[] = GROUPS.map((group) => defineSuite(group.capability, [
-  ...ASPECTS.map((a) => walkTest(group.label, group.ops, a)),
-  ...group.ops.map((op) => walkTest(op.name, [op], 'combined')),
-]));
+export const STATE_WALK_SUITES: readonly KitSuite[] = GROUPS.map((group) =>
+  defineSuite(group.capability, [
+    ...ASPECTS.map((a) => walkTest(group.label, group.ops, a)),
+    ...group.ops.map((op) => walkTest(op.name, [op], 'combined')),
+  ]),
+);

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import {
-  DEVICE_NAME_PATTERN, PowerState, type AttachVolumeRequest, type BlockDeviceMappingInput, type DefaultDeviceNamesForInstanceRequest,
+  DEVICE_NAME_PATTERN,
+  PowerState,
+  type AttachVolumeRequest,
+  type BlockDeviceMappingInput,
+  type DefaultDeviceNamesForInstanceRequest,
   type VolumeConnectionInfo,
 } from '@virtkit/core';
 import { check, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
@@ -12,7 +16,11 @@ import { volumeIdOf } from '../kit/volume-id.js';
 
 const GIB = 1024 * 1024 * 1024;
 /** A connection no driver knows: for calls that must fail before (or without) touching a volume. */
-const UNKNOWN_VOLUME: VolumeConnectionInfo = { driverVolumeType: 'kit-unknown', data: {}, volumeId: 'kit-unknown-volume' };
+const UNKNOWN_VOLUME: VolumeConnectionInfo = {
+  driverVolumeType: 'kit-unknown',
+  data: {},
+  volumeId: 'kit-unknown-volume',
+};
 
 /** `volume`: attach and detach in every power state, conflicts, features, the connector. */
 export const volumeSuite = defineSuite('volume', [
@@ -41,9 +49,17 @@ export const volumeSuite = defineSuite('volume', [
       const uuid = await kit.spawn();
       const volume = await kit.volume();
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
-      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdc')), 'CONFLICT', 'same volume at vdc');
+      await checkRejects(
+        kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdc')),
+        'CONFLICT',
+        'same volume at vdc',
+      );
       const other = await kit.volume();
-      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, other, 'vdb')), 'CONFLICT', 'another volume at the taken mountpoint vdb');
+      await checkRejects(
+        kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, other, 'vdb')),
+        'CONFLICT',
+        'another volume at the taken mountpoint vdb',
+      );
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, other, 'vdc'));
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, other, 'vdc'));
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
@@ -55,7 +71,8 @@ export const volumeSuite = defineSuite('volume', [
     async run(kit) {
       const [a, b] = [await kit.spawn(), await kit.spawn()];
       const volume = await kit.volume();
-      const shared = (uuid: string): Promise<void> => kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb', { multiattach: true }));
+      const shared = (uuid: string): Promise<void> =>
+        kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb', { multiattach: true }));
       if (kit.feature('multiattach') === 'unsupported') {
         await checkRejects(shared(a), 'NOT_SUPPORTED', 'multiattach without the feature');
         await kit.driver.attachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdb'));
@@ -75,31 +92,55 @@ export const volumeSuite = defineSuite('volume', [
       const volume = await kit.volume();
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdb'));
       kit.step('attaching the volume held by the first instance to the second');
-      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, b, volume, 'vdb')), 'CONFLICT', 'a volume attached to another instance (not multiattach)');
+      await checkRejects(
+        kit.driver.attachVolume(kit.ctx, attachRequest(kit, b, volume, 'vdb')),
+        'CONFLICT',
+        'a volume attached to another instance (not multiattach)',
+      );
       // the refusal changed nothing: the first instance still holds it (attaching it there again elsewhere is still CONFLICT)
-      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdc')), 'CONFLICT', 'the same volume at vdc of the instance holding it');
+      await checkRejects(
+        kit.driver.attachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdc')),
+        'CONFLICT',
+        'the same volume at vdc of the instance holding it',
+      );
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdb'));
       kit.step('attaching the detached volume to the second instance');
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, b, volume, 'vdb'));
-      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdb')), 'CONFLICT', 'the volume now held by the second instance, for the first');
+      await checkRejects(
+        kit.driver.attachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdb')),
+        'CONFLICT',
+        'the volume now held by the second instance, for the first',
+      );
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, b, volume, 'vdb'));
     },
   },
   {
-    name: 'a volume in spawn\'s block-device mapping is attached: CONFLICT for another instance until the first is destroyed',
+    name: "a volume in spawn's block-device mapping is attached: CONFLICT for another instance until the first is destroyed",
     needs: ['createVolume'],
     async run(kit) {
       const volume = await kit.volume();
       const other = await kit.spawn();
       kit.step('spawning with the volume in the block-device mapping');
-      const uuid = await kit.spawn({ blockDeviceInfo: { blockDeviceMapping: [{ mountDevice: '/dev/vdb', connectionInfo: volume }] } });
+      const uuid = await kit.spawn({
+        blockDeviceInfo: { blockDeviceMapping: [{ mountDevice: '/dev/vdb', connectionInfo: volume }] },
+      });
       await kit.expectState(uuid, PowerState.RUNNING, 'spawn with a volume');
       if (kit.supports('diagnostics')) {
-        const disks = (await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid))).diskDetails.map((d) => bare(d.id));
+        const disks = (await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid))).diskDetails.map((d) =>
+          bare(d.id),
+        );
         check(disks.includes('vdb'), `diagnostics must show the mapped volume as disk vdb, got ${disks.join(', ')}`);
       }
-      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, volume, 'vdb')), 'CONFLICT', 'the volume of another instance\'s block-device mapping');
-      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdc')), 'CONFLICT', 'the mapped volume again at vdc');
+      await checkRejects(
+        kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, volume, 'vdb')),
+        'CONFLICT',
+        "the volume of another instance's block-device mapping",
+      );
+      await checkRejects(
+        kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdc')),
+        'CONFLICT',
+        'the mapped volume again at vdc',
+      );
       kit.step('destroying the instance that holds the volume');
       await kit.driver.destroy(kit.ctx, kit.ref(uuid));
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, volume, 'vdb'));
@@ -115,9 +156,15 @@ export const volumeSuite = defineSuite('volume', [
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdb'));
       kit.step('detaching a volume never attached, at the mountpoint of another');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, stranger, 'vdb'));
-      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdc')), 'CONFLICT', 'the volume at vdb after detaching another volume there (still attached)');
+      await checkRejects(
+        kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdc')),
+        'CONFLICT',
+        'the volume at vdb after detaching another volume there (still attached)',
+      );
       if (kit.supports('diagnostics')) {
-        const disks = (await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid))).diskDetails.map((d) => bare(d.id));
+        const disks = (await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid))).diskDetails.map((d) =>
+          bare(d.id),
+        );
         check(disks.includes('vdb'), `diagnostics must still show disk vdb, got ${disks.join(', ')}`);
       }
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdb'));
@@ -131,13 +178,21 @@ export const volumeSuite = defineSuite('volume', [
       const volume = await kit.volume();
       const tagged = attachRequest(kit, uuid, volume, 'vdb', { tag: 'kit-data' });
       if (kit.feature('taggedVolumeAttach') === 'unsupported') {
-        await checkRejects(kit.driver.attachVolume(kit.ctx, tagged), 'NOT_SUPPORTED', 'tagged attach without the feature');
+        await checkRejects(
+          kit.driver.attachVolume(kit.ctx, tagged),
+          'NOT_SUPPORTED',
+          'tagged attach without the feature',
+        );
         await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
       } else {
         await kit.driver.attachVolume(kit.ctx, tagged);
       }
       // The same volume asked at another device: attached otherwise, so CONFLICT (the same attach again is idempotent).
-      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdc')), 'CONFLICT', 'the same volume again at another device');
+      await checkRejects(
+        kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdc')),
+        'CONFLICT',
+        'the same volume again at another device',
+      );
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
     },
   },
@@ -145,12 +200,35 @@ export const volumeSuite = defineSuite('volume', [
     name: 'attach and detach on an unknown instance are INSTANCE_NOT_FOUND; malformed requests are VALIDATION_FAILED; detaching what is not attached succeeds',
     async run(kit) {
       const unknown = unknownInstance();
-      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, unknown, UNKNOWN_VOLUME, 'vdb')), 'INSTANCE_NOT_FOUND', 'attachVolume(unknown instance)');
-      await checkRejects(kit.driver.detachVolume(kit.ctx, attachRequest(kit, unknown, UNKNOWN_VOLUME, 'vdb')), 'INSTANCE_NOT_FOUND', 'detachVolume(unknown instance)');
+      await checkRejects(
+        kit.driver.attachVolume(kit.ctx, attachRequest(kit, unknown, UNKNOWN_VOLUME, 'vdb')),
+        'INSTANCE_NOT_FOUND',
+        'attachVolume(unknown instance)',
+      );
+      await checkRejects(
+        kit.driver.detachVolume(kit.ctx, attachRequest(kit, unknown, UNKNOWN_VOLUME, 'vdb')),
+        'INSTANCE_NOT_FOUND',
+        'detachVolume(unknown instance)',
+      );
       const uuid = await kit.spawn();
-      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, UNKNOWN_VOLUME, '../vdb')), 'VALIDATION_FAILED', 'mountpoint ../vdb');
-      await checkRejects(kit.driver.attachVolume(kit.ctx, malformed({ ...kit.full(uuid), mountpoint: 'vdb' })), 'VALIDATION_FAILED', 'attach without connectionInfo');
-      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, UNKNOWN_VOLUME, 'vdb', malformed({ deviceType: 'tape' }))), 'VALIDATION_FAILED', "deviceType 'tape'");
+      await checkRejects(
+        kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, UNKNOWN_VOLUME, '../vdb')),
+        'VALIDATION_FAILED',
+        'mountpoint ../vdb',
+      );
+      await checkRejects(
+        kit.driver.attachVolume(kit.ctx, malformed({ ...kit.full(uuid), mountpoint: 'vdb' })),
+        'VALIDATION_FAILED',
+        'attach without connectionInfo',
+      );
+      await checkRejects(
+        kit.driver.attachVolume(
+          kit.ctx,
+          attachRequest(kit, uuid, UNKNOWN_VOLUME, 'vdb', malformed({ deviceType: 'tape' })),
+        ),
+        'VALIDATION_FAILED',
+        "deviceType 'tape'",
+      );
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, UNKNOWN_VOLUME, 'vdb'));
     },
   },
@@ -160,10 +238,17 @@ export const volumeSuite = defineSuite('volume', [
       const connector = await kit.driver.getVolumeConnector(kit.ctx, kit.full(unknownInstance()));
       check(isIP(connector?.ip) !== 0, `connector ip must be an IP address, got ${JSON.stringify(connector?.ip)}`);
       for (const field of ['host', 'platform', 'osType'] as const) {
-        check(typeof connector[field] === 'string' && connector[field].length > 0, `connector '${field}' must be a non-empty string`);
+        check(
+          typeof connector[field] === 'string' && connector[field].length > 0,
+          `connector '${field}' must be a non-empty string`,
+        );
       }
       check(typeof connector.multipath === 'boolean', 'connector multipath must be a boolean');
-      checkEqual(await kit.driver.getVolumeConnector(kit.ctx, kit.full(unknownInstance())), connector, 'a second connector of the same host');
+      checkEqual(
+        await kit.driver.getVolumeConnector(kit.ctx, kit.full(unknownInstance())),
+        connector,
+        'a second connector of the same host',
+      );
     },
   },
 ]);
@@ -179,13 +264,18 @@ export const volumeExtendSuite = defineSuite('volume.extend', [
       await kit.driver.extendVolume(kit.ctx, { ...kit.full(uuid), connectionInfo: volume, newSizeBytes: 2 * GIB });
       await kit.expectState(uuid, t.state, 'extendVolume');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
-      await checkRejects(kit.driver.extendVolume(kit.ctx, { ...kit.full(uuid), connectionInfo: volume, newSizeBytes: 3 * GIB }), 'NOT_FOUND', 'extend of a detached volume');
+      await checkRejects(
+        kit.driver.extendVolume(kit.ctx, { ...kit.full(uuid), connectionInfo: volume, newSizeBytes: 3 * GIB }),
+        'NOT_FOUND',
+        'extend of a detached volume',
+      );
     },
   })),
   {
     name: 'extend on an unknown instance is INSTANCE_NOT_FOUND, of a volume never attached NOT_FOUND, of size 0 VALIDATION_FAILED',
     async run(kit) {
-      const extend = (uuid: string, newSizeBytes: number): Promise<void> => kit.driver.extendVolume(kit.ctx, { ...kit.full(uuid), connectionInfo: UNKNOWN_VOLUME, newSizeBytes });
+      const extend = (uuid: string, newSizeBytes: number): Promise<void> =>
+        kit.driver.extendVolume(kit.ctx, { ...kit.full(uuid), connectionInfo: UNKNOWN_VOLUME, newSizeBytes });
       await checkRejects(extend(unknownInstance(), GIB), 'INSTANCE_NOT_FOUND', 'extendVolume(unknown instance)');
       const uuid = await kit.spawn();
       await checkRejects(extend(uuid, GIB), 'NOT_FOUND', 'extendVolume of a volume that is not attached');
@@ -203,9 +293,18 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
       const uuid = await kit.spawn();
       const [oldVolume, newVolume] = [await kit.volume(), await kit.volume()];
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, oldVolume, 'vdb'));
-      await kit.driver.swapVolume(kit.ctx, { ...kit.full(uuid), oldConnectionInfo: oldVolume, newConnectionInfo: newVolume, mountpoint: 'vdb' });
+      await kit.driver.swapVolume(kit.ctx, {
+        ...kit.full(uuid),
+        oldConnectionInfo: oldVolume,
+        newConnectionInfo: newVolume,
+        mountpoint: 'vdb',
+      });
       await kit.expectState(uuid, PowerState.RUNNING, 'swapVolume');
-      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, newVolume, 'vdc')), 'CONFLICT', 'attaching the swapped-in volume again');
+      await checkRejects(
+        kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, newVolume, 'vdc')),
+        'CONFLICT',
+        'attaching the swapped-in volume again',
+      );
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, oldVolume, 'vdc'));
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, oldVolume, 'vdc'));
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, newVolume, 'vdb'));
@@ -220,18 +319,53 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, oldVolume, 'vdb'));
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, held, 'vdb'));
       kit.step('swapping in the volume the other instance holds');
-      await checkRejects(kit.driver.swapVolume(kit.ctx, { ...kit.full(uuid), oldConnectionInfo: oldVolume, newConnectionInfo: held, mountpoint: 'vdb' }), 'CONFLICT', 'swapVolume to a volume attached to another instance');
+      await checkRejects(
+        kit.driver.swapVolume(kit.ctx, {
+          ...kit.full(uuid),
+          oldConnectionInfo: oldVolume,
+          newConnectionInfo: held,
+          mountpoint: 'vdb',
+        }),
+        'CONFLICT',
+        'swapVolume to a volume attached to another instance',
+      );
       // both attachments as before: the old volume still at vdb, the other's still its own
-      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, oldVolume, 'vdc')), 'CONFLICT', 'the old volume after the refused swap (still attached)');
-      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdc')), 'CONFLICT', 'the other instance\'s volume after the refused swap (still held)');
+      await checkRejects(
+        kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, oldVolume, 'vdc')),
+        'CONFLICT',
+        'the old volume after the refused swap (still attached)',
+      );
+      await checkRejects(
+        kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdc')),
+        'CONFLICT',
+        "the other instance's volume after the refused swap (still held)",
+      );
       const second = await kit.volume();
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, second, 'vdc'));
-      await checkRejects(kit.driver.swapVolume(kit.ctx, { ...kit.full(uuid), oldConnectionInfo: oldVolume, newConnectionInfo: second, mountpoint: 'vdb' }), 'CONFLICT', 'swapVolume to a volume attached to the same instance at vdc');
+      await checkRejects(
+        kit.driver.swapVolume(kit.ctx, {
+          ...kit.full(uuid),
+          oldConnectionInfo: oldVolume,
+          newConnectionInfo: second,
+          mountpoint: 'vdb',
+        }),
+        'CONFLICT',
+        'swapVolume to a volume attached to the same instance at vdc',
+      );
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, second, 'vdc'));
       kit.step('swapping in the volume once the other instance let go of it');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, other, held, 'vdb'));
-      await kit.driver.swapVolume(kit.ctx, { ...kit.full(uuid), oldConnectionInfo: oldVolume, newConnectionInfo: held, mountpoint: 'vdb' });
-      await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, held, 'vdb')), 'CONFLICT', 'the swapped-in volume, for another instance');
+      await kit.driver.swapVolume(kit.ctx, {
+        ...kit.full(uuid),
+        oldConnectionInfo: oldVolume,
+        newConnectionInfo: held,
+        mountpoint: 'vdb',
+      });
+      await checkRejects(
+        kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, held, 'vdb')),
+        'CONFLICT',
+        'the swapped-in volume, for another instance',
+      );
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, oldVolume, 'vdb'));
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, other, oldVolume, 'vdb'));
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdb'));
@@ -240,9 +374,14 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
   {
     name: 'swap with nothing at the mountpoint is NOT_FOUND, on an unknown instance INSTANCE_NOT_FOUND',
     async run(kit) {
-      const swap = (uuid: string, extra = {}): Promise<void> => kit.driver.swapVolume(kit.ctx, {
-        ...kit.full(uuid), oldConnectionInfo: UNKNOWN_VOLUME, newConnectionInfo: { ...UNKNOWN_VOLUME, volumeId: 'kit-other' }, mountpoint: 'vdb', ...extra,
-      });
+      const swap = (uuid: string, extra = {}): Promise<void> =>
+        kit.driver.swapVolume(kit.ctx, {
+          ...kit.full(uuid),
+          oldConnectionInfo: UNKNOWN_VOLUME,
+          newConnectionInfo: { ...UNKNOWN_VOLUME, volumeId: 'kit-other' },
+          mountpoint: 'vdb',
+          ...extra,
+        });
       await checkRejects(swap(unknownInstance()), 'INSTANCE_NOT_FOUND', 'swapVolume(unknown instance)');
       const uuid = await kit.spawn();
       await checkRejects(swap(uuid), 'NOT_FOUND', 'swapVolume with nothing attached at vdb');
@@ -262,16 +401,36 @@ export const volumeSnapshotSuite = defineSuite('volume.snapshot', [
       const volumeId = volumeIdOf(volume);
       const snapshotId = `kit-snap-${randomUUID().slice(0, 8)}`;
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
-      await kit.driver.volumeSnapshotCreate(kit.ctx, { ...kit.full(uuid), volumeId, createInfo: { snapshotId, type: 'qcow2', newFile: `${snapshotId}.qcow2` } });
+      await kit.driver.volumeSnapshotCreate(kit.ctx, {
+        ...kit.full(uuid),
+        volumeId,
+        createInfo: { snapshotId, type: 'qcow2', newFile: `${snapshotId}.qcow2` },
+      });
       const deleteRequest = { ...kit.full(uuid), volumeId, snapshotId, deleteInfo: { type: 'qcow2' } };
-      const createRequest = { ...kit.full(uuid), volumeId, createInfo: { snapshotId, type: 'qcow2', newFile: `${snapshotId}-again.qcow2` } };
-      await checkRejects(kit.driver.volumeSnapshotCreate(kit.ctx, createRequest), 'CONFLICT', 'a snapshot id taken twice on one volume');
+      const createRequest = {
+        ...kit.full(uuid),
+        volumeId,
+        createInfo: { snapshotId, type: 'qcow2', newFile: `${snapshotId}-again.qcow2` },
+      };
+      await checkRejects(
+        kit.driver.volumeSnapshotCreate(kit.ctx, createRequest),
+        'CONFLICT',
+        'a snapshot id taken twice on one volume',
+      );
       await kit.driver.volumeSnapshotDelete(kit.ctx, deleteRequest);
-      await checkRejects(kit.driver.volumeSnapshotDelete(kit.ctx, deleteRequest), 'NOT_FOUND', 'deleting the snapshot twice');
+      await checkRejects(
+        kit.driver.volumeSnapshotDelete(kit.ctx, deleteRequest),
+        'NOT_FOUND',
+        'deleting the snapshot twice',
+      );
       // a second snapshot, deleted in turn: the first delete did not drop the volume's snapshot record for good
       await kit.driver.volumeSnapshotCreate(kit.ctx, createRequest);
       await kit.driver.volumeSnapshotDelete(kit.ctx, deleteRequest);
-      await checkRejects(kit.driver.volumeSnapshotDelete(kit.ctx, deleteRequest), 'NOT_FOUND', 'deleting the second snapshot twice');
+      await checkRejects(
+        kit.driver.volumeSnapshotDelete(kit.ctx, deleteRequest),
+        'NOT_FOUND',
+        'deleting the second snapshot twice',
+      );
       await kit.expectState(uuid, PowerState.RUNNING, 'volume snapshots');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
     },
@@ -279,16 +438,26 @@ export const volumeSnapshotSuite = defineSuite('volume.snapshot', [
   {
     name: 'snapshot of a volume not attached is NOT_FOUND, on an unknown instance INSTANCE_NOT_FOUND; paths are VALIDATION_FAILED',
     async run(kit) {
-      const create = (uuid: string, newFile = 'kit.qcow2'): Promise<void> => kit.driver.volumeSnapshotCreate(kit.ctx, {
-        ...kit.full(uuid), volumeId: 'kit-unknown-volume', createInfo: { snapshotId: 'kit-snap', type: 'qcow2', newFile },
-      });
+      const create = (uuid: string, newFile = 'kit.qcow2'): Promise<void> =>
+        kit.driver.volumeSnapshotCreate(kit.ctx, {
+          ...kit.full(uuid),
+          volumeId: 'kit-unknown-volume',
+          createInfo: { snapshotId: 'kit-snap', type: 'qcow2', newFile },
+        });
       await checkRejects(create(unknownInstance()), 'INSTANCE_NOT_FOUND', 'volumeSnapshotCreate(unknown instance)');
       const uuid = await kit.spawn();
       await checkRejects(create(uuid), 'NOT_FOUND', 'volumeSnapshotCreate of a volume that is not attached');
       await checkRejects(create(uuid, '../escape.qcow2'), 'VALIDATION_FAILED', 'newFile ../escape.qcow2');
-      await checkRejects(kit.driver.volumeSnapshotDelete(kit.ctx, {
-        ...kit.full(uuid), volumeId: 'kit-unknown-volume', snapshotId: 'a/b', deleteInfo: { type: 'qcow2' },
-      }), 'VALIDATION_FAILED', 'snapshotId a/b');
+      await checkRejects(
+        kit.driver.volumeSnapshotDelete(kit.ctx, {
+          ...kit.full(uuid),
+          volumeId: 'kit-unknown-volume',
+          snapshotId: 'a/b',
+          deleteInfo: { type: 'qcow2' },
+        }),
+        'VALIDATION_FAILED',
+        'snapshotId a/b',
+      );
     },
   },
 ]);
@@ -298,27 +467,49 @@ export const deviceNamesSuite = defineSuite('volume.deviceNames', [
   {
     name: 'the default root device name is a device name',
     async run(kit) {
-      const name = await kit.driver.defaultRootDeviceName(kit.ctx, { ...kit.full(unknownInstance()), imageMeta: kit.imageMeta });
-      check(typeof name === 'string' && DEVICE_NAME_PATTERN.test(name), `defaultRootDeviceName must return a device name, got ${JSON.stringify(name)}`);
+      const name = await kit.driver.defaultRootDeviceName(kit.ctx, {
+        ...kit.full(unknownInstance()),
+        imageMeta: kit.imageMeta,
+      });
+      check(
+        typeof name === 'string' && DEVICE_NAME_PATTERN.test(name),
+        `defaultRootDeviceName must return a device name, got ${JSON.stringify(name)}`,
+      );
     },
   },
   {
     name: 'default device names: every row named, all distinct and not the root; the request is untouched',
     async run(kit) {
       const request: DefaultDeviceNamesForInstanceRequest = {
-        ...kit.full(unknownInstance()), rootDeviceName: '/dev/vda',
+        ...kit.full(unknownInstance()),
+        rootDeviceName: '/dev/vda',
         ephemerals: [{ sourceType: 'blank', destinationType: 'local', volumeSizeGb: 1 }],
         swap: [{ sourceType: 'blank', destinationType: 'local', guestFormat: 'swap', volumeSizeGb: 1 }],
-        blockDeviceMapping: [{ sourceType: 'volume', destinationType: 'volume' }, { sourceType: 'volume', destinationType: 'volume', deviceName: '/dev/vdd' }],
+        blockDeviceMapping: [
+          { sourceType: 'volume', destinationType: 'volume' },
+          { sourceType: 'volume', destinationType: 'volume', deviceName: '/dev/vdd' },
+        ],
       };
       const before = JSON.stringify(request);
       const result = await kit.driver.defaultDeviceNamesForInstance(kit.ctx, request);
       checkEqual(JSON.stringify(request), before, 'the request after defaultDeviceNamesForInstance');
       const rows = [...result.ephemerals, ...result.swap, ...result.blockDeviceMapping];
-      checkEqual([result.ephemerals.length, result.swap.length, result.blockDeviceMapping.length], [1, 1, 2], 'rows per kind');
+      checkEqual(
+        [result.ephemerals.length, result.swap.length, result.blockDeviceMapping.length],
+        [1, 1, 2],
+        'rows per kind',
+      );
       const names = rows.map((r: { deviceName?: string }) => bare(r.deviceName));
-      check(rows.every((r: { deviceName?: string }) => typeof r.deviceName === 'string' && DEVICE_NAME_PATTERN.test(r.deviceName)), `every row must get a device name: ${JSON.stringify(rows)}`);
-      check(new Set([...names, 'vda']).size === names.length + 1, `device names must be distinct and not the root: ${names.join(', ')}`);
+      check(
+        rows.every(
+          (r: { deviceName?: string }) => typeof r.deviceName === 'string' && DEVICE_NAME_PATTERN.test(r.deviceName),
+        ),
+        `every row must get a device name: ${JSON.stringify(rows)}`,
+      );
+      check(
+        new Set([...names, 'vda']).size === names.length + 1,
+        `device names must be distinct and not the root: ${names.join(', ')}`,
+      );
       checkEqual(bare(result.blockDeviceMapping[1].deviceName), 'vdd', 'a row that already had a name');
     },
   },
@@ -326,12 +517,37 @@ export const deviceNamesSuite = defineSuite('volume.deviceNames', [
     name: 'the device name for a new row avoids every name taken',
     async run(kit) {
       const uuid = await kit.spawn();
-      const bdms: BlockDeviceMappingInput[] = [{ sourceType: 'image', destinationType: 'local', deviceName: '/dev/vda', bootIndex: 0 }, { sourceType: 'volume', destinationType: 'volume', deviceName: '/dev/vdb' }];
-      const name = await kit.driver.getDeviceNameForInstance(kit.ctx, { ...kit.full(uuid), bdms, blockDevice: { sourceType: 'volume', destinationType: 'volume' } });
-      check(typeof name === 'string' && DEVICE_NAME_PATTERN.test(name), `getDeviceNameForInstance must return a device name, got ${JSON.stringify(name)}`);
+      const bdms: BlockDeviceMappingInput[] = [
+        { sourceType: 'image', destinationType: 'local', deviceName: '/dev/vda', bootIndex: 0 },
+        { sourceType: 'volume', destinationType: 'volume', deviceName: '/dev/vdb' },
+      ];
+      const name = await kit.driver.getDeviceNameForInstance(kit.ctx, {
+        ...kit.full(uuid),
+        bdms,
+        blockDevice: { sourceType: 'volume', destinationType: 'volume' },
+      });
+      check(
+        typeof name === 'string' && DEVICE_NAME_PATTERN.test(name),
+        `getDeviceNameForInstance must return a device name, got ${JSON.stringify(name)}`,
+      );
       check(!['vda', 'vdb'].includes(bare(name)), `the new device name must not be taken, got ${name}`);
-      await checkRejects(kit.driver.getDeviceNameForInstance(kit.ctx, malformed({ ...kit.full(uuid), bdms: [{ sourceType: 'tape', destinationType: 'local' }], blockDevice: { sourceType: 'volume', destinationType: 'volume' } })), 'VALIDATION_FAILED', "sourceType 'tape'");
-      await checkRejects(kit.driver.defaultDeviceNamesForInstance(kit.ctx, { ...kit.full(uuid), rootDeviceName: '../vda' }), 'VALIDATION_FAILED', 'root device ../vda');
+      await checkRejects(
+        kit.driver.getDeviceNameForInstance(
+          kit.ctx,
+          malformed({
+            ...kit.full(uuid),
+            bdms: [{ sourceType: 'tape', destinationType: 'local' }],
+            blockDevice: { sourceType: 'volume', destinationType: 'volume' },
+          }),
+        ),
+        'VALIDATION_FAILED',
+        "sourceType 'tape'",
+      );
+      await checkRejects(
+        kit.driver.defaultDeviceNamesForInstance(kit.ctx, { ...kit.full(uuid), rootDeviceName: '../vda' }),
+        'VALIDATION_FAILED',
+        'root device ../vda',
+      );
     },
   },
 ]);
@@ -343,16 +559,37 @@ export const fsFormatSuite = defineSuite('volume.fsFormat', [
     async run(kit) {
       for (const fsType of ['ext4', 'xfs', 'vfat']) {
         const answer = await kit.driver.isSupportedFsFormat(kit.ctx, { fsType });
-        check(typeof answer === 'boolean', `isSupportedFsFormat(${fsType}) must be a boolean, got ${JSON.stringify(answer)}`);
-        checkEqual(await kit.driver.isSupportedFsFormat(kit.ctx, { fsType }), answer, `isSupportedFsFormat(${fsType}) asked twice`);
+        check(
+          typeof answer === 'boolean',
+          `isSupportedFsFormat(${fsType}) must be a boolean, got ${JSON.stringify(answer)}`,
+        );
+        checkEqual(
+          await kit.driver.isSupportedFsFormat(kit.ctx, { fsType }),
+          answer,
+          `isSupportedFsFormat(${fsType}) asked twice`,
+        );
       }
-      checkEqual(await kit.driver.isSupportedFsFormat(kit.ctx, { fsType: 'kit-no-such-fs' }), false, 'isSupportedFsFormat(kit-no-such-fs)');
-      await checkRejects(kit.driver.isSupportedFsFormat(kit.ctx, { fsType: 'EXT4; rm -rf' }), 'VALIDATION_FAILED', 'fsType with a shell fragment');
+      checkEqual(
+        await kit.driver.isSupportedFsFormat(kit.ctx, { fsType: 'kit-no-such-fs' }),
+        false,
+        'isSupportedFsFormat(kit-no-such-fs)',
+      );
+      await checkRejects(
+        kit.driver.isSupportedFsFormat(kit.ctx, { fsType: 'EXT4; rm -rf' }),
+        'VALIDATION_FAILED',
+        'fsType with a shell fragment',
+      );
     },
   },
 ]);
 
-function attachRequest(kit: KitContext, uuid: string, connectionInfo: VolumeConnectionInfo, mountpoint: string, extra: Partial<AttachVolumeRequest> = {}): AttachVolumeRequest {
+function attachRequest(
+  kit: KitContext,
+  uuid: string,
+  connectionInfo: VolumeConnectionInfo,
+  mountpoint: string,
+  extra: Partial<AttachVolumeRequest> = {},
+): AttachVolumeRequest {
   return { ...kit.full(uuid), connectionInfo, mountpoint, ...extra };
 }
 

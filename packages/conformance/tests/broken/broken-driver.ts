@@ -3,7 +3,14 @@ import { MemoryDriver } from '@virtkit/memory';
 
 /** The classes of mistakes of issue #10; the corpus has at least three broken drivers of each. */
 export type MistakeClass =
-  | 'cross-instance' | 'transitions' | 'survival' | 'failure paths' | 'resources' | 'secondary outputs' | 'secrets in logs' | 'disposal';
+  | 'cross-instance'
+  | 'transitions'
+  | 'survival'
+  | 'failure paths'
+  | 'resources'
+  | 'secondary outputs'
+  | 'secrets in logs'
+  | 'disposal';
 
 /**
  * A variant of @virtkit/memory one plausible bug away from correct, the kit
@@ -46,7 +53,10 @@ export class TrackingMemory extends Memory {
   }
   async _detachVolume(c: any, r: any): Promise<void> {
     await super._detachVolume(c, r);
-    this.volumes.set(r.instance.uuid, (this.volumes.get(r.instance.uuid) ?? []).filter((v) => v.mountpoint !== r.mountpoint));
+    this.volumes.set(
+      r.instance.uuid,
+      (this.volumes.get(r.instance.uuid) ?? []).filter((v) => v.mountpoint !== r.mountpoint),
+    );
   }
   async _attachInterface(c: any, r: any): Promise<void> {
     await super._attachInterface(c, r);
@@ -54,7 +64,10 @@ export class TrackingMemory extends Memory {
   }
   async _detachInterface(c: any, r: any): Promise<void> {
     await super._detachInterface(c, r);
-    this.vifs.set(r.instance.uuid, (this.vifs.get(r.instance.uuid) ?? []).filter((v) => v.vif.id !== r.vif.id));
+    this.vifs.set(
+      r.instance.uuid,
+      (this.vifs.get(r.instance.uuid) ?? []).filter((v) => v.vif.id !== r.vif.id),
+    );
   }
 }
 
@@ -68,8 +81,12 @@ export const WALK = {
   rebuild: 'rebuild',
   crashDump: 'crash dump',
 } as const;
-export const walkTransitions = (l: string): string => `${l}: from every state the driver reaches, the outcome the contract allows, and getInfo agrees`;
-export const walkEvents = (l: string): string => `${l}: one lifecycle event per state change, naming the instance acted on`;
-export const walkBystanders = (l: string): string => `${l} on one instance leave every other instance unchanged (state, info, attachments, events)`;
+export const walkTransitions = (l: string): string =>
+  `${l}: from every state the driver reaches, the outcome the contract allows, and getInfo agrees`;
+export const walkEvents = (l: string): string =>
+  `${l}: one lifecycle event per state change, naming the instance acted on`;
+export const walkBystanders = (l: string): string =>
+  `${l} on one instance leave every other instance unchanged (state, info, attachments, events)`;
 export const walkAttachments = (l: string): string => `${l}: attached volumes and interfaces survive`;
-export const walkUsage = (l: string): string => `${l}: resource usage equals the live instances' flavors after every call`;
+export const walkUsage = (l: string): string =>
+  `${l}: resource usage equals the live instances' flavors after every call`;

@@ -36,11 +36,19 @@ class OverwrittenTimerHandle extends Memory {
 
 export const DISPOSAL: readonly BrokenDriver[] = [
   {
-    bug: 'initHost starts a timer nothing stops', kind: 'disposal', Driver: TimerNeverStopped, only: [],
-    caughtBy: { capability: 'core', test: 'a fresh driver lists no instances and counts agree' }, reason: /left handles open after cleanupHost and dispose: 1 Timeout/,
+    bug: 'initHost starts a timer nothing stops',
+    kind: 'disposal',
+    Driver: TimerNeverStopped,
+    only: [],
+    caughtBy: { capability: 'core', test: 'a fresh driver lists no instances and counts agree' },
+    reason: /left handles open after cleanupHost and dispose: 1 Timeout/,
   },
   {
-    bug: 'spawn re-arms a timer, leaking the previous one', kind: 'disposal', Driver: OverwrittenTimerHandle, only: ['lifecycle'],
-    caughtBy: { capability: 'lifecycle', test: 'spawn with powerOn false leaves the instance SHUTDOWN' }, reason: /left handles open/,
+    bug: 'spawn re-arms a timer, leaking the previous one',
+    kind: 'disposal',
+    Driver: OverwrittenTimerHandle,
+    only: ['lifecycle'],
+    caughtBy: { capability: 'lifecycle', test: 'spawn with powerOn false leaves the instance SHUTDOWN' },
+    reason: /left handles open/,
   },
 ];

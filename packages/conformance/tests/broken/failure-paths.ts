@@ -1,8 +1,10 @@
 import { InstanceExistsError, PowerState } from '@virtkit/core';
 import { Memory, type BrokenDriver } from './broken-driver';
 
-const LATE_SPAWN = 'a spawn that fails late (after the guest exists) leaves nothing behind, and the uuid can be spawned again';
-const migrationFailure = (step: string): string => `a live migration failing at ${step} leaves the instance RUNNING on the source, nothing on the destination, usage as before on both hosts`;
+const LATE_SPAWN =
+  'a spawn that fails late (after the guest exists) leaves nothing behind, and the uuid can be spawned again';
+const migrationFailure = (step: string): string =>
+  `a live migration failing at ${step} leaves the instance RUNNING on the source, nothing on the destination, usage as before on both hosts`;
 
 /** The failed-spawn cleanup does nothing: a spawn that fails after the guest exists leaves it behind. */
 class NoFailedSpawnCleanup extends Memory {
@@ -61,23 +63,46 @@ class FailedMigrationStopsSource extends Memory {
 
 export const FAILURE_PATHS: readonly BrokenDriver[] = [
   {
-    bug: 'the failed-spawn cleanup does nothing', kind: 'failure paths', Driver: NoFailedSpawnCleanup, only: ['lifecycle'],
-    caughtBy: { capability: 'lifecycle', test: LATE_SPAWN }, reason: /instances and used resources after a spawn that failed late/,
+    bug: 'the failed-spawn cleanup does nothing',
+    kind: 'failure paths',
+    Driver: NoFailedSpawnCleanup,
+    only: ['lifecycle'],
+    caughtBy: { capability: 'lifecycle', test: LATE_SPAWN },
+    reason: /instances and used resources after a spawn that failed late/,
   },
   {
-    bug: 'a uuid whose spawn failed is refused ever after', kind: 'failure paths', Driver: FailedSpawnTombstone, only: ['lifecycle'],
-    caughtBy: { capability: 'lifecycle', test: LATE_SPAWN }, reason: /INSTANCE_EXISTS/,
+    bug: 'a uuid whose spawn failed is refused ever after',
+    kind: 'failure paths',
+    Driver: FailedSpawnTombstone,
+    only: ['lifecycle'],
+    caughtBy: { capability: 'lifecycle', test: LATE_SPAWN },
+    reason: /INSTANCE_EXISTS/,
   },
   {
-    bug: 'the interrupted-snapshot cleanup does nothing', kind: 'failure paths', Driver: NoSnapshotCleanup, only: ['image.snapshot'],
-    caughtBy: { capability: 'image.snapshot', test: 'a snapshot that fails part way leaves the instance as it was and nothing behind; a retry into the same image succeeds' },
+    bug: 'the interrupted-snapshot cleanup does nothing',
+    kind: 'failure paths',
+    Driver: NoSnapshotCleanup,
+    only: ['image.snapshot'],
+    caughtBy: {
+      capability: 'image.snapshot',
+      test: 'a snapshot that fails part way leaves the instance as it was and nothing behind; a retry into the same image succeeds',
+    },
   },
   {
-    bug: 'a failed or aborted snapshot powers the guest off', kind: 'failure paths', Driver: FailedSnapshotStopsGuest, only: ['image.snapshot'],
-    caughtBy: { capability: 'image.snapshot', test: 'a snapshot aborted by the caller rejects ABORTED, leaves the instance as it was, and a new snapshot succeeds' },
+    bug: 'a failed or aborted snapshot powers the guest off',
+    kind: 'failure paths',
+    Driver: FailedSnapshotStopsGuest,
+    only: ['image.snapshot'],
+    caughtBy: {
+      capability: 'image.snapshot',
+      test: 'a snapshot aborted by the caller rejects ABORTED, leaves the instance as it was, and a new snapshot succeeds',
+    },
   },
   {
-    bug: 'rollback at the destination keeps the reservation', kind: 'failure paths', Driver: RollbackKeepsReservation, only: ['migration.live', 'inventory'],
+    bug: 'rollback at the destination keeps the reservation',
+    kind: 'failure paths',
+    Driver: RollbackKeepsReservation,
+    only: ['migration.live', 'inventory'],
     caughtBy: {
       capability: 'migration.live',
       test: 'an orchestrator that gives up after preLiveMigration: rollback at the destination releases everything pre-migration held there',
@@ -85,7 +110,11 @@ export const FAILURE_PATHS: readonly BrokenDriver[] = [
     reason: /destination: instances and used resources/,
   },
   {
-    bug: 'a failed live migration leaves the instance stopped on the source', kind: 'failure paths', Driver: FailedMigrationStopsSource, only: ['migration.live'],
-    caughtBy: { capability: 'migration.live', test: migrationFailure('liveMigration') }, reason: /expected state RUNNING, getInfo says SHUTDOWN/,
+    bug: 'a failed live migration leaves the instance stopped on the source',
+    kind: 'failure paths',
+    Driver: FailedMigrationStopsSource,
+    only: ['migration.live'],
+    caughtBy: { capability: 'migration.live', test: migrationFailure('liveMigration') },
+    reason: /expected state RUNNING, getInfo says SHUTDOWN/,
   },
 ];

@@ -28,7 +28,10 @@ abstract class SkewedUsage extends TrackingMemory {
 /** Usage leaves paused instances out (it counts running guests). */
 class PausedNotCounted extends SkewedUsage {
   async skew() {
-    return (await this.liveWhere((i) => i.state === PowerState.PAUSED)).map((flavor) => ({ sign: -1 as const, flavor }));
+    return (await this.liveWhere((i) => i.state === PowerState.PAUSED)).map((flavor) => ({
+      sign: -1 as const,
+      flavor,
+    }));
   }
 }
 
@@ -56,7 +59,8 @@ class SourceKeepsColdMigrated extends SkewedUsage {
   readonly gone: { vcpus: number; memoryMb: number; rootGb?: number }[] = [];
   async _confirmMigration(c: any, r: any): Promise<void> {
     await super._confirmMigration(c, r);
-    if (!this.gone.some((f: any) => f.uuid === r.instance.uuid)) this.gone.push({ ...r.instance.flavor, uuid: r.instance.uuid });
+    if (!this.gone.some((f: any) => f.uuid === r.instance.uuid))
+      this.gone.push({ ...r.instance.flavor, uuid: r.instance.uuid });
   }
   async skew() {
     return this.gone.map((flavor) => ({ sign: 1 as const, flavor }));
@@ -79,23 +83,48 @@ class DestroyKeepsDisk extends SkewedUsage {
 
 export const RESOURCES: readonly BrokenDriver[] = [
   {
-    bug: 'usage leaves paused instances out', kind: 'resources', Driver: PausedNotCounted, only: ['lifecycle.pause', 'inventory'],
-    caughtBy: { capability: 'lifecycle.pause', test: walkUsage(WALK.pause) }, reason: /after pause of vm\d+ \(RUNNING\)/,
+    bug: 'usage leaves paused instances out',
+    kind: 'resources',
+    Driver: PausedNotCounted,
+    only: ['lifecycle.pause', 'inventory'],
+    caughtBy: { capability: 'lifecycle.pause', test: walkUsage(WALK.pause) },
+    reason: /after pause of vm\d+ \(RUNNING\)/,
   },
   {
-    bug: 'usage leaves soft-deleted instances out', kind: 'resources', Driver: SoftDeletedNotCounted, only: ['lifecycle.softDelete', 'inventory'],
+    bug: 'usage leaves soft-deleted instances out',
+    kind: 'resources',
+    Driver: SoftDeletedNotCounted,
+    only: ['lifecycle.softDelete', 'inventory'],
     caughtBy: { capability: 'lifecycle.softDelete', test: walkUsage(WALK.softDelete) },
   },
   {
-    bug: 'the source keeps counting an instance that live-migrated away', kind: 'resources', Driver: SourceKeepsLiveMigrated, only: ['inventory'],
-    caughtBy: { capability: 'inventory', test: 'after a live migration, usage drops by the flavor on the source and rises by it on the destination' }, reason: /source: /,
+    bug: 'the source keeps counting an instance that live-migrated away',
+    kind: 'resources',
+    Driver: SourceKeepsLiveMigrated,
+    only: ['inventory'],
+    caughtBy: {
+      capability: 'inventory',
+      test: 'after a live migration, usage drops by the flavor on the source and rises by it on the destination',
+    },
+    reason: /source: /,
   },
   {
-    bug: 'the source keeps counting an instance whose cold migration was confirmed', kind: 'resources', Driver: SourceKeepsColdMigrated, only: ['inventory'],
-    caughtBy: { capability: 'inventory', test: 'after a cold migration is confirmed, usage drops by the flavor on the source and rises by it on the destination' }, reason: /source: /,
+    bug: 'the source keeps counting an instance whose cold migration was confirmed',
+    kind: 'resources',
+    Driver: SourceKeepsColdMigrated,
+    only: ['inventory'],
+    caughtBy: {
+      capability: 'inventory',
+      test: 'after a cold migration is confirmed, usage drops by the flavor on the source and rises by it on the destination',
+    },
+    reason: /source: /,
   },
   {
-    bug: 'destroy keeps the claim on the disk', kind: 'resources', Driver: DestroyKeepsDisk, only: ['lifecycle', 'inventory'],
-    caughtBy: { capability: 'lifecycle', test: walkUsage(WALK.lifecycle) }, reason: /after destroy of vm\d+/,
+    bug: 'destroy keeps the claim on the disk',
+    kind: 'resources',
+    Driver: DestroyKeepsDisk,
+    only: ['lifecycle', 'inventory'],
+    caughtBy: { capability: 'lifecycle', test: walkUsage(WALK.lifecycle) },
+    reason: /after destroy of vm\d+/,
   },
 ];

@@ -33,7 +33,9 @@ class TraitMissing extends Memory {
 class TraitInvented extends Memory {
   async _getTraits(...args: any[]): Promise<string[]> {
     const traits: string[] = await super._getTraits(...args);
-    return this.capabilities.features.multiattach === 'supported' ? traits.filter((t) => t !== 'COMPUTE_IMAGE_TYPE_RAW') : [...traits, 'COMPUTE_VOLUME_MULTI_ATTACH'];
+    return this.capabilities.features.multiattach === 'supported'
+      ? traits.filter((t) => t !== 'COMPUTE_IMAGE_TYPE_RAW')
+      : [...traits, 'COMPUTE_VOLUME_MULTI_ATTACH'];
   }
 }
 
@@ -52,7 +54,10 @@ class StaleInstanceExists extends TrackingMemory {
 /** listInstances reports the hypervisor's own domain names, not the instance names it was given. */
 class DomainNamesListed extends Memory {
   async _listInstances(c: any): Promise<{ uuid: string; name: string }[]> {
-    return (await super._listInstances(c)).map((i: { uuid: string }) => ({ uuid: i.uuid, name: `instance-${i.uuid.slice(0, 8)}` }));
+    return (await super._listInstances(c)).map((i: { uuid: string }) => ({
+      uuid: i.uuid,
+      name: `instance-${i.uuid.slice(0, 8)}`,
+    }));
   }
 }
 
@@ -61,31 +66,66 @@ const TRAITS = 'traits agree with the capability map (every trait the map implie
 
 export const SECONDARY_OUTPUTS: readonly BrokenDriver[] = [
   {
-    bug: 'getInfo reports memory in MiB', kind: 'secondary outputs', Driver: MemoryInMib, only: ['lifecycle'],
-    caughtBy: { capability: 'lifecycle', test: 'getInfo reports the flavor\'s vCPUs and memory in KiB (numCpu, maxMemKb), and memKb within it' }, reason: /maxMemKb/,
+    bug: 'getInfo reports memory in MiB',
+    kind: 'secondary outputs',
+    Driver: MemoryInMib,
+    only: ['lifecycle'],
+    caughtBy: {
+      capability: 'lifecycle',
+      test: "getInfo reports the flavor's vCPUs and memory in KiB (numCpu, maxMemKb), and memKb within it",
+    },
+    reason: /maxMemKb/,
   },
   {
-    bug: 'getInfo reports one vCPU whatever the flavor', kind: 'secondary outputs', Driver: AlwaysOneCpu, only: ['lifecycle'],
-    caughtBy: { capability: 'lifecycle', test: 'getInfo answers for the instance asked: two instances of different flavors and states each report their own' }, reason: /numCpu/,
+    bug: 'getInfo reports one vCPU whatever the flavor',
+    kind: 'secondary outputs',
+    Driver: AlwaysOneCpu,
+    only: ['lifecycle'],
+    caughtBy: {
+      capability: 'lifecycle',
+      test: 'getInfo answers for the instance asked: two instances of different flavors and states each report their own',
+    },
+    reason: /numCpu/,
   },
   {
-    bug: 'the host IP is the unspecified address', kind: 'secondary outputs', Driver: UnspecifiedHostIp, only: [],
-    caughtBy: { capability: 'core', test: 'the host IP is an address others can reach (not unspecified 0.0.0.0 or ::)' },
+    bug: 'the host IP is the unspecified address',
+    kind: 'secondary outputs',
+    Driver: UnspecifiedHostIp,
+    only: [],
+    caughtBy: {
+      capability: 'core',
+      test: 'the host IP is an address others can reach (not unspecified 0.0.0.0 or ::)',
+    },
   },
   {
-    bug: 'traits leave out COMPUTE_VOLUME_EXTEND', kind: 'secondary outputs', Driver: TraitMissing, only: ['inventory'],
-    caughtBy: { capability: 'inventory', test: TRAITS }, reason: /missing: COMPUTE_VOLUME_EXTEND/,
+    bug: 'traits leave out COMPUTE_VOLUME_EXTEND',
+    kind: 'secondary outputs',
+    Driver: TraitMissing,
+    only: ['inventory'],
+    caughtBy: { capability: 'inventory', test: TRAITS },
+    reason: /missing: COMPUTE_VOLUME_EXTEND/,
   },
   {
-    bug: 'traits claim a feature the map does not back', kind: 'secondary outputs', Driver: TraitInvented, only: ['inventory'],
+    bug: 'traits claim a feature the map does not back',
+    kind: 'secondary outputs',
+    Driver: TraitInvented,
+    only: ['inventory'],
     caughtBy: { capability: 'inventory', test: TRAITS },
   },
   {
-    bug: 'instanceExists stays true for a destroyed instance', kind: 'secondary outputs', Driver: StaleInstanceExists, only: ['lifecycle'],
-    caughtBy: { capability: 'lifecycle', test: LISTINGS }, reason: /instanceExists of the destroyed instance must be false/,
+    bug: 'instanceExists stays true for a destroyed instance',
+    kind: 'secondary outputs',
+    Driver: StaleInstanceExists,
+    only: ['lifecycle'],
+    caughtBy: { capability: 'lifecycle', test: LISTINGS },
+    reason: /instanceExists of the destroyed instance must be false/,
   },
   {
-    bug: 'listInstances reports domain names instead of instance names', kind: 'secondary outputs', Driver: DomainNamesListed, only: ['lifecycle'],
-    caughtBy: { capability: 'lifecycle', test: LISTINGS }, reason: /listInstances/,
+    bug: 'listInstances reports domain names instead of instance names',
+    kind: 'secondary outputs',
+    Driver: DomainNamesListed,
+    only: ['lifecycle'],
+    caughtBy: { capability: 'lifecycle', test: LISTINGS },
+    reason: /listInstances/,
   },
 ];

@@ -1,6 +1,7 @@
 import { Memory, type BrokenDriver } from './broken-driver';
 
-const SECRETS = 'secrets handed to the driver (admin password, volume credentials, rescue password) never reach its log';
+const SECRETS =
+  'secrets handed to the driver (admin password, volume credentials, rescue password) never reach its log';
 
 /** Spawn logs its request at debug level, admin password included. */
 class LogsSpawnRequest extends Memory {
@@ -47,12 +48,47 @@ class LogsFailedSpawn extends Memory {
 }
 
 export const SECRETS_IN_LOGS: readonly BrokenDriver[] = [
-  { bug: 'spawn logs its request with the admin password', kind: 'secrets in logs', Driver: LogsSpawnRequest, only: ['lifecycle'], caughtBy: { capability: 'lifecycle', test: SECRETS }, reason: /admin password of spawn handed to the driver appears in its log/ },
   {
-    bug: 'setAdminPassword logs the new password', kind: 'secrets in logs', Driver: LogsNewPassword, only: ['guest.password'],
-    caughtBy: { capability: 'guest.password', test: 'a new admin password never reaches the driver\'s log, also when the call is refused' }, reason: /admin password handed to the driver appears in its log \(1 line/,
+    bug: 'spawn logs its request with the admin password',
+    kind: 'secrets in logs',
+    Driver: LogsSpawnRequest,
+    only: ['lifecycle'],
+    caughtBy: { capability: 'lifecycle', test: SECRETS },
+    reason: /admin password of spawn handed to the driver appears in its log/,
   },
-  { bug: 'attachVolume logs the connection credentials', kind: 'secrets in logs', Driver: LogsConnectionInfo, only: ['lifecycle'], caughtBy: { capability: 'lifecycle', test: SECRETS }, reason: /volume connection password/ },
-  { bug: 'rescue logs its request with the rescue password', kind: 'secrets in logs', Driver: LogsRescueRequest, only: ['lifecycle'], caughtBy: { capability: 'lifecycle', test: SECRETS }, reason: /rescue password/ },
-  { bug: 'a failed spawn logs its request at error level', kind: 'secrets in logs', Driver: LogsFailedSpawn, only: ['lifecycle'], caughtBy: { capability: 'lifecycle', test: SECRETS }, reason: /admin password of a failed spawn/ },
+  {
+    bug: 'setAdminPassword logs the new password',
+    kind: 'secrets in logs',
+    Driver: LogsNewPassword,
+    only: ['guest.password'],
+    caughtBy: {
+      capability: 'guest.password',
+      test: "a new admin password never reaches the driver's log, also when the call is refused",
+    },
+    reason: /admin password handed to the driver appears in its log \(1 line/,
+  },
+  {
+    bug: 'attachVolume logs the connection credentials',
+    kind: 'secrets in logs',
+    Driver: LogsConnectionInfo,
+    only: ['lifecycle'],
+    caughtBy: { capability: 'lifecycle', test: SECRETS },
+    reason: /volume connection password/,
+  },
+  {
+    bug: 'rescue logs its request with the rescue password',
+    kind: 'secrets in logs',
+    Driver: LogsRescueRequest,
+    only: ['lifecycle'],
+    caughtBy: { capability: 'lifecycle', test: SECRETS },
+    reason: /rescue password/,
+  },
+  {
+    bug: 'a failed spawn logs its request at error level',
+    kind: 'secrets in logs',
+    Driver: LogsFailedSpawn,
+    only: ['lifecycle'],
+    caughtBy: { capability: 'lifecycle', test: SECRETS },
+    reason: /admin password of a failed spawn/,
+  },
 ];

@@ -3,7 +3,10 @@ import { TrackingMemory, WALK, walkAttachments, type BrokenDriver } from './brok
 
 /** A memory driver of lifecycle and volumes only: no diagnostics, so the kit cannot read attachments back. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the corpus overrides protected hooks of a composed class
-export const LifecycleVolumeMemory: new (hostApi?: any, config?: any) => any = createMemoryDriverClass(['lifecycle', 'volume']) as any;
+export const LifecycleVolumeMemory: new (hostApi?: any, config?: any) => any = createMemoryDriverClass([
+  'lifecycle',
+  'volume',
+]) as any;
 
 /** The same bug as PowerOffDropsVolumes, in a driver without diagnostics: only the CONFLICT probe can see it. */
 class PowerOffDropsVolumesNoDiagnostics extends LifecycleVolumeMemory {
@@ -38,7 +41,11 @@ class ResumeDropsInterfaces extends TrackingMemory {
 /** Rebuild ignores the block-device mapping the orchestrator hands back: the volumes are gone afterwards. */
 class RebuildDropsVolumes extends TrackingMemory {
   async _rebuild(c: any, r: any): Promise<void> {
-    return super._rebuild(c, { ...r, blockDeviceInfo: undefined, attachBlockDevices: async () => void (await r.attachBlockDevices?.()) });
+    return super._rebuild(c, {
+      ...r,
+      blockDeviceInfo: undefined,
+      attachBlockDevices: async () => void (await r.attachBlockDevices?.()),
+    });
   }
 }
 
@@ -69,33 +76,57 @@ class UnpauseDropsVolumes extends TrackingMemory {
 
 export const SURVIVAL: readonly BrokenDriver[] = [
   {
-    bug: 'power off drops attached volumes', kind: 'survival', Driver: PowerOffDropsVolumes, only: ['lifecycle'],
-    caughtBy: { capability: 'lifecycle', test: walkAttachments(WALK.lifecycle) }, reason: /powerOff of vm\d+ .*the volume attached at \/dev\/vdb is gone/,
+    bug: 'power off drops attached volumes',
+    kind: 'survival',
+    Driver: PowerOffDropsVolumes,
+    only: ['lifecycle'],
+    caughtBy: { capability: 'lifecycle', test: walkAttachments(WALK.lifecycle) },
+    reason: /powerOff of vm\d+ .*the volume attached at \/dev\/vdb is gone/,
   },
   {
-    bug: 'resume drops hot-plugged interfaces', kind: 'survival', Driver: ResumeDropsInterfaces, only: ['lifecycle.suspend'],
-    caughtBy: { capability: 'lifecycle.suspend', test: walkAttachments(WALK.suspend) }, reason: /the interface .* is gone/,
+    bug: 'resume drops hot-plugged interfaces',
+    kind: 'survival',
+    Driver: ResumeDropsInterfaces,
+    only: ['lifecycle.suspend'],
+    caughtBy: { capability: 'lifecycle.suspend', test: walkAttachments(WALK.suspend) },
+    reason: /the interface .* is gone/,
   },
   {
-    bug: 'rebuild ignores the mapping handed back and drops the volumes', kind: 'survival', Driver: RebuildDropsVolumes, only: ['lifecycle.rebuild'],
+    bug: 'rebuild ignores the mapping handed back and drops the volumes',
+    kind: 'survival',
+    Driver: RebuildDropsVolumes,
+    only: ['lifecycle.rebuild'],
     caughtBy: { capability: 'lifecycle.rebuild', test: walkAttachments(WALK.rebuild) },
   },
   {
-    bug: 'detaching one volume detaches all of them', kind: 'survival', Driver: DetachDetachesAll, only: ['volume'],
+    bug: 'detaching one volume detaches all of them',
+    kind: 'survival',
+    Driver: DetachDetachesAll,
+    only: ['volume'],
     caughtBy: { capability: 'volume', test: 'detaching one volume never detaches another, in either order' },
   },
   {
-    bug: 'a hard reboot drops hot-plugged interfaces', kind: 'survival', Driver: HardRebootDropsInterfaces, only: ['lifecycle'],
-    caughtBy: { capability: 'lifecycle', test: walkAttachments(WALK.lifecycle) }, reason: /hard reboot of vm\d+/,
-  },
-  {
-    bug: 'power off drops attached volumes, in a driver without diagnostics', kind: 'survival', Driver: PowerOffDropsVolumesNoDiagnostics,
+    bug: 'a hard reboot drops hot-plugged interfaces',
+    kind: 'survival',
+    Driver: HardRebootDropsInterfaces,
     only: ['lifecycle'],
     caughtBy: { capability: 'lifecycle', test: walkAttachments(WALK.lifecycle) },
-    reason: /powerOff of vm\d+ .*the volume attached at \/dev\/vdb is gone \(attaching it again at \/dev\/vdy succeeded/,
+    reason: /hard reboot of vm\d+/,
   },
   {
-    bug: 'unpause drops attached volumes', kind: 'survival', Driver: UnpauseDropsVolumes, only: ['lifecycle.pause'],
+    bug: 'power off drops attached volumes, in a driver without diagnostics',
+    kind: 'survival',
+    Driver: PowerOffDropsVolumesNoDiagnostics,
+    only: ['lifecycle'],
+    caughtBy: { capability: 'lifecycle', test: walkAttachments(WALK.lifecycle) },
+    reason:
+      /powerOff of vm\d+ .*the volume attached at \/dev\/vdb is gone \(attaching it again at \/dev\/vdy succeeded/,
+  },
+  {
+    bug: 'unpause drops attached volumes',
+    kind: 'survival',
+    Driver: UnpauseDropsVolumes,
+    only: ['lifecycle.pause'],
     caughtBy: { capability: 'lifecycle.pause', test: walkAttachments(WALK.pause) },
   },
 ];

@@ -1,10 +1,20 @@
 import {
-  DriverBase, InstanceNotFoundError, InsufficientResourcesError, PowerState, withLifecycle, withPause,
-  type InstanceInfo, type InstanceSummary, type OperationContext,
+  DriverBase,
+  InstanceNotFoundError,
+  InsufficientResourcesError,
+  PowerState,
+  withLifecycle,
+  withPause,
+  type InstanceInfo,
+  type InstanceSummary,
+  type OperationContext,
 } from '@virtkit/core';
 
 /** The request fields the tiny driver reads. */
-export type Req = { instance: { uuid: string; name?: string; flavor?: { vcpus: number; memoryMb: number } }; powerOn?: boolean };
+export type Req = {
+  instance: { uuid: string; name?: string; flavor?: { vcpus: number; memoryMb: number } };
+  powerOn?: boolean;
+};
 
 /** What the tiny driver's one host holds per instance. */
 export const TINY_CAPACITY = { vcpus: 64, memoryMb: 256 * 1024 };
@@ -33,9 +43,17 @@ export class TinyDriver extends withPause(withLifecycle(DriverBase)) {
   }
   protected async _spawn(_c: OperationContext, r: Req): Promise<void> {
     const flavor = r.instance.flavor;
-    if (flavor && flavor.vcpus > TINY_CAPACITY.vcpus) throw new InsufficientResourcesError('VCPU', `${flavor.vcpus} vCPUs wanted, ${TINY_CAPACITY.vcpus} on this host`);
-    if (flavor && flavor.memoryMb > TINY_CAPACITY.memoryMb) throw new InsufficientResourcesError('MEMORY_MB', `${flavor.memoryMb} MiB wanted, ${TINY_CAPACITY.memoryMb} on this host`);
-    this.guests.set(r.instance.uuid, { name: r.instance.name ?? r.instance.uuid, state: r.powerOn === false ? PowerState.SHUTDOWN : PowerState.RUNNING });
+    if (flavor && flavor.vcpus > TINY_CAPACITY.vcpus)
+      throw new InsufficientResourcesError('VCPU', `${flavor.vcpus} vCPUs wanted, ${TINY_CAPACITY.vcpus} on this host`);
+    if (flavor && flavor.memoryMb > TINY_CAPACITY.memoryMb)
+      throw new InsufficientResourcesError(
+        'MEMORY_MB',
+        `${flavor.memoryMb} MiB wanted, ${TINY_CAPACITY.memoryMb} on this host`,
+      );
+    this.guests.set(r.instance.uuid, {
+      name: r.instance.name ?? r.instance.uuid,
+      state: r.powerOn === false ? PowerState.SHUTDOWN : PowerState.RUNNING,
+    });
   }
   protected async _destroy(_c: OperationContext, r: Req): Promise<void> {
     this.guest(r.instance.uuid);

@@ -17,7 +17,12 @@ const LOG_LINE_ARGUMENTS = { appendLog: [1], log: [2], change: [3] };
  * (`refuseWhile(record, 'reboot', ...)`, `volumeIdOf(info, 'swapVolume', 'oldConnectionInfo')`).
  */
 const OPERATION_NAME_ARGUMENTS = {
-  refuseWhile: [1], refuseWhileHostOff: [1], refuseBootHere: [2], refuseWhileStaged: [2], attachmentsOf: [1], volumeIdOf: [1, 2],
+  refuseWhile: [1],
+  refuseWhileHostOff: [1],
+  refuseBootHere: [2],
+  refuseWhileStaged: [2],
+  attachmentsOf: [1],
+  volumeIdOf: [1, 2],
 };
 /** Errors whose every argument is description: the operation and the list of fields with their messages. */
 const DESCRIPTIVE_ERRORS = new Set(['ValidationError']);
@@ -53,15 +58,29 @@ const wording = {
   /** @param {any} path */
   shouldIgnore(path) {
     // `new ConflictError(`volume ${id} is already attached ...`)`: the contract fixes the code, not the message.
-    if (isText(path) && path.listKey === 'arguments' && path.parentPath.isNewExpression() && inErrorConstruction(path)) {
+    if (
+      isText(path) &&
+      path.listKey === 'arguments' &&
+      path.parentPath.isNewExpression() &&
+      inErrorConstruction(path)
+    ) {
       return 'error message wording: the contract fixes the error code, not its message';
     }
     // `{ detail: 'the guest is not running' }`, `messages: ['...']` in a typed error's details.
-    if (path.parentPath?.isObjectProperty() && path.key === 'value' && WORDING_FIELDS.has(calleeName(path.parent.key) ?? '') && inErrorConstruction(path)) {
+    if (
+      path.parentPath?.isObjectProperty() &&
+      path.key === 'value' &&
+      WORDING_FIELDS.has(calleeName(path.parent.key) ?? '') &&
+      inErrorConstruction(path)
+    ) {
       return 'error detail wording: the contract fixes the error code, not its text';
     }
     // `new ValidationError('spawn', [{ path, messages }])`: the code is VALIDATION_FAILED whatever the description says.
-    if (path.listKey === 'arguments' && path.parentPath.isNewExpression() && DESCRIPTIVE_ERRORS.has(calleeName(path.parent.callee) ?? '')) {
+    if (
+      path.listKey === 'arguments' &&
+      path.parentPath.isNewExpression() &&
+      DESCRIPTIVE_ERRORS.has(calleeName(path.parent.callee) ?? '')
+    ) {
       return 'validation error description: the contract fixes the code VALIDATION_FAILED, not the operation or field named';
     }
     if (path.listKey === 'arguments' && path.parentPath.isCallExpression()) {
@@ -71,7 +90,10 @@ const wording = {
         return 'console log wording: the contract does not say what a console log contains';
       }
       // `refuseWhile(record, 'reboot', ...)`: the operation named in the error's text.
-      if (isText(path) && OPERATION_NAME_ARGUMENTS[/** @type {keyof typeof OPERATION_NAME_ARGUMENTS} */ (callee)]?.includes(path.key)) {
+      if (
+        isText(path) &&
+        OPERATION_NAME_ARGUMENTS[/** @type {keyof typeof OPERATION_NAME_ARGUMENTS} */ (callee)]?.includes(path.key)
+      ) {
         return 'operation named in an error text: the contract fixes the error code, not its wording';
       }
     }

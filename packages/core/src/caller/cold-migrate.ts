@@ -65,7 +65,10 @@ export interface ColdMigrateResult {
  *   the destination) is thrown after the move
  */
 export async function coldMigrate(
-  source: ColdMigrationDriver, destination: ColdMigrationDriver, request: ColdMigrateRequest, options: ColdMigrateOptions = {},
+  source: ColdMigrationDriver,
+  destination: ColdMigrationDriver,
+  request: ColdMigrateRequest,
+  options: ColdMigrateOptions = {},
 ): Promise<ColdMigrateResult> {
   const { instance, networkInfo, blockDeviceInfo } = request;
   const sourceHost = driverHostName(source as DriverBase);
@@ -76,25 +79,52 @@ export async function coldMigrate(
   const flavor = request.flavor ?? instance.flavor;
   const { state } = await source.getInfo(ctx, { instance });
   const wasRunning = state === PowerState.RUNNING || state === PowerState.PAUSED;
-  const migration = { id: request.migrationId, sourceCompute: sourceHost, destCompute: destinationHost, migrationType: 'migration' };
-  const diskInfo: InstanceDiskInfo[] = await steps.run('migrateDiskAndPowerOff', () => source.migrateDiskAndPowerOff(ctx, {
-    instance, dest: request.dest ?? destinationHost, flavor: flavor!, networkInfo, blockDeviceInfo, timeoutSec: request.timeoutSec,
-  }));
+  const migration = {
+    id: request.migrationId,
+    sourceCompute: sourceHost,
+    destCompute: destinationHost,
+    migrationType: 'migration',
+  };
+  const diskInfo: InstanceDiskInfo[] = await steps.run('migrateDiskAndPowerOff', () =>
+    source.migrateDiskAndPowerOff(ctx, {
+      instance,
+      dest: request.dest ?? destinationHost,
+      flavor: flavor!,
+      networkInfo,
+      blockDeviceInfo,
+      timeoutSec: request.timeoutSec,
+    }),
+  );
   try {
-    await steps.run('finishMigration', () => destination.finishMigration(ctx, {
-      instance: { ...instance, flavor }, migration, diskInfo, networkInfo, imageMeta: request.imageMeta,
-      resizeInstance: request.flavor !== undefined, blockDeviceInfo, powerOn: request.powerOn ?? wasRunning,
-    }));
+    await steps.run('finishMigration', () =>
+      destination.finishMigration(ctx, {
+        instance: { ...instance, flavor },
+        migration,
+        diskInfo,
+        networkInfo,
+        imageMeta: request.imageMeta,
+        resizeInstance: request.flavor !== undefined,
+        blockDeviceInfo,
+        powerOn: request.powerOn ?? wasRunning,
+      }),
+    );
   } catch (error) {
     // Undo: nothing of the instance stays at the destination, the source copy comes back as it was.
     await steps.cleanup('destroy', () => destination.destroy(comp, { instance, networkInfo, blockDeviceInfo }));
-    await steps.cleanup('finishRevertMigration', () => source.finishRevertMigration(comp, {
-      instance, migration, networkInfo, blockDeviceInfo, powerOn: wasRunning,
-    }));
+    await steps.cleanup('finishRevertMigration', () =>
+      source.finishRevertMigration(comp, {
+        instance,
+        migration,
+        networkInfo,
+        blockDeviceInfo,
+        powerOn: wasRunning,
+      }),
+    );
     throw error;
   }
   const confirm = request.confirm !== false;
-  if (confirm) await steps.after('confirmMigration', () => source.confirmMigration(comp, { instance, migration, networkInfo }));
+  if (confirm)
+    await steps.after('confirmMigration', () => source.confirmMigration(comp, { instance, migration, networkInfo }));
   steps.throwIfAfterFailed();
   return { sourceHost, destinationHost, diskInfo, confirmed: confirm };
 }

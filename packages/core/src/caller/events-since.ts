@@ -41,7 +41,12 @@ export interface EventWatch {
  * A throwing listener is isolated like any driver listener (`listenerError`).
  * @throws `VALIDATION_FAILED` when `since` is not an integer ≥ 0
  */
-export function watchEvents(driver: DriverBase, since: number, listener: (event: LifecycleEvent) => void, options: WatchEventsOptions = {}): EventWatch {
+export function watchEvents(
+  driver: DriverBase,
+  since: number,
+  listener: (event: LifecycleEvent) => void,
+  options: WatchEventsOptions = {},
+): EventWatch {
   const hub = runtimeOf(driver).events;
   const replay = hub.since(since);
   let delivered = since;

@@ -3,6 +3,18 @@ export { listInstanceStates, type InstanceListing, type InstanceStateView } from
 export { nodeResources, type NodeResources, type ResourceView, type NodeResourceClass } from './node-resources.js';
 export { waitForState, type WaitForStateOptions } from './wait-for-state.js';
 export { supportsAll, requireAll } from './supports-all.js';
-export { liveMigrate, type LiveMigrateRequest, type LiveMigrateOptions, type LiveMigrateResult, type LiveMigrationDriver } from './live-migrate.js';
-export { coldMigrate, type ColdMigrateRequest, type ColdMigrateOptions, type ColdMigrateResult, type ColdMigrationDriver } from './cold-migrate.js';
+export {
+  liveMigrate,
+  type LiveMigrateRequest,
+  type LiveMigrateOptions,
+  type LiveMigrateResult,
+  type LiveMigrationDriver,
+} from './live-migrate.js';
+export {
+  coldMigrate,
+  type ColdMigrateRequest,
+  type ColdMigrateOptions,
+  type ColdMigrateResult,
+  type ColdMigrationDriver,
+} from './cold-migrate.js';
 export type { MigrationStepName } from './migration-steps.js';

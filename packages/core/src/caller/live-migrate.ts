@@ -69,7 +69,10 @@ export interface LiveMigrateResult {
  *   (all three post steps are still attempted; the first error is thrown).
  */
 export async function liveMigrate(
-  source: LiveMigrationDriver, destination: LiveMigrationDriver, request: LiveMigrateRequest, options: LiveMigrateOptions = {},
+  source: LiveMigrationDriver,
+  destination: LiveMigrationDriver,
+  request: LiveMigrateRequest,
+  options: LiveMigrateOptions = {},
 ): Promise<LiveMigrateResult> {
   const { instance, networkInfo, blockDeviceInfo } = request;
   const sourceHost = driverHostName(source as DriverBase);
@@ -78,40 +81,81 @@ export async function liveMigrate(
   const comp = compensationContext(ctx);
   const steps = runSteps(options.onStep);
 
-  const destCheckData = await steps.run('checkCanLiveMigrateDestination', () => destination.checkCanLiveMigrateDestination(ctx, {
-    instance, blockMigration: request.blockMigration, diskOverCommit: request.diskOverCommit,
-    srcComputeInfo: { host: sourceHost, ...request.srcComputeInfo }, dstComputeInfo: { host: destinationHost, ...request.dstComputeInfo },
-  }));
+  const destCheckData = await steps.run('checkCanLiveMigrateDestination', () =>
+    destination.checkCanLiveMigrateDestination(ctx, {
+      instance,
+      blockMigration: request.blockMigration,
+      diskOverCommit: request.diskOverCommit,
+      srcComputeInfo: { host: sourceHost, ...request.srcComputeInfo },
+      dstComputeInfo: { host: destinationHost, ...request.dstComputeInfo },
+    }),
+  );
   let sourceData: MigrateData;
   try {
-    sourceData = await steps.run('checkCanLiveMigrateSource', () => source.checkCanLiveMigrateSource(ctx, { instance, destCheckData, blockDeviceInfo }));
+    sourceData = await steps.run('checkCanLiveMigrateSource', () =>
+      source.checkCanLiveMigrateSource(ctx, { instance, destCheckData, blockDeviceInfo }),
+    );
   } finally {
     // Always, and without the caller's signal: the check may have reserved something at the destination.
-    await steps.cleanup('cleanupLiveMigrationDestinationCheck', () => destination.cleanupLiveMigrationDestinationCheck(comp, { destCheckData }));
+    await steps.cleanup('cleanupLiveMigrationDestinationCheck', () =>
+      destination.cleanupLiveMigrationDestinationCheck(comp, { destCheckData }),
+    );
   }
   steps.throwIfCleanupFailed();
-  const rollback = (): Promise<void> => steps.cleanup('rollbackLiveMigrationAtDestination', () =>
-    destination.rollbackLiveMigrationAtDestination(comp, { instance, networkInfo, blockDeviceInfo, migrateData: sourceData, destroyDisks: !sourceData.isSharedInstancePath }));
+  const rollback = (): Promise<void> =>
+    steps.cleanup('rollbackLiveMigrationAtDestination', () =>
+      destination.rollbackLiveMigrationAtDestination(comp, {
+        instance,
+        networkInfo,
+        blockDeviceInfo,
+        migrateData: sourceData,
+        destroyDisks: !sourceData.isSharedInstancePath,
+      }),
+    );
   let migrateData: MigrateData;
   try {
-    migrateData = await steps.run('preLiveMigration', () => destination.preLiveMigration(ctx, {
-      instance, blockDeviceInfo, networkInfo, diskInfo: request.diskInfo, migrateData: sourceData,
-    }));
+    migrateData = await steps.run('preLiveMigration', () =>
+      destination.preLiveMigration(ctx, {
+        instance,
+        blockDeviceInfo,
+        networkInfo,
+        diskInfo: request.diskInfo,
+        migrateData: sourceData,
+      }),
+    );
     const dest = request.dest ?? destinationHost;
-    await steps.run('liveMigration', () => source.liveMigration({ ...ctx, onProgress: options.onProgress }, {
-      instance, dest, blockMigration: request.blockMigration, migrateData,
-    }));
+    await steps.run('liveMigration', () =>
+      source.liveMigration(
+        { ...ctx, onProgress: options.onProgress },
+        {
+          instance,
+          dest,
+          blockMigration: request.blockMigration,
+          migrateData,
+        },
+      ),
+    );
   } catch (error) {
     // An abort may answer before the source stopped: make sure it has, then undo the destination.
-    if (options.signal?.aborted) await steps.cleanup('liveMigrationAbort', () => source.liveMigrationAbort(comp, { instance }));
+    if (options.signal?.aborted)
+      await steps.cleanup('liveMigrationAbort', () => source.liveMigrationAbort(comp, { instance }));
     await rollback();
     throw error;
   }
-  await steps.after('postLiveMigration', () => source.postLiveMigration(comp, { instance, blockDeviceInfo, migrateData }));
-  await steps.after('postLiveMigrationAtSource', () => source.postLiveMigrationAtSource(comp, { instance, networkInfo }));
-  await steps.after('postLiveMigrationAtDestination', () => destination.postLiveMigrationAtDestination(comp, {
-    instance, networkInfo, blockMigration: request.blockMigration, blockDeviceInfo,
-  }));
+  await steps.after('postLiveMigration', () =>
+    source.postLiveMigration(comp, { instance, blockDeviceInfo, migrateData }),
+  );
+  await steps.after('postLiveMigrationAtSource', () =>
+    source.postLiveMigrationAtSource(comp, { instance, networkInfo }),
+  );
+  await steps.after('postLiveMigrationAtDestination', () =>
+    destination.postLiveMigrationAtDestination(comp, {
+      instance,
+      networkInfo,
+      blockMigration: request.blockMigration,
+      blockDeviceInfo,
+    }),
+  );
   steps.throwIfAfterFailed();
   return { sourceHost, destinationHost, migrateData };
 }

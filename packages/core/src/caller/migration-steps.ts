@@ -2,9 +2,20 @@ import type { OperationContext } from '../context/operation-context.js';
 
 /** The driver calls the migration helpers make, by name. */
 export type MigrationStepName =
-  | 'checkCanLiveMigrateDestination' | 'checkCanLiveMigrateSource' | 'cleanupLiveMigrationDestinationCheck' | 'preLiveMigration'
-  | 'liveMigration' | 'liveMigrationAbort' | 'rollbackLiveMigrationAtDestination' | 'postLiveMigration' | 'postLiveMigrationAtSource'
-  | 'postLiveMigrationAtDestination' | 'migrateDiskAndPowerOff' | 'finishMigration' | 'destroy' | 'finishRevertMigration'
+  | 'checkCanLiveMigrateDestination'
+  | 'checkCanLiveMigrateSource'
+  | 'cleanupLiveMigrationDestinationCheck'
+  | 'preLiveMigration'
+  | 'liveMigration'
+  | 'liveMigrationAbort'
+  | 'rollbackLiveMigrationAtDestination'
+  | 'postLiveMigration'
+  | 'postLiveMigrationAtSource'
+  | 'postLiveMigrationAtDestination'
+  | 'migrateDiskAndPowerOff'
+  | 'finishMigration'
+  | 'destroy'
+  | 'finishRevertMigration'
   | 'confirmMigration';
 
 /**

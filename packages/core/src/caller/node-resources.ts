@@ -30,7 +30,11 @@ export interface NodeResources {
   readonly resources: Readonly<Partial<Record<NodeResourceClass, ResourceView>>>;
 }
 
-const USED: Record<NodeResourceClass, keyof AvailableResource> = { VCPU: 'vcpusUsed', MEMORY_MB: 'memoryMbUsed', DISK_GB: 'localGbUsed' };
+const USED: Record<NodeResourceClass, keyof AvailableResource> = {
+  VCPU: 'vcpusUsed',
+  MEMORY_MB: 'memoryMbUsed',
+  DISK_GB: 'localGbUsed',
+};
 
 /**
  * Capacity, use and free amounts of every node of a driver (or of `nodenames`),
@@ -47,7 +51,9 @@ const USED: Record<NodeResourceClass, keyof AvailableResource> = { VCPU: 'vcpusU
  * ```
  */
 export async function nodeResources(
-  driver: DriverWith<'inventory'>, ctx: OperationContext = {}, nodenames?: readonly string[],
+  driver: DriverWith<'inventory'>,
+  ctx: OperationContext = {},
+  nodenames?: readonly string[],
 ): Promise<NodeResources[]> {
   const names = nodenames ?? (await driver.getAvailableNodes(ctx));
   const views: NodeResources[] = [];
@@ -55,7 +61,11 @@ export async function nodeResources(
   return views;
 }
 
-async function oneNode(driver: DriverWith<'inventory'>, ctx: OperationContext, nodename: string): Promise<NodeResources> {
+async function oneNode(
+  driver: DriverWith<'inventory'>,
+  ctx: OperationContext,
+  nodename: string,
+): Promise<NodeResources> {
   const providerTree = new ProviderTree();
   providerTree.newRoot(nodename, randomUUID());
   await driver.updateProviderTree(ctx, { nodename, providerTree });
@@ -71,5 +81,12 @@ async function oneNode(driver: DriverWith<'inventory'>, ctx: OperationContext, n
 
 function view(record: InventoryRecord, used: number): ResourceView {
   const capacity = Math.floor((record.total - record.reserved) * record.allocationRatio);
-  return { total: record.total, reserved: record.reserved, allocationRatio: record.allocationRatio, capacity, used, free: capacity - used };
+  return {
+    total: record.total,
+    reserved: record.reserved,
+    allocationRatio: record.allocationRatio,
+    capacity,
+    used,
+    free: capacity - used,
+  };
 }

@@ -12,7 +12,8 @@ import { NotSupportedError } from '../errors/errors.js';
  * An empty list is true.
  */
 export function supportsAll<D extends Pick<DriverBase, 'capabilities'>, C extends CapabilityName>(
-  driver: D, capabilities: readonly C[],
+  driver: D,
+  capabilities: readonly C[],
 ): driver is D & CapabilityCalls<C> {
   const map = driver.capabilities.capabilities;
   return capabilities.every((c) => map[c] === true);
@@ -23,7 +24,8 @@ export function supportsAll<D extends Pick<DriverBase, 'capabilities'>, C extend
  * or throw `NotSupportedError` (`NOT_SUPPORTED`) naming the first it lacks.
  */
 export function requireAll<D extends Pick<DriverBase, 'capabilities'>, C extends CapabilityName>(
-  driver: D, capabilities: readonly C[],
+  driver: D,
+  capabilities: readonly C[],
 ): asserts driver is D & CapabilityCalls<C> {
   const missing = capabilities.find((c) => driver.capabilities.capabilities[c] !== true);
   if (missing !== undefined) throw new NotSupportedError(missing);

@@ -28,12 +28,17 @@ export interface WaitForStateOptions {
  * ```
  */
 export function waitForState(
-  driver: DriverBase, uuid: string, state: PowerState | readonly PowerState[], options: WaitForStateOptions = {},
+  driver: DriverBase,
+  uuid: string,
+  state: PowerState | readonly PowerState[],
+  options: WaitForStateOptions = {},
 ): Promise<PowerState> {
   const wanted = new Set<number>(typeof state === 'number' ? [state] : state);
   const { signal, timeout } = options;
   if (timeout !== undefined && (!Number.isFinite(timeout) || timeout < 0)) {
-    return Promise.reject(new ValidationError('waitForState', [{ path: 'timeout', messages: ['must be a number of milliseconds ≥ 0'] }]));
+    return Promise.reject(
+      new ValidationError('waitForState', [{ path: 'timeout', messages: ['must be a number of milliseconds ≥ 0'] }]),
+    );
   }
   if (signal?.aborted) return Promise.reject(new AbortedError('waitForState', { cause: signal.reason }));
   return new Promise<PowerState>((resolve, reject) => {

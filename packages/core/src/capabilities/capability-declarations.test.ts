@@ -1,6 +1,11 @@
 import 'reflect-metadata';
 import { DriverBase } from '../driver/driver-base.js';
-import { capabilityMixin, defineCapability, guardedCallsOf, type AbstractConstructor } from '../driver/define-capability.js';
+import {
+  capabilityMixin,
+  defineCapability,
+  guardedCallsOf,
+  type AbstractConstructor,
+} from '../driver/define-capability.js';
 import { contractManifest } from '../manifest/contract-manifest.js';
 import { CAPABILITY_DECLARATIONS } from './capability-declarations.js';
 import { CAPABILITY_METHODS, capabilityOfMethod, requestClassOfMethod } from './capability-methods.js';
@@ -37,9 +42,13 @@ describe('capability declarations', () => {
   it('feature flags, traits and manifest entries are the declared ones, in contract order', () => {
     const flags = CAPABILITY_DECLARATIONS.flatMap((d) => Object.keys(d.features).map((f) => [f, d.name]));
     expect(Object.entries(FEATURE_FLAGS).map(([f, def]) => [f, def.requires])).toEqual(flags);
-    expect(CAPABILITY_TRAITS).toEqual(Object.fromEntries(CAPABILITY_DECLARATIONS.flatMap((d) => (d.trait ? [[d.name, d.trait]] : []))));
+    expect(CAPABILITY_TRAITS).toEqual(
+      Object.fromEntries(CAPABILITY_DECLARATIONS.flatMap((d) => (d.trait ? [[d.name, d.trait]] : []))),
+    );
     const fromDeclarations = CAPABILITY_DECLARATIONS.flatMap((d) => d.calls.map((c) => [d.name, c.referenceName]));
-    const inManifest = contractManifest.filter((e) => e.capability !== 'core' && e.capability !== 'module').map((e) => [e.capability, e.referenceName]);
+    const inManifest = contractManifest
+      .filter((e) => e.capability !== 'core' && e.capability !== 'module')
+      .map((e) => [e.capability, e.referenceName]);
     expect(inManifest).toEqual(fromDeclarations);
   });
 
@@ -78,13 +87,16 @@ describe('declareCapability', () => {
     echo(ctx: unknown, request: object): Promise<void>;
   }
   const input = {
-    family: 'console', description: 'echo', status: 'optional',
+    family: 'console',
+    description: 'echo',
+    status: 'optional',
     methods: { echo: { hook: '_echo' } },
   } as const;
 
   it('holds calls beyond the reference (origin virtkit) and freezes the result', () => {
     const d = declareCapability<EchoCapability>()({
-      ...input, name: 'console.echo',
+      ...input,
+      name: 'console.echo',
       calls: [{ referenceName: 'get_echo', method: 'echo', kind: 'required', summary: 'echo', origin: 'virtkit' }],
     });
     expect(Object.isFrozen(d)).toBe(true);
@@ -97,10 +109,15 @@ describe('declareCapability', () => {
   });
 
   it('refuses a name outside its family, and a call that no contract entry lists', () => {
-    expect(() => declareCapability<EchoCapability>()({
-      ...input, name: 'volume.echo', calls: [{ referenceName: 'get_echo', method: 'echo', kind: 'required', summary: 'echo' }],
-    })).toThrow(expect.objectContaining({ code: 'DRIVER_DEFINITION' }));
-    expect(() => declareCapability<EchoCapability>()({ ...input, name: 'console.echo', calls: [] }))
-      .toThrow(/no contract call lists echo/);
+    expect(() =>
+      declareCapability<EchoCapability>()({
+        ...input,
+        name: 'volume.echo',
+        calls: [{ referenceName: 'get_echo', method: 'echo', kind: 'required', summary: 'echo' }],
+      }),
+    ).toThrow(expect.objectContaining({ code: 'DRIVER_DEFINITION' }));
+    expect(() => declareCapability<EchoCapability>()({ ...input, name: 'console.echo', calls: [] })).toThrow(
+      /no contract call lists echo/,
+    );
   });
 });

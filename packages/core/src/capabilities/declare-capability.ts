@@ -119,7 +119,10 @@ export function declareCapability<I>() {
       throw new DriverDefinitionError(`capability '${name}': no contract call lists ${uncovered.join(', ')}`);
     }
     return Object.freeze({
-      name, family, description: input.description, status: input.status,
+      name,
+      family,
+      description: input.description,
+      status: input.status,
       requires: Object.freeze([...(input.requires ?? [])]),
       methods: Object.freeze({ ...input.methods }),
       ...(input.defaults ? { defaults: Object.freeze({ ...input.defaults }) } : {}),

@@ -6,7 +6,9 @@ import type { CapabilityName } from './capability-names.js';
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 
 /** The calls of every capability in the union `C`, together. */
-export type CapabilityCalls<C extends CapabilityName> = UnionToIntersection<C extends unknown ? CapabilityInterfaces[C] : never>;
+export type CapabilityCalls<C extends CapabilityName> = UnionToIntersection<
+  C extends unknown ? CapabilityInterfaces[C] : never
+>;
 
 /**
  * A driver that has the calls of capabilities `C` (a union is all of them):
@@ -15,7 +17,9 @@ export type CapabilityCalls<C extends CapabilityName> = UnionToIntersection<C ex
  * Obtain one with `supports`, `supportsAll`, `requireCapability` or `withCapability`.
  */
 export type DriverWith<A, C extends CapabilityName = never> = [C] extends [never]
-  ? [A] extends [CapabilityName] ? DriverBase & CapabilityCalls<A> : never
+  ? [A] extends [CapabilityName]
+    ? DriverBase & CapabilityCalls<A>
+    : never
   : A & CapabilityCalls<C>;
 
 /**
@@ -25,7 +29,10 @@ export type DriverWith<A, C extends CapabilityName = never> = [C] extends [never
  * if (supports(driver, 'volume.extend')) await driver.extendVolume(ctx, req);
  * ```
  */
-export function supports<D extends Pick<DriverBase, 'capabilities'>, C extends CapabilityName>(driver: D, capability: C): driver is D & CapabilityCalls<C> {
+export function supports<D extends Pick<DriverBase, 'capabilities'>, C extends CapabilityName>(
+  driver: D,
+  capability: C,
+): driver is D & CapabilityCalls<C> {
   return driver.capabilities.capabilities[capability] === true;
 }
 
@@ -33,12 +40,18 @@ export function supports<D extends Pick<DriverBase, 'capabilities'>, C extends C
  * Assert the driver advertises `capability` (narrowing its type), or throw
  * `NotSupportedError` (`NOT_SUPPORTED`) naming it.
  */
-export function requireCapability<D extends Pick<DriverBase, 'capabilities'>, C extends CapabilityName>(driver: D, capability: C): asserts driver is D & CapabilityCalls<C> {
+export function requireCapability<D extends Pick<DriverBase, 'capabilities'>, C extends CapabilityName>(
+  driver: D,
+  capability: C,
+): asserts driver is D & CapabilityCalls<C> {
   if (driver.capabilities.capabilities[capability] !== true) throw new NotSupportedError(capability);
 }
 
 /** The driver narrowed to `capability`, or `NotSupportedError`: handy in expressions. */
-export function withCapability<D extends Pick<DriverBase, 'capabilities'>, C extends CapabilityName>(driver: D, capability: C): D & CapabilityCalls<C> {
+export function withCapability<D extends Pick<DriverBase, 'capabilities'>, C extends CapabilityName>(
+  driver: D,
+  capability: C,
+): D & CapabilityCalls<C> {
   requireCapability(driver, capability);
   return driver;
 }

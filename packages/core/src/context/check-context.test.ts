@@ -15,7 +15,12 @@ async function driverWithInstance(): Promise<MapTestDriver> {
 }
 
 const throwing = {};
-Object.defineProperty(throwing, 'signal', { enumerable: true, get: () => { throw new Error('getter'); } });
+Object.defineProperty(throwing, 'signal', {
+  enumerable: true,
+  get: () => {
+    throw new Error('getter');
+  },
+});
 
 const BAD_CONTEXTS: [string, unknown, string][] = [
   ['signal without the AbortSignal API', { signal: { aborted: false } }, 'ctx.signal'],
@@ -33,7 +38,15 @@ const BAD_CONTEXTS: [string, unknown, string][] = [
   ['ctx as an array', [], 'ctx'],
   ['ctx as a function', () => undefined, 'ctx'],
   ['ctx with a throwing getter', throwing, 'ctx'],
-  ['ctx as a revoked proxy', (() => { const p = Proxy.revocable({}, {}); p.revoke(); return p.proxy; })(), 'ctx'],
+  [
+    'ctx as a revoked proxy',
+    (() => {
+      const p = Proxy.revocable({}, {});
+      p.revoke();
+      return p.proxy;
+    })(),
+    'ctx',
+  ],
 ];
 
 describe('ctx is validated input', () => {
@@ -52,16 +65,25 @@ describe('ctx is validated input', () => {
     expect(d.calls).toEqual([]);
     expect(d.states.get(UUID)).toBe(PowerState.RUNNING);
     // a plain read too
-    await expect(d.getInfo(ctx as never, { instance: { uuid: UUID } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(d.getInfo(ctx as never, { instance: { uuid: UUID } })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
     await new Promise((r) => setImmediate(r));
     expect(unhandled).toEqual([]);
   });
 
   it('a real signal, a number deadline, a string requestId and a progress callback pass', async () => {
     const d = await driverWithInstance();
-    const ctx = { signal: new AbortController().signal, deadline: Date.now() + 60_000, requestId: 'req-1', onProgress: () => undefined };
+    const ctx = {
+      signal: new AbortController().signal,
+      deadline: Date.now() + 60_000,
+      requestId: 'req-1',
+      onProgress: () => undefined,
+    };
     await expect(d.powerOff(ctx, { instance: { uuid: UUID } })).resolves.toBeUndefined();
-    await expect(d.getInfo({ deadline: Infinity }, { instance: { uuid: UUID } })).resolves.toMatchObject({ state: PowerState.SHUTDOWN });
+    await expect(d.getInfo({ deadline: Infinity }, { instance: { uuid: UUID } })).resolves.toMatchObject({
+      state: PowerState.SHUTDOWN,
+    });
     await expect(d.getInfo(undefined as never, { instance: { uuid: UUID } })).resolves.toBeDefined();
   });
 
@@ -82,9 +104,24 @@ describe('ctx is validated input', () => {
 describe('no call ever throws synchronously', () => {
   it('hostile requests, hostile errors from the hook, non-promise hooks: all rejections with typed errors', async () => {
     const d = await driverWithInstance();
-    const hostile = new Proxy({}, { get: () => { throw new Error('trap'); }, ownKeys: () => { throw new Error('trap'); } });
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('trap');
+        },
+        ownKeys: () => {
+          throw new Error('trap');
+        },
+      },
+    );
     const getter = {};
-    Object.defineProperty(getter, 'instance', { enumerable: true, get: () => { throw new Error('getter'); } });
+    Object.defineProperty(getter, 'instance', {
+      enumerable: true,
+      get: () => {
+        throw new Error('getter');
+      },
+    });
     for (const request of [hostile, getter]) {
       let call!: Promise<unknown>;
       expect(() => (call = d.powerOff({}, request as never))).not.toThrow();
@@ -93,10 +130,24 @@ describe('no call ever throws synchronously', () => {
       await expect(call).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     }
     // A hook that throws an object whose every read throws.
-    const evil = new Proxy({}, { get: () => { throw new Error('trap'); }, getPrototypeOf: () => { throw new Error('trap'); } });
-    (d as any)._powerOff = async () => { throw evil; };
+    const evil = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('trap');
+        },
+        getPrototypeOf: () => {
+          throw new Error('trap');
+        },
+      },
+    );
+    (d as any)._powerOff = async () => {
+      throw evil;
+    };
     await expect(d.powerOff({}, { instance: { uuid: UUID } })).rejects.toMatchObject({ code: 'DRIVER_ERROR' });
-    (d as any)._getInfo = () => { throw evil; };
+    (d as any)._getInfo = () => {
+      throw evil;
+    };
     await expect(d.getInfo({}, { instance: { uuid: UUID } })).rejects.toMatchObject({ code: 'DRIVER_ERROR' });
     (d as any)._getInfo = () => 'not a promise';
     await expect(d.getInfo({}, { instance: { uuid: UUID } })).rejects.toMatchObject({ code: 'DRIVER_ERROR' });

@@ -1,5 +1,14 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsOptional, IsString, MaxLength, ValidateNested, IsObject, Matches } from 'class-validator';
+import {
+  IsBoolean,
+  IsDefined,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateNested,
+  IsObject,
+  Matches,
+} from 'class-validator';
 import { Instance, InstanceRef } from '../model/instance.js';
 import { NODE_NAME_PATTERN, SINGLE_LINE_PATTERN } from '../model/identifiers.js';
 

@@ -15,7 +15,9 @@ export const APPLIED_CAPABILITIES: unique symbol = Symbol('virtkit.appliedCapabi
 export const REQUIRED_HOOKS: unique symbol = Symbol('virtkit.requiredHooks');
 
 /** A mixin: takes a driver class and returns it with one more capability. */
-export type CapabilityMixin<TShape extends AbstractConstructor> = <TBase extends AbstractConstructor>(Base: TBase) => TBase & TShape;
+export type CapabilityMixin<TShape extends AbstractConstructor> = <TBase extends AbstractConstructor>(
+  Base: TBase,
+) => TBase & TShape;
 
 /**
  * Build the mixin of one capability from its declaration. The returned function adds
@@ -27,21 +29,29 @@ export type CapabilityMixin<TShape extends AbstractConstructor> = <TBase extends
  * abstract hooks: it is what makes a driver that misses a hook fail to
  * compile, including from a separate package compiled against the `.d.ts`.
  */
-export function defineCapability<TShape extends AbstractConstructor>(spec: CapabilitySpec & { name: CapabilityName }): CapabilityMixin<TShape> {
+export function defineCapability<TShape extends AbstractConstructor>(
+  spec: CapabilitySpec & { name: CapabilityName },
+): CapabilityMixin<TShape> {
   // `spec` is a capability declaration (see `declareCapability`); only its guarded-path part is read here.
-  const required = Object.values(spec.methods).map((m) => m.hook).filter((h) => !(spec.defaults && h in spec.defaults));
+  const required = Object.values(spec.methods)
+    .map((m) => m.hook)
+    .filter((h) => !(spec.defaults && h in spec.defaults));
   const mixin = <TBase extends AbstractConstructor>(Base: TBase): TBase & TShape => {
     const applied: readonly string[] = (Base as any)[APPLIED_CAPABILITIES] ?? [];
     if (applied.includes(spec.name)) throw new DriverDefinitionError(`capability '${spec.name}' is applied twice`);
     const absent = (spec.requires ?? []).filter((r) => !applied.includes(r));
     if (absent.length > 0) {
-      throw new DriverDefinitionError(`capability '${spec.name}' needs ${absent.map((r) => `'${r}'`).join(', ')} applied first (inner mixin)`);
+      throw new DriverDefinitionError(
+        `capability '${spec.name}' needs ${absent.map((r) => `'${r}'`).join(', ')} applied first (inner mixin)`,
+      );
     }
     abstract class WithCapability extends Base {}
     Object.defineProperty(WithCapability, 'name', { value: `${Base.name}+${spec.name}` });
     Object.defineProperty(WithCapability, APPLIED_CAPABILITIES, { value: Object.freeze([...applied, spec.name]) });
     const hooks: Readonly<Record<string, readonly string[]>> = (Base as any)[REQUIRED_HOOKS] ?? {};
-    Object.defineProperty(WithCapability, REQUIRED_HOOKS, { value: Object.freeze({ ...hooks, [spec.name]: required }) });
+    Object.defineProperty(WithCapability, REQUIRED_HOOKS, {
+      value: Object.freeze({ ...hooks, [spec.name]: required }),
+    });
     installMethods(WithCapability.prototype, spec.methods);
     for (const [hook, impl] of Object.entries(spec.defaults ?? {})) {
       Object.defineProperty(WithCapability.prototype, hook, { value: impl, writable: true, configurable: true });

@@ -1,5 +1,11 @@
 import {
-  DriverBase, PowerState, withLifecycle, withPause, type InstanceInfo, type LifecycleEvent, NotSupportedError,
+  DriverBase,
+  PowerState,
+  withLifecycle,
+  withPause,
+  type InstanceInfo,
+  type LifecycleEvent,
+  NotSupportedError,
   DriverDefinitionError,
 } from '../index.js';
 
@@ -13,19 +19,39 @@ class TinyDriver extends withPause(withLifecycle(DriverBase)) {
   protected async _initHost() {}
   protected async _getInfo(_c: unknown, r: { instance: { uuid: string } }): Promise<InstanceInfo> {
     const s = this.states.get(r.instance.uuid);
-    if (s === undefined) throw Object.assign(new Error('x'), { code: 'INSTANCE_NOT_FOUND', name: 'InstanceNotFoundError' });
+    if (s === undefined)
+      throw Object.assign(new Error('x'), { code: 'INSTANCE_NOT_FOUND', name: 'InstanceNotFoundError' });
     return { state: s };
   }
-  protected async _listInstances() { return [...this.states.keys()].map((uuid) => ({ uuid, name: uuid })); }
-  protected async _getAvailableNodes() { return ['n1']; }
-  protected async _getHostIp() { return '127.0.0.1'; }
-  protected async _spawn(_c: unknown, r: { instance: { uuid: string }; powerOn?: boolean }) { this.states.set(r.instance.uuid, r.powerOn === false ? PowerState.SHUTDOWN : PowerState.RUNNING); }
-  protected async _destroy(_c: unknown, r: { instance: { uuid: string } }) { this.states.delete(r.instance.uuid); }
+  protected async _listInstances() {
+    return [...this.states.keys()].map((uuid) => ({ uuid, name: uuid }));
+  }
+  protected async _getAvailableNodes() {
+    return ['n1'];
+  }
+  protected async _getHostIp() {
+    return '127.0.0.1';
+  }
+  protected async _spawn(_c: unknown, r: { instance: { uuid: string }; powerOn?: boolean }) {
+    this.states.set(r.instance.uuid, r.powerOn === false ? PowerState.SHUTDOWN : PowerState.RUNNING);
+  }
+  protected async _destroy(_c: unknown, r: { instance: { uuid: string } }) {
+    this.states.delete(r.instance.uuid);
+  }
   protected async _reboot() {}
-  protected async _powerOff(_c: unknown, r: { instance: { uuid: string } }) { this.states.set(r.instance.uuid, PowerState.SHUTDOWN); }
-  protected async _powerOn(_c: unknown, r: { instance: { uuid: string } }) { this.states.set(r.instance.uuid, PowerState.RUNNING); }
-  protected async _pause(_c: unknown, r: { instance: { uuid: string } }) { this.pauseCalls++; this.states.set(r.instance.uuid, PowerState.PAUSED); }
-  protected async _unpause(_c: unknown, r: { instance: { uuid: string } }) { this.states.set(r.instance.uuid, PowerState.RUNNING); }
+  protected async _powerOff(_c: unknown, r: { instance: { uuid: string } }) {
+    this.states.set(r.instance.uuid, PowerState.SHUTDOWN);
+  }
+  protected async _powerOn(_c: unknown, r: { instance: { uuid: string } }) {
+    this.states.set(r.instance.uuid, PowerState.RUNNING);
+  }
+  protected async _pause(_c: unknown, r: { instance: { uuid: string } }) {
+    this.pauseCalls++;
+    this.states.set(r.instance.uuid, PowerState.PAUSED);
+  }
+  protected async _unpause(_c: unknown, r: { instance: { uuid: string } }) {
+    this.states.set(r.instance.uuid, PowerState.RUNNING);
+  }
 }
 
 const spawnReq = { instance: { uuid: UUID, flavor: { name: 'm1', vcpus: 1, memoryMb: 64, rootGb: 1 } }, imageMeta: {} };
@@ -72,7 +98,9 @@ describe('DriverBase composition', () => {
   it('emits one event per change, in order, isolating throwing listeners', async () => {
     const d = new TinyDriver();
     const seen: LifecycleEvent[] = [];
-    d.on('lifecycle', () => { throw new Error('bad listener'); });
+    d.on('lifecycle', () => {
+      throw new Error('bad listener');
+    });
     d.on('lifecycle', (e) => seen.push(e));
     await d.spawn(ctx, spawnReq);
     await d.pause(ctx, { instance: { uuid: UUID } });
@@ -95,7 +123,12 @@ describe('DriverBase composition', () => {
     const d = new TinyDriver();
     await d.spawn(ctx, spawnReq);
     await d.spawn(ctx, spawnReq);
-    await expect(d.spawn(ctx, { ...spawnReq, instance: { ...spawnReq.instance, flavor: { ...spawnReq.instance.flavor, vcpus: 9 } } })).rejects.toMatchObject({ code: 'INSTANCE_EXISTS' });
+    await expect(
+      d.spawn(ctx, {
+        ...spawnReq,
+        instance: { ...spawnReq.instance, flavor: { ...spawnReq.instance.flavor, vcpus: 9 } },
+      }),
+    ).rejects.toMatchObject({ code: 'INSTANCE_EXISTS' });
     await d.destroy(ctx, { instance: { uuid: UUID } });
     await expect(d.destroy(ctx, { instance: { uuid: UUID } })).resolves.toBeUndefined();
   });
@@ -125,8 +158,13 @@ describe('observations that a change overtook', () => {
 describe('secrets never reach error messages', () => {
   const SECRET = 'Sup3r"S3cret!';
   class Leaky extends TinyDriver {
-    protected override async _spawn(_c: unknown, r: { instance: { uuid: string }; adminPassword?: string }): Promise<void> {
-      throw new Error(`qemu: -object secret,id=pw,data=${r.adminPassword}: invalid`, { cause: new Error(JSON.stringify({ pw: r.adminPassword })) });
+    protected override async _spawn(
+      _c: unknown,
+      r: { instance: { uuid: string }; adminPassword?: string },
+    ): Promise<void> {
+      throw new Error(`qemu: -object secret,id=pw,data=${r.adminPassword}: invalid`, {
+        cause: new Error(JSON.stringify({ pw: r.adminPassword })),
+      });
     }
   }
 

@@ -1,7 +1,13 @@
 import { CAPABILITY_METHODS } from '../capabilities/capability-methods.js';
 import { CAPABILITY_NAMES, type CapabilityName } from '../capabilities/capability-names.js';
 import type { CapabilityMap } from '../capabilities/capability-map.js';
-import { FEATURE_FLAGS, toFeatureState, type FeatureDeclaration, type FeatureFlag, type FeatureState } from '../capabilities/feature-flags.js';
+import {
+  FEATURE_FLAGS,
+  toFeatureState,
+  type FeatureDeclaration,
+  type FeatureFlag,
+  type FeatureState,
+} from '../capabilities/feature-flags.js';
 import { CONTRACT_VERSION } from '../contract-version.js';
 import type { OperationContext } from '../context/operation-context.js';
 import { DriverDefinitionError, NotSupportedError, ValidationError, type ValidationIssue } from '../errors/errors.js';
@@ -9,7 +15,13 @@ import type { ImageDiskFormat } from '../model/image-meta.js';
 import type { InstanceInfo } from '../model/instance-info.js';
 import type { LifecycleTransition } from '../model/lifecycle-event.js';
 import { isPowerState, PowerState as PowerStates, type PowerState } from '../model/power-state.js';
-import { GetAvailableNodesRequest, HostRequest, InstanceRequest, NodeRequest, type InstanceSummary } from './core-requests.js';
+import {
+  GetAvailableNodesRequest,
+  HostRequest,
+  InstanceRequest,
+  NodeRequest,
+  type InstanceSummary,
+} from './core-requests.js';
 import { APPLIED_CAPABILITIES, REQUIRED_HOOKS, installMethods } from './define-capability.js';
 import { createRuntime, runtimeOf, RUNTIME, type DriverRuntime } from './driver-runtime.js';
 import { SILENT_LOGGER, type DriverLogger, type HostApi } from './host-api.js';
@@ -55,11 +67,16 @@ export abstract class DriverBase {
 
   constructor(hostApi: HostApi = {}) {
     this.hostApi = hostApi;
-    Object.defineProperty(this, RUNTIME, { value: createRuntime({ host: () => driverHostName(this), replayWindow: hostApi.eventReplayWindow }) });
+    Object.defineProperty(this, RUNTIME, {
+      value: createRuntime({ host: () => driverHostName(this), replayWindow: hostApi.eventReplayWindow }),
+    });
     Object.defineProperty(this, DRIVER_BRAND, { value: true });
     // Non-writable and non-configurable: neither assignment nor defineProperty can swap the map (rule 4).
     Object.defineProperty(this, 'capabilities', {
-      value: takeForwardedMap(this) ?? buildCapabilityMap(new.target as unknown as typeof DriverBase, this), enumerable: true, writable: false, configurable: false,
+      value: takeForwardedMap(this) ?? buildCapabilityMap(new.target as unknown as typeof DriverBase, this),
+      enumerable: true,
+      writable: false,
+      configurable: false,
     });
   }
 
@@ -98,8 +115,13 @@ export abstract class DriverBase {
    */
   protected reportPowerState(instanceUuid: string, state: PowerState): boolean {
     const issues: ValidationIssue[] = [];
-    if (typeof instanceUuid !== 'string' || !UUID_PATTERN.test(instanceUuid)) issues.push({ path: 'instanceUuid', messages: ['must be an instance uuid'] });
-    if (!isPowerState(state)) issues.push({ path: 'state', messages: [`must be one of the power states (${Object.values(PowerStates).join(', ')})`] });
+    if (typeof instanceUuid !== 'string' || !UUID_PATTERN.test(instanceUuid))
+      issues.push({ path: 'instanceUuid', messages: ['must be an instance uuid'] });
+    if (!isPowerState(state))
+      issues.push({
+        path: 'state',
+        messages: [`must be one of the power states (${Object.values(PowerStates).join(', ')})`],
+      });
     if (issues.length > 0) throw new ValidationError('reportPowerState', issues);
     const events = runtimeOf(this).events;
     if (events.stateOf(instanceUuid) !== undefined) {
@@ -107,7 +129,10 @@ export abstract class DriverBase {
       return true;
     }
     void observeInfo(this, {}, { uuid: instanceUuid }).catch((error: unknown) => {
-      this.logger.debug('reportPowerState: an instance this driver does not know; nothing recorded', { instanceUuid, error: String(error) });
+      this.logger.debug('reportPowerState: an instance this driver does not know; nothing recorded', {
+        instanceUuid,
+        error: String(error),
+      });
     });
     return false;
   }
@@ -191,7 +216,8 @@ installMethods(DriverBase.prototype, {
   initHost: { hook: '_initHost', request: HostRequest },
   cleanupHost: { hook: '_cleanupHost', request: HostRequest },
   getInfo: {
-    hook: '_getInfo', request: InstanceRequest,
+    hook: '_getInfo',
+    request: InstanceRequest,
     // Reading a state is also observing it: a change the driver did not report still becomes one event.
     after: (d, req, info: InstanceInfo, token: number) => {
       if (info === null || typeof info !== 'object') throw new TypeError('_getInfo returned no InstanceInfo');
@@ -235,18 +261,26 @@ function buildCapabilityMap(cls: typeof DriverBase, instance: object): Capabilit
   const members = instance as Readonly<Record<string, unknown>>;
   const missing = [...CORE_HOOKS, ...Object.values(hooks).flat()].filter((h) => typeof members[h] !== 'function');
   if (missing.length > 0) {
-    throw new DriverDefinitionError(`driver '${cls.driverName}' does not implement required hook(s): ${missing.join(', ')}`);
+    throw new DriverDefinitionError(
+      `driver '${cls.driverName}' does not implement required hook(s): ${missing.join(', ')}`,
+    );
   }
-  const capabilities = Object.fromEntries(CAPABILITY_NAMES.map((c) => [c, applied.has(c)])) as Record<CapabilityName, boolean>;
+  const capabilities = Object.fromEntries(CAPABILITY_NAMES.map((c) => [c, applied.has(c)])) as Record<
+    CapabilityName,
+    boolean
+  >;
   const declared = cls.features ?? {};
   for (const key of Object.keys(declared)) {
-    if (!(key in FEATURE_FLAGS)) throw new DriverDefinitionError(`driver '${cls.driverName}' declares unknown feature flag '${key}'`);
+    if (!(key in FEATURE_FLAGS))
+      throw new DriverDefinitionError(`driver '${cls.driverName}' declares unknown feature flag '${key}'`);
   }
   const features = {} as Record<FeatureFlag, FeatureState>;
   for (const [flag, def] of Object.entries(FEATURE_FLAGS) as [FeatureFlag, (typeof FEATURE_FLAGS)[FeatureFlag]][]) {
     const state = toFeatureState(declared[flag]);
     if (state !== 'unsupported' && !capabilities[def.requires]) {
-      throw new DriverDefinitionError(`driver '${cls.driverName}' declares feature '${flag}' without capability '${def.requires}'`);
+      throw new DriverDefinitionError(
+        `driver '${cls.driverName}' declares feature '${flag}' without capability '${def.requires}'`,
+      );
     }
     features[flag] = state;
   }

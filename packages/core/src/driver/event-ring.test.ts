@@ -17,17 +17,28 @@ describe('the replay window (EventRing through LifecycleEventHub)', () => {
     expect(replay.events.map((e) => e.sequence)).toEqual(Array.from({ length: 200 }, (_, i) => 302 + i));
     // sequence s (1..500) is STARTED when odd, STOPPED when even
     expect(replay.events.slice(0, 4).map((e) => [e.transition, e.state, e.previousState])).toEqual([
-      ['STOPPED', PowerState.SHUTDOWN, PowerState.RUNNING], ['STARTED', PowerState.RUNNING, PowerState.SHUTDOWN],
-      ['STOPPED', PowerState.SHUTDOWN, PowerState.RUNNING], ['STARTED', PowerState.RUNNING, PowerState.SHUTDOWN],
+      ['STOPPED', PowerState.SHUTDOWN, PowerState.RUNNING],
+      ['STARTED', PowerState.RUNNING, PowerState.SHUTDOWN],
+      ['STOPPED', PowerState.SHUTDOWN, PowerState.RUNNING],
+      ['STARTED', PowerState.RUNNING, PowerState.SHUTDOWN],
     ]);
-    expect(replay.events.at(-1)).toEqual(expect.objectContaining({ transition: 'MIGRATED_AWAY', host: 'ring-host', peerHost: 'peer-1', instanceUuid: 'a' }));
+    expect(replay.events.at(-1)).toEqual(
+      expect.objectContaining({
+        transition: 'MIGRATED_AWAY',
+        host: 'ring-host',
+        peerHost: 'peer-1',
+        instanceUuid: 'a',
+      }),
+    );
     expect('peerHost' in replay.events[0]!).toBe(false);
     expect(hub.stateOf('a')).toBeUndefined();
   });
 
   it('refuses a window that is not an integer from 0 to 2^20', () => {
     for (const bad of [-1, 1.5, 2 ** 21, Number.NaN]) {
-      expect(() => new LifecycleEventHub({ replayWindow: bad })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+      expect(() => new LifecycleEventHub({ replayWindow: bad })).toThrow(
+        expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+      );
     }
   });
 });

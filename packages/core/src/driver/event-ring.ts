@@ -3,7 +3,9 @@ import type { PowerState } from '../model/power-state.js';
 
 /** Transition names by their one-byte code in the ring. */
 const TRANSITIONS = Object.values(LifecycleTransition) as LifecycleTransition[];
-const CODE_OF = Object.freeze(Object.fromEntries(TRANSITIONS.map((t, i) => [t, i]))) as Readonly<Record<LifecycleTransition, number>>;
+const CODE_OF = Object.freeze(Object.fromEntries(TRANSITIONS.map((t, i) => [t, i]))) as Readonly<
+  Record<LifecycleTransition, number>
+>;
 /** `previousState` unknown (states are 0-7). */
 const NO_PREV = 15;
 const FIRST_SIZE = 64;
@@ -42,7 +44,15 @@ export class EventRing {
   }
 
   /** Record the event numbered `sequence` (always last + 1). */
-  record(sequence: number, uuid: string, transition: LifecycleTransition, state: PowerState, prev: PowerState | undefined, time: number, peer: string | undefined): void {
+  record(
+    sequence: number,
+    uuid: string,
+    transition: LifecycleTransition,
+    state: PowerState,
+    prev: PowerState | undefined,
+    time: number,
+    peer: string | undefined,
+  ): void {
     this.#last = sequence;
     if (this.capacity === 0) return;
     if (sequence <= this.capacity && sequence > this.#meta.length) this.#grow();
@@ -64,8 +74,14 @@ export class EventRing {
     const meta = this.#meta[slot]!;
     const prev = (meta >> 8) & 15;
     return makeEvent(
-      sequence, this.#uuids[slot]!, TRANSITIONS[meta & 15]!, ((meta >> 4) & 15) as PowerState,
-      prev === NO_PREV ? undefined : (prev as PowerState), this.#times[slot]!, host, this.#peers[slot],
+      sequence,
+      this.#uuids[slot]!,
+      TRANSITIONS[meta & 15]!,
+      ((meta >> 4) & 15) as PowerState,
+      prev === NO_PREV ? undefined : (prev as PowerState),
+      this.#times[slot]!,
+      host,
+      this.#peers[slot],
     );
   }
 
@@ -82,10 +98,24 @@ export class EventRing {
 
 /** One frozen {@link LifecycleEvent}; `peerHost` is present only when known. */
 export function makeEvent(
-  sequence: number, instanceUuid: string, transition: LifecycleTransition, state: PowerState, previousState: PowerState | undefined,
-  timestamp: number, host: string, peerHost: string | undefined,
+  sequence: number,
+  instanceUuid: string,
+  transition: LifecycleTransition,
+  state: PowerState,
+  previousState: PowerState | undefined,
+  timestamp: number,
+  host: string,
+  peerHost: string | undefined,
 ): LifecycleEvent {
-  const event: { -readonly [K in keyof LifecycleEvent]: LifecycleEvent[K] } = { sequence, instanceUuid, transition, state, previousState, timestamp, host };
+  const event: { -readonly [K in keyof LifecycleEvent]: LifecycleEvent[K] } = {
+    sequence,
+    instanceUuid,
+    transition,
+    state,
+    previousState,
+    timestamp,
+    host,
+  };
   if (peerHost !== undefined) event.peerHost = peerHost;
   return Object.freeze(event);
 }

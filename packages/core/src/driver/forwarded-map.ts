@@ -19,8 +19,12 @@ interface ForwardingState {
 }
 
 const SLOT = Symbol.for('virtkit.forwarding');
-const state: ForwardingState = ((globalThis as Record<symbol, unknown>)[SLOT] as ForwardingState | undefined) ??
-  ((globalThis as Record<symbol, unknown>)[SLOT] = { pending: [], drivers: new WeakSet<object>() } satisfies ForwardingState);
+const state: ForwardingState =
+  ((globalThis as Record<symbol, unknown>)[SLOT] as ForwardingState | undefined) ??
+  ((globalThis as Record<symbol, unknown>)[SLOT] = {
+    pending: [],
+    drivers: new WeakSet<object>(),
+  } satisfies ForwardingState);
 
 /**
  * Construct a forwarding driver whose `capabilities` is `map` (copied and

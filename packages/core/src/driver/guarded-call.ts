@@ -40,7 +40,11 @@ function callHook(driver: GuardedDriver, name: string, ctx: OperationContext, re
  * Calls that can be cancelled or can be called back into wrap that same body.
  */
 export function runGuarded(
-  driver: unknown, op: string, spec: MethodSpec, ctx: OperationContext | undefined, request: unknown,
+  driver: unknown,
+  op: string,
+  spec: MethodSpec,
+  ctx: OperationContext | undefined,
+  request: unknown,
 ): Promise<unknown> {
   let valid: Valid | undefined;
   try {
@@ -99,7 +103,12 @@ function noFields(request: unknown, op: string): Valid {
  * call has none.
  */
 async function guarded(
-  driver: GuardedDriver, op: string, spec: MethodSpec, ctx: OperationContext, req: Valid, lock: boolean,
+  driver: GuardedDriver,
+  op: string,
+  spec: MethodSpec,
+  ctx: OperationContext,
+  req: Valid,
+  lock: boolean,
 ): Promise<unknown> {
   // With `lock`, runGuarded already reached the driver's runtime: runtimeOf cannot throw here.
   const uuid = lock ? (req as Valid & InstanceScoped).instance.uuid : undefined;
@@ -138,7 +147,12 @@ function takeTurn(driver: GuardedDriver, ctx: OperationContext, uuid: string): P
 
 /** Record the state read for the rule (read from `token`), then check the rule; true when the call is a no-op. */
 function stateRuleSaysNoop(
-  driver: GuardedDriver, op: string, rule: StateRule, info: InstanceInfo, token: number, req: Valid & InstanceScoped,
+  driver: GuardedDriver,
+  op: string,
+  rule: StateRule,
+  info: InstanceInfo,
+  token: number,
+  req: Valid & InstanceScoped,
 ): boolean {
   return ruleSaysNoop(op, rule, recordInfo(runtimeOf(driver).events, req.instance.uuid, info, token), req);
 }

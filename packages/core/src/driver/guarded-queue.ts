@@ -25,7 +25,12 @@ export const ABANDONED_WORK_GRACE_MS = 2_000;
  * still waiting for its turn when cancelled does not run at all.
  */
 export function queued(
-  driver: object, op: string, ctx: OperationContext, uuid: string, body: () => Promise<unknown>, reentrant: boolean,
+  driver: object,
+  op: string,
+  ctx: OperationContext,
+  uuid: string,
+  body: () => Promise<unknown>,
+  reentrant: boolean,
 ): Promise<unknown> {
   const queue = runtimeOf(driver).queue;
   const run = (): Promise<unknown> => {

@@ -28,7 +28,12 @@ function recorded(): { d: ForwardingDriver; events: LifecycleEvent[]; seen: () =
   const d = new ForwardingDriver();
   const events: LifecycleEvent[] = [];
   d.on('lifecycle', (e) => events.push(e));
-  return { d, events, seen: () => events.map((e) => `${e.instanceUuid === UUID ? 'A' : 'B'} ${e.transition} ${e.previousState}->${e.state}`) };
+  return {
+    d,
+    events,
+    seen: () =>
+      events.map((e) => `${e.instanceUuid === UUID ? 'A' : 'B'} ${e.transition} ${e.previousState}->${e.state}`),
+  };
 }
 
 describe('hypervisor events fed to the SDK', () => {
@@ -51,13 +56,16 @@ describe('hypervisor events fed to the SDK', () => {
     ['a state given as a name', UUID, 'RUNNING'],
     ['a negative state', UUID, -1],
     ['a malformed uuid', 'not-a-uuid', PowerState.PAUSED],
-  ])('%s is VALIDATION_FAILED and recorded nowhere: the next event names the right previous state', async (_what, uuid, state) => {
-    const { d, seen } = recorded();
-    await d.spawn(ctx, spawnReq);
-    expect(() => d.feed(uuid, state)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
-    d.feed(UUID, PowerState.PAUSED);
-    expect(seen()).toEqual([`A STARTED 0->1`, `A PAUSED 1->3`]);
-  });
+  ])(
+    '%s is VALIDATION_FAILED and recorded nowhere: the next event names the right previous state',
+    async (_what, uuid, state) => {
+      const { d, seen } = recorded();
+      await d.spawn(ctx, spawnReq);
+      expect(() => d.feed(uuid, state)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+      d.feed(UUID, PowerState.PAUSED);
+      expect(seen()).toEqual([`A STARTED 0->1`, `A PAUSED 1->3`]);
+    },
+  );
 
   it('an unknown instance is recorded nowhere: a late event after destroy leaves no trace', async () => {
     const { d, seen, events } = recorded();

@@ -1,10 +1,28 @@
 export { DriverBase, DRIVER_BRAND } from './driver-base.js';
-export { defineCapability, installMethods, type AbstractConstructor, type CapabilityMixin } from './define-capability.js';
+export {
+  defineCapability,
+  installMethods,
+  type AbstractConstructor,
+  type CapabilityMixin,
+} from './define-capability.js';
 export type { CapabilitySpec, MethodSpec, StateRule, HookCall } from './method-spec.js';
-export { InstanceRequest, FullInstanceRequest, GetInfoRequest, HostRequest, GetAvailableNodesRequest, NodeRequest, type InstanceSummary } from './core-requests.js';
+export {
+  InstanceRequest,
+  FullInstanceRequest,
+  GetInfoRequest,
+  HostRequest,
+  GetAvailableNodesRequest,
+  NodeRequest,
+  type InstanceSummary,
+} from './core-requests.js';
 export { SILENT_LOGGER, type HostApi, type DriverLogger } from './host-api.js';
 export {
-  transitionFor, driverHostName, DEFAULT_EVENT_REPLAY_WINDOW, MAX_EVENT_REPLAY_WINDOW, type DriverEvents, type DriverEventName,
+  transitionFor,
+  driverHostName,
+  DEFAULT_EVENT_REPLAY_WINDOW,
+  MAX_EVENT_REPLAY_WINDOW,
+  type DriverEvents,
+  type DriverEventName,
   type EventsSince,
 } from './lifecycle-events.js';
 export { assertSealed, SealedCallError, type Sealed, type SealedCall } from './sealed-call.js';

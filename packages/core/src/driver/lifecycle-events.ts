@@ -56,7 +56,9 @@ const LIVE: ReadonlySet<number> = new Set([PowerState.RUNNING, PowerState.PAUSED
 export function transitionFor(prev: PowerState, next: PowerState): LifecycleTransition | undefined {
   switch (next) {
     case PowerState.RUNNING:
-      return prev === PowerState.PAUSED || prev === PowerState.SUSPENDED ? LifecycleTransition.RESUMED : LifecycleTransition.STARTED;
+      return prev === PowerState.PAUSED || prev === PowerState.SUSPENDED
+        ? LifecycleTransition.RESUMED
+        : LifecycleTransition.STARTED;
     case PowerState.PAUSED:
       return LifecycleTransition.PAUSED;
     case PowerState.SUSPENDED:
@@ -93,7 +95,9 @@ export class LifecycleEventHub {
   constructor(options: EventHubOptions = {}) {
     const window = options.replayWindow ?? DEFAULT_EVENT_REPLAY_WINDOW;
     if (!Number.isInteger(window) || window < 0 || window > MAX_EVENT_REPLAY_WINDOW) {
-      throw new ValidationError('driver events', [{ path: 'eventReplayWindow', messages: [`must be an integer from 0 to ${MAX_EVENT_REPLAY_WINDOW}`] }]);
+      throw new ValidationError('driver events', [
+        { path: 'eventReplayWindow', messages: [`must be an integer from 0 to ${MAX_EVENT_REPLAY_WINDOW}`] },
+      ]);
     }
     this.#ring = new EventRing(window);
     this.#hostOf = options.host ?? (() => 'localhost');
@@ -251,7 +255,13 @@ export class LifecycleEventHub {
     return { sequence: this.#sequence, states };
   }
 
-  #emit(instanceUuid: string, transition: LifecycleTransition, state: PowerState, previousState: PowerState | undefined, peerHost?: string): void {
+  #emit(
+    instanceUuid: string,
+    transition: LifecycleTransition,
+    state: PowerState,
+    previousState: PowerState | undefined,
+    peerHost?: string,
+  ): void {
     const sequence = ++this.#sequence;
     const listening = this.#emitter.listenerCount('lifecycle') !== 0;
     // Replay off and nobody listening: nothing reads this event, not even its time (a clock read is ~150 ns on a VM).

@@ -7,7 +7,12 @@ import type { HookCall } from './method-spec.js';
  * hook's `NOT_FOUND` (there is nothing to remove or stop) means the call's
  * target already holds, so the call succeeds. Other errors pass through.
  */
-export async function notFoundIsDone(_driver: unknown, _ctx: OperationContext, _req: unknown, callHook: HookCall): Promise<void> {
+export async function notFoundIsDone(
+  _driver: unknown,
+  _ctx: OperationContext,
+  _req: unknown,
+  callHook: HookCall,
+): Promise<void> {
   try {
     await callHook();
   } catch (error) {

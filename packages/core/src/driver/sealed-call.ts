@@ -28,7 +28,8 @@ const GUARDED_CALLS = new Map<string, string>();
 
 /** Record that `proto` is the SDK's and that it carries these guarded calls (called by `installMethods`). */
 export function markSdkPrototype(proto: object, calls: Readonly<Record<string, { readonly hook: string }>>): void {
-  if (!Object.prototype.hasOwnProperty.call(proto, SDK_PROTOTYPE)) Object.defineProperty(proto, SDK_PROTOTYPE, { value: true });
+  if (!Object.prototype.hasOwnProperty.call(proto, SDK_PROTOTYPE))
+    Object.defineProperty(proto, SDK_PROTOTYPE, { value: true });
   for (const [call, spec] of Object.entries(calls)) GUARDED_CALLS.set(call, spec.hook);
 }
 
@@ -44,7 +45,9 @@ export class SealedCallError extends DriverDefinitionError {
   /** The hook to implement instead, e.g. `_pause`. */
   readonly hook: string;
   constructor(driverName: string, call: string, hook: string, where: string) {
-    super(`driver '${driverName}' redefines the guarded call '${call}' (${where}); the SDK owns it (validation, state rules, events): implement the hook '${hook}' instead`);
+    super(
+      `driver '${driverName}' redefines the guarded call '${call}' (${where}); the SDK owns it (validation, state rules, events): implement the hook '${hook}' instead`,
+    );
     this.name = 'SealedCallError';
     this.call = call;
     this.hook = hook;
@@ -63,7 +66,11 @@ export function assertSealed(target: object | (abstract new (...args: any[]) => 
   const isClass = typeof target === 'function';
   // A forwarding driver's calls are its transport's; the served driver's own guarded path answers them.
   if (!isClass && isForwardingDriver(target)) return;
-  const name = String((isClass ? (target as { driverName?: unknown }).driverName ?? target.name : (target.constructor as { driverName?: unknown })?.driverName) ?? 'unnamed-driver');
+  const name = String(
+    (isClass
+      ? ((target as { driverName?: unknown }).driverName ?? target.name)
+      : (target.constructor as { driverName?: unknown })?.driverName) ?? 'unnamed-driver',
+  );
   if (!isClass) {
     for (const key of Object.getOwnPropertyNames(target)) {
       const hook = GUARDED_CALLS.get(key);
@@ -76,7 +83,13 @@ export function assertSealed(target: object | (abstract new (...args: any[]) => 
     if (Object.prototype.hasOwnProperty.call(proto, SDK_PROTOTYPE)) continue;
     for (const key of Object.getOwnPropertyNames(proto)) {
       const hook = GUARDED_CALLS.get(key);
-      if (hook !== undefined) throw new SealedCallError(name, key, hook, `in class ${(proto as { constructor?: { name?: string } }).constructor?.name ?? '?'}`);
+      if (hook !== undefined)
+        throw new SealedCallError(
+          name,
+          key,
+          hook,
+          `in class ${(proto as { constructor?: { name?: string } }).constructor?.name ?? '?'}`,
+        );
     }
   }
 }

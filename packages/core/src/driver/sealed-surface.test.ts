@@ -1,5 +1,12 @@
 import {
-  assertSealed, defineDriverClass, DriverBase, PowerState, SealedCallError, withLifecycle, withPause, withSuspend,
+  assertSealed,
+  defineDriverClass,
+  DriverBase,
+  PowerState,
+  SealedCallError,
+  withLifecycle,
+  withPause,
+  withSuspend,
   type InstanceInfo,
 } from '../index.js';
 
@@ -8,10 +15,18 @@ const UUID = '7b1c6f1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f';
 class HonestDriver extends withPause(withLifecycle(DriverBase)) {
   static override driverName = 'honest';
   protected async _initHost() {}
-  protected async _getInfo(): Promise<InstanceInfo> { return { state: PowerState.RUNNING }; }
-  protected async _listInstances() { return [{ uuid: UUID, name: 'one' }]; }
-  protected async _getAvailableNodes() { return ['n1']; }
-  protected async _getHostIp() { return '127.0.0.1'; }
+  protected async _getInfo(): Promise<InstanceInfo> {
+    return { state: PowerState.RUNNING };
+  }
+  protected async _listInstances() {
+    return [{ uuid: UUID, name: 'one' }];
+  }
+  protected async _getAvailableNodes() {
+    return ['n1'];
+  }
+  protected async _getHostIp() {
+    return '127.0.0.1';
+  }
   protected async _spawn() {}
   protected async _destroy() {}
   protected async _reboot() {}
@@ -37,7 +52,9 @@ const override = (member: string, where: 'prototype' | 'instance' = 'prototype')
 describe('the sealed surface', () => {
   it('accepts a driver that implements hooks only, including overriding a default hook', () => {
     class WithOwnHook extends HonestDriver {
-      protected override async _networkBindingHostId(): Promise<string> { return 'custom'; }
+      protected override async _networkBindingHostId(): Promise<string> {
+        return 'custom';
+      }
     }
     expect(() => assertSealed(WithOwnHook)).not.toThrow();
     expect(() => defineDriverClass(WithOwnHook).create({})).not.toThrow();
@@ -64,7 +81,9 @@ describe('the sealed surface', () => {
   });
 
   it('refuses a call of a capability the class does not apply (it would bypass the guard and lie about the map)', () => {
-    expect(() => assertSealed(override('suspend'))).toThrow(expect.objectContaining({ call: 'suspend', code: 'DRIVER_DEFINITION' }));
+    expect(() => assertSealed(override('suspend'))).toThrow(
+      expect.objectContaining({ call: 'suspend', code: 'DRIVER_DEFINITION' }),
+    );
   });
 
   it('refuses a redefinition in a class between two mixins', () => {
@@ -79,14 +98,18 @@ describe('the sealed surface', () => {
   it('refuses a driver instance carrying a guarded call as an own property', () => {
     const cls = override('unpause', 'instance');
     expect(() => assertSealed(cls)).not.toThrow();
-    expect(() => defineDriverClass(cls).create({})).toThrow(expect.objectContaining({ call: 'unpause', hook: '_unpause' }));
+    expect(() => defineDriverClass(cls).create({})).toThrow(
+      expect.objectContaining({ call: 'unpause', hook: '_unpause' }),
+    );
   });
 
   it('keeps `capabilities` read-only and non-configurable: assignment and defineProperty fail and change nothing', () => {
     const d = new HonestDriver();
     const before = d.capabilities;
     const forged = { ...before, capabilities: { ...before.capabilities, 'lifecycle.suspend': true } };
-    expect(() => { (d as any).capabilities = forged; }).toThrow(TypeError);
+    expect(() => {
+      (d as any).capabilities = forged;
+    }).toThrow(TypeError);
     expect(() => Object.defineProperty(d, 'capabilities', { value: forged })).toThrow(TypeError);
     expect(() => delete (d as any).capabilities).toThrow(TypeError);
     expect(Reflect.set(d, 'capabilities', forged)).toBe(false);

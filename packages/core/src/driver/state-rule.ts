@@ -63,7 +63,9 @@ export function ruleSaysNoop(op: string, rule: StateRule, info: InstanceInfo, re
  * @throws `INSTANCE_NOT_FOUND` from the driver
  */
 export async function observeInfo(
-  driver: object, ctx: OperationContext, instance: { uuid: string },
+  driver: object,
+  ctx: OperationContext,
+  instance: { uuid: string },
 ): Promise<InstanceInfo> {
   const self = asGuarded(driver);
   const events = runtimeOf(self).events;
@@ -80,7 +82,11 @@ export async function observeInfo(
  * @throws `INVALID_STATE`; `INSTANCE_NOT_FOUND` from the driver
  */
 export async function applyStateRule(
-  driver: object, ctx: OperationContext, op: string, rule: StateRule, req: InstanceScoped,
+  driver: object,
+  ctx: OperationContext,
+  op: string,
+  rule: StateRule,
+  req: InstanceScoped,
 ): Promise<InstanceInfo | undefined> {
   const info = await observeInfo(driver, ctx, req.instance);
   return ruleSaysNoop(op, rule, info, req) ? undefined : info;

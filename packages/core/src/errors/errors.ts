@@ -47,7 +47,11 @@ export class InvalidStateError extends VirtkitError {
   readonly operation: string;
   constructor(args: { instanceUuid: string; operation: string; state?: PowerState; detail?: string }) {
     const where = args.state === undefined ? '' : ` in state ${powerStateName(args.state)}`;
-    super('INVALID_STATE', `cannot ${args.operation} instance ${boundedText(String(args.instanceUuid))}${where}` + (args.detail ? `: ${boundedText(args.detail, 300)}` : ''));
+    super(
+      'INVALID_STATE',
+      `cannot ${args.operation} instance ${boundedText(String(args.instanceUuid))}${where}` +
+        (args.detail ? `: ${boundedText(args.detail, 300)}` : ''),
+    );
     this.name = 'InvalidStateError';
     this.instanceUuid = args.instanceUuid;
     this.state = args.state;
@@ -68,8 +72,17 @@ export class ValidationError extends VirtkitError {
   readonly issues: readonly ValidationIssue[];
   constructor(operation: string, issues: ValidationIssue[]) {
     // Paths hold request keys and messages may quote values: both escaped and bounded (no forged log lines).
-    const safe = issues.slice(0, 100).map((i) => ({ path: boundedText(i.path, 200), messages: i.messages.slice(0, 10).map((m) => boundedText(m, 300)) }));
-    const summary = safe.slice(0, 10).map((i) => `${i.path || '(request)'}: ${i.messages.join('; ')}`).join(' | ') + (safe.length > 10 ? ` | (${issues.length - 10} more)` : '');
+    const safe = issues
+      .slice(0, 100)
+      .map((i) => ({
+        path: boundedText(i.path, 200),
+        messages: i.messages.slice(0, 10).map((m) => boundedText(m, 300)),
+      }));
+    const summary =
+      safe
+        .slice(0, 10)
+        .map((i) => `${i.path || '(request)'}: ${i.messages.join('; ')}`)
+        .join(' | ') + (safe.length > 10 ? ` | (${issues.length - 10} more)` : '');
     super('VALIDATION_FAILED', `invalid request for ${operation}: ${summary}`);
     this.name = 'ValidationError';
     this.issues = Object.freeze(safe.map((i) => Object.freeze(i)));

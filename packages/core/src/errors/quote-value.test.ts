@@ -11,16 +11,28 @@ describe('bounded, escaped messages', () => {
     expect(boundedText(HUGE)).toBe(`${'x'.repeat(80)}…`);
     expect(boundedText(FORGE)).toBe('id\\n2026-12-04T10:00:00Z ERROR forged line\\r\\u0000\\u2028');
     expect(quoteValue('a\nb')).toBe('"a\\nb"');
-    expect(quoteValue({ toString: () => { throw new Error('never read'); } })).toBe('[object]');
+    expect(
+      quoteValue({
+        toString: () => {
+          throw new Error('never read');
+        },
+      }),
+    ).toBe('[object]');
     expect(quoteValue([1])).toBe('[array]');
   });
 
   it.each([
     ['NotFoundError', () => new NotFoundError('volume', HUGE + FORGE)],
     ['InstanceNotFoundError', () => new InstanceNotFoundError(FORGE + HUGE)],
-    ['InvalidStateError', () => new InvalidStateError({ instanceUuid: FORGE, operation: 'pause', detail: HUGE + FORGE })],
+    [
+      'InvalidStateError',
+      () => new InvalidStateError({ instanceUuid: FORGE, operation: 'pause', detail: HUGE + FORGE }),
+    ],
     ['DriverError (hypervisor output)', () => new DriverError('spawn', HUGE + FORGE)],
-    ['ValidationError (paths from request keys)', () => new ValidationError('spawn', [{ path: `metadata.${FORGE}${HUGE}`, messages: [FORGE] }])],
+    [
+      'ValidationError (paths from request keys)',
+      () => new ValidationError('spawn', [{ path: `metadata.${FORGE}${HUGE}`, messages: [FORGE] }]),
+    ],
   ])('%s: no control character, bounded length', (_what, make) => {
     const error = make();
     expect(error.message).not.toMatch(/[\u0000-\u001f\u2028]/);

@@ -27,7 +27,8 @@ export function redactSecrets<E extends Error>(error: E, secrets: readonly strin
   let current: unknown = error;
   for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
     let message = current.message;
-    for (const form of forms) if (form.length > 0 && message.includes(form)) message = message.split(form).join(REDACTED);
+    for (const form of forms)
+      if (form.length > 0 && message.includes(form)) message = message.split(form).join(REDACTED);
     if (message !== current.message) {
       current.message = message;
       if (typeof current.stack === 'string') current.stack = `${current.name}: ${message}`;

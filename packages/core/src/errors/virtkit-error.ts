@@ -20,7 +20,10 @@ export class VirtkitError extends Error {
   constructor(code: VirtkitErrorCode, message: string, options: VirtkitErrorOptions = {}) {
     // Control characters escaped and length bounded: messages end up in logs, and request values
     // (names, ids, hypervisor output) must not forge log lines or make a 1 MiB message (issue #12).
-    super(boundedText(message, MAX_ERROR_MESSAGE_CHARS), options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      boundedText(message, MAX_ERROR_MESSAGE_CHARS),
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.code = code;
     this.name = 'VirtkitError';
   }
@@ -37,5 +40,10 @@ export function isVirtkitError(value: unknown, code?: VirtkitErrorCode): value i
   if (!(value instanceof Error)) return false;
   const c = (value as { code?: unknown }).code;
   // Another copy of core: same shape, a code from the table, a name ending in Error.
-  return typeof c === 'string' && c in VIRTKIT_ERROR_CODES && value.name.endsWith('Error') && (code === undefined || c === code);
+  return (
+    typeof c === 'string' &&
+    c in VIRTKIT_ERROR_CODES &&
+    value.name.endsWith('Error') &&
+    (code === undefined || c === code)
+  );
 }

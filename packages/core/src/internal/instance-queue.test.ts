@@ -24,15 +24,25 @@ describe('KeyedQueue', () => {
     const q = new KeyedQueue();
     const log: string[] = [];
     await Promise.all([
-      q.run('a', async () => { log.push('a+'); await tick(5); log.push('a-'); }),
-      q.run('b', async () => { log.push('b+'); await tick(1); log.push('b-'); }),
+      q.run('a', async () => {
+        log.push('a+');
+        await tick(5);
+        log.push('a-');
+      }),
+      q.run('b', async () => {
+        log.push('b+');
+        await tick(1);
+        log.push('b-');
+      }),
     ]);
     expect(log).toEqual(['a+', 'b+', 'b-', 'a-']);
   });
 
   it('keeps going after a failed task', async () => {
     const q = new KeyedQueue();
-    const first = q.run('a', async () => { throw new Error('boom'); });
+    const first = q.run('a', async () => {
+      throw new Error('boom');
+    });
     const second = q.run('a', async () => 42);
     await expect(first).rejects.toThrow('boom');
     await expect(second).resolves.toBe(42);
@@ -44,10 +54,14 @@ describe('KeyedQueue', () => {
     const outer = q.run('a', async () => {
       log.push('outer+');
       await tick(2);
-      await q.run('a', async () => { log.push('inner'); });
+      await q.run('a', async () => {
+        log.push('inner');
+      });
       log.push('outer-');
     });
-    const other = q.run('a', async () => { log.push('next'); });
+    const other = q.run('a', async () => {
+      log.push('next');
+    });
     await Promise.all([outer, other]);
     expect(log).toEqual(['outer+', 'inner', 'outer-', 'next']);
   });
@@ -55,9 +69,15 @@ describe('KeyedQueue', () => {
   it('treats the same key of another queue as another lock (a call on one driver from a task of another waits its turn)', async () => {
     const [a, b] = [new KeyedQueue(), new KeyedQueue()];
     const log: string[] = [];
-    const busy = b.run('x', async () => { log.push('b+'); await tick(5); log.push('b-'); });
+    const busy = b.run('x', async () => {
+      log.push('b+');
+      await tick(5);
+      log.push('b-');
+    });
     await a.run('x', async () => {
-      await b.run('x', async () => { log.push('nested'); });
+      await b.run('x', async () => {
+        log.push('nested');
+      });
     });
     await busy;
     expect(log).toEqual(['b+', 'b-', 'nested']);
@@ -71,7 +91,15 @@ describe('KeyedQueue', () => {
     jest.isolateModules(() => {
       jest.doMock('node:async_hooks', () => {
         const real = jest.requireActual('node:async_hooks');
-        return { ...real, AsyncLocalStorage: class extends real.AsyncLocalStorage { constructor() { super(); created++; } } };
+        return {
+          ...real,
+          AsyncLocalStorage: class extends real.AsyncLocalStorage {
+            constructor() {
+              super();
+              created++;
+            }
+          },
+        };
       });
       Fresh = (require('./instance-queue.js') as typeof import('./instance-queue.js')).KeyedQueue;
     });
@@ -79,7 +107,6 @@ describe('KeyedQueue', () => {
     expect(created).toBe(1);
   });
 });
-
 
 describe('KeyedQueue re-entrancy ends with the task', () => {
   it('a timer started inside a task queues normally once the task is over', async () => {

@@ -16,7 +16,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * (`checkContext`): its signal is a real AbortSignal.
  */
 export function withCancellation<T>(
-  pending: Promise<T>, ctx: OperationContext, op: string, onAbandon?: () => void, yieldTo?: () => boolean,
+  pending: Promise<T>,
+  ctx: OperationContext,
+  op: string,
+  onAbandon?: () => void,
+  yieldTo?: () => boolean,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
@@ -44,7 +48,10 @@ export function withCancellation<T>(
     // setTimeout fires at once past 2^31-1 ms: far deadlines re-arm in steps instead.
     function arm(deadline: number): void {
       const left = deadline - Date.now();
-      timer = setTimeout(() => (left > MAX_TIMER_MS ? arm(deadline) : cancel((abandoned) => new TimeoutError(op, { abandoned }))), Math.max(0, Math.min(left, MAX_TIMER_MS)));
+      timer = setTimeout(
+        () => (left > MAX_TIMER_MS ? arm(deadline) : cancel((abandoned) => new TimeoutError(op, { abandoned }))),
+        Math.max(0, Math.min(left, MAX_TIMER_MS)),
+      );
       timer.unref?.();
     }
   });

@@ -55,7 +55,8 @@ export interface DefineDriverOptions<D extends DriverBase, O extends object = an
 }
 
 /** Kit fixtures as a driver package gives them: ready, or prepared on demand. */
-export type ConformanceFixturesSource = Record<string, unknown> | (() => Record<string, unknown> | Promise<Record<string, unknown>>);
+export type ConformanceFixturesSource =
+  Record<string, unknown> | (() => Record<string, unknown> | Promise<Record<string, unknown>>);
 
 /**
  * Declare a driver module's export:
@@ -65,7 +66,9 @@ export type ConformanceFixturesSource = Record<string, unknown> | (() => Record<
  * Name and version default to the driver class's static `driverName` / `driverVersion`
  * when `create` is given a class through {@link defineDriverClass}.
  */
-export function defineDriver<D extends DriverBase, O extends object = any>(options: DefineDriverOptions<D, O>): DriverDefinition<D, O> {
+export function defineDriver<D extends DriverBase, O extends object = any>(
+  options: DefineDriverOptions<D, O>,
+): DriverDefinition<D, O> {
   return Object.freeze({
     kind: DRIVER_DEFINITION_BRAND,
     name: options.name ?? 'unnamed-driver',
@@ -93,12 +96,17 @@ export type DriverClass<D extends DriverBase> = (new (hostApi: HostApi) => D) & 
 export function defineDriverClass<D extends DriverBase, O extends object = any>(
   cls: DriverClass<D>,
   extra: {
-    description?: string; conformance?: ConformanceFixturesSource; options?: DriverOptionsSchema<O>; dispose?: (driver: D) => void | Promise<void>;
+    description?: string;
+    conformance?: ConformanceFixturesSource;
+    options?: DriverOptionsSchema<O>;
+    dispose?: (driver: D) => void | Promise<void>;
   } = {},
 ): DriverDefinition<D, O> {
   assertSealed(cls);
   return defineDriver({
-    name: cls.driverName, version: cls.driverVersion, contractVersion: cls.contractVersion,
+    name: cls.driverName,
+    version: cls.driverVersion,
+    contractVersion: cls.contractVersion,
     create: (host) => {
       const driver = new cls(host);
       assertSealed(driver);

@@ -27,12 +27,19 @@ export interface DriverOptionsSchema<O extends object = Record<string, unknown>>
  * });
  * ```
  */
-export function defineDriverOptions<O extends object>(schema: { keys: readonly (keyof O & string)[]; validate?(options: O): void }): DriverOptionsSchema<O> {
+export function defineDriverOptions<O extends object>(schema: {
+  keys: readonly (keyof O & string)[];
+  validate?(options: O): void;
+}): DriverOptionsSchema<O> {
   return Object.freeze({ keys: Object.freeze([...schema.keys]), validate: schema.validate });
 }
 
 /** The options type a driver definition (or schema) declares; a plain record when it declares none. */
-export type DriverOptionsOf<T> = T extends { readonly options?: DriverOptionsSchema<infer O> } ? (unknown extends O ? Record<string, unknown> : O) : Record<string, unknown>;
+export type DriverOptionsOf<T> = T extends { readonly options?: DriverOptionsSchema<infer O> }
+  ? unknown extends O
+    ? Record<string, unknown>
+    : O
+  : Record<string, unknown>;
 
 /** The driver type of a definition, or the driver type itself. */
 export type DriverOf<T> = T extends DriverDefinition<infer D> ? D : T extends DriverBase ? T : DriverBase;
@@ -58,13 +65,18 @@ export function checkDriverOptions(definition: Pick<DriverDefinition, 'name' | '
   const known = new Set<string>(schema.keys);
   const issues: ValidationIssue[] = Object.keys(options)
     .filter((key) => !known.has(key))
-    .map((key) => ({ path: `options.${key}`, messages: [`unknown option '${key}'${suggest(key, schema.keys)}; known: ${schema.keys.join(', ')}`] }));
+    .map((key) => ({
+      path: `options.${key}`,
+      messages: [`unknown option '${key}'${suggest(key, schema.keys)}; known: ${schema.keys.join(', ')}`],
+    }));
   if (issues.length > 0) throw new ValidationError(operation, issues);
   try {
     schema.validate?.(options as never);
   } catch (error) {
     if (isVirtkitError(error)) throw error;
-    throw new ValidationError(operation, [{ path: 'options', messages: [error instanceof Error ? error.message : String(error)] }]);
+    throw new ValidationError(operation, [
+      { path: 'options', messages: [error instanceof Error ? error.message : String(error)] },
+    ]);
   }
 }
 
@@ -79,7 +91,10 @@ export function checkDriverOptions(definition: Pick<DriverDefinition, 'name' | '
  * const driver = await createDriver(memory, { hostname: 'h1', options: { capabilities: ['lifecycle'] } });
  * ```
  */
-export async function createDriver<Def extends DriverDefinition<DriverBase, any>>(definition: Def, hostApi: HostApiWith<DriverOptionsOf<Def>> = {}): Promise<DriverOf<Def>> {
+export async function createDriver<Def extends DriverDefinition<DriverBase, any>>(
+  definition: Def,
+  hostApi: HostApiWith<DriverOptionsOf<Def>> = {},
+): Promise<DriverOf<Def>> {
   checkDriverOptions(definition, hostApi.options);
   return (await definition.create(hostApi as HostApi)) as DriverOf<Def>;
 }

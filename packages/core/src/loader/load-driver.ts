@@ -44,18 +44,28 @@ export interface LoadedDriver<D extends DriverBase = DriverBase> {
  *         `CONTRACT_MISMATCH` when its contract version is not compatible;
  *         `DRIVER_DEFINITION` (`SealedCallError`) when the driver redefines a guarded public call.
  */
-export async function loadDriver<T extends DriverBase | DriverDefinition<DriverBase, any> = DriverBase, D extends DriverBase = DriverOf<T>>(
-  specifier: string, hostApi: HostApiWith<DriverOptionsOf<T>> = {}, options: LoadDriverOptions = {},
+export async function loadDriver<
+  T extends DriverBase | DriverDefinition<DriverBase, any> = DriverBase,
+  D extends DriverBase = DriverOf<T>,
+>(
+  specifier: string,
+  hostApi: HostApiWith<DriverOptionsOf<T>> = {},
+  options: LoadDriverOptions = {},
 ): Promise<LoadedDriver<D>> {
   if (typeof specifier !== 'string' || specifier.length === 0 || specifier.includes('\0')) {
     throw new DriverLoadError(String(specifier), 'the specifier must be a non-empty package name or path');
   }
   const remote = /^grpc(s|\+unix)?:/.test(specifier);
   const resolvedPath = remote ? specifier : resolveSpecifier(specifier, options.from ?? process.cwd());
-  const mod = remote ? { default: await loadRemoteDefinition(specifier, hostApi) } : await importModule(specifier, resolvedPath);
+  const mod = remote
+    ? { default: await loadRemoteDefinition(specifier, hostApi) }
+    : await importModule(specifier, resolvedPath);
   const definition = findDefinition(mod);
   if (!definition) {
-    throw new DriverLoadError(specifier, 'the module exports no virtkit driver: export default defineDriver({ create }) (or `export const driver = ...`) from @virtkit/core');
+    throw new DriverLoadError(
+      specifier,
+      'the module exports no virtkit driver: export default defineDriver({ create }) (or `export const driver = ...`) from @virtkit/core',
+    );
   }
   assertCompatible(definition.contractVersion);
   checkDriverOptions(definition, hostApi.options);
@@ -64,9 +74,14 @@ export async function loadDriver<T extends DriverBase | DriverDefinition<DriverB
     driver = await definition.create(hostApi as HostApi);
   } catch (error) {
     if (isVirtkitError(error)) throw error;
-    throw new DriverLoadError(specifier, `its create() failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new DriverLoadError(
+      specifier,
+      `its create() failed: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
-  if (!isDriverInstance(driver)) throw new DriverLoadError(specifier, 'its create() did not return an instance of a DriverBase subclass');
+  if (!isDriverInstance(driver))
+    throw new DriverLoadError(specifier, 'its create() did not return an instance of a DriverBase subclass');
   // The guard is the contract: a driver that replaced a guarded call skips validation, state rules and events.
   assertSealed(driver);
   return { driver: driver as D, definition: definition as unknown as DriverDefinition<D>, resolvedPath };
@@ -124,7 +139,11 @@ async function importModule(specifier: string, resolvedPath: string): Promise<un
     }
     return await import(pathToFileURL(resolvedPath).href);
   } catch (error) {
-    throw new DriverLoadError(specifier, `importing ${resolvedPath} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new DriverLoadError(
+      specifier,
+      `importing ${resolvedPath} failed: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }
 
@@ -148,7 +167,9 @@ async function loadRemoteDefinition(specifier: string, hostApi: HostApi): Promis
     const name = '@virtkit/remote';
     remote = typeof require === 'function' ? require(name) : await import(name);
   } catch (error) {
-    throw new DriverLoadError(specifier, 'remote drivers need @virtkit/remote: npm install @virtkit/remote', { cause: error });
+    throw new DriverLoadError(specifier, 'remote drivers need @virtkit/remote: npm install @virtkit/remote', {
+      cause: error,
+    });
   }
   return remote.loadRemoteDefinition(specifier, hostApi);
 }

@@ -7,7 +7,11 @@ import { DriverBase } from '../driver/driver-base.js';
 import * as driverLoader from '../loader/load-driver.js';
 import * as blockDeviceHelpers from '../model/block-device-helpers.js';
 import {
-  contractManifest, manifestByCapability, manifestEntry, REFERENCE_METHOD_COUNT, REFERENCE_MODULE_FUNCTION_COUNT,
+  contractManifest,
+  manifestByCapability,
+  manifestEntry,
+  REFERENCE_METHOD_COUNT,
+  REFERENCE_MODULE_FUNCTION_COUNT,
 } from './index.js';
 import { REFERENCE_METHOD_NAMES, REFERENCE_MODULE_FUNCTION_NAMES } from './reference-names.fixture.js';
 
@@ -48,7 +52,9 @@ describe('contract manifest', () => {
     });
 
     it('method entries are the fixture methods plus the constructor, each once', () => {
-      const names = contractManifest.filter((e) => e.scope === 'method' && e.origin !== 'virtkit').map((e) => e.referenceName);
+      const names = contractManifest
+        .filter((e) => e.scope === 'method' && e.origin !== 'virtkit')
+        .map((e) => e.referenceName);
       expect([...counts(names)].filter(([, n]) => n > 1)).toEqual([]);
       expect(sorted(names)).toEqual(sorted([...REFERENCE_METHOD_NAMES, '__init__']));
     });
@@ -60,7 +66,9 @@ describe('contract manifest', () => {
     });
 
     it('has one entry per call and nothing else', () => {
-      expect(contractManifest.filter((e) => e.origin !== 'virtkit')).toHaveLength(REFERENCE_METHOD_COUNT + 1 + REFERENCE_MODULE_FUNCTION_COUNT);
+      expect(contractManifest.filter((e) => e.origin !== 'virtkit')).toHaveLength(
+        REFERENCE_METHOD_COUNT + 1 + REFERENCE_MODULE_FUNCTION_COUNT,
+      );
     });
 
     // The reference lives in the workspace's shared/ folder beside the repository; a clone elsewhere has none.
@@ -72,19 +80,24 @@ describe('contract manifest', () => {
       const { methods, functions } = parseReference(source);
       expect(methods).toContain('__init__');
       expect(sorted(new Set(methods.filter((m) => !m.startsWith('_'))))).toEqual(sorted(REFERENCE_METHOD_NAMES));
-      expect(sorted(new Set(functions.filter((f) => !f.startsWith('_'))))).toEqual(sorted(REFERENCE_MODULE_FUNCTION_NAMES));
+      expect(sorted(new Set(functions.filter((f) => !f.startsWith('_'))))).toEqual(
+        sorted(REFERENCE_MODULE_FUNCTION_NAMES),
+      );
     });
   });
 
   describe('matches the capability names and methods', () => {
-    it.each(Object.entries(CAPABILITY_METHODS))('every method of %s has one live entry of that capability', (capability, methods) => {
-      const named = contractManifest
-        .filter((e) => e.capability === capability && e.kind !== 'dropped')
-        .map((e) => e.method);
-      for (const method of methods) {
-        expect({ method, entries: named.filter((m) => m === method).length }).toEqual({ method, entries: 1 });
-      }
-    });
+    it.each(Object.entries(CAPABILITY_METHODS))(
+      'every method of %s has one live entry of that capability',
+      (capability, methods) => {
+        const named = contractManifest
+          .filter((e) => e.capability === capability && e.kind !== 'dropped')
+          .map((e) => e.method);
+        for (const method of methods) {
+          expect({ method, entries: named.filter((m) => m === method).length }).toEqual({ method, entries: 1 });
+        }
+      },
+    );
 
     it('a capability entry names a method of its capability or an SDK hook (`_` prefix)', () => {
       const stray = contractManifest.filter((e) => {
@@ -109,8 +122,9 @@ describe('contract manifest', () => {
 
     it('core entries name members of DriverBase', () => {
       const proto = DriverBase.prototype as unknown as Record<string, unknown>;
-      const missing = contractManifest
-        .filter((e) => e.capability === 'core' && e.method !== null && typeof proto[e.method] !== 'function');
+      const missing = contractManifest.filter(
+        (e) => e.capability === 'core' && e.method !== null && typeof proto[e.method] !== 'function',
+      );
       expect(missing).toEqual([]);
     });
 
@@ -164,8 +178,16 @@ describe('contract manifest', () => {
     });
 
     it('manifestEntry finds entries by reference name', () => {
-      expect(manifestEntry('get_vnc_console')).toMatchObject({ capability: 'console.vnc', method: 'getVncConsole', scope: 'method' });
-      expect(manifestEntry('get_block_device_info')).toMatchObject({ capability: 'module', method: 'getBlockDeviceInfo', scope: 'module' });
+      expect(manifestEntry('get_vnc_console')).toMatchObject({
+        capability: 'console.vnc',
+        method: 'getVncConsole',
+        scope: 'method',
+      });
+      expect(manifestEntry('get_block_device_info')).toMatchObject({
+        capability: 'module',
+        method: 'getBlockDeviceInfo',
+        scope: 'module',
+      });
       expect(manifestEntry('no_such_call')).toBeUndefined();
     });
 

@@ -38,7 +38,9 @@ export const contractManifest: readonly ManifestEntry[] = Object.freeze([
   ...MODULE_ENTRIES,
 ]);
 
-const BY_REFERENCE_NAME: ReadonlyMap<string, ManifestEntry> = new Map(contractManifest.map((e) => [e.referenceName, e]));
+const BY_REFERENCE_NAME: ReadonlyMap<string, ManifestEntry> = new Map(
+  contractManifest.map((e) => [e.referenceName, e]),
+);
 
 /**
  * The manifest entry of a reference call, by its reference name
@@ -66,7 +68,13 @@ export function manifestByCapability(): Map<CapabilityName | 'core' | 'module', 
 function toEntry(capability: CapabilityName, call: CapabilityCall): ManifestEntry {
   const { referenceName, method, kind, summary, note, origin } = call;
   return Object.freeze({
-    referenceName, scope: 'method', capability, method, kind, summary,
-    ...(note === undefined ? {} : { note }), ...(origin === 'virtkit' ? { origin } : {}),
+    referenceName,
+    scope: 'method',
+    capability,
+    method,
+    kind,
+    summary,
+    ...(note === undefined ? {} : { note }),
+    ...(origin === 'virtkit' ? { origin } : {}),
   });
 }

@@ -1,5 +1,9 @@
 import type {
-  BlockDeviceInfo, BlockDeviceMapping, EphemeralDisk, SwapDisk, VolumeBlockDevice,
+  BlockDeviceInfo,
+  BlockDeviceMapping,
+  EphemeralDisk,
+  SwapDisk,
+  VolumeBlockDevice,
 } from './block-device.js';
 
 /** The swap a driver sees when an instance has none: no device, size 0. */
@@ -24,12 +28,24 @@ export function getBlockDeviceInfo(
         // The last swap wins, as only one swap device is usable.
         swap = { deviceName: m.deviceName, swapSizeMb: (m.volumeSizeGb ?? 0) * 1024, diskBus: m.diskBus };
       } else {
-        ephemerals.push({ deviceName: m.deviceName, sizeGb: m.volumeSizeGb ?? 0, guestFormat: m.guestFormat, deviceType: m.deviceType, diskBus: m.diskBus });
+        ephemerals.push({
+          deviceName: m.deviceName,
+          sizeGb: m.volumeSizeGb ?? 0,
+          guestFormat: m.guestFormat,
+          deviceType: m.deviceType,
+          diskBus: m.diskBus,
+        });
       }
     } else if (m.destinationType === 'volume' && m.connectionInfo && m.deviceName) {
       volumes.push({
-        mountDevice: m.deviceName, connectionInfo: m.connectionInfo, deleteOnTermination: m.deleteOnTermination,
-        bootIndex: m.bootIndex, diskBus: m.diskBus, deviceType: m.deviceType, tag: m.tag, volumeId: m.volumeId,
+        mountDevice: m.deviceName,
+        connectionInfo: m.connectionInfo,
+        deleteOnTermination: m.deleteOnTermination,
+        bootIndex: m.bootIndex,
+        diskBus: m.diskBus,
+        deviceType: m.deviceType,
+        tag: m.tag,
+        volumeId: m.volumeId,
       });
     }
   }

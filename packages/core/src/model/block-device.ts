@@ -1,6 +1,18 @@
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested, IsObject} from 'class-validator';
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateNested,
+  IsObject,
+} from 'class-validator';
 import { VolumeConnectionInfo } from './volume-connection.js';
 import { BUS_NAME_PATTERN, DEVICE_TAG_PATTERN, RESOURCE_ID_PATTERN } from './identifiers.js';
 
@@ -40,7 +52,11 @@ export class BlockDeviceInfo {
   @IsOptional() @IsString() @Matches(DEVICE_NAME_PATTERN) rootDeviceName?: string;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => EphemeralDisk) ephemerals?: EphemeralDisk[];
   @IsOptional() @IsObject() @ValidateNested() @Type(() => SwapDisk) swap?: SwapDisk;
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => VolumeBlockDevice) blockDeviceMapping?: VolumeBlockDevice[];
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => VolumeBlockDevice)
+  blockDeviceMapping?: VolumeBlockDevice[];
 }
 
 /** One row of the orchestrator's block-device mapping, before conversion. */

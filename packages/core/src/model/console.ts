@@ -12,15 +12,26 @@ export interface ConsoleBase {
   secret?: string;
 }
 /** A VNC console. */
-export interface VncConsole extends ConsoleBase { kind: 'vnc' }
+export interface VncConsole extends ConsoleBase {
+  kind: 'vnc';
+}
 /** A SPICE console, with an optional TLS port. */
-export interface SpiceConsole extends ConsoleBase { kind: 'spice'; tlsPort?: number }
+export interface SpiceConsole extends ConsoleBase {
+  kind: 'spice';
+  tlsPort?: number;
+}
 /** An RDP console. */
-export interface RdpConsole extends ConsoleBase { kind: 'rdp' }
+export interface RdpConsole extends ConsoleBase {
+  kind: 'rdp';
+}
 /** A serial console over TCP. */
-export interface SerialConsole extends ConsoleBase { kind: 'serial' }
+export interface SerialConsole extends ConsoleBase {
+  kind: 'serial';
+}
 /** A VMware MKS console. */
-export interface MksConsole extends ConsoleBase { kind: 'mks' }
+export interface MksConsole extends ConsoleBase {
+  kind: 'mks';
+}
 /** Any console. */
 export type ConsoleInfo = VncConsole | SpiceConsole | RdpConsole | SerialConsole | MksConsole;
 

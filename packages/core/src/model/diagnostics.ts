@@ -1,17 +1,31 @@
 import type { PowerState } from './power-state.js';
 
 /** CPU usage of one vCPU. */
-export interface CpuDiagnostics { id: number; timeNs: number; utilisation?: number }
+export interface CpuDiagnostics {
+  id: number;
+  timeNs: number;
+  utilisation?: number;
+}
 /** Counters of one NIC. */
 export interface NicDiagnostics {
   macAddress: string;
-  rxOctets: number; rxPackets: number; rxErrors: number; rxDrop: number;
-  txOctets: number; txPackets: number; txErrors: number; txDrop: number;
+  rxOctets: number;
+  rxPackets: number;
+  rxErrors: number;
+  rxDrop: number;
+  txOctets: number;
+  txPackets: number;
+  txErrors: number;
+  txDrop: number;
 }
 /** Counters of one disk. */
 export interface DiskDiagnostics {
   id: string;
-  readBytes: number; readRequests: number; writeBytes: number; writeRequests: number; errorsCount: number;
+  readBytes: number;
+  readRequests: number;
+  writeBytes: number;
+  writeRequests: number;
+  errorsCount: number;
 }
 /** Diagnostics of one instance in a driver-neutral shape. */
 export interface InstanceDiagnostics {
@@ -40,14 +54,27 @@ export interface BlockStats {
 }
 
 /** Bandwidth counters of one interface. */
-export interface BandwidthCounters { instanceUuid: string; macAddress: string; bwIn: number; bwOut: number }
+export interface BandwidthCounters {
+  instanceUuid: string;
+  macAddress: string;
+  bwIn: number;
+  bwOut: number;
+}
 
 /** Usage of one attached volume. */
 export interface VolumeUsage {
   volumeId: string;
   instanceUuid: string;
-  readRequests: number; readBytes: number; writeRequests: number; writeBytes: number;
+  readRequests: number;
+  readBytes: number;
+  writeRequests: number;
+  writeBytes: number;
 }
 
 /** Usage of one instance, for billing (`get_per_instance_usage`). */
-export interface InstanceUsage { uuid: string; memoryMb: number; vcpus: number; cpuTimeNs: number }
+export interface InstanceUsage {
+  uuid: string;
+  memoryMb: number;
+  vcpus: number;
+  cpuTimeNs: number;
+}

@@ -3,7 +3,19 @@ import { RESOURCE_ID_PATTERN } from './identifiers.js';
 import { IsStringRecord } from '../validation/decorators.js';
 
 /** Disk formats an image may have; each maps to a `COMPUTE_IMAGE_TYPE_*` trait. */
-export const IMAGE_DISK_FORMATS = ['raw', 'qcow2', 'vmdk', 'vdi', 'vhd', 'vhdx', 'iso', 'ploop', 'aki', 'ari', 'ami'] as const;
+export const IMAGE_DISK_FORMATS = [
+  'raw',
+  'qcow2',
+  'vmdk',
+  'vdi',
+  'vhd',
+  'vhdx',
+  'iso',
+  'ploop',
+  'aki',
+  'ari',
+  'ami',
+] as const;
 /** One of {@link IMAGE_DISK_FORMATS}. */
 export type ImageDiskFormat = (typeof IMAGE_DISK_FORMATS)[number];
 

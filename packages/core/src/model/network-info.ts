@@ -1,6 +1,20 @@
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsIP, IsMACAddress, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsIP,
+  IsMACAddress,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
 } from 'class-validator';
 import { DEVICE_TAG_PATTERN, HOST_DEVICE_PATTERN, RESOURCE_ID_PATTERN, SINGLE_LINE_PATTERN } from './identifiers.js';
 
@@ -41,4 +55,3 @@ export class Vif {
 
 /** The interfaces of an instance, in order. */
 export type NetworkInfo = Vif[];
-

@@ -35,8 +35,12 @@ function recordIssues(input: Record<string, unknown>, path: string, issues: Vali
   }
   const int = (key: string, fallback: number, min: number): number => {
     const value = input[key] === undefined ? fallback : input[key];
-    if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= MAX_INVENTORY_VALUE) return value;
-    issues.push({ path: `${path}.${key}`, messages: [`${key} must be an integer from ${min} to ${MAX_INVENTORY_VALUE}`] });
+    if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= MAX_INVENTORY_VALUE)
+      return value;
+    issues.push({
+      path: `${path}.${key}`,
+      messages: [`${key} must be an integer from ${min} to ${MAX_INVENTORY_VALUE}`],
+    });
     return NaN;
   };
   const total = int('total', NaN, 0);
@@ -47,7 +51,10 @@ function recordIssues(input: Record<string, unknown>, path: string, issues: Vali
   int('stepSize', 1, 1);
   const ratio = input['allocationRatio'];
   if (ratio !== undefined && !(typeof ratio === 'number' && Number.isFinite(ratio) && ratio > 0)) {
-    issues.push({ path: `${path}.allocationRatio`, messages: ['allocationRatio must be a finite number greater than 0'] });
+    issues.push({
+      path: `${path}.allocationRatio`,
+      messages: ['allocationRatio must be a finite number greater than 0'],
+    });
   }
   if (reserved > total) issues.push({ path: `${path}.reserved`, messages: ['reserved must not exceed total'] });
   if (maxUnit < minUnit) issues.push({ path: `${path}.maxUnit`, messages: ['maxUnit must be at least minUnit'] });

@@ -1,6 +1,11 @@
 import { ValidationError } from '../errors/errors.js';
 import { inventoryIssues, isResourceClass } from './inventory-issues.js';
-import { INVENTORY_FIELDS, MAX_INVENTORY_VALUE, type InventoryRecord, type ProviderInventory } from './inventory-record.js';
+import {
+  INVENTORY_FIELDS,
+  MAX_INVENTORY_VALUE,
+  type InventoryRecord,
+  type ProviderInventory,
+} from './inventory-record.js';
 
 /**
  * Validate an inventory and return it normalised (defaults filled in) and
@@ -62,7 +67,11 @@ export function buildInventory(current: InventoryMap, input: unknown, operation:
 }
 
 /** The stored records of the classes of `input` up to (not including) `stop`. */
-function unchangedPrefix(current: InventoryMap, input: Record<string, unknown>, stop: string | null): Map<string, InventoryRecord> {
+function unchangedPrefix(
+  current: InventoryMap,
+  input: Record<string, unknown>,
+  stop: string | null,
+): Map<string, InventoryRecord> {
   const out = new RecordMap<string, InventoryRecord>();
   for (const rc in input) {
     if (rc === stop) break;
@@ -92,9 +101,11 @@ function isSameRecord(input: unknown, stored: InventoryRecord): boolean {
   if (v === void 0 ? stored.reserved !== 0 : (known++, v !== stored.reserved)) return false;
   if ((v = r['minUnit']) === void 0 ? stored.minUnit !== 1 : (known++, v !== stored.minUnit)) return false;
   v = r['maxUnit'];
-  if (v === void 0 ? stored.maxUnit !== max(stored.total, stored.minUnit) : (known++, v !== stored.maxUnit)) return false;
+  if (v === void 0 ? stored.maxUnit !== max(stored.total, stored.minUnit) : (known++, v !== stored.maxUnit))
+    return false;
   if ((v = r['stepSize']) === void 0 ? stored.stepSize !== 1 : (known++, v !== stored.stepSize)) return false;
-  if ((v = r['allocationRatio']) === void 0 ? stored.allocationRatio !== 1 : (known++, v !== stored.allocationRatio)) return false;
+  if ((v = r['allocationRatio']) === void 0 ? stored.allocationRatio !== 1 : (known++, v !== stored.allocationRatio))
+    return false;
   return keys === known || onlyKnownKeys(r);
 }
 
@@ -118,7 +129,8 @@ function readRecord(raw: unknown): InventoryRecord | null {
   const stepSize = v === void 0 ? 1 : (known++, isCount(v, 1) ? v : -1);
   v = r['allocationRatio'];
   const allocationRatio = v === void 0 ? 1 : (known++, typeof v === 'number' && isFiniteNumber(v) ? v : -1);
-  const valid = reserved >= 0 && reserved <= total && minUnit >= 1 && maxUnit >= minUnit && stepSize >= 1 && allocationRatio > 0;
+  const valid =
+    reserved >= 0 && reserved <= total && minUnit >= 1 && maxUnit >= minUnit && stepSize >= 1 && allocationRatio > 0;
   if (!valid || (keys !== known && !onlyKnownKeys(r))) return null;
   return { total, reserved, minUnit, maxUnit, stepSize, allocationRatio };
 }
@@ -149,5 +161,8 @@ function isKnownClass(rc: string): boolean {
 function invalid(input: unknown, operation: string): ValidationError {
   const issues = inventoryIssues(input);
   // inherited enumerable keys can fail the fast path without an own-key issue to report
-  return new ValidationError(operation, issues.length > 0 ? issues : [{ path: 'inventory', messages: ['inventory must be a plain object of records'] }]);
+  return new ValidationError(
+    operation,
+    issues.length > 0 ? issues : [{ path: 'inventory', messages: ['inventory must be a plain object of records'] }],
+  );
 }

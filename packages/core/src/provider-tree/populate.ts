@@ -30,7 +30,8 @@ export function populate(index: ProviderIndex, providers: Iterable<ProviderInput
   const batch = [...providers].map((p, i) => withPrefix(i, () => parseEntry(p)));
   const byUuid = new Map<string, Entry>();
   batch.forEach((e, i) => {
-    if (byUuid.has(e.uuid)) throw new ValidationError(OP, [{ path: `[${i}].uuid`, messages: ['uuid listed twice in the batch'] }]);
+    if (byUuid.has(e.uuid))
+      throw new ValidationError(OP, [{ path: `[${i}].uuid`, messages: ['uuid listed twice in the batch'] }]);
     byUuid.set(e.uuid, e);
   });
   for (const e of batch) {
@@ -86,7 +87,8 @@ function parentsFirst(batch: Entry[], byUuid: ReadonlyMap<string, Entry>): Entry
 }
 
 function parseEntry(p: ProviderInput): Entry {
-  if (p === null || typeof p !== 'object') throw new ValidationError(OP, [{ path: '', messages: ['provider must be an object'] }]);
+  if (p === null || typeof p !== 'object')
+    throw new ValidationError(OP, [{ path: '', messages: ['provider must be an object'] }]);
   return {
     uuid: checkUuid(p.uuid, OP, 'uuid'),
     name: checkName(p.name, OP, 'name'),
@@ -104,6 +106,12 @@ function withPrefix<T>(i: number, fn: () => T): T {
     return fn();
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    throw new ValidationError(OP, error.issues.map((issue) => ({ path: issue.path ? `[${i}].${issue.path}` : `[${i}]`, messages: [...issue.messages] })));
+    throw new ValidationError(
+      OP,
+      error.issues.map((issue) => ({
+        path: issue.path ? `[${i}].${issue.path}` : `[${i}]`,
+        messages: [...issue.messages],
+      })),
+    );
   }
 }

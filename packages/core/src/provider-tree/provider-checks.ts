@@ -25,7 +25,8 @@ export function checkName(value: unknown, operation: string, path: string): stri
 
 /** A generation: a non-negative safe integer. @throws `VALIDATION_FAILED` */
 export function checkGeneration(value: unknown, operation: string, path: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) fail(operation, path, 'must be a non-negative integer');
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+    fail(operation, path, 'must be a non-negative integer');
   return value;
 }
 
@@ -35,7 +36,9 @@ export function checkGeneration(value: unknown, operation: string, path: string)
  * @throws `VALIDATION_FAILED` when any name is malformed.
  */
 export function checkTraits(traits: unknown, operation: string): Set<string> {
-  return checkNames(traits, operation, 'traits', (t) => TRAIT_NAME_PATTERN.test(t) && t.length <= 255 ? t : undefined);
+  return checkNames(traits, operation, 'traits', (t) =>
+    TRAIT_NAME_PATTERN.test(t) && t.length <= 255 ? t : undefined,
+  );
 }
 
 /** Aggregate uuids, lower-cased and deduplicated. @throws `VALIDATION_FAILED` */
@@ -43,7 +46,12 @@ export function checkAggregates(aggregates: unknown, operation: string): Set<str
   return checkNames(aggregates, operation, 'aggregates', (a) => (PROVIDER_UUID_PATTERN.test(a) ? lower(a) : undefined));
 }
 
-function checkNames(values: unknown, operation: string, path: string, accept: (v: string) => string | undefined): Set<string> {
+function checkNames(
+  values: unknown,
+  operation: string,
+  path: string,
+  accept: (v: string) => string | undefined,
+): Set<string> {
   const list = typeof values === 'string' ? [values] : values;
   if (list === null || typeof list !== 'object' || typeof (list as Iterable<unknown>)[Symbol.iterator] !== 'function') {
     fail(operation, path, 'must be an iterable of strings');
@@ -52,7 +60,8 @@ function checkNames(values: unknown, operation: string, path: string, accept: (v
   let i = 0;
   for (const value of list as Iterable<unknown>) {
     const ok = typeof value === 'string' ? accept(value) : undefined;
-    if (ok === undefined) fail(operation, `${path}[${i}]`, path === 'traits' ? `must match ${TRAIT_NAME_PATTERN}` : 'must be a uuid');
+    if (ok === undefined)
+      fail(operation, `${path}[${i}]`, path === 'traits' ? `must match ${TRAIT_NAME_PATTERN}` : 'must be a uuid');
     out.add(ok);
     i++;
   }

@@ -77,11 +77,15 @@ export class ProviderIndex {
 
   /** Insert a new provider under its parent. @throws `CONFLICT` when its uuid or name is taken. */
   add(node: ProviderNode, operation: string): void {
-    const clash =
-      this.byUuid.has(node.uuid) ? `uuid ${node.uuid} is taken` :
-      this.byName.has(node.name) ? `name '${node.name}' is taken` :
-      this.byName.has(node.uuid) ? `uuid ${node.uuid} is another provider's name` :
-      node.name !== node.uuid && this.byUuid.has(node.name) ? `name '${node.name}' is another provider's uuid` : undefined;
+    const clash = this.byUuid.has(node.uuid)
+      ? `uuid ${node.uuid} is taken`
+      : this.byName.has(node.name)
+        ? `name '${node.name}' is taken`
+        : this.byName.has(node.uuid)
+          ? `uuid ${node.uuid} is another provider's name`
+          : node.name !== node.uuid && this.byUuid.has(node.name)
+            ? `name '${node.name}' is another provider's uuid`
+            : undefined;
     if (clash) throw new ConflictError(`${operation}: resource provider ${clash}`);
     (node.parent ? node.parent.children : this.roots).set(node.uuid, node);
     this.byUuid.set(node.uuid, node);

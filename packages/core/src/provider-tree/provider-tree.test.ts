@@ -47,7 +47,12 @@ describe('ProviderTree structure', () => {
     }
     expect(tree.exists('nope')).toBe(false);
     expect(tree.exists(ROOT.toUpperCase())).toBe(true);
-    expect(tree.get('node1_gpu0')).toMatchObject({ uuid: GRANDCHILD, parentUuid: CHILD, rootUuid: ROOT, generation: 0 });
+    expect(tree.get('node1_gpu0')).toMatchObject({
+      uuid: GRANDCHILD,
+      parentUuid: CHILD,
+      rootUuid: ROOT,
+      generation: 0,
+    });
     expect(tree.get(ROOT)).toMatchObject({ name: 'node1', parentUuid: null, rootUuid: ROOT, childUuids: [CHILD] });
   });
 
@@ -108,13 +113,23 @@ describe('ProviderTree structure', () => {
   it('throws NOT_FOUND for unknown providers in every call', () => {
     const tree = sampleTree();
     const calls: Array<() => unknown> = [
-      () => tree.get('ghost'), () => tree.data('ghost'), () => tree.remove('ghost'), () => tree.newChild('c', 'ghost'),
-      () => tree.getProviderUuids('ghost'), () => tree.getProviderUuidsInTree('ghost'),
-      () => tree.updateInventory('ghost', {}), () => tree.hasInventoryChanged('ghost', {}),
-      () => tree.addTraits('ghost', ['A']), () => tree.removeTraits('ghost', ['A']), () => tree.updateTraits('ghost', ['A']),
-      () => tree.hasTraits('ghost', ['A']), () => tree.haveTraitsChanged('ghost', ['A']),
-      () => tree.addAggregates('ghost', [AGG1]), () => tree.removeAggregates('ghost', [AGG1]),
-      () => tree.updateAggregates('ghost', [AGG1]), () => tree.inAggregates('ghost', [AGG1]),
+      () => tree.get('ghost'),
+      () => tree.data('ghost'),
+      () => tree.remove('ghost'),
+      () => tree.newChild('c', 'ghost'),
+      () => tree.getProviderUuids('ghost'),
+      () => tree.getProviderUuidsInTree('ghost'),
+      () => tree.updateInventory('ghost', {}),
+      () => tree.hasInventoryChanged('ghost', {}),
+      () => tree.addTraits('ghost', ['A']),
+      () => tree.removeTraits('ghost', ['A']),
+      () => tree.updateTraits('ghost', ['A']),
+      () => tree.hasTraits('ghost', ['A']),
+      () => tree.haveTraitsChanged('ghost', ['A']),
+      () => tree.addAggregates('ghost', [AGG1]),
+      () => tree.removeAggregates('ghost', [AGG1]),
+      () => tree.updateAggregates('ghost', [AGG1]),
+      () => tree.inAggregates('ghost', [AGG1]),
       () => tree.haveAggregatesChanged('ghost', [AGG1]),
     ];
     for (const call of calls) {
@@ -214,11 +229,18 @@ describe('ProviderTree inventory', () => {
     const tree = sampleTree();
     tree.updateInventory('node1', { VCPU: FULL, MEMORY_MB: { total: 1024 } });
     const changes = [
-      { total: 9 }, { reserved: 1 }, { minUnit: 2 }, { maxUnit: 4 }, { stepSize: 2 }, { allocationRatio: 16.0 },
+      { total: 9 },
+      { reserved: 1 },
+      { minUnit: 2 },
+      { maxUnit: 4 },
+      { stepSize: 2 },
+      { allocationRatio: 16.0 },
     ];
     let generation = tree.get('node1').generation;
     for (const change of changes) {
-      expect(tree.hasInventoryChanged('node1', { VCPU: { ...FULL, ...change }, MEMORY_MB: { total: 1024 } })).toBe(true);
+      expect(tree.hasInventoryChanged('node1', { VCPU: { ...FULL, ...change }, MEMORY_MB: { total: 1024 } })).toBe(
+        true,
+      );
       expect(tree.updateInventory('node1', { VCPU: { ...FULL, ...change }, MEMORY_MB: { total: 1024 } })).toBe(true);
       expect(tree.get('node1').generation).toBe(++generation);
       tree.updateInventory('node1', { VCPU: FULL, MEMORY_MB: { total: 1024 } });
@@ -226,7 +248,9 @@ describe('ProviderTree inventory', () => {
     }
     expect(tree.updateInventory('node1', { VCPU: FULL })).toBe(true);
     expect(Object.keys(tree.get('node1').inventory)).toEqual(['VCPU']);
-    expect(tree.updateInventory('node1', { VCPU: FULL, DISK_GB: { total: 100 }, CUSTOM_FPGA: { total: 2 } })).toBe(true);
+    expect(tree.updateInventory('node1', { VCPU: FULL, DISK_GB: { total: 100 }, CUSTOM_FPGA: { total: 2 } })).toBe(
+      true,
+    );
     expect(Object.keys(tree.get('node1').inventory).sort()).toEqual(['CUSTOM_FPGA', 'DISK_GB', 'VCPU']);
     expect(tree.updateInventory('node1', {})).toBe(true);
     expect(tree.get('node1').inventory).toEqual({});
@@ -241,7 +265,7 @@ describe('ProviderTree inventory', () => {
     expect(tree.updateInventory('node1', { VCPU: { total: 0 }, PCPU: { total: 2, minUnit: 4 } })).toBe(false);
   });
 
-  it('does not keep a reference to the caller\'s objects', () => {
+  it("does not keep a reference to the caller's objects", () => {
     const tree = sampleTree();
     const input = { VCPU: { total: 8 } };
     tree.updateInventory('node1', input);
@@ -286,12 +310,22 @@ describe('ProviderTree inventory', () => {
   it('refuses an unknown field even when the known ones are unchanged', () => {
     const tree = sampleTree();
     tree.updateInventory('node1', { VCPU: { total: 8 } });
-    expect(codeOf(() => tree.updateInventory('node1', { VCPU: { total: 8, foo: 1 } as never }))).toBe('VALIDATION_FAILED');
+    expect(codeOf(() => tree.updateInventory('node1', { VCPU: { total: 8, foo: 1 } as never }))).toBe(
+      'VALIDATION_FAILED',
+    );
   });
 
   it('reports every bad field at once', () => {
-    const error = errorOf(() => sampleTree().updateInventory('node1', { VCPU: { total: -1 }, vcpu: { total: 1 }, DISK_GB: { total: 1, stepSize: 0 } }));
-    expect(error.paths).toEqual(expect.arrayContaining(['inventory.VCPU.total', 'inventory.vcpu', 'inventory.DISK_GB.stepSize']));
+    const error = errorOf(() =>
+      sampleTree().updateInventory('node1', {
+        VCPU: { total: -1 },
+        vcpu: { total: 1 },
+        DISK_GB: { total: 1, stepSize: 0 },
+      }),
+    );
+    expect(error.paths).toEqual(
+      expect.arrayContaining(['inventory.VCPU.total', 'inventory.vcpu', 'inventory.DISK_GB.stepSize']),
+    );
   });
 
   it('checks the generation: a stale one is CONFLICT and changes nothing', () => {
@@ -321,7 +355,9 @@ describe('ProviderTree inventory', () => {
 describe('normalizeInventory', () => {
   it('returns a frozen normalised copy', () => {
     const inv = normalizeInventory({ MEMORY_MB: { total: 2048, reserved: 512, allocationRatio: 1.5 } });
-    expect(inv).toEqual({ MEMORY_MB: { total: 2048, reserved: 512, minUnit: 1, maxUnit: 2048, stepSize: 1, allocationRatio: 1.5 } });
+    expect(inv).toEqual({
+      MEMORY_MB: { total: 2048, reserved: 512, minUnit: 1, maxUnit: 2048, stepSize: 1, allocationRatio: 1.5 },
+    });
     expect(Object.isFrozen(inv)).toBe(true);
     expect(Object.isFrozen(inv['MEMORY_MB'])).toBe(true);
   });
@@ -452,10 +488,12 @@ describe('ProviderTree.populateFromIterable', () => {
   it('rejects orphans and leaves the tree unchanged', () => {
     const tree = sampleTree();
     const before = tree.getProviderUuids();
-    const error = errorOf(() => tree.populateFromIterable([
-      { uuid: A, name: 'a', parentUuid: ROOT },
-      { uuid: B, name: 'b', parentUuid: C },
-    ]));
+    const error = errorOf(() =>
+      tree.populateFromIterable([
+        { uuid: A, name: 'a', parentUuid: ROOT },
+        { uuid: B, name: 'b', parentUuid: C },
+      ]),
+    );
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error.code).toBe('NOT_FOUND');
     expect(tree.getProviderUuids()).toEqual(before);
@@ -486,43 +524,72 @@ describe('ProviderTree.populateFromIterable', () => {
     const tree = sampleTree();
     const before = tree.getProviderUuids();
     // replacing ROOT drops CHILD, so A's parent is gone by the time A is added
-    expect(codeOf(() => tree.populateFromIterable([
-      { uuid: ROOT, name: 'node1' },
-      { uuid: A, name: 'a', parentUuid: CHILD },
-    ]))).toBe('NOT_FOUND');
+    expect(
+      codeOf(() =>
+        tree.populateFromIterable([
+          { uuid: ROOT, name: 'node1' },
+          { uuid: A, name: 'a', parentUuid: CHILD },
+        ]),
+      ),
+    ).toBe('NOT_FOUND');
     expect(tree.getProviderUuids()).toEqual(before);
   });
 
   it('refuses a taken name with CONFLICT and leaves the tree unchanged', () => {
     const tree = sampleTree();
-    expect(errorOf(() => tree.populateFromIterable([
-      { uuid: A, name: 'fresh' },
-      { uuid: B, name: 'node2' },
-    ]))).toBeInstanceOf(ConflictError);
+    expect(
+      errorOf(() =>
+        tree.populateFromIterable([
+          { uuid: A, name: 'fresh' },
+          { uuid: B, name: 'node2' },
+        ]),
+      ),
+    ).toBeInstanceOf(ConflictError);
     expect(tree.exists(A)).toBe(false);
     expect(tree.size).toBe(4);
   });
 
   it('refuses bad entries, duplicates and cycles with VALIDATION_FAILED', () => {
     const tree = sampleTree();
-    const bad = errorOf(() => tree.populateFromIterable([
-      { uuid: A, name: 'a' },
-      { uuid: B, name: 'b', inventory: { VCPU: { total: -1 } } },
-    ]));
+    const bad = errorOf(() =>
+      tree.populateFromIterable([
+        { uuid: A, name: 'a' },
+        { uuid: B, name: 'b', inventory: { VCPU: { total: -1 } } },
+      ]),
+    );
     expect(bad.code).toBe('VALIDATION_FAILED');
     expect(bad.paths).toEqual(['[1].inventory.VCPU.total']);
     expect(errorOf(() => tree.populateFromIterable([{ uuid: 'x', name: 'a' }])).paths).toEqual(['[0].uuid']);
     expect(errorOf(() => tree.populateFromIterable([{ uuid: A, name: '' }])).paths).toEqual(['[0].name']);
-    expect(errorOf(() => tree.populateFromIterable([{ uuid: A, name: 'a', generation: -1 }])).paths).toEqual(['[0].generation']);
-    expect(errorOf(() => tree.populateFromIterable([{ uuid: A, name: 'a', parentUuid: 'x' }])).paths).toEqual(['[0].parentUuid']);
-    expect(errorOf(() => tree.populateFromIterable([{ uuid: A, name: 'a', traits: ['bad'] }])).paths).toEqual(['[0].traits[0]']);
-    expect(errorOf(() => tree.populateFromIterable([{ uuid: A, name: 'a', aggregates: ['bad'] }])).paths).toEqual(['[0].aggregates[0]']);
+    expect(errorOf(() => tree.populateFromIterable([{ uuid: A, name: 'a', generation: -1 }])).paths).toEqual([
+      '[0].generation',
+    ]);
+    expect(errorOf(() => tree.populateFromIterable([{ uuid: A, name: 'a', parentUuid: 'x' }])).paths).toEqual([
+      '[0].parentUuid',
+    ]);
+    expect(errorOf(() => tree.populateFromIterable([{ uuid: A, name: 'a', traits: ['bad'] }])).paths).toEqual([
+      '[0].traits[0]',
+    ]);
+    expect(errorOf(() => tree.populateFromIterable([{ uuid: A, name: 'a', aggregates: ['bad'] }])).paths).toEqual([
+      '[0].aggregates[0]',
+    ]);
     expect(errorOf(() => tree.populateFromIterable([null as never])).paths).toEqual(['[0]']);
-    expect(codeOf(() => tree.populateFromIterable([{ uuid: A, name: 'a' }, { uuid: A, name: 'b' }]))).toBe('VALIDATION_FAILED');
-    expect(codeOf(() => tree.populateFromIterable([
-      { uuid: A, name: 'a', parentUuid: B },
-      { uuid: B, name: 'b', parentUuid: A },
-    ]))).toBe('VALIDATION_FAILED');
+    expect(
+      codeOf(() =>
+        tree.populateFromIterable([
+          { uuid: A, name: 'a' },
+          { uuid: A, name: 'b' },
+        ]),
+      ),
+    ).toBe('VALIDATION_FAILED');
+    expect(
+      codeOf(() =>
+        tree.populateFromIterable([
+          { uuid: A, name: 'a', parentUuid: B },
+          { uuid: B, name: 'b', parentUuid: A },
+        ]),
+      ),
+    ).toBe('VALIDATION_FAILED');
     expect(codeOf(() => tree.populateFromIterable([{ uuid: A, name: 'a', parentUuid: A }]))).toBe('VALIDATION_FAILED');
     expect(codeOf(() => tree.populateFromIterable(42 as never))).toBe('VALIDATION_FAILED');
     expect(tree.size).toBe(4);
@@ -534,7 +601,9 @@ describe('ProviderTree.populateFromIterable', () => {
     source.addTraits('node1', ['CUSTOM_GOLD']);
     const target = new ProviderTree();
     target.populateFromIterable(source.getProviderUuids().map((u) => source.get(u)));
-    expect(target.getProviderUuids().map((u) => target.get(u))).toEqual(source.getProviderUuids().map((u) => source.get(u)));
+    expect(target.getProviderUuids().map((u) => target.get(u))).toEqual(
+      source.getProviderUuids().map((u) => source.get(u)),
+    );
   });
 });
 
@@ -579,7 +648,11 @@ describe('ProviderTree at scale', () => {
     const tree = new ProviderTree();
     tree.newRoot('root', ROOT);
     const uuids = Array.from({ length: N }, (_, i) => tree.newChild(`p${i}`, 'root'));
-    const inventory = (flip: number, i: number) => ({ VCPU: { total: 8 + flip, allocationRatio: 4 }, MEMORY_MB: { total: 16384 + i, reserved: 512 }, DISK_GB: { total: 100 } });
+    const inventory = (flip: number, i: number) => ({
+      VCPU: { total: 8 + flip, allocationRatio: 4 },
+      MEMORY_MB: { total: 16384 + i, reserved: 512 },
+      DISK_GB: { total: 100 },
+    });
     expect(uuids.every((u, i) => tree.updateInventory(u, inventory(0, i)))).toBe(true);
     expect(uuids.some((u, i) => tree.updateInventory(u, inventory(0, i)))).toBe(false);
     expect(uuids.filter((u, i) => tree.updateInventory(u, inventory(i % 2, i))).length).toBe(N / 2);

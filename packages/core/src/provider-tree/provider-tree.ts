@@ -45,7 +45,10 @@ export class ProviderTree {
 
   /** True for a provider tree, including one made by another copy of `@virtkit/core`. */
   static isProviderTree(value: unknown): value is ProviderTree {
-    return value instanceof ProviderTree || (typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[PROVIDER_TREE_BRAND] === true);
+    return (
+      value instanceof ProviderTree ||
+      (typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[PROVIDER_TREE_BRAND] === true)
+    );
   }
 
   /** Number of providers in the tree. */
@@ -229,11 +232,20 @@ export class ProviderTree {
   #checkGeneration(node: ProviderNode, generation: number, op: string): void {
     checkGeneration(generation, op, 'generation');
     if (generation !== node.generation) {
-      throw new ConflictError(`${op}: resource provider ${node.uuid} is at generation ${node.generation}, not ${generation}`);
+      throw new ConflictError(
+        `${op}: resource provider ${node.uuid} is at generation ${node.generation}, not ${generation}`,
+      );
     }
   }
 
-  #changeSet(op: string, kind: SetKind, mode: SetMode, nameOrUuid: string, values: Iterable<string>, generation?: number): boolean {
+  #changeSet(
+    op: string,
+    kind: SetKind,
+    mode: SetMode,
+    nameOrUuid: string,
+    values: Iterable<string>,
+    generation?: number,
+  ): boolean {
     const node = this.#node(nameOrUuid);
     if (generation !== undefined) this.#checkGeneration(node, generation, op);
     const given = kind === 'traits' ? checkTraits(values, op) : checkAggregates(values, op);

@@ -17,12 +17,28 @@ export class MapTestDriver extends withLifecycle(DriverBase) {
     if (state === undefined) throw new InstanceNotFoundError(r.instance.uuid);
     return { state };
   }
-  protected async _listInstances() { return [...this.states.keys()].map((uuid) => ({ uuid, name: uuid })); }
-  protected async _getAvailableNodes() { return ['n1']; }
-  protected async _getHostIp() { return '127.0.0.1'; }
-  protected async _spawn(_c: unknown, r: Req) { this.states.set(r.instance.uuid, r.powerOn === false ? PowerState.SHUTDOWN : PowerState.RUNNING); }
-  protected async _destroy(_c: unknown, r: Req) { this.states.delete(r.instance.uuid); }
-  protected async _reboot(_c: unknown, r: Req) { this.states.set(r.instance.uuid, PowerState.RUNNING); }
-  protected async _powerOff(_c: unknown, r: Req) { this.states.set(r.instance.uuid, PowerState.SHUTDOWN); }
-  protected async _powerOn(_c: unknown, r: Req) { this.states.set(r.instance.uuid, PowerState.RUNNING); }
+  protected async _listInstances() {
+    return [...this.states.keys()].map((uuid) => ({ uuid, name: uuid }));
+  }
+  protected async _getAvailableNodes() {
+    return ['n1'];
+  }
+  protected async _getHostIp() {
+    return '127.0.0.1';
+  }
+  protected async _spawn(_c: unknown, r: Req) {
+    this.states.set(r.instance.uuid, r.powerOn === false ? PowerState.SHUTDOWN : PowerState.RUNNING);
+  }
+  protected async _destroy(_c: unknown, r: Req) {
+    this.states.delete(r.instance.uuid);
+  }
+  protected async _reboot(_c: unknown, r: Req) {
+    this.states.set(r.instance.uuid, PowerState.RUNNING);
+  }
+  protected async _powerOff(_c: unknown, r: Req) {
+    this.states.set(r.instance.uuid, PowerState.SHUTDOWN);
+  }
+  protected async _powerOn(_c: unknown, r: Req) {
+    this.states.set(r.instance.uuid, PowerState.RUNNING);
+  }
 }

@@ -11,9 +11,21 @@ import { validateRequest } from './validate-request.js';
 
 const UUID = '7b1c6f1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f';
 const spawn = {
-  instance: { uuid: UUID, name: 'vm-1', flavor: { name: 'm1', vcpus: 2, memoryMb: 512, rootGb: 1 }, metadata: { a: 'b' } },
+  instance: {
+    uuid: UUID,
+    name: 'vm-1',
+    flavor: { name: 'm1', vcpus: 2, memoryMb: 512, rootGb: 1 },
+    metadata: { a: 'b' },
+  },
   imageMeta: { diskFormat: 'qcow2', properties: { x: 'y' } },
-  networkInfo: [{ id: 'p1', address: '52:54:00:12:34:56', type: 'user', network: { id: 'n1', subnets: [{ cidr: '10.0.0.0/24', ips: ['10.0.0.5'] }] } }],
+  networkInfo: [
+    {
+      id: 'p1',
+      address: '52:54:00:12:34:56',
+      type: 'user',
+      network: { id: 'n1', subnets: [{ cidr: '10.0.0.0/24', ips: ['10.0.0.5'] }] },
+    },
+  ],
   injectedFiles: [{ path: '/etc/motd', contents: 'aGVsbG8=' }],
   powerOn: false,
 };
@@ -22,7 +34,8 @@ const spawn = {
 function agree(cls: Function, value: Record<string, unknown>): void {
   const slow = validateSync(plainToInstance(cls as never, value) as object, { forbidUnknownValues: true }).length === 0;
   const fast = compileValidator(cls)!(value) !== undefined;
-  if (slow !== fast) throw new Error(`disagree (class-validator ${slow}, compiled ${fast}) on ${JSON.stringify(value)}`);
+  if (slow !== fast)
+    throw new Error(`disagree (class-validator ${slow}, compiled ${fast}) on ${JSON.stringify(value)}`);
 }
 
 const mutations: [string, (r: any) => void][] = [
@@ -56,8 +69,10 @@ describe('compiled validator', () => {
   });
 
   it('agrees on requests with enums and bounds', () => {
-    for (const rebootType of ['SOFT', 'HARD', 'soft', '', undefined]) agree(RebootRequest, { instance: { uuid: UUID }, rebootType });
-    for (const timeoutSec of [0, 1, 86400, 86401, -1, 1.5, '3', null]) agree(PowerOffRequest, { instance: { uuid: UUID }, timeoutSec });
+    for (const rebootType of ['SOFT', 'HARD', 'soft', '', undefined])
+      agree(RebootRequest, { instance: { uuid: UUID }, rebootType });
+    for (const timeoutSec of [0, 1, 86400, 86401, -1, 1.5, '3', null])
+      agree(PowerOffRequest, { instance: { uuid: UUID }, timeoutSec });
   });
 
   it('lets validateRequest return the caller object on the fast path and explain failures', () => {
@@ -67,7 +82,9 @@ describe('compiled validator', () => {
     expect(copy).not.toBe(ok); // a copy: later changes to the caller's object cannot reach the driver
     const bad = structuredClone(spawn);
     bad.instance.flavor.vcpus = -1;
-    expect(() => validateRequest(SpawnRequest, bad, 'spawn')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', paths: ['instance.flavor.vcpus'] }));
+    expect(() => validateRequest(SpawnRequest, bad, 'spawn')).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED', paths: ['instance.flavor.vcpus'] }),
+    );
   });
 });
 
@@ -79,13 +96,17 @@ describe('request shapes both validators refuse', () => {
     ['an inherited instance', Object.create({ instance: spawn.instance, imageMeta: {} })],
   ])('%s is VALIDATION_FAILED', (_what, req) => {
     expect(compileValidator(SpawnRequest)!(req as Record<string, unknown>)).toBeUndefined();
-    expect(() => validateRequest(SpawnRequest, req, 'spawn')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    expect(() => validateRequest(SpawnRequest, req, 'spawn')).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+    );
   });
 
   it('ignores non-enumerable properties, as class-validator does', () => {
     const req = {};
     Object.defineProperty(req, 'instance', { value: { uuid: UUID }, enumerable: false });
-    expect(() => validateRequest(PowerOffRequest, req, 'powerOff')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    expect(() => validateRequest(PowerOffRequest, req, 'powerOff')).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+    );
   });
 
   it('returns a copy that later changes to the caller object do not reach', () => {
@@ -100,7 +121,7 @@ describe('request shapes both validators refuse', () => {
 // Issue 11: the compiler learns `@Type(() => X)` through class-transformer's public API (plainToInstance), not its
 // internal metadata storage. If a class-transformer release changes what plainToInstance makes of a declared
 // nested field, these fail here, loudly, instead of every nested request silently taking the slow path.
-describe('nested classes, found through class-transformer\'s public API', () => {
+describe("nested classes, found through class-transformer's public API", () => {
   it('finds the class of a nested field and of each element of a nested list', () => {
     expect(nestedClassOf(SpawnRequest, 'instance', false)).toBe(SpawnInstance);
     expect(nestedClassOf(SpawnRequest, 'networkInfo', true)).toBe(Vif);

@@ -86,7 +86,8 @@ function compiledFor(cls: Function): Compiled | undefined {
   const hit = compiled.get(cls);
   if (hit !== undefined) return hit ?? undefined;
   const check = objectCheckFor(cls);
-  const entry = check === undefined ? null : { run: entryPoint(check), callbacks: plannedKinds.get(cls)?.has('reference') ?? true };
+  const entry =
+    check === undefined ? null : { run: entryPoint(check), callbacks: plannedKinds.get(cls)?.has('reference') ?? true };
   compiled.set(cls, entry);
   return entry ?? undefined;
 }
@@ -171,12 +172,31 @@ function planFor(cls: Function): Plan[] | undefined {
     const check = propertyCheck(name, isOptional, kind, nested, nestedEach, constraints);
     const each = constraints.some((c) => c.each);
     let inner: ObjectCheck | undefined | null = null;
-    const innerCheck = (): ObjectCheck | undefined => (inner === null ? (inner = nested ? objectCheckFor(nested) : undefined) : inner);
-    const produce = kind !== 'nested' ? undefined : nestedEach
-      ? (v: unknown, st: CheckState, depth: number): Result => { const c = innerCheck(); return c ? copyEachNested(c, name, v, st, depth) : issue(st, name, [`${name} cannot be validated`]); }
-      : (v: unknown, st: CheckState, depth: number): Result => { const c = innerCheck(); return c ? copyNested(c, name, v, st, depth) : issue(st, name, [`${name} cannot be validated`]); };
+    const innerCheck = (): ObjectCheck | undefined =>
+      inner === null ? (inner = nested ? objectCheckFor(nested) : undefined) : inner;
+    const produce =
+      kind !== 'nested'
+        ? undefined
+        : nestedEach
+          ? (v: unknown, st: CheckState, depth: number): Result => {
+              const c = innerCheck();
+              return c ? copyEachNested(c, name, v, st, depth) : issue(st, name, [`${name} cannot be validated`]);
+            }
+          : (v: unknown, st: CheckState, depth: number): Result => {
+              const c = innerCheck();
+              return c ? copyNested(c, name, v, st, depth) : issue(st, name, [`${name} cannot be validated`]);
+            };
     // `each` constraints and copy-first kinds take the full check; the others are inlined by buildObjectCheck.
-    plans.push({ name, optional: isOptional, kind, inline: !each, nestedEach, tests: constraints.map((c) => c.test), check, produce });
+    plans.push({
+      name,
+      optional: isOptional,
+      kind,
+      inline: !each,
+      nestedEach,
+      tests: constraints.map((c) => c.test),
+      check,
+      produce,
+    });
   }
   plannedKinds.set(cls, new Set(plans.map((p) => p.kind)));
   return plans;
@@ -191,7 +211,9 @@ function planFor(cls: Function): Plan[] | undefined {
  */
 export function nestedClassOf(cls: Function, name: string, each: boolean): Function | undefined {
   try {
-    const made = (plainToInstance(cls as new () => object, { [name]: each ? [{}] : {} }) as Record<string, unknown>)[name];
+    const made = (plainToInstance(cls as new () => object, { [name]: each ? [{}] : {} }) as Record<string, unknown>)[
+      name
+    ];
     const item: unknown = each ? (Array.isArray(made) ? made[0] : undefined) : made;
     const type = item !== null && typeof item === 'object' ? (item.constructor as Function | undefined) : undefined;
     return type === undefined || type === Object ? undefined : type;
@@ -228,7 +250,13 @@ function kindOf(cls: Function, name: string, nested: Function | undefined, const
 }
 
 /** Constraints of fields whose value is an object or array (the others are scalars, copied as they are). */
-const OBJECT_CONSTRAINTS: ReadonlySet<string> = new Set(['isObject', 'isJsonRecord', 'isAllocations', 'isStringRecord', 'isArray']);
+const OBJECT_CONSTRAINTS: ReadonlySet<string> = new Set([
+  'isObject',
+  'isJsonRecord',
+  'isAllocations',
+  'isStringRecord',
+  'isArray',
+]);
 
 interface ConstraintInstance {
   validate(value: unknown, args: object): unknown;
@@ -247,14 +275,23 @@ function constraintOf(cls: Function, property: string, m: MetadataLike, c: Const
   const name = m.name ?? '';
   const constraints = m.constraints ?? [];
   const targetName = cls.name;
-  const argsOf = (value: unknown, object: object): ValidationArguments => ({ constraints, object, value, property, targetName });
-  const generic = (value: unknown, object: Record<string, unknown>): boolean => c.validate(value, argsOf(value, object)) === true;
+  const argsOf = (value: unknown, object: object): ValidationArguments => ({
+    constraints,
+    object,
+    value,
+    property,
+    targetName,
+  });
+  const generic = (value: unknown, object: Record<string, unknown>): boolean =>
+    c.validate(value, argsOf(value, object)) === true;
   const message = (value: unknown, object: Record<string, unknown>): string => {
     const args = argsOf(value, object);
     const raw = m.message ?? c.defaultMessage?.(args) ?? `${property} is invalid`;
     let text = typeof raw === 'function' ? raw(args) : raw;
     constraints.forEach((constraint, i) => {
-      text = text.split(`$constraint${i + 1}`).join(Array.isArray(constraint) ? constraint.join(', ') : String(constraint));
+      text = text
+        .split(`$constraint${i + 1}`)
+        .join(Array.isArray(constraint) ? constraint.join(', ') : String(constraint));
     });
     // $value is quoted bounded and escaped; never a secret's value.
     const shown = SECRET_KEY_PATTERN.test(property) ? '[redacted]' : quoteValue(value);
@@ -262,16 +299,25 @@ function constraintOf(cls: Function, property: string, m: MetadataLike, c: Const
   };
   const [limit] = constraints;
   // maxLength counts code points: a string no longer in UTF-16 units than the limit always passes.
-  const shortcut = name === 'maxLength' && typeof limit === 'number'
-    ? (v: unknown, o: Record<string, unknown>): boolean => (typeof v === 'string' && v.length <= limit) || generic(v, o)
-    : undefined;
-  return { name, each: m.each, test: fastTest(name, constraints) ?? knownYes(name, constraints, generic) ?? shortcut ?? generic, message };
+  const shortcut =
+    name === 'maxLength' && typeof limit === 'number'
+      ? (v: unknown, o: Record<string, unknown>): boolean =>
+          (typeof v === 'string' && v.length <= limit) || generic(v, o)
+      : undefined;
+  return {
+    name,
+    each: m.each,
+    test: fastTest(name, constraints) ?? knownYes(name, constraints, generic) ?? shortcut ?? generic,
+    message,
+  };
 }
 
 // Exactly validator.js's default ("all") UUID pattern (a hand-written loop measured 3x slower than this regex),
 // and sure-yes forms of its IPv4 and MAC patterns.
-const UUID_ALL = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/i;
-const IPV4 = /^((?:[0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])[.]){3}(?:[0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])$/;
+const UUID_ALL =
+  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/i;
+const IPV4 =
+  /^((?:[0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])[.]){3}(?:[0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])$/;
 const MAC_COLONS = /^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}$/;
 
 /**
@@ -323,13 +369,19 @@ function fastTest(name: string, c: readonly unknown[]): ((value: unknown) => boo
 }
 
 function propertyCheck(
-  name: string, optional: boolean, kind: Kind, nested: Function | undefined, nestedEach: boolean, constraints: readonly Constraint[],
+  name: string,
+  optional: boolean,
+  kind: Kind,
+  nested: Function | undefined,
+  nestedEach: boolean,
+  constraints: readonly Constraint[],
 ): PropertyCheck {
   const tests = constraints.map((c) => c.test);
   // An object handed through by reference (allocations a driver edits in place) is still no Set or boxed value.
   const objectOnly = constraints.some((c) => c.name === 'isObject');
   let inner: ObjectCheck | undefined | null = null; // resolved at first use: classes may refer to each other
-  const innerCheck = (): ObjectCheck | undefined => (inner === null ? (inner = nested ? objectCheckFor(nested) : undefined) : inner);
+  const innerCheck = (): ObjectCheck | undefined =>
+    inner === null ? (inner = nested ? objectCheckFor(nested) : undefined) : inner;
   const passes = (value: unknown, object: Record<string, unknown>): boolean => {
     for (let i = 0; i < constraints.length; i++) {
       const test = tests[i]!;
@@ -344,7 +396,8 @@ function propertyCheck(
     for (let i = 0; i < constraints.length; i++) {
       const c = constraints[i]!;
       const bad = c.each && Array.isArray(value) ? value.find((x) => !tests[i]!(x, object)) : value;
-      if (c.each && Array.isArray(value) ? value.some((x) => !tests[i]!(x, object)) : !tests[i]!(value, object)) messages.push(c.message(bad, object));
+      if (c.each && Array.isArray(value) ? value.some((x) => !tests[i]!(x, object)) : !tests[i]!(value, object))
+        messages.push(c.message(bad, object));
     }
     return issue(st, name, messages.length > 0 ? messages : [`${name} is invalid`]);
   };
@@ -353,7 +406,9 @@ function propertyCheck(
     switch (kind) {
       case 'scalar':
         if (value !== null && (typeof value === 'object' || typeof value === 'function')) {
-          return issue(st, name, [`${name} must be a primitive value (string, number or boolean), not ${quoteValue(value)}`]);
+          return issue(st, name, [
+            `${name} must be a primitive value (string, number or boolean), not ${quoteValue(value)}`,
+          ]);
         }
         return passes(value, copy) ? value : explain(value, copy, st);
       case 'reference':
@@ -370,7 +425,10 @@ function propertyCheck(
       default: {
         // Copy first, then check the copy: every constraint sees the very data the driver will get.
         const mark = st.issues.length;
-        const copied = kind === 'array' ? copyArray(name, value, st, depth + 1) : copyRecord(name, value, kind === 'strings', st, depth + 1);
+        const copied =
+          kind === 'array'
+            ? copyArray(name, value, st, depth + 1)
+            : copyRecord(name, value, kind === 'strings', st, depth + 1);
         if (copied === FAIL) return collapse(st, mark, name);
         return passes(copied, copy) ? copied : explain(copied, copy, st);
       }
@@ -385,7 +443,11 @@ function issue(st: CheckState, path: string, messages: string[]): typeof FAIL {
 
 /** One issue at the property for everything found inside a free-form value (its messages name the inner keys). */
 function collapse(st: CheckState, mark: number, path: string): typeof FAIL {
-  const messages = st.issues.splice(mark).flatMap((i) => (i.path === path ? i.messages : i.messages.map((m) => (m.startsWith(i.path) ? m : `${i.path}: ${m}`))));
+  const messages = st.issues
+    .splice(mark)
+    .flatMap((i) =>
+      i.path === path ? i.messages : i.messages.map((m) => (m.startsWith(i.path) ? m : `${i.path}: ${m}`)),
+    );
   return issue(st, path, messages);
 }
 
@@ -398,7 +460,8 @@ function under(st: CheckState, mark: number, prefix: string): void {
 }
 
 function copyNested(check: ObjectCheck, path: string, value: unknown, st: CheckState, depth: number): Result {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return issue(st, path, [`${path} must be an object`]);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return issue(st, path, [`${path} must be an object`]);
   // Boxed primitives, Sets, Maps, Dates... have no declared fields to read: refused, not taken for an empty object.
   if (!objectTagged(value)) return issue(st, path, [`${path} must be a plain object, not a ${kindName(value)}`]);
   if (depth + 1 > MAX_REQUEST_DEPTH) return issue(st, path, [`nested deeper than ${MAX_REQUEST_DEPTH} levels`]);
@@ -428,7 +491,8 @@ function copyArray(path: string, value: unknown, st: CheckState, depth: number):
 
 /** A plain record (not an array); with `strings`, every value must be a string. */
 function copyRecord(path: string, value: unknown, strings: boolean, st: CheckState, depth: number): Result {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return issue(st, path, [`${path} must be an object`]);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return issue(st, path, [`${path} must be an object`]);
   return copyJson(path, value, st, depth, strings);
 }
 
@@ -446,7 +510,9 @@ function copyJson(path: string, value: unknown, st: CheckState, depth: number, s
       return strings && typeof value !== 'string' ? issue(st, path, [`${path} must be a string`]) : value;
     case 'number':
       if (strings) return issue(st, path, [`${path} must be a string`]);
-      return Number.isFinite(value) ? value : issue(st, path, [`${path} must be a finite number, not ${quoteValue(value)}`]);
+      return Number.isFinite(value)
+        ? value
+        : issue(st, path, [`${path} must be a finite number, not ${quoteValue(value)}`]);
     case 'undefined':
       return undefined;
     case 'object':
@@ -577,7 +643,9 @@ function buildObjectCheck(cls: Function): ObjectCheck | undefined {
     }
     const full = `P${i}(${v}, st, depth, c)`;
     const present = fast ?? full;
-    const body = p.optional ? `if (${v} === undefined || ${v} === null) x = undefined; else x = ${present};` : `x = ${present};`;
+    const body = p.optional
+      ? `if (${v} === undefined || ${v} === null) x = undefined; else x = ${present};`
+      : `x = ${present};`;
     src.push(`try { ${body} } catch (e) { x = unreadable(st, ${lit(p.name)}); }`);
     src.push(`if (x !== undefined && x !== FAIL) c[${lit(p.name)}] = x;`);
   });

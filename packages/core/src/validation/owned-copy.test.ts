@@ -10,13 +10,22 @@ import { validateRequest } from './validate-request.js';
 // once and refused with a typed error, values looser than their declared types are refused.
 const UUID = '7b1c6f1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f';
 const FLAVOR = { name: 'm1', vcpus: 1, memoryMb: 128, rootGb: 1 };
-const VIF = { id: 'p1', address: '52:54:00:12:34:56', type: 'user', network: { id: 'n1', subnets: [{ cidr: '10.0.0.0/24', ips: ['10.0.0.5'] }] } };
+const VIF = {
+  id: 'p1',
+  address: '52:54:00:12:34:56',
+  type: 'user',
+  network: { id: 'n1', subnets: [{ cidr: '10.0.0.0/24', ips: ['10.0.0.5'] }] },
+};
 const spawn = (): any => ({
   instance: { uuid: UUID, name: 'vm', flavor: { ...FLAVOR }, metadata: { a: 'b' } },
   imageMeta: { diskFormat: 'raw', properties: { os_type: 'linux' } },
   networkInfo: [structuredClone(VIF)],
 });
-const VOL = (): any => ({ instance: { uuid: UUID }, mountpoint: 'vdb', connectionInfo: { driverVolumeType: 'memory', data: { volumeId: 'v1', nested: { list: [1, 'x'] } } } });
+const VOL = (): any => ({
+  instance: { uuid: UUID },
+  mountpoint: 'vdb',
+  connectionInfo: { driverVolumeType: 'memory', data: { volumeId: 'v1', nested: { list: [1, 'x'] } } },
+});
 
 function failure(cls: any, req: unknown): ValidationError {
   try {
@@ -91,7 +100,11 @@ describe('shapes that used to pass and crash the driver (item 6)', () => {
     ['new String as the name', (r) => (r.instance.name = new String('vm')), 'instance.name'],
     ['new Number as vcpus', (r) => (r.instance.flavor.vcpus = new Number(1)), 'instance.flavor.vcpus'],
     ['a Date in free-form data', (r) => (r.instance.metadata = { a: new Date() }), 'instance.metadata'],
-    ['a nested array of ips', (r) => (r.networkInfo[0].network.subnets[0].ips = [['10.0.0.5']]), 'networkInfo.0.network.subnets.0.ips'],
+    [
+      'a nested array of ips',
+      (r) => (r.networkInfo[0].network.subnets[0].ips = [['10.0.0.5']]),
+      'networkInfo.0.network.subnets.0.ips',
+    ],
   ];
   it.each(cases)('%s is VALIDATION_FAILED at its path', (_what, mutate, path) => {
     const req = spawn();
@@ -104,7 +117,13 @@ describe('hostile objects (item 4)', () => {
   it('a throwing getter is VALIDATION_FAILED at its path, read once', () => {
     const req = spawn();
     let reads = 0;
-    Object.defineProperty(req.instance, 'name', { enumerable: true, get: () => { reads++; throw new Error('boom'); } });
+    Object.defineProperty(req.instance, 'name', {
+      enumerable: true,
+      get: () => {
+        reads++;
+        throw new Error('boom');
+      },
+    });
     const error = failure(SpawnRequest, req);
     expect(error.paths).toEqual(['instance.name']);
     expect(reads).toBe(1);
@@ -113,20 +132,37 @@ describe('hostile objects (item 4)', () => {
   it('a getter answering differently on a second read cannot smuggle a value past validation', () => {
     const req = spawn();
     let reads = 0;
-    Object.defineProperty(req.instance, 'name', { enumerable: true, get: () => (reads++ === 0 ? 'vm' : '../../etc/shadow') });
+    Object.defineProperty(req.instance, 'name', {
+      enumerable: true,
+      get: () => (reads++ === 0 ? 'vm' : '../../etc/shadow'),
+    });
     const copy: any = validateRequest(SpawnRequest, req, 'spawn');
     expect(copy.instance.name).toBe('vm');
     expect(reads).toBe(1);
   });
 
   it('a proxy whose traps throw, a revoked proxy, a proxy as the request: typed errors', () => {
-    const trap = new Proxy({}, { ownKeys: () => { throw new Error('trap'); }, get: () => { throw new Error('trap'); } });
+    const trap = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('trap');
+        },
+        get: () => {
+          throw new Error('trap');
+        },
+      },
+    );
     expect(failure(SpawnRequest, trap).code).toBe('VALIDATION_FAILED');
     const { proxy, revoke } = Proxy.revocable(spawn(), {});
     revoke();
     expect(failure(SpawnRequest, proxy).code).toBe('VALIDATION_FAILED');
     const nested = spawn();
-    nested.instance = new Proxy(nested.instance, { get: () => { throw new Error('trap'); } });
+    nested.instance = new Proxy(nested.instance, {
+      get: () => {
+        throw new Error('trap');
+      },
+    });
     expect(failure(SpawnRequest, nested).paths[0]).toMatch(/^instance/);
   });
 
@@ -152,12 +188,28 @@ describe('error messages and fields looser than their types (item 11)', () => {
   it.each([
     ['nodename with ../', GetAvailableResourceRequest, { nodename: '../etc' }],
     ['nodename with NUL', GetAvailableResourceRequest, { nodename: 'node\0' }],
-    ['rootDeviceName with ../', SpawnRequest, { ...spawn(), instance: { ...spawn().instance, rootDeviceName: '../vda' } }],
-    ['diskBus with NUL', SpawnRequest, { ...spawn(), blockDeviceInfo: { swap: { swapSizeMb: 1, diskBus: 'virtio\0' } } }],
+    [
+      'rootDeviceName with ../',
+      SpawnRequest,
+      { ...spawn(), instance: { ...spawn().instance, rootDeviceName: '../vda' } },
+    ],
+    [
+      'diskBus with NUL',
+      SpawnRequest,
+      { ...spawn(), blockDeviceInfo: { swap: { swapSizeMb: 1, diskBus: 'virtio\0' } } },
+    ],
     ['host name with CR/LF', SpawnRequest, { ...spawn(), instance: { ...spawn().instance, hostname: 'a\r\nb' } }],
-    ['network label with LF', SpawnRequest, { ...spawn(), networkInfo: [{ ...VIF, network: { ...VIF.network, label: 'a\nb' } }] }],
+    [
+      'network label with LF',
+      SpawnRequest,
+      { ...spawn(), networkInfo: [{ ...VIF, network: { ...VIF.network, label: 'a\nb' } }] },
+    ],
     ['mtu -1', SpawnRequest, { ...spawn(), networkInfo: [{ ...VIF, network: { ...VIF.network, mtu: -1 } }] }],
-    ['metadata value not a string', SpawnRequest, { ...spawn(), instance: { ...spawn().instance, metadata: { a: { b: 'c' } } } }],
+    [
+      'metadata value not a string',
+      SpawnRequest,
+      { ...spawn(), instance: { ...spawn().instance, metadata: { a: { b: 'c' } } } },
+    ],
     ['image property not a string', SpawnRequest, { ...spawn(), imageMeta: { properties: { hw_disk_bus: 1 } } }],
   ])('%s is VALIDATION_FAILED', (_what, cls, req) => {
     expect(failure(cls, req).code).toBe('VALIDATION_FAILED');

@@ -24,7 +24,8 @@ export function findBadKey(value: object, path: string, depth: number): Validati
     if (FORBIDDEN_KEYS.has(key)) return { path: at, messages: ['forbidden key'] };
     const child = (value as Record<string, unknown>)[key];
     if (child === null || typeof child !== 'object') continue;
-    if (depth + 1 > MAX_REQUEST_DEPTH) return { path: at, messages: [`nested deeper than ${MAX_REQUEST_DEPTH} levels`] };
+    if (depth + 1 > MAX_REQUEST_DEPTH)
+      return { path: at, messages: [`nested deeper than ${MAX_REQUEST_DEPTH} levels`] };
     const found = findBadKey(child, at, depth + 1);
     if (found !== undefined) return found;
   }

@@ -4,7 +4,11 @@ import { ValidationError, type ValidationIssue } from '../errors/errors.js';
 import { compileValidator } from './compiled-validator.js';
 import { findBadKey } from './request-scan.js';
 
-const OPTIONS = { forbidUnknownValues: true, stopAtFirstError: false, validationError: { target: false, value: false } } as const;
+const OPTIONS = {
+  forbidUnknownValues: true,
+  stopAtFirstError: false,
+  validationError: { target: false, value: false },
+} as const;
 
 /**
  * Validate a plain request against its class. The compiled validator answers

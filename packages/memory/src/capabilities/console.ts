@@ -1,9 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import {
-  NotFoundError, withConsoleOutput, withConsolePool, withMksConsole, withRdpConsole, withSerialConsole,
-  withSpiceConsole, withVncConsole, type ConsoleInfo, type ConsoleKind, type ConsoleOutput, type ConsolePoolInfo,
-  type GetConsolePoolInfoRequest, type InstanceRequest, type MksConsole, type OperationContext as Ctx,
-  type RdpConsole, type SerialConsole, type SpiceConsole, type VncConsole,
+  NotFoundError,
+  withConsoleOutput,
+  withConsolePool,
+  withMksConsole,
+  withRdpConsole,
+  withSerialConsole,
+  withSpiceConsole,
+  withVncConsole,
+  type ConsoleInfo,
+  type ConsoleKind,
+  type ConsoleOutput,
+  type ConsolePoolInfo,
+  type GetConsolePoolInfoRequest,
+  type InstanceRequest,
+  type MksConsole,
+  type OperationContext as Ctx,
+  type RdpConsole,
+  type SerialConsole,
+  type SpiceConsole,
+  type VncConsole,
 } from '@virtkit/core';
 import { RecordFlag, type InstanceRecord } from '../model/instance-record.js';
 import type { MemoryHost } from '../model/memory-host.js';
@@ -12,7 +28,11 @@ import { LifecycleHooks } from './lifecycle.js';
 
 /** Where each console kind listens: a base port plus the instance's slot (its sequence number modulo 5000). */
 const BASE_PORT: Readonly<Record<ConsoleKind, number>> = {
-  vnc: 5900, spice: 15900, rdp: 25900, serial: 35900, mks: 45900,
+  vnc: 5900,
+  spice: 15900,
+  rdp: 25900,
+  serial: 35900,
+  mks: 45900,
 };
 const SPICE_TLS_OFFSET = 5000;
 const LOOPBACK = '127.0.0.1';
@@ -91,7 +111,7 @@ function consoleOf(host: MemoryHost, req: InstanceRequest, kind: ConsoleKind): C
 function banner(host: MemoryHost, record: InstanceRecord): string[] {
   return [
     `virtkit memory hypervisor on ${host.hostname}: ${record.internalId} (${record.displayName}, ${record.uuid})`,
-    `flavor ${record.flavor}: ${record.vcpus} vCPU, ${record.memoryMb} MiB RAM, ${record.diskGb} GiB disk; `
-      + `image ${record.image || '(none)'}`,
+    `flavor ${record.flavor}: ${record.vcpus} vCPU, ${record.memoryMb} MiB RAM, ${record.diskGb} GiB disk; ` +
+      `image ${record.image || '(none)'}`,
   ];
 }

@@ -1,7 +1,18 @@
 import {
-  NotFoundError, PowerState, withDiagnostics, withDiagnosticsUsage, type BandwidthCounters, type BlockStats,
-  type BlockStatsRequest, type GetAllBwCountersRequest, type GetAllVolumeUsageRequest, type InstanceDiagnostics,
-  type InstanceRequest, type LegacyDiagnostics, type OperationContext as Ctx, type VolumeUsage,
+  NotFoundError,
+  PowerState,
+  withDiagnostics,
+  withDiagnosticsUsage,
+  type BandwidthCounters,
+  type BlockStats,
+  type BlockStatsRequest,
+  type GetAllBwCountersRequest,
+  type GetAllVolumeUsageRequest,
+  type InstanceDiagnostics,
+  type InstanceRequest,
+  type LegacyDiagnostics,
+  type OperationContext as Ctx,
+  type VolumeUsage,
 } from '@virtkit/core';
 import { blockCounters, disksOf, nicCounters } from '../model/counters.js';
 import { nicsOf } from '../model/nics.js';
@@ -35,7 +46,12 @@ export abstract class DiagnosticsHooks extends withDiagnosticsUsage(withDiagnost
       numDisks: disks.length,
       cpuDetails: Array.from({ length: record.vcpus }, (_, id) => ({ id, timeNs: Math.floor(cpuNs / record.vcpus) })),
       nicDetails: nics.map((nic, i) => ({
-        macAddress: nic.mac, ...nicCounters(record, i), rxErrors: 0, rxDrop: 0, txErrors: 0, txDrop: 0,
+        macAddress: nic.mac,
+        ...nicCounters(record, i),
+        rxErrors: 0,
+        rxDrop: 0,
+        txErrors: 0,
+        txDrop: 0,
       })),
       diskDetails: disks.map((id, i) => {
         const c = blockCounters(record, i);
@@ -89,8 +105,12 @@ export abstract class DiagnosticsHooks extends withDiagnosticsUsage(withDiagnost
         if (attachment === undefined) continue;
         const c = blockCounters(record, disks.indexOf(key));
         out.push({
-          volumeId: volume.volumeId ?? attachment.volumeId, instanceUuid: record.uuid, readRequests: c.readRequests,
-          readBytes: c.readBytes, writeRequests: c.writeRequests, writeBytes: c.writeBytes,
+          volumeId: volume.volumeId ?? attachment.volumeId,
+          instanceUuid: record.uuid,
+          readRequests: c.readRequests,
+          readBytes: c.readBytes,
+          writeRequests: c.writeRequests,
+          writeBytes: c.writeBytes,
         });
       }
     }

@@ -1,7 +1,15 @@
 import {
-  InvalidStateError, withGuestFiles, withGuestMetadata, withGuestPassword, withGuestQuiesce,
-  type ChangeInstanceMetadataRequest, type InjectFileRequest, type OperationContext as Ctx, type QuiesceRequest,
-  type SetAdminPasswordRequest, type UnquiesceRequest,
+  InvalidStateError,
+  withGuestFiles,
+  withGuestMetadata,
+  withGuestPassword,
+  withGuestQuiesce,
+  type ChangeInstanceMetadataRequest,
+  type InjectFileRequest,
+  type OperationContext as Ctx,
+  type QuiesceRequest,
+  type SetAdminPasswordRequest,
+  type UnquiesceRequest,
 } from '@virtkit/core';
 import { appendLog } from '../model/console-log.js';
 import { RecordFlag } from '../model/instance-record.js';

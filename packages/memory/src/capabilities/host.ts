@@ -1,7 +1,18 @@
 import {
-  MigrationError, PowerState, withHostAggregates, withHostMaintenance, withHostPower, withHostStats,
-  type AddToAggregateRequest, type HostCpuStats, type HostMaintenanceModeRequest, type HostPowerActionRequest,
-  type HostUptime, type OperationContext as Ctx, type RemoveFromAggregateRequest, type SetHostEnabledRequest,
+  MigrationError,
+  PowerState,
+  withHostAggregates,
+  withHostMaintenance,
+  withHostPower,
+  withHostStats,
+  type AddToAggregateRequest,
+  type HostCpuStats,
+  type HostMaintenanceModeRequest,
+  type HostPowerActionRequest,
+  type HostUptime,
+  type OperationContext as Ctx,
+  type RemoveFromAggregateRequest,
+  type SetHostEnabledRequest,
   type UndoAggregateOperationRequest,
 } from '@virtkit/core';
 import { nowMs } from '../model/clock.js';

@@ -1,6 +1,14 @@
 import {
-  ConflictError, InvalidStateError, NotFoundError, SnapshotPhase, withImageCache, withImageSnapshot,
-  type InstanceRequest, type ManageImageCacheRequest, type OperationContext as Ctx, type SnapshotRequest,
+  ConflictError,
+  InvalidStateError,
+  NotFoundError,
+  SnapshotPhase,
+  withImageCache,
+  withImageSnapshot,
+  type InstanceRequest,
+  type ManageImageCacheRequest,
+  type OperationContext as Ctx,
+  type SnapshotRequest,
 } from '@virtkit/core';
 import { armDeadline, throwIfStopped } from '../model/call-deadline.js';
 import { sleep } from '../model/clock.js';

@@ -1,7 +1,17 @@
 import {
-  keepAllocationRatios, NotFoundError, toTraits, versionToInt, withInventory, withInventoryLegacy, withInventoryUsage,
-  type AvailableResource, type EstimateInstanceOverheadResult, type InstanceUsage, type OperationContext as Ctx,
-  type ProviderInventoryInput, type UpdateProviderTreeRequest,
+  keepAllocationRatios,
+  NotFoundError,
+  toTraits,
+  versionToInt,
+  withInventory,
+  withInventoryLegacy,
+  withInventoryUsage,
+  type AvailableResource,
+  type EstimateInstanceOverheadResult,
+  type InstanceUsage,
+  type OperationContext as Ctx,
+  type ProviderInventoryInput,
+  type UpdateProviderTreeRequest,
 } from '@virtkit/core';
 import type { MemoryHost } from '../model/memory-host.js';
 import { MEMORY_DRIVER_VERSION } from '../version.js';
@@ -102,7 +112,12 @@ function requireNode(host: MemoryHost, req: { nodename?: string } | undefined): 
 function inventoryOf(host: MemoryHost): ProviderInventoryInput {
   const s = host.tracker.sizes;
   const inventory = (total: number, reserved: number, allocationRatio: number) => ({
-    total, reserved, minUnit: 1, maxUnit: total, stepSize: 1, allocationRatio,
+    total,
+    reserved,
+    minUnit: 1,
+    maxUnit: total,
+    stepSize: 1,
+    allocationRatio,
   });
   return {
     VCPU: inventory(s.vcpus, s.reservedVcpus, s.cpuAllocationRatio),
@@ -120,7 +135,10 @@ function traitsOf(host: MemoryHost): string[] {
 function cpuInfo(host: MemoryHost): string {
   const vcpus = host.tracker.sizes.vcpus;
   return JSON.stringify({
-    arch: 'x86_64', vendor: 'virtkit', model: 'memory', topology: { sockets: 1, cores: vcpus, threads: 1 },
+    arch: 'x86_64',
+    vendor: 'virtkit',
+    model: 'memory',
+    topology: { sockets: 1, cores: vcpus, threads: 1 },
     features: [],
   });
 }

@@ -1,9 +1,31 @@
 import {
-  InstanceNotFoundError, InsufficientResourcesError, InvalidStateError, NotSupportedError, PowerState, ValidationError,
-  rescuesFromOwnImage, withCrashDump, withLifecycle, withPause, withRebuild, withRescue, withSoftDelete, withSuspend,
-  type CleanupRequest, type DestroyRequest, type ImageMeta, type InstanceRequest, type OperationContext as Ctx,
-  type PowerOffRequest, type PowerOnRequest, type RebootRequest, type RebuildRequest, type RescueRequest,
-  type SetBootableRequest, type SpawnRequest, type UnrescueRequest,
+  InstanceNotFoundError,
+  InsufficientResourcesError,
+  InvalidStateError,
+  NotSupportedError,
+  PowerState,
+  ValidationError,
+  rescuesFromOwnImage,
+  withCrashDump,
+  withLifecycle,
+  withPause,
+  withRebuild,
+  withRescue,
+  withSoftDelete,
+  withSuspend,
+  type CleanupRequest,
+  type DestroyRequest,
+  type ImageMeta,
+  type InstanceRequest,
+  type OperationContext as Ctx,
+  type PowerOffRequest,
+  type PowerOnRequest,
+  type RebootRequest,
+  type RebuildRequest,
+  type RescueRequest,
+  type SetBootableRequest,
+  type SpawnRequest,
+  type UnrescueRequest,
 } from '@virtkit/core';
 import { attachmentsOf, plugVolume, unplugVolume } from '../model/attachments.js';
 import { appendLog } from '../model/console-log.js';
@@ -54,7 +76,9 @@ export abstract class LifecycleHooks extends withCrashDump(
     if (record.name !== instance.name || record.vcpus !== amounts.vcpus) return false;
     if (record.memoryMb !== amounts.memoryMb || record.diskGb !== amounts.diskGb) return false;
     if (record.image !== (imageMeta.id ?? instance.imageRef ?? imageMeta.name ?? '')) return false;
-    const nics = nicsOf(record).map((n) => `${n.id}/${n.mac}`).sort();
+    const nics = nicsOf(record)
+      .map((n) => `${n.id}/${n.mac}`)
+      .sort();
     const asked = (r.networkInfo ?? []).map((v) => `${v.id}/${v.address.toLowerCase()}`).sort();
     if (nics.join() !== asked.join()) return false;
     return sameVolumes(record, r);
@@ -296,8 +320,15 @@ function createGuest(host: MemoryHost, req: SpawnRequest): void {
   checkImageType(host, imageMeta);
   const amounts = amountsOf(instance.flavor);
   const record = new InstanceRecord({
-    vcpus: amounts.vcpus, memoryMb: amounts.memoryMb, diskGb: amounts.diskGb, ephemeralGb: amounts.ephemeralGb,
-    swapMb: amounts.swapMb, uuid: instance.uuid, name: instance.name, seq: host.nextSeq(), flavor: instance.flavor.name,
+    vcpus: amounts.vcpus,
+    memoryMb: amounts.memoryMb,
+    diskGb: amounts.diskGb,
+    ephemeralGb: amounts.ephemeralGb,
+    swapMb: amounts.swapMb,
+    uuid: instance.uuid,
+    name: instance.name,
+    seq: host.nextSeq(),
+    flavor: instance.flavor.name,
     image: imageMeta.id ?? instance.imageRef ?? imageMeta.name ?? '',
   });
   const vifs = req.networkInfo ?? [];
@@ -353,7 +384,10 @@ function log(host: MemoryHost, record: InstanceRecord, line: string): void {
  * `blockDeviceInfo`) come with the new flavor's claim, all or none.
  */
 async function swapBlockDevices(
-  host: MemoryHost, record: InstanceRecord, req: RebuildRequest, next: ReturnType<typeof amountsOf>,
+  host: MemoryHost,
+  record: InstanceRecord,
+  req: RebuildRequest,
+  next: ReturnType<typeof amountsOf>,
 ): Promise<void> {
   host.busy.enter(record.uuid);
   try {
@@ -399,9 +433,15 @@ async function evacuateHere(host: MemoryHost, req: RebuildRequest): Promise<void
     const existed = host.store.has(uuid);
     try {
       createGuest(host, {
-        instance: req.instance, imageMeta: req.imageMeta, injectedFiles: req.injectedFiles,
-        adminPassword: req.adminPassword, allocations: req.allocations, networkInfo: req.networkInfo, blockDeviceInfo,
-        accelInfo: req.accelInfo, powerOn: true,
+        instance: req.instance,
+        imageMeta: req.imageMeta,
+        injectedFiles: req.injectedFiles,
+        adminPassword: req.adminPassword,
+        allocations: req.allocations,
+        networkInfo: req.networkInfo,
+        blockDeviceInfo,
+        accelInfo: req.accelInfo,
+        powerOn: true,
       });
     } catch (error) {
       // Like _failedSpawnCleanup: nothing of the half-created guest (record, claims, volume holds) stays.

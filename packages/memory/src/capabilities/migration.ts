@@ -1,13 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import {
-  AbortedError, InstanceNotFoundError, InvalidStateError, MigrationError, NotFoundError, PowerState, isVirtkitError,
-  withColdMigration, withLiveMigration, withSharedStorage, type CheckCanLiveMigrateDestinationRequest,
-  type CheckCanLiveMigrateSourceRequest, type CheckInstanceSharedStorageCleanupRequest,
-  type CheckInstanceSharedStorageLocalRequest, type CheckInstanceSharedStorageRemoteRequest,
+  AbortedError,
+  InstanceNotFoundError,
+  InvalidStateError,
+  MigrationError,
+  NotFoundError,
+  PowerState,
+  isVirtkitError,
+  withColdMigration,
+  withLiveMigration,
+  withSharedStorage,
+  type CheckCanLiveMigrateDestinationRequest,
+  type CheckCanLiveMigrateSourceRequest,
+  type CheckInstanceSharedStorageCleanupRequest,
+  type CheckInstanceSharedStorageLocalRequest,
+  type CheckInstanceSharedStorageRemoteRequest,
   type ConfirmMigrationRequest,
-  type FinishMigrationRequest, type FinishRevertMigrationRequest, type InstanceDiskInfo, type InstanceRequest,
-  type LiveMigrationRequest, type MigrateData, type MigrateDiskAndPowerOffRequest, type OperationContext as Ctx,
-  type PreLiveMigrationRequest, type SharedStorageCheckData,
+  type FinishMigrationRequest,
+  type FinishRevertMigrationRequest,
+  type InstanceDiskInfo,
+  type InstanceRequest,
+  type LiveMigrationRequest,
+  type MigrateData,
+  type MigrateDiskAndPowerOffRequest,
+  type OperationContext as Ctx,
+  type PreLiveMigrationRequest,
+  type SharedStorageCheckData,
 } from '@virtkit/core';
 import { attachmentsOf } from '../model/attachments.js';
 import { armDeadline, throwIfStopped } from '../model/call-deadline.js';
@@ -52,8 +70,14 @@ export abstract class MigrationHooks extends withSharedStorage(withLiveMigration
       throw new MigrationError(`the disk of instance ${record.uuid} ${why}`);
     }
     host.fabric.stage(record.uuid, {
-      source: host.hostname, dest: dest.hostname, record, from: record.amounts, to, previousFlavor: record.flavor,
-      flavor: r.flavor.name, finished: false,
+      source: host.hostname,
+      dest: dest.hostname,
+      record,
+      from: record.amounts,
+      to,
+      previousFlavor: record.flavor,
+      flavor: r.flavor.name,
+      finished: false,
     });
     record.setState(SHUTDOWN);
     record.set(RecordFlag.QUIESCED, false);
@@ -73,8 +97,14 @@ export abstract class MigrationHooks extends withSharedStorage(withLiveMigration
     const staged = host.fabric.staged(uuid);
     const local = host.store.get(uuid);
     let record: InstanceRecord;
-    if (local !== undefined && staged !== undefined && staged.dest === host.hostname && staged.source !== host.hostname
-      && staged.finished && staged.arrived === local) {
+    if (
+      local !== undefined &&
+      staged !== undefined &&
+      staged.dest === host.hostname &&
+      staged.source !== host.hostname &&
+      staged.finished &&
+      staged.arrived === local
+    ) {
       // A retry of the call that already built the instance here: only the requested power state is applied.
       local.setState(r.powerOn === false ? SHUTDOWN : RUNNING);
       return;
@@ -144,7 +174,8 @@ export abstract class MigrationHooks extends withSharedStorage(withLiveMigration
 
   /** Destination: can this host take the instance? Returns what the source check and pre-migration need. */
   protected async _checkCanLiveMigrateDestination(
-    _c: Ctx, r: CheckCanLiveMigrateDestinationRequest,
+    _c: Ctx,
+    r: CheckCanLiveMigrateDestinationRequest,
   ): Promise<MigrateData> {
     const host = this.hostFor('checkCanLiveMigrateDestination');
     requireAvailable(host);
@@ -159,9 +190,12 @@ export abstract class MigrationHooks extends withSharedStorage(withLiveMigration
     const short = amounts && host.tracker.shortOf(amounts);
     if (short) throw new MigrationError(`not enough ${short} on ${host.hostname} for instance ${r.instance.uuid}`);
     return {
-      blockMigration: r.blockMigration ?? false, diskOverCommit: r.diskOverCommit ?? false,
-      isSharedInstancePath: host.fabric.sharedStorage, isSharedBlockStorage: true,
-      targetConnectAddr: `memory://${host.hostname}`, driverData: { destHost: host.hostname },
+      blockMigration: r.blockMigration ?? false,
+      diskOverCommit: r.diskOverCommit ?? false,
+      isSharedInstancePath: host.fabric.sharedStorage,
+      isSharedBlockStorage: true,
+      targetConnectAddr: `memory://${host.hostname}`,
+      driverData: { destHost: host.hostname },
     };
   }
 
@@ -265,7 +299,8 @@ export abstract class MigrationHooks extends withSharedStorage(withLiveMigration
 
   /** Leave a marker in the instance directory as this host sees it. */
   protected async _checkInstanceSharedStorageLocal(
-    _c: Ctx, r: CheckInstanceSharedStorageLocalRequest,
+    _c: Ctx,
+    r: CheckInstanceSharedStorageLocalRequest,
   ): Promise<SharedStorageCheckData> {
     const host = this.hostFor('checkInstanceSharedStorageLocal');
     const path = `${markerDir(host)}/${r.instance.uuid}/.shared-${randomUUID()}`;
@@ -275,7 +310,8 @@ export abstract class MigrationHooks extends withSharedStorage(withLiveMigration
 
   /** True when this host sees the other host's marker (storage is shared, or it is this host's own). */
   protected async _checkInstanceSharedStorageRemote(
-    _c: Ctx, r: CheckInstanceSharedStorageRemoteRequest,
+    _c: Ctx,
+    r: CheckInstanceSharedStorageRemoteRequest,
   ): Promise<boolean> {
     const host = this.hostFor('checkInstanceSharedStorageRemote');
     return r.data.path !== undefined && host.fabric.seesMarker(r.data.path, host.hostname);
@@ -283,7 +319,8 @@ export abstract class MigrationHooks extends withSharedStorage(withLiveMigration
 
   /** Remove the marker. */
   protected override async _checkInstanceSharedStorageCleanup(
-    _c: Ctx, r: CheckInstanceSharedStorageCleanupRequest,
+    _c: Ctx,
+    r: CheckInstanceSharedStorageCleanupRequest,
   ): Promise<void> {
     const host = this.hostFor('checkInstanceSharedStorageCleanup');
     if (r.data.path !== undefined) host.fabric.removeMarker(r.data.path);
@@ -297,7 +334,10 @@ function fromRequest(host: MemoryHost, req: FinishMigrationRequest): InstanceRec
     throw new MigrationError(`instance ${instance.uuid}: no staged disks and no flavor to build it from`);
   }
   const record = new InstanceRecord({
-    ...amountsOf(instance.flavor), uuid: instance.uuid, name: instance.name, seq: host.nextSeq(),
+    ...amountsOf(instance.flavor),
+    uuid: instance.uuid,
+    name: instance.name,
+    seq: host.nextSeq(),
     flavor: instance.flavor.name,
     image: req.imageMeta.id ?? instance.imageRef ?? req.imageMeta.name ?? '',
   });
@@ -319,9 +359,12 @@ async function migrateLive(host: MemoryHost, ctx: Ctx, req: LiveMigrationRequest
   // The protocol's order (docs/contract.md): nothing moves to a destination that holds nothing for it.
   if (!dest.incoming.has(record.uuid)) {
     throw new InvalidStateError({
-      instanceUuid: record.uuid, operation: 'liveMigration', state: record.state,
-      detail: `destination ${dest.hostname} was not prepared for it: call preLiveMigration there first `
-        + '(after checkCanLiveMigrateDestination and checkCanLiveMigrateSource)',
+      instanceUuid: record.uuid,
+      operation: 'liveMigration',
+      state: record.state,
+      detail:
+        `destination ${dest.hostname} was not prepared for it: call preLiveMigration there first ` +
+        '(after checkCanLiveMigrateDestination and checkCanLiveMigrateSource)',
     });
   }
   const run = new LiveMigrationRun();

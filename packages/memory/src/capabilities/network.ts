@@ -1,8 +1,18 @@
 import {
-  ConflictError, withNetwork, withNetworkFirewall, withNetworkHotplug, withNetworkMacs, type AttachInterfaceRequest,
-  type DetachInterfaceRequest, type EnsureFilteringRulesForInstanceRequest, type InstanceRequest,
-  type OperationContext as Ctx, type PlugVifsRequest, type RefreshSecurityGroupRulesRequest,
-  type UnfilterInstanceRequest, type UnplugVifsRequest,
+  ConflictError,
+  withNetwork,
+  withNetworkFirewall,
+  withNetworkHotplug,
+  withNetworkMacs,
+  type AttachInterfaceRequest,
+  type DetachInterfaceRequest,
+  type EnsureFilteringRulesForInstanceRequest,
+  type InstanceRequest,
+  type OperationContext as Ctx,
+  type PlugVifsRequest,
+  type RefreshSecurityGroupRulesRequest,
+  type UnfilterInstanceRequest,
+  type UnplugVifsRequest,
 } from '@virtkit/core';
 import { appendLog } from '../model/console-log.js';
 import { addNic, checkNics, nicsOf, removeNic } from '../model/nics.js';

@@ -1,11 +1,28 @@
 import {
-  ConflictError, NotFoundError, ValidationError, withDeviceNames, withFsFormat, withVolumeExtend, withVolumeSnapshot,
-  withVolumeSwap, withVolumes, type AttachVolumeRequest, type BlockDeviceMapping,
+  ConflictError,
+  NotFoundError,
+  ValidationError,
+  withDeviceNames,
+  withFsFormat,
+  withVolumeExtend,
+  withVolumeSnapshot,
+  withVolumeSwap,
+  withVolumes,
+  type AttachVolumeRequest,
+  type BlockDeviceMapping,
   type DefaultDeviceNamesForInstanceRequest,
-  type DefaultDeviceNamesForInstanceResult, type DefaultRootDeviceNameRequest, type DetachVolumeRequest,
-  type ExtendVolumeRequest, type GetDeviceNameForInstanceRequest, type GetVolumeConnectorRequest,
-  type IsSupportedFsFormatRequest, type OperationContext as Ctx, type SwapVolumeRequest, type VolumeConnector,
-  type VolumeSnapshotCreateRequest, type VolumeSnapshotDeleteRequest,
+  type DefaultDeviceNamesForInstanceResult,
+  type DefaultRootDeviceNameRequest,
+  type DetachVolumeRequest,
+  type ExtendVolumeRequest,
+  type GetDeviceNameForInstanceRequest,
+  type GetVolumeConnectorRequest,
+  type IsSupportedFsFormatRequest,
+  type OperationContext as Ctx,
+  type SwapVolumeRequest,
+  type VolumeConnector,
+  type VolumeSnapshotCreateRequest,
+  type VolumeSnapshotDeleteRequest,
 } from '@virtkit/core';
 import { findVolume, plugVolume, unplugVolume } from '../model/attachments.js';
 import { VolumeAttachment } from '../model/instance-extras.js';
@@ -18,7 +35,13 @@ const GIB = 1024 ** 3;
 const FS_FORMATS: ReadonlySet<string> = new Set(['ext2', 'ext3', 'ext4', 'xfs', 'btrfs', 'vfat', 'swap']);
 /** Device name prefix per disk bus, as guests name them. */
 const PREFIX: Readonly<Record<string, string>> = {
-  virtio: 'vd', scsi: 'sd', sata: 'sd', usb: 'sd', ide: 'hd', xen: 'xvd', fdc: 'fd',
+  virtio: 'vd',
+  scsi: 'sd',
+  sata: 'sd',
+  usb: 'sd',
+  ide: 'hd',
+  xen: 'xvd',
+  fdc: 'fd',
 };
 
 /**
@@ -62,8 +85,12 @@ export abstract class VolumeHooks extends withFsFormat(
   protected async _getVolumeConnector(_c: Ctx, _r: GetVolumeConnectorRequest): Promise<VolumeConnector> {
     const host = this.hostFor('getVolumeConnector');
     return {
-      ip: host.config.blockStorageIp, host: host.hostname, initiator: `iqn.2026-01.io.virtkit.memory:${host.hostname}`,
-      multipath: false, platform: 'x86_64', osType: 'linux2',
+      ip: host.config.blockStorageIp,
+      host: host.hostname,
+      initiator: `iqn.2026-01.io.virtkit.memory:${host.hostname}`,
+      multipath: false,
+      platform: 'x86_64',
+      osType: 'linux2',
     };
   }
 
@@ -132,7 +159,8 @@ export abstract class VolumeHooks extends withFsFormat(
 
   /** Name every unnamed row after the root device and the names already taken; returns new rows, same order. */
   protected async _defaultDeviceNamesForInstance(
-    _c: Ctx, r: DefaultDeviceNamesForInstanceRequest,
+    _c: Ctx,
+    r: DefaultDeviceNamesForInstanceRequest,
   ): Promise<DefaultDeviceNamesForInstanceResult> {
     this.hostFor('defaultDeviceNamesForInstance');
     const rootPrefix = prefixFromName(r.rootDeviceName);

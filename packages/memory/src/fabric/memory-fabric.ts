@@ -77,13 +77,17 @@ export class MemoryFabric {
 
   /** True for a fabric, also one made by another copy of this package. */
   static isFabric(value: unknown): value is MemoryFabric {
-    return value instanceof MemoryFabric || (typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[FABRIC_BRAND] === true);
+    return (
+      value instanceof MemoryFabric ||
+      (typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[FABRIC_BRAND] === true)
+    );
   }
 
   /** Join the fabric. @throws `CONFLICT` when another host has the name */
   register(host: MemoryHost): void {
     const existing = this.#hosts.get(host.hostname);
-    if (existing !== undefined && existing !== host) throw new ConflictError(`a host named '${host.hostname}' is already on this fabric`);
+    if (existing !== undefined && existing !== host)
+      throw new ConflictError(`a host named '${host.hostname}' is already on this fabric`);
     this.#hosts.set(host.hostname, host);
   }
 

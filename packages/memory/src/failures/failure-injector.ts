@@ -1,11 +1,24 @@
 import {
-  CAPABILITY_METHODS, DriverError, VIRTKIT_ERROR_CODES, VirtkitError, ValidationError, type CapabilityName, type VirtkitErrorCode,
+  CAPABILITY_METHODS,
+  DriverError,
+  VIRTKIT_ERROR_CODES,
+  VirtkitError,
+  ValidationError,
+  type CapabilityName,
+  type VirtkitErrorCode,
 } from '@virtkit/core';
 
 /** Public calls every driver has. */
 type CoreCall =
-  | 'initHost' | 'cleanupHost' | 'getInfo' | 'listInstances' | 'getAvailableNodes' | 'getHostIp'
-  | 'nodeIsAvailable' | 'networkBindingHostId' | 'instanceExists';
+  | 'initHost'
+  | 'cleanupHost'
+  | 'getInfo'
+  | 'listInstances'
+  | 'getAvailableNodes'
+  | 'getHostIp'
+  | 'nodeIsAvailable'
+  | 'networkBindingHostId'
+  | 'instanceExists';
 
 /**
  * Where a failure can be injected: the public name of a call (its hook fails
@@ -24,11 +37,22 @@ export type LatePoint = 'spawn.boot' | 'snapshot.upload' | 'liveMigration.transf
 export type InjectedError = VirtkitErrorCode | Error | ((point: FailurePoint) => Error);
 
 const CORE_CALLS: readonly string[] = [
-  'initHost', 'cleanupHost', 'getInfo', 'listInstances', 'getAvailableNodes', 'getHostIp', 'nodeIsAvailable', 'networkBindingHostId',
+  'initHost',
+  'cleanupHost',
+  'getInfo',
+  'listInstances',
+  'getAvailableNodes',
+  'getHostIp',
+  'nodeIsAvailable',
+  'networkBindingHostId',
   'instanceExists',
 ];
 const LATE_POINTS: readonly LatePoint[] = ['spawn.boot', 'snapshot.upload', 'liveMigration.transfer'];
-const POINTS: ReadonlySet<string> = new Set([...CORE_CALLS, ...Object.values(CAPABILITY_METHODS).flat(), ...LATE_POINTS]);
+const POINTS: ReadonlySet<string> = new Set([
+  ...CORE_CALLS,
+  ...Object.values(CAPABILITY_METHODS).flat(),
+  ...LATE_POINTS,
+]);
 
 /**
  * Makes chosen calls of one memory driver fail, for testing callers'
@@ -90,7 +114,8 @@ export class FailureInjector {
 }
 
 function checkPoint(point: string): void {
-  if (!POINTS.has(point)) throw new ValidationError('failures', [{ path: 'point', messages: [`unknown failure point '${point}'`] }]);
+  if (!POINTS.has(point))
+    throw new ValidationError('failures', [{ path: 'point', messages: [`unknown failure point '${point}'`] }]);
 }
 
 function toError(planned: InjectedError, point: FailurePoint): Error {

@@ -15,7 +15,8 @@ export function plugVolume(host: MemoryHost, record: InstanceRecord, key: string
     throw new ConflictError(`device ${key} of instance ${record.uuid} already holds volume ${existing.volumeId}`);
   }
   const elsewhere = findVolume(record, attachment.volumeId);
-  if (elsewhere !== undefined) throw new ConflictError(`volume ${attachment.volumeId} is already attached to this instance at ${elsewhere[0]}`);
+  if (elsewhere !== undefined)
+    throw new ConflictError(`volume ${attachment.volumeId} is already attached to this instance at ${elsewhere[0]}`);
   host.fabric.volumes.hold(attachment.volumeId, record.uuid, attachment.multiattach);
   (record.more().volumes ??= new Map()).set(key, attachment);
 }
@@ -42,7 +43,10 @@ export function findVolume(record: InstanceRecord, volumeId: string): [string, V
  * record that is not on the host yet: `admit` then holds them).
  * @throws `VALIDATION_FAILED` (a device used twice, a volume without id)
  */
-export function attachmentsOf(info: BlockDeviceInfo | undefined, op: string): Map<string, VolumeAttachment> | undefined {
+export function attachmentsOf(
+  info: BlockDeviceInfo | undefined,
+  op: string,
+): Map<string, VolumeAttachment> | undefined {
   const mapping = info?.blockDeviceMapping ?? [];
   if (mapping.length === 0) return undefined;
   const volumes = new Map<string, VolumeAttachment>();

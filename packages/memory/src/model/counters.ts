@@ -26,7 +26,10 @@ export function blockCounters(record: InstanceRecord, index: number): BlockStats
 }
 
 /** Counters of the `index`th NIC. */
-export function nicCounters(record: InstanceRecord, index: number): { rxOctets: number; rxPackets: number; txOctets: number; txPackets: number } {
+export function nicCounters(
+  record: InstanceRecord,
+  index: number,
+): { rxOctets: number; rxPackets: number; txOctets: number; txPackets: number } {
   const a = activity(record) * (index + 1);
   return { rxOctets: a * 1500, rxPackets: a, txOctets: a * 900, txPackets: a };
 }

@@ -118,7 +118,13 @@ export class InstanceRecord {
 
   /** The resources this instance claims. */
   get amounts(): ResourceAmounts {
-    return { vcpus: this.vcpus, memoryMb: this.memoryMb, diskGb: this.diskGb, ephemeralGb: this.ephemeralGb, swapMb: this.swapMb };
+    return {
+      vcpus: this.vcpus,
+      memoryMb: this.memoryMb,
+      diskGb: this.diskGb,
+      ephemeralGb: this.ephemeralGb,
+      swapMb: this.swapMb,
+    };
   }
 
   /**
@@ -161,7 +167,14 @@ export class InstanceRecord {
 
   /** A copy for another host (cold migration): same identity, independent state. */
   cloneAs(seq: number): InstanceRecord {
-    const copy = new InstanceRecord({ ...this.amounts, uuid: this.uuid, name: this.name, seq, flavor: this.flavor, image: this.image });
+    const copy = new InstanceRecord({
+      ...this.amounts,
+      uuid: this.uuid,
+      name: this.name,
+      seq,
+      flavor: this.flavor,
+      image: this.image,
+    });
     copy.flags = this.flags & ~RecordFlag.INCOMING;
     copy.cpuMs = this.cpuMs;
     copy.ticks = this.ticks;

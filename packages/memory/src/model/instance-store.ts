@@ -37,7 +37,8 @@ export class InstanceStore {
   /** `CONFLICT` when the uuid or the name is taken; checked before any change. */
   checkFree(uuid: string, name: string | undefined): void {
     if (this.#byUuid.has(uuid)) throw new ConflictError(`instance ${uuid} already exists on this host`);
-    if (name !== undefined && this.#byName.has(name)) throw new ConflictError(`an instance named '${name}' already exists on this host`);
+    if (name !== undefined && this.#byName.has(name))
+      throw new ConflictError(`an instance named '${name}' already exists on this host`);
   }
 
   /**

@@ -9,7 +9,13 @@ const STATE_DIR = '/var/lib/virtkit-memory';
 
 /** `MIGRATION_FAILED` when the host does not take instances now (disabled, in maintenance, powered off). */
 export function requireAvailable(host: MemoryHost): void {
-  const why = !host.poweredOn ? 'is powered off' : host.maintenance ? 'is in maintenance' : !host.enabled ? 'is disabled' : undefined;
+  const why = !host.poweredOn
+    ? 'is powered off'
+    : host.maintenance
+      ? 'is in maintenance'
+      : !host.enabled
+        ? 'is disabled'
+        : undefined;
   if (why !== undefined) throw new MigrationError(`host ${host.hostname} ${why}`);
 }
 
@@ -34,7 +40,13 @@ export function diskInfoOf(host: MemoryHost, record: InstanceRecord): InstanceDi
   if (record.ephemeralGb > 0) disks.push(qcow2(`${dir}/disk.eph0`, record.ephemeralGb * GIB));
   if (record.swapMb > 0) {
     const size = record.swapMb * 1024 * 1024;
-    disks.push({ type: 'raw', path: `${dir}/disk.swap`, virtualSizeBytes: size, diskSizeBytes: size, overCommitDiskSizeBytes: 0 });
+    disks.push({
+      type: 'raw',
+      path: `${dir}/disk.swap`,
+      virtualSizeBytes: size,
+      diskSizeBytes: size,
+      overCommitDiskSizeBytes: 0,
+    });
   }
   return disks;
 }
@@ -42,7 +54,13 @@ export function diskInfoOf(host: MemoryHost, record: InstanceRecord): InstanceDi
 /** A sparse qcow2 disk: a little is written, the rest is overcommitted. */
 function qcow2(path: string, virtual: number): InstanceDiskInfo {
   const used = Math.min(virtual, 256 * 1024 * 1024);
-  return { type: 'qcow2', path, virtualSizeBytes: virtual, diskSizeBytes: used, overCommitDiskSizeBytes: virtual - used };
+  return {
+    type: 'qcow2',
+    path,
+    virtualSizeBytes: virtual,
+    diskSizeBytes: used,
+    overCommitDiskSizeBytes: virtual - used,
+  };
 }
 
 /** The directory of shared-storage markers: one for the whole fabric when storage is shared, else the host's own. */

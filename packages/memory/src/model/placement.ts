@@ -77,5 +77,6 @@ function holdVolumes(fabric: MemoryFabric, record: InstanceRecord): void {
 }
 
 function releaseVolumes(fabric: MemoryFabric, record: InstanceRecord): void {
-  for (const attachment of record.extras?.volumes?.values() ?? []) fabric.volumes.release(attachment.volumeId, record.uuid);
+  for (const attachment of record.extras?.volumes?.values() ?? [])
+    fabric.volumes.release(attachment.volumeId, record.uuid);
 }

@@ -15,9 +15,17 @@ export interface ResourceAmounts {
  * What a flavor claims: its vCPUs, its memory, and its root, ephemeral and
  * swap disks (swap rounded up to whole GiB), as the scheduler counts them.
  */
-export function amountsOf(flavor: Pick<Flavor, 'vcpus' | 'memoryMb' | 'rootGb' | 'ephemeralGb' | 'swapMb'>): ResourceAmounts {
+export function amountsOf(
+  flavor: Pick<Flavor, 'vcpus' | 'memoryMb' | 'rootGb' | 'ephemeralGb' | 'swapMb'>,
+): ResourceAmounts {
   const swapGb = Math.ceil((flavor.swapMb ?? 0) / 1024);
   const ephemeralGb = flavor.ephemeralGb ?? 0;
   const swapMb = flavor.swapMb ?? 0;
-  return { vcpus: flavor.vcpus, memoryMb: flavor.memoryMb, diskGb: flavor.rootGb + ephemeralGb + swapGb, ephemeralGb, swapMb };
+  return {
+    vcpus: flavor.vcpus,
+    memoryMb: flavor.memoryMb,
+    diskGb: flavor.rootGb + ephemeralGb + swapGb,
+    ephemeralGb,
+    swapMb,
+  };
 }

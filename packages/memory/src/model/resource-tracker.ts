@@ -37,8 +37,10 @@ export class ResourceTracker {
     const s = this.sizes;
     const used = this.#used;
     if (used.vcpus + amounts.vcpus > Math.floor((s.vcpus - s.reservedVcpus) * s.cpuAllocationRatio)) return 'vcpus';
-    if (used.memoryMb + amounts.memoryMb > Math.floor((s.memoryMb - s.reservedMemoryMb) * s.ramAllocationRatio)) return 'memoryMb';
-    if (used.diskGb + amounts.diskGb > Math.floor((s.diskGb - s.reservedDiskGb) * s.diskAllocationRatio)) return 'diskGb';
+    if (used.memoryMb + amounts.memoryMb > Math.floor((s.memoryMb - s.reservedMemoryMb) * s.ramAllocationRatio))
+      return 'memoryMb';
+    if (used.diskGb + amounts.diskGb > Math.floor((s.diskGb - s.reservedDiskGb) * s.diskAllocationRatio))
+      return 'diskGb';
     return undefined;
   }
 
@@ -53,7 +55,10 @@ export class ResourceTracker {
     const short = this.shortOf(amounts);
     if (short !== undefined) {
       const free = this.capacity[short] - this.#used[short];
-      throw new InsufficientResourcesError(short, `not enough ${short} on this node: ${amounts[short]} wanted, ${free} free`);
+      throw new InsufficientResourcesError(
+        short,
+        `not enough ${short} on this node: ${amounts[short]} wanted, ${free} free`,
+      );
     }
     const used = this.#used;
     used.vcpus += amounts.vcpus;

@@ -29,7 +29,9 @@ export function refuseWhileStaged(host: MemoryHost, record: InstanceRecord, oper
   const staged = host.fabric.staged(record.uuid);
   if (staged !== undefined && staged.source === host.hostname && staged.dest !== host.hostname) {
     throw new InvalidStateError({
-      instanceUuid: record.uuid, operation, state: record.state,
+      instanceUuid: record.uuid,
+      operation,
+      state: record.state,
       detail: `the instance is being migrated to ${staged.dest} (confirm or revert the migration first)`,
     });
   }
@@ -38,7 +40,11 @@ export function refuseWhileStaged(host: MemoryHost, record: InstanceRecord, oper
 /** Refuse with `INVALID_STATE` a call that would start a guest on a powered-off host. */
 export function refuseWhileHostOff(host: MemoryHost, operation: string, instanceUuid: string): void {
   if (!host.poweredOn) {
-    throw new InvalidStateError({ instanceUuid, operation, detail: `host ${host.hostname} is powered off (hostPowerAction startup first)` });
+    throw new InvalidStateError({
+      instanceUuid,
+      operation,
+      detail: `host ${host.hostname} is powered off (hostPowerAction startup first)`,
+    });
   }
 }
 

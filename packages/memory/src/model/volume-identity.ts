@@ -9,8 +9,11 @@ const GIB = 1024 ** 3;
  */
 export function volumeIdOf(connection: VolumeConnectionInfo, op: string, path = 'connectionInfo'): string {
   const data = connection.data ?? {};
-  const id = [data.volumeId, connection.volumeId, connection.serial, data.volume_id].find((v) => typeof v === 'string' && v.length > 0);
-  if (typeof id !== 'string') throw new ValidationError(op, [{ path: `${path}.data.volumeId`, messages: ['the connection names no volume id'] }]);
+  const id = [data.volumeId, connection.volumeId, connection.serial, data.volume_id].find(
+    (v) => typeof v === 'string' && v.length > 0,
+  );
+  if (typeof id !== 'string')
+    throw new ValidationError(op, [{ path: `${path}.data.volumeId`, messages: ['the connection names no volume id'] }]);
   return id;
 }
 

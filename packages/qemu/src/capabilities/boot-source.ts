@@ -54,17 +54,31 @@ export function bootSourceOf(image: ImageMeta): BootSource {
 function bootSpecOf(image: ImageMeta, p: Record<string, string>): BootSpec {
   // the driver's image types (qcow2, raw), whatever boots: an image of another format is not one it runs
   const format = image.diskFormat ?? 'qcow2';
-  if (format !== 'qcow2' && format !== 'raw') throw invalid('imageMeta.diskFormat', `the QEMU driver boots qcow2 and raw images, not ${format}`);
+  if (format !== 'qcow2' && format !== 'raw')
+    throw invalid('imageMeta.diskFormat', `the QEMU driver boots qcow2 and raw images, not ${format}`);
   const inferred = p[IMAGE_PROPERTIES.kernel] ? 'kernel' : p[IMAGE_PROPERTIES.imagePath] ? 'disk' : undefined;
-  const kind = oneOf(p[IMAGE_PROPERTIES.boot] ?? inferred, ['disk', 'kernel', 'none'], undefined, IMAGE_PROPERTIES.boot);
+  const kind = oneOf(
+    p[IMAGE_PROPERTIES.boot] ?? inferred,
+    ['disk', 'kernel', 'none'],
+    undefined,
+    IMAGE_PROPERTIES.boot,
+  );
   if (kind === undefined) {
-    throw invalid(`imageMeta.properties.${IMAGE_PROPERTIES.boot}`, `the image names nothing to boot: set ${IMAGE_PROPERTIES.imagePath}, ${IMAGE_PROPERTIES.kernel}, or ${IMAGE_PROPERTIES.boot}=none`);
+    throw invalid(
+      `imageMeta.properties.${IMAGE_PROPERTIES.boot}`,
+      `the image names nothing to boot: set ${IMAGE_PROPERTIES.imagePath}, ${IMAGE_PROPERTIES.kernel}, or ${IMAGE_PROPERTIES.boot}=none`,
+    );
   }
   if (kind === 'none') return { kind };
   if (kind === 'kernel') {
     const spec: BootSpec = { kind, kernel: existingFile(p[IMAGE_PROPERTIES.kernel], IMAGE_PROPERTIES.kernel) };
-    if (p[IMAGE_PROPERTIES.initrd] !== undefined) spec.initrd = existingFile(p[IMAGE_PROPERTIES.initrd], IMAGE_PROPERTIES.initrd);
-    if (p[IMAGE_PROPERTIES.kernelArgs] !== undefined) spec.cmdline = kernelCmdline(p[IMAGE_PROPERTIES.kernelArgs], `imageMeta.properties.${IMAGE_PROPERTIES.kernelArgs}`);
+    if (p[IMAGE_PROPERTIES.initrd] !== undefined)
+      spec.initrd = existingFile(p[IMAGE_PROPERTIES.initrd], IMAGE_PROPERTIES.initrd);
+    if (p[IMAGE_PROPERTIES.kernelArgs] !== undefined)
+      spec.cmdline = kernelCmdline(
+        p[IMAGE_PROPERTIES.kernelArgs],
+        `imageMeta.properties.${IMAGE_PROPERTIES.kernelArgs}`,
+      );
     return spec;
   }
   return { kind, image: existingFile(p[IMAGE_PROPERTIES.imagePath], IMAGE_PROPERTIES.imagePath), format };
@@ -82,7 +96,12 @@ function existingFile(value: unknown, key: string): string {
   return path;
 }
 
-function oneOf<T extends string, D extends T | undefined>(value: unknown, allowed: readonly T[], fallback: D, key: string): T | D {
+function oneOf<T extends string, D extends T | undefined>(
+  value: unknown,
+  allowed: readonly T[],
+  fallback: D,
+  key: string,
+): T | D {
   if (value === undefined) return fallback;
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
   throw invalid(`imageMeta.properties.${key}`, `must be one of ${allowed.join(', ')}`);

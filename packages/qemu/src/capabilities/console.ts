@@ -36,7 +36,8 @@ export async function consoleOutput(vm: Vm): Promise<ConsoleOutput> {
 export async function vncConsole(vm: Vm): Promise<VncConsole> {
   const info = await vm.qmp<{ enabled: boolean; host?: string; service?: string }>('query-vnc');
   const port = Number(info.service);
-  if (!info.enabled || !Number.isInteger(port) || port < 1) throw new DriverError('getVncConsole', 'QEMU reports no VNC server');
+  if (!info.enabled || !Number.isInteger(port) || port < 1)
+    throw new DriverError('getVncConsole', 'QEMU reports no VNC server');
   const secret = randomBytes(6).toString('base64url').slice(0, 8);
   await vm.qmp('set_password', { protocol: 'vnc', password: secret });
   return { kind: 'vnc', host: '127.0.0.1', port, secret };
@@ -57,7 +58,10 @@ export async function serialConsole(vm: Vm): Promise<SerialConsole> {
   // never serve a console whose QEMU end is not the private unix socket: its secret would protect nothing
   // (`disconnected:unix:...` while no client is connected)
   if (!serial?.filename.replace(/^disconnected:/, '').startsWith(`unix:${vm.file(VM_FILES.serial)},`)) {
-    throw new DriverError('getSerialConsole', `QEMU's serial port is not the private unix socket (${serial?.filename.replace(/^disconnected:/, '').split(':')[0] ?? 'no serial0'}); restart the instance`);
+    throw new DriverError(
+      'getSerialConsole',
+      `QEMU's serial port is not the private unix socket (${serial?.filename.replace(/^disconnected:/, '').split(':')[0] ?? 'no serial0'}); restart the instance`,
+    );
   }
   const { port, secret } = await vm.serialConsole();
   return { kind: 'serial', host: '127.0.0.1', port, secret };

@@ -1,5 +1,8 @@
 import type {
-  BlockDeviceMapping, DefaultDeviceNamesForInstanceRequest, DefaultDeviceNamesForInstanceResult, DefaultRootDeviceNameRequest,
+  BlockDeviceMapping,
+  DefaultDeviceNamesForInstanceRequest,
+  DefaultDeviceNamesForInstanceResult,
+  DefaultRootDeviceNameRequest,
   GetDeviceNameForInstanceRequest,
 } from '@virtkit/core';
 import { invalid } from '../runtime/safe-values.js';
@@ -19,7 +22,10 @@ export function defaultDeviceNames(req: DefaultDeviceNamesForInstanceRequest): D
   const taken = new Set([bare(req.rootDeviceName)]);
   const all = [...(req.ephemerals ?? []), ...(req.swap ?? []), ...(req.blockDeviceMapping ?? [])];
   for (const row of all) if (row.deviceName) taken.add(bare(row.deviceName));
-  const name = (row: BlockDeviceMapping): BlockDeviceMapping => ({ ...row, deviceName: row.deviceName ?? nextFree(taken, prefixOf(row.diskBus)) });
+  const name = (row: BlockDeviceMapping): BlockDeviceMapping => ({
+    ...row,
+    deviceName: row.deviceName ?? nextFree(taken, prefixOf(row.diskBus)),
+  });
   return {
     ephemerals: (req.ephemerals ?? []).map(name),
     swap: (req.swap ?? []).map(name),
@@ -32,7 +38,10 @@ export function defaultDeviceNames(req: DefaultDeviceNamesForInstanceRequest): D
  * Never the root disk's own device: the request's root name, the boot row's, the instance's actual
  * root (`meta`, when it is on this host), else the default root of the bus (`vda`) are taken.
  */
-export function deviceNameForInstance(req: GetDeviceNameForInstanceRequest, meta?: Pick<VmMeta, 'diskBus' | 'volumes'>): string {
+export function deviceNameForInstance(
+  req: GetDeviceNameForInstanceRequest,
+  meta?: Pick<VmMeta, 'diskBus' | 'volumes'>,
+): string {
   const taken = new Set(req.bdms.filter((b) => b.deviceName).map((b) => bare(b.deviceName!)));
   const bootRow = req.bdms.find((b) => b.bootIndex === 0 && b.deviceName);
   const root = req.instance.rootDeviceName ?? bootRow?.deviceName;

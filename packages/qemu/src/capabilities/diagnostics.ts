@@ -7,7 +7,14 @@ import { tapCounters } from '../network/tap-devices.js';
 /** One entry of `query-blockstats`. */
 interface BlockstatsEntry {
   qdev?: string;
-  stats: { rd_bytes: number; wr_bytes: number; rd_operations: number; wr_operations: number; failed_rd_operations?: number; failed_wr_operations?: number };
+  stats: {
+    rd_bytes: number;
+    wr_bytes: number;
+    rd_operations: number;
+    wr_operations: number;
+    failed_rd_operations?: number;
+    failed_wr_operations?: number;
+  };
 }
 
 /** The instance's disks: guest name and QEMU device id, root disk first. */
@@ -30,19 +37,39 @@ export async function instanceDiagnostics(vm: Vm): Promise<InstanceDiagnostics> 
   const cpuDetails = proc
     ? cpus.map((c) => ({ id: c['cpu-index'], timeNs: processCpuTimeNs(proc.pid, c['thread-id']) }))
     : Array.from({ length: vm.meta.vcpus }, (_, id) => ({ id, timeNs: 0 }));
-  const diskDetails: DiskDiagnostics[] = disksOf(vm).map((d) => ({ id: d.id, ...toCounters(findStats(stats, d.deviceId)) }));
-  const nicDetails = await Promise.all(vm.meta.nics.map(async (n) => {
-    const c = n.tap === undefined ? undefined : await tapCounters(vm.config.netns, n.tap);
-    return {
-      macAddress: n.mac, rxOctets: c?.rxBytes ?? 0, rxPackets: c?.rxPackets ?? 0, rxErrors: c?.rxErrors ?? 0, rxDrop: c?.rxDropped ?? 0,
-      txOctets: c?.txBytes ?? 0, txPackets: c?.txPackets ?? 0, txErrors: c?.txErrors ?? 0, txDrop: c?.txDropped ?? 0,
-    };
+  const diskDetails: DiskDiagnostics[] = disksOf(vm).map((d) => ({
+    id: d.id,
+    ...toCounters(findStats(stats, d.deviceId)),
   }));
+  const nicDetails = await Promise.all(
+    vm.meta.nics.map(async (n) => {
+      const c = n.tap === undefined ? undefined : await tapCounters(vm.config.netns, n.tap);
+      return {
+        macAddress: n.mac,
+        rxOctets: c?.rxBytes ?? 0,
+        rxPackets: c?.rxPackets ?? 0,
+        rxErrors: c?.rxErrors ?? 0,
+        rxDrop: c?.rxDropped ?? 0,
+        txOctets: c?.txBytes ?? 0,
+        txPackets: c?.txPackets ?? 0,
+        txErrors: c?.txErrors ?? 0,
+        txDrop: c?.txDropped ?? 0,
+      };
+    }),
+  );
   return {
-    state, driver: 'qemu', hypervisor: 'qemu', hypervisorOs: 'linux',
+    state,
+    driver: 'qemu',
+    hypervisor: 'qemu',
+    hypervisorOs: 'linux',
     uptimeSec: proc && vm.meta.startedAt ? Math.floor((Date.now() - vm.meta.startedAt) / 1000) : 0,
-    configDrive: false, numCpus: vm.meta.vcpus, numNics: nicDetails.length, numDisks: diskDetails.length,
-    cpuDetails, nicDetails, diskDetails,
+    configDrive: false,
+    numCpus: vm.meta.vcpus,
+    numNics: nicDetails.length,
+    numDisks: diskDetails.length,
+    cpuDetails,
+    nicDetails,
+    diskDetails,
     memoryDetails: { maximumMb: vm.meta.memoryMb, usedMb: proc ? vm.meta.memoryMb : 0 },
   };
 }
@@ -55,7 +82,10 @@ function findStats(entries: BlockstatsEntry[], deviceId: string): BlockstatsEntr
 function toCounters(e: BlockstatsEntry | undefined): Omit<DiskDiagnostics, 'id'> {
   const s = e?.stats;
   return {
-    readBytes: s?.rd_bytes ?? 0, readRequests: s?.rd_operations ?? 0, writeBytes: s?.wr_bytes ?? 0,
-    writeRequests: s?.wr_operations ?? 0, errorsCount: (s?.failed_rd_operations ?? 0) + (s?.failed_wr_operations ?? 0),
+    readBytes: s?.rd_bytes ?? 0,
+    readRequests: s?.rd_operations ?? 0,
+    writeBytes: s?.wr_bytes ?? 0,
+    writeRequests: s?.wr_operations ?? 0,
+    errorsCount: (s?.failed_rd_operations ?? 0) + (s?.failed_wr_operations ?? 0),
   };
 }

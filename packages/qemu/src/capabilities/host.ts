@@ -18,11 +18,15 @@ export async function hostUptime(): Promise<HostUptime> {
 export async function hostCpuStats(): Promise<HostCpuStats> {
   const line = (await readProc('/proc/stat')).split('\n').find((l) => l.startsWith('cpu '));
   const f = line?.trim().split(/\s+/).slice(1).map(Number);
-  if (!f || f.length < 5 || f.some((n) => !Number.isFinite(n))) throw new DriverError('getHostCpuStats', 'cannot parse /proc/stat');
+  if (!f || f.length < 5 || f.some((n) => !Number.isFinite(n)))
+    throw new DriverError('getHostCpuStats', 'cannot parse /proc/stat');
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0] = f;
   return {
-    user: (user + nice) * NS_PER_TICK, kernel: (system + irq + softirq) * NS_PER_TICK, idle: idle * NS_PER_TICK,
-    iowait: iowait * NS_PER_TICK, frequency: await cpuMhz(),
+    user: (user + nice) * NS_PER_TICK,
+    kernel: (system + irq + softirq) * NS_PER_TICK,
+    idle: idle * NS_PER_TICK,
+    iowait: iowait * NS_PER_TICK,
+    frequency: await cpuMhz(),
   };
 }
 

@@ -16,13 +16,23 @@ export function spawnMatches(host: QemuHost, req: SpawnRequest): boolean {
   if (meta === undefined) return false;
   const { instance } = req;
   const name = instance.name ?? `instance-${instance.uuid.slice(0, 8)}`;
-  if (meta.name !== name || meta.vcpus !== instance.flavor.vcpus || meta.memoryMb !== instance.flavor.memoryMb || meta.rootGb !== instance.flavor.rootGb) return false;
+  if (
+    meta.name !== name ||
+    meta.vcpus !== instance.flavor.vcpus ||
+    meta.memoryMb !== instance.flavor.memoryMb ||
+    meta.rootGb !== instance.flavor.rootGb
+  )
+    return false;
   if (JSON.stringify(meta.boot) !== JSON.stringify(bootSourceOf(req.imageMeta).boot)) return false;
   const nics = meta.nics.map((n) => `${n.vifId}/${n.mac}`).sort();
   const asked = (req.networkInfo ?? []).map((v) => `${v.id}/${v.address.toLowerCase()}`).sort();
   if (nics.join() !== asked.join()) return false;
   const volumes = meta.volumes.map((v) => `${v.device}=${v.path}`).sort();
-  const wanted = (req.blockDeviceInfo?.blockDeviceMapping ?? []).map((b) => `${bareDevice(b.mountDevice)}=${String(b.connectionInfo.data.path ?? b.connectionInfo.data.device_path)}`).sort();
+  const wanted = (req.blockDeviceInfo?.blockDeviceMapping ?? [])
+    .map(
+      (b) => `${bareDevice(b.mountDevice)}=${String(b.connectionInfo.data.path ?? b.connectionInfo.data.device_path)}`,
+    )
+    .sort();
   return volumes.join() === wanted.join();
 }
 

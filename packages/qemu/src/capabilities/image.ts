@@ -18,7 +18,8 @@ const TARGET_NODE = 'virtkit-snapshot-target';
  * @throws `VALIDATION_FAILED` (image id), `CONFLICT` (the image exists)
  */
 export async function createEmptyImage(host: QemuHost, imageId: string): Promise<string> {
-  if (!IMAGE_ID_PATTERN.test(imageId)) throw invalid('imageId', 'the QEMU driver stores images as files: letters, digits and ._- only');
+  if (!IMAGE_ID_PATTERN.test(imageId))
+    throw invalid('imageId', 'the QEMU driver stores images as files: letters, digits and ._- only');
   const path = join(await host.imageDir(), `${imageId}.qcow2`);
   try {
     await (await open(path, 'wx', 0o600)).close();
@@ -38,8 +39,14 @@ export async function createEmptyImage(host: QemuHost, imageId: string): Promise
  * `uploading` while the file is published. The instance keeps its state.
  * @throws `VALIDATION_FAILED` (image id), `NOT_FOUND` (no such image), `CONFLICT` (the image already holds data)
  */
-export async function snapshotImage(host: QemuHost, vm: Vm, ctx: OperationContext, req: SnapshotRequest): Promise<void> {
-  if (!IMAGE_ID_PATTERN.test(req.imageId)) throw invalid('imageId', 'the QEMU driver stores images as files: letters, digits and ._- only');
+export async function snapshotImage(
+  host: QemuHost,
+  vm: Vm,
+  ctx: OperationContext,
+  req: SnapshotRequest,
+): Promise<void> {
+  if (!IMAGE_ID_PATTERN.test(req.imageId))
+    throw invalid('imageId', 'the QEMU driver stores images as files: letters, digits and ._- only');
   const report = ctx.onProgress ?? (() => undefined);
   const dir = await host.imageDir();
   const target = join(dir, `${req.imageId}.qcow2`);
@@ -76,19 +83,36 @@ export async function cleanupSnapshot(host: QemuHost, vm: Vm | undefined, uuid: 
 async function backupLive(host: QemuHost, vm: Vm, partial: string, onCopy: (percent: number) => void): Promise<void> {
   const { virtualSize } = await host.img.info(vm.file(VM_FILES.rootDisk));
   await host.img.create(partial, { sizeBytes: virtualSize });
-  await vm.qmp('blockdev-add', { driver: 'qcow2', 'node-name': TARGET_NODE, file: { driver: 'file', filename: partial } });
+  await vm.qmp('blockdev-add', {
+    driver: 'qcow2',
+    'node-name': TARGET_NODE,
+    file: { driver: 'file', filename: partial },
+  });
   try {
     const proc = vm.requireProcess('snapshot');
-    const done = proc.qmp.waitForEvent<{ device?: string; error?: string }>('BLOCK_JOB_COMPLETED', (e) => e.data.device === JOB, 0);
+    const done = proc.qmp.waitForEvent<{ device?: string; error?: string }>(
+      'BLOCK_JOB_COMPLETED',
+      (e) => e.data.device === JOB,
+      0,
+    );
     done.catch(() => undefined);
     await proc.execute('blockdev-backup', { 'job-id': JOB, device: 'root', target: TARGET_NODE, sync: 'full' });
     let finished: { data: { error?: string } } | undefined;
-    void done.then((e) => (finished = e), () => undefined);
+    void done.then(
+      (e) => (finished = e),
+      () => undefined,
+    );
     while (!finished) {
       const jobs = await proc.execute<{ device: string; offset: number; len: number }[]>('query-block-jobs');
       const job = jobs.find((j) => j.device === JOB);
       if (job && job.len > 0) onCopy((100 * job.offset) / job.len);
-      await Promise.race([done.then(() => undefined, () => undefined), delay(50)]);
+      await Promise.race([
+        done.then(
+          () => undefined,
+          () => undefined,
+        ),
+        delay(50),
+      ]);
     }
     if (finished.data.error) throw new DriverError('snapshot', `the backup job failed: ${finished.data.error}`);
   } finally {

@@ -1,7 +1,13 @@
 import { execFile } from 'node:child_process';
 import { readFile, statfs } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { keepAllocationRatios, versionToInt, type AvailableResource, type InstanceUsage, type ProviderTree } from '@virtkit/core';
+import {
+  keepAllocationRatios,
+  versionToInt,
+  type AvailableResource,
+  type InstanceUsage,
+  type ProviderTree,
+} from '@virtkit/core';
 import type { QemuHost } from '../runtime/qemu-host.js';
 import { processCpuTimeNs } from './lifecycle.js';
 
@@ -9,9 +15,27 @@ const GIB = 1024 ** 3;
 
 /** Host CPU flags that are scheduler traits (`HW_CPU_X86_*`). */
 const CPU_FLAG_TRAITS: Readonly<Record<string, string>> = {
-  sse: 'SSE', sse2: 'SSE2', ssse3: 'SSSE3', sse4_1: 'SSE41', sse4_2: 'SSE42', avx: 'AVX', avx2: 'AVX2', aes: 'AESNI',
-  fma: 'FMA3', bmi1: 'BMI', bmi2: 'BMI2', f16c: 'F16C', mmx: 'MMX', sha_ni: 'SHA', vmx: 'VMX', svm: 'SVM',
-  avx512f: 'AVX512F', clmul: 'CLMUL', pclmulqdq: 'CLMUL', abm: 'ABM', mpx: 'MPX',
+  sse: 'SSE',
+  sse2: 'SSE2',
+  ssse3: 'SSSE3',
+  sse4_1: 'SSE41',
+  sse4_2: 'SSE42',
+  avx: 'AVX',
+  avx2: 'AVX2',
+  aes: 'AESNI',
+  fma: 'FMA3',
+  bmi1: 'BMI',
+  bmi2: 'BMI2',
+  f16c: 'F16C',
+  mmx: 'MMX',
+  sha_ni: 'SHA',
+  vmx: 'VMX',
+  svm: 'SVM',
+  avx512f: 'AVX512F',
+  clmul: 'CLMUL',
+  pclmulqdq: 'CLMUL',
+  abm: 'ABM',
+  mpx: 'MPX',
 };
 
 /** What the host has: /proc/cpuinfo, /proc/meminfo and the state directory's file system. */
@@ -33,7 +57,9 @@ export async function hostFacts(host: QemuHost): Promise<HostFacts> {
   const field = (name: string): string => cpuinfo.match(new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm'))?.[1]?.trim() ?? '';
   return {
     cpus: (cpuinfo.match(/^processor\s*:/gm) ?? []).length || 1,
-    model: field('model name'), vendor: field('vendor_id'), flags: field('flags').split(/\s+/).filter(Boolean),
+    model: field('model name'),
+    vendor: field('vendor_id'),
+    flags: field('flags').split(/\s+/).filter(Boolean),
     memoryMb: Math.floor(Number(meminfo.match(/^MemTotal:\s*(\d+)/m)?.[1] ?? 0) / 1024),
     diskTotalGb: Math.floor((fs.blocks * fs.bsize) / GIB),
     diskFreeGb: Math.floor((fs.bavail * fs.bsize) / GIB),
@@ -45,13 +71,23 @@ export async function availableResource(host: QemuHost): Promise<AvailableResour
   const facts = await hostFacts(host);
   const live = host.list().filter((vm) => vm.running);
   return {
-    vcpus: facts.cpus, memoryMb: facts.memoryMb, localGb: facts.diskTotalGb,
+    vcpus: facts.cpus,
+    memoryMb: facts.memoryMb,
+    localGb: facts.diskTotalGb,
     vcpusUsed: live.reduce((n, vm) => n + vm.meta.vcpus, 0),
     memoryMbUsed: live.reduce((n, vm) => n + vm.meta.memoryMb, 0),
     // what instances were given (their root disks), as the scheduler allocated it; the qcow2 files grow lazily
     localGbUsed: host.list().reduce((n, vm) => n + vm.meta.rootGb, 0),
-    hypervisorType: 'QEMU', hypervisorVersion: await qemuVersion(host), hypervisorHostname: host.config.nodeName,
-    cpuInfo: JSON.stringify({ arch: 'x86_64', model: facts.model, vendor: facts.vendor, topology: { cpus: facts.cpus }, features: facts.flags }),
+    hypervisorType: 'QEMU',
+    hypervisorVersion: await qemuVersion(host),
+    hypervisorHostname: host.config.nodeName,
+    cpuInfo: JSON.stringify({
+      arch: 'x86_64',
+      model: facts.model,
+      vendor: facts.vendor,
+      topology: { cpus: facts.cpus },
+      features: facts.flags,
+    }),
     diskAvailableLeast: facts.diskFreeGb,
     supportedInstances: [['x86_64', host.config.accel === 'kvm' ? 'kvm' : 'qemu', 'hvm']],
   };
@@ -70,13 +106,26 @@ export async function hostTraits(host: QemuHost, capabilityTraits: readonly stri
  * (added; traits others set on the provider are kept). Allocation ratios
  * already on the inventory are kept unless the options set them.
  */
-export async function updateProviderTree(host: QemuHost, tree: ProviderTree, nodename: string, traits: readonly string[]): Promise<void> {
+export async function updateProviderTree(
+  host: QemuHost,
+  tree: ProviderTree,
+  nodename: string,
+  traits: readonly string[],
+): Promise<void> {
   const facts = await hostFacts(host);
   const ratios = host.config.allocationRatios;
   const inventory = {
     VCPU: { total: facts.cpus, allocationRatio: ratios.VCPU ?? 4 },
-    MEMORY_MB: { total: Math.max(facts.memoryMb, 1), reserved: Math.min(512, Math.max(facts.memoryMb - 1, 0)), allocationRatio: ratios.MEMORY_MB ?? 1 },
-    DISK_GB: { total: Math.max(facts.diskTotalGb, 1), reserved: Math.min(1, Math.max(facts.diskTotalGb - 1, 0)), allocationRatio: ratios.DISK_GB ?? 1 },
+    MEMORY_MB: {
+      total: Math.max(facts.memoryMb, 1),
+      reserved: Math.min(512, Math.max(facts.memoryMb - 1, 0)),
+      allocationRatio: ratios.MEMORY_MB ?? 1,
+    },
+    DISK_GB: {
+      total: Math.max(facts.diskTotalGb, 1),
+      reserved: Math.min(1, Math.max(facts.diskTotalGb - 1, 0)),
+      allocationRatio: ratios.DISK_GB ?? 1,
+    },
   };
   tree.updateInventory(nodename, keepAllocationRatios(tree, nodename, inventory, new Set(Object.keys(ratios))));
   tree.addTraits(nodename, traits);
@@ -86,7 +135,12 @@ export async function updateProviderTree(host: QemuHost, tree: ProviderTree, nod
 export function perInstanceUsage(host: QemuHost): Record<string, InstanceUsage> {
   const usage: Record<string, InstanceUsage> = {};
   for (const vm of host.list()) {
-    usage[vm.uuid] = { uuid: vm.uuid, memoryMb: vm.meta.memoryMb, vcpus: vm.meta.vcpus, cpuTimeNs: vm.proc ? processCpuTimeNs(vm.proc.pid) : 0 };
+    usage[vm.uuid] = {
+      uuid: vm.uuid,
+      memoryMb: vm.meta.memoryMb,
+      vcpus: vm.meta.vcpus,
+      cpuTimeNs: vm.proc ? processCpuTimeNs(vm.proc.pid) : 0,
+    };
   }
   return usage;
 }

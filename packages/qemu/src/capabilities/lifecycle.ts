@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
-import { InstanceNotFoundError, type CleanupRequest, type DestroyRequest, type InstanceInfo, type SpawnRequest } from '@virtkit/core';
+import {
+  InstanceNotFoundError,
+  type CleanupRequest,
+  type DestroyRequest,
+  type InstanceInfo,
+  type SpawnRequest,
+} from '@virtkit/core';
 import type { QemuHost } from '../runtime/qemu-host.js';
 import type { ImageInfo } from '../runtime/qemu-img.js';
 import { checkBootFiles, checkMetaFiles } from '../runtime/tenant-files.js';
@@ -21,10 +27,22 @@ export async function spawnInstance(host: QemuHost, req: SpawnRequest): Promise<
   const source = bootSourceOf(req.imageMeta);
   const { instance } = req;
   const meta: VmMeta = {
-    version: 1, uuid: instance.uuid, name: instance.name ?? `instance-${instance.uuid.slice(0, 8)}`,
-    vcpus: instance.flavor.vcpus, memoryMb: instance.flavor.memoryMb, rootGb: instance.flavor.rootGb,
-    boot: source.boot, diskBus: source.diskBus, nicModel: source.nicModel, guestAcpi: source.guestAcpi,
-    ports: 0, nics: [], volumes: [], power: 'shutdown', bootable: true, nextNicIndex: 0,
+    version: 1,
+    uuid: instance.uuid,
+    name: instance.name ?? `instance-${instance.uuid.slice(0, 8)}`,
+    vcpus: instance.flavor.vcpus,
+    memoryMb: instance.flavor.memoryMb,
+    rootGb: instance.flavor.rootGb,
+    boot: source.boot,
+    diskBus: source.diskBus,
+    nicModel: source.nicModel,
+    guestAcpi: source.guestAcpi,
+    ports: 0,
+    nics: [],
+    volumes: [],
+    power: 'shutdown',
+    bootable: true,
+    nextNicIndex: 0,
   };
   meta.nics = nicsForSpawn(meta, req.networkInfo ?? []);
   meta.volumes = volumesForSpawn(meta, req.blockDeviceInfo);
@@ -43,7 +61,13 @@ export async function spawnInstance(host: QemuHost, req: SpawnRequest): Promise<
  * has just done so (`base`): the overlay's only backing is then the one the driver names in it.
  * @throws `VALIDATION_FAILED` for a refused base image
  */
-export async function createRootDisk(host: QemuHost, vm: Vm, file: string, boot: BootSpec, options: { exactBytes?: number; base?: ImageInfo } = {}): Promise<void> {
+export async function createRootDisk(
+  host: QemuHost,
+  vm: Vm,
+  file: string,
+  boot: BootSpec,
+  options: { exactBytes?: number; base?: ImageInfo } = {},
+): Promise<void> {
   const { exactBytes } = options;
   const flavorBytes = Math.max(vm.meta.rootGb, 1) * GIB;
   if (boot.kind !== 'disk') return host.img.createBlank(file, exactBytes ?? flavorBytes);
@@ -60,7 +84,8 @@ export async function createRootDisk(host: QemuHost, vm: Vm, file: string, boot:
 export async function destroyInstance(host: QemuHost, req: DestroyRequest): Promise<void> {
   const vm = host.find(req.instance.uuid);
   if (!vm) {
-    if (req.destroyDisks !== false) await rm(await host.instanceDir(req.instance.uuid), { recursive: true, force: true });
+    if (req.destroyDisks !== false)
+      await rm(await host.instanceDir(req.instance.uuid), { recursive: true, force: true });
     throw new InstanceNotFoundError(req.instance.uuid);
   }
   await vm.busy(async () => {
@@ -80,7 +105,10 @@ export async function deleteInstanceFiles(host: QemuHost, uuid: string): Promise
   if (host.find(uuid)) return false;
   const dir = await host.instanceDir(uuid);
   await rm(dir, { recursive: true, force: true });
-  return !(await stat(dir).then(() => true, () => false));
+  return !(await stat(dir).then(
+    () => true,
+    () => false,
+  ));
 }
 
 /** `_getInfo`: the power state (QEMU's run state or the recorded one), rescue and soft-delete marks, sizes, CPU time. */
@@ -88,8 +116,11 @@ export async function instanceInfo(host: QemuHost, uuid: string): Promise<Instan
   const vm = host.get(uuid);
   const state = await vm.powerState();
   const info: InstanceInfo = {
-    state, internalId: vm.meta.pid !== undefined ? `pid:${vm.meta.pid}` : undefined,
-    maxMemKb: vm.meta.memoryMb * 1024, memKb: vm.running ? vm.meta.memoryMb * 1024 : 0, numCpu: vm.meta.vcpus,
+    state,
+    internalId: vm.meta.pid !== undefined ? `pid:${vm.meta.pid}` : undefined,
+    maxMemKb: vm.meta.memoryMb * 1024,
+    memKb: vm.running ? vm.meta.memoryMb * 1024 : 0,
+    numCpu: vm.meta.vcpus,
     cpuTimeNs: vm.proc ? processCpuTimeNs(vm.proc.pid) : 0,
   };
   if (vm.meta.rescue) info.rescued = true;

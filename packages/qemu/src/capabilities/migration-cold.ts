@@ -3,8 +3,15 @@ import { existsSync } from 'node:fs';
 import { chmod, copyFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
-  InstanceExistsError, InstanceNotFoundError, MigrationError, type ConfirmMigrationRequest, type FinishMigrationRequest,
-  type FinishRevertMigrationRequest, type InstanceDiskInfo, type MigrateDiskAndPowerOffRequest, type SharedStorageCheckData,
+  InstanceExistsError,
+  InstanceNotFoundError,
+  MigrationError,
+  type ConfirmMigrationRequest,
+  type FinishMigrationRequest,
+  type FinishRevertMigrationRequest,
+  type InstanceDiskInfo,
+  type MigrateDiskAndPowerOffRequest,
+  type SharedStorageCheckData,
 } from '@virtkit/core';
 import type { QemuHost } from '../runtime/qemu-host.js';
 import { invalid, requestPath } from '../runtime/safe-values.js';
@@ -32,14 +39,23 @@ const MARKER = /^\.virtkit-shared-[0-9a-f]{32}$/;
  * `hostIp` (`qemu-nbd`, in the driver's netns) and its disk info names `nbd://<ip>:<port>/<uuid>`.
  * @throws `DRIVER_ERROR` when the disk cannot be served
  */
-export async function migrateDiskAndPowerOff(host: QemuHost, vm: Vm, req: MigrateDiskAndPowerOffRequest): Promise<InstanceDiskInfo[]> {
+export async function migrateDiskAndPowerOff(
+  host: QemuHost,
+  vm: Vm,
+  req: MigrateDiskAndPowerOffRequest,
+): Promise<InstanceDiskInfo[]> {
   await powerOff(vm, { instance: req.instance, timeoutSec: req.timeoutSec, retryIntervalSec: req.retryIntervalSec });
   const disks = await instanceDiskInfo(host, vm);
   if (host.config.migrationTransport !== 'tcp') return disks;
   // no shared filesystem: serve the disk over the network until confirm, revert or destroy (a retry serves it anew)
   await stopDiskExport(vm.meta.diskExport, vm.dir);
   vm.meta.diskExport = await exportDisk({
-    qemuNbd: qemuNbdBinary(host), netns: host.config.netns, hostIp: host.config.hostIp, dir: vm.dir, disk: vm.file(VM_FILES.rootDisk), uuid: vm.uuid,
+    qemuNbd: qemuNbdBinary(host),
+    netns: host.config.netns,
+    hostIp: host.config.hostIp,
+    dir: vm.dir,
+    disk: vm.file(VM_FILES.rootDisk),
+    uuid: vm.uuid,
   });
   await vm.save();
   return disks.map((d) => (d.path === vm.file(VM_FILES.rootDisk) ? { ...d, path: vm.meta.diskExport!.url } : d));
@@ -54,10 +70,16 @@ function qemuNbdBinary(host: QemuHost): string {
 export async function instanceDiskInfo(host: QemuHost, vm: Vm): Promise<InstanceDiskInfo[]> {
   const path = vm.file(VM_FILES.rootDisk);
   const info = await host.img.info(path);
-  return [{
-    type: 'qcow2', path, virtualSizeBytes: info.virtualSize, diskSizeBytes: info.actualSize,
-    overCommitDiskSizeBytes: Math.max(0, info.virtualSize - info.actualSize), ...(info.backingFilename ? { backingFile: info.backingFilename } : {}),
-  }];
+  return [
+    {
+      type: 'qcow2',
+      path,
+      virtualSizeBytes: info.virtualSize,
+      diskSizeBytes: info.actualSize,
+      overCommitDiskSizeBytes: Math.max(0, info.virtualSize - info.actualSize),
+      ...(info.backingFilename ? { backingFile: info.backingFilename } : {}),
+    },
+  ];
 }
 
 /**
@@ -78,17 +100,31 @@ export async function finishMigration(host: QemuHost, req: FinishMigrationReques
   const root = exported ? undefined : req.diskInfo.find((d) => basename(d.path) === VM_FILES.rootDisk);
   if (!root && !exported) throw new MigrationError(`the disk info names no ${VM_FILES.rootDisk}`);
   // over the network: only the export of this very instance is read (the URL becomes a qemu-img argument)
-  if (exported && exported[3] !== instance.uuid) throw invalid('diskInfo.path', `the exported disk must be instance ${instance.uuid}'s`);
+  if (exported && exported[3] !== instance.uuid)
+    throw invalid('diskInfo.path', `the exported disk must be instance ${instance.uuid}'s`);
   const rootPath = root ? requestPath(root.path, 'diskInfo.path') : undefined;
   // the source keeps it in the instance's own directory: never copy another instance's (or any other) disk
-  if (rootPath && basename(dirname(rootPath)) !== instance.uuid) throw invalid('diskInfo.path', `the root disk must be in a directory named ${instance.uuid}`);
+  if (rootPath && basename(dirname(rootPath)) !== instance.uuid)
+    throw invalid('diskInfo.path', `the root disk must be in a directory named ${instance.uuid}`);
   const source = bootSourceOf(req.imageMeta);
   if (rootPath) await checkRootDiskCopy(host, rootPath, source.boot);
   const meta: VmMeta = {
-    version: 1, uuid: instance.uuid, name: instance.name ?? `instance-${instance.uuid.slice(0, 8)}`,
-    vcpus: instance.flavor.vcpus, memoryMb: instance.flavor.memoryMb, rootGb: instance.flavor.rootGb,
-    boot: source.boot, diskBus: source.diskBus, nicModel: source.nicModel, guestAcpi: source.guestAcpi,
-    ports: 0, nics: [], volumes: [], power: 'shutdown', bootable: true, nextNicIndex: 0,
+    version: 1,
+    uuid: instance.uuid,
+    name: instance.name ?? `instance-${instance.uuid.slice(0, 8)}`,
+    vcpus: instance.flavor.vcpus,
+    memoryMb: instance.flavor.memoryMb,
+    rootGb: instance.flavor.rootGb,
+    boot: source.boot,
+    diskBus: source.diskBus,
+    nicModel: source.nicModel,
+    guestAcpi: source.guestAcpi,
+    ports: 0,
+    nics: [],
+    volumes: [],
+    power: 'shutdown',
+    bootable: true,
+    nextNicIndex: 0,
   };
   meta.nics = nicsForSpawn(meta, req.networkInfo ?? []);
   meta.volumes = volumesForSpawn(meta, req.blockDeviceInfo);
@@ -97,10 +133,18 @@ export async function finishMigration(host: QemuHost, req: FinishMigrationReques
   try {
     const disk = vm.file(VM_FILES.rootDisk);
     if (rootPath) await copyFile(rootPath, disk);
-    else await copyExportedDisk({ qemuImg: host.config.qemuImgBinary, netns: host.config.netns, url: exported![0], target: disk, timeoutMs: COPY_TIMEOUT_MS });
+    else
+      await copyExportedDisk({
+        qemuImg: host.config.qemuImgBinary,
+        netns: host.config.netns,
+        url: exported![0],
+        target: disk,
+        timeoutMs: COPY_TIMEOUT_MS,
+      });
     await chmod(disk, 0o600);
     const wanted = meta.rootGb * GIB;
-    if (req.resizeInstance && wanted > (await host.img.info(disk)).virtualSize) await host.img.resize(disk, 'qcow2', wanted);
+    if (req.resizeInstance && wanted > (await host.img.info(disk)).virtualSize)
+      await host.img.resize(disk, 'qcow2', wanted);
     if (req.powerOn !== false) await vm.busy(() => vm.start());
     else await vm.save();
   } catch (error) {
@@ -121,7 +165,8 @@ async function resizeInPlace(host: QemuHost, vm: Vm, req: FinishMigrationRequest
     vm.meta.resizedFrom = { vcpus: vm.meta.vcpus, memoryMb: vm.meta.memoryMb, rootGb: vm.meta.rootGb };
     Object.assign(vm.meta, { vcpus: flavor.vcpus, memoryMb: flavor.memoryMb, rootGb: flavor.rootGb });
     const disk = vm.file(VM_FILES.rootDisk);
-    if (req.resizeInstance && flavor.rootGb * GIB > (await host.img.info(disk)).virtualSize) await host.img.resize(disk, 'qcow2', flavor.rootGb * GIB);
+    if (req.resizeInstance && flavor.rootGb * GIB > (await host.img.info(disk)).virtualSize)
+      await host.img.resize(disk, 'qcow2', flavor.rootGb * GIB);
     if (req.powerOn !== false && !vm.running) await vm.start();
     else await vm.save();
   });
@@ -137,7 +182,8 @@ async function checkRootDiskCopy(host: QemuHost, rootPath: string, boot: BootSpe
   if (!info) throw invalid('diskInfo.path', 'the root disk must be a qcow2 image');
   if (info.dataFile !== undefined) throw invalid('diskInfo.path', 'the root disk names an external data file');
   const expected = boot.kind === 'disk' ? boot.image : undefined;
-  if (info.backingFilename !== expected) throw invalid('diskInfo.path', 'the root disk names a backing file other than the image it boots from');
+  if (info.backingFilename !== expected)
+    throw invalid('diskInfo.path', 'the root disk names a backing file other than the image it boots from');
 }
 
 function isSameHost(migration: { sourceCompute?: string; destCompute: string } | undefined): boolean {

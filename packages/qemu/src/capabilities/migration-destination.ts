@@ -1,6 +1,11 @@
 import {
-  InstanceExistsError, MigrationError, type CheckCanLiveMigrateDestinationRequest, type MigrateData, type PostLiveMigrationAtDestinationRequest,
-  type PreLiveMigrationRequest, type RollbackLiveMigrationAtDestinationRequest,
+  InstanceExistsError,
+  MigrationError,
+  type CheckCanLiveMigrateDestinationRequest,
+  type MigrateData,
+  type PostLiveMigrationAtDestinationRequest,
+  type PreLiveMigrationRequest,
+  type RollbackLiveMigrationAtDestinationRequest,
 } from '@virtkit/core';
 import { createServer, type AddressInfo } from 'node:net';
 import { importMeta } from '../runtime/migrated-meta.js';
@@ -35,9 +40,19 @@ export function qemuData(data: MigrateData | undefined): QemuMigrationData {
  * already; instance files are local, so the disk is copied (block migration).
  * @throws `MIGRATION_FAILED`
  */
-export async function checkDestination(host: QemuHost, req: CheckCanLiveMigrateDestinationRequest): Promise<MigrateData> {
-  if (host.find(req.instance.uuid)) throw new MigrationError(`instance ${req.instance.uuid} already exists on this host`);
-  return { blockMigration: true, isSharedInstancePath: false, isSharedBlockStorage: false, isVolumeBacked: false, driverData: { qemu: {} } };
+export async function checkDestination(
+  host: QemuHost,
+  req: CheckCanLiveMigrateDestinationRequest,
+): Promise<MigrateData> {
+  if (host.find(req.instance.uuid))
+    throw new MigrationError(`instance ${req.instance.uuid} already exists on this host`);
+  return {
+    blockMigration: true,
+    isSharedInstancePath: false,
+    isSharedBlockStorage: false,
+    isVolumeBacked: false,
+    driverData: { qemu: {} },
+  };
 }
 
 /**
@@ -51,12 +66,15 @@ export async function checkDestination(host: QemuHost, req: CheckCanLiveMigrateD
 export async function preLiveMigration(host: QemuHost, req: PreLiveMigrationRequest): Promise<MigrateData> {
   const data = qemuData(req.migrateData);
   const meta = importMeta(data.meta, req.instance.uuid);
-  if (!Number.isInteger(data.rootDiskBytes) || (data.rootDiskBytes as number) <= 0) throw invalid('migrateData.driverData.qemu.rootDiskBytes', 'must be a positive integer');
+  if (!Number.isInteger(data.rootDiskBytes) || (data.rootDiskBytes as number) <= 0)
+    throw invalid('migrateData.driverData.qemu.rootDiskBytes', 'must be a positive integer');
   if (host.find(meta.uuid)) throw new InstanceExistsError(meta.uuid);
   // a tap of that name here is the source's own (one namespace for both ends): two QEMUs cannot share it
   for (const nic of meta.nics) {
     if (nic.tap !== undefined && (await deviceExists(host.config.netns, nic.tap))) {
-      throw new MigrationError(`host device ${nic.tap} already exists here: both ends share one network namespace (give each QEMU driver its own netns)`);
+      throw new MigrationError(
+        `host device ${nic.tap} already exists here: both ends share one network namespace (give each QEMU driver its own netns)`,
+      );
     }
   }
   // the source's metadata names host files: they pass the same checks as a spawn's
@@ -68,12 +86,26 @@ export async function preLiveMigration(host: QemuHost, req: PreLiveMigrationRequ
     // no -S: once the stream is in, QEMU runs the guest if the source ran it, and keeps it paused otherwise
     const proc = await vm.busy(() => vm.start({ incoming: true, autostart: true }));
     const tcp = host.config.migrationTransport === 'tcp';
-    const nbd = tcp ? await startTcpNbdServer(proc, host.config.hostIp, host.config.netns) : `unix:${vm.file('nbd.sock')}`;
+    const nbd = tcp
+      ? await startTcpNbdServer(proc, host.config.hostIp, host.config.netns)
+      : `unix:${vm.file('nbd.sock')}`;
     if (!tcp) await proc.execute('nbd-server-start', { addr: legacySocketAddress(nbd) });
-    await proc.execute('block-export-add', { type: 'nbd', id: 'virtkit-migration', 'node-name': 'root', name: 'root', writable: true });
-    await proc.execute('migrate-incoming', { uri: tcp ? `tcp:${host.config.hostIp}:0` : `unix:${vm.file('migrate.sock')}` });
+    await proc.execute('block-export-add', {
+      type: 'nbd',
+      id: 'virtkit-migration',
+      'node-name': 'root',
+      name: 'root',
+      writable: true,
+    });
+    await proc.execute('migrate-incoming', {
+      uri: tcp ? `tcp:${host.config.hostIp}:0` : `unix:${vm.file('migrate.sock')}`,
+    });
     const targetConnectAddr = tcp ? await listeningAddress(proc) : `unix:${vm.file('migrate.sock')}`;
-    return { ...req.migrateData, targetConnectAddr, driverData: { ...req.migrateData.driverData, qemu: { ...data, nbd } } };
+    return {
+      ...req.migrateData,
+      targetConnectAddr,
+      driverData: { ...req.migrateData.driverData, qemu: { ...data, nbd } },
+    };
   } catch (error) {
     await vm.stopProcess('kill');
     await host.remove(vm);
@@ -127,7 +159,10 @@ function freePort(host: string): Promise<number> {
 }
 
 /** `_rollbackLiveMigrationAtDestination`: remove an instance that was arriving; anything else is left alone. */
-export async function rollbackAtDestination(host: QemuHost, req: RollbackLiveMigrationAtDestinationRequest): Promise<void> {
+export async function rollbackAtDestination(
+  host: QemuHost,
+  req: RollbackLiveMigrationAtDestinationRequest,
+): Promise<void> {
   const vm = host.find(req.instance.uuid);
   if (!vm?.meta.incomingMigration) return;
   await vm.busy(async () => {

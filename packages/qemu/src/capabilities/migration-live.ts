@@ -1,6 +1,12 @@
 import { existsSync } from 'node:fs';
 import {
-  AbortedError, DriverError, InvalidStateError, NotFoundError, type CheckCanLiveMigrateSourceRequest, type LiveMigrationRequest, type MigrateData,
+  AbortedError,
+  DriverError,
+  InvalidStateError,
+  NotFoundError,
+  type CheckCanLiveMigrateSourceRequest,
+  type LiveMigrationRequest,
+  type MigrateData,
   type OperationContext,
 } from '@virtkit/core';
 import { exportMeta } from '../runtime/migrated-meta.js';
@@ -26,7 +32,10 @@ type Report = NonNullable<OperationContext['onProgress']>;
 export async function checkSource(host: QemuHost, vm: Vm, req: CheckCanLiveMigrateSourceRequest): Promise<MigrateData> {
   const rootDiskBytes = (await host.img.info(vm.file(VM_FILES.rootDisk))).virtualSize;
   const data = qemuData(req.destCheckData);
-  return { ...req.destCheckData, driverData: { ...req.destCheckData.driverData, qemu: { ...data, meta: exportMeta(vm.meta), rootDiskBytes } } };
+  return {
+    ...req.destCheckData,
+    driverData: { ...req.destCheckData.driverData, qemu: { ...data, meta: exportMeta(vm.meta), rootDiskBytes } },
+  };
 }
 
 /**
@@ -43,7 +52,12 @@ export async function checkSource(host: QemuHost, vm: Vm, req: CheckCanLiveMigra
  * @throws `INVALID_STATE` (the destination was not prepared by `preLiveMigration`), `ABORTED` (liveMigrationAbort
  *   or the signal), `VALIDATION_FAILED` (migrate data), `MIGRATION_FAILED` (no progress), `DRIVER_ERROR`
  */
-export async function liveMigrate(host: QemuHost, vm: Vm, ctx: OperationContext, req: LiveMigrationRequest): Promise<void> {
+export async function liveMigrate(
+  host: QemuHost,
+  vm: Vm,
+  ctx: OperationContext,
+  req: LiveMigrationRequest,
+): Promise<void> {
   await requirePrepared(vm, req.migrateData);
   const target = migrationTarget(req.migrateData);
   const proc = vm.requireProcess('liveMigration');
@@ -57,28 +71,45 @@ export async function liveMigrate(host: QemuHost, vm: Vm, ctx: OperationContext,
   let completed: MigrationInfo | undefined;
   try {
     await vm.busy(async () => {
-      await mirrorDisk(proc, job, target.nbd, report, new StallWatch(host.config.migrationProgressTimeoutMs, 'disk mirror'));
+      await mirrorDisk(
+        proc,
+        job,
+        target.nbd,
+        report,
+        new StallWatch(host.config.migrationProgressTimeoutMs, 'disk mirror'),
+      );
       await job.prepareMemory();
       // QEMU cannot send usb-net: those NICs leave now, the destination plugs them in on arrival
       unplugged = await unplugUnmigratable(vm);
       await job.startMemory(target.uri);
       const stall = new StallWatch(host.config.migrationProgressTimeoutMs, 'memory transfer');
-      completed = await waitForMigration(proc, { timeoutMs: MIGRATION_TIMEOUT_MS, onPoll: (info) => {
-        const sent = info.ram?.transferred ?? 0;
-        // a paused-by-abort or stalled stream: given up, the guest keeps running here
-        if (info.status === 'active') stall.check(sent);
-        const left = info.ram?.remaining ?? 0;
-        report({ percent: 30 + Math.floor((69 * sent) / Math.max(1, sent + left)), phase: 'memory' });
-      } });
+      completed = await waitForMigration(proc, {
+        timeoutMs: MIGRATION_TIMEOUT_MS,
+        onPoll: (info) => {
+          const sent = info.ram?.transferred ?? 0;
+          // a paused-by-abort or stalled stream: given up, the guest keeps running here
+          if (info.status === 'active') stall.check(sent);
+          const left = info.ram?.remaining ?? 0;
+          report({ percent: 30 + Math.floor((69 * sent) / Math.max(1, sent + left)), phase: 'memory' });
+        },
+      });
     });
   } catch (error) {
     const failedAt = Date.now();
     await job.undo();
     vm.log.warn('live migration failed; the instance stays here', {
-      instanceUuid: vm.uuid, error: String(error), afterMs: failedAt - started, undoMs: Date.now() - failedAt,
+      instanceUuid: vm.uuid,
+      error: String(error),
+      afterMs: failedAt - started,
+      undoMs: Date.now() - failedAt,
     });
     if (proc.alive) {
-      await replug(vm, unplugged).catch((e) => vm.log.warn('cannot plug a NIC back after a failed live migration', { instanceUuid: vm.uuid, error: String(e) }));
+      await replug(vm, unplugged).catch((e) =>
+        vm.log.warn('cannot plug a NIC back after a failed live migration', {
+          instanceUuid: vm.uuid,
+          error: String(e),
+        }),
+      );
     }
     if (job.aborted) throw new AbortedError('liveMigration', { cause: error });
     throw error;
@@ -89,7 +120,10 @@ export async function liveMigrate(host: QemuHost, vm: Vm, ctx: OperationContext,
   // QEMU's own figures of the switch-over, for operators (and the multi-host tests' report)
   completed = await finalFigures(proc, completed);
   vm.log.info('live migration completed', {
-    instanceUuid: vm.uuid, totalMs: Date.now() - started, memoryPhaseMs: completed?.['total-time'], downtimeMs: completed?.downtime,
+    instanceUuid: vm.uuid,
+    totalMs: Date.now() - started,
+    memoryPhaseMs: completed?.['total-time'],
+    downtimeMs: completed?.downtime,
   });
   await leaveSource(host, vm, proc);
 }
@@ -113,8 +147,13 @@ async function finalFigures(proc: VmProcess, info: MigrationInfo | undefined): P
  * logged; the source QEMU is killed if it does not quit (it must never run the guest again).
  */
 async function leaveSource(host: QemuHost, vm: Vm, proc: VmProcess): Promise<void> {
-  const warn = (step: string) => (error: unknown): void =>
-    vm.log.warn(`live migration completed, but ${step} failed on the source`, { instanceUuid: vm.uuid, error: String(error) });
+  const warn =
+    (step: string) =>
+    (error: unknown): void =>
+      vm.log.warn(`live migration completed, but ${step} failed on the source`, {
+        instanceUuid: vm.uuid,
+        error: String(error),
+      });
   await vm.busy(async () => {
     await finishMirror(proc).catch(warn('ending the disk mirror'));
     await vm.stopProcess('quit').catch(async (error: unknown) => {
@@ -135,10 +174,15 @@ async function requirePrepared(vm: Vm, data: MigrateData | undefined): Promise<v
   const uri = data?.targetConnectAddr;
   const nbd = qemuData(data).nbd;
   const missing = uri === undefined && nbd === undefined;
-  const gone = [uri, nbd].some((a) => typeof a === 'string' && a.startsWith('unix:') && SAFE_PATH_PATTERN.test(a.slice(5)) && !existsSync(a.slice(5)));
+  const gone = [uri, nbd].some(
+    (a) =>
+      typeof a === 'string' && a.startsWith('unix:') && SAFE_PATH_PATTERN.test(a.slice(5)) && !existsSync(a.slice(5)),
+  );
   if (!missing && !gone) return;
   throw new InvalidStateError({
-    instanceUuid: vm.uuid, operation: 'liveMigration', state: await vm.powerState(),
+    instanceUuid: vm.uuid,
+    operation: 'liveMigration',
+    state: await vm.powerState(),
     detail: missing
       ? 'the destination was not prepared: call preLiveMigration there (after the destination and source checks) and pass the migrate data it returns'
       : 'the destination is no longer prepared (rolled back?): call preLiveMigration there again',
@@ -149,8 +193,10 @@ async function requirePrepared(vm: Vm, data: MigrateData | undefined): Promise<v
 function migrationTarget(data: MigrateData | undefined): { uri: string; nbd: string } {
   const uri = data?.targetConnectAddr ?? '';
   const nbd = qemuData(data).nbd ?? '';
-  if (!isAddress(uri, '/migrate.sock')) throw invalid('migrateData.targetConnectAddr', 'must be the address preLiveMigration returned');
-  if (!isAddress(nbd, '/nbd.sock')) throw invalid('migrateData.driverData.qemu.nbd', 'must be the NBD address preLiveMigration returned');
+  if (!isAddress(uri, '/migrate.sock'))
+    throw invalid('migrateData.targetConnectAddr', 'must be the address preLiveMigration returned');
+  if (!isAddress(nbd, '/nbd.sock'))
+    throw invalid('migrateData.driverData.qemu.nbd', 'must be the NBD address preLiveMigration returned');
   return { uri, nbd };
 }
 
@@ -213,7 +259,8 @@ class OutgoingMigration {
   async forceComplete(): Promise<void> {
     this.#forced = true;
     if (this.#phase === 'memory') await this.#allowLongDowntime();
-    else if (this.cap !== undefined) await this.#proc.execute('block-job-set-speed', { device: MIRROR_JOB, speed: 0 }).catch(() => undefined);
+    else if (this.cap !== undefined)
+      await this.#proc.execute('block-job-set-speed', { device: MIRROR_JOB, speed: 0 }).catch(() => undefined);
   }
 
   /** After a failure: no mirror, no NBD client, the default downtime. */
@@ -223,11 +270,15 @@ class OutgoingMigration {
     // Drop the connections to the destination at once (QEMU's `yank`): over a link that went down, the NBD
     // client's requests would hang for minutes, and deleting its node waits for them with QEMU's monitor
     // (and the guest's I/O) blocked. A node or migration with nothing to yank answers an error: ignored.
-    await this.#proc.execute('yank', { instances: [{ type: 'block-node', 'node-name': NBD_NODE }] }).catch(() => undefined);
+    await this.#proc
+      .execute('yank', { instances: [{ type: 'block-node', 'node-name': NBD_NODE }] })
+      .catch(() => undefined);
     await this.#proc.execute('yank', { instances: [{ type: 'migration' }] }).catch(() => undefined);
     await cancelMirror(this.#proc, true);
     await this.#proc.execute('blockdev-del', { 'node-name': NBD_NODE }).catch(() => undefined);
-    await this.#proc.execute('migrate-set-parameters', { 'downtime-limit': DEFAULT_DOWNTIME_MS, ...this.#uncapped() }).catch(() => undefined);
+    await this.#proc
+      .execute('migrate-set-parameters', { 'downtime-limit': DEFAULT_DOWNTIME_MS, ...this.#uncapped() })
+      .catch(() => undefined);
   }
 
   #allowLongDowntime(): Promise<unknown> {
@@ -240,20 +291,35 @@ class OutgoingMigration {
   }
 }
 
-async function mirrorDisk(proc: VmProcess, job: OutgoingMigration, nbd: string, report: Report, stall: StallWatch): Promise<void> {
+async function mirrorDisk(
+  proc: VmProcess,
+  job: OutgoingMigration,
+  nbd: string,
+  report: Report,
+  stall: StallWatch,
+): Promise<void> {
   job.check();
   const [, host, port] = nbd.match(/^tcp:(.+):(\d+)$/) ?? [];
   const server = host ? { type: 'inet', host, port } : { type: 'unix', path: nbd.slice(5) };
   await proc.execute('blockdev-add', { driver: 'nbd', 'node-name': NBD_NODE, server, export: 'root' });
   const speed = job.cap !== undefined && !job.forced ? { speed: job.cap } : {};
-  await proc.execute('blockdev-mirror', { 'job-id': MIRROR_JOB, device: 'root', target: NBD_NODE, sync: 'top', 'copy-mode': 'write-blocking', ...speed });
+  await proc.execute('blockdev-mirror', {
+    'job-id': MIRROR_JOB,
+    device: 'root',
+    target: NBD_NODE,
+    sync: 'top',
+    'copy-mode': 'write-blocking',
+    ...speed,
+  });
   report({ percent: 1, phase: 'disk' });
   for (;;) {
     job.check();
     // listening before the query: READY (or the job's end) arriving in between still wakes the next round
     const wake = mirrorEvent(proc, 10);
     try {
-      const mirror = (await proc.execute<{ device: string; ready: boolean; offset: number; len: number }[]>('query-block-jobs')).find((j) => j.device === MIRROR_JOB);
+      const mirror = (
+        await proc.execute<{ device: string; ready: boolean; offset: number; len: number }[]>('query-block-jobs')
+      ).find((j) => j.device === MIRROR_JOB);
       if (!mirror) throw new DriverError('liveMigration', 'the disk mirror ended before it was in sync');
       report({ percent: 1 + Math.floor((29 * mirror.offset) / Math.max(1, mirror.len)), phase: 'disk' });
       if (mirror.ready) return;

@@ -22,9 +22,13 @@ export function checkVifs(vifs: readonly Vif[], path = 'networkInfo'): void {
   const taps = new Set<string>();
   vifs.forEach((vif, i) => {
     if (!(SUPPORTED_VIF_TYPES as readonly string[]).includes(vif.type)) {
-      throw invalid(`${path}[${i}].type`, `the QEMU driver plugs ${SUPPORTED_VIF_TYPES.join(', ')} VIFs, not '${vif.type}'`);
+      throw invalid(
+        `${path}[${i}].type`,
+        `the QEMU driver plugs ${SUPPORTED_VIF_TYPES.join(', ')} VIFs, not '${vif.type}'`,
+      );
     }
-    if (vif.type === 'bridge' && vif.network.bridge === undefined) throw invalid(`${path}[${i}].network.bridge`, 'a bridge VIF names its bridge');
+    if (vif.type === 'bridge' && vif.network.bridge === undefined)
+      throw invalid(`${path}[${i}].network.bridge`, 'a bridge VIF names its bridge');
     if (vif.type === 'user') return;
     const tap = tapNameFor(vif);
     if (taps.has(tap)) throw invalid(`${path}[${i}].devname`, `two VIFs would share the host device ${tap}`);
@@ -35,7 +39,9 @@ export function checkVifs(vifs: readonly Vif[], path = 'networkInfo'): void {
 /** The tap and bridge of a VIF (none for `user`). */
 function hostSide(vif: Vif): Pick<NicSpec, 'tap' | 'bridge'> {
   if (vif.type === 'user') return {};
-  return vif.network.bridge === undefined ? { tap: tapNameFor(vif) } : { tap: tapNameFor(vif), bridge: vif.network.bridge };
+  return vif.network.bridge === undefined
+    ? { tap: tapNameFor(vif) }
+    : { tap: tapNameFor(vif), bridge: vif.network.bridge };
 }
 
 /** The NICs of a new instance. @throws `VALIDATION_FAILED`, `CONFLICT` (two VIFs with one MAC) */
@@ -155,9 +161,11 @@ export async function detachInterface(vm: Vm, req: DetachInterfaceRequest): Prom
 
 function newNic(meta: VmMeta, vif: Vif, running: boolean): NicSpec {
   const mac = vif.address.toLowerCase();
-  if (meta.nics.some((n) => n.mac === mac)) throw new ConflictError(`instance ${meta.uuid} already has a NIC with MAC ${mac}`);
+  if (meta.nics.some((n) => n.mac === mac))
+    throw new ConflictError(`instance ${meta.uuid} already has a NIC with MAC ${mac}`);
   const tap = hostSide(vif).tap;
-  if (tap !== undefined && meta.nics.some((n) => n.tap === tap)) throw new ConflictError(`instance ${meta.uuid} already has a NIC on host device ${tap}`);
+  if (tap !== undefined && meta.nics.some((n) => n.tap === tap))
+    throw new ConflictError(`instance ${meta.uuid} already has a NIC on host device ${tap}`);
   const nic: NicSpec = { vifId: vif.id, mac, index: meta.nextNicIndex++, model: meta.nicModel, ...hostSide(vif) };
   if (nic.model === 'virtio') nic.port = allocatePort(meta, running);
   return nic;

@@ -73,7 +73,12 @@ async function acpiReboot(vm: Vm): Promise<void> {
   const proc = vm.requireProcess('reboot');
   await proc.execute('set-action', { shutdown: 'pause' });
   try {
-    const down = proc.qmp.waitForEvent('SHUTDOWN', (e) => e.data.guest === true, vm.config.softRebootTimeoutMs).then(() => true, () => false);
+    const down = proc.qmp
+      .waitForEvent('SHUTDOWN', (e) => e.data.guest === true, vm.config.softRebootTimeoutMs)
+      .then(
+        () => true,
+        () => false,
+      );
     await proc.execute('system_powerdown');
     await down;
     await proc.execute('system_reset');

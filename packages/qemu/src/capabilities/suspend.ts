@@ -29,7 +29,9 @@ export async function suspend(vm: Vm): Promise<void> {
     } catch (error) {
       await rm(partial, { force: true });
       if (proc.alive) {
-        await replug(vm, unplugged).catch((e) => vm.log.warn('cannot plug a NIC back after a failed suspend', { instanceUuid: vm.uuid, error: String(e) }));
+        await replug(vm, unplugged).catch((e) =>
+          vm.log.warn('cannot plug a NIC back after a failed suspend', { instanceUuid: vm.uuid, error: String(e) }),
+        );
         await proc.execute('cont').catch(() => undefined);
       }
       throw error;

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ConflictError, NotFoundError, type VolumeSnapshotCreateRequest, type VolumeSnapshotDeleteRequest } from '@virtkit/core';
+import {
+  ConflictError,
+  NotFoundError,
+  type VolumeSnapshotCreateRequest,
+  type VolumeSnapshotDeleteRequest,
+} from '@virtkit/core';
 import { runBlockJob } from '../runtime/block-jobs.js';
 import { volumeTopNode } from '../runtime/qemu-argv.js';
 import type { QemuHost } from '../runtime/qemu-host.js';
@@ -21,9 +26,16 @@ export async function createVolumeSnapshot(host: QemuHost, vm: Vm, req: VolumeSn
   const volume = byId(vm, req.volumeId);
   const { snapshotId, type } = req.createInfo;
   if (type !== 'qcow2') throw invalid('createInfo.type', 'the QEMU driver takes qcow2 snapshots');
-  if (volume.layers.some((l) => l.snapshotId === snapshotId)) throw new ConflictError(`volume ${req.volumeId} already has snapshot ${snapshotId}`);
+  if (volume.layers.some((l) => l.snapshotId === snapshotId))
+    throw new ConflictError(`volume ${req.volumeId} already has snapshot ${snapshotId}`);
   const file = join(dirname(volume.path), req.createInfo.newFile ?? `${snapshotId}.qcow2`);
-  if (await stat(file).then(() => true, () => false)) throw new ConflictError(`${basename(file)} already exists`);
+  if (
+    await stat(file).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw new ConflictError(`${basename(file)} already exists`);
   refuseWhileSuspended(vm, 'volumeSnapshotCreate');
   const top = volume.layers.at(-1);
   const layer = { snapshotId, file, node: `s${randomBytes(3).toString('hex')}-${volume.device}` };
@@ -31,10 +43,19 @@ export async function createVolumeSnapshot(host: QemuHost, vm: Vm, req: VolumeSn
     const current = top?.file ?? volume.path;
     // the current layer is locked by a running QEMU: give the size instead of opening it
     const sizeBytes = (await host.img.info(current, top ? 'qcow2' : volume.format)).virtualSize;
-    await host.img.create(file, { sizeBytes, backing: { file: current, format: top ? 'qcow2' : volume.format }, unsafe: true });
+    await host.img.create(file, {
+      sizeBytes,
+      backing: { file: current, format: top ? 'qcow2' : volume.format },
+      unsafe: true,
+    });
     try {
       if (vm.running) {
-        await vm.qmp('blockdev-add', { driver: 'qcow2', 'node-name': layer.node, file: { driver: 'file', filename: file }, backing: null });
+        await vm.qmp('blockdev-add', {
+          driver: 'qcow2',
+          'node-name': layer.node,
+          file: { driver: 'file', filename: file },
+          backing: null,
+        });
         await vm.qmp('blockdev-snapshot', { node: volumeTopNode(volume), overlay: layer.node });
       }
     } catch (error) {
@@ -59,10 +80,15 @@ export async function deleteVolumeSnapshot(host: QemuHost, vm: Vm, req: VolumeSn
   const index = volume.layers.findIndex((l) => l.snapshotId === req.snapshotId);
   if (index < 0) throw new NotFoundError('volume snapshot', req.snapshotId);
   const layer = volume.layers[index]!;
-  const below = index === 0 ? { file: volume.path, node: volume.node, format: volume.format } : { ...volume.layers[index - 1]!, format: 'qcow2' };
+  const below =
+    index === 0
+      ? { file: volume.path, node: volume.node, format: volume.format }
+      : { ...volume.layers[index - 1]!, format: 'qcow2' };
   const { fileToMerge, mergeTargetFile } = req.deleteInfo;
-  if (fileToMerge !== undefined && fileToMerge !== basename(layer.file)) throw invalid('deleteInfo.fileToMerge', `only ${basename(layer.file)} can be merged for this snapshot`);
-  if (mergeTargetFile !== undefined && mergeTargetFile !== basename(below.file)) throw invalid('deleteInfo.mergeTargetFile', `the layer merges into ${basename(below.file)}`);
+  if (fileToMerge !== undefined && fileToMerge !== basename(layer.file))
+    throw invalid('deleteInfo.fileToMerge', `only ${basename(layer.file)} can be merged for this snapshot`);
+  if (mergeTargetFile !== undefined && mergeTargetFile !== basename(below.file))
+    throw invalid('deleteInfo.mergeTargetFile', `the layer merges into ${basename(below.file)}`);
   refuseWhileSuspended(vm, 'volumeSnapshotDelete');
   await vm.busy(async () => {
     const upper = volume.layers[index + 1];
@@ -70,7 +96,9 @@ export async function deleteVolumeSnapshot(host: QemuHost, vm: Vm, req: VolumeSn
       const proc = vm.requireProcess('volumeSnapshotDelete');
       const job = `commit-${volume.device}`;
       const active = upper === undefined;
-      const args = active ? { 'job-id': job, device: layer.node } : { 'job-id': job, device: volumeTopNode(volume), 'top-node': layer.node, 'base-node': below.node };
+      const args = active
+        ? { 'job-id': job, device: layer.node }
+        : { 'job-id': job, device: volumeTopNode(volume), 'top-node': layer.node, 'base-node': below.node };
       await runBlockJob(proc, job, () => proc.execute('block-commit', args), { complete: active });
       await proc.execute('blockdev-del', { 'node-name': layer.node });
     } else {

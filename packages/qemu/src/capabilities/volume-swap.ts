@@ -23,30 +23,58 @@ export async function swapVolume(host: QemuHost, vm: Vm, req: SwapVolumeRequest)
   const target = volumeSource(req.newConnectionInfo, 'newConnectionInfo');
   await checkVolumeFile(host, target, 'newConnectionInfo.data.path');
   const holder = host.list().find((other) => other.meta.volumes.some((v) => v.path === target.path));
-  if (holder) throw new ConflictError(`volume ${target.volumeId ?? target.path} is already attached to instance ${holder.uuid}`);
+  if (holder)
+    throw new ConflictError(`volume ${target.volumeId ?? target.path} is already attached to instance ${holder.uuid}`);
   refuseWhileSuspended(vm, 'swapVolume');
   const newNode = `v${randomBytes(3).toString('hex')}-${volume.device}`;
   const top = volume.layers.at(-1);
   await vm.busy(async () => {
     if (vm.running) {
       const proc = vm.requireProcess('swapVolume');
-      await proc.execute('blockdev-add', { driver: target.format, 'node-name': newNode, file: { driver: 'file', filename: target.path }, ...(target.format === 'qcow2' ? { backing: null } : {}) });
+      await proc.execute('blockdev-add', {
+        driver: target.format,
+        'node-name': newNode,
+        file: { driver: 'file', filename: target.path },
+        ...(target.format === 'qcow2' ? { backing: null } : {}),
+      });
       const job = `swap-${volume.device}`;
-      await runBlockJob(proc, job, () => proc.execute('blockdev-mirror', { 'job-id': job, device: volumeTopNode(volume), target: newNode, sync: 'full' }), { complete: true });
-      for (const node of [...volume.layers.map((l) => l.node).reverse(), volume.node]) await proc.execute('blockdev-del', { 'node-name': node });
+      await runBlockJob(
+        proc,
+        job,
+        () =>
+          proc.execute('blockdev-mirror', {
+            'job-id': job,
+            device: volumeTopNode(volume),
+            target: newNode,
+            sync: 'full',
+          }),
+        { complete: true },
+      );
+      for (const node of [...volume.layers.map((l) => l.node).reverse(), volume.node])
+        await proc.execute('blockdev-del', { 'node-name': node });
       if ((req.resizeToGb ?? 0) > 0) await growTo(proc, newNode, (req.resizeToGb ?? 0) * GIB);
     } else {
       await host.img.copyInto(top?.file ?? volume.path, target.path, target.format);
       const size = (req.resizeToGb ?? 0) * GIB;
-      if (size > (await host.img.info(target.path, target.format)).virtualSize) await host.img.resize(target.path, target.format, size);
+      if (size > (await host.img.info(target.path, target.format)).virtualSize)
+        await host.img.resize(target.path, target.format, size);
     }
-    Object.assign(volume, { path: target.path, format: target.format, volumeId: target.volumeId, node: newNode, layers: [] });
+    Object.assign(volume, {
+      path: target.path,
+      format: target.format,
+      volumeId: target.volumeId,
+      node: newNode,
+      layers: [],
+    });
     await vm.save();
   });
 }
 
 async function growTo(proc: NonNullable<Vm['proc']>, node: string, size: number): Promise<void> {
-  const nodes = await proc.execute<{ 'node-name': string; image: { 'virtual-size': number } }[]>('query-named-block-nodes', { flat: true });
+  const nodes = await proc.execute<{ 'node-name': string; image: { 'virtual-size': number } }[]>(
+    'query-named-block-nodes',
+    { flat: true },
+  );
   const current = nodes.find((n) => n['node-name'] === node)?.image['virtual-size'] ?? 0;
   if (size > current) await proc.execute('block_resize', { 'node-name': node, size });
 }

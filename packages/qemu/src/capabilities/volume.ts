@@ -1,7 +1,13 @@
 import { statSync } from 'node:fs';
 import {
-  ConflictError, InvalidStateError, NotFoundError, type AttachVolumeRequest, type BlockDeviceInfo, type DetachVolumeRequest,
-  type VolumeConnectionInfo, type VolumeConnector,
+  ConflictError,
+  InvalidStateError,
+  NotFoundError,
+  type AttachVolumeRequest,
+  type BlockDeviceInfo,
+  type DetachVolumeRequest,
+  type VolumeConnectionInfo,
+  type VolumeConnector,
 } from '@virtkit/core';
 import { unplugDevice } from '../runtime/hotplug.js';
 import { allocatePort } from '../runtime/ports.js';
@@ -25,7 +31,10 @@ export interface VolumeSource {
 /** @throws `VALIDATION_FAILED` for a transport other than a local file, or a bad path/format */
 export function volumeSource(info: VolumeConnectionInfo, field = 'connectionInfo'): VolumeSource {
   if (!(FILE_VOLUME_TYPES as readonly string[]).includes(info.driverVolumeType)) {
-    throw invalid(`${field}.driverVolumeType`, `the QEMU driver attaches file volumes (${FILE_VOLUME_TYPES.join(', ')}), not '${info.driverVolumeType}'`);
+    throw invalid(
+      `${field}.driverVolumeType`,
+      `the QEMU driver attaches file volumes (${FILE_VOLUME_TYPES.join(', ')}), not '${info.driverVolumeType}'`,
+    );
   }
   const path = requestPath(info.data.path ?? info.data.device_path, `${field}.data.path`);
   const format = info.data.format ?? 'raw';
@@ -64,12 +73,15 @@ export function volumesForSpawn(meta: VmMeta, info: BlockDeviceInfo | undefined)
  */
 export async function attachVolume(host: QemuHost, vm: Vm, req: AttachVolumeRequest): Promise<void> {
   const device = bareDevice(req.mountpoint);
-  if (vm.meta.volumes.some((v) => v.device === device)) throw new ConflictError(`instance ${vm.uuid} already has a volume at ${device}`);
+  if (vm.meta.volumes.some((v) => v.device === device))
+    throw new ConflictError(`instance ${vm.uuid} already has a volume at ${device}`);
   const source = volumeSource(req.connectionInfo);
   await checkVolumeFile(host, source, 'connectionInfo.data.path');
   const holder = host.list().find((other) => other.meta.volumes.some((v) => v.path === source.path));
-  if (holder) throw new ConflictError(`volume ${source.volumeId ?? source.path} is already attached to instance ${holder.uuid}`);
-  if (req.deviceType !== undefined && req.deviceType !== 'disk') throw invalid('deviceType', 'the QEMU driver attaches volumes as disks only');
+  if (holder)
+    throw new ConflictError(`volume ${source.volumeId ?? source.path} is already attached to instance ${holder.uuid}`);
+  if (req.deviceType !== undefined && req.deviceType !== 'disk')
+    throw invalid('deviceType', 'the QEMU driver attaches volumes as disks only');
   refuseWhileSuspended(vm, 'attachVolume');
   await vm.busy(async () => {
     const volume = newVolume(vm.meta, device, source, busOf(req.diskBus, vm.meta.diskBus), vm.running);
@@ -142,20 +154,32 @@ export function isVolume(volume: VolumeSpec, info: VolumeConnectionInfo): boolea
 export function findVolume(vm: Vm, info: VolumeConnectionInfo): VolumeSpec {
   const id = info.volumeId ?? info.data.volume_id;
   const path = info.data.path ?? info.data.device_path;
-  const volume = vm.meta.volumes.find((v) => (id !== undefined && v.volumeId === id) || (path !== undefined && v.path === path));
+  const volume = vm.meta.volumes.find(
+    (v) => (id !== undefined && v.volumeId === id) || (path !== undefined && v.path === path),
+  );
   if (!volume) throw new NotFoundError('volume attachment', String(id ?? path ?? 'unknown'));
   return volume;
 }
 
 /** `_getVolumeConnector`: this host at its block-storage address, for local file volumes. */
 export function volumeConnector(host: QemuHost, hostname: string | undefined): VolumeConnector {
-  return { ip: host.config.blockStorageIp, host: hostname ?? host.config.nodeName, multipath: false, platform: 'x86_64', osType: 'linux' };
+  return {
+    ip: host.config.blockStorageIp,
+    host: hostname ?? host.config.nodeName,
+    multipath: false,
+    platform: 'x86_64',
+    osType: 'linux',
+  };
 }
 
 /** Devices are fixed by a saved state: changing them would make the restore fail. */
 export function refuseWhileSuspended(vm: Vm, operation: string): void {
   if (vm.meta.power === 'suspended' && !vm.running) {
-    throw new InvalidStateError({ instanceUuid: vm.uuid, operation, detail: 'its saved state fixes the devices; resume it first' });
+    throw new InvalidStateError({
+      instanceUuid: vm.uuid,
+      operation,
+      detail: 'its saved state fixes the devices; resume it first',
+    });
   }
 }
 

@@ -20,7 +20,9 @@ export interface QemuConformanceFixtures {
   guestImageMeta?: ImageMeta;
   rescueImageMeta: ImageMeta;
   createVolume: (sizeBytes: number) => Promise<{ connectionInfo: VolumeConnectionInfo; release(): Promise<void> }>;
-  createMigrationPair: (hostApi?: HostApi) => Promise<{ source: DriverBase; destination: DriverBase; destinationHost: string; release(): Promise<void> }>;
+  createMigrationPair: (
+    hostApi?: HostApi,
+  ) => Promise<{ source: DriverBase; destination: DriverBase; destinationHost: string; release(): Promise<void> }>;
   leakCheck: (driver: DriverBase) => Promise<string[]>;
   createImage: (driver: DriverBase) => Promise<{ imageId: string; release(): Promise<void> }>;
   testTimeoutMs: number;
@@ -45,8 +47,13 @@ export const KIT_MIGRATION_BANDWIDTH = 1024 * 1024;
  * and instances start in a fraction of a second.
  */
 export const NO_OS_IMAGE: ImageMeta = Object.freeze({
-  name: 'virtkit-no-os', diskFormat: 'raw',
-  properties: Object.freeze({ [IMAGE_PROPERTIES.boot]: 'none', [IMAGE_PROPERTIES.diskBus]: 'scsi', [IMAGE_PROPERTIES.vifModel]: 'usb' }),
+  name: 'virtkit-no-os',
+  diskFormat: 'raw',
+  properties: Object.freeze({
+    [IMAGE_PROPERTIES.boot]: 'none',
+    [IMAGE_PROPERTIES.diskBus]: 'scsi',
+    [IMAGE_PROPERTIES.vifModel]: 'usb',
+  }),
 }) as ImageMeta;
 
 /**
@@ -64,14 +71,19 @@ export async function qemuConformanceFixtures(): Promise<QemuConformanceFixtures
     flavor: { name: 'kit.qemu', vcpus: 1, memoryMb: 256, rootGb: 1 },
     imageMeta: NO_OS_IMAGE,
     rescueImageMeta: NO_OS_IMAGE,
-    ...(guest ? {
-      guestImageMeta: {
-        name: 'virtkit-test-guest', properties: {
-          [IMAGE_PROPERTIES.kernel]: guest.kernel, [IMAGE_PROPERTIES.initrd]: guest.initrd,
-          [IMAGE_PROPERTIES.kernelArgs]: 'console=ttyS0 panic=-1 quiet', [IMAGE_PROPERTIES.guestAcpi]: 'yes',
-        },
-      },
-    } : {}),
+    ...(guest
+      ? {
+          guestImageMeta: {
+            name: 'virtkit-test-guest',
+            properties: {
+              [IMAGE_PROPERTIES.kernel]: guest.kernel,
+              [IMAGE_PROPERTIES.initrd]: guest.initrd,
+              [IMAGE_PROPERTIES.kernelArgs]: 'console=ttyS0 panic=-1 quiet',
+              [IMAGE_PROPERTIES.guestAcpi]: 'yes',
+            },
+          },
+        }
+      : {}),
     async createVolume(sizeBytes) {
       const dir = await mkdtemp(join(tmpdir(), 'virtkit-qemu-vol-'));
       const volumeId = `kit-vol-${randomUUID()}`;
@@ -90,7 +102,9 @@ export async function qemuConformanceFixtures(): Promise<QemuConformanceFixtures
       const source = new QemuDriver({ ...logger, hostname: 'kit-source', options });
       const destination = new QemuDriver({ ...logger, hostname: 'kit-destination', options });
       return {
-        source, destination, destinationHost: 'kit-destination',
+        source,
+        destination,
+        destinationHost: 'kit-destination',
         release: async () => {
           await Promise.all([source.close(), destination.close()]);
         },
@@ -112,6 +126,7 @@ export async function qemuLeakCheck(driver: DriverBase): Promise<string[]> {
   const pids = processesMentioning(`${root}/`);
   if (pids.length > 0) problems.push(`QEMU process(es) left running: ${pids.join(', ')}`);
   const dirs = (await readdir(root).catch(() => [] as string[])).filter((d) => /^[0-9a-f-]{36}$/.test(d));
-  if (dirs.length > 0) problems.push(`instance state director${dirs.length === 1 ? 'y' : 'ies'} left: ${dirs.join(', ')}`);
+  if (dirs.length > 0)
+    problems.push(`instance state director${dirs.length === 1 ? 'y' : 'ies'} left: ${dirs.join(', ')}`);
   return problems;
 }

@@ -23,7 +23,9 @@ export async function locateTestGuest(): Promise<TestGuestFiles> {
   if (existsSync(cached.kernel) && existsSync(cached.initrd)) return cached;
   const script = join(packageRoot, 'scripts/build-test-guest.mjs');
   const { stdout } = await promisify(execFile)(process.execPath, [script], {
-    timeout: 600_000, maxBuffer: 1 << 20, env: { ...process.env, VIRTKIT_TEST_GUEST_DIR: dir },
+    timeout: 600_000,
+    maxBuffer: 1 << 20,
+    env: { ...process.env, VIRTKIT_TEST_GUEST_DIR: dir },
   });
   const value = (key: string): string => {
     const match = stdout.match(new RegExp(`^${key}=(.+)$`, 'm'));
@@ -38,7 +40,11 @@ function findPackageRoot(): string {
   let dir = typeof __dirname === 'string' ? __dirname : process.cwd();
   for (let i = 0; i < 6; i++) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === '@virtkit/qemu') return dir;
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === '@virtkit/qemu'
+    )
+      return dir;
     dir = dirname(dir);
   }
   return dirname(createRequire(join(process.cwd(), 'noop.js')).resolve('@virtkit/qemu/package.json'));

@@ -39,7 +39,8 @@ export function fromQmpError(error: unknown, operation: string): Error {
   if (error instanceof QmpClientError) {
     if (error.code === 'TIMEOUT') return new TimeoutError(`QMP ${operation}`, { cause: error });
     if (error.code === 'ABORTED') return new AbortedError(`QMP ${operation}`, { cause: error });
-    if (error instanceof QmpCommandError) return new DriverError(operation, `QEMU refused it: ${error.desc}`, { cause: error });
+    if (error instanceof QmpCommandError)
+      return new DriverError(operation, `QEMU refused it: ${error.desc}`, { cause: error });
     return new DriverError(operation, 'the QEMU monitor connection closed (the process exited?)', { cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -23,7 +23,8 @@ const START_TIMEOUT_MS = 15_000;
 function run(binary: string, args: string[], timeoutMs: number): Promise<{ ok: boolean; output: string }> {
   return new Promise((resolve) => {
     execFile(binary, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1 << 20 }, (error, stdout, stderr) =>
-      resolve({ ok: !error, output: `${String(stdout)}${String(stderr)}`.trim() || String(error?.message ?? '') }));
+      resolve({ ok: !error, output: `${String(stdout)}${String(stderr)}`.trim() || String(error?.message ?? '') }),
+    );
   });
 }
 
@@ -47,8 +48,16 @@ export async function exportDisk(o: {
     const port = 20_000 + Math.floor(Math.random() * 40_000);
     await rm(pidFile, { force: true });
     const args = [
-      '--read-only', '--persistent', '--shared=4', '--fork', '--format=qcow2', `--bind=${o.hostIp}`, `--port=${port}`,
-      `--export-name=${o.uuid}`, `--pid-file=${pidFile}`, o.disk,
+      '--read-only',
+      '--persistent',
+      '--shared=4',
+      '--fork',
+      '--format=qcow2',
+      `--bind=${o.hostIp}`,
+      `--port=${port}`,
+      `--export-name=${o.uuid}`,
+      `--pid-file=${pidFile}`,
+      o.disk,
     ];
     const command = inNetns(o.netns, o.qemuNbd, args);
     const result = await run(command.binary, command.args, START_TIMEOUT_MS);

@@ -96,7 +96,13 @@ export async function tapCounters(netns: string | undefined, name: string): Prom
   if (!rx || !tx) throw new DriverError('tap counters', `ip reports no statistics for ${name}`);
   // the guest's side: its receive is the tap's transmit
   return {
-    rxBytes: tx.bytes ?? 0, rxPackets: tx.packets ?? 0, rxErrors: tx.errors ?? 0, rxDropped: tx.dropped ?? 0,
-    txBytes: rx.bytes ?? 0, txPackets: rx.packets ?? 0, txErrors: rx.errors ?? 0, txDropped: rx.dropped ?? 0,
+    rxBytes: tx.bytes ?? 0,
+    rxPackets: tx.packets ?? 0,
+    rxErrors: tx.errors ?? 0,
+    rxDropped: tx.dropped ?? 0,
+    txBytes: rx.bytes ?? 0,
+    txPackets: rx.packets ?? 0,
+    txErrors: rx.errors ?? 0,
+    txDropped: rx.dropped ?? 0,
   };
 }

@@ -30,7 +30,8 @@ export async function connectUnixSocket(path: string, options: ConnectUnixSocket
     } catch (error) {
       lastError = error;
       const code = (error as NodeJS.ErrnoException).code ?? '';
-      if (!RETRYABLE.has(code)) throw new QmpClosedError(`cannot connect to QMP socket ${path}: ${code}`, { cause: error });
+      if (!RETRYABLE.has(code))
+        throw new QmpClosedError(`cannot connect to QMP socket ${path}: ${code}`, { cause: error });
     }
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw new QmpTimeoutError('connect', options.timeoutMs, { cause: lastError });
@@ -64,4 +65,3 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     }
   });
 }
-

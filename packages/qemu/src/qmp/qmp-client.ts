@@ -53,7 +53,9 @@ export class QmpClient extends EventEmitter<QmpClientEvents> {
     this.#socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('error', (error) => (this.#socketError ??= error));
-    socket.on('close', () => this.#teardown(new QmpClosedError('QMP connection closed by peer', { cause: this.#socketError })));
+    socket.on('close', () =>
+      this.#teardown(new QmpClosedError('QMP connection closed by peer', { cause: this.#socketError })),
+    );
   }
 
   /**
@@ -134,7 +136,8 @@ export class QmpClient extends EventEmitter<QmpClientEvents> {
   ): Promise<QmpEvent<TData>> {
     const operation = `event:${name}`;
     if (this.#closeReason) return Promise.reject(this.#closedError(operation));
-    const { timeoutMs = this.#commandTimeoutMs, signal } = typeof options === 'number' ? { timeoutMs: options } : options;
+    const { timeoutMs = this.#commandTimeoutMs, signal } =
+      typeof options === 'number' ? { timeoutMs: options } : options;
     const listener = (event: QmpEvent): void => {
       if (event.event !== name) return;
       try {
@@ -198,7 +201,8 @@ export class QmpClient extends EventEmitter<QmpClientEvents> {
     let message: Record<string, unknown>;
     try {
       message = JSON.parse(line);
-      if (typeof message !== 'object' || message === null || Array.isArray(message)) throw new TypeError('not a JSON object');
+      if (typeof message !== 'object' || message === null || Array.isArray(message))
+        throw new TypeError('not a JSON object');
     } catch (error) {
       this.emit('protocol-error', error as Error, line);
       return;

@@ -34,7 +34,8 @@ export function createWaiter<T>(options: WaiterOptions): Waiter<T> {
     resolveFn = resolve;
     rejectFn = reject;
   });
-  const onAbort = (): void => settle(() => rejectFn(new QmpAbortedError(options.operation, { cause: options.signal?.reason })));
+  const onAbort = (): void =>
+    settle(() => rejectFn(new QmpAbortedError(options.operation, { cause: options.signal?.reason })));
 
   function settle(action: () => void): void {
     if (settled) return;

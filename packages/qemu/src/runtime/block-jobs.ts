@@ -16,7 +16,12 @@ export interface BlockJobOptions {
  * BLOCK_JOB_READY / BLOCK_JOB_COMPLETED events matched on the job id.
  * @throws `DRIVER_ERROR` when the job fails or is cancelled, `TIMEOUT`
  */
-export async function runBlockJob(proc: VmProcess, jobId: string, start: () => Promise<unknown>, options: BlockJobOptions = {}): Promise<void> {
+export async function runBlockJob(
+  proc: VmProcess,
+  jobId: string,
+  start: () => Promise<unknown>,
+  options: BlockJobOptions = {},
+): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 10 * 60_000;
   const ended = (name: string): Promise<QmpEvent<{ device?: string; error?: string }>> => {
     const wait = proc.qmp.waitForEvent<{ device?: string; error?: string }>(name, (e) => e.data.device === jobId, 0);
@@ -39,6 +44,10 @@ export async function runBlockJob(proc: VmProcess, jobId: string, start: () => P
     await Promise.race([ready, failedEarly, deadline]);
     await proc.execute('job-complete', { id: jobId });
   }
-  const end = await Promise.race([completed, cancelled.then((e) => ({ ...e, data: { ...e.data, error: 'cancelled' } })), deadline]);
+  const end = await Promise.race([
+    completed,
+    cancelled.then((e) => ({ ...e, data: { ...e.data, error: 'cancelled' } })),
+    deadline,
+  ]);
   if (end.data.error) throw new DriverError(jobId, `the block job failed: ${end.data.error}`);
 }

@@ -20,7 +20,12 @@ export interface Wake {
  * whichever comes first; the listeners and the timer are always removed.
  * Start it before the query it follows, so an event arriving in between is not missed.
  */
-export function eventOrDelay(source: QmpEventSource, names: readonly string[], ms: number, predicate?: (event: QmpEvent) => boolean): Wake {
+export function eventOrDelay(
+  source: QmpEventSource,
+  names: readonly string[],
+  ms: number,
+  predicate?: (event: QmpEvent) => boolean,
+): Wake {
   let finish: () => void = () => undefined;
   const wait = new Promise<void>((resolve) => {
     const onEvent = (event: QmpEvent): void => {

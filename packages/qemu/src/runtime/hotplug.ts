@@ -22,7 +22,8 @@ export async function unplugDevice(vm: Vm, deviceId: string): Promise<void> {
     const cls = qmpErrorClass(error);
     if (cls === 'DeviceNotFound') return;
     // a second request for a device whose unplug is pending: keep waiting for the first
-    if (!(cls === 'GenericError' && /already in the process of unplug/i.test(String((error as Error).message)))) throw error;
+    if (!(cls === 'GenericError' && /already in the process of unplug/i.test(String((error as Error).message))))
+      throw error;
   }
   try {
     await deleted;

@@ -43,7 +43,10 @@ export async function waitForMigration(proc: VmProcess, o: MigrationWaitOptions)
       const info = await proc.execute<MigrationInfo>('query-migrate');
       if (info.status === 'completed') return info;
       if (info.status === 'failed' || info.status === 'cancelled') {
-        throw new DriverError('migration', `QEMU reports the migration ${info.status}${info['error-desc'] ? `: ${info['error-desc']}` : ''}`);
+        throw new DriverError(
+          'migration',
+          `QEMU reports the migration ${info.status}${info['error-desc'] ? `: ${info['error-desc']}` : ''}`,
+        );
       }
       o.onPoll?.(info);
       if (Date.now() > deadline) throw new TimeoutError('migration');
@@ -79,7 +82,9 @@ export class StallWatch {
       return;
     }
     if (now - this.#since > this.#timeoutMs) {
-      throw new MigrationError(`the ${this.#what} made no progress for ${Math.round(this.#timeoutMs / 1000)} s (is the link to the destination down?)`);
+      throw new MigrationError(
+        `the ${this.#what} made no progress for ${Math.round(this.#timeoutMs / 1000)} s (is the link to the destination down?)`,
+      );
     }
   }
 }
@@ -126,7 +131,9 @@ export async function sendFile(socketPath: string, file: string, timeoutMs = 10_
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if ((code !== 'ENOENT' && code !== 'ECONNREFUSED') || Date.now() > deadline) {
-        throw new DriverError('resume', `cannot stream the saved state to QEMU: ${(error as Error).message}`, { cause: error });
+        throw new DriverError('resume', `cannot stream the saved state to QEMU: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
       await delay(20);
     }

@@ -55,7 +55,11 @@ export function delay(ms: number): Promise<void> {
 }
 
 /** Poll `done` every `intervalMs` until it holds or `timeoutMs` passes; resolves with the last answer. */
-export async function pollUntil(done: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 20): Promise<boolean> {
+export async function pollUntil(
+  done: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 20,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await done()) return true;

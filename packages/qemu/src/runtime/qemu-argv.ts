@@ -35,17 +35,34 @@ export const ROOT_DISK_PORT = 0;
 export function buildQemuArgv({ meta, dir, accel, incoming, autostart }: QemuArgvInput): string[] {
   const path = (file: string): string => optionValue(join(dir, file), 'stateDir');
   const args = [
-    '-name', `guest=${optionValue(meta.name, 'instance.name')},debug-threads=on`,
-    '-uuid', meta.uuid,
-    '-machine', 'q35', '-accel', optionValue(accel, 'accel'),
-    '-m', `${meta.memoryMb}M`, '-smp', String(meta.vcpus),
-    '-nodefaults', '-no-user-config', '-display', 'none', ...(autostart ? [] : ['-S']),
-    '-action', 'panic=exit-failure',
-    '-pidfile', join(dir, VM_FILES.pid),
-    '-qmp', `unix:${path(VM_FILES.qmp)},server=on,wait=off`,
+    '-name',
+    `guest=${optionValue(meta.name, 'instance.name')},debug-threads=on`,
+    '-uuid',
+    meta.uuid,
+    '-machine',
+    'q35',
+    '-accel',
+    optionValue(accel, 'accel'),
+    '-m',
+    `${meta.memoryMb}M`,
+    '-smp',
+    String(meta.vcpus),
+    '-nodefaults',
+    '-no-user-config',
+    '-display',
+    'none',
+    ...(autostart ? [] : ['-S']),
+    '-action',
+    'panic=exit-failure',
+    '-pidfile',
+    join(dir, VM_FILES.pid),
+    '-qmp',
+    `unix:${path(VM_FILES.qmp)},server=on,wait=off`,
     // a unix socket in the 0700 instance directory: only the driver's console proxy (which checks the secret) reaches it
-    '-chardev', `socket,id=serial0,path=${path(VM_FILES.serial)},server=on,wait=off,logfile=${path(VM_FILES.serialLog)},logappend=on`,
-    '-vnc', '127.0.0.1:0,to=99,password=on',
+    '-chardev',
+    `socket,id=serial0,path=${path(VM_FILES.serial)},server=on,wait=off,logfile=${path(VM_FILES.serialLog)},logappend=on`,
+    '-vnc',
+    '127.0.0.1:0,to=99,password=on',
   ];
   const devices: object[] = [
     { driver: 'isa-serial', chardev: 'serial0' },
@@ -88,7 +105,11 @@ export function buildQemuArgv({ meta, dir, accel, incoming, autostart }: QemuArg
  */
 export function volumeNodes(volume: VolumeSpec): Record<string, unknown>[] {
   // a qcow2 volume is opened without the backing its header may name (checked at attach, and refused on top)
-  const own: Record<string, unknown> = { driver: volume.format, 'node-name': qemuId(volume.node), file: { driver: 'file', filename: volume.path } };
+  const own: Record<string, unknown> = {
+    driver: volume.format,
+    'node-name': qemuId(volume.node),
+    file: { driver: 'file', filename: volume.path },
+  };
   if (volume.format === 'qcow2') own.backing = null;
   const nodes: Record<string, unknown>[] = [own];
   let backing = volume.node;
@@ -144,7 +165,13 @@ function qcow2Node(nodeName: string, filename: string): Record<string, unknown> 
   return { driver: 'qcow2', 'node-name': qemuId(nodeName), file: { driver: 'file', filename } };
 }
 
-function diskDevice(drive: string, id: string, bus: VolumeSpec['bus'], port: number | undefined, bootindex: number | undefined): Record<string, unknown> {
+function diskDevice(
+  drive: string,
+  id: string,
+  bus: VolumeSpec['bus'],
+  port: number | undefined,
+  bootindex: number | undefined,
+): Record<string, unknown> {
   const device: Record<string, unknown> =
     bus === 'scsi'
       ? { driver: 'scsi-hd', drive: qemuId(drive), id: qemuId(id), bus: 'scsi0.0' }

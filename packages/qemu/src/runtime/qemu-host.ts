@@ -1,7 +1,13 @@
 import { chmod, mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { ConflictError, InstanceExistsError, InstanceNotFoundError, type DriverLogger, type PowerState } from '@virtkit/core';
+import {
+  ConflictError,
+  InstanceExistsError,
+  InstanceNotFoundError,
+  type DriverLogger,
+  type PowerState,
+} from '@virtkit/core';
 import { holdingLoop, pidAlive } from './proc-utils.js';
 import { unplugTaps } from '../network/taps-of-nics.js';
 import { stopDiskExport } from '../network/disk-export.js';
@@ -137,7 +143,8 @@ export class QemuHost implements VmHost {
     // a cold migration's disk export and the instance's taps go with it (whatever ended its QEMU); a failure is logged, the rest still goes
     await stopDiskExport(vm.meta.diskExport, vm.dir);
     await unplugTaps(this.config.netns, vm.uuid, vm.meta.nics).catch((error: unknown) =>
-      this.logger.warn('cannot delete a tap of a removed instance', { instanceUuid: vm.uuid, error: String(error) }));
+      this.logger.warn('cannot delete a tap of a removed instance', { instanceUuid: vm.uuid, error: String(error) }),
+    );
     // a metadata write in flight would recreate a file in (or under) the directory being removed
     await vm.settled();
     await vm.closeConsoles();
@@ -155,17 +162,19 @@ export class QemuHost implements VmHost {
 
   async #shutdown(): Promise<void> {
     const keep = this.persistent && this.config.keepInstancesOnCleanup;
-    await Promise.all(this.list().map(async (vm) => {
-      if (keep) {
-        // the process stays for a later driver; the console proxy was this driver's and goes with it
-        await vm.closeConsoles();
-        return vm.proc?.release();
-      }
-      if (!vm.proc) return;
-      await vm.stopProcess('quit');
-      if (vm.meta.power === 'running') vm.meta.power = 'shutdown';
-      await vm.save().catch(() => undefined);
-    }));
+    await Promise.all(
+      this.list().map(async (vm) => {
+        if (keep) {
+          // the process stays for a later driver; the console proxy was this driver's and goes with it
+          await vm.closeConsoles();
+          return vm.proc?.release();
+        }
+        if (!vm.proc) return;
+        await vm.stopProcess('quit');
+        if (vm.meta.power === 'running') vm.meta.power = 'shutdown';
+        await vm.save().catch(() => undefined);
+      }),
+    );
     this.#vms.clear();
     if (this.persistent && this.#root && ROOTS_IN_USE.delete(this.#root)) {
       await rm(join(this.#root, LOCK_FILE), { force: true });
@@ -203,7 +212,9 @@ async function lockRoot(dir: string): Promise<void> {
   const holder = Number.parseInt(await readFile(lock, 'utf8').catch(() => ''), 10);
   const heldHere = ROOTS_IN_USE.has(dir);
   if (heldHere || (Number.isInteger(holder) && holder !== process.pid && pidAlive(holder))) {
-    throw new ConflictError(`the state directory ${dir} is in use by another driver (process ${heldHere ? process.pid : holder})`);
+    throw new ConflictError(
+      `the state directory ${dir} is in use by another driver (process ${heldHere ? process.pid : holder})`,
+    );
   }
   ROOTS_IN_USE.add(dir);
   await writeFile(lock, String(process.pid), { mode: 0o600 });

@@ -41,9 +41,11 @@ export class QemuImg {
   async createBlank(file: string, sizeBytes: number): Promise<void> {
     const template = await this.#blanks.get(sizeBytes)?.catch(() => undefined);
     if (template) {
-      return writeFile(file, template, { mode: 0o600 }).then(() => chmod(file, 0o600)).catch((error: Error) => {
-        throw new DriverError('qemu-img create', `cannot write ${file}: ${error.message}`, { cause: error });
-      });
+      return writeFile(file, template, { mode: 0o600 })
+        .then(() => chmod(file, 0o600))
+        .catch((error: Error) => {
+          throw new DriverError('qemu-img create', `cannot write ${file}: ${error.message}`, { cause: error });
+        });
     }
     await this.create(file, { sizeBytes });
     if (this.#blanks.has(sizeBytes) || this.#blanks.size >= BLANK_SIZES_KEPT) return;
@@ -60,7 +62,10 @@ export class QemuImg {
    * A new qcow2 image, blank or a copy-on-write overlay of `backing`.
    * With `unsafe`, the backing file is not opened (it may be in use by QEMU); `sizeBytes` is then required.
    */
-  async create(file: string, options: { sizeBytes?: number; backing?: { file: string; format: string }; unsafe?: boolean }): Promise<void> {
+  async create(
+    file: string,
+    options: { sizeBytes?: number; backing?: { file: string; format: string }; unsafe?: boolean },
+  ): Promise<void> {
     const args = ['create', '-q', '-f', 'qcow2'];
     if (options.backing) args.push('-b', options.backing.file, '-F', options.backing.format);
     if (options.unsafe) args.push('-u');
@@ -76,16 +81,27 @@ export class QemuImg {
    * read as that format; without, qemu-img probes it.
    */
   async info(file: string, format?: string): Promise<ImageInfo> {
-    const out = await this.run(['info', '--output=json', '-U', ...(format ? ['-f', format] : []), file], undefined, INFO_TIMEOUT_MS);
+    const out = await this.run(
+      ['info', '--output=json', '-U', ...(format ? ['-f', format] : []), file],
+      undefined,
+      INFO_TIMEOUT_MS,
+    );
     const info = JSON.parse(out) as {
-      format: string; 'virtual-size': number; 'actual-size'?: number; 'backing-filename'?: string; 'full-backing-filename'?: string;
+      format: string;
+      'virtual-size': number;
+      'actual-size'?: number;
+      'backing-filename'?: string;
+      'full-backing-filename'?: string;
       'format-specific'?: { data?: { 'data-file'?: string } };
     };
     const backing = info['backing-filename'] ?? info['full-backing-filename'];
     const dataFile = info['format-specific']?.data?.['data-file'];
     return {
-      format: info.format, virtualSize: info['virtual-size'], actualSize: info['actual-size'] ?? 0,
-      ...(backing !== undefined ? { backingFilename: backing } : {}), ...(dataFile !== undefined ? { dataFile } : {}),
+      format: info.format,
+      virtualSize: info['virtual-size'],
+      actualSize: info['actual-size'] ?? 0,
+      ...(backing !== undefined ? { backingFilename: backing } : {}),
+      ...(dataFile !== undefined ? { dataFile } : {}),
     };
   }
 
@@ -120,7 +136,10 @@ export class QemuImg {
   /** Run qemu-img; resolves with stdout. @throws `DRIVER_ERROR` with qemu-img's message. */
   run(args: string[], onStdout?: (chunk: string) => void, timeoutMs?: number): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn(this.#binary, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(timeoutMs ? { timeout: timeoutMs, killSignal: 'SIGKILL' as const } : {}) });
+      const child = spawn(this.#binary, args, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        ...(timeoutMs ? { timeout: timeoutMs, killSignal: 'SIGKILL' as const } : {}),
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => {
@@ -131,7 +150,13 @@ export class QemuImg {
       child.once('error', (error) => reject(new DriverError(`qemu-img ${args[0]}`, error.message, { cause: error })));
       child.once('close', (code) => {
         if (code === 0) resolve(stdout);
-        else reject(new DriverError(`qemu-img ${args[0]}`, stderr.trim() || (code === null ? 'killed (timed out)' : `exit code ${code}`)));
+        else
+          reject(
+            new DriverError(
+              `qemu-img ${args[0]}`,
+              stderr.trim() || (code === null ? 'killed (timed out)' : `exit code ${code}`),
+            ),
+          );
       });
     });
   }

@@ -42,19 +42,22 @@ export function qemuId(id: string): string {
 
 /** @throws `VALIDATION_FAILED` unless `path` is a safe absolute path from a request. */
 export function requestPath(path: unknown, what: string): string {
-  if (typeof path !== 'string' || !USER_PATH_PATTERN.test(path)) throw invalid(what, 'must be an absolute path without "..", commas, quotes or control characters');
+  if (typeof path !== 'string' || !USER_PATH_PATTERN.test(path))
+    throw invalid(what, 'must be an absolute path without "..", commas, quotes or control characters');
   return path;
 }
 
 /** @throws `VALIDATION_FAILED` unless `cmdline` is printable ASCII. */
 export function kernelCmdline(cmdline: unknown, what: string): string {
-  if (typeof cmdline !== 'string' || !CMDLINE_PATTERN.test(cmdline)) throw invalid(what, 'must be printable ASCII of at most 4096 characters');
+  if (typeof cmdline !== 'string' || !CMDLINE_PATTERN.test(cmdline))
+    throw invalid(what, 'must be printable ASCII of at most 4096 characters');
   return cmdline;
 }
 
 /** @throws `VALIDATION_FAILED` unless `path` is a safe driver path. */
 export function safePath(path: string, what: string): string {
-  if (!SAFE_PATH_PATTERN.test(path)) throw invalid(what, `'${path}' must be absolute and use only letters, digits and ._/+~-`);
+  if (!SAFE_PATH_PATTERN.test(path))
+    throw invalid(what, `'${path}' must be absolute and use only letters, digits and ._/+~-`);
   return path;
 }
 

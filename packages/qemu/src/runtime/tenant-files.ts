@@ -22,9 +22,13 @@ export type TenantFileKind = 'image' | 'kernel' | 'volume';
  */
 export async function confinedFile(host: QemuHost, path: string, field: string): Promise<string> {
   // one message for a missing file and a file outside: a refusal tells nothing about files the driver may not open
-  const refused = (): Error => invalid(field, host.config.confinePaths
-    ? `${path} is not a regular file inside the directories the driver may open (options.allowedDirs)`
-    : `${path} is not a readable file`);
+  const refused = (): Error =>
+    invalid(
+      field,
+      host.config.confinePaths
+        ? `${path} is not a regular file inside the directories the driver may open (options.allowedDirs)`
+        : `${path} is not a readable file`,
+    );
   let real: string;
   try {
     real = await realpath(path);
@@ -35,7 +39,10 @@ export async function confinedFile(host: QemuHost, path: string, field: string):
     const allowed = await host.allowedDirs();
     if (!allowed.some((dir) => real.startsWith(dir.endsWith(sep) ? dir : dir + sep))) throw refused();
   }
-  const isFile = await stat(real).then((s) => s.isFile(), () => false);
+  const isFile = await stat(real).then(
+    (s) => s.isFile(),
+    () => false,
+  );
   if (!isFile) throw refused();
   return path;
 }
@@ -50,12 +57,19 @@ export async function confinedFile(host: QemuHost, path: string, field: string):
  * files it names are never opened, not even by the check.
  * @throws `VALIDATION_FAILED` for a mismatched format, a backing file or a data file; `DRIVER_ERROR` when qemu-img cannot read it
  */
-export async function checkTenantImage(host: QemuHost, path: string, format: 'qcow2' | 'raw', field: string, options: { probe: boolean }): Promise<ImageInfo> {
+export async function checkTenantImage(
+  host: QemuHost,
+  path: string,
+  format: 'qcow2' | 'raw',
+  field: string,
+  options: { probe: boolean },
+): Promise<ImageInfo> {
   // a volume's bytes are the guest's own data (a guest may write a qcow2 header on its raw disk): volumes
   // are opened with their declared format only, and only the images the driver boots from are probed
   const info = await host.img.info(path, options.probe ? undefined : format);
   if (info.format !== format) throw invalid(field, `${path} is declared ${format} but its contents are ${info.format}`);
-  if (info.backingFilename !== undefined) throw invalid(field, `${path} names a backing file; images with a backing file are refused`);
+  if (info.backingFilename !== undefined)
+    throw invalid(field, `${path} names a backing file; images with a backing file are refused`);
   if (info.dataFile !== undefined) throw invalid(field, `${path} names an external data file; such images are refused`);
   return info;
 }
@@ -81,7 +95,11 @@ export async function checkBootFiles(host: QemuHost, boot: BootSpec, field: stri
  * as raw whatever its bytes say, so only its path is checked.
  * @throws `VALIDATION_FAILED`
  */
-export async function checkVolumeFile(host: QemuHost, volume: { path: string; format: 'raw' | 'qcow2' }, field: string): Promise<void> {
+export async function checkVolumeFile(
+  host: QemuHost,
+  volume: { path: string; format: 'raw' | 'qcow2' },
+  field: string,
+): Promise<void> {
   await confinedFile(host, volume.path, field);
   if (volume.format === 'qcow2') await checkTenantImage(host, volume.path, 'qcow2', field, { probe: false });
 }
@@ -95,7 +113,11 @@ export async function checkVolumeFile(host: QemuHost, volume: { path: string; fo
 export async function checkMetaFiles(host: QemuHost, meta: VmMeta, field?: string): Promise<ImageInfo | undefined> {
   const base = await checkBootFiles(host, meta.boot, field ? `${field}.boot` : 'imageMeta.properties');
   for (const [i, volume] of meta.volumes.entries()) {
-    await checkVolumeFile(host, volume, field ? `${field}.volumes[${i}].path` : `blockDeviceInfo.blockDeviceMapping[${i}].connectionInfo.data.path`);
+    await checkVolumeFile(
+      host,
+      volume,
+      field ? `${field}.volumes[${i}].path` : `blockDeviceInfo.blockDeviceMapping[${i}].connectionInfo.data.path`,
+    );
   }
   return base;
 }

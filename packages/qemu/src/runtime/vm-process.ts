@@ -91,7 +91,10 @@ export class VmProcess {
     try {
       // QEMU creates the socket 20-40 ms after spawn: a short retry keeps the wait close to that (a miss costs one ENOENT)
       const qmp = await QmpClient.connect(join(o.dir, VM_FILES.qmp), {
-        timeoutMs: 15_000, retryIntervalMs: QMP_RETRY_MS, commandTimeoutMs: o.qmpTimeoutMs, signal: gone.signal,
+        timeoutMs: 15_000,
+        retryIntervalMs: QMP_RETRY_MS,
+        commandTimeoutMs: o.qmpTimeoutMs,
+        signal: gone.signal,
       });
       return new VmProcess(pid, qmp, exited);
     } catch (error) {
@@ -140,7 +143,10 @@ export class VmProcess {
   async quit(graceMs = 3000): Promise<void> {
     this.expectedExit = true;
     if (!this.#alive) return;
-    const agreed = await this.qmp.execute('quit', undefined, { timeoutMs: graceMs }).then(() => true, () => false);
+    const agreed = await this.qmp.execute('quit', undefined, { timeoutMs: graceMs }).then(
+      () => true,
+      () => false,
+    );
     const exited = agreed && (await Promise.race([this.exited.then(() => true), delay(graceMs).then(() => false)]));
     if (!exited) await this.kill();
   }

@@ -25,15 +25,30 @@ export interface VmHost {
 
 /** QEMU run states (query-status) as power states. */
 const STATUS_TO_POWER: Readonly<Record<string, PowerState>> = {
-  running: PowerState.RUNNING, colo: PowerState.RUNNING,
-  paused: PowerState.PAUSED, suspended: PowerState.PAUSED, debug: PowerState.PAUSED, 'io-error': PowerState.PAUSED,
-  watchdog: PowerState.PAUSED, prelaunch: PowerState.PAUSED, 'finish-migrate': PowerState.PAUSED,
-  'save-vm': PowerState.PAUSED, 'restore-vm': PowerState.PAUSED,
-  inmigrate: PowerState.NOSTATE, postmigrate: PowerState.SHUTDOWN, shutdown: PowerState.SHUTDOWN,
-  'guest-panicked': PowerState.CRASHED, 'internal-error': PowerState.CRASHED,
+  running: PowerState.RUNNING,
+  colo: PowerState.RUNNING,
+  paused: PowerState.PAUSED,
+  suspended: PowerState.PAUSED,
+  debug: PowerState.PAUSED,
+  'io-error': PowerState.PAUSED,
+  watchdog: PowerState.PAUSED,
+  prelaunch: PowerState.PAUSED,
+  'finish-migrate': PowerState.PAUSED,
+  'save-vm': PowerState.PAUSED,
+  'restore-vm': PowerState.PAUSED,
+  inmigrate: PowerState.NOSTATE,
+  postmigrate: PowerState.SHUTDOWN,
+  shutdown: PowerState.SHUTDOWN,
+  'guest-panicked': PowerState.CRASHED,
+  'internal-error': PowerState.CRASHED,
 };
 
-const INTENT_TO_POWER = { running: PowerState.CRASHED, shutdown: PowerState.SHUTDOWN, crashed: PowerState.CRASHED, suspended: PowerState.SUSPENDED } as const;
+const INTENT_TO_POWER = {
+  running: PowerState.CRASHED,
+  shutdown: PowerState.SHUTDOWN,
+  crashed: PowerState.CRASHED,
+  suspended: PowerState.SUSPENDED,
+} as const;
 
 /** Longest wait for `query-status` (less when `qmpTimeoutMs` is shorter). */
 const STATUS_TIMEOUT_MS = 5000;
@@ -113,12 +128,22 @@ export class Vm {
    * way would leave it RUNNING and still marked soft-deleted. @throws `INVALID_STATE`
    */
   refuseWhileSoftDeleted(operation: string): void {
-    if (this.meta.softDeleted) throw new InvalidStateError({ instanceUuid: this.uuid, operation, detail: 'the instance is soft-deleted; restore it first' });
+    if (this.meta.softDeleted)
+      throw new InvalidStateError({
+        instanceUuid: this.uuid,
+        operation,
+        detail: 'the instance is soft-deleted; restore it first',
+      });
   }
 
   /** The live process. @throws `INVALID_STATE` when the instance has none. */
   requireProcess(operation: string): VmProcess {
-    if (!this.proc?.alive) throw new InvalidStateError({ instanceUuid: this.uuid, operation, detail: 'the instance has no running QEMU process' });
+    if (!this.proc?.alive)
+      throw new InvalidStateError({
+        instanceUuid: this.uuid,
+        operation,
+        detail: 'the instance has no running QEMU process',
+      });
     return this.proc;
   }
 
@@ -152,7 +177,8 @@ export class Vm {
    * incoming migration stream (`incoming`), paused until the caller continues it.
    */
   async start(options: { incoming?: boolean; autostart?: boolean } = {}): Promise<VmProcess> {
-    if (this.proc?.alive) throw new InvalidStateError({ instanceUuid: this.uuid, operation: 'start', detail: 'already running' });
+    if (this.proc?.alive)
+      throw new InvalidStateError({ instanceUuid: this.uuid, operation: 'start', detail: 'already running' });
     if (!options.incoming) this.meta.ports = portsForStart(this.meta, this.config.hotplugSlots);
     await Promise.all([VM_FILES.qmp, VM_FILES.pid, VM_FILES.serial].map((f) => rm(this.file(f), { force: true })));
     // QEMU appends the guest's console output (which may show secrets) to this file, keeping its mode: the owner's only
@@ -163,7 +189,11 @@ export class Vm {
     await plugTaps(this.config.netns, this.uuid, nicsAtStart(this.meta, options.incoming));
     const command = inNetns(this.config.netns, this.config.qemuBinary, args);
     const proc = await VmProcess.start({
-      binary: command.binary, args: command.args, dir: this.dir, detached: this.#host.persistent, qmpTimeoutMs: this.config.qmpTimeoutMs,
+      binary: command.binary,
+      args: command.args,
+      dir: this.dir,
+      detached: this.#host.persistent,
+      qmpTimeoutMs: this.config.qmpTimeoutMs,
     }).catch((error: unknown) => {
       // a QEMU that failed to start may have made its sockets and pid file first
       this.#removeRuntimeFilesSync();
@@ -213,7 +243,11 @@ export class Vm {
 
   /** Files only a live QEMU gives meaning to: once it is gone they are stale (a later start makes them again). */
   async #removeRuntimeFiles(): Promise<void> {
-    await Promise.all([VM_FILES.qmp, VM_FILES.pid, VM_FILES.serial].map((f) => rm(this.file(f), { force: true }).catch(() => undefined)));
+    await Promise.all(
+      [VM_FILES.qmp, VM_FILES.pid, VM_FILES.serial].map((f) =>
+        rm(this.file(f), { force: true }).catch(() => undefined),
+      ),
+    );
   }
 
   /** Watch a process: its events and its end. */
@@ -235,7 +269,11 @@ export class Vm {
         return;
       } catch (error) {
         // a process we cannot drive is one nobody can: stop it rather than leak it
-        this.#host.logger.warn('cannot reconnect to a QEMU process; killing it', { instanceUuid: this.uuid, pid, error: String(error) });
+        this.#host.logger.warn('cannot reconnect to a QEMU process; killing it', {
+          instanceUuid: this.uuid,
+          pid,
+          error: String(error),
+        });
         signalProcess(pid, 'SIGKILL');
       }
     }
@@ -277,7 +315,11 @@ export class Vm {
     // that ends before that fails the call starting it (spawn, powerOn, resume...), which reports it; the instance
     // keeps its recorded state (a failed resume stays SUSPENDED, its saved state intact).
     if (this.meta.power !== 'running') {
-      this.#host.logger.warn('QEMU exited while it was being started', { instanceUuid: this.uuid, code: exit.code, signal: exit.signal });
+      this.#host.logger.warn('QEMU exited while it was being started', {
+        instanceUuid: this.uuid,
+        code: exit.code,
+        signal: exit.signal,
+      });
       return release();
     }
     const clean = proc.guestShutdown && !proc.panicked && (exit.code === null || exit.code === 0);
@@ -285,9 +327,16 @@ export class Vm {
     delete this.meta.pid;
     delete this.meta.startedAt;
     void this.save()
-      .catch((error: unknown) => this.#host.logger.error('cannot record an instance exit', { instanceUuid: this.uuid, error: String(error) }))
+      .catch((error: unknown) =>
+        this.#host.logger.error('cannot record an instance exit', { instanceUuid: this.uuid, error: String(error) }),
+      )
       .then(() => {
-        this.#host.logger.info('QEMU process exited on its own', { instanceUuid: this.uuid, code: exit.code, signal: exit.signal, clean });
+        this.#host.logger.info('QEMU process exited on its own', {
+          instanceUuid: this.uuid,
+          code: exit.code,
+          signal: exit.signal,
+          clean,
+        });
         this.#host.report(this.uuid, clean ? PowerState.SHUTDOWN : PowerState.CRASHED);
         release();
       });

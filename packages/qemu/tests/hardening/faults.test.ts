@@ -6,7 +6,17 @@ import { NO_OS_IMAGE, QemuDriver } from '../../src/index.js';
 import { pidAlive, pollUntil, processArgs } from '../../src/runtime/proc-utils.js';
 import { VmProcess } from '../../src/runtime/vm-process.js';
 import {
-  codeOf, ctx, FLAVOR, HardeningEnv, processesIn, qemuIt, qemuPid, recordQemuReliability, ref, untilExitSeen, vmOf,
+  codeOf,
+  ctx,
+  FLAVOR,
+  HardeningEnv,
+  processesIn,
+  qemuIt,
+  qemuPid,
+  recordQemuReliability,
+  ref,
+  untilExitSeen,
+  vmOf,
 } from './hardening-env.js';
 
 // Issue part 3: faults injected into QEMU under the driver. After each one the driver
@@ -28,24 +38,32 @@ const table: FaultRecord[] = [];
 const started = Date.now();
 
 /** Run a fault scenario: count it, and count it survived only when it ran to the end with nothing leaked. */
-function fault(name: string, body: (env: HardeningEnv, record: FaultRecord) => Promise<void>, timeoutMs = 60_000): void {
-  faultIt(name, async () => {
-    const env = new HardeningEnv();
-    const record: FaultRecord = { fault: name, injected: 0, survived: 0, outcome: '', leaks: [] };
-    table.push(record);
-    try {
-      await body(env, record);
-      for (const d of env.drivers) record.leaks.push(...env.leaksOf(d));
-      const sockets = await env.socketLeak();
-      if (sockets > 0) record.leaks.push(`${sockets} socket(s) of the test process still open`);
-      expect(record.leaks).toEqual([]);
-      record.survived = record.injected;
-    } finally {
-      await env.dispose();
-      if (env.strays.length > 0) record.leaks.push(`processes killed at dispose: ${env.strays.join(',')}`);
-    }
-    expect(env.strays).toEqual([]);
-  }, timeoutMs);
+function fault(
+  name: string,
+  body: (env: HardeningEnv, record: FaultRecord) => Promise<void>,
+  timeoutMs = 60_000,
+): void {
+  faultIt(
+    name,
+    async () => {
+      const env = new HardeningEnv();
+      const record: FaultRecord = { fault: name, injected: 0, survived: 0, outcome: '', leaks: [] };
+      table.push(record);
+      try {
+        await body(env, record);
+        for (const d of env.drivers) record.leaks.push(...env.leaksOf(d));
+        const sockets = await env.socketLeak();
+        if (sockets > 0) record.leaks.push(`${sockets} socket(s) of the test process still open`);
+        expect(record.leaks).toEqual([]);
+        record.survived = record.injected;
+      } finally {
+        await env.dispose();
+        if (env.strays.length > 0) record.leaks.push(`processes killed at dispose: ${env.strays.join(',')}`);
+      }
+      expect(env.strays).toEqual([]);
+    },
+    timeoutMs,
+  );
 }
 
 /** Act on one QMP command the driver sends (before it is sent), once; restored after each test. */
@@ -54,10 +72,20 @@ function beforeQmp(command: string, action: (proc: VmProcess) => void, which?: (
 }
 
 /** Act on one QMP command, before it is sent or once QEMU has answered it. */
-function onQmp(command: string, when: 'before' | 'after', action: (proc: VmProcess) => void, which?: (proc: VmProcess) => boolean): void {
+function onQmp(
+  command: string,
+  when: 'before' | 'after',
+  action: (proc: VmProcess) => void,
+  which?: (proc: VmProcess) => boolean,
+): void {
   const original = VmProcess.prototype.execute;
   let fired = false;
-  jest.spyOn(VmProcess.prototype, 'execute').mockImplementation(function (this: VmProcess, cmd: string, args?: Record<string, unknown>, options?: object) {
+  jest.spyOn(VmProcess.prototype, 'execute').mockImplementation(function (
+    this: VmProcess,
+    cmd: string,
+    args?: Record<string, unknown>,
+    options?: object,
+  ) {
     const hit = !fired && cmd === command && (which?.(this) ?? true);
     if (hit) fired = true;
     if (hit && when === 'before') action(this);
@@ -73,8 +101,12 @@ afterAll(() => {
   const injected = table.reduce((n, r) => n + r.injected, 0);
   const survived = table.reduce((n, r) => n + r.survived, 0);
   recordQemuReliability('faults', {
-    faultsInjected: injected, faultsSurvived: survived, leaksFound: table.reduce((n, r) => n + r.leaks.length, 0),
-    scenarios: table.length, durationMs: Date.now() - started, table,
+    faultsInjected: injected,
+    faultsSurvived: survived,
+    leaksFound: table.reduce((n, r) => n + r.leaks.length, 0),
+    scenarios: table.length,
+    durationMs: Date.now() - started,
+    table,
   });
 });
 
@@ -117,7 +149,9 @@ describe('faults on QEMU: processes killed', () => {
     });
     const uuid = '3f1c3a6e-1d1b-4c59-9a53-0d5c1b2f4a02';
     record.injected = 1;
-    expect(await codeOf(d.spawn(ctx, { instance: { uuid, name: 'killed', flavor: FLAVOR }, imageMeta: NO_OS_IMAGE }))).toBe('DRIVER_ERROR');
+    expect(
+      await codeOf(d.spawn(ctx, { instance: { uuid, name: 'killed', flavor: FLAVOR }, imageMeta: NO_OS_IMAGE })),
+    ).toBe('DRIVER_ERROR');
     expect(pid).toBeGreaterThan(0);
     expect(pidAlive(pid)).toBe(false);
     expect(await d.listInstanceUuids(ctx)).toEqual([]);
@@ -150,7 +184,9 @@ describe('faults on QEMU: processes killed', () => {
         }
       })();
       record.injected++;
-      const code = await codeOf(d.spawn(ctx, { instance: { uuid, name: `race-${round}`, flavor: FLAVOR }, imageMeta: NO_OS_IMAGE }));
+      const code = await codeOf(
+        d.spawn(ctx, { instance: { uuid, name: `race-${round}`, flavor: FLAVOR }, imageMeta: NO_OS_IMAGE }),
+      );
       watching = false;
       await watcher;
       expect(killed).toBeDefined();
@@ -172,7 +208,10 @@ describe('faults on QEMU: processes killed', () => {
     record.outcome = [...new Set(outcomes)].map((o) => `${outcomes.filter((x) => x === o).length}x ${o}`).join('; ');
   });
 
-  for (const [step, command] of [['while blockdev-add runs', 'blockdev-add'], ['between blockdev-add and device_add', 'device_add']] as const) {
+  for (const [step, command] of [
+    ['while blockdev-add runs', 'blockdev-add'],
+    ['between blockdev-add and device_add', 'device_add'],
+  ] as const) {
     fault(`volume attach: QEMU SIGKILLed ${step}`, async (env, record) => {
       const d = await env.driver(`attach-${command}`);
       const uuid = await env.spawn(d, {});
@@ -237,7 +276,10 @@ describe('faults on QEMU: processes killed', () => {
     jest.restoreAllMocks();
     expect(pidAlive(pid)).toBe(false);
     expect((await d.getInfo(ctx, ref(uuid))).state).toBe(SHUTDOWN);
-    expect(env.eventsOf(uuid).map(([t, s]) => [t, s])).toEqual([['STARTED', RUNNING], ['STOPPED', SHUTDOWN]]);
+    expect(env.eventsOf(uuid).map(([t, s]) => [t, s])).toEqual([
+      ['STARTED', RUNNING],
+      ['STOPPED', SHUTDOWN],
+    ]);
     await d.destroy(ctx, ref(uuid));
     record.outcome = 'powerOff succeeds: SHUTDOWN, one STOPPED (no CRASHED)';
   });
@@ -309,7 +351,11 @@ describe('faults on QEMU: live migration', () => {
     const uuid = await env.spawn(source);
     const instance = { uuid, name: `m-${uuid.slice(0, 8)}`, flavor: FLAVOR };
     const migrate = async (c: OperationContext = ctx, dst = destination): Promise<string> => {
-      const destCheckData = await dst.checkCanLiveMigrateDestination(ctx, { instance, srcComputeInfo: {}, dstComputeInfo: {} });
+      const destCheckData = await dst.checkCanLiveMigrateDestination(ctx, {
+        instance,
+        srcComputeInfo: {},
+        dstComputeInfo: {},
+      });
       const sourceData = await source.checkCanLiveMigrateSource(ctx, { instance, destCheckData });
       const migrateData: MigrateData = await dst.preLiveMigration(ctx, { instance, migrateData: sourceData });
       const code = await codeOf(source.liveMigration(c, { instance, dest: dst.hostApi.hostname!, migrateData }));
@@ -322,12 +368,14 @@ describe('faults on QEMU: live migration', () => {
   const destinationPid = (m: Migration): number => qemuPid(m.destination, m.uuid);
   const onFirstDiskProgress = (act: () => void): OperationContext => {
     let done = false;
-    return { onProgress: (p) => {
-      if (!done && p.phase === 'disk') {
-        done = true;
-        act();
-      }
-    } };
+    return {
+      onProgress: (p) => {
+        if (!done && p.phase === 'disk') {
+          done = true;
+          act();
+        }
+      },
+    };
   };
 
   fault('live migration: source QEMU SIGKILLed during the disk mirror', async (env, record) => {
@@ -344,7 +392,11 @@ describe('faults on QEMU: live migration', () => {
 
   fault('live migration: source QEMU SIGKILLed as the memory transfer starts', async (env, record) => {
     const m = await prepare(env, 'src-mem');
-    beforeQmp('migrate', (proc) => process.kill(proc.pid, 'SIGKILL'), (proc) => proc.pid === m.srcPid);
+    beforeQmp(
+      'migrate',
+      (proc) => process.kill(proc.pid, 'SIGKILL'),
+      (proc) => proc.pid === m.srcPid,
+    );
     record.injected = 1;
     expect(await m.migrate()).toBe('DRIVER_ERROR');
     jest.restoreAllMocks();
@@ -354,113 +406,140 @@ describe('faults on QEMU: live migration', () => {
     record.outcome = 'liveMigration DRIVER_ERROR; source CRASHED + STOPPED; destination rolled back clean';
   });
 
-  fault('live migration: the source\'s cleanup fails after the guest moved: the call succeeds, the source QEMU is gone, the destination runs', async (env, record) => {
-    const m = await prepare(env, 'post-step');
-    // the memory phase is over when the driver deletes the NBD client: make that (and the quit after it) fail
-    const original = VmProcess.prototype.execute;
-    jest.spyOn(VmProcess.prototype, 'execute').mockImplementation(function (this: VmProcess, cmd: string, args?: Record<string, unknown>, options?: object) {
-      if (this.pid === m.srcPid && (cmd === 'blockdev-del' || cmd === 'quit')) return Promise.reject(new Error(`injected failure of ${cmd}`));
-      return original.call(this, cmd, args, options) as Promise<never>;
-    });
-    record.injected = 2;
-    expect(await m.migrate()).toBe('resolved');
-    jest.restoreAllMocks();
-    expect(pidAlive(m.srcPid)).toBe(false);
-    expect(await m.source.listInstanceUuids(ctx)).toEqual([]);
-    expect((await m.destination.getInfo(ctx, ref(m.uuid))).state).toBe(RUNNING);
-    expect(env.logs.some((l) => l.level === 'warn' && l.message.includes('live migration completed'))).toBe(true);
-    await m.destination.destroy(ctx, ref(m.uuid));
-    record.outcome = 'liveMigration succeeds (cleanup failures logged); source QEMU killed, source forgets it; destination RUNNING';
-  });
+  fault(
+    "live migration: the source's cleanup fails after the guest moved: the call succeeds, the source QEMU is gone, the destination runs",
+    async (env, record) => {
+      const m = await prepare(env, 'post-step');
+      // the memory phase is over when the driver deletes the NBD client: make that (and the quit after it) fail
+      const original = VmProcess.prototype.execute;
+      jest.spyOn(VmProcess.prototype, 'execute').mockImplementation(function (
+        this: VmProcess,
+        cmd: string,
+        args?: Record<string, unknown>,
+        options?: object,
+      ) {
+        if (this.pid === m.srcPid && (cmd === 'blockdev-del' || cmd === 'quit'))
+          return Promise.reject(new Error(`injected failure of ${cmd}`));
+        return original.call(this, cmd, args, options) as Promise<never>;
+      });
+      record.injected = 2;
+      expect(await m.migrate()).toBe('resolved');
+      jest.restoreAllMocks();
+      expect(pidAlive(m.srcPid)).toBe(false);
+      expect(await m.source.listInstanceUuids(ctx)).toEqual([]);
+      expect((await m.destination.getInfo(ctx, ref(m.uuid))).state).toBe(RUNNING);
+      expect(env.logs.some((l) => l.level === 'warn' && l.message.includes('live migration completed'))).toBe(true);
+      await m.destination.destroy(ctx, ref(m.uuid));
+      record.outcome =
+        'liveMigration succeeds (cleanup failures logged); source QEMU killed, source forgets it; destination RUNNING';
+    },
+  );
 
   for (const phase of ['disk mirror', 'memory transfer'] as const) {
-    fault(`live migration: the destination QEMU dies during the ${phase}; the source keeps running`, async (env, record) => {
-      const m = await prepare(env, phase === 'disk mirror' ? 'dst-disk' : 'dst-mem');
-      let dstPid = 0;
-      const kill = (): void => {
-        dstPid = destinationPid(m);
-        process.kill(dstPid, 'SIGKILL');
-      };
-      let c: OperationContext = ctx;
-      if (phase === 'disk mirror') c = onFirstDiskProgress(kill);
-      else beforeQmp('migrate', kill, (proc) => proc.pid === m.srcPid);
-      record.injected = 1;
-      expect(await m.migrate(c)).toBe('DRIVER_ERROR');
-      jest.restoreAllMocks();
-      expect(pidAlive(dstPid)).toBe(false);
-      // the source never stopped: no event, still RUNNING, same process, still driven
-      expect((await m.source.getInfo(ctx, ref(m.uuid))).state).toBe(RUNNING);
-      expect(qemuPid(m.source, m.uuid)).toBe(m.srcPid);
-      expect(env.eventsOf(m.uuid)).toEqual([['STARTED', RUNNING]]);
-      await m.source.pause(ctx, ref(m.uuid));
-      expect((await m.source.getInfo(ctx, ref(m.uuid))).state).toBe(PAUSED);
-      await m.source.unpause(ctx, ref(m.uuid));
-      expect(await m.destination.listInstanceUuids(ctx)).toEqual([]);
-      expect(env.leaksOf(m.destination)).toEqual([]);
-      // no mirror job or NBD client left behind: a second migration, to a fresh host, goes through
-      const other = await env.driver(`${phase === 'disk mirror' ? 'dst-disk' : 'dst-mem'}-2`);
-      const instance = { uuid: m.uuid, name: 'again', flavor: FLAVOR };
-      const destCheckData = await other.checkCanLiveMigrateDestination(ctx, { instance, srcComputeInfo: {}, dstComputeInfo: {} });
-      const migrateData = await other.preLiveMigration(ctx, { instance, migrateData: await m.source.checkCanLiveMigrateSource(ctx, { instance, destCheckData }) });
-      await m.source.liveMigration(ctx, { instance, dest: 'other', migrateData });
-      await other.postLiveMigrationAtDestination(ctx, { instance });
-      expect((await other.getInfo(ctx, ref(m.uuid))).state).toBe(RUNNING);
-      expect(pidAlive(m.srcPid)).toBe(false);
-      await other.destroy(ctx, ref(m.uuid));
-      record.outcome = 'liveMigration DRIVER_ERROR; source RUNNING, no event; rollback clean; a second migration succeeds';
-    });
+    fault(
+      `live migration: the destination QEMU dies during the ${phase}; the source keeps running`,
+      async (env, record) => {
+        const m = await prepare(env, phase === 'disk mirror' ? 'dst-disk' : 'dst-mem');
+        let dstPid = 0;
+        const kill = (): void => {
+          dstPid = destinationPid(m);
+          process.kill(dstPid, 'SIGKILL');
+        };
+        let c: OperationContext = ctx;
+        if (phase === 'disk mirror') c = onFirstDiskProgress(kill);
+        else beforeQmp('migrate', kill, (proc) => proc.pid === m.srcPid);
+        record.injected = 1;
+        expect(await m.migrate(c)).toBe('DRIVER_ERROR');
+        jest.restoreAllMocks();
+        expect(pidAlive(dstPid)).toBe(false);
+        // the source never stopped: no event, still RUNNING, same process, still driven
+        expect((await m.source.getInfo(ctx, ref(m.uuid))).state).toBe(RUNNING);
+        expect(qemuPid(m.source, m.uuid)).toBe(m.srcPid);
+        expect(env.eventsOf(m.uuid)).toEqual([['STARTED', RUNNING]]);
+        await m.source.pause(ctx, ref(m.uuid));
+        expect((await m.source.getInfo(ctx, ref(m.uuid))).state).toBe(PAUSED);
+        await m.source.unpause(ctx, ref(m.uuid));
+        expect(await m.destination.listInstanceUuids(ctx)).toEqual([]);
+        expect(env.leaksOf(m.destination)).toEqual([]);
+        // no mirror job or NBD client left behind: a second migration, to a fresh host, goes through
+        const other = await env.driver(`${phase === 'disk mirror' ? 'dst-disk' : 'dst-mem'}-2`);
+        const instance = { uuid: m.uuid, name: 'again', flavor: FLAVOR };
+        const destCheckData = await other.checkCanLiveMigrateDestination(ctx, {
+          instance,
+          srcComputeInfo: {},
+          dstComputeInfo: {},
+        });
+        const migrateData = await other.preLiveMigration(ctx, {
+          instance,
+          migrateData: await m.source.checkCanLiveMigrateSource(ctx, { instance, destCheckData }),
+        });
+        await m.source.liveMigration(ctx, { instance, dest: 'other', migrateData });
+        await other.postLiveMigrationAtDestination(ctx, { instance });
+        expect((await other.getInfo(ctx, ref(m.uuid))).state).toBe(RUNNING);
+        expect(pidAlive(m.srcPid)).toBe(false);
+        await other.destroy(ctx, ref(m.uuid));
+        record.outcome =
+          'liveMigration DRIVER_ERROR; source RUNNING, no event; rollback clean; a second migration succeeds';
+      },
+    );
   }
 });
 
 describe('faults on QEMU: the monitor stops answering', () => {
-  fault('QMP hangs (SIGSTOP): reads with a deadline and calls under the QMP timeout fail with TIMEOUT; after SIGCONT the driver recovers', async (env, record) => {
-    const d = await env.driver('hang-cont', { qmpTimeoutMs: 1000 });
-    const uuid = await env.spawn(d);
-    const pid = qemuPid(d, uuid);
-    process.kill(pid, 'SIGSTOP');
-    record.injected = 1;
-    try {
-      expect(await codeOf(d.getInfo({ deadline: Date.now() + 300 }, ref(uuid)))).toBe('TIMEOUT');
-      expect(await codeOf(d.getInfo(ctx, ref(uuid)))).toBe('TIMEOUT');
-      expect(await codeOf(d.pause(ctx, ref(uuid)))).toBe('TIMEOUT');
-      expect(await codeOf(d.getVncConsole({ deadline: Date.now() + 300 }, ref(uuid)))).toBe('TIMEOUT');
-    } finally {
-      process.kill(pid, 'SIGCONT');
-    }
-    expect((await d.getInfo(ctx, ref(uuid))).state).toBe(RUNNING);
-    await d.pause(ctx, ref(uuid));
-    expect((await d.getInfo(ctx, ref(uuid))).state).toBe(PAUSED);
-    await d.unpause(ctx, ref(uuid));
-    expect(env.eventsOf(uuid).map(([t]) => t)).toEqual(['STARTED', 'PAUSED', 'RESUMED']);
-    await d.destroy(ctx, ref(uuid));
-    expect(pidAlive(pid)).toBe(false);
-    record.outcome = 'getInfo/pause/getVncConsole TIMEOUT; after SIGCONT RUNNING, calls work, destroy clean';
-  });
+  fault(
+    'QMP hangs (SIGSTOP): reads with a deadline and calls under the QMP timeout fail with TIMEOUT; after SIGCONT the driver recovers',
+    async (env, record) => {
+      const d = await env.driver('hang-cont', { qmpTimeoutMs: 1000 });
+      const uuid = await env.spawn(d);
+      const pid = qemuPid(d, uuid);
+      process.kill(pid, 'SIGSTOP');
+      record.injected = 1;
+      try {
+        expect(await codeOf(d.getInfo({ deadline: Date.now() + 300 }, ref(uuid)))).toBe('TIMEOUT');
+        expect(await codeOf(d.getInfo(ctx, ref(uuid)))).toBe('TIMEOUT');
+        expect(await codeOf(d.pause(ctx, ref(uuid)))).toBe('TIMEOUT');
+        expect(await codeOf(d.getVncConsole({ deadline: Date.now() + 300 }, ref(uuid)))).toBe('TIMEOUT');
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      expect((await d.getInfo(ctx, ref(uuid))).state).toBe(RUNNING);
+      await d.pause(ctx, ref(uuid));
+      expect((await d.getInfo(ctx, ref(uuid))).state).toBe(PAUSED);
+      await d.unpause(ctx, ref(uuid));
+      expect(env.eventsOf(uuid).map(([t]) => t)).toEqual(['STARTED', 'PAUSED', 'RESUMED']);
+      await d.destroy(ctx, ref(uuid));
+      expect(pidAlive(pid)).toBe(false);
+      record.outcome = 'getInfo/pause/getVncConsole TIMEOUT; after SIGCONT RUNNING, calls work, destroy clean';
+    },
+  );
 
-  fault('QMP hangs in the middle of a volume attach: TIMEOUT, and after SIGCONT the volume attaches cleanly', async (env, record) => {
-    const d = await env.driver('hang-attach', { qmpTimeoutMs: 1000 });
-    const uuid = await env.spawn(d);
-    const pid = qemuPid(d, uuid);
-    const volume = env.volume('vol-h', {});
-    const attach = { instance: { uuid, name: 'v', flavor: FLAVOR }, connectionInfo: volume, mountpoint: 'sdb' };
-    beforeQmp('blockdev-add', () => process.kill(pid, 'SIGSTOP'));
-    record.injected = 1;
-    try {
-      expect(await codeOf(d.attachVolume(ctx, attach))).toBe('TIMEOUT');
-    } finally {
-      process.kill(pid, 'SIGCONT');
-    }
-    jest.restoreAllMocks();
-    // QEMU ran the late command once it woke up: the driver must not be confused by it
-    expect((await d.getInfo(ctx, ref(uuid))).state).toBe(RUNNING);
-    await d.attachVolume(ctx, attach);
-    expect((await d.getInstanceDiagnostics(ctx, ref(uuid))).numDisks).toBe(2);
-    await d.detachVolume(ctx, attach);
-    expect((await d.getInstanceDiagnostics(ctx, ref(uuid))).numDisks).toBe(1);
-    await d.attachVolume(ctx, attach);
-    await d.destroy(ctx, ref(uuid));
-    record.outcome = 'attach TIMEOUT; after SIGCONT attach/detach/attach work; destroy clean';
-  });
+  fault(
+    'QMP hangs in the middle of a volume attach: TIMEOUT, and after SIGCONT the volume attaches cleanly',
+    async (env, record) => {
+      const d = await env.driver('hang-attach', { qmpTimeoutMs: 1000 });
+      const uuid = await env.spawn(d);
+      const pid = qemuPid(d, uuid);
+      const volume = env.volume('vol-h', {});
+      const attach = { instance: { uuid, name: 'v', flavor: FLAVOR }, connectionInfo: volume, mountpoint: 'sdb' };
+      beforeQmp('blockdev-add', () => process.kill(pid, 'SIGSTOP'));
+      record.injected = 1;
+      try {
+        expect(await codeOf(d.attachVolume(ctx, attach))).toBe('TIMEOUT');
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      jest.restoreAllMocks();
+      // QEMU ran the late command once it woke up: the driver must not be confused by it
+      expect((await d.getInfo(ctx, ref(uuid))).state).toBe(RUNNING);
+      await d.attachVolume(ctx, attach);
+      expect((await d.getInstanceDiagnostics(ctx, ref(uuid))).numDisks).toBe(2);
+      await d.detachVolume(ctx, attach);
+      expect((await d.getInstanceDiagnostics(ctx, ref(uuid))).numDisks).toBe(1);
+      await d.attachVolume(ctx, attach);
+      await d.destroy(ctx, ref(uuid));
+      record.outcome = 'attach TIMEOUT; after SIGCONT attach/detach/attach work; destroy clean';
+    },
+  );
 
   fault('QMP hangs, then QEMU is SIGKILLed: CRASHED with one STOPPED, and powerOn works', async (env, record) => {
     const d = await env.driver('hang-kill', { qmpTimeoutMs: 1000 });
@@ -495,61 +574,72 @@ describe('faults on QEMU: metadata writes', () => {
   const fsPromises = require('node:fs/promises') as typeof import('node:fs/promises');
   const temps = (dir: string): string[] => readdirSync(dir).filter((f) => f.startsWith('.meta.json.'));
 
-  fault('a slow metadata write when QEMU is killed: the exit counts as seen only once it is recorded (no temp file then)', async (env, record) => {
-    const d = await env.driver('slow-meta');
-    const uuid = await env.spawn(d);
-    const dir = join(d.stateRoot!, uuid);
-    const pid = qemuPid(d, uuid);
-    // every metadata write now takes 300 ms: the window in which a check could find the temp file
-    const original = fsPromises.writeFile;
-    jest.spyOn(fsPromises, 'writeFile').mockImplementation(async (...args: Parameters<typeof original>) => {
-      if (String(args[0]).includes('/.meta.json.')) await new Promise((r) => setTimeout(r, 300));
-      return original(...args);
-    });
-    record.injected = 1;
-    process.kill(pid, 'SIGKILL');
-    await untilExitSeen(d, uuid, pid);
-    // no polling: the moment the exit is seen, the metadata is written and no temp file is left
-    expect(temps(dir)).toEqual([]);
-    expect(JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')).power).toBe('crashed');
-    expect(env.eventsOf(uuid).at(-1)).toEqual(['STOPPED', CRASHED]);
-    jest.restoreAllMocks();
-    await d.destroy(ctx, ref(uuid));
-    record.outcome = 'exit seen after the 300 ms write; meta.json crashed, no temp file, one STOPPED';
-  });
+  fault(
+    'a slow metadata write when QEMU is killed: the exit counts as seen only once it is recorded (no temp file then)',
+    async (env, record) => {
+      const d = await env.driver('slow-meta');
+      const uuid = await env.spawn(d);
+      const dir = join(d.stateRoot!, uuid);
+      const pid = qemuPid(d, uuid);
+      // every metadata write now takes 300 ms: the window in which a check could find the temp file
+      const original = fsPromises.writeFile;
+      jest.spyOn(fsPromises, 'writeFile').mockImplementation(async (...args: Parameters<typeof original>) => {
+        if (String(args[0]).includes('/.meta.json.')) await new Promise((r) => setTimeout(r, 300));
+        return original(...args);
+      });
+      record.injected = 1;
+      process.kill(pid, 'SIGKILL');
+      await untilExitSeen(d, uuid, pid);
+      // no polling: the moment the exit is seen, the metadata is written and no temp file is left
+      expect(temps(dir)).toEqual([]);
+      expect(JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')).power).toBe('crashed');
+      expect(env.eventsOf(uuid).at(-1)).toEqual(['STOPPED', CRASHED]);
+      jest.restoreAllMocks();
+      await d.destroy(ctx, ref(uuid));
+      record.outcome = 'exit seen after the 300 ms write; meta.json crashed, no temp file, one STOPPED';
+    },
+  );
 
-  fault('a metadata write that fails (rename) removes its temp file; the call fails typed and the next write works', async (env, record) => {
-    const d = await env.driver('failing-meta');
-    const uuid = await env.spawn(d, { powerOn: false });
-    const dir = join(d.stateRoot!, uuid);
-    jest.spyOn(fsPromises, 'rename').mockRejectedValueOnce(Object.assign(new Error('EIO: injected'), { code: 'EIO' }));
-    record.injected = 1;
-    expect(await codeOf(d.setBootable(ctx, { ...ref(uuid), bootable: false }))).not.toBe('resolved');
-    expect(temps(dir)).toEqual([]);
-    jest.restoreAllMocks();
-    await d.setBootable(ctx, { ...ref(uuid), bootable: false });
-    expect(JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')).bootable).toBe(false);
-    expect(temps(dir)).toEqual([]);
-    await d.destroy(ctx, ref(uuid));
-    record.outcome = 'the failing write left no temp file; the next write landed';
-  });
+  fault(
+    'a metadata write that fails (rename) removes its temp file; the call fails typed and the next write works',
+    async (env, record) => {
+      const d = await env.driver('failing-meta');
+      const uuid = await env.spawn(d, { powerOn: false });
+      const dir = join(d.stateRoot!, uuid);
+      jest
+        .spyOn(fsPromises, 'rename')
+        .mockRejectedValueOnce(Object.assign(new Error('EIO: injected'), { code: 'EIO' }));
+      record.injected = 1;
+      expect(await codeOf(d.setBootable(ctx, { ...ref(uuid), bootable: false }))).not.toBe('resolved');
+      expect(temps(dir)).toEqual([]);
+      jest.restoreAllMocks();
+      await d.setBootable(ctx, { ...ref(uuid), bootable: false });
+      expect(JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')).bootable).toBe(false);
+      expect(temps(dir)).toEqual([]);
+      await d.destroy(ctx, ref(uuid));
+      record.outcome = 'the failing write left no temp file; the next write landed';
+    },
+  );
 
-  fault('temp files of writes cut short by the end of an earlier driver process are swept by initHost', async (env, record) => {
-    const first = await env.driver('sweep');
-    const uuid = await env.spawn(first, { powerOn: false });
-    const root = first.stateRoot!;
-    await first.close();
-    env.drivers.splice(env.drivers.indexOf(first), 1);
-    writeFileSync(join(root, uuid, '.meta.json.deadbeef'), '{"version":1,');
-    record.injected = 1;
-    const second = new QemuDriver({ hostname: 'sweep', options: { stateDir: root, allowedDirs: [env.dir] } });
-    env.drivers.push(second);
-    await second.initHost(ctx, { host: 'sweep' });
-    expect(await second.listInstanceUuids(ctx)).toEqual([uuid]);
-    expect(temps(join(root, uuid))).toEqual([]);
-    await second.destroy(ctx, ref(uuid));
-    record.outcome = 'the stray temp file is gone after initHost; the instance is intact';
-  });
+  fault(
+    'temp files of writes cut short by the end of an earlier driver process are swept by initHost',
+    async (env, record) => {
+      const first = await env.driver('sweep');
+      const uuid = await env.spawn(first, { powerOn: false });
+      const root = first.stateRoot!;
+      await first.close();
+      env.drivers.splice(env.drivers.indexOf(first), 1);
+      writeFileSync(join(root, uuid, '.meta.json.deadbeef'), '{"version":1,');
+      record.injected = 1;
+      const second = new QemuDriver({ hostname: 'sweep', options: { stateDir: root, allowedDirs: [env.dir] } });
+      env.drivers.push(second);
+      await second.initHost(ctx, { host: 'sweep' });
+      expect(await second.listInstanceUuids(ctx)).toEqual([uuid]);
+      expect(temps(join(root, uuid))).toEqual([]);
+      await second.destroy(ctx, ref(uuid));
+      record.outcome = 'the stray temp file is gone after initHost; the instance is intact';
+    },
+  );
 });
 
 describe('faults on QEMU: bad images', () => {
@@ -565,9 +655,17 @@ describe('faults on QEMU: bad images', () => {
     const aDir = join(env.dir, 'not-a-file.qcow2');
     mkdirSync(aDir);
     const cases: [string, object, string][] = [
-      ['missing file', { diskFormat: 'qcow2', properties: { virtkit_image_path: join(env.dir, 'missing.qcow2') } }, 'VALIDATION_FAILED'],
+      [
+        'missing file',
+        { diskFormat: 'qcow2', properties: { virtkit_image_path: join(env.dir, 'missing.qcow2') } },
+        'VALIDATION_FAILED',
+      ],
       ['a directory', { diskFormat: 'qcow2', properties: { virtkit_image_path: aDir } }, 'VALIDATION_FAILED'],
-      ['garbage declared qcow2 (its contents are raw)', { diskFormat: 'qcow2', properties: { virtkit_image_path: garbage } }, 'VALIDATION_FAILED'],
+      [
+        'garbage declared qcow2 (its contents are raw)',
+        { diskFormat: 'qcow2', properties: { virtkit_image_path: garbage } },
+        'VALIDATION_FAILED',
+      ],
       ['truncated qcow2', { diskFormat: 'qcow2', properties: { virtkit_image_path: truncated } }, 'DRIVER_ERROR'],
       ['qcow2 declared raw', { diskFormat: 'raw', properties: { virtkit_image_path: truncated } }, 'DRIVER_ERROR'],
       ['missing kernel', { properties: { virtkit_kernel: join(env.dir, 'missing-vmlinuz') } }, 'VALIDATION_FAILED'],
@@ -590,23 +688,29 @@ describe('faults on QEMU: bad images', () => {
     record.outcome = seen.join('; ');
   });
 
-  fault('the image vanishes under a stopped instance: powerOn fails typed, the instance stays SHUTDOWN', async (env, record) => {
-    const d = await env.driver('image-gone');
-    const base = join(env.dir, 'base-gone.qcow2');
-    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', base, '64M']);
-    const uuid = await env.spawn(d, { imageMeta: { diskFormat: 'qcow2', properties: { virtkit_image_path: base } }, powerOn: false });
-    rmSync(base);
-    record.injected = 1;
-    expect(await codeOf(d.powerOn(ctx, ref(uuid)))).toBe('DRIVER_ERROR');
-    expect((await d.getInfo(ctx, ref(uuid))).state).toBe(SHUTDOWN);
-    expect(env.eventsOf(uuid)).toEqual([]);
-    expect(processesIn(join(d.stateRoot!, uuid))).toEqual([]);
-    expect(await env.strayFiles(d, uuid)).toEqual([]);
-    // the image comes back: the instance boots
-    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', base, '64M']);
-    await d.powerOn(ctx, ref(uuid));
-    expect((await d.getInfo(ctx, ref(uuid))).state).toBe(RUNNING);
-    await d.destroy(ctx, ref(uuid));
-    record.outcome = 'powerOn DRIVER_ERROR; SHUTDOWN, no event, no process; boots once the image is back';
-  });
+  fault(
+    'the image vanishes under a stopped instance: powerOn fails typed, the instance stays SHUTDOWN',
+    async (env, record) => {
+      const d = await env.driver('image-gone');
+      const base = join(env.dir, 'base-gone.qcow2');
+      execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', base, '64M']);
+      const uuid = await env.spawn(d, {
+        imageMeta: { diskFormat: 'qcow2', properties: { virtkit_image_path: base } },
+        powerOn: false,
+      });
+      rmSync(base);
+      record.injected = 1;
+      expect(await codeOf(d.powerOn(ctx, ref(uuid)))).toBe('DRIVER_ERROR');
+      expect((await d.getInfo(ctx, ref(uuid))).state).toBe(SHUTDOWN);
+      expect(env.eventsOf(uuid)).toEqual([]);
+      expect(processesIn(join(d.stateRoot!, uuid))).toEqual([]);
+      expect(await env.strayFiles(d, uuid)).toEqual([]);
+      // the image comes back: the instance boots
+      execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', base, '64M']);
+      await d.powerOn(ctx, ref(uuid));
+      expect((await d.getInfo(ctx, ref(uuid))).state).toBe(RUNNING);
+      await d.destroy(ctx, ref(uuid));
+      record.outcome = 'powerOn DRIVER_ERROR; SHUTDOWN, no event, no process; boots once the image is back';
+    },
+  );
 });

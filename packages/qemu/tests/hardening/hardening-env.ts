@@ -1,6 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isVirtkitError, type DriverLogger, type LifecycleEvent, type OperationContext } from '@virtkit/core';
@@ -19,7 +32,10 @@ export const FLAVOR = { name: 'hard', vcpus: 1, memoryMb: 64, rootGb: 1 };
 export const ref = (uuid: string): { instance: { uuid: string } } => ({ instance: { uuid } });
 
 /** Why QEMU tests cannot run here, or undefined. */
-export const QEMU_UNAVAILABLE = findExecutable('qemu-system-x86_64') && findExecutable('qemu-img') ? undefined : 'qemu-system-x86_64 / qemu-img are not installed';
+export const QEMU_UNAVAILABLE =
+  findExecutable('qemu-system-x86_64') && findExecutable('qemu-img')
+    ? undefined
+    : 'qemu-system-x86_64 / qemu-img are not installed';
 /** `it` when QEMU is installed; a skip with the reason otherwise. */
 export function qemuIt(what: string): TestFn {
   return itUnless(QEMU_UNAVAILABLE, what);
@@ -34,7 +50,10 @@ export interface LogLine {
 
 /** A logger that keeps every line (all levels), to look for secrets in it. */
 export function recordingLogger(lines: LogLine[]): DriverLogger {
-  const at = (level: LogLine['level']) => (message: string, fields?: Record<string, unknown>): void => void lines.push({ level, message, fields });
+  const at =
+    (level: LogLine['level']) =>
+    (message: string, fields?: Record<string, unknown>): void =>
+      void lines.push({ level, message, fields });
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
@@ -61,14 +80,19 @@ export async function errorOf(call: Promise<unknown>): Promise<Error> {
 /** Everything an error could show someone: message, JSON form and the whole cause chain. */
 export function errorText(error: unknown): string {
   const parts: string[] = [];
-  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = error, depth = 0;
+    e !== undefined && e !== null && depth < 8;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     parts.push(String(e), (e as Error).stack ?? '');
     try {
       parts.push(JSON.stringify(e));
     } catch {
       // circular: the string forms are enough
     }
-    for (const [k, v] of Object.entries(e as object)) if (k !== 'cause') parts.push(`${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    for (const [k, v] of Object.entries(e as object))
+      if (k !== 'cause') parts.push(`${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
   }
   return parts.join('\n');
 }
@@ -128,7 +152,11 @@ export class HardeningEnv {
   async driver(hostname = 'hard-host', options: Record<string, unknown> = {}): Promise<QemuDriver> {
     // short: QEMU's unix socket paths (<root>/<uuid>/restore.sock) must stay under 108 bytes
     const stateDir = join(this.dir, `r${this.drivers.length}`);
-    const d = new QemuDriver({ hostname, logger: recordingLogger(this.logs), options: { stateDir, allowedDirs: [this.dir], ...options } });
+    const d = new QemuDriver({
+      hostname,
+      logger: recordingLogger(this.logs),
+      options: { stateDir, allowedDirs: [this.dir], ...options },
+    });
     this.drivers.push(d);
     d.on('lifecycle', (event) => void this.events.push({ host: hostname, event }));
     await d.initHost(ctx, { host: hostname });
@@ -138,7 +166,11 @@ export class HardeningEnv {
   /** Spawn a no-OS instance; returns its uuid. */
   async spawn(d: QemuDriver, extra: Record<string, unknown> = {}): Promise<string> {
     const uuid = randomUUID();
-    await d.spawn(ctx, { instance: { uuid, name: `h-${uuid.slice(0, 8)}`, flavor: FLAVOR }, imageMeta: NO_OS_IMAGE, ...extra });
+    await d.spawn(ctx, {
+      instance: { uuid, name: `h-${uuid.slice(0, 8)}`, flavor: FLAVOR },
+      imageMeta: NO_OS_IMAGE,
+      ...extra,
+    });
     return uuid;
   }
 
@@ -148,7 +180,11 @@ export class HardeningEnv {
   }
 
   /** A raw volume file of `sizeMb` under the env's dir. */
-  volume(name: string, extraData: Record<string, unknown> = {}, sizeMb = 16): { driverVolumeType: string; data: Record<string, unknown>; volumeId: string } {
+  volume(
+    name: string,
+    extraData: Record<string, unknown> = {},
+    sizeMb = 16,
+  ): { driverVolumeType: string; data: Record<string, unknown>; volumeId: string } {
     const dir = join(this.dir, 'volumes');
     mkdirSync(dir, { recursive: true });
     const path = join(dir, `${name}.raw`);
@@ -184,7 +220,16 @@ export class HardeningEnv {
    */
   async strayFiles(d: QemuDriver, uuid: string): Promise<string[]> {
     const dir = join(d.stateRoot!, uuid);
-    const expected = new Set(['meta.json', 'disk.qcow2', 'qmp.sock', 'serial.sock', 'qemu.pid', 'serial.log', 'qemu.log', 'saved-state.bin']);
+    const expected = new Set([
+      'meta.json',
+      'disk.qcow2',
+      'qmp.sock',
+      'serial.sock',
+      'qemu.pid',
+      'serial.log',
+      'qemu.log',
+      'saved-state.bin',
+    ]);
     const strays = (): string[] => (existsSync(dir) ? readdirSync(dir).filter((f) => !expected.has(f)) : []);
     await pollUntil(() => strays().length === 0, 2000, 20);
     return strays();
@@ -223,20 +268,36 @@ const SUMMARY = join(CACHE, 'reliability-qemu.json');
  */
 export function recordQemuReliability(section: string, figures: Record<string, unknown>): void {
   mkdirSync(PARTS, { recursive: true });
-  const body = { section, measuredAt: new Date().toISOString(), node: process.version, qemu: qemuVersion(), ...figures };
+  const body = {
+    section,
+    measuredAt: new Date().toISOString(),
+    node: process.version,
+    qemu: qemuVersion(),
+    ...figures,
+  };
   writeFileSync(join(PARTS, `${section}.json`), JSON.stringify(body, null, 2) + '\n');
   withLock(join(CACHE, 'reliability-qemu.lock'), () => {
     const sections: Record<string, unknown> = {};
-    for (const f of readdirSync(PARTS).filter((n) => n.endsWith('.json')).sort()) {
+    for (const f of readdirSync(PARTS)
+      .filter((n) => n.endsWith('.json'))
+      .sort()) {
       try {
         sections[f.slice(0, -5)] = JSON.parse(readFileSync(join(PARTS, f), 'utf8'));
       } catch {
         // a part being written by another worker: it merges itself afterwards
       }
     }
-    const totals = { faultsInjected: 0, faultsSurvived: 0, leaksFound: 0, securityChecks: 0, securityFailures: 0, sequencesRun: 0 };
+    const totals = {
+      faultsInjected: 0,
+      faultsSurvived: 0,
+      leaksFound: 0,
+      securityChecks: 0,
+      securityFailures: 0,
+      sequencesRun: 0,
+    };
     for (const s of Object.values(sections) as Record<string, unknown>[]) {
-      for (const key of Object.keys(totals) as (keyof typeof totals)[]) if (typeof s[key] === 'number') totals[key] += s[key] as number;
+      for (const key of Object.keys(totals) as (keyof typeof totals)[])
+        if (typeof s[key] === 'number') totals[key] += s[key] as number;
     }
     const merged = { generatedAt: new Date().toISOString(), driver: '@virtkit/qemu', accel: 'tcg', totals, sections };
     const temp = `${SUMMARY}.${process.pid}.tmp`;

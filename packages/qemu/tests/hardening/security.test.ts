@@ -8,7 +8,19 @@ import { PowerState, ProviderTree } from '@virtkit/core';
 import { NO_OS_IMAGE, QemuDriver } from '../../src/index.js';
 import { processArgs } from '../../src/runtime/proc-utils.js';
 import {
-  codeOf, ctx, errorOf, errorText, FLAVOR, HardeningEnv, modeOf, QEMU_UNAVAILABLE, qemuIt, qemuPid, recordQemuReliability, ref, vmOf,
+  codeOf,
+  ctx,
+  errorOf,
+  errorText,
+  FLAVOR,
+  HardeningEnv,
+  modeOf,
+  QEMU_UNAVAILABLE,
+  qemuIt,
+  qemuPid,
+  recordQemuReliability,
+  ref,
+  vmOf,
 } from './hardening-env.js';
 import { pollUntil } from '../../src/runtime/proc-utils.js';
 import { listenAddresses, probeVnc } from './vnc-client.js';
@@ -36,7 +48,12 @@ async function expectRefused(what: string, call: Promise<unknown>, code = 'VALID
 }
 
 afterAll(() => {
-  if (checks > 0) recordQemuReliability('security', { securityChecks: checks, securityFailures: failures, durationMs: Date.now() - started });
+  if (checks > 0)
+    recordQemuReliability('security', {
+      securityChecks: checks,
+      securityFailures: failures,
+      durationMs: Date.now() - started,
+    });
 });
 
 describe('no option injection or path traversal through the public calls', () => {
@@ -65,7 +82,20 @@ describe('no option injection or path traversal through the public calls', () =>
   }
 
   secIt('spawn: instance names that would add QEMU options are VALIDATION_FAILED, nothing is created', async () => {
-    for (const name of ['a,b=c', 'x,guest=y', '../x', 'a/b', 'a b', 'x\ny', '-name', 'a"b', "a'b", 'a;b', 'a'.repeat(64), 'vm\u0000']) {
+    for (const name of [
+      'a,b=c',
+      'x,guest=y',
+      '../x',
+      'a/b',
+      'a b',
+      'x\ny',
+      '-name',
+      'a"b',
+      "a'b",
+      'a;b',
+      'a'.repeat(64),
+      'vm\u0000',
+    ]) {
       const spawned = d.spawn(ctx, { instance: { uuid: randomUUID(), name, flavor: FLAVOR }, imageMeta: NO_OS_IMAGE });
       await expectRefused(`name ${JSON.stringify(name)}`, spawned);
     }
@@ -102,12 +132,19 @@ describe('no option injection or path traversal through the public calls', () =>
       { virtkit_boot: 'none', virtkit_guest_acpi: 'yes,please' },
     ];
     for (const properties of attacks) {
-      const spawned = d.spawn(ctx, { instance: { uuid: randomUUID(), name: 'img-attack', flavor: FLAVOR }, imageMeta: { diskFormat: 'qcow2', properties } });
+      const spawned = d.spawn(ctx, {
+        instance: { uuid: randomUUID(), name: 'img-attack', flavor: FLAVOR },
+        imageMeta: { diskFormat: 'qcow2', properties },
+      });
       await expectRefused(JSON.stringify(properties), spawned);
     }
-    await expectRefused('diskFormat vmdk', d.spawn(ctx, {
-      instance: { uuid: randomUUID(), name: 'img-attack', flavor: FLAVOR }, imageMeta: { diskFormat: 'vmdk', properties: { virtkit_image_path: good } },
-    }));
+    await expectRefused(
+      'diskFormat vmdk',
+      d.spawn(ctx, {
+        instance: { uuid: randomUUID(), name: 'img-attack', flavor: FLAVOR },
+        imageMeta: { diskFormat: 'vmdk', properties: { virtkit_image_path: good } },
+      }),
+    );
     await unchanged();
   });
 
@@ -117,7 +154,9 @@ describe('no option injection or path traversal through the public calls', () =>
     const bdm = (mountDevice: string, data: Record<string, unknown>, driverVolumeType = 'file') => ({
       blockDeviceInfo: { blockDeviceMapping: [{ mountDevice, connectionInfo: { driverVolumeType, data } }] },
     });
-    const vif = (address: string, type = 'user') => ({ networkInfo: [{ id: 'v1', address, type, network: { id: 'n1' } }] });
+    const vif = (address: string, type = 'user') => ({
+      networkInfo: [{ id: 'v1', address, type, network: { id: 'n1' } }],
+    });
     const cases: [string, Record<string, unknown>][] = [
       ['mountDevice ../x', bdm('../x', { path })],
       ['mountDevice /dev/../sda', bdm('/dev/../sda', { path })],
@@ -133,43 +172,76 @@ describe('no option injection or path traversal through the public calls', () =>
       ['injected file relative', { injectedFiles: [{ path: 'etc/passwd', contents: 'eA==' }] }],
     ];
     for (const [what, extra] of cases) {
-      await expectRefused(what, d.spawn(ctx, { instance: { uuid: randomUUID(), name: 'bdm-attack', flavor: FLAVOR }, imageMeta: NO_OS_IMAGE, ...extra }));
+      await expectRefused(
+        what,
+        d.spawn(ctx, {
+          instance: { uuid: randomUUID(), name: 'bdm-attack', flavor: FLAVOR },
+          imageMeta: NO_OS_IMAGE,
+          ...extra,
+        }),
+      );
     }
     await unchanged();
     // legal injected files are accepted (the QEMU driver injects nothing; see the secrets test for their contents)
     const ok = randomUUID();
-    await d.spawn(ctx, { instance: { uuid: ok, name: 'files-ok', flavor: FLAVOR }, imageMeta: NO_OS_IMAGE, injectedFiles: [{ path: '/etc/motd', contents: 'aGk=' }] });
+    await d.spawn(ctx, {
+      instance: { uuid: ok, name: 'files-ok', flavor: FLAVOR },
+      imageMeta: NO_OS_IMAGE,
+      injectedFiles: [{ path: '/etc/motd', contents: 'aGk=' }],
+    });
     check(true);
     await d.destroy(ctx, ref(ok));
   });
 
-  secIt('attachVolume: mountpoints and connection paths that would escape are VALIDATION_FAILED; the guest keeps its disks', async () => {
-    const vol = env.volume('attach-vol');
-    const path = vol.data.path as string;
-    const link = join(env.dir, 'volumes', 'link-to-dir');
-    symlinkSync('/etc', link);
-    const attach = (mountpoint: string, data: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-      d.attachVolume(ctx, { instance, connectionInfo: { driverVolumeType: 'file', data, volumeId: 'attach-vol' }, mountpoint, ...extra });
-    for (const mountpoint of ['../x', '/dev/../sda', 'vdb,id=x', 'sdb;rm', 'sd b', '/dev/sdb/../../etc', 'a'.repeat(20)]) {
-      await expectRefused(`mountpoint ${mountpoint}`, attach(mountpoint, { path }));
-    }
-    const paths = [
-      `${path},driver=host_device`, `${env.dir}/volumes/../volumes/attach-vol.raw`, 'volumes/attach-vol.raw', `${path}'`,
-      `${path}\u0007`, '/dev/null', `${link}/passwd/..`, `${env.dir}/volumes`,
-    ];
-    for (const p of paths) await expectRefused(`path ${JSON.stringify(p)}`, attach('sdb', { path: p }));
-    await expectRefused('device_path with ..', attach('sdb', { device_path: `${env.dir}/../${path}` }));
-    await expectRefused('format injection', attach('sdb', { path, format: 'raw,x=y' }));
-    await expectRefused('disk bus injection', attach('sdb', { path }, { diskBus: 'scsi,x=y' }));
-    await expectRefused('cdrom', attach('sdb', { path }, { deviceType: 'cdrom' }));
-    await unchanged();
-    // the legal form works and leaves again
-    await attach('/dev/sdb', { path });
-    expect((await d.getInstanceDiagnostics(ctx, ref(uuid))).numDisks).toBe(2);
-    await d.detachVolume(ctx, { instance, connectionInfo: vol, mountpoint: '/dev/sdb' });
-    check(true);
-    await unchanged();
-  });
+  secIt(
+    'attachVolume: mountpoints and connection paths that would escape are VALIDATION_FAILED; the guest keeps its disks',
+    async () => {
+      const vol = env.volume('attach-vol');
+      const path = vol.data.path as string;
+      const link = join(env.dir, 'volumes', 'link-to-dir');
+      symlinkSync('/etc', link);
+      const attach = (mountpoint: string, data: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+        d.attachVolume(ctx, {
+          instance,
+          connectionInfo: { driverVolumeType: 'file', data, volumeId: 'attach-vol' },
+          mountpoint,
+          ...extra,
+        });
+      for (const mountpoint of [
+        '../x',
+        '/dev/../sda',
+        'vdb,id=x',
+        'sdb;rm',
+        'sd b',
+        '/dev/sdb/../../etc',
+        'a'.repeat(20),
+      ]) {
+        await expectRefused(`mountpoint ${mountpoint}`, attach(mountpoint, { path }));
+      }
+      const paths = [
+        `${path},driver=host_device`,
+        `${env.dir}/volumes/../volumes/attach-vol.raw`,
+        'volumes/attach-vol.raw',
+        `${path}'`,
+        `${path}\u0007`,
+        '/dev/null',
+        `${link}/passwd/..`,
+        `${env.dir}/volumes`,
+      ];
+      for (const p of paths) await expectRefused(`path ${JSON.stringify(p)}`, attach('sdb', { path: p }));
+      await expectRefused('device_path with ..', attach('sdb', { device_path: `${env.dir}/../${path}` }));
+      await expectRefused('format injection', attach('sdb', { path, format: 'raw,x=y' }));
+      await expectRefused('disk bus injection', attach('sdb', { path }, { diskBus: 'scsi,x=y' }));
+      await expectRefused('cdrom', attach('sdb', { path }, { deviceType: 'cdrom' }));
+      await unchanged();
+      // the legal form works and leaves again
+      await attach('/dev/sdb', { path });
+      expect((await d.getInstanceDiagnostics(ctx, ref(uuid))).numDisks).toBe(2);
+      await d.detachVolume(ctx, { instance, connectionInfo: vol, mountpoint: '/dev/sdb' });
+      check(true);
+      await unchanged();
+    },
+  );
 
   secIt('snapshots, NIC hotplug and rescue take no path or option from the caller', async () => {
     const images = join(d.stateRoot!, 'images');
@@ -181,67 +253,119 @@ describe('no option injection or path traversal through the public calls', () =>
     expect(existsSync(images) ? readdirSync(images) : []).toEqual([]);
     expect(existsSync(join(d.stateRoot!, '..', 'escape.qcow2'))).toBe(false);
     const vif = { id: 'v1', address: '52:54:00:00:00:02,id=x', type: 'user' as const, network: { id: 'n' } };
-    await expectRefused('hotplugged MAC with an option', d.attachInterface(ctx, { ...ref(uuid), imageMeta: NO_OS_IMAGE, vif }));
-    await expectRefused('rescue image path with ..', d.rescue(ctx, {
-      ...ref(uuid), imageMeta: { properties: { virtkit_image_path: `${env.dir}/../etc/passwd` } }, rescuePassword: 'x',
-    }));
+    await expectRefused(
+      'hotplugged MAC with an option',
+      d.attachInterface(ctx, { ...ref(uuid), imageMeta: NO_OS_IMAGE, vif }),
+    );
+    await expectRefused(
+      'rescue image path with ..',
+      d.rescue(ctx, {
+        ...ref(uuid),
+        imageMeta: { properties: { virtkit_image_path: `${env.dir}/../etc/passwd` } },
+        rescuePassword: 'x',
+      }),
+    );
     expect((await d.getInfo(ctx, ref(uuid))).rescued).toBeUndefined();
     // volume snapshot files stay in the volume's directory
     const vol = env.volume('snap-vol');
     await d.attachVolume(ctx, { instance, connectionInfo: vol, mountpoint: 'sdc' });
     for (const newFile of ['../x.qcow2', '/tmp/x.qcow2', 'a/b.qcow2', '..']) {
-      await expectRefused(`volume snapshot file ${newFile}`, d.volumeSnapshotCreate(ctx, {
-        ...ref(uuid), volumeId: 'snap-vol', createInfo: { snapshotId: 's1', type: 'qcow2', newFile },
-      }));
+      await expectRefused(
+        `volume snapshot file ${newFile}`,
+        d.volumeSnapshotCreate(ctx, {
+          ...ref(uuid),
+          volumeId: 'snap-vol',
+          createInfo: { snapshotId: 's1', type: 'qcow2', newFile },
+        }),
+      );
     }
     expect(readdirSync(join(env.dir, 'volumes')).filter((f) => f.includes('qcow2'))).toEqual([]);
     await d.detachVolume(ctx, { instance, connectionInfo: vol, mountpoint: 'sdc' });
     await unchanged();
   });
 
-  secIt('migrations: a tampered device configuration, disk path or storage marker is refused, nothing outside is touched', async () => {
-    const dst = await env.driver('inject-dst');
-    const destCheckData = await dst.checkCanLiveMigrateDestination(ctx, { instance, srcComputeInfo: {}, dstComputeInfo: {} });
-    const sourceData = await d.checkCanLiveMigrateSource(ctx, { instance, destCheckData });
-    const qemu = sourceData.driverData!.qemu as { meta: Record<string, unknown> };
-    const tamper = (meta: Record<string, unknown>) => ({ ...sourceData, driverData: { ...sourceData.driverData, qemu: { ...qemu, meta: { ...qemu.meta, ...meta } } } });
-    const vol = env.volume('mig-vol');
-    const tampered: Record<string, unknown>[] = [
-      { name: 'a,b=c' }, { boot: { kind: 'kernel', kernel: `${env.dir}/../etc/passwd` } },
-      { volumes: [{ device: 'sdb', path: `${vol.data.path},driver=host_device`, format: 'raw', bus: 'scsi', node: 'vol-sdb', layers: [] }] },
-      { volumes: [{ device: 'sdb', path: vol.data.path, format: 'raw', bus: 'scsi', node: 'x","driver":"y', layers: [] }] },
-      { nics: [{ vifId: 'v', mac: '52:54:00:00:00:01,id=x', index: 0, model: 'usb' }] },
-    ];
-    for (const meta of tampered) await expectRefused(`migrated meta ${JSON.stringify(meta)}`, dst.preLiveMigration(ctx, { instance, migrateData: tamper(meta) }));
-    expect(await dst.listInstanceUuids(ctx)).toEqual([]);
-    expect(env.leaksOf(dst)).toEqual([]);
+  secIt(
+    'migrations: a tampered device configuration, disk path or storage marker is refused, nothing outside is touched',
+    async () => {
+      const dst = await env.driver('inject-dst');
+      const destCheckData = await dst.checkCanLiveMigrateDestination(ctx, {
+        instance,
+        srcComputeInfo: {},
+        dstComputeInfo: {},
+      });
+      const sourceData = await d.checkCanLiveMigrateSource(ctx, { instance, destCheckData });
+      const qemu = sourceData.driverData!.qemu as { meta: Record<string, unknown> };
+      const tamper = (meta: Record<string, unknown>) => ({
+        ...sourceData,
+        driverData: { ...sourceData.driverData, qemu: { ...qemu, meta: { ...qemu.meta, ...meta } } },
+      });
+      const vol = env.volume('mig-vol');
+      const tampered: Record<string, unknown>[] = [
+        { name: 'a,b=c' },
+        { boot: { kind: 'kernel', kernel: `${env.dir}/../etc/passwd` } },
+        {
+          volumes: [
+            {
+              device: 'sdb',
+              path: `${vol.data.path},driver=host_device`,
+              format: 'raw',
+              bus: 'scsi',
+              node: 'vol-sdb',
+              layers: [],
+            },
+          ],
+        },
+        {
+          volumes: [
+            { device: 'sdb', path: vol.data.path, format: 'raw', bus: 'scsi', node: 'x","driver":"y', layers: [] },
+          ],
+        },
+        { nics: [{ vifId: 'v', mac: '52:54:00:00:00:01,id=x', index: 0, model: 'usb' }] },
+      ];
+      for (const meta of tampered)
+        await expectRefused(
+          `migrated meta ${JSON.stringify(meta)}`,
+          dst.preLiveMigration(ctx, { instance, migrateData: tamper(meta) }),
+        );
+      expect(await dst.listInstanceUuids(ctx)).toEqual([]);
+      expect(env.leaksOf(dst)).toEqual([]);
 
-    // cold migration: only a disk.qcow2 in a directory named for the instance is copied
-    const stranger = join(env.dir, 'stranger');
-    mkdirSync(stranger);
-    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(stranger, 'disk.qcow2'), '16M']);
-    const other = await env.spawn(d);
-    const finish = (path: string) => dst.finishMigration(ctx, {
-      instance, migration: { id: 'm1', sourceCompute: 'inject', destCompute: 'inject-dst' }, imageMeta: NO_OS_IMAGE, resizeInstance: false,
-      diskInfo: [{ type: 'qcow2', path, virtualSizeBytes: 1, diskSizeBytes: 1, overCommitDiskSizeBytes: 0 }],
-    });
-    for (const path of ['/etc/passwd', `${env.dir}/../etc/disk.qcow2`, join(stranger, 'disk.qcow2'), join(d.stateRoot!, other, 'disk.qcow2')]) {
-      const got = await codeOf(finish(path));
-      check(got === 'VALIDATION_FAILED' || got === 'MIGRATION_FAILED');
-      expect([path, ['VALIDATION_FAILED', 'MIGRATION_FAILED'].includes(got)]).toEqual([path, true]);
-    }
-    expect(await dst.listInstanceUuids(ctx)).toEqual([]);
-    await d.destroy(ctx, ref(other));
+      // cold migration: only a disk.qcow2 in a directory named for the instance is copied
+      const stranger = join(env.dir, 'stranger');
+      mkdirSync(stranger);
+      execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(stranger, 'disk.qcow2'), '16M']);
+      const other = await env.spawn(d);
+      const finish = (path: string) =>
+        dst.finishMigration(ctx, {
+          instance,
+          migration: { id: 'm1', sourceCompute: 'inject', destCompute: 'inject-dst' },
+          imageMeta: NO_OS_IMAGE,
+          resizeInstance: false,
+          diskInfo: [{ type: 'qcow2', path, virtualSizeBytes: 1, diskSizeBytes: 1, overCommitDiskSizeBytes: 0 }],
+        });
+      for (const path of [
+        '/etc/passwd',
+        `${env.dir}/../etc/disk.qcow2`,
+        join(stranger, 'disk.qcow2'),
+        join(d.stateRoot!, other, 'disk.qcow2'),
+      ]) {
+        const got = await codeOf(finish(path));
+        check(got === 'VALIDATION_FAILED' || got === 'MIGRATION_FAILED');
+        expect([path, ['VALIDATION_FAILED', 'MIGRATION_FAILED'].includes(got)]).toEqual([path, true]);
+      }
+      expect(await dst.listInstanceUuids(ctx)).toEqual([]);
+      await d.destroy(ctx, ref(other));
 
-    // the shared-storage cleanup removes only its own markers
-    const victim = env.file('victim.txt', 'keep me');
-    for (const path of [victim, `${env.dir}/.virtkit-shared-../victim.txt`]) {
-      await d.checkInstanceSharedStorageCleanup(ctx, { data: { path } }).catch(() => undefined);
-    }
-    check(existsSync(victim));
-    expect(existsSync(victim)).toBe(true);
-    await dst.close();
-  });
+      // the shared-storage cleanup removes only its own markers
+      const victim = env.file('victim.txt', 'keep me');
+      for (const path of [victim, `${env.dir}/.virtkit-shared-../victim.txt`]) {
+        await d.checkInstanceSharedStorageCleanup(ctx, { data: { path } }).catch(() => undefined);
+      }
+      check(existsSync(victim));
+      expect(existsSync(victim)).toBe(true);
+      await dst.close();
+    },
+  );
 });
 
 describe('driver options', () => {
@@ -255,7 +379,11 @@ describe('driver options', () => {
         return (error as { code?: string }).code ?? String(error);
       }
     };
-    expect([make(at(57)), make(at(58)), make('/tmp/a,b')]).toEqual(['accepted', 'VALIDATION_FAILED', 'VALIDATION_FAILED']);
+    expect([make(at(57)), make(at(58)), make('/tmp/a,b')]).toEqual([
+      'accepted',
+      'VALIDATION_FAILED',
+      'VALIDATION_FAILED',
+    ]);
     check(true);
   });
 
@@ -269,32 +397,47 @@ describe('driver options', () => {
       }
     };
     expect([
-      make({ allowedDirs: ['/srv/images'] }), make({ allowedDirs: ['relative'] }), make({ allowedDirs: '/srv' }),
-      make({ allowedDirs: ['/a,b'] }), make({ confinePaths: 'no' }), make({ confinePaths: false }),
-    ]).toEqual(['accepted', 'VALIDATION_FAILED', 'VALIDATION_FAILED', 'VALIDATION_FAILED', 'VALIDATION_FAILED', 'accepted']);
+      make({ allowedDirs: ['/srv/images'] }),
+      make({ allowedDirs: ['relative'] }),
+      make({ allowedDirs: '/srv' }),
+      make({ allowedDirs: ['/a,b'] }),
+      make({ confinePaths: 'no' }),
+      make({ confinePaths: false }),
+    ]).toEqual([
+      'accepted',
+      'VALIDATION_FAILED',
+      'VALIDATION_FAILED',
+      'VALIDATION_FAILED',
+      'VALIDATION_FAILED',
+      'accepted',
+    ]);
     check(true);
   });
 
-  secIt('a node other than the driver\'s own is NOT_FOUND for getAvailableResource, getTraits and updateProviderTree', async () => {
-    const env = new HardeningEnv();
-    try {
-      const d = await env.driver('one-node', { nodeName: 'node-a' });
-      expect(await d.getAvailableNodes(ctx, { refresh: false })).toEqual(['node-a']);
-      expect((await d.getAvailableResource(ctx, { nodename: 'node-a' })).hypervisorHostname).toBe('node-a');
-      const tree = new ProviderTree();
-      tree.newRoot('node-b', randomUUID());
-      const codes = [
-        await codeOf(d.getAvailableResource(ctx, { nodename: 'node-b' })), await codeOf(d.getTraits(ctx, { nodename: 'node-b' })),
-        await codeOf(d.updateProviderTree(ctx, { nodename: 'node-b', providerTree: tree })),
-      ];
-      check(codes.every((c) => c === 'NOT_FOUND'));
-      expect(codes).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
-      // the foreign node's provider was left as it was
-      expect(tree.get('node-b').inventory).toEqual({});
-    } finally {
-      await env.dispose();
-    }
-  });
+  secIt(
+    "a node other than the driver's own is NOT_FOUND for getAvailableResource, getTraits and updateProviderTree",
+    async () => {
+      const env = new HardeningEnv();
+      try {
+        const d = await env.driver('one-node', { nodeName: 'node-a' });
+        expect(await d.getAvailableNodes(ctx, { refresh: false })).toEqual(['node-a']);
+        expect((await d.getAvailableResource(ctx, { nodename: 'node-a' })).hypervisorHostname).toBe('node-a');
+        const tree = new ProviderTree();
+        tree.newRoot('node-b', randomUUID());
+        const codes = [
+          await codeOf(d.getAvailableResource(ctx, { nodename: 'node-b' })),
+          await codeOf(d.getTraits(ctx, { nodename: 'node-b' })),
+          await codeOf(d.updateProviderTree(ctx, { nodename: 'node-b', providerTree: tree })),
+        ];
+        check(codes.every((c) => c === 'NOT_FOUND'));
+        expect(codes).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
+        // the foreign node's provider was left as it was
+        expect(tree.get('node-b').inventory).toEqual({});
+      } finally {
+        await env.dispose();
+      }
+    },
+  );
 });
 
 describe('consoles', () => {
@@ -316,7 +459,9 @@ describe('consoles', () => {
     // listening on the loopback address only
     expect(listenAddresses(first.port, (p) => readFileSync(p, 'utf8'))).toEqual(['127.0.0.1']);
     check(true);
-    const external = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
     if (external) {
       const reached = await new Promise<boolean>((resolve) => {
         const s = connect({ host: external, port: first.port }, () => {
@@ -358,175 +503,259 @@ describe('consoles', () => {
     await d.destroy(ctx, ref(uuid));
   });
 
-  secIt('serial console: no byte reaches QEMU (nor comes back) before the secret; with it the console works; nothing leaks on destroy', async () => {
-    env = new HardeningEnv();
-    const d = await env.driver('serial-auth');
-    const uuid = await env.spawn(d);
-    // QEMU's chardev says whether a client is connected to it ("disconnected:..." while none is)
-    const qemuSide = async (): Promise<string> =>
-      (await vmOf(d, uuid)!.qmp<{ label: string; filename: string }[]>('query-chardev')).find((c) => c.label === 'serial0')!.filename;
-    expect(await qemuSide()).toMatch(/^disconnected:unix:/);
-    const stale = await d.getSerialConsole(ctx, ref(uuid));
-    const current = await d.getSerialConsole(ctx, ref(uuid));
-    expect(current.port).toBe(stale.port);
-    const attempts: [string, string][] = [
-      ['an empty line', '\n'], ['a wrong secret', `${'0'.repeat(32)}\n`], ['the previous call\'s secret', `${stale.secret}\n`],
-      ['the secret with a byte more', `${current.secret}x\n`], ['a prefix of the secret', `${current.secret!.slice(0, 16)}\n`],
-      ['a long line with no newline', 'A'.repeat(4096)], ['console input before the secret', `ls /\n${current.secret}\n`],
-    ];
-    for (const [what, payload] of attempts) {
-      const session = await rawSession(current.port, payload);
-      const reached = await qemuSide();
-      const held = session.closed && session.received === 0 && reached.startsWith('disconnected:');
-      check(held);
-      expect([what, session, reached.startsWith('disconnected:')]).toEqual([what, { closed: true, received: 0 }, true]);
-    }
-    // the secret opens it (and may reconnect until the next call replaces it)
-    for (let i = 0; i < 2; i++) {
-      const socket = connect(current.port, '127.0.0.1');
-      await new Promise((resolve) => socket.once('connect', resolve));
-      socket.write(`${current.secret}\n`);
-      const connected = await pollUntil(async () => !(await qemuSide()).startsWith('disconnected:'), 5000, 20);
-      check(connected);
-      expect(connected).toBe(true);
-      const closed = new Promise((resolve) => socket.once('close', resolve));
-      if (i === 0) {
-        socket.end();
-        await closed;
-        expect(await pollUntil(async () => (await qemuSide()).startsWith('disconnected:'), 5000, 20)).toBe(true);
-      } else {
-        // destroy while a client is connected: the client is cut, the port closed, no socket left
-        await d.destroy(ctx, ref(uuid));
-        await closed;
+  secIt(
+    'serial console: no byte reaches QEMU (nor comes back) before the secret; with it the console works; nothing leaks on destroy',
+    async () => {
+      env = new HardeningEnv();
+      const d = await env.driver('serial-auth');
+      const uuid = await env.spawn(d);
+      // QEMU's chardev says whether a client is connected to it ("disconnected:..." while none is)
+      const qemuSide = async (): Promise<string> =>
+        (await vmOf(d, uuid)!.qmp<{ label: string; filename: string }[]>('query-chardev')).find(
+          (c) => c.label === 'serial0',
+        )!.filename;
+      expect(await qemuSide()).toMatch(/^disconnected:unix:/);
+      const stale = await d.getSerialConsole(ctx, ref(uuid));
+      const current = await d.getSerialConsole(ctx, ref(uuid));
+      expect(current.port).toBe(stale.port);
+      const attempts: [string, string][] = [
+        ['an empty line', '\n'],
+        ['a wrong secret', `${'0'.repeat(32)}\n`],
+        ["the previous call's secret", `${stale.secret}\n`],
+        ['the secret with a byte more', `${current.secret}x\n`],
+        ['a prefix of the secret', `${current.secret!.slice(0, 16)}\n`],
+        ['a long line with no newline', 'A'.repeat(4096)],
+        ['console input before the secret', `ls /\n${current.secret}\n`],
+      ];
+      for (const [what, payload] of attempts) {
+        const session = await rawSession(current.port, payload);
+        const reached = await qemuSide();
+        const held = session.closed && session.received === 0 && reached.startsWith('disconnected:');
+        check(held);
+        expect([what, session, reached.startsWith('disconnected:')]).toEqual([
+          what,
+          { closed: true, received: 0 },
+          true,
+        ]);
       }
-    }
-    const refused = await new Promise<boolean>((resolve) => {
-      const s = connect(current.port, '127.0.0.1', () => {
-        s.destroy();
-        resolve(false);
+      // the secret opens it (and may reconnect until the next call replaces it)
+      for (let i = 0; i < 2; i++) {
+        const socket = connect(current.port, '127.0.0.1');
+        await new Promise((resolve) => socket.once('connect', resolve));
+        socket.write(`${current.secret}\n`);
+        const connected = await pollUntil(async () => !(await qemuSide()).startsWith('disconnected:'), 5000, 20);
+        check(connected);
+        expect(connected).toBe(true);
+        const closed = new Promise((resolve) => socket.once('close', resolve));
+        if (i === 0) {
+          socket.end();
+          await closed;
+          expect(await pollUntil(async () => (await qemuSide()).startsWith('disconnected:'), 5000, 20)).toBe(true);
+        } else {
+          // destroy while a client is connected: the client is cut, the port closed, no socket left
+          await d.destroy(ctx, ref(uuid));
+          await closed;
+        }
+      }
+      const refused = await new Promise<boolean>((resolve) => {
+        const s = connect(current.port, '127.0.0.1', () => {
+          s.destroy();
+          resolve(false);
+        });
+        s.once('error', () => resolve(true));
       });
-      s.once('error', () => resolve(true));
-    });
-    check(refused);
-    expect(refused).toBe(true);
-    expect(await env.socketLeak()).toBe(0);
-  });
+      check(refused);
+      expect(refused).toBe(true);
+      expect(await env.socketLeak()).toBe(0);
+    },
+  );
 });
 
 describe('secrets never leave', () => {
-  secIt('admin/rescue passwords, console secrets, volume credentials and injected contents: not in logs, errors, events or files', async () => {
-    const env = new HardeningEnv();
-    try {
-      const secrets = {
-        admin: 'Adm1n-pw-7d1f0c', rescue: 'Resc-pw-93b2e1', volume: 'vol-chap-pw-4c77aa', volumeSecret: 'rbd-key-0e5fa9',
-        injected: 'injected-secret-51ab',
-      };
-      const injected = Buffer.from(secrets.injected).toString('base64');
-      const dies = env.file('qemu-dies', '#!/bin/sh\necho "qemu: some failure" >&2\nkill -KILL $$\n', 0o755);
-      const d = await env.driver('secrets', { qmpTimeoutMs: 1000 });
-      const broken = await env.driver('secrets-broken', { qemuBinary: dies });
-      const errors: Error[] = [];
-      const consoleSecrets: string[] = [];
-      const uuid = randomUUID();
-      const instance = { uuid, name: 'secret-vm', flavor: FLAVOR };
-      await d.spawn(ctx, { instance, imageMeta: NO_OS_IMAGE, adminPassword: secrets.admin, injectedFiles: [{ path: '/root/key', contents: injected }] });
-      const vol = env.volume('secret-vol', { auth_password: secrets.volume, auth_username: 'chap-user', secret: secrets.volumeSecret });
-      await d.attachVolume(ctx, { instance, connectionInfo: vol, mountpoint: 'sdb' });
-      for (let i = 0; i < 2; i++) {
-        consoleSecrets.push((await d.getVncConsole(ctx, ref(uuid))).secret!, (await d.getSerialConsole(ctx, ref(uuid))).secret!);
-      }
-      await d.rescue(ctx, { ...ref(uuid), imageMeta: NO_OS_IMAGE, rescuePassword: secrets.rescue });
-      await d.unrescue(ctx, ref(uuid));
-      // failures carrying secrets in their requests
-      errors.push(await errorOf(d.spawn(ctx, {
-        instance: { uuid: randomUUID(), name: 'bad', flavor: FLAVOR }, adminPassword: secrets.admin,
-        imageMeta: { properties: { virtkit_image_path: `/nope/../${secrets.admin}` } },
-      })));
-      errors.push(await errorOf(broken.spawn(ctx, { instance: { uuid: randomUUID(), name: 'dies', flavor: FLAVOR }, imageMeta: NO_OS_IMAGE, adminPassword: secrets.admin })));
-      errors.push(await errorOf(d.attachVolume(ctx, { instance, mountpoint: 'sdc', connectionInfo: { ...vol, data: { ...vol.data, path: '/nope,x' } } })));
-      errors.push(await errorOf(d.attachVolume(ctx, { instance, mountpoint: 'sdd', connectionInfo: { ...vol, driverVolumeType: 'iscsi' } })));
-      // attached already, elsewhere: CONFLICT (the same attach again is idempotent and succeeds)
-      errors.push(await errorOf(d.attachVolume(ctx, { instance, mountpoint: 'sde', connectionInfo: vol })));
-      errors.push(await errorOf(d.rescue(ctx, { ...ref(uuid), imageMeta: { properties: { virtkit_kernel: '/nope' } }, rescuePassword: secrets.rescue })));
-      // a crash and a hang make the driver log and fail too
-      const pid = qemuPid(d, uuid);
-      process.kill(pid, 'SIGSTOP');
-      errors.push(await errorOf(d.getVncConsole(ctx, ref(uuid))));
-      process.kill(pid, 'SIGKILL');
-      await d.getInfo(ctx, ref(uuid));
-      await d.powerOn(ctx, ref(uuid));
-      await d.detachVolume(ctx, { instance, connectionInfo: vol, mountpoint: 'sdb' });
-      const fileText = readdirSync(join(d.stateRoot!, uuid)).filter((f) => !f.endsWith('.qcow2') && !f.endsWith('.sock'))
-        .map((f) => readFileSync(join(d.stateRoot!, uuid, f), 'latin1')).join('\n');
-      const argv = processArgs(qemuPid(d, uuid))!.join(' ');
-      await d.destroy(ctx, ref(uuid));
-
-      expect(env.logs.length).toBeGreaterThan(0);
-      expect(errors).toHaveLength(7);
-      const places: Record<string, string> = {
-        logs: JSON.stringify(env.logs), errors: errors.map(errorText).join('\n'), events: JSON.stringify(env.events),
-        'instance files': fileText, 'QEMU command line': argv,
-      };
-      const leaked: string[] = [];
-      for (const [where, text] of Object.entries(places)) {
-        for (const secret of [...Object.values(secrets), injected, ...consoleSecrets]) {
-          if (!check(!text.includes(secret))) leaked.push(`${secret} in ${where}`);
+  secIt(
+    'admin/rescue passwords, console secrets, volume credentials and injected contents: not in logs, errors, events or files',
+    async () => {
+      const env = new HardeningEnv();
+      try {
+        const secrets = {
+          admin: 'Adm1n-pw-7d1f0c',
+          rescue: 'Resc-pw-93b2e1',
+          volume: 'vol-chap-pw-4c77aa',
+          volumeSecret: 'rbd-key-0e5fa9',
+          injected: 'injected-secret-51ab',
+        };
+        const injected = Buffer.from(secrets.injected).toString('base64');
+        const dies = env.file('qemu-dies', '#!/bin/sh\necho "qemu: some failure" >&2\nkill -KILL $$\n', 0o755);
+        const d = await env.driver('secrets', { qmpTimeoutMs: 1000 });
+        const broken = await env.driver('secrets-broken', { qemuBinary: dies });
+        const errors: Error[] = [];
+        const consoleSecrets: string[] = [];
+        const uuid = randomUUID();
+        const instance = { uuid, name: 'secret-vm', flavor: FLAVOR };
+        await d.spawn(ctx, {
+          instance,
+          imageMeta: NO_OS_IMAGE,
+          adminPassword: secrets.admin,
+          injectedFiles: [{ path: '/root/key', contents: injected }],
+        });
+        const vol = env.volume('secret-vol', {
+          auth_password: secrets.volume,
+          auth_username: 'chap-user',
+          secret: secrets.volumeSecret,
+        });
+        await d.attachVolume(ctx, { instance, connectionInfo: vol, mountpoint: 'sdb' });
+        for (let i = 0; i < 2; i++) {
+          consoleSecrets.push(
+            (await d.getVncConsole(ctx, ref(uuid))).secret!,
+            (await d.getSerialConsole(ctx, ref(uuid))).secret!,
+          );
         }
+        await d.rescue(ctx, { ...ref(uuid), imageMeta: NO_OS_IMAGE, rescuePassword: secrets.rescue });
+        await d.unrescue(ctx, ref(uuid));
+        // failures carrying secrets in their requests
+        errors.push(
+          await errorOf(
+            d.spawn(ctx, {
+              instance: { uuid: randomUUID(), name: 'bad', flavor: FLAVOR },
+              adminPassword: secrets.admin,
+              imageMeta: { properties: { virtkit_image_path: `/nope/../${secrets.admin}` } },
+            }),
+          ),
+        );
+        errors.push(
+          await errorOf(
+            broken.spawn(ctx, {
+              instance: { uuid: randomUUID(), name: 'dies', flavor: FLAVOR },
+              imageMeta: NO_OS_IMAGE,
+              adminPassword: secrets.admin,
+            }),
+          ),
+        );
+        errors.push(
+          await errorOf(
+            d.attachVolume(ctx, {
+              instance,
+              mountpoint: 'sdc',
+              connectionInfo: { ...vol, data: { ...vol.data, path: '/nope,x' } },
+            }),
+          ),
+        );
+        errors.push(
+          await errorOf(
+            d.attachVolume(ctx, { instance, mountpoint: 'sdd', connectionInfo: { ...vol, driverVolumeType: 'iscsi' } }),
+          ),
+        );
+        // attached already, elsewhere: CONFLICT (the same attach again is idempotent and succeeds)
+        errors.push(await errorOf(d.attachVolume(ctx, { instance, mountpoint: 'sde', connectionInfo: vol })));
+        errors.push(
+          await errorOf(
+            d.rescue(ctx, {
+              ...ref(uuid),
+              imageMeta: { properties: { virtkit_kernel: '/nope' } },
+              rescuePassword: secrets.rescue,
+            }),
+          ),
+        );
+        // a crash and a hang make the driver log and fail too
+        const pid = qemuPid(d, uuid);
+        process.kill(pid, 'SIGSTOP');
+        errors.push(await errorOf(d.getVncConsole(ctx, ref(uuid))));
+        process.kill(pid, 'SIGKILL');
+        await d.getInfo(ctx, ref(uuid));
+        await d.powerOn(ctx, ref(uuid));
+        await d.detachVolume(ctx, { instance, connectionInfo: vol, mountpoint: 'sdb' });
+        const fileText = readdirSync(join(d.stateRoot!, uuid))
+          .filter((f) => !f.endsWith('.qcow2') && !f.endsWith('.sock'))
+          .map((f) => readFileSync(join(d.stateRoot!, uuid, f), 'latin1'))
+          .join('\n');
+        const argv = processArgs(qemuPid(d, uuid))!.join(' ');
+        await d.destroy(ctx, ref(uuid));
+
+        expect(env.logs.length).toBeGreaterThan(0);
+        expect(errors).toHaveLength(7);
+        const places: Record<string, string> = {
+          logs: JSON.stringify(env.logs),
+          errors: errors.map(errorText).join('\n'),
+          events: JSON.stringify(env.events),
+          'instance files': fileText,
+          'QEMU command line': argv,
+        };
+        const leaked: string[] = [];
+        for (const [where, text] of Object.entries(places)) {
+          for (const secret of [...Object.values(secrets), injected, ...consoleSecrets]) {
+            if (!check(!text.includes(secret))) leaked.push(`${secret} in ${where}`);
+          }
+        }
+        expect(leaked).toEqual([]);
+      } finally {
+        await env.dispose();
       }
-      expect(leaked).toEqual([]);
-    } finally {
-      await env.dispose();
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 });
 
 describe('state directories', () => {
-  secIt('the state root, every instance directory and the images directory are 0700; metadata, logs and saved state 0600', async () => {
-    const env = new HardeningEnv();
-    try {
-      const stateDir = join(env.dir, 'loose-root');
-      mkdirSync(stateDir, { mode: 0o755 });
-      chmodSync(stateDir, 0o755);
-      const d = new QemuDriver({ hostname: 'modes', options: { stateDir } });
-      env.drivers.push(d);
-      await d.initHost(ctx, { host: 'modes' });
-      const running = await env.spawn(d);
-      const stopped = await env.spawn(d, { powerOn: false });
-      const suspended = await env.spawn(d);
-      await d.suspend(ctx, ref(suspended));
-      await d.snapshot(ctx, { ...ref(stopped), imageId: (await d.createImage('img-1')).imageId });
-      const modes: Record<string, number> = { [stateDir]: modeOf(stateDir), [join(stateDir, 'images')]: modeOf(join(stateDir, 'images')) };
-      for (const u of [running, stopped, suspended]) {
-        const dir = join(stateDir, u);
-        modes[dir] = modeOf(dir);
-        for (const f of ['meta.json', 'qemu.log', 'serial.log', 'saved-state.bin', 'disk.qcow2']) if (existsSync(join(dir, f))) modes[join(dir, f)] = modeOf(join(dir, f));
+  secIt(
+    'the state root, every instance directory and the images directory are 0700; metadata, logs and saved state 0600',
+    async () => {
+      const env = new HardeningEnv();
+      try {
+        const stateDir = join(env.dir, 'loose-root');
+        mkdirSync(stateDir, { mode: 0o755 });
+        chmodSync(stateDir, 0o755);
+        const d = new QemuDriver({ hostname: 'modes', options: { stateDir } });
+        env.drivers.push(d);
+        await d.initHost(ctx, { host: 'modes' });
+        const running = await env.spawn(d);
+        const stopped = await env.spawn(d, { powerOn: false });
+        const suspended = await env.spawn(d);
+        await d.suspend(ctx, ref(suspended));
+        await d.snapshot(ctx, { ...ref(stopped), imageId: (await d.createImage('img-1')).imageId });
+        const modes: Record<string, number> = {
+          [stateDir]: modeOf(stateDir),
+          [join(stateDir, 'images')]: modeOf(join(stateDir, 'images')),
+        };
+        for (const u of [running, stopped, suspended]) {
+          const dir = join(stateDir, u);
+          modes[dir] = modeOf(dir);
+          for (const f of ['meta.json', 'qemu.log', 'serial.log', 'saved-state.bin', 'disk.qcow2'])
+            if (existsSync(join(dir, f))) modes[join(dir, f)] = modeOf(join(dir, f));
+        }
+        expect(Object.keys(modes)).toContain(join(stateDir, suspended, 'saved-state.bin'));
+        // the image snapshot and a root disk made as an overlay of a base image (not a copy of the blank template)
+        modes[join(stateDir, 'images', 'img-1.qcow2')] = modeOf(join(stateDir, 'images', 'img-1.qcow2'));
+        const base = join(stateDir, 'images', 'base.qcow2');
+        execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', base, '16M']);
+        const fromImage = await env.spawn(d, {
+          imageMeta: { diskFormat: 'qcow2', properties: { virtkit_image_path: base } },
+          powerOn: false,
+        });
+        modes[join(stateDir, fromImage, 'disk.qcow2')] = modeOf(join(stateDir, fromImage, 'disk.qcow2'));
+        const wrong = Object.entries(modes).filter(([p, m]) => {
+          const want = statSync(p).isDirectory() ? 0o700 : 0o600;
+          return !check(m === want);
+        });
+        expect(wrong.map(([p, m]) => `${p}: ${m.toString(8)}`)).toEqual([]);
+        // the private root used without a stateDir is 0700 too
+        const privateDriver = new QemuDriver({ hostname: 'private' });
+        await privateDriver.initHost(ctx, { host: 'private' });
+        const p = randomUUID();
+        await privateDriver.spawn(ctx, {
+          instance: { uuid: p, name: 'private', flavor: FLAVOR },
+          imageMeta: NO_OS_IMAGE,
+        });
+        const roots = [privateDriver.stateRoot!, join(privateDriver.stateRoot!, p)];
+        expect(roots.map((r) => check(modeOf(r) === 0o700) && modeOf(r))).toEqual([0o700, 0o700]);
+        await privateDriver.close();
+        expect(existsSync(roots[0]!)).toBe(false);
+        for (const u of [running, stopped, suspended, fromImage]) await d.destroy(ctx, ref(u));
+      } finally {
+        await env.dispose();
       }
-      expect(Object.keys(modes)).toContain(join(stateDir, suspended, 'saved-state.bin'));
-      // the image snapshot and a root disk made as an overlay of a base image (not a copy of the blank template)
-      modes[join(stateDir, 'images', 'img-1.qcow2')] = modeOf(join(stateDir, 'images', 'img-1.qcow2'));
-      const base = join(stateDir, 'images', 'base.qcow2');
-      execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', base, '16M']);
-      const fromImage = await env.spawn(d, { imageMeta: { diskFormat: 'qcow2', properties: { virtkit_image_path: base } }, powerOn: false });
-      modes[join(stateDir, fromImage, 'disk.qcow2')] = modeOf(join(stateDir, fromImage, 'disk.qcow2'));
-      const wrong = Object.entries(modes).filter(([p, m]) => {
-        const want = statSync(p).isDirectory() ? 0o700 : 0o600;
-        return !check(m === want);
-      });
-      expect(wrong.map(([p, m]) => `${p}: ${m.toString(8)}`)).toEqual([]);
-      // the private root used without a stateDir is 0700 too
-      const privateDriver = new QemuDriver({ hostname: 'private' });
-      await privateDriver.initHost(ctx, { host: 'private' });
-      const p = randomUUID();
-      await privateDriver.spawn(ctx, { instance: { uuid: p, name: 'private', flavor: FLAVOR }, imageMeta: NO_OS_IMAGE });
-      const roots = [privateDriver.stateRoot!, join(privateDriver.stateRoot!, p)];
-      expect(roots.map((r) => check(modeOf(r) === 0o700) && modeOf(r))).toEqual([0o700, 0o700]);
-      await privateDriver.close();
-      expect(existsSync(roots[0]!)).toBe(false);
-      for (const u of [running, stopped, suspended, fromImage]) await d.destroy(ctx, ref(u));
-    } finally {
-      await env.dispose();
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 });
 
 /** Connect, send `payload`, and report whether the other side closed within 3 s and how many bytes came back. */

@@ -25,7 +25,8 @@ class Reader {
 
   async read(n: number): Promise<Buffer> {
     while (this.#buffer.length < n) {
-      if (this.#ended) throw new Error(`the VNC server closed the connection (wanted ${n} bytes, had ${this.#buffer.length})`);
+      if (this.#ended)
+        throw new Error(`the VNC server closed the connection (wanted ${n} bytes, had ${this.#buffer.length})`);
       await new Promise<void>((resolve) => (this.#waiting = resolve));
       this.#waiting = undefined;
     }

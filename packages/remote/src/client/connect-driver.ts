@@ -1,7 +1,16 @@
 import { createClient } from '@connectrpc/connect';
 import {
-  assertCompatible, CAPABILITY_NAMES, constructForwardingDriver, CONTRACT_VERSION, FEATURE_FLAGS, type CapabilityMap, type CapabilityName,
-  type FeatureFlag, type FeatureState, type ImageDiskFormat, type HostApi,
+  assertCompatible,
+  CAPABILITY_NAMES,
+  constructForwardingDriver,
+  CONTRACT_VERSION,
+  FEATURE_FLAGS,
+  type CapabilityMap,
+  type CapabilityName,
+  type FeatureFlag,
+  type FeatureState,
+  type ImageDiskFormat,
+  type HostApi,
 } from '@virtkit/core';
 import { DriverService, FeatureState as WireFeatureState, type DescribeResponse } from '../gen/virtkit/v1/driver_pb.js';
 import { fromCallError } from '../wire/error-codec.js';
@@ -39,7 +48,10 @@ export async function connectDriver(target: string, options: ConnectDriverOption
   if (options.host !== undefined) headers[HOST_HEADER] = options.host;
   let described: DescribeResponse;
   try {
-    described = await createClient(DriverService, transport.transport).describe({ clientContractVersion: CONTRACT_VERSION }, { headers, timeoutMs: 30000 });
+    described = await createClient(DriverService, transport.transport).describe(
+      { clientContractVersion: CONTRACT_VERSION },
+      { headers, timeoutMs: 30000 },
+    );
   } catch (error) {
     transport.close();
     throw fromCallError(error, 'describe', target, true);
@@ -53,20 +65,40 @@ export async function connectDriver(target: string, options: ConnectDriverOption
   }
   // The map is the served driver's (core's one way to give a driver a map it did not derive itself).
   const validator = new RequestValidator(map);
-  return constructForwardingDriver(map, () => new RemoteDriver({
-    target, map, transport, validator, headers, lastEventSequence: Number(described.lastEventSequence), eventEpoch: described.eventEpoch, role: described.role, hostApi: options.hostApi,
-  }));
+  return constructForwardingDriver(
+    map,
+    () =>
+      new RemoteDriver({
+        target,
+        map,
+        transport,
+        validator,
+        headers,
+        lastEventSequence: Number(described.lastEventSequence),
+        eventEpoch: described.eventEpoch,
+        role: described.role,
+        hostApi: options.hostApi,
+      }),
+  );
 }
 
 const FEATURE_NAMES: Record<number, FeatureState> = {
-  [WireFeatureState.SUPPORTED]: 'supported', [WireFeatureState.UNSUPPORTED]: 'unsupported', [WireFeatureState.UNKNOWN]: 'unknown',
+  [WireFeatureState.SUPPORTED]: 'supported',
+  [WireFeatureState.UNSUPPORTED]: 'unsupported',
+  [WireFeatureState.UNKNOWN]: 'unknown',
 };
 
 /** The served map in this core's shape: every capability and flag of this contract, the ones the server does not name false / unsupported. */
 export function toCapabilityMap(d: DescribeResponse): CapabilityMap {
-  const capabilities = Object.fromEntries(CAPABILITY_NAMES.map((c) => [c, d.capabilities[c] === true])) as Record<CapabilityName, boolean>;
+  const capabilities = Object.fromEntries(CAPABILITY_NAMES.map((c) => [c, d.capabilities[c] === true])) as Record<
+    CapabilityName,
+    boolean
+  >;
   const features = Object.fromEntries(
-    Object.keys(FEATURE_FLAGS).map((f) => [f, FEATURE_NAMES[d.features[f] ?? WireFeatureState.UNSPECIFIED] ?? 'unsupported']),
+    Object.keys(FEATURE_FLAGS).map((f) => [
+      f,
+      FEATURE_NAMES[d.features[f] ?? WireFeatureState.UNSPECIFIED] ?? 'unsupported',
+    ]),
   ) as Record<FeatureFlag, FeatureState>;
   return Object.freeze({
     contractVersion: d.contractVersion,

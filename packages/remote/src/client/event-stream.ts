@@ -105,7 +105,10 @@ export class RemoteEventStream {
     let backoff = 50;
     while (!signal.aborted) {
       try {
-        const stream = this.client.watchEvents({ fromSequence: BigInt(this.#lastSeen + 1), epoch: this.#epoch }, { signal, headers: this.headers() });
+        const stream = this.client.watchEvents(
+          { fromSequence: BigInt(this.#lastSeen + 1), epoch: this.#epoch },
+          { signal, headers: this.headers() },
+        );
         for await (const message of stream) {
           backoff = 50;
           if (message.kind.case === 'event') this.#deliver(message.kind.value);
@@ -138,9 +141,14 @@ export class RemoteEventStream {
     if (sequence > this.#serverSeen) this.#serverSeen = sequence;
     // The same shape as core's events: every field, `peerHost` only when the server sent one.
     const event: Record<string, unknown> = {
-      sequence, instanceUuid: wire.instanceUuid, transition: wire.transitionName as LifecycleTransition,
-      state: wire.state as unknown as PowerState, previousState: (wire.previous.case === 'previousState' ? wire.previous.value : undefined) as unknown as PowerState | undefined,
-      timestamp: Number(wire.timestampMs), host: wire.host ?? this.fallbackHost,
+      sequence,
+      instanceUuid: wire.instanceUuid,
+      transition: wire.transitionName as LifecycleTransition,
+      state: wire.state as unknown as PowerState,
+      previousState: (wire.previous.case === 'previousState' ? wire.previous.value : undefined) as unknown as
+        PowerState | undefined,
+      timestamp: Number(wire.timestampMs),
+      host: wire.host ?? this.fallbackHost,
     };
     if (wire.peerHost !== undefined) event.peerHost = wire.peerHost;
     this.#emit('lifecycle', Object.freeze(event));

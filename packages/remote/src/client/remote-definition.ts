@@ -15,12 +15,16 @@ import { createTransport } from './transport.js';
  * `close()`) and `conformance` holds the served driver's kit fixtures run on
  * the server, so the kit runs over the wire exactly as in process.
  */
-export async function remoteDriverDefinition(target: string, options: ConnectDriverOptions = {}): Promise<DriverDefinition<RemoteDriver>> {
+export async function remoteDriverDefinition(
+  target: string,
+  options: ConnectDriverOptions = {},
+): Promise<DriverDefinition<RemoteDriver>> {
   const probe = await connectDriver(target, options);
   const map = probe.capabilities;
   const transport = createTransport(parseTarget(target), 'grpc', options.tls);
   const harness = createClient(HarnessService, transport.transport);
-  const headers: Record<string, string> = options.token === undefined ? {} : { authorization: `Bearer ${options.token}` };
+  const headers: Record<string, string> =
+    options.token === undefined ? {} : { authorization: `Bearer ${options.token}` };
   let fixtures: { values: Record<string, unknown>; functions: string[] } | undefined;
   try {
     const d = await harness.describeFixtures({}, { headers });
@@ -56,7 +60,13 @@ export async function remoteDriverDefinition(target: string, options: ConnectDri
 }
 
 /** A client of a host the harness opened for it; closing the client closes the host. */
-async function ownedHost(harness: Client<typeof HarnessService>, headers: Record<string, string>, target: string, options: ConnectDriverOptions, hostId: string): Promise<RemoteDriver> {
+async function ownedHost(
+  harness: Client<typeof HarnessService>,
+  headers: Record<string, string>,
+  target: string,
+  options: ConnectDriverOptions,
+  hostId: string,
+): Promise<RemoteDriver> {
   const driver = await connectDriver(target, { ...options, host: hostId });
   const close = driver.close.bind(driver);
   Object.defineProperty(driver, 'close', {
@@ -70,7 +80,10 @@ async function ownedHost(harness: Client<typeof HarnessService>, headers: Record
 
 /** The served driver's kit fixtures as client-side functions. */
 function remoteFixtures(
-  harness: Client<typeof HarnessService>, headers: Record<string, string>, target: string, options: ConnectDriverOptions,
+  harness: Client<typeof HarnessService>,
+  headers: Record<string, string>,
+  target: string,
+  options: ConnectDriverOptions,
   fixtures: { values: Record<string, unknown>; functions: string[] },
 ): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = { ...fixtures.values };
@@ -88,7 +101,11 @@ function remoteFixtures(
     let owner = out;
     for (const key of path.slice(0, -1)) {
       const next = owner[key];
-      owner = (owner[key] = next !== null && typeof next === 'object' ? { ...(next as Record<string, unknown>) } : {}) as Record<string, unknown>;
+      owner = (owner[key] =
+        next !== null && typeof next === 'object' ? { ...(next as Record<string, unknown>) } : {}) as Record<
+        string,
+        unknown
+      >;
     }
     owner[path[path.length - 1]!] = async (...args: unknown[]) => decode(await run(name, args));
   }
@@ -97,11 +114,13 @@ function remoteFixtures(
     const pool: unknown[] = [];
     let refilling: Promise<void> | undefined;
     const refill = (n: number): Promise<void> =>
-      (refilling ??= Promise.all(Array.from({ length: n }, () => run('createVif', []))).then((vifs) => {
-        pool.push(...vifs);
-      }).finally(() => {
-        refilling = undefined;
-      }));
+      (refilling ??= Promise.all(Array.from({ length: n }, () => run('createVif', [])))
+        .then((vifs) => {
+          pool.push(...vifs);
+        })
+        .finally(() => {
+          refilling = undefined;
+        }));
     out.createVif = () => {
       if (pool.length < 64) void refill(256).catch(() => {});
       const vif = pool.shift();
@@ -165,4 +184,3 @@ function isLogger(value: unknown): boolean {
 function hostIdOf(driver: RemoteDriver): string {
   return driver.hostId;
 }
-

@@ -1,8 +1,21 @@
 import { createClient, type CallOptions, type Client } from '@connectrpc/connect';
 import {
-  AbortedError, TimeoutError, capabilityOfMethod, DriverBase, NotSupportedError, type CapabilityMap, type DriverEventName, type DriverEvents,
-  type GetAvailableNodesRequest, type HostRequest, type InstanceInfo, type InstanceRequest, type NodeRequest,
-  type OperationContext, type PowerState, type HostApi,
+  AbortedError,
+  TimeoutError,
+  capabilityOfMethod,
+  DriverBase,
+  NotSupportedError,
+  type CapabilityMap,
+  type DriverEventName,
+  type DriverEvents,
+  type GetAvailableNodesRequest,
+  type HostRequest,
+  type InstanceInfo,
+  type InstanceRequest,
+  type NodeRequest,
+  type OperationContext,
+  type PowerState,
+  type HostApi,
 } from '@virtkit/core';
 import { DriverService } from '../gen/virtkit/v1/driver_pb.js';
 import { READ_ONLY_CALLS } from '../server/auth.js';
@@ -18,7 +31,16 @@ import type { ClientTransport } from './transport.js';
 
 /** Calls the contract makes idempotent (a repeat finds its target already holding): safe to retry after a transport failure. */
 const IDEMPOTENT_CALLS: ReadonlySet<string> = new Set([
-  ...READ_ONLY_CALLS, 'initHost', 'destroy', 'powerOn', 'powerOff', 'pause', 'unpause', 'suspend', 'resume', 'cleanupHost',
+  ...READ_ONLY_CALLS,
+  'initHost',
+  'destroy',
+  'powerOn',
+  'powerOff',
+  'pause',
+  'unpause',
+  'suspend',
+  'resume',
+  'cleanupHost',
 ]);
 
 /** What a {@link RemoteDriver} is made of; built by `connectDriver`. */
@@ -62,8 +84,13 @@ export class RemoteDriver extends DriverBase {
     super(parts.hostApi ?? {});
     this.#parts = parts;
     this.#client = createClient(DriverService, parts.transport.transport);
-    this.#events = new RemoteEventStream(this.#client, () => this.#parts.headers, parts.lastEventSequence, parts.eventEpoch,
-      parts.hostApi?.hostname ?? parts.target);
+    this.#events = new RemoteEventStream(
+      this.#client,
+      () => this.#parts.headers,
+      parts.lastEventSequence,
+      parts.eventEpoch,
+      parts.hostApi?.hostname ?? parts.target,
+    );
     // Every capability call of the contract: advertised ones go over the wire, the others answer NOT_SUPPORTED here.
     for (const method of CONTRACT_CALLS) {
       if (method in CORE_CALLS) continue;
@@ -77,7 +104,11 @@ export class RemoteDriver extends DriverBase {
       Object.defineProperty(this, method, { value: fn, writable: true, configurable: true });
     }
     for (const [method, impl] of Object.entries(CORE_CALLS)) {
-      Object.defineProperty(this, method, { value: (ctx?: OperationContext, request?: unknown) => impl(this, ctx, request), writable: true, configurable: true });
+      Object.defineProperty(this, method, {
+        value: (ctx?: OperationContext, request?: unknown) => impl(this, ctx, request),
+        writable: true,
+        configurable: true,
+      });
     }
   }
 
@@ -140,16 +171,25 @@ export class RemoteDriver extends DriverBase {
     await this.#parts.validator.check(method, ctx, request);
     const callbacks = new Map<string, (...args: unknown[]) => unknown>();
     const inOut = IN_OUT_METHODS.has(method) && request !== null && typeof request === 'object';
-    const encoded = toValue(withoutFunctions(inOut ? encodeInOut(request as Record<string, unknown>) : request, callbacks));
+    const encoded = toValue(
+      withoutFunctions(inOut ? encodeInOut(request as Record<string, unknown>) : request, callbacks),
+    );
     return this.#rpc(method, ctx, async (options) => {
       const settle = (wire: unknown): unknown => (inOut ? applyInOut(request as Record<string, unknown>, wire) : wire);
-      if (!ctx.onProgress && callbacks.size === 0) return settle(fromValue((await this.#client.call({ method, request: encoded }, options)).result));
+      if (!ctx.onProgress && callbacks.size === 0)
+        return settle(fromValue((await this.#client.call({ method, request: encoded }, options)).result));
       const callId = callbacks.size > 0 ? randomUUID() : '';
       let result: unknown;
       for await (const update of this.#client.callWithProgress({ method, request: encoded, callId }, options)) {
         if (update.kind.case === 'callback') {
           const { callbackId, invocation, args } = update.kind.value;
-          void this.#runCallback(callId, invocation, callbacks.get(callbackId), args.map((a) => fromValue(a)), options.headers as Record<string, string>);
+          void this.#runCallback(
+            callId,
+            invocation,
+            callbacks.get(callbackId),
+            args.map((a) => fromValue(a)),
+            options.headers as Record<string, string>,
+          );
           continue;
         }
         if (update.kind.case === 'result') result = fromValue(update.kind.value.result);
@@ -167,7 +207,13 @@ export class RemoteDriver extends DriverBase {
   }
 
   /** Run a callback of a request the server asked for, and send back its outcome. */
-  async #runCallback(callId: string, invocation: bigint, fn: ((...args: unknown[]) => unknown) | undefined, args: unknown[], headers: Record<string, string>): Promise<void> {
+  async #runCallback(
+    callId: string,
+    invocation: bigint,
+    fn: ((...args: unknown[]) => unknown) | undefined,
+    args: unknown[],
+    headers: Record<string, string>,
+  ): Promise<void> {
     let outcome: { result?: ReturnType<typeof toValue>; error?: ReturnType<typeof errorDetailOf> };
     try {
       if (!fn) throw new TypeError('the server asked for a callback this request does not have');
@@ -200,7 +246,8 @@ export class RemoteDriver extends DriverBase {
     } catch (error) {
       // The caller's own abort or deadline reads as in process, whatever the transport made of it.
       if (ctx.signal?.aborted) throw new AbortedError(op, { cause: ctx.signal.reason });
-      if (ctx.deadline !== undefined && Date.now() >= ctx.deadline && !hasVirtkitDetail(error)) throw new TimeoutError(op, { cause: error });
+      if (ctx.deadline !== undefined && Date.now() >= ctx.deadline && !hasVirtkitDetail(error))
+        throw new TimeoutError(op, { cause: error });
       throw fromCallError(error, op, this.#parts.target, IDEMPOTENT_CALLS.has(op));
     }
     if (seq !== undefined) await this.#events.catchUp(seq);
@@ -208,7 +255,12 @@ export class RemoteDriver extends DriverBase {
   }
 
   /** @internal Typed core calls. */
-  async coreCall<T>(op: string, ctx: OperationContext | undefined, request: unknown, body: (client: Client<typeof DriverService>, options: CallOptions) => Promise<T>): Promise<T> {
+  async coreCall<T>(
+    op: string,
+    ctx: OperationContext | undefined,
+    request: unknown,
+    body: (client: Client<typeof DriverService>, options: CallOptions) => Promise<T>,
+  ): Promise<T> {
     const c = ctx ?? {};
     await this.#parts.validator.check(op, c, request);
     return this.#rpc(op, c, (options) => body(this.#client, options));
@@ -235,22 +287,41 @@ export class RemoteDriver extends DriverBase {
 
 type CoreImpl = (d: RemoteDriver, ctx: OperationContext | undefined, request: any) => Promise<unknown>;
 
-const ref = (r: InstanceRequest | undefined) => ({ instance: r?.instance === undefined ? undefined : { uuid: r.instance.uuid, name: (r.instance as { name?: string }).name } });
+const ref = (r: InstanceRequest | undefined) => ({
+  instance:
+    r?.instance === undefined ? undefined : { uuid: r.instance.uuid, name: (r.instance as { name?: string }).name },
+});
 
 /** The core calls, over their typed RPCs. */
 const CORE_CALLS: Record<string, CoreImpl> = {
-  initHost: (d, ctx, r: HostRequest) => d.coreCall('initHost', ctx, r, async (c, o) => void (await c.initHost({ host: r.host }, o))),
-  cleanupHost: (d, ctx, r: HostRequest) => d.coreCall('cleanupHost', ctx, r, async (c, o) => void (await c.cleanupHost({ host: r.host }, o))),
-  getInfo: (d, ctx, r: InstanceRequest) => d.coreCall('getInfo', ctx, r, async (c, o) => toInfo(await c.getInfo(ref(r), o) as unknown as Record<string, unknown>)),
-  listInstances: (d, ctx, r) => d.coreCall('listInstances', ctx, r, async (c, o) => (await c.listInstances({}, o)).values),
-  listInstanceUuids: (d, ctx, r) => d.coreCall('listInstanceUuids', ctx, r, async (c, o) => (await c.listInstanceUuids({}, o)).values),
-  countInstances: (d, ctx, r) => d.coreCall('countInstances', ctx, r, async (c, o) => Number((await c.countInstances({}, o)).value)),
-  instanceExists: (d, ctx, r: InstanceRequest) => d.coreCall('instanceExists', ctx, r, async (c, o) => (await c.instanceExists(ref(r), o)).value),
+  initHost: (d, ctx, r: HostRequest) =>
+    d.coreCall('initHost', ctx, r, async (c, o) => void (await c.initHost({ host: r.host }, o))),
+  cleanupHost: (d, ctx, r: HostRequest) =>
+    d.coreCall('cleanupHost', ctx, r, async (c, o) => void (await c.cleanupHost({ host: r.host }, o))),
+  getInfo: (d, ctx, r: InstanceRequest) =>
+    d.coreCall('getInfo', ctx, r, async (c, o) =>
+      toInfo((await c.getInfo(ref(r), o)) as unknown as Record<string, unknown>),
+    ),
+  listInstances: (d, ctx, r) =>
+    d.coreCall('listInstances', ctx, r, async (c, o) => (await c.listInstances({}, o)).values),
+  listInstanceUuids: (d, ctx, r) =>
+    d.coreCall('listInstanceUuids', ctx, r, async (c, o) => (await c.listInstanceUuids({}, o)).values),
+  countInstances: (d, ctx, r) =>
+    d.coreCall('countInstances', ctx, r, async (c, o) => Number((await c.countInstances({}, o)).value)),
+  instanceExists: (d, ctx, r: InstanceRequest) =>
+    d.coreCall('instanceExists', ctx, r, async (c, o) => (await c.instanceExists(ref(r), o)).value),
   getAvailableNodes: (d, ctx, r: GetAvailableNodesRequest | undefined) =>
-    d.coreCall('getAvailableNodes', ctx, r, async (c, o) => (await c.getAvailableNodes(r?.refresh === undefined ? {} : { refresh: r.refresh }, o)).values),
-  nodeIsAvailable: (d, ctx, r: NodeRequest) => d.coreCall('nodeIsAvailable', ctx, r, async (c, o) => (await c.nodeIsAvailable({ nodename: r.nodename }, o)).value),
+    d.coreCall(
+      'getAvailableNodes',
+      ctx,
+      r,
+      async (c, o) => (await c.getAvailableNodes(r?.refresh === undefined ? {} : { refresh: r.refresh }, o)).values,
+    ),
+  nodeIsAvailable: (d, ctx, r: NodeRequest) =>
+    d.coreCall('nodeIsAvailable', ctx, r, async (c, o) => (await c.nodeIsAvailable({ nodename: r.nodename }, o)).value),
   getHostIp: (d, ctx, r) => d.coreCall('getHostIp', ctx, r, async (c, o) => (await c.getHostIp({}, o)).value),
-  networkBindingHostId: (d, ctx, r: InstanceRequest) => d.coreCall('networkBindingHostId', ctx, r, async (c, o) => (await c.networkBindingHostId(ref(r), o)).value),
+  networkBindingHostId: (d, ctx, r: InstanceRequest) =>
+    d.coreCall('networkBindingHostId', ctx, r, async (c, o) => (await c.networkBindingHostId(ref(r), o)).value),
 };
 
 function toInfo(wire: Record<string, unknown>): InstanceInfo {
@@ -262,7 +333,6 @@ function toInfo(wire: Record<string, unknown>): InstanceInfo {
   return info as unknown as InstanceInfo;
 }
 
-
 /** The request with each function replaced by `{"$callback": id}` (recorded in `callbacks`); depth-bounded. */
 function withoutFunctions(value: unknown, callbacks: Map<string, (...args: unknown[]) => unknown>, depth = 0): unknown {
   if (typeof value === 'function') {
@@ -272,7 +342,8 @@ function withoutFunctions(value: unknown, callbacks: Map<string, (...args: unkno
   }
   if (depth > 12 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => withoutFunctions(v, callbacks, depth + 1));
-  if (Object.getPrototypeOf(value) !== Object.prototype && typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
+  if (Object.getPrototypeOf(value) !== Object.prototype && typeof (value as { toJSON?: unknown }).toJSON === 'function')
+    return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = withoutFunctions(v, callbacks, depth + 1);
   return out;

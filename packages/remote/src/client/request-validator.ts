@@ -1,9 +1,17 @@
 import * as core from '@virtkit/core';
-import { CAPABILITY_NAMES, constructForwardingDriver, DriverBase, type CapabilityMap, type OperationContext } from '@virtkit/core';
+import {
+  CAPABILITY_NAMES,
+  constructForwardingDriver,
+  DriverBase,
+  type CapabilityMap,
+  type OperationContext,
+} from '@virtkit/core';
 
 let composed: (abstract new (...args: any[]) => object) | undefined;
 
-type Mixin = ((base: abstract new (...args: any[]) => object) => abstract new (...args: any[]) => object) & { capability?: string };
+type Mixin = ((base: abstract new (...args: any[]) => object) => abstract new (...args: any[]) => object) & {
+  capability?: string;
+};
 
 /**
  * Validates requests on the client with the very same guarded path an
@@ -25,22 +33,26 @@ export class RequestValidator {
   constructor(map?: CapabilityMap) {
     const accepted = this.#accepted;
     const Composed = (composed ??= composeAll());
-    const trap = (hookName: string) => function hook(ctx: OperationContext | undefined): Promise<never> {
-      if (typeof ctx?.requestId === 'string') accepted.add(ctx.requestId);
-      return Promise.reject(new HookReached(hookName));
-    };
+    const trap = (hookName: string) =>
+      function hook(ctx: OperationContext | undefined): Promise<never> {
+        if (typeof ctx?.requestId === 'string') accepted.add(ctx.requestId);
+        return Promise.reject(new HookReached(hookName));
+      };
     const traps = new Map<string, () => Promise<never>>();
     const Validator = class extends (Composed as unknown as new (h: object) => object) {};
-    Object.setPrototypeOf(Validator.prototype, new Proxy(Composed.prototype, {
-      get(target, prop, receiver) {
-        if (typeof prop === 'string' && prop.startsWith('_')) {
-          let fn = traps.get(prop);
-          if (!fn) traps.set(prop, (fn = trap(prop) as () => Promise<never>));
-          return fn;
-        }
-        return Reflect.get(target, prop, receiver);
-      },
-    }));
+    Object.setPrototypeOf(
+      Validator.prototype,
+      new Proxy(Composed.prototype, {
+        get(target, prop, receiver) {
+          if (typeof prop === 'string' && prop.startsWith('_')) {
+            let fn = traps.get(prop);
+            if (!fn) traps.set(prop, (fn = trap(prop) as () => Promise<never>));
+            return fn;
+          }
+          return Reflect.get(target, prop, receiver);
+        },
+      }),
+    );
     const create = (): DriverBase => new (Validator as unknown as new (h: object) => DriverBase)({});
     this.#driver = (map ? constructForwardingDriver(map, create) : create()) as never;
   }
@@ -50,11 +62,16 @@ export class RequestValidator {
    * error the in-process guarded path would throw before reaching the driver.
    */
   async check(method: string, ctx: OperationContext, request: unknown): Promise<void> {
-    const probe: { requestId: string; signal?: AbortSignal; deadline?: number } = { requestId: `virtkit-client-check-${++this.#probes}` };
+    const probe: { requestId: string; signal?: AbortSignal; deadline?: number } = {
+      requestId: `virtkit-client-check-${++this.#probes}`,
+    };
     if (ctx.signal) probe.signal = ctx.signal;
     if (ctx.deadline !== undefined) probe.deadline = ctx.deadline;
     const fn = this.#driver[method];
-    if (typeof fn !== 'function') throw new core.ValidationError(method, [{ path: '(method)', messages: [`'${method}' is not a call of the virtkit contract`] }]);
+    if (typeof fn !== 'function')
+      throw new core.ValidationError(method, [
+        { path: '(method)', messages: [`'${method}' is not a call of the virtkit contract`] },
+      ]);
     try {
       await fn.call(this.#driver, probe, request);
     } catch (error) {
@@ -74,7 +91,8 @@ class HookReached extends Error {
 function composeAll(): abstract new (...args: any[]) => object {
   const mixins = new Map<string, Mixin>();
   for (const value of Object.values(core)) {
-    if (typeof value === 'function' && typeof (value as Mixin).capability === 'string') mixins.set((value as Mixin).capability!, value as Mixin);
+    if (typeof value === 'function' && typeof (value as Mixin).capability === 'string')
+      mixins.set((value as Mixin).capability!, value as Mixin);
   }
   let cls: abstract new (...args: any[]) => object = DriverBase;
   for (const name of CAPABILITY_NAMES) {

@@ -23,18 +23,27 @@ export interface ClientTransport {
 
 /** A Connect transport to the target, over one HTTP/2 connection that reconnects by itself when lost. */
 export function createTransport(target: RemoteTarget, protocol: WireProtocol, tls?: ClientTlsOptions): ClientTransport {
-  const baseUrl = target.kind === 'unix' ? 'http://localhost' : `${target.tls ? 'https' : 'http'}://${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
-  const secure = target.kind === 'tcp' && target.tls ? { ca: tls?.ca, cert: tls?.cert, key: tls?.key, servername: tls?.servername } : {};
+  const baseUrl =
+    target.kind === 'unix'
+      ? 'http://localhost'
+      : `${target.tls ? 'https' : 'http'}://${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
+  const secure =
+    target.kind === 'tcp' && target.tls
+      ? { ca: tls?.ca, cert: tls?.cert, key: tls?.key, servername: tls?.servername }
+      : {};
   const createConnection = target.kind === 'unix' ? () => net.connect(target.path) : undefined;
   if (protocol === 'connect-json') {
     const transport = createConnectTransport({
-      baseUrl, httpVersion: '1.1', useBinaryFormat: false,
+      baseUrl,
+      httpVersion: '1.1',
+      useBinaryFormat: false,
       nodeOptions: { ...secure, ...(target.kind === 'unix' ? { socketPath: target.path } : {}) },
     });
     return { transport, close() {} };
   }
   const sessionManager = new Http2SessionManager(baseUrl, { pingIntervalMs: 15000, idleConnectionTimeoutMs: 60000 }, {
-    ...secure, ...(createConnection ? { createConnection } : {}),
+    ...secure,
+    ...(createConnection ? { createConnection } : {}),
   } as never);
   const transport = createGrpcTransport({ baseUrl, sessionManager });
   return { transport, close: () => sessionManager.abort() };

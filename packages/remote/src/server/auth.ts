@@ -9,18 +9,49 @@ export type TokenTable = Readonly<Record<string, Role>>;
 
 /** Contract calls a read-only token may make (through `Call`); every other call needs `admin`. */
 export const READ_ONLY_CALLS: ReadonlySet<string> = new Set([
-  'getInfo', 'listInstances', 'listInstanceUuids', 'countInstances', 'instanceExists', 'getAvailableNodes',
-  'nodeIsAvailable', 'getHostIp', 'networkBindingHostId',
-  'getConsoleOutput', 'getVncConsole', 'getSpiceConsole', 'getRdpConsole', 'getSerialConsole', 'getMksConsole', 'getConsolePoolInfo',
-  'getAvailableResource', 'getTraits', 'getInventory', 'getPerInstanceUsage', 'estimateInstanceOverhead',
-  'getHostUptime', 'getHostCpuStats', 'getInstanceDiagnostics', 'getDiagnostics', 'getAllBwCounters', 'getAllVolumeUsage',
-  'blockStats', 'getVolumeConnector', 'macsForInstance', 'isSupportedFsFormat', 'defaultRootDeviceName',
-  'instanceOnDisk', 'getInstanceDiskInfo',
+  'getInfo',
+  'listInstances',
+  'listInstanceUuids',
+  'countInstances',
+  'instanceExists',
+  'getAvailableNodes',
+  'nodeIsAvailable',
+  'getHostIp',
+  'networkBindingHostId',
+  'getConsoleOutput',
+  'getVncConsole',
+  'getSpiceConsole',
+  'getRdpConsole',
+  'getSerialConsole',
+  'getMksConsole',
+  'getConsolePoolInfo',
+  'getAvailableResource',
+  'getTraits',
+  'getInventory',
+  'getPerInstanceUsage',
+  'estimateInstanceOverhead',
+  'getHostUptime',
+  'getHostCpuStats',
+  'getInstanceDiagnostics',
+  'getDiagnostics',
+  'getAllBwCounters',
+  'getAllVolumeUsage',
+  'blockStats',
+  'getVolumeConnector',
+  'macsForInstance',
+  'isSupportedFsFormat',
+  'defaultRootDeviceName',
+  'instanceOnDisk',
+  'getInstanceDiskInfo',
 ]);
 
 /** Calls whose results are console metadata: their secrets (passwords, tokens) are removed for read-only callers. */
 export const CONSOLE_CALLS: ReadonlySet<string> = new Set([
-  'getVncConsole', 'getSpiceConsole', 'getRdpConsole', 'getSerialConsole', 'getMksConsole',
+  'getVncConsole',
+  'getSpiceConsole',
+  'getRdpConsole',
+  'getSerialConsole',
+  'getMksConsole',
 ]);
 
 /**
@@ -32,8 +63,10 @@ export class TokenAuthority {
 
   constructor(tokens: TokenTable | undefined) {
     this.#table = Object.entries(tokens ?? {}).map(([token, role]) => {
-      if (typeof token !== 'string' || token.length < 16) throw new TypeError('bearer tokens must be strings of at least 16 characters');
-      if (role !== 'admin' && role !== 'read-only') throw new TypeError(`unknown role '${String(role)}' (admin or read-only)`);
+      if (typeof token !== 'string' || token.length < 16)
+        throw new TypeError('bearer tokens must be strings of at least 16 characters');
+      if (role !== 'admin' && role !== 'read-only')
+        throw new TypeError(`unknown role '${String(role)}' (admin or read-only)`);
       return { hash: digest(token), role };
     });
   }
@@ -51,7 +84,8 @@ export class TokenAuthority {
     if (!this.enabled) return 'admin';
     const header = headers.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new ConnectError('a bearer token is required (authorization: Bearer <token>)', Code.Unauthenticated);
+    if (!match)
+      throw new ConnectError('a bearer token is required (authorization: Bearer <token>)', Code.Unauthenticated);
     const hash = digest(match[1]!);
     let role: Role | undefined;
     for (const entry of this.#table) if (timingSafeEqual(entry.hash, hash)) role = entry.role;

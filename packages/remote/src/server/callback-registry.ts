@@ -40,7 +40,11 @@ export class CallbackRegistry {
 }
 
 /** Replace `{"$callback": id}` markers of a request with functions; depth-bounded. */
-export function withCallbacks(value: unknown, make: (id: string) => (...args: unknown[]) => Promise<unknown>, depth = 0): unknown {
+export function withCallbacks(
+  value: unknown,
+  make: (id: string) => (...args: unknown[]) => Promise<unknown>,
+  depth = 0,
+): unknown {
   if (depth > 12 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => withCallbacks(v, make, depth + 1));
   const o = value as Record<string, unknown>;

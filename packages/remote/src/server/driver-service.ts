@@ -1,12 +1,22 @@
-
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from '@connectrpc/connect';
 import * as core from '@virtkit/core';
-import { CAPABILITY_METHODS, ContractMismatchError, ValidationError, type DriverBase, type OperationContext } from '@virtkit/core';
+import {
+  CAPABILITY_METHODS,
+  ContractMismatchError,
+  ValidationError,
+  type DriverBase,
+  type OperationContext,
+} from '@virtkit/core';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { InstanceInfo } from '@virtkit/core';
 import {
-  InstanceInfoSchema, LifecycleEventSchema, WatchEventsResponseSchema,
-  DriverService, FeatureState, PowerState as WirePowerState, Transition,
+  InstanceInfoSchema,
+  LifecycleEventSchema,
+  WatchEventsResponseSchema,
+  DriverService,
+  FeatureState,
+  PowerState as WirePowerState,
+  Transition,
 } from '../gen/virtkit/v1/driver_pb.js';
 import { EVENT_SEQUENCE_HEADER, HOST_HEADER, REMOTE_VERSION, REQUEST_ID_HEADER } from '../wire/headers.js';
 import { rebuild, toConnectError } from '../wire/error-codec.js';
@@ -37,19 +47,36 @@ export const DEFAULT_HOST = 'default';
 
 /** Every public call of the contract, by TypeScript name. */
 export const CONTRACT_CALLS: ReadonlySet<string> = new Set([
-  'initHost', 'cleanupHost', 'getInfo', 'listInstances', 'listInstanceUuids', 'countInstances', 'instanceExists',
-  'getAvailableNodes', 'nodeIsAvailable', 'getHostIp', 'networkBindingHostId',
+  'initHost',
+  'cleanupHost',
+  'getInfo',
+  'listInstances',
+  'listInstanceUuids',
+  'countInstances',
+  'instanceExists',
+  'getAvailableNodes',
+  'nodeIsAvailable',
+  'getHostIp',
+  'networkBindingHostId',
   ...Object.values(CAPABILITY_METHODS).flat(),
 ]);
 
 const FEATURE_STATES: Record<string, FeatureState> = {
-  supported: FeatureState.SUPPORTED, unsupported: FeatureState.UNSUPPORTED, unknown: FeatureState.UNKNOWN,
+  supported: FeatureState.SUPPORTED,
+  unsupported: FeatureState.UNSUPPORTED,
+  unknown: FeatureState.UNKNOWN,
 };
 
 /** The DriverService implementation over the server's hosts. */
 export function driverService(state: ServiceState): ServiceImpl<typeof DriverService> {
   /** Authorize, find the host, run the call with a tracked signal, map errors; record the event sequence reached. */
-  async function serve<T>(context: HandlerContext, op: string, needed: Role, request: unknown, body: (driver: DriverBase, ctx: OperationContext, role: Role) => Promise<T>): Promise<T> {
+  async function serve<T>(
+    context: HandlerContext,
+    op: string,
+    needed: Role,
+    request: unknown,
+    body: (driver: DriverBase, ctx: OperationContext, role: Role) => Promise<T>,
+  ): Promise<T> {
     let host: ServedHost | undefined;
     try {
       const role = state.auth.roleOf(context.requestHeader);
@@ -60,7 +87,8 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
     } catch (error) {
       if (error instanceof ConnectError) throw error;
       // A call the shutdown cancelled did not fail on its own: the server became unavailable.
-      if (state.shutdown.aborted || state.calls.cancelled) throw new ConnectError('the server is shutting down', Code.Unavailable);
+      if (state.shutdown.aborted || state.calls.cancelled)
+        throw new ConnectError('the server is shutting down', Code.Unavailable);
       throw toConnectError(error, secretsOf(request));
     } finally {
       if (host) context.responseHeader.set(EVENT_SEQUENCE_HEADER, String(host.replay.lastSequence));
@@ -79,20 +107,39 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
         }
         const host = hostOf(state, context);
         return {
-          driverName: map.driver.name, driverVersion: map.driver.version, contractVersion: map.contractVersion,
+          driverName: map.driver.name,
+          driverVersion: map.driver.version,
+          contractVersion: map.contractVersion,
           capabilities: { ...map.capabilities },
-          features: Object.fromEntries(Object.entries(map.features).map(([k, v]) => [k, FEATURE_STATES[v] ?? FeatureState.UNSPECIFIED])),
-          imageTypes: [...map.imageTypes], serverVersion: REMOTE_VERSION,
-          lastEventSequence: BigInt(host.replay.lastSequence), eventReplayWindow: BigInt(host.replay.capacity), role,
+          features: Object.fromEntries(
+            Object.entries(map.features).map(([k, v]) => [k, FEATURE_STATES[v] ?? FeatureState.UNSPECIFIED]),
+          ),
+          imageTypes: [...map.imageTypes],
+          serverVersion: REMOTE_VERSION,
+          lastEventSequence: BigInt(host.replay.lastSequence),
+          eventReplayWindow: BigInt(host.replay.capacity),
+          role,
           eventEpoch: host.replay.epoch,
         };
       });
     },
     async initHost(req, context) {
-      return serve(context, 'initHost', 'admin', req, async (d, ctx) => (await d.initHost(ctx, { host: req.host }), {}));
+      return serve(
+        context,
+        'initHost',
+        'admin',
+        req,
+        async (d, ctx) => (await d.initHost(ctx, { host: req.host }), {}),
+      );
     },
     async cleanupHost(req, context) {
-      return serve(context, 'cleanupHost', 'admin', req, async (d, ctx) => (await d.cleanupHost(ctx, { host: req.host }), {}));
+      return serve(
+        context,
+        'cleanupHost',
+        'admin',
+        req,
+        async (d, ctx) => (await d.cleanupHost(ctx, { host: req.host }), {}),
+      );
     },
     async getInfo(req, context) {
       return serve(context, 'getInfo', 'read-only', req, async (d, ctx) => {
@@ -101,16 +148,24 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
       });
     },
     async listInstances(req, context) {
-      return serve(context, 'listInstances', 'read-only', req, async (d, ctx) => ({ values: await d.listInstances(ctx) }));
+      return serve(context, 'listInstances', 'read-only', req, async (d, ctx) => ({
+        values: await d.listInstances(ctx),
+      }));
     },
     async listInstanceUuids(req, context) {
-      return serve(context, 'listInstanceUuids', 'read-only', req, async (d, ctx) => ({ values: await d.listInstanceUuids(ctx) }));
+      return serve(context, 'listInstanceUuids', 'read-only', req, async (d, ctx) => ({
+        values: await d.listInstanceUuids(ctx),
+      }));
     },
     async countInstances(req, context) {
-      return serve(context, 'countInstances', 'read-only', req, async (d, ctx) => ({ value: BigInt(await d.countInstances(ctx)) }));
+      return serve(context, 'countInstances', 'read-only', req, async (d, ctx) => ({
+        value: BigInt(await d.countInstances(ctx)),
+      }));
     },
     async instanceExists(req, context) {
-      return serve(context, 'instanceExists', 'read-only', req, async (d, ctx) => ({ value: await d.instanceExists(ctx, { instance: instanceOf(req.instance) } as never) }));
+      return serve(context, 'instanceExists', 'read-only', req, async (d, ctx) => ({
+        value: await d.instanceExists(ctx, { instance: instanceOf(req.instance) } as never),
+      }));
     },
     async getAvailableNodes(req, context) {
       return serve(context, 'getAvailableNodes', 'read-only', req, async (d, ctx) => ({
@@ -118,7 +173,9 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
       }));
     },
     async nodeIsAvailable(req, context) {
-      return serve(context, 'nodeIsAvailable', 'read-only', req, async (d, ctx) => ({ value: await d.nodeIsAvailable(ctx, { nodename: req.nodename }) }));
+      return serve(context, 'nodeIsAvailable', 'read-only', req, async (d, ctx) => ({
+        value: await d.nodeIsAvailable(ctx, { nodename: req.nodename }),
+      }));
     },
     async getHostIp(req, context) {
       return serve(context, 'getHostIp', 'read-only', req, async (d, ctx) => ({ value: await d.getHostIp(ctx) }));
@@ -131,7 +188,9 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
     async call(req, context) {
       const request = decodeInOut(fromValue(req.request));
       return serve(context, req.method, read(req.method), request, async (d, ctx, role) => ({
-        result: toValue(resultWithInOut(request, filterResult(req.method, role, await invoke(d, req.method, ctx, request)))),
+        result: toValue(
+          resultWithInOut(request, filterResult(req.method, role, await invoke(d, req.method, ctx, request))),
+        ),
       }));
     },
     async *callWithProgress(req, context) {
@@ -140,15 +199,24 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
       let invocations = 0;
       const tracked = req.callId ? state.callbacks.open(req.callId) : undefined;
       const request = withCallbacks(decodeInOut(fromValue(req.request)), (id) => async (...args: unknown[]) => {
-        if (!tracked) throw new ValidationError(req.method, [{ path: 'callId', messages: ['a request with callbacks needs a call id'] }]);
+        if (!tracked)
+          throw new ValidationError(req.method, [
+            { path: 'callId', messages: ['a request with callbacks needs a call id'] },
+          ]);
         const invocation = ++invocations;
         const answer = tracked.wait(invocation);
         updates.push({ callback: { id, invocation, args } });
         return answer;
       });
       const pending = serve(context, req.method, read(req.method), request, async (d, ctx, role) => {
-        const withProgress: OperationContext = { ...ctx, onProgress: (p) => updates.push({ progress: JSON.parse(JSON.stringify(p)) as JsonValue }) };
-        return resultWithInOut(request, filterResult(req.method, role, await invoke(d, req.method, withProgress, request)));
+        const withProgress: OperationContext = {
+          ...ctx,
+          onProgress: (p) => updates.push({ progress: JSON.parse(JSON.stringify(p)) as JsonValue }),
+        };
+        return resultWithInOut(
+          request,
+          filterResult(req.method, role, await invoke(d, req.method, withProgress, request)),
+        );
       }).finally(() => tracked?.end());
       let settled = false;
       const done = pending.finally(() => {
@@ -161,15 +229,36 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
         if (next === undefined) continue;
         const u = next.value;
         if ('progress' in u) yield { kind: { case: 'progress', value: toValue(u.progress)! } };
-        else yield { kind: { case: 'callback', value: { callbackId: u.callback.id, invocation: BigInt(u.callback.invocation), args: u.callback.args.map((a) => toValue(a ?? null)!) } } };
+        else
+          yield {
+            kind: {
+              case: 'callback',
+              value: {
+                callbackId: u.callback.id,
+                invocation: BigInt(u.callback.invocation),
+                args: u.callback.args.map((a) => toValue(a ?? null)!),
+              },
+            },
+          };
       }
       yield { kind: { case: 'result', value: { result: toValue(await pending) } } };
     },
     async completeCallback(req, context) {
       try {
         state.auth.roleOf(context.requestHeader);
-        const error = req.error?.code ? rebuild(req.error.code, req.error.name, req.error.message, (req.error.data ?? {}) as Record<string, unknown>) : undefined;
-        const done = state.callbacks.complete(req.callId, Number(req.invocation), error ? { error } : { value: fromValue(req.result) });
+        const error = req.error?.code
+          ? rebuild(
+              req.error.code,
+              req.error.name,
+              req.error.message,
+              (req.error.data ?? {}) as Record<string, unknown>,
+            )
+          : undefined;
+        const done = state.callbacks.complete(
+          req.callId,
+          Number(req.invocation),
+          error ? { error } : { value: fromValue(req.result) },
+        );
         if (!done) throw new core.NotFoundError('callback invocation', `${req.callId}#${req.invocation}`);
         return {};
       } catch (error) {
@@ -195,7 +284,12 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
           let from = Number(req.fromSequence);
           if (req.epoch && req.epoch !== host.replay.epoch) {
             // Another history: the caller's sequence means nothing here; say so and replay all that is kept.
-            yield { kind: { case: 'gap', value: { requestedFrom: BigInt(from), oldestAvailable: 0n, epoch: host.replay.epoch } } };
+            yield {
+              kind: {
+                case: 'gap',
+                value: { requestedFrom: BigInt(from), oldestAvailable: 0n, epoch: host.replay.epoch },
+              },
+            };
             from = 1;
           }
           const replay = host.replay.since(from);
@@ -207,13 +301,21 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
             lastSent = e.sequence;
           }
         }
-        yield { kind: { case: 'subscribed', value: { lastSequence: BigInt(host.replay.lastSequence), epoch: host.replay.epoch } } };
+        yield {
+          kind: {
+            case: 'subscribed',
+            value: { lastSequence: BigInt(host.replay.lastSequence), epoch: host.replay.epoch },
+          },
+        };
         while (!context.signal.aborted && !state.shutdown.aborted) {
           const next = await live.take();
           if (live.overflowed) {
             // Slow consumer: cut the stream instead of buffering without bound or blocking the driver;
             // the client resumes from its last sequence through the replay window.
-            throw new ConnectError(`event stream consumer too slow (more than ${state.subscriberBuffer} events pending); resume from the last sequence seen`, Code.ResourceExhausted);
+            throw new ConnectError(
+              `event stream consumer too slow (more than ${state.subscriberBuffer} events pending); resume from the last sequence seen`,
+              Code.ResourceExhausted,
+            );
           }
           if (next === undefined) continue;
           if (next.value.sequence <= lastSent) continue;
@@ -258,9 +360,14 @@ function instanceOf(ref: { uuid: string; name?: string } | undefined): Record<st
 /** Run a contract call by name; anything that is not one is refused before the driver is touched. */
 async function invoke(driver: DriverBase, method: string, ctx: OperationContext, request: unknown): Promise<unknown> {
   if (!CONTRACT_CALLS.has(method)) {
-    throw new ValidationError('call', [{ path: 'method', messages: [`'${method}' is not a call of the virtkit contract`] }]);
+    throw new ValidationError('call', [
+      { path: 'method', messages: [`'${method}' is not a call of the virtkit contract`] },
+    ]);
   }
-  return (driver as unknown as Record<string, (c: OperationContext, r: unknown) => Promise<unknown>>)[method]!(ctx, request);
+  return (driver as unknown as Record<string, (c: OperationContext, r: unknown) => Promise<unknown>>)[method]!(
+    ctx,
+    request,
+  );
 }
 
 /** Read-only callers get console metadata without its secrets (passwords, tokens). */
@@ -270,16 +377,27 @@ function filterResult(method: string, role: Role, result: unknown): unknown {
 }
 
 const TRANSITIONS: Record<string, Transition> = {
-  STARTED: Transition.STARTED, STOPPED: Transition.STOPPED, PAUSED: Transition.PAUSED, RESUMED: Transition.RESUMED,
-  SUSPENDED: Transition.SUSPENDED, POSTCOPY_STARTED: Transition.POSTCOPY_STARTED, MIGRATION_COMPLETED: Transition.MIGRATION_COMPLETED,
-  MIGRATED_AWAY: Transition.MIGRATED_AWAY, MIGRATED_IN: Transition.MIGRATED_IN, DELETED: Transition.DELETED,
+  STARTED: Transition.STARTED,
+  STOPPED: Transition.STOPPED,
+  PAUSED: Transition.PAUSED,
+  RESUMED: Transition.RESUMED,
+  SUSPENDED: Transition.SUSPENDED,
+  POSTCOPY_STARTED: Transition.POSTCOPY_STARTED,
+  MIGRATION_COMPLETED: Transition.MIGRATION_COMPLETED,
+  MIGRATED_AWAY: Transition.MIGRATED_AWAY,
+  MIGRATED_IN: Transition.MIGRATED_IN,
+  DELETED: Transition.DELETED,
 };
 
 /** A core lifecycle event on the wire: `host` always (core requires it), `peerHost` when the event has one. */
 export function toWireEvent(e: core.LifecycleEvent): MessageInitShape<typeof LifecycleEventSchema> {
   const out: Record<string, unknown> = {
-    sequence: BigInt(e.sequence), instanceUuid: e.instanceUuid, transition: TRANSITIONS[e.transition] ?? Transition.UNSPECIFIED,
-    transitionName: e.transition, state: e.state, timestampMs: BigInt(e.timestamp),
+    sequence: BigInt(e.sequence),
+    instanceUuid: e.instanceUuid,
+    transition: TRANSITIONS[e.transition] ?? Transition.UNSPECIFIED,
+    transitionName: e.transition,
+    state: e.state,
+    timestampMs: BigInt(e.timestamp),
   };
   if (e.previousState !== undefined) out.previous = { case: 'previousState', value: e.previousState };
   out.host = e.host;
@@ -333,9 +451,9 @@ export class AsyncQueue<T> {
   }
   /** The next item, or undefined when woken without one. */
   async take(): Promise<{ value: T } | undefined> {
-    if (this.#items.length > 0 || this.overflowed) return this.#items.length > 0 && !this.overflowed ? { value: this.#items.shift()! } : undefined;
+    if (this.#items.length > 0 || this.overflowed)
+      return this.#items.length > 0 && !this.overflowed ? { value: this.#items.shift()! } : undefined;
     await new Promise<void>((resolve) => (this.#waiter = resolve));
     return this.#items.length > 0 && !this.overflowed ? { value: this.#items.shift()! } : undefined;
   }
 }
-

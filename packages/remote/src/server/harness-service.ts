@@ -25,11 +25,16 @@ export interface HarnessState {
 }
 
 /** The HarnessService: hosts opened and closed by the caller, fixtures run on the server. */
-export function harnessService(state: HarnessState, options: HarnessOptions): ServiceImpl<typeof HarnessService> & { closeAll(): Promise<void> } {
+export function harnessService(
+  state: HarnessState,
+  options: HarnessOptions,
+): ServiceImpl<typeof HarnessService> & { closeAll(): Promise<void> } {
   const releases = new Map<string, () => Promise<void> | void>();
   let fixtures: Promise<Record<string, unknown>> | undefined;
   const loadFixtures = (): Promise<Record<string, unknown>> =>
-    (fixtures ??= Promise.resolve(typeof options.fixtures === 'function' ? options.fixtures() : options.fixtures ?? {}));
+    (fixtures ??= Promise.resolve(
+      typeof options.fixtures === 'function' ? options.fixtures() : (options.fixtures ?? {}),
+    ));
   const dispose = async (driver: DriverBase): Promise<void> => {
     if (options.dispose) return void (await options.dispose(driver));
     const close = (driver as unknown as { close?: () => unknown }).close;
@@ -88,48 +93,56 @@ export function harnessService(state: HarnessState, options: HarnessOptions): Se
   };
 
   return {
-    openHost: (req, context) => wrap(async () => {
-      guard(context.requestHeader, 'openHost');
-      const driver = await options.create(req.hostname ? { hostname: req.hostname } : {});
-      return { hostId: addHost(driver, true) };
-    }),
-    closeHost: (req, context) => wrap(async () => {
-      guard(context.requestHeader, 'closeHost');
-      await closeHost(req.hostId);
-      return {};
-    }),
-    describeFixtures: (_req, context) => wrap(async () => {
-      guard(context.requestHeader, 'describeFixtures');
-      const functions: string[] = [];
-      const values = describeValues(await loadFixtures(), '', functions, 0);
-      return { values: values as JsonObject, functions };
-    }),
-    runFixture: (req, context) => wrap(async () => {
-      guard(context.requestHeader, 'runFixture');
-      const args = req.args.map((a) => decode(fromValue(a)));
-      if (req.name === 'release') {
-        const id = (args[0] as { $release?: unknown } | undefined)?.$release;
-        const release = typeof id === 'string' ? releases.get(id) : undefined;
-        if (!release) throw new NotFoundError('release handle', String(id));
-        releases.delete(id as string);
-        // A migration pair's drivers were registered as hosts: forget them with their release.
-        await release();
+    openHost: (req, context) =>
+      wrap(async () => {
+        guard(context.requestHeader, 'openHost');
+        const driver = await options.create(req.hostname ? { hostname: req.hostname } : {});
+        return { hostId: addHost(driver, true) };
+      }),
+    closeHost: (req, context) =>
+      wrap(async () => {
+        guard(context.requestHeader, 'closeHost');
+        await closeHost(req.hostId);
         return {};
-      }
-      if (req.name === 'closeHost') {
-        await closeHost(String((fromValue(req.args[0]) as { $host?: unknown } | undefined)?.$host));
-        return {};
-      }
-      // A nested fixture (`failures.migration`) runs with its parent object as `this`, as the kit calls it.
-      const path = req.name.split('.');
-      let owner: unknown = await loadFixtures();
-      for (const key of path.slice(0, -1)) owner = isRecord(owner) && Object.hasOwn(owner, key) ? owner[key] : undefined;
-      const last = path[path.length - 1]!;
-      const fn = isRecord(owner) && Object.hasOwn(owner, last) ? owner[last] : undefined;
-      if (typeof fn !== 'function') throw new ValidationError('runFixture', [{ path: 'name', messages: [`the served driver has no fixture '${req.name}'`] }]);
-      const result = await (fn as (...a: unknown[]) => unknown).apply(owner, args);
-      return { result: toValue(encode(result)) };
-    }),
+      }),
+    describeFixtures: (_req, context) =>
+      wrap(async () => {
+        guard(context.requestHeader, 'describeFixtures');
+        const functions: string[] = [];
+        const values = describeValues(await loadFixtures(), '', functions, 0);
+        return { values: values as JsonObject, functions };
+      }),
+    runFixture: (req, context) =>
+      wrap(async () => {
+        guard(context.requestHeader, 'runFixture');
+        const args = req.args.map((a) => decode(fromValue(a)));
+        if (req.name === 'release') {
+          const id = (args[0] as { $release?: unknown } | undefined)?.$release;
+          const release = typeof id === 'string' ? releases.get(id) : undefined;
+          if (!release) throw new NotFoundError('release handle', String(id));
+          releases.delete(id as string);
+          // A migration pair's drivers were registered as hosts: forget them with their release.
+          await release();
+          return {};
+        }
+        if (req.name === 'closeHost') {
+          await closeHost(String((fromValue(req.args[0]) as { $host?: unknown } | undefined)?.$host));
+          return {};
+        }
+        // A nested fixture (`failures.migration`) runs with its parent object as `this`, as the kit calls it.
+        const path = req.name.split('.');
+        let owner: unknown = await loadFixtures();
+        for (const key of path.slice(0, -1))
+          owner = isRecord(owner) && Object.hasOwn(owner, key) ? owner[key] : undefined;
+        const last = path[path.length - 1]!;
+        const fn = isRecord(owner) && Object.hasOwn(owner, last) ? owner[last] : undefined;
+        if (typeof fn !== 'function')
+          throw new ValidationError('runFixture', [
+            { path: 'name', messages: [`the served driver has no fixture '${req.name}'`] },
+          ]);
+        const result = await (fn as (...a: unknown[]) => unknown).apply(owner, args);
+        return { result: toValue(encode(result)) };
+      }),
     async closeAll() {
       for (const release of releases.values()) await Promise.resolve(release()).catch(() => {});
       releases.clear();
@@ -147,11 +160,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * paths of its functions in `functions` (`createVolume`, `failures.snapshot`,
  * `modelBased.createMigrationPair`): plain objects are walked two levels deep.
  */
-function describeValues(value: Record<string, unknown>, prefix: string, functions: string[], depth: number): Record<string, JsonValue> {
+function describeValues(
+  value: Record<string, unknown>,
+  prefix: string,
+  functions: string[],
+  depth: number,
+): Record<string, JsonValue> {
   const values: Record<string, JsonValue> = {};
   for (const [k, v] of Object.entries(value)) {
     if (typeof v === 'function') functions.push(prefix + k);
-    else if (depth < 2 && isRecord(v) && Object.getPrototypeOf(v) === Object.prototype) values[k] = describeValues(v, `${prefix}${k}.`, functions, depth + 1);
+    else if (depth < 2 && isRecord(v) && Object.getPrototypeOf(v) === Object.prototype)
+      values[k] = describeValues(v, `${prefix}${k}.`, functions, depth + 1);
     else if (v !== undefined) values[k] = toPlainJson(v);
   }
   return values;

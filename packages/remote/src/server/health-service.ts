@@ -3,7 +3,10 @@ import { Health, HealthCheckResponse_ServingStatus as Status } from '../gen/grpc
 import { DriverService } from '../gen/virtkit/v1/driver_pb.js';
 
 /** The standard gRPC health service: SERVING for the server ("") and the driver service until shutdown starts. */
-export function healthService(shutdown: AbortSignal, services: readonly string[] = [DriverService.typeName]): ServiceImpl<typeof Health> {
+export function healthService(
+  shutdown: AbortSignal,
+  services: readonly string[] = [DriverService.typeName],
+): ServiceImpl<typeof Health> {
   const statusOf = (service: string): Status => {
     if (service !== '' && !services.includes(service)) return Status.SERVICE_UNKNOWN;
     return shutdown.aborted ? Status.NOT_SERVING : Status.SERVING;

@@ -13,7 +13,10 @@ export interface ServerTlsOptions {
   ca?: string | Buffer | (string | Buffer)[];
 }
 
-type Handler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => void;
+type Handler = (
+  req: http.IncomingMessage | http2.Http2ServerRequest,
+  res: http.ServerResponse | http2.Http2ServerResponse,
+) => void;
 
 /** A listening server speaking gRPC (HTTP/2) and Connect / gRPC-Web (HTTP/1.1 or 2) on one address. */
 export interface HttpListener {
@@ -33,7 +36,11 @@ export interface HttpListener {
  * gRPC clients send) from HTTP/1.1 (curl, Python's urllib). A unix socket is
  * created 0600 (umask set around the bind) and removed on close.
  */
-export async function listenHttp(address: ListenAddress, handler: Handler, tls?: ServerTlsOptions): Promise<HttpListener> {
+export async function listenHttp(
+  address: ListenAddress,
+  handler: Handler,
+  tls?: ServerTlsOptions,
+): Promise<HttpListener> {
   const sockets = new Set<net.Socket | Duplex>();
   // Requests whose response is not finished: connections close only once these are done (a GOAWAY while a
   // response is still being written makes some clients drop it).
@@ -50,10 +57,18 @@ export async function listenHttp(address: ListenAddress, handler: Handler, tls?:
   const sessions = new Set<http2.Http2Session>();
   let server: net.Server;
   if (tls) {
-    const secure = http2.createSecureServer({
-      cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: tls.ca !== undefined, rejectUnauthorized: tls.ca !== undefined,
-      allowHTTP1: true, minVersion: 'TLSv1.2',
-    }, handler as never);
+    const secure = http2.createSecureServer(
+      {
+        cert: tls.cert,
+        key: tls.key,
+        ca: tls.ca,
+        requestCert: tls.ca !== undefined,
+        rejectUnauthorized: tls.ca !== undefined,
+        allowHTTP1: true,
+        minVersion: 'TLSv1.2',
+      },
+      handler as never,
+    );
     secure.on('session', (s) => trackSession(sessions, s));
     server = secure;
   } else {
@@ -84,7 +99,10 @@ export async function listenHttp(address: ListenAddress, handler: Handler, tls?:
 
   await bind(server, address);
   const actual = server.address();
-  const shown = address.kind === 'unix' ? `unix:${address.path}` : `${address.host.includes(':') ? `[${address.host}]` : address.host}:${(actual as net.AddressInfo).port}`;
+  const shown =
+    address.kind === 'unix'
+      ? `unix:${address.path}`
+      : `${address.host.includes(':') ? `[${address.host}]` : address.host}:${(actual as net.AddressInfo).port}`;
   let closed: Promise<void> | undefined;
   return {
     address: shown,
@@ -106,13 +124,20 @@ export async function listenHttp(address: ListenAddress, handler: Handler, tls?:
       const open = [...sessions].filter((s) => !s.closed);
       for (const s of open) s.close();
       await Promise.race([
-        Promise.all(open.map((s) => new Promise<void>((resolve) => (s.closed ? resolve() : s.once('close', () => resolve()))))),
+        Promise.all(
+          open.map((s) => new Promise<void>((resolve) => (s.closed ? resolve() : s.once('close', () => resolve())))),
+        ),
         new Promise<void>((resolve) => setTimeout(resolve, ms).unref()),
       ]);
       for (const s of sessions) s.destroy();
       // Let what was written reach the peer before the sockets go.
       await Promise.race([
-        Promise.all([...sockets].map((s) => new Promise<void>((resolve) => (s.destroyed ? resolve() : (s.once('close', () => resolve()), s.end()))))),
+        Promise.all(
+          [...sockets].map(
+            (s) =>
+              new Promise<void>((resolve) => (s.destroyed ? resolve() : (s.once('close', () => resolve()), s.end()))),
+          ),
+        ),
         new Promise<void>((resolve) => setTimeout(resolve, 200).unref()),
       ]);
       for (const s of sockets) s.destroy();

@@ -8,7 +8,8 @@ export type ListenAddress = { kind: 'unix'; path: string } | { kind: 'tcp'; host
  * @throws TypeError for anything else
  */
 export function parseListenAddress(listen: string): ListenAddress {
-  if (typeof listen !== 'string' || listen.length === 0) throw new TypeError('listen must be unix:<path> or <host>:<port>');
+  if (typeof listen !== 'string' || listen.length === 0)
+    throw new TypeError('listen must be unix:<path> or <host>:<port>');
   if (listen.startsWith('unix:')) {
     const path = listen.slice('unix:'.length).replace(/^\/\/(?=\/)/, '');
     if (!path.startsWith('/')) throw new TypeError(`unix socket path must be absolute: ${listen}`);

@@ -11,7 +11,10 @@ import type { ServerReflectionResponseSchema } from '../gen/grpc/reflection/v1/r
  * services, and answer a file by name or by a symbol it defines, with the
  * files it depends on.
  */
-export function reflectionService(files: readonly DescFile[], services: readonly string[]): ServiceImpl<typeof ServerReflection> {
+export function reflectionService(
+  files: readonly DescFile[],
+  services: readonly string[],
+): ServiceImpl<typeof ServerReflection> {
   const byName = new Map<string, DescFile>();
   const bySymbol = new Map<string, DescFile>();
   const visit = (file: DescFile): void => {
@@ -46,27 +49,54 @@ export function reflectionService(files: readonly DescFile[], services: readonly
     return out;
   };
 
-  const answer = (req: ServerReflectionResponse['originalRequest'] & object): MessageInitShape<typeof ServerReflectionResponseSchema> => {
+  const answer = (
+    req: ServerReflectionResponse['originalRequest'] & object,
+  ): MessageInitShape<typeof ServerReflectionResponseSchema> => {
     const base = { validHost: req.host, originalRequest: req };
     const r = req.messageRequest;
-    const notFound = (what: string) => ({ ...base, messageResponse: { case: 'errorResponse' as const, value: { errorCode: 5, errorMessage: `${what} not found` } } });
+    const notFound = (what: string) => ({
+      ...base,
+      messageResponse: { case: 'errorResponse' as const, value: { errorCode: 5, errorMessage: `${what} not found` } },
+    });
     switch (r.case) {
       case 'listServices':
-        return { ...base, messageResponse: { case: 'listServicesResponse', value: { service: services.map((name) => ({ name })) } } };
+        return {
+          ...base,
+          messageResponse: { case: 'listServicesResponse', value: { service: services.map((name) => ({ name })) } },
+        };
       case 'fileByFilename': {
         const file = byName.get(r.value);
-        return file ? { ...base, messageResponse: { case: 'fileDescriptorResponse', value: { fileDescriptorProto: withDeps(file) } } } : notFound(`file ${r.value}`);
+        return file
+          ? {
+              ...base,
+              messageResponse: { case: 'fileDescriptorResponse', value: { fileDescriptorProto: withDeps(file) } },
+            }
+          : notFound(`file ${r.value}`);
       }
       case 'fileContainingSymbol': {
         const file = bySymbol.get(r.value.replace(/^\./, ''));
-        return file ? { ...base, messageResponse: { case: 'fileDescriptorResponse', value: { fileDescriptorProto: withDeps(file) } } } : notFound(`symbol ${r.value}`);
+        return file
+          ? {
+              ...base,
+              messageResponse: { case: 'fileDescriptorResponse', value: { fileDescriptorProto: withDeps(file) } },
+            }
+          : notFound(`symbol ${r.value}`);
       }
       case 'allExtensionNumbersOfType':
         return bySymbol.has(r.value)
-          ? { ...base, messageResponse: { case: 'allExtensionNumbersResponse', value: { baseTypeName: r.value, extensionNumber: [] } } }
+          ? {
+              ...base,
+              messageResponse: {
+                case: 'allExtensionNumbersResponse',
+                value: { baseTypeName: r.value, extensionNumber: [] },
+              },
+            }
           : notFound(`type ${r.value}`);
       default:
-        return { ...base, messageResponse: { case: 'errorResponse', value: { errorCode: 12, errorMessage: 'not implemented' } } };
+        return {
+          ...base,
+          messageResponse: { case: 'errorResponse', value: { errorCode: 12, errorMessage: 'not implemented' } },
+        };
     }
   };
 

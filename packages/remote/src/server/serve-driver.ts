@@ -57,23 +57,40 @@ export interface RemoteServer {
  * @throws TypeError for a bad listen address, or plaintext / no client CA off loopback without `insecure`
  */
 export async function serveDriver(driver: DriverBase, options: ServeDriverOptions): Promise<RemoteServer> {
-  if (!isDriverInstance(driver)) throw new TypeError('serveDriver needs a virtkit driver instance (a DriverBase subclass)');
+  if (!isDriverInstance(driver))
+    throw new TypeError('serveDriver needs a virtkit driver instance (a DriverBase subclass)');
   const address = parseListenAddress(options.listen);
   if (address.kind === 'tcp' && !isLoopback(address.host) && !options.insecure) {
-    if (!options.tls) throw new TypeError(`refusing plaintext on non-loopback address ${options.listen}: give tls (with a client CA for mutual TLS), or insecure: true`);
-    if (!options.tls.ca) throw new TypeError(`refusing TLS without client certificates on non-loopback address ${options.listen}: give tls.ca (mutual TLS), or insecure: true`);
+    if (!options.tls)
+      throw new TypeError(
+        `refusing plaintext on non-loopback address ${options.listen}: give tls (with a client CA for mutual TLS), or insecure: true`,
+      );
+    if (!options.tls.ca)
+      throw new TypeError(
+        `refusing TLS without client certificates on non-loopback address ${options.listen}: give tls.ca (mutual TLS), or insecure: true`,
+      );
   }
   const auth = new TokenAuthority(options.tokens);
   const hosts = new Map<string, ServedHost>();
   const disposeDriver = options.disposeDriver ?? true;
-  hosts.set(DEFAULT_HOST, new ServedHost(DEFAULT_HOST, driver, async () => {
-    if (!disposeDriver) return;
-    const close = (driver as unknown as { close?: () => unknown }).close;
-    if (typeof close === 'function') await close.call(driver);
-  }));
+  hosts.set(
+    DEFAULT_HOST,
+    new ServedHost(DEFAULT_HOST, driver, async () => {
+      if (!disposeDriver) return;
+      const close = (driver as unknown as { close?: () => unknown }).close;
+      if (typeof close === 'function') await close.call(driver);
+    }),
+  );
   const calls = new CallTracker();
   const shutdown = new AbortController();
-  const state = { hosts, auth, calls, callbacks: new CallbackRegistry(), subscriberBuffer: options.subscriberBuffer ?? 1024, shutdown: shutdown.signal };
+  const state = {
+    hosts,
+    auth,
+    calls,
+    callbacks: new CallbackRegistry(),
+    subscriberBuffer: options.subscriberBuffer ?? 1024,
+    shutdown: shutdown.signal,
+  };
   const harness = options.harness ? harnessService(state, options.harness) : undefined;
   // `shutdown` ends event and health streams only: in-flight calls are drained (then cancelled) by `calls`,
   // and their responses still get out before the connections close.
@@ -83,7 +100,13 @@ export async function serveDriver(driver: DriverBase, options: ServeDriverOption
       router.service(Health, healthService(shutdown.signal));
       if (harness) router.service(HarnessService, harness);
       const served = [DriverService, Health, ServerReflection, ...(harness ? [HarnessService] : [])];
-      router.service(ServerReflection, reflectionService(served.map((s) => s.file), served.map((s) => s.typeName)));
+      router.service(
+        ServerReflection,
+        reflectionService(
+          served.map((s) => s.file),
+          served.map((s) => s.typeName),
+        ),
+      );
     },
   });
   const listener = await listenHttp(address, handler, options.tls);

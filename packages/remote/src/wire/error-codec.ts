@@ -21,8 +21,12 @@ export function toConnectError(error: unknown, secrets: readonly string[] = []):
   if (error instanceof ConnectError) return error;
   const detail = errorDetailOf(error, secrets);
   const { code, name, message } = detail;
-  const metadata = new Headers({ [ERROR_HEADER]: encodeURIComponent(JSON.stringify({ code, name, message, data: detail.data })) });
-  return new ConnectError(`[${code}] ${message}`, statusOf(code), metadata, [{ desc: ErrorDetailSchema, value: detail }]);
+  const metadata = new Headers({
+    [ERROR_HEADER]: encodeURIComponent(JSON.stringify({ code, name, message, data: detail.data })),
+  });
+  return new ConnectError(`[${code}] ${message}`, statusOf(code), metadata, [
+    { desc: ErrorDetailSchema, value: detail },
+  ]);
 }
 
 /** The ErrorDetail of a thrown value: virtkit code, class name, message and own fields, secrets redacted. */
@@ -63,11 +67,21 @@ const CLASSES: Record<string, new (...args: any[]) => Error> = {
 
 /** The class an error code maps to when the server's class name is not one of core's (a driver's own subclass). */
 const BY_CODE: Record<string, new (...args: any[]) => Error> = {
-  NOT_SUPPORTED: core.NotSupportedError, INSTANCE_NOT_FOUND: core.InstanceNotFoundError, INSTANCE_EXISTS: core.InstanceExistsError,
-  INVALID_STATE: core.InvalidStateError, VALIDATION_FAILED: core.ValidationError, TIMEOUT: core.TimeoutError,
-  ABORTED: core.AbortedError, DRIVER_ERROR: core.DriverError, NOT_FOUND: core.NotFoundError, CONFLICT: core.ConflictError,
-  INSUFFICIENT_RESOURCES: core.InsufficientResourcesError, MIGRATION_FAILED: core.MigrationError,
-  DRIVER_LOAD_FAILED: core.DriverLoadError, CONTRACT_MISMATCH: core.ContractMismatchError, DRIVER_DEFINITION: core.DriverDefinitionError,
+  NOT_SUPPORTED: core.NotSupportedError,
+  INSTANCE_NOT_FOUND: core.InstanceNotFoundError,
+  INSTANCE_EXISTS: core.InstanceExistsError,
+  INVALID_STATE: core.InvalidStateError,
+  VALIDATION_FAILED: core.ValidationError,
+  TIMEOUT: core.TimeoutError,
+  ABORTED: core.AbortedError,
+  DRIVER_ERROR: core.DriverError,
+  NOT_FOUND: core.NotFoundError,
+  CONFLICT: core.ConflictError,
+  INSUFFICIENT_RESOURCES: core.InsufficientResourcesError,
+  MIGRATION_FAILED: core.MigrationError,
+  DRIVER_LOAD_FAILED: core.DriverLoadError,
+  CONTRACT_MISMATCH: core.ContractMismatchError,
+  DRIVER_DEFINITION: core.DriverDefinitionError,
   // A served driver that is itself a remote client (a relay) passes its upstream's unavailability on as such.
   UNAVAILABLE: RemoteUnavailableError,
 };
@@ -81,7 +95,8 @@ const BY_CODE: Record<string, new (...args: any[]) => Error> = {
 export function fromCallError(error: unknown, op: string, target: string, idempotent: boolean): Error {
   const err = ConnectError.from(error);
   const detail = err.findDetails(ErrorDetailSchema)[0];
-  if (detail && detail.code) return rebuild(detail.code, detail.name, detail.message, (detail.data ?? {}) as Record<string, unknown>);
+  if (detail && detail.code)
+    return rebuild(detail.code, detail.name, detail.message, (detail.data ?? {}) as Record<string, unknown>);
   switch (err.code) {
     case Code.DeadlineExceeded:
       return new core.TimeoutError(op, { cause: err });
@@ -117,7 +132,6 @@ export function rebuild(code: string, name: string, message: string, data: Recor
   Error.captureStackTrace?.(error, rebuild);
   return error;
 }
-
 
 function redactText(text: string, secrets: readonly string[]): string {
   let out = text;

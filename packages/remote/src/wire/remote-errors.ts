@@ -32,7 +32,12 @@ export class RemoteUnavailableError extends VirtkitError {
  */
 export class RemoteAccessError extends DriverError {
   readonly reason: 'unauthenticated' | 'permission-denied';
-  constructor(operation: string, reason: 'unauthenticated' | 'permission-denied', message: string, options?: { cause?: unknown }) {
+  constructor(
+    operation: string,
+    reason: 'unauthenticated' | 'permission-denied',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(operation, message, options);
     this.name = 'RemoteAccessError';
     this.reason = reason;
@@ -48,9 +53,12 @@ export class EventsLostError extends VirtkitError {
   readonly requestedFrom: number;
   readonly oldestAvailable: number;
   constructor(requestedFrom: number, oldestAvailable: number) {
-    super('DRIVER_ERROR', oldestAvailable > requestedFrom
-      ? `lifecycle events ${requestedFrom}..${oldestAvailable - 1} were lost: the server's replay window was exceeded`
-      : `lifecycle events from ${requestedFrom} on may have been lost: the server's event history started anew (restarted); sequences restart`);
+    super(
+      'DRIVER_ERROR',
+      oldestAvailable > requestedFrom
+        ? `lifecycle events ${requestedFrom}..${oldestAvailable - 1} were lost: the server's replay window was exceeded`
+        : `lifecycle events from ${requestedFrom} on may have been lost: the server's event history started anew (restarted); sequences restart`,
+    );
     this.name = 'EventsLostError';
     this.requestedFrom = requestedFrom;
     this.oldestAvailable = oldestAvailable;

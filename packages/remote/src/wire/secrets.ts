@@ -27,7 +27,10 @@ export function redactJson(value: JsonValue, secrets: readonly string[], depth =
   if (Array.isArray(value)) return value.map((v) => redactJson(v, secrets, depth + 1));
   const out: Record<string, JsonValue> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = typeof v === 'string' && SECRET_KEY_PATTERN.test(k) ? '[redacted]' : redactJson(v as JsonValue, secrets, depth + 1);
+    out[k] =
+      typeof v === 'string' && SECRET_KEY_PATTERN.test(k)
+        ? '[redacted]'
+        : redactJson(v as JsonValue, secrets, depth + 1);
   }
   return out;
 }

@@ -1,5 +1,15 @@
 import {
-  DriverBase, DriverDefinitionError, NotFoundError, PowerState, withConsoleOutput, withConsolePool, withMksConsole, withRdpConsole, withSerialConsole, withSpiceConsole, withVncConsole
+  DriverBase,
+  DriverDefinitionError,
+  NotFoundError,
+  PowerState,
+  withConsoleOutput,
+  withConsolePool,
+  withMksConsole,
+  withRdpConsole,
+  withSerialConsole,
+  withSpiceConsole,
+  withVncConsole,
 } from '../../index.js';
 import { MapTestDriver } from '../../testing/map-test-driver.js';
 
@@ -9,16 +19,34 @@ const ctx = {};
 
 class BaseTestDriver extends MapTestDriver {}
 
-const Composed = withConsolePool(withMksConsole(withRdpConsole(withSerialConsole(withSpiceConsole(withVncConsole(withConsoleOutput(BaseTestDriver)))))));
+const Composed = withConsolePool(
+  withMksConsole(
+    withRdpConsole(withSerialConsole(withSpiceConsole(withVncConsole(withConsoleOutput(BaseTestDriver))))),
+  ),
+);
 
 class ConsoleDriver extends Composed {
   static override driverName = 'console-test';
-  protected async _getConsoleOutput() { this.calls.push('output'); return { text: 'login:', truncated: false }; }
-  protected async _getVncConsole() { this.calls.push('vnc'); return { kind: 'vnc' as const, host: '127.0.0.1', port: 5900 }; }
-  protected async _getSpiceConsole() { return { kind: 'spice' as const, host: '127.0.0.1', port: 5901, tlsPort: 5902 }; }
-  protected async _getRdpConsole() { return { kind: 'rdp' as const, host: '127.0.0.1', port: 3389 }; }
-  protected async _getSerialConsole() { return { kind: 'serial' as const, host: '127.0.0.1', port: 10000 }; }
-  protected async _getMksConsole() { return { kind: 'mks' as const, host: '127.0.0.1', port: 902, secret: 'ticket' }; }
+  protected async _getConsoleOutput() {
+    this.calls.push('output');
+    return { text: 'login:', truncated: false };
+  }
+  protected async _getVncConsole() {
+    this.calls.push('vnc');
+    return { kind: 'vnc' as const, host: '127.0.0.1', port: 5900 };
+  }
+  protected async _getSpiceConsole() {
+    return { kind: 'spice' as const, host: '127.0.0.1', port: 5901, tlsPort: 5902 };
+  }
+  protected async _getRdpConsole() {
+    return { kind: 'rdp' as const, host: '127.0.0.1', port: 3389 };
+  }
+  protected async _getSerialConsole() {
+    return { kind: 'serial' as const, host: '127.0.0.1', port: 10000 };
+  }
+  protected async _getMksConsole() {
+    return { kind: 'mks' as const, host: '127.0.0.1', port: 902, secret: 'ticket' };
+  }
   protected async _getConsolePoolInfo(_c: unknown, r: { consoleType: string }) {
     if (r.consoleType !== 'vnc') throw new NotFoundError('console pool', r.consoleType);
     return { address: '10.0.0.1', username: 'u', password: 'p' };
@@ -36,7 +64,15 @@ const req = { instance: { uuid: UUID } };
 describe('console family', () => {
   it('advertises exactly the applied capabilities', () => {
     const caps = new ConsoleDriver().capabilities.capabilities;
-    for (const c of ['console.output', 'console.vnc', 'console.spice', 'console.rdp', 'console.serial', 'console.mks', 'console.pool'] as const) {
+    for (const c of [
+      'console.output',
+      'console.vnc',
+      'console.spice',
+      'console.rdp',
+      'console.serial',
+      'console.mks',
+      'console.pool',
+    ] as const) {
       expect(caps[c]).toBe(true);
     }
     const bare = new BaseTestDriver().capabilities.capabilities;
@@ -48,8 +84,14 @@ describe('console family', () => {
     const d = new BaseTestDriver() as any;
     d.states.set(UUID, PowerState.RUNNING);
     await expect(d.getVncConsole(ctx, req)).rejects.toMatchObject({ code: 'NOT_SUPPORTED', capability: 'console.vnc' });
-    await expect(d.getConsoleOutput(ctx, req)).rejects.toMatchObject({ code: 'NOT_SUPPORTED', capability: 'console.output' });
-    await expect(d.getConsolePoolInfo(ctx, { consoleType: 'vnc' })).rejects.toMatchObject({ code: 'NOT_SUPPORTED', capability: 'console.pool' });
+    await expect(d.getConsoleOutput(ctx, req)).rejects.toMatchObject({
+      code: 'NOT_SUPPORTED',
+      capability: 'console.output',
+    });
+    await expect(d.getConsolePoolInfo(ctx, { consoleType: 'vnc' })).rejects.toMatchObject({
+      code: 'NOT_SUPPORTED',
+      capability: 'console.pool',
+    });
   });
 
   it('needs lifecycle for instance consoles, but not for the pool', () => {
@@ -80,21 +122,35 @@ describe('console family', () => {
   it('reads console output in any state, and needs the instance', async () => {
     const d = driverWith(PowerState.SHUTDOWN);
     await expect(d.getConsoleOutput(ctx, req)).resolves.toEqual({ text: 'login:', truncated: false });
-    await expect(d.getConsoleOutput(ctx, { instance: { uuid: OTHER } })).rejects.toMatchObject({ code: 'INSTANCE_NOT_FOUND' });
-    await expect(d.getVncConsole(ctx, { instance: { uuid: OTHER } })).rejects.toMatchObject({ code: 'INSTANCE_NOT_FOUND' });
+    await expect(d.getConsoleOutput(ctx, { instance: { uuid: OTHER } })).rejects.toMatchObject({
+      code: 'INSTANCE_NOT_FOUND',
+    });
+    await expect(d.getVncConsole(ctx, { instance: { uuid: OTHER } })).rejects.toMatchObject({
+      code: 'INSTANCE_NOT_FOUND',
+    });
     expect(d.calls).toEqual(['output']);
   });
 
   it('validates requests with field paths', async () => {
     const d = driverWith(PowerState.RUNNING);
-    await expect(d.getVncConsole(ctx, { instance: { uuid: 'nope' } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', paths: ['instance.uuid'] });
-    await expect(d.getConsolePoolInfo(ctx, { consoleType: '../vnc' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', paths: ['consoleType'] });
+    await expect(d.getVncConsole(ctx, { instance: { uuid: 'nope' } })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      paths: ['instance.uuid'],
+    });
+    await expect(d.getConsolePoolInfo(ctx, { consoleType: '../vnc' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      paths: ['consoleType'],
+    });
     expect(d.calls).toEqual([]);
   });
 
   it('keeps the deprecated console pool working', async () => {
     const d = new ConsoleDriver();
-    await expect(d.getConsolePoolInfo(ctx, { consoleType: 'vnc' })).resolves.toEqual({ address: '10.0.0.1', username: 'u', password: 'p' });
+    await expect(d.getConsolePoolInfo(ctx, { consoleType: 'vnc' })).resolves.toEqual({
+      address: '10.0.0.1',
+      username: 'u',
+      password: 'p',
+    });
     await expect(d.getConsolePoolInfo(ctx, { consoleType: 'spice' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

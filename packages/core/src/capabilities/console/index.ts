@@ -7,10 +7,20 @@ import { MKS_CONSOLE_CAPABILITY } from './mixins/mks.js';
 import { CONSOLE_POOL_CAPABILITY } from './mixins/pool.js';
 
 export type {
-  ConsoleOutputCapability, VncConsoleCapability, SpiceConsoleCapability, RdpConsoleCapability, SerialConsoleCapability,
-  MksConsoleCapability, ConsolePoolCapability,
+  ConsoleOutputCapability,
+  VncConsoleCapability,
+  SpiceConsoleCapability,
+  RdpConsoleCapability,
+  SerialConsoleCapability,
+  MksConsoleCapability,
+  ConsolePoolCapability,
 } from './interface.js';
-export { GetConsoleOutputRequest, GetConsoleRequest, GetConsolePoolInfoRequest, CONSOLE_TYPE_PATTERN } from './requests.js';
+export {
+  GetConsoleOutputRequest,
+  GetConsoleRequest,
+  GetConsolePoolInfoRequest,
+  CONSOLE_TYPE_PATTERN,
+} from './requests.js';
 export { withConsoleOutput } from './mixins/output.js';
 export type { ConsoleOutputShape } from './mixins/output.js';
 export { withVncConsole } from './mixins/vnc.js';
@@ -25,9 +35,23 @@ export { withMksConsole } from './mixins/mks.js';
 export type { MksConsoleShape } from './mixins/mks.js';
 export { withConsolePool } from './mixins/pool.js';
 export type { ConsolePoolShape } from './mixins/pool.js';
-export { CONSOLE_OUTPUT_CAPABILITY, VNC_CONSOLE_CAPABILITY, SPICE_CONSOLE_CAPABILITY, RDP_CONSOLE_CAPABILITY, SERIAL_CONSOLE_CAPABILITY, MKS_CONSOLE_CAPABILITY, CONSOLE_POOL_CAPABILITY };
+export {
+  CONSOLE_OUTPUT_CAPABILITY,
+  VNC_CONSOLE_CAPABILITY,
+  SPICE_CONSOLE_CAPABILITY,
+  RDP_CONSOLE_CAPABILITY,
+  SERIAL_CONSOLE_CAPABILITY,
+  MKS_CONSOLE_CAPABILITY,
+  CONSOLE_POOL_CAPABILITY,
+};
 
 /** The capabilities of the `console` family, in contract order (adding one here adds it to the contract). */
 export const CONSOLE_CAPABILITIES = [
-  CONSOLE_OUTPUT_CAPABILITY, VNC_CONSOLE_CAPABILITY, SPICE_CONSOLE_CAPABILITY, RDP_CONSOLE_CAPABILITY, SERIAL_CONSOLE_CAPABILITY, MKS_CONSOLE_CAPABILITY, CONSOLE_POOL_CAPABILITY,
+  CONSOLE_OUTPUT_CAPABILITY,
+  VNC_CONSOLE_CAPABILITY,
+  SPICE_CONSOLE_CAPABILITY,
+  RDP_CONSOLE_CAPABILITY,
+  SERIAL_CONSOLE_CAPABILITY,
+  MKS_CONSOLE_CAPABILITY,
+  CONSOLE_POOL_CAPABILITY,
 ] as const;

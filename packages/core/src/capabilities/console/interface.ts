@@ -1,6 +1,12 @@
 import type { OperationContext } from '../../context/operation-context.js';
 import type {
-  ConsoleOutput, ConsolePoolInfo, MksConsole, RdpConsole, SerialConsole, SpiceConsole, VncConsole,
+  ConsoleOutput,
+  ConsolePoolInfo,
+  MksConsole,
+  RdpConsole,
+  SerialConsole,
+  SpiceConsole,
+  VncConsole,
 } from '../../model/console.js';
 import type { GetConsoleOutputRequest, GetConsolePoolInfoRequest, GetConsoleRequest } from './requests.js';
 

@@ -3,8 +3,13 @@ import { DIAGNOSTICS_USAGE_CAPABILITY } from './mixins/usage.js';
 
 export type { DiagnosticsCapability, DiagnosticsUsageCapability } from './interface.js';
 export {
-  GetInstanceDiagnosticsRequest, GetDiagnosticsRequest, GetAllBwCountersRequest, InstanceVolumeMappings,
-  GetAllVolumeUsageRequest, BlockStatsRequest, type LegacyDiagnostics,
+  GetInstanceDiagnosticsRequest,
+  GetDiagnosticsRequest,
+  GetAllBwCountersRequest,
+  InstanceVolumeMappings,
+  GetAllVolumeUsageRequest,
+  BlockStatsRequest,
+  type LegacyDiagnostics,
 } from './requests.js';
 export { withDiagnostics } from './mixins/diagnostics.js';
 export type { DiagnosticsShape } from './mixins/diagnostics.js';
@@ -13,6 +18,4 @@ export type { DiagnosticsUsageShape } from './mixins/usage.js';
 export { DIAGNOSTICS_CAPABILITY, DIAGNOSTICS_USAGE_CAPABILITY };
 
 /** The capabilities of the `diagnostics` family, in contract order (adding one here adds it to the contract). */
-export const DIAGNOSTICS_CAPABILITIES = [
-  DIAGNOSTICS_CAPABILITY, DIAGNOSTICS_USAGE_CAPABILITY,
-] as const;
+export const DIAGNOSTICS_CAPABILITIES = [DIAGNOSTICS_CAPABILITY, DIAGNOSTICS_USAGE_CAPABILITY] as const;

@@ -1,7 +1,11 @@
 import type { OperationContext } from '../../context/operation-context.js';
 import type { BandwidthCounters, BlockStats, InstanceDiagnostics, VolumeUsage } from '../../model/diagnostics.js';
 import type {
-  BlockStatsRequest, GetAllBwCountersRequest, GetAllVolumeUsageRequest, GetDiagnosticsRequest, GetInstanceDiagnosticsRequest,
+  BlockStatsRequest,
+  GetAllBwCountersRequest,
+  GetAllVolumeUsageRequest,
+  GetDiagnosticsRequest,
+  GetInstanceDiagnosticsRequest,
   LegacyDiagnostics,
 } from './requests.js';
 

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsDefined, IsString, Matches, ValidateNested, IsObject} from 'class-validator';
+import { IsArray, IsDefined, IsString, Matches, ValidateNested, IsObject } from 'class-validator';
 import { InstanceRequest } from '../../driver/core-requests.js';
 import { DEVICE_NAME_PATTERN, VolumeBlockDevice } from '../../model/block-device.js';
 import { InstanceRef } from '../../model/instance.js';

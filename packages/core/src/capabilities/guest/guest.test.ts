@@ -20,10 +20,18 @@ class GuestDriver extends withGuestQuiesce(withGuestMetadata(withGuestFiles(with
     if (this.failWith) throw this.failWith;
     this.calls.push(`password:${r.newPassword.length}`);
   }
-  protected async _injectFile(_c: unknown, r: { path: string }) { this.calls.push(`file:${r.path}`); }
-  protected async _changeInstanceMetadata() { this.calls.push('metadata'); }
-  protected async _quiesce() { this.calls.push('quiesce'); }
-  protected async _unquiesce() { this.calls.push('unquiesce'); }
+  protected async _injectFile(_c: unknown, r: { path: string }) {
+    this.calls.push(`file:${r.path}`);
+  }
+  protected async _changeInstanceMetadata() {
+    this.calls.push('metadata');
+  }
+  protected async _quiesce() {
+    this.calls.push('quiesce');
+  }
+  protected async _unquiesce() {
+    this.calls.push('unquiesce');
+  }
 }
 
 class PasswordOnly extends withGuestPassword(TinyBase) {
@@ -33,11 +41,21 @@ class PasswordOnly extends withGuestPassword(TinyBase) {
 describe('guest family', () => {
   it('advertises the applied guest capabilities and refuses the others', async () => {
     const caps = new GuestDriver().capabilities.capabilities;
-    expect([caps['guest.password'], caps['guest.files'], caps['guest.metadata'], caps['guest.quiesce']]).toEqual([true, true, true, true]);
+    expect([caps['guest.password'], caps['guest.files'], caps['guest.metadata'], caps['guest.quiesce']]).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
     const d = new PasswordOnly() as any;
     expect(d.capabilities.capabilities['guest.quiesce']).toBe(false);
-    await expect(d.quiesce(ctx, { instance, imageMeta: {} })).rejects.toMatchObject({ code: 'NOT_SUPPORTED', capability: 'guest.quiesce' });
-    await expect(d.injectFile(ctx, { instance, path: '/a', contents: '' })).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
+    await expect(d.quiesce(ctx, { instance, imageMeta: {} })).rejects.toMatchObject({
+      code: 'NOT_SUPPORTED',
+      capability: 'guest.quiesce',
+    });
+    await expect(d.injectFile(ctx, { instance, path: '/a', contents: '' })).rejects.toMatchObject({
+      code: 'NOT_SUPPORTED',
+    });
   });
 
   it('sets the password only in RUNNING', async () => {
@@ -51,12 +69,16 @@ describe('guest family', () => {
 
   it('never lets the password appear in errors', async () => {
     const d = new GuestDriver();
-    const leaks = (e: any) => [e.message, e.stack, JSON.stringify(e), String(e.cause ?? '')].some((s) => String(s).includes(SECRET));
+    const leaks = (e: any) =>
+      [e.message, e.stack, JSON.stringify(e), String(e.cause ?? '')].some((s) => String(s).includes(SECRET));
     d.failWith = new Error(`agent refused: chpasswd root:${SECRET}`);
     const plain = await d.setAdminPassword(ctx, { instance, newPassword: SECRET }).catch((e) => e);
     expect(plain.code).toBe('DRIVER_ERROR');
     expect(leaks(plain)).toBe(false);
-    d.failWith = Object.assign(new Error('agent timeout', { cause: new Error(`echo ${SECRET}`) }), { code: 'TIMEOUT', name: 'TimeoutError' });
+    d.failWith = Object.assign(new Error('agent timeout', { cause: new Error(`echo ${SECRET}`) }), {
+      code: 'TIMEOUT',
+      name: 'TimeoutError',
+    });
     const nested = await d.setAdminPassword(ctx, { instance, newPassword: SECRET }).catch((e) => e);
     expect(nested.code).toBe('TIMEOUT');
     expect(leaks(nested)).toBe(false);
@@ -86,7 +108,9 @@ describe('guest family', () => {
     expect(b64.paths).toEqual(['contents']);
     await d.injectFile(ctx, { instance, path: '/etc/motd', contents: 'aGk=' });
     d.states.set(UUID, PowerState.PAUSED);
-    await expect(d.injectFile(ctx, { instance, path: '/etc/motd', contents: 'aGk=' })).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    await expect(d.injectFile(ctx, { instance, path: '/etc/motd', contents: 'aGk=' })).rejects.toMatchObject({
+      code: 'INVALID_STATE',
+    });
     expect(d.calls).toEqual(['file:/etc/motd']);
   });
 
@@ -95,12 +119,19 @@ describe('guest family', () => {
     d.states.set(UUID, PowerState.SHUTDOWN);
     await d.changeInstanceMetadata(ctx, { instance, diff: {} });
     await d.changeInstanceMetadata(ctx, { instance, diff: { set: {}, remove: [] } });
-    await d.changeInstanceMetadata(ctx, { instance: { ...instance, metadata: { role: 'db' } }, diff: { set: { role: 'db' }, remove: ['old'] } });
+    await d.changeInstanceMetadata(ctx, {
+      instance: { ...instance, metadata: { role: 'db' } },
+      diff: { set: { role: 'db' }, remove: ['old'] },
+    });
     expect(d.calls).toEqual(['metadata']);
-    const both = await d.changeInstanceMetadata(ctx, { instance, diff: { set: { a: '1' }, remove: ['a'] } }).catch((e) => e);
+    const both = await d
+      .changeInstanceMetadata(ctx, { instance, diff: { set: { a: '1' }, remove: ['a'] } })
+      .catch((e) => e);
     expect(both.code).toBe('VALIDATION_FAILED');
     expect(both.paths).toEqual(['diff.remove']);
-    const bad = await (d as any).changeInstanceMetadata(ctx, { instance, diff: { set: { a: 1 } } }).catch((e: any) => e);
+    const bad = await (d as any)
+      .changeInstanceMetadata(ctx, { instance, diff: { set: { a: 1 } } })
+      .catch((e: any) => e);
     expect(bad.paths).toEqual(['diff.set']);
     const missing = await (d as any).changeInstanceMetadata(ctx, { instance }).catch((e: any) => e);
     expect(missing.paths).toEqual(['diff']);

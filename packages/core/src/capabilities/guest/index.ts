@@ -4,10 +4,17 @@ import { GUEST_METADATA_CAPABILITY } from './mixins/metadata.js';
 import { GUEST_QUIESCE_CAPABILITY } from './mixins/quiesce.js';
 
 export type {
-  GuestPasswordCapability, GuestFilesCapability, GuestMetadataCapability, GuestQuiesceCapability,
+  GuestPasswordCapability,
+  GuestFilesCapability,
+  GuestMetadataCapability,
+  GuestQuiesceCapability,
 } from './interface.js';
 export {
-  SetAdminPasswordRequest, InjectFileRequest, MetadataDiff, ChangeInstanceMetadataRequest, QuiesceRequest,
+  SetAdminPasswordRequest,
+  InjectFileRequest,
+  MetadataDiff,
+  ChangeInstanceMetadataRequest,
+  QuiesceRequest,
   UnquiesceRequest,
 } from './requests.js';
 export { withGuestPassword } from './mixins/password.js';
@@ -22,5 +29,8 @@ export { GUEST_PASSWORD_CAPABILITY, GUEST_FILES_CAPABILITY, GUEST_METADATA_CAPAB
 
 /** The capabilities of the `guest` family, in contract order (adding one here adds it to the contract). */
 export const GUEST_CAPABILITIES = [
-  GUEST_PASSWORD_CAPABILITY, GUEST_FILES_CAPABILITY, GUEST_METADATA_CAPABILITY, GUEST_QUIESCE_CAPABILITY,
+  GUEST_PASSWORD_CAPABILITY,
+  GUEST_FILES_CAPABILITY,
+  GUEST_METADATA_CAPABILITY,
+  GUEST_QUIESCE_CAPABILITY,
 ] as const;

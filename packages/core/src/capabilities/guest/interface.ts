@@ -1,6 +1,10 @@
 import type { OperationContext } from '../../context/operation-context.js';
 import type {
-  ChangeInstanceMetadataRequest, InjectFileRequest, QuiesceRequest, SetAdminPasswordRequest, UnquiesceRequest,
+  ChangeInstanceMetadataRequest,
+  InjectFileRequest,
+  QuiesceRequest,
+  SetAdminPasswordRequest,
+  UnquiesceRequest,
 } from './requests.js';
 
 /** `guest.password`: set the administrator password inside a running guest (through its agent). */

@@ -1,7 +1,18 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBase64, IsDefined, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateBy,
-  ValidateNested, IsObject} from 'class-validator';
+  ArrayMaxSize,
+  IsArray,
+  IsBase64,
+  IsDefined,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateBy,
+  ValidateNested,
+  IsObject,
+} from 'class-validator';
 import { FullInstanceRequest, InstanceRequest } from '../../driver/core-requests.js';
 import { ImageMeta } from '../../model/image-meta.js';
 import { IsStringRecord } from '../../validation/decorators.js';
@@ -26,7 +37,9 @@ export class SetAdminPasswordRequest extends InstanceRequest {
  */
 export class InjectFileRequest extends InstanceRequest {
   /** Absolute guest path without `..` segments (the reference passed it base64-encoded; here it is plain). */
-  @IsString() @Matches(GUEST_PATH_PATTERN) @Matches(NO_PARENT_SEGMENT, { message: '$property must not contain a .. segment' })
+  @IsString()
+  @Matches(GUEST_PATH_PATTERN)
+  @Matches(NO_PARENT_SEGMENT, { message: '$property must not contain a .. segment' })
   path!: string;
   /** The file's contents, base64-encoded, at most 16 MiB of text. */
   @IsBase64() @MaxLength(16 * 1024 * 1024) contents!: string;
@@ -35,7 +48,12 @@ export class InjectFileRequest extends InstanceRequest {
 /** A change to an instance's metadata: keys to set (new or changed) and keys to remove. */
 export class MetadataDiff {
   @IsOptional() @IsStringRecord() set?: Record<string, string>;
-  @IsOptional() @IsArray() @ArrayMaxSize(1024) @IsString({ each: true }) @MaxLength(255, { each: true }) @DisjointFrom('set')
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1024)
+  @IsString({ each: true })
+  @MaxLength(255, { each: true })
+  @DisjointFrom('set')
   remove?: string[];
 }
 

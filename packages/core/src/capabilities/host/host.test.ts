@@ -11,39 +11,81 @@ const aggregate = { id: '1', name: 'fast-ssd', metadata: { ssd: 'true' } };
 class CoreOnly extends DriverBase {
   calls: string[] = [];
   protected async _initHost() {}
-  protected async _getInfo(): Promise<never> { throw Object.assign(new Error('none'), { code: 'INSTANCE_NOT_FOUND', name: 'InstanceNotFoundError' }); }
-  protected async _listInstances() { return []; }
-  protected async _getAvailableNodes() { return ['n1']; }
-  protected async _getHostIp() { return '127.0.0.1'; }
+  protected async _getInfo(): Promise<never> {
+    throw Object.assign(new Error('none'), { code: 'INSTANCE_NOT_FOUND', name: 'InstanceNotFoundError' });
+  }
+  protected async _listInstances() {
+    return [];
+  }
+  protected async _getAvailableNodes() {
+    return ['n1'];
+  }
+  protected async _getHostIp() {
+    return '127.0.0.1';
+  }
 }
 
 class HostDriver extends withHostAggregates(withHostStats(withHostMaintenance(withHostPower(CoreOnly)))) {
   static override driverName = 'host';
-  protected async _hostPowerAction(_c: unknown, r: { action: string }) { this.calls.push(r.action); }
-  protected async _hostMaintenanceMode(_c: unknown, r: { mode: boolean }) { this.calls.push(`maintenance:${r.mode}`); }
-  protected async _setHostEnabled(_c: unknown, r: { enabled: boolean }) { this.calls.push(`enabled:${r.enabled}`); }
-  protected async _getHostUptime() { return { uptimeSec: 3600, loadAverage: [0.1, 0.2, 0.3] as [number, number, number] }; }
-  protected async _getHostCpuStats(): Promise<HostCpuStats> { return { kernel: 1, idle: 2, user: 3, iowait: 4, frequency: 2400 }; }
-  protected async _addToAggregate() { this.calls.push('add'); }
-  protected async _removeFromAggregate() { this.calls.push('remove'); }
-  protected async _undoAggregateOperation(_c: unknown, r: UndoAggregateOperationRequest) { await r.revert(); }
+  protected async _hostPowerAction(_c: unknown, r: { action: string }) {
+    this.calls.push(r.action);
+  }
+  protected async _hostMaintenanceMode(_c: unknown, r: { mode: boolean }) {
+    this.calls.push(`maintenance:${r.mode}`);
+  }
+  protected async _setHostEnabled(_c: unknown, r: { enabled: boolean }) {
+    this.calls.push(`enabled:${r.enabled}`);
+  }
+  protected async _getHostUptime() {
+    return { uptimeSec: 3600, loadAverage: [0.1, 0.2, 0.3] as [number, number, number] };
+  }
+  protected async _getHostCpuStats(): Promise<HostCpuStats> {
+    return { kernel: 1, idle: 2, user: 3, iowait: 4, frequency: 2400 };
+  }
+  protected async _addToAggregate() {
+    this.calls.push('add');
+  }
+  protected async _removeFromAggregate() {
+    this.calls.push('remove');
+  }
+  protected async _undoAggregateOperation(_c: unknown, r: UndoAggregateOperationRequest) {
+    await r.revert();
+  }
 }
 
 describe('host family', () => {
   it('advertises the host capabilities without needing lifecycle', () => {
     const caps = new HostDriver().capabilities.capabilities;
-    expect([caps['host.power'], caps['host.maintenance'], caps['host.stats'], caps['host.aggregates']]).toEqual([true, true, true, true]);
+    expect([caps['host.power'], caps['host.maintenance'], caps['host.stats'], caps['host.aggregates']]).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
     expect(caps.lifecycle).toBe(false);
   });
 
   it('answers unapplied host capabilities with NOT_SUPPORTED', async () => {
     const d = new (class extends withHostStats(CoreOnly) {
-      protected async _getHostUptime() { return { uptimeSec: 1 }; }
-      protected async _getHostCpuStats() { return { kernel: 0, idle: 0, user: 0, iowait: 0, frequency: 0 }; }
+      protected async _getHostUptime() {
+        return { uptimeSec: 1 };
+      }
+      protected async _getHostCpuStats() {
+        return { kernel: 0, idle: 0, user: 0, iowait: 0, frequency: 0 };
+      }
     })() as any;
-    await expect(d.hostPowerAction(ctx, { action: 'reboot' })).rejects.toMatchObject({ code: 'NOT_SUPPORTED', capability: 'host.power' });
-    await expect(d.setHostEnabled(ctx, { enabled: true })).rejects.toMatchObject({ code: 'NOT_SUPPORTED', capability: 'host.maintenance' });
-    await expect(d.addToAggregate(ctx, { aggregate, host: 'h' })).rejects.toMatchObject({ code: 'NOT_SUPPORTED', capability: 'host.aggregates' });
+    await expect(d.hostPowerAction(ctx, { action: 'reboot' })).rejects.toMatchObject({
+      code: 'NOT_SUPPORTED',
+      capability: 'host.power',
+    });
+    await expect(d.setHostEnabled(ctx, { enabled: true })).rejects.toMatchObject({
+      code: 'NOT_SUPPORTED',
+      capability: 'host.maintenance',
+    });
+    await expect(d.addToAggregate(ctx, { aggregate, host: 'h' })).rejects.toMatchObject({
+      code: 'NOT_SUPPORTED',
+      capability: 'host.aggregates',
+    });
   });
 
   it('refuses a JS driver that misses a host hook', () => {
@@ -67,11 +109,15 @@ describe('host family', () => {
     expect(power.paths).toEqual(['action']);
     const mm = await d.hostMaintenanceMode(ctx, { mode: 'yes' }).catch((e: any) => e);
     expect(mm.paths).toEqual(expect.arrayContaining(['host', 'mode']));
-    const agg = await d.addToAggregate(ctx, { aggregate: { id: '1', metadata: { n: 1 } }, host: 'h' }).catch((e: any) => e);
+    const agg = await d
+      .addToAggregate(ctx, { aggregate: { id: '1', metadata: { n: 1 } }, host: 'h' })
+      .catch((e: any) => e);
     expect(agg.paths).toEqual(expect.arrayContaining(['aggregate.name', 'aggregate.metadata']));
     const noAgg = await d.removeFromAggregate(ctx, { host: 'h' }).catch((e: any) => e);
     expect(noAgg.paths).toEqual(['aggregate']);
-    const undo = await d.undoAggregateOperation(ctx, { operation: 'add', revert: 'nope', aggregate, host: 'h' }).catch((e: any) => e);
+    const undo = await d
+      .undoAggregateOperation(ctx, { operation: 'add', revert: 'nope', aggregate, host: 'h' })
+      .catch((e: any) => e);
     expect(undo.paths).toEqual(['revert']);
     expect(d.calls).toEqual([]);
   });

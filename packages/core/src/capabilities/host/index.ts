@@ -4,12 +4,23 @@ import { HOST_STATS_CAPABILITY } from './mixins/stats.js';
 import { HOST_AGGREGATES_CAPABILITY } from './mixins/aggregates.js';
 
 export type {
-  HostPowerCapability, HostMaintenanceCapability, HostStatsCapability, HostAggregatesCapability,
+  HostPowerCapability,
+  HostMaintenanceCapability,
+  HostStatsCapability,
+  HostAggregatesCapability,
 } from './interface.js';
 export {
-  HOST_POWER_ACTIONS, HostPowerActionRequest, HostMaintenanceModeRequest, SetHostEnabledRequest, HostAggregate,
-  AddToAggregateRequest, RemoveFromAggregateRequest, UndoAggregateOperationRequest,
-  type HostMaintenanceState, type HostEnabledState, type HostUptime,
+  HOST_POWER_ACTIONS,
+  HostPowerActionRequest,
+  HostMaintenanceModeRequest,
+  SetHostEnabledRequest,
+  HostAggregate,
+  AddToAggregateRequest,
+  RemoveFromAggregateRequest,
+  UndoAggregateOperationRequest,
+  type HostMaintenanceState,
+  type HostEnabledState,
+  type HostUptime,
 } from './requests.js';
 export { withHostPower } from './mixins/power.js';
 export type { HostPowerShape } from './mixins/power.js';
@@ -23,5 +34,8 @@ export { HOST_POWER_CAPABILITY, HOST_MAINTENANCE_CAPABILITY, HOST_STATS_CAPABILI
 
 /** The capabilities of the `host` family, in contract order (adding one here adds it to the contract). */
 export const HOST_CAPABILITIES = [
-  HOST_POWER_CAPABILITY, HOST_MAINTENANCE_CAPABILITY, HOST_STATS_CAPABILITY, HOST_AGGREGATES_CAPABILITY,
+  HOST_POWER_CAPABILITY,
+  HOST_MAINTENANCE_CAPABILITY,
+  HOST_STATS_CAPABILITY,
+  HOST_AGGREGATES_CAPABILITY,
 ] as const;

@@ -1,8 +1,15 @@
 import type { OperationContext } from '../../context/operation-context.js';
 import type { HostCpuStats, HostPowerAction } from '../../model/host.js';
 import type {
-  AddToAggregateRequest, HostEnabledState, HostMaintenanceModeRequest, HostMaintenanceState, HostPowerActionRequest,
-  HostUptime, RemoveFromAggregateRequest, SetHostEnabledRequest, UndoAggregateOperationRequest,
+  AddToAggregateRequest,
+  HostEnabledState,
+  HostMaintenanceModeRequest,
+  HostMaintenanceState,
+  HostPowerActionRequest,
+  HostUptime,
+  RemoveFromAggregateRequest,
+  SetHostEnabledRequest,
+  UndoAggregateOperationRequest,
 } from './requests.js';
 
 /** `host.power`: power actions on the hypervisor host itself (not on instances). */

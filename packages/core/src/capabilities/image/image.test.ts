@@ -25,12 +25,16 @@ class SnapDriver extends withImageSnapshot(TinyBase) {
 }
 
 class CleaningDriver extends SnapDriver {
-  protected override async _postInterruptedSnapshotCleanup() { this.calls.push('cleanup'); }
+  protected override async _postInterruptedSnapshotCleanup() {
+    this.calls.push('cleanup');
+  }
 }
 
 class CacheDriver extends withImageCache(TinyBase) {
   seen = 0;
-  protected async _manageImageCache(_c: unknown, r: ManageImageCacheRequest) { this.seen = r.allInstances.length; }
+  protected async _manageImageCache(_c: unknown, r: ManageImageCacheRequest) {
+    this.seen = r.allInstances.length;
+  }
 }
 
 function collect(): { ctx: OperationContext; seen: ProgressReport[] } {
@@ -43,15 +47,21 @@ describe('image family', () => {
     expect(new SnapDriver().capabilities.capabilities['image.snapshot']).toBe(true);
     expect(new SnapDriver().capabilities.capabilities['image.cache']).toBe(false);
     const d = new SnapDriver() as any;
-    await expect(d.manageImageCache({}, { allInstances: [] })).rejects.toMatchObject({ code: 'NOT_SUPPORTED', capability: 'image.cache' });
+    await expect(d.manageImageCache({}, { allInstances: [] })).rejects.toMatchObject({
+      code: 'NOT_SUPPORTED',
+      capability: 'image.cache',
+    });
     expect(new CacheDriver().capabilities.capabilities['image.cache']).toBe(true);
   });
 
   it('makes progress monotonic, below 100 until the end, and ends at exactly one 100', async () => {
     const d = new SnapDriver();
     d.script = [
-      { percent: 10, phase: SnapshotPhase.PENDING_UPLOAD }, { percent: 5, phase: SnapshotPhase.PENDING_UPLOAD },
-      { percent: Number.NaN }, { percent: 100, phase: SnapshotPhase.UPLOADING }, { percent: 150, phase: SnapshotPhase.UPLOADING },
+      { percent: 10, phase: SnapshotPhase.PENDING_UPLOAD },
+      { percent: 5, phase: SnapshotPhase.PENDING_UPLOAD },
+      { percent: Number.NaN },
+      { percent: 100, phase: SnapshotPhase.UPLOADING },
+      { percent: 150, phase: SnapshotPhase.UPLOADING },
     ];
     const { ctx, seen } = collect();
     await d.snapshot(ctx, { instance, imageId: 'img-1' });
@@ -66,7 +76,16 @@ describe('image family', () => {
     await d.snapshot(ctx, { instance, imageId: 'img-1' });
     expect(seen).toEqual([{ percent: 100, phase: 'complete' }]);
     d.script = [{ percent: 50 }];
-    await expect(d.snapshot({ onProgress: () => { throw new Error('bad listener'); } }, { instance, imageId: 'img-2' })).resolves.toBeUndefined();
+    await expect(
+      d.snapshot(
+        {
+          onProgress: () => {
+            throw new Error('bad listener');
+          },
+        },
+        { instance, imageId: 'img-2' },
+      ),
+    ).resolves.toBeUndefined();
     await expect(d.snapshot({}, { instance, imageId: 'img-3' })).resolves.toBeUndefined();
   });
 
@@ -109,7 +128,9 @@ describe('image family', () => {
     expect(snap.code).toBe('VALIDATION_FAILED');
     expect(snap.paths).toEqual(expect.arrayContaining(['instance.uuid', 'imageId']));
     const c = new CacheDriver() as any;
-    const cache = await c.manageImageCache({}, { allInstances: [{ uuid: UUID }, { uuid: 'bad' }] }).catch((e: any) => e);
+    const cache = await c
+      .manageImageCache({}, { allInstances: [{ uuid: UUID }, { uuid: 'bad' }] })
+      .catch((e: any) => e);
     expect(cache.paths).toEqual(['allInstances.1.uuid']);
     await c.manageImageCache({}, { allInstances: [{ uuid: UUID, imageRef: 'img-1' }] });
     expect(c.seen).toBe(1);

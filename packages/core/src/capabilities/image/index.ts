@@ -2,7 +2,12 @@ import { IMAGE_SNAPSHOT_CAPABILITY } from './mixins/snapshot.js';
 import { IMAGE_CACHE_CAPABILITY } from './mixins/cache.js';
 
 export type { ImageSnapshotCapability, ImageCacheCapability } from './interface.js';
-export { SnapshotPhase, SnapshotRequest, PostInterruptedSnapshotCleanupRequest, ManageImageCacheRequest } from './requests.js';
+export {
+  SnapshotPhase,
+  SnapshotRequest,
+  PostInterruptedSnapshotCleanupRequest,
+  ManageImageCacheRequest,
+} from './requests.js';
 export { withImageSnapshot } from './mixins/snapshot.js';
 export type { ImageSnapshotShape } from './mixins/snapshot.js';
 export { withImageCache } from './mixins/cache.js';
@@ -10,6 +15,4 @@ export type { ImageCacheShape } from './mixins/cache.js';
 export { IMAGE_SNAPSHOT_CAPABILITY, IMAGE_CACHE_CAPABILITY };
 
 /** The capabilities of the `image` family, in contract order (adding one here adds it to the contract). */
-export const IMAGE_CAPABILITIES = [
-  IMAGE_SNAPSHOT_CAPABILITY, IMAGE_CACHE_CAPABILITY,
-] as const;
+export const IMAGE_CAPABILITIES = [IMAGE_SNAPSHOT_CAPABILITY, IMAGE_CACHE_CAPABILITY] as const;

@@ -12,14 +12,20 @@ import type { ProviderTree } from '../../provider-tree/provider-tree.js';
  * @returns `inventory`, with the kept ratios in place of the driver's defaults
  */
 export function keepAllocationRatios(
-  tree: ProviderTree, nodename: string, inventory: ProviderInventoryInput, configured: ReadonlySet<string>,
+  tree: ProviderTree,
+  nodename: string,
+  inventory: ProviderInventoryInput,
+  configured: ReadonlySet<string>,
 ): ProviderInventoryInput {
   if (!tree.exists(nodename)) return inventory;
-  const current = tree.get(nodename).inventory as Readonly<Record<string, { readonly allocationRatio?: number } | undefined>>;
+  const current = tree.get(nodename).inventory as Readonly<
+    Record<string, { readonly allocationRatio?: number } | undefined>
+  >;
   const out: Record<string, unknown> = {};
   for (const [rc, record] of Object.entries(inventory)) {
     const kept = current[rc]?.allocationRatio;
-    out[rc] = record !== undefined && kept !== undefined && !configured.has(rc) ? { ...record, allocationRatio: kept } : record;
+    out[rc] =
+      record !== undefined && kept !== undefined && !configured.has(rc) ? { ...record, allocationRatio: kept } : record;
   }
   return out as ProviderInventoryInput;
 }

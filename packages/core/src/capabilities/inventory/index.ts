@@ -4,9 +4,15 @@ import { INVENTORY_USAGE_CAPABILITY } from './mixins/usage.js';
 
 export type { InventoryCapability, InventoryLegacyCapability, InventoryUsageCapability } from './interface.js';
 export {
-  GetAvailableResourceRequest, GetTraitsRequest, GetInventoryRequest, UpdateProviderTreeRequest,
-  EstimateInstanceOverheadRequest, type EstimateInstanceOverheadResult, type ConsumerAllocations,
-  type ConsumerAllocation, type ProviderAllocation,
+  GetAvailableResourceRequest,
+  GetTraitsRequest,
+  GetInventoryRequest,
+  UpdateProviderTreeRequest,
+  EstimateInstanceOverheadRequest,
+  type EstimateInstanceOverheadResult,
+  type ConsumerAllocations,
+  type ConsumerAllocation,
+  type ProviderAllocation,
 } from './requests.js';
 export { withInventory } from './mixins/inventory.js';
 export type { InventoryShape } from './mixins/inventory.js';
@@ -19,5 +25,7 @@ export { INVENTORY_CAPABILITY, INVENTORY_LEGACY_CAPABILITY, INVENTORY_USAGE_CAPA
 
 /** The capabilities of the `inventory` family, in contract order (adding one here adds it to the contract). */
 export const INVENTORY_CAPABILITIES = [
-  INVENTORY_CAPABILITY, INVENTORY_LEGACY_CAPABILITY, INVENTORY_USAGE_CAPABILITY,
+  INVENTORY_CAPABILITY,
+  INVENTORY_LEGACY_CAPABILITY,
+  INVENTORY_USAGE_CAPABILITY,
 ] as const;

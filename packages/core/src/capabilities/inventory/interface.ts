@@ -3,8 +3,12 @@ import type { InstanceUsage } from '../../model/diagnostics.js';
 import type { AvailableResource } from '../../model/host.js';
 import type { ProviderInventory } from '../../provider-tree/index.js';
 import type {
-  EstimateInstanceOverheadRequest, EstimateInstanceOverheadResult, GetAvailableResourceRequest, GetInventoryRequest,
-  GetTraitsRequest, UpdateProviderTreeRequest,
+  EstimateInstanceOverheadRequest,
+  EstimateInstanceOverheadResult,
+  GetAvailableResourceRequest,
+  GetInventoryRequest,
+  GetTraitsRequest,
+  UpdateProviderTreeRequest,
 } from './requests.js';
 
 /**
@@ -39,7 +43,10 @@ export interface InventoryCapability {
    * @defaultValue `{ memoryMb: 0, diskGb: 0, vcpus: 0 }`
    * @throws `VALIDATION_FAILED`, `DRIVER_ERROR` (a negative or non-numeric estimate)
    */
-  estimateInstanceOverhead(ctx: OperationContext, request: EstimateInstanceOverheadRequest): Promise<EstimateInstanceOverheadResult>;
+  estimateInstanceOverhead(
+    ctx: OperationContext,
+    request: EstimateInstanceOverheadRequest,
+  ): Promise<EstimateInstanceOverheadResult>;
 }
 
 /** `inventory.legacy`: the flat inventory report that predates provider trees. */

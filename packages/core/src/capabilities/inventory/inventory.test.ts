@@ -15,9 +15,18 @@ const INSTANCE = '7b1c6f1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f';
 const ctx = {};
 
 const RESOURCE: AvailableResource = {
-  vcpus: 8, memoryMb: 16384, localGb: 100, vcpusUsed: 1, memoryMbUsed: 512, localGbUsed: 10,
-  hypervisorType: 'tiny', hypervisorVersion: 1_000_000, hypervisorHostname: NODE, cpuInfo: '{}',
-  diskAvailableLeast: 90, supportedInstances: [['x86_64', 'tiny', 'hvm']],
+  vcpus: 8,
+  memoryMb: 16384,
+  localGb: 100,
+  vcpusUsed: 1,
+  memoryMbUsed: 512,
+  localGbUsed: 10,
+  hypervisorType: 'tiny',
+  hypervisorVersion: 1_000_000,
+  hypervisorHostname: NODE,
+  cpuInfo: '{}',
+  diskAvailableLeast: 90,
+  supportedInstances: [['x86_64', 'tiny', 'hvm']],
 };
 
 /** The core hooks every driver needs. */
@@ -26,26 +35,39 @@ class TinyBase extends DriverBase {
   protected async _getInfo(): Promise<never> {
     throw Object.assign(new Error('gone'), { code: 'INSTANCE_NOT_FOUND', name: 'InstanceNotFoundError' });
   }
-  protected async _listInstances() { return []; }
-  protected async _getAvailableNodes() { return [NODE]; }
-  protected async _getHostIp() { return '127.0.0.1'; }
+  protected async _listInstances() {
+    return [];
+  }
+  protected async _getAvailableNodes() {
+    return [NODE];
+  }
+  protected async _getHostIp() {
+    return '127.0.0.1';
+  }
 }
 
 /** Only the required hooks of `inventory`: the overhead comes from the SDK's default. */
 class MinimalInventoryDriver extends withInventory(TinyBase) {
   static override driverName = 'minimal-inventory';
   treeCalls = 0;
-  protected async _getAvailableResource() { return RESOURCE; }
+  protected async _getAvailableResource() {
+    return RESOURCE;
+  }
   protected async _updateProviderTree(_c: unknown, r: UpdateProviderTreeRequest): Promise<void> {
     this.treeCalls++;
-    r.providerTree.updateInventory(r.nodename, { VCPU: { total: 8, allocationRatio: 4 }, MEMORY_MB: { total: 16384, reserved: 512 } });
+    r.providerTree.updateInventory(r.nodename, {
+      VCPU: { total: 8, allocationRatio: 4 },
+      MEMORY_MB: { total: 16384, reserved: 512 },
+    });
     r.providerTree.updateTraits(r.nodename, ['HW_CPU_X86_AVX2', 'COMPUTE_NET_ATTACH_INTERFACE']);
     if (!r.providerTree.exists(`${r.nodename}_gpu0`)) r.providerTree.newChild(`${r.nodename}_gpu0`, r.nodename);
     r.providerTree.updateInventory(`${r.nodename}_gpu0`, { VGPU: { total: 4 } });
     const allocations = r.allocations;
     if (allocations) allocations[INSTANCE]!.allocations['moved'] = { resources: { VGPU: 1 } };
   }
-  protected async _getTraits() { return ['HW_CPU_X86_AVX2']; }
+  protected async _getTraits() {
+    return ['HW_CPU_X86_AVX2'];
+  }
 }
 
 /** Every hook of the family written by the driver. */
@@ -54,14 +76,20 @@ class FullInventoryDriver extends withInventoryUsage(withInventoryLegacy(withInv
   traits: unknown = ['CUSTOM_GOLD', 'CUSTOM_GOLD', 'HW_CPU_X86_AVX2'];
   overhead: unknown = { memoryMb: 128, diskGb: 1, vcpus: 0.5 };
   inventory: unknown = { VCPU: { total: 8 }, DISK_GB: { total: 100, reserved: 5 } };
-  protected async _getAvailableResource() { return RESOURCE; }
+  protected async _getAvailableResource() {
+    return RESOURCE;
+  }
   protected async _updateProviderTree() {}
-  protected async _getTraits() { return this.traits as string[]; }
+  protected async _getTraits() {
+    return this.traits as string[];
+  }
   protected override async _estimateInstanceOverhead(_c: unknown, r: EstimateInstanceOverheadRequest) {
     expect(r.instance.flavor?.memoryMb).toBe(512);
     return this.overhead as { memoryMb: number; diskGb: number; vcpus: number };
   }
-  protected async _getInventory() { return this.inventory as never; }
+  protected async _getInventory() {
+    return this.inventory as never;
+  }
   protected async _getPerInstanceUsage(): Promise<Record<string, InstanceUsage>> {
     return { [INSTANCE]: { uuid: INSTANCE, memoryMb: 512, vcpus: 1, cpuTimeNs: 1_000_000 } };
   }
@@ -86,8 +114,12 @@ describe('inventory capability map', () => {
   it('answers the calls of unapplied capabilities with NOT_SUPPORTED', async () => {
     const bare = new (class extends TinyBase {})() as any;
     for (const [method, capability] of [
-      ['getAvailableResource', 'inventory'], ['updateProviderTree', 'inventory'], ['getTraits', 'inventory'],
-      ['estimateInstanceOverhead', 'inventory'], ['getInventory', 'inventory.legacy'], ['getPerInstanceUsage', 'inventory.usage'],
+      ['getAvailableResource', 'inventory'],
+      ['updateProviderTree', 'inventory'],
+      ['getTraits', 'inventory'],
+      ['estimateInstanceOverhead', 'inventory'],
+      ['getInventory', 'inventory.legacy'],
+      ['getPerInstanceUsage', 'inventory.usage'],
     ] as const) {
       const error = await bare[method](ctx, { nodename: NODE }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(NotSupportedError);
@@ -100,12 +132,18 @@ describe('inventory capability map', () => {
 
   it('refuses a JS driver that misses a required hook', () => {
     const NoTree = class extends (withInventory(TinyBase) as any) {
-      protected async _getAvailableResource() { return RESOURCE; }
-      protected async _getTraits() { return []; }
+      protected async _getAvailableResource() {
+        return RESOURCE;
+      }
+      protected async _getTraits() {
+        return [];
+      }
     } as any;
     expect(() => new NoTree()).toThrow(DriverDefinitionError);
     const NoTraits = class extends (withInventory(TinyBase) as any) {
-      protected async _getAvailableResource() { return RESOURCE; }
+      protected async _getAvailableResource() {
+        return RESOURCE;
+      }
       protected async _updateProviderTree() {}
     } as any;
     expect(() => new NoTraits()).toThrow(DriverDefinitionError);
@@ -125,13 +163,18 @@ describe('getAvailableResource', () => {
 
   it('validates the request', async () => {
     const d = new MinimalInventoryDriver();
-    await expect(d.getAvailableResource(ctx, {} as never)).rejects.toMatchObject({ code: 'VALIDATION_FAILED', paths: ['nodename'] });
-    await expect(d.getAvailableResource(ctx, { nodename: 42 } as never)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(d.getAvailableResource(ctx, {} as never)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      paths: ['nodename'],
+    });
+    await expect(d.getAvailableResource(ctx, { nodename: 42 } as never)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
   });
 });
 
 describe('updateProviderTree', () => {
-  it('lets the driver edit the caller\'s tree in place', async () => {
+  it("lets the driver edit the caller's tree in place", async () => {
     const d = new MinimalInventoryDriver();
     const tree = freshTree();
     await expect(d.updateProviderTree(ctx, { providerTree: tree, nodename: NODE })).resolves.toBeUndefined();
@@ -153,14 +196,18 @@ describe('updateProviderTree', () => {
 
   it('passes the allocations of a reshape by reference', async () => {
     const d = new MinimalInventoryDriver();
-    const allocations: ConsumerAllocations = { [INSTANCE]: { allocations: { [NODE_UUID]: { resources: { VGPU: 1 } } } } };
+    const allocations: ConsumerAllocations = {
+      [INSTANCE]: { allocations: { [NODE_UUID]: { resources: { VGPU: 1 } } } },
+    };
     await d.updateProviderTree(ctx, { providerTree: freshTree(), nodename: NODE, allocations });
     expect(allocations[INSTANCE]!.allocations['moved']).toEqual({ resources: { VGPU: 1 } });
   });
 
   it('is NOT_FOUND when the node is not in the tree, without calling the driver', async () => {
     const d = new MinimalInventoryDriver();
-    await expect(d.updateProviderTree(ctx, { providerTree: new ProviderTree(), nodename: NODE })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(d.updateProviderTree(ctx, { providerTree: new ProviderTree(), nodename: NODE })).rejects.toMatchObject(
+      { code: 'NOT_FOUND' },
+    );
     expect(d.treeCalls).toBe(0);
   });
 
@@ -171,9 +218,12 @@ describe('updateProviderTree', () => {
       expect(error).toMatchObject({ code: 'VALIDATION_FAILED' });
       expect(error.paths).toContain('providerTree');
     }
-    await expect(d.updateProviderTree(ctx, { providerTree: freshTree(), nodename: NODE, allocations: 'x' } as never))
-      .rejects.toMatchObject({ code: 'VALIDATION_FAILED', paths: ['allocations'] });
-    await expect(d.updateProviderTree(ctx, { providerTree: freshTree() } as never)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(
+      d.updateProviderTree(ctx, { providerTree: freshTree(), nodename: NODE, allocations: 'x' } as never),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', paths: ['allocations'] });
+    await expect(d.updateProviderTree(ctx, { providerTree: freshTree() } as never)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
     expect(d.treeCalls).toBe(0);
   });
 
@@ -183,8 +233,9 @@ describe('updateProviderTree', () => {
         r.providerTree.updateInventory(r.nodename, { VCPU: { total: -1 } });
       }
     };
-    await expect(new Broken().updateProviderTree(ctx, { providerTree: freshTree(), nodename: NODE }))
-      .rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(
+      new Broken().updateProviderTree(ctx, { providerTree: freshTree(), nodename: NODE }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
   it('wraps foreign failures as DRIVER_ERROR', async () => {
@@ -193,14 +244,18 @@ describe('updateProviderTree', () => {
         throw new Error('hypervisor unreachable');
       }
     };
-    await expect(new Failing().updateProviderTree(ctx, { providerTree: freshTree(), nodename: NODE }))
-      .rejects.toMatchObject({ code: 'DRIVER_ERROR' });
+    await expect(
+      new Failing().updateProviderTree(ctx, { providerTree: freshTree(), nodename: NODE }),
+    ).rejects.toMatchObject({ code: 'DRIVER_ERROR' });
   });
 });
 
 describe('getTraits', () => {
   it('returns the driver traits without duplicates', async () => {
-    await expect(new FullInventoryDriver().getTraits(ctx, { nodename: NODE })).resolves.toEqual(['CUSTOM_GOLD', 'HW_CPU_X86_AVX2']);
+    await expect(new FullInventoryDriver().getTraits(ctx, { nodename: NODE })).resolves.toEqual([
+      'CUSTOM_GOLD',
+      'HW_CPU_X86_AVX2',
+    ]);
   });
 
   it('is DRIVER_ERROR when the driver returns malformed traits', async () => {
@@ -212,23 +267,34 @@ describe('getTraits', () => {
   });
 
   it('validates the request', async () => {
-    await expect(new FullInventoryDriver().getTraits(ctx, {} as never)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(new FullInventoryDriver().getTraits(ctx, {} as never)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
   });
 });
 
 describe('estimateInstanceOverhead', () => {
   it('defaults to zero', async () => {
-    await expect(new MinimalInventoryDriver().estimateInstanceOverhead(ctx, { instance: { uuid: INSTANCE } }))
-      .resolves.toEqual({ memoryMb: 0, diskGb: 0, vcpus: 0 });
+    await expect(
+      new MinimalInventoryDriver().estimateInstanceOverhead(ctx, { instance: { uuid: INSTANCE } }),
+    ).resolves.toEqual({ memoryMb: 0, diskGb: 0, vcpus: 0 });
   });
 
   it('returns the driver estimate', async () => {
-    await expect(new FullInventoryDriver().estimateInstanceOverhead(ctx, overheadRequest))
-      .resolves.toEqual({ memoryMb: 128, diskGb: 1, vcpus: 0.5 });
+    await expect(new FullInventoryDriver().estimateInstanceOverhead(ctx, overheadRequest)).resolves.toEqual({
+      memoryMb: 128,
+      diskGb: 1,
+      vcpus: 0.5,
+    });
   });
 
   it('is DRIVER_ERROR when the estimate is not three non-negative numbers', async () => {
-    for (const overhead of [undefined, { memoryMb: -1, diskGb: 0, vcpus: 0 }, { memoryMb: 1, diskGb: NaN, vcpus: 0 }, { memoryMb: 1, diskGb: 0 }]) {
+    for (const overhead of [
+      undefined,
+      { memoryMb: -1, diskGb: 0, vcpus: 0 },
+      { memoryMb: 1, diskGb: NaN, vcpus: 0 },
+      { memoryMb: 1, diskGb: 0 },
+    ]) {
       const d = new FullInventoryDriver();
       d.overhead = overhead;
       await expect(d.estimateInstanceOverhead(ctx, overheadRequest)).rejects.toMatchObject({ code: 'DRIVER_ERROR' });
@@ -237,7 +303,10 @@ describe('estimateInstanceOverhead', () => {
 
   it('validates the instance', async () => {
     const d = new MinimalInventoryDriver();
-    await expect(d.estimateInstanceOverhead(ctx, { instance: { uuid: 'nope' } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', paths: ['instance.uuid'] });
+    await expect(d.estimateInstanceOverhead(ctx, { instance: { uuid: 'nope' } })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      paths: ['instance.uuid'],
+    });
     await expect(d.estimateInstanceOverhead(ctx, {} as never)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 });
@@ -264,7 +333,9 @@ describe('getInventory (inventory.legacy)', () => {
   });
 
   it('validates the request', async () => {
-    await expect(new FullInventoryDriver().getInventory(ctx, {} as never)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(new FullInventoryDriver().getInventory(ctx, {} as never)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
   });
 });
 
@@ -278,7 +349,7 @@ describe('getPerInstanceUsage (inventory.usage)', () => {
 });
 
 describe('UpdateProviderTreeRequest', () => {
-  it('keeps the caller\'s tree and allocations when rebuilt from plain data (the slow validation path)', () => {
+  it("keeps the caller's tree and allocations when rebuilt from plain data (the slow validation path)", () => {
     const providerTree = freshTree();
     const allocations: ConsumerAllocations = {};
     const rebuilt = plainToInstance(UpdateProviderTreeRequest, { providerTree, nodename: NODE, allocations });

@@ -68,7 +68,10 @@ function IsProviderTree(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isProviderTree',
-      validator: { validate: (v) => ProviderTree.isProviderTree(v), defaultMessage: () => '$property must be a ProviderTree' },
+      validator: {
+        validate: (v) => ProviderTree.isProviderTree(v),
+        defaultMessage: () => '$property must be a ProviderTree',
+      },
     },
     options,
   );

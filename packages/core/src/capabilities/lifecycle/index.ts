@@ -7,14 +7,34 @@ import { REBUILD_CAPABILITY } from './mixins/rebuild.js';
 import { CRASH_DUMP_CAPABILITY } from './mixins/crash-dump.js';
 
 export type {
-  LifecycleCapability, PauseCapability, SuspendCapability, RescueCapability, SoftDeleteCapability, RebuildCapability,
+  LifecycleCapability,
+  PauseCapability,
+  SuspendCapability,
+  RescueCapability,
+  SoftDeleteCapability,
+  RebuildCapability,
   CrashDumpCapability,
 } from './interface.js';
 export {
-  SpawnRequest, DestroyRequest, CleanupRequest, RebootRequest, PowerOffRequest, PowerOnRequest,
-  ResumeStateOnHostBootRequest, PollRebootingInstancesRequest, PauseRequest, ResumeRequest, RescueRequest,
-  UnrescueRequest, SetBootableRequest, RebuildRequest, InstanceOnlyRequest, InjectedFile, AcceleratorRequest,
-  GUEST_PATH_PATTERN, type Allocations,
+  SpawnRequest,
+  DestroyRequest,
+  CleanupRequest,
+  RebootRequest,
+  PowerOffRequest,
+  PowerOnRequest,
+  ResumeStateOnHostBootRequest,
+  PollRebootingInstancesRequest,
+  PauseRequest,
+  ResumeRequest,
+  RescueRequest,
+  UnrescueRequest,
+  SetBootableRequest,
+  RebuildRequest,
+  InstanceOnlyRequest,
+  InjectedFile,
+  AcceleratorRequest,
+  GUEST_PATH_PATTERN,
+  type Allocations,
 } from './requests.js';
 export { withLifecycle } from './mixins/lifecycle.js';
 export type { LifecycleShape } from './mixins/lifecycle.js';
@@ -31,9 +51,23 @@ export { withRebuild } from './mixins/rebuild.js';
 export type { RebuildShape } from './mixins/rebuild.js';
 export { withCrashDump } from './mixins/crash-dump.js';
 export type { CrashDumpShape } from './mixins/crash-dump.js';
-export { LIFECYCLE_CAPABILITY, PAUSE_CAPABILITY, SUSPEND_CAPABILITY, RESCUE_CAPABILITY, SOFT_DELETE_CAPABILITY, REBUILD_CAPABILITY, CRASH_DUMP_CAPABILITY };
+export {
+  LIFECYCLE_CAPABILITY,
+  PAUSE_CAPABILITY,
+  SUSPEND_CAPABILITY,
+  RESCUE_CAPABILITY,
+  SOFT_DELETE_CAPABILITY,
+  REBUILD_CAPABILITY,
+  CRASH_DUMP_CAPABILITY,
+};
 
 /** The capabilities of the `lifecycle` family, in contract order (adding one here adds it to the contract). */
 export const LIFECYCLE_CAPABILITIES = [
-  LIFECYCLE_CAPABILITY, PAUSE_CAPABILITY, SUSPEND_CAPABILITY, RESCUE_CAPABILITY, SOFT_DELETE_CAPABILITY, REBUILD_CAPABILITY, CRASH_DUMP_CAPABILITY,
+  LIFECYCLE_CAPABILITY,
+  PAUSE_CAPABILITY,
+  SUSPEND_CAPABILITY,
+  RESCUE_CAPABILITY,
+  SOFT_DELETE_CAPABILITY,
+  REBUILD_CAPABILITY,
+  CRASH_DUMP_CAPABILITY,
 ] as const;

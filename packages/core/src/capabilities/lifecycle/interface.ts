@@ -1,8 +1,20 @@
 import type { OperationContext } from '../../context/operation-context.js';
 import type {
-  CleanupRequest, DestroyRequest, InstanceOnlyRequest, PauseRequest, PollRebootingInstancesRequest, PowerOffRequest,
-  PowerOnRequest, RebootRequest, RebuildRequest, RescueRequest, ResumeRequest, ResumeStateOnHostBootRequest,
-  SetBootableRequest, SpawnRequest, UnrescueRequest,
+  CleanupRequest,
+  DestroyRequest,
+  InstanceOnlyRequest,
+  PauseRequest,
+  PollRebootingInstancesRequest,
+  PowerOffRequest,
+  PowerOnRequest,
+  RebootRequest,
+  RebuildRequest,
+  RescueRequest,
+  ResumeRequest,
+  ResumeStateOnHostBootRequest,
+  SetBootableRequest,
+  SpawnRequest,
+  UnrescueRequest,
 } from './requests.js';
 
 /**

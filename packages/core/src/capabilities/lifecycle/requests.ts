@@ -1,6 +1,19 @@
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBase64, IsBoolean, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested,
+  IsArray,
+  IsBase64,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
 } from 'class-validator';
 import { InstanceRequest } from '../../driver/core-requests.js';
 import { BlockDeviceInfo } from '../../model/block-device.js';
@@ -37,7 +50,11 @@ class GuestBuildRequest {
   @IsOptional() @IsAllocations() allocations?: Allocations;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
   @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => AcceleratorRequest) accelInfo?: AcceleratorRequest[];
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => AcceleratorRequest)
+  accelInfo?: AcceleratorRequest[];
 }
 
 /** `spawn`: create and (by default) start a new instance. */
@@ -67,7 +84,11 @@ export class RebootRequest extends InstanceRequest {
   @IsIn(['SOFT', 'HARD']) rebootType!: 'SOFT' | 'HARD';
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
   @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => AcceleratorRequest) accelInfo?: AcceleratorRequest[];
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => AcceleratorRequest)
+  accelInfo?: AcceleratorRequest[];
 }
 
 /**
@@ -85,7 +106,11 @@ export class PowerOffRequest extends InstanceRequest {
 export class PowerOnRequest extends InstanceRequest {
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
   @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => AcceleratorRequest) accelInfo?: AcceleratorRequest[];
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => AcceleratorRequest)
+  accelInfo?: AcceleratorRequest[];
 }
 
 /** `resumeStateOnHostBoot`: bring an instance back to its recorded state after a host reboot. */

@@ -8,6 +8,9 @@ import type { ImageMeta } from '../../model/image-meta.js';
  */
 export function rescuesFromOwnImage(imageMeta: ImageMeta | undefined): boolean {
   if (imageMeta === undefined || imageMeta === null) return true;
-  return Object.entries(imageMeta).every(([key, value]) =>
-    value === undefined || (key === 'properties' && typeof value === 'object' && value !== null && Object.keys(value).length === 0));
+  return Object.entries(imageMeta).every(
+    ([key, value]) =>
+      value === undefined ||
+      (key === 'properties' && typeof value === 'object' && value !== null && Object.keys(value).length === 0),
+  );
 }

@@ -1,5 +1,12 @@
 import {
-  DriverBase, DriverDefinitionError, InstanceNotFoundError, PowerState, withColdMigration, withSharedStorage, type InstanceDiskInfo, type LifecycleEvent
+  DriverBase,
+  DriverDefinitionError,
+  InstanceNotFoundError,
+  PowerState,
+  withColdMigration,
+  withSharedStorage,
+  type InstanceDiskInfo,
+  type LifecycleEvent,
 } from '../../index.js';
 import { MapTestDriver } from '../../testing/map-test-driver.js';
 
@@ -15,7 +22,13 @@ class BaseTestDriver extends MapTestDriver {
 }
 
 const DISKS: InstanceDiskInfo[] = [
-  { type: 'qcow2', path: '/var/lib/vk/disk', virtualSizeBytes: 2 ** 30, diskSizeBytes: 2 ** 20, overCommitDiskSizeBytes: 0 },
+  {
+    type: 'qcow2',
+    path: '/var/lib/vk/disk',
+    virtualSizeBytes: 2 ** 30,
+    diskSizeBytes: 2 ** 20,
+    overCommitDiskSizeBytes: 0,
+  },
 ];
 
 class ColdDriver extends withSharedStorage(withColdMigration(BaseTestDriver)) {
@@ -28,14 +41,24 @@ class ColdDriver extends withSharedStorage(withColdMigration(BaseTestDriver)) {
     if (this.failCopy) throw new Error('disk copy failed');
     return DISKS;
   }
-  protected async _finishMigration(_c: unknown, r: Req) { this.states.set(r.instance.uuid, r.powerOn === false ? PowerState.SHUTDOWN : PowerState.RUNNING); }
+  protected async _finishMigration(_c: unknown, r: Req) {
+    this.states.set(r.instance.uuid, r.powerOn === false ? PowerState.SHUTDOWN : PowerState.RUNNING);
+  }
   protected async _confirmMigration(_c: unknown, r: Req) {
     if (!this.states.delete(r.instance.uuid)) throw new InstanceNotFoundError(r.instance.uuid);
   }
-  protected async _finishRevertMigration(_c: unknown, r: Req) { this.states.set(r.instance.uuid, r.powerOn === false ? PowerState.SHUTDOWN : PowerState.RUNNING); }
-  protected async _getInstanceDiskInfo() { return DISKS; }
-  protected async _checkInstanceSharedStorageLocal() { return { path: '/var/lib/vk/.marker' }; }
-  protected async _checkInstanceSharedStorageRemote(_c: unknown, r: { data: { path?: string } }) { return r.data.path === '/var/lib/vk/.marker'; }
+  protected async _finishRevertMigration(_c: unknown, r: Req) {
+    this.states.set(r.instance.uuid, r.powerOn === false ? PowerState.SHUTDOWN : PowerState.RUNNING);
+  }
+  protected async _getInstanceDiskInfo() {
+    return DISKS;
+  }
+  protected async _checkInstanceSharedStorageLocal() {
+    return { path: '/var/lib/vk/.marker' };
+  }
+  protected async _checkInstanceSharedStorageRemote(_c: unknown, r: { data: { path?: string } }) {
+    return r.data.path === '/var/lib/vk/.marker';
+  }
 }
 
 function driverWith(state?: PowerState): ColdDriver {
@@ -49,7 +72,12 @@ const flavor = { name: 'm1', vcpus: 1, memoryMb: 64, rootGb: 1 };
 const migration = { id: 'm-1', sourceCompute: 'src', destCompute: 'dst' };
 const migrateReq = { instance: { uuid: UUID }, dest: '10.0.0.2', flavor };
 const finishReq = (over: Record<string, unknown> = {}) => ({
-  instance: { uuid: UUID }, migration, diskInfo: DISKS, imageMeta: {}, resizeInstance: false, ...over,
+  instance: { uuid: UUID },
+  migration,
+  diskInfo: DISKS,
+  imageMeta: {},
+  resizeInstance: false,
+  ...over,
 });
 
 describe('migration.cold and migration.sharedStorage', () => {
@@ -59,18 +87,29 @@ describe('migration.cold and migration.sharedStorage', () => {
     expect(caps['migration.sharedStorage']).toBe(true);
     expect(caps['migration.live']).toBe(false);
     const bare = new BaseTestDriver() as any;
-    await expect(bare.migrateDiskAndPowerOff(ctx, migrateReq)).rejects.toMatchObject({ code: 'NOT_SUPPORTED', capability: 'migration.cold' });
-    await expect(bare.checkInstanceSharedStorageCleanup(ctx, { data: {} })).rejects.toMatchObject({ code: 'NOT_SUPPORTED', capability: 'migration.sharedStorage' });
+    await expect(bare.migrateDiskAndPowerOff(ctx, migrateReq)).rejects.toMatchObject({
+      code: 'NOT_SUPPORTED',
+      capability: 'migration.cold',
+    });
+    await expect(bare.checkInstanceSharedStorageCleanup(ctx, { data: {} })).rejects.toMatchObject({
+      code: 'NOT_SUPPORTED',
+      capability: 'migration.sharedStorage',
+    });
     expect(() => withColdMigration(DriverBase)).toThrow(DriverDefinitionError);
   });
 
   it('validates requests with field paths and calls no hook', async () => {
     const d = driverWith(PowerState.RUNNING);
-    const bad = await d.migrateDiskAndPowerOff(ctx, { ...migrateReq, dest: 'host; rm -rf /', flavor: undefined as never }).catch((e) => e);
+    const bad = await d
+      .migrateDiskAndPowerOff(ctx, { ...migrateReq, dest: 'host; rm -rf /', flavor: undefined as never })
+      .catch((e) => e);
     expect(bad.code).toBe('VALIDATION_FAILED');
     expect(bad.paths).toEqual(expect.arrayContaining(['dest', 'flavor']));
     const disks = [{ ...DISKS[0], path: '../../etc/shadow' }];
-    await expect(d.finishMigration(ctx, finishReq({ diskInfo: disks }))).rejects.toMatchObject({ code: 'VALIDATION_FAILED', paths: ['diskInfo.0.path'] });
+    await expect(d.finishMigration(ctx, finishReq({ diskInfo: disks }))).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      paths: ['diskInfo.0.path'],
+    });
     expect(d.calls).toEqual([]);
   });
 
@@ -99,7 +138,8 @@ describe('migration.cold and migration.sharedStorage', () => {
     const d = driverWith();
     await d.finishMigration(ctx, finishReq());
     expect(d.events.map((e) => [e.transition, e.state, e.peerHost])).toEqual([
-      ['MIGRATED_IN', PowerState.SHUTDOWN, migration.sourceCompute], ['STARTED', PowerState.RUNNING, undefined],
+      ['MIGRATED_IN', PowerState.SHUTDOWN, migration.sourceCompute],
+      ['STARTED', PowerState.RUNNING, undefined],
     ]);
     const off = driverWith();
     await off.finishMigration(ctx, finishReq({ powerOn: false }));
@@ -113,7 +153,11 @@ describe('migration.cold and migration.sharedStorage', () => {
     await d.finishRevertMigration(ctx, { instance: { uuid: UUID }, migration });
     expect(d.events.map((e) => e.transition)).toEqual(['STOPPED', 'STARTED']);
     await d.confirmMigration(ctx, { instance: { uuid: UUID }, migration });
-    expect(d.events.map((e) => [e.transition, e.peerHost])).toEqual([['STOPPED', undefined], ['STARTED', undefined], ['MIGRATED_AWAY', migration.destCompute]]);
+    expect(d.events.map((e) => [e.transition, e.peerHost])).toEqual([
+      ['STOPPED', undefined],
+      ['STARTED', undefined],
+      ['MIGRATED_AWAY', migration.destCompute],
+    ]);
     await expect(d.confirmMigration(ctx, { instance: { uuid: UUID }, migration })).resolves.toBeUndefined();
     expect(d.events).toHaveLength(3);
     await expect(d.getInstanceDiskInfo(ctx, { instance: { uuid: UUID } })).resolves.toEqual(DISKS);
@@ -124,6 +168,9 @@ describe('migration.cold and migration.sharedStorage', () => {
     const data = await d.checkInstanceSharedStorageLocal(ctx, { instance: { uuid: UUID } });
     await expect(d.checkInstanceSharedStorageRemote(ctx, { data: data! })).resolves.toBe(true);
     await expect(d.checkInstanceSharedStorageCleanup(ctx, { data: data! })).resolves.toBeUndefined();
-    await expect(d.checkInstanceSharedStorageRemote(ctx, { data: { path: '/a/../../b' } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', paths: ['data.path'] });
+    await expect(d.checkInstanceSharedStorageRemote(ctx, { data: { path: '/a/../../b' } })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      paths: ['data.path'],
+    });
   });
 });

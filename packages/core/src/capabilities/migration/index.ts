@@ -4,16 +4,34 @@ import { SHARED_STORAGE_CAPABILITY } from './mixins/shared-storage.js';
 
 export type { ColdMigrationCapability, LiveMigrationCapability, SharedStorageCapability } from './interface.js';
 export {
-  MigrateDiskAndPowerOffRequest, FinishMigrationRequest, ConfirmMigrationRequest, FinishRevertMigrationRequest,
-  GetInstanceDiskInfoRequest, CheckInstanceSharedStorageLocalRequest, CheckInstanceSharedStorageRemoteRequest,
-  CheckInstanceSharedStorageCleanupRequest, SharedStorageCheckData, InstanceDiskInfoInput, MIGRATION_DEST_PATTERN,
+  MigrateDiskAndPowerOffRequest,
+  FinishMigrationRequest,
+  ConfirmMigrationRequest,
+  FinishRevertMigrationRequest,
+  GetInstanceDiskInfoRequest,
+  CheckInstanceSharedStorageLocalRequest,
+  CheckInstanceSharedStorageRemoteRequest,
+  CheckInstanceSharedStorageCleanupRequest,
+  SharedStorageCheckData,
+  InstanceDiskInfoInput,
+  MIGRATION_DEST_PATTERN,
   DISK_PATH_PATTERN,
 } from './requests.js';
 export {
-  CheckCanLiveMigrateDestinationRequest, CleanupLiveMigrationDestinationCheckRequest, CheckCanLiveMigrateSourceRequest,
-  PreLiveMigrationRequest, LiveMigrationRequest, LiveMigrationForceCompleteRequest, LiveMigrationAbortRequest,
-  RollbackLiveMigrationAtDestinationRequest, PostLiveMigrationRequest, PostLiveMigrationAtSourceRequest,
-  PostLiveMigrationAtDestinationRequest, MigrationHostInfo, type LiveMigrationOutcome, type LiveMigrationCallback,
+  CheckCanLiveMigrateDestinationRequest,
+  CleanupLiveMigrationDestinationCheckRequest,
+  CheckCanLiveMigrateSourceRequest,
+  PreLiveMigrationRequest,
+  LiveMigrationRequest,
+  LiveMigrationForceCompleteRequest,
+  LiveMigrationAbortRequest,
+  RollbackLiveMigrationAtDestinationRequest,
+  PostLiveMigrationRequest,
+  PostLiveMigrationAtSourceRequest,
+  PostLiveMigrationAtDestinationRequest,
+  MigrationHostInfo,
+  type LiveMigrationOutcome,
+  type LiveMigrationCallback,
 } from './live-requests.js';
 export { withColdMigration } from './mixins/cold.js';
 export type { ColdMigrationShape } from './mixins/cold.js';
@@ -25,5 +43,7 @@ export { COLD_MIGRATION_CAPABILITY, LIVE_MIGRATION_CAPABILITY, SHARED_STORAGE_CA
 
 /** The capabilities of the `migration` family, in contract order (adding one here adds it to the contract). */
 export const MIGRATION_CAPABILITIES = [
-  COLD_MIGRATION_CAPABILITY, LIVE_MIGRATION_CAPABILITY, SHARED_STORAGE_CAPABILITY,
+  COLD_MIGRATION_CAPABILITY,
+  LIVE_MIGRATION_CAPABILITY,
+  SHARED_STORAGE_CAPABILITY,
 ] as const;

@@ -1,14 +1,28 @@
 import type { OperationContext } from '../../context/operation-context.js';
 import type { InstanceDiskInfo, MigrateData } from '../../model/migration.js';
 import type {
-  CheckCanLiveMigrateDestinationRequest, CheckCanLiveMigrateSourceRequest, CleanupLiveMigrationDestinationCheckRequest,
-  LiveMigrationAbortRequest, LiveMigrationForceCompleteRequest, LiveMigrationRequest, PostLiveMigrationAtDestinationRequest,
-  PostLiveMigrationAtSourceRequest, PostLiveMigrationRequest, PreLiveMigrationRequest, RollbackLiveMigrationAtDestinationRequest,
+  CheckCanLiveMigrateDestinationRequest,
+  CheckCanLiveMigrateSourceRequest,
+  CleanupLiveMigrationDestinationCheckRequest,
+  LiveMigrationAbortRequest,
+  LiveMigrationForceCompleteRequest,
+  LiveMigrationRequest,
+  PostLiveMigrationAtDestinationRequest,
+  PostLiveMigrationAtSourceRequest,
+  PostLiveMigrationRequest,
+  PreLiveMigrationRequest,
+  RollbackLiveMigrationAtDestinationRequest,
 } from './live-requests.js';
 import type {
-  CheckInstanceSharedStorageCleanupRequest, CheckInstanceSharedStorageLocalRequest, CheckInstanceSharedStorageRemoteRequest,
-  ConfirmMigrationRequest, FinishMigrationRequest, FinishRevertMigrationRequest, GetInstanceDiskInfoRequest,
-  MigrateDiskAndPowerOffRequest, SharedStorageCheckData,
+  CheckInstanceSharedStorageCleanupRequest,
+  CheckInstanceSharedStorageLocalRequest,
+  CheckInstanceSharedStorageRemoteRequest,
+  ConfirmMigrationRequest,
+  FinishMigrationRequest,
+  FinishRevertMigrationRequest,
+  GetInstanceDiskInfoRequest,
+  MigrateDiskAndPowerOffRequest,
+  SharedStorageCheckData,
 } from './requests.js';
 
 /**
@@ -47,9 +61,15 @@ export interface ColdMigrationCapability {
  */
 export interface LiveMigrationCapability {
   /** @returns data for the source check @throws `MIGRATION_FAILED` (this host cannot take it), `VALIDATION_FAILED` */
-  checkCanLiveMigrateDestination(ctx: OperationContext, request: CheckCanLiveMigrateDestinationRequest): Promise<MigrateData>;
+  checkCanLiveMigrateDestination(
+    ctx: OperationContext,
+    request: CheckCanLiveMigrateDestinationRequest,
+  ): Promise<MigrateData>;
   /** @throws `VALIDATION_FAILED` */
-  cleanupLiveMigrationDestinationCheck(ctx: OperationContext, request: CleanupLiveMigrationDestinationCheckRequest): Promise<void>;
+  cleanupLiveMigrationDestinationCheck(
+    ctx: OperationContext,
+    request: CleanupLiveMigrationDestinationCheckRequest,
+  ): Promise<void>;
   /** @returns the completed data @throws `INVALID_STATE` (not RUNNING or PAUSED), `MIGRATION_FAILED`, `INSTANCE_NOT_FOUND` */
   checkCanLiveMigrateSource(ctx: OperationContext, request: CheckCanLiveMigrateSourceRequest): Promise<MigrateData>;
   /** @returns the data the source needs to start (e.g. `targetConnectAddr`) @throws `MIGRATION_FAILED`, `VALIDATION_FAILED` */
@@ -72,7 +92,10 @@ export interface LiveMigrationCapability {
   /** Not queued behind the migration it acts on; with no migration running it succeeds and does nothing. */
   liveMigrationAbort(ctx: OperationContext, request: LiveMigrationAbortRequest): Promise<void>;
   /** Idempotent: nothing left at the destination is not an error. */
-  rollbackLiveMigrationAtDestination(ctx: OperationContext, request: RollbackLiveMigrationAtDestinationRequest): Promise<void>;
+  rollbackLiveMigrationAtDestination(
+    ctx: OperationContext,
+    request: RollbackLiveMigrationAtDestinationRequest,
+  ): Promise<void>;
   /** Source-side cleanup after success. @defaultValue does nothing */
   postLiveMigration(ctx: OperationContext, request: PostLiveMigrationRequest): Promise<void>;
   /** Unplug the instance's interfaces on the source. */
@@ -88,9 +111,18 @@ export interface LiveMigrationCapability {
  */
 export interface SharedStorageCapability {
   /** @returns the marker, or null when this host cannot tell (then storage is treated as not shared) */
-  checkInstanceSharedStorageLocal(ctx: OperationContext, request: CheckInstanceSharedStorageLocalRequest): Promise<SharedStorageCheckData | null>;
+  checkInstanceSharedStorageLocal(
+    ctx: OperationContext,
+    request: CheckInstanceSharedStorageLocalRequest,
+  ): Promise<SharedStorageCheckData | null>;
   /** True when this host sees the other host's marker. */
-  checkInstanceSharedStorageRemote(ctx: OperationContext, request: CheckInstanceSharedStorageRemoteRequest): Promise<boolean>;
+  checkInstanceSharedStorageRemote(
+    ctx: OperationContext,
+    request: CheckInstanceSharedStorageRemoteRequest,
+  ): Promise<boolean>;
   /** Remove the marker. @defaultValue does nothing */
-  checkInstanceSharedStorageCleanup(ctx: OperationContext, request: CheckInstanceSharedStorageCleanupRequest): Promise<void>;
+  checkInstanceSharedStorageCleanup(
+    ctx: OperationContext,
+    request: CheckInstanceSharedStorageCleanupRequest,
+  ): Promise<void>;
 }

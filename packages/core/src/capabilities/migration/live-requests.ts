@@ -1,6 +1,17 @@
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsDefined, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested, IsObject} from 'class-validator';
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateNested,
+  IsObject,
+} from 'class-validator';
 import type { OperationContext } from '../../context/operation-context.js';
 import { FullInstanceRequest, InstanceRequest } from '../../driver/core-requests.js';
 import { BlockDeviceInfo } from '../../model/block-device.js';
@@ -63,7 +74,11 @@ export class PreLiveMigrationRequest extends FullInstanceRequest {
   @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
   /** The source's local disks, for block migration. */
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => InstanceDiskInfoInput) diskInfo?: InstanceDiskInfoInput[];
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => InstanceDiskInfoInput)
+  diskInfo?: InstanceDiskInfoInput[];
   @IsDefined() @IsObject() @ValidateNested() @Type(() => MigrateData) migrateData!: MigrateData;
 }
 

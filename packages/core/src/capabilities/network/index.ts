@@ -4,13 +4,26 @@ import { NETWORK_FIREWALL_CAPABILITY } from './mixins/firewall.js';
 import { NETWORK_MACS_CAPABILITY } from './mixins/macs.js';
 
 export type {
-  NetworkCapability, NetworkHotplugCapability, NetworkFirewallCapability, NetworkMacsCapability,
+  NetworkCapability,
+  NetworkHotplugCapability,
+  NetworkFirewallCapability,
+  NetworkMacsCapability,
 } from './interface.js';
 export {
-  PlugVifsRequest, UnplugVifsRequest, PrepareNetworksBeforeBlockDeviceMappingRequest, CleanNetworksPreparationRequest,
-  ResetNetworkRequest, InjectNetworkInfoRequest, DeallocateNetworksOnRescheduleRequest, AttachInterfaceRequest,
-  DetachInterfaceRequest, RefreshSecurityGroupRulesRequest, RefreshInstanceSecurityRulesRequest,
-  EnsureFilteringRulesForInstanceRequest, UnfilterInstanceRequest, MacsForInstanceRequest,
+  PlugVifsRequest,
+  UnplugVifsRequest,
+  PrepareNetworksBeforeBlockDeviceMappingRequest,
+  CleanNetworksPreparationRequest,
+  ResetNetworkRequest,
+  InjectNetworkInfoRequest,
+  DeallocateNetworksOnRescheduleRequest,
+  AttachInterfaceRequest,
+  DetachInterfaceRequest,
+  RefreshSecurityGroupRulesRequest,
+  RefreshInstanceSecurityRulesRequest,
+  EnsureFilteringRulesForInstanceRequest,
+  UnfilterInstanceRequest,
+  MacsForInstanceRequest,
 } from './requests.js';
 export { withNetwork } from './mixins/network.js';
 export type { NetworkShape } from './mixins/network.js';
@@ -24,5 +37,8 @@ export { NETWORK_CAPABILITY, NETWORK_HOTPLUG_CAPABILITY, NETWORK_FIREWALL_CAPABI
 
 /** The capabilities of the `network` family, in contract order (adding one here adds it to the contract). */
 export const NETWORK_CAPABILITIES = [
-  NETWORK_CAPABILITY, NETWORK_HOTPLUG_CAPABILITY, NETWORK_FIREWALL_CAPABILITY, NETWORK_MACS_CAPABILITY,
+  NETWORK_CAPABILITY,
+  NETWORK_HOTPLUG_CAPABILITY,
+  NETWORK_FIREWALL_CAPABILITY,
+  NETWORK_MACS_CAPABILITY,
 ] as const;

@@ -1,9 +1,19 @@
 import type { OperationContext } from '../../context/operation-context.js';
 import type {
-  AttachInterfaceRequest, CleanNetworksPreparationRequest, DeallocateNetworksOnRescheduleRequest, DetachInterfaceRequest,
-  EnsureFilteringRulesForInstanceRequest, InjectNetworkInfoRequest, MacsForInstanceRequest, PlugVifsRequest,
-  PrepareNetworksBeforeBlockDeviceMappingRequest, RefreshInstanceSecurityRulesRequest, RefreshSecurityGroupRulesRequest,
-  ResetNetworkRequest, UnfilterInstanceRequest, UnplugVifsRequest,
+  AttachInterfaceRequest,
+  CleanNetworksPreparationRequest,
+  DeallocateNetworksOnRescheduleRequest,
+  DetachInterfaceRequest,
+  EnsureFilteringRulesForInstanceRequest,
+  InjectNetworkInfoRequest,
+  MacsForInstanceRequest,
+  PlugVifsRequest,
+  PrepareNetworksBeforeBlockDeviceMappingRequest,
+  RefreshInstanceSecurityRulesRequest,
+  RefreshSecurityGroupRulesRequest,
+  ResetNetworkRequest,
+  UnfilterInstanceRequest,
+  UnplugVifsRequest,
 } from './requests.js';
 
 /**
@@ -18,7 +28,10 @@ export interface NetworkCapability {
   /** Unplug every VIF of `networkInfo`. Idempotent; an unknown instance is not an error. */
   unplugVifs(ctx: OperationContext, request: UnplugVifsRequest): Promise<void>;
   /** Network set-up that block devices depend on (iSCSI over a tenant network). @defaultValue nothing */
-  prepareNetworksBeforeBlockDeviceMapping(ctx: OperationContext, request: PrepareNetworksBeforeBlockDeviceMappingRequest): Promise<void>;
+  prepareNetworksBeforeBlockDeviceMapping(
+    ctx: OperationContext,
+    request: PrepareNetworksBeforeBlockDeviceMappingRequest,
+  ): Promise<void>;
   /** Undo {@link NetworkCapability.prepareNetworksBeforeBlockDeviceMapping} after block-device mapping failed. @defaultValue nothing */
   cleanNetworksPreparation(ctx: OperationContext, request: CleanNetworksPreparationRequest): Promise<void>;
   /** Reset the instance's networking. @defaultValue nothing */
@@ -26,7 +39,10 @@ export interface NetworkCapability {
   /** Push the current network configuration into the guest. @defaultValue nothing */
   injectNetworkInfo(ctx: OperationContext, request: InjectNetworkInfoRequest): Promise<void>;
   /** True when the orchestrator must free the instance's ports before a reschedule. @defaultValue false */
-  deallocateNetworksOnReschedule(ctx: OperationContext, request: DeallocateNetworksOnRescheduleRequest): Promise<boolean>;
+  deallocateNetworksOnReschedule(
+    ctx: OperationContext,
+    request: DeallocateNetworksOnRescheduleRequest,
+  ): Promise<boolean>;
 }
 
 /**
@@ -61,7 +77,10 @@ export interface NetworkFirewallCapability {
   /** @deprecated See {@link NetworkFirewallCapability}. Re-apply the rules of one instance. */
   refreshInstanceSecurityRules(ctx: OperationContext, request: RefreshInstanceSecurityRulesRequest): Promise<void>;
   /** @deprecated See {@link NetworkFirewallCapability}. Install the instance's filters and wait until they apply. */
-  ensureFilteringRulesForInstance(ctx: OperationContext, request: EnsureFilteringRulesForInstanceRequest): Promise<void>;
+  ensureFilteringRulesForInstance(
+    ctx: OperationContext,
+    request: EnsureFilteringRulesForInstanceRequest,
+  ): Promise<void>;
   /** @deprecated See {@link NetworkFirewallCapability}. Batch rule changes until {@link NetworkFirewallCapability.filterDeferApplyOff}. @defaultValue nothing */
   filterDeferApplyOn(ctx: OperationContext, request?: Record<string, never>): Promise<void>;
   /** @deprecated See {@link NetworkFirewallCapability}. Apply the batched rule changes now. @defaultValue nothing */

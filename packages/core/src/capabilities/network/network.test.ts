@@ -15,15 +15,25 @@ class TinyBase extends MapTestDriver {
 
 class NetDriver extends withNetworkMacs(withNetworkFirewall(withNetworkHotplug(withNetwork(TinyBase)))) {
   static override driverName = 'net';
-  protected async _plugVifs() { this.calls.push('plug'); }
-  protected async _unplugVifs() { throw Object.assign(new Error('gone'), { code: 'INSTANCE_NOT_FOUND', name: 'InstanceNotFoundError' }); }
-  protected async _attachInterface() { this.calls.push('attach'); }
-  protected async _detachInterface() { this.calls.push('detach'); }
+  protected async _plugVifs() {
+    this.calls.push('plug');
+  }
+  protected async _unplugVifs() {
+    throw Object.assign(new Error('gone'), { code: 'INSTANCE_NOT_FOUND', name: 'InstanceNotFoundError' });
+  }
+  protected async _attachInterface() {
+    this.calls.push('attach');
+  }
+  protected async _detachInterface() {
+    this.calls.push('detach');
+  }
   protected async _refreshSecurityGroupRules() {}
   protected async _refreshInstanceSecurityRules() {}
   protected async _ensureFilteringRulesForInstance() {}
   protected async _unfilterInstance() {}
-  protected async _macsForInstance() { return ['fa:16:3e:00:00:01']; }
+  protected async _macsForInstance() {
+    return ['fa:16:3e:00:00:01'];
+  }
 }
 
 class TaggingDriver extends NetDriver {
@@ -38,14 +48,24 @@ class PlainDriver extends withNetwork(TinyBase) {
 describe('network family', () => {
   it('advertises every applied capability', () => {
     const caps = new NetDriver().capabilities.capabilities;
-    expect([caps.network, caps['network.hotplug'], caps['network.firewall'], caps['network.macs']]).toEqual([true, true, true, true]);
+    expect([caps.network, caps['network.hotplug'], caps['network.firewall'], caps['network.macs']]).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
     expect(new PlainDriver().capabilities.capabilities['network.hotplug']).toBe(false);
   });
 
   it('answers unapplied sub-capabilities with NOT_SUPPORTED', async () => {
     const d = new PlainDriver() as any;
-    await expect(d.attachInterface(ctx, { instance, imageMeta: {}, vif })).rejects.toMatchObject({ code: 'NOT_SUPPORTED', capability: 'network.hotplug' });
-    await expect(d.unfilterInstance(ctx, { instance, networkInfo: [] })).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
+    await expect(d.attachInterface(ctx, { instance, imageMeta: {}, vif })).rejects.toMatchObject({
+      code: 'NOT_SUPPORTED',
+      capability: 'network.hotplug',
+    });
+    await expect(d.unfilterInstance(ctx, { instance, networkInfo: [] })).rejects.toMatchObject({
+      code: 'NOT_SUPPORTED',
+    });
     await expect(d.macsForInstance(ctx, { instance })).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
   });
 
@@ -98,11 +118,15 @@ describe('network family', () => {
     expect(d.calls).toEqual(['attach', 'detach', 'attach', 'detach', 'attach', 'detach']);
     for (const state of [PowerState.SUSPENDED, PowerState.CRASHED]) {
       d.states.set(UUID, state);
-      await expect(d.attachInterface(ctx, { instance, imageMeta: {}, vif })).rejects.toMatchObject({ code: 'INVALID_STATE' });
+      await expect(d.attachInterface(ctx, { instance, imageMeta: {}, vif })).rejects.toMatchObject({
+        code: 'INVALID_STATE',
+      });
       await expect(d.detachInterface(ctx, { instance, vif })).rejects.toMatchObject({ code: 'INVALID_STATE' });
     }
     d.states.delete(UUID);
-    await expect(d.attachInterface(ctx, { instance, imageMeta: {}, vif })).rejects.toMatchObject({ code: 'INSTANCE_NOT_FOUND' });
+    await expect(d.attachInterface(ctx, { instance, imageMeta: {}, vif })).rejects.toMatchObject({
+      code: 'INSTANCE_NOT_FOUND',
+    });
     expect(d.calls).toHaveLength(6);
   });
 

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsDefined, IsString, MaxLength, ValidateNested, IsObject} from 'class-validator';
+import { IsArray, IsDefined, IsString, MaxLength, ValidateNested, IsObject } from 'class-validator';
 import { FullInstanceRequest, InstanceRequest } from '../../driver/core-requests.js';
 import { ImageMeta } from '../../model/image-meta.js';
 import { Vif } from '../../model/network-info.js';

@@ -1,6 +1,18 @@
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested, IsObject} from 'class-validator';
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateNested,
+  IsObject,
+} from 'class-validator';
 import { FullInstanceRequest } from '../../driver/core-requests.js';
 import { DEVICE_NAME_PATTERN, type BlockDeviceMapping } from '../../model/block-device.js';
 import { ImageMeta } from '../../model/image-meta.js';
@@ -35,9 +47,21 @@ export class DefaultRootDeviceNameRequest extends FullInstanceRequest {
 /** `defaultDeviceNamesForInstance`: the instance's mapping rows, some without a device name. */
 export class DefaultDeviceNamesForInstanceRequest extends FullInstanceRequest {
   @IsString() @Matches(DEVICE_NAME_PATTERN) rootDeviceName!: string;
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => BlockDeviceMappingInput) ephemerals?: BlockDeviceMappingInput[];
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => BlockDeviceMappingInput) swap?: BlockDeviceMappingInput[];
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => BlockDeviceMappingInput) blockDeviceMapping?: BlockDeviceMappingInput[];
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => BlockDeviceMappingInput)
+  ephemerals?: BlockDeviceMappingInput[];
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => BlockDeviceMappingInput)
+  swap?: BlockDeviceMappingInput[];
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => BlockDeviceMappingInput)
+  blockDeviceMapping?: BlockDeviceMappingInput[];
 }
 
 /**

@@ -6,16 +6,34 @@ import { DEVICE_NAMES_CAPABILITY } from './mixins/device-names.js';
 import { FS_FORMAT_CAPABILITY } from './mixins/fs-format.js';
 
 export type {
-  VolumeCapability, VolumeSwapCapability, VolumeExtendCapability, VolumeSnapshotCapability, DeviceNamesCapability,
+  VolumeCapability,
+  VolumeSwapCapability,
+  VolumeExtendCapability,
+  VolumeSnapshotCapability,
+  DeviceNamesCapability,
   FsFormatCapability,
 } from './interface.js';
 export {
-  AttachVolumeRequest, DetachVolumeRequest, GetVolumeConnectorRequest, SwapVolumeRequest, ExtendVolumeRequest,
-  VolumeSnapshotCreateRequest, VolumeSnapshotDeleteRequest, VolumeSnapshotCreateInfo, VolumeSnapshotDeleteInfo,
-  IsSupportedFsFormatRequest, VolumeEncryption, DISK_BUS_PATTERN, VOLUME_ID_PATTERN, SNAPSHOT_FILE_PATTERN,
+  AttachVolumeRequest,
+  DetachVolumeRequest,
+  GetVolumeConnectorRequest,
+  SwapVolumeRequest,
+  ExtendVolumeRequest,
+  VolumeSnapshotCreateRequest,
+  VolumeSnapshotDeleteRequest,
+  VolumeSnapshotCreateInfo,
+  VolumeSnapshotDeleteInfo,
+  IsSupportedFsFormatRequest,
+  VolumeEncryption,
+  DISK_BUS_PATTERN,
+  VOLUME_ID_PATTERN,
+  SNAPSHOT_FILE_PATTERN,
 } from './requests.js';
 export {
-  BlockDeviceMappingInput, DefaultRootDeviceNameRequest, DefaultDeviceNamesForInstanceRequest, GetDeviceNameForInstanceRequest,
+  BlockDeviceMappingInput,
+  DefaultRootDeviceNameRequest,
+  DefaultDeviceNamesForInstanceRequest,
+  GetDeviceNameForInstanceRequest,
   type DefaultDeviceNamesForInstanceResult,
 } from './device-name-requests.js';
 export { withVolumes } from './mixins/volume.js';
@@ -30,9 +48,21 @@ export { withDeviceNames } from './mixins/device-names.js';
 export type { DeviceNamesShape } from './mixins/device-names.js';
 export { withFsFormat } from './mixins/fs-format.js';
 export type { FsFormatShape } from './mixins/fs-format.js';
-export { VOLUME_CAPABILITY, VOLUME_SWAP_CAPABILITY, VOLUME_EXTEND_CAPABILITY, VOLUME_SNAPSHOT_CAPABILITY, DEVICE_NAMES_CAPABILITY, FS_FORMAT_CAPABILITY };
+export {
+  VOLUME_CAPABILITY,
+  VOLUME_SWAP_CAPABILITY,
+  VOLUME_EXTEND_CAPABILITY,
+  VOLUME_SNAPSHOT_CAPABILITY,
+  DEVICE_NAMES_CAPABILITY,
+  FS_FORMAT_CAPABILITY,
+};
 
 /** The capabilities of the `volume` family, in contract order (adding one here adds it to the contract). */
 export const VOLUME_CAPABILITIES = [
-  VOLUME_CAPABILITY, VOLUME_SWAP_CAPABILITY, VOLUME_EXTEND_CAPABILITY, VOLUME_SNAPSHOT_CAPABILITY, DEVICE_NAMES_CAPABILITY, FS_FORMAT_CAPABILITY,
+  VOLUME_CAPABILITY,
+  VOLUME_SWAP_CAPABILITY,
+  VOLUME_EXTEND_CAPABILITY,
+  VOLUME_SNAPSHOT_CAPABILITY,
+  DEVICE_NAMES_CAPABILITY,
+  FS_FORMAT_CAPABILITY,
 ] as const;

@@ -1,12 +1,20 @@
 import type { OperationContext } from '../../context/operation-context.js';
 import type { VolumeConnector } from '../../model/volume-connection.js';
 import type {
-  DefaultDeviceNamesForInstanceRequest, DefaultDeviceNamesForInstanceResult, DefaultRootDeviceNameRequest,
+  DefaultDeviceNamesForInstanceRequest,
+  DefaultDeviceNamesForInstanceResult,
+  DefaultRootDeviceNameRequest,
   GetDeviceNameForInstanceRequest,
 } from './device-name-requests.js';
 import type {
-  AttachVolumeRequest, DetachVolumeRequest, ExtendVolumeRequest, GetVolumeConnectorRequest, IsSupportedFsFormatRequest,
-  SwapVolumeRequest, VolumeSnapshotCreateRequest, VolumeSnapshotDeleteRequest,
+  AttachVolumeRequest,
+  DetachVolumeRequest,
+  ExtendVolumeRequest,
+  GetVolumeConnectorRequest,
+  IsSupportedFsFormatRequest,
+  SwapVolumeRequest,
+  VolumeSnapshotCreateRequest,
+  VolumeSnapshotDeleteRequest,
 } from './requests.js';
 
 /**
@@ -54,7 +62,10 @@ export interface DeviceNamesCapability {
   /** @returns a device name such as `/dev/vda` @throws `VALIDATION_FAILED` */
   defaultRootDeviceName(ctx: OperationContext, request: DefaultRootDeviceNameRequest): Promise<string>;
   /** @returns the rows with every device name filled in @throws `VALIDATION_FAILED` */
-  defaultDeviceNamesForInstance(ctx: OperationContext, request: DefaultDeviceNamesForInstanceRequest): Promise<DefaultDeviceNamesForInstanceResult>;
+  defaultDeviceNamesForInstance(
+    ctx: OperationContext,
+    request: DefaultDeviceNamesForInstanceRequest,
+  ): Promise<DefaultDeviceNamesForInstanceResult>;
   /** @returns the device name for the new row @throws `VALIDATION_FAILED` */
   getDeviceNameForInstance(ctx: OperationContext, request: GetDeviceNameForInstanceRequest): Promise<string>;
 }

@@ -1,6 +1,17 @@
 import { Type } from 'class-transformer';
 import {
-  IsBoolean, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
 } from 'class-validator';
 import { FullInstanceRequest } from '../../driver/core-requests.js';
 import { DEVICE_NAME_PATTERN } from '../../model/block-device.js';
@@ -89,14 +100,22 @@ export class VolumeSnapshotDeleteInfo {
 /** `volumeSnapshotCreate`: snapshot a volume attached to the instance. */
 export class VolumeSnapshotCreateRequest extends FullInstanceRequest {
   @IsString() @Matches(VOLUME_ID_PATTERN) volumeId!: string;
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => VolumeSnapshotCreateInfo) createInfo!: VolumeSnapshotCreateInfo;
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => VolumeSnapshotCreateInfo)
+  createInfo!: VolumeSnapshotCreateInfo;
 }
 
 /** `volumeSnapshotDelete`: delete a snapshot of a volume attached to the instance. */
 export class VolumeSnapshotDeleteRequest extends FullInstanceRequest {
   @IsString() @Matches(VOLUME_ID_PATTERN) volumeId!: string;
   @IsString() @Matches(VOLUME_ID_PATTERN) snapshotId!: string;
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => VolumeSnapshotDeleteInfo) deleteInfo!: VolumeSnapshotDeleteInfo;
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => VolumeSnapshotDeleteInfo)
+  deleteInfo!: VolumeSnapshotDeleteInfo;
 }
 
 /** `isSupportedFsFormat`: a file-system type (`ext4`, `xfs`, `vfat`, ...). */

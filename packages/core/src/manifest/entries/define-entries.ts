@@ -3,7 +3,6 @@ import type * as DriverLoader from '../../loader/load-driver.js';
 import type * as BlockDeviceHelpers from '../../model/block-device-helpers.js';
 import type { ManifestEntry, ManifestKind } from '../manifest-entry.js';
 
-
 /** Core calls: the public calls of `DriverBase`, its constructor, and the protected event reporter. */
 type CoreMethod = Extract<keyof DriverBase, string> | 'constructor' | 'reportPowerState';
 
@@ -29,7 +28,19 @@ export function moduleEntries(rows: readonly Row<ModuleFunction>[]): ManifestEnt
   return rows.map((row) => toEntry(row, 'module', 'module'));
 }
 
-function toEntry(row: Row<string>, scope: ManifestEntry['scope'], capability: ManifestEntry['capability']): ManifestEntry {
+function toEntry(
+  row: Row<string>,
+  scope: ManifestEntry['scope'],
+  capability: ManifestEntry['capability'],
+): ManifestEntry {
   const { referenceName, method, kind, summary, note } = row;
-  return Object.freeze({ referenceName, scope, capability, method, kind, summary, ...(note === undefined ? {} : { note }) });
+  return Object.freeze({
+    referenceName,
+    scope,
+    capability,
+    method,
+    kind,
+    summary,
+    ...(note === undefined ? {} : { note }),
+  });
 }

@@ -22,8 +22,7 @@ export interface MksConsoleShape extends Sealed<MksConsoleCapability> {}
 export const MKS_CONSOLE_CAPABILITY = declareCapability<MksConsoleCapability>()({
   name: 'console.mks',
   family: 'console',
-  description:
-    'the instance\'s VMware MKS console. RUNNING or PAUSED only.',
+  description: "the instance's VMware MKS console. RUNNING or PAUSED only.",
   status: { choice: 'console' },
   requires: ['lifecycle'],
   methods: {
@@ -32,8 +31,10 @@ export const MKS_CONSOLE_CAPABILITY = declareCapability<MksConsoleCapability>()(
   },
   calls: [
     {
-      referenceName: 'get_mks_console', method: 'getMksConsole', kind: 'required',
-      summary: 'Give the connection details of the guest\'s MKS (VMware) console.',
+      referenceName: 'get_mks_console',
+      method: 'getMksConsole',
+      kind: 'required',
+      summary: "Give the connection details of the guest's MKS (VMware) console.",
     },
   ],
 });

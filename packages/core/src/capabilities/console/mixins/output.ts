@@ -23,7 +23,7 @@ export const CONSOLE_OUTPUT_CAPABILITY = declareCapability<ConsoleOutputCapabili
   name: 'console.output',
   family: 'console',
   description:
-    'read the tail of an instance\'s console log. Works in every power state, since the log outlives the guest.',
+    "read the tail of an instance's console log. Works in every power state, since the log outlives the guest.",
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
@@ -32,7 +32,9 @@ export const CONSOLE_OUTPUT_CAPABILITY = declareCapability<ConsoleOutputCapabili
   },
   calls: [
     {
-      referenceName: 'get_console_output', method: 'getConsoleOutput', kind: 'required',
+      referenceName: 'get_console_output',
+      method: 'getConsoleOutput',
+      kind: 'required',
       summary: 'Return the text the guest wrote to its console log.',
     },
   ],

@@ -13,7 +13,10 @@ import { GetConsolePoolInfoRequest } from '../requests.js';
 export declare abstract class ConsolePoolShape {
   constructor(...args: any[]);
   /** Address and credentials of the host's pool for `consoleType`; throw `NotFoundError` when there is none. */
-  protected abstract _getConsolePoolInfo(ctx: OperationContext, request: GetConsolePoolInfoRequest): Promise<ConsolePoolInfo>;
+  protected abstract _getConsolePoolInfo(
+    ctx: OperationContext,
+    request: GetConsolePoolInfoRequest,
+  ): Promise<ConsolePoolInfo>;
 }
 export interface ConsolePoolShape extends Sealed<ConsolePoolCapability> {}
 
@@ -21,15 +24,16 @@ export interface ConsolePoolShape extends Sealed<ConsolePoolCapability> {}
 export const CONSOLE_POOL_CAPABILITY = declareCapability<ConsolePoolCapability>()({
   name: 'console.pool',
   family: 'console',
-  description:
-    'address and credentials of a host-wide console pool.',
+  description: 'address and credentials of a host-wide console pool.',
   status: 'optional',
   methods: {
     getConsolePoolInfo: { hook: '_getConsolePoolInfo', request: GetConsolePoolInfoRequest },
   },
   calls: [
     {
-      referenceName: 'get_console_pool_info', method: 'getConsolePoolInfo', kind: 'deprecated',
+      referenceName: 'get_console_pool_info',
+      method: 'getConsolePoolInfo',
+      kind: 'deprecated',
       summary: 'Describe the console proxy pool of the host (address, credentials).',
       note: 'Console proxies are no longer pooled per host: each console capability (console.vnc, console.spice, ...) returns its own connection details.',
     },

@@ -22,8 +22,7 @@ export interface RdpConsoleShape extends Sealed<RdpConsoleCapability> {}
 export const RDP_CONSOLE_CAPABILITY = declareCapability<RdpConsoleCapability>()({
   name: 'console.rdp',
   family: 'console',
-  description:
-    'the instance\'s RDP endpoint. RUNNING or PAUSED only.',
+  description: "the instance's RDP endpoint. RUNNING or PAUSED only.",
   status: { choice: 'console' },
   requires: ['lifecycle'],
   methods: {
@@ -32,8 +31,10 @@ export const RDP_CONSOLE_CAPABILITY = declareCapability<RdpConsoleCapability>()(
   },
   calls: [
     {
-      referenceName: 'get_rdp_console', method: 'getRdpConsole', kind: 'required',
-      summary: 'Give the connection details of the guest\'s RDP console.',
+      referenceName: 'get_rdp_console',
+      method: 'getRdpConsole',
+      kind: 'required',
+      summary: "Give the connection details of the guest's RDP console.",
     },
   ],
 });

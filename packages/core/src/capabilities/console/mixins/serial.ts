@@ -22,8 +22,7 @@ export interface SerialConsoleShape extends Sealed<SerialConsoleCapability> {}
 export const SERIAL_CONSOLE_CAPABILITY = declareCapability<SerialConsoleCapability>()({
   name: 'console.serial',
   family: 'console',
-  description:
-    'the instance\'s serial port, exposed over TCP. RUNNING or PAUSED only.',
+  description: "the instance's serial port, exposed over TCP. RUNNING or PAUSED only.",
   status: { choice: 'console' },
   requires: ['lifecycle'],
   methods: {
@@ -32,8 +31,10 @@ export const SERIAL_CONSOLE_CAPABILITY = declareCapability<SerialConsoleCapabili
   },
   calls: [
     {
-      referenceName: 'get_serial_console', method: 'getSerialConsole', kind: 'required',
-      summary: 'Give the connection details of the guest\'s interactive serial console.',
+      referenceName: 'get_serial_console',
+      method: 'getSerialConsole',
+      kind: 'required',
+      summary: "Give the connection details of the guest's interactive serial console.",
     },
   ],
 });

@@ -22,8 +22,7 @@ export interface SpiceConsoleShape extends Sealed<SpiceConsoleCapability> {}
 export const SPICE_CONSOLE_CAPABILITY = declareCapability<SpiceConsoleCapability>()({
   name: 'console.spice',
   family: 'console',
-  description:
-    'the instance\'s SPICE server, with its TLS port when it has one. RUNNING or PAUSED only.',
+  description: "the instance's SPICE server, with its TLS port when it has one. RUNNING or PAUSED only.",
   status: { choice: 'console' },
   requires: ['lifecycle'],
   methods: {
@@ -32,8 +31,10 @@ export const SPICE_CONSOLE_CAPABILITY = declareCapability<SpiceConsoleCapability
   },
   calls: [
     {
-      referenceName: 'get_spice_console', method: 'getSpiceConsole', kind: 'required',
-      summary: 'Give the connection details (host, port, TLS port) of the guest\'s SPICE console.',
+      referenceName: 'get_spice_console',
+      method: 'getSpiceConsole',
+      kind: 'required',
+      summary: "Give the connection details (host, port, TLS port) of the guest's SPICE console.",
     },
   ],
 });

@@ -23,7 +23,7 @@ export const VNC_CONSOLE_CAPABILITY = declareCapability<VncConsoleCapability>()(
   name: 'console.vnc',
   family: 'console',
   description:
-    'where a console proxy reaches the instance\'s VNC server. Only a live guest (RUNNING or PAUSED) has one.',
+    "where a console proxy reaches the instance's VNC server. Only a live guest (RUNNING or PAUSED) has one.",
   status: { choice: 'console' },
   requires: ['lifecycle'],
   methods: {
@@ -32,8 +32,10 @@ export const VNC_CONSOLE_CAPABILITY = declareCapability<VncConsoleCapability>()(
   },
   calls: [
     {
-      referenceName: 'get_vnc_console', method: 'getVncConsole', kind: 'required',
-      summary: 'Give the connection details (host, port, internal path) of the guest\'s VNC console.',
+      referenceName: 'get_vnc_console',
+      method: 'getVncConsole',
+      kind: 'required',
+      summary: "Give the connection details (host, port, internal path) of the guest's VNC console.",
     },
   ],
 });

@@ -11,7 +11,10 @@ import { GetDiagnosticsRequest, GetInstanceDiagnosticsRequest, type LegacyDiagno
 export declare abstract class DiagnosticsShape {
   constructor(...args: any[]);
   /** Describe the instance in any power state; throw `InstanceNotFoundError` when it does not exist. */
-  protected abstract _getInstanceDiagnostics(ctx: OperationContext, request: GetInstanceDiagnosticsRequest): Promise<InstanceDiagnostics>;
+  protected abstract _getInstanceDiagnostics(
+    ctx: OperationContext,
+    request: GetInstanceDiagnosticsRequest,
+  ): Promise<InstanceDiagnostics>;
   /**
    * @deprecated Override only to keep an older driver's own keys.
    * Default: `_getInstanceDiagnostics`, flattened into the old keys.
@@ -24,8 +27,7 @@ export interface DiagnosticsShape extends Sealed<DiagnosticsCapability> {}
 export const DIAGNOSTICS_CAPABILITY = declareCapability<DiagnosticsCapability>()({
   name: 'diagnostics',
   family: 'diagnostics',
-  description:
-    'what an instance is doing, for operators. Any power state.',
+  description: 'what an instance is doing, for operators. Any power state.',
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
@@ -34,18 +36,26 @@ export const DIAGNOSTICS_CAPABILITY = declareCapability<DiagnosticsCapability>()
     getDiagnostics: { hook: '_getDiagnostics', request: GetDiagnosticsRequest },
   },
   defaults: {
-    async _getDiagnostics(this: any, ctx: OperationContext, request: GetDiagnosticsRequest): Promise<LegacyDiagnostics> {
+    async _getDiagnostics(
+      this: any,
+      ctx: OperationContext,
+      request: GetDiagnosticsRequest,
+    ): Promise<LegacyDiagnostics> {
       return toLegacyDiagnostics(await this._getInstanceDiagnostics(ctx, request));
     },
   },
   calls: [
     {
-      referenceName: 'get_instance_diagnostics', method: 'getInstanceDiagnostics', kind: 'required',
-      summary: 'Report the guest\'s diagnostics in a fixed model: state, CPUs, NICs, disks, memory, uptime.',
+      referenceName: 'get_instance_diagnostics',
+      method: 'getInstanceDiagnostics',
+      kind: 'required',
+      summary: "Report the guest's diagnostics in a fixed model: state, CPUs, NICs, disks, memory, uptime.",
     },
     {
-      referenceName: 'get_diagnostics', method: 'getDiagnostics', kind: 'deprecated',
-      summary: 'Report the guest\'s diagnostics as a free-form record.',
+      referenceName: 'get_diagnostics',
+      method: 'getDiagnostics',
+      kind: 'deprecated',
+      summary: "Report the guest's diagnostics as a free-form record.",
       note: 'Superseded by getInstanceDiagnostics, whose model is the same for every driver.',
     },
   ],
@@ -57,21 +67,34 @@ export const withDiagnostics = defineCapability<typeof DiagnosticsShape>(DIAGNOS
 /** Flatten driver-neutral diagnostics into the old free-form keys (memory in KiB, times in ns). */
 function toLegacyDiagnostics(d: InstanceDiagnostics): LegacyDiagnostics {
   const out: LegacyDiagnostics = {
-    state: powerStateName(d.state), driver: d.driver, uptime: d.uptimeSec, config_drive: d.configDrive,
-    memory: d.memoryDetails.maximumMb * 1024, 'memory-actual': d.memoryDetails.usedMb * 1024,
+    state: powerStateName(d.state),
+    driver: d.driver,
+    uptime: d.uptimeSec,
+    config_drive: d.configDrive,
+    memory: d.memoryDetails.maximumMb * 1024,
+    'memory-actual': d.memoryDetails.usedMb * 1024,
   };
   for (const cpu of d.cpuDetails) out[`cpu${cpu.id}_time`] = cpu.timeNs;
   for (const disk of d.diskDetails) {
     Object.assign(out, {
-      [`${disk.id}_read`]: disk.readBytes, [`${disk.id}_read_req`]: disk.readRequests,
-      [`${disk.id}_write`]: disk.writeBytes, [`${disk.id}_write_req`]: disk.writeRequests, [`${disk.id}_errors`]: disk.errorsCount,
+      [`${disk.id}_read`]: disk.readBytes,
+      [`${disk.id}_read_req`]: disk.readRequests,
+      [`${disk.id}_write`]: disk.writeBytes,
+      [`${disk.id}_write_req`]: disk.writeRequests,
+      [`${disk.id}_errors`]: disk.errorsCount,
     });
   }
   d.nicDetails.forEach((nic, i) => {
     Object.assign(out, {
-      [`nic${i}_mac`]: nic.macAddress, [`nic${i}_rx`]: nic.rxOctets, [`nic${i}_rx_packets`]: nic.rxPackets,
-      [`nic${i}_rx_errors`]: nic.rxErrors, [`nic${i}_rx_drop`]: nic.rxDrop, [`nic${i}_tx`]: nic.txOctets,
-      [`nic${i}_tx_packets`]: nic.txPackets, [`nic${i}_tx_errors`]: nic.txErrors, [`nic${i}_tx_drop`]: nic.txDrop,
+      [`nic${i}_mac`]: nic.macAddress,
+      [`nic${i}_rx`]: nic.rxOctets,
+      [`nic${i}_rx_packets`]: nic.rxPackets,
+      [`nic${i}_rx_errors`]: nic.rxErrors,
+      [`nic${i}_rx_drop`]: nic.rxDrop,
+      [`nic${i}_tx`]: nic.txOctets,
+      [`nic${i}_tx_packets`]: nic.txPackets,
+      [`nic${i}_tx_errors`]: nic.txErrors,
+      [`nic${i}_tx_drop`]: nic.txDrop,
     });
   });
   return out;

@@ -10,9 +10,15 @@ import { BlockStatsRequest, GetAllBwCountersRequest, GetAllVolumeUsageRequest } 
 export declare abstract class DiagnosticsUsageShape {
   constructor(...args: any[]);
   /** One entry per interface of each listed instance that is running here; skip the others. */
-  protected abstract _getAllBwCounters(ctx: OperationContext, request: GetAllBwCountersRequest): Promise<BandwidthCounters[]>;
+  protected abstract _getAllBwCounters(
+    ctx: OperationContext,
+    request: GetAllBwCountersRequest,
+  ): Promise<BandwidthCounters[]>;
   /** One entry per listed volume that has counters; skip the others. */
-  protected abstract _getAllVolumeUsage(ctx: OperationContext, request: GetAllVolumeUsageRequest): Promise<VolumeUsage[]>;
+  protected abstract _getAllVolumeUsage(
+    ctx: OperationContext,
+    request: GetAllVolumeUsageRequest,
+  ): Promise<VolumeUsage[]>;
   /** Counters of one disk; throw `NotFoundError('disk', diskId)` when the instance has no such disk. */
   protected abstract _blockStats(ctx: OperationContext, request: BlockStatsRequest): Promise<BlockStats>;
 }
@@ -22,8 +28,7 @@ export interface DiagnosticsUsageShape extends Sealed<DiagnosticsUsageCapability
 export const DIAGNOSTICS_USAGE_CAPABILITY = declareCapability<DiagnosticsUsageCapability>()({
   name: 'diagnostics.usage',
   family: 'diagnostics',
-  description:
-    'usage counters for metering. Counters are cumulative and never reset by the SDK.',
+  description: 'usage counters for metering. Counters are cumulative and never reset by the SDK.',
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
@@ -34,15 +39,21 @@ export const DIAGNOSTICS_USAGE_CAPABILITY = declareCapability<DiagnosticsUsageCa
   },
   calls: [
     {
-      referenceName: 'get_all_bw_counters', method: 'getAllBwCounters', kind: 'required',
-      summary: 'Report the network traffic counters of the guests\' interfaces.',
+      referenceName: 'get_all_bw_counters',
+      method: 'getAllBwCounters',
+      kind: 'required',
+      summary: "Report the network traffic counters of the guests' interfaces.",
     },
     {
-      referenceName: 'get_all_volume_usage', method: 'getAllVolumeUsage', kind: 'required',
-      summary: 'Report read and write counters of the volumes attached to the host\'s guests.',
+      referenceName: 'get_all_volume_usage',
+      method: 'getAllVolumeUsage',
+      kind: 'required',
+      summary: "Report read and write counters of the volumes attached to the host's guests.",
     },
     {
-      referenceName: 'block_stats', method: 'blockStats', kind: 'required',
+      referenceName: 'block_stats',
+      method: 'blockStats',
+      kind: 'required',
       summary: 'Report the I/O counters of one disk of a guest.',
     },
   ],

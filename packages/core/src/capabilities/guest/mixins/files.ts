@@ -21,18 +21,24 @@ export interface GuestFilesShape extends Sealed<GuestFilesCapability> {}
 export const GUEST_FILES_CAPABILITY = declareCapability<GuestFilesCapability>()({
   name: 'guest.files',
   family: 'guest',
-  description:
-    'write files into a running guest.',
+  description: 'write files into a running guest.',
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
-    injectFile: { hook: '_injectFile', request: InjectFileRequest, instance: true, state: { from: [PowerState.RUNNING] } },
+    injectFile: {
+      hook: '_injectFile',
+      request: InjectFileRequest,
+      instance: true,
+      state: { from: [PowerState.RUNNING] },
+    },
   },
   calls: [
     {
-      referenceName: 'inject_file', method: 'injectFile', kind: 'deprecated',
+      referenceName: 'inject_file',
+      method: 'injectFile',
+      kind: 'deprecated',
       summary: 'Write a file into the running guest.',
-      note: 'Pass files at spawn or rebuild (the request\'s injectedFiles, delivered by config drive or metadata) instead of writing into a running guest.',
+      note: "Pass files at spawn or rebuild (the request's injectedFiles, delivered by config drive or metadata) instead of writing into a running guest.",
     },
   ],
 });

@@ -10,7 +10,10 @@ import { ChangeInstanceMetadataRequest } from '../requests.js';
 export declare abstract class GuestMetadataShape {
   constructor(...args: any[]);
   /** Publish the change (set keys, then remove keys); never called with an empty diff. Any power state. */
-  protected abstract _changeInstanceMetadata(ctx: OperationContext, request: ChangeInstanceMetadataRequest): Promise<void>;
+  protected abstract _changeInstanceMetadata(
+    ctx: OperationContext,
+    request: ChangeInstanceMetadataRequest,
+  ): Promise<void>;
 }
 export interface GuestMetadataShape extends Sealed<GuestMetadataCapability> {}
 
@@ -18,15 +21,21 @@ export interface GuestMetadataShape extends Sealed<GuestMetadataCapability> {}
 export const GUEST_METADATA_CAPABILITY = declareCapability<GuestMetadataCapability>()({
   name: 'guest.metadata',
   family: 'guest',
-  description:
-    'publish instance metadata changes where the guest can read them.',
+  description: 'publish instance metadata changes where the guest can read them.',
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
     changeInstanceMetadata: {
-      hook: '_changeInstanceMetadata', request: ChangeInstanceMetadataRequest, instance: true,
+      hook: '_changeInstanceMetadata',
+      request: ChangeInstanceMetadataRequest,
+      instance: true,
       // An empty diff: the target already holds, nothing to publish.
-      around: async (_d: unknown, _c: OperationContext, req: ChangeInstanceMetadataRequest, callHook: HookCall): Promise<void> => {
+      around: async (
+        _d: unknown,
+        _c: OperationContext,
+        req: ChangeInstanceMetadataRequest,
+        callHook: HookCall,
+      ): Promise<void> => {
         if (Object.keys(req.diff.set ?? {}).length === 0 && (req.diff.remove ?? []).length === 0) return;
         await callHook();
       },
@@ -34,8 +43,10 @@ export const GUEST_METADATA_CAPABILITY = declareCapability<GuestMetadataCapabili
   },
   calls: [
     {
-      referenceName: 'change_instance_metadata', method: 'changeInstanceMetadata', kind: 'required',
-      summary: 'Apply a change of the instance\'s metadata to where the guest reads it.',
+      referenceName: 'change_instance_metadata',
+      method: 'changeInstanceMetadata',
+      kind: 'required',
+      summary: "Apply a change of the instance's metadata to where the guest reads it.",
     },
   ],
 });

@@ -24,18 +24,23 @@ export interface GuestPasswordShape extends Sealed<GuestPasswordCapability> {}
 export const GUEST_PASSWORD_CAPABILITY = declareCapability<GuestPasswordCapability>()({
   name: 'guest.password',
   family: 'guest',
-  description:
-    'set the administrator password inside a running guest (through its agent).',
+  description: 'set the administrator password inside a running guest (through its agent).',
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
     setAdminPassword: {
-      hook: '_setAdminPassword', request: SetAdminPasswordRequest, instance: true, state: { from: [PowerState.RUNNING] }, around: guardedSetPassword,
+      hook: '_setAdminPassword',
+      request: SetAdminPasswordRequest,
+      instance: true,
+      state: { from: [PowerState.RUNNING] },
+      around: guardedSetPassword,
     },
   },
   calls: [
     {
-      referenceName: 'set_admin_password', method: 'setAdminPassword', kind: 'required',
+      referenceName: 'set_admin_password',
+      method: 'setAdminPassword',
+      kind: 'required',
       summary: 'Set the administrator password inside the running guest (through its agent).',
     },
   ],
@@ -48,7 +53,12 @@ const OP = 'setAdminPassword';
 const WITHHELD = 'the driver failed; its details were withheld because they contained the password';
 
 /** The hook, with any error mentioning the password replaced. */
-async function guardedSetPassword(_d: unknown, _c: OperationContext, req: SetAdminPasswordRequest, callHook: HookCall): Promise<void> {
+async function guardedSetPassword(
+  _d: unknown,
+  _c: OperationContext,
+  req: SetAdminPasswordRequest,
+  callHook: HookCall,
+): Promise<void> {
   try {
     await callHook();
   } catch (error) {

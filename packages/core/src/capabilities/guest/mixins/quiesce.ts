@@ -23,8 +23,7 @@ export interface GuestQuiesceShape extends Sealed<GuestQuiesceCapability> {}
 export const GUEST_QUIESCE_CAPABILITY = declareCapability<GuestQuiesceCapability>()({
   name: 'guest.quiesce',
   family: 'guest',
-  description:
-    'freeze and thaw guest file systems around a snapshot. Both need RUNNING.',
+  description: 'freeze and thaw guest file systems around a snapshot. Both need RUNNING.',
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
@@ -33,12 +32,16 @@ export const GUEST_QUIESCE_CAPABILITY = declareCapability<GuestQuiesceCapability
   },
   calls: [
     {
-      referenceName: 'quiesce', method: 'quiesce', kind: 'required',
-      summary: 'Freeze the guest\'s file systems (through its agent) so a snapshot is consistent.',
+      referenceName: 'quiesce',
+      method: 'quiesce',
+      kind: 'required',
+      summary: "Freeze the guest's file systems (through its agent) so a snapshot is consistent.",
     },
     {
-      referenceName: 'unquiesce', method: 'unquiesce', kind: 'required',
-      summary: 'Thaw the guest\'s file systems after the snapshot.',
+      referenceName: 'unquiesce',
+      method: 'unquiesce',
+      kind: 'required',
+      summary: "Thaw the guest's file systems after the snapshot.",
     },
   ],
 });

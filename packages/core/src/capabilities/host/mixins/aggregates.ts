@@ -13,7 +13,10 @@ export declare abstract class HostAggregatesShape {
   /** Remove the host from that pool. */
   protected abstract _removeFromAggregate(ctx: OperationContext, request: RemoveFromAggregateRequest): Promise<void>;
   /** Undo the backend side of the failed change and call `request.revert()` for the orchestrator's side. */
-  protected abstract _undoAggregateOperation(ctx: OperationContext, request: UndoAggregateOperationRequest): Promise<void>;
+  protected abstract _undoAggregateOperation(
+    ctx: OperationContext,
+    request: UndoAggregateOperationRequest,
+  ): Promise<void>;
 }
 export interface HostAggregatesShape extends Sealed<HostAggregatesCapability> {}
 
@@ -21,8 +24,7 @@ export interface HostAggregatesShape extends Sealed<HostAggregatesCapability> {}
 export const HOST_AGGREGATES_CAPABILITY = declareCapability<HostAggregatesCapability>()({
   name: 'host.aggregates',
   family: 'host',
-  description:
-    'backends that mirror host aggregates as hypervisor pools.',
+  description: 'backends that mirror host aggregates as hypervisor pools.',
   status: 'optional',
   methods: {
     addToAggregate: { hook: '_addToAggregate', request: AddToAggregateRequest },
@@ -31,15 +33,21 @@ export const HOST_AGGREGATES_CAPABILITY = declareCapability<HostAggregatesCapabi
   },
   calls: [
     {
-      referenceName: 'add_to_aggregate', method: 'addToAggregate', kind: 'required',
+      referenceName: 'add_to_aggregate',
+      method: 'addToAggregate',
+      kind: 'required',
       summary: 'Join the host to a host aggregate, when the hypervisor itself pools hosts.',
     },
     {
-      referenceName: 'remove_from_aggregate', method: 'removeFromAggregate', kind: 'required',
+      referenceName: 'remove_from_aggregate',
+      method: 'removeFromAggregate',
+      kind: 'required',
       summary: 'Take the host out of a host aggregate.',
     },
     {
-      referenceName: 'undo_aggregate_operation', method: 'undoAggregateOperation', kind: 'required',
+      referenceName: 'undo_aggregate_operation',
+      method: 'undoAggregateOperation',
+      kind: 'required',
       summary: 'Roll back an aggregate change that failed half way.',
     },
   ],

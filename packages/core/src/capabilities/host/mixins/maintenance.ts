@@ -4,7 +4,12 @@ import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { HookCall } from '../../../driver/method-spec.js';
 import type { HostMaintenanceCapability } from '../interface.js';
-import { HostMaintenanceModeRequest, SetHostEnabledRequest, type HostEnabledState, type HostMaintenanceState } from '../requests.js';
+import {
+  HostMaintenanceModeRequest,
+  SetHostEnabledRequest,
+  type HostEnabledState,
+  type HostMaintenanceState,
+} from '../requests.js';
 
 /** Public calls and hooks of `host.maintenance`. */
 export declare abstract class HostMaintenanceShape {
@@ -23,20 +28,31 @@ export interface HostMaintenanceShape extends Sealed<HostMaintenanceCapability> 
 export const HOST_MAINTENANCE_CAPABILITY = declareCapability<HostMaintenanceCapability>()({
   name: 'host.maintenance',
   family: 'host',
-  description:
-    'take the host out of (and back into) service. Both calls are idempotent.',
+  description: 'take the host out of (and back into) service. Both calls are idempotent.',
   status: 'optional',
   methods: {
     hostMaintenanceMode: {
-      hook: '_hostMaintenanceMode', request: HostMaintenanceModeRequest,
-      around: async (_d: unknown, _c: OperationContext, req: HostMaintenanceModeRequest, callHook: HookCall): Promise<HostMaintenanceState> => {
+      hook: '_hostMaintenanceMode',
+      request: HostMaintenanceModeRequest,
+      around: async (
+        _d: unknown,
+        _c: OperationContext,
+        req: HostMaintenanceModeRequest,
+        callHook: HookCall,
+      ): Promise<HostMaintenanceState> => {
         await callHook();
         return req.mode ? 'on_maintenance' : 'off_maintenance';
       },
     },
     setHostEnabled: {
-      hook: '_setHostEnabled', request: SetHostEnabledRequest,
-      around: async (_d: unknown, _c: OperationContext, req: SetHostEnabledRequest, callHook: HookCall): Promise<HostEnabledState> => {
+      hook: '_setHostEnabled',
+      request: SetHostEnabledRequest,
+      around: async (
+        _d: unknown,
+        _c: OperationContext,
+        req: SetHostEnabledRequest,
+        callHook: HookCall,
+      ): Promise<HostEnabledState> => {
         await callHook();
         return req.enabled ? 'enabled' : 'disabled';
       },
@@ -44,11 +60,15 @@ export const HOST_MAINTENANCE_CAPABILITY = declareCapability<HostMaintenanceCapa
   },
   calls: [
     {
-      referenceName: 'host_maintenance_mode', method: 'hostMaintenanceMode', kind: 'required',
+      referenceName: 'host_maintenance_mode',
+      method: 'hostMaintenanceMode',
+      kind: 'required',
       summary: 'Put the host in or out of maintenance, moving its guests away first.',
     },
     {
-      referenceName: 'set_host_enabled', method: 'setHostEnabled', kind: 'required',
+      referenceName: 'set_host_enabled',
+      method: 'setHostEnabled',
+      kind: 'required',
       summary: 'Allow or stop new guests on the host.',
     },
   ],

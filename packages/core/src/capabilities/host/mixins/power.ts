@@ -19,13 +19,18 @@ export interface HostPowerShape extends Sealed<HostPowerCapability> {}
 export const HOST_POWER_CAPABILITY = declareCapability<HostPowerCapability>()({
   name: 'host.power',
   family: 'host',
-  description:
-    'power actions on the hypervisor host itself (not on instances).',
+  description: 'power actions on the hypervisor host itself (not on instances).',
   status: 'optional',
   methods: {
     hostPowerAction: {
-      hook: '_hostPowerAction', request: HostPowerActionRequest,
-      around: async (_d: unknown, _c: OperationContext, req: HostPowerActionRequest, callHook: HookCall): Promise<HostPowerAction> => {
+      hook: '_hostPowerAction',
+      request: HostPowerActionRequest,
+      around: async (
+        _d: unknown,
+        _c: OperationContext,
+        req: HostPowerActionRequest,
+        callHook: HookCall,
+      ): Promise<HostPowerAction> => {
         await callHook();
         return req.action;
       },
@@ -33,7 +38,9 @@ export const HOST_POWER_CAPABILITY = declareCapability<HostPowerCapability>()({
   },
   calls: [
     {
-      referenceName: 'host_power_action', method: 'hostPowerAction', kind: 'required',
+      referenceName: 'host_power_action',
+      method: 'hostPowerAction',
+      kind: 'required',
       summary: 'Start up, shut down or reboot the host itself.',
     },
   ],

@@ -19,8 +19,7 @@ export interface HostStatsShape extends Sealed<HostStatsCapability> {}
 export const HOST_STATS_CAPABILITY = declareCapability<HostStatsCapability>()({
   name: 'host.stats',
   family: 'host',
-  description:
-    'host-level counters.',
+  description: 'host-level counters.',
   status: 'optional',
   methods: {
     getHostUptime: { hook: '_getHostUptime' },
@@ -28,12 +27,16 @@ export const HOST_STATS_CAPABILITY = declareCapability<HostStatsCapability>()({
   },
   calls: [
     {
-      referenceName: 'get_host_uptime', method: 'getHostUptime', kind: 'required',
+      referenceName: 'get_host_uptime',
+      method: 'getHostUptime',
+      kind: 'required',
       summary: 'Report how long the host has been up, and its load.',
     },
     {
-      referenceName: 'get_host_cpu_stats', method: 'getHostCpuStats', kind: 'required',
-      summary: 'Report the host\'s CPU time counters (kernel, user, idle, iowait) and frequency.',
+      referenceName: 'get_host_cpu_stats',
+      method: 'getHostCpuStats',
+      kind: 'required',
+      summary: "Report the host's CPU time counters (kernel, user, idle, iowait) and frequency.",
     },
   ],
 });

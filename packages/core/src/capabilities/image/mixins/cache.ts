@@ -17,8 +17,7 @@ export interface ImageCacheShape extends Sealed<ImageCacheCapability> {}
 export const IMAGE_CACHE_CAPABILITY = declareCapability<ImageCacheCapability>()({
   name: 'image.cache',
   family: 'image',
-  description:
-    'the driver keeps base images on local disk and prunes them.',
+  description: 'the driver keeps base images on local disk and prunes them.',
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
@@ -26,7 +25,9 @@ export const IMAGE_CACHE_CAPABILITY = declareCapability<ImageCacheCapability>()(
   },
   calls: [
     {
-      referenceName: 'manage_image_cache', method: 'manageImageCache', kind: 'required',
+      referenceName: 'manage_image_cache',
+      method: 'manageImageCache',
+      kind: 'required',
       summary: 'Remove cached base images that no guest on the host uses any more.',
     },
   ],

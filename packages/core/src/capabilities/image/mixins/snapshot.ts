@@ -10,7 +10,12 @@ import type { ImageSnapshotCapability } from '../interface.js';
 import { PostInterruptedSnapshotCleanupRequest, SnapshotPhase, SnapshotRequest } from '../requests.js';
 
 /** Power states a snapshot may start from (see `ImageSnapshotCapability`). */
-const SNAPSHOT_STATES: readonly PowerState[] = [PowerState.RUNNING, PowerState.PAUSED, PowerState.SUSPENDED, PowerState.SHUTDOWN];
+const SNAPSHOT_STATES: readonly PowerState[] = [
+  PowerState.RUNNING,
+  PowerState.PAUSED,
+  PowerState.SUSPENDED,
+  PowerState.SHUTDOWN,
+];
 
 /** Public calls and hooks of `image.snapshot`. */
 export declare abstract class ImageSnapshotShape {
@@ -23,7 +28,10 @@ export declare abstract class ImageSnapshotShape {
    */
   protected abstract _snapshot(ctx: OperationContext, request: SnapshotRequest): Promise<void>;
   /** Default: nothing (the driver leaves no temporary files or images behind). */
-  protected _postInterruptedSnapshotCleanup(ctx: OperationContext, request: PostInterruptedSnapshotCleanupRequest): Promise<void>;
+  protected _postInterruptedSnapshotCleanup(
+    ctx: OperationContext,
+    request: PostInterruptedSnapshotCleanupRequest,
+  ): Promise<void>;
 }
 export interface ImageSnapshotShape extends Sealed<ImageSnapshotCapability> {}
 
@@ -32,13 +40,22 @@ export const IMAGE_SNAPSHOT_CAPABILITY = declareCapability<ImageSnapshotCapabili
   name: 'image.snapshot',
   family: 'image',
   description:
-    'capture an instance\'s disk into an image.\n\nAllowed from RUNNING, PAUSED, SUSPENDED (live or from saved state) and SHUTDOWN (cold); CRASHED and NOSTATE are `INVALID_STATE`, because the disk may be mid-write with no guest to flush it. The instance stays in the power state it was in.',
+    "capture an instance's disk into an image.\n\nAllowed from RUNNING, PAUSED, SUSPENDED (live or from saved state) and SHUTDOWN (cold); CRASHED and NOSTATE are `INVALID_STATE`, because the disk may be mid-write with no guest to flush it. The instance stays in the power state it was in.",
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
-    snapshot: { hook: '_snapshot', request: SnapshotRequest, instance: true, state: { from: SNAPSHOT_STATES }, around: guardedSnapshot },
+    snapshot: {
+      hook: '_snapshot',
+      request: SnapshotRequest,
+      instance: true,
+      state: { from: SNAPSHOT_STATES },
+      around: guardedSnapshot,
+    },
     postInterruptedSnapshotCleanup: {
-      hook: '_postInterruptedSnapshotCleanup', request: PostInterruptedSnapshotCleanupRequest, instance: true, missingOk: true,
+      hook: '_postInterruptedSnapshotCleanup',
+      request: PostInterruptedSnapshotCleanupRequest,
+      instance: true,
+      missingOk: true,
     },
   },
   defaults: {
@@ -46,11 +63,15 @@ export const IMAGE_SNAPSHOT_CAPABILITY = declareCapability<ImageSnapshotCapabili
   },
   calls: [
     {
-      referenceName: 'snapshot', method: 'snapshot', kind: 'required',
-      summary: 'Save the guest\'s root disk as a new image, reporting progress through the task-state callback.',
+      referenceName: 'snapshot',
+      method: 'snapshot',
+      kind: 'required',
+      summary: "Save the guest's root disk as a new image, reporting progress through the task-state callback.",
     },
     {
-      referenceName: 'post_interrupted_snapshot_cleanup', method: 'postInterruptedSnapshotCleanup', kind: 'hook',
+      referenceName: 'post_interrupted_snapshot_cleanup',
+      method: 'postInterruptedSnapshotCleanup',
+      kind: 'hook',
       summary: 'Remove what a snapshot left behind when it was interrupted.',
     },
   ],

@@ -17,15 +17,16 @@ export interface InventoryUsageShape extends Sealed<InventoryUsageCapability> {}
 export const INVENTORY_USAGE_CAPABILITY = declareCapability<InventoryUsageCapability>()({
   name: 'inventory.usage',
   family: 'inventory',
-  description:
-    'resource usage of every instance, for billing.',
+  description: 'resource usage of every instance, for billing.',
   status: 'optional',
   methods: {
     getPerInstanceUsage: { hook: '_getPerInstanceUsage' },
   },
   calls: [
     {
-      referenceName: 'get_per_instance_usage', method: 'getPerInstanceUsage', kind: 'required',
+      referenceName: 'get_per_instance_usage',
+      method: 'getPerInstanceUsage',
+      kind: 'required',
       summary: 'Report the resources each guest uses right now, by instance uuid.',
     },
   ],

@@ -18,16 +18,22 @@ export interface CrashDumpShape extends Sealed<CrashDumpCapability> {}
 export const CRASH_DUMP_CAPABILITY = declareCapability<CrashDumpCapability>()({
   name: 'lifecycle.crashDump',
   family: 'lifecycle',
-  description:
-    'inject an NMI so the guest writes a crash dump. Needs RUNNING.',
+  description: 'inject an NMI so the guest writes a crash dump. Needs RUNNING.',
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
-    triggerCrashDump: { hook: '_triggerCrashDump', request: InstanceOnlyRequest, instance: true, state: { from: [PowerState.RUNNING] } },
+    triggerCrashDump: {
+      hook: '_triggerCrashDump',
+      request: InstanceOnlyRequest,
+      instance: true,
+      state: { from: [PowerState.RUNNING] },
+    },
   },
   calls: [
     {
-      referenceName: 'trigger_crash_dump', method: 'triggerCrashDump', kind: 'required',
+      referenceName: 'trigger_crash_dump',
+      method: 'triggerCrashDump',
+      kind: 'required',
       summary: 'Send the guest a non-maskable interrupt so its kernel writes a crash dump.',
     },
   ],

@@ -12,8 +12,15 @@ import { loggableMessage } from '../../../errors/redact-secrets.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { LifecycleCapability } from '../interface.js';
 import {
-  CleanupRequest, DestroyRequest, InstanceOnlyRequest, PollRebootingInstancesRequest, PowerOffRequest, PowerOnRequest,
-  RebootRequest, ResumeStateOnHostBootRequest, SpawnRequest,
+  CleanupRequest,
+  DestroyRequest,
+  InstanceOnlyRequest,
+  PollRebootingInstancesRequest,
+  PowerOffRequest,
+  PowerOnRequest,
+  RebootRequest,
+  ResumeStateOnHostBootRequest,
+  SpawnRequest,
 } from '../requests.js';
 import { notSoftDeleted } from './not-soft-deleted.js';
 import { forgetSpawn, rememberSpawn, sameSpawn } from './spawn-fingerprint.js';
@@ -69,14 +76,40 @@ export const LIFECYCLE_CAPABILITY = declareCapability<LifecycleCapability>()({
     destroy: { hook: '_destroy', request: DestroyRequest, instance: true, missingOk: true, around: guardedDestroy },
     cleanup: { hook: '_cleanup', request: CleanupRequest, instance: true, missingOk: true },
     reboot: {
-      hook: '_reboot', request: RebootRequest, instance: true,
-      state: { from: (r: RebootRequest) => (r.rebootType === 'SOFT' ? [RUNNING] : ANY_POWER_STATE), to: RUNNING, refuse: notSoftDeleted },
+      hook: '_reboot',
+      request: RebootRequest,
+      instance: true,
+      state: {
+        from: (r: RebootRequest) => (r.rebootType === 'SOFT' ? [RUNNING] : ANY_POWER_STATE),
+        to: RUNNING,
+        refuse: notSoftDeleted,
+      },
     },
-    powerOff: { hook: '_powerOff', request: PowerOffRequest, instance: true, state: { from: [RUNNING, PAUSED, SUSPENDED, CRASHED], to: SHUTDOWN, noop: (i) => i.state === SHUTDOWN } },
-    powerOn: { hook: '_powerOn', request: PowerOnRequest, instance: true, state: { from: [SHUTDOWN, CRASHED, NOSTATE], to: RUNNING, noop: (i) => i.state === RUNNING, refuse: notSoftDeleted } },
+    powerOff: {
+      hook: '_powerOff',
+      request: PowerOffRequest,
+      instance: true,
+      state: { from: [RUNNING, PAUSED, SUSPENDED, CRASHED], to: SHUTDOWN, noop: (i) => i.state === SHUTDOWN },
+    },
+    powerOn: {
+      hook: '_powerOn',
+      request: PowerOnRequest,
+      instance: true,
+      state: {
+        from: [SHUTDOWN, CRASHED, NOSTATE],
+        to: RUNNING,
+        noop: (i) => i.state === RUNNING,
+        refuse: notSoftDeleted,
+      },
+    },
     deleteInstanceFiles: { hook: '_deleteInstanceFiles', request: InstanceOnlyRequest, instance: true },
     instanceOnDisk: { hook: '_instanceOnDisk', request: InstanceOnlyRequest, instance: true },
-    resumeStateOnHostBoot: { hook: '_resumeStateOnHostBoot', request: ResumeStateOnHostBootRequest, instance: true, around: guardedHostBootResume },
+    resumeStateOnHostBoot: {
+      hook: '_resumeStateOnHostBoot',
+      request: ResumeStateOnHostBootRequest,
+      instance: true,
+      around: guardedHostBootResume,
+    },
     pollRebootingInstances: { hook: '_pollRebootingInstances', request: PollRebootingInstancesRequest },
   },
   defaults: {
@@ -118,58 +151,96 @@ export const LIFECYCLE_CAPABILITY = declareCapability<LifecycleCapability>()({
     virtioFs: { trait: 'COMPUTE_STORAGE_VIRTIO_FS', hostDependent: true, description: 'virtio-fs shares' },
     memBackingFile: { trait: 'COMPUTE_MEM_BACKING_FILE', description: 'file-backed guest memory' },
     ephemeralEncryption: { trait: 'COMPUTE_EPHEMERAL_ENCRYPTION', description: 'encrypted ephemeral disks' },
-    socketPciNumaAffinity: { trait: 'COMPUTE_SOCKET_PCI_NUMA_AFFINITY', hostDependent: true, description: 'socket PCI NUMA affinity policy' },
-    addressSpacePassthrough: { trait: 'COMPUTE_ADDRESS_SPACE_PASSTHROUGH', hostDependent: true, description: 'host physical address bits passed through' },
+    socketPciNumaAffinity: {
+      trait: 'COMPUTE_SOCKET_PCI_NUMA_AFFINITY',
+      hostDependent: true,
+      description: 'socket PCI NUMA affinity policy',
+    },
+    addressSpacePassthrough: {
+      trait: 'COMPUTE_ADDRESS_SPACE_PASSTHROUGH',
+      hostDependent: true,
+      description: 'host physical address bits passed through',
+    },
     addressSpaceEmulated: { trait: 'COMPUTE_ADDRESS_SPACE_EMULATED', description: 'emulated physical address bits' },
     nestedVirtualization: { hostDependent: true, description: 'guests may run their own hypervisor' },
   },
   calls: [
     {
-      referenceName: 'spawn', method: 'spawn', kind: 'required',
+      referenceName: 'spawn',
+      method: 'spawn',
+      kind: 'required',
       summary: 'Create and boot a new guest from an image, with its networks and block devices; all or nothing.',
     },
     {
-      referenceName: 'destroy', method: 'destroy', kind: 'required',
+      referenceName: 'destroy',
+      method: 'destroy',
+      kind: 'required',
       summary: 'Tear the guest down and, if asked, delete its disks; an unknown instance is already destroyed.',
     },
     {
-      referenceName: 'cleanup', method: 'cleanup', kind: 'default',
-      summary: 'Release what a destroyed guest left on the host (volume connections, network plumbing); nothing by default.',
+      referenceName: 'cleanup',
+      method: 'cleanup',
+      kind: 'default',
+      summary:
+        'Release what a destroyed guest left on the host (volume connections, network plumbing); nothing by default.',
     },
     {
-      referenceName: 'reboot', method: 'reboot', kind: 'required',
+      referenceName: 'reboot',
+      method: 'reboot',
+      kind: 'required',
       summary: 'Restart the guest, cleanly through the guest OS (soft) or by resetting it (hard).',
     },
     {
-      referenceName: 'power_off', method: 'powerOff', kind: 'required',
-      summary: 'Stop the guest, asking it to shut down first and forcing it after the timeout, retrying at an interval.',
+      referenceName: 'power_off',
+      method: 'powerOff',
+      kind: 'required',
+      summary:
+        'Stop the guest, asking it to shut down first and forcing it after the timeout, retrying at an interval.',
     },
     {
-      referenceName: 'power_on', method: 'powerOn', kind: 'required',
+      referenceName: 'power_on',
+      method: 'powerOn',
+      kind: 'required',
       summary: 'Start a stopped guest again.',
     },
     {
-      referenceName: 'prepare_for_spawn', method: '_prepareForSpawn', kind: 'hook',
-      summary: 'Get host resources ready just before a spawn; the SDK runs it inside spawn, and by default it does nothing.',
+      referenceName: 'prepare_for_spawn',
+      method: '_prepareForSpawn',
+      kind: 'hook',
+      summary:
+        'Get host resources ready just before a spawn; the SDK runs it inside spawn, and by default it does nothing.',
     },
     {
-      referenceName: 'failed_spawn_cleanup', method: '_failedSpawnCleanup', kind: 'hook',
+      referenceName: 'failed_spawn_cleanup',
+      method: '_failedSpawnCleanup',
+      kind: 'hook',
       summary: 'Undo a spawn that failed part way; the SDK runs it, and by default destroys the guest and its disks.',
     },
     {
-      referenceName: 'delete_instance_files', method: 'deleteInstanceFiles', kind: 'default',
-      summary: 'Delete the instance\'s files left on the host and say whether it worked; by default there is nothing to delete.',
+      referenceName: 'delete_instance_files',
+      method: 'deleteInstanceFiles',
+      kind: 'default',
+      summary:
+        "Delete the instance's files left on the host and say whether it worked; by default there is nothing to delete.",
     },
     {
-      referenceName: 'instance_on_disk', method: 'instanceOnDisk', kind: 'default',
-      summary: 'Tell whether the instance\'s files are reachable from this host (shared storage), as evacuation needs; false by default.',
+      referenceName: 'instance_on_disk',
+      method: 'instanceOnDisk',
+      kind: 'default',
+      summary:
+        "Tell whether the instance's files are reachable from this host (shared storage), as evacuation needs; false by default.",
     },
     {
-      referenceName: 'resume_state_on_host_boot', method: 'resumeStateOnHostBoot', kind: 'default',
-      summary: 'Bring a guest back to the state it had before the host restarted; by default, power it on if it is stopped.',
+      referenceName: 'resume_state_on_host_boot',
+      method: 'resumeStateOnHostBoot',
+      kind: 'default',
+      summary:
+        'Bring a guest back to the state it had before the host restarted; by default, power it on if it is stopped.',
     },
     {
-      referenceName: 'poll_rebooting_instances', method: 'pollRebootingInstances', kind: 'default',
+      referenceName: 'poll_rebooting_instances',
+      method: 'pollRebootingInstances',
+      kind: 'default',
       summary: 'Look after guests stuck rebooting longer than a timeout; nothing by default.',
     },
   ],
@@ -201,7 +272,10 @@ async function guardedSpawn(driver: any, ctx: OperationContext, req: SpawnReques
       // The cleanup must run even when the failure was the caller's abort or deadline.
       await driver._failedSpawnCleanup(compensationContext(ctx), req);
     } catch (cleanupError) {
-      driver.logger.error('failed spawn cleanup failed', { instanceUuid: uuid, error: loggableMessage(cleanupError, req) });
+      driver.logger.error('failed spawn cleanup failed', {
+        instanceUuid: uuid,
+        error: loggableMessage(cleanupError, req),
+      });
     }
     events.forget(uuid);
     throw error;
@@ -215,14 +289,24 @@ async function guardedSpawn(driver: any, ctx: OperationContext, req: SpawnReques
  * does (its own power-on, its hypervisor's autostart): the SDK reads the state
  * afterwards, so a start always emits its STARTED, whichever hook did it.
  */
-async function guardedHostBootResume(driver: any, ctx: OperationContext, req: InstanceRequest, callHook: () => Promise<unknown>): Promise<void> {
+async function guardedHostBootResume(
+  driver: any,
+  ctx: OperationContext,
+  req: InstanceRequest,
+  callHook: () => Promise<unknown>,
+): Promise<void> {
   await callHook();
   const { state } = await driver._getInfo(ctx, { instance: req.instance });
   runtimeOf(driver).events.report(req.instance.uuid, state);
 }
 
 /** Destroy succeeds for unknown instances, emits STOPPED for a live one, then DELETED for a known one. */
-async function guardedDestroy(driver: any, ctx: OperationContext, req: DestroyRequest, callHook: () => Promise<unknown>): Promise<void> {
+async function guardedDestroy(
+  driver: any,
+  ctx: OperationContext,
+  req: DestroyRequest,
+  callHook: () => Promise<unknown>,
+): Promise<void> {
   await callHook();
   forgetSpawn(driver, req.instance.uuid);
   const events = runtimeOf(driver).events;

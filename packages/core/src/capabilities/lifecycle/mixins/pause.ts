@@ -20,21 +20,34 @@ export interface PauseShape extends Sealed<PauseCapability> {}
 export const PAUSE_CAPABILITY = declareCapability<PauseCapability>()({
   name: 'lifecycle.pause',
   family: 'lifecycle',
-  description:
-    'RUNNING <-> PAUSED (memory kept, CPUs stopped).',
+  description: 'RUNNING <-> PAUSED (memory kept, CPUs stopped).',
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
-    pause: { hook: '_pause', request: PauseRequest, instance: true, state: { from: [PowerState.RUNNING], to: PowerState.PAUSED, noop: (i) => i.state === PowerState.PAUSED } },
-    unpause: { hook: '_unpause', request: PauseRequest, instance: true, state: { from: [PowerState.PAUSED], to: PowerState.RUNNING, noop: (i) => i.state === PowerState.RUNNING } },
+    pause: {
+      hook: '_pause',
+      request: PauseRequest,
+      instance: true,
+      state: { from: [PowerState.RUNNING], to: PowerState.PAUSED, noop: (i) => i.state === PowerState.PAUSED },
+    },
+    unpause: {
+      hook: '_unpause',
+      request: PauseRequest,
+      instance: true,
+      state: { from: [PowerState.PAUSED], to: PowerState.RUNNING, noop: (i) => i.state === PowerState.RUNNING },
+    },
   },
   calls: [
     {
-      referenceName: 'pause', method: 'pause', kind: 'required',
+      referenceName: 'pause',
+      method: 'pause',
+      kind: 'required',
       summary: 'Freeze the guest in memory, keeping its resources.',
     },
     {
-      referenceName: 'unpause', method: 'unpause', kind: 'required',
+      referenceName: 'unpause',
+      method: 'unpause',
+      kind: 'required',
       summary: 'Let a paused guest run again.',
     },
   ],

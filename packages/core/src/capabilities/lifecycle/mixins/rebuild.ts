@@ -20,7 +20,12 @@ const REBUILD_RULE: StateRule = { from: ANY_POWER_STATE, refuse: notSoftDeleted 
  * A rebuild in place needs the instance here; an evacuation (`recreate`)
  * rebuilds on a host that does not know it yet, so the existence check is skipped.
  */
-async function guardedRebuild(driver: any, ctx: OperationContext, req: RebuildRequest, callHook: () => Promise<unknown>): Promise<void> {
+async function guardedRebuild(
+  driver: any,
+  ctx: OperationContext,
+  req: RebuildRequest,
+  callHook: () => Promise<unknown>,
+): Promise<void> {
   if (req.recreate) {
     if (driver.capabilities.features.recreate !== 'supported') throw new NotSupportedError('recreate', 'rebuild');
   } else {
@@ -45,8 +50,7 @@ export interface RebuildShape extends Sealed<RebuildCapability> {}
 export const REBUILD_CAPABILITY = declareCapability<RebuildCapability>()({
   name: 'lifecycle.rebuild',
   family: 'lifecycle',
-  description:
-    're-create the guest from an image. The SDK\'s default destroys and re-spawns.',
+  description: "re-create the guest from an image. The SDK's default destroys and re-spawns.",
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
@@ -56,16 +60,26 @@ export const REBUILD_CAPABILITY = declareCapability<RebuildCapability>()({
     async _rebuild(this: any, ctx: OperationContext, request: RebuildRequest) {
       await request.detachBlockDevices?.();
       try {
-        await this._destroy(ctx, { instance: request.instance, networkInfo: request.networkInfo, destroyDisks: !request.recreate });
+        await this._destroy(ctx, {
+          instance: request.instance,
+          networkInfo: request.networkInfo,
+          destroyDisks: !request.recreate,
+        });
       } catch (error) {
         // Evacuating: the guest never lived on this host.
         if (!(request.recreate && isVirtkitError(error, 'INSTANCE_NOT_FOUND'))) throw error;
       }
       const blockDeviceInfo = (await request.attachBlockDevices?.()) ?? request.blockDeviceInfo;
       await this._spawn(ctx, {
-        instance: request.instance, imageMeta: request.imageMeta, injectedFiles: request.injectedFiles,
-        adminPassword: request.adminPassword, allocations: request.allocations, networkInfo: request.networkInfo,
-        blockDeviceInfo, accelInfo: request.accelInfo, powerOn: true,
+        instance: request.instance,
+        imageMeta: request.imageMeta,
+        injectedFiles: request.injectedFiles,
+        adminPassword: request.adminPassword,
+        allocations: request.allocations,
+        networkInfo: request.networkInfo,
+        blockDeviceInfo,
+        accelInfo: request.accelInfo,
+        powerOn: true,
       });
     },
   },
@@ -74,8 +88,11 @@ export const REBUILD_CAPABILITY = declareCapability<RebuildCapability>()({
   },
   calls: [
     {
-      referenceName: 'rebuild', method: 'rebuild', kind: 'default',
-      summary: 'Recreate the guest from a new image, keeping its identity; by default destroy and re-spawn, detaching and re-attaching volumes.',
+      referenceName: 'rebuild',
+      method: 'rebuild',
+      kind: 'default',
+      summary:
+        'Recreate the guest from a new image, keeping its identity; by default destroy and re-spawn, detaching and re-attaching volumes.',
     },
   ],
 });

@@ -31,34 +31,55 @@ export interface RescueShape extends Sealed<RescueCapability> {}
 export const RESCUE_CAPABILITY = declareCapability<RescueCapability>()({
   name: 'lifecycle.rescue',
   family: 'lifecycle',
-  description:
-    'boot from a rescue image and back. Unrescue of an unrescued instance does nothing.',
+  description: 'boot from a rescue image and back. Unrescue of an unrescued instance does nothing.',
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
     rescue: {
-      hook: '_rescue', request: RescueRequest, instance: true, around: defaultImageOrRefuse,
-      state: { from: [RUNNING, SHUTDOWN, CRASHED], to: RUNNING, noop: (i) => i.rescued === true, refuse: notSoftDeleted },
+      hook: '_rescue',
+      request: RescueRequest,
+      instance: true,
+      around: defaultImageOrRefuse,
+      state: {
+        from: [RUNNING, SHUTDOWN, CRASHED],
+        to: RUNNING,
+        noop: (i) => i.rescued === true,
+        refuse: notSoftDeleted,
+      },
     },
-    unrescue: { hook: '_unrescue', request: UnrescueRequest, instance: true, state: { from: [RUNNING, SHUTDOWN, CRASHED, PAUSED], to: RUNNING, noop: (i) => i.rescued !== true } },
+    unrescue: {
+      hook: '_unrescue',
+      request: UnrescueRequest,
+      instance: true,
+      state: { from: [RUNNING, SHUTDOWN, CRASHED, PAUSED], to: RUNNING, noop: (i) => i.rescued !== true },
+    },
     setBootable: { hook: '_setBootable', request: SetBootableRequest, instance: true },
   },
   features: {
     bfvRescue: { trait: 'COMPUTE_RESCUE_BFV', description: 'rescue of volume-backed instances' },
-    defaultRescueImage: { description: 'rescue with empty image metadata boots from the instance\'s own image (otherwise that rescue is NOT_SUPPORTED)' },
+    defaultRescueImage: {
+      description:
+        "rescue with empty image metadata boots from the instance's own image (otherwise that rescue is NOT_SUPPORTED)",
+    },
   },
   calls: [
     {
-      referenceName: 'rescue', method: 'rescue', kind: 'required',
+      referenceName: 'rescue',
+      method: 'rescue',
+      kind: 'required',
       summary: 'Boot the guest from a rescue image, with its own disks attached, so it can be repaired.',
     },
     {
-      referenceName: 'unrescue', method: 'unrescue', kind: 'required',
+      referenceName: 'unrescue',
+      method: 'unrescue',
+      kind: 'required',
       summary: 'Leave rescue mode and boot the guest from its own disks again.',
     },
     {
-      referenceName: 'set_bootable', method: 'setBootable', kind: 'required',
-      summary: 'Mark the guest\'s devices as bootable or not (used when rescuing volume-backed guests).',
+      referenceName: 'set_bootable',
+      method: 'setBootable',
+      kind: 'required',
+      summary: "Mark the guest's devices as bootable or not (used when rescuing volume-backed guests).",
     },
   ],
 });
@@ -67,7 +88,12 @@ export const RESCUE_CAPABILITY = declareCapability<RescueCapability>()({
 export const withRescue = defineCapability<typeof RescueShape>(RESCUE_CAPABILITY);
 
 /** A rescue naming no image needs the `defaultRescueImage` feature: without it, `NOT_SUPPORTED` (never a validation error). */
-async function defaultImageOrRefuse(driver: any, _ctx: OperationContext, req: RescueRequest, callHook: HookCall): Promise<unknown> {
+async function defaultImageOrRefuse(
+  driver: any,
+  _ctx: OperationContext,
+  req: RescueRequest,
+  callHook: HookCall,
+): Promise<unknown> {
   if (driver.capabilities.features.defaultRescueImage === 'unsupported' && rescuesFromOwnImage(req.imageMeta)) {
     throw new NotSupportedError('lifecycle.rescue', 'rescue with empty imageMeta (feature defaultRescueImage)');
   }

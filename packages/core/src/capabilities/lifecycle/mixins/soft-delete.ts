@@ -21,21 +21,34 @@ export interface SoftDeleteShape extends Sealed<SoftDeleteCapability> {}
 export const SOFT_DELETE_CAPABILITY = declareCapability<SoftDeleteCapability>()({
   name: 'lifecycle.softDelete',
   family: 'lifecycle',
-  description:
-    'stop and mark restorable; restore starts it again.',
+  description: 'stop and mark restorable; restore starts it again.',
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
-    softDelete: { hook: '_softDelete', request: InstanceOnlyRequest, instance: true, state: { from: ANY_POWER_STATE, to: PowerState.SHUTDOWN, noop: (i) => i.softDeleted === true } },
-    restore: { hook: '_restore', request: InstanceOnlyRequest, instance: true, state: { from: ANY_POWER_STATE, to: PowerState.RUNNING, noop: (i) => i.softDeleted !== true } },
+    softDelete: {
+      hook: '_softDelete',
+      request: InstanceOnlyRequest,
+      instance: true,
+      state: { from: ANY_POWER_STATE, to: PowerState.SHUTDOWN, noop: (i) => i.softDeleted === true },
+    },
+    restore: {
+      hook: '_restore',
+      request: InstanceOnlyRequest,
+      instance: true,
+      state: { from: ANY_POWER_STATE, to: PowerState.RUNNING, noop: (i) => i.softDeleted !== true },
+    },
   },
   calls: [
     {
-      referenceName: 'soft_delete', method: 'softDelete', kind: 'required',
+      referenceName: 'soft_delete',
+      method: 'softDelete',
+      kind: 'required',
       summary: 'Stop and set aside a deleted guest so it can still be restored during a grace period.',
     },
     {
-      referenceName: 'restore', method: 'restore', kind: 'required',
+      referenceName: 'restore',
+      method: 'restore',
+      kind: 'required',
       summary: 'Bring back a soft-deleted guest.',
     },
   ],

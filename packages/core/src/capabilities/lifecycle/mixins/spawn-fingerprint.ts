@@ -17,14 +17,23 @@ export function spawnIdentity(req: SpawnRequest): string {
   const { instance, imageMeta } = req;
   const f = instance.flavor;
   const nics = (req.networkInfo ?? []).map((v) => `${v.id}/${v.address.toLowerCase()}`).sort();
-  const volumes = (req.blockDeviceInfo?.blockDeviceMapping ?? []).map((b) => {
-    const data = b.connectionInfo.data ?? {};
-    const id = b.volumeId ?? b.connectionInfo.volumeId ?? data.volume_id ?? data.volumeId ?? data.path;
-    return `${b.mountDevice.replace(/^\/dev\//, '')}=${String(id)}`;
-  }).sort();
+  const volumes = (req.blockDeviceInfo?.blockDeviceMapping ?? [])
+    .map((b) => {
+      const data = b.connectionInfo.data ?? {};
+      const id = b.volumeId ?? b.connectionInfo.volumeId ?? data.volume_id ?? data.volumeId ?? data.path;
+      return `${b.mountDevice.replace(/^\/dev\//, '')}=${String(id)}`;
+    })
+    .sort();
   return JSON.stringify([
-    instance.name ?? null, f.vcpus, f.memoryMb, f.rootGb, f.ephemeralGb ?? 0, f.swapMb ?? 0,
-    imageMeta.id ?? instance.imageRef ?? imageMeta.name ?? null, nics, volumes,
+    instance.name ?? null,
+    f.vcpus,
+    f.memoryMb,
+    f.rootGb,
+    f.ephemeralGb ?? 0,
+    f.swapMb ?? 0,
+    imageMeta.id ?? instance.imageRef ?? imageMeta.name ?? null,
+    nics,
+    volumes,
   ]);
 }
 

@@ -20,21 +20,34 @@ export interface SuspendShape extends Sealed<SuspendCapability> {}
 export const SUSPEND_CAPABILITY = declareCapability<SuspendCapability>()({
   name: 'lifecycle.suspend',
   family: 'lifecycle',
-  description:
-    'RUNNING <-> SUSPENDED (state saved to disk). Suspending a paused instance is `INVALID_STATE`.',
+  description: 'RUNNING <-> SUSPENDED (state saved to disk). Suspending a paused instance is `INVALID_STATE`.',
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
-    suspend: { hook: '_suspend', request: PauseRequest, instance: true, state: { from: [PowerState.RUNNING], to: PowerState.SUSPENDED, noop: (i) => i.state === PowerState.SUSPENDED } },
-    resume: { hook: '_resume', request: ResumeRequest, instance: true, state: { from: [PowerState.SUSPENDED], to: PowerState.RUNNING, noop: (i) => i.state === PowerState.RUNNING } },
+    suspend: {
+      hook: '_suspend',
+      request: PauseRequest,
+      instance: true,
+      state: { from: [PowerState.RUNNING], to: PowerState.SUSPENDED, noop: (i) => i.state === PowerState.SUSPENDED },
+    },
+    resume: {
+      hook: '_resume',
+      request: ResumeRequest,
+      instance: true,
+      state: { from: [PowerState.SUSPENDED], to: PowerState.RUNNING, noop: (i) => i.state === PowerState.RUNNING },
+    },
   },
   calls: [
     {
-      referenceName: 'suspend', method: 'suspend', kind: 'required',
+      referenceName: 'suspend',
+      method: 'suspend',
+      kind: 'required',
       summary: 'Save the guest state to disk and stop it, freeing its memory.',
     },
     {
-      referenceName: 'resume', method: 'resume', kind: 'required',
+      referenceName: 'resume',
+      method: 'resume',
+      kind: 'required',
       summary: 'Restore a suspended guest from its saved state.',
     },
   ],

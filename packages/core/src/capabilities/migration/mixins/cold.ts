@@ -12,7 +12,10 @@ import { PowerState } from '../../../model/power-state.js';
 import { asMigrationError } from '../guards.js';
 import type { ColdMigrationCapability } from '../interface.js';
 import {
-  ConfirmMigrationRequest, FinishMigrationRequest, FinishRevertMigrationRequest, GetInstanceDiskInfoRequest,
+  ConfirmMigrationRequest,
+  FinishMigrationRequest,
+  FinishRevertMigrationRequest,
+  GetInstanceDiskInfoRequest,
   MigrateDiskAndPowerOffRequest,
 } from '../requests.js';
 
@@ -26,14 +29,23 @@ export declare abstract class ColdMigrationShape {
    * Called from RUNNING, PAUSED, SHUTDOWN or CRASHED. On failure, undo the
    * copy before throwing; the SDK restarts a guest that was running.
    */
-  protected abstract _migrateDiskAndPowerOff(ctx: OperationContext, request: MigrateDiskAndPowerOffRequest): Promise<InstanceDiskInfo[]>;
+  protected abstract _migrateDiskAndPowerOff(
+    ctx: OperationContext,
+    request: MigrateDiskAndPowerOffRequest,
+  ): Promise<InstanceDiskInfo[]>;
   /** Build the guest from the transferred disks; start it unless `powerOn` is false. */
   protected abstract _finishMigration(ctx: OperationContext, request: FinishMigrationRequest): Promise<void>;
   /** Remove the source copy; throw `InstanceNotFoundError` or succeed when it is already gone. */
   protected abstract _confirmMigration(ctx: OperationContext, request: ConfirmMigrationRequest): Promise<void>;
   /** Bring the source copy back; start it unless `powerOn` is false. */
-  protected abstract _finishRevertMigration(ctx: OperationContext, request: FinishRevertMigrationRequest): Promise<void>;
-  protected abstract _getInstanceDiskInfo(ctx: OperationContext, request: GetInstanceDiskInfoRequest): Promise<InstanceDiskInfo[]>;
+  protected abstract _finishRevertMigration(
+    ctx: OperationContext,
+    request: FinishRevertMigrationRequest,
+  ): Promise<void>;
+  protected abstract _getInstanceDiskInfo(
+    ctx: OperationContext,
+    request: GetInstanceDiskInfoRequest,
+  ): Promise<InstanceDiskInfo[]>;
 }
 export interface ColdMigrationShape extends Sealed<ColdMigrationCapability> {}
 
@@ -46,37 +58,69 @@ export const COLD_MIGRATION_CAPABILITY = declareCapability<ColdMigrationCapabili
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
-    migrateDiskAndPowerOff: { hook: '_migrateDiskAndPowerOff', request: MigrateDiskAndPowerOffRequest, instance: true, around: guardedMigrateDisk },
-    finishMigration: { hook: '_finishMigration', request: FinishMigrationRequest, instance: true, around: arriveAfter('finishMigration') },
-    confirmMigration: { hook: '_confirmMigration', request: ConfirmMigrationRequest, instance: true, missingOk: true, around: guardedConfirm },
+    migrateDiskAndPowerOff: {
+      hook: '_migrateDiskAndPowerOff',
+      request: MigrateDiskAndPowerOffRequest,
+      instance: true,
+      around: guardedMigrateDisk,
+    },
+    finishMigration: {
+      hook: '_finishMigration',
+      request: FinishMigrationRequest,
+      instance: true,
+      around: arriveAfter('finishMigration'),
+    },
+    confirmMigration: {
+      hook: '_confirmMigration',
+      request: ConfirmMigrationRequest,
+      instance: true,
+      missingOk: true,
+      around: guardedConfirm,
+    },
     finishRevertMigration: {
-      hook: '_finishRevertMigration', request: FinishRevertMigrationRequest, instance: true, around: arriveAfter('finishRevertMigration'),
+      hook: '_finishRevertMigration',
+      request: FinishRevertMigrationRequest,
+      instance: true,
+      around: arriveAfter('finishRevertMigration'),
     },
     getInstanceDiskInfo: { hook: '_getInstanceDiskInfo', request: GetInstanceDiskInfoRequest, instance: true },
   },
   features: {
-    sameHostMigration: { trait: 'COMPUTE_SAME_HOST_COLD_MIGRATE', description: 'cold migration / resize to the same host' },
+    sameHostMigration: {
+      trait: 'COMPUTE_SAME_HOST_COLD_MIGRATE',
+      description: 'cold migration / resize to the same host',
+    },
   },
   calls: [
     {
-      referenceName: 'migrate_disk_and_power_off', method: 'migrateDiskAndPowerOff', kind: 'required',
+      referenceName: 'migrate_disk_and_power_off',
+      method: 'migrateDiskAndPowerOff',
+      kind: 'required',
       summary: 'First step of a cold migration or resize: stop the guest and move its disks to the destination host.',
     },
     {
-      referenceName: 'finish_migration', method: 'finishMigration', kind: 'required',
+      referenceName: 'finish_migration',
+      method: 'finishMigration',
+      kind: 'required',
       summary: 'On the destination, build the guest from the moved disks at its new size and start it if asked.',
     },
     {
-      referenceName: 'confirm_migration', method: 'confirmMigration', kind: 'required',
+      referenceName: 'confirm_migration',
+      method: 'confirmMigration',
+      kind: 'required',
       summary: 'After the user accepts a cold migration, delete what was kept on the source host.',
     },
     {
-      referenceName: 'finish_revert_migration', method: 'finishRevertMigration', kind: 'required',
+      referenceName: 'finish_revert_migration',
+      method: 'finishRevertMigration',
+      kind: 'required',
       summary: 'On the source, bring the guest back as it was before a cold migration that is reverted.',
     },
     {
-      referenceName: 'get_instance_disk_info', method: 'getInstanceDiskInfo', kind: 'required',
-      summary: 'Describe the guest\'s local disks (paths, formats, sizes) so they can be moved.',
+      referenceName: 'get_instance_disk_info',
+      method: 'getInstanceDiskInfo',
+      kind: 'required',
+      summary: "Describe the guest's local disks (paths, formats, sizes) so they can be moved.",
     },
   ],
 });
@@ -89,7 +133,10 @@ const MIGRATE_DISK_RULE: StateRule = { from: [RUNNING, PAUSED, SHUTDOWN, CRASHED
 
 /** Source side: ends SHUTDOWN; a failure restarts a guest that was running, so it stays where it was. */
 async function guardedMigrateDisk(
-  driver: any, ctx: OperationContext, req: MigrateDiskAndPowerOffRequest, callHook: HookCall,
+  driver: any,
+  ctx: OperationContext,
+  req: MigrateDiskAndPowerOffRequest,
+  callHook: HookCall,
 ): Promise<unknown> {
   // The rule has no `noop`: it always answers with the info it read.
   const { state: before } = (await applyStateRule(driver, ctx, 'migrateDiskAndPowerOff', MIGRATE_DISK_RULE, req))!;
@@ -110,16 +157,28 @@ async function restartIfStopped(driver: any, ctx: OperationContext, req: Migrate
   try {
     const { state } = await observeInfo(driver, ctx, req.instance);
     if (state !== SHUTDOWN && state !== CRASHED) return;
-    await driver._powerOn(ctx, { instance: req.instance, networkInfo: req.networkInfo, blockDeviceInfo: req.blockDeviceInfo });
+    await driver._powerOn(ctx, {
+      instance: req.instance,
+      networkInfo: req.networkInfo,
+      blockDeviceInfo: req.blockDeviceInfo,
+    });
     runtimeOf(driver).events.report(uuid, RUNNING);
   } catch (error) {
-    driver.logger.error('could not restart instance after a failed migration', { instanceUuid: uuid, error: loggableMessage(error, req) });
+    driver.logger.error('could not restart instance after a failed migration', {
+      instanceUuid: uuid,
+      error: loggableMessage(error, req),
+    });
   }
 }
 
 /** The instance now lives here: RUNNING, or SHUTDOWN when `powerOn` is false. */
 function arriveAfter(op: string) {
-  return async (driver: any, _ctx: OperationContext, req: FinishMigrationRequest | FinishRevertMigrationRequest, callHook: HookCall) => {
+  return async (
+    driver: any,
+    _ctx: OperationContext,
+    req: FinishMigrationRequest | FinishRevertMigrationRequest,
+    callHook: HookCall,
+  ) => {
     try {
       await callHook();
     } catch (error) {
@@ -129,13 +188,19 @@ function arriveAfter(op: string) {
     const to = req.powerOn === false ? SHUTDOWN : RUNNING;
     const source = 'migration' in req ? req.migration?.sourceCompute : undefined;
     // A move between hosts: MIGRATED_IN (stopped, as the disks arrived), then STARTED when it boots.
-    if (op === 'finishMigration' && source !== req.migration!.destCompute) events.migratedIn(req.instance.uuid, SHUTDOWN, source);
+    if (op === 'finishMigration' && source !== req.migration!.destCompute)
+      events.migratedIn(req.instance.uuid, SHUTDOWN, source);
     events.arrive(req.instance.uuid, to);
   };
 }
 
 /** The source copy is gone: MIGRATED_AWAY (naming the destination) and forget it, unless source and destination are one host (the instance is still here). */
-async function guardedConfirm(driver: any, _ctx: OperationContext, req: ConfirmMigrationRequest, callHook: HookCall): Promise<void> {
+async function guardedConfirm(
+  driver: any,
+  _ctx: OperationContext,
+  req: ConfirmMigrationRequest,
+  callHook: HookCall,
+): Promise<void> {
   await callHook();
   const { sourceCompute, destCompute } = req.migration;
   if (sourceCompute !== undefined && sourceCompute === destCompute) return;

@@ -11,7 +11,11 @@ import type { InstanceRef } from '../../../model/instance.js';
 import { PowerState } from '../../../model/power-state.js';
 import { asMigrationError, gateProgress } from '../guards.js';
 import type {
-  CheckCanLiveMigrateDestinationRequest, LiveMigrationOutcome, LiveMigrationRequest, PostLiveMigrationAtDestinationRequest, RollbackLiveMigrationAtDestinationRequest,
+  CheckCanLiveMigrateDestinationRequest,
+  LiveMigrationOutcome,
+  LiveMigrationRequest,
+  PostLiveMigrationAtDestinationRequest,
+  RollbackLiveMigrationAtDestinationRequest,
 } from '../live-requests.js';
 
 // The extra steps of `migration.live` calls (method-spec `around` bodies); internal.
@@ -36,7 +40,12 @@ function abortsOf(driver: object): Set<string> {
  * ends with `ABORTED`, whatever the driver threw), then ask the driver. With
  * no migration running (the hook's `NOT_FOUND`) the target already holds.
  */
-export async function guardedAbort(driver: any, ctx: OperationContext, req: { instance: InstanceRef }, callHook: HookCall): Promise<void> {
+export async function guardedAbort(
+  driver: any,
+  ctx: OperationContext,
+  req: { instance: InstanceRef },
+  callHook: HookCall,
+): Promise<void> {
   const running = MIGRATING.get(driver)?.has(req.instance.uuid) === true;
   if (running) abortsOf(driver).add(req.instance.uuid);
   await notFoundIsDone(driver, ctx, req, callHook);
@@ -61,12 +70,20 @@ function migrationFailure(error: unknown, ctx: OperationContext, abortAsked: boo
  * error is thrown: `ABORTED` when the abort was asked (signal or
  * `liveMigrationAbort`), foreign ones as MIGRATION_FAILED.
  */
-export async function guardedLiveMigration(driver: any, ctx: OperationContext, req: LiveMigrationRequest): Promise<void> {
+export async function guardedLiveMigration(
+  driver: any,
+  ctx: OperationContext,
+  req: LiveMigrationRequest,
+): Promise<void> {
   const uuid = req.instance.uuid;
   // The rule has no `noop`: it always answers with the info it read.
   const { state } = (await applyStateRule(driver, ctx, 'liveMigration', LIVE_SOURCE_RULE, req))!;
   const outcome: LiveMigrationOutcome = {
-    context: ctx, instance: req.instance, dest: req.dest, blockMigration: req.blockMigration === true, migrateData: req.migrateData,
+    context: ctx,
+    instance: req.instance,
+    dest: req.dest,
+    blockMigration: req.blockMigration === true,
+    migrateData: req.migrateData,
   };
   const progress = gateProgress(ctx, driver);
   progress.report({ percent: 0, phase: 'starting' });
@@ -95,7 +112,10 @@ export async function guardedLiveMigration(driver: any, ctx: OperationContext, r
 
 /** The instance never arrived here: forget whatever this host recorded of it. */
 export async function guardedRollback(
-  driver: any, _ctx: OperationContext, req: RollbackLiveMigrationAtDestinationRequest, callHook: HookCall,
+  driver: any,
+  _ctx: OperationContext,
+  req: RollbackLiveMigrationAtDestinationRequest,
+  callHook: HookCall,
 ): Promise<void> {
   await callHook();
   runtimeOf(driver).events.forget(req.instance.uuid);
@@ -103,7 +123,10 @@ export async function guardedRollback(
 
 /** The instance now lives here: record its state (RUNNING, or PAUSED when it left paused) without an event. */
 export async function guardedPostAtDestination(
-  driver: any, ctx: OperationContext, req: PostLiveMigrationAtDestinationRequest, callHook: HookCall,
+  driver: any,
+  ctx: OperationContext,
+  req: PostLiveMigrationAtDestinationRequest,
+  callHook: HookCall,
 ): Promise<void> {
   await callHook();
   const { state } = await driver._getInfo(ctx, { instance: req.instance });
@@ -113,7 +136,10 @@ export async function guardedPostAtDestination(
 
 /** Destination check: remember the source host, so the arrival event can name it. */
 export async function guardedDestinationCheck(
-  driver: any, _ctx: OperationContext, req: CheckCanLiveMigrateDestinationRequest, callHook: HookCall,
+  driver: any,
+  _ctx: OperationContext,
+  req: CheckCanLiveMigrateDestinationRequest,
+  callHook: HookCall,
 ): Promise<unknown> {
   const data = await callHook();
   runtimeOf(driver).events.expectArrival(req.instance.uuid, req.srcComputeInfo.host);
@@ -125,7 +151,10 @@ async function refreshState(driver: any, ctx: OperationContext, instance: Instan
     const { state } = await driver._getInfo(ctx, { instance });
     runtimeOf(driver).events.report(instance.uuid, state);
   } catch (error) {
-    driver.logger.warn('could not read instance state after a failed live migration', { instanceUuid: instance.uuid, error: String(error) });
+    driver.logger.warn('could not read instance state after a failed live migration', {
+      instanceUuid: instance.uuid,
+      error: String(error),
+    });
   }
 }
 
@@ -134,6 +163,9 @@ async function runRecover(driver: any, req: LiveMigrationRequest, outcome: LiveM
   try {
     await req.recoverMethod?.(outcome);
   } catch (error) {
-    driver.logger.error('live migration recover callback failed', { instanceUuid: req.instance.uuid, error: String(error) });
+    driver.logger.error('live migration recover callback failed', {
+      instanceUuid: req.instance.uuid,
+      error: String(error),
+    });
   }
 }

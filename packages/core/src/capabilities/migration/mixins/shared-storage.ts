@@ -4,7 +4,9 @@ import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { SharedStorageCapability } from '../interface.js';
 import {
-  CheckInstanceSharedStorageCleanupRequest, CheckInstanceSharedStorageLocalRequest, CheckInstanceSharedStorageRemoteRequest,
+  CheckInstanceSharedStorageCleanupRequest,
+  CheckInstanceSharedStorageLocalRequest,
+  CheckInstanceSharedStorageRemoteRequest,
   type SharedStorageCheckData,
 } from '../requests.js';
 
@@ -13,12 +15,19 @@ export declare abstract class SharedStorageShape {
   constructor(...args: any[]);
   /** Leave a marker where the instance's files live; return null when this host cannot tell. */
   protected abstract _checkInstanceSharedStorageLocal(
-    ctx: OperationContext, request: CheckInstanceSharedStorageLocalRequest,
+    ctx: OperationContext,
+    request: CheckInstanceSharedStorageLocalRequest,
   ): Promise<SharedStorageCheckData | null>;
   /** True when the other host's marker is visible from here. */
-  protected abstract _checkInstanceSharedStorageRemote(ctx: OperationContext, request: CheckInstanceSharedStorageRemoteRequest): Promise<boolean>;
+  protected abstract _checkInstanceSharedStorageRemote(
+    ctx: OperationContext,
+    request: CheckInstanceSharedStorageRemoteRequest,
+  ): Promise<boolean>;
   /** Remove the marker. Default: nothing (the driver left none, or it removes it itself). */
-  protected _checkInstanceSharedStorageCleanup(ctx: OperationContext, request: CheckInstanceSharedStorageCleanupRequest): Promise<void>;
+  protected _checkInstanceSharedStorageCleanup(
+    ctx: OperationContext,
+    request: CheckInstanceSharedStorageCleanupRequest,
+  ): Promise<void>;
 }
 export interface SharedStorageShape extends Sealed<SharedStorageCapability> {}
 
@@ -31,24 +40,40 @@ export const SHARED_STORAGE_CAPABILITY = declareCapability<SharedStorageCapabili
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
-    checkInstanceSharedStorageLocal: { hook: '_checkInstanceSharedStorageLocal', request: CheckInstanceSharedStorageLocalRequest, instance: true },
-    checkInstanceSharedStorageRemote: { hook: '_checkInstanceSharedStorageRemote', request: CheckInstanceSharedStorageRemoteRequest },
-    checkInstanceSharedStorageCleanup: { hook: '_checkInstanceSharedStorageCleanup', request: CheckInstanceSharedStorageCleanupRequest },
+    checkInstanceSharedStorageLocal: {
+      hook: '_checkInstanceSharedStorageLocal',
+      request: CheckInstanceSharedStorageLocalRequest,
+      instance: true,
+    },
+    checkInstanceSharedStorageRemote: {
+      hook: '_checkInstanceSharedStorageRemote',
+      request: CheckInstanceSharedStorageRemoteRequest,
+    },
+    checkInstanceSharedStorageCleanup: {
+      hook: '_checkInstanceSharedStorageCleanup',
+      request: CheckInstanceSharedStorageCleanupRequest,
+    },
   },
   defaults: {
     async _checkInstanceSharedStorageCleanup() {},
   },
   calls: [
     {
-      referenceName: 'check_instance_shared_storage_local', method: 'checkInstanceSharedStorageLocal', kind: 'required',
+      referenceName: 'check_instance_shared_storage_local',
+      method: 'checkInstanceSharedStorageLocal',
+      kind: 'required',
       summary: 'On one host, leave a marker in the instance directory for the shared-storage probe.',
     },
     {
-      referenceName: 'check_instance_shared_storage_remote', method: 'checkInstanceSharedStorageRemote', kind: 'required',
+      referenceName: 'check_instance_shared_storage_remote',
+      method: 'checkInstanceSharedStorageRemote',
+      kind: 'required',
       summary: 'On the other host, look for that marker: finding it means the storage is shared.',
     },
     {
-      referenceName: 'check_instance_shared_storage_cleanup', method: 'checkInstanceSharedStorageCleanup', kind: 'hook',
+      referenceName: 'check_instance_shared_storage_cleanup',
+      method: 'checkInstanceSharedStorageCleanup',
+      kind: 'hook',
       summary: 'Remove the marker of the shared-storage probe.',
     },
   ],

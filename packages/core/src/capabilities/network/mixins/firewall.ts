@@ -4,7 +4,9 @@ import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { NetworkFirewallCapability } from '../interface.js';
 import {
-  EnsureFilteringRulesForInstanceRequest, RefreshInstanceSecurityRulesRequest, RefreshSecurityGroupRulesRequest,
+  EnsureFilteringRulesForInstanceRequest,
+  RefreshInstanceSecurityRulesRequest,
+  RefreshSecurityGroupRulesRequest,
   UnfilterInstanceRequest,
 } from '../requests.js';
 
@@ -15,10 +17,19 @@ import {
 export declare abstract class NetworkFirewallShape {
   constructor(...args: any[]);
   /** Re-apply the group's rules to every instance in it. */
-  protected abstract _refreshSecurityGroupRules(ctx: OperationContext, request: RefreshSecurityGroupRulesRequest): Promise<void>;
-  protected abstract _refreshInstanceSecurityRules(ctx: OperationContext, request: RefreshInstanceSecurityRulesRequest): Promise<void>;
+  protected abstract _refreshSecurityGroupRules(
+    ctx: OperationContext,
+    request: RefreshSecurityGroupRulesRequest,
+  ): Promise<void>;
+  protected abstract _refreshInstanceSecurityRules(
+    ctx: OperationContext,
+    request: RefreshInstanceSecurityRulesRequest,
+  ): Promise<void>;
   /** Resolve only once the filters are in place: a live migration starts right after. */
-  protected abstract _ensureFilteringRulesForInstance(ctx: OperationContext, request: EnsureFilteringRulesForInstanceRequest): Promise<void>;
+  protected abstract _ensureFilteringRulesForInstance(
+    ctx: OperationContext,
+    request: EnsureFilteringRulesForInstanceRequest,
+  ): Promise<void>;
   /** Must succeed when the instance has no filters (or is unknown). */
   protected abstract _unfilterInstance(ctx: OperationContext, request: UnfilterInstanceRequest): Promise<void>;
   /** Default: nothing (rules are applied at once). */
@@ -32,15 +43,20 @@ export interface NetworkFirewallShape extends Sealed<NetworkFirewallCapability> 
 export const NETWORK_FIREWALL_CAPABILITY = declareCapability<NetworkFirewallCapability>()({
   name: 'network.firewall',
   family: 'network',
-  description:
-    'host-side packet filtering of instances.',
+  description: 'host-side packet filtering of instances.',
   status: 'optional',
   requires: ['lifecycle', 'network'],
   methods: {
     refreshSecurityGroupRules: { hook: '_refreshSecurityGroupRules', request: RefreshSecurityGroupRulesRequest },
-    refreshInstanceSecurityRules: { hook: '_refreshInstanceSecurityRules', request: RefreshInstanceSecurityRulesRequest, instance: true },
+    refreshInstanceSecurityRules: {
+      hook: '_refreshInstanceSecurityRules',
+      request: RefreshInstanceSecurityRulesRequest,
+      instance: true,
+    },
     ensureFilteringRulesForInstance: {
-      hook: '_ensureFilteringRulesForInstance', request: EnsureFilteringRulesForInstanceRequest, instance: true,
+      hook: '_ensureFilteringRulesForInstance',
+      request: EnsureFilteringRulesForInstanceRequest,
+      instance: true,
     },
     filterDeferApplyOn: { hook: '_filterDeferApplyOn' },
     filterDeferApplyOff: { hook: '_filterDeferApplyOff' },
@@ -52,33 +68,45 @@ export const NETWORK_FIREWALL_CAPABILITY = declareCapability<NetworkFirewallCapa
   },
   calls: [
     {
-      referenceName: 'refresh_security_group_rules', method: 'refreshSecurityGroupRules', kind: 'deprecated',
-      summary: 'Re-apply one security group\'s rules on the host.',
+      referenceName: 'refresh_security_group_rules',
+      method: 'refreshSecurityGroupRules',
+      kind: 'deprecated',
+      summary: "Re-apply one security group's rules on the host.",
       note: 'Packet filtering belongs to the network service (security groups on ports), not to the compute driver; kept only for backends that still filter on the host.',
     },
     {
-      referenceName: 'refresh_instance_security_rules', method: 'refreshInstanceSecurityRules', kind: 'deprecated',
+      referenceName: 'refresh_instance_security_rules',
+      method: 'refreshInstanceSecurityRules',
+      kind: 'deprecated',
       summary: 'Re-apply the security rules of one guest.',
       note: 'Packet filtering belongs to the network service (security groups on ports), not to the compute driver; kept only for backends that still filter on the host.',
     },
     {
-      referenceName: 'ensure_filtering_rules_for_instance', method: 'ensureFilteringRulesForInstance', kind: 'deprecated',
-      summary: 'Make sure the guest\'s basic packet filters exist (before a live migration).',
+      referenceName: 'ensure_filtering_rules_for_instance',
+      method: 'ensureFilteringRulesForInstance',
+      kind: 'deprecated',
+      summary: "Make sure the guest's basic packet filters exist (before a live migration).",
       note: 'Packet filtering belongs to the network service (security groups on ports), not to the compute driver; kept only for backends that still filter on the host.',
     },
     {
-      referenceName: 'filter_defer_apply_on', method: 'filterDeferApplyOn', kind: 'deprecated',
+      referenceName: 'filter_defer_apply_on',
+      method: 'filterDeferApplyOn',
+      kind: 'deprecated',
       summary: 'Start batching firewall changes.',
       note: 'Packet filtering belongs to the network service (security groups on ports), not to the compute driver; kept only for backends that still filter on the host.',
     },
     {
-      referenceName: 'filter_defer_apply_off', method: 'filterDeferApplyOff', kind: 'deprecated',
+      referenceName: 'filter_defer_apply_off',
+      method: 'filterDeferApplyOff',
+      kind: 'deprecated',
       summary: 'Apply the batched firewall changes at once.',
       note: 'Packet filtering belongs to the network service (security groups on ports), not to the compute driver; kept only for backends that still filter on the host.',
     },
     {
-      referenceName: 'unfilter_instance', method: 'unfilterInstance', kind: 'deprecated',
-      summary: 'Remove the guest\'s packet filters.',
+      referenceName: 'unfilter_instance',
+      method: 'unfilterInstance',
+      kind: 'deprecated',
+      summary: "Remove the guest's packet filters.",
       note: 'Packet filtering belongs to the network service (security groups on ports), not to the compute driver; kept only for backends that still filter on the host.',
     },
   ],

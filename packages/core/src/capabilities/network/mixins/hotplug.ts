@@ -38,20 +38,32 @@ export const NETWORK_HOTPLUG_CAPABILITY = declareCapability<NetworkHotplugCapabi
   status: 'optional',
   requires: ['lifecycle', 'network'],
   methods: {
-    attachInterface: { hook: '_attachInterface', request: AttachInterfaceRequest, instance: true, around: guardedAttach },
+    attachInterface: {
+      hook: '_attachInterface',
+      request: AttachInterfaceRequest,
+      instance: true,
+      around: guardedAttach,
+    },
     detachInterface: { hook: '_detachInterface', request: DetachInterfaceRequest, instance: true, state: HOTPLUG_RULE },
   },
   features: {
-    taggedInterfaceAttach: { trait: 'COMPUTE_NET_ATTACH_INTERFACE_WITH_TAG', description: 'interface attach accepts a device tag' },
+    taggedInterfaceAttach: {
+      trait: 'COMPUTE_NET_ATTACH_INTERFACE_WITH_TAG',
+      description: 'interface attach accepts a device tag',
+    },
   },
   trait: 'COMPUTE_NET_ATTACH_INTERFACE',
   calls: [
     {
-      referenceName: 'attach_interface', method: 'attachInterface', kind: 'required',
+      referenceName: 'attach_interface',
+      method: 'attachInterface',
+      kind: 'required',
       summary: 'Add a network interface to the guest.',
     },
     {
-      referenceName: 'detach_interface', method: 'detachInterface', kind: 'required',
+      referenceName: 'detach_interface',
+      method: 'detachInterface',
+      kind: 'required',
       summary: 'Remove a network interface from the guest.',
     },
   ],
@@ -65,10 +77,18 @@ export const withNetworkHotplug = defineCapability<typeof NetworkHotplugShape>(N
  * then apply the hotplug state rule: here, not in the spec, so the tag is
  * refused before the instance is read.
  */
-async function guardedAttach(driver: any, ctx: OperationContext, req: AttachInterfaceRequest, callHook: HookCall): Promise<void> {
+async function guardedAttach(
+  driver: any,
+  ctx: OperationContext,
+  req: AttachInterfaceRequest,
+  callHook: HookCall,
+): Promise<void> {
   if (req.vif.tag !== undefined && driver.capabilities.features.taggedInterfaceAttach === 'unsupported') {
     throw new ValidationError('attachInterface', [
-      { path: 'vif.tag', messages: ['this driver does not support tagged interface attach (feature taggedInterfaceAttach)'] },
+      {
+        path: 'vif.tag',
+        messages: ['this driver does not support tagged interface attach (feature taggedInterfaceAttach)'],
+      },
     ]);
   }
   await applyStateRule(driver, ctx, 'attachInterface', HOTPLUG_RULE, req);

@@ -20,8 +20,7 @@ export interface NetworkMacsShape extends Sealed<NetworkMacsCapability> {}
 export const NETWORK_MACS_CAPABILITY = declareCapability<NetworkMacsCapability>()({
   name: 'network.macs',
   family: 'network',
-  description:
-    'hypervisors that cannot use arbitrary MAC addresses (bare metal).',
+  description: 'hypervisors that cannot use arbitrary MAC addresses (bare metal).',
   status: 'optional',
   requires: ['lifecycle', 'network'],
   methods: {
@@ -29,7 +28,9 @@ export const NETWORK_MACS_CAPABILITY = declareCapability<NetworkMacsCapability>(
   },
   calls: [
     {
-      referenceName: 'macs_for_instance', method: 'macsForInstance', kind: 'deprecated',
+      referenceName: 'macs_for_instance',
+      method: 'macsForInstance',
+      kind: 'deprecated',
       summary: 'Restrict the MAC addresses a guest may be given.',
       note: 'MAC addresses come from the network service, in networkInfo; drivers no longer constrain them.',
     },

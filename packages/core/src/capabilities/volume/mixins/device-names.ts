@@ -4,7 +4,9 @@ import { declareCapability } from '../../declare-capability.js';
 import { DriverError } from '../../../errors/errors.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import {
-  DefaultDeviceNamesForInstanceRequest, DefaultRootDeviceNameRequest, GetDeviceNameForInstanceRequest,
+  DefaultDeviceNamesForInstanceRequest,
+  DefaultRootDeviceNameRequest,
+  GetDeviceNameForInstanceRequest,
   type DefaultDeviceNamesForInstanceResult,
 } from '../device-name-requests.js';
 import type { DeviceNamesCapability } from '../interface.js';
@@ -13,13 +15,20 @@ import type { DeviceNamesCapability } from '../interface.js';
 export declare abstract class DeviceNamesShape {
   constructor(...args: any[]);
   /** The root device name for this image and root row (e.g. `/dev/vda` for a virtio disk). */
-  protected abstract _defaultRootDeviceName(ctx: OperationContext, request: DefaultRootDeviceNameRequest): Promise<string>;
+  protected abstract _defaultRootDeviceName(
+    ctx: OperationContext,
+    request: DefaultRootDeviceNameRequest,
+  ): Promise<string>;
   /** Name every unnamed row, avoiding `rootDeviceName` and the names already taken; return new rows. */
   protected abstract _defaultDeviceNamesForInstance(
-    ctx: OperationContext, request: DefaultDeviceNamesForInstanceRequest,
+    ctx: OperationContext,
+    request: DefaultDeviceNamesForInstanceRequest,
   ): Promise<DefaultDeviceNamesForInstanceResult>;
   /** The next free name for `blockDevice` among `bdms`, honouring its requested name where possible. */
-  protected abstract _getDeviceNameForInstance(ctx: OperationContext, request: GetDeviceNameForInstanceRequest): Promise<string>;
+  protected abstract _getDeviceNameForInstance(
+    ctx: OperationContext,
+    request: GetDeviceNameForInstanceRequest,
+  ): Promise<string>;
 }
 export interface DeviceNamesShape extends Sealed<DeviceNamesCapability> {}
 
@@ -27,26 +36,40 @@ export interface DeviceNamesShape extends Sealed<DeviceNamesCapability> {}
 export const DEVICE_NAMES_CAPABILITY = declareCapability<DeviceNamesCapability>()({
   name: 'volume.deviceNames',
   family: 'volume',
-  description:
-    'the driver chooses guest device names (`vda`, `sdb`, ...).',
+  description: 'the driver chooses guest device names (`vda`, `sdb`, ...).',
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
     defaultRootDeviceName: { hook: '_defaultRootDeviceName', request: DefaultRootDeviceNameRequest, instance: true },
-    defaultDeviceNamesForInstance: { hook: '_defaultDeviceNamesForInstance', request: DefaultDeviceNamesForInstanceRequest, instance: true },
-    getDeviceNameForInstance: { hook: '_getDeviceNameForInstance', request: GetDeviceNameForInstanceRequest, instance: true, after: notTheRootDevice },
+    defaultDeviceNamesForInstance: {
+      hook: '_defaultDeviceNamesForInstance',
+      request: DefaultDeviceNamesForInstanceRequest,
+      instance: true,
+    },
+    getDeviceNameForInstance: {
+      hook: '_getDeviceNameForInstance',
+      request: GetDeviceNameForInstanceRequest,
+      instance: true,
+      after: notTheRootDevice,
+    },
   },
   calls: [
     {
-      referenceName: 'default_root_device_name', method: 'defaultRootDeviceName', kind: 'required',
+      referenceName: 'default_root_device_name',
+      method: 'defaultRootDeviceName',
+      kind: 'required',
       summary: 'Choose the root device name when none was given.',
     },
     {
-      referenceName: 'default_device_names_for_instance', method: 'defaultDeviceNamesForInstance', kind: 'required',
-      summary: 'Give device names to the guest\'s block devices that have none.',
+      referenceName: 'default_device_names_for_instance',
+      method: 'defaultDeviceNamesForInstance',
+      kind: 'required',
+      summary: "Give device names to the guest's block devices that have none.",
     },
     {
-      referenceName: 'get_device_name_for_instance', method: 'getDeviceNameForInstance', kind: 'required',
+      referenceName: 'get_device_name_for_instance',
+      method: 'getDeviceNameForInstance',
+      kind: 'required',
       summary: 'Choose the device name for a volume about to be attached.',
     },
   ],

@@ -18,8 +18,7 @@ export interface VolumeExtendShape extends Sealed<VolumeExtendCapability> {}
 export const VOLUME_EXTEND_CAPABILITY = declareCapability<VolumeExtendCapability>()({
   name: 'volume.extend',
   family: 'volume',
-  description:
-    'let the guest see the new size of a grown volume.',
+  description: 'let the guest see the new size of a grown volume.',
   status: 'optional',
   requires: ['lifecycle', 'volume'],
   methods: {
@@ -28,7 +27,9 @@ export const VOLUME_EXTEND_CAPABILITY = declareCapability<VolumeExtendCapability
   trait: 'COMPUTE_VOLUME_EXTEND',
   calls: [
     {
-      referenceName: 'extend_volume', method: 'extendVolume', kind: 'required',
+      referenceName: 'extend_volume',
+      method: 'extendVolume',
+      kind: 'required',
       summary: 'Make the guest see the new, larger size of an attached volume.',
     },
   ],

@@ -17,8 +17,7 @@ export interface FsFormatShape extends Sealed<FsFormatCapability> {}
 export const FS_FORMAT_CAPABILITY = declareCapability<FsFormatCapability>()({
   name: 'volume.fsFormat',
   family: 'volume',
-  description:
-    'which file systems the driver can create on local disks.',
+  description: 'which file systems the driver can create on local disks.',
   status: 'optional',
   methods: {
     isSupportedFsFormat: { hook: '_isSupportedFsFormat', request: IsSupportedFsFormatRequest },
@@ -30,7 +29,9 @@ export const FS_FORMAT_CAPABILITY = declareCapability<FsFormatCapability>()({
   },
   calls: [
     {
-      referenceName: 'is_supported_fs_format', method: 'isSupportedFsFormat', kind: 'default',
+      referenceName: 'is_supported_fs_format',
+      method: 'isSupportedFsFormat',
+      kind: 'default',
       summary: 'Tell whether the driver can format local disks with a given file system; false by default.',
     },
   ],

@@ -20,21 +20,34 @@ export interface VolumeSnapshotShape extends Sealed<VolumeSnapshotCapability> {}
 export const VOLUME_SNAPSHOT_CAPABILITY = declareCapability<VolumeSnapshotCapability>()({
   name: 'volume.snapshot',
   family: 'volume',
-  description:
-    'snapshots of attached file-based volumes, taken and merged by the hypervisor.',
+  description: 'snapshots of attached file-based volumes, taken and merged by the hypervisor.',
   status: 'optional',
   requires: ['lifecycle', 'volume'],
   methods: {
-    volumeSnapshotCreate: { hook: '_volumeSnapshotCreate', request: VolumeSnapshotCreateRequest, instance: true, state: ANY_STATE_RULE },
-    volumeSnapshotDelete: { hook: '_volumeSnapshotDelete', request: VolumeSnapshotDeleteRequest, instance: true, state: ANY_STATE_RULE },
+    volumeSnapshotCreate: {
+      hook: '_volumeSnapshotCreate',
+      request: VolumeSnapshotCreateRequest,
+      instance: true,
+      state: ANY_STATE_RULE,
+    },
+    volumeSnapshotDelete: {
+      hook: '_volumeSnapshotDelete',
+      request: VolumeSnapshotDeleteRequest,
+      instance: true,
+      state: ANY_STATE_RULE,
+    },
   },
   calls: [
     {
-      referenceName: 'volume_snapshot_create', method: 'volumeSnapshotCreate', kind: 'required',
-      summary: 'Take a snapshot of an attached volume with the hypervisor\'s help, for storage that cannot do it alone.',
+      referenceName: 'volume_snapshot_create',
+      method: 'volumeSnapshotCreate',
+      kind: 'required',
+      summary: "Take a snapshot of an attached volume with the hypervisor's help, for storage that cannot do it alone.",
     },
     {
-      referenceName: 'volume_snapshot_delete', method: 'volumeSnapshotDelete', kind: 'required',
+      referenceName: 'volume_snapshot_delete',
+      method: 'volumeSnapshotDelete',
+      kind: 'required',
       summary: 'Delete such a snapshot, merging its data back as needed.',
     },
   ],

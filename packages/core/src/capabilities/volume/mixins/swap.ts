@@ -18,8 +18,7 @@ export interface VolumeSwapShape extends Sealed<VolumeSwapCapability> {}
 export const VOLUME_SWAP_CAPABILITY = declareCapability<VolumeSwapCapability>()({
   name: 'volume.swap',
   family: 'volume',
-  description:
-    'replace an attached volume by another, keeping the guest device.',
+  description: 'replace an attached volume by another, keeping the guest device.',
   status: 'optional',
   requires: ['lifecycle', 'volume'],
   methods: {
@@ -27,8 +26,11 @@ export const VOLUME_SWAP_CAPABILITY = declareCapability<VolumeSwapCapability>()(
   },
   calls: [
     {
-      referenceName: 'swap_volume', method: 'swapVolume', kind: 'required',
-      summary: 'Replace a volume attached to the guest with another one, copying its data, without detaching it from the guest.',
+      referenceName: 'swap_volume',
+      method: 'swapVolume',
+      kind: 'required',
+      summary:
+        'Replace a volume attached to the guest with another one, copying its data, without detaching it from the guest.',
     },
   ],
 });

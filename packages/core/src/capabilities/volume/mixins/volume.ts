@@ -23,7 +23,10 @@ export declare abstract class VolumeShape {
   /** Unplug and disconnect the volume; throw `NotFoundError` when it is not attached (the SDK then succeeds). */
   protected abstract _detachVolume(ctx: OperationContext, request: DetachVolumeRequest): Promise<void>;
   /** This host's connector (ip, host, initiator, ...); the instance may not exist yet. */
-  protected abstract _getVolumeConnector(ctx: OperationContext, request: GetVolumeConnectorRequest): Promise<VolumeConnector>;
+  protected abstract _getVolumeConnector(
+    ctx: OperationContext,
+    request: GetVolumeConnectorRequest,
+  ): Promise<VolumeConnector>;
 }
 export interface VolumeShape extends Sealed<VolumeCapability> {}
 
@@ -47,15 +50,21 @@ export const VOLUME_CAPABILITY = declareCapability<VolumeCapability>()({
   },
   calls: [
     {
-      referenceName: 'attach_volume', method: 'attachVolume', kind: 'required',
+      referenceName: 'attach_volume',
+      method: 'attachVolume',
+      kind: 'required',
       summary: 'Connect a block-storage volume to the guest at a device name.',
     },
     {
-      referenceName: 'detach_volume', method: 'detachVolume', kind: 'required',
+      referenceName: 'detach_volume',
+      method: 'detachVolume',
+      kind: 'required',
       summary: 'Disconnect a volume from the guest.',
     },
     {
-      referenceName: 'get_volume_connector', method: 'getVolumeConnector', kind: 'required',
+      referenceName: 'get_volume_connector',
+      method: 'getVolumeConnector',
+      kind: 'required',
       summary: 'Describe how this host connects to storage (IP, initiator, WWPNs, host name) for the volume service.',
     },
   ],
@@ -68,7 +77,12 @@ export const withVolumes = defineCapability<typeof VolumeShape>(VOLUME_CAPABILIT
 // and run in any power state. Not through a spec state rule: attach refuses features before the read.
 
 /** Refuse what the driver's features rule out, then require the instance. */
-async function guardedAttach(driver: any, ctx: OperationContext, req: AttachVolumeRequest, callHook: HookCall): Promise<void> {
+async function guardedAttach(
+  driver: any,
+  ctx: OperationContext,
+  req: AttachVolumeRequest,
+  callHook: HookCall,
+): Promise<void> {
   requireFeature(driver, 'taggedVolumeAttach', req.tag !== undefined);
   requireFeature(driver, 'multiattach', req.multiattach === true);
   await observeInfo(driver, ctx, req.instance);
@@ -76,13 +90,23 @@ async function guardedAttach(driver: any, ctx: OperationContext, req: AttachVolu
 }
 
 /** Require the instance; detaching a volume that is not attached: the target already holds. */
-async function guardedDetach(driver: any, ctx: OperationContext, req: DetachVolumeRequest, callHook: HookCall): Promise<void> {
+async function guardedDetach(
+  driver: any,
+  ctx: OperationContext,
+  req: DetachVolumeRequest,
+  callHook: HookCall,
+): Promise<void> {
   await observeInfo(driver, ctx, req.instance);
   await notFoundIsDone(driver, ctx, req, callHook);
 }
 
 /** The connector goes to another service as is: a malformed one is the driver's fault, not the caller's. */
-async function checkedConnector(_driver: any, _ctx: OperationContext, _req: unknown, callHook: HookCall): Promise<VolumeConnector> {
+async function checkedConnector(
+  _driver: any,
+  _ctx: OperationContext,
+  _req: unknown,
+  callHook: HookCall,
+): Promise<VolumeConnector> {
   const connector = (await callHook()) as VolumeConnector;
   try {
     validateRequest(VolumeConnectorInput, connector, 'getVolumeConnector');
