@@ -22,6 +22,9 @@ const PYTHON = '/usr/bin/python3';
 const argv = process.argv.slice(2);
 const workersAt = argv.indexOf('--workers');
 const workers = workersAt >= 0 ? Math.max(1, Number(argv.splice(workersAt, 2)[1]) || 1) : 1;
+// --hosts qemu: the compute hosts are served @virtkit/qemu hosts booting the test guest (serve-qemu-hosts.mjs).
+const hostsAt = argv.indexOf('--hosts');
+const hosts = hostsAt >= 0 ? argv.splice(hostsAt, 2)[1] : 'memory';
 const [suite, listFile] = argv;
 
 function fail(message) {
@@ -29,8 +32,10 @@ function fail(message) {
   process.exit(2);
 }
 if (!['driver', 'functional'].includes(suite)) {
-  fail('usage: run-nova-tests.mjs driver | functional <list-file> [--workers N]');
+  fail('usage: run-nova-tests.mjs driver | functional <list-file> [--workers N] [--hosts memory|qemu]');
 }
+if (!['memory', 'qemu'].includes(hosts)) fail(`--hosts is memory or qemu, not ${hosts}`);
+if (hosts === 'qemu' && !existsSync(join(root, 'packages/qemu/dist'))) fail('packages/qemu is not built');
 if (!existsSync(join(root, 'packages/remote/dist')) || !existsSync(join(root, 'packages/memory/dist'))) {
   fail('packages are not built: run `npm run build` first');
 }
@@ -48,7 +53,7 @@ for (const signal of ['SIGINT', 'SIGTERM'])
 
 /** One serving process; resolves with its address. */
 async function startServer() {
-  const server = spawn(process.execPath, [join(here, 'serve-memory-hosts.mjs')], {
+  const server = spawn(process.execPath, [join(here, `serve-${hosts}-hosts.mjs`)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   children.add(server);
@@ -148,5 +153,5 @@ for (const { output } of results) {
   notImplemented.push(...output.split('\n').filter((l) => l.includes('does not implement')));
 }
 const exitCode = Math.max(...results.map((r) => r.code));
-const summary = { suite, ran, failed, notImplemented, exitCode, workers: shares.length, seconds };
+const summary = { suite, hosts, ran, failed, notImplemented, exitCode, workers: shares.length, seconds };
 process.stdout.write(`${JSON.stringify(summary)}\n`);
