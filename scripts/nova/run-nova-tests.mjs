@@ -118,7 +118,8 @@ if (suite === 'driver') {
       testArgs: (work) => {
         const load = join(work, 'tests.txt');
         writeFileSync(load, `${mine.join('\n')}\n`);
-        const args = ['-m', 'unittest', '-v', 'nova_virtkit_tests.functional_runner'];
+        const runner = hosts === 'qemu' ? 'functional_runner_qemu' : 'functional_runner';
+        const args = ['-m', 'unittest', '-v', `nova_virtkit_tests.${runner}`];
         return { args, env: { VIRTKIT_NOVA_TESTS: load } };
       },
       // A test that hangs fails after this many seconds (Nova's own Timeout fixture) instead of stalling CI.

@@ -40,10 +40,22 @@ const asTestGuest = (imageMeta) =>
 /** A VIF of Nova's fake Neutron (`ovs` on `br-int`) as the served test host plugs it: QEMU user-mode networking. */
 const asUserVif = ({ devname: _devname, ...vif }) => ({ ...vif, type: 'user' });
 
+/**
+ * Guest memory of the served test hosts, at most: the test guest boots in 256 MiB, and under TCG on a loaded
+ * machine a live migration of a 512 MiB guest (Nova's smallest flavor) takes about 16 s against about 4 s at
+ * 256 MiB, while Nova's functional tests give a migration about 10 s. Placement still accounts the flavor.
+ */
+const GUEST_MEMORY_MB = 256;
+const withGuestMemory = (instance) =>
+  instance?.flavor?.memoryMb > GUEST_MEMORY_MB
+    ? { ...instance, flavor: { ...instance.flavor, memoryMb: GUEST_MEMORY_MB } }
+    : instance;
+
 /** A request as the QEMU driver of a Nova test host sees it (see NovaTestQemuDriver). */
 const forTestHost = (req) => {
   if (req === null || typeof req !== 'object' || Array.isArray(req)) return req;
   const out = { ...req };
+  if (req.instance !== null && typeof req.instance === 'object') out.instance = withGuestMemory(req.instance);
   if ('imageMeta' in req) out.imageMeta = asTestGuest(req.imageMeta);
   if (Array.isArray(req.networkInfo)) out.networkInfo = req.networkInfo.map(asUserVif);
   if (req.vif !== null && typeof req.vif === 'object') out.vif = asUserVif(req.vif);
@@ -55,7 +67,7 @@ const forTestHost = (req) => {
  * files that exist nowhere on disk: every one boots the test guest instead (so the AMI family is declared too,
  * and the `COMPUTE_IMAGE_TYPE_*` traits follow). Nova's fake Neutron binds `ovs` ports on `br-int`, which this
  * machine does not have (and tests must not touch the host's networking): every VIF becomes a user-mode NIC
- * with the port's MAC. Nothing else differs from @virtkit/qemu: every hook of the driver (`_spawn`,
+ * with the port's MAC. A guest gets at most GUEST_MEMORY_MB of memory. Nothing else differs from @virtkit/qemu: every hook of the driver (`_spawn`,
  * `_rebuild`, `_plugVifs`, `_attachInterface`, the migration hooks, ...) gets the request rewritten so, then
  * runs the QEMU driver's own code.
  */
@@ -69,12 +81,31 @@ for (let proto = QemuDriver.prototype; proto && proto !== Object.prototype; prot
     if (/^_[a-z]/.test(name) && typeof descriptor?.value === 'function') hooks.add(name);
   }
 }
+/** Hook calls that completed, and those that failed, by hook: printed when the server stops (evidence of what ran). */
+const calls = {};
+const failures = {};
+const trace = process.env.VIRTKIT_NOVA_QEMU_TRACE === '1';
 for (const name of hooks) {
   Object.defineProperty(NovaTestQemuDriver.prototype, name, {
     configurable: true,
     writable: true,
     value(ctx, req, ...rest) {
-      return QemuDriver.prototype[name].call(this, ctx, forTestHost(req), ...rest);
+      if (trace) process.stderr.write(`serve-qemu-hosts: ${this.config.nodeName} ${name}\n`);
+      const done = () => void (calls[name] = (calls[name] ?? 0) + 1);
+      const failed = (error) => {
+        failures[name] = (failures[name] ?? 0) + 1;
+        if (trace) process.stderr.write(`serve-qemu-hosts: ${this.config.nodeName} ${name} failed: ${error?.stack ?? error}\n`);
+        throw error;
+      };
+      let result;
+      try {
+        result = QemuDriver.prototype[name].call(this, ctx, forTestHost(req), ...rest);
+      } catch (error) {
+        failed(error);
+      }
+      // A synchronous helper stays synchronous; a hook's promise is followed.
+      if (typeof result?.then !== 'function') return done(), result;
+      return result.then((value) => (done(), value), failed);
     },
   });
 }
@@ -129,6 +160,7 @@ const stop = async (code = 0) => {
   } finally {
     await Promise.allSettled([...drivers].map(dispose));
     rmSync(root, { recursive: true, force: true });
+    process.stderr.write(`virtkit-nova-qemu-calls ${JSON.stringify({ calls, failures })}\n`);
     process.exit(code);
   }
 };
