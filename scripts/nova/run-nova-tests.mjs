@@ -123,7 +123,8 @@ if (suite === 'driver') {
         return { args, env: { VIRTKIT_NOVA_TESTS: load } };
       },
       // A test that hangs fails after this many seconds (Nova's own Timeout fixture) instead of stalling CI.
-      env: { OS_TEST_TIMEOUT: process.env.OS_TEST_TIMEOUT ?? '120' },
+      // QEMU hosts boot a real guest under TCG (tens of seconds on a loaded machine), so their tests get longer.
+      env: { OS_TEST_TIMEOUT: process.env.OS_TEST_TIMEOUT ?? (hosts === 'qemu' ? '300' : '120') },
     };
   });
 }

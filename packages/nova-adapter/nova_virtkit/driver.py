@@ -820,14 +820,19 @@ class VirtkitDriver(driver.ComputeDriver):
 
     def live_migration(self, context, instance, dest, post_method, recover_method, block_migration=False,
                        migrate_data=None):
-        ran = {'recover': False}
+        # The served driver asks for Nova's post / recover method from inside its liveMigration call, which holds
+        # the instance on the serving side until it returns; Nova's methods call the driver again for the same
+        # instance (post_live_migration, ...), and such a call arriving over the wire is not recognised as
+        # re-entrant there, so running them inside the callback deadlocks. The callbacks only record which one was
+        # asked for; it runs once the served call has returned (as Nova's libvirt driver runs them from its
+        # migration thread after the migration ended). Exactly one of them runs.
+        asked = []
 
         def post(*_args):
-            post_method(context, instance, dest, block_migration, migrate_data)
+            asked.append('post')
 
         def recover(*_args):
-            ran['recover'] = True
-            recover_method(context, instance, dest, migrate_data)
+            asked.append('recover')
 
         request = self._freq(instance, dest=dest, blockMigration=bool(block_migration),
                              migrateData=vmigrate.to_virtkit(migrate_data) or {},
@@ -837,13 +842,16 @@ class VirtkitDriver(driver.ComputeDriver):
         except vclient.RemoteError as e:
             if e.code in ('MIGRATION_FAILED', 'ABORTED', 'INVALID_STATE', 'INSTANCE_NOT_FOUND'):
                 # As Nova's libvirt driver does: a failed migration never raises out of live_migration; it ends
-                # in exactly one recover_method call (the compute manager's rollback). The served driver ran
-                # recover already when the migration had started; a refusal before that did not.
+                # in exactly one recover_method call (the compute manager's rollback), whether the served driver
+                # asked for it (the migration had started) or refused before.
                 LOG.warning('virtkit: live migration of %s to %s failed: %s', instance.uuid, dest, e.message)
-                if not ran['recover']:
-                    recover_method(context, instance, dest, migrate_data)
+                recover_method(context, instance, dest, migrate_data)
                 return
             raise errors.to_nova(e, instance=instance, method='liveMigration')
+        if 'recover' in asked:
+            recover_method(context, instance, dest, migrate_data)
+        else:
+            post_method(context, instance, dest, block_migration, migrate_data)
 
     def live_migration_force_complete(self, instance):
         try:
