@@ -67,9 +67,9 @@ const forTestHost = (req) => {
  * files that exist nowhere on disk: every one boots the test guest instead (so the AMI family is declared too,
  * and the `COMPUTE_IMAGE_TYPE_*` traits follow). Nova's fake Neutron binds `ovs` ports on `br-int`, which this
  * machine does not have (and tests must not touch the host's networking): every VIF becomes a user-mode NIC
- * with the port's MAC. A guest gets at most GUEST_MEMORY_MB of memory. Nothing else differs from @virtkit/qemu: every hook of the driver (`_spawn`,
- * `_rebuild`, `_plugVifs`, `_attachInterface`, the migration hooks, ...) gets the request rewritten so, then
- * runs the QEMU driver's own code.
+ * with the port's MAC. A guest gets at most GUEST_MEMORY_MB of memory. Nothing else differs from @virtkit/qemu:
+ * every hook of the driver (`_spawn`, `_rebuild`, `_plugVifs`, `_attachInterface`, the migration hooks, ...)
+ * gets the request rewritten so, then runs the QEMU driver's own code.
  */
 class NovaTestQemuDriver extends QemuDriver {
   static imageTypes = [...QemuDriver.imageTypes, 'aki', 'ari', 'ami'];
@@ -90,11 +90,13 @@ for (const name of hooks) {
     configurable: true,
     writable: true,
     value(ctx, req, ...rest) {
-      if (trace) process.stderr.write(`serve-qemu-hosts: ${new Date().toISOString()} ${this.config.nodeName} ${name}\n`);
+      if (trace)
+        process.stderr.write(`serve-qemu-hosts: ${new Date().toISOString()} ${this.config.nodeName} ${name}\n`);
       const done = () => void (calls[name] = (calls[name] ?? 0) + 1);
       const failed = (error) => {
         failures[name] = (failures[name] ?? 0) + 1;
-        if (trace) process.stderr.write(`serve-qemu-hosts: ${new Date().toISOString()} ${this.config.nodeName} ${name} failed: ${error?.stack ?? error}\n`);
+        if (trace)
+          process.stderr.write(`serve-qemu-hosts: ${this.config.nodeName} ${name} failed: ${error?.stack ?? error}\n`);
         throw error;
       };
       let result;
@@ -104,7 +106,7 @@ for (const name of hooks) {
         failed(error);
       }
       // A synchronous helper stays synchronous; a hook's promise is followed.
-      if (typeof result?.then !== 'function') return done(), result;
+      if (typeof result?.then !== 'function') return (done(), result);
       return result.then((value) => (done(), value), failed);
     },
   });
@@ -162,7 +164,7 @@ const stop = async (code = 0) => {
   } finally {
     await Promise.allSettled([...drivers].map(dispose));
     rmSync(root, { recursive: true, force: true });
-    process.stderr.write(`virtkit-nova-qemu-calls ${JSON.stringify({ calls, failures })}\n`);
+    process.stderr.write(`virtkit-nova-qemu-calls ${JSON.stringify({ root, calls, failures })}\n`);
     process.exit(code);
   }
 };
