@@ -24,22 +24,22 @@ export const ABANDONED_WORK_GRACE_MS = 2_000;
  * {@link ABANDONED_WORK_GRACE_MS} for the abandoned work). A call that was
  * still waiting for its turn when cancelled does not run at all.
  */
-export function queued(
+export function queued<T>(
   driver: object,
   op: string,
   ctx: OperationContext,
   uuid: string,
-  body: () => Promise<unknown>,
+  body: () => Promise<T>,
   reentrant: boolean,
-): Promise<unknown> {
+): Promise<T> {
   const queue = runtimeOf(driver).queue;
-  const run = (): Promise<unknown> => {
+  const run = (): Promise<T> => {
     const before = prepareTurn(driver, ctx, uuid);
     return before === undefined ? body() : before.then(body);
   };
   if (!ctx.signal && ctx.deadline === undefined) return queue.run(uuid, run, reentrant);
   let started = false;
-  const start = (): Promise<unknown> => {
+  const start = (): Promise<T> => {
     try {
       throwIfCancelled(ctx, op);
     } catch (error) {
@@ -52,7 +52,7 @@ export function queued(
       trackAbandoned(driver, uuid, work);
     });
   };
-  const afterGrace = (): Promise<unknown> => {
+  const afterGrace = (): Promise<T> => {
     const grace = graceFor(driver, uuid);
     return grace === undefined ? start() : grace.then(start);
   };
