@@ -47,6 +47,8 @@ const CORE_HOOKS = ['_initHost', '_getInfo', '_listInstances', '_getAvailableNod
  * The `_`-prefixed members are hooks: the SDK calls them with validated
  * requests, one at a time per instance; drivers implement them.
  */
+// The class merges with the interface below (the sealed core calls it declares): the SDK's pattern for calls it installs.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see above
 export abstract class DriverBase {
   /** Name shown in capability maps and reports. */
   static driverName = 'unnamed-driver';
@@ -218,6 +220,7 @@ export interface CoreCalls {
 }
 
 /** The core calls, sealed: a subclass that redefines one does not compile (see `SealedCall`). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- installed by installMethods below
 export interface DriverBase extends Sealed<CoreCalls> {}
 
 /** How the SDK guards the core calls, each typed from its signature in {@link CoreCalls}. */

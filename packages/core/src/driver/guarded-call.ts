@@ -198,7 +198,12 @@ function stateRuleSaysNoop<Req extends object>(
   req: Req,
 ): boolean {
   const instanceReq = scoped(req);
-  return ruleSaysNoop<Req & InstanceScoped>(op, rule, recordInfo(runtimeOf(driver).events, instanceReq.instance.uuid, info, token), instanceReq);
+  return ruleSaysNoop<Req & InstanceScoped>(
+    op,
+    rule,
+    recordInfo(runtimeOf(driver).events, instanceReq.instance.uuid, info, token),
+    instanceReq,
+  );
 }
 
 /** Start the hook, or the spec's custom body around it: a promise, or the hook's answer itself. */

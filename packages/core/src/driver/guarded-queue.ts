@@ -43,6 +43,7 @@ export function queued<T>(
     try {
       throwIfCancelled(ctx, op);
     } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- throwIfCancelled's typed error
       return Promise.reject(error);
     }
     started = true;
@@ -79,7 +80,7 @@ let abandonedCount = 0;
 /** Remember abandoned work until it settles (it may never). */
 function trackAbandoned(driver: object, uuid: string, work: Promise<unknown>): void {
   let map = abandoned.get(driver);
-  if (map === undefined) abandoned.set(driver, (map = new Map()));
+  if (map === undefined) abandoned.set(driver, (map = new Map<string, Promise<unknown>>()));
   if (!map.has(uuid)) abandonedCount++;
   map.set(uuid, work);
   const done = (): void => forget(driver, uuid, work);

@@ -101,5 +101,5 @@ export interface CapabilitySpec {
  * own parameters; its `this` and arguments are typed by the hook's
  * declaration in the capability's shape class, not here.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mixin pattern: any driver as `this`, any hook's arguments
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mixin pattern: any driver, any hook's arguments
 export type DefaultHook = (this: any, ...args: any[]) => unknown;
