@@ -123,7 +123,7 @@ describe('DriverBase composition', () => {
     expect(d.states.size).toBe(0);
   });
 
-  it('spawning the same uuid again: the same request succeeds (#18), another is INSTANCE_EXISTS; destroy unknown ok', async () => {
+  it('spawning the same uuid again: the same request succeeds (#18), another is INSTANCE_EXISTS', async () => {
     const d = new TinyDriver();
     await d.spawn(ctx, spawnReq);
     await d.spawn(ctx, spawnReq);

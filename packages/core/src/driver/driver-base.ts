@@ -47,7 +47,7 @@ const CORE_HOOKS = ['_initHost', '_getInfo', '_listInstances', '_getAvailableNod
  * The `_`-prefixed members are hooks: the SDK calls them with validated
  * requests, one at a time per instance; drivers implement them.
  */
-// The class merges with the interface below (the sealed core calls it declares): the SDK's pattern for calls it installs.
+// The class merges with the interface below (the sealed core calls it declares): how the SDK types calls it installs.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see above
 export abstract class DriverBase {
   /** Name shown in capability maps and reports. */

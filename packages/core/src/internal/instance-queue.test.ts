@@ -95,6 +95,7 @@ describe('KeyedQueue', () => {
           ...real,
           AsyncLocalStorage: class extends real.AsyncLocalStorage {
             constructor() {
+              // eslint-disable-next-line @typescript-eslint/no-unsafe-call -- a generic class's constructor, mocked
               super();
               created++;
             }

@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access,
-   @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return --
+   @typescript-eslint/no-unsafe-assignment --
    the mutation tables below edit arbitrary paths of JSON-like requests: typing each path would hide the point. */
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
