@@ -93,9 +93,8 @@ describe('KeyedQueue', () => {
         const real = jest.requireActual<typeof import('node:async_hooks')>('node:async_hooks');
         return {
           ...real,
-          AsyncLocalStorage: class extends real.AsyncLocalStorage {
+          AsyncLocalStorage: class extends real.AsyncLocalStorage<unknown> {
             constructor() {
-              // eslint-disable-next-line @typescript-eslint/no-unsafe-call -- a generic class's constructor, mocked
               super();
               created++;
             }
