@@ -21,7 +21,8 @@ export async function measure() {
       bytes,
       'bytes',
       '<= 15360',
-      "esbuild --minify of dist/index.mjs (eventemitter3 and semver bundled in), gzip -9; same method as size-limit's esbuild preset",
+      'esbuild --minify of dist/index.mjs (eventemitter3 and semver bundled in), gzip -9; ' +
+        "same method as size-limit's esbuild preset",
     ),
   ];
 }

@@ -1,4 +1,5 @@
-// guarded_vs_direct.memory.*: the SDK's guarded surface (validation on) vs calling the in-memory driver's hooks directly.
+// guarded_vs_direct.memory.*: the SDK's guarded surface (validation on) vs calling the in-memory driver's hooks
+// directly.
 import { randomUUID } from 'node:crypto';
 import { MemoryDriver } from '@virtkit/memory';
 import { latencies, ratioFigure } from '../lib/measure.mjs';

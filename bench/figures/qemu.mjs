@@ -82,12 +82,13 @@ async function getInfoFigure(driver, quick) {
       direct,
       'ns/op',
       '<= 1.05',
-      `one QMP round trip each, called in turns; guarded adds validation, /proc/<pid>/stat (CPU time) and the state event (sessions: ${sessions.map((s) => fmt(s.guarded / s.direct)).join(', ')})`,
+      'one QMP round trip each, called in turns; guarded adds validation, /proc/<pid>/stat (CPU time) and the ' +
+        `state event (sessions: ${sessions.map((s) => fmt(s.guarded / s.direct)).join(', ')})`,
     ),
   ];
 }
 
-/** spawn (powerOn) until getInfo says RUNNING vs starting QEMU with the same argv and waiting for `running` over QMP. */
+/** spawn (powerOn) until getInfo says RUNNING vs starting QEMU with the same argv, waiting for `running` over QMP. */
 async function spawnFigure(driver, scratch, runs) {
   const d = await driver('bench-spawn');
   const probe = await probeArgv(d);
@@ -135,7 +136,8 @@ async function spawnFigure(driver, scratch, runs) {
       baseline,
       'ms',
       '<= 1.10',
-      `medians of ${runs} alternating runs each (median of per-round ratios ${fmt(paired)}); raw gets its blank root disk made beforehand (qemu-img create, median ${fmt(disk)} ms), spawn makes it`,
+      `medians of ${runs} alternating runs each (median of per-round ratios ${fmt(paired)}); ` +
+        `raw gets its blank root disk made beforehand (qemu-img create, median ${fmt(disk)} ms), spawn makes it`,
     ),
   ];
 }
@@ -164,7 +166,10 @@ async function migrationFigures(driver, scratch, runs) {
       pick('raw', 'transfer'),
       'ms',
       '<= 1.10',
-      `${note} (median of per-round ratios ${paired('transfer')}); raw = migrate until the MIGRATION completed event; liveMigration = disk phase (NBD mirror of the root disk) ${fmt(pick('driver', 'disk'))} ms + memory phase, mirror teardown and source quit ${fmt(pick('driver', 'memory'))} ms (a raw source quits in ${fmt(pick('raw', 'quit'))} ms)`,
+      `${note} (median of per-round ratios ${paired('transfer')}); raw = migrate until the MIGRATION completed ` +
+        `event; liveMigration = disk phase (NBD mirror of the root disk) ${fmt(pick('driver', 'disk'))} ms + ` +
+        `memory phase, mirror teardown and source quit ${fmt(pick('driver', 'memory'))} ms ` +
+        `(a raw source quits in ${fmt(pick('raw', 'quit'))} ms)`,
     ),
     ratioFigure(
       'qemu.liveMigrationProtocol_vs_raw',
@@ -172,7 +177,8 @@ async function migrationFigures(driver, scratch, runs) {
       pick('raw', 'protocol'),
       'ms',
       '-',
-      `informative; ${note} (median of per-round ratios ${paired('protocol')}); checks + preLiveMigration + liveMigration + post* vs raw destination start (disk, -incoming) + migrate`,
+      `informative; ${note} (median of per-round ratios ${paired('protocol')}); ` +
+        'checks + preLiveMigration + liveMigration + post* vs raw destination start (disk, -incoming) + migrate',
     ),
   ];
 }
@@ -338,13 +344,24 @@ async function blockMigrationFigure(driver, scratch, runs) {
       baseline,
       'ms',
       '<= 1.10',
-      `medians of ${runs} alternating runs; no-OS 64 MB VM, 1 GiB blank qcow2 root disk, unix sockets (median of per-round ratios ${fmt(paired)}). ` +
-        "Both sides, from a running source to its exit: blockdev-add of the NBD node (the destination's export of its empty root disk) + " +
-        `blockdev-mirror (sync top, copy-mode write-blocking, as the driver; the disk has no backing file), wait until the mirror is ready, migrate (unix socket), wait until completed, block-job-cancel (force false) and wait until the job is gone, blockdev-del of the NBD node, quit and wait for the process to exit, remove the instance directory. ` +
-        "candidate = liveMigration only (it learns readiness by polling query-block-jobs every 10 ms, completion by polling query-migrate every 20 ms, the job's end by polling query-block-jobs every 10 ms; plus its checks, progress reports and bookkeeping); " +
-        'baseline = the same commands over raw QMP, each wait on the QMP event (BLOCK_JOB_READY, MIGRATION completed with the events capability set beforehand, BLOCK_JOB_COMPLETED). ' +
-        "Outside both: destination start (-incoming defer, no -S), nbd-server-start, block-export-add, migrate-incoming; the source's spawn. " +
-        `Phases (source event arrivals; ms, driver vs raw): start->BLOCK_JOB_READY / ->STOP / ->BLOCK_JOB_COMPLETED / ->SHUTDOWN / ->call end: driver ${phases('driver')}; raw ${phases('raw')} (raw: STOP->MIGRATION completed ${fmt(migrated)} ms)`,
+      `medians of ${runs} alternating runs; no-OS 64 MB VM, 1 GiB blank qcow2 root disk, unix sockets ` +
+        `(median of per-round ratios ${fmt(paired)}). ` +
+        'Both sides, from a running source to its exit: blockdev-add of the NBD node ' +
+        "(the destination's export of its empty root disk) + " +
+        'blockdev-mirror (sync top, copy-mode write-blocking, as the driver; the disk has no backing file), ' +
+        'wait until the mirror is ready, migrate (unix socket), wait until completed, block-job-cancel (force false) ' +
+        'and wait until the job is gone, blockdev-del of the NBD node, quit and wait for the process to exit, ' +
+        'remove the instance directory. ' +
+        'candidate = liveMigration only (it learns readiness by polling query-block-jobs every 10 ms, ' +
+        "completion by polling query-migrate every 20 ms, the job's end by polling query-block-jobs every 10 ms; " +
+        'plus its checks, progress reports and bookkeeping); ' +
+        'baseline = the same commands over raw QMP, each wait on the QMP event (BLOCK_JOB_READY, ' +
+        'MIGRATION completed with the events capability set beforehand, BLOCK_JOB_COMPLETED). ' +
+        'Outside both: destination start (-incoming defer, no -S), nbd-server-start, block-export-add, ' +
+        "migrate-incoming; the source's spawn. " +
+        'Phases (source event arrivals; ms, driver vs raw): ' +
+        'start->BLOCK_JOB_READY / ->STOP / ->BLOCK_JOB_COMPLETED / ->SHUTDOWN / ->call end: ' +
+        `driver ${phases('driver')}; raw ${phases('raw')} (raw: STOP->MIGRATION completed ${fmt(migrated)} ms)`,
     ),
   ];
 }
@@ -465,7 +482,9 @@ async function concurrentFigure(driver) {
       running,
       'instances RUNNING',
       'all 10 reach RUNNING, none leaked',
-      `${running}/10 RUNNING ${fmt(ms)} ms after 10 concurrent spawns; ${leaks.length === 0 ? 'none leaked' : `LEAKED: ${leaks.join('; ')}`}${failure ? `; first failure: ${failure.message}` : ''}`,
+      `${running}/10 RUNNING ${fmt(ms)} ms after 10 concurrent spawns; ` +
+        `${leaks.length === 0 ? 'none leaked' : `LEAKED: ${leaks.join('; ')}`}` +
+        `${failure ? `; first failure: ${failure.message}` : ''}`,
     ),
   ];
 }

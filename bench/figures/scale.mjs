@@ -63,7 +63,8 @@ export async function measure({ quick }) {
     await mapControl(1_000, quick),
     'ns/op',
     '-',
-    'control, not a target: a bare Map.get with the same scattered access; the part of any 100k/1k ratio that is the CPU cache, not virtkit',
+    'control, not a target: a bare Map.get with the same scattered access; ' +
+      'the part of any 100k/1k ratio that is the CPU cache, not virtkit',
   );
   const small = await perOp(1_000, quick);
   const large = await perOp(100_000, quick);

@@ -81,7 +81,8 @@ export async function measure({ quick }) {
       plainMs,
       'ms (tsc --noEmit, whole process)',
       '<= 1.5',
-      `${order.length} mixins, ${hooks.size} hooks vs a class implementing all ${interfaces.length} capability interfaces; both load @virtkit/core's .d.ts`,
+      `${order.length} mixins, ${hooks.size} hooks vs a class implementing all ${interfaces.length} ` +
+        `capability interfaces; both load @virtkit/core's .d.ts`,
     ),
   ];
 }

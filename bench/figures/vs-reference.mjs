@@ -1,7 +1,8 @@
 // vs_reference.memory.*: virtkit's public calls on @virtkit/memory against the reference's own in-memory driver
 // (Nova's nova.virt.fake.FakeDriver, Python, called bare), the same phases on the same instance shapes at 1k and
-// 100k instances, alternated in one run, medians of 3 rounds; ratio = virtkit / reference (CPU time per call). Also the driver's hooks
-// called directly (what the driver costs without the SDK), per-op growth from 1k to 100k, and heap per instance.
+// 100k instances, alternated in one run, medians of 3 rounds; ratio = virtkit / reference (CPU time per call).
+// Also the driver's hooks called directly (what the driver costs without the SDK), per-op growth from 1k to 100k,
+// and heap per instance.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -246,7 +247,9 @@ export async function measure({ quick }) {
     const small = medianOf(samples[1_000].public, op);
     const large = medianOf(samples[100_000].public, op);
     const refGrowth = ref
-      ? `; the reference's own 100k/1k: ${round(medianOf(samples[100_000].reference, op) / medianOf(samples[1_000].reference, op))}`
+      ? `; the reference's own 100k/1k: ${round(
+          medianOf(samples[100_000].reference, op) / medianOf(samples[1_000].reference, op),
+        )}`
       : '';
     const scaled = op === 'listInstances' ? '(a listing walks every instance: per instance listed)' : '';
     const [a, b] = op === 'listInstances' ? [large / 100_000, small / 1_000] : [large, small];
@@ -257,7 +260,8 @@ export async function measure({ quick }) {
         b,
         'ns/op at 1k',
         '<= 1.3',
-        `public call, per op at 100k / at 1k ${scaled}; control (bare Map.get, same order) ${round(control)}${refGrowth}`,
+        `public call, per op at 100k / at 1k ${scaled}; ` +
+          `control (bare Map.get, same order) ${round(control)}${refGrowth}`,
       ),
     );
   }

@@ -1,5 +1,6 @@
 // Profiling aid (not a figure): run the vs_reference phases through the public API in a loop, for
-// `node --cpu-prof bench/lib/profile-phases.mjs [op] [n] [rounds]`, then `node bench/lib/top-self.mjs <file>.cpuprofile`.
+// `node --cpu-prof bench/lib/profile-phases.mjs [op] [n] [rounds]`,
+// then `node bench/lib/top-self.mjs <file>.cpuprofile`.
 // op: spawn | spawnNoInterface | getInfo | powerOff | powerOn | destroy | all (default).
 import { randomUUID } from 'node:crypto';
 import { MemoryDriver } from '@virtkit/memory';

@@ -142,8 +142,12 @@ export abstract class MemoryDriverCore extends DriverBase {
     host.fabric.unregister(host);
   }
 
-  /** What `getInfo` reports: the record, truthfully. @throws `INSTANCE_NOT_FOUND` */
-  protected async _getInfo(_c: OperationContext, r: InstanceRequest): Promise<InstanceInfo> {
+  /**
+   * What `getInfo` reports: the record, truthfully. Answered synchronously (no
+   * I/O here): the SDK reads it before every call with a state rule and then
+   * needs no `await` (DriverBase's `_getInfo`). @throws `INSTANCE_NOT_FOUND`
+   */
+  protected _getInfo(_c: OperationContext, r: InstanceRequest): InstanceInfo {
     const record = this.hostFor('getInfo').store.require(r.instance.uuid);
     const maxMemKb = record.memoryMb * 1024;
     const resident = record.state === PowerState.RUNNING || record.state === PowerState.PAUSED;

@@ -67,7 +67,9 @@ class PausesNeighbour extends TrackingMemory {
     const uuids = [...this.flavors.keys()];
     const neighbour = uuids[uuids.indexOf(r.instance.uuid) - 1];
     if (neighbour === undefined) return;
-    const info = await super._getInfo(c, { instance: { uuid: neighbour } }).catch(() => undefined);
+    const info = await Promise.resolve()
+      .then(() => super._getInfo(c, { instance: { uuid: neighbour } })) // memory's _getInfo may answer synchronously
+      .catch(() => undefined);
     if (info?.state === PowerState.RUNNING) await super._pause(c, { instance: { uuid: neighbour } });
   }
 }

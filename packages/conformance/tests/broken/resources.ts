@@ -18,7 +18,9 @@ abstract class SkewedUsage extends TrackingMemory {
   async liveWhere(pick: (info: any) => boolean): Promise<{ vcpus: number; memoryMb: number; rootGb?: number }[]> {
     const out = [];
     for (const [uuid, flavor] of this.flavors) {
-      const info = await super._getInfo({ requestId: 'broken' }, { instance: { uuid } }).catch(() => undefined);
+      const info = await Promise.resolve()
+        .then(() => super._getInfo({ requestId: 'broken' }, { instance: { uuid } })) // may answer synchronously
+        .catch(() => undefined);
       if (info && pick(info)) out.push(flavor);
     }
     return out;

@@ -1,4 +1,4 @@
-import type { MethodSpec } from '../driver/method-spec.js';
+import type { DefaultHook, MethodSpecsOf } from '../driver/method-spec.js';
 import { DriverDefinitionError } from '../errors/errors.js';
 import type { ManifestKind } from '../manifest/manifest-entry.js';
 
@@ -63,9 +63,9 @@ export interface CapabilityDeclaration<
   /** Capabilities a driver class must compose first (inner mixins). */
   readonly requires: readonly string[];
   /** How the SDK guards each public call: hook, request class, state rule (public: the method -> request mapping). */
-  readonly methods: Readonly<Record<keyof I & string, MethodSpec>>;
+  readonly methods: MethodSpecsOf<I>;
   /** Working default hooks a driver may override. */
-  readonly defaults?: Readonly<Record<string, (this: any, ...args: any[]) => unknown>>;
+  readonly defaults?: Readonly<Record<string, DefaultHook>>;
   /** Feature flags that refine the capability (declaring one without the capability is an error). */
   readonly features: Readonly<Record<FF, FeatureDefinition>>;
   /** The scheduler trait the capability is by itself, if any. */
@@ -86,8 +86,8 @@ export interface CapabilityDeclarationInput<N extends string, F extends string, 
   readonly description: string;
   readonly status: CapabilityStatus;
   readonly requires?: readonly string[];
-  readonly methods: { readonly [K in keyof I & string]: MethodSpec };
-  readonly defaults?: Readonly<Record<string, (this: any, ...args: any[]) => unknown>>;
+  readonly methods: MethodSpecsOf<I>;
+  readonly defaults?: Readonly<Record<string, DefaultHook>>;
   readonly features?: { readonly [K in FF]: FeatureDefinition };
   readonly trait?: string;
   readonly calls: readonly CapabilityCall<keyof I & string>[];

@@ -4,6 +4,8 @@ import { PowerState } from '../model/power-state.js';
 
 // Issue #12 item 3: ctx is input too. A malformed ctx is VALIDATION_FAILED (a rejection, never a synchronous
 // throw), nothing runs, nothing changes, and no rejection is left unhandled.
+/** The driver's members as a test patches them (hooks are protected in its type). */
+const patch = (d: MapTestDriver): Record<string, unknown> => d as unknown as Record<string, unknown>;
 const UUID = '7b1c6f1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f';
 const FLAVOR = { name: 'm1', vcpus: 1, memoryMb: 128, rootGb: 1 };
 
@@ -59,7 +61,7 @@ describe('ctx is validated input', () => {
     const d = await driverWithInstance();
     let call!: Promise<unknown>;
     expect(() => (call = d.powerOff(ctx as never, { instance: { uuid: UUID } }))).not.toThrow();
-    const error: any = await call.catch((e) => e);
+    const error = (await call.catch((e: unknown) => e)) as { paths: string[] };
     expect(error).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(error.paths).toContain(path);
     expect(d.calls).toEqual([]);
@@ -90,7 +92,7 @@ describe('ctx is validated input', () => {
   it('the hook gets an owned copy of the ctx: a getter cannot answer differently later', async () => {
     const d = await driverWithInstance();
     const seen: unknown[] = [];
-    (d as any)._powerOff = async (ctx: any) => void seen.push(ctx.signal, ctx.signal);
+    patch(d)._powerOff = async (ctx: { signal?: unknown }) => void seen.push(ctx.signal, ctx.signal);
     let reads = 0;
     const real = new AbortController().signal;
     const ctx = {};
@@ -102,7 +104,7 @@ describe('ctx is validated input', () => {
 });
 
 describe('no call ever throws synchronously', () => {
-  it('hostile requests, hostile errors from the hook, non-promise hooks: all rejections with typed errors', async () => {
+  it('hostile requests, hostile errors from the hook, non-promise hooks: all typed rejections', async () => {
     const d = await driverWithInstance();
     const hostile = new Proxy(
       {},
@@ -141,15 +143,17 @@ describe('no call ever throws synchronously', () => {
         },
       },
     );
-    (d as any)._powerOff = async () => {
+    patch(d)._powerOff = async () => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- a hostile non-Error is the case under test
       throw evil;
     };
     await expect(d.powerOff({}, { instance: { uuid: UUID } })).rejects.toMatchObject({ code: 'DRIVER_ERROR' });
-    (d as any)._getInfo = () => {
+    patch(d)._getInfo = () => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- a hostile non-Error is the case under test
       throw evil;
     };
     await expect(d.getInfo({}, { instance: { uuid: UUID } })).rejects.toMatchObject({ code: 'DRIVER_ERROR' });
-    (d as any)._getInfo = () => 'not a promise';
+    patch(d)._getInfo = () => 'not a promise';
     await expect(d.getInfo({}, { instance: { uuid: UUID } })).rejects.toMatchObject({ code: 'DRIVER_ERROR' });
   });
 });

@@ -4,6 +4,7 @@ import { EMPTY_CONTEXT, type OperationContext } from './operation-context.js';
 /** The longest `requestId` accepted; it ends up in logs. */
 export const MAX_REQUEST_ID_CHARS = 255;
 
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /**

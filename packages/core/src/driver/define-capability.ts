@@ -6,6 +6,7 @@ import type { CapabilitySpec, MethodSpec } from './method-spec.js';
 import { markSdkPrototype } from './sealed-call.js';
 
 /** A constructor of any (possibly abstract) class; what mixins extend. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mixin pattern: a base class takes any arguments
 export type AbstractConstructor<T = object> = abstract new (...args: any[]) => T;
 
 /** The static list of capabilities a composed class carries. */
@@ -13,6 +14,12 @@ export const APPLIED_CAPABILITIES: unique symbol = Symbol('virtkit.appliedCapabi
 
 /** The hooks each applied capability requires, for the run-time completeness check. */
 export const REQUIRED_HOOKS: unique symbol = Symbol('virtkit.requiredHooks');
+
+/** What the mixins record on a composed class (static symbol properties). */
+interface ComposedStatics {
+  readonly [APPLIED_CAPABILITIES]?: readonly string[];
+  readonly [REQUIRED_HOOKS]?: Readonly<Record<string, readonly string[]>>;
+}
 
 /** A mixin: takes a driver class and returns it with one more capability. */
 export type CapabilityMixin<TShape extends AbstractConstructor> = <TBase extends AbstractConstructor>(
@@ -37,7 +44,7 @@ export function defineCapability<TShape extends AbstractConstructor>(
     .map((m) => m.hook)
     .filter((h) => !(spec.defaults && h in spec.defaults));
   const mixin = <TBase extends AbstractConstructor>(Base: TBase): TBase & TShape => {
-    const applied: readonly string[] = (Base as any)[APPLIED_CAPABILITIES] ?? [];
+    const applied: readonly string[] = (Base as ComposedStatics)[APPLIED_CAPABILITIES] ?? [];
     if (applied.includes(spec.name)) throw new DriverDefinitionError(`capability '${spec.name}' is applied twice`);
     const absent = (spec.requires ?? []).filter((r) => !applied.includes(r));
     if (absent.length > 0) {
@@ -48,7 +55,7 @@ export function defineCapability<TShape extends AbstractConstructor>(
     abstract class WithCapability extends Base {}
     Object.defineProperty(WithCapability, 'name', { value: `${Base.name}+${spec.name}` });
     Object.defineProperty(WithCapability, APPLIED_CAPABILITIES, { value: Object.freeze([...applied, spec.name]) });
-    const hooks: Readonly<Record<string, readonly string[]>> = (Base as any)[REQUIRED_HOOKS] ?? {};
+    const hooks: Readonly<Record<string, readonly string[]>> = (Base as ComposedStatics)[REQUIRED_HOOKS] ?? {};
     Object.defineProperty(WithCapability, REQUIRED_HOOKS, {
       value: Object.freeze({ ...hooks, [spec.name]: required }),
     });
@@ -108,7 +115,9 @@ const INSTALLED = new WeakMap<object, Readonly<Record<string, MethodSpec>>>();
 export function guardedCallsOf(driver: object): ReadonlyMap<string, MethodSpec> {
   const calls = new Map<string, MethodSpec>();
   let proto: object | null =
-    typeof driver === 'function' ? (driver as { prototype: object }).prototype : Object.getPrototypeOf(driver);
+    typeof driver === 'function'
+      ? (driver as { prototype: object }).prototype
+      : (Object.getPrototypeOf(driver) as object | null);
   for (; proto !== null; proto = Object.getPrototypeOf(proto) as object | null) {
     for (const [name, spec] of Object.entries(INSTALLED.get(proto) ?? {})) if (!calls.has(name)) calls.set(name, spec);
   }

@@ -27,6 +27,7 @@ import { createRuntime, runtimeOf, RUNTIME, type DriverRuntime } from './driver-
 import { SILENT_LOGGER, type DriverLogger, type HostApi } from './host-api.js';
 import { driverHostName, type DriverEventName, type DriverEvents } from './lifecycle-events.js';
 import { observeInfo } from './state-rule.js';
+import type { MethodSpecsOf } from './method-spec.js';
 import { registerGuardedCall, type Sealed } from './sealed-call.js';
 import { takeForwardedMap } from './forwarded-map.js';
 
@@ -46,6 +47,8 @@ const CORE_HOOKS = ['_initHost', '_getInfo', '_listInstances', '_getAvailableNod
  * The `_`-prefixed members are hooks: the SDK calls them with validated
  * requests, one at a time per instance; drivers implement them.
  */
+// The class merges with the interface below (the sealed core calls it declares): how the SDK types calls it installs.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see above
 export abstract class DriverBase {
   /** Name shown in capability maps and reports. */
   static driverName = 'unnamed-driver';
@@ -148,8 +151,15 @@ export abstract class DriverBase {
   // ---- hooks every driver implements -------------------------------------------------------
   /** Prepare the host: take over running instances, check the hypervisor. */
   protected abstract _initHost(ctx: OperationContext, request: HostRequest): Promise<void>;
-  /** Report one instance; throw `InstanceNotFoundError` when it does not exist. */
-  protected abstract _getInfo(ctx: OperationContext, request: InstanceRequest): Promise<InstanceInfo>;
+  /**
+   * Report one instance; throw `InstanceNotFoundError` when it does not exist.
+   * A driver that can answer without I/O (an in-memory driver) may return the
+   * info itself instead of a promise, and throw instead of rejecting: the SDK
+   * reads it before every call with a state rule, and a value costs it no
+   * `await` (decision: docs/performance.md, "Third pass"). Callers of the hook
+   * `await` it either way.
+   */
+  protected abstract _getInfo(ctx: OperationContext, request: InstanceRequest): InstanceInfo | Promise<InstanceInfo>;
   /** Every instance this driver knows on its host. */
   protected abstract _listInstances(ctx: OperationContext): Promise<InstanceSummary[]>;
   /** The nodes (hypervisors) this driver manages. */
@@ -210,16 +220,18 @@ export interface CoreCalls {
 }
 
 /** The core calls, sealed: a subclass that redefines one does not compile (see `SealedCall`). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- installed by installMethods below
 export interface DriverBase extends Sealed<CoreCalls> {}
 
-installMethods(DriverBase.prototype, {
+/** How the SDK guards the core calls, each typed from its signature in {@link CoreCalls}. */
+const CORE_CALLS: MethodSpecsOf<CoreCalls> = {
   initHost: { hook: '_initHost', request: HostRequest },
   cleanupHost: { hook: '_cleanupHost', request: HostRequest },
   getInfo: {
     hook: '_getInfo',
     request: InstanceRequest,
     // Reading a state is also observing it: a change the driver did not report still becomes one event.
-    after: (d, req, info: InstanceInfo, token: number) => {
+    after(d, req, info: InstanceInfo, token) {
       if (info === null || typeof info !== 'object') throw new TypeError('_getInfo returned no InstanceInfo');
       runtimeOf(d).events.observe(req.instance.uuid, info.state, token);
       return info;
@@ -233,7 +245,8 @@ installMethods(DriverBase.prototype, {
   nodeIsAvailable: { hook: '_nodeIsAvailable', request: NodeRequest },
   getHostIp: { hook: '_getHostIp' },
   networkBindingHostId: { hook: '_networkBindingHostId', request: InstanceRequest },
-});
+};
+installMethods(DriverBase.prototype, CORE_CALLS);
 
 // Unadvertised capabilities still answer at run time, with NOT_SUPPORTED; mixins override these.
 for (const [capability, methods] of Object.entries(CAPABILITY_METHODS)) {

@@ -11,20 +11,49 @@ import { mayCarryCallbacks } from '../validation/compiled-validator.js';
 import type { MethodSpec, StateRule } from './method-spec.js';
 import type { InstanceInfo } from '../model/instance-info.js';
 import { runtimeOf } from './driver-runtime.js';
-import { asGuarded, recordInfo, ruleSaysNoop, type GuardedDriver, type InstanceScoped } from './state-rule.js';
+import { asGuarded, type GuardedDriver } from './guarded-driver.js';
+import { recordInfo, ruleSaysNoop, type InstanceScoped } from './state-rule.js';
 
 // Capability bodies (`around`) use these with the guarded path.
 export { applyStateRule, observeInfo } from './state-rule.js';
 
-/** A hook as the guarded path calls it: the checked context and the validated request in, a promise out. */
-type Hook = (ctx: OperationContext, request: object) => Promise<unknown>;
-
-/** A validated request: an owned copy holding the declared fields only. */
-type Valid = Record<string, unknown>;
+/**
+ * A hook as the guarded path calls it: the checked context and the validated
+ * request in, its result out, as a promise or (a hook that needs no I/O, such
+ * as an in-memory `_getInfo`) as the value itself.
+ */
+type Hook = (ctx: OperationContext, request: object) => unknown;
 
 /** Call the hook named `name` as a method of the driver (its `this` is the driver). */
-function callHook(driver: GuardedDriver, name: string, ctx: OperationContext, req: Valid): Promise<unknown> {
+function callHook(driver: GuardedDriver, name: string, ctx: OperationContext, req: object): unknown {
   return (driver as unknown as Readonly<Record<string, Hook>>)[name]!(ctx, req);
+}
+
+/**
+ * True for a promise (or another thenable): what a hook returns when it does
+ * I/O. Anything else is the hook's answer itself, taken without an `await`
+ * (an `await` of a plain value still costs a turn of the microtask queue).
+ */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * A validated request of a call on one instance (`spec.instance`, or a call
+ * with a state rule): such calls' request classes extend `InstanceRequest`
+ * (the declarations' rule; the kit calls each of them on an instance).
+ */
+function scoped<Req extends object>(req: Req): Req & InstanceScoped {
+  return req as Req & InstanceScoped;
+}
+
+/** The instance a validated request of a call on one instance names. */
+function instanceOf(req: object): InstanceScoped['instance'] {
+  return scoped(req).instance;
 }
 
 /**
@@ -39,25 +68,25 @@ function callHook(driver: GuardedDriver, name: string, ctx: OperationContext, re
  * (without waiting when the instance is idle) and gives it back when it ends.
  * Calls that can be cancelled or can be called back into wrap that same body.
  */
-export function runGuarded(
+export function runGuarded<Req extends object, Res>(
   driver: unknown,
   op: string,
-  spec: MethodSpec,
+  spec: MethodSpec<Req, Res>,
   ctx: OperationContext | undefined,
   request: unknown,
-): Promise<unknown> {
-  let valid: Valid | undefined;
+): Promise<Res> {
+  let valid: Req | undefined;
   try {
     const context = checkContext(ctx, op);
     throwIfCancelled(context, op);
-    valid = spec.request ? (validateRequest(spec.request, request ?? {}, op) as Valid) : noFields(request, op);
+    valid = spec.request ? validateRequest(spec.request, request ?? {}, op) : noFields<Req>(request, op);
     const self = asGuarded(driver);
     const cancellable = context.signal !== undefined || context.deadline !== undefined;
     if (!spec.instance) {
       const pending = guarded(self, op, spec, context, valid, false);
       return cancellable ? withCancellation(pending, context, op) : pending;
     }
-    const uuid = (valid as Valid & InstanceScoped).instance.uuid;
+    const uuid = instanceOf(valid).uuid;
     const callbacksInRequest = spec.request !== undefined && mayCarryCallbacks(spec.request) && holdsFunction(valid);
     const callsBack = context.onProgress !== undefined || callbacksInRequest;
     if (!cancellable && !callsBack) {
@@ -79,16 +108,27 @@ export function runGuarded(
  * re-enter. Only requests whose class declares a field that may hold a
  * function are looked at (`mayCarryCallbacks`).
  */
-function holdsFunction(req: Valid): boolean {
-  for (const key in req) if (typeof req[key] === 'function') return true;
+function holdsFunction(req: object): boolean {
+  const fields = req as Readonly<Record<string, unknown>>;
+  for (const key in fields) if (typeof fields[key] === 'function') return true;
   return false;
 }
 
 /** A call that takes no fields still refuses what is not a request (a string, an array, a polluting key). */
-function noFields(request: unknown, op: string): Valid {
-  if (request === undefined || request === null) return {};
-  assertRequestShape(request, op);
-  return {}; // nothing declared, nothing passed on: the hook never holds the caller's object
+function noFields<Req extends object>(request: unknown, op: string): Req {
+  if (request !== undefined && request !== null) assertRequestShape(request, op);
+  // Nothing declared, nothing passed on (the hook never holds the caller's object). A call without a request
+  // class declares no fields: its request type is the empty record (`CallRequest`), which `{}` is.
+  return {} as Req;
+}
+
+/**
+ * What a call that did nothing resolves to: a call whose state rule found its
+ * target already holding, or a `missingOk` call on an unknown instance. Such
+ * calls return nothing (`Promise<void>` in their interfaces).
+ */
+function nothing<Res>(): Res {
+  return undefined as Res;
 }
 
 /**
@@ -96,22 +136,23 @@ function noFields(request: unknown, op: string): Valid {
  * layer used to cost a promise, an await and a closure per call) that keeps
  * few locals across its awaits (an async function's saved frame is allocated
  * per call, sized by its locals): the steps between the awaits are the
- * synchronous helpers below. With `lock`, it takes the instance's key itself,
- * without waiting when the instance is idle, and releases it when it ends;
- * otherwise the key is held by a wrapper (`queued`: calls that can be
- * cancelled or called back into), by the caller (a re-entrant call), or the
- * call has none.
+ * synchronous helpers below. It awaits only what is pending: a hook that
+ * answers with a value (an in-memory `_getInfo`) costs no turn of the
+ * microtask queue. With `lock`, it takes the instance's key itself, without
+ * waiting when the instance is idle, and releases it when it ends; otherwise
+ * the key is held by a wrapper (`queued`: calls that can be cancelled or
+ * called back into), by the caller (a re-entrant call), or the call has none.
  */
-async function guarded(
+async function guarded<Req extends object, Res>(
   driver: GuardedDriver,
   op: string,
-  spec: MethodSpec,
+  spec: MethodSpec<Req, Res>,
   ctx: OperationContext,
-  req: Valid,
+  req: Req,
   lock: boolean,
-): Promise<unknown> {
+): Promise<Res> {
   // With `lock`, runGuarded already reached the driver's runtime: runtimeOf cannot throw here.
-  const uuid = lock ? (req as Valid & InstanceScoped).instance.uuid : undefined;
+  const uuid = lock ? instanceOf(req).uuid : undefined;
   try {
     if (uuid !== undefined) {
       const wait = takeTurn(driver, ctx, uuid);
@@ -120,13 +161,15 @@ async function guarded(
     if (ctx.signal !== undefined || ctx.deadline !== undefined) throwIfCancelled(ctx, op);
     let token = runtimeOf(driver).events.token();
     if (spec.state !== undefined) {
-      const info = await driver._getInfo(ctx, { instance: (req as Valid & InstanceScoped).instance });
-      if (stateRuleSaysNoop(driver, op, spec.state, info, token, req as Valid & InstanceScoped)) return undefined;
+      const read = driver._getInfo(ctx, { instance: instanceOf(req) });
+      const info = isThenable(read) ? await read : read;
+      if (stateRuleSaysNoop(driver, op, spec.state, info, token, req)) return nothing<Res>();
       token = runtimeOf(driver).events.token();
     }
-    return finish(driver, spec, req, await startBody(driver, spec, ctx, req), token);
+    const started = startBody(driver, spec, ctx, req);
+    return finish(driver, spec, req, isThenable(started) ? await started : started, token);
   } catch (error) {
-    if (spec.missingOk && isVirtkitError(error, 'INSTANCE_NOT_FOUND')) return undefined;
+    if (spec.missingOk && isVirtkitError(error, 'INSTANCE_NOT_FOUND')) return nothing<Res>();
     throw wrapError(error, op, req);
   } finally {
     if (uuid !== undefined) runtimeOf(driver).queue.release(uuid);
@@ -146,30 +189,50 @@ function takeTurn(driver: GuardedDriver, ctx: OperationContext, uuid: string): P
 }
 
 /** Record the state read for the rule (read from `token`), then check the rule; true when the call is a no-op. */
-function stateRuleSaysNoop(
+function stateRuleSaysNoop<Req extends object>(
   driver: GuardedDriver,
   op: string,
-  rule: StateRule,
+  rule: StateRule<Req>,
   info: InstanceInfo,
   token: number,
-  req: Valid & InstanceScoped,
+  req: Req,
 ): boolean {
-  return ruleSaysNoop(op, rule, recordInfo(runtimeOf(driver).events, req.instance.uuid, info, token), req);
+  const instanceReq = scoped(req);
+  return ruleSaysNoop<Req & InstanceScoped>(
+    op,
+    rule,
+    recordInfo(runtimeOf(driver).events, instanceReq.instance.uuid, info, token),
+    instanceReq,
+  );
 }
 
-/** Start the hook, or the spec's custom body around it. */
-function startBody(driver: GuardedDriver, spec: MethodSpec, ctx: OperationContext, req: Valid): Promise<unknown> {
+/** Start the hook, or the spec's custom body around it: a promise, or the hook's answer itself. */
+function startBody<Req extends object, Res>(
+  driver: GuardedDriver,
+  spec: MethodSpec<Req, Res>,
+  ctx: OperationContext,
+  req: Req,
+): unknown {
   if (spec.around === undefined) return callHook(driver, spec.hook, ctx, req);
-  return spec.around(driver, ctx, req, () => callHook(driver, spec.hook, ctx, req));
+  // The hook's result is the call's: the capability's shape class declares the hook with the call's result type.
+  return spec.around(driver, ctx, req, () => Promise.resolve(callHook(driver, spec.hook, ctx, req) as Res));
 }
 
 /** After the hook: the spec's synchronous post-processing, then the state the rule says holds now. */
-function finish(driver: GuardedDriver, spec: MethodSpec, req: Valid, result: unknown, token: number): unknown {
-  const out = spec.after === undefined ? result : spec.after(driver, req, result, token);
+function finish<Req extends object, Res>(
+  driver: GuardedDriver,
+  spec: MethodSpec<Req, Res>,
+  req: Req,
+  result: unknown,
+  token: number,
+): Res {
+  // Without `after`, the hook's result is the call's: the capability's shape class declares the hook with the
+  // call's result type, which a driver's hook must match to compile.
+  const out = spec.after === undefined ? (result as Res) : spec.after(driver, req, result, token);
   const rule = spec.state;
   if (rule !== undefined) {
     const to: PowerState | undefined = typeof rule.to === 'function' ? rule.to(req) : rule.to;
-    if (to !== undefined) runtimeOf(driver).events.report((req as Valid & InstanceScoped).instance.uuid, to);
+    if (to !== undefined) runtimeOf(driver).events.report(instanceOf(req).uuid, to);
   }
   return out;
 }

@@ -24,25 +24,26 @@ export const ABANDONED_WORK_GRACE_MS = 2_000;
  * {@link ABANDONED_WORK_GRACE_MS} for the abandoned work). A call that was
  * still waiting for its turn when cancelled does not run at all.
  */
-export function queued(
+export function queued<T>(
   driver: object,
   op: string,
   ctx: OperationContext,
   uuid: string,
-  body: () => Promise<unknown>,
+  body: () => Promise<T>,
   reentrant: boolean,
-): Promise<unknown> {
+): Promise<T> {
   const queue = runtimeOf(driver).queue;
-  const run = (): Promise<unknown> => {
+  const run = (): Promise<T> => {
     const before = prepareTurn(driver, ctx, uuid);
     return before === undefined ? body() : before.then(body);
   };
   if (!ctx.signal && ctx.deadline === undefined) return queue.run(uuid, run, reentrant);
   let started = false;
-  const start = (): Promise<unknown> => {
+  const start = (): Promise<T> => {
     try {
       throwIfCancelled(ctx, op);
     } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- throwIfCancelled's typed error
       return Promise.reject(error);
     }
     started = true;
@@ -52,7 +53,7 @@ export function queued(
       trackAbandoned(driver, uuid, work);
     });
   };
-  const afterGrace = (): Promise<unknown> => {
+  const afterGrace = (): Promise<T> => {
     const grace = graceFor(driver, uuid);
     return grace === undefined ? start() : grace.then(start);
   };
@@ -79,7 +80,7 @@ let abandonedCount = 0;
 /** Remember abandoned work until it settles (it may never). */
 function trackAbandoned(driver: object, uuid: string, work: Promise<unknown>): void {
   let map = abandoned.get(driver);
-  if (map === undefined) abandoned.set(driver, (map = new Map()));
+  if (map === undefined) abandoned.set(driver, (map = new Map<string, Promise<unknown>>()));
   if (!map.has(uuid)) abandonedCount++;
   map.set(uuid, work);
   const done = (): void => forget(driver, uuid, work);

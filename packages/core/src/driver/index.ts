@@ -5,7 +5,17 @@ export {
   type AbstractConstructor,
   type CapabilityMixin,
 } from './define-capability.js';
-export type { CapabilitySpec, MethodSpec, StateRule, HookCall } from './method-spec.js';
+export type {
+  CapabilitySpec,
+  MethodSpec,
+  StateRule,
+  HookCall,
+  MethodSpecOf,
+  MethodSpecsOf,
+  CallRequest,
+  CallResult,
+  DefaultHook,
+} from './method-spec.js';
 export {
   InstanceRequest,
   FullInstanceRequest,

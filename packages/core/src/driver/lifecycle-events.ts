@@ -88,7 +88,7 @@ export class LifecycleEventHub {
   readonly #ring: EventRing;
   readonly #hostOf: () => string;
   #host: string | undefined;
-  /** Destination side of a live migration: the source host named by the destination check, until arrival or rollback. */
+  /** Destination of a live migration: the source host named by the destination check, until arrival or rollback. */
   readonly #arrivingFrom = new Map<string, string>();
 
   /** @throws `VALIDATION_FAILED` when the replay window is not an integer from 0 to {@link MAX_EVENT_REPLAY_WINDOW} */

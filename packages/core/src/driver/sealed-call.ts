@@ -33,7 +33,10 @@ export function markSdkPrototype(proto: object, calls: Readonly<Record<string, {
   for (const [call, spec] of Object.entries(calls)) GUARDED_CALLS.set(call, spec.hook);
 }
 
-/** Record public calls that are guarded without a hook of their own (NOT_SUPPORTED answers of unadvertised capabilities). */
+/**
+ * Record public calls that are guarded without a hook of their own (NOT_SUPPORTED answers of unadvertised
+ * capabilities).
+ */
 export function registerGuardedCall(call: string, hook: string): void {
   if (!GUARDED_CALLS.has(call)) GUARDED_CALLS.set(call, hook);
 }
@@ -46,7 +49,8 @@ export class SealedCallError extends DriverDefinitionError {
   readonly hook: string;
   constructor(driverName: string, call: string, hook: string, where: string) {
     super(
-      `driver '${driverName}' redefines the guarded call '${call}' (${where}); the SDK owns it (validation, state rules, events): implement the hook '${hook}' instead`,
+      `driver '${driverName}' redefines the guarded call '${call}' (${where}); the SDK owns it ` +
+        `(validation, state rules, events): implement the hook '${hook}' instead`,
     );
     this.name = 'SealedCallError';
     this.call = call;
@@ -66,11 +70,10 @@ export function assertSealed(target: object | (abstract new (...args: any[]) => 
   const isClass = typeof target === 'function';
   // A forwarding driver's calls are its transport's; the served driver's own guarded path answers them.
   if (!isClass && isForwardingDriver(target)) return;
-  const name = String(
-    (isClass
-      ? ((target as { driverName?: unknown }).driverName ?? target.name)
-      : (target.constructor as { driverName?: unknown })?.driverName) ?? 'unnamed-driver',
-  );
+  const declared: unknown = isClass
+    ? ((target as { driverName?: unknown }).driverName ?? target.name)
+    : (target.constructor as { driverName?: unknown } | undefined)?.driverName;
+  const name = typeof declared === 'string' ? declared : 'unnamed-driver';
   if (!isClass) {
     for (const key of Object.getOwnPropertyNames(target)) {
       const hook = GUARDED_CALLS.get(key);
@@ -78,8 +81,10 @@ export function assertSealed(target: object | (abstract new (...args: any[]) => 
     }
   }
   // Every prototype that is not the SDK's is the driver's, including a class inserted between mixins.
-  let proto: object | null = isClass ? (target as { prototype: object }).prototype : Object.getPrototypeOf(target);
-  for (; proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+  let proto: object | null = isClass
+    ? (target as { prototype: object }).prototype
+    : (Object.getPrototypeOf(target) as object | null);
+  for (; proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
     if (Object.prototype.hasOwnProperty.call(proto, SDK_PROTOTYPE)) continue;
     for (const key of Object.getOwnPropertyNames(proto)) {
       const hook = GUARDED_CALLS.get(key);

@@ -7,10 +7,13 @@ import {
   withLifecycle,
   withPause,
   withSuspend,
+  type AbstractConstructor,
   type InstanceInfo,
 } from '../index.js';
 
 const UUID = '7b1c6f1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f';
+/** An error with these fields (jest's asymmetric matcher, which `toThrow` accepts in place of an error). */
+const matching = (fields: object): Error => expect.objectContaining(fields) as Error;
 
 class HonestDriver extends withPause(withLifecycle(DriverBase)) {
   static override driverName = 'honest';
@@ -40,7 +43,7 @@ class HonestDriver extends withPause(withLifecycle(DriverBase)) {
 const override = (member: string, where: 'prototype' | 'instance' = 'prototype'): typeof HonestDriver => {
   class Redefining extends HonestDriver {
     static override driverName = `redefines-${member}`;
-    constructor(...args: any[]) {
+    constructor(...args: ConstructorParameters<typeof HonestDriver>) {
       super(...args);
       if (where === 'instance') Object.defineProperty(this, member, { value: async () => 'bypassed' });
     }
@@ -80,10 +83,8 @@ describe('the sealed surface', () => {
     expect((error as Error).message).toContain(`'${hook}'`);
   });
 
-  it('refuses a call of a capability the class does not apply (it would bypass the guard and lie about the map)', () => {
-    expect(() => assertSealed(override('suspend'))).toThrow(
-      expect.objectContaining({ call: 'suspend', code: 'DRIVER_DEFINITION' }),
-    );
+  it('refuses a call of a capability the class does not apply (it would bypass the guard, lie about the map)', () => {
+    expect(() => assertSealed(override('suspend'))).toThrow(matching({ call: 'suspend', code: 'DRIVER_DEFINITION' }));
   });
 
   it('refuses a redefinition in a class between two mixins', () => {
@@ -91,27 +92,25 @@ describe('the sealed surface', () => {
       // @ts-expect-error -- the compile-time seal refuses it too; this checks the run-time one
       async powerOn(): Promise<void> {}
     }
-    class Outer extends withSuspend(Middle as any) {}
-    expect(() => assertSealed(Outer)).toThrow(expect.objectContaining({ call: 'powerOn', hook: '_powerOn' }));
+    abstract class Outer extends withSuspend(Middle as unknown as AbstractConstructor) {}
+    expect(() => assertSealed(Outer)).toThrow(matching({ call: 'powerOn', hook: '_powerOn' }));
   });
 
   it('refuses a driver instance carrying a guarded call as an own property', () => {
     const cls = override('unpause', 'instance');
     expect(() => assertSealed(cls)).not.toThrow();
-    expect(() => defineDriverClass(cls).create({})).toThrow(
-      expect.objectContaining({ call: 'unpause', hook: '_unpause' }),
-    );
+    expect(() => defineDriverClass(cls).create({})).toThrow(matching({ call: 'unpause', hook: '_unpause' }));
   });
 
-  it('keeps `capabilities` read-only and non-configurable: assignment and defineProperty fail and change nothing', () => {
+  it('keeps `capabilities` read-only and non-configurable: assignment and defineProperty fail, change nothing', () => {
     const d = new HonestDriver();
     const before = d.capabilities;
     const forged = { ...before, capabilities: { ...before.capabilities, 'lifecycle.suspend': true } };
     expect(() => {
-      (d as any).capabilities = forged;
+      (d as unknown as Record<string, unknown>).capabilities = forged;
     }).toThrow(TypeError);
     expect(() => Object.defineProperty(d, 'capabilities', { value: forged })).toThrow(TypeError);
-    expect(() => delete (d as any).capabilities).toThrow(TypeError);
+    expect(() => delete (d as unknown as Record<string, unknown>).capabilities).toThrow(TypeError);
     expect(Reflect.set(d, 'capabilities', forged)).toBe(false);
     expect(d.capabilities).toBe(before);
     expect(d.capabilities.capabilities['lifecycle.suspend']).toBe(false);
@@ -122,7 +121,7 @@ describe('the sealed surface', () => {
     class Forging extends HonestDriver {
       constructor() {
         super();
-        (this as any).capabilities = {};
+        (this as unknown as Record<string, unknown>).capabilities = {};
       }
     }
     expect(() => new Forging()).toThrow(TypeError);

@@ -1,36 +1,14 @@
 import type { OperationContext } from '../context/operation-context.js';
 import { InvalidStateError } from '../errors/errors.js';
 import type { InstanceInfo } from '../model/instance-info.js';
-import type { InstanceRequest } from './core-requests.js';
-import { runtimeOf, type DriverRuntime, type RUNTIME } from './driver-runtime.js';
+import { runtimeOf } from './driver-runtime.js';
+import { asGuarded } from './guarded-driver.js';
 import type { LifecycleEventHub } from './lifecycle-events.js';
 import type { StateRule } from './method-spec.js';
-
-/**
- * The driver as the guarded path sees it: the runtime DriverBase gives it and
- * `_getInfo` for the state rules (its other hooks are called by name).
- * DriverBase declares hooks `protected` (drivers implement them, callers never
- * call them), so the SDK's own code reaches them through this view: see
- * {@link asGuarded}.
- */
-export interface GuardedDriver {
-  readonly [RUNTIME]?: DriverRuntime;
-  _getInfo(ctx: OperationContext, request: InstanceRequest): Promise<InstanceInfo>;
-}
 
 /** A validated request of a call on one instance (its class extends `InstanceRequest`). */
 export interface InstanceScoped {
   readonly instance: { readonly uuid: string };
-}
-
-/**
- * The one cast of the call path: guarded calls and the helpers below are
- * installed on, and called with, DriverBase instances only (whose `_getInfo`
- * is protected, hence not visible in their type). Anything else fails at
- * `runtimeOf` with a TypeError, which the guarded path reports typed.
- */
-export function asGuarded(driver: unknown): GuardedDriver {
-  return driver as GuardedDriver;
 }
 
 /** Record the state an `_getInfo` that started at `token` read (see `LifecycleEventHub.observe`); returns the info. */
@@ -44,7 +22,12 @@ export function recordInfo(events: LifecycleEventHub, uuid: string, info: Instan
  * already holds (succeed doing nothing), false when the call must run.
  * @throws `INVALID_STATE`
  */
-export function ruleSaysNoop(op: string, rule: StateRule, info: InstanceInfo, req: InstanceScoped): boolean {
+export function ruleSaysNoop<Req extends InstanceScoped>(
+  op: string,
+  rule: StateRule<Req>,
+  info: InstanceInfo,
+  req: Req,
+): boolean {
   if (rule.noop?.(info, req)) return true;
   const refused = rule.refuse?.(info, req);
   if (refused !== undefined) {
@@ -81,12 +64,12 @@ export async function observeInfo(
  * already holds (the rule's `noop`), so the call succeeds doing nothing
  * @throws `INVALID_STATE`; `INSTANCE_NOT_FOUND` from the driver
  */
-export async function applyStateRule(
+export async function applyStateRule<Req extends InstanceScoped>(
   driver: object,
   ctx: OperationContext,
   op: string,
-  rule: StateRule,
-  req: InstanceScoped,
+  rule: StateRule<NoInfer<Req>>,
+  req: Req,
 ): Promise<InstanceInfo | undefined> {
   const info = await observeInfo(driver, ctx, req.instance);
   return ruleSaysNoop(op, rule, info, req) ? undefined : info;

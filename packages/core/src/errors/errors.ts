@@ -1,4 +1,3 @@
-import type { CapabilityName } from '../capabilities/capability-names.js';
 import type { PowerState } from '../model/power-state.js';
 import { powerStateName } from '../model/power-state.js';
 import { boundedText } from './quote-value.js';
@@ -6,9 +5,10 @@ import { VirtkitError, type VirtkitErrorOptions } from './virtkit-error.js';
 
 /** A call of a capability the driver does not advertise. */
 export class NotSupportedError extends VirtkitError {
-  readonly capability: CapabilityName | string;
+  /** A capability's name (`CapabilityName`), or another name a caller asked for. */
+  readonly capability: string;
   readonly method: string | undefined;
-  constructor(capability: CapabilityName | string, method?: string, options?: VirtkitErrorOptions) {
+  constructor(capability: string, method?: string, options?: VirtkitErrorOptions) {
     super(
       'NOT_SUPPORTED',
       `capability '${capability}' is not supported by this driver` + (method ? ` (called ${method})` : ''),
@@ -72,12 +72,10 @@ export class ValidationError extends VirtkitError {
   readonly issues: readonly ValidationIssue[];
   constructor(operation: string, issues: ValidationIssue[]) {
     // Paths hold request keys and messages may quote values: both escaped and bounded (no forged log lines).
-    const safe = issues
-      .slice(0, 100)
-      .map((i) => ({
-        path: boundedText(i.path, 200),
-        messages: i.messages.slice(0, 10).map((m) => boundedText(m, 300)),
-      }));
+    const safe = issues.slice(0, 100).map((i) => ({
+      path: boundedText(i.path, 200),
+      messages: i.messages.slice(0, 10).map((m) => boundedText(m, 300)),
+    }));
     const summary =
       safe
         .slice(0, 10)

@@ -3,6 +3,7 @@ export const MAX_QUOTED_CHARS = 80;
 
 // C0 and C1 control characters, DEL, and the Unicode line/paragraph separators: anything that could start a
 // new log line or move a terminal's cursor.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 /**

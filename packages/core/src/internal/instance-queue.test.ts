@@ -66,7 +66,7 @@ describe('KeyedQueue', () => {
     expect(log).toEqual(['outer+', 'inner', 'outer-', 'next']);
   });
 
-  it('treats the same key of another queue as another lock (a call on one driver from a task of another waits its turn)', async () => {
+  it('treats the same key of another queue as another lock (a task of another waits its turn)', async () => {
     const [a, b] = [new KeyedQueue(), new KeyedQueue()];
     const log: string[] = [];
     const busy = b.run('x', async () => {
@@ -90,10 +90,10 @@ describe('KeyedQueue', () => {
     let Fresh!: typeof KeyedQueue;
     jest.isolateModules(() => {
       jest.doMock('node:async_hooks', () => {
-        const real = jest.requireActual('node:async_hooks');
+        const real = jest.requireActual<typeof import('node:async_hooks')>('node:async_hooks');
         return {
           ...real,
-          AsyncLocalStorage: class extends real.AsyncLocalStorage {
+          AsyncLocalStorage: class extends real.AsyncLocalStorage<unknown> {
             constructor() {
               super();
               created++;
@@ -101,6 +101,7 @@ describe('KeyedQueue', () => {
           },
         };
       });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- isolateModules loads synchronously
       Fresh = (require('./instance-queue.js') as typeof import('./instance-queue.js')).KeyedQueue;
     });
     for (let i = 0; i < 50; i++) await new Fresh().run('k', async () => i);
@@ -185,7 +186,7 @@ describe('KeyedQueue taken and given back directly (the guarded path, issue "Per
     q.release('a');
   });
 
-  it('stays exclusive per key with many keys in flight, and forgets idle keys (memory follows the busy ones)', async () => {
+  it('stays exclusive per key with many keys in flight, and forgets idle keys (memory follows busy ones)', async () => {
     const q = new KeyedQueue();
     const inFlight = new Map<string, number>();
     let overlaps = 0;

@@ -41,6 +41,7 @@ export function withCancellation<T>(
     const onAbort = (): void => cancel((abandoned) => new AbortedError(op, { cause: ctx.signal?.reason, abandoned }));
     pending.then(
       (value) => finish(() => resolve(value)),
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- `pending`'s rejection, unchanged
       (error) => finish(() => reject(error)),
     );
     ctx.signal?.addEventListener('abort', onAbort, { once: true });

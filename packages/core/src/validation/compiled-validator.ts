@@ -20,7 +20,10 @@ interface CheckState {
 const FAIL: unique symbol = Symbol('virtkit.invalid');
 type Result = unknown;
 type ObjectCheck = (value: object, st: CheckState, depth: number) => Record<string, unknown> | typeof FAIL;
-/** Checks one property's value (read once by the caller) and returns what the copy holds, `undefined` to omit it, or FAIL. */
+/**
+ * Checks one property's value (read once by the caller) and returns what the
+ * copy holds, `undefined` to omit it, or FAIL.
+ */
 type PropertyCheck = (value: unknown, st: CheckState, depth: number, copy: Record<string, unknown>) => Result;
 
 /**
@@ -39,10 +42,19 @@ interface Constraint {
   readonly message: (value: unknown, object: Record<string, unknown>) => string;
 }
 
-const cache = new WeakMap<Function, ObjectCheck | null>();
+/**
+ * A request class (or a nested declared class) as class-validator's and
+ * class-transformer's metadata key it: any constructor.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- the metadata stores' own key type
+type RequestClass = Function;
+
+const cache = new WeakMap<RequestClass, ObjectCheck | null>();
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called as hasOwn.call(object, key)
 const hasOwn = Object.prototype.hasOwnProperty;
-const getProto = Object.getPrototypeOf;
+const getProto: (value: object) => object | null = Object.getPrototypeOf;
 const OBJECT_PROTO = Object.prototype;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called as toTag.call(value)
 const toTag = Object.prototype.toString;
 const UNREADABLE = 'could not be read (a getter or proxy threw)';
 
@@ -60,7 +72,7 @@ const UNREADABLE = 'could not be read (a getter or proxy threw)';
  * reading the request again. Returns undefined for classes with metadata it
  * does not understand (async constraints, groups, `validateIf`).
  */
-export function compileValidator(cls: Function): FastCheck | undefined {
+export function compileValidator(cls: RequestClass): FastCheck | undefined {
   return compiledFor(cls)?.run;
 }
 
@@ -70,7 +82,7 @@ export function compileValidator(cls: Function): FastCheck | undefined {
  * request of it carries no orchestrator callback. True for classes the
  * compiler does not understand (the safe answer).
  */
-export function mayCarryCallbacks(cls: Function): boolean {
+export function mayCarryCallbacks(cls: RequestClass): boolean {
   return compiledFor(cls)?.callbacks ?? true;
 }
 
@@ -80,9 +92,9 @@ interface Compiled {
   readonly callbacks: boolean;
 }
 
-const compiled = new WeakMap<Function, Compiled | null>();
+const compiled = new WeakMap<RequestClass, Compiled | null>();
 
-function compiledFor(cls: Function): Compiled | undefined {
+function compiledFor(cls: RequestClass): Compiled | undefined {
   const hit = compiled.get(cls);
   if (hit !== undefined) return hit ?? undefined;
   const check = objectCheckFor(cls);
@@ -110,7 +122,7 @@ function entryPoint(check: ObjectCheck): FastCheck {
   };
 }
 
-function objectCheckFor(cls: Function): ObjectCheck | undefined {
+function objectCheckFor(cls: RequestClass): ObjectCheck | undefined {
   const hit = cache.get(cls);
   if (hit !== undefined) return hit ?? undefined;
   cache.set(cls, null); // guards recursive classes while compiling
@@ -120,7 +132,7 @@ function objectCheckFor(cls: Function): ObjectCheck | undefined {
 }
 
 /** The kinds of the top-level fields of each compiled class. */
-const plannedKinds = new WeakMap<Function, ReadonlySet<Kind>>();
+const plannedKinds = new WeakMap<RequestClass, ReadonlySet<Kind>>();
 
 interface Plan {
   readonly name: string;
@@ -136,7 +148,7 @@ interface Plan {
   readonly produce: ((value: unknown, st: CheckState, depth: number) => Result) | undefined;
 }
 
-function planFor(cls: Function): Plan[] | undefined {
+function planFor(cls: RequestClass): Plan[] | undefined {
   const storage = getMetadataStorage();
   const metadatas = storage.getTargetValidationMetadatas(cls, '', false, false);
   const byProperty = storage.groupByPropertyName(metadatas);
@@ -144,7 +156,7 @@ function planFor(cls: Function): Plan[] | undefined {
   for (const [name, list] of Object.entries(byProperty)) {
     let optional = false;
     let defined = false;
-    let nested: Function | undefined;
+    let nested: RequestClass | undefined;
     let nestedEach = false;
     const constraints: Constraint[] = [];
     for (const m of list) {
@@ -209,13 +221,13 @@ function planFor(cls: Function): Plan[] | undefined {
  * storage. Undefined when the field declares no class: the class is then
  * validated by class-validator itself. Runs once per class and field.
  */
-export function nestedClassOf(cls: Function, name: string, each: boolean): Function | undefined {
+export function nestedClassOf(cls: RequestClass, name: string, each: boolean): RequestClass | undefined {
   try {
     const made = (plainToInstance(cls as new () => object, { [name]: each ? [{}] : {} }) as Record<string, unknown>)[
       name
     ];
     const item: unknown = each ? (Array.isArray(made) ? made[0] : undefined) : made;
-    const type = item !== null && typeof item === 'object' ? (item.constructor as Function | undefined) : undefined;
+    const type = item !== null && typeof item === 'object' ? (item.constructor as RequestClass | undefined) : undefined;
     return type === undefined || type === Object ? undefined : type;
   } catch {
     return undefined;
@@ -227,7 +239,7 @@ export function nestedClassOf(cls: Function, name: string, each: boolean): Funct
  * same object (`@Transform(({ value }) => value)`: provider trees and
  * allocations a driver edits in place), found through its public API.
  */
-function keptByReference(cls: Function, name: string): boolean {
+function keptByReference(cls: RequestClass, name: string): boolean {
   const marker = {};
   try {
     return (plainToInstance(cls as new () => object, { [name]: marker }) as Record<string, unknown>)[name] === marker;
@@ -236,7 +248,12 @@ function keptByReference(cls: Function, name: string): boolean {
   }
 }
 
-function kindOf(cls: Function, name: string, nested: Function | undefined, constraints: readonly Constraint[]): Kind {
+function kindOf(
+  cls: RequestClass,
+  name: string,
+  nested: RequestClass | undefined,
+  constraints: readonly Constraint[],
+): Kind {
   if (nested) return 'nested';
   const names = new Set(constraints.map((c) => c.name));
   if (names.has('isFunction') || names.has('isProviderTree')) return 'reference';
@@ -271,7 +288,7 @@ interface MetadataLike {
 }
 
 /** One constraint as a predicate (inlined for the common class-validator checks) and its message. */
-function constraintOf(cls: Function, property: string, m: MetadataLike, c: ConstraintInstance): Constraint {
+function constraintOf(cls: RequestClass, property: string, m: MetadataLike, c: ConstraintInstance): Constraint {
   const name = m.name ?? '';
   const constraints = m.constraints ?? [];
   const targetName = cls.name;
@@ -372,7 +389,7 @@ function propertyCheck(
   name: string,
   optional: boolean,
   kind: Kind,
-  nested: Function | undefined,
+  nested: RequestClass | undefined,
   nestedEach: boolean,
   constraints: readonly Constraint[],
 ): PropertyCheck {
@@ -395,7 +412,8 @@ function propertyCheck(
     const messages: string[] = [];
     for (let i = 0; i < constraints.length; i++) {
       const c = constraints[i]!;
-      const bad = c.each && Array.isArray(value) ? value.find((x) => !tests[i]!(x, object)) : value;
+      const bad: unknown =
+        c.each && Array.isArray(value) ? (value as unknown[]).find((x) => !tests[i]!(x, object)) : value;
       if (c.each && Array.isArray(value) ? value.some((x) => !tests[i]!(x, object)) : !tests[i]!(value, object))
         messages.push(c.message(bad, object));
     }
@@ -614,7 +632,7 @@ function plainProto(object: object): boolean {
  * checked and stored. Property names come from the class declarations (code,
  * not input) and are embedded as JSON string literals.
  */
-function buildObjectCheck(cls: Function): ObjectCheck | undefined {
+function buildObjectCheck(cls: RequestClass): ObjectCheck | undefined {
   const plans = planFor(cls);
   if (plans === undefined) return undefined;
   const lit = (s: string): string => JSON.stringify(s);
@@ -650,6 +668,10 @@ function buildObjectCheck(cls: Function): ObjectCheck | undefined {
     src.push(`if (x !== undefined && x !== FAIL) c[${lit(p.name)}] = x;`);
   });
   src.push('return st.issues.length > start ? FAIL : c; };');
-  const factory = new Function('plans', 'plainProto', 'hasOwn', 'undeclared', 'unreadable', 'FAIL', src.join('\n'));
-  return factory(plans, plainProto, hasOwn, undeclared, unreadable, FAIL) as ObjectCheck;
+  // The plan as straight-line code: property names are JSON literals of declared names (code, not input).
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- see above
+  const factory = new Function('plans', 'plainProto', 'hasOwn', 'undeclared', 'unreadable', 'FAIL', src.join('\n')) as (
+    ...args: unknown[]
+  ) => ObjectCheck;
+  return factory(plans, plainProto, hasOwn, undeclared, unreadable, FAIL);
 }

@@ -17,7 +17,7 @@ export function IsStringRecord(maxEntries = 1024, options?: ValidationOptions): 
     {
       name: 'isStringRecord',
       validator: {
-        validate: (v) =>
+        validate: (v: unknown) =>
           typeof v === 'object' &&
           v !== null &&
           !Array.isArray(v) &&
@@ -49,7 +49,10 @@ export function IsJsonRecord(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-/** Placement allocations: `{ [providerUuid]: { resources: { [resourceClass]: amount } } }`, amounts finite and not negative. */
+/**
+ * Placement allocations: `{ [providerUuid]: { resources: { [resourceClass]: amount } } }`, amounts finite and
+ * not negative.
+ */
 export function IsAllocations(options?: ValidationOptions): PropertyDecorator {
   const isAmounts = (r: unknown): boolean =>
     typeof r === 'object' &&
@@ -60,7 +63,7 @@ export function IsAllocations(options?: ValidationOptions): PropertyDecorator {
     {
       name: 'isAllocations',
       validator: {
-        validate: (v) =>
+        validate: (v: unknown) =>
           typeof v === 'object' &&
           v !== null &&
           !Array.isArray(v) &&

@@ -1,3 +1,6 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access,
+   @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return --
+   the mutation tables below edit arbitrary paths of JSON-like requests: typing each path would hide the point. */
 import 'reflect-metadata';
 import { SpawnRequest } from '../capabilities/lifecycle/requests.js';
 import { ChangeInstanceMetadataRequest } from '../capabilities/guest/requests.js';
@@ -27,7 +30,7 @@ const VOL = (): any => ({
   connectionInfo: { driverVolumeType: 'memory', data: { volumeId: 'v1', nested: { list: [1, 'x'] } } },
 });
 
-function failure(cls: any, req: unknown): ValidationError {
+function failure(cls: new () => object, req: unknown): ValidationError {
   try {
     validateRequest(cls, req, 'op');
   } catch (error) {

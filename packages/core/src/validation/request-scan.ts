@@ -10,6 +10,7 @@ export const MAX_REQUEST_DEPTH = 32;
 /** Keys that would reach Object.prototype through naive merges downstream. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called as hasOwn.call(object, key)
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /**

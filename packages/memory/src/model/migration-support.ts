@@ -26,7 +26,7 @@ export function amountsOfInstance(host: MemoryHost, instance: Instance): Resourc
   return instance.flavor ? amountsOf(instance.flavor) : undefined;
 }
 
-/** The local disks of a record as migrations describe them, one entry each (no root disk for a volume-backed instance). */
+/** The local disks of a record as migrations describe them, one each (no root disk for a volume-backed instance). */
 export function diskInfoOf(host: MemoryHost, record: InstanceRecord): InstanceDiskInfo[] {
   const dir = `${STATE_DIR}/${host.hostname}/${record.uuid}`;
   const swapGb = Math.ceil(record.swapMb / 1024);

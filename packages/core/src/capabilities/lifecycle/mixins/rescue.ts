@@ -92,8 +92,8 @@ async function defaultImageOrRefuse(
   driver: any,
   _ctx: OperationContext,
   req: RescueRequest,
-  callHook: HookCall,
-): Promise<unknown> {
+  callHook: HookCall<void>,
+): Promise<void> {
   if (driver.capabilities.features.defaultRescueImage === 'unsupported' && rescuesFromOwnImage(req.imageMeta)) {
     throw new NotSupportedError('lifecycle.rescue', 'rescue with empty imageMeta (feature defaultRescueImage)');
   }

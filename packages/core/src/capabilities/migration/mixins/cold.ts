@@ -136,11 +136,11 @@ async function guardedMigrateDisk(
   driver: any,
   ctx: OperationContext,
   req: MigrateDiskAndPowerOffRequest,
-  callHook: HookCall,
-): Promise<unknown> {
+  callHook: HookCall<InstanceDiskInfo[]>,
+): Promise<InstanceDiskInfo[]> {
   // The rule has no `noop`: it always answers with the info it read.
   const { state: before } = (await applyStateRule(driver, ctx, 'migrateDiskAndPowerOff', MIGRATE_DISK_RULE, req))!;
-  let disks: unknown;
+  let disks: InstanceDiskInfo[];
   try {
     disks = await callHook();
   } catch (error) {

@@ -8,6 +8,7 @@ import { applyStateRule } from '../../../driver/guarded-call.js';
 import type { HookCall, StateRule } from '../../../driver/method-spec.js';
 import { LifecycleTransition } from '../../../model/lifecycle-event.js';
 import type { InstanceRef } from '../../../model/instance.js';
+import type { MigrateData } from '../../../model/migration.js';
 import { PowerState } from '../../../model/power-state.js';
 import { asMigrationError, gateProgress } from '../guards.js';
 import type {
@@ -139,8 +140,8 @@ export async function guardedDestinationCheck(
   driver: any,
   _ctx: OperationContext,
   req: CheckCanLiveMigrateDestinationRequest,
-  callHook: HookCall,
-): Promise<unknown> {
+  callHook: HookCall<MigrateData>,
+): Promise<MigrateData> {
   const data = await callHook();
   runtimeOf(driver).events.expectArrival(req.instance.uuid, req.srcComputeInfo.host);
   return data;

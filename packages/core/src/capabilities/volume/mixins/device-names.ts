@@ -84,7 +84,7 @@ export const withDeviceNames = defineCapability<typeof DeviceNamesShape>(DEVICE_
 const bare = (name: string): string => name.replace(/^\/dev\//, '');
 
 /** The contract: a new device never gets the root disk's own name; a driver that answers it fails the call instead. */
-function notTheRootDevice(_driver: unknown, req: GetDeviceNameForInstanceRequest, name: unknown): unknown {
+function notTheRootDevice(_driver: unknown, req: GetDeviceNameForInstanceRequest, name: string): string {
   const root = req.instance.rootDeviceName ?? req.bdms.find((b) => b.bootIndex === 0 && b.deviceName)?.deviceName;
   if (typeof name === 'string' && root !== undefined && bare(name) === bare(root)) {
     throw new DriverError('getDeviceNameForInstance', `the driver answered ${name}, the root disk's own device`);
