@@ -113,6 +113,35 @@ export default tseslint.config(
     },
   },
   {
+    // Tests, decided per rule for the tree-wide gate:
+    // - the no-unsafe-* family is off: tests read untyped JSON (CLI output, reports, wire frames) and hand
+    //   malformed input on purpose (`{ instance: 42 } as any`), which is what they are there to check; a typed
+    //   copy of every such value would test the types, not the behaviour.
+    // - no-explicit-any is off for the same reason (the malformed requests); product code keeps it.
+    // - unbound-method is off: `expect(driver.pause)` and jest.spyOn read methods without calling them.
+    // - kept on everywhere: no-floating-promises, no-misused-promises, no-unused-vars, import-x/no-cycle,
+    //   the cross-package import rule and max-len: a floating promise in a test is a test that cannot fail.
+    files: ['**/*.test.ts', '**/*.test.mts', 'tests/**', 'packages/*/tests/**', 'packages/*/src/**/*.fixture.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    // The mixin pattern (packages/core/src/capabilities/<family>/mixins/*.ts): each capability's shape is a
+    // `declare abstract class XShape` (its protected abstract hooks, which an interface cannot hold) merged with
+    // `interface XShape extends Sealed<XCapability> {}` (its sealed public calls). The rule guards against an
+    // interface promising class members nothing initialises; here the class is `declare` (no code) and
+    // defineCapability installs every merged call on the mixin's prototype, which the kit's tests prove.
+    files: ['packages/core/src/capabilities/*/mixins/*.ts'],
+    rules: { '@typescript-eslint/no-unsafe-declaration-merging': 'off' },
+  },
+  {
     // CommonJS fixtures and configs.
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
