@@ -25,8 +25,9 @@ export const LINT_EXCLUDED = [
   'packages/core/src/errors',
   'packages/memory/src/model',
   'bench',
-  // remote (#13): the grpc:// branch of the loader.
+  // remote (#13): the grpc:// branch of the loader, and `virtkit serve`.
   'packages/core/src/loader',
+  'packages/cli/src/commands/serve*',
   // hosts and hostfig (#14): QEMU migration, diagnostics, networking, runtime and its own kit wiring.
   'packages/qemu/src/capabilities/migration-*.ts',
   'packages/qemu/src/capabilities/diagnostics.ts',

@@ -1,4 +1,5 @@
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
+// eslint-disable-next-line no-restricted-imports -- reads core's internal request-class graph to build malformed input
 import { nestedClassOf } from '../../packages/core/src/validation/compiled-validator';
 
 /** One malformed request: what was changed, and the request itself. */

@@ -134,7 +134,9 @@ export class QemuDriverBase extends Composed {
     return { imageId, path: await createEmptyImage(this.qemu, imageId) };
   }
 
-  /** Stop (or, with `keepInstancesOnCleanup`, let go of) every QEMU process and remove a private state root. Idempotent. */
+  /**
+   * Stop (or, with `keepInstancesOnCleanup`, let go of) every QEMU process and remove a private state root. Idempotent.
+   */
   async close(): Promise<void> {
     await this.qemu.shutdown();
   }

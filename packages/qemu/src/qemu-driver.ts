@@ -157,7 +157,9 @@ export class QemuDriver extends Composed {
   }
 
   // ---- network -------------------------------------------------------------------------------
-  /** The taps of the `bridge`/`tap` VIFs exist, on their bridges, up (see {@link QemuDriverOptions.netns} for where). */
+  /**
+   * The taps of the `bridge`/`tap` VIFs exist, on their bridges, up (see {@link QemuDriverOptions.netns} for where).
+   */
   protected _plugVifs(_ctx: OperationContext, req: PlugVifsRequest): Promise<void> {
     return plugVifs(this.config.netns, req.instance.uuid, req.networkInfo);
   }

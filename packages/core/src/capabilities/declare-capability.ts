@@ -1,6 +1,7 @@
 import type { MethodSpec } from '../driver/method-spec.js';
 import { DriverDefinitionError } from '../errors/errors.js';
 import type { ManifestKind } from '../manifest/manifest-entry.js';
+import type { MixinArgs, MixinSelf } from './mixin-self.js';
 
 /**
  * Whether a driver must offer a capability: every driver (`'mandatory'`), at
@@ -65,7 +66,7 @@ export interface CapabilityDeclaration<
   /** How the SDK guards each public call: hook, request class, state rule (public: the method -> request mapping). */
   readonly methods: Readonly<Record<keyof I & string, MethodSpec>>;
   /** Working default hooks a driver may override. */
-  readonly defaults?: Readonly<Record<string, (this: any, ...args: any[]) => unknown>>;
+  readonly defaults?: Readonly<Record<string, (this: MixinSelf, ...args: MixinArgs) => unknown>>;
   /** Feature flags that refine the capability (declaring one without the capability is an error). */
   readonly features: Readonly<Record<FF, FeatureDefinition>>;
   /** The scheduler trait the capability is by itself, if any. */
@@ -87,7 +88,7 @@ export interface CapabilityDeclarationInput<N extends string, F extends string, 
   readonly status: CapabilityStatus;
   readonly requires?: readonly string[];
   readonly methods: { readonly [K in keyof I & string]: MethodSpec };
-  readonly defaults?: Readonly<Record<string, (this: any, ...args: any[]) => unknown>>;
+  readonly defaults?: Readonly<Record<string, (this: MixinSelf, ...args: MixinArgs) => unknown>>;
   readonly features?: { readonly [K in FF]: FeatureDefinition };
   readonly trait?: string;
   readonly calls: readonly CapabilityCall<keyof I & string>[];

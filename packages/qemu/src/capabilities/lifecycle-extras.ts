@@ -31,7 +31,9 @@ export async function rescue(host: QemuHost, vm: Vm, req: RescueRequest): Promis
   });
 }
 
-/** `_unrescue`: restart from the instance's own disk and drop the rescue disk. @throws `INVALID_STATE` (soft-deleted) */
+/**
+ * `_unrescue`: restart from the instance's own disk and drop the rescue disk. @throws `INVALID_STATE` (soft-deleted)
+ */
 export async function unrescue(vm: Vm): Promise<void> {
   vm.refuseWhileSoftDeleted('unrescue');
   await vm.busy(async () => {

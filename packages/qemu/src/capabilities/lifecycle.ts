@@ -111,7 +111,9 @@ export async function deleteInstanceFiles(host: QemuHost, uuid: string): Promise
   ));
 }
 
-/** `_getInfo`: the power state (QEMU's run state or the recorded one), rescue and soft-delete marks, sizes, CPU time. */
+/**
+ * `_getInfo`: the power state (QEMU's run state or the recorded one), rescue and soft-delete marks, sizes, CPU time.
+ */
 export async function instanceInfo(host: QemuHost, uuid: string): Promise<InstanceInfo> {
   const vm = host.get(uuid);
   const state = await vm.powerState();

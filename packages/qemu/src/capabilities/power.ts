@@ -37,7 +37,9 @@ export async function acpiShutdown(vm: Vm, timeoutMs: number, retryMs: number): 
   return false;
 }
 
-/** `_powerOn`: a fresh boot (a process left in a crashed state is stopped first). @throws `INVALID_STATE` (soft-deleted) */
+/**
+ * `_powerOn`: a fresh boot (a process left in a crashed state is stopped first). @throws `INVALID_STATE` (soft-deleted)
+ */
 export async function powerOn(vm: Vm): Promise<void> {
   vm.refuseWhileSoftDeleted('powerOn');
   await vm.busy(async () => {

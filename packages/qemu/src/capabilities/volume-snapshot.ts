@@ -20,7 +20,8 @@ import { refuseWhileSuspended } from './volume.js';
  * by putting a new qcow2 layer (`createInfo.newFile`, in the volume's
  * directory) on top of it: `blockdev-snapshot` while QEMU runs, the next
  * start opens the chain otherwise.
- * @throws `NOT_FOUND` (no attached volume `volumeId`), `CONFLICT` (snapshot id or file taken), `VALIDATION_FAILED` (type)
+ * @throws `NOT_FOUND` (no attached volume `volumeId`), `CONFLICT` (snapshot id or file taken), `VALIDATION_FAILED`
+ *   (type)
  */
 export async function createVolumeSnapshot(host: QemuHost, vm: Vm, req: VolumeSnapshotCreateRequest): Promise<void> {
   const volume = byId(vm, req.volumeId);

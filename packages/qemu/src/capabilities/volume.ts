@@ -18,7 +18,10 @@ import { checkVolumeFile } from '../runtime/tenant-files.js';
 import type { DiskBus, VmMeta, VolumeSpec } from '../runtime/vm-meta.js';
 import type { Vm } from '../runtime/vm.js';
 
-/** Volume transports the driver attaches: a file on this host (`data.path`, or `data.device_path`; `data.format` raw or qcow2). */
+/**
+ * Volume transports the driver attaches: a file on this host (`data.path`, or `data.device_path`; `data.format` raw or
+ * qcow2).
+ */
 export const FILE_VOLUME_TYPES = ['file', 'local'] as const;
 
 /** Where a volume's data is, read from its connection info. */
@@ -152,8 +155,10 @@ export function isVolume(volume: VolumeSpec, info: VolumeConnectionInfo): boolea
 
 /** The volume attached at `path`'s volume (by id or file). @throws `NOT_FOUND` */
 export function findVolume(vm: Vm, info: VolumeConnectionInfo): VolumeSpec {
-  const id = info.volumeId ?? info.data.volume_id;
-  const path = info.data.path ?? info.data.device_path;
+  // Only strings can equal a volume's id or path; anything else in the transport data names no volume.
+  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  const id = info.volumeId ?? text(info.data.volume_id);
+  const path = text(info.data.path) ?? text(info.data.device_path);
   const volume = vm.meta.volumes.find(
     (v) => (id !== undefined && v.volumeId === id) || (path !== undefined && v.path === path),
   );

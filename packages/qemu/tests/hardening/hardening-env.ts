@@ -148,7 +148,9 @@ export class HardeningEnv {
   /** Processes the dispose step had to kill (a leak the test itself did not catch). */
   strays: number[] = [];
 
-  /** A driver with its own state root under the env's dir (files anywhere in the env's dir allowed); `initHost` done. */
+  /**
+   * A driver with its own state root under the env's dir (files anywhere in the env's dir allowed); `initHost` done.
+   */
   async driver(hostname = 'hard-host', options: Record<string, unknown> = {}): Promise<QemuDriver> {
     // short: QEMU's unix socket paths (<root>/<uuid>/restore.sock) must stay under 108 bytes
     const stateDir = join(this.dir, `r${this.drivers.length}`);

@@ -8,10 +8,11 @@ import { VirtkitError, isVirtkitError } from '../../../errors/virtkit-error.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { GuestPasswordCapability } from '../interface.js';
 import { SetAdminPasswordRequest } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `guest.password`. */
 export declare abstract class GuestPasswordShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /**
    * Set the password through the guest agent. Called only from RUNNING. Never
    * log `request.newPassword`; errors that mention it are withheld by the SDK anyway.
