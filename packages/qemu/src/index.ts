@@ -29,8 +29,8 @@ export {
   type QemuDriverOptions,
   type QemuMigrationOptions,
 } from './qemu-config.js';
-export { IMAGE_PROPERTIES, type BootSource } from './capabilities/boot-source.js';
-export { FILE_VOLUME_TYPES } from './capabilities/volume.js';
+export { IMAGE_PROPERTIES, type BootSource } from './capabilities/lifecycle/boot-source.js';
+export { FILE_VOLUME_TYPES } from './capabilities/volume/volumes.js';
 export { DeviceDetachTimeoutError, QemuStartError, fromQmpError } from './errors/qemu-errors.js';
 export {
   QMP_ERROR_CODES,

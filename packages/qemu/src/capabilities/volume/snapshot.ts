@@ -7,13 +7,13 @@ import {
   type VolumeSnapshotCreateRequest,
   type VolumeSnapshotDeleteRequest,
 } from '@virtkit/core';
-import { runBlockJob } from '../runtime/block-jobs.js';
-import { volumeTopNode } from '../runtime/qemu-argv.js';
-import type { QemuHost } from '../runtime/qemu-host.js';
-import { invalid } from '../runtime/safe-values.js';
-import type { VolumeSpec } from '../runtime/vm-meta.js';
-import type { Vm } from '../runtime/vm.js';
-import { refuseWhileSuspended } from './volume.js';
+import { runBlockJob } from '../../runtime/block-jobs.js';
+import { volumeTopNode } from '../../runtime/qemu-argv.js';
+import type { QemuHost } from '../../runtime/qemu-host.js';
+import { invalid } from '../../runtime/safe-values.js';
+import type { VolumeSpec } from '../../runtime/vm-meta.js';
+import type { Vm } from '../../runtime/vm.js';
+import { refuseWhileSuspended } from './volumes.js';
 
 /**
  * `_volumeSnapshotCreate`: freeze the volume's current data as the snapshot

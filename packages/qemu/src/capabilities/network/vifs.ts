@@ -1,12 +1,12 @@
 import { ConflictError, type AttachInterfaceRequest, type DetachInterfaceRequest, type Vif } from '@virtkit/core';
-import { plugTaps, unplugTaps } from '../network/taps-of-nics.js';
-import { tapNameFor } from '../network/tap-name.js';
-import { unplugDevice } from '../runtime/hotplug.js';
-import { allocatePort } from '../runtime/ports.js';
-import { netdevOf, nicDevice } from '../runtime/qemu-argv.js';
-import { invalid } from '../runtime/safe-values.js';
-import type { NicSpec, VmMeta } from '../runtime/vm-meta.js';
-import type { Vm } from '../runtime/vm.js';
+import { plugTaps, unplugTaps } from '../../network/taps-of-nics.js';
+import { tapNameFor } from '../../network/tap-name.js';
+import { unplugDevice } from '../../runtime/hotplug.js';
+import { allocatePort } from '../../runtime/ports.js';
+import { netdevOf, nicDevice } from '../../runtime/qemu-argv.js';
+import { invalid } from '../../runtime/safe-values.js';
+import type { NicSpec, VmMeta } from '../../runtime/vm-meta.js';
+import type { Vm } from '../../runtime/vm.js';
 
 /** The VIF types the driver realises: a host tap (`bridge`, `tap`) or QEMU user-mode networking (`user`). */
 export const SUPPORTED_VIF_TYPES = ['user', 'bridge', 'tap'] as const;

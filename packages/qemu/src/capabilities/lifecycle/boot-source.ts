@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import type { ImageMeta } from '@virtkit/core';
-import { invalid, kernelCmdline, requestPath } from '../runtime/safe-values.js';
-import type { BootSpec, DiskBus, NicModel } from '../runtime/vm-meta.js';
+import { invalid, kernelCmdline, requestPath } from '../../runtime/safe-values.js';
+import type { BootSpec, DiskBus, NicModel } from '../../runtime/vm-meta.js';
 
 /**
  * Image properties the QEMU driver reads (`ImageMeta.properties`):

@@ -7,14 +7,14 @@ import {
   type InstanceInfo,
   type SpawnRequest,
 } from '@virtkit/core';
-import type { QemuHost } from '../runtime/qemu-host.js';
-import type { ImageInfo } from '../runtime/qemu-img.js';
-import { checkBootFiles, checkMetaFiles } from '../runtime/tenant-files.js';
-import { VM_FILES, type BootSpec, type VmMeta } from '../runtime/vm-meta.js';
-import type { Vm } from '../runtime/vm.js';
+import type { QemuHost } from '../../runtime/qemu-host.js';
+import type { ImageInfo } from '../../runtime/qemu-img.js';
+import { checkBootFiles, checkMetaFiles } from '../../runtime/tenant-files.js';
+import { VM_FILES, type BootSpec, type VmMeta } from '../../runtime/vm-meta.js';
+import type { Vm } from '../../runtime/vm.js';
 import { bootSourceOf } from './boot-source.js';
-import { nicsForSpawn } from './network.js';
-import { volumesForSpawn } from './volume.js';
+import { nicsForSpawn } from '../network/vifs.js';
+import { volumesForSpawn } from '../volume/volumes.js';
 
 const GIB = 1024 ** 3;
 

@@ -8,8 +8,8 @@ import {
   type InstanceUsage,
   type ProviderTree,
 } from '@virtkit/core';
-import type { QemuHost } from '../runtime/qemu-host.js';
-import { processCpuTimeNs } from './lifecycle.js';
+import type { QemuHost } from '../../runtime/qemu-host.js';
+import { processCpuTimeNs } from '../lifecycle/instances.js';
 
 const GIB = 1024 ** 3;
 

@@ -9,14 +9,14 @@ import {
   type VolumeConnectionInfo,
   type VolumeConnector,
 } from '@virtkit/core';
-import { unplugDevice } from '../runtime/hotplug.js';
-import { allocatePort } from '../runtime/ports.js';
-import { volumeDevice, volumeDeviceId, volumeNodes } from '../runtime/qemu-argv.js';
-import type { QemuHost } from '../runtime/qemu-host.js';
-import { invalid, requestPath } from '../runtime/safe-values.js';
-import { checkVolumeFile } from '../runtime/tenant-files.js';
-import type { DiskBus, VmMeta, VolumeSpec } from '../runtime/vm-meta.js';
-import type { Vm } from '../runtime/vm.js';
+import { unplugDevice } from '../../runtime/hotplug.js';
+import { allocatePort } from '../../runtime/ports.js';
+import { volumeDevice, volumeDeviceId, volumeNodes } from '../../runtime/qemu-argv.js';
+import type { QemuHost } from '../../runtime/qemu-host.js';
+import { invalid, requestPath } from '../../runtime/safe-values.js';
+import { checkVolumeFile } from '../../runtime/tenant-files.js';
+import type { DiskBus, VmMeta, VolumeSpec } from '../../runtime/vm-meta.js';
+import type { Vm } from '../../runtime/vm.js';
 
 /**
  * Volume transports the driver attaches: a file on this host (`data.path`, or `data.device_path`; `data.format` raw or

@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { PowerState, type PowerOffRequest, type RebootRequest } from '@virtkit/core';
-import { delay } from '../runtime/proc-utils.js';
-import { VM_FILES } from '../runtime/vm-meta.js';
-import type { Vm } from '../runtime/vm.js';
+import { delay } from '../../runtime/proc-utils.js';
+import { VM_FILES } from '../../runtime/vm-meta.js';
+import type { Vm } from '../../runtime/vm.js';
 
 /**
  * `_powerOff`: with `timeoutSec` > 0, press the ACPI power button
