@@ -58,7 +58,6 @@ export function sameVolumes(record: InstanceRecord, req: SpawnRequest): boolean 
   return true;
 }
 
-
 /** The image an instance runs: the image metadata's id, the instance's image reference, or the image's name. */
 export function imageOf(instance: Pick<Instance, 'imageRef'>, imageMeta: ImageMeta): string | undefined {
   return imageMeta.id ?? instance.imageRef ?? imageMeta.name;

@@ -13,7 +13,8 @@ import { LifecycleHooks } from '../lifecycle/lifecycle-hooks.js';
 import { consoleOutput, serialConsole, vncConsole } from './consoles.js';
 
 /**
- * The QEMU driver's `console` family: `console.output`, `console.vnc`, `console.serial`: the serial log, QEMU's VNC server and the serial proxy.
+ * The QEMU driver's `console` family: `console.output`, `console.vnc`, `console.serial`: the serial log, QEMU's VNC
+ * server and the serial proxy.
  * Its hooks only; the QMP and file work is in the modules next to this file.
  */
 export abstract class ConsoleHooks extends withSerialConsole(withVncConsole(withConsoleOutput(LifecycleHooks))) {

@@ -9,7 +9,8 @@ import { InventoryHooks } from '../inventory/inventory-hooks.js';
 import { cleanupSnapshot, createEmptyImage, snapshotImage } from './snapshot.js';
 
 /**
- * The QEMU driver's `image` family: `image.snapshot`: an instance's disk copied into an image of this host's image service (`imageDir`).
+ * The QEMU driver's `image` family: `image.snapshot`: an instance's disk copied into an image of this host's image
+ * service (`imageDir`).
  * Its hooks only; the QMP and file work is in the modules next to this file.
  */
 export abstract class ImageHooks extends withImageSnapshot(InventoryHooks) {

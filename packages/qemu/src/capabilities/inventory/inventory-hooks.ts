@@ -14,7 +14,8 @@ import { HostHooks } from '../host/host-hooks.js';
 import { availableResource, hostTraits, perInstanceUsage, updateProviderTree } from './resources.js';
 
 /**
- * The QEMU driver's `inventory` family: `inventory` and `inventory.usage`: the one node this driver manages (`options.nodeName`), its resources and traits.
+ * The QEMU driver's `inventory` family: `inventory` and `inventory.usage`: the one node this driver manages
+ * (`options.nodeName`), its resources and traits.
  * Its hooks only; the QMP and file work is in the modules next to this file.
  */
 export abstract class InventoryHooks extends withInventoryUsage(withInventory(HostHooks)) {

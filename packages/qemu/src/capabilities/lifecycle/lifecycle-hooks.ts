@@ -30,7 +30,8 @@ import { pause, powerOff, powerOn, reboot, unpause } from './power.js';
 import { resume, suspend } from './suspend.js';
 
 /**
- * The QEMU driver's `lifecycle` family: `lifecycle` and `.pause`, `.suspend`, `.rescue`, `.softDelete`, `.rebuild` (the SDK's default: destroy and spawn again), `.crashDump`: a QEMU process per instance, driven over QMP.
+ * The QEMU driver's `lifecycle` family: `lifecycle` and `.pause`, `.suspend`, `.rescue`, `.softDelete`, `.rebuild` (the
+ * SDK's default: destroy and spawn again), `.crashDump`: a QEMU process per instance, driven over QMP.
  * Its hooks only; the QMP and file work is in the modules next to this file.
  */
 export abstract class LifecycleHooks extends withCrashDump(

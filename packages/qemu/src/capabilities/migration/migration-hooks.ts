@@ -43,7 +43,8 @@ import {
 import { checkSource, liveMigrate, runningMigration } from '../migration-live.js';
 
 /**
- * The QEMU driver's `migration` family: `migration.live`, `migration.cold`, `migration.sharedStorage`: QEMU's own migration stream between hosts, disks copied for a cold move.
+ * The QEMU driver's `migration` family: `migration.live`, `migration.cold`, `migration.sharedStorage`: QEMU's own
+ * migration stream between hosts, disks copied for a cold move.
  * Its hooks only; the QMP and file work is in the modules next to this file.
  */
 export abstract class MigrationHooks extends withSharedStorage(withColdMigration(withLiveMigration(NetworkHooks))) {

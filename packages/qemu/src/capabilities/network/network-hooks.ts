@@ -9,7 +9,6 @@ import {
 } from '@virtkit/core';
 import { VolumeHooks } from '../volume/volume-hooks.js';
 import { attachInterface, detachInterface, plugVifs, unplugVifs } from './vifs.js';
-import type { QemuDriverOptions } from '../../qemu-config.js';
 
 /**
  * The QEMU driver's `network` family: `network` and `network.hotplug`: taps on host bridges, NICs plugged over QMP.
@@ -17,7 +16,7 @@ import type { QemuDriverOptions } from '../../qemu-config.js';
  */
 export abstract class NetworkHooks extends withNetworkHotplug(withNetwork(VolumeHooks)) {
   /**
-   * The taps of the `bridge`/`tap` VIFs exist, on their bridges, up (see {@link QemuDriverOptions.netns} for where).
+   * The taps of the `bridge`/`tap` VIFs exist, on their bridges, up (in the namespace the `netns` option names).
    */
   protected _plugVifs(_ctx: OperationContext, req: PlugVifsRequest): Promise<void> {
     return plugVifs(this.config.netns, req.instance.uuid, req.networkInfo);

@@ -28,7 +28,8 @@ import { swapVolume } from './swap.js';
 import { attachVolume, detachVolume, volumeConnector } from './volumes.js';
 
 /**
- * The QEMU driver's `volume` family: `volume` and `.extend`, `.swap`, `.snapshot`, `.deviceNames`, `.fsFormat`: volumes are files or block devices plugged over QMP.
+ * The QEMU driver's `volume` family: `volume` and `.extend`, `.swap`, `.snapshot`, `.deviceNames`, `.fsFormat`: volumes
+ * are files or block devices plugged over QMP.
  * Its hooks only; the QMP and file work is in the modules next to this file.
  */
 export abstract class VolumeHooks extends withFsFormat(

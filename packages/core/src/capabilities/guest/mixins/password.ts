@@ -73,7 +73,8 @@ async function guardedSetPassword(
 /** True when the error, its own fields (deeply) or its cause chain contain `secret`. */
 function mentions(value: unknown, secret: string, depth: number): boolean {
   if (depth > 8 || value === null || value === undefined) return false;
-  if (typeof value !== 'object') return String(value).includes(secret);
+  // Not an object: a primitive or a function, whose text is what String gives.
+  if (typeof value !== 'object') return String(value as string | (() => void)).includes(secret);
   const error = value as { message?: unknown; stack?: unknown; cause?: unknown };
   if ([error.message, error.stack].some((s) => typeof s === 'string' && s.includes(secret))) return true;
   for (const field of Object.values(value)) {

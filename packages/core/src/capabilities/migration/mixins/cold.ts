@@ -156,7 +156,11 @@ async function guardedMigrateDisk(
 }
 
 /** Best effort: a restart failure is logged, the migration's own error is what the caller gets. */
-async function restartIfStopped(driver: MixinSelf, ctx: OperationContext, req: MigrateDiskAndPowerOffRequest): Promise<void> {
+async function restartIfStopped(
+  driver: MixinSelf,
+  ctx: OperationContext,
+  req: MigrateDiskAndPowerOffRequest,
+): Promise<void> {
   const uuid = req.instance.uuid;
   try {
     const { state } = await observeInfo(driver, ctx, req.instance);
