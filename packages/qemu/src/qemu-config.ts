@@ -208,7 +208,7 @@ const oneOf =
  * Longest `stateDir`: QEMU's unix sockets live at `<stateDir>/<uuid>/<name>.sock` (the longest name is
  * 12 characters), and a unix socket path has at most 107 bytes.
  */
-export const MAX_STATE_DIR_LENGTH = 107 - 1 - 36 - 1 - 12;
+const MAX_STATE_DIR_LENGTH = 107 - 1 - 36 - 1 - 12;
 const stateDir: Check = (v) =>
   path(v) ??
   ((v as string).length > MAX_STATE_DIR_LENGTH

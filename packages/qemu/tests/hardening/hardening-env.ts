@@ -49,7 +49,7 @@ export interface LogLine {
 }
 
 /** A logger that keeps every line (all levels), to look for secrets in it. */
-export function recordingLogger(lines: LogLine[]): DriverLogger {
+function recordingLogger(lines: LogLine[]): DriverLogger {
   const at =
     (level: LogLine['level']) =>
     (message: string, fields?: Record<string, unknown>): void =>
@@ -98,7 +98,7 @@ export function errorText(error: unknown): string {
 }
 
 /** Sockets this Node process holds open (QMP connections, migration streams...). */
-export function openSockets(): number {
+function openSockets(): number {
   let count = 0;
   for (const fd of readdirSync('/proc/self/fd')) {
     try {

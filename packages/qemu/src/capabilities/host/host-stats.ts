@@ -36,7 +36,7 @@ export async function hostCpuStats(): Promise<HostCpuStats> {
 }
 
 /** The first `cpu MHz` of /proc/cpuinfo, rounded; 0 when the kernel does not say. */
-export async function cpuMhz(): Promise<number> {
+async function cpuMhz(): Promise<number> {
   const match = (await readProc('/proc/cpuinfo').catch(() => '')).match(/^cpu MHz\s*:\s*([\d.]+)/m);
   return match ? Math.round(Number(match[1])) : 0;
 }

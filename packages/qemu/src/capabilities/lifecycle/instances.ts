@@ -137,7 +137,7 @@ const CPU_TIME_CACHE = new Map<string, { at: number; ns: number }>();
  * The metadata of a new instance (stopped, bootable), with the NICs and volumes the request names: what spawn
  * and a cold migration's destination (`finishMigration`) build before checking the files it names.
  */
-export function newVmMeta(
+function newVmMeta(
   req: Pick<SpawnRequest, 'instance' | 'networkInfo' | 'blockDeviceInfo'>,
   source: BootSource,
 ): VmMeta {

@@ -24,7 +24,7 @@ export async function powerOff(vm: Vm, req: PowerOffRequest): Promise<void> {
 }
 
 /** Press the power button until the process exits or `timeoutMs` passes; true when the guest shut down. */
-export async function acpiShutdown(vm: Vm, timeoutMs: number, retryMs: number): Promise<boolean> {
+async function acpiShutdown(vm: Vm, timeoutMs: number, retryMs: number): Promise<boolean> {
   const proc = vm.requireProcess('powerOff');
   proc.expectedExit = true;
   const deadline = Date.now() + timeoutMs;

@@ -118,7 +118,7 @@ export async function detachVolume(vm: Vm, req: DetachVolumeRequest): Promise<vo
  * make the next attach at that mountpoint fail. The undo commands are sent
  * together (QEMU runs them in order after the ones before) and their own failures ignored.
  */
-export async function plugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
+async function plugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
   const nodes = volumeNodes(volume);
   const sent: { command: string; args: Record<string, unknown> }[] = [];
   try {
@@ -135,7 +135,7 @@ export async function plugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
 }
 
 /** Remove a volume's device and nodes from the running process (top layer first). */
-export async function unplugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
+async function unplugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
   await unplugDevice(vm, volumeDeviceId(volume));
   for (const node of [...volume.layers.map((l) => l.node).reverse(), volume.node]) {
     await vm.qmp('blockdev-del', { 'node-name': node });
@@ -146,7 +146,7 @@ export async function unplugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
  * Does the connection info name this attached volume? By id when both sides
  * have one, else by file; info naming neither matches (the mountpoint decides).
  */
-export function isVolume(volume: VolumeSpec, info: VolumeConnectionInfo): boolean {
+function isVolume(volume: VolumeSpec, info: VolumeConnectionInfo): boolean {
   const id = info.volumeId ?? (typeof info.data.volume_id === 'string' ? info.data.volume_id : undefined);
   if (id !== undefined && volume.volumeId !== undefined) return id === volume.volumeId;
   const path = info.data.path ?? info.data.device_path;
