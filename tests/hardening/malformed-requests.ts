@@ -193,7 +193,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-
 /** One hostile input: a context and a request for one call, and the attack class it belongs to. */
 export interface Hostile {
   readonly attack: string;
