@@ -113,6 +113,52 @@ export default tseslint.config(
     },
   },
   {
+    // Tests, decided per rule for the tree-wide gate:
+    // - the no-unsafe-* family is off: tests read untyped JSON (CLI output, reports, wire frames) and hand
+    //   malformed input on purpose (`{ instance: 42 } as any`), which is what they are there to check; a typed
+    //   copy of every such value would test the types, not the behaviour.
+    // - no-explicit-any is off for the same reason (the malformed requests); product code keeps it.
+    // - unbound-method is off: `expect(driver.pause)` and jest.spyOn read methods without calling them.
+    // - only-throw-error, no-base-to-string, restrict-template-expressions and no-unsafe-function-type are off:
+    //   tests throw foreign values on purpose (a hook throwing a string), print unknown values in failure
+    //   messages, and keep tables of calls of every signature.
+    // - kept on everywhere: no-floating-promises, no-misused-promises, no-unused-vars, import-x/no-cycle,
+    //   the cross-package import rule and max-len: a floating promise in a test is a test that cannot fail.
+    files: ['**/*.test.ts', '**/*.test.mts', 'tests/**', 'packages/*/tests/**', 'packages/*/src/**/*.fixture.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+      '@typescript-eslint/only-throw-error': 'off',
+      '@typescript-eslint/no-base-to-string': 'off',
+      '@typescript-eslint/restrict-template-expressions': 'off',
+      '@typescript-eslint/no-unsafe-function-type': 'off',
+    },
+  },
+  {
+    // The mixin pattern (packages/core/src/capabilities/<family>/mixins/*.ts), the one accepted exception:
+    // - no-unsafe-declaration-merging: each capability's shape is a `declare abstract class XShape` (its protected
+    //   abstract hooks, which an interface cannot hold) merged with `interface XShape extends Sealed<X> {}` (its
+    //   sealed public calls). The rule guards against an interface promising members nothing initialises; here the
+    //   class is `declare` (no code) and defineCapability installs every merged call on the mixin's prototype.
+    // - the no-unsafe-* family: default hooks and guarded bodies run as the composed driver and call its protected
+    //   hooks, which no type outside the vendor's class can reach; they hold it as `MixinSelf`, the one named `any`
+    //   (packages/core/src/capabilities/mixin-self.ts). no-explicit-any stays on: a new `any` there still fails.
+    files: ['packages/core/src/capabilities/*/mixins/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-declaration-merging': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  {
     // CommonJS fixtures and configs.
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
@@ -122,5 +168,24 @@ export default tseslint.config(
     // After eslint-config-prettier, which turns max-len off: Prettier wraps code at 120 but never splits a
     // string, a template or a comment, so this catches the lines it leaves long.
     rules: { 'max-len': ['error', { code: 120, tabWidth: 2, ignoreUrls: true, ignoreRegExpLiterals: true }] },
+  },
+  {
+    // In tests, a test's title is a sentence that names the behaviour (and what a failing run prints and a reader
+    // greps for): cut with `+` it reads worse and greps for nothing. So strings and templates may run long there;
+    // code and comments may not.
+    files: ['**/*.test.ts', 'tests/**', 'packages/*/tests/**'],
+    rules: {
+      'max-len': [
+        'error',
+        {
+          code: 120,
+          tabWidth: 2,
+          ignoreUrls: true,
+          ignoreRegExpLiterals: true,
+          ignoreStrings: true,
+          ignoreTemplateLiterals: true,
+        },
+      ],
+    },
   },
 );

@@ -1,6 +1,7 @@
 // Generate the docs that come from the contract manifest, using the BUILT packages (run `npm run build` first):
 //   docs/capabilities.md    the capability reference (families, capabilities, calls, reference calls, feature flags)
-//   docs/support-matrix.md  `virtkit matrix --format md` for @virtkit/memory, @virtkit/sample-driver (+ @virtkit/qemu when it loads)
+//   docs/support-matrix.md  `virtkit matrix --format md` for @virtkit/memory, @virtkit/sample-driver (+ @virtkit/qemu
+// when it loads)
 //   docs/implementor-reference.md  every capability and hook: signature, rules, errors, events, fixtures, kit tests
 // Usage: node scripts/generate-docs.mjs [--check] [--out-dir DIR]
 //   (default) write both files into docs/

@@ -1,56 +1,37 @@
-// The paths `npm run lint` (and so `npm test`) gates on: ESLint and `prettier --check` over exactly these.
+// The paths `npm run lint` (and so `npm test`) gates on: ESLint and `prettier --check` over the whole tree
+// (what eslint.config.mjs and .prettierignore do not ignore), minus LINT_EXCLUDED.
 //
-// This list GROWS. It holds the paths made clean so far; the rest of the tree is linted by the same
-// eslint.config.mjs but not gated yet, because it was being edited on other branches when linting arrived.
-// After those branches merge, one tree-wide pass (`npm run format:all`, `npm run lint:report` and the fixes
-// it lists) widens this to the whole repository; until then add a path here once it is clean.
-// `npm run lint:report` prints the violations outside the gate, per package and rule.
-// `npm run lint:unused` (knip) lists unused exports, files and dependencies; not gated yet either.
-export const LINT_GATE = [
-  '.github',
-  'knip.json',
-  '.prettierrc.json',
-  'ARCHITECTURE.md',
-  'eslint.config.mjs',
-  'scripts/lint-scope.mjs',
-  'scripts/lint.mjs',
-  'scripts/lint-report.mjs',
-  // packages/cli/src minus the files other branches edit this round: init*, serve*, commands/contract.ts,
-  // matrix/capability-status.ts, and the two every new command touches (index.ts, program.ts).
-  'packages/cli/src/bin.ts',
-  'packages/cli/src/cli-io.ts',
-  'packages/cli/src/main.ts',
-  'packages/cli/src/output-guard.ts',
-  'packages/cli/src/version.ts',
-  'packages/cli/src/commands/command-context.ts',
-  'packages/cli/src/commands/conformance.ts',
-  'packages/cli/src/commands/inspect.ts',
-  'packages/cli/src/commands/matrix.ts',
-  'packages/cli/src/driver',
-  'packages/cli/src/errors',
-  'packages/cli/src/options',
-  'packages/cli/src/render',
-  'packages/cli/src/matrix/build-matrix.ts',
-  'packages/cli/src/matrix/cell-labels.ts',
-  'packages/cli/src/matrix/matrix-cell.ts',
-  // matrix-html.ts and matrix-html-style.ts hold HTML/CSS templates with lines over 120 columns (max-len);
-  // wrapping them changes the page's markup, so they wait for the tree-wide pass.
-  'packages/cli/src/matrix/matrix-html-script.ts',
-  'packages/cli/src/matrix/matrix-markdown.ts',
-  'packages/cli/src/matrix/matrix-types.ts',
-  'packages/cli/README.md',
-  'packages/conformance/README.md',
-  'packages/core/README.md',
-  'packages/memory/README.md',
-  'packages/qemu/README.md',
-  'packages/sample-driver',
-  'scripts/attw-all.mjs',
-  'scripts/build.mjs',
-  'scripts/check-doc-samples.mjs',
-  'scripts/publint-all.mjs',
-  'scripts/readme-in-tarballs.mjs',
-  'scripts/reliability-report.mjs',
-  'scripts/type-tests.mjs',
-  'tests/docs',
-  'tests/types',
+// LINT_EXCLUDED SHRINKS. Each entry is a path another branch was cleaning while the tree-wide gate arrived
+// (#11); the same eslint.config.mjs rules apply there, but `npm run lint` does not fail on them yet. Remove an
+// entry when its branch merges clean (`npx eslint <path>` and `npx prettier --check <path>` report nothing).
+// `npm run lint:report` prints the violations of the whole tree, per package and rule.
+export const LINT_GATE = ['.'];
+
+export const LINT_EXCLUDED = [
+  // remote (#13): the gRPC server and client, and their tests.
+  'packages/remote',
+  // hosts (#14): agents, faults and the kit on two remote hosts.
+  'tests/multihost',
+  // nova (#15): the Nova adapter's test runners and suites (packages/nova-adapter is ignored by the config).
+  'tests/nova',
+  'scripts/nova',
+  // kit (#10): the conformance kit's strength (src and tests).
+  'packages/conformance',
+  // perf (#16, "typed end to end"): core's call path, and the memory driver's model.
+  'packages/core/src/driver',
+  'packages/core/src/validation',
+  'packages/core/src/internal',
+  'packages/core/src/context',
+  'packages/core/src/errors',
+  'packages/memory/src/model',
+  'bench',
+  // remote (#13): the grpc:// branch of the loader, and `virtkit serve`.
+  'packages/core/src/loader',
+  'packages/cli/src/commands/serve*',
+  // hosts and hostfig (#14): QEMU migration, diagnostics, networking, runtime and its own kit wiring.
+  'packages/qemu/src/capabilities/migration-*.ts',
+  'packages/qemu/src/capabilities/diagnostics.ts',
+  'packages/qemu/src/network',
+  'packages/qemu/src/runtime',
+  'packages/qemu/src/conformance',
 ];

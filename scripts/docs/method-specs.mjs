@@ -8,7 +8,8 @@ import ts from 'typescript';
 
 /**
  * @param {string} coreSrc path of packages/core/src
- * @returns {{ capabilities: Map<string, { requires: string[], methods: Map<string, object>, defaults: string[] }>, core: Map<string, object> }}
+ * @returns {{ capabilities: Map<string, { requires: string[], methods: Map<string, object>, defaults: string[] }>,
+ *   core: Map<string, object> }}
  */
 export function readMethodSpecs(coreSrc) {
   const files = [...listTs(join(coreSrc, 'capabilities')), ...listTs(join(coreSrc, 'driver'))];

@@ -6,19 +6,19 @@ import { MemoryDriver } from '@virtkit/memory';
 // tests that feed every call bad input (bad-input.test.ts, hostile-input.test.ts).
 
 export const ctx = {};
-export const GIB = 1024 ** 3;
+const GIB = 1024 ** 3;
 export const FLAVOR = { name: 'm1.fuzz', vcpus: 1, memoryMb: 128, rootGb: 1 };
 export const IMG = { diskFormat: 'raw' };
-export const VOL = { driverVolumeType: 'memory', data: { volumeId: 'vol-fuzz-1', sizeBytes: GIB } };
-export const VOL2 = { driverVolumeType: 'memory', data: { volumeId: 'vol-fuzz-2', sizeBytes: GIB } };
+const VOL = { driverVolumeType: 'memory', data: { volumeId: 'vol-fuzz-1', sizeBytes: GIB } };
+const VOL2 = { driverVolumeType: 'memory', data: { volumeId: 'vol-fuzz-2', sizeBytes: GIB } };
 export const VIF = {
   id: 'vif-fuzz-1',
   address: '52:54:00:aa:bb:cc',
   type: 'user',
   network: { id: 'net-fuzz', label: 'fuzz' },
 };
-export const AGG = { id: 'agg-fuzz', name: 'fuzz' };
-export const DISK = {
+const AGG = { id: 'agg-fuzz', name: 'fuzz' };
+const DISK = {
   type: 'qcow2',
   path: '/var/lib/virtkit/fuzz/disk',
   virtualSizeBytes: GIB,
@@ -26,7 +26,7 @@ export const DISK = {
   overCommitDiskSizeBytes: 0,
 };
 /** The calls every driver has (DriverBase's guarded calls), from core's public data. */
-export const CORE_CALLS = [...guardedCallsOf(DriverBase).keys()];
+const CORE_CALLS = [...guardedCallsOf(DriverBase).keys()];
 export const METHODS = [...CORE_CALLS, ...Object.values(CAPABILITY_METHODS).flat()];
 
 /** A valid request for every call (calls not listed take `{ instance }`), around the instance `uuid`. */

@@ -117,7 +117,8 @@ describe('concurrency', () => {
     );
     expect(d.maxActive).toBe(1);
     expect(results.every((c) => c === 'ok')).toBe(true);
-    expect((await d.getInfo(ctx, { instance: { uuid } })).state).toBe(3); // PAUSED: the last call, in arrival order, is a pause
+    // PAUSED: the last call, in arrival order, is a pause
+    expect((await d.getInfo(ctx, { instance: { uuid } })).state).toBe(3);
   });
 
   it('calls on different instances run in parallel', async () => {

@@ -4,6 +4,8 @@ import { MemoryDriver } from '@virtkit/memory';
 import { FLAVOR, IMG, METHODS, VIF, baseRequest, fixture, requestClassOf, stateOf } from './call-fixtures';
 import { hostileInputs } from './malformed-requests';
 import { recordReliability } from './reliability-summary';
+// The compiled validator is internal to core (not exported): this test checks it against class-validator directly.
+// eslint-disable-next-line no-restricted-imports -- an internal of core under test, on purpose
 import { compileValidator } from '../../packages/core/src/validation/compiled-validator';
 
 // Issue #12 (items 3, 4, 5, 6, 11): the attack classes an independent fuzz found, on every public call of the

@@ -1,4 +1,5 @@
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
+// eslint-disable-next-line no-restricted-imports -- reads core's internal request-class graph to build malformed input
 import { nestedClassOf } from '../../packages/core/src/validation/compiled-validator';
 
 /** One malformed request: what was changed, and the request itself. */
@@ -11,7 +12,7 @@ const MB = 1024 * 1024;
 const HUGE = 'x'.repeat(MB);
 
 /** An object nested `depth` levels deep (built iteratively: building it must not overflow the stack). */
-export function deepObject(depth: number): Record<string, unknown> {
+function deepObject(depth: number): Record<string, unknown> {
   let value: Record<string, unknown> = { leaf: true };
   for (let i = 0; i < depth; i++) value = { a: value };
   return value;
@@ -59,7 +60,7 @@ interface PropertyRules {
 }
 
 /** The declared constraints of each property of a request class (own and inherited). */
-export function propertyRules(cls: Function): Map<string, PropertyRules> {
+function propertyRules(cls: Function): Map<string, PropertyRules> {
   const storage = getMetadataStorage();
   const out = new Map<string, PropertyRules>();
   for (const m of storage.getTargetValidationMetadatas(cls, '', false, false)) {
@@ -192,9 +193,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** 1 MiB, for labels. */
-export const ONE_MB = MB;
-
 /** One hostile input: a context and a request for one call, and the attack class it belongs to. */
 export interface Hostile {
   readonly attack: string;
@@ -230,7 +228,7 @@ const TRAPS: ProxyHandler<object> = {
 };
 
 /** Contexts the guarded surface must refuse (issue #12 item 3). */
-export function hostileContexts(): [string, unknown][] {
+function hostileContexts(): [string, unknown][] {
   const getter = {};
   Object.defineProperty(getter, 'signal', { enumerable: true, get: THROW });
   return [

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Where the hardening tests leave their figures (gitignored); `node scripts/reliability-report.mjs` prints them. */
-export const RELIABILITY_DIR = join(__dirname, '..', '..', '.cache', 'reliability');
+const RELIABILITY_DIR = join(__dirname, '..', '..', '.cache', 'reliability');
 
 /**
  * Write one section of the reliability figures, one file per section so

@@ -296,7 +296,8 @@ describe('security: secrets never in logs, error messages or events', () => {
     await attemptCall(() => d.unrescue(ctx, ref));
     await attemptCall(() => d.attachVolume(ctx, { ...ref, connectionInfo: secretVolume, mountpoint: 'vdb' }));
     await attemptCall(() => d.attachVolume(ctx, { ...ref, connectionInfo: secretVolume, mountpoint: 'vdb' })); // CONFLICT
-    await attemptCall(() => d.extendVolume(ctx, { ...ref, connectionInfo: secretVolume, newSizeBytes: 1 })); // shrink refused
+    // shrink refused
+    await attemptCall(() => d.extendVolume(ctx, { ...ref, connectionInfo: secretVolume, newSizeBytes: 1 }));
     await attemptCall(() => d.detachVolume(ctx, { ...ref, connectionInfo: secretVolume, mountpoint: 'vdb' }));
     // failures with the secret in the request: validation, state, unknown instance, injected driver failure
     await attemptCall(() => d.setAdminPassword(ctx, { ...ref, newPassword: `${secret}${'x'.repeat(300)}` }));

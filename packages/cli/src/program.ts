@@ -18,7 +18,8 @@ export function createProgram(ctx: CommandContext): Command {
   const { io } = ctx;
   const program = new Command('virtkit')
     .description(
-      'virtkit: run the conformance kit, inspect drivers, print the contract, build the support matrix, scaffold a driver',
+      'virtkit: run the conformance kit, inspect drivers, print the contract, build the support ' +
+        'matrix, scaffold a driver',
     )
     .version(CLI_VERSION, '-V, --version', 'print the virtkit CLI version')
     .helpOption('-h, --help', 'show help for a command')

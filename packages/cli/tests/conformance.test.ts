@@ -49,7 +49,8 @@ describe('virtkit conformance', () => {
       expect(typeof r.durationMs).toBe('number');
       expect(r.reason === undefined || typeof r.reason === 'string').toBe(true);
     }
-    // nothing fails; what is not passed is skipped for a capability the sample lacks, or unverified (no failure fixtures)
+    // nothing fails; what is not passed is skipped for a capability the sample lacks, or unverified (no failure
+    // fixtures)
     const count = (status: string): number => report.results.filter((r) => r.status === status).length;
     expect(report.summary).toEqual({
       passed: count('passed'),

@@ -109,7 +109,8 @@ describe('virtkit init, installed from packed tarballs', () => {
         };
         expect(jest).toMatchObject({ success: true, numFailedTests: 0 });
         // the only skips are kit tests that also need a capability the driver does not advertise, and the tests the
-        // kit knows before running are unverified (a failure the scaffold's fixtures cannot cause: jest shows them skipped)
+        // kit knows before running are unverified (a failure the scaffold's fixtures cannot cause: jest shows them
+        // skipped)
         expect(jest.numPendingTests).toBe(report.summary.skipped + (report.summary.unverified ?? 0));
         expect(jest.numPassedTests).toBe(report.summary.passed + 1);
       }

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < COUNT; i++) {
     const uuid = randomUUID();
     uuids.push(uuid);
-    const mac = `52:54:00:${((i >> 16) & 255).toString(16).padStart(2, '0')}:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`;
+    const mac = `52:54:00:${[i >> 16, i >> 8, i].map((b) => (b & 255).toString(16).padStart(2, '0')).join(':')}`;
     await driver.spawn(ctx, {
       instance: { uuid, name: `vm-${i}`, flavor },
       imageMeta,

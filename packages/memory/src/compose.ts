@@ -175,7 +175,8 @@ const CLASSES = new Map<string, MemoryDriverClass<CapabilityName>>();
  * `NOT_SUPPORTED`. The hooks are those of the families in `capabilities/`
  * (the same as {@link MemoryDriver}'s). Classes are cached
  * per subset.
- * @throws `DRIVER_DEFINITION` (unknown capability, or one without its prerequisite, e.g. `volume.extend` without `volume`)
+ * @throws `DRIVER_DEFINITION` (unknown capability, or one without its prerequisite, e.g. `volume.extend` without
+ *   `volume`)
  * @example
  * ```ts
  * const VncOnly = createMemoryDriverClass(['lifecycle', 'volume', 'console.vnc']);

@@ -26,7 +26,10 @@ export type MemoryFixtures = {
   createVolume(sizeBytes: number): Promise<{ connectionInfo: VolumeConnectionInfo; release(): Promise<void> }>;
   /** A VIF with a fresh id and a random locally administered MAC. */
   createVif(): Vif;
-  /** Two hosts (`<prefix>-src`, `<prefix>-dst`) of the same composition on a new fabric; `hostApi` (the kit's logger) goes to both. */
+  /**
+   * Two hosts (`<prefix>-src`, `<prefix>-dst`) of the same composition on a new fabric; `hostApi` (the kit's logger)
+   * goes to both.
+   */
   createMigrationPair(hostApi?: HostApi): Promise<MemoryMigrationPair>;
   /** An empty image in the driver's fabric image service, for `snapshot`. */
   createImage(driver: unknown): Promise<{ imageId: string; release(): Promise<void> }>;
@@ -59,7 +62,10 @@ export interface MemoryFixtureOptions {
   capabilities?: readonly CapabilityName[];
   /** Options for the pair's drivers (the fabric and host names are the fixture's). */
   config?: MemoryConfig;
-  /** The class of the pair's drivers (a subclass of a memory driver, e.g. a deliberately broken one in the kit's tests). @defaultValue from `capabilities` */
+  /**
+   * The class of the pair's drivers (a subclass of a memory driver, e.g. a deliberately broken one in the kit's tests).
+   * @defaultValue from `capabilities`
+   */
   driverClass?: new (hostApi: HostApi, config: MemoryConfig) => MemoryDriverCore;
 }
 
@@ -105,7 +111,8 @@ export function createMemoryFixtures(options: MemoryFixtureOptions = {}): Memory
       const mac = `52:54:00:${[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
       return { id: randomUUID(), address: mac, type: 'user', network: { id: 'memory-net', label: 'memory' } };
     },
-    // transfers of 10 rounds 8 ms apart: long enough for the kit to abort or force one in flight, short enough for a quick run
+    // transfers of 10 rounds 8 ms apart: long enough for the kit to abort or force one in flight, short enough for a
+    // quick run
     createMigrationPair: (hostApi) =>
       pairOf(hostApi, { ...options.config, migration: { steps: 10, stepDelayMs: 8, ...options.config?.migration } }),
     failures: {

@@ -47,7 +47,10 @@ export type { MemoryHostView } from './model/memory-host.js';
 export { MEMORY_DRIVER_VERSION } from './version.js';
 export { MEMORY_OPTIONS } from './memory-options.js';
 
-/** What `loadDriver('@virtkit/memory')` finds: the full driver (or a subset via `hostApi.options.capabilities`), with kit fixtures. */
+/**
+ * What `loadDriver('@virtkit/memory')` finds: the full driver (or a subset via `hostApi.options.capabilities`), with
+ * kit fixtures.
+ */
 export default defineDriver({
   name: 'memory',
   version: MEMORY_DRIVER_VERSION,

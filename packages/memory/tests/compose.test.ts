@@ -103,7 +103,8 @@ describe('composition', () => {
 
   it('mixins are listed in an order where prerequisites come first, and every hook belongs to a capability', () => {
     expect(MEMORY_MIXINS.map(([name]) => name)).toEqual([...CAPABILITY_NAMES]);
-    // The hooks live in one class per family (capabilities/<family>.ts), chained from MemoryDriverCore up to MemoryDriver.
+    // The hooks live in one class per family (capabilities/<family>.ts), chained from MemoryDriverCore up to
+    // MemoryDriver.
     const families: string[] = [];
     const hooks: string[] = [];
     for (

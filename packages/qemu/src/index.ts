@@ -29,8 +29,8 @@ export {
   type QemuDriverOptions,
   type QemuMigrationOptions,
 } from './qemu-config.js';
-export { IMAGE_PROPERTIES, type BootSource } from './capabilities/boot-source.js';
-export { FILE_VOLUME_TYPES } from './capabilities/volume.js';
+export { IMAGE_PROPERTIES, type BootSource } from './capabilities/lifecycle/boot-source.js';
+export { FILE_VOLUME_TYPES } from './capabilities/volume/volumes.js';
 export { DeviceDetachTimeoutError, QemuStartError, fromQmpError } from './errors/qemu-errors.js';
 export {
   QMP_ERROR_CODES,
@@ -67,7 +67,10 @@ async function kitFixtures(): Promise<Record<string, unknown>> {
   return fixtures as unknown as Record<string, unknown>;
 }
 
-/** The QEMU driver's options as `loadDriver` checks them (`hostApi.options`): {@link QemuDriverOptions}, validated by `resolveQemuConfig`. */
+/**
+ * The QEMU driver's options as `loadDriver` checks them (`hostApi.options`): {@link QemuDriverOptions}, validated by
+ * `resolveQemuConfig`.
+ */
 export const QEMU_OPTIONS = defineDriverOptions<QemuDriverOptions>({
   keys: [
     'stateDir',

@@ -41,7 +41,10 @@ export interface QemuDriverOptions {
   imageDir?: string;
   /** Leave instances running at `cleanupHost`/`close()` so a later driver takes them over. @defaultValue false */
   keepInstancesOnCleanup?: boolean;
-  /** Address reported by `getHostIp`, the volume connector and TCP migrations. @defaultValue the first non-internal IPv4, else 127.0.0.1 */
+  /**
+   * Address reported by `getHostIp`, the volume connector and TCP migrations. @defaultValue the first non-internal
+   * IPv4, else 127.0.0.1
+   */
   hostIp?: string;
   /** The address storage reaches this host at: the volume connector's `ip`. @defaultValue `hostIp` */
   blockStorageIp?: string;
@@ -54,7 +57,10 @@ export interface QemuDriverOptions {
   diskAllocationRatio?: number;
   /** The one node this driver manages. @defaultValue the host name */
   nodeName?: string;
-  /** Transport of live migrations (state and disk): unix sockets (one machine or shared mounts), or TCP on `hostIp` (no TLS). @defaultValue `unix` */
+  /**
+   * Transport of live migrations (state and disk): unix sockets (one machine or shared mounts), or TCP on `hostIp` (no
+   * TLS). @defaultValue `unix`
+   */
   migrationTransport?: 'unix' | 'tcp';
   /** Timeout of one QMP command, in ms (100 - 600000). @defaultValue 30000 */
   qmpTimeoutMs?: number;
@@ -202,7 +208,7 @@ const oneOf =
  * Longest `stateDir`: QEMU's unix sockets live at `<stateDir>/<uuid>/<name>.sock` (the longest name is
  * 12 characters), and a unix socket path has at most 107 bytes.
  */
-export const MAX_STATE_DIR_LENGTH = 107 - 1 - 36 - 1 - 12;
+const MAX_STATE_DIR_LENGTH = 107 - 1 - 36 - 1 - 12;
 const stateDir: Check = (v) =>
   path(v) ??
   ((v as string).length > MAX_STATE_DIR_LENGTH
@@ -239,7 +245,9 @@ const CHECKS: Record<keyof QemuDriverOptions, Check> = {
       ? undefined
       : 'must be a network namespace name (letters, digits and ._-, at most 64)',
   migration: (v) => {
-    const MESSAGE = `must be { maxBandwidthBytesPerSec?: an integer in 1024..${Number.MAX_SAFE_INTEGER}, progressTimeoutSec?: an integer in 1..3600 }`;
+    const MESSAGE =
+      `must be { maxBandwidthBytesPerSec?: an integer in 1024..${Number.MAX_SAFE_INTEGER}, ` +
+      'progressTimeoutSec?: an integer in 1..3600 }';
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return MESSAGE;
     const fields: Record<string, Check> = {
       maxBandwidthBytesPerSec: int(1024, Number.MAX_SAFE_INTEGER),

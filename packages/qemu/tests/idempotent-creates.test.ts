@@ -1,4 +1,5 @@
-// Issue #18: creates are idempotent: the same spawn / attach again succeeds and changes nothing; anything else is refused.
+// Issue #18: creates are idempotent: the same spawn / attach again succeeds and changes nothing; anything else is
+// refused.
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

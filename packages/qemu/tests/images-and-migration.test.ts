@@ -93,7 +93,8 @@ describe('disk images, image snapshots and migration transports', () => {
         dstComputeInfo: {},
       });
       const sourceData = await source.checkCanLiveMigrateSource(ctx, { instance, destCheckData });
-      // The protocol's order: before preLiveMigration at the destination, liveMigration is INVALID_STATE naming the step.
+      // The protocol's order: before preLiveMigration at the destination, liveMigration is INVALID_STATE naming the
+      // step.
       for (const migrateData of [undefined, sourceData]) {
         await expect(source.liveMigration(ctx, { instance, dest: 'dst', migrateData })).rejects.toMatchObject({
           code: 'INVALID_STATE',

@@ -1,5 +1,5 @@
 import { ValidationError } from '@virtkit/core';
-import { checkVifs } from '../src/capabilities/network.js';
+import { checkVifs } from '../src/capabilities/network/vifs.js';
 import { inNetns } from '../src/network/ip-command.js';
 import { tapNameFor } from '../src/network/tap-name.js';
 import { resolveQemuConfig } from '../src/qemu-config.js';

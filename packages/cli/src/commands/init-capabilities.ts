@@ -1,8 +1,15 @@
-import { CAPABILITY_NAMES, DriverBase, FAMILIES, familyOf, type CapabilityName } from '@virtkit/core';
+import {
+  CAPABILITY_NAMES,
+  DriverBase,
+  FAMILIES,
+  familyOf,
+  type AbstractConstructor,
+  type CapabilityName,
+} from '@virtkit/core';
 import * as core from '@virtkit/core';
 import { CliError } from '../errors/cli-error.js';
 
-type Mixin = ((base: abstract new (...args: any[]) => object) => unknown) & { capability?: unknown };
+type Mixin = ((base: AbstractConstructor) => unknown) & { capability?: unknown };
 
 /** Capability -> its exported mixin's name (`lifecycle.pause` -> `withPause`), from core's exports. */
 export function mixinNames(): Map<CapabilityName, string> {
@@ -51,7 +58,9 @@ export function resolveInitCapabilities(chosen: readonly CapabilityName[]): Capa
     const needs = missing.map(([c, p]) => `'${c}' needs '${p}'`).join(', ');
     const add = [...new Set(missing.map(([, p]) => p))];
     throw new CliError('USAGE', `missing prerequisite capability: ${needs}`, {
-      hint: `add ${add.join(', ')} to --capabilities (a capability's mixin is applied after its prerequisites'), e.g. --capabilities ${[...add, ...chosen].join(',')}`,
+      hint:
+        `add ${add.join(', ')} to --capabilities (a capability's mixin is applied after its prerequisites'), ` +
+        `e.g. --capabilities ${[...add, ...chosen].join(',')}`,
     });
   }
   return CAPABILITY_NAMES.filter((c) => set.has(c));

@@ -52,7 +52,8 @@ export function readHookCatalogue(dts: string): Map<string, HookDeclaration[]> {
 
 /** The bundled `.d.ts` of the `@virtkit/core` this CLI runs with. */
 export function readCoreTypes(): string {
-  // The CLI runs as CommonJS (bin/virtkit.cjs); the ESM build, imported as a library, resolves from the working directory.
+  // The CLI runs as CommonJS (bin/virtkit.cjs); the ESM build, imported as a library, resolves from the working
+  // directory.
   const from = typeof __filename === 'string' ? __filename : join(process.cwd(), 'noop.js');
   const manifest = createRequire(from).resolve('@virtkit/core/package.json');
   const types = (JSON.parse(readFileSync(manifest, 'utf8')) as { types?: string }).types ?? './dist/index.d.ts';

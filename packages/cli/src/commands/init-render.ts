@@ -1,3 +1,4 @@
+/* eslint-disable max-len -- templates of the files `virtkit init` writes: a line here is a line of the generated file. */
 import { FEATURE_FLAGS, familyOf, type CapabilityName, type FeatureFlag } from '@virtkit/core';
 import { ALL_SUITES, type ConformanceFixtures } from '@virtkit/conformance';
 import { familiesOf, mixinNames } from './init-capabilities.js';
@@ -342,7 +343,10 @@ export class ${className} extends ${base} {
   static override driverVersion = '0.1.0';
   /** Feature flags refine capabilities (docs/capabilities.md): declare what your hypervisor supports. */
   static override features: FeatureDeclaration = ${featureText};
-  /** Image formats the driver boots: \`_spawn\` must refuse any other with a virtkit error, leaving nothing behind (the kit checks). */
+  /**
+   * Image formats the driver boots: \`_spawn\` must refuse any other with a virtkit error, leaving nothing behind (the
+   * kit checks).
+   */
   static override imageTypes: readonly ImageDiskFormat[] = ${JSON.stringify(STAND_IN_IMAGE_TYPES).replace(/"/g, "'").replace(/,/g, ', ')};
 }
 `;
@@ -402,7 +406,8 @@ import { kitFixtures } from '../src/kit-fixtures.js';
 
 const factory = () => new ${className}({ hostname: 'kit-host' });
 
-// The kit, one jest test per planned test: behaviour tests for ${plan.capabilities.length} advertised capabilit${plan.capabilities.length === 1 ? 'y' : 'ies'},
+// The kit, one jest test per planned test: behaviour tests for ${plan.capabilities.length} advertised
+// capabilit${plan.capabilities.length === 1 ? 'y' : 'ies'},
 // a NOT_SUPPORTED test for each of the others.
 describeConformance({ factory, fixtures: kitFixtures });
 

@@ -120,7 +120,9 @@ function packageSpecs(tarballs: string | undefined, target: string): Record<Virt
       : [];
     if (found.length === 0) {
       throw new CliError('USAGE', `no tarball of ${pkg} in ${tarballs}`, {
-        hint: 'pack the packages first: in a virtkit checkout, `npm run build && npm pack --workspaces --pack-destination <dir>`',
+        hint:
+          'pack the packages first: in a virtkit checkout, `npm run build && npm pack --workspaces ' +
+          '--pack-destination <dir>`',
       });
     }
     specs[pkg] = `file:${relative(target, join(tarballs, found[found.length - 1]!))

@@ -1,3 +1,4 @@
+/* eslint-disable max-len -- a CSS template string: each rule stays on one line of the stylesheet. */
 /**
  * The stylesheet of the HTML matrix, inlined in the page. The page is a
  * full-height column: a header with filters and legend, then the table in its

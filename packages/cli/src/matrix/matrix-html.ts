@@ -1,3 +1,4 @@
+/* eslint-disable max-len -- HTML templates: wrapping a line inside one changes the page's markup. */
 import { escapeHtml as h } from '../render/escape-html.js';
 import { CELL_LABELS, STATUS_LEGEND } from './cell-labels.js';
 import { isRoutineNote } from './matrix-cell.js';

@@ -56,9 +56,12 @@ export function runSteps(onStep: ((step: MigrationStepName) => void) | undefined
       }
     },
     throwIfCleanupFailed(): void {
+      // Rethrown as caught: the caller sees the step's own error (a virtkit error, whatever its class).
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- a caught value is rethrown unchanged
       if (cleanupError !== undefined) throw cleanupError;
     },
     throwIfAfterFailed(): void {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- a caught value is rethrown unchanged
       if (afterError !== undefined) throw afterError;
     },
   };

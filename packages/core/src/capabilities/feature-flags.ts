@@ -17,16 +17,17 @@ export interface FeatureFlagDefinition extends FeatureDefinition {
 }
 
 /** Every feature flag a driver may declare, with its capability and trait (derived from the declarations). */
-export const FEATURE_FLAGS: Readonly<Record<keyof DeclaredFeatures & string, FeatureFlagDefinition>> = Object.freeze(
-  Object.fromEntries(
-    CAPABILITY_DECLARATIONS.flatMap((d) =>
-      Object.entries(d.features as Readonly<Record<string, FeatureDefinition>>).map(([flag, def]) => [
-        flag,
-        Object.freeze({ requires: d.name, ...def }),
-      ]),
+export const FEATURE_FLAGS: Readonly<Record<Extract<keyof DeclaredFeatures, string>, FeatureFlagDefinition>> =
+  Object.freeze(
+    Object.fromEntries(
+      CAPABILITY_DECLARATIONS.flatMap((d) =>
+        Object.entries(d.features as Readonly<Record<string, FeatureDefinition>>).map(([flag, def]) => [
+          flag,
+          Object.freeze({ requires: d.name, ...def }),
+        ]),
+      ),
     ),
-  ),
-) as Readonly<Record<keyof DeclaredFeatures & string, FeatureFlagDefinition>>;
+  ) as Readonly<Record<Extract<keyof DeclaredFeatures, string>, FeatureFlagDefinition>>;
 
 /** The name of a feature flag. */
 export type FeatureFlag = keyof typeof FEATURE_FLAGS;

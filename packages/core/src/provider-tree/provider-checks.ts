@@ -68,7 +68,9 @@ function checkNames(
   return out;
 }
 
-/** Keep the caller's string when it is lower-case already: map lookups then compare one string object, not two copies. */
+/**
+ * Keep the caller's string when it is lower-case already: map lookups then compare one string object, not two copies.
+ */
 function lower(value: string): string {
   const low = value.toLowerCase();
   return low === value ? value : low;

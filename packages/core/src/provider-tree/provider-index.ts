@@ -41,9 +41,7 @@ export class ProviderNode {
 
   /** The root of this provider's tree. */
   root(): ProviderNode {
-    let node: ProviderNode = this;
-    while (node.parent) node = node.parent;
-    return node;
+    return this.parent ? this.parent.root() : this;
   }
 
   /** A frozen point-in-time copy; the frozen inventory view is shared, as it is never mutated. */

@@ -30,7 +30,8 @@ type SetMode = 'update' | 'add' | 'remove';
  * ```ts
  * const tree = new ProviderTree();
  * tree.newRoot('node1', '6f1c0b3e-3a4f-4e5b-9c1d-2e3f4a5b6c7d');
- * tree.updateInventory('node1', { VCPU: { total: 8, allocationRatio: 4 }, MEMORY_MB: { total: 16384, reserved: 512 } });
+ * tree.updateInventory('node1', { VCPU: { total: 8, allocationRatio: 4 }, MEMORY_MB: { total: 16384, reserved: 512 }
+ * });
  * tree.addTraits('node1', ['HW_CPU_X86_AVX2']);
  * const gpu = tree.newChild('node1_gpu0', 'node1');
  * tree.updateInventory(gpu, { VGPU: { total: 4 } });
@@ -159,17 +160,25 @@ export class ProviderTree {
     return !sameSet(this.#node(nameOrUuid).traits, checkTraits(traits, 'haveTraitsChanged'));
   }
 
-  /** Replace the provider's traits. @returns whether they changed. @throws `NOT_FOUND`, `VALIDATION_FAILED`, `CONFLICT` */
+  /**
+   * Replace the provider's traits. @returns whether they changed. @throws `NOT_FOUND`, `VALIDATION_FAILED`, `CONFLICT`
+   */
   updateTraits(nameOrUuid: string, traits: Iterable<string>, generation?: number): boolean {
     return this.#changeSet('updateTraits', 'traits', 'update', nameOrUuid, traits, generation);
   }
 
-  /** Add traits; present ones are ignored. @returns whether any was added. @throws `NOT_FOUND`, `VALIDATION_FAILED`, `CONFLICT` */
+  /**
+   * Add traits; present ones are ignored. @returns whether any was added. @throws `NOT_FOUND`, `VALIDATION_FAILED`,
+   * `CONFLICT`
+   */
   addTraits(nameOrUuid: string, traits: Iterable<string>, generation?: number): boolean {
     return this.#changeSet('addTraits', 'traits', 'add', nameOrUuid, traits, generation);
   }
 
-  /** Remove traits; absent ones are ignored. @returns whether any was removed. @throws `NOT_FOUND`, `VALIDATION_FAILED`, `CONFLICT` */
+  /**
+   * Remove traits; absent ones are ignored. @returns whether any was removed. @throws `NOT_FOUND`, `VALIDATION_FAILED`,
+   * `CONFLICT`
+   */
   removeTraits(nameOrUuid: string, traits: Iterable<string>, generation?: number): boolean {
     return this.#changeSet('removeTraits', 'traits', 'remove', nameOrUuid, traits, generation);
   }
@@ -185,17 +194,26 @@ export class ProviderTree {
     return !sameSet(this.#node(nameOrUuid).aggregates, checkAggregates(aggregates, 'haveAggregatesChanged'));
   }
 
-  /** Replace the provider's aggregates. @returns whether they changed. @throws `NOT_FOUND`, `VALIDATION_FAILED`, `CONFLICT` */
+  /**
+   * Replace the provider's aggregates. @returns whether they changed. @throws `NOT_FOUND`, `VALIDATION_FAILED`,
+   * `CONFLICT`
+   */
   updateAggregates(nameOrUuid: string, aggregates: Iterable<string>, generation?: number): boolean {
     return this.#changeSet('updateAggregates', 'aggregates', 'update', nameOrUuid, aggregates, generation);
   }
 
-  /** Add aggregates; present ones are ignored. @returns whether any was added. @throws `NOT_FOUND`, `VALIDATION_FAILED`, `CONFLICT` */
+  /**
+   * Add aggregates; present ones are ignored. @returns whether any was added. @throws `NOT_FOUND`, `VALIDATION_FAILED`,
+   * `CONFLICT`
+   */
   addAggregates(nameOrUuid: string, aggregates: Iterable<string>, generation?: number): boolean {
     return this.#changeSet('addAggregates', 'aggregates', 'add', nameOrUuid, aggregates, generation);
   }
 
-  /** Remove aggregates; absent ones are ignored. @returns whether any was removed. @throws `NOT_FOUND`, `VALIDATION_FAILED`, `CONFLICT` */
+  /**
+   * Remove aggregates; absent ones are ignored. @returns whether any was removed. @throws `NOT_FOUND`,
+   * `VALIDATION_FAILED`, `CONFLICT`
+   */
   removeAggregates(nameOrUuid: string, aggregates: Iterable<string>, generation?: number): boolean {
     return this.#changeSet('removeAggregates', 'aggregates', 'remove', nameOrUuid, aggregates, generation);
   }

@@ -1,10 +1,7 @@
 import {
   InstanceNotFoundError,
   InsufficientResourcesError,
-  InvalidStateError,
-  NotSupportedError,
   PowerState,
-  ValidationError,
   rescuesFromOwnImage,
   withCrashDump,
   withLifecycle,
@@ -15,7 +12,6 @@ import {
   withSuspend,
   type CleanupRequest,
   type DestroyRequest,
-  type ImageMeta,
   type InstanceRequest,
   type OperationContext as Ctx,
   type PowerOffRequest,
@@ -27,17 +23,19 @@ import {
   type SpawnRequest,
   type UnrescueRequest,
 } from '@virtkit/core';
-import { attachmentsOf, plugVolume, unplugVolume } from '../model/attachments.js';
+import { attachmentsOf } from '../model/attachments.js';
 import { appendLog } from '../model/console-log.js';
 import { nowMs } from '../model/clock.js';
-import { InstanceRecord, RecordFlag } from '../model/instance-record.js';
-import type { VolumeAttachment } from '../model/instance-extras.js';
+import { RecordFlag, type InstanceRecord } from '../model/instance-record.js';
 import type { MemoryHost } from '../model/memory-host.js';
 import { addNic, checkNics, nicsOf } from '../model/nics.js';
-import { admit, evict, useImage } from '../model/placement.js';
+import { evict, useImage } from '../model/placement.js';
 import { amountsOf } from '../model/resource-amounts.js';
 import { refuseWhile, refuseWhileHostOff, refuseBootHere } from '../model/state-guards.js';
 import { MemoryDriverCore } from '../memory-driver-core.js';
+import { releaseHold, releaseIncoming } from './incoming-holds.js';
+import { checkImageType, createGuest, imageOf, sameVolumes } from './lifecycle-create.js';
+import { evacuateHere, swapBlockDevices } from './lifecycle-rebuild.js';
 
 const { RUNNING, PAUSED, SHUTDOWN, SUSPENDED, CRASHED, NOSTATE } = PowerState;
 const { RESCUED, SOFT_DELETED, UNBOOTABLE, QUIESCED } = RecordFlag;
@@ -75,7 +73,7 @@ export abstract class LifecycleHooks extends withCrashDump(
     const amounts = amountsOf(instance.flavor);
     if (record.name !== instance.name || record.vcpus !== amounts.vcpus) return false;
     if (record.memoryMb !== amounts.memoryMb || record.diskGb !== amounts.diskGb) return false;
-    if (record.image !== (imageMeta.id ?? instance.imageRef ?? imageMeta.name ?? '')) return false;
+    if (record.image !== (imageOf(instance, imageMeta) ?? '')) return false;
     const nics = nicsOf(record)
       .map((n) => `${n.id}/${n.mac}`)
       .sort();
@@ -102,8 +100,7 @@ export abstract class LifecycleHooks extends withCrashDump(
   protected override async _cleanup(_c: Ctx, r: CleanupRequest): Promise<void> {
     const host = this.hostFor('cleanup');
     const uuid = r.instance.uuid;
-    releaseIncoming(host, uuid);
-    host.firewall.filtered.delete(uuid);
+    releaseHold(host, uuid);
     const record = host.store.get(uuid);
     if (record !== undefined && !record.live) {
       evict(host, uuid);
@@ -181,9 +178,7 @@ export abstract class LifecycleHooks extends withCrashDump(
 
   /** PAUSED → RUNNING. */
   protected async _unpause(_c: Ctx, r: InstanceRequest): Promise<void> {
-    const host = this.hostFor('unpause');
-    refuseWhileHostOff(host, 'unpause', r.instance.uuid);
-    change(host, r, RUNNING, 'unpaused');
+    wake(this.hostFor('unpause'), 'unpause', r, 'unpaused');
   }
 
   /** RUNNING → SUSPENDED: state saved to disk. A rescued guest cannot be saved. */
@@ -195,9 +190,7 @@ export abstract class LifecycleHooks extends withCrashDump(
 
   /** SUSPENDED → RUNNING: state restored. */
   protected async _resume(_c: Ctx, r: InstanceRequest): Promise<void> {
-    const host = this.hostFor('resume');
-    refuseWhileHostOff(host, 'resume', r.instance.uuid);
-    change(host, r, RUNNING, 'resumed from disk');
+    wake(this.hostFor('resume'), 'resume', r, 'resumed from disk');
   }
 
   // ---- lifecycle.rescue ----------------------------------------------------------------------
@@ -288,7 +281,7 @@ export abstract class LifecycleHooks extends withCrashDump(
     if (r.attachBlockDevices === undefined) attachmentsOf(r.blockDeviceInfo, 'rebuild');
     await swapBlockDevices(host, record, r, next);
     Object.assign(record, next, { flavor: r.instance.flavor.name });
-    const image = r.imageMeta.id ?? r.instance.imageRef ?? r.imageMeta.name ?? record.image;
+    const image = imageOf(r.instance, r.imageMeta) ?? record.image;
     useImage(host, record.image, -1);
     useImage(host, image, 1);
     record.image = image;
@@ -312,162 +305,18 @@ export abstract class LifecycleHooks extends withCrashDump(
   }
 }
 
-/** Spawn's work, also an evacuation's: all or nothing (the SDK's cleanup undoes a `spawn.boot` failure). */
-function createGuest(host: MemoryHost, req: SpawnRequest): void {
-  const { instance, imageMeta } = req;
-  if ((req.accelInfo ?? []).length > 0) throw new NotSupportedError('accelerators', 'spawn');
-  refuseWhileHostOff(host, 'spawn', instance.uuid);
-  checkImageType(host, imageMeta);
-  const amounts = amountsOf(instance.flavor);
-  const record = new InstanceRecord({
-    vcpus: amounts.vcpus,
-    memoryMb: amounts.memoryMb,
-    diskGb: amounts.diskGb,
-    ephemeralGb: amounts.ephemeralGb,
-    swapMb: amounts.swapMb,
-    uuid: instance.uuid,
-    name: instance.name,
-    seq: host.nextSeq(),
-    flavor: instance.flavor.name,
-    image: imageMeta.id ?? instance.imageRef ?? imageMeta.name ?? '',
-  });
-  const vifs = req.networkInfo ?? [];
-  checkNics(undefined, vifs);
-  for (const vif of vifs) addNic(record, vif);
-  const volumes = attachmentsOf(req.blockDeviceInfo, 'spawn');
-  if (volumes) record.more().volumes = volumes;
-  for (const file of req.injectedFiles ?? []) {
-    (record.more().files ??= new Map()).set(file.path, Buffer.from(file.contents, 'base64').length);
-  }
-  admit(host, record);
-  host.ports.failures.check('spawn.boot');
-  record.setState(req.powerOn === false ? SHUTDOWN : RUNNING);
-}
-
-/** The image's format must be one the driver declares it boots. @throws `VALIDATION_FAILED` */
-function checkImageType(host: MemoryHost, imageMeta: ImageMeta): void {
-  const format = imageMeta.diskFormat;
-  if (format !== undefined && !host.ports.capabilities.imageTypes.includes(format)) {
-    const messages = [`the memory driver does not boot ${format} images`];
-    throw new ValidationError('spawn', [{ path: 'imageMeta.diskFormat', messages }]);
-  }
-}
-
-function sameVolumes(record: InstanceRecord, req: SpawnRequest): boolean {
-  const have = record.extras?.volumes;
-  const want = attachmentsOf(req.blockDeviceInfo, 'spawn');
-  if ((have?.size ?? 0) !== (want?.size ?? 0)) return false;
-  for (const [key, attachment] of want ?? []) if (have?.get(key)?.volumeId !== attachment.volumeId) return false;
-  return true;
-}
-
-function releaseIncoming(host: MemoryHost, uuid: string): void {
-  const reserved = host.incoming.get(uuid);
-  if (reserved === undefined) return;
-  host.incoming.delete(uuid);
-  host.tracker.release(reserved);
-}
-
 function change(host: MemoryHost, req: InstanceRequest, state: PowerState, line: string): void {
   const record = host.store.require(req.instance.uuid);
   record.setState(state);
   log(host, record, line);
 }
 
+/** Back to RUNNING from a state that kept the guest's memory (PAUSED, SUSPENDED); not while the host is off. */
+function wake(host: MemoryHost, call: 'unpause' | 'resume', req: InstanceRequest, line: string): void {
+  refuseWhileHostOff(host, call, req.instance.uuid);
+  change(host, req, RUNNING, line);
+}
+
 function log(host: MemoryHost, record: InstanceRecord, line: string): void {
   appendLog(record, line, host.config.consoleOutputLimit);
-}
-
-/**
- * Rebuild's volume work, around the orchestrator's callbacks: the old volumes
- * go after `detachBlockDevices`, the new ones (from `attachBlockDevices` or
- * `blockDeviceInfo`) come with the new flavor's claim, all or none.
- */
-async function swapBlockDevices(
-  host: MemoryHost,
-  record: InstanceRecord,
-  req: RebuildRequest,
-  next: ReturnType<typeof amountsOf>,
-): Promise<void> {
-  host.busy.enter(record.uuid);
-  try {
-    await req.detachBlockDevices?.();
-    requireStill(host, record);
-    const old = [...(record.extras?.volumes ?? [])];
-    for (const [key] of old) unplugVolume(host, record, key);
-    const plugged: string[] = [];
-    let claimed = false;
-    try {
-      const info = (await req.attachBlockDevices?.()) ?? req.blockDeviceInfo;
-      requireStill(host, record);
-      const wanted = attachmentsOf(info, 'rebuild') ?? new Map<string, VolumeAttachment>();
-      host.tracker.replace(record.amounts, next);
-      claimed = true;
-      // Volumes the attach callback already plugged (through attachVolume) stay; the others are plugged now.
-      for (const [key, attachment] of wanted) {
-        if (record.extras?.volumes?.get(key)?.volumeId === attachment.volumeId) continue;
-        plugVolume(host, record, key, attachment);
-        plugged.push(key);
-      }
-    } catch (error) {
-      if (claimed) host.tracker.replace(next, record.amounts);
-      for (const key of plugged) unplugVolume(host, record, key);
-      if (host.store.get(record.uuid) === record) restoreVolumes(host, record, old);
-      throw error;
-    }
-  } finally {
-    host.busy.leave(record.uuid);
-  }
-}
-
-/**
- * Evacuation: the guest never lived here; create it from the (shared) image
- * and the re-attached volumes. All or nothing.
- */
-async function evacuateHere(host: MemoryHost, req: RebuildRequest): Promise<void> {
-  const uuid = req.instance.uuid;
-  host.busy.enter(uuid);
-  try {
-    await req.detachBlockDevices?.();
-    const blockDeviceInfo = (await req.attachBlockDevices?.()) ?? req.blockDeviceInfo;
-    const existed = host.store.has(uuid);
-    try {
-      createGuest(host, {
-        instance: req.instance,
-        imageMeta: req.imageMeta,
-        injectedFiles: req.injectedFiles,
-        adminPassword: req.adminPassword,
-        allocations: req.allocations,
-        networkInfo: req.networkInfo,
-        blockDeviceInfo,
-        accelInfo: req.accelInfo,
-        powerOn: true,
-      });
-    } catch (error) {
-      // Like _failedSpawnCleanup: nothing of the half-created guest (record, claims, volume holds) stays.
-      if (!existed) evict(host, uuid);
-      throw error;
-    }
-  } finally {
-    host.busy.leave(uuid);
-  }
-}
-
-/** The record must still be this host's after an orchestrator callback (maintenance may not move it meanwhile). */
-function requireStill(host: MemoryHost, record: InstanceRecord): void {
-  if (host.store.get(record.uuid) !== record) {
-    const detail = `the instance left ${host.hostname} during the rebuild`;
-    throw new InvalidStateError({ instanceUuid: record.uuid, operation: 'rebuild', detail });
-  }
-}
-
-/** Put back the volumes the rebuild unplugged, where their device and hold are still free. */
-function restoreVolumes(host: MemoryHost, record: InstanceRecord, old: [string, VolumeAttachment][]): void {
-  for (const [key, attachment] of old) {
-    try {
-      plugVolume(host, record, key, attachment);
-    } catch {
-      // The orchestrator's callback took the device or the volume meanwhile: it keeps it.
-    }
-  }
 }

@@ -1,7 +1,7 @@
 import type { DiskDiagnostics, InstanceDiagnostics } from '@virtkit/core';
 import { volumeDeviceId } from '../runtime/qemu-argv.js';
 import type { Vm } from '../runtime/vm.js';
-import { processCpuTimeNs } from './lifecycle.js';
+import { processCpuTimeNs } from './lifecycle/instances.js';
 import { tapCounters } from '../network/tap-devices.js';
 
 /** One entry of `query-blockstats`. */

@@ -15,9 +15,9 @@ import { invalid } from '../runtime/safe-values.js';
 import { checkMetaFiles } from '../runtime/tenant-files.js';
 import { VM_FILES } from '../runtime/vm-meta.js';
 import type { VmProcess } from '../runtime/vm-process.js';
-import { createRootDisk } from './lifecycle.js';
+import { createRootDisk } from './lifecycle/instances.js';
 import { deviceExists } from '../network/tap-devices.js';
-import { replug, unmigratableNics } from './network.js';
+import { replug, unmigratableNics } from './network/vifs.js';
 
 /** What the QEMU driver keeps in `MigrateData.driverData.qemu`. */
 export interface QemuMigrationData {

@@ -18,7 +18,7 @@ import { VM_FILES, type NicSpec } from '../runtime/vm-meta.js';
 import type { VmProcess } from '../runtime/vm-process.js';
 import type { Vm } from '../runtime/vm.js';
 import { qemuData } from './migration-destination.js';
-import { replug, unplugUnmigratable } from './network.js';
+import { replug, unplugUnmigratable } from './network/vifs.js';
 
 const MIRROR_JOB = 'virtkit-migration-mirror';
 const NBD_NODE = 'virtkit-migration-target';

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DriverBase, Flavor, HostApi, ImageMeta, VolumeConnectionInfo } from '@virtkit/core';
-import { IMAGE_PROPERTIES } from '../capabilities/boot-source.js';
+import { IMAGE_PROPERTIES } from '../capabilities/lifecycle/boot-source.js';
 import { QemuDriver } from '../qemu-driver.js';
 import { createQemuImage } from './image-fixture.js';
 import { processesMentioning } from '../runtime/proc-utils.js';

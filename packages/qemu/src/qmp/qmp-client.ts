@@ -200,7 +200,7 @@ export class QmpClient extends EventEmitter<QmpClientEvents> {
   #onLine(line: string): void {
     let message: Record<string, unknown>;
     try {
-      message = JSON.parse(line);
+      message = JSON.parse(line) as Record<string, unknown>;
       if (typeof message !== 'object' || message === null || Array.isArray(message))
         throw new TypeError('not a JSON object');
     } catch (error) {

@@ -49,7 +49,7 @@ export interface LogLine {
 }
 
 /** A logger that keeps every line (all levels), to look for secrets in it. */
-export function recordingLogger(lines: LogLine[]): DriverLogger {
+function recordingLogger(lines: LogLine[]): DriverLogger {
   const at =
     (level: LogLine['level']) =>
     (message: string, fields?: Record<string, unknown>): void =>
@@ -98,7 +98,7 @@ export function errorText(error: unknown): string {
 }
 
 /** Sockets this Node process holds open (QMP connections, migration streams...). */
-export function openSockets(): number {
+function openSockets(): number {
   let count = 0;
   for (const fd of readdirSync('/proc/self/fd')) {
     try {
@@ -148,7 +148,9 @@ export class HardeningEnv {
   /** Processes the dispose step had to kill (a leak the test itself did not catch). */
   strays: number[] = [];
 
-  /** A driver with its own state root under the env's dir (files anywhere in the env's dir allowed); `initHost` done. */
+  /**
+   * A driver with its own state root under the env's dir (files anywhere in the env's dir allowed); `initHost` done.
+   */
   async driver(hostname = 'hard-host', options: Record<string, unknown> = {}): Promise<QemuDriver> {
     // short: QEMU's unix socket paths (<root>/<uuid>/restore.sock) must stay under 108 bytes
     const stateDir = join(this.dir, `r${this.drivers.length}`);

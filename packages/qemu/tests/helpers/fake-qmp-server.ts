@@ -13,7 +13,7 @@ export interface ReceivedCommand {
 /** Decides the answer to a command: an object to send as one line, or `undefined` to stay silent. */
 export type CommandHandler = (command: ReceivedCommand, connection: Socket) => object | undefined;
 
-export const GREETING = {
+const GREETING = {
   QMP: { version: { qemu: { major: 7, minor: 2, micro: 22 }, package: 'fake' }, capabilities: ['oob'] },
 };
 

@@ -58,7 +58,10 @@ export async function waitForSerial(
   throw new Error(`no '${marker}' in ${path} within ${options.timeoutMs} ms`);
 }
 
-/** Where the tests put images, volumes and the test guest: allowed to their drivers (request paths are confined by default). */
+/**
+ * Where the tests put images, volumes and the test guest: allowed to their drivers (request paths are confined by
+ * default).
+ */
 export const TEST_ALLOWED_DIRS: string[] = [
   realpathSync(tmpdir()),
   resolve(process.env.VIRTKIT_TEST_GUEST_DIR ?? resolve(__dirname, '../../../../.cache/test-guest')),

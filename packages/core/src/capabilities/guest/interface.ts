@@ -44,7 +44,8 @@ export interface GuestMetadataCapability {
 export interface GuestQuiesceCapability {
   /**
    * Freeze the guest's file systems so a snapshot is consistent.
-   * @throws `INVALID_STATE` (not RUNNING, or the image has no guest agent), `INSTANCE_NOT_FOUND`, `DRIVER_ERROR` (agent timeout)
+   * @throws `INVALID_STATE` (not RUNNING, or the image has no guest agent), `INSTANCE_NOT_FOUND`, `DRIVER_ERROR` (agent
+   *   timeout)
    */
   quiesce(ctx: OperationContext, request: QuiesceRequest): Promise<void>;
   /**

@@ -45,9 +45,15 @@ export interface HostStatsCapability {
 
 /** `host.aggregates`: backends that mirror host aggregates as hypervisor pools. */
 export interface HostAggregatesCapability {
-  /** The host joins the aggregate's pool; joining again succeeds and changes nothing. @throws `VALIDATION_FAILED`, `DRIVER_ERROR` */
+  /**
+   * The host joins the aggregate's pool; joining again succeeds and changes nothing. @throws `VALIDATION_FAILED`,
+   * `DRIVER_ERROR`
+   */
   addToAggregate(ctx: OperationContext, request: AddToAggregateRequest): Promise<void>;
-  /** The host leaves the aggregate's pool; leaving one it is not in succeeds and changes nothing. @throws `VALIDATION_FAILED`, `DRIVER_ERROR` */
+  /**
+   * The host leaves the aggregate's pool; leaving one it is not in succeeds and changes nothing. @throws
+   * `VALIDATION_FAILED`, `DRIVER_ERROR`
+   */
   removeFromAggregate(ctx: OperationContext, request: RemoveFromAggregateRequest): Promise<void>;
   /** Roll back a failed add or remove, on the backend and (through `revert`) in the orchestrator. */
   undoAggregateOperation(ctx: OperationContext, request: UndoAggregateOperationRequest): Promise<void>;

@@ -51,7 +51,9 @@ export interface PauseCapability {
   unpause(ctx: OperationContext, request: PauseRequest): Promise<void>;
 }
 
-/** `lifecycle.suspend`: RUNNING <-> SUSPENDED (state saved to disk). Suspending a paused instance is `INVALID_STATE`. */
+/**
+ * `lifecycle.suspend`: RUNNING <-> SUSPENDED (state saved to disk). Suspending a paused instance is `INVALID_STATE`.
+ */
 export interface SuspendCapability {
   suspend(ctx: OperationContext, request: PauseRequest): Promise<void>;
   resume(ctx: OperationContext, request: ResumeRequest): Promise<void>;

@@ -23,6 +23,7 @@ import { Vif } from '../../model/network-info.js';
 import { IsAllocations, IsFunction, IsStringRecord } from '../../validation/decorators.js';
 
 /** Guest paths for injected files: absolute, no `..` component, no control characters. */
+// eslint-disable-next-line no-control-regex -- refusing control characters is this pattern's purpose
 export const GUEST_PATH_PATTERN = /^(?![\s\S]*(?:^|\/)\.\.(?:\/|$))\/[^\u0000-\u001f]{0,4095}$/;
 
 /** A file to place in the guest at spawn (base64 contents). */

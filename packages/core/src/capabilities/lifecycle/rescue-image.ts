@@ -9,7 +9,7 @@ import type { ImageMeta } from '../../model/image-meta.js';
 export function rescuesFromOwnImage(imageMeta: ImageMeta | undefined): boolean {
   if (imageMeta === undefined || imageMeta === null) return true;
   return Object.entries(imageMeta).every(
-    ([key, value]) =>
+    ([key, value]: [string, unknown]) =>
       value === undefined ||
       (key === 'properties' && typeof value === 'object' && value !== null && Object.keys(value).length === 0),
   );

@@ -2,6 +2,7 @@ import type { OperationContext } from '../../context/operation-context.js';
 import { MigrationError } from '../../errors/errors.js';
 import { isVirtkitError } from '../../errors/virtkit-error.js';
 import type { ProgressReport } from '../../model/migration.js';
+import type { DriverLogger } from '../../driver/host-api.js';
 
 // Internal helpers of the migration mixins; never re-exported.
 
@@ -12,7 +13,9 @@ export function asMigrationError(error: unknown, op: string): Error {
   return new MigrationError(`${op} failed: ${message}`, { cause: error });
 }
 
-/** A progress sink that never goes backwards, never passes 100, goes quiet once closed and survives a throwing listener. */
+/**
+ * A progress sink that never goes backwards, never passes 100, goes quiet once closed and survives a throwing listener.
+ */
 export interface ProgressGate {
   /** The context to hand to the hook: the same, with the gated `onProgress`. */
   readonly ctx: OperationContext;
@@ -22,7 +25,7 @@ export interface ProgressGate {
 }
 
 /** Wrap `ctx.onProgress` in a {@link ProgressGate}. */
-export function gateProgress(ctx: OperationContext, driver: any): ProgressGate {
+export function gateProgress(ctx: OperationContext, driver: { readonly logger: DriverLogger }): ProgressGate {
   const sink = ctx.onProgress;
   let last = 0;
   let closed = false;

@@ -70,9 +70,15 @@ export interface LiveMigrationCapability {
     ctx: OperationContext,
     request: CleanupLiveMigrationDestinationCheckRequest,
   ): Promise<void>;
-  /** @returns the completed data @throws `INVALID_STATE` (not RUNNING or PAUSED), `MIGRATION_FAILED`, `INSTANCE_NOT_FOUND` */
+  /**
+   * @returns the completed data @throws `INVALID_STATE` (not RUNNING or PAUSED), `MIGRATION_FAILED`,
+   * `INSTANCE_NOT_FOUND`
+   */
   checkCanLiveMigrateSource(ctx: OperationContext, request: CheckCanLiveMigrateSourceRequest): Promise<MigrateData>;
-  /** @returns the data the source needs to start (e.g. `targetConnectAddr`) @throws `MIGRATION_FAILED`, `VALIDATION_FAILED` */
+  /**
+   * @returns the data the source needs to start (e.g. `targetConnectAddr`) @throws `MIGRATION_FAILED`,
+   * `VALIDATION_FAILED`
+   */
   preLiveMigration(ctx: OperationContext, request: PreLiveMigrationRequest): Promise<MigrateData>;
   /**
    * Resolves once the instance runs on `dest`. Progress goes to

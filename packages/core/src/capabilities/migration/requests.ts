@@ -32,6 +32,7 @@ export const MIGRATION_DEST_PATTERN = /^[A-Za-z0-9][A-Za-z0-9.:_[\]-]{0,254}$/;
  * no `..` segment. The `..` check used to stop at a newline, so
  * `/ok\n/../../etc/shadow` passed (issue "Hardening").
  */
+// eslint-disable-next-line no-control-regex -- refusing control characters is this pattern's purpose
 export const DISK_PATH_PATTERN = /^(?![\s\S]*(?:^|\/)\.\.(?:\/|$))[^\u0000-\u001f]{1,4095}$/;
 
 /** Input form of {@link InstanceDiskInfo}, for disk lists that travel from one host to the other. */

@@ -32,7 +32,10 @@ export interface NetworkCapability {
     ctx: OperationContext,
     request: PrepareNetworksBeforeBlockDeviceMappingRequest,
   ): Promise<void>;
-  /** Undo {@link NetworkCapability.prepareNetworksBeforeBlockDeviceMapping} after block-device mapping failed. @defaultValue nothing */
+  /**
+   * Undo {@link NetworkCapability.prepareNetworksBeforeBlockDeviceMapping} after block-device mapping failed.
+   * @defaultValue nothing
+   */
   cleanNetworksPreparation(ctx: OperationContext, request: CleanNetworksPreparationRequest): Promise<void>;
   /** Reset the instance's networking. @defaultValue nothing */
   resetNetwork(ctx: OperationContext, request: ResetNetworkRequest): Promise<void>;
@@ -81,7 +84,10 @@ export interface NetworkFirewallCapability {
     ctx: OperationContext,
     request: EnsureFilteringRulesForInstanceRequest,
   ): Promise<void>;
-  /** @deprecated See {@link NetworkFirewallCapability}. Batch rule changes until {@link NetworkFirewallCapability.filterDeferApplyOff}. @defaultValue nothing */
+  /**
+   * @deprecated See {@link NetworkFirewallCapability}. Batch rule changes until {@link
+   * NetworkFirewallCapability.filterDeferApplyOff}. @defaultValue nothing
+   */
   filterDeferApplyOn(ctx: OperationContext, request?: Record<string, never>): Promise<void>;
   /** @deprecated See {@link NetworkFirewallCapability}. Apply the batched rule changes now. @defaultValue nothing */
   filterDeferApplyOff(ctx: OperationContext, request?: Record<string, never>): Promise<void>;

@@ -6,10 +6,11 @@ import type { MksConsole } from '../../../model/console.js';
 import type { MksConsoleCapability } from '../interface.js';
 import { GetConsoleRequest } from '../requests.js';
 import { LIVE_CONSOLE_STATES } from './live-console-states.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `console.mks`. */
 export declare abstract class MksConsoleShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /**
    * Where the proxy reaches the MKS console (`kind: 'mks'`), with its ticket in `secret`.
    * Called only while the instance is RUNNING or PAUSED.

@@ -6,10 +6,11 @@ import type { Sealed } from '../../../driver/sealed-call.js';
 import type { ConsoleOutput } from '../../../model/console.js';
 import type { ConsoleOutputCapability } from '../interface.js';
 import { GetConsoleOutputRequest } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `console.output`. */
 export declare abstract class ConsoleOutputShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /**
    * Read the tail of the console log, replacing invalid UTF-8 and bounding
    * its size. Called for an existing instance, in any power state.

@@ -5,13 +5,14 @@ import type { Sealed } from '../../../driver/sealed-call.js';
 import type { ConsolePoolInfo } from '../../../model/console.js';
 import type { ConsolePoolCapability } from '../interface.js';
 import { GetConsolePoolInfoRequest } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /**
  * Public calls and hooks of `console.pool`.
  * @deprecated The capability is kept for completeness; use the per-instance console capabilities.
  */
 export declare abstract class ConsolePoolShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** Address and credentials of the host's pool for `consoleType`; throw `NotFoundError` when there is none. */
   protected abstract _getConsolePoolInfo(
     ctx: OperationContext,
@@ -35,7 +36,9 @@ export const CONSOLE_POOL_CAPABILITY = declareCapability<ConsolePoolCapability>(
       method: 'getConsolePoolInfo',
       kind: 'deprecated',
       summary: 'Describe the console proxy pool of the host (address, credentials).',
-      note: 'Console proxies are no longer pooled per host: each console capability (console.vnc, console.spice, ...) returns its own connection details.',
+      note:
+        'Console proxies are no longer pooled per host: each console capability (console.vnc, ' +
+        'console.spice, ...) returns its own connection details.',
     },
   ],
 });

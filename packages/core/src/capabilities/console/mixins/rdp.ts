@@ -6,10 +6,11 @@ import type { RdpConsole } from '../../../model/console.js';
 import type { RdpConsoleCapability } from '../interface.js';
 import { GetConsoleRequest } from '../requests.js';
 import { LIVE_CONSOLE_STATES } from './live-console-states.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `console.rdp`. */
 export declare abstract class RdpConsoleShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /**
    * Where the proxy reaches the RDP endpoint (`kind: 'rdp'`).
    * Called only while the instance is RUNNING or PAUSED.

@@ -6,10 +6,11 @@ import type { SerialConsole } from '../../../model/console.js';
 import type { SerialConsoleCapability } from '../interface.js';
 import { GetConsoleRequest } from '../requests.js';
 import { LIVE_CONSOLE_STATES } from './live-console-states.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `console.serial`. */
 export declare abstract class SerialConsoleShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /**
    * Where the proxy reaches the serial port over TCP (`kind: 'serial'`).
    * Called only while the instance is RUNNING or PAUSED.

@@ -6,10 +6,11 @@ import type { SpiceConsole } from '../../../model/console.js';
 import type { SpiceConsoleCapability } from '../interface.js';
 import { GetConsoleRequest } from '../requests.js';
 import { LIVE_CONSOLE_STATES } from './live-console-states.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `console.spice`. */
 export declare abstract class SpiceConsoleShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /**
    * Where the proxy reaches the SPICE server (`kind: 'spice'`), with `tlsPort` when TLS is on.
    * Called only while the instance is RUNNING or PAUSED.

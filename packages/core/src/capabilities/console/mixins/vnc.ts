@@ -6,10 +6,11 @@ import type { VncConsole } from '../../../model/console.js';
 import type { VncConsoleCapability } from '../interface.js';
 import { GetConsoleRequest } from '../requests.js';
 import { LIVE_CONSOLE_STATES } from './live-console-states.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `console.vnc`. */
 export declare abstract class VncConsoleShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /**
    * Where the proxy reaches the VNC server (`kind: 'vnc'`, host, port, optional access path).
    * Called only while the instance is RUNNING or PAUSED.

@@ -6,10 +6,11 @@ import type { InstanceDiagnostics } from '../../../model/diagnostics.js';
 import { powerStateName } from '../../../model/power-state.js';
 import type { DiagnosticsCapability } from '../interface.js';
 import { GetDiagnosticsRequest, GetInstanceDiagnosticsRequest, type LegacyDiagnostics } from '../requests.js';
+import type { MixinArgs, MixinSelf } from '../../mixin-self.js';
 
 /** Public calls and hooks of `diagnostics`. */
 export declare abstract class DiagnosticsShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** Describe the instance in any power state; throw `InstanceNotFoundError` when it does not exist. */
   protected abstract _getInstanceDiagnostics(
     ctx: OperationContext,
@@ -31,13 +32,14 @@ export const DIAGNOSTICS_CAPABILITY = declareCapability<DiagnosticsCapability>()
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
-    // Reads take no instance lock: they must not wait behind a long call (a live migration, a hung callback; issue #12).
+    // Reads take no instance lock: they must not wait behind a long call (a live migration, a hung callback; issue
+    // #12).
     getInstanceDiagnostics: { hook: '_getInstanceDiagnostics', request: GetInstanceDiagnosticsRequest },
     getDiagnostics: { hook: '_getDiagnostics', request: GetDiagnosticsRequest },
   },
   defaults: {
     async _getDiagnostics(
-      this: any,
+      this: MixinSelf,
       ctx: OperationContext,
       request: GetDiagnosticsRequest,
     ): Promise<LegacyDiagnostics> {

@@ -5,10 +5,11 @@ import type { Sealed } from '../../../driver/sealed-call.js';
 import type { BandwidthCounters, BlockStats, VolumeUsage } from '../../../model/diagnostics.js';
 import type { DiagnosticsUsageCapability } from '../interface.js';
 import { BlockStatsRequest, GetAllBwCountersRequest, GetAllVolumeUsageRequest } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `diagnostics.usage`. */
 export declare abstract class DiagnosticsUsageShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** One entry per interface of each listed instance that is running here; skip the others. */
   protected abstract _getAllBwCounters(
     ctx: OperationContext,

@@ -5,13 +5,14 @@ import type { Sealed } from '../../../driver/sealed-call.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { GuestFilesCapability } from '../interface.js';
 import { InjectFileRequest } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /**
  * Public calls and hooks of `guest.files`.
  * @deprecated Kept for completeness; see `GuestFilesCapability`.
  */
 export declare abstract class GuestFilesShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** Write the (decoded) contents at `request.path` in the guest. Called only from RUNNING, with a validated path. */
   protected abstract _injectFile(ctx: OperationContext, request: InjectFileRequest): Promise<void>;
 }
@@ -38,7 +39,9 @@ export const GUEST_FILES_CAPABILITY = declareCapability<GuestFilesCapability>()(
       method: 'injectFile',
       kind: 'deprecated',
       summary: 'Write a file into the running guest.',
-      note: "Pass files at spawn or rebuild (the request's injectedFiles, delivered by config drive or metadata) instead of writing into a running guest.",
+      note:
+        "Pass files at spawn or rebuild (the request's injectedFiles, delivered by config drive or " +
+        'metadata) instead of writing into a running guest.',
     },
   ],
 });

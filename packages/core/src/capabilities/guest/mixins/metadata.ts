@@ -5,10 +5,11 @@ import type { Sealed } from '../../../driver/sealed-call.js';
 import type { HookCall } from '../../../driver/method-spec.js';
 import type { GuestMetadataCapability } from '../interface.js';
 import { ChangeInstanceMetadataRequest } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `guest.metadata`. */
 export declare abstract class GuestMetadataShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** Publish the change (set keys, then remove keys); never called with an empty diff. Any power state. */
   protected abstract _changeInstanceMetadata(
     ctx: OperationContext,

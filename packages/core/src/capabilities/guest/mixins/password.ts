@@ -8,10 +8,11 @@ import { VirtkitError, isVirtkitError } from '../../../errors/virtkit-error.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { GuestPasswordCapability } from '../interface.js';
 import { SetAdminPasswordRequest } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `guest.password`. */
 export declare abstract class GuestPasswordShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /**
    * Set the password through the guest agent. Called only from RUNNING. Never
    * log `request.newPassword`; errors that mention it are withheld by the SDK anyway.
@@ -72,7 +73,8 @@ async function guardedSetPassword(
 /** True when the error, its own fields (deeply) or its cause chain contain `secret`. */
 function mentions(value: unknown, secret: string, depth: number): boolean {
   if (depth > 8 || value === null || value === undefined) return false;
-  if (typeof value !== 'object') return String(value).includes(secret);
+  // Not an object: a primitive or a function, whose text is what String gives.
+  if (typeof value !== 'object') return String(value as string | (() => void)).includes(secret);
   const error = value as { message?: unknown; stack?: unknown; cause?: unknown };
   if ([error.message, error.stack].some((s) => typeof s === 'string' && s.includes(secret))) return true;
   for (const field of Object.values(value)) {

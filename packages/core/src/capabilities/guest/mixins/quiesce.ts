@@ -5,10 +5,11 @@ import type { Sealed } from '../../../driver/sealed-call.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { GuestQuiesceCapability } from '../interface.js';
 import { QuiesceRequest, UnquiesceRequest } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `guest.quiesce`. */
 export declare abstract class GuestQuiesceShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /**
    * Freeze the guest's file systems through its agent. Called only from
    * RUNNING; throw `InvalidStateError` when the image has no guest agent.

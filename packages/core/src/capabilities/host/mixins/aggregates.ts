@@ -4,10 +4,11 @@ import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { HostAggregatesCapability } from '../interface.js';
 import { AddToAggregateRequest, RemoveFromAggregateRequest, UndoAggregateOperationRequest } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `host.aggregates`. */
 export declare abstract class HostAggregatesShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** Add the host to the backend pool behind the aggregate. */
   protected abstract _addToAggregate(ctx: OperationContext, request: AddToAggregateRequest): Promise<void>;
   /** Remove the host from that pool. */

@@ -10,10 +10,11 @@ import {
   type HostEnabledState,
   type HostMaintenanceState,
 } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `host.maintenance`. */
 export declare abstract class HostMaintenanceShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /**
    * Enter (`mode: true`, moving instances away) or leave maintenance. Must
    * succeed without change when the host is already there. The SDK reports the resulting state.

@@ -6,10 +6,11 @@ import type { HookCall } from '../../../driver/method-spec.js';
 import type { HostPowerAction } from '../../../model/host.js';
 import type { HostPowerCapability } from '../interface.js';
 import { HostPowerActionRequest } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `host.power`. */
 export declare abstract class HostPowerShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** Carry out the action; resolve once the host has accepted it. The SDK reports the action back. */
   protected abstract _hostPowerAction(ctx: OperationContext, request: HostPowerActionRequest): Promise<void>;
 }

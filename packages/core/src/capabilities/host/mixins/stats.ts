@@ -5,10 +5,11 @@ import type { Sealed } from '../../../driver/sealed-call.js';
 import type { HostCpuStats } from '../../../model/host.js';
 import type { HostStatsCapability } from '../interface.js';
 import type { HostUptime } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `host.stats`. */
 export declare abstract class HostStatsShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   protected abstract _getHostUptime(ctx: OperationContext): Promise<HostUptime>;
   /** Cumulative CPU times since boot, in nanoseconds, and the current frequency in MHz. */
   protected abstract _getHostCpuStats(ctx: OperationContext): Promise<HostCpuStats>;

@@ -4,10 +4,11 @@ import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { ImageCacheCapability } from '../interface.js';
 import { ManageImageCacheRequest } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `image.cache`. */
 export declare abstract class ImageCacheShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** Remove cached base images unused by every instance of `allInstances` (keep those in use). */
   protected abstract _manageImageCache(ctx: OperationContext, request: ManageImageCacheRequest): Promise<void>;
 }

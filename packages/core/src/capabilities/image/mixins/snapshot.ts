@@ -8,6 +8,7 @@ import type { ProgressReport } from '../../../model/migration.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { ImageSnapshotCapability } from '../interface.js';
 import { PostInterruptedSnapshotCleanupRequest, SnapshotPhase, SnapshotRequest } from '../requests.js';
+import type { MixinArgs, MixinSelf } from '../../mixin-self.js';
 
 /** Power states a snapshot may start from (see `ImageSnapshotCapability`). */
 const SNAPSHOT_STATES: readonly PowerState[] = [
@@ -19,7 +20,7 @@ const SNAPSHOT_STATES: readonly PowerState[] = [
 
 /** Public calls and hooks of `image.snapshot`. */
 export declare abstract class ImageSnapshotShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /**
    * Capture the disk and upload it into `request.imageId`. Called only from
    * RUNNING, PAUSED, SUSPENDED or SHUTDOWN; leave the instance in that state.
@@ -40,7 +41,10 @@ export const IMAGE_SNAPSHOT_CAPABILITY = declareCapability<ImageSnapshotCapabili
   name: 'image.snapshot',
   family: 'image',
   description:
-    "capture an instance's disk into an image.\n\nAllowed from RUNNING, PAUSED, SUSPENDED (live or from saved state) and SHUTDOWN (cold); CRASHED and NOSTATE are `INVALID_STATE`, because the disk may be mid-write with no guest to flush it. The instance stays in the power state it was in.",
+    "capture an instance's disk into an image.\n\nAllowed from RUNNING, PAUSED, SUSPENDED " +
+    '(live or from saved state) and SHUTDOWN (cold); CRASHED and NOSTATE are `INVALID_STATE`, ' +
+    'because the disk may be mid-write with no guest to flush it. The instance stays in the ' +
+    'power state it was in.',
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
@@ -81,7 +85,7 @@ export const IMAGE_SNAPSHOT_CAPABILITY = declareCapability<ImageSnapshotCapabili
 export const withImageSnapshot = defineCapability<typeof ImageSnapshotShape>(IMAGE_SNAPSHOT_CAPABILITY);
 
 /** Monotonic progress ending at 100, cleanup on failure (after the state rule). */
-async function guardedSnapshot(driver: any, ctx: OperationContext, req: SnapshotRequest): Promise<void> {
+async function guardedSnapshot(driver: MixinSelf, ctx: OperationContext, req: SnapshotRequest): Promise<void> {
   const uuid = req.instance.uuid;
   const progress = new MonotonicProgress(ctx.onProgress, driver.logger);
   try {

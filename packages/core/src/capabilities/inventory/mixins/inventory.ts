@@ -14,10 +14,11 @@ import {
   UpdateProviderTreeRequest,
   type EstimateInstanceOverheadResult,
 } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `inventory`; the abstract hooks are what a driver must write. */
 export declare abstract class InventoryShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** Report the node's resources. */
   protected abstract _getAvailableResource(
     ctx: OperationContext,
@@ -45,7 +46,8 @@ export const INVENTORY_CAPABILITY = declareCapability<InventoryCapability>()({
   name: 'inventory',
   family: 'inventory',
   description:
-    'what a node offers to the scheduler, as placement resource providers (inventory, traits, aggregates) and as a resource report.',
+    'what a node offers to the scheduler, as placement resource providers (inventory, traits, ' +
+    'aggregates) and as a resource report.',
   status: 'optional',
   methods: {
     getAvailableResource: { hook: '_getAvailableResource', request: GetAvailableResourceRequest },

@@ -11,10 +11,11 @@ import {
 } from '../../../provider-tree/index.js';
 import type { InventoryLegacyCapability } from '../interface.js';
 import { GetInventoryRequest } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `inventory.legacy`. */
 export declare abstract class InventoryLegacyShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /**
    * @deprecated Implement `_updateProviderTree` (`withInventory`) instead.
    * The node's inventory by resource class; omitted fields take placement's
@@ -42,7 +43,9 @@ export const INVENTORY_LEGACY_CAPABILITY = declareCapability<InventoryLegacyCapa
       method: 'getInventory',
       kind: 'deprecated',
       summary: "Report a node's inventory as a flat record.",
-      note: 'Superseded by updateProviderTree (capability inventory), which also handles nested providers, traits and aggregates.',
+      note:
+        'Superseded by updateProviderTree (capability inventory), which also handles nested ' +
+        'providers, traits and aggregates.',
     },
   ],
 });

@@ -4,10 +4,11 @@ import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { InstanceUsage } from '../../../model/diagnostics.js';
 import type { InventoryUsageCapability } from '../interface.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `inventory.usage`. */
 export declare abstract class InventoryUsageShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** Usage of every instance on the host, keyed by instance uuid; an empty record when there are none. */
   protected abstract _getPerInstanceUsage(ctx: OperationContext): Promise<Record<string, InstanceUsage>>;
 }

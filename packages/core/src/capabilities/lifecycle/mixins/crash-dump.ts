@@ -5,10 +5,11 @@ import type { Sealed } from '../../../driver/sealed-call.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { CrashDumpCapability } from '../interface.js';
 import { InstanceOnlyRequest } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `lifecycle.crashDump`. */
 export declare abstract class CrashDumpShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** Inject an NMI into the guest. Called only from RUNNING. */
   protected abstract _triggerCrashDump(ctx: OperationContext, request: InstanceOnlyRequest): Promise<void>;
 }

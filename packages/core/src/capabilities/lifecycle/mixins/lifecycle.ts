@@ -24,12 +24,13 @@ import {
 } from '../requests.js';
 import { notSoftDeleted } from './not-soft-deleted.js';
 import { forgetSpawn, rememberSpawn, sameSpawn } from './spawn-fingerprint.js';
+import type { MixinArgs, MixinSelf } from '../../mixin-self.js';
 
 const { RUNNING, PAUSED, SHUTDOWN, CRASHED, SUSPENDED, NOSTATE } = PowerState;
 
 /** Public calls and hooks of `lifecycle`; the abstract hooks are what a driver must write. */
 export declare abstract class LifecycleShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** Create the guest; on failure the SDK runs `_failedSpawnCleanup`. */
   protected abstract _spawn(ctx: OperationContext, request: SpawnRequest): Promise<void>;
   /** Remove the guest; throw `InstanceNotFoundError` or succeed when it is unknown. */
@@ -69,7 +70,11 @@ export const LIFECYCLE_CAPABILITY = declareCapability<LifecycleCapability>()({
   name: 'lifecycle',
   family: 'lifecycle',
   description:
-    'create, start, stop, reboot and remove instances.\n\nState rules (enforced by the SDK): spawn -> RUNNING (SHUTDOWN with `powerOn: false`); powerOff from RUNNING/PAUSED/SUSPENDED/CRASHED -> SHUTDOWN; powerOn from SHUTDOWN/CRASHED -> RUNNING; SOFT reboot from RUNNING, HARD from any state -> RUNNING. A call whose target already holds succeeds and does nothing; destroying an unknown instance succeeds.',
+    'create, start, stop, reboot and remove instances.\n\nState rules (enforced by the SDK): ' +
+    'spawn -> RUNNING (SHUTDOWN with `powerOn: false`); powerOff from ' +
+    'RUNNING/PAUSED/SUSPENDED/CRASHED -> SHUTDOWN; powerOn from SHUTDOWN/CRASHED -> RUNNING; ' +
+    'SOFT reboot from RUNNING, HARD from any state -> RUNNING. A call whose target already ' +
+    'holds succeeds and does nothing; destroying an unknown instance succeeds.',
   status: 'mandatory',
   methods: {
     spawn: { hook: '_spawn', request: SpawnRequest, instance: true, around: guardedSpawn },
@@ -117,7 +122,7 @@ export const LIFECYCLE_CAPABILITY = declareCapability<LifecycleCapability>()({
     async _spawnMatches(this: object, _ctx: OperationContext, request: SpawnRequest) {
       return sameSpawn(this, request);
     },
-    async _failedSpawnCleanup(this: any, ctx: OperationContext, request: SpawnRequest) {
+    async _failedSpawnCleanup(this: MixinSelf, ctx: OperationContext, request: SpawnRequest) {
       try {
         await this._destroy(ctx, { instance: request.instance, destroyDisks: true });
       } catch (error) {
@@ -131,7 +136,7 @@ export const LIFECYCLE_CAPABILITY = declareCapability<LifecycleCapability>()({
     async _instanceOnDisk() {
       return false;
     },
-    async _resumeStateOnHostBoot(this: any, ctx: OperationContext, request: InstanceRequest) {
+    async _resumeStateOnHostBoot(this: MixinSelf, ctx: OperationContext, request: InstanceRequest) {
       const info = await this._getInfo(ctx, request);
       // A soft-deleted instance stays stopped until restore.
       if ((info.state === SHUTDOWN || info.state === CRASHED) && !info.softDeleted) {
@@ -221,14 +226,16 @@ export const LIFECYCLE_CAPABILITY = declareCapability<LifecycleCapability>()({
       method: 'deleteInstanceFiles',
       kind: 'default',
       summary:
-        "Delete the instance's files left on the host and say whether it worked; by default there is nothing to delete.",
+        "Delete the instance's files left on the host and say whether it worked; by default there " +
+        'is nothing to delete.',
     },
     {
       referenceName: 'instance_on_disk',
       method: 'instanceOnDisk',
       kind: 'default',
       summary:
-        "Tell whether the instance's files are reachable from this host (shared storage), as evacuation needs; false by default.",
+        "Tell whether the instance's files are reachable from this host (shared storage), as " +
+        'evacuation needs; false by default.',
     },
     {
       referenceName: 'resume_state_on_host_boot',
@@ -254,7 +261,7 @@ export const withLifecycle = defineCapability<typeof LifecycleShape>(LIFECYCLE_C
  * request is success with no change (a retry after a timeout), any other
  * existing uuid is refused, a failure is cleaned up.
  */
-async function guardedSpawn(driver: any, ctx: OperationContext, req: SpawnRequest): Promise<void> {
+async function guardedSpawn(driver: MixinSelf, ctx: OperationContext, req: SpawnRequest): Promise<void> {
   const uuid = req.instance.uuid;
   if (await driver._instanceExists(ctx, { instance: req.instance })) {
     if (await driver._spawnMatches(ctx, req)) return;
@@ -290,7 +297,7 @@ async function guardedSpawn(driver: any, ctx: OperationContext, req: SpawnReques
  * afterwards, so a start always emits its STARTED, whichever hook did it.
  */
 async function guardedHostBootResume(
-  driver: any,
+  driver: MixinSelf,
   ctx: OperationContext,
   req: InstanceRequest,
   callHook: () => Promise<unknown>,
@@ -302,7 +309,7 @@ async function guardedHostBootResume(
 
 /** Destroy succeeds for unknown instances, emits STOPPED for a live one, then DELETED for a known one. */
 async function guardedDestroy(
-  driver: any,
+  driver: MixinSelf,
   ctx: OperationContext,
   req: DestroyRequest,
   callHook: () => Promise<unknown>,

@@ -5,10 +5,11 @@ import type { Sealed } from '../../../driver/sealed-call.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { PauseCapability } from '../interface.js';
 import { PauseRequest } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `lifecycle.pause`. */
 export declare abstract class PauseShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** Stop the guest's CPUs, keeping its memory. Called only from RUNNING. */
   protected abstract _pause(ctx: OperationContext, request: PauseRequest): Promise<void>;
   /** Continue a paused guest. Called only from PAUSED. */

@@ -12,6 +12,7 @@ import { PowerState } from '../../../model/power-state.js';
 import type { RebuildCapability } from '../interface.js';
 import { RebuildRequest } from '../requests.js';
 import { notSoftDeleted } from './not-soft-deleted.js';
+import type { MixinArgs, MixinSelf } from '../../mixin-self.js';
 
 /** Applied only to a rebuild in place (see `guardedRebuild`). */
 const REBUILD_RULE: StateRule = { from: ANY_POWER_STATE, refuse: notSoftDeleted };
@@ -21,7 +22,7 @@ const REBUILD_RULE: StateRule = { from: ANY_POWER_STATE, refuse: notSoftDeleted 
  * rebuilds on a host that does not know it yet, so the existence check is skipped.
  */
 async function guardedRebuild(
-  driver: any,
+  driver: MixinSelf,
   ctx: OperationContext,
   req: RebuildRequest,
   callHook: () => Promise<unknown>,
@@ -37,7 +38,7 @@ async function guardedRebuild(
 
 /** Public calls and hooks of `lifecycle.rebuild`. */
 export declare abstract class RebuildShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /**
    * Default: detach volumes (orchestrator callback), destroy the guest (keeping
    * disks when `recreate`), re-attach volumes, spawn it again from the new image.
@@ -57,7 +58,7 @@ export const REBUILD_CAPABILITY = declareCapability<RebuildCapability>()({
     rebuild: { hook: '_rebuild', request: RebuildRequest, instance: true, around: guardedRebuild },
   },
   defaults: {
-    async _rebuild(this: any, ctx: OperationContext, request: RebuildRequest) {
+    async _rebuild(this: MixinSelf, ctx: OperationContext, request: RebuildRequest) {
       await request.detachBlockDevices?.();
       try {
         await this._destroy(ctx, {
@@ -92,7 +93,8 @@ export const REBUILD_CAPABILITY = declareCapability<RebuildCapability>()({
       method: 'rebuild',
       kind: 'default',
       summary:
-        'Recreate the guest from a new image, keeping its identity; by default destroy and re-spawn, detaching and re-attaching volumes.',
+        'Recreate the guest from a new image, keeping its identity; by default destroy and ' +
+        're-spawn, detaching and re-attaching volumes.',
     },
   ],
 });

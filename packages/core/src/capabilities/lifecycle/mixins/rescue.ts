@@ -9,12 +9,13 @@ import { rescuesFromOwnImage } from '../rescue-image.js';
 import type { RescueCapability } from '../interface.js';
 import { RescueRequest, SetBootableRequest, UnrescueRequest } from '../requests.js';
 import { notSoftDeleted } from './not-soft-deleted.js';
+import type { MixinArgs, MixinSelf } from '../../mixin-self.js';
 
 const { RUNNING, SHUTDOWN, CRASHED, PAUSED } = PowerState;
 
 /** Public calls and hooks of `lifecycle.rescue`. */
 export declare abstract class RescueShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /**
    * Boot from the rescue image; `getInfo` must then say `rescued: true`.
    * Empty `imageMeta` means the instance's own boot image (called so only
@@ -87,9 +88,12 @@ export const RESCUE_CAPABILITY = declareCapability<RescueCapability>()({
 /** Adds `lifecycle.rescue` to a driver class (apply after `withLifecycle`). */
 export const withRescue = defineCapability<typeof RescueShape>(RESCUE_CAPABILITY);
 
-/** A rescue naming no image needs the `defaultRescueImage` feature: without it, `NOT_SUPPORTED` (never a validation error). */
+/**
+ * A rescue naming no image needs the `defaultRescueImage` feature: without it, `NOT_SUPPORTED` (never a validation
+ * error).
+ */
 async function defaultImageOrRefuse(
-  driver: any,
+  driver: MixinSelf,
   _ctx: OperationContext,
   req: RescueRequest,
   callHook: HookCall<void>,

@@ -6,10 +6,11 @@ import type { Sealed } from '../../../driver/sealed-call.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { SoftDeleteCapability } from '../interface.js';
 import { InstanceOnlyRequest } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `lifecycle.softDelete`. */
 export declare abstract class SoftDeleteShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** Stop the guest and mark it restorable; `getInfo` must then say `softDeleted: true`. */
   protected abstract _softDelete(ctx: OperationContext, request: InstanceOnlyRequest): Promise<void>;
   /** Clear the mark and start the guest. */
@@ -54,5 +55,7 @@ export const SOFT_DELETE_CAPABILITY = declareCapability<SoftDeleteCapability>()(
   ],
 });
 
-/** Adds `lifecycle.softDelete` to a driver class (apply after `withLifecycle`). Restore of a live instance does nothing. */
+/**
+ * Adds `lifecycle.softDelete` to a driver class (apply after `withLifecycle`). Restore of a live instance does nothing.
+ */
 export const withSoftDelete = defineCapability<typeof SoftDeleteShape>(SOFT_DELETE_CAPABILITY);

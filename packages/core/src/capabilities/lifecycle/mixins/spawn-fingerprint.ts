@@ -13,7 +13,7 @@ const FINGERPRINTS = new WeakMap<object, Map<string, number>>();
  * (VIF id and MAC, in any order) and the volumes (device and volume id, in
  * any order). Power-on, password, files, metadata and allocations are not part of it.
  */
-export function spawnIdentity(req: SpawnRequest): string {
+function spawnIdentity(req: SpawnRequest): string {
   const { instance, imageMeta } = req;
   const f = instance.flavor;
   const nics = (req.networkInfo ?? []).map((v) => `${v.id}/${v.address.toLowerCase()}`).sort();

@@ -5,10 +5,11 @@ import type { Sealed } from '../../../driver/sealed-call.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { SuspendCapability } from '../interface.js';
 import { PauseRequest, ResumeRequest } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `lifecycle.suspend`. */
 export declare abstract class SuspendShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** Save the guest's state and stop it. Called only from RUNNING. */
   protected abstract _suspend(ctx: OperationContext, request: PauseRequest): Promise<void>;
   /** Restore a suspended guest. Called only from SUSPENDED. */

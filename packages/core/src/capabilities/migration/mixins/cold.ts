@@ -18,12 +18,13 @@ import {
   GetInstanceDiskInfoRequest,
   MigrateDiskAndPowerOffRequest,
 } from '../requests.js';
+import type { MixinArgs, MixinSelf } from '../../mixin-self.js';
 
 const { RUNNING, PAUSED, SHUTDOWN, CRASHED } = PowerState;
 
 /** Public calls and hooks of `migration.cold`. */
 export declare abstract class ColdMigrationShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /**
    * Copy the disks to `request.dest`, powering the guest off before the end.
    * Called from RUNNING, PAUSED, SHUTDOWN or CRASHED. On failure, undo the
@@ -54,7 +55,10 @@ export const COLD_MIGRATION_CAPABILITY = declareCapability<ColdMigrationCapabili
   name: 'migration.cold',
   family: 'migration',
   description:
-    'move (or resize) a stopped instance between hosts. The source copies the disks and powers off, the destination builds the guest, then the source either confirms (drops its copy) or reverts (restarts it). Feature `sameHostMigration` says source and destination may be one host.',
+    'move (or resize) a stopped instance between hosts. The source copies the disks and powers ' +
+    'off, the destination builds the guest, then the source either confirms (drops its copy) ' +
+    'or reverts (restarts it). Feature `sameHostMigration` says source and destination may be ' +
+    'one host.',
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
@@ -133,7 +137,7 @@ const MIGRATE_DISK_RULE: StateRule = { from: [RUNNING, PAUSED, SHUTDOWN, CRASHED
 
 /** Source side: ends SHUTDOWN; a failure restarts a guest that was running, so it stays where it was. */
 async function guardedMigrateDisk(
-  driver: any,
+  driver: MixinSelf,
   ctx: OperationContext,
   req: MigrateDiskAndPowerOffRequest,
   callHook: HookCall<InstanceDiskInfo[]>,
@@ -152,7 +156,11 @@ async function guardedMigrateDisk(
 }
 
 /** Best effort: a restart failure is logged, the migration's own error is what the caller gets. */
-async function restartIfStopped(driver: any, ctx: OperationContext, req: MigrateDiskAndPowerOffRequest): Promise<void> {
+async function restartIfStopped(
+  driver: MixinSelf,
+  ctx: OperationContext,
+  req: MigrateDiskAndPowerOffRequest,
+): Promise<void> {
   const uuid = req.instance.uuid;
   try {
     const { state } = await observeInfo(driver, ctx, req.instance);
@@ -174,7 +182,7 @@ async function restartIfStopped(driver: any, ctx: OperationContext, req: Migrate
 /** The instance now lives here: RUNNING, or SHUTDOWN when `powerOn` is false. */
 function arriveAfter(op: string) {
   return async (
-    driver: any,
+    driver: MixinSelf,
     _ctx: OperationContext,
     req: FinishMigrationRequest | FinishRevertMigrationRequest,
     callHook: HookCall,
@@ -194,9 +202,12 @@ function arriveAfter(op: string) {
   };
 }
 
-/** The source copy is gone: MIGRATED_AWAY (naming the destination) and forget it, unless source and destination are one host (the instance is still here). */
+/**
+ * The source copy is gone: MIGRATED_AWAY (naming the destination) and forget it, unless source and destination are one
+ * host (the instance is still here).
+ */
 async function guardedConfirm(
-  driver: any,
+  driver: MixinSelf,
   _ctx: OperationContext,
   req: ConfirmMigrationRequest,
   callHook: HookCall,

@@ -18,6 +18,7 @@ import type {
   PostLiveMigrationAtDestinationRequest,
   RollbackLiveMigrationAtDestinationRequest,
 } from '../live-requests.js';
+import type { MixinSelf } from '../../mixin-self.js';
 
 // The extra steps of `migration.live` calls (method-spec `around` bodies); internal.
 
@@ -42,7 +43,7 @@ function abortsOf(driver: object): Set<string> {
  * no migration running (the hook's `NOT_FOUND`) the target already holds.
  */
 export async function guardedAbort(
-  driver: any,
+  driver: MixinSelf,
   ctx: OperationContext,
   req: { instance: InstanceRef },
   callHook: HookCall,
@@ -72,7 +73,7 @@ function migrationFailure(error: unknown, ctx: OperationContext, abortAsked: boo
  * `liveMigrationAbort`), foreign ones as MIGRATION_FAILED.
  */
 export async function guardedLiveMigration(
-  driver: any,
+  driver: MixinSelf,
   ctx: OperationContext,
   req: LiveMigrationRequest,
 ): Promise<void> {
@@ -113,7 +114,7 @@ export async function guardedLiveMigration(
 
 /** The instance never arrived here: forget whatever this host recorded of it. */
 export async function guardedRollback(
-  driver: any,
+  driver: MixinSelf,
   _ctx: OperationContext,
   req: RollbackLiveMigrationAtDestinationRequest,
   callHook: HookCall,
@@ -124,7 +125,7 @@ export async function guardedRollback(
 
 /** The instance now lives here: record its state (RUNNING, or PAUSED when it left paused) without an event. */
 export async function guardedPostAtDestination(
-  driver: any,
+  driver: MixinSelf,
   ctx: OperationContext,
   req: PostLiveMigrationAtDestinationRequest,
   callHook: HookCall,
@@ -137,7 +138,7 @@ export async function guardedPostAtDestination(
 
 /** Destination check: remember the source host, so the arrival event can name it. */
 export async function guardedDestinationCheck(
-  driver: any,
+  driver: MixinSelf,
   _ctx: OperationContext,
   req: CheckCanLiveMigrateDestinationRequest,
   callHook: HookCall<MigrateData>,
@@ -147,7 +148,7 @@ export async function guardedDestinationCheck(
   return data;
 }
 
-async function refreshState(driver: any, ctx: OperationContext, instance: InstanceRef): Promise<void> {
+async function refreshState(driver: MixinSelf, ctx: OperationContext, instance: InstanceRef): Promise<void> {
   try {
     const { state } = await driver._getInfo(ctx, { instance });
     runtimeOf(driver).events.report(instance.uuid, state);
@@ -160,7 +161,7 @@ async function refreshState(driver: any, ctx: OperationContext, instance: Instan
 }
 
 /** The caller's recover callback must not hide the migration's own error: its failure is logged. */
-async function runRecover(driver: any, req: LiveMigrationRequest, outcome: LiveMigrationOutcome): Promise<void> {
+async function runRecover(driver: MixinSelf, req: LiveMigrationRequest, outcome: LiveMigrationOutcome): Promise<void> {
   try {
     await req.recoverMethod?.(outcome);
   } catch (error) {

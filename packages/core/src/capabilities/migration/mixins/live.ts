@@ -25,10 +25,11 @@ import {
   guardedPostAtDestination,
   guardedRollback,
 } from './live-steps.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `migration.live`. */
 export declare abstract class LiveMigrationShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** Destination: check CPU, hypervisor and space; throw `MigrationError` when the instance cannot come. */
   protected abstract _checkCanLiveMigrateDestination(
     ctx: OperationContext,
@@ -53,12 +54,17 @@ export declare abstract class LiveMigrationShape {
    * `recoverMethod`: the SDK does. Called only while RUNNING or PAUSED.
    */
   protected abstract _liveMigration(ctx: OperationContext, request: LiveMigrationRequest): Promise<void>;
-  /** Source: make the running migration converge (pause the guest, switch to post-copy); `NotFoundError` when none runs. */
+  /**
+   * Source: make the running migration converge (pause the guest, switch to post-copy); `NotFoundError` when none runs.
+   */
   protected abstract _liveMigrationForceComplete(
     ctx: OperationContext,
     request: LiveMigrationForceCompleteRequest,
   ): Promise<void>;
-  /** Source: cancel the running migration so `_liveMigration` throws (the SDK answers `ABORTED`); `NotFoundError` when none runs. */
+  /**
+   * Source: cancel the running migration so `_liveMigration` throws (the SDK answers `ABORTED`); `NotFoundError` when
+   * none runs.
+   */
   protected abstract _liveMigrationAbort(ctx: OperationContext, request: LiveMigrationAbortRequest): Promise<void>;
   /** Destination: remove what the failed migration left; succeed when nothing is left. */
   protected abstract _rollbackLiveMigrationAtDestination(
@@ -85,7 +91,10 @@ export const LIVE_MIGRATION_CAPABILITY = declareCapability<LiveMigrationCapabili
   name: 'migration.live',
   family: 'migration',
   description:
-    'move a running (or paused) instance without stopping it. Order: destination check (+ its cleanup), source check, `preLiveMigration` on the destination, `liveMigration` on the source, then either the `post*` calls or `rollbackLiveMigrationAtDestination`. A failed migration leaves the instance where it was.',
+    'move a running (or paused) instance without stopping it. Order: destination check (+ its ' +
+    'cleanup), source check, `preLiveMigration` on the destination, `liveMigration` on the ' +
+    'source, then either the `post*` calls or `rollbackLiveMigrationAtDestination`. A failed ' +
+    'migration leaves the instance where it was.',
   status: 'optional',
   requires: ['lifecycle'],
   methods: {

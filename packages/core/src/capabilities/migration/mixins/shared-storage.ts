@@ -9,10 +9,11 @@ import {
   CheckInstanceSharedStorageRemoteRequest,
   type SharedStorageCheckData,
 } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `migration.sharedStorage`. */
 export declare abstract class SharedStorageShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** Leave a marker where the instance's files live; return null when this host cannot tell. */
   protected abstract _checkInstanceSharedStorageLocal(
     ctx: OperationContext,
@@ -36,7 +37,8 @@ export const SHARED_STORAGE_CAPABILITY = declareCapability<SharedStorageCapabili
   name: 'migration.sharedStorage',
   family: 'migration',
   description:
-    'find out whether two hosts see the same instance storage. One host leaves a marker (`Local`), the other looks for it (`Remote`), then the first removes it (`Cleanup`).',
+    'find out whether two hosts see the same instance storage. One host leaves a marker ' +
+    '(`Local`), the other looks for it (`Remote`), then the first removes it (`Cleanup`).',
   status: 'optional',
   requires: ['lifecycle'],
   methods: {

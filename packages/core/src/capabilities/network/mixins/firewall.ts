@@ -9,13 +9,14 @@ import {
   RefreshSecurityGroupRulesRequest,
   UnfilterInstanceRequest,
 } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /**
  * Public calls and hooks of `network.firewall`.
  * @deprecated The family is kept for completeness; see `NetworkFirewallCapability`.
  */
 export declare abstract class NetworkFirewallShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** Re-apply the group's rules to every instance in it. */
   protected abstract _refreshSecurityGroupRules(
     ctx: OperationContext,
@@ -38,6 +39,11 @@ export declare abstract class NetworkFirewallShape {
   protected _filterDeferApplyOff(ctx: OperationContext): Promise<void>;
 }
 export interface NetworkFirewallShape extends Sealed<NetworkFirewallCapability> {}
+
+/** Why every call of the family is deprecated (the same reason for each). */
+const FILTERING_NOTE =
+  'Packet filtering belongs to the network service (security groups on ports), not to the compute driver; ' +
+  'kept only for backends that still filter on the host.';
 
 /** The declaration of `network.firewall`: its calls, hooks, rules and place in the contract. */
 export const NETWORK_FIREWALL_CAPABILITY = declareCapability<NetworkFirewallCapability>()({
@@ -72,42 +78,42 @@ export const NETWORK_FIREWALL_CAPABILITY = declareCapability<NetworkFirewallCapa
       method: 'refreshSecurityGroupRules',
       kind: 'deprecated',
       summary: "Re-apply one security group's rules on the host.",
-      note: 'Packet filtering belongs to the network service (security groups on ports), not to the compute driver; kept only for backends that still filter on the host.',
+      note: FILTERING_NOTE,
     },
     {
       referenceName: 'refresh_instance_security_rules',
       method: 'refreshInstanceSecurityRules',
       kind: 'deprecated',
       summary: 'Re-apply the security rules of one guest.',
-      note: 'Packet filtering belongs to the network service (security groups on ports), not to the compute driver; kept only for backends that still filter on the host.',
+      note: FILTERING_NOTE,
     },
     {
       referenceName: 'ensure_filtering_rules_for_instance',
       method: 'ensureFilteringRulesForInstance',
       kind: 'deprecated',
       summary: "Make sure the guest's basic packet filters exist (before a live migration).",
-      note: 'Packet filtering belongs to the network service (security groups on ports), not to the compute driver; kept only for backends that still filter on the host.',
+      note: FILTERING_NOTE,
     },
     {
       referenceName: 'filter_defer_apply_on',
       method: 'filterDeferApplyOn',
       kind: 'deprecated',
       summary: 'Start batching firewall changes.',
-      note: 'Packet filtering belongs to the network service (security groups on ports), not to the compute driver; kept only for backends that still filter on the host.',
+      note: FILTERING_NOTE,
     },
     {
       referenceName: 'filter_defer_apply_off',
       method: 'filterDeferApplyOff',
       kind: 'deprecated',
       summary: 'Apply the batched firewall changes at once.',
-      note: 'Packet filtering belongs to the network service (security groups on ports), not to the compute driver; kept only for backends that still filter on the host.',
+      note: FILTERING_NOTE,
     },
     {
       referenceName: 'unfilter_instance',
       method: 'unfilterInstance',
       kind: 'deprecated',
       summary: "Remove the guest's packet filters.",
-      note: 'Packet filtering belongs to the network service (security groups on ports), not to the compute driver; kept only for backends that still filter on the host.',
+      note: FILTERING_NOTE,
     },
   ],
 });

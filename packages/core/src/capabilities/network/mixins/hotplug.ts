@@ -8,13 +8,14 @@ import { ValidationError } from '../../../errors/errors.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { NetworkHotplugCapability } from '../interface.js';
 import { AttachInterfaceRequest, DetachInterfaceRequest } from '../requests.js';
+import type { MixinArgs, MixinSelf } from '../../mixin-self.js';
 
 /** Power states in which interfaces may be hot-plugged or unplugged. */
 const HOTPLUG_RULE: StateRule = { from: [PowerState.RUNNING, PowerState.PAUSED, PowerState.SHUTDOWN] };
 
 /** Public calls and hooks of `network.hotplug`. */
 export declare abstract class NetworkHotplugShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /**
    * Add the interface (plug it on the host, then into the guest). Called only
    * from RUNNING, PAUSED or SHUTDOWN. Must succeed without change when the
@@ -34,7 +35,8 @@ export const NETWORK_HOTPLUG_CAPABILITY = declareCapability<NetworkHotplugCapabi
   name: 'network.hotplug',
   family: 'network',
   description:
-    'add or remove one interface of an existing instance. Allowed in RUNNING, PAUSED and SHUTDOWN; other states are `INVALID_STATE`. Requires `network`.',
+    'add or remove one interface of an existing instance. Allowed in RUNNING, PAUSED and ' +
+    'SHUTDOWN; other states are `INVALID_STATE`. Requires `network`.',
   status: 'optional',
   requires: ['lifecycle', 'network'],
   methods: {
@@ -78,7 +80,7 @@ export const withNetworkHotplug = defineCapability<typeof NetworkHotplugShape>(N
  * refused before the instance is read.
  */
 async function guardedAttach(
-  driver: any,
+  driver: MixinSelf,
   ctx: OperationContext,
   req: AttachInterfaceRequest,
   callHook: HookCall,

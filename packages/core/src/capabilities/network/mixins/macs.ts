@@ -4,13 +4,14 @@ import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { NetworkMacsCapability } from '../interface.js';
 import { MacsForInstanceRequest } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /**
  * Public calls and hooks of `network.macs`.
  * @deprecated Kept for completeness; see `NetworkMacsCapability`.
  */
 export declare abstract class NetworkMacsShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** The MAC addresses the instance must have (lower-case, colon-separated), or `null` for any. */
   protected abstract _macsForInstance(ctx: OperationContext, request: MacsForInstanceRequest): Promise<string[] | null>;
 }

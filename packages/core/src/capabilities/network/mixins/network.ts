@@ -12,10 +12,11 @@ import {
   ResetNetworkRequest,
   UnplugVifsRequest,
 } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `network`; the abstract hooks are what a driver must write. */
 export declare abstract class NetworkShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** Plug the VIFs; must succeed for VIFs that are already plugged. */
   protected abstract _plugVifs(ctx: OperationContext, request: PlugVifsRequest): Promise<void>;
   /** Unplug the VIFs; must succeed for VIFs that are already gone. */
@@ -44,7 +45,9 @@ export const NETWORK_CAPABILITY = declareCapability<NetworkCapability>()({
   name: 'network',
   family: 'network',
   description:
-    "wire an instance's virtual interfaces (VIFs) to host networks.\n\nCalls on one instance run one at a time. No power-state rule: VIFs are plugged before the guest exists and unplugged after it is gone.",
+    "wire an instance's virtual interfaces (VIFs) to host networks.\n\nCalls on one instance " +
+    'run one at a time. No power-state rule: VIFs are plugged before the guest exists and ' +
+    'unplugged after it is gone.',
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
@@ -123,7 +126,8 @@ export const NETWORK_CAPABILITY = declareCapability<NetworkCapability>()({
       method: 'deallocateNetworksOnReschedule',
       kind: 'default',
       summary:
-        "Tell whether the instance's networks must be released before a failed build is tried on another host; false by default.",
+        "Tell whether the instance's networks must be released before a failed build is tried on " +
+        'another host; false by default.',
     },
   ],
 });

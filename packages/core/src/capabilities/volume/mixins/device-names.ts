@@ -10,10 +10,11 @@ import {
   type DefaultDeviceNamesForInstanceResult,
 } from '../device-name-requests.js';
 import type { DeviceNamesCapability } from '../interface.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `volume.deviceNames`. */
 export declare abstract class DeviceNamesShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** The root device name for this image and root row (e.g. `/dev/vda` for a virtio disk). */
   protected abstract _defaultRootDeviceName(
     ctx: OperationContext,

@@ -5,10 +5,11 @@ import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { VolumeExtendCapability } from '../interface.js';
 import { ExtendVolumeRequest } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `volume.extend`. */
 export declare abstract class VolumeExtendShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** Make the guest see `newSizeBytes`; throw `NotFoundError` when the volume is not attached. */
   protected abstract _extendVolume(ctx: OperationContext, request: ExtendVolumeRequest): Promise<void>;
 }

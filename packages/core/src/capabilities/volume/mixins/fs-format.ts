@@ -4,10 +4,11 @@ import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { FsFormatCapability } from '../interface.js';
 import { IsSupportedFsFormatRequest } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `volume.fsFormat`. */
 export declare abstract class FsFormatShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** True when the driver can create a file system of `fsType`. Default: false for every type. */
   protected _isSupportedFsFormat(ctx: OperationContext, request: IsSupportedFsFormatRequest): Promise<boolean>;
 }

@@ -5,10 +5,11 @@ import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { VolumeSnapshotCapability } from '../interface.js';
 import { VolumeSnapshotCreateRequest, VolumeSnapshotDeleteRequest } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `volume.snapshot`. */
 export declare abstract class VolumeSnapshotShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /** Snapshot the attached volume so that `createInfo.newFile` becomes its active layer; any power state. */
   protected abstract _volumeSnapshotCreate(ctx: OperationContext, request: VolumeSnapshotCreateRequest): Promise<void>;
   /** Merge the snapshot's layer away as `deleteInfo` says; any power state. */

@@ -5,11 +5,15 @@ import { declareCapability } from '../../declare-capability.js';
 import type { Sealed } from '../../../driver/sealed-call.js';
 import type { VolumeSwapCapability } from '../interface.js';
 import { SwapVolumeRequest } from '../requests.js';
+import type { MixinArgs } from '../../mixin-self.js';
 
 /** Public calls and hooks of `volume.swap`. */
 export declare abstract class VolumeSwapShape {
-  constructor(...args: any[]);
-  /** Copy the old volume's data to the new one and switch the guest device over; throw `NotFoundError` when nothing is attached at `mountpoint`. */
+  constructor(...args: MixinArgs);
+  /**
+   * Copy the old volume's data to the new one and switch the guest device over; throw `NotFoundError` when nothing is
+   * attached at `mountpoint`.
+   */
   protected abstract _swapVolume(ctx: OperationContext, request: SwapVolumeRequest): Promise<void>;
 }
 export interface VolumeSwapShape extends Sealed<VolumeSwapCapability> {}
@@ -30,7 +34,8 @@ export const VOLUME_SWAP_CAPABILITY = declareCapability<VolumeSwapCapability>()(
       method: 'swapVolume',
       kind: 'required',
       summary:
-        'Replace a volume attached to the guest with another one, copying its data, without detaching it from the guest.',
+        'Replace a volume attached to the guest with another one, copying its data, without ' +
+        'detaching it from the guest.',
     },
   ],
 });

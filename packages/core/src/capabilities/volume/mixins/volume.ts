@@ -11,10 +11,11 @@ import type { VolumeCapability } from '../interface.js';
 import { AttachVolumeRequest, DetachVolumeRequest, GetVolumeConnectorRequest } from '../requests.js';
 import { observeInfo } from '../../../driver/guarded-call.js';
 import { notFoundIsDone } from '../../../driver/not-found-is-done.js';
+import type { MixinArgs, MixinSelf } from '../../mixin-self.js';
 
 /** Public calls and hooks of `volume`. */
 export declare abstract class VolumeShape {
-  constructor(...args: any[]);
+  constructor(...args: MixinArgs);
   /**
    * Connect the volume and plug it into the guest at `mountpoint`, in any
    * power state. Throw `ConflictError` when it is already attached there.
@@ -35,7 +36,8 @@ export const VOLUME_CAPABILITY = declareCapability<VolumeCapability>()({
   name: 'volume',
   family: 'volume',
   description:
-    'attach block-storage volumes to instances and detach them, in any power state. Features: `multiattach`, `taggedVolumeAttach`.',
+    'attach block-storage volumes to instances and detach them, in any power state. Features: ' +
+    '`multiattach`, `taggedVolumeAttach`.',
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
@@ -78,7 +80,7 @@ export const withVolumes = defineCapability<typeof VolumeShape>(VOLUME_CAPABILIT
 
 /** Refuse what the driver's features rule out, then require the instance. */
 async function guardedAttach(
-  driver: any,
+  driver: MixinSelf,
   ctx: OperationContext,
   req: AttachVolumeRequest,
   callHook: HookCall,
@@ -91,7 +93,7 @@ async function guardedAttach(
 
 /** Require the instance; detaching a volume that is not attached: the target already holds. */
 async function guardedDetach(
-  driver: any,
+  driver: MixinSelf,
   ctx: OperationContext,
   req: DetachVolumeRequest,
   callHook: HookCall,
@@ -102,7 +104,7 @@ async function guardedDetach(
 
 /** The connector goes to another service as is: a malformed one is the driver's fault, not the caller's. */
 async function checkedConnector(
-  _driver: any,
+  _driver: MixinSelf,
   _ctx: OperationContext,
   _req: unknown,
   callHook: HookCall,
@@ -117,6 +119,6 @@ async function checkedConnector(
 }
 
 /** `NOT_SUPPORTED` naming the feature, which the capability map reports as unsupported too. */
-function requireFeature(driver: any, flag: FeatureFlag, wanted: boolean): void {
+function requireFeature(driver: MixinSelf, flag: FeatureFlag, wanted: boolean): void {
   if (wanted && driver.capabilities.features[flag] === 'unsupported') throw new NotSupportedError(flag, 'attachVolume');
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { DriverError, type ConsoleOutput, type SerialConsole, type VncConsole } from '@virtkit/core';
-import { VM_FILES } from '../runtime/vm-meta.js';
-import type { Vm } from '../runtime/vm.js';
+import { VM_FILES } from '../../runtime/vm-meta.js';
+import type { Vm } from '../../runtime/vm.js';
 
 /**
  * `_getConsoleOutput`: the tail of the serial log (`serial.log`, kept across

@@ -1,11 +1,11 @@
 import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConflictError, DriverError, NotFoundError, type OperationContext, type SnapshotRequest } from '@virtkit/core';
-import { delay } from '../runtime/proc-utils.js';
-import type { QemuHost } from '../runtime/qemu-host.js';
-import { invalid } from '../runtime/safe-values.js';
-import { VM_FILES } from '../runtime/vm-meta.js';
-import type { Vm } from '../runtime/vm.js';
+import { delay } from '../../runtime/proc-utils.js';
+import type { QemuHost } from '../../runtime/qemu-host.js';
+import { invalid } from '../../runtime/safe-values.js';
+import { VM_FILES } from '../../runtime/vm-meta.js';
+import type { Vm } from '../../runtime/vm.js';
 
 /** Image ids become file names: a strict alphabet. */
 const IMAGE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

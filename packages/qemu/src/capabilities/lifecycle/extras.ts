@@ -1,11 +1,11 @@
 import { rm } from 'node:fs/promises';
 import { rescuesFromOwnImage, type RescueRequest } from '@virtkit/core';
-import type { QemuHost } from '../runtime/qemu-host.js';
-import { checkBootFiles } from '../runtime/tenant-files.js';
-import { VM_FILES } from '../runtime/vm-meta.js';
-import type { Vm } from '../runtime/vm.js';
+import type { QemuHost } from '../../runtime/qemu-host.js';
+import { checkBootFiles } from '../../runtime/tenant-files.js';
+import { VM_FILES } from '../../runtime/vm-meta.js';
+import type { Vm } from '../../runtime/vm.js';
 import { bootSourceOf } from './boot-source.js';
-import { createRootDisk } from './lifecycle.js';
+import { createRootDisk } from './instances.js';
 
 const RESCUE_DISK = 'rescue.qcow2';
 
@@ -31,7 +31,9 @@ export async function rescue(host: QemuHost, vm: Vm, req: RescueRequest): Promis
   });
 }
 
-/** `_unrescue`: restart from the instance's own disk and drop the rescue disk. @throws `INVALID_STATE` (soft-deleted) */
+/**
+ * `_unrescue`: restart from the instance's own disk and drop the rescue disk. @throws `INVALID_STATE` (soft-deleted)
+ */
 export async function unrescue(vm: Vm): Promise<void> {
   vm.refuseWhileSoftDeleted('unrescue');
   await vm.busy(async () => {

@@ -9,16 +9,19 @@ import {
   type VolumeConnectionInfo,
   type VolumeConnector,
 } from '@virtkit/core';
-import { unplugDevice } from '../runtime/hotplug.js';
-import { allocatePort } from '../runtime/ports.js';
-import { volumeDevice, volumeDeviceId, volumeNodes } from '../runtime/qemu-argv.js';
-import type { QemuHost } from '../runtime/qemu-host.js';
-import { invalid, requestPath } from '../runtime/safe-values.js';
-import { checkVolumeFile } from '../runtime/tenant-files.js';
-import type { DiskBus, VmMeta, VolumeSpec } from '../runtime/vm-meta.js';
-import type { Vm } from '../runtime/vm.js';
+import { unplugDevice } from '../../runtime/hotplug.js';
+import { allocatePort } from '../../runtime/ports.js';
+import { volumeDevice, volumeDeviceId, volumeNodes } from '../../runtime/qemu-argv.js';
+import type { QemuHost } from '../../runtime/qemu-host.js';
+import { invalid, requestPath } from '../../runtime/safe-values.js';
+import { checkVolumeFile } from '../../runtime/tenant-files.js';
+import type { DiskBus, VmMeta, VolumeSpec } from '../../runtime/vm-meta.js';
+import type { Vm } from '../../runtime/vm.js';
 
-/** Volume transports the driver attaches: a file on this host (`data.path`, or `data.device_path`; `data.format` raw or qcow2). */
+/**
+ * Volume transports the driver attaches: a file on this host (`data.path`, or `data.device_path`; `data.format` raw or
+ * qcow2).
+ */
 export const FILE_VOLUME_TYPES = ['file', 'local'] as const;
 
 /** Where a volume's data is, read from its connection info. */
@@ -115,7 +118,7 @@ export async function detachVolume(vm: Vm, req: DetachVolumeRequest): Promise<vo
  * make the next attach at that mountpoint fail. The undo commands are sent
  * together (QEMU runs them in order after the ones before) and their own failures ignored.
  */
-export async function plugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
+async function plugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
   const nodes = volumeNodes(volume);
   const sent: { command: string; args: Record<string, unknown> }[] = [];
   try {
@@ -132,7 +135,7 @@ export async function plugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
 }
 
 /** Remove a volume's device and nodes from the running process (top layer first). */
-export async function unplugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
+async function unplugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
   await unplugDevice(vm, volumeDeviceId(volume));
   for (const node of [...volume.layers.map((l) => l.node).reverse(), volume.node]) {
     await vm.qmp('blockdev-del', { 'node-name': node });
@@ -143,7 +146,7 @@ export async function unplugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
  * Does the connection info name this attached volume? By id when both sides
  * have one, else by file; info naming neither matches (the mountpoint decides).
  */
-export function isVolume(volume: VolumeSpec, info: VolumeConnectionInfo): boolean {
+function isVolume(volume: VolumeSpec, info: VolumeConnectionInfo): boolean {
   const id = info.volumeId ?? (typeof info.data.volume_id === 'string' ? info.data.volume_id : undefined);
   if (id !== undefined && volume.volumeId !== undefined) return id === volume.volumeId;
   const path = info.data.path ?? info.data.device_path;
@@ -152,8 +155,10 @@ export function isVolume(volume: VolumeSpec, info: VolumeConnectionInfo): boolea
 
 /** The volume attached at `path`'s volume (by id or file). @throws `NOT_FOUND` */
 export function findVolume(vm: Vm, info: VolumeConnectionInfo): VolumeSpec {
-  const id = info.volumeId ?? info.data.volume_id;
-  const path = info.data.path ?? info.data.device_path;
+  // Only strings can equal a volume's id or path; anything else in the transport data names no volume.
+  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  const id = info.volumeId ?? text(info.data.volume_id);
+  const path = text(info.data.path) ?? text(info.data.device_path);
   const volume = vm.meta.volumes.find(
     (v) => (id !== undefined && v.volumeId === id) || (path !== undefined && v.path === path),
   );

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError, NotFoundError, type SwapVolumeRequest } from '@virtkit/core';
-import { runBlockJob } from '../runtime/block-jobs.js';
-import { volumeTopNode } from '../runtime/qemu-argv.js';
-import type { QemuHost } from '../runtime/qemu-host.js';
-import { checkVolumeFile } from '../runtime/tenant-files.js';
-import type { Vm } from '../runtime/vm.js';
-import { bareDevice, refuseWhileSuspended, volumeSource } from './volume.js';
+import { runBlockJob } from '../../runtime/block-jobs.js';
+import { volumeTopNode } from '../../runtime/qemu-argv.js';
+import type { QemuHost } from '../../runtime/qemu-host.js';
+import { checkVolumeFile } from '../../runtime/tenant-files.js';
+import type { Vm } from '../../runtime/vm.js';
+import { bareDevice, refuseWhileSuspended, volumeSource } from './volumes.js';
 
 const GIB = 1024 ** 3;
 

@@ -8,8 +8,8 @@ import {
   type InstanceUsage,
   type ProviderTree,
 } from '@virtkit/core';
-import type { QemuHost } from '../runtime/qemu-host.js';
-import { processCpuTimeNs } from './lifecycle.js';
+import type { QemuHost } from '../../runtime/qemu-host.js';
+import { processCpuTimeNs } from '../lifecycle/instances.js';
 
 const GIB = 1024 ** 3;
 
@@ -50,7 +50,7 @@ export interface HostFacts {
 }
 
 /** Read the host's CPUs, memory and the state directory's disk (fs.statfs). */
-export async function hostFacts(host: QemuHost): Promise<HostFacts> {
+async function hostFacts(host: QemuHost): Promise<HostFacts> {
   const cpuinfo = await readFile('/proc/cpuinfo', 'utf8');
   const meminfo = await readFile('/proc/meminfo', 'utf8');
   const fs = await statfs(await host.root());

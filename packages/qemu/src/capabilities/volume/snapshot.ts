@@ -7,20 +7,21 @@ import {
   type VolumeSnapshotCreateRequest,
   type VolumeSnapshotDeleteRequest,
 } from '@virtkit/core';
-import { runBlockJob } from '../runtime/block-jobs.js';
-import { volumeTopNode } from '../runtime/qemu-argv.js';
-import type { QemuHost } from '../runtime/qemu-host.js';
-import { invalid } from '../runtime/safe-values.js';
-import type { VolumeSpec } from '../runtime/vm-meta.js';
-import type { Vm } from '../runtime/vm.js';
-import { refuseWhileSuspended } from './volume.js';
+import { runBlockJob } from '../../runtime/block-jobs.js';
+import { volumeTopNode } from '../../runtime/qemu-argv.js';
+import type { QemuHost } from '../../runtime/qemu-host.js';
+import { invalid } from '../../runtime/safe-values.js';
+import type { VolumeSpec } from '../../runtime/vm-meta.js';
+import type { Vm } from '../../runtime/vm.js';
+import { refuseWhileSuspended } from './volumes.js';
 
 /**
  * `_volumeSnapshotCreate`: freeze the volume's current data as the snapshot
  * by putting a new qcow2 layer (`createInfo.newFile`, in the volume's
  * directory) on top of it: `blockdev-snapshot` while QEMU runs, the next
  * start opens the chain otherwise.
- * @throws `NOT_FOUND` (no attached volume `volumeId`), `CONFLICT` (snapshot id or file taken), `VALIDATION_FAILED` (type)
+ * @throws `NOT_FOUND` (no attached volume `volumeId`), `CONFLICT` (snapshot id or file taken), `VALIDATION_FAILED`
+ *   (type)
  */
 export async function createVolumeSnapshot(host: QemuHost, vm: Vm, req: VolumeSnapshotCreateRequest): Promise<void> {
   const volume = byId(vm, req.volumeId);

@@ -1,15 +1,15 @@
 import { ConflictError, type AttachInterfaceRequest, type DetachInterfaceRequest, type Vif } from '@virtkit/core';
-import { plugTaps, unplugTaps } from '../network/taps-of-nics.js';
-import { tapNameFor } from '../network/tap-name.js';
-import { unplugDevice } from '../runtime/hotplug.js';
-import { allocatePort } from '../runtime/ports.js';
-import { netdevOf, nicDevice } from '../runtime/qemu-argv.js';
-import { invalid } from '../runtime/safe-values.js';
-import type { NicSpec, VmMeta } from '../runtime/vm-meta.js';
-import type { Vm } from '../runtime/vm.js';
+import { plugTaps, unplugTaps } from '../../network/taps-of-nics.js';
+import { tapNameFor } from '../../network/tap-name.js';
+import { unplugDevice } from '../../runtime/hotplug.js';
+import { allocatePort } from '../../runtime/ports.js';
+import { netdevOf, nicDevice } from '../../runtime/qemu-argv.js';
+import { invalid } from '../../runtime/safe-values.js';
+import type { NicSpec, VmMeta } from '../../runtime/vm-meta.js';
+import type { Vm } from '../../runtime/vm.js';
 
 /** The VIF types the driver realises: a host tap (`bridge`, `tap`) or QEMU user-mode networking (`user`). */
-export const SUPPORTED_VIF_TYPES = ['user', 'bridge', 'tap'] as const;
+const SUPPORTED_VIF_TYPES = ['user', 'bridge', 'tap'] as const;
 
 /**
  * `bridge` and `tap` VIFs become a tap device on the host (named from `devname`, else derived from the
@@ -96,7 +96,7 @@ export async function attachInterface(vm: Vm, req: AttachInterfaceRequest): Prom
 }
 
 /** Add a NIC's netdev and device to the running process (the netdev goes again when the device is refused). */
-export async function plugNic(vm: Vm, nic: NicSpec): Promise<void> {
+async function plugNic(vm: Vm, nic: NicSpec): Promise<void> {
   await vm.qmp('netdev_add', netdevOf(nic));
   try {
     await vm.qmp('device_add', nicDevice(nic));
@@ -107,7 +107,7 @@ export async function plugNic(vm: Vm, nic: NicSpec): Promise<void> {
 }
 
 /** Remove a NIC's device (waiting for DEVICE_DELETED) and netdev from the running process. */
-export async function unplugNic(vm: Vm, nic: NicSpec): Promise<void> {
+async function unplugNic(vm: Vm, nic: NicSpec): Promise<void> {
   await unplugDevice(vm, `nic${nic.index}`);
   await vm.qmp('netdev_del', { id: `net${nic.index}` }).catch(() => undefined);
 }

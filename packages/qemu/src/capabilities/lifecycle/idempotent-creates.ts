@@ -1,8 +1,8 @@
 import type { AttachVolumeRequest, SpawnRequest } from '@virtkit/core';
-import type { QemuHost } from '../runtime/qemu-host.js';
-import type { VmMeta } from '../runtime/vm-meta.js';
+import type { QemuHost } from '../../runtime/qemu-host.js';
+import type { VmMeta } from '../../runtime/vm-meta.js';
 import { bootSourceOf } from './boot-source.js';
-import { bareDevice, volumeSource } from './volume.js';
+import { bareDevice, volumeSource } from '../volume/volumes.js';
 
 // "Same request" for creates (issue #18, docs/caller-guide.md "Retries"): what the request says exists, exists as said.
 

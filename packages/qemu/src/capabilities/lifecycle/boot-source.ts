@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import type { ImageMeta } from '@virtkit/core';
-import { invalid, kernelCmdline, requestPath } from '../runtime/safe-values.js';
-import type { BootSpec, DiskBus, NicModel } from '../runtime/vm-meta.js';
+import { invalid, kernelCmdline, requestPath } from '../../runtime/safe-values.js';
+import type { BootSpec, DiskBus, NicModel } from '../../runtime/vm-meta.js';
 
 /**
  * Image properties the QEMU driver reads (`ImageMeta.properties`):
@@ -9,7 +9,8 @@ import type { BootSpec, DiskBus, NicModel } from '../runtime/vm-meta.js';
  * | property | values | meaning |
  * |---|---|---|
  * | `virtkit_boot` | `disk`, `kernel`, `none` | what to boot; inferred from the keys below when absent |
- * | `virtkit_image_path` | absolute path | base image (`diskFormat` `qcow2` or `raw`); each instance gets a qcow2 overlay on it |
+ * | `virtkit_image_path` | absolute path | base image (`diskFormat` `qcow2` or `raw`); each instance gets a qcow2
+ * overlay on it |
  * | `virtkit_kernel`, `virtkit_initrd` | absolute paths | direct kernel boot |
  * | `virtkit_kernel_args` | printable ASCII | kernel command line |
  * | `virtkit_guest_acpi` | `yes`, `no` | the guest powers off on the ACPI button (soft reboot asks it first) |
@@ -66,7 +67,8 @@ function bootSpecOf(image: ImageMeta, p: Record<string, string>): BootSpec {
   if (kind === undefined) {
     throw invalid(
       `imageMeta.properties.${IMAGE_PROPERTIES.boot}`,
-      `the image names nothing to boot: set ${IMAGE_PROPERTIES.imagePath}, ${IMAGE_PROPERTIES.kernel}, or ${IMAGE_PROPERTIES.boot}=none`,
+      `the image names nothing to boot: set ${IMAGE_PROPERTIES.imagePath}, ${IMAGE_PROPERTIES.kernel}, ` +
+        `or ${IMAGE_PROPERTIES.boot}=none`,
     );
   }
   if (kind === 'none') return { kind };

@@ -1,8 +1,8 @@
 import type { ExtendVolumeRequest } from '@virtkit/core';
-import type { QemuHost } from '../runtime/qemu-host.js';
-import { volumeTopNode } from '../runtime/qemu-argv.js';
-import type { Vm } from '../runtime/vm.js';
-import { findVolume } from './volume.js';
+import type { QemuHost } from '../../runtime/qemu-host.js';
+import { volumeTopNode } from '../../runtime/qemu-argv.js';
+import type { Vm } from '../../runtime/vm.js';
+import { findVolume } from './volumes.js';
 
 /**
  * `_extendVolume`: make the guest see the grown volume. While the process

@@ -10,11 +10,16 @@ export async function hostUptime(): Promise<HostUptime> {
   if (!Number.isFinite(uptime)) throw new DriverError('getHostUptime', 'cannot parse /proc/uptime');
   const load = (await readProc('/proc/loadavg')).split(' ').slice(0, 3).map(Number) as [number, number, number];
   const hours = Math.floor(uptime / 3600);
-  const text = `up ${Math.floor(hours / 24)} days, ${hours % 24}:${String(Math.floor((uptime % 3600) / 60)).padStart(2, '0')}, load average: ${load.map((l) => l.toFixed(2)).join(', ')}`;
+  const minutes = String(Math.floor((uptime % 3600) / 60)).padStart(2, '0');
+  const loads = load.map((l) => l.toFixed(2)).join(', ');
+  const text = `up ${Math.floor(hours / 24)} days, ${hours % 24}:${minutes}, load average: ${loads}`;
   return { uptimeSec: Math.floor(uptime), loadAverage: load, text };
 }
 
-/** `_getHostCpuStats`: the aggregate `cpu` line of /proc/stat in ns, and the current frequency from /proc/cpuinfo. @throws `DRIVER_ERROR` */
+/**
+ * `_getHostCpuStats`: the aggregate `cpu` line of /proc/stat in ns, and the current frequency from /proc/cpuinfo.
+ * @throws `DRIVER_ERROR`
+ */
 export async function hostCpuStats(): Promise<HostCpuStats> {
   const line = (await readProc('/proc/stat')).split('\n').find((l) => l.startsWith('cpu '));
   const f = line?.trim().split(/\s+/).slice(1).map(Number);
@@ -31,7 +36,7 @@ export async function hostCpuStats(): Promise<HostCpuStats> {
 }
 
 /** The first `cpu MHz` of /proc/cpuinfo, rounded; 0 when the kernel does not say. */
-export async function cpuMhz(): Promise<number> {
+async function cpuMhz(): Promise<number> {
   const match = (await readProc('/proc/cpuinfo').catch(() => '')).match(/^cpu MHz\s*:\s*([\d.]+)/m);
   return match ? Math.round(Number(match[1])) : 0;
 }

@@ -1,8 +1,8 @@
 import { rename, rm } from 'node:fs/promises';
-import { receiveToFile, sendFile, waitForMigration } from '../runtime/migration-stream.js';
-import { VM_FILES, type NicSpec } from '../runtime/vm-meta.js';
-import type { Vm } from '../runtime/vm.js';
-import { replug, unmigratableNics, unplugUnmigratable } from './network.js';
+import { receiveToFile, sendFile, waitForMigration } from '../../runtime/migration-stream.js';
+import { VM_FILES, type NicSpec } from '../../runtime/vm-meta.js';
+import type { Vm } from '../../runtime/vm.js';
+import { replug, unmigratableNics, unplugUnmigratable } from '../network/vifs.js';
 
 const SAVE_TIMEOUT_MS = 10 * 60_000;
 

@@ -5,9 +5,9 @@ import type {
   DefaultRootDeviceNameRequest,
   GetDeviceNameForInstanceRequest,
 } from '@virtkit/core';
-import { invalid } from '../runtime/safe-values.js';
-import type { VmMeta } from '../runtime/vm-meta.js';
-import { IMAGE_PROPERTIES } from './boot-source.js';
+import { invalid } from '../../runtime/safe-values.js';
+import type { VmMeta } from '../../runtime/vm-meta.js';
+import { IMAGE_PROPERTIES } from '../lifecycle/boot-source.js';
 
 // Guest device names follow the bus, as Linux names them: virtio disks vda, vdb, ...; SCSI disks sda, sdb, ...
 

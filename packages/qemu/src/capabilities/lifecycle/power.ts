@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { PowerState, type PowerOffRequest, type RebootRequest } from '@virtkit/core';
-import { delay } from '../runtime/proc-utils.js';
-import { VM_FILES } from '../runtime/vm-meta.js';
-import type { Vm } from '../runtime/vm.js';
+import { delay } from '../../runtime/proc-utils.js';
+import { VM_FILES } from '../../runtime/vm-meta.js';
+import type { Vm } from '../../runtime/vm.js';
 
 /**
  * `_powerOff`: with `timeoutSec` > 0, press the ACPI power button
@@ -24,7 +24,7 @@ export async function powerOff(vm: Vm, req: PowerOffRequest): Promise<void> {
 }
 
 /** Press the power button until the process exits or `timeoutMs` passes; true when the guest shut down. */
-export async function acpiShutdown(vm: Vm, timeoutMs: number, retryMs: number): Promise<boolean> {
+async function acpiShutdown(vm: Vm, timeoutMs: number, retryMs: number): Promise<boolean> {
   const proc = vm.requireProcess('powerOff');
   proc.expectedExit = true;
   const deadline = Date.now() + timeoutMs;
@@ -37,7 +37,9 @@ export async function acpiShutdown(vm: Vm, timeoutMs: number, retryMs: number): 
   return false;
 }
 
-/** `_powerOn`: a fresh boot (a process left in a crashed state is stopped first). @throws `INVALID_STATE` (soft-deleted) */
+/**
+ * `_powerOn`: a fresh boot (a process left in a crashed state is stopped first). @throws `INVALID_STATE` (soft-deleted)
+ */
 export async function powerOn(vm: Vm): Promise<void> {
   vm.refuseWhileSoftDeleted('powerOn');
   await vm.busy(async () => {

@@ -7,14 +7,14 @@ import {
   type InstanceInfo,
   type SpawnRequest,
 } from '@virtkit/core';
-import type { QemuHost } from '../runtime/qemu-host.js';
-import type { ImageInfo } from '../runtime/qemu-img.js';
-import { checkBootFiles, checkMetaFiles } from '../runtime/tenant-files.js';
-import { VM_FILES, type BootSpec, type VmMeta } from '../runtime/vm-meta.js';
-import type { Vm } from '../runtime/vm.js';
-import { bootSourceOf } from './boot-source.js';
-import { nicsForSpawn } from './network.js';
-import { volumesForSpawn } from './volume.js';
+import type { QemuHost } from '../../runtime/qemu-host.js';
+import type { ImageInfo } from '../../runtime/qemu-img.js';
+import { checkBootFiles, checkMetaFiles } from '../../runtime/tenant-files.js';
+import { VM_FILES, type BootSpec, type VmMeta } from '../../runtime/vm-meta.js';
+import type { Vm } from '../../runtime/vm.js';
+import { bootSourceOf, type BootSource } from './boot-source.js';
+import { nicsForSpawn } from '../network/vifs.js';
+import { volumesForSpawn } from '../volume/volumes.js';
 
 const GIB = 1024 ** 3;
 
@@ -25,27 +25,7 @@ const GIB = 1024 ** 3;
  */
 export async function spawnInstance(host: QemuHost, req: SpawnRequest): Promise<void> {
   const source = bootSourceOf(req.imageMeta);
-  const { instance } = req;
-  const meta: VmMeta = {
-    version: 1,
-    uuid: instance.uuid,
-    name: instance.name ?? `instance-${instance.uuid.slice(0, 8)}`,
-    vcpus: instance.flavor.vcpus,
-    memoryMb: instance.flavor.memoryMb,
-    rootGb: instance.flavor.rootGb,
-    boot: source.boot,
-    diskBus: source.diskBus,
-    nicModel: source.nicModel,
-    guestAcpi: source.guestAcpi,
-    ports: 0,
-    nics: [],
-    volumes: [],
-    power: 'shutdown',
-    bootable: true,
-    nextNicIndex: 0,
-  };
-  meta.nics = nicsForSpawn(meta, req.networkInfo ?? []);
-  meta.volumes = volumesForSpawn(meta, req.blockDeviceInfo);
+  const meta = newVmMeta(req, source);
   // every file the request names is checked before anything is created: a refusal leaves nothing behind
   const base = await checkMetaFiles(host, meta);
   const vm = await host.create(meta);
@@ -111,7 +91,9 @@ export async function deleteInstanceFiles(host: QemuHost, uuid: string): Promise
   ));
 }
 
-/** `_getInfo`: the power state (QEMU's run state or the recorded one), rescue and soft-delete marks, sizes, CPU time. */
+/**
+ * `_getInfo`: the power state (QEMU's run state or the recorded one), rescue and soft-delete marks, sizes, CPU time.
+ */
 export async function instanceInfo(host: QemuHost, uuid: string): Promise<InstanceInfo> {
   const vm = host.get(uuid);
   const state = await vm.powerState();
@@ -150,3 +132,35 @@ export function processCpuTimeNs(pid: number, tid?: number): number {
 
 const TICK_MS = 10;
 const CPU_TIME_CACHE = new Map<string, { at: number; ns: number }>();
+
+/**
+ * The metadata of a new instance (stopped, bootable), with the NICs and volumes the request names: what spawn
+ * and a cold migration's destination (`finishMigration`) build before checking the files it names.
+ */
+function newVmMeta(
+  req: Pick<SpawnRequest, 'instance' | 'networkInfo' | 'blockDeviceInfo'>,
+  source: BootSource,
+): VmMeta {
+  const { instance } = req;
+  const meta: VmMeta = {
+    version: 1,
+    uuid: instance.uuid,
+    name: instance.name ?? `instance-${instance.uuid.slice(0, 8)}`,
+    vcpus: instance.flavor.vcpus,
+    memoryMb: instance.flavor.memoryMb,
+    rootGb: instance.flavor.rootGb,
+    boot: source.boot,
+    diskBus: source.diskBus,
+    nicModel: source.nicModel,
+    guestAcpi: source.guestAcpi,
+    ports: 0,
+    nics: [],
+    volumes: [],
+    power: 'shutdown',
+    bootable: true,
+    nextNicIndex: 0,
+  };
+  meta.nics = nicsForSpawn(meta, req.networkInfo ?? []);
+  meta.volumes = volumesForSpawn(meta, req.blockDeviceInfo);
+  return meta;
+}

@@ -1,0 +1,110 @@
+import {
+  AbortedError,
+  InstanceNotFoundError,
+  InvalidStateError,
+  MigrationError,
+  NotFoundError,
+  isVirtkitError,
+  type LiveMigrationRequest,
+  type OperationContext as Ctx,
+} from '@virtkit/core';
+import { armDeadline, throwIfStopped } from '../model/call-deadline.js';
+import { sleep } from '../model/clock.js';
+import { RecordFlag, type InstanceRecord } from '../model/instance-record.js';
+import { LiveMigrationRun } from '../model/live-migration-run.js';
+import type { MemoryHost } from '../model/memory-host.js';
+import { move } from '../model/placement.js';
+import { refuseWhile, refuseWhileStaged } from '../model/state-guards.js';
+
+// A live migration's run on the source (migration.ts holds the hooks): the checks, the memory copied in rounds
+// that abort, force-complete, the signal and the deadline can stop, and the switch-over to the destination.
+
+/** The live migration's work on the source: checks, the memory rounds, the switch-over. */
+export async function migrateLive(host: MemoryHost, ctx: Ctx, req: LiveMigrationRequest): Promise<void> {
+  const record = host.store.require(req.instance.uuid);
+  refuseWhile(record, 'liveMigration', RecordFlag.RESCUED);
+  refuseWhileStaged(host, record, 'liveMigration');
+  const dest = host.fabric.resolve(req.dest);
+  if (dest === undefined || dest === host) {
+    throw new MigrationError(`no other memory host named '${req.dest}' on this fabric`);
+  }
+  if (host.liveMigrations.has(record.uuid)) throw new MigrationError(`instance ${record.uuid} is already migrating`);
+  // The protocol's order (docs/contract.md): nothing moves to a destination that holds nothing for it.
+  if (!dest.incoming.has(record.uuid)) {
+    throw new InvalidStateError({
+      instanceUuid: record.uuid,
+      operation: 'liveMigration',
+      state: record.state,
+      detail:
+        `destination ${dest.hostname} was not prepared for it: call preLiveMigration there first ` +
+        '(after checkCanLiveMigrateDestination and checkCanLiveMigrateSource)',
+    });
+  }
+  const run = new LiveMigrationRun();
+  host.liveMigrations.set(record.uuid, run);
+  try {
+    await copyMemory(host, ctx, run, record);
+    throwIfStopped(ctx, 'liveMigration');
+    switchOver(host, dest, record);
+  } finally {
+    host.liveMigrations.delete(record.uuid);
+    run.finish();
+  }
+}
+
+async function copyMemory(host: MemoryHost, ctx: Ctx, run: LiveMigrationRun, record: InstanceRecord): Promise<void> {
+  const { steps, stepDelayMs } = host.config.migration;
+  const onAbort = (): void => run.wake();
+  ctx.signal?.addEventListener('abort', onAbort, { once: true });
+  const deadlineTimer = armDeadline(ctx, onAbort);
+  try {
+    for (let step = 1; step <= steps && !run.forced; step++) {
+      if (step === 1) host.ports.failures.check('liveMigration.transfer');
+      await sleep(stepDelayMs, (wake) => run.onWake(wake));
+      throwIfStopped(ctx, 'liveMigration');
+      // Asked to stop: the contract's abort code, not a failure.
+      if (run.aborted !== undefined) {
+        const cause = new Error(`live migration of instance ${record.uuid}: ${run.aborted}`);
+        throw new AbortedError('liveMigration', { cause });
+      }
+      const phase = run.forced ? 'switchover' : 'memory';
+      ctx.onProgress?.({ percent: Math.min(99, Math.floor((step * 100) / steps)), phase, detail: { step, steps } });
+    }
+    // A forced run skips the rounds; the caller's abort or deadline still wins over switching over.
+    throwIfStopped(ctx, 'liveMigration');
+  } finally {
+    ctx.signal?.removeEventListener('abort', onAbort);
+    if (deadlineTimer !== undefined) clearTimeout(deadlineTimer);
+  }
+}
+
+/** Move the record to the destination, using the resources pre-migration held there. */
+function switchOver(host: MemoryHost, dest: MemoryHost, record: InstanceRecord): void {
+  if (!dest.poweredOn || host.fabric.host(dest.hostname) !== dest) {
+    throw new MigrationError(`host ${dest.hostname} went away`);
+  }
+  const reserved = dest.incoming.get(record.uuid);
+  // Rolled back while the memory was copied: nothing waits there any more.
+  if (reserved === undefined) {
+    throw new MigrationError(`destination ${dest.hostname} no longer holds resources for instance ${record.uuid}`);
+  }
+  dest.incoming.delete(record.uuid);
+  dest.tracker.release(reserved);
+  try {
+    move(host, dest, record, false);
+  } catch (error) {
+    dest.tracker.claim(reserved);
+    dest.incoming.set(record.uuid, reserved);
+    if (isVirtkitError(error, 'MIGRATION_FAILED')) throw error;
+    throw new MigrationError(`host ${dest.hostname} refused instance ${record.uuid}`, { cause: error });
+  }
+  record.set(RecordFlag.INCOMING, true);
+}
+
+/** The live migration running for the instance. @throws `NOT_FOUND` (none), `INSTANCE_NOT_FOUND` */
+export function runOf(host: MemoryHost, uuid: string): LiveMigrationRun {
+  const run = host.liveMigrations.get(uuid);
+  if (run !== undefined) return run;
+  if (!host.store.has(uuid)) throw new InstanceNotFoundError(uuid);
+  throw new NotFoundError('live migration', uuid);
+}
