@@ -2,6 +2,7 @@ import type { ClassConstructor } from 'class-transformer';
 import type { OperationContext } from '../context/operation-context.js';
 import type { InstanceInfo } from '../model/instance-info.js';
 import type { PowerState } from '../model/power-state.js';
+import type { MixinArgs, MixinSelf } from '../capabilities/mixin-self.js';
 import type { GuardedDriver } from './guarded-driver.js';
 
 /**
@@ -101,5 +102,4 @@ export interface CapabilitySpec {
  * own parameters; its `this` and arguments are typed by the hook's
  * declaration in the capability's shape class, not here.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mixin pattern: any driver, any hook's arguments
-export type DefaultHook = (this: any, ...args: any[]) => unknown;
+export type DefaultHook = (this: MixinSelf, ...args: MixinArgs) => unknown;
