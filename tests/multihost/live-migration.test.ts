@@ -1,55 +1,54 @@
 import { liveMigrate, PowerState, type ImageMeta, type ProgressReport } from '@virtkit/core';
-import type { QemuDriver } from '@virtkit/qemu';
 import { testGuestUnavailableReason } from '../../packages/qemu/tests/helpers/test-guest.js';
+import { makeAgentCerts } from './agent-certs.js';
+import { startAgent, stopAgents, type Agent } from './agents.js';
 import { consoleText, ticks, waitForConsole } from './guest-console.js';
-import {
-  bootNetworkedGuest,
-  GUEST_IP,
-  hostDriver,
-  providerVif,
-  startPinger,
-  testGuestImage,
-  type LogLine,
-} from './host-drivers.js';
+import { bootNetworkedGuest, GUEST_IP, providerVif, startPinger, testGuestImage } from './host-drivers.js';
 import { createTopology, listNetns, topologyUnavailableReason, type Topology } from './topology.js';
 
-// Two hosts (h1, h2) and a pinger (h3), each a network namespace; QEMU's migration stream and the
-// NBD disk mirror go over TCP between the namespaces' addresses; no disk is shared (block migration).
-// A machine without namespaces or QEMU FAILS these tests with the reason: they never skip silently.
+// Two hosts (h1, h2) and a pinger (h3), each a network namespace. Each host runs its agent, `virtkit serve
+// --driver @virtkit/qemu` inside its namespace, on its management address with mutual TLS; this test is the
+// orchestrator (in the machine's namespace, one management link per host) and drives the contract's protocol
+// through `connectDriver`. The data network (guests, migrations) is the switch; the link cut is on it.
+// QEMU's migration stream and the NBD disk mirror go over TCP between the namespaces' addresses; no disk is
+// shared (block migration). A machine without namespaces or QEMU FAILS these tests with the reason.
 
 const ctx = {};
 
-describe('live migration between network namespaces over TCP (block migration, real guest)', () => {
+describe('live migration between two agents in network namespaces over TCP (block migration, real guest)', () => {
   let topo: Topology;
   let image: ImageMeta;
-  const logs: LogLine[][] = [[], []];
-  let drivers: QemuDriver[] = [];
+  let agents: Agent[] = [];
 
   beforeAll(async () => {
     const reason = topologyUnavailableReason() ?? testGuestUnavailableReason();
     if (reason) throw new Error(`the multi-host tests cannot run here: ${reason}`);
     image = testGuestImage();
-    topo = createTopology(3);
+    topo = createTopology(3, { orchestrator: true });
+    const [h1, h2] = topo.hosts as [Topology['hosts'][0], Topology['hosts'][0]];
+    const certs = makeAgentCerts(`${topo.root}/pki`, [h1.mgmtIp!, h2.mgmtIp!]);
     // a source gives up a stalled transfer after 5 s (link down); h2's outgoing memory copy is capped so it lasts a while
-    drivers = [
-      hostDriver(topo.hosts[0]!, logs[0], { migration: { progressTimeoutSec: 5 } }),
-      hostDriver(topo.hosts[1]!, logs[1], {
-        migration: { progressTimeoutSec: 5, maxBandwidthBytesPerSec: 2 * 1024 * 1024 },
+    agents = [
+      await startAgent(h1, certs, topo.root, { driverOptions: { migration: { progressTimeoutSec: 5 } } }),
+      await startAgent(h2, certs, topo.root, {
+        driverOptions: { migration: { progressTimeoutSec: 5, maxBandwidthBytesPerSec: 2 * 1024 * 1024 } },
       }),
     ];
-    for (const [i, d] of drivers.entries()) await d.initHost(ctx, { host: topo.hosts[i]!.name });
+    for (const a of agents) await a.driver.initHost(ctx, { host: a.host.name });
   }, 600_000);
   afterAll(async () => {
-    for (const d of drivers) await d.close();
+    await stopAgents(agents);
     const prefix = topo?.prefix;
     topo?.destroy();
     if (prefix) expect(listNetns().filter((n) => n.startsWith(prefix))).toEqual([]);
   });
 
   it('moves a running, pinged guest h1 -> h2; its counter continues; then a link cut mid-migration leaves it running at the source', async () => {
-    const [d1, d2] = drivers as [QemuDriver, QemuDriver];
+    const [d1, d2] = agents.map((a) => a.driver) as [Agent['driver'], Agent['driver']];
     const [h1, h2, h3] = topo.hosts as [(typeof topo.hosts)[0], (typeof topo.hosts)[0], (typeof topo.hosts)[0]];
-    const { instance, networkInfo } = await bootNetworkedGuest(d1, image, providerVif('52:54:00:bb:00:01', 'vkmig0'));
+    const { instance, networkInfo } = await bootNetworkedGuest(d1, image, providerVif('52:54:00:bb:00:01', 'vkmig0'), {
+      netns: h1.netns,
+    });
     const uuid = instance.uuid;
     expect(topo.exec(h3, 'ping', ['-c', '2', '-W', '2', GUEST_IP])).toMatch(/2 received/);
 
@@ -69,7 +68,8 @@ describe('live migration between network namespaces over TCP (block migration, r
     const pinger = startPinger(h3.netns, GUEST_IP, 100);
     await new Promise((r) => setTimeout(r, 1000));
     const started = Date.now();
-    await liveMigrate(d1, d2, { instance, blockMigration: true, networkInfo });
+    const progress: ProgressReport[] = [];
+    await liveMigrate(d1, d2, { instance, blockMigration: true, networkInfo }, { onProgress: (p) => progress.push(p) });
     const totalMs = Date.now() - started;
     clearInterval(watching);
     // pings keep being answered after the switch-over
@@ -88,11 +88,13 @@ describe('live migration between network namespaces over TCP (block migration, r
     expect(moved[0]).toBeLessThanOrEqual(lastSourceTick + 1);
     expect(moved.every((n, i) => i === 0 || n === moved[i - 1]! + 1)).toBe(true);
     expect(after).not.toContain('VIRTKIT-GUEST-READY');
-    const figures = logs[0]!.find((l) => l.message === 'live migration completed')?.fields ?? {};
+    // the source agent's figures reach the orchestrator in its last progress report
+    const figures = progress.find((p) => p.phase === 'switched-over')?.detail ?? {};
+    expect(progress.at(-1)).toMatchObject({ percent: 100 });
     const lost = pings.sent - pings.received;
     // figures for the report (docs/networking.md)
     process.stdout.write(
-      `[multihost] live migration h1->h2: total ${totalMs} ms (driver ${String(figures.totalMs)} ms, QEMU memory phase ${String(figures.memoryPhaseMs)} ms), downtime ${String(figures.downtimeMs)} ms; pings ${pings.sent} sent, ${lost} lost\n`,
+      `[multihost] live migration h1->h2 through agents: total ${totalMs} ms (driver ${String(figures.totalMs)} ms, QEMU memory phase ${String(figures.memoryPhaseMs)} ms), downtime ${String(figures.downtimeMs)} ms; pings ${pings.sent} sent, ${lost} lost\n`,
     );
     expect(typeof figures.downtimeMs).toBe('number');
     expect(pings.received).toBeGreaterThan(0);

@@ -119,12 +119,14 @@ export async function liveMigrate(
   }
   // QEMU's own figures of the switch-over, for operators (and the multi-host tests' report)
   completed = await finalFigures(proc, completed);
-  vm.log.info('live migration completed', {
-    instanceUuid: vm.uuid,
+  const figures = {
     totalMs: Date.now() - started,
     memoryPhaseMs: completed?.['total-time'],
     downtimeMs: completed?.downtime,
-  });
+  };
+  vm.log.info('live migration completed', { instanceUuid: vm.uuid, ...figures });
+  // the same figures for the caller, who may be on another host (a remote driver): the last report before 100
+  report({ percent: 99, phase: 'switched-over', detail: figures });
   await leaveSource(host, vm, proc);
 }
 
