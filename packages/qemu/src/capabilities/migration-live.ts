@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import {
   AbortedError,
-  DriverError,
   InvalidStateError,
+  isVirtkitError,
+  MigrationError,
   NotFoundError,
   type CheckCanLiveMigrateSourceRequest,
   type LiveMigrationRequest,
@@ -50,7 +51,8 @@ export async function checkSource(host: QemuHost, vm: Vm, req: CheckCanLiveMigra
  * that was running, its NICs plugged back).
  * A transfer that makes no progress for `options.migration.progressTimeoutSec` (a link down) is given up.
  * @throws `INVALID_STATE` (the destination was not prepared by `preLiveMigration`), `ABORTED` (liveMigrationAbort
- *   or the signal), `VALIDATION_FAILED` (migrate data), `MIGRATION_FAILED` (no progress), `DRIVER_ERROR`
+ *   or the signal), `VALIDATION_FAILED` (migrate data), `MIGRATION_FAILED` (no progress; QEMU gave the stream or
+ *   the disk mirror up, e.g. the destination's QEMU went away), `DRIVER_ERROR`
  */
 export async function liveMigrate(
   host: QemuHost,
@@ -92,6 +94,11 @@ export async function liveMigrate(
           const left = info.ram?.remaining ?? 0;
           report({ percent: 30 + Math.floor((69 * sent) / Math.max(1, sent + left)), phase: 'memory' });
         },
+      }).catch((error: unknown) => {
+        // QEMU gave the stream up (the destination closed it: its QEMU or host went away): the migration failed
+        throw isVirtkitError(error, 'DRIVER_ERROR')
+          ? new MigrationError(`the migration stream failed: ${error.message}`, { cause: error })
+          : error;
       });
     });
   } catch (error) {
@@ -322,7 +329,8 @@ async function mirrorDisk(
       const mirror = (
         await proc.execute<{ device: string; ready: boolean; offset: number; len: number }[]>('query-block-jobs')
       ).find((j) => j.device === MIRROR_JOB);
-      if (!mirror) throw new DriverError('liveMigration', 'the disk mirror ended before it was in sync');
+      // the job ends early when its target (the destination's NBD export) goes away
+      if (!mirror) throw new MigrationError('the disk mirror ended before it was in sync (the destination went away?)');
       report({ percent: 1 + Math.floor((29 * mirror.offset) / Math.max(1, mirror.len)), phase: 'disk' });
       if (mirror.ready) return;
       stall.check(mirror.offset);
