@@ -54,10 +54,9 @@ export async function waitForConsole(
   for (;;) {
     const text = await consoleText(driver, uuid);
     if (predicate(text)) return text;
+    const tailChars = Number(process.env.VIRTKIT_CONSOLE_TAIL) || 1500;
     if (Date.now() > deadline)
-      throw new Error(
-        `no ${what} on the console within ${timeoutMs} ms; tail:\n${text.slice(-(Number(process.env.VIRTKIT_CONSOLE_TAIL) || 1500))}`,
-      );
+      throw new Error(`no ${what} on the console within ${timeoutMs} ms; tail:\n${text.slice(-tailChars)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

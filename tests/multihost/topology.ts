@@ -208,6 +208,16 @@ export function createTopology(count: number, options: TopologyOptions = {}): To
   // a test run that ends without its afterAll (an uncaught error, process.exit) still leaves nothing
   const onExit = (): void => destroy();
   process.once('exit', onExit);
+  // nor one interrupted (Ctrl-C, a CI timeout's SIGTERM): deleting the namespaces kills what runs in them
+  // (the hosts' agents and QEMUs), then the signal does what it would have done
+  const onSignal = (signal: NodeJS.Signals): void => {
+    destroy();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   return {
     prefix,
     switchNetns,
@@ -215,6 +225,8 @@ export function createTopology(count: number, options: TopologyOptions = {}): To
     root,
     destroy: () => {
       process.removeListener('exit', onExit);
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
       destroy();
     },
     exec: (host, command, args, timeoutMs = 30_000) =>

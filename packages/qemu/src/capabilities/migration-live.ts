@@ -29,7 +29,9 @@ const DEFAULT_DOWNTIME_MS = 300;
 const BLOCK_JOB_EVENTS = ['BLOCK_JOB_READY', 'BLOCK_JOB_CANCELLED', 'BLOCK_JOB_COMPLETED', 'BLOCK_JOB_ERROR'] as const;
 type Report = NonNullable<OperationContext['onProgress']>;
 
-/** `_checkCanLiveMigrateSource`: the destination's data plus this instance's device configuration and root disk size. */
+/**
+ * `_checkCanLiveMigrateSource`: the destination's data plus this instance's device configuration and root disk size.
+ */
 export async function checkSource(host: QemuHost, vm: Vm, req: CheckCanLiveMigrateSourceRequest): Promise<MigrateData> {
   const rootDiskBytes = (await host.img.info(vm.file(VM_FILES.rootDisk))).virtualSize;
   const data = qemuData(req.destCheckData);
@@ -193,12 +195,16 @@ async function requirePrepared(vm: Vm, data: MigrateData | undefined): Promise<v
     operation: 'liveMigration',
     state: await vm.powerState(),
     detail: missing
-      ? 'the destination was not prepared: call preLiveMigration there (after the destination and source checks) and pass the migrate data it returns'
+      ? 'the destination was not prepared: call preLiveMigration there (after the destination and source checks) ' +
+        'and pass the migrate data it returns'
       : 'the destination is no longer prepared (rolled back?): call preLiveMigration there again',
   });
 }
 
-/** Where the destination listens, from pre-migration's data; only the forms this driver's destination hands out are accepted. */
+/**
+ * Where the destination listens, from pre-migration's data; only the forms this driver's destination hands out are
+ * accepted.
+ */
 function migrationTarget(data: MigrateData | undefined): { uri: string; nbd: string } {
   const uri = data?.targetConnectAddr ?? '';
   const nbd = qemuData(data).nbd ?? '';
@@ -264,7 +270,10 @@ class OutgoingMigration {
     else await this.#proc.execute('block-job-cancel', { device: MIRROR_JOB, force: true }).catch(() => undefined);
   }
 
-  /** Converge now: lift the bandwidth cap and allow the switch-over whatever the downtime (the guest keeps running until then). */
+  /**
+   * Converge now: lift the bandwidth cap and allow the switch-over whatever the downtime (the guest keeps running until
+   * then).
+   */
   async forceComplete(): Promise<void> {
     this.#forced = true;
     if (this.#phase === 'memory') await this.#allowLongDowntime();
@@ -366,7 +375,10 @@ async function cancelMirror(proc: VmProcess, force: boolean): Promise<void> {
   }
 }
 
-/** `_liveMigrationAbort` / `_liveMigrationForceComplete`: act on the instance's running migration. @throws `NOT_FOUND` when none runs */
+/**
+ * `_liveMigrationAbort` / `_liveMigrationForceComplete`: act on the instance's running migration. @throws `NOT_FOUND`
+ * when none runs
+ */
 export function runningMigration(vm: Vm): NonNullable<Vm['migration']> {
   if (!vm.migration) throw new NotFoundError('live migration', vm.uuid);
   return vm.migration;
