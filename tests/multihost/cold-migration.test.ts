@@ -1,34 +1,40 @@
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { coldMigrate, PowerState, type ImageMeta } from '@virtkit/core';
-import type { QemuDriver } from '@virtkit/qemu';
 import { GUEST_READY_MARKER, testGuestUnavailableReason } from '../../packages/qemu/tests/helpers/test-guest.js';
+import { makeAgentCerts } from './agent-certs.js';
+import { startAgent, stopAgents, type Agent } from './agents.js';
 import { typeOnConsole, waitForConsole } from './guest-console.js';
-import { bootNetworkedGuest, hostDriver, providerVif, testGuestImage } from './host-drivers.js';
+import { bootNetworkedGuest, providerVif, testGuestImage } from './host-drivers.js';
 import { createTopology, listNetns, topologyUnavailableReason, type Topology } from './topology.js';
 
-// Cold migration between two namespaces with no shared disk path in use: the source serves the
+// Cold migration between two hosts' agents (`virtkit serve` inside each namespace, reached by this test, the
+// orchestrator, with `connectDriver` over mutual TLS) with no shared disk path in use: the source serves the
 // powered-off root disk over NBD (TCP, read-only) and the destination copies it. A machine without
 // namespaces or QEMU FAILS these tests with the reason: they never skip silently.
 
 const ctx = {};
 const MARKER = 'virtkit-disk-marker-42';
 
-describe('cold migration between network namespaces, the disk over the network', () => {
+describe('cold migration between two agents in network namespaces, the disk over the network', () => {
   let topo: Topology;
   let image: ImageMeta;
-  let drivers: QemuDriver[] = [];
+  const agents: Agent[] = [];
 
   beforeAll(async () => {
     const reason = topologyUnavailableReason() ?? testGuestUnavailableReason();
     if (reason) throw new Error(`the multi-host tests cannot run here: ${reason}`);
     image = testGuestImage();
-    topo = createTopology(2);
-    drivers = topo.hosts.map((h) => hostDriver(h));
-    for (const [i, d] of drivers.entries()) await d.initHost(ctx, { host: topo.hosts[i]!.name });
+    topo = createTopology(2, { orchestrator: true });
+    const certs = makeAgentCerts(
+      `${topo.root}/pki`,
+      topo.hosts.map((h) => h.mgmtIp!),
+    );
+    for (const h of topo.hosts) agents.push(await startAgent(h, certs, topo.root));
+    for (const a of agents) await a.driver.initHost(ctx, { host: a.host.name });
   }, 600_000);
   afterAll(async () => {
-    for (const d of drivers) await d.close();
+    await stopAgents(agents);
     const prefix = topo?.prefix;
     topo?.destroy();
     if (prefix) expect(listNetns().filter((n) => n.startsWith(prefix))).toEqual([]);
@@ -44,47 +50,68 @@ describe('cold migration between network namespaces, the disk over the network',
     }
   };
 
-  it('moves the disk h1 -> h2 (revert brings it back with its disk), then again with confirm: nothing left at the source', async () => {
-    const [d1, d2] = drivers as [QemuDriver, QemuDriver];
-    const [h1, h2] = topo.hosts as [(typeof topo.hosts)[0], (typeof topo.hosts)[0]];
-    const { instance, networkInfo } = await bootNetworkedGuest(d1, image, providerVif('52:54:00:cc:00:01', 'vkcold0'));
-    const uuid = instance.uuid;
-    // something only this disk holds: written raw at its start by the guest
-    await typeOnConsole(d1, uuid, `echo ${MARKER} > /dev/vda; sync; echo written-$((40+2))\n`);
-    await waitForConsole(d1, uuid, (t) => t.includes('written-42'), 20_000, 'the marker written');
-    const request = { instance, imageMeta: image, networkInfo, timeoutSec: 0, migrationId: randomUUID() };
+  const title =
+    'moves the disk h1 -> h2 (revert brings it back with its disk), then again with confirm: ' +
+    'nothing left at the source';
+  it(
+    title,
+    async () => {
+      const [d1, d2] = agents.map((a) => a.driver) as [Agent['driver'], Agent['driver']];
+      const [h1, h2] = topo.hosts as [(typeof topo.hosts)[0], (typeof topo.hosts)[0]];
+      const { instance, networkInfo } = await bootNetworkedGuest(
+        d1,
+        image,
+        providerVif('52:54:00:cc:00:01', 'vkcold0'),
+        {
+          netns: h1.netns,
+        },
+      );
+      const uuid = instance.uuid;
+      // something only this disk holds: written raw at its start by the guest
+      await typeOnConsole(d1, uuid, `echo ${MARKER} > /dev/vda; sync; echo written-$((40+2))\n`, h1.netns);
+      await waitForConsole(d1, uuid, (t) => t.includes('written-42'), 20_000, 'the marker written');
+      const request = { instance, imageMeta: image, networkInfo, timeoutSec: 0, migrationId: randomUUID() };
 
-    // ---- move, then revert: the instance is back at h1, with its disk
-    const started = Date.now();
-    const moved = await coldMigrate(d1, d2, { ...request, confirm: false });
-    const coldMs = Date.now() - started;
-    expect(moved.diskInfo[0]!.path).toMatch(new RegExp(`^nbd://${h1.ip.replace(/\./g, '\\.')}:\\d+/${uuid}$`));
-    expect((await d2.getInfo(ctx, { instance: { uuid } })).state).toBe(PowerState.RUNNING);
-    await waitForConsole(d2, uuid, (t) => t.includes(GUEST_READY_MARKER), 90_000, 'the moved guest booted');
-    await typeOnConsole(d2, uuid, 'head -c 22 /dev/vda; echo\n');
-    await waitForConsole(d2, uuid, (t) => t.split(MARKER).length > 1, 20_000, 'the marker read at the destination');
-    expect(topo.exec(h2, 'ip', ['-o', 'link'])).toContain('vkcold0');
-    process.stdout.write(
-      `[multihost] cold migration h1->h2 (disk over NBD/TCP, guest powered off at once): ${coldMs} ms\n`,
-    );
+      // ---- move, then revert: the instance is back at h1, with its disk
+      const started = Date.now();
+      const moved = await coldMigrate(d1, d2, { ...request, confirm: false });
+      const coldMs = Date.now() - started;
+      expect(moved.diskInfo[0]!.path).toMatch(new RegExp(`^nbd://${h1.ip.replace(/\./g, '\\.')}:\\d+/${uuid}$`));
+      expect((await d2.getInfo(ctx, { instance: { uuid } })).state).toBe(PowerState.RUNNING);
+      await waitForConsole(d2, uuid, (t) => t.includes(GUEST_READY_MARKER), 90_000, 'the moved guest booted');
+      await typeOnConsole(d2, uuid, 'head -c 22 /dev/vda; echo\n', h2.netns);
+      await waitForConsole(d2, uuid, (t) => t.split(MARKER).length > 1, 20_000, 'the marker read at the destination');
+      expect(topo.exec(h2, 'ip', ['-o', 'link'])).toContain('vkcold0');
+      process.stdout.write(
+        `[multihost] cold migration h1->h2 through agents (disk over NBD/TCP, guest powered off at once): ` +
+          `${coldMs} ms\n`,
+      );
 
-    await d2.destroy(ctx, { instance: { uuid }, networkInfo });
-    await d1.finishRevertMigration(ctx, { instance: { uuid }, networkInfo, powerOn: true });
-    expect(nbdServers()).toEqual([]);
-    expect(topo.exec(h2, 'ip', ['-o', 'link'])).not.toContain('vkcold0');
-    expect((await d1.getInfo(ctx, { instance: { uuid } })).state).toBe(PowerState.RUNNING);
-    await waitForConsole(d1, uuid, (t) => t.split(GUEST_READY_MARKER).length > 2, 90_000, 'the reverted guest booted');
-    await typeOnConsole(d1, uuid, 'head -c 22 /dev/vda; echo\n');
-    await waitForConsole(d1, uuid, (t) => t.split(MARKER).length > 2, 20_000, 'the marker read after the revert');
+      await d2.destroy(ctx, { instance: { uuid }, networkInfo });
+      await d1.finishRevertMigration(ctx, { instance: { uuid }, networkInfo, powerOn: true });
+      expect(nbdServers()).toEqual([]);
+      expect(topo.exec(h2, 'ip', ['-o', 'link'])).not.toContain('vkcold0');
+      expect((await d1.getInfo(ctx, { instance: { uuid } })).state).toBe(PowerState.RUNNING);
+      await waitForConsole(
+        d1,
+        uuid,
+        (t) => t.split(GUEST_READY_MARKER).length > 2,
+        90_000,
+        'the reverted guest booted',
+      );
+      await typeOnConsole(d1, uuid, 'head -c 22 /dev/vda; echo\n', h1.netns);
+      await waitForConsole(d1, uuid, (t) => t.split(MARKER).length > 2, 20_000, 'the marker read after the revert');
 
-    // ---- move and confirm: nothing of the instance is left at h1 (no QEMU, no tap, no disk export, no directory)
-    await coldMigrate(d1, d2, { ...request, migrationId: randomUUID() });
-    expect(await d1.listInstanceUuids(ctx)).toEqual([]);
-    expect(topo.exec(h1, 'ip', ['-o', 'link'])).not.toContain('vkcold0');
-    expect(nbdServers()).toEqual([]);
-    expect(execFileSync('ls', [h1.stateDir], { encoding: 'utf8' })).not.toContain(uuid);
-    expect((await d2.getInfo(ctx, { instance: { uuid } })).state).toBe(PowerState.RUNNING);
-    await d2.destroy(ctx, { instance: { uuid }, networkInfo });
-    expect(topo.exec(h2, 'ip', ['-o', 'link'])).not.toContain('vkcold0');
-  }, 400_000);
+      // ---- move and confirm: nothing of the instance is left at h1 (no QEMU, no tap, no disk export, no directory)
+      await coldMigrate(d1, d2, { ...request, migrationId: randomUUID() });
+      expect(await d1.listInstanceUuids(ctx)).toEqual([]);
+      expect(topo.exec(h1, 'ip', ['-o', 'link'])).not.toContain('vkcold0');
+      expect(nbdServers()).toEqual([]);
+      expect(execFileSync('ls', [h1.stateDir], { encoding: 'utf8' })).not.toContain(uuid);
+      expect((await d2.getInfo(ctx, { instance: { uuid } })).state).toBe(PowerState.RUNNING);
+      await d2.destroy(ctx, { instance: { uuid }, networkInfo });
+      expect(topo.exec(h2, 'ip', ['-o', 'link'])).not.toContain('vkcold0');
+    },
+    400_000,
+  );
 });

@@ -67,96 +67,104 @@ describe('QEMU driver: bridge/tap interfaces in a network namespace of their own
       .map((l) => l.split(': ')[1]!.split('@')[0]!);
   };
 
-  it('a bridge VIF is a tap on the VIF bridge; the guest answers pings from the host side; hot-plug, counters, teardown on every path', async () => {
-    const host = topo!.hosts[0]!;
-    const driver = new QemuDriver({
-      hostname: host.name,
-      options: {
-        stateDir: host.stateDir,
-        netns: host.netns,
-        hostIp: host.ip,
-        allowedDirs: TEST_ALLOWED_DIRS,
-        detachTimeoutSec: 20,
-      },
-    });
-    drivers.push(driver);
-    await driver.initHost(ctx, { host: host.name });
-    const uuid = randomUUID();
-    const first = bridgeVif('52:54:00:aa:00:01', 'vktapfirst');
-    await driver.spawn(ctx, {
-      instance: { uuid, name: 'net-guest', flavor },
-      imageMeta: guestImage,
-      networkInfo: [first],
-    });
+  const bridgeTitle =
+    'a bridge VIF is a tap on the VIF bridge; the guest answers pings from the host side; hot-plug, counters, ' +
+    'teardown on every path';
+  it(
+    bridgeTitle,
+    async () => {
+      const host = topo!.hosts[0]!;
+      const driver = new QemuDriver({
+        hostname: host.name,
+        options: {
+          stateDir: host.stateDir,
+          netns: host.netns,
+          hostIp: host.ip,
+          allowedDirs: TEST_ALLOWED_DIRS,
+          detachTimeoutSec: 20,
+        },
+      });
+      drivers.push(driver);
+      await driver.initHost(ctx, { host: host.name });
+      const uuid = randomUUID();
+      const first = bridgeVif('52:54:00:aa:00:01', 'vktapfirst');
+      await driver.spawn(ctx, {
+        instance: { uuid, name: 'net-guest', flavor },
+        imageMeta: guestImage,
+        networkInfo: [first],
+      });
 
-    // the tap lives in the driver's namespace, enslaved to the bridge the VIF names; the machine's own namespace has none
-    const tap = JSON.parse(topo!.exec(host, 'ip', ['-j', '-d', 'link', 'show', 'dev', 'vktapfirst'])) as {
-      master?: string;
-      address?: string;
-    }[];
-    expect(tap[0]?.master).toBe(HOST_BRIDGE);
-    expect(() => execFileSync('ip', ['link', 'show', 'dev', 'vktapfirst'], { stdio: 'ignore' })).toThrow();
-    await waitForConsole(driver, uuid, (t) => t.includes(GUEST_READY_MARKER), BOOT_MS, 'guest ready');
-    const guestIp = `${TOPOLOGY_SUBNET}.100`;
-    await typeOnConsole(driver, uuid, guestSetup(guestIp));
-    await waitForConsole(driver, uuid, (t) => t.includes('virtkit-net-42'), 30_000, 'address set');
-    // the MAC the guest has is the VIF's
-    await typeOnConsole(driver, uuid, 'cat /sys/class/net/eth0/address\n');
-    await waitForConsole(driver, uuid, (t) => t.includes('52:54:00:aa:00:01'), 10_000, 'the VIF MAC');
+      // the tap lives in the driver's namespace, enslaved to the bridge the VIF names; the machine's own namespace has
+      // none
+      const tap = JSON.parse(topo!.exec(host, 'ip', ['-j', '-d', 'link', 'show', 'dev', 'vktapfirst'])) as {
+        master?: string;
+        address?: string;
+      }[];
+      expect(tap[0]?.master).toBe(HOST_BRIDGE);
+      expect(() => execFileSync('ip', ['link', 'show', 'dev', 'vktapfirst'], { stdio: 'ignore' })).toThrow();
+      await waitForConsole(driver, uuid, (t) => t.includes(GUEST_READY_MARKER), BOOT_MS, 'guest ready');
+      const guestIp = `${TOPOLOGY_SUBNET}.100`;
+      await typeOnConsole(driver, uuid, guestSetup(guestIp));
+      await waitForConsole(driver, uuid, (t) => t.includes('virtkit-net-42'), 30_000, 'address set');
+      // the MAC the guest has is the VIF's
+      await typeOnConsole(driver, uuid, 'cat /sys/class/net/eth0/address\n');
+      await waitForConsole(driver, uuid, (t) => t.includes('52:54:00:aa:00:01'), 10_000, 'the VIF MAC');
 
-    const ping = topo!.exec(host, 'ping', ['-c', '3', '-i', '0.2', '-W', '2', guestIp], 30_000);
-    expect(ping).toMatch(/3 packets transmitted, 3 received/);
-    const diag = await driver.getInstanceDiagnostics(ctx, { instance: { uuid } });
-    expect(diag.nicDetails[0]).toMatchObject({ macAddress: '52:54:00:aa:00:01' });
-    expect(diag.nicDetails[0]!.rxPackets).toBeGreaterThanOrEqual(3);
-    expect(diag.nicDetails[0]!.txPackets).toBeGreaterThanOrEqual(3);
+      const ping = topo!.exec(host, 'ping', ['-c', '3', '-i', '0.2', '-W', '2', guestIp], 30_000);
+      expect(ping).toMatch(/3 packets transmitted, 3 received/);
+      const diag = await driver.getInstanceDiagnostics(ctx, { instance: { uuid } });
+      expect(diag.nicDetails[0]).toMatchObject({ macAddress: '52:54:00:aa:00:01' });
+      expect(diag.nicDetails[0]!.rxPackets).toBeGreaterThanOrEqual(3);
+      expect(diag.nicDetails[0]!.txPackets).toBeGreaterThanOrEqual(3);
 
-    // hot-plug a tap VIF (derived name) while running: the guest sees a second NIC; detach removes the tap
-    const second: Vif = {
-      id: 'b7c1e2d4-0000-4000-8000-000000000002',
-      address: '52:54:00:aa:00:02',
-      type: 'tap',
-      network: { id: 'provider', bridge: HOST_BRIDGE },
-    };
-    await driver.attachInterface(ctx, { instance: { uuid }, imageMeta: guestImage, vif: second });
-    expect(links(host.netns)).toContain('tapb7c1e2d40000');
-    await typeOnConsole(driver, uuid, 'sleep 1; cat /sys/class/net/eth1/address\n');
-    await waitForConsole(driver, uuid, (t) => t.includes('52:54:00:aa:00:02'), 20_000, 'the hot-plugged NIC');
-    await driver.detachInterface(ctx, { instance: { uuid }, vif: second });
-    expect(links(host.netns)).not.toContain('tapb7c1e2d40000');
+      // hot-plug a tap VIF (derived name) while running: the guest sees a second NIC; detach removes the tap
+      const second: Vif = {
+        id: 'b7c1e2d4-0000-4000-8000-000000000002',
+        address: '52:54:00:aa:00:02',
+        type: 'tap',
+        network: { id: 'provider', bridge: HOST_BRIDGE },
+      };
+      await driver.attachInterface(ctx, { instance: { uuid }, imageMeta: guestImage, vif: second });
+      expect(links(host.netns)).toContain('tapb7c1e2d40000');
+      await typeOnConsole(driver, uuid, 'sleep 1; cat /sys/class/net/eth1/address\n');
+      await waitForConsole(driver, uuid, (t) => t.includes('52:54:00:aa:00:02'), 20_000, 'the hot-plugged NIC');
+      await driver.detachInterface(ctx, { instance: { uuid }, vif: second });
+      expect(links(host.netns)).not.toContain('tapb7c1e2d40000');
 
-    // a killed QEMU: the instance is CRASHED, its tap stays for the next start; power on plugs it again
-    const pid = Number((await driver.getInfo(ctx, { instance: { uuid } })).internalId?.slice(4));
-    process.kill(pid, 'SIGKILL');
-    for (let i = 0; i < 100 && (await driver.getInfo(ctx, { instance: { uuid } })).state !== PowerState.CRASHED; i++)
-      await new Promise((r) => setTimeout(r, 50));
-    expect((await driver.getInfo(ctx, { instance: { uuid } })).state).toBe(PowerState.CRASHED);
-    await driver.powerOn(ctx, { instance: { uuid } });
-    expect((await driver.getInfo(ctx, { instance: { uuid } })).state).toBe(PowerState.RUNNING);
-    process.kill(Number((await driver.getInfo(ctx, { instance: { uuid } })).internalId?.slice(4)), 'SIGKILL');
-    // destroy after a killed QEMU: nothing of the instance is left on the host
-    await driver.destroy(ctx, { instance: { uuid } });
-    expect(links(host.netns)).not.toContain('vktapfirst');
+      // a killed QEMU: the instance is CRASHED, its tap stays for the next start; power on plugs it again
+      const pid = Number((await driver.getInfo(ctx, { instance: { uuid } })).internalId?.slice(4));
+      process.kill(pid, 'SIGKILL');
+      for (let i = 0; i < 100 && (await driver.getInfo(ctx, { instance: { uuid } })).state !== PowerState.CRASHED; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect((await driver.getInfo(ctx, { instance: { uuid } })).state).toBe(PowerState.CRASHED);
+      await driver.powerOn(ctx, { instance: { uuid } });
+      expect((await driver.getInfo(ctx, { instance: { uuid } })).state).toBe(PowerState.RUNNING);
+      process.kill(Number((await driver.getInfo(ctx, { instance: { uuid } })).internalId?.slice(4)), 'SIGKILL');
+      // destroy after a killed QEMU: nothing of the instance is left on the host
+      await driver.destroy(ctx, { instance: { uuid } });
+      expect(links(host.netns)).not.toContain('vktapfirst');
 
-    // plugVifs / unplugVifs own the tap on their own (what an orchestrator calls around host reboots)
-    await driver.plugVifs(ctx, { instance: { uuid }, networkInfo: [first] });
-    expect(links(host.netns)).toContain('vktapfirst');
-    await driver.unplugVifs(ctx, { instance: { uuid }, networkInfo: [first] });
-    expect(links(host.netns)).not.toContain('vktapfirst');
+      // plugVifs / unplugVifs own the tap on their own (what an orchestrator calls around host reboots)
+      await driver.plugVifs(ctx, { instance: { uuid }, networkInfo: [first] });
+      expect(links(host.netns)).toContain('vktapfirst');
+      await driver.unplugVifs(ctx, { instance: { uuid }, networkInfo: [first] });
+      expect(links(host.netns)).not.toContain('vktapfirst');
 
-    // a device of that name that is not the instance's is refused and left alone
-    topo!.exec(host, 'ip', ['link', 'add', 'vktapfirst', 'type', 'bridge']);
-    await expect(driver.plugVifs(ctx, { instance: { uuid }, networkInfo: [first] })).rejects.toMatchObject({
-      code: 'CONFLICT',
-    });
-    await driver.unplugVifs(ctx, { instance: { uuid }, networkInfo: [first] });
-    expect(links(host.netns)).toContain('vktapfirst');
-    // a bridge VIF without a bridge, or a type the driver cannot plug: VALIDATION_FAILED, nothing made
-    await expect(
-      driver.plugVifs(ctx, { instance: { uuid }, networkInfo: [{ ...first, network: { id: 'n' } }] }),
-    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    await expect(
-      driver.plugVifs(ctx, { instance: { uuid }, networkInfo: [{ ...first, type: 'ovs' }] }),
-    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-  }, 300_000);
+      // a device of that name that is not the instance's is refused and left alone
+      topo!.exec(host, 'ip', ['link', 'add', 'vktapfirst', 'type', 'bridge']);
+      await expect(driver.plugVifs(ctx, { instance: { uuid }, networkInfo: [first] })).rejects.toMatchObject({
+        code: 'CONFLICT',
+      });
+      await driver.unplugVifs(ctx, { instance: { uuid }, networkInfo: [first] });
+      expect(links(host.netns)).toContain('vktapfirst');
+      // a bridge VIF without a bridge, or a type the driver cannot plug: VALIDATION_FAILED, nothing made
+      await expect(
+        driver.plugVifs(ctx, { instance: { uuid }, networkInfo: [{ ...first, network: { id: 'n' } }] }),
+      ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      await expect(
+        driver.plugVifs(ctx, { instance: { uuid }, networkInfo: [{ ...first, type: 'ovs' }] }),
+      ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    },
+    300_000,
+  );
 });

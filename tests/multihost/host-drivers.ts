@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { DriverLogger, ImageMeta, SpawnInstance, Vif } from '@virtkit/core';
+import type { DriverLogger, DriverWith, ImageMeta, SpawnInstance, Vif } from '@virtkit/core';
 import { QemuDriver } from '@virtkit/qemu';
 import { buildTestGuest, GUEST_READY_MARKER, TEST_ALLOWED_DIRS } from '../../packages/qemu/tests/helpers/test-guest.js';
-import { guestSetup, typeOnConsole, waitForConsole } from './guest-console.js';
+import { guestSetup, typeOnConsole, waitForConsole, type ConsoleDriver } from './guest-console.js';
 import { HOST_BRIDGE, TOPOLOGY_SUBNET, type TopologyHost } from './topology.js';
 
 /** A log line a driver wrote (the tests read QEMU's migration figures from them). */
@@ -23,9 +23,10 @@ export function recordingLogger(lines: LogLine[]): DriverLogger {
 }
 
 /**
- * The QEMU driver of one topology host: its QEMUs and taps in the host's namespace, its own state
- * directory, TCP migrations on the host's address. (The next step runs this as an agent, `virtkit
- * serve`, inside the namespace, reached through `connectDriver`.)
+ * The QEMU driver of one topology host IN THIS PROCESS: its QEMUs and taps in the host's namespace, its own
+ * state directory, TCP migrations on the host's address. The migration tests use agents instead
+ * (agents.ts: `virtkit serve` inside the namespace, reached through `connectDriver`); this stays for the
+ * guest-network tests, which check taps and counters of one host's driver directly.
  */
 export function hostDriver(
   host: TopologyHost,
@@ -73,15 +74,25 @@ export function providerVif(mac: string, devname?: string): Vif {
 /** The guest's address on the provider network. */
 export const GUEST_IP = `${TOPOLOGY_SUBNET}.100`;
 
+/** Where {@link bootNetworkedGuest} runs its guest. */
+export interface GuestPlacement {
+  /** The guest's address. @defaultValue {@link GUEST_IP} */
+  guestIp?: string;
+  /** The namespace of the driver's serial proxy (an agent's host), for typing on the console. */
+  netns?: string;
+}
+
 /**
  * Spawn the test guest on `driver` with one provider VIF, wait for it to boot, give it
- * {@link GUEST_IP} and start its console counter. @returns the instance and its VIFs
+ * its address and start its console counter. @returns the instance and its VIFs
  */
 export async function bootNetworkedGuest(
-  driver: QemuDriver,
+  driver: DriverWith<'lifecycle'> & ConsoleDriver,
   image: ImageMeta,
   vif: Vif,
+  placement: GuestPlacement = {},
 ): Promise<{ instance: SpawnInstance; networkInfo: Vif[] }> {
+  const { guestIp = GUEST_IP, netns } = placement;
   const uuid = randomUUID();
   const instance: SpawnInstance = {
     uuid,
@@ -98,7 +109,8 @@ export async function bootNetworkedGuest(
     'the guest shell',
   );
   await new Promise((r) => setTimeout(r, 300));
-  for (const line of guestSetup(GUEST_IP).split('\n').filter(Boolean)) await typeOnConsole(driver, uuid, `${line}\n`);
+  for (const line of guestSetup(guestIp).split('\n').filter(Boolean))
+    await typeOnConsole(driver, uuid, `${line}\n`, netns);
   await waitForConsole(
     driver,
     uuid,

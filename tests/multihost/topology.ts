@@ -31,6 +31,11 @@ export interface TopologyHost {
   stateDir: string;
   /** The veth end in the switch namespace (set it down to cut this host off). */
   switchPort: string;
+  /**
+   * With `orchestrator: true`: the host's address on its management link to the machine's namespace (where
+   * the test, the orchestrator, runs; its agent listens there), else undefined.
+   */
+  mgmtIp?: string;
 }
 
 /** A built topology; {@link Topology.destroy} tears it down (idempotent). */
@@ -38,6 +43,8 @@ export interface Topology {
   prefix: string;
   switchNetns: string;
   hosts: TopologyHost[];
+  /** The run's private directory (mode 0700, removed by destroy): host state dirs, certificates, agents' files. */
+  root: string;
   /** Run a command inside a host's namespace; returns its stdout. */
   exec(host: TopologyHost, command: string, args: readonly string[], timeoutMs?: number): string;
   /** Cut (`down`) or restore (`up`) a host's link to the switch. */
@@ -117,11 +124,23 @@ export function sweepLeftovers(): string[] {
   return removed;
 }
 
+/** Options of {@link createTopology}. */
+export interface TopologyOptions {
+  /**
+   * Give each host a management link to the machine's own namespace, where the test (the orchestrator) runs:
+   * a veth pair (removed with the host's namespace) with a /30 of a random /24 of 198.19.0.0/16 (reserved for
+   * benchmarking, never routed; random so that two runs in parallel do not route the same addresses). The
+   * management network is not the data network: cutting a host's switch port (migration, guests) leaves the
+   * orchestrator's connection to its agent up, as on real hosts with a separate management network.
+   */
+  orchestrator?: boolean;
+}
+
 /**
  * Build a topology of `count` hosts (2 or 3). A failure half-way tears down what was made and throws.
  * @throws when namespaces cannot be made here (with the reason)
  */
-export function createTopology(count: number): Topology {
+export function createTopology(count: number, options: TopologyOptions = {}): Topology {
   const reason = topologyUnavailableReason();
   if (reason) throw new Error(`cannot build the multi-host topology: ${reason}`);
   sweepLeftovers();
@@ -130,6 +149,7 @@ export function createTopology(count: number): Topology {
   const made: string[] = [];
   const root = join(tmpdir(), prefix.slice(0, -1));
   const hosts: TopologyHost[] = [];
+  const mgmtNet = `198.19.${Math.floor(Math.random() * 256)}`;
   const destroy = (): void => {
     for (const netns of made.reverse()) deleteNetns(netns);
     made.length = 0;
@@ -168,7 +188,18 @@ export function createTopology(count: number): Topology {
       h(['addr', 'add', `${address}/24`, 'dev', HOST_BRIDGE]);
       const stateDir = join(root, name);
       mkdirSync(stateDir, { mode: 0o700 });
-      hosts.push({ name, netns, ip: address, stateDir, switchPort });
+      let mgmtIp: string | undefined;
+      if (options.orchestrator) {
+        // made in the machine's namespace, one end moved into the host's: deleting that namespace deletes both
+        const local = `vkm${Math.random().toString(36).slice(2, 9)}${i}`;
+        mgmtIp = `${mgmtNet}.${4 * i + 2}`;
+        ip(['link', 'add', local, 'type', 'veth', 'peer', 'name', 'mgmt0', 'netns', netns]);
+        ip(['addr', 'add', `${mgmtNet}.${4 * i + 1}/30`, 'dev', local]);
+        ip(['link', 'set', local, 'up']);
+        h(['addr', 'add', `${mgmtIp}/30`, 'dev', 'mgmt0']);
+        h(['link', 'set', 'mgmt0', 'up']);
+      }
+      hosts.push({ name, netns, ip: address, stateDir, switchPort, ...(mgmtIp ? { mgmtIp } : {}) });
     }
   } catch (error) {
     destroy();
@@ -177,12 +208,25 @@ export function createTopology(count: number): Topology {
   // a test run that ends without its afterAll (an uncaught error, process.exit) still leaves nothing
   const onExit = (): void => destroy();
   process.once('exit', onExit);
+  // nor one interrupted (Ctrl-C, a CI timeout's SIGTERM): deleting the namespaces kills what runs in them
+  // (the hosts' agents and QEMUs), then the signal does what it would have done
+  const onSignal = (signal: NodeJS.Signals): void => {
+    destroy();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   return {
     prefix,
     switchNetns,
     hosts,
+    root,
     destroy: () => {
       process.removeListener('exit', onExit);
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
       destroy();
     },
     exec: (host, command, args, timeoutMs = 30_000) =>

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import type { DriverBase } from '@virtkit/core';
+import type { DriverBase, HostApi } from '@virtkit/core';
 import { writeLine, type CliIo } from '../cli-io.js';
 import { CLI_HOST_API, loadCliDriver } from '../driver/load-cli-driver.js';
 import { CliError, EXIT_CODES } from '../errors/cli-error.js';
@@ -19,6 +19,10 @@ export interface ServeCommandOptions {
   insecure?: boolean;
   /** Serve the conformance-kit harness (fresh hosts, fixtures). */
   harness?: boolean;
+  /** The served driver's host name (`hostApi.hostname`). */
+  hostname?: string;
+  /** A JSON file holding the driver's options (`hostApi.options`), checked by the driver. */
+  driverOptions?: string;
 }
 
 /** The `serve` command: serve a driver over gRPC / Connect until SIGINT or SIGTERM. */
@@ -34,6 +38,8 @@ export function serveCommand(ctx: CommandContext): Command {
     .option('--read-only-token-file <file>', 'file holding a bearer token with the read-only role')
     .option('--insecure', 'allow plaintext or no client certificates on a non-loopback address (never in production)')
     .option('--harness', 'also serve the test harness, so `virtkit conformance --driver grpc://...` can run the kit')
+    .option('--hostname <name>', 'the host name the driver is created with (default: virtkit-conformance)')
+    .option('--driver-options <file>', "JSON file of the driver's options (hostApi.options), checked by the driver")
     .addHelpText(
       'after',
       `
@@ -75,7 +81,7 @@ export async function runServeCommand(options: ServeCommandOptions, io: CliIo, s
       });
     }
   };
-  const loaded = await loadCliDriver(options.driver, io);
+  const loaded = await loadCliDriver(options.driver, io, serveHostApi(options, read));
   const tokens: Record<string, 'admin' | 'read-only'> = {};
   const admin = read(options.adminTokenFile, 'admin token')?.trim();
   const readOnly = read(options.readOnlyTokenFile, 'read-only token')?.trim();
@@ -113,4 +119,31 @@ export async function runServeCommand(options: ServeCommandOptions, io: CliIo, s
     }));
   await server.close();
   return EXIT_CODES.OK;
+}
+
+/**
+ * The host API the served driver is created with: `--hostname` and the options of `--driver-options`.
+ * @throws `USAGE` when the options file is not a JSON object
+ */
+function serveHostApi(
+  options: ServeCommandOptions,
+  read: (file: string | undefined, what: string) => string | undefined,
+): HostApi {
+  const text = read(options.driverOptions, 'driver options');
+  let driverOptions: unknown;
+  try {
+    driverOptions = text === undefined ? undefined : JSON.parse(text);
+  } catch (error) {
+    throw new CliError('USAGE', `the driver options file ${options.driverOptions} is not JSON`, { cause: error });
+  }
+  if (
+    driverOptions !== undefined &&
+    (typeof driverOptions !== 'object' || driverOptions === null || Array.isArray(driverOptions))
+  )
+    throw new CliError('USAGE', `the driver options file ${options.driverOptions} must hold a JSON object`);
+  return {
+    ...CLI_HOST_API,
+    ...(options.hostname ? { hostname: options.hostname } : {}),
+    ...(driverOptions ? { options: driverOptions as Record<string, unknown> } : {}),
+  };
 }

@@ -14,18 +14,24 @@ export const CLI_HOST_API: HostApi = Object.freeze({ hostname: 'virtkit-conforma
  * there (`dist/driver.js`, without `./`) is loaded as that file. Load failures
  * become a `DRIVER_UNAVAILABLE` {@link CliError} whose hint says what to do.
  *
+ * `hostApi` defaults to {@link CLI_HOST_API} (`virtkit serve` passes its `--hostname` and `--driver-options`).
+ *
  * @throws `DRIVER_UNAVAILABLE` when the driver cannot be resolved, imported,
  *         created, or declares an incompatible contract version.
  */
-export async function loadCliDriver(specifier: string, io: CliIo): Promise<LoadedDriver> {
+export async function loadCliDriver(
+  specifier: string,
+  io: CliIo,
+  hostApi: HostApi = CLI_HOST_API,
+): Promise<LoadedDriver> {
   const cwd = io.cwd ?? process.cwd();
   try {
-    return await loadDriver(specifier, CLI_HOST_API, { from: cwd });
+    return await loadDriver(specifier, hostApi, { from: cwd });
   } catch (error) {
     if (!isVirtkitError(error)) throw error;
     // users type paths the way shells complete them; the loader reads those as package names
     if (error.code === 'DRIVER_LOAD_FAILED' && !isPathLike(specifier) && existsSync(resolve(cwd, specifier))) {
-      return loadCliDriver(`./${specifier}`, io);
+      return loadCliDriver(`./${specifier}`, io, hostApi);
     }
     throw new CliError('DRIVER_UNAVAILABLE', `${error.message} [${error.code}]`, {
       hint: loadErrorHint(specifier, error, cwd),

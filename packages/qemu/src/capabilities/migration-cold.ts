@@ -209,7 +209,10 @@ export async function confirmMigration(host: QemuHost, req: ConfirmMigrationRequ
   });
 }
 
-/** `_finishRevertMigration` (source): start the kept copy again (with its old flavor after a same-host resize), unless `powerOn` is false. */
+/**
+ * `_finishRevertMigration` (source): start the kept copy again (with its old flavor after a same-host resize), unless
+ * `powerOn` is false.
+ */
 export async function finishRevertMigration(vm: Vm, req: FinishRevertMigrationRequest): Promise<void> {
   if (vm.meta.diskExport) {
     await stopDiskExport(vm.meta.diskExport, vm.dir);
@@ -232,7 +235,10 @@ export async function leaveStorageMarker(vm: Vm): Promise<SharedStorageCheckData
   return { path };
 }
 
-/** `_checkInstanceSharedStorageRemote`: true when this host sees another driver's marker (only marker names are looked at). */
+/**
+ * `_checkInstanceSharedStorageRemote`: true when this host sees another driver's marker (only marker names are looked
+ * at).
+ */
 export function seesStorageMarker(data: SharedStorageCheckData): boolean {
   return isMarker(data.path) && existsSync(data.path as string);
 }

@@ -8,6 +8,7 @@ import {
   type RollbackLiveMigrationAtDestinationRequest,
 } from '@virtkit/core';
 import { createServer, type AddressInfo } from 'node:net';
+import { armIncomingWatchdog, disarmIncomingWatchdog } from '../runtime/incoming-watchdog.js';
 import { importMeta } from '../runtime/migrated-meta.js';
 import { waitForMigration } from '../runtime/migration-stream.js';
 import type { QemuHost } from '../runtime/qemu-host.js';
@@ -59,7 +60,9 @@ export async function checkDestination(
  * `_preLiveMigration`: an identical QEMU (same devices, same order) started
  * with `-incoming`, an empty root disk of the same size exported over NBD
  * for the source to mirror into, and the migration socket; its taps are made first (on the bridges
- * the source's VIFs name). The instance is marked as arriving until `postLiveMigrationAtDestination`.
+ * the source's VIFs name). The instance is marked as arriving until `postLiveMigrationAtDestination`; until
+ * then its QEMU dies with this driver's process (a driver that starts on the state directory later removes
+ * what is left of an arrival: see `QemuHost.init`).
  * @throws `VALIDATION_FAILED` (the source's configuration), `INSTANCE_EXISTS`, `MIGRATION_FAILED` (a tap
  *   of the instance already exists here: both ends in one network namespace)
  */
@@ -73,7 +76,8 @@ export async function preLiveMigration(host: QemuHost, req: PreLiveMigrationRequ
   for (const nic of meta.nics) {
     if (nic.tap !== undefined && (await deviceExists(host.config.netns, nic.tap))) {
       throw new MigrationError(
-        `host device ${nic.tap} already exists here: both ends share one network namespace (give each QEMU driver its own netns)`,
+        `host device ${nic.tap} already exists here: both ends share one network namespace ` +
+          '(give each QEMU driver its own netns)',
       );
     }
   }
@@ -85,6 +89,8 @@ export async function preLiveMigration(host: QemuHost, req: PreLiveMigrationRequ
     await createRootDisk(host, vm, vm.file(VM_FILES.rootDisk), meta.boot, { exactBytes: data.rootDiskBytes, base });
     // no -S: once the stream is in, QEMU runs the guest if the source ran it, and keeps it paused otherwise
     const proc = await vm.busy(() => vm.start({ incoming: true, autostart: true }));
+    // until it has arrived (post) or is rolled back, this QEMU dies with this driver's process
+    armIncomingWatchdog(vm.dir, proc.pid);
     const tcp = host.config.migrationTransport === 'tcp';
     const nbd = tcp
       ? await startTcpNbdServer(proc, host.config.hostIp, host.config.netns)
@@ -192,5 +198,7 @@ export async function postAtDestination(host: QemuHost, req: PostLiveMigrationAt
     delete vm.meta.incomingMigration;
     vm.meta.power = 'running';
     await vm.save();
+    // it lives here now: it outlives this driver like any other instance (a later driver takes it over)
+    disarmIncomingWatchdog(vm.dir);
   });
 }

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import {
   AbortedError,
-  DriverError,
   InvalidStateError,
+  isVirtkitError,
+  MigrationError,
   NotFoundError,
   type CheckCanLiveMigrateSourceRequest,
   type LiveMigrationRequest,
@@ -28,7 +29,9 @@ const DEFAULT_DOWNTIME_MS = 300;
 const BLOCK_JOB_EVENTS = ['BLOCK_JOB_READY', 'BLOCK_JOB_CANCELLED', 'BLOCK_JOB_COMPLETED', 'BLOCK_JOB_ERROR'] as const;
 type Report = NonNullable<OperationContext['onProgress']>;
 
-/** `_checkCanLiveMigrateSource`: the destination's data plus this instance's device configuration and root disk size. */
+/**
+ * `_checkCanLiveMigrateSource`: the destination's data plus this instance's device configuration and root disk size.
+ */
 export async function checkSource(host: QemuHost, vm: Vm, req: CheckCanLiveMigrateSourceRequest): Promise<MigrateData> {
   const rootDiskBytes = (await host.img.info(vm.file(VM_FILES.rootDisk))).virtualSize;
   const data = qemuData(req.destCheckData);
@@ -50,7 +53,8 @@ export async function checkSource(host: QemuHost, vm: Vm, req: CheckCanLiveMigra
  * that was running, its NICs plugged back).
  * A transfer that makes no progress for `options.migration.progressTimeoutSec` (a link down) is given up.
  * @throws `INVALID_STATE` (the destination was not prepared by `preLiveMigration`), `ABORTED` (liveMigrationAbort
- *   or the signal), `VALIDATION_FAILED` (migrate data), `MIGRATION_FAILED` (no progress), `DRIVER_ERROR`
+ *   or the signal), `VALIDATION_FAILED` (migrate data), `MIGRATION_FAILED` (no progress; QEMU gave the stream or
+ *   the disk mirror up, e.g. the destination's QEMU went away), `DRIVER_ERROR`
  */
 export async function liveMigrate(
   host: QemuHost,
@@ -92,6 +96,11 @@ export async function liveMigrate(
           const left = info.ram?.remaining ?? 0;
           report({ percent: 30 + Math.floor((69 * sent) / Math.max(1, sent + left)), phase: 'memory' });
         },
+      }).catch((error: unknown) => {
+        // QEMU gave the stream up (the destination closed it: its QEMU or host went away): the migration failed
+        throw isVirtkitError(error, 'DRIVER_ERROR')
+          ? new MigrationError(`the migration stream failed: ${error.message}`, { cause: error })
+          : error;
       });
     });
   } catch (error) {
@@ -119,12 +128,14 @@ export async function liveMigrate(
   }
   // QEMU's own figures of the switch-over, for operators (and the multi-host tests' report)
   completed = await finalFigures(proc, completed);
-  vm.log.info('live migration completed', {
-    instanceUuid: vm.uuid,
+  const figures = {
     totalMs: Date.now() - started,
     memoryPhaseMs: completed?.['total-time'],
     downtimeMs: completed?.downtime,
-  });
+  };
+  vm.log.info('live migration completed', { instanceUuid: vm.uuid, ...figures });
+  // the same figures for the caller, who may be on another host (a remote driver): the last report before 100
+  report({ percent: 99, phase: 'switched-over', detail: figures });
   await leaveSource(host, vm, proc);
 }
 
@@ -184,12 +195,16 @@ async function requirePrepared(vm: Vm, data: MigrateData | undefined): Promise<v
     operation: 'liveMigration',
     state: await vm.powerState(),
     detail: missing
-      ? 'the destination was not prepared: call preLiveMigration there (after the destination and source checks) and pass the migrate data it returns'
+      ? 'the destination was not prepared: call preLiveMigration there (after the destination and source checks) ' +
+        'and pass the migrate data it returns'
       : 'the destination is no longer prepared (rolled back?): call preLiveMigration there again',
   });
 }
 
-/** Where the destination listens, from pre-migration's data; only the forms this driver's destination hands out are accepted. */
+/**
+ * Where the destination listens, from pre-migration's data; only the forms this driver's destination hands out are
+ * accepted.
+ */
 function migrationTarget(data: MigrateData | undefined): { uri: string; nbd: string } {
   const uri = data?.targetConnectAddr ?? '';
   const nbd = qemuData(data).nbd ?? '';
@@ -255,7 +270,10 @@ class OutgoingMigration {
     else await this.#proc.execute('block-job-cancel', { device: MIRROR_JOB, force: true }).catch(() => undefined);
   }
 
-  /** Converge now: lift the bandwidth cap and allow the switch-over whatever the downtime (the guest keeps running until then). */
+  /**
+   * Converge now: lift the bandwidth cap and allow the switch-over whatever the downtime (the guest keeps running until
+   * then).
+   */
   async forceComplete(): Promise<void> {
     this.#forced = true;
     if (this.#phase === 'memory') await this.#allowLongDowntime();
@@ -320,7 +338,8 @@ async function mirrorDisk(
       const mirror = (
         await proc.execute<{ device: string; ready: boolean; offset: number; len: number }[]>('query-block-jobs')
       ).find((j) => j.device === MIRROR_JOB);
-      if (!mirror) throw new DriverError('liveMigration', 'the disk mirror ended before it was in sync');
+      // the job ends early when its target (the destination's NBD export) goes away
+      if (!mirror) throw new MigrationError('the disk mirror ended before it was in sync (the destination went away?)');
       report({ percent: 1 + Math.floor((29 * mirror.offset) / Math.max(1, mirror.len)), phase: 'disk' });
       if (mirror.ready) return;
       stall.check(mirror.offset);
@@ -356,7 +375,10 @@ async function cancelMirror(proc: VmProcess, force: boolean): Promise<void> {
   }
 }
 
-/** `_liveMigrationAbort` / `_liveMigrationForceComplete`: act on the instance's running migration. @throws `NOT_FOUND` when none runs */
+/**
+ * `_liveMigrationAbort` / `_liveMigrationForceComplete`: act on the instance's running migration. @throws `NOT_FOUND`
+ * when none runs
+ */
 export function runningMigration(vm: Vm): NonNullable<Vm['migration']> {
   if (!vm.migration) throw new NotFoundError('live migration', vm.uuid);
   return vm.migration;

@@ -28,7 +28,10 @@ export interface QemuConformanceFixtures {
   testTimeoutMs: number;
   /** Real VMs are slow to make: one walk per capability checks every aspect at once. */
   combinedWalks: boolean;
-  /** Fewer model-based sequences than on an in-memory driver; usage compared after each sequence (stopped guests hold no vCPUs or memory here). */
+  /**
+   * Fewer model-based sequences than on an in-memory driver; usage compared after each sequence (stopped guests hold no
+   * vCPUs or memory here).
+   */
   modelBased: { sequences: number; maxCommands: number; exactUsage: boolean };
 }
 

@@ -35,7 +35,10 @@ export async function locateTestGuest(): Promise<TestGuestFiles> {
   return { kernel: value('VIRTKIT_TEST_GUEST_KERNEL'), initrd: value('VIRTKIT_TEST_GUEST_INITRD') };
 }
 
-/** The folder of @virtkit/qemu's package.json, from this file (src or dist) or, failing that, from the working directory. */
+/**
+ * The folder of @virtkit/qemu's package.json, from this file (src or dist) or, failing that, from the working
+ * directory.
+ */
 function findPackageRoot(): string {
   let dir = typeof __dirname === 'string' ? __dirname : process.cwd();
   for (let i = 0; i < 6; i++) {

@@ -8,7 +8,10 @@ export interface QmpEventSource {
   off(name: 'close', listener: () => void): unknown;
 }
 
-/** A pending wake-up: `wait` resolves on the first of the events, the delay or the connection's end; `cancel` resolves it now. */
+/**
+ * A pending wake-up: `wait` resolves on the first of the events, the delay or the connection's end; `cancel` resolves
+ * it now.
+ */
 export interface Wake {
   readonly wait: Promise<void>;
   cancel(): void;

@@ -96,7 +96,8 @@ function volume(raw: unknown, path: string): VolumeSpec {
       };
     }),
   };
-  if (v.device && String(v.device).startsWith('/')) throw invalid(`${path}.device`, 'a bare device name is expected');
+  if (typeof v.device === 'string' && v.device.startsWith('/'))
+    throw invalid(`${path}.device`, 'a bare device name is expected');
   if (v.volumeId !== undefined) spec.volumeId = text(v.volumeId, `${path}.volumeId`, VOLUME_ID);
   if (v.port !== undefined) spec.port = int(v.port, `${path}.port`, 0, 63);
   return spec;

@@ -83,7 +83,8 @@ export class StallWatch {
     }
     if (now - this.#since > this.#timeoutMs) {
       throw new MigrationError(
-        `the ${this.#what} made no progress for ${Math.round(this.#timeoutMs / 1000)} s (is the link to the destination down?)`,
+        `the ${this.#what} made no progress for ${Math.round(this.#timeoutMs / 1000)} s ` +
+          '(is the link to the destination down?)',
       );
     }
   }

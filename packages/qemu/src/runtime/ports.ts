@@ -25,7 +25,8 @@ export function allocatePort(meta: VmMeta, running: boolean): number {
     if (running && port >= meta.ports) {
       throw new InsufficientResourcesError(
         'pcie-root-port',
-        `no free pcie-root-port for hotplug (${meta.ports} ports, all in use); raise hotplugSlots or restart the instance`,
+        `no free pcie-root-port for hotplug (${meta.ports} ports, all in use); ` +
+          'raise hotplugSlots or restart the instance',
       );
     }
     if (!used.has(port) && port !== ROOT_DISK_PORT) return port;

@@ -10,7 +10,10 @@ export interface QemuArgvInput {
   accel: string;
   /** Start with `-incoming defer` (restore of a saved state, live-migration destination). */
   incoming?: boolean;
-  /** Start the vCPUs by themselves (no `-S`): a live-migration destination runs as soon as the stream is in. @defaultValue false */
+  /**
+   * Start the vCPUs by themselves (no `-S`): a live-migration destination runs as soon as the stream is in.
+   * @defaultValue false
+   */
   autostart?: boolean;
 }
 
@@ -58,9 +61,11 @@ export function buildQemuArgv({ meta, dir, accel, incoming, autostart }: QemuArg
     join(dir, VM_FILES.pid),
     '-qmp',
     `unix:${path(VM_FILES.qmp)},server=on,wait=off`,
-    // a unix socket in the 0700 instance directory: only the driver's console proxy (which checks the secret) reaches it
+    // a unix socket in the 0700 instance directory: only the driver's console proxy (which checks the secret) reaches
+    // it
     '-chardev',
-    `socket,id=serial0,path=${path(VM_FILES.serial)},server=on,wait=off,logfile=${path(VM_FILES.serialLog)},logappend=on`,
+    `socket,id=serial0,path=${path(VM_FILES.serial)},server=on,wait=off,` +
+      `logfile=${path(VM_FILES.serialLog)},logappend=on`,
     '-vnc',
     '127.0.0.1:0,to=99,password=on',
   ];

@@ -8,7 +8,8 @@ import {
   type DriverLogger,
   type PowerState,
 } from '@virtkit/core';
-import { holdingLoop, pidAlive } from './proc-utils.js';
+import { disarmIncomingWatchdog, hasIncomingWatchdog } from './incoming-watchdog.js';
+import { holdingLoop, pidAlive, pollUntil, processArgs, processesMentioning, signalProcess } from './proc-utils.js';
 import { unplugTaps } from '../network/taps-of-nics.js';
 import { stopDiskExport } from '../network/disk-export.js';
 import { ALLOWED_DIRS_ENV, type QemuConfig } from '../qemu-config.js';
@@ -86,7 +87,13 @@ export class QemuHost implements VmHost {
     return [...new Set(real.filter((d): d is string => d !== undefined))];
   }
 
-  /** Load the instances of the state root and take over those whose QEMU still runs. Idempotent. */
+  /**
+   * Load the instances of the state root and take over those whose QEMU still runs (re-adoption after a
+   * restart: only what this state root records; other drivers' instances live under their own roots).
+   * An instance still marked as arriving is an orphan: the migration it was part of ended with the driver
+   * that prepared it (the source gave up, or finished into a QEMU nobody would ever complete here), so its
+   * QEMU (if it survived), taps and files are removed rather than taken over. Idempotent.
+   */
   async init(): Promise<void> {
     const root = await this.root();
     for (const entry of await readdir(root)) {
@@ -97,9 +104,28 @@ export class QemuHost implements VmHost {
       // temp files of metadata writes cut short when an earlier driver's process ended
       for (const f of await readdir(dir)) if (f.startsWith(META_TEMP_PREFIX)) await rm(join(dir, f), { force: true });
       const vm = new Vm(this, dir, meta);
+      if (meta.incomingMigration && !hasIncomingWatchdog(dir)) {
+        await this.#removeOrphanArrival(vm);
+        continue;
+      }
       this.#vms.set(entry, vm);
       await vm.takeOver();
     }
+  }
+
+  /** Kill what is left of an arrival an earlier driver prepared (its QEMU, by pid and directory), then remove it. */
+  async #removeOrphanArrival(vm: Vm): Promise<void> {
+    const pids = new Set([vm.meta.pid, ...processesMentioning(vm.dir)].filter((p): p is number => p !== undefined));
+    for (const pid of pids) {
+      if (pidAlive(pid) && processArgs(pid)?.some((a) => a.includes(vm.dir))) signalProcess(pid, 'SIGKILL');
+    }
+    await pollUntil(() => [...pids].every((p) => !pidAlive(p)), 5000, 20);
+    this.logger.warn('removed an instance that never finished arriving (its migration ended with an earlier driver)', {
+      instanceUuid: vm.uuid,
+      killed: [...pids],
+    });
+    this.#vms.set(vm.uuid, vm);
+    await this.remove(vm);
   }
 
   find(uuid: string): Vm | undefined {
@@ -140,7 +166,9 @@ export class QemuHost implements VmHost {
    */
   async remove(vm: Vm, options: { keepDisks?: boolean } = {}): Promise<void> {
     this.#vms.delete(vm.uuid);
-    // a cold migration's disk export and the instance's taps go with it (whatever ended its QEMU); a failure is logged, the rest still goes
+    disarmIncomingWatchdog(vm.dir);
+    // a cold migration's disk export and the instance's taps go with it (whatever ended its QEMU);
+    // a failure is logged, the rest still goes
     await stopDiskExport(vm.meta.diskExport, vm.dir);
     await unplugTaps(this.config.netns, vm.uuid, vm.meta.nics).catch((error: unknown) =>
       this.logger.warn('cannot delete a tap of a removed instance', { instanceUuid: vm.uuid, error: String(error) }),
@@ -154,7 +182,8 @@ export class QemuHost implements VmHost {
 
   /**
    * Stop every process (or, with `keepInstancesOnCleanup`, let go of them
-   * still running) and remove a private temporary root.
+   * still running; instances still arriving by live migration are removed either way) and remove a
+   * private temporary root.
    */
   shutdown(): Promise<void> {
     return holdingLoop(() => this.#shutdown());
@@ -164,6 +193,11 @@ export class QemuHost implements VmHost {
     const keep = this.persistent && this.config.keepInstancesOnCleanup;
     await Promise.all(
       this.list().map(async (vm) => {
+        // an arrival nobody can finish once this driver is gone: never kept (its QEMU would outlive its watchdog)
+        if (vm.meta.incomingMigration) {
+          await vm.stopProcess('kill');
+          return this.remove(vm);
+        }
         if (keep) {
           // the process stays for a later driver; the console proxy was this driver's and goes with it
           await vm.closeConsoles();

@@ -12,7 +12,10 @@ export const SAFE_PATH_PATTERN = /^\/(?:[A-Za-z0-9._+~-]+\/?)*$/;
 /** Ids the driver gives QEMU objects (node names are at most 31 characters). */
 export const QEMU_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,30}$/;
 
-/** Paths from requests (images, kernels, volumes): absolute, printable, no `..` component, no comma, quote or backslash. */
+/**
+ * Paths from requests (images, kernels, volumes): absolute, printable, no `..` component, no comma, quote or backslash.
+ */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const USER_PATH_PATTERN = /^\/(?!.*(?:^|\/)\.\.(?:\/|$))[^\u0000-\u001f\u007f,'"\\]{0,4095}$/;
 
 /** Kernel command lines: printable ASCII only. */
@@ -24,6 +27,7 @@ const CMDLINE_PATTERN = /^[\u0020-\u007e]{0,4096}$/;
  * @throws `VALIDATION_FAILED`
  */
 export function optionValue(value: string, what: string): string {
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   if (/[\u0000-\u001f\u007f]/.test(value)) throw invalid(what, 'control characters are not allowed');
   return value.replace(/,/g, ',,');
 }

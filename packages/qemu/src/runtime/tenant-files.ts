@@ -55,7 +55,8 @@ export async function confinedFile(host: QemuHost, path: string, field: string):
  * (QEMU would open those host files for the guest). `qemu-img info` runs on
  * the image alone: the backing chain is refused at its first link, so the
  * files it names are never opened, not even by the check.
- * @throws `VALIDATION_FAILED` for a mismatched format, a backing file or a data file; `DRIVER_ERROR` when qemu-img cannot read it
+ * @throws `VALIDATION_FAILED` for a mismatched format, a backing file or a data file; `DRIVER_ERROR` when qemu-img
+ * cannot read it
  */
 export async function checkTenantImage(
   host: QemuHost,

@@ -8,9 +8,15 @@ export type BootSpec =
   | { kind: 'kernel'; kernel: string; initrd?: string; cmdline?: string }
   | { kind: 'disk'; image: string; format: 'qcow2' | 'raw' };
 
-/** Disk buses: `virtio` (virtio-blk on a pcie-root-port, guest-assisted unplug), `scsi` (scsi-hd on virtio-scsi, host-side unplug). */
+/**
+ * Disk buses: `virtio` (virtio-blk on a pcie-root-port, guest-assisted unplug), `scsi` (scsi-hd on virtio-scsi,
+ * host-side unplug).
+ */
 export type DiskBus = 'virtio' | 'scsi';
-/** NIC models: `virtio` (virtio-net on a pcie-root-port, guest-assisted unplug), `usb` (usb-net on xHCI, host-side unplug). */
+/**
+ * NIC models: `virtio` (virtio-net on a pcie-root-port, guest-assisted unplug), `usb` (usb-net on xHCI, host-side
+ * unplug).
+ */
 export type NicModel = 'virtio' | 'usb';
 
 /** A NIC of an instance; `index` makes the QEMU ids (`net<index>`, `nic<index>`). */

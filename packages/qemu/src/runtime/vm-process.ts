@@ -18,7 +18,9 @@ export interface StartProcessOptions {
   args: string[];
   /** The instance directory: QMP socket and QEMU's log live there. */
   dir: string;
-  /** Own process group, survives the driver (persistent state dirs); otherwise killed when the driver's process exits. */
+  /**
+   * Own process group, survives the driver (persistent state dirs); otherwise killed when the driver's process exits.
+   */
   detached: boolean;
   qmpTimeoutMs: number;
 }
@@ -89,7 +91,8 @@ export class VmProcess {
     const gone = new AbortController();
     void exited.then(() => gone.abort());
     try {
-      // QEMU creates the socket 20-40 ms after spawn: a short retry keeps the wait close to that (a miss costs one ENOENT)
+      // QEMU creates the socket 20-40 ms after spawn: a short retry keeps the wait close to that (a miss costs one
+      // ENOENT)
       const qmp = await QmpClient.connect(join(o.dir, VM_FILES.qmp), {
         timeoutMs: 15_000,
         retryIntervalMs: QMP_RETRY_MS,
@@ -109,10 +112,12 @@ export class VmProcess {
     const qmp = await QmpClient.connect(join(dir, VM_FILES.qmp), { timeoutMs: 5000, commandTimeoutMs: qmpTimeoutMs });
     let proc: VmProcess | undefined = undefined;
     const exited = new Promise<ProcessExit>((resolve) => {
-      qmp.once('close', async () => {
-        // not our child: the monitor closing is the first sign; the pid tells when it is really gone
-        while (!proc?.released && !(await pollUntil(() => !pidAlive(pid), 10_000, 25)));
-        if (!proc?.released) resolve({ code: null, signal: null });
+      qmp.once('close', () => {
+        void (async () => {
+          // not our child: the monitor closing is the first sign; the pid tells when it is really gone
+          while (!proc?.released && !(await pollUntil(() => !pidAlive(pid), 10_000, 25)));
+          if (!proc?.released) resolve({ code: null, signal: null });
+        })();
       });
     });
     proc = new VmProcess(pid, qmp, exited);
