@@ -22,7 +22,7 @@ import { READ_ONLY_CALLS } from '../server/auth.js';
 import { CONTRACT_CALLS } from '../server/driver-service.js';
 import { randomUUID } from 'node:crypto';
 import { applyInOut, encodeInOut, IN_OUT_METHODS } from '../wire/provider-tree-transfer.js';
-import { errorDetailOf, fromCallError, hasVirtkitDetail } from '../wire/error-codec.js';
+import { errorDetailOf, fromCallError, virtkitCodeOf } from '../wire/error-codec.js';
 import { EVENT_SEQUENCE_HEADER, HOST_HEADER, REQUEST_ID_HEADER } from '../wire/headers.js';
 import { fromValue, toValue } from '../wire/json-value.js';
 import { RemoteEventStream, type RemoteDriverEvents } from './event-stream.js';
@@ -56,6 +56,8 @@ export interface RemoteDriverParts {
   readonly eventEpoch: string;
   /** What this client says of the host it drives (its name), as `driver.hostApi`. */
   readonly hostApi?: HostApi;
+  /** The served host's name, as the server described it (empty from an older server). */
+  readonly hostName: string;
   /** The role the server gave these credentials. */
   readonly role: string;
 }
@@ -81,7 +83,13 @@ export class RemoteDriver extends DriverBase {
   #closed = false;
 
   constructor(parts: RemoteDriverParts) {
-    super(parts.hostApi ?? {});
+    // The served host's name is this driver's host name unless the caller said otherwise (core's callers, e.g. the
+    // migration helpers, name hosts by it).
+    super(
+      parts.hostApi?.hostname === undefined && parts.hostName
+        ? { ...parts.hostApi, hostname: parts.hostName }
+        : (parts.hostApi ?? {}),
+    );
     this.#parts = parts;
     this.#client = createClient(DriverService, parts.transport.transport);
     this.#events = new RemoteEventStream(
@@ -89,7 +97,7 @@ export class RemoteDriver extends DriverBase {
       () => this.#parts.headers,
       parts.lastEventSequence,
       parts.eventEpoch,
-      parts.hostApi?.hostname ?? parts.target,
+      parts.hostApi?.hostname ?? (parts.hostName || parts.target),
     );
     // Every capability call of the contract: advertised ones go over the wire, the others answer NOT_SUPPORTED here.
     for (const method of CONTRACT_CALLS) {
@@ -120,6 +128,14 @@ export class RemoteDriver extends DriverBase {
   /** The server's id of the host (driver instance) this client calls: `default` for the served driver. */
   get hostId(): string {
     return this.#parts.headers[HOST_HEADER] ?? 'default';
+  }
+
+  /**
+   * The name of the host the served driver serves, as its server describes it (its host API's hostname): the `host`
+   * of its lifecycle events. Empty when the server predates `host_name`.
+   */
+  get hostName(): string {
+    return this.#parts.hostName;
   }
 
   /** The role the server gave this client's credentials (`admin` or `read-only`). */
@@ -246,7 +262,9 @@ export class RemoteDriver extends DriverBase {
     } catch (error) {
       // The caller's own abort or deadline reads as in process, whatever the transport made of it.
       if (ctx.signal?.aborted) throw new AbortedError(op, { cause: ctx.signal.reason });
-      if (ctx.deadline !== undefined && Date.now() >= ctx.deadline && !hasVirtkitDetail(error))
+      // Past the caller's deadline, a cancellation (the RPC's own deadline, or the served call's abort at it) is
+      // the deadline's; any other served error (the driver failed on its own) is kept.
+      if (ctx.deadline !== undefined && Date.now() >= ctx.deadline && isCancellation(error))
         throw new TimeoutError(op, { cause: error });
       throw fromCallError(error, op, this.#parts.target, IDEMPOTENT_CALLS.has(op));
     }
@@ -283,6 +301,12 @@ export class RemoteDriver extends DriverBase {
   protected _getHostIp(ctx: OperationContext): Promise<string> {
     return this.getHostIp(ctx);
   }
+}
+
+/** A call error that only says the call was cut: no served error, or the served call's own `ABORTED` / `TIMEOUT`. */
+function isCancellation(error: unknown): boolean {
+  const code = virtkitCodeOf(error);
+  return code === undefined || code === 'ABORTED' || code === 'TIMEOUT';
 }
 
 type CoreImpl = (d: RemoteDriver, ctx: OperationContext | undefined, request: any) => Promise<unknown>;

@@ -116,9 +116,9 @@ export function fromCallError(error: unknown, op: string, target: string, idempo
   }
 }
 
-/** True when a call error carries the served driver's virtkit error. */
-export function hasVirtkitDetail(error: unknown): boolean {
-  return ConnectError.from(error).findDetails(ErrorDetailSchema).length > 0;
+/** The virtkit code of the served driver's error a call error carries, if any. */
+export function virtkitCodeOf(error: unknown): string | undefined {
+  return ConnectError.from(error).findDetails(ErrorDetailSchema)[0]?.code || undefined;
 }
 
 /** Rebuild a virtkit error of the right class without re-running its constructor (whose arguments differ per class). */
