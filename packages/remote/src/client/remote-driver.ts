@@ -27,7 +27,7 @@ import { EVENT_SEQUENCE_HEADER, HOST_HEADER, REQUEST_ID_HEADER } from '../wire/h
 import { fromValue, toValue } from '../wire/json-value.js';
 import { RemoteEventStream, type RemoteDriverEvents } from './event-stream.js';
 import type { RequestValidator } from './request-validator.js';
-import type { ClientTransport } from './transport.js';
+import { timeoutHeader, type ClientTransport } from './transport.js';
 
 /** Calls the contract makes idempotent (a repeat finds its target already holding): safe to retry after a transport failure. */
 const IDEMPOTENT_CALLS: ReadonlySet<string> = new Set([
@@ -241,7 +241,16 @@ export class RemoteDriver extends DriverBase {
     await this.#client.completeCallback({ callId, invocation, ...outcome }, { headers }).catch(() => {});
   }
 
-  /** @internal Run one RPC with the context's signal, deadline and request id; map its errors; order its events. */
+  /**
+   * @internal Run one RPC with the context's signal, deadline and request id; map its errors; order its events.
+   *
+   * A deadline travels as the RPC's timeout header, and the server enforces it: at that instant the served
+   * driver's own race answers `TIMEOUT` and the served call's `ctx.signal` aborts. Here the call rejects with
+   * `TimeoutError` at the deadline, as in process, but the RPC is left for the server to end: cancelling it now
+   * would reach the server a little before its own deadline (the timeout is relative, counted from arrival) and
+   * read there as the caller's abort. Only if the server has not ended it {@link DEADLINE_BACKSTOP_MS} later (it
+   * cannot answer) is it cancelled from here.
+   */
   async #rpc<T>(op: string, ctx: OperationContext, body: (options: CallOptions) => Promise<T>): Promise<T> {
     if (this.#closed) throw fromCallError(new Error('the remote driver was closed'), op, this.#parts.target, false);
     let seq: number | undefined;
@@ -254,17 +263,24 @@ export class RemoteDriver extends DriverBase {
         if (v !== null) seq = Number(v);
       },
     };
-    if (ctx.signal) options.signal = ctx.signal;
-    if (ctx.deadline !== undefined) options.timeoutMs = Math.max(1, ctx.deadline - Date.now());
+    const deadline = ctx.deadline !== undefined && Number.isFinite(ctx.deadline) ? ctx.deadline : undefined;
     let result: T;
     try {
-      result = await body(options);
+      if (deadline === undefined) {
+        if (ctx.signal) options.signal = ctx.signal;
+        result = await body(options);
+      } else {
+        const [name, value] = timeoutHeader(this.#parts.transport.protocol, deadline - Date.now());
+        headers[name] = value;
+        result = await withLocalDeadline(op, deadline, ctx.signal, (signal) => body({ ...options, signal }));
+      }
     } catch (error) {
       // The caller's own abort or deadline reads as in process, whatever the transport made of it.
       if (ctx.signal?.aborted) throw new AbortedError(op, { cause: ctx.signal.reason });
+      if (error instanceof TimeoutError) throw error;
       // Past the caller's deadline, a cancellation (the RPC's own deadline, or the served call's abort at it) is
       // the deadline's; any other served error (the driver failed on its own) is kept.
-      if (ctx.deadline !== undefined && Date.now() >= ctx.deadline && isCancellation(error))
+      if (deadline !== undefined && Date.now() >= deadline && isCancellation(error))
         throw new TimeoutError(op, { cause: error });
       throw fromCallError(error, op, this.#parts.target, IDEMPOTENT_CALLS.has(op));
     }
@@ -301,6 +317,48 @@ export class RemoteDriver extends DriverBase {
   protected _getHostIp(ctx: OperationContext): Promise<string> {
     return this.getHostIp(ctx);
   }
+}
+
+/** How long after the caller's deadline a call the server has not ended yet is cancelled from the client. */
+const DEADLINE_BACKSTOP_MS = 2_000;
+/** setTimeout's longest delay: a deadline further away is left to the server alone. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Run `rpc` with a signal of its own (the caller's abort cancels it at once) and reject with `TimeoutError` at
+ * `deadline`; the RPC itself is cancelled only {@link DEADLINE_BACKSTOP_MS} later if it is still running.
+ */
+function withLocalDeadline<T>(
+  op: string,
+  deadline: number,
+  callerSignal: AbortSignal | undefined,
+  rpc: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const local = new AbortController();
+  const onAbort = (): void => local.abort(callerSignal?.reason);
+  if (callerSignal?.aborted) onAbort();
+  else callerSignal?.addEventListener('abort', onAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  let backstop: NodeJS.Timeout | undefined;
+  const pending = rpc(local.signal).finally(() => {
+    clearTimeout(timer);
+    clearTimeout(backstop);
+    callerSignal?.removeEventListener('abort', onAbort);
+  });
+  const left = deadline - Date.now();
+  if (left > MAX_TIMER_MS) return pending;
+  return new Promise<T>((resolve, reject) => {
+    pending.then(resolve, reject);
+    timer = setTimeout(
+      () => {
+        reject(new TimeoutError(op));
+        backstop = setTimeout(() => local.abort(new TimeoutError(op)), DEADLINE_BACKSTOP_MS);
+        backstop.unref();
+      },
+      Math.max(0, left),
+    );
+    timer.unref();
+  });
 }
 
 /** A call error that only says the call was cut: no served error, or the served call's own `ABORTED` / `TIMEOUT`. */
