@@ -127,67 +127,72 @@ describe('a memory driver served on a unix socket', () => {
 });
 
 describe('cancellation and deadlines reach the served driver', () => {
-  it('ctx.signal abort -> RPC cancellation -> the served call sees its ctx.signal abort; ctx.deadline -> TimeoutError and the same', async () => {
-    const tmp = tempDir();
-    const served = new MemoryDriver({ hostname: 'cancel' });
-    const seen: string[] = [];
-    let entered!: () => void;
-    // The served driver's snapshot hook never ends by itself: only its own ctx.signal stops it (no timer of its own,
-    // so the abort it records can only come from the server abandoning the call).
-    (served as any)._snapshot = (ctx: { signal?: AbortSignal; deadline?: number }) =>
-      new Promise((_, reject) => {
-        seen.push(ctx.deadline === undefined ? 'no-deadline' : 'deadline');
-        entered();
-        const stop = (): void => {
-          // What ended it: the deadline (core's TimeoutError) or the caller's cancellation (AbortedError).
-          const reason: unknown = ctx.signal?.reason;
-          seen.push(reason instanceof TimeoutError ? 'aborted: deadline' : 'aborted');
-          reject(new Error('stopped'));
-        };
-        if (ctx.signal?.aborted) stop();
-        else ctx.signal?.addEventListener('abort', stop, { once: true });
-      });
-    const server = await serveDriver(served, { listen: `unix:${tmp.socket}` });
-    const driver = await connectDriver(server.target);
-    try {
-      if (!supports(driver, 'lifecycle') || !supports(driver, 'image.snapshot')) throw new Error('unexpected map');
-      const req = spawnRequest();
-      await driver.spawn({}, req);
-      const controller = new AbortController();
-      let running = new Promise<void>((r) => (entered = r));
-      const pending = driver
-        .snapshot({ signal: controller.signal }, { instance: req.instance, imageId: 'a' } as never)
-        .catch((e) => e);
-      await running;
-      controller.abort();
-      expect(await pending).toBeInstanceOf(AbortedError);
-      await waitFor(() => seen.includes('aborted'));
-      expect(seen).toEqual(['no-deadline', 'aborted']);
-
-      // A deadline alone (no signal): the client gets TIMEOUT, and the served hook's signal aborts once the deadline
-      // passed. Under load the deadline can pass before the call reaches the hook (then core never starts it): try
-      // again with a longer one until the hook ran, asserting the order of what happened, not how long it took.
-      let hookRan = false;
-      for (let budget = 500; !hookRan && budget <= 16_000; budget *= 2) {
-        seen.length = 0;
-        running = new Promise<void>((r) => (entered = r));
-        const timed = await driver
-          .snapshot({ deadline: Date.now() + budget }, { instance: req.instance, imageId: `b-${budget}` } as never)
+  it(
+    'ctx.signal abort -> RPC cancellation -> the served call sees ' +
+      'its ctx.signal abort; ctx.deadline -> TimeoutError and the same',
+    async () => {
+      const tmp = tempDir();
+      const served = new MemoryDriver({ hostname: 'cancel' });
+      const seen: string[] = [];
+      let entered!: () => void;
+      // The served driver's snapshot hook never ends by itself: only its own ctx.signal stops it (no timer of its own,
+      // so the abort it records can only come from the server abandoning the call).
+      (served as any)._snapshot = (ctx: { signal?: AbortSignal; deadline?: number }) =>
+        new Promise((_, reject) => {
+          seen.push(ctx.deadline === undefined ? 'no-deadline' : 'deadline');
+          entered();
+          const stop = (): void => {
+            // What ended it: the deadline (core's TimeoutError) or the caller's cancellation (AbortedError).
+            const reason: unknown = ctx.signal?.reason;
+            seen.push(reason instanceof TimeoutError ? 'aborted: deadline' : 'aborted');
+            reject(new Error('stopped'));
+          };
+          if (ctx.signal?.aborted) stop();
+          else ctx.signal?.addEventListener('abort', stop, { once: true });
+        });
+      const server = await serveDriver(served, { listen: `unix:${tmp.socket}` });
+      const driver = await connectDriver(server.target);
+      try {
+        if (!supports(driver, 'lifecycle') || !supports(driver, 'image.snapshot')) throw new Error('unexpected map');
+        const req = spawnRequest();
+        await driver.spawn({}, req);
+        const controller = new AbortController();
+        let running = new Promise<void>((r) => (entered = r));
+        const pending = driver
+          .snapshot({ signal: controller.signal }, { instance: req.instance, imageId: 'a' } as never)
           .catch((e) => e);
-        expect(timed).toBeInstanceOf(TimeoutError);
-        expect(timed.code).toBe('TIMEOUT');
-        hookRan = seen.length > 0;
+        await running;
+        controller.abort();
+        expect(await pending).toBeInstanceOf(AbortedError);
+        await waitFor(() => seen.includes('aborted'));
+        expect(seen).toEqual(['no-deadline', 'aborted']);
+
+        // A deadline alone (no signal): the client gets TIMEOUT, and the served hook's signal aborts once the deadline
+        // passed. Under load the deadline can pass before the call reaches the hook (then core never starts it): try
+        // again with a longer one until the hook ran, asserting the order of what happened, not how long it took.
+        let hookRan = false;
+        for (let budget = 500; !hookRan && budget <= 16_000; budget *= 2) {
+          seen.length = 0;
+          running = new Promise<void>((r) => (entered = r));
+          const timed = await driver
+            .snapshot({ deadline: Date.now() + budget }, { instance: req.instance, imageId: `b-${budget}` } as never)
+            .catch((e) => e);
+          expect(timed).toBeInstanceOf(TimeoutError);
+          expect(timed.code).toBe('TIMEOUT');
+          hookRan = seen.length > 0;
+        }
+        expect(hookRan).toBe(true);
+        await running;
+        await waitFor(() => seen.length === 2, 15_000);
+        expect(seen).toEqual(['deadline', 'aborted: deadline']);
+      } finally {
+        await driver.close();
+        await server.close({ graceMs: 100 });
+        tmp.remove();
       }
-      expect(hookRan).toBe(true);
-      await running;
-      await waitFor(() => seen.length === 2, 15_000);
-      expect(seen).toEqual(['deadline', 'aborted: deadline']);
-    } finally {
-      await driver.close();
-      await server.close({ graceMs: 100 });
-      tmp.remove();
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 });
 
 describe('a served call whose client goes away', () => {

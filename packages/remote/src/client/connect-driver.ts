@@ -89,7 +89,10 @@ const FEATURE_NAMES: Record<number, FeatureState> = {
   [WireFeatureState.UNKNOWN]: 'unknown',
 };
 
-/** The served map in this core's shape: every capability and flag of this contract, the ones the server does not name false / unsupported. */
+/**
+ * The served map in this core's shape: every capability and flag of this contract, the ones the server does not name
+ * false / unsupported.
+ */
 export function toCapabilityMap(d: DescribeResponse): CapabilityMap {
   const capabilities = Object.fromEntries(CAPABILITY_NAMES.map((c) => [c, d.capabilities[c] === true])) as Record<
     CapabilityName,

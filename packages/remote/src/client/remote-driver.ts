@@ -29,7 +29,10 @@ import { RemoteEventStream, type RemoteDriverEvents } from './event-stream.js';
 import type { RequestValidator } from './request-validator.js';
 import { timeoutHeader, type ClientTransport } from './transport.js';
 
-/** Calls the contract makes idempotent (a repeat finds its target already holding): safe to retry after a transport failure. */
+/**
+ * Calls the contract makes idempotent (a repeat finds its target already holding): safe to retry after a transport
+ * failure.
+ */
 const IDEMPOTENT_CALLS: ReadonlySet<string> = new Set([
   ...READ_ONLY_CALLS,
   'initHost',
@@ -113,7 +116,7 @@ export class RemoteDriver extends DriverBase {
     }
     for (const [method, impl] of Object.entries(CORE_CALLS)) {
       Object.defineProperty(this, method, {
-        value: (ctx?: OperationContext, request?: unknown) => impl(this, ctx, request),
+        value: (ctx?: OperationContext, request?: unknown) => impl(this, ctx, request as never),
         writable: true,
         configurable: true,
       });
@@ -148,24 +151,27 @@ export class RemoteDriver extends DriverBase {
     return this.#events.lastSequence;
   }
 
-  /** Listen to the served driver's events (the stream is open while lifecycle listeners exist); `eventsLost` when the replay window was exceeded. */
+  /**
+   * Listen to the served driver's events (the stream is open while lifecycle listeners exist); `eventsLost` when the
+   * replay window was exceeded.
+   */
   override on<E extends DriverEventName>(event: E, listener: DriverEvents[E]): this;
   override on(event: 'eventsLost', listener: RemoteDriverEvents['eventsLost']): this;
-  override on(event: string, listener: (...a: any[]) => void): this {
+  override on(event: string, listener: (...a: never[]) => void): this {
     this.#events.on(event, listener);
     return this;
   }
   /** Listen to the next event only. */
   override once<E extends DriverEventName>(event: E, listener: DriverEvents[E]): this;
   override once(event: 'eventsLost', listener: RemoteDriverEvents['eventsLost']): this;
-  override once(event: string, listener: (...a: any[]) => void): this {
+  override once(event: string, listener: (...a: never[]) => void): this {
     this.#events.on(event, listener, true);
     return this;
   }
   /** Stop listening. */
   override off<E extends DriverEventName>(event: E, listener: DriverEvents[E]): this;
   override off(event: 'eventsLost', listener: RemoteDriverEvents['eventsLost']): this;
-  override off(event: string, listener: (...a: any[]) => void): this {
+  override off(event: string, listener: (...a: never[]) => void): this {
     this.#events.off(event, listener);
     return this;
   }
@@ -300,7 +306,8 @@ export class RemoteDriver extends DriverBase {
     return this.#rpc(op, c, (options) => body(this.#client, options));
   }
 
-  // The hooks of DriverBase: a remote driver's public calls never reach them; they answer through the wire all the same.
+  // The hooks of DriverBase: a remote driver's public calls never reach them; they answer through the wire all the
+  // same.
   protected async _initHost(ctx: OperationContext, request: HostRequest): Promise<void> {
     await this.initHost(ctx, request);
   }
@@ -367,7 +374,7 @@ function isCancellation(error: unknown): boolean {
   return code === undefined || code === 'ABORTED' || code === 'TIMEOUT';
 }
 
-type CoreImpl = (d: RemoteDriver, ctx: OperationContext | undefined, request: any) => Promise<unknown>;
+type CoreImpl = (d: RemoteDriver, ctx: OperationContext | undefined, request: never) => Promise<unknown>;
 
 const ref = (r: InstanceRequest | undefined) => ({
   instance:

@@ -41,7 +41,7 @@ export function createTransport(target: RemoteTarget, protocol: WireProtocol, tl
   const baseUrl =
     target.kind === 'unix'
       ? 'http://localhost'
-      : `${target.tls ? 'https' : 'http'}://${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
+      : `${target.tls ? 'https' : 'http'}://${hostPart(target.host)}:${target.port}`;
   const secure =
     target.kind === 'tcp' && target.tls
       ? { ca: tls?.ca, cert: tls?.cert, key: tls?.key, servername: tls?.servername }
@@ -62,4 +62,9 @@ export function createTransport(target: RemoteTarget, protocol: WireProtocol, tl
   } as never);
   const transport = createGrpcTransport({ baseUrl, sessionManager });
   return { transport, protocol, close: () => sessionManager.abort() };
+}
+
+/** A host for a URL: an IPv6 address in brackets. */
+function hostPart(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }

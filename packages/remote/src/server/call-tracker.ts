@@ -29,7 +29,8 @@ export class CallTracker {
   /**
    * Run `body` with a signal that aborts when the served call is abandoned (see the class).
    * @param rpcSignal Connect's handler signal (client cancel, disconnect, RPC deadline, server shutdown)
-   * @param op the call's name, for the abort reason: core's `TimeoutError` when the deadline passed, else `AbortedError`
+   * @param op the call's name, for the abort reason: core's `TimeoutError` when the deadline passed, else
+   * `AbortedError`
    */
   async run<T>(rpcSignal: AbortSignal, body: (signal: AbortSignal) => Promise<T>, op = 'call'): Promise<T> {
     if (this.closed) throw new ConnectError('the server is shutting down', Code.Unavailable);
