@@ -24,43 +24,40 @@ describe('lifecycle events over the wire (a pair of served hosts)', () => {
     tmpB.remove();
   });
 
-  it(
-    'a live migration and a destroy arrive as in process: ' + 'host, peerHost, MIGRATED_AWAY / MIGRATED_IN / DELETED',
-    async () => {
-      const pair = await createMemoryFixtures().createMigrationPair();
-      release = pair.release;
-      servers = [
-        await serveDriver(pair.source, { listen: `unix:${tmpA.socket}` }),
-        await serveDriver(pair.destination, { listen: `unix:${tmpB.socket}` }),
-      ];
-      // The caller names each host (as an orchestrator does); liveMigrate tells the source where the destination is.
-      const [src, dst] = (clients = [
-        await connectDriver(servers[0]!.target, { hostApi: { hostname: pair.sourceHost } }),
-        await connectDriver(servers[1]!.target, { hostApi: { hostname: pair.destinationHost } }),
-      ]);
-      const seen: { src: LifecycleEvent[]; dst: LifecycleEvent[] } = { src: [], dst: [] };
-      src!.on('lifecycle', (e) => void seen.src.push(e));
-      dst!.on('lifecycle', (e) => void seen.dst.push(e));
-      if (!supports(src!, 'lifecycle') || !supports(dst!, 'lifecycle')) throw new Error('unexpected map');
-      const req = spawnRequest();
-      await src!.spawn({}, req);
-      await liveMigrate(src! as never, dst! as never, { instance: req.instance });
-      expect((await dst!.getInfo({}, { instance: { uuid: req.instance.uuid } })).state).toBe(PowerState.RUNNING);
-      await dst!.destroy({}, { instance: req.instance });
+  it('a live migration and a destroy arrive as in process: host, peerHost, MIGRATED_AWAY/IN, DELETED', async () => {
+    const pair = await createMemoryFixtures().createMigrationPair();
+    release = () => pair.release();
+    servers = [
+      await serveDriver(pair.source, { listen: `unix:${tmpA.socket}` }),
+      await serveDriver(pair.destination, { listen: `unix:${tmpB.socket}` }),
+    ];
+    // The caller names each host (as an orchestrator does); liveMigrate tells the source where the destination is.
+    const [src, dst] = (clients = [
+      await connectDriver(servers[0]!.target, { hostApi: { hostname: pair.sourceHost } }),
+      await connectDriver(servers[1]!.target, { hostApi: { hostname: pair.destinationHost } }),
+    ]);
+    const seen: { src: LifecycleEvent[]; dst: LifecycleEvent[] } = { src: [], dst: [] };
+    src!.on('lifecycle', (e) => void seen.src.push(e));
+    dst!.on('lifecycle', (e) => void seen.dst.push(e));
+    if (!supports(src!, 'lifecycle') || !supports(dst!, 'lifecycle')) throw new Error('unexpected map');
+    const req = spawnRequest();
+    await src!.spawn({}, req);
+    await liveMigrate(src! as never, dst! as never, { instance: req.instance });
+    expect((await dst!.getInfo({}, { instance: { uuid: req.instance.uuid } })).state).toBe(PowerState.RUNNING);
+    await dst!.destroy({}, { instance: req.instance });
 
-      expect(seen.src.map((e) => [e.transition, e.host, e.peerHost])).toEqual([
-        ['STARTED', pair.sourceHost, undefined],
-        ['MIGRATION_COMPLETED', pair.sourceHost, undefined],
-        ['MIGRATED_AWAY', pair.sourceHost, pair.destinationHost],
-      ]);
-      expect(seen.dst.map((e) => [e.transition, e.host, e.peerHost])).toEqual([
-        ['MIGRATED_IN', pair.destinationHost, pair.sourceHost],
-        ['STOPPED', pair.destinationHost, undefined],
-        ['DELETED', pair.destinationHost, undefined],
-      ]);
-      // Field for field what core's own replay holds on the serving side (sequence, states, time, host, peer).
-      expect(seen.src).toEqual(eventsSince(pair.source, 0).events);
-      expect(seen.dst).toEqual(eventsSince(pair.destination, 0).events);
-    },
-  );
+    expect(seen.src.map((e) => [e.transition, e.host, e.peerHost])).toEqual([
+      ['STARTED', pair.sourceHost, undefined],
+      ['MIGRATION_COMPLETED', pair.sourceHost, undefined],
+      ['MIGRATED_AWAY', pair.sourceHost, pair.destinationHost],
+    ]);
+    expect(seen.dst.map((e) => [e.transition, e.host, e.peerHost])).toEqual([
+      ['MIGRATED_IN', pair.destinationHost, pair.sourceHost],
+      ['STOPPED', pair.destinationHost, undefined],
+      ['DELETED', pair.destinationHost, undefined],
+    ]);
+    // Field for field what core's own replay holds on the serving side (sequence, states, time, host, peer).
+    expect(seen.src).toEqual(eventsSince(pair.source, 0).events);
+    expect(seen.dst).toEqual(eventsSince(pair.destination, 0).events);
+  });
 });

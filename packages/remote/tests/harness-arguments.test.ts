@@ -10,7 +10,7 @@ class Clock {
 }
 
 describe('fixture arguments cross the harness as data; behaviour stays on the caller side', () => {
-  it('keeps plain data; drops functions, class instances and objects of methods only (loggers), at any depth', async () => {
+  it('keeps plain data; drops functions, class instances and objects of methods only (loggers)', async () => {
     const tmp = tempDir();
     const received: unknown[] = [];
     const server = await serveDriver(new MemoryDriver({ hostname: 'args' }), {

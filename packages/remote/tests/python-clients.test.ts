@@ -7,6 +7,12 @@ import { MemoryDriver } from '@virtkit/memory';
 import { serveDriver, type RemoteServer } from '@virtkit/remote';
 import { tempDir } from './helpers';
 
+/** What the Python clients print last: what they saw, as JSON. */
+interface PythonReport {
+  events: { uuid: string; transition: string; host: string }[];
+  [key: string]: unknown;
+}
+
 const run = promisify(execFile);
 /**
  * Debian's interpreter: python3-grpcio and python3-grpc-tools are installed for it (scripts/install-system-deps.sh).
@@ -44,13 +50,9 @@ describe('Python callers', () => {
         [join(__dirname, 'python/grpc_client.py'), PROTO_DIR, out, server.address, uuid],
         { timeout: 60_000 },
       );
-      const seen = JSON.parse(stdout.trim().split('\n').pop()!);
+      const seen = JSON.parse(stdout.trim().split('\n').pop()!) as PythonReport;
       expect(seen).toMatchObject({ driver: 'memory', contract: '1.0.0', pause: true, state: 'POWER_STATE_RUNNING' });
-      expect(
-        seen.events
-          .filter((e: { uuid: string }) => e.uuid === uuid)
-          .map((e: { transition: string; host: string }) => [e.transition, e.host]),
-      ).toEqual([
+      expect(seen.events.filter((e) => e.uuid === uuid).map((e) => [e.transition, e.host])).toEqual([
         ['STARTED', 'py'],
         ['PAUSED', 'py'],
       ]);
@@ -68,13 +70,9 @@ describe('Python callers', () => {
     const { stdout } = await run(PYTHON, [join(__dirname, 'python/json_client.py'), `http://${server.address}`, uuid], {
       timeout: 60_000,
     });
-    const seen = JSON.parse(stdout.trim().split('\n').pop()!);
+    const seen = JSON.parse(stdout.trim().split('\n').pop()!) as PythonReport;
     expect(seen).toMatchObject({ driver: 'memory', contract: '1.0.0', pause: true, state: 'POWER_STATE_RUNNING' });
-    expect(
-      seen.events
-        .filter((e: { uuid: string }) => e.uuid === uuid)
-        .map((e: { transition: string; host: string }) => [e.transition, e.host]),
-    ).toEqual([
+    expect(seen.events.filter((e) => e.uuid === uuid).map((e) => [e.transition, e.host])).toEqual([
       ['STARTED', 'py'],
       ['PAUSED', 'py'],
     ]);

@@ -18,7 +18,7 @@ import {
   type RemoteDriver,
   type RemoteServer,
 } from '@virtkit/remote';
-import { spawnRequest, tempDir } from './helpers';
+import { rejection, spawnRequest, tempDir, type Caught, type Untyped } from './helpers';
 
 describe('a memory driver served on a unix socket', () => {
   const tmp = tempDir();
@@ -95,7 +95,7 @@ describe('a memory driver served on a unix socket', () => {
 
   it('rethrows the served errors as the same classes with their fields', async () => {
     const uuid = '00000000-0000-4000-8000-000000000001';
-    const err = await driver.getInfo({}, { instance: { uuid } }).catch((e) => e);
+    const err = await rejection(driver.getInfo({}, { instance: { uuid } }));
     expect(err).toBeInstanceOf(InstanceNotFoundError);
     expect(err.code).toBe('INSTANCE_NOT_FOUND');
     expect(err.instanceUuid).toBe(uuid);
@@ -103,7 +103,7 @@ describe('a memory driver served on a unix socket', () => {
 
   it('validates on the client: a bad request never reaches the server', async () => {
     const before = await served.countInstances({});
-    const err = await (driver as any).spawn({}, { instance: { uuid: 'not-a-uuid' } }).catch((e: unknown) => e);
+    const err = await rejection((driver as unknown as Untyped).spawn!({}, { instance: { uuid: 'not-a-uuid' } }));
     expect(err).toBeInstanceOf(ValidationError);
     expect(err.code).toBe('VALIDATION_FAILED');
     expect(await served.countInstances({})).toBe(before);
@@ -120,7 +120,7 @@ describe('a memory driver served on a unix socket', () => {
       { instance: req.instance, imageId: served.fabric.createImage() },
     );
     setTimeout(() => controller.abort(), 5);
-    const err = await pending.catch((e) => e);
+    const err = await rejection(pending);
     expect(err).toBeInstanceOf(AbortedError);
     await driver.destroy({}, { instance: req.instance });
   });
@@ -137,7 +137,7 @@ describe('cancellation and deadlines reach the served driver', () => {
       let entered!: () => void;
       // The served driver's snapshot hook never ends by itself: only its own ctx.signal stops it (no timer of its own,
       // so the abort it records can only come from the server abandoning the call).
-      (served as any)._snapshot = (ctx: { signal?: AbortSignal; deadline?: number }) =>
+      (served as unknown as Record<string, unknown>)._snapshot = (ctx: { signal?: AbortSignal; deadline?: number }) =>
         new Promise((_, reject) => {
           seen.push(ctx.deadline === undefined ? 'no-deadline' : 'deadline');
           entered();
@@ -160,7 +160,7 @@ describe('cancellation and deadlines reach the served driver', () => {
         let running = new Promise<void>((r) => (entered = r));
         const pending = driver
           .snapshot({ signal: controller.signal }, { instance: req.instance, imageId: 'a' } as never)
-          .catch((e) => e);
+          .catch((e: unknown) => e);
         await running;
         controller.abort();
         expect(await pending).toBeInstanceOf(AbortedError);
@@ -176,7 +176,7 @@ describe('cancellation and deadlines reach the served driver', () => {
           running = new Promise<void>((r) => (entered = r));
           const timed = await driver
             .snapshot({ deadline: Date.now() + budget }, { instance: req.instance, imageId: `b-${budget}` } as never)
-            .catch((e) => e);
+            .catch((e: unknown) => e as Caught);
           expect(timed).toBeInstanceOf(TimeoutError);
           expect(timed.code).toBe('TIMEOUT');
           hookRan = seen.length > 0;
@@ -202,7 +202,7 @@ describe('a served call whose client goes away', () => {
     const seen: string[] = [];
     let entered!: () => void;
     const running = new Promise<void>((r) => (entered = r));
-    (served as any)._snapshot = (ctx: { signal?: AbortSignal }) =>
+    (served as unknown as Record<string, unknown>)._snapshot = (ctx: { signal?: AbortSignal }) =>
       new Promise((_, reject) => {
         seen.push(ctx.signal ? 'signal' : 'no-signal');
         entered();
@@ -217,7 +217,7 @@ describe('a served call whose client goes away', () => {
       const req = spawnRequest();
       await driver.spawn({}, req);
       // No signal and no deadline on the caller's side: only the disconnect can abort the served call.
-      const pending = driver.snapshot({}, { instance: req.instance, imageId: 'c' } as never).catch((e) => e);
+      const pending = rejection(driver.snapshot({}, { instance: req.instance, imageId: 'c' } as never));
       await running;
       await driver.close();
       const err = await pending;
@@ -248,9 +248,9 @@ describe('capabilities the served driver lacks', () => {
     const driver = await connectDriver(server.target);
     try {
       expect(supports(driver, 'lifecycle.pause')).toBe(false);
-      const err = await (driver as any)
-        .pause({}, { instance: { uuid: '00000000-0000-4000-8000-000000000001' } })
-        .catch((e: unknown) => e);
+      const err = await rejection(
+        (driver as unknown as Untyped).pause!({}, { instance: { uuid: '00000000-0000-4000-8000-000000000001' } }),
+      );
       expect(err).toBeInstanceOf(NotSupportedError);
     } finally {
       await driver.close();

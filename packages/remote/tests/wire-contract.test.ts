@@ -100,16 +100,13 @@ describe('the wire contract', () => {
 });
 
 describe('bounded buffers', () => {
-  it(
-    'a live event queue never blocks its producer: past its ' + 'limit it is marked overflowed and takes nothing more',
-    async () => {
-      const q = new AsyncQueue<number>(3);
-      for (let i = 0; i < 10; i++) q.push(i);
-      expect(q.overflowed).toBe(true);
-      expect(q.length).toBe(3);
-      expect(await q.take()).toBeUndefined();
-    },
-  );
+  it('a live event queue never blocks its producer: past its limit it is overflowed and takes no more', async () => {
+    const q = new AsyncQueue<number>(3);
+    for (let i = 0; i < 10; i++) q.push(i);
+    expect(q.overflowed).toBe(true);
+    expect(q.length).toBe(3);
+    expect(await q.take()).toBeUndefined();
+  });
 
   it(
     "the replay is the driver's own window (core's " + 'eventsSince): the last N events, and what was dropped',

@@ -7,7 +7,8 @@ import {
   type OperationContext,
 } from '@virtkit/core';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- core's capability mixins take and return `any[]` constructors
+// The mixin pattern: core's capability mixins take and return constructors of `any[]` arguments.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mixin pattern forces it
 type AnyConstructor = abstract new (...args: any[]) => object;
 
 let composed: AnyConstructor | undefined;
