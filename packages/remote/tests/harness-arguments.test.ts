@@ -22,7 +22,10 @@ describe('fixture arguments cross the harness as data; behaviour stays on the ca
     });
     try {
       const definition = await remoteDriverDefinition(server.target);
-      const fixtures = (await definition.conformance!()) as { echo: (...a: unknown[]) => Promise<unknown> };
+      const source = definition.conformance;
+      const fixtures = (typeof source === 'function' ? await source() : source) as {
+        echo: (...a: unknown[]) => Promise<unknown>;
+      };
       const logger = { debug() {}, info() {}, warn() {}, error() {} };
       // Not shaped like a logger: the rule is about behaviour, not about a particular kind of object.
       const reporter = { report: (): void => {}, flush: (): void => {} };

@@ -18,7 +18,7 @@ import {
   type RemoteDriver,
   type RemoteServer,
 } from '@virtkit/remote';
-import { rejection, spawnRequest, tempDir, type Caught, type Untyped } from './helpers';
+import { rejection, spawnRequest, tempDir, type Untyped } from './helpers';
 
 describe('a memory driver served on a unix socket', () => {
   const tmp = tempDir();
@@ -174,9 +174,12 @@ describe('cancellation and deadlines reach the served driver', () => {
         for (let budget = 500; !hookRan && budget <= 16_000; budget *= 2) {
           seen.length = 0;
           running = new Promise<void>((r) => (entered = r));
-          const timed = await driver
-            .snapshot({ deadline: Date.now() + budget }, { instance: req.instance, imageId: `b-${budget}` } as never)
-            .catch((e: unknown) => e as Caught);
+          const timed = await rejection(
+            driver.snapshot({ deadline: Date.now() + budget }, {
+              instance: req.instance,
+              imageId: `b-${budget}`,
+            } as never),
+          );
           expect(timed).toBeInstanceOf(TimeoutError);
           expect(timed.code).toBe('TIMEOUT');
           hookRan = seen.length > 0;
