@@ -18,7 +18,10 @@ export interface TestCerts {
   expiredKey: string;
 }
 
-/** Make two CAs, a server certificate for 127.0.0.1/localhost and client certificates (valid, foreign, expired) in `dir`. */
+/**
+ * Make two CAs, a server certificate for 127.0.0.1/localhost and client certificates (valid, foreign, expired) in
+ * `dir`.
+ */
 export function makeCerts(dir: string): TestCerts {
   mkdirSync(dir, { recursive: true });
   const ssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });

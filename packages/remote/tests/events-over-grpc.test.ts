@@ -24,9 +24,9 @@ describe('lifecycle events over the wire (a pair of served hosts)', () => {
     tmpB.remove();
   });
 
-  it('a live migration and a destroy arrive as in process: host, peerHost, MIGRATED_AWAY / MIGRATED_IN / DELETED', async () => {
+  it('a live migration and a destroy arrive as in process: host, peerHost, MIGRATED_AWAY/IN, DELETED', async () => {
     const pair = await createMemoryFixtures().createMigrationPair();
-    release = pair.release;
+    release = () => pair.release();
     servers = [
       await serveDriver(pair.source, { listen: `unix:${tmpA.socket}` }),
       await serveDriver(pair.destination, { listen: `unix:${tmpB.socket}` }),

@@ -19,61 +19,67 @@ async function until(check: () => boolean, ms = 10_000): Promise<void> {
 }
 
 describe('faults', () => {
-  it('server restart: in-flight calls fail typed and retryable-aware, calls while down fail fast, the client reconnects and events resume with none lost or twice', async () => {
-    const tmp = tempDir();
-    const listen = `unix:${tmp.socket}`;
-    const served = new MemoryDriver({ hostname: 'restart' }, { snapshot: { steps: 200, stepDelayMs: 20 } });
-    // The event history is the driver's own (core's replay window): a server restarted on it resumes its clients.
-    let server = await serveDriver(served, { listen, disposeDriver: false });
-    let driver: RemoteDriver | undefined;
-    try {
-      driver = await connectDriver(server.target);
-      if (!supports(driver, 'lifecycle') || !supports(driver, 'image.snapshot')) throw new Error('unexpected map');
-      const events: LifecycleEvent[] = [];
-      driver.on('lifecycle', (e) => void events.push(e));
-      const req = spawnRequest();
-      await driver.spawn({}, req);
-      expect(events.map((e) => e.transition)).toEqual(['STARTED']);
+  it(
+    'server restart: in-flight calls fail typed and retryable-aware, calls while ' +
+      'down fail fast, the client reconnects and events resume with none lost or twice',
+    async () => {
+      const tmp = tempDir();
+      const listen = `unix:${tmp.socket}`;
+      const served = new MemoryDriver({ hostname: 'restart' }, { snapshot: { steps: 200, stepDelayMs: 20 } });
+      // The event history is the driver's own (core's replay window): a server restarted on it resumes its clients.
+      let server = await serveDriver(served, { listen, disposeDriver: false });
+      let driver: RemoteDriver | undefined;
+      try {
+        driver = await connectDriver(server.target);
+        if (!supports(driver, 'lifecycle') || !supports(driver, 'image.snapshot')) throw new Error('unexpected map');
+        const events: LifecycleEvent[] = [];
+        driver.on('lifecycle', (e) => void events.push(e));
+        const req = spawnRequest();
+        await driver.spawn({}, req);
+        expect(events.map((e) => e.transition)).toEqual(['STARTED']);
 
-      // A long call in flight when the server goes away: a typed error, never a hang; a snapshot is not idempotent.
-      let started!: () => void;
-      const running = new Promise<void>((r) => (started = r));
-      // Snapshots fill an image the orchestrator created beforehand in the image service.
-      const imageId = served.fabric.createImage();
-      const inflight = driver
-        .snapshot({ onProgress: () => started() }, { instance: req.instance, imageId })
-        .catch((e: unknown) => e);
-      // A snapshot that fails before its first progress report fails the test instead of waiting forever.
-      await Promise.race([
-        running,
-        inflight.then((e) => Promise.reject(new Error(`the snapshot ended before it ran: ${String(e)}`))),
-      ]);
-      await server.close({ graceMs: 0 });
-      const failed = await inflight;
-      expect(failed).toBeInstanceOf(RemoteUnavailableError);
-      expect((failed as RemoteUnavailableError).retryable).toBe(false);
-      expect(failed).toMatchObject({ code: 'UNAVAILABLE', operation: 'snapshot' });
+        // A long call in flight when the server goes away: a typed error, never a hang; a snapshot is not idempotent.
+        let started!: () => void;
+        const running = new Promise<void>((r) => (started = r));
+        // Snapshots fill an image the orchestrator created beforehand in the image service.
+        const imageId = served.fabric.createImage();
+        const inflight = driver
+          .snapshot({ onProgress: () => started() }, { instance: req.instance, imageId })
+          .catch((e: unknown) => e);
+        // A snapshot that fails before its first progress report fails the test instead of waiting forever.
+        await Promise.race([
+          running,
+          inflight.then((e) => Promise.reject(new Error(`the snapshot ended before it ran: ${String(e)}`))),
+        ]);
+        await server.close({ graceMs: 0 });
+        const failed = await inflight;
+        expect(failed).toBeInstanceOf(RemoteUnavailableError);
+        expect((failed as RemoteUnavailableError).retryable).toBe(false);
+        expect(failed).toMatchObject({ code: 'UNAVAILABLE', operation: 'snapshot' });
 
-      // While it is down: a read fails fast, flagged retryable.
-      const down = await driver.getInfo({}, { instance: req.instance }).catch((e: unknown) => e);
-      expect(down).toBeInstanceOf(RemoteUnavailableError);
-      expect((down as RemoteUnavailableError).retryable).toBe(true);
-      expect(isVirtkitError(down, 'UNAVAILABLE')).toBe(true);
+        // While it is down: a read fails fast, flagged retryable.
+        const down = await driver.getInfo({}, { instance: req.instance }).catch((e: unknown) => e);
+        expect(down).toBeInstanceOf(RemoteUnavailableError);
+        expect((down as RemoteUnavailableError).retryable).toBe(true);
+        expect(isVirtkitError(down, 'UNAVAILABLE')).toBe(true);
 
-      // Back up (same process, same event history): events after the restart arrive, resumed from the last sequence seen.
-      server = await serveDriver(served, { listen, disposeDriver: false });
-      await served.pause({}, { instance: req.instance });
-      await until(() => events.length >= 2);
-      expect(events.map((e) => e.transition)).toEqual(['STARTED', 'PAUSED']);
-      expect(events[1]!.sequence).toBeGreaterThan(events[0]!.sequence);
-      expect((await driver.getInfo({}, { instance: req.instance })).state).toBe(3);
-      await driver.destroy({}, { instance: req.instance });
-    } finally {
-      await driver?.close();
-      await server.close();
-      tmp.remove();
-    }
-  }, 60_000);
+        // Back up (same process, same event history): events after the restart arrive, resumed from the last sequence
+        // seen.
+        server = await serveDriver(served, { listen, disposeDriver: false });
+        await served.pause({}, { instance: req.instance });
+        await until(() => events.length >= 2);
+        expect(events.map((e) => e.transition)).toEqual(['STARTED', 'PAUSED']);
+        expect(events[1]!.sequence).toBeGreaterThan(events[0]!.sequence);
+        expect((await driver.getInfo({}, { instance: req.instance })).state).toBe(3);
+        await driver.destroy({}, { instance: req.instance });
+      } finally {
+        await driver?.close();
+        await server.close();
+        tmp.remove();
+      }
+    },
+    60_000,
+  );
 
   it('a client away longer than the replay window is told which events were lost', async () => {
     const tmp = tempDir();

@@ -13,8 +13,31 @@ export function tempDir(): { dir: string; socket: string; remove(): void } {
   return { dir, socket: join(dir, 'driver.sock'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** An error a test caught, with its fields. */
+export type Caught = Error & Record<string, unknown>;
+
+/** What a promise rejected with (as {@link Caught}); fails when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<Caught> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Caught;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** A driver called by method name, bypassing its typed surface (to send what the types forbid). */
+export type Untyped = Record<string, (ctx: object, request: unknown) => Promise<unknown>>;
+
+/** A spawn request of the tests (a fresh uuid, its name and flavor), with whatever else a test adds. */
+export interface TestSpawnRequest {
+  instance: { uuid: string; name: string; flavor: Flavor };
+  imageMeta: ImageMeta;
+  [key: string]: unknown;
+}
+
 /** A spawn request with a fresh uuid. */
-export function spawnRequest(overrides: Record<string, any> = {}): any {
+export function spawnRequest(overrides: Record<string, unknown> = {}): TestSpawnRequest {
   const uuid = randomUUID();
   return { instance: { uuid, name: `vm-${uuid.slice(0, 8)}`, flavor: FLAVOR }, imageMeta: IMAGE, ...overrides };
 }

@@ -7,12 +7,23 @@ import { MemoryDriver } from '@virtkit/memory';
 import { serveDriver, type RemoteServer } from '@virtkit/remote';
 import { tempDir } from './helpers';
 
+/** What the Python clients print last: what they saw, as JSON. */
+interface PythonReport {
+  events: { uuid: string; transition: string; host: string }[];
+  [key: string]: unknown;
+}
+
 const run = promisify(execFile);
-/** Debian's interpreter: python3-grpcio and python3-grpc-tools are installed for it (scripts/install-system-deps.sh). */
+/**
+ * Debian's interpreter: python3-grpcio and python3-grpc-tools are installed for it (scripts/install-system-deps.sh).
+ */
 const PYTHON = '/usr/bin/python3';
 const PROTO_DIR = resolve(__dirname, '../proto');
 
-/** The wire contract is language-neutral: Python calls a served driver through gRPC stubs generated from the shipped .proto, and with urllib + JSON alone. */
+/**
+ * The wire contract is language-neutral: Python calls a served driver through gRPC stubs generated from the shipped
+ * .proto, and with urllib + JSON alone.
+ */
 describe('Python callers', () => {
   const tmp = tempDir();
   let server: RemoteServer;
@@ -26,45 +37,42 @@ describe('Python callers', () => {
     tmp.remove();
   });
 
-  it('python3-grpcio with stubs generated from the shipped proto: describe, spawn, info, lifecycle events, typed errors', async () => {
-    expect(existsSync(PYTHON)).toBe(true);
-    const out = join(tmp.dir, 'stubs');
-    mkdirSync(out);
-    const uuid = randomUUID();
-    const { stdout } = await run(
-      PYTHON,
-      [join(__dirname, 'python/grpc_client.py'), PROTO_DIR, out, server.address, uuid],
-      { timeout: 60_000 },
-    );
-    const seen = JSON.parse(stdout.trim().split('\n').pop()!);
-    expect(seen).toMatchObject({ driver: 'memory', contract: '1.0.0', pause: true, state: 'POWER_STATE_RUNNING' });
-    expect(
-      seen.events
-        .filter((e: { uuid: string }) => e.uuid === uuid)
-        .map((e: { transition: string; host: string }) => [e.transition, e.host]),
-    ).toEqual([
-      ['STARTED', 'py'],
-      ['PAUSED', 'py'],
-    ]);
-    expect(seen.error).toMatchObject({
-      status: 'NOT_FOUND',
-      virtkit: { code: 'INSTANCE_NOT_FOUND', name: 'InstanceNotFoundError' },
-    });
-    expect((await served.getInfo({}, { instance: { uuid } })).state).toBe(3);
-  }, 90_000);
+  it(
+    'python3-grpcio with stubs generated from the shipped proto: ' +
+      'describe, spawn, info, lifecycle events, typed errors',
+    async () => {
+      expect(existsSync(PYTHON)).toBe(true);
+      const out = join(tmp.dir, 'stubs');
+      mkdirSync(out);
+      const uuid = randomUUID();
+      const { stdout } = await run(
+        PYTHON,
+        [join(__dirname, 'python/grpc_client.py'), PROTO_DIR, out, server.address, uuid],
+        { timeout: 60_000 },
+      );
+      const seen = JSON.parse(stdout.trim().split('\n').pop()!) as PythonReport;
+      expect(seen).toMatchObject({ driver: 'memory', contract: '1.0.0', pause: true, state: 'POWER_STATE_RUNNING' });
+      expect(seen.events.filter((e) => e.uuid === uuid).map((e) => [e.transition, e.host])).toEqual([
+        ['STARTED', 'py'],
+        ['PAUSED', 'py'],
+      ]);
+      expect(seen.error).toMatchObject({
+        status: 'NOT_FOUND',
+        virtkit: { code: 'INSTANCE_NOT_FOUND', name: 'InstanceNotFoundError' },
+      });
+      expect((await served.getInfo({}, { instance: { uuid } })).state).toBe(3);
+    },
+    90_000,
+  );
 
   it('plain HTTP + JSON from urllib (no gRPC library): the same, plus validation and contract mismatch', async () => {
     const uuid = randomUUID();
     const { stdout } = await run(PYTHON, [join(__dirname, 'python/json_client.py'), `http://${server.address}`, uuid], {
       timeout: 60_000,
     });
-    const seen = JSON.parse(stdout.trim().split('\n').pop()!);
+    const seen = JSON.parse(stdout.trim().split('\n').pop()!) as PythonReport;
     expect(seen).toMatchObject({ driver: 'memory', contract: '1.0.0', pause: true, state: 'POWER_STATE_RUNNING' });
-    expect(
-      seen.events
-        .filter((e: { uuid: string }) => e.uuid === uuid)
-        .map((e: { transition: string; host: string }) => [e.transition, e.host]),
-    ).toEqual([
+    expect(seen.events.filter((e) => e.uuid === uuid).map((e) => [e.transition, e.host])).toEqual([
       ['STARTED', 'py'],
       ['PAUSED', 'py'],
     ]);

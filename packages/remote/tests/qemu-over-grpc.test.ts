@@ -46,7 +46,8 @@ describe('the conformance kit over the wire (qemu)', () => {
   });
 
   (unavailable ? it.skip : it)(
-    `plans the same tests as in process and passes them over the wire, no leftovers (${unavailable ?? ONLY?.join(', ') ?? 'whole kit'})`,
+    `plans the same tests as in process and passes them over the wire, ` +
+      `no leftovers (${unavailable ?? ONLY?.join(', ') ?? 'whole kit'})`,
     async () => {
       const make = (hostApi: { hostname?: string }): QemuDriver => {
         const d = new QemuDriver({ hostname: 'kit-host', ...hostApi });

@@ -10,7 +10,7 @@ import {
   type RemoteServer,
 } from '@virtkit/remote';
 import { makeCerts, type TestCerts } from './certs';
-import { spawnRequest, tempDir } from './helpers';
+import { rejection, spawnRequest, tempDir, type Untyped } from './helpers';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 const READER = 'reader-token-0123456789abcdef';
@@ -89,7 +89,7 @@ describe('mutual TLS and bearer tokens', () => {
     expect(d.role).toBe('read-only');
     const before = await served.listInstanceUuids({});
     expect(await d.listInstanceUuids({})).toEqual(before);
-    const e = await (d as any).spawn({}, spawnRequest()).catch((x: unknown) => x);
+    const e = await rejection((d as unknown as Untyped).spawn!({}, spawnRequest()));
     expect(e).toBeInstanceOf(RemoteAccessError);
     expect(e.reason).toBe('permission-denied');
     expect(isVirtkitError(e)).toBe(true);

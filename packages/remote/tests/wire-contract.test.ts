@@ -100,7 +100,7 @@ describe('the wire contract', () => {
 });
 
 describe('bounded buffers', () => {
-  it('a live event queue never blocks its producer: past its limit it is marked overflowed and takes nothing more', async () => {
+  it('a live event queue never blocks its producer: past its limit it is overflowed and takes no more', async () => {
     const q = new AsyncQueue<number>(3);
     for (let i = 0; i < 10; i++) q.push(i);
     expect(q.overflowed).toBe(true);
@@ -108,33 +108,36 @@ describe('bounded buffers', () => {
     expect(await q.take()).toBeUndefined();
   });
 
-  it("the replay is the driver's own window (core's eventsSince): the last N events, and what was dropped", async () => {
-    const driver = new MemoryDriver({ hostname: 'ring', eventReplayWindow: 3 });
-    const r = new DriverEventReplay(driver);
-    expect(r.capacity).toBe(3);
-    expect(r.lastSequence).toBe(0);
-    expect(r.since(1)).toEqual({ events: [] });
-    const req = {
-      instance: {
-        uuid: '00000000-0000-4000-8000-00000000a001',
-        name: 'ring',
-        flavor: { name: 'f', vcpus: 1, memoryMb: 64, rootGb: 1 },
-      },
-      imageMeta: { id: 'i', diskFormat: 'qcow2' as const },
-    };
-    await driver.spawn({}, req);
-    for (let i = 0; i < 2; i++) {
-      await driver.pause({}, { instance: req.instance });
-      await driver.unpause({}, { instance: req.instance });
-    }
-    expect(r.lastSequence).toBe(5);
-    expect(r.since(4)).toEqual({
-      events: [expect.objectContaining({ sequence: 4, host: 'ring' }), expect.objectContaining({ sequence: 5 })],
-    });
-    expect(r.since(6)).toEqual({ events: [] });
-    expect(r.since(1)).toMatchObject({ gapUntil: 3 });
-    expect(r.since(1).events.map((e) => e.sequence)).toEqual([3, 4, 5]);
-    // One history per driver object: a second server on it reads the same numbering.
-    expect(new DriverEventReplay(driver).epoch).toBe(r.epoch);
-  });
+  it(
+    "the replay is the driver's own window (core's " + 'eventsSince): the last N events, and what was dropped',
+    async () => {
+      const driver = new MemoryDriver({ hostname: 'ring', eventReplayWindow: 3 });
+      const r = new DriverEventReplay(driver);
+      expect(r.capacity).toBe(3);
+      expect(r.lastSequence).toBe(0);
+      expect(r.since(1)).toEqual({ events: [] });
+      const req = {
+        instance: {
+          uuid: '00000000-0000-4000-8000-00000000a001',
+          name: 'ring',
+          flavor: { name: 'f', vcpus: 1, memoryMb: 64, rootGb: 1 },
+        },
+        imageMeta: { id: 'i', diskFormat: 'qcow2' as const },
+      };
+      await driver.spawn({}, req);
+      for (let i = 0; i < 2; i++) {
+        await driver.pause({}, { instance: req.instance });
+        await driver.unpause({}, { instance: req.instance });
+      }
+      expect(r.lastSequence).toBe(5);
+      expect(r.since(4)).toEqual({
+        events: [expect.objectContaining({ sequence: 4, host: 'ring' }), expect.objectContaining({ sequence: 5 })],
+      });
+      expect(r.since(6)).toEqual({ events: [] });
+      expect(r.since(1)).toMatchObject({ gapUntil: 3 });
+      expect(r.since(1).events.map((e) => e.sequence)).toEqual([3, 4, 5]);
+      // One history per driver object: a second server on it reads the same numbering.
+      expect(new DriverEventReplay(driver).epoch).toBe(r.epoch);
+    },
+  );
 });

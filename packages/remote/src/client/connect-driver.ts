@@ -28,7 +28,7 @@ export interface ConnectDriverOptions {
   token?: string;
   /** A host (driver instance) of the server other than the served driver: the id a harness returned. */
   host?: string;
-  /** What `driver.hostApi` says (the host name the served driver serves). */
+  /** What `driver.hostApi` says. @defaultValue its `hostname` is the served host's name, as the server describes it */
   hostApi?: HostApi;
   /** gRPC over HTTP/2 (default) or Connect JSON over HTTP/1.1. */
   protocol?: WireProtocol;
@@ -77,6 +77,7 @@ export async function connectDriver(target: string, options: ConnectDriverOption
         lastEventSequence: Number(described.lastEventSequence),
         eventEpoch: described.eventEpoch,
         role: described.role,
+        hostName: described.hostName,
         hostApi: options.hostApi,
       }),
   );
@@ -88,7 +89,10 @@ const FEATURE_NAMES: Record<number, FeatureState> = {
   [WireFeatureState.UNKNOWN]: 'unknown',
 };
 
-/** The served map in this core's shape: every capability and flag of this contract, the ones the server does not name false / unsupported. */
+/**
+ * The served map in this core's shape: every capability and flag of this contract, the ones the server does not name
+ * false / unsupported.
+ */
 export function toCapabilityMap(d: DescribeResponse): CapabilityMap {
   const capabilities = Object.fromEntries(CAPABILITY_NAMES.map((c) => [c, d.capabilities[c] === true])) as Record<
     CapabilityName,

@@ -14,7 +14,8 @@ export interface RemoteDriverEvents {
   eventsLost: (error: EventsLostError) => void;
 }
 
-type Listener = (...args: any[]) => void;
+/** Any listener; each event's arguments are its own (see {@link RemoteDriverEvents}). */
+type Listener = (...args: never[]) => void;
 
 /**
  * The client side of WatchEvents: opened while there are lifecycle listeners,
@@ -37,7 +38,9 @@ export class RemoteEventStream {
     readonly headers: () => Record<string, string>,
     initialSequence: number,
     epoch: string,
-    /** The host an event names when the server's core predates `host` (the served driver's host name as this client knows it). */
+    /**
+     * The host an event names when the server's core predates `host` (the served host's name as this client knows it).
+     */
     readonly fallbackHost: string = 'unknown',
   ) {
     this.#serverSeen = initialSequence;
@@ -51,7 +54,7 @@ export class RemoteEventStream {
 
   on(event: string, listener: Listener, once = false): void {
     let byEvent = this.#listeners.get(event);
-    if (!byEvent) this.#listeners.set(event, (byEvent = new Map()));
+    if (!byEvent) this.#listeners.set(event, (byEvent = new Map<Listener, { once: boolean }>()));
     if (byEvent.has(listener)) return;
     byEvent.set(listener, { once });
     if (event === 'lifecycle' && !this.#abort && !this.#closed) this.#start();
@@ -161,7 +164,7 @@ export class RemoteEventStream {
     for (const [listener, { once }] of [...byEvent]) {
       if (once) byEvent.delete(listener);
       try {
-        listener(...args);
+        (listener as (...a: unknown[]) => void)(...args);
       } catch (error) {
         if (event !== 'listenerError') this.#emit('listenerError', error, event);
       }

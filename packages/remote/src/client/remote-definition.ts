@@ -129,7 +129,10 @@ function remoteFixtures(
     };
     return refill(256).then(() => out);
   }
-  /** Handles back to clients: `{$host}` -> a connected driver, `{$release}` -> a function that also closes those drivers. */
+  /**
+   * Handles back to clients: `{$host}` -> a connected driver, `{$release}` -> a function that also closes those
+   * drivers.
+   */
   async function decode(value: unknown): Promise<unknown> {
     const opened: RemoteDriver[] = [];
     const walk = async (v: unknown): Promise<unknown> => {
@@ -160,25 +163,29 @@ function remoteFixtures(
   return Promise.resolve(out);
 }
 
-/** An argument for the server: each remote driver in it (a pair's source and destination too) as `{"$host": id}`. */
+/**
+ * An argument for the server, as data. Each remote driver in it (a pair's source and destination too) becomes
+ * `{"$host": id}`; primitives, arrays and plain objects cross as they are. Behaviour stays on this side, by one
+ * rule rather than by recognising particular objects: a function and a class instance (its behaviour is its
+ * prototype's: the kit's `RecordingLogger`) are left out, key and all, and so is a plain object that held only
+ * such members (a logger literal of methods). JSON would keep only the fields of those, and the served side
+ * would get an object without its methods; left out, the served side uses its own (a served host logs where it
+ * runs). A plain object that mixes data and methods crosses with its data only.
+ */
 function handlesOf(value: unknown, depth = 0): unknown {
   if (value instanceof RemoteDriver) return { $host: hostIdOf(value) };
+  if (typeof value === 'function') return undefined;
   if (depth > 8 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => handlesOf(v, depth + 1));
+  if (Array.isArray(value)) return value.map((v) => handlesOf(v, depth + 1) ?? null);
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const entries = Object.entries(value);
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    // A logger (a host API's `logger`) is behaviour, not data: JSON would keep only its fields and the served
-    // host would get an object without methods. It stays on this side; the served host logs where it runs.
-    if (isLogger(v)) continue;
-    out[k] = handlesOf(v, depth + 1);
+  for (const [k, v] of entries) {
+    const data = handlesOf(v, depth + 1);
+    if (data !== undefined) out[k] = data;
   }
-  return out;
-}
-
-function isLogger(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  const l = value as Record<string, unknown>;
-  return ['debug', 'info', 'warn', 'error'].every((m) => typeof l[m] === 'function');
+  return entries.length > 0 && Object.keys(out).length === 0 ? undefined : out;
 }
 
 function hostIdOf(driver: RemoteDriver): string {

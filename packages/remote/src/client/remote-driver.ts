@@ -22,14 +22,17 @@ import { READ_ONLY_CALLS } from '../server/auth.js';
 import { CONTRACT_CALLS } from '../server/driver-service.js';
 import { randomUUID } from 'node:crypto';
 import { applyInOut, encodeInOut, IN_OUT_METHODS } from '../wire/provider-tree-transfer.js';
-import { errorDetailOf, fromCallError, hasVirtkitDetail } from '../wire/error-codec.js';
+import { errorDetailOf, fromCallError, virtkitCodeOf } from '../wire/error-codec.js';
 import { EVENT_SEQUENCE_HEADER, HOST_HEADER, REQUEST_ID_HEADER } from '../wire/headers.js';
 import { fromValue, toValue } from '../wire/json-value.js';
 import { RemoteEventStream, type RemoteDriverEvents } from './event-stream.js';
 import type { RequestValidator } from './request-validator.js';
-import type { ClientTransport } from './transport.js';
+import { timeoutHeader, type ClientTransport } from './transport.js';
 
-/** Calls the contract makes idempotent (a repeat finds its target already holding): safe to retry after a transport failure. */
+/**
+ * Calls the contract makes idempotent (a repeat finds its target already holding): safe to retry after a transport
+ * failure.
+ */
 const IDEMPOTENT_CALLS: ReadonlySet<string> = new Set([
   ...READ_ONLY_CALLS,
   'initHost',
@@ -56,6 +59,8 @@ export interface RemoteDriverParts {
   readonly eventEpoch: string;
   /** What this client says of the host it drives (its name), as `driver.hostApi`. */
   readonly hostApi?: HostApi;
+  /** The served host's name, as the server described it (empty from an older server). */
+  readonly hostName: string;
   /** The role the server gave these credentials. */
   readonly role: string;
 }
@@ -81,7 +86,13 @@ export class RemoteDriver extends DriverBase {
   #closed = false;
 
   constructor(parts: RemoteDriverParts) {
-    super(parts.hostApi ?? {});
+    // The served host's name is this driver's host name unless the caller said otherwise (core's callers, e.g. the
+    // migration helpers, name hosts by it).
+    super(
+      parts.hostApi?.hostname === undefined && parts.hostName
+        ? { ...parts.hostApi, hostname: parts.hostName }
+        : (parts.hostApi ?? {}),
+    );
     this.#parts = parts;
     this.#client = createClient(DriverService, parts.transport.transport);
     this.#events = new RemoteEventStream(
@@ -89,7 +100,7 @@ export class RemoteDriver extends DriverBase {
       () => this.#parts.headers,
       parts.lastEventSequence,
       parts.eventEpoch,
-      parts.hostApi?.hostname ?? parts.target,
+      parts.hostApi?.hostname ?? (parts.hostName || parts.target),
     );
     // Every capability call of the contract: advertised ones go over the wire, the others answer NOT_SUPPORTED here.
     for (const method of CONTRACT_CALLS) {
@@ -105,7 +116,7 @@ export class RemoteDriver extends DriverBase {
     }
     for (const [method, impl] of Object.entries(CORE_CALLS)) {
       Object.defineProperty(this, method, {
-        value: (ctx?: OperationContext, request?: unknown) => impl(this, ctx, request),
+        value: (ctx?: OperationContext, request?: unknown) => impl(this, ctx, request as never),
         writable: true,
         configurable: true,
       });
@@ -122,6 +133,14 @@ export class RemoteDriver extends DriverBase {
     return this.#parts.headers[HOST_HEADER] ?? 'default';
   }
 
+  /**
+   * The name of the host the served driver serves, as its server describes it (its host API's hostname): the `host`
+   * of its lifecycle events. Empty when the server predates `host_name`.
+   */
+  get hostName(): string {
+    return this.#parts.hostName;
+  }
+
   /** The role the server gave this client's credentials (`admin` or `read-only`). */
   get role(): string {
     return this.#parts.role;
@@ -132,24 +151,27 @@ export class RemoteDriver extends DriverBase {
     return this.#events.lastSequence;
   }
 
-  /** Listen to the served driver's events (the stream is open while lifecycle listeners exist); `eventsLost` when the replay window was exceeded. */
+  /**
+   * Listen to the served driver's events (the stream is open while lifecycle listeners exist); `eventsLost` when the
+   * replay window was exceeded.
+   */
   override on<E extends DriverEventName>(event: E, listener: DriverEvents[E]): this;
   override on(event: 'eventsLost', listener: RemoteDriverEvents['eventsLost']): this;
-  override on(event: string, listener: (...a: any[]) => void): this {
+  override on(event: string, listener: (...a: never[]) => void): this {
     this.#events.on(event, listener);
     return this;
   }
   /** Listen to the next event only. */
   override once<E extends DriverEventName>(event: E, listener: DriverEvents[E]): this;
   override once(event: 'eventsLost', listener: RemoteDriverEvents['eventsLost']): this;
-  override once(event: string, listener: (...a: any[]) => void): this {
+  override once(event: string, listener: (...a: never[]) => void): this {
     this.#events.on(event, listener, true);
     return this;
   }
   /** Stop listening. */
   override off<E extends DriverEventName>(event: E, listener: DriverEvents[E]): this;
   override off(event: 'eventsLost', listener: RemoteDriverEvents['eventsLost']): this;
-  override off(event: string, listener: (...a: any[]) => void): this {
+  override off(event: string, listener: (...a: never[]) => void): this {
     this.#events.off(event, listener);
     return this;
   }
@@ -225,7 +247,16 @@ export class RemoteDriver extends DriverBase {
     await this.#client.completeCallback({ callId, invocation, ...outcome }, { headers }).catch(() => {});
   }
 
-  /** @internal Run one RPC with the context's signal, deadline and request id; map its errors; order its events. */
+  /**
+   * @internal Run one RPC with the context's signal, deadline and request id; map its errors; order its events.
+   *
+   * A deadline travels as the RPC's timeout header, and the server enforces it: at that instant the served
+   * driver's own race answers `TIMEOUT` and the served call's `ctx.signal` aborts. Here the call rejects with
+   * `TimeoutError` at the deadline, as in process, but the RPC is left for the server to end: cancelling it now
+   * would reach the server a little before its own deadline (the timeout is relative, counted from arrival) and
+   * read there as the caller's abort. Only if the server has not ended it {@link DEADLINE_BACKSTOP_MS} later (it
+   * cannot answer) is it cancelled from here.
+   */
   async #rpc<T>(op: string, ctx: OperationContext, body: (options: CallOptions) => Promise<T>): Promise<T> {
     if (this.#closed) throw fromCallError(new Error('the remote driver was closed'), op, this.#parts.target, false);
     let seq: number | undefined;
@@ -238,15 +269,24 @@ export class RemoteDriver extends DriverBase {
         if (v !== null) seq = Number(v);
       },
     };
-    if (ctx.signal) options.signal = ctx.signal;
-    if (ctx.deadline !== undefined) options.timeoutMs = Math.max(1, ctx.deadline - Date.now());
+    const deadline = ctx.deadline !== undefined && Number.isFinite(ctx.deadline) ? ctx.deadline : undefined;
     let result: T;
     try {
-      result = await body(options);
+      if (deadline === undefined) {
+        if (ctx.signal) options.signal = ctx.signal;
+        result = await body(options);
+      } else {
+        const [name, value] = timeoutHeader(this.#parts.transport.protocol, deadline - Date.now());
+        headers[name] = value;
+        result = await withLocalDeadline(op, deadline, ctx.signal, (signal) => body({ ...options, signal }));
+      }
     } catch (error) {
       // The caller's own abort or deadline reads as in process, whatever the transport made of it.
       if (ctx.signal?.aborted) throw new AbortedError(op, { cause: ctx.signal.reason });
-      if (ctx.deadline !== undefined && Date.now() >= ctx.deadline && !hasVirtkitDetail(error))
+      if (error instanceof TimeoutError) throw error;
+      // Past the caller's deadline, a cancellation (the RPC's own deadline, or the served call's abort at it) is
+      // the deadline's; any other served error (the driver failed on its own) is kept.
+      if (deadline !== undefined && Date.now() >= deadline && isCancellation(error))
         throw new TimeoutError(op, { cause: error });
       throw fromCallError(error, op, this.#parts.target, IDEMPOTENT_CALLS.has(op));
     }
@@ -266,7 +306,8 @@ export class RemoteDriver extends DriverBase {
     return this.#rpc(op, c, (options) => body(this.#client, options));
   }
 
-  // The hooks of DriverBase: a remote driver's public calls never reach them; they answer through the wire all the same.
+  // The hooks of DriverBase: a remote driver's public calls never reach them; they answer through the wire all the
+  // same.
   protected async _initHost(ctx: OperationContext, request: HostRequest): Promise<void> {
     await this.initHost(ctx, request);
   }
@@ -285,7 +326,55 @@ export class RemoteDriver extends DriverBase {
   }
 }
 
-type CoreImpl = (d: RemoteDriver, ctx: OperationContext | undefined, request: any) => Promise<unknown>;
+/** How long after the caller's deadline a call the server has not ended yet is cancelled from the client. */
+const DEADLINE_BACKSTOP_MS = 2_000;
+/** setTimeout's longest delay: a deadline further away is left to the server alone. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Run `rpc` with a signal of its own (the caller's abort cancels it at once) and reject with `TimeoutError` at
+ * `deadline`; the RPC itself is cancelled only {@link DEADLINE_BACKSTOP_MS} later if it is still running.
+ */
+function withLocalDeadline<T>(
+  op: string,
+  deadline: number,
+  callerSignal: AbortSignal | undefined,
+  rpc: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const local = new AbortController();
+  const onAbort = (): void => local.abort(callerSignal?.reason);
+  if (callerSignal?.aborted) onAbort();
+  else callerSignal?.addEventListener('abort', onAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  let backstop: NodeJS.Timeout | undefined;
+  const pending = rpc(local.signal).finally(() => {
+    clearTimeout(timer);
+    clearTimeout(backstop);
+    callerSignal?.removeEventListener('abort', onAbort);
+  });
+  const left = deadline - Date.now();
+  if (left > MAX_TIMER_MS) return pending;
+  return new Promise<T>((resolve, reject) => {
+    pending.then(resolve, reject);
+    timer = setTimeout(
+      () => {
+        reject(new TimeoutError(op));
+        backstop = setTimeout(() => local.abort(new TimeoutError(op)), DEADLINE_BACKSTOP_MS);
+        backstop.unref();
+      },
+      Math.max(0, left),
+    );
+    timer.unref();
+  });
+}
+
+/** A call error that only says the call was cut: no served error, or the served call's own `ABORTED` / `TIMEOUT`. */
+function isCancellation(error: unknown): boolean {
+  const code = virtkitCodeOf(error);
+  return code === undefined || code === 'ABORTED' || code === 'TIMEOUT';
+}
+
+type CoreImpl = (d: RemoteDriver, ctx: OperationContext | undefined, request: never) => Promise<unknown>;
 
 const ref = (r: InstanceRequest | undefined) => ({
   instance:

@@ -7,9 +7,13 @@ import {
   type OperationContext,
 } from '@virtkit/core';
 
-let composed: (abstract new (...args: any[]) => object) | undefined;
+// The mixin pattern: core's capability mixins take and return constructors of `any[]` arguments.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mixin pattern forces it
+type AnyConstructor = abstract new (...args: any[]) => object;
 
-type Mixin = ((base: abstract new (...args: any[]) => object) => abstract new (...args: any[]) => object) & {
+let composed: AnyConstructor | undefined;
+
+type Mixin = ((base: AnyConstructor) => AnyConstructor) & {
   capability?: string;
 };
 
@@ -25,31 +29,31 @@ type Mixin = ((base: abstract new (...args: any[]) => object) => abstract new (.
  */
 export class RequestValidator {
   readonly #driver: Record<string, (ctx: OperationContext, request: unknown) => Promise<unknown>>;
-  /** Request ids of probes that reached a hook (the guarded path hands hooks a checked copy of ctx, with its request id). */
+  /**
+   * Request ids of probes that reached a hook (the guarded path hands hooks a checked copy of ctx, with its request
+   * id).
+   */
   readonly #accepted = new Set<string>();
   #probes = 0;
 
-  /** @param map the served capability map: feature-gated checks (multiattach, tags...) answer as the served driver would */
+  /**
+   * @param map the served capability map: feature-gated checks (multiattach, tags...) answer as the served driver would
+   */
   constructor(map?: CapabilityMap) {
     const accepted = this.#accepted;
     const Composed = (composed ??= composeAll());
-    const trap = (hookName: string) =>
-      function hook(ctx: OperationContext | undefined): Promise<never> {
-        if (typeof ctx?.requestId === 'string') accepted.add(ctx.requestId);
-        return Promise.reject(new HookReached(hookName));
-      };
-    const traps = new Map<string, () => Promise<never>>();
+    // Every hook (`_spawn`, `_getInfo`, ...) is this one function.
+    const hook = (ctx: OperationContext | undefined): Promise<never> => {
+      if (typeof ctx?.requestId === 'string') accepted.add(ctx.requestId);
+      return Promise.reject(HOOK_REACHED);
+    };
     const Validator = class extends (Composed as unknown as new (h: object) => object) {};
     Object.setPrototypeOf(
       Validator.prototype,
-      new Proxy(Composed.prototype, {
+      new Proxy(Composed.prototype as object, {
         get(target, prop, receiver) {
-          if (typeof prop === 'string' && prop.startsWith('_')) {
-            let fn = traps.get(prop);
-            if (!fn) traps.set(prop, (fn = trap(prop) as () => Promise<never>));
-            return fn;
-          }
-          return Reflect.get(target, prop, receiver);
+          if (typeof prop === 'string' && prop.startsWith('_')) return hook;
+          return Reflect.get(target, prop, receiver) as unknown;
         },
       }),
     );
@@ -81,20 +85,21 @@ export class RequestValidator {
   }
 }
 
-class HookReached extends Error {
-  constructor(hook: string) {
-    super(`client-side validation reached ${hook}`);
-  }
-}
+/**
+ * What every trapped hook rejects with: one error made once. A virtkit error, so the guarded path passes it on as
+ * it is (a new error per probe, wrapped in a new DriverError, cost two stack traces on every remote call).
+ * Acceptance is told by the probe's request id, never by this error.
+ */
+const HOOK_REACHED = new core.DriverError('client-side validation', 'the guarded path reached a hook');
 
 /** DriverBase with every capability mixin core exports, applied in contract order. */
-function composeAll(): abstract new (...args: any[]) => object {
+function composeAll(): AnyConstructor {
   const mixins = new Map<string, Mixin>();
   for (const value of Object.values(core)) {
     if (typeof value === 'function' && typeof (value as Mixin).capability === 'string')
       mixins.set((value as Mixin).capability!, value as Mixin);
   }
-  let cls: abstract new (...args: any[]) => object = DriverBase;
+  let cls: AnyConstructor = DriverBase;
   for (const name of CAPABILITY_NAMES) {
     const mixin = mixins.get(name);
     if (mixin) cls = mixin(cls);

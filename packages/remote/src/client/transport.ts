@@ -18,7 +18,22 @@ export type WireProtocol = 'grpc' | 'connect-json';
 /** A transport and the way to close its connection. */
 export interface ClientTransport {
   readonly transport: Transport;
+  /** The protocol it speaks (which header carries a call's timeout). */
+  readonly protocol: WireProtocol;
   close(): void;
+}
+
+/**
+ * The request header that gives the server a call's timeout, set by the client itself rather than through
+ * Connect's `timeoutMs` (which would also cancel the call on this side at the same instant; see `RemoteDriver`).
+ * gRPC's `grpc-timeout` holds at most 8 digits: longer timeouts go in coarser units, rounded up.
+ */
+export function timeoutHeader(protocol: WireProtocol, ms: number): [name: string, value: string] {
+  const whole = Math.max(1, Math.ceil(ms));
+  if (protocol === 'connect-json') return ['connect-timeout-ms', String(Math.min(whole, 9_999_999_999))];
+  if (whole <= 99_999_999) return ['grpc-timeout', `${whole}m`];
+  if (whole <= 99_999_999_000) return ['grpc-timeout', `${Math.ceil(whole / 1000)}S`];
+  return ['grpc-timeout', `${Math.min(99_999_999, Math.ceil(whole / 3_600_000))}H`];
 }
 
 /** A Connect transport to the target, over one HTTP/2 connection that reconnects by itself when lost. */
@@ -26,7 +41,7 @@ export function createTransport(target: RemoteTarget, protocol: WireProtocol, tl
   const baseUrl =
     target.kind === 'unix'
       ? 'http://localhost'
-      : `${target.tls ? 'https' : 'http'}://${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
+      : `${target.tls ? 'https' : 'http'}://${hostPart(target.host)}:${target.port}`;
   const secure =
     target.kind === 'tcp' && target.tls
       ? { ca: tls?.ca, cert: tls?.cert, key: tls?.key, servername: tls?.servername }
@@ -39,12 +54,17 @@ export function createTransport(target: RemoteTarget, protocol: WireProtocol, tl
       useBinaryFormat: false,
       nodeOptions: { ...secure, ...(target.kind === 'unix' ? { socketPath: target.path } : {}) },
     });
-    return { transport, close() {} };
+    return { transport, protocol, close() {} };
   }
   const sessionManager = new Http2SessionManager(baseUrl, { pingIntervalMs: 15000, idleConnectionTimeoutMs: 60000 }, {
     ...secure,
     ...(createConnection ? { createConnection } : {}),
   } as never);
   const transport = createGrpcTransport({ baseUrl, sessionManager });
-  return { transport, close: () => sessionManager.abort() };
+  return { transport, protocol, close: () => sessionManager.abort() };
+}
+
+/** A host for a URL: an IPv6 address in brackets. */
+function hostPart(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }

@@ -1,7 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Code, ConnectError } from '@connectrpc/connect';
 
-/** What a bearer token may do: read-only (describe, info, listings, events, console metadata without secrets) or everything. */
+/**
+ * What a bearer token may do: read-only (describe, info, listings, events, console metadata without secrets) or
+ * everything.
+ */
 export type Role = 'admin' | 'read-only';
 
 /** Bearer tokens the server accepts, each with its role. */

@@ -83,7 +83,7 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
       requireRole(role, needed, op);
       host = hostOf(state, context);
       const h = host;
-      return await state.calls.run(context.signal, (signal) => body(h.driver, contextFor(context, signal), role));
+      return await state.calls.run(context.signal, (signal) => body(h.driver, contextFor(context, signal), role), op);
     } catch (error) {
       if (error instanceof ConnectError) throw error;
       // A call the shutdown cancelled did not fail on its own: the server became unavailable.
@@ -120,6 +120,7 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
           eventReplayWindow: BigInt(host.replay.capacity),
           role,
           eventEpoch: host.replay.epoch,
+          hostName: core.driverHostName(driver),
         };
       });
     },
@@ -313,7 +314,8 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
             // Slow consumer: cut the stream instead of buffering without bound or blocking the driver;
             // the client resumes from its last sequence through the replay window.
             throw new ConnectError(
-              `event stream consumer too slow (more than ${state.subscriberBuffer} events pending); resume from the last sequence seen`,
+              `event stream consumer too slow (more than ${state.subscriberBuffer} ` +
+                `events pending); resume from the last sequence seen`,
               Code.ResourceExhausted,
             );
           }

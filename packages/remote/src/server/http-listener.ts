@@ -24,7 +24,10 @@ export interface HttpListener {
   readonly address: string;
   /** Stop accepting connections. */
   stopAccepting(): void;
-  /** Close every open connection (after in-flight calls were drained or cancelled): gracefully for `ms`, so responses being written get out, then by force. */
+  /**
+   * Close every open connection (after in-flight calls were drained or cancelled): gracefully for `ms`, so responses
+   * being written get out, then by force.
+   */
   closeConnections(ms: number): Promise<void>;
   /** Resolves when the listening socket is closed. */
   closed(): Promise<void>;
@@ -186,7 +189,7 @@ function prepended(socket: net.Socket, head: Buffer): Duplex {
     read() {
       socket.resume();
     },
-    write(chunk, encoding, callback) {
+    write(chunk: Buffer, encoding, callback) {
       socket.write(chunk, encoding, callback);
     },
     final(callback) {

@@ -27,7 +27,10 @@ export interface ServeDriverOptions {
   insecure?: boolean;
   /** Events a live stream may hold for a slow consumer before it is cut (the client resumes). @defaultValue 1024 */
   subscriberBuffer?: number;
-  /** Serve the test harness (fresh hosts, kit fixtures) for `virtkit conformance --driver grpc://...`. Never in production. */
+  /**
+   * Serve the test harness (fresh hosts, kit fixtures) for `virtkit conformance --driver grpc://...`. Never in
+   * production.
+   */
   harness?: HarnessOptions;
   /** Dispose the served driver (its `close()`) when the server closes. @defaultValue true */
   disposeDriver?: boolean;
@@ -63,11 +66,13 @@ export async function serveDriver(driver: DriverBase, options: ServeDriverOption
   if (address.kind === 'tcp' && !isLoopback(address.host) && !options.insecure) {
     if (!options.tls)
       throw new TypeError(
-        `refusing plaintext on non-loopback address ${options.listen}: give tls (with a client CA for mutual TLS), or insecure: true`,
+        `refusing plaintext on non-loopback address ${options.listen}: ` +
+          `give tls (with a client CA for mutual TLS), or insecure: true`,
       );
     if (!options.tls.ca)
       throw new TypeError(
-        `refusing TLS without client certificates on non-loopback address ${options.listen}: give tls.ca (mutual TLS), or insecure: true`,
+        `refusing TLS without client certificates on non-loopback address ` +
+          `${options.listen}: give tls.ca (mutual TLS), or insecure: true`,
       );
   }
   const auth = new TokenAuthority(options.tokens);

@@ -46,7 +46,10 @@ export function errorDetailOf(error: unknown, secrets: readonly string[] = []): 
   return create(ErrorDetailSchema, { code, name, message, data: json });
 }
 
-const CLASSES: Record<string, new (...args: any[]) => Error> = {
+/** An error class by its prototype only: errors are rebuilt without running their constructors. */
+type ErrorClass = { readonly prototype: Error };
+
+const CLASSES: Record<string, ErrorClass> = {
   NotSupportedError: core.NotSupportedError,
   InstanceNotFoundError: core.InstanceNotFoundError,
   InstanceExistsError: core.InstanceExistsError,
@@ -66,7 +69,7 @@ const CLASSES: Record<string, new (...args: any[]) => Error> = {
 };
 
 /** The class an error code maps to when the server's class name is not one of core's (a driver's own subclass). */
-const BY_CODE: Record<string, new (...args: any[]) => Error> = {
+const BY_CODE: Record<string, ErrorClass> = {
   NOT_SUPPORTED: core.NotSupportedError,
   INSTANCE_NOT_FOUND: core.InstanceNotFoundError,
   INSTANCE_EXISTS: core.InstanceExistsError,
@@ -104,7 +107,8 @@ export function fromCallError(error: unknown, op: string, target: string, idempo
       return new RemoteAccessError(op, 'unauthenticated', err.rawMessage, { cause: err });
     case Code.PermissionDenied:
       return new RemoteAccessError(op, 'permission-denied', err.rawMessage, { cause: err });
-    // Canceled without the caller's abort (that one is mapped before): the connection was torn down (TLS refusal, shutdown).
+    // Canceled without the caller's abort (that one is mapped before): the connection was torn down (TLS refusal,
+    // shutdown).
     case Code.Canceled:
     case Code.Unavailable:
     case Code.Unknown:
@@ -116,15 +120,15 @@ export function fromCallError(error: unknown, op: string, target: string, idempo
   }
 }
 
-/** True when a call error carries the served driver's virtkit error. */
-export function hasVirtkitDetail(error: unknown): boolean {
-  return ConnectError.from(error).findDetails(ErrorDetailSchema).length > 0;
+/** The virtkit code of the served driver's error a call error carries, if any. */
+export function virtkitCodeOf(error: unknown): string | undefined {
+  return ConnectError.from(error).findDetails(ErrorDetailSchema)[0]?.code || undefined;
 }
 
 /** Rebuild a virtkit error of the right class without re-running its constructor (whose arguments differ per class). */
 export function rebuild(code: string, name: string, message: string, data: Record<string, unknown>): Error {
   const cls = CLASSES[name] ?? BY_CODE[code] ?? core.DriverError;
-  const error = Object.create(cls.prototype) as Error & Record<string, unknown>;
+  const error = Object.create(cls.prototype as object) as Error & Record<string, unknown>;
   Object.defineProperty(error, 'message', { value: message, writable: true, configurable: true });
   Object.defineProperty(error, 'code', { value: code, enumerable: true, configurable: true });
   Object.assign(error, data);

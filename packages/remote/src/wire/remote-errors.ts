@@ -57,7 +57,8 @@ export class EventsLostError extends VirtkitError {
       'DRIVER_ERROR',
       oldestAvailable > requestedFrom
         ? `lifecycle events ${requestedFrom}..${oldestAvailable - 1} were lost: the server's replay window was exceeded`
-        : `lifecycle events from ${requestedFrom} on may have been lost: the server's event history started anew (restarted); sequences restart`,
+        : `lifecycle events from ${requestedFrom} on may have been lost: the ` +
+            `server's event history started anew (restarted); sequences restart`,
     );
     this.name = 'EventsLostError';
     this.requestedFrom = requestedFrom;
