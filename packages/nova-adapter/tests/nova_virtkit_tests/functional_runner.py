@@ -22,6 +22,7 @@ import nova_virtkit.driver  # noqa: E402,F401  (registers the [virtkit] options)
 
 from nova import test  # noqa: E402
 from nova.tests import fixtures as nova_fixtures  # noqa: E402
+from nova.tests.fixtures import api_paste  # noqa: E402
 
 from nova_virtkit_tests import fixtures as vfixtures  # noqa: E402
 
@@ -65,24 +66,52 @@ def set_up(self):
         self.flags(api_paste_config=API_PASTE, group='wsgi')
 
 
+_original_api_paste_setup = api_paste.ApiPasteV21Fixture.setUp
+
+
+def api_paste_set_up(self):
+    # The API-sample tests' no-project-id scenario uses this fixture before Nova's setUp (so before set_up above):
+    # it reads $state_path/etc/nova/api-paste.ini, with state_path defaulting to the library's site-packages.
+    # Resolve $state_path to the directory holding Debian's copy while it reads; it then points the option at its
+    # own edited copy.
+    if os.path.exists(API_PASTE):
+        from nova import conf
+        conf.CONF.set_override('state_path', STATE)
+        try:
+            _original_api_paste_setup(self)
+        finally:
+            conf.CONF.clear_override('state_path')
+    else:
+        _original_api_paste_setup(self)
+
+
 test.TestCase.start_service = start_service
 test.TestCase.setUp = set_up
+api_paste.ApiPasteV21Fixture.setUp = api_paste_set_up
 
 
 def _flatten(suite):
+    """Single tests; a test with testscenarios' scenarios becomes one test per scenario, named 'id(scenario)'."""
+    import testscenarios
     for item in suite:
         if hasattr(item, '__iter__'):
             yield from _flatten(item)
+        elif getattr(item, 'scenarios', None):
+            yield from testscenarios.generate_scenarios(item)
         else:
             yield item
 
 
 def load_tests(loader, standard_tests, pattern):
-    """The tests named in $VIRTKIT_NOVA_TESTS (a file of test ids, one a line), in that order."""
+    """The tests named in $VIRTKIT_NOVA_TESTS (a file of test ids, one a line), in that order.
+
+    Nova's API-sample tests run in scenarios (API v2, v2.1, v2.1 without project id); each scenario is a test of
+    its own, named as stestr names it: ``module.Class.test_name(scenario)``.
+    """
     import unittest
     with open(os.environ['VIRTKIT_NOVA_TESTS']) as f:
         wanted = [line.strip() for line in f if line.strip()]
-    modules = sorted({'.'.join(t.split('.')[:-2]) for t in wanted})
+    modules = sorted({'.'.join(t.split('(')[0].split('.')[:-2]) for t in wanted})
     found = {test.id(): test for test in _flatten(loader.loadTestsFromNames(modules))}
     missing = [t for t in wanted if t not in found]
     if missing:
