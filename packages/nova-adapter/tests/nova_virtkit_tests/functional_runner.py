@@ -13,6 +13,7 @@ scripts/nova/run-nova-tests.mjs). Importing it:
 The tests themselves are Nova's, unmodified.
 """
 import os
+import unittest
 
 from nova_virtkit import shim
 
@@ -116,4 +117,28 @@ def load_tests(loader, standard_tests, pattern):
     missing = [t for t in wanted if t not in found]
     if missing:
         raise LookupError('tests not found: %s' % ', '.join(missing))
-    return unittest.TestSuite(found[t] for t in wanted)
+    return _RecordingSuite(found[t] for t in wanted)
+
+
+class _RecordingSuite(unittest.TestSuite):
+    """Runs its tests in order; with $VIRTKIT_NOVA_RESULTS set, appends 'id ok|failed seconds' there per test.
+
+    Written as each test ends, so a run stopped part way still tells which tests passed.
+    """
+
+    def run(self, result, debug=False):
+        import time
+        path = os.environ.get('VIRTKIT_NOVA_RESULTS')
+        for test in self:
+            if result.shouldStop:
+                break
+            before = len(result.failures) + len(result.errors) + len(getattr(result, 'unexpectedSuccesses', []))
+            skipped = len(result.skipped)
+            started = time.monotonic()
+            test(result)
+            after = len(result.failures) + len(result.errors) + len(getattr(result, 'unexpectedSuccesses', []))
+            status = 'failed' if after > before else ('skipped' if len(result.skipped) > skipped else 'ok')
+            if path:
+                with open(path, 'a') as f:
+                    f.write('%s %s %.1f\n' % (test.id(), status, time.monotonic() - started))
+        return result
