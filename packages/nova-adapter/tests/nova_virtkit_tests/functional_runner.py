@@ -13,6 +13,7 @@ scripts/nova/run-nova-tests.mjs). Importing it:
 The tests themselves are Nova's, unmodified.
 """
 import os
+import time
 import unittest
 
 from nova_virtkit import shim
@@ -109,7 +110,6 @@ def load_tests(loader, standard_tests, pattern):
     Nova's API-sample tests run in scenarios (API v2, v2.1, v2.1 without project id); each scenario is a test of
     its own, named as stestr names it: ``module.Class.test_name(scenario)``.
     """
-    import unittest
     with open(os.environ['VIRTKIT_NOVA_TESTS']) as f:
         wanted = [line.strip() for line in f if line.strip()]
     modules = sorted({'.'.join(t.split('(')[0].split('.')[:-2]) for t in wanted})
@@ -123,11 +123,11 @@ def load_tests(loader, standard_tests, pattern):
 class _RecordingSuite(unittest.TestSuite):
     """Runs its tests in order; with $VIRTKIT_NOVA_RESULTS set, appends 'id ok|failed seconds' there per test.
 
-    Written as each test ends, so a run stopped part way still tells which tests passed.
+    Written as each test ends, so a run stopped part way still tells which tests passed. Class and module
+    fixtures (setUpClass, setUpModule) are not run: Nova's functional tests have none.
     """
 
     def run(self, result, debug=False):
-        import time
         path = os.environ.get('VIRTKIT_NOVA_RESULTS')
         for test in self:
             if result.shouldStop:
