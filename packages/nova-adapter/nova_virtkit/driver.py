@@ -374,7 +374,7 @@ class VirtkitDriver(driver.ComputeDriver):
                    'powerOn': bool(power_on)}
         for key, value in (('injectedFiles', t.injected_files(injected_files)), ('adminPassword', admin_password),
                            ('allocations', t.allocations(allocations)), ('networkInfo', t.network_info(network_info)),
-                           ('blockDeviceInfo', t.block_device_info(block_device_info)),
+                           ('blockDeviceInfo', t.block_device_info(block_device_info, instance)),
                            ('accelInfo', [{'deviceProfile': str(a.get('device_profile', 'unknown'))}
                                           for a in accel_info or []])):
             if value:
@@ -384,14 +384,14 @@ class VirtkitDriver(driver.ComputeDriver):
     def destroy(self, context, instance, network_info, block_device_info=None, destroy_disks=True,
                 destroy_secrets=True):
         self._call('destroy', self._ireq(instance, networkInfo=t.network_info(network_info),
-                                         blockDeviceInfo=t.block_device_info(block_device_info),
+                                         blockDeviceInfo=t.block_device_info(block_device_info, instance),
                                          destroyDisks=bool(destroy_disks), destroySecrets=bool(destroy_secrets)),
                    instance)
 
     def cleanup(self, context, instance, network_info, block_device_info=None, destroy_disks=True,
                 migrate_data=None, destroy_vifs=True, destroy_secrets=True):
         self._call('cleanup', self._ireq(instance, networkInfo=t.network_info(network_info),
-                                         blockDeviceInfo=t.block_device_info(block_device_info),
+                                         blockDeviceInfo=t.block_device_info(block_device_info, instance),
                                          destroyDisks=bool(destroy_disks), destroySecrets=bool(destroy_secrets),
                                          destroyVifs=bool(destroy_vifs),
                                          migrateData=vmigrate.to_virtkit(migrate_data)), instance)
@@ -399,7 +399,7 @@ class VirtkitDriver(driver.ComputeDriver):
     def reboot(self, context, instance, network_info, reboot_type, block_device_info=None,
                bad_volumes_callback=None, accel_info=None):
         self._call('reboot', self._ireq(instance, rebootType=reboot_type, networkInfo=t.network_info(network_info),
-                                        blockDeviceInfo=t.block_device_info(block_device_info)), instance)
+                                        blockDeviceInfo=t.block_device_info(block_device_info, instance)), instance)
 
     def power_off(self, instance, timeout=0, retry_interval=0):
         self._call('powerOff', self._ireq(instance, timeoutSec=int(timeout or 0),
@@ -407,11 +407,11 @@ class VirtkitDriver(driver.ComputeDriver):
 
     def power_on(self, context, instance, network_info, block_device_info=None, accel_info=None):
         self._call('powerOn', self._ireq(instance, networkInfo=t.network_info(network_info),
-                                         blockDeviceInfo=t.block_device_info(block_device_info)), instance)
+                                         blockDeviceInfo=t.block_device_info(block_device_info, instance)), instance)
 
     def resume_state_on_host_boot(self, context, instance, network_info, block_device_info=None):
         self._call('resumeStateOnHostBoot', self._ireq(instance, networkInfo=t.network_info(network_info),
-                                                       blockDeviceInfo=t.block_device_info(block_device_info)),
+                                                       blockDeviceInfo=t.block_device_info(block_device_info, instance)),
                    instance)
 
     def poll_rebooting_instances(self, timeout, instances):
@@ -433,13 +433,13 @@ class VirtkitDriver(driver.ComputeDriver):
 
     def resume(self, context, instance, network_info, block_device_info=None):
         self._call('resume', self._ireq(instance, networkInfo=t.network_info(network_info),
-                                        blockDeviceInfo=t.block_device_info(block_device_info)), instance)
+                                        blockDeviceInfo=t.block_device_info(block_device_info, instance)), instance)
 
     def rescue(self, context, instance, network_info, image_meta, rescue_password, block_device_info):
         self._call('rescue', self._ireq(instance, imageMeta=t.image_meta(image_meta),
                                         networkInfo=t.network_info(network_info),
                                         rescuePassword=rescue_password or None,
-                                        blockDeviceInfo=t.block_device_info(block_device_info)), instance)
+                                        blockDeviceInfo=t.block_device_info(block_device_info, instance)), instance)
 
     def unrescue(self, context, instance):
         self._call('unrescue', self._ireq(instance), instance)
@@ -465,7 +465,7 @@ class VirtkitDriver(driver.ComputeDriver):
                    'detachBlockDevices': {'$callback': 'detach'}, 'attachBlockDevices': {'$callback': 'attach'}}
         for key, value in (('injectedFiles', t.injected_files(injected_files)), ('adminPassword', admin_password),
                            ('allocations', t.allocations(allocations)), ('networkInfo', t.network_info(network_info)),
-                           ('blockDeviceInfo', t.block_device_info(block_device_info))):
+                           ('blockDeviceInfo', t.block_device_info(block_device_info, instance))):
             if value:
                 request[key] = value
 
@@ -479,7 +479,7 @@ class VirtkitDriver(driver.ComputeDriver):
             info = attach_block_devices(context, instance, bdms)
             instance.task_state = task_states.REBUILD_SPAWNING
             instance.save(expected_task_state=[task_states.REBUILD_BLOCK_DEVICE_MAPPING])
-            return t.block_device_info(info)
+            return t.block_device_info(info, instance)
 
         self._stream('rebuild', request, {'detach': detach, 'attach': attach}, instance)
 
@@ -564,7 +564,8 @@ class VirtkitDriver(driver.ComputeDriver):
     def get_all_volume_usage(self, context, compute_host_bdms):
         request = {'instances': []}
         for entry in compute_host_bdms or []:
-            bdi = t.block_device_info({'block_device_mapping': entry.get('instance_bdms') or []}) or {}
+            bdi = t.block_device_info({'block_device_mapping': entry.get('instance_bdms') or []},
+                                      entry['instance']) or {}
             request['instances'].append({'instance': t.instance_ref(entry['instance']),
                                          'volumes': bdi.get('blockDeviceMapping', [])})
         return self._call('getAllVolumeUsage', request)
@@ -627,7 +628,8 @@ class VirtkitDriver(driver.ComputeDriver):
 
     def attach_volume(self, context, connection_info, instance, mountpoint, disk_bus=None, device_type=None,
                       encryption=None):
-        request = self._freq(instance, connectionInfo=t.connection_info(connection_info), mountpoint=mountpoint)
+        request = self._freq(instance, connectionInfo=t.connection_info(connection_info, instance.uuid, mountpoint),
+                             mountpoint=mountpoint)
         if disk_bus and t.BUS_NAME.match(disk_bus):
             request['diskBus'] = disk_bus
         if device_type in t.DEVICE_TYPES:
@@ -635,12 +637,15 @@ class VirtkitDriver(driver.ComputeDriver):
         self._call('attachVolume', request, instance)
 
     def detach_volume(self, context, connection_info, instance, mountpoint, encryption=None):
-        self._call('detachVolume', self._freq(instance, connectionInfo=t.connection_info(connection_info),
+        self._call('detachVolume', self._freq(instance, connectionInfo=t.connection_info(connection_info,
+                                                                                          instance.uuid, mountpoint),
                                               mountpoint=mountpoint), instance)
 
     def swap_volume(self, context, old_connection_info, new_connection_info, instance, mountpoint, resize_to):
-        self._call('swapVolume', self._freq(instance, oldConnectionInfo=t.connection_info(old_connection_info),
-                                            newConnectionInfo=t.connection_info(new_connection_info),
+        # Identity-less connections are the volume at (instance, mountpoint): see translate.attachment_volume_id.
+        old = t.connection_info(old_connection_info, instance.uuid, mountpoint)
+        new = t.connection_info(new_connection_info, instance.uuid, mountpoint)
+        self._call('swapVolume', self._freq(instance, oldConnectionInfo=old, newConnectionInfo=new,
                                             mountpoint=mountpoint, resizeToGb=int(resize_to or 0)), instance)
 
     def extend_volume(self, context, connection_info, instance, requested_size):
@@ -744,7 +749,7 @@ class VirtkitDriver(driver.ComputeDriver):
                                    timeout=0, retry_interval=0):
         disks = self._call('migrateDiskAndPowerOff', self._freq(
             instance, dest=self._cold_migration_dest(context, instance, dest), flavor=t.flavor(flavor), networkInfo=t.network_info(network_info),
-            blockDeviceInfo=t.block_device_info(block_device_info), timeoutSec=int(timeout or 0),
+            blockDeviceInfo=t.block_device_info(block_device_info, instance), timeoutSec=int(timeout or 0),
             retryIntervalSec=int(retry_interval or 0)), instance)
         return t.disk_info_to_nova(disks) if isinstance(disks, list) else disks
 
@@ -768,7 +773,7 @@ class VirtkitDriver(driver.ComputeDriver):
         self._call('finishMigration', self._freq(
             instance, migration=t.migration(migration), diskInfo=t.disk_info(disk_info),
             networkInfo=t.network_info(network_info), imageMeta=t.image_meta(image_meta),
-            resizeInstance=bool(resize_instance), blockDeviceInfo=t.block_device_info(block_device_info),
+            resizeInstance=bool(resize_instance), blockDeviceInfo=t.block_device_info(block_device_info, instance),
             powerOn=bool(power_on)), instance)
 
     def confirm_migration(self, context, migration, instance, network_info):
@@ -779,11 +784,11 @@ class VirtkitDriver(driver.ComputeDriver):
                                 power_on=True):
         self._call('finishRevertMigration', self._freq(
             instance, migration=t.migration(migration), networkInfo=t.network_info(network_info),
-            blockDeviceInfo=t.block_device_info(block_device_info), powerOn=bool(power_on)), instance)
+            blockDeviceInfo=t.block_device_info(block_device_info, instance), powerOn=bool(power_on)), instance)
 
     def get_instance_disk_info(self, instance, block_device_info=None):
         disks = self._call('getInstanceDiskInfo', self._freq(
-            instance, blockDeviceInfo=t.block_device_info(block_device_info)), instance)
+            instance, blockDeviceInfo=t.block_device_info(block_device_info, instance)), instance)
         return t.disk_info_to_nova(disks)
 
     # ---- live migration ----
@@ -802,7 +807,7 @@ class VirtkitDriver(driver.ComputeDriver):
     def check_can_live_migrate_source(self, context, instance, dest_check_data, block_device_info=None):
         data = self._call('checkCanLiveMigrateSource', self._freq(
             instance, destCheckData=vmigrate.to_virtkit(dest_check_data) or {},
-            blockDeviceInfo=t.block_device_info(block_device_info)), instance)
+            blockDeviceInfo=t.block_device_info(block_device_info, instance)), instance)
         if isinstance(dest_check_data, vmigrate.VirtkitLiveMigrateData) and data:
             dest_check_data.update_from_virtkit(data)
             return dest_check_data
@@ -812,7 +817,7 @@ class VirtkitDriver(driver.ComputeDriver):
     def pre_live_migration(self, context, instance, block_device_info, network_info, disk_info,
                            migrate_data):
         data = self._call('preLiveMigration', self._freq(
-            instance, blockDeviceInfo=t.block_device_info(block_device_info), networkInfo=t.network_info(network_info),
+            instance, blockDeviceInfo=t.block_device_info(block_device_info, instance), networkInfo=t.network_info(network_info),
             diskInfo=t.disk_info(disk_info) or None, migrateData=vmigrate.to_virtkit(migrate_data) or {}), instance)
         if isinstance(migrate_data, vmigrate.VirtkitLiveMigrateData) and data:
             migrate_data.update_from_virtkit(data)
@@ -870,11 +875,11 @@ class VirtkitDriver(driver.ComputeDriver):
                                                destroy_disks=True, migrate_data=None):
         self._call('rollbackLiveMigrationAtDestination', self._freq(
             instance, networkInfo=t.network_info(network_info),
-            blockDeviceInfo=t.block_device_info(block_device_info), destroyDisks=bool(destroy_disks),
+            blockDeviceInfo=t.block_device_info(block_device_info, instance), destroyDisks=bool(destroy_disks),
             migrateData=vmigrate.to_virtkit(migrate_data)), instance)
 
     def post_live_migration(self, context, instance, block_device_info, migrate_data=None):
-        self._call('postLiveMigration', self._freq(instance, blockDeviceInfo=t.block_device_info(block_device_info),
+        self._call('postLiveMigration', self._freq(instance, blockDeviceInfo=t.block_device_info(block_device_info, instance),
                                                    migrateData=vmigrate.to_virtkit(migrate_data)), instance)
 
     def post_live_migration_at_source(self, context, instance, network_info):
@@ -885,7 +890,7 @@ class VirtkitDriver(driver.ComputeDriver):
                                            block_device_info=None):
         self._call('postLiveMigrationAtDestination', self._freq(
             instance, networkInfo=t.network_info(network_info), blockMigration=bool(block_migration),
-            blockDeviceInfo=t.block_device_info(block_device_info)), instance)
+            blockDeviceInfo=t.block_device_info(block_device_info, instance)), instance)
 
     def check_instance_shared_storage_local(self, context, instance):
         data = self._call('checkInstanceSharedStorageLocal', self._freq(instance), instance)

@@ -186,20 +186,44 @@ def vif(v):
     return out
 
 
-def connection_info(ci):
+def attachment_volume_id(instance_uuid, mountpoint):
+    """The identity of the volume attached to ``instance_uuid`` at ``mountpoint``, for a connection naming none.
+
+    Nova identifies an attachment by (instance, mountpoint): its block device mapping row is unique on them, and
+    its compute manager always adds the volume id as the connection's ``serial`` before calling the driver. A
+    connection info without any volume id (Nova's own driver tests attach and swap such ones) is therefore taken
+    to mean "the volume at this instance's mountpoint", and gets a stable id derived from the two, so attach,
+    detach, swap and the block device info of one attachment all name the same volume. Two identity-less
+    connections at one mountpoint are the same volume by this rule (a swap between them keeps the attachment).
+    """
+    device = str(mountpoint or '')
+    if device.startswith('/dev/'):
+        device = device[5:]
+    if not instance_uuid or not DEVICE_NAME.match(device):
+        return None
+    return 'nova-attachment:%s:%s' % (instance_uuid, device)
+
+
+def connection_info(ci, instance_uuid=None, mountpoint=None):
+    """Nova's connection_info; with (instance_uuid, mountpoint), one naming no volume gets the attachment's id."""
     if not ci:
-        return {'driverVolumeType': 'unknown', 'data': {}}
+        ci = {}
     out = {'driverVolumeType': str(ci.get('driver_volume_type') or 'unknown')[:64],
            'data': _plain(dict(ci.get('data') or {}))}
     data = ci.get('data') or {}
     # Nova's connection_info names its volume as 'serial' (the volume id) when data has no volume_id.
     _put(out, 'volumeId', data.get('volume_id') or ci.get('volume_id') or ci.get('serial'), RESOURCE_ID)
     _put(out, 'serial', ci.get('serial'), RESOURCE_ID)
+    if 'volumeId' not in out:
+        _put(out, 'volumeId', attachment_volume_id(instance_uuid, mountpoint), RESOURCE_ID)
     return out
 
 
-def block_device_info(bdi):
-    """Nova's block_device_info dict (root_device_name, ephemerals, swap, block_device_mapping)."""
+def block_device_info(bdi, instance=None):
+    """Nova's block_device_info dict (root_device_name, ephemerals, swap, block_device_mapping).
+
+    With the instance, a volume whose connection names no id gets its attachment's id (attachment_volume_id).
+    """
     if not bdi:
         return None
     out = {}
@@ -225,14 +249,19 @@ def block_device_info(bdi):
     for b in bdi.get('block_device_mapping') or []:
         if not b.get('connection_info') or not DEVICE_NAME.match(str(b.get('mount_device') or '')):
             continue
-        vol = {'mountDevice': b['mount_device'], 'connectionInfo': connection_info(b['connection_info'])}
+        conn = connection_info(b['connection_info'])
+        if 'volumeId' not in conn:
+            # The mapping row's volume id, else the attachment's own (as attach_volume named it).
+            _put(conn, 'volumeId', _bdm_volume_id(b) or attachment_volume_id(_get(instance, 'uuid'),
+                                                                             b['mount_device']), RESOURCE_ID)
+        vol = {'mountDevice': b['mount_device'], 'connectionInfo': conn}
         if b.get('delete_on_termination') is not None:
             vol['deleteOnTermination'] = bool(b.get('delete_on_termination'))
         if isinstance(b.get('boot_index'), int) and b['boot_index'] >= 0:
             vol['bootIndex'] = b['boot_index']
         _put(vol, 'diskBus', b.get('disk_bus'), BUS_NAME)
         _put(vol, 'deviceType', b.get('device_type'), BUS_NAME)
-        _put(vol, 'volumeId', _bdm_volume_id(b), RESOURCE_ID)
+        _put(vol, 'volumeId', _bdm_volume_id(b) or conn.get('volumeId'), RESOURCE_ID)
         volumes.append(vol)
     if volumes:
         out['blockDeviceMapping'] = volumes
