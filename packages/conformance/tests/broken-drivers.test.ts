@@ -27,6 +27,7 @@ import { SECONDARY_OUTPUTS } from './broken/secondary-outputs';
 import { SECRETS_IN_LOGS } from './broken/secrets';
 import { LifecycleVolumeMemory, SURVIVAL } from './broken/survival';
 import { TRANSITIONS } from './broken/transitions';
+import { HOST_AND_MIGRATION } from './broken/host-and-migration';
 
 /** (a) pause that does not change the state. */
 class NoopPauseDriver extends TinyDriver {
@@ -297,6 +298,7 @@ describe('the kit catches every broken variant of the memory driver', () => {
     ...SECONDARY_OUTPUTS,
     ...SECRETS_IN_LOGS,
     ...DISPOSAL,
+    ...HOST_AND_MIGRATION,
   ];
   afterAll(() => {
     for (const t of LEAKED_TIMERS) clearInterval(t);
