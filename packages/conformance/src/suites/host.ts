@@ -34,7 +34,9 @@ export const hostPowerSuite = defineSuite('host.power', [
     },
   },
   {
-    name: 'a host shutdown stops every running guest (SHUTDOWN, one STOPPED event each) and leaves a stopped one alone; startup starts none',
+    name:
+      'a host shutdown stops every running guest (SHUTDOWN, one STOPPED event each) and leaves a stopped one ' +
+      'alone; startup starts none',
     requires: ['lifecycle'],
     async run(kit) {
       const running = [await kit.spawn(), await kit.spawn()];
@@ -65,7 +67,9 @@ export const hostPowerSuite = defineSuite('host.power', [
     },
   },
   {
-    name: 'while the host is powered off, nothing starts a guest (spawn, powerOn, hard reboot are INVALID_STATE and change nothing)',
+    name:
+      'while the host is powered off, nothing starts a guest (spawn, powerOn, hard reboot are INVALID_STATE and ' +
+      'change nothing)',
     requires: ['lifecycle'],
     async run(kit) {
       const uuid = await kit.spawn();
@@ -89,7 +93,9 @@ export const hostPowerSuite = defineSuite('host.power', [
     },
   },
   {
-    name: 'a host reboot stops the running guests and the host is up again: host-boot resume starts them, powerOn works',
+    name:
+      'a host reboot stops the running guests and the host is up again: host-boot resume starts them, powerOn ' +
+      'works',
     requires: ['lifecycle'],
     async run(kit) {
       const [first, second] = [await kit.spawn(), await kit.spawn()];
@@ -108,7 +114,9 @@ export const hostPowerSuite = defineSuite('host.power', [
     },
   },
   {
-    name: 'a host shutdown during a live migration ends it: the instance stays on the source, stopped, and the destination holds nothing',
+    name:
+      'a host shutdown during a live migration ends it: the instance stays on the source, stopped, and the ' +
+      'destination holds nothing',
     needs: ['createMigrationPair'],
     requires: ['migration.live'],
     async run(kit) {
@@ -171,7 +179,9 @@ export const hostMaintenanceSuite = defineSuite('host.maintenance', [
     },
   },
   {
-    name: 'entering maintenance moves every instance to another host in its power state and leaves the host empty; leaving it moves nothing back',
+    name:
+      'entering maintenance moves every instance to another host in its power state and leaves the host empty; ' +
+      'leaving it moves nothing back',
     needs: ['createMigrationPair'],
     async run(kit) {
       const pair = await kit.migrationPair();

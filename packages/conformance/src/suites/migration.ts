@@ -19,7 +19,9 @@ const { RUNNING, PAUSED, SHUTDOWN } = PowerState;
 /** `migration.live`: success, abort and rollback, force complete, progress, and the refusals. */
 export const liveMigrationSuite = defineSuite('migration.live', [
   ...(['running', 'paused'] as const).map((trait) => ({
-    name: `a ${trait} instance moves: on exactly one host after, ${trait === 'running' ? 'RUNNING' : 'PAUSED'} on the destination, MIGRATION_COMPLETED on the source, progress 0..100`,
+    name:
+      `a ${trait} instance moves: on exactly one host after, ${trait === 'running' ? 'RUNNING' : 'PAUSED'} on ` +
+      `the destination, MIGRATION_COMPLETED on the source, progress 0..100`,
     needs: ['createMigrationPair'] as const,
     requires: trait === 'paused' ? (['lifecycle.pause'] as const) : undefined,
     async run(kit: KitContext) {
@@ -64,7 +66,9 @@ export const liveMigrationSuite = defineSuite('migration.live', [
     },
   })),
   {
-    name: 'abort: the source keeps the instance RUNNING; after rollback the destination has nothing, not even held resources',
+    name:
+      'abort: the source keeps the instance RUNNING; after rollback the destination has nothing, not even held ' +
+      'resources',
     needs: ['createMigrationPair'],
     async run(kit) {
       const pair = await kit.migrationPair();
@@ -173,7 +177,9 @@ export const liveMigrationSuite = defineSuite('migration.live', [
 /** `migration.cold`: move, confirm, revert, and the refusals. */
 export const coldMigrationSuite = defineSuite('migration.cold', [
   {
-    name: 'cold migration: SHUTDOWN after migrateDiskAndPowerOff, RUNNING on the destination, confirm removes the source copy',
+    name:
+      'cold migration: SHUTDOWN after migrateDiskAndPowerOff, RUNNING on the destination, confirm removes the ' +
+      'source copy',
     needs: ['createMigrationPair'],
     async run(kit) {
       const pair = await kit.migrationPair();
@@ -210,7 +216,9 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
     },
   },
   {
-    name: 'each step of a cold migration is observable: after migrateDiskAndPowerOff the source copy is SHUTDOWN and the destination has nothing; after finishMigration the source keeps its copy, stopped, until confirm',
+    name:
+      'each step of a cold migration is observable: after migrateDiskAndPowerOff the source copy is SHUTDOWN ' +
+      'and the destination has nothing; after finishMigration the source keeps its copy, stopped, until confirm',
     needs: ['createMigrationPair'],
     async run(kit) {
       const pair = await kit.migrationPair();
@@ -242,7 +250,9 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
     },
   },
   ...([true, false] as const).map((powerOn) => ({
-    name: `a revert before finishMigration brings the source copy back ${powerOn ? 'RUNNING' : 'SHUTDOWN (powerOn false)'}; the destination never has it`,
+    name:
+      `a revert before finishMigration brings the source copy back ` +
+      `${powerOn ? 'RUNNING' : 'SHUTDOWN (powerOn false)'}; the destination never has it`,
     needs: ['createMigrationPair'] as const,
     async run(kit: KitContext) {
       const pair = await kit.migrationPair();
@@ -299,7 +309,9 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
     },
   },
   {
-    name: 'a resize to a larger flavor on another host: getInfo and usage on the destination follow the new flavor, the source holds nothing once confirmed',
+    name:
+      'a resize to a larger flavor on another host: getInfo and usage on the destination follow the new flavor, ' +
+      'the source holds nothing once confirmed',
     needs: ['createMigrationPair'],
     async run(kit) {
       const pair = await kit.migrationPair();
@@ -419,7 +431,9 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
     },
   })),
   {
-    name: 'an unknown instance is INSTANCE_NOT_FOUND (confirm of one succeeds); a malformed destination is VALIDATION_FAILED',
+    name:
+      'an unknown instance is INSTANCE_NOT_FOUND (confirm of one succeeds); a malformed destination is ' +
+      'VALIDATION_FAILED',
     async run(kit) {
       const unknown = kit.full(unknownInstance());
       const migration = { id: 'kit-migration', destCompute: 'kit-destination' };
@@ -478,7 +492,9 @@ export const sharedStorageSuite = defineSuite('migration.sharedStorage', [
     },
   },
   {
-    name: 'an instance path the live-migration destination check calls shared is one the destination sees: the shared-storage check and instanceOnDisk there agree',
+    name:
+      'an instance path the live-migration destination check calls shared is one the destination sees: the ' +
+      'shared-storage check and instanceOnDisk there agree',
     needs: ['createMigrationPair'],
     requires: ['migration.live', 'lifecycle'],
     async run(kit) {
@@ -537,7 +553,10 @@ function newMigration(pair: MigrationPair): Migration {
   };
 }
 
-/** migrateDiskAndPowerOff on the source (SHUTDOWN after), then finishMigration on the destination; returns the migration. */
+/**
+ * migrateDiskAndPowerOff on the source (SHUTDOWN after), then finishMigration on the destination; returns the
+ * migration.
+ */
 async function moveDisks(kit: KitContext, pair: MigrationPair, uuid: string, powerOn = true): Promise<Migration> {
   const migration = {
     id: `kit-${randomUUID()}`,

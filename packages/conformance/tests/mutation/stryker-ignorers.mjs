@@ -107,4 +107,39 @@ const wording = {
   },
 };
 
-export const strykerPlugins = [declareValuePlugin(PluginKind.Ignore, 'virtkit-wording', wording)];
+/**
+ * Failure points the kit's fixtures make fail (`createMemoryFixtures().failures`): `spawn.boot`, `snapshot.upload`
+ * and the live-migration protocol calls. Every other name handed to the memory driver's `hostFor(...)` only
+ * addresses its failure injector, which no public call and no kit fixture reaches.
+ */
+const FIXTURE_FAILURE_POINTS = new Set([
+  'spawn.boot',
+  'snapshot.upload',
+  'checkCanLiveMigrateDestination',
+  'checkCanLiveMigrateSource',
+  'preLiveMigration',
+  'liveMigration',
+  'liveMigration.transfer',
+]);
+
+const failurePoints = {
+  /** @param {any} path */
+  shouldIgnore(path) {
+    if (
+      path.isStringLiteral() &&
+      path.listKey === 'arguments' &&
+      path.key === 0 &&
+      path.parentPath.isCallExpression() &&
+      calleeName(path.parent.callee) === 'hostFor' &&
+      !FIXTURE_FAILURE_POINTS.has(path.node.value)
+    ) {
+      return 'failure-injection point name: only the failure fixtures address these, and they use other points';
+    }
+    return undefined;
+  },
+};
+
+export const strykerPlugins = [
+  declareValuePlugin(PluginKind.Ignore, 'virtkit-wording', wording),
+  declareValuePlugin(PluginKind.Ignore, 'virtkit-failure-points', failurePoints),
+];
