@@ -1,19 +1,30 @@
-import { PowerState } from '@virtkit/core';
-import { Memory, type BrokenDriver } from './broken-driver';
+import {
+  PowerState,
+  type CheckCanLiveMigrateDestinationRequest,
+  type FinishRevertMigrationRequest,
+  type HostMaintenanceModeRequest,
+  type HostPowerActionRequest,
+  type InstanceRequest,
+  type MigrateData,
+  type OperationContext as Ctx,
+  type PowerOnRequest,
+} from '@virtkit/core';
+import { MemoryDriver } from '@virtkit/memory';
+import type { BrokenDriver } from './broken-driver';
 
 const { SHUTDOWN } = PowerState;
 
 /** Host shutdown marks the host off but leaves every guest running (the guests were "someone else's job"). */
-class HostShutdownLeavesGuestsRunning extends Memory {
-  async _hostPowerAction(c: any, r: any): Promise<void> {
+class HostShutdownLeavesGuestsRunning extends MemoryDriver {
+  protected override async _hostPowerAction(c: Ctx, r: HostPowerActionRequest): Promise<void> {
     if (r.action !== 'shutdown') return super._hostPowerAction(c, r);
     this.hostFor('hostPowerAction').poweredOn = false;
   }
 }
 
 /** Host startup boots every stopped guest again, also those the orchestrator had stopped. */
-class HostStartupBootsGuests extends Memory {
-  async _hostPowerAction(c: any, r: any): Promise<void> {
+class HostStartupBootsGuests extends MemoryDriver {
+  protected override async _hostPowerAction(c: Ctx, r: HostPowerActionRequest): Promise<void> {
     await super._hostPowerAction(c, r);
     if (r.action !== 'startup') return;
     for (const record of [...this.hostFor('hostPowerAction').store.values()]) {
@@ -23,8 +34,8 @@ class HostStartupBootsGuests extends Memory {
 }
 
 /** Power on does not check the host: a guest starts on a host that is powered off. */
-class PowerOnWhileHostOff extends Memory {
-  async _powerOn(c: any, r: any): Promise<void> {
+class PowerOnWhileHostOff extends MemoryDriver {
+  protected override async _powerOn(c: Ctx, r: PowerOnRequest): Promise<void> {
     const host = this.hostFor('powerOn');
     const was = host.poweredOn;
     host.poweredOn = true;
@@ -37,8 +48,8 @@ class PowerOnWhileHostOff extends Memory {
 }
 
 /** Host shutdown leaves the live migrations leaving it running: they complete from a host that is down. */
-class ShutdownKeepsMigrating extends Memory {
-  async _hostPowerAction(c: any, r: any): Promise<void> {
+class ShutdownKeepsMigrating extends MemoryDriver {
+  protected override async _hostPowerAction(c: Ctx, r: HostPowerActionRequest): Promise<void> {
     const runs = this.hostFor('hostPowerAction').liveMigrations;
     const saved = [...runs.entries()];
     runs.clear();
@@ -51,15 +62,18 @@ class ShutdownKeepsMigrating extends Memory {
 }
 
 /** Maintenance mode only raises a flag: the instances stay on the host being serviced. */
-class MaintenanceMovesNothing extends Memory {
-  async _hostMaintenanceMode(_c: any, r: any): Promise<void> {
+class MaintenanceMovesNothing extends MemoryDriver {
+  protected override async _hostMaintenanceMode(_c: Ctx, r: HostMaintenanceModeRequest): Promise<void> {
     this.hostFor('hostMaintenanceMode').maintenance = r.mode;
   }
 }
 
 /** A disabled host still answers the live-migration destination check as if it took instances. */
-class DisabledHostTakesMigrations extends Memory {
-  async _checkCanLiveMigrateDestination(c: any, r: any): Promise<any> {
+class DisabledHostTakesMigrations extends MemoryDriver {
+  protected override async _checkCanLiveMigrateDestination(
+    c: Ctx,
+    r: CheckCanLiveMigrateDestinationRequest,
+  ): Promise<MigrateData> {
     const host = this.hostFor('checkCanLiveMigrateDestination');
     const was = host.enabled;
     host.enabled = true;
@@ -72,37 +86,39 @@ class DisabledHostTakesMigrations extends Memory {
 }
 
 /** The traits never say the host is disabled (the status trait was left out of the list). */
-class DisabledTraitMissing extends Memory {
-  async _getTraits(c: any, r: any): Promise<string[]> {
-    return (await super._getTraits(c, r)).filter((t: string) => t !== 'COMPUTE_STATUS_DISABLED');
+class DisabledTraitMissing extends MemoryDriver {
+  protected override async _getTraits(c: Ctx, r: { nodename: string }): Promise<string[]> {
+    return (await super._getTraits(c, r)).filter((t) => t !== 'COMPUTE_STATUS_DISABLED');
   }
 }
 
 /** A revert of a cold migration brings the source copy back but never starts it. */
-class RevertLeavesStopped extends Memory {
-  async _finishRevertMigration(c: any, r: any): Promise<void> {
+class RevertLeavesStopped extends MemoryDriver {
+  protected override async _finishRevertMigration(c: Ctx, r: FinishRevertMigrationRequest): Promise<void> {
     await super._finishRevertMigration(c, { ...r, powerOn: false });
   }
 }
 
 /** A revert of a cold migration always starts the source copy, ignoring `powerOn: false`. */
-class RevertIgnoresPowerOnFalse extends Memory {
-  async _finishRevertMigration(c: any, r: any): Promise<void> {
+class RevertIgnoresPowerOnFalse extends MemoryDriver {
+  protected override async _finishRevertMigration(c: Ctx, r: FinishRevertMigrationRequest): Promise<void> {
     await super._finishRevertMigration(c, { ...r, powerOn: true });
   }
 }
 
 /** instanceOnDisk looks at local instances only, although the host says instance paths are shared. */
-class InstanceOnDiskLocalOnly extends Memory {
-  async _instanceOnDisk(c: any, r: any): Promise<boolean> {
+class InstanceOnDiskLocalOnly extends MemoryDriver {
+  protected override async _instanceOnDisk(_c: Ctx, r: InstanceRequest): Promise<boolean> {
     return this.hostFor('instanceOnDisk').store.has(r.instance.uuid);
   }
 }
 
 const SHUTDOWN_TEST =
-  'a host shutdown stops every running guest (SHUTDOWN, one STOPPED event each) and leaves a stopped one alone; startup starts none';
+  'a host shutdown stops every running guest (SHUTDOWN, one STOPPED event each) and leaves a stopped one alone; ' +
+  'startup starts none';
 const HOST_OFF_TEST =
-  'while the host is powered off, nothing starts a guest (spawn, powerOn, hard reboot are INVALID_STATE and change nothing)';
+  'while the host is powered off, nothing starts a guest (spawn, powerOn, hard reboot are INVALID_STATE and change ' +
+  'nothing)';
 const REVERT_TEST = (what: string): string =>
   `a revert before finishMigration brings the source copy back ${what}; the destination never has it`;
 
@@ -139,7 +155,9 @@ export const HOST_AND_MIGRATION: readonly BrokenDriver[] = [
     only: ['host.power'],
     caughtBy: {
       capability: 'host.power',
-      test: 'a host shutdown during a live migration ends it: the instance stays on the source, stopped, and the destination holds nothing',
+      test:
+        'a host shutdown during a live migration ends it: the instance stays on the source, stopped, and the ' +
+        'destination holds nothing',
     },
   },
   {
@@ -149,7 +167,9 @@ export const HOST_AND_MIGRATION: readonly BrokenDriver[] = [
     only: ['host.maintenance'],
     caughtBy: {
       capability: 'host.maintenance',
-      test: 'entering maintenance moves every instance to another host in its power state and leaves the host empty; leaving it moves nothing back',
+      test:
+        'entering maintenance moves every instance to another host in its power state and leaves the host ' +
+        'empty; leaving it moves nothing back',
     },
     reason: /where instance .* is in maintenance/,
   },
@@ -195,7 +215,9 @@ export const HOST_AND_MIGRATION: readonly BrokenDriver[] = [
     only: ['migration.sharedStorage'],
     caughtBy: {
       capability: 'migration.sharedStorage',
-      test: 'an instance path the live-migration destination check calls shared is one the destination sees: the shared-storage check and instanceOnDisk there agree',
+      test:
+        'an instance path the live-migration destination check calls shared is one the destination sees: the ' +
+        'shared-storage check and instanceOnDisk there agree',
     },
     reason: /instanceOnDisk at the destination/,
   },
