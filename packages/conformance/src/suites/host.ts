@@ -114,6 +114,17 @@ export const hostPowerSuite = defineSuite('host.power', [
     },
   },
   {
+    name: 'after a host reboot the uptime starts again: at most the seconds since the reboot',
+    requires: ['host.stats'],
+    async run(kit) {
+      const before = Date.now();
+      await kit.driver.hostPowerAction(kit.ctx, { action: 'reboot' });
+      const { uptimeSec } = await kit.driver.getHostUptime(kit.ctx);
+      const bound = Math.ceil((Date.now() - before) / 1000);
+      check(uptimeSec >= 0 && uptimeSec <= bound, `uptime after a reboot must be 0..${bound} s, got ${uptimeSec}`);
+    },
+  },
+  {
     name:
       'a host shutdown during a live migration ends it: the instance stays on the source, stopped, and the ' +
       'destination holds nothing',
@@ -190,6 +201,12 @@ export const hostMaintenanceSuite = defineSuite('host.maintenance', [
       const stopped = await kit.spawn({ powerOn: false }, pair.source);
       const mode = (on: boolean): Promise<string> =>
         pair.source.hostMaintenanceMode(kit.ctx, { host: pair.sourceHost, mode: on });
+      checkEqual(await mode(false), 'off_maintenance', 'hostMaintenanceMode(false) of a host not in maintenance');
+      checkEqual(
+        [...(await pair.source.listInstanceUuids(kit.ctx))].sort(),
+        [running, stopped].sort(),
+        'source instances after leaving a maintenance it was not in (nothing moves)',
+      );
       checkEqual(await mode(true), 'on_maintenance', 'hostMaintenanceMode(true)');
       for (const [uuid, state] of [
         [running, RUNNING],
@@ -207,6 +224,36 @@ export const hostMaintenanceSuite = defineSuite('host.maintenance', [
         [running, stopped].sort(),
         'destination instances after the source left maintenance',
       );
+    },
+  },
+  {
+    name:
+      'entering maintenance with no other host able to take the instances (disabled, in maintenance, powered off) ' +
+      'is MIGRATION_FAILED and moves nothing',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.source);
+      const enter = (): Promise<string> =>
+        pair.source.hostMaintenanceMode(kit.ctx, { host: pair.sourceHost, mode: true });
+      const refused = async (why: string): Promise<void> => {
+        await checkRejects(enter(), 'MIGRATION_FAILED', `entering maintenance while the other host is ${why}`);
+        checkEqual(await checkOnOneHost(kit, pair, uuid), 'source', `where the instance is (the other host ${why})`);
+        await kit.expectState(uuid, RUNNING, `the refused maintenance (the other host ${why})`, pair.source);
+      };
+      await pair.destination.setHostEnabled(kit.ctx, { enabled: false });
+      await refused('disabled');
+      await pair.destination.setHostEnabled(kit.ctx, { enabled: true });
+      await pair.destination.hostMaintenanceMode(kit.ctx, { host: pair.destinationHost, mode: true });
+      await refused('in maintenance');
+      await pair.destination.hostMaintenanceMode(kit.ctx, { host: pair.destinationHost, mode: false });
+      if (pair.destination.capabilities.capabilities['host.power'] === true) {
+        await pair.destination.hostPowerAction(kit.ctx, { action: 'shutdown' });
+        await refused('powered off');
+        await pair.destination.hostPowerAction(kit.ctx, { action: 'startup' });
+      }
+      checkEqual(await enter(), 'on_maintenance', 'entering maintenance once the other host takes instances');
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'destination', 'where the instance is in maintenance');
     },
   },
   {

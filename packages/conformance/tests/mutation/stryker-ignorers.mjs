@@ -89,6 +89,10 @@ const wording = {
       if (LOG_LINE_ARGUMENTS[/** @type {keyof typeof LOG_LINE_ARGUMENTS} */ (callee)]?.includes(path.key)) {
         return 'console log wording: the contract does not say what a console log contains';
       }
+      // `run.abort('the host is going down')`: the reason becomes the text of the migration's error.
+      if (isText(path) && callee === 'abort' && path.key === 0) {
+        return 'abort reason wording: the contract fixes the error code of an aborted migration, not its message';
+      }
       // `refuseWhile(record, 'reboot', ...)`: the operation named in the error's text.
       if (
         isText(path) &&
