@@ -45,7 +45,10 @@ function isText(path) {
   return path.isStringLiteral() || path.isTemplateLiteral();
 }
 
-/** @param {any} path the closest `new ...Error(...)` this node is an argument of (directly or inside its details object) */
+/**
+ * Whether `path` is an argument of a `new ...Error(...)` (directly or inside its details object).
+ * @param {any} path
+ */
 function inErrorConstruction(path) {
   for (let p = path.parentPath; p; p = p.parentPath) {
     if (p.isNewExpression()) return /Error$/.test(calleeName(p.node.callee) ?? '');
@@ -75,13 +78,16 @@ const wording = {
     ) {
       return 'error detail wording: the contract fixes the error code, not its text';
     }
-    // `new ValidationError('spawn', [{ path, messages }])`: the code is VALIDATION_FAILED whatever the description says.
+    // `new ValidationError('spawn', [{ path, messages }])`: the code is VALIDATION_FAILED whatever the text says.
     if (
       path.listKey === 'arguments' &&
       path.parentPath.isNewExpression() &&
       DESCRIPTIVE_ERRORS.has(calleeName(path.parent.callee) ?? '')
     ) {
-      return 'validation error description: the contract fixes the code VALIDATION_FAILED, not the operation or field named';
+      return (
+        'validation error description: the contract fixes the code VALIDATION_FAILED, ' +
+        'not the operation or field named'
+      );
     }
     if (path.listKey === 'arguments' && path.parentPath.isCallExpression()) {
       const callee = calleeName(path.parent.callee) ?? '';
