@@ -12,6 +12,7 @@ import {
   ValidationError,
   withInventory,
   type AvailableResource,
+  type DriverBase,
   type InstanceInfo,
   type OperationContext,
 } from '@virtkit/core';
@@ -27,6 +28,7 @@ import { SECONDARY_OUTPUTS } from './broken/secondary-outputs';
 import { SECRETS_IN_LOGS } from './broken/secrets';
 import { LifecycleVolumeMemory, SURVIVAL } from './broken/survival';
 import { TRANSITIONS } from './broken/transitions';
+import { HOST_AND_MIGRATION } from './broken/host-and-migration';
 
 /** (a) pause that does not change the state. */
 class NoopPauseDriver extends TinyDriver {
@@ -83,7 +85,10 @@ class SilentExtendDriver extends TinyDriver {
   async extendVolume(): Promise<void> {}
 }
 
-/** (g) a failed spawn (too big a flavor) that leaves the guest behind: the SDK's failed-spawn cleanup is overridden with nothing. */
+/**
+ * (g) a failed spawn (too big a flavor) that leaves the guest behind: the SDK's failed-spawn cleanup is overridden with
+ * nothing.
+ */
 class LeakyFailedSpawnDriver extends TinyDriver {
   protected override async _spawn(c: OperationContext, r: Req): Promise<void> {
     this.guests.set(r.instance.uuid, { name: r.instance.name ?? r.instance.uuid, state: PowerState.SHUTDOWN });
@@ -164,7 +169,8 @@ function result(report: ConformanceReport, capability: string, name: string | Re
   );
   if (!found)
     throw new Error(
-      `no result ${capability}: ${String(name)} in ${report.results.map((r) => `${r.capability}: ${r.name}`).join(' | ')}`,
+      `no result ${capability}: ${String(name)} in ` +
+        `${report.results.map((r) => `${r.capability}: ${r.name}`).join(' | ')}`,
     );
   return found;
 }
@@ -297,6 +303,7 @@ describe('the kit catches every broken variant of the memory driver', () => {
     ...SECONDARY_OUTPUTS,
     ...SECRETS_IN_LOGS,
     ...DISPOSAL,
+    ...HOST_AND_MIGRATION,
   ];
   afterAll(() => {
     for (const t of LEAKED_TIMERS) clearInterval(t);
@@ -322,7 +329,7 @@ describe('the kit catches every broken variant of the memory driver', () => {
   it('passes the correct memory driver on the same suites (no false alarm)', async () => {
     const only = [...new Set(corpus.flatMap((b) => b.only))];
     const report = await runConformance({
-      factory: (hostApi) => new Memory({ hostname: 'kit', ...hostApi }),
+      factory: (hostApi) => new Memory({ hostname: 'kit', ...hostApi }) as DriverBase,
       fixtures: createMemoryFixtures() as never,
       only,
       modelBased: false,
@@ -332,27 +339,32 @@ describe('the kit catches every broken variant of the memory driver', () => {
     ).toEqual([]);
   }, 60_000);
 
-  it('checks attachments of a correct driver without diagnostics through the CONFLICT probe: passed, not unverified', async () => {
-    const report = await runConformance({
-      factory: (hostApi) => new LifecycleVolumeMemory({ hostname: 'kit', ...hostApi }),
-      fixtures: createMemoryFixtures({ capabilities: ['lifecycle', 'volume'] }) as never,
-      only: ['lifecycle'],
-      modelBased: false,
-    });
-    const walk = report.results.find((r) => r.name === walkAttachments(WALK.lifecycle));
-    expect({ status: walk?.status, reason: walk?.reason }).toEqual({ status: 'passed', reason: undefined });
-    expect(
-      report.results
-        .filter((r) => r.status !== 'passed' && r.status !== 'skipped')
-        .map((r) => `${r.name}: ${r.reason}`),
-    ).toEqual([]);
-  }, 60_000);
+  it(
+    'checks attachments of a correct driver without diagnostics through the CONFLICT probe: passed, not ' +
+      'unverified',
+    async () => {
+      const report = await runConformance({
+        factory: (hostApi) => new LifecycleVolumeMemory({ hostname: 'kit', ...hostApi }) as DriverBase,
+        fixtures: createMemoryFixtures({ capabilities: ['lifecycle', 'volume'] }) as never,
+        only: ['lifecycle'],
+        modelBased: false,
+      });
+      const walk = report.results.find((r) => r.name === walkAttachments(WALK.lifecycle));
+      expect({ status: walk?.status, reason: walk?.reason }).toEqual({ status: 'passed', reason: undefined });
+      expect(
+        report.results
+          .filter((r) => r.status !== 'passed' && r.status !== 'skipped')
+          .map((r) => `${r.name}: ${r.reason}`),
+      ).toEqual([]);
+    },
+    60_000,
+  );
 
   it.each(corpus.map((b) => [`${b.kind}: ${b.bug}`, b] as const))(
     '%s',
     async (_label, broken) => {
       const report = await runConformance({
-        factory: (hostApi) => new broken.Driver({ hostname: 'kit', ...hostApi }),
+        factory: (hostApi) => new broken.Driver({ hostname: 'kit', ...hostApi }) as DriverBase,
         fixtures: createMemoryFixtures({ driverClass: broken.Driver }) as never,
         only: broken.only as never,
         modelBased: false,

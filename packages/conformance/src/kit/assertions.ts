@@ -1,4 +1,5 @@
 import { isVirtkitError, powerStateName } from '@virtkit/core';
+import { textOf } from './text-of.js';
 
 /** A failed kit expectation. Carries the code the driver answered with, when any. */
 export class KitAssertionError extends Error {
@@ -85,14 +86,16 @@ export function checkCounters(value: unknown, fields: readonly string[], what: s
   }
 }
 
-/** Fail when `secret` shows anywhere in `value` (an error's message, stack, fields and causes, or any JSON-able value). */
+/**
+ * Fail when `secret` shows anywhere in `value` (an error's message, stack, fields and causes, or any JSON-able value).
+ */
 export function checkNoSecret(value: unknown, secret: string, what: string): void {
   check(!mentions(value, secret, 0), `${what}: the secret must never appear, but it does`);
 }
 
 function mentions(value: unknown, secret: string, depth: number): boolean {
   if (depth > 8 || value === null || value === undefined) return false;
-  if (typeof value !== 'object') return String(value).includes(secret);
+  if (typeof value !== 'object') return textOf(value).includes(secret);
   const error = value as { message?: unknown; stack?: unknown; cause?: unknown };
   if ([error.message, error.stack].some((s) => typeof s === 'string' && s.includes(secret))) return true;
   if (Object.values(value).some((field) => mentions(field, secret, depth + 1))) return true;

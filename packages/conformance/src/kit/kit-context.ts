@@ -29,7 +29,8 @@ const DEFAULT_PHASE_MS = phaseLimit(30_000);
 export class KitClosedError extends Error {
   constructor(what: string) {
     super(
-      `${what} refused: the test has ended (finished or timed out) and its cleanup has begun; the kit creates nothing more for it`,
+      `${what} refused: the test has ended (finished or timed out) and its cleanup has begun; the kit creates ` +
+        `nothing more for it`,
     );
     this.name = 'KitClosedError';
   }
@@ -168,7 +169,8 @@ export class KitContext {
       const lines = this.logger.mentioning(value);
       if (lines.length > 0)
         found.push(
-          `the ${what} handed to the driver appears in its log (${lines.length} line(s), first at level ${lines[0]!.level}: ${JSON.stringify(lines[0]!.message.replaceAll(value, '<secret>'))})`,
+          `the ${what} handed to the driver appears in its log (${lines.length} line(s), first at level ` +
+            `${lines[0]!.level}: ${JSON.stringify(lines[0]!.message.replaceAll(value, '<secret>'))})`,
         );
     }
     return found;
@@ -191,7 +193,8 @@ export class KitContext {
     const armed = fn ? await fn.apply(this.fixtures.failures, args) : false;
     if (!armed)
       this.unverified(
-        `the driver's kit fixtures cannot make ${kind}${kind === 'migration' ? ` (${String(args[1])})` : ''} fail (fixtures.failures.${kind})`,
+        `the driver's kit fixtures cannot make ${kind}${kind === 'migration' ? ` (${String(args[1])})` : ''} fail ` +
+          `(fixtures.failures.${kind})`,
       );
   }
 
@@ -318,7 +321,9 @@ export class KitContext {
     return volume.connectionInfo;
   }
 
-  /** Two hosts from the `createMigrationPair` fixture; their instances are destroyed and leak-checked after the test. */
+  /**
+   * Two hosts from the `createMigrationPair` fixture; their instances are destroyed and leak-checked after the test.
+   */
   async migrationPair(): Promise<MigrationPair> {
     const create = this.fixtures.createMigrationPair;
     if (!create) throw new KitAssertionError('this test needs the createMigrationPair fixture');
@@ -386,7 +391,8 @@ export class KitContext {
         } catch (error) {
           if (error instanceof PhaseTimeoutError) {
             problems.push(
-              `cleanup timed out; instance ${uuid} may be left behind${where} (destroy did not finish within ${limitMs} ms)`,
+              `cleanup timed out; instance ${uuid} may be left behind${where} (destroy did not finish within ` +
+                `${limitMs} ms)`,
             );
             this.#timedOut.set(driver, (this.#timedOut.get(driver) ?? new Set()).add(uuid));
           } else {
@@ -398,12 +404,17 @@ export class KitContext {
     return problems;
   }
 
-  /** The context of the kit's own calls after the test (cleanup, leak check): not aborted with the test, limited by `signal`. */
+  /**
+   * The context of the kit's own calls after the test (cleanup, leak check): not aborted with the test, limited by
+   * `signal`.
+   */
   cleanupContext(signal?: AbortSignal): OperationContext {
     return { requestId: `${this.ctx.requestId}-cleanup`, ...(signal ? { signal } : {}) };
   }
 
-  /** Release fixtures (volumes, migration pairs), last acquired first, each within `limitMs`; runs after the leak check. */
+  /**
+   * Release fixtures (volumes, migration pairs), last acquired first, each within `limitMs`; runs after the leak check.
+   */
   async release(limitMs: number = DEFAULT_PHASE_MS): Promise<string[]> {
     return runAll(this.#releases.splice(0).reverse(), 'fixture release', limitMs);
   }

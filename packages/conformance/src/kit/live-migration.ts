@@ -68,7 +68,8 @@ export async function whenInFlight(run: LiveMigrationRun, timeoutMs = 10_000): P
   const last = run.reports[run.reports.length - 1];
   check(
     !settled && last !== undefined && last.percent < 100,
-    'the live migration ended before the kit could act on it: while migrating, a driver must report progress (ctx.onProgress) and stay abortable',
+    'the live migration ended before the kit could act on it: while migrating, a driver must report progress ' +
+      '(ctx.onProgress) and stay abortable',
   );
   check(run.reports.length >= 2, `no progress from the driver within ${timeoutMs} ms of starting the live migration`);
 }
@@ -110,7 +111,9 @@ export async function checkOnOneHost(
   return onSource ? 'source' : 'destination';
 }
 
-/** vcpusUsed, memoryMbUsed, localGbUsed of a host's first node, when it advertises `inventory` (an optional read-back). */
+/**
+ * vcpusUsed, memoryMbUsed, localGbUsed of a host's first node, when it advertises `inventory` (an optional read-back).
+ */
 export async function resourcesUsed(kit: KitContext, driver: KitDriver): Promise<number[] | undefined> {
   if (driver.capabilities.capabilities.inventory !== true) return undefined;
   const [nodename] = await driver.getAvailableNodes(kit.ctx, { refresh: false });

@@ -74,7 +74,9 @@ export async function runModelPhase<D extends DriverBase>(
       ...(report.counterexample ? { counterexample: report.counterexample } : {}),
       ...(report.error ? { error: report.error } : {}),
     };
-    const ran = `${report.numRuns} of ${requested} sequences (${report.stats.commands} calls, ${report.hosts} host(s)), seed ${report.seed}${report.interrupted ? ', stopped by the time limit' : ''}`;
+    const ran =
+      `${report.numRuns} of ${requested} sequences (${report.stats.commands} calls, ${report.hosts} ` +
+      `host(s)), seed ${report.seed}${report.interrupted ? ', stopped by the time limit' : ''}`;
     if (report.passed)
       return { summary, result: { ...base, status: 'passed', reason: ran, durationMs: Date.now() - started } };
     const replay = `replay: --seed ${report.seed}${report.path ? ` (path ${report.path})` : ''}`;
@@ -84,7 +86,9 @@ export async function runModelPhase<D extends DriverBase>(
         ...base,
         status: 'failed',
         durationMs: Date.now() - started,
-        reason: `${report.error ?? 'a sequence diverged from the contract model'}\n  shrunk counterexample: ${report.counterexample ?? '?'}\n  ${replay}; ${ran}`,
+        reason:
+          `${report.error ?? 'a sequence diverged from the contract model'}\n  shrunk counterexample: ` +
+          `${report.counterexample ?? '?'}\n  ${replay}; ${ran}`,
         ...(report.counterexample ? { step: report.counterexample } : {}),
       },
     };

@@ -1,4 +1,6 @@
-/** What keeps the process alive right now: the count of each kind of resource (Timeout, TCPSocketWrap, ProcessWrap...). */
+/**
+ * What keeps the process alive right now: the count of each kind of resource (Timeout, TCPSocketWrap, ProcessWrap...).
+ */
 export type HandleCounts = Map<string, number>;
 
 function activeResources(): string[] {

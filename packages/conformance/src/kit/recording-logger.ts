@@ -1,4 +1,5 @@
 import type { DriverLogger } from '@virtkit/core';
+import { textOf } from './text-of.js';
 
 /** One line a driver logged. */
 export interface LoggedLine {
@@ -41,14 +42,14 @@ export class RecordingLogger implements DriverLogger {
 /** Fields as text, errors (message, stack, cause) included; never throws. */
 function render(value: unknown, depth = 0): string {
   if (value === null || value === undefined || depth > 6) return '';
-  if (typeof value !== 'object') return String(value);
+  if (typeof value !== 'object') return textOf(value);
   const parts: string[] = [];
   if (value instanceof Error)
     parts.push(value.message, value.stack ?? '', render((value as { cause?: unknown }).cause, depth + 1));
   try {
     for (const v of Object.values(value)) parts.push(render(v, depth + 1));
   } catch {
-    parts.push(String(value));
+    parts.push(Object.prototype.toString.call(value));
   }
   return parts.join('\n');
 }

@@ -7,14 +7,7 @@ import { runModelPhase } from './model-phase.js';
 import { handlesLeftOpen, openHandles } from './open-handles.js';
 import { planConformance, type PlannedTest } from './planner.js';
 import { RecordingLogger } from './recording-logger.js';
-import {
-  PHASE_FLOOR_MS,
-  PhaseTimeoutError,
-  SETTLE_AFTER_TIMEOUT_MS,
-  phaseLimit,
-  settlesWithin,
-  withTimeLimit,
-} from './time-limit.js';
+import { PhaseTimeoutError, SETTLE_AFTER_TIMEOUT_MS, phaseLimit, settlesWithin, withTimeLimit } from './time-limit.js';
 import type { ConformanceOptions, ConformanceReport, SuiteName, TestResult } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -45,7 +38,9 @@ export async function runConformance<D extends DriverBase>(options: ConformanceO
   const averageMs = ran.length === 0 ? 0 : ran.reduce((t, r) => t + r.durationMs, 0) / ran.length;
   const model =
     options.modelBased === false || (options.modelBased === undefined && options.only !== undefined)
-      ? undefined // turned off by the caller; or a partial run (--only) checks what it was asked for (the sequences use every call)
+      ? // turned off by the caller; or a partial run (--only) checks what it was asked for
+        // (the sequences use every call)
+        undefined
       : await runModelPhase(options, map.capabilities.lifecycle === true, averageMs);
   if (model) {
     results.push(model.result);
@@ -96,7 +91,7 @@ export function unverifiedCapabilities(plan: readonly PlannedTest[], results: re
  * Run one planned test in isolation: fresh driver, cleanup, leak check. Every
  * phase has a time limit (the test `testTimeoutMs`; factory, initHost, each
  * cleanup destroy, the leak check, each release and dispose `testTimeoutMs`
- * too, at least {@link PHASE_FLOOR_MS}), so a call that never settles fails
+ * too, at least `PHASE_FLOOR_MS`), so a call that never settles fails
  * the test instead of hanging the run. When the test times out, the kit aborts
  * `kit.ctx.signal`, closes the context (no new instances, volumes or pairs),
  * waits a little for the test to stop, then cleans up what it tracked.
@@ -150,7 +145,8 @@ export async function runPlannedTest<D extends DriverBase>(
         kit.abort(error);
         if (!(await settlesWithin(run, SETTLE_AFTER_TIMEOUT_MS))) {
           problems.push(
-            `the test still had not stopped ${SETTLE_AFTER_TIMEOUT_MS} ms after its signal was aborted; cleaning up anyway`,
+            `the test still had not stopped ${SETTLE_AFTER_TIMEOUT_MS} ms after its signal was aborted; cleaning up ` +
+              `anyway`,
           );
         }
       }
@@ -227,7 +223,10 @@ function failureDetail(failure: unknown, step: string | undefined): Pick<TestRes
   return out;
 }
 
-/** A driver from the factory (given the kit's host API with `logger`), within `ms`; one that arrives later is disposed of. */
+/**
+ * A driver from the factory (given the kit's host API with `logger`), within `ms`; one that arrives later is disposed
+ * of.
+ */
 async function createDriver<D extends DriverBase>(
   options: ConformanceOptions<D>,
   ms: number,

@@ -7,13 +7,18 @@ export interface KitTest {
   readonly name: string;
   /** Other capabilities the test uses; without them it is skipped (a test never uses an unadvertised capability). */
   readonly requires?: readonly CapabilityName[];
-  /** Capabilities of which at least one must be advertised (the test is about what they make); otherwise it is skipped. */
+  /**
+   * Capabilities of which at least one must be advertised (the test is about what they make); otherwise it is skipped.
+   */
   readonly requiresAny?: readonly CapabilityName[];
   /** Fixtures the test needs; without them it is skipped, with the reason. */
   readonly needs?: readonly (keyof ConformanceFixtures)[];
   /** Feature flags that must be `supported`; otherwise the test is skipped, with the reason. */
   readonly features?: readonly FeatureFlag[];
-  /** The failure fixture the test drives its failure with; without it the test is reported `unverified` (never passed) without running. */
+  /**
+   * The failure fixture the test drives its failure with; without it the test is reported `unverified` (never passed)
+   * without running.
+   */
   readonly failureFixture?: 'spawnLate' | 'snapshot' | 'migration';
   /** Planned only when this fixture flag is set (a combined form of several tests, for slow drivers). */
   readonly onlyWith?: 'combinedWalks';

@@ -11,7 +11,10 @@ import type {
 } from '@virtkit/core';
 import type { FailureFixtures } from './failure-fixtures.js';
 
-/** Resources a real driver needs to run the kit (images it can boot, volumes it can attach...). (A type alias, not an interface, so a value of it is assignable to a driver definition's `conformance` field, a plain record.) */
+/**
+ * Resources a real driver needs to run the kit (images it can boot, volumes it can attach...). (A type alias, not an
+ * interface, so a value of it is assignable to a driver definition's `conformance` field, a plain record.)
+ */
 export type ConformanceFixtures = {
   /** Flavor of instances the kit spawns. @defaultValue 1 vCPU, 64 MiB, 1 GiB */
   flavor?: Flavor;
@@ -31,16 +34,17 @@ export type ConformanceFixtures = {
    * caller created and names by id). Without it, snapshot tests are skipped.
    */
   createImage?: (driver: DriverBase) => Promise<{ imageId: string; release(): Promise<void> }>;
-  /** Guest device name of the root disk of a spawned instance, for per-disk calls (`blockStats`). @defaultValue the first disk of the instance's diagnostics, else `vda` */
+  /**
+   * Guest device name of the root disk of a spawned instance, for per-disk calls (`blockStats`). @defaultValue the
+   * first disk of the instance's diagnostics, else `vda`
+   */
   rootDiskId?: string;
   /**
    * Two drivers acting as two hosts that can migrate to each other; the kit
    * destroys what a test left on either, checks both for leaks, then calls `release`.
    * `sourceHost` defaults to the source's `hostApi.hostname`.
    */
-  createMigrationPair?: (
-    hostApi?: KitHostApi,
-  ) => Promise<{
+  createMigrationPair?: (hostApi?: KitHostApi) => Promise<{
     source: DriverBase;
     destination: DriverBase;
     sourceHost?: string;
@@ -79,28 +83,38 @@ export type ConformanceFixtures = {
   testTimeoutMs?: number;
 };
 
-/** The host API the kit hands a driver factory: a host name and a logger that records every line (scanned for secrets). */
+/**
+ * The host API the kit hands a driver factory: a host name and a logger that records every line (scanned for secrets).
+ */
 export interface KitHostApi extends HostApi {
   logger: DriverLogger;
 }
 
 /** What a driver's fixtures say about the model-based part of the run. */
 export interface ModelBasedFixtures {
-  /** Sequences to run by default (overridden by the `modelBased.sequences` option). @defaultValue 300, or 20 when the kit tests averaged more than 100 ms */
+  /**
+   * Sequences to run by default (overridden by the `modelBased.sequences` option). @defaultValue 300, or 20 when the
+   * kit tests averaged more than 100 ms
+   */
   sequences?: number;
   /** Longest sequence. @defaultValue 20 */
   maxCommands?: number;
-  /** A faster migration pair for sequences (e.g. with shorter simulated transfers); @defaultValue createMigrationPair */
+  /**
+   * A faster migration pair for sequences (e.g. with shorter simulated transfers); @defaultValue createMigrationPair
+   */
   createMigrationPair?: ConformanceFixtures['createMigrationPair'];
   /** Make a guest crash or shut itself down outside any call (enables those commands). */
-  simulateGuest?(driver: DriverBase, uuid: string, how: 'crash' | 'shutdown'): void | Promise<void>;
+  simulateGuest?: (driver: DriverBase, uuid: string, how: 'crash' | 'shutdown') => void | Promise<void>;
   /** Check usage on every host after every step. @defaultValue true */
   exactUsage?: boolean;
 }
 
 /** Options of the model-based part of {@link runConformance}. */
 export interface ModelBasedRunOptions {
-  /** Sequences to run; 0 turns the model-based part off. @defaultValue the fixtures' `modelBased.sequences`, else 300 (20 for slow drivers) */
+  /**
+   * Sequences to run; 0 turns the model-based part off. @defaultValue the fixtures' `modelBased.sequences`, else 300
+   * (20 for slow drivers)
+   */
   sequences?: number;
   /** fast-check seed, to replay a run. @defaultValue random */
   seed?: number;

@@ -10,6 +10,7 @@ import { expectedTransition, type ModelInstance, type Outcome } from '../model/c
 import { describeOutcomes, matchOutcome } from '../model/contract-rules.js';
 import { KitAssertionError, stateName } from './assertions.js';
 import type { EventRecorder, KitContext } from './kit-context.js';
+import { textOf } from './text-of.js';
 
 const { RUNNING, SHUTDOWN } = PowerState;
 
@@ -71,7 +72,10 @@ export interface WalkOp {
 }
 
 const VOLUME_MOUNTPOINT = '/dev/vdb';
-/** Where the kit tries to attach the walk's volume a second time, to see it is still attached (drivers without diagnostics). */
+/**
+ * Where the kit tries to attach the walk's volume a second time, to see it is still attached (drivers without
+ * diagnostics).
+ */
 const PROBE_MOUNTPOINT = '/dev/vdy';
 
 /**
@@ -198,7 +202,7 @@ export class Walk {
     const result =
       error === undefined
         ? { ok: true as const }
-        : { ok: false as const, code: isVirtkitError(error) ? error.code : `non-virtkit error (${String(error)})` };
+        : { ok: false as const, code: isVirtkitError(error) ? error.code : `non-virtkit error (${textOf(error)})` };
     const outcomes = op.rule(target);
     const match = matchOutcome(outcomes, result);
     if (match === undefined) {
@@ -232,7 +236,8 @@ export class Walk {
       const only = this.#aspects.size === 1 ? [...this.#aspects][0] : undefined;
       this.#kit.unverified(
         only === 'attachments'
-          ? 'the driver advertises no way to attach and check attachments (volume with createVolume, or network.hotplug with diagnostics)'
+          ? 'the driver advertises no way to attach and check attachments (volume with createVolume, or ' +
+              'network.hotplug with diagnostics)'
           : only === 'usage'
             ? 'the driver does not advertise inventory: usage cannot be read'
             : 'no call of the walk could be checked',
@@ -248,7 +253,7 @@ export class Walk {
       await kit.driver.attachVolume(kit.ctx, { ...kit.full(i.uuid), connectionInfo, mountpoint: VOLUME_MOUNTPOINT });
       i.volumeAt = VOLUME_MOUNTPOINT;
       i.volumeConnection = connectionInfo;
-      i.volumeId = String((connectionInfo.data as { volumeId?: unknown } | undefined)?.volumeId ?? VOLUME_MOUNTPOINT);
+      i.volumeId = textOf((connectionInfo.data as { volumeId?: unknown } | undefined)?.volumeId ?? VOLUME_MOUNTPOINT);
     }
     if (kit.supports('network.hotplug') && kit.supports('diagnostics')) {
       kit.step(`attaching an interface to ${i.label}`);
@@ -266,7 +271,9 @@ export class Walk {
   async #observe(uuid: string): Promise<Observation> {
     const kit = this.#kit;
     const info = await kit.driver.getInfo(kit.ctx, kit.ref(uuid));
-    const text = `${stateName(info.state)} rescued=${info.rescued === true} softDeleted=${info.softDeleted === true} numCpu=${info.numCpu} maxMemKb=${info.maxMemKb}`;
+    const text =
+      `${stateName(info.state)} rescued=${info.rescued === true} ` +
+      `softDeleted=${info.softDeleted === true} numCpu=${info.numCpu} maxMemKb=${info.maxMemKb}`;
     if (!kit.supports('diagnostics')) return { info: text };
     const d = await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid));
     return {
@@ -292,7 +299,8 @@ export class Walk {
     const stray = seen.filter((e) => e.instanceUuid !== i.uuid);
     if (stray.length > 0) {
       throw new KitAssertionError(
-        `after ${step}: lifecycle events name another instance than the one acted on: ${stray.map((e) => `${e.transition} for ${this.#nameOf(e.instanceUuid)}`).join(', ')}`,
+        `after ${step}: lifecycle events name another instance than the one acted on: ` +
+          `${stray.map((e) => `${e.transition} for ${this.#nameOf(e.instanceUuid)}`).join(', ')}`,
       );
     }
     if (removed) return; // destroy's own events (stopped, deleted) are checked by the lifecycle suite
@@ -301,7 +309,8 @@ export class Walk {
     const actual = seen.map((e) => e.transition);
     if (actual.join() !== expected.join()) {
       throw new KitAssertionError(
-        `after ${step} (${stateName(prev)} -> ${stateName(i.state)}): expected events [${expected.join(', ')}], got [${actual.join(', ')}]`,
+        `after ${step} (${stateName(prev)} -> ${stateName(i.state)}): expected events [${expected.join(', ')}], got ` +
+          `[${actual.join(', ')}]`,
         undefined,
         { expected: `[${expected.join(', ')}]`, actual: `[${actual.join(', ')}]` },
       );
@@ -372,18 +381,20 @@ export class Walk {
     try {
       await kit.driver.attachVolume(kit.ctx, probe);
     } catch (error) {
-      const code = isVirtkitError(error) ? error.code : `non-virtkit error (${String(error)})`;
+      const code = isVirtkitError(error) ? error.code : `non-virtkit error (${textOf(error)})`;
       if (code === 'CONFLICT') return true;
       if (code === 'INVALID_STATE') return false;
       throw new KitAssertionError(
-        `after ${step}: attaching the volume of ${i.volumeAt} again at ${PROBE_MOUNTPOINT} (to see it is still attached) answered ${code}; the contract: CONFLICT while it is attached`,
+        `after ${step}: attaching the volume of ${i.volumeAt} again at ${PROBE_MOUNTPOINT} (to see it is still ` +
+          `attached) answered ${code}; the contract: CONFLICT while it is attached`,
         code,
         { expected: 'CONFLICT', actual: code },
       );
     }
     await kit.driver.detachVolume(kit.ctx, probe);
     throw new KitAssertionError(
-      `after ${step}: the volume attached at ${i.volumeAt} is gone (attaching it again at ${PROBE_MOUNTPOINT} succeeded; the contract: CONFLICT while it is attached)`,
+      `after ${step}: the volume attached at ${i.volumeAt} is gone (attaching it again at ${PROBE_MOUNTPOINT} ` +
+        `succeeded; the contract: CONFLICT while it is attached)`,
       undefined,
       { expected: `CONFLICT (the volume still attached at ${i.volumeAt})`, actual: 'success' },
     );
@@ -414,7 +425,8 @@ export class Walk {
     const allowed = [claims(n), claims(resident)];
     if (!allowed.some((e) => e.join() === actual.join())) {
       throw new KitAssertionError(
-        `after ${step}: used [vcpus, memoryMb, localGb] on node '${this.#node}' must be the flavors of the ${n} live instance(s) (vCPUs and memory: of all ${n}, or of the ${resident} RUNNING or PAUSED)`,
+        `after ${step}: used [vcpus, memoryMb, localGb] on node '${this.#node}' must be the flavors of the ${n} ` +
+          `live instance(s) (vCPUs and memory: of all ${n}, or of the ${resident} RUNNING or PAUSED)`,
         undefined,
         { expected: `[${claims(n).join(', ')}] or [${claims(resident).join(', ')}]`, actual: `[${actual.join(', ')}]` },
       );
@@ -426,7 +438,10 @@ export class Walk {
     return this.instances.find((i) => i.uuid === uuid)?.label ?? `unknown instance ${uuid}`;
   }
 
-  /** Let events queued by the call arrive (late events from timers are the lifecycle suite's 'events follow state' test). */
+  /**
+   * Let events queued by the call arrive (late events from timers are the lifecycle suite's 'events follow state'
+   * test).
+   */
   async #settle(): Promise<void> {
     for (let n = 0; n < 2; n++) await new Promise((resolve) => setImmediate(resolve));
   }

@@ -20,7 +20,10 @@ export interface ContractCommandOptions {
   readonly hosts?: number;
   /** Volumes in the pool (0 without a `createVolume` fixture). @defaultValue 0 */
   readonly volumes?: number;
-  /** The driver can make a guest crash or shut itself down (`simulateGuest` of {@link runModelBased}). @defaultValue false */
+  /**
+   * The driver can make a guest crash or shut itself down (`simulateGuest` of {@link runModelBased}). @defaultValue
+   * false
+   */
   readonly simulateGuest?: boolean;
   /** Most instances alive at once. @defaultValue 4 */
   readonly maxInstances?: number;
@@ -133,7 +136,8 @@ class UnknownInstanceCommand implements ContractCommand {
   async run(model: ContractModel, env: ModelEnv): Promise<void> {
     const uuid = model.gone.length > 0 ? model.gone[this.pick % model.gone.length]! : randomUUID();
     const host = this.pick % model.hosts;
-    const step = `${this.op}(${model.gone.includes(uuid) ? 'destroyed' : 'unknown'} ${uuid.slice(0, 8)} on host${host})`;
+    const step =
+      `${this.op}(${model.gone.includes(uuid) ? 'destroyed' : 'unknown'} ${uuid.slice(0, 8)} on ` + `host${host})`;
     env.trace.push(step);
     const request: Record<string, unknown> = {
       instance: { uuid, name: instanceName(uuid), flavor: env.flavor },

@@ -61,7 +61,9 @@ export function spawnedInstance(model: ContractModel, uuid: string, host: number
   };
 }
 
-/** The lifecycle transition the contract emits for a power-state change (none when it is not a change worth telling). */
+/**
+ * The lifecycle transition the contract emits for a power-state change (none when it is not a change worth telling).
+ */
 export function expectedTransition(prev: PowerState, next: PowerState): string | undefined {
   if (prev === next) return undefined;
   const live = (s: PowerState): boolean =>

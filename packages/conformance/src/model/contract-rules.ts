@@ -43,12 +43,12 @@ function move(i: ModelInstance, from: readonly PowerState[], target: PowerState)
 /** Rules of the calls on one existing instance; `arg` is the command's extra choice. */
 export const CONTRACT_RULES = {
   powerOff: (i: ModelInstance): Outcome[] => move(i, [RUNNING, PAUSED, SUSPENDED, CRASHED], SHUTDOWN),
-  powerOn(i: ModelInstance): Outcome[] {
+  powerOn: (i: ModelInstance): Outcome[] => {
     if (i.state === RUNNING) return [unchanged];
     if (i.softDeleted) return [refused()];
     return orFlagRefusal(i, move(i, [SHUTDOWN, CRASHED], RUNNING));
   },
-  reboot(i: ModelInstance, hard: boolean): Outcome[] {
+  reboot: (i: ModelInstance, hard: boolean): Outcome[] => {
     if (!hard) return i.state === RUNNING ? orFlagRefusal(i, [to(RUNNING)]) : [refused()];
     return i.softDeleted ? [refused()] : orFlagRefusal(i, [to(RUNNING)]);
   },
@@ -58,17 +58,17 @@ export const CONTRACT_RULES = {
   suspend: (i: ModelInstance): Outcome[] =>
     i.state === SUSPENDED ? [unchanged] : orFlagRefusal(i, move(i, [RUNNING], SUSPENDED)),
   resume: (i: ModelInstance): Outcome[] => move(i, [SUSPENDED], RUNNING),
-  rescue(i: ModelInstance): Outcome[] {
+  rescue: (i: ModelInstance): Outcome[] => {
     if (i.rescued) return [unchanged];
     if (i.softDeleted || !isIn(i, [RUNNING, SHUTDOWN, CRASHED])) return [refused()];
     return [to(RUNNING, (x) => void (x.rescued = true))];
   },
-  unrescue(i: ModelInstance): Outcome[] {
+  unrescue: (i: ModelInstance): Outcome[] => {
     if (!i.rescued) return [unchanged];
     if (i.softDeleted || !isIn(i, [RUNNING, SHUTDOWN, CRASHED, PAUSED])) return [refused()];
     return [to(RUNNING, (x) => void (x.rescued = false))];
   },
-  softDelete(i: ModelInstance): Outcome[] {
+  softDelete: (i: ModelInstance): Outcome[] => {
     if (i.softDeleted) return [unchanged];
     return orFlagRefusal(i, [to(SHUTDOWN, (x) => void (x.softDeleted = true))]);
   },
@@ -78,7 +78,7 @@ export const CONTRACT_RULES = {
     i.state === RUNNING ? orFlagRefusal(i, [unchanged]) : [refused()],
   snapshot: (i: ModelInstance): Outcome[] =>
     isIn(i, [RUNNING, PAUSED, SUSPENDED, SHUTDOWN]) ? orFlagRefusal(i, [unchanged]) : [refused()],
-  attachVolume(i: ModelInstance, volume: number, mountpoint: string, model: ContractModel): Outcome[] {
+  attachVolume: (i: ModelInstance, volume: number, mountpoint: string, model: ContractModel): Outcome[] => {
     const held = model.instances.some((other) => [...other.volumes.values()].includes(volume));
     const refusals: Outcome[] = i.state === SUSPENDED || i.state === CRASHED ? [refused()] : [];
     // Already attached exactly as asked: a retry, success with no change (#18).
@@ -87,22 +87,22 @@ export const CONTRACT_RULES = {
     return orFlagRefusal(i, [ok((x) => void x.volumes.set(mountpoint, volume)), ...refusals]);
   },
   /** Detaching what is not attached there succeeds and changes nothing. */
-  detachVolume(i: ModelInstance, volume: number, mountpoint: string): Outcome[] {
+  detachVolume: (i: ModelInstance, volume: number, mountpoint: string): Outcome[] => {
     const refusals: Outcome[] = i.state === SUSPENDED || i.state === CRASHED ? [refused()] : [];
     if (i.volumes.get(mountpoint) !== volume) return [unchanged, ...refusals];
     return orFlagRefusal(i, [ok((x) => void x.volumes.delete(mountpoint)), ...refusals]);
   },
-  attachInterface(i: ModelInstance, vifId: string, mac: string): Outcome[] {
+  attachInterface: (i: ModelInstance, vifId: string, mac: string): Outcome[] => {
     if (!isIn(i, [RUNNING, PAUSED, SHUTDOWN])) return [refused()];
     if (i.interfaces.has(vifId)) return [unchanged];
     return orFlagRefusal(i, [ok((x) => void x.interfaces.set(vifId, mac))]);
   },
-  detachInterface(i: ModelInstance, vifId: string): Outcome[] {
+  detachInterface: (i: ModelInstance, vifId: string): Outcome[] => {
     if (!isIn(i, [RUNNING, PAUSED, SHUTDOWN])) return [refused()];
     return [i.interfaces.has(vifId) ? ok((x) => void x.interfaces.delete(vifId)) : unchanged];
   },
   /** Live migration to the other host: RUNNING and PAUSED instances move, keeping everything; others stay. */
-  liveMigrate(i: ModelInstance, destination: number): Outcome[] {
+  liveMigrate: (i: ModelInstance, destination: number): Outcome[] => {
     if (i.state !== RUNNING && i.state !== PAUSED) return [refused()];
     const moved = ok((x) => void (x.host = destination));
     return i.rescued ? [moved, refused(), { ok: false, code: 'MIGRATION_FAILED' }] : [moved];

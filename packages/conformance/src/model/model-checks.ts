@@ -62,7 +62,8 @@ async function checkInstance(env: ModelEnv, i: ModelInstance, step: string): Pro
     diverge(
       env,
       step,
-      `vm${i.ordinal} has ${diag.numDisks} disk(s); the model expects ${base.disks} + ${i.volumes.size} attached volume(s)`,
+      `vm${i.ordinal} has ${diag.numDisks} disk(s); the model expects ${base.disks} + ${i.volumes.size} attached ` +
+        `volume(s)`,
     );
   }
   const macs = diag.nicDetails.map((n: { macAddress: string }) => n.macAddress.toLowerCase());
@@ -71,7 +72,8 @@ async function checkInstance(env: ModelEnv, i: ModelInstance, step: string): Pro
     diverge(
       env,
       step,
-      `vm${i.ordinal} shows NICs [${macs.join(', ')}]; the model expects ${base.nics} + [${[...i.interfaces.values()].join(', ')}]`,
+      `vm${i.ordinal} shows NICs [${macs.join(', ')}]; the model expects ${base.nics} + ` +
+        `[${[...i.interfaces.values()].join(', ')}]`,
     );
   }
 }
@@ -114,7 +116,8 @@ async function checkUsage(env: ModelEnv, model: ContractModel, step: string): Pr
       diverge(
         env,
         step,
-        `host${h} reports used [vcpus, memoryMb, localGb] = [${actual}], the model expects [${expected}]`,
+        `host${h} reports used [vcpus, memoryMb, localGb] = [${String(actual)}], the model expects ` +
+          `[${String(expected)}]`,
       );
   }
 }

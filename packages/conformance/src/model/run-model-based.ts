@@ -1,6 +1,7 @@
 import type { DriverBase } from '@virtkit/core';
 import fc from 'fast-check';
 import type { ConformanceFixtures } from '../kit/types.js';
+import { textOf } from '../kit/text-of.js';
 import { emptyModel, type ContractModel } from './contract-model.js';
 import { contractCommands } from './contract-commands.js';
 import {
@@ -37,10 +38,13 @@ export interface ModelBasedOptions<D extends DriverBase = DriverBase> {
   /** Volumes in the pool (needs `createVolume`). @defaultValue 3 */
   volumes?: number;
   /** Make a guest crash or shut itself down outside any call (enables those commands). */
-  simulateGuest?(driver: DriverBase, uuid: string, how: 'crash' | 'shutdown'): void | Promise<void>;
+  simulateGuest?: (driver: DriverBase, uuid: string, how: 'crash' | 'shutdown') => void | Promise<void>;
   /** Stop generating sequences after this long; the report's `numRuns` says how many ran. @defaultValue none */
   timeLimitMs?: number;
-  /** After every step, `getAvailableResource` must count exactly the flavors of the instances on each host. @defaultValue false (checked after each sequence only) */
+  /**
+   * After every step, `getAvailableResource` must count exactly the flavors of the instances on each host.
+   * @defaultValue false (checked after each sequence only)
+   */
   exactUsage?: boolean;
 }
 
@@ -133,7 +137,7 @@ export async function runModelBased<D extends DriverBase>(options: ModelBasedOpt
       }
       const leaks = await teardown(env, model, fixtures);
       await env.release();
-      if (failure !== undefined) throw failure;
+      if (failure !== undefined) throw failure instanceof Error ? failure : new Error(textOf(failure));
       if (leaks.length > 0) {
         stats.leaks.push(...leaks);
         throw new ModelDivergenceError(
@@ -161,7 +165,12 @@ export async function runModelBased<D extends DriverBase>(options: ModelBasedOpt
   };
   if (details.failed) {
     report.path = details.counterexamplePath ?? undefined;
-    report.counterexample = details.counterexample ? String(details.counterexample[0]) : undefined;
+    report.counterexample = details.counterexample
+      ? String(
+          // fast-check's command sequence prints itself as the calls it ran (its own toString)
+          details.counterexample[0] as Iterable<unknown> & { toString(): string },
+        )
+      : undefined;
     const error = details.errorInstance;
     report.error = error instanceof Error ? error.message : String(error);
   }
@@ -180,7 +189,8 @@ async function teardown(env: ModelEnv, model: ContractModel, fixtures: Conforman
     if (listed.length > 0) leaks.push(`host${h} still lists ${listed.length} instance(s)`);
     for (const uuid of listed) await attempt(() => driver.destroy(env.ctx, { instance: { uuid } }));
     const used = await usedResources(env.ctx, driver);
-    if (used?.join() !== env.usage[h]?.join()) leaks.push(`host${h} claims [${used}] instead of [${env.usage[h]}]`);
+    if (used?.join() !== env.usage[h]?.join())
+      leaks.push(`host${h} claims [${String(used)}] instead of [${String(env.usage[h])}]`);
     if (fixtures.leakCheck) leaks.push(...(await fixtures.leakCheck(driver)).map((p) => `host${h}: ${p}`));
   }
   return leaks;

@@ -93,9 +93,14 @@ export function groupLines(report: ConformanceReport): string[] {
 export function modelLine(report: ConformanceReport): string {
   const m = report.modelBased!;
   if (m.skipped) return `model-based: not run (${m.skipped})`;
-  const head = `model-based: ${m.sequences} of ${m.requested} sequences, ${m.commands} calls, ${m.hosts} host(s), seed ${m.seed} (${m.durationMs} ms): ${m.passed ? 'agrees with the contract model' : 'DIVERGES'}`;
+  const head =
+    `model-based: ${m.sequences} of ${m.requested} sequences, ${m.commands} calls, ${m.hosts} host(s), ` +
+    `seed ${m.seed} (${m.durationMs} ms): ${m.passed ? 'agrees with the contract model' : 'DIVERGES'}`;
   if (m.passed) return head;
-  return `${head}\n  counterexample (shrunk): ${m.counterexample ?? '?'}\n  ${m.error ?? ''}\n  replay: virtkit conformance --seed ${m.seed}`;
+  return (
+    `${head}\n  counterexample (shrunk): ${m.counterexample ?? '?'}\n  ${m.error ?? ''}\n  replay: virtkit ` +
+    `conformance --seed ${m.seed}`
+  );
 }
 
 /** A fixed-width table: capability, passed, failed, skipped. */

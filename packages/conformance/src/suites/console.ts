@@ -24,7 +24,9 @@ export const consoleOutputSuite = defineSuite('console.output', [
     },
   })),
   {
-    name: 'console output of an unknown or destroyed instance is INSTANCE_NOT_FOUND; a malformed uuid is VALIDATION_FAILED',
+    name:
+      'console output of an unknown or destroyed instance is INSTANCE_NOT_FOUND; a malformed uuid is ' +
+      'VALIDATION_FAILED',
     async run(kit) {
       await checkRejects(
         kit.driver.getConsoleOutput(kit.ctx, kit.ref(unknownInstance())),

@@ -36,7 +36,8 @@ async function checkAbortedMigration(
   used: number[] | undefined,
   how: string,
 ): Promise<void> {
-  // A call queued behind the migration returns once the driver's migration has ended (powerOn of a running instance changes nothing).
+  // A call queued behind the migration returns once the driver's migration has ended (powerOn of a running instance
+  // changes nothing).
   await pair.source.powerOn(kit.ctx, kit.ref(uuid));
   await pair.destination.rollbackLiveMigrationAtDestination(kit.ctx, { ...kit.full(uuid), networkInfo: [] });
   checkEqual(await checkOnOneHost(kit, pair, uuid), 'source', `where the instance is after ${how}`);
@@ -52,7 +53,9 @@ async function checkAbortedMigration(
 
 const liveMigrationDecisions = defineSuite('migration.live', [
   {
-    name: 'contract: liveMigrationAbort makes liveMigration reject with ABORTED (not MIGRATION_FAILED); RUNNING at the source, nothing held at the destination',
+    name:
+      'contract: liveMigrationAbort makes liveMigration reject with ABORTED (not MIGRATION_FAILED); RUNNING at ' +
+      'the source, nothing held at the destination',
     needs: ['createMigrationPair'],
     async run(kit) {
       const pair = await kit.migrationPair();
@@ -66,7 +69,9 @@ const liveMigrationDecisions = defineSuite('migration.live', [
     },
   },
   {
-    name: "contract: the caller's signal aborts a live migration with ABORTED; RUNNING at the source, nothing held at the destination",
+    name:
+      "contract: the caller's signal aborts a live migration with ABORTED; RUNNING at the source, nothing held " +
+      'at the destination',
     needs: ['createMigrationPair'],
     async run(kit) {
       const pair = await kit.migrationPair();
@@ -96,7 +101,9 @@ const liveMigrationDecisions = defineSuite('migration.live', [
     },
   },
   {
-    name: 'contract: liveMigration before preLiveMigration at the destination is INVALID_STATE naming the missing step, and changes nothing',
+    name:
+      'contract: liveMigration before preLiveMigration at the destination is INVALID_STATE naming the missing ' +
+      'step, and changes nothing',
     needs: ['createMigrationPair'],
     async run(kit) {
       const pair = await kit.migrationPair();
@@ -115,7 +122,8 @@ const liveMigrationDecisions = defineSuite('migration.live', [
         );
         check(
           /preLiveMigration/.test(error.message),
-          `the INVALID_STATE of a liveMigration with ${what} must name the missing step (preLiveMigration), got: ${error.message}`,
+          `the INVALID_STATE of a liveMigration with ${what} must name the missing step (preLiveMigration), got: ` +
+            `${error.message}`,
         );
         checkEqual(
           await checkOnOneHost(kit, pair, uuid),
@@ -151,7 +159,9 @@ async function checksOnly(kit: KitContext, pair: MigrationPair, uuid: string): P
 
 const rescueDecisions = defineSuite('lifecycle.rescue', [
   {
-    name: "contract: rescue with empty image metadata boots from the instance's own image (feature defaultRescueImage), else NOT_SUPPORTED, never VALIDATION_FAILED",
+    name:
+      "contract: rescue with empty image metadata boots from the instance's own image (feature " +
+      'defaultRescueImage), else NOT_SUPPORTED, never VALIDATION_FAILED',
     async run(kit) {
       const uuid = await kit.spawn();
       if (kit.feature('defaultRescueImage') === 'supported') {
@@ -185,7 +195,9 @@ const rescueDecisions = defineSuite('lifecycle.rescue', [
 
 const snapshotDecisions = defineSuite('image.snapshot', [
   {
-    name: 'contract: snapshot fills an image the caller created; an unknown image id is NOT_FOUND, an image already holding data CONFLICT, both changing nothing',
+    name:
+      'contract: snapshot fills an image the caller created; an unknown image id is NOT_FOUND, an image already ' +
+      'holding data CONFLICT, both changing nothing',
     needs: ['createImage'],
     async run(kit) {
       const uuid = await kit.spawn();
@@ -217,7 +229,9 @@ const snapshotDecisions = defineSuite('image.snapshot', [
 
 const inventoryDecisions = defineSuite('inventory', [
   {
-    name: "contract: updateProviderTree keeps allocation ratios already on the inventory (the kit's driver configures none)",
+    name:
+      "contract: updateProviderTree keeps allocation ratios already on the inventory (the kit's driver " +
+      'configures none)',
     async run(kit) {
       const [nodename] = await kit.driver.getAvailableNodes(kit.ctx, { refresh: false });
       check(typeof nodename === 'string', 'getAvailableNodes must name a node');
@@ -247,7 +261,9 @@ const inventoryDecisions = defineSuite('inventory', [
 
 const volumeDecisions = defineSuite('volume', [
   {
-    name: "contract: the volume connector's ip is the host IP when no block-storage address is configured (the kit's driver configures none)",
+    name:
+      "contract: the volume connector's ip is the host IP when no block-storage address is configured (the " +
+      "kit's driver configures none)",
     async run(kit) {
       const uuid = await kit.spawn();
       const connector = await kit.driver.getVolumeConnector(kit.ctx, kit.full(uuid));
@@ -321,7 +337,8 @@ const diskInfoDecisions = defineSuite('migration.cold', [
       for (const disk of disks) {
         check(
           disk.virtualSizeBytes <= largest,
-          `a disk of ${disk.virtualSizeBytes} bytes is larger than any of the flavor's disks (root ${flavor.rootGb} GiB, ephemeral 1 GiB, swap 512 MiB): disks summed into one? ${JSON.stringify(disks)}`,
+          `a disk of ${disk.virtualSizeBytes} bytes is larger than any of the flavor's disks (root ${flavor.rootGb} ` +
+            `GiB, ephemeral 1 GiB, swap 512 MiB): disks summed into one? ${JSON.stringify(disks)}`,
         );
       }
       const paths = disks.map((d: { path: string }) => d.path);
@@ -332,7 +349,9 @@ const diskInfoDecisions = defineSuite('migration.cold', [
 
 const eventDecisions = defineSuite('lifecycle', [
   {
-    name: "contract: spawn emits one STARTED from NOSTATE and power off one STOPPED, even for a driver forwarding its hypervisor's own events (no STOPPED to NOSTATE)",
+    name:
+      'contract: spawn emits one STARTED from NOSTATE and power off one STOPPED, even for a driver forwarding ' +
+      "its hypervisor's own events (no STOPPED to NOSTATE)",
     async run(kit) {
       const rec = kit.recordEvents();
       const uuid = await kit.spawn();

@@ -95,7 +95,7 @@ export const coreSuite = defineSuite('core', [
         'getInfo with a literal __proto__ (not an own key)',
       );
       await checkRejects(
-        kit.driver.getInfo(kit.ctx, JSON.parse('{"instance":{"uuid":"x","__proto__":{"a":1}}}')),
+        kit.driver.getInfo(kit.ctx, malformed(JSON.parse('{"instance":{"uuid":"x","__proto__":{"a":1}}}') as unknown)),
         'VALIDATION_FAILED',
         'getInfo with an own __proto__ key',
       );

@@ -53,7 +53,10 @@ function checkInfoAgainstFlavor(info: Partial<InstanceInfo>, flavor: Flavor, who
   }
 }
 
-/** `lifecycle`: answers for the instance asked, listings that agree, parallel calls, events with the right uuid, secrets. */
+/**
+ * `lifecycle`: answers for the instance asked, listings that agree, parallel calls, events with the right uuid,
+ * secrets.
+ */
 export const crossInstanceSuite = defineSuite('lifecycle', [
   {
     name: 'getInfo answers for the instance asked: two instances of different flavors and states each report their own',
@@ -152,7 +155,8 @@ export const crossInstanceSuite = defineSuite('lifecycle', [
         check(!uuids.includes(other), `powerOff of the ${who} instance emitted an event naming the other instance`);
         check(
           uuids.includes(uuid),
-          `powerOff of the ${who} instance emitted no event naming it (got ${JSON.stringify(rec.events.map((e) => e.transition))})`,
+          `powerOff of the ${who} instance emitted no event naming it (got ` +
+            `${JSON.stringify(rec.events.map((e) => e.transition))})`,
         );
       }
     },
@@ -279,7 +283,9 @@ export const inventoryMeaningSuite = defineSuite('inventory', [
     },
   },
   {
-    name: 'after a cold migration is confirmed, usage drops by the flavor on the source and rises by it on the destination',
+    name:
+      'after a cold migration is confirmed, usage drops by the flavor on the source and rises by it on the ' +
+      'destination',
     requires: ['migration.cold'],
     needs: ['createMigrationPair'],
     async run(kit) {
@@ -380,7 +386,8 @@ export const volumeIndependenceSuite = defineSuite('volume', [
             );
           check(
             probe === 'CONFLICT',
-            `after detaching ${first}, the volume at ${second} must still be attached (attaching it to another instance must be CONFLICT), got ${probe}`,
+            `after detaching ${first}, the volume at ${second} must still be attached (attaching it to another ` +
+              `instance must be CONFLICT), got ${probe}`,
           );
           await kit.driver.attachVolume(kit.ctx, {
             ...kit.full(other),

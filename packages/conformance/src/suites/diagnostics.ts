@@ -86,7 +86,9 @@ export const diagnosticsSuite = defineSuite('diagnostics', [
     },
   },
   {
-    name: 'diagnostics of an unknown or destroyed instance are INSTANCE_NOT_FOUND; a malformed uuid is VALIDATION_FAILED',
+    name:
+      'diagnostics of an unknown or destroyed instance are INSTANCE_NOT_FOUND; a malformed uuid is ' +
+      'VALIDATION_FAILED',
     async run(kit) {
       await checkRejects(
         kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(unknownInstance())),
@@ -128,7 +130,9 @@ export const diagnosticsUsageSuite = defineSuite('diagnostics.usage', [
     },
   },
   {
-    name: 'block stats of a disk the instance lacks are NOT_FOUND, of an unknown instance INSTANCE_NOT_FOUND; a bad disk id is VALIDATION_FAILED',
+    name:
+      'block stats of a disk the instance lacks are NOT_FOUND, of an unknown instance INSTANCE_NOT_FOUND; a bad ' +
+      'disk id is VALIDATION_FAILED',
     async run(kit) {
       const uuid = await kit.spawn();
       await checkRejects(

@@ -66,7 +66,9 @@ export const spawnFailureSuite = defineSuite('lifecycle', [
 /** `image.snapshot`: a snapshot that fails part way, and one aborted by the caller. */
 export const snapshotFailureSuite = defineSuite('image.snapshot', [
   {
-    name: 'a snapshot that fails part way leaves the instance as it was and nothing behind; a retry into the same image succeeds',
+    name:
+      'a snapshot that fails part way leaves the instance as it was and nothing behind; a retry into the same ' +
+      'image succeeds',
     failureFixture: 'snapshot',
     needs: ['createImage'],
     async run(kit) {
@@ -87,7 +89,9 @@ export const snapshotFailureSuite = defineSuite('image.snapshot', [
     },
   },
   {
-    name: 'a snapshot aborted by the caller rejects ABORTED, leaves the instance as it was, and a new snapshot succeeds',
+    name:
+      'a snapshot aborted by the caller rejects ABORTED, leaves the instance as it was, and a new snapshot ' +
+      'succeeds',
     needs: ['createImage'],
     async run(kit) {
       const uuid = await kit.spawn();
@@ -117,7 +121,8 @@ export const snapshotFailureSuite = defineSuite('image.snapshot', [
       await kit.expectState(uuid, RUNNING, 'an aborted snapshot');
       checkEqual(await footprint(kit, kit.driver), before, 'instances and used resources after an aborted snapshot');
       await kit.driver.postInterruptedSnapshotCleanup(kit.ctx, kit.ref(uuid));
-      // what becomes of the partial image is the orchestrator's business after an abort; the instance must not stay busy
+      // what becomes of the partial image is the orchestrator's business after an abort; the instance must not stay
+      // busy
       kit.step('a new snapshot after the abort');
       await kit.driver.snapshot(kit.ctx, { ...kit.ref(uuid), imageId: await snapshotImage(kit) });
       await kit.settle(20);
@@ -157,7 +162,9 @@ async function migrateFailingAt(
 
 function migrationFailureTest(step: MigrationStep): KitTest {
   return {
-    name: `a live migration failing at ${step} leaves the instance RUNNING on the source, nothing on the destination, usage as before on both hosts`,
+    name:
+      `a live migration failing at ${step} leaves the instance RUNNING on the source, nothing on the ` +
+      `destination, usage as before on both hosts`,
     needs: ['createMigrationPair'],
     failureFixture: 'migration',
     async run(kit) {
@@ -198,9 +205,13 @@ function migrationFailureTest(step: MigrationStep): KitTest {
   };
 }
 
-/** The orchestrator gives up after `preLiveMigration` (no `liveMigration` runs): only the rollback can release the destination's hold. */
+/**
+ * The orchestrator gives up after `preLiveMigration` (no `liveMigration` runs): only the rollback can release the
+ * destination's hold.
+ */
 const GIVE_UP_AFTER_PRE =
-  'an orchestrator that gives up after preLiveMigration: rollback at the destination releases everything pre-migration held there';
+  'an orchestrator that gives up after preLiveMigration: rollback at the destination releases everything ' +
+  'pre-migration held there';
 
 function giveUpAfterPreTest(): KitTest {
   return {

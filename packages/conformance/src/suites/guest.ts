@@ -64,7 +64,9 @@ export const guestPasswordSuite = defineSuite('guest.password', [
 /** `guest.files` (deprecated). */
 export const guestFilesSuite = defineSuite('guest.files', [
   {
-    name: 'inject a file into a RUNNING instance; SHUTDOWN is INVALID_STATE; bad paths and contents are VALIDATION_FAILED',
+    name:
+      'inject a file into a RUNNING instance; SHUTDOWN is INVALID_STATE; bad paths and contents are ' +
+      'VALIDATION_FAILED',
     async run(kit) {
       const uuid = await kit.spawn();
       const contents = Buffer.from('kit file\n').toString('base64');

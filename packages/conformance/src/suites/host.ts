@@ -1,6 +1,16 @@
+import { PowerState } from '@virtkit/core';
 import { check, checkCounters, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
-import type { KitContext } from '../kit/kit-context.js';
+import type { KitContext, KitDriver } from '../kit/kit-context.js';
+import {
+  checkOnOneHost,
+  prepareLiveMigration,
+  resourcesUsed,
+  startLiveMigration,
+  whenInFlight,
+} from '../kit/live-migration.js';
 import { defineSuite } from '../kit/suite.js';
+
+const { RUNNING, SHUTDOWN } = PowerState;
 
 const CPU_TIMES = ['kernel', 'idle', 'user', 'iowait'] as const;
 
@@ -21,6 +31,117 @@ export const hostPowerSuite = defineSuite('host.power', [
         'VALIDATION_FAILED',
         "hostPowerAction('explode')",
       );
+    },
+  },
+  {
+    name:
+      'a host shutdown stops every running guest (SHUTDOWN, one STOPPED event each) and leaves a stopped one ' +
+      'alone; startup starts none',
+    requires: ['lifecycle'],
+    async run(kit) {
+      const running = [await kit.spawn(), await kit.spawn()];
+      const stopped = await kit.spawn({ powerOn: false });
+      const rec = kit.recordEvents();
+      checkEqual(await kit.driver.hostPowerAction(kit.ctx, { action: 'shutdown' }), 'shutdown', 'hostPowerAction');
+      for (const uuid of [...running, stopped]) await kit.expectState(uuid, SHUTDOWN, 'a host shutdown');
+      for (const uuid of running) {
+        const mine = rec.events.filter((e) => e.instanceUuid === uuid).map((e) => e.transition);
+        checkEqual(mine, ['STOPPED'], `events of running instance ${uuid} on the host shutdown`);
+      }
+      checkEqual(
+        rec.events.filter((e) => e.instanceUuid === stopped).length,
+        0,
+        'events of the instance that was already stopped',
+      );
+      checkEqual(await kit.driver.hostPowerAction(kit.ctx, { action: 'startup' }), 'startup', 'hostPowerAction');
+      for (const uuid of [...running, stopped])
+        await kit.expectState(uuid, SHUTDOWN, 'host startup (guests stay stopped)');
+      checkEqual(rec.events.length, 2, 'lifecycle events after the host shutdown and startup (one per running guest)');
+      await kit.driver.powerOn(kit.ctx, kit.full(running[0]!));
+      await kit.expectState(running[0]!, RUNNING, 'powerOn after the host started up');
+      checkEqual(
+        [...(await kit.driver.listInstanceUuids(kit.ctx))].sort(),
+        [...running, stopped].sort(),
+        'instances after a host shutdown and startup (none lost, none added)',
+      );
+    },
+  },
+  {
+    name:
+      'while the host is powered off, nothing starts a guest (spawn, powerOn, hard reboot are INVALID_STATE and ' +
+      'change nothing)',
+    requires: ['lifecycle'],
+    async run(kit) {
+      const uuid = await kit.spawn();
+      await kit.driver.hostPowerAction(kit.ctx, { action: 'shutdown' });
+      await checkRejects(kit.driver.powerOn(kit.ctx, kit.full(uuid)), 'INVALID_STATE', 'powerOn on a powered-off host');
+      await checkRejects(
+        kit.driver.reboot(kit.ctx, { ...kit.full(uuid), rebootType: 'HARD' }),
+        'INVALID_STATE',
+        'a hard reboot on a powered-off host',
+      );
+      await kit.expectState(uuid, SHUTDOWN, 'refused starts on a powered-off host');
+      const req = kit.spawnRequest();
+      kit.track(req.instance.uuid);
+      await checkRejects(kit.driver.spawn(kit.ctx, req), 'INVALID_STATE', 'spawn on a powered-off host');
+      checkEqual(await kit.driver.listInstanceUuids(kit.ctx), [uuid], 'instances after a refused spawn');
+      kit.step('starting the host up again');
+      await kit.driver.hostPowerAction(kit.ctx, { action: 'startup' });
+      await kit.driver.powerOn(kit.ctx, kit.full(uuid));
+      await kit.expectState(uuid, RUNNING, 'powerOn once the host started up');
+      await kit.expectState(await kit.spawn(), RUNNING, 'spawn once the host started up');
+    },
+  },
+  {
+    name:
+      'a host reboot stops the running guests and the host is up again: host-boot resume starts them, powerOn ' +
+      'works',
+    requires: ['lifecycle'],
+    async run(kit) {
+      const [first, second] = [await kit.spawn(), await kit.spawn()];
+      checkEqual(await kit.driver.hostPowerAction(kit.ctx, { action: 'reboot' }), 'reboot', 'hostPowerAction');
+      for (const uuid of [first, second]) await kit.expectState(uuid, SHUTDOWN, 'a host reboot');
+      const rec = kit.recordEvents();
+      await kit.driver.resumeStateOnHostBoot(kit.ctx, kit.ref(first));
+      await kit.expectState(first, RUNNING, 'resumeStateOnHostBoot after the host reboot');
+      checkEqual(
+        rec.events.map((e) => [e.instanceUuid, e.transition]),
+        [[first, 'STARTED']],
+        'events of the host-boot resume',
+      );
+      await kit.driver.powerOn(kit.ctx, kit.full(second));
+      await kit.expectState(second, RUNNING, 'powerOn after the host reboot');
+    },
+  },
+  {
+    name: 'after a host reboot the uptime starts again: at most the seconds since the reboot',
+    requires: ['host.stats'],
+    async run(kit) {
+      const before = Date.now();
+      await kit.driver.hostPowerAction(kit.ctx, { action: 'reboot' });
+      const { uptimeSec } = await kit.driver.getHostUptime(kit.ctx);
+      const bound = Math.ceil((Date.now() - before) / 1000);
+      check(uptimeSec >= 0 && uptimeSec <= bound, `uptime after a reboot must be 0..${bound} s, got ${uptimeSec}`);
+    },
+  },
+  {
+    name:
+      'a host shutdown during a live migration ends it: the instance stays on the source, stopped, and the ' +
+      'destination holds nothing',
+    needs: ['createMigrationPair'],
+    requires: ['migration.live'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.source);
+      const used = await resourcesUsed(kit, pair.destination);
+      const run = startLiveMigration(kit, pair, uuid, await prepareLiveMigration(kit, pair, uuid));
+      await whenInFlight(run);
+      await pair.source.hostPowerAction(kit.ctx, { action: 'shutdown' });
+      await checkRejects(run.done, ['ABORTED', 'MIGRATION_FAILED'], 'liveMigration when its source host shut down');
+      await pair.destination.rollbackLiveMigrationAtDestination(kit.ctx, kit.full(uuid));
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'source', 'where the instance is after its host shut down');
+      await kit.expectState(uuid, SHUTDOWN, 'the source host shut down mid-migration', pair.source);
+      if (used) checkEqual(await resourcesUsed(kit, pair.destination), used, 'resources used on the destination');
     },
   },
 ]);
@@ -66,6 +187,111 @@ export const hostMaintenanceSuite = defineSuite('host.maintenance', [
         'VALIDATION_FAILED',
         'setHostEnabled(1)',
       );
+    },
+  },
+  {
+    name:
+      'entering maintenance moves every instance to another host in its power state and leaves the host empty; ' +
+      'leaving it moves nothing back',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const base = [await resourcesUsed(kit, pair.source), await resourcesUsed(kit, pair.destination)];
+      const running = await kit.spawn({}, pair.source);
+      const stopped = await kit.spawn({ powerOn: false }, pair.source);
+      const mode = (on: boolean): Promise<string> =>
+        pair.source.hostMaintenanceMode(kit.ctx, { host: pair.sourceHost, mode: on });
+      checkEqual(await mode(false), 'off_maintenance', 'hostMaintenanceMode(false) of a host not in maintenance');
+      checkEqual(
+        [...(await pair.source.listInstanceUuids(kit.ctx))].sort(),
+        [running, stopped].sort(),
+        'source instances after leaving a maintenance it was not in (nothing moves)',
+      );
+      checkEqual(await mode(true), 'on_maintenance', 'hostMaintenanceMode(true)');
+      for (const [uuid, state] of [
+        [running, RUNNING],
+        [stopped, SHUTDOWN],
+      ] as const) {
+        checkEqual(await checkOnOneHost(kit, pair, uuid), 'destination', `where instance ${uuid} is in maintenance`);
+        await kit.expectState(uuid, state, 'the move out of a host entering maintenance', pair.destination);
+      }
+      await checkUsage(kit, pair.source, base[0], 0, 'source in maintenance (holds nothing)');
+      await checkUsage(kit, pair.destination, base[1], 2, 'destination holding both moved instances');
+      checkEqual(await mode(false), 'off_maintenance', 'hostMaintenanceMode(false)');
+      checkEqual(await pair.source.listInstanceUuids(kit.ctx), [], 'source instances after leaving maintenance');
+      checkEqual(
+        [...(await pair.destination.listInstanceUuids(kit.ctx))].sort(),
+        [running, stopped].sort(),
+        'destination instances after the source left maintenance',
+      );
+    },
+  },
+  {
+    name:
+      'entering maintenance with no other host able to take the instances (disabled, in maintenance, powered off) ' +
+      'is MIGRATION_FAILED and moves nothing',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.source);
+      const enter = (): Promise<string> =>
+        pair.source.hostMaintenanceMode(kit.ctx, { host: pair.sourceHost, mode: true });
+      const refused = async (why: string): Promise<void> => {
+        await checkRejects(enter(), 'MIGRATION_FAILED', `entering maintenance while the other host is ${why}`);
+        checkEqual(await checkOnOneHost(kit, pair, uuid), 'source', `where the instance is (the other host ${why})`);
+        await kit.expectState(uuid, RUNNING, `the refused maintenance (the other host ${why})`, pair.source);
+      };
+      await pair.destination.setHostEnabled(kit.ctx, { enabled: false });
+      await refused('disabled');
+      await pair.destination.setHostEnabled(kit.ctx, { enabled: true });
+      await pair.destination.hostMaintenanceMode(kit.ctx, { host: pair.destinationHost, mode: true });
+      await refused('in maintenance');
+      await pair.destination.hostMaintenanceMode(kit.ctx, { host: pair.destinationHost, mode: false });
+      if (pair.destination.capabilities.capabilities['host.power'] === true) {
+        await pair.destination.hostPowerAction(kit.ctx, { action: 'shutdown' });
+        await refused('powered off');
+        await pair.destination.hostPowerAction(kit.ctx, { action: 'startup' });
+      }
+      checkEqual(await enter(), 'on_maintenance', 'entering maintenance once the other host takes instances');
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'destination', 'where the instance is in maintenance');
+    },
+  },
+  {
+    name: 'a host in maintenance or disabled takes no instance by live migration; enabled again, it does',
+    needs: ['createMigrationPair'],
+    requires: ['migration.live'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.source);
+      const destinationCheck = (): Promise<unknown> =>
+        pair.destination.checkCanLiveMigrateDestination(kit.ctx, {
+          instance: kit.instance(uuid),
+          srcComputeInfo: { host: pair.sourceHost },
+          dstComputeInfo: { host: pair.destinationHost },
+        });
+      await pair.destination.hostMaintenanceMode(kit.ctx, { host: pair.destinationHost, mode: true });
+      await checkRejects(destinationCheck(), 'MIGRATION_FAILED', 'the destination check of a host in maintenance');
+      await pair.destination.hostMaintenanceMode(kit.ctx, { host: pair.destinationHost, mode: false });
+      await pair.destination.setHostEnabled(kit.ctx, { enabled: false });
+      await checkRejects(destinationCheck(), 'MIGRATION_FAILED', 'the destination check of a disabled host');
+      await pair.destination.setHostEnabled(kit.ctx, { enabled: true });
+      const data = await destinationCheck();
+      await pair.destination.cleanupLiveMigrationDestinationCheck(kit.ctx, { destCheckData: data as never });
+      await kit.expectState(uuid, RUNNING, 'the destination checks', pair.source);
+    },
+  },
+  {
+    name: 'a disabled host carries the COMPUTE_STATUS_DISABLED trait, and drops it once enabled again',
+    requires: ['inventory'],
+    async run(kit) {
+      const [nodename] = await kit.driver.getAvailableNodes(kit.ctx, { refresh: false });
+      const disabled = async (): Promise<boolean> =>
+        (await kit.driver.getTraits(kit.ctx, { nodename: nodename! })).includes('COMPUTE_STATUS_DISABLED');
+      checkEqual(await disabled(), false, 'COMPUTE_STATUS_DISABLED on an enabled host');
+      await kit.driver.setHostEnabled(kit.ctx, { enabled: false });
+      checkEqual(await disabled(), true, 'COMPUTE_STATUS_DISABLED on a disabled host');
+      await kit.driver.setHostEnabled(kit.ctx, { enabled: true });
+      checkEqual(await disabled(), false, 'COMPUTE_STATUS_DISABLED once the host is enabled again');
     },
   },
 ]);
@@ -168,6 +394,24 @@ export const hostAggregatesSuite = defineSuite('host.aggregates', [
     },
   },
 ]);
+
+/** Fail unless the host's usage is `base` plus `count` instances of the kit's flavor (skipped without `inventory`). */
+async function checkUsage(
+  kit: KitContext,
+  driver: KitDriver,
+  base: number[] | undefined,
+  count: number,
+  what: string,
+): Promise<void> {
+  if (!base) return;
+  const f = kit.flavor;
+  const per = [f.vcpus, f.memoryMb, (f.rootGb ?? 0) + (f.ephemeralGb ?? 0)];
+  checkEqual(
+    await resourcesUsed(kit, driver),
+    base.map((b, i) => b + count * per[i]!),
+    `${what}: used [vcpus, memoryMb, localGb]`,
+  );
+}
 
 /** The host name the kit gave `initHost`. */
 function hostName(kit: KitContext): string {

@@ -64,7 +64,9 @@ const lifecycle = defineSuite('lifecycle', [
 
 const volume = defineSuite('volume', [
   {
-    name: 'idempotent create: attaching a volume exactly as attached succeeds and changes nothing; another volume there is CONFLICT',
+    name:
+      'idempotent create: attaching a volume exactly as attached succeeds and changes nothing; another volume ' +
+      'there is CONFLICT',
     needs: ['createVolume'],
     async run(kit) {
       const uuid = await kit.spawn();
@@ -86,7 +88,9 @@ const volume = defineSuite('volume', [
 
 const hotplug = defineSuite('network.hotplug', [
   {
-    name: 'idempotent create: attaching an interface exactly as attached succeeds and changes nothing; its id with another MAC is CONFLICT',
+    name:
+      'idempotent create: attaching an interface exactly as attached succeeds and changes nothing; its id with ' +
+      'another MAC is CONFLICT',
     async run(kit) {
       const uuid = await kit.spawn();
       const vif = kit.vif();

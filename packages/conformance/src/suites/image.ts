@@ -34,7 +34,9 @@ export const imageSnapshotSuite = defineSuite('image.snapshot', [
     },
   },
   {
-    name: 'a snapshot of an unknown instance is INSTANCE_NOT_FOUND and reports no progress; a malformed image id is VALIDATION_FAILED',
+    name:
+      'a snapshot of an unknown instance is INSTANCE_NOT_FOUND and reports no progress; a malformed image id is ' +
+      'VALIDATION_FAILED',
     async run(kit) {
       const { ctx, reports } = kit.progress();
       await checkRejects(

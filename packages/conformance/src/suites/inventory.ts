@@ -34,7 +34,8 @@ export const inventorySuite = defineSuite('inventory', [
           r.supportedInstances.every(
             (t: unknown) => Array.isArray(t) && t.length === 3 && t.every((s) => typeof s === 'string'),
           ),
-        `supportedInstances must be [arch, hypervisorType, vmMode] triples, got ${JSON.stringify(r.supportedInstances)}`,
+        `supportedInstances must be [arch, hypervisorType, vmMode] triples, got ` +
+          `${JSON.stringify(r.supportedInstances)}`,
       );
     },
   },
@@ -61,7 +62,9 @@ export const inventorySuite = defineSuite('inventory', [
     },
   },
   {
-    name: 'updateProviderTree puts VCPU, MEMORY_MB and DISK_GB on the node; an update without change keeps the generation',
+    name:
+      'updateProviderTree puts VCPU, MEMORY_MB and DISK_GB on the node; an update without change keeps the ' +
+      'generation',
     async run(kit) {
       const nodename = await firstNode(kit);
       const tree = new ProviderTree();

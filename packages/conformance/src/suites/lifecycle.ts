@@ -107,7 +107,8 @@ export const lifecycleSuite = defineSuite('lifecycle', [
         // Only a driver without a resource model (no `inventory`) may accept it; the spawn must then be complete.
         check(
           nodename === undefined,
-          `spawn of ${MAX_VCPUS} vCPUs and ${MAX_MEMORY_MB} MiB must be refused (INSUFFICIENT_RESOURCES) by a driver that reports its resources, but it succeeded`,
+          `spawn of ${MAX_VCPUS} vCPUs and ${MAX_MEMORY_MB} MiB must be refused (INSUFFICIENT_RESOURCES) by a ` +
+            `driver that reports its resources, but it succeeded`,
         );
         check(
           await kit.driver.instanceExists(kit.ctx, kit.ref(req.instance.uuid)),
@@ -117,11 +118,13 @@ export const lifecycleSuite = defineSuite('lifecycle', [
       } else {
         check(
           isVirtkitError(error),
-          `spawn of an impossible flavor must fail with a virtkit error (INSUFFICIENT_RESOURCES, DRIVER_ERROR...), got ${describeError(error)}`,
+          `spawn of an impossible flavor must fail with a virtkit error (INSUFFICIENT_RESOURCES, DRIVER_ERROR...), ` +
+            `got ${describeError(error)}`,
         );
         check(
           error.code !== 'VALIDATION_FAILED',
-          `spawn of an impossible flavor is a valid request (within the Flavor bounds): expected INSUFFICIENT_RESOURCES (or DRIVER_ERROR, INVALID_STATE...), got VALIDATION_FAILED: ${error.message}`,
+          `spawn of an impossible flavor is a valid request (within the Flavor bounds): expected ` +
+            `INSUFFICIENT_RESOURCES (or DRIVER_ERROR, INVALID_STATE...), got VALIDATION_FAILED: ${error.message}`,
         );
         await nothingLeft(req.instance.uuid, `the refused spawn of an impossible flavor (${error.code})`);
       }
@@ -135,7 +138,8 @@ export const lifecycleSuite = defineSuite('lifecycle', [
       const refused = await rejection(kit.driver.spawn(kit.ctx, image));
       check(
         refused !== undefined,
-        `spawn of a ${format} image must be refused: the driver boots only ${types.join(', ')} (map.imageTypes), but it succeeded`,
+        `spawn of a ${format} image must be refused: the driver boots only ${types.join(', ')} (map.imageTypes), ` +
+          `but it succeeded`,
       );
       check(
         isVirtkitError(refused),
@@ -208,7 +212,8 @@ export const lifecycleSuite = defineSuite('lifecycle', [
         const last = rec.events[rec.events.length - 1];
         check(
           last !== undefined && last.state === expected && last.instanceUuid === uuid,
-          `after ${step} and a quiet period, the last event must report state ${expected} for the instance, got ${JSON.stringify(last)}`,
+          `after ${step} and a quiet period, the last event must report state ${expected} for the instance, got ` +
+            `${JSON.stringify(last)}`,
         );
         const seen = rec.events.length;
         await kit.expectState(uuid, expected, step);

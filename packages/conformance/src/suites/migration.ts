@@ -19,7 +19,9 @@ const { RUNNING, PAUSED, SHUTDOWN } = PowerState;
 /** `migration.live`: success, abort and rollback, force complete, progress, and the refusals. */
 export const liveMigrationSuite = defineSuite('migration.live', [
   ...(['running', 'paused'] as const).map((trait) => ({
-    name: `a ${trait} instance moves: on exactly one host after, ${trait === 'running' ? 'RUNNING' : 'PAUSED'} on the destination, MIGRATION_COMPLETED on the source, progress 0..100`,
+    name:
+      `a ${trait} instance moves: on exactly one host after, ${trait === 'running' ? 'RUNNING' : 'PAUSED'} on ` +
+      `the destination, MIGRATION_COMPLETED on the source, progress 0..100`,
     needs: ['createMigrationPair'] as const,
     requires: trait === 'paused' ? (['lifecycle.pause'] as const) : undefined,
     async run(kit: KitContext) {
@@ -64,7 +66,9 @@ export const liveMigrationSuite = defineSuite('migration.live', [
     },
   })),
   {
-    name: 'abort: the source keeps the instance RUNNING; after rollback the destination has nothing, not even held resources',
+    name:
+      'abort: the source keeps the instance RUNNING; after rollback the destination has nothing, not even held ' +
+      'resources',
     needs: ['createMigrationPair'],
     async run(kit) {
       const pair = await kit.migrationPair();
@@ -173,7 +177,9 @@ export const liveMigrationSuite = defineSuite('migration.live', [
 /** `migration.cold`: move, confirm, revert, and the refusals. */
 export const coldMigrationSuite = defineSuite('migration.cold', [
   {
-    name: 'cold migration: SHUTDOWN after migrateDiskAndPowerOff, RUNNING on the destination, confirm removes the source copy',
+    name:
+      'cold migration: SHUTDOWN after migrateDiskAndPowerOff, RUNNING on the destination, confirm removes the ' +
+      'source copy',
     needs: ['createMigrationPair'],
     async run(kit) {
       const pair = await kit.migrationPair();
@@ -210,6 +216,64 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
     },
   },
   {
+    name:
+      'each step of a cold migration is observable: after migrateDiskAndPowerOff the source copy is SHUTDOWN ' +
+      'and the destination has nothing; after finishMigration the source keeps its copy, stopped, until confirm',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.source);
+      const migration = newMigration(pair);
+      kit.step('migrateDiskAndPowerOff on the source');
+      const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, {
+        ...kit.full(uuid),
+        dest: pair.destinationHost,
+        flavor: kit.flavor,
+      });
+      await kit.expectState(uuid, SHUTDOWN, 'migrateDiskAndPowerOff', pair.source);
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'source', 'where the instance is before finishMigration');
+      kit.step('finishMigration on the destination');
+      kit.track(uuid);
+      await pair.destination.finishMigration(kit.ctx, {
+        ...kit.full(uuid),
+        migration,
+        diskInfo,
+        imageMeta: kit.imageMeta,
+        resizeInstance: false,
+      });
+      await kit.expectState(uuid, RUNNING, 'finishMigration', pair.destination);
+      await kit.expectState(uuid, SHUTDOWN, 'finishMigration (the source copy, kept until confirm)', pair.source);
+      kit.step('confirmMigration on the source');
+      await pair.source.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'destination', 'where the instance is after confirmMigration');
+      await kit.expectState(uuid, RUNNING, 'confirmMigration (the destination copy)', pair.destination);
+    },
+  },
+  ...([true, false] as const).map((powerOn) => ({
+    name:
+      `a revert before finishMigration brings the source copy back ` +
+      `${powerOn ? 'RUNNING' : 'SHUTDOWN (powerOn false)'}; the destination never has it`,
+    needs: ['createMigrationPair'] as const,
+    async run(kit: KitContext) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.source);
+      const migration = newMigration(pair);
+      await pair.source.migrateDiskAndPowerOff(kit.ctx, {
+        ...kit.full(uuid),
+        dest: pair.destinationHost,
+        flavor: kit.flavor,
+      });
+      kit.step(`finishRevertMigration(powerOn: ${powerOn}) on the source`);
+      await pair.source.finishRevertMigration(kit.ctx, { ...kit.full(uuid), migration, powerOn });
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'source', 'where the instance is after the revert');
+      await kit.expectState(uuid, powerOn ? RUNNING : SHUTDOWN, 'finishRevertMigration', pair.source);
+      if (!powerOn) {
+        await pair.source.powerOn(kit.ctx, kit.full(uuid));
+        await kit.expectState(uuid, RUNNING, 'powerOn after a revert with powerOn false', pair.source);
+      }
+    },
+  })),
+  {
     name: 'finishMigration with powerOn false leaves the instance SHUTDOWN on the destination',
     needs: ['createMigrationPair'],
     async run(kit) {
@@ -245,7 +309,9 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
     },
   },
   {
-    name: 'a resize to a larger flavor on another host: getInfo and usage on the destination follow the new flavor, the source holds nothing once confirmed',
+    name:
+      'a resize to a larger flavor on another host: getInfo and usage on the destination follow the new flavor, ' +
+      'the source holds nothing once confirmed',
     needs: ['createMigrationPair'],
     async run(kit) {
       const pair = await kit.migrationPair();
@@ -365,7 +431,9 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
     },
   })),
   {
-    name: 'an unknown instance is INSTANCE_NOT_FOUND (confirm of one succeeds); a malformed destination is VALIDATION_FAILED',
+    name:
+      'an unknown instance is INSTANCE_NOT_FOUND (confirm of one succeeds); a malformed destination is ' +
+      'VALIDATION_FAILED',
     async run(kit) {
       const unknown = kit.full(unknownInstance());
       const migration = { id: 'kit-migration', destCompute: 'kit-destination' };
@@ -424,6 +492,39 @@ export const sharedStorageSuite = defineSuite('migration.sharedStorage', [
     },
   },
   {
+    name:
+      'an instance path the live-migration destination check calls shared is one the destination sees: the ' +
+      'shared-storage check and instanceOnDisk there agree',
+    needs: ['createMigrationPair'],
+    requires: ['migration.live', 'lifecycle'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.source);
+      const destCheckData = await pair.destination.checkCanLiveMigrateDestination(kit.ctx, {
+        instance: kit.instance(uuid),
+        srcComputeInfo: { host: pair.sourceHost },
+        dstComputeInfo: { host: pair.destinationHost },
+      });
+      await pair.destination.cleanupLiveMigrationDestinationCheck(kit.ctx, { destCheckData });
+      // Claiming shared storage that is not shared loses data (the disks are not copied); the converse is only slower.
+      if (destCheckData.isSharedInstancePath !== true) return;
+      const data = await pair.source.checkInstanceSharedStorageLocal(kit.ctx, kit.full(uuid));
+      if (data !== null) {
+        checkEqual(
+          await pair.destination.checkInstanceSharedStorageRemote(kit.ctx, { data }),
+          true,
+          "the destination's shared-storage check of an instance path it called shared",
+        );
+        await pair.source.checkInstanceSharedStorageCleanup(kit.ctx, { data });
+      }
+      checkEqual(
+        await pair.destination.instanceOnDisk(kit.ctx, kit.ref(uuid)),
+        true,
+        "instanceOnDisk at the destination, which called the instance's path shared",
+      );
+    },
+  },
+  {
     name: 'a marker nobody left is not seen; a marker path with .. is VALIDATION_FAILED',
     async run(kit) {
       const data = { path: `/kit/no-such-marker-${randomUUID()}` };
@@ -442,7 +543,20 @@ export const sharedStorageSuite = defineSuite('migration.sharedStorage', [
   },
 ]);
 
-/** migrateDiskAndPowerOff on the source (SHUTDOWN after), then finishMigration on the destination; returns the migration. */
+/** A migration record between the pair's hosts, with a fresh id. */
+function newMigration(pair: MigrationPair): Migration {
+  return {
+    id: `kit-${randomUUID()}`,
+    sourceCompute: pair.sourceHost,
+    destCompute: pair.destinationHost,
+    migrationType: 'migration',
+  };
+}
+
+/**
+ * migrateDiskAndPowerOff on the source (SHUTDOWN after), then finishMigration on the destination; returns the
+ * migration.
+ */
 async function moveDisks(kit: KitContext, pair: MigrationPair, uuid: string, powerOn = true): Promise<Migration> {
   const migration = {
     id: `kit-${randomUUID()}`,

@@ -30,11 +30,13 @@ export function negativeTest(capability: CapabilityName, methods: readonly strin
             continue;
           }
           throw new KitAssertionError(
-            `${method} of unadvertised '${capability}': expected NOT_SUPPORTED, got ${isVirtkitError(error) ? error.code : String(error)}`,
+            `${method} of unadvertised '${capability}': expected NOT_SUPPORTED, got ` +
+              `${isVirtkitError(error) ? error.code : String(error)}`,
           );
         }
         throw new KitAssertionError(
-          `${method} of unadvertised '${capability}' succeeded silently (returned ${JSON.stringify(outcome)}): the map and the driver disagree`,
+          `${method} of unadvertised '${capability}' succeeded silently (returned ${JSON.stringify(outcome)}): the ` +
+            `map and the driver disagree`,
         );
       }
     },

@@ -116,7 +116,8 @@ export const networkHotplugSuite = defineSuite('network.hotplug', [
             left.map((v) => v.address.toLowerCase()).sort(),
             `diagnostics NIC MACs after detaching the ${order} interface`,
           );
-        // the ones left are still attached: attaching each again as asked changes nothing, a new VIF with its MAC is CONFLICT
+        // the ones left are still attached: attaching each again as asked changes nothing, a new VIF with its MAC is
+        // CONFLICT
         for (const vif of left) {
           await checkRejects(
             kit.driver.attachInterface(kit.ctx, {
@@ -155,7 +156,9 @@ export const networkHotplugSuite = defineSuite('network.hotplug', [
     },
   })),
   {
-    name: 'hotplug on an unknown instance is INSTANCE_NOT_FOUND; a bad VIF, or a tag without taggedInterfaceAttach, is VALIDATION_FAILED',
+    name:
+      'hotplug on an unknown instance is INSTANCE_NOT_FOUND; a bad VIF, or a tag without taggedInterfaceAttach, ' +
+      'is VALIDATION_FAILED',
     async run(kit) {
       const unknown = unknownInstance();
       await checkRejects(

@@ -33,7 +33,9 @@ const plain = (
 });
 const unchanged: Outcome = { ok: true };
 
-/** The SDK's host-boot rule: a stopped (or crashed) instance that is not soft-deleted is started; anything else stays. */
+/**
+ * The SDK's host-boot rule: a stopped (or crashed) instance that is not soft-deleted is started; anything else stays.
+ */
 function hostBootRule(i: WalkInstance): Outcome[] {
   if ((i.state === SHUTDOWN || i.state === CRASHED) && !i.softDeleted) {
     return [
@@ -111,7 +113,8 @@ const GROUPS: readonly { capability: CapabilityName; label: string; ops: WalkOp[
         rule: rebuildRule,
         from: ['running', 'stopped'],
         call: (kit, i) => {
-          // the orchestrator's view: the volume attached stays in the mapping it hands back, the interface in networkInfo
+          // the orchestrator's view: the volume attached stays in the mapping it hands back, the interface in
+          // networkInfo
           const blockDeviceInfo =
             i.volumeAt && i.volumeId && i.volumeConnection
               ? { blockDeviceMapping: [{ mountDevice: i.volumeAt, connectionInfo: i.volumeConnection }] }
@@ -165,7 +168,8 @@ function walkTest(label: string, ops: readonly WalkOp[], aspect: WalkAspect | 'c
   return {
     name:
       aspect === 'combined'
-        ? `${label} from every state the driver reaches: the contract's outcome, its events, other instances unchanged, attachments kept, usage exact`
+        ? `${label} from every state the driver reaches: the contract's outcome, its events, other instances ` +
+          `unchanged, attachments kept, usage exact`
         : NAMES[aspect](label),
     ...(aspect === 'usage' ? { requires: ['inventory'] as CapabilityName[] } : {}),
     ...(aspect === 'attachments' ? { requiresAny: ['volume', 'network.hotplug'] as CapabilityName[] } : {}),
@@ -177,7 +181,8 @@ function walkTest(label: string, ops: readonly WalkOp[], aspect: WalkAspect | 'c
       if (aspect === 'attachments' && !attach) walk.finish();
       const bystander = aspects.includes('bystanders');
       for (const op of ops) {
-        // a RUNNING instance spawned first and never acted on: a driver acting on the wrong instance of the same state shows on it
+        // a RUNNING instance spawned first and never acted on: a driver acting on the wrong instance of the same state
+        // shows on it
         const extra = bystander ? await walk.spawn('running', attach, 'bystander') : undefined;
         const targets = await walk.spawnAll(op.from, attach);
         for (const target of targets) await walk.apply(op, target);
@@ -190,7 +195,10 @@ function walkTest(label: string, ops: readonly WalkOp[], aspect: WalkAspect | 'c
   };
 }
 
-/** Per capability, the walks of its state-changing calls: one test per aspect, or one combined walk per call (fixtures' `combinedWalks`). */
+/**
+ * Per capability, the walks of its state-changing calls: one test per aspect, or one combined walk per call (fixtures'
+ * `combinedWalks`).
+ */
 export const STATE_WALK_SUITES: readonly KitSuite[] = GROUPS.map((group) =>
   defineSuite(group.capability, [
     ...ASPECTS.map((a) => walkTest(group.label, group.ops, a)),

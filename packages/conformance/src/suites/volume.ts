@@ -31,7 +31,8 @@ export const volumeSuite = defineSuite('volume', [
       const volume = await kit.volume();
       const disks = await diskCount(kit, uuid);
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
-      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb')); // a retry: succeeds, changes nothing (#18)
+      // a retry: succeeds, changes nothing (#18)
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
       if (disks !== undefined) checkEqual(await diskCount(kit, uuid), disks + 1, 'diagnostics numDisks after attach');
       await kit.expectState(uuid, t.state, 'attachVolume');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
@@ -85,7 +86,9 @@ export const volumeSuite = defineSuite('volume', [
     },
   },
   {
-    name: 'a volume attached to one instance without multiattach is CONFLICT for another, which can attach it once it is detached',
+    name:
+      'a volume attached to one instance without multiattach is CONFLICT for another, which can attach it once ' +
+      'it is detached',
     needs: ['createVolume'],
     async run(kit) {
       const [a, b] = [await kit.spawn(), await kit.spawn()];
@@ -97,7 +100,8 @@ export const volumeSuite = defineSuite('volume', [
         'CONFLICT',
         'a volume attached to another instance (not multiattach)',
       );
-      // the refusal changed nothing: the first instance still holds it (attaching it there again elsewhere is still CONFLICT)
+      // the refusal changed nothing: the first instance still holds it (attaching it there again elsewhere is still
+      // CONFLICT)
       await checkRejects(
         kit.driver.attachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdc')),
         'CONFLICT',
@@ -115,7 +119,9 @@ export const volumeSuite = defineSuite('volume', [
     },
   },
   {
-    name: "a volume in spawn's block-device mapping is attached: CONFLICT for another instance until the first is destroyed",
+    name:
+      "a volume in spawn's block-device mapping is attached: CONFLICT for another instance until the first is " +
+      'destroyed',
     needs: ['createVolume'],
     async run(kit) {
       const volume = await kit.volume();
@@ -197,7 +203,9 @@ export const volumeSuite = defineSuite('volume', [
     },
   },
   {
-    name: 'attach and detach on an unknown instance are INSTANCE_NOT_FOUND; malformed requests are VALIDATION_FAILED; detaching what is not attached succeeds',
+    name:
+      'attach and detach on an unknown instance are INSTANCE_NOT_FOUND; malformed requests are ' +
+      'VALIDATION_FAILED; detaching what is not attached succeeds',
     async run(kit) {
       const unknown = unknownInstance();
       await checkRejects(
@@ -272,7 +280,9 @@ export const volumeExtendSuite = defineSuite('volume.extend', [
     },
   })),
   {
-    name: 'extend on an unknown instance is INSTANCE_NOT_FOUND, of a volume never attached NOT_FOUND, of size 0 VALIDATION_FAILED',
+    name:
+      'extend on an unknown instance is INSTANCE_NOT_FOUND, of a volume never attached NOT_FOUND, of size 0 ' +
+      'VALIDATION_FAILED',
     async run(kit) {
       const extend = (uuid: string, newSizeBytes: number): Promise<void> =>
         kit.driver.extendVolume(kit.ctx, { ...kit.full(uuid), connectionInfo: UNKNOWN_VOLUME, newSizeBytes });
@@ -311,7 +321,9 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
     },
   },
   {
-    name: 'swapping in a volume attached elsewhere (another instance, or this one at another mountpoint) is CONFLICT and changes nothing',
+    name:
+      'swapping in a volume attached elsewhere (another instance, or this one at another mountpoint) is ' +
+      'CONFLICT and changes nothing',
     needs: ['createVolume'],
     async run(kit) {
       const [uuid, other] = [await kit.spawn(), await kit.spawn()];
@@ -393,7 +405,9 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
 /** `volume.snapshot`. */
 export const volumeSnapshotSuite = defineSuite('volume.snapshot', [
   {
-    name: 'snapshot an attached volume and delete the snapshot; the same snapshot id twice is CONFLICT, deleting it again NOT_FOUND',
+    name:
+      'snapshot an attached volume and delete the snapshot; the same snapshot id twice is CONFLICT, deleting it ' +
+      'again NOT_FOUND',
     needs: ['createVolume'],
     async run(kit) {
       const uuid = await kit.spawn();
@@ -436,7 +450,9 @@ export const volumeSnapshotSuite = defineSuite('volume.snapshot', [
     },
   },
   {
-    name: 'snapshot of a volume not attached is NOT_FOUND, on an unknown instance INSTANCE_NOT_FOUND; paths are VALIDATION_FAILED',
+    name:
+      'snapshot of a volume not attached is NOT_FOUND, on an unknown instance INSTANCE_NOT_FOUND; paths are ' +
+      'VALIDATION_FAILED',
     async run(kit) {
       const create = (uuid: string, newFile = 'kit.qcow2'): Promise<void> =>
         kit.driver.volumeSnapshotCreate(kit.ctx, {
@@ -555,7 +571,9 @@ export const deviceNamesSuite = defineSuite('volume.deviceNames', [
 /** `volume.fsFormat`. */
 export const fsFormatSuite = defineSuite('volume.fsFormat', [
   {
-    name: 'answers a stable boolean per file system type, false for a made-up one; a malformed type is VALIDATION_FAILED',
+    name:
+      'answers a stable boolean per file system type, false for a made-up one; a malformed type is ' +
+      'VALIDATION_FAILED',
     async run(kit) {
       for (const fsType of ['ext4', 'xfs', 'vfat']) {
         const answer = await kit.driver.isSupportedFsFormat(kit.ctx, { fsType });

@@ -12,6 +12,7 @@ describeConformance({
   name: 'memory (mutation testing)',
   factory: (hostApi) => new MemoryDriver({ hostname: 'kit', ...hostApi }),
   fixtures: createMemoryFixtures() as never,
-  // fewer sequences than `virtkit conformance` (each mutant reruns them); a fixed seed keeps them the same for every mutant
+  // fewer sequences than `virtkit conformance` (each mutant reruns them); a fixed seed keeps them the same for every
+  // mutant
   modelBased: { seed: 20261204, sequences: 60 },
 });

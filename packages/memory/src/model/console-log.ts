@@ -1,6 +1,9 @@
 import { RecordFlag, type InstanceRecord } from './instance-record.js';
 import { nowMs } from './clock.js';
 
+// Mutation testing: which lines a console log keeps is not fixed by the contract (only that it is the guest's
+// console output), so no kit test can tell a log that kept one line from one that kept all.
+// Stryker disable all: console log content is not fixed by the contract
 /**
  * Append one line to the instance's console log, dropping the oldest lines
  * once the log passes `limit` bytes (the output is bounded). The line is kept
@@ -18,6 +21,10 @@ export function appendLog(record: InstanceRecord, line: string, limit: number, n
   } else {
     log.push(now, line);
   }
+  // Stryker restore all
+  // Mutation testing: truncation is out of the kit's reach (the limit is this driver's configuration, not the
+  // contract's, so no kit test fills a log to it).
+  // Stryker disable all: log truncation, out of the kit's reach (the limit is configuration)
   record.logBytes += entryBytes(now, line);
   while (record.logBytes > limit && log.length > 2) {
     // shift(), not splice(0, 2): V8 trims the front of an array in place for shift, splice copies the rest.
@@ -25,6 +32,7 @@ export function appendLog(record: InstanceRecord, line: string, limit: number, n
     record.logBytes -= entryBytes(ms, log.shift() as string);
     record.set(RecordFlag.LOG_TRUNCATED, true);
   }
+  // Stryker restore all
 }
 
 /** The log's lines as the console shows them: `[   12.345] text`, oldest first. */
@@ -39,6 +47,7 @@ function stamped(ms: number, line: string): string {
   return `[${(ms / 1000).toFixed(3).padStart(11)}] ${line}`;
 }
 
+// Stryker disable all: the byte count only drives the truncation, out of the kit's reach (above)
 /** UTF-8 bytes of the stamped line plus its newline, without building it. */
 function entryBytes(ms: number, line: string): number {
   // The stamp is `[` + seconds with 3 decimals padded to 11 + `] `; wider only past ~115 days of uptime.
@@ -51,3 +60,4 @@ function utf8Length(s: string): number {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s);
   return s.length;
 }
+// Stryker restore all
