@@ -187,7 +187,10 @@ function recordingLogger(lines) {
 async function untilConsole(driver, uuid, marker, timeoutMs = 180_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const text = await driver.getConsoleOutput(ctx, { instance: { uuid } }).then((o) => o.text, () => '');
+    const text = await driver.getConsoleOutput(ctx, { instance: { uuid } }).then(
+      (o) => o.text,
+      () => '',
+    );
     if (text.includes(marker)) return;
     if (Date.now() > deadline) throw new Error(`the guest did not boot in ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));

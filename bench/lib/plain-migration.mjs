@@ -25,7 +25,9 @@ export function argvTemplate(argv, { dir, tap, mac }) {
 }
 
 function instantiate(template, { dir, tap, mac }) {
-  return template.argv.map((a) => a.split(template.dir).join(dir).split(template.tap).join(tap).split(template.mac).join(mac));
+  return template.argv.map((a) =>
+    a.split(template.dir).join(dir).split(template.tap).join(tap).split(template.mac).join(mac),
+  );
 }
 
 /** The script's tap: made, on the host's bridge, up (what the driver's plugVifs does, without its bookkeeping). */
