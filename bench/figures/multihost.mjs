@@ -12,7 +12,7 @@ import { liveMigrate, PowerState } from '@virtkit/core';
 import { locateTestGuest, QemuDriver } from '@virtkit/qemu';
 import { alternate, median, ratioFigure, round, unmeasured } from '../lib/measure.mjs';
 import { BENCH_BRIDGE, createBenchHosts, hostsUnavailableReason } from '../lib/plain-migration-hosts.mjs';
-import { argvTemplate, bootPlainGuest, plainMigrate, stopPlainGuest } from '../lib/plain-migration.mjs';
+import { argvTemplate, bootPlainGuest, plainMigrate, ramFigures, stopPlainGuest } from '../lib/plain-migration.mjs';
 import { killRawQemus, processArgv } from '../lib/qemu-raw.mjs';
 
 const TOTAL = 'multihost.liveMigrationTcp_vs_plainScript';
@@ -79,6 +79,7 @@ export async function measure({ quick }) {
       const from = drivers[virtkitAt];
       const to = drivers[1 - virtkitAt];
       from.logs.length = 0;
+      const last = watchQueryMigrate(from.driver, instance.uuid);
       const t = performance.now();
       await liveMigrate(from.driver, to.driver, { instance, blockMigration: true, networkInfo: [vif] });
       await untilRunning(to.driver, instance.uuid);
@@ -86,7 +87,12 @@ export async function measure({ quick }) {
       virtkitAt = 1 - virtkitAt;
       const fields = from.logs.find((l) => l.message === 'live migration completed')?.fields ?? {};
       if (typeof fields.downtimeMs !== 'number') throw new Error('the driver logged no downtime');
-      return { totalMs, downtimeMs: fields.downtimeMs, memoryPhaseMs: fields.memoryPhaseMs };
+      return {
+        totalMs,
+        downtimeMs: fields.downtimeMs,
+        memoryPhaseMs: fields.memoryPhaseMs,
+        ram: ramFigures(last()),
+      };
     };
     await virtkitMigration();
     const incoming = probe(drivers[1], instance.uuid, vif);
@@ -114,6 +120,10 @@ export async function measure({ quick }) {
     load.push(os.loadavg()[0]);
     const pick = (variant, key) => median(samples[variant].map((s) => s[key]));
     const list = (variant, key) => samples[variant].map((s) => round(s[key])).join(', ');
+    const ram = (variant) => {
+      const at = (key) => round(median(samples[variant].map((s) => s.ram[key])));
+      return `${at('normalMiB')} MiB of non-zero pages, ${at('zeroPages')} zero pages, ${at('dirtySyncs')} dirty syncs, setup ${at('setupMs')} ms`;
+    };
     const paired = median(samples.virtkit.map((s, i) => s.totalMs / samples.plain[i].totalMs));
     const where =
       `booted test guest (Linux, 256 MiB, TCG), 1 GiB qcow2 root disk, two network namespaces joined by veths ` +
@@ -132,7 +142,8 @@ export async function measure({ quick }) {
           'destination says RUNNING; plain script = the same QMP commands by hand from the first step at the ' +
           `destination to the destination running, the source gone. Runs (ms): virtkit ${list('virtkit', 'totalMs')}; ` +
           `plain ${list('plain', 'totalMs')}. QEMU's memory phase (query-migrate total-time): virtkit ` +
-          `${round(pick('virtkit', 'memoryPhaseMs'))} ms, plain ${round(pick('plain', 'memoryPhaseMs'))} ms`,
+          `${round(pick('virtkit', 'memoryPhaseMs'))} ms, plain ${round(pick('plain', 'memoryPhaseMs'))} ms. ` +
+          `QEMU moved (medians of query-migrate's ram): virtkit ${ram('virtkit')}; plain ${ram('plain')}`,
       ),
       ratioFigure(
         DOWNTIME,
@@ -171,6 +182,22 @@ function probe({ driver }, uuid, vif) {
   const dir = join(driver.stateRoot, uuid);
   const pid = driver.qemu.get(uuid).proc.pid;
   return { dir, template: argvTemplate(processArgv(pid), { dir, tap: vif.devname, mac: vif.address }) };
+}
+
+/**
+ * Keep the last `query-migrate` answer the driver's source QEMU gives it (the driver polls it; its last one, after
+ * completion, holds QEMU's figures): read-only, for the note. `qemu` is protected in TypeScript, not private.
+ */
+function watchQueryMigrate(driver, uuid) {
+  const proc = driver.qemu.get(uuid).proc;
+  const execute = proc.execute.bind(proc);
+  let last;
+  proc.execute = async (command, args, options) => {
+    const answer = await execute(command, args, options);
+    if (command === 'query-migrate') last = answer;
+    return answer;
+  };
+  return () => last;
 }
 
 function diskSize(file) {

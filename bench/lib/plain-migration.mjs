@@ -186,6 +186,7 @@ export async function plainMigrate(guest, to, incomingTemplate) {
       totalMs,
       downtimeMs: figures.downtime,
       memoryPhaseMs: figures['total-time'],
+      ram: ramFigures(figures),
     };
   } catch (error) {
     // the source keeps the guest; the destination goes
@@ -217,6 +218,17 @@ async function finalFigures(qmp) {
     info = await qmp.execute('query-migrate');
   }
   return info;
+}
+
+/** What QEMU moved in the memory phase (query-migrate's `ram`), to check both sides moved the same. */
+export function ramFigures(info) {
+  const ram = info?.ram ?? {};
+  return {
+    normalMiB: (ram['normal-bytes'] ?? 0) / 2 ** 20,
+    zeroPages: ram.duplicate ?? 0,
+    dirtySyncs: ram['dirty-sync-count'] ?? 0,
+    setupMs: info?.['setup-time'] ?? 0,
+  };
 }
 
 function quiet(promise) {
