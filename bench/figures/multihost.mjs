@@ -122,7 +122,10 @@ export async function measure({ quick }) {
     const list = (variant, key) => samples[variant].map((s) => round(s[key])).join(', ');
     const ram = (variant) => {
       const at = (key) => round(median(samples[variant].map((s) => s.ram[key])));
-      return `${at('normalMiB')} MiB of non-zero pages, ${at('zeroPages')} zero pages, ${at('dirtySyncs')} dirty syncs, setup ${at('setupMs')} ms`;
+      return (
+        `${at('normalMiB')} MiB of non-zero pages, ${at('zeroPages')} zero pages, ` +
+        `${at('dirtySyncs')} dirty syncs, setup ${at('setupMs')} ms`
+      );
     };
     const paired = median(samples.virtkit.map((s, i) => s.totalMs / samples.plain[i].totalMs));
     const where =
@@ -140,7 +143,8 @@ export async function measure({ quick }) {
         `medians; ${where} (median of per-round ratios ${round(paired)}). virtkit = the caller's liveMigrate ` +
           '(destination and source checks, preLiveMigration, liveMigration, post steps) until getInfo at the ' +
           'destination says RUNNING; plain script = the same QMP commands by hand from the first step at the ' +
-          `destination to the destination running, the source gone. Runs (ms): virtkit ${list('virtkit', 'totalMs')}; ` +
+          'destination to the destination running, the source gone. ' +
+          `Runs (ms): virtkit ${list('virtkit', 'totalMs')}; ` +
           `plain ${list('plain', 'totalMs')}. QEMU's memory phase (query-migrate total-time): virtkit ` +
           `${round(pick('virtkit', 'memoryPhaseMs'))} ms, plain ${round(pick('plain', 'memoryPhaseMs'))} ms. ` +
           `QEMU moved (medians of query-migrate's ram): virtkit ${ram('virtkit')}; plain ${ram('plain')}`,

@@ -68,7 +68,10 @@ async function kitFixtures(): Promise<Record<string, unknown>> {
   return fixtures as unknown as Record<string, unknown>;
 }
 
-/** The QEMU driver's options as `loadDriver` checks them (`hostApi.options`): {@link QemuDriverOptions}, validated by `resolveQemuConfig`. */
+/**
+ * The QEMU driver's options as `loadDriver` checks them (`hostApi.options`): {@link QemuDriverOptions}, validated
+ * by `resolveQemuConfig`.
+ */
 export const QEMU_OPTIONS = defineDriverOptions<QemuDriverOptions>({
   keys: [
     'stateDir',

@@ -18,6 +18,7 @@ const unavailable =
     : 'qemu-system-x86_64 / qemu-img are not installed';
 const qemuIt = itUnless(unavailable, 'QemuTapDriver with QEMU');
 const ctx = {};
+const aNumber: unknown = expect.any(Number);
 const flavor = { name: 'usage', vcpus: 1, memoryMb: 64, rootGb: 1 };
 const userVif = (): Vif => ({
   id: randomUUID(),
@@ -51,61 +52,72 @@ describe('diagnostics.usage on QEMU: advertised only where every interface has c
     });
   });
 
-  qemuIt('QemuTapDriver refuses user-mode VIFs at spawn, plug and attach, and changes nothing', async () => {
-    const d = make(QemuTapDriver);
-    const uuid = randomUUID();
-    const spawned = await d
-      .spawn(ctx, { instance: { uuid, flavor }, imageMeta: NO_OS_IMAGE, networkInfo: [userVif()] })
-      .catch((e: unknown) => e);
-    expect(spawned).toMatchObject({ code: 'VALIDATION_FAILED' });
-    expect((spawned as { paths: string[] }).paths).toEqual(['networkInfo[0].type']);
-    expect(await d.listInstanceUuids(ctx)).toEqual([]);
-    await d.spawn(ctx, { instance: { uuid, flavor }, imageMeta: NO_OS_IMAGE });
-    await expect(d.plugVifs(ctx, { instance: { uuid }, networkInfo: [userVif()] })).rejects.toMatchObject({
-      code: 'VALIDATION_FAILED',
-    });
-    await expect(d.attachInterface(ctx, { instance: { uuid }, vif: userVif() })).rejects.toMatchObject({
-      code: 'VALIDATION_FAILED',
-    });
-    expect((await d.getInstanceDiagnostics(ctx, { instance: { uuid } })).numNics).toBe(0);
-    // an instance without NICs has no bandwidth entry; its disk counters are QEMU's
-    expect(await d.getAllBwCounters(ctx, { instances: [{ uuid }] })).toEqual([]);
-    const stats = await d.blockStats(ctx, { instance: { uuid }, diskId: 'sda' });
-    expect(Object.keys(stats).sort()).toEqual(['errors', 'readBytes', 'readRequests', 'writeBytes', 'writeRequests']);
-    await expect(d.blockStats(ctx, { instance: { uuid }, diskId: 'vdb' })).rejects.toMatchObject({
-      code: 'NOT_FOUND',
-    });
-    await d.destroy(ctx, { instance: { uuid } });
-  }, 60_000);
-
-  qemuIt('QemuTapDriver reports the usage of an attached volume from query-blockstats, none once detached', async () => {
-    const d = make(QemuTapDriver);
-    const dir = await mkdtemp(join(tmpdir(), 'virtkit-usage-'));
-    try {
-      const path = join(dir, 'vol.raw');
-      await new QemuImg('qemu-img').run(['create', '-q', '-f', 'raw', path, String(64 * 1024 * 1024)]);
+  qemuIt(
+    'QemuTapDriver refuses user-mode VIFs at spawn, plug and attach, and changes nothing',
+    async () => {
+      const d = make(QemuTapDriver);
       const uuid = randomUUID();
+      const spawned = await d
+        .spawn(ctx, { instance: { uuid, flavor }, imageMeta: NO_OS_IMAGE, networkInfo: [userVif()] })
+        .catch((e: unknown) => e);
+      expect(spawned).toMatchObject({ code: 'VALIDATION_FAILED' });
+      expect((spawned as { paths: string[] }).paths).toEqual(['networkInfo[0].type']);
+      expect(await d.listInstanceUuids(ctx)).toEqual([]);
       await d.spawn(ctx, { instance: { uuid, flavor }, imageMeta: NO_OS_IMAGE });
-      const connectionInfo = { driverVolumeType: 'file', data: { path, format: 'raw' }, volumeId: 'vol-usage' };
-      const mapping = { instance: { uuid }, volumes: [{ mountDevice: 'sdb', connectionInfo, volumeId: 'vol-usage' }] };
-      const full = { instance: { uuid, flavor }, connectionInfo, mountpoint: 'sdb' };
-      await d.attachVolume(ctx, full);
-      const usage = await d.getAllVolumeUsage(ctx, { instances: [mapping] });
-      expect(usage).toEqual([
-        {
-          volumeId: 'vol-usage',
-          instanceUuid: uuid,
-          readRequests: expect.any(Number),
-          readBytes: expect.any(Number),
-          writeRequests: expect.any(Number),
-          writeBytes: expect.any(Number),
-        },
-      ]);
-      await d.detachVolume(ctx, full);
-      expect(await d.getAllVolumeUsage(ctx, { instances: [mapping] })).toEqual([]);
+      await expect(d.plugVifs(ctx, { instance: { uuid }, networkInfo: [userVif()] })).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+      });
+      await expect(d.attachInterface(ctx, { instance: { uuid }, vif: userVif() })).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+      });
+      expect((await d.getInstanceDiagnostics(ctx, { instance: { uuid } })).numNics).toBe(0);
+      // an instance without NICs has no bandwidth entry; its disk counters are QEMU's
+      expect(await d.getAllBwCounters(ctx, { instances: [{ uuid }] })).toEqual([]);
+      const stats = await d.blockStats(ctx, { instance: { uuid }, diskId: 'sda' });
+      expect(Object.keys(stats).sort()).toEqual(['errors', 'readBytes', 'readRequests', 'writeBytes', 'writeRequests']);
+      await expect(d.blockStats(ctx, { instance: { uuid }, diskId: 'vdb' })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
       await d.destroy(ctx, { instance: { uuid } });
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
+
+  qemuIt(
+    'QemuTapDriver reports the usage of an attached volume (query-blockstats), none once detached',
+    async () => {
+      const d = make(QemuTapDriver);
+      const dir = await mkdtemp(join(tmpdir(), 'virtkit-usage-'));
+      try {
+        const path = join(dir, 'vol.raw');
+        await new QemuImg('qemu-img').run(['create', '-q', '-f', 'raw', path, String(64 * 1024 * 1024)]);
+        const uuid = randomUUID();
+        await d.spawn(ctx, { instance: { uuid, flavor }, imageMeta: NO_OS_IMAGE });
+        const connectionInfo = { driverVolumeType: 'file', data: { path, format: 'raw' }, volumeId: 'vol-usage' };
+        const mapping = {
+          instance: { uuid },
+          volumes: [{ mountDevice: 'sdb', connectionInfo, volumeId: 'vol-usage' }],
+        };
+        const full = { instance: { uuid, flavor }, connectionInfo, mountpoint: 'sdb' };
+        await d.attachVolume(ctx, full);
+        const usage = await d.getAllVolumeUsage(ctx, { instances: [mapping] });
+        expect(usage).toEqual([
+          {
+            volumeId: 'vol-usage',
+            instanceUuid: uuid,
+            readRequests: aNumber,
+            readBytes: aNumber,
+            writeRequests: aNumber,
+            writeBytes: aNumber,
+          },
+        ]);
+        await d.detachVolume(ctx, full);
+        expect(await d.getAllVolumeUsage(ctx, { instances: [mapping] })).toEqual([]);
+        await d.destroy(ctx, { instance: { uuid } });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });
