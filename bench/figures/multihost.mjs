@@ -12,8 +12,15 @@ import { liveMigrate, PowerState } from '@virtkit/core';
 import { locateTestGuest, QemuDriver } from '@virtkit/qemu';
 import { alternate, median, ratioFigure, round, unmeasured } from '../lib/measure.mjs';
 import { BENCH_BRIDGE, createBenchHosts, hostsUnavailableReason } from '../lib/plain-migration-hosts.mjs';
-import { argvTemplate, bootPlainGuest, plainMigrate, ramFigures, stopPlainGuest } from '../lib/plain-migration.mjs';
-import { killRawQemus, processArgv } from '../lib/qemu-raw.mjs';
+import {
+  argvTemplate,
+  bootPlainGuest,
+  killPlainQemus,
+  plainMigrate,
+  ramFigures,
+  stopPlainGuest,
+} from '../lib/plain-migration.mjs';
+import { processArgv } from '../lib/qemu-raw.mjs';
 
 const TOTAL = 'multihost.liveMigrationTcp_vs_plainScript';
 const DOWNTIME = 'multihost.liveMigrationTcpDowntime_vs_plainScript';
@@ -167,7 +174,7 @@ export async function measure({ quick }) {
   } finally {
     await stopPlainGuest(plain).catch(() => undefined);
     await Promise.allSettled(drivers.map((d) => d.driver.close()));
-    await killRawQemus();
+    await killPlainQemus();
     topology?.destroy();
   }
 }

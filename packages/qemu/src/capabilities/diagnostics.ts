@@ -114,7 +114,7 @@ function countersOfTaps(vm: Vm): Promise<Map<string, TapCounters>> {
  * tap's transmit; `bwOut`: what it sent). Counters are the kernel's, cumulative since the tap was
  * made (a tap is made again after a cold or live move: the destination's count starts there).
  * Instances that are unknown, gone or not running are left out, and so is a NIC without counters: a
- * user-mode one (QEMU keeps none; {@link QemuTapDriver} refuses them) or one whose tap vanished.
+ * user-mode one (QEMU keeps none; `QemuTapDriver` refuses them) or one whose tap vanished.
  * @throws `DRIVER_ERROR` when `ip` cannot read the counters
  */
 export async function bandwidthCounters(host: QemuHost, req: GetAllBwCountersRequest): Promise<BandwidthCounters[]> {
