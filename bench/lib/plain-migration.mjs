@@ -79,9 +79,9 @@ export async function killPlainQemus() {
   await Promise.all(all.map((child) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : 0)));
 }
 
-/** The script's guest directory on a host (short: QEMU's unix sockets live in it). */
-function guestDir(host) {
-  return join(host.dir, 'p');
+/** The script's guest directory on a host (short: QEMU's unix sockets live in it); `name` tells guests apart. */
+function guestDir(host, name) {
+  return join(host.dir, name);
 }
 
 async function freshDir(dir) {
@@ -93,8 +93,17 @@ async function freshDir(dir) {
  * Boot the script's guest on `host` with the driver's spawn argv (it has -S: `cont`, as the driver does), and
  * wait until its serial log shows `readyMarker`. @returns the guest: `{ host, dir, qemu, tap, mac, diskBytes }`
  */
-export async function bootPlainGuest({ host, template, tap, mac, diskBytes, readyMarker, timeoutMs = 180_000 }) {
-  const dir = guestDir(host);
+export async function bootPlainGuest({
+  host,
+  template,
+  tap,
+  mac,
+  diskBytes,
+  readyMarker,
+  name = 'p',
+  timeoutMs = 180_000,
+}) {
+  const dir = guestDir(host, name);
   await freshDir(dir);
   addTap(host, tap);
   let qemu;
@@ -107,7 +116,7 @@ export async function bootPlainGuest({ host, template, tap, mac, diskBytes, read
       if (Date.now() > deadline) throw new Error(`the plain script's guest did not boot in ${timeoutMs} ms`);
       await sleep(200);
     }
-    return { host, dir, qemu, tap, mac, diskBytes };
+    return { host, dir, qemu, tap, mac, diskBytes, name };
   } catch (error) {
     await stopRawQemu(qemu);
     removeTap(host, tap);
@@ -138,7 +147,7 @@ export async function stopPlainGuest(guest) {
  */
 export async function plainMigrate(guest, to, incomingTemplate) {
   const src = guest.qemu;
-  const dir = guestDir(to);
+  const dir = guestDir(to, guest.name);
   let dst;
   let tapMade = false;
   const t0 = performance.now();
