@@ -57,7 +57,7 @@ export class QemuTapDriver extends withDiagnosticsUsage(QemuDriver) {
     return super._plugVifs(ctx, req);
   }
   protected override _attachInterface(ctx: OperationContext, req: AttachInterfaceRequest): Promise<void> {
-    refuseUserVifs([req.vif], 'vif');
+    if (req.vif.type === 'user') throw invalid('vif.type', USER_REFUSED);
     return super._attachInterface(ctx, req);
   }
   /** An instance arriving from a host that allowed user-mode NICs is refused before anything is made here. */
