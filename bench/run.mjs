@@ -16,13 +16,18 @@ const MODULES = [
   'qemu',
   'vs-reference',
   'remote',
+  'multihost',
 ];
+// Groups measured only when asked for (`--only=multihost`): they need root, network namespaces and QEMU. A run
+// that leaves them out keeps their previous figures in results.json.
+const OPT_IN = new Set(['multihost']);
 const QUICK = new Set(['guarded', 'scale', 'events', 'provider-tree', 'bundle-size', 'vs-reference', 'remote']);
 
 const figures = [];
 for (const name of MODULES) {
   if (quick && !QUICK.has(name)) continue;
   if (only && !name.startsWith(only)) continue;
+  if (OPT_IN.has(name) && !(only && name.startsWith(only))) continue;
   let mod;
   try {
     mod = await import(`./figures/${name}.mjs`);
@@ -62,10 +67,13 @@ const machine = {
 };
 const results = Object.fromEntries(figures.map(({ name, ...rest }) => [name, rest]));
 // --only re-measures one group: keep the other groups' figures, and say which run each group came from.
-const previous = only && existsSync('bench/results.json') ? JSON.parse(readFileSync('bench/results.json', 'utf8')) : {};
+const previous = existsSync('bench/results.json') ? JSON.parse(readFileSync('bench/results.json', 'utf8')) : {};
 const runs = { ...(previous.runs ?? (previous.machine ? { '*': previous.machine } : {})), [only ?? '*']: machine };
+const optedOut = (k) => [...OPT_IN].some((group) => k.startsWith(`${group}.`));
 const kept = Object.fromEntries(
-  Object.entries(previous).filter(([k]) => k !== 'machine' && k !== 'runs' && !(k in results)),
+  Object.entries(previous).filter(
+    ([k]) => k !== 'machine' && k !== 'runs' && !(k in results) && (only !== undefined || optedOut(k)),
+  ),
 );
 writeFileSync(
   'bench/results.json',

@@ -14,6 +14,7 @@ import { ALLOWED_DIRS_ENV } from './qemu-config.js';
 import { QemuDriver } from './qemu-driver.js';
 
 export { QemuDriver };
+export { QemuTapDriver } from './qemu-tap-driver.js';
 export {
   qemuConformanceFixtures,
   qemuLeakCheck,

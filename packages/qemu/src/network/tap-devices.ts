@@ -1,33 +1,20 @@
-import { ConflictError, DriverError } from '@virtkit/core';
+import { ConflictError } from '@virtkit/core';
 import { ipCommand } from './ip-command.js';
 
 /** Marks the taps the driver made (`ip link set ... alias`): only those are deleted, and only by their instance. */
 export const TAP_ALIAS_PREFIX = 'virtkit:';
-
-/** Traffic counters of a tap, from the host's side (the guest's receive is the tap's transmit). */
-export interface TapCounters {
-  rxBytes: number;
-  rxPackets: number;
-  rxErrors: number;
-  rxDropped: number;
-  txBytes: number;
-  txPackets: number;
-  txErrors: number;
-  txDropped: number;
-}
 
 interface IpLink {
   ifname: string;
   ifalias?: string;
   master?: string;
   flags?: string[];
-  stats64?: { rx?: Record<string, number>; tx?: Record<string, number> };
 }
 
 /** What `ip -j link show dev <name>` says of a device, undefined when there is none. */
-export async function linkInfo(netns: string | undefined, name: string, stats = false): Promise<IpLink | undefined> {
+export async function linkInfo(netns: string | undefined, name: string): Promise<IpLink | undefined> {
   try {
-    const out = await ipCommand(netns, ['-j', ...(stats ? ['-s'] : []), 'link', 'show', 'dev', name], 'tap lookup');
+    const out = await ipCommand(netns, ['-j', 'link', 'show', 'dev', name], 'tap lookup');
     return (JSON.parse(out) as IpLink[])[0];
   } catch (error) {
     if (/does not exist|Cannot find device/i.test(String((error as Error).message))) return undefined;
@@ -81,28 +68,4 @@ export async function removeTap(netns: string | undefined, name: string, owner: 
 /** True when a device of this name exists in the namespace. */
 export async function deviceExists(netns: string | undefined, name: string): Promise<boolean> {
   return (await linkInfo(netns, name)) !== undefined;
-}
-
-/**
- * The kernel's counters of a tap (`ip -s -j link`), seen from the guest: what the tap transmits the
- * guest receives. Undefined when the tap does not exist.
- * @throws `DRIVER_ERROR` when `ip` fails otherwise
- */
-export async function tapCounters(netns: string | undefined, name: string): Promise<TapCounters | undefined> {
-  const link = await linkInfo(netns, name, true);
-  if (!link) return undefined;
-  const rx = link.stats64?.rx;
-  const tx = link.stats64?.tx;
-  if (!rx || !tx) throw new DriverError('tap counters', `ip reports no statistics for ${name}`);
-  // the guest's side: its receive is the tap's transmit
-  return {
-    rxBytes: tx.bytes ?? 0,
-    rxPackets: tx.packets ?? 0,
-    rxErrors: tx.errors ?? 0,
-    rxDropped: tx.dropped ?? 0,
-    txBytes: rx.bytes ?? 0,
-    txPackets: rx.packets ?? 0,
-    txErrors: rx.errors ?? 0,
-    txDropped: rx.dropped ?? 0,
-  };
 }
