@@ -8,30 +8,11 @@
 export const LINT_GATE = ['.'];
 
 export const LINT_EXCLUDED = [
-  // remote (#13): the gRPC server and client, and their tests.
-  'packages/remote',
-  // hosts (#14): agents, faults and the kit on two remote hosts.
-  'tests/multihost',
-  // nova (#15): the Nova adapter's test runners and suites (packages/nova-adapter is ignored by the config).
-  'tests/nova',
-  'scripts/nova',
-  // kit (#10): the conformance kit's strength (src and tests).
-  'packages/conformance',
-  // perf (#16, "typed end to end"): core's call path, and the memory driver's model.
-  'packages/core/src/driver',
-  'packages/core/src/validation',
-  'packages/core/src/internal',
-  'packages/core/src/context',
-  'packages/core/src/errors',
-  'packages/memory/src/model',
-  'bench',
-  // remote (#13): the grpc:// branch of the loader, and `virtkit serve`.
+  // kit (#10): the older broken-driver corpus and kit tests still read the memory driver through `any`
+  // (about 450 problems); they need the typed rewrite tests/broken/host-and-migration.ts shows.
+  'packages/conformance/tests',
+  // The loader's definition checks and `virtkit serve` load optional packages with require() and read untyped
+  // definitions (15 problems): to be typed in the next pass.
   'packages/core/src/loader',
   'packages/cli/src/commands/serve*',
-  // hosts and hostfig (#14): QEMU migration, diagnostics, networking, runtime and its own kit wiring.
-  'packages/qemu/src/capabilities/migration-*.ts',
-  'packages/qemu/src/capabilities/diagnostics.ts',
-  'packages/qemu/src/network',
-  'packages/qemu/src/runtime',
-  'packages/qemu/src/conformance',
 ];

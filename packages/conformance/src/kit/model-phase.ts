@@ -59,7 +59,7 @@ export async function runModelPhase<D extends DriverBase>(
       path: o.path,
       timeLimitMs: o.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
       maxCommands: hints.maxCommands,
-      simulateGuest: hints.simulateGuest,
+      simulateGuest: hints.simulateGuest?.bind(hints),
       exactUsage: hints.exactUsage ?? true,
     });
     const summary: ModelBasedSummary = {

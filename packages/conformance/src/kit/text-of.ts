@@ -18,7 +18,7 @@ export function textOf(value: unknown): string {
     case 'function':
       return `[function ${value.name}]`;
     default:
-      return objectText(value);
+      return objectText(value as object | null);
   }
 }
 

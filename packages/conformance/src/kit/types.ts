@@ -104,7 +104,8 @@ export interface ModelBasedFixtures {
    */
   createMigrationPair?: ConformanceFixtures['createMigrationPair'];
   /** Make a guest crash or shut itself down outside any call (enables those commands). */
-  simulateGuest?: (driver: DriverBase, uuid: string, how: 'crash' | 'shutdown') => void | Promise<void>;
+  // A method, not a function property: a driver's fixtures may narrow `driver` to their own class (bivariance).
+  simulateGuest?(driver: DriverBase, uuid: string, how: 'crash' | 'shutdown'): void | Promise<void>;
   /** Check usage on every host after every step. @defaultValue true */
   exactUsage?: boolean;
 }

@@ -115,7 +115,7 @@ export async function createModelEnv(o: ModelEnvOptions): Promise<ModelEnv> {
     rescueImageMeta: o.fixtures.rescueImageMeta ?? o.fixtures.imageMeta ?? DEFAULT_IMAGE,
     baseline: new Map(),
     vifs: new Map(),
-    simulateGuest: o.simulateGuest,
+    simulateGuest: o.simulateGuest?.bind(o),
     exactUsage: o.exactUsage,
     createVif: o.fixtures.createVif ?? defaultVif,
     async createImage(driver) {

@@ -38,7 +38,8 @@ export interface ModelBasedOptions<D extends DriverBase = DriverBase> {
   /** Volumes in the pool (needs `createVolume`). @defaultValue 3 */
   volumes?: number;
   /** Make a guest crash or shut itself down outside any call (enables those commands). */
-  simulateGuest?: (driver: DriverBase, uuid: string, how: 'crash' | 'shutdown') => void | Promise<void>;
+  // A method, not a function property: a driver's fixtures may narrow `driver` to their own class (bivariance).
+  simulateGuest?(driver: DriverBase, uuid: string, how: 'crash' | 'shutdown'): void | Promise<void>;
   /** Stop generating sequences after this long; the report's `numRuns` says how many ran. @defaultValue none */
   timeLimitMs?: number;
   /**
@@ -102,7 +103,7 @@ export async function runModelBased<D extends DriverBase>(options: ModelBasedOpt
       fixtures,
       volumeCount: volumes,
       stats,
-      simulateGuest: options.simulateGuest,
+      simulateGuest: options.simulateGuest?.bind(options),
       exactUsage: options.exactUsage === true,
     };
     if (paired) {

@@ -144,12 +144,12 @@ describe('no call ever throws synchronously', () => {
       },
     );
     patch(d)._powerOff = async () => {
-      // eslint-disable-next-line @typescript-eslint/only-throw-error -- a hostile non-Error is the case under test
+       
       throw evil;
     };
     await expect(d.powerOff({}, { instance: { uuid: UUID } })).rejects.toMatchObject({ code: 'DRIVER_ERROR' });
     patch(d)._getInfo = () => {
-      // eslint-disable-next-line @typescript-eslint/only-throw-error -- a hostile non-Error is the case under test
+       
       throw evil;
     };
     await expect(d.getInfo({}, { instance: { uuid: UUID } })).rejects.toMatchObject({ code: 'DRIVER_ERROR' });

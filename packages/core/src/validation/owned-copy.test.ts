@@ -1,6 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access,
-   @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return --
-   the mutation tables below edit arbitrary paths of JSON-like requests: typing each path would hide the point. */
+ 
 import 'reflect-metadata';
 import { SpawnRequest } from '../capabilities/lifecycle/requests.js';
 import { ChangeInstanceMetadataRequest } from '../capabilities/guest/requests.js';
