@@ -144,12 +144,10 @@ describe('no call ever throws synchronously', () => {
       },
     );
     patch(d)._powerOff = async () => {
-       
       throw evil;
     };
     await expect(d.powerOff({}, { instance: { uuid: UUID } })).rejects.toMatchObject({ code: 'DRIVER_ERROR' });
     patch(d)._getInfo = () => {
-       
       throw evil;
     };
     await expect(d.getInfo({}, { instance: { uuid: UUID } })).rejects.toMatchObject({ code: 'DRIVER_ERROR' });

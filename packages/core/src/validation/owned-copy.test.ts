@@ -1,4 +1,3 @@
- 
 import 'reflect-metadata';
 import { SpawnRequest } from '../capabilities/lifecycle/requests.js';
 import { ChangeInstanceMetadataRequest } from '../capabilities/guest/requests.js';
