@@ -16,7 +16,9 @@ class NovaTestMemoryDriver extends MemoryDriver {
   static imageTypes = [...MEMORY_IMAGE_TYPES, 'aki', 'ari', 'ami'];
 }
 
-const fabric = new MemoryFabric();
+// One fabric per Nova test: when a test's last host closes, the next test starts on a fresh fabric (no host is
+// left, so no guest, volume attachment or image of the earlier test can be; Nova's Cinder fixture reuses volume ids).
+let fabric = new MemoryFabric();
 const names = new Map();
 const create = (hostApi) => {
   const hostname = hostApi.hostname ?? 'memory-host';
@@ -24,7 +26,12 @@ const create = (hostApi) => {
   names.set(driver, hostname);
   return driver;
 };
-const server = await serveDriver(create({ hostname: 'virtkit-default' }), {
+// The served default driver only answers Describe; it stays off the tests' fabric so that one can empty.
+const defaultHost = new NovaTestMemoryDriver(
+  { hostname: 'virtkit-default' },
+  { fabric: new MemoryFabric(), hostname: 'virtkit-default' },
+);
+const server = await serveDriver(defaultHost, {
   listen: process.argv[2] ?? '127.0.0.1:0',
   harness: {
     create,
@@ -41,6 +48,7 @@ const server = await serveDriver(create({ hostname: 'virtkit-default' }), {
       const host = fabric.host(names.get(driver));
       if (host) fabric.unregister(host);
       names.delete(driver);
+      if (fabric.hosts.length === 0) fabric = new MemoryFabric();
     },
   },
 });
