@@ -449,7 +449,7 @@ describe('faults on QEMU: live migration', () => {
         if (phase === 'disk mirror') c = onFirstDiskProgress(kill);
         else beforeQmp('migrate', kill, (proc) => proc.pid === m.srcPid);
         record.injected = 1;
-        expect(await m.migrate(c)).toBe('DRIVER_ERROR');
+        expect(await m.migrate(c)).toBe('MIGRATION_FAILED');
         jest.restoreAllMocks();
         expect(pidAlive(dstPid)).toBe(false);
         // the source never stopped: no event, still RUNNING, same process, still driven
