@@ -1,6 +1,6 @@
 // `npm run lint` (first step of `npm test`): ESLint, then `prettier --check`, over the gated paths of
 // scripts/lint-scope.mjs. `--fix` (what `npm run format` passes) applies ESLint's fixes and `prettier --write`.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { LINT_EXCLUDED, LINT_GATE } from './lint-scope.mjs';
 
@@ -10,25 +10,27 @@ if (!existsSync('packages/core/dist/index.d.ts')) {
   console.error('lint: run `npm run build` first (type-aware rules read the built packages)');
   process.exit(1);
 }
-const run = (bin, args) => {
-  try {
-    execFileSync('npx', ['--no-install', bin, ...args], { stdio: 'inherit' });
-    return true;
-  } catch {
-    return false;
-  }
-};
+// Checks run ESLint and Prettier side by side (two cores); `--fix` runs them one after the other, since both
+// rewrite the same files. Each resolves to whether it passed.
+const run = (bin, args) =>
+  new Promise((resolve) => {
+    const child = spawn('npx', ['--no-install', bin, ...args], { stdio: 'inherit' });
+    child.on('error', () => resolve(false));
+    child.on('exit', (code) => resolve(code === 0));
+  });
 
 // ESLint lints the code files under the gated paths; Prettier also checks their Markdown, JSON and YAML.
 const ignorePatterns = LINT_EXCLUDED.flatMap((p) => ['--ignore-pattern', p]);
-const eslintOk = run('eslint', ['--max-warnings', '0', ...(fix ? ['--fix'] : []), ...ignorePatterns, ...LINT_GATE]);
+const eslint = run('eslint', ['--max-warnings', '0', ...(fix ? ['--fix'] : []), ...ignorePatterns, ...LINT_GATE]);
 // Prettier has no --ignore-pattern (and reads an ignore file's patterns relative to that file), so it gets the
 // files git knows under the gated paths minus the excluded ones; .gitignore and .prettierignore still apply.
 const excluded = LINT_EXCLUDED.map((p) => new RegExp(`^${p.replace(/[.]/g, '\\.').replace(/\*/g, '[^/]*')}(/|$)`));
 const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '--', ...LINT_GATE], { encoding: 'utf8' })
   .split('\n')
   .filter((f) => f && existsSync(f) && !excluded.some((re) => re.test(f)));
-const prettierOk = run('prettier', [fix ? '--write' : '--check', '--log-level', 'warn', '--ignore-unknown', ...files]);
+if (fix) await eslint;
+const prettier = run('prettier', [fix ? '--write' : '--check', '--log-level', 'warn', '--ignore-unknown', ...files]);
+const [eslintOk, prettierOk] = await Promise.all([eslint, prettier]);
 if (eslintOk && prettierOk) {
   console.log(`lint: clean (eslint + prettier) over ${LINT_GATE.join(' ')}, ${LINT_EXCLUDED.length} paths excluded`);
 } else {
