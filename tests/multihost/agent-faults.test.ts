@@ -2,12 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { liveMigrate, PowerState, type ImageMeta, type ProgressReport } from '@virtkit/core';
 import { NO_OS_IMAGE } from '@virtkit/qemu';
-import { testGuestUnavailableReason } from '../../packages/qemu/tests/helpers/test-guest.js';
-import { makeAgentCerts } from './agent-certs.js';
-import { startAgent, stopAgents, type Agent } from './agents.js';
+import { startAgentHosts, type Agent, type AgentHosts } from './agents.js';
 import { consoleText, ticks, waitForConsole } from './guest-console.js';
 import { bootNetworkedGuest, providerVif, testGuestImage } from './host-drivers.js';
-import { createTopology, listNetns, topologyUnavailableReason, type Topology, type TopologyHost } from './topology.js';
+import type { Topology, TopologyHost } from './topology.js';
 
 // Faults of the agents themselves (each host's `virtkit serve --driver @virtkit/qemu` inside its namespace,
 // reached over mutual TLS): the destination agent is killed (SIGKILL) in the middle of a live migration, and the
@@ -41,31 +39,22 @@ async function until(what: string, check: () => boolean, timeoutMs = 10_000): Pr
 }
 
 describe('agent faults: a destination agent killed mid-migration, a source agent restarted after one', () => {
+  let hosts: AgentHosts | undefined;
   let topo: Topology;
   let image: ImageMeta;
   let agents: Agent[] = [];
 
   beforeAll(async () => {
-    const reason = topologyUnavailableReason() ?? testGuestUnavailableReason();
-    if (reason) throw new Error(`the multi-host tests cannot run here: ${reason}`);
-    image = testGuestImage();
-    topo = createTopology(2, { orchestrator: true });
-    const [h1, h2] = topo.hosts as [TopologyHost, TopologyHost];
-    const certs = makeAgentCerts(`${topo.root}/pki`, [h1.mgmtIp!, h2.mgmtIp!]);
     // h1's outgoing memory copy is capped, so that a migration is still under way when h2's agent is killed
-    agents = [
-      await startAgent(h1, certs, topo.root, {
-        driverOptions: { migration: { progressTimeoutSec: 10, maxBandwidthBytesPerSec: 4 * 1024 * 1024 } },
-      }),
-      await startAgent(h2, certs, topo.root),
-    ];
-    for (const a of agents) await a.driver.initHost(ctx, { host: a.host.name });
+    hosts = await startAgentHosts(2, [
+      { driverOptions: { migration: { progressTimeoutSec: 10, maxBandwidthBytesPerSec: 4 * 1024 * 1024 } } },
+      {},
+    ]);
+    ({ topo, agents } = hosts);
+    image = testGuestImage();
   }, 600_000);
   afterAll(async () => {
-    await stopAgents(agents);
-    const prefix = topo?.prefix;
-    topo?.destroy();
-    if (prefix) expect(listNetns().filter((n) => n.startsWith(prefix))).toEqual([]);
+    if (hosts) expect(await hosts.teardown()).toEqual([]);
   });
 
   const title =

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { supports, type DriverWith } from '@virtkit/core';
+import { supports, type DriverWith, type HostApi } from '@virtkit/core';
 import { connectDriver, type RemoteDriver } from '@virtkit/remote';
-import { TEST_ALLOWED_DIRS } from '../../packages/qemu/tests/helpers/test-guest.js';
-import type { AgentCerts } from './agent-certs.js';
-import type { TopologyHost } from './topology.js';
+import { TEST_ALLOWED_DIRS, testGuestUnavailableReason } from '../../packages/qemu/tests/helpers/test-guest.js';
+import { makeAgentCerts, type AgentCerts } from './agent-certs.js';
+import { createTopology, listNetns, topologyUnavailableReason, type Topology, type TopologyHost } from './topology.js';
+import { waitAtMost } from './wait-at-most.js';
 
 /** The `virtkit` command of this checkout (its built dist: agents run the CLI as operators do). */
 const VIRTKIT_BIN = resolve(__dirname, '../../packages/cli/bin/virtkit.cjs');
@@ -37,6 +38,11 @@ export interface Agent {
   readonly target: string;
   /** The client (replaced by {@link Agent.restart}). */
   readonly driver: AgentDriver;
+  /**
+   * Another client of this agent (a connection of its own, closed by its `close()`), checked to serve the
+   * capabilities of {@link AgentDriver}. `hostApi.hostname` is the host's name whatever `hostApi` says.
+   */
+  connect(hostApi?: HostApi): Promise<AgentDriver>;
   /** The agent process's pid (node; `ip netns exec` execs it). */
   readonly pid: number;
   /** What the agent printed (stdout and stderr), for failure messages. */
@@ -113,14 +119,21 @@ export async function startAgent(
       });
     });
     await started;
+    driver = await connect();
+  };
+
+  const connect = async (hostApi: HostApi = {}): Promise<AgentDriver> => {
     const remote = await connectDriver(target, {
       tls: { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey },
-      hostApi: { hostname: host.name },
+      hostApi: { ...hostApi, hostname: host.name },
     });
     for (const c of ['lifecycle', 'migration.live', 'migration.cold', 'console.output', 'console.serial'] as const) {
-      if (!supports(remote, c)) throw new Error(`agent ${host.name} does not serve ${c}`);
+      if (!supports(remote, c)) {
+        await remote.close();
+        throw new Error(`agent ${host.name} does not serve ${c}`);
+      }
     }
-    driver = remote as AgentDriver;
+    return remote as AgentDriver;
   };
 
   const exited = (): Promise<void> =>
@@ -139,11 +152,12 @@ export async function startAgent(
       return child.pid ?? -1;
     },
     output: () => output,
+    connect,
     async stop(signal = 'SIGTERM') {
       await driver.close().catch(() => undefined);
       const gone = exited();
       child.kill(signal);
-      await Promise.race([gone, new Promise((r) => setTimeout(r, 20_000))]);
+      await waitAtMost(gone, 20_000);
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGKILL');
         await gone;
@@ -156,4 +170,46 @@ export async function startAgent(
 /** Stop every agent (SIGKILL after a grace period); never throws (for afterAll and signal handlers). */
 export async function stopAgents(agents: readonly Agent[]): Promise<void> {
   await Promise.all(agents.map((a) => a.stop().catch(() => undefined)));
+}
+
+/** A topology whose first hosts run agents, as the agent tests set them up (see {@link startAgentHosts}). */
+export interface AgentHosts {
+  readonly topo: Topology;
+  /** One per entry of `agentOptions`, on hosts h1, h2, ... in that order; each initialised (`initHost`). */
+  readonly agents: Agent[];
+  /**
+   * Stop the agents and tear the topology down (idempotent; never throws).
+   * @returns the namespaces of this run still present afterwards (none, unless teardown failed)
+   */
+  teardown(): Promise<string[]>;
+}
+
+/**
+ * Build a topology of `hostCount` hosts (with management links), make the agents' certificates, start one agent
+ * per entry of `agentOptions` on the first hosts and `initHost` each. On any failure what was made is torn down.
+ * @throws with the reason when namespaces, QEMU or the test guest are not available here (the tests FAIL with it)
+ */
+export async function startAgentHosts(hostCount: number, agentOptions: readonly AgentOptions[]): Promise<AgentHosts> {
+  const reason = topologyUnavailableReason() ?? testGuestUnavailableReason();
+  if (reason) throw new Error(`the multi-host tests cannot run here: ${reason}`);
+  const topo = createTopology(hostCount, { orchestrator: true });
+  const agents: Agent[] = [];
+  const teardown = async (): Promise<string[]> => {
+    await stopAgents(agents.splice(0));
+    topo.destroy();
+    return listNetns().filter((n) => n.startsWith(topo.prefix));
+  };
+  try {
+    const hosts = topo.hosts.slice(0, agentOptions.length);
+    const certs = makeAgentCerts(
+      `${topo.root}/pki`,
+      hosts.map((h) => h.mgmtIp!),
+    );
+    for (const [i, host] of hosts.entries()) agents.push(await startAgent(host, certs, topo.root, agentOptions[i]));
+    for (const a of agents) await a.driver.initHost({}, { host: a.host.name });
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  return { topo, agents: [...agents], teardown };
 }

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { coldMigrate, PowerState, type ImageMeta } from '@virtkit/core';
-import { GUEST_READY_MARKER, testGuestUnavailableReason } from '../../packages/qemu/tests/helpers/test-guest.js';
-import { makeAgentCerts } from './agent-certs.js';
-import { startAgent, stopAgents, type Agent } from './agents.js';
+import { GUEST_READY_MARKER } from '../../packages/qemu/tests/helpers/test-guest.js';
+import { startAgentHosts, type Agent, type AgentHosts } from './agents.js';
 import { typeOnConsole, waitForConsole } from './guest-console.js';
 import { bootNetworkedGuest, providerVif, testGuestImage } from './host-drivers.js';
-import { createTopology, listNetns, topologyUnavailableReason, type Topology } from './topology.js';
+import type { Topology } from './topology.js';
 
 // Cold migration between two hosts' agents (`virtkit serve` inside each namespace, reached by this test, the
 // orchestrator, with `connectDriver` over mutual TLS) with no shared disk path in use: the source serves the
@@ -17,27 +16,18 @@ const ctx = {};
 const MARKER = 'virtkit-disk-marker-42';
 
 describe('cold migration between two agents in network namespaces, the disk over the network', () => {
+  let hosts: AgentHosts | undefined;
   let topo: Topology;
   let image: ImageMeta;
-  const agents: Agent[] = [];
+  let agents: Agent[] = [];
 
   beforeAll(async () => {
-    const reason = topologyUnavailableReason() ?? testGuestUnavailableReason();
-    if (reason) throw new Error(`the multi-host tests cannot run here: ${reason}`);
+    hosts = await startAgentHosts(2, [{}, {}]);
+    ({ topo, agents } = hosts);
     image = testGuestImage();
-    topo = createTopology(2, { orchestrator: true });
-    const certs = makeAgentCerts(
-      `${topo.root}/pki`,
-      topo.hosts.map((h) => h.mgmtIp!),
-    );
-    for (const h of topo.hosts) agents.push(await startAgent(h, certs, topo.root));
-    for (const a of agents) await a.driver.initHost(ctx, { host: a.host.name });
   }, 600_000);
   afterAll(async () => {
-    await stopAgents(agents);
-    const prefix = topo?.prefix;
-    topo?.destroy();
-    if (prefix) expect(listNetns().filter((n) => n.startsWith(prefix))).toEqual([]);
+    if (hosts) expect(await hosts.teardown()).toEqual([]);
   });
 
   const nbdServers = (): string[] => {

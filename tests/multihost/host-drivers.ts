@@ -5,6 +5,7 @@ import { QemuDriver } from '@virtkit/qemu';
 import { buildTestGuest, GUEST_READY_MARKER, TEST_ALLOWED_DIRS } from '../../packages/qemu/tests/helpers/test-guest.js';
 import { guestSetup, typeOnConsole, waitForConsole, type ConsoleDriver } from './guest-console.js';
 import { HOST_BRIDGE, TOPOLOGY_SUBNET, type TopologyHost } from './topology.js';
+import { waitAtMost } from './wait-at-most.js';
 
 /** A log line a driver wrote (the tests read QEMU's migration figures from them). */
 export interface LogLine {
@@ -141,7 +142,7 @@ export function startPinger(netns: string, address: string, intervalMs = 100): P
     async stop() {
       // SIGINT: ping prints its summary and exits (ip netns exec execs ping: the pid is ping's)
       child.kill('SIGINT');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      await waitAtMost(exited, 3000);
       if (child.exitCode === null) child.kill('SIGKILL');
       const [, sent, received] = output.match(/(\d+) packets transmitted, (\d+) received/) ?? [];
       if (sent === undefined) throw new Error(`no ping summary:\n${output.slice(-800)}`);

@@ -1,10 +1,8 @@
 import { liveMigrate, PowerState, type ImageMeta, type ProgressReport } from '@virtkit/core';
-import { testGuestUnavailableReason } from '../../packages/qemu/tests/helpers/test-guest.js';
-import { makeAgentCerts } from './agent-certs.js';
-import { startAgent, stopAgents, type Agent } from './agents.js';
+import { startAgentHosts, type Agent, type AgentHosts } from './agents.js';
 import { consoleText, ticks, waitForConsole } from './guest-console.js';
 import { bootNetworkedGuest, GUEST_IP, providerVif, startPinger, testGuestImage } from './host-drivers.js';
-import { createTopology, listNetns, topologyUnavailableReason, type Topology } from './topology.js';
+import type { Topology } from './topology.js';
 
 // Two hosts (h1, h2) and a pinger (h3), each a network namespace. Each host runs its agent, `virtkit serve
 // --driver @virtkit/qemu` inside its namespace, on its management address with mutual TLS; this test is the
@@ -16,32 +14,23 @@ import { createTopology, listNetns, topologyUnavailableReason, type Topology } f
 const ctx = {};
 
 describe('live migration between two agents in network namespaces over TCP (block migration, real guest)', () => {
+  let hosts: AgentHosts | undefined;
   let topo: Topology;
   let image: ImageMeta;
   let agents: Agent[] = [];
 
   beforeAll(async () => {
-    const reason = topologyUnavailableReason() ?? testGuestUnavailableReason();
-    if (reason) throw new Error(`the multi-host tests cannot run here: ${reason}`);
-    image = testGuestImage();
-    topo = createTopology(3, { orchestrator: true });
-    const [h1, h2] = topo.hosts as [Topology['hosts'][0], Topology['hosts'][0]];
-    const certs = makeAgentCerts(`${topo.root}/pki`, [h1.mgmtIp!, h2.mgmtIp!]);
     // a source gives up a stalled transfer after 5 s (link down); h2's outgoing memory copy is capped so it lasts a
     // while
-    agents = [
-      await startAgent(h1, certs, topo.root, { driverOptions: { migration: { progressTimeoutSec: 5 } } }),
-      await startAgent(h2, certs, topo.root, {
-        driverOptions: { migration: { progressTimeoutSec: 5, maxBandwidthBytesPerSec: 2 * 1024 * 1024 } },
-      }),
-    ];
-    for (const a of agents) await a.driver.initHost(ctx, { host: a.host.name });
+    hosts = await startAgentHosts(3, [
+      { driverOptions: { migration: { progressTimeoutSec: 5 } } },
+      { driverOptions: { migration: { progressTimeoutSec: 5, maxBandwidthBytesPerSec: 2 * 1024 * 1024 } } },
+    ]);
+    ({ topo, agents } = hosts);
+    image = testGuestImage();
   }, 600_000);
   afterAll(async () => {
-    await stopAgents(agents);
-    const prefix = topo?.prefix;
-    topo?.destroy();
-    if (prefix) expect(listNetns().filter((n) => n.startsWith(prefix))).toEqual([]);
+    if (hosts) expect(await hosts.teardown()).toEqual([]);
   });
 
   const title =

@@ -19,6 +19,7 @@ export {
   qemuConformanceFixtures,
   qemuLeakCheck,
   NO_OS_IMAGE,
+  KIT_MIGRATION_BANDWIDTH,
   type QemuConformanceFixtures,
 } from './conformance/qemu-fixtures.js';
 export { locateTestGuest, type TestGuestFiles } from './conformance/test-guest.js';
