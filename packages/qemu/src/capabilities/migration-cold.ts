@@ -162,6 +162,9 @@ export async function finishMigration(host: QemuHost, req: FinishMigrationReques
 async function resizeInPlace(host: QemuHost, vm: Vm, req: FinishMigrationRequest): Promise<void> {
   const flavor = req.instance.flavor!;
   await vm.busy(async () => {
+    // nothing moves: the export a TCP migrateDiskAndPowerOff started would hold the disk's lock (resize, start)
+    await stopDiskExport(vm.meta.diskExport, vm.dir);
+    delete vm.meta.diskExport;
     vm.meta.resizedFrom = { vcpus: vm.meta.vcpus, memoryMb: vm.meta.memoryMb, rootGb: vm.meta.rootGb };
     Object.assign(vm.meta, { vcpus: flavor.vcpus, memoryMb: flavor.memoryMb, rootGb: flavor.rootGb });
     const disk = vm.file(VM_FILES.rootDisk);
