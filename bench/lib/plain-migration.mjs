@@ -143,9 +143,11 @@ export async function stopPlainGuest(guest) {
  * `migrate tcp:...`, MIGRATION completed, `query-migrate` (QEMU's total time and downtime), `block-job-cancel`
  * (force false) until BLOCK_JOB_COMPLETED, `blockdev-del`, `quit` and wait for the exit, tap and directory
  * removed; destination: `nbd-server-stop`, `query-status` until running.
+ * With `pollMs`, the source is also asked `query-migrate` every `pollMs` during the memory phase, as the driver
+ * does (`waitForMigration`): the experiment that tells whether that polling costs downtime.
  * @returns `{ guest (now on `to`), totalMs, downtimeMs, memoryPhaseMs }`
  */
-export async function plainMigrate(guest, to, incomingTemplate) {
+export async function plainMigrate(guest, to, incomingTemplate, { pollMs } = {}) {
   const src = guest.qemu;
   const dir = guestDir(to, guest.name);
   let dst;
@@ -198,7 +200,15 @@ export async function plainMigrate(guest, to, incomingTemplate) {
     await src.qmp.execute('migrate-set-capabilities', { capabilities: [{ capability: 'events', state: true }] });
     const done = quiet(src.qmp.waitForEvent('MIGRATION', (m) => TERMINAL.has(m.data.status), 600_000));
     await src.qmp.execute('migrate', { uri });
-    const { data } = await done;
+    let polling = pollMs !== undefined;
+    const poller = (async () => {
+      while (polling) {
+        await sleep(pollMs);
+        if (polling) await src.qmp.execute('query-migrate').catch(() => undefined);
+      }
+    })();
+    const { data } = await done.finally(() => (polling = false));
+    await poller;
     if (data.status !== 'completed') throw new Error(`the plain migration ended ${data.status}`);
     const figures = await finalFigures(src.qmp);
 
