@@ -89,9 +89,6 @@ export async function liveMigrate(
       const stall = new StallWatch(host.config.migrationProgressTimeoutMs, 'memory transfer');
       completed = await waitForMigration(proc, {
         timeoutMs: MIGRATION_TIMEOUT_MS,
-        // each query-migrate takes QEMU's main-loop lock, which the switch-over needs (bench multihost.*);
-        // completion does not wait for a poll: the MIGRATION event wakes it
-        intervalMs: 200,
         onPoll: (info) => {
           const sent = info.ram?.transferred ?? 0;
           // a paused-by-abort or stalled stream: given up, the guest keeps running here
