@@ -12,7 +12,7 @@ import { waitAtMost } from './wait-at-most.js';
 const VIRTKIT_BIN = resolve(__dirname, '../../packages/cli/bin/virtkit.cjs');
 const REPO_ROOT = resolve(__dirname, '../..');
 /** The port every agent listens on (each host has its own namespace, so its own port space). */
-export const AGENT_PORT = 7443;
+const AGENT_PORT = 7443;
 
 /** What the multi-host tests call on an agent: a remote QEMU driver, checked to serve these capabilities. */
 export type AgentDriver = RemoteDriver &
@@ -57,7 +57,7 @@ export interface Agent {
 }
 
 /** The driver options an agent runs with: the host's own state dir, its address for TCP migrations. */
-export function agentDriverOptions(host: TopologyHost, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function agentDriverOptions(host: TopologyHost, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     stateDir: host.stateDir,
     hostIp: host.ip,
@@ -73,7 +73,7 @@ export function agentDriverOptions(host: TopologyHost, extra: Record<string, unk
  * Start `virtkit serve` inside `host`'s namespace and connect to it over mutual TLS.
  * @throws when it does not print its address within 60 s (with its output)
  */
-export async function startAgent(
+async function startAgent(
   host: TopologyHost,
   certs: AgentCerts,
   dir: string,
@@ -168,7 +168,7 @@ export async function startAgent(
 }
 
 /** Stop every agent (SIGKILL after a grace period); never throws (for afterAll and signal handlers). */
-export async function stopAgents(agents: readonly Agent[]): Promise<void> {
+async function stopAgents(agents: readonly Agent[]): Promise<void> {
   await Promise.all(agents.map((a) => a.stop().catch(() => undefined)));
 }
 
