@@ -15,8 +15,8 @@ import {
   type Vif,
   type VolumeUsage,
 } from '@virtkit/core';
-import { bandwidthCounters, blockStats, volumeUsage } from './capabilities/diagnostics.js';
-import { qemuData } from './capabilities/migration-destination.js';
+import { bandwidthCounters, blockStats, volumeUsage } from './capabilities/diagnostics/counters.js';
+import { qemuData } from './capabilities/migration/migration-destination.js';
 import { invalid } from './runtime/safe-values.js';
 import { QemuDriver } from './qemu-driver.js';
 

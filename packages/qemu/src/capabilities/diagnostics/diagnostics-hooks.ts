@@ -5,7 +5,7 @@ import {
   type OperationContext,
 } from '@virtkit/core';
 import { ConsoleHooks } from '../console/console-hooks.js';
-import { instanceDiagnostics } from '../diagnostics.js';
+import { instanceDiagnostics } from './counters.js';
 
 /**
  * The QEMU driver's `diagnostics` family: `diagnostics`: CPU, memory, disk and NIC figures of one instance

@@ -33,14 +33,14 @@ import {
   migrateDiskAndPowerOff,
   removeStorageMarker,
   seesStorageMarker,
-} from '../migration-cold.js';
+} from './migration-cold.js';
 import {
   checkDestination,
   postAtDestination,
   preLiveMigration,
   rollbackAtDestination,
-} from '../migration-destination.js';
-import { checkSource, liveMigrate, runningMigration } from '../migration-live.js';
+} from './migration-destination.js';
+import { checkSource, liveMigrate, runningMigration } from './migration-live.js';
 
 /**
  * The QEMU driver's `migration` family: `migration.live`, `migration.cold`, `migration.sharedStorage`: QEMU's own

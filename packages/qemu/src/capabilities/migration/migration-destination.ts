@@ -8,17 +8,17 @@ import {
   type RollbackLiveMigrationAtDestinationRequest,
 } from '@virtkit/core';
 import { createServer, type AddressInfo } from 'node:net';
-import { armIncomingWatchdog, disarmIncomingWatchdog } from '../runtime/incoming-watchdog.js';
-import { importMeta } from '../runtime/migrated-meta.js';
-import { waitForMigration } from '../runtime/migration-stream.js';
-import type { QemuHost } from '../runtime/qemu-host.js';
-import { invalid } from '../runtime/safe-values.js';
-import { checkMetaFiles } from '../runtime/tenant-files.js';
-import { VM_FILES } from '../runtime/vm-meta.js';
-import type { VmProcess } from '../runtime/vm-process.js';
-import { createRootDisk } from './lifecycle/instances.js';
-import { deviceExists } from '../network/tap-devices.js';
-import { replug, unmigratableNics } from './network/vifs.js';
+import { armIncomingWatchdog, disarmIncomingWatchdog } from '../../runtime/incoming-watchdog.js';
+import { importMeta } from '../../runtime/migrated-meta.js';
+import { waitForMigration } from '../../runtime/migration-stream.js';
+import type { QemuHost } from '../../runtime/qemu-host.js';
+import { invalid } from '../../runtime/safe-values.js';
+import { checkMetaFiles } from '../../runtime/tenant-files.js';
+import { VM_FILES } from '../../runtime/vm-meta.js';
+import type { VmProcess } from '../../runtime/vm-process.js';
+import { createRootDisk } from '../lifecycle/instances.js';
+import { deviceExists } from '../../network/tap-devices.js';
+import { replug, unmigratableNics } from '../network/vifs.js';
 
 /** What the QEMU driver keeps in `MigrateData.driverData.qemu`. */
 export interface QemuMigrationData {

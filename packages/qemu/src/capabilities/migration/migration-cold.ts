@@ -13,16 +13,16 @@ import {
   type MigrateDiskAndPowerOffRequest,
   type SharedStorageCheckData,
 } from '@virtkit/core';
-import type { QemuHost } from '../runtime/qemu-host.js';
-import { invalid, requestPath } from '../runtime/safe-values.js';
-import { checkMetaFiles } from '../runtime/tenant-files.js';
-import { VM_FILES, type BootSpec, type VmMeta } from '../runtime/vm-meta.js';
-import type { Vm } from '../runtime/vm.js';
-import { bootSourceOf } from './lifecycle/boot-source.js';
-import { nicsForSpawn } from './network/vifs.js';
-import { copyExportedDisk, DISK_EXPORT_URL, exportDisk, stopDiskExport } from '../network/disk-export.js';
-import { powerOff, powerOn } from './lifecycle/power.js';
-import { volumesForSpawn } from './volume/volumes.js';
+import type { QemuHost } from '../../runtime/qemu-host.js';
+import { invalid, requestPath } from '../../runtime/safe-values.js';
+import { checkMetaFiles } from '../../runtime/tenant-files.js';
+import { VM_FILES, type BootSpec, type VmMeta } from '../../runtime/vm-meta.js';
+import type { Vm } from '../../runtime/vm.js';
+import { bootSourceOf } from '../lifecycle/boot-source.js';
+import { nicsForSpawn } from '../network/vifs.js';
+import { copyExportedDisk, DISK_EXPORT_URL, exportDisk, stopDiskExport } from '../../network/disk-export.js';
+import { powerOff, powerOn } from '../lifecycle/power.js';
+import { volumesForSpawn } from '../volume/volumes.js';
 
 const GIB = 1024 ** 3;
 /** Longest copy of a root disk over the network. */

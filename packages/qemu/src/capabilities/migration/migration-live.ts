@@ -10,16 +10,16 @@ import {
   type MigrateData,
   type OperationContext,
 } from '@virtkit/core';
-import { exportMeta } from '../runtime/migrated-meta.js';
-import { StallWatch, waitForMigration, type MigrationInfo } from '../runtime/migration-stream.js';
-import { eventOrDelay } from '../runtime/event-or-delay.js';
-import type { QemuHost } from '../runtime/qemu-host.js';
-import { invalid, SAFE_PATH_PATTERN } from '../runtime/safe-values.js';
-import { VM_FILES, type NicSpec } from '../runtime/vm-meta.js';
-import type { VmProcess } from '../runtime/vm-process.js';
-import type { Vm } from '../runtime/vm.js';
+import { exportMeta } from '../../runtime/migrated-meta.js';
+import { StallWatch, waitForMigration, type MigrationInfo } from '../../runtime/migration-stream.js';
+import { eventOrDelay } from '../../runtime/event-or-delay.js';
+import type { QemuHost } from '../../runtime/qemu-host.js';
+import { invalid, SAFE_PATH_PATTERN } from '../../runtime/safe-values.js';
+import { VM_FILES, type NicSpec } from '../../runtime/vm-meta.js';
+import type { VmProcess } from '../../runtime/vm-process.js';
+import type { Vm } from '../../runtime/vm.js';
 import { qemuData } from './migration-destination.js';
-import { replug, unplugUnmigratable } from './network/vifs.js';
+import { replug, unplugUnmigratable } from '../network/vifs.js';
 
 const MIRROR_JOB = 'virtkit-migration-mirror';
 const NBD_NODE = 'virtkit-migration-target';

@@ -11,11 +11,11 @@ import {
   type InstanceDiagnostics,
   type VolumeUsage,
 } from '@virtkit/core';
-import { volumeDeviceId } from '../runtime/qemu-argv.js';
-import type { QemuHost } from '../runtime/qemu-host.js';
-import type { Vm } from '../runtime/vm.js';
-import { processCpuTimeNs } from './lifecycle/instances.js';
-import { readTapCounters, type TapCounters } from '../network/tap-counters.js';
+import { volumeDeviceId } from '../../runtime/qemu-argv.js';
+import type { QemuHost } from '../../runtime/qemu-host.js';
+import type { Vm } from '../../runtime/vm.js';
+import { processCpuTimeNs } from '../lifecycle/instances.js';
+import { readTapCounters, type TapCounters } from '../../network/tap-counters.js';
 
 /** One entry of `query-blockstats`. */
 interface BlockstatsEntry {
