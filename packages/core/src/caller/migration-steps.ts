@@ -1,4 +1,6 @@
-import type { OperationContext } from '../context/operation-context.js';
+import { compensationContext, type OperationContext } from '../context/operation-context.js';
+import type { DriverBase } from '../driver/driver-base.js';
+import { driverHostName } from '../driver/lifecycle-events.js';
 
 /** The driver calls the migration helpers make, by name. */
 export type MigrationStepName =
@@ -73,4 +75,23 @@ export function callerContext(options: { signal?: AbortSignal; requestId?: strin
   if (options.signal !== undefined) ctx.signal = options.signal;
   if (options.requestId !== undefined) ctx.requestId = options.requestId;
   return ctx;
+}
+
+/**
+ * What both migration helpers start from: the two drivers' host names, the context of the main steps, the
+ * compensation context of the clean-up steps (not cancelled by the caller's signal) and the step runner.
+ */
+export function startMigration(
+  source: object,
+  destination: object,
+  options: { signal?: AbortSignal; requestId?: string; onStep?: (step: MigrationStepName) => void },
+) {
+  const ctx = callerContext(options);
+  return {
+    sourceHost: driverHostName(source as DriverBase),
+    destinationHost: driverHostName(destination as DriverBase),
+    ctx,
+    comp: compensationContext(ctx),
+    steps: runSteps(options.onStep),
+  };
 }

@@ -80,16 +80,24 @@ export class CleanupRequest extends DestroyRequest {
   @IsOptional() @IsObject() migrateData?: Record<string, unknown>;
 }
 
-/** `reboot`: `SOFT` asks the guest, `HARD` resets it. */
-export class RebootRequest extends InstanceRequest {
-  @IsIn(['SOFT', 'HARD']) rebootType!: 'SOFT' | 'HARD';
+/** Fields of the calls that (re)start an instance: its NICs and block devices, as the orchestrator has them. */
+class InstanceDevicesRequest extends InstanceRequest {
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
   @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+}
+
+/** {@link InstanceDevicesRequest} and the accelerators the instance is given. */
+class InstanceStartRequest extends InstanceDevicesRequest {
   @IsOptional()
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => AcceleratorRequest)
   accelInfo?: AcceleratorRequest[];
+}
+
+/** `reboot`: `SOFT` asks the guest, `HARD` resets it. */
+export class RebootRequest extends InstanceStartRequest {
+  @IsIn(['SOFT', 'HARD']) rebootType!: 'SOFT' | 'HARD';
 }
 
 /**
@@ -104,21 +112,10 @@ export class PowerOffRequest extends InstanceRequest {
 }
 
 /** `powerOn`: start a stopped instance. */
-export class PowerOnRequest extends InstanceRequest {
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => AcceleratorRequest)
-  accelInfo?: AcceleratorRequest[];
-}
+export class PowerOnRequest extends InstanceStartRequest {}
 
 /** `resumeStateOnHostBoot`: bring an instance back to its recorded state after a host reboot. */
-export class ResumeStateOnHostBootRequest extends InstanceRequest {
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
-}
+export class ResumeStateOnHostBootRequest extends InstanceDevicesRequest {}
 
 /** `pollRebootingInstances`: instances stuck rebooting longer than `timeoutSec`. */
 export class PollRebootingInstancesRequest {
@@ -130,10 +127,7 @@ export class PollRebootingInstancesRequest {
 export class PauseRequest extends InstanceRequest {}
 
 /** `resume`: restore a suspended instance. */
-export class ResumeRequest extends InstanceRequest {
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
-}
+export class ResumeRequest extends InstanceDevicesRequest {}
 
 /** `rescue`: boot the instance from a rescue image, keeping its disks reachable. */
 export class RescueRequest extends InstanceRequest {
