@@ -36,26 +36,25 @@ export function runSteps(onStep: ((step: MigrationStepName) => void) | undefined
       // An observer's failure is not the migration's.
     }
   };
+  /** Run a step that must not throw: its failure is handed to `keep`. */
+  const settle = async (step: MigrationStepName, call: () => Promise<unknown>, keep: (e: unknown) => void) => {
+    tell(step);
+    try {
+      await call();
+    } catch (error) {
+      keep(error);
+    }
+  };
   return {
     async run<T>(step: MigrationStepName, call: () => Promise<T>): Promise<T> {
       tell(step);
       return call();
     },
-    async cleanup(step: MigrationStepName, call: () => Promise<unknown>): Promise<void> {
-      tell(step);
-      try {
-        await call();
-      } catch (error) {
-        cleanupError ??= error;
-      }
+    cleanup(step: MigrationStepName, call: () => Promise<unknown>): Promise<void> {
+      return settle(step, call, (error) => (cleanupError ??= error));
     },
-    async after(step: MigrationStepName, call: () => Promise<unknown>): Promise<void> {
-      tell(step);
-      try {
-        await call();
-      } catch (error) {
-        afterError ??= error;
-      }
+    after(step: MigrationStepName, call: () => Promise<unknown>): Promise<void> {
+      return settle(step, call, (error) => (afterError ??= error));
     },
     throwIfCleanupFailed(): void {
       // Rethrown as caught: the caller sees the step's own error (a virtkit error, whatever its class).
