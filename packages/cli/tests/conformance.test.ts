@@ -1,20 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ConformanceReport } from '@virtkit/conformance';
 import { CAPABILITY_NAMES } from '@virtkit/core';
 import { BROKEN_DRIVER, lastLine, runCli, SAMPLE } from './helpers/run-cli.js';
+import { useTempDirs } from './helpers/use-temp-dirs.js';
 
-// Temp dirs made by these tests are removed afterwards: tests leave no files behind.
-const tempDirs: string[] = [];
-afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
+const tempDir = useTempDirs();
 
 const SUMMARY_LINE = /^(\d+) passed, (\d+) failed, (\d+) skipped(?:, \d+ unverified)?$/;
 

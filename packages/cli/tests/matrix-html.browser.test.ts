@@ -4,27 +4,18 @@
  * and filters. Fails when Chromium is missing on CI; skips with a warning
  * elsewhere. Leaves a screenshot in tests/artifacts/matrix.png.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CAPABILITY_NAMES } from '@virtkit/core';
 import { BROKEN_DRIVER, runCli, SAMPLE } from './helpers/run-cli.js';
+import { useTempDirs } from './helpers/use-temp-dirs.js';
 
 /** One matrix row per capability, plus the `core` row. */
 const ROWS = CAPABILITY_NAMES.length + 1;
 
-// Temp dirs made by these tests are removed afterwards: tests leave no files behind.
-const tempDirs: string[] = [];
-afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
+const tempDir = useTempDirs();
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [

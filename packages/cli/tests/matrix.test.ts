@@ -1,19 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SupportMatrix } from '../src/index.js';
 import { BROKEN_DRIVER, runCli, SAMPLE } from './helpers/run-cli.js';
+import { useTempDirs } from './helpers/use-temp-dirs.js';
 
-// Temp dirs made by these tests are removed afterwards: tests leave no files behind.
-const tempDirs: string[] = [];
-afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
+const tempDir = useTempDirs();
 
 function cell(matrix: SupportMatrix, capability: string, driver: string) {
   return matrix.families.flatMap((f) => f.capabilities).find((r) => r.name === capability)?.cells[driver];

@@ -6,7 +6,7 @@ import {
   type InstanceSummary,
   type OperationContext,
 } from '@virtkit/core';
-import { instanceInfo } from './capabilities/lifecycle/instances.js';
+import { processCpuTimeNs } from './capabilities/lifecycle/instances.js';
 import { resolveQemuConfig, type QemuConfig } from './qemu-config.js';
 import { QemuHost } from './runtime/qemu-host.js';
 import type { Vm } from './runtime/vm.js';
@@ -49,8 +49,20 @@ export abstract class QemuDriverCore extends DriverBase {
     await this.qemu.shutdown();
   }
 
-  protected _getInfo(_ctx: OperationContext, req: InstanceRequest): Promise<InstanceInfo> {
-    return instanceInfo(this.qemu, req.instance.uuid);
+  /** The power state (QEMU's run state or the recorded one), rescue and soft-delete marks, sizes, CPU time. */
+  protected async _getInfo(_ctx: OperationContext, req: InstanceRequest): Promise<InstanceInfo> {
+    const vm = this.vm(req);
+    const info: InstanceInfo = {
+      state: await vm.powerState(),
+      internalId: vm.meta.pid !== undefined ? `pid:${vm.meta.pid}` : undefined,
+      maxMemKb: vm.meta.memoryMb * 1024,
+      memKb: vm.running ? vm.meta.memoryMb * 1024 : 0,
+      numCpu: vm.meta.vcpus,
+      cpuTimeNs: vm.proc ? processCpuTimeNs(vm.proc.pid) : 0,
+    };
+    if (vm.meta.rescue) info.rescued = true;
+    if (vm.meta.softDeleted) info.softDeleted = true;
+    return info;
   }
 
   protected async _listInstances(): Promise<InstanceSummary[]> {

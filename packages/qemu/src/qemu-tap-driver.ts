@@ -1,4 +1,7 @@
 import {
+  InvalidStateError,
+  NotFoundError,
+  PowerState,
   withDiagnosticsUsage,
   type AttachInterfaceRequest,
   type BandwidthCounters,
@@ -15,8 +18,16 @@ import {
   type Vif,
   type VolumeUsage,
 } from '@virtkit/core';
-import { bandwidthCounters, blockStats, volumeUsage } from './capabilities/diagnostics.js';
-import { qemuData } from './capabilities/migration-destination.js';
+import {
+  countersOfTaps,
+  disksOf,
+  findStats,
+  toCounters,
+  type BlockstatsEntry,
+} from './capabilities/diagnostics/counters.js';
+import { qemuData } from './capabilities/migration/migration-destination.js';
+import { bareDevice } from './capabilities/volume/volumes.js';
+import { volumeDeviceId } from './runtime/qemu-argv.js';
 import { invalid } from './runtime/safe-values.js';
 import { QemuDriver } from './qemu-driver.js';
 
@@ -78,13 +89,90 @@ export class QemuTapDriver extends withDiagnosticsUsage(QemuDriver) {
   }
 
   // ---- diagnostics.usage ---------------------------------------------------------------------
-  protected _getAllBwCounters(_ctx: OperationContext, req: GetAllBwCountersRequest): Promise<BandwidthCounters[]> {
-    return bandwidthCounters(this.qemu, req);
+  /**
+   * For each listed instance of this host that is RUNNING, one entry per NIC with
+   * the kernel's byte counters of its tap, from the guest's side (`bwIn`: what the guest received, the
+   * tap's transmit; `bwOut`: what it sent). Counters are the kernel's, cumulative since the tap was
+   * made (a tap is made again after a cold or live move: the destination's count starts there).
+   * Instances that are unknown, gone or not running are left out, and so is a NIC without counters: a
+   * user-mode one (QEMU keeps none; `QemuTapDriver` refuses them) or one whose tap vanished.
+   * @throws `DRIVER_ERROR` when `ip` cannot read the counters
+   */
+  protected async _getAllBwCounters(
+    _ctx: OperationContext,
+    req: GetAllBwCountersRequest,
+  ): Promise<BandwidthCounters[]> {
+    const out: BandwidthCounters[] = [];
+    for (const ref of req.instances) {
+      const vm = this.qemu.find(ref.uuid);
+      if (!vm?.running || (await vm.powerState()) !== PowerState.RUNNING) continue;
+      const taps = await countersOfTaps(vm);
+      for (const nic of vm.meta.nics) {
+        const c = nic.tap === undefined ? undefined : taps.get(nic.tap);
+        if (c) out.push({ instanceUuid: vm.uuid, macAddress: nic.mac, bwIn: c.rxBytes, bwOut: c.txBytes });
+      }
+    }
+    return out;
   }
-  protected _getAllVolumeUsage(_ctx: OperationContext, req: GetAllVolumeUsageRequest): Promise<VolumeUsage[]> {
-    return volumeUsage(this.qemu, req);
+
+  /**
+   * QEMU's counters (`query-blockstats`) of every listed volume that is attached
+   * (by its mount device) to a listed instance whose QEMU runs here; entries carry the caller's volume
+   * id when the row gives one, else the one recorded at attach. Volumes not attached, and instances
+   * without a process (QEMU keeps the counters only while it runs), are left out.
+   */
+  protected async _getAllVolumeUsage(_ctx: OperationContext, req: GetAllVolumeUsageRequest): Promise<VolumeUsage[]> {
+    const out: VolumeUsage[] = [];
+    for (const row of req.instances) {
+      const vm = this.qemu.find(row.instance.uuid);
+      const proc = vm?.running ? vm.proc : undefined;
+      if (!vm || !proc) continue;
+      const attached = row.volumes.flatMap((v) => {
+        const spec = vm.meta.volumes.find((a) => a.device === bareDevice(v.mountDevice));
+        return spec ? [{ row: v, spec }] : [];
+      });
+      if (attached.length === 0) continue;
+      const stats = await proc.execute<BlockstatsEntry[]>('query-blockstats');
+      for (const { row: v, spec } of attached) {
+        const c = toCounters(findStats(stats, volumeDeviceId(spec)));
+        out.push({
+          volumeId: v.volumeId ?? spec.volumeId ?? spec.device,
+          instanceUuid: vm.uuid,
+          readRequests: c.readRequests,
+          readBytes: c.readBytes,
+          writeRequests: c.writeRequests,
+          writeBytes: c.writeBytes,
+        });
+      }
+    }
+    return out;
   }
-  protected _blockStats(_ctx: OperationContext, req: BlockStatsRequest): Promise<BlockStats> {
-    return blockStats(this.vm(req), req);
+
+  /**
+   * QEMU's five counters of one disk of the instance (the root disk `vda`/`sda`, or an
+   * attached volume by device name), while its process runs.
+   * @throws `NOT_FOUND` (no such disk), `INVALID_STATE` (no QEMU process: no counters kept)
+   */
+  protected async _blockStats(_ctx: OperationContext, req: BlockStatsRequest): Promise<BlockStats> {
+    const vm = this.vm(req);
+    const disk = disksOf(vm).find((d) => d.id === bareDevice(req.diskId));
+    if (!disk) throw new NotFoundError('disk', req.diskId);
+    const proc = vm.running ? vm.proc : undefined;
+    if (!proc) {
+      throw new InvalidStateError({
+        instanceUuid: vm.uuid,
+        operation: 'blockStats',
+        state: await vm.powerState(),
+        detail: 'QEMU keeps disk counters only while its process runs',
+      });
+    }
+    const c = toCounters(findStats(await proc.execute<BlockstatsEntry[]>('query-blockstats'), disk.deviceId));
+    return {
+      readRequests: c.readRequests,
+      readBytes: c.readBytes,
+      writeRequests: c.writeRequests,
+      writeBytes: c.writeBytes,
+      errors: c.errorsCount,
+    };
   }
 }

@@ -1,7 +1,4 @@
 import type { DriverWith } from '../capabilities/guards.js';
-import { compensationContext } from '../context/operation-context.js';
-import type { DriverBase } from '../driver/driver-base.js';
-import { driverHostName } from '../driver/lifecycle-events.js';
 import type { BlockDeviceInfo } from '../model/block-device.js';
 import type { Flavor } from '../model/flavor.js';
 import type { ImageMeta } from '../model/image-meta.js';
@@ -9,7 +6,7 @@ import type { Instance } from '../model/instance.js';
 import type { InstanceDiskInfo } from '../model/migration.js';
 import type { Vif } from '../model/network-info.js';
 import { PowerState } from '../model/power-state.js';
-import { callerContext, runSteps, type MigrationStepName } from './migration-steps.js';
+import { startMigration, type MigrationStepName } from './migration-steps.js';
 
 /** A driver that can take part in a cold migration (and be cleaned up at the destination). */
 export type ColdMigrationDriver = DriverWith<'migration.cold' | 'lifecycle'>;
@@ -71,11 +68,7 @@ export async function coldMigrate(
   options: ColdMigrateOptions = {},
 ): Promise<ColdMigrateResult> {
   const { instance, networkInfo, blockDeviceInfo } = request;
-  const sourceHost = driverHostName(source as DriverBase);
-  const destinationHost = driverHostName(destination as DriverBase);
-  const ctx = callerContext(options);
-  const comp = compensationContext(ctx);
-  const steps = runSteps(options.onStep);
+  const { sourceHost, destinationHost, ctx, comp, steps } = startMigration(source, destination, options);
   const flavor = request.flavor ?? instance.flavor;
   const { state } = await source.getInfo(ctx, { instance });
   const wasRunning = state === PowerState.RUNNING || state === PowerState.PAUSED;

@@ -1,14 +1,11 @@
 import type { DriverWith } from '../capabilities/guards.js';
 import type { MigrationHostInfo } from '../capabilities/migration/live-requests.js';
 import type { InstanceDiskInfoInput } from '../capabilities/migration/requests.js';
-import { compensationContext } from '../context/operation-context.js';
-import type { DriverBase } from '../driver/driver-base.js';
-import { driverHostName } from '../driver/lifecycle-events.js';
 import type { BlockDeviceInfo } from '../model/block-device.js';
 import type { Instance } from '../model/instance.js';
 import type { MigrateData, ProgressReport } from '../model/migration.js';
 import type { Vif } from '../model/network-info.js';
-import { callerContext, runSteps, type MigrationStepName } from './migration-steps.js';
+import { startMigration, type MigrationStepName } from './migration-steps.js';
 
 /** A driver that can take part in a live migration. */
 export type LiveMigrationDriver = DriverWith<'migration.live'>;
@@ -75,11 +72,7 @@ export async function liveMigrate(
   options: LiveMigrateOptions = {},
 ): Promise<LiveMigrateResult> {
   const { instance, networkInfo, blockDeviceInfo } = request;
-  const sourceHost = driverHostName(source as DriverBase);
-  const destinationHost = driverHostName(destination as DriverBase);
-  const ctx = callerContext(options);
-  const comp = compensationContext(ctx);
-  const steps = runSteps(options.onStep);
+  const { sourceHost, destinationHost, ctx, comp, steps } = startMigration(source, destination, options);
 
   const destCheckData = await steps.run('checkCanLiveMigrateDestination', () =>
     destination.checkCanLiveMigrateDestination(ctx, {

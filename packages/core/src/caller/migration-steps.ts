@@ -1,4 +1,6 @@
-import type { OperationContext } from '../context/operation-context.js';
+import { compensationContext, type OperationContext } from '../context/operation-context.js';
+import type { DriverBase } from '../driver/driver-base.js';
+import { driverHostName } from '../driver/lifecycle-events.js';
 
 /** The driver calls the migration helpers make, by name. */
 export type MigrationStepName =
@@ -34,26 +36,25 @@ export function runSteps(onStep: ((step: MigrationStepName) => void) | undefined
       // An observer's failure is not the migration's.
     }
   };
+  /** Run a step that must not throw: its failure is handed to `keep`. */
+  const settle = async (step: MigrationStepName, call: () => Promise<unknown>, keep: (e: unknown) => void) => {
+    tell(step);
+    try {
+      await call();
+    } catch (error) {
+      keep(error);
+    }
+  };
   return {
     async run<T>(step: MigrationStepName, call: () => Promise<T>): Promise<T> {
       tell(step);
       return call();
     },
-    async cleanup(step: MigrationStepName, call: () => Promise<unknown>): Promise<void> {
-      tell(step);
-      try {
-        await call();
-      } catch (error) {
-        cleanupError ??= error;
-      }
+    cleanup(step: MigrationStepName, call: () => Promise<unknown>): Promise<void> {
+      return settle(step, call, (error) => (cleanupError ??= error));
     },
-    async after(step: MigrationStepName, call: () => Promise<unknown>): Promise<void> {
-      tell(step);
-      try {
-        await call();
-      } catch (error) {
-        afterError ??= error;
-      }
+    after(step: MigrationStepName, call: () => Promise<unknown>): Promise<void> {
+      return settle(step, call, (error) => (afterError ??= error));
     },
     throwIfCleanupFailed(): void {
       // Rethrown as caught: the caller sees the step's own error (a virtkit error, whatever its class).
@@ -73,4 +74,23 @@ export function callerContext(options: { signal?: AbortSignal; requestId?: strin
   if (options.signal !== undefined) ctx.signal = options.signal;
   if (options.requestId !== undefined) ctx.requestId = options.requestId;
   return ctx;
+}
+
+/**
+ * What both migration helpers start from: the two drivers' host names, the context of the main steps, the
+ * compensation context of the clean-up steps (not cancelled by the caller's signal) and the step runner.
+ */
+export function startMigration(
+  source: object,
+  destination: object,
+  options: { signal?: AbortSignal; requestId?: string; onStep?: (step: MigrationStepName) => void },
+) {
+  const ctx = callerContext(options);
+  return {
+    sourceHost: driverHostName(source as DriverBase),
+    destinationHost: driverHostName(destination as DriverBase),
+    ctx,
+    comp: compensationContext(ctx),
+    steps: runSteps(options.onStep),
+  };
 }

@@ -3,8 +3,7 @@ import { InstanceNotFoundError } from '../errors/errors.js';
 import type { InstanceInfo } from '../model/instance-info.js';
 import { PowerState } from '../model/power-state.js';
 import type { LifecycleEvent } from '../model/lifecycle-event.js';
-import { withLifecycle } from '../capabilities/lifecycle/mixins/lifecycle.js';
-import { DriverBase } from './driver-base.js';
+import { MapTestDriver } from '../testing/map-test-driver.js';
 
 // DriverBase's `_getInfo` may answer with the info itself (no promise) and throw instead of rejecting: the guarded
 // path then reads the state for a state rule without an `await`. Every guarantee holds as with a promise.
@@ -12,42 +11,14 @@ const UUID = '7b1c6f1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f';
 const OTHER = '0b1c6f1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f';
 const FLAVOR = { name: 'm1', vcpus: 1, memoryMb: 128, rootGb: 1 };
 
-type Req = { instance: { uuid: string }; powerOn?: boolean };
-
-/** Power states in a map, with a synchronous `_getInfo` that counts its reads. */
-class SyncInfoDriver extends withLifecycle(DriverBase) {
-  states = new Map<string, PowerState>();
+/** Power states in a map (`MapTestDriver`), with a synchronous `_getInfo` that counts its reads. */
+class SyncInfoDriver extends MapTestDriver {
   reads = 0;
-  protected _getInfo(_c: unknown, r: Req): InstanceInfo {
+  protected override _getInfo(_c: unknown, r: { instance: { uuid: string } }): InstanceInfo {
     this.reads++;
     const state = this.states.get(r.instance.uuid);
     if (state === undefined) throw new InstanceNotFoundError(r.instance.uuid);
     return { state };
-  }
-  protected async _initHost(): Promise<void> {}
-  protected async _listInstances() {
-    return [...this.states.keys()].map((uuid) => ({ uuid, name: uuid }));
-  }
-  protected async _getAvailableNodes() {
-    return ['n1'];
-  }
-  protected async _getHostIp() {
-    return '127.0.0.1';
-  }
-  protected async _spawn(_c: unknown, r: Req) {
-    this.states.set(r.instance.uuid, r.powerOn === false ? PowerState.SHUTDOWN : PowerState.RUNNING);
-  }
-  protected async _destroy(_c: unknown, r: Req) {
-    this.states.delete(r.instance.uuid);
-  }
-  protected async _reboot(_c: unknown, r: Req) {
-    this.states.set(r.instance.uuid, PowerState.RUNNING);
-  }
-  protected async _powerOff(_c: unknown, r: Req) {
-    this.states.set(r.instance.uuid, PowerState.SHUTDOWN);
-  }
-  protected async _powerOn(_c: unknown, r: Req) {
-    this.states.set(r.instance.uuid, PowerState.RUNNING);
   }
 }
 

@@ -1,18 +1,5 @@
-import { Type } from 'class-transformer';
-import {
-  IsArray,
-  IsBoolean,
-  IsDefined,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  Min,
-  ValidateNested,
-  IsObject,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { NestedObject, OptionalNestedArray, OptionalNestedObject } from './nested-decorators.js';
 import { VolumeConnectionInfo } from './volume-connection.js';
 import { BUS_NAME_PATTERN, DEVICE_TAG_PATTERN, RESOURCE_ID_PATTERN } from './identifiers.js';
 
@@ -38,7 +25,7 @@ export class SwapDisk {
 /** A volume the instance has (or will have) attached. */
 export class VolumeBlockDevice {
   @IsString() @Matches(DEVICE_NAME_PATTERN) mountDevice!: string;
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => VolumeConnectionInfo) connectionInfo!: VolumeConnectionInfo;
+  @NestedObject(() => VolumeConnectionInfo) connectionInfo!: VolumeConnectionInfo;
   @IsOptional() @IsBoolean() deleteOnTermination?: boolean;
   @IsOptional() @IsInt() @Min(0) bootIndex?: number;
   @IsOptional() @IsString() @Matches(BUS_NAME_PATTERN) diskBus?: string;
@@ -50,12 +37,9 @@ export class VolumeBlockDevice {
 /** Everything block-device related a driver gets at spawn, in one format only. */
 export class BlockDeviceInfo {
   @IsOptional() @IsString() @Matches(DEVICE_NAME_PATTERN) rootDeviceName?: string;
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => EphemeralDisk) ephemerals?: EphemeralDisk[];
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => SwapDisk) swap?: SwapDisk;
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => VolumeBlockDevice)
+  @OptionalNestedArray(() => EphemeralDisk) ephemerals?: EphemeralDisk[];
+  @OptionalNestedObject(() => SwapDisk) swap?: SwapDisk;
+  @OptionalNestedArray(() => VolumeBlockDevice)
   blockDeviceMapping?: VolumeBlockDevice[];
 }
 

@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsDefined, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { NestedObject, OptionalNestedObject } from './nested-decorators.js';
 import { Flavor } from './flavor.js';
 import { DEVICE_NAME_PATTERN } from './block-device.js';
 import { NODE_NAME_PATTERN, SINGLE_LINE_PATTERN } from './identifiers.js';
@@ -34,10 +34,10 @@ class InstanceFields extends InstanceRef {
 
 /** The orchestrator's view of an instance, as passed to the driver. */
 export class Instance extends InstanceFields {
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => Flavor) flavor?: Flavor;
+  @OptionalNestedObject(() => Flavor) flavor?: Flavor;
 }
 
 /** An instance that is being spawned: its flavor is required. */
 export class SpawnInstance extends InstanceFields {
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => Flavor) flavor!: Flavor;
+  @NestedObject(() => Flavor) flavor!: Flavor;
 }

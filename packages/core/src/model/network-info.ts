@@ -1,8 +1,6 @@
-import { Type } from 'class-transformer';
 import {
   IsArray,
   IsBoolean,
-  IsDefined,
   IsIn,
   IsInt,
   IsIP,
@@ -14,8 +12,8 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
+import { NestedObject, OptionalNestedArray } from './nested-decorators.js';
 import { DEVICE_TAG_PATTERN, HOST_DEVICE_PATTERN, RESOURCE_ID_PATTERN, SINGLE_LINE_PATTERN } from './identifiers.js';
 
 /** One subnet of a network, with its addresses for this port. */
@@ -32,7 +30,7 @@ export class Network {
   @IsOptional() @IsString() @MaxLength(255) @Matches(SINGLE_LINE_PATTERN) label?: string;
   @IsOptional() @IsString() @Matches(HOST_DEVICE_PATTERN) bridge?: string;
   @IsOptional() @IsInt() @Min(68) @Max(65535) mtu?: number;
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Subnet) subnets?: Subnet[];
+  @OptionalNestedArray(() => Subnet) subnets?: Subnet[];
 }
 
 /** Kinds of virtual interface a driver may be asked to plug. */
@@ -42,7 +40,7 @@ export const VIF_TYPES = ['ovs', 'bridge', 'tap', 'vhostuser', 'hw_veb', 'user',
 export class Vif {
   @IsString() @Matches(RESOURCE_ID_PATTERN) id!: string;
   @IsMACAddress() address!: string;
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => Network) network!: Network;
+  @NestedObject(() => Network) network!: Network;
   @IsIn(VIF_TYPES as unknown as string[]) type!: (typeof VIF_TYPES)[number];
   /** Host-side device name; validated because drivers put it on command lines. */
   @IsOptional() @IsString() @Matches(HOST_DEVICE_PATTERN) devname?: string;

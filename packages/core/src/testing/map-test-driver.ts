@@ -12,10 +12,11 @@ export class MapTestDriver extends withLifecycle(DriverBase) {
   states = new Map<string, PowerState>();
   calls: string[] = [];
   protected async _initHost(): Promise<void> {}
-  protected async _getInfo(_c: unknown, r: Req): Promise<InstanceInfo> {
+  // typed as DriverBase's hook (a subclass may answer synchronously); this one always answers with a promise
+  protected _getInfo(_c: unknown, r: Req): InstanceInfo | Promise<InstanceInfo> {
     const state = this.states.get(r.instance.uuid);
-    if (state === undefined) throw new InstanceNotFoundError(r.instance.uuid);
-    return { state };
+    if (state === undefined) return Promise.reject(new InstanceNotFoundError(r.instance.uuid));
+    return Promise.resolve({ state });
   }
   protected async _listInstances() {
     return [...this.states.keys()].map((uuid) => ({ uuid, name: uuid }));

@@ -21,29 +21,13 @@ export {
   GetConsolePoolInfoRequest,
   CONSOLE_TYPE_PATTERN,
 } from './requests.js';
-export { withConsoleOutput } from './mixins/output.js';
-export type { ConsoleOutputShape } from './mixins/output.js';
-export { withVncConsole } from './mixins/vnc.js';
-export type { VncConsoleShape } from './mixins/vnc.js';
-export { withSpiceConsole } from './mixins/spice.js';
-export type { SpiceConsoleShape } from './mixins/spice.js';
-export { withRdpConsole } from './mixins/rdp.js';
-export type { RdpConsoleShape } from './mixins/rdp.js';
-export { withSerialConsole } from './mixins/serial.js';
-export type { SerialConsoleShape } from './mixins/serial.js';
-export { withMksConsole } from './mixins/mks.js';
-export type { MksConsoleShape } from './mixins/mks.js';
-export { withConsolePool } from './mixins/pool.js';
-export type { ConsolePoolShape } from './mixins/pool.js';
-export {
-  CONSOLE_OUTPUT_CAPABILITY,
-  VNC_CONSOLE_CAPABILITY,
-  SPICE_CONSOLE_CAPABILITY,
-  RDP_CONSOLE_CAPABILITY,
-  SERIAL_CONSOLE_CAPABILITY,
-  MKS_CONSOLE_CAPABILITY,
-  CONSOLE_POOL_CAPABILITY,
-};
+export * from './mixins/output.js';
+export * from './mixins/vnc.js';
+export * from './mixins/spice.js';
+export * from './mixins/rdp.js';
+export * from './mixins/serial.js';
+export * from './mixins/mks.js';
+export * from './mixins/pool.js';
 
 /** The capabilities of the `console` family, in contract order (adding one here adds it to the contract). */
 export const CONSOLE_CAPABILITIES = [

@@ -11,11 +11,8 @@ export {
   BlockStatsRequest,
   type LegacyDiagnostics,
 } from './requests.js';
-export { withDiagnostics } from './mixins/diagnostics.js';
-export type { DiagnosticsShape } from './mixins/diagnostics.js';
-export { withDiagnosticsUsage } from './mixins/usage.js';
-export type { DiagnosticsUsageShape } from './mixins/usage.js';
-export { DIAGNOSTICS_CAPABILITY, DIAGNOSTICS_USAGE_CAPABILITY };
+export * from './mixins/diagnostics.js';
+export * from './mixins/usage.js';
 
 /** The capabilities of the `diagnostics` family, in contract order (adding one here adds it to the contract). */
 export const DIAGNOSTICS_CAPABILITIES = [DIAGNOSTICS_CAPABILITY, DIAGNOSTICS_USAGE_CAPABILITY] as const;

@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsArray, IsDefined, IsString, Matches, ValidateNested, IsObject } from 'class-validator';
+import { IsString, Matches } from 'class-validator';
+import { NestedArray, NestedObject } from '../../model/nested-decorators.js';
 import { InstanceRequest } from '../../driver/core-requests.js';
 import { DEVICE_NAME_PATTERN, VolumeBlockDevice } from '../../model/block-device.js';
 import { InstanceRef } from '../../model/instance.js';
@@ -22,18 +22,18 @@ export type LegacyDiagnostics = Record<string, string | number | boolean>;
 
 /** `getAllBwCounters`: the instances whose interfaces to count. */
 export class GetAllBwCountersRequest {
-  @IsArray() @ValidateNested({ each: true }) @Type(() => InstanceRef) instances!: InstanceRef[];
+  @NestedArray(() => InstanceRef) instances!: InstanceRef[];
 }
 
 /** One instance and the volumes attached to it (a row of the reference's `compute_host_bdms`). */
 export class InstanceVolumeMappings {
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => InstanceRef) instance!: InstanceRef;
-  @IsArray() @ValidateNested({ each: true }) @Type(() => VolumeBlockDevice) volumes!: VolumeBlockDevice[];
+  @NestedObject(() => InstanceRef) instance!: InstanceRef;
+  @NestedArray(() => VolumeBlockDevice) volumes!: VolumeBlockDevice[];
 }
 
 /** `getAllVolumeUsage`: every instance of this host with its attached volumes. */
 export class GetAllVolumeUsageRequest {
-  @IsArray() @ValidateNested({ each: true }) @Type(() => InstanceVolumeMappings) instances!: InstanceVolumeMappings[];
+  @NestedArray(() => InstanceVolumeMappings) instances!: InstanceVolumeMappings[];
 }
 
 /** `blockStats`: one disk of one instance. */

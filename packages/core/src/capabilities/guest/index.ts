@@ -17,15 +17,10 @@ export {
   QuiesceRequest,
   UnquiesceRequest,
 } from './requests.js';
-export { withGuestPassword } from './mixins/password.js';
-export type { GuestPasswordShape } from './mixins/password.js';
-export { withGuestFiles } from './mixins/files.js';
-export type { GuestFilesShape } from './mixins/files.js';
-export { withGuestMetadata } from './mixins/metadata.js';
-export type { GuestMetadataShape } from './mixins/metadata.js';
-export { withGuestQuiesce } from './mixins/quiesce.js';
-export type { GuestQuiesceShape } from './mixins/quiesce.js';
-export { GUEST_PASSWORD_CAPABILITY, GUEST_FILES_CAPABILITY, GUEST_METADATA_CAPABILITY, GUEST_QUIESCE_CAPABILITY };
+export * from './mixins/password.js';
+export * from './mixins/files.js';
+export * from './mixins/metadata.js';
+export * from './mixins/quiesce.js';
 
 /** The capabilities of the `guest` family, in contract order (adding one here adds it to the contract). */
 export const GUEST_CAPABILITIES = [

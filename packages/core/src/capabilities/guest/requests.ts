@@ -1,18 +1,15 @@
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsBase64,
-  IsDefined,
   IsOptional,
   IsString,
   Matches,
   MaxLength,
   MinLength,
   ValidateBy,
-  ValidateNested,
-  IsObject,
 } from 'class-validator';
+import { NestedObject } from '../../model/nested-decorators.js';
 import { FullInstanceRequest, InstanceRequest } from '../../driver/core-requests.js';
 import { ImageMeta } from '../../model/image-meta.js';
 import { IsStringRecord } from '../../validation/decorators.js';
@@ -60,13 +57,13 @@ export class MetadataDiff {
 /** `changeInstanceMetadata`: publish a metadata change to the hypervisor (and so to the guest). */
 export class ChangeInstanceMetadataRequest extends FullInstanceRequest {
   /** What changed; `instance.metadata`, when given, is the metadata after the change. */
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => MetadataDiff) diff!: MetadataDiff;
+  @NestedObject(() => MetadataDiff) diff!: MetadataDiff;
 }
 
 /** Fields of `quiesce` and `unquiesce`. */
 class QuiesceFields extends InstanceRequest {
   /** The instance's image: its properties say whether a guest agent is there to freeze file systems. */
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
+  @NestedObject(() => ImageMeta) imageMeta!: ImageMeta;
 }
 
 /** `quiesce`: freeze the guest's file systems before a snapshot. */

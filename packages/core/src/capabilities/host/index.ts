@@ -22,15 +22,10 @@ export {
   type HostEnabledState,
   type HostUptime,
 } from './requests.js';
-export { withHostPower } from './mixins/power.js';
-export type { HostPowerShape } from './mixins/power.js';
-export { withHostMaintenance } from './mixins/maintenance.js';
-export type { HostMaintenanceShape } from './mixins/maintenance.js';
-export { withHostStats } from './mixins/stats.js';
-export type { HostStatsShape } from './mixins/stats.js';
-export { withHostAggregates } from './mixins/aggregates.js';
-export type { HostAggregatesShape } from './mixins/aggregates.js';
-export { HOST_POWER_CAPABILITY, HOST_MAINTENANCE_CAPABILITY, HOST_STATS_CAPABILITY, HOST_AGGREGATES_CAPABILITY };
+export * from './mixins/power.js';
+export * from './mixins/maintenance.js';
+export * from './mixins/stats.js';
+export * from './mixins/aggregates.js';
 
 /** The capabilities of the `host` family, in contract order (adding one here adds it to the contract). */
 export const HOST_CAPABILITIES = [

@@ -1,16 +1,5 @@
-import { Type } from 'class-transformer';
-import {
-  IsArray,
-  IsBoolean,
-  IsDefined,
-  IsIn,
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { NestedObject } from '../../model/nested-decorators.js';
 import { SINGLE_LINE_PATTERN } from '../../model/identifiers.js';
 import type { HostPowerAction } from '../../model/host.js';
 import { IsFunction, IsStringRecord } from '../../validation/decorators.js';
@@ -62,7 +51,7 @@ export class HostAggregate {
 
 /** Fields shared by the aggregate calls. */
 class AggregateHostRequest {
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => HostAggregate) aggregate!: HostAggregate;
+  @NestedObject(() => HostAggregate) aggregate!: HostAggregate;
   /** The host joining or leaving the aggregate. */
   @IsString() @MaxLength(255) @Matches(SINGLE_LINE_PATTERN) host!: string;
   /** Free-form, driver-specific arguments (the reference's keyword arguments). */
@@ -81,7 +70,7 @@ export class UndoAggregateOperationRequest {
   @IsIn(['add', 'remove']) operation!: 'add' | 'remove';
   /** Orchestrator callback that reverts its own record of the change (the reference's `op`). */
   @IsFunction() revert!: () => Promise<void>;
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => HostAggregate) aggregate!: HostAggregate;
+  @NestedObject(() => HostAggregate) aggregate!: HostAggregate;
   @IsString() @MaxLength(255) @Matches(SINGLE_LINE_PATTERN) host!: string;
   /** Mark the aggregate as failed in the orchestrator. @defaultValue true */
   @IsOptional() @IsBoolean() setError?: boolean;

@@ -8,11 +8,8 @@ export {
   PostInterruptedSnapshotCleanupRequest,
   ManageImageCacheRequest,
 } from './requests.js';
-export { withImageSnapshot } from './mixins/snapshot.js';
-export type { ImageSnapshotShape } from './mixins/snapshot.js';
-export { withImageCache } from './mixins/cache.js';
-export type { ImageCacheShape } from './mixins/cache.js';
-export { IMAGE_SNAPSHOT_CAPABILITY, IMAGE_CACHE_CAPABILITY };
+export * from './mixins/snapshot.js';
+export * from './mixins/cache.js';
 
 /** The capabilities of the `image` family, in contract order (adding one here adds it to the contract). */
 export const IMAGE_CAPABILITIES = [IMAGE_SNAPSHOT_CAPABILITY, IMAGE_CACHE_CAPABILITY] as const;

@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsArray, IsString, Matches, ValidateNested } from 'class-validator';
+import { IsString, Matches } from 'class-validator';
+import { NestedArray } from '../../model/nested-decorators.js';
 import { InstanceRequest } from '../../driver/core-requests.js';
 import { Instance } from '../../model/instance.js';
 import { RESOURCE_ID_PATTERN } from '../../model/identifiers.js';
@@ -31,5 +31,5 @@ export class PostInterruptedSnapshotCleanupRequest extends InstanceRequest {}
 
 /** `manageImageCache`: every instance the orchestrator knows on this host, so in-use images are kept. */
 export class ManageImageCacheRequest {
-  @IsArray() @ValidateNested({ each: true }) @Type(() => Instance) allInstances!: Instance[];
+  @NestedArray(() => Instance) allInstances!: Instance[];
 }

@@ -36,30 +36,14 @@ export {
   GUEST_PATH_PATTERN,
   type Allocations,
 } from './requests.js';
-export { withLifecycle } from './mixins/lifecycle.js';
-export type { LifecycleShape } from './mixins/lifecycle.js';
-export { withPause } from './mixins/pause.js';
-export type { PauseShape } from './mixins/pause.js';
-export { withSuspend } from './mixins/suspend.js';
-export type { SuspendShape } from './mixins/suspend.js';
-export { withRescue } from './mixins/rescue.js';
+export * from './mixins/lifecycle.js';
+export * from './mixins/pause.js';
+export * from './mixins/suspend.js';
+export * from './mixins/rescue.js';
 export { rescuesFromOwnImage } from './rescue-image.js';
-export type { RescueShape } from './mixins/rescue.js';
-export { withSoftDelete } from './mixins/soft-delete.js';
-export type { SoftDeleteShape } from './mixins/soft-delete.js';
-export { withRebuild } from './mixins/rebuild.js';
-export type { RebuildShape } from './mixins/rebuild.js';
-export { withCrashDump } from './mixins/crash-dump.js';
-export type { CrashDumpShape } from './mixins/crash-dump.js';
-export {
-  LIFECYCLE_CAPABILITY,
-  PAUSE_CAPABILITY,
-  SUSPEND_CAPABILITY,
-  RESCUE_CAPABILITY,
-  SOFT_DELETE_CAPABILITY,
-  REBUILD_CAPABILITY,
-  CRASH_DUMP_CAPABILITY,
-};
+export * from './mixins/soft-delete.js';
+export * from './mixins/rebuild.js';
+export * from './mixins/crash-dump.js';
 
 /** The capabilities of the `lifecycle` family, in contract order (adding one here adds it to the contract). */
 export const LIFECYCLE_CAPABILITIES = [

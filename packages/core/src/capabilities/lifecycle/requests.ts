@@ -1,9 +1,6 @@
-import { Type } from 'class-transformer';
 import {
-  IsArray,
   IsBase64,
   IsBoolean,
-  IsDefined,
   IsIn,
   IsInt,
   IsObject,
@@ -13,8 +10,8 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
+import { NestedArray, NestedObject, OptionalNestedArray, OptionalNestedObject } from '../../model/nested-decorators.js';
 import { InstanceRequest } from '../../driver/core-requests.js';
 import { BlockDeviceInfo } from '../../model/block-device.js';
 import { ImageMeta } from '../../model/image-meta.js';
@@ -43,18 +40,15 @@ export class AcceleratorRequest {
 
 /** Fields shared by calls that (re)create a guest from an image. */
 class GuestBuildRequest {
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => SpawnInstance) instance!: SpawnInstance;
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => InjectedFile) injectedFiles?: InjectedFile[];
+  @NestedObject(() => SpawnInstance) instance!: SpawnInstance;
+  @NestedObject(() => ImageMeta) imageMeta!: ImageMeta;
+  @OptionalNestedArray(() => InjectedFile) injectedFiles?: InjectedFile[];
   /** Never logged nor echoed in errors. */
   @IsOptional() @IsString() @MaxLength(255) adminPassword?: string;
   @IsOptional() @IsAllocations() allocations?: Allocations;
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => AcceleratorRequest)
+  @OptionalNestedArray(() => Vif) networkInfo?: Vif[];
+  @OptionalNestedObject(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @OptionalNestedArray(() => AcceleratorRequest)
   accelInfo?: AcceleratorRequest[];
 }
 
@@ -66,8 +60,8 @@ export class SpawnRequest extends GuestBuildRequest {
 
 /** `destroy` / `cleanup`: remove an instance and, unless told otherwise, its disks. */
 export class DestroyRequest extends InstanceRequest {
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @OptionalNestedArray(() => Vif) networkInfo?: Vif[];
+  @OptionalNestedObject(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
   /** @defaultValue true */
   @IsOptional() @IsBoolean() destroyDisks?: boolean;
   /** @defaultValue true */
@@ -80,16 +74,21 @@ export class CleanupRequest extends DestroyRequest {
   @IsOptional() @IsObject() migrateData?: Record<string, unknown>;
 }
 
-/** `reboot`: `SOFT` asks the guest, `HARD` resets it. */
-export class RebootRequest extends InstanceRequest {
-  @IsIn(['SOFT', 'HARD']) rebootType!: 'SOFT' | 'HARD';
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => AcceleratorRequest)
+/** Fields of the calls that (re)start an instance: its NICs and block devices, as the orchestrator has them. */
+class InstanceDevicesRequest extends InstanceRequest {
+  @OptionalNestedArray(() => Vif) networkInfo?: Vif[];
+  @OptionalNestedObject(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+}
+
+/** {@link InstanceDevicesRequest} and the accelerators the instance is given. */
+class InstanceStartRequest extends InstanceDevicesRequest {
+  @OptionalNestedArray(() => AcceleratorRequest)
   accelInfo?: AcceleratorRequest[];
+}
+
+/** `reboot`: `SOFT` asks the guest, `HARD` resets it. */
+export class RebootRequest extends InstanceStartRequest {
+  @IsIn(['SOFT', 'HARD']) rebootType!: 'SOFT' | 'HARD';
 }
 
 /**
@@ -104,49 +103,35 @@ export class PowerOffRequest extends InstanceRequest {
 }
 
 /** `powerOn`: start a stopped instance. */
-export class PowerOnRequest extends InstanceRequest {
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => AcceleratorRequest)
-  accelInfo?: AcceleratorRequest[];
-}
+export class PowerOnRequest extends InstanceStartRequest {}
 
 /** `resumeStateOnHostBoot`: bring an instance back to its recorded state after a host reboot. */
-export class ResumeStateOnHostBootRequest extends InstanceRequest {
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
-}
+export class ResumeStateOnHostBootRequest extends InstanceDevicesRequest {}
 
 /** `pollRebootingInstances`: instances stuck rebooting longer than `timeoutSec`. */
 export class PollRebootingInstancesRequest {
   @IsInt() @Min(0) timeoutSec!: number;
-  @IsArray() @ValidateNested({ each: true }) @Type(() => InstanceRef) instances!: InstanceRef[];
+  @NestedArray(() => InstanceRef) instances!: InstanceRef[];
 }
 
 /** `suspend`, `pause`, `unpause`, `softDelete`, `restore`, `triggerCrashDump`, ...: just the instance. */
 export class PauseRequest extends InstanceRequest {}
 
 /** `resume`: restore a suspended instance. */
-export class ResumeRequest extends InstanceRequest {
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
-}
+export class ResumeRequest extends InstanceDevicesRequest {}
 
 /** `rescue`: boot the instance from a rescue image, keeping its disks reachable. */
 export class RescueRequest extends InstanceRequest {
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
+  @NestedObject(() => ImageMeta) imageMeta!: ImageMeta;
+  @OptionalNestedArray(() => Vif) networkInfo?: Vif[];
   /** Never logged nor echoed in errors. */
   @IsOptional() @IsString() @MaxLength(255) rescuePassword?: string;
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @OptionalNestedObject(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
 }
 
 /** `unrescue`: return to the instance's own disks. */
 export class UnrescueRequest extends InstanceRequest {
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
+  @OptionalNestedArray(() => Vif) networkInfo?: Vif[];
 }
 
 /** `setBootable`: whether the instance may boot. */

@@ -33,13 +33,9 @@ export {
   type LiveMigrationOutcome,
   type LiveMigrationCallback,
 } from './live-requests.js';
-export { withColdMigration } from './mixins/cold.js';
-export type { ColdMigrationShape } from './mixins/cold.js';
-export { withLiveMigration } from './mixins/live.js';
-export type { LiveMigrationShape } from './mixins/live.js';
-export { withSharedStorage } from './mixins/shared-storage.js';
-export type { SharedStorageShape } from './mixins/shared-storage.js';
-export { COLD_MIGRATION_CAPABILITY, LIVE_MIGRATION_CAPABILITY, SHARED_STORAGE_CAPABILITY };
+export * from './mixins/cold.js';
+export * from './mixins/live.js';
+export * from './mixins/shared-storage.js';
 
 /** The capabilities of the `migration` family, in contract order (adding one here adds it to the contract). */
 export const MIGRATION_CAPABILITIES = [

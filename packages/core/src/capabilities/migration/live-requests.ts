@@ -1,17 +1,5 @@
-import { Type } from 'class-transformer';
-import {
-  IsArray,
-  IsBoolean,
-  IsDefined,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  Min,
-  ValidateNested,
-  IsObject,
-} from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { NestedObject, OptionalNestedArray, OptionalNestedObject } from '../../model/nested-decorators.js';
 import type { OperationContext } from '../../context/operation-context.js';
 import { FullInstanceRequest, InstanceRequest } from '../../driver/core-requests.js';
 import { BlockDeviceInfo } from '../../model/block-device.js';
@@ -49,8 +37,8 @@ export type LiveMigrationCallback = (outcome: LiveMigrationOutcome) => void | Pr
 
 /** `checkCanLiveMigrateDestination` (destination host): can this host take the instance? */
 export class CheckCanLiveMigrateDestinationRequest extends FullInstanceRequest {
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => MigrationHostInfo) srcComputeInfo!: MigrationHostInfo;
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => MigrationHostInfo) dstComputeInfo!: MigrationHostInfo;
+  @NestedObject(() => MigrationHostInfo) srcComputeInfo!: MigrationHostInfo;
+  @NestedObject(() => MigrationHostInfo) dstComputeInfo!: MigrationHostInfo;
   /** Copy the disks too (no shared storage). @defaultValue false */
   @IsOptional() @IsBoolean() blockMigration?: boolean;
   /** Allow more virtual disk than free space. @defaultValue false */
@@ -60,26 +48,23 @@ export class CheckCanLiveMigrateDestinationRequest extends FullInstanceRequest {
 /** `cleanupLiveMigrationDestinationCheck` (destination host): undo what the check left behind. */
 export class CleanupLiveMigrationDestinationCheckRequest {
   /** What `checkCanLiveMigrateDestination` returned. */
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => MigrateData) destCheckData!: MigrateData;
+  @NestedObject(() => MigrateData) destCheckData!: MigrateData;
 }
 
 /** `checkCanLiveMigrateSource` (source host): can the instance leave, given the destination's answer? */
 export class CheckCanLiveMigrateSourceRequest extends FullInstanceRequest {
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => MigrateData) destCheckData!: MigrateData;
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @NestedObject(() => MigrateData) destCheckData!: MigrateData;
+  @OptionalNestedObject(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
 }
 
 /** `preLiveMigration` (destination host): prepare disks, volumes and networks for the arriving instance. */
 export class PreLiveMigrationRequest extends FullInstanceRequest {
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
+  @OptionalNestedObject(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @OptionalNestedArray(() => Vif) networkInfo?: Vif[];
   /** The source's local disks, for block migration. */
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => InstanceDiskInfoInput)
+  @OptionalNestedArray(() => InstanceDiskInfoInput)
   diskInfo?: InstanceDiskInfoInput[];
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => MigrateData) migrateData!: MigrateData;
+  @NestedObject(() => MigrateData) migrateData!: MigrateData;
 }
 
 /** `liveMigration` (source host): move the running instance to `dest`. */
@@ -87,7 +72,7 @@ export class LiveMigrationRequest extends FullInstanceRequest {
   @IsString() @Matches(MIGRATION_DEST_PATTERN) dest!: string;
   /** Copy the disks too. @defaultValue false */
   @IsOptional() @IsBoolean() blockMigration?: boolean;
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => MigrateData) migrateData?: MigrateData;
+  @OptionalNestedObject(() => MigrateData) migrateData?: MigrateData;
   /** Run by the SDK after the migration succeeded. Drivers never call it. */
   @IsOptional() @IsFunction() postMethod?: LiveMigrationCallback;
   /** Run by the SDK after the migration failed, before the error is thrown. Drivers never call it. */
@@ -102,28 +87,28 @@ export class LiveMigrationAbortRequest extends InstanceRequest {}
 
 /** `rollbackLiveMigrationAtDestination` (destination host): remove what a failed migration left here. */
 export class RollbackLiveMigrationAtDestinationRequest extends FullInstanceRequest {
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @OptionalNestedArray(() => Vif) networkInfo?: Vif[];
+  @OptionalNestedObject(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
   /** Remove the copied disks too (false when storage is shared). @defaultValue true */
   @IsOptional() @IsBoolean() destroyDisks?: boolean;
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => MigrateData) migrateData?: MigrateData;
+  @OptionalNestedObject(() => MigrateData) migrateData?: MigrateData;
 }
 
 /** `postLiveMigration` (source host): release source-side volume connections and the like. */
 export class PostLiveMigrationRequest extends FullInstanceRequest {
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => MigrateData) migrateData?: MigrateData;
+  @OptionalNestedObject(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @OptionalNestedObject(() => MigrateData) migrateData?: MigrateData;
 }
 
 /** `postLiveMigrationAtSource` (source host): unplug the instance's interfaces here. */
 export class PostLiveMigrationAtSourceRequest extends FullInstanceRequest {
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
+  @OptionalNestedArray(() => Vif) networkInfo?: Vif[];
 }
 
 /** `postLiveMigrationAtDestination` (destination host): finish setting up the arrived instance. */
 export class PostLiveMigrationAtDestinationRequest extends FullInstanceRequest {
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
+  @OptionalNestedArray(() => Vif) networkInfo?: Vif[];
   /** @defaultValue false */
   @IsOptional() @IsBoolean() blockMigration?: boolean;
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @OptionalNestedObject(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
 }

@@ -1,18 +1,5 @@
-import { Type } from 'class-transformer';
-import {
-  IsArray,
-  IsBoolean,
-  IsDefined,
-  IsInt,
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { NestedArray, NestedObject, OptionalNestedArray, OptionalNestedObject } from '../../model/nested-decorators.js';
 import { FullInstanceRequest } from '../../driver/core-requests.js';
 import { BlockDeviceInfo } from '../../model/block-device.js';
 import { Flavor } from '../../model/flavor.js';
@@ -56,9 +43,9 @@ export class MigrateDiskAndPowerOffRequest extends FullInstanceRequest {
   /** Address of the destination host. */
   @IsString() @Matches(MIGRATION_DEST_PATTERN) dest!: string;
   /** The flavor the instance gets at the destination (a resize when it differs). */
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => Flavor) flavor!: Flavor;
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @NestedObject(() => Flavor) flavor!: Flavor;
+  @OptionalNestedArray(() => Vif) networkInfo?: Vif[];
+  @OptionalNestedObject(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
   /** @defaultValue 0 */
   @IsOptional() @IsInt() @Min(0) @Max(86400) timeoutSec?: number;
   /** @defaultValue 0 */
@@ -67,37 +54,37 @@ export class MigrateDiskAndPowerOffRequest extends FullInstanceRequest {
 
 /** `finishMigration` (destination host): build the instance from the transferred disks. */
 export class FinishMigrationRequest extends FullInstanceRequest {
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => Migration) migration!: Migration;
+  @NestedObject(() => Migration) migration!: Migration;
   /** What `migrateDiskAndPowerOff` returned on the source. */
-  @IsArray() @ValidateNested({ each: true }) @Type(() => InstanceDiskInfoInput) diskInfo!: InstanceDiskInfoInput[];
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
+  @NestedArray(() => InstanceDiskInfoInput) diskInfo!: InstanceDiskInfoInput[];
+  @OptionalNestedArray(() => Vif) networkInfo?: Vif[];
+  @NestedObject(() => ImageMeta) imageMeta!: ImageMeta;
   /** True for a resize: grow the disks to the new flavor. */
   @IsBoolean() resizeInstance!: boolean;
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @OptionalNestedObject(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
   /** Start the instance once built. @defaultValue true */
   @IsOptional() @IsBoolean() powerOn?: boolean;
 }
 
 /** `confirmMigration` (source host): the move is accepted, remove what is left of the source copy. */
 export class ConfirmMigrationRequest extends FullInstanceRequest {
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => Migration) migration!: Migration;
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
+  @NestedObject(() => Migration) migration!: Migration;
+  @OptionalNestedArray(() => Vif) networkInfo?: Vif[];
 }
 
 /** `finishRevertMigration` (source host): the move is undone, bring the source copy back. */
 export class FinishRevertMigrationRequest extends FullInstanceRequest {
   /** The migration being reverted, when the orchestrator has it. */
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => Migration) migration?: Migration;
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo?: Vif[];
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @OptionalNestedObject(() => Migration) migration?: Migration;
+  @OptionalNestedArray(() => Vif) networkInfo?: Vif[];
+  @OptionalNestedObject(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
   /** Start the instance again. @defaultValue true */
   @IsOptional() @IsBoolean() powerOn?: boolean;
 }
 
 /** `getInstanceDiskInfo`: sizes of the instance's local disks; `blockDeviceInfo` lets the driver leave volumes out. */
 export class GetInstanceDiskInfoRequest extends FullInstanceRequest {
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
+  @OptionalNestedObject(() => BlockDeviceInfo) blockDeviceInfo?: BlockDeviceInfo;
 }
 
 // ---- migration.sharedStorage ---------------------------------------------------------------
@@ -120,10 +107,10 @@ export class CheckInstanceSharedStorageLocalRequest extends FullInstanceRequest 
 
 /** `checkInstanceSharedStorageRemote`: look for the other host's marker. */
 export class CheckInstanceSharedStorageRemoteRequest {
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => SharedStorageCheckData) data!: SharedStorageCheckData;
+  @NestedObject(() => SharedStorageCheckData) data!: SharedStorageCheckData;
 }
 
 /** `checkInstanceSharedStorageCleanup`: remove the marker. */
 export class CheckInstanceSharedStorageCleanupRequest {
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => SharedStorageCheckData) data!: SharedStorageCheckData;
+  @NestedObject(() => SharedStorageCheckData) data!: SharedStorageCheckData;
 }

@@ -25,15 +25,10 @@ export {
   UnfilterInstanceRequest,
   MacsForInstanceRequest,
 } from './requests.js';
-export { withNetwork } from './mixins/network.js';
-export type { NetworkShape } from './mixins/network.js';
-export { withNetworkHotplug } from './mixins/hotplug.js';
-export type { NetworkHotplugShape } from './mixins/hotplug.js';
-export { withNetworkFirewall } from './mixins/firewall.js';
-export type { NetworkFirewallShape } from './mixins/firewall.js';
-export { withNetworkMacs } from './mixins/macs.js';
-export type { NetworkMacsShape } from './mixins/macs.js';
-export { NETWORK_CAPABILITY, NETWORK_HOTPLUG_CAPABILITY, NETWORK_FIREWALL_CAPABILITY, NETWORK_MACS_CAPABILITY };
+export * from './mixins/network.js';
+export * from './mixins/hotplug.js';
+export * from './mixins/firewall.js';
+export * from './mixins/macs.js';
 
 /** The capabilities of the `network` family, in contract order (adding one here adds it to the contract). */
 export const NETWORK_CAPABILITIES = [

@@ -1,12 +1,12 @@
-import { Type } from 'class-transformer';
-import { IsArray, IsDefined, IsString, MaxLength, ValidateNested, IsObject } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
+import { NestedArray, NestedObject } from '../../model/nested-decorators.js';
 import { FullInstanceRequest, InstanceRequest } from '../../driver/core-requests.js';
 import { ImageMeta } from '../../model/image-meta.js';
 import { Vif } from '../../model/network-info.js';
 
 /** An instance and the interfaces the call is about (possibly none). */
 class InstanceVifsRequest extends InstanceRequest {
-  @IsArray() @ValidateNested({ each: true }) @Type(() => Vif) networkInfo!: Vif[];
+  @NestedArray(() => Vif) networkInfo!: Vif[];
 }
 
 /** `plugVifs`: connect the instance's interfaces to their networks on this host. */
@@ -33,14 +33,14 @@ export class DeallocateNetworksOnRescheduleRequest extends InstanceRequest {}
 /** `attachInterface`: hot-plug one interface into an instance. */
 export class AttachInterfaceRequest extends InstanceRequest {
   /** The image the instance was booted from (its properties choose the NIC model). */
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
+  @NestedObject(() => ImageMeta) imageMeta!: ImageMeta;
   /** The interface to add; a `tag` needs the `taggedInterfaceAttach` feature. */
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => Vif) vif!: Vif;
+  @NestedObject(() => Vif) vif!: Vif;
 }
 
 /** `detachInterface`: hot-unplug one interface from an instance. */
 export class DetachInterfaceRequest extends InstanceRequest {
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => Vif) vif!: Vif;
+  @NestedObject(() => Vif) vif!: Vif;
 }
 
 /** `refreshSecurityGroupRules`: re-apply the rules of one security group to its members. */

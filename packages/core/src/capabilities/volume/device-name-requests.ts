@@ -1,18 +1,5 @@
-import { Type } from 'class-transformer';
-import {
-  IsArray,
-  IsBoolean,
-  IsDefined,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  Min,
-  ValidateNested,
-  IsObject,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { NestedArray, NestedObject, OptionalNestedArray, OptionalNestedObject } from '../../model/nested-decorators.js';
 import { FullInstanceRequest } from '../../driver/core-requests.js';
 import { DEVICE_NAME_PATTERN, type BlockDeviceMapping } from '../../model/block-device.js';
 import { ImageMeta } from '../../model/image-meta.js';
@@ -34,33 +21,24 @@ export class BlockDeviceMappingInput implements BlockDeviceMapping {
   @IsOptional() @IsBoolean() deleteOnTermination?: boolean;
   @IsOptional() @IsString() @MaxLength(255) tag?: string;
   @IsOptional() @IsString() @Matches(VOLUME_ID_PATTERN) volumeId?: string;
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => VolumeConnectionInfo) connectionInfo?: VolumeConnectionInfo;
+  @OptionalNestedObject(() => VolumeConnectionInfo) connectionInfo?: VolumeConnectionInfo;
 }
 
 /** `defaultRootDeviceName`: the root device name to use when the orchestrator has none. */
 export class DefaultRootDeviceNameRequest extends FullInstanceRequest {
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => ImageMeta) imageMeta!: ImageMeta;
+  @NestedObject(() => ImageMeta) imageMeta!: ImageMeta;
   /** The mapping row of the root device, when there is one. */
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => BlockDeviceMappingInput) rootBdm?: BlockDeviceMappingInput;
+  @OptionalNestedObject(() => BlockDeviceMappingInput) rootBdm?: BlockDeviceMappingInput;
 }
 
 /** `defaultDeviceNamesForInstance`: the instance's mapping rows, some without a device name. */
 export class DefaultDeviceNamesForInstanceRequest extends FullInstanceRequest {
   @IsString() @Matches(DEVICE_NAME_PATTERN) rootDeviceName!: string;
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => BlockDeviceMappingInput)
+  @OptionalNestedArray(() => BlockDeviceMappingInput)
   ephemerals?: BlockDeviceMappingInput[];
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => BlockDeviceMappingInput)
+  @OptionalNestedArray(() => BlockDeviceMappingInput)
   swap?: BlockDeviceMappingInput[];
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => BlockDeviceMappingInput)
+  @OptionalNestedArray(() => BlockDeviceMappingInput)
   blockDeviceMapping?: BlockDeviceMappingInput[];
 }
 
@@ -76,7 +54,7 @@ export interface DefaultDeviceNamesForInstanceResult {
 
 /** `getDeviceNameForInstance`: pick the device name of a new row, given the instance's current rows. */
 export class GetDeviceNameForInstanceRequest extends FullInstanceRequest {
-  @IsArray() @ValidateNested({ each: true }) @Type(() => BlockDeviceMappingInput) bdms!: BlockDeviceMappingInput[];
+  @NestedArray(() => BlockDeviceMappingInput) bdms!: BlockDeviceMappingInput[];
   /** The row being added; its `deviceName`, when set, is the caller's wish. */
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => BlockDeviceMappingInput) blockDevice!: BlockDeviceMappingInput;
+  @NestedObject(() => BlockDeviceMappingInput) blockDevice!: BlockDeviceMappingInput;
 }

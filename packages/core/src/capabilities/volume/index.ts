@@ -36,26 +36,12 @@ export {
   GetDeviceNameForInstanceRequest,
   type DefaultDeviceNamesForInstanceResult,
 } from './device-name-requests.js';
-export { withVolumes } from './mixins/volume.js';
-export type { VolumeShape } from './mixins/volume.js';
-export { withVolumeSwap } from './mixins/swap.js';
-export type { VolumeSwapShape } from './mixins/swap.js';
-export { withVolumeExtend } from './mixins/extend.js';
-export type { VolumeExtendShape } from './mixins/extend.js';
-export { withVolumeSnapshot } from './mixins/snapshot.js';
-export type { VolumeSnapshotShape } from './mixins/snapshot.js';
-export { withDeviceNames } from './mixins/device-names.js';
-export type { DeviceNamesShape } from './mixins/device-names.js';
-export { withFsFormat } from './mixins/fs-format.js';
-export type { FsFormatShape } from './mixins/fs-format.js';
-export {
-  VOLUME_CAPABILITY,
-  VOLUME_SWAP_CAPABILITY,
-  VOLUME_EXTEND_CAPABILITY,
-  VOLUME_SNAPSHOT_CAPABILITY,
-  DEVICE_NAMES_CAPABILITY,
-  FS_FORMAT_CAPABILITY,
-};
+export * from './mixins/volume.js';
+export * from './mixins/swap.js';
+export * from './mixins/extend.js';
+export * from './mixins/snapshot.js';
+export * from './mixins/device-names.js';
+export * from './mixins/fs-format.js';
 
 /** The capabilities of the `volume` family, in contract order (adding one here adds it to the contract). */
 export const VOLUME_CAPABILITIES = [

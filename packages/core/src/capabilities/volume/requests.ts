@@ -1,18 +1,5 @@
-import { Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsDefined,
-  IsIn,
-  IsInt,
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { NestedObject, OptionalNestedObject } from '../../model/nested-decorators.js';
 import { FullInstanceRequest } from '../../driver/core-requests.js';
 import { DEVICE_NAME_PATTERN } from '../../model/block-device.js';
 import { VolumeConnectionInfo } from '../../model/volume-connection.js';
@@ -40,10 +27,10 @@ export class VolumeEncryption {
 
 /** Fields every call on one attachment of a volume carries. */
 class VolumeAttachmentRequest extends FullInstanceRequest {
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => VolumeConnectionInfo) connectionInfo!: VolumeConnectionInfo;
+  @NestedObject(() => VolumeConnectionInfo) connectionInfo!: VolumeConnectionInfo;
   /** The guest device (`vdb`, `/dev/sdc`). */
   @IsString() @Matches(DEVICE_NAME_PATTERN) mountpoint!: string;
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => VolumeEncryption) encryption?: VolumeEncryption;
+  @OptionalNestedObject(() => VolumeEncryption) encryption?: VolumeEncryption;
 }
 
 /** `attachVolume`: connect the volume and plug it into the guest at `mountpoint`. */
@@ -64,8 +51,8 @@ export class GetVolumeConnectorRequest extends FullInstanceRequest {}
 
 /** `swapVolume`: replace the volume at `mountpoint` by another, copying its data. */
 export class SwapVolumeRequest extends FullInstanceRequest {
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => VolumeConnectionInfo) oldConnectionInfo!: VolumeConnectionInfo;
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => VolumeConnectionInfo) newConnectionInfo!: VolumeConnectionInfo;
+  @NestedObject(() => VolumeConnectionInfo) oldConnectionInfo!: VolumeConnectionInfo;
+  @NestedObject(() => VolumeConnectionInfo) newConnectionInfo!: VolumeConnectionInfo;
   @IsString() @Matches(DEVICE_NAME_PATTERN) mountpoint!: string;
   /** Grow the new volume's device to this many GiB when it is larger; 0 keeps its size. @defaultValue 0 */
   @IsOptional() @IsInt() @Min(0) resizeToGb?: number;
@@ -73,7 +60,7 @@ export class SwapVolumeRequest extends FullInstanceRequest {
 
 /** `extendVolume`: the volume was grown by the storage; make the guest see `newSizeBytes`. */
 export class ExtendVolumeRequest extends FullInstanceRequest {
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => VolumeConnectionInfo) connectionInfo!: VolumeConnectionInfo;
+  @NestedObject(() => VolumeConnectionInfo) connectionInfo!: VolumeConnectionInfo;
   @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER) newSizeBytes!: number;
 }
 
@@ -100,10 +87,7 @@ export class VolumeSnapshotDeleteInfo {
 /** `volumeSnapshotCreate`: snapshot a volume attached to the instance. */
 export class VolumeSnapshotCreateRequest extends FullInstanceRequest {
   @IsString() @Matches(VOLUME_ID_PATTERN) volumeId!: string;
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => VolumeSnapshotCreateInfo)
+  @NestedObject(() => VolumeSnapshotCreateInfo)
   createInfo!: VolumeSnapshotCreateInfo;
 }
 
@@ -111,10 +95,7 @@ export class VolumeSnapshotCreateRequest extends FullInstanceRequest {
 export class VolumeSnapshotDeleteRequest extends FullInstanceRequest {
   @IsString() @Matches(VOLUME_ID_PATTERN) volumeId!: string;
   @IsString() @Matches(VOLUME_ID_PATTERN) snapshotId!: string;
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => VolumeSnapshotDeleteInfo)
+  @NestedObject(() => VolumeSnapshotDeleteInfo)
   deleteInfo!: VolumeSnapshotDeleteInfo;
 }
 

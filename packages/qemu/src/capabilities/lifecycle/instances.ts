@@ -1,38 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
-import {
-  InstanceNotFoundError,
-  type CleanupRequest,
-  type DestroyRequest,
-  type InstanceInfo,
-  type SpawnRequest,
-} from '@virtkit/core';
+import type { SpawnRequest } from '@virtkit/core';
 import type { QemuHost } from '../../runtime/qemu-host.js';
 import type { ImageInfo } from '../../runtime/qemu-img.js';
-import { checkBootFiles, checkMetaFiles } from '../../runtime/tenant-files.js';
-import { VM_FILES, type BootSpec, type VmMeta } from '../../runtime/vm-meta.js';
+import { checkBootFiles } from '../../runtime/tenant-files.js';
+import type { BootSpec, VmMeta } from '../../runtime/vm-meta.js';
 import type { Vm } from '../../runtime/vm.js';
-import { bootSourceOf, type BootSource } from './boot-source.js';
+import type { BootSource } from './boot-source.js';
 import { nicsForSpawn } from '../network/vifs.js';
 import { volumesForSpawn } from '../volume/volumes.js';
 
-const GIB = 1024 ** 3;
+// What the lifecycle and migration families share about an instance: its new metadata, its root disk, its CPU time.
 
-/**
- * `_spawn`: the state directory, metadata, a qcow2 root disk (an overlay on
- * the image, or blank), then the QEMU process unless `powerOn` is false.
- * A failure leaves the directory for the SDK's failed-spawn cleanup (destroy).
- */
-export async function spawnInstance(host: QemuHost, req: SpawnRequest): Promise<void> {
-  const source = bootSourceOf(req.imageMeta);
-  const meta = newVmMeta(req, source);
-  // every file the request names is checked before anything is created: a refusal leaves nothing behind
-  const base = await checkMetaFiles(host, meta);
-  const vm = await host.create(meta);
-  await createRootDisk(host, vm, vm.file(VM_FILES.rootDisk), source.boot, { base });
-  if (req.powerOn !== false) await vm.busy(() => vm.start());
-  else await vm.save();
-}
+const GIB = 1024 ** 3;
 
 /**
  * A root disk: a copy-on-write overlay of the image, at least the flavor's
@@ -54,60 +33,6 @@ export async function createRootDisk(
   const base = options.base ?? (await checkBootFiles(host, boot, 'imageMeta.properties'))!;
   const sizeBytes = exactBytes ?? (vm.meta.rootGb > 0 ? Math.max(base.virtualSize, vm.meta.rootGb * GIB) : undefined);
   await host.img.create(file, { sizeBytes, backing: { file: boot.image, format: boot.format } });
-}
-
-/**
- * `_destroy`: stop the process and remove the state directory (with
- * `destroyDisks: false`, the disks stay for `deleteInstanceFiles`).
- * @throws `INSTANCE_NOT_FOUND` for an unknown instance (the SDK then succeeds).
- */
-export async function destroyInstance(host: QemuHost, req: DestroyRequest): Promise<void> {
-  const vm = host.find(req.instance.uuid);
-  if (!vm) {
-    if (req.destroyDisks !== false)
-      await rm(await host.instanceDir(req.instance.uuid), { recursive: true, force: true });
-    throw new InstanceNotFoundError(req.instance.uuid);
-  }
-  await vm.busy(async () => {
-    await vm.stopProcess('quit');
-    await host.remove(vm, { keepDisks: req.destroyDisks === false });
-  });
-}
-
-/** `_cleanup`: remove files a destroy without disks left behind. */
-export async function cleanupInstance(host: QemuHost, req: CleanupRequest): Promise<void> {
-  if (host.find(req.instance.uuid) || req.destroyDisks === false) return;
-  await rm(await host.instanceDir(req.instance.uuid), { recursive: true, force: true });
-}
-
-/** `_deleteInstanceFiles`: remove what is left of a destroyed instance; false while it still exists. */
-export async function deleteInstanceFiles(host: QemuHost, uuid: string): Promise<boolean> {
-  if (host.find(uuid)) return false;
-  const dir = await host.instanceDir(uuid);
-  await rm(dir, { recursive: true, force: true });
-  return !(await stat(dir).then(
-    () => true,
-    () => false,
-  ));
-}
-
-/**
- * `_getInfo`: the power state (QEMU's run state or the recorded one), rescue and soft-delete marks, sizes, CPU time.
- */
-export async function instanceInfo(host: QemuHost, uuid: string): Promise<InstanceInfo> {
-  const vm = host.get(uuid);
-  const state = await vm.powerState();
-  const info: InstanceInfo = {
-    state,
-    internalId: vm.meta.pid !== undefined ? `pid:${vm.meta.pid}` : undefined,
-    maxMemKb: vm.meta.memoryMb * 1024,
-    memKb: vm.running ? vm.meta.memoryMb * 1024 : 0,
-    numCpu: vm.meta.vcpus,
-    cpuTimeNs: vm.proc ? processCpuTimeNs(vm.proc.pid) : 0,
-  };
-  if (vm.meta.rescue) info.rescued = true;
-  if (vm.meta.softDeleted) info.softDeleted = true;
-  return info;
 }
 
 /** User + system CPU time of a process from /proc (clock ticks of 10 ms). */
@@ -137,7 +62,7 @@ const CPU_TIME_CACHE = new Map<string, { at: number; ns: number }>();
  * The metadata of a new instance (stopped, bootable), with the NICs and volumes the request names: what spawn
  * and a cold migration's destination (`finishMigration`) build before checking the files it names.
  */
-function newVmMeta(
+export function newVmMeta(
   req: Pick<SpawnRequest, 'instance' | 'networkInfo' | 'blockDeviceInfo'>,
   source: BootSource,
 ): VmMeta {

@@ -1,8 +1,11 @@
 import { rm } from 'node:fs/promises';
-import { PowerState, type PowerOffRequest, type RebootRequest } from '@virtkit/core';
+import type { PowerOffRequest } from '@virtkit/core';
 import { delay } from '../../runtime/proc-utils.js';
 import { VM_FILES } from '../../runtime/vm-meta.js';
 import type { Vm } from '../../runtime/vm.js';
+
+// Powering an instance off and on: the lifecycle hooks and a cold migration (its source powers off, its revert
+// powers on) share them.
 
 /**
  * `_powerOff`: with `timeoutSec` > 0, press the ACPI power button
@@ -46,57 +49,4 @@ export async function powerOn(vm: Vm): Promise<void> {
     if (vm.proc) await vm.stopProcess('kill');
     await vm.start();
   });
-}
-
-/**
- * `_reboot`. HARD: `system_reset` of a live guest (continued when paused),
- * a fresh boot otherwise. SOFT (from RUNNING): for an image that declares
- * `virtkit_guest_acpi=yes`, press the ACPI power button with QEMU told to
- * pause instead of exit, then reset once the guest has shut down (or after
- * `softRebootTimeoutSec`); without ACPI (no guest agent either), `system_reset`.
- * @throws `INVALID_STATE` (soft-deleted)
- */
-export async function reboot(vm: Vm, req: RebootRequest): Promise<void> {
-  vm.refuseWhileSoftDeleted('reboot');
-  await vm.busy(async () => {
-    if (req.rebootType === 'SOFT' && vm.meta.guestAcpi) return acpiReboot(vm);
-    if (!vm.running) {
-      await rm(vm.file(VM_FILES.savedState), { force: true });
-      if (vm.proc) await vm.stopProcess('kill');
-      await vm.start();
-      return;
-    }
-    await vm.qmp('system_reset');
-    if ((await vm.powerState()) !== PowerState.RUNNING) await vm.qmp('cont');
-  });
-}
-
-async function acpiReboot(vm: Vm): Promise<void> {
-  const proc = vm.requireProcess('reboot');
-  await proc.execute('set-action', { shutdown: 'pause' });
-  try {
-    const down = proc.qmp
-      .waitForEvent('SHUTDOWN', (e) => e.data.guest === true, vm.config.softRebootTimeoutMs)
-      .then(
-        () => true,
-        () => false,
-      );
-    await proc.execute('system_powerdown');
-    await down;
-    await proc.execute('system_reset');
-    if ((await vm.powerState()) !== PowerState.RUNNING) await proc.execute('cont');
-  } finally {
-    proc.guestShutdown = false;
-    await proc.execute('set-action', { shutdown: 'poweroff' }).catch(() => undefined);
-  }
-}
-
-/** `_pause`: stop the vCPUs. */
-export async function pause(vm: Vm): Promise<void> {
-  await vm.busy(() => vm.qmp('stop'));
-}
-
-/** `_unpause`: continue the vCPUs. */
-export async function unpause(vm: Vm): Promise<void> {
-  await vm.busy(() => vm.qmp('cont'));
 }

@@ -1,5 +1,4 @@
-import { ConflictError, type AttachInterfaceRequest, type DetachInterfaceRequest, type Vif } from '@virtkit/core';
-import { plugTaps, unplugTaps } from '../../network/taps-of-nics.js';
+import { ConflictError, type Vif } from '@virtkit/core';
 import { tapNameFor } from '../../network/tap-name.js';
 import { unplugDevice } from '../../runtime/hotplug.js';
 import { allocatePort } from '../../runtime/ports.js';
@@ -37,7 +36,7 @@ export function checkVifs(vifs: readonly Vif[], path = 'networkInfo'): void {
 }
 
 /** The tap and bridge of a VIF (none for `user`). */
-function hostSide(vif: Vif): Pick<NicSpec, 'tap' | 'bridge'> {
+export function hostSide(vif: Vif): Pick<NicSpec, 'tap' | 'bridge'> {
   if (vif.type === 'user') return {};
   return vif.network.bridge === undefined
     ? { tap: tapNameFor(vif) }
@@ -51,52 +50,8 @@ export function nicsForSpawn(meta: VmMeta, vifs: readonly Vif[]): NicSpec[] {
   return meta.nics;
 }
 
-/**
- * `_plugVifs`: the VIFs' taps exist, on their bridges, up (a retry changes nothing).
- * @throws `VALIDATION_FAILED`, `CONFLICT` (the device name is taken by something else), `DRIVER_ERROR`
- */
-export async function plugVifs(netns: string | undefined, owner: string, vifs: readonly Vif[]): Promise<void> {
-  checkVifs(vifs);
-  await plugTaps(netns, owner, vifs.map(hostSide));
-}
-
-/** `_unplugVifs`: the taps this instance made for these VIFs are deleted (a missing one is no error). */
-export async function unplugVifs(netns: string | undefined, owner: string, vifs: readonly Vif[]): Promise<void> {
-  checkVifs(vifs);
-  await unplugTaps(netns, owner, vifs.map(hostSide));
-}
-
-/**
- * `_attachInterface`: a new NIC: its tap first (`bridge`/`tap` VIFs), then `netdev_add` + `device_add`
- * while the process runs (recorded for the next start otherwise). The same VIF again
- * (id and MAC) changes nothing. @throws `CONFLICT` (another NIC has that MAC, or the VIF is attached with another MAC)
- */
-export async function attachInterface(vm: Vm, req: AttachInterfaceRequest): Promise<void> {
-  const { vif } = req;
-  checkVifs([vif], 'vif');
-  const existing = vm.meta.nics.find((n) => n.vifId === vif.id);
-  // The same VIF again is a retry (#18): success, no change; the same id with another MAC is not.
-  if (existing) {
-    if (existing.mac === vif.address.toLowerCase()) return;
-    throw new ConflictError(`interface ${vif.id} is already attached to instance ${vm.uuid} with MAC ${existing.mac}`);
-  }
-  await vm.busy(async () => {
-    const nic = newNic(vm.meta, vif, vm.running);
-    const netns = vm.config.netns;
-    await plugTaps(netns, vm.uuid, [nic]);
-    try {
-      if (vm.running) await plugNic(vm, nic);
-    } catch (error) {
-      await unplugTaps(netns, vm.uuid, [nic]).catch(() => undefined);
-      throw error;
-    }
-    vm.meta.nics.push(nic);
-    await vm.save();
-  });
-}
-
 /** Add a NIC's netdev and device to the running process (the netdev goes again when the device is refused). */
-async function plugNic(vm: Vm, nic: NicSpec): Promise<void> {
+export async function plugNic(vm: Vm, nic: NicSpec): Promise<void> {
   await vm.qmp('netdev_add', netdevOf(nic));
   try {
     await vm.qmp('device_add', nicDevice(nic));
@@ -107,7 +62,7 @@ async function plugNic(vm: Vm, nic: NicSpec): Promise<void> {
 }
 
 /** Remove a NIC's device (waiting for DEVICE_DELETED) and netdev from the running process. */
-async function unplugNic(vm: Vm, nic: NicSpec): Promise<void> {
+export async function unplugNic(vm: Vm, nic: NicSpec): Promise<void> {
   await unplugDevice(vm, `nic${nic.index}`);
   await vm.qmp('netdev_del', { id: `net${nic.index}` }).catch(() => undefined);
 }
@@ -143,23 +98,8 @@ export async function replug(vm: Vm, nics: readonly NicSpec[]): Promise<void> {
   for (const nic of nics) await plugNic(vm, nic);
 }
 
-/**
- * `_detachInterface`: unplug the NIC (waiting for DEVICE_DELETED) and its
- * netdev, then delete its tap. A VIF that is not attached changes nothing.
- * @throws `TIMEOUT` when the guest does not release a virtio NIC
- */
-export async function detachInterface(vm: Vm, req: DetachInterfaceRequest): Promise<void> {
-  const nic = vm.meta.nics.find((n) => n.vifId === req.vif.id);
-  if (!nic) return;
-  await vm.busy(async () => {
-    if (vm.running) await unplugNic(vm, nic);
-    vm.meta.nics = vm.meta.nics.filter((n) => n !== nic);
-    await vm.save();
-    await unplugTaps(vm.config.netns, vm.uuid, [nic]);
-  });
-}
-
-function newNic(meta: VmMeta, vif: Vif, running: boolean): NicSpec {
+/** A NIC record for `meta`. @throws `CONFLICT` (the MAC or host device is the instance's already) */
+export function newNic(meta: VmMeta, vif: Vif, running: boolean): NicSpec {
   const mac = vif.address.toLowerCase();
   if (meta.nics.some((n) => n.mac === mac))
     throw new ConflictError(`instance ${meta.uuid} already has a NIC with MAC ${mac}`);

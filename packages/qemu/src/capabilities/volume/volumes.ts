@@ -3,18 +3,14 @@ import {
   ConflictError,
   InvalidStateError,
   NotFoundError,
-  type AttachVolumeRequest,
   type BlockDeviceInfo,
-  type DetachVolumeRequest,
   type VolumeConnectionInfo,
-  type VolumeConnector,
 } from '@virtkit/core';
 import { unplugDevice } from '../../runtime/hotplug.js';
 import { allocatePort } from '../../runtime/ports.js';
 import { volumeDevice, volumeDeviceId, volumeNodes } from '../../runtime/qemu-argv.js';
 import type { QemuHost } from '../../runtime/qemu-host.js';
 import { invalid, requestPath } from '../../runtime/safe-values.js';
-import { checkVolumeFile } from '../../runtime/tenant-files.js';
 import type { DiskBus, VmMeta, VolumeSpec } from '../../runtime/vm-meta.js';
 import type { Vm } from '../../runtime/vm.js';
 
@@ -68,57 +64,13 @@ export function volumesForSpawn(meta: VmMeta, info: BlockDeviceInfo | undefined)
 }
 
 /**
- * `_attachVolume`: `blockdev-add` + `device_add` while the process runs
- * (virtio: a free pcie-root-port; scsi: the virtio-scsi bus), recorded for
- * the next start otherwise.
- * @throws `CONFLICT` (mountpoint taken, or the volume attached here or to another instance),
- *   `INVALID_STATE` (SUSPENDED: the saved state fixes the devices), `VALIDATION_FAILED`
- */
-export async function attachVolume(host: QemuHost, vm: Vm, req: AttachVolumeRequest): Promise<void> {
-  const device = bareDevice(req.mountpoint);
-  if (vm.meta.volumes.some((v) => v.device === device))
-    throw new ConflictError(`instance ${vm.uuid} already has a volume at ${device}`);
-  const source = volumeSource(req.connectionInfo);
-  await checkVolumeFile(host, source, 'connectionInfo.data.path');
-  const holder = host.list().find((other) => other.meta.volumes.some((v) => v.path === source.path));
-  if (holder)
-    throw new ConflictError(`volume ${source.volumeId ?? source.path} is already attached to instance ${holder.uuid}`);
-  if (req.deviceType !== undefined && req.deviceType !== 'disk')
-    throw invalid('deviceType', 'the QEMU driver attaches volumes as disks only');
-  refuseWhileSuspended(vm, 'attachVolume');
-  await vm.busy(async () => {
-    const volume = newVolume(vm.meta, device, source, busOf(req.diskBus, vm.meta.diskBus), vm.running);
-    if (vm.running) await plugVolume(vm, volume);
-    vm.meta.volumes.push(volume);
-    await vm.save();
-  });
-}
-
-/**
- * `_detachVolume`: unplug the device (waiting for DEVICE_DELETED), then
- * delete its block nodes. @throws `NOT_FOUND` (nothing, or another volume, at the mountpoint; the SDK
- * then succeeds), `TIMEOUT` (the guest keeps a virtio disk), `INVALID_STATE` (SUSPENDED)
- */
-export async function detachVolume(vm: Vm, req: DetachVolumeRequest): Promise<void> {
-  const volume = vm.meta.volumes.find((v) => v.device === bareDevice(req.mountpoint));
-  // another volume at that mountpoint is not this one's attachment: it stays
-  if (!volume || !isVolume(volume, req.connectionInfo)) throw new NotFoundError('volume attachment', req.mountpoint);
-  refuseWhileSuspended(vm, 'detachVolume');
-  await vm.busy(async () => {
-    if (vm.running) await unplugVolume(vm, volume);
-    vm.meta.volumes = vm.meta.volumes.filter((v) => v !== volume);
-    await vm.save();
-  });
-}
-
-/**
  * Add a volume's nodes and device to the running process. On failure, what
  * was sent is taken back, including a command that timed out: QEMU may still
  * run it later (a monitor that hung), and a node or device left behind would
  * make the next attach at that mountpoint fail. The undo commands are sent
  * together (QEMU runs them in order after the ones before) and their own failures ignored.
  */
-async function plugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
+export async function plugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
   const nodes = volumeNodes(volume);
   const sent: { command: string; args: Record<string, unknown> }[] = [];
   try {
@@ -135,7 +87,7 @@ async function plugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
 }
 
 /** Remove a volume's device and nodes from the running process (top layer first). */
-async function unplugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
+export async function unplugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
   await unplugDevice(vm, volumeDeviceId(volume));
   for (const node of [...volume.layers.map((l) => l.node).reverse(), volume.node]) {
     await vm.qmp('blockdev-del', { 'node-name': node });
@@ -146,7 +98,7 @@ async function unplugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
  * Does the connection info name this attached volume? By id when both sides
  * have one, else by file; info naming neither matches (the mountpoint decides).
  */
-function isVolume(volume: VolumeSpec, info: VolumeConnectionInfo): boolean {
+export function isVolume(volume: VolumeSpec, info: VolumeConnectionInfo): boolean {
   const id = info.volumeId ?? (typeof info.data.volume_id === 'string' ? info.data.volume_id : undefined);
   if (id !== undefined && volume.volumeId !== undefined) return id === volume.volumeId;
   const path = info.data.path ?? info.data.device_path;
@@ -166,15 +118,14 @@ export function findVolume(vm: Vm, info: VolumeConnectionInfo): VolumeSpec {
   return volume;
 }
 
-/** `_getVolumeConnector`: this host at its block-storage address, for local file volumes. */
-export function volumeConnector(host: QemuHost, hostname: string | undefined): VolumeConnector {
-  return {
-    ip: host.config.blockStorageIp,
-    host: hostname ?? host.config.nodeName,
-    multipath: false,
-    platform: 'x86_64',
-    osType: 'linux',
-  };
+/**
+ * The volume's file is attached to no instance of this host (one writer per file).
+ * @throws `CONFLICT` naming the instance that holds it
+ */
+export function refuseAttachedElsewhere(host: QemuHost, source: VolumeSource): void {
+  const holder = host.list().find((other) => other.meta.volumes.some((v) => v.path === source.path));
+  if (holder)
+    throw new ConflictError(`volume ${source.volumeId ?? source.path} is already attached to instance ${holder.uuid}`);
 }
 
 /** Devices are fixed by a saved state: changing them would make the restore fail. */
@@ -188,13 +139,21 @@ export function refuseWhileSuspended(vm: Vm, operation: string): void {
   }
 }
 
-function newVolume(meta: VmMeta, device: string, source: VolumeSource, bus: DiskBus, running: boolean): VolumeSpec {
+/** A volume record for `meta` (a virtio one gets a PCIe root port). */
+export function newVolume(
+  meta: VmMeta,
+  device: string,
+  source: VolumeSource,
+  bus: DiskBus,
+  running: boolean,
+): VolumeSpec {
   const volume: VolumeSpec = { device, ...source, bus, node: `vol-${device}`, layers: [] };
   if (bus === 'virtio') volume.port = allocatePort(meta, running);
   return volume;
 }
 
-function busOf(requested: string | undefined, fallback: DiskBus): DiskBus {
+/** The bus a volume is attached on: the requested one, else the instance's. @throws `VALIDATION_FAILED` */
+export function busOf(requested: string | undefined, fallback: DiskBus): DiskBus {
   if (requested === undefined) return fallback;
   if (requested === 'virtio' || requested === 'scsi') return requested;
   throw invalid('diskBus', `the QEMU driver attaches volumes on virtio or scsi, not '${requested}'`);

@@ -3,22 +3,18 @@ import {
   MigrationError,
   type CheckCanLiveMigrateDestinationRequest,
   type MigrateData,
-  type PostLiveMigrationAtDestinationRequest,
   type PreLiveMigrationRequest,
-  type RollbackLiveMigrationAtDestinationRequest,
 } from '@virtkit/core';
 import { createServer, type AddressInfo } from 'node:net';
-import { armIncomingWatchdog, disarmIncomingWatchdog } from '../runtime/incoming-watchdog.js';
-import { importMeta } from '../runtime/migrated-meta.js';
-import { waitForMigration } from '../runtime/migration-stream.js';
-import type { QemuHost } from '../runtime/qemu-host.js';
-import { invalid } from '../runtime/safe-values.js';
-import { checkMetaFiles } from '../runtime/tenant-files.js';
-import { VM_FILES } from '../runtime/vm-meta.js';
-import type { VmProcess } from '../runtime/vm-process.js';
-import { createRootDisk } from './lifecycle/instances.js';
-import { deviceExists } from '../network/tap-devices.js';
-import { replug, unmigratableNics } from './network/vifs.js';
+import { armIncomingWatchdog } from '../../runtime/incoming-watchdog.js';
+import { importMeta } from '../../runtime/migrated-meta.js';
+import type { QemuHost } from '../../runtime/qemu-host.js';
+import { invalid } from '../../runtime/safe-values.js';
+import { checkMetaFiles } from '../../runtime/tenant-files.js';
+import { VM_FILES } from '../../runtime/vm-meta.js';
+import type { VmProcess } from '../../runtime/vm-process.js';
+import { createRootDisk } from '../lifecycle/instances.js';
+import { deviceExists } from '../../network/tap-devices.js';
 
 /** What the QEMU driver keeps in `MigrateData.driverData.qemu`. */
 export interface QemuMigrationData {
@@ -161,44 +157,5 @@ function freePort(host: string): Promise<number> {
       const { port } = server.address() as AddressInfo;
       server.close(() => resolve(port));
     });
-  });
-}
-
-/** `_rollbackLiveMigrationAtDestination`: remove an instance that was arriving; anything else is left alone. */
-export async function rollbackAtDestination(
-  host: QemuHost,
-  req: RollbackLiveMigrationAtDestinationRequest,
-): Promise<void> {
-  const vm = host.find(req.instance.uuid);
-  if (!vm?.meta.incomingMigration) return;
-  await vm.busy(async () => {
-    await vm.stopProcess('kill');
-    await host.remove(vm);
-  });
-}
-
-/**
- * `_postLiveMigrationAtDestination`: the stream is in (QEMU says completed),
- * the NBD export goes, the USB NICs are plugged in, and the instance is recorded as living here.
- * @throws `MIGRATION_FAILED` when the incoming migration did not complete
- */
-export async function postAtDestination(host: QemuHost, req: PostLiveMigrationAtDestinationRequest): Promise<void> {
-  const vm = host.get(req.instance.uuid);
-  if (!vm.meta.incomingMigration) return;
-  await vm.busy(async () => {
-    const proc = vm.requireProcess('postLiveMigrationAtDestination');
-    try {
-      await waitForMigration(proc, { timeoutMs: 60_000 });
-    } catch (error) {
-      throw new MigrationError(`the instance did not arrive: ${(error as Error).message}`, { cause: error });
-    }
-    await proc.execute('nbd-server-stop').catch(() => undefined);
-    // started without them (-incoming): the source unplugged its USB NICs before sending the state
-    await replug(vm, unmigratableNics(vm));
-    delete vm.meta.incomingMigration;
-    vm.meta.power = 'running';
-    await vm.save();
-    // it lives here now: it outlives this driver like any other instance (a later driver takes it over)
-    disarmIncomingWatchdog(vm.dir);
   });
 }

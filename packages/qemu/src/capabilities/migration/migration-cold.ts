@@ -1,33 +1,25 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { chmod, copyFile, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { chmod, copyFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import {
   InstanceExistsError,
-  InstanceNotFoundError,
   MigrationError,
-  type ConfirmMigrationRequest,
   type FinishMigrationRequest,
-  type FinishRevertMigrationRequest,
   type InstanceDiskInfo,
   type MigrateDiskAndPowerOffRequest,
-  type SharedStorageCheckData,
 } from '@virtkit/core';
-import type { QemuHost } from '../runtime/qemu-host.js';
-import { invalid, requestPath } from '../runtime/safe-values.js';
-import { checkMetaFiles } from '../runtime/tenant-files.js';
-import { VM_FILES, type BootSpec, type VmMeta } from '../runtime/vm-meta.js';
-import type { Vm } from '../runtime/vm.js';
-import { bootSourceOf } from './lifecycle/boot-source.js';
-import { nicsForSpawn } from './network/vifs.js';
-import { copyExportedDisk, DISK_EXPORT_URL, exportDisk, stopDiskExport } from '../network/disk-export.js';
-import { powerOff, powerOn } from './lifecycle/power.js';
-import { volumesForSpawn } from './volume/volumes.js';
+import type { QemuHost } from '../../runtime/qemu-host.js';
+import { invalid, requestPath } from '../../runtime/safe-values.js';
+import { checkMetaFiles } from '../../runtime/tenant-files.js';
+import { VM_FILES, type BootSpec } from '../../runtime/vm-meta.js';
+import type { Vm } from '../../runtime/vm.js';
+import { bootSourceOf } from '../lifecycle/boot-source.js';
+import { newVmMeta } from '../lifecycle/instances.js';
+import { copyExportedDisk, DISK_EXPORT_URL, exportDisk, stopDiskExport } from '../../network/disk-export.js';
+import { powerOff } from '../lifecycle/power.js';
 
 const GIB = 1024 ** 3;
 /** Longest copy of a root disk over the network. */
 const COPY_TIMEOUT_MS = 60 * 60_000;
-const MARKER = /^\.virtkit-shared-[0-9a-f]{32}$/;
 
 /**
  * `_migrateDiskAndPowerOff` (source): power off as `powerOff` does (ACPI
@@ -66,7 +58,10 @@ function qemuNbdBinary(host: QemuHost): string {
   return host.config.qemuImgBinary.replace(/qemu-img$/, 'qemu-nbd');
 }
 
-/** `_getInstanceDiskInfo`: the root disk (volumes are not local disks). */
+/**
+ * The instance's local disks: the root disk (volumes are not local disks). What `_getInstanceDiskInfo` reports and a
+ * cold move copies.
+ */
 export async function instanceDiskInfo(host: QemuHost, vm: Vm): Promise<InstanceDiskInfo[]> {
   const path = vm.file(VM_FILES.rootDisk);
   const info = await host.img.info(path);
@@ -108,26 +103,8 @@ export async function finishMigration(host: QemuHost, req: FinishMigrationReques
     throw invalid('diskInfo.path', `the root disk must be in a directory named ${instance.uuid}`);
   const source = bootSourceOf(req.imageMeta);
   if (rootPath) await checkRootDiskCopy(host, rootPath, source.boot);
-  const meta: VmMeta = {
-    version: 1,
-    uuid: instance.uuid,
-    name: instance.name ?? `instance-${instance.uuid.slice(0, 8)}`,
-    vcpus: instance.flavor.vcpus,
-    memoryMb: instance.flavor.memoryMb,
-    rootGb: instance.flavor.rootGb,
-    boot: source.boot,
-    diskBus: source.diskBus,
-    nicModel: source.nicModel,
-    guestAcpi: source.guestAcpi,
-    ports: 0,
-    nics: [],
-    volumes: [],
-    power: 'shutdown',
-    bootable: true,
-    nextNicIndex: 0,
-  };
-  meta.nics = nicsForSpawn(meta, req.networkInfo ?? []);
-  meta.volumes = volumesForSpawn(meta, req.blockDeviceInfo);
+  const { networkInfo, blockDeviceInfo } = req;
+  const meta = newVmMeta({ instance: { ...instance, flavor: instance.flavor }, networkInfo, blockDeviceInfo }, source);
   await checkMetaFiles(host, meta);
   const vm = await host.create(meta);
   try {
@@ -189,68 +166,7 @@ async function checkRootDiskCopy(host: QemuHost, rootPath: string, boot: BootSpe
     throw invalid('diskInfo.path', 'the root disk names a backing file other than the image it boots from');
 }
 
-function isSameHost(migration: { sourceCompute?: string; destCompute: string } | undefined): boolean {
+/** A migration to the same host: a resize. */
+export function isSameHost(migration: { sourceCompute?: string; destCompute: string } | undefined): boolean {
   return migration?.sourceCompute !== undefined && migration.sourceCompute === migration.destCompute;
-}
-
-/**
- * `_confirmMigration` (source): the move is accepted; remove the source
- * copy (after a same-host resize there is none: only the old flavor is forgotten).
- * @throws `INSTANCE_NOT_FOUND` (the SDK then succeeds)
- */
-export async function confirmMigration(host: QemuHost, req: ConfirmMigrationRequest): Promise<void> {
-  const vm = host.find(req.instance.uuid);
-  if (!vm) throw new InstanceNotFoundError(req.instance.uuid);
-  if (isSameHost(req.migration)) {
-    delete vm.meta.resizedFrom;
-    return vm.save();
-  }
-  await vm.busy(async () => {
-    await vm.stopProcess('quit');
-    // the disk export (a move over the network) stops with it
-    await host.remove(vm);
-  });
-}
-
-/**
- * `_finishRevertMigration` (source): start the kept copy again (with its old flavor after a same-host resize), unless
- * `powerOn` is false.
- */
-export async function finishRevertMigration(vm: Vm, req: FinishRevertMigrationRequest): Promise<void> {
-  if (vm.meta.diskExport) {
-    await stopDiskExport(vm.meta.diskExport, vm.dir);
-    delete vm.meta.diskExport;
-    await vm.save();
-  }
-  if (vm.meta.resizedFrom) {
-    if (vm.proc) await vm.busy(() => vm.stopProcess('quit'));
-    Object.assign(vm.meta, vm.meta.resizedFrom);
-    delete vm.meta.resizedFrom;
-    await vm.save();
-  }
-  if (req.powerOn !== false && !vm.running) await powerOn(vm);
-}
-
-/** `_checkInstanceSharedStorageLocal`: a marker file in the instance's directory. */
-export async function leaveStorageMarker(vm: Vm): Promise<SharedStorageCheckData> {
-  const path = join(vm.dir, `.virtkit-shared-${randomBytes(16).toString('hex')}`);
-  await writeFile(path, '', { mode: 0o600 });
-  return { path };
-}
-
-/**
- * `_checkInstanceSharedStorageRemote`: true when this host sees another driver's marker (only marker names are looked
- * at).
- */
-export function seesStorageMarker(data: SharedStorageCheckData): boolean {
-  return isMarker(data.path) && existsSync(data.path as string);
-}
-
-/** `_checkInstanceSharedStorageCleanup`: remove the marker (nothing else is ever removed). */
-export async function removeStorageMarker(data: SharedStorageCheckData): Promise<void> {
-  if (isMarker(data.path)) await rm(data.path as string, { force: true });
-}
-
-function isMarker(path: string | undefined): boolean {
-  return typeof path === 'string' && path.startsWith('/') && MARKER.test(basename(path));
 }

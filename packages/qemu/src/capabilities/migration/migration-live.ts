@@ -4,22 +4,19 @@ import {
   InvalidStateError,
   isVirtkitError,
   MigrationError,
-  NotFoundError,
-  type CheckCanLiveMigrateSourceRequest,
   type LiveMigrationRequest,
   type MigrateData,
   type OperationContext,
 } from '@virtkit/core';
-import { exportMeta } from '../runtime/migrated-meta.js';
-import { StallWatch, waitForMigration, type MigrationInfo } from '../runtime/migration-stream.js';
-import { eventOrDelay } from '../runtime/event-or-delay.js';
-import type { QemuHost } from '../runtime/qemu-host.js';
-import { invalid, SAFE_PATH_PATTERN } from '../runtime/safe-values.js';
-import { VM_FILES, type NicSpec } from '../runtime/vm-meta.js';
-import type { VmProcess } from '../runtime/vm-process.js';
-import type { Vm } from '../runtime/vm.js';
+import { StallWatch, waitForMigration, type MigrationInfo } from '../../runtime/migration-stream.js';
+import { eventOrDelay } from '../../runtime/event-or-delay.js';
+import type { QemuHost } from '../../runtime/qemu-host.js';
+import { invalid, SAFE_PATH_PATTERN } from '../../runtime/safe-values.js';
+import type { NicSpec } from '../../runtime/vm-meta.js';
+import type { VmProcess } from '../../runtime/vm-process.js';
+import type { Vm } from '../../runtime/vm.js';
 import { qemuData } from './migration-destination.js';
-import { replug, unplugUnmigratable } from './network/vifs.js';
+import { replug, unplugUnmigratable } from '../network/vifs.js';
 
 const MIRROR_JOB = 'virtkit-migration-mirror';
 const NBD_NODE = 'virtkit-migration-target';
@@ -28,18 +25,6 @@ const DEFAULT_DOWNTIME_MS = 300;
 /** QEMU's events about a block job; each names the job in `data.device`. */
 const BLOCK_JOB_EVENTS = ['BLOCK_JOB_READY', 'BLOCK_JOB_CANCELLED', 'BLOCK_JOB_COMPLETED', 'BLOCK_JOB_ERROR'] as const;
 type Report = NonNullable<OperationContext['onProgress']>;
-
-/**
- * `_checkCanLiveMigrateSource`: the destination's data plus this instance's device configuration and root disk size.
- */
-export async function checkSource(host: QemuHost, vm: Vm, req: CheckCanLiveMigrateSourceRequest): Promise<MigrateData> {
-  const rootDiskBytes = (await host.img.info(vm.file(VM_FILES.rootDisk))).virtualSize;
-  const data = qemuData(req.destCheckData);
-  return {
-    ...req.destCheckData,
-    driverData: { ...req.destCheckData.driverData, qemu: { ...data, meta: exportMeta(vm.meta), rootDiskBytes } },
-  };
-}
 
 /**
  * `_liveMigration`: mirror the root disk into the destination's NBD export
@@ -373,13 +358,4 @@ async function cancelMirror(proc: VmProcess, force: boolean): Promise<void> {
       wake.cancel();
     }
   }
-}
-
-/**
- * `_liveMigrationAbort` / `_liveMigrationForceComplete`: act on the instance's running migration. @throws `NOT_FOUND`
- * when none runs
- */
-export function runningMigration(vm: Vm): NonNullable<Vm['migration']> {
-  if (!vm.migration) throw new NotFoundError('live migration', vm.uuid);
-  return vm.migration;
 }
