@@ -5,7 +5,8 @@
 // - no unused code: @typescript-eslint/no-unused-vars (imports, variables, parameters after the last used one),
 //   no-unused-private-class-members, no-unreachable, and TypeScript's noUnusedLocals in the build. Unused exports
 //   and files are beyond ESLint's flat config (import-x/no-unused-modules needs the legacy one): `npm run lint:unused`
-//   runs knip (knip.json) for those, report-only until the tree-wide pass.
+//   runs knip (knip.json) for those, report-only: it takes longer than a gate in `npm test` may, and its findings
+//   span every package.
 // - no floating promises: @typescript-eslint/no-floating-promises (+ no-misused-promises), type-aware.
 // - no import cycles: import-x/no-cycle over the packages' product code (tests and scripts are imported by nothing),
 //   resolving `./x.js` specifiers to their `.ts` sources through tsconfig.

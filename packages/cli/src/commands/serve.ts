@@ -7,7 +7,7 @@ import { CliError, EXIT_CODES } from '../errors/cli-error.js';
 import type { CommandContext } from './command-context.js';
 
 /** Options of `virtkit serve`, as commander parses them. */
-export interface ServeCommandOptions {
+interface ServeCommandOptions {
   driver: string;
   listen: string;
   tlsCert?: string;
@@ -59,7 +59,7 @@ Examples:
  * @returns the exit code (0 after a clean shutdown).
  * @throws `DRIVER_UNAVAILABLE`; `USAGE` for bad TLS/token files, a bad address, or plaintext off loopback.
  */
-export async function runServeCommand(options: ServeCommandOptions, io: CliIo, stop?: Promise<void>): Promise<number> {
+async function runServeCommand(options: ServeCommandOptions, io: CliIo, stop?: Promise<void>): Promise<number> {
   let loadedRemote: unknown;
   try {
     // An optional peer has no static import. require where it exists (CommonJS, test runners' module maps), import()

@@ -1,4 +1,3 @@
-import type { CapabilityMap } from '../capabilities/capability-map.js';
 import { CONTRACT_VERSION } from '../contract-version.js';
 import type { DriverBase } from '../driver/driver-base.js';
 import type { HostApi } from '../driver/host-api.js';
@@ -125,6 +124,3 @@ export function isDriverDefinition(value: unknown): value is DriverDefinition {
   const v = value as Partial<DriverDefinition> | null;
   return typeof v === 'object' && v !== null && v.kind === DRIVER_DEFINITION_BRAND && typeof v.create === 'function';
 }
-
-/** The identity part of a map, for reports. */
-export type DriverIdentity = CapabilityMap['driver'];
