@@ -9,6 +9,8 @@ import {
   supportsAll,
   waitForState,
   type DriverBase,
+  type DriverDefinition,
+  type DriverOptionsOf,
   type DriverWith,
   type LifecycleEvent,
   type OperationContext,
@@ -78,4 +80,11 @@ export async function options(): Promise<void> {
   await loadDriver<typeof memory>('@virtkit/memory', { options: { consoleOutputLimt: 4096 } });
   // without a definition type, any record goes (checked at run time)
   await loadDriver('@virtkit/memory', { options: { anything: 1 } });
+  // every definition is a DriverDefinition whatever its options type (its default reads them as a plain record)
+  expectTypeOf(memory).toExtend<DriverDefinition>();
+  expectTypeOf<DriverOptionsOf<typeof memory>>().toEqualTypeOf<MemoryConfig>();
+  expectTypeOf<DriverOptionsOf<DriverDefinition>>().toEqualTypeOf<Record<string, unknown>>();
+  expectTypeOf<DriverOptionsOf<DriverBase>>().toEqualTypeOf<Record<string, unknown>>();
+  // @ts-expect-error -- a definition's options type is its own: memory's options are not another driver's
+  expectTypeOf(memory).toExtend<DriverDefinition<DriverBase, { socketPath: string }>>();
 }

@@ -12,14 +12,14 @@ import {
   ValidationError,
   withInventory,
   type AvailableResource,
-  type DriverBase,
+  type CapabilityName,
   type InstanceInfo,
   type OperationContext,
 } from '@virtkit/core';
 import { runConformance, type ConformanceReport, type TestResult } from '@virtkit/conformance';
 import { TINY_CAPACITY, TinyDriver, type Req } from './helpers/tiny-driver';
-import { createMemoryFixtures } from '@virtkit/memory';
-import { Memory, WALK, walkAttachments, type BrokenDriver } from './broken/broken-driver';
+import { createMemoryFixtures, MemoryDriver } from '@virtkit/memory';
+import { WALK, walkAttachments, type BrokenDriver } from './broken/broken-driver';
 import { CROSS_INSTANCE } from './broken/cross-instance';
 import { DISPOSAL, LEAKED_TIMERS } from './broken/disposal';
 import { FAILURE_PATHS } from './broken/failure-paths';
@@ -158,9 +158,9 @@ const FAILED_SPAWN = 'a failed spawn (impossible flavor, unbootable image format
 
 async function kitReport(
   Driver: new (options: { hostname: string }) => TinyDriver,
-  only: readonly string[] = ONLY,
+  only: readonly CapabilityName[] = ONLY,
 ): Promise<ConformanceReport> {
-  return runConformance({ factory: () => new Driver({ hostname: 'tiny-host' }), only: only as never });
+  return runConformance({ factory: () => new Driver({ hostname: 'tiny-host' }), only });
 }
 
 function result(report: ConformanceReport, capability: string, name: string | RegExp): TestResult {
@@ -329,8 +329,8 @@ describe('the kit catches every broken variant of the memory driver', () => {
   it('passes the correct memory driver on the same suites (no false alarm)', async () => {
     const only = [...new Set(corpus.flatMap((b) => b.only))];
     const report = await runConformance({
-      factory: (hostApi) => new Memory({ hostname: 'kit', ...hostApi }) as DriverBase,
-      fixtures: createMemoryFixtures() as never,
+      factory: (hostApi) => new MemoryDriver({ hostname: 'kit', ...hostApi }),
+      fixtures: createMemoryFixtures(),
       only,
       modelBased: false,
     });
@@ -344,8 +344,8 @@ describe('the kit catches every broken variant of the memory driver', () => {
       'unverified',
     async () => {
       const report = await runConformance({
-        factory: (hostApi) => new LifecycleVolumeMemory({ hostname: 'kit', ...hostApi }) as DriverBase,
-        fixtures: createMemoryFixtures({ capabilities: ['lifecycle', 'volume'] }) as never,
+        factory: (hostApi) => new LifecycleVolumeMemory({ hostname: 'kit', ...hostApi }),
+        fixtures: createMemoryFixtures({ capabilities: ['lifecycle', 'volume'] }),
         only: ['lifecycle'],
         modelBased: false,
       });
@@ -364,9 +364,9 @@ describe('the kit catches every broken variant of the memory driver', () => {
     '%s',
     async (_label, broken) => {
       const report = await runConformance({
-        factory: (hostApi) => new broken.Driver({ hostname: 'kit', ...hostApi }) as DriverBase,
-        fixtures: createMemoryFixtures({ driverClass: broken.Driver }) as never,
-        only: broken.only as never,
+        factory: (hostApi) => new broken.Driver({ hostname: 'kit', ...hostApi }),
+        fixtures: createMemoryFixtures({ driverClass: broken.Driver }),
+        only: broken.only,
         modelBased: false,
       });
       const r = report.results.find(

@@ -7,7 +7,7 @@ import { CliError, EXIT_CODES } from '../errors/cli-error.js';
 import type { CommandContext } from './command-context.js';
 
 /** Options of `virtkit serve`, as commander parses them. */
-export interface ServeCommandOptions {
+interface ServeCommandOptions {
   driver: string;
   listen: string;
   tlsCert?: string;
@@ -59,17 +59,26 @@ Examples:
  * @returns the exit code (0 after a clean shutdown).
  * @throws `DRIVER_UNAVAILABLE`; `USAGE` for bad TLS/token files, a bad address, or plaintext off loopback.
  */
-export async function runServeCommand(options: ServeCommandOptions, io: CliIo, stop?: Promise<void>): Promise<number> {
-  let remote: typeof import('@virtkit/remote');
+async function runServeCommand(options: ServeCommandOptions, io: CliIo, stop?: Promise<void>): Promise<number> {
+  let loadedRemote: unknown;
   try {
+    // An optional peer has no static import. require where it exists (CommonJS, test runners' module maps), import()
+    // in ESM; a variable keeps bundlers and tsc off it. createRequire would resolve outside a test runner's map.
     const name = '@virtkit/remote';
-    remote = typeof require === 'function' ? require(name) : await import(name);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the optional peer, loaded on first use
+    loadedRemote = typeof require === 'function' ? require(name) : await import(name);
   } catch (error) {
     throw new CliError('DRIVER_UNAVAILABLE', '`virtkit serve` needs @virtkit/remote', {
       hint: 'npm install @virtkit/remote',
       cause: error,
     });
   }
+  if (!isRemoteServer(loadedRemote)) {
+    throw new CliError('DRIVER_UNAVAILABLE', 'the installed @virtkit/remote has no serveDriver', {
+      hint: 'install the @virtkit/remote version matching @virtkit/cli',
+    });
+  }
+  const remote = loadedRemote;
   const read = (file: string | undefined, what: string): string | undefined => {
     if (file === undefined) return undefined;
     try {
@@ -146,4 +155,11 @@ function serveHostApi(
     ...(options.hostname ? { hostname: options.hostname } : {}),
     ...(driverOptions ? { options: driverOptions as Record<string, unknown> } : {}),
   };
+}
+
+/** The part of @virtkit/remote that `virtkit serve` calls. */
+type RemoteServing = Pick<typeof import('@virtkit/remote'), 'serveDriver'>;
+
+function isRemoteServer(value: unknown): value is RemoteServing {
+  return typeof (value as Partial<RemoteServing> | null)?.serveDriver === 'function';
 }

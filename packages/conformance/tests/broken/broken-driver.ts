@@ -1,5 +1,16 @@
-import type { CapabilityName } from '@virtkit/core';
-import { MemoryDriver } from '@virtkit/memory';
+import type {
+  AttachInterfaceRequest,
+  AttachVolumeRequest,
+  CapabilityName,
+  DestroyRequest,
+  DetachInterfaceRequest,
+  DetachVolumeRequest,
+  Flavor,
+  HostApi,
+  OperationContext as Ctx,
+  SpawnRequest,
+} from '@virtkit/core';
+import { MemoryDriver, type MemoryConfig, type MemoryDriverCore } from '@virtkit/memory';
 
 /** The classes of mistakes of issue #10; the corpus has at least three broken drivers of each. */
 export type MistakeClass =
@@ -20,7 +31,8 @@ export interface BrokenDriver {
   /** What is wrong, as a vendor would describe the bug. */
   readonly bug: string;
   readonly kind: MistakeClass;
-  readonly Driver: new (hostApi?: any, config?: any) => any;
+  /** Built as the kit's factory and the memory fixtures build it. */
+  readonly Driver: new (hostApi: HostApi, config?: MemoryConfig) => MemoryDriverCore;
   /** The suites that run (core always runs). */
   readonly only: readonly CapabilityName[];
   /** The kit test that must fail, by capability and exact name. */
@@ -29,40 +41,40 @@ export interface BrokenDriver {
   readonly reason?: RegExp;
 }
 
-/** The memory driver with its hooks reachable from a subclass without type ceremony (the corpus overrides hooks only). */
-export const Memory: new (hostApi?: any, config?: any) => any = MemoryDriver as any;
+/**
+ * Tracks what the kit attached (volumes and interfaces per instance) and the flavors spawned, for variants that
+ * misuse them.
+ */
+export class TrackingMemory extends MemoryDriver {
+  readonly volumes = new Map<string, AttachVolumeRequest[]>();
+  readonly vifs = new Map<string, AttachInterfaceRequest[]>();
+  readonly flavors = new Map<string, Flavor>();
 
-/** Tracks what the kit attached (volumes and interfaces per instance) and the flavors spawned, for variants that misuse them. */
-export class TrackingMemory extends Memory {
-  readonly volumes = new Map<string, any[]>();
-  readonly vifs = new Map<string, any[]>();
-  readonly flavors = new Map<string, { vcpus: number; memoryMb: number; rootGb?: number }>();
-
-  async _spawn(c: any, r: any): Promise<void> {
+  protected override async _spawn(c: Ctx, r: SpawnRequest): Promise<void> {
     await super._spawn(c, r);
     this.flavors.set(r.instance.uuid, r.instance.flavor);
   }
-  async _destroy(c: any, r: any): Promise<void> {
+  protected override async _destroy(c: Ctx, r: DestroyRequest): Promise<void> {
     await super._destroy(c, r);
     this.volumes.delete(r.instance.uuid);
     this.vifs.delete(r.instance.uuid);
   }
-  async _attachVolume(c: any, r: any): Promise<void> {
+  protected override async _attachVolume(c: Ctx, r: AttachVolumeRequest): Promise<void> {
     await super._attachVolume(c, r);
     this.volumes.set(r.instance.uuid, [...(this.volumes.get(r.instance.uuid) ?? []), r]);
   }
-  async _detachVolume(c: any, r: any): Promise<void> {
+  protected override async _detachVolume(c: Ctx, r: DetachVolumeRequest): Promise<void> {
     await super._detachVolume(c, r);
     this.volumes.set(
       r.instance.uuid,
       (this.volumes.get(r.instance.uuid) ?? []).filter((v) => v.mountpoint !== r.mountpoint),
     );
   }
-  async _attachInterface(c: any, r: any): Promise<void> {
+  protected override async _attachInterface(c: Ctx, r: AttachInterfaceRequest): Promise<void> {
     await super._attachInterface(c, r);
     this.vifs.set(r.instance.uuid, [...(this.vifs.get(r.instance.uuid) ?? []), r]);
   }
-  async _detachInterface(c: any, r: any): Promise<void> {
+  protected override async _detachInterface(c: Ctx, r: DetachInterfaceRequest): Promise<void> {
     await super._detachInterface(c, r);
     this.vifs.set(
       r.instance.uuid,

@@ -1,4 +1,6 @@
-import { Memory, type BrokenDriver } from './broken-driver';
+import type { HostRequest, OperationContext as Ctx, SpawnRequest } from '@virtkit/core';
+import { MemoryDriver } from '@virtkit/memory';
+import type { BrokenDriver } from './broken-driver';
 
 /** Every timer these drivers leak, so the corpus test can stop them afterwards. */
 export const LEAKED_TIMERS: ReturnType<typeof setInterval>[] = [];
@@ -9,25 +11,27 @@ const leak = (): ReturnType<typeof setInterval> => {
 };
 
 /** initHost starts a housekeeping timer that nothing ever stops. */
-class TimerNeverStopped extends Memory {
-  async _initHost(c: any, r: any): Promise<void> {
+class TimerNeverStopped extends MemoryDriver {
+  protected override async _initHost(c: Ctx, r: HostRequest): Promise<void> {
     await super._initHost(c, r);
     leak();
   }
 }
 
-/** The timer is stopped by cleanupHost of the first host only (a module-level handle overwritten by the next driver). */
+/**
+ * The timer is stopped by cleanupHost of the first host only (a module-level handle overwritten by the next driver).
+ */
 let shared: ReturnType<typeof setInterval> | undefined;
-class OverwrittenTimerHandle extends Memory {
-  async _initHost(c: any, r: any): Promise<void> {
+class OverwrittenTimerHandle extends MemoryDriver {
+  protected override async _initHost(c: Ctx, r: HostRequest): Promise<void> {
     await super._initHost(c, r);
     shared = leak();
   }
-  async _cleanupHost(c: any, r: any): Promise<void> {
+  protected override async _cleanupHost(c: Ctx, r: HostRequest): Promise<void> {
     await super._cleanupHost(c, r);
     if (shared) clearInterval(shared);
   }
-  async _spawn(c: any, r: any): Promise<void> {
+  protected override async _spawn(c: Ctx, r: SpawnRequest): Promise<void> {
     await super._spawn(c, r);
     // re-arms on every spawn, leaking the previous timer
     shared = leak();

@@ -1,5 +1,13 @@
-import { InstanceExistsError, PowerState } from '@virtkit/core';
-import { Memory, type BrokenDriver } from './broken-driver';
+import {
+  InstanceExistsError,
+  PowerState,
+  type LiveMigrationRequest,
+  type OperationContext as Ctx,
+  type SnapshotRequest,
+  type SpawnRequest,
+} from '@virtkit/core';
+import { MemoryDriver } from '@virtkit/memory';
+import type { BrokenDriver } from './broken-driver';
 
 const LATE_SPAWN =
   'a spawn that fails late (after the guest exists) leaves nothing behind, and the uuid can be spawned again';
@@ -7,14 +15,14 @@ const migrationFailure = (step: string): string =>
   `a live migration failing at ${step} leaves the instance RUNNING on the source, nothing on the destination, usage as before on both hosts`;
 
 /** The failed-spawn cleanup does nothing: a spawn that fails after the guest exists leaves it behind. */
-class NoFailedSpawnCleanup extends Memory {
-  async _failedSpawnCleanup(): Promise<void> {}
+class NoFailedSpawnCleanup extends MemoryDriver {
+  protected override async _failedSpawnCleanup(): Promise<void> {}
 }
 
 /** A uuid whose spawn failed is remembered as taken and refused ever after. */
-class FailedSpawnTombstone extends Memory {
+class FailedSpawnTombstone extends MemoryDriver {
   readonly #failed = new Set<string>();
-  async _spawn(c: any, r: any): Promise<void> {
+  protected override async _spawn(c: Ctx, r: SpawnRequest): Promise<void> {
     if (this.#failed.has(r.instance.uuid)) throw new InstanceExistsError(r.instance.uuid);
     try {
       await super._spawn(c, r);
@@ -26,13 +34,13 @@ class FailedSpawnTombstone extends Memory {
 }
 
 /** The interrupted-snapshot cleanup does nothing: the partial image stays and blocks a retry. */
-class NoSnapshotCleanup extends Memory {
-  async _postInterruptedSnapshotCleanup(): Promise<void> {}
+class NoSnapshotCleanup extends MemoryDriver {
+  protected override async _postInterruptedSnapshotCleanup(): Promise<void> {}
 }
 
 /** A snapshot that fails (or is aborted) powers the guest off "to release the disk". */
-class FailedSnapshotStopsGuest extends Memory {
-  async _snapshot(c: any, r: any): Promise<void> {
+class FailedSnapshotStopsGuest extends MemoryDriver {
+  protected override async _snapshot(c: Ctx, r: SnapshotRequest): Promise<void> {
     try {
       await super._snapshot(c, r);
     } catch (error) {
@@ -44,13 +52,13 @@ class FailedSnapshotStopsGuest extends Memory {
 }
 
 /** Rollback at the destination forgets to release what pre-migration reserved there. */
-class RollbackKeepsReservation extends Memory {
-  async _rollbackLiveMigrationAtDestination(): Promise<void> {}
+class RollbackKeepsReservation extends MemoryDriver {
+  protected override async _rollbackLiveMigrationAtDestination(): Promise<void> {}
 }
 
 /** A failed live migration leaves the instance stopped on the source. */
-class FailedMigrationStopsSource extends Memory {
-  async _liveMigration(c: any, r: any): Promise<void> {
+class FailedMigrationStopsSource extends MemoryDriver {
+  protected override async _liveMigration(c: Ctx, r: LiveMigrationRequest): Promise<void> {
     try {
       await super._liveMigration(c, r);
     } catch (error) {

@@ -1,26 +1,43 @@
-import { PowerState } from '@virtkit/core';
+import {
+  PowerState,
+  type AvailableResource,
+  type ConfirmMigrationRequest,
+  type DestroyRequest,
+  type Flavor,
+  type InstanceInfo,
+  type LiveMigrationRequest,
+  type OperationContext as Ctx,
+} from '@virtkit/core';
 import { TrackingMemory, WALK, walkUsage, type BrokenDriver } from './broken-driver';
+
+/** What an instance claims on its host. */
+type Claim = Pick<Flavor, 'vcpus' | 'memoryMb'> & { rootGb?: number };
+/** Claims to add (positive) or leave out (negative). */
+type Skew = { sign: 1 | -1; flavor: Claim }[];
 
 /** Usage adds `extra` flavors to what the memory host counts, or leaves some out. */
 abstract class SkewedUsage extends TrackingMemory {
   /** Flavors to add (positive) or leave out (negative) right now. */
-  abstract skew(): Promise<{ sign: 1 | -1; flavor: { vcpus: number; memoryMb: number; rootGb?: number } }[]>;
-  async _getAvailableResource(...args: any[]): Promise<any> {
-    const r = await super._getAvailableResource(...args);
+  abstract skew(): Promise<Skew>;
+  protected override async _getAvailableResource(c: Ctx, r: { nodename: string }): Promise<AvailableResource> {
+    const usage = await super._getAvailableResource(c, r);
     for (const { sign, flavor } of await this.skew()) {
-      r.vcpusUsed += sign * flavor.vcpus;
-      r.memoryMbUsed += sign * flavor.memoryMb;
-      r.localGbUsed += sign * (flavor.rootGb ?? 0);
+      usage.vcpusUsed += sign * flavor.vcpus;
+      usage.memoryMbUsed += sign * flavor.memoryMb;
+      usage.localGbUsed += sign * (flavor.rootGb ?? 0);
     }
-    return r;
+    return usage;
   }
   /** Flavors of live instances whose getInfo satisfies `pick`. */
-  async liveWhere(pick: (info: any) => boolean): Promise<{ vcpus: number; memoryMb: number; rootGb?: number }[]> {
+  async liveWhere(pick: (info: InstanceInfo) => boolean): Promise<Claim[]> {
     const out = [];
     for (const [uuid, flavor] of this.flavors) {
-      const info = await Promise.resolve()
-        .then(() => super._getInfo({ requestId: 'broken' }, { instance: { uuid } })) // may answer synchronously
-        .catch(() => undefined);
+      let info: InstanceInfo | undefined;
+      try {
+        info = super._getInfo({ requestId: 'broken' }, { instance: { uuid } }); // memory answers synchronously
+      } catch {
+        info = undefined; // destroyed, or migrated away
+      }
       if (info && pick(info)) out.push(flavor);
     }
     return out;
@@ -29,7 +46,7 @@ abstract class SkewedUsage extends TrackingMemory {
 
 /** Usage leaves paused instances out (it counts running guests). */
 class PausedNotCounted extends SkewedUsage {
-  async skew() {
+  override async skew(): Promise<Skew> {
     return (await this.liveWhere((i) => i.state === PowerState.PAUSED)).map((flavor) => ({
       sign: -1 as const,
       flavor,
@@ -39,32 +56,32 @@ class PausedNotCounted extends SkewedUsage {
 
 /** Usage leaves soft-deleted instances out, although they keep their claim until destroyed. */
 class SoftDeletedNotCounted extends SkewedUsage {
-  async skew() {
+  override async skew(): Promise<Skew> {
     return (await this.liveWhere((i) => i.softDeleted === true)).map((flavor) => ({ sign: -1 as const, flavor }));
   }
 }
 
 /** The source keeps counting an instance that live-migrated away. */
 class SourceKeepsLiveMigrated extends SkewedUsage {
-  readonly gone: { vcpus: number; memoryMb: number; rootGb?: number }[] = [];
-  async _liveMigration(c: any, r: any): Promise<void> {
+  readonly gone: Claim[] = [];
+  protected override async _liveMigration(c: Ctx, r: LiveMigrationRequest): Promise<void> {
     await super._liveMigration(c, r);
-    this.gone.push(r.instance.flavor);
+    if (r.instance.flavor) this.gone.push(r.instance.flavor);
   }
-  async skew() {
+  override async skew(): Promise<Skew> {
     return this.gone.map((flavor) => ({ sign: 1 as const, flavor }));
   }
 }
 
 /** The source keeps counting an instance whose cold migration was confirmed. */
 class SourceKeepsColdMigrated extends SkewedUsage {
-  readonly gone: { vcpus: number; memoryMb: number; rootGb?: number }[] = [];
-  async _confirmMigration(c: any, r: any): Promise<void> {
+  readonly gone: (Claim & { uuid: string })[] = [];
+  protected override async _confirmMigration(c: Ctx, r: ConfirmMigrationRequest): Promise<void> {
     await super._confirmMigration(c, r);
-    if (!this.gone.some((f: any) => f.uuid === r.instance.uuid))
-      this.gone.push({ ...r.instance.flavor, uuid: r.instance.uuid });
+    const { uuid, flavor } = r.instance;
+    if (flavor && !this.gone.some((f) => f.uuid === uuid)) this.gone.push({ ...flavor, uuid });
   }
-  async skew() {
+  override async skew(): Promise<Skew> {
     return this.gone.map((flavor) => ({ sign: 1 as const, flavor }));
   }
 }
@@ -72,13 +89,13 @@ class SourceKeepsColdMigrated extends SkewedUsage {
 /** Destroy releases vCPUs and memory but not the instance's disk. */
 class DestroyKeepsDisk extends SkewedUsage {
   #disk = 0;
-  override async _destroy(c: any, r: any): Promise<void> {
+  protected override async _destroy(c: Ctx, r: DestroyRequest): Promise<void> {
     const flavor = this.flavors.get(r.instance.uuid);
     await super._destroy(c, r);
     if (flavor) this.#disk += flavor.rootGb ?? 0;
     this.flavors.delete(r.instance.uuid);
   }
-  async skew() {
+  override async skew(): Promise<Skew> {
     return [{ sign: 1 as const, flavor: { vcpus: 0, memoryMb: 0, rootGb: this.#disk } }];
   }
 }

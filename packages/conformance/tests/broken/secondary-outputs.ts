@@ -1,38 +1,49 @@
-import { Memory, TrackingMemory, type BrokenDriver } from './broken-driver';
+import type {
+  InstanceInfo,
+  InstanceRequest,
+  InstanceSummary,
+  OperationContext as Ctx,
+  SpawnRequest,
+} from '@virtkit/core';
+import { MemoryDriver } from '@virtkit/memory';
+import { TrackingMemory, type BrokenDriver } from './broken-driver';
+
+/** A KiB figure divided by 1024 (the unit slip). */
+const slipped = (kb: number | undefined): number | undefined => (kb === undefined ? undefined : kb / 1024);
 
 /** getInfo reports maxMemKb in MiB. */
-class MemoryInMib extends Memory {
-  async _getInfo(c: any, r: any): Promise<any> {
-    const info = await super._getInfo(c, r);
-    return { ...info, maxMemKb: info.maxMemKb / 1024, memKb: info.memKb / 1024 };
+class MemoryInMib extends MemoryDriver {
+  protected override _getInfo(c: Ctx, r: InstanceRequest): InstanceInfo {
+    const info = super._getInfo(c, r);
+    return { ...info, maxMemKb: slipped(info.maxMemKb), memKb: slipped(info.memKb) };
   }
 }
 
 /** getInfo reports one vCPU whatever the flavor. */
-class AlwaysOneCpu extends Memory {
-  async _getInfo(c: any, r: any): Promise<any> {
-    return { ...(await super._getInfo(c, r)), numCpu: 1 };
+class AlwaysOneCpu extends MemoryDriver {
+  protected override _getInfo(c: Ctx, r: InstanceRequest): InstanceInfo {
+    return { ...super._getInfo(c, r), numCpu: 1 };
   }
 }
 
 /** getHostIp answers the address the driver listens on: 0.0.0.0. */
-class UnspecifiedHostIp extends Memory {
-  async _getHostIp(): Promise<string> {
+class UnspecifiedHostIp extends MemoryDriver {
+  protected override async _getHostIp(): Promise<string> {
     return '0.0.0.0';
   }
 }
 
 /** getTraits builds its list from an old table that lacks COMPUTE_VOLUME_EXTEND. */
-class TraitMissing extends Memory {
-  async _getTraits(...args: any[]): Promise<string[]> {
-    return (await super._getTraits(...args)).filter((t: string) => t !== 'COMPUTE_VOLUME_EXTEND');
+class TraitMissing extends MemoryDriver {
+  protected override async _getTraits(c: Ctx, r: { nodename: string }): Promise<string[]> {
+    return (await super._getTraits(c, r)).filter((t) => t !== 'COMPUTE_VOLUME_EXTEND');
   }
 }
 
 /** getTraits claims multi-attach volumes, which the map does not declare supported. */
-class TraitInvented extends Memory {
-  async _getTraits(...args: any[]): Promise<string[]> {
-    const traits: string[] = await super._getTraits(...args);
+class TraitInvented extends MemoryDriver {
+  protected override async _getTraits(c: Ctx, r: { nodename: string }): Promise<string[]> {
+    const traits = await super._getTraits(c, r);
     return this.capabilities.features.multiattach === 'supported'
       ? traits.filter((t) => t !== 'COMPUTE_IMAGE_TYPE_RAW')
       : [...traits, 'COMPUTE_VOLUME_MULTI_ATTACH'];
@@ -42,19 +53,19 @@ class TraitInvented extends Memory {
 /** instanceExists answers from a cache that never forgets a destroyed instance. */
 class StaleInstanceExists extends TrackingMemory {
   readonly seen = new Set<string>();
-  override async _spawn(c: any, r: any): Promise<void> {
+  protected override async _spawn(c: Ctx, r: SpawnRequest): Promise<void> {
     await super._spawn(c, r);
     this.seen.add(r.instance.uuid);
   }
-  async _instanceExists(c: any, r: any): Promise<boolean> {
+  protected override async _instanceExists(c: Ctx, r: InstanceRequest): Promise<boolean> {
     return this.seen.has(r.instance.uuid) || super._instanceExists(c, r);
   }
 }
 
 /** listInstances reports the hypervisor's own domain names, not the instance names it was given. */
-class DomainNamesListed extends Memory {
-  async _listInstances(c: any): Promise<{ uuid: string; name: string }[]> {
-    return (await super._listInstances(c)).map((i: { uuid: string }) => ({
+class DomainNamesListed extends MemoryDriver {
+  protected override async _listInstances(c: Ctx): Promise<InstanceSummary[]> {
+    return (await super._listInstances(c)).map((i) => ({
       uuid: i.uuid,
       name: `instance-${i.uuid.slice(0, 8)}`,
     }));

@@ -1,43 +1,51 @@
-import { Memory, type BrokenDriver } from './broken-driver';
+import type {
+  AttachVolumeRequest,
+  OperationContext as Ctx,
+  RescueRequest,
+  SetAdminPasswordRequest,
+  SpawnRequest,
+} from '@virtkit/core';
+import { MemoryDriver } from '@virtkit/memory';
+import type { BrokenDriver } from './broken-driver';
 
 const SECRETS =
   'secrets handed to the driver (admin password, volume credentials, rescue password) never reach its log';
 
 /** Spawn logs its request at debug level, admin password included. */
-class LogsSpawnRequest extends Memory {
-  async _spawn(c: any, r: any): Promise<void> {
+class LogsSpawnRequest extends MemoryDriver {
+  protected override async _spawn(c: Ctx, r: SpawnRequest): Promise<void> {
     this.logger.debug('spawning', { request: r });
     return super._spawn(c, r);
   }
 }
 
 /** setAdminPassword logs what it sets. */
-class LogsNewPassword extends Memory {
-  async _setAdminPassword(c: any, r: any): Promise<void> {
+class LogsNewPassword extends MemoryDriver {
+  protected override async _setAdminPassword(c: Ctx, r: SetAdminPasswordRequest): Promise<void> {
     this.logger.info(`setting the admin password of ${r.instance.uuid} to ${r.newPassword}`);
     return super._setAdminPassword(c, r);
   }
 }
 
 /** attachVolume logs the connection info, credentials included. */
-class LogsConnectionInfo extends Memory {
-  async _attachVolume(c: any, r: any): Promise<void> {
+class LogsConnectionInfo extends MemoryDriver {
+  protected override async _attachVolume(c: Ctx, r: AttachVolumeRequest): Promise<void> {
     this.logger.info('attaching volume', { connectionInfo: r.connectionInfo, mountpoint: r.mountpoint });
     return super._attachVolume(c, r);
   }
 }
 
 /** Rescue logs its request on the way in. */
-class LogsRescueRequest extends Memory {
-  async _rescue(c: any, r: any): Promise<void> {
+class LogsRescueRequest extends MemoryDriver {
+  protected override async _rescue(c: Ctx, r: RescueRequest): Promise<void> {
     this.logger.debug(`rescue ${JSON.stringify(r)}`);
     return super._rescue(c, r);
   }
 }
 
 /** A failed spawn logs the request that failed, at error level. */
-class LogsFailedSpawn extends Memory {
-  async _spawn(c: any, r: any): Promise<void> {
+class LogsFailedSpawn extends MemoryDriver {
+  protected override async _spawn(c: Ctx, r: SpawnRequest): Promise<void> {
     try {
       await super._spawn(c, r);
     } catch (error) {

@@ -1,21 +1,31 @@
-import { createMemoryDriverClass } from '@virtkit/memory';
+import type {
+  AttachVolumeRequest,
+  DetachVolumeRequest,
+  InstanceRequest,
+  OperationContext as Ctx,
+  PowerOffRequest,
+  RebootRequest,
+  RebuildRequest,
+} from '@virtkit/core';
+import { createMemoryDriverClass, type MemoryDriver } from '@virtkit/memory';
 import { TrackingMemory, WALK, walkAttachments, type BrokenDriver } from './broken-driver';
 
-/** A memory driver of lifecycle and volumes only: no diagnostics, so the kit cannot read attachments back. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the corpus overrides protected hooks of a composed class
-export const LifecycleVolumeMemory: new (hostApi?: any, config?: any) => any = createMemoryDriverClass([
-  'lifecycle',
-  'volume',
-]) as any;
+/**
+ * A memory driver of lifecycle and volumes only: no diagnostics, so the kit cannot read attachments back. Typed as
+ * {@link MemoryDriver} so a subclass can override its hooks: the composed class carries memory's own hooks of the
+ * capabilities it was given (createMemoryDriverClass copies them onto its prototype), and the corpus overrides only
+ * lifecycle and volume hooks. Its map advertises those two capabilities alone.
+ */
+export const LifecycleVolumeMemory = createMemoryDriverClass(['lifecycle', 'volume']) as unknown as typeof MemoryDriver;
 
 /** The same bug as PowerOffDropsVolumes, in a driver without diagnostics: only the CONFLICT probe can see it. */
 class PowerOffDropsVolumesNoDiagnostics extends LifecycleVolumeMemory {
-  readonly #volumes = new Map<string, unknown[]>();
-  async _attachVolume(c: any, r: any): Promise<void> {
+  readonly #volumes = new Map<string, AttachVolumeRequest[]>();
+  protected override async _attachVolume(c: Ctx, r: AttachVolumeRequest): Promise<void> {
     await super._attachVolume(c, r);
     this.#volumes.set(r.instance.uuid, [...(this.#volumes.get(r.instance.uuid) ?? []), r]);
   }
-  async _powerOff(c: any, r: any): Promise<void> {
+  protected override async _powerOff(c: Ctx, r: PowerOffRequest): Promise<void> {
     await super._powerOff(c, r);
     for (const v of this.#volumes.get(r.instance.uuid) ?? []) await super._detachVolume(c, v).catch(() => undefined);
     this.#volumes.delete(r.instance.uuid);
@@ -24,7 +34,7 @@ class PowerOffDropsVolumesNoDiagnostics extends LifecycleVolumeMemory {
 
 /** Volumes are attached to the live guest only, not its persistent definition: power off drops them. */
 class PowerOffDropsVolumes extends TrackingMemory {
-  async _powerOff(c: any, r: any): Promise<void> {
+  protected override async _powerOff(c: Ctx, r: PowerOffRequest): Promise<void> {
     await super._powerOff(c, r);
     for (const v of this.volumes.get(r.instance.uuid) ?? []) await super._detachVolume(c, v).catch(() => undefined);
   }
@@ -32,7 +42,7 @@ class PowerOffDropsVolumes extends TrackingMemory {
 
 /** Resume restores the saved guest without the interfaces hot-plugged before the suspend. */
 class ResumeDropsInterfaces extends TrackingMemory {
-  async _resume(c: any, r: any): Promise<void> {
+  protected override async _resume(c: Ctx, r: InstanceRequest): Promise<void> {
     await super._resume(c, r);
     for (const v of this.vifs.get(r.instance.uuid) ?? []) await super._detachInterface(c, v).catch(() => undefined);
   }
@@ -40,7 +50,7 @@ class ResumeDropsInterfaces extends TrackingMemory {
 
 /** Rebuild ignores the block-device mapping the orchestrator hands back: the volumes are gone afterwards. */
 class RebuildDropsVolumes extends TrackingMemory {
-  async _rebuild(c: any, r: any): Promise<void> {
+  protected override async _rebuild(c: Ctx, r: RebuildRequest): Promise<void> {
     return super._rebuild(c, {
       ...r,
       blockDeviceInfo: undefined,
@@ -51,7 +61,7 @@ class RebuildDropsVolumes extends TrackingMemory {
 
 /** Detaching one volume detaches every volume of the instance. */
 class DetachDetachesAll extends TrackingMemory {
-  override async _detachVolume(c: any, r: any): Promise<void> {
+  protected override async _detachVolume(c: Ctx, r: DetachVolumeRequest): Promise<void> {
     await super._detachVolume(c, r);
     for (const v of this.volumes.get(r.instance.uuid) ?? []) await super._detachVolume(c, v).catch(() => undefined);
   }
@@ -59,7 +69,7 @@ class DetachDetachesAll extends TrackingMemory {
 
 /** A hard reboot re-creates the guest from its boot definition, without the hot-plugged interfaces. */
 class HardRebootDropsInterfaces extends TrackingMemory {
-  async _reboot(c: any, r: any): Promise<void> {
+  protected override async _reboot(c: Ctx, r: RebootRequest): Promise<void> {
     await super._reboot(c, r);
     if (r.rebootType !== 'HARD') return;
     for (const v of this.vifs.get(r.instance.uuid) ?? []) await super._detachInterface(c, v).catch(() => undefined);
@@ -68,7 +78,7 @@ class HardRebootDropsInterfaces extends TrackingMemory {
 
 /** Unpause re-plugs volumes from a stale list: the volume attached is dropped. */
 class UnpauseDropsVolumes extends TrackingMemory {
-  async _unpause(c: any, r: any): Promise<void> {
+  protected override async _unpause(c: Ctx, r: InstanceRequest): Promise<void> {
     await super._unpause(c, r);
     for (const v of this.volumes.get(r.instance.uuid) ?? []) await super._detachVolume(c, v).catch(() => undefined);
   }

@@ -1,72 +1,81 @@
-import { PowerState } from '@virtkit/core';
-import { Memory, WALK, walkEvents, walkTransitions, type BrokenDriver } from './broken-driver';
+import {
+  PowerState,
+  type InstanceRequest,
+  type OperationContext as Ctx,
+  type RebootRequest,
+  type RebuildRequest,
+  type RescueRequest,
+  type UnrescueRequest,
+} from '@virtkit/core';
+import { MemoryDriver } from '@virtkit/memory';
+import { WALK, walkEvents, walkTransitions, type BrokenDriver } from './broken-driver';
 
 const { RUNNING, SHUTDOWN } = PowerState;
 
 /** A hard reboot of a running instance powers it off and forgets to start it again. */
-class HardRebootStops extends Memory {
-  async _reboot(c: any, r: any): Promise<void> {
-    const was = (await super._getInfo(c, r)).state;
+class HardRebootStops extends MemoryDriver {
+  protected override async _reboot(c: Ctx, r: RebootRequest): Promise<void> {
+    const was = super._getInfo(c, r).state;
     await super._reboot(c, r);
     if (r.rebootType === 'HARD' && was === RUNNING) await super._powerOff(c, r);
   }
 }
 
 /** Host-boot resume restarts soft-deleted instances too. */
-class HostBootRestoresSoftDeleted extends Memory {
-  async _resumeStateOnHostBoot(c: any, r: any): Promise<void> {
-    const info = await super._getInfo(c, r);
+class HostBootRestoresSoftDeleted extends MemoryDriver {
+  protected override async _resumeStateOnHostBoot(c: Ctx, r: InstanceRequest): Promise<void> {
+    const info = super._getInfo(c, r);
     if (info.softDeleted) return super._restore(c, r);
     return super._resumeStateOnHostBoot(c, r);
   }
 }
 
 /** Rescue of a stopped instance leaves it stopped. */
-class RescueKeepsStopped extends Memory {
-  async _rescue(c: any, r: any): Promise<void> {
-    const was = (await super._getInfo(c, r)).state;
+class RescueKeepsStopped extends MemoryDriver {
+  protected override async _rescue(c: Ctx, r: RescueRequest): Promise<void> {
+    const was = super._getInfo(c, r).state;
     await super._rescue(c, r);
     if (was === SHUTDOWN) await super._powerOff(c, r);
   }
 }
 
 /** Restore clears the soft-deleted flag but does not start the instance. */
-class RestoreStaysOff extends Memory {
-  async _restore(c: any, r: any): Promise<void> {
+class RestoreStaysOff extends MemoryDriver {
+  protected override async _restore(c: Ctx, r: InstanceRequest): Promise<void> {
     await super._restore(c, r);
     await super._powerOff(c, r);
   }
 }
 
 /** A crash dump leaves the guest stopped instead of restarting it. */
-class CrashDumpStops extends Memory {
-  async _triggerCrashDump(c: any, r: any): Promise<void> {
+class CrashDumpStops extends MemoryDriver {
+  protected override async _triggerCrashDump(c: Ctx, r: InstanceRequest): Promise<void> {
     await super._triggerCrashDump(c, r);
     await super._powerOff(c, r);
   }
 }
 
 /** Unrescue leaves the instance stopped. */
-class UnrescueStops extends Memory {
-  async _unrescue(c: any, r: any): Promise<void> {
-    const was = (await super._getInfo(c, r)).rescued;
+class UnrescueStops extends MemoryDriver {
+  protected override async _unrescue(c: Ctx, r: UnrescueRequest): Promise<void> {
+    const was = super._getInfo(c, r).rescued;
     await super._unrescue(c, r);
     if (was) await super._powerOff(c, r);
   }
 }
 
 /** Resume is done as a restart and reported so: stopped, then started, instead of resumed. */
-class ResumeAsRestart extends Memory {
-  async _resume(c: any, r: any): Promise<void> {
+class ResumeAsRestart extends MemoryDriver {
+  protected override async _resume(c: Ctx, r: InstanceRequest): Promise<void> {
     this.reportPowerState(r.instance.uuid, SHUTDOWN);
     await super._resume(c, r);
   }
 }
 
 /** Rebuild reports the old guest stopped and the new one started, although the instance keeps running. */
-class RebuildReportsRestart extends Memory {
-  async _rebuild(c: any, r: any): Promise<void> {
-    const was = (await super._getInfo(c, r)).state;
+class RebuildReportsRestart extends MemoryDriver {
+  protected override async _rebuild(c: Ctx, r: RebuildRequest): Promise<void> {
+    const was = super._getInfo(c, r).state;
     if (was === RUNNING) this.reportPowerState(r.instance.uuid, SHUTDOWN);
     await super._rebuild(c, r);
     this.reportPowerState(r.instance.uuid, RUNNING);
@@ -74,9 +83,9 @@ class RebuildReportsRestart extends Memory {
 }
 
 /** Rescue of a running guest reports the reboot into the rescue image as stopped then started. */
-class RescueReportsRestart extends Memory {
-  async _rescue(c: any, r: any): Promise<void> {
-    const was = (await super._getInfo(c, r)).state;
+class RescueReportsRestart extends MemoryDriver {
+  protected override async _rescue(c: Ctx, r: RescueRequest): Promise<void> {
+    const was = super._getInfo(c, r).state;
     if (was === RUNNING) this.reportPowerState(r.instance.uuid, SHUTDOWN);
     await super._rescue(c, r);
     this.reportPowerState(r.instance.uuid, RUNNING);

@@ -1,4 +1,3 @@
-import type { CapabilityMap } from '../capabilities/capability-map.js';
 import { CONTRACT_VERSION } from '../contract-version.js';
 import type { DriverBase } from '../driver/driver-base.js';
 import type { HostApi } from '../driver/host-api.js';
@@ -12,15 +11,19 @@ export const DRIVER_DEFINITION_BRAND = 'virtkit.driver-definition';
  * What a driver package exports (as `default` or `driver`) so that
  * `loadDriver` and the CLI can find it: its identity, a factory, and
  * optionally the fixtures the conformance kit should use with it.
+ *
+ * `O` is the type of the options the driver accepts (`hostApi.options`). A definition is contravariant in it (it
+ * consumes options), so the default, `never`, makes `DriverDefinition<D>` the type every definition of a `D` is
+ * assignable to, whatever its options; {@link DriverOptionsOf} reads such a definition's options as a plain record.
  */
-export interface DriverDefinition<D extends DriverBase = DriverBase, O extends object = any> {
+export interface DriverDefinition<D extends DriverBase = DriverBase, O extends object = never> {
   readonly kind: typeof DRIVER_DEFINITION_BRAND;
   readonly name: string;
   readonly version: string;
   /** The contract version (or semver range) the driver was written against. */
   readonly contractVersion: string;
   /** Create a driver instance for one host. */
-  create(hostApi: HostApi): D | Promise<D>;
+  create(this: void, hostApi: HostApi): D | Promise<D>;
   /**
    * Kit fixtures (real images, networks, volumes...) for drivers that need
    * them, read by @virtkit/conformance: an object, or a function that prepares
@@ -37,21 +40,21 @@ export interface DriverDefinition<D extends DriverBase = DriverBase, O extends o
    * call it for every driver they made, then check no handle is left open.
    * @defaultValue none (the CLI then calls the driver's `close()` if it has one)
    */
-  dispose?(driver: D): void | Promise<void>;
+  dispose?(this: void, driver: D): void | Promise<void>;
 }
 
 /** Input of {@link defineDriver}. */
-export interface DefineDriverOptions<D extends DriverBase, O extends object = any> {
+export interface DefineDriverOptions<D extends DriverBase, O extends object = never> {
   name?: string;
   version?: string;
   contractVersion?: string;
   description?: string;
-  create(hostApi: HostApi): D | Promise<D>;
+  create(this: void, hostApi: HostApi): D | Promise<D>;
   conformance?: ConformanceFixturesSource;
   /** The driver's options: see {@link DriverDefinition.options}. */
   options?: DriverOptionsSchema<O>;
   /** See {@link DriverDefinition.dispose}. */
-  dispose?(driver: D): void | Promise<void>;
+  dispose?(this: void, driver: D): void | Promise<void>;
 }
 
 /** Kit fixtures as a driver package gives them: ready, or prepared on demand. */
@@ -66,7 +69,7 @@ export type ConformanceFixturesSource =
  * Name and version default to the driver class's static `driverName` / `driverVersion`
  * when `create` is given a class through {@link defineDriverClass}.
  */
-export function defineDriver<D extends DriverBase, O extends object = any>(
+export function defineDriver<D extends DriverBase, O extends object = never>(
   options: DefineDriverOptions<D, O>,
 ): DriverDefinition<D, O> {
   return Object.freeze({
@@ -93,7 +96,7 @@ export type DriverClass<D extends DriverBase> = (new (hostApi: HostApi) => D) & 
  * Declare a driver module's export from its class; identity comes from the class's statics.
  * @throws `DRIVER_DEFINITION` (`SealedCallError`) when the class redefines a guarded public call
  */
-export function defineDriverClass<D extends DriverBase, O extends object = any>(
+export function defineDriverClass<D extends DriverBase, O extends object = never>(
   cls: DriverClass<D>,
   extra: {
     description?: string;
@@ -121,6 +124,3 @@ export function isDriverDefinition(value: unknown): value is DriverDefinition {
   const v = value as Partial<DriverDefinition> | null;
   return typeof v === 'object' && v !== null && v.kind === DRIVER_DEFINITION_BRAND && typeof v.create === 'function';
 }
-
-/** The identity part of a map, for reports. */
-export type DriverIdentity = CapabilityMap['driver'];

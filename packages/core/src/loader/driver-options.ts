@@ -13,9 +13,12 @@ export interface DriverOptionsSchema<O extends object = Record<string, unknown>>
   /** Every option name the driver reads; any other key is refused (`VALIDATION_FAILED` naming it). */
   readonly keys: readonly (keyof O & string)[];
   /** Check the values; throw `ValidationError` (`VALIDATION_FAILED`) naming the bad ones. */
-  validate?(options: O): void;
-  /** Type carrier only, never set. @internal */
-  readonly __options?: O;
+  validate?(this: void, options: O): void;
+  /**
+   * Type carrier only, never set: what {@link DriverOptionsOf} infers `O` from. A parameter, so a schema is
+   * contravariant in `O` like its `keys`. @internal
+   */
+  readonly __options?: (options: O) => void;
 }
 
 /**
@@ -29,16 +32,21 @@ export interface DriverOptionsSchema<O extends object = Record<string, unknown>>
  */
 export function defineDriverOptions<O extends object>(schema: {
   keys: readonly (keyof O & string)[];
-  validate?(options: O): void;
+  validate?(this: void, options: O): void;
 }): DriverOptionsSchema<O> {
   return Object.freeze({ keys: Object.freeze([...schema.keys]), validate: schema.validate });
 }
 
-/** The options type a driver definition (or schema) declares; a plain record when it declares none. */
+/**
+ * The options type a driver definition (or schema) declares; a plain record when it declares none (`O` is then
+ * `never`, the default of {@link DriverDefinition}, or nothing to infer from).
+ */
 export type DriverOptionsOf<T> = T extends { readonly options?: DriverOptionsSchema<infer O> }
-  ? unknown extends O
+  ? [O] extends [never]
     ? Record<string, unknown>
-    : O
+    : unknown extends O
+      ? Record<string, unknown>
+      : O
   : Record<string, unknown>;
 
 /** The driver type of a definition, or the driver type itself. */
@@ -91,7 +99,7 @@ export function checkDriverOptions(definition: Pick<DriverDefinition, 'name' | '
  * const driver = await createDriver(memory, { hostname: 'h1', options: { capabilities: ['lifecycle'] } });
  * ```
  */
-export async function createDriver<Def extends DriverDefinition<DriverBase, any>>(
+export async function createDriver<Def extends DriverDefinition>(
   definition: Def,
   hostApi: HostApiWith<DriverOptionsOf<Def>> = {},
 ): Promise<DriverOf<Def>> {

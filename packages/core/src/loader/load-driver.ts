@@ -45,7 +45,7 @@ export interface LoadedDriver<D extends DriverBase = DriverBase> {
  *         `DRIVER_DEFINITION` (`SealedCallError`) when the driver redefines a guarded public call.
  */
 export async function loadDriver<
-  T extends DriverBase | DriverDefinition<DriverBase, any> = DriverBase,
+  T extends DriverBase | DriverDefinition = DriverBase,
   D extends DriverBase = DriverOf<T>,
 >(
   specifier: string,
@@ -64,7 +64,8 @@ export async function loadDriver<
   if (!definition) {
     throw new DriverLoadError(
       specifier,
-      'the module exports no virtkit driver: export default defineDriver({ create }) (or `export const driver = ...`) from @virtkit/core',
+      'the module exports no virtkit driver: export default defineDriver({ create }) ' +
+        '(or `export const driver = ...`) from @virtkit/core',
     );
   }
   assertCompatible(definition.contractVersion);
@@ -159,17 +160,34 @@ function findDefinition(mod: unknown): DriverDefinition | undefined {
   return candidates.find(isDriverDefinition);
 }
 
+/** The part of @virtkit/remote the loader calls. */
+interface RemoteDefinitionLoader {
+  loadRemoteDefinition(specifier: string, hostApi: HostApi): Promise<unknown>;
+}
+
 /** `grpc://`, `grpcs://`, `grpc+unix://`: the served driver's definition from the optional peer @virtkit/remote. */
 async function loadRemoteDefinition(specifier: string, hostApi: HostApi): Promise<unknown> {
-  let remote: { loadRemoteDefinition(s: string, h: HostApi): Promise<unknown> };
+  let remote: unknown;
   try {
-    // require where it exists (CommonJS, test runners' module maps), import() in ESM; a variable keeps bundlers and tsc off it.
+    // An optional peer has no static import. require where it exists (CommonJS, test runners' module maps), import()
+    // in ESM; a variable keeps bundlers and tsc off it. createRequire would resolve outside a test runner's map.
     const name = '@virtkit/remote';
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the optional peer, loaded on first use
     remote = typeof require === 'function' ? require(name) : await import(name);
   } catch (error) {
     throw new DriverLoadError(specifier, 'remote drivers need @virtkit/remote: npm install @virtkit/remote', {
       cause: error,
     });
   }
+  if (!isRemoteDefinitionLoader(remote)) {
+    throw new DriverLoadError(
+      specifier,
+      'the installed @virtkit/remote has no loadRemoteDefinition: install the version matching @virtkit/core',
+    );
+  }
   return remote.loadRemoteDefinition(specifier, hostApi);
+}
+
+function isRemoteDefinitionLoader(value: unknown): value is RemoteDefinitionLoader {
+  return typeof (value as Partial<RemoteDefinitionLoader> | null)?.loadRemoteDefinition === 'function';
 }
