@@ -120,7 +120,7 @@ export abstract class LifecycleHooks extends withCrashDump(
   }
 
   /** Stop the guest (a suspended one loses its saved state); ends SHUTDOWN. Synchronous: no I/O, no `await`. */
-  protected _powerOff(_c: Ctx, r: PowerOffRequest): void {
+  protected _powerOff(_c: Ctx, r: PowerOffRequest): void | Promise<void> {
     const host = this.hostFor('powerOff');
     const record = host.store.require(r.instance.uuid);
     const now = nowMs();
@@ -130,7 +130,7 @@ export abstract class LifecycleHooks extends withCrashDump(
   }
 
   /** Start a stopped or crashed guest; ends RUNNING. Synchronous, like `_powerOff`. */
-  protected _powerOn(_c: Ctx, r: PowerOnRequest): void {
+  protected _powerOn(_c: Ctx, r: PowerOnRequest): void | Promise<void> {
     const host = this.hostFor('powerOn');
     const record = host.store.require(r.instance.uuid);
     refuseWhile(record, 'powerOn', SOFT_DELETED, UNBOOTABLE);
