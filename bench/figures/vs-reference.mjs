@@ -42,7 +42,7 @@ function vif(i) {
 }
 
 /** Requests are built before the clock starts (as on the reference's side): only the calls are timed. */
-export function requests(n) {
+function requests(n) {
   const spawnReqs = [];
   const bareReqs = [];
   const refs = [];
@@ -71,7 +71,7 @@ const per = (t, count) => (now() - t) / count;
  * Hooks are called in the same order with the same (already valid) requests: no validation, queue, state rule,
  * events or error wrapping, which is exactly what the SDK adds.
  */
-export async function virtkitRound(n, reqs, mode) {
+async function virtkitRound(n, reqs, mode) {
   // Small sizes repeat the phases on fresh drivers (the mean is taken): a 1k phase lasts a millisecond or two,
   // where one compilation or GC pause would be the whole figure. The reference's side repeats the same way.
   const reps = Math.max(1, Math.floor(REPEAT_UNTIL / n));
