@@ -50,7 +50,7 @@ export function rememberSpawn(driver: object, req: SpawnRequest): void {
 }
 
 /** True when `req` is the request this driver spawned `uuid` with (false when it did not spawn it). */
-export function sameSpawn(driver: object, req: SpawnRequest): boolean {
+function sameSpawn(driver: object, req: SpawnRequest): boolean {
   return FINGERPRINTS.get(driver)?.get(req.instance.uuid) === hash53(spawnIdentity(req));
 }
 
