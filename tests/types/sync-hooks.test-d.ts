@@ -1,36 +1,14 @@
-// Type tests of the hooks that may answer synchronously (issue 16): `_getInfo`, `_powerOff` and `_powerOn` may
-// return their result itself instead of a promise; the public calls stay promises. Compiled against dist.
+// Type tests of the hooks that may answer synchronously (issue 16): `_powerOff` and `_powerOn` (like `_getInfo`)
+// may return their result itself instead of a promise; the public calls stay promises. Compiled against dist.
 import { expectTypeOf } from 'expect-type';
-import {
-  DriverBase,
-  PowerState,
-  withLifecycle,
-  type InstanceInfo,
-  type OperationContext,
-  type PowerOffRequest,
-} from '@virtkit/core';
+import { withLifecycle, type InstanceInfo, type OperationContext, type PowerOffRequest } from '@virtkit/core';
+import { MinimalDriver } from './composition.test-d.js';
 
 const ctx: OperationContext = {};
 const instance = { uuid: '7b1c6f1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f' };
 
-class Core extends DriverBase {
-  protected _getInfo(): InstanceInfo {
-    return { state: PowerState.RUNNING };
-  }
-  protected async _initHost(): Promise<void> {}
-  protected async _listInstances() {
-    return [];
-  }
-  protected async _getAvailableNodes() {
-    return ['n'];
-  }
-  protected async _getHostIp() {
-    return '127.0.0.1';
-  }
-}
-
 /** Power hooks answering synchronously (no I/O) compile. */
-export class SyncPower extends withLifecycle(Core) {
+export class SyncPower extends withLifecycle(MinimalDriver) {
   protected async _spawn() {}
   protected async _destroy() {}
   protected async _reboot() {}
@@ -39,7 +17,7 @@ export class SyncPower extends withLifecycle(Core) {
 }
 
 /** So do the usual async ones, and a hook that answers either way. */
-export class MixedPower extends withLifecycle(Core) {
+export class MixedPower extends withLifecycle(MinimalDriver) {
   protected async _spawn() {}
   protected async _destroy() {}
   protected async _reboot() {}
@@ -49,7 +27,7 @@ export class MixedPower extends withLifecycle(Core) {
   }
 }
 
-export class WrongPowerResult extends withLifecycle(Core) {
+export class WrongPowerResult extends withLifecycle(MinimalDriver) {
   protected async _spawn() {}
   protected async _destroy() {}
   protected async _reboot() {}
@@ -60,7 +38,7 @@ export class WrongPowerResult extends withLifecycle(Core) {
   protected async _powerOn() {}
 }
 
-export class StillAsyncSpawn extends withLifecycle(Core) {
+export class StillAsyncSpawn extends withLifecycle(MinimalDriver) {
   // @ts-expect-error -- the other lifecycle hooks stay asynchronous: a synchronous _spawn does not compile
   protected _spawn(): void {}
   protected async _destroy() {}
