@@ -18,7 +18,9 @@ export async function measure({ quick }) {
   const ref = { instance: { uuid } };
   const info = await latencies(
     {
-      direct: () => driver._getInfo(ctx, ref),
+      // Awaited like the public call: the memory driver's `_getInfo` answers synchronously, and a caller of
+      // a driver call always awaits it; a bare sync call against an awaited one measured the await, not the SDK.
+      direct: async () => driver._getInfo(ctx, ref),
       guarded: () => driver.getInfo(ctx, ref),
     },
     { quick },

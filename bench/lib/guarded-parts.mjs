@@ -94,10 +94,14 @@ rows['error wrapping (failure path only): a typed error through getInfo'] = awai
   () => d.getInfo(ctx, { instance: { uuid: '00000000-0000-4000-8000-000000000000' } }).catch(() => {}),
   N / 10,
 );
-rows['  the same error from the hook directly'] = await timeAsync(
-  () => d._getInfo(ctx, { instance: { uuid: '00000000-0000-4000-8000-000000000000' } }).catch(() => {}),
-  N / 10,
-);
+// `_getInfo` of the memory driver answers synchronously: its error is thrown, not a rejection.
+rows['  the same error from the hook directly'] = timeSync(() => {
+  try {
+    d._getInfo(ctx, { instance: { uuid: '00000000-0000-4000-8000-000000000000' } });
+  } catch {
+    // expected: INSTANCE_NOT_FOUND
+  }
+}, N / 10);
 rows['  constructing the InstanceNotFoundError alone'] = timeSync(() => new InstanceNotFoundError(uuid), N / 10);
 rows['whole call: getInfo (public)'] = await timeAsync(() => d.getInfo(ctx, ref));
 rows['whole call: getInfo (hook)'] = await timeAsync(() => d._getInfo(ctx, ref));
@@ -109,7 +113,12 @@ rows['whole call: powerOff + powerOn (hooks)'] = await timeAsync(async () => {
   await d._powerOff(ctx, ref);
   await d._powerOn(ctx, ref);
 }, N / 4);
-const fresh = (withNic) => ({ ...(withNic ? spawnReq : bareReq), instance: { uuid: randomUUID(), flavor: FLAVOR } });
+// Built field by field: `{ ...req, instance }` costs microseconds per object in Node 20 (docs/performance.md).
+const fresh = (withNic) => ({
+  instance: { uuid: randomUUID(), flavor: FLAVOR },
+  imageMeta: IMAGE,
+  networkInfo: withNic ? spawnReq.networkInfo : undefined,
+});
 rows['whole call: spawn (one interface) + destroy (public)'] = await timeAsync(async () => {
   const r = fresh(true);
   await d.spawn(ctx, r);

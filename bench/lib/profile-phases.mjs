@@ -1,11 +1,12 @@
 // Profiling aid (not a figure): run the vs_reference phases through the public API in a loop, for
-// `node --cpu-prof bench/lib/profile-phases.mjs [op] [n] [rounds]`,
+// `node --cpu-prof bench/lib/profile-phases.mjs [op] [n] [rounds] [public|hooks]`,
 // then `node bench/lib/top-self.mjs <file>.cpuprofile`.
 // op: spawn | spawnNoInterface | getInfo | powerOff | powerOn | destroy | all (default).
+// hooks: the same phases on the driver's hooks (`_powerOff`, ...) called directly, without the SDK.
 import { randomUUID } from 'node:crypto';
 import { MemoryDriver } from '@virtkit/memory';
 
-const [op = 'all', nArg = '1000', roundsArg = '200'] = process.argv.slice(2);
+const [op = 'all', nArg = '1000', roundsArg = '200', mode = 'public'] = process.argv.slice(2);
 const n = Number(nArg);
 const rounds = Number(roundsArg);
 const FLAVOR = { name: 'm1.tiny', vcpus: 1, memoryMb: 64, rootGb: 1 };
@@ -40,8 +41,10 @@ const lap = async (name, fn) => {
   await fn();
   times[name] = (times[name] ?? 0) + Number(process.hrtime.bigint() - t);
 };
+const CALLS = ['spawn', 'getInfo', 'powerOff', 'powerOn', 'destroy'];
 for (let r = 0; r < rounds; r++) {
-  const d = new MemoryDriver({ hostname: `prof-${r}` }, { host: { vcpus: 1e8, memoryMb: 2e9, diskGb: 2e9 } });
+  const driver = new MemoryDriver({ hostname: `prof-${r}` }, { host: { vcpus: 1e8, memoryMb: 2e9, diskGb: 2e9 } });
+  const d = Object.fromEntries(CALLS.map((call) => [call, driver[mode === 'hooks' ? `_${call}` : call].bind(driver)]));
   await lap('spawn', async () => {
     for (const req of spawnReqs) await d.spawn(ctx, req);
   });
@@ -64,5 +67,6 @@ for (let r = 0; r < rounds; r++) {
   await lap('destroy', async () => {
     for (const ref of refs) await d.destroy(ctx, ref);
   });
+  await driver.cleanupHost(ctx, { host: driver.hostname });
 }
 console.log(Object.fromEntries(Object.entries(times).map(([k, v]) => [k, Math.round(v / rounds / n)])), 'ns/op');

@@ -50,10 +50,10 @@ class RecordingDriver extends MemoryDriver {
     return this.#around('unpause', r, () => super._unpause(c, r), c);
   }
   protected override _powerOff(c: OperationContext, r: any): Promise<void> {
-    return this.#around('powerOff', r, () => super._powerOff(c, r), c);
+    return this.#around('powerOff', r, async () => super._powerOff(c, r), c);
   }
   protected override _powerOn(c: OperationContext, r: any): Promise<void> {
-    return this.#around('powerOn', r, () => super._powerOn(c, r), c);
+    return this.#around('powerOn', r, async () => super._powerOn(c, r), c);
   }
   protected override _setBootable(c: OperationContext, r: any): Promise<void> {
     return this.#around('setBootable', r, () => super._setBootable(c, r), c);

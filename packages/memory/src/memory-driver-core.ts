@@ -120,7 +120,9 @@ export abstract class MemoryDriverCore extends DriverBase {
    * This driver's host, for one hook's work. The failure injector is asked
    * first, so every hook can be made to fail from one place; `null` marks
    * cleanup work that must never be made to fail (undoing a failed spawn).
-   * Hooks are `async`, so a throw here is a rejection like any other.
+   * In an `async` hook a throw here is a rejection like any other; the
+   * synchronous hooks (`_getInfo`, `_powerOff`, `_powerOn`) throw it, which the
+   * SDK's guarded path turns into the call's rejection all the same.
    */
   protected hostFor(point: FailurePoint | null): MemoryHost {
     if (point !== null) this.#failures.check(point);

@@ -71,7 +71,6 @@ export function prepareTurn(driver: object, ctx: OperationContext, uuid: string)
   const grace = graceFor(driver, uuid);
   if (grace === undefined) return needsReconciliation(driver, uuid) ? reconcile(driver, ctx, uuid) : undefined;
   return grace.then(() => (needsReconciliation(driver, uuid) ? reconcile(driver, ctx, uuid) : undefined));
-  return needsReconciliation(driver, uuid) ? reconcile(driver, ctx, uuid) : undefined;
 }
 
 const abandoned = new WeakMap<object, Map<string, Promise<unknown>>>();

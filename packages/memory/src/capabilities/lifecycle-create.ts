@@ -69,12 +69,12 @@ export function newRecord(
   instance: Pick<Instance, 'uuid' | 'name' | 'imageRef'> & { flavor: Flavor },
   imageMeta: ImageMeta,
 ): InstanceRecord {
-  return new InstanceRecord({
-    ...amountsOf(instance.flavor),
+  const identity = {
     uuid: instance.uuid,
     name: instance.name,
     seq: host.nextSeq(),
     flavor: instance.flavor.name,
     image: imageOf(instance, imageMeta) ?? '',
-  });
+  };
+  return new InstanceRecord(identity, amountsOf(instance.flavor));
 }

@@ -119,8 +119,8 @@ export abstract class LifecycleHooks extends withCrashDump(
     appendLog(record, `${r.rebootType.toLowerCase()} reboot`, host.config.consoleOutputLimit);
   }
 
-  /** Stop the guest (a suspended one loses its saved state); ends SHUTDOWN. */
-  protected async _powerOff(_c: Ctx, r: PowerOffRequest): Promise<void> {
+  /** Stop the guest (a suspended one loses its saved state); ends SHUTDOWN. Synchronous: no I/O, no `await`. */
+  protected _powerOff(_c: Ctx, r: PowerOffRequest): void | Promise<void> {
     const host = this.hostFor('powerOff');
     const record = host.store.require(r.instance.uuid);
     const now = nowMs();
@@ -129,8 +129,8 @@ export abstract class LifecycleHooks extends withCrashDump(
     appendLog(record, r.timeoutSec ? 'ACPI shutdown' : 'power off', host.config.consoleOutputLimit, now);
   }
 
-  /** Start a stopped or crashed guest; ends RUNNING. */
-  protected async _powerOn(_c: Ctx, r: PowerOnRequest): Promise<void> {
+  /** Start a stopped or crashed guest; ends RUNNING. Synchronous, like `_powerOff`. */
+  protected _powerOn(_c: Ctx, r: PowerOnRequest): void | Promise<void> {
     const host = this.hostFor('powerOn');
     const record = host.store.require(r.instance.uuid);
     refuseWhile(record, 'powerOn', SOFT_DELETED, UNBOOTABLE);

@@ -23,7 +23,7 @@ import {
   SpawnRequest,
 } from '../requests.js';
 import { notSoftDeleted } from './not-soft-deleted.js';
-import { forgetSpawn, rememberSpawn, sameSpawn } from './spawn-fingerprint.js';
+import { forgetSpawn, rememberSpawn, spawnMatchesByFingerprint } from './spawn-fingerprint.js';
 import type { MixinArgs, MixinSelf } from '../../mixin-self.js';
 
 const { RUNNING, PAUSED, SHUTDOWN, CRASHED, SUSPENDED, NOSTATE } = PowerState;
@@ -36,8 +36,14 @@ export declare abstract class LifecycleShape {
   /** Remove the guest; throw `InstanceNotFoundError` or succeed when it is unknown. */
   protected abstract _destroy(ctx: OperationContext, request: DestroyRequest): Promise<void>;
   protected abstract _reboot(ctx: OperationContext, request: RebootRequest): Promise<void>;
-  protected abstract _powerOff(ctx: OperationContext, request: PowerOffRequest): Promise<void>;
-  protected abstract _powerOn(ctx: OperationContext, request: PowerOnRequest): Promise<void>;
+  /**
+   * Stop the guest. May answer synchronously (return nothing, throw a typed
+   * error) when it needs no I/O, as an in-memory driver: the SDK then spends
+   * no `await` on it. Code calling the hook itself must `await` it.
+   */
+  protected abstract _powerOff(ctx: OperationContext, request: PowerOffRequest): void | Promise<void>;
+  /** Start the guest. May answer synchronously, like `_powerOff`. */
+  protected abstract _powerOn(ctx: OperationContext, request: PowerOnRequest): void | Promise<void>;
   /**
    * Spawn found the uuid taken: true when the existing instance is what this
    * same request would have made (see "same request" in the caller guide:
@@ -46,6 +52,8 @@ export declare abstract class LifecycleShape {
    * Default: compares with the request this driver object spawned the uuid
    * with (kept as a hash while it lives); false for instances it did not
    * spawn itself (found at start, migrated in), which then answer `INSTANCE_EXISTS`.
+   * A driver that overrides it answers from its own store: the SDK then keeps
+   * no hashes (so `super._spawnMatches` answers false there).
    */
   protected _spawnMatches(ctx: OperationContext, request: SpawnRequest): Promise<boolean>;
   /** Runs before `_spawn`. Default: nothing. */
@@ -119,9 +127,7 @@ export const LIFECYCLE_CAPABILITY = declareCapability<LifecycleCapability>()({
   },
   defaults: {
     async _prepareForSpawn() {},
-    async _spawnMatches(this: object, _ctx: OperationContext, request: SpawnRequest) {
-      return sameSpawn(this, request);
-    },
+    _spawnMatches: spawnMatchesByFingerprint,
     async _failedSpawnCleanup(this: MixinSelf, ctx: OperationContext, request: SpawnRequest) {
       try {
         await this._destroy(ctx, { instance: request.instance, destroyDisks: true });

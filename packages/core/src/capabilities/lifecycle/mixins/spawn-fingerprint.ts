@@ -1,3 +1,4 @@
+import type { OperationContext } from '../../../context/operation-context.js';
 import type { SpawnRequest } from '../requests.js';
 
 // The SDK's own memory of spawn requests, for drivers that do not answer `_spawnMatches` from their store.
@@ -37,16 +38,29 @@ function spawnIdentity(req: SpawnRequest): string {
   ]);
 }
 
-/** Remember the request that spawned `uuid` on `driver` (a 53-bit hash: a few bytes per instance). */
+/**
+ * Remember the request that spawned `uuid` on `driver` (a 53-bit hash: a few bytes per instance), unless the
+ * driver answers `_spawnMatches` itself (then the hash would cost every spawn and every instance for nothing).
+ */
 export function rememberSpawn(driver: object, req: SpawnRequest): void {
+  if ((driver as { _spawnMatches?: unknown })._spawnMatches !== spawnMatchesByFingerprint) return;
   let map = FINGERPRINTS.get(driver);
   if (!map) FINGERPRINTS.set(driver, (map = new Map()));
   map.set(req.instance.uuid, hash53(spawnIdentity(req)));
 }
 
 /** True when `req` is the request this driver spawned `uuid` with (false when it did not spawn it). */
-export function sameSpawn(driver: object, req: SpawnRequest): boolean {
+function sameSpawn(driver: object, req: SpawnRequest): boolean {
   return FINGERPRINTS.get(driver)?.get(req.instance.uuid) === hash53(spawnIdentity(req));
+}
+
+/** The default `_spawnMatches`: the request this driver object spawned `uuid` with, by its hash. */
+export async function spawnMatchesByFingerprint(
+  this: object,
+  _ctx: OperationContext,
+  request: SpawnRequest,
+): Promise<boolean> {
+  return sameSpawn(this, request);
 }
 
 /** Forget what spawned `uuid` (destroyed). */
