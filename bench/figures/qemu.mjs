@@ -291,7 +291,7 @@ async function rawMigration(probe, srcDir, dstDir) {
 
 // The source QMP events whose arrival splits a block migration into phases, on both sides.
 const MARKED = ['BLOCK_JOB_READY', 'STOP', 'BLOCK_JOB_COMPLETED', 'BLOCK_JOB_CANCELLED', 'SHUTDOWN'];
-// the driver's names (migration-live.ts), so that both sides send the very same commands
+// the driver's names (capabilities/migration/migration-live.ts), so that both sides send the very same commands
 const MIRROR_JOB = 'virtkit-migration-mirror';
 const NBD_NODE = 'virtkit-migration-target';
 
@@ -305,7 +305,7 @@ function markEvents(marks, start) {
 
 /**
  * The same block live migration on both sides: the driver's `liveMigration` call vs a plain script sending,
- * over raw QMP, the QMP commands the driver sends (packages/qemu/src/capabilities/migration-live.ts) between two
+ * over raw QMP, the QMP commands the driver sends (packages/qemu/src/capabilities/migration/migration-live.ts) between two
  * raw QEMU processes started with the driver's argv. Destination set-up (preLiveMigration's part) is outside
  * both timings.
  */

@@ -12,7 +12,7 @@ import { RawQmp, stopRawQemu } from './qemu-raw.mjs';
 
 const run = promisify(execFile);
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
-// the driver's names (migration-live.ts): the very same commands on both sides
+// the driver's names (capabilities/migration/migration-live.ts): the very same commands on both sides
 const MIRROR_JOB = 'virtkit-migration-mirror';
 const NBD_NODE = 'virtkit-migration-target';
 
