@@ -94,7 +94,12 @@ export abstract class VolumeHooks extends withFsFormat(
     };
   }
 
-  /** Replace the volume at `mountpoint` by the new one, keeping device and tag; grows it to `resizeToGb` if larger. */
+  /**
+   * Replace the volume at `mountpoint` by the new one, keeping device and tag; grows it to `resizeToGb` if larger.
+   * The new volume already there (a retry, or a swap of a volume for itself) changes nothing
+   * (docs/contract.md, "Swapping a volume").
+   * @throws `NOT_FOUND` when the old volume is not the one at `mountpoint`, `CONFLICT` when the new one is held
+   */
   protected async _swapVolume(_c: Ctx, r: SwapVolumeRequest): Promise<void> {
     const host = this.hostFor('swapVolume');
     const record = host.store.require(r.instance.uuid);
@@ -102,8 +107,8 @@ export abstract class VolumeHooks extends withFsFormat(
     const oldId = volumeIdOf(r.oldConnectionInfo, 'swapVolume', 'oldConnectionInfo');
     const newId = volumeIdOf(r.newConnectionInfo, 'swapVolume', 'newConnectionInfo');
     const old = record.extras?.volumes?.get(key);
+    if (old?.volumeId === newId) return;
     if (old === undefined || old.volumeId !== oldId) throw new NotFoundError('volume attachment', `${oldId} at ${key}`);
-    if (newId === oldId) return;
     const elsewhere = findVolume(record, newId);
     if (elsewhere !== undefined) {
       throw new ConflictError(`volume ${newId} is already attached to this instance at ${elsewhere[0]}`);

@@ -5,7 +5,7 @@ import { volumeTopNode } from '../../runtime/qemu-argv.js';
 import type { QemuHost } from '../../runtime/qemu-host.js';
 import { checkVolumeFile } from '../../runtime/tenant-files.js';
 import type { Vm } from '../../runtime/vm.js';
-import { bareDevice, refuseWhileSuspended, volumeSource } from './volumes.js';
+import { bareDevice, isVolume, refuseWhileSuspended, volumeSource } from './volumes.js';
 
 const GIB = 1024 ** 3;
 
@@ -15,12 +15,17 @@ const GIB = 1024 ** 3;
  * the new file, `job-complete` to pivot, then the old nodes are deleted; the
  * guest keeps its device. Otherwise `qemu-img convert -n` copies the data.
  * Snapshot layers of the old volume are flattened into the new one.
- * @throws `NOT_FOUND` (nothing at the mountpoint), `CONFLICT` (the new volume is attached), `INVALID_STATE` (SUSPENDED)
+ * @throws `NOT_FOUND` (nothing at the mountpoint, or not the old volume), `CONFLICT` (the new volume is attached),
+ *   `INVALID_STATE` (SUSPENDED)
  */
 export async function swapVolume(host: QemuHost, vm: Vm, req: SwapVolumeRequest): Promise<void> {
   const volume = vm.meta.volumes.find((v) => v.device === bareDevice(req.mountpoint));
   if (!volume) throw new NotFoundError('volume attachment', req.mountpoint);
   const target = volumeSource(req.newConnectionInfo, 'newConnectionInfo');
+  // docs/contract.md "Swapping a volume": the new one already there (a retry, a swap for itself) changes nothing;
+  // an old volume that is not the one at the mountpoint is NOT_FOUND
+  if (isVolume(volume, req.newConnectionInfo)) return;
+  if (!isVolume(volume, req.oldConnectionInfo)) throw new NotFoundError('volume attachment', req.mountpoint);
   await checkVolumeFile(host, target, 'newConnectionInfo.data.path');
   const holder = host.list().find((other) => other.meta.volumes.some((v) => v.path === target.path));
   if (holder)

@@ -146,7 +146,7 @@ async function unplugVolume(vm: Vm, volume: VolumeSpec): Promise<void> {
  * Does the connection info name this attached volume? By id when both sides
  * have one, else by file; info naming neither matches (the mountpoint decides).
  */
-function isVolume(volume: VolumeSpec, info: VolumeConnectionInfo): boolean {
+export function isVolume(volume: VolumeSpec, info: VolumeConnectionInfo): boolean {
   const id = info.volumeId ?? (typeof info.data.volume_id === 'string' ? info.data.volume_id : undefined);
   if (id !== undefined && volume.volumeId !== undefined) return id === volume.volumeId;
   const path = info.data.path ?? info.data.device_path;
