@@ -525,6 +525,49 @@ export const sharedStorageSuite = defineSuite('migration.sharedStorage', [
     },
   },
   {
+    name:
+      'on hosts that do not share instance storage, the other host sees no marker (its own host does), the ' +
+      'destination check does not call the path shared, and instanceOnDisk is true at its host only',
+    needs: ['createUnsharedMigrationPair'],
+    requires: ['lifecycle'],
+    async run(kit) {
+      const pair = await kit.migrationPair('createUnsharedMigrationPair');
+      const uuid = await kit.spawn({}, pair.source);
+      const data = await pair.source.checkInstanceSharedStorageLocal(kit.ctx, kit.full(uuid));
+      if (data !== null) {
+        checkEqual(
+          await pair.destination.checkInstanceSharedStorageRemote(kit.ctx, { data }),
+          false,
+          "the other host's check of the marker (storage not shared)",
+        );
+        checkEqual(
+          await pair.source.checkInstanceSharedStorageRemote(kit.ctx, { data }),
+          true,
+          'the check of the marker on the host that left it (its own storage)',
+        );
+        await pair.source.checkInstanceSharedStorageCleanup(kit.ctx, { data });
+      }
+      if (kit.supports('migration.live')) {
+        const destCheckData = await pair.destination.checkCanLiveMigrateDestination(kit.ctx, {
+          instance: kit.instance(uuid),
+          srcComputeInfo: { host: pair.sourceHost },
+          dstComputeInfo: { host: pair.destinationHost },
+        });
+        await pair.destination.cleanupLiveMigrationDestinationCheck(kit.ctx, { destCheckData });
+        check(
+          destCheckData.isSharedInstancePath !== true,
+          'the destination check must not call the instance path shared on hosts that do not share storage',
+        );
+      }
+      checkEqual(
+        await pair.destination.instanceOnDisk(kit.ctx, kit.ref(uuid)),
+        false,
+        'instanceOnDisk on the other host (storage not shared)',
+      );
+      checkEqual(await pair.source.instanceOnDisk(kit.ctx, kit.ref(uuid)), true, 'instanceOnDisk on its own host');
+    },
+  },
+  {
     name: 'a marker nobody left is not seen; a marker path with .. is VALIDATION_FAILED',
     async run(kit) {
       const data = { path: `/kit/no-such-marker-${randomUUID()}` };

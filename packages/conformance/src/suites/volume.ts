@@ -127,6 +127,56 @@ export const volumeSuite = defineSuite('volume', [
     },
   },
   {
+    name: "a device used twice in spawn's block-device mapping is VALIDATION_FAILED and leaves nothing behind",
+    needs: ['createVolume'],
+    async run(kit) {
+      const [first, second] = [await kit.volume(), await kit.volume()];
+      const req = kit.spawnRequest({
+        blockDeviceInfo: {
+          blockDeviceMapping: [
+            { mountDevice: '/dev/vdb', connectionInfo: first },
+            { mountDevice: 'vdb', connectionInfo: second },
+          ],
+        },
+      });
+      kit.step('spawning with two volumes mapped at vdb');
+      await checkRejects(kit.driver.spawn(kit.ctx, req), 'VALIDATION_FAILED', 'a mapping that uses vdb twice');
+      check(
+        !(await kit.driver.listInstanceUuids(kit.ctx)).includes(req.instance.uuid),
+        'the refused spawn must leave no instance behind',
+      );
+      const uuid = await kit.spawn();
+      await attachAndDetach(kit, uuid, first, 'vdb');
+      await attachAndDetach(kit, uuid, second, 'vdb');
+    },
+  },
+  {
+    name:
+      "a volume whose connection info in spawn's mapping says multiattach is shared by two instances; a mapping " +
+      'without it is CONFLICT',
+    needs: ['createVolume'],
+    features: ['multiattach'],
+    async run(kit) {
+      const volume = await kit.volume();
+      const shared = { ...volume, data: { ...volume.data, multiattach: true } };
+      const mapped = (connectionInfo: VolumeConnectionInfo): Record<string, unknown> => ({
+        blockDeviceInfo: { blockDeviceMapping: [{ mountDevice: '/dev/vdb', connectionInfo }] },
+      });
+      kit.step('spawning two instances that map the volume as multiattach');
+      const [a, b] = [await kit.spawn(mapped(shared)), await kit.spawn(mapped(shared))];
+      await kit.expectState(b, PowerState.RUNNING, 'spawn with a multiattach volume another instance holds');
+      kit.step('spawning a third that maps it without multiattach');
+      const req = kit.spawnRequest(mapped(volume));
+      await checkRejects(kit.driver.spawn(kit.ctx, req), 'CONFLICT', 'a mapping without multiattach of a held volume');
+      const third = await kit.spawn();
+      await attachRefused(kit, third, volume, 'vdb', 'the volume two instances share, without multiattach');
+      kit.step('destroying the two instances that share the volume');
+      await kit.driver.destroy(kit.ctx, kit.ref(a));
+      await kit.driver.destroy(kit.ctx, kit.ref(b));
+      await attachAndDetach(kit, third, volume, 'vdb');
+    },
+  },
+  {
     name: 'detaching a volume from a mountpoint that holds another changes nothing: the other stays attached',
     needs: ['createVolume'],
     async run(kit) {
