@@ -12,7 +12,7 @@ import {
 } from '@virtkit/core';
 import { KitAssertionError, check, checkEqual, stateName } from '../kit/assertions.js';
 import type { KitContext, LiveConsoleCall } from '../kit/kit-context.js';
-import { finishLiveMigration, prepareLiveMigration, resourcesUsed, startLiveMigration } from '../kit/live-migration.js';
+import { liveMigrate, resourcesUsed } from '../kit/live-migration.js';
 import { defineSuite, type KitSuite } from '../kit/suite.js';
 
 const { RUNNING, SHUTDOWN, PAUSED } = PowerState;
@@ -259,9 +259,7 @@ export const inventoryMeaningSuite = defineSuite('inventory', [
       const pair = await kit.migrationPair();
       const before = [await resourcesUsed(kit, pair.source), await resourcesUsed(kit, pair.destination)];
       const uuid = await kit.spawn({}, pair.source);
-      const run = startLiveMigration(kit, pair, uuid, await prepareLiveMigration(kit, pair, uuid));
-      await run.done;
-      await finishLiveMigration(kit, pair, uuid);
+      await liveMigrate(kit, pair, uuid);
       const f = kit.flavor;
       const plus = (u: number[] | undefined): number[] | undefined =>
         u && [

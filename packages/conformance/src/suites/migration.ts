@@ -6,10 +6,9 @@ import {
   checkOnOneHost,
   checkProgress,
   finishLiveMigration,
-  prepareLiveMigration,
+  liveMigrate,
+  liveMigrationInFlight,
   resourcesUsed,
-  startLiveMigration,
-  whenInFlight,
 } from '../kit/live-migration.js';
 import { defineSuite } from '../kit/suite.js';
 import { inStates, spawnIn, unknownInstance } from '../kit/traits.js';
@@ -29,9 +28,7 @@ export const liveMigrationSuite = defineSuite('migration.live', [
       const uuid = await spawnIn(kit, trait, { driver: pair.source });
       const rec = kit.recordEvents(pair.source);
       const arrivals = kit.recordEvents(pair.destination);
-      const run = startLiveMigration(kit, pair, uuid, await prepareLiveMigration(kit, pair, uuid));
-      await run.done;
-      await finishLiveMigration(kit, pair, uuid);
+      const run = await liveMigrate(kit, pair, uuid);
       // Events follow instances across hosts (contract decision): each end names the other.
       check(
         rec.events.some(
@@ -71,11 +68,7 @@ export const liveMigrationSuite = defineSuite('migration.live', [
       'resources',
     needs: ['createMigrationPair'],
     async run(kit) {
-      const pair = await kit.migrationPair();
-      const uuid = await kit.spawn({}, pair.source);
-      const used = await resourcesUsed(kit, pair.destination);
-      const run = startLiveMigration(kit, pair, uuid, await prepareLiveMigration(kit, pair, uuid));
-      await whenInFlight(run);
+      const { pair, uuid, used, run } = await liveMigrationInFlight(kit);
       await pair.source.liveMigrationAbort(kit.ctx, kit.ref(uuid));
       await checkRejects(run.done, ['ABORTED', 'MIGRATION_FAILED'], 'liveMigration after liveMigrationAbort');
       await pair.destination.rollbackLiveMigrationAtDestination(kit.ctx, { ...kit.full(uuid), networkInfo: [] });
@@ -99,10 +92,7 @@ export const liveMigrationSuite = defineSuite('migration.live', [
     name: 'force complete makes a running migration finish on the destination',
     needs: ['createMigrationPair'],
     async run(kit) {
-      const pair = await kit.migrationPair();
-      const uuid = await kit.spawn({}, pair.source);
-      const run = startLiveMigration(kit, pair, uuid, await prepareLiveMigration(kit, pair, uuid));
-      await whenInFlight(run);
+      const { pair, uuid, run } = await liveMigrationInFlight(kit);
       await pair.source.liveMigrationForceComplete(kit.ctx, kit.ref(uuid));
       await run.done;
       await finishLiveMigration(kit, pair, uuid);
