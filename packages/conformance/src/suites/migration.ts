@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { PowerState, type Flavor, type Migration } from '@virtkit/core';
+import { PowerState, type Flavor } from '@virtkit/core';
 import { check, checkCounters, checkEqual, checkRejects } from '../kit/assertions.js';
-import type { KitContext, MigrationPair } from '../kit/kit-context.js';
+import { moveDisks, newMigration, plus } from '../kit/cold-migration.js';
+import type { KitContext } from '../kit/kit-context.js';
 import {
   checkOnOneHost,
   checkProgress,
@@ -308,12 +309,7 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
       const base = [await resourcesUsed(kit, pair.source), await resourcesUsed(kit, pair.destination)];
       const uuid = await kit.spawn({}, pair.source);
       const bigger = largerFlavor(kit);
-      const migration = {
-        id: `kit-${randomUUID()}`,
-        sourceCompute: pair.sourceHost,
-        destCompute: pair.destinationHost,
-        migrationType: 'resize',
-      };
+      const migration = { ...newMigration(pair), migrationType: 'resize' };
       kit.step(`resizing to ${bigger.name} on the destination`);
       const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, {
         ...kit.full(uuid),
@@ -576,59 +572,10 @@ export const sharedStorageSuite = defineSuite('migration.sharedStorage', [
   },
 ]);
 
-/** A migration record between the pair's hosts, with a fresh id. */
-function newMigration(pair: MigrationPair): Migration {
-  return {
-    id: `kit-${randomUUID()}`,
-    sourceCompute: pair.sourceHost,
-    destCompute: pair.destinationHost,
-    migrationType: 'migration',
-  };
-}
-
-/**
- * migrateDiskAndPowerOff on the source (SHUTDOWN after), then finishMigration on the destination; returns the
- * migration.
- */
-async function moveDisks(kit: KitContext, pair: MigrationPair, uuid: string, powerOn = true): Promise<Migration> {
-  const migration = {
-    id: `kit-${randomUUID()}`,
-    sourceCompute: pair.sourceHost,
-    destCompute: pair.destinationHost,
-    migrationType: 'migration',
-  };
-  const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, {
-    ...kit.full(uuid),
-    dest: pair.destinationHost,
-    flavor: kit.flavor,
-  });
-  check(Array.isArray(diskInfo), `migrateDiskAndPowerOff must return the disks, got ${JSON.stringify(diskInfo)}`);
-  await kit.expectState(uuid, SHUTDOWN, 'migrateDiskAndPowerOff', pair.source);
-  await pair.destination.finishMigration(kit.ctx, {
-    ...kit.full(uuid),
-    migration,
-    diskInfo,
-    imageMeta: kit.imageMeta,
-    resizeInstance: false,
-    powerOn,
-  });
-  await kit.expectState(uuid, powerOn ? RUNNING : SHUTDOWN, 'finishMigration', pair.destination);
-  return migration;
-}
-
 /** The kit's flavor, one vCPU, twice the memory and one GiB of root disk larger. */
 function largerFlavor(kit: KitContext): Flavor {
   const f = kit.flavor;
   return { ...f, name: `${f.name}.larger`, vcpus: f.vcpus + 1, memoryMb: f.memoryMb * 2, rootGb: (f.rootGb ?? 0) + 1 };
-}
-
-/** Usage `used` plus one instance of `flavor` (vCPUs, memory, root and ephemeral disk). */
-function plus(used: readonly number[], flavor: Flavor): number[] {
-  return [
-    used[0]! + flavor.vcpus,
-    used[1]! + flavor.memoryMb,
-    used[2]! + (flavor.rootGb ?? 0) + (flavor.ephemeralGb ?? 0),
-  ];
 }
 
 /** getInfo's vCPUs and maximum memory must be `flavor`'s. */
