@@ -29,6 +29,7 @@ import { SECRETS_IN_LOGS } from './broken/secrets';
 import { LifecycleVolumeMemory, SURVIVAL } from './broken/survival';
 import { TRANSITIONS } from './broken/transitions';
 import { HOST_AND_MIGRATION } from './broken/host-and-migration';
+import { VOLUME_SWAP } from './broken/volume-swap';
 
 /** (a) pause that does not change the state. */
 class NoopPauseDriver extends TinyDriver {
@@ -304,6 +305,7 @@ describe('the kit catches every broken variant of the memory driver', () => {
     ...SECRETS_IN_LOGS,
     ...DISPOSAL,
     ...HOST_AND_MIGRATION,
+    ...VOLUME_SWAP,
   ];
   afterAll(() => {
     for (const t of LEAKED_TIMERS) clearInterval(t);

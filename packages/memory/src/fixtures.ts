@@ -31,6 +31,8 @@ export type MemoryFixtures = {
    * goes to both.
    */
   createMigrationPair(hostApi?: HostApi): Promise<MemoryMigrationPair>;
+  /** Like `createMigrationPair`, on a fabric whose hosts do not share instance storage. */
+  createUnsharedMigrationPair(hostApi?: HostApi): Promise<MemoryMigrationPair>;
   /** An empty image in the driver's fabric image service, for `snapshot`. */
   createImage(driver: unknown): Promise<{ imageId: string; release(): Promise<void> }>;
   /** How the kit makes calls fail late: through each driver's {@link FailureInjector}. */
@@ -76,8 +78,9 @@ export function createMemoryFixtures(options: MemoryFixtureOptions = {}): Memory
   const pairOf = async (
     hostApi: HostApi | undefined,
     config: MemoryConfig | undefined,
+    sharedStorage = true,
   ): Promise<MemoryMigrationPair> => {
-    const fabric = new MemoryFabric();
+    const fabric = new MemoryFabric({ sharedStorage });
     const prefix = `mem-${randomUUID().slice(0, 8)}`;
     const source = new cls({ ...hostApi, hostname: `${prefix}-src` }, { ...config, fabric, hostname: `${prefix}-src` });
     const destination = new cls(
@@ -115,6 +118,7 @@ export function createMemoryFixtures(options: MemoryFixtureOptions = {}): Memory
     // quick run
     createMigrationPair: (hostApi) =>
       pairOf(hostApi, { ...options.config, migration: { steps: 10, stepDelayMs: 8, ...options.config?.migration } }),
+    createUnsharedMigrationPair: (hostApi) => pairOf(hostApi, quick, false),
     failures: {
       spawnLate(driver) {
         driver.failures.failNext('spawn.boot');

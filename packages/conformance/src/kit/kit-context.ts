@@ -322,11 +322,14 @@ export class KitContext {
   }
 
   /**
-   * Two hosts from the `createMigrationPair` fixture; their instances are destroyed and leak-checked after the test.
+   * Two hosts from the `createMigrationPair` fixture (`createUnsharedMigrationPair` with `fixture` so named); their
+   * instances are destroyed and leak-checked after the test.
    */
-  async migrationPair(): Promise<MigrationPair> {
-    const create = this.fixtures.createMigrationPair;
-    if (!create) throw new KitAssertionError('this test needs the createMigrationPair fixture');
+  async migrationPair(
+    fixture: 'createMigrationPair' | 'createUnsharedMigrationPair' = 'createMigrationPair',
+  ): Promise<MigrationPair> {
+    const create = this.fixtures[fixture];
+    if (!create) throw new KitAssertionError(`this test needs the ${fixture} fixture`);
     this.#refuseIfClosed('kit.migrationPair');
     const pair = await create(this.hostApi);
     if (this.#closed) {

@@ -52,6 +52,41 @@ export function startLiveMigration(
   return { done, reports, callbacks };
 }
 
+/** Prepare a live migration of `uuid` (as {@link prepareLiveMigration}) and start it (not awaited). */
+export async function beginLiveMigration(
+  kit: KitContext,
+  pair: MigrationPair,
+  uuid: string,
+): Promise<LiveMigrationRun> {
+  return startLiveMigration(kit, pair, uuid, await prepareLiveMigration(kit, pair, uuid));
+}
+
+/** A whole live migration of `uuid` to the pair's destination, the orchestrator's post steps included. */
+export async function liveMigrate(kit: KitContext, pair: MigrationPair, uuid: string): Promise<LiveMigrationRun> {
+  const run = await beginLiveMigration(kit, pair, uuid);
+  await run.done;
+  await finishLiveMigration(kit, pair, uuid);
+  return run;
+}
+
+/**
+ * A new migration pair, an instance spawned at its source, the destination's usage before the migration (when the
+ * driver reports it), and the instance's live migration in flight (see {@link whenInFlight}).
+ */
+export async function liveMigrationInFlight(kit: KitContext): Promise<{
+  pair: MigrationPair;
+  uuid: string;
+  used: number[] | undefined;
+  run: LiveMigrationRun;
+}> {
+  const pair = await kit.migrationPair();
+  const uuid = await kit.spawn({}, pair.source);
+  const used = await resourcesUsed(kit, pair.destination);
+  const run = await beginLiveMigration(kit, pair, uuid);
+  await whenInFlight(run);
+  return { pair, uuid, used, run };
+}
+
 /**
  * Wait until the driver is migrating: it reported progress of its own (beyond
  * the SDK's opening 0). Fails when the migration ends first, since the kit

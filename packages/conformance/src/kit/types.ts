@@ -52,6 +52,11 @@ export type ConformanceFixtures = {
     release(): Promise<void>;
   }>;
   /**
+   * Like `createMigrationPair`, two hosts that do NOT share instance storage (each sees only its own instance
+   * directories): the kit checks the not-shared answers of the shared-storage check and `instanceOnDisk` with it.
+   */
+  createUnsharedMigrationPair?: ConformanceFixtures['createMigrationPair'];
+  /**
    * How to make calls fail late, for the kit's failure-path tests (spawn after
    * the guest exists, snapshot, each step of a live migration). A test whose
    * failure the fixtures cannot cause is reported `unverified`, never passed.

@@ -12,10 +12,9 @@ import { check, checkEqual, checkRejects } from '../kit/assertions.js';
 import type { KitContext, MigrationPair } from '../kit/kit-context.js';
 import {
   checkOnOneHost,
+  liveMigrationInFlight,
   prepareLiveMigration,
   resourcesUsed,
-  startLiveMigration,
-  whenInFlight,
   type LiveMigrationRun,
 } from '../kit/live-migration.js';
 import { snapshotImage } from '../kit/snapshot-image.js';
@@ -58,11 +57,7 @@ const liveMigrationDecisions = defineSuite('migration.live', [
       'the source, nothing held at the destination',
     needs: ['createMigrationPair'],
     async run(kit) {
-      const pair = await kit.migrationPair();
-      const uuid = await kit.spawn({}, pair.source);
-      const used = await resourcesUsed(kit, pair.destination);
-      const run = startLiveMigration(kit, pair, uuid, await prepareLiveMigration(kit, pair, uuid));
-      await whenInFlight(run);
+      const { pair, uuid, used, run } = await liveMigrationInFlight(kit);
       await pair.source.liveMigrationAbort(kit.ctx, kit.ref(uuid));
       await checkRejects(run.done, 'ABORTED', 'liveMigration after liveMigrationAbort');
       await checkAbortedMigration(kit, pair, uuid, run, used, 'an aborted live migration');

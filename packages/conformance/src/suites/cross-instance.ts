@@ -1,5 +1,4 @@
 import { isIP } from 'node:net';
-import { randomUUID } from 'node:crypto';
 import {
   CAPABILITY_TRAITS,
   FEATURE_FLAGS,
@@ -11,8 +10,9 @@ import {
   type VolumeConnectionInfo,
 } from '@virtkit/core';
 import { KitAssertionError, check, checkEqual, stateName } from '../kit/assertions.js';
-import type { KitContext, LiveConsoleCall } from '../kit/kit-context.js';
-import { finishLiveMigration, prepareLiveMigration, resourcesUsed, startLiveMigration } from '../kit/live-migration.js';
+import { moveDisks, plus } from '../kit/cold-migration.js';
+import type { KitContext, LiveConsoleCall, MigrationPair } from '../kit/kit-context.js';
+import { liveMigrate, resourcesUsed } from '../kit/live-migration.js';
 import { defineSuite, type KitSuite } from '../kit/suite.js';
 
 const { RUNNING, SHUTDOWN, PAUSED } = PowerState;
@@ -259,27 +259,9 @@ export const inventoryMeaningSuite = defineSuite('inventory', [
       const pair = await kit.migrationPair();
       const before = [await resourcesUsed(kit, pair.source), await resourcesUsed(kit, pair.destination)];
       const uuid = await kit.spawn({}, pair.source);
-      const run = startLiveMigration(kit, pair, uuid, await prepareLiveMigration(kit, pair, uuid));
-      await run.done;
-      await finishLiveMigration(kit, pair, uuid);
-      const f = kit.flavor;
-      const plus = (u: number[] | undefined): number[] | undefined =>
-        u && [
-          u[0]! + f.vcpus,
-          u[1]! + f.memoryMb,
-          u[2]! + (f.rootGb ?? 0) + ((f as { ephemeralGb?: number }).ephemeralGb ?? 0),
-        ];
+      await liveMigrate(kit, pair, uuid);
       kit.step('usage after the live migration');
-      checkEqual(
-        await resourcesUsed(kit, pair.source),
-        before[0],
-        'source: vcpusUsed, memoryMbUsed, localGbUsed after the instance left',
-      );
-      checkEqual(
-        await resourcesUsed(kit, pair.destination),
-        plus(before[1]),
-        'destination: vcpusUsed, memoryMbUsed, localGbUsed after the instance arrived',
-      );
+      await checkUsageMoved(kit, pair, before, 'after the live migration');
     },
   },
   {
@@ -292,45 +274,10 @@ export const inventoryMeaningSuite = defineSuite('inventory', [
       const pair = await kit.migrationPair();
       const before = [await resourcesUsed(kit, pair.source), await resourcesUsed(kit, pair.destination)];
       const uuid = await kit.spawn({}, pair.source);
-      const migration = {
-        id: `kit-${randomUUID()}`,
-        sourceCompute: pair.sourceHost,
-        destCompute: pair.destinationHost,
-        migrationType: 'migration',
-      };
-      const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, {
-        ...kit.full(uuid),
-        dest: pair.destinationHost,
-        flavor: kit.flavor,
-      });
-      kit.track(uuid);
-      await pair.destination.finishMigration(kit.ctx, {
-        ...kit.full(uuid),
-        migration,
-        diskInfo,
-        imageMeta: kit.imageMeta,
-        resizeInstance: false,
-        powerOn: true,
-      });
+      const migration = await moveDisks(kit, pair, uuid);
       await pair.source.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
-      const f = kit.flavor;
-      const plus = (u: number[] | undefined): number[] | undefined =>
-        u && [
-          u[0]! + f.vcpus,
-          u[1]! + f.memoryMb,
-          u[2]! + (f.rootGb ?? 0) + ((f as { ephemeralGb?: number }).ephemeralGb ?? 0),
-        ];
       kit.step('usage after the confirmed cold migration');
-      checkEqual(
-        await resourcesUsed(kit, pair.source),
-        before[0],
-        'source: vcpusUsed, memoryMbUsed, localGbUsed after the migration was confirmed',
-      );
-      checkEqual(
-        await resourcesUsed(kit, pair.destination),
-        plus(before[1]),
-        'destination: vcpusUsed, memoryMbUsed, localGbUsed after the migration was confirmed',
-      );
+      await checkUsageMoved(kit, pair, before, 'after the migration was confirmed');
     },
   },
 ]);
@@ -458,3 +405,19 @@ export const passwordLogSuite = defineSuite('guest.password', [
     },
   },
 ]);
+
+/** Usage after an instance of the kit's flavor moved: `before` on the source, up by the flavor on the destination. */
+async function checkUsageMoved(
+  kit: KitContext,
+  pair: MigrationPair,
+  before: readonly (number[] | undefined)[],
+  after: string,
+): Promise<void> {
+  checkEqual(await resourcesUsed(kit, pair.source), before[0], `source: vcpusUsed, memoryMbUsed, localGbUsed ${after}`);
+  const destination = before[1] && plus(before[1], kit.flavor);
+  checkEqual(
+    await resourcesUsed(kit, pair.destination),
+    destination,
+    `destination: vcpusUsed, memoryMbUsed, localGbUsed ${after}`,
+  );
+}

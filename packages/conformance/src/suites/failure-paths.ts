@@ -5,6 +5,7 @@ import type { KitContext, KitDriver, MigrationPair } from '../kit/kit-context.js
 import {
   checkOnOneHost,
   finishLiveMigration,
+  liveMigrate,
   prepareLiveMigration,
   resourcesUsed,
   startLiveMigration,
@@ -197,9 +198,7 @@ function migrationFailureTest(step: MigrationStep): KitTest {
         pair.destination,
       );
       kit.step(`migrating again after the failure at ${step}`);
-      const run = startLiveMigration(kit, pair, uuid, await prepareLiveMigration(kit, pair, uuid));
-      await run.done;
-      await finishLiveMigration(kit, pair, uuid);
+      await liveMigrate(kit, pair, uuid);
       checkEqual(await checkOnOneHost(kit, pair, uuid), 'destination', 'where the instance is after migrating again');
     },
   };

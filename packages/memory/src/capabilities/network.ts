@@ -99,10 +99,12 @@ export abstract class NetworkHooks extends withNetworkMacs(
   // ---- network.firewall (deprecated) ---------------------------------------------------------
 
   /** Count a refresh of the group's rules. */
+  // Stryker disable all: deprecated capability whose counters no call of the contract reads back
   protected async _refreshSecurityGroupRules(_c: Ctx, r: RefreshSecurityGroupRulesRequest): Promise<void> {
     const groups = this.hostFor('refreshSecurityGroupRules').firewall.groups;
     groups.set(r.securityGroupId, (groups.get(r.securityGroupId) ?? 0) + 1);
   }
+  // Stryker restore all
 
   /** Only needs the instance to exist. */
   protected async _refreshInstanceSecurityRules(_c: Ctx, r: InstanceRequest): Promise<void> {
@@ -119,6 +121,7 @@ export abstract class NetworkHooks extends withNetworkMacs(
     this.hostFor('unfilterInstance').firewall.filtered.delete(r.instance.uuid);
   }
 
+  // Stryker disable all: deprecated capability; the deferral flag has no read-back in the contract
   /** Batch rule changes from now on. */
   protected override async _filterDeferApplyOn(): Promise<void> {
     this.hostFor('filterDeferApplyOn').firewall.deferred = true;
@@ -128,6 +131,7 @@ export abstract class NetworkHooks extends withNetworkMacs(
   protected override async _filterDeferApplyOff(): Promise<void> {
     this.hostFor('filterDeferApplyOff').firewall.deferred = false;
   }
+  // Stryker restore all
 
   // ---- network.macs --------------------------------------------------------------------------
 

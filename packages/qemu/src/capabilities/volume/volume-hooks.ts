@@ -141,7 +141,7 @@ export abstract class VolumeHooks extends withFsFormat(
    * `blockdev-mirror` (sync full) to the new file, `job-complete` to pivot, then the old nodes are deleted; the guest
    * keeps its device. Otherwise `qemu-img convert -n` copies the data. Snapshot layers of the old volume are
    * flattened into the new one.
-   * @throws `NOT_FOUND` (nothing at the mountpoint), `CONFLICT` (the new volume is attached),
+   * @throws `NOT_FOUND` (nothing at the mountpoint, or not the old volume), `CONFLICT` (the new volume is attached),
    *   `INVALID_STATE` (SUSPENDED)
    */
   protected async _swapVolume(_ctx: OperationContext, req: SwapVolumeRequest): Promise<void> {
@@ -150,6 +150,10 @@ export abstract class VolumeHooks extends withFsFormat(
     const volume = vm.meta.volumes.find((v) => v.device === bareDevice(req.mountpoint));
     if (!volume) throw new NotFoundError('volume attachment', req.mountpoint);
     const target = volumeSource(req.newConnectionInfo, 'newConnectionInfo');
+    // docs/contract.md "Swapping a volume": the new one already there (a retry, a swap for itself) changes nothing;
+    // an old volume that is not the one at the mountpoint is NOT_FOUND
+    if (isVolume(volume, req.newConnectionInfo)) return;
+    if (!isVolume(volume, req.oldConnectionInfo)) throw new NotFoundError('volume attachment', req.mountpoint);
     await checkVolumeFile(host, target, 'newConnectionInfo.data.path');
     refuseAttachedElsewhere(host, target);
     refuseWhileSuspended(vm, 'swapVolume');

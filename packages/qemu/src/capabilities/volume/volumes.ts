@@ -58,7 +58,10 @@ export function bareDevice(mountpoint: string): string {
 export function volumesForSpawn(meta: VmMeta, info: BlockDeviceInfo | undefined): VolumeSpec[] {
   (info?.blockDeviceMapping ?? []).forEach((bdm, i) => {
     const source = volumeSource(bdm.connectionInfo, `blockDeviceInfo.blockDeviceMapping[${i}].connectionInfo`);
-    meta.volumes.push(newVolume(meta, bareDevice(bdm.mountDevice), source, busOf(bdm.diskBus, meta.diskBus), false));
+    const device = bareDevice(bdm.mountDevice);
+    if (meta.volumes.some((v) => v.device === device))
+      throw invalid(`blockDeviceInfo.blockDeviceMapping[${i}].mountDevice`, `device ${device} is used twice`);
+    meta.volumes.push(newVolume(meta, device, source, busOf(bdm.diskBus, meta.diskBus), false));
   });
   return meta.volumes;
 }

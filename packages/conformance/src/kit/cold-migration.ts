@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { PowerState, type Flavor, type Migration } from '@virtkit/core';
+import { check } from './assertions.js';
+import type { KitContext, MigrationPair } from './kit-context.js';
+
+// The orchestrator's steps of a cold migration between the hosts of a migration pair, and the usage it moves.
+
+const { RUNNING, SHUTDOWN } = PowerState;
+
+/** A migration record between the pair's hosts, with a fresh id. */
+export function newMigration(pair: MigrationPair): Migration {
+  return {
+    id: `kit-${randomUUID()}`,
+    sourceCompute: pair.sourceHost,
+    destCompute: pair.destinationHost,
+    migrationType: 'migration',
+  };
+}
+
+/**
+ * migrateDiskAndPowerOff on the source (SHUTDOWN after), then finishMigration on the destination; returns the
+ * migration.
+ */
+export async function moveDisks(
+  kit: KitContext,
+  pair: MigrationPair,
+  uuid: string,
+  powerOn = true,
+): Promise<Migration> {
+  const migration = newMigration(pair);
+  const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, {
+    ...kit.full(uuid),
+    dest: pair.destinationHost,
+    flavor: kit.flavor,
+  });
+  check(Array.isArray(diskInfo), `migrateDiskAndPowerOff must return the disks, got ${JSON.stringify(diskInfo)}`);
+  await kit.expectState(uuid, SHUTDOWN, 'migrateDiskAndPowerOff', pair.source);
+  await pair.destination.finishMigration(kit.ctx, {
+    ...kit.full(uuid),
+    migration,
+    diskInfo,
+    imageMeta: kit.imageMeta,
+    resizeInstance: false,
+    powerOn,
+  });
+  await kit.expectState(uuid, powerOn ? RUNNING : SHUTDOWN, 'finishMigration', pair.destination);
+  return migration;
+}
+
+/** Usage `used` plus one instance of `flavor` (vCPUs, memory, root and ephemeral disk). */
+export function plus(used: readonly number[], flavor: Flavor): number[] {
+  return [
+    used[0]! + flavor.vcpus,
+    used[1]! + flavor.memoryMb,
+    used[2]! + (flavor.rootGb ?? 0) + (flavor.ephemeralGb ?? 0),
+  ];
+}
