@@ -60,7 +60,12 @@ describe('a hook that never settles', () => {
       fixtures: { testTimeoutMs: 300 },
     });
     const elapsed = Date.now() - started;
-    expect(elapsed).toBeLessThan(20_000);
+    // The run ends: each test that reaches the hung hook costs at most its phase limits (the test's 300 ms, the
+    // settle wait, the cleanup destroy), so the whole run is bounded by how many tests reach it, not by a fixed
+    // wall time (the kit grows; a loaded machine stretches every phase a little).
+    const hung = report.results.filter((r) => r.status === 'failed');
+    for (const r of hung) expect(r.durationMs).toBeLessThan(6_000);
+    expect(elapsed).toBeLessThan(hung.length * 6_000 + 10_000);
     const power = result(report.results, /^power off and on/);
     expect(power.status).toBe('failed');
     expect(power.reason).toMatch(/did not finish within 300 ms/);
@@ -71,7 +76,7 @@ describe('a hook that never settles', () => {
     expect(result(report.results, /^destroy removes the instance/).status).toBe('passed');
     expect(report.results.filter((r) => r.capability === 'core').every((r) => r.status === 'passed')).toBe(true);
     expect(report.summary.failed).toBeGreaterThan(0);
-  }, 30_000);
+  }, 90_000);
 
   it('in initHost fails the test within the phase limit, without running it', async () => {
     let ran = false;
