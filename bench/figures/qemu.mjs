@@ -305,8 +305,9 @@ function markEvents(marks, start) {
 
 /**
  * The same block live migration on both sides: the driver's `liveMigration` call vs a plain script sending,
- * over raw QMP, the QMP commands the driver sends (packages/qemu/src/capabilities/migration/migration-live.ts) between two
- * raw QEMU processes started with the driver's argv. Destination set-up (preLiveMigration's part) is outside
+ * over raw QMP, the QMP commands the driver sends (packages/qemu/src/capabilities/migration/migration-live.ts)
+ * between two raw QEMU processes started with the driver's argv.
+ * Destination set-up (preLiveMigration's part) is outside
  * both timings.
  */
 async function blockMigrationFigure(driver, scratch, runs) {
