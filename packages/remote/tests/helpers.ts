@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -40,4 +41,28 @@ export interface TestSpawnRequest {
 export function spawnRequest(overrides: Record<string, unknown> = {}): TestSpawnRequest {
   const uuid = randomUUID();
   return { instance: { uuid, name: `vm-${uuid.slice(0, 8)}`, flavor: FLAVOR }, imageMeta: IMAGE, ...overrides };
+}
+
+/**
+ * POST a Connect JSON request over HTTP/1.1 to a server on a unix socket, as any plain HTTP client would.
+ * @returns the status and body text
+ */
+export function postJson(
+  socketPath: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { socketPath, path, method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
 }

@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import { request } from 'node:http';
 import {
   AbortedError,
   InstanceNotFoundError,
@@ -18,7 +17,7 @@ import {
   type RemoteDriver,
   type RemoteServer,
 } from '@virtkit/remote';
-import { rejection, spawnRequest, tempDir, type Untyped } from './helpers';
+import { postJson, rejection, spawnRequest, tempDir, type Untyped } from './helpers';
 
 describe('a memory driver served on a unix socket', () => {
   const tmp = tempDir();
@@ -51,23 +50,7 @@ describe('a memory driver served on a unix socket', () => {
       await named.close();
     }
     // On the wire, for any client: Connect JSON over HTTP/1.1 on the same socket.
-    const body = await new Promise<string>((resolve, reject) => {
-      const req = request(
-        {
-          socketPath: tmp.socket,
-          path: '/virtkit.v1.DriverService/Describe',
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-        },
-        (res) => {
-          let text = '';
-          res.on('data', (c: Buffer) => (text += c.toString()));
-          res.on('end', () => resolve(text));
-        },
-      );
-      req.on('error', reject);
-      req.end('{}');
-    });
+    const { text: body } = await postJson(tmp.socket, '/virtkit.v1.DriverService/Describe', {});
     expect(JSON.parse(body)).toMatchObject({ hostName: 'served' });
   });
 
