@@ -28,8 +28,8 @@ describe('a call made from inside a served call (an orchestrator callback callin
   });
 
   it('is the same operation on the serving side, as in process: it runs at once instead of waiting for itself', async () => {
-    if (!supports(driver, 'lifecycle.rebuild') || !supports(driver, 'network.macs'))
-      throw new Error('the served map lacks lifecycle.rebuild or network.macs');
+    if (!supports(driver, 'lifecycle') || !supports(driver, 'lifecycle.rebuild') || !supports(driver, 'network.macs'))
+      throw new Error('the served map lacks lifecycle, lifecycle.rebuild or network.macs');
     const macs = driver;
     const req = spawnRequest();
     await driver.spawn({}, req);
@@ -57,7 +57,8 @@ describe('a call made from inside a served call (an orchestrator callback callin
   });
 
   it('an operation id the server is not running (a forged one) makes an ordinary call, queued as any other', async () => {
-    if (!supports(driver, 'lifecycle.rebuild')) throw new Error('the served map lacks lifecycle.rebuild');
+    if (!supports(driver, 'lifecycle') || !supports(driver, 'lifecycle.rebuild'))
+      throw new Error('the served map lacks lifecycle or lifecycle.rebuild');
     const req = spawnRequest();
     await driver.spawn({}, req);
     const instance = { uuid: req.instance.uuid, flavor: FLAVOR };
