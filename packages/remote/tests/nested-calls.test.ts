@@ -1,8 +1,7 @@
 import { supports } from '@virtkit/core';
 import { MemoryDriver } from '@virtkit/memory';
-import { connectDriver, serveDriver, type RemoteDriver, type RemoteServer } from '@virtkit/remote';
 import { randomUUID } from 'node:crypto';
-import { FLAVOR, postJson, spawnRequest, tempDir } from './helpers';
+import { FLAVOR, postJson, servedForSuite, spawnRequest } from './helpers';
 
 /** Resolve with `promise`, or with 'hung' after `ms`. */
 function orHung<T>(promise: Promise<T>, ms: number): Promise<T | 'hung'> {
@@ -12,25 +11,13 @@ function orHung<T>(promise: Promise<T>, ms: number): Promise<T | 'hung'> {
 }
 
 describe('a call made from inside a served call (an orchestrator callback calling the driver again)', () => {
-  const tmp = tempDir();
-  let server: RemoteServer;
-  let driver: RemoteDriver;
   const served = new MemoryDriver({ hostname: 'nested' });
-
-  beforeAll(async () => {
-    server = await serveDriver(served, { listen: `unix:${tmp.socket}` });
-    driver = await connectDriver(server.target);
-  });
-  afterAll(async () => {
-    await driver?.close();
-    await server?.close();
-    tmp.remove();
-  });
+  const suite = servedForSuite(served);
 
   it('is the same operation on the serving side, as in process: it runs at once instead of waiting for itself', async () => {
+    const { driver } = suite;
     if (!supports(driver, 'lifecycle') || !supports(driver, 'lifecycle.rebuild') || !supports(driver, 'network.macs'))
       throw new Error('the served map lacks lifecycle, lifecycle.rebuild or network.macs');
-    const macs = driver;
     const req = spawnRequest();
     await driver.spawn({}, req);
     const instance = { uuid: req.instance.uuid, flavor: FLAVOR };
@@ -42,9 +29,9 @@ describe('a call made from inside a served call (an orchestrator callback callin
       {
         instance,
         imageMeta: { id: 'other' },
-        detachBlockDevices: async () => void seen.push(await macs.macsForInstance({}, { instance })),
+        detachBlockDevices: async () => void seen.push(await driver.macsForInstance({}, { instance })),
         attachBlockDevices: async () => {
-          seen.push(await macs.macsForInstance({}, { instance }));
+          seen.push(await driver.macsForInstance({}, { instance }));
           return undefined;
         },
       },
@@ -57,6 +44,7 @@ describe('a call made from inside a served call (an orchestrator callback callin
   });
 
   it('an operation id the server is not running (a forged one) makes an ordinary call, queued as any other', async () => {
+    const { driver } = suite;
     if (!supports(driver, 'lifecycle') || !supports(driver, 'lifecycle.rebuild'))
       throw new Error('the served map lacks lifecycle or lifecycle.rebuild');
     const req = spawnRequest();
@@ -82,7 +70,7 @@ describe('a call made from inside a served call (an orchestrator callback callin
     // A plain client naming an operation it was never given: its call of the held instance waits its turn.
     let released = false;
     const call = { method: 'macsForInstance', request: { instance: { uuid: instance.uuid } } };
-    const forged = postJson(tmp.socket, '/virtkit.v1.DriverService/Call', call, {
+    const forged = postJson(suite.socket, '/virtkit.v1.DriverService/Call', call, {
       'virtkit-operation': randomUUID(),
     }).then((r) => ({ ...r, afterRelease: released }));
     expect(await orHung(forged, 500)).toBe('hung');

@@ -25,6 +25,7 @@ import {
   REMOTE_VERSION,
   REQUEST_ID_HEADER,
 } from '../wire/headers.js';
+import { CORE_CALL_NAMES } from '../wire/core-calls.js';
 import { rebuild, toConnectError } from '../wire/error-codec.js';
 import { decodeInOut, resultWithInOut } from '../wire/provider-tree-transfer.js';
 import { CallbackRegistry, withCallbacks } from './callback-registry.js';
@@ -53,17 +54,7 @@ export const DEFAULT_HOST = 'default';
 
 /** Every public call of the contract, by TypeScript name. */
 export const CONTRACT_CALLS: ReadonlySet<string> = new Set([
-  'initHost',
-  'cleanupHost',
-  'getInfo',
-  'listInstances',
-  'listInstanceUuids',
-  'countInstances',
-  'instanceExists',
-  'getAvailableNodes',
-  'nodeIsAvailable',
-  'getHostIp',
-  'networkBindingHostId',
+  ...CORE_CALL_NAMES,
   ...Object.values(CAPABILITY_METHODS).flat(),
 ]);
 
