@@ -10,8 +10,17 @@ import {
   type LifecycleEvent,
 } from '@virtkit/core';
 import { createMemoryDriverClass, MemoryDriver } from '@virtkit/memory';
-import { connectDriver, RemoteUnavailableError } from '@virtkit/remote';
-import { postJson, rejection, servedForSuite, spawnRequest, waitFor, withServed, type Untyped } from './helpers';
+import { connectDriver, RemoteUnavailableError, type RemoteDriver } from '@virtkit/remote';
+import {
+  postJson,
+  rejection,
+  servedForSuite,
+  spawnRequest,
+  waitFor,
+  withServed,
+  type TestSpawnRequest,
+  type Untyped,
+} from './helpers';
 
 describe('a memory driver served on a unix socket', () => {
   const served = new MemoryDriver({ hostname: 'served' }, { migration: { steps: 4, stepDelayMs: 5 } } as never);
@@ -120,48 +129,41 @@ describe('cancellation and deadlines reach the served driver', () => {
           if (ctx.signal?.aborted) stop();
           else ctx.signal?.addEventListener('abort', stop, { once: true });
         });
-      await withServed(
-        served,
-        async ({ driver }) => {
-          if (!supports(driver, 'lifecycle') || !supports(driver, 'image.snapshot')) throw new Error('unexpected map');
-          const req = spawnRequest();
-          await driver.spawn({}, req);
-          const controller = new AbortController();
-          let running = new Promise<void>((r) => (entered = r));
-          const pending = driver
-            .snapshot({ signal: controller.signal }, { instance: req.instance, imageId: 'a' } as never)
-            .catch((e: unknown) => e);
-          await running;
-          controller.abort();
-          expect(await pending).toBeInstanceOf(AbortedError);
-          await waitFor(() => seen.includes('aborted'));
-          expect(seen).toEqual(['no-deadline', 'aborted']);
+      await withSpawned(served, async (driver, req) => {
+        const controller = new AbortController();
+        let running = new Promise<void>((r) => (entered = r));
+        const pending = driver
+          .snapshot({ signal: controller.signal }, { instance: req.instance, imageId: 'a' } as never)
+          .catch((e: unknown) => e);
+        await running;
+        controller.abort();
+        expect(await pending).toBeInstanceOf(AbortedError);
+        await waitFor(() => seen.includes('aborted'));
+        expect(seen).toEqual(['no-deadline', 'aborted']);
 
-          // A deadline alone (no signal): the client gets TIMEOUT, and the served hook's signal aborts once the
-          // deadline passed. Under load the deadline can pass before the call reaches the hook (then core never starts
-          // it): try again with a longer one until the hook ran, asserting the order of what happened, not how long
-          // it took.
-          let hookRan = false;
-          for (let budget = 500; !hookRan && budget <= 16_000; budget *= 2) {
-            seen.length = 0;
-            running = new Promise<void>((r) => (entered = r));
-            const timed = await rejection(
-              driver.snapshot({ deadline: Date.now() + budget }, {
-                instance: req.instance,
-                imageId: `b-${budget}`,
-              } as never),
-            );
-            expect(timed).toBeInstanceOf(TimeoutError);
-            expect(timed.code).toBe('TIMEOUT');
-            hookRan = seen.length > 0;
-          }
-          expect(hookRan).toBe(true);
-          await running;
-          await waitFor(() => seen.length === 2, 15_000);
-          expect(seen).toEqual(['deadline', 'aborted: deadline']);
-        },
-        100,
-      );
+        // A deadline alone (no signal): the client gets TIMEOUT, and the served hook's signal aborts once the
+        // deadline passed. Under load the deadline can pass before the call reaches the hook (then core never starts
+        // it): try again with a longer one until the hook ran, asserting the order of what happened, not how long
+        // it took.
+        let hookRan = false;
+        for (let budget = 500; !hookRan && budget <= 16_000; budget *= 2) {
+          seen.length = 0;
+          running = new Promise<void>((r) => (entered = r));
+          const timed = await rejection(
+            driver.snapshot({ deadline: Date.now() + budget }, {
+              instance: req.instance,
+              imageId: `b-${budget}`,
+            } as never),
+          );
+          expect(timed).toBeInstanceOf(TimeoutError);
+          expect(timed.code).toBe('TIMEOUT');
+          hookRan = seen.length > 0;
+        }
+        expect(hookRan).toBe(true);
+        await running;
+        await waitFor(() => seen.length === 2, 15_000);
+        expect(seen).toEqual(['deadline', 'aborted: deadline']);
+      });
     },
     120_000,
   );
@@ -181,23 +183,16 @@ describe('a served call whose client goes away', () => {
           once: true,
         });
       });
-    await withServed(
-      served,
-      async ({ driver }) => {
-        if (!supports(driver, 'lifecycle') || !supports(driver, 'image.snapshot')) throw new Error('unexpected map');
-        const req = spawnRequest();
-        await driver.spawn({}, req);
-        // No signal and no deadline on the caller's side: only the disconnect can abort the served call.
-        const pending = rejection(driver.snapshot({}, { instance: req.instance, imageId: 'c' } as never));
-        await running;
-        await driver.close();
-        const err = await pending;
-        expect(err).toBeInstanceOf(RemoteUnavailableError);
-        await waitFor(() => seen.includes('aborted'), 15_000);
-        expect(seen).toEqual(['signal', 'aborted']);
-      },
-      100,
-    );
+    await withSpawned(served, async (driver, req) => {
+      // No signal and no deadline on the caller's side: only the disconnect can abort the served call.
+      const pending = rejection(driver.snapshot({}, { instance: req.instance, imageId: 'c' } as never));
+      await running;
+      await driver.close();
+      const err = await pending;
+      expect(err).toBeInstanceOf(RemoteUnavailableError);
+      await waitFor(() => seen.includes('aborted'), 15_000);
+      expect(seen).toEqual(['signal', 'aborted']);
+    });
   }, 60_000);
 });
 
@@ -213,3 +208,26 @@ describe('capabilities the served driver lacks', () => {
     });
   });
 });
+
+/** The client narrowed to the calls of the snapshot tests (a served memory driver has them all). */
+function snapshotting(driver: RemoteDriver) {
+  if (!supports(driver, 'lifecycle') || !supports(driver, 'image.snapshot')) throw new Error('unexpected map');
+  return driver;
+}
+
+/** {@link withServed} (closing with 100 ms of grace) with an instance spawned on the served driver first. */
+function withSpawned(
+  served: MemoryDriver,
+  body: (driver: ReturnType<typeof snapshotting>, req: TestSpawnRequest) => Promise<void>,
+): Promise<void> {
+  return withServed(
+    served,
+    async ({ driver }) => {
+      const client = snapshotting(driver);
+      const req = spawnRequest();
+      await client.spawn({}, req);
+      await body(client, req);
+    },
+    100,
+  );
+}
