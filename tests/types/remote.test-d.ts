@@ -41,3 +41,8 @@ void serveDriver(served, { listen: '127.0.0.1:0', tokens: { 'a-long-enough-token
 void serveDriver(served, {});
 // @ts-expect-error -- the replay window is the served driver's own (HostApi.eventReplayWindow), not a server option
 void serveDriver(served, { listen: 'unix:/tmp/x.sock', replayWindow: 4 });
+
+// The served host's name, as the server describes it (the `host` of its events): read-only.
+expectTypeOf(driver.hostName).toEqualTypeOf<string>();
+// @ts-expect-error -- the served host's name comes from the handshake; a caller cannot rename it
+driver.hostName = 'node-2';

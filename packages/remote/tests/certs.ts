@@ -25,41 +25,25 @@ export interface TestCerts {
 export function makeCerts(dir: string): TestCerts {
   mkdirSync(dir, { recursive: true });
   const ssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  const key = (name: string): void =>
-    ssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.pem`,
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${name}`,
-    );
-  key('ca');
-  key('other-ca');
-  const leaf = (name: string, ca: string, ext: string): void => {
-    ssl(
-      'req',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.csr`,
-      '-subj',
-      `/CN=${name}`,
-    );
+  // Every key is a P-256 key, written to `<name>.key` next to the certificate or request made with it.
+  const newKey = (name: string): string[] => [
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+  ];
+  /** A self-signed CA certificate (`<name>.pem`). */
+  const ca = (name: string): void =>
+    ssl('req', '-x509', ...newKey(name), '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=${name}`);
+  /** A key and a certificate request for it (`<name>.csr`). */
+  const request = (name: string): void => ssl('req', ...newKey(name), '-out', `${name}.csr`, '-subj', `/CN=${name}`);
+  ca('ca');
+  ca('other-ca');
+  const leaf = (name: string, issuer: string, ext: string): void => {
+    request(name);
     writeFileSync(join(dir, `${name}.ext`), ext);
     ssl(
       'x509',
@@ -67,9 +51,9 @@ export function makeCerts(dir: string): TestCerts {
       '-in',
       `${name}.csr`,
       '-CA',
-      `${ca}.pem`,
+      `${issuer}.pem`,
       '-CAkey',
-      `${ca}.key`,
+      `${issuer}.key`,
       '-CAcreateserial',
       '-out',
       `${name}.pem`,
@@ -83,20 +67,7 @@ export function makeCerts(dir: string): TestCerts {
   leaf('client', 'ca', 'extendedKeyUsage=clientAuth\n');
   leaf('stranger', 'other-ca', 'extendedKeyUsage=clientAuth\n');
   // An expired certificate needs explicit dates: `openssl ca` with a throwaway CA database.
-  ssl(
-    'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    'expired.key',
-    '-out',
-    'expired.csr',
-    '-subj',
-    '/CN=expired',
-  );
+  request('expired');
   mkdirSync(join(dir, 'db'), { recursive: true });
   writeFileSync(join(dir, 'db/index.txt'), '');
   writeFileSync(join(dir, 'db/serial'), '1000\n');

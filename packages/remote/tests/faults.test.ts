@@ -7,16 +7,7 @@ import {
   serveDriver,
   type RemoteDriver,
 } from '@virtkit/remote';
-import { spawnRequest, tempDir } from './helpers';
-
-/** Wait until `check` holds, polling; fails after `ms`. */
-async function until(check: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { spawnRequest, tempDir, waitFor, withServed } from './helpers';
 
 describe('faults', () => {
   it(
@@ -67,7 +58,7 @@ describe('faults', () => {
         // seen.
         server = await serveDriver(served, { listen, disposeDriver: false });
         await served.pause({}, { instance: req.instance });
-        await until(() => events.length >= 2);
+        await waitFor(() => events.length >= 2, 10_000);
         expect(events.map((e) => e.transition)).toEqual(['STARTED', 'PAUSED']);
         expect(events[1]!.sequence).toBeGreaterThan(events[0]!.sequence);
         expect((await driver.getInfo({}, { instance: req.instance })).state).toBe(3);
@@ -82,11 +73,8 @@ describe('faults', () => {
   );
 
   it('a client away longer than the replay window is told which events were lost', async () => {
-    const tmp = tempDir();
     const served = new MemoryDriver({ hostname: 'gap', eventReplayWindow: 4 });
-    const server = await serveDriver(served, { listen: `unix:${tmp.socket}` });
-    const driver = await connectDriver(server.target);
-    try {
+    await withServed(served, async ({ driver }) => {
       if (!supports(driver, 'lifecycle') || !supports(driver, 'lifecycle.pause')) throw new Error('unexpected map');
       const events: LifecycleEvent[] = [];
       const lost: EventsLostError[] = [];
@@ -101,28 +89,21 @@ describe('faults', () => {
         await served.unpause({}, { instance: req.instance });
       }
       driver.on('lifecycle', listener);
-      await until(() => lost.length > 0 && events.length >= 5);
+      await waitFor(() => lost.length > 0 && events.length >= 5, 10_000);
       expect(lost[0]).toBeInstanceOf(EventsLostError);
       expect(lost[0]!.requestedFrom).toBe(events[0]!.sequence + 1);
       // What was still kept arrives, in order, after the gap.
       const after = events.slice(1).map((e) => e.sequence);
       expect(after).toEqual([...after].sort((a, b) => a - b));
       expect(after[0]).toBe(lost[0]!.oldestAvailable);
-    } finally {
-      await driver.close();
-      await server.close();
-      tmp.remove();
-    }
+    });
   }, 30_000);
 
   it('graceful shutdown lets an in-flight call finish, then disposes the driver', async () => {
-    const tmp = tempDir();
     const served = new MemoryDriver({ hostname: 'graceful' }, { snapshot: { steps: 5, stepDelayMs: 20 } });
     let disposed = 0;
     (served as unknown as { close(): void }).close = () => void disposed++;
-    const server = await serveDriver(served, { listen: `unix:${tmp.socket}` });
-    const driver = await connectDriver(server.target);
-    try {
+    await withServed(served, async ({ driver, server }) => {
       if (!supports(driver, 'lifecycle') || !supports(driver, 'image.snapshot')) throw new Error('unexpected map');
       const req = spawnRequest();
       await driver.spawn({}, req);
@@ -138,9 +119,6 @@ describe('faults', () => {
       await server.close({ graceMs: 5000 });
       await expect(inflight).resolves.toBeUndefined();
       expect(disposed).toBe(1);
-    } finally {
-      await driver.close();
-      tmp.remove();
-    }
+    });
   }, 30_000);
 });

@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import { request } from 'node:http';
 import {
   AbortedError,
   InstanceNotFoundError,
@@ -11,36 +10,28 @@ import {
   type LifecycleEvent,
 } from '@virtkit/core';
 import { createMemoryDriverClass, MemoryDriver } from '@virtkit/memory';
+import { connectDriver, RemoteUnavailableError, type RemoteDriver } from '@virtkit/remote';
 import {
-  connectDriver,
-  RemoteUnavailableError,
-  serveDriver,
-  type RemoteDriver,
-  type RemoteServer,
-} from '@virtkit/remote';
-import { rejection, spawnRequest, tempDir, type Untyped } from './helpers';
+  postJson,
+  rejection,
+  servedForSuite,
+  spawnRequest,
+  waitFor,
+  withServed,
+  type TestSpawnRequest,
+  type Untyped,
+} from './helpers';
 
 describe('a memory driver served on a unix socket', () => {
-  const tmp = tempDir();
-  let server: RemoteServer;
-  let driver: RemoteDriver;
   const served = new MemoryDriver({ hostname: 'served' }, { migration: { steps: 4, stepDelayMs: 5 } } as never);
-
-  beforeAll(async () => {
-    server = await serveDriver(served, { listen: `unix:${tmp.socket}` });
-    driver = await connectDriver(server.target);
-  });
-  afterAll(async () => {
-    await driver?.close();
-    await server?.close();
-    tmp.remove();
-  });
+  const suite = servedForSuite(served);
 
   it('creates the socket 0600', () => {
-    expect(statSync(tmp.socket).mode & 0o777).toBe(0o600);
+    expect(statSync(suite.socket).mode & 0o777).toBe(0o600);
   });
 
   it("describes the served host's name, which names the client's host unless the caller gave one", async () => {
+    const { driver, server } = suite;
     expect(driver.hostName).toBe('served');
     expect(driver.hostApi.hostname).toBe('served');
     const named = await connectDriver(server.target, { hostApi: { hostname: 'as-the-caller-says' } });
@@ -51,32 +42,18 @@ describe('a memory driver served on a unix socket', () => {
       await named.close();
     }
     // On the wire, for any client: Connect JSON over HTTP/1.1 on the same socket.
-    const body = await new Promise<string>((resolve, reject) => {
-      const req = request(
-        {
-          socketPath: tmp.socket,
-          path: '/virtkit.v1.DriverService/Describe',
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-        },
-        (res) => {
-          let text = '';
-          res.on('data', (c: Buffer) => (text += c.toString()));
-          res.on('end', () => resolve(text));
-        },
-      );
-      req.on('error', reject);
-      req.end('{}');
-    });
+    const { text: body } = await postJson(suite.socket, '/virtkit.v1.DriverService/Describe', {});
     expect(JSON.parse(body)).toMatchObject({ hostName: 'served' });
   });
 
   it('has the served capability map and narrows with supports()', () => {
+    const { driver } = suite;
     expect(driver.capabilities).toEqual(served.capabilities);
     expect(supports(driver, 'lifecycle.pause')).toBe(true);
   });
 
   it('spawns, reads info and delivers lifecycle events in order before the call returns', async () => {
+    const { driver } = suite;
     const events: LifecycleEvent[] = [];
     const listener = (e: LifecycleEvent): void => void events.push(e);
     driver.on('lifecycle', listener);
@@ -94,6 +71,7 @@ describe('a memory driver served on a unix socket', () => {
   });
 
   it('rethrows the served errors as the same classes with their fields', async () => {
+    const { driver } = suite;
     const uuid = '00000000-0000-4000-8000-000000000001';
     const err = await rejection(driver.getInfo({}, { instance: { uuid } }));
     expect(err).toBeInstanceOf(InstanceNotFoundError);
@@ -102,6 +80,7 @@ describe('a memory driver served on a unix socket', () => {
   });
 
   it('validates on the client: a bad request never reaches the server', async () => {
+    const { driver } = suite;
     const before = await served.countInstances({});
     const err = await rejection((driver as unknown as Untyped).spawn!({}, { instance: { uuid: 'not-a-uuid' } }));
     expect(err).toBeInstanceOf(ValidationError);
@@ -110,6 +89,7 @@ describe('a memory driver served on a unix socket', () => {
   });
 
   it('cancels: ctx.signal aborts the RPC and the served call', async () => {
+    const { driver } = suite;
     if (!supports(driver, 'lifecycle') || !supports(driver, 'image.snapshot')) throw new Error('unexpected map');
     const req = spawnRequest();
     await driver.spawn({}, req);
@@ -131,7 +111,6 @@ describe('cancellation and deadlines reach the served driver', () => {
     'ctx.signal abort -> RPC cancellation -> the served call sees ' +
       'its ctx.signal abort; ctx.deadline -> TimeoutError and the same',
     async () => {
-      const tmp = tempDir();
       const served = new MemoryDriver({ hostname: 'cancel' });
       const seen: string[] = [];
       let entered!: () => void;
@@ -150,12 +129,7 @@ describe('cancellation and deadlines reach the served driver', () => {
           if (ctx.signal?.aborted) stop();
           else ctx.signal?.addEventListener('abort', stop, { once: true });
         });
-      const server = await serveDriver(served, { listen: `unix:${tmp.socket}` });
-      const driver = await connectDriver(server.target);
-      try {
-        if (!supports(driver, 'lifecycle') || !supports(driver, 'image.snapshot')) throw new Error('unexpected map');
-        const req = spawnRequest();
-        await driver.spawn({}, req);
+      await withSpawned(served, async (driver, req) => {
         const controller = new AbortController();
         let running = new Promise<void>((r) => (entered = r));
         const pending = driver
@@ -167,9 +141,10 @@ describe('cancellation and deadlines reach the served driver', () => {
         await waitFor(() => seen.includes('aborted'));
         expect(seen).toEqual(['no-deadline', 'aborted']);
 
-        // A deadline alone (no signal): the client gets TIMEOUT, and the served hook's signal aborts once the deadline
-        // passed. Under load the deadline can pass before the call reaches the hook (then core never starts it): try
-        // again with a longer one until the hook ran, asserting the order of what happened, not how long it took.
+        // A deadline alone (no signal): the client gets TIMEOUT, and the served hook's signal aborts once the
+        // deadline passed. Under load the deadline can pass before the call reaches the hook (then core never starts
+        // it): try again with a longer one until the hook ran, asserting the order of what happened, not how long
+        // it took.
         let hookRan = false;
         for (let budget = 500; !hookRan && budget <= 16_000; budget *= 2) {
           seen.length = 0;
@@ -188,11 +163,7 @@ describe('cancellation and deadlines reach the served driver', () => {
         await running;
         await waitFor(() => seen.length === 2, 15_000);
         expect(seen).toEqual(['deadline', 'aborted: deadline']);
-      } finally {
-        await driver.close();
-        await server.close({ graceMs: 100 });
-        tmp.remove();
-      }
+      });
     },
     120_000,
   );
@@ -200,7 +171,6 @@ describe('cancellation and deadlines reach the served driver', () => {
 
 describe('a served call whose client goes away', () => {
   it('sees its ctx.signal abort when the connection closes mid-call, and the client gets UNAVAILABLE', async () => {
-    const tmp = tempDir();
     const served = new MemoryDriver({ hostname: 'gone' });
     const seen: string[] = [];
     let entered!: () => void;
@@ -213,12 +183,7 @@ describe('a served call whose client goes away', () => {
           once: true,
         });
       });
-    const server = await serveDriver(served, { listen: `unix:${tmp.socket}` });
-    const driver = await connectDriver(server.target);
-    try {
-      if (!supports(driver, 'lifecycle') || !supports(driver, 'image.snapshot')) throw new Error('unexpected map');
-      const req = spawnRequest();
-      await driver.spawn({}, req);
+    await withSpawned(served, async (driver, req) => {
       // No signal and no deadline on the caller's side: only the disconnect can abort the served call.
       const pending = rejection(driver.snapshot({}, { instance: req.instance, imageId: 'c' } as never));
       await running;
@@ -227,38 +192,42 @@ describe('a served call whose client goes away', () => {
       expect(err).toBeInstanceOf(RemoteUnavailableError);
       await waitFor(() => seen.includes('aborted'), 15_000);
       expect(seen).toEqual(['signal', 'aborted']);
-    } finally {
-      await driver.close();
-      await server.close({ graceMs: 100 });
-      tmp.remove();
-    }
+    });
   }, 60_000);
 });
 
-async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('capabilities the served driver lacks', () => {
   it('answer NOT_SUPPORTED on the client, like in process', async () => {
-    const tmp = tempDir();
     const Cls = createMemoryDriverClass(['lifecycle']);
-    const server = await serveDriver(new Cls({ hostname: 'small' }), { listen: `unix:${tmp.socket}` });
-    const driver = await connectDriver(server.target);
-    try {
+    await withServed(new Cls({ hostname: 'small' }), async ({ driver }) => {
       expect(supports(driver, 'lifecycle.pause')).toBe(false);
       const err = await rejection(
         (driver as unknown as Untyped).pause!({}, { instance: { uuid: '00000000-0000-4000-8000-000000000001' } }),
       );
       expect(err).toBeInstanceOf(NotSupportedError);
-    } finally {
-      await driver.close();
-      await server.close();
-      tmp.remove();
-    }
+    });
   });
 });
+
+/** The client narrowed to the calls of the snapshot tests (a served memory driver has them all). */
+function snapshotting(driver: RemoteDriver) {
+  if (!supports(driver, 'lifecycle') || !supports(driver, 'image.snapshot')) throw new Error('unexpected map');
+  return driver;
+}
+
+/** {@link withServed} (closing with 100 ms of grace) with an instance spawned on the served driver first. */
+function withSpawned(
+  served: MemoryDriver,
+  body: (driver: ReturnType<typeof snapshotting>, req: TestSpawnRequest) => Promise<void>,
+): Promise<void> {
+  return withServed(
+    served,
+    async ({ driver }) => {
+      const client = snapshotting(driver);
+      const req = spawnRequest();
+      await client.spawn({}, req);
+      await body(client, req);
+    },
+    100,
+  );
+}

@@ -20,10 +20,11 @@ import {
 import { DriverService } from '../gen/virtkit/v1/driver_pb.js';
 import { READ_ONLY_CALLS } from '../server/auth.js';
 import { CONTRACT_CALLS } from '../server/driver-service.js';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { applyInOut, encodeInOut, IN_OUT_METHODS } from '../wire/provider-tree-transfer.js';
 import { errorDetailOf, fromCallError, virtkitCodeOf } from '../wire/error-codec.js';
-import { EVENT_SEQUENCE_HEADER, HOST_HEADER, REQUEST_ID_HEADER } from '../wire/headers.js';
+import { EVENT_SEQUENCE_HEADER, HOST_HEADER, OPERATION_HEADER, REQUEST_ID_HEADER } from '../wire/headers.js';
 import { fromValue, toValue } from '../wire/json-value.js';
 import { RemoteEventStream, type RemoteDriverEvents } from './event-stream.js';
 import type { RequestValidator } from './request-validator.js';
@@ -45,6 +46,21 @@ const IDEMPOTENT_CALLS: ReadonlySet<string> = new Set([
   'resume',
   'cleanupHost',
 ]);
+
+/** The served call whose callback is running here: the server (its target) and the invocation's operation id. */
+interface RunningOperation {
+  readonly target: string;
+  readonly operation: string;
+}
+
+/**
+ * The callback invocations running in this process, one storage for all remote drivers. It is on only while one runs:
+ * an AsyncLocalStorage that is on slows every promise of the process (as core's instance queue does, it is turned
+ * off when the last one ends; an async task a callback left running then sees none, as it should: the invocation is
+ * complete).
+ */
+const RUNNING = new AsyncLocalStorage<RunningOperation>();
+let running = 0;
 
 /** What a {@link RemoteDriver} is made of; built by `connectDriver`. */
 export interface RemoteDriverParts {
@@ -204,10 +220,11 @@ export class RemoteDriver extends DriverBase {
       let result: unknown;
       for await (const update of this.#client.callWithProgress({ method, request: encoded, callId }, options)) {
         if (update.kind.case === 'callback') {
-          const { callbackId, invocation, args } = update.kind.value;
+          const { callbackId, invocation, args, operationId } = update.kind.value;
           void this.#runCallback(
             callId,
             invocation,
+            operationId,
             callbacks.get(callbackId),
             args.map((a) => fromValue(a)),
             options.headers as Record<string, string>,
@@ -228,10 +245,14 @@ export class RemoteDriver extends DriverBase {
     });
   }
 
-  /** Run a callback of a request the server asked for, and send back its outcome. */
+  /**
+   * Run a callback of a request the server asked for, and send back its outcome. Calls the callback makes to the
+   * same server carry the invocation's operation id (a server that predates it sends none).
+   */
   async #runCallback(
     callId: string,
     invocation: bigint,
+    operation: string,
     fn: ((...args: unknown[]) => unknown) | undefined,
     args: unknown[],
     headers: Record<string, string>,
@@ -239,12 +260,23 @@ export class RemoteDriver extends DriverBase {
     let outcome: { result?: ReturnType<typeof toValue>; error?: ReturnType<typeof errorDetailOf> };
     try {
       if (!fn) throw new TypeError('the server asked for a callback this request does not have');
-      outcome = { result: toValue(await fn(...args)) };
+      outcome = { result: toValue(await this.#insideOperation(operation, () => fn(...args))) };
     } catch (error) {
       outcome = { error: errorDetailOf(error) };
     }
     // A lost answer fails the served call (its callback rejects when the call ends); nothing else to do here.
     await this.#client.completeCallback({ callId, invocation, ...outcome }, { headers }).catch(() => {});
+  }
+
+  /** Run `fn` (a callback) as part of the server's `operation`, if it named one. */
+  async #insideOperation(operation: string, fn: () => unknown): Promise<unknown> {
+    if (!operation) return fn();
+    running++;
+    try {
+      return await RUNNING.run({ target: this.#parts.target, operation }, fn);
+    } finally {
+      if (--running === 0) RUNNING.disable();
+    }
   }
 
   /**
@@ -262,6 +294,9 @@ export class RemoteDriver extends DriverBase {
     let seq: number | undefined;
     const headers: Record<string, string> = { ...this.#parts.headers };
     if (ctx.requestId !== undefined) headers[REQUEST_ID_HEADER] = String(ctx.requestId);
+    // Made from inside a callback of a call this server is running: part of that call there, as in process.
+    const inside = running === 0 ? undefined : RUNNING.getStore();
+    if (inside !== undefined && inside.target === this.#parts.target) headers[OPERATION_HEADER] = inside.operation;
     const options: CallOptions = {
       headers,
       onHeader: (h) => {

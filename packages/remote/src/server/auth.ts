@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Code, ConnectError } from '@connectrpc/connect';
+import { CORE_READ_CALLS } from '../wire/core-calls.js';
 
 /**
  * What a bearer token may do: read-only (describe, info, listings, events, console metadata without secrets) or
@@ -12,15 +13,7 @@ export type TokenTable = Readonly<Record<string, Role>>;
 
 /** Contract calls a read-only token may make (through `Call`); every other call needs `admin`. */
 export const READ_ONLY_CALLS: ReadonlySet<string> = new Set([
-  'getInfo',
-  'listInstances',
-  'listInstanceUuids',
-  'countInstances',
-  'instanceExists',
-  'getAvailableNodes',
-  'nodeIsAvailable',
-  'getHostIp',
-  'networkBindingHostId',
+  ...CORE_READ_CALLS,
   'getConsoleOutput',
   'getVncConsole',
   'getSpiceConsole',

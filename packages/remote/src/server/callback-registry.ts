@@ -1,3 +1,5 @@
+import { AsyncResource } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import { AbortedError } from '@virtkit/core';
 
 interface Pending {
@@ -12,6 +14,33 @@ interface Pending {
  */
 export class CallbackRegistry {
   readonly #calls = new Map<string, Map<number, Pending>>();
+  /** Invocations the client is running, by operation id: the async context the served driver invoked each in. */
+  readonly #operations = new Map<string, AsyncResource>();
+
+  /**
+   * Enter an invocation: remember the async context of the served call that invokes a callback right now (core
+   * tells the calls made inside it by that context), under a fresh unguessable id the client gets with the
+   * invocation. `leave` once the invocation is complete.
+   */
+  enterOperation(): { id: string; leave(): void } {
+    const id = randomUUID();
+    this.#operations.set(id, new AsyncResource('virtkit.callback-invocation'));
+    return { id, leave: () => void this.#operations.delete(id) };
+  }
+
+  /** True while some invocation runs: only then can a call carry an operation id worth looking up. */
+  get inOperation(): boolean {
+    return this.#operations.size > 0;
+  }
+
+  /**
+   * Run `fn` as part of the served call whose callback invocation `id` names, while that invocation runs; otherwise
+   * (no such id, or it is complete) as it is: an ordinary call.
+   */
+  runInOperation<T>(id: string | null, fn: () => T): T {
+    const scope = id ? this.#operations.get(id) : undefined;
+    return scope ? scope.runInAsyncScope(fn) : fn();
+  }
 
   /** Start tracking a call; `end` rejects what is still waiting (the call or its stream ended). */
   open(callId: string): { wait(invocation: number): Promise<unknown>; end(): void } {

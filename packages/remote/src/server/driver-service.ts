@@ -18,7 +18,14 @@ import {
   PowerState as WirePowerState,
   Transition,
 } from '../gen/virtkit/v1/driver_pb.js';
-import { EVENT_SEQUENCE_HEADER, HOST_HEADER, REMOTE_VERSION, REQUEST_ID_HEADER } from '../wire/headers.js';
+import {
+  EVENT_SEQUENCE_HEADER,
+  HOST_HEADER,
+  OPERATION_HEADER,
+  REMOTE_VERSION,
+  REQUEST_ID_HEADER,
+} from '../wire/headers.js';
+import { CORE_CALL_NAMES } from '../wire/core-calls.js';
 import { rebuild, toConnectError } from '../wire/error-codec.js';
 import { decodeInOut, resultWithInOut } from '../wire/provider-tree-transfer.js';
 import { CallbackRegistry, withCallbacks } from './callback-registry.js';
@@ -47,17 +54,7 @@ export const DEFAULT_HOST = 'default';
 
 /** Every public call of the contract, by TypeScript name. */
 export const CONTRACT_CALLS: ReadonlySet<string> = new Set([
-  'initHost',
-  'cleanupHost',
-  'getInfo',
-  'listInstances',
-  'listInstanceUuids',
-  'countInstances',
-  'instanceExists',
-  'getAvailableNodes',
-  'nodeIsAvailable',
-  'getHostIp',
-  'networkBindingHostId',
+  ...CORE_CALL_NAMES,
   ...Object.values(CAPABILITY_METHODS).flat(),
 ]);
 
@@ -83,7 +80,11 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
       requireRole(role, needed, op);
       host = hostOf(state, context);
       const h = host;
-      return await state.calls.run(context.signal, (signal) => body(h.driver, contextFor(context, signal), role), op);
+      // A call made from inside a callback of a served call runs as part of it, as in process (see OPERATION_HEADER).
+      const operation = state.callbacks.inOperation ? context.requestHeader.get(OPERATION_HEADER) : null;
+      return await state.callbacks.runInOperation(operation, () =>
+        state.calls.run(context.signal, (signal) => body(h.driver, contextFor(context, signal), role), op),
+      );
     } catch (error) {
       if (error instanceof ConnectError) throw error;
       // A call the shutdown cancelled did not fail on its own: the server became unavailable.
@@ -195,7 +196,8 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
       }));
     },
     async *callWithProgress(req, context) {
-      type Update = { progress: JsonValue } | { callback: { id: string; invocation: number; args: unknown[] } };
+      type Update =
+        { progress: JsonValue } | { callback: { id: string; invocation: number; args: unknown[]; operation: string } };
       const updates = new AsyncQueue<Update>(Number.POSITIVE_INFINITY);
       let invocations = 0;
       const tracked = req.callId ? state.callbacks.open(req.callId) : undefined;
@@ -206,8 +208,11 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
           ]);
         const invocation = ++invocations;
         const answer = tracked.wait(invocation);
-        updates.push({ callback: { id, invocation, args } });
-        return answer;
+        // Here, the served driver is calling the callback: the operation keeps this async context for the calls the
+        // client makes while it runs the callback.
+        const operation = state.callbacks.enterOperation();
+        updates.push({ callback: { id, invocation, args, operation: operation.id } });
+        return answer.finally(() => operation.leave());
       });
       const pending = serve(context, req.method, read(req.method), request, async (d, ctx, role) => {
         const withProgress: OperationContext = {
@@ -238,6 +243,7 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
                 callbackId: u.callback.id,
                 invocation: BigInt(u.callback.invocation),
                 args: u.callback.args.map((a) => toValue(a ?? null)!),
+                operationId: u.callback.operation,
               },
             },
           };
