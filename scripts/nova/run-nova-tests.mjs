@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs Nova's own tests against the virtkit Nova adapter and a served @virtkit/memory, and prints a JSON summary
-// as its last line: {"suite", "ran", "failed": [test ids], "notImplemented": [log lines], "seconds"}.
+// as its last line: {"suite", "ran", "failed": [test ids], "referenceFailed": [test ids], "notImplemented": [log
+// lines], "seconds"}. A list with Nova's API-sample tests first runs those with Nova's own fake driver to write
+// their doc samples (Debian ships none), then runs the whole list through the adapter (see below).
 //
 //   node scripts/nova/run-nova-tests.mjs driver                               Nova's _VirtDriverTestCase (65)
 //   node scripts/nova/run-nova-tests.mjs functional <list-file> [--workers N] Nova's functional tests in the file
