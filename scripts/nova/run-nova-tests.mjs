@@ -143,7 +143,7 @@ async function runShares(shares) {
 
 /** Test ids that failed or errored in unittest's verbose output (the id in parentheses, scenario included). */
 function failedIn(output) {
-  return [...output.matchAll(/^(?:FAIL|ERROR): (\S+)(?: \((\S+)\))?\n(\S+\(\S+\))?/gm)].map(
+  return [...output.matchAll(/^(?:FAIL|ERROR): (\S+)(?: \((\S+)\))?\n(?:(\S+\(\S+\))$)?/gm)].map(
     (m) => m[3] ?? m[2] ?? m[1],
   );
 }
