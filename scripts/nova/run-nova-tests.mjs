@@ -43,8 +43,11 @@ if (!existsSync(join(root, 'packages/remote/dist')) || !existsSync(join(root, 'p
 }
 
 const children = new Set();
+/** The API-sample tests' doc samples of this run (a private directory), removed on every path. */
+let samples;
 const stopAll = () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  if (samples) rmSync(samples, { recursive: true, force: true });
 };
 process.on('exit', stopAll);
 for (const signal of ['SIGINT', 'SIGTERM'])
@@ -156,7 +159,6 @@ let results;
 // doc/ in both runs (functional_runner.py); the adapter's run then reads them. A test that fails in the reference
 // run fails the whole run: without its samples the adapter's run would prove nothing.
 let referenceFailed = [];
-let samples;
 if (suite === 'driver') {
   results = await runShares([
     { testArgs: () => ({ args: ['-m', 'unittest', '-v', 'nova_virtkit_tests.test_driver_suite'] }), env: {} },
