@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs Nova's own tests against the virtkit Nova adapter and a served @virtkit/memory, and prints a JSON summary
-// as its last line: {"suite", "ran", "failed": [test ids], "notImplemented": [log lines], "seconds"}.
+// as its last line: {"suite", "ran", "failed": [test ids], "referenceFailed": [test ids], "notImplemented": [log
+// lines], "seconds"}. A list with Nova's API-sample tests first runs those with Nova's own fake driver to write
+// their doc samples (Debian ships none), then runs the whole list through the adapter (see below).
 //
 //   node scripts/nova/run-nova-tests.mjs driver                               Nova's _VirtDriverTestCase (65)
 //   node scripts/nova/run-nova-tests.mjs functional <list-file> [--workers N] Nova's functional tests in the file
@@ -41,8 +43,11 @@ if (!existsSync(join(root, 'packages/remote/dist')) || !existsSync(join(root, 'p
 }
 
 const children = new Set();
+/** The API-sample tests' doc samples of this run (a private directory), removed on every path. */
+let samples;
 const stopAll = () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  if (samples) rmSync(samples, { recursive: true, force: true });
 };
 process.on('exit', stopAll);
 for (const signal of ['SIGINT', 'SIGTERM'])
@@ -101,18 +106,10 @@ async function runPython(address, testArgs, env) {
   }
 }
 
-const started = Date.now();
-let shares;
-if (suite === 'driver') {
-  shares = [{ testArgs: () => ({ args: ['-m', 'unittest', '-v', 'nova_virtkit_tests.test_driver_suite'] }), env: {} }];
-} else {
-  if (!listFile || !existsSync(listFile)) fail(`no list file ${listFile}`);
-  const ids = readFileSync(listFile, 'utf8')
-    .split('\n')
-    .map((l) => l.replace(/#.*/, '').trim())
-    .filter(Boolean);
+/** One share per worker: testtools on its part of `ids`, with `env` added (Nova's timeout, the run's mode). */
+function functionalShares(ids, env) {
   const n = Math.min(workers, ids.length || 1);
-  shares = Array.from({ length: n }, (_, w) => {
+  return Array.from({ length: n }, (_, w) => {
     const mine = ids.filter((_, i) => i % n === w);
     return {
       testArgs: (work) => {
@@ -124,24 +121,68 @@ if (suite === 'driver') {
       },
       // A test that hangs fails after this many seconds (Nova's own Timeout fixture) instead of stalling CI.
       // QEMU hosts boot a real guest under TCG (tens of seconds on a loaded machine), so their tests get longer.
-      env: { OS_TEST_TIMEOUT: process.env.OS_TEST_TIMEOUT ?? (hosts === 'qemu' ? '300' : '120') },
+      env: { OS_TEST_TIMEOUT: process.env.OS_TEST_TIMEOUT ?? (hosts === 'qemu' ? '300' : '120'), ...env },
     };
   });
 }
-let results;
-try {
-  results = await Promise.all(
-    shares.map(async (share) => {
-      const { server, address } = await startServer();
-      try {
-        return await runPython(address, share.testArgs, share.env);
-      } finally {
-        server.kill('SIGTERM');
-      }
-    }),
+
+/** Runs the shares in parallel, each with its own serving process; exits the script if one cannot start. */
+async function runShares(shares) {
+  try {
+    return await Promise.all(
+      shares.map(async (share) => {
+        const { server, address } = await startServer();
+        try {
+          return await runPython(address, share.testArgs, share.env);
+        } finally {
+          server.kill('SIGTERM');
+        }
+      }),
+    );
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Test ids that failed or errored in unittest's verbose output (the id in parentheses, scenario included). */
+function failedIn(output) {
+  return [...output.matchAll(/^(?:FAIL|ERROR): (\S+)(?: \((\S+)\))?\n(?:(\S+\(\S+\))$)?/gm)].map(
+    (m) => m[3] ?? m[2] ?? m[1],
   );
-} catch (error) {
-  fail(error instanceof Error ? error.message : String(error));
+}
+
+const started = Date.now();
+let results;
+// Nova's API-sample tests check every response against a template Debian ships and the template against a doc
+// sample it does not (doc/api_samples, source tree only). Their samples come from a reference run of the same
+// tests with Nova's own fake driver and Nova's GENERATE_SAMPLES mode, into a private directory that stands for
+// doc/ in both runs (functional_runner.py); the adapter's run then reads them. A test that fails in the reference
+// run fails the whole run: without its samples the adapter's run would prove nothing.
+let referenceFailed = [];
+if (suite === 'driver') {
+  results = await runShares([
+    { testArgs: () => ({ args: ['-m', 'unittest', '-v', 'nova_virtkit_tests.test_driver_suite'] }), env: {} },
+  ]);
+} else {
+  if (!listFile || !existsSync(listFile)) fail(`no list file ${listFile}`);
+  const ids = readFileSync(listFile, 'utf8')
+    .split('\n')
+    .map((l) => l.replace(/#.*/, '').trim())
+    .filter(Boolean);
+  delete process.env.GENERATE_SAMPLES;
+  const sampleIds = ids.filter((id) => id.includes('.api_sample_tests.'));
+  try {
+    if (sampleIds.length > 0) {
+      samples = mkdtempSync(join(tmpdir(), 'virtkit-nova-samples-'));
+      const modes = { VIRTKIT_NOVA_REFERENCE: '1', GENERATE_SAMPLES: '1', VIRTKIT_NOVA_SAMPLES: samples };
+      const reference = await runShares(functionalShares(sampleIds, modes));
+      referenceFailed = reference.flatMap((r) => failedIn(r.output));
+      if (reference.some((r) => r.code !== 0) && referenceFailed.length === 0) referenceFailed.push('(reference run)');
+    }
+    results = await runShares(functionalShares(ids, samples ? { VIRTKIT_NOVA_SAMPLES: samples } : {}));
+  } finally {
+    if (samples) rmSync(samples, { recursive: true, force: true });
+  }
 }
 const seconds = (Date.now() - started) / 1000;
 stopAll();
@@ -151,9 +192,19 @@ const failed = [];
 const notImplemented = [];
 for (const { output } of results) {
   ran += Number(/^Ran (\d+) tests?/m.exec(output)?.[1] ?? 0);
-  failed.push(...[...output.matchAll(/^(?:FAIL|ERROR): (\S+)/gm)].map((m) => m[1]));
+  failed.push(...failedIn(output));
   notImplemented.push(...output.split('\n').filter((l) => l.includes('does not implement')));
 }
-const exitCode = Math.max(...results.map((r) => r.code));
-const summary = { suite, hosts, ran, failed, notImplemented, exitCode, workers: shares.length, seconds };
+const exitCode = Math.max(...results.map((r) => r.code), referenceFailed.length > 0 ? 1 : 0);
+const summary = {
+  suite,
+  hosts,
+  ran,
+  failed,
+  referenceFailed,
+  notImplemented,
+  exitCode,
+  workers: results.length,
+  seconds,
+};
 process.stdout.write(`${JSON.stringify(summary)}\n`);

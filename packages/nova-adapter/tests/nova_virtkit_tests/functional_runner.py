@@ -12,11 +12,18 @@ scripts/nova/run-nova-tests.mjs). Importing it:
 
 The tests themselves are Nova's, unmodified.
 """
-import os
-import time
-import unittest
+# Eventlet first, as Nova's own nova/tests/functional/__init__.py does: this module is imported before any Nova
+# test package, and the imports below (Nova's test base, oslo.db, the adapter) would otherwise bind the unpatched
+# threading module. oslo.db's transaction state then lives in a real thread-local that every green thread of the
+# test shares, and a green thread's READER transaction leaks into another's WRITER ("Can't upgrade a READER
+# transaction to a WRITER mid-transaction", seen creating the scheduler service of the API-sample tests).
+import nova.monkey_patch  # noqa: F401,I100  (must stay the first import)
 
-from nova_virtkit import shim
+import os  # noqa: E402
+import time  # noqa: E402
+import unittest  # noqa: E402
+
+from nova_virtkit import shim  # noqa: E402
 
 shim.extend_nova_virt()
 
@@ -44,10 +51,18 @@ def _hosts(case):
     return hosts
 
 
+# $VIRTKIT_NOVA_REFERENCE=1: the reference run of the API-sample tests (see _samples below): Nova's own fake
+# driver, no served host, no adapter.
+REFERENCE = os.environ.get('VIRTKIT_NOVA_REFERENCE') == '1'
+
+
 def start_service(self, name, host=None, **kwargs):
-    if name == 'compute':
+    if name == 'compute' and not REFERENCE:
         from nova import conf
-        hostname = host or conf.CONF.host
+        # Nova's ServiceFixture names a service started without a host after the service ('compute'), not after
+        # CONF.host: the served host must carry that name, or the adapter's init_host finds no mapping for it and
+        # falls back to the serving process's default host, which outlives the test.
+        hostname = host or name
         served = _hosts(self).open(hostname)
         mapping = dict(conf.CONF.virtkit.served_hosts)
         mapping[hostname] = served
@@ -87,6 +102,39 @@ def api_paste_set_up(self):
         _original_api_paste_setup(self)
 
 
+def _samples():
+    """Where Nova's API-sample tests read (and, with $GENERATE_SAMPLES, write) their doc samples.
+
+    Nova's ApiSampleTestBase checks each response twice: against its template (``api_samples/**.tpl``, shipped by
+    Debian) and the template against the doc sample (``doc/api_samples/**.json``, source tree only, not shipped).
+    $VIRTKIT_NOVA_SAMPLES names a directory that stands for ``doc/``: run-nova-tests.mjs fills it in a reference
+    run of the same tests with Nova's own fake driver and $GENERATE_SAMPLES (Nova's mode that writes a missing
+    sample from the response, still checking the response against the template), then runs them through the
+    adapter against those samples. Nova's files are not touched; only the sample-path method of the test base is
+    replaced in this process.
+    """
+    root = os.environ.get('VIRTKIT_NOVA_SAMPLES')
+    if not root:
+        return
+    from nova.tests.functional import api_samples_test_base as base
+
+    def get_sample(cls, name, api_version=None):
+        return cls._get_sample_path(name, root, api_version=api_version)
+
+    def write_sample(self, name, data):
+        # Two workers of the reference run may write the same sample: write aside, then rename over.
+        path = self._get_sample(name, self.microversion)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        aside = '%s.%d.tmp' % (path, os.getpid())
+        with open(aside, 'w') as f:
+            f.write(data)
+        os.replace(aside, path)
+
+    base.ApiSampleTestBase._get_sample = classmethod(get_sample)
+    base.ApiSampleTestBase._write_sample = write_sample
+
+
+_samples()
 test.TestCase.start_service = start_service
 test.TestCase.setUp = set_up
 api_paste.ApiPasteV21Fixture.setUp = api_paste_set_up
