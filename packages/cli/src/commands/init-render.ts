@@ -58,6 +58,22 @@ export function fixturesNeeded(capabilities: readonly CapabilityName[]): (keyof 
   return [...needs].sort();
 }
 
+/** A migration-pair fixture of the scaffold: two drivers whose stand-ins share one fabric made with `fabricOptions`. */
+function migrationPairSource(name: string, doc: string, fabricOptions: string): string {
+  return `  /** ${doc} */
+  async ${name}() {
+    const fabric = new MemoryFabric(${fabricOptions});
+    const prefix = \`kit-\${randomUUID().slice(0, 8)}\`;
+    const [sourceHost, destinationHost] = [\`\${prefix}-src\`, \`\${prefix}-dst\`];
+    const source = new DRIVER_CLASS({ hostname: sourceHost }, new InMemoryBackend({ hostname: sourceHost }, { fabric, hostname: sourceHost }));
+    const destination = new DRIVER_CLASS({ hostname: destinationHost }, new InMemoryBackend({ hostname: destinationHost }, { fabric, hostname: destinationHost }));
+    return {
+      source, destination, sourceHost, destinationHost,
+      release: async () => { for (const host of fabric.hosts) fabric.unregister(host); },
+    };
+  },`;
+}
+
 /** Fixtures `virtkit init` knows how to supply from the in-memory stand-in. */
 const FIXTURE_SOURCES: Partial<Record<keyof ConformanceFixtures, string>> = {
   createVolume: `  /** A fresh volume the stand-in can attach: replace with one your storage creates (and deletes in \`release\`). */
@@ -100,18 +116,16 @@ const FIXTURE_SOURCES: Partial<Record<keyof ConformanceFixtures, string>> = {
       return true;
     },
   },`,
-  createMigrationPair: `  /** Two hosts that can migrate to each other: two drivers whose stand-ins share one fabric. */
-  async createMigrationPair() {
-    const fabric = new MemoryFabric();
-    const prefix = \`kit-\${randomUUID().slice(0, 8)}\`;
-    const [sourceHost, destinationHost] = [\`\${prefix}-src\`, \`\${prefix}-dst\`];
-    const source = new DRIVER_CLASS({ hostname: sourceHost }, new InMemoryBackend({ hostname: sourceHost }, { fabric, hostname: sourceHost }));
-    const destination = new DRIVER_CLASS({ hostname: destinationHost }, new InMemoryBackend({ hostname: destinationHost }, { fabric, hostname: destinationHost }));
-    return {
-      source, destination, sourceHost, destinationHost,
-      release: async () => { for (const host of fabric.hosts) fabric.unregister(host); },
-    };
-  },`,
+  createMigrationPair: migrationPairSource(
+    'createMigrationPair',
+    'Two hosts that can migrate to each other: two drivers whose stand-ins share one fabric.',
+    '',
+  ),
+  createUnsharedMigrationPair: migrationPairSource(
+    'createUnsharedMigrationPair',
+    'Like createMigrationPair, on a fabric whose hosts do not share instance storage.',
+    '{ sharedStorage: false }',
+  ),
 };
 
 /**
@@ -355,15 +369,16 @@ export class ${className} extends ${base} {
 function renderFixtures(className: string, needs: readonly (keyof ConformanceFixtures)[]): string {
   const body = needs.map((n) => FIXTURE_SOURCES[n]!.replace(/DRIVER_CLASS/g, className));
   const usesCrypto = needs.length > 0;
+  const needsPair = needs.includes('createMigrationPair') || needs.includes('createUnsharedMigrationPair');
   const imports = [
     usesCrypto ? `import { ${needs.includes('createVif') ? 'randomBytes, ' : ''}randomUUID } from 'node:crypto';` : '',
     needs.includes('createVif') ? "import type { Vif } from '@virtkit/core';" : '',
-    needs.includes('createMigrationPair') ? "import { MemoryFabric } from '@virtkit/memory';" : '',
+    needsPair ? "import { MemoryFabric } from '@virtkit/memory';" : '',
     needs.includes('failures') ? "import type { MigrationStep } from '@virtkit/conformance';" : '',
-    needs.some((n) => n === 'createMigrationPair' || n === 'createImage' || n === 'failures')
+    needsPair || needs.some((n) => n === 'createImage' || n === 'failures')
       ? "import { InMemoryBackend } from './backend.js';"
       : '',
-    needs.includes('createMigrationPair') ? `import { ${className} } from './driver.js';` : '',
+    needsPair ? `import { ${className} } from './driver.js';` : '',
   ].filter(Boolean);
   const needed = needs.length === 0 ? 'none' : needs.map((n) => `\`${n}\``).join(', ');
   const standIn = needs.includes('failures')
