@@ -8,8 +8,8 @@
 //   runs knip (knip.json) for those, report-only: it takes longer than a gate in `npm test` may, and its findings
 //   span every package.
 // - no floating promises: @typescript-eslint/no-floating-promises (+ no-misused-promises), type-aware.
-// - no import cycles: import-x/no-cycle over the packages' product code (tests and scripts are imported by nothing),
-//   resolving `./x.js` specifiers to their `.ts` sources through tsconfig.
+// - no import cycles: scripts/check-import-cycles.mjs, run by `npm run lint` beside ESLint, over the packages'
+//   product code (tests and scripts are imported by nothing). It replaced import-x/no-cycle, the costliest rule.
 // - no deep imports across packages: no-restricted-imports (import `@virtkit/core`, never another package's src/dist).
 // - no explicit any: @typescript-eslint/no-explicit-any; the mixin pattern is the one accepted exception, and each
 //   such place carries `// eslint-disable-next-line @typescript-eslint/no-explicit-any -- <why>`.
@@ -18,8 +18,6 @@
 //   templates and comments Prettier does not wrap.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
-import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
-import importX from 'eslint-plugin-import-x';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -57,27 +55,13 @@ export default tseslint.config(
   },
   js.configs.recommended,
   {
-    plugins: { 'import-x': importX },
     languageOptions: { globals: { ...globals.node } },
-    settings: {
-      // Follow `./x.js` specifiers to their `.ts` sources, and parse those (import-x reads only .js by default).
-      'import-x/resolver-next': [createTypeScriptImportResolver({ alwaysTryTypes: true })],
-      'import-x/extensions': ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'],
-      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.mts', '.cts'] },
-    },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       'no-restricted-imports': ['error', crossPackageImports],
       'no-unused-private-class-members': 'error',
       'no-unused-vars': ['error', { args: 'after-used', argsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
-  },
-  {
-    // Cycles are a property of the packages' product code; tests and scripts import it but are imported by nothing,
-    // so they cannot close a cycle. Scoping the rule (the costliest one) keeps `npm run lint` fast.
-    files: ['packages/*/src/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
     files: ['**/*.ts', '**/*.mts', '**/*.cts'],

@@ -12,9 +12,12 @@ if (!existsSync('packages/core/dist/index.d.ts')) {
 }
 // Checks run ESLint and Prettier side by side (two cores); `--fix` runs them one after the other, since both
 // rewrite the same files. Each resolves to whether it passed.
-const run = (bin, args) =>
+// Prettier runs at a lower priority: ESLint is the longer of the two and uses more than one core (its collector), so
+// Prettier fills the gaps instead of slowing it down.
+const run = (bin, args, { nice = false } = {}) =>
   new Promise((resolve) => {
-    const child = spawn('npx', ['--no-install', bin, ...args], { stdio: 'inherit' });
+    const command = nice ? ['nice', '-n', '10', 'npx'] : ['npx'];
+    const child = spawn(command[0], [...command.slice(1), '--no-install', bin, ...args], { stdio: 'inherit' });
     child.on('error', () => resolve(false));
     child.on('exit', (code) => resolve(code === 0));
   });
@@ -29,12 +32,24 @@ const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '--'
   .split('\n')
   .filter((f) => f && existsSync(f) && !excluded.some((re) => re.test(f)));
 if (fix) await eslint;
-const prettier = run('prettier', [fix ? '--write' : '--check', '--log-level', 'warn', '--ignore-unknown', ...files]);
-const [eslintOk, prettierOk] = await Promise.all([eslint, prettier]);
-if (eslintOk && prettierOk) {
+const prettier = run('prettier', [fix ? '--write' : '--check', '--log-level', 'warn', '--ignore-unknown', ...files], {
+  nice: !fix,
+});
+// No import cycles among the packages' product code: a graph walk in a fraction of a second (ESLint's rule for it
+// resolved every import through TypeScript and was the costliest of the gate).
+const cycles = new Promise((resolve) => {
+  const child = spawn(process.execPath, ['scripts/check-import-cycles.mjs'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  child.on('error', () => resolve(false));
+  child.on('exit', (code) => resolve(code === 0));
+});
+const [eslintOk, prettierOk, cyclesOk] = await Promise.all([eslint, prettier, cycles]);
+if (eslintOk && prettierOk && cyclesOk) {
   console.log(`lint: clean (eslint + prettier) over ${LINT_GATE.join(' ')}, ${LINT_EXCLUDED.length} paths excluded`);
 } else {
-  console.error(`lint: FAILED (${[!eslintOk && 'eslint', !prettierOk && 'prettier'].filter(Boolean).join(', ')})`);
+  const failed = [!eslintOk && 'eslint', !prettierOk && 'prettier', !cyclesOk && 'import cycles'].filter(Boolean);
+  console.error(`lint: FAILED (${failed.join(', ')})`);
   if (!fix) console.error('lint: `npm run format` applies the automatic fixes (eslint --fix, prettier --write)');
   process.exit(1);
 }
