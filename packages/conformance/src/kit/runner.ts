@@ -4,7 +4,7 @@ import { KitAssertionError, KitUnverifiedError } from './assertions.js';
 import { KitContext, driverLabel } from './kit-context.js';
 import { diffMaps } from './map-diff.js';
 import { runModelPhase } from './model-phase.js';
-import { handlesLeftOpen, watchHandles } from './open-handles.js';
+import { handlesLeftOpen, openHandles } from './open-handles.js';
 import { planConformance, type PlannedTest } from './planner.js';
 import { RecordingLogger } from './recording-logger.js';
 import { PhaseTimeoutError, SETTLE_AFTER_TIMEOUT_MS, phaseLimit, settlesWithin, withTimeLimit } from './time-limit.js';
@@ -108,13 +108,12 @@ export async function runPlannedTest<D extends DriverBase>(
   const fixtures = options.fixtures ?? {};
   const testMs = fixtures.testTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const phaseMs = phaseLimit(testMs);
-  const handles = options.checkOpenHandles === false ? undefined : watchHandles();
+  const handlesBefore = options.checkOpenHandles === false ? undefined : openHandles();
   const logger = new RecordingLogger();
   let driver: D;
   try {
     driver = await createDriver(options, phaseMs, logger);
   } catch (error) {
-    handles?.stop();
     return {
       ...base,
       status: 'failed',
@@ -183,8 +182,8 @@ export async function runPlannedTest<D extends DriverBase>(
       );
     }
   }
-  if (handles) {
-    const open = await handlesLeftOpen(handles, fixtures.allowedOpenHandles);
+  if (handlesBefore) {
+    const open = await handlesLeftOpen(handlesBefore, fixtures.allowedOpenHandles);
     if (open.length > 0) leaks.push(`the driver left handles open after cleanupHost and dispose: ${open.join(', ')}`);
   }
   const durationMs = Date.now() - started;
