@@ -1,7 +1,7 @@
 // The remote caller of remote.qemu_spawn_vs_in_process in a process of its own (forked by remote.mjs), as a real
 // caller on another host is: its client work (encoding, validation, decoding, event catch-up) runs on its own
 // event loop, not on the serving process's. Messages from the parent, over the fork's IPC channel (not timed):
-// - { connect: target }: connect; answers { connected: true }.
+// - { connect: target, tls? }: connect (mutual TLS with `tls`: ca, cert, key); answers { connected: true }.
 // - { spawn: request }: spawn; answers { uuid, ms } with the caller's wait for `spawn` (this process's clock), or
 //   { error }. Then { getInfo: uuid } answers { state, ms }.
 // - { close: true }: closes the connection; the parent then disconnects and this process exits.
@@ -20,7 +20,7 @@ process.on('disconnect', () => void remote?.close());
 
 async function handle(message) {
   if (message.connect) {
-    remote = await connectDriver(message.connect);
+    remote = await connectDriver(message.connect, message.tls ? { tls: message.tls } : {});
     return { connected: true };
   }
   if (message.spawn) {

@@ -11,13 +11,14 @@
 //   as a check (full run only; skipped when QEMU is missing, and says so). The caller is in the serving process.
 // - remote.qemu_spawn_own_process_caller: the same with the caller in a process of its own, as a real caller on
 //   another host is (remote-spawn-caller.mjs); the spawn target is judged on this one (see qemuSpawnFigure).
+// - remote.qemu_spawn_tls_caller: that caller over loopback TCP with mutual TLS (reported).
 // Each figure's note carries the load average it was measured at.
 // Every phase is bounded (a phase that overruns is reported failed, never waits), and everything started is
 // stopped: the raw server's HTTP/2 sessions are destroyed on close (a bare http2 server.close waits for its
 // clients, which is how an earlier version of this figure hung).
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -29,6 +30,11 @@ import { MemoryDriver } from '@virtkit/memory';
 import { connectDriver, DriverService, serveDriver } from '@virtkit/remote';
 import { alternate, interleaved, median, ratioFigure, round, unmeasured, valueFigure } from '../lib/measure.mjs';
 
+const SPAWN_FIGURES = [
+  'remote.qemu_spawn_vs_in_process',
+  'remote.qemu_spawn_own_process_caller',
+  'remote.qemu_spawn_tls_caller',
+];
 const FLAVOR = { name: 'm1.small', vcpus: 1, memoryMb: 256, rootGb: 1 };
 const IMAGE = { id: 'cirros', diskFormat: 'qcow2' };
 const UUID = '7b1c6f1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f';
@@ -209,9 +215,8 @@ export async function measure({ quick }) {
     for (const close of open.reverse()) await bounded(Promise.resolve().then(close), 10_000, 'closing').catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   }
-  const spawnFigures = ['remote.qemu_spawn_vs_in_process', 'remote.qemu_spawn_own_process_caller'];
-  if (quick) figures.push(...spawnFigures.map((name) => unmeasured(name, 'full run only (starts QEMU)', '< 1.02')));
-  else await attempt(spawnFigures, 300_000, () => qemuSpawnFigure());
+  if (quick) figures.push(...SPAWN_FIGURES.map((name) => unmeasured(name, 'full run only (starts QEMU)', '< 1.02')));
+  else await attempt(SPAWN_FIGURES, 300_000, () => qemuSpawnFigure());
   return figures;
 }
 
@@ -228,12 +233,14 @@ export async function measure({ quick }) {
  * The target is judged on the caller in its own process: a real caller is on another host, so its client work
  * (validation, encoding, decoding, event catch-up) does not run on the serving process's event loop, behind the
  * served driver's own work as the guest starts. The same-process figure is kept and reported: it charges both ends
- * to one thread, an upper bound of the wire's cost on one machine. Neither has a network or TLS (unix socket).
+ * to one thread, an upper bound of the wire's cost on one machine. Neither has a network or TLS (unix socket): a
+ * third caller, in its own process too, calls the same driver served over loopback TCP with mutual TLS (reported:
+ * what TCP and TLS add; still no network between hosts).
  * Each side then reads getInfo once: `spawn` resolves with the guest RUNNING (asserted, on every side), so there
  * is no polling; that read is reported (one round trip remote, microseconds in process), not counted.
  */
 async function qemuSpawnFigure() {
-  const names = ['remote.qemu_spawn_vs_in_process', 'remote.qemu_spawn_own_process_caller'];
+  const names = SPAWN_FIGURES;
   if (!['/usr/bin/qemu-system-x86_64', '/usr/local/bin/qemu-system-x86_64'].some((p) => existsSync(p))) {
     return names.map((name) => unmeasured(name, 'qemu-system-x86_64 is not installed', '< 1.02'));
   }
@@ -257,14 +264,32 @@ async function qemuSpawnFigure() {
     },
   });
   let server;
+  let tlsServer;
   let remote;
   let caller;
+  let tlsCaller;
   try {
     await d.initHost({}, { host: 'bench-remote-spawn' });
     server = await serveDriver(d, { listen: `unix:${join(dir, 'q.sock')}`, disposeDriver: false });
     remote = await connectDriver(server.target);
     caller = callerProcess();
     await caller.ask({ connect: server.target });
+    // The same driver served over loopback TCP with mutual TLS, to a caller in its own process: what a caller off
+    // the host adds besides the network (TCP, the TLS record layer, certificate checks at connect).
+    const withTls = ['/usr/bin/openssl', '/usr/local/bin/openssl'].some((p) => existsSync(p));
+    if (withTls) {
+      const certs = loopbackCerts(join(dir, 'tls'));
+      tlsServer = await serveDriver(d, {
+        listen: '127.0.0.1:0',
+        tls: { cert: certs.serverCert, key: certs.serverKey, ca: certs.ca },
+        disposeDriver: false,
+      });
+      tlsCaller = callerProcess();
+      await tlsCaller.ask({
+        connect: tlsServer.target,
+        tls: { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey },
+      });
+    }
     const inThisProcess = (via) => ({
       spawn: async (req) => {
         const t = performance.now();
@@ -277,10 +302,10 @@ async function qemuSpawnFigure() {
         return { state, ms: performance.now() - r };
       },
     });
-    const inCaller = {
-      spawn: async (req) => (await caller.ask({ spawn: req })).ms,
-      state: (uuid) => caller.ask({ getInfo: uuid }),
-    };
+    const inCaller = (child) => ({
+      spawn: async (req) => (await child.ask({ spawn: req })).ms,
+      state: (uuid) => child.ask({ getInfo: uuid }),
+    });
     const trial = (via) => async () => {
       const uuid = randomUUID();
       const spawned = await via.spawn({ instance: { uuid, flavor }, imageMeta: NO_OS_IMAGE });
@@ -295,7 +320,8 @@ async function qemuSpawnFigure() {
     const loadBefore = loadavg()[0];
     const samples = await alternate(runs, {
       remote: trial(inThisProcess(remote)),
-      caller: trial(inCaller),
+      caller: trial(inCaller(caller)),
+      ...(withTls ? { tls: trial(inCaller(tlsCaller)) } : {}),
       local: trial(inThisProcess(d)),
     });
     const loadAfter = loadavg()[0];
@@ -331,14 +357,75 @@ async function qemuSpawnFigure() {
         'the caller in the serving process (both ends on one event loop)',
       ),
       figure(names[1], samples.caller, '< 1.02', 'the caller in a process of its own'),
+      withTls
+        ? figure(
+            names[2],
+            samples.tls,
+            '- (reported)',
+            'the caller in a process of its own, over loopback TCP with mutual TLS',
+          )
+        : unmeasured(names[2], 'the openssl CLI (to make the certificates) is not installed', '-'),
     ];
   } finally {
     await caller?.close();
+    await tlsCaller?.close();
     await remote?.close().catch(() => {});
     await server?.close({ graceMs: 0 }).catch(() => {});
+    await tlsServer?.close({ graceMs: 0 }).catch(() => {});
     await d.close().catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A CA, a server certificate for 127.0.0.1 and a client certificate of that CA (P-256 keys), made in `dir` by the
+ * `openssl` CLI, as PEM strings.
+ */
+function loopbackCerts(dir) {
+  mkdirSync(dir, { recursive: true });
+  const ssl = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  const key = (name) => [
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+  ];
+  ssl('req', '-x509', ...key('ca'), '-out', 'ca.pem', '-days', '1', '-subj', '/CN=bench-ca');
+  for (const [name, ext] of [
+    ['server', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n'],
+    ['client', 'extendedKeyUsage=clientAuth\n'],
+  ]) {
+    ssl('req', ...key(name), '-out', `${name}.csr`, '-subj', `/CN=bench-${name}`);
+    writeFileSync(join(dir, `${name}.ext`), ext);
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '1',
+      '-extfile',
+      `${name}.ext`,
+    );
+  }
+  const read = (file) => readFileSync(join(dir, file), 'utf8');
+  return {
+    ca: read('ca.pem'),
+    serverCert: read('server.pem'),
+    serverKey: read('server.key'),
+    clientCert: read('client.pem'),
+    clientKey: read('client.key'),
+  };
 }
 
 /**
