@@ -18,7 +18,7 @@
 // clients, which is how an earlier version of this figure hung).
 import { execFileSync, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -281,13 +281,13 @@ async function qemuSpawnFigure() {
       const certs = loopbackCerts(join(dir, 'tls'));
       tlsServer = await serveDriver(d, {
         listen: '127.0.0.1:0',
-        tls: { cert: certs.serverCert, key: certs.serverKey, ca: certs.ca },
+        tls: { ...certs.server, ca: certs.ca },
         disposeDriver: false,
       });
       tlsCaller = callerProcess();
       await tlsCaller.ask({
         connect: tlsServer.target,
-        tls: { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey },
+        tls: { ca: certs.ca, ...certs.client },
       });
     }
     const inThisProcess = (via) => ({
@@ -379,53 +379,28 @@ async function qemuSpawnFigure() {
 
 /**
  * A CA, a server certificate for 127.0.0.1 and a client certificate of that CA (P-256 keys), made in `dir` by the
- * `openssl` CLI, as PEM strings.
+ * `openssl` CLI: the CA's PEM, and each leaf's certificate and key.
  */
 function loopbackCerts(dir) {
   mkdirSync(dir, { recursive: true });
-  const ssl = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  const key = (name) => [
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
-  ];
-  ssl('req', '-x509', ...key('ca'), '-out', 'ca.pem', '-days', '1', '-subj', '/CN=bench-ca');
-  for (const [name, ext] of [
-    ['server', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n'],
-    ['client', 'extendedKeyUsage=clientAuth\n'],
-  ]) {
-    ssl('req', ...key(name), '-out', `${name}.csr`, '-subj', `/CN=bench-${name}`);
-    writeFileSync(join(dir, `${name}.ext`), ext);
-    ssl(
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      `${name}.pem`,
-      '-days',
-      '1',
-      '-extfile',
-      `${name}.ext`,
+  // One `openssl req` per certificate: the leaves are signed by the CA as they are made (OpenSSL 3's `-CA`).
+  const req = (name, ...args) =>
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-nodes', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-days', '1'].concat(
+        ['-keyout', `${name}.key`, '-out', `${name}.pem`, '-subj', `/CN=bench-${name}`],
+        args,
+      ),
+      { cwd: dir, stdio: 'pipe' },
     );
-  }
+  const leaf = ['-CA', 'ca.pem', '-CAkey', 'ca.key', '-addext', 'basicConstraints=critical,CA:FALSE', '-addext'];
+  req('ca');
+  req('server', ...leaf, 'extendedKeyUsage=serverAuth', '-addext', 'subjectAltName=IP:127.0.0.1');
+  req('client', ...leaf, 'extendedKeyUsage=clientAuth');
+  // Strings, not buffers: the client's go to the caller process over IPC (JSON).
   const read = (file) => readFileSync(join(dir, file), 'utf8');
-  return {
-    ca: read('ca.pem'),
-    serverCert: read('server.pem'),
-    serverKey: read('server.key'),
-    clientCert: read('client.pem'),
-    clientKey: read('client.key'),
-  };
+  const pem = (name) => ({ cert: read(`${name}.pem`), key: read(`${name}.key`) });
+  return { ca: pem('ca').cert, server: pem('server'), client: pem('client') };
 }
 
 /**
