@@ -8,23 +8,33 @@
 // - remote.events_per_s: lifecycle events per second delivered to a remote listener (served memory driver).
 // - remote.qemu_spawn_vs_in_process: a QEMU spawn (it resolves with the guest RUNNING) as the remote caller waits
 //   for it vs the served driver's own spawn of the same call, paired per call; plus alternating runs in process
-//   as a check (full run only; skipped when QEMU is missing, and says so).
+//   as a check (full run only; skipped when QEMU is missing, and says so). The caller is in the serving process.
+// - remote.qemu_spawn_own_process_caller: the same with the caller in a process of its own, as a real caller on
+//   another host is (remote-spawn-caller.mjs); the spawn target is judged on this one (see qemuSpawnFigure).
+// - remote.qemu_spawn_tls_caller: that caller over loopback TCP with mutual TLS (reported).
 // Each figure's note carries the load average it was measured at.
 // Every phase is bounded (a phase that overruns is reported failed, never waits), and everything started is
 // stopped: the raw server's HTTP/2 sessions are destroyed on close (a bare http2 server.close waits for its
 // clients, which is how an earlier version of this figure hung).
+import { execFileSync, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createClient } from '@connectrpc/connect';
 import { connectNodeAdapter, createGrpcTransport } from '@connectrpc/connect-node';
 import { MemoryDriver } from '@virtkit/memory';
 import { connectDriver, DriverService, serveDriver } from '@virtkit/remote';
 import { alternate, interleaved, median, ratioFigure, round, unmeasured, valueFigure } from '../lib/measure.mjs';
 
+const SPAWN_FIGURES = [
+  'remote.qemu_spawn_vs_in_process',
+  'remote.qemu_spawn_own_process_caller',
+  'remote.qemu_spawn_tls_caller',
+];
 const FLAVOR = { name: 'm1.small', vcpus: 1, memoryMb: 256, rootGb: 1 };
 const IMAGE = { id: 'cirros', diskFormat: 'qcow2' };
 const UUID = '7b1c6f1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f';
@@ -205,25 +215,34 @@ export async function measure({ quick }) {
     for (const close of open.reverse()) await bounded(Promise.resolve().then(close), 10_000, 'closing').catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   }
-  if (quick) figures.push(unmeasured('remote.qemu_spawn_vs_in_process', 'full run only (starts QEMU)', '< 1.02'));
-  else await attempt(['remote.qemu_spawn_vs_in_process'], 300_000, () => qemuSpawnFigure());
+  if (quick) figures.push(...SPAWN_FIGURES.map((name) => unmeasured(name, 'full run only (starts QEMU)', '< 1.02')));
+  else await attempt(SPAWN_FIGURES, 300_000, () => qemuSpawnFigure());
   return figures;
 }
 
 /**
- * One QEMU driver, spawned through a served copy of it and in process. Two measurements of the same thing:
- * - paired (the figure): for each remote spawn, the caller's wait (client side, until `spawn` resolves) against
+ * One QEMU driver, spawned through a served copy of it and in process. The remote caller is measured twice: in this
+ * process (the served driver's own) and in a process of its own (`remote-spawn-caller.mjs`, forked), over the same
+ * unix socket kind. Two measurements of each:
+ * - paired (the figures): for each remote spawn, the caller's wait (client side, until `spawn` resolves) against
  *   the served driver's own `spawn` for that very call (server side, its public call with its guarded path: what
  *   an in-process caller waits). Same spawn, same QEMU start, so the machine's run-to-run noise (seconds under
- *   load) drops out: what is left is what the wire adds.
- * - alternating: remote and in-process spawns in turns, medians, as a check that serving does not slow the
- *   spawn itself (noisy under load).
- * Both sides then read getInfo once: `spawn` resolves with the guest RUNNING (asserted, on both sides), so there
+ *   load) drops out: what is left is what the wire adds. Each side's durations come from its own process's clock.
+ * - alternating: remote (both callers) and in-process spawns in turns, medians, as a check that serving does not
+ *   slow the spawn itself (noisy under load).
+ * The target is judged on the caller in its own process: a real caller is on another host, so its client work
+ * (validation, encoding, decoding, event catch-up) does not run on the serving process's event loop, behind the
+ * served driver's own work as the guest starts. The same-process figure is kept and reported: it charges both ends
+ * to one thread, an upper bound of the wire's cost on one machine. Neither has a network or TLS (unix socket): a
+ * third caller, in its own process too, calls the same driver served over loopback TCP with mutual TLS (reported:
+ * what TCP and TLS add; still no network between hosts).
+ * Each side then reads getInfo once: `spawn` resolves with the guest RUNNING (asserted, on every side), so there
  * is no polling; that read is reported (one round trip remote, microseconds in process), not counted.
  */
 async function qemuSpawnFigure() {
+  const names = SPAWN_FIGURES;
   if (!['/usr/bin/qemu-system-x86_64', '/usr/local/bin/qemu-system-x86_64'].some((p) => existsSync(p))) {
-    return [unmeasured('remote.qemu_spawn_vs_in_process', 'qemu-system-x86_64 is not installed', '< 1.02')];
+    return names.map((name) => unmeasured(name, 'qemu-system-x86_64 is not installed', '< 1.02'));
   }
   const { NO_OS_IMAGE, QemuDriver } = await import('@virtkit/qemu');
   const dir = mkdtempSync(join(tmpdir(), 'virtkit-bench-remote-qemu-'));
@@ -245,55 +264,179 @@ async function qemuSpawnFigure() {
     },
   });
   let server;
+  let tlsServer;
   let remote;
+  let caller;
+  let tlsCaller;
   try {
     await d.initHost({}, { host: 'bench-remote-spawn' });
     server = await serveDriver(d, { listen: `unix:${join(dir, 'q.sock')}`, disposeDriver: false });
     remote = await connectDriver(server.target);
+    caller = callerProcess();
+    await caller.ask({ connect: server.target });
+    // The same driver served over loopback TCP with mutual TLS, to a caller in its own process: what a caller off
+    // the host adds besides the network (TCP, the TLS record layer, certificate checks at connect).
+    const withTls = ['/usr/bin/openssl', '/usr/local/bin/openssl'].some((p) => existsSync(p));
+    if (withTls) {
+      const certs = loopbackCerts(join(dir, 'tls'));
+      tlsServer = await serveDriver(d, {
+        listen: '127.0.0.1:0',
+        tls: { ...certs.server, ca: certs.ca },
+        disposeDriver: false,
+      });
+      tlsCaller = callerProcess();
+      await tlsCaller.ask({
+        connect: tlsServer.target,
+        tls: { ca: certs.ca, ...certs.client },
+      });
+    }
+    const inThisProcess = (via) => ({
+      spawn: async (req) => {
+        const t = performance.now();
+        await via.spawn({}, req);
+        return performance.now() - t;
+      },
+      state: async (uuid) => {
+        const r = performance.now();
+        const { state } = await via.getInfo({}, { instance: { uuid } });
+        return { state, ms: performance.now() - r };
+      },
+    });
+    const inCaller = (child) => ({
+      spawn: async (req) => (await child.ask({ spawn: req })).ms,
+      state: (uuid) => child.ask({ getInfo: uuid }),
+    });
     const trial = (via) => async () => {
       const uuid = randomUUID();
-      const t = performance.now();
-      await via.spawn({}, { instance: { uuid, flavor }, imageMeta: NO_OS_IMAGE });
-      const spawned = performance.now() - t;
+      const spawned = await via.spawn({ instance: { uuid, flavor }, imageMeta: NO_OS_IMAGE });
       const served = servedSpawnMs.get(uuid);
       servedSpawnMs.delete(uuid);
-      const r = performance.now();
-      const state = (await via.getInfo({}, { instance: { uuid } })).state;
-      const read = performance.now() - r;
+      const { state, ms: read } = await via.state(uuid);
       await d.destroy({}, { instance: { uuid } });
       if (state !== 1) throw new Error(`spawn resolved with the guest in state ${state}, not RUNNING`);
       return { spawned, served, read };
     };
     const runs = 7;
     const loadBefore = loadavg()[0];
-    const samples = await alternate(runs, { remote: trial(remote), local: trial(d) });
+    const samples = await alternate(runs, {
+      remote: trial(inThisProcess(remote)),
+      caller: trial(inCaller(caller)),
+      ...(withTls ? { tls: trial(inCaller(tlsCaller)) } : {}),
+      local: trial(inThisProcess(d)),
+    });
     const loadAfter = loadavg()[0];
-    const remoteRuns = samples.remote;
-    const paired = median(remoteRuns.map((s) => s.spawned / s.served));
-    const added = median(remoteRuns.map((s) => s.spawned - s.served));
-    const served = median(remoteRuns.map((s) => s.served));
-    const remoteMedian = median(remoteRuns.map((s) => s.spawned));
     const localMedian = median(samples.local.map((s) => s.spawned));
-    const readRemote = median(remoteRuns.map((s) => s.read));
     const readLocal = median(samples.local.map((s) => s.read));
-    // The ratio is the median of the paired ratios; candidate and baseline are the medians of both sides of them.
-    const figure = ratioFigure(
-      'remote.qemu_spawn_vs_in_process',
-      remoteMedian,
-      served,
-      'ms',
-      '< 1.02',
-      `no-OS TCG instance, ${runs} remote spawns: median of (caller's wait / the served driver's own spawn of ` +
-        `the same call) ${paired.toFixed(3)}, +${added.toFixed(1)} ms; alternating with in process: remote ` +
-        `${remoteMedian.toFixed(0)} ms vs ${localMedian.toFixed(0)} ms (${(remoteMedian / localMedian).toFixed(2)}, ` +
-        `run-to-run noise); getInfo after it ${readRemote.toFixed(1)} ms remote, ${readLocal.toFixed(2)} ms in ` +
-        `process; load average ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}`,
-    );
-    return [{ ...figure, ratio: round(paired), added_ms: round(added), in_process_ms: round(localMedian) }];
+    const load = `load average ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}`;
+    const figure = (name, runsOf, target, who) => {
+      const paired = median(runsOf.map((s) => s.spawned / s.served));
+      const added = median(runsOf.map((s) => s.spawned - s.served));
+      const served = median(runsOf.map((s) => s.served));
+      const remoteMedian = median(runsOf.map((s) => s.spawned));
+      const readRemote = median(runsOf.map((s) => s.read));
+      // The ratio is the median of the paired ratios; candidate and baseline are the medians of both sides of them.
+      const f = ratioFigure(
+        name,
+        remoteMedian,
+        served,
+        'ms',
+        target,
+        `no-OS TCG instance, ${runs} remote spawns, ${who}: median of (caller's wait / the served driver's own ` +
+          `spawn of the same call) ${paired.toFixed(3)}, +${added.toFixed(1)} ms; alternating with in process: ` +
+          `remote ${remoteMedian.toFixed(0)} ms vs ${localMedian.toFixed(0)} ms ` +
+          `(${(remoteMedian / localMedian).toFixed(2)}, run-to-run noise); getInfo after it ${readRemote.toFixed(1)} ` +
+          `ms remote, ${readLocal.toFixed(2)} ms in process; ${load}`,
+      );
+      return { ...f, ratio: round(paired), added_ms: round(added), in_process_ms: round(localMedian) };
+    };
+    return [
+      figure(
+        names[0],
+        samples.remote,
+        '- (reported; the target is judged on remote.qemu_spawn_own_process_caller)',
+        'the caller in the serving process (both ends on one event loop)',
+      ),
+      figure(names[1], samples.caller, '< 1.02', 'the caller in a process of its own'),
+      withTls
+        ? figure(
+            names[2],
+            samples.tls,
+            '- (reported)',
+            'the caller in a process of its own, over loopback TCP with mutual TLS',
+          )
+        : unmeasured(names[2], 'the openssl CLI (to make the certificates) is not installed', '-'),
+    ];
   } finally {
+    await caller?.close();
+    await tlsCaller?.close();
     await remote?.close().catch(() => {});
     await server?.close({ graceMs: 0 }).catch(() => {});
+    await tlsServer?.close({ graceMs: 0 }).catch(() => {});
     await d.close().catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A CA, a server certificate for 127.0.0.1 and a client certificate of that CA (P-256 keys), made in `dir` by the
+ * `openssl` CLI: the CA's PEM, and each leaf's certificate and key.
+ */
+function loopbackCerts(dir) {
+  mkdirSync(dir, { recursive: true });
+  // One `openssl req` per certificate: the leaves are signed by the CA as they are made (OpenSSL 3's `-CA`).
+  const req = (name, ...args) =>
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-nodes', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-days', '1'].concat(
+        ['-keyout', `${name}.key`, '-out', `${name}.pem`, '-subj', `/CN=bench-${name}`],
+        args,
+      ),
+      { cwd: dir, stdio: 'pipe' },
+    );
+  const leaf = ['-CA', 'ca.pem', '-CAkey', 'ca.key', '-addext', 'basicConstraints=critical,CA:FALSE', '-addext'];
+  req('ca');
+  req('server', ...leaf, 'extendedKeyUsage=serverAuth', '-addext', 'subjectAltName=IP:127.0.0.1');
+  req('client', ...leaf, 'extendedKeyUsage=clientAuth');
+  // Strings, not buffers: the client's go to the caller process over IPC (JSON).
+  const read = (file) => readFileSync(join(dir, file), 'utf8');
+  const pem = (name) => ({ cert: read(`${name}.pem`), key: read(`${name}.key`) });
+  return { ca: pem('ca').cert, server: pem('server'), client: pem('client') };
+}
+
+/**
+ * The remote caller in a process of its own (`remote-spawn-caller.mjs`): ask() sends one message and resolves with
+ * its answer (one at a time, bounded); close() ends it on every path.
+ */
+function callerProcess() {
+  const child = fork(fileURLToPath(new URL('./remote-spawn-caller.mjs', import.meta.url)), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let exited = false;
+  const exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  void exit.then(() => (exited = true));
+  return {
+    ask: (message) =>
+      bounded(
+        new Promise((resolve, reject) => {
+          child.once('message', (answer) => (answer.error ? reject(new Error(answer.error)) : resolve(answer)));
+          void exit.then(({ code, signal }) => reject(new Error(`the caller process exited (${code ?? signal})`)));
+          child.send(message);
+        }),
+        60_000,
+        `the caller process answering ${Object.keys(message)[0]}`,
+      ),
+    async close() {
+      if (exited) return;
+      await bounded(
+        new Promise((resolve) => {
+          child.once('message', resolve);
+          child.send({ close: true });
+        }),
+        5_000,
+        'closing the caller',
+      ).catch(() => {});
+      if (child.connected) child.disconnect();
+      await bounded(exit, 5_000, 'the caller process exiting').catch(() => child.kill('SIGKILL'));
+    },
+  };
 }

@@ -121,4 +121,35 @@ describe('faults', () => {
       expect(disposed).toBe(1);
     });
   }, 30_000);
+
+  it('a client closing while its server closes ends nothing with an uncaught error (GOAWAY on an idle session)', async () => {
+    // The server's GOAWAY on an idle connection makes Connect destroy the client session with an error that Node
+    // emits once the socket has ended; a client closed in between used to leave it with no listener (1 run in 5).
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown): void => void uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    const tmp = tempDir();
+    try {
+      for (let i = 0; i < 40; i++) {
+        const server = await serveDriver(new MemoryDriver({ hostname: `goaway-${i}` }), {
+          listen: `unix:${tmp.socket}`,
+        });
+        const driver = await connectDriver(server.target);
+        await driver.listInstanceUuids({});
+        await Promise.all([
+          server.close({ graceMs: 1000 }),
+          (async () => {
+            for (let turn = 0; turn < i % 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+            await driver.close();
+          })(),
+        ]);
+      }
+      // The errors come a few turns after the sockets end.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      tmp.remove();
+    }
+  }, 60_000);
 });

@@ -1,3 +1,4 @@
+import type * as http2 from 'node:http2';
 import * as net from 'node:net';
 import type { Transport } from '@connectrpc/connect';
 import { createConnectTransport, createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
@@ -56,13 +57,43 @@ export function createTransport(target: RemoteTarget, protocol: WireProtocol, tl
     });
     return { transport, protocol, close() {} };
   }
-  const sessionManager = new Http2SessionManager(baseUrl, { pingIntervalMs: 15000, idleConnectionTimeoutMs: 60000 }, {
+  const sessionManager = new GuardedSessionManager(baseUrl, { pingIntervalMs: 15000, idleConnectionTimeoutMs: 60000 }, {
     ...secure,
     ...(createConnection ? { createConnection } : {}),
   } as never);
   const transport = createGrpcTransport({ baseUrl, sessionManager });
   return { transport, protocol, close: () => sessionManager.abort() };
 }
+
+/**
+ * Connect's HTTP/2 session manager, with every session it opens kept from ending the process with an `error` event
+ * nobody listens to. Connect destroys a session with an error when a GOAWAY finds no stream open (the server closing
+ * an idle connection); Node emits that error only once the socket has ended, a few turns later. If the manager is
+ * aborted in between (this client closes while its server closes), it has already removed its listeners and, the
+ * session being destroyed, adds none: the error would be uncaught. The manager has seen the GOAWAY and changes state
+ * on the session's `close` all the same, so the error carries nothing more for anyone here.
+ */
+class GuardedSessionManager extends Http2SessionManager {
+  readonly #guarded = new WeakSet<http2.ClientHttp2Session>();
+
+  override async request(
+    method: string,
+    path: string,
+    headers: http2.OutgoingHttpHeaders,
+    options: Omit<http2.ClientSessionRequestOptions, 'signal'>,
+  ): Promise<http2.ClientHttp2Stream> {
+    const stream = await super.request(method, path, headers, options);
+    const session = stream.session as http2.ClientHttp2Session | undefined;
+    if (session && !this.#guarded.has(session)) {
+      this.#guarded.add(session);
+      session.on('error', ignoreSessionError);
+    }
+    return stream;
+  }
+}
+
+/** A session's error after Connect let go of the session; its calls got their own errors through their streams. */
+function ignoreSessionError(): void {}
 
 /** A host for a URL: an IPv6 address in brackets. */
 function hostPart(host: string): string {

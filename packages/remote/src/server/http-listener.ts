@@ -2,7 +2,6 @@ import { chmodSync, existsSync, lstatSync, unlinkSync } from 'node:fs';
 import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
-import { Duplex } from 'node:stream';
 import type { ListenAddress } from './listen-address.js';
 
 /** TLS material of a server: its certificate and key, and the CA(s) client certificates must chain to (mutual TLS). */
@@ -44,7 +43,7 @@ export async function listenHttp(
   handler: Handler,
   tls?: ServerTlsOptions,
 ): Promise<HttpListener> {
-  const sockets = new Set<net.Socket | Duplex>();
+  const sockets = new Set<net.Socket>();
   // Requests whose response is not finished: connections close only once these are done (a GOAWAY while a
   // response is still being written makes some clients drop it).
   let active = 0;
@@ -81,14 +80,13 @@ export async function listenHttp(
     server = net.createServer({ noDelay: true }, (socket) => {
       socket.once('data', (head: Buffer) => {
         socket.pause();
+        // Put the sniffed bytes back either way. http2 takes over the socket's native handle and first feeds itself
+        // what the socket holds already (Node does so for exactly this case), so every frame after that is read and
+        // written natively: no stream wrapper in JavaScript in between, which cost event-loop turns on every call.
+        socket.unshift(head);
         if (head.subarray(0, 4).toString('latin1') === 'PRI ') {
-          // http2 reads a net.Socket's native handle directly, which would skip `head`: hand it a stream wrapper.
-          const wrapped = prepended(socket, head);
-          sockets.add(wrapped);
-          wrapped.on('close', () => sockets.delete(wrapped));
-          h2.emit('connection', wrapped);
+          h2.emit('connection', socket);
         } else {
-          socket.unshift(head);
           h1.emit('connection', socket);
           socket.resume();
         }
@@ -181,34 +179,4 @@ async function bind(server: net.Server, address: ListenAddress): Promise<void> {
     }
   });
   if (address.kind === 'unix') chmodSync(address.path, 0o600);
-}
-
-/** A duplex over `socket` that first yields `head` (bytes already read from it). */
-function prepended(socket: net.Socket, head: Buffer): Duplex {
-  const duplex = new Duplex({
-    read() {
-      socket.resume();
-    },
-    write(chunk: Buffer, encoding, callback) {
-      socket.write(chunk, encoding, callback);
-    },
-    final(callback) {
-      socket.end();
-      callback();
-    },
-    destroy(error, callback) {
-      // A session closed gracefully may still have frames in flight: flush them, then close.
-      if (error) socket.destroy(error);
-      else socket.end(() => socket.destroy());
-      callback(error);
-    },
-  });
-  duplex.push(head);
-  socket.on('data', (chunk) => {
-    if (!duplex.push(chunk)) socket.pause();
-  });
-  socket.on('end', () => duplex.push(null));
-  socket.on('close', () => duplex.destroy());
-  socket.on('error', (e) => duplex.destroy(e));
-  return duplex;
 }
