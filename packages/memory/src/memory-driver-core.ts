@@ -11,6 +11,7 @@ import {
   type InstanceSummary,
   type NodeRequest,
   type OperationContext,
+  type PowerStateRead,
 } from '@virtkit/core';
 import type { MemoryFabric } from './fabric/memory-fabric.js';
 import { FailureInjector, type FailurePoint } from './failures/failure-injector.js';
@@ -163,6 +164,18 @@ export abstract class MemoryDriverCore extends DriverBase {
       cpuTimeNs: record.cpuTimeNs(),
       internalId: record.internalId,
     };
+  }
+
+  /**
+   * What a state rule reads before a call: the record itself (its `state`,
+   * `rescued` and `softDeleted` are the same fields `_getInfo` reports from),
+   * so the read makes no object, no internal id and no CPU-time clock read.
+   * The SDK reads it at once and keeps nothing. The `getInfo` failure point
+   * fails it, as it failed the `_getInfo` that served this read before.
+   * @throws `INSTANCE_NOT_FOUND`
+   */
+  protected override _getPowerState(_c: OperationContext, r: InstanceRequest): PowerStateRead {
+    return this.hostFor('getInfo').store.require(r.instance.uuid);
   }
 
   /** Every instance (a listing: the one place that walks the store). */

@@ -28,6 +28,7 @@ import { SILENT_LOGGER, type DriverLogger, type HostApi } from './host-api.js';
 import { driverHostName, type DriverEventName, type DriverEvents } from './lifecycle-events.js';
 import { observeInfo } from './state-rule.js';
 import type { MethodSpecsOf } from './method-spec.js';
+import type { PowerStateRead } from './power-state-read.js';
 import { registerGuardedCall, type Sealed } from './sealed-call.js';
 import { takeForwardedMap } from './forwarded-map.js';
 
@@ -170,6 +171,20 @@ export abstract class DriverBase {
   // ---- hooks with defaults -----------------------------------------------------------------
   /** Release host resources at shutdown. Default: nothing. */
   protected async _cleanupHost(_ctx: OperationContext, _request: HostRequest): Promise<void> {}
+  /**
+   * The state a state rule needs before a call runs (power state, `rescued`,
+   * `softDeleted`): the SDK calls this, not `_getInfo`, before every call with
+   * a state rule. Default: `_getInfo` (whatever it returns, a promise or the
+   * info itself). A driver that can read the state more cheaply than a whole
+   * `InstanceInfo` overrides it, answering synchronously when it needs no I/O;
+   * it must agree with `_getInfo` on all three (the kit checks calls, not this
+   * hook, so a disagreement shows up as wrong rule decisions).
+   * @throws `INSTANCE_NOT_FOUND` when the instance does not exist
+   */
+  protected _getPowerState(ctx: OperationContext, request: InstanceRequest): PowerStateRead | Promise<PowerStateRead> {
+    // Only the instance is passed on: the guarded path hands this hook the call's whole validated request.
+    return this._getInfo(ctx, { instance: request.instance });
+  }
   /** Default: `getInfo` succeeds. */
   protected async _instanceExists(ctx: OperationContext, request: InstanceRequest): Promise<boolean> {
     try {

@@ -71,10 +71,17 @@ export class InstanceRecord {
   /** `[vifId, mac, vifId, mac, ...]`, or undefined without NICs. */
   nics: string[] | undefined = undefined;
   /**
-   * Console log after the boot banner, oldest first, bounded by the console output limit:
-   * `[timeMs, text, timeMs, text, ...]`, stamped when read (see `logLines`). On the record, not in the
-   * extras: power calls append to it on every instance.
+   * Console log after the boot banner, oldest first, bounded by the console output limit, each line kept as its
+   * time and text and stamped when read (see `logLines`). The first two lines live in the four fields below, the
+   * rest in `log` as `[timeMs, text, timeMs, text, ...]`: a power off and a power on (the commonest history) then
+   * make no array per instance, which at 100k instances was an allocation per power call, later promoted. On the
+   * record, not in the extras: power calls append on every instance.
    */
+  log0At = 0;
+  log0: string | undefined = undefined;
+  log1At = 0;
+  log1: string | undefined = undefined;
+  /** Lines after the first two: `[timeMs, text, ...]`, or undefined while there are none. */
   log: (number | string)[] | undefined = undefined;
   /** Bytes of the stamped log (see `appendLog`). */
   logBytes = 0;
@@ -107,6 +114,16 @@ export class InstanceRecord {
     if (seq >= 0 && seq < 0x1000000)
       return 'instance-00' + HEX_PAIRS[seq >>> 16]! + HEX_PAIRS[(seq >>> 8) & 255]! + HEX_PAIRS[seq & 255]!;
     return `instance-${seq.toString(16).padStart(8, '0')}`;
+  }
+
+  /** Running its rescue image: with {@link InstanceRecord.state}, what state rules read (`_getPowerState`). */
+  get rescued(): boolean {
+    return (this.flags & RecordFlag.RESCUED) !== 0;
+  }
+
+  /** Soft-deleted (restorable). */
+  get softDeleted(): boolean {
+    return (this.flags & RecordFlag.SOFT_DELETED) !== 0;
   }
 
   has(flag: RecordFlag): boolean {
@@ -184,6 +201,10 @@ export class InstanceRecord {
     copy.cpuMs = this.cpuMs;
     copy.ticks = this.ticks;
     copy.nics = this.nics ? [...this.nics] : undefined;
+    copy.log0At = this.log0At;
+    copy.log0 = this.log0;
+    copy.log1At = this.log1At;
+    copy.log1 = this.log1;
     copy.log = this.log ? [...this.log] : undefined;
     copy.logBytes = this.logBytes;
     copy.extras = this.extras?.clone();
