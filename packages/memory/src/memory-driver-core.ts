@@ -187,6 +187,21 @@ export abstract class MemoryDriverCore extends DriverBase {
     return out;
   }
 
+  /**
+   * The names alone (`listInstances`): no summary object per instance. A
+   * subclass that changes `_listInstances` gets the names of its listing (the
+   * default), so both calls keep agreeing.
+   */
+  protected override async _listInstanceNames(c: OperationContext): Promise<string[]> {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- compared, not called
+    if (this._listInstances !== MemoryDriverCore.prototype._listInstances) return super._listInstanceNames(c);
+    const store = this.hostFor('listInstances').store;
+    const names = new Array<string>(store.size);
+    let i = 0;
+    for (const record of store.values()) names[i++] = record.displayName;
+    return names;
+  }
+
   /** The one node of a memory host: its host name. */
   protected async _getAvailableNodes(_c: OperationContext, _r: GetAvailableNodesRequest): Promise<string[]> {
     return [this.hostFor('getAvailableNodes').hostname];
