@@ -193,7 +193,6 @@ export abstract class MemoryDriverCore extends DriverBase {
    * default), so both calls keep agreeing.
    */
   protected override async _listInstanceNames(c: OperationContext): Promise<string[]> {
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- compared, not called
     if (this._listInstances !== MemoryDriverCore.prototype._listInstances) return super._listInstanceNames(c);
     const store = this.hostFor('listInstances').store;
     const names = new Array<string>(store.size);
