@@ -29,7 +29,7 @@ import { driverHostName, type DriverEventName, type DriverEvents } from './lifec
 import { observeInfo } from './state-rule.js';
 import type { MethodSpecsOf } from './method-spec.js';
 import type { PowerStateRead } from './power-state-read.js';
-import { registerGuardedCall, type Sealed } from './sealed-call.js';
+import { nameRequiredHook, registerGuardedCall, type Sealed } from './sealed-call.js';
 import { takeForwardedMap } from './forwarded-map.js';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -272,6 +272,8 @@ const CORE_CALLS: MethodSpecsOf<CoreCalls> = {
   networkBindingHostId: { hook: '_networkBindingHostId', request: InstanceRequest },
 };
 installMethods(DriverBase.prototype, CORE_CALLS);
+// A driver that redefines listInstances is told to implement the hook every driver has, not its optional shortcut.
+nameRequiredHook('listInstances', '_listInstances');
 
 // Unadvertised capabilities still answer at run time, with NOT_SUPPORTED; mixins override these.
 for (const [capability, methods] of Object.entries(CAPABILITY_METHODS)) {
