@@ -103,7 +103,8 @@ async function virtkitPhases(n, reqs, mode) {
           powerOff: (r) => d._powerOff(ctx, r),
           powerOn: (r) => d._powerOn(ctx, r),
           destroy: (r) => d._destroy(ctx, r),
-          list: () => d._listInstances(ctx),
+          // The hook behind listInstances (since issue 16's fifth pass; it was `_listInstances` and a projection).
+          list: () => d._listInstanceNames(ctx),
         };
   const out = {};
   let t = now();

@@ -81,7 +81,9 @@ rows['queue: KeyedQueue.run on an idle key, awaited (calls with a signal or dead
 rows['queue: the same with re-entry tracking (calls that carry callbacks)'] = await timeAsync(() =>
   runtime.queue.run(uuid, () => Promise.resolve(), true),
 );
-rows['state rule read: driver _getInfo hook, awaited'] = await timeAsync(() => d._getInfo(ctx, ref));
+rows['state read before a rule, before the fifth pass: the _getInfo hook'] = timeSync(() => d._getInfo(ctx, ref));
+// What the guarded path calls now (issue 16, fifth pass): the memory driver answers with its record.
+rows['state read before a rule: the _getPowerState hook'] = timeSync(() => d._getPowerState(ctx, ref));
 rows['events: observe (no change)'] = timeSync(() => runtime.events.observe(uuid, 1, runtime.events.token()));
 rows['events: report a change, no listener (x2: off and on)'] =
   timeSync((i) => runtime.events.report(uuid, i & 1 ? 1 : 4)) * 2;

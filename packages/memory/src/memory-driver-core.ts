@@ -11,6 +11,7 @@ import {
   type InstanceSummary,
   type NodeRequest,
   type OperationContext,
+  type PowerStateRead,
 } from '@virtkit/core';
 import type { MemoryFabric } from './fabric/memory-fabric.js';
 import { FailureInjector, type FailurePoint } from './failures/failure-injector.js';
@@ -165,6 +166,18 @@ export abstract class MemoryDriverCore extends DriverBase {
     };
   }
 
+  /**
+   * What a state rule reads before a call: the record itself (its `state`,
+   * `rescued` and `softDeleted` are the same fields `_getInfo` reports from),
+   * so the read makes no object, no internal id and no CPU-time clock read.
+   * The SDK reads it at once and keeps nothing. The `getInfo` failure point
+   * fails it, as it failed the `_getInfo` that served this read before.
+   * @throws `INSTANCE_NOT_FOUND`
+   */
+  protected override _getPowerState(_c: OperationContext, r: InstanceRequest): PowerStateRead {
+    return this.hostFor('getInfo').store.require(r.instance.uuid);
+  }
+
   /** Every instance (a listing: the one place that walks the store). */
   protected async _listInstances(_c: OperationContext): Promise<InstanceSummary[]> {
     const out: InstanceSummary[] = [];
@@ -172,6 +185,20 @@ export abstract class MemoryDriverCore extends DriverBase {
       out.push({ uuid: record.uuid, name: record.displayName });
     }
     return out;
+  }
+
+  /**
+   * The names alone (`listInstances`): no summary object per instance. A
+   * subclass that changes `_listInstances` gets the names of its listing (the
+   * default), so both calls keep agreeing.
+   */
+  protected override async _listInstanceNames(c: OperationContext): Promise<string[]> {
+    if (this._listInstances !== MemoryDriverCore.prototype._listInstances) return super._listInstanceNames(c);
+    const store = this.hostFor('listInstances').store;
+    const names = new Array<string>(store.size);
+    let i = 0;
+    for (const record of store.values()) names[i++] = record.displayName;
+    return names;
   }
 
   /** The one node of a memory host: its host name. */

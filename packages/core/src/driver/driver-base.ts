@@ -28,7 +28,8 @@ import { SILENT_LOGGER, type DriverLogger, type HostApi } from './host-api.js';
 import { driverHostName, type DriverEventName, type DriverEvents } from './lifecycle-events.js';
 import { observeInfo } from './state-rule.js';
 import type { MethodSpecsOf } from './method-spec.js';
-import { registerGuardedCall, type Sealed } from './sealed-call.js';
+import type { PowerStateRead } from './power-state-read.js';
+import { nameRequiredHook, registerGuardedCall, type Sealed } from './sealed-call.js';
 import { takeForwardedMap } from './forwarded-map.js';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -170,6 +171,30 @@ export abstract class DriverBase {
   // ---- hooks with defaults -----------------------------------------------------------------
   /** Release host resources at shutdown. Default: nothing. */
   protected async _cleanupHost(_ctx: OperationContext, _request: HostRequest): Promise<void> {}
+  /**
+   * The state a state rule needs before a call runs (power state, `rescued`,
+   * `softDeleted`): the SDK calls this, not `_getInfo`, before every call with
+   * a state rule. Default: `_getInfo` (whatever it returns, a promise or the
+   * info itself). A driver that can read the state more cheaply than a whole
+   * `InstanceInfo` overrides it, answering synchronously when it needs no I/O;
+   * it must agree with `_getInfo` on all three (the kit checks calls, not this
+   * hook, so a disagreement shows up as wrong rule decisions).
+   * @throws `INSTANCE_NOT_FOUND` when the instance does not exist
+   */
+  protected _getPowerState(ctx: OperationContext, request: InstanceRequest): PowerStateRead | Promise<PowerStateRead> {
+    // Only the instance is passed on: the guarded path hands this hook the call's whole validated request.
+    return this._getInfo(ctx, { instance: request.instance });
+  }
+  /**
+   * The names of every instance, for `listInstances`. Default: the names of
+   * `_listInstances`. A driver that holds its instances in memory overrides
+   * it to list the names alone: at 100,000 instances the summaries made only
+   * to be dropped again were most of a listing's cost (docs/performance.md,
+   * "Fifth pass"). Must name the same instances as `_listInstances`.
+   */
+  protected async _listInstanceNames(ctx: OperationContext): Promise<string[]> {
+    return (await this._listInstances(ctx)).map((i) => i.name);
+  }
   /** Default: `getInfo` succeeds. */
   protected async _instanceExists(ctx: OperationContext, request: InstanceRequest): Promise<boolean> {
     try {
@@ -237,7 +262,7 @@ const CORE_CALLS: MethodSpecsOf<CoreCalls> = {
       return info;
     },
   },
-  listInstances: { hook: '_listInstances', after: (_d, _r, list: InstanceSummary[]) => list.map((i) => i.name) },
+  listInstances: { hook: '_listInstanceNames' },
   listInstanceUuids: { hook: '_listInstances', after: (_d, _r, list: InstanceSummary[]) => list.map((i) => i.uuid) },
   countInstances: { hook: '_listInstances', after: (_d, _r, list: InstanceSummary[]) => list.length },
   instanceExists: { hook: '_instanceExists', request: InstanceRequest },
@@ -247,6 +272,8 @@ const CORE_CALLS: MethodSpecsOf<CoreCalls> = {
   networkBindingHostId: { hook: '_networkBindingHostId', request: InstanceRequest },
 };
 installMethods(DriverBase.prototype, CORE_CALLS);
+// A driver that redefines listInstances is told to implement the hook every driver has, not its optional shortcut.
+nameRequiredHook('listInstances', '_listInstances');
 
 // Unadvertised capabilities still answer at run time, with NOT_SUPPORTED; mixins override these.
 for (const [capability, methods] of Object.entries(CAPABILITY_METHODS)) {

@@ -9,7 +9,7 @@ import type { PowerState } from '../model/power-state.js';
 import { assertRequestShape, validateRequest } from '../validation/validate-request.js';
 import { mayCarryCallbacks } from '../validation/compiled-validator.js';
 import type { MethodSpec, StateRule } from './method-spec.js';
-import type { InstanceInfo } from '../model/instance-info.js';
+import type { PowerStateRead } from './power-state-read.js';
 import { runtimeOf } from './driver-runtime.js';
 import { asGuarded, type GuardedDriver } from './guarded-driver.js';
 import { recordInfo, ruleSaysNoop, type InstanceScoped } from './state-rule.js';
@@ -161,7 +161,8 @@ async function guarded<Req extends object, Res>(
     if (ctx.signal !== undefined || ctx.deadline !== undefined) throwIfCancelled(ctx, op);
     let token = runtimeOf(driver).events.token();
     if (spec.state !== undefined) {
-      const read = driver._getInfo(ctx, { instance: instanceOf(req) });
+      // The validated request itself names the instance (its class extends InstanceRequest): no object made.
+      const read = driver._getPowerState(ctx, scoped(req));
       const info = isThenable(read) ? await read : read;
       if (stateRuleSaysNoop(driver, op, spec.state, info, token, req)) return nothing<Res>();
       token = runtimeOf(driver).events.token();
@@ -193,7 +194,7 @@ function stateRuleSaysNoop<Req extends object>(
   driver: GuardedDriver,
   op: string,
   rule: StateRule<Req>,
-  info: InstanceInfo,
+  info: PowerStateRead,
   token: number,
   req: Req,
 ): boolean {

@@ -2,6 +2,7 @@ import type { OperationContext } from '../context/operation-context.js';
 import type { InstanceInfo } from '../model/instance-info.js';
 import type { InstanceRequest } from './core-requests.js';
 import type { DriverRuntime, RUNTIME } from './driver-runtime.js';
+import type { PowerStateRead } from './power-state-read.js';
 
 /**
  * The driver as the guarded path sees it: the runtime DriverBase gives it and
@@ -10,12 +11,14 @@ import type { DriverRuntime, RUNTIME } from './driver-runtime.js';
  * call them), so the SDK's own code reaches them through this view: see
  * {@link asGuarded}.
  *
- * `_getInfo` may answer synchronously (decision: see DriverBase's `_getInfo`):
- * the state read before a state rule then costs no `await`.
+ * `_getInfo` and `_getPowerState` (the state read before a state rule) may
+ * answer synchronously (decision: see DriverBase's hooks): the read then costs
+ * no `await`.
  */
 export interface GuardedDriver {
   readonly [RUNTIME]?: DriverRuntime;
   _getInfo(ctx: OperationContext, request: InstanceRequest): InstanceInfo | Promise<InstanceInfo>;
+  _getPowerState(ctx: OperationContext, request: InstanceRequest): PowerStateRead | Promise<PowerStateRead>;
 }
 
 /**

@@ -1,4 +1,5 @@
 export { DriverBase, DRIVER_BRAND } from './driver-base.js';
+export type { PowerStateRead } from './power-state-read.js';
 export {
   defineCapability,
   installMethods,

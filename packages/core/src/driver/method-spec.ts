@@ -1,9 +1,9 @@
 import type { ClassConstructor } from 'class-transformer';
 import type { OperationContext } from '../context/operation-context.js';
-import type { InstanceInfo } from '../model/instance-info.js';
 import type { PowerState } from '../model/power-state.js';
 import type { MixinArgs, MixinSelf } from '../capabilities/mixin-self.js';
 import type { GuardedDriver } from './guarded-driver.js';
+import type { PowerStateRead } from './power-state-read.js';
 
 /**
  * A function of a call's request, its parameter checked bivariantly (a method
@@ -24,10 +24,13 @@ export interface StateRule<Req extends object = object> {
   readonly from: readonly PowerState[] | OfRequest<Req, readonly PowerState[]>;
   /** The power state after success, reported as a lifecycle event. */
   readonly to?: PowerState | OfRequest<Req, PowerState | undefined>;
-  /** True when the call's target already holds: succeed without calling the driver. */
-  noop?(info: InstanceInfo, request: Req): boolean;
+  /**
+   * True when the call's target already holds: succeed without calling the driver. `info` is what the driver's
+   * `_getPowerState` read: the power state and the `rescued` and `softDeleted` flags (see {@link PowerStateRead}).
+   */
+  noop?(info: PowerStateRead, request: Req): boolean;
   /** A reason the call may not run beyond the power state (e.g. the instance is soft-deleted): `INVALID_STATE`. */
-  refuse?(info: InstanceInfo, request: Req): string | undefined;
+  refuse?(info: PowerStateRead, request: Req): string | undefined;
 }
 
 /** Calls the driver's hook with the validated request. */
@@ -51,7 +54,7 @@ export interface MethodSpec<Req extends object = object, Res = unknown> {
   readonly request?: ClassConstructor<Req>;
   /** The request names an instance (`request.instance.uuid`): calls on it run one at a time. */
   readonly instance?: boolean;
-  /** Power-state rule, checked with the driver's `getInfo` before the hook runs. */
+  /** Power-state rule, checked with the driver's `_getPowerState` (by default its `_getInfo`) before the hook runs. */
   readonly state?: StateRule<Req>;
   /** An unknown instance is not an error: the call succeeds (destroy). */
   readonly missingOk?: boolean;

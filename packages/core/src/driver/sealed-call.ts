@@ -41,6 +41,14 @@ export function registerGuardedCall(call: string, hook: string): void {
   if (!GUARDED_CALLS.has(call)) GUARDED_CALLS.set(call, hook);
 }
 
+/**
+ * Name `hook` as the one to implement for `call`, where the call's own hook has a default built on a required one
+ * (`listInstances` runs `_listInstanceNames`, which defaults to the required `_listInstances`).
+ */
+export function nameRequiredHook(call: string, hook: string): void {
+  GUARDED_CALLS.set(call, hook);
+}
+
 /** A driver class (or one of its instances) redefines a guarded public call. */
 export class SealedCallError extends DriverDefinitionError {
   /** The guarded call the driver redefined, e.g. `pause`. */

@@ -5,14 +5,20 @@ import { runtimeOf } from './driver-runtime.js';
 import { asGuarded } from './guarded-driver.js';
 import type { LifecycleEventHub } from './lifecycle-events.js';
 import type { StateRule } from './method-spec.js';
+import type { PowerStateRead } from './power-state-read.js';
 
 /** A validated request of a call on one instance (its class extends `InstanceRequest`). */
 export interface InstanceScoped {
   readonly instance: { readonly uuid: string };
 }
 
-/** Record the state an `_getInfo` that started at `token` read (see `LifecycleEventHub.observe`); returns the info. */
-export function recordInfo(events: LifecycleEventHub, uuid: string, info: InstanceInfo, token: number): InstanceInfo {
+/** Record the state a read that started at `token` found (see `LifecycleEventHub.observe`); returns the read. */
+export function recordInfo<Read extends PowerStateRead>(
+  events: LifecycleEventHub,
+  uuid: string,
+  info: Read,
+  token: number,
+): Read {
   events.observe(uuid, info.state, token);
   return info;
 }
@@ -25,7 +31,7 @@ export function recordInfo(events: LifecycleEventHub, uuid: string, info: Instan
 export function ruleSaysNoop<Req extends InstanceScoped>(
   op: string,
   rule: StateRule<Req>,
-  info: InstanceInfo,
+  info: PowerStateRead,
   req: Req,
 ): boolean {
   if (rule.noop?.(info, req)) return true;

@@ -6,39 +6,58 @@ import { nowMs } from './clock.js';
 // Stryker disable all: console log content is not fixed by the contract
 /**
  * Append one line to the instance's console log, dropping the oldest lines
- * once the log passes `limit` bytes (the output is bounded). The line is kept
- * as its time and text and stamped only when the log is read: power calls
- * append on every call, and formatting the stamp there was most of their cost.
+ * once the log passes `limit` bytes (the output is bounded; the newest line
+ * is always kept). The line is kept as its time and text and stamped only
+ * when the log is read: power calls append on every call, and formatting the
+ * stamp there was most of their cost. The first two lines go to the record's
+ * own fields (`log0`, `log1`), later ones to its `log` array: a power off
+ * and a power on make no object.
  */
 export function appendLog(record: InstanceRecord, line: string, limit: number, now: number = nowMs()): void {
-  let log = record.log;
-  if (log === undefined) {
-    // Room for two entries (a power off, then a power on) that never grows: `[]` plus `push` reserves 17 slots that
-    // every instance would keep, and a copy on the second entry would make a new array to promote (100k instances).
-    log = [now, line, 0, ''];
-    log.length = 2; // V8 keeps the capacity of 4 when an array shrinks this little
-    record.log = log;
+  if (record.log0 === undefined) {
+    record.log0At = now;
+    record.log0 = line;
+  } else if (record.log1 === undefined) {
+    record.log1At = now;
+    record.log1 = line;
+  } else if (record.log === undefined) {
+    record.log = [now, line];
   } else {
-    log.push(now, line);
+    record.log.push(now, line);
   }
   // Stryker restore all
   // Mutation testing: truncation is out of the kit's reach (the limit is this driver's configuration, not the
   // contract's, so no kit test fills a log to it).
   // Stryker disable all: log truncation, out of the kit's reach (the limit is configuration)
   record.logBytes += entryBytes(now, line);
-  while (record.logBytes > limit && log.length > 2) {
-    // shift(), not splice(0, 2): V8 trims the front of an array in place for shift, splice copies the rest.
-    const ms = log.shift() as number;
-    record.logBytes -= entryBytes(ms, log.shift() as string);
-    record.set(RecordFlag.LOG_TRUNCATED, true);
-  }
+  while (record.logBytes > limit && record.log1 !== undefined) dropOldest(record);
   // Stryker restore all
 }
 
+// Stryker disable all: log truncation, out of the kit's reach (above)
+/** Drop the oldest line (there are at least two): the second moves to the first fields, the array's first up. */
+function dropOldest(record: InstanceRecord): void {
+  record.logBytes -= entryBytes(record.log0At, record.log0!);
+  record.log0At = record.log1At;
+  record.log0 = record.log1;
+  const log = record.log;
+  if (log === undefined || log.length === 0) {
+    record.log1 = undefined;
+  } else {
+    // shift(), not splice(0, 2): V8 trims the front of an array in place for shift, splice copies the rest.
+    record.log1At = log.shift() as number;
+    record.log1 = log.shift() as string;
+  }
+  record.set(RecordFlag.LOG_TRUNCATED, true);
+}
+// Stryker restore all
+
 /** The log's lines as the console shows them: `[   12.345] text`, oldest first. */
 export function logLines(record: InstanceRecord): string[] {
-  const log = record.log ?? [];
   const lines: string[] = [];
+  if (record.log0 !== undefined) lines.push(stamped(record.log0At, record.log0));
+  if (record.log1 !== undefined) lines.push(stamped(record.log1At, record.log1));
+  const log = record.log ?? [];
   for (let i = 0; i < log.length; i += 2) lines.push(stamped(log[i] as number, log[i + 1] as string));
   return lines;
 }

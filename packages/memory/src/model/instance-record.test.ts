@@ -1,4 +1,5 @@
-import { InstanceRecord } from './instance-record.js';
+import { PowerState } from '@virtkit/core';
+import { InstanceRecord, RecordFlag } from './instance-record.js';
 
 const AMOUNTS = { vcpus: 1, memoryMb: 64, diskGb: 1 };
 const recordWith = (seq: number): InstanceRecord =>
@@ -18,5 +19,34 @@ describe('InstanceRecord', () => {
     const copy = record.cloneAs(7);
     expect(copy.amounts).toEqual(record.amounts);
     expect(copy.internalId).toBe('instance-00000007');
+  });
+
+  it('is live in RUNNING, PAUSED and SUSPENDED only, and books CPU time only while RUNNING', () => {
+    const record = recordWith(1);
+    const live = Object.values(PowerState).filter((state) => {
+      record.setState(state, 1000);
+      return record.live;
+    });
+    expect(live.sort()).toEqual([PowerState.RUNNING, PowerState.PAUSED, PowerState.SUSPENDED].sort());
+    record.setState(PowerState.SHUTDOWN, 1000);
+    record.setState(PowerState.RUNNING, 2000);
+    expect(record.bootedAt).toBe(2000);
+    expect(record.cpuTimeNs(2500)).toBe(500 * 1_000_000);
+    record.setState(PowerState.PAUSED, 3000);
+    expect(record.bootedAt).toBe(2000); // still booted
+    expect(record.cpuTimeNs(9000)).toBe(1000 * 1_000_000); // the clock stops with the vCPUs
+    expect(record.cpuTimeNs()).toBe(1000 * 1_000_000);
+    record.setState(PowerState.SHUTDOWN, 4000);
+    expect(record.bootedAt).toBe(-1);
+  });
+
+  it('answers rescued and softDeleted from its flags (what a state rule reads)', () => {
+    const record = recordWith(1);
+    expect([record.rescued, record.softDeleted]).toEqual([false, false]);
+    record.set(RecordFlag.RESCUED, true);
+    expect([record.rescued, record.softDeleted]).toEqual([true, false]);
+    record.set(RecordFlag.SOFT_DELETED, true);
+    record.set(RecordFlag.RESCUED, false);
+    expect([record.rescued, record.softDeleted]).toEqual([false, true]);
   });
 });

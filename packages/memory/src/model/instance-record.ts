@@ -36,7 +36,13 @@ export interface RecordInit {
 /** `00`..`ff`, for {@link InstanceRecord.internalId}. */
 const HEX_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
-const LIVE: ReadonlySet<number> = new Set([PowerState.RUNNING, PowerState.PAUSED, PowerState.SUSPENDED]);
+/** The live states as a bit mask over the power-state numbers (0-7): one shift and test, not a Set lookup. */
+const LIVE_MASK = (1 << PowerState.RUNNING) | (1 << PowerState.PAUSED) | (1 << PowerState.SUSPENDED);
+
+/** True for RUNNING, PAUSED and SUSPENDED. */
+function isLive(state: PowerState): boolean {
+  return ((LIVE_MASK >>> state) & 1) === 1;
+}
 
 /**
  * An instance as the memory hypervisor keeps it: a fixed set of small fields
@@ -45,52 +51,76 @@ const LIVE: ReadonlySet<number> = new Set([PowerState.RUNNING, PowerState.PAUSED
  * {@link InstanceExtras}. Times are {@link nowMs} values.
  */
 export class InstanceRecord {
+  // Field order is memory layout (V8 lays fields out in the order the constructor first assigns them; none has an
+  // initializer, so the constructor below sets them all, in this order): what getInfo and the power calls touch
+  // comes first, so at 100k instances such a call reads one or two cache lines of the record, not four.
+  state: PowerState;
+  flags: number;
+  vcpus: number;
+  memoryMb: number;
+  /** Per-host sequence number: internal id and console ports derive from it. */
+  seq: number;
+  /** Since when the vCPUs run; -1 while they do not. */
+  cpuSince: number;
+  /** vCPU milliseconds accumulated before `cpuSince`. */
+  cpuMs: number;
+  /** I/O activity: grows on every counter read while RUNNING, so counters move. */
+  ticks: number;
+  /** When the guest last booted; -1 while it is not booted. */
+  bootedAt: number;
+  /** Bytes of the stamped log (see `appendLog`). */
+  logBytes: number;
+  /**
+   * Console log after the boot banner, oldest first, bounded by the console output limit, each line kept as its
+   * time and text and stamped when read (see `logLines`). The first two lines live in the four fields below, the
+   * rest in `log` as `[timeMs, text, timeMs, text, ...]`: a power off and a power on (the commonest history) then
+   * make no array per instance, which at 100k instances was an allocation per power call, later promoted. On the
+   * record, not in the extras: power calls append on every instance.
+   */
+  log0At: number;
+  log0: string | undefined;
+  log1At: number;
+  log1: string | undefined;
+  /** Lines after the first two: `[timeMs, text, ...]`, or undefined while there are none. */
+  log: (number | string)[] | undefined;
   uuid: string;
   /** The name given at spawn; `undefined` means the default `instance-<uuid prefix>`. */
   name: string | undefined;
-  /** Per-host sequence number: internal id and console ports derive from it. */
-  seq: number;
-  state: PowerState = PowerState.NOSTATE;
-  flags = 0;
-  vcpus: number;
-  memoryMb: number;
   diskGb: number;
   /** Of `diskGb`: the ephemeral disk, and the swap disk in MiB (each disk is listed on its own). */
   ephemeralGb: number;
   swapMb: number;
   flavor: string;
   image: string;
-  /** When the guest last booted; -1 while it is not booted. */
-  bootedAt = -1;
-  /** Since when the vCPUs run; -1 while they do not. */
-  cpuSince = -1;
-  /** vCPU milliseconds accumulated before `cpuSince`. */
-  cpuMs = 0;
-  /** I/O activity: grows on every counter read while RUNNING, so counters move. */
-  ticks = 0;
   /** `[vifId, mac, vifId, mac, ...]`, or undefined without NICs. */
-  nics: string[] | undefined = undefined;
-  /**
-   * Console log after the boot banner, oldest first, bounded by the console output limit:
-   * `[timeMs, text, timeMs, text, ...]`, stamped when read (see `logLines`). On the record, not in the
-   * extras: power calls append to it on every instance.
-   */
-  log: (number | string)[] | undefined = undefined;
-  /** Bytes of the stamped log (see `appendLog`). */
-  logBytes = 0;
-  extras: InstanceExtras | undefined = undefined;
+  nics: string[] | undefined;
+  extras: InstanceExtras | undefined;
 
   constructor(init: RecordInit, amounts: ResourceAmounts) {
-    this.uuid = init.uuid;
-    this.name = init.name;
-    this.seq = init.seq;
+    this.state = PowerState.NOSTATE;
+    this.flags = 0;
     this.vcpus = amounts.vcpus;
     this.memoryMb = amounts.memoryMb;
+    this.seq = init.seq;
+    this.cpuSince = -1;
+    this.cpuMs = 0;
+    this.ticks = 0;
+    this.bootedAt = -1;
+    this.logBytes = 0;
+    this.log0At = 0;
+    this.log0 = undefined;
+    this.log1At = 0;
+    this.log1 = undefined;
+    this.log = undefined;
+    this.uuid = init.uuid;
+    this.name = init.name;
     this.diskGb = amounts.diskGb;
     this.ephemeralGb = amounts.ephemeralGb ?? 0;
     this.swapMb = amounts.swapMb ?? 0;
     this.flavor = init.flavor;
     this.image = init.image;
+    this.nics = undefined;
+    this.extras = undefined;
   }
 
   /** The name listings show. */
@@ -102,11 +132,21 @@ export class InstanceRecord {
   get internalId(): string {
     // Made on every read, not kept: a string cached on a long-lived record is promoted by the next scavenge, which
     // at 100k instances cost getInfo more than making it (bench: vs_reference.memory.hooks.getInfo). Below 2^24
-    // from a table of hex pairs: ~3x cheaper than toString(16) + padStart, and every state-ruled call reads it.
+    // from a table of hex pairs: ~3x cheaper than toString(16) + padStart (every getInfo reads it).
     const seq = this.seq;
     if (seq >= 0 && seq < 0x1000000)
       return 'instance-00' + HEX_PAIRS[seq >>> 16]! + HEX_PAIRS[(seq >>> 8) & 255]! + HEX_PAIRS[seq & 255]!;
     return `instance-${seq.toString(16).padStart(8, '0')}`;
+  }
+
+  /** Running its rescue image: with {@link InstanceRecord.state}, what state rules read (`_getPowerState`). */
+  get rescued(): boolean {
+    return (this.flags & RecordFlag.RESCUED) !== 0;
+  }
+
+  /** Soft-deleted (restorable). */
+  get softDeleted(): boolean {
+    return (this.flags & RecordFlag.SOFT_DELETED) !== 0;
   }
 
   has(flag: RecordFlag): boolean {
@@ -119,7 +159,7 @@ export class InstanceRecord {
 
   /** True while the guest has a process (RUNNING, PAUSED, SUSPENDED). */
   get live(): boolean {
-    return LIVE.has(this.state);
+    return isLive(this.state);
   }
 
   /** The extras, created on first use. */
@@ -148,7 +188,7 @@ export class InstanceRecord {
       this.cpuSince = -1;
     }
     if (next === PowerState.RUNNING && this.cpuSince < 0) this.cpuSince = now;
-    const nextLive = LIVE.has(next);
+    const nextLive = isLive(next);
     if (nextLive && !this.live) this.bootedAt = now;
     if (!nextLive) this.bootedAt = -1;
     this.state = next;
@@ -161,8 +201,9 @@ export class InstanceRecord {
   }
 
   /** vCPU time in nanoseconds: real running time, plus a little per I/O tick so it moves on every read. */
-  cpuTimeNs(now: number = nowMs()): number {
-    const running = this.cpuSince >= 0 ? (now - this.cpuSince) * this.vcpus : 0;
+  cpuTimeNs(now?: number): number {
+    // The clock is read only while the vCPUs run (a stopped guest's CPU time does not move).
+    const running = this.cpuSince >= 0 ? ((now ?? nowMs()) - this.cpuSince) * this.vcpus : 0;
     return (this.cpuMs + running) * 1_000_000 + this.ticks * 1_000;
   }
 
@@ -184,6 +225,10 @@ export class InstanceRecord {
     copy.cpuMs = this.cpuMs;
     copy.ticks = this.ticks;
     copy.nics = this.nics ? [...this.nics] : undefined;
+    copy.log0At = this.log0At;
+    copy.log0 = this.log0;
+    copy.log1At = this.log1At;
+    copy.log1 = this.log1;
     copy.log = this.log ? [...this.log] : undefined;
     copy.logBytes = this.logBytes;
     copy.extras = this.extras?.clone();
