@@ -28,6 +28,9 @@ export const diagnosticsSuite = defineSuite('diagnostics', [
       checkEqual(d.state, t.state, 'diagnostics state');
       checkEqual(d.numCpus, kit.flavor.vcpus, 'numCpus (the flavor has that many vCPUs)');
       checkEqual(d.memoryDetails.maximumMb, kit.flavor.memoryMb, 'memoryDetails.maximumMb (the flavor memory)');
+      // a guest that runs or is paused holds memory; what a stopped one reports (0 or its size) is left open
+      if (t.state !== PowerState.SHUTDOWN)
+        check(d.memoryDetails.usedMb > 0, `memoryDetails.usedMb of a ${t.label} guest must be > 0, got 0`);
     },
   })),
   {
