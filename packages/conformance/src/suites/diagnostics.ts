@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { PowerState, type InstanceDiagnostics } from '@virtkit/core';
 import { check, checkCounters, checkEqual, checkRejects } from '../kit/assertions.js';
 import type { KitContext } from '../kit/kit-context.js';
@@ -205,6 +206,16 @@ export const diagnosticsUsageSuite = defineSuite('diagnostics.usage', [
         checkEqual([u.instanceUuid, u.volumeId], [uuid, volumeId], 'the volume usage entry');
         checkCounters(u, ['readRequests', 'readBytes', 'writeRequests', 'writeBytes'], 'getAllVolumeUsage entry');
       });
+      // the orchestrator's own id for the volume, when its row gives one, is the id the entry carries
+      const orchestratorId = randomUUID();
+      const named = await kit.driver.getAllVolumeUsage(kit.ctx, {
+        instances: [{ instance: { uuid }, volumes: [{ ...volumes[0]!, volumeId: orchestratorId }] }],
+      });
+      checkEqual(
+        named.map((u) => u.volumeId),
+        [orchestratorId],
+        "the volume id of the entry when the row names the orchestrator's",
+      );
       await kit.driver.detachVolume(kit.ctx, { ...kit.full(uuid), connectionInfo, mountpoint: 'vdb' });
     },
   },

@@ -46,8 +46,9 @@ export const inventorySuite = defineSuite('inventory', [
       const arch = (cpu as { arch?: unknown }).arch;
       const arches = r.supportedInstances.map((t) => t[0]);
       check(
-        arch === undefined || arches.includes(arch as string),
-        `cpuInfo's arch ${JSON.stringify(arch)} must be one of the supported instances' (${arches.join(', ')})`,
+        typeof arch === 'string' && arches.includes(arch),
+        `cpuInfo must name its arch, one of the supported instances' (${arches.join(', ')}), got ` +
+          JSON.stringify(arch),
       );
     },
   },

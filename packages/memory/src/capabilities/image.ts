@@ -81,8 +81,9 @@ export abstract class ImageHooks extends withImageCache(withImageSnapshot(GuestH
         image.status = 'queued';
       }
     }
-    // Stryker restore all
   }
+
+  // Stryker restore all
 
   /** Prune cached base images that no local instance and none of `allInstances` uses. */
   protected async _manageImageCache(_c: Ctx, r: ManageImageCacheRequest): Promise<void> {
@@ -91,9 +92,10 @@ export abstract class ImageHooks extends withImageCache(withImageSnapshot(GuestH
     // the next spawn); the kit checks that pruning keeps instances and spawns working
     const wanted = new Set(r.allInstances.flatMap((i) => (i.imageRef ? [i.imageRef] : [])));
     for (const [image, users] of host.imageCache) if (users === 0 && !wanted.has(image)) host.imageCache.delete(image);
-    // Stryker restore all
   }
 }
+
+// Stryker restore all
 
 /** Wait `ms` (cut short by the context's abort or deadline), then stop if either happened. */
 async function pause(ctx: Ctx, ms: number): Promise<void> {

