@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PowerState, type InstanceDiagnostics } from '@virtkit/core';
-import { check, checkCounters, checkEqual, checkRejects } from '../kit/assertions.js';
+import { check, checkCounters, checkEqual, checkRejects, checkWholeCounters } from '../kit/assertions.js';
 import type { KitContext } from '../kit/kit-context.js';
 import { defineSuite } from '../kit/suite.js';
 import { destroyedInstance, inStates, unknownInstance } from '../kit/traits.js';
@@ -126,7 +126,7 @@ export const diagnosticsUsageSuite = defineSuite('diagnostics.usage', [
       const uuid = await kit.spawn();
       const diskId = await rootDisk(kit, uuid);
       const first = await kit.driver.blockStats(kit.ctx, { ...kit.ref(uuid), diskId });
-      checkCounters(first, BLOCK_STATS, `blockStats(${diskId})`);
+      checkWholeCounters(first, BLOCK_STATS, `blockStats(${diskId})`);
       await kit.settle(20);
       const second = await kit.driver.blockStats(kit.ctx, { ...kit.ref(uuid), diskId });
       for (const key of BLOCK_STATS)
@@ -166,7 +166,7 @@ export const diagnosticsUsageSuite = defineSuite('diagnostics.usage', [
         instances: [running, stopped, unknownInstance()].map((uuid) => ({ uuid })),
       });
       check(Array.isArray(counters), `getAllBwCounters must return a list, got ${JSON.stringify(counters)}`);
-      counters.forEach((c) => checkCounters(c, ['bwIn', 'bwOut'], 'getAllBwCounters entry'));
+      counters.forEach((c) => checkWholeCounters(c, ['bwIn', 'bwOut'], 'getAllBwCounters entry'));
       checkEqual(
         counters.map((c) => [c.instanceUuid, c.macAddress.toLowerCase()]),
         [[running, vif.address.toLowerCase()]],
@@ -204,7 +204,7 @@ export const diagnosticsUsageSuite = defineSuite('diagnostics.usage', [
       );
       usage.forEach((u) => {
         checkEqual([u.instanceUuid, u.volumeId], [uuid, volumeId], 'the volume usage entry');
-        checkCounters(u, ['readRequests', 'readBytes', 'writeRequests', 'writeBytes'], 'getAllVolumeUsage entry');
+        checkWholeCounters(u, ['readRequests', 'readBytes', 'writeRequests', 'writeBytes'], 'getAllVolumeUsage entry');
       });
       // the orchestrator's own id for the volume, when its row gives one, is the id the entry carries
       const orchestratorId = randomUUID();
@@ -250,8 +250,8 @@ function checkShape(value: unknown): void {
     'details per cpu, nic, disk vs the counts',
   );
   d.cpuDetails.forEach((c) => checkCounters(c, ['id', 'timeNs'], 'cpuDetails'));
-  d.diskDetails.forEach((c) => checkCounters(c, DISK_COUNTERS, `diskDetails ${c.id}`));
-  d.nicDetails.forEach((c) => checkCounters(c, NIC_COUNTERS, `nicDetails ${c.macAddress}`));
+  d.diskDetails.forEach((c) => checkWholeCounters(c, DISK_COUNTERS, `diskDetails ${c.id}`));
+  d.nicDetails.forEach((c) => checkWholeCounters(c, NIC_COUNTERS, `nicDetails ${c.macAddress}`));
   checkCounters(d.memoryDetails, ['maximumMb', 'usedMb'], 'memoryDetails');
   check(d.memoryDetails.usedMb <= d.memoryDetails.maximumMb, 'memoryDetails.usedMb must not exceed maximumMb');
 }
