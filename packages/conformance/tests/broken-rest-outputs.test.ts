@@ -21,7 +21,7 @@ import { createMemoryFixtures, MemoryDriver } from '@virtkit/memory';
 
 /** Answers for any node name with this node's figures (the node name is never compared). */
 class AnyNodeAnswers extends MemoryDriver {
-  protected override async _getAvailableResource(c: Ctx, r: { nodename: string }): Promise<AvailableResource> {
+  protected override async _getAvailableResource(c: Ctx, _r: { nodename: string }): Promise<AvailableResource> {
     return super._getAvailableResource(c, { nodename: this.hostname });
   }
 }
@@ -94,7 +94,7 @@ class VolumeUsageOwnIds extends MemoryDriver {
 
 /** Console pool info for any console type, even one the driver does not have. */
 class PoolForAnyType extends MemoryDriver {
-  protected override async _getConsolePoolInfo(c: Ctx, r: GetConsolePoolInfoRequest): Promise<ConsolePoolInfo> {
+  protected override async _getConsolePoolInfo(c: Ctx, _r: GetConsolePoolInfoRequest): Promise<ConsolePoolInfo> {
     return super._getConsolePoolInfo(c, { consoleType: 'vnc' });
   }
 }

@@ -7,9 +7,9 @@ import { createHook, executionAsyncId, executionAsyncResource } from 'node:async
 export type HandleCounts = Map<string, number>;
 
 /**
- * Async resource types that can keep the process alive and whose end Node reports soon after it happens (a timer
- * cleared or fired, a handle closed), with the name `process.getActiveResourcesInfo()` gives them. Other types (file
- * handles, whose end is only reported when they are garbage-collected, requests) are left to the per-kind counts.
+ * Async resource types that can keep the process alive and whose own state says when they ended (a timer cleared or
+ * fired, a handle closed), with the name `process.getActiveResourcesInfo()` gives them. Other types (file handles,
+ * whose end Node reports only when they are garbage-collected, requests) are left to the per-kind counts.
  */
 const FOLLOWED: Readonly<Record<string, string>> = {
   Timeout: 'Timeout',
@@ -38,12 +38,14 @@ interface Followed {
   readonly outside: boolean;
 }
 
-/** Resources created while a snapshot is open and not ended yet, by async id. */
+/** Resources created while a snapshot is open (those collected since are dropped when seen), by async id. */
 const alive = new Map<number, Followed>();
 let created = 0;
 let openSnapshots = 0;
 /** Set while this module creates its own timers, so they are not taken for the driver's. */
 let ownTimer = false;
+// No destroy hook: with one, Node tracks the end of every promise too, which slows a kit run a lot. A resource's own
+// state says whether it ended instead (see isOpen).
 const hook = createHook({
   init(asyncId, type, _trigger, resource) {
     const kind = FOLLOWED[type];
@@ -52,10 +54,15 @@ const hook = createHook({
     const outside = parent?.outside ?? typeof (executionAsyncResource() as { hasRef?: unknown }).hasRef === 'function';
     alive.set(asyncId, { kind, seq: ++created, resource: new WeakRef(resource as object), outside });
   },
-  destroy(asyncId) {
-    alive.delete(asyncId);
-  },
 });
+
+/**
+ * Whether a followed resource still keeps the process alive: referenced (`hasRef()`, false once a handle is closed)
+ * and, for timers and immediates, not yet fired or cleared (Node marks those `_destroyed`).
+ */
+function isOpen(resource: { hasRef?: () => boolean; _destroyed?: boolean } | undefined): boolean {
+  return resource !== undefined && resource._destroyed !== true && resource.hasRef?.() === true;
+}
 /** A snapshot nobody checked (a test that ended early) stops following once it is garbage-collected. */
 const unchecked = new FinalizationRegistry<{ closed: boolean }>((state) => closeSnapshot(state));
 
@@ -92,11 +99,11 @@ export class HandleSnapshot extends Map<string, number> {
    */
   createdAndOpen(now: HandleCounts): Map<string, number> {
     const counts = new Map<string, number>();
-    for (const followed of alive.values()) {
+    for (const [asyncId, followed] of alive) {
       if (followed.seq <= this.since || followed.outside) continue;
-      const resource = followed.resource.deref() as { hasRef?: () => boolean } | undefined;
-      if (resource === undefined || resource.hasRef?.() !== true) continue;
-      counts.set(followed.kind, (counts.get(followed.kind) ?? 0) + 1);
+      const resource = followed.resource.deref() as Parameters<typeof isOpen>[0];
+      if (isOpen(resource)) counts.set(followed.kind, (counts.get(followed.kind) ?? 0) + 1);
+      else if (resource === undefined) alive.delete(asyncId);
     }
     for (const [kind, n] of counts) counts.set(kind, Math.min(n, now.get(kind) ?? 0));
     return counts;
