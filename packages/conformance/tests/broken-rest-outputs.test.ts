@@ -7,7 +7,6 @@
 import { runConformance } from '@virtkit/conformance';
 import {
   type AvailableResource,
-  type CapabilityName,
   type ConsolePoolInfo,
   type GetAllVolumeUsageRequest,
   type GetConsolePoolInfoRequest,
@@ -18,6 +17,7 @@ import {
   type VolumeUsage,
 } from '@virtkit/core';
 import { createMemoryFixtures, MemoryDriver } from '@virtkit/memory';
+import type { BrokenDriver } from './broken/broken-driver';
 
 /** Answers for any node name with this node's figures (the node name is never compared). */
 class AnyNodeAnswers extends MemoryDriver {
@@ -99,14 +99,6 @@ class PoolForAnyType extends MemoryDriver {
   }
 }
 
-interface Broken {
-  readonly bug: string;
-  readonly Driver: typeof MemoryDriver;
-  readonly only: readonly CapabilityName[];
-  readonly caughtBy: { readonly capability: string; readonly test: string };
-  readonly reason: RegExp;
-}
-
 const RESOURCE_REPORT =
   'the resource report names the node asked for; disk available least is at most the local disk, also with an instance';
 const UNKNOWN_NODE =
@@ -114,8 +106,9 @@ const UNKNOWN_NODE =
   'figures';
 const REPORT_KEYS = 'the available resource report has every key, with the right types';
 
-const CORPUS: readonly Broken[] = [
+const CORPUS: readonly BrokenDriver[] = [
   {
+    kind: 'secondary outputs',
     bug: 'getAvailableResource answers for any node name',
     Driver: AnyNodeAnswers,
     only: ['inventory'],
@@ -123,6 +116,7 @@ const CORPUS: readonly Broken[] = [
     reason: /getAvailableResource\(unknown node\)/,
   },
   {
+    kind: 'secondary outputs',
     bug: 'diskAvailableLeast adds the used disk instead of subtracting it',
     Driver: DiskLeastAddsUsed,
     only: ['inventory'],
@@ -130,6 +124,7 @@ const CORPUS: readonly Broken[] = [
     reason: /diskAvailableLeast .* with an instance must not exceed localGb/,
   },
   {
+    kind: 'secondary outputs',
     bug: 'hypervisorHostname is the machine, not the node asked for',
     Driver: HostnameNotNode,
     only: ['inventory'],
@@ -137,6 +132,7 @@ const CORPUS: readonly Broken[] = [
     reason: /hypervisorHostname of an empty host/,
   },
   {
+    kind: 'secondary outputs',
     bug: 'supportedInstances is empty',
     Driver: NoSupportedInstances,
     only: ['inventory'],
@@ -144,6 +140,7 @@ const CORPUS: readonly Broken[] = [
     reason: /supportedInstances must be at least one/,
   },
   {
+    kind: 'secondary outputs',
     bug: 'cpuInfo does not name its arch',
     Driver: CpuInfoWithoutArch,
     only: ['inventory'],
@@ -151,6 +148,7 @@ const CORPUS: readonly Broken[] = [
     reason: /cpuInfo must name its arch/,
   },
   {
+    kind: 'secondary outputs',
     bug: 'the provider tree keeps COMPUTE_STATUS_DISABLED after the host is enabled again',
     Driver: DisabledTraitStays,
     only: ['host.maintenance', 'inventory'],
@@ -161,6 +159,7 @@ const CORPUS: readonly Broken[] = [
     reason: /COMPUTE_STATUS_DISABLED once the host is enabled again/,
   },
   {
+    kind: 'secondary outputs',
     bug: 'diagnostics report no memory in use for a running guest',
     Driver: RunningGuestUsesNoMemory,
     only: ['diagnostics'],
@@ -171,6 +170,7 @@ const CORPUS: readonly Broken[] = [
     reason: /usedMb of a RUNNING guest must be > 0/,
   },
   {
+    kind: 'secondary outputs',
     bug: 'getAllVolumeUsage never lists a volume',
     Driver: NoVolumeUsage,
     only: ['diagnostics.usage', 'volume'],
@@ -181,6 +181,7 @@ const CORPUS: readonly Broken[] = [
     reason: /must list the one volume attached to a running instance/,
   },
   {
+    kind: 'secondary outputs',
     bug: "getAllVolumeUsage ignores the orchestrator's volume id in its row",
     Driver: VolumeUsageOwnIds,
     only: ['diagnostics.usage', 'volume'],
@@ -191,6 +192,7 @@ const CORPUS: readonly Broken[] = [
     reason: /the volume id of the entry when the row names the orchestrator's/,
   },
   {
+    kind: 'secondary outputs',
     bug: 'console pool info for a console type the driver does not have',
     Driver: PoolForAnyType,
     only: ['console.pool'],
@@ -229,7 +231,7 @@ describe('the kit catches broken inventory, host, diagnostics and console output
       );
       if (!r) throw new Error(`the kit planned no test '${broken.caughtBy.capability}: ${broken.caughtBy.test}'`);
       expect({ test: r.name, status: r.status }).toEqual({ test: broken.caughtBy.test, status: 'failed' });
-      expect(r.reason).toMatch(broken.reason);
+      expect(r.reason).toMatch(broken.reason!);
     },
     60_000,
   );
