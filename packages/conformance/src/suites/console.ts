@@ -116,6 +116,12 @@ export const consolePoolSuite = defineSuite('console.pool', [
       } catch (error) {
         if ((error as { code?: string }).code !== 'NOT_FOUND') throw error;
       }
+      // a console type no driver has: the SDK's contract says NOT_FOUND when there is no pool, never another pool
+      await checkRejects(
+        kit.driver.getConsolePoolInfo(kit.ctx, { consoleType: 'kit-no-such-console' }),
+        'NOT_FOUND',
+        'getConsolePoolInfo(a console type the driver does not have)',
+      );
       await checkRejects(
         kit.driver.getConsolePoolInfo(kit.ctx, { consoleType: 'no such/type' }),
         'VALIDATION_FAILED',

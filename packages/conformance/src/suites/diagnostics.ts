@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { PowerState, type InstanceDiagnostics } from '@virtkit/core';
-import { check, checkCounters, checkEqual, checkRejects } from '../kit/assertions.js';
+import { check, checkCounters, checkEqual, checkRejects, checkWholeCounters } from '../kit/assertions.js';
 import type { KitContext } from '../kit/kit-context.js';
 import { defineSuite } from '../kit/suite.js';
 import { destroyedInstance, inStates, unknownInstance } from '../kit/traits.js';
@@ -28,6 +29,9 @@ export const diagnosticsSuite = defineSuite('diagnostics', [
       checkEqual(d.state, t.state, 'diagnostics state');
       checkEqual(d.numCpus, kit.flavor.vcpus, 'numCpus (the flavor has that many vCPUs)');
       checkEqual(d.memoryDetails.maximumMb, kit.flavor.memoryMb, 'memoryDetails.maximumMb (the flavor memory)');
+      // a guest that runs or is paused holds memory; what a stopped one reports (0 or its size) is left open
+      if (t.state !== PowerState.SHUTDOWN)
+        check(d.memoryDetails.usedMb > 0, `memoryDetails.usedMb of a ${t.label} guest must be > 0, got 0`);
     },
   })),
   {
@@ -122,7 +126,7 @@ export const diagnosticsUsageSuite = defineSuite('diagnostics.usage', [
       const uuid = await kit.spawn();
       const diskId = await rootDisk(kit, uuid);
       const first = await kit.driver.blockStats(kit.ctx, { ...kit.ref(uuid), diskId });
-      checkCounters(first, BLOCK_STATS, `blockStats(${diskId})`);
+      checkWholeCounters(first, BLOCK_STATS, `blockStats(${diskId})`);
       await kit.settle(20);
       const second = await kit.driver.blockStats(kit.ctx, { ...kit.ref(uuid), diskId });
       for (const key of BLOCK_STATS)
@@ -162,7 +166,7 @@ export const diagnosticsUsageSuite = defineSuite('diagnostics.usage', [
         instances: [running, stopped, unknownInstance()].map((uuid) => ({ uuid })),
       });
       check(Array.isArray(counters), `getAllBwCounters must return a list, got ${JSON.stringify(counters)}`);
-      counters.forEach((c) => checkCounters(c, ['bwIn', 'bwOut'], 'getAllBwCounters entry'));
+      counters.forEach((c) => checkWholeCounters(c, ['bwIn', 'bwOut'], 'getAllBwCounters entry'));
       checkEqual(
         counters.map((c) => [c.instanceUuid, c.macAddress.toLowerCase()]),
         [[running, vif.address.toLowerCase()]],
@@ -181,24 +185,37 @@ export const diagnosticsUsageSuite = defineSuite('diagnostics.usage', [
     requires: ['volume'],
     async run(kit) {
       const uuid = await kit.spawn();
+      // rows the driver must leave out: an instance without the volume (it has an interface), an unknown instance
+      const other = await kit.spawn({ networkInfo: [kit.vif()] });
       const connectionInfo = await kit.volume();
       const volumeId = volumeIdOf(connectionInfo);
-      const mapping = { instance: { uuid }, volumes: [{ mountDevice: 'vdb', connectionInfo, volumeId }] };
+      const volumes = [{ mountDevice: 'vdb', connectionInfo, volumeId }];
+      const rows = [uuid, other, unknownInstance()].map((id) => ({ instance: { uuid: id }, volumes }));
       checkEqual(
-        await kit.driver.getAllVolumeUsage(kit.ctx, { instances: [mapping] }),
+        await kit.driver.getAllVolumeUsage(kit.ctx, { instances: rows }),
         [],
         'usage of a volume that is not attached',
       );
       await kit.driver.attachVolume(kit.ctx, { ...kit.full(uuid), connectionInfo, mountpoint: 'vdb' });
-      const usage = await kit.driver.getAllVolumeUsage(kit.ctx, { instances: [mapping] });
+      const usage = await kit.driver.getAllVolumeUsage(kit.ctx, { instances: rows });
       check(
-        Array.isArray(usage) && usage.length <= 1,
-        `getAllVolumeUsage must list at most the one volume, got ${JSON.stringify(usage)}`,
+        Array.isArray(usage) && usage.length === 1,
+        `getAllVolumeUsage must list the one volume attached to a running instance, got ${JSON.stringify(usage)}`,
       );
       usage.forEach((u) => {
         checkEqual([u.instanceUuid, u.volumeId], [uuid, volumeId], 'the volume usage entry');
-        checkCounters(u, ['readRequests', 'readBytes', 'writeRequests', 'writeBytes'], 'getAllVolumeUsage entry');
+        checkWholeCounters(u, ['readRequests', 'readBytes', 'writeRequests', 'writeBytes'], 'getAllVolumeUsage entry');
       });
+      // the orchestrator's own id for the volume, when its row gives one, is the id the entry carries
+      const orchestratorId = randomUUID();
+      const named = await kit.driver.getAllVolumeUsage(kit.ctx, {
+        instances: [{ instance: { uuid }, volumes: [{ ...volumes[0]!, volumeId: orchestratorId }] }],
+      });
+      checkEqual(
+        named.map((u) => u.volumeId),
+        [orchestratorId],
+        "the volume id of the entry when the row names the orchestrator's",
+      );
       await kit.driver.detachVolume(kit.ctx, { ...kit.full(uuid), connectionInfo, mountpoint: 'vdb' });
     },
   },
@@ -220,6 +237,11 @@ function checkShape(value: unknown): void {
     `diagnostics state must be a power state, got ${JSON.stringify(d.state)}`,
   );
   check(typeof d.driver === 'string' && d.driver.length > 0, 'diagnostics must name the driver');
+  for (const key of ['hypervisor', 'hypervisorOs'] as const)
+    check(
+      d[key] === undefined || (typeof d[key] === 'string' && d[key].length > 0),
+      `diagnostics '${key}' must be a non-empty string when given, got ${JSON.stringify(d[key])}`,
+    );
   check(typeof d.configDrive === 'boolean', 'configDrive must be a boolean');
   checkCounters(d, ['uptimeSec', 'numCpus', 'numNics', 'numDisks'], 'diagnostics');
   checkEqual(
@@ -228,8 +250,8 @@ function checkShape(value: unknown): void {
     'details per cpu, nic, disk vs the counts',
   );
   d.cpuDetails.forEach((c) => checkCounters(c, ['id', 'timeNs'], 'cpuDetails'));
-  d.diskDetails.forEach((c) => checkCounters(c, DISK_COUNTERS, `diskDetails ${c.id}`));
-  d.nicDetails.forEach((c) => checkCounters(c, NIC_COUNTERS, `nicDetails ${c.macAddress}`));
+  d.diskDetails.forEach((c) => checkWholeCounters(c, DISK_COUNTERS, `diskDetails ${c.id}`));
+  d.nicDetails.forEach((c) => checkWholeCounters(c, NIC_COUNTERS, `nicDetails ${c.macAddress}`));
   checkCounters(d.memoryDetails, ['maximumMb', 'usedMb'], 'memoryDetails');
   check(d.memoryDetails.usedMb <= d.memoryDetails.maximumMb, 'memoryDetails.usedMb must not exceed maximumMb');
 }

@@ -1,4 +1,5 @@
-import { PowerState } from '@virtkit/core';
+import { randomUUID } from 'node:crypto';
+import { PowerState, ProviderTree } from '@virtkit/core';
 import { check, checkCounters, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
 import type { KitContext, KitDriver } from '../kit/kit-context.js';
 import { checkOnOneHost, liveMigrationInFlight, resourcesUsed } from '../kit/live-migration.js';
@@ -277,11 +278,22 @@ export const hostMaintenanceSuite = defineSuite('host.maintenance', [
       const [nodename] = await kit.driver.getAvailableNodes(kit.ctx, { refresh: false });
       const disabled = async (): Promise<boolean> =>
         (await kit.driver.getTraits(kit.ctx, { nodename: nodename! })).includes('COMPUTE_STATUS_DISABLED');
-      checkEqual(await disabled(), false, 'COMPUTE_STATUS_DISABLED on an enabled host');
+      // the provider tree the driver updates says the same as getTraits
+      const tree = new ProviderTree();
+      tree.newRoot(nodename!, randomUUID());
+      const inTree = async (): Promise<boolean> => {
+        await kit.driver.updateProviderTree(kit.ctx, { nodename: nodename!, providerTree: tree });
+        return tree.get(nodename!).traits.includes('COMPUTE_STATUS_DISABLED');
+      };
+      checkEqual([await disabled(), await inTree()], [false, false], 'COMPUTE_STATUS_DISABLED on an enabled host');
       await kit.driver.setHostEnabled(kit.ctx, { enabled: false });
-      checkEqual(await disabled(), true, 'COMPUTE_STATUS_DISABLED on a disabled host');
+      checkEqual([await disabled(), await inTree()], [true, true], 'COMPUTE_STATUS_DISABLED on a disabled host');
       await kit.driver.setHostEnabled(kit.ctx, { enabled: true });
-      checkEqual(await disabled(), false, 'COMPUTE_STATUS_DISABLED once the host is enabled again');
+      checkEqual(
+        [await disabled(), await inTree()],
+        [false, false],
+        'COMPUTE_STATUS_DISABLED once the host is enabled again (getTraits, the provider tree)',
+      );
     },
   },
 ]);

