@@ -92,7 +92,7 @@ const wording = {
     if (path.listKey === 'arguments' && path.parentPath.isCallExpression()) {
       const callee = calleeName(path.parent.callee) ?? '';
       // `appendLog(record, 'power off', limit)`: what the guest's console log says is not part of the contract.
-      if (LOG_LINE_ARGUMENTS[/** @type {keyof typeof LOG_LINE_ARGUMENTS} */ (callee)]?.includes(path.key)) {
+      if (ownEntry(LOG_LINE_ARGUMENTS, callee)?.includes(path.key)) {
         return 'console log wording: the contract does not say what a console log contains';
       }
       // `run.abort('the host is going down')`: the reason becomes the text of the migration's error.
@@ -100,10 +100,7 @@ const wording = {
         return 'abort reason wording: the contract fixes the error code of an aborted migration, not its message';
       }
       // `refuseWhile(record, 'reboot', ...)`: the operation named in the error's text.
-      if (
-        isText(path) &&
-        OPERATION_NAME_ARGUMENTS[/** @type {keyof typeof OPERATION_NAME_ARGUMENTS} */ (callee)]?.includes(path.key)
-      ) {
+      if (isText(path) && ownEntry(OPERATION_NAME_ARGUMENTS, callee)?.includes(path.key)) {
         return 'operation named in an error text: the contract fixes the error code, not its wording';
       }
     }
@@ -153,3 +150,14 @@ export const strykerPlugins = [
   declareValuePlugin(PluginKind.Ignore, 'virtkit-wording', wording),
   declareValuePlugin(PluginKind.Ignore, 'virtkit-failure-points', failurePoints),
 ];
+
+/**
+ * The table's own entry for `name`, never an inherited one: a callee named like an Object.prototype member
+ * (`randomBytes(18).toString('hex')`) would otherwise find `Object.prototype.toString` and abort the run.
+ * @param {Record<string, readonly number[]>} table
+ * @param {string} name
+ * @returns {readonly number[] | undefined}
+ */
+function ownEntry(table, name) {
+  return Object.hasOwn(table, name) ? table[name] : undefined;
+}
