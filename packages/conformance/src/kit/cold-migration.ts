@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { PowerState, type Flavor, type Migration } from '@virtkit/core';
-import { check } from './assertions.js';
+import { PowerState, isVirtkitError, type Flavor, type Migration } from '@virtkit/core';
+import { check, KitAssertionError } from './assertions.js';
 import type { KitContext, MigrationPair } from './kit-context.js';
 
 // The orchestrator's steps of a cold migration between the hosts of a migration pair, and the usage it moves.
@@ -54,4 +54,27 @@ export function plus(used: readonly number[], flavor: Flavor): number[] {
     used[1]! + flavor.memoryMb,
     used[2]! + (flavor.rootGb ?? 0) + (flavor.ephemeralGb ?? 0),
   ];
+}
+
+/**
+ * Await the retry of a call whose first run already landed: it must succeed or refuse with one of `codes` (a
+ * create that finds its own work may answer it as a duplicate); either way the caller then checks that nothing
+ * changed. Returns the code, or `'ok'`.
+ */
+export async function retryOfLanded(
+  promise: Promise<unknown>,
+  codes: readonly string[],
+  what: string,
+): Promise<string> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (error) {
+    if (isVirtkitError(error) && codes.includes(error.code)) return error.code;
+    const got = isVirtkitError(error) ? error.code : String(error);
+    throw new KitAssertionError(`${what}: expected success or ${codes.join(' or ')}, got ${got}`, undefined, {
+      expected: `success or ${codes.join(' or ')}`,
+      actual: got,
+    });
+  }
 }

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { PowerState, type Flavor } from '@virtkit/core';
+import { PowerState, type Flavor, type MigrateData } from '@virtkit/core';
 import { check, checkCounters, checkEqual, checkRejects } from '../kit/assertions.js';
-import { moveDisks, newMigration, plus } from '../kit/cold-migration.js';
-import type { KitContext } from '../kit/kit-context.js';
+import { moveDisks, newMigration, plus, retryOfLanded } from '../kit/cold-migration.js';
+import type { KitContext, MigrationPair } from '../kit/kit-context.js';
 import {
   checkOnOneHost,
   checkProgress,
   finishLiveMigration,
   liveMigrate,
   liveMigrationInFlight,
+  prepareLiveMigration,
   resourcesUsed,
 } from '../kit/live-migration.js';
 import { defineSuite } from '../kit/suite.js';
@@ -104,6 +105,70 @@ export const liveMigrationSuite = defineSuite('migration.live', [
       );
       await kit.expectState(uuid, RUNNING, 'a force-completed live migration', pair.destination);
       checkProgress(run.reports, 'liveMigration progress');
+    },
+  },
+  {
+    name:
+      'the live-migration checks keep a requested block migration and do not call an instance with a local root ' +
+      'disk volume-backed (its disk would not be copied)',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.source);
+      const data = await checkedMigrateData(kit, pair, uuid, true);
+      check(data.blockMigration !== false, `a requested block migration was dropped: ${JSON.stringify(data)}`);
+      check(
+        data.isVolumeBacked !== true,
+        `the source check calls an instance booted from an image with a ${kit.flavor.rootGb ?? 0} GiB root disk ` +
+          `volume-backed: ${JSON.stringify(data)}`,
+      );
+    },
+  },
+  {
+    name:
+      'on hosts that do not share instance storage, the checks hand liveMigration data that move the disks: ' +
+      'shared block storage or a block migration',
+    needs: ['createUnsharedMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair('createUnsharedMigrationPair');
+      const uuid = await kit.spawn({}, pair.source);
+      const data = await checkedMigrateData(kit, pair, uuid, undefined);
+      check(
+        data.isSharedInstancePath === true || data.isSharedBlockStorage === true || data.blockMigration === true,
+        'without shared instance storage the data must say the block storage is shared or ask for a block ' +
+          `migration, else the disks stay behind: ${JSON.stringify(data)}`,
+      );
+    },
+  },
+  {
+    name:
+      'a retried preLiveMigration holds the resources once: after the rollback the destination has nothing and ' +
+      'its usage is as before',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.source);
+      const used = await resourcesUsed(kit, pair.destination);
+      const migrateData = await prepareLiveMigration(kit, pair, uuid);
+      kit.step('preLiveMigration again, as after a lost answer');
+      const instance = kit.instance(uuid);
+      await retryOfLanded(
+        pair.destination.preLiveMigration(kit.ctx, { instance, migrateData, networkInfo: [] }),
+        ['INSTANCE_EXISTS'],
+        'the retried preLiveMigration',
+      );
+      await pair.destination.rollbackLiveMigrationAtDestination(kit.ctx, { instance, networkInfo: [] });
+      check(
+        !(await pair.destination.listInstanceUuids(kit.ctx)).includes(uuid),
+        'the destination must not list the instance after the rollback',
+      );
+      if (used)
+        checkEqual(
+          await resourcesUsed(kit, pair.destination),
+          used,
+          'destination: used [vcpus, memoryMb, localGb] after a retried preLiveMigration and the rollback',
+        );
+      await kit.expectState(uuid, RUNNING, 'a rolled back live migration', pair.source);
     },
   },
   ...inStates(['stopped'], (t) => ({
@@ -387,6 +452,160 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
     },
   },
   {
+    name:
+      'a retried finishMigration (the first one landed) changes nothing: the instance is on the destination once, ' +
+      'RUNNING, and its usage there is counted once',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const base = await resourcesUsed(kit, pair.destination);
+      const uuid = await kit.spawn({}, pair.source);
+      const migration = newMigration(pair);
+      const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, {
+        ...kit.full(uuid),
+        dest: pair.destinationHost,
+        flavor: kit.flavor,
+      });
+      kit.track(uuid);
+      const finish = { ...kit.full(uuid), migration, diskInfo, imageMeta: kit.imageMeta, resizeInstance: false };
+      await pair.destination.finishMigration(kit.ctx, finish);
+      kit.step('finishMigration again, as after a lost answer');
+      await retryOfLanded(pair.destination.finishMigration(kit.ctx, finish), ['INSTANCE_EXISTS'], 'the retry');
+      await kit.expectState(uuid, RUNNING, 'a retried finishMigration', pair.destination);
+      checkEqual(
+        (await pair.destination.listInstanceUuids(kit.ctx)).filter((u) => u === uuid).length,
+        1,
+        'how often the destination lists the instance after a retried finishMigration',
+      );
+      if (base)
+        checkEqual(
+          await resourcesUsed(kit, pair.destination),
+          plus(base, kit.flavor),
+          'destination: used [vcpus, memoryMb, localGb] after a retried finishMigration',
+        );
+      await pair.source.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'destination', 'where the instance is after confirmMigration');
+      await kit.expectState(uuid, RUNNING, 'confirmMigration after a retried finishMigration', pair.destination);
+    },
+  },
+  {
+    name:
+      'a resize to a larger flavor on another host, reverted after finishMigration: the source copy is back ' +
+      'RUNNING at the old flavor (getInfo, usage), the destination holds nothing',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      // a bystander on each host: usage that a wrong release would push below it shows
+      await kit.spawn({}, pair.source);
+      await kit.spawn({ powerOn: false }, pair.destination);
+      const base = [await resourcesUsed(kit, pair.source), await resourcesUsed(kit, pair.destination)];
+      const uuid = await kit.spawn({}, pair.source);
+      const bigger = largerFlavor(kit);
+      const migration = { ...newMigration(pair), migrationType: 'resize' };
+      kit.step(`resizing to ${bigger.name} on the destination`);
+      const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, {
+        ...kit.full(uuid),
+        dest: pair.destinationHost,
+        flavor: bigger,
+      });
+      kit.track(uuid);
+      await pair.destination.finishMigration(kit.ctx, {
+        instance: { ...kit.instance(uuid), flavor: bigger },
+        migration,
+        diskInfo,
+        imageMeta: kit.imageMeta,
+        resizeInstance: true,
+      });
+      kit.step('reverting: the destination copy destroyed, then finishRevertMigration on the source');
+      await pair.destination.destroy(kit.ctx, kit.ref(uuid));
+      await pair.source.finishRevertMigration(kit.ctx, { ...kit.full(uuid), migration });
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'source', 'where the instance is after the revert');
+      await kit.expectState(uuid, RUNNING, 'finishRevertMigration after finishMigration', pair.source);
+      await checkFlavorInfo(kit, pair.source, uuid, kit.flavor, 'getInfo on the source after the revert');
+      if (base[0])
+        checkEqual(
+          await resourcesUsed(kit, pair.source),
+          plus(base[0], kit.flavor),
+          'source: used [vcpus, memoryMb, localGb] after the revert (the old flavor)',
+        );
+      if (base[1])
+        checkEqual(
+          await resourcesUsed(kit, pair.destination),
+          base[1],
+          'destination: used [vcpus, memoryMb, localGb] after the revert',
+        );
+    },
+  },
+  {
+    name: 'a resize in place retried (finishMigration twice): getInfo and usage follow the new flavor, counted once',
+    features: ['sameHostMigration'],
+    async run(kit) {
+      const base = await resourcesUsed(kit, kit.driver);
+      const uuid = await kit.spawn();
+      const host = kit.driver.hostApi.hostname ?? 'kit-host';
+      const bigger = largerFlavor(kit);
+      const migration = { id: `kit-${randomUUID()}`, sourceCompute: host, destCompute: host, migrationType: 'resize' };
+      const diskInfo = await kit.driver.migrateDiskAndPowerOff(kit.ctx, {
+        ...kit.full(uuid),
+        dest: host,
+        flavor: bigger,
+      });
+      const finish = {
+        instance: { ...kit.instance(uuid), flavor: bigger },
+        migration,
+        diskInfo,
+        imageMeta: kit.imageMeta,
+        resizeInstance: true,
+      };
+      await kit.driver.finishMigration(kit.ctx, finish);
+      kit.step('finishMigration again, as after a lost answer');
+      await retryOfLanded(kit.driver.finishMigration(kit.ctx, finish), [], 'the retried resize in place');
+      await kit.expectState(uuid, RUNNING, 'a retried resize in place');
+      await checkFlavorInfo(kit, kit.driver, uuid, bigger, 'getInfo after a retried resize in place');
+      if (base)
+        checkEqual(
+          await resourcesUsed(kit, kit.driver),
+          plus(base, bigger),
+          `used [vcpus, memoryMb, localGb] at ${bigger.name} after a retried resize in place`,
+        );
+      await kit.driver.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
+      checkEqual(await kit.driver.listInstanceUuids(kit.ctx), [uuid], 'instances after a confirmed resize in place');
+      if (base)
+        checkEqual(
+          await resourcesUsed(kit, kit.driver),
+          plus(base, bigger),
+          `used [vcpus, memoryMb, localGb] at ${bigger.name} once confirmed`,
+        );
+    },
+  },
+  {
+    name: 'a resize in place reverted before finishMigration: the old flavor in getInfo and usage, RUNNING',
+    features: ['sameHostMigration'],
+    async run(kit) {
+      const bystander = await kit.spawn(); // usage that a wrong release would push below it shows
+      const base = await resourcesUsed(kit, kit.driver);
+      const uuid = await kit.spawn();
+      const host = kit.driver.hostApi.hostname ?? 'kit-host';
+      const migration = { id: `kit-${randomUUID()}`, sourceCompute: host, destCompute: host, migrationType: 'resize' };
+      await kit.driver.migrateDiskAndPowerOff(kit.ctx, { ...kit.full(uuid), dest: host, flavor: largerFlavor(kit) });
+      kit.step('reverting before finishMigration');
+      await kit.driver.finishRevertMigration(kit.ctx, { ...kit.full(uuid), migration });
+      await kit.expectState(uuid, RUNNING, 'finishRevertMigration of a resize in place never finished');
+      await checkFlavorInfo(kit, kit.driver, uuid, kit.flavor, 'getInfo after the revert');
+      if (base)
+        checkEqual(
+          await resourcesUsed(kit, kit.driver),
+          plus(base, kit.flavor),
+          'used [vcpus, memoryMb, localGb] after the revert',
+        );
+      checkEqual(
+        (await kit.driver.listInstanceUuids(kit.ctx)).sort(),
+        [bystander, uuid].sort(),
+        'instances after the revert',
+      );
+    },
+  },
+  {
     name: 'getInstanceDiskInfo lists the local disks with their sizes',
     async run(kit) {
       const uuid = await kit.spawn();
@@ -592,4 +811,25 @@ async function checkFlavorInfo(
     [flavor.vcpus, flavor.memoryMb * 1024],
     `${what} (numCpu, maxMemKb) for ${flavor.name}`,
   );
+}
+
+/** The data the destination and source checks hand to `liveMigration` (the destination check cleaned up after). */
+async function checkedMigrateData(
+  kit: KitContext,
+  pair: MigrationPair,
+  uuid: string,
+  blockMigration: boolean | undefined,
+): Promise<MigrateData> {
+  const instance = kit.instance(uuid);
+  const destCheckData = await pair.destination.checkCanLiveMigrateDestination(kit.ctx, {
+    instance,
+    srcComputeInfo: { host: pair.sourceHost },
+    dstComputeInfo: { host: pair.destinationHost },
+    ...(blockMigration === undefined ? {} : { blockMigration }),
+  });
+  try {
+    return await pair.source.checkCanLiveMigrateSource(kit.ctx, { instance, destCheckData });
+  } finally {
+    await pair.destination.cleanupLiveMigrationDestinationCheck(kit.ctx, { destCheckData });
+  }
 }
