@@ -113,8 +113,8 @@ const CHECKS_KEEP =
   'the live-migration checks keep a requested block migration and do not call an instance with a local root ' +
   'disk volume-backed (its disk would not be copied)';
 const DISKS_MOVE =
-  'on hosts that do not share instance storage, the checks hand liveMigration data that move the disks: ' +
-  'shared block storage or a block migration';
+  'the checks hand liveMigration data that move the disks: a shared instance path, shared block storage or a ' +
+  'block migration (on each pair the fixtures make, with and without shared instance storage)';
 const RETRIED_PRE =
   'a retried preLiveMigration holds the resources once: after the rollback the destination has nothing and ' +
   'its usage is as before';

@@ -6,6 +6,7 @@ import type { KitContext, MigrationPair } from '../kit/kit-context.js';
 import {
   checkOnOneHost,
   checkProgress,
+  computeInfo,
   finishLiveMigration,
   liveMigrate,
   liveMigrationInFlight,
@@ -126,18 +127,22 @@ export const liveMigrationSuite = defineSuite('migration.live', [
   },
   {
     name:
-      'on hosts that do not share instance storage, the checks hand liveMigration data that move the disks: ' +
-      'shared block storage or a block migration',
-    needs: ['createUnsharedMigrationPair'],
+      'the checks hand liveMigration data that move the disks: a shared instance path, shared block storage or a ' +
+      'block migration (on each pair the fixtures make, with and without shared instance storage)',
+    needs: ['createMigrationPair'],
     async run(kit) {
-      const pair = await kit.migrationPair('createUnsharedMigrationPair');
-      const uuid = await kit.spawn({}, pair.source);
-      const data = await checkedMigrateData(kit, pair, uuid, undefined);
-      check(
-        data.isSharedInstancePath === true || data.isSharedBlockStorage === true || data.blockMigration === true,
-        'without shared instance storage the data must say the block storage is shared or ask for a block ' +
-          `migration, else the disks stay behind: ${JSON.stringify(data)}`,
-      );
+      const kinds = ['createMigrationPair', 'createUnsharedMigrationPair'] as const;
+      for (const fixture of kinds.filter((k) => kit.fixtures[k] !== undefined)) {
+        kit.step(`the checks on a pair from ${fixture}`);
+        const pair = await kit.migrationPair(fixture);
+        const uuid = await kit.spawn({}, pair.source);
+        const data = await checkedMigrateData(kit, pair, uuid, undefined);
+        check(
+          data.isSharedInstancePath === true || data.isSharedBlockStorage === true || data.blockMigration === true,
+          `${fixture}: without a shared instance path the data must say the block storage is shared or ask for a ` +
+            `block migration, else the disks stay behind: ${JSON.stringify(data)}`,
+        );
+      }
     },
   },
   {
@@ -823,8 +828,8 @@ async function checkedMigrateData(
   const instance = kit.instance(uuid);
   const destCheckData = await pair.destination.checkCanLiveMigrateDestination(kit.ctx, {
     instance,
-    srcComputeInfo: { host: pair.sourceHost },
-    dstComputeInfo: { host: pair.destinationHost },
+    srcComputeInfo: await computeInfo(kit, pair.source, pair.sourceHost),
+    dstComputeInfo: await computeInfo(kit, pair.destination, pair.destinationHost),
     ...(blockMigration === undefined ? {} : { blockMigration }),
   });
   try {
