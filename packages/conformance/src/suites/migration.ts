@@ -574,7 +574,10 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
           `used [vcpus, memoryMb, localGb] at ${bigger.name} after a retried resize in place`,
         );
       await kit.driver.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
+      kit.step('confirmMigration again, as after a lost answer');
+      await kit.driver.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
       checkEqual(await kit.driver.listInstanceUuids(kit.ctx), [uuid], 'instances after a confirmed resize in place');
+      await kit.expectState(uuid, RUNNING, 'a confirmed resize in place, confirmed twice');
       if (base)
         checkEqual(
           await resourcesUsed(kit, kit.driver),
@@ -608,6 +611,29 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
         [bystander, uuid].sort(),
         'instances after the revert',
       );
+    },
+  },
+  {
+    name:
+      'once confirmed, a cold migration can be followed by another: back to the first host, RUNNING there, ' +
+      'nothing left on the second',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.source);
+      const there = await moveDisks(kit, pair, uuid);
+      await pair.source.confirmMigration(kit.ctx, { ...kit.full(uuid), migration: there });
+      kit.step('migrating back to the first host');
+      const back: MigrationPair = {
+        source: pair.destination,
+        destination: pair.source,
+        sourceHost: pair.destinationHost,
+        destinationHost: pair.sourceHost,
+      };
+      const migration = await moveDisks(kit, back, uuid);
+      await pair.destination.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'source', 'where the instance is after migrating back');
+      await kit.expectState(uuid, RUNNING, 'a cold migration back to the first host', pair.source);
     },
   },
   {
