@@ -99,6 +99,23 @@ class RetriedPreClaimsTwice extends MemoryDriver {
   }
 }
 
+/** finishMigration does not look at the host: the guest starts on a host that is powered off. */
+class FinishIgnoresHostOff extends MemoryDriver {
+  protected override async _finishMigration(c: Ctx, r: FinishMigrationRequest): Promise<void> {
+    const host = this.hostFor('finishMigration');
+    const was = host.poweredOn;
+    host.poweredOn = true;
+    try {
+      await super._finishMigration(c, r);
+    } finally {
+      host.poweredOn = was;
+    }
+  }
+}
+
+const HOST_OFF =
+  'while a host is powered off, a cold migration starts nothing there: finishMigration and ' +
+  'finishRevertMigration are refused and change nothing';
 const RETRIED_FINISH =
   'a retried finishMigration (the first one landed) changes nothing: the instance is on the destination once, ' +
   'RUNNING, and its usage there is counted once';
@@ -120,6 +137,14 @@ const RETRIED_PRE =
   'its usage is as before';
 
 const CORPUS: readonly BrokenDriver[] = [
+  {
+    bug: 'finishMigration starts the guest on a powered-off host',
+    kind: 'transitions',
+    Driver: FinishIgnoresHostOff,
+    only: ['migration.cold'],
+    caughtBy: { capability: 'migration.cold', test: HOST_OFF },
+    reason: /finishMigration on a powered-off host: expected INVALID_STATE or MIGRATION_FAILED, but it succeeded/,
+  },
   {
     bug: 'a retried finishMigration is refused',
     kind: 'failure paths',

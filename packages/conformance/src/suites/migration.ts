@@ -637,6 +637,52 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
     },
   },
   {
+    name:
+      'while a host is powered off, a cold migration starts nothing there: finishMigration and ' +
+      'finishRevertMigration are refused and change nothing',
+    needs: ['createMigrationPair'],
+    requires: ['host.power'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.source);
+      const migration = newMigration(pair);
+      const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, {
+        ...kit.full(uuid),
+        dest: pair.destinationHost,
+        flavor: kit.flavor,
+      });
+      kit.track(uuid);
+      kit.step('finishMigration on a powered-off destination');
+      await pair.destination.hostPowerAction(kit.ctx, { action: 'shutdown' });
+      await checkRejects(
+        pair.destination.finishMigration(kit.ctx, {
+          ...kit.full(uuid),
+          migration,
+          diskInfo,
+          imageMeta: kit.imageMeta,
+          resizeInstance: false,
+        }),
+        ['INVALID_STATE', 'MIGRATION_FAILED'],
+        'finishMigration on a powered-off host',
+      );
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'source', 'where the instance is after the refused finish');
+      kit.step('finishRevertMigration on a powered-off source');
+      await pair.source.hostPowerAction(kit.ctx, { action: 'shutdown' });
+      await checkRejects(
+        pair.source.finishRevertMigration(kit.ctx, { ...kit.full(uuid), migration }),
+        'INVALID_STATE',
+        'finishRevertMigration on a powered-off host',
+      );
+      await kit.expectState(uuid, SHUTDOWN, 'a refused finishRevertMigration', pair.source);
+      kit.step('both hosts started up again: the revert goes through');
+      await pair.source.hostPowerAction(kit.ctx, { action: 'startup' });
+      await pair.destination.hostPowerAction(kit.ctx, { action: 'startup' });
+      await pair.source.finishRevertMigration(kit.ctx, { ...kit.full(uuid), migration });
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'source', 'where the instance is after the revert');
+      await kit.expectState(uuid, RUNNING, 'finishRevertMigration once the host started up', pair.source);
+    },
+  },
+  {
     name: 'getInstanceDiskInfo lists the local disks with their sizes',
     async run(kit) {
       const uuid = await kit.spawn();
