@@ -9,6 +9,8 @@ import {
   type CheckCanLiveMigrateSourceRequest,
   type FinishMigrationRequest,
   type FinishRevertMigrationRequest,
+  type InstanceDiskInfo,
+  type InstanceRequest,
   type MigrateData,
   type OperationContext as Ctx,
   type PreLiveMigrationRequest,
@@ -113,6 +115,17 @@ class FinishIgnoresHostOff extends MemoryDriver {
   }
 }
 
+/** getInstanceDiskInfo counts every byte of a disk as overcommitted, also the bytes written. */
+class OvercommitWholeDisk extends MemoryDriver {
+  protected override async _getInstanceDiskInfo(c: Ctx, r: InstanceRequest): Promise<InstanceDiskInfo[]> {
+    const disks = await super._getInstanceDiskInfo(c, r);
+    return disks.map((d) => ({ ...d, overCommitDiskSizeBytes: d.virtualSizeBytes }));
+  }
+}
+
+const DISK_INFO =
+  "getInstanceDiskInfo: the local disks hold at least the flavor's root disk, each at its own path, each " +
+  'overcommitted by its virtual size less its size on disk';
 const HOST_OFF =
   'while a host is powered off, a cold migration starts nothing there: finishMigration and ' +
   'finishRevertMigration are refused and change nothing';
@@ -137,6 +150,14 @@ const RETRIED_PRE =
   'its usage is as before';
 
 const CORPUS: readonly BrokenDriver[] = [
+  {
+    bug: 'getInstanceDiskInfo counts the written bytes as overcommitted too',
+    kind: 'secondary outputs',
+    Driver: OvercommitWholeDisk,
+    only: ['migration.cold'],
+    caughtBy: { capability: 'migration.cold', test: DISK_INFO },
+    reason: /overCommitDiskSizeBytes of each disk/,
+  },
   {
     bug: 'finishMigration starts the guest on a powered-off host',
     kind: 'transitions',

@@ -701,6 +701,27 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
       }
     },
   },
+  {
+    name:
+      "getInstanceDiskInfo: the local disks hold at least the flavor's root disk, each at its own path, each " +
+      'overcommitted by its virtual size less its size on disk',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const disks = await kit.driver.getInstanceDiskInfo(kit.ctx, kit.full(uuid));
+      const virtual = disks.reduce((sum, d) => sum + d.virtualSizeBytes, 0);
+      const rootBytes = (kit.flavor.rootGb ?? 0) * 1024 ** 3;
+      check(
+        virtual >= rootBytes,
+        `the local disks of an instance with a ${kit.flavor.rootGb ?? 0} GiB root disk add up to ${virtual} bytes`,
+      );
+      checkEqual(new Set(disks.map((d) => d.path)).size, disks.length, 'distinct paths of the local disks');
+      checkEqual(
+        disks.map((d) => d.overCommitDiskSizeBytes),
+        disks.map((d) => Math.max(0, d.virtualSizeBytes - d.diskSizeBytes)),
+        'overCommitDiskSizeBytes of each disk (virtual size less size on disk)',
+      );
+    },
+  },
   ...inStates(['suspended'], (t) => ({
     name: `migrateDiskAndPowerOff of a ${t.label} instance is INVALID_STATE and it stays`,
     async run(kit, uuid) {
