@@ -176,6 +176,23 @@ export const liveMigrationSuite = defineSuite('migration.live', [
       await kit.expectState(uuid, RUNNING, 'a rolled back live migration', pair.source);
     },
   },
+  {
+    name: 'the live-migration destination check on the host that has the instance is MIGRATION_FAILED',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const host = kit.driver.hostApi.hostname ?? 'kit-host';
+      await checkRejects(
+        kit.driver.checkCanLiveMigrateDestination(kit.ctx, {
+          instance: kit.instance(uuid),
+          srcComputeInfo: await computeInfo(kit, kit.driver, host),
+          dstComputeInfo: await computeInfo(kit, kit.driver, host),
+        }),
+        'MIGRATION_FAILED',
+        'checkCanLiveMigrateDestination of an instance this host has',
+      );
+      await kit.expectState(uuid, RUNNING, 'a refused destination check');
+    },
+  },
   ...inStates(['stopped'], (t) => ({
     name: `live migration of a ${t.label} instance is INVALID_STATE and it stays`,
     async run(kit, uuid) {
@@ -332,6 +349,10 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
         await pair.source.powerOn(kit.ctx, kit.full(uuid));
         await kit.expectState(uuid, RUNNING, 'powerOn after a revert with powerOn false', pair.source);
       }
+      kit.step('a new cold migration after the revert');
+      const again = await moveDisks(kit, pair, uuid);
+      await pair.source.confirmMigration(kit.ctx, { ...kit.full(uuid), migration: again });
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'destination', 'where the instance is after migrating again');
     },
   })),
   {
@@ -680,6 +701,32 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
       await pair.source.finishRevertMigration(kit.ctx, { ...kit.full(uuid), migration });
       checkEqual(await checkOnOneHost(kit, pair, uuid), 'source', 'where the instance is after the revert');
       await kit.expectState(uuid, RUNNING, 'finishRevertMigration once the host started up', pair.source);
+    },
+  },
+  {
+    name:
+      'finishMigration of an instance the host already has (nothing was migrated to it) is refused and changes ' +
+      'nothing',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.destination);
+      const migration = newMigration(pair);
+      const diskInfo = await pair.destination.getInstanceDiskInfo(kit.ctx, kit.full(uuid));
+      await checkRejects(
+        pair.destination.finishMigration(kit.ctx, {
+          ...kit.full(uuid),
+          migration,
+          diskInfo,
+          imageMeta: kit.imageMeta,
+          resizeInstance: false,
+          powerOn: false,
+        }),
+        ['INSTANCE_EXISTS', 'MIGRATION_FAILED'],
+        'finishMigration of an instance already on the host',
+      );
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'destination', 'where the instance is after the refusal');
+      await kit.expectState(uuid, RUNNING, 'a refused finishMigration', pair.destination);
     },
   },
   {
