@@ -762,6 +762,10 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
         `the local disks of an instance with a ${kit.flavor.rootGb ?? 0} GiB root disk add up to ${virtual} bytes`,
       );
       checkEqual(new Set(disks.map((d) => d.path)).size, disks.length, 'distinct paths of the local disks');
+      check(
+        disks.every((d) => d.type.length > 0 && d.path.length > 0),
+        `each local disk names its format and path: ${JSON.stringify(disks)}`,
+      );
       checkEqual(
         disks.map((d) => d.overCommitDiskSizeBytes),
         disks.map((d) => Math.max(0, d.virtualSizeBytes - d.diskSizeBytes)),
