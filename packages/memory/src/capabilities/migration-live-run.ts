@@ -74,7 +74,7 @@ async function copyMemory(host: MemoryHost, ctx: Ctx, run: LiveMigrationRun, rec
       const phase = run.forced ? 'switchover' : 'memory';
       // Stryker disable next-line ObjectLiteral: free within the contract (above)
       const detail = { step, steps };
-      // Stryker disable next-line ArithmeticOperator,MethodExpression,OptionalChaining: free within the contract (above)
+      // Stryker disable next-line ArithmeticOperator,MethodExpression,OptionalChaining: free (above)
       ctx.onProgress?.({ percent: Math.min(99, Math.floor((step * 100) / steps)), phase, detail });
     }
     // A forced run skips the rounds; the caller's abort or deadline still wins over switching over.
