@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { PowerState, isVirtkitError, type Flavor, type Migration } from '@virtkit/core';
+import {
+  PowerState,
+  isVirtkitError,
+  type FinishMigrationRequest,
+  type Flavor,
+  type InstanceDiskInfo,
+  type Migration,
+} from '@virtkit/core';
 import { check, KitAssertionError } from './assertions.js';
-import type { KitContext, MigrationPair } from './kit-context.js';
+import type { KitContext, KitDriver, MigrationPair } from './kit-context.js';
 
 // The orchestrator's steps of a cold migration between the hosts of a migration pair, and the usage it moves.
 
@@ -77,4 +84,32 @@ export async function retryOfLanded(
       actual: got,
     });
   }
+}
+
+/** `migrateDiskAndPowerOff` of `uuid` on `source` toward `dest` at `flavor` (default: the kit's); returns the disks. */
+export function disksOff(
+  kit: KitContext,
+  source: KitDriver,
+  uuid: string,
+  dest: string,
+  flavor: Flavor = kit.flavor,
+): Promise<InstanceDiskInfo[]> {
+  return source.migrateDiskAndPowerOff(kit.ctx, { ...kit.full(uuid), dest, flavor });
+}
+
+/** The `finishMigration` request for `uuid` at `flavor` (the kit's by default: no resize). */
+export function finishRequest(
+  kit: KitContext,
+  uuid: string,
+  migration: Migration,
+  diskInfo: InstanceDiskInfo[],
+  flavor: Flavor = kit.flavor,
+): FinishMigrationRequest {
+  return {
+    instance: { ...kit.instance(uuid), flavor },
+    migration,
+    diskInfo,
+    imageMeta: kit.imageMeta,
+    resizeInstance: flavor !== kit.flavor,
+  };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PowerState, type Flavor, type MigrateData } from '@virtkit/core';
 import { check, checkCounters, checkEqual, checkRejects } from '../kit/assertions.js';
-import { moveDisks, newMigration, plus, retryOfLanded } from '../kit/cold-migration.js';
+import { disksOff, finishRequest, moveDisks, newMigration, plus, retryOfLanded } from '../kit/cold-migration.js';
 import type { KitContext, MigrationPair } from '../kit/kit-context.js';
 import {
   checkOnOneHost,
@@ -487,13 +487,9 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
       const base = await resourcesUsed(kit, pair.destination);
       const uuid = await kit.spawn({}, pair.source);
       const migration = newMigration(pair);
-      const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, {
-        ...kit.full(uuid),
-        dest: pair.destinationHost,
-        flavor: kit.flavor,
-      });
+      const diskInfo = await disksOff(kit, pair.source, uuid, pair.destinationHost);
       kit.track(uuid);
-      const finish = { ...kit.full(uuid), migration, diskInfo, imageMeta: kit.imageMeta, resizeInstance: false };
+      const finish = finishRequest(kit, uuid, migration, diskInfo);
       await pair.destination.finishMigration(kit.ctx, finish);
       kit.step('finishMigration again, as after a lost answer');
       await retryOfLanded(pair.destination.finishMigration(kit.ctx, finish), ['INSTANCE_EXISTS'], 'the retry');
@@ -529,19 +525,9 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
       const bigger = largerFlavor(kit);
       const migration = { ...newMigration(pair), migrationType: 'resize' };
       kit.step(`resizing to ${bigger.name} on the destination`);
-      const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, {
-        ...kit.full(uuid),
-        dest: pair.destinationHost,
-        flavor: bigger,
-      });
+      const diskInfo = await disksOff(kit, pair.source, uuid, pair.destinationHost, bigger);
       kit.track(uuid);
-      await pair.destination.finishMigration(kit.ctx, {
-        instance: { ...kit.instance(uuid), flavor: bigger },
-        migration,
-        diskInfo,
-        imageMeta: kit.imageMeta,
-        resizeInstance: true,
-      });
+      await pair.destination.finishMigration(kit.ctx, finishRequest(kit, uuid, migration, diskInfo, bigger));
       kit.step('reverting: the destination copy destroyed, then finishRevertMigration on the source');
       await pair.destination.destroy(kit.ctx, kit.ref(uuid));
       await pair.source.finishRevertMigration(kit.ctx, { ...kit.full(uuid), migration });
@@ -571,18 +557,8 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
       const host = kit.driver.hostApi.hostname ?? 'kit-host';
       const bigger = largerFlavor(kit);
       const migration = { id: `kit-${randomUUID()}`, sourceCompute: host, destCompute: host, migrationType: 'resize' };
-      const diskInfo = await kit.driver.migrateDiskAndPowerOff(kit.ctx, {
-        ...kit.full(uuid),
-        dest: host,
-        flavor: bigger,
-      });
-      const finish = {
-        instance: { ...kit.instance(uuid), flavor: bigger },
-        migration,
-        diskInfo,
-        imageMeta: kit.imageMeta,
-        resizeInstance: true,
-      };
+      const diskInfo = await disksOff(kit, kit.driver, uuid, host, bigger);
+      const finish = finishRequest(kit, uuid, migration, diskInfo, bigger);
       await kit.driver.finishMigration(kit.ctx, finish);
       kit.step('finishMigration again, as after a lost answer');
       await retryOfLanded(kit.driver.finishMigration(kit.ctx, finish), [], 'the retried resize in place');
@@ -616,7 +592,7 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
       const uuid = await kit.spawn();
       const host = kit.driver.hostApi.hostname ?? 'kit-host';
       const migration = { id: `kit-${randomUUID()}`, sourceCompute: host, destCompute: host, migrationType: 'resize' };
-      await kit.driver.migrateDiskAndPowerOff(kit.ctx, { ...kit.full(uuid), dest: host, flavor: largerFlavor(kit) });
+      await disksOff(kit, kit.driver, uuid, host, largerFlavor(kit));
       kit.step('reverting before finishMigration');
       await kit.driver.finishRevertMigration(kit.ctx, { ...kit.full(uuid), migration });
       await kit.expectState(uuid, RUNNING, 'finishRevertMigration of a resize in place never finished');
@@ -667,22 +643,12 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
       const pair = await kit.migrationPair();
       const uuid = await kit.spawn({}, pair.source);
       const migration = newMigration(pair);
-      const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, {
-        ...kit.full(uuid),
-        dest: pair.destinationHost,
-        flavor: kit.flavor,
-      });
+      const diskInfo = await disksOff(kit, pair.source, uuid, pair.destinationHost);
       kit.track(uuid);
       kit.step('finishMigration on a powered-off destination');
       await pair.destination.hostPowerAction(kit.ctx, { action: 'shutdown' });
       await checkRejects(
-        pair.destination.finishMigration(kit.ctx, {
-          ...kit.full(uuid),
-          migration,
-          diskInfo,
-          imageMeta: kit.imageMeta,
-          resizeInstance: false,
-        }),
+        pair.destination.finishMigration(kit.ctx, finishRequest(kit, uuid, migration, diskInfo)),
         ['INVALID_STATE', 'MIGRATION_FAILED'],
         'finishMigration on a powered-off host',
       );
@@ -714,14 +680,7 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
       const migration = newMigration(pair);
       const diskInfo = await pair.destination.getInstanceDiskInfo(kit.ctx, kit.full(uuid));
       await checkRejects(
-        pair.destination.finishMigration(kit.ctx, {
-          ...kit.full(uuid),
-          migration,
-          diskInfo,
-          imageMeta: kit.imageMeta,
-          resizeInstance: false,
-          powerOn: false,
-        }),
+        pair.destination.finishMigration(kit.ctx, { ...finishRequest(kit, uuid, migration, diskInfo), powerOn: false }),
         ['INSTANCE_EXISTS', 'MIGRATION_FAILED'],
         'finishMigration of an instance already on the host',
       );
