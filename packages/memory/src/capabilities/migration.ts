@@ -188,6 +188,9 @@ export abstract class MigrationHooks extends withSharedStorage(withLiveMigration
       throw new MigrationError(`instance ${r.instance.uuid} is already on ${host.hostname}`);
     }
     const srcType = r.srcComputeInfo.hypervisorType;
+    // Whether a source of another hypervisor type is refused here is open (the reference's conductor compares the
+    // types; QEMU's check does not): the kit's pairs are two hosts of one driver, so it cannot make such a source.
+    // Stryker disable next-line ConditionalExpression: out of the kit's reach (above)
     if (srcType !== undefined && srcType !== 'memory') {
       throw new MigrationError(`cannot take an instance from a ${srcType} hypervisor`);
     }
@@ -221,6 +224,8 @@ export abstract class MigrationHooks extends withSharedStorage(withLiveMigration
     const record = host.store.require(r.instance.uuid);
     refuseWhile(record, 'liveMigration', RecordFlag.RESCUED);
     refuseWhileStaged(host, record, 'checkCanLiveMigrateSource');
+    // The SDK queues calls on one instance behind a running liveMigration, so none reaches this while it runs.
+    // Stryker disable next-line ConditionalExpression: equivalent (above)
     if (host.liveMigrations.has(record.uuid)) throw new MigrationError(`instance ${record.uuid} is already migrating`);
     // The destination check refuses an instance its host already has, so no orchestrator following the protocol gets
     // data naming the source itself here.
