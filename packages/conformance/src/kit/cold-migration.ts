@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { PowerState, type Flavor, type Migration } from '@virtkit/core';
-import { check } from './assertions.js';
-import type { KitContext, MigrationPair } from './kit-context.js';
+import {
+  PowerState,
+  isVirtkitError,
+  type FinishMigrationRequest,
+  type Flavor,
+  type InstanceDiskInfo,
+  type Migration,
+} from '@virtkit/core';
+import { check, KitAssertionError } from './assertions.js';
+import type { KitContext, KitDriver, MigrationPair } from './kit-context.js';
 
 // The orchestrator's steps of a cold migration between the hosts of a migration pair, and the usage it moves.
 
@@ -54,4 +61,55 @@ export function plus(used: readonly number[], flavor: Flavor): number[] {
     used[1]! + flavor.memoryMb,
     used[2]! + (flavor.rootGb ?? 0) + (flavor.ephemeralGb ?? 0),
   ];
+}
+
+/**
+ * Await the retry of a call whose first run already landed: it must succeed or refuse with one of `codes` (a
+ * create that finds its own work may answer it as a duplicate); either way the caller then checks that nothing
+ * changed. Returns the code, or `'ok'`.
+ */
+export async function retryOfLanded(
+  promise: Promise<unknown>,
+  codes: readonly string[],
+  what: string,
+): Promise<string> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (error) {
+    if (isVirtkitError(error) && codes.includes(error.code)) return error.code;
+    const got = isVirtkitError(error) ? error.code : String(error);
+    throw new KitAssertionError(`${what}: expected success or ${codes.join(' or ')}, got ${got}`, undefined, {
+      expected: `success or ${codes.join(' or ')}`,
+      actual: got,
+    });
+  }
+}
+
+/** `migrateDiskAndPowerOff` of `uuid` on `source` toward `dest` at `flavor` (default: the kit's); returns the disks. */
+export function disksOff(
+  kit: KitContext,
+  source: KitDriver,
+  uuid: string,
+  dest: string,
+  flavor: Flavor = kit.flavor,
+): Promise<InstanceDiskInfo[]> {
+  return source.migrateDiskAndPowerOff(kit.ctx, { ...kit.full(uuid), dest, flavor });
+}
+
+/** The `finishMigration` request for `uuid` at `flavor` (the kit's by default: no resize). */
+export function finishRequest(
+  kit: KitContext,
+  uuid: string,
+  migration: Migration,
+  diskInfo: InstanceDiskInfo[],
+  flavor: Flavor = kit.flavor,
+): FinishMigrationRequest {
+  return {
+    instance: { ...kit.instance(uuid), flavor },
+    migration,
+    diskInfo,
+    imageMeta: kit.imageMeta,
+    resizeInstance: flavor !== kit.flavor,
+  };
 }

@@ -1,4 +1,4 @@
-import type { MigrateData, ProgressReport } from '@virtkit/core';
+import type { MigrateData, MigrationHostInfo, ProgressReport } from '@virtkit/core';
 import { check } from './assertions.js';
 import type { KitContext, KitDriver, MigrationPair } from './kit-context.js';
 
@@ -20,8 +20,8 @@ export async function prepareLiveMigration(kit: KitContext, pair: MigrationPair,
   const instance = kit.instance(uuid);
   const destCheckData = await pair.destination.checkCanLiveMigrateDestination(kit.ctx, {
     instance,
-    srcComputeInfo: { host: pair.sourceHost },
-    dstComputeInfo: { host: pair.destinationHost },
+    srcComputeInfo: await computeInfo(kit, pair.source, pair.sourceHost),
+    dstComputeInfo: await computeInfo(kit, pair.destination, pair.destinationHost),
   });
   let sourceData: MigrateData;
   try {
@@ -154,4 +154,15 @@ export async function resourcesUsed(kit: KitContext, driver: KitDriver): Promise
   const [nodename] = await driver.getAvailableNodes(kit.ctx, { refresh: false });
   const r = await driver.getAvailableResource(kit.ctx, { nodename });
   return [r.vcpusUsed, r.memoryMbUsed, r.localGbUsed];
+}
+
+/**
+ * What an orchestrator knows of a host taking part in a live migration: its name, and its hypervisor type when it
+ * reports its resources (the orchestrator reads it from the host's compute node, as the reference's conductor does).
+ */
+export async function computeInfo(kit: KitContext, driver: KitDriver, host: string): Promise<MigrationHostInfo> {
+  if (driver.capabilities.capabilities.inventory !== true) return { host };
+  const [nodename] = await driver.getAvailableNodes(kit.ctx, { refresh: false });
+  const { hypervisorType } = await driver.getAvailableResource(kit.ctx, { nodename });
+  return { host, hypervisorType };
 }

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { PowerState, type Flavor } from '@virtkit/core';
+import { PowerState, type Flavor, type MigrateData } from '@virtkit/core';
 import { check, checkCounters, checkEqual, checkRejects } from '../kit/assertions.js';
-import { moveDisks, newMigration, plus } from '../kit/cold-migration.js';
-import type { KitContext } from '../kit/kit-context.js';
+import { disksOff, finishRequest, moveDisks, newMigration, plus, retryOfLanded } from '../kit/cold-migration.js';
+import type { KitContext, MigrationPair } from '../kit/kit-context.js';
 import {
   checkOnOneHost,
   checkProgress,
+  computeInfo,
   finishLiveMigration,
   liveMigrate,
   liveMigrationInFlight,
+  prepareLiveMigration,
   resourcesUsed,
 } from '../kit/live-migration.js';
 import { defineSuite } from '../kit/suite.js';
@@ -104,6 +106,91 @@ export const liveMigrationSuite = defineSuite('migration.live', [
       );
       await kit.expectState(uuid, RUNNING, 'a force-completed live migration', pair.destination);
       checkProgress(run.reports, 'liveMigration progress');
+    },
+  },
+  {
+    name:
+      'the live-migration checks keep a requested block migration and do not call an instance with a local root ' +
+      'disk volume-backed (its disk would not be copied)',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.source);
+      const data = await checkedMigrateData(kit, pair, uuid, true);
+      check(data.blockMigration !== false, `a requested block migration was dropped: ${JSON.stringify(data)}`);
+      check(
+        data.isVolumeBacked !== true,
+        `the source check calls an instance booted from an image with a ${kit.flavor.rootGb ?? 0} GiB root disk ` +
+          `volume-backed: ${JSON.stringify(data)}`,
+      );
+    },
+  },
+  {
+    name:
+      'the checks hand liveMigration data that move the disks: a shared instance path, shared block storage or a ' +
+      'block migration (on each pair the fixtures make, with and without shared instance storage)',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const kinds = ['createMigrationPair', 'createUnsharedMigrationPair'] as const;
+      for (const fixture of kinds.filter((k) => kit.fixtures[k] !== undefined)) {
+        kit.step(`the checks on a pair from ${fixture}`);
+        const pair = await kit.migrationPair(fixture);
+        const uuid = await kit.spawn({}, pair.source);
+        const data = await checkedMigrateData(kit, pair, uuid, undefined);
+        check(
+          data.isSharedInstancePath === true || data.isSharedBlockStorage === true || data.blockMigration === true,
+          `${fixture}: without a shared instance path the data must say the block storage is shared or ask for a ` +
+            `block migration, else the disks stay behind: ${JSON.stringify(data)}`,
+        );
+      }
+    },
+  },
+  {
+    name:
+      'a retried preLiveMigration holds the resources once: after the rollback the destination has nothing and ' +
+      'its usage is as before',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.source);
+      const used = await resourcesUsed(kit, pair.destination);
+      const migrateData = await prepareLiveMigration(kit, pair, uuid);
+      kit.step('preLiveMigration again, as after a lost answer');
+      const instance = kit.instance(uuid);
+      await retryOfLanded(
+        pair.destination.preLiveMigration(kit.ctx, { instance, migrateData, networkInfo: [] }),
+        ['INSTANCE_EXISTS'],
+        'the retried preLiveMigration',
+      );
+      await pair.destination.rollbackLiveMigrationAtDestination(kit.ctx, { instance, networkInfo: [] });
+      check(
+        !(await pair.destination.listInstanceUuids(kit.ctx)).includes(uuid),
+        'the destination must not list the instance after the rollback',
+      );
+      if (used)
+        checkEqual(
+          await resourcesUsed(kit, pair.destination),
+          used,
+          'destination: used [vcpus, memoryMb, localGb] after a retried preLiveMigration and the rollback',
+        );
+      await kit.expectState(uuid, RUNNING, 'a rolled back live migration', pair.source);
+    },
+  },
+  {
+    name: 'the live-migration destination check on the host that has the instance is MIGRATION_FAILED',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const host = kit.driver.hostApi.hostname ?? 'kit-host';
+      await checkRejects(
+        kit.driver.checkCanLiveMigrateDestination(kit.ctx, {
+          instance: kit.instance(uuid),
+          srcComputeInfo: await computeInfo(kit, kit.driver, host),
+          dstComputeInfo: await computeInfo(kit, kit.driver, host),
+        }),
+        'MIGRATION_FAILED',
+        'checkCanLiveMigrateDestination of an instance this host has',
+      );
+      await kit.expectState(uuid, RUNNING, 'a refused destination check');
     },
   },
   ...inStates(['stopped'], (t) => ({
@@ -262,6 +349,10 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
         await pair.source.powerOn(kit.ctx, kit.full(uuid));
         await kit.expectState(uuid, RUNNING, 'powerOn after a revert with powerOn false', pair.source);
       }
+      kit.step('a new cold migration after the revert');
+      const again = await moveDisks(kit, pair, uuid);
+      await pair.source.confirmMigration(kit.ctx, { ...kit.full(uuid), migration: again });
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'destination', 'where the instance is after migrating again');
     },
   })),
   {
@@ -387,6 +478,217 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
     },
   },
   {
+    name:
+      'a retried finishMigration (the first one landed) changes nothing: the instance is on the destination once, ' +
+      'RUNNING, and its usage there is counted once',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const base = await resourcesUsed(kit, pair.destination);
+      const uuid = await kit.spawn({}, pair.source);
+      const migration = newMigration(pair);
+      const diskInfo = await disksOff(kit, pair.source, uuid, pair.destinationHost);
+      kit.track(uuid);
+      const finish = finishRequest(kit, uuid, migration, diskInfo);
+      await pair.destination.finishMigration(kit.ctx, finish);
+      kit.step('finishMigration again, as after a lost answer');
+      await retryOfLanded(pair.destination.finishMigration(kit.ctx, finish), ['INSTANCE_EXISTS'], 'the retry');
+      await kit.expectState(uuid, RUNNING, 'a retried finishMigration', pair.destination);
+      checkEqual(
+        (await pair.destination.listInstanceUuids(kit.ctx)).filter((u) => u === uuid).length,
+        1,
+        'how often the destination lists the instance after a retried finishMigration',
+      );
+      if (base)
+        checkEqual(
+          await resourcesUsed(kit, pair.destination),
+          plus(base, kit.flavor),
+          'destination: used [vcpus, memoryMb, localGb] after a retried finishMigration',
+        );
+      await pair.source.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'destination', 'where the instance is after confirmMigration');
+      await kit.expectState(uuid, RUNNING, 'confirmMigration after a retried finishMigration', pair.destination);
+    },
+  },
+  {
+    name:
+      'a resize to a larger flavor on another host, reverted after finishMigration: the source copy is back ' +
+      'RUNNING at the old flavor (getInfo, usage), the destination holds nothing',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      // a bystander on each host: usage that a wrong release would push below it shows
+      await kit.spawn({}, pair.source);
+      await kit.spawn({ powerOn: false }, pair.destination);
+      const base = [await resourcesUsed(kit, pair.source), await resourcesUsed(kit, pair.destination)];
+      const uuid = await kit.spawn({}, pair.source);
+      const bigger = largerFlavor(kit);
+      const migration = { ...newMigration(pair), migrationType: 'resize' };
+      kit.step(`resizing to ${bigger.name} on the destination`);
+      const diskInfo = await disksOff(kit, pair.source, uuid, pair.destinationHost, bigger);
+      kit.track(uuid);
+      await pair.destination.finishMigration(kit.ctx, finishRequest(kit, uuid, migration, diskInfo, bigger));
+      kit.step('reverting: the destination copy destroyed, then finishRevertMigration on the source');
+      await pair.destination.destroy(kit.ctx, kit.ref(uuid));
+      await pair.source.finishRevertMigration(kit.ctx, { ...kit.full(uuid), migration });
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'source', 'where the instance is after the revert');
+      await kit.expectState(uuid, RUNNING, 'finishRevertMigration after finishMigration', pair.source);
+      await checkFlavorInfo(kit, pair.source, uuid, kit.flavor, 'getInfo on the source after the revert');
+      if (base[0])
+        checkEqual(
+          await resourcesUsed(kit, pair.source),
+          plus(base[0], kit.flavor),
+          'source: used [vcpus, memoryMb, localGb] after the revert (the old flavor)',
+        );
+      if (base[1])
+        checkEqual(
+          await resourcesUsed(kit, pair.destination),
+          base[1],
+          'destination: used [vcpus, memoryMb, localGb] after the revert',
+        );
+    },
+  },
+  {
+    name: 'a resize in place retried (finishMigration twice): getInfo and usage follow the new flavor, counted once',
+    features: ['sameHostMigration'],
+    async run(kit) {
+      const base = await resourcesUsed(kit, kit.driver);
+      const uuid = await kit.spawn();
+      const host = kit.driver.hostApi.hostname ?? 'kit-host';
+      const bigger = largerFlavor(kit);
+      const migration = { id: `kit-${randomUUID()}`, sourceCompute: host, destCompute: host, migrationType: 'resize' };
+      const diskInfo = await disksOff(kit, kit.driver, uuid, host, bigger);
+      const finish = finishRequest(kit, uuid, migration, diskInfo, bigger);
+      await kit.driver.finishMigration(kit.ctx, finish);
+      kit.step('finishMigration again, as after a lost answer');
+      await retryOfLanded(kit.driver.finishMigration(kit.ctx, finish), [], 'the retried resize in place');
+      await kit.expectState(uuid, RUNNING, 'a retried resize in place');
+      await checkFlavorInfo(kit, kit.driver, uuid, bigger, 'getInfo after a retried resize in place');
+      if (base)
+        checkEqual(
+          await resourcesUsed(kit, kit.driver),
+          plus(base, bigger),
+          `used [vcpus, memoryMb, localGb] at ${bigger.name} after a retried resize in place`,
+        );
+      await kit.driver.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
+      kit.step('confirmMigration again, as after a lost answer');
+      await kit.driver.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
+      checkEqual(await kit.driver.listInstanceUuids(kit.ctx), [uuid], 'instances after a confirmed resize in place');
+      await kit.expectState(uuid, RUNNING, 'a confirmed resize in place, confirmed twice');
+      if (base)
+        checkEqual(
+          await resourcesUsed(kit, kit.driver),
+          plus(base, bigger),
+          `used [vcpus, memoryMb, localGb] at ${bigger.name} once confirmed`,
+        );
+    },
+  },
+  {
+    name: 'a resize in place reverted before finishMigration: the old flavor in getInfo and usage, RUNNING',
+    features: ['sameHostMigration'],
+    async run(kit) {
+      const bystander = await kit.spawn(); // usage that a wrong release would push below it shows
+      const base = await resourcesUsed(kit, kit.driver);
+      const uuid = await kit.spawn();
+      const host = kit.driver.hostApi.hostname ?? 'kit-host';
+      const migration = { id: `kit-${randomUUID()}`, sourceCompute: host, destCompute: host, migrationType: 'resize' };
+      await disksOff(kit, kit.driver, uuid, host, largerFlavor(kit));
+      kit.step('reverting before finishMigration');
+      await kit.driver.finishRevertMigration(kit.ctx, { ...kit.full(uuid), migration });
+      await kit.expectState(uuid, RUNNING, 'finishRevertMigration of a resize in place never finished');
+      await checkFlavorInfo(kit, kit.driver, uuid, kit.flavor, 'getInfo after the revert');
+      if (base)
+        checkEqual(
+          await resourcesUsed(kit, kit.driver),
+          plus(base, kit.flavor),
+          'used [vcpus, memoryMb, localGb] after the revert',
+        );
+      checkEqual(
+        (await kit.driver.listInstanceUuids(kit.ctx)).sort(),
+        [bystander, uuid].sort(),
+        'instances after the revert',
+      );
+    },
+  },
+  {
+    name:
+      'once confirmed, a cold migration can be followed by another: back to the first host, RUNNING there, ' +
+      'nothing left on the second',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.source);
+      const there = await moveDisks(kit, pair, uuid);
+      await pair.source.confirmMigration(kit.ctx, { ...kit.full(uuid), migration: there });
+      kit.step('migrating back to the first host');
+      const back: MigrationPair = {
+        source: pair.destination,
+        destination: pair.source,
+        sourceHost: pair.destinationHost,
+        destinationHost: pair.sourceHost,
+      };
+      const migration = await moveDisks(kit, back, uuid);
+      await pair.destination.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'source', 'where the instance is after migrating back');
+      await kit.expectState(uuid, RUNNING, 'a cold migration back to the first host', pair.source);
+    },
+  },
+  {
+    name:
+      'while a host is powered off, a cold migration starts nothing there: finishMigration and ' +
+      'finishRevertMigration are refused and change nothing',
+    needs: ['createMigrationPair'],
+    requires: ['host.power'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.source);
+      const migration = newMigration(pair);
+      const diskInfo = await disksOff(kit, pair.source, uuid, pair.destinationHost);
+      kit.track(uuid);
+      kit.step('finishMigration on a powered-off destination');
+      await pair.destination.hostPowerAction(kit.ctx, { action: 'shutdown' });
+      await checkRejects(
+        pair.destination.finishMigration(kit.ctx, finishRequest(kit, uuid, migration, diskInfo)),
+        ['INVALID_STATE', 'MIGRATION_FAILED'],
+        'finishMigration on a powered-off host',
+      );
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'source', 'where the instance is after the refused finish');
+      kit.step('finishRevertMigration on a powered-off source');
+      await pair.source.hostPowerAction(kit.ctx, { action: 'shutdown' });
+      await checkRejects(
+        pair.source.finishRevertMigration(kit.ctx, { ...kit.full(uuid), migration }),
+        'INVALID_STATE',
+        'finishRevertMigration on a powered-off host',
+      );
+      await kit.expectState(uuid, SHUTDOWN, 'a refused finishRevertMigration', pair.source);
+      kit.step('both hosts started up again: the revert goes through');
+      await pair.source.hostPowerAction(kit.ctx, { action: 'startup' });
+      await pair.destination.hostPowerAction(kit.ctx, { action: 'startup' });
+      await pair.source.finishRevertMigration(kit.ctx, { ...kit.full(uuid), migration });
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'source', 'where the instance is after the revert');
+      await kit.expectState(uuid, RUNNING, 'finishRevertMigration once the host started up', pair.source);
+    },
+  },
+  {
+    name:
+      'finishMigration of an instance the host already has (nothing was migrated to it) is refused and changes ' +
+      'nothing',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({}, pair.destination);
+      const migration = newMigration(pair);
+      const diskInfo = await pair.destination.getInstanceDiskInfo(kit.ctx, kit.full(uuid));
+      await checkRejects(
+        pair.destination.finishMigration(kit.ctx, { ...finishRequest(kit, uuid, migration, diskInfo), powerOn: false }),
+        ['INSTANCE_EXISTS', 'MIGRATION_FAILED'],
+        'finishMigration of an instance already on the host',
+      );
+      checkEqual(await checkOnOneHost(kit, pair, uuid), 'destination', 'where the instance is after the refusal');
+      await kit.expectState(uuid, RUNNING, 'a refused finishMigration', pair.destination);
+    },
+  },
+  {
     name: 'getInstanceDiskInfo lists the local disks with their sizes',
     async run(kit) {
       const uuid = await kit.spawn();
@@ -403,6 +705,31 @@ export const coldMigrationSuite = defineSuite('migration.cold', [
           'getInstanceDiskInfo disk',
         );
       }
+    },
+  },
+  {
+    name:
+      "getInstanceDiskInfo: the local disks hold at least the flavor's root disk, each at its own path, each " +
+      'overcommitted by its virtual size less its size on disk',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const disks = await kit.driver.getInstanceDiskInfo(kit.ctx, kit.full(uuid));
+      const virtual = disks.reduce((sum, d) => sum + d.virtualSizeBytes, 0);
+      const rootBytes = (kit.flavor.rootGb ?? 0) * 1024 ** 3;
+      check(
+        virtual >= rootBytes,
+        `the local disks of an instance with a ${kit.flavor.rootGb ?? 0} GiB root disk add up to ${virtual} bytes`,
+      );
+      checkEqual(new Set(disks.map((d) => d.path)).size, disks.length, 'distinct paths of the local disks');
+      check(
+        disks.every((d) => d.type.length > 0 && d.path.length > 0),
+        `each local disk names its format and path: ${JSON.stringify(disks)}`,
+      );
+      checkEqual(
+        disks.map((d) => d.overCommitDiskSizeBytes),
+        disks.map((d) => Math.max(0, d.virtualSizeBytes - d.diskSizeBytes)),
+        'overCommitDiskSizeBytes of each disk (virtual size less size on disk)',
+      );
     },
   },
   ...inStates(['suspended'], (t) => ({
@@ -592,4 +919,25 @@ async function checkFlavorInfo(
     [flavor.vcpus, flavor.memoryMb * 1024],
     `${what} (numCpu, maxMemKb) for ${flavor.name}`,
   );
+}
+
+/** The data the destination and source checks hand to `liveMigration` (the destination check cleaned up after). */
+async function checkedMigrateData(
+  kit: KitContext,
+  pair: MigrationPair,
+  uuid: string,
+  blockMigration: boolean | undefined,
+): Promise<MigrateData> {
+  const instance = kit.instance(uuid);
+  const destCheckData = await pair.destination.checkCanLiveMigrateDestination(kit.ctx, {
+    instance,
+    srcComputeInfo: await computeInfo(kit, pair.source, pair.sourceHost),
+    dstComputeInfo: await computeInfo(kit, pair.destination, pair.destinationHost),
+    ...(blockMigration === undefined ? {} : { blockMigration }),
+  });
+  try {
+    return await pair.source.checkCanLiveMigrateSource(kit.ctx, { instance, destCheckData });
+  } finally {
+    await pair.destination.cleanupLiveMigrationDestinationCheck(kit.ctx, { destCheckData });
+  }
 }
