@@ -634,6 +634,8 @@ class VirtkitDriver(driver.ComputeDriver):
             request['diskBus'] = disk_bus
         if device_type in t.DEVICE_TYPES:
             request['deviceType'] = device_type
+        if connection_info and connection_info.get('multiattach') is True:
+            request['multiattach'] = True  # Nova attaches a multiattach volume only to a driver that supports it
         self._call('attachVolume', request, instance)
 
     def detach_volume(self, context, connection_info, instance, mountpoint, encryption=None):
