@@ -4,7 +4,7 @@
 // lines], "seconds"}. A list with Nova's API-sample tests first runs those with Nova's own fake driver to write
 // their doc samples (Debian ships none), then runs the whole list through the adapter (see below).
 //
-//   node scripts/nova/run-nova-tests.mjs driver                               Nova's _VirtDriverTestCase (65)
+//   node scripts/nova/run-nova-tests.mjs driver                               Nova's _VirtDriverTestCase (65) + 2
 //   node scripts/nova/run-nova-tests.mjs functional <list-file> [--workers N] Nova's functional tests in the file
 //
 // Each worker starts its own serving process (scripts/nova/serve-memory-hosts.mjs, loopback, a free port) and
@@ -160,9 +160,10 @@ let results;
 // run fails the whole run: without its samples the adapter's run would prove nothing.
 let referenceFailed = [];
 if (suite === 'driver') {
-  results = await runShares([
-    { testArgs: () => ({ args: ['-m', 'unittest', '-v', 'nova_virtkit_tests.test_driver_suite'] }), env: {} },
-  ]);
+  // Nova's suite, then the adapter's own tests of Nova's live-migration callbacks calling the driver again (same
+  // served hosts and fixtures as the suite).
+  const modules = ['nova_virtkit_tests.test_driver_suite', 'nova_virtkit_tests.test_live_migration_callbacks'];
+  results = await runShares([{ testArgs: () => ({ args: ['-m', 'unittest', '-v', ...modules] }), env: {} }]);
 } else {
   if (!listFile || !existsSync(listFile)) fail(`no list file ${listFile}`);
   const ids = readFileSync(listFile, 'utf8')

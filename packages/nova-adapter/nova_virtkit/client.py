@@ -14,6 +14,7 @@ import ssl
 import sys
 import time
 import struct
+import threading
 import urllib.parse
 import uuid as uuidlib
 
@@ -22,6 +23,15 @@ SERVICE = '/virtkit.v1.DriverService/'
 # VIRTKIT_TRACE=1: every unary call's duration on stderr (debugging slow runs).
 _TRACE = os.environ.get('VIRTKIT_TRACE') == '1'
 HARNESS = '/virtkit.v1.HarnessService/'
+# Request header of a call made while a callback of a served call runs here: the invocation's operation id. The
+# server runs such a call as part of the served call (as core does in process), instead of queueing it behind the
+# served call that holds the instance and waits for the callback (a deadlock).
+OPERATION_HEADER = 'virtkit-operation'
+# The callback invocations running now, by (green) thread: thread id -> (server target, operation id). Keyed by
+# threading.get_ident() looked up at call time, so under eventlet's monkey-patching it names the green thread even
+# if this module was imported before the patching: only the calls the callback itself makes carry the id, never
+# those of other green threads (another request's calls, Nova's RPC handlers) that run meanwhile.
+_RUNNING = {}
 
 
 class RemoteError(Exception):
@@ -66,6 +76,8 @@ class VirtkitClient(object):
         self.served_host = served_host
         self.token = token
         self.timeout = timeout
+        # Who the calls go to: an operation id is sent only to the server (and host) whose callback runs.
+        self.target = (self.host, self.port, served_host)
 
     def _connection(self, timeout=None):
         t = timeout if timeout is not None else self.timeout
@@ -80,6 +92,9 @@ class VirtkitClient(object):
             h['Authorization'] = 'Bearer ' + self.token
         if self.served_host:
             h['virtkit-host'] = self.served_host
+        running = _RUNNING.get(threading.get_ident())
+        if running is not None and running[0] == self.target:
+            h[OPERATION_HEADER] = running[1]
         return h
 
     def unary(self, method, body, service=SERVICE):
@@ -163,12 +178,22 @@ class VirtkitClient(object):
     def _run_callback(self, call_id, invocation, callbacks):
         answer = {'callId': call_id, 'invocation': invocation.get('invocation', '0')}
         fn = callbacks.get(invocation.get('callbackId'))
+        me = threading.get_ident()
+        outer = _RUNNING.get(me)
+        operation = invocation.get('operationId')
+        if operation:  # a server that predates operation ids sends none: the calls are then ordinary ones
+            _RUNNING[me] = (self.target, operation)
         try:
             if fn is None:
                 raise KeyError('no callback %r' % invocation.get('callbackId'))
             answer['result'] = _jsonable(fn(*(invocation.get('args') or [])))
         except Exception as e:  # the served driver gets the failure as the callback's error
             answer['error'] = {'code': 'DRIVER_ERROR', 'name': type(e).__name__, 'message': str(e)}
+        finally:
+            if outer is None:
+                _RUNNING.pop(me, None)
+            else:
+                _RUNNING[me] = outer
         self.unary('CompleteCallback', answer)
 
     def open_event_stream(self, from_sequence=None, epoch=None):

@@ -73,8 +73,8 @@ class VirtkitDriver(driver.ComputeDriver):
         self._described = None
         self._watcher = None
         self._stopping = threading.Event()
-        # Per instance: the callbacks a live migration ran (post/recover), so a failure already recovered by
-        # Nova's recover_method is not reported twice (see live_migration).
+        # Nova's libvirt driver keeps its running migrations here, and Nova's driver suite writes into it
+        # (test_live_migration_force_complete); the served driver keeps its own, so nothing here reads it.
         self.active_migrations = {}
 
     # ---- plumbing ----
@@ -634,6 +634,8 @@ class VirtkitDriver(driver.ComputeDriver):
             request['diskBus'] = disk_bus
         if device_type in t.DEVICE_TYPES:
             request['deviceType'] = device_type
+        if connection_info and connection_info.get('multiattach') is True:
+            request['multiattach'] = True  # Nova attaches a multiattach volume only to a driver that supports it
         self._call('attachVolume', request, instance)
 
     def detach_volume(self, context, connection_info, instance, mountpoint, encryption=None):
@@ -825,37 +827,46 @@ class VirtkitDriver(driver.ComputeDriver):
 
     def live_migration(self, context, instance, dest, post_method, recover_method, block_migration=False,
                        migrate_data=None):
-        # The served driver asks for Nova's post / recover method from inside its liveMigration call, which holds
-        # the instance on the serving side until it returns; Nova's methods call the driver again for the same
-        # instance (post_live_migration, ...), and such a call arriving over the wire is not recognised as
-        # re-entrant there, so running them inside the callback deadlocks. The callbacks only record which one was
-        # asked for; it runs once the served call has returned (as Nova's libvirt driver runs them from its
-        # migration thread after the migration ended). Exactly one of them runs.
-        asked = []
+        # The served driver runs Nova's post or recover method as a callback from inside its liveMigration call,
+        # as Nova's libvirt driver runs them from its migration thread once the migration ended. They call the
+        # driver again for the same instance (post_live_migration, cleanup, ...), which the served call holds: the
+        # client sends those calls with the callback's operation id (client.OPERATION_HEADER), so the serving side
+        # runs them as part of the call instead of queueing them behind it.
+        ran = []
+        raised = []
 
-        def post(*_args):
-            asked.append('post')
-
-        def recover(*_args):
-            asked.append('recover')
+        def callback(name, method, *args):
+            ran.append(name)
+            try:
+                method(context, instance, dest, *args)
+            except Exception as e:  # kept to re-raise once the served call ended: Nova sees its own exception
+                raised.append(e)
+                raise
 
         request = self._freq(instance, dest=dest, blockMigration=bool(block_migration),
                              migrateData=vmigrate.to_virtkit(migrate_data) or {},
                              postMethod={'$callback': 'post'}, recoverMethod={'$callback': 'recover'})
+        callbacks = {'post': lambda *_: callback('post', post_method, block_migration, migrate_data),
+                     'recover': lambda *_: callback('recover', recover_method, migrate_data)}
         try:
-            self._connect().call_streaming('liveMigration', request, {'post': post, 'recover': recover})
+            self._connect().call_streaming('liveMigration', request, callbacks)
         except vclient.RemoteError as e:
+            if raised:
+                raise raised[0]
             if e.code in ('MIGRATION_FAILED', 'ABORTED', 'INVALID_STATE', 'INSTANCE_NOT_FOUND'):
                 # As Nova's libvirt driver does: a failed migration never raises out of live_migration; it ends
-                # in exactly one recover_method call (the compute manager's rollback), whether the served driver
-                # asked for it (the migration had started) or refused before.
+                # in exactly one recover_method call (the compute manager's rollback): the served driver's, if the
+                # migration had started, or this one, if it refused before.
                 LOG.warning('virtkit: live migration of %s to %s failed: %s', instance.uuid, dest, e.message)
-                recover_method(context, instance, dest, migrate_data)
+                if 'recover' not in ran:
+                    recover_method(context, instance, dest, migrate_data)
                 return
             raise errors.to_nova(e, instance=instance, method='liveMigration')
-        if 'recover' in asked:
-            recover_method(context, instance, dest, migrate_data)
-        else:
+        if raised:
+            raise raised[0]
+        if not ran:
+            # The contract runs postMethod on success; a served driver that returned without it would leave Nova's
+            # migration running for ever: the migration is over, so Nova's post method runs here.
             post_method(context, instance, dest, block_migration, migrate_data)
 
     def live_migration_force_complete(self, instance):

@@ -216,6 +216,11 @@ def connection_info(ci, instance_uuid=None, mountpoint=None):
     _put(out, 'serial', ci.get('serial'), RESOURCE_ID)
     if 'volumeId' not in out:
         _put(out, 'volumeId', attachment_volume_id(instance_uuid, mountpoint), RESOURCE_ID)
+    if ci.get('multiattach') is True:
+        # Nova marks a multiattach volume's connection at its top level (block_device.py: "used by the volume
+        # driver to determine the proper disk configuration"); a served driver reads it from the data, as a
+        # connector's flag (the memory driver's spawn does).
+        out['data']['multiattach'] = True
     return out
 
 
