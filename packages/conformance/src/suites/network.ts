@@ -209,6 +209,11 @@ export const networkHotplugSuite = defineSuite('network.hotplug', [
     name: "attaching and detaching interfaces on one instance leaves another instance's interfaces unchanged",
     async run(kit) {
       const [uuid, other] = [await kit.spawn(), await kit.spawn()];
+      if (kit.supports('volume') && kit.fixtures.createVolume) {
+        // the other instance has a volume too (its interfaces sit beside another kind of attachment)
+        const connectionInfo = await kit.volume();
+        await kit.driver.attachVolume(kit.ctx, { ...kit.full(other), connectionInfo, mountpoint: 'vdb' });
+      }
       const theirs = kit.vif();
       await kit.driver.attachInterface(kit.ctx, { ...kit.ref(other), imageMeta: kit.imageMeta, vif: theirs });
       const before = await nicMacs(kit, other);

@@ -75,6 +75,12 @@ export const volumeSuite = defineSuite('volume', [
         await shared(a);
         await shared(b);
         await kit.driver.detachVolume(kit.ctx, attachRequest(kit, b, volume, 'vdb'));
+        // the first instance still holds it: a plain attachment elsewhere is CONFLICT
+        await attachRefused(kit, b, volume, 'vdb', 'the multiattach volume the first instance still holds, plainly');
+        await kit.driver.detachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdb'));
+        kit.step('attaching the volume, free again, plainly, then as multiattach to the other instance');
+        await kit.driver.attachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdb'));
+        await checkRejects(shared(b), 'CONFLICT', 'multiattach of a volume attached plainly (after it was shared)');
       }
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdb'));
     },
@@ -184,8 +190,9 @@ export const volumeSuite = defineSuite('volume', [
       const uuid = await kit.spawn();
       const [held, stranger] = [await kit.volume(), await kit.volume()];
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdb'));
-      kit.step('detaching a volume never attached, at the mountpoint of another');
+      kit.step('detaching a volume never attached, at the mountpoint of another, and at a free mountpoint');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, stranger, 'vdb'));
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, stranger, 'vdc'));
       await attachRefused(
         kit,
         uuid,
@@ -455,6 +462,12 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
       await kit.expectState(uuid, PowerState.RUNNING, 'the refused swaps');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, atVdc, 'vdc'));
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, atVdb, 'vdb'));
+      kit.step('swapping out at vdb the volume detached from there');
+      await checkRejects(
+        kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, atVdb, incoming)),
+        'NOT_FOUND',
+        'swapVolume at vdb once every volume is detached',
+      );
     },
   },
   {
@@ -707,6 +720,10 @@ export const deviceNamesSuite = defineSuite('volume.deviceNames', [
             { ...kit.full(uuid), bdms: [bootRow(`/dev/${root}`), ...rows], blockDevice: volumeRow() },
           ],
           ["the caller's mapping is empty", { ...kit.full(uuid), bdms: [], blockDevice: volumeRow() }],
+          [
+            'a free device wished',
+            { ...kit.full(uuid), bdms: [bootRow(`/dev/${root}`), ...rows], blockDevice: volumeRow('/dev/vdz') },
+          ],
           ...inUse.map((d): [string, GetDeviceNameForInstanceRequest] => [
             `${d}, in use, wished`,
             { ...kit.full(uuid), bdms: [bootRow(`/dev/${root}`), ...rows], blockDevice: volumeRow(`/dev/${d}`) },
@@ -750,18 +767,50 @@ export const deviceNamesSuite = defineSuite('volume.deviceNames', [
     },
   },
   {
+    name: 'a root device the instance names, other than the default one, is never answered for a new device',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      for (const root of ['/dev/sda', '/dev/vdc']) {
+        const instance = { ...kit.instance(uuid), rootDeviceName: root };
+        for (const wish of [undefined, root]) {
+          const what = `root ${root} named by the instance, ${wish ? 'wished' : 'nothing wished'}`;
+          const name: string = await kit.driver.getDeviceNameForInstance(kit.ctx, {
+            instance,
+            bdms: [],
+            blockDevice: volumeRow(wish),
+          });
+          checkDistinctNames([name], bare(root), `getDeviceNameForInstance (${what})`);
+        }
+      }
+    },
+  },
+  {
     name: "device names stay valid and distinct past the 26th device, whatever the root's name",
     async run(kit) {
-      for (const root of ['/dev/vda', '/dev/sda', '/dev/xvda']) {
-        kit.step(`naming 30 volume rows and an ephemeral after the root ${root}`);
+      const ephemeral: BlockDeviceMappingInput = { sourceType: 'blank', destinationType: 'local', volumeSizeGb: 1 };
+      const swap: BlockDeviceMappingInput = { ...ephemeral, guestFormat: 'swap' };
+      const volumes = Array.from({ length: 30 }, () => volumeRow());
+      const asks: [string, Partial<DefaultDeviceNamesForInstanceRequest>][] = [
+        ['/dev/vda', { ephemerals: [ephemeral], blockDeviceMapping: volumes }],
+        ['/dev/sda', { swap: [swap], blockDeviceMapping: volumes }],
+        ['/dev/xvda', { ephemerals: [ephemeral, ephemeral], swap: [swap] }],
+      ];
+      for (const [root, lists] of asks) {
+        kit.step(`naming ${JSON.stringify(Object.keys(lists))} rows after the root ${root}`);
         const result = await kit.driver.defaultDeviceNamesForInstance(kit.ctx, {
           ...kit.full(unknownInstance()),
           rootDeviceName: root,
-          ephemerals: [{ sourceType: 'blank', destinationType: 'local', volumeSizeGb: 1 }],
-          blockDeviceMapping: Array.from({ length: 30 }, () => volumeRow()),
+          ...lists,
         });
+        checkEqual(
+          [result.ephemerals.length, result.swap.length, result.blockDeviceMapping.length],
+          [lists.ephemerals?.length ?? 0, lists.swap?.length ?? 0, lists.blockDeviceMapping?.length ?? 0],
+          `rows per kind after the root ${root}`,
+        );
         checkDistinctNames(
-          [...result.ephemerals, ...result.blockDeviceMapping].map((r: { deviceName?: string }) => r.deviceName),
+          [...result.ephemerals, ...result.swap, ...result.blockDeviceMapping].map(
+            (r: { deviceName?: string }) => r.deviceName,
+          ),
           bare(root),
           `defaultDeviceNamesForInstance after the root ${root}`,
         );
