@@ -46,8 +46,9 @@ export abstract class NetworkHooks extends withNetworkMacs(
   }
   // Stryker restore all
 
-  // The hooks below do nothing but look the host up (the memory driver's failure-injection point, which no kit fixture
-  // arms for them) or the instance: the SDK's defaults do nothing either, and no kit calls them for an unknown instance.
+  // The hooks below do nothing but look the host up (the memory driver's failure-injection point, which no kit
+  // fixture arms for them) or the instance: the SDK's defaults do nothing either, and no kit calls them for an unknown
+  // instance.
   // Stryker disable all: equivalent for the contract (above)
   /** Nothing to prepare: memory NICs need no host-side setup. */
   protected override async _prepareNetworksBeforeBlockDeviceMapping(): Promise<void> {
@@ -89,7 +90,7 @@ export abstract class NetworkHooks extends withNetworkMacs(
     const mac = r.vif.address.toLowerCase();
     const same = nicsOf(record).some((n) => n.id === r.vif.id && n.mac === mac);
     if (same && record.extras?.nicTags?.get(r.vif.id) === r.vif.tag) return;
-    // Stryker disable next-line ConditionalExpression,BlockStatement: equivalent (addNic refuses the id with another MAC)
+    // Stryker disable next-line ConditionalExpression,BlockStatement: equivalent (addNic refuses it too)
     if (record.nics?.includes(r.vif.id)) {
       throw new ConflictError(`interface ${r.vif.id} is already attached with another MAC or tag`);
     }
