@@ -409,18 +409,17 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, oldVolume, 'vdb'));
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, held, 'vdb'));
       kit.step('swapping in the volume the other instance holds');
-      await checkRejects(
-        kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, oldVolume, held)),
-        'CONFLICT',
-        'swapVolume to a volume attached to another instance',
-      );
+      await swapRefused(kit, uuid, oldVolume, held, 'CONFLICT', 'swapVolume to a volume attached to another instance');
       // both attachments as before: the old volume still at vdb, the other's still its own
       await attachRefused(kit, uuid, oldVolume, 'vdc', 'the old volume after the refused swap (still attached)');
       await attachRefused(kit, uuid, held, 'vdc', "the other instance's volume after the refused swap (still held)");
       const second = await kit.volume();
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, second, 'vdc'));
-      await checkRejects(
-        kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, oldVolume, second)),
+      await swapRefused(
+        kit,
+        uuid,
+        oldVolume,
+        second,
         'CONFLICT',
         'swapVolume to a volume attached to the same instance at vdc',
       );
@@ -444,15 +443,21 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, atVdb, 'vdb'));
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, atVdc, 'vdc'));
       kit.step('swapping out at vdb the volume attached at vdc');
-      await checkRejects(
-        kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, atVdc, incoming)),
+      await swapRefused(
+        kit,
+        uuid,
+        atVdc,
+        incoming,
         'NOT_FOUND',
         'swapVolume at vdb naming the volume attached at vdc as the old one',
       );
       const stranger = await kit.volume();
       kit.step('swapping out at vdb a volume attached nowhere');
-      await checkRejects(
-        kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, stranger, incoming)),
+      await swapRefused(
+        kit,
+        uuid,
+        stranger,
+        incoming,
         'NOT_FOUND',
         'swapVolume at vdb naming a volume attached nowhere as the old one',
       );
@@ -463,11 +468,7 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, atVdc, 'vdc'));
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, atVdb, 'vdb'));
       kit.step('swapping out at vdb the volume detached from there');
-      await checkRejects(
-        kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, atVdb, incoming)),
-        'NOT_FOUND',
-        'swapVolume at vdb once every volume is detached',
-      );
+      await swapRefused(kit, uuid, atVdb, incoming, 'NOT_FOUND', 'swapVolume at vdb once every volume is detached');
     },
   },
   {
@@ -504,8 +505,11 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, shared, 'vdb', { multiattach: true }));
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, held, 'vdc'));
       kit.step('swapping in the volume the other instance holds without multiattach');
-      await checkRejects(
-        kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, old, held)),
+      await swapRefused(
+        kit,
+        uuid,
+        old,
+        held,
         'CONFLICT',
         'swapVolume to a volume another instance holds without multiattach',
       );
@@ -894,6 +898,18 @@ async function attachRefused(
   what: string,
 ): Promise<void> {
   await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, mountpoint)), 'CONFLICT', what);
+}
+
+/** Swapping `oldVolume` at vdb of `uuid` for `newVolume` is refused with `code` (callers check nothing changed). */
+async function swapRefused(
+  kit: KitContext,
+  uuid: string,
+  oldVolume: VolumeConnectionInfo,
+  newVolume: VolumeConnectionInfo,
+  code: 'CONFLICT' | 'NOT_FOUND',
+  what: string,
+): Promise<void> {
+  await checkRejects(kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, oldVolume, newVolume)), code, what);
 }
 
 /** `volume` is free: it attaches at `mountpoint` of `uuid`, and is detached again. */
