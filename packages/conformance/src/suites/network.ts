@@ -1,4 +1,4 @@
-import { PowerState } from '@virtkit/core';
+import { PowerState, type Vif } from '@virtkit/core';
 import { check, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
 import type { KitContext } from '../kit/kit-context.js';
 import { defineSuite } from '../kit/suite.js';
@@ -36,6 +36,25 @@ export const networkSuite = defineSuite('network', [
         `deallocateNetworksOnReschedule must answer a boolean, got ${JSON.stringify(deallocate)}`,
       );
       await kit.expectState(uuid, PowerState.RUNNING, 'the network hooks');
+    },
+  },
+  {
+    name: 'spawn with two VIFs of one MAC is CONFLICT and leaves no instance; either VIF alone spawns',
+    async run(kit) {
+      const first = kit.vif();
+      const second = { ...kit.vif(), address: first.address.toUpperCase() };
+      const req = kit.spawnRequest({ networkInfo: [first, second] });
+      kit.step('spawning with two VIFs that share a MAC');
+      await checkRejects(kit.driver.spawn(kit.ctx, req), 'CONFLICT', 'spawn with two VIFs of one MAC');
+      check(
+        !(await kit.driver.listInstanceUuids(kit.ctx)).includes(req.instance.uuid),
+        'the refused spawn must leave no instance behind',
+      );
+      for (const vif of [first, second]) {
+        const uuid = await kit.spawn({ networkInfo: [vif] });
+        await kit.expectState(uuid, PowerState.RUNNING, 'spawn with one of the two VIFs');
+        await kit.driver.destroy(kit.ctx, kit.ref(uuid));
+      }
     },
   },
   {
@@ -136,6 +155,88 @@ export const networkHotplugSuite = defineSuite('network.hotplug', [
           vif: { ...kit.vif(), address: gone.address },
         });
       }
+    },
+  },
+  {
+    name: 'contract: the same VIF id asked again with another MAC is CONFLICT and changes nothing',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const vif = kit.vif();
+      await kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif });
+      const before = await nicMacs(kit, uuid);
+      const moved = { ...vif, address: kit.vif().address };
+      await checkRejects(
+        kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: moved }),
+        'CONFLICT',
+        'the attached VIF id again with another MAC',
+      );
+      if (before) checkEqual(await nicMacs(kit, uuid), before, 'diagnostics NIC MACs after the refused attach');
+      // the refused call took nothing: the new MAC is free, the VIF still has its own MAC (a retry of it succeeds)
+      const probe = { ...kit.vif(), address: moved.address };
+      await kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: probe });
+      await kit.driver.detachInterface(kit.ctx, { ...kit.ref(uuid), vif: probe });
+      await kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif });
+      kit.step('detaching the VIF, then attaching its id with the other MAC');
+      await kit.driver.detachInterface(kit.ctx, { ...kit.ref(uuid), vif });
+      await kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif: moved });
+      await kit.driver.detachInterface(kit.ctx, { ...kit.ref(uuid), vif: moved });
+    },
+  },
+  {
+    name:
+      'contract: an interface asked again with another tag, or none, is CONFLICT; detached and attached ' +
+      'again, it takes the new tag',
+    features: ['taggedInterfaceAttach'],
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const attach = (vif: Vif): Promise<void> =>
+        kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif });
+      const vif = { ...kit.vif(), tag: 'kit-a' };
+      const untagged = { ...vif, tag: undefined };
+      await attach(vif);
+      await checkRejects(attach({ ...vif, tag: 'kit-b' }), 'CONFLICT', 'the VIF tagged kit-a, asked with tag kit-b');
+      await checkRejects(attach(untagged), 'CONFLICT', 'the VIF tagged kit-a, asked without a tag');
+      await attach(vif);
+      kit.step('detaching it, then attaching it untagged (twice: the second is a retry)');
+      await kit.driver.detachInterface(kit.ctx, { ...kit.ref(uuid), vif });
+      await attach(untagged);
+      await attach(untagged);
+      await checkRejects(attach(vif), 'CONFLICT', 'the untagged VIF, asked with tag kit-a');
+      await kit.driver.detachInterface(kit.ctx, { ...kit.ref(uuid), vif });
+    },
+  },
+  {
+    name: "attaching and detaching interfaces on one instance leaves another instance's interfaces unchanged",
+    async run(kit) {
+      const [uuid, other] = [await kit.spawn(), await kit.spawn()];
+      if (kit.supports('volume') && kit.fixtures.createVolume) {
+        // the other instance has a volume too (its interfaces sit beside another kind of attachment)
+        const connectionInfo = await kit.volume();
+        await kit.driver.attachVolume(kit.ctx, { ...kit.full(other), connectionInfo, mountpoint: 'vdb' });
+      }
+      const theirs = kit.vif();
+      await kit.driver.attachInterface(kit.ctx, { ...kit.ref(other), imageMeta: kit.imageMeta, vif: theirs });
+      const before = await nicMacs(kit, other);
+      const mine = [kit.vif(), kit.vif()];
+      for (const vif of mine)
+        await kit.driver.attachInterface(kit.ctx, { ...kit.ref(uuid), imageMeta: kit.imageMeta, vif });
+      kit.step("detaching this instance's interfaces, and one with the id of the other instance's");
+      await kit.driver.detachInterface(kit.ctx, { ...kit.ref(uuid), vif: mine[0]! });
+      await kit.driver.detachInterface(kit.ctx, { ...kit.ref(uuid), vif: theirs });
+      if (before) checkEqual(await nicMacs(kit, other), before, "the other instance's NIC MACs");
+      // still attached there: a new VIF with its MAC is CONFLICT, the VIF itself again is a retry
+      await checkRejects(
+        kit.driver.attachInterface(kit.ctx, {
+          ...kit.ref(other),
+          imageMeta: kit.imageMeta,
+          vif: { ...kit.vif(), address: theirs.address },
+        }),
+        'CONFLICT',
+        "another interface with the MAC of the other instance's interface, on that instance",
+      );
+      await kit.driver.attachInterface(kit.ctx, { ...kit.ref(other), imageMeta: kit.imageMeta, vif: theirs });
+      await kit.driver.detachInterface(kit.ctx, { ...kit.ref(uuid), vif: mine[1]! });
+      await kit.driver.detachInterface(kit.ctx, { ...kit.ref(other), vif: theirs });
     },
   },
   ...inStates(['suspended'], (t) => ({

@@ -6,6 +6,7 @@ import {
   type AttachVolumeRequest,
   type BlockDeviceMappingInput,
   type DefaultDeviceNamesForInstanceRequest,
+  type GetDeviceNameForInstanceRequest,
   type SwapVolumeRequest,
   type VolumeConnectionInfo,
 } from '@virtkit/core';
@@ -74,6 +75,12 @@ export const volumeSuite = defineSuite('volume', [
         await shared(a);
         await shared(b);
         await kit.driver.detachVolume(kit.ctx, attachRequest(kit, b, volume, 'vdb'));
+        // the first instance still holds it: a plain attachment elsewhere is CONFLICT
+        await attachRefused(kit, b, volume, 'vdb', 'the multiattach volume the first instance still holds, plainly');
+        await kit.driver.detachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdb'));
+        kit.step('attaching the volume, free again, plainly, then as multiattach to the other instance');
+        await kit.driver.attachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdb'));
+        await checkRejects(shared(b), 'CONFLICT', 'multiattach of a volume attached plainly (after it was shared)');
       }
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, a, volume, 'vdb'));
     },
@@ -183,8 +190,9 @@ export const volumeSuite = defineSuite('volume', [
       const uuid = await kit.spawn();
       const [held, stranger] = [await kit.volume(), await kit.volume()];
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, held, 'vdb'));
-      kit.step('detaching a volume never attached, at the mountpoint of another');
+      kit.step('detaching a volume never attached, at the mountpoint of another, and at a free mountpoint');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, stranger, 'vdb'));
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, stranger, 'vdc'));
       await attachRefused(
         kit,
         uuid,
@@ -221,6 +229,65 @@ export const volumeSuite = defineSuite('volume', [
       // The same volume asked at another device: attached otherwise, so CONFLICT (the same attach again is idempotent).
       await attachRefused(kit, uuid, volume, 'vdc', 'the same volume again at another device');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, volume, 'vdb'));
+    },
+  },
+  {
+    name:
+      'contract: the volume asked again at its own mountpoint with another multiattach mode is CONFLICT and ' +
+      'changes nothing',
+    needs: ['createVolume'],
+    features: ['multiattach'],
+    async run(kit) {
+      const [uuid, other] = [await kit.spawn(), await kit.spawn()];
+      const [plain, shared] = [await kit.volume(), await kit.volume()];
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, plain, 'vdb'));
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, shared, 'vdc', { multiattach: true }));
+      kit.step('asking for the plain attachment at vdb as multiattach, and the multiattach one at vdc as plain');
+      await checkRejects(
+        kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, plain, 'vdb', { multiattach: true })),
+        'CONFLICT',
+        'the volume attached at vdb without multiattach, asked there again as multiattach',
+      );
+      await attachRefused(kit, uuid, shared, 'vdc', 'the multiattach volume at vdc, asked there again without it');
+      // nothing changed: the plain one is still not shared, the shared one still is
+      await checkRejects(
+        kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, plain, 'vdb', { multiattach: true })),
+        'CONFLICT',
+        'the volume attached without multiattach (after the refused re-attach), for another instance',
+      );
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, shared, 'vdb', { multiattach: true }));
+      kit.step('attaching both again exactly as asked (retries)');
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, plain, 'vdb'));
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, shared, 'vdc', { multiattach: true }));
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, other, shared, 'vdb'));
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, shared, 'vdc'));
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, plain, 'vdb'));
+      await attachAndDetach(kit, other, plain, 'vdb');
+    },
+  },
+  {
+    name: 'contract: the volume asked again at its own mountpoint with another tag, or none, is CONFLICT',
+    needs: ['createVolume'],
+    features: ['taggedVolumeAttach'],
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const [tagged, untagged] = [await kit.volume(), await kit.volume()];
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, tagged, 'vdb', { tag: 'kit-a' }));
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, untagged, 'vdc'));
+      kit.step('asking for the attachments again with other tags');
+      for (const [volume, mountpoint, tag, what] of [
+        [tagged, 'vdb', 'kit-b', 'the volume tagged kit-a at vdb, asked there again with tag kit-b'],
+        [tagged, 'vdb', undefined, 'the volume tagged kit-a at vdb, asked there again without a tag'],
+        [untagged, 'vdc', 'kit-a', 'the untagged volume at vdc, asked there again with tag kit-a'],
+      ] as const) {
+        const request = attachRequest(kit, uuid, volume, mountpoint, tag === undefined ? {} : { tag });
+        await checkRejects(kit.driver.attachVolume(kit.ctx, request), 'CONFLICT', what);
+      }
+      // the attachments as first asked are still there: asking for them again exactly is a retry
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, tagged, 'vdb', { tag: 'kit-a' }));
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, untagged, 'vdc'));
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, tagged, 'vdb'));
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, untagged, 'vdc'));
     },
   },
   {
@@ -342,18 +409,17 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, oldVolume, 'vdb'));
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, held, 'vdb'));
       kit.step('swapping in the volume the other instance holds');
-      await checkRejects(
-        kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, oldVolume, held)),
-        'CONFLICT',
-        'swapVolume to a volume attached to another instance',
-      );
+      await swapRefused(kit, uuid, oldVolume, held, 'CONFLICT', 'swapVolume to a volume attached to another instance');
       // both attachments as before: the old volume still at vdb, the other's still its own
       await attachRefused(kit, uuid, oldVolume, 'vdc', 'the old volume after the refused swap (still attached)');
       await attachRefused(kit, uuid, held, 'vdc', "the other instance's volume after the refused swap (still held)");
       const second = await kit.volume();
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, second, 'vdc'));
-      await checkRejects(
-        kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, oldVolume, second)),
+      await swapRefused(
+        kit,
+        uuid,
+        oldVolume,
+        second,
         'CONFLICT',
         'swapVolume to a volume attached to the same instance at vdc',
       );
@@ -377,15 +443,21 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, atVdb, 'vdb'));
       await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, atVdc, 'vdc'));
       kit.step('swapping out at vdb the volume attached at vdc');
-      await checkRejects(
-        kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, atVdc, incoming)),
+      await swapRefused(
+        kit,
+        uuid,
+        atVdc,
+        incoming,
         'NOT_FOUND',
         'swapVolume at vdb naming the volume attached at vdc as the old one',
       );
       const stranger = await kit.volume();
       kit.step('swapping out at vdb a volume attached nowhere');
-      await checkRejects(
-        kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, stranger, incoming)),
+      await swapRefused(
+        kit,
+        uuid,
+        stranger,
+        incoming,
         'NOT_FOUND',
         'swapVolume at vdb naming a volume attached nowhere as the old one',
       );
@@ -395,6 +467,8 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
       await kit.expectState(uuid, PowerState.RUNNING, 'the refused swaps');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, atVdc, 'vdc'));
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, atVdb, 'vdb'));
+      kit.step('swapping out at vdb the volume detached from there');
+      await swapRefused(kit, uuid, atVdb, incoming, 'NOT_FOUND', 'swapVolume at vdb once every volume is detached');
     },
   },
   {
@@ -416,6 +490,37 @@ export const volumeSwapSuite = defineSuite('volume.swap', [
       await attachAndDetach(kit, uuid, first, 'vdc');
       await kit.expectState(uuid, PowerState.RUNNING, 'the repeated swaps');
       await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, second, 'vdb'));
+    },
+  },
+  {
+    name:
+      'contract: swapping a multiattach volume for one another instance holds as multiattach succeeds; ' +
+      'for one it holds without multiattach it is CONFLICT',
+    needs: ['createVolume'],
+    features: ['multiattach'],
+    async run(kit) {
+      const [uuid, other] = [await kit.spawn(), await kit.spawn()];
+      const [old, shared, held] = [await kit.volume(), await kit.volume(), await kit.volume()];
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, old, 'vdb', { multiattach: true }));
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, shared, 'vdb', { multiattach: true }));
+      await kit.driver.attachVolume(kit.ctx, attachRequest(kit, other, held, 'vdc'));
+      kit.step('swapping in the volume the other instance holds without multiattach');
+      await swapRefused(
+        kit,
+        uuid,
+        old,
+        held,
+        'CONFLICT',
+        'swapVolume to a volume another instance holds without multiattach',
+      );
+      kit.step('swapping in the volume the other instance holds as multiattach (both attachments multiattach)');
+      await kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, old, shared));
+      await attachRefused(kit, uuid, shared, 'vdc', 'the swapped-in volume again at vdc (attached at vdb)');
+      await attachAndDetach(kit, other, old, 'vdd');
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, other, shared, 'vdb'));
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, other, held, 'vdc'));
+      await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, shared, 'vdb'));
+      await attachAndDetach(kit, other, shared, 'vdb');
     },
   },
   {
@@ -598,6 +703,133 @@ export const deviceNamesSuite = defineSuite('volume.deviceNames', [
       );
     },
   },
+  {
+    name:
+      'the device name for a new volume is free on the instance: with volumes attached and detached in ' +
+      'different orders, never the root nor a device in use, and the volume attaches there',
+    requires: ['volume'],
+    needs: ['createVolume'],
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const root = bare(
+        await kit.driver.defaultRootDeviceName(kit.ctx, { ...kit.full(uuid), imageMeta: kit.imageMeta }),
+      );
+      const attached = new Map<string, VolumeConnectionInfo>();
+      const attachNext = async (): Promise<void> => {
+        const inUse = [...attached.keys()];
+        const rows = inUse.map((d) => volumeRow(`/dev/${d}`));
+        const asks: [string, GetDeviceNameForInstanceRequest][] = [
+          [
+            "the caller's mapping lists the root and every volume",
+            { ...kit.full(uuid), bdms: [bootRow(`/dev/${root}`), ...rows], blockDevice: volumeRow() },
+          ],
+          ["the caller's mapping is empty", { ...kit.full(uuid), bdms: [], blockDevice: volumeRow() }],
+          [
+            'a free device wished',
+            { ...kit.full(uuid), bdms: [bootRow(`/dev/${root}`), ...rows], blockDevice: volumeRow('/dev/vdz') },
+          ],
+          ...inUse.map((d): [string, GetDeviceNameForInstanceRequest] => [
+            `${d}, in use, wished`,
+            { ...kit.full(uuid), bdms: [bootRow(`/dev/${root}`), ...rows], blockDevice: volumeRow(`/dev/${d}`) },
+          ]),
+        ];
+        const answers: string[] = [];
+        for (const [what, request] of asks) {
+          const name: string = await kit.driver.getDeviceNameForInstance(kit.ctx, request);
+          check(
+            typeof name === 'string' && DEVICE_NAME_PATTERN.test(name),
+            `getDeviceNameForInstance (${what}) must return a device name, got ${JSON.stringify(name)}`,
+          );
+          check(
+            ![root, ...inUse].includes(bare(name)),
+            `getDeviceNameForInstance (${what}) answered ${name}, taken (root ${root}, volumes at ` +
+              `${inUse.join(', ') || 'none'})`,
+          );
+          answers.push(bare(name));
+        }
+        const device = answers[0]!;
+        kit.step(`attaching a volume at ${device}, the name the driver gave`);
+        const volume = await kit.volume();
+        await kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, device));
+        attached.set(device, volume);
+      };
+      const detach = async (index: number): Promise<void> => {
+        const [device, volume] = [...attached][index]!;
+        kit.step(`detaching the volume at ${device}`);
+        await kit.driver.detachVolume(kit.ctx, attachRequest(kit, uuid, volume, device));
+        attached.delete(device);
+      };
+      for (let i = 0; i < 3; i++) await attachNext();
+      await detach(1);
+      await attachNext();
+      await detach(0);
+      await attachNext();
+      await attachNext();
+      while (attached.size > 0) await detach(attached.size - 1);
+      await attachNext();
+      await detach(0);
+    },
+  },
+  {
+    name: 'a root device the instance names, other than the default one, is never answered for a new device',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      for (const root of ['/dev/sda', '/dev/vdc']) {
+        const instance = { ...kit.instance(uuid), rootDeviceName: root };
+        for (const wish of [undefined, root]) {
+          const what = `root ${root} named by the instance, ${wish ? 'wished' : 'nothing wished'}`;
+          const name: string = await kit.driver.getDeviceNameForInstance(kit.ctx, {
+            instance,
+            bdms: [],
+            blockDevice: volumeRow(wish),
+          });
+          checkDistinctNames([name], bare(root), `getDeviceNameForInstance (${what})`);
+        }
+      }
+    },
+  },
+  {
+    name: "device names stay valid and distinct past the 26th device, whatever the root's name",
+    async run(kit) {
+      const ephemeral: BlockDeviceMappingInput = { sourceType: 'blank', destinationType: 'local', volumeSizeGb: 1 };
+      const swap: BlockDeviceMappingInput = { ...ephemeral, guestFormat: 'swap' };
+      const volumes = Array.from({ length: 30 }, () => volumeRow());
+      const asks: [string, Partial<DefaultDeviceNamesForInstanceRequest>][] = [
+        ['/dev/vda', { ephemerals: [ephemeral], blockDeviceMapping: volumes }],
+        ['/dev/sda', { swap: [swap], blockDeviceMapping: volumes }],
+        ['/dev/xvda', { ephemerals: [ephemeral, ephemeral], swap: [swap] }],
+      ];
+      for (const [root, lists] of asks) {
+        kit.step(`naming ${JSON.stringify(Object.keys(lists))} rows after the root ${root}`);
+        const result = await kit.driver.defaultDeviceNamesForInstance(kit.ctx, {
+          ...kit.full(unknownInstance()),
+          rootDeviceName: root,
+          ...lists,
+        });
+        checkEqual(
+          [result.ephemerals.length, result.swap.length, result.blockDeviceMapping.length],
+          [lists.ephemerals?.length ?? 0, lists.swap?.length ?? 0, lists.blockDeviceMapping?.length ?? 0],
+          `rows per kind after the root ${root}`,
+        );
+        checkDistinctNames(
+          [...result.ephemerals, ...result.swap, ...result.blockDeviceMapping].map(
+            (r: { deviceName?: string }) => r.deviceName,
+          ),
+          bare(root),
+          `defaultDeviceNamesForInstance after the root ${root}`,
+        );
+      }
+      const uuid = await kit.spawn();
+      const taken = Array.from({ length: 28 }, (_, i) => `vd${deviceSuffix(i)}`);
+      kit.step(`asking a device name with ${taken.join(', ')} taken`);
+      const name: string = await kit.driver.getDeviceNameForInstance(kit.ctx, {
+        ...kit.full(uuid),
+        bdms: [bootRow('/dev/vda'), ...taken.slice(1).map((d) => volumeRow(`/dev/${d}`))],
+        blockDevice: volumeRow(),
+      });
+      checkDistinctNames([name], taken, 'getDeviceNameForInstance with vda to vdab taken');
+    },
+  },
 ]);
 
 /** `volume.fsFormat`. */
@@ -668,6 +900,18 @@ async function attachRefused(
   await checkRejects(kit.driver.attachVolume(kit.ctx, attachRequest(kit, uuid, volume, mountpoint)), 'CONFLICT', what);
 }
 
+/** Swapping `oldVolume` at vdb of `uuid` for `newVolume` is refused with `code` (callers check nothing changed). */
+async function swapRefused(
+  kit: KitContext,
+  uuid: string,
+  oldVolume: VolumeConnectionInfo,
+  newVolume: VolumeConnectionInfo,
+  code: 'CONFLICT' | 'NOT_FOUND',
+  what: string,
+): Promise<void> {
+  await checkRejects(kit.driver.swapVolume(kit.ctx, swapRequest(kit, uuid, oldVolume, newVolume)), code, what);
+}
+
 /** `volume` is free: it attaches at `mountpoint` of `uuid`, and is detached again. */
 async function attachAndDetach(
   kit: KitContext,
@@ -683,6 +927,35 @@ async function attachAndDetach(
 async function diskCount(kit: KitContext, uuid: string): Promise<number | undefined> {
   if (!kit.supports('diagnostics')) return undefined;
   return (await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid))).numDisks;
+}
+
+/** A volume row of a block-device mapping, named `deviceName` when given. */
+function volumeRow(deviceName?: string): BlockDeviceMappingInput {
+  return { sourceType: 'volume', destinationType: 'volume', ...(deviceName ? { deviceName } : {}) };
+}
+
+/** The boot row of an image-booted instance whose root disk is `deviceName`. */
+function bootRow(deviceName: string): BlockDeviceMappingInput {
+  return { sourceType: 'image', destinationType: 'local', deviceName, bootIndex: 0 };
+}
+
+/** `a` ... `z`, `aa` ... : the letters after a device prefix, as guests count devices. */
+function deviceSuffix(i: number): string {
+  const letter = (n: number): string => String.fromCharCode(97 + n);
+  return i < 26 ? letter(i) : deviceSuffix(Math.floor(i / 26) - 1) + letter(i % 26);
+}
+
+/** Every name is a device name, none twice, none in `taken` (bare names). */
+function checkDistinctNames(
+  names: readonly (string | undefined)[],
+  taken: string | readonly string[],
+  what: string,
+): void {
+  const bad = names.filter((n) => typeof n !== 'string' || !DEVICE_NAME_PATTERN.test(n));
+  check(bad.length === 0, `${what}: not device names: ${JSON.stringify(bad)}`);
+  const bareNames = names.map(bare);
+  const clash = bareNames.filter((n, i) => bareNames.indexOf(n) !== i || [taken].flat().includes(n));
+  check(clash.length === 0, `${what}: names given twice or taken: ${clash.join(', ')} (all: ${bareNames.join(', ')})`);
 }
 
 function bare(device: string | undefined): string {

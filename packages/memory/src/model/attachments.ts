@@ -63,6 +63,7 @@ export function attachmentsOf(
       throw new ValidationError(op, [{ path: `${path}.mountDevice`, messages: [`device ${key} is used twice`] }]);
     }
     const volumeId = bdm.volumeId ?? volumeIdOf(bdm.connectionInfo, op, `${path}.connectionInfo`);
+    // Stryker disable next-line OptionalChaining: equivalent (validation makes connectionInfo.data required)
     const multiattach = bdm.connectionInfo.data?.multiattach === true;
     volumes.set(key, new VolumeAttachment(volumeId, volumeSizeOf(bdm.connectionInfo), multiattach, bdm.tag));
   }
