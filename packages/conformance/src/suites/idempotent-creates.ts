@@ -63,7 +63,7 @@ const lifecycle = defineSuite('lifecycle', [
   },
   {
     name:
-      "idempotent create: spawn of an existing uuid with another volume, or its volume at another device, is " +
+      'idempotent create: spawn of an existing uuid with another volume, or its volume at another device, is ' +
       'INSTANCE_EXISTS; the same mapping succeeds',
     requires: ['volume'],
     needs: ['createVolume'],

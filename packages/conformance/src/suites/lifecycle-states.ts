@@ -1,5 +1,7 @@
 import { PowerState } from '@virtkit/core';
 import { check, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
+import { plus } from '../kit/cold-migration.js';
+import { resourcesUsed } from '../kit/live-migration.js';
 import { defineSuite } from '../kit/suite.js';
 
 const { RUNNING, PAUSED, SHUTDOWN, SUSPENDED } = PowerState;
@@ -193,6 +195,75 @@ export const rebuildSuite = defineSuite('lifecycle.rebuild', [
       await kit.expectState(req.instance.uuid, RUNNING, 'rebuild');
       checkEqual(order, ['detach', 'attach'], 'callback order');
       checkEqual(await kit.driver.countInstances(kit.ctx), 1, 'countInstances after rebuild');
+    },
+  },
+  {
+    name:
+      'evacuation: rebuild with recreate on a host without the instance creates it there, RUNNING, with its NICs ' +
+      'and usage, calling detach before attach',
+    features: ['recreate'],
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const vif = kit.vif();
+      const req = kit.spawnRequest({ networkInfo: [vif] });
+      kit.track(req.instance.uuid);
+      await pair.source.spawn(kit.ctx, req);
+      const before = await resourcesUsed(kit, pair.destination);
+      const order: string[] = [];
+      kit.step('evacuating to the destination (the source host is taken as failed)');
+      await pair.destination.rebuild(kit.ctx, {
+        instance: req.instance,
+        imageMeta: req.imageMeta,
+        networkInfo: [vif],
+        recreate: true,
+        detachBlockDevices: async () => void order.push('detach'),
+        attachBlockDevices: async () => void order.push('attach'),
+      });
+      checkEqual(order, ['detach', 'attach'], 'callback order of the evacuation');
+      await kit.expectState(req.instance.uuid, RUNNING, 'evacuation', pair.destination);
+      check(
+        (await pair.destination.listInstanceUuids(kit.ctx)).includes(req.instance.uuid),
+        'the destination must list the evacuated instance',
+      );
+      if (before !== undefined)
+        checkEqual(
+          await resourcesUsed(kit, pair.destination),
+          plus(before, req.instance.flavor),
+          'destination: vcpusUsed, memoryMbUsed, localGbUsed after the evacuation (one more instance)',
+        );
+      if (pair.destination.capabilities.capabilities.diagnostics === true) {
+        const macs = (
+          await pair.destination.getInstanceDiagnostics(kit.ctx, kit.ref(req.instance.uuid))
+        ).nicDetails.map((n: { macAddress: string }) => n.macAddress.toLowerCase());
+        checkEqual(macs, [vif.address.toLowerCase()], 'MACs of the evacuated instance (its networkInfo)');
+      }
+      kit.step('the source host is back: its copy is destroyed, disks kept (shared storage)');
+      await pair.source.destroy(kit.ctx, { instance: req.instance, destroyDisks: false });
+      await kit.expectState(req.instance.uuid, RUNNING, "the source's destroy of its old copy", pair.destination);
+    },
+  },
+  {
+    name: 'rebuild with recreate on the host that has the instance rebuilds it in place: one instance, RUNNING',
+    features: ['recreate'],
+    async run(kit) {
+      const other = await kit.spawn({ powerOn: false });
+      const req = kit.spawnRequest();
+      kit.track(req.instance.uuid);
+      await kit.driver.spawn(kit.ctx, req);
+      await kit.driver.powerOff(kit.ctx, kit.ref(req.instance.uuid));
+      const order: string[] = [];
+      await kit.driver.rebuild(kit.ctx, {
+        instance: req.instance,
+        imageMeta: req.imageMeta,
+        recreate: true,
+        detachBlockDevices: async () => void order.push('detach'),
+        attachBlockDevices: async () => void order.push('attach'),
+      });
+      checkEqual(order, ['detach', 'attach'], 'callback order');
+      await kit.expectState(req.instance.uuid, RUNNING, 'rebuild with recreate in place');
+      await kit.expectState(other, SHUTDOWN, 'the rebuild of another instance');
+      checkEqual(await kit.driver.countInstances(kit.ctx), 2, 'countInstances after the rebuild');
     },
   },
 ]);
