@@ -11,15 +11,23 @@ const lifecycle = defineSuite('lifecycle', [
   {
     name: 'idempotent create: spawn of an existing uuid with the same request succeeds and changes nothing',
     async run(kit) {
-      const req = kit.spawnRequest({ networkInfo: [kit.vif()] });
+      const [first, second] = [kit.vif(), kit.vif()];
+      const req = kit.spawnRequest({ networkInfo: [first, second] });
       kit.track(req.instance.uuid);
       await kit.driver.spawn(kit.ctx, req);
+      const bare = kit.spawnRequest();
+      kit.track(bare.instance.uuid);
+      await kit.driver.spawn(kit.ctx, bare);
       await kit.driver.powerOff(kit.ctx, kit.ref(req.instance.uuid));
       const events = kit.recordEvents();
       // powerOn (true by default) is not part of "same request": the retry does not start the stopped instance.
       await kit.driver.spawn(kit.ctx, req);
+      // The NICs in another order, MACs in capitals: still the same NICs (VIF id and MAC, in any order).
+      const upper = (v: typeof first): typeof first => ({ ...v, address: v.address.toUpperCase() });
+      await kit.driver.spawn(kit.ctx, { ...req, networkInfo: [upper(second), upper(first)] });
+      await kit.driver.spawn(kit.ctx, bare);
       await kit.expectState(req.instance.uuid, PowerState.SHUTDOWN, 'spawn retried');
-      checkEqual(await kit.driver.countInstances(kit.ctx), 1, 'countInstances after the retry');
+      checkEqual(await kit.driver.countInstances(kit.ctx), 2, 'countInstances after the retries');
       await kit.settle();
       checkEqual(
         events.events.map((e) => e.transition),
@@ -157,7 +165,7 @@ export const idempotentCreateSuites: readonly KitSuite[] = [lifecycle, volume, h
  * An image other than the fixtures' own: the fixtures' guest or rescue image when they name another one (a driver
  * may tell images apart by what they boot), else the fixtures' image under another id and name.
  */
-function otherImage(kit: KitContext): ImageMeta {
+export function otherImage(kit: KitContext): ImageMeta {
   const same = JSON.stringify(kit.imageMeta);
   const named = [kit.fixtures.guestImageMeta, kit.fixtures.rescueImageMeta].find(
     (image) => image !== undefined && JSON.stringify(image) !== same,

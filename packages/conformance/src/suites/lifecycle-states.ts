@@ -3,6 +3,7 @@ import { check, checkEqual, checkRejects, malformed } from '../kit/assertions.js
 import { plus } from '../kit/cold-migration.js';
 import { resourcesUsed } from '../kit/live-migration.js';
 import { defineSuite } from '../kit/suite.js';
+import { otherImage } from './idempotent-creates.js';
 
 const { RUNNING, PAUSED, SHUTDOWN, SUSPENDED } = PowerState;
 
@@ -195,6 +196,40 @@ export const rebuildSuite = defineSuite('lifecycle.rebuild', [
       await kit.expectState(req.instance.uuid, RUNNING, 'rebuild');
       checkEqual(order, ['detach', 'attach'], 'callback order');
       checkEqual(await kit.driver.countInstances(kit.ctx), 1, 'countInstances after rebuild');
+    },
+  },
+  {
+    name:
+      'rebuild from another image with new NICs: the instance is then what that image and those NICs make (a ' +
+      'spawn retry says so), and a NIC tag it lost is gone',
+    async run(kit) {
+      const kept = kit.vif();
+      const req = kit.spawnRequest({ networkInfo: [{ ...kit.vif() }, { ...kept, tag: 'kit-old-tag' }] });
+      kit.track(req.instance.uuid);
+      await kit.driver.spawn(kit.ctx, req);
+      const added = kit.vif();
+      const image = otherImage(kit);
+      kit.step('rebuilding from another image, with one NIC kept (without its tag) and one new');
+      await kit.driver.rebuild(kit.ctx, { instance: req.instance, imageMeta: image, networkInfo: [kept, added] });
+      await kit.expectState(req.instance.uuid, RUNNING, 'rebuild');
+      if (kit.supports('diagnostics')) {
+        const macs = (await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(req.instance.uuid))).nicDetails
+          .map((n: { macAddress: string }) => n.macAddress.toLowerCase())
+          .sort();
+        checkEqual(macs, [kept.address, added.address].map((m) => m.toLowerCase()).sort(), 'MACs after the rebuild');
+      }
+      const rebuilt = { ...req, imageMeta: image, networkInfo: [kept, added] };
+      await kit.driver.spawn(kit.ctx, rebuilt);
+      await checkRejects(
+        kit.driver.spawn(kit.ctx, req),
+        'INSTANCE_EXISTS',
+        'spawn retried with the old image and NICs',
+      );
+      if (kit.supports('network.hotplug')) {
+        kit.step('attaching the kept NIC again, without a tag (as the rebuild plugged it)');
+        await kit.driver.attachInterface(kit.ctx, { ...kit.ref(req.instance.uuid), imageMeta: image, vif: kept });
+      }
+      checkEqual(await kit.driver.countInstances(kit.ctx), 1, 'countInstances');
     },
   },
   {
