@@ -285,6 +285,43 @@ export const inventoryMeaningSuite = defineSuite('inventory', [
 /** `volume`: detaching one of two volumes, in either order. */
 export const volumeIndependenceSuite = defineSuite('volume', [
   {
+    name:
+      "a cold migration keeps the instance's volumes and tagged NICs: the destination shows them, and attaching " +
+      'them again exactly is a no-op',
+    requires: ['migration.cold'],
+    needs: ['createVolume', 'createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const volume = await kit.volume();
+      const vif = { ...kit.vif(), tag: 'kit-nic' };
+      const req = kit.spawnRequest({
+        networkInfo: [vif],
+        blockDeviceInfo: { blockDeviceMapping: [{ mountDevice: '/dev/vdb', connectionInfo: volume }] },
+      });
+      kit.track(req.instance.uuid);
+      await pair.source.spawn(kit.ctx, req);
+      kit.step('cold-migrating the instance (migrateDiskAndPowerOff, finishMigration)');
+      await moveDisks(kit, pair, req.instance.uuid);
+      const ref = kit.ref(req.instance.uuid);
+      if (pair.destination.capabilities.capabilities.diagnostics === true) {
+        const d = await pair.destination.getInstanceDiagnostics(kit.ctx, ref);
+        const disks = d.diskDetails.map((x: { id: string }) => x.id.replace(/^\/dev\//, ''));
+        check(disks.includes('vdb'), `the destination must show the volume at vdb, got ${disks.join(', ')}`);
+        const macs = d.nicDetails.map((n: { macAddress: string }) => n.macAddress.toLowerCase());
+        checkEqual(macs, [vif.address.toLowerCase()], 'MACs on the destination');
+      }
+      kit.step('attaching the volume and the NIC again, exactly as they are attached');
+      await pair.destination.attachVolume(kit.ctx, {
+        ...kit.full(req.instance.uuid),
+        connectionInfo: volume,
+        mountpoint: 'vdb',
+      });
+      if (pair.destination.capabilities.capabilities['network.hotplug'] === true)
+        await pair.destination.attachInterface(kit.ctx, { ...ref, imageMeta: kit.imageMeta, vif });
+      await kit.expectState(req.instance.uuid, RUNNING, 'the retried attachments', pair.destination);
+    },
+  },
+  {
     name: 'detaching one volume never detaches another, in either order',
     needs: ['createVolume'],
     async run(kit) {

@@ -233,6 +233,28 @@ export const rebuildSuite = defineSuite('lifecycle.rebuild', [
     },
   },
   {
+    name: 'rebuild whose callbacks give back no volume leaves the old volume detached: another instance can attach it',
+    requires: ['volume'],
+    needs: ['createVolume'],
+    async run(kit) {
+      const volume = await kit.volume();
+      const uuid = await kit.spawn({
+        blockDeviceInfo: { blockDeviceMapping: [{ mountDevice: '/dev/vdb', connectionInfo: volume }] },
+      });
+      const other = await kit.spawn();
+      kit.step('rebuilding with no block-device mapping');
+      await kit.driver.rebuild(kit.ctx, { instance: kit.instance(uuid), imageMeta: kit.imageMeta });
+      await kit.expectState(uuid, RUNNING, 'rebuild');
+      if (kit.supports('diagnostics')) {
+        const disks = (await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid))).diskDetails.map(
+          (d: { id: string }) => d.id.replace(/^\/dev\//, ''),
+        );
+        check(!disks.includes('vdb'), `the rebuilt instance must not have the volume at vdb, got ${disks.join(', ')}`);
+      }
+      await kit.driver.attachVolume(kit.ctx, { ...kit.full(other), connectionInfo: volume, mountpoint: 'vdb' });
+    },
+  },
+  {
     name:
       'evacuation: rebuild with recreate on a host without the instance creates it there, RUNNING, with its NICs ' +
       'and usage, calling detach before attach',
@@ -291,6 +313,7 @@ export const rebuildSuite = defineSuite('lifecycle.rebuild', [
       await kit.driver.rebuild(kit.ctx, {
         instance: req.instance,
         imageMeta: req.imageMeta,
+        networkInfo: [kit.vif()],
         recreate: true,
         detachBlockDevices: async () => void order.push('detach'),
         attachBlockDevices: async () => void order.push('attach'),
