@@ -57,7 +57,7 @@ export abstract class GuestHooks extends withGuestQuiesce(
    */
   protected async _quiesce(_c: Ctx, r: QuiesceRequest): Promise<void> {
     const record = this.hostFor('quiesce').store.require(r.instance.uuid);
-    // Stryker disable next-line OptionalChaining: without properties the agent is unknown; a driver may refuse or freeze
+    // Stryker disable next-line OptionalChaining: no properties, agent unknown: a driver may refuse or freeze
     const agent = r.imageMeta.properties?.hw_qemu_guest_agent;
     if (agent !== undefined && NO_AGENT.has(agent.toLowerCase())) {
       const detail = 'the image has no guest agent';
