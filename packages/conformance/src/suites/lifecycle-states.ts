@@ -1,6 +1,7 @@
-import { PowerState } from '@virtkit/core';
+import { PowerState, type RebuildRequest } from '@virtkit/core';
 import { check, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
 import { plus } from '../kit/cold-migration.js';
+import type { KitContext, KitDriver } from '../kit/kit-context.js';
 import { resourcesUsed } from '../kit/live-migration.js';
 import { defineSuite } from '../kit/suite.js';
 import { otherImage } from './idempotent-creates.js';
@@ -186,15 +187,8 @@ export const rebuildSuite = defineSuite('lifecycle.rebuild', [
       kit.track(req.instance.uuid);
       await kit.driver.spawn(kit.ctx, req);
       await kit.driver.powerOff(kit.ctx, kit.ref(req.instance.uuid));
-      const order: string[] = [];
-      await kit.driver.rebuild(kit.ctx, {
-        instance: req.instance,
-        imageMeta: req.imageMeta,
-        detachBlockDevices: async () => void order.push('detach'),
-        attachBlockDevices: async () => void order.push('attach'),
-      });
+      await rebuildInOrder(kit, kit.driver, { instance: req.instance, imageMeta: req.imageMeta }, 'callback order');
       await kit.expectState(req.instance.uuid, RUNNING, 'rebuild');
-      checkEqual(order, ['detach', 'attach'], 'callback order');
       checkEqual(await kit.driver.countInstances(kit.ctx), 1, 'countInstances after rebuild');
     },
   },
@@ -267,17 +261,18 @@ export const rebuildSuite = defineSuite('lifecycle.rebuild', [
       kit.track(req.instance.uuid);
       await pair.source.spawn(kit.ctx, req);
       const before = await resourcesUsed(kit, pair.destination);
-      const order: string[] = [];
       kit.step('evacuating to the destination (the source host is taken as failed)');
-      await pair.destination.rebuild(kit.ctx, {
-        instance: req.instance,
-        imageMeta: req.imageMeta,
-        networkInfo: [vif],
-        recreate: true,
-        detachBlockDevices: async () => void order.push('detach'),
-        attachBlockDevices: async () => void order.push('attach'),
-      });
-      checkEqual(order, ['detach', 'attach'], 'callback order of the evacuation');
+      await rebuildInOrder(
+        kit,
+        pair.destination,
+        {
+          instance: req.instance,
+          imageMeta: req.imageMeta,
+          networkInfo: [vif],
+          recreate: true,
+        },
+        'callback order of the evacuation',
+      );
       await kit.expectState(req.instance.uuid, RUNNING, 'evacuation', pair.destination);
       check(
         (await pair.destination.listInstanceUuids(kit.ctx)).includes(req.instance.uuid),
@@ -309,22 +304,39 @@ export const rebuildSuite = defineSuite('lifecycle.rebuild', [
       kit.track(req.instance.uuid);
       await kit.driver.spawn(kit.ctx, req);
       await kit.driver.powerOff(kit.ctx, kit.ref(req.instance.uuid));
-      const order: string[] = [];
-      await kit.driver.rebuild(kit.ctx, {
-        instance: req.instance,
-        imageMeta: req.imageMeta,
-        networkInfo: [kit.vif()],
-        recreate: true,
-        detachBlockDevices: async () => void order.push('detach'),
-        attachBlockDevices: async () => void order.push('attach'),
-      });
-      checkEqual(order, ['detach', 'attach'], 'callback order');
+      await rebuildInOrder(
+        kit,
+        kit.driver,
+        {
+          instance: req.instance,
+          imageMeta: req.imageMeta,
+          networkInfo: [kit.vif()],
+          recreate: true,
+        },
+        'callback order',
+      );
       await kit.expectState(req.instance.uuid, RUNNING, 'rebuild with recreate in place');
       await kit.expectState(other, SHUTDOWN, 'the rebuild of another instance');
       checkEqual(await kit.driver.countInstances(kit.ctx), 2, 'countInstances after the rebuild');
     },
   },
 ]);
+
+/** Rebuild on `driver` with detach and attach callbacks; fail unless detach ran before attach, once each. */
+async function rebuildInOrder(
+  kit: KitContext,
+  driver: KitDriver,
+  request: Omit<RebuildRequest, 'detachBlockDevices' | 'attachBlockDevices'>,
+  what: string,
+): Promise<void> {
+  const order: string[] = [];
+  await driver.rebuild(kit.ctx, {
+    ...request,
+    detachBlockDevices: async () => void order.push('detach'),
+    attachBlockDevices: async () => void order.push('attach'),
+  });
+  checkEqual(order, ['detach', 'attach'], what);
+}
 
 /** `lifecycle.crashDump`. */
 export const crashDumpSuite = defineSuite('lifecycle.crashDump', [
