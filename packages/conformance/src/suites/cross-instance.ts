@@ -10,7 +10,7 @@ import {
   type VolumeConnectionInfo,
 } from '@virtkit/core';
 import { KitAssertionError, check, checkEqual, stateName } from '../kit/assertions.js';
-import { moveDisks, plus } from '../kit/cold-migration.js';
+import { moveDisks, newMigration, plus } from '../kit/cold-migration.js';
 import type { KitContext, LiveConsoleCall, MigrationPair } from '../kit/kit-context.js';
 import { liveMigrate, resourcesUsed } from '../kit/live-migration.js';
 import { defineSuite, type KitSuite } from '../kit/suite.js';
@@ -286,22 +286,33 @@ export const inventoryMeaningSuite = defineSuite('inventory', [
 export const volumeIndependenceSuite = defineSuite('volume', [
   {
     name:
-      "a cold migration keeps the instance's volumes and tagged NICs: the destination shows them, and attaching " +
-      'them again exactly is a no-op',
+      "a cold migration brings the instance's volumes (its mapping) and tagged NICs to the destination: it shows " +
+      'them, and attaching them again exactly is a no-op',
     requires: ['migration.cold'],
     needs: ['createVolume', 'createMigrationPair'],
     async run(kit) {
       const pair = await kit.migrationPair();
       const volume = await kit.volume();
       const vif = { ...kit.vif(), tag: 'kit-nic' };
-      const req = kit.spawnRequest({
-        networkInfo: [vif],
-        blockDeviceInfo: { blockDeviceMapping: [{ mountDevice: '/dev/vdb', connectionInfo: volume }] },
-      });
+      const blockDeviceInfo = { blockDeviceMapping: [{ mountDevice: '/dev/vdb', connectionInfo: volume }] };
+      const req = kit.spawnRequest({ networkInfo: [vif], blockDeviceInfo });
       kit.track(req.instance.uuid);
       await pair.source.spawn(kit.ctx, req);
-      kit.step('cold-migrating the instance (migrateDiskAndPowerOff, finishMigration)');
-      await moveDisks(kit, pair, req.instance.uuid);
+      kit.step('cold-migrating the instance (migrateDiskAndPowerOff, finishMigration with its block-device mapping)');
+      const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, {
+        ...kit.full(req.instance.uuid),
+        dest: pair.destinationHost,
+        flavor: kit.flavor,
+      });
+      await pair.destination.finishMigration(kit.ctx, {
+        ...kit.full(req.instance.uuid),
+        migration: newMigration(pair),
+        diskInfo,
+        imageMeta: kit.imageMeta,
+        resizeInstance: false,
+        powerOn: true,
+        blockDeviceInfo,
+      });
       const ref = kit.ref(req.instance.uuid);
       if (pair.destination.capabilities.capabilities.diagnostics === true) {
         const d = await pair.destination.getInstanceDiagnostics(kit.ctx, ref);
