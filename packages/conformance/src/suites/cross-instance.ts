@@ -298,7 +298,7 @@ export const volumeIndependenceSuite = defineSuite('volume', [
       const req = kit.spawnRequest({ networkInfo: [vif], blockDeviceInfo });
       kit.track(req.instance.uuid);
       await pair.source.spawn(kit.ctx, req);
-      kit.step('cold-migrating the instance (migrateDiskAndPowerOff, finishMigration with its block-device mapping)');
+      kit.step('cold-migrating the instance (migrateDiskAndPowerOff, finishMigration with its NICs and volumes)');
       const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, {
         ...kit.full(req.instance.uuid),
         dest: pair.destinationHost,
@@ -311,6 +311,7 @@ export const volumeIndependenceSuite = defineSuite('volume', [
         imageMeta: kit.imageMeta,
         resizeInstance: false,
         powerOn: true,
+        networkInfo: [vif],
         blockDeviceInfo,
       });
       const ref = kit.ref(req.instance.uuid);
