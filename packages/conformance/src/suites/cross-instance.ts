@@ -328,7 +328,8 @@ export const volumeIndependenceSuite = defineSuite('volume', [
         connectionInfo: volume,
         mountpoint: 'vdb',
       });
-      if (pair.destination.capabilities.capabilities['network.hotplug'] === true)
+      const { capabilities, features } = pair.destination.capabilities;
+      if (capabilities['network.hotplug'] === true && features.taggedInterfaceAttach === 'supported')
         await pair.destination.attachInterface(kit.ctx, { ...ref, imageMeta: kit.imageMeta, vif });
       await kit.expectState(req.instance.uuid, RUNNING, 'the retried attachments', pair.destination);
     },
