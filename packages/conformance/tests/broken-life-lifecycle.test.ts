@@ -231,7 +231,7 @@ const CORPUS: readonly BrokenLifecycle[] = [
     bug: 'a failed evacuation leaves a guest behind',
     Driver: FailedEvacuationLeftovers,
     only: REBUILD,
-    caughtBy: { capability: 'lifecycle', test: FAILED_EVACUATION },
+    caughtBy: { capability: 'lifecycle.rebuild', test: FAILED_EVACUATION },
   },
   {
     bug: 'quiesce of a guest without an agent',

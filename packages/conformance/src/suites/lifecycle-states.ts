@@ -1,9 +1,10 @@
-import { PowerState, type RebuildRequest } from '@virtkit/core';
+import { PowerState, isVirtkitError, type RebuildRequest, type Vif } from '@virtkit/core';
 import { check, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
 import { plus } from '../kit/cold-migration.js';
 import type { KitContext, KitDriver } from '../kit/kit-context.js';
 import { resourcesUsed } from '../kit/live-migration.js';
 import { defineSuite } from '../kit/suite.js';
+import { footprint } from './failure-paths.js';
 import { otherImage } from './idempotent-creates.js';
 
 const { RUNNING, PAUSED, SHUTDOWN, SUSPENDED } = PowerState;
@@ -318,6 +319,42 @@ export const rebuildSuite = defineSuite('lifecycle.rebuild', [
       await kit.expectState(req.instance.uuid, RUNNING, 'rebuild with recreate in place');
       await kit.expectState(other, SHUTDOWN, 'the rebuild of another instance');
       checkEqual(await kit.driver.countInstances(kit.ctx), 2, 'countInstances after the rebuild');
+    },
+  },
+  {
+    name:
+      'an evacuation (rebuild with recreate) that fails late leaves nothing on the destination; the source keeps ' +
+      'its instance',
+    features: ['recreate'],
+    needs: ['createMigrationPair'],
+    failureFixture: 'spawnLate',
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const req = kit.spawnRequest({ networkInfo: [kit.vif()] });
+      kit.track(req.instance.uuid);
+      await pair.source.spawn(kit.ctx, req);
+      const before = await footprint(kit, pair.destination);
+      // The fixture makes the next spawn fail late; an evacuation creates the guest as a spawn does.
+      await kit.armFailure('spawnLate', pair.destination);
+      kit.step('evacuation made to fail late');
+      let outcome: unknown = 'succeeded';
+      try {
+        await pair.destination.rebuild(kit.ctx, {
+          instance: req.instance,
+          imageMeta: req.imageMeta,
+          networkInfo: req.networkInfo as Vif[],
+          recreate: true,
+        });
+      } catch (error) {
+        outcome = error;
+      }
+      if (outcome === 'succeeded') kit.unverified('the spawnLate fixture does not reach an evacuation (it succeeded)');
+      check(isVirtkitError(outcome), `the failed evacuation must fail with a virtkit error, got ${String(outcome)}`);
+      checkEqual(await footprint(kit, pair.destination), before, 'destination after the failed evacuation');
+      await kit.expectState(req.instance.uuid, RUNNING, 'a failed evacuation elsewhere', pair.source);
+      kit.step('evacuating again');
+      await pair.destination.rebuild(kit.ctx, { instance: req.instance, imageMeta: req.imageMeta, recreate: true });
+      await kit.expectState(req.instance.uuid, RUNNING, 'the retried evacuation', pair.destination);
     },
   },
 ]);

@@ -291,11 +291,14 @@ export const lifecycleSuite = defineSuite('lifecycle', [
       );
     },
   },
+]);
+
+/** `migration.cold`: what destroy leaves on the source of a cold migration under way. */
+export const coldMigrationDestroySuite = defineSuite('migration.cold', [
   {
     name:
       'an instance destroyed on the source of a cold migration leaves nothing behind: its uuid spawned there ' +
       'again powers off and on',
-    requires: ['migration.cold'],
     needs: ['createMigrationPair'],
     async run(kit) {
       const pair = await kit.migrationPair();
