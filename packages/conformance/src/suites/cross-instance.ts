@@ -10,7 +10,7 @@ import {
   type VolumeConnectionInfo,
 } from '@virtkit/core';
 import { KitAssertionError, check, checkEqual, stateName } from '../kit/assertions.js';
-import { moveDisks, plus } from '../kit/cold-migration.js';
+import { moveDisks, newMigration, plus } from '../kit/cold-migration.js';
 import type { KitContext, LiveConsoleCall, MigrationPair } from '../kit/kit-context.js';
 import { liveMigrate, resourcesUsed } from '../kit/live-migration.js';
 import { defineSuite, type KitSuite } from '../kit/suite.js';
@@ -284,6 +284,56 @@ export const inventoryMeaningSuite = defineSuite('inventory', [
 
 /** `volume`: detaching one of two volumes, in either order. */
 export const volumeIndependenceSuite = defineSuite('volume', [
+  {
+    name:
+      "a cold migration brings the instance's volumes (its mapping) and tagged NICs to the destination: it shows " +
+      'them, and attaching them again exactly is a no-op',
+    requires: ['migration.cold'],
+    needs: ['createVolume', 'createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const volume = await kit.volume();
+      const vif = { ...kit.vif(), tag: 'kit-nic' };
+      const blockDeviceInfo = { blockDeviceMapping: [{ mountDevice: '/dev/vdb', connectionInfo: volume }] };
+      const req = kit.spawnRequest({ networkInfo: [vif], blockDeviceInfo });
+      kit.track(req.instance.uuid);
+      await pair.source.spawn(kit.ctx, req);
+      kit.step('cold-migrating the instance (migrateDiskAndPowerOff, finishMigration with its NICs and volumes)');
+      const diskInfo = await pair.source.migrateDiskAndPowerOff(kit.ctx, {
+        ...kit.full(req.instance.uuid),
+        dest: pair.destinationHost,
+        flavor: kit.flavor,
+      });
+      await pair.destination.finishMigration(kit.ctx, {
+        ...kit.full(req.instance.uuid),
+        migration: newMigration(pair),
+        diskInfo,
+        imageMeta: kit.imageMeta,
+        resizeInstance: false,
+        powerOn: true,
+        networkInfo: [vif],
+        blockDeviceInfo,
+      });
+      const ref = kit.ref(req.instance.uuid);
+      if (pair.destination.capabilities.capabilities.diagnostics === true) {
+        const d = await pair.destination.getInstanceDiagnostics(kit.ctx, ref);
+        const disks = d.diskDetails.map((x: { id: string }) => x.id.replace(/^\/dev\//, ''));
+        check(disks.includes('vdb'), `the destination must show the volume at vdb, got ${disks.join(', ')}`);
+        const macs = d.nicDetails.map((n: { macAddress: string }) => n.macAddress.toLowerCase());
+        checkEqual(macs, [vif.address.toLowerCase()], 'MACs on the destination');
+      }
+      kit.step('attaching the volume and the NIC again, exactly as they are attached');
+      await pair.destination.attachVolume(kit.ctx, {
+        ...kit.full(req.instance.uuid),
+        connectionInfo: volume,
+        mountpoint: 'vdb',
+      });
+      const { capabilities, features } = pair.destination.capabilities;
+      if (capabilities['network.hotplug'] === true && features.taggedInterfaceAttach === 'supported')
+        await pair.destination.attachInterface(kit.ctx, { ...ref, imageMeta: kit.imageMeta, vif });
+      await kit.expectState(req.instance.uuid, RUNNING, 'the retried attachments', pair.destination);
+    },
+  },
   {
     name: 'detaching one volume never detaches another, in either order',
     needs: ['createVolume'],

@@ -16,7 +16,7 @@ import { defineSuite, type KitTest } from '../kit/suite.js';
 const { RUNNING } = PowerState;
 
 /** Everything a host shows from outside: its instances and its used resources. */
-async function footprint(kit: KitContext, driver: KitDriver): Promise<string> {
+export async function footprint(kit: KitContext, driver: KitDriver): Promise<string> {
   const uuids = [...(await driver.listInstanceUuids(kit.ctx))].sort();
   return JSON.stringify({ instances: uuids, used: (await resourcesUsed(kit, driver)) ?? null });
 }

@@ -169,6 +169,25 @@ export const guestQuiesceSuite = defineSuite('guest.quiesce', [
     },
   })),
   {
+    name:
+      'quiesce with image metadata that says there is no guest agent (hw_qemu_guest_agent no, False, 0) is ' +
+      'refused and the instance stays RUNNING',
+    async run(kit) {
+      const uuid = await kit.spawn({ imageMeta: agentImage(kit) });
+      for (const value of ['no', 'False', '0']) {
+        const imageMeta = { ...kit.imageMeta, properties: { ...kit.imageMeta.properties, hw_qemu_guest_agent: value } };
+        await checkRejects(
+          kit.driver.quiesce(kit.ctx, { ...kit.ref(uuid), imageMeta }),
+          ['INVALID_STATE', 'NOT_SUPPORTED'],
+          `quiesce with hw_qemu_guest_agent=${value}`,
+        );
+      }
+      await kit.expectState(uuid, RUNNING, 'refused quiesce');
+      await kit.driver.quiesce(kit.ctx, quiesceRequest(kit, uuid));
+      await kit.driver.unquiesce(kit.ctx, quiesceRequest(kit, uuid));
+    },
+  },
+  {
     name: 'quiesce of an unknown instance is INSTANCE_NOT_FOUND; without imageMeta VALIDATION_FAILED',
     async run(kit) {
       await checkRejects(

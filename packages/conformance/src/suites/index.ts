@@ -8,7 +8,7 @@ import { hostAggregatesSuite, hostMaintenanceSuite, hostPowerSuite, hostStatsSui
 import { imageCacheSuite, imageSnapshotSuite } from './image.js';
 import { inventoryLegacySuite, inventorySuite, inventoryUsageSuite } from './inventory.js';
 import { idempotentCreateSuites } from './idempotent-creates.js';
-import { lifecycleSuite } from './lifecycle.js';
+import { coldMigrationDestroySuite, lifecycleSuite } from './lifecycle.js';
 import { STATE_WALK_SUITES } from './state-walks.js';
 import {
   consoleUniquenessSuites,
@@ -52,6 +52,7 @@ export const ALL_SUITES: readonly KitSuite[] = [
   ...liveConsoleSuites,
   consolePoolSuite,
   coldMigrationSuite,
+  coldMigrationDestroySuite,
   liveMigrationSuite,
   sharedStorageSuite,
   volumeSuite,

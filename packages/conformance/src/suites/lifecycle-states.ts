@@ -1,6 +1,11 @@
-import { PowerState } from '@virtkit/core';
+import { PowerState, isVirtkitError, type RebuildRequest, type Vif } from '@virtkit/core';
 import { check, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
+import { plus } from '../kit/cold-migration.js';
+import type { KitContext, KitDriver } from '../kit/kit-context.js';
+import { resourcesUsed } from '../kit/live-migration.js';
 import { defineSuite } from '../kit/suite.js';
+import { footprint } from './failure-paths.js';
+import { otherImage } from './idempotent-creates.js';
 
 const { RUNNING, PAUSED, SHUTDOWN, SUSPENDED } = PowerState;
 
@@ -183,19 +188,192 @@ export const rebuildSuite = defineSuite('lifecycle.rebuild', [
       kit.track(req.instance.uuid);
       await kit.driver.spawn(kit.ctx, req);
       await kit.driver.powerOff(kit.ctx, kit.ref(req.instance.uuid));
-      const order: string[] = [];
-      await kit.driver.rebuild(kit.ctx, {
-        instance: req.instance,
-        imageMeta: req.imageMeta,
-        detachBlockDevices: async () => void order.push('detach'),
-        attachBlockDevices: async () => void order.push('attach'),
-      });
+      await rebuildInOrder(kit, kit.driver, { instance: req.instance, imageMeta: req.imageMeta }, 'callback order');
       await kit.expectState(req.instance.uuid, RUNNING, 'rebuild');
-      checkEqual(order, ['detach', 'attach'], 'callback order');
       checkEqual(await kit.driver.countInstances(kit.ctx), 1, 'countInstances after rebuild');
     },
   },
+  {
+    name:
+      'rebuild from another image with new NICs: the instance is then what that image and those NICs make (a ' +
+      'spawn retry says so), and a NIC tag it lost is gone',
+    async run(kit) {
+      const kept = kit.vif();
+      const req = kit.spawnRequest({ networkInfo: [{ ...kit.vif() }, { ...kept, tag: 'kit-old-tag' }] });
+      kit.track(req.instance.uuid);
+      await kit.driver.spawn(kit.ctx, req);
+      const added = kit.vif();
+      const image = otherImage(kit);
+      kit.step('rebuilding from another image, with one NIC kept (without its tag) and one new');
+      await kit.driver.rebuild(kit.ctx, { instance: req.instance, imageMeta: image, networkInfo: [kept, added] });
+      await kit.expectState(req.instance.uuid, RUNNING, 'rebuild');
+      if (kit.supports('diagnostics')) {
+        const macs = (await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(req.instance.uuid))).nicDetails
+          .map((n: { macAddress: string }) => n.macAddress.toLowerCase())
+          .sort();
+        checkEqual(macs, [kept.address, added.address].map((m) => m.toLowerCase()).sort(), 'MACs after the rebuild');
+      }
+      const rebuilt = { ...req, imageMeta: image, networkInfo: [kept, added] };
+      await kit.driver.spawn(kit.ctx, rebuilt);
+      await checkRejects(
+        kit.driver.spawn(kit.ctx, req),
+        'INSTANCE_EXISTS',
+        'spawn retried with the old image and NICs',
+      );
+      if (kit.supports('network.hotplug')) {
+        kit.step('attaching the kept NIC again, without a tag (as the rebuild plugged it)');
+        await kit.driver.attachInterface(kit.ctx, { ...kit.ref(req.instance.uuid), imageMeta: image, vif: kept });
+      }
+      checkEqual(await kit.driver.countInstances(kit.ctx), 1, 'countInstances');
+    },
+  },
+  {
+    name: 'rebuild whose callbacks give back no volume leaves the old volume detached: another instance can attach it',
+    requires: ['volume'],
+    needs: ['createVolume'],
+    async run(kit) {
+      const volume = await kit.volume();
+      const uuid = await kit.spawn({
+        blockDeviceInfo: { blockDeviceMapping: [{ mountDevice: '/dev/vdb', connectionInfo: volume }] },
+      });
+      const other = await kit.spawn();
+      kit.step('rebuilding with no block-device mapping');
+      await kit.driver.rebuild(kit.ctx, { instance: kit.instance(uuid), imageMeta: kit.imageMeta });
+      await kit.expectState(uuid, RUNNING, 'rebuild');
+      if (kit.supports('diagnostics')) {
+        const disks = (await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid))).diskDetails.map(
+          (d: { id: string }) => d.id.replace(/^\/dev\//, ''),
+        );
+        check(!disks.includes('vdb'), `the rebuilt instance must not have the volume at vdb, got ${disks.join(', ')}`);
+      }
+      await kit.driver.attachVolume(kit.ctx, { ...kit.full(other), connectionInfo: volume, mountpoint: 'vdb' });
+    },
+  },
+  {
+    name:
+      'evacuation: rebuild with recreate on a host without the instance creates it there, RUNNING, with its NICs ' +
+      'and usage, calling detach before attach',
+    features: ['recreate'],
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const vif = kit.vif();
+      const req = kit.spawnRequest({ networkInfo: [vif] });
+      kit.track(req.instance.uuid);
+      await pair.source.spawn(kit.ctx, req);
+      const before = await resourcesUsed(kit, pair.destination);
+      kit.step('evacuating to the destination (the source host is taken as failed)');
+      await rebuildInOrder(
+        kit,
+        pair.destination,
+        {
+          instance: req.instance,
+          imageMeta: req.imageMeta,
+          networkInfo: [vif],
+          recreate: true,
+        },
+        'callback order of the evacuation',
+      );
+      await kit.expectState(req.instance.uuid, RUNNING, 'evacuation', pair.destination);
+      check(
+        (await pair.destination.listInstanceUuids(kit.ctx)).includes(req.instance.uuid),
+        'the destination must list the evacuated instance',
+      );
+      if (before !== undefined)
+        checkEqual(
+          await resourcesUsed(kit, pair.destination),
+          plus(before, req.instance.flavor),
+          'destination: vcpusUsed, memoryMbUsed, localGbUsed after the evacuation (one more instance)',
+        );
+      if (pair.destination.capabilities.capabilities.diagnostics === true) {
+        const macs = (
+          await pair.destination.getInstanceDiagnostics(kit.ctx, kit.ref(req.instance.uuid))
+        ).nicDetails.map((n: { macAddress: string }) => n.macAddress.toLowerCase());
+        checkEqual(macs, [vif.address.toLowerCase()], 'MACs of the evacuated instance (its networkInfo)');
+      }
+      kit.step('the source host is back: its copy is destroyed, disks kept (shared storage)');
+      await pair.source.destroy(kit.ctx, { instance: req.instance, destroyDisks: false });
+      await kit.expectState(req.instance.uuid, RUNNING, "the source's destroy of its old copy", pair.destination);
+    },
+  },
+  {
+    name: 'rebuild with recreate on the host that has the instance rebuilds it in place: one instance, RUNNING',
+    features: ['recreate'],
+    async run(kit) {
+      const other = await kit.spawn({ powerOn: false });
+      const req = kit.spawnRequest();
+      kit.track(req.instance.uuid);
+      await kit.driver.spawn(kit.ctx, req);
+      await kit.driver.powerOff(kit.ctx, kit.ref(req.instance.uuid));
+      await rebuildInOrder(
+        kit,
+        kit.driver,
+        {
+          instance: req.instance,
+          imageMeta: req.imageMeta,
+          networkInfo: [kit.vif()],
+          recreate: true,
+        },
+        'callback order',
+      );
+      await kit.expectState(req.instance.uuid, RUNNING, 'rebuild with recreate in place');
+      await kit.expectState(other, SHUTDOWN, 'the rebuild of another instance');
+      checkEqual(await kit.driver.countInstances(kit.ctx), 2, 'countInstances after the rebuild');
+    },
+  },
+  {
+    name:
+      'an evacuation (rebuild with recreate) that fails late leaves nothing on the destination; the source keeps ' +
+      'its instance',
+    features: ['recreate'],
+    needs: ['createMigrationPair'],
+    failureFixture: 'spawnLate',
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const req = kit.spawnRequest({ networkInfo: [kit.vif()] });
+      kit.track(req.instance.uuid);
+      await pair.source.spawn(kit.ctx, req);
+      const before = await footprint(kit, pair.destination);
+      // The fixture makes the next spawn fail late; an evacuation creates the guest as a spawn does.
+      await kit.armFailure('spawnLate', pair.destination);
+      kit.step('evacuation made to fail late');
+      let outcome: unknown = 'succeeded';
+      try {
+        await pair.destination.rebuild(kit.ctx, {
+          instance: req.instance,
+          imageMeta: req.imageMeta,
+          networkInfo: req.networkInfo as Vif[],
+          recreate: true,
+        });
+      } catch (error) {
+        outcome = error;
+      }
+      if (outcome === 'succeeded') kit.unverified('the spawnLate fixture does not reach an evacuation (it succeeded)');
+      check(isVirtkitError(outcome), `the failed evacuation must fail with a virtkit error, got ${String(outcome)}`);
+      checkEqual(await footprint(kit, pair.destination), before, 'destination after the failed evacuation');
+      await kit.expectState(req.instance.uuid, RUNNING, 'a failed evacuation elsewhere', pair.source);
+      kit.step('evacuating again');
+      await pair.destination.rebuild(kit.ctx, { instance: req.instance, imageMeta: req.imageMeta, recreate: true });
+      await kit.expectState(req.instance.uuid, RUNNING, 'the retried evacuation', pair.destination);
+    },
+  },
 ]);
+
+/** Rebuild on `driver` with detach and attach callbacks; fail unless detach ran before attach, once each. */
+async function rebuildInOrder(
+  kit: KitContext,
+  driver: KitDriver,
+  request: Omit<RebuildRequest, 'detachBlockDevices' | 'attachBlockDevices'>,
+  what: string,
+): Promise<void> {
+  const order: string[] = [];
+  await driver.rebuild(kit.ctx, {
+    ...request,
+    detachBlockDevices: async () => void order.push('detach'),
+    attachBlockDevices: async () => void order.push('attach'),
+  });
+  checkEqual(order, ['detach', 'attach'], what);
+}
 
 /** `lifecycle.crashDump`. */
 export const crashDumpSuite = defineSuite('lifecycle.crashDump', [

@@ -279,12 +279,49 @@ export const lifecycleSuite = defineSuite('lifecycle', [
         typeof (await kit.driver.instanceOnDisk(kit.ctx, kit.ref(uuid))) === 'boolean',
         'instanceOnDisk must answer a boolean',
       );
+      check(
+        !(await kit.driver.instanceOnDisk(kit.ctx, kit.ref(randomUUID()))),
+        'instanceOnDisk of an instance no host ever had must be false (there are no files to reach)',
+      );
       await kit.driver.pollRebootingInstances(kit.ctx, { timeoutSec: 60, instances: [{ uuid }] });
       await kit.driver.destroy(kit.ctx, kit.ref(uuid));
       check(
         (await kit.driver.deleteInstanceFiles(kit.ctx, kit.ref(uuid))) === true,
         'deleteInstanceFiles after destroy must report nothing left',
       );
+    },
+  },
+]);
+
+/** `migration.cold`: what destroy leaves on the source of a cold migration under way. */
+export const coldMigrationDestroySuite = defineSuite('migration.cold', [
+  {
+    name:
+      'an instance destroyed on the source of a cold migration leaves nothing behind: its uuid spawned there ' +
+      'again powers off and on',
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const req = kit.spawnRequest();
+      kit.track(req.instance.uuid);
+      await pair.source.spawn(kit.ctx, req);
+      await pair.source.migrateDiskAndPowerOff(kit.ctx, {
+        instance: req.instance,
+        dest: pair.destinationHost,
+        flavor: req.instance.flavor,
+      });
+      kit.step('destroying the instance on the source while its migration is under way');
+      await pair.source.destroy(kit.ctx, kit.ref(req.instance.uuid));
+      check(
+        !(await pair.source.instanceExists(kit.ctx, kit.ref(req.instance.uuid))),
+        'the source must not have the destroyed instance',
+      );
+      kit.step('spawning the uuid again on the source');
+      await pair.source.spawn(kit.ctx, req);
+      await kit.expectState(req.instance.uuid, RUNNING, 'the new spawn', pair.source);
+      await pair.source.powerOff(kit.ctx, kit.ref(req.instance.uuid));
+      await pair.source.powerOn(kit.ctx, kit.ref(req.instance.uuid));
+      await kit.expectState(req.instance.uuid, RUNNING, 'powerOn of the new instance', pair.source);
     },
   },
 ]);
