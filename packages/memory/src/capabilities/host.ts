@@ -144,8 +144,8 @@ export abstract class HostHooks extends withHostAggregates(
     else host.aggregates.set(r.aggregate.id, members);
     await r.revert();
   }
-  // Stryker restore all
 }
+// Stryker restore all
 
 function boot(host: MemoryHost): void {
   host.poweredOn = true;

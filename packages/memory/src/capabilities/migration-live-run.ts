@@ -99,8 +99,8 @@ async function copyMemory(host: MemoryHost, ctx: Ctx, run: LiveMigrationRun, rec
     ctx.signal?.removeEventListener('abort', onAbort);
     if (deadlineTimer !== undefined) clearTimeout(deadlineTimer);
   }
-  // Stryker restore all
 }
+// Stryker restore all
 
 /** Move the record to the destination, using the resources pre-migration held there. */
 function switchOver(host: MemoryHost, dest: MemoryHost, record: InstanceRecord): void {

@@ -30,8 +30,8 @@ export class ResourceTracker {
       memoryMb: Math.floor((s.memoryMb - s.reservedMemoryMb) * s.ramAllocationRatio),
       diskGb: Math.floor((s.diskGb - s.reservedDiskGb) * s.diskAllocationRatio),
     };
-    // Stryker restore ArithmeticOperator
   }
+  // Stryker restore ArithmeticOperator
 
   /** The first resource `amounts` would overrun, if any. */
   shortOf(amounts: ResourceAmounts): (typeof KEYS)[number] | undefined {

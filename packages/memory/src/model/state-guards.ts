@@ -22,8 +22,8 @@ export function refuseWhile(record: InstanceRecord, operation: string, ...flags:
       throw new InvalidStateError({ instanceUuid: record.uuid, operation, state: record.state, detail: WHY[flag] });
     }
   }
-  // Stryker restore all
 }
+// Stryker restore all
 
 /**
  * Refuse with `INVALID_STATE` what would start or move the source copy of a
