@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
+import { dirname } from 'node:path';
 import { MODEL_TEST_NAME, planConformance, runConformance, type ConformanceReport } from '@virtkit/conformance';
 import { loadDriver, type CapabilityName, type DriverBase } from '@virtkit/core';
-import { QemuDriver, qemuConformanceFixtures, qemuLeakCheck } from '@virtkit/qemu';
+import { QemuDriver, locateTestGuest, qemuConformanceFixtures, qemuLeakCheck } from '@virtkit/qemu';
 import { serveDriver, type RemoteServer } from '@virtkit/remote';
 import { tempDir } from './helpers';
 
@@ -30,11 +31,15 @@ describe('the conformance kit over the wire (qemu)', () => {
   const tmp = tempDir();
   let server: RemoteServer | undefined;
   const drivers = new Set<QemuDriver>();
-  // The kit's volume fixture makes its volumes under the temp dir, outside the driver's default allowed
-  // directories (request paths are confined): allow it for the served drivers, the fixture's pairs included.
+  // The kit's volume fixture makes its volumes under the temp dir, and the test guest's kernel is in the cache,
+  // both outside the driver's default allowed directories (request paths are confined): allow them for the served
+  // drivers, the fixture's pairs included (as the QEMU package's own kit fixtures do in process).
   const allowed = process.env.VIRTKIT_QEMU_ALLOWED_DIRS;
-  beforeAll(() => {
-    process.env.VIRTKIT_QEMU_ALLOWED_DIRS = [allowed, tmpdir()].filter(Boolean).join(':');
+  beforeAll(async () => {
+    const guest = await locateTestGuest().catch(() => undefined);
+    process.env.VIRTKIT_QEMU_ALLOWED_DIRS = [allowed, tmpdir(), guest && dirname(guest.kernel)]
+      .filter(Boolean)
+      .join(':');
   });
 
   afterAll(async () => {
