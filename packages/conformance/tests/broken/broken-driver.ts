@@ -10,7 +10,8 @@ import type {
   OperationContext as Ctx,
   SpawnRequest,
 } from '@virtkit/core';
-import { MemoryDriver, type MemoryConfig, type MemoryDriverCore } from '@virtkit/memory';
+import { runConformance } from '@virtkit/conformance';
+import { createMemoryFixtures, MemoryDriver, type MemoryConfig, type MemoryDriverCore } from '@virtkit/memory';
 
 /** The classes of mistakes of issue #10; the corpus has at least three broken drivers of each. */
 export type MistakeClass =
@@ -102,3 +103,22 @@ export const walkBystanders = (l: string): string =>
 export const walkAttachments = (l: string): string => `${l}: attached volumes and interfaces survive`;
 export const walkUsage = (l: string): string =>
   `${l}: resource usage equals the live instances' flavors after every call`;
+
+/**
+ * Run the kit's suites a broken driver names, on memory fixtures built with that driver, and expect the test that
+ * must catch it to fail (with its reason, when the entry gives one). Shared by every corpus file.
+ */
+export async function expectCaught(
+  broken: Pick<BrokenDriver, 'Driver' | 'only' | 'caughtBy' | 'reason'>,
+): Promise<void> {
+  const report = await runConformance({
+    factory: (hostApi) => new broken.Driver({ hostname: 'kit', ...hostApi }),
+    fixtures: createMemoryFixtures({ driverClass: broken.Driver }),
+    only: broken.only,
+    modelBased: false,
+  });
+  const r = report.results.find((x) => x.capability === broken.caughtBy.capability && x.name === broken.caughtBy.test);
+  if (!r) throw new Error(`the kit planned no test '${broken.caughtBy.capability}: ${broken.caughtBy.test}'`);
+  expect({ test: r.name, status: r.status }).toEqual({ test: broken.caughtBy.test, status: 'failed' });
+  if (broken.reason) expect(r.reason).toMatch(broken.reason);
+}
