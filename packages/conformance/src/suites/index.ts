@@ -8,6 +8,7 @@ import { hostAggregatesSuite, hostMaintenanceSuite, hostPowerSuite, hostStatsSui
 import { imageCacheSuite, imageSnapshotSuite } from './image.js';
 import { inventoryLegacySuite, inventorySuite, inventoryUsageSuite } from './inventory.js';
 import { idempotentCreateSuites } from './idempotent-creates.js';
+import { instanceModelSuite } from './instance-model.js';
 import { coldMigrationDestroySuite, lifecycleSuite } from './lifecycle.js';
 import { STATE_WALK_SUITES } from './state-walks.js';
 import {
@@ -92,4 +93,5 @@ export const ALL_SUITES: readonly KitSuite[] = [
   migrationFailureSuite,
   ...CONTRACT_DECISION_SUITES,
   ...idempotentCreateSuites,
+  instanceModelSuite,
 ];
