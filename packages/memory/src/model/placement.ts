@@ -24,7 +24,7 @@ export function admit(host: MemoryHost, record: InstanceRecord, options: Placeme
     if (options.resources !== false) host.tracker.release(record.amounts);
     throw error;
   }
-  host.store.add(record, true); // checkFree above; claims and holds cannot add records
+  host.store.add(record); // checkFree above; claims and holds cannot add records
   useImage(host, record.image, 1);
 }
 
