@@ -1,7 +1,9 @@
-import { PowerState, type InstanceInfo } from '@virtkit/core';
+import { PowerState, isVirtkitError, type InstanceInfo } from '@virtkit/core';
 import { check, checkEqual, KitAssertionError } from '../kit/assertions.js';
 import type { KitContext } from '../kit/kit-context.js';
+import { snapshotImage } from '../kit/snapshot-image.js';
 import { defineSuite } from '../kit/suite.js';
+import { footprint } from './failure-paths.js';
 
 /**
  * What `getInfo` says about an instance over its life, beyond its state: CPU time (whole nanoseconds of CPU the guest
@@ -127,6 +129,36 @@ export const instanceModelSuite = defineSuite('core', [
     },
   },
   {
+    name: 'a snapshot whose deadline passes while it runs fails TIMEOUT and leaves the instance as it was',
+    requires: ['image.snapshot'],
+    needs: ['createImage'],
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const before = await footprint(kit, kit.driver);
+      const imageId = await snapshotImage(kit);
+      const deadline = Date.now() + 20;
+      let reports = 0;
+      // at its first progress report the call is still running: hold it there until its deadline has passed
+      const onProgress = (): void => void (++reports === 1 && waitUntil(deadline));
+      kit.step('snapshot whose deadline passes at its first progress report');
+      let outcome: string;
+      try {
+        await kit.driver.snapshot({ ...kit.ctx, deadline, onProgress }, { ...kit.ref(uuid), imageId });
+        outcome = 'ok';
+      } catch (error) {
+        outcome = isVirtkitError(error) ? error.code : String(error);
+      }
+      if (outcome === 'ok' && reports === 0)
+        kit.unverified('the snapshot reported no progress: the kit could not let its deadline pass during it');
+      checkEqual(outcome, 'TIMEOUT', 'the code of a snapshot whose deadline passed while it ran');
+      await kit.settle(20);
+      kit.step('after the timed-out snapshot');
+      await kit.expectState(uuid, PowerState.RUNNING, 'a timed-out snapshot');
+      checkEqual(await footprint(kit, kit.driver), before, 'instances and used resources after a timed-out snapshot');
+      await kit.driver.postInterruptedSnapshotCleanup(kit.ctx, kit.ref(uuid));
+    },
+  },
+  {
     name: 'console output is append-only: each read starts with what the one before showed (until truncated)',
     requires: ['console.output'],
     async run(kit) {
@@ -184,6 +216,11 @@ async function cpuTimeGrown(kit: KitContext, uuid: string, from: number): Promis
 
 async function uptime(kit: KitContext, uuid: string): Promise<number> {
   return (await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid))).uptimeSec;
+}
+
+/** Hold the event loop (bounded by `deadline`) until the wall clock has passed `deadline`. */
+function waitUntil(deadline: number): void {
+  for (let spins = 0; Date.now() <= deadline && spins < 1e9; spins++);
 }
 
 /** Let the clock move a few milliseconds (past a millisecond-grained clock's tick). */
