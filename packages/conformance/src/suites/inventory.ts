@@ -149,7 +149,7 @@ export const inventorySuite = defineSuite('inventory', [
         check(
           isVirtkitError(error) && error.code !== 'VALIDATION_FAILED',
           `spawn of a flavor with too much ${what} is a valid request: expected INSUFFICIENT_RESOURCES (or ` +
-            `DRIVER_ERROR...), got ${String(error)}`,
+            `DRIVER_ERROR...), got ${error instanceof Error ? error.message : typeof error}`,
         );
         check(
           !(await kit.driver.instanceExists(kit.ctx, kit.ref(req.instance.uuid))),
