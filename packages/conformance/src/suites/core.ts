@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
+import { IMAGE_DISK_FORMATS } from '@virtkit/core';
 import { check, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
 import { diffMaps } from '../kit/map-diff.js';
 import { defineSuite } from '../kit/suite.js';
@@ -104,6 +105,38 @@ export const coreSuite = defineSuite('core', [
         'VALIDATION_FAILED',
         'nodeIsAvailable(42)',
       );
+    },
+  },
+  {
+    name: 'the advertised image types are known disk formats, each named once',
+    async run(kit) {
+      const types: readonly string[] = kit.driver.capabilities.imageTypes ?? [];
+      const known: readonly string[] = IMAGE_DISK_FORMATS;
+      const unknown = types.filter((t) => !known.includes(t));
+      check(unknown.length === 0, `imageTypes must name disk formats only, got ${JSON.stringify(unknown)}`);
+      checkEqual(new Set(types).size, types.length, `distinct imageTypes (${types.join(', ')})`);
+    },
+  },
+  {
+    name: 'getInfo memKb (when reported) is more than 0 while the guest runs or is paused, and 0 once it is stopped',
+    requires: ['lifecycle'],
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const memKb = async (): Promise<number | undefined> => (await kit.driver.getInfo(kit.ctx, kit.ref(uuid))).memKb;
+      const running = await memKb();
+      if (running === undefined) return;
+      check(running > 0, `memKb of a running guest must be more than 0, got ${running}`);
+      if (kit.supports('lifecycle.pause')) {
+        await kit.driver.pause(kit.ctx, kit.ref(uuid));
+        const paused = await memKb();
+        check(
+          paused !== undefined && paused > 0,
+          `memKb of a paused guest (its memory is kept) must be more than 0, got ${paused}`,
+        );
+        await kit.driver.unpause(kit.ctx, kit.ref(uuid));
+      }
+      await kit.driver.powerOff(kit.ctx, kit.ref(uuid));
+      checkEqual(await memKb(), 0, 'memKb of a stopped guest');
     },
   },
   {

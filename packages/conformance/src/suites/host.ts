@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { PowerState, ProviderTree } from '@virtkit/core';
+import { PowerState, ProviderTree, isVirtkitError } from '@virtkit/core';
 import { check, checkCounters, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
 import type { KitContext, KitDriver } from '../kit/kit-context.js';
-import { checkOnOneHost, liveMigrationInFlight, resourcesUsed } from '../kit/live-migration.js';
+import { checkOnOneHost, finishLiveMigration, liveMigrationInFlight, resourcesUsed } from '../kit/live-migration.js';
 import { defineSuite } from '../kit/suite.js';
 
 const { RUNNING, SHUTDOWN } = PowerState;
@@ -117,6 +117,21 @@ export const hostPowerSuite = defineSuite('host.power', [
       const { uptimeSec } = await kit.driver.getHostUptime(kit.ctx);
       const bound = Math.ceil((Date.now() - before) / 1000);
       check(uptimeSec >= 0 && uptimeSec <= bound, `uptime after a reboot must be 0..${bound} s, got ${uptimeSec}`);
+    },
+  },
+  {
+    name: 'startup of a running host changes nothing: its CPU times do not go backwards (no reboot)',
+    requires: ['host.stats'],
+    async run(kit) {
+      await kit.settle(20);
+      const before = await kit.driver.getHostCpuStats(kit.ctx);
+      checkEqual(await kit.driver.hostPowerAction(kit.ctx, { action: 'startup' }), 'startup', 'hostPowerAction');
+      const after = await kit.driver.getHostCpuStats(kit.ctx);
+      for (const key of CPU_TIMES)
+        check(
+          after[key] >= before[key],
+          `CPU time '${key}' must not go backwards over the startup of a running host: ${before[key]} -> ${after[key]}`,
+        );
     },
   },
   {
@@ -245,6 +260,37 @@ export const hostMaintenanceSuite = defineSuite('host.maintenance', [
       }
       checkEqual(await enter(), 'on_maintenance', 'entering maintenance once the other host takes instances');
       checkEqual(await checkOnOneHost(kit, pair, uuid), 'destination', 'where the instance is in maintenance');
+    },
+  },
+  {
+    name:
+      'entering maintenance while a live migration leaves the host, refused or not, ends with the instance on one ' +
+      'host, running, and the usage of the destination agreeing',
+    needs: ['createMigrationPair'],
+    requires: ['migration.live'],
+    async run(kit) {
+      const { pair, uuid, used, run } = await liveMigrationInFlight(kit);
+      try {
+        await pair.source.hostMaintenanceMode(kit.ctx, { host: pair.sourceHost, mode: true });
+      } catch (error) {
+        check(isVirtkitError(error), `a refused maintenance must be a virtkit error, got ${String(error)}`);
+      }
+      const migrated = await run.done.then(
+        () => true,
+        () => false,
+      );
+      if (migrated) await finishLiveMigration(kit, pair, uuid);
+      else await pair.destination.rollbackLiveMigrationAtDestination(kit.ctx, kit.full(uuid));
+      const where = await checkOnOneHost(kit, pair, uuid);
+      const at = where === 'source' ? pair.source : pair.destination;
+      await kit.expectState(uuid, RUNNING, `the maintenance during a live migration (now at the ${where})`, at);
+      await checkUsage(
+        kit,
+        pair.destination,
+        used,
+        where === 'destination' ? 1 : 0,
+        `destination (instance at ${where})`,
+      );
     },
   },
   {

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { ProviderTree, TRAIT_NAME_PATTERN } from '@virtkit/core';
+import { ProviderTree, TRAIT_NAME_PATTERN, isVirtkitError } from '@virtkit/core';
 import { check, checkCounters, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
 import type { KitContext } from '../kit/kit-context.js';
 import { defineSuite } from '../kit/suite.js';
 import { unknownInstance } from '../kit/traits.js';
 
 const USED = ['vcpusUsed', 'memoryMbUsed', 'localGbUsed'] as const;
+/** The largest vCPUs and memory a flavor may carry (core's Flavor bounds): valid, yet no host holds them. */
+const MAX_VCPUS = 4096;
+const MAX_MEMORY_MB = 64 * 1024 * 1024;
 
 /** `inventory`: the resource report, the provider tree, traits, overhead. */
 export const inventorySuite = defineSuite('inventory', [
@@ -113,6 +116,47 @@ export const inventorySuite = defineSuite('inventory', [
       );
       await kit.driver.destroy(kit.ctx, kit.ref(uuid));
       checkEqual(await used(), before, `${USED.join(', ')} after destroy`);
+    },
+  },
+  {
+    name:
+      'a flavor that only its vCPUs rule out, and one that only its memory rules out, are each refused (never ' +
+      'VALIDATION_FAILED) and leave the usage as it was',
+    requires: ['lifecycle'],
+    async run(kit) {
+      const nodename = await firstNode(kit);
+      const used = async (): Promise<number[]> => {
+        const r = await kit.driver.getAvailableResource(kit.ctx, { nodename });
+        return USED.map((k) => r[k]);
+      };
+      await kit.spawn();
+      const before = await used();
+      // Each within the Flavor bounds, far beyond any host in one resource, the kit's flavor in the others.
+      for (const [what, change] of [
+        ['vCPUs', { vcpus: MAX_VCPUS }],
+        ['memory', { memoryMb: MAX_MEMORY_MB }],
+      ] as const) {
+        const req = kit.spawnRequest();
+        kit.track(req.instance.uuid);
+        const flavor = { ...req.instance.flavor, ...change, name: `kit.too-much-${what}` };
+        let error: unknown;
+        try {
+          await kit.driver.spawn(kit.ctx, { ...req, instance: { ...req.instance, flavor } });
+        } catch (e) {
+          error = e;
+        }
+        check(error !== undefined, `spawn of a flavor with too much ${what} for any host must be refused`);
+        check(
+          isVirtkitError(error) && error.code !== 'VALIDATION_FAILED',
+          `spawn of a flavor with too much ${what} is a valid request: expected INSUFFICIENT_RESOURCES (or ` +
+            `DRIVER_ERROR...), got ${error instanceof Error ? error.message : typeof error}`,
+        );
+        check(
+          !(await kit.driver.instanceExists(kit.ctx, kit.ref(req.instance.uuid))),
+          `after the refused spawn (too much ${what}), instanceExists must be false`,
+        );
+        checkEqual(await used(), before, `${USED.join(', ')} after the refused spawn (too much ${what})`);
+      }
     },
   },
   {
