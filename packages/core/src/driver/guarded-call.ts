@@ -6,8 +6,8 @@ import { prepareTurn, queued } from './guarded-queue.js';
 import { redactSecrets, secretsIn } from '../errors/redact-secrets.js';
 import { isVirtkitError } from '../errors/virtkit-error.js';
 import type { PowerState } from '../model/power-state.js';
-import { assertRequestShape, validateRequest } from '../validation/validate-request.js';
-import { mayCarryCallbacks } from '../validation/compiled-validator.js';
+import { assertRequestShape, validateWith } from '../validation/validate-request.js';
+import { compiledRequest } from '../validation/compiled-validator.js';
 import type { MethodSpec, StateRule } from './method-spec.js';
 import type { PowerStateRead } from './power-state-read.js';
 import { runtimeOf } from './driver-runtime.js';
@@ -63,10 +63,11 @@ function instanceOf(req: object): InstanceScoped['instance'] {
  * and wrap foreign errors. Never throws: every failure, also of a hostile
  * context or request, is a rejected promise with a typed error.
  *
- * The common call (no signal, no deadline, no orchestrator callback) runs as
- * one async function, {@link guarded}, that takes the instance's key itself
- * (without waiting when the instance is idle) and gives it back when it ends.
- * Calls that can be cancelled or can be called back into wrap that same body.
+ * The common call (no signal, no deadline, no orchestrator callback) runs
+ * {@link guarded}, which takes the instance's key itself (without waiting
+ * when the instance is idle), runs the call's steps synchronously as far as
+ * nothing is pending, and gives the key back when it ends. Calls that can be
+ * cancelled or can be called back into wrap that same body.
  */
 export function runGuarded<Req extends object, Res>(
   driver: unknown,
@@ -79,7 +80,9 @@ export function runGuarded<Req extends object, Res>(
   try {
     const context = checkContext(ctx, op);
     throwIfCancelled(context, op);
-    valid = spec.request ? validateRequest(spec.request, request ?? {}, op) : noFields<Req>(request, op);
+    // One lookup for the compiled check and whether its fields may hold a callback.
+    const compiled = spec.request === undefined ? undefined : compiledRequest(spec.request);
+    valid = spec.request ? validateWith(compiled, spec.request, request ?? {}, op) : noFields<Req>(request, op);
     const self = asGuarded(driver);
     const cancellable = context.signal !== undefined || context.deadline !== undefined;
     if (!spec.instance) {
@@ -87,7 +90,8 @@ export function runGuarded<Req extends object, Res>(
       return cancellable ? withCancellation(pending, context, op) : pending;
     }
     const uuid = instanceOf(valid).uuid;
-    const callbacksInRequest = spec.request !== undefined && mayCarryCallbacks(spec.request) && holdsFunction(valid);
+    // A class the compiler does not understand may carry callbacks (the safe answer, as `mayCarryCallbacks`).
+    const callbacksInRequest = spec.request !== undefined && (compiled?.callbacks ?? true) && holdsFunction(valid);
     const callsBack = context.onProgress !== undefined || callbacksInRequest;
     if (!cancellable && !callsBack) {
       return guarded(self, op, spec, context, valid, !runtimeOf(self).queue.heldByCaller(uuid));
@@ -132,18 +136,20 @@ function nothing<Res>(): Res {
 }
 
 /**
- * The body of every guarded call, as one async function (each nested async
- * layer used to cost a promise, an await and a closure per call) that keeps
- * few locals across its awaits (an async function's saved frame is allocated
- * per call, sized by its locals): the steps between the awaits are the
- * synchronous helpers below. It awaits only what is pending: a hook that
- * answers with a value (an in-memory `_getInfo`) costs no turn of the
- * microtask queue. With `lock`, it takes the instance's key itself, without
- * waiting when the instance is idle, and releases it when it ends; otherwise
- * the key is held by a wrapper (`queued`: calls that can be cancelled or
- * called back into), by the caller (a re-entrant call), or the call has none.
+ * The body of every guarded call. Its steps (the cancellation check, the state
+ * read and rule, the hook, the post-processing and report: {@link steps}) run
+ * synchronously as long as nothing they get is pending, so a call on a driver
+ * that answers without I/O (an in-memory one) costs one settled promise and no
+ * async frame (the frame, a promise and its saved registers, was allocated per
+ * call: issue 16, sixth pass). Once a step gets a promise (a hook doing I/O,
+ * the instance's key held by another call), {@link resume} awaits it and runs
+ * the remaining steps, the same ones. With `lock`, it takes the instance's key
+ * itself, without waiting when the instance is idle, and releases it when the
+ * call ends; otherwise the key is held by a wrapper (`queued`: calls that can
+ * be cancelled or called back into), by the caller (a re-entrant call), or the
+ * call has none.
  */
-async function guarded<Req extends object, Res>(
+function guarded<Req extends object, Res>(
   driver: GuardedDriver,
   op: string,
   spec: MethodSpec<Req, Res>,
@@ -151,30 +157,106 @@ async function guarded<Req extends object, Res>(
   req: Req,
   lock: boolean,
 ): Promise<Res> {
-  // With `lock`, runGuarded already reached the driver's runtime: runtimeOf cannot throw here.
-  const uuid = lock ? instanceOf(req).uuid : undefined;
+  let uuid: string | undefined;
+  let out: Res | Waiting;
   try {
-    if (uuid !== undefined) {
-      const wait = takeTurn(driver, ctx, uuid);
-      if (wait !== undefined) await wait;
-    }
-    if (ctx.signal !== undefined || ctx.deadline !== undefined) throwIfCancelled(ctx, op);
-    let token = runtimeOf(driver).events.token();
-    if (spec.state !== undefined) {
-      // The validated request itself names the instance (its class extends InstanceRequest): no object made.
-      const read = driver._getPowerState(ctx, scoped(req));
-      const info = isThenable(read) ? await read : read;
-      if (stateRuleSaysNoop(driver, op, spec.state, info, token, req)) return nothing<Res>();
-      token = runtimeOf(driver).events.token();
-    }
-    const started = startBody(driver, spec, ctx, req);
-    return finish(driver, spec, req, isThenable(started) ? await started : started, token);
+    // With `lock`, runGuarded already reached the driver's runtime: runtimeOf cannot throw here.
+    uuid = lock ? instanceOf(req).uuid : undefined;
+    const turn = uuid === undefined ? undefined : takeTurn(driver, ctx, uuid);
+    out = turn === undefined ? steps(driver, op, spec, ctx, req, AFTER_TURN, undefined, 0) : afterTurn(turn);
   } catch (error) {
-    if (spec.missingOk && isVirtkitError(error, 'INSTANCE_NOT_FOUND')) return nothing<Res>();
+    if (uuid !== undefined) runtimeOf(driver).queue.release(uuid);
+    return recovers(spec, error) ? Promise.resolve(nothing<Res>()) : Promise.reject(wrapError(error, op, req));
+  }
+  if (out instanceof Waiting) return resume(driver, op, spec, ctx, req, uuid, out);
+  if (uuid !== undefined) runtimeOf(driver).queue.release(uuid);
+  return Promise.resolve(out);
+}
+
+/** Await what a step is waiting for, then run the remaining steps; releases the key (if `uuid`) when it ends. */
+async function resume<Req extends object, Res>(
+  driver: GuardedDriver,
+  op: string,
+  spec: MethodSpec<Req, Res>,
+  ctx: OperationContext,
+  req: Req,
+  uuid: string | undefined,
+  waiting: Waiting,
+): Promise<Res> {
+  try {
+    let at: Res | Waiting = waiting;
+    while (at instanceof Waiting) at = steps(driver, op, spec, ctx, req, at.stage, await at.on, at.token);
+    return at;
+  } catch (error) {
+    if (recovers(spec, error)) return nothing<Res>();
     throw wrapError(error, op, req);
   } finally {
     if (uuid !== undefined) runtimeOf(driver).queue.release(uuid);
   }
+}
+
+/** A `missingOk` call on an unknown instance succeeds doing nothing (destroy). */
+function recovers(spec: MethodSpec, error: unknown): boolean {
+  return spec.missingOk === true && isVirtkitError(error, 'INSTANCE_NOT_FOUND');
+}
+
+/** Where a call's {@link steps} go on: the instance's key is held, the state was read, the hook answered. */
+const AFTER_TURN = 0;
+const AFTER_READ = 1;
+const AFTER_BODY = 2;
+
+/** A call's step got a promise: what it waits for, where the steps go on with its value, the events token. */
+class Waiting {
+  readonly stage: number;
+  readonly on: PromiseLike<unknown>;
+  readonly token: number;
+  constructor(stage: number, on: PromiseLike<unknown>, token: number) {
+    this.stage = stage;
+    this.on = on;
+    this.token = token;
+  }
+}
+
+function afterTurn(turn: Promise<void>): Waiting {
+  return new Waiting(AFTER_TURN, turn, 0);
+}
+
+/**
+ * A call's steps from `stage` on, with `input` the value the previous step
+ * got (the state read, the hook's answer): the cancellation check, the state
+ * read and rule, the hook (or the spec's `around` body), then `finish`. Runs
+ * synchronously until a step gets a promise, and then answers a
+ * {@link Waiting} for it instead of awaiting (no async frame unless needed).
+ */
+function steps<Req extends object, Res>(
+  driver: GuardedDriver,
+  op: string,
+  spec: MethodSpec<Req, Res>,
+  ctx: OperationContext,
+  req: Req,
+  stage: number,
+  input: unknown,
+  token: number,
+): Res | Waiting {
+  if (stage === AFTER_TURN) {
+    if (ctx.signal !== undefined || ctx.deadline !== undefined) throwIfCancelled(ctx, op);
+    token = runtimeOf(driver).events.token();
+    if (spec.state !== undefined) {
+      // The validated request itself names the instance (its class extends InstanceRequest): no object made.
+      input = driver._getPowerState(ctx, scoped(req));
+      if (isThenable(input)) return new Waiting(AFTER_READ, input, token);
+    }
+    stage = AFTER_READ;
+  }
+  if (stage === AFTER_READ) {
+    if (spec.state !== undefined) {
+      if (stateRuleSaysNoop(driver, op, spec.state, input as PowerStateRead, token, req)) return nothing<Res>();
+      token = runtimeOf(driver).events.token();
+    }
+    input = startBody(driver, spec, ctx, req);
+    if (isThenable(input)) return new Waiting(AFTER_BODY, input, token);
+  }
+  return finish(driver, spec, req, input, token);
 }
 
 /**

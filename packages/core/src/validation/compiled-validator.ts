@@ -4,6 +4,8 @@ import type { ValidationIssue } from '../errors/errors.js';
 import { quoteValue } from '../errors/quote-value.js';
 import { SECRET_KEY_PATTERN } from '../errors/redact-secrets.js';
 import { FORBIDDEN_KEYS, MAX_REQUEST_DEPTH, findBadKey } from './request-scan.js';
+import { instanceOnlyFirst, type CheckResult, type RequestCheck } from './instance-only.js';
+import { isAnyUuid } from './uuid-pattern.js';
 
 /**
  * A compiled validator: the validated, deep and owned copy of the request
@@ -37,6 +39,8 @@ type Kind = 'nested' | 'array' | 'strings' | 'json' | 'reference' | 'scalar';
 
 interface Constraint {
   readonly name: string;
+  /** The decorator's first argument (e.g. `@IsUUID('4')`'s version), undefined when none was given. */
+  readonly options: unknown;
   readonly each: boolean;
   readonly test: (value: unknown, object: Record<string, unknown>) => boolean;
   readonly message: (value: unknown, object: Record<string, unknown>) => string;
@@ -73,7 +77,23 @@ const UNREADABLE = 'could not be read (a getter or proxy threw)';
  * does not understand (async constraints, groups, `validateIf`).
  */
 export function compileValidator(cls: RequestClass): FastCheck | undefined {
-  return compiledFor(cls)?.run;
+  const run = compiledFor(cls)?.run;
+  if (run === undefined) return undefined;
+  return (value, issues) => {
+    const result = run(value);
+    if (!Array.isArray(result)) return result;
+    issues?.push(...result);
+    return undefined;
+  };
+}
+
+/**
+ * The compiled check of a request class and what its fields may hold, in one lookup (the guarded path asks both
+ * per call): `run` answers the validated copy, or the failures as an array (possibly empty: then the request
+ * failed without a detail, e.g. a getter that lied). Undefined for classes the compiler does not understand.
+ */
+export function compiledRequest(cls: RequestClass): Compiled | undefined {
+  return compiledFor(cls);
 }
 
 /**
@@ -87,8 +107,11 @@ export function mayCarryCallbacks(cls: RequestClass): boolean {
 }
 
 /** What is kept per compiled class: the entry point (made once, not per call) and what its fields may hold. */
-interface Compiled {
-  readonly run: FastCheck;
+export interface Compiled {
+  readonly run: RequestCheck;
+  /** The full check alone (what `run` answers too, for every input: {@link instanceOnlyFirst}). */
+  readonly full: RequestCheck;
+  /** A field may hold an orchestrator callback (see {@link mayCarryCallbacks}). */
   readonly callbacks: boolean;
 }
 
@@ -98,28 +121,70 @@ function compiledFor(cls: RequestClass): Compiled | undefined {
   const hit = compiled.get(cls);
   if (hit !== undefined) return hit ?? undefined;
   const check = objectCheckFor(cls);
-  const entry =
-    check === undefined ? null : { run: entryPoint(check), callbacks: plannedKinds.get(cls)?.has('reference') ?? true };
+  let entry: Compiled | null = null;
+  if (check !== undefined) {
+    const full = entryPoint(check);
+    const plans = plansOf.get(cls);
+    entry = {
+      run: takesInstanceOnly(cls) ? instanceOnlyFirst(full) : full,
+      full,
+      callbacks: plans?.some((p) => p.kind === 'reference') ?? true,
+    };
+  }
   compiled.set(cls, entry);
   return entry ?? undefined;
 }
 
-function entryPoint(check: ObjectCheck): FastCheck {
-  return (value, issues) => {
-    const st: CheckState = { issues: issues ?? [] };
+/**
+ * A check state kept for the next call: a passing request (the usual case) then makes no issue list and no state
+ * object. A check that runs while another is under way (a getter of the request calling validation) finds none
+ * kept and makes its own.
+ */
+let spare: CheckState | undefined;
+
+function entryPoint(check: ObjectCheck): RequestCheck {
+  return (value) => {
+    const st: CheckState = spare ?? { issues: [] };
+    spare = undefined;
+    let result: Record<string, unknown> | typeof FAIL;
     try {
       if (value === null || typeof value !== 'object' || Array.isArray(value) || !objectTagged(value)) {
-        st.issues.push({ path: '', messages: ['request must be a plain object'] });
-        return undefined;
+        result = issue(st, '', ['request must be a plain object']);
+      } else {
+        result = check(value, st, 0);
       }
-      const result = check(value, st, 0);
-      return result === FAIL ? undefined : result;
     } catch {
       // Only a hostile request gets here (e.g. a revoked proxy): refuse it without reading it again.
-      st.issues.push({ path: '', messages: [UNREADABLE] });
-      return undefined;
+      result = unreadable(st, '');
     }
+    const answer: CheckResult = result === FAIL ? st.issues.splice(0) : result;
+    spare = st;
+    return answer;
   };
+}
+
+/**
+ * True when the class takes `{ instance: { uuid } }` as it is, for any UUID `@IsUUID()` accepts: its `instance`
+ * is a nested declared class checked only for being a defined object, with a `uuid` checked only as such a UUID,
+ * and every other field at both levels optional. Such classes answer that shape first ({@link instanceOnlyFirst}).
+ */
+function takesInstanceOnly(cls: RequestClass): boolean {
+  const outer = plansOf.get(cls);
+  const instance = outer?.find((p) => p.name === 'instance');
+  if (outer === undefined || instance === undefined || !othersOptional(outer, instance)) return false;
+  const nested = instance.nested;
+  if (instance.kind !== 'nested' || instance.nestedEach || !instance.inline || nested === undefined) return false;
+  if (!instance.names.every((n) => n === 'isDefined' || n === 'isObject')) return false;
+  if (objectCheckFor(nested) === undefined) return false;
+  const inner = plansOf.get(nested);
+  const uuid = inner?.find((p) => p.name === 'uuid');
+  if (inner === undefined || uuid === undefined || !othersOptional(inner, uuid)) return false;
+  if (uuid.kind !== 'scalar' || !uuid.inline || !uuid.anyUuid) return false;
+  return uuid.names.every((n) => n === 'isUuid' || n === 'isString' || n === 'isDefined');
+}
+
+function othersOptional(plans: readonly Plan[], one: Plan): boolean {
+  return plans.every((p) => p === one || p.optional);
 }
 
 function objectCheckFor(cls: RequestClass): ObjectCheck | undefined {
@@ -131,13 +196,19 @@ function objectCheckFor(cls: RequestClass): ObjectCheck | undefined {
   return check;
 }
 
-/** The kinds of the top-level fields of each compiled class. */
-const plannedKinds = new WeakMap<RequestClass, ReadonlySet<Kind>>();
+/** The plans of the top-level fields of each compiled class. */
+const plansOf = new WeakMap<RequestClass, readonly Plan[]>();
 
 interface Plan {
   readonly name: string;
   readonly optional: boolean;
   readonly kind: Kind;
+  /** The class a `nested` field declares. */
+  readonly nested: RequestClass | undefined;
+  /** The names of its constraints (`isUuid`, `isString`...). */
+  readonly names: readonly string[];
+  /** One constraint is `@IsUUID()` without options (validator.js's "all" pattern: {@link isAnyUuid}). */
+  readonly anyUuid: boolean;
   /** The value checks can be inlined (no `each` constraint). */
   readonly inline: boolean;
   readonly nestedEach: boolean;
@@ -203,6 +274,9 @@ function planFor(cls: RequestClass): Plan[] | undefined {
       name,
       optional: isOptional,
       kind,
+      nested,
+      names: constraints.map((c) => c.name),
+      anyUuid: constraints.some((c) => c.name === 'isUuid' && c.options === undefined),
       inline: !each,
       nestedEach,
       tests: constraints.map((c) => c.test),
@@ -210,7 +284,7 @@ function planFor(cls: RequestClass): Plan[] | undefined {
       produce,
     });
   }
-  plannedKinds.set(cls, new Set(plans.map((p) => p.kind)));
+  plansOf.set(cls, plans);
   return plans;
 }
 
@@ -323,16 +397,14 @@ function constraintOf(cls: RequestClass, property: string, m: MetadataLike, c: C
       : undefined;
   return {
     name,
+    options: constraints[0],
     each: m.each,
     test: fastTest(name, constraints) ?? knownYes(name, constraints, generic) ?? shortcut ?? generic,
     message,
   };
 }
 
-// Exactly validator.js's default ("all") UUID pattern (a hand-written loop measured 3x slower than this regex),
-// and sure-yes forms of its IPv4 and MAC patterns.
-const UUID_ALL =
-  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/i;
+// Sure-yes forms of validator.js's IPv4 and MAC patterns (its UUID pattern: isAnyUuid, the same answers).
 const IPV4 =
   /^((?:[0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])[.]){3}(?:[0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])$/;
 const MAC_COLONS = /^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}$/;
@@ -346,7 +418,7 @@ function knownYes(name: string, c: readonly unknown[], generic: Constraint['test
   if (c[0] !== undefined) return undefined; // options given: class-validator decides
   switch (name) {
     case 'isUuid':
-      return (v) => typeof v === 'string' && UUID_ALL.test(v);
+      return (v) => typeof v === 'string' && isAnyUuid(v);
     case 'isIp':
       return (v, o) => (typeof v === 'string' && IPV4.test(v)) || generic(v, o);
     case 'isMacAddress':

@@ -1,7 +1,7 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError as ClassValidationError } from 'class-validator';
 import { ValidationError, type ValidationIssue } from '../errors/errors.js';
-import { compileValidator } from './compiled-validator.js';
+import { compiledRequest, type Compiled } from './compiled-validator.js';
 import { findBadKey } from './request-scan.js';
 
 const OPTIONS = {
@@ -23,12 +23,24 @@ const OPTIONS = {
  * @throws `VALIDATION_FAILED`
  */
 export function validateRequest<T extends object>(cls: ClassConstructor<T>, input: unknown, operation: string): T {
-  const compiled = compileValidator(cls);
+  return validateWith(compiledRequest(cls), cls, input, operation);
+}
+
+/**
+ * {@link validateRequest} with the class's compiled check already looked up (`compiledRequest(cls)`: the guarded
+ * path also reads whether the request may carry callbacks from it, one lookup per call).
+ * @throws `VALIDATION_FAILED`
+ */
+export function validateWith<T extends object>(
+  compiled: Compiled | undefined,
+  cls: ClassConstructor<T>,
+  input: unknown,
+  operation: string,
+): T {
   if (compiled !== undefined) {
-    const issues: ValidationIssue[] = [];
-    const copy = compiled(input, issues);
-    if (copy !== undefined) return copy as T;
-    throw new ValidationError(operation, issues.length > 0 ? issues : [{ path: '', messages: ['invalid request'] }]);
+    const result = compiled.run(input);
+    if (!Array.isArray(result)) return result as T;
+    throw new ValidationError(operation, result.length > 0 ? result : [{ path: '', messages: ['invalid request'] }]);
   }
   assertRequestShape(input, operation);
   const instance = plainToInstance(cls, input, { enableImplicitConversion: false, exposeDefaultValues: false });
