@@ -12,6 +12,8 @@
 // - remote.qemu_spawn_own_process_caller: the same with the caller in a process of its own, as a real caller on
 //   another host is (remote-spawn-caller.mjs); the spawn target is judged on this one (see qemuSpawnFigure).
 // - remote.qemu_spawn_tls_caller: that caller over loopback TCP with mutual TLS (reported).
+// - remote.qemu_spawn_own_process_caller_vcpu_nice: the own-process caller of a second QEMU driver whose guests'
+//   vCPU threads are niced (options.vcpuNice, a deployment setting; both sides of its ratio have it) (reported).
 // Each figure's note carries the load average it was measured at.
 // Every phase is bounded (a phase that overruns is reported failed, never waits), and everything started is
 // stopped: the raw server's HTTP/2 sessions are destroyed on close (a bare http2 server.close waits for its
@@ -34,7 +36,10 @@ const SPAWN_FIGURES = [
   'remote.qemu_spawn_vs_in_process',
   'remote.qemu_spawn_own_process_caller',
   'remote.qemu_spawn_tls_caller',
+  'remote.qemu_spawn_own_process_caller_vcpu_nice',
 ];
+/** The QEMU driver option of the `..._vcpu_nice` figure: guests' vCPU threads at this niceness, on both sides. */
+const VCPU_NICE = 10;
 const FLAVOR = { name: 'm1.small', vcpus: 1, memoryMb: 256, rootGb: 1 };
 const IMAGE = { id: 'cirros', diskFormat: 'qcow2' };
 const UUID = '7b1c6f1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f';
@@ -247,33 +252,45 @@ async function qemuSpawnFigure() {
   const { NO_OS_IMAGE, QemuDriver } = await import('@virtkit/qemu');
   const dir = mkdtempSync(join(tmpdir(), 'virtkit-bench-remote-qemu-'));
   const flavor = { name: 'bench.qemu', vcpus: 1, memoryMb: 64, rootGb: 1 };
-  const d = new QemuDriver({ hostname: 'bench-remote-spawn', options: { accel: 'tcg' } });
-  // The served driver's own spawn, timed on the server side: the bench wraps the instance's public call.
+  // The served driver's own spawn, timed on the server side (the bench wraps the instance's public call), by uuid.
   const servedSpawnMs = new Map();
-  const spawnInProcess = d.spawn.bind(d);
-  Object.defineProperty(d, 'spawn', {
-    configurable: true,
-    writable: true,
-    value: async (ctx, req) => {
-      const t = performance.now();
-      try {
-        return await spawnInProcess(ctx, req);
-      } finally {
-        servedSpawnMs.set(req?.instance?.uuid, performance.now() - t);
-      }
-    },
-  });
+  const timedDriver = (hostname, options) => {
+    const driver = new QemuDriver({ hostname, options: { accel: 'tcg', ...options } });
+    const spawnInProcess = driver.spawn.bind(driver);
+    Object.defineProperty(driver, 'spawn', {
+      configurable: true,
+      writable: true,
+      value: async (ctx, req) => {
+        const t = performance.now();
+        try {
+          return await spawnInProcess(ctx, req);
+        } finally {
+          servedSpawnMs.set(req?.instance?.uuid, performance.now() - t);
+        }
+      },
+    });
+    return driver;
+  };
+  const d = timedDriver('bench-remote-spawn', {});
+  // The same driver with its guests' vCPU threads niced (a deployment setting, on both sides of the ratio).
+  const niced = timedDriver('bench-remote-spawn-niced', { vcpuNice: VCPU_NICE });
   let server;
   let tlsServer;
+  let nicedServer;
   let remote;
   let caller;
   let tlsCaller;
+  let nicedCaller;
   try {
     await d.initHost({}, { host: 'bench-remote-spawn' });
+    await niced.initHost({}, { host: 'bench-remote-spawn-niced' });
     server = await serveDriver(d, { listen: `unix:${join(dir, 'q.sock')}`, disposeDriver: false });
     remote = await connectDriver(server.target);
     caller = callerProcess();
     await caller.ask({ connect: server.target });
+    nicedServer = await serveDriver(niced, { listen: `unix:${join(dir, 'n.sock')}`, disposeDriver: false });
+    nicedCaller = callerProcess();
+    await nicedCaller.ask({ connect: nicedServer.target });
     // The same driver served over loopback TCP with mutual TLS, to a caller in its own process: what a caller off
     // the host adds besides the network (TCP, the TLS record layer, certificate checks at connect).
     const withTls = ['/usr/bin/openssl', '/usr/local/bin/openssl'].some((p) => existsSync(p));
@@ -306,22 +323,25 @@ async function qemuSpawnFigure() {
       spawn: async (req) => (await child.ask({ spawn: req })).ms,
       state: (uuid) => child.ask({ getInfo: uuid }),
     });
-    const trial = (via) => async () => {
-      const uuid = randomUUID();
-      const spawned = await via.spawn({ instance: { uuid, flavor }, imageMeta: NO_OS_IMAGE });
-      const served = servedSpawnMs.get(uuid);
-      servedSpawnMs.delete(uuid);
-      const { state, ms: read } = await via.state(uuid);
-      await d.destroy({}, { instance: { uuid } });
-      if (state !== 1) throw new Error(`spawn resolved with the guest in state ${state}, not RUNNING`);
-      return { spawned, served, read };
-    };
+    const trial =
+      (via, driver = d) =>
+      async () => {
+        const uuid = randomUUID();
+        const spawned = await via.spawn({ instance: { uuid, flavor }, imageMeta: NO_OS_IMAGE });
+        const served = servedSpawnMs.get(uuid);
+        servedSpawnMs.delete(uuid);
+        const { state, ms: read } = await via.state(uuid);
+        await driver.destroy({}, { instance: { uuid } });
+        if (state !== 1) throw new Error(`spawn resolved with the guest in state ${state}, not RUNNING`);
+        return { spawned, served, read };
+      };
     const runs = 7;
     const loadBefore = loadavg()[0];
     const samples = await alternate(runs, {
       remote: trial(inThisProcess(remote)),
       caller: trial(inCaller(caller)),
       ...(withTls ? { tls: trial(inCaller(tlsCaller)) } : {}),
+      niced: trial(inCaller(nicedCaller), niced),
       local: trial(inThisProcess(d)),
     });
     const loadAfter = loadavg()[0];
@@ -365,14 +385,24 @@ async function qemuSpawnFigure() {
             'the caller in a process of its own, over loopback TCP with mutual TLS',
           )
         : unmeasured(names[2], 'the openssl CLI (to make the certificates) is not installed', '-'),
+      figure(
+        names[3],
+        samples.niced,
+        '- (reported: a deployment setting, see docs/performance.md)',
+        `the caller in a process of its own, the QEMU driver with options.vcpuNice ${VCPU_NICE} (guests' vCPU ` +
+          'threads niced, on both sides of the ratio; the alternating in-process median is at the default)',
+      ),
     ];
   } finally {
     await caller?.close();
     await tlsCaller?.close();
+    await nicedCaller?.close();
     await remote?.close().catch(() => {});
     await server?.close({ graceMs: 0 }).catch(() => {});
     await tlsServer?.close({ graceMs: 0 }).catch(() => {});
+    await nicedServer?.close({ graceMs: 0 }).catch(() => {});
     await d.close().catch(() => {});
+    await niced.close().catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   }
 }

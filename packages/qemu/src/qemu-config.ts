@@ -64,6 +64,16 @@ export interface QemuDriverOptions {
   migrationTransport?: 'unix' | 'tcp';
   /** Timeout of one QMP command, in ms (100 - 600000). @defaultValue 30000 */
   qmpTimeoutMs?: number;
+  /**
+   * Niceness (0-19) of each guest's vCPU threads, set before the guest runs: the host's control path (this driver,
+   * QEMU's own monitor thread, the agents serving it) then gets a core first while guests compute, as hosts give
+   * their management processes priority over guests. Only the vCPU threads: QEMU's main loop, which answers QMP and
+   * does the guest's I/O, keeps the driver's priority. Guests at the same niceness still share the CPU equally. A
+   * driver that runs niced already leaves its guests at its own niceness when that is higher (no privilege needed).
+   * @defaultValue 0: guests run at the driver's own priority (a lower one is a host's choice: it slows guests
+   * whenever the host is busy)
+   */
+  vcpuNice?: number;
   /** Live migrations started by this driver (as the source). */
   migration?: QemuMigrationOptions;
   /**
@@ -132,6 +142,8 @@ export interface QemuConfig {
   readonly nodeName: string;
   readonly migrationTransport: 'unix' | 'tcp';
   readonly qmpTimeoutMs: number;
+  /** `options.vcpuNice`: the niceness of guests' vCPU threads (0: left as they start). */
+  readonly vcpuNice: number;
   /** `options.migration.maxBandwidthBytesPerSec`; undefined: no cap. */
   readonly migrationMaxBandwidth: number | undefined;
   /** `options.migration.progressTimeoutSec`, in ms. */
@@ -176,6 +188,7 @@ export function resolveQemuConfig(hostApi: HostApi): QemuConfig {
     nodeName: o.nodeName ?? safeNodeName(hostname()),
     migrationTransport: o.migrationTransport ?? 'unix',
     qmpTimeoutMs: o.qmpTimeoutMs ?? 30_000,
+    vcpuNice: o.vcpuNice ?? 0,
     migrationMaxBandwidth: o.migration?.maxBandwidthBytesPerSec,
     migrationProgressTimeoutMs: (o.migration?.progressTimeoutSec ?? 60) * 1000,
     allowedDirs: Object.freeze([...(o.allowedDirs ?? [])]),
@@ -235,6 +248,7 @@ const CHECKS: Record<keyof QemuDriverOptions, Check> = {
     typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(v) ? undefined : 'must be a host name',
   migrationTransport: oneOf('unix', 'tcp'),
   qmpTimeoutMs: int(100, 600_000),
+  vcpuNice: int(0, 19),
   allowedDirs: (v) =>
     Array.isArray(v) && v.length <= 64 && v.every((d) => path(d) === undefined)
       ? undefined

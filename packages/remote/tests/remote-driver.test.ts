@@ -196,6 +196,61 @@ describe('a served call whose client goes away', () => {
   }, 60_000);
 });
 
+describe('a progress stream whose caller cancelled', () => {
+  it('gets nothing more written to it: progress the served hook reports after the abort is dropped', async () => {
+    const served = new MemoryDriver({ hostname: 'dropped' });
+    let entered!: () => void;
+    let finished!: () => void;
+    const running = new Promise<void>((r) => (entered = r));
+    const done = new Promise<void>((r) => (finished = r));
+    // A hook that reports progress as its signal aborts (so the server has an update queued for a caller that is
+    // gone), then once more later, and ends without an error.
+    (served as unknown as Record<string, unknown>)._snapshot = (ctx: {
+      signal?: AbortSignal;
+      onProgress?: (p: object) => void;
+    }) =>
+      new Promise<void>((resolve) => {
+        entered();
+        ctx.signal?.addEventListener(
+          'abort',
+          () => {
+            ctx.onProgress?.({ percent: 50 });
+            setTimeout(() => {
+              ctx.onProgress?.({ percent: 90 });
+              resolve();
+              finished();
+            }, 50);
+          },
+          { once: true },
+        );
+      });
+    // Connect logs a handler whose response write failed (a write to the destroyed HTTP/2 stream) on console.error.
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      await withSpawned(served, async (driver, req) => {
+        const controller = new AbortController();
+        const progress: number[] = [];
+        const pending = rejection(
+          driver.snapshot({ signal: controller.signal, onProgress: (p) => void progress.push(p.percent) }, {
+            instance: req.instance,
+            imageId: 'd',
+          } as never),
+        );
+        await running;
+        controller.abort();
+        expect(await pending).toBeInstanceOf(AbortedError);
+        await done;
+        // What the server does once the hook ended (its stream's end) has run by now.
+        await new Promise((r) => setTimeout(r, 100));
+        expect(progress).toEqual([]);
+      });
+      expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([]);
+    } finally {
+      errors.mockRestore();
+    }
+  }, 60_000);
+});
+
 describe('capabilities the served driver lacks', () => {
   it('answer NOT_SUPPORTED on the client, like in process', async () => {
     const Cls = createMemoryDriverClass(['lifecycle']);

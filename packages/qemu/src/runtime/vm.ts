@@ -1,6 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { appendFile, chmod, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { getPriority, setPriority } from 'node:os';
 import { InvalidStateError, PowerState, type DriverLogger } from '@virtkit/core';
 import type { QemuConfig } from '../qemu-config.js';
 import type { QmpEvent, QmpExecuteOptions } from '../qmp/index.js';
@@ -203,6 +204,8 @@ export class Vm {
     this.meta.pid = proc.pid;
     this.meta.startedAt = Date.now();
     try {
+      // QEMU made its vCPU threads paused (-S): lowered now, before the guest runs a single instruction.
+      if (this.config.vcpuNice > 0) await lowerVcpuPriority(proc, this.config.vcpuNice);
       if (!options.incoming) await proc.execute('cont');
     } catch (error) {
       await this.stopProcess('kill');
@@ -354,4 +357,13 @@ function readPid(path: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Set the niceness of a QEMU process's vCPU threads (thread ids from `query-cpus-fast`; Linux nice is per thread).
+ * Only ever lowered: a thread already nicer (the driver itself runs niced) keeps its own, which needs no privilege.
+ */
+async function lowerVcpuPriority(proc: VmProcess, nice: number): Promise<void> {
+  const cpus = await proc.execute<{ 'thread-id': number }[]>('query-cpus-fast');
+  for (const { 'thread-id': tid } of cpus) if (getPriority(tid) < nice) setPriority(tid, nice);
 }

@@ -97,7 +97,8 @@ function abandonedBecause(op: string, rpcSignal: AbortSignal, error: unknown): E
   return new AbortedError(op, { cause: rpcSignal.aborted ? rpcSignal.reason : error });
 }
 
-function isDeadline(reason: unknown): boolean {
+/** True when a handler signal's abort `reason` is the RPC's deadline (not the caller cancelling). */
+export function isDeadline(reason: unknown): boolean {
   return reason instanceof ConnectError && reason.code === Code.DeadlineExceeded;
 }
 

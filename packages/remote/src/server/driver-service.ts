@@ -32,7 +32,7 @@ import { CallbackRegistry, withCallbacks } from './callback-registry.js';
 import { fromValue, toValue } from '../wire/json-value.js';
 import { redactJson, secretsOf } from '../wire/secrets.js';
 import { CONSOLE_CALLS, READ_ONLY_CALLS, requireRole, type Role, type TokenAuthority } from './auth.js';
-import type { CallTracker } from './call-tracker.js';
+import { isDeadline, type CallTracker } from './call-tracker.js';
 import type { ServedHost } from './served-host.js';
 import type { JsonValue } from '@bufbuild/protobuf';
 
@@ -230,24 +230,36 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
         updates.wake();
       });
       done.catch(() => {});
-      while (!settled || updates.length > 0) {
-        const next = await updates.take();
-        if (next === undefined) continue;
-        const u = next.value;
-        if ('progress' in u) yield { kind: { case: 'progress', value: toValue(u.progress)! } };
-        else
-          yield {
-            kind: {
-              case: 'callback',
-              value: {
-                callbackId: u.callback.id,
-                invocation: BigInt(u.callback.invocation),
-                args: u.callback.args.map((a) => toValue(a ?? null)!),
-                operationId: u.callback.operation,
+      // The caller went away (cancelled, or its connection closed): its stream is gone, so nothing more is written to
+      // it. A message yielded now would be written to a destroyed HTTP/2 stream (ERR_HTTP2_INVALID_STREAM, which
+      // Connect logs as a failed handler). The served call itself was told through its signal (the call tracker). At
+      // the RPC deadline the stream is still there: the served driver's own TIMEOUT is still sent.
+      const callerGone = (): boolean => context.signal.aborted && !isDeadline(context.signal.reason);
+      const gone = (): void => updates.wake();
+      context.signal.addEventListener('abort', gone, { once: true });
+      try {
+        while ((!settled || updates.length > 0) && !callerGone()) {
+          const next = await updates.take();
+          if (next === undefined || callerGone()) continue;
+          const u = next.value;
+          if ('progress' in u) yield { kind: { case: 'progress', value: toValue(u.progress)! } };
+          else
+            yield {
+              kind: {
+                case: 'callback',
+                value: {
+                  callbackId: u.callback.id,
+                  invocation: BigInt(u.callback.invocation),
+                  args: u.callback.args.map((a) => toValue(a ?? null)!),
+                  operationId: u.callback.operation,
+                },
               },
-            },
-          };
+            };
+        }
+      } finally {
+        context.signal.removeEventListener('abort', gone);
       }
+      if (callerGone()) throw new ConnectError('the caller cancelled the call', Code.Canceled);
       yield { kind: { case: 'result', value: { result: toValue(await pending) } } };
     },
     async completeCallback(req, context) {
