@@ -316,6 +316,8 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
             yield gap(from, replay.gapUntil);
           }
           for (const e of replay.events) {
+            // The caller went away mid-replay: its stream is gone (see the progress stream's note).
+            if (context.signal.aborted) return;
             yield { kind: { case: 'event', value: toWireEvent(e) } };
             lastSent = e.sequence;
           }
@@ -328,6 +330,8 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
         };
         while (!context.signal.aborted && !state.shutdown.aborted) {
           const next = await live.take();
+          // Woken because the caller went away: an event queued meanwhile is not written to its destroyed stream.
+          if (context.signal.aborted) break;
           if (live.overflowed) {
             // Slow consumer: cut the stream instead of buffering without bound or blocking the driver;
             // the client resumes from its last sequence through the replay window.
