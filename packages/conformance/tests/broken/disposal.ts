@@ -45,7 +45,8 @@ export const DISPOSAL: readonly BrokenDriver[] = [
     Driver: TimerNeverStopped,
     only: [],
     caughtBy: { capability: 'core', test: 'a fresh driver lists no instances and counts agree' },
-    reason: /left handles open after cleanupHost and dispose: 1 Timeout/,
+    // the count is not asserted: a timer another test file left running may end or start in the same window
+    reason: /left handles open after cleanupHost and dispose: \d+ Timeout/,
   },
   {
     bug: 'spawn re-arms a timer, leaking the previous one',
