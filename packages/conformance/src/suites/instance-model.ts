@@ -1,9 +1,7 @@
-import { PowerState, isVirtkitError, type InstanceInfo } from '@virtkit/core';
+import { PowerState, type InstanceInfo } from '@virtkit/core';
 import { check, checkEqual, KitAssertionError } from '../kit/assertions.js';
 import type { KitContext } from '../kit/kit-context.js';
-import { snapshotImage } from '../kit/snapshot-image.js';
 import { defineSuite, type KitSuite } from '../kit/suite.js';
-import { footprint } from './failure-paths.js';
 
 /**
  * What `getInfo` says about an instance over its life, beyond its state: CPU time (whole nanoseconds of CPU the guest
@@ -165,46 +163,12 @@ export const instanceConsoleLogSuite = defineSuite('console.output', [
   },
 ]);
 
-/** `image.snapshot`: a snapshot past its deadline. */
-export const snapshotDeadlineSuite = defineSuite('image.snapshot', [
-  {
-    name: 'a snapshot whose deadline passes while it runs fails TIMEOUT and leaves the instance as it was',
-    needs: ['createImage'],
-    async run(kit) {
-      const uuid = await kit.spawn();
-      const before = await footprint(kit, kit.driver);
-      const imageId = await snapshotImage(kit);
-      const deadline = Date.now() + 20;
-      let reports = 0;
-      // at its first progress report the call is still running: hold it there until its deadline has passed
-      const onProgress = (): void => void (++reports === 1 && waitUntil(deadline));
-      kit.step('snapshot whose deadline passes at its first progress report');
-      let outcome: string;
-      try {
-        await kit.driver.snapshot({ ...kit.ctx, deadline, onProgress }, { ...kit.ref(uuid), imageId });
-        outcome = 'ok';
-      } catch (error) {
-        outcome = isVirtkitError(error) ? error.code : String(error);
-      }
-      if (outcome === 'ok' && reports === 0)
-        kit.unverified('the snapshot reported no progress: the kit could not let its deadline pass during it');
-      checkEqual(outcome, 'TIMEOUT', 'the code of a snapshot whose deadline passed while it ran');
-      await kit.settle(20);
-      kit.step('after the timed-out snapshot');
-      await kit.expectState(uuid, PowerState.RUNNING, 'a timed-out snapshot');
-      checkEqual(await footprint(kit, kit.driver), before, 'instances and used resources after a timed-out snapshot');
-      await kit.driver.postInterruptedSnapshotCleanup(kit.ctx, kit.ref(uuid));
-    },
-  },
-]);
-
 /** Every suite of this file. */
 export const INSTANCE_MODEL_SUITES: readonly KitSuite[] = [
   instanceModelSuite,
   instanceCpuTimeSuite,
   instanceUptimeSuite,
   instanceConsoleLogSuite,
-  snapshotDeadlineSuite,
 ];
 
 /** getInfo's CPU time, checked to be whole nanoseconds >= 0 when reported. */
@@ -238,11 +202,6 @@ async function cpuTimeGrown(kit: KitContext, uuid: string, from: number): Promis
 
 async function uptime(kit: KitContext, uuid: string): Promise<number> {
   return (await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid))).uptimeSec;
-}
-
-/** Hold the event loop (bounded by `deadline`) until the wall clock has passed `deadline`. */
-function waitUntil(deadline: number): void {
-  for (let spins = 0; Date.now() <= deadline && spins < 1e9; spins++);
 }
 
 /** Let the clock move a few milliseconds (past a millisecond-grained clock's tick). */
