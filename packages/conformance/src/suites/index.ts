@@ -8,7 +8,7 @@ import { hostAggregatesSuite, hostMaintenanceSuite, hostPowerSuite, hostStatsSui
 import { imageCacheSuite, imageSnapshotSuite } from './image.js';
 import { inventoryLegacySuite, inventorySuite, inventoryUsageSuite } from './inventory.js';
 import { idempotentCreateSuites } from './idempotent-creates.js';
-import { instanceModelSuite } from './instance-model.js';
+import { INSTANCE_MODEL_SUITES } from './instance-model.js';
 import { coldMigrationDestroySuite, lifecycleSuite } from './lifecycle.js';
 import { STATE_WALK_SUITES } from './state-walks.js';
 import {
@@ -93,5 +93,5 @@ export const ALL_SUITES: readonly KitSuite[] = [
   migrationFailureSuite,
   ...CONTRACT_DECISION_SUITES,
   ...idempotentCreateSuites,
-  instanceModelSuite,
+  ...INSTANCE_MODEL_SUITES,
 ];

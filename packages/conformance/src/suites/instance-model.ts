@@ -1,9 +1,7 @@
-import { PowerState, isVirtkitError, type InstanceInfo } from '@virtkit/core';
+import { PowerState, type InstanceInfo } from '@virtkit/core';
 import { check, checkEqual, KitAssertionError } from '../kit/assertions.js';
 import type { KitContext } from '../kit/kit-context.js';
-import { snapshotImage } from '../kit/snapshot-image.js';
-import { defineSuite } from '../kit/suite.js';
-import { footprint } from './failure-paths.js';
+import { defineSuite, type KitSuite } from '../kit/suite.js';
 
 /**
  * What `getInfo` says about an instance over its life, beyond its state: CPU time (whole nanoseconds of CPU the guest
@@ -12,70 +10,6 @@ import { footprint } from './failure-paths.js';
  * and names freed by destroy. Also the console log, which is append-only (a later read starts with an earlier one).
  */
 export const instanceModelSuite = defineSuite('core', [
-  {
-    name: 'an instance spawned without power-on has used no CPU time, and a SHUTDOWN instance uses none',
-    async run(kit) {
-      const uuid = await kit.spawn({ powerOn: false });
-      const never = await cpuTime(kit, uuid, 'the instance spawned without power-on');
-      check(never === undefined || never === 0, `a guest that never ran reports CPU time ${never} ns, expected 0`);
-      await letTimePass(kit);
-      await expectCpuTime(kit, uuid, never, 'the instance spawned without power-on, a little later');
-      await kit.driver.powerOn(kit.ctx, kit.ref(uuid));
-      await kit.driver.powerOff(kit.ctx, kit.ref(uuid));
-      const stopped = await cpuTime(kit, uuid, 'the instance after power on and power off');
-      await letTimePass(kit);
-      await expectCpuTime(kit, uuid, stopped, 'the SHUTDOWN instance, a little later');
-    },
-  },
-  {
-    name: 'CPU time of a RUNNING instance grows, and does not go backwards across pause, unpause and a SOFT reboot',
-    async run(kit) {
-      const uuid = await kit.spawn();
-      const first = await cpuTime(kit, uuid, 'the RUNNING instance');
-      if (first === undefined) return; // optional in getInfo
-      let last = await cpuTimeGrown(kit, uuid, first);
-      // [step, whether the guest runs after it (then its CPU time must grow before the next step)]
-      const steps: [string, () => Promise<unknown>, boolean][] = [];
-      if (kit.supports('lifecycle.pause'))
-        steps.push(
-          ['pause', () => kit.driver.pause(kit.ctx, kit.ref(uuid)), false],
-          ['unpause', () => kit.driver.unpause(kit.ctx, kit.ref(uuid)), true],
-        );
-      // a soft reboot restarts the guest's OS, not its VM; after a HARD one (a new process on some hypervisors, e.g.
-      // libvirt's destroy and start) CPU time may start again, as it may after power off and on: left open
-      steps.push(['a SOFT reboot', () => kit.driver.reboot(kit.ctx, { ...kit.ref(uuid), rebootType: 'SOFT' }), true]);
-      for (const [step, call, runs] of steps) {
-        await call();
-        const now = await cpuTime(kit, uuid, `the instance after ${step}`);
-        check(now !== undefined && now >= last, `CPU time went backwards across ${step}: ${last} -> ${now} ns`);
-        last = runs ? await cpuTimeGrown(kit, uuid, now) : now;
-      }
-    },
-  },
-  {
-    name:
-      'diagnostics uptime counts from boot: never longer than the instance has existed, >= 1 s after a second ' +
-      'RUNNING, kept across pause and unpause, 0 once SHUTDOWN',
-    requires: ['diagnostics'],
-    async run(kit) {
-      const start = Date.now();
-      const uuid = await kit.spawn();
-      await letTimePass(kit);
-      const early = await uptime(kit, uuid);
-      const bound = Math.ceil((Date.now() - start) / 1000) + 1;
-      check(early <= bound, `uptime ${early} s of an instance spawned ${Date.now() - start} ms ago`);
-      await letTimePass(kit, 1100); // uptime is in whole seconds
-      check((await uptime(kit, uuid)) >= 1, 'uptime of a guest RUNNING for over a second is 0');
-      await cpuTime(kit, uuid, 'the RUNNING instance after diagnostics reads');
-      if (kit.supports('lifecycle.pause')) {
-        await kit.driver.pause(kit.ctx, kit.ref(uuid));
-        await kit.driver.unpause(kit.ctx, kit.ref(uuid));
-        check((await uptime(kit, uuid)) >= 1, 'uptime started again at pause and unpause (the guest did not boot)');
-      }
-      await kit.driver.powerOff(kit.ctx, kit.ref(uuid));
-      checkEqual(await uptime(kit, uuid), 0, 'uptime of a SHUTDOWN instance');
-    },
-  },
   {
     name: 'internal ids of instances that exist at once differ, and each is a non-empty string when reported',
     async run(kit) {
@@ -128,39 +62,83 @@ export const instanceModelSuite = defineSuite('core', [
       checkEqual(await kit.driver.listInstances(kit.ctx), [first.instance.name], 'listInstances');
     },
   },
+]);
+
+/** `lifecycle`: CPU time over power calls. */
+export const instanceCpuTimeSuite = defineSuite('lifecycle', [
   {
-    name: 'a snapshot whose deadline passes while it runs fails TIMEOUT and leaves the instance as it was',
-    requires: ['image.snapshot'],
-    needs: ['createImage'],
+    name: 'an instance spawned without power-on has used no CPU time, and a SHUTDOWN instance uses none',
     async run(kit) {
-      const uuid = await kit.spawn();
-      const before = await footprint(kit, kit.driver);
-      const imageId = await snapshotImage(kit);
-      const deadline = Date.now() + 20;
-      let reports = 0;
-      // at its first progress report the call is still running: hold it there until its deadline has passed
-      const onProgress = (): void => void (++reports === 1 && waitUntil(deadline));
-      kit.step('snapshot whose deadline passes at its first progress report');
-      let outcome: string;
-      try {
-        await kit.driver.snapshot({ ...kit.ctx, deadline, onProgress }, { ...kit.ref(uuid), imageId });
-        outcome = 'ok';
-      } catch (error) {
-        outcome = isVirtkitError(error) ? error.code : String(error);
-      }
-      if (outcome === 'ok' && reports === 0)
-        kit.unverified('the snapshot reported no progress: the kit could not let its deadline pass during it');
-      checkEqual(outcome, 'TIMEOUT', 'the code of a snapshot whose deadline passed while it ran');
-      await kit.settle(20);
-      kit.step('after the timed-out snapshot');
-      await kit.expectState(uuid, PowerState.RUNNING, 'a timed-out snapshot');
-      checkEqual(await footprint(kit, kit.driver), before, 'instances and used resources after a timed-out snapshot');
-      await kit.driver.postInterruptedSnapshotCleanup(kit.ctx, kit.ref(uuid));
+      const uuid = await kit.spawn({ powerOn: false });
+      const never = await cpuTime(kit, uuid, 'the instance spawned without power-on');
+      check(never === undefined || never === 0, `a guest that never ran reports CPU time ${never} ns, expected 0`);
+      await letTimePass(kit);
+      await expectCpuTime(kit, uuid, never, 'the instance spawned without power-on, a little later');
+      await kit.driver.powerOn(kit.ctx, kit.ref(uuid));
+      await kit.driver.powerOff(kit.ctx, kit.ref(uuid));
+      const stopped = await cpuTime(kit, uuid, 'the instance after power on and power off');
+      await letTimePass(kit);
+      await expectCpuTime(kit, uuid, stopped, 'the SHUTDOWN instance, a little later');
     },
   },
   {
+    name: 'CPU time of a RUNNING instance grows, and does not go backwards across pause, unpause and a SOFT reboot',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const first = await cpuTime(kit, uuid, 'the RUNNING instance');
+      if (first === undefined) return; // optional in getInfo
+      let last = await cpuTimeGrown(kit, uuid, first);
+      // [step, whether the guest runs after it (then its CPU time must grow before the next step)]
+      const steps: [string, () => Promise<unknown>, boolean][] = [];
+      if (kit.supports('lifecycle.pause'))
+        steps.push(
+          ['pause', () => kit.driver.pause(kit.ctx, kit.ref(uuid)), false],
+          ['unpause', () => kit.driver.unpause(kit.ctx, kit.ref(uuid)), true],
+        );
+      // a soft reboot restarts the guest's OS, not its VM; after a HARD one (a new process on some hypervisors, e.g.
+      // libvirt's destroy and start) CPU time may start again, as it may after power off and on: left open
+      steps.push(['a SOFT reboot', () => kit.driver.reboot(kit.ctx, { ...kit.ref(uuid), rebootType: 'SOFT' }), true]);
+      for (const [step, call, runs] of steps) {
+        await call();
+        const now = await cpuTime(kit, uuid, `the instance after ${step}`);
+        check(now !== undefined && now >= last, `CPU time went backwards across ${step}: ${last} -> ${now} ns`);
+        last = runs ? await cpuTimeGrown(kit, uuid, now) : now;
+      }
+    },
+  },
+]);
+
+/** `diagnostics`: uptime over power calls. */
+export const instanceUptimeSuite = defineSuite('diagnostics', [
+  {
+    name:
+      'diagnostics uptime counts from boot: never longer than the instance has existed, >= 1 s after a second ' +
+      'RUNNING, kept across pause and unpause, 0 once SHUTDOWN',
+    async run(kit) {
+      const start = Date.now();
+      const uuid = await kit.spawn();
+      await letTimePass(kit);
+      const early = await uptime(kit, uuid);
+      const bound = Math.ceil((Date.now() - start) / 1000) + 1;
+      check(early <= bound, `uptime ${early} s of an instance spawned ${Date.now() - start} ms ago`);
+      await letTimePass(kit, 1100); // uptime is in whole seconds
+      check((await uptime(kit, uuid)) >= 1, 'uptime of a guest RUNNING for over a second is 0');
+      await cpuTime(kit, uuid, 'the RUNNING instance after diagnostics reads');
+      if (kit.supports('lifecycle.pause')) {
+        await kit.driver.pause(kit.ctx, kit.ref(uuid));
+        await kit.driver.unpause(kit.ctx, kit.ref(uuid));
+        check((await uptime(kit, uuid)) >= 1, 'uptime started again at pause and unpause (the guest did not boot)');
+      }
+      await kit.driver.powerOff(kit.ctx, kit.ref(uuid));
+      checkEqual(await uptime(kit, uuid), 0, 'uptime of a SHUTDOWN instance');
+    },
+  },
+]);
+
+/** `console.output`: the log over power calls. */
+export const instanceConsoleLogSuite = defineSuite('console.output', [
+  {
     name: 'console output is append-only: each read starts with what the one before showed (until truncated)',
-    requires: ['console.output'],
     async run(kit) {
       const uuid = await kit.spawn();
       const steps: [string, () => Promise<void>][] = [
@@ -184,6 +162,14 @@ export const instanceModelSuite = defineSuite('core', [
     },
   },
 ]);
+
+/** Every suite of this file. */
+export const INSTANCE_MODEL_SUITES: readonly KitSuite[] = [
+  instanceModelSuite,
+  instanceCpuTimeSuite,
+  instanceUptimeSuite,
+  instanceConsoleLogSuite,
+];
 
 /** getInfo's CPU time, checked to be whole nanoseconds >= 0 when reported. */
 async function cpuTime(kit: KitContext, uuid: string, what: string): Promise<number | undefined> {
@@ -216,11 +202,6 @@ async function cpuTimeGrown(kit: KitContext, uuid: string, from: number): Promis
 
 async function uptime(kit: KitContext, uuid: string): Promise<number> {
   return (await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid))).uptimeSec;
-}
-
-/** Hold the event loop (bounded by `deadline`) until the wall clock has passed `deadline`. */
-function waitUntil(deadline: number): void {
-  for (let spins = 0; Date.now() <= deadline && spins < 1e9; spins++);
 }
 
 /** Let the clock move a few milliseconds (past a millisecond-grained clock's tick). */

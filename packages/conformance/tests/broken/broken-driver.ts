@@ -123,15 +123,16 @@ export async function expectCaught(
   if (broken.reason) expect(r.reason).toMatch(broken.reason);
 }
 
-/** The correct memory driver passes the suites a corpus file names (no false alarm). */
-export async function expectNoFalseAlarm(only: readonly CapabilityName[]): Promise<void> {
+/** The correct memory driver passes the suites `corpus` runs (no false alarm); the kit plans each test it names. */
+export async function expectNoFalseAlarm(corpus: readonly Pick<BrokenDriver, 'only' | 'caughtBy'>[]): Promise<void> {
   const report = await runConformance({
     factory: (hostApi) => new MemoryDriver({ hostname: 'kit', ...hostApi }),
     fixtures: createMemoryFixtures(),
-    only,
+    only: [...new Set(corpus.flatMap((b) => b.only))],
     modelBased: false,
   });
-  expect(
-    report.results.filter((r) => r.status !== 'passed').map((r) => `${r.capability}: ${r.name}: ${r.reason}`),
-  ).toEqual([]);
+  const bad = report.results.filter((r) => r.status !== 'passed');
+  expect(bad.map((r) => `${r.capability}: ${r.name}: ${r.reason}`)).toEqual([]);
+  const planned = report.results.map((r) => `${r.capability}: ${r.name}`);
+  for (const b of corpus) expect(planned).toContain(`${b.caughtBy.capability}: ${b.caughtBy.test}`);
 }
