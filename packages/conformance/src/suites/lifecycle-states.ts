@@ -1,4 +1,4 @@
-import { PowerState, isVirtkitError, type RebuildRequest, type Vif } from '@virtkit/core';
+import { IMAGE_DISK_FORMATS, PowerState, isVirtkitError, type RebuildRequest, type Vif } from '@virtkit/core';
 import { check, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
 import { plus } from '../kit/cold-migration.js';
 import type { KitContext, KitDriver } from '../kit/kit-context.js';
@@ -6,6 +6,7 @@ import { resourcesUsed } from '../kit/live-migration.js';
 import { defineSuite } from '../kit/suite.js';
 import { footprint } from './failure-paths.js';
 import { otherImage } from './idempotent-creates.js';
+import { impossibleFlavor } from './lifecycle.js';
 
 const { RUNNING, PAUSED, SHUTDOWN, SUSPENDED } = PowerState;
 
@@ -251,6 +252,75 @@ export const rebuildSuite = defineSuite('lifecycle.rebuild', [
   },
   {
     name:
+      'a refused rebuild (an image format the driver does not boot, accelerators it lacks, a flavor no host holds) ' +
+      'runs no orchestrator callback and leaves the instance as it was (docs/contract.md "A refused rebuild ' +
+      'changes nothing")',
+    async run(kit) {
+      const req = kit.spawnRequest({ networkInfo: [kit.vif()] });
+      kit.track(req.instance.uuid);
+      await kit.driver.spawn(kit.ctx, req);
+      await kit.driver.powerOff(kit.ctx, kit.ref(req.instance.uuid));
+      const types: readonly string[] = kit.driver.capabilities.imageTypes ?? [];
+      const format = types.length > 0 ? IMAGE_DISK_FORMATS.find((f) => !types.includes(f)) : undefined;
+      if (format !== undefined) {
+        const what = `the rebuild from a ${format} image (the driver boots ${types.join(', ')})`;
+        const refusal = await refusedRebuild(kit, req, { imageMeta: { ...req.imageMeta, diskFormat: format } }, what);
+        check(
+          isVirtkitError(refusal.error, 'VALIDATION_FAILED'),
+          `${what} must be VALIDATION_FAILED, got ${String(refusal.error)}`,
+        );
+        await refusal.unchanged();
+      }
+      if (kit.feature('accelerators') === 'unsupported') {
+        const accel = 'the rebuild asking for accelerators (feature unsupported)';
+        const refusal = await refusedRebuild(kit, req, { accelInfo: [{ deviceProfile: 'kit-gpu' }] }, accel);
+        check(
+          isVirtkitError(refusal.error, 'NOT_SUPPORTED'),
+          `${accel} must be NOT_SUPPORTED, got ${String(refusal.error)}`,
+        );
+        await refusal.unchanged();
+      }
+      const what = 'the rebuild to a flavor no host holds';
+      const refusal = await refusedRebuild(
+        kit,
+        req,
+        { instance: { ...req.instance, flavor: impossibleFlavor(req.instance.flavor) } },
+        what,
+      );
+      check(
+        refusal.error !== undefined || kit.driver.capabilities.capabilities.inventory !== true,
+        `${what} must be refused (INSUFFICIENT_RESOURCES) by a driver that reports its resources, but it succeeded`,
+      );
+      // A failure of the hypervisor after the old guest went (DRIVER_ERROR) may leave it gone; a refusal may not.
+      if (isVirtkitError(refusal.error, 'INSUFFICIENT_RESOURCES')) await refusal.unchanged();
+    },
+  },
+  {
+    name:
+      'a rebuild whose block-device mapping (no attach callback) uses a device twice is VALIDATION_FAILED, runs no ' +
+      'callback and leaves the instance with its volume',
+    requires: ['volume'],
+    needs: ['createVolume'],
+    async run(kit) {
+      const bdm = { mountDevice: '/dev/vdb', connectionInfo: await kit.volume() };
+      const req = kit.spawnRequest({ blockDeviceInfo: { blockDeviceMapping: [bdm] } });
+      kit.track(req.instance.uuid);
+      await kit.driver.spawn(kit.ctx, req);
+      const twice = [await kit.volume(), await kit.volume()].map((v) => ({
+        mountDevice: '/dev/vdc',
+        connectionInfo: v,
+      }));
+      const what = 'the rebuild onto a mapping with /dev/vdc twice';
+      const refusal = await refusedRebuild(kit, req, { blockDeviceInfo: { blockDeviceMapping: twice } }, what, false);
+      check(
+        isVirtkitError(refusal.error, 'VALIDATION_FAILED'),
+        `${what} must be VALIDATION_FAILED, got ${String(refusal.error)}`,
+      );
+      await refusal.unchanged();
+    },
+  },
+  {
+    name:
       'evacuation: rebuild with recreate on a host without the instance creates it there, RUNNING, with its NICs ' +
       'and usage, calling detach before attach',
     features: ['recreate'],
@@ -358,6 +428,42 @@ export const rebuildSuite = defineSuite('lifecycle.rebuild', [
     },
   },
 ]);
+
+/**
+ * Rebuild `req`'s instance with `change` (and a detach callback, and an attach one unless `attach` is false),
+ * expecting it to fail. `unchanged` then fails unless no callback ran and the instance is as it was: its power
+ * state, the host's instances and usage, and a spawn retried with `req` still matching it (same image, flavor,
+ * NICs and volumes).
+ */
+async function refusedRebuild(
+  kit: KitContext,
+  req: ReturnType<KitContext['spawnRequest']>,
+  change: Partial<RebuildRequest>,
+  what: string,
+  attach = true,
+): Promise<{ error: unknown; unchanged: () => Promise<void> }> {
+  const uuid = req.instance.uuid;
+  const state = await kit.state(uuid);
+  const before = await footprint(kit, kit.driver);
+  const calls: string[] = [];
+  const callbacks: Partial<RebuildRequest> = { detachBlockDevices: async () => void calls.push('detach') };
+  if (attach) callbacks.attachBlockDevices = async () => void calls.push('attach');
+  kit.step(what);
+  let error: unknown;
+  try {
+    await kit.driver.rebuild(kit.ctx, { ...req, ...change, ...callbacks });
+  } catch (caught) {
+    error = caught ?? new Error('rejected without a reason');
+  }
+  const unchanged = async (): Promise<void> => {
+    checkEqual(calls, [], `orchestrator callbacks run by ${what} (refused: ${String(error)})`);
+    await kit.expectState(uuid, state, what);
+    checkEqual(await footprint(kit, kit.driver), before, `instances and usage after ${what}`);
+    kit.step(`a spawn retried with the instance's own request after ${what}`);
+    await kit.driver.spawn(kit.ctx, req);
+  };
+  return { error, unchanged };
+}
 
 /** Rebuild on `driver` with detach and attach callbacks; fail unless detach ran before attach, once each. */
 async function rebuildInOrder(

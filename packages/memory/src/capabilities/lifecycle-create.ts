@@ -1,5 +1,4 @@
 import {
-  NotSupportedError,
   PowerState,
   ValidationError,
   type Flavor,
@@ -23,7 +22,7 @@ const { RUNNING, SHUTDOWN } = PowerState;
 /** Spawn's work, also an evacuation's: all or nothing (the SDK's cleanup undoes a `spawn.boot` failure). */
 export function createGuest(host: MemoryHost, req: SpawnRequest): void {
   const { instance, imageMeta } = req;
-  if ((req.accelInfo ?? []).length > 0) throw new NotSupportedError('accelerators', 'spawn');
+  // accelInfo: the SDK refuses it (NOT_SUPPORTED) before spawn's and rebuild's hooks, the feature being unsupported.
   refuseWhileHostOff(host, 'spawn', instance.uuid);
   checkImageType(host, imageMeta);
   const record = newRecord(host, instance, imageMeta);
