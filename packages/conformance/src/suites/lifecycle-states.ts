@@ -321,6 +321,45 @@ export const rebuildSuite = defineSuite('lifecycle.rebuild', [
   },
   {
     name:
+      'a rebuild to a larger flavor whose attach callback fails fails too; the host then counts the instance at ' +
+      'its old or its new flavor, or not at all when it is gone',
+    async run(kit) {
+      const req = kit.spawnRequest();
+      kit.track(req.instance.uuid);
+      await kit.driver.spawn(kit.ctx, req);
+      await kit.spawn(); // a bystander: usage never falls to zero, where a driver may clamp a wrong release
+      const before = await resourcesUsed(kit, kit.driver);
+      const old = req.instance.flavor;
+      const larger = { ...old, name: 'kit.larger', vcpus: old.vcpus + 1, memoryMb: old.memoryMb + 64 };
+      kit.step('rebuilding to a larger flavor, the attach callback failing');
+      const failure = new Error('kit: the orchestrator could not attach the volumes');
+      let outcome: unknown = 'succeeded';
+      try {
+        await kit.driver.rebuild(kit.ctx, {
+          ...req,
+          instance: { ...req.instance, flavor: larger },
+          detachBlockDevices: async () => undefined,
+          attachBlockDevices: async () => Promise.reject(failure),
+        });
+      } catch (error) {
+        outcome = error;
+      }
+      check(outcome !== 'succeeded', 'a rebuild whose attach callback failed must fail, but it succeeded');
+      if (before === undefined) return;
+      const exists = await kit.driver.instanceExists(kit.ctx, kit.ref(req.instance.uuid));
+      const own = plus([0, 0, 0], old);
+      const without = before.map((n, i) => n - own[i]!);
+      const allowed = exists ? [before, plus(without, larger)] : [without];
+      const used = await resourcesUsed(kit, kit.driver);
+      check(
+        allowed.some((a) => JSON.stringify(a) === JSON.stringify(used)),
+        `vcpusUsed, memoryMbUsed, localGbUsed after the failed rebuild (instance ${exists ? 'kept' : 'gone'}): ` +
+          `expected ${allowed.map((a) => JSON.stringify(a)).join(' or ')}, got ${JSON.stringify(used)}`,
+      );
+    },
+  },
+  {
+    name:
       'evacuation: rebuild with recreate on a host without the instance creates it there, RUNNING, with its NICs ' +
       'and usage, calling detach before attach',
     features: ['recreate'],
