@@ -9,7 +9,7 @@ import {
   type InstanceInfo,
   type VolumeConnectionInfo,
 } from '@virtkit/core';
-import { KitAssertionError, check, checkEqual, stateName } from '../kit/assertions.js';
+import { KitAssertionError, check, checkEqual, checkRejects, stateName } from '../kit/assertions.js';
 import { moveDisks, newMigration, plus } from '../kit/cold-migration.js';
 import type { KitContext, LiveConsoleCall, MigrationPair } from '../kit/kit-context.js';
 import { liveMigrate, resourcesUsed } from '../kit/live-migration.js';
@@ -332,6 +332,29 @@ export const volumeIndependenceSuite = defineSuite('volume', [
       if (capabilities['network.hotplug'] === true && features.taggedInterfaceAttach === 'supported')
         await pair.destination.attachInterface(kit.ctx, { ...ref, imageMeta: kit.imageMeta, vif });
       await kit.expectState(req.instance.uuid, RUNNING, 'the retried attachments', pair.destination);
+    },
+  },
+  {
+    name:
+      "a live-migrated instance's volume stays its own at the destination: another instance there cannot attach " +
+      'it (CONFLICT) until the migrated instance is destroyed',
+    requires: ['migration.live'],
+    needs: ['createVolume', 'createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const volume = await kit.volume();
+      const blockDeviceInfo = { blockDeviceMapping: [{ mountDevice: '/dev/vdb', connectionInfo: volume }] };
+      const uuid = await kit.spawn({ blockDeviceInfo }, pair.source);
+      const other = await kit.spawn({}, pair.destination);
+      kit.step('live-migrating the instance with its volume');
+      await liveMigrate(kit, pair, uuid);
+      const attach = (): Promise<unknown> =>
+        pair.destination.attachVolume(kit.ctx, { ...kit.full(other), connectionInfo: volume, mountpoint: '/dev/vdc' });
+      await checkRejects(attach(), 'CONFLICT', "attaching the migrated instance's volume to another instance");
+      kit.step('destroying the migrated instance at the destination');
+      await pair.destination.destroy(kit.ctx, kit.ref(uuid));
+      kit.step('attaching its volume to the other instance');
+      await attach();
     },
   },
   {
