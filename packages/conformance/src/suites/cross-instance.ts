@@ -3,6 +3,7 @@ import {
   CAPABILITY_TRAITS,
   FEATURE_FLAGS,
   PowerState,
+  isVirtkitError,
   toTraits,
   type CapabilityName,
   type Flavor,
@@ -14,6 +15,7 @@ import { moveDisks, newMigration, plus } from '../kit/cold-migration.js';
 import type { KitContext, LiveConsoleCall, MigrationPair } from '../kit/kit-context.js';
 import { liveMigrate, resourcesUsed } from '../kit/live-migration.js';
 import { defineSuite, type KitSuite } from '../kit/suite.js';
+import { footprint } from './failure-paths.js';
 
 const { RUNNING, SHUTDOWN, PAUSED } = PowerState;
 
@@ -355,6 +357,29 @@ export const volumeIndependenceSuite = defineSuite('volume', [
       await pair.destination.destroy(kit.ctx, kit.ref(uuid));
       kit.step('attaching its volume to the other instance');
       await attach();
+    },
+  },
+  {
+    name:
+      'a spawn mapping a (non-multiattach) volume another instance holds fails and leaves nothing behind: no ' +
+      'instance, usage unchanged',
+    needs: ['createVolume'],
+    async run(kit) {
+      const volume = await kit.volume();
+      const blockDeviceInfo = { blockDeviceMapping: [{ mountDevice: '/dev/vdb', connectionInfo: volume }] };
+      await kit.spawn({ blockDeviceInfo });
+      const before = await footprint(kit, kit.driver);
+      const req = kit.spawnRequest({ blockDeviceInfo });
+      kit.track(req.instance.uuid);
+      kit.step('spawning a second instance with the same volume');
+      let outcome: unknown = 'succeeded';
+      try {
+        await kit.driver.spawn(kit.ctx, req);
+      } catch (error) {
+        outcome = error;
+      }
+      check(isVirtkitError(outcome), `the spawn must fail with a virtkit error (CONFLICT), got ${String(outcome)}`);
+      checkEqual(await footprint(kit, kit.driver), before, 'instances and usage after the refused spawn');
     },
   },
   {
