@@ -267,6 +267,22 @@ export const inventoryMeaningSuite = defineSuite('inventory', [
     },
   },
   {
+    name: 'an instance with a tagged NIC and no volume cold-migrates: RUNNING at the destination, gone from the source',
+    requires: ['migration.cold'],
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({ networkInfo: [{ ...kit.vif(), tag: 'kit-nic' }] }, pair.source);
+      const migration = await moveDisks(kit, pair, uuid);
+      await pair.source.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
+      check(
+        !(await pair.source.listInstanceUuids(kit.ctx)).includes(uuid),
+        'the source must not list the instance after the confirmed migration',
+      );
+      await kit.expectState(uuid, RUNNING, 'the confirmed cold migration', pair.destination);
+    },
+  },
+  {
     name:
       'after a cold migration is confirmed, usage drops by the flavor on the source and rises by it on the ' +
       'destination',
