@@ -322,40 +322,23 @@ export const rebuildSuite = defineSuite('lifecycle.rebuild', [
   {
     name:
       'a rebuild to a larger flavor whose attach callback fails fails too; the host then counts the instance at ' +
-      'its old or its new flavor, or not at all when it is gone',
+      'its old or its new flavor (or not at all when it is gone), and nothing once it is destroyed',
     async run(kit) {
-      const req = kit.spawnRequest();
-      kit.track(req.instance.uuid);
-      await kit.driver.spawn(kit.ctx, req);
-      await kit.spawn(); // a bystander: usage never falls to zero, where a driver may clamp a wrong release
-      const before = await resourcesUsed(kit, kit.driver);
-      const old = req.instance.flavor;
-      const larger = { ...old, name: 'kit.larger', vcpus: old.vcpus + 1, memoryMb: old.memoryMb + 64 };
-      kit.step('rebuilding to a larger flavor, the attach callback failing');
       const failure = new Error('kit: the orchestrator could not attach the volumes');
-      let outcome: unknown = 'succeeded';
-      try {
-        await kit.driver.rebuild(kit.ctx, {
-          ...req,
-          instance: { ...req.instance, flavor: larger },
-          detachBlockDevices: async () => undefined,
-          attachBlockDevices: async () => Promise.reject(failure),
-        });
-      } catch (error) {
-        outcome = error;
-      }
-      check(outcome !== 'succeeded', 'a rebuild whose attach callback failed must fail, but it succeeded');
-      if (before === undefined) return;
-      const exists = await kit.driver.instanceExists(kit.ctx, kit.ref(req.instance.uuid));
-      const own = plus([0, 0, 0], old);
-      const without = before.map((n, i) => n - own[i]!);
-      const allowed = exists ? [before, plus(without, larger)] : [without];
-      const used = await resourcesUsed(kit, kit.driver);
-      check(
-        allowed.some((a) => JSON.stringify(a) === JSON.stringify(used)),
-        `vcpusUsed, memoryMbUsed, localGbUsed after the failed rebuild (instance ${exists ? 'kept' : 'gone'}): ` +
-          `expected ${allowed.map((a) => JSON.stringify(a)).join(' or ')}, got ${JSON.stringify(used)}`,
-      );
+      await failedRebuildUsage(kit, async () => Promise.reject(failure), 'the attach callback failing');
+    },
+  },
+  {
+    name:
+      'a rebuild to a larger flavor whose attach callback gives back a volume another instance holds fails; the ' +
+      'host then counts the instance at its old or its new flavor (or not at all), and nothing once it is destroyed',
+    requires: ['volume'],
+    needs: ['createVolume'],
+    async run(kit) {
+      const volume = await kit.volume();
+      const blockDeviceInfo = { blockDeviceMapping: [{ mountDevice: '/dev/vdb', connectionInfo: volume }] };
+      await kit.spawn({ blockDeviceInfo });
+      await failedRebuildUsage(kit, async () => blockDeviceInfo, "the attach callback giving back another's volume");
     },
   },
   {
@@ -502,6 +485,53 @@ async function refusedRebuild(
     await kit.driver.spawn(kit.ctx, req);
   };
   return { error, unchanged };
+}
+
+/**
+ * Spawn an instance (and a bystander), rebuild it to a larger flavor with `attach` as the attach callback, expecting
+ * the rebuild to fail; then the host's usage must count the instance at its old or new flavor, or not at all when it
+ * is gone, and once it is destroyed, only the bystanders.
+ */
+async function failedRebuildUsage(
+  kit: KitContext,
+  attach: NonNullable<RebuildRequest['attachBlockDevices']>,
+  how: string,
+): Promise<void> {
+  const req = kit.spawnRequest();
+  kit.track(req.instance.uuid);
+  await kit.driver.spawn(kit.ctx, req);
+  await kit.spawn(); // a bystander: usage never falls to zero, where a driver may clamp a wrong release
+  const before = await resourcesUsed(kit, kit.driver);
+  const old = req.instance.flavor;
+  const larger = { ...old, name: 'kit.larger', vcpus: old.vcpus + 1, memoryMb: old.memoryMb + 64 };
+  kit.step(`rebuilding to a larger flavor, ${how}`);
+  let outcome: unknown = 'succeeded';
+  try {
+    await kit.driver.rebuild(kit.ctx, {
+      ...req,
+      instance: { ...req.instance, flavor: larger },
+      detachBlockDevices: async () => undefined,
+      attachBlockDevices: attach,
+    });
+  } catch (error) {
+    outcome = error;
+  }
+  check(outcome !== 'succeeded', `a rebuild with ${how} must fail, but it succeeded`);
+  if (before === undefined) return;
+  const uuid = req.instance.uuid;
+  const exists = await kit.driver.instanceExists(kit.ctx, kit.ref(uuid));
+  const own = plus([0, 0, 0], old);
+  const without = before.map((n, i) => n - own[i]!);
+  const allowed = exists ? [before, plus(without, larger)] : [without];
+  const used = await resourcesUsed(kit, kit.driver);
+  check(
+    allowed.some((a) => JSON.stringify(a) === JSON.stringify(used)),
+    `vcpusUsed, memoryMbUsed, localGbUsed after the failed rebuild (instance ${exists ? 'kept' : 'gone'}): ` +
+      `expected ${allowed.map((a) => JSON.stringify(a)).join(' or ')}, got ${JSON.stringify(used)}`,
+  );
+  kit.step('destroying the instance of the failed rebuild');
+  await kit.driver.destroy(kit.ctx, kit.ref(uuid));
+  checkEqual(await resourcesUsed(kit, kit.driver), without, 'usage once the instance of the failed rebuild is gone');
 }
 
 /** Rebuild on `driver` with detach and attach callbacks; fail unless detach ran before attach, once each. */
