@@ -389,6 +389,30 @@ export const rebuildSuite = defineSuite('lifecycle.rebuild', [
     },
   },
   {
+    name: 'an evacuation plugs the volumes its attach callback gives back: the destination shows the volume',
+    features: ['recreate'],
+    requires: ['volume', 'diagnostics'],
+    needs: ['createMigrationPair', 'createVolume'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const blockDeviceInfo = { blockDeviceMapping: [{ mountDevice: '/dev/vdb', connectionInfo: await kit.volume() }] };
+      const req = kit.spawnRequest({ blockDeviceInfo });
+      kit.track(req.instance.uuid);
+      await pair.source.spawn(kit.ctx, req);
+      kit.step('evacuating to the destination, the attach callback giving the volume back');
+      await pair.destination.rebuild(kit.ctx, {
+        instance: req.instance,
+        imageMeta: req.imageMeta,
+        recreate: true,
+        detachBlockDevices: async () => undefined,
+        attachBlockDevices: async () => blockDeviceInfo,
+      });
+      const d = await pair.destination.getInstanceDiagnostics(kit.ctx, kit.ref(req.instance.uuid));
+      const disks = d.diskDetails.map((x: { id: string }) => x.id.replace(/^\/dev\//, ''));
+      check(disks.includes('vdb'), `the evacuated instance must show its volume at vdb, got ${disks.join(', ')}`);
+    },
+  },
+  {
     name: 'rebuild with recreate on the host that has the instance rebuilds it in place: one instance, RUNNING',
     features: ['recreate'],
     async run(kit) {
