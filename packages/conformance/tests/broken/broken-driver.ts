@@ -122,3 +122,16 @@ export async function expectCaught(
   expect({ test: r.name, status: r.status }).toEqual({ test: broken.caughtBy.test, status: 'failed' });
   if (broken.reason) expect(r.reason).toMatch(broken.reason);
 }
+
+/** The correct memory driver passes every test of the suites a corpus file runs (no false alarm). */
+export async function expectCorrectDriverPasses(only: readonly CapabilityName[]): Promise<void> {
+  const report = await runConformance({
+    factory: (hostApi) => new MemoryDriver({ hostname: 'kit', ...hostApi }),
+    fixtures: createMemoryFixtures(),
+    only,
+    modelBased: false,
+  });
+  expect(
+    report.results.filter((r) => r.status !== 'passed').map((r) => `${r.capability}: ${r.name}: ${r.reason}`),
+  ).toEqual([]);
+}
