@@ -80,8 +80,6 @@ export function newRecord(
     name: instance.name,
     seq: host.nextSeq(),
     flavor: instance.flavor.name,
-    // Stryker disable next-line StringLiteral: equivalent for the contract (an image without id or name: the value is
-    // console log content and the image cache's key, neither read back)
     image: imageOf(instance, imageMeta) ?? '',
   };
   return new InstanceRecord(identity, amountsOf(instance.flavor));
