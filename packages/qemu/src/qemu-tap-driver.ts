@@ -14,6 +14,7 @@ import {
   type OperationContext,
   type PlugVifsRequest,
   type PreLiveMigrationRequest,
+  type RebuildRequest,
   type SpawnRequest,
   type Vif,
   type VolumeUsage,
@@ -62,6 +63,10 @@ export class QemuTapDriver extends withDiagnosticsUsage(QemuDriver) {
   protected override _spawn(ctx: OperationContext, req: SpawnRequest): Promise<void> {
     refuseUserVifs(req.networkInfo, 'networkInfo');
     return super._spawn(ctx, req);
+  }
+  protected override _checkRebuild(ctx: OperationContext, req: RebuildRequest): Promise<void> {
+    refuseUserVifs(req.networkInfo, 'networkInfo');
+    return super._checkRebuild(ctx, req);
   }
   protected override _plugVifs(ctx: OperationContext, req: PlugVifsRequest): Promise<void> {
     refuseUserVifs(req.networkInfo, 'networkInfo');

@@ -3,17 +3,19 @@ import {
   CAPABILITY_TRAITS,
   FEATURE_FLAGS,
   PowerState,
+  isVirtkitError,
   toTraits,
   type CapabilityName,
   type Flavor,
   type InstanceInfo,
   type VolumeConnectionInfo,
 } from '@virtkit/core';
-import { KitAssertionError, check, checkEqual, stateName } from '../kit/assertions.js';
+import { KitAssertionError, check, checkEqual, checkRejects, stateName } from '../kit/assertions.js';
 import { moveDisks, newMigration, plus } from '../kit/cold-migration.js';
 import type { KitContext, LiveConsoleCall, MigrationPair } from '../kit/kit-context.js';
 import { liveMigrate, resourcesUsed } from '../kit/live-migration.js';
 import { defineSuite, type KitSuite } from '../kit/suite.js';
+import { footprint } from './failure-paths.js';
 
 const { RUNNING, SHUTDOWN, PAUSED } = PowerState;
 
@@ -265,6 +267,22 @@ export const inventoryMeaningSuite = defineSuite('inventory', [
     },
   },
   {
+    name: 'an instance with a tagged NIC and no volume cold-migrates: RUNNING at the destination, gone from the source',
+    requires: ['migration.cold'],
+    needs: ['createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const uuid = await kit.spawn({ networkInfo: [{ ...kit.vif(), tag: 'kit-nic' }] }, pair.source);
+      const migration = await moveDisks(kit, pair, uuid);
+      await pair.source.confirmMigration(kit.ctx, { ...kit.full(uuid), migration });
+      check(
+        !(await pair.source.listInstanceUuids(kit.ctx)).includes(uuid),
+        'the source must not list the instance after the confirmed migration',
+      );
+      await kit.expectState(uuid, RUNNING, 'the confirmed cold migration', pair.destination);
+    },
+  },
+  {
     name:
       'after a cold migration is confirmed, usage drops by the flavor on the source and rises by it on the ' +
       'destination',
@@ -332,6 +350,52 @@ export const volumeIndependenceSuite = defineSuite('volume', [
       if (capabilities['network.hotplug'] === true && features.taggedInterfaceAttach === 'supported')
         await pair.destination.attachInterface(kit.ctx, { ...ref, imageMeta: kit.imageMeta, vif });
       await kit.expectState(req.instance.uuid, RUNNING, 'the retried attachments', pair.destination);
+    },
+  },
+  {
+    name:
+      "a live-migrated instance's volume stays its own at the destination: another instance there cannot attach " +
+      'it (CONFLICT) until the migrated instance is destroyed',
+    requires: ['migration.live'],
+    needs: ['createVolume', 'createMigrationPair'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const volume = await kit.volume();
+      const blockDeviceInfo = { blockDeviceMapping: [{ mountDevice: '/dev/vdb', connectionInfo: volume }] };
+      const uuid = await kit.spawn({ blockDeviceInfo }, pair.source);
+      const other = await kit.spawn({}, pair.destination);
+      kit.step('live-migrating the instance with its volume');
+      await liveMigrate(kit, pair, uuid);
+      const attach = (): Promise<unknown> =>
+        pair.destination.attachVolume(kit.ctx, { ...kit.full(other), connectionInfo: volume, mountpoint: '/dev/vdc' });
+      await checkRejects(attach(), 'CONFLICT', "attaching the migrated instance's volume to another instance");
+      kit.step('destroying the migrated instance at the destination');
+      await pair.destination.destroy(kit.ctx, kit.ref(uuid));
+      kit.step('attaching its volume to the other instance');
+      await attach();
+    },
+  },
+  {
+    name:
+      'a spawn mapping a (non-multiattach) volume another instance holds fails and leaves nothing behind: no ' +
+      'instance, usage unchanged',
+    needs: ['createVolume'],
+    async run(kit) {
+      const volume = await kit.volume();
+      const blockDeviceInfo = { blockDeviceMapping: [{ mountDevice: '/dev/vdb', connectionInfo: volume }] };
+      await kit.spawn({ blockDeviceInfo });
+      const before = await footprint(kit, kit.driver);
+      const req = kit.spawnRequest({ blockDeviceInfo });
+      kit.track(req.instance.uuid);
+      kit.step('spawning a second instance with the same volume');
+      let outcome: unknown = 'succeeded';
+      try {
+        await kit.driver.spawn(kit.ctx, req);
+      } catch (error) {
+        outcome = error;
+      }
+      check(isVirtkitError(outcome), `the spawn must fail with a virtkit error (CONFLICT), got ${String(outcome)}`);
+      checkEqual(await footprint(kit, kit.driver), before, 'instances and usage after the refused spawn');
     },
   },
   {

@@ -48,10 +48,12 @@ export const diagnosticsSuite = defineSuite('diagnostics', [
     },
   },
   {
-    name: 'an instance spawned with three interfaces shows each NIC once',
+    name: 'an instance spawned with three interfaces shows each NIC once, every counter a whole number at each read',
     async run(kit) {
       const vifs = [kit.vif(), kit.vif(), kit.vif()];
       const uuid = await kit.spawn({ networkInfo: vifs });
+      // a few reads: counters that grow with reads are checked at more than one value (each NIC and disk)
+      for (let i = 0; i < 3; i++) checkShape(await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid)));
       const d = await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid));
       checkEqual(
         d.nicDetails.map((n) => n.macAddress.toLowerCase()).sort(),
@@ -197,6 +199,9 @@ export const diagnosticsUsageSuite = defineSuite('diagnostics.usage', [
         'usage of a volume that is not attached',
       );
       await kit.driver.attachVolume(kit.ctx, { ...kit.full(uuid), connectionInfo, mountpoint: 'vdb' });
+      // a few reads of the volume's counters (whole numbers at every value they take as the guest runs)
+      for (let i = 0; i < 3 && kit.supports('diagnostics'); i++)
+        checkShape(await kit.driver.getInstanceDiagnostics(kit.ctx, kit.ref(uuid)));
       const usage = await kit.driver.getAllVolumeUsage(kit.ctx, { instances: rows });
       check(
         Array.isArray(usage) && usage.length === 1,

@@ -20,6 +20,10 @@ const lifecycle = defineSuite('lifecycle', [
       const bare = kit.spawnRequest();
       kit.track(bare.instance.uuid);
       await kit.driver.spawn(kit.ctx, bare);
+      // An image with neither id nor name is still the same image when asked again.
+      const anonymous = kit.spawnRequest({ imageMeta: { ...kit.imageMeta, id: undefined, name: undefined } });
+      kit.track(anonymous.instance.uuid);
+      await kit.driver.spawn(kit.ctx, anonymous);
       await kit.driver.powerOff(kit.ctx, kit.ref(req.instance.uuid));
       const events = kit.recordEvents();
       // powerOn (true by default) is not part of "same request": the retry does not start the stopped instance.
@@ -28,8 +32,9 @@ const lifecycle = defineSuite('lifecycle', [
       const upper = (v: typeof first): typeof first => ({ ...v, address: v.address.toUpperCase() });
       await kit.driver.spawn(kit.ctx, { ...req, networkInfo: [upper(second), upper(first)] });
       await kit.driver.spawn(kit.ctx, bare);
+      await kit.driver.spawn(kit.ctx, anonymous);
       await kit.expectState(req.instance.uuid, PowerState.SHUTDOWN, 'spawn retried');
-      checkEqual(await kit.driver.countInstances(kit.ctx), 2, 'countInstances after the retries');
+      checkEqual(await kit.driver.countInstances(kit.ctx), 3, 'countInstances after the retries');
       await kit.settle();
       checkEqual(
         events.events.map((e) => e.transition),

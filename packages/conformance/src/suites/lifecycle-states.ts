@@ -1,4 +1,4 @@
-import { PowerState, isVirtkitError, type RebuildRequest, type Vif } from '@virtkit/core';
+import { IMAGE_DISK_FORMATS, PowerState, isVirtkitError, type RebuildRequest, type Vif } from '@virtkit/core';
 import { check, checkEqual, checkRejects, malformed } from '../kit/assertions.js';
 import { plus } from '../kit/cold-migration.js';
 import type { KitContext, KitDriver } from '../kit/kit-context.js';
@@ -6,6 +6,7 @@ import { resourcesUsed } from '../kit/live-migration.js';
 import { defineSuite } from '../kit/suite.js';
 import { footprint } from './failure-paths.js';
 import { otherImage } from './idempotent-creates.js';
+import { impossibleFlavor } from './lifecycle.js';
 
 const { RUNNING, PAUSED, SHUTDOWN, SUSPENDED } = PowerState;
 
@@ -251,6 +252,100 @@ export const rebuildSuite = defineSuite('lifecycle.rebuild', [
   },
   {
     name:
+      'a refused rebuild (an image format the driver does not boot, accelerators it lacks, a flavor no host holds) ' +
+      'runs no orchestrator callback and leaves the instance as it was (docs/contract.md "A refused rebuild ' +
+      'changes nothing")',
+    async run(kit) {
+      const req = kit.spawnRequest({ networkInfo: [kit.vif()] });
+      kit.track(req.instance.uuid);
+      await kit.driver.spawn(kit.ctx, req);
+      await kit.driver.powerOff(kit.ctx, kit.ref(req.instance.uuid));
+      const types: readonly string[] = kit.driver.capabilities.imageTypes ?? [];
+      const format = types.length > 0 ? IMAGE_DISK_FORMATS.find((f) => !types.includes(f)) : undefined;
+      if (format !== undefined) {
+        const what = `the rebuild from a ${format} image (the driver boots ${types.join(', ')})`;
+        const refusal = await refusedRebuild(kit, req, { imageMeta: { ...req.imageMeta, diskFormat: format } }, what);
+        check(
+          isVirtkitError(refusal.error, 'VALIDATION_FAILED'),
+          `${what} must be VALIDATION_FAILED, got ${String(refusal.error)}`,
+        );
+        await refusal.unchanged();
+      }
+      if (kit.feature('accelerators') === 'unsupported') {
+        const accel = 'the rebuild asking for accelerators (feature unsupported)';
+        const refusal = await refusedRebuild(kit, req, { accelInfo: [{ deviceProfile: 'kit-gpu' }] }, accel);
+        check(
+          isVirtkitError(refusal.error, 'NOT_SUPPORTED'),
+          `${accel} must be NOT_SUPPORTED, got ${String(refusal.error)}`,
+        );
+        await refusal.unchanged();
+      }
+      const what = 'the rebuild to a flavor no host holds';
+      const refusal = await refusedRebuild(
+        kit,
+        req,
+        { instance: { ...req.instance, flavor: impossibleFlavor(req.instance.flavor) } },
+        what,
+      );
+      check(
+        refusal.error !== undefined || kit.driver.capabilities.capabilities.inventory !== true,
+        `${what} must be refused (INSUFFICIENT_RESOURCES) by a driver that reports its resources, but it succeeded`,
+      );
+      // A failure of the hypervisor after the old guest went (DRIVER_ERROR) may leave it gone; a refusal may not.
+      if (isVirtkitError(refusal.error, 'INSUFFICIENT_RESOURCES')) await refusal.unchanged();
+    },
+  },
+  {
+    name:
+      'a rebuild whose block-device mapping (no attach callback) uses a device twice is VALIDATION_FAILED, runs no ' +
+      'callback and leaves the instance with its volume',
+    requires: ['volume'],
+    needs: ['createVolume'],
+    async run(kit) {
+      const bdm = { mountDevice: '/dev/vdb', connectionInfo: await kit.volume() };
+      const req = kit.spawnRequest({ blockDeviceInfo: { blockDeviceMapping: [bdm] } });
+      kit.track(req.instance.uuid);
+      await kit.driver.spawn(kit.ctx, req);
+      const twice = [await kit.volume(), await kit.volume()].map((v) => ({
+        mountDevice: '/dev/vdc',
+        connectionInfo: v,
+      }));
+      const what = 'the rebuild onto a mapping with /dev/vdc twice';
+      const refusal = await refusedRebuild(kit, req, { blockDeviceInfo: { blockDeviceMapping: twice } }, what, false);
+      check(
+        isVirtkitError(refusal.error, 'VALIDATION_FAILED'),
+        `${what} must be VALIDATION_FAILED, got ${String(refusal.error)}`,
+      );
+      await refusal.unchanged();
+    },
+  },
+  {
+    name:
+      'a rebuild to a larger flavor whose attach callback fails fails too; the host then counts the instance at ' +
+      'its old or its new flavor (or not at all when it is gone), and nothing once it is destroyed',
+    async run(kit) {
+      const failure = new Error('kit: the orchestrator could not attach the volumes');
+      await failedRebuildUsage(kit, async () => Promise.reject(failure), 'the attach callback failing');
+    },
+  },
+  {
+    name:
+      'a rebuild to a larger flavor whose attach callback gives back a volume another instance holds fails; once ' +
+      'the instance is destroyed, the host counts nothing of it',
+    requires: ['volume'],
+    needs: ['createVolume'],
+    async run(kit) {
+      const volume = await kit.volume();
+      const blockDeviceInfo = { blockDeviceMapping: [{ mountDevice: '/dev/vdb', connectionInfo: volume }] };
+      await kit.spawn({ blockDeviceInfo });
+      // What a guest half made by the failed rebuild counts until destroyed is left open (the QEMU driver's does
+      // not count its vCPUs and memory); once destroyed, nothing of it may stay claimed.
+      const how = "the attach callback giving back another's volume";
+      await failedRebuildUsage(kit, async () => blockDeviceInfo, how, false);
+    },
+  },
+  {
+    name:
       'evacuation: rebuild with recreate on a host without the instance creates it there, RUNNING, with its NICs ' +
       'and usage, calling detach before attach',
     features: ['recreate'],
@@ -294,6 +389,30 @@ export const rebuildSuite = defineSuite('lifecycle.rebuild', [
       kit.step('the source host is back: its copy is destroyed, disks kept (shared storage)');
       await pair.source.destroy(kit.ctx, { instance: req.instance, destroyDisks: false });
       await kit.expectState(req.instance.uuid, RUNNING, "the source's destroy of its old copy", pair.destination);
+    },
+  },
+  {
+    name: 'an evacuation plugs the volumes its attach callback gives back: the destination shows the volume',
+    features: ['recreate'],
+    requires: ['volume', 'diagnostics'],
+    needs: ['createMigrationPair', 'createVolume'],
+    async run(kit) {
+      const pair = await kit.migrationPair();
+      const blockDeviceInfo = { blockDeviceMapping: [{ mountDevice: '/dev/vdb', connectionInfo: await kit.volume() }] };
+      const req = kit.spawnRequest({ blockDeviceInfo });
+      kit.track(req.instance.uuid);
+      await pair.source.spawn(kit.ctx, req);
+      kit.step('evacuating to the destination, the attach callback giving the volume back');
+      await pair.destination.rebuild(kit.ctx, {
+        instance: req.instance,
+        imageMeta: req.imageMeta,
+        recreate: true,
+        detachBlockDevices: async () => undefined,
+        attachBlockDevices: async () => blockDeviceInfo,
+      });
+      const d = await pair.destination.getInstanceDiagnostics(kit.ctx, kit.ref(req.instance.uuid));
+      const disks = d.diskDetails.map((x: { id: string }) => x.id.replace(/^\/dev\//, ''));
+      check(disks.includes('vdb'), `the evacuated instance must show its volume at vdb, got ${disks.join(', ')}`);
     },
   },
   {
@@ -358,6 +477,90 @@ export const rebuildSuite = defineSuite('lifecycle.rebuild', [
     },
   },
 ]);
+
+/**
+ * Rebuild `req`'s instance with `change` (and a detach callback, and an attach one unless `attach` is false),
+ * expecting it to fail. `unchanged` then fails unless no callback ran and the instance is as it was: its power
+ * state, the host's instances and usage, and a spawn retried with `req` still matching it (same image, flavor,
+ * NICs and volumes).
+ */
+async function refusedRebuild(
+  kit: KitContext,
+  req: ReturnType<KitContext['spawnRequest']>,
+  change: Partial<RebuildRequest>,
+  what: string,
+  attach = true,
+): Promise<{ error: unknown; unchanged: () => Promise<void> }> {
+  const uuid = req.instance.uuid;
+  const state = await kit.state(uuid);
+  const before = await footprint(kit, kit.driver);
+  const calls: string[] = [];
+  const callbacks: Partial<RebuildRequest> = { detachBlockDevices: async () => void calls.push('detach') };
+  if (attach) callbacks.attachBlockDevices = async () => void calls.push('attach');
+  kit.step(what);
+  let error: unknown;
+  try {
+    await kit.driver.rebuild(kit.ctx, { ...req, ...change, ...callbacks });
+  } catch (caught) {
+    error = caught ?? new Error('rejected without a reason');
+  }
+  const unchanged = async (): Promise<void> => {
+    checkEqual(calls, [], `orchestrator callbacks run by ${what} (refused: ${String(error)})`);
+    await kit.expectState(uuid, state, what);
+    checkEqual(await footprint(kit, kit.driver), before, `instances and usage after ${what}`);
+    kit.step(`a spawn retried with the instance's own request after ${what}`);
+    await kit.driver.spawn(kit.ctx, req);
+  };
+  return { error, unchanged };
+}
+
+/**
+ * Spawn an instance (and a bystander), rebuild it to a larger flavor with `attach` as the attach callback, expecting
+ * the rebuild to fail; then the host's usage must count the instance at its old or new flavor (unless `checkKept` is
+ * false), or not at all when it is gone, and once it is destroyed, only the bystanders.
+ */
+async function failedRebuildUsage(
+  kit: KitContext,
+  attach: NonNullable<RebuildRequest['attachBlockDevices']>,
+  how: string,
+  checkKept = true,
+): Promise<void> {
+  const req = kit.spawnRequest();
+  kit.track(req.instance.uuid);
+  await kit.driver.spawn(kit.ctx, req);
+  await kit.spawn(); // a bystander: usage never falls to zero, where a driver may clamp a wrong release
+  const before = await resourcesUsed(kit, kit.driver);
+  const old = req.instance.flavor;
+  const larger = { ...old, name: 'kit.larger', vcpus: old.vcpus + 1, memoryMb: old.memoryMb + 64 };
+  kit.step(`rebuilding to a larger flavor, ${how}`);
+  let outcome: unknown = 'succeeded';
+  try {
+    await kit.driver.rebuild(kit.ctx, {
+      ...req,
+      instance: { ...req.instance, flavor: larger },
+      detachBlockDevices: async () => undefined,
+      attachBlockDevices: attach,
+    });
+  } catch (error) {
+    outcome = error;
+  }
+  check(outcome !== 'succeeded', `a rebuild with ${how} must fail, but it succeeded`);
+  if (before === undefined) return;
+  const uuid = req.instance.uuid;
+  const exists = await kit.driver.instanceExists(kit.ctx, kit.ref(uuid));
+  const own = plus([0, 0, 0], old);
+  const without = before.map((n, i) => n - own[i]!);
+  const allowed = exists ? [before, plus(without, larger)] : [without];
+  const used = await resourcesUsed(kit, kit.driver);
+  check(
+    !(checkKept || !exists) || allowed.some((a) => JSON.stringify(a) === JSON.stringify(used)),
+    `vcpusUsed, memoryMbUsed, localGbUsed after the failed rebuild (instance ${exists ? 'kept' : 'gone'}): ` +
+      `expected ${allowed.map((a) => JSON.stringify(a)).join(' or ')}, got ${JSON.stringify(used)}`,
+  );
+  kit.step('destroying the instance of the failed rebuild');
+  await kit.driver.destroy(kit.ctx, kit.ref(uuid));
+  checkEqual(await resourcesUsed(kit, kit.driver), without, 'usage once the instance of the failed rebuild is gone');
+}
 
 /** Rebuild on `driver` with detach and attach callbacks; fail unless detach ran before attach, once each. */
 async function rebuildInOrder(

@@ -8,6 +8,11 @@ const { RUNNING, SHUTDOWN } = PowerState;
 /** The largest flavor a request may carry (core's Flavor bounds): valid, yet no host holds it. */
 const MAX_VCPUS = 4096;
 const MAX_MEMORY_MB = 64 * 1024 * 1024;
+
+/** `flavor` grown to the largest a request may carry: a valid request no host can hold. */
+export function impossibleFlavor<F extends object>(flavor: F): F & { name: string; vcpus: number; memoryMb: number } {
+  return { ...flavor, name: 'kit.impossible', vcpus: MAX_VCPUS, memoryMb: MAX_MEMORY_MB };
+}
 const USED = ['vcpusUsed', 'memoryMbUsed', 'localGbUsed'] as const;
 
 /** `lifecycle`: spawn, destroy, power, reboot, events. */
@@ -101,7 +106,7 @@ export const lifecycleSuite = defineSuite('lifecycle', [
       // A flavor within the request's bounds that no host can hold.
       const req = kit.spawnRequest();
       kit.track(req.instance.uuid);
-      const flavor = { ...req.instance.flavor, name: 'kit.impossible', vcpus: MAX_VCPUS, memoryMb: MAX_MEMORY_MB };
+      const flavor = impossibleFlavor(req.instance.flavor);
       const error = await rejection(kit.driver.spawn(kit.ctx, { ...req, instance: { ...req.instance, flavor } }));
       if (error === undefined) {
         // Only a driver without a resource model (no `inventory`) may accept it; the spawn must then be complete.
@@ -146,6 +151,22 @@ export const lifecycleSuite = defineSuite('lifecycle', [
         `spawn of a ${format} image must fail with a virtkit error, got ${describeError(refused)}`,
       );
       await nothingLeft(image.instance.uuid, `the refused spawn of a ${format} image (${refused.code})`);
+    },
+  },
+  {
+    name:
+      'spawn asking for accelerators from a driver whose accelerators feature is unsupported is NOT_SUPPORTED and ' +
+      'creates nothing',
+    async run(kit) {
+      if (kit.feature('accelerators') !== 'unsupported') kit.unverified('the driver may give accelerators');
+      const req = kit.spawnRequest({ accelInfo: [{ deviceProfile: 'kit-gpu' }] });
+      kit.track(req.instance.uuid);
+      await checkRejects(kit.driver.spawn(kit.ctx, req), 'NOT_SUPPORTED', 'spawn with accelInfo');
+      check(
+        !(await kit.driver.instanceExists(kit.ctx, kit.ref(req.instance.uuid))),
+        'instanceExists must be false after the refused spawn with accelInfo',
+      );
+      checkEqual(await kit.driver.countInstances(kit.ctx), 0, 'countInstances after the refused spawn');
     },
   },
   {

@@ -34,7 +34,7 @@ import { amountsOf } from '../model/resource-amounts.js';
 import { refuseWhile, refuseWhileHostOff, refuseBootHere } from '../model/state-guards.js';
 import { MemoryDriverCore } from '../memory-driver-core.js';
 import { releaseHold, releaseIncoming } from './incoming-holds.js';
-import { checkImageType, createGuest, imageOf, sameVolumes } from './lifecycle-create.js';
+import { createGuest, imageOf, sameVolumes } from './lifecycle-create.js';
 import { evacuateHere, swapBlockDevices } from './lifecycle-rebuild.js';
 
 const { RUNNING, PAUSED, SHUTDOWN, SUSPENDED, CRASHED, NOSTATE } = PowerState;
@@ -290,7 +290,7 @@ export abstract class LifecycleHooks extends withCrashDump(
     if (short !== undefined) {
       throw new InsufficientResourcesError(short, `not enough ${short} on this node for the new flavor`);
     }
-    checkImageType(host, r.imageMeta);
+    // The image's format was checked by the SDK's rebuild guard (imageTypes) before this hook.
     // null is "no change" like undefined (the SDK drops null optional fields; a direct hook call may not).
     const networkInfo = r.networkInfo ?? undefined;
     // Stryker disable next-line ArrayDeclaration: without networkInfo there are no NICs to check (a string is none)

@@ -18,6 +18,7 @@ import {
   type PowerOffRequest,
   type PowerOnRequest,
   type RebootRequest,
+  type RebuildRequest,
   type RescueRequest,
   type ResumeRequest,
   type ResumeStateOnHostBootRequest,
@@ -59,6 +60,17 @@ export abstract class LifecycleHooks extends withCrashDump(
     await createRootDisk(this.qemu, vm, vm.file(VM_FILES.rootDisk), source.boot, { base });
     if (req.powerOn !== false) await vm.busy(() => vm.start());
     else await vm.save();
+  }
+
+  /**
+   * Before the SDK's default rebuild detaches and destroys anything: what the new guest's spawn would refuse (its
+   * image and the files it names, its NICs, and the volumes of `blockDeviceInfo` when no attach callback will give
+   * others), so a refused rebuild leaves the instance as it was. @throws `VALIDATION_FAILED`
+   */
+  protected override async _checkRebuild(_ctx: OperationContext, req: RebuildRequest): Promise<void> {
+    const source = bootSourceOf(req.imageMeta);
+    const blockDeviceInfo = req.attachBlockDevices === undefined ? req.blockDeviceInfo : undefined;
+    await checkMetaFiles(this.qemu, newVmMeta({ ...req, blockDeviceInfo }, source));
   }
 
   /**

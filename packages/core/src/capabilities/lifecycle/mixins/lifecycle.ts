@@ -23,6 +23,7 @@ import {
   SpawnRequest,
 } from '../requests.js';
 import { notSoftDeleted } from './not-soft-deleted.js';
+import { refuseUnsupportedAccelerators } from './refuse-accelerators.js';
 import { forgetSpawn, rememberSpawn, spawnMatchesByFingerprint } from './spawn-fingerprint.js';
 import type { MixinArgs, MixinSelf } from '../../mixin-self.js';
 
@@ -268,6 +269,7 @@ export const withLifecycle = defineCapability<typeof LifecycleShape>(LIFECYCLE_C
  * existing uuid is refused, a failure is cleaned up.
  */
 async function guardedSpawn(driver: MixinSelf, ctx: OperationContext, req: SpawnRequest): Promise<void> {
+  refuseUnsupportedAccelerators(driver, req, 'spawn');
   const uuid = req.instance.uuid;
   if (await driver._instanceExists(ctx, { instance: req.instance })) {
     if (await driver._spawnMatches(ctx, req)) return;

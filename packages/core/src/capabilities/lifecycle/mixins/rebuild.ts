@@ -6,12 +6,13 @@ import { ANY_POWER_STATE } from '../../../driver/any-state.js';
 import { runtimeOf } from '../../../driver/driver-runtime.js';
 import { applyStateRule } from '../../../driver/guarded-call.js';
 import type { StateRule } from '../../../driver/method-spec.js';
-import { NotSupportedError } from '../../../errors/errors.js';
+import { NotSupportedError, ValidationError } from '../../../errors/errors.js';
 import { isVirtkitError } from '../../../errors/virtkit-error.js';
 import { PowerState } from '../../../model/power-state.js';
 import type { RebuildCapability } from '../interface.js';
 import { RebuildRequest } from '../requests.js';
 import { notSoftDeleted } from './not-soft-deleted.js';
+import { refuseUnsupportedAccelerators } from './refuse-accelerators.js';
 import type { MixinArgs, MixinSelf } from '../../mixin-self.js';
 
 /** Applied only to a rebuild in place (see `guardedRebuild`). */
@@ -20,6 +21,10 @@ const REBUILD_RULE: StateRule = { from: ANY_POWER_STATE, refuse: notSoftDeleted 
 /**
  * A rebuild in place needs the instance here; an evacuation (`recreate`)
  * rebuilds on a host that does not know it yet, so the existence check is skipped.
+ * An image of a disk format the driver does not boot (`imageTypes`, when it
+ * declares any), and accelerators from a driver without them, are refused here,
+ * before any hook or orchestrator callback runs (a refused rebuild changes
+ * nothing, docs/contract.md).
  */
 async function guardedRebuild(
   driver: MixinSelf,
@@ -32,6 +37,13 @@ async function guardedRebuild(
   } else {
     await applyStateRule(driver, ctx, 'rebuild', REBUILD_RULE, req);
   }
+  refuseUnsupportedAccelerators(driver, req, 'rebuild');
+  const format = req.imageMeta.diskFormat;
+  const types = driver.capabilities.imageTypes;
+  if (format !== undefined && types.length > 0 && !types.includes(format)) {
+    const messages = [`the driver boots ${types.join(', ')} images, not ${format} (imageTypes)`];
+    throw new ValidationError('rebuild', [{ path: 'imageMeta.diskFormat', messages }]);
+  }
   await callHook();
   runtimeOf(driver).events.arrive(req.instance.uuid, PowerState.RUNNING);
 }
@@ -40,10 +52,19 @@ async function guardedRebuild(
 export declare abstract class RebuildShape {
   constructor(...args: MixinArgs);
   /**
-   * Default: detach volumes (orchestrator callback), destroy the guest (keeping
-   * disks when `recreate`), re-attach volumes, spawn it again from the new image.
+   * Default: `_checkRebuild`, then detach volumes (orchestrator callback), destroy
+   * the guest (keeping disks when `recreate`), re-attach volumes, spawn it again
+   * from the new image.
    */
   protected _rebuild(ctx: OperationContext, request: RebuildRequest): Promise<void>;
+  /**
+   * Runs first in the default `_rebuild`, before the detach callback and the
+   * destroy: refuse here what the new guest's spawn would refuse (its image, flavor,
+   * NICs, and `blockDeviceInfo` when there is no attach callback), so that a
+   * refused rebuild leaves the instance as it was. Default: nothing.
+   * @throws `VALIDATION_FAILED`, `INSUFFICIENT_RESOURCES`, `NOT_SUPPORTED`, ...
+   */
+  protected _checkRebuild(ctx: OperationContext, request: RebuildRequest): Promise<void>;
 }
 export interface RebuildShape extends Sealed<RebuildCapability> {}
 
@@ -58,7 +79,10 @@ export const REBUILD_CAPABILITY = declareCapability<RebuildCapability>()({
     rebuild: { hook: '_rebuild', request: RebuildRequest, instance: true, around: guardedRebuild },
   },
   defaults: {
+    async _checkRebuild() {},
     async _rebuild(this: MixinSelf, ctx: OperationContext, request: RebuildRequest) {
+      // Everything that can refuse runs before the first destructive step (all or nothing, docs/contract.md).
+      await this._checkRebuild(ctx, request);
       await request.detachBlockDevices?.();
       try {
         await this._destroy(ctx, {
