@@ -161,7 +161,7 @@ export const liveMigrationEndsSuite = defineSuite('migration.live', [
   },
 ]);
 
-/** After a live migration whose destination went away: it failed, the source runs the instance, the destination is empty. */
+/** After a live migration whose destination went away: it failed, the source runs it, the destination is empty. */
 async function checkLostDestination(
   kit: KitContext,
   pair: MigrationPair,
