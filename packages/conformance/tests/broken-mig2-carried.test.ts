@@ -1,0 +1,170 @@
+/**
+ * Broken variants of @virtkit/memory in what a migration carries and what the live-migration protocol's ends refuse
+ * (issue #10, session 7's migration mutants): a volume held through a cold migration's confirm and revert, the NICs
+ * of finishMigration's networkInfo, pre-migration on the instance's own host, a destination rolled back or shut down
+ * during the copy. Each is one plausible bug away from the correct driver and caught by the kit test whose name says
+ * what was wrong; the correct memory driver passes the same suites.
+ */
+import {
+  type ConfirmMigrationRequest,
+  type FinishMigrationRequest,
+  type FinishRevertMigrationRequest,
+  type HostPowerActionRequest,
+  type InstanceRequest,
+  type MigrateData,
+  type OperationContext as Ctx,
+  type PreLiveMigrationRequest,
+} from '@virtkit/core';
+import { runConformance } from '@virtkit/conformance';
+import { createMemoryFixtures, MemoryDriver } from '@virtkit/memory';
+import { expectCaught, type BrokenDriver } from './broken/broken-driver';
+
+/** What the variants below read of a memory host: the volumes of an instance's record there. */
+interface VolumeView {
+  store: { get(uuid: string): { extras?: { volumes?: Map<string, { volumeId: string }> } } | undefined };
+}
+
+/** The volume ids the instance's record on `host` holds. */
+function volumeIdsOf(host: VolumeView, uuid: string): string[] {
+  return [...(host.store.get(uuid)?.extras?.volumes?.values() ?? [])].map((a) => a.volumeId);
+}
+
+/** confirmMigration lets go of the instance's volumes as a whole, not of the source copy's hold only. */
+class ConfirmFreesVolume extends MemoryDriver {
+  protected override async _confirmMigration(c: Ctx, r: ConfirmMigrationRequest): Promise<void> {
+    const host = this.hostFor(null);
+    const ids = volumeIdsOf(host, r.instance.uuid);
+    await super._confirmMigration(c, r);
+    for (const id of ids) host.fabric.volumes.release(id, r.instance.uuid);
+  }
+}
+
+/** finishRevertMigration lets go of the volumes the destination copy held, which its destroy already gave back. */
+class RevertFreesVolume extends MemoryDriver {
+  protected override async _finishRevertMigration(c: Ctx, r: FinishRevertMigrationRequest): Promise<void> {
+    const host = this.hostFor(null);
+    await super._finishRevertMigration(c, r);
+    for (const id of volumeIdsOf(host, r.instance.uuid)) host.fabric.volumes.release(id, r.instance.uuid);
+  }
+}
+
+/** finishMigration builds the destination copy with the source's NICs, ignoring the networkInfo it was handed. */
+class FinishKeepsSourceNics extends MemoryDriver {
+  protected override async _finishMigration(c: Ctx, r: FinishMigrationRequest): Promise<void> {
+    return super._finishMigration(c, { ...r, networkInfo: undefined });
+  }
+}
+
+/** preLiveMigration on the host that has the instance answers "nothing to prepare" instead of refusing. */
+class PreOnOwnHostAccepted extends MemoryDriver {
+  protected override async _preLiveMigration(c: Ctx, r: PreLiveMigrationRequest): Promise<MigrateData> {
+    if (this.hostFor('preLiveMigration').store.has(r.instance.uuid)) return r.migrateData;
+    return super._preLiveMigration(c, r);
+  }
+}
+
+/** A rollback at the destination keeps the hold while the source is still sending the instance. */
+class RollbackIgnoresInFlight extends MemoryDriver {
+  protected override async _rollbackLiveMigrationAtDestination(c: Ctx, r: InstanceRequest): Promise<void> {
+    const host = this.hostFor('rollbackLiveMigrationAtDestination');
+    if (host.fabric.locate(r.instance.uuid)?.liveMigrations.has(r.instance.uuid)) return;
+    return super._rollbackLiveMigrationAtDestination(c, r);
+  }
+}
+
+/** A host shut down while an instance is on its way stays up for it, and the instance lands on it. */
+class ShutdownWaitsForArrival extends MemoryDriver {
+  protected override async _hostPowerAction(c: Ctx, r: HostPowerActionRequest): Promise<void> {
+    await super._hostPowerAction(c, r);
+    const host = this.hostFor('hostPowerAction');
+    if (r.action === 'shutdown' && host.incoming.size > 0) host.poweredOn = true;
+  }
+}
+
+const volumeTest = (end: 'confirm' | 'revert'): string =>
+  `a volume attached through a cold migration is still held after the ${end}: CONFLICT for another instance on ` +
+  `the ${end === 'confirm' ? 'destination' : 'source'} until the migrated instance is destroyed`;
+const NICS =
+  'finishMigration plugs the NICs of its networkInfo: the destination copy has exactly those (by MAC), once each';
+const PRE_OWN_HOST =
+  'preLiveMigration on the host that has the instance is refused and changes nothing: it stays RUNNING there, ' +
+  'its usage unchanged, and it can still migrate';
+const ROLLED_BACK =
+  'a destination rolled back while the memory is copied: liveMigration is MIGRATION_FAILED, the instance ' +
+  'stays RUNNING on the source, the destination holds nothing';
+const POWERED_OFF =
+  'a destination powered off while the memory is copied: liveMigration is MIGRATION_FAILED, the instance ' +
+  'stays RUNNING on the source, the destination holds nothing once started up and rolled back';
+
+const CORPUS: readonly BrokenDriver[] = [
+  {
+    bug: 'confirmMigration frees the volume the migrated instance still uses',
+    kind: 'survival',
+    Driver: ConfirmFreesVolume,
+    only: ['migration.cold', 'volume'],
+    caughtBy: { capability: 'migration.cold', test: volumeTest('confirm') },
+    reason: /after confirm, for another instance: expected CONFLICT, but it succeeded/,
+  },
+  {
+    bug: 'finishRevertMigration frees the volume the reverted instance still uses',
+    kind: 'survival',
+    Driver: RevertFreesVolume,
+    only: ['migration.cold', 'volume'],
+    caughtBy: { capability: 'migration.cold', test: volumeTest('revert') },
+    reason: /after revert, for another instance: expected CONFLICT, but it succeeded/,
+  },
+  {
+    bug: "finishMigration ignores networkInfo and keeps the source's NICs",
+    kind: 'survival',
+    Driver: FinishKeepsSourceNics,
+    only: ['migration.cold', 'diagnostics'],
+    caughtBy: { capability: 'migration.cold', test: NICS },
+    reason: /MACs of the destination copy's NICs/,
+  },
+  {
+    bug: 'preLiveMigration on the host that has the instance succeeds',
+    kind: 'failure paths',
+    Driver: PreOnOwnHostAccepted,
+    only: ['migration.live'],
+    caughtBy: { capability: 'migration.live', test: PRE_OWN_HOST },
+    reason: /preLiveMigration on the host that has the instance: expected INSTANCE_EXISTS or MIGRATION_FAILED/,
+  },
+  {
+    bug: 'a rollback at the destination is ignored while the instance is on its way, and it lands there',
+    kind: 'failure paths',
+    Driver: RollbackIgnoresInFlight,
+    only: ['migration.live'],
+    caughtBy: { capability: 'migration.live', test: ROLLED_BACK },
+    reason: /expected MIGRATION_FAILED, but it succeeded/,
+  },
+  {
+    bug: 'a destination shut down during the copy stays up for the arriving instance',
+    kind: 'failure paths',
+    Driver: ShutdownWaitsForArrival,
+    only: ['migration.live', 'host.power'],
+    caughtBy: { capability: 'migration.live', test: POWERED_OFF },
+    reason: /expected MIGRATION_FAILED, but it succeeded/,
+  },
+];
+
+describe('the kit catches broken carried state and protocol ends of migrations (memory variants)', () => {
+  it('passes the correct memory driver on the same suites (no false alarm)', async () => {
+    const report = await runConformance({
+      factory: (hostApi) => new MemoryDriver({ hostname: 'kit', ...hostApi }),
+      fixtures: createMemoryFixtures(),
+      only: ['migration.cold', 'migration.live', 'volume', 'diagnostics', 'host.power'],
+      modelBased: false,
+    });
+    expect(
+      report.results.filter((r) => r.status !== 'passed').map((r) => `${r.capability}: ${r.name}: ${r.reason}`),
+    ).toEqual([]);
+    const names = new Set(report.results.map((r) => r.name));
+    expect(CORPUS.map((b) => b.caughtBy.test).filter((t) => !names.has(t))).toEqual([]);
+  }, 60_000);
+
+  it.each(CORPUS.map((b) => [`${b.kind}: ${b.bug}`, b] as const))(
+    '%s',
+    async (_label, broken) => expectCaught(broken),
+    60_000,
+  );
+});
