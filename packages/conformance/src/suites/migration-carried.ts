@@ -107,8 +107,8 @@ export const liveMigrationEndsSuite = defineSuite('migration.live', [
   },
   {
     name:
-      'preLiveMigration on the host that has the instance is refused and changes nothing: it stays RUNNING there, ' +
-      'its usage unchanged, and it can still migrate',
+      'preLiveMigration on the host that has the instance is refused and changes nothing: it stays RUNNING there ' +
+      'with its usage unchanged, also after a rollback there',
     needs: ['createMigrationPair'],
     async run(kit) {
       const pair = await kit.migrationPair();

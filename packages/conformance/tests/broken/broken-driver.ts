@@ -122,3 +122,24 @@ export async function expectCaught(
   expect({ test: r.name, status: r.status }).toEqual({ test: broken.caughtBy.test, status: 'failed' });
   if (broken.reason) expect(r.reason).toMatch(broken.reason);
 }
+
+/**
+ * The correct memory driver passes the suites `only` names (no false alarm), and the kit planned every test the
+ * corpus names. Shared by corpus files.
+ */
+export async function expectNoFalseAlarm(
+  only: readonly CapabilityName[],
+  corpus: readonly Pick<BrokenDriver, 'caughtBy'>[],
+): Promise<void> {
+  const report = await runConformance({
+    factory: (hostApi) => new MemoryDriver({ hostname: 'kit', ...hostApi }),
+    fixtures: createMemoryFixtures(),
+    only,
+    modelBased: false,
+  });
+  expect(
+    report.results.filter((r) => r.status !== 'passed').map((r) => `${r.capability}: ${r.name}: ${r.reason}`),
+  ).toEqual([]);
+  const names = new Set(report.results.map((r) => r.name));
+  expect(corpus.map((b) => b.caughtBy.test).filter((t) => !names.has(t))).toEqual([]);
+}
