@@ -10,6 +10,7 @@ import {
   type FinishMigrationRequest,
   type FinishRevertMigrationRequest,
   type HostPowerActionRequest,
+  type InstanceDiskInfo,
   type InstanceRequest,
   type MigrateData,
   type OperationContext as Ctx,
@@ -71,6 +72,15 @@ class RollbackIgnoresInFlight extends MemoryDriver {
   }
 }
 
+/** getInstanceDiskInfo lists an ephemeral disk of no size for a flavor without one (`>= 0` for `> 0`). */
+class EmptyEphemeralListed extends MemoryDriver {
+  protected override async _getInstanceDiskInfo(c: Ctx, r: InstanceRequest): Promise<InstanceDiskInfo[]> {
+    const disks = await super._getInstanceDiskInfo(c, r);
+    const empty = { type: 'qcow2', virtualSizeBytes: 0, diskSizeBytes: 0, overCommitDiskSizeBytes: 0 };
+    return [...disks, { ...empty, path: `${disks[0]?.path ?? '/var/lib/memory'}.eph0` }];
+  }
+}
+
 /** A host shut down while an instance is on its way stays up for it, and the instance lands on it. */
 class ShutdownWaitsForArrival extends MemoryDriver {
   protected override async _hostPowerAction(c: Ctx, r: HostPowerActionRequest): Promise<void> {
@@ -95,7 +105,19 @@ const POWERED_OFF =
   'a destination powered off while the memory is copied: liveMigration is MIGRATION_FAILED, the instance ' +
   'stays RUNNING on the source, the destination holds nothing once started up and rolled back';
 
+const NO_EMPTY_DISK =
+  'getInstanceDiskInfo lists only disks that exist: each has a positive virtual size (no empty ephemeral or ' +
+  'swap disk when the flavor has none)';
+
 const CORPUS: readonly BrokenDriver[] = [
+  {
+    bug: 'getInstanceDiskInfo lists an empty ephemeral disk for a flavor without one',
+    kind: 'secondary outputs',
+    Driver: EmptyEphemeralListed,
+    only: ['migration.cold'],
+    caughtBy: { capability: 'migration.cold', test: NO_EMPTY_DISK },
+    reason: /local disks of no size/,
+  },
   ...(
     [
       ['confirm', ConfirmFreesVolume],

@@ -14,7 +14,7 @@ import { unknownInstance } from '../kit/traits.js';
 
 // What a migration carries and what the protocol's ends refuse: a volume held through a cold migration's confirm
 // and revert, the NICs the orchestrator hands finishMigration, pre-migration on the host that has the instance, a
-// destination rolled back or powered off while the memory is copied.
+// destination rolled back or powered off while the memory is copied; and no local disk of no size.
 
 const { RUNNING } = PowerState;
 
@@ -86,6 +86,17 @@ export const coldMigrationCarriedSuite = defineSuite('migration.cold', [
         [kept.address, added.address].map((a) => a.toLowerCase()).sort(),
         "MACs of the destination copy's NICs (diagnostics) after finishMigration with two NICs",
       );
+    },
+  },
+  {
+    name:
+      'getInstanceDiskInfo lists only disks that exist: each has a positive virtual size (no empty ephemeral or ' +
+      'swap disk when the flavor has none)',
+    async run(kit) {
+      const uuid = await kit.spawn();
+      const disks = await kit.driver.getInstanceDiskInfo(kit.ctx, kit.full(uuid));
+      const empty = disks.filter((d) => !(d.virtualSizeBytes > 0));
+      check(empty.length === 0, `local disks of no size (flavor ${kit.flavor.name}): ${JSON.stringify(empty)}`);
     },
   },
 ]);
