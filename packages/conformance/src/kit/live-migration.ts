@@ -17,19 +17,8 @@ export interface LiveMigrationRun {
  * pre-migration on the destination. Returns the data the source starts with.
  */
 export async function prepareLiveMigration(kit: KitContext, pair: MigrationPair, uuid: string): Promise<MigrateData> {
-  const instance = kit.instance(uuid);
-  const destCheckData = await pair.destination.checkCanLiveMigrateDestination(kit.ctx, {
-    instance,
-    srcComputeInfo: await computeInfo(kit, pair.source, pair.sourceHost),
-    dstComputeInfo: await computeInfo(kit, pair.destination, pair.destinationHost),
-  });
-  let sourceData: MigrateData;
-  try {
-    sourceData = await pair.source.checkCanLiveMigrateSource(kit.ctx, { instance, destCheckData });
-  } finally {
-    await pair.destination.cleanupLiveMigrationDestinationCheck(kit.ctx, { destCheckData });
-  }
-  return pair.destination.preLiveMigration(kit.ctx, { instance, migrateData: sourceData, networkInfo: [] });
+  const migrateData = await checkedMigrateData(kit, pair, uuid);
+  return pair.destination.preLiveMigration(kit.ctx, { instance: kit.instance(uuid), migrateData, networkInfo: [] });
 }
 
 /** Start `liveMigration` on the source without waiting for it; progress and callbacks are recorded. */
@@ -165,4 +154,25 @@ export async function computeInfo(kit: KitContext, driver: KitDriver, host: stri
   const [nodename] = await driver.getAvailableNodes(kit.ctx, { refresh: false });
   const { hypervisorType } = await driver.getAvailableResource(kit.ctx, { nodename });
   return { host, hypervisorType };
+}
+
+/** The data the destination and source checks hand to `liveMigration` (the destination check cleaned up after). */
+export async function checkedMigrateData(
+  kit: KitContext,
+  pair: MigrationPair,
+  uuid: string,
+  blockMigration?: boolean,
+): Promise<MigrateData> {
+  const instance = kit.instance(uuid);
+  const destCheckData = await pair.destination.checkCanLiveMigrateDestination(kit.ctx, {
+    instance,
+    srcComputeInfo: await computeInfo(kit, pair.source, pair.sourceHost),
+    dstComputeInfo: await computeInfo(kit, pair.destination, pair.destinationHost),
+    ...(blockMigration === undefined ? {} : { blockMigration }),
+  });
+  try {
+    return await pair.source.checkCanLiveMigrateSource(kit.ctx, { instance, destCheckData });
+  } finally {
+    await pair.destination.cleanupLiveMigrationDestinationCheck(kit.ctx, { destCheckData });
+  }
 }

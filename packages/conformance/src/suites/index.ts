@@ -29,6 +29,7 @@ import {
   suspendSuite,
 } from './lifecycle-states.js';
 import { coldMigrationSuite, liveMigrationSuite, sharedStorageSuite } from './migration.js';
+import { coldMigrationCarriedSuite, liveMigrationEndsSuite } from './migration-carried.js';
 import { networkFirewallSuite, networkHotplugSuite, networkMacsSuite, networkSuite } from './network.js';
 import {
   deviceNamesSuite,
@@ -53,6 +54,8 @@ export const ALL_SUITES: readonly KitSuite[] = [
   ...liveConsoleSuites,
   consolePoolSuite,
   coldMigrationSuite,
+  coldMigrationCarriedSuite,
+  liveMigrationEndsSuite,
   coldMigrationDestroySuite,
   liveMigrationSuite,
   sharedStorageSuite,

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { PowerState, type Flavor, type MigrateData } from '@virtkit/core';
+import { PowerState, type Flavor } from '@virtkit/core';
 import { check, checkCounters, checkEqual, checkRejects } from '../kit/assertions.js';
 import { disksOff, finishRequest, moveDisks, newMigration, plus, retryOfLanded } from '../kit/cold-migration.js';
 import type { KitContext, MigrationPair } from '../kit/kit-context.js';
 import {
   checkOnOneHost,
+  checkedMigrateData,
   checkProgress,
   computeInfo,
   finishLiveMigration,
@@ -919,25 +920,4 @@ async function checkFlavorInfo(
     [flavor.vcpus, flavor.memoryMb * 1024],
     `${what} (numCpu, maxMemKb) for ${flavor.name}`,
   );
-}
-
-/** The data the destination and source checks hand to `liveMigration` (the destination check cleaned up after). */
-async function checkedMigrateData(
-  kit: KitContext,
-  pair: MigrationPair,
-  uuid: string,
-  blockMigration: boolean | undefined,
-): Promise<MigrateData> {
-  const instance = kit.instance(uuid);
-  const destCheckData = await pair.destination.checkCanLiveMigrateDestination(kit.ctx, {
-    instance,
-    srcComputeInfo: await computeInfo(kit, pair.source, pair.sourceHost),
-    dstComputeInfo: await computeInfo(kit, pair.destination, pair.destinationHost),
-    ...(blockMigration === undefined ? {} : { blockMigration }),
-  });
-  try {
-    return await pair.source.checkCanLiveMigrateSource(kit.ctx, { instance, destCheckData });
-  } finally {
-    await pair.destination.cleanupLiveMigrationDestinationCheck(kit.ctx, { destCheckData });
-  }
 }
