@@ -72,7 +72,7 @@ export interface SoftDeleteCapability {
   restore(ctx: OperationContext, request: InstanceOnlyRequest): Promise<void>;
 }
 
-/** `lifecycle.rebuild`: re-create the guest from an image. The SDK's default checks first (`_checkRebuild`), then destroys and re-spawns; a refused rebuild changes nothing. */
+/** `lifecycle.rebuild`: re-create the guest from an image. The SDK's default checks, then destroys and re-spawns. */
 export interface RebuildCapability {
   rebuild(ctx: OperationContext, request: RebuildRequest): Promise<void>;
 }

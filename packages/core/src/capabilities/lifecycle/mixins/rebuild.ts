@@ -72,8 +72,7 @@ export interface RebuildShape extends Sealed<RebuildCapability> {}
 export const REBUILD_CAPABILITY = declareCapability<RebuildCapability>()({
   name: 'lifecycle.rebuild',
   family: 'lifecycle',
-  description:
-    "re-create the guest from an image. The SDK's default checks first (`_checkRebuild`), then destroys and re-spawns; a refused rebuild changes nothing.",
+  description: "re-create the guest from an image. The SDK's default checks, then destroys and re-spawns.",
   status: 'optional',
   requires: ['lifecycle'],
   methods: {
