@@ -6,9 +6,14 @@
 //   node:http2 server), DriverService.GetInfo with the served driver's answer: the engine @virtkit/remote is on;
 // - virtkit: connectDriver(...).getInfo against serveDriver(a memory driver): the same call through our layer;
 // - http2: a bare node:http2 exchange (POST the request's bytes, answer the response's bytes), no RPC engine;
+// - call-value / call-text: a raw Connect client making the capability call `spawn` (the spawn figure's request
+//   shape, a fresh uuid each) of the served memory driver through DriverService.Call, its request as a
+//   google.protobuf.Value (what a client sends to an older server) and as JSON text (CallRequest.request_json):
+//   what the payload's coding costs at both ends, cold and warm;
 // - grpcjs: @grpc/grpc-js (for comparison only, NOT a project dependency: pass its directory as the second
 //   argument, e.g. a scratch `npm install @grpc/grpc-js` in /tmp; skipped without it), the same bytes.
-// Usage: `node bench/lib/remote-floor.mjs [rounds=3] [grpc-js dir]`. Prints, per engine, the medians over rounds of:
+// Usage: `node bench/lib/remote-floor.mjs [rounds=3] [grpc-js dir or ''] [engines,comma-separated]` (default all).
+// Prints, per engine, the medians over rounds of:
 // the first call's wall time, the cold calls' median wall and CPU (the caller's process.cpuUsage, both threads of
 // the caller's process), the warm calls' mean wall and CPU. Engines run in turns within each round so drift falls
 // on all; the load average is printed beside each round.
@@ -20,7 +25,9 @@ import * as net from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { randomUUID } from 'node:crypto';
+import { create, fromBinary, fromJson, toBinary } from '@bufbuild/protobuf';
+import { ValueSchema } from '@bufbuild/protobuf/wkt';
 import { createClient } from '@connectrpc/connect';
 import { connectNodeAdapter, createGrpcTransport } from '@connectrpc/connect-node';
 import { MemoryDriver } from '@virtkit/memory';
@@ -34,6 +41,8 @@ const REQ = { instance: { uuid: UUID } };
 const GET_INFO = DriverService.method.getInfo;
 const PATH = '/virtkit.v1.DriverService/GetInfo';
 
+/** A JSON value as a google.protobuf.Value (what @virtkit/remote sends an older server). */
+const toValue = (json) => fromJson(ValueSchema, json);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -85,6 +94,22 @@ async function open(engine, target, grpcDir) {
     const driver = await connectDriver(target);
     return { call: () => driver.getInfo({}, REQ), close: () => driver.close() };
   }
+  if (engine === 'call-value' || engine === 'call-text') {
+    const transport = createGrpcTransport({
+      baseUrl: 'http://localhost',
+      nodeOptions: { createConnection: () => net.connect(target) },
+    });
+    const client = createClient(DriverService, transport);
+    const spawn = () => ({
+      instance: { uuid: randomUUID(), flavor: { name: 'bench.qemu', vcpus: 1, memoryMb: 64, rootGb: 1 } },
+      imageMeta: { id: 'no-os', diskFormat: 'raw' },
+    });
+    const call =
+      engine === 'call-text'
+        ? () => client.call({ method: 'spawn', requestJson: JSON.stringify(spawn()) })
+        : () => client.call({ method: 'spawn', request: toValue(spawn()) });
+    return { call, close: async () => {} };
+  }
   if (engine === 'http2') {
     const session = http2.connect('http://localhost', { createConnection: () => net.connect(target) });
     const call = () =>
@@ -123,7 +148,7 @@ function grpcDefinition() {
 
 /** The server side of every engine, each on its own unix socket in `dir`; close() stops all. */
 async function servers(dir, grpcDir) {
-  const served = new MemoryDriver({ hostname: 'floor' });
+  const served = new MemoryDriver({ hostname: 'floor' }, { host: { vcpus: 1e8, memoryMb: 2e9, diskGb: 2e9 } });
   await served.spawn(
     {},
     {
@@ -163,6 +188,8 @@ async function servers(dir, grpcDir) {
     connect: join(dir, 'connect.sock'),
     virtkit: join(dir, 'virtkit.sock').replace(/^/, 'unix:'),
     http2: join(dir, 'http2.sock'),
+    'call-value': join(dir, 'virtkit.sock'),
+    'call-text': join(dir, 'virtkit.sock'),
   };
   if (grpcDir) {
     const grpc = createRequire(join(grpcDir, 'index.js'))('@grpc/grpc-js');
@@ -200,12 +227,13 @@ if (process.argv[2] === '--child') {
 } else {
   const rounds = Number(process.argv[2] ?? 3);
   const grpcDir = process.argv[3] ? join(process.argv[3], 'node_modules') : undefined;
+  const only = process.argv[4]?.split(',');
   const dir = mkdtempSync(join(tmpdir(), 'virtkit-remote-floor-'));
   const srv = await servers(dir, grpcDir);
   const results = {};
   try {
     for (let r = 0; r < rounds; r++) {
-      const engines = Object.keys(srv.targets);
+      const engines = Object.keys(srv.targets).filter((e) => !only || only.includes(e));
       const order = r % 2 ? engines.reverse() : engines;
       for (const engine of order) {
         (results[engine] ??= []).push(await runChild(engine, srv.targets[engine], grpcDir));
@@ -217,11 +245,11 @@ if (process.argv[2] === '--child') {
     rmSync(dir, { recursive: true, force: true });
   }
   const f = (x) => x.toFixed(3);
-  console.log('engine    first_ms  cold_wall_ms  cold_cpu_ms  warm_wall_ms  warm_cpu_ms (medians over rounds)');
+  console.log('engine      first_ms  cold_wall_ms  cold_cpu_ms  warm_wall_ms  warm_cpu_ms (medians over rounds)');
   for (const [engine, rs] of Object.entries(results)) {
     const m = (k) => f(median(rs.map((x) => x[k])));
     console.log(
-      `${engine.padEnd(8)}  ${m('first').padStart(8)}  ${m('coldWall').padStart(12)}  ${m('coldCpu').padStart(11)}` +
+      `${engine.padEnd(10)}  ${m('first').padStart(8)}  ${m('coldWall').padStart(12)}  ${m('coldCpu').padStart(11)}` +
         `  ${m('warmWall').padStart(12)}  ${m('warmCpu').padStart(11)}`,
     );
   }
