@@ -4,6 +4,7 @@
 // warm (back to back), for:
 // - connect: a raw Connect client (createGrpcTransport) calling a raw Connect server (connectNodeAdapter on a
 //   node:http2 server), DriverService.GetInfo with the served driver's answer: the engine @virtkit/remote is on;
+// - connect-lean: the same with compression negotiation off at both ends (acceptCompression: []);
 // - virtkit: connectDriver(...).getInfo against serveDriver(a memory driver): the same call through our layer;
 // - http2: a bare node:http2 exchange (POST the request's bytes, answer the response's bytes), no RPC engine;
 // - call-value / call-text: a raw Connect client making the capability call `spawn` (the spawn figure's request
@@ -82,10 +83,11 @@ async function caller(engine, target, grpcDir) {
 
 async function open(engine, target, grpcDir) {
   const reqBytes = toBinary(GET_INFO.input, create(GET_INFO.input, REQ));
-  if (engine === 'connect') {
+  if (engine === 'connect' || engine === 'connect-lean') {
     const transport = createGrpcTransport({
       baseUrl: 'http://localhost',
       nodeOptions: { createConnection: () => net.connect(target) },
+      ...(engine === 'connect-lean' ? { acceptCompression: [] } : {}),
     });
     const client = createClient(DriverService, transport);
     return { call: () => client.getInfo(REQ), close: async () => {} };
@@ -180,12 +182,15 @@ async function servers(dir, grpcDir) {
     );
   };
   await h2('connect.sock', connectNodeAdapter({ routes: (router) => router.rpc(GET_INFO, async () => info) }));
+  const lean = { acceptCompression: [], routes: (router) => router.rpc(GET_INFO, async () => info) };
+  await h2('connect-lean.sock', connectNodeAdapter(lean));
   await h2('http2.sock', (req, res) => {
     req.resume();
     req.on('end', () => res.end(resBytes));
   });
   const targets = {
     connect: join(dir, 'connect.sock'),
+    'connect-lean': join(dir, 'connect-lean.sock'),
     virtkit: join(dir, 'virtkit.sock').replace(/^/, 'unix:'),
     http2: join(dir, 'http2.sock'),
     'call-value': join(dir, 'virtkit.sock'),
