@@ -11,6 +11,8 @@
 //   shape, a fresh uuid each) of the served memory driver through DriverService.Call, its request as a
 //   google.protobuf.Value (what a client sends to an older server) and as JSON text (CallRequest.request_json):
 //   what the payload's coding costs at both ends, cold and warm;
+// - virtkit-spawn: the same spawn through connectDriver(...).spawn (our client and server: validation on both
+//   sides, the served guarded path, the event-sequence header), against call-text: what our layer adds to it;
 // - grpcjs: @grpc/grpc-js (for comparison only, NOT a project dependency: pass its directory as the second
 //   argument, e.g. a scratch `npm install @grpc/grpc-js` in /tmp; skipped without it), the same bytes.
 // Usage: `node bench/lib/remote-floor.mjs [rounds=3] [grpc-js dir or ''] [engines,comma-separated]` (default all).
@@ -42,6 +44,11 @@ const REQ = { instance: { uuid: UUID } };
 const GET_INFO = DriverService.method.getInfo;
 const PATH = '/virtkit.v1.DriverService/GetInfo';
 
+/** The spawn figure's request shape, a fresh uuid each. */
+const spawnRequest = () => ({
+  instance: { uuid: randomUUID(), flavor: { name: 'bench.qemu', vcpus: 1, memoryMb: 64, rootGb: 1 } },
+  imageMeta: { id: 'no-os', diskFormat: 'raw' },
+});
 /** A JSON value as a google.protobuf.Value (what @virtkit/remote sends an older server). */
 const toValue = (json) => fromJson(ValueSchema, json);
 const median = (xs) => {
@@ -96,20 +103,20 @@ async function open(engine, target, grpcDir) {
     const driver = await connectDriver(target);
     return { call: () => driver.getInfo({}, REQ), close: () => driver.close() };
   }
+  if (engine === 'virtkit-spawn') {
+    const driver = await connectDriver(target);
+    return { call: () => driver.spawn({}, spawnRequest()), close: () => driver.close() };
+  }
   if (engine === 'call-value' || engine === 'call-text') {
     const transport = createGrpcTransport({
       baseUrl: 'http://localhost',
       nodeOptions: { createConnection: () => net.connect(target) },
     });
     const client = createClient(DriverService, transport);
-    const spawn = () => ({
-      instance: { uuid: randomUUID(), flavor: { name: 'bench.qemu', vcpus: 1, memoryMb: 64, rootGb: 1 } },
-      imageMeta: { id: 'no-os', diskFormat: 'raw' },
-    });
     const call =
       engine === 'call-text'
-        ? () => client.call({ method: 'spawn', requestJson: JSON.stringify(spawn()) })
-        : () => client.call({ method: 'spawn', request: toValue(spawn()) });
+        ? () => client.call({ method: 'spawn', requestJson: JSON.stringify(spawnRequest()) })
+        : () => client.call({ method: 'spawn', request: toValue(spawnRequest()) });
     return { call, close: async () => {} };
   }
   if (engine === 'http2') {
@@ -195,6 +202,7 @@ async function servers(dir, grpcDir) {
     http2: join(dir, 'http2.sock'),
     'call-value': join(dir, 'virtkit.sock'),
     'call-text': join(dir, 'virtkit.sock'),
+    'virtkit-spawn': `unix:${join(dir, 'virtkit.sock')}`,
   };
   if (grpcDir) {
     const grpc = createRequire(join(grpcDir, 'index.js'))('@grpc/grpc-js');
