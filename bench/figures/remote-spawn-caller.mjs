@@ -4,11 +4,17 @@
 // - { connect: target, tls? }: connect (mutual TLS with `tls`: ca, cert, key); answers { connected: true }.
 // - { spawn: request }: spawn; answers { uuid, ms } with the caller's wait for `spawn` (this process's clock), or
 //   { error }. Then { getInfo: uuid } answers { state, ms }.
+// - { raw: socketPath }: a raw Connect client of DriverService (no @virtkit/remote) on that unix socket; then
+//   { rawGetInfo: true } answers { ms }: one plain GetInfo round trip, the engine's own floor.
 // - { close: true }: closes the connection; the parent then disconnects and this process exits.
 // The parent kills this process if it is still there when the figure ends (every path).
-import { connectDriver } from '@virtkit/remote';
+import * as net from 'node:net';
+import { createClient } from '@connectrpc/connect';
+import { createGrpcTransport } from '@connectrpc/connect-node';
+import { connectDriver, DriverService } from '@virtkit/remote';
 
 let remote;
+let raw;
 process.on('message', (message) => {
   void handle(message).then(
     (answer) => process.send(answer),
@@ -32,6 +38,19 @@ async function handle(message) {
     const t = performance.now();
     const { state } = await remote.getInfo({}, { instance: { uuid: message.getInfo } });
     return { state, ms: performance.now() - t };
+  }
+  if (message.raw) {
+    const transport = createGrpcTransport({
+      baseUrl: 'http://localhost',
+      nodeOptions: { createConnection: () => net.connect(message.raw) },
+    });
+    raw = createClient(DriverService, transport);
+    return { connected: true };
+  }
+  if (message.rawGetInfo) {
+    const t = performance.now();
+    await raw.getInfo({ instance: { uuid: '00000000-0000-4000-8000-000000000000' } });
+    return { ms: performance.now() - t };
   }
   if (message.close) {
     await remote?.close();

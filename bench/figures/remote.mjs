@@ -12,6 +12,9 @@
 // - remote.qemu_spawn_own_process_caller: the same with the caller in a process of its own, as a real caller on
 //   another host is (remote-spawn-caller.mjs); the spawn target is judged on this one (see qemuSpawnFigure).
 // - remote.qemu_spawn_tls_caller: that caller over loopback TCP with mutual TLS (reported).
+// - remote.raw_unary_cold_ms: the engine's floor under the spawn figures: one raw Connect GetInfo round trip (no
+//   @virtkit/remote on either end) from a caller in its own process to a raw server in the serving process, made
+//   between the spawns (cold: one call per spawn round, as the spawns) (reported, and beside the judged figure).
 // - remote.qemu_spawn_own_process_caller_vcpu_nice: the own-process caller of a second QEMU driver whose guests'
 //   vCPU threads are niced (options.vcpuNice, a deployment setting; both sides of its ratio have it) (reported).
 // Each figure's note carries the load average it was measured at.
@@ -37,6 +40,7 @@ const SPAWN_FIGURES = [
   'remote.qemu_spawn_own_process_caller',
   'remote.qemu_spawn_tls_caller',
   'remote.qemu_spawn_own_process_caller_vcpu_nice',
+  'remote.raw_unary_cold_ms',
 ];
 /** The QEMU driver option of the `..._vcpu_nice` figure: guests' vCPU threads at this niceness, on both sides. */
 const VCPU_NICE = 10;
@@ -281,6 +285,8 @@ async function qemuSpawnFigure() {
   let caller;
   let tlsCaller;
   let nicedCaller;
+  let floorCaller;
+  let floorServer;
   try {
     await d.initHost({}, { host: 'bench-remote-spawn' });
     await niced.initHost({}, { host: 'bench-remote-spawn-niced' });
@@ -307,6 +313,10 @@ async function qemuSpawnFigure() {
         tls: { ca: certs.ca, ...certs.client },
       });
     }
+    // The engine's floor: a raw Connect server here (as the served driver is) and a raw client in a process of its own.
+    floorServer = await rawServer(join(dir, 'raw.sock'), { state: 1 });
+    floorCaller = callerProcess();
+    await floorCaller.ask({ raw: join(dir, 'raw.sock') });
     const inThisProcess = (via) => ({
       spawn: async (req) => {
         const t = performance.now();
@@ -343,11 +353,13 @@ async function qemuSpawnFigure() {
       ...(withTls ? { tls: trial(inCaller(tlsCaller)) } : {}),
       niced: trial(inCaller(nicedCaller), niced),
       local: trial(inThisProcess(d)),
+      floor: async () => (await floorCaller.ask({ rawGetInfo: true })).ms,
     });
     const loadAfter = loadavg()[0];
     const localMedian = median(samples.local.map((s) => s.spawned));
     const readLocal = median(samples.local.map((s) => s.read));
     const load = `load average ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}`;
+    const floorMs = median(samples.floor);
     const figure = (name, runsOf, target, who) => {
       const paired = median(runsOf.map((s) => s.spawned / s.served));
       const added = median(runsOf.map((s) => s.spawned - s.served));
@@ -376,7 +388,13 @@ async function qemuSpawnFigure() {
         '- (reported; the target is judged on remote.qemu_spawn_own_process_caller)',
         'the caller in the serving process (both ends on one event loop)',
       ),
-      figure(names[1], samples.caller, '< 1.02', 'the caller in a process of its own'),
+      figure(
+        names[1],
+        samples.caller,
+        '< 1.02',
+        `the caller in a process of its own (the engine's floor: a raw Connect round trip made as cold takes ` +
+          `${floorMs.toFixed(1)} ms, remote.raw_unary_cold_ms)`,
+      ),
       withTls
         ? figure(
             names[2],
@@ -392,11 +410,24 @@ async function qemuSpawnFigure() {
         `the caller in a process of its own, the QEMU driver with options.vcpuNice ${VCPU_NICE} (guests' vCPU ` +
           'threads niced, on both sides of the ratio; the alternating in-process median is at the default)',
       ),
+      valueFigure(
+        names[4],
+        floorMs,
+        'ms',
+        '-',
+        `the engine's own floor under the spawn figures: median of ${runs} raw Connect GetInfo round trips (no ` +
+          '@virtkit/remote on either end, tiny answer) from a caller in a process of its own to a raw server in the ' +
+          `serving process over a unix socket, one per spawn round (cold, as the spawns), made while no guest ` +
+          `starts; 2 % of the served spawn is ${(median(samples.caller.map((s) => s.served)) * 0.02).toFixed(1)} ms; ` +
+          load,
+      ),
     ];
   } finally {
     await caller?.close();
     await tlsCaller?.close();
     await nicedCaller?.close();
+    await floorCaller?.close();
+    await floorServer?.close();
     await remote?.close().catch(() => {});
     await server?.close({ graceMs: 0 }).catch(() => {});
     await tlsServer?.close({ graceMs: 0 }).catch(() => {});

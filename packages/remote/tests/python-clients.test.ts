@@ -37,17 +37,22 @@ describe('Python callers', () => {
     tmp.remove();
   });
 
-  it(
-    'python3-grpcio with stubs generated from the shipped proto: ' +
+  // Capability payloads both ways: as a google.protobuf.Value (a client of the first wire version) and as JSON text
+  // (CallRequest.request_json, for a server listing "json-text"); the server answers each in its kind.
+  it.each([
+    ['value', 'result'],
+    ['json-text', 'result_json'],
+  ])(
+    'python3-grpcio with stubs generated from the shipped proto (payloads as %s): ' +
       'describe, spawn, info, lifecycle events, typed errors',
-    async () => {
+    async (mode, answeredIn) => {
       expect(existsSync(PYTHON)).toBe(true);
-      const out = join(tmp.dir, 'stubs');
+      const out = join(tmp.dir, `stubs-${mode}`);
       mkdirSync(out);
       const uuid = randomUUID();
       const { stdout } = await run(
         PYTHON,
-        [join(__dirname, 'python/grpc_client.py'), PROTO_DIR, out, server.address, uuid],
+        [join(__dirname, 'python/grpc_client.py'), PROTO_DIR, out, server.address, uuid, mode],
         { timeout: 60_000 },
       );
       const seen = JSON.parse(stdout.trim().split('\n').pop()!) as PythonReport;
@@ -60,6 +65,9 @@ describe('Python callers', () => {
         status: 'NOT_FOUND',
         virtkit: { code: 'INSTANCE_NOT_FOUND', name: 'InstanceNotFoundError' },
       });
+      expect(seen.wire_features).toEqual(['json-text']);
+      expect(seen.answered).toEqual([answeredIn, answeredIn, answeredIn]);
+      expect(seen.console).toEqual(await served.getConsoleOutput({}, { instance: { uuid } }));
       expect((await served.getInfo({}, { instance: { uuid } })).state).toBe(3);
     },
     90_000,
@@ -83,5 +91,10 @@ describe('Python callers', () => {
     });
     expect(seen.invalid).toMatchObject({ httpStatus: 400, virtkit: { code: 'VALIDATION_FAILED' } });
     expect(seen.mismatch).toMatchObject({ virtkit: { code: 'CONTRACT_MISMATCH' } });
+    expect(seen.wireFeatures).toEqual(['json-text']);
+    const console = await served.getConsoleOutput({}, { instance: { uuid } });
+    expect(seen.consoleValue).toEqual({ result: console });
+    expect(seen.consoleText).toEqual({ resultJson: JSON.stringify(console) });
+    expect(seen.badText).toMatchObject({ httpStatus: 400, virtkit: { code: 'VALIDATION_FAILED' } });
   }, 90_000);
 });

@@ -12,6 +12,7 @@ import {
   type ImageDiskFormat,
   type HostApi,
 } from '@virtkit/core';
+import { JSON_TEXT_FEATURE } from '../wire/json-value.js';
 import { DriverService, FeatureState as WireFeatureState, type DescribeResponse } from '../gen/virtkit/v1/driver_pb.js';
 import { fromCallError } from '../wire/error-codec.js';
 import { HOST_HEADER } from '../wire/headers.js';
@@ -78,6 +79,7 @@ export async function connectDriver(target: string, options: ConnectDriverOption
         eventEpoch: described.eventEpoch,
         role: described.role,
         hostName: described.hostName,
+        jsonText: described.wireFeatures.includes(JSON_TEXT_FEATURE),
         hostApi: options.hostApi,
       }),
   );

@@ -17,7 +17,7 @@ import {
   type PowerState,
   type HostApi,
 } from '@virtkit/core';
-import { DriverService } from '../gen/virtkit/v1/driver_pb.js';
+import { DriverService, type CallResponse } from '../gen/virtkit/v1/driver_pb.js';
 import { READ_ONLY_CALLS } from '../server/auth.js';
 import { CONTRACT_CALLS } from '../server/driver-service.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -25,7 +25,7 @@ import { randomUUID } from 'node:crypto';
 import { applyInOut, encodeInOut, IN_OUT_METHODS } from '../wire/provider-tree-transfer.js';
 import { errorDetailOf, fromCallError, virtkitCodeOf } from '../wire/error-codec.js';
 import { EVENT_SEQUENCE_HEADER, HOST_HEADER, OPERATION_HEADER, REQUEST_ID_HEADER } from '../wire/headers.js';
-import { fromValue, toValue } from '../wire/json-value.js';
+import { fromJsonText, fromValue, toJsonText, toValue } from '../wire/json-value.js';
 import { RemoteEventStream, type RemoteDriverEvents } from './event-stream.js';
 import type { RequestValidator } from './request-validator.js';
 import { timeoutHeader, type ClientTransport } from './transport.js';
@@ -77,6 +77,8 @@ export interface RemoteDriverParts {
   readonly hostApi?: HostApi;
   /** The served host's name, as the server described it (empty from an older server). */
   readonly hostName: string;
+  /** Whether the server reads capability payloads as JSON text (Describe's wire feature "json-text"). */
+  readonly jsonText: boolean;
   /** The role the server gave these credentials. */
   readonly role: string;
 }
@@ -209,16 +211,16 @@ export class RemoteDriver extends DriverBase {
     await this.#parts.validator.check(method, ctx, request);
     const callbacks = new Map<string, (...args: unknown[]) => unknown>();
     const inOut = IN_OUT_METHODS.has(method) && request !== null && typeof request === 'object';
-    const encoded = toValue(
-      withoutFunctions(inOut ? encodeInOut(request as Record<string, unknown>) : request, callbacks),
-    );
+    const plain = withoutFunctions(inOut ? encodeInOut(request as Record<string, unknown>) : request, callbacks);
+    // JSON text where the server reads it (Describe's "json-text"), else a google.protobuf.Value (an older server).
+    const encoded = this.#parts.jsonText ? { requestJson: toJsonText(plain) } : { request: toValue(plain) };
     return this.#rpc(method, ctx, async (options) => {
       const settle = (wire: unknown): unknown => (inOut ? applyInOut(request as Record<string, unknown>, wire) : wire);
       if (!ctx.onProgress && callbacks.size === 0)
-        return settle(fromValue((await this.#client.call({ method, request: encoded }, options)).result));
+        return settle(resultOf(await this.#client.call({ method, ...encoded }, options), method));
       const callId = callbacks.size > 0 ? randomUUID() : '';
       let result: unknown;
-      for await (const update of this.#client.callWithProgress({ method, request: encoded, callId }, options)) {
+      for await (const update of this.#client.callWithProgress({ method, ...encoded, callId }, options)) {
         if (update.kind.case === 'callback') {
           const { callbackId, invocation, args, operationId } = update.kind.value;
           void this.#runCallback(
@@ -231,11 +233,15 @@ export class RemoteDriver extends DriverBase {
           );
           continue;
         }
-        if (update.kind.case === 'result') result = fromValue(update.kind.value.result);
-        else if (update.kind.case === 'progress' && ctx.onProgress) {
+        if (update.kind.case === 'result') result = resultOf(update.kind.value, method);
+        else if ((update.kind.case === 'progress' || update.kind.case === 'progressJson') && ctx.onProgress) {
+          const progress =
+            update.kind.case === 'progress'
+              ? fromValue(update.kind.value)
+              : fromJsonText(update.kind.value, method, 'progressJson');
           // As in process, a throwing progress listener never fails the call.
           try {
-            ctx.onProgress(fromValue(update.kind.value) as never);
+            ctx.onProgress(progress as never);
           } catch {
             /* the listener's own failure */
           }
@@ -471,4 +477,11 @@ function withoutFunctions(value: unknown, callbacks: Map<string, (...args: unkno
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = withoutFunctions(v, callbacks, depth + 1);
   return out;
+}
+
+/** A call's result: its JSON text when the server answered so, else its `google.protobuf.Value`. */
+function resultOf(response: CallResponse, method: string): unknown {
+  return response.resultJson === undefined
+    ? fromValue(response.result)
+    : fromJsonText(response.resultJson, method, 'resultJson');
 }

@@ -17,6 +17,7 @@ import {
   FeatureState,
   PowerState as WirePowerState,
   Transition,
+  type CallRequest,
 } from '../gen/virtkit/v1/driver_pb.js';
 import {
   EVENT_SEQUENCE_HEADER,
@@ -29,7 +30,7 @@ import { CORE_CALL_NAMES } from '../wire/core-calls.js';
 import { rebuild, toConnectError } from '../wire/error-codec.js';
 import { decodeInOut, resultWithInOut } from '../wire/provider-tree-transfer.js';
 import { CallbackRegistry, withCallbacks } from './callback-registry.js';
-import { fromValue, toValue } from '../wire/json-value.js';
+import { fromJsonText, fromValue, JSON_TEXT_FEATURE, toJsonText, toValue } from '../wire/json-value.js';
 import { redactJson, secretsOf } from '../wire/secrets.js';
 import { CONSOLE_CALLS, READ_ONLY_CALLS, requireRole, type Role, type TokenAuthority } from './auth.js';
 import { isDeadline, type CallTracker } from './call-tracker.js';
@@ -122,6 +123,7 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
           role,
           eventEpoch: host.replay.epoch,
           hostName: core.driverHostName(driver),
+          wireFeatures: [JSON_TEXT_FEATURE],
         };
       });
     },
@@ -188,20 +190,24 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
       }));
     },
     async call(req, context) {
-      const request = decodeInOut(fromValue(req.request));
-      return serve(context, req.method, read(req.method), request, async (d, ctx, role) => ({
-        result: toValue(
-          resultWithInOut(request, filterResult(req.method, role, await invoke(d, req.method, ctx, request))),
-        ),
-      }));
+      const request = requestOf(req);
+      return serve(context, req.method, read(req.method), request, async (d, ctx, role) => {
+        const result = resultWithInOut(
+          request,
+          filterResult(req.method, role, await invoke(d, req.method, ctx, request)),
+        );
+        return req.requestJson === undefined ? { result: toValue(result) } : { resultJson: toJsonText(result) };
+      });
     },
     async *callWithProgress(req, context) {
       type Update =
         { progress: JsonValue } | { callback: { id: string; invocation: number; args: unknown[]; operation: string } };
       const updates = new AsyncQueue<Update>(Number.POSITIVE_INFINITY);
       let invocations = 0;
+      // A client that sent the request as JSON text reads the progress and the result as JSON text too.
+      const text = req.requestJson !== undefined;
       const tracked = req.callId ? state.callbacks.open(req.callId) : undefined;
-      const request = withCallbacks(decodeInOut(fromValue(req.request)), (id) => async (...args: unknown[]) => {
+      const request = withCallbacks(requestOf(req), (id) => async (...args: unknown[]) => {
         if (!tracked)
           throw new ValidationError(req.method, [
             { path: 'callId', messages: ['a request with callbacks needs a call id'] },
@@ -242,7 +248,10 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
           const next = await updates.take();
           if (next === undefined || callerGone()) continue;
           const u = next.value;
-          if ('progress' in u) yield { kind: { case: 'progress', value: toValue(u.progress)! } };
+          if ('progress' in u)
+            yield text
+              ? { kind: { case: 'progressJson', value: toJsonText(u.progress) } }
+              : { kind: { case: 'progress', value: toValue(u.progress)! } };
           else
             yield {
               kind: {
@@ -260,7 +269,10 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
         context.signal.removeEventListener('abort', gone);
       }
       if (callerGone()) throw new ConnectError('the caller cancelled the call', Code.Canceled);
-      yield { kind: { case: 'result', value: { result: toValue(await pending) } } };
+      const result = await pending;
+      yield {
+        kind: { case: 'result', value: text ? { resultJson: toJsonText(result) } : { result: toValue(result) } },
+      };
     },
     async completeCallback(req, context) {
       try {
@@ -479,5 +491,20 @@ export class AsyncQueue<T> {
       return this.#items.length > 0 && !this.overflowed ? { value: this.#items.shift()! } : undefined;
     await new Promise<void>((resolve) => (this.#waiter = resolve));
     return this.#items.length > 0 && !this.overflowed ? { value: this.#items.shift()! } : undefined;
+  }
+}
+
+/**
+ * The request of a `Call` / `CallWithProgress`, from its JSON text when the client sent it so (a client that read
+ * "json-text" in Describe), else from its `google.protobuf.Value`.
+ * @throws `VALIDATION_FAILED` (as a ConnectError) when `request_json` is not JSON
+ */
+function requestOf(req: CallRequest): unknown {
+  try {
+    return decodeInOut(
+      req.requestJson === undefined ? fromValue(req.request) : fromJsonText(req.requestJson, req.method, 'requestJson'),
+    );
+  } catch (error) {
+    throw toConnectError(error);
   }
 }

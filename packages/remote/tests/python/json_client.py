@@ -69,9 +69,16 @@ done.wait(10)
 missing = unary("GetInfo", {"instance": {"uuid": "00000000-0000-4000-8000-000000000009"}})
 invalid = unary("Call", {"method": "spawn", "request": {"instance": {"uuid": "not-a-uuid"}}})
 mismatch = unary("Describe", {"clientContractVersion": "2.0.0"})
+# The same call with its request as JSON text (CallRequest.requestJson, the wire feature "json-text"): the answer
+# comes as JSON text too (resultJson); text that is not JSON is refused as invalid.
+console_text = unary("Call", {"method": "getConsoleOutput", "requestJson": json.dumps({"instance": {"uuid": uuid}})})
+console_value = unary("Call", {"method": "getConsoleOutput", "request": {"instance": {"uuid": uuid}}})
+bad_text = unary("Call", {"method": "pause", "requestJson": "{not json"})
 
 print(json.dumps({
     "driver": described.get("driverName"), "contract": described.get("contractVersion"),
     "pause": described.get("capabilities", {}).get("lifecycle.pause"), "state": info.get("state"),
     "events": events, "missing": missing, "invalid": invalid, "mismatch": mismatch,
+    "wireFeatures": described.get("wireFeatures"), "consoleText": console_text, "consoleValue": console_value,
+    "badText": bad_text,
 }))
