@@ -302,7 +302,15 @@ export class LifecycleEventHub {
     const timestamp = Date.now();
     this.#ring.record(sequence, instanceUuid, transition, state, previousState, timestamp, peerHost);
     if (!listening) return;
-    const event = makeEvent(sequence, instanceUuid, transition, state, previousState, timestamp, this.host, peerHost);
+    this.#deliver(makeEvent(sequence, instanceUuid, transition, state, previousState, timestamp, this.host, peerHost));
+  }
+
+  /**
+   * Give an event to the `lifecycle` listeners. Apart from `#emit`: the closure here captures `this` and the
+   * event, and V8 allocates a context for captured variables on every call of the function that holds them, also
+   * when nobody listens and no closure is made (issue 16, seventh pass).
+   */
+  #deliver(event: LifecycleEvent): void {
     // Outside the instance's queue: a listener calling back into the driver queues like any caller.
     try {
       outsideQueues(() => this.#emitter.emit('lifecycle', event));
