@@ -211,7 +211,7 @@ async function resume<Req extends object, Res>(
 }
 
 /** A `missingOk` call on an unknown instance succeeds doing nothing (destroy). */
-function recovers(spec: CallPlan, error: unknown): boolean {
+function recovers(spec: { readonly missingOk: boolean }, error: unknown): boolean {
   return spec.missingOk && isVirtkitError(error, 'INSTANCE_NOT_FOUND');
 }
 
