@@ -12,24 +12,11 @@ import {
   validateRequest,
 } from '@virtkit/core';
 import { MemoryDriver } from '@virtkit/memory';
+import { FLAVOR, IMAGE, vif } from './vs-reference-phases.mjs';
 
 const N = Number(process.argv[2] ?? 200_000);
-const FLAVOR = { name: 'm1.tiny', vcpus: 1, memoryMb: 64, rootGb: 1 };
-const IMAGE = { id: 'cirros', diskFormat: 'qcow2' };
-const VIF = {
-  id: 'port-1',
-  address: '52:54:00:00:00:01',
-  type: 'ovs',
-  network: {
-    id: 'net-1',
-    label: 'private',
-    bridge: 'br-int',
-    subnets: [
-      { cidr: '10.0.0.0/16', gateway: '10.0.0.1', ips: ['10.0.0.5'] },
-      { cidr: 'fd00::/64', gateway: 'fd00::1', ips: ['fd00::5'] },
-    ],
-  },
-};
+// The reference's interface shape (one interface, two subnets, an address in each), as in vs_reference.
+const VIF = vif(1);
 const ctx = {};
 const d = new MemoryDriver({ hostname: 'parts' }, { host: { vcpus: 1e8, memoryMb: 2e9, diskGb: 2e9 } });
 const runtime = d[Object.getOwnPropertySymbols(d).find((s) => s.description === 'virtkit.runtime')];

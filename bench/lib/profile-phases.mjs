@@ -5,27 +5,11 @@
 // hooks: the same phases on the driver's hooks (`_powerOff`, ...) called directly, without the SDK.
 import { randomUUID } from 'node:crypto';
 import { MemoryDriver } from '@virtkit/memory';
+import { FLAVOR, IMAGE, vif } from './vs-reference-phases.mjs';
 
 const [op = 'all', nArg = '1000', roundsArg = '200', mode = 'public'] = process.argv.slice(2);
 const n = Number(nArg);
 const rounds = Number(roundsArg);
-const FLAVOR = { name: 'm1.tiny', vcpus: 1, memoryMb: 64, rootGb: 1 };
-const IMAGE = { id: 'cirros', diskFormat: 'qcow2' };
-const hex = (x) => (x & 255).toString(16).padStart(2, '0');
-const vif = (i) => ({
-  id: `port-${i}`,
-  address: `52:54:00:${hex(i >> 16)}:${hex(i >> 8)}:${hex(i)}`,
-  type: 'ovs',
-  network: {
-    id: 'net-1',
-    label: 'private',
-    bridge: 'br-int',
-    subnets: [
-      { cidr: '10.0.0.0/16', gateway: '10.0.0.1', ips: [`10.0.${(i >> 8) & 255}.${i & 255}`] },
-      { cidr: 'fd00::/64', gateway: 'fd00::1', ips: [`fd00::${(i >> 16) + 1}:${(i & 0xffff).toString(16)}`] },
-    ],
-  },
-});
 const ctx = {};
 const uuids = Array.from({ length: n }, () => randomUUID());
 const spawnReqs = uuids.map((uuid, i) => ({

@@ -40,4 +40,42 @@ describe('the replay window (EventRing through LifecycleEventHub)', () => {
       expect(() => new LifecycleEventHub({ replayWindow: bad })).toThrow(ValidationError);
     }
   });
+
+  it('answers from the last entry it read only while that entry is current (forget, migratedIn, other keys)', () => {
+    const hub = new LifecycleEventHub({ replayWindow: 64 });
+    const seen: string[] = [];
+    hub.on('lifecycle', (e) => seen.push(`${e.instanceUuid}:${e.transition}`));
+    hub.report('a', PowerState.NOSTATE);
+    hub.report('a', PowerState.RUNNING); // STARTED
+    hub.observe('a', PowerState.RUNNING, hub.token()); // reads a's entry: the cached one from here
+    hub.forget('a');
+    hub.report('a', PowerState.SHUTDOWN); // unknown again: recorded, no event (a stale entry would say STOPPED)
+    expect(hub.stateOf('a')).toBe(PowerState.SHUTDOWN);
+    hub.report('b', PowerState.NOSTATE);
+    hub.report('b', PowerState.RUNNING); // STARTED
+    hub.report('a', PowerState.RUNNING); // STARTED (a's entry read again, not b's)
+    hub.migratedIn('c', PowerState.RUNNING, 'peer'); // MIGRATED_IN, recorded without a power event
+    hub.report('c', PowerState.RUNNING); // no change
+    hub.report('c', PowerState.SHUTDOWN); // STOPPED
+    expect(seen).toEqual(['a:STARTED', 'b:STARTED', 'a:STARTED', 'c:MIGRATED_IN', 'c:STOPPED']);
+  });
+
+  it('tells listeners registered once, and stops when the last listener is gone', () => {
+    const hub = new LifecycleEventHub({ replayWindow: 0 });
+    const once: string[] = [];
+    const always: string[] = [];
+    const listener = (e: { transition: string }): void => void always.push(e.transition);
+    hub.on('lifecycle', (e) => once.push(e.transition), true);
+    hub.report('a', PowerState.NOSTATE);
+    hub.report('a', PowerState.RUNNING);
+    hub.report('a', PowerState.SHUTDOWN);
+    hub.on('lifecycle', listener);
+    hub.report('a', PowerState.RUNNING);
+    hub.off('lifecycle', listener);
+    hub.report('a', PowerState.SHUTDOWN);
+    expect(once).toEqual(['STARTED']);
+    expect(always).toEqual(['STARTED']);
+    // Nobody listens and nothing is kept: the events are still numbered.
+    expect(hub.sequence).toBe(4);
+  });
 });

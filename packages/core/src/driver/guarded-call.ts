@@ -7,12 +7,11 @@ import { redactSecrets, secretsIn } from '../errors/redact-secrets.js';
 import { isVirtkitError } from '../errors/virtkit-error.js';
 import type { PowerState } from '../model/power-state.js';
 import { assertRequestShape, validateWith } from '../validation/validate-request.js';
-import { compiledRequest } from '../validation/compiled-validator.js';
-import type { MethodSpec, StateRule } from './method-spec.js';
+import type { CallPlan, PlannedRule } from './call-plan.js';
 import type { PowerStateRead } from './power-state-read.js';
 import { runtimeOf } from './driver-runtime.js';
 import { asGuarded, type GuardedDriver } from './guarded-driver.js';
-import { recordInfo, ruleSaysNoop, type InstanceScoped } from './state-rule.js';
+import { recordInfo, type InstanceScoped } from './state-rule.js';
 
 // Capability bodies (`around`) use these with the guarded path.
 export { applyStateRule, observeInfo } from './state-rule.js';
@@ -72,7 +71,7 @@ function instanceOf(req: object): InstanceScoped['instance'] {
 export function runGuarded<Req extends object, Res>(
   driver: unknown,
   op: string,
-  spec: MethodSpec<Req, Res>,
+  spec: CallPlan<Req, Res>,
   ctx: OperationContext | undefined,
   request: unknown,
 ): Promise<Res> {
@@ -80,8 +79,8 @@ export function runGuarded<Req extends object, Res>(
   try {
     const context = checkContext(ctx, op);
     throwIfCancelled(context, op);
-    // One lookup for the compiled check and whether its fields may hold a callback.
-    const compiled = spec.request === undefined ? undefined : compiledRequest(spec.request);
+    // The compiled check and whether its fields may hold a callback, cached in the plan.
+    const compiled = spec.compiled();
     valid = spec.request ? validateWith(compiled, spec.request, request ?? {}, op) : noFields<Req>(request, op);
     const self = asGuarded(driver);
     const cancellable = context.signal !== undefined || context.deadline !== undefined;
@@ -96,11 +95,27 @@ export function runGuarded<Req extends object, Res>(
     if (!cancellable && !callsBack) {
       return guarded(self, op, spec, context, valid, !runtimeOf(self).queue.heldByCaller(uuid));
     }
-    const checked = valid;
-    return queued(self, op, context, uuid, () => guarded(self, op, spec, context, checked, false), callsBack);
+    return queuedCall(self, op, spec, context, valid, uuid, callsBack);
   } catch (error) {
     return Promise.reject(wrapError(error, op, valid));
   }
+}
+
+/**
+ * {@link guarded} through the instance's queue (calls that can be cancelled or called back into). A function of
+ * its own: the closure it makes would otherwise capture runGuarded's variables, and V8 then allocates a context
+ * for them on every call, also on the common path that makes no closure (issue 16, seventh pass: ~40 bytes).
+ */
+function queuedCall<Req extends object, Res>(
+  self: GuardedDriver,
+  op: string,
+  spec: CallPlan<Req, Res>,
+  ctx: OperationContext,
+  valid: Req,
+  uuid: string,
+  callsBack: boolean,
+): Promise<Res> {
+  return queued(self, op, ctx, uuid, () => guarded(self, op, spec, ctx, valid, false), callsBack);
 }
 
 /**
@@ -152,7 +167,7 @@ function nothing<Res>(): Res {
 function guarded<Req extends object, Res>(
   driver: GuardedDriver,
   op: string,
-  spec: MethodSpec<Req, Res>,
+  spec: CallPlan<Req, Res>,
   ctx: OperationContext,
   req: Req,
   lock: boolean,
@@ -177,7 +192,7 @@ function guarded<Req extends object, Res>(
 async function resume<Req extends object, Res>(
   driver: GuardedDriver,
   op: string,
-  spec: MethodSpec<Req, Res>,
+  spec: CallPlan<Req, Res>,
   ctx: OperationContext,
   req: Req,
   uuid: string | undefined,
@@ -196,8 +211,8 @@ async function resume<Req extends object, Res>(
 }
 
 /** A `missingOk` call on an unknown instance succeeds doing nothing (destroy). */
-function recovers(spec: MethodSpec, error: unknown): boolean {
-  return spec.missingOk === true && isVirtkitError(error, 'INSTANCE_NOT_FOUND');
+function recovers(spec: { readonly missingOk: boolean }, error: unknown): boolean {
+  return spec.missingOk && isVirtkitError(error, 'INSTANCE_NOT_FOUND');
 }
 
 /** Where a call's {@link steps} go on: the instance's key is held, the state was read, the hook answered. */
@@ -231,7 +246,7 @@ function afterTurn(turn: Promise<void>): Waiting {
 function steps<Req extends object, Res>(
   driver: GuardedDriver,
   op: string,
-  spec: MethodSpec<Req, Res>,
+  spec: CallPlan<Req, Res>,
   ctx: OperationContext,
   req: Req,
   stage: number,
@@ -241,7 +256,7 @@ function steps<Req extends object, Res>(
   if (stage === AFTER_TURN) {
     if (ctx.signal !== undefined || ctx.deadline !== undefined) throwIfCancelled(ctx, op);
     token = runtimeOf(driver).events.token();
-    if (spec.state !== undefined) {
+    if (spec.rule !== undefined) {
       // The validated request itself names the instance (its class extends InstanceRequest): no object made.
       input = driver._getPowerState(ctx, scoped(req));
       if (isThenable(input)) return new Waiting(AFTER_READ, input, token);
@@ -249,8 +264,8 @@ function steps<Req extends object, Res>(
     stage = AFTER_READ;
   }
   if (stage === AFTER_READ) {
-    if (spec.state !== undefined) {
-      if (stateRuleSaysNoop(driver, op, spec.state, input as PowerStateRead, token, req)) return nothing<Res>();
+    if (spec.rule !== undefined) {
+      if (stateRuleSaysNoop(driver, op, spec.rule, input as PowerStateRead, token, req)) return nothing<Res>();
       token = runtimeOf(driver).events.token();
     }
     input = startBody(driver, spec, ctx, req);
@@ -267,54 +282,65 @@ function steps<Req extends object, Res>(
  */
 function takeTurn(driver: GuardedDriver, ctx: OperationContext, uuid: string): Promise<void> | undefined {
   const queue = runtimeOf(driver).queue;
-  if (queue.tryAcquire(uuid)) return prepareTurn(driver, ctx, uuid);
-  return queue.acquire(uuid).then(() => prepareTurn(driver, ctx, uuid));
+  return queue.tryAcquire(uuid) ? prepareTurn(driver, ctx, uuid) : waitTurn(driver, ctx, uuid);
+}
+
+/** Wait for the key, then {@link prepareTurn}; apart from takeTurn so its closure costs only the calls that wait. */
+function waitTurn(driver: GuardedDriver, ctx: OperationContext, uuid: string): Promise<void> {
+  return runtimeOf(driver)
+    .queue.acquire(uuid)
+    .then(() => prepareTurn(driver, ctx, uuid));
 }
 
 /** Record the state read for the rule (read from `token`), then check the rule; true when the call is a no-op. */
 function stateRuleSaysNoop<Req extends object>(
   driver: GuardedDriver,
   op: string,
-  rule: StateRule<Req>,
+  rule: PlannedRule<Req>,
   info: PowerStateRead,
   token: number,
   req: Req,
 ): boolean {
   const instanceReq = scoped(req);
-  return ruleSaysNoop<Req & InstanceScoped>(
-    op,
-    rule,
-    recordInfo(runtimeOf(driver).events, instanceReq.instance.uuid, info, token),
-    instanceReq,
-  );
+  return rule.saysNoop(op, recordInfo(runtimeOf(driver).events, instanceReq.instance.uuid, info, token), instanceReq);
 }
 
 /** Start the hook, or the spec's custom body around it: a promise, or the hook's answer itself. */
 function startBody<Req extends object, Res>(
   driver: GuardedDriver,
-  spec: MethodSpec<Req, Res>,
+  spec: CallPlan<Req, Res>,
   ctx: OperationContext,
   req: Req,
 ): unknown {
-  if (spec.around === undefined) return callHook(driver, spec.hook, ctx, req);
+  return spec.around === undefined ? callHook(driver, spec.hook, ctx, req) : aroundBody(driver, spec, ctx, req);
+}
+
+/** The spec's `around` body; apart from {@link startBody} so its closure costs only the calls that have one. */
+function aroundBody<Req extends object, Res>(
+  driver: GuardedDriver,
+  spec: CallPlan<Req, Res>,
+  ctx: OperationContext,
+  req: Req,
+): Promise<Res> {
   // The hook's result is the call's: the capability's shape class declares the hook with the call's result type.
-  return spec.around(driver, ctx, req, () => Promise.resolve(callHook(driver, spec.hook, ctx, req) as Res));
+  const callHookOnce = (): Promise<Res> => Promise.resolve(callHook(driver, spec.hook, ctx, req) as Res);
+  return spec.around!.call(spec.spec, driver, ctx, req, callHookOnce);
 }
 
 /** After the hook: the spec's synchronous post-processing, then the state the rule says holds now. */
 function finish<Req extends object, Res>(
   driver: GuardedDriver,
-  spec: MethodSpec<Req, Res>,
+  spec: CallPlan<Req, Res>,
   req: Req,
   result: unknown,
   token: number,
 ): Res {
   // Without `after`, the hook's result is the call's: the capability's shape class declares the hook with the
   // call's result type, which a driver's hook must match to compile.
-  const out = spec.after === undefined ? (result as Res) : spec.after(driver, req, result, token);
-  const rule = spec.state;
+  const out = spec.after === undefined ? (result as Res) : spec.after.call(spec.spec, driver, req, result, token);
+  const rule = spec.rule;
   if (rule !== undefined) {
-    const to: PowerState | undefined = typeof rule.to === 'function' ? rule.to(req) : rule.to;
+    const to: PowerState | undefined = rule.to(req);
     if (to !== undefined) runtimeOf(driver).events.report(instanceOf(req).uuid, to);
   }
   return out;

@@ -82,6 +82,19 @@ export class LifecycleEventHub {
    * it was overtaken. One map entry per instance keeps 100,000 instances cheap.
    */
   readonly #last = new Map<string, number>();
+  /**
+   * The last `#last` entry read or written, and its key: a power call reads its instance's entry to record the
+   * state its rule read (`observe`) and again to report the change (`report`); the second read is then a string
+   * comparison, not a `Map` lookup. Every write and delete of `#last` keeps it true (`#write`, `forget`).
+   */
+  #seenUuid: string | undefined = undefined;
+  #seenEntry: number | undefined = undefined;
+  /**
+   * Whether a `lifecycle` listener is registered: kept here rather than asked from the emitter on every event
+   * (its listener table has a null prototype, a lookup V8 does not cache). Updated on `on`, `off` and after every
+   * emit (a `once` listener is gone after it ran).
+   */
+  #listening = false;
   #changes = 0;
   readonly #wrapped = new Map<string, WeakMap<(...args: never[]) => void, (...args: unknown[]) => void>>();
   #sequence = 0;
@@ -128,6 +141,7 @@ export class LifecycleEventHub {
     byEvent.set(listener as (...args: never[]) => void, safe);
     if (once) this.#emitter.once(event, safe);
     else this.#emitter.on(event, safe);
+    this.#listening = this.#emitter.listenerCount('lifecycle') !== 0;
   }
 
   off<E extends DriverEventName>(event: E, listener: DriverEvents[E]): void {
@@ -136,6 +150,7 @@ export class LifecycleEventHub {
     if (safe) {
       this.#emitter.off(event, safe);
       byEvent!.delete(listener as (...args: never[]) => void);
+      this.#listening = this.#emitter.listenerCount('lifecycle') !== 0;
     }
   }
 
@@ -146,7 +161,7 @@ export class LifecycleEventHub {
 
   /** Last state known for an instance, if any. */
   stateOf(uuid: string): PowerState | undefined {
-    const entry = this.#last.get(uuid);
+    const entry = this.#entry(uuid);
     return entry === undefined ? undefined : ((entry & 7) as PowerState);
   }
 
@@ -161,14 +176,14 @@ export class LifecycleEventHub {
    * change), so a slow read never emits a transition that did not happen.
    */
   observe(uuid: string, state: PowerState, token: number): void {
-    const entry = this.#last.get(uuid);
+    const entry = this.#entry(uuid);
     if (entry !== undefined && ((entry & 7) === state || Math.floor(entry / 8) >= token)) return;
     this.#change(uuid, state, entry);
   }
 
   /** Record a state; emit the matching event when it is a change from a known state. */
   report(uuid: string, state: PowerState): void {
-    const entry = this.#last.get(uuid);
+    const entry = this.#entry(uuid);
     if (entry !== undefined && (entry & 7) === state) return;
     this.#change(uuid, state, entry);
   }
@@ -183,8 +198,25 @@ export class LifecycleEventHub {
     this.report(uuid, state);
   }
 
+  /** The entry of `uuid` in `#last` (see `#seenUuid`). */
+  #entry(uuid: string): number | undefined {
+    if (uuid === this.#seenUuid) return this.#seenEntry;
+    const entry = this.#last.get(uuid);
+    this.#seenUuid = uuid;
+    this.#seenEntry = entry;
+    return entry;
+  }
+
+  /** Record `state` as the instance's last, at the next change count. */
+  #write(uuid: string, state: PowerState): void {
+    const entry = this.#changes++ * 8 + state;
+    this.#last.set(uuid, entry);
+    this.#seenUuid = uuid;
+    this.#seenEntry = entry;
+  }
+
   #change(uuid: string, state: PowerState, entry: number | undefined): void {
-    this.#last.set(uuid, this.#changes++ * 8 + state);
+    this.#write(uuid, state);
     if (entry === undefined) return;
     const prev = (entry & 7) as PowerState;
     const transition = transitionFor(prev, state);
@@ -199,6 +231,7 @@ export class LifecycleEventHub {
   /** Forget an instance (destroyed or migrated away). */
   forget(uuid: string): void {
     this.#last.delete(uuid);
+    if (uuid === this.#seenUuid) this.#seenEntry = undefined;
     this.#arrivingFrom.delete(uuid);
   }
 
@@ -227,7 +260,7 @@ export class LifecycleEventHub {
     if (expected === undefined && this.#last.has(uuid)) return this.report(uuid, state);
     const from = peerHost ?? expected;
     this.forget(uuid);
-    this.#last.set(uuid, this.#changes++ * 8 + state);
+    this.#write(uuid, state);
     this.#emit(uuid, LifecycleTransition.MIGRATED_IN, state, undefined, from);
   }
 
@@ -263,15 +296,27 @@ export class LifecycleEventHub {
     peerHost?: string,
   ): void {
     const sequence = ++this.#sequence;
-    const listening = this.#emitter.listenerCount('lifecycle') !== 0;
+    const listening = this.#listening;
     // Replay off and nobody listening: nothing reads this event, not even its time (a clock read is ~150 ns on a VM).
     if (!listening && this.#ring.capacity === 0) return this.#ring.skip(sequence);
     const timestamp = Date.now();
     this.#ring.record(sequence, instanceUuid, transition, state, previousState, timestamp, peerHost);
     if (!listening) return;
-    const event = makeEvent(sequence, instanceUuid, transition, state, previousState, timestamp, this.host, peerHost);
+    this.#deliver(makeEvent(sequence, instanceUuid, transition, state, previousState, timestamp, this.host, peerHost));
+  }
+
+  /**
+   * Give an event to the `lifecycle` listeners. Apart from `#emit`: the closure here captures `this` and the
+   * event, and V8 allocates a context for captured variables on every call of the function that holds them, also
+   * when nobody listens and no closure is made (issue 16, seventh pass).
+   */
+  #deliver(event: LifecycleEvent): void {
     // Outside the instance's queue: a listener calling back into the driver queues like any caller.
-    outsideQueues(() => this.#emitter.emit('lifecycle', event));
+    try {
+      outsideQueues(() => this.#emitter.emit('lifecycle', event));
+    } finally {
+      this.#listening = this.#emitter.listenerCount('lifecycle') !== 0;
+    }
   }
 }
 

@@ -13,6 +13,13 @@ describe('InstanceRecord', () => {
     expect(recordWith(0x2a).internalId).toBe('instance-0000002a');
   });
 
+  it('keeps internal ids right when two sequence numbers share a slot of the prefix cache', () => {
+    // 0x00100 and 0x10100 (and 0x20100) have the same low 8 bits of `seq >>> 8`: one cache slot, three prefixes.
+    for (const seq of [0x100, 0x10100, 0x100, 0x20100, 0x10100, 0x1ff, 0x101ff]) {
+      expect(recordWith(seq).internalId).toBe(`instance-${seq.toString(16).padStart(8, '0')}`);
+    }
+  });
+
   it('takes its resource amounts apart from its identity, defaulting the optional disks to zero', () => {
     const record = recordWith(1);
     expect(record.amounts).toEqual({ ...AMOUNTS, ephemeralGb: 0, swapMb: 0 });

@@ -37,12 +37,32 @@ export interface RecordInit {
 // Stryker disable next-line StringLiteral: the internal id's digits are the driver's choice (ids stay distinct)
 const HEX_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+/**
+ * `instance-00` and the next four hex digits of an internal id, by `seq >>> 8` (direct-mapped on its low 8 bits,
+ * tagged with the whole value): an id is then one concatenation, prefix and last pair (one string made per
+ * getInfo, not three: issue 16, seventh pass). Below 65,536 spawns on a host every prefix keeps its slot.
+ */
+const PREFIX_OF = new Array<string>(256).fill('');
+const PREFIX_TAG = new Int32Array(256).fill(-1);
+
 /** The live states as a bit mask over the power-state numbers (0-7): one shift and test, not a Set lookup. */
 const LIVE_MASK = (1 << PowerState.RUNNING) | (1 << PowerState.PAUSED) | (1 << PowerState.SUSPENDED);
 
 /** True for RUNNING, PAUSED and SUSPENDED. */
 function isLive(state: PowerState): boolean {
   return ((LIVE_MASK >>> state) & 1) === 1;
+}
+
+/** `instance-00` and the hex digits of `high` (below 2^16), from {@link PREFIX_OF} when it holds them. */
+function prefixOf(high: number): string {
+  const slot = high & 255;
+  // Stryker disable next-line ConditionalExpression: equivalent when false (the prefix is made again, the same)
+  if (PREFIX_TAG[slot] === high) return PREFIX_OF[slot]!;
+  // Stryker disable next-line StringLiteral: the internal id's prefix is the driver's choice
+  const prefix = 'instance-00' + HEX_PAIRS[high >>> 8]! + HEX_PAIRS[high & 255]!;
+  PREFIX_OF[slot] = prefix;
+  PREFIX_TAG[slot] = high;
+  return prefix;
 }
 
 /**
@@ -140,9 +160,7 @@ export class InstanceRecord {
     const seq = this.seq;
     // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: both branches make the same
     // id below 2^24; past it (16M spawns on one host) no kit run goes
-    if (seq >= 0 && seq < 0x1000000)
-      // Stryker disable next-line StringLiteral: the internal id's prefix is the driver's choice
-      return 'instance-00' + HEX_PAIRS[seq >>> 16]! + HEX_PAIRS[(seq >>> 8) & 255]! + HEX_PAIRS[seq & 255]!;
+    if (seq >= 0 && seq < 0x1000000) return prefixOf(seq >>> 8) + HEX_PAIRS[seq & 255]!;
     // Stryker disable next-line StringLiteral: only past 2^24 spawns on one host (above), and the form is the driver's
     return `instance-${seq.toString(16).padStart(8, '0')}`;
   }
