@@ -3,6 +3,7 @@ import * as net from 'node:net';
 import { join } from 'node:path';
 import { Code, createClient, type ServiceImpl } from '@connectrpc/connect';
 import { connectNodeAdapter, createGrpcTransport } from '@connectrpc/connect-node';
+import { supports } from '@virtkit/core';
 import { MemoryDriver } from '@virtkit/memory';
 import { connectDriver, DriverService, serveDriver, type RemoteServer } from '@virtkit/remote';
 import { fromValue, toValue } from '../src/wire/json-value';
@@ -128,6 +129,13 @@ describe('capability payloads as JSON text (the wire feature "json-text")', () =
     const front = await frontServer(join(tmp.dir, `front-${String(old)}.sock`), tmp.socket, old);
     const driver = await connectDriver(`unix:${join(tmp.dir, `front-${String(old)}.sock`)}`);
     try {
+      if (
+        !supports(driver, 'lifecycle') ||
+        !supports(driver, 'console.output') ||
+        !supports(driver, 'image.snapshot')
+      ) {
+        throw new Error('unexpected map');
+      }
       const req = spawnRequest();
       await driver.spawn({}, req);
       const instance = { uuid: req.instance.uuid };
