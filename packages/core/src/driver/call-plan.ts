@@ -57,7 +57,8 @@ export class CallPlan<Req extends object = object, Res = unknown> {
 
 /**
  * A {@link StateRule} with every field present (see {@link CallPlan}); its functions are called with the rule as
- * `this`, as `ruleSaysNoop` calls them, but read from here (one shape) rather than from the rule (many).
+ * `this`, but read from here (one shape) rather than from the rule (many). `ruleSaysNoop` (the rules of `around`
+ * bodies) answers through one of these too: one implementation of the decision.
  */
 export class PlannedRule<Req extends object = object> {
   readonly rule: StateRule<Req>;
@@ -89,7 +90,7 @@ export class PlannedRule<Req extends object = object> {
   }
 
   /**
-   * The same answer as `ruleSaysNoop` for this rule: true when the call's target already holds.
+   * True when the call's target already holds (succeed doing nothing), false when the call must run.
    * @throws `INVALID_STATE`
    */
   saysNoop(op: string, info: PowerStateRead, req: Req & InstanceScoped): boolean {

@@ -141,7 +141,7 @@ export class LifecycleEventHub {
     byEvent.set(listener as (...args: never[]) => void, safe);
     if (once) this.#emitter.once(event, safe);
     else this.#emitter.on(event, safe);
-    this.#listening = this.#emitter.listenerCount('lifecycle') !== 0;
+    this.#refreshListening();
   }
 
   off<E extends DriverEventName>(event: E, listener: DriverEvents[E]): void {
@@ -150,7 +150,7 @@ export class LifecycleEventHub {
     if (safe) {
       this.#emitter.off(event, safe);
       byEvent!.delete(listener as (...args: never[]) => void);
-      this.#listening = this.#emitter.listenerCount('lifecycle') !== 0;
+      this.#refreshListening();
     }
   }
 
@@ -196,6 +196,11 @@ export class LifecycleEventHub {
   arrive(uuid: string, state: PowerState): void {
     if (this.stateOf(uuid) === undefined) this.report(uuid, PowerState.NOSTATE);
     this.report(uuid, state);
+  }
+
+  /** Re-read whether a `lifecycle` listener is registered (see `#listening`). */
+  #refreshListening(): void {
+    this.#listening = this.#emitter.listenerCount('lifecycle') !== 0;
   }
 
   /** The entry of `uuid` in `#last` (see `#seenUuid`). */
@@ -315,7 +320,7 @@ export class LifecycleEventHub {
     try {
       outsideQueues(() => this.#emitter.emit('lifecycle', event));
     } finally {
-      this.#listening = this.#emitter.listenerCount('lifecycle') !== 0;
+      this.#refreshListening();
     }
   }
 }

@@ -1,8 +1,8 @@
 import type { OperationContext } from '../context/operation-context.js';
-import { InvalidStateError } from '../errors/errors.js';
 import type { InstanceInfo } from '../model/instance-info.js';
 import { runtimeOf } from './driver-runtime.js';
 import { asGuarded } from './guarded-driver.js';
+import { PlannedRule } from './call-plan.js';
 import type { LifecycleEventHub } from './lifecycle-events.js';
 import type { StateRule } from './method-spec.js';
 import type { PowerStateRead } from './power-state-read.js';
@@ -23,9 +23,13 @@ export function recordInfo<Read extends PowerStateRead>(
   return info;
 }
 
+/** Each constant rule's planned form, made on its first use (the rules of `around` bodies: hotplug, cold migration). */
+const PLANNED = new WeakMap<StateRule<never>, PlannedRule<never>>();
+
 /**
  * Check a state rule against a state just read: true when the call's target
- * already holds (succeed doing nothing), false when the call must run.
+ * already holds (succeed doing nothing), false when the call must run. The
+ * decision is {@link PlannedRule.saysNoop}'s, the guarded path's own.
  * @throws `INVALID_STATE`
  */
 export function ruleSaysNoop<Req extends InstanceScoped>(
@@ -34,16 +38,12 @@ export function ruleSaysNoop<Req extends InstanceScoped>(
   info: PowerStateRead,
   req: Req,
 ): boolean {
-  if (rule.noop?.(info, req)) return true;
-  const refused = rule.refuse?.(info, req);
-  if (refused !== undefined) {
-    throw new InvalidStateError({ instanceUuid: req.instance.uuid, operation: op, state: info.state, detail: refused });
+  let planned = PLANNED.get(rule) as PlannedRule<Req> | undefined;
+  if (planned === undefined) {
+    planned = new PlannedRule(rule);
+    PLANNED.set(rule, planned as PlannedRule<never>);
   }
-  const from = typeof rule.from === 'function' ? rule.from(req) : rule.from;
-  if (!from.includes(info.state)) {
-    throw new InvalidStateError({ instanceUuid: req.instance.uuid, operation: op, state: info.state });
-  }
-  return false;
+  return planned.saysNoop(op, info, req);
 }
 
 /**

@@ -36,6 +36,7 @@ import { CONSOLE_CALLS, READ_ONLY_CALLS, requireRole, type Role, type TokenAutho
 import { isDeadline, type CallTracker } from './call-tracker.js';
 import type { ServedHost } from './served-host.js';
 import type { JsonValue } from '@bufbuild/protobuf';
+import type { Value } from '@bufbuild/protobuf/wkt';
 
 /** What the service handlers need from the server. */
 export interface ServiceState {
@@ -196,7 +197,7 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
           request,
           filterResult(req.method, role, await invoke(d, req.method, ctx, request)),
         );
-        return req.requestJson === undefined ? { result: toValue(result) } : { resultJson: toJsonText(result) };
+        return responseOf(result, req.requestJson !== undefined);
       });
     },
     async *callWithProgress(req, context) {
@@ -270,9 +271,7 @@ export function driverService(state: ServiceState): ServiceImpl<typeof DriverSer
       }
       if (callerGone()) throw new ConnectError('the caller cancelled the call', Code.Canceled);
       const result = await pending;
-      yield {
-        kind: { case: 'result', value: text ? { resultJson: toJsonText(result) } : { result: toValue(result) } },
-      };
+      yield { kind: { case: 'result', value: responseOf(result, text) } };
     },
     async completeCallback(req, context) {
       try {
@@ -492,6 +491,11 @@ export class AsyncQueue<T> {
     await new Promise<void>((resolve) => (this.#waiter = resolve));
     return this.#items.length > 0 && !this.overflowed ? { value: this.#items.shift()! } : undefined;
   }
+}
+
+/** A call's result in the form its request came in: JSON text (`result_json`) or a `google.protobuf.Value`. */
+function responseOf(result: unknown, text: boolean): { result: Value | undefined } | { resultJson: string } {
+  return text ? { resultJson: toJsonText(result) } : { result: toValue(result) };
 }
 
 /**
