@@ -2,7 +2,8 @@
 // (Nova's nova.virt.fake.FakeDriver, Python, called bare), the same phases on the same instance shapes at 1k and
 // 100k instances, alternated in one run, medians of 3 rounds; ratio = virtkit / reference (CPU time per call).
 // Also the driver's hooks called directly (what the driver costs without the SDK), per-op growth from 1k to 100k,
-// and heap per instance.
+// heap per instance, and two floors (vs_reference.memory.floor.*): an awaited lookup of the request's instance with
+// nothing else, and the machine's latency of one lookup when misses cannot overlap.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { MemoryDriver } from '@virtkit/memory';
 import { median, ratioFigure, round, unmeasured, valueFigure } from '../lib/measure.mjs';
-import { now, OPS, requests, virtkitRound } from '../lib/vs-reference-phases.mjs';
+import { now, OPS, REPEAT_UNTIL, requests, virtkitRound } from '../lib/vs-reference-phases.mjs';
 
 // Debian's interpreter, where python3-nova installs; not whatever python3 is first on PATH.
 const PYTHON = '/usr/bin/python3';
@@ -57,6 +58,49 @@ function mapControl(n) {
   return (now() - t) / (reps * n);
 }
 
+/**
+ * The floor under every per-instance call at this size, on this machine's memory: an awaited `Map.get` of the
+ * request's uuid (the request read from the same pool, in the same scattered order; a table of n small records
+ * built just before, so laid out better than any driver's). No validation, no SDK, no driver: what a call that
+ * is `async` and finds its instance by uuid costs at least. ns per call, CPU time, mean over the phase.
+ */
+async function awaitedLookup(reqs, n) {
+  const table = new Map();
+  for (const r of reqs.spawnReqs) table.set(r.instance.uuid, { state: 1 });
+  const { refs, order } = reqs;
+  const reps = Math.max(1, Math.floor(REPEAT_UNTIL / n));
+  let sink = 0;
+  const t = now();
+  for (let r = 0; r < reps; r++) {
+    for (let k = 0; k < n; k++) sink += (await table.get(refs[order[k]].instance.uuid)).state;
+  }
+  if (sink < 0) throw new Error('unreachable');
+  return (now() - t) / (reps * n);
+}
+
+/**
+ * The machine's memory latency at this size: `Map.get`s in a dependent chain (each key chosen by the previous
+ * answer), so the CPU cannot overlap their cache misses as it does in a loop of independent reads. ns per lookup.
+ */
+function dependentLookup(n) {
+  const keys = [];
+  const table = new Map();
+  for (let i = 0; i < n; i++) keys.push(randomUUID());
+  // One cycle through all n keys in random order (Sattolo's shuffle), so the chain never settles in the cache.
+  const next = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * i);
+    [next[i], next[j]] = [next[j], next[i]];
+  }
+  for (let i = 0; i < n; i++) table.set(keys[i], next[i]);
+  const steps = Math.max(200_000, n);
+  let at = 0;
+  const t = now();
+  for (let s = 0; s < steps; s++) at = table.get(keys[at]);
+  if (at < 0) throw new Error('unreachable');
+  return (now() - t) / steps;
+}
+
 const medianOf = (rounds, op) => median(rounds.map((r) => r[op]));
 const label = (n) => (n >= 1000 ? `${n / 1000}k` : String(n));
 
@@ -64,7 +108,7 @@ export async function measure({ quick }) {
   const sizes = [1_000, 100_000];
   const rounds = quick ? 1 : 3;
   const ref = reference();
-  const samples = Object.fromEntries(sizes.map((n) => [n, { public: [], hooks: [], reference: [] }]));
+  const samples = Object.fromEntries(sizes.map((n) => [n, { public: [], hooks: [], reference: [], floor: [] }]));
   try {
     // Warm-up (not counted): compiled code and the validator caches, on both sides.
     const warm = requests(1_000);
@@ -80,6 +124,7 @@ export async function measure({ quick }) {
           if (side !== 'reference') samples[n][side].push(await virtkitRound(MemoryDriver, n, reqs, side));
           else if (ref) samples[n].reference.push(await ref.round(n));
         }
+        samples[n].floor.push(await awaitedLookup(reqs, n));
       }
     }
   } finally {
@@ -124,6 +169,39 @@ export async function measure({ quick }) {
         ),
       );
     }
+  }
+  const latency = Object.fromEntries(sizes.map((n) => [n, median([1, 2, 3].map(() => dependentLookup(n)))]));
+  for (const n of sizes) {
+    const floor = median(samples[n].floor);
+    const name = `vs_reference.memory.floor.awaitedLookup.${label(n)}`;
+    const what =
+      `an awaited Map.get of the request's uuid, nothing else (no validation, SDK or driver), ${n} instances, ` +
+      `same requests and order, ${how}`;
+    if (!ref) figures.push({ ...unmeasured(name, INSTALL, '-'), candidate: round(floor) });
+    else {
+      const against = (op) => `${op} ${round(floor / medianOf(samples[n].reference, op))}`;
+      figures.push(
+        ratioFigure(
+          name,
+          floor,
+          medianOf(samples[n].reference, 'powerOff'),
+          'ns/op (reference powerOff)',
+          '- (floor)',
+          `${what}; against the reference's getInfo, powerOn, destroy: ` +
+            `${['getInfo', 'powerOn', 'destroy'].map(against).join(', ')}`,
+        ),
+      );
+    }
+    figures.push(
+      valueFigure(
+        `vs_reference.memory.floor.dependentLookup.${label(n)}`,
+        latency[n],
+        'ns/lookup',
+        '- (floor)',
+        `Map.get in a dependent chain over ${n} uuid keys (each key from the previous answer): the memory ` +
+          'latency of one lookup when the CPU cannot overlap the misses, as between two awaited calls',
+      ),
+    );
   }
   const control = mapControl(100_000) / mapControl(1_000);
   for (const op of OPS) {
