@@ -28,7 +28,7 @@ class ModeDriver extends MapTestDriver {
     const info: InstanceInfo = { state };
     return this.read === 'sync' ? info : Promise.resolve(info);
   }
-  #power(uuid: string, to: PowerState): void | Promise<void> {
+  power(uuid: string, to: PowerState): void | Promise<void> {
     this.hookCalls++;
     const failure = this.failNext;
     this.failNext = undefined;
@@ -36,16 +36,14 @@ class ModeDriver extends MapTestDriver {
     if (this.hook === 'sync') return void this.states.set(uuid, to);
     return Promise.resolve().then(() => void this.states.set(uuid, to));
   }
-  protected override _powerOff(_c: unknown, r: { instance: { uuid: string } }) {
-    return this.#power(r.instance.uuid, SHUTDOWN);
-  }
-  protected override _powerOn(_c: unknown, r: { instance: { uuid: string } }) {
-    return this.#power(r.instance.uuid, RUNNING);
-  }
 }
 
 async function running(read: Mode, hook: Mode): Promise<{ d: ModeDriver; events: LifecycleEvent[] }> {
   const d = new ModeDriver();
+  // MapTestDriver's power hooks are async methods: these answer synchronously or with a promise (own properties).
+  const hooks = d as unknown as Record<string, (c: unknown, r: { instance: { uuid: string } }) => unknown>;
+  hooks._powerOff = (_c, r) => d.power(r.instance.uuid, SHUTDOWN);
+  hooks._powerOn = (_c, r) => d.power(r.instance.uuid, RUNNING);
   d.read = read;
   d.hook = hook;
   await d.spawn({}, { instance: { uuid: UUID, flavor: FLAVOR }, imageMeta: {} });
