@@ -1,8 +1,7 @@
 import type { CapabilityName } from '../capabilities/capability-names.js';
 import { DriverDefinitionError } from '../errors/errors.js';
-import type { OperationContext } from '../context/operation-context.js';
 import { CallPlan } from './call-plan.js';
-import { runGuarded } from './guarded-call.js';
+import { methodFor } from './installed-method.js';
 import type { CapabilitySpec, MethodSpec } from './method-spec.js';
 import { markSdkPrototype } from './sealed-call.js';
 
@@ -98,12 +97,7 @@ export function installMethods(proto: object, methods: Readonly<Record<string, M
   for (const [name, spec] of Object.entries(methods)) {
     // What the guarded path reads per call, in one shape for every call (see CallPlan).
     const plan = new CallPlan(spec);
-    const fn = {
-      [name](this: unknown, ctx: OperationContext | undefined, request?: unknown): Promise<unknown> {
-        return runGuarded(this, name, plan, ctx, request);
-      },
-    }[name]!;
-    Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true });
+    Object.defineProperty(proto, name, { value: methodFor(name, plan), writable: true, configurable: true });
   }
 }
 

@@ -7,39 +7,16 @@ import { redactSecrets, secretsIn } from '../errors/redact-secrets.js';
 import { isVirtkitError } from '../errors/virtkit-error.js';
 import type { PowerState } from '../model/power-state.js';
 import { assertRequestShape, validateWith } from '../validation/validate-request.js';
+import type { Compiled } from '../validation/compiled-validator.js';
 import type { CallPlan, PlannedRule } from './call-plan.js';
 import type { PowerStateRead } from './power-state-read.js';
 import { runtimeOf } from './driver-runtime.js';
 import { asGuarded, type GuardedDriver } from './guarded-driver.js';
 import { recordInfo, type InstanceScoped } from './state-rule.js';
+import { AFTER_BODY, AFTER_READ, AFTER_TURN, callHook, isThenable, Waiting } from './call-step.js';
 
 // Capability bodies (`around`) use these with the guarded path.
 export { applyStateRule, observeInfo } from './state-rule.js';
-
-/**
- * A hook as the guarded path calls it: the checked context and the validated
- * request in, its result out, as a promise or (a hook that needs no I/O, such
- * as an in-memory `_getInfo`) as the value itself.
- */
-type Hook = (ctx: OperationContext, request: object) => unknown;
-
-/** Call the hook named `name` as a method of the driver (its `this` is the driver). */
-function callHook(driver: GuardedDriver, name: string, ctx: OperationContext, req: object): unknown {
-  return (driver as unknown as Readonly<Record<string, Hook>>)[name]!(ctx, req);
-}
-
-/**
- * True for a promise (or another thenable): what a hook returns when it does
- * I/O. Anything else is the hook's answer itself, taken without an `await`
- * (an `await` of a plain value still costs a turn of the microtask queue).
- */
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
 
 /**
  * A validated request of a call on one instance (`spec.instance`, or a call
@@ -75,30 +52,64 @@ export function runGuarded<Req extends object, Res>(
   ctx: OperationContext | undefined,
   request: unknown,
 ): Promise<Res> {
+  let context: OperationContext;
+  try {
+    context = checkContext(ctx, op);
+  } catch (error) {
+    return Promise.reject(wrapError(error, op, undefined));
+  }
+  return runChecked(driver, op, spec, context, request);
+}
+
+/**
+ * {@link runGuarded} from a checked context on: what the specialised entries (`ruled-call.ts`, `unlocked-call.ts`)
+ * hand a call whose context is not the empty one (the context is read once, by them).
+ */
+export function runChecked<Req extends object, Res>(
+  driver: unknown,
+  op: string,
+  spec: CallPlan<Req, Res>,
+  context: OperationContext,
+  request: unknown,
+): Promise<Res> {
   let valid: Req | undefined;
   try {
-    const context = checkContext(ctx, op);
     throwIfCancelled(context, op);
     // The compiled check and whether its fields may hold a callback, cached in the plan.
     const compiled = spec.compiled();
     valid = spec.request ? validateWith(compiled, spec.request, request ?? {}, op) : noFields<Req>(request, op);
-    const self = asGuarded(driver);
-    const cancellable = context.signal !== undefined || context.deadline !== undefined;
-    if (!spec.instance) {
-      const pending = guarded(self, op, spec, context, valid, false);
-      return cancellable ? withCancellation(pending, context, op) : pending;
-    }
-    const uuid = instanceOf(valid).uuid;
-    // A class the compiler does not understand may carry callbacks (the safe answer, as `mayCarryCallbacks`).
-    const callbacksInRequest = spec.request !== undefined && (compiled?.callbacks ?? true) && holdsFunction(valid);
-    const callsBack = context.onProgress !== undefined || callbacksInRequest;
-    if (!cancellable && !callsBack) {
-      return guarded(self, op, spec, context, valid, !runtimeOf(self).queue.heldByCaller(uuid));
-    }
-    return queuedCall(self, op, spec, context, valid, uuid, callsBack);
+    return runValid(asGuarded(driver), op, spec, context, valid, compiled);
   } catch (error) {
     return Promise.reject(wrapError(error, op, valid));
   }
+}
+
+/**
+ * A call with its context checked and its request validated (`compiled`: the request class's compiled check):
+ * without a queue, through it, or (the common call) {@link guarded} taking the key itself.
+ * @throws TypeError when `self` is not a driver (the caller wraps it)
+ */
+export function runValid<Req extends object, Res>(
+  self: GuardedDriver,
+  op: string,
+  spec: CallPlan<Req, Res>,
+  context: OperationContext,
+  valid: Req,
+  compiled: Compiled | undefined,
+): Promise<Res> {
+  const cancellable = context.signal !== undefined || context.deadline !== undefined;
+  if (!spec.instance) {
+    const pending = guarded(self, op, spec, context, valid, false);
+    return cancellable ? withCancellation(pending, context, op) : pending;
+  }
+  const uuid = instanceOf(valid).uuid;
+  // A class the compiler does not understand may carry callbacks (the safe answer, as `mayCarryCallbacks`).
+  const callbacksInRequest = spec.request !== undefined && (compiled?.callbacks ?? true) && holdsFunction(valid);
+  const callsBack = context.onProgress !== undefined || callbacksInRequest;
+  if (!cancellable && !callsBack) {
+    return guarded(self, op, spec, context, valid, !runtimeOf(self).queue.heldByCaller(uuid));
+  }
+  return queuedCall(self, op, spec, context, valid, uuid, callsBack);
 }
 
 /**
@@ -134,7 +145,7 @@ function holdsFunction(req: object): boolean {
 }
 
 /** A call that takes no fields still refuses what is not a request (a string, an array, a polluting key). */
-function noFields<Req extends object>(request: unknown, op: string): Req {
+export function noFields<Req extends object>(request: unknown, op: string): Req {
   if (request !== undefined && request !== null) assertRequestShape(request, op);
   // Nothing declared, nothing passed on (the hook never holds the caller's object). A call without a request
   // class declares no fields: its request type is the empty record (`CallRequest`), which `{}` is.
@@ -164,7 +175,7 @@ function nothing<Res>(): Res {
  * be cancelled or called back into), by the caller (a re-entrant call), or the
  * call has none.
  */
-function guarded<Req extends object, Res>(
+export function guarded<Req extends object, Res>(
   driver: GuardedDriver,
   op: string,
   spec: CallPlan<Req, Res>,
@@ -189,7 +200,7 @@ function guarded<Req extends object, Res>(
 }
 
 /** Await what a step is waiting for, then run the remaining steps; releases the key (if `uuid`) when it ends. */
-async function resume<Req extends object, Res>(
+export async function resume<Req extends object, Res>(
   driver: GuardedDriver,
   op: string,
   spec: CallPlan<Req, Res>,
@@ -211,28 +222,12 @@ async function resume<Req extends object, Res>(
 }
 
 /** A `missingOk` call on an unknown instance succeeds doing nothing (destroy). */
-function recovers(spec: { readonly missingOk: boolean }, error: unknown): boolean {
+export function recovers(spec: { readonly missingOk: boolean }, error: unknown): boolean {
   return spec.missingOk && isVirtkitError(error, 'INSTANCE_NOT_FOUND');
 }
 
-/** Where a call's {@link steps} go on: the instance's key is held, the state was read, the hook answered. */
-const AFTER_TURN = 0;
-const AFTER_READ = 1;
-const AFTER_BODY = 2;
-
-/** A call's step got a promise: what it waits for, where the steps go on with its value, the events token. */
-class Waiting {
-  readonly stage: number;
-  readonly on: PromiseLike<unknown>;
-  readonly token: number;
-  constructor(stage: number, on: PromiseLike<unknown>, token: number) {
-    this.stage = stage;
-    this.on = on;
-    this.token = token;
-  }
-}
-
-function afterTurn(turn: Promise<void>): Waiting {
+/** A call that waits for its turn (the key, or abandoned work on the instance) before its steps. */
+export function afterTurn(turn: Promise<void>): Waiting {
   return new Waiting(AFTER_TURN, turn, 0);
 }
 

@@ -50,7 +50,10 @@ export interface DriverEvents {
 /** The event name of {@link DriverEvents}. */
 export type DriverEventName = keyof DriverEvents;
 
-const LIVE: ReadonlySet<number> = new Set([PowerState.RUNNING, PowerState.PAUSED, PowerState.SUSPENDED]);
+/** RUNNING, PAUSED or SUSPENDED: three comparisons, not a `Set` lookup (every stop's transition asks). */
+function isLive(state: PowerState): boolean {
+  return state === PowerState.RUNNING || state === PowerState.PAUSED || state === PowerState.SUSPENDED;
+}
 
 /** Which transition a change from `prev` to `next` is, or undefined when it is not one worth telling. */
 export function transitionFor(prev: PowerState, next: PowerState): LifecycleTransition | undefined {
@@ -65,7 +68,7 @@ export function transitionFor(prev: PowerState, next: PowerState): LifecycleTran
       return LifecycleTransition.SUSPENDED;
     default:
       // SHUTDOWN, CRASHED and NOSTATE are all "not running": only leaving a live state is an event.
-      return LIVE.has(prev) ? LifecycleTransition.STOPPED : undefined;
+      return isLive(prev) ? LifecycleTransition.STOPPED : undefined;
   }
 }
 

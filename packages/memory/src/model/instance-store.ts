@@ -9,6 +9,13 @@ export class InstanceStore {
   readonly #byUuid = new Map<string, InstanceRecord>();
   /** Named records only: the key `undefined` is never set, so looking it up finds nothing. */
   readonly #byName = new Map<string | undefined, InstanceRecord>();
+  /**
+   * The record last found by uuid, and its uuid: a guarded call reads its instance twice in a row (the state its
+   * rule needs, `_getPowerState`, then its hook), and the second read is then a string comparison, not a `Map`
+   * lookup (issue 16, eighth pass). `add` and `remove` keep it true.
+   */
+  #seenUuid: string | undefined = undefined;
+  #seenRecord: InstanceRecord | undefined = undefined;
 
   /** Number of instances. */
   get size(): number {
@@ -16,16 +23,20 @@ export class InstanceStore {
   }
 
   get(uuid: string): InstanceRecord | undefined {
-    return this.#byUuid.get(uuid);
+    if (uuid === this.#seenUuid) return this.#seenRecord;
+    const record = this.#byUuid.get(uuid);
+    this.#seenUuid = uuid;
+    this.#seenRecord = record;
+    return record;
   }
 
   has(uuid: string): boolean {
-    return this.#byUuid.has(uuid);
+    return this.get(uuid) !== undefined;
   }
 
   /** The record, or `INSTANCE_NOT_FOUND`. */
   require(uuid: string): InstanceRecord {
-    const record = this.#byUuid.get(uuid);
+    const record = this.get(uuid);
     if (record === undefined) throw new InstanceNotFoundError(uuid);
     return record;
   }
@@ -48,6 +59,8 @@ export class InstanceStore {
   /** Add a record whose uuid and name are free: the caller has just called {@link InstanceStore.checkFree}. */
   add(record: InstanceRecord): void {
     this.#byUuid.set(record.uuid, record);
+    // The uuid was free: a miss remembered for it is one no longer.
+    if (record.uuid === this.#seenUuid) this.#seenRecord = record;
     if (record.name !== undefined) this.#byName.set(record.name, record);
   }
 
@@ -56,6 +69,7 @@ export class InstanceStore {
     const record = this.#byUuid.get(uuid);
     if (record === undefined) return undefined;
     this.#byUuid.delete(uuid);
+    if (uuid === this.#seenUuid) this.#seenRecord = undefined;
     // A name maps to one record only (checkFree before every add), so the record's own name is its entry.
     this.#byName.delete(record.name);
     return record;
