@@ -140,7 +140,10 @@ export abstract class DriverBase {
     });
     return false;
   }
-  /** Emit a transition that is not a power-state change (migration milestones). */
+  /**
+   * Emit a transition that is not a power-state change (migration milestones).
+   * @throws `VALIDATION_FAILED` when `transition` is not a {@link LifecycleTransition} (nothing is emitted)
+   */
   protected announceTransition(instanceUuid: string, transition: LifecycleTransition, state: PowerState): void {
     runtimeOf(this).events.announce(instanceUuid, transition, state);
   }

@@ -1,5 +1,7 @@
 import { PowerState, ValidationError, type LifecycleEvent } from '../index.js';
 import { MapTestDriver } from '../testing/map-test-driver.js';
+import { eventsSince } from '../caller/events-since.js';
+import { LifecycleTransition } from '../model/lifecycle-event.js';
 
 // The contract decision "hypervisor events fed to the SDK are validated" (docs/contract.md).
 
@@ -12,6 +14,9 @@ const spawnReq = { instance: { uuid: UUID, flavor: { name: 'm1', vcpus: 1, memor
 class ForwardingDriver extends MapTestDriver {
   feed(uuid: string, state: unknown): boolean {
     return this.reportPowerState(uuid, state as PowerState);
+  }
+  announce(uuid: string, transition: unknown, state: PowerState): void {
+    this.announceTransition(uuid, transition as LifecycleTransition, state);
   }
   protected override async _spawn(c: unknown, r: { instance: { uuid: string }; powerOn?: boolean }) {
     await super._spawn(c, r);
@@ -66,6 +71,17 @@ describe('hypervisor events fed to the SDK', () => {
       expect(seen()).toEqual([`A STARTED 0->1`, `A PAUSED 1->3`]);
     },
   );
+
+  it('a transition outside LifecycleTransition (a plain-JS driver) is VALIDATION_FAILED, emitted and kept nowhere', async () => {
+    const { d, seen } = recorded();
+    await d.spawn(ctx, spawnReq);
+    expect(() => d.announce(UUID, 'REBOOTED', PowerState.RUNNING)).toThrow(ValidationError);
+    d.announce(UUID, LifecycleTransition.RESUMED, PowerState.RUNNING);
+    expect(seen()).toEqual([`A STARTED 0->1`, `A RESUMED 1->1`]);
+    // The replay window holds the same two events, states and all (an unknown name once corrupted its record).
+    const replay = eventsSince(d, 0).events.map((e) => `${e.transition} ${e.previousState}->${e.state}`);
+    expect(replay).toEqual(['STARTED 0->1', 'RESUMED 1->1']);
+  });
 
   it('an unknown instance is recorded nowhere: a late event after destroy leaves no trace', async () => {
     const { d, seen, events } = recorded();

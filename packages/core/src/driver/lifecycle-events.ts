@@ -5,6 +5,8 @@ import { outsideQueues } from '../internal/instance-queue.js';
 import { ValidationError } from '../errors/errors.js';
 import { EventRing, makeEvent } from './event-ring.js';
 
+const KNOWN_TRANSITIONS: ReadonlySet<string> = new Set(Object.values(LifecycleTransition));
+
 /** Events kept for replay when the host API does not say. */
 export const DEFAULT_EVENT_REPLAY_WINDOW = 4096;
 /** The largest replay window a driver may keep. */
@@ -233,6 +235,12 @@ export class LifecycleEventHub {
 
   /** Emit a transition that is not a power-state change (migration milestones, moves between hosts). */
   announce(uuid: string, transition: LifecycleTransition, state: PowerState, peerHost?: string): void {
+    // A driver in plain JavaScript can pass any name; the replay ring stores transitions as codes of the closed set.
+    if (!KNOWN_TRANSITIONS.has(transition)) {
+      throw new ValidationError('announceTransition', [
+        { path: 'transition', messages: [`must be a LifecycleTransition, got ${String(transition)}`] },
+      ]);
+    }
     this.#emit(uuid, transition, state, this.stateOf(uuid), peerHost);
   }
 

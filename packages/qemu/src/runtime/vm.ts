@@ -148,8 +148,12 @@ export class Vm {
     return this.proc;
   }
 
-  /** Run a QMP command on the live process. @throws `INVALID_STATE` without one. */
-  qmp<T = unknown>(command: string, args?: Record<string, unknown>, options?: QmpExecuteOptions): Promise<T> {
+  /**
+   * Run a QMP command on the live process. Rejects with `INVALID_STATE` without one, never throws: cleanup steps
+   * call `vm.qmp(...).catch(...)` once QEMU may be gone, and a synchronous throw there escaped the `catch` and
+   * replaced the call's own error (a snapshot cut short by a killed QEMU answered INVALID_STATE, not DRIVER_ERROR).
+   */
+  async qmp<T = unknown>(command: string, args?: Record<string, unknown>, options?: QmpExecuteOptions): Promise<T> {
     return this.requireProcess(command).execute<T>(command, args, options);
   }
 
