@@ -1,4 +1,4 @@
-import type { OperationContext } from '../context/operation-context.js';
+import { EMPTY_CONTEXT, type OperationContext } from '../context/operation-context.js';
 import { checkContext } from '../context/check-context.js';
 import { DriverError } from '../errors/errors.js';
 import { throwIfCancelled, withCancellation } from '../internal/with-cancellation.js';
@@ -52,13 +52,28 @@ export function runGuarded<Req extends object, Res>(
   ctx: OperationContext | undefined,
   request: unknown,
 ): Promise<Res> {
+  return generalUnlessEmpty(driver, op, spec, ctx, request) ?? runChecked(driver, op, spec, EMPTY_CONTEXT, request);
+}
+
+/**
+ * Where every guarded body starts: the caller's context checked once. A bad context is the call's rejection; any
+ * context but the empty one (a signal, a deadline, a progress callback, a request id) goes on in the general path
+ * ({@link runChecked}). Undefined for the empty context: the body runs its common case with `EMPTY_CONTEXT`.
+ */
+export function generalUnlessEmpty<Req extends object, Res>(
+  driver: unknown,
+  op: string,
+  spec: CallPlan<Req, Res>,
+  ctx: OperationContext | undefined,
+  request: unknown,
+): Promise<Res> | undefined {
   let context: OperationContext;
   try {
     context = checkContext(ctx, op);
   } catch (error) {
     return Promise.reject(wrapError(error, op, undefined));
   }
-  return runChecked(driver, op, spec, context, request);
+  return context === EMPTY_CONTEXT ? undefined : runChecked(driver, op, spec, context, request);
 }
 
 /**

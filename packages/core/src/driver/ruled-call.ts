@@ -1,4 +1,3 @@
-import { checkContext } from '../context/check-context.js';
 import { EMPTY_CONTEXT, type OperationContext } from '../context/operation-context.js';
 import { validateWith } from '../validation/validate-request.js';
 import type { CallPlan } from './call-plan.js';
@@ -6,7 +5,7 @@ import { AFTER_BODY, AFTER_READ, callHook, isThenable, Waiting } from './call-st
 import { runtimeOf } from './driver-runtime.js';
 import { asGuarded } from './guarded-driver.js';
 import { prepareTurn } from './guarded-queue.js';
-import { afterTurn, guarded, recovers, resume, runChecked, runValid, wrapError } from './guarded-call.js';
+import { afterTurn, guarded, recovers, resume, generalUnlessEmpty, runValid, wrapError } from './guarded-call.js';
 import type { InstanceScoped } from './state-rule.js';
 
 /**
@@ -27,14 +26,11 @@ export function runRuled<Req extends object, Res>(
   ctx: OperationContext | undefined,
   request: unknown,
 ): Promise<Res> {
-  let context: OperationContext;
-  try {
-    context = checkContext(ctx, op);
-  } catch (error) {
-    return Promise.reject(wrapError(error, op, undefined));
-  }
-  // A signal, a deadline, a progress callback or a request id: the general path (cancellation, re-entry).
-  if (context !== EMPTY_CONTEXT) return runChecked(driver, op, plan, context, request);
+  // A bad context is the call's rejection; a signal, a deadline, a progress callback or a request id: the general
+  // path (cancellation, re-entry).
+  const elsewhere = generalUnlessEmpty(driver, op, plan, ctx, request);
+  if (elsewhere !== undefined) return elsewhere;
+  const context = EMPTY_CONTEXT;
   const self = asGuarded(driver);
   let valid: (Req & InstanceScoped) | undefined;
   let held: string | undefined;

@@ -1,11 +1,10 @@
-import { checkContext } from '../context/check-context.js';
 import { EMPTY_CONTEXT, type OperationContext } from '../context/operation-context.js';
 import { validateWith } from '../validation/validate-request.js';
 import type { CallPlan } from './call-plan.js';
 import { AFTER_BODY, callHook, isThenable, Waiting } from './call-step.js';
 import { runtimeOf } from './driver-runtime.js';
 import { asGuarded } from './guarded-driver.js';
-import { noFields, recovers, resume, runChecked, wrapError } from './guarded-call.js';
+import { noFields, recovers, resume, generalUnlessEmpty, wrapError } from './guarded-call.js';
 
 /**
  * The guarded path of a call that takes no instance's key and has no state rule and no custom body (`getInfo`,
@@ -23,14 +22,11 @@ export function runUnlocked<Req extends object, Res>(
   ctx: OperationContext | undefined,
   request: unknown,
 ): Promise<Res> {
-  let context: OperationContext;
-  try {
-    context = checkContext(ctx, op);
-  } catch (error) {
-    return Promise.reject(wrapError(error, op, undefined));
-  }
-  // A signal, a deadline, a progress callback or a request id: the general path (cancellation).
-  if (context !== EMPTY_CONTEXT) return runChecked(driver, op, plan, context, request);
+  // A bad context is the call's rejection; a signal, a deadline, a progress callback or a request id: the general
+  // path (cancellation).
+  const elsewhere = generalUnlessEmpty(driver, op, plan, ctx, request);
+  if (elsewhere !== undefined) return elsewhere;
+  const context = EMPTY_CONTEXT;
   const self = asGuarded(driver);
   let valid: Req | undefined;
   let out: unknown;
